@@ -1,0 +1,92 @@
+/**
+ * Text normalisation shared by index time and query time, so both see the same characters:
+ * full-width → half-width (NFKC), traditional → simplified (a character table carried in the snapshot),
+ * lower case, dashes unified, and spaces that PDF extraction put inside Chinese text removed.
+ * Every normalised character remembers the span of the original it came from, so highlights can mark
+ * exactly the original text.
+ */
+
+export interface NormalizedText {
+  /** The normalised text. */
+  text: string;
+  /** For each UTF-16 unit of `text`, the offset in the original where its source character starts… */
+  from: Uint32Array;
+  /** …and where it ends. */
+  to: Uint32Array;
+}
+
+const CJK_RE = /[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef\u2014\u2018\u2019\u201c\u201d\u2026]/;
+const SPACE_RE = /\s/;
+const DASHES: Record<string, string> = { '—': '-', '–': '-', '－': '-', '~': '-', '～': '-', '〜': '-' };
+
+export class Normalizer {
+  /** Per-character results: texts repeat few distinct characters, and NFKC per character is slow. */
+  private readonly memo = new Map<string, string>();
+
+  /** @param t2s traditional → simplified, one character each. */
+  constructor(private readonly t2s: Readonly<Record<string, string>>) {}
+
+  /** Normalise one character (a code point) to zero or more characters. */
+  private mapChar(ch: string): string {
+    const known = this.memo.get(ch);
+    if (known !== undefined) return known;
+    let out = '';
+    for (const c of ch.normalize('NFKC')) {
+      const s = this.t2s[c] ?? c;
+      out += DASHES[s] ?? s.toLowerCase();
+    }
+    this.memo.set(ch, out);
+    return out;
+  }
+
+  normalize(original: string): NormalizedText {
+    let text = '';
+    const from: number[] = [];
+    const to: number[] = [];
+    const chars = Array.from(original);
+    let offset = 0;
+    let pendingSpace = -1; // original offset of a run of spaces not yet written
+    for (let k = 0; k < chars.length; k++) {
+      const ch = chars[k];
+      const start = offset;
+      offset += ch.length;
+      if (SPACE_RE.test(ch) || ch === '\u3000') {
+        if (pendingSpace < 0) pendingSpace = start;
+        continue;
+      }
+      const mapped = this.mapChar(ch);
+      if (!mapped) continue;
+      if (pendingSpace >= 0) {
+        // A space survives only between two non-CJK characters (two Latin words).
+        const prev = text[text.length - 1];
+        if (prev !== undefined && prev !== ' ' && !CJK_RE.test(prev) && !CJK_RE.test(mapped[0])) {
+          text += ' ';
+          from.push(pendingSpace);
+          to.push(start);
+        }
+        pendingSpace = -1;
+      }
+      for (let u = 0; u < mapped.length; u++) {
+        from.push(start);
+        to.push(offset);
+      }
+      text += mapped;
+    }
+    return { text, from: Uint32Array.from(from), to: Uint32Array.from(to) };
+  }
+
+  /** Just the normalised string (for queries and dictionary entries). */
+  plain(s: string): string {
+    return this.normalize(s).text;
+  }
+}
+
+/** True for CJK ideographs (the characters Chinese words are made of). */
+export function isHan(ch: string): boolean {
+  return /\p{Script=Han}/u.test(ch);
+}
+
+/** Map a span of normalised text back to the original: [start, end) in original offsets. */
+export function originalSpan(n: NormalizedText, start: number, end: number): [number, number] {
+  return [n.from[start], n.to[end - 1]];
+}

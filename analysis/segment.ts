@@ -1,0 +1,101 @@
+/**
+ * Query-time segmentation without jieba's 20 MB dictionary: a maximum-probability path over the words the
+ * corpus actually contains (counted by jieba at index time, carried in the snapshot), plus the user dictionary,
+ * synonyms and stop words. Words the corpus never uses cannot match anything anyway; unknown characters stay
+ * together as one piece so the search layer can look them up as a substring.
+ */
+import { scanNumberUnits } from '../indexer/quantities.js';
+
+export interface Vocabulary {
+  /** word → how often jieba produced it over the corpus (dictionary words get a floor count). */
+  counts: Map<string, number>;
+  total: number;
+  maxLength: number;
+}
+
+export function buildVocabulary(entries: Iterable<[string, number]>): Vocabulary {
+  const counts = new Map<string, number>();
+  let total = 0;
+  let maxLength = 1;
+  for (const [w, c] of entries) {
+    if (!w) continue;
+    counts.set(w, (counts.get(w) ?? 0) + c);
+    total += c;
+    maxLength = Math.max(maxLength, w.length);
+  }
+  return { counts, total: Math.max(total, 1), maxLength };
+}
+
+export interface Piece {
+  text: string;
+  /** 'word' from the vocabulary, 'unknown' run of characters the corpus never used as a word, 'number' with unit, 'latin'. */
+  kind: 'word' | 'unknown' | 'number' | 'latin';
+}
+
+const HAN = /\p{Script=Han}/u;
+
+/** Split a normalised chunk (no spaces) into pieces. */
+export function segment(text: string, vocab: Vocabulary): Piece[] {
+  const pieces: Piece[] = [];
+  let i = 0;
+  const numbers = scanNumberUnits(text);
+  let n = 0;
+  while (i < text.length) {
+    while (n < numbers.length && numbers[n].start < i) n++;
+    if (n < numbers.length && numbers[n].start === i) {
+      pieces.push({ text: numbers[n].text.replace(/\s+/g, ''), kind: 'number' });
+      i = numbers[n].end;
+      continue;
+    }
+    const ch = text[i];
+    if (HAN.test(ch)) {
+      let j = i;
+      const limit = n < numbers.length ? numbers[n].start : text.length;
+      while (j < limit && HAN.test(text[j])) j++;
+      pieces.push(...segmentHan(text.slice(i, j), vocab));
+      i = j;
+      continue;
+    }
+    const latin = /^[a-z0-9]+(?:\.[0-9]+)?/.exec(text.slice(i));
+    if (latin) {
+      pieces.push({ text: latin[0], kind: 'latin' });
+      i += latin[0].length;
+      continue;
+    }
+    i++; // punctuation separates pieces and is never a term
+  }
+  return pieces;
+}
+
+/** Max-probability path over the vocabulary (jieba's own algorithm, over a corpus-sized dictionary). */
+function segmentHan(run: string, vocab: Vocabulary): Piece[] {
+  const len = run.length;
+  const logTotal = Math.log(vocab.total);
+  const best = new Float64Array(len + 1);
+  const next = new Int32Array(len + 1);
+  const known = new Uint8Array(len + 1);
+  best[len] = 0;
+  for (let i = len - 1; i >= 0; i--) {
+    best[i] = -Infinity;
+    for (let j = i + 1; j <= Math.min(len, i + vocab.maxLength); j++) {
+      const w = run.slice(i, j);
+      const c = vocab.counts.get(w);
+      if (c === undefined && j > i + 1) continue;
+      // An unknown single character is possible but costly, so known words win.
+      const score = (c !== undefined ? Math.log(c + 1) : Math.log(0.1)) - logTotal + best[j];
+      if (score > best[i]) {
+        best[i] = score;
+        next[i] = j;
+        known[i] = c !== undefined ? 1 : 0;
+      }
+    }
+  }
+  const pieces: Piece[] = [];
+  for (let i = 0; i < len; i = next[i]) {
+    const w = run.slice(i, next[i]);
+    const prev = pieces[pieces.length - 1];
+    if (!known[i] && prev?.kind === 'unknown') prev.text += w; // keep unknown characters together
+    else pieces.push({ text: w, kind: known[i] ? 'word' : 'unknown' });
+  }
+  return pieces;
+}

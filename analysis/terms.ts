@@ -1,0 +1,30 @@
+/**
+ * Index terms. Chinese has no spaces, and a word segmenter cuts the same string differently in different
+ * contexts (留抵退税 may be one word in a title and two in a sentence). So the index holds what does not depend on
+ * segmentation: overlapping character bigrams of every Han run, whole Latin/number tokens, and whole numbers with
+ * units (5000万元, 95.09%, 1-2个工作日). Any substring a user types can be found from these, and the search
+ * layer then checks the exact substring in the normalised field (so 退税 finds 留抵退税, never 退…税).
+ */
+import { scanNumberUnits } from '../indexer/quantities.js';
+
+const HAN_RUN = /\p{Script=Han}+/gu;
+const WORD = /[a-z0-9]+(?:\.[0-9]+)?/g;
+
+/** Terms a normalised field contributes to the inverted index. */
+export function indexTerms(text: string): string[] {
+  const terms = retrievalTerms(text);
+  for (const span of scanNumberUnits(text)) terms.push(span.text.replace(/\s+/g, ''));
+  return terms;
+}
+
+/** Terms that every occurrence of `text` must contain in the index: Han bigrams and Latin/number tokens. */
+export function retrievalTerms(text: string): string[] {
+  const terms: string[] = [];
+  for (const m of text.matchAll(HAN_RUN)) {
+    const run = m[0];
+    if (run.length === 1) terms.push(run);
+    for (let i = 0; i + 1 < run.length; i++) terms.push(run.slice(i, i + 2));
+  }
+  for (const m of text.matchAll(WORD)) terms.push(m[0]);
+  return terms;
+}

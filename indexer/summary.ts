@@ -1,0 +1,21 @@
+/** The index summary printed by the indexer and logged by the server at start-up. */
+import type { BuildResult } from './build.js';
+
+export function formatSummary({ body, timings }: Pick<BuildResult, 'body'> & Partial<Pick<BuildResult, 'timings'>>): string {
+  const lines: string[] = [];
+  lines.push(`${body.records.length} records from ${body.sources.filter((s) => s.records > 0).length} of ${body.sources.length} files`);
+  for (const s of body.sources) {
+    lines.push(`  ${s.file}: ${s.records} records${s.format ? ` (${s.format}, ${s.encoding})` : ''}${s.title ? ` — ${s.title}` : ''}`);
+  }
+  if (body.warnings.length) {
+    lines.push(`${body.warnings.length} warning(s):`);
+    for (const w of body.warnings) lines.push(`  ${w.file}${w.line ? `:${w.line}` : ''}: ${w.message}`);
+  } else {
+    lines.push('no warnings');
+  }
+  if (timings) {
+    const ms = (n: number) => `${Math.round(n)} ms`;
+    lines.push(`time: ${ms(timings.total)} (parse ${ms(timings.parse)}, jieba dictionary load ${ms(timings.jiebaLoad)}, analyse ${ms(timings.analyse)}, index ${ms(timings.index)})`);
+  }
+  return lines.join('\n');
+}

@@ -1,0 +1,141 @@
+/**
+ * Query analysis: from what the user typed to constraints the engine can check. Runs on data carried in the
+ * snapshot only (character table, vocabulary, synonyms, stop words), never on jieba.
+ *
+ * A constraint is a normalised string that must occur in a record (as a substring, with number/Latin word
+ * boundaries), with alternatives from the synonym file. Words typed together are segmented against the corpus
+ * vocabulary; stop words and question words are dropped; a lone single character never becomes a constraint of
+ * its own when the clause has real words, so nothing matches through one shared character.
+ */
+import { Normalizer } from '../analysis/normalize.js';
+import { parseQuery, type Clause, type QueryField } from '../analysis/query.js';
+import { buildVocabulary, segment, type Vocabulary } from '../analysis/segment.js';
+import type { SearchField } from './fields.js';
+
+/** Weight of a synonym relative to the term the user typed. */
+export const SYNONYM_WEIGHT = 0.7;
+
+export interface Alternative {
+  text: string;
+  weight: number;
+}
+
+export interface Constraint {
+  /** The normalised text the user asked for. */
+  text: string;
+  alternatives: Alternative[];
+  /** Restricted fields (title:, department:, region:); all fields when absent. */
+  fields?: SearchField[];
+  phrase: boolean;
+}
+
+/** One clause as typed: all its constraints must match. */
+export interface AnalysedClause {
+  typed: string;
+  /** Normalised clause text (for phrase/proximity bonuses). */
+  text: string;
+  constraints: Constraint[];
+  /** Pieces dropped from matching, with why: stop words and lone single characters. */
+  dropped: { text: string; reason: 'stopword' | 'single-character' }[];
+}
+
+export interface QueryAnalysis {
+  /** All groups must match; a group matches when any of its clauses does. */
+  groups: AnalysedClause[][];
+  /** Records matching any of these are excluded. */
+  exclude: AnalysedClause[];
+  /** The positive query as one normalised key (letters, digits, Han only): a title typed in full. */
+  titleKey: string;
+}
+
+const FIELD_MAP: Record<QueryField, SearchField[]> = {
+  title: ['title'],
+  departments: ['departments'],
+  regions: ['regions'],
+};
+
+/** Letters, digits and Han characters only: how titles are compared when typed in full. */
+export function keyOf(normalised: string): string {
+  return normalised.replace(/[^\p{Script=Han}\p{L}\p{N}]/gu, '');
+}
+
+export interface AnalyzerData {
+  t2s: Record<string, string>;
+  vocabulary: [string, number][];
+  synonyms: string[][];
+  stopwords: string[];
+}
+
+export class QueryAnalyzer {
+  readonly normalizer: Normalizer;
+  private readonly vocab: Vocabulary;
+  private readonly synonyms = new Map<string, string[]>();
+  private readonly stopwords: Set<string>;
+
+  constructor(data: AnalyzerData) {
+    this.normalizer = new Normalizer(data.t2s);
+    this.vocab = buildVocabulary(data.vocabulary);
+    for (const group of data.synonyms) {
+      for (const term of group) {
+        const others = group.filter((g) => g !== term);
+        this.synonyms.set(term, [...new Set([...(this.synonyms.get(term) ?? []), ...others])]);
+      }
+    }
+    this.stopwords = new Set(data.stopwords);
+  }
+
+  analyse(query: string): QueryAnalysis {
+    const parsed = parseQuery(query);
+    const groups = parsed.must.map((g) => g.map((c) => this.clause(c))).map((g) => g.filter((c) => c.constraints.length > 0)).filter((g) => g.length > 0);
+    const exclude = parsed.not.map((c) => this.clause(c)).filter((c) => c.constraints.length > 0);
+    const titleKey = keyOf(parsed.must.flat().map((c) => this.normalizer.plain(c.text)).join(''));
+    return { groups, exclude, titleKey };
+  }
+
+  /** Segment a normalised text against the vocabulary (for the debug route and tests). */
+  segment(text: string) {
+    return segment(this.normalizer.plain(text).replace(/\s+/g, ''), this.vocab);
+  }
+
+  private alternatives(text: string, phrase: boolean): Alternative[] {
+    const alts: Alternative[] = [{ text, weight: 1 }];
+    if (!phrase) for (const s of this.synonyms.get(text) ?? []) alts.push({ text: s, weight: SYNONYM_WEIGHT });
+    return alts;
+  }
+
+  private clause(c: Clause): AnalysedClause {
+    const fields = c.field ? FIELD_MAP[c.field] : undefined;
+    const text = this.normalizer.plain(c.text);
+    const out: AnalysedClause = { typed: c.text, text, constraints: [], dropped: [] };
+    const make = (t: string, phrase: boolean): Constraint => ({ text: t, alternatives: this.alternatives(t, phrase), phrase, ...(fields ? { fields } : {}) });
+    if (c.phrase) {
+      const t = text.trim();
+      if (t) out.constraints.push(make(t, true));
+      return out;
+    }
+    const compact = text.replace(/\s+/g, '');
+    if (!compact) return out;
+    if (this.synonyms.has(compact) || this.stopwords.has(compact)) {
+      if (this.stopwords.has(compact)) out.dropped.push({ text: compact, reason: 'stopword' });
+      else out.constraints.push(make(compact, false));
+      return out;
+    }
+    const pieces = segment(compact, this.vocab);
+    const kept: string[] = [];
+    const singles: string[] = [];
+    for (const p of pieces) {
+      if (this.stopwords.has(p.text)) out.dropped.push({ text: p.text, reason: 'stopword' });
+      else if (p.kind !== 'number' && p.kind !== 'latin' && p.text.length === 1) singles.push(p.text);
+      else kept.push(p.text);
+    }
+    if (kept.length === 0 && singles.length > 0) {
+      // Only single characters: look the clause up as it was typed (minus stop words), never char by char.
+      const joined = singles.join('');
+      out.constraints.push(make(joined, false));
+      return out;
+    }
+    for (const s of singles) out.dropped.push({ text: s, reason: 'single-character' });
+    for (const k of [...new Set(kept)]) out.constraints.push(make(k, false));
+    return out;
+  }
+}

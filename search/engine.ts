@@ -1,0 +1,291 @@
+/**
+ * The search engine over a loaded snapshot. Candidates come from the inverted index (MiniSearch over Han bigrams
+ * and Latin/number tokens); every candidate is then checked for the exact normalised substring, so results never
+ * depend on how a segmenter happened to cut a sentence. Scoring is BM25 over those exact occurrences, per field,
+ * with field weights, plus bonuses for a title typed in full, a clause found verbatim, and a title that holds
+ * every word.
+ */
+import MiniSearch from 'minisearch';
+import type { NormalizedText } from '../analysis/normalize.js';
+import { retrievalTerms } from '../analysis/terms.js';
+import type { ReformRecord } from '../indexer/schema.js';
+import { QueryAnalyzer, keyOf, type AnalysedClause, type Constraint, type QueryAnalysis } from './analyzer.js';
+import { INDEX_OPTIONS, SEARCH_FIELDS, fieldText, type IndexDocument, type SearchField } from './fields.js';
+import { markRange, snippet, toOriginal } from './highlight.js';
+import type { SnapshotBody } from './snapshot.js';
+
+/** Field weights: title above outcome above content above process and departments. */
+export const FIELD_WEIGHTS: Readonly<Record<SearchField, number>> = {
+  title: 6,
+  outcome: 2.2,
+  content: 2,
+  applicableTo: 1.4,
+  process: 1.2,
+  departments: 1.2,
+  regions: 1.2,
+  category: 0.6,
+  scope: 0.4,
+};
+
+/** BM25 parameters (the classic defaults, as MiniSearch uses). */
+export const BM25 = { k1: 1.2, b: 0.7 };
+
+/** Bonuses, in units of one typical title match. */
+export const BONUS = {
+  /** The whole query is the record's title. */
+  exactTitle: 1000,
+  /** Every word of the query is in the title. */
+  titleHasAll: 8,
+  /** A multi-word clause occurs verbatim (adjacent) in a field, weighted by the field. */
+  verbatim: 1.5,
+};
+
+/** Fields a snippet is taken from, in order of preference when matches tie. */
+const SNIPPET_FIELDS: SearchField[] = ['content', 'outcome', 'process', 'applicableTo'];
+
+type FieldCounts = Partial<Record<SearchField, number>>;
+
+interface AltMatches {
+  /** record index → occurrences per field */
+  docs: Map<number, FieldCounts>;
+  idf: number;
+}
+
+export interface Hit {
+  record: ReformRecord;
+  score: number;
+  /** How many of the query's constraints the record matches (all of them unless the result is partial). */
+  matched: number;
+  highlight: { title: string; snippet: string };
+}
+
+export interface SearchResult {
+  analysis: QueryAnalysis;
+  /** Record indexes in rank order (the whole result set, for facets and paging). */
+  ranked: { index: number; score: number; matched: number }[];
+  /** Nothing matched every word: these are the best partial matches. */
+  partial: boolean;
+}
+
+export class SearchEngine {
+  readonly records: ReformRecord[];
+  readonly analyzer: QueryAnalyzer;
+  readonly body: SnapshotBody;
+  private readonly index: MiniSearch<IndexDocument>;
+  private readonly normalized: Record<SearchField, NormalizedText>[];
+  private readonly avgLength: Record<SearchField, number>;
+  private readonly altCache = new Map<string, AltMatches>();
+  private readonly titleKeys: string[];
+
+  constructor(body: SnapshotBody) {
+    this.body = body;
+    this.records = body.records;
+    this.analyzer = new QueryAnalyzer({ ...body.analysis, synonyms: body.dictionary.synonyms, stopwords: body.dictionary.stopwords });
+    this.index = MiniSearch.loadJS(body.index as never, INDEX_OPTIONS);
+    const n = this.analyzer.normalizer;
+    this.normalized = this.records.map((r) => {
+      const out = {} as Record<SearchField, NormalizedText>;
+      for (const f of SEARCH_FIELDS) out[f] = n.normalize(fieldText(r, f));
+      return out;
+    });
+    this.avgLength = {} as Record<SearchField, number>;
+    for (const f of SEARCH_FIELDS) {
+      const total = this.normalized.reduce((s, nf) => s + nf[f].text.length, 0);
+      this.avgLength[f] = Math.max(1, total / Math.max(1, this.records.length));
+    }
+    this.titleKeys = this.normalized.map((nf) => keyOf(nf.title.text));
+  }
+
+  /** Distinct terms in the inverted index. */
+  get termCount(): number {
+    return this.index.termCount;
+  }
+
+  /** Rank records for a query. An empty query (or one with only exclusions) lists records in document order. */
+  search(query: string): SearchResult {
+    const analysis = this.analyzer.analyse(query);
+    const excluded = new Set<number>();
+    for (const clause of analysis.exclude) for (const i of this.clauseDocs(clause)) excluded.add(i);
+
+    const constraints = analysis.groups.flat().flatMap((c) => c.constraints);
+    if (constraints.length === 0) {
+      const ranked = this.records.map((_, index) => ({ index, score: 0, matched: 0 })).filter((h) => !excluded.has(h.index));
+      return { analysis, ranked, partial: false };
+    }
+
+    // All groups must match; a group matches through any of its clauses; a clause needs all its constraints.
+    let result: Set<number> | undefined;
+    for (const group of analysis.groups) {
+      const docs = new Set<number>();
+      for (const clause of group) for (const i of this.clauseDocs(clause)) docs.add(i);
+      result = result ? new Set([...result].filter((i) => docs.has(i))) : docs;
+    }
+    let partial = false;
+    let candidates = [...(result ?? [])].filter((i) => !excluded.has(i));
+    if (candidates.length === 0 && constraints.length > 1) {
+      // Nothing has every word: fall back to records with some of them, ranked by how many, and say so.
+      partial = true;
+      const any = new Set<number>();
+      for (const c of constraints) for (const i of this.constraintDocs(c).keys()) any.add(i);
+      candidates = [...any].filter((i) => !excluded.has(i));
+    }
+
+    const ranked = candidates.map((index) => {
+      const { score, matched } = this.score(index, analysis, constraints);
+      return { index, score, matched };
+    });
+    ranked.sort((a, b) => b.matched - a.matched || b.score - a.score || a.index - b.index);
+    return { analysis, ranked, partial };
+  }
+
+  /** Build a hit (record, score, highlights) for one ranked entry. */
+  hit(entry: { index: number; score: number; matched: number }, analysis: QueryAnalysis): Hit {
+    const record = this.records[entry.index];
+    const nf = this.normalized[entry.index];
+    const alts = analysis.groups.flat().flatMap((c) => [
+      ...c.constraints.flatMap((k) => k.alternatives.map((a) => ({ text: a.text, phrase: k.phrase }))),
+      // A clause found verbatim is highlighted whole, not as its separate words only.
+      ...(c.constraints.length > 1 ? [{ text: c.text.replace(/\s+/g, ''), phrase: true }] : []),
+    ]);
+    const spansIn = (f: SearchField) => {
+      const spans: [number, number][] = [];
+      for (const a of alts) for (const s of occurrences(nf[f].text, a.text)) spans.push([s, s + a.text.length]);
+      return toOriginal(nf[f], spans);
+    };
+    const title = markRange(record.title, spansIn('title'));
+    let best: { field: SearchField; spans: [number, number][] } | undefined;
+    for (const f of SNIPPET_FIELDS) {
+      if (!record[f as keyof ReformRecord]) continue;
+      const spans = spansIn(f);
+      if (!best || spans.length > best.spans.length) best = { field: f, spans };
+    }
+    const text = best ? (record[best.field as keyof ReformRecord] as string) : '';
+    return {
+      record,
+      score: Math.round(entry.score * 1000) / 1000,
+      matched: entry.matched,
+      highlight: { title, snippet: best ? snippet(text, best.spans) : '' },
+    };
+  }
+
+  /** Records a clause matches: all of its constraints. */
+  private clauseDocs(clause: AnalysedClause): Set<number> {
+    let docs: Set<number> | undefined;
+    for (const c of clause.constraints) {
+      const d = this.constraintDocs(c);
+      docs = docs ? new Set([...docs].filter((i) => d.has(i))) : new Set(d.keys());
+      if (docs.size === 0) break;
+    }
+    return docs ?? new Set();
+  }
+
+  /** Records a constraint matches through any alternative, with the best weighted score per record. */
+  private constraintDocs(c: Constraint): Map<number, number> {
+    const out = new Map<number, number>();
+    for (const alt of c.alternatives) {
+      const m = this.altMatches(alt.text, c.fields);
+      for (const [i, counts] of m.docs) {
+        const s = alt.weight * this.bm25(i, counts, m.idf);
+        if (s > (out.get(i) ?? -1)) out.set(i, s);
+      }
+    }
+    return out;
+  }
+
+  private bm25(i: number, counts: FieldCounts, idf: number): number {
+    let s = 0;
+    for (const f of Object.keys(counts) as SearchField[]) {
+      const tf = counts[f]!;
+      const len = this.normalized[i][f].text.length;
+      const norm = tf * (BM25.k1 + 1) / (tf + BM25.k1 * (1 - BM25.b + BM25.b * (len / this.avgLength[f])));
+      s += FIELD_WEIGHTS[f] * idf * norm;
+    }
+    return s;
+  }
+
+  /** Exact occurrences of one normalised string, per record and field; cached, since queries repeat. */
+  private altMatches(text: string, fields?: SearchField[]): AltMatches {
+    const key = `${fields?.join(',') ?? '*'}\u0000${text}`;
+    const cached = this.altCache.get(key);
+    if (cached) return cached;
+    const searchFields = fields ?? [...SEARCH_FIELDS];
+    const terms = [...new Set(retrievalTerms(text))];
+    const docs = new Map<number, FieldCounts>();
+    if (terms.length) {
+      const single = terms.length === 1 && /^\p{Script=Han}$/u.test(terms[0]);
+      const hits = this.index.search(
+        single ? terms[0] : { combineWith: 'AND', queries: terms },
+        { fields: searchFields, prefix: single, fuzzy: false, tokenize: (s) => [s], processTerm: (s) => s },
+      );
+      for (const h of hits) {
+        const i = h.id as number;
+        const counts: FieldCounts = {};
+        let any = false;
+        for (const f of searchFields) {
+          const n = occurrences(this.normalized[i][f].text, text).length;
+          if (n) {
+            counts[f] = n;
+            any = true;
+          }
+        }
+        if (any) docs.set(i, counts);
+      }
+    }
+    const N = this.records.length;
+    const idf = Math.log(1 + (N - docs.size + 0.5) / (docs.size + 0.5));
+    const result = { docs, idf };
+    if (this.altCache.size > 5000) this.altCache.clear();
+    this.altCache.set(key, result);
+    return result;
+  }
+
+  private score(i: number, analysis: QueryAnalysis, constraints: Constraint[]): { score: number; matched: number } {
+    let score = 0;
+    let matched = 0;
+    let inTitle = 0;
+    for (const c of constraints) {
+      const s = this.constraintDocs(c).get(i);
+      if (s === undefined) continue;
+      matched++;
+      score += s;
+      if (c.alternatives.some((a) => occurrences(this.normalized[i].title.text, a.text).length)) inTitle++;
+    }
+    if (analysis.titleKey && analysis.titleKey === this.titleKeys[i]) score += BONUS.exactTitle;
+    if (constraints.length > 1 && inTitle === constraints.length) score += BONUS.titleHasAll;
+    for (const clause of analysis.groups.flat()) {
+      if (clause.constraints.length < 2) continue;
+      const verbatim = clause.text.replace(/\s+/g, '');
+      for (const f of SEARCH_FIELDS) {
+        if (occurrences(this.normalized[i][f].text, verbatim).length) {
+          score += BONUS.verbatim * FIELD_WEIGHTS[f];
+          break;
+        }
+      }
+    }
+    return { score, matched };
+  }
+}
+
+const ALNUM = /[a-z0-9]/;
+
+/**
+ * Start offsets of `needle` in `hay`, respecting number and Latin word boundaries: 5000 does not match inside
+ * 15000 or 5000.5, and ai does not match inside mail. Han text has no such boundary.
+ */
+export function occurrences(hay: string, needle: string): number[] {
+  const out: number[] = [];
+  if (!needle) return out;
+  const checkStart = ALNUM.test(needle[0]);
+  const checkEnd = ALNUM.test(needle[needle.length - 1]);
+  let from = 0;
+  for (;;) {
+    const at = hay.indexOf(needle, from);
+    if (at < 0) break;
+    from = at + 1;
+    if (checkStart && at > 0 && (ALNUM.test(hay[at - 1]) || (hay[at - 1] === '.' && /\d/.test(hay[at - 2] ?? '')))) continue;
+    const end = at + needle.length;
+    if (checkEnd && end < hay.length && (ALNUM.test(hay[end]) || (hay[end] === '.' && /\d/.test(hay[end + 1] ?? '')))) continue;
+    out.push(at);
+  }
+  return out;
+}

@@ -1,0 +1,84 @@
+/**
+ * "Reforms like this one": records compared by what they do — the key terms of title, content and outcome,
+ * weighted by tf-idf over the corpus (segmented with the snapshot's vocabulary, so no jieba at query time).
+ * Copies of the same reform in other documents are marked, not counted.
+ */
+import type { ReformRecord } from '../indexer/schema.js';
+import type { QueryAnalyzer } from './analyzer.js';
+
+/** How much each field's words count when comparing reforms. */
+export const SIMILAR_FIELD_WEIGHTS = { title: 3, content: 1, outcome: 1.2, process: 0.8, applicableTo: 0.5 } as const;
+
+export interface SimilarHit {
+  index: number;
+  score: number;
+  sameReform: boolean;
+  /** Shared key terms, most important first. */
+  because: string[];
+}
+
+type Vector = Map<string, number>;
+
+export class SimilarityIndex {
+  private readonly vectors: Vector[];
+
+  constructor(private readonly records: ReformRecord[], analyzer: QueryAnalyzer, stopwords: Iterable<string>) {
+    const stop = new Set(stopwords);
+    const tfs: Map<string, number>[] = records.map((r) => {
+      const tf = new Map<string, number>();
+      for (const [field, weight] of Object.entries(SIMILAR_FIELD_WEIGHTS)) {
+        const text = r[field as keyof typeof SIMILAR_FIELD_WEIGHTS];
+        if (!text) continue;
+        for (const p of analyzer.segment(text)) {
+          // Content words only: no stop words, single characters or bare numbers.
+          if (p.kind !== 'word' || p.text.length < 2 || stop.has(p.text)) continue;
+          tf.set(p.text, (tf.get(p.text) ?? 0) + weight);
+        }
+      }
+      return tf;
+    });
+    const df = new Map<string, number>();
+    for (const tf of tfs) for (const w of tf.keys()) df.set(w, (df.get(w) ?? 0) + 1);
+    const n = records.length;
+    this.vectors = tfs.map((tf) => {
+      const v: Vector = new Map();
+      let norm = 0;
+      for (const [w, t] of tf) {
+        const d = df.get(w)!;
+        if (d > n * 0.3) continue; // words in a third of all reforms (企业, 服务) say nothing about what a reform does
+        const x = (1 + Math.log(t)) * Math.log(n / d);
+        v.set(w, x);
+        norm += x * x;
+      }
+      norm = Math.sqrt(norm) || 1;
+      for (const [w, x] of v) v.set(w, x / norm);
+      return v;
+    });
+  }
+
+  /** The `size` most similar other reforms, plus every copy of this reform (marked sameReform). */
+  similar(index: number, size: number): SimilarHit[] {
+    const me = this.vectors[index];
+    const copies = new Set(this.records[index].related.map((r) => r.id));
+    const scored: SimilarHit[] = [];
+    this.vectors.forEach((v, j) => {
+      if (j === index) return;
+      let s = 0;
+      const shared: [string, number][] = [];
+      for (const [w, x] of me) {
+        const y = v.get(w);
+        if (y !== undefined) {
+          s += x * y;
+          shared.push([w, x * y]);
+        }
+      }
+      if (s <= 0) return;
+      shared.sort((a, b) => b[1] - a[1]);
+      scored.push({ index: j, score: Math.round(s * 1000) / 1000, sameReform: copies.has(this.records[j].id), because: shared.slice(0, 5).map(([w]) => w) });
+    });
+    scored.sort((a, b) => b.score - a.score || a.index - b.index);
+    const same = scored.filter((h) => h.sameReform);
+    const others = scored.filter((h) => !h.sameReform).slice(0, size);
+    return [...same, ...others];
+  }
+}

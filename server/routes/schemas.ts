@@ -1,0 +1,44 @@
+/** JSON schemas shared by the routes: parameters (validated) and responses (documented in OpenAPI). */
+import { FACETS } from '../../search/facets.js';
+
+export const MAX_QUERY_LENGTH = 500;
+export const MAX_PAGE_SIZE = 100;
+/** page × size may not go past this many results: deep paging is what export is for. */
+export const MAX_WINDOW = 10_000;
+
+export const errorSchema = {
+  type: 'object',
+  properties: { error: { type: 'string' }, message: { type: 'string' } },
+  required: ['error', 'message'],
+} as const;
+
+export const q = { type: 'string', maxLength: MAX_QUERY_LENGTH, description: 'Query: words (all must match), "phrase", -exclude, A OR B, title:/department:/region: prefixes' } as const;
+export const page = { type: 'integer', minimum: 1, default: 1 } as const;
+export const size = (def: number) => ({ type: 'integer', minimum: 1, maximum: MAX_PAGE_SIZE, default: def }) as const;
+
+/** Facet filters: repeat a parameter for several values (any of them); different facets must all hold. */
+export const filterProperties = Object.fromEntries(
+  FACETS.map((f) => [f, { type: 'array', items: { type: 'string', minLength: 1, maxLength: 200 }, maxItems: 50, description: `filter by ${f} (repeatable)` }]),
+) as unknown as Record<(typeof FACETS)[number], { type: "array"; items: { type: "string" } }>;
+
+export const hitSchema = {
+  type: 'object',
+  properties: {
+    id: { type: 'string' },
+    title: { type: 'string' },
+    category: { type: 'string' },
+    regions: { type: 'array', items: { type: 'string' } },
+    departments: { type: 'array', items: { type: 'string' } },
+    source: { type: 'object', properties: { file: { type: 'string' }, title: { type: 'string' }, no: { type: 'integer' } } },
+    score: { type: 'number' },
+    highlight: { type: 'object', properties: { title: { type: 'string' }, snippet: { type: 'string' } } },
+  },
+} as const;
+
+const facetList = { type: 'array', items: { type: 'object', properties: { value: { type: 'string' }, count: { type: 'integer' }, label: { type: 'string' } } } } as const;
+export const facetsSchema = { type: 'object', properties: Object.fromEntries(FACETS.map((f) => [f, facetList])) } as const;
+
+/** 400 when page × size reaches past MAX_WINDOW. */
+export function windowError(p: number, s: number): string | undefined {
+  return p * s > MAX_WINDOW ? `page: page × size must be at most ${MAX_WINDOW} (got ${p} × ${s}); use /api/export for the whole result set` : undefined;
+}

@@ -1,0 +1,64 @@
+import type { FastifyPluginAsync } from 'fastify';
+import type { Filters } from '../../search/facets.js';
+import type { SortOrder } from '../../search/service.js';
+import { errorSchema, facetsSchema, filterProperties, hitSchema, page, q, size, windowError } from './schemas.js';
+
+export interface SearchQuery extends Filters {
+  q?: string;
+  page: number;
+  size: number;
+  sort: SortOrder;
+}
+
+export const searchQuerystring = {
+  type: 'object',
+  properties: { q, page, size: size(10), sort: { type: 'string', enum: ['relevance', 'source', 'quantity'], default: 'relevance' }, ...filterProperties },
+  additionalProperties: false,
+} as const;
+
+export function filtersOf(query: Filters): Filters {
+  return { region: query.region, category: query.category, department: query.department, source: query.source, scope: query.scope };
+}
+
+export const searchRoutes: FastifyPluginAsync = async (app) => {
+  app.get<{ Querystring: SearchQuery }>('/search', {
+    schema: {
+      summary: 'Ranked, faceted full-text search',
+      querystring: searchQuerystring,
+      response: {
+        200: {
+          type: 'object',
+          properties: {
+            query: { type: 'string' }, total: { type: 'integer' }, page: { type: 'integer' }, size: { type: 'integer' },
+            took_ms: { type: 'number' }, partial: { type: 'boolean' }, hits: { type: 'array', items: hitSchema }, facets: facetsSchema,
+          },
+        },
+        400: errorSchema,
+      },
+    },
+  }, async (request, reply) => {
+    const { q: text, page: p, size: s, sort } = request.query;
+    const tooDeep = windowError(p, s);
+    if (tooDeep) return reply.status(400).send({ error: 'Bad Request', message: tooDeep });
+    return app.service.search({ q: text, page: p, size: s, sort, filters: filtersOf(request.query) });
+  });
+
+  app.get<{ Querystring: { q: string; size: number } }>('/suggest', {
+    schema: {
+      summary: 'Completions from titles and indexed terms, prefix first',
+      querystring: { type: 'object', properties: { q: { ...q, minLength: 0 }, size: size(8) }, required: ['q'], additionalProperties: false },
+      response: {
+        200: { type: 'object', properties: { suggestions: { type: 'array', items: { type: 'object', properties: { text: { type: 'string' }, kind: { type: 'string', enum: ['title', 'term'] }, id: { type: 'string' } } } } } },
+        400: errorSchema,
+      },
+    },
+  }, async (request) => ({ suggestions: app.service.suggest(request.query.q, request.query.size) }));
+
+  app.get<{ Querystring: { q: string } }>('/analyze', {
+    schema: {
+      summary: 'How a text is analysed: normalised form, segmentation, index terms and the constraints a query becomes',
+      querystring: { type: 'object', properties: { q }, required: ['q'], additionalProperties: false },
+      response: { 400: errorSchema },
+    },
+  }, async (request) => app.service.analyze(request.query.q));
+};

@@ -1,0 +1,54 @@
+/** Shared test fixtures: the real seed corpus, built once per test file. */
+import { readdirSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { buildSnapshot } from '../indexer/build.js';
+import { parseCorpus, type Corpus } from '../indexer/corpus.js';
+import type { ReformRecord } from '../indexer/schema.js';
+import type { SnapshotBody } from '../search/snapshot.js';
+import { SearchService } from '../search/service.js';
+
+export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
+export const SEEDS = join(ROOT, 'seeds');
+export const DICT = join(ROOT, 'dict');
+
+export const FILES = {
+  shandongTable: '000_266a8133fb8d67ab.txt',
+  sixthBatchBlocks: '001_5aa6fd503fd038c1.txt',
+  markdownCases: '002_ccd5e05fe0445b95.txt',
+  liaoningTable: '003_d473786d2f100032.txt',
+  nationalCases: '004_cf3adbfb7b3756f8.txt',
+} as const;
+
+export function seedBytes(file: string): Uint8Array {
+  return readFileSync(join(SEEDS, file));
+}
+
+export function seedDocuments(): { file: string; bytes: Uint8Array }[] {
+  return readdirSync(SEEDS).sort().map((file) => ({ file, bytes: seedBytes(file) }));
+}
+
+let corpus: Corpus | undefined;
+export function seedCorpus(): Corpus {
+  corpus ??= parseCorpus(seedDocuments());
+  return corpus;
+}
+
+/** The record of `file` with item number `no` (and section, where numbers restart per section). */
+export function recordOf(records: ReformRecord[], file: string, no: number, category?: string): ReformRecord {
+  const found = records.filter((r) => r.source.file === file && r.source.no === no && (category === undefined || r.category === category));
+  if (found.length !== 1) throw new Error(`expected one record ${file} #${no} ${category ?? ''}, found ${found.length}`);
+  return found[0];
+}
+
+let snapshot: Promise<SnapshotBody> | undefined;
+export function seedSnapshot(): Promise<SnapshotBody> {
+  snapshot ??= buildSnapshot({ seedsDir: SEEDS, dictDir: DICT }).then((r) => r.body);
+  return snapshot;
+}
+
+let service: Promise<SearchService> | undefined;
+export function seedService(): Promise<SearchService> {
+  service ??= seedSnapshot().then((body) => new SearchService(body));
+  return service;
+}
