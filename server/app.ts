@@ -46,7 +46,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.setErrorHandler((error: FastifyError, request, reply) => {
     if (error.validation) {
       const v = error.validation[0];
-      const param = (v?.instancePath || '').replace(/^\//, '') || (v?.params as { missingProperty?: string })?.missingProperty || error.validationContext || 'request';
+      const params = (v?.params ?? {}) as { missingProperty?: string; additionalProperty?: string };
+      const param = (v?.instancePath || '').replace(/^\//, '') || params.missingProperty || params.additionalProperty || error.validationContext || 'request';
       return reply.status(400).send({ error: 'Bad Request', message: `${param}: ${v?.message ?? error.message}` });
     }
     const status = error.statusCode && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 500;

@@ -1,0 +1,251 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { SearchService } from '../search/service.js';
+import { FILES, seedService } from './helpers.js';
+
+let service: SearchService;
+beforeAll(async () => {
+  service = await seedService();
+});
+
+const search = (q: string, size = 100) => service.search({ q, size });
+const titles = (q: string, size = 100) => search(q, size).hits.map((h) => h.title);
+const plain = (html: string) => html.replace(/<\/?mark>/g, '');
+/** The records (all fields joined) that hold `text`, normalised the way the engine does. */
+const holding = (text: string) => {
+  const n = service.engine.analyzer.normalizer;
+  return service.records.filter((r) => n.plain([r.title, r.content, r.applicableTo, r.process, r.outcome].join('\n')).includes(n.plain(text)));
+};
+
+describe('bar 1: a word inside a longer segmented word is found', () => {
+  it('finds 退税 inside 留抵退税 and 出口退税', () => {
+    const t = titles('退税');
+    expect(t).toContain('增值税留抵退税确认制');
+    expect(t).toContain('出口退税备案单证无纸化');
+  });
+
+  it('finds 工程 inside 在建工程 and 工程建设项目, and 承诺 inside 告知承诺制', () => {
+    const ids = search('工程').hits.map((h) => h.id);
+    for (const r of holding('在建工程')) expect(ids).toContain(r.id);
+    expect(titles('工程')).toContain('工程建设项目“清单制+告知承诺制”审批改革');
+    expect(titles('承诺')).toContain('工程建设项目“清单制+告知承诺制”审批改革');
+  });
+
+  it('finds every record that holds the word (recall equals a plain substring scan)', () => {
+    for (const w of ['退税', '在建工程', '承诺', '海铁联运', '区块链']) {
+      expect(search(w).total).toBe(holding(w).length);
+    }
+  });
+});
+
+describe('bar 2: a query that is a title finds that title first', () => {
+  it('ranks the record whose title was typed first, for every title of the corpus', () => {
+    const misses: string[] = [];
+    for (const r of service.records) {
+      const top = search(r.title, 5).hits;
+      // Copies of the same reform share a title: any of them first is right.
+      const sameTitle = new Set(service.records.filter((x) => x.title === r.title).map((x) => x.id));
+      if (!top[0] || !sameTitle.has(top[0].id)) misses.push(`${r.title} → ${top[0]?.title}`);
+    }
+    expect(misses).toEqual([]);
+  });
+
+  it('ranks a title typed loosely (words without quotes, out of order, spaced) near the top', () => {
+    expect(titles('清单制 告知承诺制 工程建设项目', 2)).toContain('工程建设项目“清单制+告知承诺制”审批改革');
+    expect(titles('智能表单 企业登记', 2)).toContain('企业登记“智能表单”新模式');
+    expect(titles('留抵退税确认制', 2)).toContain('增值税留抵退税确认制');
+  });
+});
+
+describe('bar 3: phrases, exclusions and several words', () => {
+  it('matches a quoted phrase only where the exact adjacent text occurs', () => {
+    const hits = search('"一网通办"').hits;
+    expect(hits.length).toBe(holding('一网通办').length);
+    expect(hits.length).toBeGreaterThan(0);
+    // Both words appear apart in more records than the phrase does.
+    expect(search('一网 通办').total).toBeGreaterThanOrEqual(hits.length);
+  });
+
+  it('excludes records with -word', () => {
+    const all = search('退税').hits;
+    const without = search('退税 -出口').hits;
+    expect(without.length).toBeGreaterThan(0);
+    expect(without.length).toBeLessThan(all.length);
+    const n = service.engine.analyzer.normalizer;
+    for (const h of without) {
+      const r = service.reform(h.id)!;
+      expect(n.plain([r.title, r.content, r.applicableTo, r.process, r.outcome, r.departments.join()].join())).not.toContain('出口');
+    }
+  });
+
+  it('requires all of several words, and ranks records with them close together first', () => {
+    const res = search('跨境电商 退货');
+    expect(res.partial).toBe(false);
+    for (const h of res.hits) {
+      const r = service.reform(h.id)!;
+      const text = [r.title, r.content, r.process, r.outcome].join();
+      expect(text).toContain('退货');
+      expect(/跨境电商|跨境电子商务/.test(text)).toBe(true);
+    }
+    expect(res.hits[0].title).toMatch(/跨境电商.*退货|退货.*跨境电商/);
+  });
+
+  it('widens with OR and |, and falls back to flagged partial matches when nothing has every word', () => {
+    const a = search('海铁联运').total;
+    const b = search('中欧班列').total;
+    expect(search('海铁联运 OR 中欧班列').total).toBeGreaterThanOrEqual(Math.max(a, b));
+    expect(search('海铁联运|中欧班列').total).toBe(search('海铁联运 OR 中欧班列').total);
+    // No record names both: the records with either come back, flagged.
+    const partial = search('海铁联运 中医');
+    expect(partial.partial).toBe(true);
+    expect(partial.total).toBe(new Set([...holding('海铁联运'), ...holding('中医')].map((r) => r.id)).size);
+  });
+
+  it('reads unbalanced quotes, a lone - and a dangling OR sensibly instead of failing', () => {
+    expect(search('"一网通办').total).toBe(search('"一网通办"').total);
+    expect(search('退税 -').total).toBe(search('退税').total);
+    expect(search('退税 OR').total).toBe(search('退税').total);
+    expect(search('-').total).toBe(service.records.length);
+  });
+
+  it('narrows with field prefixes title:, department: and region:', () => {
+    for (const h of search('title:确认制').hits) expect(h.title).toContain('确认制');
+    const dept = search('department:省税务局').hits;
+    expect(dept.length).toBeGreaterThan(0);
+    for (const h of dept) expect(h.departments.some((d) => d.includes('省税务局'))).toBe(true);
+    for (const h of search('region:湖南').hits) expect(h.regions).toContain('湖南');
+  });
+});
+
+describe('bar 4: domain terms segment right', () => {
+  it('keeps corpus terms whole in the vocabulary that query analysis uses', () => {
+    const pieces = (t: string) => service.engine.analyzer.segment(t).map((p) => p.text);
+    expect(pieces('工程建设项目告知承诺制审批改革')).toEqual(['工程建设项目', '告知承诺制', '审批', '改革']);
+    expect(pieces('综合保税区一线进区')).toContain('综合保税区');
+    expect(pieces('省住房城乡建设厅')).toEqual(['省住房城乡建设厅']);
+  });
+
+  it('takes quoted terms from the corpus into the user dictionary (“确认制”, “链上自贸”)', async () => {
+    const words = new Set(service.body.dictionary.userWords);
+    expect(words.has('确认制')).toBe(true);
+    expect(words.has('链上自贸')).toBe(true);
+    expect(words.has('告知承诺制')).toBe(true);
+  });
+});
+
+describe('bar 5: no junk from single characters; abbreviations work', () => {
+  it('never matches a multi-word query through one shared character', () => {
+    // 区块链 is not a corpus word: it must be found as a whole, not as 区, 块 and 链.
+    const res = search('区块链');
+    expect(res.total).toBe(holding('区块链').length);
+    for (const h of search('船舶 监管').hits) {
+      const r = service.reform(h.id)!;
+      const text = [r.title, r.content, r.applicableTo, r.process, r.outcome, r.departments.join()].join();
+      expect(text).toContain('船舶');
+      expect(text).toContain('监管');
+    }
+  });
+
+  it('ignores stop words and question words, so a question finds the reforms that answer it', () => {
+    const res = search('如何缩短工程建设项目审批时间', 5);
+    expect(res.hits.length).toBeGreaterThan(0);
+    expect(res.hits.slice(0, 3).some((h) => /工程建设项目|拿地即开工|施工/.test(h.title))).toBe(true);
+    expect(search('有没有做过告知承诺制的', 3).hits[0].title).toContain('告知承诺制');
+  });
+
+  it('treats 综保区 = 综合保税区 and 自贸区 = 自贸试验区 = 自由贸易试验区', () => {
+    const short = new Set(search('综保区').hits.map((h) => h.id));
+    for (const r of holding('综合保税区')) expect(short.has(r.id)).toBe(true);
+    for (const r of holding('综保区')) expect(new Set(search('综合保税区').hits.map((h) => h.id)).has(r.id)).toBe(true);
+    const ftz = new Set(search('自贸区').hits.map((h) => h.id));
+    for (const r of holding('自由贸易试验区').slice(0, 20)) expect(ftz.has(r.id)).toBe(true);
+  });
+
+  it('finds the text’s 环评 for 环境影响评价 and 水生动物 for 水产品', () => {
+    expect(titles('环境影响评价')).toContain('“一不三办”环评审批服务新模式');
+    expect(titles('水产品')).toContain('鲜活水生动物出口监管模式创新');
+  });
+
+  it('normalises traditional and full-width input to the simplified text', () => {
+    expect(search('綜合保稅區').total).toBe(search('综合保税区').total);
+    expect(search('海鐵聯運').total).toBe(search('海铁联运').total);
+    expect(search('ＮＱＩ').total).toBe(search('NQI').total);
+    expect(search('ＮＱＩ').total).toBeGreaterThan(0);
+  });
+
+  it('matches region and department names typed as plain words (湖南 通关 finds Hunan’s customs reforms)', () => {
+    const res = search('湖南 通关');
+    expect(res.total).toBeGreaterThan(0);
+    for (const h of res.hits) expect(h.regions).toContain('湖南');
+    expect(res.hits.map((h) => h.title)).toContain('国际邮件、国际快件和跨境电商业务集约监管新模式');
+  });
+});
+
+describe('bar 6: highlights mark exactly the matched text, everything else escaped', () => {
+  it('marks the original text even where the document printed a space inside it (1-2 个工作日)', () => {
+    const hit = search('1-2个工作日').hits[0];
+    expect(hit.highlight.snippet).toContain('<mark>1-2 个工作日</mark>');
+  });
+
+  it('marks the simplified original when the query was typed in traditional characters', () => {
+    expect(search('綜合保稅區').hits[0].highlight.title).toContain('<mark>综合保税区</mark>');
+  });
+
+  it('never returns query HTML as markup, and escapes the record text around marks', () => {
+    const res = search('<script>alert(1)</script> 退税');
+    for (const h of res.hits) {
+      expect(h.highlight.title + h.highlight.snippet).not.toMatch(/<(?!\/?mark>)/);
+    }
+    const amp = service.records.find((r) => /[<>&]/.test(r.content ?? ''));
+    if (amp) {
+      const hit = search(`title:${amp.title}`, 1).hits[0];
+      expect(hit.highlight.snippet).not.toMatch(/<(?!\/?mark>)/);
+    }
+  });
+
+  it('cuts long fields to a snippet of about 120 characters around the match, with … where cut', () => {
+    const hit = search('5000万元').hits[0];
+    const text = plain(hit.highlight.snippet);
+    expect(text.replace(/…/g, '').length).toBeLessThanOrEqual(120);
+    expect(text.startsWith('…')).toBe(true);
+    expect(hit.highlight.snippet).toContain('<mark>5000万元</mark>');
+  });
+});
+
+describe('bar 7: numbers with units stay whole', () => {
+  it('finds 37.46亿元, 1.7亿元 (printed 1.7 亿元), 95.09%, 1-2个工作日 and 5000万元 as whole terms', () => {
+    for (const q of ['37.46亿元', '1.7亿元', '95.09%', '1-2个工作日', '5000万元']) {
+      const res = search(q);
+      expect(res.total, q).toBeGreaterThan(0);
+      expect(res.total, q).toBe(holding(q).length);
+    }
+  });
+
+  it('matches a number only as a whole number (5000 does not match 15000 or 5000.5)', () => {
+    const n = service.engine.analyzer.normalizer;
+    for (const h of search('5000').hits) {
+      const r = service.reform(h.id)!;
+      const text = n.plain([r.title, r.content, r.applicableTo, r.process, r.outcome].join('\n'));
+      expect(/(^|[^0-9.])5000([^0-9]|$)/.test(text)).toBe(true);
+    }
+  });
+
+  it('keeps numbers with units whole in the analysis of a query', () => {
+    const a = service.analyze('节约成本约5000万元 时间由75天压缩至25天 1-2个工作日');
+    const constraints = a.query.groups.flat().flatMap((c) => c.constraints.map((k) => k.text));
+    expect(constraints).toEqual(expect.arrayContaining(['5000万元', '75天', '25天', '1-2个工作日']));
+    expect(a.indexTerms).toContain('5000万元');
+  });
+});
+
+describe('listing and ranking', () => {
+  it('lists every record in document order for an empty query', () => {
+    const all = service.search({ q: '', size: 100, page: 1 });
+    expect(all.total).toBe(300);
+    expect(all.hits[0].source).toMatchObject({ file: FILES.shandongTable, no: 1 });
+  });
+
+  it('ranks a title match above a mention in the text', () => {
+    const res = search('海铁联运', 10);
+    expect(res.hits[0].title).toContain('海铁联运');
+  });
+});
