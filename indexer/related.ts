@@ -27,41 +27,55 @@ function shingles(s: string, n: number): Set<string> {
   return out;
 }
 
-function dice(a: Set<string>, b: Set<string>): number {
-  if (!a.size || !b.size) return 0;
-  let common = 0;
-  for (const x of a) if (b.has(x)) common++;
-  return (2 * common) / (a.size + b.size);
-}
+/** Shingles shared by more records than this say nothing about sameness and are not compared (keeps linking near-linear). */
+export const COMMON_SHINGLE = 40;
 
-/** Share of the smaller text's shingles found in the larger one: a short table summary inside a long case. */
-function containment(a: Set<string>, b: Set<string>): number {
-  const [small, large] = a.size <= b.size ? [a, b] : [b, a];
-  if (small.size < 20) return 0;
-  let common = 0;
-  for (const x of small) if (large.has(x)) common++;
-  return common / small.size;
+/**
+ * For each record, how many shingles it shares with every other record, counted through an inverted index of
+ * shingle → records (pairs that share nothing are never visited).
+ */
+function sharedCounts(sets: Set<string>[], skipCommon: boolean): Map<number, number>[] {
+  const postings = new Map<string, number[]>();
+  sets.forEach((set, i) => {
+    for (const g of set) {
+      const list = postings.get(g);
+      if (list) list.push(i);
+      else postings.set(g, [i]);
+    }
+  });
+  const out = sets.map(() => new Map<number, number>());
+  for (const list of postings.values()) {
+    if (list.length < 2 || (skipCommon && list.length > COMMON_SHINGLE)) continue;
+    for (let a = 0; a < list.length; a++) {
+      for (let b = a + 1; b < list.length; b++) {
+        const [i, j] = [list[a], list[b]];
+        out[i].set(j, (out[i].get(j) ?? 0) + 1);
+      }
+    }
+  }
+  return out;
 }
 
 /** Fill `related` on every record, both ways. */
 export function linkRelated(records: ReformRecord[]): void {
-  const prepared = records.map((r) => ({
-    r,
-    title: shingles(titleKey(r.title), 2),
-    body: shingles(BODY_FIELDS.map((f) => titleKey(r[f] ?? '')).join(''), 4),
-  }));
+  const titles = records.map((r) => shingles(titleKey(r.title), 2));
+  const bodies = records.map((r) => shingles(BODY_FIELDS.map((f) => titleKey(r[f] ?? '')).join(''), 4));
+  const titleShared = sharedCounts(titles, false);
+  const bodyShared = sharedCounts(bodies, true);
   for (const r of records) r.related = [];
-  for (let i = 0; i < prepared.length; i++) {
-    for (let j = i + 1; j < prepared.length; j++) {
-      const a = prepared[i];
-      const b = prepared[j];
-      if (a.r.source.file === b.r.source.file) continue;
-      const t = dice(a.title, b.title);
-      const text = containment(a.body, b.body);
+  records.forEach((a, i) => {
+    const candidates = new Set([...titleShared[i].keys(), ...bodyShared[i].keys()]);
+    for (const j of [...candidates].sort((x, y) => x - y)) {
+      const b = records[j];
+      if (a.source.file === b.source.file) continue;
+      const t = titles[i].size && titles[j].size ? (2 * (titleShared[i].get(j) ?? 0)) / (titles[i].size + titles[j].size) : 0;
+      const smaller = Math.min(bodies[i].size, bodies[j].size);
+      // Share of the smaller text's shingles found in the other: a short table summary inside a long case.
+      const text = smaller >= 20 ? (bodyShared[i].get(j) ?? 0) / smaller : 0;
       const same = t >= SAME_TITLE || (t >= LOOSE_TITLE && text >= SHARED_TEXT) || text >= SAME_TEXT;
       if (!same) continue;
-      a.r.related.push({ id: b.r.id, file: b.r.source.file });
-      b.r.related.push({ id: a.r.id, file: a.r.source.file });
+      a.related.push({ id: b.id, file: b.source.file });
+      b.related.push({ id: a.id, file: a.source.file });
     }
-  }
+  });
 }

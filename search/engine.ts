@@ -96,6 +96,25 @@ export class SearchEngine {
     this.titleKeys = this.normalized.map((nf) => keyOf(nf.title.text));
   }
 
+  private readonly analysisCache = new Map<string, QueryAnalysis>();
+
+  /** Query analysis, cached: a user paging or filtering repeats the same query. */
+  private analyser(query: string): QueryAnalysis {
+    let a = this.analysisCache.get(query);
+    if (!a) {
+      a = this.analyzer.analyse(query);
+      if (this.analysisCache.size > 1000) this.analysisCache.clear();
+      this.analysisCache.set(query, a);
+    }
+    return a;
+  }
+
+  /** Forget cached per-term matches (benchmarks measure uncached queries with it). */
+  clearCache(): void {
+    this.altCache.clear();
+    this.analysisCache.clear();
+  }
+
   /** Distinct terms in the inverted index. */
   get termCount(): number {
     return this.index.termCount;
@@ -103,9 +122,16 @@ export class SearchEngine {
 
   /** Rank records for a query. An empty query (or one with only exclusions) lists records in document order. */
   search(query: string): SearchResult {
-    const analysis = this.analyzer.analyse(query);
+    const analysis = this.analyser(query);
+    // Each constraint's matches are computed once per search and shared by matching and scoring.
+    const memo = new Map<Constraint, Map<number, number>>();
+    const docsOf = (c: Constraint) => {
+      let d = memo.get(c);
+      if (!d) memo.set(c, (d = this.constraintDocs(c)));
+      return d;
+    };
     const excluded = new Set<number>();
-    for (const clause of analysis.exclude) for (const i of this.clauseDocs(clause)) excluded.add(i);
+    for (const clause of analysis.exclude) for (const i of this.clauseDocs(clause, docsOf)) excluded.add(i);
 
     const constraints = analysis.groups.flat().flatMap((c) => c.constraints);
     if (constraints.length === 0) {
@@ -117,7 +143,7 @@ export class SearchEngine {
     let result: Set<number> | undefined;
     for (const group of analysis.groups) {
       const docs = new Set<number>();
-      for (const clause of group) for (const i of this.clauseDocs(clause)) docs.add(i);
+      for (const clause of group) for (const i of this.clauseDocs(clause, docsOf)) docs.add(i);
       result = result ? new Set([...result].filter((i) => docs.has(i))) : docs;
     }
     let partial = false;
@@ -126,12 +152,12 @@ export class SearchEngine {
       // Nothing has every word: fall back to records with some of them, ranked by how many, and say so.
       partial = true;
       const any = new Set<number>();
-      for (const c of constraints) for (const i of this.constraintDocs(c).keys()) any.add(i);
+      for (const c of constraints) for (const i of docsOf(c).keys()) any.add(i);
       candidates = [...any].filter((i) => !excluded.has(i));
     }
 
     const ranked = candidates.map((index) => {
-      const { score, matched } = this.score(index, analysis, constraints);
+      const { score, matched } = this.score(index, analysis, constraints, docsOf);
       return { index, score, matched };
     });
     ranked.sort((a, b) => b.matched - a.matched || b.score - a.score || a.index - b.index);
@@ -169,10 +195,10 @@ export class SearchEngine {
   }
 
   /** Records a clause matches: all of its constraints. */
-  private clauseDocs(clause: AnalysedClause): Set<number> {
+  private clauseDocs(clause: AnalysedClause, docsOf: (c: Constraint) => Map<number, number>): Set<number> {
     let docs: Set<number> | undefined;
     for (const c of clause.constraints) {
-      const d = this.constraintDocs(c);
+      const d = docsOf(c);
       docs = docs ? new Set([...docs].filter((i) => d.has(i))) : new Set(d.keys());
       if (docs.size === 0) break;
     }
@@ -221,7 +247,13 @@ export class SearchEngine {
         const i = h.id as number;
         const counts: FieldCounts = {};
         let any = false;
-        for (const f of searchFields) {
+        // Only fields holding every term can hold the substring: check those, not all nine.
+        let fieldsHere: string[] | undefined;
+        for (const t of terms) {
+          const fs = h.match[t] ?? [];
+          fieldsHere = fieldsHere ? fieldsHere.filter((f) => fs.includes(f)) : fs;
+        }
+        for (const f of (single ? searchFields : (fieldsHere ?? [])) as SearchField[]) {
           const n = occurrences(this.normalized[i][f].text, text).length;
           if (n) {
             counts[f] = n;
@@ -239,12 +271,12 @@ export class SearchEngine {
     return result;
   }
 
-  private score(i: number, analysis: QueryAnalysis, constraints: Constraint[]): { score: number; matched: number } {
+  private score(i: number, analysis: QueryAnalysis, constraints: Constraint[], docsOf: (c: Constraint) => Map<number, number>): { score: number; matched: number } {
     let score = 0;
     let matched = 0;
     let inTitle = 0;
     for (const c of constraints) {
-      const s = this.constraintDocs(c).get(i);
+      const s = docsOf(c).get(i);
       if (s === undefined) continue;
       matched++;
       score += s;

@@ -61,6 +61,8 @@ export function computeFacets(entries: { index: number }[], records: ReformRecor
       .map(([value, count]) => ({ value, count }))
       .sort((a, b) => b.count - a.count || a.value.localeCompare(b.value, 'zh'));
   }
-  for (const v of out.source) v.label = records.find((r) => r.source.file === v.value)?.source.title;
+  const titles = new Map<string, string>();
+  for (const e of entries) titles.set(records[e.index].source.file, records[e.index].source.title);
+  for (const v of out.source) v.label = titles.get(v.value);
   return out;
 }

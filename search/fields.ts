@@ -19,11 +19,15 @@ export interface IndexDocument {
   [field: string]: string | number;
 }
 
-/** MiniSearch options; documents hold already-normalised text, so terms pass through unchanged. */
+/**
+ * MiniSearch options; documents hold already-normalised text, so terms pass through unchanged. Each term is added
+ * once per field: the index only finds candidates, and scoring counts exact occurrences itself, so in-index term
+ * frequencies would be unused work.
+ */
 export const INDEX_OPTIONS: Options<IndexDocument> = {
   idField: 'i',
   fields: [...SEARCH_FIELDS],
   storeFields: [],
-  tokenize: (text) => indexTerms(text),
+  tokenize: (text) => [...new Set(indexTerms(text))],
   processTerm: (term) => term,
 };

@@ -1,0 +1,89 @@
+/**
+ * Baseline for the relevance harness: what you get with no engineering at all — a plain MiniSearch index over
+ * the snapshot's records, tokenized by plain nodejieba (jieba.cut(text, true), punctuation and whitespace
+ * dropped), default BM25 scoring, default OR combination, title boosted 2×. Queries go through the same
+ * tokenizer verbatim (no phrase / exclude / traditional / full-width handling).
+ *
+ *   npx tsx bench/baseline.ts [snapshotPath]        (default /tmp/judge-snap.json)
+ *
+ * prints the baseline table beside the engine's.
+ */
+import { readFileSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
+import MiniSearch from 'minisearch';
+import jieba from 'nodejieba';
+import type { ReformRecord } from '../indexer/schema.js';
+import { evaluate, formatTable, formatWorst, loadQueries } from './relevance.js';
+
+const FIELDS = ['title', 'content', 'applicableTo', 'process', 'outcome', 'departments'] as const;
+
+/** A token made only of punctuation, symbols or whitespace (ASCII or CJK/full-width). */
+const JUNK = /^[\s\p{P}\p{S}]+$/u;
+
+/** Plain jieba segmentation with HMM, punctuation and whitespace tokens dropped. */
+export function jiebaTokens(text: string): string[] {
+  return jieba.cut(text, true).filter((t) => t.length > 0 && !JUNK.test(t));
+}
+
+interface BaselineDoc {
+  id: string;
+  title: string;
+  content: string;
+  applicableTo: string;
+  process: string;
+  outcome: string;
+  departments: string;
+}
+
+/** Index the records and return a ranking function (record ids, best first, at most `size`). */
+export function buildBaseline(records: ReformRecord[]): (q: string, size?: number) => string[] {
+  const index = new MiniSearch<BaselineDoc>({
+    idField: 'id',
+    fields: [...FIELDS],
+    storeFields: [],
+    tokenize: jiebaTokens,
+    searchOptions: { boost: { title: 2 } },
+  });
+  index.addAll(
+    records.map((r) => ({
+      id: r.id,
+      title: r.title,
+      content: r.content ?? '',
+      applicableTo: r.applicableTo ?? '',
+      process: r.process ?? '',
+      outcome: r.outcome ?? '',
+      departments: r.departments.join('、'),
+    })),
+  );
+  return (q: string, size = 10) => index.search(q).slice(0, size).map((h) => String(h.id));
+}
+
+async function main(): Promise<void> {
+  const path = process.argv[2] ?? '/tmp/judge-snap.json';
+  const { parseSnapshot } = await import('../search/snapshot.js');
+  const { SearchService } = await import('../search/service.js');
+  const body = parseSnapshot(readFileSync(path, 'utf8'));
+  const service = new SearchService(body);
+  const titles = new Map(body.records.map((r) => [r.id, r.title]));
+  const queries = loadQueries();
+
+  const t0 = Date.now();
+  const baseline = buildBaseline(body.records);
+  const built = Date.now() - t0;
+
+  const ours = evaluate((q) => service.search({ q, size: 10 }).hits.map((h) => h.id), queries);
+  const base = evaluate((q) => baseline(q, 10), queries);
+  console.log(`# Relevance: ours vs plain jieba+MiniSearch (${queries.length} judged queries, snapshot ${path}; baseline built in ${built} ms incl. jieba load)\n`);
+  console.log(formatTable([{ name: 'ours', result: ours }, { name: 'baseline', result: base }]));
+  if (process.argv.includes('--worst')) {
+    console.log('\n## 10 worst queries for the baseline\n');
+    console.log(formatWorst(base, (q) => baseline(q, 100), (id) => titles.get(id) ?? '?', 10, queries));
+  }
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  main().catch((err) => {
+    console.error(err);
+    process.exit(1);
+  });
+}

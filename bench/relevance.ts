@@ -1,0 +1,179 @@
+/**
+ * Ranking-quality harness: a hand-judged query set (bench/queries.json) and the usual measures over it —
+ * nDCG@k (gain 2^rel − 1, log2 discount, ideal ranking from the judgments) and recall@k (share of the relevant
+ * records found in the top k, out of at most k). Importing this module has no side effects; running it
+ *
+ *   npx tsx bench/relevance.ts [snapshotPath]        (default /tmp/judge-snap.json)
+ *
+ * loads the engine from a snapshot and prints a table per query type, overall, and the 10 worst queries.
+ */
+import { readFileSync } from 'node:fs';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+export interface JudgedQuery {
+  id: string;
+  type: string;
+  query: string;
+  note?: string;
+  judgments: Record<string, number>;
+}
+
+export interface Score {
+  ndcg: number;
+  recall: number;
+  n: number;
+}
+
+export interface QueryScore {
+  id: string;
+  type: string;
+  query: string;
+  ndcg: number;
+  recall: number;
+}
+
+export interface Evaluation {
+  overall: Score;
+  byType: Record<string, Score>;
+  perQuery: QueryScore[];
+}
+
+/** The judged queries, read from queries.json next to this file. */
+export function loadQueries(): JudgedQuery[] {
+  const file = fileURLToPath(new URL('./queries.json', import.meta.url));
+  const queries = JSON.parse(readFileSync(file, 'utf8')) as JudgedQuery[];
+  if (!Array.isArray(queries)) throw new Error(`${file}: expected an array of queries`);
+  return queries;
+}
+
+/** The first k distinct ids: an engine that repeats a record gets credit for it once. */
+function topK(ranked: string[], k: number): string[] {
+  const seen = new Set<string>();
+  const out: string[] = [];
+  for (const id of ranked) {
+    if (out.length >= k) break;
+    if (seen.has(id)) continue;
+    seen.add(id);
+    out.push(id);
+  }
+  return out;
+}
+
+function gain(rel: number | undefined): number {
+  return rel && rel > 0 ? 2 ** rel - 1 : 0;
+}
+
+/** nDCG@k with gain 2^rel − 1 and a log2(rank + 1) discount; the ideal ranking comes from the judgments. */
+export function ndcgAt(ranked: string[], judgments: Record<string, number>, k = 10): number {
+  const dcg = topK(ranked, k).reduce((sum, id, i) => sum + gain(judgments[id]) / Math.log2(i + 2), 0);
+  const ideal = Object.values(judgments)
+    .filter((r) => r > 0)
+    .sort((a, b) => b - a)
+    .slice(0, k)
+    .reduce((sum, rel, i) => sum + gain(rel) / Math.log2(i + 2), 0);
+  return ideal > 0 ? dcg / ideal : 0;
+}
+
+/** Relevant (rel > 0) records in the top k, over the number relevant — or over k when more than k are relevant. */
+export function recallAt(ranked: string[], judgments: Record<string, number>, k = 10): number {
+  const relevant = Object.values(judgments).filter((r) => r > 0).length;
+  if (relevant === 0) return 0;
+  const found = topK(ranked, k).filter((id) => (judgments[id] ?? 0) > 0).length;
+  return found / Math.min(relevant, k);
+}
+
+function mean(xs: number[]): number {
+  return xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : 0;
+}
+
+function summarize(scores: QueryScore[]): Score {
+  return { ndcg: mean(scores.map((s) => s.ndcg)), recall: mean(scores.map((s) => s.recall)), n: scores.length };
+}
+
+/** Run every judged query through `rank` (best first) and score the top 10. */
+export function evaluate(rank: (query: string) => string[], queries: JudgedQuery[] = loadQueries()): Evaluation {
+  const perQuery = queries.map((q) => {
+    const ranked = rank(q.query);
+    return { id: q.id, type: q.type, query: q.query, ndcg: ndcgAt(ranked, q.judgments), recall: recallAt(ranked, q.judgments) };
+  });
+  const types = [...new Set(perQuery.map((s) => s.type))];
+  const byType: Record<string, Score> = {};
+  for (const t of types) byType[t] = summarize(perQuery.filter((s) => s.type === t));
+  return { overall: summarize(perQuery), byType, perQuery };
+}
+
+const fmt = (x: number) => x.toFixed(3);
+
+/** A markdown table of one or more evaluations side by side (per type, then overall). */
+export function formatTable(runs: { name: string; result: Evaluation }[]): string {
+  const types = [...new Set(runs.flatMap((r) => Object.keys(r.result.byType)))];
+  const header = ['type', 'n', ...runs.flatMap((r) => [`${r.name} nDCG@10`, `${r.name} R@10`])];
+  const rows = [header, header.map(() => '---')];
+  const row = (label: string, pick: (e: Evaluation) => Score | undefined) => {
+    const n = runs.map((r) => pick(r.result)?.n).find((x) => x !== undefined) ?? 0;
+    rows.push([label, String(n), ...runs.flatMap((r) => {
+      const s = pick(r.result);
+      return s ? [fmt(s.ndcg), fmt(s.recall)] : ['–', '–'];
+    })]);
+  };
+  for (const t of types) row(t, (e) => e.byType[t]);
+  row('**overall**', (e) => e.overall);
+  return rows.map((r) => `| ${r.join(' | ')} |`).join('\n');
+}
+
+/** The n worst queries (lowest nDCG, then lowest recall), with diagnostics from a deeper ranking. */
+export function formatWorst(
+  result: Evaluation,
+  rankDeep: (query: string) => string[],
+  titleOf: (id: string) => string,
+  n = 10,
+  queries: JudgedQuery[] = loadQueries(),
+): string {
+  const byId = new Map(queries.map((q) => [q.id, q]));
+  const worst = [...result.perQuery].sort((a, b) => a.ndcg - b.ndcg || a.recall - b.recall).slice(0, n);
+  const out: string[] = [];
+  for (const s of worst) {
+    const q = byId.get(s.id)!;
+    const ranked = topK(rankDeep(q.query), 100);
+    out.push(`### ${s.id} [${s.type}] \`${q.query}\` — nDCG@10 ${fmt(s.ndcg)}, R@10 ${fmt(s.recall)}`);
+    if (q.note) out.push(`_${q.note}_`);
+    out.push('Top 5:');
+    ranked.slice(0, 5).forEach((id, i) => out.push(`  ${i + 1}. [rel ${q.judgments[id] ?? 0}] ${id} ${titleOf(id)}`));
+    if (ranked.length === 0) out.push('  (no results)');
+    const missed = Object.entries(q.judgments)
+      .filter(([id, rel]) => rel > 0 && !ranked.slice(0, 10).includes(id))
+      .sort((a, b) => b[1] - a[1]);
+    if (missed.length) {
+      out.push('Relevant, not in top 10:');
+      for (const [id, rel] of missed) {
+        const at = ranked.indexOf(id);
+        out.push(`  - [rel ${rel}] ${id} ${titleOf(id)} — ${at < 0 ? 'not in top 100' : `rank ${at + 1}`}`);
+      }
+    }
+    out.push('');
+  }
+  return out.join('\n');
+}
+
+async function main(): Promise<void> {
+  const path = process.argv[2] ?? '/tmp/judge-snap.json';
+  const { parseSnapshot } = await import('../search/snapshot.js');
+  const { SearchService } = await import('../search/service.js');
+  const service = new SearchService(parseSnapshot(readFileSync(path, 'utf8')));
+  const titles = new Map(service.records.map((r) => [r.id, r.title]));
+  const rank = (q: string) => service.search({ q, size: 10 }).hits.map((h) => h.id);
+  const rankDeep = (q: string) => service.search({ q, size: 100 }).hits.map((h) => h.id);
+  const queries = loadQueries();
+  const result = evaluate(rank, queries);
+  console.log(`# Relevance: ${queries.length} judged queries, snapshot ${path}\n`);
+  console.log(formatTable([{ name: 'ours', result }]));
+  console.log('\n## 10 worst queries\n');
+  console.log(formatWorst(result, rankDeep, (id) => titles.get(id) ?? '?', 10, queries));
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  main().catch((err) => {
+    console.error(err);
+    process.exit(1);
+  });
+}

@@ -1,0 +1,172 @@
+/**
+ * npm run bench: index build time, snapshot load, search and suggest latency on the seed corpus, and relevance
+ * (nDCG@10, recall@10) on the judged query set beside a plain jieba + MiniSearch baseline. Writes
+ * docs/benchmarks.md with the machine and date. Speed targets live here, never in unit tests.
+ */
+import { writeFileSync } from 'node:fs';
+import os from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { buildSnapshot } from '../indexer/build.js';
+import { parseSnapshot, serializeSnapshot } from '../search/snapshot.js';
+import { SearchService } from '../search/service.js';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const seedsDir = join(root, 'seeds');
+const dictDir = join(root, 'dict');
+
+interface Stats {
+  n: number;
+  median: number;
+  p95: number;
+  p99: number;
+  max: number;
+}
+
+function stats(times: number[]): Stats {
+  const t = [...times].sort((a, b) => a - b);
+  const at = (q: number) => t[Math.min(t.length - 1, Math.floor(q * t.length))];
+  return { n: t.length, median: at(0.5), p95: at(0.95), p99: at(0.99), max: t[t.length - 1] };
+}
+
+const ms = (x: number) => (x < 10 ? x.toFixed(3) : x.toFixed(1));
+
+/** Queries of every kind users type; the judged set is added when present. */
+const FIXED_QUERIES = [
+  '退税', '告知承诺制', '海铁联运', '跨境电商 退货', '"一网通办"', '综保区', '自贸区', '5000万元', '95.09%', '1-2个工作日',
+  '如何缩短工程建设项目审批时间', '湖南 通关', '退税 -出口', '綜合保稅區', '工程', '海关', '企业', 'title:确认制', '增值税留抵退税确认制',
+  '区块链', '知识产权 证券化', '船舶 监管', 'department:省税务局', 'region:辽宁 海关', '海铁联运 OR 中欧班列', 'ＮＱＩ',
+];
+
+async function main() {
+  const lines: string[] = [];
+  const out = (s = '') => {
+    lines.push(s);
+    console.log(s);
+  };
+  const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
+  out('# Benchmarks');
+  out();
+  out(`Measured ${new Date().toISOString().slice(0, 10)} on ${cpu} (${os.cpus().length} cores, ${Math.round(os.totalmem() / 2 ** 30)} GiB), ${os.type()} ${os.release()}, Node ${process.version}.`);
+  out('Regenerate with `npm run bench` (this file is overwritten).');
+  out();
+
+  // Index build: the first run also loads jieba's dictionary (once per process); later runs show the build itself.
+  const builds: Awaited<ReturnType<typeof buildSnapshot>>[] = [];
+  for (let i = 0; i < 4; i++) builds.push(await buildSnapshot({ seedsDir, dictDir }));
+  const warm = builds.slice(1);
+  const med = (f: (b: (typeof builds)[number]) => number) => stats(warm.map(f)).median;
+  out('## Indexing the seeds (300 records from 5 documents)');
+  out();
+  out('| stage | time (median of 3 warm runs) |');
+  out('|---|---|');
+  out(`| parse (decode, recognise, parse, quantities, related links) | ${ms(med((b) => b.timings.parse))} ms |`);
+  out(`| analyse (normalise, jieba vocabulary) | ${ms(med((b) => b.timings.analyse))} ms |`);
+  out(`| index (MiniSearch over bigrams and number terms) | ${ms(med((b) => b.timings.index))} ms |`);
+  out(`| **total** (target < 1000 ms) | **${ms(med((b) => b.timings.total))} ms** |`);
+  out(`| jieba dictionary load, once per process (first run) | ${ms(builds[0].timings.jiebaLoad)} ms |`);
+  out(`| first run in a fresh process, including that load | ${ms(builds[0].timings.total)} ms |`);
+  out();
+
+  const text = serializeSnapshot(builds[builds.length - 1].body);
+  const loads: number[] = [];
+  let service!: SearchService;
+  for (let i = 0; i < 3; i++) {
+    const t0 = performance.now();
+    service = new SearchService(parseSnapshot(text));
+    loads.push(performance.now() - t0);
+  }
+  out('## Snapshot');
+  out();
+  out(`Size ${(text.length / 1e6).toFixed(2)} MB (characters); verify + parse + load into a serving engine: ${ms(stats(loads).median)} ms (median of 3). RSS after loading: ${Math.round(process.memoryUsage().rss / 2 ** 20)} MiB (this process also holds jieba from the builds above).`);
+  out();
+
+  let judged: { query: string }[] = [];
+  try {
+    const rel = await import('./relevance.js');
+    judged = rel.loadQueries();
+  } catch {
+    // the judged set is optional for the speed part
+  }
+  const queries = [...new Set([...FIXED_QUERIES, ...judged.map((j) => j.query)])];
+  for (const q of queries) service.search({ q }); // warm the JIT
+  const rounds = Math.max(5, Math.ceil(3000 / queries.length));
+  const uncached: number[] = [];
+  const cached: number[] = [];
+  for (let r = 0; r < rounds; r++) {
+    for (const q of queries) {
+      service.engine.clearCache();
+      let t0 = performance.now();
+      service.search({ q, size: 10 });
+      uncached.push(performance.now() - t0);
+      t0 = performance.now();
+      service.search({ q, size: 10 });
+      cached.push(performance.now() - t0);
+    }
+  }
+  const su = stats(uncached);
+  const sc = stats(cached);
+  out(`## Search latency, in-process (${queries.length} distinct queries × ${rounds} rounds; page of 10 with highlights and facets)`);
+  out();
+  out('| | median | p95 | p99 | max |');
+  out('|---|---|---|---|---|');
+  out(`| first time a query's terms are seen (caches cleared) | ${ms(su.median)} ms | ${ms(su.p95)} ms | ${ms(su.p99)} ms | ${ms(su.max)} ms |`);
+  out(`| repeated query (per-term match cache warm) | ${ms(sc.median)} ms | ${ms(sc.p95)} ms | ${ms(sc.p99)} ms | ${ms(sc.max)} ms |`);
+  out();
+  out('Target: median < 0.5 ms, p99 < 3 ms.');
+  out();
+
+  const prefixes = [...new Set(service.records.flatMap((r) => [1, 2, 3, 4].map((n) => r.title.replace(/^[“"]/, '').slice(0, n))))];
+  const sug: number[] = [];
+  for (let r = 0; r < 5; r++) for (const p of prefixes) {
+    const t0 = performance.now();
+    service.suggest(p, 8);
+    sug.push(performance.now() - t0);
+  }
+  const ss = stats(sug);
+  out(`## Suggest latency (${prefixes.length} title prefixes of 1–4 characters × 5)`);
+  out();
+  out(`median ${ms(ss.median)} ms, p99 ${ms(ss.p99)} ms, max ${ms(ss.max)} ms (target < 2 ms).`);
+  out();
+
+  try {
+    const rel = await import('./relevance.js');
+    const ours = rel.evaluate((q: string) => service.search({ q, size: 10 }).hits.map((h) => h.id));
+    let base: ReturnType<typeof rel.evaluate> | undefined;
+    try {
+      const { buildBaseline } = await import('./baseline.js');
+      const rank = buildBaseline(service.records);
+      base = rel.evaluate(rank);
+    } catch (e) {
+      out(`(baseline unavailable: ${(e as Error).message})`);
+    }
+    out(`## Relevance on the judged query set (bench/queries.json, ${ours.overall.n} queries)`);
+    out();
+    out('Graded judgments (2 = about this, 1 = mentions it) made by reading the records. Baseline: MiniSearch with a plain jieba tokenizer (default OR, title boost 2).');
+    out();
+    out('| query type | n | nDCG@10 ours | recall@10 ours | nDCG@10 baseline | recall@10 baseline |');
+    out('|---|---|---|---|---|---|');
+    for (const [type, v] of Object.entries(ours.byType)) {
+      const b = base?.byType[type];
+      out(`| ${type} | ${v.n} | ${v.ndcg.toFixed(3)} | ${v.recall.toFixed(3)} | ${b ? b.ndcg.toFixed(3) : '–'} | ${b ? b.recall.toFixed(3) : '–'} |`);
+    }
+    out(`| **all** | ${ours.overall.n} | **${ours.overall.ndcg.toFixed(3)}** | **${ours.overall.recall.toFixed(3)}** | ${base ? base.overall.ndcg.toFixed(3) : '–'} | ${base ? base.overall.recall.toFixed(3) : '–'} |`);
+    out();
+    const worst = [...ours.perQuery].sort((a, b) => a.ndcg - b.ndcg).slice(0, 5);
+    out('Weakest queries (ours): ' + worst.map((w) => `\`${w.query}\` ${w.ndcg.toFixed(2)}`).join(', ') + '.');
+    out();
+  } catch (e) {
+    out(`(relevance evaluation unavailable: ${(e as Error).message})`);
+  }
+
+  writeFileSync(join(root, 'docs', 'benchmarks.md'), lines.join('\n') + '\n');
+  console.log('\nwritten to docs/benchmarks.md');
+}
+
+main().then(
+  () => process.exit(0),
+  (e) => {
+    console.error(e);
+    process.exit(1);
+  },
+);
