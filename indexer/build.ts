@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import MiniSearch from 'minisearch';
 import { parseStopwords, parseSynonyms, parseUserWords, type Dictionaries } from '../analysis/dictionary.js';
 import { Normalizer } from '../analysis/normalize.js';
-import { INDEX_OPTIONS, SEARCH_FIELDS, fieldText, type IndexDocument } from '../search/fields.js';
+import { INDEX_OPTIONS, SEARCH_FIELDS, searchTexts, type IndexDocument } from '../search/fields.js';
 import type { SnapshotBody } from '../search/snapshot.js';
 import { loadCorpus, type Corpus } from './corpus.js';
 import { cut, loadJieba } from './jieba.js';
@@ -73,10 +73,10 @@ export async function buildSnapshot(options: BuildOptions): Promise<BuildResult>
 
   // Vocabulary: how often jieba produces each word over the corpus, plus a floor for dictionary words.
   const counts = new Map<string, number>();
-  const docs: IndexDocument[] = corpus.records.map((r, i) => {
+  const docs: IndexDocument[] = searchTexts(corpus.records).map((texts, i) => {
     const doc: IndexDocument = { i };
     for (const f of SEARCH_FIELDS) {
-      const text = norm(fieldText(r, f));
+      const text = norm(texts[f]);
       doc[f] = text;
       if (!text) continue;
       for (const tok of cut(text)) {

@@ -37,6 +37,11 @@ export interface AnalysedClause {
   constraints: Constraint[];
   /** Pieces dropped from matching, with why: stop words and lone single characters. */
   dropped: { text: string; reason: 'stopword' | 'single-character' }[];
+  /**
+   * Typed as a sentence or question (question or stop words dropped, or three or more words run together): its
+   * words are ranked by how many a record has, none is required on its own.
+   */
+  natural: boolean;
 }
 
 export interface QueryAnalysis {
@@ -86,7 +91,11 @@ export class QueryAnalyzer {
 
   analyse(query: string): QueryAnalysis {
     const parsed = parseQuery(query);
-    const groups = parsed.must.map((g) => g.map((c) => this.clause(c))).map((g) => g.filter((c) => c.constraints.length > 0)).filter((g) => g.length > 0);
+    let groups = parsed.must.map((g) => g.map((c) => this.clause(c))).map((g) => g.filter((c) => c.constraints.length > 0)).filter((g) => g.length > 0);
+    if (groups.length === 0 && parsed.must.length > 0) {
+      // Nothing but stop words (改革, 模式): search what was typed, literally.
+      groups = parsed.must.map((g) => g.map((c) => this.literal(c))).map((g) => g.filter((c) => c.constraints.length > 0)).filter((g) => g.length > 0);
+    }
     const exclude = parsed.not.map((c) => this.clause(c)).filter((c) => c.constraints.length > 0);
     const titleKey = keyOf(parsed.must.flat().map((c) => this.normalizer.plain(c.text)).join(''));
     return { groups, exclude, titleKey };
@@ -103,10 +112,17 @@ export class QueryAnalyzer {
     return alts;
   }
 
+  private literal(c: Clause): AnalysedClause {
+    const text = this.normalizer.plain(c.text).replace(/\s+/g, '');
+    const fields = c.field ? FIELD_MAP[c.field] : undefined;
+    const constraints = text ? [{ text, alternatives: this.alternatives(text, c.phrase), phrase: c.phrase, ...(fields ? { fields } : {}) }] : [];
+    return { typed: c.text, text, constraints, dropped: [], natural: false };
+  }
+
   private clause(c: Clause): AnalysedClause {
     const fields = c.field ? FIELD_MAP[c.field] : undefined;
     const text = this.normalizer.plain(c.text);
-    const out: AnalysedClause = { typed: c.text, text, constraints: [], dropped: [] };
+    const out: AnalysedClause = { typed: c.text, text, constraints: [], dropped: [], natural: false };
     const make = (t: string, phrase: boolean): Constraint => ({ text: t, alternatives: this.alternatives(t, phrase), phrase, ...(fields ? { fields } : {}) });
     if (c.phrase) {
       const t = text.trim();
@@ -136,6 +152,8 @@ export class QueryAnalyzer {
     }
     for (const s of singles) out.dropped.push({ text: s, reason: 'single-character' });
     for (const k of [...new Set(kept)]) out.constraints.push(make(k, false));
+    const droppedStop = out.dropped.some((d) => d.reason === 'stopword');
+    out.natural = out.constraints.length >= 3 || (droppedStop && out.constraints.length >= 2);
     return out;
   }
 }

@@ -10,7 +10,7 @@ import type { NormalizedText } from '../analysis/normalize.js';
 import { retrievalTerms } from '../analysis/terms.js';
 import type { ReformRecord } from '../indexer/schema.js';
 import { QueryAnalyzer, keyOf, type AnalysedClause, type Constraint, type QueryAnalysis } from './analyzer.js';
-import { INDEX_OPTIONS, SEARCH_FIELDS, fieldText, type IndexDocument, type SearchField } from './fields.js';
+import { INDEX_OPTIONS, SEARCH_FIELDS, searchTexts, type IndexDocument, type SearchField } from './fields.js';
 import { markRange, snippet, toOriginal } from './highlight.js';
 import type { SnapshotBody } from './snapshot.js';
 
@@ -39,6 +39,9 @@ export const BONUS = {
   /** A multi-word clause occurs verbatim (adjacent) in a field, weighted by the field. */
   verbatim: 1.5,
 };
+
+/** How strongly the share of query words a record has scales its score (records with all words are not scaled). */
+export const COVERAGE_POWER = 2;
 
 /** Fields a snippet is taken from, in order of preference when matches tie. */
 const SNIPPET_FIELDS: SearchField[] = ['content', 'outcome', 'process', 'applicableTo'];
@@ -83,9 +86,9 @@ export class SearchEngine {
     this.analyzer = new QueryAnalyzer({ ...body.analysis, synonyms: body.dictionary.synonyms, stopwords: body.dictionary.stopwords });
     this.index = MiniSearch.loadJS(body.index as never, INDEX_OPTIONS);
     const n = this.analyzer.normalizer;
-    this.normalized = this.records.map((r) => {
+    this.normalized = searchTexts(this.records).map((texts) => {
       const out = {} as Record<SearchField, NormalizedText>;
-      for (const f of SEARCH_FIELDS) out[f] = n.normalize(fieldText(r, f));
+      for (const f of SEARCH_FIELDS) out[f] = n.normalize(texts[f]);
       return out;
     });
     this.avgLength = {} as Record<SearchField, number>;
@@ -160,7 +163,9 @@ export class SearchEngine {
       const { score, matched } = this.score(index, analysis, constraints, docsOf);
       return { index, score, matched };
     });
-    ranked.sort((a, b) => b.matched - a.matched || b.score - a.score || a.index - b.index);
+    ranked.sort((a, b) => b.score - a.score || a.index - b.index);
+    // Partial: the best record lacks some word (a fallback, or a question no record answers in full).
+    partial ||= ranked.length > 0 && ranked[0].matched < constraints.length;
     return { analysis, ranked, partial };
   }
 
@@ -179,11 +184,14 @@ export class SearchEngine {
       return toOriginal(nf[f], spans);
     };
     const title = markRange(record.title, spansIn('title'));
-    let best: { field: SearchField; spans: [number, number][] } | undefined;
+    // The snippet comes from the field that shows the most different query words, then the most matches.
+    let best: { field: SearchField; spans: [number, number][]; distinct: number } | undefined;
     for (const f of SNIPPET_FIELDS) {
       if (!record[f as keyof ReformRecord]) continue;
       const spans = spansIn(f);
-      if (!best || spans.length > best.spans.length) best = { field: f, spans };
+      const text = record[f as 'content'] as string;
+      const distinct = new Set(spans.map(([s, e]) => text.slice(s, e))).size;
+      if (!best || distinct > best.distinct || (distinct === best.distinct && spans.length > best.spans.length)) best = { field: f, spans, distinct };
     }
     const text = best ? (record[best.field as keyof ReformRecord] as string) : '';
     return {
@@ -194,8 +202,13 @@ export class SearchEngine {
     };
   }
 
-  /** Records a clause matches: all of its constraints. */
+  /** Records a clause matches: all of its constraints, or any of them for a sentence typed as a question. */
   private clauseDocs(clause: AnalysedClause, docsOf: (c: Constraint) => Map<number, number>): Set<number> {
+    if (clause.natural) {
+      const any = new Set<number>();
+      for (const c of clause.constraints) for (const i of docsOf(c).keys()) any.add(i);
+      return any;
+    }
     let docs: Set<number> | undefined;
     for (const c of clause.constraints) {
       const d = docsOf(c);
@@ -282,6 +295,8 @@ export class SearchEngine {
       score += s;
       if (c.alternatives.some((a) => occurrences(this.normalized[i].title.text, a.text).length)) inTitle++;
     }
+    // Records with more of the words rank higher: a share of the words weighs in squared.
+    if (matched < constraints.length) score *= (matched / constraints.length) ** COVERAGE_POWER;
     if (analysis.titleKey && analysis.titleKey === this.titleKeys[i]) score += BONUS.exactTitle;
     if (constraints.length > 1 && inTitle === constraints.length) score += BONUS.titleHasAll;
     for (const clause of analysis.groups.flat()) {

@@ -14,6 +14,22 @@ export function fieldText(r: ReformRecord, f: SearchField): string {
   return r[f] ?? '';
 }
 
+/**
+ * The searched text of every field of every record. A case collection prints no responsible units; its copy in a
+ * task table does. For matching (not for facets or display) a record answers to the units of its copies too, so
+ * 省税务局 退税 finds both printings. Index time and query time both read fields through this function.
+ */
+export function searchTexts(records: ReformRecord[]): Record<SearchField, string>[] {
+  const byId = new Map(records.map((r) => [r.id, r]));
+  return records.map((r) => {
+    const out = {} as Record<SearchField, string>;
+    for (const f of SEARCH_FIELDS) out[f] = fieldText(r, f);
+    const inherited = r.related.flatMap((x) => byId.get(x.id)?.departments ?? []).filter((d) => !r.departments.includes(d));
+    if (inherited.length) out.departments = [...r.departments, ...new Set(inherited)].join('、');
+    return out;
+  });
+}
+
 export interface IndexDocument {
   i: number;
   [field: string]: string | number;

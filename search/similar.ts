@@ -9,6 +9,16 @@ import type { QueryAnalyzer } from './analyzer.js';
 /** How much each field's words count when comparing reforms. */
 export const SIMILAR_FIELD_WEIGHTS = { title: 3, content: 1, outcome: 1.2, process: 0.8, applicableTo: 0.5 } as const;
 
+/**
+ * Generic words of policy prose that say nothing about what a reform does (一是, 予以, 推动 …). They stay searchable;
+ * they only do not count as shared key terms.
+ */
+export const GENERIC_WORDS = new Set(
+  ('一是 二是 三是 四是 五是 予以 中的 作为 进行 实现 通过 支持 提升 推动 助力 有效 实施 开展 建立 相关 工作 方面 情况 水平 提供 '
+    + '进一步 不断 全面 积极 加强 推进 加快 促进 创新 改革 模式 新模式 机制 服务 管理 企业 部门 办理 完成 采取 形成 具有 主要 '
+    + '以上 以下 其中 同时 目前 此外 以及 并且 对于 根据 按照 由于 为了 可以 需要 已经 共计 累计 同比 分别 有关 各类 一批 ').split(/\s+/).filter(Boolean),
+);
+
 export interface SimilarHit {
   index: number;
   score: number;
@@ -31,7 +41,7 @@ export class SimilarityIndex {
         if (!text) continue;
         for (const p of analyzer.segment(text)) {
           // Content words only: no stop words, single characters or bare numbers.
-          if (p.kind !== 'word' || p.text.length < 2 || stop.has(p.text)) continue;
+          if (p.kind !== 'word' || p.text.length < 2 || stop.has(p.text) || GENERIC_WORDS.has(p.text)) continue;
           tf.set(p.text, (tf.get(p.text) ?? 0) + weight);
         }
       }
