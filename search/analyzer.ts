@@ -10,7 +10,7 @@
 import { Normalizer } from '../analysis/normalize.js';
 import { parseQuery, type Clause, type QueryField } from '../analysis/query.js';
 import { buildVocabulary, segment, type Vocabulary } from '../analysis/segment.js';
-import type { SearchField } from './fields.js';
+import { OWN_FIELDS, type SearchField } from './fields.js';
 
 /** Weight of a synonym relative to the term the user typed. */
 export const SYNONYM_WEIGHT = 0.7;
@@ -18,7 +18,17 @@ export const SYNONYM_WEIGHT = 0.7;
 export interface Alternative {
   text: string;
   weight: number;
+  /**
+   * A compound word found with a few characters inserted between its two parts (不动产登记 in 不动产抵押注销再登记,
+   * 工程建设项目 in 工程建设类项目): the parts, in order.
+   */
+  near?: [string, string];
 }
+
+/** Weight of a compound found split (不动产…登记) relative to the word itself. */
+export const NEAR_WEIGHT = 0.5;
+/** At most this many characters may separate the two parts of a split compound. */
+export const NEAR_GAP = 6;
 
 export interface Constraint {
   /** The normalised text the user asked for. */
@@ -55,7 +65,7 @@ export interface QueryAnalysis {
 
 const FIELD_MAP: Record<QueryField, SearchField[]> = {
   title: ['title'],
-  departments: ['departments'],
+  departments: ['departments', 'copyDepartments'],
   regions: ['regions'],
 };
 
@@ -96,7 +106,19 @@ export class QueryAnalyzer {
       // Nothing but stop words (改革, 模式): search what was typed, literally.
       groups = parsed.must.map((g) => g.map((c) => this.literal(c))).map((g) => g.filter((c) => c.constraints.length > 0)).filter((g) => g.length > 0);
     }
-    const exclude = parsed.not.map((c) => this.clause(c)).filter((c) => c.constraints.length > 0);
+    // An exclusion looks at what the record itself prints (not the units of its copies), and is never widened by
+    // synonyms: -出口 removes records that say 出口, nothing else.
+    const exclude = parsed.not
+      .map((c) => this.literal(c))
+      .filter((c) => c.constraints.length > 0)
+      .map((c) => ({
+        ...c,
+        constraints: c.constraints.map((k) => ({
+          ...k,
+          alternatives: [{ text: k.text, weight: 1 }],
+          fields: k.fields ? k.fields.filter((f) => OWN_FIELDS.includes(f)) : [...OWN_FIELDS],
+        })),
+      }));
     const titleKey = keyOf(parsed.must.flat().map((c) => this.normalizer.plain(c.text)).join(''));
     return { groups, exclude, titleKey };
   }
@@ -108,8 +130,25 @@ export class QueryAnalyzer {
 
   private alternatives(text: string, phrase: boolean): Alternative[] {
     const alts: Alternative[] = [{ text, weight: 1 }];
-    if (!phrase) for (const s of this.synonyms.get(text) ?? []) alts.push({ text: s, weight: SYNONYM_WEIGHT });
+    if (phrase) return alts;
+    for (const s of this.synonyms.get(text) ?? []) alts.push({ text: s, weight: SYNONYM_WEIGHT });
+    const split = this.split(text);
+    if (split) alts.push({ text, weight: NEAR_WEIGHT, near: split });
     return alts;
+  }
+
+  /** The best cut of a Han compound of four or more characters into two known words of two or more each. */
+  private split(text: string): [string, string] | undefined {
+    if (text.length < 4 || !/^\p{Script=Han}+$/u.test(text)) return undefined;
+    let best: [string, string] | undefined;
+    let bestScore = 0;
+    for (let k = 2; k <= text.length - 2; k++) {
+      const a = text.slice(0, k);
+      const b = text.slice(k);
+      const score = Math.min(this.vocab.counts.get(a) ?? 0, this.vocab.counts.get(b) ?? 0);
+      if (score > bestScore) [best, bestScore] = [[a, b], score];
+    }
+    return best;
   }
 
   private literal(c: Clause): AnalysedClause {

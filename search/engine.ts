@@ -9,7 +9,7 @@ import MiniSearch from 'minisearch';
 import type { NormalizedText } from '../analysis/normalize.js';
 import { retrievalTerms } from '../analysis/terms.js';
 import type { ReformRecord } from '../indexer/schema.js';
-import { QueryAnalyzer, keyOf, type AnalysedClause, type Constraint, type QueryAnalysis } from './analyzer.js';
+import { NEAR_GAP, QueryAnalyzer, keyOf, type AnalysedClause, type Constraint, type QueryAnalysis } from './analyzer.js';
 import { INDEX_OPTIONS, SEARCH_FIELDS, searchTexts, type IndexDocument, type SearchField } from './fields.js';
 import { markRange, snippet, toOriginal } from './highlight.js';
 import type { SnapshotBody } from './snapshot.js';
@@ -22,6 +22,7 @@ export const FIELD_WEIGHTS: Readonly<Record<SearchField, number>> = {
   applicableTo: 1.4,
   process: 1.2,
   departments: 1.2,
+  copyDepartments: 1.2,
   regions: 1.2,
   category: 0.6,
   scope: 0.4,
@@ -38,7 +39,13 @@ export const BONUS = {
   titleHasAll: 8,
   /** A multi-word clause occurs verbatim (adjacent) in a field, weighted by the field. */
   verbatim: 1.5,
+  /** The query's words occur close together (within PROXIMITY_WINDOW characters), weighted by the field. */
+  proximity: 2,
 };
+
+/** Words this close (in characters, about a sentence) count as used together. */
+export const PROXIMITY_WINDOW = 40;
+const PROXIMITY_FIELDS: SearchField[] = ['title', 'content', 'applicableTo', 'process', 'outcome'];
 
 /** How strongly the share of query words a record has scales its score (records with all words are not scaled). */
 export const COVERAGE_POWER = 2;
@@ -178,9 +185,11 @@ export class SearchEngine {
       // A clause found verbatim is highlighted whole, not as its separate words only.
       ...(c.constraints.length > 1 ? [{ text: c.text.replace(/\s+/g, ''), phrase: true }] : []),
     ]);
+    const nears = analysis.groups.flat().flatMap((c) => c.constraints.flatMap((k) => k.alternatives.flatMap((a) => (a.near ? [a.near] : []))));
     const spansIn = (f: SearchField) => {
       const spans: [number, number][] = [];
       for (const a of alts) for (const s of occurrences(nf[f].text, a.text)) spans.push([s, s + a.text.length]);
+      for (const [a, b] of nears) for (const [s1, e1, s2, e2] of nearOccurrences(nf[f].text, a, b)) spans.push([s1, e1], [s2, e2]);
       return toOriginal(nf[f], spans);
     };
     const title = markRange(record.title, spansIn('title'));
@@ -222,7 +231,7 @@ export class SearchEngine {
   private constraintDocs(c: Constraint): Map<number, number> {
     const out = new Map<number, number>();
     for (const alt of c.alternatives) {
-      const m = this.altMatches(alt.text, c.fields);
+      const m = alt.near ? this.nearMatches(alt.near, c.fields) : this.altMatches(alt.text, c.fields);
       for (const [i, counts] of m.docs) {
         const s = alt.weight * this.bm25(i, counts, m.idf);
         if (s > (out.get(i) ?? -1)) out.set(i, s);
@@ -240,6 +249,35 @@ export class SearchEngine {
       s += FIELD_WEIGHTS[f] * idf * norm;
     }
     return s;
+  }
+
+  /** Occurrences of a compound's two parts with a few characters between them (不动产…登记), per record and field. */
+  private nearMatches([a, b]: [string, string], fields?: SearchField[]): AltMatches {
+    const key = `${fields?.join(',') ?? '*'}\u0000${a}\u0000${b}`;
+    const cached = this.altCache.get(key);
+    if (cached) return cached;
+    const left = this.altMatches(a, fields);
+    const right = this.altMatches(b, fields);
+    const docs = new Map<number, FieldCounts>();
+    for (const [i, lc] of left.docs) {
+      const rc = right.docs.get(i);
+      if (!rc) continue;
+      const counts: FieldCounts = {};
+      let any = false;
+      for (const f of Object.keys(lc) as SearchField[]) {
+        if (!rc[f]) continue;
+        const n = nearOccurrences(this.normalized[i][f].text, a, b).length;
+        if (n) {
+          counts[f] = n;
+          any = true;
+        }
+      }
+      if (any) docs.set(i, counts);
+    }
+    const N = this.records.length;
+    const result = { docs, idf: Math.log(1 + (N - docs.size + 0.5) / (docs.size + 0.5)) };
+    this.altCache.set(key, result);
+    return result;
   }
 
   /** Exact occurrences of one normalised string, per record and field; cached, since queries repeat. */
@@ -284,6 +322,23 @@ export class SearchEngine {
     return result;
   }
 
+  /** 0…1 (weighted by field, best field): how close together the record uses the query's words. */
+  private proximity(i: number, constraints: Constraint[]): number {
+    let best = 0;
+    for (const f of PROXIMITY_FIELDS) {
+      const text = this.normalized[i][f].text;
+      const lists = constraints.map((c) => c.alternatives.flatMap((a) => occurrences(text, a.text).map((start) => ({ start, length: a.text.length }))));
+      const present = lists.filter((l) => l.length > 0);
+      if (present.length < 2) continue;
+      const window = minimalWindow(present);
+      const span = present.reduce((s, l) => s + l[0].length, 0);
+      if (window > PROXIMITY_WINDOW + span) continue;
+      const closeness = 1 - Math.max(0, window - span) / (PROXIMITY_WINDOW + 1);
+      best = Math.max(best, closeness * (present.length / constraints.length) * FIELD_WEIGHTS[f]);
+    }
+    return best;
+  }
+
   private score(i: number, analysis: QueryAnalysis, constraints: Constraint[], docsOf: (c: Constraint) => Map<number, number>): { score: number; matched: number } {
     let score = 0;
     let matched = 0;
@@ -299,6 +354,7 @@ export class SearchEngine {
     if (matched < constraints.length) score *= (matched / constraints.length) ** COVERAGE_POWER;
     if (analysis.titleKey && analysis.titleKey === this.titleKeys[i]) score += BONUS.exactTitle;
     if (constraints.length > 1 && inTitle === constraints.length) score += BONUS.titleHasAll;
+    if (matched >= 2) score += BONUS.proximity * this.proximity(i, constraints);
     for (const clause of analysis.groups.flat()) {
       if (clause.constraints.length < 2) continue;
       const verbatim = clause.text.replace(/\s+/g, '');
@@ -311,6 +367,45 @@ export class SearchEngine {
     }
     return { score, matched };
   }
+}
+
+/**
+ * Minimal window covering one occurrence of every constraint found in a field (the classic smallest-range over
+ * sorted position lists).
+ */
+export function minimalWindow(lists: { start: number; length: number }[][]): number {
+  const events: { pos: number; end: number; k: number }[] = [];
+  lists.forEach((l, k) => l.forEach((o) => events.push({ pos: o.start, end: o.start + o.length, k })));
+  events.sort((a, b) => a.pos - b.pos);
+  const need = lists.length;
+  const count = new Array<number>(need).fill(0);
+  let have = 0;
+  let best = Infinity;
+  let lo = 0;
+  for (let hi = 0; hi < events.length; hi++) {
+    if (count[events[hi].k]++ === 0) have++;
+    while (have === need) {
+      let end = 0;
+      for (let j = lo; j <= hi; j++) end = Math.max(end, events[j].end);
+      best = Math.min(best, end - events[lo].pos);
+      if (--count[events[lo].k] === 0) have--;
+      lo++;
+    }
+  }
+  return best;
+}
+
+/** [start of a, end of b] of every a…b with 1 to NEAR_GAP characters between them (exact adjacency is the word itself). */
+export function nearOccurrences(hay: string, a: string, b: string): [number, number, number, number][] {
+  const out: [number, number, number, number][] = [];
+  for (const at of occurrences(hay, a)) {
+    const from = at + a.length + 1;
+    const window = hay.slice(from, from + NEAR_GAP + b.length);
+    const k = window.indexOf(b);
+    // Stop at a sentence break: parts in different sentences are not one compound.
+    if (k >= 0 && !/[。；！？\n]/.test(window.slice(0, k))) out.push([at, at + a.length, from + k, from + k + b.length]);
+  }
+  return out;
 }
 
 const ALNUM = /[a-z0-9]/;

@@ -261,3 +261,45 @@ describe('listing and ranking', () => {
     expect(res.hits[0].title).toContain('海铁联运');
   });
 });
+
+describe('compound words found split, and exclusions', () => {
+  it('finds a compound with a few characters inserted (不动产登记 in 不动产抵押注销再登记), below exact matches', () => {
+    const res = search('不动产登记');
+    const split = res.hits.findIndex((h) => h.title === '不动产抵押注销再登记无缝办理');
+    expect(split).toBeGreaterThan(-1);
+    const exact = res.hits.filter((h) => /不动产登记/.test(searchable(h.id)));
+    expect(split).toBeGreaterThanOrEqual(exact.length);
+    expect(res.hits[split].highlight.title).toContain('<mark>不动产</mark>抵押注销再<mark>登记</mark>');
+  });
+
+  it('never joins the parts of a compound across a sentence break', () => {
+    for (const h of search('不动产登记').hits) {
+      const text = service.engine.analyzer.normalizer.plain(searchable(h.id));
+      expect(/不动产[^。；！？\n]{0,6}登记/.test(text)).toBe(true);
+    }
+  });
+
+  it('excludes by what a record itself prints: -青岛 keeps a case whose copy names 青岛海关', () => {
+    const kept = search('海关 担保 -青岛').hits.map((h) => h.id);
+    for (const id of kept) expect(searchable(id).replace(unitsOf(id).join(), '')).not.toContain('青岛');
+    const copy = service.records.find((r) => r.source.file === FILES.markdownCases && r.title === '“关保通”零担保成本通关模式创新')!;
+    expect(unitsOf(copy.id)).toContain('青岛海关');
+    expect(kept).toContain(copy.id);
+  });
+
+  it('does not widen an exclusion by synonyms (-通关 keeps records that only say 报关)', () => {
+    const ids = search('海关 -通关').hits.map((h) => searchable(h.id));
+    expect(ids.some((t) => t.includes('报关'))).toBe(true);
+    for (const t of ids) expect(t).not.toContain('通关');
+  });
+});
+
+describe('ranking quality on the judged query set', () => {
+  it('keeps mean nDCG@10 at or above 0.90 and no query type below 0.70 (bench/queries.json)', async () => {
+    const { evaluate } = await import('../bench/relevance.js');
+    const result = evaluate((q) => service.search({ q, size: 10 }).hits.map((h) => h.id));
+    expect(result.overall.n).toBeGreaterThanOrEqual(60);
+    expect(result.overall.ndcg).toBeGreaterThanOrEqual(0.9);
+    for (const [type, s] of Object.entries(result.byType)) expect(s.ndcg, type).toBeGreaterThanOrEqual(0.7);
+  });
+});
