@@ -4,7 +4,7 @@
  * dropped), default BM25 scoring, default OR combination, title boosted 2×. Queries go through the same
  * tokenizer verbatim (no phrase / exclude / traditional / full-width handling).
  *
- *   npx tsx bench/baseline.ts [snapshotPath]        (default /tmp/judge-snap.json)
+ *   npx tsx bench/baseline.ts [snapshotPath] [--worst | --json]     (default /tmp/judge-snap.json)
  *
  * prints the baseline table beside the engine's.
  */
@@ -70,6 +70,11 @@ async function main(): Promise<void> {
   const t0 = Date.now();
   const baseline = buildBaseline(body.records);
   const built = Date.now() - t0;
+  if (process.argv.includes('--json')) {
+    // For npm run bench, which runs the baseline in its own process so jieba has its bundled dictionary only.
+    console.log(JSON.stringify(evaluate((q) => baseline(q, 10), queries)));
+    return;
+  }
 
   const ours = evaluate((q) => service.search({ q, size: 10 }).hits.map((h) => h.id), queries);
   const base = evaluate((q) => baseline(q, 10), queries);

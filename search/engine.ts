@@ -7,7 +7,7 @@
  */
 import MiniSearch from 'minisearch';
 import type { NormalizedText } from '../analysis/normalize.js';
-import { retrievalTerms } from '../analysis/terms.js';
+import { candidateTerms } from '../analysis/terms.js';
 import type { ReformRecord } from '../indexer/schema.js';
 import { NEAR_GAP, QueryAnalyzer, keyOf, type AnalysedClause, type Constraint, type QueryAnalysis } from './analyzer.js';
 import { INDEX_OPTIONS, SEARCH_FIELDS, searchTexts, type IndexDocument, type SearchField } from './fields.js';
@@ -42,6 +42,15 @@ export const BONUS = {
   /** The query's words occur close together (within PROXIMITY_WINDOW characters), weighted by the field. */
   proximity: 2,
 };
+
+/** How many of the corpus's most frequent words have their matches computed at load. */
+export const PRECOMPUTED_WORDS = 200;
+
+/** In a question, a word found in more than this share of all records is too common to bring in candidates. */
+export const COMMON_SHARE = 0.4;
+
+/** Records re-scored with position bonuses (proximity, verbatim, title holds every word): the top of the ranking. */
+export const RERANK_WINDOW = 60;
 
 /** Words this close (in characters, about a sentence) count as used together. */
 export const PROXIMITY_WINDOW = 40;
@@ -85,6 +94,7 @@ export class SearchEngine {
   private readonly normalized: Record<SearchField, NormalizedText>[];
   private readonly avgLength: Record<SearchField, number>;
   private readonly altCache = new Map<string, AltMatches>();
+  private readonly precomputed = new Map<string, AltMatches>();
   private readonly titleKeys: string[];
 
   constructor(body: SnapshotBody) {
@@ -104,6 +114,12 @@ export class SearchEngine {
       this.avgLength[f] = Math.max(1, total / Math.max(1, this.records.length));
     }
     this.titleKeys = this.normalized.map((nf) => keyOf(nf.title.text));
+    // The corpus's most frequent words are the costliest to match (they are in most records) and the most often
+    // typed: their exact matches are computed once, at load, and kept.
+    const stop = new Set(body.dictionary.stopwords);
+    const frequent = body.analysis.vocabulary.filter(([w]) => w.length >= 2 && !stop.has(w)).slice(0, PRECOMPUTED_WORDS);
+    for (const [w] of frequent) this.precomputed.set(w, this.altMatches(w));
+    this.altCache.clear();
   }
 
   private readonly analysisCache = new Map<string, QueryAnalysis>();
@@ -119,7 +135,7 @@ export class SearchEngine {
     return a;
   }
 
-  /** Forget cached per-term matches (benchmarks measure uncached queries with it). */
+  /** Forget cached per-term matches (benchmarks measure uncached queries with it); the frequent words computed at load stay. */
   clearCache(): void {
     this.altCache.clear();
     this.analysisCache.clear();
@@ -167,9 +183,13 @@ export class SearchEngine {
     }
 
     const ranked = candidates.map((index) => {
-      const { score, matched } = this.score(index, analysis, constraints, docsOf);
+      const { score, matched } = this.baseScore(index, analysis, constraints, docsOf);
       return { index, score, matched };
     });
+    ranked.sort((a, b) => b.score - a.score || a.index - b.index);
+    // Bonuses for words close together or verbatim look at positions: worth it for the records that can reach the
+    // first pages, not for the long tail of a common word.
+    for (const entry of ranked.slice(0, RERANK_WINDOW)) entry.score += this.bonus(entry.index, analysis, constraints, entry.matched);
     ranked.sort((a, b) => b.score - a.score || a.index - b.index);
     // Partial: the best record lacks some word (a fallback, or a question no record answers in full).
     partial ||= ranked.length > 0 && ranked[0].matched < constraints.length;
@@ -214,8 +234,10 @@ export class SearchEngine {
   /** Records a clause matches: all of its constraints, or any of them for a sentence typed as a question. */
   private clauseDocs(clause: AnalysedClause, docsOf: (c: Constraint) => Map<number, number>): Set<number> {
     if (clause.natural) {
+      // A question's common words (企业, in most records) are scored but do not bring in candidates of their own.
+      const informative = clause.constraints.filter((c) => docsOf(c).size <= this.records.length * COMMON_SHARE);
       const any = new Set<number>();
-      for (const c of clause.constraints) for (const i of docsOf(c).keys()) any.add(i);
+      for (const c of informative.length ? informative : clause.constraints) for (const i of docsOf(c).keys()) any.add(i);
       return any;
     }
     let docs: Set<number> | undefined;
@@ -282,11 +304,15 @@ export class SearchEngine {
 
   /** Exact occurrences of one normalised string, per record and field; cached, since queries repeat. */
   private altMatches(text: string, fields?: SearchField[]): AltMatches {
+    if (!fields) {
+      const pre = this.precomputed.get(text);
+      if (pre) return pre;
+    }
     const key = `${fields?.join(',') ?? '*'}\u0000${text}`;
     const cached = this.altCache.get(key);
     if (cached) return cached;
     const searchFields = fields ?? [...SEARCH_FIELDS];
-    const terms = [...new Set(retrievalTerms(text))];
+    const terms = candidateTerms(text);
     const docs = new Map<number, FieldCounts>();
     if (terms.length) {
       const single = terms.length === 1 && /^\p{Script=Han}$/u.test(terms[0]);
@@ -339,21 +365,29 @@ export class SearchEngine {
     return best;
   }
 
-  private score(i: number, analysis: QueryAnalysis, constraints: Constraint[], docsOf: (c: Constraint) => Map<number, number>): { score: number; matched: number } {
+  /** BM25 over exact occurrences, scaled by the share of the query's words the record has, plus a title typed in full. */
+  private baseScore(i: number, analysis: QueryAnalysis, constraints: Constraint[], docsOf: (c: Constraint) => Map<number, number>): { score: number; matched: number } {
     let score = 0;
     let matched = 0;
-    let inTitle = 0;
     for (const c of constraints) {
       const s = docsOf(c).get(i);
       if (s === undefined) continue;
       matched++;
       score += s;
-      if (c.alternatives.some((a) => occurrences(this.normalized[i].title.text, a.text).length)) inTitle++;
     }
     // Records with more of the words rank higher: a share of the words weighs in squared.
     if (matched < constraints.length) score *= (matched / constraints.length) ** COVERAGE_POWER;
     if (analysis.titleKey && analysis.titleKey === this.titleKeys[i]) score += BONUS.exactTitle;
-    if (constraints.length > 1 && inTitle === constraints.length) score += BONUS.titleHasAll;
+    return { score, matched };
+  }
+
+  /** Every word in the title, words close together, a clause found verbatim. */
+  private bonus(i: number, analysis: QueryAnalysis, constraints: Constraint[], matched: number): number {
+    let score = 0;
+    if (constraints.length > 1 && matched === constraints.length) {
+      const title = this.normalized[i].title.text;
+      if (constraints.every((c) => c.alternatives.some((a) => occurrences(title, a.text).length))) score += BONUS.titleHasAll;
+    }
     if (matched >= 2) score += BONUS.proximity * this.proximity(i, constraints);
     for (const clause of analysis.groups.flat()) {
       if (clause.constraints.length < 2) continue;
@@ -365,7 +399,7 @@ export class SearchEngine {
         }
       }
     }
-    return { score, matched };
+    return score;
   }
 }
 
@@ -408,7 +442,13 @@ export function nearOccurrences(hay: string, a: string, b: string): [number, num
   return out;
 }
 
-const ALNUM = /[a-z0-9]/;
+/** a–z or 0–9, by char code (this runs for every occurrence of every query word). */
+function isAlnum(code: number): boolean {
+  return (code >= 48 && code <= 57) || (code >= 97 && code <= 122);
+}
+function isDigit(code: number): boolean {
+  return code >= 48 && code <= 57;
+}
 
 /**
  * Start offsets of `needle` in `hay`, respecting number and Latin word boundaries: 5000 does not match inside
@@ -417,16 +457,22 @@ const ALNUM = /[a-z0-9]/;
 export function occurrences(hay: string, needle: string): number[] {
   const out: number[] = [];
   if (!needle) return out;
-  const checkStart = ALNUM.test(needle[0]);
-  const checkEnd = ALNUM.test(needle[needle.length - 1]);
+  const checkStart = isAlnum(needle.charCodeAt(0));
+  const checkEnd = isAlnum(needle.charCodeAt(needle.length - 1));
   let from = 0;
   for (;;) {
     const at = hay.indexOf(needle, from);
     if (at < 0) break;
     from = at + 1;
-    if (checkStart && at > 0 && (ALNUM.test(hay[at - 1]) || (hay[at - 1] === '.' && /\d/.test(hay[at - 2] ?? '')))) continue;
+    if (checkStart && at > 0) {
+      const prev = hay.charCodeAt(at - 1);
+      if (isAlnum(prev) || (prev === 46 && at > 1 && isDigit(hay.charCodeAt(at - 2)))) continue;
+    }
     const end = at + needle.length;
-    if (checkEnd && end < hay.length && (ALNUM.test(hay[end]) || (hay[end] === '.' && /\d/.test(hay[end + 1] ?? '')))) continue;
+    if (checkEnd && end < hay.length) {
+      const next = hay.charCodeAt(end);
+      if (isAlnum(next) || (next === 46 && end + 1 < hay.length && isDigit(hay.charCodeAt(end + 1)))) continue;
+    }
     out.push(at);
   }
   return out;
