@@ -50,7 +50,7 @@ export const PRECOMPUTED_WORDS = 200;
 export const COMMON_SHARE = 0.4;
 
 /** Records re-scored with position bonuses (proximity, verbatim, title holds every word): the top of the ranking. */
-export const RERANK_WINDOW = 60;
+export const RERANK_WINDOW = 30;
 
 /** Words this close (in characters, about a sentence) count as used together. */
 export const PROXIMITY_WINDOW = 40;
