@@ -19,14 +19,7 @@ export function indexTerms(text: string): string[] {
 
 /** Terms that every occurrence of `text` must contain in the index: Han bigrams and Latin/number tokens. */
 export function retrievalTerms(text: string): string[] {
-  const terms: string[] = [];
-  for (const m of text.matchAll(HAN_RUN)) {
-    const run = m[0];
-    if (run.length === 1) terms.push(run);
-    for (let i = 0; i + 1 < run.length; i++) terms.push(run.slice(i, i + 2));
-  }
-  for (const m of text.matchAll(WORD)) terms.push(m[0]);
-  return terms;
+  return terms(text, 1);
 }
 
 /**
@@ -35,13 +28,18 @@ export function retrievalTerms(text: string): string[] {
  * index look-ups of retrievalTerms for the same result.
  */
 export function candidateTerms(text: string): string[] {
-  const terms: string[] = [];
+  return [...new Set(terms(text, 2))];
+}
+
+/** Han bigrams taken every `step` characters (always ending with the run's last one) and Latin/number tokens. */
+function terms(text: string, step: 1 | 2): string[] {
+  const out: string[] = [];
   for (const m of text.matchAll(HAN_RUN)) {
     const run = m[0];
-    if (run.length === 1) terms.push(run);
-    for (let i = 0; i + 1 < run.length; i += 2) terms.push(run.slice(i, i + 2));
-    if (run.length > 2 && run.length % 2 === 1) terms.push(run.slice(-2));
+    if (run.length === 1) out.push(run);
+    for (let i = 0; i + 1 < run.length; i += step) out.push(run.slice(i, i + 2));
+    if (step === 2 && run.length > 2 && run.length % 2 === 1) out.push(run.slice(-2));
   }
-  for (const m of text.matchAll(WORD)) terms.push(m[0]);
-  return [...new Set(terms)];
+  for (const m of text.matchAll(WORD)) out.push(m[0]);
+  return out;
 }
