@@ -61,7 +61,12 @@ export interface QueryAnalysis {
   exclude: AnalysedClause[];
   /** The positive query as one normalised key (letters, digits, Han only): a title typed in full. */
   titleKey: string;
+  /** Words past MAX_CONSTRAINTS were ignored (a pasted paragraph is searched by its first words). */
+  truncated: boolean;
 }
+
+/** At most this many words of a query are searched: bounds the work a pasted paragraph can cause. */
+export const MAX_CONSTRAINTS = 32;
 
 const FIELD_MAP: Record<QueryField, SearchField[]> = {
   title: ['title'],
@@ -120,7 +125,17 @@ export class QueryAnalyzer {
         })),
       }));
     const titleKey = keyOf(parsed.must.flat().map((c) => this.normalizer.plain(c.text)).join(''));
-    return { groups, exclude, titleKey };
+    let budget = MAX_CONSTRAINTS;
+    let truncated = false;
+    const limit = (clauses: AnalysedClause[]) =>
+      clauses.map((c) => {
+        const kept = c.constraints.slice(0, Math.max(0, budget));
+        budget -= kept.length;
+        if (kept.length < c.constraints.length) truncated = true;
+        return { ...c, constraints: kept };
+      }).filter((c) => c.constraints.length > 0);
+    groups = groups.map(limit).filter((g) => g.length > 0);
+    return { groups, exclude: limit(exclude), titleKey, truncated };
   }
 
   /** Segment a normalised text against the vocabulary (for the debug route and tests). */
