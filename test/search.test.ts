@@ -306,8 +306,8 @@ describe('ranking quality on the judged query set', () => {
 
 describe('hostile or oversized queries', () => {
   it('searches a pasted 500-character paragraph by its first 32 words and finds where it came from', () => {
-    const r = service.records.find((x) => (x.content ?? '').length > 500)!;
-    const q = r.content!.slice(0, 500);
+    const r = service.records.find((x) => (x.process ?? '').length > 500)!;
+    const q = r.process!.slice(0, 500);
     const res = search(q, 5);
     expect(service.engine.analyzer.analyse(q).truncated).toBe(true);
     expect(service.engine.analyzer.analyse(q).groups.flat().reduce((n, c) => n + c.constraints.length, 0)).toBeLessThanOrEqual(32);
