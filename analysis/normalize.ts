@@ -81,12 +81,4 @@ export class Normalizer {
   }
 }
 
-/** True for CJK ideographs (the characters Chinese words are made of). */
-export function isHan(ch: string): boolean {
-  return /\p{Script=Han}/u.test(ch);
-}
 
-/** Map a span of normalised text back to the original: [start, end) in original offsets. */
-export function originalSpan(n: NormalizedText, start: number, end: number): [number, number] {
-  return [n.from[start], n.to[end - 1]];
-}

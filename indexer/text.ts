@@ -50,11 +50,6 @@ export function sectionName(cell: string): string {
   return removeCjkSpaces(cell.replace(CHINESE_ORDINAL, '').replace(/[（(]\s*\d+\s*项\s*[）)]\s*$/, ''));
 }
 
-/** Join the non-empty lines of a cell or paragraph without adding spaces (hard wraps carry no space in Chinese). */
-export function joinWrapped(lines: string[]): string {
-  return lines.map((l) => l.trim()).filter(Boolean).join('');
-}
-
 /** Trim every line, drop blank lines, and join paragraphs with a newline. */
 export function joinParagraphs(paragraphs: string[]): string | undefined {
   const out = paragraphs.map((p) => p.trim()).filter(Boolean).join('\n');
