@@ -19,7 +19,9 @@
  *   百分之三十 is a percentage: value 30, unit %.
  * - Chinese-numeral counts (一周办结, 两年, 十大) are not extracted: in this corpus they are mostly
  *   slogans (一网通办, 一次办结) rather than measurements.
- * - A range's `normalized` value is its low end (the schema has no normalised max).
+ * - A range's `normalized` value is its low end and `normalized.max` its high end.
+ * - The qualifier printed around a figure (约, 近, 超过, 不足 before; 以上, 左右 after; 余/多 inside) is kept in
+ *   `qualifier`, so a reporter can tell "约 5000万元" from "5000万元".
  */
 import type { Quantity, TextField } from './schema.js';
 
@@ -278,6 +280,23 @@ function notAFact(s: string, q: Found): string | undefined {
   return undefined;
 }
 
+/** Words before a figure that make it approximate or a bound, longest first (超过 before 超). */
+const QUALIFIERS_BEFORE = ['不超过', '超过', '不足', '不到', '高达', '约', '近', '超', '逾'];
+/** Words after a figure that do the same. */
+const QUALIFIERS_AFTER = ['以上', '以下', '左右'];
+
+/** The qualifier printed around a figure (约 5000万元, 80% 以上, 1100余家), or undefined. */
+function qualifierOf(s: string, q: Found): string | undefined {
+  const before = s.slice(Math.max(0, q.start - 4), q.start).replace(/[ \u00a0\r\n]+$/, '');
+  const b = QUALIFIERS_BEFORE.find((w) => before.endsWith(w));
+  if (b) return b;
+  const after = s.slice(q.end, q.end + 6).replace(/^[ \u00a0\r\n]+/, '');
+  const a = QUALIFIERS_AFTER.find((w) => after.startsWith(w));
+  if (a) return a;
+  const inside = /[余多]/.exec(q.text.slice(1));
+  return inside ? inside[0] : undefined;
+}
+
 /** Run the recogniser over one text: accepted quantities in order, without field or change marks. */
 function scan(original: string): Found[] {
   const s = toHalfWidth(original);
@@ -311,7 +330,12 @@ function scan(original: string): Found[] {
     if (titles.some(([a, b]) => start >= a && end <= b)) continue;
     if (notAFact(s, q)) continue;
     const normalized = normalizeValue(q.value, q.unit);
-    if (normalized) q.normalized = normalized;
+    if (normalized) {
+      q.normalized = normalized;
+      if (q.max !== undefined) q.normalized.max = normalizeValue(q.max, q.unit)!.value;
+    }
+    const qualifier = qualifierOf(s, q);
+    if (qualifier) q.qualifier = qualifier;
     found.push(q);
   }
   return found;

@@ -23,8 +23,13 @@ export interface Quantity {
   /** Offsets of `text` in the field: field.slice(start, end) === text. */
   start: number;
   end: number;
-  /** Money in 元 and durations in 天, so facts compare across units (5000万元 → 5e7 元). */
-  normalized?: { value: number; unit: '元' | '天' };
+  /** Money in 元 and durations in 天, so facts compare across units (5000万元 → 5e7 元); `max` for a range's high end. */
+  normalized?: { value: number; unit: '元' | '天'; max?: number };
+  /**
+   * The word printed around the figure that makes it approximate or a bound, as printed: 约, 近, 超, 超过, 逾,
+   * 不足, 不到 before it; 以上, 以下, 左右 after it; 余, 多 inside it (1100余家).
+   */
+  qualifier?: string;
   /** Set on both figures of a change such as 由75天压缩至25天: which side of the change this figure is. */
   change?: 'from' | 'to';
 }

@@ -13,6 +13,7 @@ export interface Fact {
   unit: string;
   normalized?: Quantity['normalized'];
   change?: Quantity['change'];
+  qualifier?: string;
   field: Quantity['field'];
   text: string;
   /** The sentence around the figure, HTML-escaped, with the figure in <mark>. */
@@ -62,6 +63,7 @@ export function collectFacts(records: ReformRecord[]): IndexedFact[] {
           unit: q.unit,
           ...(q.normalized ? { normalized: q.normalized } : {}),
           ...(q.change ? { change: q.change } : {}),
+          ...(q.qualifier ? { qualifier: q.qualifier } : {}),
           field: q.field,
           text: q.text,
           context,

@@ -59,12 +59,12 @@ describe('extractQuantities: figures in real seed sentences', () => {
     const s = seed('002', '地炼企业采购成本可节省 2.2 元/吨，贸易商通过原油混兑可提升约 20 元/吨的效益。');
     expect(facts(s)).toEqual([
       { text: '2.2 元/吨', value: 2.2, unit: '元/吨' },
-      { text: '20 元/吨', value: 20, unit: '元/吨' },
+      { text: '20 元/吨', value: 20, unit: '元/吨', qualifier: '约' },
     ]);
   });
 
   it('reads percentages printed with a trailing space (近 80% 的) and ignores the comparison year 2017', () => {
-    expect(facts(seed('002', '近 80% 的业务类型实现网上办理'))).toEqual([{ text: '80%', value: 80, unit: '%' }]);
+    expect(facts(seed('002', '近 80% 的业务类型实现网上办理'))).toEqual([{ text: '80%', value: 80, unit: '%', qualifier: '近' }]);
     const s = seed('004', '整体通关时间0.29小时，较2017年分别压缩95.09%和99.33%；');
     expect(facts(s).map((q) => [q.text, q.value, q.unit])).toEqual([
       ['0.29小时', 0.29, '小时'],
@@ -87,10 +87,10 @@ describe('extractQuantities: figures in real seed sentences', () => {
   it('reads 亿元 amounts and 家 counts with 超/近 outside the span', () => {
     const s = seed('004', '近 60 家企业获大企业超2.07亿元合作订单，68家企业获得融资额超 37.46亿元。', { unwrapped: true });
     expect(facts(s)).toEqual([
-      { text: '60 家', value: 60, unit: '家' },
-      { text: '2.07亿元', value: 2.07, unit: '亿元', normalized: { value: 207_000_000, unit: '元' } },
+      { text: '60 家', value: 60, unit: '家', qualifier: '近' },
+      { text: '2.07亿元', value: 2.07, unit: '亿元', normalized: { value: 207_000_000, unit: '元' }, qualifier: '超' },
       { text: '68家', value: 68, unit: '家' },
-      { text: '37.46亿元', value: 37.46, unit: '亿元', normalized: { value: 3_746_000_000, unit: '元' } },
+      { text: '37.46亿元', value: 37.46, unit: '亿元', normalized: { value: 3_746_000_000, unit: '元' }, qualifier: '超' },
     ]);
   });
 
@@ -144,17 +144,17 @@ describe('extractQuantities: ranges keep both ends', () => {
   it('reads 5000—10000 平方米 as one range after a single figure', () => {
     const s = seed('003', '对于不超过 5000 平方米、5000—10000 平方米的工业类建设项目');
     expect(facts(s)).toEqual([
-      { text: '5000 平方米', value: 5000, unit: '平方米' },
+      { text: '5000 平方米', value: 5000, unit: '平方米', qualifier: '不超过' },
       { text: '5000—10000 平方米', value: 5000, max: 10000, unit: '平方米' },
     ]);
   });
 
-  it('reads 10-15个工作日 as a range of working days normalised on its low end', () => {
+  it('reads 10-15个工作日 as a range of working days normalised on both ends', () => {
     const s = seed('002', '银行贷款业务由过去最少跑3次、带5份材料、需10-15个工作日，升级为');
     expect(facts(s)).toEqual([
       { text: '3次', value: 3, unit: '次' },
       { text: '5份', value: 5, unit: '份' },
-      { text: '10-15个工作日', value: 10, max: 15, unit: '个工作日', normalized: { value: 10, unit: '天' } },
+      { text: '10-15个工作日', value: 10, max: 15, unit: '个工作日', normalized: { value: 10, unit: '天', max: 15 } },
     ]);
   });
 
@@ -165,7 +165,7 @@ describe('extractQuantities: ranges keep both ends', () => {
       { text: '600—800元/天/车', value: 600, max: 800, unit: '元/天/车' },
     ]);
     expect(facts(seed('004', '开展研发活动等给予 1000—3000 万元的'))).toEqual([
-      { text: '1000—3000 万元', value: 1000, max: 3000, unit: '万元', normalized: { value: 1e7, unit: '元' } },
+      { text: '1000—3000 万元', value: 1000, max: 3000, unit: '万元', normalized: { value: 1e7, unit: '元', max: 3e7 } },
     ]);
   });
 
@@ -176,7 +176,7 @@ describe('extractQuantities: ranges keep both ends', () => {
   it('reads 1-2天 in a sentence that compresses to it without marking a change (there is no “from” figure)', () => {
     const s = seed('002', '保函审核备案流程压缩到1-2天完成');
     expect(extractQuantities(s, 'outcome')).toEqual([
-      { value: 1, max: 2, unit: '天', text: '1-2天', field: 'outcome', start: 11, end: 15, normalized: { value: 1, unit: '天' } },
+      { value: 1, max: 2, unit: '天', text: '1-2天', field: 'outcome', start: 11, end: 15, normalized: { value: 1, unit: '天', max: 2 } },
     ]);
   });
 });
@@ -249,7 +249,7 @@ describe('extractQuantities: changes give both figures', () => {
 
   it('does not mark a change across a clause break (由平时的 1-2 个工作日，缩减到秒级)', () => {
     const s = seed('002', '资金划付时效由平时的 1-2 个工作日，缩减到秒级到账');
-    expect(facts(s)).toEqual([{ text: '1-2 个工作日', value: 1, max: 2, unit: '个工作日', normalized: { value: 1, unit: '天' } }]);
+    expect(facts(s)).toEqual([{ text: '1-2 个工作日', value: 1, max: 2, unit: '个工作日', normalized: { value: 1, unit: '天', max: 2 } }]);
   });
 });
 
@@ -414,5 +414,23 @@ describe('the whole corpus', () => {
       }
     }
     expect(changes).toBeGreaterThanOrEqual(10);
+  });
+});
+
+describe('qualifiers and normalised ranges', () => {
+  it('keeps the qualifier printed around a figure: 约 before, 以上 after, 余 inside', () => {
+    const about = extractQuantities('每年可为企业降低综合物流成本约 5000万元。', 'outcome');
+    expect(about[0]).toMatchObject({ value: 5000, unit: '万元', qualifier: '约' });
+    const over = extractQuantities('群众满意度达到 80% 以上。', 'outcome');
+    expect(over[0]).toMatchObject({ value: 80, unit: '%', qualifier: '以上' });
+    const inside = extractQuantities('1100余家中小企业实现技术创新突破', 'outcome');
+    expect(inside[0]).toMatchObject({ value: 1100, unit: '家', qualifier: '余' });
+    const plain = extractQuantities('为企业节约税款 734.5万元。', 'outcome');
+    expect(plain[0].qualifier).toBeUndefined();
+  });
+
+  it('normalises both ends of a range (10-15个工作日 → 10 to 15 days)', () => {
+    const [q] = extractQuantities('审批时限为10-15个工作日', 'content');
+    expect(q.normalized).toEqual({ value: 10, unit: '天', max: 15 });
   });
 });

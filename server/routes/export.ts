@@ -4,7 +4,7 @@ import type { ReformRecord } from '../../indexer/schema.js';
 import { errorSchema } from './schemas.js';
 import { filtersOf, searchQuerystring, type SearchQuery } from './search.js';
 
-/** Quantity columns per row at most (q1_text, q1_value, q1_unit, q1_normalized_value, q1_normalized_unit, …). */
+/** Quantity columns per row at most (q1_text, q1_qualifier, q1_value, q1_max, q1_unit, q1_normalized_value, q1_normalized_unit, …). */
 export const MAX_QUANTITY_COLUMNS = 20;
 
 function csvCell(v: unknown): string {
@@ -17,13 +17,13 @@ function csvCell(v: unknown): string {
 export function toCsv(rows: { record: ReformRecord; score: number }[]): string {
   const nq = Math.min(MAX_QUANTITY_COLUMNS, Math.max(0, ...rows.map((r) => r.record.quantities.length)));
   const header = ['id', 'title', 'category', 'regions', 'departments', 'scope', 'source_file', 'source_title', 'source_no', 'score', 'content', 'applicable_to', 'process', 'outcome', 'quantity_count'];
-  for (let i = 1; i <= nq; i++) header.push(`q${i}_text`, `q${i}_value`, `q${i}_max`, `q${i}_unit`, `q${i}_normalized_value`, `q${i}_normalized_unit`);
+  for (let i = 1; i <= nq; i++) header.push(`q${i}_text`, `q${i}_qualifier`, `q${i}_value`, `q${i}_max`, `q${i}_unit`, `q${i}_normalized_value`, `q${i}_normalized_unit`);
   const lines = [header.join(',')];
   for (const { record: r, score } of rows) {
     const cells: unknown[] = [r.id, r.title, r.category, r.regions.join('；'), r.departments.join('；'), r.scope, r.source.file, r.source.title, r.source.no, score, r.content, r.applicableTo, r.process, r.outcome, r.quantities.length];
     for (let i = 0; i < nq; i++) {
       const q = r.quantities[i];
-      cells.push(q?.text, q?.value, q?.max, q?.unit, q?.normalized?.value, q?.normalized?.unit);
+      cells.push(q?.text, q?.qualifier, q?.value, q?.max, q?.unit, q?.normalized?.value, q?.normalized?.unit);
     }
     lines.push(cells.map(csvCell).join(','));
   }

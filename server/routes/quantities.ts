@@ -28,8 +28,8 @@ export const quantityRoutes: FastifyPluginAsync = async (app) => {
                 type: 'object',
                 properties: {
                   reformId: { type: 'string' }, title: { type: 'string' }, value: { type: 'number' }, max: { type: 'number' }, unit: { type: 'string' },
-                  normalized: { type: 'object', properties: { value: { type: 'number' }, unit: { type: 'string' } } },
-                  change: { type: 'string' }, field: { type: 'string' }, text: { type: 'string' }, context: { type: 'string' },
+                  normalized: { type: 'object', properties: { value: { type: 'number' }, unit: { type: 'string' }, max: { type: 'number' } } },
+                  change: { type: 'string' }, qualifier: { type: 'string' }, field: { type: 'string' }, text: { type: 'string' }, context: { type: 'string' },
                 },
               },
             },

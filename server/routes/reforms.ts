@@ -7,8 +7,8 @@ const quantitySchema = {
   type: 'object',
   properties: {
     value: { type: 'number' }, max: { type: 'number' }, unit: { type: 'string' }, text: { type: 'string' }, field: { type: 'string' },
-    start: { type: 'integer' }, end: { type: 'integer' }, change: { type: 'string' },
-    normalized: { type: 'object', properties: { value: { type: 'number' }, unit: { type: 'string' } } },
+    start: { type: 'integer' }, end: { type: 'integer' }, change: { type: 'string' }, qualifier: { type: 'string' },
+    normalized: { type: 'object', properties: { value: { type: 'number' }, unit: { type: 'string' }, max: { type: 'number' } } },
   },
 } as const;
 
