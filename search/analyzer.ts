@@ -195,12 +195,17 @@ export class QueryAnalyzer {
     const singles: string[] = [];
     for (const p of pieces) {
       if (this.stopwords.has(p.text)) out.dropped.push({ text: p.text, reason: 'stopword' });
-      else if (p.kind !== 'number' && p.kind !== 'latin' && p.text.length === 1) singles.push(p.text);
+      // A lone character — a Han character or a single Latin letter (票 e 真) — never stands alone as a word.
+      else if (p.text.length === 1 && (p.kind !== 'number' && !(p.kind === 'latin' && /\d/.test(p.text)))) singles.push(p.text);
       else kept.push(p.text);
     }
     if (kept.length === 0 && singles.length > 0) {
-      // Only single characters: look the clause up as it was typed (minus stop words), never char by char.
-      const joined = singles.join('');
+      // Only single characters: look the clause up as it was typed (minus stop words at either end), never char by char.
+      let from = 0;
+      let to = pieces.length;
+      while (from < to && this.stopwords.has(pieces[from].text)) from++;
+      while (to > from && this.stopwords.has(pieces[to - 1].text)) to--;
+      const joined = pieces.slice(from, to).map((p) => p.text).join('');
       out.constraints.push(make(joined, false));
       return out;
     }

@@ -314,3 +314,11 @@ describe('hostile or oversized queries', () => {
     expect(res.hits.map((h) => h.id)).toContain(r.id);
   });
 });
+
+describe('words the vocabulary does not know', () => {
+  it('looks up a name made of lone characters and a Latin letter as typed (票e真), never letter by letter', () => {
+    const res = search('票e真');
+    expect(res.total).toBe(holding('票e真').length);
+    expect(res.hits[0].title).toContain('票e真');
+  });
+});
