@@ -2,8 +2,8 @@
  * The search engine over a loaded snapshot. Candidates come from the inverted index (MiniSearch over Han bigrams
  * and Latin/number tokens); every candidate is then checked for the exact normalised substring, so results never
  * depend on how a segmenter happened to cut a sentence. Scoring is BM25 over those exact occurrences, per field,
- * with field weights, plus bonuses for a title typed in full, a clause found verbatim, and a title that holds
- * every word.
+ * with field weights, scaled by the share of the query's words a record has, plus bonuses for a title typed in
+ * full, words close together, a clause found verbatim, and a title that holds every word. docs/design.md explains.
  */
 import MiniSearch from 'minisearch';
 import type { NormalizedText } from '../analysis/normalize.js';
