@@ -114,6 +114,15 @@ describe('case collection in markdown (inconsistent headings, table of contents)
     expect(of(FILES.markdownCases).filter((x) => x.source.no === 1)).toHaveLength(1);
   });
 
+  it('keeps a table printed inside a case as one line of text per row (信保基金 steps, M0 indicators)', () => {
+    const steps = recordOf(records, FILES.markdownCases, 25).process!;
+    expect(steps.split('\n')[0]).toBe('申请；评审；确认信保额度；放款与备案；贷后管理');
+    expect(steps).toContain('银行落实放款条件，组织放款，并在放款后5个工作日内向基金管理人进行贷款备案。');
+    const m0 = recordOf(records, FILES.markdownCases, 43).process!;
+    expect(m0).toContain('管理方式；无；增加项目预审环节；确定指标—指标复核');
+    expect(m0).not.toMatch(/<br>|\|/);
+  });
+
   it('reads the region (山东) from the text, not from the file name', () => {
     expect(of(FILES.markdownCases).every((r) => r.regions.join() === '山东')).toBe(true);
   });

@@ -58,7 +58,18 @@ export function parseMarkdown(lines: string[]): ParsedDocument {
       toc.set(Number(tocMatch[1]), { title: removeCjkSpaces(tocMatch[2].replace(/[.…]+$/, '')), line: lineNo });
       return;
     }
-    if (raw.trim().startsWith('|')) return; // table rules and other pipe-table debris
+    if (raw.trim().startsWith('|')) {
+      // Before the first item: contents-table debris. Inside an item: a table of the case (steps, indicators),
+      // kept as one line of text per row so nothing printed is lost.
+      const row = tableRow(raw);
+      if (item && row) {
+        const target = field ?? 'content';
+        if (!item.sections.has(target)) item.sections.set(target, []);
+        item.sections.get(target)!.push(row);
+        titleOpen = false;
+      }
+      return;
+    }
     const h = raw.trimStart().startsWith('#') ? HEADING.exec(raw) : null;
     const text = h ? h[1] : raw.trim();
     if (h) {
@@ -109,6 +120,13 @@ export function parseMarkdown(lines: string[]): ParsedDocument {
   }
   doc.title = documentTitle(preamble);
   return doc;
+}
+
+/** A pipe-table row as text (cells joined by ；, <br> as ，); undefined for a separator row (|---|). */
+export function tableRow(line: string): string | undefined {
+  const cells = line.trim().replace(/^\|/, '').replace(/\|$/, '').split('|').map((c) => c.replace(/(\s*<br\s*\/?>\s*)+/gi, '，').replace(/^，+|，+$/g, '').trim());
+  if (cells.every((c) => /^:?-*:?$/.test(c))) return undefined;
+  return cells.filter(Boolean).join('；') || undefined;
 }
 
 /** A markdown collection seldom prints its own title: take the first heading, or the book named in its preface note (《…》). */
