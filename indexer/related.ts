@@ -70,7 +70,8 @@ export function linkRelated(records: ReformRecord[]): void {
       if (a.source.file === b.source.file) continue;
       const t = titles[i].size && titles[j].size ? (2 * (titleShared[i].get(j) ?? 0)) / (titles[i].size + titles[j].size) : 0;
       const smaller = Math.min(bodies[i].size, bodies[j].size);
-      // Share of the smaller text's shingles found in the other: a short table summary inside a long case.
+      // Share of the smaller text's shingles found in the other (a short table summary inside a long case); shingles
+      // common to more than COMMON_SHINGLE records are not counted, which only lowers the share.
       const text = smaller >= 20 ? (bodyShared[i].get(j) ?? 0) / smaller : 0;
       const same = t >= SAME_TITLE || (t >= LOOSE_TITLE && text >= SHARED_TEXT) || text >= SAME_TEXT;
       if (!same) continue;

@@ -10,7 +10,7 @@
 import { Normalizer } from '../analysis/normalize.js';
 import { parseQuery, type Clause, type QueryField } from '../analysis/query.js';
 import { buildVocabulary, segment, type Vocabulary } from '../analysis/segment.js';
-import { OWN_FIELDS, type SearchField } from './fields.js';
+import { OWN_FIELDS, SEARCH_FIELDS, type SearchField } from './fields.js';
 
 /** Weight of a synonym relative to the term the user typed. */
 export const SYNONYM_WEIGHT = 0.7;
@@ -111,19 +111,7 @@ export class QueryAnalyzer {
       // Nothing but stop words (改革, 模式): search what was typed, literally.
       groups = parsed.must.map((g) => g.map((c) => this.literal(c))).map((g) => g.filter((c) => c.constraints.length > 0)).filter((g) => g.length > 0);
     }
-    // An exclusion looks at what the record itself prints (not the units of its copies), and is never widened by
-    // synonyms: -出口 removes records that say 出口, nothing else.
-    const exclude = parsed.not
-      .map((c) => this.literal(c))
-      .filter((c) => c.constraints.length > 0)
-      .map((c) => ({
-        ...c,
-        constraints: c.constraints.map((k) => ({
-          ...k,
-          alternatives: [{ text: k.text, weight: 1 }],
-          fields: k.fields ? k.fields.filter((f) => OWN_FIELDS.includes(f)) : [...OWN_FIELDS],
-        })),
-      }));
+    const exclude = parsed.not.map((c) => this.literal(c, true)).filter((c) => c.constraints.length > 0);
     const titleKey = keyOf(parsed.must.flat().map((c) => this.normalizer.plain(c.text)).join(''));
     let budget = MAX_CONSTRAINTS;
     let truncated = false;
@@ -166,10 +154,16 @@ export class QueryAnalyzer {
     return best;
   }
 
-  private literal(c: Clause): AnalysedClause {
+  /**
+   * A clause searched as typed, not segmented. An exclusion is also never widened (-出口 removes records that say
+   * 出口, nothing else) and looks only at what a record itself prints, not at the units of its copies.
+   */
+  private literal(c: Clause, exclusion = false): AnalysedClause {
     const text = this.normalizer.plain(c.text).replace(/\s+/g, '');
-    const fields = c.field ? FIELD_MAP[c.field] : undefined;
-    const constraints = text ? [{ text, alternatives: this.alternatives(text, c.phrase), phrase: c.phrase, ...(fields ? { fields } : {}) }] : [];
+    let fields = c.field ? FIELD_MAP[c.field] : undefined;
+    if (exclusion) fields = (fields ?? SEARCH_FIELDS).filter((f) => OWN_FIELDS.includes(f));
+    const alternatives = exclusion ? [{ text, weight: 1 }] : this.alternatives(text, c.phrase);
+    const constraints = text ? [{ text, alternatives, phrase: c.phrase, ...(fields ? { fields } : {}) }] : [];
     return { typed: c.text, text, constraints, dropped: [], natural: false };
   }
 
@@ -195,8 +189,8 @@ export class QueryAnalyzer {
     const singles: string[] = [];
     for (const p of pieces) {
       if (this.stopwords.has(p.text)) out.dropped.push({ text: p.text, reason: 'stopword' });
-      // A lone character — a Han character or a single Latin letter (票 e 真) — never stands alone as a word.
-      else if (p.text.length === 1 && (p.kind !== 'number' && !(p.kind === 'latin' && /\d/.test(p.text)))) singles.push(p.text);
+      // A lone character — a Han character or a single Latin letter (票 e 真), not a digit — is never a word alone.
+      else if (p.text.length === 1 && !/\d/.test(p.text)) singles.push(p.text);
       else kept.push(p.text);
     }
     if (kept.length === 0 && singles.length > 0) {

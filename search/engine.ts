@@ -201,7 +201,7 @@ export class SearchEngine {
     const record = this.records[entry.index];
     const nf = this.normalized[entry.index];
     const alts = analysis.groups.flat().flatMap((c) => [
-      ...c.constraints.flatMap((k) => k.alternatives.map((a) => ({ text: a.text, phrase: k.phrase }))),
+      ...c.constraints.flatMap((k) => k.alternatives.filter((a) => !a.near).map((a) => ({ text: a.text, phrase: k.phrase }))),
       // A clause found verbatim is highlighted whole, not as its separate words only.
       ...(c.constraints.length > 1 ? [{ text: c.text.replace(/\s+/g, ''), phrase: true }] : []),
     ]);
@@ -433,11 +433,11 @@ export function minimalWindow(lists: { start: number; length: number }[][]): num
 export function nearOccurrences(hay: string, a: string, b: string): [number, number, number, number][] {
   const out: [number, number, number, number][] = [];
   for (const at of occurrences(hay, a)) {
-    const from = at + a.length + 1;
-    const window = hay.slice(from, from + NEAR_GAP + b.length);
-    const k = window.indexOf(b);
+    const gapStart = at + a.length;
+    const from = gapStart + 1;
+    const k = hay.slice(from, from + NEAR_GAP - 1 + b.length).indexOf(b);
     // Stop at a sentence break: parts in different sentences are not one compound.
-    if (k >= 0 && !/[。；！？\n]/.test(window.slice(0, k))) out.push([at, at + a.length, from + k, from + k + b.length]);
+    if (k >= 0 && !/[。；！？\n]/.test(hay.slice(gapStart, from + k))) out.push([at, gapStart, from + k, from + k + b.length]);
   }
   return out;
 }
