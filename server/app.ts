@@ -8,14 +8,25 @@ import fastifyStatic from '@fastify/static';
 import fastifySwagger from '@fastify/swagger';
 import Fastify, { type FastifyInstance, type FastifyError } from 'fastify';
 import type { SearchService } from '../search/service.js';
+import { bodyHash } from '../snapshot/file.js';
+import { registerAccessLog } from './access-log.js';
+import { adminRoutes, type AdminOptions } from './routes/admin.js';
 import { exportRoutes } from './routes/export.js';
 import { metaRoutes } from './routes/meta.js';
 import { quantityRoutes } from './routes/quantities.js';
 import { reformRoutes } from './routes/reforms.js';
 import { searchRoutes } from './routes/search.js';
+import { ServingState } from './serving.js';
 
 export interface AppOptions {
-  service: SearchService;
+  /** Served for the app's lifetime, unless `serving` is given. */
+  service?: SearchService;
+  /** Hot-swappable serving state (server/serving.ts): routes read its current service on every request. */
+  serving?: ServingState;
+  /** One access-log line per request goes here (server/access-log.ts); none when absent. */
+  accessLog?: (line: string) => void;
+  /** POST /api/admin/reload, registered only when given (that is, when an admin token is configured). */
+  admin?: AdminOptions;
   /** Folder of the built web page (vite build output); the page is served at / when it exists. */
   webRoot?: string;
   logger?: boolean;
@@ -24,6 +35,7 @@ export interface AppOptions {
 declare module 'fastify' {
   interface FastifyInstance {
     service: SearchService;
+    serving: ServingState;
   }
 }
 
@@ -34,7 +46,11 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     bodyLimit: 1024,
     ajv: { customOptions: { coerceTypes: 'array', removeAdditional: false, allErrors: false } },
   });
-  app.decorate('service', options.service);
+  const serving = options.serving ?? fixedServing(options.service);
+  // A getter, so a hot swap (one assignment in ServingState) is seen by the next request everywhere.
+  app.decorate('service', { getter: () => serving.service });
+  app.decorate('serving', serving);
+  if (options.accessLog) registerAccessLog(app, options.accessLog);
 
   await app.register(fastifySwagger, {
     openapi: {
@@ -63,6 +79,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(reformRoutes, { prefix: '/api' });
   await app.register(quantityRoutes, { prefix: '/api' });
   await app.register(exportRoutes, { prefix: '/api' });
+  if (options.admin) await app.register(adminRoutes, { prefix: '/api', ...options.admin });
 
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
@@ -70,4 +87,13 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     await app.register(fastifyStatic, { root: options.webRoot, prefix: '/', index: ['index.html'] });
   }
   return app;
+}
+
+function fixedServing(service: SearchService | undefined): ServingState {
+  if (!service) throw new Error('buildApp needs a service or a serving state');
+  const body = service.body;
+  return new ServingState({
+    service,
+    snapshot: { hash: bodyHash(body), records: body.records.length, documents: body.sources.filter((s) => s.records > 0).length, builtAt: body.builtAt, origin: 'in memory', loadedAt: new Date().toISOString() },
+  });
 }
