@@ -6,11 +6,13 @@
  */
 import { parseArgs } from 'node:util';
 import { removeTempFilesOnSignal, writeFileAtomic } from '../snapshot/atomic.js';
-import { writeSnapshotFile } from '../snapshot/file.js';
+import type { SnapshotHeader } from '../snapshot/container.js';
+import { readSnapshotFileHeader, writeSnapshotFile } from '../snapshot/file.js';
 import { buildSnapshot } from './build.js';
 import { formatSummary } from './summary.js';
 
 const HELP = `usage: npm run index -- [--seeds DIR] [--dict DIR] [--out FILE] [--dump-records FILE.jsonl]
+       npm run index -- --inspect FILE [--json]
 
 Builds the search index from the documents in --seeds and writes it as one snapshot file.
 
@@ -19,6 +21,8 @@ options:
   --dict DIR                userdict.txt, synonyms.txt, stopwords.txt (default: dict)
   --out FILE                write the snapshot here (atomically: an interrupted run leaves the old file intact)
   --dump-records FILE.jsonl also write the parsed records, one JSON object a line
+  --inspect FILE            print a snapshot's header (versions, build time, sources with sha256, record count,
+                            dictionary hashes, payload checksum) without reading the rest; --json prints it as JSON
   -h, --help                show this help
 
 Prints the files, records per file, warnings and timings. Exits 1 only when nothing could be indexed.
@@ -31,11 +35,18 @@ async function main(): Promise<number> {
       dict: { type: 'string', default: 'dict' },
       out: { type: 'string' },
       'dump-records': { type: 'string' },
+      inspect: { type: 'string' },
+      json: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
   });
   if (values.help) {
     console.log(HELP);
+    return 0;
+  }
+  if (values.inspect) {
+    const header = await readSnapshotFileHeader(values.inspect);
+    console.log(values.json ? JSON.stringify(header, null, 2) : formatHeader(values.inspect, header));
     return 0;
   }
   removeTempFilesOnSignal();
@@ -54,6 +65,21 @@ async function main(): Promise<number> {
     console.log(`records written to ${values['dump-records']}`);
   }
   return 0;
+}
+
+export function formatHeader(file: string, h: SnapshotHeader): string {
+  const width = Math.max(...h.sources.map((s) => s.file.length));
+  return [
+    `snapshot ${file}`,
+    `  format          ${h.format} version ${h.formatVersion}, written by ftz-search ${h.productVersion}`,
+    `  built           ${h.builtAt}`,
+    `  records         ${h.records}`,
+    `  sources         ${h.sources.length} file(s)`,
+    ...h.sources.map((s) => `    ${s.file.padEnd(width)}  ${String(s.records).padStart(6)} records  ${String(s.bytes).padStart(10)} bytes  sha256 ${s.sha256}`),
+    `  dictionaries    ${h.dictionaryHash} (synonyms ${h.synonymsHash || 'not recorded'})`,
+    `  payload         ${h.payload.bytes} bytes, sha256 ${h.payload.sha256}`,
+    '  (header only: the payload checksum is verified when the snapshot is loaded)',
+  ].join('\n');
 }
 
 main().then(

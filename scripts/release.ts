@@ -13,7 +13,7 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { build, type Plugin } from 'esbuild';
-import { readSnapshotFile, writeSnapshotFile } from '../snapshot/file.js';
+import { loadSnapshotFile, writeSnapshotFile } from '../snapshot/file.js';
 import { removeTempFilesOnSignal } from '../snapshot/atomic.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -62,7 +62,7 @@ export async function release(o: { snapshot?: string; seeds: string; dict: strin
     // 1. The snapshot first: a damaged one stops the release before anything else is done.
     const target = join(staging, 'index.snapshot');
     if (o.snapshot) {
-      const { info } = await readSnapshotFile(o.snapshot);
+      const { info } = await loadSnapshotFile(o.snapshot);
       cpSync(o.snapshot, target);
       o.log(`snapshot ${o.snapshot}: ${info.records} records from ${info.documents} documents, ${info.hash.slice(0, 12)}`);
     } else {

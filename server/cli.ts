@@ -128,7 +128,7 @@ export function handleSignals(server: RunningServer, log: (line: string) => void
 }
 
 /** Run a server command to completion: help, usage errors and a refused snapshot all end here with a message. */
-export async function serverCommand(argv: string[], d: CliDefaults, build?: (seeds: string, dict: string) => Promise<{ body: import('../search/snapshot.js').SnapshotBody; origin: string }>): Promise<void> {
+export async function serverCommand(argv: string[], d: CliDefaults, build?: (seeds: string, dict: string) => Promise<{ body: import('../snapshot/body.js').SnapshotBody; origin: string }>): Promise<void> {
   const log = (line: string) => process.stdout.write(line + '\n');
   let parsed;
   try {

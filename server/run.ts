@@ -7,9 +7,9 @@ import { existsSync } from 'node:fs';
 import { Server as NetServer } from 'node:net';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
-import type { SnapshotBody } from '../search/snapshot.js';
+import type { SnapshotBody } from '../snapshot/body.js';
 import { SearchService } from '../search/service.js';
-import { bodyHash, describeBody } from '../snapshot/file.js';
+import { bodyHash } from '../snapshot/file.js';
 import { buildApp } from './app.js';
 import { loadServed, Reloader, ServingState, type Served } from './serving.js';
 
@@ -51,7 +51,7 @@ export async function runServer(o: RunOptions): Promise<RunningServer> {
     served = await loadServed(o.snapshot);
   } else if (o.build) {
     const { body, origin } = await o.build();
-    served = { service: new SearchService(body), snapshot: { ...describeBody(body, bodyHash(body)), origin, loadedAt: new Date().toISOString() } };
+    served = { service: new SearchService(body), snapshot: { hash: bodyHash(body), records: body.records.length, documents: body.sources.filter((s) => s.records > 0).length, builtAt: body.builtAt, origin, loadedAt: new Date().toISOString() } };
   } else {
     throw new Error('nothing to serve: give a snapshot file');
   }

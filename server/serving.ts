@@ -4,7 +4,7 @@
  * new one, never a mix, and a snapshot that fails any check never replaces the one being served.
  */
 import { SearchService } from '../search/service.js';
-import { readSnapshotFile, type SnapshotInfo } from '../snapshot/file.js';
+import { loadSnapshotFile, type SnapshotInfo } from '../snapshot/file.js';
 
 export interface Served {
   service: SearchService;
@@ -48,7 +48,7 @@ export class ServingState {
 
 /** Read, verify, validate and load a snapshot file into a service (throws on any problem). */
 export async function loadServed(path: string): Promise<Served> {
-  const { body, info } = await readSnapshotFile(path);
+  const { body, info } = await loadSnapshotFile(path);
   let service: SearchService;
   try {
     service = new SearchService(body);

@@ -1,15 +1,39 @@
 /**
- * Snapshot files at the edges: read + verify + validate, describe, write atomically.
- * (Interim over the text format; moves onto the binary container.)
+ * Snapshots at the Node edge: bytes with Node's sha256 and this package's version, files on disk (read, verified,
+ * validated; written atomically), and what identifies a served snapshot.
  */
-import { readFile } from 'node:fs/promises';
-import { parseSnapshot, serializeSnapshot, SnapshotError, type SnapshotBody } from '../search/snapshot.js';
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { open, readFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { writeFileAtomic } from './atomic.js';
+import type { SnapshotBody } from './body.js';
+import { decodeSnapshot, encodeSnapshot, readSnapshotHeader, SnapshotError, type SnapshotHeader } from './container.js';
 import { validateBody } from './validate.js';
+
+export const sha256: (bytes: Uint8Array) => string = (bytes) => createHash('sha256').update(bytes).digest('hex');
+
+/** Replaced at bundle time in a release (which has no package.json beside it). */
+declare const FTZ_RELEASE_VERSION: string;
+
+let version: string | undefined;
+/** This product's version, from package.json (a bundled release passes it at build time instead). */
+export function productVersion(): string {
+  if (version) return version;
+  if (typeof FTZ_RELEASE_VERSION === 'string') return (version = FTZ_RELEASE_VERSION);
+  try {
+    const pkg = JSON.parse(readFileSync(join(dirname(fileURLToPath(import.meta.url)), '..', 'package.json'), 'utf8'));
+    version = String(pkg.version);
+  } catch {
+    version = 'unknown';
+  }
+  return version;
+}
 
 /** What identifies a served snapshot: shown at start-up, in /api/health and /api/stats. */
 export interface SnapshotInfo {
-  /** sha256 of the payload (hex). */
+  /** sha256 of the payload (hex): the same for two builds of the same inputs. */
   hash: string;
   records: number;
   /** Documents that gave at least one record. */
@@ -18,43 +42,65 @@ export interface SnapshotInfo {
 }
 
 export interface LoadedSnapshot {
+  header: SnapshotHeader;
   body: SnapshotBody;
   info: SnapshotInfo;
 }
 
-export function describeBody(body: SnapshotBody, hash: string): SnapshotInfo {
-  return { hash, records: body.records.length, documents: body.sources.filter((s) => s.records > 0).length, builtAt: body.builtAt };
+function describe(header: SnapshotHeader, body: SnapshotBody): SnapshotInfo {
+  return { hash: header.payload.sha256, records: body.records.length, documents: body.sources.filter((s) => s.records > 0).length, builtAt: header.builtAt };
 }
 
-/** Verify and validate snapshot bytes; throws SnapshotError naming what is wrong, never returns a partial body. */
-export function decodeSnapshot(bytes: Uint8Array): LoadedSnapshot {
-  const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
-  const body = parseSnapshot(text);
+export function serializeSnapshot(body: SnapshotBody): Uint8Array {
+  return encodeSnapshot(body, { productVersion: productVersion() }, sha256);
+}
+
+/** Verify, decode and validate snapshot bytes; throws SnapshotError naming what is wrong, never returns a partial body. */
+export function decodeSnapshotBytes(bytes: Uint8Array): LoadedSnapshot {
+  const { header, body } = decodeSnapshot(bytes, sha256);
   validateBody(body);
-  const hash = JSON.parse(text.slice(0, text.indexOf('\n'))).sha256 as string;
-  return { body, info: describeBody(body, hash) };
+  return { header, body, info: describe(header, body) };
 }
 
-export function encodeSnapshot(body: SnapshotBody): Uint8Array {
-  return Buffer.from(serializeSnapshot(body));
+/** Verify, decode and validate; throws SnapshotError when anything is off. */
+export function parseSnapshot(bytes: Uint8Array): SnapshotBody {
+  return decodeSnapshotBytes(bytes).body;
 }
 
-/** The hash a body would have once written (for a server built from seeds, so it reports a hash too). */
+/** The payload hash a body has once written (a server built from seeds reports one too). */
 export function bodyHash(body: SnapshotBody): string {
-  return decodeSnapshot(encodeSnapshot(body)).info.hash;
+  const bytes = serializeSnapshot(body);
+  return readSnapshotHeader(bytes).header.payload.sha256;
 }
 
-export async function readSnapshotFile(path: string): Promise<LoadedSnapshot> {
+export async function loadSnapshotFile(path: string): Promise<LoadedSnapshot> {
   let bytes: Uint8Array;
   try {
     bytes = await readFile(path);
   } catch (e) {
     throw new SnapshotError(`cannot read snapshot ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
   }
-  return decodeSnapshot(bytes);
+  return decodeSnapshotBytes(bytes);
 }
 
+/** Write a snapshot atomically (temporary file in the same folder, fsync, rename): the old file survives any crash. */
 export async function writeSnapshotFile(path: string, body: SnapshotBody): Promise<void> {
-  await writeFileAtomic(path, encodeSnapshot(body));
+  await writeFileAtomic(path, serializeSnapshot(body));
 }
 
+/** The header alone: reads the first bytes of the file, never the payload. */
+export async function readSnapshotFileHeader(path: string): Promise<SnapshotHeader> {
+  const fh = await open(path, 'r');
+  try {
+    const { size } = await fh.stat();
+    const head = Buffer.alloc(Math.min(size, 12));
+    await fh.read(head, 0, head.length, 0);
+    const length = head.length === 12 ? head.readUInt32LE(8) : 0;
+    const bytes = Buffer.alloc(Math.min(size, 12 + length));
+    await fh.read(bytes, 0, bytes.length, 0);
+    // Checks magic, version and that the file's size is what the header says.
+    return readSnapshotHeader(bytes, size).header;
+  } finally {
+    await fh.close();
+  }
+}

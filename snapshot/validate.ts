@@ -5,7 +5,8 @@
  * One linear pass, no allocation per record beyond the id set: fast enough to run on every load.
  */
 import { TEXT_FIELDS, type ReformRecord } from '../indexer/schema.js';
-import { SnapshotError, type SnapshotBody } from '../search/snapshot.js';
+import type { SnapshotBody } from './body.js';
+import { SnapshotError } from './container.js';
 
 class Invalid extends Error {}
 

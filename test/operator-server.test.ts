@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildSnapshot } from '../indexer/build.js';
-import type { SnapshotBody } from '../search/snapshot.js';
+import type { SnapshotBody } from '../snapshot/body.js';
 import { bodyHash, writeSnapshotFile } from '../snapshot/file.js';
 import { runServer, type RunningServer } from '../server/run.js';
 import { DICT, FILES, ROOT, SEEDS, seedSnapshot } from './helpers.js';
