@@ -98,8 +98,12 @@ export function parseServerArgs(argv: string[], d: CliDefaults, env: NodeJS.Proc
   };
 }
 
-/** SIGTERM/SIGINT: graceful stop then exit 0 (a second signal exits at once); SIGHUP: reload the snapshot file. */
-export function handleSignals(server: RunningServer, log: (line: string) => void): void {
+/**
+ * SIGTERM/SIGINT: graceful stop then exit 0 (a second signal exits at once); SIGHUP: reload the snapshot file.
+ * Installed before start-up, so a signal that arrives while the snapshot loads is not lost: nothing is listening
+ * yet, so the process just exits 0.
+ */
+export function handleSignals(current: () => RunningServer | undefined, log: (line: string) => void): void {
   let stopping = false;
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     process.on(signal, () => {
@@ -108,6 +112,11 @@ export function handleSignals(server: RunningServer, log: (line: string) => void
         process.exit(1);
       }
       stopping = true;
+      const server = current();
+      if (!server) {
+        log(`${signal} during start-up: exiting`);
+        process.exit(0);
+      }
       server.shutdown(signal).then(
         () => process.exit(0),
         (e) => {
@@ -118,7 +127,8 @@ export function handleSignals(server: RunningServer, log: (line: string) => void
     });
   }
   process.on('SIGHUP', () => {
-    if (stopping) return;
+    const server = current();
+    if (stopping || !server) return;
     if (!server.reloader) {
       log('SIGHUP: nothing to re-read (this server was built from seeds, not loaded from a snapshot file)');
       return;
@@ -144,13 +154,14 @@ export async function serverCommand(argv: string[], d: CliDefaults, build?: (see
   }
   const { options, seeds, dict } = parsed;
   const { runServer } = await import('./run.js');
+  let server: RunningServer | undefined;
+  handleSignals(() => server, log);
   try {
-    const server = await runServer({
+    server = await runServer({
       ...options,
       log,
       build: !options.snapshot && build && seeds && dict ? () => build(seeds, dict) : undefined,
     });
-    handleSignals(server, log);
   } catch (e) {
     process.stderr.write(`error: ${e instanceof Error ? e.message : String(e)}\n`);
     process.exit(1);

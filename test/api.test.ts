@@ -18,10 +18,10 @@ const get = async (url: string) => {
 const enc = encodeURIComponent;
 
 describe('GET /api/health', () => {
-  it('reports ok and the record count', async () => {
+  it('reports ok, the record count and the hash of the snapshot served', async () => {
     const r = await get('/api/health');
     expect(r.status).toBe(200);
-    expect(r.json()).toEqual({ status: 'ok', records: 300 });
+    expect(r.json()).toEqual({ status: 'ok', records: 300, snapshot: expect.stringMatching(/^[0-9a-f]{64}$/) });
   });
 });
 
