@@ -14,7 +14,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { build, type Plugin } from 'esbuild';
 import { loadSnapshotFile, writeSnapshotFile } from '../snapshot/file.js';
-import { removeTempFilesOnSignal } from '../snapshot/atomic.js';
+import { removeTempFilesOnSignal, trackTemp } from '../snapshot/atomic.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const version = (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string }).version;
@@ -57,6 +57,7 @@ export async function release(o: { snapshot?: string; seeds: string; dict: strin
   }
   mkdirSync(dirname(out), { recursive: true });
   const staging = mkdtempSync(join(dirname(out), `.${basename(out)}.staging-`));
+  const untrack = trackTemp(staging);
   try {
     const t0 = performance.now();
     // 1. The snapshot first: a damaged one stops the release before anything else is done.
@@ -104,6 +105,7 @@ export async function release(o: { snapshot?: string; seeds: string; dict: strin
     o.log(`release written to ${out} in ${Math.round(performance.now() - t0)} ms: run it with  node ${join(out, 'server.mjs')}`);
   } finally {
     rmSync(staging, { recursive: true, force: true });
+    untrack();
   }
 }
 

@@ -10,8 +10,14 @@ import { basename, dirname, join } from 'node:path';
 
 const CHUNK = 1 << 20;
 
-/** Temporary files of a write in progress, removed on SIGINT/SIGTERM by `removeTempFilesOnSignal`. */
+/** Temporary files (and folders) in progress, removed on SIGINT/SIGTERM by `removeTempFilesOnSignal`. */
 const live = new Set<string>();
+
+/** Have a temporary path removed if the process is stopped by a signal before it is done with it. */
+export function trackTemp(path: string): () => void {
+  live.add(path);
+  return () => live.delete(path);
+}
 
 function tempName(target: string): string {
   return join(dirname(target), `.${basename(target)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
@@ -88,7 +94,7 @@ export function removeTempFilesOnSignal(): void {
     process.once(signal, () => {
       for (const tmp of live) {
         // Synchronous: the process is about to exit.
-        rmSync(tmp, { force: true });
+        rmSync(tmp, { recursive: true, force: true });
       }
       process.exit(signal === 'SIGINT' ? 130 : 143);
     });
