@@ -70,6 +70,7 @@ async function main() {
   try {
     const dir = join(work, 'release');
     execFileSync(process.execPath, ['--import', 'tsx', join(root, 'scripts', 'release.ts'), '--out', dir], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
+    const load = os.loadavg()[0];
     const queries = (JSON.parse(readFileSync(join(root, 'bench', 'queries.json'), 'utf8')) as { query: string }[]).map((q) => q.query);
     const runs = [];
     for (let i = 0; i < RUNS; i++) runs.push(await once(dir, 4400 + i, queries));
@@ -84,7 +85,7 @@ async function main() {
       START,
       '## Operator: a release served by plain Node (seed corpus)',
       '',
-      `Measured ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC at commit ${commit} on ${os.cpus()[0]?.model ?? 'unknown CPU'} (${os.cpus().length} cores), Node ${process.version}, by \`npm run bench:operator\`:`,
+      `Measured ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC at commit ${commit} on ${os.cpus()[0]?.model ?? 'unknown CPU'} (${os.cpus().length} cores, 1-minute load average ${load.toFixed(1)} when it began), Node ${process.version}, by \`npm run bench:operator\`:`,
       `a release built from the seeds (\`npm run release\`: server.mjs ${bundleMiB.toFixed(1)} MiB, index.snapshot ${snapshotMiB.toFixed(2)} MiB), started ${RUNS} times with \`node server.mjs\`.`,
       '',
       '| measure | median | worst | target |',

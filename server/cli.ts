@@ -32,7 +32,7 @@ export function helpText(d: CliDefaults): string {
     '  --port N             port to listen on (default: $PORT or 3000; 0 picks a free one)',
     '  --host ADDR          address to listen on (default: $HOST or 127.0.0.1)',
     '  --no-access-log      do not print one line per request',
-    '  --admin-token TOKEN  enable POST /api/admin/reload with "Authorization: Bearer TOKEN" (or $ADMIN_TOKEN)',
+    '  --admin-token TOKEN  enable POST /api/admin/reload with "Authorization: Bearer TOKEN" (or $ADMIN_TOKEN; 16+ characters)',
     '  --drain-seconds N    at shutdown, wait at most N seconds for requests in flight (default: 10)',
     '  -h, --help           show this help',
     '',
