@@ -193,3 +193,14 @@ export function installGuards(app: FastifyInstance, limits: Limits): WorkQueue {
   });
   return queue;
 }
+
+/** The one error body: { error, message } — never Fastify's code or statusCode. */
+export function sendError(reply: FastifyReply, status: number, message: string, retryAfter?: number): FastifyReply {
+  if (retryAfter !== undefined) reply.header('Retry-After', String(retryAfter));
+  return reply.status(status).type('application/json; charset=utf-8').send({ error: STATUS_CODES[status] ?? 'Error', message });
+}
+
+/** Absolute file paths in a message (a server's folders) shortened to the file name: the API shows no server paths. */
+export function redactPaths(message: string): string {
+  return message.replace(/(^|[\s'"(=])(?:[A-Za-z]:)?[\\/](?:[^\s'"\\/]+[\\/])+([^\s'"\\/]*)/g, '$1$2');
+}

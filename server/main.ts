@@ -9,6 +9,7 @@ import { parseArgs } from 'node:util';
 import { parseSnapshot, type SnapshotBody } from '../search/snapshot.js';
 import { SearchService } from '../search/service.js';
 import { buildApp } from './app.js';
+import { limitsFromEnv } from './guard.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -32,7 +33,7 @@ async function main() {
     origin = `seeds ${values.seeds}`;
   }
   const service = new SearchService(body);
-  const app = await buildApp({ service, webRoot: join(root, 'dist', 'web') });
+  const app = await buildApp({ service, webRoot: join(root, 'dist', 'web'), limits: limitsFromEnv() });
   const port = Number(process.env.PORT ?? 3000);
   const host = process.env.HOST ?? '127.0.0.1';
   await app.listen({ port, host });

@@ -1,4 +1,5 @@
 import type { FastifyPluginAsync } from 'fastify';
+import { redactPaths } from '../guard.js';
 
 export const metaRoutes: FastifyPluginAsync = async (app) => {
   app.get('/health', {
@@ -33,5 +34,10 @@ export const metaRoutes: FastifyPluginAsync = async (app) => {
         },
       },
     },
-  }, async () => app.service.stats());
+  }, async () => {
+    const stats = app.service.stats();
+    // Warnings were written at build time, possibly by an older indexer: no server folder reaches a client.
+    const warnings = stats.built.warnings.map((w) => ({ ...w, file: w.file.split(/[\\/]/).pop() ?? w.file, message: redactPaths(w.message) }));
+    return { ...stats, built: { ...stats.built, warnings } };
+  });
 };
