@@ -4,6 +4,8 @@
  * Exits non-zero only when nothing could be indexed.
  */
 import { writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { serializeSnapshot } from '../search/snapshot.js';
 import { buildSnapshot } from './build.js';
@@ -13,7 +15,8 @@ async function main(): Promise<number> {
   const { values } = parseArgs({
     options: {
       seeds: { type: 'string', default: 'seeds' },
-      dict: { type: 'string', default: 'dict' },
+      // The project's dictionaries wherever the indexer is run from (a relative --dict is from the working folder).
+      dict: { type: 'string', default: join(dirname(fileURLToPath(import.meta.url)), '..', 'dict') },
       out: { type: 'string' },
       'dump-records': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
@@ -23,7 +26,7 @@ async function main(): Promise<number> {
     console.log('usage: npm run index -- --seeds DIR --out FILE [--dict DIR] [--dump-records FILE.jsonl]');
     return 0;
   }
-  const result = await buildSnapshot({ seedsDir: values.seeds!, dictDir: values.dict! });
+  const result = await buildSnapshot({ seedsDir: values.seeds!, dictDir: values.dict!, progress: (m) => console.error(m) });
   console.log(formatSummary(result));
   if (result.body.records.length === 0) {
     console.error('error: nothing could be indexed');
