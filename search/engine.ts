@@ -155,7 +155,8 @@ export class SearchEngine {
     const docsOf = (c: Constraint) => {
       let d = memo.get(c);
       if (!d) {
-        checkDeadline(); // the request's time budget is checked before each constraint is matched
+        // The request's time budget, before each constraint is matched; a yield here loses nothing (matches are cached).
+        checkDeadline();
         memo.set(c, (d = this.constraintDocs(c)));
       }
       return d;
@@ -193,7 +194,7 @@ export class SearchEngine {
     ranked.sort((a, b) => b.score - a.score || a.index - b.index);
     // Bonuses for words close together or verbatim look at positions: worth it for the records that can reach the
     // first pages, not for the long tail of a common word.
-    checkDeadline();
+    checkDeadline(false);
     for (const entry of ranked.slice(0, RERANK_WINDOW)) entry.score += this.bonus(entry.index, analysis, constraints, entry.matched);
     ranked.sort((a, b) => b.score - a.score || a.index - b.index);
     // Partial: the best record lacks some word (a fallback, or a question no record answers in full).

@@ -1,6 +1,6 @@
 /**
  * What keeps one client from taking the server down, and bad input from reaching a handler:
- * - strict integers: a numeric query parameter is decimal digits in range, or a 400 naming it;
+ * - strict numbers: a numeric parameter is plain decimal in range (no 0x10, 1e2, +1, Infinity), or a 400 naming it;
  * - expensive requests (every /api route but the cheap ones below) run one at a time from a bounded queue, each
  *   within a time budget counted from its arrival; a full queue or a spent budget is a 503 with Retry-After;
  * - the queue yields to the event loop between jobs, so /api/health and other cheap routes are answered ahead of
@@ -8,11 +8,16 @@
  */
 import { STATUS_CODES } from 'node:http';
 import type { FastifyInstance, FastifyReply, FastifyRequest, RouteOptions } from 'fastify';
-import { DeadlineExceeded, withDeadline } from '../search/budget.js';
+import { DeadlineExceeded, SliceExhausted, withDeadline } from '../search/budget.js';
 
 export interface Limits {
   /** Time a search request may take from arrival (queueing included) before it is a 503. Default 2000 ms. */
   searchBudgetMs: number;
+  /**
+   * Longest a search runs before yielding to other I/O (health checks, new requests) and resuming. Default 20 ms:
+   * what /api/health can wait behind one search.
+   */
+  sliceMs: number;
   /** Expensive requests queued or running at once; one more is a 503. Default 128. */
   maxPending: number;
   /** Seconds a 503 or 429 asks the client to wait (Retry-After). Default 1. */
@@ -31,6 +36,7 @@ export interface Limits {
 
 export const DEFAULT_LIMITS: Limits = {
   searchBudgetMs: 2000,
+  sliceMs: 20,
   maxPending: 128,
   retryAfterSeconds: 1,
   rateLimitPerMinute: 1200,
@@ -42,6 +48,7 @@ export const DEFAULT_LIMITS: Limits = {
 
 const ENV: Record<keyof Limits, string> = {
   searchBudgetMs: 'SEARCH_BUDGET_MS',
+  sliceMs: 'SEARCH_SLICE_MS',
   maxPending: 'MAX_PENDING_SEARCHES',
   retryAfterSeconds: 'RETRY_AFTER_SECONDS',
   rateLimitPerMinute: 'RATE_LIMIT_PER_MINUTE',
@@ -93,8 +100,12 @@ export class WorkQueue {
   private scheduled = false;
   /** Requests refused because the queue was full or their budget ran out (for tests and the soak report). */
   refused = 0;
+  /** Times a search yielded to other I/O and ran again. */
+  yields = 0;
+  /** The longest a single job held the event loop, in ms (what a health check may wait behind). */
+  longestJobMs = 0;
 
-  constructor(private readonly limits: Pick<Limits, 'searchBudgetMs' | 'maxPending' | 'retryAfterSeconds'>) {}
+  constructor(private readonly limits: Pick<Limits, 'searchBudgetMs' | 'sliceMs' | 'maxPending' | 'retryAfterSeconds'>) {}
 
   get pending(): number {
     return this.jobs.length - this.head;
@@ -126,21 +137,30 @@ export class WorkQueue {
     const job = this.jobs[this.head];
     this.jobs[this.head++] = undefined as never;
     if (this.head > 1024 && this.head * 2 > this.jobs.length) this.jobs.splice(0, this.head), (this.head = 0);
-    const budget = this.limits.searchBudgetMs;
-    if (performance.now() > job.deadline) {
+    const start = performance.now();
+    if (start > job.deadline) {
       this.refused++;
       job.reject(this.timeout());
       return;
     }
     let out: unknown;
     try {
-      out = withDeadline(job.deadline, budget, job.run);
+      out = withDeadline(job.deadline, this.limits.searchBudgetMs, job.run, start + this.limits.sliceMs);
     } catch (e) {
+      out = Promise.reject(e);
+    }
+    this.longestJobMs = Math.max(this.longestJobMs, performance.now() - start);
+    Promise.resolve(out).then(job.resolve, (e) => {
+      if (e instanceof SliceExhausted) {
+        // Back to the head of the queue: it runs again after the I/O that arrived meanwhile.
+        this.yields++;
+        this.jobs[this.head > 0 ? --this.head : (this.jobs.unshift(job), 0)] = job;
+        this.schedule();
+        return;
+      }
       if (e instanceof DeadlineExceeded) this.refused++;
       job.reject(e instanceof DeadlineExceeded ? this.timeout() : e);
-      return;
-    }
-    Promise.resolve(out).then(job.resolve, (e) => job.reject(e instanceof DeadlineExceeded ? this.timeout() : e));
+    });
   }
 
   private timeout(): HttpError {
@@ -149,26 +169,33 @@ export class WorkQueue {
 }
 
 /**
- * A numeric parameter as typed: optional minus, then decimal digits without a leading zero. Ajv's coercion would
- * take 0x10, 1e2, +5, 1.0 and ±Infinity; the schema's type, minimum and maximum are checked after this.
+ * Numeric parameters as typed: optional minus, decimal digits without a leading zero (and, for a number, a
+ * decimal fraction). Ajv's coercion would take 0x10, 1e2, +5, 1.0 and ±Infinity; the schema's type, minimum and
+ * maximum are checked after this, by Ajv.
  */
 const DECIMAL_INTEGER = /^-?(0|[1-9]\d{0,14})$/;
+const DECIMAL_NUMBER = /^-?(0|[1-9]\d{0,14})(\.\d{1,15})?$/;
 
 type PropSchema = { type?: string | string[]; items?: PropSchema };
 
-/** The first integer-typed parameter of a request part whose raw value is not a plain decimal integer. */
-export function strictIntegerError(schema: unknown, values: unknown): string | undefined {
+function numericKind(p?: PropSchema): 'integer' | 'number' | undefined {
+  const types = [p?.type ?? []].flat();
+  return types.includes('integer') ? 'integer' : types.includes('number') ? 'number' : undefined;
+}
+
+/** The first numeric parameter of a request part whose raw value is not written in plain decimal (its message names it). */
+export function strictNumberError(schema: unknown, values: unknown): string | undefined {
   const props = (schema as { properties?: Record<string, PropSchema> } | undefined)?.properties;
   if (!props || !values || typeof values !== 'object') return undefined;
   for (const [name, prop] of Object.entries(props)) {
-    const isInt = (p?: PropSchema) => p?.type === 'integer' || (Array.isArray(p?.type) && p.type.includes('integer'));
     const raw = (values as Record<string, unknown>)[name];
     if (raw === undefined) continue;
-    const list = isInt(prop) ? [raw].flat() : prop.type === 'array' && isInt(prop.items) ? [raw].flat() : [];
-    for (const v of list) {
-      if (typeof v === 'string' && !DECIMAL_INTEGER.test(v)) {
-        return `${name}: must be a whole number written in decimal digits (got ${JSON.stringify(v.length > 40 ? v.slice(0, 40) + '…' : v)})`;
-      }
+    const kind = numericKind(prop) ?? (prop.type === 'array' ? numericKind(prop.items) : undefined);
+    if (!kind) continue;
+    for (const v of [raw].flat()) {
+      if (typeof v !== 'string' || (kind === 'integer' ? DECIMAL_INTEGER : DECIMAL_NUMBER).test(v)) continue;
+      const shown = JSON.stringify(v.length > 40 ? v.slice(0, 40) + '…' : v);
+      return kind === 'integer' ? `${name}: must be a whole number written in decimal digits (got ${shown})` : `${name}: must be a number written in decimal digits (got ${shown})`;
     }
   }
   return undefined;
@@ -180,7 +207,7 @@ export function installGuards(app: FastifyInstance, limits: Limits): WorkQueue {
   app.addHook('preValidation', async (request: FastifyRequest) => {
     const schema = request.routeOptions.schema;
     if (!schema) return;
-    const message = strictIntegerError(schema.querystring, request.query) ?? strictIntegerError(schema.params, request.params);
+    const message = strictNumberError(schema.querystring, request.query) ?? strictNumberError(schema.params, request.params);
     if (message) throw new HttpError(400, message);
   });
   app.addHook('onRoute', (route: RouteOptions) => {

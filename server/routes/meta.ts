@@ -1,13 +1,14 @@
-import type { FastifyPluginAsync } from 'fastify';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
 import { redactPaths } from '../guard.js';
 
-export const metaRoutes: FastifyPluginAsync = async (app) => {
+/** Health is answered at once, never queued behind search work (server/guard.ts) nor rate limited. */
+const healthSchema = Type.Object({ status: Type.Literal('ok'), records: Type.Integer() });
+
+export const metaRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get('/health', {
-    schema: {
-      summary: 'Liveness and record count',
-      response: { 200: { type: 'object', properties: { status: { type: 'string' }, records: { type: 'integer' } }, required: ['status', 'records'] } },
-    },
-  }, async () => ({ status: 'ok', records: app.service.records.length }));
+    schema: { summary: 'Liveness and record count', response: { 200: healthSchema } },
+  }, async () => ({ status: 'ok' as const, records: app.service.records.length }));
 
   app.get('/stats', {
     schema: {
