@@ -12,7 +12,7 @@ import { DeadlineExceeded, checkDeadline, withDeadline } from '../search/budget.
 import { buildApp } from '../server/app.js';
 import { limitsFromEnv, redactPaths } from '../server/guard.js';
 import { seedService } from './helpers.js';
-import { startChildServer } from './serve.js';
+import { startChildServer } from '../bench/child.js';
 
 let app: FastifyInstance;
 beforeAll(async () => {

@@ -1,7 +1,9 @@
-/** Start bench/serve-child.ts in a process of its own (see there); resolves with its base URL, its pid and a stop. */
+/** Start bench/serve-child.ts (for the soak and the flood test) in a process of its own (see there); resolves with its base URL, its pid and a stop. */
 import { fork, type ChildProcess } from 'node:child_process';
-import { join } from 'node:path';
-import { ROOT } from './helpers.js';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 
 export interface ChildServer {
   base: string;
