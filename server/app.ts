@@ -45,6 +45,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     bodyLimit: 1024,
     ajv: { customOptions: { coerceTypes: 'array', removeAdditional: false, allErrors: false } },
     keepAliveTimeout: limits.keepAliveTimeoutMs,
+    // Node checks header and request timeouts on this interval (30 s by default): a slow client is cut within a second.
+    http: { headersTimeout: limits.headersTimeoutMs, connectionsCheckingInterval: 1000 },
     requestTimeout: limits.requestTimeoutMs,
     // Malformed URLs and bad content types are answered in the one error shape too.
     frameworkErrors: (error, _request, reply) => {
@@ -59,7 +61,6 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       socket.end(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nConnection: close\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
     },
   });
-  app.server.headersTimeout = limits.headersTimeoutMs;
   app.decorate('service', options.service);
 
   await app.register(fastifyHelmet, {

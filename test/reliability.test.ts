@@ -101,6 +101,28 @@ describe('one error shape everywhere', () => {
   });
 });
 
+describe('slow clients', () => {
+  it('cuts a client whose headers never finish soon after the headers timeout, with a 408', async () => {
+    const server = await buildApp({ service: await seedService(), limits: { headersTimeoutMs: 1000 } });
+    await server.listen({ port: 0, host: '127.0.0.1' });
+    try {
+      const { port } = server.server.address() as AddressInfo;
+      const net = await import('node:net');
+      const t = performance.now();
+      const reply = await new Promise<string>((resolve) => {
+        let data = '';
+        const s = net.connect(port, '127.0.0.1', () => s.write('GET /api/health HTTP/1.1\r\nHost: x\r\n'));
+        s.on('data', (d) => (data += d));
+        s.on('close', () => resolve(data));
+      });
+      expect(reply).toMatch(/^HTTP\/1.1 408/);
+      expect(performance.now() - t).toBeLessThan(3000);
+    } finally {
+      await server.close();
+    }
+  });
+});
+
 describe('security headers', () => {
   it('sends a CSP without inline script, nosniff, no framing and no referrer on API answers and the page', async () => {
     for (const url of ['/api/health', '/api/nope', `/api/search?q=${enc('退税')}`]) {
