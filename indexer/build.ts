@@ -9,7 +9,7 @@ import MiniSearch from 'minisearch';
 import { parseStopwords, parseSynonyms, parseUserWords, type Dictionaries } from '../analysis/dictionary.js';
 import { Normalizer } from '../analysis/normalize.js';
 import { INDEX_OPTIONS, SEARCH_FIELDS, searchTexts, type IndexDocument } from '../search/fields.js';
-import type { SnapshotBody } from '../search/snapshot.js';
+import type { SnapshotBody } from '../snapshot/body.js';
 import { loadCorpus, PROGRESS_BYTES, type Corpus, type Progress } from './corpus.js';
 import { cut, loadJieba } from './jieba.js';
 import { PROVINCES } from './regions.js';
@@ -31,7 +31,7 @@ export interface BuildResult {
   timings: Record<'parse' | 'jiebaLoad' | 'analyse' | 'index' | 'total', number>;
 }
 
-export async function readDictionaries(dictDir: string): Promise<{ dictionaries: Dictionaries; version: string }> {
+export async function readDictionaries(dictDir: string): Promise<{ dictionaries: Dictionaries; version: string; synonymsVersion: string }> {
   // A missing dictionary is an error naming the path, never a silent build with no synonyms or stop words.
   const read = (name: string) =>
     readFile(join(dictDir, name), 'utf8').catch((e: NodeJS.ErrnoException) => {
@@ -41,6 +41,7 @@ export async function readDictionaries(dictDir: string): Promise<{ dictionaries:
   return {
     dictionaries: { userWords: parseUserWords(user), synonyms: parseSynonyms(syn), stopwords: parseStopwords(stop) },
     version: createHash('sha256').update(user).update('\0').update(syn).update('\0').update(stop).digest('hex').slice(0, 16),
+    synonymsVersion: createHash('sha256').update(syn).digest('hex').slice(0, 16),
   };
 }
 
@@ -64,7 +65,7 @@ export async function buildSnapshot(options: BuildOptions): Promise<BuildResult>
   const t0 = performance.now();
   const corpus = await loadCorpus(options.seedsDir, options.progress);
   const progress = corpus.files.reduce((n, f) => n + f.bytes, 0) >= PROGRESS_BYTES ? options.progress : undefined;
-  const { dictionaries, version } = await readDictionaries(options.dictDir);
+  const { dictionaries, version, synonymsVersion } = await readDictionaries(options.dictDir);
   const tParse = performance.now();
 
   const normalizer = new Normalizer(traditionalToSimplifiedTable());
@@ -111,6 +112,7 @@ export async function buildSnapshot(options: BuildOptions): Promise<BuildResult>
     warnings: corpus.warnings,
     dictionary: {
       version,
+      synonymsVersion,
       userWords: [...userWords.keys()],
       synonyms: dictionaries.synonyms.map((g) => g.map(norm)),
       stopwords: dictionaries.stopwords.map(norm),

@@ -7,7 +7,7 @@ import { writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { serializeSnapshot } from '../search/snapshot.js';
+import { serializeSnapshot } from '../snapshot/file.js';
 import { buildSnapshot } from './build.js';
 import { formatSummary } from './summary.js';
 
