@@ -15,13 +15,21 @@ export interface NormalizedText {
   to: Uint32Array;
 }
 
+import { Lru } from './lru.js';
+
+/**
+ * Characters whose normal form is remembered. Real text repeats a few thousand distinct characters; a client
+ * sweeping all of Unicode through the API only churns this, it cannot grow it.
+ */
+export const NORMALIZER_MEMO_SIZE = 20_000;
+
 const CJK_RE = /[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef\u2014\u2018\u2019\u201c\u201d\u2026]/;
 const SPACE_RE = /\s/;
 const DASHES: Record<string, string> = { '—': '-', '–': '-', '－': '-', '~': '-', '～': '-', '〜': '-' };
 
 export class Normalizer {
   /** Per-character results: texts repeat few distinct characters, and NFKC per character is slow. */
-  private readonly memo = new Map<string, string>();
+  private readonly memo = new Lru<string, string>(NORMALIZER_MEMO_SIZE);
 
   /** @param t2s traditional → simplified, one character each. */
   constructor(private readonly t2s: Readonly<Record<string, string>>) {}
@@ -37,6 +45,11 @@ export class Normalizer {
     }
     this.memo.set(ch, out);
     return out;
+  }
+
+  /** How many characters are remembered now (at most NORMALIZER_MEMO_SIZE). */
+  get memoSize(): number {
+    return this.memo.size;
   }
 
   normalize(original: string): NormalizedText {

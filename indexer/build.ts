@@ -10,7 +10,7 @@ import { parseStopwords, parseSynonyms, parseUserWords, type Dictionaries } from
 import { Normalizer } from '../analysis/normalize.js';
 import { INDEX_OPTIONS, SEARCH_FIELDS, searchTexts, type IndexDocument } from '../search/fields.js';
 import type { SnapshotBody } from '../snapshot/body.js';
-import { loadCorpus, type Corpus } from './corpus.js';
+import { loadCorpus, PROGRESS_BYTES, type Corpus, type Progress } from './corpus.js';
 import { cut, loadJieba } from './jieba.js';
 import { PROVINCES } from './regions.js';
 import type { ReformRecord } from './schema.js';
@@ -20,6 +20,8 @@ export interface BuildOptions {
   seedsDir: string;
   /** Folder with userdict.txt, synonyms.txt and stopwords.txt. */
   dictDir: string;
+  /** Progress lines for large inputs (the CLI prints them to stderr). */
+  progress?: Progress;
 }
 
 export interface BuildResult {
@@ -30,7 +32,11 @@ export interface BuildResult {
 }
 
 export async function readDictionaries(dictDir: string): Promise<{ dictionaries: Dictionaries; version: string; synonymsVersion: string }> {
-  const read = (name: string) => readFile(join(dictDir, name), 'utf8').catch(() => '');
+  // A missing dictionary is an error naming the path, never a silent build with no synonyms or stop words.
+  const read = (name: string) =>
+    readFile(join(dictDir, name), 'utf8').catch((e: NodeJS.ErrnoException) => {
+      throw new Error(`cannot read dictionary ${name} in ${dictDir} (${e.code ?? e.message}); pass --dict with the folder holding userdict.txt, synonyms.txt and stopwords.txt`);
+    });
   const [user, syn, stop] = await Promise.all([read('userdict.txt'), read('synonyms.txt'), read('stopwords.txt')]);
   return {
     dictionaries: { userWords: parseUserWords(user), synonyms: parseSynonyms(syn), stopwords: parseStopwords(stop) },
@@ -57,7 +63,8 @@ export function corpusTerms(records: ReformRecord[]): string[] {
 
 export async function buildSnapshot(options: BuildOptions): Promise<BuildResult> {
   const t0 = performance.now();
-  const corpus = await loadCorpus(options.seedsDir);
+  const corpus = await loadCorpus(options.seedsDir, options.progress);
+  const progress = corpus.files.reduce((n, f) => n + f.bytes, 0) >= PROGRESS_BYTES ? options.progress : undefined;
   const { dictionaries, version, synonymsVersion } = await readDictionaries(options.dictDir);
   const tParse = performance.now();
 
@@ -69,6 +76,7 @@ export async function buildSnapshot(options: BuildOptions): Promise<BuildResult>
   for (const group of dictionaries.synonyms) for (const w of group) if (!userWords.has(norm(w))) userWords.set(norm(w), undefined);
   for (const p of PROVINCES) if (!userWords.has(p)) userWords.set(p, undefined);
   const tJ = performance.now();
+  progress?.(`${corpus.records.length} records parsed; segmenting with jieba…`);
   loadJieba([...userWords]);
   const tJiebaLoaded = performance.now();
 
@@ -76,6 +84,7 @@ export async function buildSnapshot(options: BuildOptions): Promise<BuildResult>
   const counts = new Map<string, number>();
   const docs: IndexDocument[] = searchTexts(corpus.records).map((texts, i) => {
     const doc: IndexDocument = { i };
+    if (progress && i > 0 && i % 2000 === 0) progress(`segmented ${i}/${corpus.records.length} records`);
     for (const f of SEARCH_FIELDS) {
       const text = norm(texts[f]);
       doc[f] = text;
@@ -92,6 +101,7 @@ export async function buildSnapshot(options: BuildOptions): Promise<BuildResult>
   for (const w of dictionaries.stopwords) floor(norm(w), 5);
   const tAnalysed = performance.now();
 
+  progress?.(`${counts.size} words counted; building the index…`);
   const index = new MiniSearch<IndexDocument>(INDEX_OPTIONS);
   index.addAll(docs);
   const tIndexed = performance.now();

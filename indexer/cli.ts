@@ -4,6 +4,8 @@
  * Exits non-zero only when nothing could be indexed. Every file is written atomically (an interrupted run leaves
  * the previous file as it was).
  */
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { removeTempFilesOnSignal, writeFileAtomic } from '../snapshot/atomic.js';
 import type { SnapshotHeader } from '../snapshot/container.js';
@@ -32,7 +34,8 @@ async function main(): Promise<number> {
   const { values } = parseArgs({
     options: {
       seeds: { type: 'string', default: 'seeds' },
-      dict: { type: 'string', default: 'dict' },
+      // The project's dictionaries wherever the indexer is run from (a relative --dict is from the working folder).
+      dict: { type: 'string', default: join(dirname(fileURLToPath(import.meta.url)), '..', 'dict') },
       out: { type: 'string' },
       'dump-records': { type: 'string' },
       inspect: { type: 'string' },
@@ -50,7 +53,7 @@ async function main(): Promise<number> {
     return 0;
   }
   removeTempFilesOnSignal();
-  const result = await buildSnapshot({ seedsDir: values.seeds!, dictDir: values.dict! });
+  const result = await buildSnapshot({ seedsDir: values.seeds!, dictDir: values.dict!, progress: (m) => console.error(m) });
   console.log(formatSummary(result));
   if (result.body.records.length === 0) {
     console.error('error: nothing could be indexed');

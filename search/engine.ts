@@ -7,6 +7,8 @@
  */
 import MiniSearch from 'minisearch';
 import type { NormalizedText } from '../analysis/normalize.js';
+import { Lru } from '../analysis/lru.js';
+import { checkDeadline } from './budget.js';
 import { candidateTerms } from '../analysis/terms.js';
 import type { ReformRecord } from '../indexer/schema.js';
 import { NEAR_GAP, QueryAnalyzer, keyOf, type AnalysedClause, type Constraint, type QueryAnalysis } from './analyzer.js';
@@ -93,7 +95,7 @@ export class SearchEngine {
   private readonly index: MiniSearch<IndexDocument>;
   private readonly normalized: Record<SearchField, NormalizedText>[];
   private readonly avgLength: Record<SearchField, number>;
-  private readonly altCache = new Map<string, AltMatches>();
+  private readonly altCache = new Lru<string, AltMatches>(5000);
   private readonly precomputed = new Map<string, AltMatches>();
   private readonly titleKeys: string[];
 
@@ -122,14 +124,13 @@ export class SearchEngine {
     this.altCache.clear();
   }
 
-  private readonly analysisCache = new Map<string, QueryAnalysis>();
+  private readonly analysisCache = new Lru<string, QueryAnalysis>(1000);
 
   /** Query analysis, cached: a user paging or filtering repeats the same query. */
   private analyser(query: string): QueryAnalysis {
     let a = this.analysisCache.get(query);
     if (!a) {
       a = this.analyzer.analyse(query);
-      if (this.analysisCache.size > 1000) this.analysisCache.clear();
       this.analysisCache.set(query, a);
     }
     return a;
@@ -153,7 +154,11 @@ export class SearchEngine {
     const memo = new Map<Constraint, Map<number, number>>();
     const docsOf = (c: Constraint) => {
       let d = memo.get(c);
-      if (!d) memo.set(c, (d = this.constraintDocs(c)));
+      if (!d) {
+        // The request's time budget, before each constraint is matched; a yield here loses nothing (matches are cached).
+        checkDeadline();
+        memo.set(c, (d = this.constraintDocs(c)));
+      }
       return d;
     };
     const excluded = new Set<number>();
@@ -189,6 +194,7 @@ export class SearchEngine {
     ranked.sort((a, b) => b.score - a.score || a.index - b.index);
     // Bonuses for words close together or verbatim look at positions: worth it for the records that can reach the
     // first pages, not for the long tail of a common word.
+    checkDeadline(false);
     for (const entry of ranked.slice(0, RERANK_WINDOW)) entry.score += this.bonus(entry.index, analysis, constraints, entry.matched);
     ranked.sort((a, b) => b.score - a.score || a.index - b.index);
     // Partial: the best record lacks some word (a fallback, or a question no record answers in full).
@@ -343,7 +349,6 @@ export class SearchEngine {
     const N = this.records.length;
     const idf = Math.log(1 + (N - docs.size + 0.5) / (docs.size + 0.5));
     const result = { docs, idf };
-    if (this.altCache.size > 5000) this.altCache.clear();
     this.altCache.set(key, result);
     return result;
   }

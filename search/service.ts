@@ -40,6 +40,8 @@ export interface SearchResponse {
   took_ms: number;
   /** True when no record has every word and these are the best partial matches. */
   partial: boolean;
+  /** Present (true) when words past the query's word budget were not searched; exclusions are always applied. */
+  truncated?: boolean;
   hits: ApiHit[];
   facets: Record<FacetName, FacetValue[]>;
 }
@@ -114,6 +116,7 @@ export class SearchService {
       size,
       took_ms: Math.round((performance.now() - t0) * 1000) / 1000,
       partial: result.partial,
+      ...(result.analysis.truncated ? { truncated: true } : {}),
       hits,
       facets,
     };

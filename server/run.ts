@@ -11,6 +11,7 @@ import type { SnapshotBody } from '../snapshot/body.js';
 import { SearchService } from '../search/service.js';
 import { bodyHash } from '../snapshot/file.js';
 import { buildApp } from './app.js';
+import { limitsFromEnv } from './guard.js';
 import { loadServed, Reloader, ServingState, type Served } from './serving.js';
 
 export interface RunOptions {
@@ -63,6 +64,7 @@ export async function runServer(o: RunOptions): Promise<RunningServer> {
     webRoot: o.webRoot,
     accessLog: o.accessLog ? o.log : undefined,
     admin: o.adminToken && reloader ? { token: o.adminToken, reload: (t) => reloader.reload(t) } : undefined,
+    limits: limitsFromEnv(),
   });
 
   // Shutdown bookkeeping: requests in flight, and once draining every answer asks the client to close.

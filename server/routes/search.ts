@@ -30,7 +30,7 @@ export const searchRoutes: FastifyPluginAsync = async (app) => {
           type: 'object',
           properties: {
             query: { type: 'string' }, total: { type: 'integer' }, page: { type: 'integer' }, size: { type: 'integer' },
-            took_ms: { type: 'number' }, partial: { type: 'boolean' }, hits: { type: 'array', items: hitSchema }, facets: facetsSchema,
+            took_ms: { type: 'number' }, partial: { type: 'boolean' }, truncated: { type: 'boolean' }, hits: { type: 'array', items: hitSchema }, facets: facetsSchema,
           },
         },
         400: errorSchema,
