@@ -10,6 +10,7 @@ import Fastify, { type FastifyInstance, type FastifyError } from 'fastify';
 import type { SearchService } from '../search/service.js';
 import { exportRoutes } from './routes/export.js';
 import { metaRoutes } from './routes/meta.js';
+import { outcomeRoutes } from './routes/outcomes.js';
 import { quantityRoutes } from './routes/quantities.js';
 import { reformRoutes } from './routes/reforms.js';
 import { searchRoutes } from './routes/search.js';
@@ -62,6 +63,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(searchRoutes, { prefix: '/api' });
   await app.register(reformRoutes, { prefix: '/api' });
   await app.register(quantityRoutes, { prefix: '/api' });
+  await app.register(outcomeRoutes, { prefix: '/api' });
   await app.register(exportRoutes, { prefix: '/api' });
 
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
