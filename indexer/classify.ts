@@ -22,12 +22,13 @@ export function documentType(title: string, sectionName: string | undefined, for
 }
 
 /**
- * A title for a document that prints none, from its own text: its type and its first item, with the count
- * (自由贸易试验区最佳实践案例：跨境电商出口退货“一站式”监管新模式等 23 项).
+ * A title for a document that prints none, from its own text: its type and its first item
+ * (自由贸易试验区最佳实践案例：跨境电商出口退货“一站式”监管新模式等). No item count: ids are keyed on the title,
+ * and adding a case to the document must not change the ids of the others.
  */
-export function derivedTitle(type: DocumentType, firstItemTitle: string | undefined, items: number): string {
+export function derivedTitle(type: DocumentType, firstItemTitle: string | undefined): string {
   const kind = type === '最佳实践案例' ? '自由贸易试验区最佳实践案例' : type === '创新成果' ? '自由贸易试验区制度创新成果' : '自由贸易试验区改革试点经验';
-  return firstItemTitle ? `${kind}：${firstItemTitle}等${items}项` : kind;
+  return firstItemTitle ? `${kind}：${firstItemTitle}等` : kind;
 }
 
 /** Scope levels, most specific rules first; a printed scope may name several (全省（自贸试验区内…先行推广）). */

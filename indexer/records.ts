@@ -42,7 +42,7 @@ const hash = (s: string) => createHash('sha256').update(s).digest('hex').slice(0
 function titleOf(doc: ParsedDocument): { title: string; derived: boolean } {
   if (doc.title) return { title: doc.title, derived: false };
   const type = documentType('', doc.items[0]?.sectionName, doc.format);
-  return { title: derivedTitle(type, doc.items[0]?.title, doc.items.length), derived: true };
+  return { title: derivedTitle(type, doc.items[0]?.title), derived: true };
 }
 
 /**
