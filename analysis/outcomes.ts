@@ -34,7 +34,7 @@ const VERB = new RegExp(`(${[...DOWN_VERBS, ...UP_VERBS].sort((a, b) => b.length
 const TO_LEVEL = /^(?:了)?(?:至|到|为)(?!期|了)/;
 
 /** Words at the edges of a metric phrase that are not part of the measured thing. */
-const EDGE_WORDS = /^(?:其中|同时|目前|此外|另外|平均|整体|分别|累计|共计|合计|均|都|也|已经|已|可以|可|能够|将|使|让|把|并|且|还|再|就|仅|只|约|近|达到|达|为|是|了|的|在|对|从|由|通过|年化|同比|环比|年均|月均|日均|每年|每月|每天|最高|最快|最长|最短|最少|大幅|明显|有效|显著|进一步)+/;
+const EDGE_WORDS = /^(?:其中|同时|目前|此外|另外|平均|整体|分别|累计|共计|合计|均|都|也|已经|已|可以|可|能够|将|使|让|把|并|且|还|再|就|仅|只|约|近|达到|达|为|是|了|的|在|对|从|由|通过|年化|同比|逆势|现在|现|环比|年均|月均|日均|每年|每月|每天|最高|最快|最长|最短|最少|大幅|明显|有效|显著|进一步)+/;
 const EDGE_TAIL = /(?:超过|突破|高达|不足|不到|逾|超|平均|整体|分别|累计|均|都|也|已|可|将|达到|达|为|是|了|的|约|近|仅|只需|需要|需|同比|大幅|明显|有效|显著|均可|可以)+$/;
 /** Points inside a clause after which a new subject starts: 实现…, 为企业…, 较2017年…. */
 const MID_SPLIT = /.*(?:实现了|实现|使得|帮助企业|为企业|可为企业|为客户|相对于|相比|与改革前相比|改革后|以来|之后)/;
@@ -139,7 +139,7 @@ function cleanMetric(raw: string): string {
   m = m.replace(/^[”"、]+|[“"、]+$/g, '');
   m = m.replace(/^.*\d{4}\s*年(?:底|末|初)?/, '').replace(/^[\d\s.]+/, '');
   // Keep the end of a long phrase: the head noun comes last in Chinese (…的开办时间).
-  if (m.length > 14) m = m.slice(m.length - 14);
+  if (m.length > 16) m = m.slice(m.length - 16);
   if ((m.match(/“/g) ?? []).length !== (m.match(/”/g) ?? []).length) m = m.replace(/[“”]/g, '');
   return /[\u4e00-\u9fff]{2}/.test(m) ? m : '';
 }
@@ -363,7 +363,8 @@ function singleFact(text: string, field: TextField, qs: Quantity[], i: number): 
   // A verb of change shortly before the figure, in the same clause: 降低综合物流成本约 5000万元, 压缩75%以上.
   const v = lastVerb(before);
   const between = v ? before.slice(v.at + v.verb.length) : '';
-  if (v && between.length <= 12 && !/[\d、]/.test(between) && !/的\s*$/.test(between)) {
+  // Not after 超过 (减轻超过确定的处罚金额50%的 is a threshold), nor before 的 (减轻处罚的6种情形 counts kinds).
+  if (v && between.length <= 12 && !/[\d、]/.test(between) && !/的\s*$/.test(between) && !/超过|以上|以下/.test(between)) {
     const down = DOWN_VERBS.includes(v.verb);
     const dir: Outcome['direction'] = down ? 'down' : 'up';
     if (TO_LEVEL.test(between) || v.verb.endsWith('至')) {
@@ -371,7 +372,9 @@ function singleFact(text: string, field: TextField, qs: Quantity[], i: number): 
       const { value: _v, max: _m, unit: _u, normalized: _n, qualifier: _q, ...rest0 } = base;
       return { ...rest0, direction: dir, to: amount(q), metric: cleanMetric(before.slice(0, v.at)) || nounAfterDe(text, q.end) };
     }
-    const metric = cleanMetric(between.replace(/^(?:了|约|近|达|超过|超|逾)+/, '')) || nounAfterDe(text, q.end) || cleanMetric(before.slice(0, v.at));
+    const metric =
+      cleanMetric(between.replace(/^(?:了|约|近|达|超过|超|逾)+/, '')) || nounAfterDe(text, q.end) || cleanMetric(before.slice(0, v.at)) ||
+      (/^\s*(?:以上|左右)?(时间|成本|费用)/.exec(text.slice(q.end))?.[1] ?? '');
     const info = classifyUnit(q.unit);
     if (info?.kind === 'percent' && q.unit === '%') return { ...base, kind: 'percent', direction: dir, percent: down ? -q.value : q.value, metric };
     if (info?.kind === 'fraction') return { ...base, kind: 'percent', direction: dir, percent: roundTo((down ? -q.value : q.value) * 100, 1), metric };
