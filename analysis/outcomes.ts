@@ -34,14 +34,14 @@ const VERB = new RegExp(`(${[...DOWN_VERBS, ...UP_VERBS].sort((a, b) => b.length
 const TO_LEVEL = /^(?:了)?(?:至|到|为)(?!期|了)/;
 
 /** Words at the edges of a metric phrase that are not part of the measured thing. */
-const EDGE_WORDS = /^(?:其中|同时|目前|此外|另外|平均|整体|分别|累计|共计|合计|均|都|也|已经|已|可以|可|能够|将|使|让|把|并|且|还|再|就|仅|只|约|近|达到|达|为|是|了|的|在|对|从|由|通过|年化|同比|逆势|现在|现|环比|年均|月均|日均|每年|每月|每天|最高|最快|最长|最短|最少|大幅|明显|有效|显著|进一步)+/;
+const EDGE_WORDS = /^(?:其中|同时|目前|此外|另外|平均|整体|分别|累计|共计|合计|均|都|也|已经|已|可以|可|能够|将|使|让|把|并|且|还|再|就|仅|只|约|近|达到|达|为|是|了|的|在|对|从|由|通过|年化|同比|逆势|现在|现(?=每|已|在)|仅需|需要|环比|年均|月均|日均|每年|每月|每天|最高|最快|最长|最短|最少|大幅|明显|有效|显著|进一步)+/;
 const EDGE_TAIL = /(?:超过|突破|高达|不足|不到|逾|超|平均|整体|分别|累计|均|都|也|已|可|将|达到|达|为|是|了|的|约|近|仅|只需|需要|需|同比|大幅|明显|有效|显著|均可|可以)+$/;
 /** Points inside a clause after which a new subject starts: 实现…, 为企业…, 较2017年…. */
 const MID_SPLIT = /.*(?:实现了|实现|使得|帮助企业|为企业|可为企业|为客户|相对于|相比|与改革前相比|改革后|以来|之后)/;
 /** A comparison (较上一年度的, 比改革前): the measured thing is printed before it. */
 const COMPARISON = /(?:较|比改革前|与改革前相比|相比)/;
 /** What may follow a count as the thing counted, up to the next verb or break. */
-const COUNTED = /^(?:[\u4e00-\u9fff“”"]{1,12}?)(?=[，,。；;、：:（(）)和与及\n]|实现|提供|入驻|参与|落地|获得|完成|通过|签约|参加|享受|成为|开展|注册|前往|达到|达|的|$)/;
+const COUNTED = /^(?:[\u4e00-\u9fff“”"]{1,12}?)(?=[，,。；;、：:（(）)和与及\n]|实现|提供|入驻|参与|落地|获得|完成|通过|签约|参加|享受|成为|开展|注册|前往|达到|达|的|压缩|缩短|缩减|压减|减少|降低|下降|提高|提升|增加|增长|转变|变为|内|$)/;
 
 const roundTo = (x: number, d: number) => Number(x.toFixed(d));
 
