@@ -9,7 +9,7 @@ import { applyFilters, computeFacets, type FacetName, type FacetValue, type Filt
 import { collectFacts, sortValue, type Fact, type IndexedFact } from './facts.js';
 import { OutcomeIndex, type OutcomeHit, type OutcomeParams } from './outcomes.js';
 import { SimilarityIndex } from './similar.js';
-import type { SnapshotBody } from './snapshot.js';
+import type { SnapshotBody } from '../snapshot/body.js';
 
 export type SortOrder = 'relevance' | 'source' | 'quantity';
 export type FactSort = 'value_desc' | 'value_asc' | 'relevance';
