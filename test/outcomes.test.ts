@@ -289,3 +289,45 @@ describe('GET /api/outcomes', () => {
     expect(doc.paths['/api/outcomes/export']).toBeDefined();
   });
 });
+
+describe('printed changes and percentages across the seeds (the issue’s bar: ≥ 90% read right)', () => {
+  /** [record title fragment, metric fragment, direction, from, to, percent] as a reporter reads the seed. */
+  const JUDGED: [string, string, 'down' | 'up', number | undefined, number | undefined, number][] = [
+    ['出口到退税时间由 75 天', '退税时间', 'down', 75, 25, -66.7],
+    ['办理时长从 1 小时', '办理时长', 'down', 1, 10, -83.3],
+    ['混矿准备时长由 6 天', '混矿准备时长', 'down', 6, 1, -83.3],
+    ['平均赔付时间由10余天', '赔付时间', 'down', 10, 1, -90],
+    ['船舶滞留率由 9.5%', '船舶滞留率', 'down', 9.5, 4.3, -54.7],
+    ['交付周期从1个月', '交付周期', 'down', 1, 1, -76.7],
+    ['2次现场核查缩减为1次', '现场核查', 'down', 2, 1, -50],
+    ['日均处理能力由之前的 2万余件', '处理能力', 'up', 2, 7, 250],
+    ['电子表单必填字段由 31个', '必填字段', 'down', 31, 3, -90.3],
+    ['提交的材料由 13项', '材料', 'down', 13, 2, -84.6],
+    ['单件业务审核时限从 20 分钟', '审核时限', 'down', 20, 5, -75],
+    ['企业认证通过率由不足 70%', '认证通过率', 'up', 70, 90, 28.6],
+    ['平均办结时限由“分头办”97', '办结时限', 'down', 97, 7, -92.8],
+    ['混矿效率由 3500', '混矿效率', 'up', 3500, 4200, 20],
+    ['时限为6个工作日', '时限', 'down', 6, 0.5, -91.7],
+    ['环评批复时间由法定 60个工作日', '环评批复时间', 'down', 60, undefined, -50],
+    ['办理时限压缩 94.4%', '办理时限', 'down', undefined, undefined, -94.4],
+    ['综合运输成本下降 25%以上', '综合运输成本', 'down', undefined, undefined, -25],
+    ['缩短船舶办证时间 60%以上', '船舶办证时间', 'down', undefined, undefined, -60],
+    ['办结时限平均压缩 1/4', '办结时限', 'down', undefined, undefined, -25],
+    ['业务办结时间缩短约 70%', '业务办结时间', 'down', undefined, undefined, -70],
+    ['同比增长 40%', '科技型中小企业数量', 'up', undefined, undefined, 40],
+    ['进口整体通关时间13.13小时', '进口整体通关时间', 'down', undefined, undefined, -95.09],
+    ['一次性办结率达到 85%，提升近 30%', '一次性办结率', 'up', undefined, undefined, 30],
+    ['口岸查验效率整体提高 30%以上', '口岸查验效率', 'up', undefined, undefined, 30],
+  ];
+
+  it('reads metric, direction, from/to and percent right for at least 90% of them', () => {
+    const all = seedCorpus().records.flatMap((r) => r.outcomes);
+    const wrong: string[] = [];
+    for (const [where, metric, direction, from, to, percent] of JUDGED) {
+      const hits = all.filter((o) => o.sentence.replace(/\s+/g, '').includes(where.replace(/\s+/g, '')) && o.percent !== undefined && Math.abs(o.percent - percent) < 0.05);
+      const ok = hits.some((o) => o.metric.includes(metric) && o.direction === direction && o.from?.value === from && o.to?.value === to);
+      if (!ok) wrong.push(`${where}: ${JSON.stringify(hits.map((o) => [o.metric, o.direction, o.from?.value, o.to?.value, o.percent]))}`);
+    }
+    expect(wrong.length / JUDGED.length, wrong.join('\n')).toBeLessThanOrEqual(0.1);
+  });
+});
