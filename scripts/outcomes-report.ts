@@ -29,11 +29,13 @@ function unparsed(r: ReformRecord): { field: string; number: string; sentence: s
       const s = m.index;
       const e = s + m[0].length;
       if (spans.some((q) => q.start <= s && e <= q.end)) continue;
-      const before = text.slice(Math.max(0, s - 1), s);
+      const before = text.slice(Math.max(0, s - 3), s).replace(/\s+$/, '').slice(-1);
       const after = text.slice(e, e + 2).replace(/^\s+/, '');
       if (/^[年月日号时:：.．、）)]/.test(after) || /^\s*[.．、]/.test(text.slice(e, e + 2))) continue; // dates, list numbers
       if (/[第（(A-Za-z×+*\/\-~]/.test(before) || /^[A-Za-z+×*]/.test(after)) continue; // ordinals, codes
       if (/^\d{4}$/.test(m[0])) continue; // years
+      if (/^强/.test(after) || /^\d{5,}$/.test(m[0]) && /[\u4e00-\u9fff]\s*$/.test(text.slice(s - 2, s))) continue; // 世界 500强, ship names (鲁烟开渔养 60001)
+      if (/[图表]$/.test(before) || /[$\\±]/.test(text.slice(Math.max(0, s - 8), s))) continue; // figure captions, LaTeX formulas
       if (/^(?:\+|×)/.test(after) || /[《]/.test(text.slice(Math.max(0, s - 20), s)) && /》/.test(text.slice(e, e + 40))) continue;
       const { from, to } = sentenceAround(text, s, e);
       found.push({ field: f, number: m[0], sentence: text.slice(from, to) });
@@ -97,7 +99,7 @@ for (const { r, o } of facts.filter(({ o }) => o.direction !== 'none' && !(o.fro
 push('', '## Facts without a metric', '');
 if (!noMetric.length) push('None.');
 for (const { r, o } of noMetric) push(`- ${r.id} \`${o.text}\`: ${short(o.sentence, 120)}`);
-push('', '## Numbers left unparsed', '', 'Digits that no figure covers, after leaving out item numbers, dates, years, ordinals and codes.', '');
+push('', '## Numbers left unparsed', '', 'Digits that no figure covers, after leaving out item numbers, dates, years, ordinals, codes, figure captions (图1), ship names, 500强 and LaTeX formulas (the 容积率 bounds of 002 item 43, whose percentages are read). What remains is read as not a measured outcome, except 5大服务功能 (a count printed with 大, not read).', '');
 if (!left.length) push('None.');
 for (const u of left.slice(0, 200)) push(`- ${u.r.id} ${u.field} **${u.number}**: ${cell(short(u.sentence, 120))}`);
 if (left.length > 200) push(`- … and ${left.length - 200} more`);
