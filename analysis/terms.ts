@@ -5,7 +5,7 @@
  * units (5000万元, 95.09%, 1-2个工作日). Any substring a user types can be found from these, and the search
  * layer then checks the exact substring in the normalised field (so 退税 finds 留抵退税, never 退…税).
  */
-import { scanNumberUnits } from '../indexer/quantities.js';
+import { scanNumberUnits } from './quantities.js';
 
 const HAN_RUN = /\p{Script=Han}+/gu;
 const WORD = /[a-z0-9]+(?:\.[0-9]+)?/g;

@@ -56,7 +56,7 @@ export function corpusTerms(records: ReformRecord[]): string[] {
         }
       }
     }
-    for (const d of r.departments) terms.add(d);
+    for (const d of [...(r.printedDepartments ?? []), ...r.departments]) terms.add(d);
   }
   return [...terms];
 }

@@ -4,7 +4,7 @@
  */
 import type { ReformRecord } from '../indexer/schema.js';
 
-export const FACETS = ['region', 'category', 'department', 'source', 'scope'] as const;
+export const FACETS = ['region', 'category', 'department', 'source', 'scope', 'policyArea', 'scopeLevel'] as const;
 export type FacetName = (typeof FACETS)[number];
 export type Filters = Partial<Record<FacetName, string[]>>;
 
@@ -28,6 +28,10 @@ export function facetValues(r: ReformRecord, facet: FacetName): string[] {
       return [r.source.file];
     case 'scope':
       return r.scope ? [r.scope] : [];
+    case 'policyArea':
+      return r.policyAreas ?? [];
+    case 'scopeLevel':
+      return r.scopeLevels ?? [];
   }
 }
 

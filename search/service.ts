@@ -7,6 +7,7 @@ import type { ReformRecord } from '../indexer/schema.js';
 import { SearchEngine, occurrences } from './engine.js';
 import { applyFilters, computeFacets, type FacetName, type FacetValue, type Filters } from './facets.js';
 import { collectFacts, sortValue, type Fact, type IndexedFact } from './facts.js';
+import { OutcomeIndex, type OutcomeHit, type OutcomeParams } from './outcomes.js';
 import { SimilarityIndex } from './similar.js';
 import type { SnapshotBody } from '../snapshot/body.js';
 
@@ -57,6 +58,8 @@ export class SearchService {
   readonly engine: SearchEngine;
   private readonly similarity: SimilarityIndex;
   private readonly facts: IndexedFact[];
+  /** Outcome facts (metric, direction, change) for /api/outcomes and its export. */
+  readonly outcomeIndex: OutcomeIndex;
   private readonly byId = new Map<string, number>();
   private readonly titleSuggestions: { key: string; title: string; id: string }[];
   private readonly termSuggestions: [string, number][];
@@ -66,6 +69,7 @@ export class SearchService {
     this.engine.records.forEach((r, i) => this.byId.set(r.id, i));
     this.similarity = new SimilarityIndex(this.engine.records, this.engine.analyzer, body.dictionary.stopwords);
     this.facts = collectFacts(this.engine.records);
+    this.outcomeIndex = new OutcomeIndex(this.engine.records, (s) => this.engine.analyzer.normalizer.plain(s));
     const n = this.engine.analyzer.normalizer;
     this.titleSuggestions = this.engine.records.map((r) => ({ key: n.plain(r.title), title: r.title, id: r.id }));
     const stop = new Set(body.dictionary.stopwords);
@@ -171,6 +175,11 @@ export class SearchService {
     return { total: sorted.length, hits: sorted.slice((page - 1) * size, page * size).map((f) => f.fact) };
   }
 
+  /** Outcome facts selected by their own metric or sentence, filtered and sorted (see search/outcomes.ts). */
+  outcomes(params: OutcomeParams): { total: number; hits: OutcomeHit[] } {
+    return this.outcomeIndex.search(params);
+  }
+
   /** Completions: titles starting with the text, then terms starting with it, then titles containing it. */
   suggest(q: string, size: number): { text: string; kind: 'title' | 'term'; id?: string }[] {
     const key = this.engine.analyzer.normalizer.plain(q).replace(/\s+/g, '');
@@ -215,6 +224,7 @@ export class SearchService {
       regions: count(this.records.flatMap((r) => r.regions)),
       categories: count(this.records.map((r) => r.category)),
       quantities: this.facts.length,
+      outcomes: this.outcomeIndex.size,
       terms: { index: this.engine.termCount, vocabulary: this.body.analysis.vocabulary.length },
       built: { at: this.body.builtAt, dictionaryVersion: this.body.dictionary.version, warnings: this.body.warnings },
     };

@@ -19,6 +19,7 @@ import { adminRoutes, type AdminOptions } from './routes/admin.js';
 import { DEFAULT_LIMITS, HttpError, installGuards, redactPaths, sendError, type Limits, type WorkQueue } from './guard.js';
 import { exportRoutes } from './routes/export.js';
 import { metaRoutes } from './routes/meta.js';
+import { outcomeRoutes } from './routes/outcomes.js';
 import { quantityRoutes } from './routes/quantities.js';
 import { reformRoutes } from './routes/reforms.js';
 import { searchRoutes } from './routes/search.js';
@@ -144,6 +145,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(searchRoutes, { prefix: '/api' });
   await app.register(reformRoutes, { prefix: '/api' });
   await app.register(quantityRoutes, { prefix: '/api' });
+  await app.register(outcomeRoutes, { prefix: '/api' });
   await app.register(exportRoutes, { prefix: '/api' });
   if (options.admin) await app.register(adminRoutes, { prefix: '/api', ...options.admin });
 

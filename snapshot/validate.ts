@@ -56,13 +56,38 @@ function checkRecord(r: unknown, ids: Set<string>): void {
   str(source.title, 'source.title');
   int(source.no, 'source.no', 0);
   int(source.line, 'source.line', 1);
-  const quantities = arr(rec.quantities, 'quantities');
-  for (let i = 0; i < quantities.length; i++) {
-    const at = `quantities[${i}]`;
-    const q = obj(quantities[i], at);
-    num(q.value, `${at}.value`);
+  for (const f of ['section'] as const) optStr(rec[f], f);
+  for (const f of ['printedDepartments', 'policyAreas', 'scopeLevels'] as const) if (rec[f] !== undefined) strings(rec[f], f);
+  checkSpans(rec, 'quantities');
+  if (rec.outcomes !== undefined) {
+    checkSpans(rec, 'outcomes');
+    const outcomes = rec.outcomes as Record<string, unknown>[];
+    for (let i = 0; i < outcomes.length; i++) {
+      const o = outcomes[i];
+      if (o.direction !== 'down' && o.direction !== 'up' && o.direction !== 'none') fail(`outcomes[${i}].direction`, o.direction, 'down, up or none');
+      str(o.metric, `outcomes[${i}].metric`);
+      if (o.percent !== undefined) num(o.percent, `outcomes[${i}].percent`);
+    }
+  }
+  const related = arr(rec.related, 'related');
+  for (let i = 0; i < related.length; i++) {
+    const x = obj(related[i], `related[${i}]`);
+    str(x.id, `related[${i}].id`, true);
+    str(x.file, `related[${i}].file`);
+  }
+  if (ids.has(rec.id as string)) throw new Invalid(`id ${JSON.stringify(rec.id)} is used by an earlier record`);
+  ids.add(rec.id as string);
+}
+
+/** Figures and facts point at exact spans of their field: a span outside it is refused, never trusted. */
+function checkSpans(rec: Record<string, unknown>, list: 'quantities' | 'outcomes'): void {
+  const items = arr(rec[list], list);
+  for (let i = 0; i < items.length; i++) {
+    const at = `${list}[${i}]`;
+    const q = obj(items[i], at);
+    if (list === 'quantities' || q.value !== undefined) num(q.value, `${at}.value`);
+    if (list === 'quantities' || q.unit !== undefined) str(q.unit, `${at}.unit`);
     if (q.max !== undefined) num(q.max, `${at}.max`);
-    str(q.unit, `${at}.unit`);
     const text = str(q.text, `${at}.text`);
     if (!TEXT_FIELDS.includes(q.field as never)) fail(`${at}.field`, q.field, `one of ${TEXT_FIELDS.join(', ')}`);
     const field = rec[q.field as string];
@@ -73,20 +98,12 @@ function checkRecord(r: unknown, ids: Set<string>): void {
     if (q.normalized !== undefined) {
       const n = obj(q.normalized, `${at}.normalized`);
       num(n.value, `${at}.normalized.value`);
-      if (n.unit !== '元' && n.unit !== '天') fail(`${at}.normalized.unit`, n.unit, '元 or 天');
+      if (n.unit !== '元' && n.unit !== '天' && n.unit !== '工作日') fail(`${at}.normalized.unit`, n.unit, '元, 天 or 工作日');
       if (n.max !== undefined) num(n.max, `${at}.normalized.max`);
     }
     optStr(q.qualifier, `${at}.qualifier`);
     if (q.change !== undefined && q.change !== 'from' && q.change !== 'to') fail(`${at}.change`, q.change, 'from or to');
   }
-  const related = arr(rec.related, 'related');
-  for (let i = 0; i < related.length; i++) {
-    const x = obj(related[i], `related[${i}]`);
-    str(x.id, `related[${i}].id`, true);
-    str(x.file, `related[${i}].file`);
-  }
-  if (ids.has(rec.id as string)) throw new Invalid(`id ${JSON.stringify(rec.id)} is used by an earlier record`);
-  ids.add(rec.id as string);
 }
 
 /**

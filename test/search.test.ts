@@ -10,15 +10,16 @@ beforeAll(async () => {
 const search = (q: string, size = 100) => service.search({ q, size });
 const titles = (q: string, size = 100) => search(q, size).hits.map((h) => h.title);
 const plain = (html: string) => html.replace(/<\/?mark>/g, '');
-/** Units a record answers to: its own and, for a case collection that prints none, those of its copies. */
-const unitsOf = (id: string) => {
+/** Units a record answers to (as printed and canonical): its own and, for a case collection that prints none, those of its copies. */
+const unitNames = (id: string) => {
   const r = service.reform(id)!;
-  return [...r.departments, ...r.related.flatMap((x) => service.reform(x.id)!.departments)];
+  return [...r.printedDepartments, ...r.departments];
 };
+const unitsOf = (id: string) => [...unitNames(id), ...service.reform(id)!.related.flatMap((x) => unitNames(x.id))];
 /** Everything of a record that a query word can match. */
 const searchable = (id: string) => {
   const r = service.reform(id)!;
-  return [r.title, r.content, r.applicableTo, r.process, r.outcome, r.scope, r.category, r.regions.join(), unitsOf(id).join()].join('\n');
+  return [r.title, r.content, r.applicableTo, r.process, r.outcome, r.scope, r.category, r.section, r.regions.join(), unitsOf(id).join()].join('\n');
 };
 /** The records (all fields joined) that hold `text`, normalised the way the engine does. */
 const holding = (text: string) => {

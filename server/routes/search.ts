@@ -17,7 +17,7 @@ export const searchQuerystring = {
 } as const;
 
 export function filtersOf(query: Filters): Filters {
-  return { region: query.region, category: query.category, department: query.department, source: query.source, scope: query.scope };
+  return { region: query.region, category: query.category, department: query.department, source: query.source, scope: query.scope, policyArea: query.policyArea, scopeLevel: query.scopeLevel };
 }
 
 export const searchRoutes: FastifyPluginAsync = async (app) => {
