@@ -4,8 +4,9 @@
  */
 import { indexTerms } from '../analysis/terms.js';
 import type { ReformRecord } from '../indexer/schema.js';
-import { SearchEngine, occurrences } from './engine.js';
-import { applyFilters, computeFacets, type FacetName, type FacetValue, type Filters } from './facets.js';
+import { SearchEngine, occurrences, type MatchingStrategy, type RankedEntry, type SearchResult } from './engine.js';
+import type { FacetName, FacetValue, Filters } from './facets.js';
+import type { EngineOptions } from './options.js';
 import { collectFacts, sortValue, type Fact, type IndexedFact } from './facts.js';
 import { SimilarityIndex } from './similar.js';
 import type { SnapshotBody } from '../snapshot/body.js';
@@ -19,6 +20,10 @@ export interface SearchParams {
   size?: number;
   filters?: Filters;
   sort?: SortOrder;
+  /** last (default): every word first, then partial matches fill a short page; all: every word required. */
+  matching?: MatchingStrategy;
+  /** Values per facet; 0 (or absent with the engine's default 0) = every value. */
+  facetSize?: number;
 }
 
 export interface ApiHit {
@@ -29,6 +34,8 @@ export interface ApiHit {
   departments: string[];
   source: { file: string; title: string; no: number };
   score: number;
+  /** The query's words this record lacks (a partial match); empty when it has them all. */
+  missing: string[];
   highlight: { title: string; snippet: string };
 }
 
@@ -38,7 +45,7 @@ export interface SearchResponse {
   page: number;
   size: number;
   took_ms: number;
-  /** True when no record has every word and these are the best partial matches. */
+  /** True when some shown hit lacks some of the query's words (see each hit's `missing`). */
   partial: boolean;
   hits: ApiHit[];
   facets: Record<FacetName, FacetValue[]>;
@@ -59,8 +66,8 @@ export class SearchService {
   private readonly titleSuggestions: { key: string; title: string; id: string }[];
   private readonly termSuggestions: [string, number][];
 
-  constructor(readonly body: SnapshotBody) {
-    this.engine = new SearchEngine(body);
+  constructor(readonly body: SnapshotBody, options: Partial<EngineOptions> = {}) {
+    this.engine = new SearchEngine(body, options);
     this.engine.records.forEach((r, i) => this.byId.set(r.id, i));
     this.similarity = new SimilarityIndex(this.engine.records, this.engine.analyzer, body.dictionary.stopwords);
     this.facts = collectFacts(this.engine.records);
@@ -74,26 +81,41 @@ export class SearchService {
     return this.engine.records;
   }
 
-  /** Ranked entries after filters and sort: the whole result set. */
-  private resultSet(params: SearchParams) {
-    const result = this.engine.search(params.q ?? '');
+  /** The result set after filters, and a way to read its first k entries in the requested order. */
+  private resultSet(params: SearchParams): { result: SearchResult; total: number; first: (k: number) => RankedEntry[]; facets: Record<FacetName, FacetValue[]> } {
+    const result = this.engine.search(params.q ?? '', { matching: params.matching });
     const filters = params.filters ?? {};
-    let entries = applyFilters(result.ranked, this.records, filters);
+    const keep = this.engine.facets.passing(result.docs, filters);
+    let total = result.docs.length;
+    if (keep) total = keep.reduce((n, k) => n + k, 0);
     const sort = params.sort ?? 'relevance';
+    const inOrder = () => {
+      const out: RankedEntry[] = [];
+      for (let i = 0; i < result.docs.length; i++) if (!keep || keep[i]) out.push({ index: result.docs[i], score: result.scores[i], matched: 0, missing: result.missing(i) });
+      return out;
+    };
+    let first: (k: number) => RankedEntry[];
     if (sort === 'source' || (sort === 'relevance' && !result.analysis.groups.length)) {
-      entries = [...entries].sort((a, b) => a.index - b.index);
+      first = (k) => inOrder().slice(0, k);
     } else if (sort === 'quantity') {
-      entries = [...entries].sort((a, b) => (largestMoney(this.records[b.index]) ?? -1) - (largestMoney(this.records[a.index]) ?? -1) || b.score - a.score || a.index - b.index);
+      first = (k) => {
+        const ranked = result.order(total, keep);
+        ranked.sort((a, b) => (largestMoney(this.records[b.index]) ?? -1) - (largestMoney(this.records[a.index]) ?? -1) || b.score - a.score || a.index - b.index);
+        return ranked.slice(0, k);
+      };
+    } else {
+      first = (k) => result.order(k, keep);
     }
-    return { result, entries, facets: computeFacets(result.ranked, this.records, filters) };
+    const facetSize = params.facetSize ?? this.engine.options.facetSize;
+    return { result, total, first, facets: this.engine.facets.count(result.docs, filters, facetSize) };
   }
 
   search(params: SearchParams): SearchResponse {
     const t0 = performance.now();
     const page = params.page ?? 1;
     const size = params.size ?? 10;
-    const { result, entries, facets } = this.resultSet(params);
-    const hits = entries.slice((page - 1) * size, page * size).map((e) => {
+    const { result, total, first, facets } = this.resultSet(params);
+    const hits = first(page * size).slice((page - 1) * size).map((e) => {
       const h = this.engine.hit(e, result.analysis);
       const r = h.record;
       return {
@@ -104,16 +126,17 @@ export class SearchService {
         departments: r.departments,
         source: { file: r.source.file, title: r.source.title, no: r.source.no },
         score: h.score,
+        missing: h.missing,
         highlight: h.highlight,
       };
     });
     return {
       query: params.q ?? '',
-      total: entries.length,
+      total,
       page,
       size,
       took_ms: Math.round((performance.now() - t0) * 1000) / 1000,
-      partial: result.partial,
+      partial: hits.some((h) => h.missing.length > 0),
       hits,
       facets,
     };
@@ -121,7 +144,8 @@ export class SearchService {
 
   /** Every record of the result set, in order, with its score (for export). */
   exportRecords(params: SearchParams): { record: ReformRecord; score: number }[] {
-    return this.resultSet(params).entries.map((e) => ({ record: this.records[e.index], score: Math.round(e.score * 1000) / 1000 }));
+    const { total, first } = this.resultSet(params);
+    return first(total).map((e) => ({ record: this.records[e.index], score: Math.round(e.score * 1000) / 1000 }));
   }
 
   reform(id: string): ReformRecord | undefined {
