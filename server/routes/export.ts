@@ -31,7 +31,7 @@ export function toCsv(rows: { record: ReformRecord; score: number }[]): string {
 }
 
 export const exportRoutes: FastifyPluginAsync = async (app) => {
-  const { page: _p, size: _s, ...props } = searchQuerystring.properties;
+  const { page: _p, size: _s, facetSize: _f, ...props } = searchQuerystring.properties;
   app.get<{ Querystring: SearchQuery & { format: 'csv' | 'json' | 'ndjson' } }>('/export', {
     schema: {
       summary: 'The whole result set of a search as a download',
@@ -40,8 +40,8 @@ export const exportRoutes: FastifyPluginAsync = async (app) => {
       response: { 400: errorSchema },
     },
   }, async (request, reply) => {
-    const { q, sort, format } = request.query;
-    const rows = app.service.exportRecords({ q, sort, filters: filtersOf(request.query) });
+    const { q, sort, matching, format } = request.query;
+    const rows = app.service.exportRecords({ q, sort, matching, filters: filtersOf(request.query) });
     const stamp = new Date().toISOString().slice(0, 10);
     reply.header('Content-Disposition', `attachment; filename="ftz-reforms-${stamp}.${format}"`);
     if (format === 'csv') return reply.type('text/csv; charset=utf-8').send(toCsv(rows));

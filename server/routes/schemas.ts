@@ -12,7 +12,7 @@ export const errorSchema = {
   required: ['error', 'message'],
 } as const;
 
-export const q = { type: 'string', maxLength: MAX_QUERY_LENGTH, description: 'Query: words (all must match), "phrase", -exclude, A OR B, title:/department:/region: prefixes' } as const;
+export const q = { type: 'string', maxLength: MAX_QUERY_LENGTH, description: 'Query: words (records with every word first, then partial matches; matching=all requires every word), "phrase", -exclude, A OR B, title:/department:/region: prefixes' } as const;
 export const page = { type: 'integer', minimum: 1, default: 1 } as const;
 export const size = (def: number) => ({ type: 'integer', minimum: 1, maximum: MAX_PAGE_SIZE, default: def }) as const;
 
@@ -31,6 +31,7 @@ export const hitSchema = {
     departments: { type: 'array', items: { type: 'string' } },
     source: { type: 'object', properties: { file: { type: 'string' }, title: { type: 'string' }, no: { type: 'integer' } } },
     score: { type: 'number' },
+    missing: { type: 'array', items: { type: 'string' }, description: 'query words this hit lacks (a partial match)' },
     highlight: { type: 'object', properties: { title: { type: 'string' }, snippet: { type: 'string' } } },
   },
 } as const;
