@@ -129,14 +129,20 @@ export class FacetIndex {
   count(docs: ArrayLike<number>, filters: Filters, size = 0): Record<FacetName, FacetValue[]> {
     const wanted = this.wanted(filters);
     const counts = FACETS.map((f) => new Uint32Array(this.columns[f].values.length));
-    for (let i = 0; i < docs.length; i++) {
-      const doc = docs[i];
-      const fail = wanted ? this.failures(doc, wanted) : 0;
-      for (let f = 0; f < FACETS.length; f++) {
-        if ((fail & ~(1 << f)) !== 0) continue;
-        const col = this.columns[FACETS[f]];
-        const c = counts[f];
-        for (let k = col.offsets[doc]; k < col.offsets[doc + 1]; k++) c[col.ids[k]]++;
+    const cols = FACETS.map((f) => this.columns[f]);
+    let fails: Uint8Array | undefined;
+    if (wanted) {
+      fails = new Uint8Array(docs.length);
+      for (let i = 0; i < docs.length; i++) fails[i] = this.failures(docs[i], wanted);
+    }
+    for (let f = 0; f < cols.length; f++) {
+      const { offsets, ids } = cols[f];
+      const c = counts[f];
+      const others = ~(1 << f);
+      for (let i = 0; i < docs.length; i++) {
+        const doc = docs[i];
+        if (fails && (fails[i] & others) !== 0) continue;
+        for (let k = offsets[doc]; k < offsets[doc + 1]; k++) c[ids[k]]++;
       }
     }
     const out = {} as Record<FacetName, FacetValue[]>;

@@ -44,7 +44,7 @@ export interface EngineOptions {
   snippetFields: readonly SearchField[];
   /** Bounded caches: decoded term postings (by total positions held), needle matches (entries), query analyses. */
   cache: { postingsPositions: number; matches: number; analyses: number; normalizedRecords: number };
-  /** Facet values returned per facet unless the request asks for more (facetSize); 0 = all. */
+  /** Facet values returned per facet (most frequent first) unless the request says otherwise (facetSize); 0 = all. */
   facetSize: number;
 }
 
@@ -71,7 +71,7 @@ export const DEFAULT_ENGINE_OPTIONS: EngineOptions = {
   commonIdfRatio: 0.5,
   snippetFields: ['content', 'outcome', 'process', 'applicableTo'],
   cache: { postingsPositions: 4_000_000, matches: 2000, analyses: 1000, normalizedRecords: 256 },
-  facetSize: 0,
+  facetSize: 50,
 };
 
 export function engineOptions(partial: Partial<EngineOptions> = {}): EngineOptions {

@@ -70,9 +70,11 @@ describe('GET /api/search', () => {
     expect(filtered.facets.region.map((v: { value: string }) => v.value)).toContain('山东');
   });
 
-  it('returns every facet value by default and the top facetSize values on request', async () => {
-    const all = (await get(`/api/search?q=${enc('海关')}`)).json();
+  it('returns the 50 most frequent values of a facet by default, the top facetSize on request, and all for facetSize=0', async () => {
+    const all = (await get(`/api/search?q=${enc('海关')}&facetSize=0`)).json();
     const two = (await get(`/api/search?q=${enc('海关')}&facetSize=2`)).json();
+    const byDefault = (await get(`/api/search?q=${enc('海关')}`)).json();
+    expect(byDefault.facets.department).toEqual(all.facets.department.slice(0, 50));
     expect(all.facets.department.length).toBeGreaterThan(2);
     expect(two.facets.department).toEqual(all.facets.department.slice(0, 2));
     expect((await get(`/api/search?q=${enc('海关')}&facetSize=-1`)).status).toBe(400);

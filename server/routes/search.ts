@@ -11,14 +11,14 @@ export interface SearchQuery extends Filters {
   size: number;
   sort: SortOrder;
   matching: MatchingStrategy;
-  facetSize: number;
+  facetSize?: number;
 }
 
 export const searchQuerystring = {
   type: 'object',
   properties: { q, page, size: size(10), sort: { type: 'string', enum: ['relevance', 'source', 'quantity'], default: 'relevance' },
     matching: { type: 'string', enum: ['last', 'all'], default: 'last', description: 'last: records with every word first, then partial matches fill a short page (each lists its missing words); all: every word required' },
-    facetSize: { type: 'integer', minimum: 0, maximum: 10_000, default: 0, description: 'values per facet (0 = all)' },
+    facetSize: { type: 'integer', minimum: 0, maximum: 10_000, description: 'values per facet, most frequent first (default 50; 0 = all)' },
     ...filterProperties },
   additionalProperties: false,
 } as const;
