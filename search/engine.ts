@@ -159,6 +159,7 @@ export class SearchEngine {
   private readonly fieldIndex = new Map<SearchField, number>();
   private readonly analyses: Lru<string, QueryAnalysis>;
   private readonly constraintCache: Lru<string, DocScores>;
+  private readonly results: Lru<string, SearchResult>;
   /** Scratch per record, reset after each search (searches run one at a time). */
   private readonly mask: Uint32Array;
   private readonly acc: Float64Array;
@@ -187,6 +188,7 @@ export class SearchEngine {
     this.highlighter = new Highlighter(this.records, this.analyzer.normalizer, this.options.cache.normalizedRecords, this.options.snippetFields);
     this.analyses = new Lru(this.options.cache.analyses);
     this.constraintCache = new Lru(this.options.cache.matches);
+    this.results = new Lru(this.options.cache.results);
     this.mask = new Uint32Array(this.records.length);
     this.acc = new Float64Array(this.records.length);
     this.excluded = new Uint8Array(this.records.length);
@@ -203,6 +205,7 @@ export class SearchEngine {
   clearCache(): void {
     this.analyses.clear();
     this.constraintCache.clear();
+    this.results.clear();
     this.matcher.clearCache();
     this.postings.clearCache();
   }
@@ -263,6 +266,16 @@ export class SearchEngine {
   /** Rank records for a query. An empty query (or one with only exclusions) lists records in document order. */
   search(query: string, options: { matching?: MatchingStrategy } = {}): SearchResult {
     const strategy = options.matching ?? 'last';
+    // A user paging or filtering repeats the query: its result set (records, scores, missing words) is kept.
+    const key = `${strategy}\u0000${query}`;
+    const cached = this.results.get(key);
+    if (cached) return cached;
+    const result = this.evaluate(query, strategy);
+    this.results.set(key, result, 1 + (result.docs.length >> 10));
+    return result;
+  }
+
+  private evaluate(query: string, strategy: MatchingStrategy): SearchResult {
     const analysis = this.analyse(query);
     const N = this.records.length;
     const excluded = this.excluded;
@@ -301,7 +314,14 @@ export class SearchEngine {
         acc[d] += scores[i];
       }
     });
-    touched.sort((a, b) => a - b);
+    // Records in index order: a scan of the marks when many records matched, a numeric sort when few did.
+    let inOrder: ArrayLike<number>;
+    if (touched.length * 8 > N) {
+      const dense = new Int32Array(touched.length);
+      let k = 0;
+      for (let d = 0; d < N; d++) if (mask[d] !== 0) dense[k++] = d;
+      inOrder = dense;
+    } else inOrder = Int32Array.from(touched).sort();
     try {
       let keep: (m: number) => boolean;
       let partialSet = false;
@@ -351,9 +371,10 @@ export class SearchEngine {
           keep = (m) => m === all || (m & bits) !== 0;
         }
       }
-      const docs: number[] = [];
-      for (const d of touched) if (keep(mask[d])) docs.push(d);
-      const n = docs.length;
+      const kept = new Int32Array(inOrder.length);
+      let n = 0;
+      for (let i = 0; i < inOrder.length; i++) if (keep(mask[inOrder[i]])) kept[n++] = inOrder[i];
+      const docs = kept.subarray(0, n);
       const scores = new Float64Array(n);
       const missingMask = new Uint32Array(n);
       const missingIdf = new Float64Array(n);
@@ -382,7 +403,7 @@ export class SearchEngine {
         }
         scores[i] = s;
       }
-      return new SearchResult(this, analysis, units, Int32Array.from(docs), scores, missingMask, missingIdf, strategy, partial || partialSet);
+      return new SearchResult(this, analysis, units, docs, scores, missingMask, missingIdf, strategy, partial || partialSet);
     } finally {
       for (const d of touched) {
         mask[d] = 0;

@@ -42,8 +42,11 @@ export interface EngineOptions {
   commonIdfRatio: number;
   /** Fields a snippet is taken from, in order of preference when matches tie. */
   snippetFields: readonly SearchField[];
-  /** Bounded caches: decoded term postings (by total positions held), needle matches (entries), query analyses. */
-  cache: { postingsPositions: number; matches: number; analyses: number; normalizedRecords: number };
+  /**
+   * Bounded caches: decoded term postings (by total positions held), string matches and word scores (entries),
+   * query analyses, whole result sets (entries, a large set counting one per 1,024 records), normalised shown records.
+   */
+  cache: { postingsPositions: number; matches: number; analyses: number; results: number; normalizedRecords: number };
   /** Facet values returned per facet (most frequent first) unless the request says otherwise (facetSize); 0 = all. */
   facetSize: number;
 }
@@ -70,7 +73,7 @@ export const DEFAULT_ENGINE_OPTIONS: EngineOptions = {
   commonShare: 0.4,
   commonIdfRatio: 0.5,
   snippetFields: ['content', 'outcome', 'process', 'applicableTo'],
-  cache: { postingsPositions: 4_000_000, matches: 2000, analyses: 1000, normalizedRecords: 256 },
+  cache: { postingsPositions: 4_000_000, matches: 2000, analyses: 1000, results: 512, normalizedRecords: 256 },
   facetSize: 50,
 };
 

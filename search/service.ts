@@ -6,6 +6,7 @@ import { indexTerms } from '../analysis/terms.js';
 import type { ReformRecord } from '../indexer/schema.js';
 import { SearchEngine, occurrences, type MatchingStrategy, type RankedEntry, type SearchResult } from './engine.js';
 import type { FacetName, FacetValue, Filters } from './facets.js';
+import { Lru } from './lru.js';
 import type { EngineOptions } from './options.js';
 import { collectFacts, sortValue, type Fact, type IndexedFact } from './facts.js';
 import { SimilarityIndex } from './similar.js';
@@ -65,6 +66,7 @@ export class SearchService {
   private readonly byId = new Map<string, number>();
   private readonly titleSuggestions: { key: string; title: string; id: string }[];
   private readonly termSuggestions: [string, number][];
+  private readonly facetCache = new Lru<string, { result: SearchResult; counts: Record<FacetName, FacetValue[]> }>(512);
 
   constructor(readonly body: SnapshotBody, options: Partial<EngineOptions> = {}) {
     this.engine = new SearchEngine(body, options);
@@ -107,7 +109,14 @@ export class SearchService {
       first = (k) => result.order(k, keep);
     }
     const facetSize = params.facetSize ?? this.engine.options.facetSize;
-    return { result, total, first, facets: this.engine.facets.count(result.docs, filters, facetSize) };
+    // Facet counts of a repeated search (paging, switching sort) are kept with the result they were counted on.
+    const key = JSON.stringify([params.q ?? '', params.matching ?? 'last', filters, facetSize]);
+    let facets = this.facetCache.get(key);
+    if (!facets || facets.result !== result) {
+      facets = { result, counts: this.engine.facets.count(result.docs, filters, facetSize) };
+      this.facetCache.set(key, facets);
+    }
+    return { result, total, first, facets: facets.counts };
   }
 
   search(params: SearchParams): SearchResponse {
