@@ -65,6 +65,7 @@ export const FILL_TO = 10;
 
 export class SearchResult {
   private all?: RankedEntry[];
+  private top?: RankedEntry[];
 
   constructor(
     private readonly engine: SearchEngine,
@@ -120,12 +121,25 @@ export class SearchResult {
    * position bonuses for the top window, then that window re-ordered.
    */
   order(k: number, keep?: Uint8Array): RankedEntry[] {
-    const idx: number[] = [];
-    for (let i = 0; i < this.docs.length; i++) if (!keep || keep[i]) idx.push(i);
+    // The unfiltered top of a (cached) result is kept: paging and repeated searches read it again.
+    if (!keep && this.top && k <= this.top.length) return this.top.slice(0, k);
+    const entries = this.select(k, keep);
+    if (!keep && k <= this.engine.options.rerankWindow * 4) this.top = entries.slice();
+    return entries;
+  }
+
+  private select(k: number, keep?: Uint8Array): RankedEntry[] {
+    let idx: ArrayLike<number>;
+    if (keep) {
+      const list: number[] = [];
+      for (let i = 0; i < this.docs.length; i++) if (keep[i]) list.push(i);
+      idx = list;
+    } else idx = { length: this.docs.length } as ArrayLike<number>;
+    const at = keep ? (j: number) => idx[j] : (j: number) => j;
     const base = (i: number) => this.scores[i];
-    if (!this.units.length) return idx.slice(0, k).map((i) => this.entry(i, 0));
+    if (!this.units.length) return Array.from({ length: Math.min(k, idx.length) }, (_, j) => this.entry(at(j), 0));
     const window = Math.max(k, this.engine.options.rerankWindow);
-    const top = topK(idx.length, window, (a, b) => this.better(idx[a], idx[b], base)).map((j) => idx[j]);
+    const top = topK(idx.length, window, (a, b) => this.better(at(a), at(b), base)).map(at);
     const boosted = new Map<number, number>();
     for (const i of top.slice(0, this.engine.options.rerankWindow)) {
       boosted.set(i, this.scores[i] + this.engine.bonus(this.docs[i], this.analysis, this.units, this.units.length - this.missingCount(i)));

@@ -64,8 +64,7 @@ export class SearchService {
   private readonly similarity: SimilarityIndex;
   private readonly facts: IndexedFact[];
   private readonly byId = new Map<string, number>();
-  private readonly titleSuggestions: { key: string; title: string; id: string }[];
-  private readonly termSuggestions: [string, number][];
+  private suggestions?: { titles: { key: string; title: string; id: string }[]; terms: [string, number][] };
   private readonly facetCache = new Lru<string, { result: SearchResult; counts: Record<FacetName, FacetValue[]> }>(512);
 
   constructor(readonly body: SnapshotBody, options: Partial<EngineOptions> = {}) {
@@ -73,10 +72,6 @@ export class SearchService {
     this.engine.records.forEach((r, i) => this.byId.set(r.id, i));
     this.similarity = new SimilarityIndex(this.engine.records, this.engine.analyzer, body.dictionary.stopwords);
     this.facts = collectFacts(this.engine.records);
-    const n = this.engine.analyzer.normalizer;
-    this.titleSuggestions = this.engine.records.map((r) => ({ key: n.plain(r.title), title: r.title, id: r.id }));
-    const stop = new Set(body.dictionary.stopwords);
-    this.termSuggestions = body.analysis.vocabulary.filter(([w]) => w.length >= 2 && !stop.has(w) && !/^[\d.]+$/.test(w));
   }
 
   get records(): ReformRecord[] {
@@ -91,14 +86,14 @@ export class SearchService {
     let total = result.docs.length;
     if (keep) total = keep.reduce((n, k) => n + k, 0);
     const sort = params.sort ?? 'relevance';
-    const inOrder = () => {
+    const inOrder = (k: number) => {
       const out: RankedEntry[] = [];
-      for (let i = 0; i < result.docs.length; i++) if (!keep || keep[i]) out.push({ index: result.docs[i], score: result.scores[i], matched: 0, missing: result.missing(i) });
+      for (let i = 0; i < result.docs.length && out.length < k; i++) if (!keep || keep[i]) out.push({ index: result.docs[i], score: result.scores[i], matched: 0, missing: result.missing(i) });
       return out;
     };
     let first: (k: number) => RankedEntry[];
     if (sort === 'source' || (sort === 'relevance' && !result.analysis.groups.length)) {
-      first = (k) => inOrder().slice(0, k);
+      first = inOrder;
     } else if (sort === 'quantity') {
       first = (k) => {
         const ranked = result.order(total, keep);
@@ -212,12 +207,22 @@ export class SearchService {
       seen.add(s.text);
       out.push(s);
     };
-    for (const t of this.titleSuggestions) if (t.key.startsWith(key)) push({ text: t.title, kind: 'title', id: t.id });
-    for (const [w] of this.termSuggestions) {
+    // Built on the first suggestion, not at load (loading does no per-record work).
+    if (!this.suggestions) {
+      const n = this.engine.analyzer.normalizer;
+      const stop = new Set(this.body.dictionary.stopwords);
+      this.suggestions = {
+        titles: this.records.map((r) => ({ key: n.plain(r.title), title: r.title, id: r.id })),
+        terms: this.body.analysis.vocabulary.filter(([w]) => w.length >= 2 && !stop.has(w) && !/^[\d.]+$/.test(w)),
+      };
+    }
+    const { titles, terms } = this.suggestions;
+    for (const t of titles) if (t.key.startsWith(key)) push({ text: t.title, kind: 'title', id: t.id });
+    for (const [w] of terms) {
       if (out.length >= size) break;
       if (w.startsWith(key) && w !== key) push({ text: w, kind: 'term' });
     }
-    for (const t of this.titleSuggestions) if (!t.key.startsWith(key) && t.key.includes(key)) push({ text: t.title, kind: 'title', id: t.id });
+    for (const t of titles) if (!t.key.startsWith(key) && t.key.includes(key)) push({ text: t.title, kind: 'title', id: t.id });
     return out;
   }
 
