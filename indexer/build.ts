@@ -5,10 +5,10 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import MiniSearch from 'minisearch';
 import { parseStopwords, parseSynonyms, parseUserWords, type Dictionaries } from '../analysis/dictionary.js';
 import { Normalizer } from '../analysis/normalize.js';
-import { INDEX_OPTIONS, SEARCH_FIELDS, searchTexts, type IndexDocument } from '../search/fields.js';
+import { buildEngineIndex } from '../search/engine.js';
+import { SEARCH_FIELDS, searchTexts, type SearchField } from '../search/fields.js';
 import type { SnapshotBody } from '../snapshot/body.js';
 import { loadCorpus, PROGRESS_BYTES, type Corpus, type Progress } from './corpus.js';
 import { cut, loadJieba } from './jieba.js';
@@ -82,8 +82,8 @@ export async function buildSnapshot(options: BuildOptions): Promise<BuildResult>
 
   // Vocabulary: how often jieba produces each word over the corpus, plus a floor for dictionary words.
   const counts = new Map<string, number>();
-  const docs: IndexDocument[] = searchTexts(corpus.records).map((texts, i) => {
-    const doc: IndexDocument = { i };
+  const normalized: Record<SearchField, string>[] = searchTexts(corpus.records).map((texts, i) => {
+    const doc = {} as Record<SearchField, string>;
     if (progress && i > 0 && i % 2000 === 0) progress(`segmented ${i}/${corpus.records.length} records`);
     for (const f of SEARCH_FIELDS) {
       const text = norm(texts[f]);
@@ -102,8 +102,7 @@ export async function buildSnapshot(options: BuildOptions): Promise<BuildResult>
   const tAnalysed = performance.now();
 
   progress?.(`${counts.size} words counted; building the index…`);
-  const index = new MiniSearch<IndexDocument>(INDEX_OPTIONS);
-  index.addAll(docs);
+  const index = buildEngineIndex(corpus.records, normalized);
   const tIndexed = performance.now();
 
   const body: SnapshotBody = {
@@ -119,7 +118,7 @@ export async function buildSnapshot(options: BuildOptions): Promise<BuildResult>
     },
     analysis: { t2s: traditionalToSimplifiedTable(), vocabulary: [...counts].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)) },
     records: corpus.records,
-    index: index.toJSON(),
+    index,
   };
   return {
     body,

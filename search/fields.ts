@@ -1,6 +1,4 @@
-/** The searchable fields and the inverted-index settings, shared by the index builder and the search engine. */
-import type { Options } from 'minisearch';
-import { indexTerms } from '../analysis/terms.js';
+/** The searchable fields, shared by the index builder and the search engine (their order is the index's slot order). */
 import type { ReformRecord } from '../indexer/schema.js';
 
 export type SearchField = 'title' | 'content' | 'applicableTo' | 'process' | 'outcome' | 'departments' | 'copyDepartments' | 'regions' | 'category' | 'scope';
@@ -42,21 +40,3 @@ export function searchTexts(records: ReformRecord[]): Record<SearchField, string
     return out;
   });
 }
-
-export interface IndexDocument {
-  i: number;
-  [field: string]: string | number;
-}
-
-/**
- * MiniSearch options; documents hold already-normalised text, so terms pass through unchanged. Each term is added
- * once per field: the index only finds candidates, and scoring counts exact occurrences itself, so in-index term
- * frequencies would be unused work.
- */
-export const INDEX_OPTIONS: Options<IndexDocument> = {
-  idField: 'i',
-  fields: [...SEARCH_FIELDS],
-  storeFields: [],
-  tokenize: (text) => [...new Set(indexTerms(text))],
-  processTerm: (term) => term,
-};

@@ -70,6 +70,26 @@ describe('GET /api/search', () => {
     expect(filtered.facets.region.map((v: { value: string }) => v.value)).toContain('山东');
   });
 
+  it('returns the 50 most frequent values of a facet by default, the top facetSize on request, and all for facetSize=0', async () => {
+    const all = (await get(`/api/search?q=${enc('海关')}&facetSize=0`)).json();
+    const two = (await get(`/api/search?q=${enc('海关')}&facetSize=2`)).json();
+    const byDefault = (await get(`/api/search?q=${enc('海关')}`)).json();
+    expect(byDefault.facets.department).toEqual(all.facets.department.slice(0, 50));
+    expect(all.facets.department.length).toBeGreaterThan(2);
+    expect(two.facets.department).toEqual(all.facets.department.slice(0, 2));
+    expect((await get(`/api/search?q=${enc('海关')}&facetSize=-1`)).status).toBe(400);
+  });
+
+  it('says which words a partial hit lacks, and matching=all requires every word', async () => {
+    const fill = (await get(`/api/search?q=${enc('药品进口')}`)).json();
+    expect(fill.partial).toBe(true);
+    expect(fill.hits[0].missing).toEqual(['进口']);
+    const strict = (await get(`/api/search?q=${enc('跨境电商 退货')}&matching=all&size=100`)).json();
+    expect(strict.partial).toBe(false);
+    for (const h of strict.hits) expect(h.missing).toEqual([]);
+    expect((await get(`/api/search?q=x&matching=some`)).status).toBe(400);
+  });
+
   it('treats several values of one facet as any of them, and different facets as all', async () => {
     const both = (await get(`/api/search?region=${enc('辽宁')}&region=${enc('湖南')}&size=100`)).json();
     const l = (await get(`/api/search?region=${enc('辽宁')}`)).json().total;

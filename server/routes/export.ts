@@ -38,7 +38,7 @@ export function recordRow(r: ReformRecord, score: number): CsvValue[] {
 }
 
 export const exportRoutes: FastifyPluginAsync = async (app) => {
-  const { page: _p, size: _s, ...props } = searchQuerystring.properties;
+  const { page: _p, size: _s, facetSize: _f, ...props } = searchQuerystring.properties;
   app.get<{ Querystring: SearchQuery & { format: 'csv' | 'json' | 'ndjson' } }>('/export', {
     schema: {
       summary: 'The whole result set of a search as a download (every figure of each record kept)',
@@ -47,8 +47,8 @@ export const exportRoutes: FastifyPluginAsync = async (app) => {
       response: { 400: errorSchema },
     },
   }, async (request, reply) => {
-    const { q, sort, format } = request.query;
-    const rows = app.service.exportRecords({ q, sort, filters: filtersOf(request.query) });
+    const { q, sort, matching, format } = request.query;
+    const rows = app.service.exportRecords({ q, sort, matching, filters: filtersOf(request.query) });
     const stamp = new Date().toISOString().slice(0, 10);
     reply.header('Content-Disposition', `attachment; filename="ftz-reforms-${stamp}.${format}"`);
     if (format === 'csv') return reply.type('text/csv; charset=utf-8').send(toCsv(RECORD_CSV_HEADER, rows.map((r) => recordRow(r.record, r.score))));

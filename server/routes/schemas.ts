@@ -19,7 +19,7 @@ export function intParam(options: { minimum: number; maximum: number; default?: 
   return Type.Integer(options);
 }
 
-export const q = { type: 'string', maxLength: MAX_QUERY_LENGTH, description: 'Query: words (all must match), "phrase", -exclude, A OR B, title:/department:/region: prefixes' } as const;
+export const q = { type: 'string', maxLength: MAX_QUERY_LENGTH, description: 'Query: words (records with every word first, then partial matches; matching=all requires every word), "phrase", -exclude, A OR B, title:/department:/region: prefixes' } as const;
 export const page = intParam({ minimum: 1, maximum: MAX_WINDOW, default: 1, description: 'page number, from 1' });
 export const size = (def: number) => intParam({ minimum: 1, maximum: MAX_PAGE_SIZE, default: def, description: `results per page (1–${MAX_PAGE_SIZE})` });
 
@@ -38,6 +38,7 @@ export const hitSchema = {
     departments: { type: 'array', items: { type: 'string' } },
     source: { type: 'object', properties: { file: { type: 'string' }, title: { type: 'string' }, no: { type: 'integer' } } },
     score: { type: 'number' },
+    missing: { type: 'array', items: { type: 'string' }, description: 'query words this hit lacks (a partial match)' },
     highlight: { type: 'object', properties: { title: { type: 'string' }, snippet: { type: 'string' } } },
   },
 } as const;
