@@ -47,15 +47,26 @@ export function applyFilters<T extends { index: number }>(entries: T[], records:
   return entries.filter((e) => passes(records[e.index], filters));
 }
 
-/** Facet counts over the whole result set (before paging). */
-export function computeFacets(entries: { index: number }[], records: ReformRecord[], filters: Filters): Record<FacetName, FacetValue[]> {
+/**
+ * Facet counts over the whole result set (before paging). With `reformOf` (record index → reform), a value counts
+ * reforms: copies of one reform that share a value count once.
+ */
+export function computeFacets(entries: { index: number }[], records: ReformRecord[], filters: Filters, reformOf?: (index: number) => number): Record<FacetName, FacetValue[]> {
   const out = {} as Record<FacetName, FacetValue[]>;
   for (const facet of FACETS) {
     const counts = new Map<string, number>();
+    const seen = new Set<string>();
     for (const e of entries) {
       const r = records[e.index];
       if (!passes(r, filters, facet)) continue;
-      for (const v of new Set(facetValues(r, facet))) counts.set(v, (counts.get(v) ?? 0) + 1);
+      for (const v of new Set(facetValues(r, facet))) {
+        if (reformOf) {
+          const key = `${reformOf(e.index)}\u0000${v}`;
+          if (seen.has(key)) continue;
+          seen.add(key);
+        }
+        counts.set(v, (counts.get(v) ?? 0) + 1);
+      }
     }
     out[facet] = [...counts]
       .map(([value, count]) => ({ value, count }))

@@ -19,6 +19,19 @@ export interface SearchParams {
   size?: number;
   filters?: Filters;
   sort?: SortOrder;
+  /**
+   * One hit per reform (default true): copies of the same reform printed in other documents (the records'
+   * `related` links) fold into the best-ranked one and are listed under its `copies`; total and facet counts count
+   * reforms. false: every copy is a hit of its own.
+   */
+  collapse?: boolean;
+}
+
+/** A copy of the hit's reform, printed in another document, folded into the hit. */
+export interface CopyRef {
+  id: string;
+  title: string;
+  source: { file: string; title: string; no: number };
 }
 
 export interface ApiHit {
@@ -30,6 +43,8 @@ export interface ApiHit {
   source: { file: string; title: string; no: number };
   score: number;
   highlight: { title: string; snippet: string };
+  /** Other copies of this reform in the result set, best first (only when results are collapsed). */
+  copies?: CopyRef[];
 }
 
 export interface SearchResponse {
@@ -44,6 +59,27 @@ export interface SearchResponse {
   facets: Record<FacetName, FacetValue[]>;
 }
 
+/**
+ * Which records are copies of one reform: connected components of the `related` links (a reform printed in a task
+ * table, a case collection and a national list is one reform). Each record maps to the lowest index of its reform.
+ */
+export function reforms(records: ReformRecord[], byId: Map<string, number>): Int32Array {
+  const parent = Int32Array.from(records, (_, i) => i);
+  const find = (i: number): number => {
+    while (parent[i] !== i) i = parent[i] = parent[parent[i]];
+    return i;
+  };
+  records.forEach((r, i) => {
+    for (const link of r.related) {
+      const j = byId.get(link.id);
+      if (j === undefined) continue;
+      const [a, b] = [find(i), find(j)];
+      if (a !== b) parent[Math.max(a, b)] = Math.min(a, b);
+    }
+  });
+  return Int32Array.from(records, (_, i) => find(i));
+}
+
 /** The largest amount of money (in 元) a record reports: how sort=quantity orders records. */
 export function largestMoney(r: ReformRecord): number | undefined {
   let best: number | undefined;
@@ -56,12 +92,15 @@ export class SearchService {
   private readonly similarity: SimilarityIndex;
   private readonly facts: IndexedFact[];
   private readonly byId = new Map<string, number>();
+  /** Record index → index of the first record of its reform (copies linked by `related`, transitively). */
+  private readonly reformOf: Int32Array;
   private readonly titleSuggestions: { key: string; title: string; id: string }[];
   private readonly termSuggestions: [string, number][];
 
   constructor(readonly body: SnapshotBody) {
     this.engine = new SearchEngine(body);
     this.engine.records.forEach((r, i) => this.byId.set(r.id, i));
+    this.reformOf = reforms(this.engine.records, this.byId);
     this.similarity = new SimilarityIndex(this.engine.records, this.engine.analyzer, body.dictionary.stopwords);
     this.facts = collectFacts(this.engine.records);
     const n = this.engine.analyzer.normalizer;
@@ -74,7 +113,10 @@ export class SearchService {
     return this.engine.records;
   }
 
-  /** Ranked entries after filters and sort: the whole result set. */
+  /**
+   * Ranked entries after filters and sort: the whole result set. Collapsed (the default), each entry is the
+   * best-placed copy of a reform and carries the other copies the result set holds, in order.
+   */
   private resultSet(params: SearchParams) {
     const result = this.engine.search(params.q ?? '');
     const filters = params.filters ?? {};
@@ -85,7 +127,22 @@ export class SearchService {
     } else if (sort === 'quantity') {
       entries = [...entries].sort((a, b) => (largestMoney(this.records[b.index]) ?? -1) - (largestMoney(this.records[a.index]) ?? -1) || b.score - a.score || a.index - b.index);
     }
-    return { result, entries, facets: computeFacets(result.ranked, this.records, filters) };
+    const collapse = params.collapse ?? true;
+    const facets = computeFacets(result.ranked, this.records, filters, collapse ? (i) => this.reformOf[i] : undefined);
+    if (!collapse) return { result, entries: entries.map((e) => ({ entry: e, copies: [] as number[] })), facets };
+    const groups = new Map<number, { entry: (typeof entries)[number]; copies: number[] }>();
+    for (const e of entries) {
+      const reform = this.reformOf[e.index];
+      const group = groups.get(reform);
+      if (group) group.copies.push(e.index);
+      else groups.set(reform, { entry: e, copies: [] });
+    }
+    return { result, entries: [...groups.values()], facets };
+  }
+
+  private copyRef(i: number): CopyRef {
+    const r = this.records[i];
+    return { id: r.id, title: r.title, source: { file: r.source.file, title: r.source.title, no: r.source.no } };
   }
 
   search(params: SearchParams): SearchResponse {
@@ -93,7 +150,7 @@ export class SearchService {
     const page = params.page ?? 1;
     const size = params.size ?? 10;
     const { result, entries, facets } = this.resultSet(params);
-    const hits = entries.slice((page - 1) * size, page * size).map((e) => {
+    const hits = entries.slice((page - 1) * size, page * size).map(({ entry: e, copies }) => {
       const h = this.engine.hit(e, result.analysis);
       const r = h.record;
       return {
@@ -105,6 +162,7 @@ export class SearchService {
         source: { file: r.source.file, title: r.source.title, no: r.source.no },
         score: h.score,
         highlight: h.highlight,
+        ...(copies.length ? { copies: copies.map((i) => this.copyRef(i)) } : {}),
       };
     });
     return {
@@ -121,7 +179,7 @@ export class SearchService {
 
   /** Every record of the result set, in order, with its score (for export). */
   exportRecords(params: SearchParams): { record: ReformRecord; score: number }[] {
-    return this.resultSet(params).entries.map((e) => ({ record: this.records[e.index], score: Math.round(e.score * 1000) / 1000 }));
+    return this.resultSet({ ...params, collapse: false }).entries.map(({ entry: e }) => ({ record: this.records[e.index], score: Math.round(e.score * 1000) / 1000 }));
   }
 
   reform(id: string): ReformRecord | undefined {

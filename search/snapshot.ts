@@ -4,6 +4,7 @@
  * On disk it is one header line (format, version, sha256 of the body) followed by the JSON body, so a damaged
  * or truncated file is refused before anything is loaded.
  */
+import type { MinedForms } from '../analysis/forms.js';
 import { createHash } from 'node:crypto';
 import type { ParseWarning, ReformRecord } from '../indexer/schema.js';
 
@@ -36,6 +37,8 @@ export interface SnapshotBody {
     t2s: Record<string, string>;
     /** Words jieba produced over the corpus (plus dictionary words), with counts: the query segmenter's dictionary. */
     vocabulary: [string, number][];
+    /** Long and short forms mined from the corpus (analysis/forms.ts); absent in snapshots built before them. */
+    forms?: MinedForms;
   };
   records: ReformRecord[];
   /** MiniSearch's own serialisation of the inverted index. */

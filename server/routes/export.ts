@@ -31,7 +31,8 @@ export function toCsv(rows: { record: ReformRecord; score: number }[]): string {
 }
 
 export const exportRoutes: FastifyPluginAsync = async (app) => {
-  const { page: _p, size: _s, ...props } = searchQuerystring.properties;
+  // An export lists every record of the result set, copies included: no paging, no collapsing.
+  const { page: _p, size: _s, collapse: _c, ...props } = searchQuerystring.properties;
   app.get<{ Querystring: SearchQuery & { format: 'csv' | 'json' | 'ndjson' } }>('/export', {
     schema: {
       summary: 'The whole result set of a search as a download',

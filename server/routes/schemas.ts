@@ -32,6 +32,11 @@ export const hitSchema = {
     source: { type: 'object', properties: { file: { type: 'string' }, title: { type: 'string' }, no: { type: 'integer' } } },
     score: { type: 'number' },
     highlight: { type: 'object', properties: { title: { type: 'string' }, snippet: { type: 'string' } } },
+    copies: {
+      type: 'array',
+      description: 'other copies of this reform (printed in other documents) that the result set holds, folded into this hit',
+      items: { type: 'object', properties: { id: { type: 'string' }, title: { type: 'string' }, source: { type: 'object', properties: { file: { type: 'string' }, title: { type: 'string' }, no: { type: 'integer' } } } } },
+    },
   },
 } as const;
 

@@ -8,11 +8,14 @@ export interface SearchQuery extends Filters {
   page: number;
   size: number;
   sort: SortOrder;
+  collapse: boolean;
 }
 
 export const searchQuerystring = {
   type: 'object',
-  properties: { q, page, size: size(10), sort: { type: 'string', enum: ['relevance', 'source', 'quantity'], default: 'relevance' }, ...filterProperties },
+  properties: { q, page, size: size(10), sort: { type: 'string', enum: ['relevance', 'source', 'quantity'], default: 'relevance' },
+    collapse: { type: 'boolean', default: true, description: 'one hit per reform, other copies under `copies` (default); false: every copy is a hit' },
+    ...filterProperties },
   additionalProperties: false,
 } as const;
 
@@ -37,10 +40,10 @@ export const searchRoutes: FastifyPluginAsync = async (app) => {
       },
     },
   }, async (request, reply) => {
-    const { q: text, page: p, size: s, sort } = request.query;
+    const { q: text, page: p, size: s, sort, collapse } = request.query;
     const tooDeep = windowError(p, s);
     if (tooDeep) return reply.status(400).send({ error: 'Bad Request', message: tooDeep });
-    return app.service.search({ q: text, page: p, size: s, sort, filters: filtersOf(request.query) });
+    return app.service.search({ q: text, page: p, size: s, sort, collapse, filters: filtersOf(request.query) });
   });
 
   app.get<{ Querystring: { q: string; size: number } }>('/suggest', {
