@@ -4,7 +4,7 @@
  * dropped), default BM25 scoring, default OR combination, title boosted 2×. Queries go through the same
  * tokenizer verbatim (no phrase / exclude / traditional / full-width handling).
  *
- *   npx tsx bench/baseline.ts [snapshotPath] [--worst | --json]     (default /tmp/judge-snap.json)
+ *   npx tsx bench/baseline.ts [snapshotPath] [--worst | --json]     (default /tmp/judge.snapshot)
  *
  * prints the baseline table beside the engine's for the development and the test half (--json: both halves'
  * evaluations as one JSON object, for bench/relevance.ts and npm run bench).
@@ -60,9 +60,9 @@ export function buildBaseline(records: ReformRecord[]): (q: string, size?: numbe
 }
 
 async function main(): Promise<void> {
-  const path = process.argv.slice(2).find((a) => !a.startsWith('--')) ?? '/tmp/judge-snap.json';
-  const { parseSnapshot } = await import('../search/snapshot.js');
-  const body = parseSnapshot(readFileSync(path, 'utf8'));
+  const path = process.argv.slice(2).find((a) => !a.startsWith('--')) ?? '/tmp/judge.snapshot';
+  const { parseSnapshot } = await import('../snapshot/file.js');
+  const body = parseSnapshot(readFileSync(path));
   const titles = new Map(body.records.map((r) => [r.id, r.title]));
 
   const t0 = Date.now();

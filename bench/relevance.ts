@@ -8,7 +8,7 @@
  *
  * Importing this module has no side effects; running it
  *
- *   npx tsx bench/relevance.ts [snapshotPath] [--worst]      (default /tmp/judge-snap.json)
+ *   npx tsx bench/relevance.ts [snapshotPath] [--worst]      (default /tmp/judge.snapshot)
  *
  * loads the engine from a snapshot and prints, for dev and for test, a table per query kind beside the plain
  * jieba + MiniSearch baseline (bench/baseline.ts, run in a process of its own), and with --worst the 10 worst DEV
@@ -176,10 +176,10 @@ export function formatWorst(
 }
 
 async function main(): Promise<void> {
-  const path = process.argv.slice(2).find((a) => !a.startsWith('--')) ?? '/tmp/judge-snap.json';
-  const { parseSnapshot } = await import('../search/snapshot.js');
+  const path = process.argv.slice(2).find((a) => !a.startsWith('--')) ?? '/tmp/judge.snapshot';
+  const { parseSnapshot } = await import('../snapshot/file.js');
   const { SearchService } = await import('../search/service.js');
-  const service = new SearchService(parseSnapshot(readFileSync(path, 'utf8')));
+  const service = new SearchService(parseSnapshot(readFileSync(path)));
   const titles = new Map(service.records.map((r) => [r.id, r.title]));
   const rank = (q: string) => shownIds(service.search({ q, size: 10 }).hits);
   const rankDeep = (q: string) => shownIds(service.search({ q, size: 100 }).hits);
