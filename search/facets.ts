@@ -53,20 +53,29 @@ export function applyFilters<T extends { index: number }>(entries: T[], records:
  */
 export function computeFacets(entries: { index: number }[], records: ReformRecord[], filters: Filters, reformOf?: (index: number) => number): Record<FacetName, FacetValue[]> {
   const out = {} as Record<FacetName, FacetValue[]>;
+  // Records of one reform, together: a value counts once per group.
+  let groups: number[][];
+  if (reformOf) {
+    const byReform = new Map<number, number[]>();
+    for (const e of entries) {
+      const key = reformOf(e.index);
+      const g = byReform.get(key);
+      if (g) g.push(e.index);
+      else byReform.set(key, [e.index]);
+    }
+    groups = [...byReform.values()];
+  } else {
+    groups = entries.map((e) => [e.index]);
+  }
   for (const facet of FACETS) {
     const counts = new Map<string, number>();
-    const seen = new Set<string>();
-    for (const e of entries) {
-      const r = records[e.index];
-      if (!passes(r, filters, facet)) continue;
-      for (const v of new Set(facetValues(r, facet))) {
-        if (reformOf) {
-          const key = `${reformOf(e.index)}\u0000${v}`;
-          if (seen.has(key)) continue;
-          seen.add(key);
-        }
-        counts.set(v, (counts.get(v) ?? 0) + 1);
+    for (const group of groups) {
+      const values = new Set<string>();
+      for (const i of group) {
+        const r = records[i];
+        if (passes(r, filters, facet)) for (const v of facetValues(r, facet)) values.add(v);
       }
+      for (const v of values) counts.set(v, (counts.get(v) ?? 0) + 1);
     }
     out[facet] = [...counts]
       .map(([value, count]) => ({ value, count }))
