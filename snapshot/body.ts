@@ -4,6 +4,7 @@
  * a plain object; typed arrays anywhere in it are stored as binary sections by the container (container.ts).
  */
 import type { ParseWarning, ReformRecord } from '../indexer/schema.js';
+import type { SimilarData } from '../search/similar.js';
 
 export interface SourceFile {
   file: string;
@@ -38,4 +39,6 @@ export interface SnapshotBody {
   records: ReformRecord[];
   /** The engine's inverted index: its own structure (typed arrays are stored as binary sections). */
   index: unknown;
+  /** Similar-reform lists computed at build time (typed arrays; search/similar.ts). */
+  similar?: SimilarData;
 }
