@@ -39,8 +39,11 @@ export interface SimilarOptions {
   outcomeWeight: number;
   /** Strongest terms kept per record vector (the rest is background). Default 40. */
   topTerms: number;
-  /** Key terms kept per record for `because`. Default 24. */
+  /** Key terms kept per record for `because`. Default 40. */
   keyTerms: number;
+  /** A reform is listed only when it shares at least this many words or slogans (not just bigrams or an outcome
+   *  kind) with the source, so every entry can say why. Default 1. */
+  minShared: number;
   /** MMR trade-off: 1 ranks by similarity alone; lower values penalise likeness to entries already listed. */
   mmrLambda: number;
   /** Extra penalty per entry already listed from the same document (diversity across documents). */
@@ -59,7 +62,8 @@ export const DEFAULT_SIMILAR_OPTIONS: SimilarOptions = {
   synonyms: true,
   outcomeWeight: 0.5,
   topTerms: 40,
-  keyTerms: 24,
+  keyTerms: 40,
+  minShared: 1,
   mmrLambda: 1,
   sameDocPenalty: 0.03,
   pool: 60,
@@ -250,6 +254,23 @@ export function buildSimilar(body: Pick<SnapshotBody, 'records' | 'analysis' | '
     return s;
   };
 
+  const isWord = new Uint8Array(featureId.size);
+  for (const [key, id] of featureId) isWord[id] = key.startsWith(BIGRAM) || key.startsWith(OUTCOME) ? 0 : 1;
+  const sharedWords = (a: number, b: number) => {
+    const x = vectors[a];
+    const y = vectors[b];
+    let shared = 0;
+    for (let p = 0, q = 0; p < x.ids.length && q < y.ids.length;) {
+      if (x.ids[p] === y.ids[q]) {
+        shared += isWord[x.ids[p]];
+        p++;
+        q++;
+      } else if (x.ids[p] < y.ids[q]) p++;
+      else q++;
+    }
+    return shared;
+  };
+
   // 5. Lists per reform and scope, shared by its printings.
   const regionsOf = reforms.map((g) => new Set(g.members.flatMap((i) => records[i].regions)));
   const fileOf = reforms.map((g) => records[g.shown].source.file);
@@ -278,8 +299,8 @@ export function buildSimilar(body: Pick<SnapshotBody, 'records' | 'analysis' | '
     touched.length = 0;
     candidates.sort((a, b) => b.s - a.s || a.j - b.j);
     const other = candidates.filter(({ j }) => [...regionsOf[j]].some((p) => !mine.has(p)));
-    const listAll = rerank(candidates);
-    const listOther = rerank(other);
+    const listAll = rerank(gi, candidates);
+    const listOther = rerank(gi, other);
     for (const i of reforms[gi].members) {
       fill(all, i, listAll);
       fill(otherRegions, i, listOther);
@@ -287,8 +308,12 @@ export function buildSimilar(body: Pick<SnapshotBody, 'records' | 'analysis' | '
   }
 
   /** MMR over the best `pool` reforms: each next entry trades its similarity for unlikeness to those listed. */
-  function rerank(candidates: { j: number; s: number }[]): { j: number; s: number }[] {
-    const pool = candidates.slice(0, o.pool);
+  function rerank(source: number, candidates: { j: number; s: number }[]): { j: number; s: number }[] {
+    const pool: { j: number; s: number }[] = [];
+    for (const c of candidates) {
+      if (pool.length >= o.pool) break;
+      if (sharedWords(source, c.j) >= o.minShared) pool.push(c);
+    }
     if (o.mmrLambda >= 1 && o.sameDocPenalty === 0) return pool.slice(0, k);
     const chosen: { j: number; s: number }[] = [];
     const maxSim = new Float32Array(pool.length);

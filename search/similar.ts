@@ -106,32 +106,46 @@ export class SimilarLists {
       const stored = list.ids[index * k + slot];
       if (stored === 0) break;
       const j = stored - 1;
-      out.push({ index: j, score: Math.round(list.scores[index * k + slot] * 1000) / 1000, ...this.explain(index, j) });
+      const why = this.explain(index, j);
+      // An entry alike only through bigrams or thesaurus variants has no term printed in both: it is not offered.
+      if (why.because.length === 0) continue;
+      out.push({ index: j, score: Math.round(list.scores[index * k + slot] * 1000) / 1000, ...why });
     }
     return out;
   }
 
-  private keyTerms(i: number): { id: number; w: number; f: number }[] {
+  /** Key terms of a reform: of all its printings, strongest weight and every field flag per term. */
+  private keyTerms(i: number): Map<number, { w: number; f: number }> {
     const d = this.data;
-    const out = [];
-    for (let t = d.termStart[i]; t < d.termStart[i + 1]; t++) out.push({ id: d.termIds[t], w: d.termWeights[t], f: d.termFlags[t] });
+    const out = new Map<number, { w: number; f: number }>();
+    for (const m of [i, ...this.copiesOf(i)]) {
+      for (let t = d.termStart[m]; t < d.termStart[m + 1]; t++) {
+        const e = out.get(d.termIds[t]);
+        if (e) {
+          e.w = Math.max(e.w, d.termWeights[t]);
+          e.f |= d.termFlags[t];
+        } else out.set(d.termIds[t], { w: d.termWeights[t], f: d.termFlags[t] });
+      }
+    }
     return out;
   }
 
-  /** The record's printed text; a term (normalised) found in it is certainly there. */
+  /** A reform's printed text, all printings; a term (normalised) found in it is certainly there. */
   private fullText(i: number): string {
-    const r = this.records[i];
-    return [r.title, r.content, r.applicableTo, r.process, r.outcome].filter(Boolean).join('\n');
+    return [i, ...this.copiesOf(i)].map((m) => {
+      const r = this.records[m];
+      return [r.title, r.content, r.applicableTo, r.process, r.outcome].filter(Boolean).join('\n');
+    }).join('\n').toLowerCase();
   }
 
   /** The shared terms carrying the idea (each present in both records) and the kind of likeness. */
   explain(i: number, j: number): { because: string[]; reason: SimilarReason } {
     const mine = this.keyTerms(i);
-    const theirs = new Map(this.keyTerms(j).map((t) => [t.id, t]));
+    const theirs = this.keyTerms(j);
     const shared: { text: string; score: number; fi: number; fj: number }[] = [];
-    for (const t of mine) {
-      const u = theirs.get(t.id);
-      if (u) shared.push({ text: this.data.terms[t.id], score: t.w * u.w, fi: t.f, fj: u.f });
+    for (const [id, t] of mine) {
+      const u = theirs.get(id);
+      if (u) shared.push({ text: this.data.terms[id], score: t.w * u.w, fi: t.f, fj: u.f });
     }
     shared.sort((a, b) => b.score - a.score);
     if (shared.length < MAX_BECAUSE) {
@@ -139,9 +153,9 @@ export class SimilarLists {
       // (looked up in the printed text: a term in traditional or full-width print is simply not offered).
       const text = this.fullText(j);
       const have = new Set(shared.map((s) => s.text));
-      for (const t of mine) {
+      for (const [id, t] of [...mine].sort((a, b) => b[1].w - a[1].w)) {
         if (shared.length >= MAX_BECAUSE + 3) break;
-        const term = this.data.terms[t.id];
+        const term = this.data.terms[id];
         if (!have.has(term) && text.includes(term)) shared.push({ text: term, score: 0, fi: t.f, fj: 0 });
       }
     }
