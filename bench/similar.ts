@@ -169,6 +169,7 @@ export async function similarSection(body: SnapshotBody, snapFile: string, opts:
   // Ablation on dev: each choice switched off (or changed) from the shipped defaults.
   const variants: [string, Partial<SimilarOptions>][] = [
     ['shipped defaults', {}],
+    ['no second-order likeness (feedback through the 5 closest reforms)', { feedback: 0 }],
     ['no character bigrams of titles and slogans', { bigramWeight: 0 }],
     ['no words-inside-compounds (subwords)', { subwordWeight: 0 }],
     ['place names kept', { places: false }],

@@ -44,6 +44,10 @@ export interface SimilarOptions {
   /** A reform is listed only when it shares at least this many words or slogans (not just bigrams or an outcome
    *  kind) with the source, so every entry can say why. Default 1. */
   minShared: number;
+  /** Weight of second-order likeness (through the closest reforms). 0 turns it off. */
+  feedback: number;
+  /** How many of the closest reforms lend their likeness. */
+  feedbackDepth: number;
   /** MMR trade-off: 1 ranks by similarity alone; lower values penalise likeness to entries already listed. */
   mmrLambda: number;
   /** Extra penalty per entry already listed from the same document (diversity across documents). */
@@ -64,6 +68,8 @@ export const DEFAULT_SIMILAR_OPTIONS: SimilarOptions = {
   topTerms: 40,
   keyTerms: 40,
   minShared: 1,
+  feedback: 1,
+  feedbackDepth: 5,
   mmrLambda: 1,
   sameDocPenalty: 0.03,
   pool: 60,
@@ -279,6 +285,9 @@ export function buildSimilar(body: Pick<SnapshotBody, 'records' | 'analysis' | '
   const otherRegions = { ids: new Uint32Array(n * k), scores: new Float32Array(n * k) };
   const acc = new Float32Array(reforms.length);
   const touched: number[] = [];
+  const C = o.pool;
+  const candIds = new Int32Array(reforms.length * C).fill(-1);
+  const candS = new Float32Array(reforms.length * C);
   for (let gi = 0; gi < reforms.length; gi++) {
     const v = vectors[gi];
     for (let t = 0; t < v.ids.length; t++) {
@@ -290,7 +299,6 @@ export function buildSimilar(body: Pick<SnapshotBody, 'records' | 'analysis' | '
         acc[j] += wi * post.w[p];
       }
     }
-    const mine = regionsOf[gi];
     const candidates: { j: number; s: number }[] = [];
     for (const j of touched) {
       if (j !== gi && acc[j] > 0) candidates.push({ j, s: acc[j] });
@@ -298,6 +306,28 @@ export function buildSimilar(body: Pick<SnapshotBody, 'records' | 'analysis' | '
     }
     touched.length = 0;
     candidates.sort((a, b) => b.s - a.s || a.j - b.j);
+    candidates.slice(0, C).forEach((c, x) => {
+      candIds[gi * C + x] = c.j;
+      candS[gi * C + x] = c.s;
+    });
+  }
+  for (let gi = 0; gi < reforms.length; gi++) {
+    const score = new Map<number, number>();
+    for (let x = 0; x < C && candIds[gi * C + x] >= 0; x++) score.set(candIds[gi * C + x], candS[gi * C + x]);
+    if (o.feedback > 0) {
+      // What the closest reforms are like counts a little too: it bridges ideas printed in different words.
+      for (let x = 0; x < o.feedbackDepth && candIds[gi * C + x] >= 0; x++) {
+        const m = candIds[gi * C + x];
+        const sm = candS[gi * C + x];
+        for (let y = 0; y < C && candIds[m * C + y] >= 0; y++) {
+          const j = candIds[m * C + y];
+          if (j === gi) continue;
+          score.set(j, (score.get(j) ?? 0) + o.feedback * sm * candS[m * C + y]);
+        }
+      }
+    }
+    const candidates = [...score].map(([j, s]) => ({ j, s })).sort((a, b) => b.s - a.s || a.j - b.j);
+    const mine = regionsOf[gi];
     const other = candidates.filter(({ j }) => [...regionsOf[j]].some((p) => !mine.has(p)));
     const listAll = rerank(gi, candidates);
     const listOther = rerank(gi, other);
