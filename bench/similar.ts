@@ -221,7 +221,7 @@ export async function similarSection(body: SnapshotBody, snapFile: string, opts:
   out(`Build (lists for both scopes, key terms, at index time): ${ms(seedMs)} ms for the ${records.length} seed records (median of 3),`);
   out(`${ms(seedMs / records.length)} ms per record; the lists take ${(typedBytes(data) / 1024).toFixed(0)} KiB in the snapshot (${(typedBytes(data) / records.length).toFixed(0)} bytes per record).`);
   out();
-  const sizes = opts.largeSizes ?? [10_000, 30_000];
+  const sizes = opts.largeSizes ?? [3_000, 10_000];
   if (sizes.length) {
     out('| synthesized corpus (seed sentences recombined) | build time | per record | snapshot part | heap after |');
     out('|---|---|---|---|---|');

@@ -48,6 +48,8 @@ export interface SimilarOptions {
   feedback: number;
   /** How many of the closest reforms lend their likeness. */
   feedbackDepth: number;
+  /** Longest inverted list walked per term when finding candidates. Default 1000. */
+  maxPostings: number;
   /** MMR trade-off: 1 ranks by similarity alone; lower values penalise likeness to entries already listed. */
   mmrLambda: number;
   /** Extra penalty per entry already listed from the same document (diversity across documents). */
@@ -68,6 +70,7 @@ export const DEFAULT_SIMILAR_OPTIONS: SimilarOptions = {
   topTerms: 40,
   keyTerms: 40,
   minShared: 1,
+  maxPostings: 1000,
   feedback: 1,
   feedbackDepth: 5,
   mmrLambda: 1,
@@ -240,13 +243,16 @@ export function buildSimilar(body: Pick<SnapshotBody, 'records' | 'analysis' | '
     return { ids: Int32Array.from(pairs, (p) => p[0]), w: Float32Array.from(pairs, (p) => p[1]) };
   });
 
-  // 4. Inverted lists over the kept features.
-  const postings: { doc: number[]; w: number[] }[] = Array.from({ length: featureId.size }, () => ({ doc: [], w: [] }));
+  // 4. Inverted lists over the kept features, each cut to the `maxPostings` reforms where the term weighs most:
+  //    the cost of finding candidates stays bounded as the corpus grows (a reform where a common term is weak
+  //    is not found through that term alone).
+  const lists: [number, number][][] = Array.from({ length: featureId.size }, () => []);
   vectors.forEach((v, g) => {
-    for (let t = 0; t < v.ids.length; t++) {
-      postings[v.ids[t]].doc.push(g);
-      postings[v.ids[t]].w.push(v.w[t]);
-    }
+    for (let t = 0; t < v.ids.length; t++) lists[v.ids[t]].push([g, v.w[t]]);
+  });
+  const postings = lists.map((l) => {
+    if (l.length > o.maxPostings) l = l.sort((a, b) => b[1] - a[1] || a[0] - b[0]).slice(0, o.maxPostings);
+    return { doc: Int32Array.from(l, (x) => x[0]), w: Float32Array.from(l, (x) => x[1]) };
   });
   const cosine = (a: number, b: number) => {
     const x = vectors[a];
@@ -362,7 +368,7 @@ export function buildSimilar(body: Pick<SnapshotBody, 'records' | 'analysis' | '
       chosen.push(pool[best]);
       const file = fileOf[pool[best].j];
       docCount.set(file, (docCount.get(file) ?? 0) + 1);
-      for (let c = 0; c < pool.length; c++) if (!used[c]) maxSim[c] = Math.max(maxSim[c], cosine(pool[c].j, pool[best].j));
+      if (o.mmrLambda < 1) for (let c = 0; c < pool.length; c++) if (!used[c]) maxSim[c] = Math.max(maxSim[c], cosine(pool[c].j, pool[best].j));
     }
     return chosen;
   }
