@@ -64,6 +64,7 @@ async function main() {
   out(`| parse (decode, recognise, parse, quantities, related links) | ${ms(med((b) => b.timings.parse))} ms |`);
   out(`| analyse (normalise, jieba vocabulary) | ${ms(med((b) => b.timings.analyse))} ms |`);
   out(`| positional index (bigrams, words, facet columns) | ${ms(med((b) => b.timings.index))} ms |`);
+  out(`| similar-reform lists (both scopes, key terms; indexer/similar.ts) | ${ms(med((b) => b.timings.similar))} ms |`);
   out(`| **total** (target < 1000 ms) | **${ms(med((b) => b.timings.total))} ms** |`);
   out(`| jieba dictionary load, once per process (first run) | ${ms(builds[0].timings.jiebaLoad)} ms |`);
   out(`| first run in a fresh process, including that load | ${ms(builds[0].timings.total)} ms |`);
@@ -150,6 +151,14 @@ async function main() {
     }
   } catch (e) {
     out(`(relevance evaluation unavailable: ${(e as Error).message})`);
+  }
+
+  try {
+    // Similar reforms: judged lists, baselines, ablation, build and serve cost (bench/similar.ts prints as it goes).
+    const { similarSection } = await import('./similar.js');
+    lines.push(...(await similarSection(builds[builds.length - 1].body, snapFile)));
+  } catch (e) {
+    out(`(similar-reform benchmark unavailable: ${(e as Error).message})`);
   }
 
   out('## Reading these numbers');

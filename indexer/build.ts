@@ -16,6 +16,7 @@ import { commonWordTest } from './general-words.js';
 import { cut, loadJieba } from './jieba.js';
 import { PROVINCES } from './regions.js';
 import type { ReformRecord } from './schema.js';
+import { buildSimilar } from './similar.js';
 import { traditionalToSimplifiedTable } from './t2s.js';
 
 export interface BuildOptions {
@@ -30,7 +31,7 @@ export interface BuildResult {
   body: SnapshotBody;
   corpus: Corpus;
   /** Milliseconds per stage. */
-  timings: Record<'parse' | 'jiebaLoad' | 'analyse' | 'index' | 'total', number>;
+  timings: Record<'parse' | 'jiebaLoad' | 'analyse' | 'index' | 'similar' | 'total', number>;
 }
 
 export async function readDictionaries(dictDir: string): Promise<{ dictionaries: Dictionaries; version: string; synonymsVersion: string }> {
@@ -129,6 +130,8 @@ export async function buildSnapshot(options: BuildOptions): Promise<BuildResult>
     records: corpus.records,
     index,
   };
+  body.similar = buildSimilar(body);
+  const tSimilar = performance.now();
   return {
     body,
     corpus,
@@ -137,7 +140,8 @@ export async function buildSnapshot(options: BuildOptions): Promise<BuildResult>
       jiebaLoad: tJiebaLoaded - tJ,
       analyse: tJ - tParse + (tAnalysed - tJiebaLoaded),
       index: tIndexed - tAnalysed,
-      total: tIndexed - t0,
+      similar: tSimilar - tIndexed,
+      total: tSimilar - t0,
     },
   };
 }

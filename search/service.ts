@@ -11,7 +11,8 @@ import type { EngineOptions } from './options.js';
 import { collectFacts, sortValue, type Fact, type IndexedFact } from './facts.js';
 import { reformMembers, reforms } from './reforms.js';
 import { OutcomeIndex, type OutcomeHit, type OutcomeParams } from './outcomes.js';
-import { SimilarityIndex } from './similar.js';
+import { buildSimilar } from '../indexer/similar.js';
+import { SimilarLists, type SimilarReason, type SimilarScope } from './similar.js';
 import type { SnapshotBody } from '../snapshot/body.js';
 
 export type SortOrder = 'relevance' | 'source' | 'quantity';
@@ -57,6 +58,18 @@ export interface ApiHit {
   copies?: CopyRef[];
 }
 
+export interface SimilarHit {
+  id: string;
+  title: string;
+  regions: string[];
+  source: { file: string; title: string; no: number };
+  score: number;
+  because: string[];
+  reason: SimilarReason;
+  /** The same reform printed in other documents. */
+  copies: { id: string; title: string; regions: string[]; source: { file: string; title: string; no: number } }[];
+}
+
 export interface SearchResponse {
   query: string;
   total: number;
@@ -80,7 +93,7 @@ export function largestMoney(r: ReformRecord): number | undefined {
 
 export class SearchService {
   readonly engine: SearchEngine;
-  private readonly similarity: SimilarityIndex;
+  private similarLists?: SimilarLists;
   private readonly facts: IndexedFact[];
   /** Outcome facts (metric, direction, change) for /api/outcomes and its export. */
   readonly outcomeIndex: OutcomeIndex;
@@ -96,7 +109,6 @@ export class SearchService {
     this.engine.records.forEach((r, i) => this.byId.set(r.id, i));
     this.reformOf = reforms(this.engine.records, this.byId);
     this.reformMembers = reformMembers(this.reformOf);
-    this.similarity = new SimilarityIndex(this.engine.records, this.engine.analyzer, body.dictionary.stopwords);
     this.facts = collectFacts(this.engine.records);
     this.outcomeIndex = new OutcomeIndex(this.engine.records, (s) => this.engine.analyzer.normalizer.plain(s));
   }
@@ -232,13 +244,28 @@ export class SearchService {
     return i === undefined ? undefined : this.records[i];
   }
 
-  similar(id: string, size: number) {
+  /** Similar-reform lists: the snapshot's precomputed ones; built here only for a body made without them. */
+  private get similarity(): SimilarLists {
+    this.similarLists ??= new SimilarLists(this.records, this.body.similar ?? buildSimilar(this.body));
+    return this.similarLists;
+  }
+
+  /**
+   * Reforms like this one, one entry per reform (its copies listed under it), never the reform itself or its own
+   * copies; `other-regions` keeps reforms from a province that is not the source's. At most `k` (20) entries.
+   */
+  similar(id: string, size: number, scope: SimilarScope = 'all'): SimilarHit[] | undefined {
     const i = this.byId.get(id);
     if (i === undefined) return undefined;
-    return this.similarity.similar(i, size).map((h) => {
-      const r = this.records[h.index];
-      return { id: r.id, title: r.title, regions: r.regions, source: { file: r.source.file, title: r.source.title, no: r.source.no }, score: h.score, sameReform: h.sameReform, because: h.because };
-    });
+    const lists = this.similarity;
+    const ref = (r: ReformRecord) => ({ id: r.id, title: r.title, regions: r.regions, source: { file: r.source.file, title: r.source.title, no: r.source.no } });
+    return lists.similar(i, size, scope).map((h) => ({
+      ...ref(this.records[h.index]),
+      score: h.score,
+      because: h.because,
+      reason: h.reason,
+      copies: lists.copiesOf(h.index).map((j) => ref(this.records[j])),
+    }));
   }
 
   quantities(params: { q?: string; unit?: string; sort?: FactSort; page?: number; size?: number }): { total: number; hits: Fact[] } {

@@ -1,94 +1,177 @@
 /**
- * "Reforms like this one": records compared by what they do — the key terms of title, content and outcome,
- * weighted by tf-idf over the corpus (segmented with the snapshot's vocabulary, so no jieba at query time).
- * Copies of the same reform in other documents are marked, not counted.
+ * "Who else did this?": serving the similar-reform lists the indexer computed (indexer/similar.ts) from the
+ * snapshot's typed arrays. Nothing is segmented at load or per request: a request reads up to `k` stored entries,
+ * lists each entry's copies, and explains it by intersecting two short key-term lists.
  */
 import type { ReformRecord } from '../indexer/schema.js';
-import type { QueryAnalyzer } from './analyzer.js';
 
-/** How much each field's words count when comparing reforms. */
-export const SIMILAR_FIELD_WEIGHTS = { title: 3, content: 1, outcome: 1.2, process: 0.8, applicableTo: 0.5 } as const;
+/** Field bits of a key term: where a record says it. */
+export const TERM_FLAG = { title: 1, slogan: 2, content: 4, process: 8, outcome: 16, applicableTo: 32 } as const;
+/** Outcome bits of a record: what it reports having cut. */
+export const OUTCOME_FLAG = { time: 1, cost: 2 } as const;
 
 /**
- * Generic words of policy prose that say nothing about what a reform does (一是, 予以, 推动 …). They stay searchable;
- * they only do not count as shared key terms.
+ * What the snapshot carries for similar reforms (`body.similar`). Lists hold `k` slots per record (record index
+ * + 1; 0 = empty), already collapsed (one entry per reform, never the source's own copies), diversified and ordered.
  */
-export const GENERIC_WORDS = new Set(
-  ('一是 二是 三是 四是 五是 予以 中的 作为 进行 实现 通过 支持 提升 推动 助力 有效 实施 开展 建立 相关 工作 方面 情况 水平 提供 '
-    + '进一步 不断 全面 积极 加强 推进 加快 促进 创新 改革 模式 新模式 机制 服务 管理 企业 部门 办理 完成 采取 形成 具有 主要 '
-    + '以上 以下 其中 同时 目前 此外 以及 并且 对于 根据 按照 由于 为了 可以 需要 已经 共计 累计 同比 分别 有关 各类 一批 ').split(/\s+/).filter(Boolean),
-);
-
-export interface SimilarHit {
-  index: number;
-  score: number;
-  sameReform: boolean;
-  /** Shared key terms, most important first. */
-  because: string[];
+export interface SimilarData {
+  version: 1;
+  k: number;
+  /** Best `k` reforms from anywhere. */
+  all: { ids: Uint32Array; scores: Float32Array };
+  /** Best `k` reforms with a province that is not one of the source's (records with no province are left out). */
+  otherRegions: { ids: Uint32Array; scores: Float32Array };
+  /** Each record's key terms (CSR: record i's are termStart[i] … termStart[i+1]), strongest first. */
+  termStart: Uint32Array;
+  termIds: Uint32Array;
+  termWeights: Float32Array;
+  /** TERM_FLAG bits per key term. */
+  termFlags: Uint8Array;
+  /** Term table for termIds. */
+  terms: string[];
+  /** OUTCOME_FLAG bits per record. */
+  outcomes: Uint8Array;
 }
 
-type Vector = Map<string, number>;
+export type SimilarScope = 'other-regions' | 'all';
+export const SIMILAR_SCOPES: readonly SimilarScope[] = ['other-regions', 'all'];
 
-export class SimilarityIndex {
-  private readonly vectors: Vector[];
+/**
+ * Why two reforms are alike, in one word: they quote the same slogan, share their process steps, cut the same
+ * thing (waiting time, cost) by similar means, or are about the same narrow topic.
+ */
+export type SimilarReason = 'same-slogan' | 'same-process' | 'same-outcome' | 'same-topic';
 
-  constructor(private readonly records: ReformRecord[], analyzer: QueryAnalyzer, stopwords: Iterable<string>) {
-    const stop = new Set(stopwords);
-    const tfs: Map<string, number>[] = records.map((r) => {
-      const tf = new Map<string, number>();
-      for (const [field, weight] of Object.entries(SIMILAR_FIELD_WEIGHTS)) {
-        const text = r[field as keyof typeof SIMILAR_FIELD_WEIGHTS];
-        if (!text) continue;
-        for (const p of analyzer.segment(text)) {
-          // Content words only: no stop words, single characters or bare numbers.
-          if (p.kind !== 'word' || p.text.length < 2 || stop.has(p.text) || GENERIC_WORDS.has(p.text)) continue;
-          tf.set(p.text, (tf.get(p.text) ?? 0) + weight);
-        }
-      }
-      return tf;
-    });
-    const df = new Map<string, number>();
-    for (const tf of tfs) for (const w of tf.keys()) df.set(w, (df.get(w) ?? 0) + 1);
-    const n = records.length;
-    this.vectors = tfs.map((tf) => {
-      const v: Vector = new Map();
-      let norm = 0;
-      for (const [w, t] of tf) {
-        const d = df.get(w)!;
-        if (d > n * 0.3) continue; // words in a third of all reforms (企业, 服务) say nothing about what a reform does
-        const x = (1 + Math.log(t)) * Math.log(n / d);
-        v.set(w, x);
-        norm += x * x;
-      }
-      norm = Math.sqrt(norm) || 1;
-      for (const [w, x] of v) v.set(w, x / norm);
-      return v;
+export interface SimilarEntry {
+  index: number;
+  score: number;
+  /** 2–5 terms or phrases found in both records that carry the shared idea, strongest first. */
+  because: string[];
+  reason: SimilarReason;
+}
+
+/** Union-find over `related` links: every record's reform group (the index of one member). */
+export function reformGroups(records: ReformRecord[]): Int32Array {
+  const byId = new Map(records.map((r, i) => [r.id, i]));
+  const parent = Int32Array.from(records.keys());
+  const find = (i: number): number => {
+    while (parent[i] !== i) i = parent[i] = parent[parent[i]];
+    return i;
+  };
+  records.forEach((r, i) => {
+    for (const rel of r.related) {
+      const j = byId.get(rel.id);
+      if (j !== undefined) parent[find(i)] = find(j);
+    }
+  });
+  return Int32Array.from(records.keys(), (i) => find(i));
+}
+
+const MAX_BECAUSE = 5;
+
+export class SimilarLists {
+  readonly group: Int32Array;
+  private readonly members = new Map<number, number[]>();
+
+  constructor(
+    private readonly records: ReformRecord[],
+    private readonly data: SimilarData,
+  ) {
+    if (data.termStart.length !== records.length + 1 || data.all.ids.length !== records.length * data.k) {
+      throw new Error('similar lists do not match the records');
+    }
+    this.group = reformGroups(records);
+    this.group.forEach((g, i) => {
+      const m = this.members.get(g);
+      if (m) m.push(i);
+      else this.members.set(g, [i]);
     });
   }
 
-  /** The `size` most similar other reforms, plus every copy of this reform (marked sameReform). */
-  similar(index: number, size: number): SimilarHit[] {
-    const me = this.vectors[index];
-    const copies = new Set(this.records[index].related.map((r) => r.id));
-    const scored: SimilarHit[] = [];
-    this.vectors.forEach((v, j) => {
-      if (j === index) return;
-      let s = 0;
-      const shared: [string, number][] = [];
-      for (const [w, x] of me) {
-        const y = v.get(w);
-        if (y !== undefined) {
-          s += x * y;
-          shared.push([w, x * y]);
-        }
+  get k(): number {
+    return this.data.k;
+  }
+
+  /** Other records printing the same reform. */
+  copiesOf(index: number): number[] {
+    return (this.members.get(this.group[index]) ?? []).filter((j) => j !== index);
+  }
+
+  /** Up to `size` (at most k) reforms like record `index`, best first. */
+  similar(index: number, size: number, scope: SimilarScope): SimilarEntry[] {
+    const list = scope === 'all' ? this.data.all : this.data.otherRegions;
+    const k = this.data.k;
+    const out: SimilarEntry[] = [];
+    for (let slot = 0; slot < k && out.length < size; slot++) {
+      const stored = list.ids[index * k + slot];
+      if (stored === 0) break;
+      const j = stored - 1;
+      const why = this.explain(index, j);
+      // An entry alike only through bigrams or thesaurus variants has no term printed in both: it is not offered.
+      if (why.because.length === 0) continue;
+      out.push({ index: j, score: Math.round(list.scores[index * k + slot] * 1000) / 1000, ...why });
+    }
+    return out;
+  }
+
+  /** Key terms of a reform: of all its printings, strongest weight and every field flag per term. */
+  private keyTerms(i: number): Map<number, { w: number; f: number }> {
+    const d = this.data;
+    const out = new Map<number, { w: number; f: number }>();
+    for (const m of [i, ...this.copiesOf(i)]) {
+      for (let t = d.termStart[m]; t < d.termStart[m + 1]; t++) {
+        const e = out.get(d.termIds[t]);
+        if (e) {
+          e.w = Math.max(e.w, d.termWeights[t]);
+          e.f |= d.termFlags[t];
+        } else out.set(d.termIds[t], { w: d.termWeights[t], f: d.termFlags[t] });
       }
-      if (s <= 0) return;
-      shared.sort((a, b) => b[1] - a[1]);
-      scored.push({ index: j, score: Math.round(s * 1000) / 1000, sameReform: copies.has(this.records[j].id), because: shared.slice(0, 5).map(([w]) => w) });
-    });
-    scored.sort((a, b) => b.score - a.score || a.index - b.index);
-    const same = scored.filter((h) => h.sameReform);
-    const others = scored.filter((h) => !h.sameReform).slice(0, size);
-    return [...same, ...others];
+    }
+    return out;
+  }
+
+  /** A reform's printed text, all printings; a term (normalised) found in it is certainly there. */
+  private fullText(i: number): string {
+    return [i, ...this.copiesOf(i)].map((m) => {
+      const r = this.records[m];
+      return [r.title, r.content, r.applicableTo, r.process, r.outcome].filter(Boolean).join('\n');
+    }).join('\n').toLowerCase();
+  }
+
+  /** The shared terms carrying the idea (each present in both records) and the kind of likeness. */
+  explain(i: number, j: number): { because: string[]; reason: SimilarReason } {
+    const mine = this.keyTerms(i);
+    const theirs = this.keyTerms(j);
+    const shared: { text: string; score: number; fi: number; fj: number }[] = [];
+    for (const [id, t] of mine) {
+      const u = theirs.get(id);
+      if (u) shared.push({ text: this.data.terms[id], score: t.w * u.w, fi: t.f, fj: u.f });
+    }
+    shared.sort((a, b) => b.score - a.score);
+    if (shared.length < MAX_BECAUSE) {
+      // Key terms of the source that the other record prints without ranking them among its own key terms
+      // (looked up in the printed text: a term in traditional or full-width print is simply not offered).
+      const text = this.fullText(j);
+      const have = new Set(shared.map((s) => s.text));
+      for (const [id, t] of [...mine].sort((a, b) => b[1].w - a[1].w)) {
+        if (shared.length >= MAX_BECAUSE + 3) break;
+        const term = this.data.terms[id];
+        if (!have.has(term) && text.includes(term)) shared.push({ text: term, score: 0, fi: t.f, fj: 0 });
+      }
+    }
+    // A term inside a longer chosen one (自贸 in 链上自贸) adds nothing.
+    const chosen: typeof shared = [];
+    for (const s of shared) {
+      if (chosen.length >= MAX_BECAUSE) break;
+      if (chosen.some((c) => c.text.includes(s.text) || s.text.includes(c.text))) continue;
+      chosen.push(s);
+    }
+    const both = (flag: number) => chosen.filter((c) => c.fi & flag && c.fj & flag);
+    let reason: SimilarReason = 'same-topic';
+    const outcomes = this.data.outcomes[i] & this.data.outcomes[j];
+    if (both(TERM_FLAG.slogan).length > 0) reason = 'same-slogan';
+    else if (outcomes && both(TERM_FLAG.outcome).length > 0) reason = 'same-outcome';
+    else if (chosen.length > 0 && both(TERM_FLAG.process).length * 2 >= chosen.length) reason = 'same-process';
+    return { because: chosen.map((c) => c.text), reason };
   }
 }

@@ -5,6 +5,7 @@
  */
 import type { MinedForms } from '../analysis/forms.js';
 import type { ParseWarning, ReformRecord } from '../indexer/schema.js';
+import type { SimilarData } from '../search/similar.js';
 
 export interface SourceFile {
   file: string;
@@ -41,4 +42,6 @@ export interface SnapshotBody {
   records: ReformRecord[];
   /** The engine's inverted index: its own structure (typed arrays are stored as binary sections). */
   index: unknown;
+  /** Similar-reform lists computed at build time (typed arrays; search/similar.ts). */
+  similar?: SimilarData;
 }

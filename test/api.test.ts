@@ -169,22 +169,33 @@ describe('GET /api/reforms/:id', () => {
 });
 
 describe('GET /api/reforms/:id/similar', () => {
-  it('lists reforms like this one, never itself, marking copies of the same reform', async () => {
+  it('lists reforms like this one, one entry per reform, never itself or its copies, each with because, reason and copies', async () => {
     const svc = await seedService();
     const rec = svc.records.find((r) => r.title === '增值税留抵退税确认制' && r.source.file === FILES.shandongTable)!;
     const body = (await get(`/api/reforms/${rec.id}/similar?size=5`)).json();
+    expect(body.scope).toBe('all');
+    expect(body.hits).toHaveLength(5);
     const ids = body.hits.map((h: { id: string }) => h.id);
     expect(ids).not.toContain(rec.id);
-    const copy = body.hits.find((h: { sameReform: boolean }) => h.sameReform);
-    expect(copy.title).toBe('增值税留抵退税确认制');
-    expect(body.hits.filter((h: { sameReform: boolean }) => !h.sameReform)).toHaveLength(5);
-    for (const h of body.hits) expect(h.because.length).toBeGreaterThan(0);
-    expect(body.hits.find((h: { sameReform: boolean }) => !h.sameReform).because.join()).toMatch(/增值税|留抵|退税|纳税人/);
+    for (const rel of rec.related) expect(ids).not.toContain(rel.id);
+    for (const h of body.hits) {
+      expect(h.because.length).toBeGreaterThan(0);
+      expect(Array.isArray(h.copies)).toBe(true);
+      expect(typeof h.reason).toBe('string');
+    }
+    expect(body.hits[0].because.join()).toMatch(/增值税|留抵|退税|纳税人/);
+    const other = (await get(`/api/reforms/${rec.id}/similar?size=5&scope=other-regions`)).json();
+    expect(other.scope).toBe('other-regions');
+    for (const h of other.hits) expect(h.regions).not.toEqual(['山东']);
   });
 
-  it('answers 404 for an unknown reform and 400 for a bad size', async () => {
+  it('answers 404 for an unknown reform and 400 naming a bad size or scope', async () => {
     expect((await get('/api/reforms/abcdef00-999/similar')).status).toBe(404);
     expect((await get('/api/reforms/abcdef00-1/similar?size=1000')).status).toBe(400);
+    expect((await get('/api/reforms/abcdef00-1/similar?size=21')).status).toBe(400);
+    const bad = await get('/api/reforms/abcdef00-1/similar?scope=province');
+    expect(bad.status).toBe(400);
+    expect(bad.body).toMatch(/scope/);
   });
 });
 

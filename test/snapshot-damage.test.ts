@@ -41,9 +41,10 @@ function reseal(bytes: Uint8Array, change: (payload: Uint8Array) => void): Uint8
 /** Each kind of damage and the words of its own message. */
 function damages(): [string, Uint8Array | null, RegExp][] {
   const title = body.records.find((r) => r.title.length > 4)!;
-  const withSection = serializeSnapshot({ ...body, index: { engine: body.index, extra: new Float64Array([1.5, 2.5, 3.5]) } } as SnapshotBody);
+  // The last key of the body holds the last section, so a longer length reaches past the payload's end.
+  const withSection = serializeSnapshot({ ...body, zzExtra: new Float64Array([1.5, 2.5, 3.5]) } as SnapshotBody);
   const sectionBeyond = reseal(withSection, (p) => {
-    const at = Buffer.from(p).indexOf('"length":3}', Buffer.from(p).indexOf('"$typed":"Float64Array"'));
+    const at = Buffer.from(p).indexOf('"length":3}', Buffer.from(p).indexOf('"zzExtra":{"$typed":"Float64Array"'));
     p.set(Buffer.from('"length":9}'), at);
   });
   const list: [string, Uint8Array | null, RegExp][] = [

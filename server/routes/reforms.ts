@@ -1,6 +1,10 @@
 import type { FastifyPluginAsync } from 'fastify';
+import { SIMILAR_SCOPES, type SimilarScope } from '../../search/similar.js';
 import { recordExtraProperties } from './outcome-schemas.js';
 import { errorSchema, size } from './schemas.js';
+
+/** Similar lists are precomputed at build time, this many per reform. */
+const SIMILAR_MAX = 20;
 
 const idParam = { type: 'object', properties: { id: { type: 'string', pattern: '^[A-Za-z0-9_-]{1,64}$' } }, required: ['id'] } as const;
 
@@ -35,23 +39,40 @@ export const reformRoutes: FastifyPluginAsync = async (app) => {
     return r;
   });
 
-  app.get<{ Params: { id: string }; Querystring: { size: number } }>('/reforms/:id/similar', {
+  const refSchema = {
+    type: 'object',
+    properties: {
+      id: { type: 'string' }, title: { type: 'string' }, regions: { type: 'array', items: { type: 'string' } },
+      source: { type: 'object', properties: { file: { type: 'string' }, title: { type: 'string' }, no: { type: 'integer' } } },
+    },
+  } as const;
+  app.get<{ Params: { id: string }; Querystring: { size: number; scope: SimilarScope } }>('/reforms/:id/similar', {
     schema: {
-      summary: 'Reforms most like this one by what they do; copies of the same reform are marked sameReform',
+      summary: 'Reforms most like this one by their idea: one entry per reform (copies listed under it), never the reform itself or its copies',
       params: idParam,
-      querystring: { type: 'object', properties: { size: size(10) }, additionalProperties: false },
+      querystring: {
+        type: 'object',
+        properties: {
+          size: { type: 'integer', minimum: 1, maximum: SIMILAR_MAX, default: 10, description: `entries (at most ${SIMILAR_MAX}: lists are precomputed)` },
+          scope: { type: 'string', enum: [...SIMILAR_SCOPES], default: 'all', description: 'other-regions: only reforms from a province other than the source\'s; all: anywhere' },
+        },
+        additionalProperties: false,
+      },
       response: {
         200: {
           type: 'object',
           properties: {
+            scope: { type: 'string' },
             hits: {
               type: 'array',
               items: {
                 type: 'object',
                 properties: {
-                  id: { type: 'string' }, title: { type: 'string' }, regions: { type: 'array', items: { type: 'string' } },
-                  source: { type: 'object', properties: { file: { type: 'string' }, title: { type: 'string' }, no: { type: 'integer' } } },
-                  score: { type: 'number' }, sameReform: { type: 'boolean' }, because: { type: 'array', items: { type: 'string' } },
+                  ...refSchema.properties,
+                  score: { type: 'number' },
+                  because: { type: 'array', items: { type: 'string' } },
+                  reason: { type: 'string', enum: ['same-slogan', 'same-process', 'same-outcome', 'same-topic'] },
+                  copies: { type: 'array', items: refSchema },
                 },
               },
             },
@@ -62,8 +83,9 @@ export const reformRoutes: FastifyPluginAsync = async (app) => {
       },
     },
   }, async (request, reply) => {
-    const hits = app.service.similar(request.params.id, request.query.size);
+    const { size, scope } = request.query;
+    const hits = app.service.similar(request.params.id, size, scope);
     if (!hits) return reply.status(404).send({ error: 'Not Found', message: `no reform with id ${request.params.id}` });
-    return { hits };
+    return { scope, hits };
   });
 };

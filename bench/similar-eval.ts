@@ -1,0 +1,74 @@
+/**
+ * Scoring similar-reform lists against the judged set (bench/similar-judged.json): nDCG@10 with gain 2^grade − 1
+ * and a log2 discount, the ideal ranking taken from the judgements. A list is read as reforms, not records: the
+ * source's own copies are ignored, and a reform listed twice (two printings) counts once, at its first place —
+ * so an engine neither gains nor loses by listing copies. No side effects on import.
+ */
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import type { ReformRecord } from '../indexer/schema.js';
+import { reformGroups } from '../search/similar.js';
+
+export interface JudgedSource {
+  id: string;
+  title: string;
+  file: string;
+  half: 'dev' | 'test';
+  idea: string;
+  relevant: { id: string; title: string; grade: number }[];
+}
+
+export function loadJudged(): JudgedSource[] {
+  const file = fileURLToPath(new URL('./similar-judged.json', import.meta.url));
+  const data = JSON.parse(readFileSync(file, 'utf8')) as { sources: JudgedSource[] };
+  return data.sources;
+}
+
+/** Every judged id must be a record of this corpus: a rename in the parser must fail loudly, not score zero. */
+export function checkJudged(judged: JudgedSource[], records: ReformRecord[]): void {
+  const ids = new Set(records.map((r) => r.id));
+  const missing = judged.flatMap((s) => [s.id, ...s.relevant.map((r) => r.id)]).filter((id) => !ids.has(id));
+  if (missing.length) throw new Error(`similar-judged.json names records this corpus does not have: ${[...new Set(missing)].slice(0, 5).join(', ')}`);
+}
+
+export interface SimilarScore {
+  ndcg: number;
+  n: number;
+}
+
+export interface PerSource {
+  id: string;
+  title: string;
+  half: 'dev' | 'test';
+  ndcg: number;
+  /** Reform titles as ranked (after collapsing), with their grade. */
+  top: { title: string; grade: number }[];
+}
+
+/** A ranking function: ids of records like the source, best first (at least 10 where it has them). */
+export type SimilarRanker = (sourceId: string) => string[];
+
+export function evaluateSimilar(judged: JudgedSource[], records: ReformRecord[], rank: SimilarRanker, k = 10): { dev: SimilarScore; test: SimilarScore; all: SimilarScore; perSource: PerSource[] } {
+  const group = reformGroups(records);
+  const index = new Map(records.map((r, i) => [r.id, i]));
+  const perSource: PerSource[] = judged.map((s) => {
+    const gradeOf = new Map<number, number>();
+    for (const r of s.relevant) gradeOf.set(group[index.get(r.id)!], r.grade);
+    const own = group[index.get(s.id)!];
+    const seen = new Set<number>([own]);
+    const top: { title: string; grade: number }[] = [];
+    for (const id of rank(s.id)) {
+      if (top.length >= k) break;
+      const i = index.get(id);
+      if (i === undefined) continue;
+      if (seen.has(group[i])) continue;
+      seen.add(group[i]);
+      top.push({ title: records[i].title, grade: gradeOf.get(group[i]) ?? 0 });
+    }
+    const dcg = (grades: number[]) => grades.slice(0, k).reduce((sum, g, r) => sum + (2 ** g - 1) / Math.log2(r + 2), 0);
+    const ideal = dcg([...gradeOf.values()].sort((a, b) => b - a));
+    return { id: s.id, title: s.title, half: s.half, ndcg: ideal > 0 ? dcg(top.map((t) => t.grade)) / ideal : 0, top };
+  });
+  const mean = (xs: PerSource[]) => ({ ndcg: xs.reduce((a, b) => a + b.ndcg, 0) / Math.max(1, xs.length), n: xs.length });
+  return { dev: mean(perSource.filter((p) => p.half === 'dev')), test: mean(perSource.filter((p) => p.half === 'test')), all: mean(perSource), perSource };
+}

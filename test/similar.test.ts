@@ -1,0 +1,110 @@
+import { describe, expect, it } from 'vitest';
+import { buildSimilar } from '../indexer/similar.js';
+import { reformGroups } from '../search/similar.js';
+import { SearchService } from '../search/service.js';
+import { parseSnapshot, serializeSnapshot } from '../snapshot/file.js';
+import { seedService, seedSnapshot } from './helpers.js';
+
+const text = (r: { title: string; content?: string; applicableTo?: string; process?: string; outcome?: string }) =>
+  [r.title, r.content, r.applicableTo, r.process, r.outcome].filter(Boolean).join('\n');
+
+describe('similar reforms on the seed corpus', () => {
+  it('never lists a reform twice, nor the source itself or its own copies, and lists copies under their entry', async () => {
+    const svc = await seedService();
+    const group = reformGroups(svc.records);
+    const at = new Map(svc.records.map((r, i) => [r.id, i]));
+    let withCopies = 0;
+    for (const [i, r] of svc.records.entries()) {
+      for (const scope of ['all', 'other-regions'] as const) {
+        const hits = svc.similar(r.id, 20, scope)!;
+        const groups = hits.map((h) => group[at.get(h.id)!]);
+        expect(groups).not.toContain(group[i]);
+        expect(new Set(groups).size).toBe(groups.length);
+        for (const h of hits) {
+          for (const c of h.copies) expect(group[at.get(c.id)!]).toBe(group[at.get(h.id)!]);
+          if (h.copies.length) withCopies++;
+        }
+      }
+    }
+    expect(withCopies).toBeGreaterThan(0);
+  });
+
+  it('lists 加工贸易 guarantee reforms once each for 海关事务项目担保模式创新, with their other printing as a copy', async () => {
+    const svc = await seedService();
+    const source = svc.records.find((r) => r.title === '海关事务项目担保模式创新')!;
+    const hits = svc.similar(source.id, 10)!;
+    const guarantee = hits.filter((h) => /关保通|履约保证保险/.test(h.title));
+    expect(guarantee).toHaveLength(2);
+    for (const h of guarantee) expect(h.copies.map((c) => c.title)).toEqual([expect.stringMatching(/关保通|履约保证保险/)]);
+  });
+
+  it('keeps to other provinces under scope=other-regions', async () => {
+    const svc = await seedService();
+    const source = svc.records.find((r) => r.title === '增值税留抵退税确认制' && r.regions.includes('山东'))!;
+    const hits = svc.similar(source.id, 10, 'other-regions')!;
+    expect(hits.length).toBeGreaterThan(0);
+    for (const h of hits) expect(h.regions.some((p) => !source.regions.includes(p))).toBe(true);
+    // …while scope=all is mostly Shandong for a Shandong reform.
+    expect(svc.similar(source.id, 10, 'all')!.filter((h) => h.regions.includes('山东')).length).toBeGreaterThan(5);
+  });
+
+  it('explains each entry with 1–5 terms printed in both reforms, none of them a word most reforms use', async () => {
+    const svc = await seedService();
+    const byId = new Map(svc.records.map((r) => [r.id, r]));
+    // A reform's text: all its printings (the entry's copies, the source's related records).
+    const plain = (t: string) => svc.engine.analyzer.normalizer.plain(t);
+    const reformText = (id: string, copies: string[]) => plain([id, ...copies].map((c) => text(byId.get(c)!)).join('\n'));
+    const all = svc.records.map((r) => plain(text(r)));
+    const share = (term: string) => all.filter((t) => t.includes(term)).length / all.length;
+    let two = 0;
+    let entries = 0;
+    for (const r of svc.records.filter((_, i) => i % 7 === 0)) {
+      const mine = reformText(r.id, r.related.map((x) => x.id));
+      for (const h of svc.similar(r.id, 10)!) {
+        entries++;
+        if (h.because.length >= 2) two++;
+        expect(h.because.length).toBeGreaterThanOrEqual(1);
+        expect(h.because.length).toBeLessThanOrEqual(5);
+        const theirs = reformText(h.id, h.copies.map((c) => c.id));
+        for (const term of h.because) {
+          expect(mine).toContain(term);
+          expect(theirs).toContain(term);
+          expect(share(term)).toBeLessThan(0.2);
+        }
+        for (const generic of ['构建', '发展', '成功', '优化', '平台', '即可', '企业', '服务', '监管', '海关']) expect(h.because).not.toContain(generic);
+        expect(['same-slogan', 'same-process', 'same-outcome', 'same-topic']).toContain(h.reason);
+      }
+    }
+    // Most entries carry at least two shared terms; one-line table items sometimes share only one.
+    expect(two / entries).toBeGreaterThan(0.6);
+  });
+
+  it('finds the other rail–sea (海铁联运) one-bill reforms for 海铁联运货物“全程联运提单”模式', async () => {
+    const svc = await seedService();
+    const source = svc.records.find((r) => r.title === '海铁联运货物“全程联运提单”模式')!;
+    const top = svc.similar(source.id, 5)!;
+    const titles = top.map((h) => h.title);
+    expect(titles).toEqual(expect.arrayContaining(['空铁联运一单制货物运输模式', '协同打造服务黄河流域经济“端到端”全程物流新模式']));
+    expect(top.find((h) => h.title.includes('端到端'))!.because.join()).toMatch(/海铁联运|多式联运|一单到底/);
+  });
+
+  it('puts 出口成品油“云计重” first for 保税航煤出口质量流量计计量新模式 (flow meter instead of shore tanks)', async () => {
+    const svc = await seedService();
+    const source = svc.records.find((r) => r.title === '保税航煤出口质量流量计计量新模式')!;
+    expect(svc.similar(source.id, 3)![0].title).toBe('出口成品油“云计重”快速鉴定新模式');
+  });
+
+  it('serves the lists stored in the snapshot, which survive the binary container as typed arrays', async () => {
+    const body = await seedSnapshot();
+    expect(body.similar!.all.ids).toBeInstanceOf(Uint32Array);
+    const loaded = parseSnapshot(serializeSnapshot(body));
+    expect(loaded.similar!.all.ids).toBeInstanceOf(Uint32Array);
+    expect(Array.from(loaded.similar!.otherRegions.ids)).toEqual(Array.from(body.similar!.otherRegions.ids));
+    const a = new SearchService(loaded);
+    const b = await seedService();
+    const id = body.records[10].id;
+    expect(a.similar(id, 10, 'other-regions')).toEqual(b.similar(id, 10, 'other-regions'));
+    // Built the same way twice, the lists are identical (the payload stays reproducible).
+    expect(Array.from(buildSimilar(body).all.ids)).toEqual(Array.from(body.similar!.all.ids));
+  });
+});
