@@ -2,9 +2,6 @@
  * The Fastify application: routes by prefix under /api, a JSON schema on every route (which also generates the
  * OpenAPI document), errors as { error, message } — a bad parameter is a 400 that names it, never a 500.
  */
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
-import fastifyStatic from '@fastify/static';
 import fastifySwagger from '@fastify/swagger';
 import Fastify, { type FastifyInstance, type FastifyError } from 'fastify';
 import type { SearchService } from '../search/service.js';
@@ -13,6 +10,7 @@ import { metaRoutes } from './routes/meta.js';
 import { quantityRoutes } from './routes/quantities.js';
 import { reformRoutes } from './routes/reforms.js';
 import { searchRoutes } from './routes/search.js';
+import { serveWeb } from './static.js';
 
 export interface AppOptions {
   service: SearchService;
@@ -58,6 +56,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     reply.status(404).send({ error: 'Not Found', message: `no route ${request.method} ${request.url.split('?')[0]}` });
   });
 
+  await serveWeb(app, { webRoot: options.webRoot });
   await app.register(metaRoutes, { prefix: '/api' });
   await app.register(searchRoutes, { prefix: '/api' });
   await app.register(reformRoutes, { prefix: '/api' });
@@ -65,9 +64,5 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(exportRoutes, { prefix: '/api' });
 
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
-
-  if (options.webRoot && existsSync(join(options.webRoot, 'index.html'))) {
-    await app.register(fastifyStatic, { root: options.webRoot, prefix: '/', index: ['index.html'] });
-  }
   return app;
 }
