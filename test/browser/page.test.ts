@@ -123,9 +123,13 @@ describe('the search page in Chromium', () => {
     for (const c of cells) expect(c).toMatch(/元/);
     expect(await page.locator('.outcome-table tbody tr a').first().getAttribute('href')).toMatch(/^\/reforms\//);
 
-    // Sorting by the figure column orders the rows shown.
-    await page.locator('th button', { hasText: '数值' }).click();
-    await page.waitForURL(/sort=figure/);
+    // The 幅度 column sorts the selection by size of change, largest first, and says so.
+    await page.locator('th button', { hasText: '幅度' }).click();
+    await page.waitForURL(/sort=change/);
+    await page.waitForFunction(() => !document.querySelector('.table-wrap.stale'));
+    expect(await page.locator('th[aria-sort=descending]').innerText()).toContain('幅度');
+    expect(await page.inputValue('select[name=sort]')).toBe('change');
+    expect(searchUrl(page).get('kind')).toBe('money');
 
     const [download] = await Promise.all([page.waitForEvent('download'), page.locator('button', { hasText: '导出 CSV' }).click()]);
     const csv = await streamText(await download.createReadStream());

@@ -43,9 +43,14 @@ export interface Quantity {
   normalized?: { value: number; unit: string; max?: number }; qualifier?: string; change?: 'from' | 'to';
 }
 
+/** A printed amount: 75天, 约5000万元, 1-2个工作日. */
+export interface Amount { value: number; unit: string; max?: number; qualifier?: string }
+
+/** An outcome fact inside a record: what was measured and which way it moved. */
 export interface Outcome {
-  metric?: string; direction?: string; value?: number; unit?: string; from?: number; to?: number; percent?: number;
-  qualifier?: string; text: string; field: string; start: number; end: number; sentence?: string;
+  metric?: string; direction?: 'down' | 'up' | 'none' | string; kind?: string; value?: number; max?: number; unit?: string;
+  from?: Amount; to?: Amount; via?: Amount[]; percent?: number; printedPercent?: number; qualifier?: string;
+  text: string; field: string; start: number; end: number; sentence?: string;
 }
 
 export interface Reform {
@@ -59,7 +64,7 @@ export interface Reform {
   outcome?: string;
   scope?: string;
   departments: string[];
-  printedDepartments?: string;
+  printedDepartments?: string[];
   regions: string[];
   policyAreas?: string[];
   scopeLevels?: string[];
@@ -81,19 +86,23 @@ export interface OutcomeRow {
   reformId: string;
   title: string;
   region?: string;
+  regions?: string[];
+  category?: string;
   metric?: string;
   direction?: string;
   kind?: string;
-  from?: number;
-  to?: number;
+  from?: Amount;
+  to?: Amount;
   value?: number;
+  max?: number;
   unit?: string;
+  /** Signed relative change in percent (由30天压缩至6天 → -80). */
   percent?: number;
   qualifier?: string;
   text?: string;
   /** The sentence with the figure in <mark> (escaped by the server). */
   sentence: string;
-  citation?: { document?: string; section?: string; no?: number; line?: number };
+  citation?: { document?: string; section?: string; no?: number; line?: number; file?: string };
 }
 
 export class ApiError extends Error {
@@ -238,12 +247,14 @@ export async function outcomes(o: OutcomeQuery, size: number, signal?: AbortSign
     unit: f.unit,
     qualifier: f.qualifier,
     text: f.text,
-    percent: f.unit === '%' ? f.value : undefined,
     sentence: f.context,
   }));
   if (o.kind) rows = rows.filter((r) => r.kind === o.kind);
   if (o.direction) rows = rows.filter((r) => r.direction === o.direction);
+  // The old facts carry no relative change: "at least N%" keeps nothing rather than guessing.
   if (o.min !== undefined) rows = rows.filter((r) => r.percent !== undefined && Math.abs(r.percent) >= o.min!);
+  if (o.sort === 'value') rows.sort((a, b) => (b.value ?? 0) - (a.value ?? 0));
+  if (o.sort === 'change') rows.sort((a, b) => Math.abs(b.percent ?? 0) - Math.abs(a.percent ?? 0));
   const total = rows.length;
   return { total, rows: rows.slice((o.page - 1) * size, o.page * size), fallback: true };
 }

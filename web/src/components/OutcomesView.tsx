@@ -1,9 +1,9 @@
 /**
  * Outcomes for reporters: the quantified facts as a table, filtered by direction, kind and size of change,
- * sortable by column, each row linking to its record; export writes exactly the rows shown, in the shown order.
+ * sorted by size of change or figure, each row linking to its record; export writes exactly the rows shown, in the shown order.
  */
 import { useEffect, useState } from 'preact/hooks';
-import { outcomes, type OutcomeRow } from '../api';
+import { outcomes, type Amount, type OutcomeRow } from '../api';
 import { download, plainText, toCsv, toJson, type Column } from '../export';
 import { navigate } from '../nav';
 import { recordHref, type OutcomesState } from '../route';
@@ -12,16 +12,29 @@ import { ErrorBox } from './ErrorBox';
 import { Pager } from './Pager';
 
 const SIZE = 50;
-export const DIRECTIONS: Record<string, string> = { decrease: '减少 / 压缩', increase: '增加 / 提升' };
-export const KINDS: Record<string, string> = { time: '时间', money: '金额', percent: '比例', count: '数量' };
+export const DIRECTIONS: Record<string, string> = { down: '下降 / 压缩', up: '上升 / 提高', none: '水平（无变化方向）' };
+export const KINDS: Record<string, string> = { time: '时间', money: '金额', percent: '比例', count: '数量', other: '其他' };
+/** Orders the API sorts the whole selection by (descending); '' is the documents' own order. */
+const SORTS: Record<string, string> = { '': '原文顺序', change: '变化幅度', value: '数值大小' };
 
 function num(n: number | undefined): string {
   return n === undefined ? '' : n.toLocaleString('zh-CN', { maximumFractionDigits: 2 });
 }
+function amount(a: Amount): string {
+  return `${num(a.value)}${a.max !== undefined ? `–${num(a.max)}` : ''}${a.unit}`;
+}
 function figure(r: OutcomeRow): string {
-  if (r.from !== undefined && r.to !== undefined) return `${num(r.from)} → ${num(r.to)}${r.unit ?? ''}`;
+  if (r.from && r.to) return `${amount(r.from)} → ${amount(r.to)}`;
+  if (r.to) return `至 ${amount(r.to)}`;
   if (r.text) return r.text;
   return r.value !== undefined ? `${r.qualifier ?? ''}${num(r.value)}${r.unit ?? ''}` : '';
+}
+function change(r: OutcomeRow): string {
+  if (r.percent === undefined) return '';
+  return `${r.percent < 0 ? '↓' : r.percent > 0 ? '↑' : ''}${num(Math.abs(r.percent))}%`;
+}
+function regionOf(r: OutcomeRow): string {
+  return r.region ?? r.regions?.join('、') ?? '';
 }
 function citation(r: OutcomeRow): string {
   const c = r.citation;
@@ -29,61 +42,39 @@ function citation(r: OutcomeRow): string {
   return [c.document ? `《${c.document}》` : '', c.section ?? '', c.no !== undefined ? `第 ${c.no} 项` : '', c.line !== undefined ? `第 ${c.line} 行` : ''].filter(Boolean).join(' ');
 }
 
-type SortKey = 'title' | 'region' | 'metric' | 'figure' | 'percent';
-const SORTABLE: Record<SortKey, (r: OutcomeRow) => string | number | undefined> = {
-  title: (r) => r.title,
-  region: (r) => r.region,
-  metric: (r) => r.metric ?? (r.kind ? KINDS[r.kind] : undefined),
-  figure: (r) => r.to ?? r.value,
-  percent: (r) => (r.percent === undefined ? undefined : Math.abs(r.percent)),
-};
-
-function sortRows(rows: OutcomeRow[], sort: string): OutcomeRow[] {
-  const [key, dir] = sort.split(':') as [SortKey, string];
-  const get = SORTABLE[key];
-  if (!get) return rows;
-  const sign = dir === 'asc' ? 1 : -1;
-  return [...rows].sort((a, b) => {
-    const x = get(a), y = get(b);
-    if (x === undefined || y === undefined) return x === undefined ? (y === undefined ? 0 : 1) : -1;
-    return (typeof x === 'number' && typeof y === 'number' ? x - y : String(x).localeCompare(String(y), 'zh-CN')) * sign;
-  });
-}
-
 export const EXPORT_COLUMNS: Column<OutcomeRow>[] = [
   { header: '改革事项', value: (r) => r.title },
-  { header: '地区', value: (r) => r.region },
+  { header: '地区', value: (r) => regionOf(r) },
   { header: '指标', value: (r) => r.metric ?? (r.kind ? KINDS[r.kind] : undefined) },
   { header: '方向', value: (r) => (r.direction ? DIRECTIONS[r.direction] ?? r.direction : undefined) },
   { header: '数值', value: (r) => figure(r) },
   { header: '变化幅度(%)', value: (r) => r.percent },
+  { header: '原文数字', value: (r) => r.text },
   { header: '原文', value: (r) => plainText(r.sentence) },
   { header: '出处', value: (r) => citation(r) },
   { header: '链接', value: (r) => `${location.origin}${recordHref(r.reformId)}` },
 ];
 
 export function OutcomesView({ state }: { state: OutcomesState }) {
-  const query = { ...state, sort: '' };
-  const req = useRequest(JSON.stringify(query), (signal) => outcomes(query, SIZE, signal));
+  const req = useRequest(JSON.stringify(state), (signal) => outcomes(state, SIZE, signal));
   const [text, setText] = useState(state.q);
   const [min, setMin] = useState(state.min === undefined ? '' : String(state.min));
   useEffect(() => setText(state.q), [state.q]);
   useEffect(() => setMin(state.min === undefined ? '' : String(state.min)), [state.min]);
   const go = (next: Partial<OutcomesState>) => navigate({ view: 'outcomes', outcomes: { ...state, page: 1, ...next } });
-  const rows = req.data ? sortRows(req.data.rows, state.sort) : [];
+  const rows = req.data?.rows ?? [];
   const pages = req.data ? Math.max(1, Math.ceil(req.data.total / SIZE)) : 1;
   useEffect(() => {
     if (req.data && !req.loading && state.page > pages) navigate({ view: 'outcomes', outcomes: { ...state, page: pages } }, { replace: true });
   }, [req.data, req.loading, state.page, pages]);
 
-  const header = (key: SortKey, label: string) => {
-    const [k, d] = state.sort.split(':');
-    const on = k === key;
-    const next = on && d === 'desc' ? 'asc' : 'desc';
+  // Column headers sort the whole selection on the server (largest first), like the sort menu.
+  const header = (key: string, label: string) => {
+    const on = state.sort === key;
     return (
-      <th scope="col" aria-sort={on ? (d === 'asc' ? 'ascending' : 'descending') : undefined}>
-        <button type="button" class="th-sort" onClick={() => go({ sort: `${key}:${next}`, page: state.page })}>
-          {label}<span aria-hidden="true" class="sort-mark">{on ? (d === 'asc' ? '▲' : '▼') : '↕'}</span>
+      <th scope="col" aria-sort={on ? 'descending' : undefined}>
+        <button type="button" class="th-sort" onClick={() => go({ sort: on ? '' : key })} aria-label={`${label}，${on ? '按原文顺序排列' : '从大到小排序'}`}>
+          {label}<span aria-hidden="true" class="sort-mark">{on ? '▼' : '↕'}</span>
         </button>
       </th>
     );
@@ -108,6 +99,11 @@ export function OutcomesView({ state }: { state: OutcomesState }) {
           </select>
         </label>
         <label>变化至少（%）<input type="number" name="min" min={0} max={100000} step="any" inputMode="decimal" value={min} onInput={(e) => setMin((e.target as HTMLInputElement).value)} /></label>
+        <label>排序
+          <select name="sort" value={state.sort} onChange={(e) => go({ sort: (e.target as HTMLSelectElement).value })}>
+            {Object.entries(SORTS).map(([v, l]) => <option key={v} value={v}>{l}</option>)}
+          </select>
+        </label>
         <button type="submit" class="btn-primary">筛选</button>
       </form>
       {req.data?.fallback && <p class="notice">成效接口尚未提供，以下为数量事实（/api/quantities 前 100 条），筛选在本页完成{state.direction ? '；数量事实不含变化方向，按方向筛选需要成效接口' : ''}。</p>}
@@ -131,16 +127,16 @@ export function OutcomesView({ state }: { state: OutcomesState }) {
           <table class="outcome-table">
             <caption class="visually-hidden">成效数据，点击列标题排序</caption>
             <thead>
-              <tr>{header('title', '改革事项')}{header('region', '地区')}{header('metric', '指标')}{header('figure', '数值')}{header('percent', '幅度')}<th scope="col">原文</th></tr>
+              <tr><th scope="col">改革事项</th><th scope="col">地区</th><th scope="col">指标</th>{header('value', '数值')}{header('change', '幅度')}<th scope="col">原文</th></tr>
             </thead>
             <tbody>
               {rows.map((r, i) => (
                 <tr key={`${r.reformId}-${i}`}>
                   <td data-label="改革事项"><a href={recordHref(r.reformId)}>{r.title}</a>{r.citation && <div class="muted small">{citation(r)}</div>}</td>
-                  <td data-label="地区">{r.region ?? ''}</td>
+                  <td data-label="地区">{regionOf(r)}</td>
                   <td data-label="指标">{r.metric ?? (r.kind ? KINDS[r.kind] : '')}{r.direction && <div class="muted small">{DIRECTIONS[r.direction] ?? r.direction}</div>}</td>
                   <td data-label="数值" class="num">{figure(r)}</td>
-                  <td data-label="幅度" class="num">{r.percent !== undefined ? `${num(Math.abs(r.percent))}%` : ''}</td>
+                  <td data-label="幅度" class={`num${r.percent !== undefined && r.percent < 0 ? ' down' : ''}`}>{change(r)}</td>
                   <td data-label="原文" class="sentence" dangerouslySetInnerHTML={{ __html: r.sentence }} />
                 </tr>
               ))}

@@ -3,7 +3,7 @@
  * citation to copy, its copies in other documents and 相似改革 with the terms they share.
  */
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { getJson, similar, type Outcome, type Quantity, type Reform } from '../api';
+import { getJson, similar, type Amount, type Outcome, type Quantity, type Reform } from '../api';
 import { navigate } from '../nav';
 import { formatRoute, recordHref, type SearchState } from '../route';
 import { useRequest } from '../useRequest';
@@ -19,7 +19,7 @@ const FIELDS: [keyof Reform & string, string][] = [
 
 interface Figure { field: string; start: number; end: number; text: string; label: string }
 
-const DIRECTION_LABELS: Record<string, string> = { decrease: '减少', increase: '增加', down: '减少', up: '增加', reduce: '压缩', improve: '提升' };
+const DIRECTION_LABELS: Record<string, string> = { down: '下降', up: '上升' };
 
 function figuresOf(r: Reform): Figure[] {
   if (r.outcomes?.length) {
@@ -35,10 +35,12 @@ function num(n: number | undefined): string {
 export function outcomeLabel(o: Outcome): string {
   const parts: string[] = [];
   if (o.metric) parts.push(o.metric);
-  if (o.from !== undefined && o.to !== undefined) parts.push(`由 ${num(o.from)} 到 ${num(o.to)}${o.unit ?? ''}`);
-  else if (o.value !== undefined) parts.push(`${o.qualifier && !o.text.includes(o.qualifier) ? o.qualifier : ''}${num(o.value)}${o.unit ?? ''}`);
-  if (o.direction) parts.push(DIRECTION_LABELS[o.direction] ?? o.direction);
-  if (o.percent !== undefined) parts.push(`${num(Math.abs(o.percent))}%`);
+  const amount = (a: Amount) => `${num(a.value)}${a.max !== undefined ? `–${num(a.max)}` : ''}${a.unit}`;
+  if (o.from && o.to) parts.push(`由 ${amount(o.from)} 到 ${amount(o.to)}`);
+  else if (o.to) parts.push(`至 ${amount(o.to)}`);
+  else if (o.value !== undefined) parts.push(`${num(o.value)}${o.max !== undefined ? `–${num(o.max)}` : ''}${o.unit ?? ''}`);
+  const dir = o.direction ? DIRECTION_LABELS[o.direction] : undefined;
+  if (dir) parts.push(o.percent !== undefined ? `${dir} ${num(Math.abs(o.percent))}%` : dir);
   return parts.join(' · ') || o.text;
 }
 
@@ -130,7 +132,7 @@ function RecordBody({ r, heading, otherRegions, search }: { r: Reform; heading: 
         {r.regions.length > 0 && <div><dt>地区</dt><dd>{r.regions.join('、')}</dd></div>}
         {r.category && <div><dt>类别</dt><dd>{r.category}</dd></div>}
         {r.section && <div><dt>所在部分</dt><dd>{r.section}</dd></div>}
-        {(r.departments.length > 0 || r.printedDepartments) && <div><dt>负责部门</dt><dd>{r.printedDepartments || r.departments.join('、')}</dd></div>}
+        {(r.departments.length > 0 || !!r.printedDepartments?.length) && <div><dt>负责部门</dt><dd>{(r.printedDepartments?.length ? r.printedDepartments : r.departments).join('、')}</dd></div>}
         {r.scope && <div><dt>推广范围</dt><dd>{r.scope}</dd></div>}
         {r.scopeLevels && r.scopeLevels.length > 0 && <div><dt>推广层级</dt><dd>{r.scopeLevels.join('、')}</dd></div>}
         {r.policyAreas && r.policyAreas.length > 0 && <div><dt>政策领域</dt><dd>{r.policyAreas.join('、')}</dd></div>}

@@ -37,12 +37,16 @@ export function SearchView({ state }: { state: SearchState }) {
   }, [fresh, state.page, pages]);
 
   const hasFilters = Object.values(state.filters).some((v) => v?.length);
+  // Nothing to filter (no values, nothing checked): the column goes rather than stand empty.
+  const noFacets = !!data && !hasFilters && Object.values(data.facets).every((vs) => !vs?.length);
   return (
-    <div class="search-layout">
-      <aside class="filters" aria-labelledby="filters-title">
-        <h2 id="filters-title" class="section-title">筛选</h2>
-        {data ? <Facets facets={data.facets} filters={state.filters} labels={labels.current} onToggle={toggle} /> : <p class="muted">正在加载筛选项…</p>}
-      </aside>
+    <div class={`search-layout${noFacets ? ' no-filters' : ''}`}>
+      {!noFacets && (
+        <aside class="filters" aria-labelledby="filters-title">
+          <h2 id="filters-title" class="section-title">筛选</h2>
+          {data ? <Facets facets={data.facets} filters={state.filters} labels={labels.current} onToggle={toggle} /> : <p class="muted">正在加载筛选项…</p>}
+        </aside>
+      )}
       <section class="results" aria-labelledby="results-title" aria-busy={req.loading}>
         <h2 id="results-title" class="visually-hidden">检索结果</h2>
         <Chips filters={state.filters} labels={labels.current} onRemove={toggle} onClear={() => go({ filters: {} })} />
