@@ -9,7 +9,7 @@ import os from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildSnapshot } from '../indexer/build.js';
-import { parseSnapshot, serializeSnapshot } from '../search/snapshot.js';
+import { parseSnapshot, serializeSnapshot } from '../snapshot/file.js';
 import { SearchService } from '../search/service.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -70,7 +70,7 @@ async function main() {
   out();
 
   const text = serializeSnapshot(builds[builds.length - 1].body);
-  const snapFile = join(os.tmpdir(), `ftz-bench-${process.pid}.snapshot.json`);
+  const snapFile = join(os.tmpdir(), `ftz-bench-${process.pid}.snapshot`);
   writeFileSync(snapFile, text);
   const service = new SearchService(parseSnapshot(text));
 
