@@ -72,7 +72,7 @@ export function OutcomesView({ state }: { state: OutcomesState }) {
   const header = (key: string, label: string) => {
     const on = state.sort === key;
     return (
-      <th scope="col" aria-sort={on ? 'descending' : undefined}>
+      <th scope="col" class="sortable" aria-sort={on ? 'descending' : undefined}>
         <button type="button" class="th-sort" onClick={() => go({ sort: on ? '' : key })} aria-label={`${label}，${on ? '按原文顺序排列' : '从大到小排序'}`}>
           {label}<span aria-hidden="true" class="sort-mark">{on ? '▼' : '↕'}</span>
         </button>
@@ -127,7 +127,7 @@ export function OutcomesView({ state }: { state: OutcomesState }) {
           <table class="outcome-table">
             <caption class="visually-hidden">成效数据，点击列标题排序</caption>
             <thead>
-              <tr><th scope="col">改革事项</th><th scope="col">地区</th><th scope="col">指标</th>{header('value', '数值')}{header('change', '幅度')}<th scope="col">原文</th></tr>
+              <tr><th scope="col" class="plain">改革事项</th><th scope="col" class="plain">地区</th><th scope="col" class="plain">指标</th>{header('value', '数值')}{header('change', '幅度')}<th scope="col" class="plain">原文</th></tr>
             </thead>
             <tbody>
               {rows.map((r, i) => (
