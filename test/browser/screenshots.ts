@@ -9,8 +9,8 @@ import { startHarness } from './harness.js';
 const OUT = join(ROOT, 'docs', 'screenshots');
 const VIEWS: [string, string, string][] = [
   ['results', `/?q=${encodeURIComponent('通关 时间')}`, '.hit'],
-  ['record', '/reforms/79c90300-49', '.similar-list li'],
-  ['outcomes', '/outcomes?kind=time', '.outcome-table tbody tr'],
+  ['record', '/reforms/79c90300-102', '.similar-list li'],
+  ['outcomes', '/outcomes?direction=down&sort=change', '.outcome-table tbody tr'],
   ['empty', `/?q=${encodeURIComponent('宇宙飞船 量子')}`, '.empty'],
 ];
 
@@ -24,7 +24,7 @@ try {
       await page.goto(h.base + url);
       await page.waitForSelector(ready);
       await page.waitForLoadState('networkidle');
-      await page.screenshot({ path: join(OUT, `${view}-${name}.png`), fullPage: false });
+      await page.screenshot({ path: join(OUT, `${view}-${name}.png`), fullPage: view === 'record' });
       console.log(`docs/screenshots/${view}-${name}.png`);
     }
     await context.close();

@@ -134,7 +134,7 @@ export function OutcomesView({ state }: { state: OutcomesState }) {
                 <tr key={`${r.reformId}-${i}`}>
                   <td data-label="改革事项"><a href={recordHref(r.reformId)}>{r.title}</a>{r.citation && <div class="muted small">{citation(r)}</div>}</td>
                   <td data-label="地区">{regionOf(r)}</td>
-                  <td data-label="指标">{r.metric ?? (r.kind ? KINDS[r.kind] : '')}{r.direction && <div class="muted small">{DIRECTIONS[r.direction] ?? r.direction}</div>}</td>
+                  <td data-label="指标">{r.metric ?? (r.kind ? KINDS[r.kind] : '')}{r.direction && r.direction !== 'none' && <div class="muted small">{DIRECTIONS[r.direction] ?? r.direction}</div>}</td>
                   <td data-label="数值" class="num">{figure(r)}</td>
                   <td data-label="幅度" class={`num${r.percent !== undefined && r.percent < 0 ? ' down' : ''}`}>{change(r)}</td>
                   <td data-label="原文" class="sentence" dangerouslySetInnerHTML={{ __html: r.sentence }} />

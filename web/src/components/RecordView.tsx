@@ -70,7 +70,7 @@ export function citationOf(r: Reform): string {
   const parts = [docName(s)];
   if (r.section) parts.push(r.section);
   else if (r.category) parts.push(r.category);
-  parts.push(`第 ${s.no} 项“${r.title}”`);
+  parts.push(`第 ${s.no} 项：${r.title}`);
   if (s.line) parts.push(`（文件 ${s.file} 第 ${s.line} 行）`);
   return parts.join('，').replace('，（', '（');
 }
