@@ -84,6 +84,14 @@ describe('the search page in Chromium', () => {
     expect(await page.locator('.cite-text').innerText()).toMatch(/第 \d+ 项/);
     expect(await page.locator('.record .field h2').allInnerTexts()).toContain('实际效果');
 
+    // A record with an outcome marks the figure in its text and lists it as a fact.
+    await page.goto(`${h.base}/reforms/79c90300-102`);
+    await page.locator('.record h1').waitFor();
+    expect((await page.locator('.prose mark.figure').allInnerTexts()).join(' ')).toMatch(/75\s*天/);
+    expect(await page.locator('.fact-list li').count()).toBeGreaterThan(0);
+    await page.goBack();
+    await page.locator('.record h1').waitFor();
+
     // Reloading the record's URL serves the page (the SPA fallback), not a 404.
     await page.reload();
     await page.locator('.record h1').waitFor();
@@ -130,6 +138,18 @@ describe('the search page in Chromium', () => {
     expect(await page.locator('th[aria-sort=descending]').innerText()).toContain('幅度');
     expect(await page.inputValue('select[name=sort]')).toBe('change');
     expect(searchUrl(page).get('kind')).toBe('money');
+
+    // At least N %: every row shown changed by N % or more (or the page says nothing qualifies).
+    await page.fill('input[name=min]', '50');
+    await page.press('input[name=min]', 'Enter');
+    await page.waitForURL(/min=50/);
+    await page.waitForFunction(() => !document.querySelector('.table-wrap.stale') && !document.querySelector('.summary')?.textContent?.includes('正在'));
+    for (const c of await page.locator('.outcome-table tbody td[data-label="幅度"]').allInnerTexts()) expect(Number(c.replace(/[↓↑%,]/g, ''))).toBeGreaterThanOrEqual(50);
+    expect((await page.locator('.outcome-table tbody tr').count()) > 0 || (await page.locator('.outcomes .empty').count()) === 1).toBe(true);
+    await page.fill('input[name=min]', '');
+    await page.press('input[name=min]', 'Enter');
+    await page.waitForFunction(() => !new URL(location.href).searchParams.has('min'));
+    await page.locator('.outcome-table tbody tr').first().waitFor();
 
     const [download] = await Promise.all([page.waitForEvent('download'), page.locator('button', { hasText: '导出 CSV' }).click()]);
     const csv = await streamText(await download.createReadStream());

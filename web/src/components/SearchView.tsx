@@ -54,6 +54,7 @@ export function SearchView({ state }: { state: SearchState }) {
           <p class="summary" aria-live="polite" aria-atomic="true">
             {req.loading && !data ? '正在检索…' : data ? <Summary data={data} q={state.q} loading={req.loading} /> : ''}
           </p>
+          {!noFacets && <a class="to-filters" href="#filters-title">筛选{hasFilters ? `（已选 ${Object.values(state.filters).reduce((n, v) => n + (v?.length ?? 0), 0)}）` : ''}</a>}
           <label class="sort">
             排序
             <select value={state.sort} onChange={(e) => go({ sort: (e.target as HTMLSelectElement).value as SearchSort })}>
