@@ -4,12 +4,9 @@
  * Hardening (docs/reliability.md): security headers, a rate limit per client, a queue and time budget for search
  * work (server/guard.ts), connection timeouts.
  */
-import { existsSync } from 'node:fs';
 import { STATUS_CODES } from 'node:http';
-import { join } from 'node:path';
 import fastifyHelmet from '@fastify/helmet';
 import fastifyRateLimit from '@fastify/rate-limit';
-import fastifyStatic from '@fastify/static';
 import fastifySwagger from '@fastify/swagger';
 import Fastify, { type FastifyInstance, type FastifyError } from 'fastify';
 import type { SearchService } from '../search/service.js';
@@ -24,6 +21,7 @@ import { quantityRoutes } from './routes/quantities.js';
 import { reformRoutes } from './routes/reforms.js';
 import { searchRoutes } from './routes/search.js';
 import { ServingState } from './serving.js';
+import { serveWeb } from './static.js';
 
 export interface AppOptions {
   /** Served for the app's lifetime, unless `serving` is given. */
@@ -141,6 +139,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     sendError(reply, 404, `no route ${request.method} ${request.url.split('?')[0].slice(0, 200)}`);
   });
 
+  await serveWeb(app, { webRoot: options.webRoot });
   await app.register(metaRoutes, { prefix: '/api' });
   await app.register(searchRoutes, { prefix: '/api' });
   await app.register(reformRoutes, { prefix: '/api' });
@@ -150,10 +149,6 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   if (options.admin) await app.register(adminRoutes, { prefix: '/api', ...options.admin });
 
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
-
-  if (options.webRoot && existsSync(join(options.webRoot, 'index.html'))) {
-    await app.register(fastifyStatic, { root: options.webRoot, prefix: '/', index: ['index.html'] });
-  }
   return app;
 }
 
