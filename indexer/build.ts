@@ -18,6 +18,8 @@ import { traditionalToSimplifiedTable } from './t2s.js';
 
 export interface BuildOptions {
   seedsDir: string;
+  /** Records already read (`--records FILE.jsonl`); when given, seedsDir is not read. */
+  corpus?: Corpus;
   /** Folder with userdict.txt, synonyms.txt and stopwords.txt. */
   dictDir: string;
 }
@@ -56,7 +58,7 @@ export function corpusTerms(records: ReformRecord[]): string[] {
 
 export async function buildSnapshot(options: BuildOptions): Promise<BuildResult> {
   const t0 = performance.now();
-  const corpus = await loadCorpus(options.seedsDir);
+  const corpus = options.corpus ?? (await loadCorpus(options.seedsDir));
   const { dictionaries, version } = await readDictionaries(options.dictDir);
   const tParse = performance.now();
 

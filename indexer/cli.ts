@@ -1,18 +1,22 @@
 /**
  * npm run index -- --seeds DIR --out FILE [--dict DIR] [--dump-records FILE.jsonl] [--dump-analysis]
- * Parses DIR, builds the index and writes the snapshot; prints files, records per file, warnings and time.
+ * npm run index -- --records FILE.jsonl --out FILE [--dict DIR]
+ * Parses DIR (or reads records, one JSON object a line, bad lines skipped with a warning), builds the index and
+ * writes the snapshot; prints files, records per file, warnings and time.
  * Exits non-zero only when nothing could be indexed.
  */
 import { writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { serializeSnapshot } from '../search/snapshot.js';
 import { buildSnapshot } from './build.js';
+import { loadRecordsFile } from './records-input.js';
 import { formatSummary } from './summary.js';
 
 async function main(): Promise<number> {
   const { values } = parseArgs({
     options: {
       seeds: { type: 'string', default: 'seeds' },
+      records: { type: 'string' },
       dict: { type: 'string', default: 'dict' },
       out: { type: 'string' },
       'dump-records': { type: 'string' },
@@ -21,9 +25,11 @@ async function main(): Promise<number> {
   });
   if (values.help) {
     console.log('usage: npm run index -- --seeds DIR --out FILE [--dict DIR] [--dump-records FILE.jsonl]');
+    console.log('       npm run index -- --records FILE.jsonl --out FILE [--dict DIR]');
     return 0;
   }
-  const result = await buildSnapshot({ seedsDir: values.seeds!, dictDir: values.dict! });
+  const corpus = values.records ? await loadRecordsFile(values.records) : undefined;
+  const result = await buildSnapshot({ seedsDir: values.seeds!, dictDir: values.dict!, corpus });
   console.log(formatSummary(result));
   if (result.body.records.length === 0) {
     console.error('error: nothing could be indexed');
