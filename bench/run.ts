@@ -1,7 +1,11 @@
 /**
  * npm run bench: index build time, snapshot load, search and suggest latency on the seed corpus, and relevance
  * (nDCG@10, recall@10) on the judged query set beside a plain jieba + MiniSearch baseline. Writes
- * docs/benchmarks.md with the machine and date. Speed targets live here, never in unit tests.
+ * docs/benchmarks.md with the machine, date and commit. Speed targets live here, never in unit tests.
+ *
+ *   npm run bench [-- --sizes 1k,10k,100k] [--engines ours,minisearch,flexsearch,orama] [--rounds 20] [--http-seconds 5]
+ *
+ * --sizes picks the generated corpora of the scale part (bench/scale.ts; default 1k,10k; "none" skips it).
  */
 import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
@@ -9,6 +13,7 @@ import os from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildSnapshot } from '../indexer/build.js';
+import { parseArgs } from 'node:util';
 import { parseSnapshot, serializeSnapshot } from '../search/snapshot.js';
 import { SearchService } from '../search/service.js';
 
@@ -40,6 +45,19 @@ const FIXED_QUERIES = [
 ];
 
 async function main() {
+  const { values: args } = parseArgs({
+    options: {
+      sizes: { type: 'string', default: '1k,10k' },
+      engines: { type: 'string', default: 'ours,minisearch,flexsearch,orama' },
+      rounds: { type: 'string', default: '20' },
+      'http-seconds': { type: 'string', default: '5' },
+    },
+  });
+  const { parseSizes } = await import('./scale-corpus.js');
+  const { ENGINES } = await import('./scale-engines.js');
+  const sizes = args.sizes === 'none' ? [] : parseSizes(args.sizes!);
+  const engines = args.engines!.split(',').map((e) => e.trim());
+  for (const e of engines) if (!(ENGINES as string[]).includes(e)) throw new Error(`--engines: unknown engine "${e}" (one of ${ENGINES.join(', ')})`);
   const lines: string[] = [];
   const out = (s = '') => {
     lines.push(s);
@@ -48,7 +66,14 @@ async function main() {
   const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
   out('# Benchmarks');
   out();
-  out(`Measured ${new Date().toISOString().slice(0, 10)} on ${cpu} (${os.cpus().length} cores, ${Math.round(os.totalmem() / 2 ** 30)} GiB), ${os.type()} ${os.release()}, Node ${process.version}.`);
+  let commit = 'unknown commit';
+  try {
+    commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: root, encoding: 'utf8' }).trim();
+    if (execFileSync('git', ['status', '--porcelain', '--untracked-files=no'], { cwd: root, encoding: 'utf8' }).trim()) commit += ' with uncommitted changes';
+  } catch {
+    // not a git checkout
+  }
+  out(`Measured ${new Date().toISOString().slice(0, 10)} at commit ${commit} on ${cpu} (${os.cpus().length} cores, ${Math.round(os.totalmem() / 2 ** 30)} GiB), ${os.type()} ${os.release()}, Node ${process.version}.`);
   out('Regenerate with `npm run bench` (this file is overwritten).');
   out();
 
@@ -139,6 +164,19 @@ async function main() {
     out();
   } catch (e) {
     out(`(relevance evaluation unavailable: ${(e as Error).message})`);
+  }
+
+  if (sizes.length) {
+    const { runScale, scaleMarkdown, growthSvg } = await import('./scale.js');
+    const results = await runScale({
+      sizes,
+      engines: engines as never,
+      rounds: Number(args.rounds),
+      httpSeconds: Number(args['http-seconds']),
+      workDir: join(os.tmpdir(), `ftz-scale-${process.pid}`),
+    });
+    writeFileSync(join(root, 'docs', 'bench-growth.svg'), growthSvg(results));
+    for (const l of scaleMarkdown(results, 'bench-growth.svg')) out(l);
   }
 
   out('## Reading these numbers');

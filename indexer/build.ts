@@ -11,10 +11,11 @@ import { Normalizer } from '../analysis/normalize.js';
 import { INDEX_OPTIONS, SEARCH_FIELDS, searchTexts, type IndexDocument } from '../search/fields.js';
 import type { SnapshotBody } from '../search/snapshot.js';
 import { loadCorpus, type Corpus } from './corpus.js';
-import { cut, loadJieba } from './jieba.js';
+import { loadJieba } from './jieba.js';
 import { PROVINCES } from './regions.js';
 import type { ReformRecord } from './schema.js';
 import { traditionalToSimplifiedTable } from './t2s.js';
+import { countVocabulary } from './vocabulary.js';
 
 export interface BuildOptions {
   seedsDir: string;
@@ -22,6 +23,8 @@ export interface BuildOptions {
   corpus?: Corpus;
   /** Folder with userdict.txt, synonyms.txt and stopwords.txt. */
   dictDir: string;
+  /** Worker threads for jieba vocabulary counting (default: by corpus size, see indexer/vocabulary.ts). */
+  vocabularyWorkers?: number;
 }
 
 export interface BuildResult {
@@ -73,21 +76,17 @@ export async function buildSnapshot(options: BuildOptions): Promise<BuildResult>
   loadJieba([...userWords]);
   const tJiebaLoaded = performance.now();
 
-  // Vocabulary: how often jieba produces each word over the corpus, plus a floor for dictionary words.
-  const counts = new Map<string, number>();
+  // Vocabulary: how often jieba produces each word over the corpus (indexer/vocabulary.ts, in worker threads for a
+  // large corpus), plus a floor for dictionary words.
   const docs: IndexDocument[] = searchTexts(corpus.records).map((texts, i) => {
     const doc: IndexDocument = { i };
-    for (const f of SEARCH_FIELDS) {
-      const text = norm(texts[f]);
-      doc[f] = text;
-      if (!text) continue;
-      for (const tok of cut(text)) {
-        if (!/[\p{L}\p{N}]/u.test(tok)) continue;
-        counts.set(tok, (counts.get(tok) ?? 0) + 1);
-      }
-    }
+    for (const f of SEARCH_FIELDS) doc[f] = norm(texts[f]);
     return doc;
   });
+  const counts = await countVocabulary(
+    docs.flatMap((d) => SEARCH_FIELDS.map((f) => d[f] as string)),
+    { userWords: [...userWords], workers: options.vocabularyWorkers },
+  );
   const floor = (w: string, n: number) => counts.set(w, Math.max(counts.get(w) ?? 0, n));
   for (const w of userWords.keys()) floor(w, 3);
   for (const w of dictionaries.stopwords) floor(norm(w), 5);
