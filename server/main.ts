@@ -1,5 +1,5 @@
 /**
- * npm start [-- --snapshot FILE] [--seeds DIR] [--dict DIR]
+ * npm start [-- --snapshot FILE] [--seeds DIR] [--dict DIR] [--workers N]
  * Serves a snapshot, or builds one from seeds/ at start-up; listens on PORT (3000) and HOST (127.0.0.1).
  */
 import { readFile } from 'node:fs/promises';
@@ -9,6 +9,7 @@ import { parseArgs } from 'node:util';
 import { parseSnapshot, type SnapshotBody } from '../search/snapshot.js';
 import { SearchService } from '../search/service.js';
 import { buildApp } from './app.js';
+import { parseWorkers, superviseWorkers } from './cluster.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -18,8 +19,11 @@ async function main() {
       snapshot: { type: 'string' },
       seeds: { type: 'string', default: join(root, 'seeds') },
       dict: { type: 'string', default: join(root, 'dict') },
+      workers: { type: 'string' },
     },
   });
+  // --workers N: this process forks N servers on one port, each loading its own copy of the snapshot.
+  if (await superviseWorkers({ workers: parseWorkers(values.workers) })) return;
   let body: SnapshotBody;
   let origin: string;
   if (values.snapshot) {
