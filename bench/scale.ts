@@ -76,6 +76,23 @@ export interface SizeResult {
   jsonlBytes: number;
   engines: EngineResult[];
   http?: HttpResult | { error: string };
+  suggest?: SuggestResult | { error: string };
+  vocab?: VocabResult | { error: string };
+}
+
+export interface VocabResult {
+  chars: number;
+  jiebaLoadMs: number;
+  aloneMs: number;
+  withWorkerMs: number;
+  same: boolean;
+}
+
+export interface SuggestResult {
+  entries: number;
+  prefixes: number;
+  ours: KindLatency;
+  minisearch: { buildMs: number; heapMiB: number; prefix: KindLatency; fuzzy: KindLatency };
 }
 
 interface ChildOutcome {
@@ -198,6 +215,12 @@ export async function runScale(opts: ScaleOptions): Promise<SizeResult[]> {
         if (!served.ok) r.error = `serve: ${served.error}`;
         else r.serve = served.json as EngineResult['serve'];
         if (engine === 'ours' && (opts.httpSeconds ?? 5) > 0 && r.serve) size.http = await measureHttp(indexFile, opts);
+        if (engine === 'ours' && r.serve) {
+          const sg = await runChild(['suggest', indexFile], opts);
+          size.suggest = sg.ok ? (sg.json as SuggestResult) : { error: sg.error! };
+          const vc = await runChild(['vocab', recordsFile], opts);
+          size.vocab = vc.ok ? (vc.json as VocabResult) : { error: vc.error! };
+        }
       }
       log(`scale: ${n} ${engine}: ${r.error ?? `build ${(r.build!.buildMs / 1000).toFixed(1)} s, p99 ${r.serve!.overall.p99.toFixed(1)} ms, RSS ${r.serve!.rssMiB} MiB`}`);
       rmSync(indexFile, { force: true });
@@ -275,6 +298,36 @@ export function scaleMarkdown(results: SizeResult[], chartPath: string): string[
     }
     const h0 = withHttp.map((r) => r.http!).find((h): h is HttpResult => !('error' in h));
     if (h0) out(`\nEach route was loaded for ${h0.seconds} s with ${h0.connections} connections, one route after the other, by autocannon in the parent process while one server process served both.`);
+    out();
+  }
+  const withSuggest = results.filter((r) => r.suggest);
+  if (withSuggest.length) {
+    out('### Suggest as you type: our suggest beside MiniSearch over titles and vocabulary');
+    out();
+    out('Both answer the same title prefixes of 1–4 characters (8 suggestions each); MiniSearch indexes every title and every vocabulary word as one term, searched by prefix, and by prefix with edit distance 1 from 3 characters on ("fuzzy").');
+    out();
+    out('| records | entries | ours p50 / p99 | MiniSearch prefix p50 / p99 | MiniSearch fuzzy p50 / p99 | MiniSearch build | MiniSearch heap |');
+    out('|---|---|---|---|---|---|---|');
+    for (const r of withSuggest) {
+      const g = r.suggest!;
+      if ('error' in g) out(`| ${fmtN(r.records)} | ${g.error} | | | | | |`);
+      else out(`| ${fmtN(r.records)} | ${g.entries} | ${ms2(g.ours.p50)} / ${ms2(g.ours.p99)} ms | ${ms2(g.minisearch.prefix.p50)} / ${ms2(g.minisearch.prefix.p99)} ms | ${ms2(g.minisearch.fuzzy.p50)} / ${ms2(g.minisearch.fuzzy.p99)} ms | ${s1(g.minisearch.buildMs)} s | ${g.minisearch.heapMiB} MiB |`);
+    }
+    out();
+  }
+  const withVocab = results.filter((r) => r.vocab);
+  if (withVocab.length) {
+    out('### jieba vocabulary counting: one thread, or split with a worker thread');
+    out();
+    out('The same texts (every searched field of every record) counted by jieba in one thread, then split in two halves between this thread and one worker thread that first loads its own jieba dictionary (indexer/vocabulary.ts).');
+    out();
+    out('| records | characters | one thread | with a worker (incl. its jieba load) | worker pays? | same counts |');
+    out('|---|---|---|---|---|---|');
+    for (const r of withVocab) {
+      const v = r.vocab!;
+      if ('error' in v) out(`| ${fmtN(r.records)} | ${v.error} | | | | |`);
+      else out(`| ${fmtN(r.records)} | ${(v.chars / 1e6).toFixed(2)} M | ${s1(v.aloneMs)} s | ${s1(v.withWorkerMs)} s | ${v.withWorkerMs < v.aloneMs ? `yes, ${((1 - v.withWorkerMs / v.aloneMs) * 100).toFixed(0)} % faster` : 'no'} | ${v.same ? 'yes' : '**no**'} |`);
+    }
     out();
   }
   const big = results.find((r) => r.records === 100_000);
