@@ -59,10 +59,10 @@ export function buildBaseline(records: ReformRecord[]): (q: string, size?: numbe
 }
 
 async function main(): Promise<void> {
-  const path = process.argv[2] ?? '/tmp/judge-snap.json';
-  const { parseSnapshot } = await import('../search/snapshot.js');
+  const path = process.argv[2] ?? '/tmp/judge.snapshot';
+  const { parseSnapshot } = await import('../snapshot/file.js');
   const { SearchService } = await import('../search/service.js');
-  const body = parseSnapshot(readFileSync(path, 'utf8'));
+  const body = parseSnapshot(readFileSync(path));
   const service = new SearchService(body);
   const titles = new Map(body.records.map((r) => [r.id, r.title]));
   const queries = loadQueries();

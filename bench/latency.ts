@@ -5,7 +5,7 @@
  *   npx tsx bench/latency.ts SNAPSHOT QUERIES.json
  */
 import { readFileSync } from 'node:fs';
-import { parseSnapshot } from '../search/snapshot.js';
+import { parseSnapshot } from '../snapshot/file.js';
 import { SearchService } from '../search/service.js';
 
 export interface LatencyStats {
@@ -25,7 +25,7 @@ export function stats(times: number[]): LatencyStats {
 function main() {
   const [snapshotPath, queriesPath] = process.argv.slice(2);
   const t0 = performance.now();
-  const service = new SearchService(parseSnapshot(readFileSync(snapshotPath, 'utf8')));
+  const service = new SearchService(parseSnapshot(readFileSync(snapshotPath)));
   const loadMs = performance.now() - t0;
   const queries: string[] = JSON.parse(readFileSync(queriesPath, 'utf8'));
   for (let r = 0; r < 3; r++) for (const q of queries) service.search({ q }); // warm the JIT

@@ -156,10 +156,10 @@ export function formatWorst(
 }
 
 async function main(): Promise<void> {
-  const path = process.argv[2] ?? '/tmp/judge-snap.json';
-  const { parseSnapshot } = await import('../search/snapshot.js');
+  const path = process.argv[2] ?? '/tmp/judge.snapshot';
+  const { parseSnapshot } = await import('../snapshot/file.js');
   const { SearchService } = await import('../search/service.js');
-  const service = new SearchService(parseSnapshot(readFileSync(path, 'utf8')));
+  const service = new SearchService(parseSnapshot(readFileSync(path)));
   const titles = new Map(service.records.map((r) => [r.id, r.title]));
   const rank = (q: string) => service.search({ q, size: 10 }).hits.map((h) => h.id);
   const rankDeep = (q: string) => service.search({ q, size: 100 }).hits.map((h) => h.id);

@@ -14,7 +14,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildSnapshot } from '../indexer/build.js';
 import { parseArgs } from 'node:util';
-import { parseSnapshot, serializeSnapshot } from '../search/snapshot.js';
+import { parseSnapshot, serializeSnapshot } from '../snapshot/file.js';
 import { SearchService } from '../search/service.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -95,7 +95,7 @@ async function main() {
   out();
 
   const text = serializeSnapshot(builds[builds.length - 1].body);
-  const snapFile = join(os.tmpdir(), `ftz-bench-${process.pid}.snapshot.json`);
+  const snapFile = join(os.tmpdir(), `ftz-bench-${process.pid}.snapshot`);
   writeFileSync(snapFile, text);
   const service = new SearchService(parseSnapshot(text));
 

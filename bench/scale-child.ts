@@ -75,11 +75,11 @@ async function serve(engine: EngineName, file: string, rounds: number) {
 
 async function http(snapshot: string) {
   const { readFileSync } = await import('node:fs');
-  const { parseSnapshot } = await import('../search/snapshot.js');
+  const { parseSnapshot } = await import('../snapshot/file.js');
   const { SearchService } = await import('../search/service.js');
   const { buildApp } = await import('../server/app.js');
   const { default: Fastify } = await import('fastify');
-  const service = new SearchService(parseSnapshot(readFileSync(snapshot, 'utf8')));
+  const service = new SearchService(parseSnapshot(readFileSync(snapshot)));
   const app = await buildApp({ service });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const trivial = Fastify();
@@ -100,10 +100,10 @@ async function http(snapshot: string) {
  */
 async function suggest(snapshot: string) {
   const { readFileSync } = await import('node:fs');
-  const { parseSnapshot } = await import('../search/snapshot.js');
+  const { parseSnapshot } = await import('../snapshot/file.js');
   const { SearchService } = await import('../search/service.js');
   const { default: MiniSearch } = await import('minisearch');
-  const body = parseSnapshot(readFileSync(snapshot, 'utf8'));
+  const body = parseSnapshot(readFileSync(snapshot));
   const service = new SearchService(body);
   // Prefixes users type: 1–4 characters of titles, a fixed sample.
   const prefixes: string[] = [];

@@ -62,7 +62,7 @@ const ours: Engine = {
   async build(recordsFile, out, dictDir) {
     const { loadRecordsFile } = await import('../indexer/records-input.js');
     const { buildSnapshot } = await import('../indexer/build.js');
-    const { serializeSnapshot } = await import('../search/snapshot.js');
+    const { serializeSnapshot } = await import('../snapshot/file.js');
     const t0 = performance.now();
     const corpus = await loadRecordsFile(recordsFile);
     const t1 = performance.now();
@@ -74,9 +74,9 @@ const ours: Engine = {
     return { stages: { 'read records, quantities, links': t1 - t0, ...rest, serialise: t3 - t2 } };
   },
   async load(file) {
-    const { parseSnapshot } = await import('../search/snapshot.js');
+    const { parseSnapshot } = await import('../snapshot/file.js');
     const { SearchService } = await import('../search/service.js');
-    const service = new SearchService(parseSnapshot(readFileSync(file, 'utf8')));
+    const service = new SearchService(parseSnapshot(readFileSync(file)));
     return (q) => {
       const res = service.search({ q: q.q, size: 10, ...(q.region ? { filters: { region: [q.region] } } : {}) });
       return res.hits.length + res.total;

@@ -9,7 +9,7 @@ import MiniSearch from 'minisearch';
 import { parseStopwords, parseSynonyms, parseUserWords, type Dictionaries } from '../analysis/dictionary.js';
 import { Normalizer } from '../analysis/normalize.js';
 import { INDEX_OPTIONS, SEARCH_FIELDS, searchTexts, type IndexDocument } from '../search/fields.js';
-import type { SnapshotBody } from '../search/snapshot.js';
+import type { SnapshotBody } from '../snapshot/body.js';
 import { loadCorpus, type Corpus } from './corpus.js';
 import { loadJieba } from './jieba.js';
 import { PROVINCES } from './regions.js';
@@ -34,12 +34,13 @@ export interface BuildResult {
   timings: Record<'parse' | 'jiebaLoad' | 'analyse' | 'index' | 'total', number>;
 }
 
-export async function readDictionaries(dictDir: string): Promise<{ dictionaries: Dictionaries; version: string }> {
+export async function readDictionaries(dictDir: string): Promise<{ dictionaries: Dictionaries; version: string; synonymsVersion: string }> {
   const read = (name: string) => readFile(join(dictDir, name), 'utf8').catch(() => '');
   const [user, syn, stop] = await Promise.all([read('userdict.txt'), read('synonyms.txt'), read('stopwords.txt')]);
   return {
     dictionaries: { userWords: parseUserWords(user), synonyms: parseSynonyms(syn), stopwords: parseStopwords(stop) },
     version: createHash('sha256').update(user).update('\0').update(syn).update('\0').update(stop).digest('hex').slice(0, 16),
+    synonymsVersion: createHash('sha256').update(syn).digest('hex').slice(0, 16),
   };
 }
 
@@ -62,7 +63,7 @@ export function corpusTerms(records: ReformRecord[]): string[] {
 export async function buildSnapshot(options: BuildOptions): Promise<BuildResult> {
   const t0 = performance.now();
   const corpus = options.corpus ?? (await loadCorpus(options.seedsDir));
-  const { dictionaries, version } = await readDictionaries(options.dictDir);
+  const { dictionaries, version, synonymsVersion } = await readDictionaries(options.dictDir);
   const tParse = performance.now();
 
   const normalizer = new Normalizer(traditionalToSimplifiedTable());
@@ -102,6 +103,7 @@ export async function buildSnapshot(options: BuildOptions): Promise<BuildResult>
     warnings: corpus.warnings,
     dictionary: {
       version,
+      synonymsVersion,
       userWords: [...userWords.keys()],
       synonyms: dictionaries.synonyms.map((g) => g.map(norm)),
       stopwords: dictionaries.stopwords.map(norm),

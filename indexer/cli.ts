@@ -7,7 +7,7 @@
  */
 import { writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
-import { serializeSnapshot } from '../search/snapshot.js';
+import { serializeSnapshot } from '../snapshot/file.js';
 import { buildSnapshot } from './build.js';
 import { loadRecordsFile } from './records-input.js';
 import { formatSummary } from './summary.js';

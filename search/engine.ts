@@ -12,7 +12,7 @@ import type { ReformRecord } from '../indexer/schema.js';
 import { NEAR_GAP, QueryAnalyzer, keyOf, type AnalysedClause, type Constraint, type QueryAnalysis } from './analyzer.js';
 import { INDEX_OPTIONS, SEARCH_FIELDS, searchTexts, type IndexDocument, type SearchField } from './fields.js';
 import { markRange, snippet, toOriginal } from './highlight.js';
-import type { SnapshotBody } from './snapshot.js';
+import type { SnapshotBody } from '../snapshot/body.js';
 
 /** Field weights: title above outcome above content above process and departments. */
 export const FIELD_WEIGHTS: Readonly<Record<SearchField, number>> = {

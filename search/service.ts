@@ -8,7 +8,7 @@ import { SearchEngine, occurrences } from './engine.js';
 import { applyFilters, computeFacets, type FacetName, type FacetValue, type Filters } from './facets.js';
 import { collectFacts, sortValue, type Fact, type IndexedFact } from './facts.js';
 import { SimilarityIndex } from './similar.js';
-import type { SnapshotBody } from './snapshot.js';
+import type { SnapshotBody } from '../snapshot/body.js';
 
 export type SortOrder = 'relevance' | 'source' | 'quantity';
 export type FactSort = 'value_desc' | 'value_asc' | 'relevance';

@@ -6,7 +6,8 @@ import { readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { parseSnapshot, type SnapshotBody } from '../search/snapshot.js';
+import type { SnapshotBody } from '../snapshot/body.js';
+import { parseSnapshot } from '../snapshot/file.js';
 import { SearchService } from '../search/service.js';
 import { buildApp } from './app.js';
 import { parseWorkers, superviseWorkers } from './cluster.js';
@@ -27,7 +28,7 @@ async function main() {
   let body: SnapshotBody;
   let origin: string;
   if (values.snapshot) {
-    body = parseSnapshot(await readFile(values.snapshot, 'utf8'));
+    body = parseSnapshot(await readFile(values.snapshot));
     origin = `snapshot ${values.snapshot}`;
   } else {
     // Only a build needs the indexer (and jieba); serving a snapshot never loads them.

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseWorkers } from '../server/cluster.js';
-import { serializeSnapshot } from '../search/snapshot.js';
+import { serializeSnapshot } from '../snapshot/file.js';
 import { ROOT, seedSnapshot } from './helpers.js';
 
 function alive(pid: number): boolean {

@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { buildSnapshot } from '../indexer/build.js';
 import { parseCorpus, type Corpus } from '../indexer/corpus.js';
 import type { ReformRecord } from '../indexer/schema.js';
-import type { SnapshotBody } from '../search/snapshot.js';
+import type { SnapshotBody } from '../snapshot/body.js';
 import { SearchService } from '../search/service.js';
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');

@@ -6,7 +6,7 @@ import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { loadRecordsFile, recordsFromLines } from '../indexer/records-input.js';
 import type { ReformRecord } from '../indexer/schema.js';
-import { parseSnapshot } from '../search/snapshot.js';
+import { parseSnapshot } from '../snapshot/file.js';
 import { SearchService } from '../search/service.js';
 import { FILES, recordOf, ROOT, seedCorpus } from './helpers.js';
 
@@ -90,7 +90,7 @@ describe('records as input (JSON Lines in the shape --dump-records writes)', () 
     const { stdout } = await run(process.execPath, ['--import', 'tsx', join(ROOT, 'indexer/cli.ts'), '--records', file, '--out', out], { cwd: ROOT });
     expect(stdout).toContain(`${seeds.length - bad.size} records from 1 of 1 files`);
     for (const line of bad.keys()) expect(stdout).toContain(`records.jsonl:${line}: skipped:`);
-    const body = parseSnapshot(readFileSync(out, 'utf8'));
+    const body = parseSnapshot(readFileSync(out));
     expect(body.records).toHaveLength(seeds.length - bad.size);
     const service = new SearchService(body);
     expect(service.search({ q: '增值税留抵退税确认制', size: 1 }).hits[0].title).toContain('增值税留抵退税确认制');

@@ -4,7 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { parseSnapshot, serializeSnapshot, SnapshotError, type SnapshotBody } from '../search/snapshot.js';
+import type { SnapshotBody } from '../snapshot/body.js';
+import { readSnapshotHeader, SnapshotError } from '../snapshot/container.js';
+import { parseSnapshot, serializeSnapshot } from '../snapshot/file.js';
 import { SearchService } from '../search/service.js';
 import { FILES, ROOT, SEEDS, seedSnapshot } from './helpers.js';
 
@@ -31,15 +33,38 @@ describe('snapshots', () => {
   });
 
   it('are refused whole when damaged: a changed byte, a truncation, another format or version', () => {
-    const text = serializeSnapshot(body);
-    const at = text.indexOf('增值税留抵退税确认制');
-    const changed = text.slice(0, at) + '增值税留抵退税核准制' + text.slice(at + 10);
+    const bytes = serializeSnapshot(body);
+    const text = Buffer.from(bytes).toString('latin1');
+    const at = text.indexOf(Buffer.from('增值税留抵退税确认制').toString('latin1'));
+    expect(at).toBeGreaterThan(0);
+    const changed = bytes.slice();
+    changed[at + 3] ^= 1;
     expect(() => parseSnapshot(changed)).toThrow(SnapshotError);
     expect(() => parseSnapshot(changed)).toThrow(/checksum/);
-    expect(() => parseSnapshot(text.slice(0, text.length - 100))).toThrow(/checksum/);
-    expect(() => parseSnapshot('{"format":"other","version":1}\n{}')).toThrow(/not a snapshot/);
-    expect(() => parseSnapshot(text.replace('"version":1', '"version":99'))).toThrow(/version 99/);
-    expect(() => parseSnapshot('garbage')).toThrow(SnapshotError);
+    expect(() => parseSnapshot(bytes.subarray(0, bytes.length - 100))).toThrow(/truncated/);
+    expect(() => parseSnapshot(new TextEncoder().encode('{"format":"other","version":1}\n{}'))).toThrow(/not a snapshot/);
+    const newer = Buffer.from(Buffer.from(bytes).toString('latin1').replace('"formatVersion":2', '"formatVersion":9'), 'latin1');
+    expect(() => parseSnapshot(newer)).toThrow(/version 9/);
+    expect(() => parseSnapshot(new TextEncoder().encode('garbage'))).toThrow(SnapshotError);
+  });
+
+  it('store typed arrays as binary sections, decoded as views of the file and equal to what was written', () => {
+    const index = { a: new Uint32Array([1, 2, 3, 4294967295]), nested: { b: new Float64Array([0.5, -1e300]), c: new Uint8Array([7]) }, json: [1, 'x'] };
+    const loaded = parseSnapshot(serializeSnapshot({ ...body, index }));
+    const got = loaded.index as typeof index;
+    expect(got.a).toBeInstanceOf(Uint32Array);
+    expect([...got.a]).toEqual([...index.a]);
+    expect([...got.nested.b]).toEqual([...index.nested.b]);
+    expect([...got.nested.c]).toEqual([7]);
+    expect(got.json).toEqual([1, 'x']);
+  });
+
+  it('keep the build time in the header only: two encodings of one body differ only there', () => {
+    const a = serializeSnapshot({ ...body, builtAt: '2026-01-01T00:00:00.000Z' });
+    const b = serializeSnapshot({ ...body, builtAt: '2026-02-02T00:00:00.000Z' });
+    const payload = (x: Uint8Array) => x.subarray(readSnapshotHeader(x).payloadStart);
+    expect(Buffer.compare(payload(a), payload(b))).toBe(0);
+    expect(parseSnapshot(b).builtAt).toBe('2026-02-02T00:00:00.000Z');
   });
 });
 
@@ -53,7 +78,7 @@ describe('the indexer command', () => {
     expect(stdout).toContain(`${FILES.markdownCases}: 143 records`);
     expect(stdout).toMatch(/item 60 .*no body/);
     expect(stdout).toMatch(/time: \d+ ms/);
-    expect(parseSnapshot(readFileSync(out, 'utf8')).records).toHaveLength(300);
+    expect(parseSnapshot(readFileSync(out)).records).toHaveLength(300);
     expect(readFileSync(dump, 'utf8').trim().split('\n').map((l) => JSON.parse(l).id)).toHaveLength(300);
   });
 

@@ -1,0 +1,41 @@
+/**
+ * What a snapshot holds: everything a server needs to answer queries with no seeds, no jieba and no network — the
+ * records, the inverted index, and all query-analysis data (vocabulary, dictionaries, character table). The body is
+ * a plain object; typed arrays anywhere in it are stored as binary sections by the container (container.ts).
+ */
+import type { ParseWarning, ReformRecord } from '../indexer/schema.js';
+
+export interface SourceFile {
+  file: string;
+  sha256: string;
+  bytes: number;
+  encoding?: string;
+  format?: string;
+  title?: string;
+  records: number;
+}
+
+export interface SnapshotBody {
+  /** Build time. Kept in the file's header only, so two builds of the same inputs have byte-identical payloads. */
+  builtAt: string;
+  sources: SourceFile[];
+  warnings: ParseWarning[];
+  dictionary: {
+    /** sha256 of the three dictionary files' contents, so a stats page can tell which version built the index. */
+    version: string;
+    /** sha256 of the synonyms file alone. */
+    synonymsVersion?: string;
+    userWords: string[];
+    synonyms: string[][];
+    stopwords: string[];
+  };
+  analysis: {
+    /** Traditional → simplified, character to character. */
+    t2s: Record<string, string>;
+    /** Words jieba produced over the corpus (plus dictionary words), with counts: the query segmenter's dictionary. */
+    vocabulary: [string, number][];
+  };
+  records: ReformRecord[];
+  /** The engine's inverted index: its own structure (typed arrays are stored as binary sections). */
+  index: unknown;
+}
