@@ -4,6 +4,7 @@
  * docs/benchmarks.md with the machine, date and commit. Speed targets live here, never in unit tests.
  *
  *   npm run bench [-- --sizes 1k,10k,100k] [--engines ours,minisearch,flexsearch,orama] [--rounds 20] [--http-seconds 5]
+ *                    [--child-timeout 1200]   (seconds; a child past it is stopped and reported as not finished)
  *
  * --sizes picks the generated corpora of the scale part (bench/scale.ts; default 1k,10k; "none" skips it).
  */
@@ -51,6 +52,7 @@ async function main() {
       engines: { type: 'string', default: 'ours,minisearch,flexsearch,orama' },
       rounds: { type: 'string', default: '20' },
       'http-seconds': { type: 'string', default: '5' },
+      'child-timeout': { type: 'string', default: '1200' },
     },
   });
   const { parseSizes } = await import('./scale-corpus.js');
@@ -173,6 +175,7 @@ async function main() {
       engines: engines as never,
       rounds: Number(args.rounds),
       httpSeconds: Number(args['http-seconds']),
+      childTimeoutMs: Number(args['child-timeout']) * 1000,
       workDir: join(os.tmpdir(), `ftz-scale-${process.pid}`),
     });
     writeFileSync(join(root, 'docs', 'bench-growth.svg'), growthSvg(results));
