@@ -1,9 +1,10 @@
 /**
  * The corpus vocabulary: how often jieba produces each word over the normalised texts (the query segmenter's
- * dictionary). Segmenting is most of a large build's analysis time and each text is independent, so past
- * PARALLEL_MIN_CHARS the texts are split between this thread and worker threads (one per further core), each
- * worker loading jieba with the same user dictionary. Below it a worker's own jieba load (~1.5 s) costs more than
- * it saves, so small corpora are counted here alone. Counts are the same either way (a test checks it).
+ * dictionary). Each text is independent, so the texts can be split between this thread and worker threads, each
+ * worker loading jieba with the same user dictionary; counts are the same either way (a test checks it).
+ * Measured by `npm run bench` on the 2-core machine, a worker did not pay at 1k, 10k or 100k records (100k: 21.1 s
+ * alone, 21.3 s with a worker, whose own jieba load eats the gain), so by default counting stays in this thread;
+ * `workers` (BuildOptions.vocabularyWorkers) turns it on for a machine where it measures better.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -15,17 +16,14 @@ import { cut } from './jieba.js';
 export interface VocabularyOptions {
   /** The user dictionary jieba is loaded with in this thread (word, optional frequency); workers load the same. */
   userWords: [string, number | undefined][];
-  /** Worker threads beside this one. Default: one per core beyond the first when the text is large enough, else 0. */
+  /** Worker threads beside this one. Default 0 (workers did not pay when measured; see above). */
   workers?: number;
   /** Text size (characters) from which workers are used by default. Default PARALLEL_MIN_CHARS. */
   parallelMinChars?: number;
 }
 
-/**
- * From this many characters on, workers pay: measured by `npm run bench` (docs/benchmarks.md, "jieba
- * vocabulary counting"): a worker's jieba load costs ~1.5–3 s, jieba segments ~0.3–0.5 M characters/s.
- */
-export const PARALLEL_MIN_CHARS = 3_000_000;
+/** Text size from which workers would be used by default: never, as measured (see above). */
+export const PARALLEL_MIN_CHARS = Number.POSITIVE_INFINITY;
 
 /** A token counts as a word when it holds a letter or digit (punctuation and spaces are not words). */
 const WORDLIKE = /[\p{L}\p{N}]/u;

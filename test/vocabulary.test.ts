@@ -23,8 +23,9 @@ describe('jieba vocabulary counting', () => {
     for (const s of sizes) expect(Math.abs(s - total / 3)).toBeLessThan(total / 10);
   });
 
-  it('uses workers by default only for a corpus large enough to repay their jieba load', () => {
-    expect(defaultWorkers(100_000)).toBe(0);
-    expect(defaultWorkers(PARALLEL_MIN_CHARS)).toBe(Math.min(os.availableParallelism(), 8) - 1);
+  it('counts in one thread by default (workers did not pay when measured), and with workers past a given size', () => {
+    expect(defaultWorkers(50_000_000)).toBe(0);
+    expect(PARALLEL_MIN_CHARS).toBe(Number.POSITIVE_INFINITY);
+    expect(defaultWorkers(3_000_000, 1_000_000)).toBe(Math.min(os.availableParallelism(), 8) - 1);
   });
 });
