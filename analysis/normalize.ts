@@ -15,13 +15,21 @@ export interface NormalizedText {
   to: Uint32Array;
 }
 
+import { Lru } from './lru.js';
+
+/**
+ * Characters whose normal form is remembered. Real text repeats a few thousand distinct characters; a client
+ * sweeping all of Unicode through the API only churns this, it cannot grow it.
+ */
+export const NORMALIZER_MEMO_SIZE = 20_000;
+
 const CJK_RE = /[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef\u2014\u2018\u2019\u201c\u201d\u2026]/;
 const SPACE_RE = /\s/;
 const DASHES: Record<string, string> = { '—': '-', '–': '-', '－': '-', '~': '-', '～': '-', '〜': '-' };
 
 export class Normalizer {
   /** Per-character results: texts repeat few distinct characters, and NFKC per character is slow. */
-  private readonly memo = new Map<string, string>();
+  private readonly memo = new Lru<string, string>(NORMALIZER_MEMO_SIZE);
 
   /** @param t2s traditional → simplified, one character each. */
   constructor(private readonly t2s: Readonly<Record<string, string>>) {}
@@ -37,6 +45,11 @@ export class Normalizer {
     }
     this.memo.set(ch, out);
     return out;
+  }
+
+  /** How many characters are remembered now (at most NORMALIZER_MEMO_SIZE). */
+  get memoSize(): number {
+    return this.memo.size;
   }
 
   normalize(original: string): NormalizedText {
@@ -75,9 +88,48 @@ export class Normalizer {
     return { text, from: Uint32Array.from(from), to: Uint32Array.from(to) };
   }
 
-  /** Just the normalised string (for queries and dictionary entries). */
-  plain(s: string): string {
-    return this.normalize(s).text;
+  /** Per BMP code unit, its normalised form (filled on first sight; 65,536 entries at most). */
+  private readonly bmp: (string | undefined)[] = [];
+
+  /**
+   * Just the normalised string (queries, dictionary entries, and every field at index time): the same result as
+   * normalize(s).text without building the offset maps.
+   */
+  plain(original: string): string {
+    let text = '';
+    let pendingSpace = false;
+    for (let i = 0; i < original.length; ) {
+      const code = original.charCodeAt(i);
+      let mapped: string;
+      let width = 1;
+      if (code >= 0xd800 && code <= 0xdbff && i + 1 < original.length) {
+        width = 2;
+        const ch = original.slice(i, i + 2);
+        if (SPACE_RE.test(ch)) mapped = ' ';
+        else mapped = this.mapChar(ch);
+      } else {
+        let m = this.bmp[code];
+        if (m === undefined) {
+          const ch = original[i];
+          m = this.bmp[code] = SPACE_RE.test(ch) || ch === '\u3000' ? '\u0000' : this.mapChar(ch);
+        }
+        mapped = m;
+      }
+      i += width;
+      if (mapped === '\u0000') {
+        pendingSpace = true;
+        continue;
+      }
+      if (!mapped) continue;
+      if (pendingSpace) {
+        // A space survives only between two non-CJK characters (two Latin words).
+        const prev = text[text.length - 1];
+        if (prev !== undefined && prev !== ' ' && !CJK_RE.test(prev) && !CJK_RE.test(mapped[0])) text += ' ';
+        pendingSpace = false;
+      }
+      text += mapped;
+    }
+    return text;
   }
 }
 

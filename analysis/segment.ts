@@ -4,7 +4,7 @@
  * synonyms and stop words. Words the corpus never uses cannot match anything anyway; unknown characters stay
  * together as one piece so the search layer can look them up as a substring.
  */
-import { scanNumberUnits } from '../indexer/quantities.js';
+import { scanNumberUnits } from './quantities.js';
 
 export interface Vocabulary {
   /** word → how often jieba produced it over the corpus (dictionary words get a floor count). */

@@ -5,7 +5,7 @@
  * units (5000万元, 95.09%, 1-2个工作日). Any substring a user types can be found from these, and the search
  * layer then checks the exact substring in the normalised field (so 退税 finds 留抵退税, never 退…税).
  */
-import { scanNumberUnits } from '../indexer/quantities.js';
+import { scanNumberUnits } from './quantities.js';
 
 const HAN_RUN = /\p{Script=Han}+/gu;
 const WORD = /[a-z0-9]+(?:\.[0-9]+)?/g;
@@ -41,5 +41,95 @@ function terms(text: string, step: 1 | 2): string[] {
     if (step === 2 && run.length > 2 && run.length % 2 === 1) out.push(run.slice(-2));
   }
   for (const m of text.matchAll(WORD)) out.push(m[0]);
+  return out;
+}
+
+/*
+ * Positional tokens: what the positional index stores. Every position of a normalised text carries at most one
+ * token, so any substring can be checked from the index alone:
+ *   - a Han character followed by another Han character: the bigram of the two;
+ *   - a Han character ending its run: the character alone (so a single character is always findable);
+ *   - a Latin/number word ([a-z0-9]+ with an optional decimal part): the whole word at its first character (so
+ *     5000 never matches inside 15000 or 5000.5, and ai never inside mail);
+ *   - any other character (punctuation, a space between Latin words, other scripts): the character itself.
+ * Positions are UTF-16 offsets in the normalised text, the offsets highlights map back to the original.
+ */
+
+function isHanCode(cp: number): boolean {
+  // Fast path for the CJK Unified Ideographs block; the regex for the rest (extensions, compatibility forms).
+  if (cp >= 0x4e00 && cp <= 0x9fff) return true;
+  if (cp < 0x2e80) return false;
+  return HAN_CHAR.test(String.fromCodePoint(cp));
+}
+const HAN_CHAR = /^\p{Script=Han}$/u;
+
+function isWordCode(c: number): boolean {
+  return (c >= 48 && c <= 57) || (c >= 97 && c <= 122);
+}
+function isDigitCode(c: number): boolean {
+  return c >= 48 && c <= 57;
+}
+
+/** Call `emit(term, position)` for every positional token of a normalised text, in position order. */
+export function positionalTokens(text: string, emit: (term: string, pos: number) => void): void {
+  const n = text.length;
+  let i = 0;
+  while (i < n) {
+    const cp = text.codePointAt(i)!;
+    const w = cp > 0xffff ? 2 : 1;
+    if (isHanCode(cp)) {
+      const j = i + w;
+      const next = j < n ? text.codePointAt(j)! : -1;
+      if (next >= 0 && isHanCode(next)) emit(text.slice(i, j + (next > 0xffff ? 2 : 1)), i);
+      else emit(text.slice(i, j), i);
+      i = j;
+      continue;
+    }
+    if (isWordCode(cp)) {
+      let j = i + 1;
+      while (j < n && isWordCode(text.charCodeAt(j))) j++;
+      if (j + 1 < n && text.charCodeAt(j) === 46 && isDigitCode(text.charCodeAt(j + 1))) {
+        j += 2;
+        while (j < n && isDigitCode(text.charCodeAt(j))) j++;
+      }
+      emit(text.slice(i, j), i);
+      i = j;
+      continue;
+    }
+    emit(text.slice(i, i + w), i);
+    i += w;
+  }
+}
+
+/** One token a needle's occurrence must have at `offset` from its start. */
+export interface NeedleToken {
+  term: string;
+  offset: number;
+  /**
+   * A lone Han character at the needle's end: the text may continue with another Han character there, so any
+   * token starting with this character matches (the bigrams that start with it, or the character alone).
+   */
+  prefix: boolean;
+}
+
+/**
+ * The tokens every occurrence of `needle` (normalised) has, at their offsets: the needle's own positional tokens,
+ * except that a Han run's last character is covered by the bigram before it, and a lone Han character at the end
+ * may be followed by more Han text. A needle with no tokens (empty) matches nothing.
+ */
+export function needleTokens(needle: string): NeedleToken[] {
+  const out: NeedleToken[] = [];
+  const n = needle.length;
+  positionalTokens(needle, (term, offset) => {
+    const cp = term.codePointAt(0)!;
+    if (isHanCode(cp) && term.length === (cp > 0xffff ? 2 : 1)) {
+      // A single Han character: the end of a run. Inside a longer run the bigram before covers it.
+      const prevCp = offset > 0 ? needle.codePointAt(offset - 1 - (offset > 1 && /[\uDC00-\uDFFF]/.test(needle[offset - 1]) ? 1 : 0))! : -1;
+      if (prevCp >= 0 && isHanCode(prevCp)) return;
+      out.push({ term, offset, prefix: offset + term.length === n });
+      return;
+    }
+    out.push({ term, offset, prefix: false });
+  });
   return out;
 }

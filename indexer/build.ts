@@ -5,12 +5,12 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import MiniSearch from 'minisearch';
 import { parseStopwords, parseSynonyms, parseUserWords, type Dictionaries } from '../analysis/dictionary.js';
 import { Normalizer } from '../analysis/normalize.js';
-import { INDEX_OPTIONS, SEARCH_FIELDS, searchTexts, type IndexDocument } from '../search/fields.js';
+import { buildEngineIndex } from '../search/engine.js';
+import { SEARCH_FIELDS, searchTexts, type SearchField } from '../search/fields.js';
 import type { SnapshotBody } from '../snapshot/body.js';
-import { loadCorpus, type Corpus } from './corpus.js';
+import { loadCorpus, PROGRESS_BYTES, type Corpus, type Progress } from './corpus.js';
 import { loadJieba } from './jieba.js';
 import { PROVINCES } from './regions.js';
 import type { ReformRecord } from './schema.js';
@@ -23,8 +23,10 @@ export interface BuildOptions {
   corpus?: Corpus;
   /** Folder with userdict.txt, synonyms.txt and stopwords.txt. */
   dictDir: string;
-  /** Worker threads for jieba vocabulary counting (default: by corpus size, see indexer/vocabulary.ts). */
+  /** Worker threads for jieba vocabulary counting (default 0, see indexer/vocabulary.ts). */
   vocabularyWorkers?: number;
+  /** Progress lines for large inputs (the CLI prints them to stderr). */
+  progress?: Progress;
 }
 
 export interface BuildResult {
@@ -35,7 +37,11 @@ export interface BuildResult {
 }
 
 export async function readDictionaries(dictDir: string): Promise<{ dictionaries: Dictionaries; version: string; synonymsVersion: string }> {
-  const read = (name: string) => readFile(join(dictDir, name), 'utf8').catch(() => '');
+  // A missing dictionary is an error naming the path, never a silent build with no synonyms or stop words.
+  const read = (name: string) =>
+    readFile(join(dictDir, name), 'utf8').catch((e: NodeJS.ErrnoException) => {
+      throw new Error(`cannot read dictionary ${name} in ${dictDir} (${e.code ?? e.message}); pass --dict with the folder holding userdict.txt, synonyms.txt and stopwords.txt`);
+    });
   const [user, syn, stop] = await Promise.all([read('userdict.txt'), read('synonyms.txt'), read('stopwords.txt')]);
   return {
     dictionaries: { userWords: parseUserWords(user), synonyms: parseSynonyms(syn), stopwords: parseStopwords(stop) },
@@ -55,14 +61,15 @@ export function corpusTerms(records: ReformRecord[]): string[] {
         }
       }
     }
-    for (const d of r.departments) terms.add(d);
+    for (const d of [...(r.printedDepartments ?? []), ...r.departments]) terms.add(d);
   }
   return [...terms];
 }
 
 export async function buildSnapshot(options: BuildOptions): Promise<BuildResult> {
   const t0 = performance.now();
-  const corpus = options.corpus ?? (await loadCorpus(options.seedsDir));
+  const corpus = options.corpus ?? (await loadCorpus(options.seedsDir, options.progress));
+  const progress = corpus.files.reduce((n, f) => n + f.bytes, 0) >= PROGRESS_BYTES ? options.progress : undefined;
   const { dictionaries, version, synonymsVersion } = await readDictionaries(options.dictDir);
   const tParse = performance.now();
 
@@ -74,27 +81,32 @@ export async function buildSnapshot(options: BuildOptions): Promise<BuildResult>
   for (const group of dictionaries.synonyms) for (const w of group) if (!userWords.has(norm(w))) userWords.set(norm(w), undefined);
   for (const p of PROVINCES) if (!userWords.has(p)) userWords.set(p, undefined);
   const tJ = performance.now();
+  progress?.(`${corpus.records.length} records parsed; segmenting with jieba…`);
   loadJieba([...userWords]);
   const tJiebaLoaded = performance.now();
 
-  // Vocabulary: how often jieba produces each word over the corpus (indexer/vocabulary.ts, in worker threads for a
-  // large corpus), plus a floor for dictionary words.
-  const docs: IndexDocument[] = searchTexts(corpus.records).map((texts, i) => {
-    const doc: IndexDocument = { i };
+  // Vocabulary: how often jieba produces each word over the corpus (indexer/vocabulary.ts), plus a floor for
+  // dictionary words.
+  const normalized: Record<SearchField, string>[] = searchTexts(corpus.records).map((texts) => {
+    const doc = {} as Record<SearchField, string>;
     for (const f of SEARCH_FIELDS) doc[f] = norm(texts[f]);
     return doc;
   });
   const counts = await countVocabulary(
-    docs.flatMap((d) => SEARCH_FIELDS.map((f) => d[f] as string)),
-    { userWords: [...userWords], workers: options.vocabularyWorkers },
+    normalized.flatMap((d) => SEARCH_FIELDS.map((f) => d[f])),
+    {
+      userWords: [...userWords],
+      workers: options.vocabularyWorkers,
+      progress: progress && ((texts) => progress(`segmented ${Math.floor(texts / SEARCH_FIELDS.length)}/${corpus.records.length} records`)),
+    },
   );
   const floor = (w: string, n: number) => counts.set(w, Math.max(counts.get(w) ?? 0, n));
   for (const w of userWords.keys()) floor(w, 3);
   for (const w of dictionaries.stopwords) floor(norm(w), 5);
   const tAnalysed = performance.now();
 
-  const index = new MiniSearch<IndexDocument>(INDEX_OPTIONS);
-  index.addAll(docs);
+  progress?.(`${counts.size} words counted; building the index…`);
+  const index = buildEngineIndex(corpus.records, normalized);
   const tIndexed = performance.now();
 
   const body: SnapshotBody = {
@@ -110,7 +122,7 @@ export async function buildSnapshot(options: BuildOptions): Promise<BuildResult>
     },
     analysis: { t2s: traditionalToSimplifiedTable(), vocabulary: [...counts].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)) },
     records: corpus.records,
-    index: index.toJSON(),
+    index,
   };
   return {
     body,

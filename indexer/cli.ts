@@ -1,49 +1,97 @@
 /**
- * npm run index -- --seeds DIR --out FILE [--dict DIR] [--dump-records FILE.jsonl] [--dump-analysis]
+ * npm run index -- --seeds DIR --out FILE [--dict DIR] [--dump-records FILE.jsonl]
  * npm run index -- --records FILE.jsonl --out FILE [--dict DIR]
  * Parses DIR (or reads records, one JSON object a line, bad lines skipped with a warning), builds the index and
  * writes the snapshot; prints files, records per file, warnings and time.
- * Exits non-zero only when nothing could be indexed.
+ * Exits non-zero only when nothing could be indexed. Every file is written atomically (an interrupted run leaves
+ * the previous file as it was).
  */
-import { writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { serializeSnapshot } from '../snapshot/file.js';
+import { removeTempFilesOnSignal, writeFileAtomic } from '../snapshot/atomic.js';
+import type { SnapshotHeader } from '../snapshot/container.js';
+import { readSnapshotFileHeader, writeSnapshotFile } from '../snapshot/file.js';
 import { buildSnapshot } from './build.js';
 import { loadRecordsFile } from './records-input.js';
 import { formatSummary } from './summary.js';
+
+const HELP = `usage: npm run index -- [--seeds DIR] [--dict DIR] [--out FILE] [--dump-records FILE.jsonl]
+       npm run index -- --records FILE.jsonl [--dict DIR] [--out FILE]
+       npm run index -- --inspect FILE [--json]
+
+Builds the search index from the documents in --seeds and writes it as one snapshot file.
+
+options:
+  --seeds DIR               documents to index (default: seeds)
+  --records FILE.jsonl      index records instead (one JSON object a line, the shape --dump-records writes; only
+                            id, title and one text field required; a bad line is named and skipped)
+  --dict DIR                userdict.txt, synonyms.txt, stopwords.txt (default: dict)
+  --out FILE                write the snapshot here (atomically: an interrupted run leaves the old file intact)
+  --dump-records FILE.jsonl also write the parsed records, one JSON object a line
+  --inspect FILE            print a snapshot's header (versions, build time, sources with sha256, record count,
+                            dictionary hashes, payload checksum) without reading the rest; --json prints it as JSON
+  -h, --help                show this help
+
+Prints the files, records per file, warnings and timings. Exits 1 only when nothing could be indexed.
+Serve the snapshot with: npm run serve -- --snapshot FILE (or a release: npm run release -- --snapshot FILE --out DIR)`;
 
 async function main(): Promise<number> {
   const { values } = parseArgs({
     options: {
       seeds: { type: 'string', default: 'seeds' },
       records: { type: 'string' },
-      dict: { type: 'string', default: 'dict' },
+      // The project's dictionaries wherever the indexer is run from (a relative --dict is from the working folder).
+      dict: { type: 'string', default: join(dirname(fileURLToPath(import.meta.url)), '..', 'dict') },
       out: { type: 'string' },
       'dump-records': { type: 'string' },
+      inspect: { type: 'string' },
+      json: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
   });
   if (values.help) {
-    console.log('usage: npm run index -- --seeds DIR --out FILE [--dict DIR] [--dump-records FILE.jsonl]');
-    console.log('       npm run index -- --records FILE.jsonl --out FILE [--dict DIR]');
+    console.log(HELP);
     return 0;
   }
+  if (values.inspect) {
+    const header = await readSnapshotFileHeader(values.inspect);
+    console.log(values.json ? JSON.stringify(header, null, 2) : formatHeader(values.inspect, header));
+    return 0;
+  }
+  removeTempFilesOnSignal();
+  // --records: records in the schema, one JSON object a line; a bad line is a warning naming it, never fatal.
   const corpus = values.records ? await loadRecordsFile(values.records) : undefined;
-  const result = await buildSnapshot({ seedsDir: values.seeds!, dictDir: values.dict!, corpus });
+  const result = await buildSnapshot({ seedsDir: values.seeds!, dictDir: values.dict!, corpus, progress: (m) => console.error(m) });
   console.log(formatSummary(result));
   if (result.body.records.length === 0) {
     console.error('error: nothing could be indexed');
     return 1;
   }
   if (values.out) {
-    await writeFile(values.out, serializeSnapshot(result.body));
+    await writeSnapshotFile(values.out, result.body);
     console.log(`snapshot written to ${values.out}`);
   }
   if (values['dump-records']) {
-    await writeFile(values['dump-records'], result.body.records.map((r) => JSON.stringify(r)).join('\n') + '\n');
+    await writeFileAtomic(values['dump-records'], result.body.records.map((r) => JSON.stringify(r)).join('\n') + '\n');
     console.log(`records written to ${values['dump-records']}`);
   }
   return 0;
+}
+
+export function formatHeader(file: string, h: SnapshotHeader): string {
+  const width = Math.max(...h.sources.map((s) => s.file.length));
+  return [
+    `snapshot ${file}`,
+    `  format          ${h.format} version ${h.formatVersion}, written by ftz-search ${h.productVersion}`,
+    `  built           ${h.builtAt}`,
+    `  records         ${h.records}`,
+    `  sources         ${h.sources.length} file(s)`,
+    ...h.sources.map((s) => `    ${s.file.padEnd(width)}  ${String(s.records).padStart(6)} records  ${String(s.bytes).padStart(10)} bytes  sha256 ${s.sha256}`),
+    `  dictionaries    ${h.dictionaryHash} (synonyms ${h.synonymsHash || 'not recorded'})`,
+    `  payload         ${h.payload.bytes} bytes, sha256 ${h.payload.sha256}`,
+    '  (header only: the payload checksum is verified when the snapshot is loaded)',
+  ].join('\n');
 }
 
 main().then(

@@ -24,3 +24,37 @@ export function joinDepartments(fragments: string[]): string[] {
   }
   return out;
 }
+
+/** Printed unit name → full-name template ({省}省 stands for the document's province). */
+export type DepartmentAliases = ReadonlyMap<string, string>;
+
+/** Parse dict/departments.txt: `printed = full name` lines; # starts a comment. */
+export function parseDepartmentAliases(text: string): DepartmentAliases {
+  const out = new Map<string, string>();
+  for (const raw of text.split(/\r?\n/)) {
+    const line = raw.replace(/#.*$/, '').trim();
+    const m = /^(\S+)\s*=\s*(\S+)$/.exec(line);
+    if (m) out.set(m[1], m[2]);
+  }
+  return out;
+}
+
+const MUNICIPALITIES = new Set(['北京', '天津', '上海', '重庆']);
+const AUTONOMOUS: Record<string, string> = { 内蒙古: '内蒙古自治区', 广西: '广西壮族自治区', 西藏: '西藏自治区', 宁夏: '宁夏回族自治区', 新疆: '新疆维吾尔自治区', 香港: '香港特别行政区', 澳门: '澳门特别行政区' };
+
+/** 山东 → 山东省, 北京 → 北京市, 广西 → 广西壮族自治区. */
+export function provinceFullName(short: string): string {
+  return MUNICIPALITIES.has(short) ? `${short}市` : AUTONOMOUS[short] ?? `${short}省`;
+}
+
+/**
+ * The canonical, province-qualified name of a printed unit: the alias table's full name with the document's
+ * province filled in; a 省… name with no alias is still qualified (省X → 山东省X); anything else as printed.
+ * Without a province, 省… names stay as printed (there is nothing to qualify them with).
+ */
+export function canonicalDepartment(printed: string, province: string | undefined, aliases: DepartmentAliases): string {
+  const template = aliases.get(printed) ?? (printed.startsWith('省') ? `{省}${printed}` : printed);
+  if (!template.includes('{省}')) return template;
+  if (!province) return printed;
+  return template.replace(/\{省\}省/g, provinceFullName(province)).replace(/\{省\}/g, provinceFullName(province).replace(/省$/, ''));
+}

@@ -3,7 +3,7 @@
  * user dictionary in place of the bundled one. Query time never needs it: see analysis/segment.ts.
  */
 import jieba from 'nodejieba';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -16,10 +16,15 @@ export function loadJieba(userWords: [string, number | undefined][]): void {
     if (loadedWith !== content) process.emitWarning('jieba is already loaded with another user dictionary; keeping the first');
     return;
   }
+  // jieba only takes its user dictionary as a file; it reads it during load(), so the folder goes right after.
   const dir = mkdtempSync(join(tmpdir(), 'ftz-jieba-'));
-  const file = join(dir, 'user.dict.utf8');
-  writeFileSync(file, content);
-  jieba.load({ userDict: file });
+  try {
+    const file = join(dir, 'user.dict.utf8');
+    writeFileSync(file, content);
+    jieba.load({ userDict: file });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
   loadedWith = content;
 }
 

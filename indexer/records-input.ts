@@ -9,7 +9,7 @@ import { createReadStream } from 'node:fs';
 import { basename } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { Corpus } from './corpus.js';
-import { extractQuantities } from './quantities.js';
+import { extractQuantities } from '../analysis/quantities.js';
 import { documentRegion } from './regions.js';
 import { linkRelated } from './related.js';
 import { TEXT_FIELDS, type ParseWarning, type Quantity, type ReformRecord, type RelatedRef, type SourceRef } from './schema.js';

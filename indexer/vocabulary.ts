@@ -20,6 +20,8 @@ export interface VocabularyOptions {
   workers?: number;
   /** Text size (characters) from which workers are used by default. Default PARALLEL_MIN_CHARS. */
   parallelMinChars?: number;
+  /** Called with the number of texts counted so far, every 20,000 texts (in this thread). */
+  progress?: (texts: number) => void;
 }
 
 /** Text size from which workers would be used by default: never, as measured (see above). */
@@ -28,8 +30,10 @@ export const PARALLEL_MIN_CHARS = Number.POSITIVE_INFINITY;
 /** A token counts as a word when it holds a letter or digit (punctuation and spaces are not words). */
 const WORDLIKE = /[\p{L}\p{N}]/u;
 
-function countInto(counts: Map<string, number>, texts: string[]): void {
-  for (const text of texts) {
+function countInto(counts: Map<string, number>, texts: string[], progress?: (texts: number) => void): void {
+  for (let i = 0; i < texts.length; i++) {
+    const text = texts[i];
+    if (progress && i > 0 && i % 20_000 === 0) progress(i);
     if (!text) continue;
     for (const tok of cut(text)) {
       if (!WORDLIKE.test(tok)) continue;
@@ -79,7 +83,7 @@ export async function countVocabulary(texts: string[], options: VocabularyOption
   const workers = options.workers ?? defaultWorkers(chars, options.parallelMinChars);
   const counts = new Map<string, number>();
   if (workers <= 0) {
-    countInto(counts, texts);
+    countInto(counts, texts, options.progress);
     return counts;
   }
   const dir = mkdtempSync(join(os.tmpdir(), 'ftz-vocab-'));

@@ -61,7 +61,7 @@ export interface QueryAnalysis {
   exclude: AnalysedClause[];
   /** The positive query as one normalised key (letters, digits, Han only): a title typed in full. */
   titleKey: string;
-  /** Words past MAX_CONSTRAINTS were ignored (a pasted paragraph is searched by its first words). */
+  /** Words past MAX_CONSTRAINTS were ignored (a pasted paragraph is searched by its first words); exclusions never are. */
   truncated: boolean;
 }
 
@@ -122,8 +122,10 @@ export class QueryAnalyzer {
         if (kept.length < c.constraints.length) truncated = true;
         return { ...c, constraints: kept };
       }).filter((c) => c.constraints.length > 0);
+    // Exclusions are never dropped: the budget is for the words searched, and -word must hold however long the
+    // query (the query's length limit bounds them).
     groups = groups.map(limit).filter((g) => g.length > 0);
-    return { groups, exclude: limit(exclude), titleKey, truncated };
+    return { groups, exclude, titleKey, truncated };
   }
 
   /** Segment a normalised text against the vocabulary (for the debug route and tests). */

@@ -1,479 +1,500 @@
 /**
- * The search engine over a loaded snapshot. Candidates come from the inverted index (MiniSearch over Han bigrams
- * and Latin/number tokens); every candidate is then checked for the exact normalised substring, so results never
- * depend on how a segmenter happened to cut a sentence. Scoring is BM25 over those exact occurrences, per field,
- * with field weights, scaled by the share of the query's words a record has, plus bonuses for a title typed in
- * full, words close together, a clause found verbatim, and a title that holds every word. docs/design.md explains.
+ * The search engine over a loaded snapshot: query analysis (analyzer.ts) → matching from the positional index
+ * (match.ts over postings.ts) → BM25 per word (score.ts) → combining the words under a matching strategy → an
+ * ordered result whose top is re-scored with position bonuses. Highlights (snippet.ts) and facets (facets.ts) are
+ * computed only for what is shown. docs/design.md explains the choices.
  */
-import MiniSearch from 'minisearch';
-import type { NormalizedText } from '../analysis/normalize.js';
-import { candidateTerms } from '../analysis/terms.js';
 import type { ReformRecord } from '../indexer/schema.js';
-import { NEAR_GAP, QueryAnalyzer, keyOf, type AnalysedClause, type Constraint, type QueryAnalysis } from './analyzer.js';
-import { INDEX_OPTIONS, SEARCH_FIELDS, searchTexts, type IndexDocument, type SearchField } from './fields.js';
-import { markRange, snippet, toOriginal } from './highlight.js';
 import type { SnapshotBody } from '../snapshot/body.js';
+import { NEAR_GAP, QueryAnalyzer, keyOf, type AnalysedClause, type Constraint, type QueryAnalysis } from './analyzer.js';
+import { FacetIndex, buildFacetColumns, type FacetColumns } from './facets.js';
+import { SEARCH_FIELDS, type SearchField } from './fields.js';
+import { Lru } from '../analysis/lru.js';
+import { checkDeadline } from './budget.js';
+import { Matcher, slotRange } from './match.js';
+import { engineOptions, type EngineOptions } from './options.js';
+import { Postings, buildIndex, hash32, isIndexData, type IndexData } from './postings.js';
+import { NO_DOCS, bm25, idf, intersectSum, minimalWindow, topK, union, type DocScores, type FieldStats } from './score.js';
+import { Highlighter } from './snippet.js';
 
-/** Field weights: title above outcome above content above process and departments. */
-export const FIELD_WEIGHTS: Readonly<Record<SearchField, number>> = {
-  title: 6,
-  outcome: 2.2,
-  content: 2,
-  applicableTo: 1.4,
-  process: 1.2,
-  departments: 1.2,
-  copyDepartments: 1.2,
-  regions: 1.2,
-  category: 0.6,
-  scope: 0.4,
-};
+export { occurrences, nearOccurrences } from './snippet.js';
+export { minimalWindow } from './score.js';
 
-/** BM25 parameters (the classic defaults, as MiniSearch uses). */
-export const BM25 = { k1: 1.2, b: 0.7 };
+/**
+ * How records lacking some of the query's words are treated:
+ * - `last` (default): records with every word first; then, when those are fewer than a page (`fillTo`), records
+ *   with some of the words, ranked by how many are missing and how rare the missing ones are. A record holding only
+ *   words that are common for this query (办理 beside 出口退税) is never a result.
+ * - `all`: every word is required; only when no record has them all do the records with the most of them come back.
+ */
+export type MatchingStrategy = 'last' | 'all';
 
-/** Bonuses, in units of one typical title match. */
-export const BONUS = {
-  /** The whole query is the record's title. */
-  exactTitle: 1000,
-  /** Every word of the query is in the title. */
-  titleHasAll: 8,
-  /** A multi-word clause occurs verbatim (adjacent) in a field, weighted by the field. */
-  verbatim: 1.5,
-  /** The query's words occur close together (within PROXIMITY_WINDOW characters), weighted by the field. */
-  proximity: 2,
-};
-
-/** How many of the corpus's most frequent words have their matches computed at load. */
-export const PRECOMPUTED_WORDS = 200;
-
-/** In a question, a word found in more than this share of all records is too common to bring in candidates. */
-export const COMMON_SHARE = 0.4;
-
-/** Records re-scored with position bonuses (proximity, verbatim, title holds every word): the top of the ranking. */
-export const RERANK_WINDOW = 30;
-
-/** Words this close (in characters, about a sentence) count as used together. */
-export const PROXIMITY_WINDOW = 40;
-const PROXIMITY_FIELDS: SearchField[] = ['title', 'content', 'applicableTo', 'process', 'outcome'];
-
-/** How strongly the share of query words a record has scales its score (records with all words are not scaled). */
-export const COVERAGE_POWER = 2;
-
-/** Fields a snippet is taken from, in order of preference when matches tie. */
-const SNIPPET_FIELDS: SearchField[] = ['content', 'outcome', 'process', 'applicableTo'];
-
-type FieldCounts = Partial<Record<SearchField, number>>;
-
-interface AltMatches {
-  /** record index → occurrences per field */
-  docs: Map<number, FieldCounts>;
-  idf: number;
+/** The body.index the indexer writes: the positional index and the facet columns. */
+export interface EngineIndex {
+  postings: IndexData;
+  facets: FacetColumns;
 }
 
 export interface Hit {
   record: ReformRecord;
   score: number;
-  /** How many of the query's constraints the record matches (all of them unless the result is partial). */
+  /** How many of the query's words the record has. */
   matched: number;
+  /** The query's words it lacks (empty when it has them all). */
+  missing: string[];
   highlight: { title: string; snippet: string };
 }
 
-export interface SearchResult {
-  analysis: QueryAnalysis;
-  /** Record indexes in rank order (the whole result set, for facets and paging). */
-  ranked: { index: number; score: number; matched: number }[];
-  /** Nothing matched every word: these are the best partial matches. */
-  partial: boolean;
+export interface RankedEntry {
+  index: number;
+  score: number;
+  matched: number;
+  missing: string[];
+}
+
+/** One word of the query as matching sees it: a constraint, or an OR group (either side, scored as one word). */
+interface Unit {
+  text: string;
+  ds: DocScores;
+  idf: number;
+  /** The analysed constraints behind it (the bonus stage looks at their positions). */
+  constraints: Constraint[];
+}
+
+/** Pages of this size or less are filled with partial matches when too few records have every word. */
+export const FILL_TO = 10;
+
+export class SearchResult {
+  private all?: RankedEntry[];
+  private top?: RankedEntry[];
+
+  constructor(
+    private readonly engine: SearchEngine,
+    readonly analysis: QueryAnalysis,
+    private readonly units: Unit[],
+    /** Matched records, in index order. */
+    readonly docs: Int32Array,
+    readonly scores: Float64Array,
+    readonly missingMask: Uint32Array,
+    /** Σ idf of the missing words, per record (ranking key of partial matches). */
+    private readonly missingIdf: Float64Array,
+    readonly strategy: MatchingStrategy,
+    /** Some matched record lacks words (the whole set; the service reports it for the shown page). */
+    readonly partial: boolean,
+  ) {}
+
+  get total(): number {
+    return this.docs.length;
+  }
+
+  /** Words (query units) the i-th matched record lacks. */
+  missing(i: number): string[] {
+    const m = this.missingMask[i];
+    return m ? this.units.filter((_, u) => m & (1 << u)).map((u) => u.text) : [];
+  }
+
+  private missingCount(i: number): number {
+    let m = this.missingMask[i];
+    let n = 0;
+    while (m) {
+      m &= m - 1;
+      n++;
+    }
+    return n;
+  }
+
+  /** a ranks before b (indexes into docs), with score overrides for the re-scored top. */
+  private better(a: number, b: number, score: (i: number) => number): boolean {
+    if (this.strategy === 'last' && this.missingMask[a] !== this.missingMask[b]) {
+      const ma = this.missingCount(a);
+      const mb = this.missingCount(b);
+      if (ma !== mb) return ma < mb;
+      if (this.missingIdf[a] !== this.missingIdf[b]) return this.missingIdf[a] < this.missingIdf[b];
+    }
+    const sa = score(a);
+    const sb = score(b);
+    if (sa !== sb) return sa > sb;
+    return this.docs[a] < this.docs[b];
+  }
+
+  /**
+   * The first `k` records in rank order among those `keep` marks (all when absent): a bounded selection, then
+   * position bonuses for the top window, then that window re-ordered.
+   */
+  order(k: number, keep?: Uint8Array): RankedEntry[] {
+    // The unfiltered top of a (cached) result is kept: paging and repeated searches read it again.
+    if (!keep && this.top && k <= this.top.length) return this.top.slice(0, k);
+    const entries = this.select(k, keep);
+    if (!keep && k <= this.engine.options.rerankWindow * 4) this.top = entries.slice();
+    return entries;
+  }
+
+  private select(k: number, keep?: Uint8Array): RankedEntry[] {
+    let idx: ArrayLike<number>;
+    if (keep) {
+      const list: number[] = [];
+      for (let i = 0; i < this.docs.length; i++) if (keep[i]) list.push(i);
+      idx = list;
+    } else idx = { length: this.docs.length } as ArrayLike<number>;
+    const at = keep ? (j: number) => idx[j] : (j: number) => j;
+    const base = (i: number) => this.scores[i];
+    if (!this.units.length) return Array.from({ length: Math.min(k, idx.length) }, (_, j) => this.entry(at(j), 0));
+    const window = Math.max(k, this.engine.options.rerankWindow);
+    const top = topK(idx.length, window, (a, b) => this.better(at(a), at(b), base)).map(at);
+    const boosted = new Map<number, number>();
+    checkDeadline(false);
+    for (const i of top.slice(0, this.engine.options.rerankWindow)) {
+      boosted.set(i, this.scores[i] + this.engine.bonus(this.docs[i], this.analysis, this.units, this.units.length - this.missingCount(i)));
+    }
+    const score = (i: number) => boosted.get(i) ?? this.scores[i];
+    top.sort((a, b) => (this.better(a, b, score) ? -1 : this.better(b, a, score) ? 1 : 0));
+    return top.slice(0, k).map((i) => this.entry(i, score(i)));
+  }
+
+  private entry(i: number, score: number): RankedEntry {
+    return { index: this.docs[i], score, matched: this.units.length - this.missingCount(i), missing: this.missing(i) };
+  }
+
+  /** Every matched record in rank order (sorts the whole set: for export and callers that need it all). */
+  get ranked(): RankedEntry[] {
+    this.all ??= this.order(this.docs.length);
+    return this.all;
+  }
 }
 
 export class SearchEngine {
   readonly records: ReformRecord[];
   readonly analyzer: QueryAnalyzer;
   readonly body: SnapshotBody;
-  private readonly index: MiniSearch<IndexDocument>;
-  private readonly normalized: Record<SearchField, NormalizedText>[];
-  private readonly avgLength: Record<SearchField, number>;
-  private readonly altCache = new Map<string, AltMatches>();
-  private readonly precomputed = new Map<string, AltMatches>();
-  private readonly titleKeys: string[];
+  readonly options: EngineOptions;
+  readonly facets: FacetIndex;
+  private readonly postings: Postings;
+  private readonly matcher: Matcher;
+  private readonly highlighter: Highlighter;
+  private readonly stats: FieldStats;
+  private readonly fieldIndex = new Map<SearchField, number>();
+  private readonly analyses: Lru<string, QueryAnalysis>;
+  private readonly constraintCache: Lru<string, DocScores>;
+  private readonly results: Lru<string, SearchResult>;
+  /** Scratch per record, reset after each search (searches run one at a time). */
+  private readonly mask: Uint32Array;
+  private readonly acc: Float64Array;
+  private readonly excluded: Uint8Array;
 
-  constructor(body: SnapshotBody) {
+  constructor(body: SnapshotBody, options: Partial<EngineOptions> = {}) {
     this.body = body;
+    this.options = engineOptions(options);
     this.records = body.records;
-    this.analyzer = new QueryAnalyzer({ ...body.analysis, synonyms: body.dictionary.synonyms, stopwords: body.dictionary.stopwords });
-    this.index = MiniSearch.loadJS(body.index as never, INDEX_OPTIONS);
-    const n = this.analyzer.normalizer;
-    this.normalized = searchTexts(this.records).map((texts) => {
-      const out = {} as Record<SearchField, NormalizedText>;
-      for (const f of SEARCH_FIELDS) out[f] = n.normalize(texts[f]);
-      return out;
-    });
-    this.avgLength = {} as Record<SearchField, number>;
-    for (const f of SEARCH_FIELDS) {
-      const total = this.normalized.reduce((s, nf) => s + nf[f].text.length, 0);
-      this.avgLength[f] = Math.max(1, total / Math.max(1, this.records.length));
+    const index = body.index as EngineIndex;
+    if (!index || !isIndexData(index.postings) || index.postings.records !== body.records.length || !index.facets) {
+      throw new Error('snapshot index is missing or not a positional index of these records (rebuild the snapshot)');
     }
-    this.titleKeys = this.normalized.map((nf) => keyOf(nf.title.text));
-    // The corpus's most frequent words are the costliest to match (they are in most records) and the most often
-    // typed: their exact matches are computed once, at load, and kept.
-    const stop = new Set(body.dictionary.stopwords);
-    const frequent = body.analysis.vocabulary.filter(([w]) => w.length >= 2 && !stop.has(w)).slice(0, PRECOMPUTED_WORDS);
-    for (const [w] of frequent) this.precomputed.set(w, this.altMatches(w));
-    this.altCache.clear();
+    this.analyzer = new QueryAnalyzer({ ...body.analysis, synonyms: body.dictionary.synonyms, stopwords: body.dictionary.stopwords });
+    this.postings = new Postings(index.postings, this.options.cache.postingsPositions);
+    this.matcher = new Matcher(this.postings, this.options.cache.matches, NEAR_GAP);
+    this.facets = new FacetIndex(index.facets);
+    index.postings.fields.forEach((f, i) => this.fieldIndex.set(f as SearchField, i));
+    this.stats = {
+      fieldCount: index.postings.fields.length,
+      records: this.records.length,
+      fieldLengths: index.postings.fieldLengths,
+      avgLengths: index.postings.avgLengths,
+      weights: Float64Array.from(index.postings.fields, (f) => this.options.fieldWeights[f as SearchField] ?? 0),
+    };
+    this.highlighter = new Highlighter(this.records, this.analyzer.normalizer, this.options.cache.normalizedRecords, this.options.snippetFields);
+    this.analyses = new Lru(this.options.cache.analyses);
+    this.constraintCache = new Lru(this.options.cache.matches);
+    this.results = new Lru(this.options.cache.results);
+    this.mask = new Uint32Array(this.records.length);
+    this.acc = new Float64Array(this.records.length);
+    this.excluded = new Uint8Array(this.records.length);
   }
 
-  private readonly analysisCache = new Map<string, QueryAnalysis>();
-
   /** Query analysis, cached: a user paging or filtering repeats the same query. */
-  private analyser(query: string): QueryAnalysis {
-    let a = this.analysisCache.get(query);
-    if (!a) {
-      a = this.analyzer.analyse(query);
-      if (this.analysisCache.size > 1000) this.analysisCache.clear();
-      this.analysisCache.set(query, a);
-    }
+  analyse(query: string): QueryAnalysis {
+    let a = this.analyses.get(query);
+    if (!a) this.analyses.set(query, (a = this.analyzer.analyse(query)));
     return a;
   }
 
-  /** Forget cached per-term matches (benchmarks measure uncached queries with it); the frequent words computed at load stay. */
+  /** Forget cached postings, matches and analyses (benchmarks measure uncached queries with it). */
   clearCache(): void {
-    this.altCache.clear();
-    this.analysisCache.clear();
+    this.analyses.clear();
+    this.constraintCache.clear();
+    this.results.clear();
+    this.matcher.clearCache();
+    this.postings.clearCache();
   }
 
-  /** Distinct terms in the inverted index. */
+  /** Distinct terms in the positional index. */
   get termCount(): number {
-    return this.index.termCount;
+    return this.postings.termCount;
   }
 
-  /** Rank records for a query. An empty query (or one with only exclusions) lists records in document order. */
-  search(query: string): SearchResult {
-    const analysis = this.analyser(query);
-    // Each constraint's matches are computed once per search and shared by matching and scoring.
-    const memo = new Map<Constraint, Map<number, number>>();
-    const docsOf = (c: Constraint) => {
-      let d = memo.get(c);
-      if (!d) memo.set(c, (d = this.constraintDocs(c)));
-      return d;
-    };
-    const excluded = new Set<number>();
-    for (const clause of analysis.exclude) for (const i of this.clauseDocs(clause, docsOf)) excluded.add(i);
-
-    const constraints = analysis.groups.flat().flatMap((c) => c.constraints);
-    if (constraints.length === 0) {
-      const ranked = this.records.map((_, index) => ({ index, score: 0, matched: 0 })).filter((h) => !excluded.has(h.index));
-      return { analysis, ranked, partial: false };
-    }
-
-    // All groups must match; a group matches through any of its clauses; a clause needs all its constraints.
-    let result: Set<number> | undefined;
-    for (const group of analysis.groups) {
-      const docs = new Set<number>();
-      for (const clause of group) for (const i of this.clauseDocs(clause, docsOf)) docs.add(i);
-      result = result ? new Set([...result].filter((i) => docs.has(i))) : docs;
-    }
-    let partial = false;
-    let candidates = [...(result ?? [])].filter((i) => !excluded.has(i));
-    if (candidates.length === 0 && constraints.length > 1) {
-      // Nothing has every word: fall back to records with some of them, ranked by how many, and say so.
-      partial = true;
-      const any = new Set<number>();
-      for (const c of constraints) for (const i of docsOf(c).keys()) any.add(i);
-      candidates = [...any].filter((i) => !excluded.has(i));
-    }
-
-    const ranked = candidates.map((index) => {
-      const { score, matched } = this.baseScore(index, analysis, constraints, docsOf);
-      return { index, score, matched };
-    });
-    ranked.sort((a, b) => b.score - a.score || a.index - b.index);
-    // Bonuses for words close together or verbatim look at positions: worth it for the records that can reach the
-    // first pages, not for the long tail of a common word.
-    for (const entry of ranked.slice(0, RERANK_WINDOW)) entry.score += this.bonus(entry.index, analysis, constraints, entry.matched);
-    ranked.sort((a, b) => b.score - a.score || a.index - b.index);
-    // Partial: the best record lacks some word (a fallback, or a question no record answers in full).
-    partial ||= ranked.length > 0 && ranked[0].matched < constraints.length;
-    return { analysis, ranked, partial };
+  private fieldIds(fields?: readonly SearchField[]): number[] | undefined {
+    return fields?.map((f) => this.fieldIndex.get(f)!).filter((i) => i !== undefined);
   }
 
-  /** Build a hit (record, score, highlights) for one ranked entry. */
-  hit(entry: { index: number; score: number; matched: number }, analysis: QueryAnalysis): Hit {
-    const record = this.records[entry.index];
-    const nf = this.normalized[entry.index];
-    const alts = analysis.groups.flat().flatMap((c) => [
-      ...c.constraints.flatMap((k) => k.alternatives.filter((a) => !a.near).map((a) => ({ text: a.text, phrase: k.phrase }))),
-      // A clause found verbatim is highlighted whole, not as its separate words only.
-      ...(c.constraints.length > 1 ? [{ text: c.text.replace(/\s+/g, ''), phrase: true }] : []),
-    ]);
-    const nears = analysis.groups.flat().flatMap((c) => c.constraints.flatMap((k) => k.alternatives.flatMap((a) => (a.near ? [a.near] : []))));
-    const spansIn = (f: SearchField) => {
-      const spans: [number, number][] = [];
-      for (const a of alts) for (const s of occurrences(nf[f].text, a.text)) spans.push([s, s + a.text.length]);
-      for (const [a, b] of nears) for (const [s1, e1, s2, e2] of nearOccurrences(nf[f].text, a, b)) spans.push([s1, e1], [s2, e2]);
-      return toOriginal(nf[f], spans);
-    };
-    const title = markRange(record.title, spansIn('title'));
-    // The snippet comes from the field that shows the most different query words, then the most matches.
-    let best: { field: SearchField; spans: [number, number][]; distinct: number } | undefined;
-    for (const f of SNIPPET_FIELDS) {
-      if (!record[f as keyof ReformRecord]) continue;
-      const spans = spansIn(f);
-      const text = record[f as 'content'] as string;
-      const distinct = new Set(spans.map(([s, e]) => text.slice(s, e))).size;
-      if (!best || distinct > best.distinct || (distinct === best.distinct && spans.length > best.spans.length)) best = { field: f, spans, distinct };
-    }
-    const text = best ? (record[best.field as keyof ReformRecord] as string) : '';
-    return {
-      record,
-      score: Math.round(entry.score * 1000) / 1000,
-      matched: entry.matched,
-      highlight: { title, snippet: best ? snippet(text, best.spans) : '' },
-    };
-  }
-
-  /** Records a clause matches: all of its constraints, or any of them for a sentence typed as a question. */
-  private clauseDocs(clause: AnalysedClause, docsOf: (c: Constraint) => Map<number, number>): Set<number> {
-    if (clause.natural) {
-      // A question's common words (企业, in most records) are scored but do not bring in candidates of their own.
-      const informative = clause.constraints.filter((c) => docsOf(c).size <= this.records.length * COMMON_SHARE);
-      const any = new Set<number>();
-      for (const c of informative.length ? informative : clause.constraints) for (const i of docsOf(c).keys()) any.add(i);
-      return any;
-    }
-    let docs: Set<number> | undefined;
-    for (const c of clause.constraints) {
-      const d = docsOf(c);
-      docs = docs ? new Set([...docs].filter((i) => d.has(i))) : new Set(d.keys());
-      if (docs.size === 0) break;
-    }
-    return docs ?? new Set();
-  }
-
-  /** Records a constraint matches through any alternative, with the best weighted score per record. */
-  private constraintDocs(c: Constraint): Map<number, number> {
-    const out = new Map<number, number>();
+  /** Records a constraint matches through any alternative, with the best weighted BM25 per record (cached). */
+  private constraintDocs(c: Constraint): DocScores {
+    const key = `${c.fields?.join(',') ?? '*'}\u0000${c.alternatives.map((a) => `${a.text}\u0001${a.weight}\u0001${a.near?.join('\u0001') ?? ''}`).join('\u0000')}`;
+    const cached = this.constraintCache.get(key);
+    if (cached) return cached;
+    // The request's time budget, before each constraint is matched; a yield here loses nothing (matches are cached).
+    checkDeadline();
+    const fields = this.fieldIds(c.fields);
+    let out = NO_DOCS;
     for (const alt of c.alternatives) {
-      const m = alt.near ? this.nearMatches(alt.near, c.fields) : this.altMatches(alt.text, c.fields);
-      for (const [i, counts] of m.docs) {
-        const s = alt.weight * this.bm25(i, counts, m.idf);
-        if (s > (out.get(i) ?? -1)) out.set(i, s);
-      }
+      const occ = alt.near ? this.matcher.near(alt.near[0], alt.near[1], fields) : this.matcher.needle(alt.text, fields);
+      out = union(out, bm25(occ, this.stats, this.options.bm25, alt.weight), Math.max);
     }
+    this.constraintCache.set(key, out);
     return out;
   }
 
-  private bm25(i: number, counts: FieldCounts, idf: number): number {
-    let s = 0;
-    for (const f of Object.keys(counts) as SearchField[]) {
-      const tf = counts[f]!;
-      const len = this.normalized[i][f].text.length;
-      const norm = tf * (BM25.k1 + 1) / (tf + BM25.k1 * (1 - BM25.b + BM25.b * (len / this.avgLength[f])));
-      s += FIELD_WEIGHTS[f] * idf * norm;
+  /** Records a clause matches (all its constraints; any of them for a question), scores summed. */
+  private clauseDocs(clause: AnalysedClause): DocScores {
+    let out: DocScores | undefined;
+    for (const c of clause.constraints) {
+      const d = this.constraintDocs(c);
+      out = out === undefined ? d : clause.natural ? union(out, d, (x, y) => x + y) : intersectSum(out, d);
     }
-    return s;
+    return out ?? NO_DOCS;
   }
 
-  /** Occurrences of a compound's two parts with a few characters between them (不动产…登记), per record and field. */
-  private nearMatches([a, b]: [string, string], fields?: SearchField[]): AltMatches {
-    const key = `${fields?.join(',') ?? '*'}\u0000${a}\u0000${b}`;
-    const cached = this.altCache.get(key);
-    if (cached) return cached;
-    const left = this.altMatches(a, fields);
-    const right = this.altMatches(b, fields);
-    const docs = new Map<number, FieldCounts>();
-    for (const [i, lc] of left.docs) {
-      const rc = right.docs.get(i);
-      if (!rc) continue;
-      const counts: FieldCounts = {};
-      let any = false;
-      for (const f of Object.keys(lc) as SearchField[]) {
-        if (!rc[f]) continue;
-        const n = nearOccurrences(this.normalized[i][f].text, a, b).length;
-        if (n) {
-          counts[f] = n;
-          any = true;
-        }
-      }
-      if (any) docs.set(i, counts);
-    }
+  /** The query's words: each constraint of a plain clause, and each OR group as one word. */
+  private units(analysis: QueryAnalysis): Unit[] {
     const N = this.records.length;
-    const result = { docs, idf: Math.log(1 + (N - docs.size + 0.5) / (docs.size + 0.5)) };
-    this.altCache.set(key, result);
+    const units: Unit[] = [];
+    for (const group of analysis.groups) {
+      if (group.length === 1) {
+        for (const c of group[0].constraints) {
+          const ds = this.constraintDocs(c);
+          units.push({ text: c.text, ds, idf: idf(N, ds.docs.length), constraints: [c] });
+        }
+      } else {
+        let ds = NO_DOCS;
+        for (const clause of group) ds = union(ds, this.clauseDocs(clause), Math.max);
+        units.push({ text: group.map((c) => c.typed).join(' OR '), ds, idf: idf(N, ds.docs.length), constraints: group.flatMap((c) => c.constraints) });
+      }
+    }
+    return units;
+  }
+
+  /** Rank records for a query. An empty query (or one with only exclusions) lists records in document order. */
+  search(query: string, options: { matching?: MatchingStrategy } = {}): SearchResult {
+    const strategy = options.matching ?? 'last';
+    // A user paging or filtering repeats the query: its result set (records, scores, missing words) is kept.
+    const key = `${strategy}\u0000${query}`;
+    const cached = this.results.get(key);
+    if (cached) return cached;
+    const result = this.evaluate(query, strategy);
+    this.results.set(key, result, 1 + (result.docs.length >> 10));
     return result;
   }
 
-  /** Exact occurrences of one normalised string, per record and field; cached, since queries repeat. */
-  private altMatches(text: string, fields?: SearchField[]): AltMatches {
-    if (!fields) {
-      const pre = this.precomputed.get(text);
-      if (pre) return pre;
+  private evaluate(query: string, strategy: MatchingStrategy): SearchResult {
+    const analysis = this.analyse(query);
+    const N = this.records.length;
+    const excluded = this.excluded;
+    const marked: number[] = [];
+    for (const clause of analysis.exclude) {
+      const d = this.clauseDocs(clause).docs;
+      for (let i = 0; i < d.length; i++) if (!excluded[d[i]]) excluded[d[i]] = 1, marked.push(d[i]);
     }
-    const key = `${fields?.join(',') ?? '*'}\u0000${text}`;
-    const cached = this.altCache.get(key);
-    if (cached) return cached;
-    const searchFields = fields ?? [...SEARCH_FIELDS];
-    const terms = candidateTerms(text);
-    const docs = new Map<number, FieldCounts>();
-    if (terms.length) {
-      const single = terms.length === 1 && /^\p{Script=Han}$/u.test(terms[0]);
-      const hits = this.index.search(
-        single ? terms[0] : { combineWith: 'AND', queries: terms },
-        { fields: searchFields, prefix: single, fuzzy: false, tokenize: (s) => [s], processTerm: (s) => s },
-      );
-      for (const h of hits) {
-        const i = h.id as number;
-        const counts: FieldCounts = {};
-        let any = false;
-        // Only fields holding every term can hold the substring: check those, not all nine.
-        let fieldsHere: string[] | undefined;
-        for (const t of terms) {
-          const fs = h.match[t] ?? [];
-          fieldsHere = fieldsHere ? fieldsHere.filter((f) => fs.includes(f)) : fs;
-        }
-        for (const f of (single ? searchFields : (fieldsHere ?? [])) as SearchField[]) {
-          const n = occurrences(this.normalized[i][f].text, text).length;
-          if (n) {
-            counts[f] = n;
-            any = true;
+    try {
+      const units = this.units(analysis);
+      if (units.length === 0) {
+        const docs: number[] = [];
+        for (let i = 0; i < N; i++) if (!excluded[i]) docs.push(i);
+        return new SearchResult(this, analysis, [], Int32Array.from(docs), new Float64Array(docs.length), new Uint32Array(docs.length), new Float64Array(docs.length), strategy, false);
+      }
+      return this.combine(analysis, units, strategy);
+    } finally {
+      for (const d of marked) excluded[d] = 0;
+    }
+  }
+
+  /** Every word's records combined under the strategy: which records are results, with what base score. */
+  private combine(analysis: QueryAnalysis, units: Unit[], strategy: MatchingStrategy): SearchResult {
+    const N = this.records.length;
+    const U = units.length;
+    const all = U >= 32 ? 0xffffffff : (1 << U) - 1;
+    const { mask, acc, excluded } = this;
+    const touched: number[] = [];
+    units.forEach((u, b) => {
+      const { docs, scores } = u.ds;
+      for (let i = 0; i < docs.length; i++) {
+        const d = docs[i];
+        if (excluded[d]) continue;
+        if (mask[d] === 0) touched.push(d);
+        mask[d] |= 1 << b;
+        acc[d] += scores[i];
+      }
+    });
+    // Records in index order: a scan of the marks when many records matched, a numeric sort when few did.
+    let inOrder: ArrayLike<number>;
+    if (touched.length * 8 > N) {
+      const dense = new Int32Array(touched.length);
+      let k = 0;
+      for (let d = 0; d < N; d++) if (mask[d] !== 0) dense[k++] = d;
+      inOrder = dense;
+    } else inOrder = Int32Array.from(touched).sort();
+    try {
+      let keep: (m: number) => boolean;
+      let partialSet = false;
+      if (strategy === 'all') {
+        // Every group must hold: a plain clause needs all its words; a question any of its informative words.
+        const need: { bits: number; any: boolean }[] = [];
+        let b = 0;
+        for (const group of analysis.groups) {
+          if (group.length === 1) {
+            const clause = group[0];
+            let bits = 0;
+            let informative = 0;
+            clause.constraints.forEach((c, k) => {
+              bits |= 1 << (b + k);
+              if (units[b + k].ds.docs.length <= N * this.options.commonShare) informative |= 1 << (b + k);
+            });
+            need.push(clause.natural ? { bits: informative || bits, any: true } : { bits, any: false });
+            b += clause.constraints.length;
+          } else {
+            need.push({ bits: 1 << b, any: false });
+            b++;
           }
         }
-        if (any) docs.set(i, counts);
+        keep = (m) => need.every((n) => (n.any ? (m & n.bits) !== 0 : (m & n.bits) === n.bits));
+        if (U > 1 && !touched.some((d) => keep(mask[d]))) {
+          keep = () => true;
+          partialSet = true;
+        }
+      } else {
+        // Common for this query: far less rare than its rarest word, or in a large share of all records.
+        // A word no record has decides nothing (AEO in AEO认证 when no record says AEO).
+        const found = units.filter((u) => u.ds.docs.length > 0);
+        const maxIdf = Math.max(0, ...found.map((u) => u.idf));
+        let informative = 0;
+        units.forEach((u, b) => {
+          if (u.ds.docs.length > 0 && u.idf >= this.options.commonIdfRatio * maxIdf && u.ds.docs.length <= N * this.options.commonShare) informative |= 1 << b;
+        });
+        let full = 0;
+        for (const d of touched) if (mask[d] === all) full++;
+        if (U === 1) keep = () => true;
+        else if (full >= FILL_TO) keep = (m) => m === all;
+        else {
+          // Too few records have every word: fill with those holding a word that is not common for this query,
+          // or failing that the rarest word.
+          let bits = informative;
+          if (!touched.some((d) => mask[d] === all || (mask[d] & bits) !== 0)) bits = 1 << Math.max(0, units.findIndex((u) => u.ds.docs.length > 0 && u.idf === maxIdf));
+          keep = (m) => m === all || (m & bits) !== 0;
+        }
+      }
+      const kept = new Int32Array(inOrder.length);
+      let n = 0;
+      for (let i = 0; i < inOrder.length; i++) if (keep(mask[inOrder[i]])) kept[n++] = inOrder[i];
+      const docs = kept.subarray(0, n);
+      const scores = new Float64Array(n);
+      const missingMask = new Uint32Array(n);
+      const missingIdf = new Float64Array(n);
+      const titleKey = analysis.titleKey ? hash32(analysis.titleKey) : -1;
+      let partial = false;
+      for (let i = 0; i < n; i++) {
+        const d = docs[i];
+        const m = mask[d];
+        const missing = all & ~m;
+        missingMask[i] = missing;
+        let matched = U;
+        if (missing) {
+          partial = true;
+          for (let b = 0; b < U; b++) {
+            if (missing & (1 << b)) {
+              missingIdf[i] += units[b].idf;
+              matched--;
+            }
+          }
+        }
+        let s = acc[d];
+        // A partial match's score shows it: scaled by the share of words it has (its rank comes from its tier).
+        if (matched < U) s *= (matched / U) ** this.options.coveragePower;
+        if (titleKey >= 0 && this.postings.data.titleKeys[d] === titleKey && keyOf(this.analyzer.normalizer.plain(this.records[d].title)) === analysis.titleKey) {
+          s += this.options.bonus.exactTitle;
+        }
+        scores[i] = s;
+      }
+      return new SearchResult(this, analysis, units, docs, scores, missingMask, missingIdf, strategy, partial || partialSet);
+    } finally {
+      for (const d of touched) {
+        mask[d] = 0;
+        acc[d] = 0;
       }
     }
-    const N = this.records.length;
-    const idf = Math.log(1 + (N - docs.size + 0.5) / (docs.size + 0.5));
-    const result = { docs, idf };
-    if (this.altCache.size > 5000) this.altCache.clear();
-    this.altCache.set(key, result);
-    return result;
   }
 
-  /** 0…1 (weighted by field, best field): how close together the record uses the query's words. */
-  private proximity(i: number, constraints: Constraint[]): number {
-    let best = 0;
-    for (const f of PROXIMITY_FIELDS) {
-      const text = this.normalized[i][f].text;
-      const lists = constraints.map((c) => c.alternatives.flatMap((a) => occurrences(text, a.text).map((start) => ({ start, length: a.text.length }))));
-      const present = lists.filter((l) => l.length > 0);
-      if (present.length < 2) continue;
-      const window = minimalWindow(present);
-      const span = present.reduce((s, l) => s + l[0].length, 0);
-      if (window > PROXIMITY_WINDOW + span) continue;
-      const closeness = 1 - Math.max(0, window - span) / (PROXIMITY_WINDOW + 1);
-      best = Math.max(best, closeness * (present.length / constraints.length) * FIELD_WEIGHTS[f]);
-    }
-    return best;
+  /** Positions of a string in one field of one record, as {start, length}. */
+  private positions(doc: number, f: number, text: string): { start: number; length: number }[] {
+    const occ = this.matcher.needle(text);
+    const [s, e] = slotRange(occ, doc * this.stats.fieldCount + f);
+    const out: { start: number; length: number }[] = [];
+    for (let x = s; x < e; x++) out.push({ start: occ.pos[x], length: text.length });
+    return out;
   }
 
-  /** BM25 over exact occurrences, scaled by the share of the query's words the record has, plus a title typed in full. */
-  private baseScore(i: number, analysis: QueryAnalysis, constraints: Constraint[], docsOf: (c: Constraint) => Map<number, number>): { score: number; matched: number } {
+  /** Every word in the title, words close together, a clause found verbatim: from positions, for the top window only. */
+  bonus(doc: number, analysis: QueryAnalysis, units: Unit[], matched: number): number {
+    const o = this.options;
+    const constraints = units.flatMap((u) => u.constraints);
+    const title = this.fieldIndex.get('title')!;
     let score = 0;
-    let matched = 0;
-    for (const c of constraints) {
-      const s = docsOf(c).get(i);
-      if (s === undefined) continue;
-      matched++;
-      score += s;
+    if (units.length > 1 && matched === units.length) {
+      if (constraints.every((c) => c.alternatives.some((a) => !a.near && this.positions(doc, title, a.text).length))) score += o.bonus.titleHasAll;
     }
-    // Records with more of the words rank higher: a share of the words weighs in squared.
-    if (matched < constraints.length) score *= (matched / constraints.length) ** COVERAGE_POWER;
-    if (analysis.titleKey && analysis.titleKey === this.titleKeys[i]) score += BONUS.exactTitle;
-    return { score, matched };
-  }
-
-  /** Every word in the title, words close together, a clause found verbatim. */
-  private bonus(i: number, analysis: QueryAnalysis, constraints: Constraint[], matched: number): number {
-    let score = 0;
-    if (constraints.length > 1 && matched === constraints.length) {
-      const title = this.normalized[i].title.text;
-      if (constraints.every((c) => c.alternatives.some((a) => occurrences(title, a.text).length))) score += BONUS.titleHasAll;
+    if (matched >= 2) {
+      let best = 0;
+      for (const name of o.proximityFields) {
+        const f = this.fieldIndex.get(name)!;
+        const lists = constraints.map((c) => c.alternatives.filter((a) => !a.near).flatMap((a) => this.positions(doc, f, a.text)));
+        const present = lists.filter((l) => l.length > 0);
+        if (present.length < 2) continue;
+        const window = minimalWindow(present);
+        const span = present.reduce((s, l) => s + l[0].length, 0);
+        if (window > o.proximityWindow + span) continue;
+        const closeness = 1 - Math.max(0, window - span) / (o.proximityWindow + 1);
+        best = Math.max(best, closeness * (present.length / constraints.length) * o.fieldWeights[name]);
+      }
+      score += o.bonus.proximity * best;
     }
-    if (matched >= 2) score += BONUS.proximity * this.proximity(i, constraints);
     for (const clause of analysis.groups.flat()) {
       if (clause.constraints.length < 2) continue;
       const verbatim = clause.text.replace(/\s+/g, '');
-      for (const f of SEARCH_FIELDS) {
-        if (occurrences(this.normalized[i][f].text, verbatim).length) {
-          score += BONUS.verbatim * FIELD_WEIGHTS[f];
+      const occ = this.matcher.needle(verbatim);
+      for (const name of SEARCH_FIELDS) {
+        const f = this.fieldIndex.get(name)!;
+        const [s, e] = slotRange(occ, doc * this.stats.fieldCount + f);
+        if (e > s) {
+          score += o.bonus.verbatim * o.fieldWeights[name];
           break;
         }
       }
     }
     return score;
   }
-}
 
-/**
- * Minimal window covering one occurrence of every constraint found in a field (the classic smallest-range over
- * sorted position lists).
- */
-export function minimalWindow(lists: { start: number; length: number }[][]): number {
-  const events: { pos: number; end: number; k: number }[] = [];
-  lists.forEach((l, k) => l.forEach((o) => events.push({ pos: o.start, end: o.start + o.length, k })));
-  events.sort((a, b) => a.pos - b.pos);
-  const need = lists.length;
-  const count = new Array<number>(need).fill(0);
-  let have = 0;
-  let best = Infinity;
-  let lo = 0;
-  for (let hi = 0; hi < events.length; hi++) {
-    if (count[events[hi].k]++ === 0) have++;
-    while (have === need) {
-      let end = 0;
-      for (let j = lo; j <= hi; j++) end = Math.max(end, events[j].end);
-      best = Math.min(best, end - events[lo].pos);
-      if (--count[events[lo].k] === 0) have--;
-      lo++;
-    }
+  /** Build a hit (record, score, highlights) for one ranked entry. */
+  hit(entry: RankedEntry, analysis: QueryAnalysis): Hit {
+    return {
+      record: this.records[entry.index],
+      score: Math.round(entry.score * 1000) / 1000,
+      matched: entry.matched,
+      missing: entry.missing,
+      highlight: this.highlighter.highlight(entry.index, analysis),
+    };
   }
-  return best;
 }
 
-/** [start of a, end of b] of every a…b with 1 to NEAR_GAP characters between them (exact adjacency is the word itself). */
-export function nearOccurrences(hay: string, a: string, b: string): [number, number, number, number][] {
-  const out: [number, number, number, number][] = [];
-  for (const at of occurrences(hay, a)) {
-    const gapStart = at + a.length;
-    const from = gapStart + 1;
-    const k = hay.slice(from, from + NEAR_GAP - 1 + b.length).indexOf(b);
-    // Stop at a sentence break: parts in different sentences are not one compound.
-    if (k >= 0 && !/[。；！？\n]/.test(hay.slice(gapStart, from + k))) out.push([at, gapStart, from + k, from + k + b.length]);
-  }
-  return out;
-}
-
-/** a–z or 0–9, by char code (this runs for every occurrence of every query word). */
-function isAlnum(code: number): boolean {
-  return (code >= 48 && code <= 57) || (code >= 97 && code <= 122);
-}
-function isDigit(code: number): boolean {
-  return code >= 48 && code <= 57;
-}
-
-/**
- * Start offsets of `needle` in `hay`, respecting number and Latin word boundaries: 5000 does not match inside
- * 15000 or 5000.5, and ai does not match inside mail. Han text has no such boundary.
- */
-export function occurrences(hay: string, needle: string): number[] {
-  const out: number[] = [];
-  if (!needle) return out;
-  const checkStart = isAlnum(needle.charCodeAt(0));
-  const checkEnd = isAlnum(needle.charCodeAt(needle.length - 1));
-  let from = 0;
-  for (;;) {
-    const at = hay.indexOf(needle, from);
-    if (at < 0) break;
-    from = at + 1;
-    if (checkStart && at > 0) {
-      const prev = hay.charCodeAt(at - 1);
-      if (isAlnum(prev) || (prev === 46 && at > 1 && isDigit(hay.charCodeAt(at - 2)))) continue;
-    }
-    const end = at + needle.length;
-    if (checkEnd && end < hay.length) {
-      const next = hay.charCodeAt(end);
-      if (isAlnum(next) || (next === 46 && end + 1 < hay.length && isDigit(hay.charCodeAt(end + 1)))) continue;
-    }
-    out.push(at);
-  }
-  return out;
+/** Build the engine's part of a snapshot (body.index) from records and their normalised search texts. */
+export function buildEngineIndex(records: ReformRecord[], normalized: Record<SearchField, string>[]): EngineIndex {
+  return {
+    postings: buildIndex(normalized.map((t) => SEARCH_FIELDS.map((f) => t[f])), SEARCH_FIELDS, normalized.map((t) => keyOf(t.title))),
+    facets: buildFacetColumns(records),
+  };
 }

@@ -1,11 +1,26 @@
 /**
  * Facets and filters. Values within one facet mean any of them; different facets must all hold. The counts of a
  * facet ignore that facet's own filter, so the user still sees the alternatives they could switch to.
+ *
+ * Every facet is one entry of FACET_LIST (a new facet is one more entry). The indexer turns each into a column of
+ * integer value ids per record (typed arrays in the snapshot: offsets + ids, values sorted in Chinese collation
+ * order so ties in counts order by id); at query time filters and counts work on those ids, never on strings.
  */
 import type { ReformRecord } from '../indexer/schema.js';
 
-export const FACETS = ['region', 'category', 'department', 'source', 'scope'] as const;
-export type FacetName = (typeof FACETS)[number];
+const FACET_LIST = [
+  { name: 'region', values: (r: ReformRecord) => r.regions },
+  { name: 'category', values: (r: ReformRecord) => (r.category ? [r.category] : []) },
+  { name: 'department', values: (r: ReformRecord) => r.departments },
+  /** Labelled with the document's own title. */
+  { name: 'source', values: (r: ReformRecord) => [r.source.file], label: (r: ReformRecord) => r.source.title },
+  { name: 'scope', values: (r: ReformRecord) => (r.scope ? [r.scope] : []) },
+  { name: 'policyArea', values: (r: ReformRecord) => r.policyAreas ?? [] },
+  { name: 'scopeLevel', values: (r: ReformRecord) => r.scopeLevels ?? [] },
+] as const;
+
+export type FacetName = (typeof FACET_LIST)[number]['name'];
+export const FACETS: readonly FacetName[] = FACET_LIST.map((f) => f.name);
 export type Filters = Partial<Record<FacetName, string[]>>;
 
 export interface FacetValue {
@@ -17,52 +32,131 @@ export interface FacetValue {
 
 /** The values a record has for a facet. */
 export function facetValues(r: ReformRecord, facet: FacetName): string[] {
-  switch (facet) {
-    case 'region':
-      return r.regions;
-    case 'category':
-      return r.category ? [r.category] : [];
-    case 'department':
-      return r.departments;
-    case 'source':
-      return [r.source.file];
-    case 'scope':
-      return r.scope ? [r.scope] : [];
-  }
+  return [...FACET_LIST.find((f) => f.name === facet)!.values(r)];
 }
 
-function passes(r: ReformRecord, filters: Filters, skip?: FacetName): boolean {
-  for (const f of FACETS) {
-    if (f === skip) continue;
-    const wanted = filters[f];
-    if (!wanted?.length) continue;
-    const have = facetValues(r, f);
-    if (!wanted.some((w) => have.includes(w))) return false;
-  }
-  return true;
+/** One facet as stored: record r has ids[offsets[r] … offsets[r+1]) into values. */
+export interface FacetColumn {
+  values: string[];
+  labels?: string[];
+  offsets: Uint32Array;
+  ids: Uint32Array;
 }
 
-export function applyFilters<T extends { index: number }>(entries: T[], records: ReformRecord[], filters: Filters): T[] {
-  if (!FACETS.some((f) => filters[f]?.length)) return entries;
-  return entries.filter((e) => passes(records[e.index], filters));
-}
+export type FacetColumns = Record<FacetName, FacetColumn>;
 
-/** Facet counts over the whole result set (before paging). */
-export function computeFacets(entries: { index: number }[], records: ReformRecord[], filters: Filters): Record<FacetName, FacetValue[]> {
-  const out = {} as Record<FacetName, FacetValue[]>;
-  for (const facet of FACETS) {
-    const counts = new Map<string, number>();
-    for (const e of entries) {
-      const r = records[e.index];
-      if (!passes(r, filters, facet)) continue;
-      for (const v of new Set(facetValues(r, facet))) counts.set(v, (counts.get(v) ?? 0) + 1);
-    }
-    out[facet] = [...counts]
-      .map(([value, count]) => ({ value, count }))
-      .sort((a, b) => b.count - a.count || a.value.localeCompare(b.value, 'zh'));
+/** Build the columns at index time. */
+export function buildFacetColumns(records: ReformRecord[]): FacetColumns {
+  const out = {} as FacetColumns;
+  for (const def of FACET_LIST) {
+    const distinct = new Set<string>();
+    for (const r of records) for (const v of def.values(r)) distinct.add(v);
+    const values = [...distinct].sort((a, b) => a.localeCompare(b, 'zh') || (a < b ? -1 : a > b ? 1 : 0));
+    const id = new Map(values.map((v, i) => [v, i]));
+    const offsets = new Uint32Array(records.length + 1);
+    const ids: number[] = [];
+    const labels: string[] = new Array(values.length).fill('');
+    records.forEach((r, i) => {
+      for (const v of new Set(def.values(r))) {
+        ids.push(id.get(v)!);
+        if ('label' in def) labels[id.get(v)!] = def.label(r);
+      }
+      offsets[i + 1] = ids.length;
+    });
+    out[def.name] = { values, offsets, ids: Uint32Array.from(ids), ...('label' in def ? { labels } : {}) };
   }
-  const titles = new Map<string, string>();
-  for (const e of entries) titles.set(records[e.index].source.file, records[e.index].source.title);
-  for (const v of out.source) v.label = titles.get(v.value);
   return out;
+}
+
+/** Filters and counts over the columns. */
+export class FacetIndex {
+  private readonly ids = new Map<FacetName, Map<string, number>>();
+
+  constructor(private readonly columns: FacetColumns) {}
+
+  /** A value's id (the map is built the first time a facet is filtered on). */
+  private valueId(f: FacetName, value: string): number | undefined {
+    let m = this.ids.get(f);
+    if (!m) this.ids.set(f, (m = new Map(this.columns[f].values.map((v, i) => [v, i]))));
+    return m.get(value);
+  }
+
+  /** Per facet with a filter, a mark per value id wanted; undefined when no filter is set. */
+  private wanted(filters: Filters): (Uint8Array | undefined)[] | undefined {
+    let any = false;
+    const out = FACETS.map((f) => {
+      const want = filters[f];
+      if (!want?.length) return undefined;
+      any = true;
+      const col = this.columns[f];
+      const marks = new Uint8Array(col.values.length);
+      for (const w of want) {
+        const k = this.valueId(f, w);
+        if (k !== undefined) marks[k] = 1;
+      }
+      return marks;
+    });
+    return any ? out : undefined;
+  }
+
+  /** Bit f set when record `doc` fails facet f's filter. */
+  private failures(doc: number, wanted: (Uint8Array | undefined)[]): number {
+    let fail = 0;
+    for (let f = 0; f < FACETS.length; f++) {
+      const marks = wanted[f];
+      if (!marks) continue;
+      const col = this.columns[FACETS[f]];
+      let ok = false;
+      for (let k = col.offsets[doc]; k < col.offsets[doc + 1]; k++) {
+        if (marks[col.ids[k]]) {
+          ok = true;
+          break;
+        }
+      }
+      if (!ok) fail |= 1 << f;
+    }
+    return fail;
+  }
+
+  /** Which of `docs` pass every filter (a mask aligned with docs), or undefined when no filter is set. */
+  passing(docs: ArrayLike<number>, filters: Filters): Uint8Array | undefined {
+    const wanted = this.wanted(filters);
+    if (!wanted) return undefined;
+    const out = new Uint8Array(docs.length);
+    for (let i = 0; i < docs.length; i++) out[i] = this.failures(docs[i], wanted) === 0 ? 1 : 0;
+    return out;
+  }
+
+  /** Counts per facet over docs; a facet's own filter is ignored for its counts. `size` 0 = every value. */
+  count(docs: ArrayLike<number>, filters: Filters, size = 0): Record<FacetName, FacetValue[]> {
+    const wanted = this.wanted(filters);
+    const counts = FACETS.map((f) => new Uint32Array(this.columns[f].values.length));
+    const cols = FACETS.map((f) => this.columns[f]);
+    let fails: Uint8Array | undefined;
+    if (wanted) {
+      fails = new Uint8Array(docs.length);
+      for (let i = 0; i < docs.length; i++) fails[i] = this.failures(docs[i], wanted);
+    }
+    for (let f = 0; f < cols.length; f++) {
+      const { offsets, ids } = cols[f];
+      const c = counts[f];
+      const others = ~(1 << f);
+      for (let i = 0; i < docs.length; i++) {
+        const doc = docs[i];
+        if (fails && (fails[i] & others) !== 0) continue;
+        for (let k = offsets[doc]; k < offsets[doc + 1]; k++) c[ids[k]]++;
+      }
+    }
+    const out = {} as Record<FacetName, FacetValue[]>;
+    FACETS.forEach((f, fi) => {
+      const col = this.columns[f];
+      const c = counts[fi];
+      const ids: number[] = [];
+      for (let k = 0; k < c.length; k++) if (c[k]) ids.push(k);
+      // Count, then collation order (value ids are in collation order).
+      ids.sort((a, b) => c[b] - c[a] || a - b);
+      out[f] = (size > 0 ? ids.slice(0, size) : ids).map((k) => ({ value: col.values[k], count: c[k], ...(col.labels ? { label: col.labels[k] } : {}) }));
+    });
+    return out;
+  }
 }

@@ -1,6 +1,4 @@
-/** The searchable fields and the inverted-index settings, shared by the index builder and the search engine. */
-import type { Options } from 'minisearch';
-import { indexTerms } from '../analysis/terms.js';
+/** The searchable fields, shared by the index builder and the search engine (their order is the index's slot order). */
 import type { ReformRecord } from '../indexer/schema.js';
 
 export type SearchField = 'title' | 'content' | 'applicableTo' | 'process' | 'outcome' | 'departments' | 'copyDepartments' | 'regions' | 'category' | 'scope';
@@ -10,10 +8,18 @@ export const SEARCH_FIELDS: readonly SearchField[] = ['title', 'content', 'appli
 /** What an exclusion (-word) looks at: what the record itself prints, not the units of its copies. */
 export const OWN_FIELDS: readonly SearchField[] = SEARCH_FIELDS.filter((f) => f !== 'copyDepartments');
 
+/** A record's units as printed and as canonical names, once each. */
+function unitNames(r: ReformRecord): string[] {
+  return [...new Set([...(r.printedDepartments ?? []), ...r.departments])];
+}
+
 /** The text of a field as searched: list fields joined with a separator no query can span. */
 export function fieldText(r: ReformRecord, f: SearchField): string {
   if (f === 'copyDepartments') return '';
-  if (f === 'departments') return r.departments.join('、');
+  // Units answer to the printed form (省市场监管局) and the canonical one (山东省市场监督管理局).
+  if (f === 'departments') return unitNames(r).join('、');
+  // The document type and the printed section (贸易便利化领域) both describe where an item sits.
+  if (f === 'category') return [r.category, r.section].filter(Boolean).join('、');
   if (f === 'regions') return r.regions.join('、');
   return r[f] ?? '';
 }
@@ -28,26 +34,9 @@ export function searchTexts(records: ReformRecord[]): Record<SearchField, string
   return records.map((r) => {
     const out = {} as Record<SearchField, string>;
     for (const f of SEARCH_FIELDS) out[f] = fieldText(r, f);
-    const inherited = r.related.flatMap((x) => byId.get(x.id)?.departments ?? []).filter((d) => !r.departments.includes(d));
+    const own = unitNames(r);
+    const inherited = r.related.flatMap((x) => { const c = byId.get(x.id); return c ? unitNames(c) : []; }).filter((d) => !own.includes(d));
     out.copyDepartments = [...new Set(inherited)].join('、');
     return out;
   });
 }
-
-export interface IndexDocument {
-  i: number;
-  [field: string]: string | number;
-}
-
-/**
- * MiniSearch options; documents hold already-normalised text, so terms pass through unchanged. Each term is added
- * once per field: the index only finds candidates, and scoring counts exact occurrences itself, so in-index term
- * frequencies would be unused work.
- */
-export const INDEX_OPTIONS: Options<IndexDocument> = {
-  idField: 'i',
-  fields: [...SEARCH_FIELDS],
-  storeFields: [],
-  tokenize: (text) => [...new Set(indexTerms(text))],
-  processTerm: (term) => term,
-};

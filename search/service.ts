@@ -4,9 +4,12 @@
  */
 import { indexTerms } from '../analysis/terms.js';
 import type { ReformRecord } from '../indexer/schema.js';
-import { SearchEngine, occurrences } from './engine.js';
-import { applyFilters, computeFacets, type FacetName, type FacetValue, type Filters } from './facets.js';
+import { SearchEngine, occurrences, type MatchingStrategy, type RankedEntry, type SearchResult } from './engine.js';
+import type { FacetName, FacetValue, Filters } from './facets.js';
+import { Lru } from '../analysis/lru.js';
+import type { EngineOptions } from './options.js';
 import { collectFacts, sortValue, type Fact, type IndexedFact } from './facts.js';
+import { OutcomeIndex, type OutcomeHit, type OutcomeParams } from './outcomes.js';
 import { SimilarityIndex } from './similar.js';
 import type { SnapshotBody } from '../snapshot/body.js';
 
@@ -19,6 +22,10 @@ export interface SearchParams {
   size?: number;
   filters?: Filters;
   sort?: SortOrder;
+  /** last (default): every word first, then partial matches fill a short page; all: every word required. */
+  matching?: MatchingStrategy;
+  /** Values per facet; 0 (or absent with the engine's default 0) = every value. */
+  facetSize?: number;
 }
 
 export interface ApiHit {
@@ -29,6 +36,8 @@ export interface ApiHit {
   departments: string[];
   source: { file: string; title: string; no: number };
   score: number;
+  /** The query's words this record lacks (a partial match); empty when it has them all. */
+  missing: string[];
   highlight: { title: string; snippet: string };
 }
 
@@ -38,8 +47,10 @@ export interface SearchResponse {
   page: number;
   size: number;
   took_ms: number;
-  /** True when no record has every word and these are the best partial matches. */
+  /** True when some shown hit lacks some of the query's words (see each hit's `missing`). */
   partial: boolean;
+  /** Present (true) when words past the query's word budget were not searched; exclusions are always applied. */
+  truncated?: boolean;
   hits: ApiHit[];
   facets: Record<FacetName, FacetValue[]>;
 }
@@ -55,45 +66,66 @@ export class SearchService {
   readonly engine: SearchEngine;
   private readonly similarity: SimilarityIndex;
   private readonly facts: IndexedFact[];
+  /** Outcome facts (metric, direction, change) for /api/outcomes and its export. */
+  readonly outcomeIndex: OutcomeIndex;
   private readonly byId = new Map<string, number>();
-  private readonly titleSuggestions: { key: string; title: string; id: string }[];
-  private readonly termSuggestions: [string, number][];
+  private suggestions?: { titles: { key: string; title: string; id: string }[]; terms: [string, number][] };
+  private readonly facetCache = new Lru<string, { result: SearchResult; counts: Record<FacetName, FacetValue[]> }>(512);
 
-  constructor(readonly body: SnapshotBody) {
-    this.engine = new SearchEngine(body);
+  constructor(readonly body: SnapshotBody, options: Partial<EngineOptions> = {}) {
+    this.engine = new SearchEngine(body, options);
     this.engine.records.forEach((r, i) => this.byId.set(r.id, i));
     this.similarity = new SimilarityIndex(this.engine.records, this.engine.analyzer, body.dictionary.stopwords);
     this.facts = collectFacts(this.engine.records);
-    const n = this.engine.analyzer.normalizer;
-    this.titleSuggestions = this.engine.records.map((r) => ({ key: n.plain(r.title), title: r.title, id: r.id }));
-    const stop = new Set(body.dictionary.stopwords);
-    this.termSuggestions = body.analysis.vocabulary.filter(([w]) => w.length >= 2 && !stop.has(w) && !/^[\d.]+$/.test(w));
+    this.outcomeIndex = new OutcomeIndex(this.engine.records, (s) => this.engine.analyzer.normalizer.plain(s));
   }
 
   get records(): ReformRecord[] {
     return this.engine.records;
   }
 
-  /** Ranked entries after filters and sort: the whole result set. */
-  private resultSet(params: SearchParams) {
-    const result = this.engine.search(params.q ?? '');
+  /** The result set after filters, and a way to read its first k entries in the requested order. */
+  private resultSet(params: SearchParams): { result: SearchResult; total: number; first: (k: number) => RankedEntry[]; facets: Record<FacetName, FacetValue[]> } {
+    const result = this.engine.search(params.q ?? '', { matching: params.matching });
     const filters = params.filters ?? {};
-    let entries = applyFilters(result.ranked, this.records, filters);
+    const keep = this.engine.facets.passing(result.docs, filters);
+    let total = result.docs.length;
+    if (keep) total = keep.reduce((n, k) => n + k, 0);
     const sort = params.sort ?? 'relevance';
+    const inOrder = (k: number) => {
+      const out: RankedEntry[] = [];
+      for (let i = 0; i < result.docs.length && out.length < k; i++) if (!keep || keep[i]) out.push({ index: result.docs[i], score: result.scores[i], matched: 0, missing: result.missing(i) });
+      return out;
+    };
+    let first: (k: number) => RankedEntry[];
     if (sort === 'source' || (sort === 'relevance' && !result.analysis.groups.length)) {
-      entries = [...entries].sort((a, b) => a.index - b.index);
+      first = inOrder;
     } else if (sort === 'quantity') {
-      entries = [...entries].sort((a, b) => (largestMoney(this.records[b.index]) ?? -1) - (largestMoney(this.records[a.index]) ?? -1) || b.score - a.score || a.index - b.index);
+      first = (k) => {
+        const ranked = result.order(total, keep);
+        ranked.sort((a, b) => (largestMoney(this.records[b.index]) ?? -1) - (largestMoney(this.records[a.index]) ?? -1) || b.score - a.score || a.index - b.index);
+        return ranked.slice(0, k);
+      };
+    } else {
+      first = (k) => result.order(k, keep);
     }
-    return { result, entries, facets: computeFacets(result.ranked, this.records, filters) };
+    const facetSize = params.facetSize ?? this.engine.options.facetSize;
+    // Facet counts of a repeated search (paging, switching sort) are kept with the result they were counted on.
+    const key = JSON.stringify([params.q ?? '', params.matching ?? 'last', filters, facetSize]);
+    let facets = this.facetCache.get(key);
+    if (!facets || facets.result !== result) {
+      facets = { result, counts: this.engine.facets.count(result.docs, filters, facetSize) };
+      this.facetCache.set(key, facets);
+    }
+    return { result, total, first, facets: facets.counts };
   }
 
   search(params: SearchParams): SearchResponse {
     const t0 = performance.now();
     const page = params.page ?? 1;
     const size = params.size ?? 10;
-    const { result, entries, facets } = this.resultSet(params);
-    const hits = entries.slice((page - 1) * size, page * size).map((e) => {
+    const { result, total, first, facets } = this.resultSet(params);
+    const hits = first(page * size).slice((page - 1) * size).map((e) => {
       const h = this.engine.hit(e, result.analysis);
       const r = h.record;
       return {
@@ -104,16 +136,18 @@ export class SearchService {
         departments: r.departments,
         source: { file: r.source.file, title: r.source.title, no: r.source.no },
         score: h.score,
+        missing: h.missing,
         highlight: h.highlight,
       };
     });
     return {
       query: params.q ?? '',
-      total: entries.length,
+      total,
       page,
       size,
       took_ms: Math.round((performance.now() - t0) * 1000) / 1000,
-      partial: result.partial,
+      partial: hits.some((h) => h.missing.length > 0),
+      ...(result.analysis.truncated ? { truncated: true } : {}),
       hits,
       facets,
     };
@@ -121,7 +155,8 @@ export class SearchService {
 
   /** Every record of the result set, in order, with its score (for export). */
   exportRecords(params: SearchParams): { record: ReformRecord; score: number }[] {
-    return this.resultSet(params).entries.map((e) => ({ record: this.records[e.index], score: Math.round(e.score * 1000) / 1000 }));
+    const { total, first } = this.resultSet(params);
+    return first(total).map((e) => ({ record: this.records[e.index], score: Math.round(e.score * 1000) / 1000 }));
   }
 
   reform(id: string): ReformRecord | undefined {
@@ -168,6 +203,11 @@ export class SearchService {
     return { total: sorted.length, hits: sorted.slice((page - 1) * size, page * size).map((f) => f.fact) };
   }
 
+  /** Outcome facts selected by their own metric or sentence, filtered and sorted (see search/outcomes.ts). */
+  outcomes(params: OutcomeParams): { total: number; hits: OutcomeHit[] } {
+    return this.outcomeIndex.search(params);
+  }
+
   /** Completions: titles starting with the text, then terms starting with it, then titles containing it. */
   suggest(q: string, size: number): { text: string; kind: 'title' | 'term'; id?: string }[] {
     const key = this.engine.analyzer.normalizer.plain(q).replace(/\s+/g, '');
@@ -179,12 +219,22 @@ export class SearchService {
       seen.add(s.text);
       out.push(s);
     };
-    for (const t of this.titleSuggestions) if (t.key.startsWith(key)) push({ text: t.title, kind: 'title', id: t.id });
-    for (const [w] of this.termSuggestions) {
+    // Built on the first suggestion, not at load (loading does no per-record work).
+    if (!this.suggestions) {
+      const n = this.engine.analyzer.normalizer;
+      const stop = new Set(this.body.dictionary.stopwords);
+      this.suggestions = {
+        titles: this.records.map((r) => ({ key: n.plain(r.title), title: r.title, id: r.id })),
+        terms: this.body.analysis.vocabulary.filter(([w]) => w.length >= 2 && !stop.has(w) && !/^[\d.]+$/.test(w)),
+      };
+    }
+    const { titles, terms } = this.suggestions;
+    for (const t of titles) if (t.key.startsWith(key)) push({ text: t.title, kind: 'title', id: t.id });
+    for (const [w] of terms) {
       if (out.length >= size) break;
       if (w.startsWith(key) && w !== key) push({ text: w, kind: 'term' });
     }
-    for (const t of this.titleSuggestions) if (!t.key.startsWith(key) && t.key.includes(key)) push({ text: t.title, kind: 'title', id: t.id });
+    for (const t of titles) if (!t.key.startsWith(key) && t.key.includes(key)) push({ text: t.title, kind: 'title', id: t.id });
     return out;
   }
 
@@ -212,6 +262,7 @@ export class SearchService {
       regions: count(this.records.flatMap((r) => r.regions)),
       categories: count(this.records.map((r) => r.category)),
       quantities: this.facts.length,
+      outcomes: this.outcomeIndex.size,
       terms: { index: this.engine.termCount, vocabulary: this.body.analysis.vocabulary.length },
       built: { at: this.body.builtAt, dictionaryVersion: this.body.dictionary.version, warnings: this.body.warnings },
     };

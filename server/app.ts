@@ -1,40 +1,120 @@
 /**
  * The Fastify application: routes by prefix under /api, a JSON schema on every route (which also generates the
- * OpenAPI document), errors as { error, message } — a bad parameter is a 400 that names it, never a 500.
+ * OpenAPI document), errors as { error, message } everywhere — a bad parameter is a 400 that names it, never a 500.
+ * Hardening (docs/reliability.md): security headers, a rate limit per client, a queue and time budget for search
+ * work (server/guard.ts), connection timeouts.
  */
 import { existsSync } from 'node:fs';
+import { STATUS_CODES } from 'node:http';
 import { join } from 'node:path';
+import fastifyHelmet from '@fastify/helmet';
+import fastifyRateLimit from '@fastify/rate-limit';
 import fastifyStatic from '@fastify/static';
 import fastifySwagger from '@fastify/swagger';
 import Fastify, { type FastifyInstance, type FastifyError } from 'fastify';
 import type { SearchService } from '../search/service.js';
+import { bodyHash } from '../snapshot/file.js';
+import { registerAccessLog } from './access-log.js';
+import { adminRoutes, type AdminOptions } from './routes/admin.js';
+import { DEFAULT_LIMITS, HttpError, installGuards, redactPaths, sendError, type Limits, type WorkQueue } from './guard.js';
 import { exportRoutes } from './routes/export.js';
 import { metaRoutes } from './routes/meta.js';
+import { outcomeRoutes } from './routes/outcomes.js';
 import { quantityRoutes } from './routes/quantities.js';
 import { reformRoutes } from './routes/reforms.js';
 import { searchRoutes } from './routes/search.js';
+import { ServingState } from './serving.js';
 
 export interface AppOptions {
-  service: SearchService;
+  /** Served for the app's lifetime, unless `serving` is given. */
+  service?: SearchService;
+  /** Hot-swappable serving state (server/serving.ts): routes read its current service on every request. */
+  serving?: ServingState;
+  /** One access-log line per request goes here (server/access-log.ts); none when absent. */
+  accessLog?: (line: string) => void;
+  /** POST /api/admin/reload, registered only when given (that is, when an admin token is configured). */
+  admin?: AdminOptions;
   /** Folder of the built web page (vite build output); the page is served at / when it exists. */
   webRoot?: string;
   logger?: boolean;
+  /** Budgets, queue, rate limit and timeouts; DEFAULT_LIMITS where not given (main.ts reads them from the environment). */
+  limits?: Partial<Limits>;
 }
 
 declare module 'fastify' {
   interface FastifyInstance {
     service: SearchService;
+    serving: ServingState;
+    /** The queue expensive requests wait in (its length and refusals are read by tests and the soak). */
+    workQueue: WorkQueue;
   }
 }
 
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
+  const limits: Limits = { ...DEFAULT_LIMITS, ...options.limits };
   const app = Fastify({
     logger: options.logger ?? false,
     // Query strings are small; anything else is refused rather than parsed.
     bodyLimit: 1024,
     ajv: { customOptions: { coerceTypes: 'array', removeAdditional: false, allErrors: false } },
+    keepAliveTimeout: limits.keepAliveTimeoutMs,
+    // Node checks header and request timeouts on this interval (30 s by default): a slow client is cut within a second.
+    http: { headersTimeout: limits.headersTimeoutMs, connectionsCheckingInterval: 1000 },
+    requestTimeout: limits.requestTimeoutMs,
+    // Malformed URLs and bad content types are answered in the one error shape too.
+    frameworkErrors: (error, _request, reply) => {
+      sendError(reply, error.statusCode && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 400, error.message);
+    },
+    // A malformed HTTP request never reaches Fastify: answer it in the same shape on the raw socket.
+    clientErrorHandler: (error, socket) => {
+      const code = (error as { code?: string }).code;
+      if (code === 'ECONNRESET' || !socket.writable) return socket.destroy();
+      const status = code === 'HPE_HEADER_OVERFLOW' ? 431 : code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : 400;
+      const body = JSON.stringify({ error: STATUS_CODES[status], message: status === 408 ? 'request took too long to arrive' : 'malformed HTTP request' });
+      socket.end(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nConnection: close\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
+    },
   });
-  app.decorate('service', options.service);
+  const serving = options.serving ?? fixedServing(options.service);
+  // A getter, so a hot swap (one assignment in ServingState) is seen by the next request everywhere.
+  app.decorate('service', { getter: () => serving.service });
+  app.decorate('serving', serving);
+  if (options.accessLog) registerAccessLog(app, options.accessLog);
+
+  await app.register(fastifyHelmet, {
+    // The page is a built bundle: scripts and styles from our own origin only, never inline script; nothing may
+    // frame it. No upgrade-insecure-requests and no HSTS: intranets often serve plain HTTP, TLS is the proxy's call.
+    contentSecurityPolicy: {
+      useDefaults: false,
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        imgSrc: ["'self'", 'data:'],
+        fontSrc: ["'self'", 'data:'],
+        connectSrc: ["'self'"],
+        objectSrc: ["'none'"],
+        baseUri: ["'self'"],
+        formAction: ["'self'"],
+        frameAncestors: ["'none'"],
+      },
+    },
+    strictTransportSecurity: false,
+    referrerPolicy: { policy: 'no-referrer' },
+    crossOriginEmbedderPolicy: false,
+  });
+
+  if (limits.rateLimitPerMinute > 0) {
+    await app.register(fastifyRateLimit, {
+      global: true,
+      max: limits.rateLimitPerMinute,
+      timeWindow: 60_000,
+      hook: 'onRequest',
+      // Health checks are never limited; loopback clients (the operator's own tools) only when asked.
+      allowList: (request) => request.url.startsWith('/api/health') || (limits.rateLimitExemptLoopback && isLoopback(request.ip)),
+      errorResponseBuilder: (_request, context) =>
+        new HttpError(429, `rate limit of ${context.max} requests per minute exceeded; retry in ${context.after}`, Math.max(1, Math.ceil(context.ttl / 1000))),
+    });
+  }
 
   await app.register(fastifySwagger, {
     openapi: {
@@ -43,26 +123,31 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     },
   });
 
+  app.decorate('workQueue', installGuards(app, limits));
+
   app.setErrorHandler((error: FastifyError, request, reply) => {
     if (error.validation) {
       const v = error.validation[0];
       const params = (v?.params ?? {}) as { missingProperty?: string; additionalProperty?: string };
       const param = (v?.instancePath || '').replace(/^\//, '') || params.missingProperty || params.additionalProperty || error.validationContext || 'request';
-      return reply.status(400).send({ error: 'Bad Request', message: `${param}: ${v?.message ?? error.message}` });
+      return sendError(reply, 400, `${param}: ${v?.message ?? error.message}`);
     }
-    const status = error.statusCode && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 500;
+    const status = error.statusCode && error.statusCode >= 400 && (error.statusCode < 500 || error.statusCode === 503) ? error.statusCode : 500;
     if (status === 500) request.log.error(error);
-    return reply.status(status).send({ error: status === 500 ? 'Internal Server Error' : error.name || 'Error', message: status === 500 ? 'internal error' : error.message });
+    const retryAfter = error instanceof HttpError ? error.retryAfter : undefined;
+    return sendError(reply, status, status === 500 ? 'internal error' : redactPaths(error.message), retryAfter);
   });
   app.setNotFoundHandler((request, reply) => {
-    reply.status(404).send({ error: 'Not Found', message: `no route ${request.method} ${request.url.split('?')[0]}` });
+    sendError(reply, 404, `no route ${request.method} ${request.url.split('?')[0].slice(0, 200)}`);
   });
 
   await app.register(metaRoutes, { prefix: '/api' });
   await app.register(searchRoutes, { prefix: '/api' });
   await app.register(reformRoutes, { prefix: '/api' });
   await app.register(quantityRoutes, { prefix: '/api' });
+  await app.register(outcomeRoutes, { prefix: '/api' });
   await app.register(exportRoutes, { prefix: '/api' });
+  if (options.admin) await app.register(adminRoutes, { prefix: '/api', ...options.admin });
 
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
@@ -70,4 +155,17 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     await app.register(fastifyStatic, { root: options.webRoot, prefix: '/', index: ['index.html'] });
   }
   return app;
+}
+
+function fixedServing(service: SearchService | undefined): ServingState {
+  if (!service) throw new Error('buildApp needs a service or a serving state');
+  const body = service.body;
+  return new ServingState({
+    service,
+    snapshot: { hash: bodyHash(body), records: body.records.length, documents: body.sources.filter((s) => s.records > 0).length, builtAt: body.builtAt, origin: 'in memory', loadedAt: new Date().toISOString() },
+  });
+}
+
+function isLoopback(ip: string): boolean {
+  return ip === '::1' || ip.startsWith('127.') || ip.startsWith('::ffff:127.');
 }

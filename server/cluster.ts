@@ -42,6 +42,10 @@ export async function superviseWorkers(options: ClusterOptions): Promise<boolean
   };
   process.once('SIGTERM', () => stop('SIGTERM'));
   process.once('SIGINT', () => stop('SIGINT'));
+  // SIGHUP re-reads the snapshot: every worker re-reads its own copy.
+  process.on('SIGHUP', () => {
+    for (const w of Object.values(cluster.workers ?? {})) w?.process.kill('SIGHUP');
+  });
 
   cluster.on('exit', (worker, code, signal) => {
     if (stopping) {

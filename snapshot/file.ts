@@ -1,18 +1,27 @@
-/** Snapshots at the Node edge: bytes with Node's sha256 and this package's version, and files on disk. */
+/**
+ * Snapshots at the Node edge: bytes with Node's sha256 and this package's version, files on disk (read, verified,
+ * validated; written atomically), and what identifies a served snapshot.
+ */
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { open, readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { writeFileAtomic } from './atomic.js';
 import type { SnapshotBody } from './body.js';
-import { decodeSnapshot, encodeSnapshot, readSnapshotHeader, type SnapshotHeader } from './container.js';
+import { decodeSnapshot, encodeSnapshot, readSnapshotHeader, SnapshotError, type SnapshotHeader } from './container.js';
+import { validateBody } from './validate.js';
 
 export const sha256: (bytes: Uint8Array) => string = (bytes) => createHash('sha256').update(bytes).digest('hex');
+
+/** Replaced at bundle time in a release (which has no package.json beside it). */
+declare const FTZ_RELEASE_VERSION: string;
 
 let version: string | undefined;
 /** This product's version, from package.json (a bundled release passes it at build time instead). */
 export function productVersion(): string {
   if (version) return version;
+  if (typeof FTZ_RELEASE_VERSION === 'string') return (version = FTZ_RELEASE_VERSION);
   try {
     const pkg = JSON.parse(readFileSync(join(dirname(fileURLToPath(import.meta.url)), '..', 'package.json'), 'utf8'));
     version = String(pkg.version);
@@ -22,17 +31,61 @@ export function productVersion(): string {
   return version;
 }
 
+/** What identifies a served snapshot: shown at start-up, in /api/health and /api/stats. */
+export interface SnapshotInfo {
+  /** sha256 of the payload (hex): the same for two builds of the same inputs. */
+  hash: string;
+  records: number;
+  /** Documents that gave at least one record. */
+  documents: number;
+  builtAt?: string;
+}
+
+export interface LoadedSnapshot {
+  header: SnapshotHeader;
+  body: SnapshotBody;
+  info: SnapshotInfo;
+}
+
+function describe(header: SnapshotHeader, body: SnapshotBody): SnapshotInfo {
+  return { hash: header.payload.sha256, records: body.records.length, documents: body.sources.filter((s) => s.records > 0).length, builtAt: header.builtAt };
+}
+
 export function serializeSnapshot(body: SnapshotBody): Uint8Array {
   return encodeSnapshot(body, { productVersion: productVersion() }, sha256);
 }
 
-/** Verify and decode; throws SnapshotError when anything is off. */
-export function parseSnapshot(bytes: Uint8Array): SnapshotBody {
-  return decodeSnapshot(bytes, sha256).body;
+/** Verify, decode and validate snapshot bytes; throws SnapshotError naming what is wrong, never returns a partial body. */
+export function decodeSnapshotBytes(bytes: Uint8Array): LoadedSnapshot {
+  const { header, body } = decodeSnapshot(bytes, sha256);
+  validateBody(body);
+  return { header, body, info: describe(header, body) };
 }
 
-export async function loadSnapshotFile(path: string): Promise<{ header: SnapshotHeader; body: SnapshotBody }> {
-  return decodeSnapshot(await readFile(path), sha256);
+/** Verify, decode and validate; throws SnapshotError when anything is off. */
+export function parseSnapshot(bytes: Uint8Array): SnapshotBody {
+  return decodeSnapshotBytes(bytes).body;
+}
+
+/** The payload hash a body has once written (a server built from seeds reports one too). */
+export function bodyHash(body: SnapshotBody): string {
+  const bytes = serializeSnapshot(body);
+  return readSnapshotHeader(bytes).header.payload.sha256;
+}
+
+export async function loadSnapshotFile(path: string): Promise<LoadedSnapshot> {
+  let bytes: Uint8Array;
+  try {
+    bytes = await readFile(path);
+  } catch (e) {
+    throw new SnapshotError(`cannot read snapshot ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
+  return decodeSnapshotBytes(bytes);
+}
+
+/** Write a snapshot atomically (temporary file in the same folder, fsync, rename): the old file survives any crash. */
+export async function writeSnapshotFile(path: string, body: SnapshotBody): Promise<void> {
+  await writeFileAtomic(path, serializeSnapshot(body));
 }
 
 /** The header alone: reads the first bytes of the file, never the payload. */

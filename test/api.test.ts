@@ -18,10 +18,10 @@ const get = async (url: string) => {
 const enc = encodeURIComponent;
 
 describe('GET /api/health', () => {
-  it('reports ok and the record count', async () => {
+  it('reports ok, the record count and the hash of the snapshot served', async () => {
     const r = await get('/api/health');
     expect(r.status).toBe(200);
-    expect(r.json()).toEqual({ status: 'ok', records: 300 });
+    expect(r.json()).toEqual({ status: 'ok', records: 300, snapshot: expect.stringMatching(/^[0-9a-f]{64}$/) });
   });
 });
 
@@ -70,13 +70,33 @@ describe('GET /api/search', () => {
     expect(filtered.facets.region.map((v: { value: string }) => v.value)).toContain('山东');
   });
 
+  it('returns the 50 most frequent values of a facet by default, the top facetSize on request, and all for facetSize=0', async () => {
+    const all = (await get(`/api/search?q=${enc('海关')}&facetSize=0`)).json();
+    const two = (await get(`/api/search?q=${enc('海关')}&facetSize=2`)).json();
+    const byDefault = (await get(`/api/search?q=${enc('海关')}`)).json();
+    expect(byDefault.facets.department).toEqual(all.facets.department.slice(0, 50));
+    expect(all.facets.department.length).toBeGreaterThan(2);
+    expect(two.facets.department).toEqual(all.facets.department.slice(0, 2));
+    expect((await get(`/api/search?q=${enc('海关')}&facetSize=-1`)).status).toBe(400);
+  });
+
+  it('says which words a partial hit lacks, and matching=all requires every word', async () => {
+    const fill = (await get(`/api/search?q=${enc('药品进口')}`)).json();
+    expect(fill.partial).toBe(true);
+    expect(fill.hits[0].missing).toEqual(['进口']);
+    const strict = (await get(`/api/search?q=${enc('跨境电商 退货')}&matching=all&size=100`)).json();
+    expect(strict.partial).toBe(false);
+    for (const h of strict.hits) expect(h.missing).toEqual([]);
+    expect((await get(`/api/search?q=x&matching=some`)).status).toBe(400);
+  });
+
   it('treats several values of one facet as any of them, and different facets as all', async () => {
     const both = (await get(`/api/search?region=${enc('辽宁')}&region=${enc('湖南')}&size=100`)).json();
     const l = (await get(`/api/search?region=${enc('辽宁')}`)).json().total;
     const h = (await get(`/api/search?region=${enc('湖南')}`)).json().total;
     expect(both.total).toBe(l + h);
-    const narrowed = (await get(`/api/search?region=${enc('辽宁')}&category=${enc('金融创新领域')}`)).json();
-    expect(narrowed.total).toBe(4);
+    const narrowed = (await get(`/api/search?region=${enc('辽宁')}&category=${enc('最佳实践案例')}`)).json();
+    expect(narrowed.total).toBe(1);
   });
 
   it('sorts by document order and by the largest amount of money', async () => {
@@ -203,21 +223,21 @@ describe('GET /api/stats', () => {
     expect(body.documents).toHaveLength(5);
     for (const d of body.documents) expect(d.sha256).toMatch(/^[0-9a-f]{64}$/);
     expect(body.regions.find((r: { value: string }) => r.value === '辽宁').count).toBe(47);
-    expect(body.categories.find((c: { value: string }) => c.value === '改革试点经验').count).toBe(25);
+    expect(body.categories.find((c: { value: string }) => c.value === '最佳实践案例').count).toBe(49);
     expect(body.terms.index).toBeGreaterThan(1000);
     expect(body.built.dictionaryVersion).toMatch(/^[0-9a-f]{16}$/);
   });
 });
 
 describe('GET /api/export', () => {
-  it('downloads the result set as CSV in UTF-8 with a BOM, quantities in their own columns', async () => {
+  it('downloads the result set as CSV in UTF-8 with a BOM, every figure and outcome of a record kept', async () => {
     const r = await get(`/api/export?format=csv&q=${enc('物流成本')}`);
     expect(r.status).toBe(200);
     expect(r.headers['content-type']).toContain('text/csv');
     expect(r.headers['content-disposition']).toMatch(/attachment; filename=".*\.csv"/);
     expect(r.body.charCodeAt(0)).toBe(0xfeff);
     const header = r.body.slice(1).split('\r\n')[0].split(',');
-    expect(header).toEqual(expect.arrayContaining(['id', 'title', 'q1_text', 'q1_value', 'q1_unit', 'q1_normalized_value']));
+    expect(header).toEqual(expect.arrayContaining(['id', 'title', 'category', 'section', 'policy_areas', 'quantity_count', 'quantities', 'outcome_count', 'outcomes']));
     const search = (await get(`/api/search?q=${enc('物流成本')}`)).json();
     expect(r.body.trim().split('\r\n').length - 1).toBe(search.total);
   });

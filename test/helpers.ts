@@ -34,10 +34,10 @@ export function seedCorpus(): Corpus {
   return corpus;
 }
 
-/** The record of `file` with item number `no` (and section, where numbers restart per section). */
-export function recordOf(records: ReformRecord[], file: string, no: number, category?: string): ReformRecord {
-  const found = records.filter((r) => r.source.file === file && r.source.no === no && (category === undefined || r.category === category));
-  if (found.length !== 1) throw new Error(`expected one record ${file} #${no} ${category ?? ''}, found ${found.length}`);
+/** The record of `file` with item number `no` (and printed section, where numbers restart per section). */
+export function recordOf(records: ReformRecord[], file: string, no: number, section?: string): ReformRecord {
+  const found = records.filter((r) => r.source.file === file && r.source.no === no && (section === undefined || r.section === section));
+  if (found.length !== 1) throw new Error(`expected one record ${file} #${no} ${section ?? ''}, found ${found.length}`);
   return found[0];
 }
 

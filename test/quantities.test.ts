@@ -10,7 +10,7 @@ import {
   extractQuantities,
   normalizeValue,
   scanNumberUnits,
-} from '../indexer/quantities.js';
+} from '../analysis/quantities.js';
 import type { Quantity } from '../indexer/schema.js';
 
 const SEED_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', 'seeds');
@@ -154,7 +154,7 @@ describe('extractQuantities: ranges keep both ends', () => {
     expect(facts(s)).toEqual([
       { text: '3次', value: 3, unit: '次' },
       { text: '5份', value: 5, unit: '份' },
-      { text: '10-15个工作日', value: 10, max: 15, unit: '个工作日', normalized: { value: 10, unit: '天', max: 15 } },
+      { text: '10-15个工作日', value: 10, max: 15, unit: '个工作日', normalized: { value: 10, unit: '工作日', max: 15 } },
     ]);
   });
 
@@ -249,7 +249,7 @@ describe('extractQuantities: changes give both figures', () => {
 
   it('does not mark a change across a clause break (由平时的 1-2 个工作日，缩减到秒级)', () => {
     const s = seed('002', '资金划付时效由平时的 1-2 个工作日，缩减到秒级到账');
-    expect(facts(s)).toEqual([{ text: '1-2 个工作日', value: 1, max: 2, unit: '个工作日', normalized: { value: 1, unit: '天', max: 2 } }]);
+    expect(facts(s)).toEqual([{ text: '1-2 个工作日', value: 1, max: 2, unit: '个工作日', normalized: { value: 1, unit: '工作日', max: 2 } }]);
   });
 });
 
@@ -429,8 +429,8 @@ describe('qualifiers and normalised ranges', () => {
     expect(plain[0].qualifier).toBeUndefined();
   });
 
-  it('normalises both ends of a range (10-15个工作日 → 10 to 15 days)', () => {
+  it('normalises both ends of a range (10-15个工作日 → 10 to 15 working days, kept apart from calendar days)', () => {
     const [q] = extractQuantities('审批时限为10-15个工作日', 'content');
-    expect(q.normalized).toEqual({ value: 10, unit: '天', max: 15 });
+    expect(q.normalized).toEqual({ value: 10, unit: '工作日', max: 15 });
   });
 });

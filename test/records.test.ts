@@ -47,13 +47,16 @@ describe('Shandong promotion table (tab-separated, section rows, repeated header
     expect(r.title).toBe('增值税留抵退税确认制');
     expect(r.content).toMatch(/^创新实施增值税留抵退税“确认制”/);
     expect(r.scope).toBe('全省');
-    expect(r.departments).toEqual(['省税务局', '青岛市税务局']);
+    expect(r.printedDepartments).toEqual(['省税务局', '青岛市税务局']);
+    expect(r.departments).toEqual(['国家税务总局山东省税务局', '国家税务总局青岛市税务局']);
     expect(r.regions).toEqual(['山东']);
     expect(r.source).toMatchObject({ file: FILES.shandongTable, title: '山东自贸试验区制度创新成果推广工作任务分工表', no: 1, line: 7 });
   });
 
-  it('assigns the sections 改革试点经验 (25) and 最佳实践案例 (26), where item numbers restart', () => {
-    expect(of(FILES.shandongTable).filter((r) => r.category === '改革试点经验')).toHaveLength(25);
+  it('assigns the sections 改革试点经验 (25) and 最佳实践案例 (26), where item numbers restart, and their document types', () => {
+    expect(of(FILES.shandongTable).filter((r) => r.section === '改革试点经验')).toHaveLength(25);
+    expect(of(FILES.shandongTable).filter((r) => r.section === '最佳实践案例')).toHaveLength(26);
+    expect(of(FILES.shandongTable).filter((r) => r.category === '试点经验')).toHaveLength(25);
     expect(of(FILES.shandongTable).filter((r) => r.category === '最佳实践案例')).toHaveLength(26);
     expect(recordOf(records, FILES.shandongTable, 1, '最佳实践案例').title).toBe('“医保大健康”赋能医保医药医疗联动发展');
   });
@@ -67,12 +70,12 @@ describe('Shandong promotion table (tab-separated, section rows, repeated header
 
 describe('sixth-batch table (tab-indented blocks, unit names broken over lines)', () => {
   it('rejoins department names broken across lines and splits separate units', () => {
-    expect(recordOf(records, FILES.sixthBatchBlocks, 5).departments).toEqual(['省公安厅', '省自然资源厅', '省住房城乡建设厅', '省能源局', '国网山东省电力公司']);
-    expect(recordOf(records, FILES.sixthBatchBlocks, 4).departments).toEqual(['省工业和信息化厅', '省交通运输厅']);
-    expect(recordOf(records, FILES.sixthBatchBlocks, 14).departments).toEqual(['省商务厅', '省地方金融监管局']);
-    expect(recordOf(records, FILES.sixthBatchBlocks, 16).departments).toEqual(['人民银行济南分行', '省地方金融监管局']);
-    expect(recordOf(records, FILES.sixthBatchBlocks, 35).departments).toEqual(['民航山东监管局']);
-    expect(recordOf(records, FILES.sixthBatchBlocks, 22).departments).toContain('山东出入境边防检查总站');
+    expect(recordOf(records, FILES.sixthBatchBlocks, 5).printedDepartments).toEqual(['省公安厅', '省自然资源厅', '省住房城乡建设厅', '省能源局', '国网山东省电力公司']);
+    expect(recordOf(records, FILES.sixthBatchBlocks, 4).printedDepartments).toEqual(['省工业和信息化厅', '省交通运输厅']);
+    expect(recordOf(records, FILES.sixthBatchBlocks, 14).printedDepartments).toEqual(['省商务厅', '省地方金融监管局']);
+    expect(recordOf(records, FILES.sixthBatchBlocks, 16).printedDepartments).toEqual(['人民银行济南分行', '省地方金融监管局']);
+    expect(recordOf(records, FILES.sixthBatchBlocks, 35).printedDepartments).toEqual(['民航山东监管局']);
+    expect(recordOf(records, FILES.sixthBatchBlocks, 22).printedDepartments).toContain('山东出入境边防检查总站');
   });
 
   it('rejoins a scope wrapped onto the next line', () => {
@@ -134,9 +137,10 @@ describe('Liaoning table (another province, other column names and order)', () =
     expect(r.title).toBe('维修物品综保区流转新模式');
     expect(r.departments).toEqual(['大连海关', '沈阳海关']);
     expect(r.scope).toBe('全省');
-    expect(r.category).toBe('贸易便利化领域');
+    expect(r.section).toBe('贸易便利化领域');
+    expect(r.category).toBe('试点经验');
     expect(r.regions).toEqual(['辽宁']);
-    expect(new Set(of(FILES.liaoningTable).map((x) => x.category))).toEqual(new Set(['政府职能转变领域', '贸易便利化领域', '金融创新领域', '国资国企改革领域', '扩大开放领域']));
+    expect(new Set(of(FILES.liaoningTable).map((x) => x.section))).toEqual(new Set(['政府职能转变领域', '贸易便利化领域', '金融创新领域', '国资国企改革领域', '扩大开放领域']));
   });
 
   it('keeps numbered points of 实施内容 as printed', () => {
@@ -241,8 +245,9 @@ describe('robustness to encodings, line ends and layouts', () => {
     const parsed = parseCorpus([{ file: 'hunan.txt', bytes: new TextEncoder().encode(text) }]);
     expect(parsed.records).toHaveLength(1);
     const r = parsed.records[0];
-    expect(r).toMatchObject({ title: '“一件事一次办”改革', category: '投资便利化领域', regions: ['湖南'], scope: '全省' });
-    expect(r.departments).toEqual(['省市场监管局', '省政务服务局']);
+    expect(r).toMatchObject({ title: '“一件事一次办”改革', category: '试点经验', section: '投资便利化领域', regions: ['湖南'], scope: '全省', scopeLevels: ['全省'] });
+    expect(r.printedDepartments).toEqual(['省市场监管局', '省政务服务局']);
+    expect(r.departments).toEqual(['湖南省市场监督管理局', '湖南省政务服务管理局']);
     expect(r.quantities.filter((q) => q.change).map((q) => [q.value, q.change])).toEqual([[3, 'from'], [1, 'to']]);
   });
 

@@ -10,15 +10,16 @@ beforeAll(async () => {
 const search = (q: string, size = 100) => service.search({ q, size });
 const titles = (q: string, size = 100) => search(q, size).hits.map((h) => h.title);
 const plain = (html: string) => html.replace(/<\/?mark>/g, '');
-/** Units a record answers to: its own and, for a case collection that prints none, those of its copies. */
-const unitsOf = (id: string) => {
+/** Units a record answers to (as printed and canonical): its own and, for a case collection that prints none, those of its copies. */
+const unitNames = (id: string) => {
   const r = service.reform(id)!;
-  return [...r.departments, ...r.related.flatMap((x) => service.reform(x.id)!.departments)];
+  return [...r.printedDepartments, ...r.departments];
 };
+const unitsOf = (id: string) => [...unitNames(id), ...service.reform(id)!.related.flatMap((x) => unitNames(x.id))];
 /** Everything of a record that a query word can match. */
 const searchable = (id: string) => {
   const r = service.reform(id)!;
-  return [r.title, r.content, r.applicableTo, r.process, r.outcome, r.scope, r.category, r.regions.join(), unitsOf(id).join()].join('\n');
+  return [r.title, r.content, r.applicableTo, r.process, r.outcome, r.scope, r.category, r.section, r.regions.join(), unitsOf(id).join()].join('\n');
 };
 /** The records (all fields joined) that hold `text`, normalised the way the engine does. */
 const holding = (text: string) => {
@@ -40,11 +41,23 @@ describe('bar 1: a word inside a longer segmented word is found', () => {
     expect(titles('承诺')).toContain('工程建设项目“清单制+告知承诺制”审批改革');
   });
 
-  it('finds every record that holds the word (recall equals a plain substring scan)', () => {
+  it('finds every record that holds the word (recall equals a plain substring scan), before any partial match', () => {
     // (words without synonyms, which would widen the result on purpose)
     for (const w of ['退税', '在建工程', '承诺', '口岸', '区块链']) {
-      expect(search(w).total).toBe(holding(w).length);
+      // 在建工程 is not a corpus word: it is searched as 在建 + 工程, and records with only 在建 fill the page after it.
+      const hits = search(w).hits;
+      const whole = hits.filter((h) => h.missing.length === 0);
+      expect(whole.map((h) => h.id).sort(), w).toEqual(holding(w).map((r) => r.id).sort());
+      expect(hits.slice(0, whole.length).every((h) => h.missing.length === 0), w).toBe(true);
+      expect(service.search({ q: w, size: 100, matching: 'all' }).total, w).toBe(holding(w).length);
     }
+  });
+
+  it('finds a single Han character typed alone wherever it occurs, also at the end of a run (纳税 before a comma)', () => {
+    const n = service.engine.analyzer.normalizer;
+    const res = search('税');
+    expect(res.total).toBe(service.records.filter((r) => n.plain(searchable(r.id)).includes('税')).length);
+    expect(res.total).toBeGreaterThan(holding('税').length - 1);
   });
 });
 
@@ -88,9 +101,17 @@ describe('bar 3: phrases, exclusions and several words', () => {
     }
   });
 
-  it('requires all of several words, and ranks records with them close together first', () => {
-    const res = search('跨境电商 退货');
+  it('ranks records with all of several words first, close together first; matching=all requires them all', () => {
+    const fill = search('跨境电商 退货');
+    // Fewer than a page have both: records with one of them fill the page after, each saying which word it lacks.
+    const whole = fill.hits.filter((h) => h.missing.length === 0).length;
+    expect(whole).toBeGreaterThan(0);
+    expect(fill.hits.slice(0, whole).every((h) => h.missing.length === 0)).toBe(true);
+    for (const h of fill.hits.slice(whole)) expect(['跨境电商', '退货']).toEqual(expect.arrayContaining(h.missing));
+    expect(fill.partial).toBe(fill.hits.length > whole);
+    const res = service.search({ q: '跨境电商 退货', size: 100, matching: 'all' });
     expect(res.partial).toBe(false);
+    expect(res.total).toBe(whole);
     for (const h of res.hits) {
       const r = service.reform(h.id)!;
       const text = [r.title, r.content, r.process, r.outcome].join();
@@ -150,10 +171,15 @@ describe('bar 5: no junk from single characters; abbreviations work', () => {
     // 区块链 is not a corpus word: it must be found as a whole, not as 区, 块 and 链.
     const res = search('区块链');
     expect(res.total).toBe(holding('区块链').length);
+    // Every hit holds each word it does not list as missing, and at least one of them.
     for (const h of search('船舶 监管').hits) {
       const text = searchable(h.id);
-      expect(text).toContain('船舶');
-      expect(text).toContain('监管');
+      expect(h.missing.length).toBeLessThan(2);
+      for (const w of ['船舶', '监管']) if (!h.missing.includes(w)) expect(text).toContain(w);
+    }
+    for (const h of service.search({ q: '船舶 监管', size: 100, matching: 'all' }).hits) {
+      expect(searchable(h.id)).toContain('船舶');
+      expect(searchable(h.id)).toContain('监管');
     }
   });
 
@@ -319,5 +345,52 @@ describe('words the vocabulary does not know', () => {
     const res = search('票e真');
     expect(res.total).toBe(holding('票e真').length);
     expect(res.hits[0].title).toContain('票e真');
+  });
+});
+
+describe('matching strategy: every word first, then partial matches that fill the page', () => {
+  it('scores OR alternatives like one word: a record with one side scores as for that word alone, and is not partial', () => {
+    const either = search('区块链 OR 中医');
+    const both = search('区块链 中医');
+    expect(either.partial).toBe(false);
+    expect(both.partial).toBe(true);
+    const alone = new Map(search('区块链').hits.map((h) => [h.id, h.score]));
+    const chain = either.hits.filter((h) => alone.has(h.id));
+    expect(chain.length).toBeGreaterThan(0);
+    for (const h of chain) expect(h.score).toBeCloseTo(alone.get(h.id)!, 3);
+    for (const h of either.hits) expect(h.missing).toEqual([]);
+    // Typed without OR, each record lacks a word: lower scores, and it says which word.
+    const andScore = new Map(both.hits.map((h) => [h.id, h.score]));
+    for (const h of chain) expect(andScore.get(h.id)!).toBeLessThan(h.score);
+    for (const h of both.hits) expect(h.missing.length).toBe(1);
+  });
+
+  it('fills with the record about the rare word, never with records that share only the common one (药品进口, 进口冷链)', () => {
+    for (const [q, rare] of [['药品进口', '药品'], ['进口冷链', '冷链']]) {
+      const res = search(q);
+      expect(res.total, q).toBeGreaterThan(0);
+      expect(res.partial, q).toBe(true);
+      for (const h of res.hits) {
+        expect(searchable(h.id), q).toContain(rare);
+        expect(h.missing, q).toEqual(['进口']);
+      }
+    }
+  });
+
+  it('counts records that answer a question, not records that share a filler or common word (如何办理出口退税)', () => {
+    const res = search('如何办理出口退税');
+    expect(res.total).toBeGreaterThan(0);
+    for (const h of res.hits) expect(searchable(h.id)).toContain('出口退税');
+    expect(res.total).toBe(holding('出口退税').length);
+    // Records with both words come before those with 出口退税 only.
+    const firstMissing = res.hits.findIndex((h) => h.missing.length > 0);
+    if (firstMissing >= 0) for (const h of res.hits.slice(firstMissing)) expect(h.missing).toEqual(['办理']);
+  });
+
+  it('ranks partial matches by how many words they lack, then how rare the missing ones are', () => {
+    const res = search('由75天压缩至25天');
+    expect(res.hits[0].missing).toEqual([]);
+    const counts = res.hits.map((h) => h.missing.length);
+    expect(counts).toEqual([...counts].sort((a, b) => a - b));
   });
 });

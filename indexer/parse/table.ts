@@ -3,7 +3,7 @@
  * (一、改革试点经验（25项）) and one row per item. Word exports repeat the header row at every page break.
  */
 import { joinDepartments } from '../departments.js';
-import { removeCjkSpaces, sectionName, sectionOrdinal, CHINESE_ORDINAL } from '../text.js';
+import { removeCjkSpaces, sectionName as sectionHeading, sectionOrdinal, CHINESE_ORDINAL } from '../text.js';
 import { columnFor, isHeaderRow, type Column } from './columns.js';
 import type { ParsedDocument, ParsedItem } from './types.js';
 
@@ -16,7 +16,7 @@ export function parseTable(lines: string[]): ParsedDocument {
   const doc: ParsedDocument = { format: 'table', title: '', items: [], warnings: [] };
   const titleLines: string[] = [];
   let columns: (Column | undefined)[] | undefined;
-  let category: string | undefined;
+  let sectionName: string | undefined;
   let section: number | undefined;
   let current: { item: ParsedItem; cells: Map<Column, string[]> } | undefined;
 
@@ -42,7 +42,7 @@ export function parseTable(lines: string[]): ParsedDocument {
     }
     if (nonEmpty.length === 1 && CHINESE_ORDINAL.test(cells[0])) {
       finish();
-      category = sectionName(cells[0]);
+      sectionName = sectionHeading(cells[0]);
       section = sectionOrdinal(cells[0]);
       return;
     }
@@ -50,7 +50,7 @@ export function parseTable(lines: string[]): ParsedDocument {
     const no = /^\d+$/.test(cells[noCol] ?? '') ? Number(cells[noCol]) : undefined;
     if (no !== undefined) {
       finish();
-      current = { item: { no, line: lineNo, title: '', departments: [], category, section }, cells: new Map() };
+      current = { item: { no, line: lineNo, title: '', departments: [], sectionName, section }, cells: new Map() };
       cells.forEach((cell, c) => {
         const col = columns![c];
         if (col && col !== 'no' && cell) current!.cells.set(col, [cell]);

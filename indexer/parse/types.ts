@@ -4,7 +4,9 @@ import type { ReformRecord } from '../schema.js';
 export type DocumentFormat = 'table' | 'blocks' | 'markdown' | 'cases';
 
 /** One item as printed: the record's text fields, before ids, regions, quantities and links are added. */
-export type ParsedItem = Pick<ReformRecord, 'title' | 'category' | 'content' | 'applicableTo' | 'process' | 'outcome' | 'departments' | 'scope'> & {
+export type ParsedItem = Pick<ReformRecord, 'title' | 'content' | 'applicableTo' | 'process' | 'outcome' | 'departments' | 'scope'> & {
+  /** The printed section heading the item sits under (改革试点经验, 政府职能转变领域). */
+  sectionName?: string;
   no: number;
   /** 1-based line where the item starts. */
   line: number;

@@ -1,12 +1,18 @@
-import type { FastifyPluginAsync } from 'fastify';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
+import { redactPaths } from '../guard.js';
 
-export const metaRoutes: FastifyPluginAsync = async (app) => {
+/** Health is answered at once, never queued behind search work (server/guard.ts) nor rate limited. */
+const healthSchema = Type.Object({ status: Type.Literal('ok'), records: Type.Integer(), snapshot: Type.String() });
+
+export const metaRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get('/health', {
-    schema: {
-      summary: 'Liveness and record count',
-      response: { 200: { type: 'object', properties: { status: { type: 'string' }, records: { type: 'integer' } }, required: ['status', 'records'] } },
-    },
-  }, async () => ({ status: 'ok', records: app.service.records.length }));
+    schema: { summary: 'Liveness, record count and the snapshot served', response: { 200: healthSchema } },
+  }, async () => {
+    // Both from one read of the serving state, so they always describe the same snapshot during a swap.
+    const { service, snapshot } = app.serving.current;
+    return { status: 'ok' as const, records: service.records.length, snapshot: snapshot.hash };
+  });
 
   app.get('/stats', {
     schema: {
@@ -21,6 +27,13 @@ export const metaRoutes: FastifyPluginAsync = async (app) => {
             categories: { type: 'array', items: { type: 'object', properties: { value: { type: 'string' }, count: { type: 'integer' } } } },
             quantities: { type: 'integer' },
             terms: { type: 'object', properties: { index: { type: 'integer' }, vocabulary: { type: 'integer' } } },
+            served: {
+              type: 'object',
+              properties: {
+                snapshot: { type: 'object', properties: { hash: { type: 'string' }, records: { type: 'integer' }, documents: { type: 'integer' }, builtAt: { type: 'string' }, origin: { type: 'string' }, loadedAt: { type: 'string' } } },
+                lastReload: { type: 'object', properties: { ok: { type: 'boolean' }, trigger: { type: 'string' }, at: { type: 'string' }, message: { type: 'string' }, ms: { type: 'integer' } } },
+              },
+            },
             built: {
               type: 'object',
               properties: {
@@ -33,5 +46,19 @@ export const metaRoutes: FastifyPluginAsync = async (app) => {
         },
       },
     },
-  }, async () => app.service.stats());
+  }, async () => {
+    const { service, snapshot } = app.serving.current;
+    const { origin, ...rest } = snapshot;
+    const stats = service.stats();
+    // Warnings were written at build time, possibly by an older indexer: no server folder reaches a client.
+    const warnings = stats.built.warnings.map((w) => ({ ...w, file: w.file.split(/[\\/]/).pop() ?? w.file, message: redactPaths(w.message) }));
+    // A file path is shown by name only: the API never reveals server paths.
+    const shownOrigin = origin === 'in memory' ? origin : origin.split(/[\\/]/).pop();
+    return { ...stats, built: { ...stats.built, warnings }, served: { snapshot: { ...rest, origin: shownOrigin }, lastReload: app.serving.lastReload && stripPaths(app.serving.lastReload, origin) } };
+  });
 };
+
+function stripPaths<T extends { message: string }>(outcome: T, path: string): T {
+  const name = path.split(/[\\/]/).pop() ?? path;
+  return { ...outcome, message: outcome.message.split(path).join(name) };
+}

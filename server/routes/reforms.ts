@@ -1,4 +1,5 @@
 import type { FastifyPluginAsync } from 'fastify';
+import { recordExtraProperties } from './outcome-schemas.js';
 import { errorSchema, size } from './schemas.js';
 
 const idParam = { type: 'object', properties: { id: { type: 'string', pattern: '^[A-Za-z0-9_-]{1,64}$' } }, required: ['id'] } as const;
@@ -18,8 +19,9 @@ export const reformSchema = {
     id: { type: 'string' }, title: { type: 'string' }, category: { type: 'string' }, content: { type: 'string' }, applicableTo: { type: 'string' },
     process: { type: 'string' }, outcome: { type: 'string' }, scope: { type: 'string' },
     departments: { type: 'array', items: { type: 'string' } }, regions: { type: 'array', items: { type: 'string' } },
-    source: { type: 'object', properties: { file: { type: 'string' }, title: { type: 'string' }, no: { type: 'integer' }, line: { type: 'integer' } } },
+    source: { type: 'object', properties: { file: { type: 'string' }, title: { type: 'string' }, titleDerived: { type: 'boolean' }, no: { type: 'integer' }, line: { type: 'integer' } } },
     quantities: { type: 'array', items: quantitySchema },
+    ...recordExtraProperties,
     related: { type: 'array', items: { type: 'object', properties: { id: { type: 'string' }, file: { type: 'string' } } } },
   },
 } as const;

@@ -1,4 +1,9 @@
-/** JSON schemas shared by the routes: parameters (validated) and responses (documented in OpenAPI). */
+/**
+ * JSON schemas shared by the routes: parameters (validated) and responses (documented in OpenAPI). Built with
+ * TypeBox, so a route using the TypeBox type provider gets its types inferred from them; they are plain JSON
+ * schemas too, usable in any route. Numeric parameters are also held to plain decimal digits (server/guard.ts).
+ */
+import { Type } from 'typebox';
 import { FACETS } from '../../search/facets.js';
 
 export const MAX_QUERY_LENGTH = 500;
@@ -6,15 +11,17 @@ export const MAX_PAGE_SIZE = 100;
 /** page × size may not go past this many results: deep paging is what export is for. */
 export const MAX_WINDOW = 10_000;
 
-export const errorSchema = {
-  type: 'object',
-  properties: { error: { type: 'string' }, message: { type: 'string' } },
-  required: ['error', 'message'],
-} as const;
+/** The one error body every route and every failure answers with. */
+export const errorSchema = Type.Object({ error: Type.String(), message: Type.String() });
 
-export const q = { type: 'string', maxLength: MAX_QUERY_LENGTH, description: 'Query: words (all must match), "phrase", -exclude, A OR B, title:/department:/region: prefixes' } as const;
-export const page = { type: 'integer', minimum: 1, default: 1 } as const;
-export const size = (def: number) => ({ type: 'integer', minimum: 1, maximum: MAX_PAGE_SIZE, default: def }) as const;
+/** An integer parameter within [minimum, maximum] (written in decimal digits: see server/guard.ts). */
+export function intParam(options: { minimum: number; maximum: number; default?: number; description?: string }) {
+  return Type.Integer(options);
+}
+
+export const q = { type: 'string', maxLength: MAX_QUERY_LENGTH, description: 'Query: words (records with every word first, then partial matches; matching=all requires every word), "phrase", -exclude, A OR B, title:/department:/region: prefixes' } as const;
+export const page = intParam({ minimum: 1, maximum: MAX_WINDOW, default: 1, description: 'page number, from 1' });
+export const size = (def: number) => intParam({ minimum: 1, maximum: MAX_PAGE_SIZE, default: def, description: `results per page (1–${MAX_PAGE_SIZE})` });
 
 /** Facet filters: repeat a parameter for several values (any of them); different facets must all hold. */
 export const filterProperties = Object.fromEntries(
@@ -31,6 +38,7 @@ export const hitSchema = {
     departments: { type: 'array', items: { type: 'string' } },
     source: { type: 'object', properties: { file: { type: 'string' }, title: { type: 'string' }, no: { type: 'integer' } } },
     score: { type: 'number' },
+    missing: { type: 'array', items: { type: 'string' }, description: 'query words this hit lacks (a partial match)' },
     highlight: { type: 'object', properties: { title: { type: 'string' }, snippet: { type: 'string' } } },
   },
 } as const;

@@ -1,6 +1,8 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { Filters } from '../../search/facets.js';
 import type { SortOrder } from '../../search/service.js';
+import { FACETS, type Filters as FacetFilters } from '../../search/facets.js';
+import type { MatchingStrategy } from '../../search/engine.js';
 import { errorSchema, facetsSchema, filterProperties, hitSchema, page, q, size, windowError } from './schemas.js';
 
 export interface SearchQuery extends Filters {
@@ -8,16 +10,21 @@ export interface SearchQuery extends Filters {
   page: number;
   size: number;
   sort: SortOrder;
+  matching: MatchingStrategy;
+  facetSize?: number;
 }
 
 export const searchQuerystring = {
   type: 'object',
-  properties: { q, page, size: size(10), sort: { type: 'string', enum: ['relevance', 'source', 'quantity'], default: 'relevance' }, ...filterProperties },
+  properties: { q, page, size: size(10), sort: { type: 'string', enum: ['relevance', 'source', 'quantity'], default: 'relevance' },
+    matching: { type: 'string', enum: ['last', 'all'], default: 'last', description: 'last: records with every word first, then partial matches fill a short page (each lists its missing words); all: every word required' },
+    facetSize: { type: 'integer', minimum: 0, maximum: 10_000, description: 'values per facet, most frequent first (default 50; 0 = all)' },
+    ...filterProperties },
   additionalProperties: false,
 } as const;
 
 export function filtersOf(query: Filters): Filters {
-  return { region: query.region, category: query.category, department: query.department, source: query.source, scope: query.scope };
+  return Object.fromEntries(FACETS.map((f) => [f, query[f]])) as FacetFilters;
 }
 
 export const searchRoutes: FastifyPluginAsync = async (app) => {
@@ -30,17 +37,17 @@ export const searchRoutes: FastifyPluginAsync = async (app) => {
           type: 'object',
           properties: {
             query: { type: 'string' }, total: { type: 'integer' }, page: { type: 'integer' }, size: { type: 'integer' },
-            took_ms: { type: 'number' }, partial: { type: 'boolean' }, hits: { type: 'array', items: hitSchema }, facets: facetsSchema,
+            took_ms: { type: 'number' }, partial: { type: 'boolean' }, truncated: { type: 'boolean' }, hits: { type: 'array', items: hitSchema }, facets: facetsSchema,
           },
         },
         400: errorSchema,
       },
     },
   }, async (request, reply) => {
-    const { q: text, page: p, size: s, sort } = request.query;
+    const { q: text, page: p, size: s, sort, matching, facetSize } = request.query;
     const tooDeep = windowError(p, s);
     if (tooDeep) return reply.status(400).send({ error: 'Bad Request', message: tooDeep });
-    return app.service.search({ q: text, page: p, size: s, sort, filters: filtersOf(request.query) });
+    return app.service.search({ q: text, page: p, size: s, sort, matching, facetSize, filters: filtersOf(request.query) });
   });
 
   app.get<{ Querystring: { q: string; size: number } }>('/suggest', {

@@ -23,7 +23,7 @@
  * - The qualifier printed around a figure (约, 近, 超过, 不足 before; 以上, 左右 after; 余/多 inside) is kept in
  *   `qualifier`, so a reporter can tell "约 5000万元" from "5000万元".
  */
-import type { Quantity, TextField } from './schema.js';
+import type { Quantity, TextField } from '../indexer/schema.js';
 
 /** Coarse kind of a unit, for filtering and normalisation. */
 export type UnitKind = 'money' | 'duration' | 'count' | 'measure' | 'percent' | 'fraction' | 'rate';
@@ -75,6 +75,9 @@ export const DURATION_UNITS: Readonly<Record<string, number>> = {
   月: 30,
   年: 365,
 };
+
+/** Durations counted in working days, normalised to 工作日 rather than 天. */
+export const WORKING_DAY_UNITS: ReadonlySet<string> = new Set(['工作日', '个工作日']);
 
 /**
  * Units that count things (家, 项, 名 …) or rank-free multiples (倍). A number followed by one of
@@ -144,7 +147,7 @@ const MAG_ALT = Object.keys(MAGNITUDES).sort((a, b) => b.length - a.length).join
 /**
  * Not a figure's first digit: inside a longer number (1.5, 7×24, 3+2+1+1, 1/3, 10:30) or a code (M0, h8j).
  */
-const NUMBER_START = '(?<![\\dA-Za-z.+×*/:])';
+const NUMBER_START = '(?<![\\dA-Za-z.+×*/])(?<!\\d:)';
 
 const SCANNER = new RegExp(
   [
@@ -157,7 +160,7 @@ const SCANNER = new RegExp(
     // number, optional range (3%-6% repeats the %), optional 余/多 and magnitude, unit (and /per-unit for rates)
     `${NUMBER_START}(?<lo>${NUM})(?:${WS}${PCT})?(?:${WS}${RANGE_SEP}${WS}(?<hi>${NUM}))?` +
       `${WS}(?:${APPROX}${WS})?(?:(?<pct>${PCT})|(?:(?<mag>${MAG_ALT})${WS})?(?:${APPROX}${WS})?` +
-      `(?<unit>${UNIT_ALT})(?<per>(?:/(?:${UNIT_ALT}|[\\u4e00-\\u9fff]))*))`,
+      `(?:(?<unit>${UNIT_ALT})(?<per>(?:/(?:${UNIT_ALT}|[\\u4e00-\\u9fff]))*)|(?<bare>万|亿)(?:${WS}${APPROX})?(?![\\d.])))`,
   ].join('|'),
   'g',
 );
@@ -206,6 +209,8 @@ export interface UnitInfo {
 export function classifyUnit(unit: string): UnitInfo | undefined {
   if (unit === FRACTION_UNIT) return { kind: 'fraction', base: unit, magnitude: 1 };
   if (PERCENT_SET.has(unit)) return { kind: 'percent', base: unit, magnitude: 1 };
+  // 200 万的, 逾 2 亿: a magnitude with no unit counts something unnamed; never money without 元.
+  if (unit === '万' || unit === '亿') return { kind: 'count', base: unit, magnitude: MAGNITUDES[unit] };
   const [head, ...per] = unit.split('/');
   let base = head;
   let magnitude = 1;
@@ -240,6 +245,8 @@ export function normalizeValue(value: number, unit: string): Quantity['normalize
     return toYuan == null ? undefined : { value: roundSig(value * info.magnitude * toYuan, 12), unit: '元' };
   }
   if (info.kind === 'duration') {
+    // Working days are not calendar days (7 个工作日 is about 9 天): they are normalised apart.
+    if (WORKING_DAY_UNITS.has(info.base)) return { value: roundSig(value * info.magnitude, 6), unit: '工作日' };
     return { value: roundSig(value * info.magnitude * DURATION_UNITS[info.base], 6), unit: '天' };
   }
   return undefined;
@@ -281,15 +288,24 @@ function notAFact(s: string, q: Found): string | undefined {
 }
 
 /** Words before a figure that make it approximate or a bound, longest first (超过 before 超). */
-const QUALIFIERS_BEFORE = ['不超过', '超过', '不足', '不到', '高达', '约', '近', '超', '逾'];
+export const QUALIFIERS_BEFORE = ['不超过', '超过', '不足', '不到', '高达', '约', '近', '超', '逾'];
 /** Words after a figure that do the same. */
-const QUALIFIERS_AFTER = ['以上', '以下', '左右'];
+export const QUALIFIERS_AFTER = ['以上', '以下', '左右'];
+/** Words ending in 约/近/超 that are not qualifiers: 节约 (save) is a verb, 签约 a contract, 最近 recent, 高超 skilled. */
+const NOT_QUALIFIER = /(?:节约|制约|签约|违约|履约|预约|合约|条约|契约|践约|守约|集约|最近|附近|将近|高超|赶超)$/;
+/**
+ * A verb or auxiliary that may stand between 约 and the figure: 约需 2 分钟, 约节省 1.5 天, 约占 30%, 可达约 ….
+ * 约 before such a word still qualifies the figure.
+ */
+const AFTER_APPROX = /(?:约|近)(?:需要|需|节省|节约|减少|缩短|降低|提升|提高|增加|占|为|有|达到|达|可|合计|共|计)$/;
 
-/** The qualifier printed around a figure (约 5000万元, 80% 以上, 1100余家), or undefined. */
+/** The qualifier printed around a figure (约 5000万元, 80% 以上, 1100余家, 约需 2 分钟), or undefined. */
 function qualifierOf(s: string, q: Found): string | undefined {
-  const before = s.slice(Math.max(0, q.start - 4), q.start).replace(/[ \u00a0\r\n]+$/, '');
+  const before = s.slice(Math.max(0, q.start - 6), q.start).replace(/[ \u00a0\r\n]+$/, '');
   const b = QUALIFIERS_BEFORE.find((w) => before.endsWith(w));
-  if (b) return b;
+  if (b && !NOT_QUALIFIER.test(before)) return b;
+  const via = AFTER_APPROX.exec(before);
+  if (via && !NOT_QUALIFIER.test(before.slice(0, before.length - via[0].length + 1))) return via[0][0];
   const after = s.slice(q.end, q.end + 6).replace(/^[ \u00a0\r\n]+/, '');
   const a = QUALIFIERS_AFTER.find((w) => after.startsWith(w));
   if (a) return a;
@@ -322,7 +338,7 @@ function scan(original: string): Found[] {
       if (num < 1 || num >= den || den > 1000) continue;
       q = { value: roundTo(num / den, 4), unit: FRACTION_UNIT, text: '', start, end };
     } else {
-      const unit = g.pct !== undefined ? '%' : stripSpace((g.mag ?? '') + g.unit + g.per);
+      const unit = g.pct !== undefined ? '%' : g.bare !== undefined ? g.bare : stripSpace((g.mag ?? '') + g.unit + g.per);
       q = { value: parseNum(g.lo), unit, text: '', start, end };
       if (g.hi !== undefined) q.max = parseNum(g.hi);
     }
@@ -351,31 +367,88 @@ const CHANGE_GAP =
   /^[^，。；;,!?！？\t]{0,12}?(?:压缩|缩短|缩减|压减|减少|减|降低|下降|降|提高|提升|增加|增长|增|扩大|转变|升|变)[^，。；;,!?！？\t]{0,3}?(?:至|到|为|成)[ \r\n]*(?:不到|不足|约|近|仅|只需|只有|最快|最短)?[ \r\n]*$/;
 /** Between two figures of a list on either side of a change: 20 小时、2 小时. */
 const LIST_GAP = /^[ \r\n]*[、和与及][ \r\n]*$/;
+/** A step of a printed chain without a verb: 97 个工作日、“协同办”26个工作日 … */
+const STEP_GAP = /^[ \r\n]*[、，,][ \r\n]*(?:[“"‘][^”"’，。；\d]{1,10}[”"’])?[ \r\n]*$/;
+/** The last step of a chain: …到“网上协同办”7个工作日, 由 A 至 B. */
+const LAST_STEP_GAP = /^[ \r\n]*(?:到|至|变为|降为|减为|降至|减至)[ \r\n]*(?:[“"‘][^”"’，。；\d]{1,10}[”"’])?[ \r\n]*$/;
+/** 由/从 shortly before the first figure of a verbless chain: 由“分头办”97 个工作日. */
+const FROM_MARK = /(?:由|从)[^，。；;,!?！？\t\d]{0,10}$/;
 
+/** What a change may compare: all durations with each other (1个月 → 15天, 2个工作日 → 10分钟), else the same unit. */
 function dimension(q: Found): string {
-  if (q.normalized) return q.normalized.unit;
   const info = classifyUnit(q.unit);
+  if (info?.kind === 'duration') return 'time';
+  if (q.normalized) return q.normalized.unit;
   return info ? `${info.kind}:${info.base}` : q.unit;
 }
 
-/** Mark both sides of each … 压缩至/缩短为/降到 … change, pairing lists one to one when they have the same length. */
-function markChanges(s: string, qs: Found[]): void {
+/** One printed change: indexes of its “from” and “to” figures in the scanned list, and any steps between them. */
+export interface ChangePair {
+  from: number;
+  to: number;
+  via: number[];
+}
+
+/**
+ * The changes printed in one text, in order: 由75天压缩至25天 (one pair); 从 20 小时、2 小时压缩至 4 小时、5 分钟
+ * (lists paired one to one: 20→4, 2→5); 由“分头办”97 个工作日、“协同办”26个工作日到“网上协同办”7个工作日
+ * (a chain: 97 → 7 via 26). Both sides must measure the same thing (durations compare with durations).
+ */
+function findChanges(s: string, qs: Found[]): ChangePair[] {
+  const pairs: ChangePair[] = [];
+  const used = new Set<number>();
   for (let t = 1; t < qs.length; t++) {
-    if (!CHANGE_GAP.test(s.slice(qs[t - 1].end, qs[t].start))) continue;
-    let a = t - 1;
-    while (a > 0 && LIST_GAP.test(s.slice(qs[a - 1].end, qs[a].start))) a--;
-    let b = t;
-    while (b + 1 < qs.length && LIST_GAP.test(s.slice(qs[b].end, qs[b + 1].start))) b++;
-    let froms = qs.slice(a, t);
-    let tos = qs.slice(t, b + 1);
-    if (froms.length !== tos.length) {
-      froms = [qs[t - 1]];
-      tos = [qs[t]];
+    if (used.has(t)) continue;
+    const gap = s.slice(qs[t - 1].end, qs[t].start);
+    if (CHANGE_GAP.test(gap)) {
+      let a = t - 1;
+      while (a > 0 && LIST_GAP.test(s.slice(qs[a - 1].end, qs[a].start))) a--;
+      let b = t;
+      while (b + 1 < qs.length && LIST_GAP.test(s.slice(qs[b].end, qs[b + 1].start))) b++;
+      let froms = Array.from({ length: t - a }, (_, i) => a + i);
+      let tos = Array.from({ length: b + 1 - t }, (_, i) => t + i);
+      if (froms.length !== tos.length) {
+        froms = [t - 1];
+        tos = [t];
+      }
+      if (!froms.every((f, i) => dimension(qs[f]) === dimension(qs[tos[i]]))) continue;
+      froms.forEach((f, i) => {
+        pairs.push({ from: f, to: tos[i], via: [] });
+        used.add(f).add(tos[i]);
+      });
+      continue;
     }
-    if (!froms.every((f, i) => dimension(f) === dimension(tos[i]))) continue;
-    for (const f of froms) f.change = 'from';
-    for (const q of tos) q.change = 'to';
+    if (!LAST_STEP_GAP.test(gap)) continue;
+    // A verbless chain: walk back over 、“label” steps to the figure that 由/从 introduces.
+    let a = t - 1;
+    while (a > 0 && !used.has(a - 1) && STEP_GAP.test(s.slice(qs[a - 1].end, qs[a].start)) && !FROM_MARK.test(s.slice(Math.max(0, qs[a].start - 12), qs[a].start))) a--;
+    if (used.has(a) || !FROM_MARK.test(s.slice(Math.max(0, qs[a].start - 12), qs[a].start))) continue;
+    const chain = Array.from({ length: t + 1 - a }, (_, i) => a + i);
+    if (!chain.every((i) => dimension(qs[i]) === dimension(qs[a]))) continue;
+    pairs.push({ from: a, to: t, via: chain.slice(1, -1) });
+    for (const i of chain) used.add(i);
   }
+  return pairs.sort((x, y) => x.from - y.from);
+}
+
+/** Mark both sides of each change (the steps of a chain are neither side). */
+function markChanges(s: string, qs: Found[]): ChangePair[] {
+  const pairs = findChanges(s, qs);
+  for (const p of pairs) {
+    qs[p.from].change = 'from';
+    qs[p.to].change = 'to';
+  }
+  return pairs;
+}
+
+/**
+ * Every figure of one text with the changes among them: what {@link extractQuantities} returns, plus the pairs as
+ * indexes into it. The outcome analysis builds facts from this.
+ */
+export function scanChanges(text: string, field: TextField): { quantities: Quantity[]; pairs: ChangePair[] } {
+  const found = scan(text);
+  const pairs = markChanges(toHalfWidth(text), found);
+  return { quantities: found.map((q) => ({ ...q, field })), pairs };
 }
 
 /**
@@ -388,9 +461,7 @@ function markChanges(s: string, qs: Found[]): void {
  * number without a unit.
  */
 export function extractQuantities(text: string, field: TextField): Quantity[] {
-  const found = scan(text);
-  markChanges(toHalfWidth(text), found);
-  return found.map((q) => ({ ...q, field }));
+  return scanChanges(text, field).quantities;
 }
 
 /**

@@ -1,0 +1,206 @@
+/**
+ * npm run release -- [--snapshot FILE] --out DIR
+ * Writes a folder an intranet runs with Node alone (no npm install, no registry, no internet):
+ *   server.mjs        the server and all its dependencies in one file (esbuild); no jieba, vite or tsx inside
+ *   web/              the built page (vite build)
+ *   index.snapshot    the index it serves by default (--snapshot FILE, or built from seeds/ when not given)
+ *   README.txt        how to run it; ftz-search.service: a systemd unit example
+ * The folder is assembled beside DIR and renamed into place at the end, so DIR is never half-written.
+ */
+import { execFileSync } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { build, type Plugin } from 'esbuild';
+import { loadSnapshotFile, writeSnapshotFile } from '../snapshot/file.js';
+import { removeTempFilesOnSignal, trackTemp } from '../snapshot/atomic.js';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const version = (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string }).version;
+
+const HELP = `usage: npm run release -- [--snapshot FILE] --out DIR
+
+Writes a folder that serves the search with Node ${process.versions.node.split('.')[0]}+ alone (no npm install, no registry, no internet):
+  DIR/server.mjs         the bundled server (run: node server.mjs --help)
+  DIR/web/               the built page
+  DIR/index.snapshot     the index served by default
+  DIR/README.txt         the operator's instructions
+  DIR/ftz-search.service a systemd unit example
+
+options:
+  --snapshot FILE   the snapshot to ship (checked first; default: build one from --seeds)
+  --seeds DIR       documents to index when no snapshot is given (default: seeds)
+  --dict DIR        dictionaries for that build (default: dict)
+  --out DIR         the release folder (replaced if it holds a previous release)
+  -h, --help        show this help`;
+
+/** Packages that must never end up in the server bundle: the indexer's, the build tools'. */
+const FORBIDDEN = /(^|\/)node_modules\/(nodejieba|vite|tsx|esbuild|@preact\/preset-vite|opencc-js)\//;
+
+const guard: Plugin = {
+  name: 'release-guard',
+  setup(b) {
+    b.onLoad({ filter: /.*/ }, (args) => {
+      if (FORBIDDEN.test(args.path) || /\/indexer\/(build|jieba|vocabulary)\.ts$/.test(args.path)) {
+        return { errors: [{ text: `the release server must not include ${args.path.slice(root.length + 1)}` }] };
+      }
+      return undefined;
+    });
+  },
+};
+
+export async function release(o: { snapshot?: string; seeds: string; dict: string; out: string; log: (s: string) => void }): Promise<void> {
+  const out = resolve(o.out);
+  if (existsSync(out) && readdirSync(out).length > 0 && !existsSync(join(out, 'server.mjs'))) {
+    throw new Error(`${out} exists and is not a release folder: give an empty or new folder`);
+  }
+  mkdirSync(dirname(out), { recursive: true });
+  const staging = mkdtempSync(join(dirname(out), `.${basename(out)}.staging-`));
+  const untrack = trackTemp(staging);
+  try {
+    const t0 = performance.now();
+    // 1. The snapshot first: a damaged one stops the release before anything else is done.
+    const target = join(staging, 'index.snapshot');
+    if (o.snapshot) {
+      const { info } = await loadSnapshotFile(o.snapshot);
+      cpSync(o.snapshot, target);
+      o.log(`snapshot ${o.snapshot}: ${info.records} records from ${info.documents} documents, ${info.hash.slice(0, 12)}`);
+    } else {
+      const { buildSnapshot } = await import('../indexer/build.js');
+      const { body } = await buildSnapshot({ seedsDir: o.seeds, dictDir: o.dict });
+      await writeSnapshotFile(target, body);
+      o.log(`snapshot built from ${o.seeds}: ${body.records.length} records`);
+    }
+    // 2. The server, bundled with its dependencies; a guard refuses the indexer's and build tools' code.
+    const result = await build({
+      entryPoints: [join(root, 'server', 'release.ts')],
+      bundle: true,
+      platform: 'node',
+      format: 'esm',
+      target: 'node20',
+      outfile: join(staging, 'server.mjs'),
+      define: { FTZ_RELEASE_VERSION: JSON.stringify(version) },
+      // Some dependencies are CommonJS and require() Node's built-ins.
+      banner: { js: "import { createRequire as __ftzCreateRequire } from 'node:module'; const require = __ftzCreateRequire(import.meta.url);" },
+      plugins: [guard],
+      legalComments: 'none',
+      // Smaller is faster to compile at start-up (the bundle is compiled on every start).
+      minify: true,
+      logLevel: 'error',
+      metafile: true,
+    });
+    const modules = Object.keys(result.metafile!.inputs).length;
+    o.log(`server.mjs: ${modules} modules bundled`);
+    // 3. The page, built straight into the release (dist/web in the work tree is left alone).
+    execFileSync(process.execPath, [join(root, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--logLevel', 'warn', '--outDir', join(staging, 'web'), '--emptyOutDir'], { cwd: root, stdio: ['ignore', 'inherit', 'inherit'] });
+    if (!existsSync(join(staging, 'web', 'index.html'))) throw new Error('the page build produced no index.html');
+    o.log('web/: page built');
+    // 4. Instructions.
+    writeFileSync(join(staging, 'README.txt'), operatorReadme());
+    writeFileSync(join(staging, 'ftz-search.service'), systemdUnit());
+    // 5. Into place: the previous release (if any) goes only once the new one is complete.
+    const previous = existsSync(out) ? `${staging}.previous` : undefined;
+    if (previous) renameSync(out, previous);
+    renameSync(staging, out);
+    if (previous) rmSync(previous, { recursive: true, force: true });
+    o.log(`release written to ${out} in ${Math.round(performance.now() - t0)} ms: run it with  node ${join(out, 'server.mjs')}`);
+  } finally {
+    rmSync(staging, { recursive: true, force: true });
+    untrack();
+  }
+}
+
+function operatorReadme(): string {
+  return `FTZ reform search ${version}: release for a closed network
+
+Needs: Node.js 20 or later. Nothing else: no npm install, no registry, no internet.
+
+Run:
+  node server.mjs                        serves index.snapshot and the page on http://127.0.0.1:3000
+  node server.mjs --host 0.0.0.0 --port 8080
+  node server.mjs --snapshot /srv/ftz/other.snapshot
+  node server.mjs --help                 every option
+
+At start-up it prints one line with the records, documents and snapshot hash served, and then one line per request
+(--no-access-log turns that off). A damaged, truncated or newer-format snapshot is refused before the port opens,
+with the reason, and the process exits 1. GET /api/health answers {"status":"ok","records":N,"snapshot":"<sha256>"}.
+
+Memory: about 150 MB for the five seed documents; it grows with the index (see docs/benchmarks.md in the source).
+
+Replacing the index without a restart:
+  1. put the new file in place atomically: copy it beside the old one, then rename it over index.snapshot
+     (mv on the same file system), never copy straight over the served file;
+  2. send SIGHUP (systemctl reload ftz-search), or POST /api/admin/reload with "Authorization: Bearer TOKEN"
+     when started with --admin-token TOKEN (or ADMIN_TOKEN in the environment; the route does not exist otherwise).
+  The new snapshot is loaded and checked in the background and swapped in at once; a bad one is refused, the old one
+  keeps serving, and the refusal is logged and shown in GET /api/stats (served.lastReload).
+
+Stopping: SIGTERM or SIGINT stop accepting connections, finish the requests in flight (at most --drain-seconds,
+default 10) and exit 0.
+
+systemd: copy ftz-search.service to /etc/systemd/system/, adjust the paths and the user, then
+  systemctl daemon-reload && systemctl enable --now ftz-search
+`;
+}
+
+function systemdUnit(): string {
+  return `# Example systemd unit: node runs the server directly (no npm in between, so signals reach it).
+[Unit]
+Description=FTZ reform search
+After=network.target
+
+[Service]
+Type=simple
+User=ftz
+WorkingDirectory=/opt/ftz-search
+ExecStart=/usr/bin/node /opt/ftz-search/server.mjs --host 127.0.0.1 --port 3000
+ExecReload=/bin/kill -HUP $MAINPID
+# SIGTERM drains requests in flight (at most --drain-seconds, default 10) and exits 0.
+KillSignal=SIGTERM
+TimeoutStopSec=20
+Restart=on-failure
+# Environment=ADMIN_TOKEN=change-me-to-a-long-random-string
+NoNewPrivileges=true
+ProtectSystem=strict
+ProtectHome=true
+PrivateTmp=true
+ReadOnlyPaths=/opt/ftz-search
+
+[Install]
+WantedBy=multi-user.target
+`;
+}
+
+async function main(): Promise<number> {
+  const { values } = parseArgs({
+    options: {
+      snapshot: { type: 'string' },
+      seeds: { type: 'string', default: join(root, 'seeds') },
+      dict: { type: 'string', default: join(root, 'dict') },
+      out: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (values.help) {
+    console.log(HELP);
+    return 0;
+  }
+  if (!values.out) {
+    console.error('error: --out DIR is required (see --help)');
+    return 2;
+  }
+  removeTempFilesOnSignal();
+  await release({ snapshot: values.snapshot, seeds: values.seeds!, dict: values.dict!, out: values.out, log: (s) => console.log(s) });
+  return 0;
+}
+
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  main().then(
+    (code) => process.exit(code),
+    (err) => {
+      console.error(`error: ${err instanceof Error ? err.message : String(err)}`);
+      process.exit(1);
+    },
+  );
+}

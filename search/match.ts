@@ -1,0 +1,187 @@
+/**
+ * Matching from the index alone: where a normalised string occurs is the intersection of its tokens' positions,
+ * each shifted by the token's offset in the string (退税 at p means 退税 at p; 留抵退税 at p means 留抵 at p, 抵退
+ * at p+1, 退税 at p+2). Number and Latin word boundaries come with the tokens (5000 is a whole token, so it never
+ * matches inside 15000). A compound typed whole also matches split by a few characters inside one sentence
+ * (不动产…登记), from the positions of its two parts and of the sentence breaks. Results are cached (bounded).
+ */
+import { needleTokens } from '../analysis/terms.js';
+import { Lru } from '../analysis/lru.js';
+import { EMPTY, type Occurrences, type Postings } from './postings.js';
+
+/** Characters that end a sentence in normalised text (full-width ；！？ become ;!? under NFKC). */
+const SENTENCE_BREAKS = ['。', ';', '!', '?', '；', '！', '？'];
+
+/** First index in a[from…) with a[i] ≥ v (galloping, then binary search: cheap when a is much longer than what it is intersected with). */
+export function gallop(a: Int32Array, v: number, from: number): number {
+  let step = 1;
+  let hi = from;
+  while (hi < a.length && a[hi] < v) {
+    from = hi + 1;
+    hi += step;
+    step *= 2;
+  }
+  hi = Math.min(hi, a.length);
+  while (from < hi) {
+    const mid = (from + hi) >>> 1;
+    if (a[mid] < v) from = mid + 1;
+    else hi = mid;
+  }
+  return from;
+}
+
+/** The positions of slot `slot` in occurrences, or an empty range. */
+export function slotRange(o: Occurrences, slot: number): [number, number] {
+  const i = gallop(o.slots, slot, 0);
+  if (i < o.slots.length && o.slots[i] === slot) return [o.starts[i], o.starts[i + 1]];
+  return [0, 0];
+}
+
+class Builder {
+  slots: number[] = [];
+  starts: number[] = [0];
+  pos: number[] = [];
+  add(slot: number, p: number): void {
+    if (this.slots.length === 0 || this.slots[this.slots.length - 1] !== slot) {
+      this.slots.push(slot);
+      this.starts.push(this.starts[this.starts.length - 1]);
+    }
+    this.pos.push(p);
+    this.starts[this.starts.length - 1]++;
+  }
+  done(): Occurrences {
+    if (!this.slots.length) return EMPTY;
+    return { slots: Int32Array.from(this.slots), starts: Int32Array.from(this.starts), pos: Int32Array.from(this.pos) };
+  }
+}
+
+export class Matcher {
+  private readonly cache: Lru<string, Occurrences>;
+
+  constructor(
+    readonly postings: Postings,
+    cacheSize: number,
+    /** At most this many characters may separate the two parts of a split compound. */
+    readonly nearGap: number,
+  ) {
+    this.cache = new Lru(cacheSize);
+  }
+
+  /** Start positions of every occurrence of a normalised string, per slot; restricted to `fields` (indexes) when given. */
+  needle(text: string, fields?: readonly number[]): Occurrences {
+    const key = `${fields?.join(',') ?? '*'}\u0000${text}`;
+    const cached = this.cache.get(key);
+    if (cached) return cached;
+    const occ = fields ? this.restrict(this.needle(text), fields) : this.intersect(text);
+    this.cache.set(key, occ);
+    return occ;
+  }
+
+  /** Occurrences of a…b with 1 to nearGap characters between, inside one sentence; positions are a's starts. */
+  near(a: string, b: string, fields?: readonly number[]): Occurrences {
+    const key = `${fields?.join(',') ?? '*'}\u0000${a}\u0000${b}\u0000near`;
+    const cached = this.cache.get(key);
+    if (cached) return cached;
+    const A = this.needle(a, fields);
+    const B = this.needle(b, fields);
+    const breaks = this.breaks();
+    const out = new Builder();
+    let j = 0;
+    for (let i = 0; i < A.slots.length && j < B.slots.length; i++) {
+      const slot = A.slots[i];
+      j = gallop(B.slots, slot, j);
+      if (j >= B.slots.length || B.slots[j] !== slot) continue;
+      const [bs, be] = slotRange(breaks, slot);
+      for (let x = A.starts[i]; x < A.starts[i + 1]; x++) {
+        const end = A.pos[x] + a.length;
+        // The first b that starts 1…nearGap characters after a ends.
+        let y = B.starts[j];
+        while (y < B.starts[j + 1] && B.pos[y] < end + 1) y++;
+        if (y >= B.starts[j + 1] || B.pos[y] > end + this.nearGap) continue;
+        // No sentence break between the parts.
+        let broken = false;
+        for (let z = bs; z < be; z++) {
+          if (breaks.pos[z] >= end && breaks.pos[z] < B.pos[y]) {
+            broken = true;
+            break;
+          }
+        }
+        if (!broken) out.add(slot, A.pos[x]);
+      }
+    }
+    const occ = out.done();
+    this.cache.set(key, occ);
+    return occ;
+  }
+
+  private breaks(): Occurrences {
+    const key = '\u0002breaks';
+    let b = this.cache.get(key);
+    if (!b) {
+      b = this.postings.union(SENTENCE_BREAKS.map((t) => this.postings.term(t)));
+      this.cache.set(key, b);
+    }
+    return b;
+  }
+
+  private restrict(o: Occurrences, fields: readonly number[]): Occurrences {
+    const F = this.postings.fieldCount;
+    const keep = new Uint8Array(F);
+    for (const f of fields) keep[f] = 1;
+    const out = new Builder();
+    for (let i = 0; i < o.slots.length; i++) {
+      if (!keep[o.slots[i] % F]) continue;
+      for (let x = o.starts[i]; x < o.starts[i + 1]; x++) out.add(o.slots[i], o.pos[x]);
+    }
+    return out.done();
+  }
+
+  /** Occurrences of a whole string: its rarest token's positions, kept where every other token sits at its offset. */
+  private intersect(text: string): Occurrences {
+    const tokens = needleTokens(text);
+    if (tokens.length === 0) return EMPTY;
+    const lists = tokens.map((t) => ({ offset: t.offset, occ: t.prefix ? this.postings.prefix(t.term) : this.postings.term(t.term) }));
+    lists.sort((x, y) => x.occ.pos.length - y.occ.pos.length);
+    const first = lists[0];
+    if (first.occ.pos.length === 0) return EMPTY;
+    if (lists.length === 1 && first.offset === 0) return first.occ;
+    // Candidates: (slot, start of the string) from the rarest token.
+    let slots = Array.from(first.occ.slots);
+    let starts = Array.from(first.occ.starts);
+    let pos = Array.from(first.occ.pos, (p) => p - first.offset);
+    for (let k = 1; k < lists.length && slots.length; k++) {
+      const { offset, occ } = lists[k];
+      const ns: number[] = [];
+      const nst: number[] = [0];
+      const np: number[] = [];
+      let j = 0;
+      for (let i = 0; i < slots.length; i++) {
+        j = gallop(occ.slots, slots[i], j);
+        if (j >= occ.slots.length) break;
+        if (occ.slots[j] !== slots[i]) continue;
+        let y = occ.starts[j];
+        const yEnd = occ.starts[j + 1];
+        const before = np.length;
+        for (let x = starts[i]; x < starts[i + 1]; x++) {
+          const want = pos[x] + offset;
+          while (y < yEnd && occ.pos[y] < want) y++;
+          if (y >= yEnd) break;
+          if (occ.pos[y] === want) np.push(pos[x]);
+        }
+        if (np.length > before) {
+          ns.push(slots[i]);
+          nst.push(np.length);
+        }
+      }
+      slots = ns;
+      starts = nst;
+      pos = np;
+    }
+    if (!slots.length) return EMPTY;
+    return { slots: Int32Array.from(slots), starts: Int32Array.from(starts), pos: Int32Array.from(pos) };
+  }
+
+  clearCache(): void {
+    this.cache.clear();
+  }
+}

@@ -1,0 +1,82 @@
+/**
+ * Every tunable of the search engine in one typed object, with its documented default. Pass a partial object to
+ * `new SearchEngine(body, options)` (or SearchService) to change any of them; nothing else in search/ hard-codes
+ * a ranking or cache constant.
+ */
+import type { SearchField } from './fields.js';
+
+export interface EngineOptions {
+  /** Field weights in BM25: title above outcome above content above process and departments. */
+  fieldWeights: Readonly<Record<SearchField, number>>;
+  /** BM25 term-frequency saturation and length normalisation (the classic defaults). */
+  bm25: { k1: number; b: number };
+  /** Bonuses, in units of one typical title match. */
+  bonus: {
+    /** The whole query is the record's title: a title typed in full is always first. */
+    exactTitle: number;
+    /** Every word of the query is in the title. */
+    titleHasAll: number;
+    /** A multi-word clause occurs verbatim (adjacent) in a field, × that field's weight. */
+    verbatim: number;
+    /** The query's words occur close together, × that field's weight × closeness (0…1). */
+    proximity: number;
+  };
+  /** Records re-scored with position bonuses (proximity, verbatim, title holds every word): the top of the ranking. */
+  rerankWindow: number;
+  /** Words this close (in characters, about a sentence) count as used together. */
+  proximityWindow: number;
+  /** Fields proximity looks at. */
+  proximityFields: readonly SearchField[];
+  /** How strongly the share of query words a partial record has scales its score (share^power). */
+  coveragePower: number;
+  /**
+   * With matching=all, in a question a word found in more than this share of all records is too common to bring in
+   * candidates of its own.
+   */
+  commonShare: number;
+  /**
+   * Filling a page with partial matches: a query word whose idf is below this share of the query's rarest word's
+   * idf is common for this query (办理 beside 出口退税, 进口 beside 药品); a record holding only common words is
+   * not a result.
+   */
+  commonIdfRatio: number;
+  /** Fields a snippet is taken from, in order of preference when matches tie. */
+  snippetFields: readonly SearchField[];
+  /**
+   * Bounded caches: decoded term postings (by total positions held), string matches and word scores (entries),
+   * query analyses, whole result sets (entries, a large set counting one per 1,024 records), normalised shown records.
+   */
+  cache: { postingsPositions: number; matches: number; analyses: number; results: number; normalizedRecords: number };
+  /** Facet values returned per facet (most frequent first) unless the request says otherwise (facetSize); 0 = all. */
+  facetSize: number;
+}
+
+export const DEFAULT_ENGINE_OPTIONS: EngineOptions = {
+  fieldWeights: {
+    title: 6,
+    outcome: 2.2,
+    content: 2,
+    applicableTo: 1.4,
+    process: 1.2,
+    departments: 1.2,
+    copyDepartments: 1.2,
+    regions: 1.2,
+    category: 0.6,
+    scope: 0.4,
+  },
+  bm25: { k1: 1.2, b: 0.7 },
+  bonus: { exactTitle: 1000, titleHasAll: 8, verbatim: 1.5, proximity: 2 },
+  rerankWindow: 30,
+  proximityWindow: 40,
+  proximityFields: ['title', 'content', 'applicableTo', 'process', 'outcome'],
+  coveragePower: 2,
+  commonShare: 0.4,
+  commonIdfRatio: 0.5,
+  snippetFields: ['content', 'outcome', 'process', 'applicableTo'],
+  cache: { postingsPositions: 4_000_000, matches: 2000, analyses: 1000, results: 512, normalizedRecords: 256 },
+  facetSize: 50,
+};
+
+export function engineOptions(partial: Partial<EngineOptions> = {}): EngineOptions {
+  return { ...DEFAULT_ENGINE_OPTIONS, ...partial, bonus: { ...DEFAULT_ENGINE_OPTIONS.bonus, ...partial.bonus }, cache: { ...DEFAULT_ENGINE_OPTIONS.cache, ...partial.cache } };
+}

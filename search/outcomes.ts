@@ -1,0 +1,179 @@
+/**
+ * The reporter's view of outcomes: every outcome fact of the corpus, selected by its own metric and sentence (not
+ * by the record it sits in), filtered by direction, kind and size of change, sorted by change, value or source
+ * order, each with a citation and its sentence with the figure marked.
+ */
+import type { Outcome, OutcomeAmount, OutcomeKind, ReformRecord } from '../indexer/schema.js';
+import { escapeHtml } from './highlight.js';
+
+export type OutcomeSort = 'change' | 'value' | 'source';
+
+export interface OutcomeParams {
+  /** Words that must all occur in the fact's metric or sentence (whitespace separates words). */
+  q?: string;
+  direction?: Outcome['direction'];
+  kind?: OutcomeKind;
+  /** Unit as printed (万元, %, 个工作日) or normalised (元, 天, 工作日). */
+  unit?: string;
+  /** Bounds on the size of the relative change |percent|; facts without a percent are left out when either is set. */
+  minChange?: number;
+  maxChange?: number;
+  region?: string;
+  /** Document type: 试点经验 / 创新成果 / 最佳实践案例. */
+  category?: string;
+  sort?: OutcomeSort;
+  page?: number;
+  size?: number;
+}
+
+export interface Citation {
+  /** The document's title. */
+  document: string;
+  /** The section the item is printed in, where the document has sections. */
+  section?: string;
+  /** Item number in the document. */
+  no: number;
+  /** 1-based line of the item in the file. */
+  line: number;
+  file: string;
+}
+
+export interface OutcomeHit {
+  reformId: string;
+  title: string;
+  region?: string;
+  regions: string[];
+  category: string;
+  metric: string;
+  direction: Outcome['direction'];
+  kind: OutcomeKind;
+  from?: OutcomeAmount;
+  to?: OutcomeAmount;
+  via?: OutcomeAmount[];
+  value?: number;
+  max?: number;
+  unit?: string;
+  percent?: number;
+  printedPercent?: number;
+  percentCheck?: Outcome['percentCheck'];
+  qualifier?: string;
+  text: string;
+  field: Outcome['field'];
+  /** The sentence, HTML-escaped, with the figure (or the whole change) in <mark>. */
+  sentence: string;
+  citation: Citation;
+}
+
+interface Entry {
+  outcome: Outcome;
+  record: ReformRecord;
+  order: number;
+  /** Normalised metric + sentence, for matching. */
+  haystack: string;
+}
+
+/** The sentence with [start, end) of the field marked, everything else escaped. */
+export function markedSentence(o: Outcome): string {
+  const a = Math.max(0, o.start - o.sentenceStart);
+  const b = Math.min(o.sentence.length, o.end - o.sentenceStart);
+  return escapeHtml(o.sentence.slice(0, a)) + '<mark>' + escapeHtml(o.sentence.slice(a, b)) + '</mark>' + escapeHtml(o.sentence.slice(b));
+}
+
+/** The value a fact sorts by: its figure normalised (元, 天) where possible, else the “to” side of a change. */
+export function outcomeValue(o: Outcome): number {
+  if (o.value !== undefined) return o.normalized?.value ?? o.value;
+  const side = o.to ?? o.from;
+  return side ? side.normalized?.value ?? side.value : 0;
+}
+
+function unitsOf(o: Outcome): string[] {
+  const out: string[] = [];
+  for (const a of [o, o.from, o.to]) {
+    if (!a) continue;
+    if (a.unit) out.push(a.unit);
+    if (a.normalized) out.push(a.normalized.unit);
+  }
+  return out;
+}
+
+export function toHit(e: { outcome: Outcome; record: ReformRecord }): OutcomeHit {
+  const { outcome: o, record: r } = e;
+  return {
+    reformId: r.id,
+    title: r.title,
+    ...(r.regions.length ? { region: r.regions[0] } : {}),
+    regions: r.regions,
+    category: r.category,
+    metric: o.metric,
+    direction: o.direction,
+    kind: o.kind,
+    ...(o.from ? { from: o.from } : {}),
+    ...(o.to ? { to: o.to } : {}),
+    ...(o.via ? { via: o.via } : {}),
+    ...(o.value !== undefined ? { value: o.value } : {}),
+    ...(o.max !== undefined ? { max: o.max } : {}),
+    ...(o.unit ? { unit: o.unit } : {}),
+    ...(o.percent !== undefined ? { percent: o.percent } : {}),
+    ...(o.printedPercent !== undefined ? { printedPercent: o.printedPercent } : {}),
+    ...(o.percentCheck ? { percentCheck: o.percentCheck } : {}),
+    ...(o.qualifier ? { qualifier: o.qualifier } : {}),
+    text: o.text,
+    field: o.field,
+    sentence: markedSentence(o),
+    citation: { document: r.source.title, ...(r.section ? { section: r.section } : {}), no: r.source.no, line: r.source.line, file: r.source.file },
+  };
+}
+
+/** All outcome facts of a corpus, queryable. `normalize` is the search analyzer's normaliser (width, case, variants). */
+export class OutcomeIndex {
+  private readonly entries: Entry[] = [];
+
+  constructor(records: readonly ReformRecord[], private readonly normalize: (s: string) => string = (s) => s) {
+    let order = 0;
+    for (const record of records) {
+      for (const outcome of record.outcomes ?? []) {
+        this.entries.push({ outcome, record, order: order++, haystack: normalize(`${outcome.metric}\n${outcome.sentence}`).replace(/\s+/g, '') });
+      }
+    }
+  }
+
+  get size(): number {
+    return this.entries.length;
+  }
+
+  /** Every fact matching the parameters, sorted (no paging). */
+  select(params: OutcomeParams): { outcome: Outcome; record: ReformRecord }[] {
+    const words = (params.q ?? '')
+      .split(/\s+/)
+      .map((w) => this.normalize(w).replace(/\s+/g, ''))
+      .filter(Boolean);
+    const unit = params.unit;
+    const sized = params.minChange !== undefined || params.maxChange !== undefined;
+    const found = this.entries.filter(({ outcome: o, record: r, haystack }) => {
+      if (params.direction && o.direction !== params.direction) return false;
+      if (params.kind && o.kind !== params.kind) return false;
+      if (unit && !unitsOf(o).includes(unit)) return false;
+      if (sized) {
+        if (o.percent === undefined) return false;
+        const change = Math.abs(o.percent);
+        if (params.minChange !== undefined && change < params.minChange) return false;
+        if (params.maxChange !== undefined && change > params.maxChange) return false;
+      }
+      if (params.region && !r.regions.includes(params.region)) return false;
+      if (params.category && r.category !== params.category) return false;
+      return words.every((w) => haystack.includes(w));
+    });
+    const sort = params.sort ?? 'source';
+    if (sort === 'change') found.sort((a, b) => Math.abs(b.outcome.percent ?? -1) - Math.abs(a.outcome.percent ?? -1) || a.order - b.order);
+    else if (sort === 'value') found.sort((a, b) => outcomeValue(b.outcome) - outcomeValue(a.outcome) || a.order - b.order);
+    else found.sort((a, b) => a.order - b.order);
+    return found;
+  }
+
+  search(params: OutcomeParams): { total: number; hits: OutcomeHit[] } {
+    const page = params.page ?? 1;
+    const size = params.size ?? 20;
+    const found = this.select(params);
+    return { total: found.length, hits: found.slice((page - 1) * size, page * size).map(toHit) };
+  }
+}

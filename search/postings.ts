@@ -1,0 +1,333 @@
+/**
+ * The positional inverted index: for every positional token (analysis/terms.ts: Han bigrams, a run's last
+ * character, Latin/number words, punctuation), the record fields it occurs in and its positions there. Built once
+ * by the indexer into typed arrays that the snapshot stores as binary sections; loading is taking views, nothing
+ * else. Term postings are decoded on demand and kept in a bounded cache.
+ *
+ * Layout (all in `IndexData`):
+ *   terms          the distinct tokens, sorted (UTF-16 order), joined by U+0000; termOffsets[t] … termOffsets[t+1]
+ *   postings       per term, a byte stream of LEB128 varints: for each slot (record × field, increasing) the slot
+ *                  delta, the number of positions, then the positions as deltas. termBytes[t] is where t starts.
+ *   termEntries    slots per term, termPositions positions per term (decoding sizes its arrays exactly)
+ *   fieldLengths   normalised length of every field of every record (BM25 length normalisation), avgLengths per field
+ *   titleKeys      a 32-bit hash of every record's title key (a title typed in full)
+ */
+import { positionalTokens } from '../analysis/terms.js';
+import { Lru } from '../analysis/lru.js';
+
+export const INDEX_FORMAT = 'positional-bigram-1';
+
+export interface IndexData {
+  format: typeof INDEX_FORMAT;
+  /** Field names in slot order: slot = record × fields.length + field. */
+  fields: string[];
+  records: number;
+  terms: string;
+  termOffsets: Uint32Array;
+  termBytes: Uint32Array;
+  termEntries: Uint32Array;
+  termPositions: Uint32Array;
+  postings: Uint8Array;
+  fieldLengths: Uint32Array;
+  avgLengths: number[];
+  titleKeys: Uint32Array;
+}
+
+/** Decoded postings of one term (or a union of terms): slots increasing; positions of slot i are pos[starts[i]…starts[i+1]). */
+export interface Occurrences {
+  slots: Int32Array;
+  starts: Int32Array;
+  pos: Int32Array;
+}
+
+export const EMPTY: Occurrences = { slots: new Int32Array(0), starts: new Int32Array(1), pos: new Int32Array(0) };
+
+/** FNV-1a, 32 bits: how title keys are compared without keeping every title's normalised text in memory. */
+export function hash32(s: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < s.length; i++) {
+    h ^= s.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return h >>> 0;
+}
+
+class Growable {
+  data: Int32Array;
+  length = 0;
+  constructor(capacity = 1 << 16) {
+    this.data = new Int32Array(capacity);
+  }
+  push(v: number): void {
+    if (this.length === this.data.length) {
+      const next = new Int32Array(this.data.length * 2);
+      next.set(this.data);
+      this.data = next;
+    }
+    this.data[this.length++] = v;
+  }
+}
+
+class ByteWriter {
+  data = new Uint8Array(1 << 16);
+  length = 0;
+  varint(v: number): void {
+    if (this.length + 5 > this.data.length) {
+      const next = new Uint8Array(this.data.length * 2);
+      next.set(this.data);
+      this.data = next;
+    }
+    while (v >= 0x80) {
+      this.data[this.length++] = (v & 0x7f) | 0x80;
+      v >>>= 7;
+    }
+    this.data[this.length++] = v;
+  }
+}
+
+/**
+ * Build the index from normalised field texts: texts[record][field]. `titleKey(record)` gives the key a title typed
+ * in full is compared by.
+ */
+export function buildIndex(texts: string[][], fields: readonly string[], titleKeys: string[]): IndexData {
+  const F = fields.length;
+  const N = texts.length;
+  const ids = new Map<string, number>();
+  const names: string[] = [];
+  const tokTerm = new Growable(1 << 20);
+  const tokSlot = new Growable(1 << 20);
+  const tokPos = new Growable(1 << 20);
+  const fieldLengths = new Uint32Array(N * F);
+  const totals = new Float64Array(F);
+  for (let r = 0; r < N; r++) {
+    for (let f = 0; f < F; f++) {
+      const text = texts[r][f];
+      fieldLengths[r * F + f] = text.length;
+      totals[f] += text.length;
+      if (!text) continue;
+      const slot = r * F + f;
+      positionalTokens(text, (term, pos) => {
+        let id = ids.get(term);
+        if (id === undefined) {
+          id = names.length;
+          ids.set(term, id);
+          names.push(term);
+        }
+        tokTerm.push(id);
+        tokSlot.push(slot);
+        tokPos.push(pos);
+      });
+    }
+  }
+  // Counting sort of the token stream by term: stable, so each term's tokens stay in (slot, position) order.
+  const T = names.length;
+  const P = tokTerm.length;
+  const start = new Uint32Array(T + 1);
+  for (let i = 0; i < P; i++) start[tokTerm.data[i] + 1]++;
+  for (let t = 0; t < T; t++) start[t + 1] += start[t];
+  const fill = start.slice(0, T);
+  const order = new Uint32Array(P);
+  for (let i = 0; i < P; i++) order[fill[tokTerm.data[i]]++] = i;
+
+  const sorted = names.map((_, i) => i).sort((a, b) => (names[a] < names[b] ? -1 : names[a] > names[b] ? 1 : 0));
+  const termOffsets = new Uint32Array(T + 1);
+  const termBytes = new Uint32Array(T + 1);
+  const termEntries = new Uint32Array(T);
+  const termPositions = new Uint32Array(T);
+  const out = new ByteWriter();
+  let chars = 0;
+  for (let k = 0; k < T; k++) {
+    const t = sorted[k];
+    termOffsets[k] = chars;
+    chars += names[t].length + 1;
+    termBytes[k] = out.length;
+    termPositions[k] = start[t + 1] - start[t];
+    let prevSlot = 0;
+    let entries = 0;
+    for (let i = start[t]; i < start[t + 1]; ) {
+      const slot = tokSlot.data[order[i]];
+      let j = i;
+      while (j < start[t + 1] && tokSlot.data[order[j]] === slot) j++;
+      out.varint(slot - prevSlot);
+      out.varint(j - i);
+      let prevPos = 0;
+      for (let m = i; m < j; m++) {
+        const p = tokPos.data[order[m]];
+        out.varint(p - prevPos);
+        prevPos = p;
+      }
+      prevSlot = slot;
+      entries++;
+      i = j;
+    }
+    termEntries[k] = entries;
+  }
+  termOffsets[T] = chars;
+  termBytes[T] = out.length;
+  return {
+    format: INDEX_FORMAT,
+    fields: [...fields],
+    records: N,
+    terms: sorted.map((t) => names[t]).join('\u0000') + '\u0000',
+    termOffsets,
+    termBytes,
+    termEntries,
+    termPositions,
+    postings: out.data.slice(0, out.length),
+    fieldLengths,
+    avgLengths: [...totals].map((t) => Math.max(1, t / Math.max(1, N))),
+    titleKeys: Uint32Array.from(titleKeys, hash32),
+  };
+}
+
+/** Check the index part of a snapshot body before anything uses it (a damaged index is refused whole). */
+export function isIndexData(x: unknown): x is IndexData {
+  const d = x as IndexData;
+  return !!d && d.format === INDEX_FORMAT && typeof d.terms === 'string' && d.termOffsets instanceof Uint32Array && d.termBytes instanceof Uint32Array
+    && d.postings instanceof Uint8Array && d.fieldLengths instanceof Uint32Array && d.titleKeys instanceof Uint32Array
+    && d.termOffsets.length === d.termBytes.length && d.termEntries.length === d.termOffsets.length - 1 && d.fieldLengths.length === d.records * d.fields.length;
+}
+
+/** Read access to the index: term look-up by binary search, postings decoded on demand into a bounded cache. */
+export class Postings {
+  readonly termCount: number;
+  readonly fieldCount: number;
+  private readonly cache: Lru<string, Occurrences>;
+
+  constructor(readonly data: IndexData, cachePositions: number) {
+    this.termCount = data.termEntries.length;
+    this.fieldCount = data.fields.length;
+    this.cache = new Lru(cachePositions);
+  }
+
+  termAt(k: number): string {
+    return this.data.terms.slice(this.data.termOffsets[k], this.data.termOffsets[k + 1] - 1);
+  }
+
+  /** First term index ≥ s (UTF-16 order). */
+  private lowerBound(s: string): number {
+    let lo = 0;
+    let hi = this.termCount;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (this.termAt(mid) < s) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+
+  termId(term: string): number {
+    const k = this.lowerBound(term);
+    return k < this.termCount && this.termAt(k) === term ? k : -1;
+  }
+
+  /** Positions a term occurs at (empty when unknown). */
+  term(term: string): Occurrences {
+    const cached = this.cache.get(term);
+    if (cached) return cached;
+    const k = this.termId(term);
+    const occ = k < 0 ? EMPTY : this.decode(k);
+    this.cache.set(term, occ, occ.pos.length + occ.slots.length + 8);
+    return occ;
+  }
+
+  /** Union of the positions of every term starting with `prefix` (a single Han character typed at a needle's end). */
+  prefix(prefix: string): Occurrences {
+    const key = `\u0001${prefix}`;
+    const cached = this.cache.get(key);
+    if (cached) return cached;
+    const lo = this.lowerBound(prefix);
+    const hi = this.lowerBound(prefix + '\uffff');
+    const occ = hi - lo === 1 ? this.decode(lo) : this.union(Array.from({ length: hi - lo }, (_, i) => this.decode(lo + i)));
+    this.cache.set(key, occ, occ.pos.length + occ.slots.length + 8);
+    return occ;
+  }
+
+  /** Union of several terms' positions (sentence breaks; a prefix), merged by (slot, position). */
+  union(parts: Occurrences[]): Occurrences {
+    const live = parts.filter((p) => p.slots.length > 0);
+    if (live.length === 0) return EMPTY;
+    if (live.length === 1) return live[0];
+    let total = 0;
+    for (const p of live) total += p.pos.length;
+    // slot × 2^32 + position stays exact in a double for any realistic corpus.
+    const keys = new Float64Array(total);
+    let n = 0;
+    for (const p of live) {
+      for (let i = 0; i < p.slots.length; i++) {
+        const base = p.slots[i] * 4294967296;
+        for (let j = p.starts[i]; j < p.starts[i + 1]; j++) keys[n++] = base + p.pos[j];
+      }
+    }
+    keys.sort();
+    const slots = new Growable(64);
+    const starts = new Growable(64);
+    const pos = new Int32Array(total);
+    let m = 0;
+    let last = -1;
+    for (let i = 0; i < total; i++) {
+      const slot = Math.floor(keys[i] / 4294967296);
+      const p = keys[i] - slot * 4294967296;
+      if (i > 0 && keys[i] === keys[i - 1]) continue;
+      if (slot !== last) {
+        slots.push(slot);
+        starts.push(m);
+        last = slot;
+      }
+      pos[m++] = p;
+    }
+    starts.push(m);
+    return { slots: slots.data.slice(0, slots.length), starts: starts.data.slice(0, starts.length), pos: pos.slice(0, m) };
+  }
+
+  private decode(k: number): Occurrences {
+    const d = this.data;
+    const bytes = d.postings;
+    const E = d.termEntries[k];
+    const slots = new Int32Array(E);
+    const starts = new Int32Array(E + 1);
+    const pos = new Int32Array(d.termPositions[k]);
+    let at = d.termBytes[k];
+    let slot = 0;
+    let m = 0;
+    // LEB128 varints, inlined: this loop runs once per stored position (values stay below 2^31).
+    for (let e = 0; e < E; e++) {
+      let v = 0;
+      let shift = 0;
+      let b: number;
+      do {
+        b = bytes[at++];
+        v |= (b & 0x7f) << shift;
+        shift += 7;
+      } while (b & 0x80);
+      slot += v;
+      slots[e] = slot;
+      starts[e] = m;
+      let count = 0;
+      shift = 0;
+      do {
+        b = bytes[at++];
+        count |= (b & 0x7f) << shift;
+        shift += 7;
+      } while (b & 0x80);
+      let p = 0;
+      for (let c = 0; c < count; c++) {
+        let dv = 0;
+        shift = 0;
+        do {
+          b = bytes[at++];
+          dv |= (b & 0x7f) << shift;
+          shift += 7;
+        } while (b & 0x80);
+        p += dv;
+        pos[m++] = p;
+      }
+    }
+    starts[E] = m;
+    return { slots, starts, pos };
+  }
+
+  clearCache(): void {
+    this.cache.clear();
+  }
+}

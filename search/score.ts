@@ -1,0 +1,176 @@
+/**
+ * Scoring: BM25 per field from the index's occurrence counts and field lengths, weighted by field; and, for the
+ * top of a ranking only, bonuses from positions (words close together, a clause verbatim, a title holding every
+ * word).
+ */
+import type { EngineOptions } from './options.js';
+import type { Occurrences } from './postings.js';
+
+/** Records matched by one alternative or constraint, increasing, each with its score. */
+export interface DocScores {
+  docs: Int32Array;
+  scores: Float64Array;
+}
+
+export const NO_DOCS: DocScores = { docs: new Int32Array(0), scores: new Float64Array(0) };
+
+export interface FieldStats {
+  fieldCount: number;
+  records: number;
+  fieldLengths: Uint32Array;
+  avgLengths: number[];
+  /** Weight per field index. */
+  weights: Float64Array;
+}
+
+/** Number of distinct records in occurrences (slots are record × fieldCount + field, increasing). */
+export function docCount(o: Occurrences, F: number): number {
+  let n = 0;
+  let last = -1;
+  for (let i = 0; i < o.slots.length; i++) {
+    const d = (o.slots[i] / F) | 0;
+    if (d !== last) {
+      n++;
+      last = d;
+    }
+  }
+  return n;
+}
+
+export function idf(N: number, df: number): number {
+  return Math.log(1 + (N - df + 0.5) / (df + 0.5));
+}
+
+/** weight × Σ over fields of field weight × BM25 of the occurrences, with idf from the records they are in. */
+export function bm25(o: Occurrences, stats: FieldStats, bm: EngineOptions['bm25'], weight: number): DocScores {
+  const F = stats.fieldCount;
+  const df = docCount(o, F);
+  const docs = new Int32Array(df);
+  const scores = new Float64Array(df);
+  const w = weight * idf(stats.records, df);
+  let n = -1;
+  let last = -1;
+  for (let i = 0; i < o.slots.length; i++) {
+    const slot = o.slots[i];
+    const d = (slot / F) | 0;
+    const f = slot - d * F;
+    if (d !== last) {
+      docs[++n] = d;
+      last = d;
+    }
+    const tf = o.starts[i + 1] - o.starts[i];
+    const len = stats.fieldLengths[slot];
+    scores[n] += stats.weights[f] * w * ((tf * (bm.k1 + 1)) / (tf + bm.k1 * (1 - bm.b + (bm.b * len) / stats.avgLengths[f])));
+  }
+  return { docs, scores };
+}
+
+/** Union of two score lists, combining the scores of a record in both. */
+export function union(a: DocScores, b: DocScores, combine: (x: number, y: number) => number): DocScores {
+  if (!a.docs.length) return b;
+  if (!b.docs.length) return a;
+  const docs = new Int32Array(a.docs.length + b.docs.length);
+  const scores = new Float64Array(docs.length);
+  let i = 0;
+  let j = 0;
+  let n = 0;
+  while (i < a.docs.length || j < b.docs.length) {
+    if (j >= b.docs.length || (i < a.docs.length && a.docs[i] < b.docs[j])) {
+      docs[n] = a.docs[i];
+      scores[n++] = a.scores[i++];
+    } else if (i >= a.docs.length || b.docs[j] < a.docs[i]) {
+      docs[n] = b.docs[j];
+      scores[n++] = b.scores[j++];
+    } else {
+      docs[n] = a.docs[i];
+      scores[n++] = combine(a.scores[i++], b.scores[j++]);
+    }
+  }
+  return { docs: docs.slice(0, n), scores: scores.slice(0, n) };
+}
+
+/** Records in both, with the sum of their scores (the words of one OR alternative, all required). */
+export function intersectSum(a: DocScores, b: DocScores): DocScores {
+  const docs: number[] = [];
+  const scores: number[] = [];
+  let j = 0;
+  for (let i = 0; i < a.docs.length && j < b.docs.length; i++) {
+    while (j < b.docs.length && b.docs[j] < a.docs[i]) j++;
+    if (j < b.docs.length && b.docs[j] === a.docs[i]) {
+      docs.push(a.docs[i]);
+      scores.push(a.scores[i] + b.scores[j]);
+    }
+  }
+  return { docs: Int32Array.from(docs), scores: Float64Array.from(scores) };
+}
+
+/**
+ * Minimal window covering one occurrence of every list (the classic smallest range over sorted position lists):
+ * how close together a field uses the query's words.
+ */
+export function minimalWindow(lists: { start: number; length: number }[][]): number {
+  const events: { pos: number; end: number; k: number }[] = [];
+  lists.forEach((l, k) => l.forEach((o) => events.push({ pos: o.start, end: o.start + o.length, k })));
+  events.sort((a, b) => a.pos - b.pos);
+  const need = lists.length;
+  const count = new Array<number>(need).fill(0);
+  let have = 0;
+  let best = Infinity;
+  let lo = 0;
+  for (let hi = 0; hi < events.length; hi++) {
+    if (count[events[hi].k]++ === 0) have++;
+    while (have === need) {
+      let end = 0;
+      for (let j = lo; j <= hi; j++) end = Math.max(end, events[j].end);
+      best = Math.min(best, end - events[lo].pos);
+      if (--count[events[lo].k] === 0) have--;
+      lo++;
+    }
+  }
+  return best;
+}
+
+/**
+ * The best k entries by a comparison, without sorting the rest: a bounded binary heap (O(n log k)), so showing ten
+ * of 60,000 records that share a common word does not sort 60,000.
+ */
+export function topK(n: number, k: number, better: (a: number, b: number) => boolean): number[] {
+  if (k <= 0 || n === 0) return [];
+  if (k >= n) {
+    const all = Array.from({ length: n }, (_, i) => i);
+    return all.sort((a, b) => (better(a, b) ? -1 : better(b, a) ? 1 : 0));
+  }
+  // Min-heap on "better": the root is the worst of the best k so far.
+  const heap: number[] = [];
+  const up = (i: number) => {
+    while (i > 0) {
+      const p = (i - 1) >> 1;
+      if (better(heap[p], heap[i])) {
+        [heap[p], heap[i]] = [heap[i], heap[p]];
+        i = p;
+      } else break;
+    }
+  };
+  const down = (i: number) => {
+    for (;;) {
+      const l = 2 * i + 1;
+      const r = l + 1;
+      let m = i;
+      if (l < heap.length && better(heap[m], heap[l])) m = l;
+      if (r < heap.length && better(heap[m], heap[r])) m = r;
+      if (m === i) return;
+      [heap[m], heap[i]] = [heap[i], heap[m]];
+      i = m;
+    }
+  };
+  for (let i = 0; i < n; i++) {
+    if (heap.length < k) {
+      heap.push(i);
+      up(heap.length - 1);
+    } else if (better(i, heap[0])) {
+      heap[0] = i;
+      down(0);
+    }
+  }
+  return heap.sort((a, b) => (better(a, b) ? -1 : better(b, a) ? 1 : 0));
+}

@@ -1,0 +1,127 @@
+/**
+ * Running the server as an operator does: load and check the snapshot before the port opens, say what is served,
+ * log each request, swap snapshots on demand and stop gracefully. Used by server/main.ts (the repository's
+ * command) and server/release.ts (the bundled, Node-only release), which differ only in where data comes from.
+ */
+import { existsSync } from 'node:fs';
+import { Server as NetServer } from 'node:net';
+import { join } from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import type { SnapshotBody } from '../snapshot/body.js';
+import { SearchService } from '../search/service.js';
+import { bodyHash } from '../snapshot/file.js';
+import { buildApp } from './app.js';
+import { limitsFromEnv } from './guard.js';
+import { loadServed, Reloader, ServingState, type Served } from './serving.js';
+
+export interface RunOptions {
+  /** A snapshot file to serve (re-read on SIGHUP and by the admin route). */
+  snapshot?: string;
+  /** Otherwise: build the index in-process (needs the indexer and jieba; never in a release). */
+  build?: () => Promise<{ body: SnapshotBody; origin: string }>;
+  /** Folder of the built page; `/` serves nothing when it has no index.html (said at start-up). */
+  webRoot: string;
+  port: number;
+  host: string;
+  accessLog: boolean;
+  /** Enables POST /api/admin/reload with this bearer token. */
+  adminToken?: string;
+  /** Upper bound on draining in-flight requests at shutdown. */
+  drainSeconds: number;
+  log: (line: string) => void;
+  /** Shown in the start-up line. */
+  version: string;
+}
+
+export interface RunningServer {
+  app: FastifyInstance;
+  state: ServingState;
+  reloader?: Reloader;
+  url: string;
+  /** Stop accepting, drain in-flight requests (bounded), close. Resolves when the server is closed. */
+  shutdown(reason: string): Promise<{ forced: boolean }>;
+}
+
+/** How long connections must stay quiet before the drain ends with keep-alive connections still open. */
+const QUIET_MS = 250;
+
+export async function runServer(o: RunOptions): Promise<RunningServer> {
+  const t0 = performance.now();
+  let served: Served;
+  if (o.snapshot) {
+    served = await loadServed(o.snapshot);
+  } else if (o.build) {
+    const { body, origin } = await o.build();
+    served = { service: new SearchService(body), snapshot: { hash: bodyHash(body), records: body.records.length, documents: body.sources.filter((s) => s.records > 0).length, builtAt: body.builtAt, origin, loadedAt: new Date().toISOString() } };
+  } else {
+    throw new Error('nothing to serve: give a snapshot file');
+  }
+  const state = new ServingState(served);
+  const reloader = o.snapshot ? new Reloader(state, o.snapshot, o.log) : undefined;
+  const page = existsSync(join(o.webRoot, 'index.html'));
+  const app = await buildApp({
+    serving: state,
+    webRoot: o.webRoot,
+    accessLog: o.accessLog ? o.log : undefined,
+    admin: o.adminToken && reloader ? { token: o.adminToken, reload: (t) => reloader.reload(t) } : undefined,
+    limits: limitsFromEnv(),
+  });
+
+  // Shutdown bookkeeping: requests in flight, and once draining every answer asks the client to close.
+  let inflight = 0;
+  let lastActivity = 0;
+  let draining = false;
+  app.addHook('onRequest', (request, reply, done) => {
+    inflight++;
+    lastActivity = performance.now();
+    reply.raw.once('close', () => {
+      inflight--;
+      lastActivity = performance.now();
+    });
+    done();
+  });
+  app.addHook('onSend', (request, reply, payload, done) => {
+    if (draining) reply.header('connection', 'close');
+    done(null, payload);
+  });
+
+  await app.listen({ port: o.port, host: o.host });
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : o.port;
+  const url = `http://${o.host.includes(':') ? `[${o.host}]` : o.host}:${port}`;
+  const s = served.snapshot;
+  o.log(
+    `ftz-search ${o.version} listening on ${url}: ${s.records} records from ${s.documents} documents, snapshot ${s.hash.slice(0, 12)}` +
+      ` (${s.origin}${s.builtAt ? `, built ${s.builtAt}` : ''}); ` +
+      (page ? `page from ${o.webRoot}` : `NO PAGE: ${join(o.webRoot, 'index.html')} is missing, only the API is served (build it with npm run build:web)`) +
+      `; access log ${o.accessLog ? 'on' : 'off'}; admin reload ${o.adminToken ? (reloader ? 'on' : 'off (no snapshot file to re-read)') : 'off'}` +
+      `; ready in ${Math.round(performance.now() - t0)} ms`,
+  );
+
+  let stopping: Promise<{ forced: boolean }> | undefined;
+  const shutdown = (reason: string) => {
+    stopping ??= (async () => {
+      draining = true;
+      const t = performance.now();
+      o.log(`${reason}: shutting down — no new connections; draining ${inflight} request(s) in flight (at most ${o.drainSeconds} s)`);
+      // Stop accepting only. (http.Server#close would also drop idle keep-alive connections at once, and with
+      // them any request already sent on one but not yet read: that is a reset the client sees.)
+      NetServer.prototype.close.call(app.server);
+      const deadline = t + o.drainSeconds * 1000;
+      while (performance.now() < deadline) {
+        const open = await new Promise<number>((resolve) => app.server.getConnections((_e, n) => resolve(n ?? 0)));
+        if (inflight === 0 && (open === 0 || performance.now() - lastActivity >= QUIET_MS)) break;
+        await new Promise((r) => setTimeout(r, 10));
+      }
+      const cut = inflight;
+      app.server.closeAllConnections();
+      await app.close();
+      const ms = Math.round(performance.now() - t);
+      o.log(cut > 0 ? `stopped after the ${o.drainSeconds} s drain limit: ${cut} request(s) cut off` : `stopped: drained in ${ms} ms`);
+      return { forced: cut > 0 };
+    })();
+    return stopping;
+  };
+
+  return { app, state, reloader, url, shutdown };
+}

@@ -1,0 +1,166 @@
+/**
+ * Structural validation of a snapshot body before it is served. The checksum proves the file is the one that was
+ * written, not that its writer was right: a body with a null title or a quantity pointing past its field must be
+ * refused at load with a message naming the first bad record, never crash or hang a running server later.
+ * One linear pass, no allocation per record beyond the id set: fast enough to run on every load.
+ */
+import { TEXT_FIELDS, type ReformRecord } from '../indexer/schema.js';
+import type { SnapshotBody } from './body.js';
+import { SnapshotError } from './container.js';
+
+class Invalid extends Error {}
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const describe = (v: unknown) => (v === null ? 'null' : Array.isArray(v) ? 'an array' : typeof v === 'string' ? `a string` : typeof v);
+
+function fail(what: string, v: unknown, expected: string): never {
+  throw new Invalid(`${what} is ${describe(v)}${typeof v === 'number' ? ` (${v})` : ''}, expected ${expected}`);
+}
+function str(v: unknown, what: string, nonEmpty = false): string {
+  if (typeof v !== 'string' || (nonEmpty && v.length === 0)) fail(what, v, nonEmpty ? 'a non-empty string' : 'a string');
+  return v;
+}
+function optStr(v: unknown, what: string): void {
+  if (v !== undefined) str(v, what);
+}
+function num(v: unknown, what: string): number {
+  if (typeof v !== 'number' || !Number.isFinite(v)) fail(what, v, 'a finite number');
+  return v;
+}
+function int(v: unknown, what: string, min: number, max = Number.MAX_SAFE_INTEGER): number {
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) fail(what, v, `an integer in ${min}..${max}`);
+  return v;
+}
+function arr(v: unknown, what: string): unknown[] {
+  if (!Array.isArray(v)) fail(what, v, 'an array');
+  return v;
+}
+function strings(v: unknown, what: string): void {
+  const a = arr(v, what);
+  for (let i = 0; i < a.length; i++) str(a[i], `${what}[${i}]`);
+}
+function obj(v: unknown, what: string): Record<string, unknown> {
+  if (!isObject(v)) fail(what, v, 'an object');
+  return v;
+}
+
+function checkRecord(r: unknown, ids: Set<string>): void {
+  const rec = obj(r, 'the record');
+  str(rec.id, 'id', true);
+  str(rec.title, 'title', true);
+  for (const f of ['category', 'content', 'applicableTo', 'process', 'outcome', 'scope'] as const) optStr(rec[f], f);
+  strings(rec.departments, 'departments');
+  strings(rec.regions, 'regions');
+  const source = obj(rec.source, 'source');
+  str(source.file, 'source.file', true);
+  str(source.title, 'source.title');
+  int(source.no, 'source.no', 0);
+  int(source.line, 'source.line', 1);
+  for (const f of ['section'] as const) optStr(rec[f], f);
+  for (const f of ['printedDepartments', 'policyAreas', 'scopeLevels'] as const) if (rec[f] !== undefined) strings(rec[f], f);
+  checkSpans(rec, 'quantities');
+  if (rec.outcomes !== undefined) {
+    checkSpans(rec, 'outcomes');
+    const outcomes = rec.outcomes as Record<string, unknown>[];
+    for (let i = 0; i < outcomes.length; i++) {
+      const o = outcomes[i];
+      if (o.direction !== 'down' && o.direction !== 'up' && o.direction !== 'none') fail(`outcomes[${i}].direction`, o.direction, 'down, up or none');
+      str(o.metric, `outcomes[${i}].metric`);
+      if (o.percent !== undefined) num(o.percent, `outcomes[${i}].percent`);
+    }
+  }
+  const related = arr(rec.related, 'related');
+  for (let i = 0; i < related.length; i++) {
+    const x = obj(related[i], `related[${i}]`);
+    str(x.id, `related[${i}].id`, true);
+    str(x.file, `related[${i}].file`);
+  }
+  if (ids.has(rec.id as string)) throw new Invalid(`id ${JSON.stringify(rec.id)} is used by an earlier record`);
+  ids.add(rec.id as string);
+}
+
+/** Figures and facts point at exact spans of their field: a span outside it is refused, never trusted. */
+function checkSpans(rec: Record<string, unknown>, list: 'quantities' | 'outcomes'): void {
+  const items = arr(rec[list], list);
+  for (let i = 0; i < items.length; i++) {
+    const at = `${list}[${i}]`;
+    const q = obj(items[i], at);
+    if (list === 'quantities' || q.value !== undefined) num(q.value, `${at}.value`);
+    if (list === 'quantities' || q.unit !== undefined) str(q.unit, `${at}.unit`);
+    if (q.max !== undefined) num(q.max, `${at}.max`);
+    const text = str(q.text, `${at}.text`);
+    if (!TEXT_FIELDS.includes(q.field as never)) fail(`${at}.field`, q.field, `one of ${TEXT_FIELDS.join(', ')}`);
+    const field = rec[q.field as string];
+    if (typeof field !== 'string') fail(`${at}.field (${String(q.field)})`, field, 'a text field the record has');
+    const start = int(q.start, `${at}.start`, 0, field.length);
+    const end = int(q.end, `${at}.end`, start, field.length);
+    if (field.slice(start, end) !== text) throw new Invalid(`${at}: ${String(q.field)}[${start}..${end}] is not its text ${JSON.stringify(text)}`);
+    if (q.normalized !== undefined) {
+      const n = obj(q.normalized, `${at}.normalized`);
+      num(n.value, `${at}.normalized.value`);
+      if (n.unit !== '元' && n.unit !== '天' && n.unit !== '工作日') fail(`${at}.normalized.unit`, n.unit, '元, 天 or 工作日');
+      if (n.max !== undefined) num(n.max, `${at}.normalized.max`);
+    }
+    optStr(q.qualifier, `${at}.qualifier`);
+    if (q.change !== undefined && q.change !== 'from' && q.change !== 'to') fail(`${at}.change`, q.change, 'from or to');
+  }
+}
+
+/**
+ * Throws SnapshotError naming the first problem (and the record it is in, by position and id) when the body does
+ * not have the shape the server relies on. The engine's index structure is checked by the engine when it loads.
+ */
+export function validateBody(body: unknown): asserts body is SnapshotBody {
+  const where = (s: string) => `damaged snapshot: ${s}`;
+  try {
+    const b = obj(body, 'the body');
+    const sources = arr(b.sources, 'sources');
+    sources.forEach((s, i) => {
+      const x = obj(s, `sources[${i}]`);
+      str(x.file, `sources[${i}].file`, true);
+      str(x.sha256, `sources[${i}].sha256`);
+      int(x.bytes, `sources[${i}].bytes`, 0);
+      int(x.records, `sources[${i}].records`, 0);
+    });
+    arr(b.warnings, 'warnings').forEach((w, i) => {
+      const x = obj(w, `warnings[${i}]`);
+      str(x.file, `warnings[${i}].file`);
+      str(x.message, `warnings[${i}].message`);
+      if (x.line !== undefined) int(x.line, `warnings[${i}].line`, 0);
+    });
+    const d = obj(b.dictionary, 'dictionary');
+    str(d.version, 'dictionary.version');
+    strings(d.userWords, 'dictionary.userWords');
+    strings(d.stopwords, 'dictionary.stopwords');
+    arr(d.synonyms, 'dictionary.synonyms').forEach((g, i) => strings(g, `dictionary.synonyms[${i}]`));
+    const a = obj(b.analysis, 'analysis');
+    for (const [k, v] of Object.entries(obj(a.t2s, 'analysis.t2s'))) str(v, `analysis.t2s[${JSON.stringify(k)}]`);
+    arr(a.vocabulary, 'analysis.vocabulary').forEach((e, i) => {
+      const pair = arr(e, `analysis.vocabulary[${i}]`);
+      str(pair[0], `analysis.vocabulary[${i}][0]`, true);
+      num(pair[1], `analysis.vocabulary[${i}][1]`);
+    });
+    if (b.index === undefined || b.index === null) fail('index', b.index, 'the search index');
+  } catch (e) {
+    if (e instanceof Invalid) throw new SnapshotError(where(e.message));
+    throw e;
+  }
+  const records = (body as SnapshotBody).records as unknown;
+  if (!Array.isArray(records)) throw new SnapshotError(where(`records is ${describe(records)}, expected an array`));
+  const ids = new Set<string>();
+  for (let i = 0; i < records.length; i++) {
+    try {
+      checkRecord(records[i], ids);
+    } catch (e) {
+      if (!(e instanceof Invalid)) throw e;
+      const id = isObject(records[i]) && typeof records[i].id === 'string' ? ` (id ${JSON.stringify(records[i].id)})` : '';
+      throw new SnapshotError(where(`record ${i + 1}${id}: ${e.message}`));
+    }
+  }
+  for (let i = 0; i < records.length; i++) {
+    const r = records[i] as ReformRecord;
+    for (const x of r.related) {
+      if (!ids.has(x.id)) throw new SnapshotError(where(`record ${i + 1} (id ${JSON.stringify(r.id)}): related id ${JSON.stringify(x.id)} is not a record`));
+    }
+  }
+}

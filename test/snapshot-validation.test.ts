@@ -1,0 +1,66 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { ReformRecord } from '../indexer/schema.js';
+import type { SnapshotBody } from '../snapshot/body.js';
+import { SnapshotError } from '../snapshot/container.js';
+import { validateBody } from '../snapshot/validate.js';
+import { seedSnapshot } from './helpers.js';
+
+let body: SnapshotBody;
+beforeAll(async () => {
+  body = await seedSnapshot();
+});
+
+/** A copy of the seed body with one record changed. */
+function withRecord(i: number, change: (r: ReformRecord & Record<string, unknown>) => void): SnapshotBody {
+  const record = structuredClone(body.records[i]);
+  change(record as ReformRecord & Record<string, unknown>);
+  return { ...body, records: body.records.map((r, j) => (j === i ? record : r)) };
+}
+const withQuantity = (change: (q: Record<string, unknown>, r: ReformRecord) => void) => {
+  const i = body.records.findIndex((r) => r.quantities.length > 0);
+  return { i, id: body.records[i].id, body: withRecord(i, (r) => change(r.quantities[0] as unknown as Record<string, unknown>, r)) };
+};
+
+describe('a snapshot body is validated before it is served', () => {
+  it('accepts the seed body as built', () => {
+    expect(() => validateBody(body)).not.toThrow();
+  });
+
+  it('refuses a null title, naming the record by position and id', () => {
+    const bad = withRecord(41, (r) => ((r as Record<string, unknown>).title = null));
+    expect(() => validateBody(bad)).toThrow(SnapshotError);
+    expect(() => validateBody(bad)).toThrow(`damaged snapshot: record 42 (id ${JSON.stringify(body.records[41].id)}): title is null, expected a non-empty string`);
+  });
+
+  it('refuses at once a quantity whose offsets lie outside its field (start 1e9), or that does not cover its text', () => {
+    const far = withQuantity((q) => (q.start = 1e9));
+    const t0 = performance.now();
+    expect(() => validateBody(far.body)).toThrow(`record ${far.i + 1} (id ${JSON.stringify(far.id)}): quantities[0].start is number (1000000000), expected an integer in 0..`);
+    expect(performance.now() - t0).toBeLessThan(1000); // not a hang: one linear pass
+    const shifted = withQuantity((q) => {
+      q.start = (q.start as number) + 1;
+      q.end = (q.end as number) + 1;
+    });
+    expect(() => validateBody(shifted.body)).toThrow(/quantities\[0\]: \w+\[\d+\.\.\d+\] is not its text/);
+    const inverted = withQuantity((q) => (q.end = (q.start as number) - 1));
+    expect(() => validateBody(inverted.body)).toThrow(/quantities\[0\]\.end is .*expected an integer in/);
+    const nan = withQuantity((q) => (q.value = Number.NaN));
+    expect(() => validateBody(nan.body)).toThrow(/quantities\[0\]\.value is number \(NaN\), expected a finite number/);
+    const field = withQuantity((q) => (q.field = 'nowhere'));
+    expect(() => validateBody(field.body)).toThrow(/quantities\[0\]\.field is a string, expected one of title, content/);
+  });
+
+  it('refuses wrong types in every part: lists, source, related ids, duplicate ids, dictionaries, vocabulary', () => {
+    expect(() => validateBody(withRecord(3, (r) => ((r as Record<string, unknown>).regions = '山东')))).toThrow(/record 4 .*regions is a string, expected an array/);
+    expect(() => validateBody(withRecord(3, (r) => ((r.source as unknown as Record<string, unknown>).line = 0)))).toThrow(/record 4 .*source\.line is number \(0\)/);
+    expect(() => validateBody(withRecord(3, (r) => (r.related = [{ id: 'no-such-record', file: 'x' }])))).toThrow(/record 4 .*related id "no-such-record" is not a record/);
+    expect(() => validateBody(withRecord(3, (r) => (r.id = body.records[0].id)))).toThrow(/record 4 .*is used by an earlier record/);
+    const dict = { ...body, dictionary: { ...body.dictionary, synonyms: [...body.dictionary.synonyms, [1, 2]] } } as unknown as SnapshotBody;
+    expect(() => validateBody(dict)).toThrow(/dictionary\.synonyms\[\d+\]\[0\] is number/);
+    const vocab = { ...body, analysis: { ...body.analysis, vocabulary: [...body.analysis.vocabulary, ['词', 'many']] } } as unknown as SnapshotBody;
+    expect(() => validateBody(vocab)).toThrow(/analysis\.vocabulary\[\d+\]\[1\] is a string, expected a finite number/);
+    const noRecords = { ...body } as unknown as Record<string, unknown>;
+    delete noRecords.records;
+    expect(() => validateBody(noRecords)).toThrow('damaged snapshot: records is undefined, expected an array');
+  });
+});
