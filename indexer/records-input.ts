@@ -71,7 +71,7 @@ export function parseRecordLine(text: string, file: string, line: number): Refor
     if (!isObject(s) || typeof s.file !== 'string' || (s.title !== undefined && typeof s.title !== 'string') || (s.no !== undefined && typeof s.no !== 'number') || (s.line !== undefined && typeof s.line !== 'number')) {
       throw new RecordLineError('"source" must be {file: string, title?: string, no?: number, line?: number}');
     }
-    source = { file: s.file, title: (s.title as string | undefined) ?? s.file, no: (s.no as number | undefined) ?? line, line: (s.line as number | undefined) ?? line };
+    source = { ...(s as object), file: s.file, title: (s.title as string | undefined) ?? s.file, no: (s.no as number | undefined) ?? line, line: (s.line as number | undefined) ?? line } as SourceRef;
   }
   if (v.quantities !== undefined && !checkQuantities(v.quantities, v)) {
     throw new RecordLineError('"quantities" must be an array of {value, unit, text, field, start, end} whose text is field.slice(start, end)');

@@ -25,7 +25,7 @@ function allPairsLinks(records: ReformRecord[]): string[] {
       for (const g of bodies[i]) if (bodies[j].has(g) && df.get(g)! <= COMMON_SHINGLE) shared++;
       const smaller = Math.min(bodies[i].size, bodies[j].size);
       const text = smaller >= 20 ? shared / smaller : 0;
-      if (t >= SAME_TITLE || (t >= LOOSE_TITLE && text >= SHARED_TEXT) || text >= SAME_TEXT) links.push(`${records[i].id} ${records[j].id}`);
+      if (t >= SAME_TITLE || (t >= LOOSE_TITLE && text >= SHARED_TEXT) || text >= SAME_TEXT) links.push([records[i].id, records[j].id].sort().join(' '));
     }
   }
   return links.sort();
