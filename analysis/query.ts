@@ -1,10 +1,12 @@
 /**
  * The query language: words (all must match), "quoted phrases" (exact adjacent text, also “…” and 「…」),
- * -word (exclude), A OR B / A | B (either), and field prefixes title: / department: / region:. Nothing here
- * throws: unbalanced quotes run to the end, a lone "-" or "OR" is ignored.
+ * -word (exclude), A OR B / A | B (either), and field prefixes title: / department: / region:. A prefix means
+ * the record's own field; `department+:` (部门+:) also accepts the units printed on the record's copies in other
+ * documents (a case collection prints no units; its copy in a task table does). Nothing here throws: unbalanced
+ * quotes run to the end, a lone "-" or "OR" is ignored.
  */
 
-export type QueryField = 'title' | 'departments' | 'regions';
+export type QueryField = 'title' | 'departments' | 'regions' | 'departmentsWithCopies';
 
 export interface Clause {
   /** The clause as typed (not normalised). */
@@ -51,9 +53,10 @@ function tokenize(q: string): Token[] {
       negated = true;
       j++;
     }
-    const prefix = /^([a-z\u4e00-\u9fff]+)[:：]/i.exec(q.slice(j));
-    if (prefix && FIELD_PREFIX[prefix[1].toLowerCase()]) {
-      field = FIELD_PREFIX[prefix[1].toLowerCase()];
+    const prefix = /^([a-z\u4e00-\u9fff]+)(\+|＋)?[:：]/i.exec(q.slice(j));
+    const named = prefix ? FIELD_PREFIX[prefix[1].toLowerCase()] : undefined;
+    if (prefix && named && (!prefix[2] || named === 'departments')) {
+      field = prefix[2] ? 'departmentsWithCopies' : named;
       j += prefix[0].length;
     }
     if (OPEN_QUOTE[q[j]]) {

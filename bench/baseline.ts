@@ -4,16 +4,17 @@
  * dropped), default BM25 scoring, default OR combination, title boosted 2×. Queries go through the same
  * tokenizer verbatim (no phrase / exclude / traditional / full-width handling).
  *
- *   npx tsx bench/baseline.ts [snapshotPath] [--worst | --json]     (default /tmp/judge-snap.json)
+ *   npx tsx bench/baseline.ts [snapshotPath] [--worst | --json]     (default /tmp/judge.snapshot)
  *
- * prints the baseline table beside the engine's.
+ * prints the baseline table beside the engine's for the development and the test half (--json: both halves'
+ * evaluations as one JSON object, for bench/relevance.ts and npm run bench).
  */
 import { readFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import MiniSearch from 'minisearch';
 import jieba from 'nodejieba';
 import type { ReformRecord } from '../indexer/schema.js';
-import { evaluate, formatTable, formatWorst, loadQueries } from './relevance.js';
+import { SPLITS, evaluate, formatTable, formatWorst, loadQueries, shownIds } from './relevance.js';
 
 const FIELDS = ['title', 'content', 'applicableTo', 'process', 'outcome', 'departments'] as const;
 
@@ -59,30 +60,33 @@ export function buildBaseline(records: ReformRecord[]): (q: string, size?: numbe
 }
 
 async function main(): Promise<void> {
-  const path = process.argv[2] ?? '/tmp/judge.snapshot';
+  const path = process.argv.slice(2).find((a) => !a.startsWith('--')) ?? '/tmp/judge.snapshot';
   const { parseSnapshot } = await import('../snapshot/file.js');
-  const { SearchService } = await import('../search/service.js');
   const body = parseSnapshot(readFileSync(path));
-  const service = new SearchService(body);
   const titles = new Map(body.records.map((r) => [r.id, r.title]));
-  const queries = loadQueries();
 
   const t0 = Date.now();
   const baseline = buildBaseline(body.records);
   const built = Date.now() - t0;
   if (process.argv.includes('--json')) {
-    // For npm run bench, which runs the baseline in its own process so jieba has its bundled dictionary only.
-    console.log(JSON.stringify(evaluate((q) => baseline(q, 10), queries)));
+    // For bench/relevance.ts and npm run bench, which run the baseline in its own process so jieba has its
+    // bundled dictionary only.
+    console.log(JSON.stringify(Object.fromEntries(SPLITS.map((s) => [s, evaluate((q) => baseline(q, 10), loadQueries(s))]))));
     return;
   }
 
-  const ours = evaluate((q) => service.search({ q, size: 10 }).hits.map((h) => h.id), queries);
-  const base = evaluate((q) => baseline(q, 10), queries);
-  console.log(`# Relevance: ours vs plain jieba+MiniSearch (${queries.length} judged queries, snapshot ${path}; baseline built in ${built} ms incl. jieba load)\n`);
-  console.log(formatTable([{ name: 'ours', result: ours }, { name: 'baseline', result: base }]));
-  if (process.argv.includes('--worst')) {
-    console.log('\n## 10 worst queries for the baseline\n');
-    console.log(formatWorst(base, (q) => baseline(q, 100), (id) => titles.get(id) ?? '?', 10, queries));
+  const { SearchService } = await import('../search/service.js');
+  const service = new SearchService(body);
+  for (const split of SPLITS) {
+    const queries = loadQueries(split);
+    const ours = evaluate((q) => shownIds(service.search({ q, size: 10 }).hits), queries);
+    const base = evaluate((q) => baseline(q, 10), queries);
+    console.log(`\n# ${split}: ours vs plain jieba+MiniSearch (${queries.length} judged queries, snapshot ${path}; baseline built in ${built} ms incl. jieba load)\n`);
+    console.log(formatTable([{ name: 'ours', result: ours }, { name: 'baseline', result: base }]));
+    if (split === 'dev' && process.argv.includes('--worst')) {
+      console.log('\n## 10 worst development queries for the baseline\n');
+      console.log(formatWorst(base, (q) => baseline(q, 100), (id) => titles.get(id) ?? '?', 10, queries));
+    }
   }
 }
 

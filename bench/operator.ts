@@ -71,7 +71,7 @@ async function main() {
     const dir = join(work, 'release');
     execFileSync(process.execPath, ['--import', 'tsx', join(root, 'scripts', 'release.ts'), '--out', dir], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
     const load = os.loadavg()[0];
-    const queries = (JSON.parse(readFileSync(join(root, 'bench', 'queries.json'), 'utf8')) as { query: string }[]).map((q) => q.query);
+    const queries = ['dev', 'test'].flatMap((half) => JSON.parse(readFileSync(join(root, 'bench', `queries.${half}.json`), 'utf8')) as { query: string }[]).map((q) => q.query);
     const runs = [];
     for (let i = 0; i < RUNS; i++) runs.push(await once(dir, 4400 + i, queries));
     const ready = runs.map((r) => r.ready);

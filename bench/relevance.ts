@@ -1,12 +1,20 @@
 /**
- * Ranking-quality harness: a hand-judged query set (bench/queries.json) and the usual measures over it —
- * nDCG@k (gain 2^rel − 1, log2 discount, ideal ranking from the judgments) and recall@k (share of the relevant
- * records found in the top k, out of at most k). Importing this module has no side effects; running it
+ * Ranking-quality harness: hand-judged queries in two halves and the usual measures over them — nDCG@k (gain
+ * 2^rel − 1, log2 discount, ideal ranking from the judgments) and recall@k (share of the relevant records found in
+ * the top k, out of at most k).
  *
- *   npx tsx bench/relevance.ts [snapshotPath]        (default /tmp/judge-snap.json)
+ * - bench/queries.dev.json: the development half. Tune ranking and dictionaries on it, look at its worst queries.
+ * - bench/queries.test.json: the test half. Report it, hold a floor on it, never tune on it.
  *
- * loads the engine from a snapshot and prints a table per query type, overall, and the 10 worst queries.
+ * Importing this module has no side effects; running it
+ *
+ *   npx tsx bench/relevance.ts [snapshotPath] [--worst]      (default /tmp/judge.snapshot)
+ *
+ * loads the engine from a snapshot and prints, for dev and for test, a table per query kind beside the plain
+ * jieba + MiniSearch baseline (bench/baseline.ts, run in a process of its own), and with --worst the 10 worst DEV
+ * queries (the test half's worst are not printed: reading them is how a test set turns into a development set).
  */
+import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
@@ -38,12 +46,24 @@ export interface Evaluation {
   perQuery: QueryScore[];
 }
 
-/** The judged queries, read from queries.json next to this file. */
-export function loadQueries(): JudgedQuery[] {
-  const file = fileURLToPath(new URL('./queries.json', import.meta.url));
+export type Split = 'dev' | 'test';
+export const SPLITS: readonly Split[] = ['dev', 'test'];
+
+/** The judged queries of one half (queries.dev.json / queries.test.json next to this file), or of both. */
+export function loadQueries(split?: Split): JudgedQuery[] {
+  if (!split) return SPLITS.flatMap((s) => loadQueries(s));
+  const file = fileURLToPath(new URL(`./queries.${split}.json`, import.meta.url));
   const queries = JSON.parse(readFileSync(file, 'utf8')) as JudgedQuery[];
   if (!Array.isArray(queries)) throw new Error(`${file}: expected an array of queries`);
   return queries;
+}
+
+/**
+ * Record ids in the order a user sees them: a hit, then the copies listed under it (copies of the same reform in
+ * other documents, collapsed into the hit), then the next hit.
+ */
+export function shownIds(hits: { id: string; copies?: { id: string }[] }[]): string[] {
+  return hits.flatMap((h) => [h.id, ...(h.copies ?? []).map((c) => c.id)]);
 }
 
 /** The first k distinct ids: an engine that repeats a record gets credit for it once. */
@@ -156,19 +176,34 @@ export function formatWorst(
 }
 
 async function main(): Promise<void> {
-  const path = process.argv[2] ?? '/tmp/judge.snapshot';
+  const path = process.argv.slice(2).find((a) => !a.startsWith('--')) ?? '/tmp/judge.snapshot';
   const { parseSnapshot } = await import('../snapshot/file.js');
   const { SearchService } = await import('../search/service.js');
   const service = new SearchService(parseSnapshot(readFileSync(path)));
   const titles = new Map(service.records.map((r) => [r.id, r.title]));
-  const rank = (q: string) => service.search({ q, size: 10 }).hits.map((h) => h.id);
-  const rankDeep = (q: string) => service.search({ q, size: 100 }).hits.map((h) => h.id);
-  const queries = loadQueries();
-  const result = evaluate(rank, queries);
-  console.log(`# Relevance: ${queries.length} judged queries, snapshot ${path}\n`);
-  console.log(formatTable([{ name: 'ours', result }]));
-  console.log('\n## 10 worst queries\n');
-  console.log(formatWorst(result, rankDeep, (id) => titles.get(id) ?? '?', 10, queries));
+  const rank = (q: string) => shownIds(service.search({ q, size: 10 }).hits);
+  const rankDeep = (q: string) => shownIds(service.search({ q, size: 100 }).hits);
+  let baseline: Record<Split, Evaluation> | undefined;
+  try {
+    // jieba keeps the first dictionary it loads: the baseline gets a process of its own with jieba's bundled one.
+    const script = fileURLToPath(new URL('./baseline.ts', import.meta.url));
+    const text = execFileSync(process.execPath, ['--import', 'tsx', script, path, '--json'], { encoding: 'utf8', maxBuffer: 1 << 26 });
+    baseline = JSON.parse(text.trim().split('\n').pop()!);
+  } catch (e) {
+    console.log(`(baseline unavailable: ${(e as Error).message})`);
+  }
+  for (const split of SPLITS) {
+    const queries = loadQueries(split);
+    const result = evaluate(rank, queries);
+    console.log(`\n# ${split === 'dev' ? 'Development' : 'Test'} half: bench/queries.${split}.json, ${queries.length} judged queries, snapshot ${path}\n`);
+    const runs = [{ name: 'ours', result }];
+    if (baseline) runs.push({ name: 'baseline', result: baseline[split] });
+    console.log(formatTable(runs));
+    if (split === 'dev' && process.argv.includes('--worst')) {
+      console.log('\n## 10 worst development queries\n');
+      console.log(formatWorst(result, rankDeep, (id) => titles.get(id) ?? '?', 10, queries));
+    }
+  }
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {

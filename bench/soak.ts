@@ -20,7 +20,7 @@ import fc from 'fast-check';
 import { startChildServer, type ChildServer } from './child.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const queries = (JSON.parse(await import('node:fs').then((fs) => fs.readFileSync(join(root, 'bench', 'queries.json'), 'utf8'))) as { query: string }[]).map((q) => q.query);
+const queries = (await import('node:fs').then((fs) => ['dev', 'test'].flatMap((half) => JSON.parse(fs.readFileSync(join(root, 'bench', `queries.${half}.json`), 'utf8')) as { query: string }[]))).map((q) => q.query);
 const pct = (v: string) => [...Buffer.from(v, 'utf8')].map((b) => '%' + b.toString(16).padStart(2, '0')).join('');
 const MB = (b: number) => Math.round((b / 1048576) * 10) / 10;
 

@@ -6,11 +6,13 @@ import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseStopwords, parseSynonyms, parseUserWords, type Dictionaries } from '../analysis/dictionary.js';
+import { mineForms } from '../analysis/forms.js';
 import { Normalizer } from '../analysis/normalize.js';
 import { buildEngineIndex } from '../search/engine.js';
 import { SEARCH_FIELDS, searchTexts, type SearchField } from '../search/fields.js';
 import type { SnapshotBody } from '../snapshot/body.js';
 import { loadCorpus, PROGRESS_BYTES, type Corpus, type Progress } from './corpus.js';
+import { commonWordTest } from './general-words.js';
 import { loadJieba } from './jieba.js';
 import { PROVINCES } from './regions.js';
 import type { ReformRecord } from './schema.js';
@@ -100,6 +102,13 @@ export async function buildSnapshot(options: BuildOptions): Promise<BuildResult>
       progress: progress && ((texts) => progress(`segmented ${Math.floor(texts / SEARCH_FIELDS.length)}/${corpus.records.length} records`)),
     },
   );
+  // Long and short forms (环境影响评价 ↔ 环评) among the words the corpus itself prints, before dictionary floors.
+  const printed = [...counts];
+  const forms = mineForms({
+    vocabulary: printed,
+    common: commonWordTest(printed.filter(([w]) => w.length <= 4).map(([w]) => w)),
+    reserved: dictionaries.synonyms.flat().map(norm),
+  });
   const floor = (w: string, n: number) => counts.set(w, Math.max(counts.get(w) ?? 0, n));
   for (const w of userWords.keys()) floor(w, 3);
   for (const w of dictionaries.stopwords) floor(norm(w), 5);
@@ -120,7 +129,7 @@ export async function buildSnapshot(options: BuildOptions): Promise<BuildResult>
       synonyms: dictionaries.synonyms.map((g) => g.map(norm)),
       stopwords: dictionaries.stopwords.map(norm),
     },
-    analysis: { t2s: traditionalToSimplifiedTable(), vocabulary: [...counts].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)) },
+    analysis: { t2s: traditionalToSimplifiedTable(), vocabulary: [...counts].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)), forms },
     records: corpus.records,
     index,
   };

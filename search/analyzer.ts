@@ -7,13 +7,16 @@
  * vocabulary; stop words and question words are dropped; a lone single character never becomes a constraint of
  * its own when the clause has real words, so nothing matches through one shared character.
  */
+import { FormIndex, type MinedForms } from '../analysis/forms.js';
 import { Normalizer } from '../analysis/normalize.js';
 import { parseQuery, type Clause, type QueryField } from '../analysis/query.js';
-import { buildVocabulary, segment, type Vocabulary } from '../analysis/segment.js';
+import { buildVocabulary, segment, type Piece, type Vocabulary } from '../analysis/segment.js';
 import { OWN_FIELDS, SEARCH_FIELDS, type SearchField } from './fields.js';
 
 /** Weight of a synonym relative to the term the user typed. */
 export const SYNONYM_WEIGHT = 0.7;
+/** Weight of a long or short form mined from the corpus (综保区 for 综合保税区): like a synonym. */
+export const FORM_WEIGHT = 0.7;
 
 export interface Alternative {
   text: string;
@@ -68,9 +71,11 @@ export interface QueryAnalysis {
 /** At most this many words of a query are searched: bounds the work a pasted paragraph can cause. */
 export const MAX_CONSTRAINTS = 32;
 
+/** What a field prefix searches: the record's own field; department+: also the units of its copies. */
 const FIELD_MAP: Record<QueryField, SearchField[]> = {
   title: ['title'],
-  departments: ['departments', 'copyDepartments'],
+  departments: ['departments'],
+  departmentsWithCopies: ['departments', 'copyDepartments'],
   regions: ['regions'],
 };
 
@@ -84,6 +89,8 @@ export interface AnalyzerData {
   vocabulary: [string, number][];
   synonyms: string[][];
   stopwords: string[];
+  /** Long and short forms mined at build (absent in older snapshots). */
+  forms?: MinedForms;
 }
 
 export class QueryAnalyzer {
@@ -91,8 +98,10 @@ export class QueryAnalyzer {
   private readonly vocab: Vocabulary;
   private readonly synonyms = new Map<string, string[]>();
   private readonly stopwords: Set<string>;
+  private readonly forms: FormIndex;
 
   constructor(data: AnalyzerData) {
+    this.forms = new FormIndex(data.forms ?? { pairs: [], shorts: [] }, data.vocabulary);
     this.normalizer = new Normalizer(data.t2s);
     this.vocab = buildVocabulary(data.vocabulary);
     for (const group of data.synonyms) {
@@ -137,9 +146,27 @@ export class QueryAnalyzer {
     const alts: Alternative[] = [{ text, weight: 1 }];
     if (phrase) return alts;
     for (const s of this.synonyms.get(text) ?? []) alts.push({ text: s, weight: SYNONYM_WEIGHT });
+    for (const f of this.forms.formsOf(text)) if (!alts.some((a) => a.text === f)) alts.push({ text: f, weight: FORM_WEIGHT });
     const split = this.split(text);
     if (split) alts.push({ text, weight: NEAR_WEIGHT, near: split });
     return alts;
+  }
+
+  /** Pieces that together spell a long form of a corpus term (人民|防空 → 人民防空, which the corpus prints as 人防) stay one word. */
+  private joinForms(pieces: Piece[]): Piece[] {
+    const out: Piece[] = [];
+    for (let i = 0; i < pieces.length; i++) {
+      let joined: Piece | undefined;
+      for (let j = Math.min(pieces.length, i + 4); j > i + 1 && !joined; j--) {
+        const text = pieces.slice(i, j).map((p) => p.text).join('');
+        if (this.forms.formsOf(text).length > 0) {
+          joined = { ...pieces[i], text };
+          i = j - 1;
+        }
+      }
+      out.push(joined ?? pieces[i]);
+    }
+    return out;
   }
 
   /** The best cut of a Han compound of four or more characters into two known words of two or more each. */
@@ -181,12 +208,12 @@ export class QueryAnalyzer {
     }
     const compact = text.replace(/\s+/g, '');
     if (!compact) return out;
-    if (this.synonyms.has(compact) || this.stopwords.has(compact)) {
+    if (this.synonyms.has(compact) || this.stopwords.has(compact) || this.forms.formsOf(compact).length > 0) {
       if (this.stopwords.has(compact)) out.dropped.push({ text: compact, reason: 'stopword' });
       else out.constraints.push(make(compact, false));
       return out;
     }
-    const pieces = segment(compact, this.vocab);
+    const pieces = this.joinForms(segment(compact, this.vocab));
     const kept: string[] = [];
     const singles: string[] = [];
     for (const p of pieces) {

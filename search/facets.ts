@@ -128,7 +128,12 @@ export class FacetIndex {
   }
 
   /** Counts per facet over docs; a facet's own filter is ignored for its counts. `size` 0 = every value. */
-  count(docs: ArrayLike<number>, filters: Filters, size = 0): Record<FacetName, FacetValue[]> {
+  count(docs: ArrayLike<number>, filters: Filters, size = 0, reformOf?: Int32Array): Record<FacetName, FacetValue[]> {
+    // Counting reforms: visit the docs grouped by reform, and count a value once per reform.
+    if (reformOf) {
+      const order = Array.from({ length: docs.length }, (_, i) => i).sort((a, b) => reformOf[docs[a]] - reformOf[docs[b]] || a - b);
+      docs = order.map((i) => docs[i]);
+    }
     const wanted = this.wanted(filters);
     const counts = FACETS.map((f) => new Uint32Array(this.columns[f].values.length));
     const cols = FACETS.map((f) => this.columns[f]);
@@ -141,10 +146,17 @@ export class FacetIndex {
       const { offsets, ids } = cols[f];
       const c = counts[f];
       const others = ~(1 << f);
+      const last = reformOf ? new Int32Array(c.length).fill(-1) : undefined;
       for (let i = 0; i < docs.length; i++) {
         const doc = docs[i];
         if (fails && (fails[i] & others) !== 0) continue;
-        for (let k = offsets[doc]; k < offsets[doc + 1]; k++) c[ids[k]]++;
+        for (let k = offsets[doc]; k < offsets[doc + 1]; k++) {
+          if (last) {
+            if (last[ids[k]] === reformOf![doc]) continue;
+            last[ids[k]] = reformOf![doc];
+          }
+          c[ids[k]]++;
+        }
       }
     }
     const out = {} as Record<FacetName, FacetValue[]>;

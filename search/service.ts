@@ -9,6 +9,7 @@ import type { FacetName, FacetValue, Filters } from './facets.js';
 import { Lru } from '../analysis/lru.js';
 import type { EngineOptions } from './options.js';
 import { collectFacts, sortValue, type Fact, type IndexedFact } from './facts.js';
+import { reformMembers, reforms } from './reforms.js';
 import { OutcomeIndex, type OutcomeHit, type OutcomeParams } from './outcomes.js';
 import { SimilarityIndex } from './similar.js';
 import type { SnapshotBody } from '../snapshot/body.js';
@@ -26,6 +27,19 @@ export interface SearchParams {
   matching?: MatchingStrategy;
   /** Values per facet; 0 (or absent with the engine's default 0) = every value. */
   facetSize?: number;
+  /**
+   * One hit per reform (default true): copies of the same reform printed in other documents (the records'
+   * `related` links) fold into the best-ranked one and are listed under its `copies`; total and facet counts count
+   * reforms. false: every copy is a hit of its own.
+   */
+  collapse?: boolean;
+}
+
+/** A copy of the hit's reform, printed in another document, folded into the hit. */
+export interface CopyRef {
+  id: string;
+  title: string;
+  source: { file: string; title: string; no: number };
 }
 
 export interface ApiHit {
@@ -39,6 +53,8 @@ export interface ApiHit {
   /** The query's words this record lacks (a partial match); empty when it has them all. */
   missing: string[];
   highlight: { title: string; snippet: string };
+  /** Other copies of this reform in the result set, best first (only when results are collapsed). */
+  copies?: CopyRef[];
 }
 
 export interface SearchResponse {
@@ -69,12 +85,17 @@ export class SearchService {
   /** Outcome facts (metric, direction, change) for /api/outcomes and its export. */
   readonly outcomeIndex: OutcomeIndex;
   private readonly byId = new Map<string, number>();
+  /** Record index → index of the first record of its reform (copies linked by `related`, transitively). */
+  private readonly reformOf: Int32Array;
+  private readonly reformMembers: Map<number, number[]>;
   private suggestions?: { titles: { key: string; title: string; id: string }[]; terms: [string, number][] };
   private readonly facetCache = new Lru<string, { result: SearchResult; counts: Record<FacetName, FacetValue[]> }>(512);
 
   constructor(readonly body: SnapshotBody, options: Partial<EngineOptions> = {}) {
     this.engine = new SearchEngine(body, options);
     this.engine.records.forEach((r, i) => this.byId.set(r.id, i));
+    this.reformOf = reforms(this.engine.records, this.byId);
+    this.reformMembers = reformMembers(this.reformOf);
     this.similarity = new SimilarityIndex(this.engine.records, this.engine.analyzer, body.dictionary.stopwords);
     this.facts = collectFacts(this.engine.records);
     this.outcomeIndex = new OutcomeIndex(this.engine.records, (s) => this.engine.analyzer.normalizer.plain(s));
@@ -85,7 +106,13 @@ export class SearchService {
   }
 
   /** The result set after filters, and a way to read its first k entries in the requested order. */
-  private resultSet(params: SearchParams): { result: SearchResult; total: number; first: (k: number) => RankedEntry[]; facets: Record<FacetName, FacetValue[]> } {
+  private resultSet(params: SearchParams): {
+    result: SearchResult;
+    total: number;
+    first: (k: number) => RankedEntry[];
+    grouped: (k: number) => { entry: RankedEntry; copies: number[] }[];
+    facets: Record<FacetName, FacetValue[]>;
+  } {
     const result = this.engine.search(params.q ?? '', { matching: params.matching });
     const filters = params.filters ?? {};
     const keep = this.engine.facets.passing(result.docs, filters);
@@ -109,23 +136,57 @@ export class SearchService {
     } else {
       first = (k) => result.order(k, keep);
     }
+    const collapse = params.collapse ?? true;
+    const records = total;
+    let shownTotal = total;
+    let grouped = (k: number) => first(k).map((entry) => ({ entry, copies: [] as number[] }));
+    if (collapse) {
+      // One hit per reform: the total counts reforms, each shown at its best-ranked copy with the others under it.
+      const present = new Uint8Array(this.records.length);
+      const distinct = new Set<number>();
+      for (let i = 0; i < result.docs.length; i++) {
+        if (keep && !keep[i]) continue;
+        present[result.docs[i]] = 1;
+        distinct.add(this.reformOf[result.docs[i]]);
+      }
+      shownTotal = distinct.size;
+      grouped = (k) => {
+        // Read the ranking in growing prefixes until k reforms are seen (copies make a prefix hold fewer reforms).
+        for (let m = Math.min(records, k * 2); ; m = Math.min(records, m * 2)) {
+          const ranked = first(m);
+          const rank = new Map(ranked.map((e, i) => [e.index, i]));
+          const out: { entry: RankedEntry; copies: number[] }[] = [];
+          const shown = new Set<number>();
+          for (const entry of ranked) {
+            const reform = this.reformOf[entry.index];
+            if (shown.has(reform)) continue;
+            shown.add(reform);
+            const copies = (this.reformMembers.get(reform) ?? []).filter((i) => i !== entry.index && present[i]);
+            copies.sort((a, b) => (rank.get(a) ?? Infinity) - (rank.get(b) ?? Infinity) || a - b);
+            out.push({ entry, copies });
+            if (out.length === k) return out;
+          }
+          if (m >= records) return out;
+        }
+      };
+    }
     const facetSize = params.facetSize ?? this.engine.options.facetSize;
     // Facet counts of a repeated search (paging, switching sort) are kept with the result they were counted on.
-    const key = JSON.stringify([params.q ?? '', params.matching ?? 'last', filters, facetSize]);
+    const key = JSON.stringify([params.q ?? '', params.matching ?? 'last', filters, facetSize, collapse]);
     let facets = this.facetCache.get(key);
     if (!facets || facets.result !== result) {
-      facets = { result, counts: this.engine.facets.count(result.docs, filters, facetSize) };
+      facets = { result, counts: this.engine.facets.count(result.docs, filters, facetSize, collapse ? this.reformOf : undefined) };
       this.facetCache.set(key, facets);
     }
-    return { result, total, first, facets: facets.counts };
+    return { result, total: shownTotal, first, grouped, facets: facets.counts };
   }
 
   search(params: SearchParams): SearchResponse {
     const t0 = performance.now();
     const page = params.page ?? 1;
     const size = params.size ?? 10;
-    const { result, total, first, facets } = this.resultSet(params);
-    const hits = first(page * size).slice((page - 1) * size).map((e) => {
+    const { result, total, grouped, facets } = this.resultSet(params);
+    const hits = grouped(page * size).slice((page - 1) * size).map(({ entry: e, copies }) => {
       const h = this.engine.hit(e, result.analysis);
       const r = h.record;
       return {
@@ -138,6 +199,7 @@ export class SearchService {
         score: h.score,
         missing: h.missing,
         highlight: h.highlight,
+        ...(copies.length ? { copies: copies.map((i) => this.copyRef(i)) } : {}),
       };
     });
     return {
@@ -155,8 +217,14 @@ export class SearchService {
 
   /** Every record of the result set, in order, with its score (for export). */
   exportRecords(params: SearchParams): { record: ReformRecord; score: number }[] {
-    const { total, first } = this.resultSet(params);
+    // An export lists every record of the result set, copies included.
+    const { total, first } = this.resultSet({ ...params, collapse: false });
     return first(total).map((e) => ({ record: this.records[e.index], score: Math.round(e.score * 1000) / 1000 }));
+  }
+
+  private copyRef(i: number): CopyRef {
+    const r = this.records[i];
+    return { id: r.id, title: r.title, source: { file: r.source.file, title: r.source.title, no: r.source.no } };
   }
 
   reform(id: string): ReformRecord | undefined {

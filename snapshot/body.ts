@@ -3,6 +3,7 @@
  * records, the inverted index, and all query-analysis data (vocabulary, dictionaries, character table). The body is
  * a plain object; typed arrays anywhere in it are stored as binary sections by the container (container.ts).
  */
+import type { MinedForms } from '../analysis/forms.js';
 import type { ParseWarning, ReformRecord } from '../indexer/schema.js';
 
 export interface SourceFile {
@@ -34,6 +35,8 @@ export interface SnapshotBody {
     t2s: Record<string, string>;
     /** Words jieba produced over the corpus (plus dictionary words), with counts: the query segmenter's dictionary. */
     vocabulary: [string, number][];
+    /** Long and short forms mined from the corpus (analysis/forms.ts); absent in snapshots built before them. */
+    forms?: MinedForms;
   };
   records: ReformRecord[];
   /** The engine's inverted index: its own structure (typed arrays are stored as binary sections). */

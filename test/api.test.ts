@@ -40,10 +40,23 @@ describe('GET /api/search', () => {
     expect(hit.highlight.title + hit.highlight.snippet).toContain('<mark>退税</mark>');
   });
 
+  it('returns one hit per reform, copies under copies, and every copy with collapse=false', async () => {
+    const collapsed = (await get(`/api/search?q=${enc('中医诊所')}`)).json();
+    const all = (await get(`/api/search?q=${enc('中医诊所')}&collapse=false`)).json();
+    expect(all.total).toBeGreaterThan(collapsed.total);
+    const hit = collapsed.hits.find((h: { copies?: unknown[] }) => h.copies?.length);
+    expect(hit.copies[0]).toMatchObject({ id: expect.any(String), title: expect.any(String), source: { file: expect.any(String), no: expect.any(Number) } });
+    expect(all.hits.map((h: { id: string }) => h.id)).toContain(hit.copies[0].id);
+    expect(all.hits.every((h: { copies?: unknown }) => h.copies === undefined)).toBe(true);
+    const bad = await get(`/api/search?q=${enc('中医诊所')}&collapse=maybe`);
+    expect(bad.status).toBe(400);
+    expect(bad.json().message).toContain('collapse');
+  });
+
   it('pages through the whole corpus in a stable order when q is empty', async () => {
     const seen = new Set<string>();
     for (let page = 1; page <= 3; page++) {
-      const body = (await get(`/api/search?page=${page}&size=100`)).json();
+      const body = (await get(`/api/search?page=${page}&size=100&collapse=false`)).json();
       expect(body.total).toBe(300);
       for (const h of body.hits) seen.add(h.id);
     }

@@ -7,7 +7,7 @@ import { bodyHash, writeSnapshotFile } from '../snapshot/file.js';
 import { ROOT, seedService, seedSnapshot } from './helpers.js';
 import { request, runProcess, startServerProcess, type ServerProcess } from './server-process.js';
 
-const judged = JSON.parse(readFileSync(join(ROOT, 'bench', 'queries.json'), 'utf8')) as { query: string }[];
+const judged = ['dev', 'test'].flatMap((half) => JSON.parse(readFileSync(join(ROOT, 'bench', `queries.${half}.json`), 'utf8')) as { query: string }[]);
 let work: string;
 let copy: string;
 let server: ServerProcess;

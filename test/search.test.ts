@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { SearchService } from '../search/service.js';
+import { type SearchService } from '../search/service.js';
+import { reforms } from '../search/reforms.js';
 import { FILES, seedService } from './helpers.js';
 
 let service: SearchService;
@@ -7,7 +8,8 @@ beforeAll(async () => {
   service = await seedService();
 });
 
-const search = (q: string, size = 100) => service.search({ q, size });
+/** Every matching record (copies not folded): most properties below are about records. */
+const search = (q: string, size = 100) => service.search({ q, size, collapse: false });
 const titles = (q: string, size = 100) => search(q, size).hits.map((h) => h.title);
 const plain = (html: string) => html.replace(/<\/?mark>/g, '');
 /** Units a record answers to (as printed and canonical): its own and, for a case collection that prints none, those of its copies. */
@@ -49,7 +51,7 @@ describe('bar 1: a word inside a longer segmented word is found', () => {
       const whole = hits.filter((h) => h.missing.length === 0);
       expect(whole.map((h) => h.id).sort(), w).toEqual(holding(w).map((r) => r.id).sort());
       expect(hits.slice(0, whole.length).every((h) => h.missing.length === 0), w).toBe(true);
-      expect(service.search({ q: w, size: 100, matching: 'all' }).total, w).toBe(holding(w).length);
+      expect(service.search({ q: w, size: 100, matching: 'all', collapse: false }).total, w).toBe(holding(w).length);
     }
   });
 
@@ -141,12 +143,57 @@ describe('bar 3: phrases, exclusions and several words', () => {
 
   it('narrows with field prefixes title:, department: and region:', () => {
     for (const h of search('title:确认制').hits) expect(h.title).toContain('确认制');
-    const dept = search('department:省税务局').hits;
-    expect(dept.length).toBeGreaterThan(0);
-    for (const h of dept) expect(unitsOf(h.id).some((d) => d.includes('省税务局'))).toBe(true);
-    // A case collection prints no units: its copy in the Shandong table answers for it.
-    expect(dept.some((h) => h.source.file === FILES.markdownCases)).toBe(true);
     for (const h of search('region:湖南').hits) expect(h.regions).toContain('湖南');
+  });
+
+  it('reads department: as the record’s own units, and department+: as its own or its copies’ units', () => {
+    const own = service.search({ q: 'department:省税务局', size: 100, collapse: false }).hits;
+    expect(own.length).toBeGreaterThan(0);
+    for (const h of own) expect(service.reform(h.id)!.departments.some((d) => d.includes('省税务局'))).toBe(true);
+    // A case collection prints no units: only department+: lets its copy in the Shandong table answer for it.
+    expect(own.some((h) => h.source.file === FILES.markdownCases)).toBe(false);
+    const withCopies = service.search({ q: 'department+:省税务局', size: 100, collapse: false }).hits;
+    for (const h of withCopies) expect(unitsOf(h.id).some((d) => d.includes('省税务局'))).toBe(true);
+    expect(withCopies.some((h) => h.source.file === FILES.markdownCases)).toBe(true);
+    expect(withCopies.length).toBeGreaterThan(own.length);
+    expect(service.search({ q: '部门＋：省税务局', size: 100, collapse: false }).total).toBe(withCopies.length);
+  });
+});
+
+describe('one hit per reform', () => {
+  const reformKey = (id: string) => {
+    const byId = new Map(service.records.map((r, i) => [r.id, i]));
+    return reforms(service.records, byId)[byId.get(id)!];
+  };
+
+  it('folds copies of a reform printed in two documents into the best-ranked one, listed under copies', () => {
+    const res = service.search({ q: '退税', size: 100 });
+    const all = search('退税');
+    const shown = res.hits.flatMap((h) => [h.id, ...(h.copies ?? []).map((c) => c.id)]);
+    // Same records, each once; a hit and its copies are one reform; no two hits share a reform.
+    expect(new Set(shown)).toEqual(new Set(all.hits.map((h) => h.id)));
+    expect(shown.length).toBe(all.total);
+    const keys = res.hits.map((h) => h.id).map((id) => service.reform(id)!.related.map((r) => r.id).concat(id));
+    for (let i = 0; i < res.hits.length; i++) {
+      for (const c of res.hits[i].copies ?? []) expect(keys[i]).toContain(c.id);
+      for (let j = 0; j < i; j++) expect(keys[j]).not.toContain(res.hits[i].id);
+    }
+    const folded = res.hits.find((h) => h.copies?.length)!;
+    expect(folded.copies![0]).toMatchObject({ id: expect.any(String), title: expect.any(String), source: { file: expect.any(String) } });
+    // The hit is the best-ranked copy.
+    const rank = (id: string) => all.hits.findIndex((h) => h.id === id);
+    for (const h of res.hits) for (const c of h.copies ?? []) expect(rank(h.id)).toBeLessThan(rank(c.id));
+    expect(res.total).toBe(new Set(all.hits.map((h) => reformKey(h.id))).size);
+    expect(res.total).toBeLessThan(all.total);
+  });
+
+  it('counts reforms in facets: two copies from one region count once', () => {
+    const res = service.search({ q: '退税', size: 100 });
+    const all = search('退税');
+    const shandong = (r: typeof res) => r.facets.region.find((v) => v.value === '山东')!.count;
+    expect(shandong(res)).toBeLessThan(shandong(all));
+    const reformsInShandong = new Set(all.hits.filter((h) => h.regions.includes('山东')).map((h) => reformKey(h.id)));
+    expect(shandong(res)).toBe(reformsInShandong.size);
   });
 });
 
@@ -198,9 +245,16 @@ describe('bar 5: no junk from single characters; abbreviations work', () => {
     for (const r of holding('自由贸易试验区').slice(0, 20)) expect(ftz.has(r.id)).toBe(true);
   });
 
-  it('finds the text’s 环评 for 环境影响评价 and 水生动物 for 水产品', () => {
+  it('finds the text’s 环评 for 环境影响评价 and 人防 for a typed 人民防空 the corpus never prints', () => {
     expect(titles('环境影响评价')).toContain('“一不三办”环评审批服务新模式');
-    expect(titles('水产品')).toContain('鲜活水生动物出口监管模式创新');
+    const res = search('人民防空 审批');
+    const onlyShort = res.hits.filter((h) => !searchable(h.id).includes('人民防空'));
+    expect(onlyShort.map((h) => h.title)).toContain('人防工程“多合一”审批改革');
+    for (const h of res.hits) expect(searchable(h.id)).toContain('人防');
+  });
+
+  it('finds what a policy slogan stands for through the thesaurus (一窗受理 finds the text’s 一口受理)', () => {
+    expect(titles('一窗受理')).toContain('证照“一口受理、并联办理”审批服务模式');
   });
 
   it('normalises traditional and full-width input to the simplified text', () => {
@@ -275,10 +329,14 @@ describe('bar 7: numbers with units stay whole', () => {
 });
 
 describe('listing and ranking', () => {
-  it('lists every record in document order for an empty query', () => {
-    const all = service.search({ q: '', size: 100, page: 1 });
+  it('lists every record in document order for an empty query (collapsed: every reform once)', () => {
+    const all = service.search({ q: '', size: 100, page: 1, collapse: false });
     expect(all.total).toBe(300);
     expect(all.hits[0].source).toMatchObject({ file: FILES.shandongTable, no: 1 });
+    const reformsOnly = service.search({ q: '', size: 100, page: 1 });
+    const byId = new Map(service.records.map((r, i) => [r.id, i]));
+    expect(reformsOnly.total).toBe(new Set(reforms(service.records, byId)).size);
+    expect(reformsOnly.hits[0].source).toMatchObject({ file: FILES.shandongTable, no: 1 });
   });
 
   it('ranks a title match above a mention in the text', () => {
@@ -319,13 +377,37 @@ describe('compound words found split, and exclusions', () => {
   });
 });
 
-describe('ranking quality on the judged query set', () => {
-  it('keeps mean nDCG@10 at or above 0.90 and no query type below 0.70 (bench/queries.json)', async () => {
-    const { evaluate } = await import('../bench/relevance.js');
-    const result = evaluate((q) => service.search({ q, size: 10 }).hits.map((h) => h.id));
-    expect(result.overall.n).toBeGreaterThanOrEqual(60);
-    expect(result.overall.ndcg).toBeGreaterThanOrEqual(0.9);
-    for (const [type, s] of Object.entries(result.byType)) expect(s.ndcg, type).toBeGreaterThanOrEqual(0.7);
+describe('ranking quality on the judged test half (bench/queries.test.json: reported, never tuned on)', () => {
+  // Floors set below what the test half measured when they were written (docs/benchmarks.md has the figures);
+  // they catch a regression, they are no target. Copies folded under a hit count as shown right after it.
+  const FLOORS: Record<string, number> = {
+    term: 0.85, multi: 0.8, phrase: 0.9, abbrev: 0.9, variant: 0.9, exclude: 0.85, number: 0.95, region_dept: 0.85,
+    question: 0.7, loose_title: 0.85, slogan: 0.4, longshort: 0.55, partial: 0.45, paraphrase: 0.55, outcome: 0.4,
+  };
+
+  it('holds a floor on mean nDCG@10 and on every query kind', async () => {
+    const { evaluate, loadQueries, shownIds } = await import('../bench/relevance.js');
+    const queries = loadQueries('test');
+    expect(queries.length).toBeGreaterThanOrEqual(80);
+    const result = evaluate((q) => shownIds(service.search({ q, size: 10 }).hits), queries);
+    expect(result.overall.ndcg).toBeGreaterThanOrEqual(0.68);
+    expect(Object.keys(result.byType).sort()).toEqual(Object.keys(FLOORS).sort());
+    for (const [kind, s] of Object.entries(result.byType)) expect(s.ndcg, kind).toBeGreaterThanOrEqual(FLOORS[kind]);
+  });
+
+  it('keeps the development and test halves apart, each with 80 or more queries of every kind', async () => {
+    const { loadQueries } = await import('../bench/relevance.js');
+    const dev = loadQueries('dev');
+    const test = loadQueries('test');
+    expect(dev.length).toBeGreaterThanOrEqual(80);
+    const ids = new Set(dev.map((q) => q.id));
+    const texts = new Set(dev.map((q) => q.query));
+    for (const q of test) {
+      expect(ids.has(q.id), q.id).toBe(false);
+      expect(texts.has(q.query), q.query).toBe(false);
+    }
+    expect([...new Set(dev.map((q) => q.type))].sort()).toEqual([...new Set(test.map((q) => q.type))].sort());
+    for (const q of [...dev, ...test]) for (const id of Object.keys(q.judgments)) expect(service.reform(id), `${q.id} ${id}`).toBeDefined();
   });
 });
 

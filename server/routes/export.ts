@@ -38,7 +38,8 @@ export function recordRow(r: ReformRecord, score: number): CsvValue[] {
 }
 
 export const exportRoutes: FastifyPluginAsync = async (app) => {
-  const { page: _p, size: _s, facetSize: _f, ...props } = searchQuerystring.properties;
+  // An export lists every record of the result set, copies included: no paging, no collapsing.
+  const { page: _p, size: _s, facetSize: _f, collapse: _c, ...props } = searchQuerystring.properties;
   app.get<{ Querystring: SearchQuery & { format: 'csv' | 'json' | 'ndjson' } }>('/export', {
     schema: {
       summary: 'The whole result set of a search as a download (every figure of each record kept)',

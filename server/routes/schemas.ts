@@ -40,6 +40,11 @@ export const hitSchema = {
     score: { type: 'number' },
     missing: { type: 'array', items: { type: 'string' }, description: 'query words this hit lacks (a partial match)' },
     highlight: { type: 'object', properties: { title: { type: 'string' }, snippet: { type: 'string' } } },
+    copies: {
+      type: 'array',
+      description: 'other copies of this reform (printed in other documents) that the result set holds, folded into this hit',
+      items: { type: 'object', properties: { id: { type: 'string' }, title: { type: 'string' }, source: { type: 'object', properties: { file: { type: 'string' }, title: { type: 'string' }, no: { type: 'integer' } } } } },
+    },
   },
 } as const;
 

@@ -12,6 +12,7 @@ export interface SearchQuery extends Filters {
   sort: SortOrder;
   matching: MatchingStrategy;
   facetSize?: number;
+  collapse: boolean;
 }
 
 export const searchQuerystring = {
@@ -19,6 +20,7 @@ export const searchQuerystring = {
   properties: { q, page, size: size(10), sort: { type: 'string', enum: ['relevance', 'source', 'quantity'], default: 'relevance' },
     matching: { type: 'string', enum: ['last', 'all'], default: 'last', description: 'last: records with every word first, then partial matches fill a short page (each lists its missing words); all: every word required' },
     facetSize: { type: 'integer', minimum: 0, maximum: 10_000, description: 'values per facet, most frequent first (default 50; 0 = all)' },
+    collapse: { type: 'boolean', default: true, description: 'one hit per reform, other copies under `copies` (default); false: every copy is a hit' },
     ...filterProperties },
   additionalProperties: false,
 } as const;
@@ -44,10 +46,10 @@ export const searchRoutes: FastifyPluginAsync = async (app) => {
       },
     },
   }, async (request, reply) => {
-    const { q: text, page: p, size: s, sort, matching, facetSize } = request.query;
+    const { q: text, page: p, size: s, sort, matching, facetSize, collapse } = request.query;
     const tooDeep = windowError(p, s);
     if (tooDeep) return reply.status(400).send({ error: 'Bad Request', message: tooDeep });
-    return app.service.search({ q: text, page: p, size: s, sort, matching, facetSize, filters: filtersOf(request.query) });
+    return app.service.search({ q: text, page: p, size: s, sort, matching, facetSize, collapse, filters: filtersOf(request.query) });
   });
 
   app.get<{ Querystring: { q: string; size: number } }>('/suggest', {

@@ -1,0 +1,64 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { FormIndex, isContraction, mineForms } from '../analysis/forms.js';
+import type { SearchService } from '../search/service.js';
+import { seedService } from './helpers.js';
+
+let service: SearchService;
+beforeAll(async () => {
+  service = await seedService();
+});
+
+const words = new Set(['环境', '影响', '评价', '综合', '保税', '住房', '城乡', '建设', '人民', '防空', '中心', '医院', '出口', '退税']);
+const isWord = (w: string) => (w.length === 1 ? true : words.has(w));
+
+describe('long and short forms: the contraction rule', () => {
+  it('takes the first characters of some of the words, keeping the first and the last word', () => {
+    expect(isContraction('环境影响评价', '环评', isWord)).toBe(true);
+    expect(isContraction('综合保税区', '综保区', isWord)).toBe(true);
+    expect(isContraction('住房城乡建设厅', '住建厅', isWord)).toBe(true);
+    expect(isContraction('人民防空', '人防', isWord)).toBe(true);
+  });
+
+  it('refuses a prefix, a different first character, out-of-order characters and a middle-of-word character', () => {
+    expect(isContraction('出口退税', '出口', isWord)).toBe(false);
+    expect(isContraction('环境影响评价', '境评', isWord)).toBe(false);
+    expect(isContraction('环境影响评价', '环响', isWord)).toBe(false); // 响 is not the first character of a word
+    expect(isContraction('环境影响评价', '环影', isWord)).toBe(false); // the last word must be kept
+    expect(isContraction('环境影响评价', '评环', isWord)).toBe(false);
+  });
+
+  it('drops ordinary words and thesaurus terms as short forms when mining', () => {
+    const vocabulary: [string, number][] = [['中心医院', 3], ['中医', 9], ['中心', 9], ['医院', 9], ['网上银行', 2], ['网银', 2], ['网上', 9], ['银行', 9]];
+    expect(mineForms({ vocabulary }).pairs).toEqual([['中心医院', '中医'], ['网上银行', '网银']]);
+    expect(mineForms({ vocabulary, common: (w) => w === '中医' }).pairs).toEqual([['网上银行', '网银']]);
+    expect(mineForms({ vocabulary, reserved: ['网银'] }).pairs).toEqual([['中心医院', '中医']]);
+  });
+
+  it('widens both ways, and a typed long form the corpus never prints reaches its short form', () => {
+    const vocabulary: [string, number][] = [['人民', 9], ['防空', 9], ['人防', 5], ['网上银行', 2], ['网银', 2], ['网上', 9], ['银行', 9]];
+    const index = new FormIndex(mineForms({ vocabulary }), vocabulary);
+    expect(index.formsOf('网银')).toEqual(['网上银行']);
+    expect(index.formsOf('网上银行')).toEqual(['网银']);
+    expect(index.formsOf('人民防空')).toEqual(['人防']);
+    expect(index.formsOf('人民')).toEqual([]);
+  });
+});
+
+describe('long and short forms mined from the seeds', () => {
+  it('carries the mined pairs in the snapshot, none of them an ordinary word taken for an abbreviation', () => {
+    const forms = service.body.analysis.forms!;
+    expect(forms.pairs.length).toBeGreaterThan(0);
+    const shorts = new Set(forms.pairs.map(([, s]) => s));
+    for (const wrong of ['中医', '人工', '申报', '关联', '航运', '海域', '专人']) expect(shorts.has(wrong), wrong).toBe(false);
+    for (const [long, short] of forms.pairs) {
+      expect(long[0]).toBe(short[0]);
+      expect(long.includes(short)).toBe(false);
+    }
+  });
+
+  it('finds the 人防 records for a typed 人民防空, ranking them as it would 人防 itself', () => {
+    const typed = service.search({ q: '人民防空 审批', size: 20, collapse: false }).hits.map((h) => h.id);
+    const short = service.search({ q: '人防 审批', size: 20, collapse: false }).hits.map((h) => h.id);
+    expect(new Set(typed)).toEqual(new Set(short));
+  });
+});
