@@ -26,9 +26,9 @@ const SENTENCE_END = /[。；;！？!?\n]/;
 const CLAUSE_BREAK = /[，,。；;！？!?\n（(）)]/;
 
 /** Verbs that make the figure after them a reduction (节约/节省 are verbs: they are never the qualifier 约). */
-const DOWN_VERBS = ['压缩', '缩短', '缩减', '压减', '减少', '降低', '下降', '节约', '节省', '精简', '减轻', '缩小', '压降', '压至', '降至', '减至'];
+export const DOWN_VERBS = ['压缩', '缩短', '缩减', '压减', '减少', '降低', '下降', '节约', '节省', '精简', '减轻', '缩小', '压降', '压至', '降至', '减至'];
 /** Verbs that make the figure after them an increase. */
-const UP_VERBS = ['提高', '提升', '增长', '增加', '上升', '扩大', '提速', '增至'];
+export const UP_VERBS = ['提高', '提升', '增长', '增加', '上升', '扩大', '提速', '增至'];
 const VERB = new RegExp(`(${[...DOWN_VERBS, ...UP_VERBS].sort((a, b) => b.length - a.length).join('|')})`, 'g');
 /** After a verb: 至/到/为 make the figure the level reached (压缩至 7个工作日), not the size of the change. */
 const TO_LEVEL = /^(?:了)?(?:至|到|为)(?!期|了)/;

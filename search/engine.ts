@@ -16,6 +16,7 @@ import { engineOptions, type EngineOptions } from './options.js';
 import { Postings, buildIndex, hash32, isIndexData, type IndexData } from './postings.js';
 import { NO_DOCS, bm25, idf, intersectSum, minimalWindow, topK, union, type DocScores, type FieldStats } from './score.js';
 import { Highlighter } from './snippet.js';
+import { DOWN_VERBS, UP_VERBS } from '../analysis/outcomes.js';
 
 export { occurrences, nearOccurrences } from './snippet.js';
 export { minimalWindow } from './score.js';
@@ -269,7 +270,7 @@ export class SearchEngine {
     for (const group of analysis.groups) {
       if (group.length === 1) {
         for (const c of group[0].constraints) {
-          const ds = this.constraintDocs(c);
+          const ds = this.changeDocs(c, this.constraintDocs(c));
           units.push({ text: c.text, ds, idf: idf(N, ds.docs.length), constraints: [c] });
         }
       } else {
@@ -279,6 +280,38 @@ export class SearchEngine {
       }
     }
     return units;
+  }
+
+  /** Records, per direction, with a quantified outcome that moved that way (built on first use). */
+  private changed?: { down: Int32Array; up: Int32Array };
+
+  /** The direction a change verb names (缩短 → down, 提高 → up), or undefined. */
+  private static directionOf(word: string): 'down' | 'up' | undefined {
+    return DOWN_VERBS.includes(word) ? 'down' : UP_VERBS.includes(word) ? 'up' : undefined;
+  }
+
+  /**
+   * A change verb typed as a word (缩短, 节省, 提高) also matches a record whose outcomes state a change that way,
+   * whatever verb it prints (压缩至, 减少): a reporter's 通关时间缩短 means the outcome, not the verb.
+   */
+  private changeDocs(c: Constraint, ds: DocScores): DocScores {
+    const dir = c.phrase || c.fields ? undefined : SearchEngine.directionOf(c.text);
+    if (!dir || !this.options.outcomeChange) return ds;
+    this.changed ??= (() => {
+      const down: number[] = [];
+      const up: number[] = [];
+      this.records.forEach((r, i) => {
+        if (r.outcomes?.some((o) => o.direction === 'down')) down.push(i);
+        if (r.outcomes?.some((o) => o.direction === 'up')) up.push(i);
+      });
+      return { down: Int32Array.from(down), up: Int32Array.from(up) };
+    })();
+    const docs = this.changed[dir];
+    let mean = 0;
+    for (let i = 0; i < ds.scores.length; i++) mean += ds.scores[i];
+    mean = ds.scores.length ? mean / ds.scores.length : 1;
+    const extra = { docs, scores: new Float64Array(docs.length).fill(mean * this.options.outcomeChange) };
+    return union(ds, extra, Math.max);
   }
 
   /** Rank records for a query. An empty query (or one with only exclusions) lists records in document order. */
@@ -397,6 +430,11 @@ export class SearchEngine {
       const missingMask = new Uint32Array(n);
       const missingIdf = new Float64Array(n);
       const titleKey = analysis.titleKey ? hash32(analysis.titleKey) : -1;
+      // A change verb beside metric words (通关 时间 缩短): records whose outcome of that direction names them rank up.
+      const dirs = units.map((u) => (u.constraints.length === 1 && !u.constraints[0].phrase ? SearchEngine.directionOf(u.text) : undefined));
+      const metricUnits = units.filter((_, b) => !dirs[b]);
+      const metricIdf = metricUnits.reduce((x, u) => x + u.idf, 0);
+      const dir = this.options.outcomeMetric > 0 && metricIdf > 0 ? dirs.find((x) => x) : undefined;
       let partial = false;
       for (let i = 0; i < n; i++) {
         const d = docs[i];
@@ -416,6 +454,17 @@ export class SearchEngine {
         let s = acc[d];
         // A partial match's score shows it: scaled by the share of words it has (its rank comes from its tier).
         if (matched < U) s *= (matched / U) ** this.options.coveragePower;
+        if (dir) {
+          let best = 0;
+          for (const o of this.records[d].outcomes ?? []) {
+            if (o.direction !== dir || !o.metric) continue;
+            const metric = this.analyzer.normalizer.plain(o.metric);
+            let have = 0;
+            for (const u of metricUnits) if (u.constraints[0].alternatives.some((a) => metric.includes(a.text))) have += u.idf;
+            best = Math.max(best, have / metricIdf);
+          }
+          s += this.options.outcomeMetric * best;
+        }
         if (titleKey >= 0 && this.postings.data.titleKeys[d] === titleKey && keyOf(this.analyzer.normalizer.plain(this.records[d].title)) === analysis.titleKey) {
           s += this.options.bonus.exactTitle;
         }

@@ -40,6 +40,16 @@ export interface EngineOptions {
    * not a result.
    */
   commonIdfRatio: number;
+  /**
+   * A change verb in the query (缩短, 节省, 提高) also matches records whose outcomes state a change that way, scored
+   * at this share of the verb's mean score where the record does not print the verb itself; 0 turns it off.
+   */
+  outcomeChange: number;
+  /**
+   * With a change verb in the query, a record whose outcome of that direction names the query's other words in its
+   * metric (通关时间 for 通关时间缩短) gains this much × the share (by idf) of those words its metric holds.
+   */
+  outcomeMetric: number;
   /** Fields a snippet is taken from, in order of preference when matches tie. */
   snippetFields: readonly SearchField[];
   /**
@@ -72,6 +82,8 @@ export const DEFAULT_ENGINE_OPTIONS: EngineOptions = {
   coveragePower: 2,
   commonShare: 0.4,
   commonIdfRatio: 0.5,
+  outcomeChange: 0.7,
+  outcomeMetric: 10,
   snippetFields: ['content', 'outcome', 'process', 'applicableTo'],
   cache: { postingsPositions: 4_000_000, matches: 2000, analyses: 1000, results: 512, normalizedRecords: 256 },
   facetSize: 50,
