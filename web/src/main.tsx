@@ -1,9 +1,18 @@
 /**
  * The search page: search with facets, one record per URL with 相似改革, and the outcomes table for reporters.
  * The server HTML-escapes every highlight and adds only <mark>; those strings are the only HTML inserted.
+ * In the offline bundle the same page answers its API requests itself, from index.snapshot next to index.html.
  */
 import { render } from 'preact';
 import { App } from './App';
+import { setDataSource } from './api';
+import { OFFLINE } from './mode';
 import './style.css';
 
-render(<App />, document.getElementById('app')!);
+const start = () => render(<App />, document.getElementById('app')!);
+if (OFFLINE) {
+  void import('./offline/source').then(({ offlineSource }) => {
+    setDataSource(offlineSource(new URL('index.snapshot', document.baseURI).href));
+    start();
+  });
+} else start();
