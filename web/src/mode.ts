@@ -4,4 +4,4 @@
  * (`npm run export:offline`: the API answered in the page, hash routes such as #/reforms/:id because a plain static
  * server has no fallback for /reforms/:id). Vite replaces MODE at build time, so the other branch is dropped.
  */
-export const OFFLINE: boolean = import.meta.env?.MODE === 'offline';
+export const OFFLINE: boolean = import.meta.env.MODE === 'offline';
