@@ -13,16 +13,21 @@ import { SEARCH_FIELDS, searchTexts, type SearchField } from '../search/fields.j
 import type { SnapshotBody } from '../snapshot/body.js';
 import { loadCorpus, PROGRESS_BYTES, type Corpus, type Progress } from './corpus.js';
 import { commonWordTest } from './general-words.js';
-import { cut, loadJieba } from './jieba.js';
+import { loadJieba } from './jieba.js';
 import { PROVINCES } from './regions.js';
 import type { ReformRecord } from './schema.js';
 import { buildSimilar } from './similar.js';
 import { traditionalToSimplifiedTable } from './t2s.js';
+import { countVocabulary } from './vocabulary.js';
 
 export interface BuildOptions {
   seedsDir: string;
+  /** Records already read (`--records FILE.jsonl`); when given, seedsDir is not read. */
+  corpus?: Corpus;
   /** Folder with userdict.txt, synonyms.txt and stopwords.txt. */
   dictDir: string;
+  /** Worker threads for jieba vocabulary counting (default 0, see indexer/vocabulary.ts). */
+  vocabularyWorkers?: number;
   /** Progress lines for large inputs (the CLI prints them to stderr). */
   progress?: Progress;
 }
@@ -66,7 +71,7 @@ export function corpusTerms(records: ReformRecord[]): string[] {
 
 export async function buildSnapshot(options: BuildOptions): Promise<BuildResult> {
   const t0 = performance.now();
-  const corpus = await loadCorpus(options.seedsDir, options.progress);
+  const corpus = options.corpus ?? (await loadCorpus(options.seedsDir, options.progress));
   const progress = corpus.files.reduce((n, f) => n + f.bytes, 0) >= PROGRESS_BYTES ? options.progress : undefined;
   const { dictionaries, version, synonymsVersion } = await readDictionaries(options.dictDir);
   const tParse = performance.now();
@@ -83,22 +88,21 @@ export async function buildSnapshot(options: BuildOptions): Promise<BuildResult>
   loadJieba([...userWords]);
   const tJiebaLoaded = performance.now();
 
-  // Vocabulary: how often jieba produces each word over the corpus, plus a floor for dictionary words.
-  const counts = new Map<string, number>();
-  const normalized: Record<SearchField, string>[] = searchTexts(corpus.records).map((texts, i) => {
+  // Vocabulary: how often jieba produces each word over the corpus (indexer/vocabulary.ts), plus a floor for
+  // dictionary words.
+  const normalized: Record<SearchField, string>[] = searchTexts(corpus.records).map((texts) => {
     const doc = {} as Record<SearchField, string>;
-    if (progress && i > 0 && i % 2000 === 0) progress(`segmented ${i}/${corpus.records.length} records`);
-    for (const f of SEARCH_FIELDS) {
-      const text = norm(texts[f]);
-      doc[f] = text;
-      if (!text) continue;
-      for (const tok of cut(text)) {
-        if (!/[\p{L}\p{N}]/u.test(tok)) continue;
-        counts.set(tok, (counts.get(tok) ?? 0) + 1);
-      }
-    }
+    for (const f of SEARCH_FIELDS) doc[f] = norm(texts[f]);
     return doc;
   });
+  const counts = await countVocabulary(
+    normalized.flatMap((d) => SEARCH_FIELDS.map((f) => d[f])),
+    {
+      userWords: [...userWords],
+      workers: options.vocabularyWorkers,
+      progress: progress && ((texts) => progress(`segmented ${Math.floor(texts / SEARCH_FIELDS.length)}/${corpus.records.length} records`)),
+    },
+  );
   // Long and short forms (环境影响评价 ↔ 环评) among the words the corpus itself prints, before dictionary floors.
   const printed = [...counts];
   const forms = mineForms({

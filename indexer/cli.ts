@@ -1,6 +1,8 @@
 /**
  * npm run index -- --seeds DIR --out FILE [--dict DIR] [--dump-records FILE.jsonl]
- * Parses DIR, builds the index and writes the snapshot; prints files, records per file, warnings and time.
+ * npm run index -- --records FILE.jsonl --out FILE [--dict DIR]
+ * Parses DIR (or reads records, one JSON object a line, bad lines skipped with a warning), builds the index and
+ * writes the snapshot; prints files, records per file, warnings and time.
  * Exits non-zero only when nothing could be indexed. Every file is written atomically (an interrupted run leaves
  * the previous file as it was).
  */
@@ -11,15 +13,19 @@ import { removeTempFilesOnSignal, writeFileAtomic } from '../snapshot/atomic.js'
 import type { SnapshotHeader } from '../snapshot/container.js';
 import { readSnapshotFileHeader, writeSnapshotFile } from '../snapshot/file.js';
 import { buildSnapshot } from './build.js';
+import { loadRecordsFile } from './records-input.js';
 import { formatSummary } from './summary.js';
 
 const HELP = `usage: npm run index -- [--seeds DIR] [--dict DIR] [--out FILE] [--dump-records FILE.jsonl]
+       npm run index -- --records FILE.jsonl [--dict DIR] [--out FILE]
        npm run index -- --inspect FILE [--json]
 
 Builds the search index from the documents in --seeds and writes it as one snapshot file.
 
 options:
   --seeds DIR               documents to index (default: seeds)
+  --records FILE.jsonl      index records instead (one JSON object a line, the shape --dump-records writes; only
+                            id, title and one text field required; a bad line is named and skipped)
   --dict DIR                userdict.txt, synonyms.txt, stopwords.txt (default: dict)
   --out FILE                write the snapshot here (atomically: an interrupted run leaves the old file intact)
   --dump-records FILE.jsonl also write the parsed records, one JSON object a line
@@ -34,6 +40,7 @@ async function main(): Promise<number> {
   const { values } = parseArgs({
     options: {
       seeds: { type: 'string', default: 'seeds' },
+      records: { type: 'string' },
       // The project's dictionaries wherever the indexer is run from (a relative --dict is from the working folder).
       dict: { type: 'string', default: join(dirname(fileURLToPath(import.meta.url)), '..', 'dict') },
       out: { type: 'string' },
@@ -53,7 +60,9 @@ async function main(): Promise<number> {
     return 0;
   }
   removeTempFilesOnSignal();
-  const result = await buildSnapshot({ seedsDir: values.seeds!, dictDir: values.dict!, progress: (m) => console.error(m) });
+  // --records: records in the schema, one JSON object a line; a bad line is a warning naming it, never fatal.
+  const corpus = values.records ? await loadRecordsFile(values.records) : undefined;
+  const result = await buildSnapshot({ seedsDir: values.seeds!, dictDir: values.dict!, corpus, progress: (m) => console.error(m) });
   console.log(formatSummary(result));
   if (result.body.records.length === 0) {
     console.error('error: nothing could be indexed');

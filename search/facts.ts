@@ -4,6 +4,9 @@
  */
 import type { Quantity, ReformRecord } from '../indexer/schema.js';
 import { escapeHtml } from './highlight.js';
+import { sentenceAround } from '../analysis/outcomes.js';
+
+const SENTENCE_END = /[。；！？\n]/;
 
 export interface Fact {
   reformId: string;
@@ -27,20 +30,7 @@ export interface IndexedFact {
   sentence: string;
 }
 
-const SENTENCE_END = /[。；！？\n]/;
 
-/** The sentence of `text` around [start, end). */
-export function sentenceAround(text: string, start: number, end: number): { from: number; to: number } {
-  let from = start;
-  while (from > 0 && !SENTENCE_END.test(text[from - 1])) from--;
-  let to = end;
-  while (to < text.length && !SENTENCE_END.test(text[to])) to++;
-  if (to < text.length && text[to] !== '\n') to++; // keep the full stop
-  // Very long sentences are cut to about 80 characters each side of the figure.
-  if (start - from > 80) from = start - 80;
-  if (to - end > 80) to = end + 80;
-  return { from, to };
-}
 
 export function collectFacts(records: ReformRecord[]): IndexedFact[] {
   const out: IndexedFact[] = [];

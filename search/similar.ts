@@ -3,6 +3,7 @@
  * snapshot's typed arrays. Nothing is segmented at load or per request: a request reads up to `k` stored entries,
  * lists each entry's copies, and explains it by intersecting two short key-term lists.
  */
+import { reforms } from './reforms.js';
 import type { ReformRecord } from '../indexer/schema.js';
 
 /** Field bits of a key term: where a record says it. */
@@ -50,21 +51,9 @@ export interface SimilarEntry {
   reason: SimilarReason;
 }
 
-/** Union-find over `related` links: every record's reform group (the index of one member). */
+/** Every record's reform group (the index of its first printing): union-find over `related` links, shared with search. */
 export function reformGroups(records: ReformRecord[]): Int32Array {
-  const byId = new Map(records.map((r, i) => [r.id, i]));
-  const parent = Int32Array.from(records.keys());
-  const find = (i: number): number => {
-    while (parent[i] !== i) i = parent[i] = parent[parent[i]];
-    return i;
-  };
-  records.forEach((r, i) => {
-    for (const rel of r.related) {
-      const j = byId.get(rel.id);
-      if (j !== undefined) parent[find(i)] = find(j);
-    }
-  });
-  return Int32Array.from(records.keys(), (i) => find(i));
+  return reforms(records, new Map(records.map((r, i) => [r.id, i])));
 }
 
 const MAX_BECAUSE = 5;

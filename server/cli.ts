@@ -34,6 +34,7 @@ export function helpText(d: CliDefaults): string {
     '  --no-access-log      do not print one line per request',
     '  --admin-token TOKEN  enable POST /api/admin/reload with "Authorization: Bearer TOKEN" (or $ADMIN_TOKEN; 16+ characters)',
     '  --drain-seconds N    at shutdown, wait at most N seconds for requests in flight (default: 10)',
+    '  --workers N          N server processes on one port (node:cluster), each with its own copy of the snapshot (default: 1)',
     '  -h, --help           show this help',
     '',
     'signals:',
@@ -53,7 +54,7 @@ function integer(name: string, value: string | undefined, min: number, max: numb
 }
 
 /** Parse argv into run options (`help` when --help was asked). Throws UsageError on a bad option. */
-export function parseServerArgs(argv: string[], d: CliDefaults, env: NodeJS.ProcessEnv): { help: true } | { help: false; options: Omit<RunOptions, 'build' | 'log'>; seeds?: string; dict?: string } {
+export function parseServerArgs(argv: string[], d: CliDefaults, env: NodeJS.ProcessEnv): { help: true } | { help: false; options: Omit<RunOptions, 'build' | 'log'>; seeds?: string; dict?: string; workers: number } {
   let values;
   try {
     ({ values } = parseArgs({
@@ -68,6 +69,7 @@ export function parseServerArgs(argv: string[], d: CliDefaults, env: NodeJS.Proc
         'no-access-log': { type: 'boolean' },
         'admin-token': { type: 'string' },
         'drain-seconds': { type: 'string' },
+        workers: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
       strict: true,
@@ -83,6 +85,7 @@ export function parseServerArgs(argv: string[], d: CliDefaults, env: NodeJS.Proc
   if (adminToken !== undefined && adminToken.length < 16) throw new UsageError('the admin token must be at least 16 characters');
   return {
     help: false,
+    workers: integer('workers', values.workers, 1, 64) ?? 1,
     seeds: values.seeds ?? d.seeds,
     dict: values.dict ?? d.dict,
     options: {
@@ -153,6 +156,9 @@ export async function serverCommand(argv: string[], d: CliDefaults, build?: (see
     return;
   }
   const { options, seeds, dict } = parsed;
+  // --workers N: this process forks N servers on one port, each loading its own copy of the snapshot (server/cluster.ts).
+  const { superviseWorkers } = await import('./cluster.js');
+  if (await superviseWorkers({ workers: parsed.workers, log })) return;
   const { runServer } = await import('./run.js');
   let server: RunningServer | undefined;
   handleSignals(() => server, log);

@@ -1,0 +1,153 @@
+/**
+ * Records as input: a JSON Lines file of records in the schema (the shape `--dump-records` writes), for collections
+ * exported from other systems and for the benchmarks, with no document parsing. Only `id`, `title` and one text
+ * field are required; quantities are extracted and copies linked when a record does not carry them. A bad line is
+ * a warning naming its line number and is skipped; the rest are indexed.
+ */
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { basename } from 'node:path';
+import { createInterface } from 'node:readline';
+import type { Corpus } from './corpus.js';
+import { extractQuantities } from '../analysis/quantities.js';
+import { documentRegion } from './regions.js';
+import { linkRelated } from './related.js';
+import { TEXT_FIELDS, type ParseWarning, type Quantity, type ReformRecord, type RelatedRef, type SourceRef } from './schema.js';
+
+/** Text fields beyond the title; a record needs at least one of them. */
+const BODY_FIELDS = TEXT_FIELDS.filter((f) => f !== 'title');
+const OPTIONAL_STRINGS = ['category', 'scope', ...BODY_FIELDS] as const;
+
+export class RecordLineError extends Error {}
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isStringArray = (v: unknown): v is string[] => Array.isArray(v) && v.every((x) => typeof x === 'string');
+
+function checkQuantities(v: unknown, r: Record<string, unknown>): v is Quantity[] {
+  if (!Array.isArray(v)) return false;
+  return v.every(
+    (q) =>
+      isObject(q) &&
+      typeof q.value === 'number' &&
+      typeof q.unit === 'string' &&
+      typeof q.text === 'string' &&
+      (TEXT_FIELDS as readonly unknown[]).includes(q.field) &&
+      typeof q.start === 'number' &&
+      typeof q.end === 'number' &&
+      // A quantity points into its field's text; one that does not would highlight the wrong characters.
+      typeof r[q.field as string] === 'string' &&
+      (r[q.field as string] as string).slice(q.start, q.end) === q.text,
+  );
+}
+
+/**
+ * One line → a record, or a RecordLineError saying what is wrong. `file` and `line` fill `source` when the
+ * record has none. Unknown fields are kept as they are, so a dump re-indexes to the same records.
+ */
+export function parseRecordLine(text: string, file: string, line: number): ReformRecord & { related: RelatedRef[] | undefined } {
+  let v: unknown;
+  try {
+    v = JSON.parse(text);
+  } catch (e) {
+    throw new RecordLineError(`not JSON (${(e as Error).message})`);
+  }
+  if (!isObject(v)) throw new RecordLineError('not a JSON object');
+  const { id, title } = v;
+  if (typeof id !== 'string' || !id.trim()) throw new RecordLineError('"id" missing or not a non-empty string');
+  if (id.length > 200 || /[\s\u0000-\u001f/?#%]/.test(id)) throw new RecordLineError(`"id" ${JSON.stringify(id.slice(0, 40))} must be at most 200 characters with no spaces, control characters, / ? # or %`);
+  if (typeof title !== 'string' || !title.trim()) throw new RecordLineError('"title" missing or not a non-empty string');
+  for (const f of OPTIONAL_STRINGS) {
+    if (v[f] !== undefined && typeof v[f] !== 'string') throw new RecordLineError(`"${f}" must be a string`);
+  }
+  if (!BODY_FIELDS.some((f) => typeof v[f] === 'string' && (v[f] as string).trim())) {
+    throw new RecordLineError(`needs one text field besides the title (${BODY_FIELDS.join(', ')})`);
+  }
+  for (const f of ['departments', 'regions'] as const) {
+    if (v[f] !== undefined && !isStringArray(v[f])) throw new RecordLineError(`"${f}" must be an array of strings`);
+  }
+  let source: SourceRef = { file, title: file, no: line, line };
+  if (v.source !== undefined) {
+    const s = v.source;
+    if (!isObject(s) || typeof s.file !== 'string' || (s.title !== undefined && typeof s.title !== 'string') || (s.no !== undefined && typeof s.no !== 'number') || (s.line !== undefined && typeof s.line !== 'number')) {
+      throw new RecordLineError('"source" must be {file: string, title?: string, no?: number, line?: number}');
+    }
+    source = { ...(s as object), file: s.file, title: (s.title as string | undefined) ?? s.file, no: (s.no as number | undefined) ?? line, line: (s.line as number | undefined) ?? line } as SourceRef;
+  }
+  if (v.quantities !== undefined && !checkQuantities(v.quantities, v)) {
+    throw new RecordLineError('"quantities" must be an array of {value, unit, text, field, start, end} whose text is field.slice(start, end)');
+  }
+  if (v.related !== undefined && !(Array.isArray(v.related) && v.related.every((x) => isObject(x) && typeof x.id === 'string' && typeof x.file === 'string'))) {
+    throw new RecordLineError('"related" must be an array of {id, file}');
+  }
+  const record = { ...v } as unknown as ReformRecord;
+  record.departments = (v.departments as string[] | undefined) ?? [];
+  record.source = source;
+  if (v.regions === undefined) {
+    const region = documentRegion(title, [title, ...BODY_FIELDS.map((f) => (v[f] as string | undefined) ?? '')].join(' '));
+    record.regions = region ? [region] : [];
+  }
+  if (v.quantities === undefined) {
+    record.quantities = [];
+    for (const f of TEXT_FIELDS) {
+      const t = record[f];
+      if (t) record.quantities.push(...extractQuantities(t, f));
+    }
+  }
+  return record as ReformRecord & { related: RelatedRef[] | undefined };
+}
+
+/** Lines of text → records: bad lines and repeated ids become warnings with their line numbers. */
+export async function recordsFromLines(lines: AsyncIterable<string> | Iterable<string>, file: string): Promise<{ records: ReformRecord[]; warnings: ParseWarning[]; links: 'kept' | 'computed' }> {
+  const records: ReformRecord[] = [];
+  const warnings: ParseWarning[] = [];
+  const seen = new Map<string, number>();
+  let allLinked = true;
+  let n = 0;
+  for await (const raw of lines) {
+    n++;
+    const text = n === 1 ? raw.replace(/^\uFEFF/, '') : raw;
+    if (!text.trim()) continue;
+    try {
+      const r = parseRecordLine(text, file, n);
+      const first = seen.get(r.id);
+      if (first !== undefined) throw new RecordLineError(`id ${JSON.stringify(r.id)} already used on line ${first}`);
+      seen.set(r.id, n);
+      if (r.related === undefined) allLinked = false;
+      records.push(r);
+    } catch (e) {
+      if (!(e instanceof RecordLineError)) throw e;
+      warnings.push({ file, line: n, message: `skipped: ${e.message}` });
+    }
+  }
+  // Links are both ways and between records of this input: given on every record they are kept (minus links to
+  // records that are not here); otherwise they are computed for all, so no link points one way only.
+  if (allLinked) {
+    for (const r of records) r.related = r.related.filter((x) => seen.has(x.id));
+  } else {
+    linkRelated(records);
+  }
+  return { records, warnings, links: allLinked ? 'kept' : 'computed' };
+}
+
+/** Read a JSON Lines file of records into a corpus the index builder takes like parsed documents. */
+export async function loadRecordsFile(path: string): Promise<Corpus> {
+  const file = basename(path);
+  const hash = createHash('sha256');
+  let bytes = 0;
+  const stream = createReadStream(path);
+  stream.on('data', (chunk) => {
+    hash.update(chunk as Buffer);
+    bytes += (chunk as Buffer).length;
+  });
+  const opened = new Promise<void>((resolve, reject) => {
+    stream.once('open', () => resolve());
+    stream.once('error', reject);
+  });
+  await opened;
+  const { records, warnings } = await recordsFromLines(createInterface({ input: stream, crlfDelay: Infinity }), file);
+  return {
+    records,
+    files: [{ file, sha256: hash.digest('hex'), bytes, encoding: 'utf-8', title: 'records (JSON Lines)', records: records.length }],
+    warnings,
+  };
+}

@@ -1,0 +1,67 @@
+import { describe, expect, it } from 'vitest';
+import { COMMON_SHINGLE, LOOSE_TITLE, SAME_TEXT, SAME_TITLE, SHARED_TEXT, linkRelated, titleKey } from '../indexer/related.js';
+import type { ReformRecord } from '../indexer/schema.js';
+import { seedCorpus } from './helpers.js';
+
+/** The definition of a copy, checked on every pair of records (quadratic: fine for 300 records, a reference only). */
+function allPairsLinks(records: ReformRecord[]): string[] {
+  const grams = (s: string, n: number) => {
+    const out = new Set<string>();
+    for (let i = 0; i + n <= s.length; i++) out.add(s.slice(i, i + n));
+    return out;
+  };
+  const titles = records.map((r) => grams(titleKey(r.title), 2));
+  const bodies = records.map((r) => grams(['content', 'applicableTo', 'process', 'outcome'].map((f) => titleKey((r as any)[f] ?? '')).join(''), 4));
+  const df = new Map<string, number>();
+  for (const b of bodies) for (const g of b) df.set(g, (df.get(g) ?? 0) + 1);
+  const links: string[] = [];
+  for (let i = 0; i < records.length; i++) {
+    for (let j = i + 1; j < records.length; j++) {
+      if (records[i].source.file === records[j].source.file) continue;
+      let common = 0;
+      for (const g of titles[i]) if (titles[j].has(g)) common++;
+      const t = titles[i].size && titles[j].size ? (2 * common) / (titles[i].size + titles[j].size) : 0;
+      let shared = 0;
+      for (const g of bodies[i]) if (bodies[j].has(g) && df.get(g)! <= COMMON_SHINGLE) shared++;
+      const smaller = Math.min(bodies[i].size, bodies[j].size);
+      const text = smaller >= 20 ? shared / smaller : 0;
+      if (t >= SAME_TITLE || (t >= LOOSE_TITLE && text >= SHARED_TEXT) || text >= SAME_TEXT) links.push([records[i].id, records[j].id].sort().join(' '));
+    }
+  }
+  return links.sort();
+}
+
+describe('copy linking', () => {
+  const records = seedCorpus().records;
+  const found = records.flatMap((r) => r.related.filter((x) => r.id < x.id).map((x) => `${r.id} ${x.id}`)).sort();
+
+  it('finds exactly the 53 links that comparing every pair of seed records finds', () => {
+    expect(found).toEqual(allPairsLinks(records));
+    expect(found).toHaveLength(53);
+  });
+
+  it('links both ways and never within one document', () => {
+    const byId = new Map(records.map((r) => [r.id, r]));
+    for (const r of records) {
+      for (const x of r.related) {
+        expect(x.file).not.toBe(r.source.file);
+        expect(byId.get(x.id)!.related.map((y) => y.id)).toContain(r.id);
+      }
+    }
+  });
+
+  it('stays bounded when thousands of records print the same title (links capped per record)', () => {
+    const base = records[0];
+    const copies: ReformRecord[] = Array.from({ length: 3000 }, (_, i) => ({
+      ...base,
+      id: `copy-${i}`,
+      source: { ...base.source, file: `doc-${i}.txt` },
+      quantities: [],
+      related: [],
+    }));
+    linkRelated(copies);
+    const counts = copies.map((r) => r.related.length);
+    expect(Math.max(...counts)).toBeLessThanOrEqual(32);
+    expect(Math.min(...counts)).toBeGreaterThan(0);
+  });
+});
