@@ -215,6 +215,8 @@ async function main() {
   writeFileSync(join(root, 'docs', 'benchmarks.md'), lines.join('\n') + '\n');
   // The operator section (a release started by plain node: time to first answer, RSS) is measured in processes of its own.
   execFileSync(process.execPath, ['--import', 'tsx', join(root, 'bench', 'operator.ts')], { stdio: 'inherit' });
+  // The offline bundle (static folder, the page answering its own API): sizes, parity, first result in Chromium.
+  execFileSync(process.execPath, ['--import', 'tsx', join(root, 'bench', 'offline.ts')], { stdio: 'inherit' });
   console.log('\nwritten to docs/benchmarks.md');
 }
 

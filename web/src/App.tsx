@@ -22,7 +22,7 @@ export function App() {
       <a class="skip" href="#main" onClick={(e) => { e.preventDefault(); document.getElementById('main')?.focus(); }}>跳到主要内容</a>
       <header class="site-header">
         <div class="wrap header-row">
-          <a class="brand" href="/">
+          <a class="brand" href={formatRoute({ view: 'search', search: emptySearch() })}>
             <svg class="emblem" viewBox="0 0 32 32" aria-hidden="true" focusable="false"><rect width="32" height="32" rx="6" fill="#fff" /><path d="M16 5l2.6 7.4H26l-6 4.5 2.3 7.3L16 19.8 9.7 24.2 12 16.9 6 12.4h7.4z" fill="#b3261e" /></svg>
             <span class="brand-text">{SITE}<span class="brand-sub">制度创新成果与改革试点经验</span></span>
           </a>

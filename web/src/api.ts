@@ -120,23 +120,44 @@ function chineseMessage(status: number, detail: string): string {
   return '检索服务暂时不可用，请稍后重试。';
 }
 
+/**
+ * Where answers come from: the HTTP API (the served page) or the API answered in the page (the offline bundle,
+ * web/src/offline). Either gives a status and the parsed JSON body for a GET of an /api path.
+ */
+export interface DataSource { get(url: string, signal?: AbortSignal): Promise<{ status: number; body: unknown }> }
+
+const httpSource: DataSource = {
+  async get(url, signal) {
+    const res = await fetch(url, { signal, headers: { accept: 'application/json' } });
+    let body: unknown = null;
+    try {
+      body = await res.json();
+    } catch {
+      if (res.ok) throw new ApiError(chineseMessage(500, 'not JSON'), res.status, 'not JSON');
+    }
+    return { status: res.status, body };
+  },
+};
+
+let source: DataSource = httpSource;
+
+/** Replaces the data source (the offline bundle does this once, before the first request). */
+export function setDataSource(s: DataSource): void {
+  source = s;
+}
+
 export async function getJson<T>(url: string, signal?: AbortSignal): Promise<T> {
-  let res: Response;
+  let answer: { status: number; body: unknown };
   try {
-    res = await fetch(url, { signal, headers: { accept: 'application/json' } });
+    answer = await source.get(url, signal);
   } catch (e) {
-    if ((e as Error).name === 'AbortError') throw e;
+    if ((e as Error).name === 'AbortError' || e instanceof ApiError) throw e;
     throw new ApiError(chineseMessage(0, String(e)), 0, String(e));
   }
-  let body: unknown = null;
-  try {
-    body = await res.json();
-  } catch {
-    if (res.ok) throw new ApiError(chineseMessage(500, 'not JSON'), res.status, 'not JSON');
-  }
-  if (!res.ok) {
-    const detail = (body as { message?: string } | null)?.message ?? res.statusText;
-    throw new ApiError(chineseMessage(res.status, detail), res.status, detail);
+  const { status, body } = answer;
+  if (status < 200 || status > 299) {
+    const detail = (body as { message?: string } | null)?.message ?? `HTTP ${status}`;
+    throw new ApiError(chineseMessage(status, detail), status, detail);
   }
   return body as T;
 }

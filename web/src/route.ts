@@ -6,6 +6,7 @@
  * Pure parse/format functions; App owns pushState/popstate.
  */
 import { FACETS, type Filters } from './api';
+import { OFFLINE } from './mode';
 
 export type SearchSort = 'relevance' | 'source' | 'quantity';
 export const SEARCH_SORTS: SearchSort[] = ['relevance', 'source', 'quantity'];
@@ -69,7 +70,21 @@ function withQuery(path: string, p: URLSearchParams): string {
   return s ? `${path}?${s}` : path;
 }
 
+/** The link for a route: a path (/reforms/:id?q=…) or, in the offline bundle, the same path as a hash (#/reforms/:id?q=…). */
 export function formatRoute(r: Route): string {
+  const path = formatPath(r);
+  return OFFLINE ? `#${path}` : path;
+}
+
+/** The route of a hash link (#/reforms/x?q=…) as the path and query it stands for; undefined for a plain anchor (#main). */
+export function hashLocation(hash: string): { pathname: string; search: string } | undefined {
+  if (hash === '' || hash === '#') return { pathname: '/', search: '' };
+  if (!hash.startsWith('#/')) return undefined;
+  const i = hash.indexOf('?');
+  return i < 0 ? { pathname: hash.slice(1), search: '' } : { pathname: hash.slice(1, i), search: hash.slice(i) };
+}
+
+function formatPath(r: Route): string {
   if (r.view === 'search') return withQuery('/', searchQuery(r.search));
   if (r.view === 'record') {
     const p = searchQuery(r.search);

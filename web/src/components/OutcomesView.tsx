@@ -52,7 +52,7 @@ export const EXPORT_COLUMNS: Column<OutcomeRow>[] = [
   { header: '原文数字', value: (r) => r.text },
   { header: '原文', value: (r) => plainText(r.sentence) },
   { header: '出处', value: (r) => citation(r) },
-  { header: '链接', value: (r) => `${location.origin}${recordHref(r.reformId)}` },
+  { header: '链接', value: (r) => new URL(recordHref(r.reformId), location.href).href },
 ];
 
 export function OutcomesView({ state }: { state: OutcomesState }) {

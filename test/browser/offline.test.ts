@@ -1,0 +1,99 @@
+/**
+ * The offline bundle in a real browser: `export:offline` writes a folder, a plain static server (no fallback, no
+ * API) serves it, and Chromium searches, sees <mark>, opens a record and the outcomes table, all answered in the page.
+ */
+import { mkdtempSync, rmSync, writeFileSync, readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser } from 'playwright-core';
+import { exportOffline } from '../../scripts/export-offline.js';
+import { serializeSnapshot } from '../../snapshot/file.js';
+import { seedService, seedSnapshot } from '../helpers.js';
+import { launchChromium } from './harness.js';
+import { serveStatic } from './static-server.js';
+
+let dir: string;
+let out: string;
+let site: Awaited<ReturnType<typeof serveStatic>>;
+let browser: Browser;
+const requests: string[] = [];
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'ftz-offline-'));
+  const snap = join(dir, 'seed.snapshot');
+  writeFileSync(snap, serializeSnapshot(await seedSnapshot()));
+  out = join(dir, 'site');
+  await exportOffline({ snapshot: snap, seeds: '', dict: '', out, log: () => {} });
+  site = await serveStatic(out);
+  site.server.on('request', (req) => requests.push(req.url ?? ''));
+  browser = await launchChromium();
+}, 120_000);
+afterAll(async () => {
+  await browser?.close();
+  await site?.close();
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+describe('the offline bundle', () => {
+  it('is a static folder with the page, its assets and the snapshot, and no Node-only code', () => {
+    const files = readdirSync(out);
+    expect(files).toEqual(expect.arrayContaining(['index.html', 'assets', 'index.snapshot']));
+    const js = readdirSync(join(out, 'assets')).filter((f) => f.endsWith('.js')).map((f) => readFileSync(join(out, 'assets', f), 'utf8')).join('\n');
+    expect(js).not.toMatch(/nodejieba|node:crypto|node:fs|createHash/);
+  });
+
+  it('searches, marks the matched words, opens a record and shows outcomes with no backend', async () => {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'zh-CN' });
+    const page = await context.newPage();
+    await page.goto(`${site.base}/`);
+    await page.fill('#q', '留抵退税');
+    await page.press('#q', 'Enter');
+    await page.locator('.hit').first().waitFor();
+    // Hash routes: the search lives in the fragment, so reload and shared links work on a plain static server.
+    expect(new URL(page.url()).hash).toBe(`#/?q=${encodeURIComponent('留抵退税')}`);
+    const marks = await page.locator('.hit mark').allInnerTexts();
+    expect(marks.some((m) => m.includes('退税'))).toBe(true);
+
+    // The same first hits as the server's service over the same snapshot.
+    const service = await seedService();
+    const expected = service.search({ q: '留抵退税', size: 3 }).hits.map((h) => h.id);
+    const hrefs = await page.locator('.hit-title a').evaluateAll((as) => as.slice(0, 3).map((a) => a.getAttribute('href')));
+    expect(hrefs.map((h) => /^#\/reforms\/([^?]+)/.exec(h ?? '')?.[1])).toEqual(expected);
+
+    const title = await page.locator('.hit-title a').first().innerText();
+    await page.locator('.hit-title a').first().click();
+    await page.locator('h1', { hasText: title.trim().slice(0, 8) }).waitFor();
+    expect(new URL(page.url()).hash).toMatch(new RegExp(`^#/reforms/${expected[0]}`));
+    // A record link survives a reload: nothing but index.html is asked of the server.
+    await page.reload();
+    await page.locator('h1', { hasText: title.trim().slice(0, 8) }).waitFor();
+
+    await page.goto(`${site.base}/#/outcomes?q=${encodeURIComponent('时间')}`);
+    await page.locator('table tbody tr').first().waitFor();
+    expect(await page.locator('table tbody tr mark').count()).toBeGreaterThan(0);
+    // Only static files were requested: no /api, no /reforms/ path.
+    expect(requests.filter((u) => u.startsWith('/api') || u.startsWith('/reforms'))).toEqual([]);
+    await context.close();
+  });
+
+  it('refuses a damaged snapshot with a message instead of searching half an index', async () => {
+    const bytes = readFileSync(join(out, 'index.snapshot'));
+    const damaged = Buffer.from(bytes);
+    damaged[damaged.length - 100] ^= 0xff;
+    const bad = join(dir, 'bad');
+    await exportOffline({ snapshot: join(dir, 'seed.snapshot'), seeds: '', dict: '', out: bad, log: () => {} });
+    writeFileSync(join(bad, 'index.snapshot'), damaged);
+    const badSite = await serveStatic(bad);
+    try {
+      const context = await browser.newContext({ locale: 'zh-CN' });
+      const page = await context.newPage();
+      await page.goto(`${badSite.base}/#/?q=${encodeURIComponent('通关')}`);
+      await page.getByText('离线索引文件已损坏').first().waitFor();
+      expect(await page.locator('.hit').count()).toBe(0);
+      await context.close();
+    } finally {
+      await badSite.close();
+    }
+  });
+});

@@ -1,0 +1,77 @@
+/**
+ * The offline bundle's API, in Node: the pure-JS sha256 the page checks snapshots with, and the in-page router
+ * answering the same paths and parameters as the server, over the same snapshot decoded the way the page decodes it.
+ */
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { FastifyInstance } from 'fastify';
+import { buildApp } from '../server/app.js';
+import { serializeSnapshot } from '../snapshot/file.js';
+import type { SearchService } from '../search/service.js';
+import { answer, serviceFromSnapshot } from '../web/src/offline/router.js';
+import { sha256Hex } from '../web/src/offline/sha256.js';
+import { ROOT, seedService, seedSnapshot } from './helpers.js';
+
+let bytes: Uint8Array;
+let offline: SearchService;
+let app: FastifyInstance;
+beforeAll(async () => {
+  bytes = serializeSnapshot(await seedSnapshot());
+  offline = serviceFromSnapshot(bytes);
+  app = await buildApp({ service: await seedService() });
+});
+
+const judged = (file: string) => (JSON.parse(readFileSync(join(ROOT, 'bench', file), 'utf8')) as { query: string }[]).map((q) => q.query);
+
+describe('the offline API', () => {
+  it('hashes like node:crypto at every padding boundary and on the snapshot itself', () => {
+    for (const n of [0, 1, 55, 56, 63, 64, 65, 119, 120, 1000]) {
+      const b = new Uint8Array(n).map((_, i) => (i * 31 + 7) & 255);
+      expect(sha256Hex(b)).toBe(createHash('sha256').update(b).digest('hex'));
+    }
+    expect(sha256Hex(bytes)).toBe(createHash('sha256').update(bytes).digest('hex'));
+  });
+
+  it('gives the server\'s top ten for every judged query, dev and test', async () => {
+    const queries = [...judged('queries.dev.json'), ...judged('queries.test.json')];
+    expect(queries.length).toBeGreaterThan(50);
+    const differ: string[] = [];
+    for (const q of queries) {
+      const url = `/api/search?q=${encodeURIComponent(q)}&size=10`;
+      const server = (await app.inject(url)).json() as { hits: { id: string }[] };
+      const mine = answer(offline, url);
+      expect(mine.status).toBe(200);
+      const ids = (mine.body as { hits: { id: string }[] }).hits.map((h) => h.id);
+      if (ids.join() !== server.hits.map((h) => h.id).join()) differ.push(q);
+    }
+    expect(differ).toEqual([]);
+  });
+
+  it('answers records, similar lists, suggestions and outcomes as the server does', async () => {
+    const id = (answer(offline, '/api/search?q=%E7%95%99%E6%8A%B5%E9%80%80%E7%A8%8E').body as { hits: { id: string }[] }).hits[0].id;
+    for (const url of [`/api/reforms/${id}`, `/api/reforms/${id}/similar?size=5&scope=other-regions`, '/api/suggest?q=%E9%80%9A%E5%85%B3',
+      '/api/outcomes?q=%E6%97%B6%E9%97%B4&direction=down&sort=change&size=5']) {
+      const server = await app.inject(url);
+      const mine = answer(offline, url);
+      expect(mine.status).toBe(server.statusCode);
+      // The server's response schemas may drop fields; every field it sends, the page gets the same.
+      expect(mine.body).toMatchObject(server.json());
+    }
+  });
+
+  it('refuses a bad parameter with a 400 naming it, and an unknown record with a 404', () => {
+    const r = answer(offline, '/api/search?q=x&size=abc');
+    expect(r.status).toBe(400);
+    expect((r.body as { message: string }).message).toMatch(/^size:/);
+    expect((answer(offline, '/api/outcomes?minChange=50&maxChange=10').body as { message: string }).message).toMatch(/^minChange:/);
+    expect(answer(offline, '/api/reforms/nope-0').status).toBe(404);
+  });
+
+  it('refuses a damaged snapshot instead of loading half of it', () => {
+    const damaged = bytes.slice();
+    damaged[damaged.length - 50] ^= 0xff;
+    expect(() => serviceFromSnapshot(damaged)).toThrow(/damaged snapshot: checksum/);
+  });
+});
