@@ -18,6 +18,7 @@ import { exportOffline } from '../scripts/export-offline.js';
 import { answer, serviceFromSnapshot } from '../web/src/offline/router.js';
 import { launchChromium } from '../test/browser/harness.js';
 import { serveStatic } from '../test/browser/static-server.js';
+import { writeBenchmarkSection } from './doc-section.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const START = '<!-- offline:start -->';
@@ -126,12 +127,7 @@ async function main() {
       'the fetch and verify/decode rows are what that one file cost here, inside the first-result time.',
       END,
     ].join('\n');
-    const file = join(root, 'docs', 'benchmarks.md');
-    let doc = readFileSync(file, 'utf8');
-    const a = doc.indexOf(START);
-    const b = doc.indexOf(END);
-    doc = a >= 0 && b > a ? doc.slice(0, a) + section + doc.slice(b + END.length) : `${doc.trimEnd()}\n\n${section}\n`;
-    writeFileSync(file, doc);
+    writeBenchmarkSection(root, START, END, section);
     console.log(section);
   } finally {
     rmSync(work, { recursive: true, force: true });

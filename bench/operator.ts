@@ -10,6 +10,7 @@ import http from 'node:http';
 import os from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { writeBenchmarkSection } from './doc-section.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const START = '<!-- operator:start -->';
@@ -99,12 +100,7 @@ async function main() {
       'The whole service is this one process: no npm, tsx or launcher process beside it.',
       END,
     ].join('\n');
-    const file = join(root, 'docs', 'benchmarks.md');
-    let doc = readFileSync(file, 'utf8');
-    const a = doc.indexOf(START);
-    const b = doc.indexOf(END);
-    doc = a >= 0 && b > a ? doc.slice(0, a) + section + doc.slice(b + END.length) : `${doc.trimEnd()}\n\n${section}\n`;
-    writeFileSync(file, doc);
+    writeBenchmarkSection(root, START, END, section);
     console.log(section);
   } finally {
     rmSync(work, { recursive: true, force: true });
