@@ -1,16 +1,18 @@
 /**
- * The page's view of the API: response types (new fields optional, so the page works before and after they land),
+ * The page's view of the API: response types (records and facets from the shared schema),
  * one fetch helper that turns every failure into a Chinese message, and feature detection for parameters the API
  * is gaining (facetSize, scope=other-regions, /api/outcomes): a 400 naming the parameter or a 404 route means
  * "not yet", and the page falls back and remembers.
  */
 
-export const FACETS = ['region', 'category', 'department', 'source', 'scope'] as const;
-export type FacetName = (typeof FACETS)[number];
-export type Filters = Partial<Record<FacetName, string[]>>;
-export interface FacetValue { value: string; count: number; label?: string }
+import type { Outcome, Quantity, ReformRecord, SourceRef } from '../../indexer/schema.js';
+import { FACETS, type FacetName, type FacetValue, type Filters } from '../../search/facets.js';
 
-export interface SourceRef { file: string; title: string; no: number; line?: number }
+// One record schema and one facet list, shared with the indexer and the server (types only reach the bundle as types).
+export { FACETS };
+export type { FacetName, FacetValue, Filters, Outcome, Quantity, SourceRef };
+export type Reform = ReformRecord;
+
 export interface Copy { id: string; title?: string; source?: Partial<SourceRef>; file?: string; regions?: string[] }
 
 export interface Hit {
@@ -19,7 +21,7 @@ export interface Hit {
   category?: string;
   regions: string[];
   departments: string[];
-  source: SourceRef;
+  source: Pick<SourceRef, 'file' | 'title' | 'no'>;
   score: number;
   highlight: { title: string; snippet: string };
   missing?: string[];
@@ -38,41 +40,8 @@ export interface SearchResponse {
   facets: Partial<Record<FacetName, FacetValue[]>>;
 }
 
-export interface Quantity {
-  value: number; max?: number; unit: string; text: string; field: string; start: number; end: number;
-  normalized?: { value: number; unit: string; max?: number }; qualifier?: string; change?: 'from' | 'to';
-}
-
 /** A printed amount: 75天, 约5000万元, 1-2个工作日. */
 export interface Amount { value: number; unit: string; max?: number; qualifier?: string }
-
-/** An outcome fact inside a record: what was measured and which way it moved. */
-export interface Outcome {
-  metric?: string; direction?: 'down' | 'up' | 'none' | string; kind?: string; value?: number; max?: number; unit?: string;
-  from?: Amount; to?: Amount; via?: Amount[]; percent?: number; printedPercent?: number; qualifier?: string;
-  text: string; field: string; start: number; end: number; sentence?: string;
-}
-
-export interface Reform {
-  id: string;
-  title: string;
-  category?: string;
-  section?: string;
-  content?: string;
-  applicableTo?: string;
-  process?: string;
-  outcome?: string;
-  scope?: string;
-  departments: string[];
-  printedDepartments?: string[];
-  regions: string[];
-  policyAreas?: string[];
-  scopeLevels?: string[];
-  source: SourceRef;
-  quantities: Quantity[];
-  outcomes?: Outcome[];
-  related: { id: string; file: string; title?: string }[];
-}
 
 export interface SimilarHit {
   id: string; title: string; regions: string[]; source: Partial<SourceRef>; score: number;

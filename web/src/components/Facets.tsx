@@ -5,7 +5,8 @@
 import { useState } from 'preact/hooks';
 import type { FacetName, FacetValue, Filters } from '../api';
 
-export const FACET_LABELS: Record<string, string> = { region: '地区', category: '类别', department: '负责部门', source: '来源文件', scope: '推广范围' };
+/** A label for every facet of the shared list (a facet added there must be named here, or this does not compile). */
+export const FACET_LABELS: Record<FacetName, string> = { region: '地区', category: '类别', policyArea: '政策领域', department: '负责部门', source: '来源文件', scopeLevel: '推广层级', scope: '推广范围' };
 const SHOWN = 6;
 
 interface Props {
