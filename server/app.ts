@@ -22,6 +22,7 @@ import { reformRoutes } from './routes/reforms.js';
 import { searchRoutes } from './routes/search.js';
 import { ServingState } from './serving.js';
 import { serveWeb } from './static.js';
+import { lazyCompilers } from './compilers.js';
 
 export interface AppOptions {
   /** Served for the app's lifetime, unless `serving` is given. */
@@ -50,7 +51,10 @@ declare module 'fastify' {
 
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const limits: Limits = { ...DEFAULT_LIMITS, ...options.limits };
+  // Route schemas are compiled on first use (or just after listen), not before the port opens: server/compilers.ts.
+  const compilers = lazyCompilers();
   const app = Fastify({
+    schemaController: compilers.schemaController,
     logger: options.logger ?? false,
     // Query strings are small; anything else is refused rather than parsed.
     bodyLimit: 1024,
@@ -71,6 +75,14 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       const body = JSON.stringify({ error: STATUS_CODES[status], message: status === 408 ? 'request took too long to arrive' : 'malformed HTTP request' });
       socket.end(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nConnection: close\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
     },
+  });
+  app.addHook('onListen', (done) => {
+    void compilers.warm();
+    done();
+  });
+  app.addHook('onClose', (_app, done) => {
+    compilers.stop();
+    done();
   });
   const serving = options.serving ?? fixedServing(options.service);
   // A getter, so a hot swap (one assignment in ServingState) is seen by the next request everywhere.

@@ -33,11 +33,11 @@ afterAll(async () => {
 });
 
 describe('a release (npm run release)', () => {
-  it('is a folder of five things, with no node_modules and no indexer, build tool or tsx inside the server', () => {
+  it('is a folder of seven things, with no node_modules and no indexer, build tool or tsx inside the server', () => {
     expect(readdirSync(work).sort()).toEqual(['release', 'seeds.snapshot']); // no staging folder left beside it
-    expect(readdirSync(join(copy, 'ftz-search')).sort()).toEqual(['README.txt', 'ftz-search.service', 'index.snapshot', 'server.mjs', 'web']);
+    expect(readdirSync(join(copy, 'ftz-search')).sort()).toEqual(['README.txt', 'ftz-search.service', 'index.snapshot', 'server.cache', 'server.cjs', 'server.mjs', 'web']);
     expect(existsSync(join(copy, 'ftz-search', 'web', 'index.html'))).toBe(true);
-    const bundle = readFileSync(join(copy, 'ftz-search', 'server.mjs'), 'utf8');
+    const bundle = readFileSync(join(copy, 'ftz-search', 'server.cjs'), 'utf8');
     for (const pkg of ['nodejieba', 'vite', 'tsx', 'esbuild']) {
       expect(bundle).not.toMatch(new RegExp(`(from|import|require)\\s*\\(?\\s*["']${pkg}["']`));
     }
