@@ -76,8 +76,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       socket.end(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nConnection: close\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
     },
   });
+  // Warm the rest once start-up's own requests are through: compiling competes with the first answers otherwise.
   app.addHook('onListen', (done) => {
-    void compilers.warm();
+    setTimeout(() => void compilers.warm(), 1000).unref();
     done();
   });
   app.addHook('onClose', (_app, done) => {
