@@ -5,23 +5,29 @@
  * server's own SearchService over the snapshot, and the snapshot itself.
  *   DIR/index.html       the page (hash routes: #/?q=…, #/reforms/:id, #/outcomes — no server fallback needed)
  *   DIR/assets/          scripts and styles (relative URLs, so DIR may be served under any path)
- *   DIR/index.snapshot   the index, verified (checksum and structure) in the page before use
+ *   DIR/index.snapshot   the entry file: the index, the analysis data and the records without their long texts,
+ *                        verified (checksum) in the page before use
+ *   DIR/records/         the records' long texts in chunks, fetched when an answer first reads them (each checked
+ *                        against its sha256 in the entry file): a query loads the chunks of the hits it shows
  * The folder is assembled beside DIR and renamed into place at the end, so DIR is never half-written.
  */
-import { existsSync, mkdtempSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { gzipSync } from 'node:zlib';
 import { readFileSync } from 'node:fs';
 import type { Plugin } from 'vite';
-import { decodeSnapshotBytes, serializeSnapshot } from '../snapshot/file.js';
+import { decodeSnapshotBytes, serializeSnapshot, sha256 } from '../snapshot/file.js';
+import type { SnapshotBody } from '../snapshot/body.js';
+import { SearchService } from '../search/service.js';
+import { splitRecords, type EntryBody } from '../web/src/offline/chunks.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 
 const HELP = `usage: npm run export:offline -- [--snapshot FILE] --out DIR
 
-Writes a static folder (index.html, assets/, index.snapshot) that any static file server serves: search, facets,
+Writes a static folder (index.html, assets/, index.snapshot, records/) that any static file server serves: search, facets,
 highlights, record pages and outcomes run in the browser, with no backend.
 
 options:
@@ -29,6 +35,7 @@ options:
   --seeds DIR       documents to index when no snapshot is given (default: seeds)
   --dict DIR        dictionaries for that build (default: dict)
   --out DIR         the folder to write (replaced if it holds a previous export)
+  --per-chunk N     records per chunk of long texts (default: 32)
   -h, --help        show this help`;
 
 /** What must never reach the browser: Node built-ins, the indexer's segmenter, the build tools. */
@@ -45,26 +52,37 @@ function browserOnly(): Plugin {
   };
 }
 
-export interface ExportStats { files: { path: string; bytes: number; gzip: number }[]; snapshotBytes: number; records: number }
+export interface ExportStats { files: { path: string; bytes: number; gzip: number }[]; snapshotBytes: number; entryBytes: number; chunks: number; records: number }
 
-export async function exportOffline(o: { snapshot?: string; seeds: string; dict: string; out: string; log: (s: string) => void }): Promise<ExportStats> {
+function perChunk(n: number | undefined): number | undefined {
+  if (n === undefined) return undefined;
+  if (!Number.isInteger(n) || n < 1) throw new Error(`--per-chunk: must be a whole number >= 1, got ${n}`);
+  return n;
+}
+
+export async function exportOffline(o: { snapshot?: string; seeds: string; dict: string; out: string; perChunk?: number; log: (s: string) => void }): Promise<ExportStats> {
   const out = resolve(o.out);
   if (existsSync(out) && readdirSync(out).length > 0 && !existsSync(join(out, 'index.snapshot'))) {
     throw new Error(`--out ${o.out}: folder exists and is not an offline export; choose an empty or new folder`);
   }
   let bytes: Uint8Array;
-  let records: number;
+  let body: SnapshotBody;
   if (o.snapshot) {
     bytes = readFileSync(o.snapshot);
-    records = decodeSnapshotBytes(bytes).body.records.length; // a damaged file is refused here, not shipped
-    o.log(`snapshot ${o.snapshot}: ${records} records`);
+    body = decodeSnapshotBytes(bytes).body; // a damaged file is refused here (checksum and structure), not shipped
+    o.log(`snapshot ${o.snapshot}: ${body.records.length} records`);
   } else {
     const { buildSnapshot } = await import('../indexer/build.js');
-    const { body } = await buildSnapshot({ seedsDir: o.seeds, dictDir: o.dict });
+    ({ body } = await buildSnapshot({ seedsDir: o.seeds, dictDir: o.dict }));
     bytes = serializeSnapshot(body);
-    records = body.records.length;
-    o.log(`snapshot built from ${o.seeds}: ${records} records`);
+    o.log(`snapshot built from ${o.seeds}: ${body.records.length} records`);
   }
+  // The records as the service serves them, split into the entry's records and the chunks of long texts.
+  const service = new SearchService(body);
+  const records = service.records.length;
+  const split = splitRecords(service.records, sha256, perChunk(o.perChunk));
+  const entry: EntryBody = { ...body, records: split.entryRecords, offlineChunks: split.manifest };
+  const entryBytes = serializeSnapshot(entry);
   const work = mkdtempSync(join(dirname(out), `.${basename(out)}-`));
   try {
     const { build } = await import('vite');
@@ -77,7 +95,9 @@ export async function exportOffline(o: { snapshot?: string; seeds: string; dict:
       plugins: [browserOnly()],
       build: { outDir: work, emptyOutDir: true },
     });
-    writeFileSync(join(work, 'index.snapshot'), bytes);
+    writeFileSync(join(work, 'index.snapshot'), entryBytes);
+    mkdirSync(join(work, 'records'));
+    for (const f of split.files) writeFileSync(join(work, f.file), f.bytes);
     const files: ExportStats['files'] = [];
     const walk = (dir: string) => {
       for (const name of readdirSync(dir)) {
@@ -92,7 +112,7 @@ export async function exportOffline(o: { snapshot?: string; seeds: string; dict:
     walk(work);
     if (existsSync(out)) rmSync(out, { recursive: true, force: true });
     renameSync(work, out);
-    return { files, snapshotBytes: bytes.length, records };
+    return { files, snapshotBytes: bytes.length, entryBytes: entryBytes.length, chunks: split.files.length, records };
   } catch (e) {
     rmSync(work, { recursive: true, force: true });
     throw e;
@@ -108,6 +128,7 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
       seeds: { type: 'string', default: join(root, 'seeds') },
       dict: { type: 'string', default: join(root, 'dict') },
       out: { type: 'string' },
+      'per-chunk': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -120,10 +141,10 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
     process.exit(2);
   }
   try {
-    const stats = await exportOffline({ snapshot: values.snapshot, seeds: values.seeds!, dict: values.dict!, out: values.out, log: (s) => console.log(s) });
-    for (const f of stats.files) console.log(`  ${f.path.padEnd(32)} ${kb(f.bytes).padStart(10)}  gzip ${kb(f.gzip).padStart(10)}`);
-    const code = stats.files.filter((f) => f.path !== 'index.snapshot');
-    console.log(`page: ${kb(code.reduce((n, f) => n + f.bytes, 0))} (gzip ${kb(code.reduce((n, f) => n + f.gzip, 0))}); index: ${kb(stats.snapshotBytes)}`);
+    const stats = await exportOffline({ snapshot: values.snapshot, seeds: values.seeds!, dict: values.dict!, out: values.out, perChunk: values['per-chunk'] === undefined ? undefined : Number(values['per-chunk']), log: (s) => console.log(s) });
+    for (const f of stats.files.filter((f) => !f.path.startsWith('records/'))) console.log(`  ${f.path.padEnd(32)} ${kb(f.bytes).padStart(10)}  gzip ${kb(f.gzip).padStart(10)}`);
+    const code = stats.files.filter((f) => f.path !== 'index.snapshot' && !f.path.startsWith('records/'));
+    console.log(`page: ${kb(code.reduce((n, f) => n + f.bytes, 0))} (gzip ${kb(code.reduce((n, f) => n + f.gzip, 0))}); entry file: ${kb(stats.entryBytes)} (the whole snapshot: ${kb(stats.snapshotBytes)}); ${stats.chunks} chunks of record texts`);
     console.log(`serve ${values.out} with any static file server and open index.html`);
   } catch (e) {
     console.error(`export:offline: ${(e as Error).message}`);

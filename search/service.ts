@@ -94,7 +94,8 @@ export function largestMoney(r: ReformRecord): number | undefined {
 export class SearchService {
   readonly engine: SearchEngine;
   private similarLists?: SimilarLists;
-  private readonly facts: IndexedFact[];
+  /** Collected on first use: they read records' long text fields (which an offline bundle loads on demand). */
+  private factList?: IndexedFact[];
   /** Outcome facts (metric, direction, change) for /api/outcomes and its export. */
   readonly outcomeIndex: OutcomeIndex;
   private readonly byId = new Map<string, number>();
@@ -109,8 +110,11 @@ export class SearchService {
     this.engine.records.forEach((r, i) => this.byId.set(r.id, i));
     this.reformOf = reforms(this.engine.records, this.byId);
     this.reformMembers = reformMembers(this.reformOf);
-    this.facts = collectFacts(this.engine.records);
     this.outcomeIndex = new OutcomeIndex(this.engine.records, (s) => this.engine.analyzer.normalizer.plain(s));
+  }
+
+  private get facts(): IndexedFact[] {
+    return (this.factList ??= collectFacts(this.engine.records));
   }
 
   get records(): ReformRecord[] {

@@ -11,6 +11,7 @@ import { exportOffline } from '../../scripts/export-offline.js';
 import { serializeSnapshot } from '../../snapshot/file.js';
 import { seedService, seedSnapshot } from '../helpers.js';
 import { launchChromium } from './harness.js';
+import { DEFAULT_PER_CHUNK } from '../../web/src/offline/chunks.js';
 import { serveStatic } from './static-server.js';
 
 let dir: string;
@@ -38,7 +39,7 @@ afterAll(async () => {
 describe('the offline bundle', () => {
   it('is a static folder with the page, its assets and the snapshot, and no Node-only code', () => {
     const files = readdirSync(out);
-    expect(files).toEqual(expect.arrayContaining(['index.html', 'assets', 'index.snapshot']));
+    expect(files).toEqual(expect.arrayContaining(['index.html', 'assets', 'index.snapshot', 'records']));
     const js = readdirSync(join(out, 'assets')).filter((f) => f.endsWith('.js')).map((f) => readFileSync(join(out, 'assets', f), 'utf8')).join('\n');
     expect(js).not.toMatch(/nodejieba|node:crypto|node:fs|createHash/);
   });
@@ -74,6 +75,33 @@ describe('the offline bundle', () => {
     expect(await page.locator('table tbody tr mark').count()).toBeGreaterThan(0);
     // Only static files were requested: no /api, no /reforms/ path.
     expect(requests.filter((u) => u.startsWith('/api') || u.startsWith('/reforms'))).toEqual([]);
+    await context.close();
+  });
+
+  it('fetches only the record-text chunks of the hits a query shows, and none to rank them', async () => {
+    const service = await seedService();
+    const chunkOf = new Map(service.records.map((r, i) => [r.id, Math.floor(i / DEFAULT_PER_CHUNK)]));
+    const chunkFiles = readdirSync(join(out, 'records'));
+    expect(chunkFiles.length).toBe(Math.ceil(service.records.length / DEFAULT_PER_CHUNK));
+    const context = await browser.newContext({ locale: 'zh-CN' });
+    const page = await context.newPage();
+    const fetched: string[] = [];
+    page.on('request', (r) => {
+      const m = /\/records\/(\d+)-[0-9a-f]{12}\.json$/.exec(new URL(r.url()).pathname);
+      if (m) fetched.push(m[1]);
+    });
+    await page.goto(`${site.base}/#/?q=${encodeURIComponent('跨境电商')}`);
+    await page.locator('.hit').first().waitFor();
+    await page.locator('.results[aria-busy="true"]').waitFor({ state: 'detached' }).catch(() => {});
+    const ids = await page.locator('.hit-title a').evaluateAll((as) => as.map((a) => /^#\/reforms\/([^?]+)/.exec(a.getAttribute('href') ?? '')?.[1] ?? ''));
+    expect(ids.length).toBeGreaterThan(0);
+    const shown = [...new Set(ids.map((id) => chunkOf.get(id)))].sort();
+    // Exactly the chunks holding the shown hits (their snippets), each once; ranking and facets read none.
+    expect([...new Set(fetched.map(Number))].sort()).toEqual(shown);
+    expect(fetched.length).toBe(shown.length);
+    expect(shown.length).toBeLessThan(chunkFiles.length);
+    // The snippets are the record texts, marked: the lazily loaded text is what was highlighted.
+    expect(await page.locator('.hit mark').count()).toBeGreaterThan(0);
     await context.close();
   });
 
