@@ -9,6 +9,7 @@
  *                        verified (checksum) in the page before use
  *   DIR/records/         the records' long texts in chunks, fetched when an answer first reads them (each checked
  *                        against its sha256 in the entry file): a query loads the chunks of the hits it shows
+ *   DIR/similar-*.bin    the similar-reform lists, fetched by the first similar-reforms answer
  * The folder is assembled beside DIR and renamed into place at the end, so DIR is never half-written.
  */
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -21,7 +22,7 @@ import type { Plugin } from 'vite';
 import { decodeSnapshotBytes, serializeSnapshot, sha256 } from '../snapshot/file.js';
 import type { SnapshotBody } from '../snapshot/body.js';
 import { SearchService } from '../search/service.js';
-import { splitRecords, type EntryBody } from '../web/src/offline/chunks.js';
+import { similarFile, splitRecords, type EntryBody } from '../web/src/offline/chunks.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -81,7 +82,9 @@ export async function exportOffline(o: { snapshot?: string; seeds: string; dict:
   const service = new SearchService(body);
   const records = service.records.length;
   const split = splitRecords(service.records, sha256, perChunk(o.perChunk));
-  const entry: EntryBody = { ...body, records: split.entryRecords, offlineChunks: split.manifest };
+  const similar = similarFile(body, serializeSnapshot, sha256);
+  const { similar: _inItsOwnFile, ...rest } = body;
+  const entry: EntryBody = { ...rest, records: split.entryRecords, offlineChunks: { ...split.manifest, ...(similar ? { similar: { file: similar.file, sha256: similar.sha256, bytes: similar.bytes.length } } : {}) } };
   const entryBytes = serializeSnapshot(entry);
   const work = mkdtempSync(join(dirname(out), `.${basename(out)}-`));
   try {
@@ -98,6 +101,7 @@ export async function exportOffline(o: { snapshot?: string; seeds: string; dict:
     writeFileSync(join(work, 'index.snapshot'), entryBytes);
     mkdirSync(join(work, 'records'));
     for (const f of split.files) writeFileSync(join(work, f.file), f.bytes);
+    if (similar) writeFileSync(join(work, similar.file), similar.bytes);
     const files: ExportStats['files'] = [];
     const walk = (dir: string) => {
       for (const name of readdirSync(dir)) {
@@ -143,7 +147,7 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
   try {
     const stats = await exportOffline({ snapshot: values.snapshot, seeds: values.seeds!, dict: values.dict!, out: values.out, perChunk: values['per-chunk'] === undefined ? undefined : Number(values['per-chunk']), log: (s) => console.log(s) });
     for (const f of stats.files.filter((f) => !f.path.startsWith('records/'))) console.log(`  ${f.path.padEnd(32)} ${kb(f.bytes).padStart(10)}  gzip ${kb(f.gzip).padStart(10)}`);
-    const code = stats.files.filter((f) => f.path !== 'index.snapshot' && !f.path.startsWith('records/'));
+    const code = stats.files.filter((f) => f.path !== 'index.snapshot' && !f.path.startsWith('records/') && !f.path.startsWith('similar-'));
     console.log(`page: ${kb(code.reduce((n, f) => n + f.bytes, 0))} (gzip ${kb(code.reduce((n, f) => n + f.gzip, 0))}); entry file: ${kb(stats.entryBytes)} (the whole snapshot: ${kb(stats.snapshotBytes)}); ${stats.chunks} chunks of record texts`);
     console.log(`serve ${values.out} with any static file server and open index.html`);
   } catch (e) {

@@ -25,15 +25,29 @@ export interface ChunkManifest {
   /** Records per chunk: record i is in chunk ⌊i / perChunk⌋. */
   perChunk: number;
   chunks: { file: string; sha256: string; bytes: number }[];
+  /**
+   * The similar-reform lists (typed arrays, a quarter of a large index), in a file of their own (a snapshot container
+   * holding only them) fetched by the first similar-reforms answer.
+   */
+  similar?: { file: string; sha256: string; bytes: number };
 }
 
 /** An entry body: a snapshot body whose records lack CHUNKED_FIELDS, with the manifest of the chunks holding them. */
 export type EntryBody = SnapshotBody & { offlineChunks: ChunkManifest };
 
+/** Thrown by a read of data not loaded yet: a chunk of record texts (its number), or the similar-reform lists. */
 export class ChunkMissing extends Error {
-  constructor(readonly chunk: number) {
-    super(`record texts chunk ${chunk} is not loaded`);
+  constructor(readonly chunk: number | 'similar') {
+    super(chunk === 'similar' ? 'the similar-reform lists are not loaded' : `record texts chunk ${chunk} is not loaded`);
   }
+}
+
+/** The similar-reform lists as a file of their own: a snapshot container whose body carries only them. */
+export function similarFile(body: SnapshotBody, serialize: (body: SnapshotBody) => Uint8Array, hash: (bytes: Uint8Array) => string): { file: string; sha256: string; bytes: Uint8Array } | undefined {
+  if (!body.similar) return undefined;
+  const bytes = serialize({ builtAt: body.builtAt, sources: [], warnings: [], dictionary: body.dictionary, analysis: { t2s: {}, vocabulary: [] }, records: [], index: null, similar: body.similar });
+  const sha256 = hash(bytes);
+  return { file: `similar-${sha256.slice(0, 12)}.bin`, sha256, bytes };
 }
 
 /** Records per chunk by default: a page of ten hits from a large corpus fetches at most ten small files. */
@@ -105,15 +119,50 @@ export class ChunkedIndex {
       index.set(r, i);
       for (const f of CHUNKED_FIELDS) Object.defineProperty(r, f, { get: getters[f], enumerable: true, configurable: true });
     });
+    if (this.manifest.similar) {
+      let similar: SnapshotBody['similar'];
+      Object.defineProperty(body, 'similar', {
+        get: () => {
+          if (!this.similarLoaded) throw new ChunkMissing('similar');
+          return similar;
+        },
+        set: (v: SnapshotBody['similar']) => {
+          similar = v;
+        },
+        enumerable: true,
+        configurable: true,
+      });
+    }
+    this.body = body;
     this.service = new SearchService(body);
   }
 
-  isLoaded(chunk: number): boolean {
-    return this.loaded[chunk] !== undefined;
+  private readonly body: EntryBody;
+  private similarLoaded = false;
+
+  isLoaded(chunk: number | 'similar'): boolean {
+    return chunk === 'similar' ? this.similarLoaded || !this.manifest.similar : this.loaded[chunk] !== undefined;
+  }
+
+  private fileOf(chunk: number | 'similar'): string {
+    const m = chunk === 'similar' ? this.manifest.similar : this.manifest.chunks[chunk];
+    if (!m) throw new Error(`no chunk ${chunk} in this index`);
+    return m.file;
   }
 
   /** Adds a chunk's file content after checking it against the manifest (a damaged chunk throws). */
-  add(chunk: number, bytes: Uint8Array, hash: (bytes: Uint8Array) => string): void {
+  add(chunk: number | 'similar', bytes: Uint8Array, hash: (bytes: Uint8Array) => string): void {
+    if (chunk === 'similar') {
+      const m = this.manifest.similar!;
+      if (hash(bytes) !== m.sha256) throw new Error(`damaged chunk ${m.file}: checksum does not match the entry file`);
+      const similar = decodeSnapshot(bytes, hash).body.similar;
+      if (!similar) throw new Error(`damaged chunk ${m.file}: no similar-reform lists inside`);
+      this.body.similar = similar;
+      this.similarLoaded = true;
+      this.fetched++;
+      this.fetchedBytes += bytes.length;
+      return;
+    }
     const m = this.manifest.chunks[chunk];
     if (!m) throw new Error(`no chunk ${chunk} in this index`);
     if (hash(bytes) !== m.sha256) throw new Error(`damaged chunk ${m.file}: checksum does not match the entry file`);
@@ -135,7 +184,7 @@ export class ChunkedIndex {
         return f(this.service);
       } catch (e) {
         if (!(e instanceof ChunkMissing) || this.isLoaded(e.chunk)) throw e;
-        this.add(e.chunk, await load(this.manifest.chunks[e.chunk].file), hash);
+        this.add(e.chunk, await load(this.fileOf(e.chunk)), hash);
       }
     }
   }
