@@ -68,6 +68,8 @@ export const FILL_TO = 10;
 export class SearchResult {
   private all?: RankedEntry[];
   private top?: RankedEntry[];
+  /** Highlights of the records shown so far (paging back or repeating the search reuses them). */
+  readonly highlights = new Map<number, { title: string; snippet: string }>();
 
   constructor(
     private readonly engine: SearchEngine,
@@ -528,14 +530,16 @@ export class SearchEngine {
     return score;
   }
 
-  /** Build a hit (record, score, highlights) for one ranked entry. */
-  hit(entry: RankedEntry, analysis: QueryAnalysis): Hit {
+  /** Build a hit (record, score, highlights) for one ranked entry of a result (its highlights are kept with it). */
+  hit(entry: RankedEntry, result: SearchResult): Hit {
+    let highlight = result.highlights.get(entry.index);
+    if (!highlight) result.highlights.set(entry.index, (highlight = this.highlighter.highlight(entry.index, result.analysis)));
     return {
       record: this.records[entry.index],
       score: Math.round(entry.score * 1000) / 1000,
       matched: entry.matched,
       missing: entry.missing,
-      highlight: this.highlighter.highlight(entry.index, analysis),
+      highlight,
     };
   }
 }

@@ -54,8 +54,10 @@ export interface ApiHit {
   /** The query's words this record lacks (a partial match); empty when it has them all. */
   missing: string[];
   highlight: { title: string; snippet: string };
-  /** Other copies of this reform in the result set, best first (only when results are collapsed). */
+  /** Other copies of this reform in the result set, best first, at most `copiesShown` (only when results are collapsed). */
   copies?: CopyRef[];
+  /** How many copies of this reform the result set holds (`copies` lists the first ones). */
+  copyCount?: number;
 }
 
 export interface SimilarHit {
@@ -84,6 +86,18 @@ export interface SearchResponse {
   facets: Record<FacetName, FacetValue[]>;
 }
 
+/** First index in sorted `a` with a[i] ≥ v. */
+function lowerBound(a: Int32Array, v: number): number {
+  let lo = 0;
+  let hi = a.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (a[mid] < v) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
 /** The largest amount of money (in 元) a record reports: how sort=quantity orders records. */
 export function largestMoney(r: ReformRecord): number | undefined {
   let best: number | undefined;
@@ -102,13 +116,17 @@ export class SearchService {
   private readonly reformOf: Int32Array;
   private readonly reformMembers: Map<number, number[]>;
   private suggestions?: { titles: { key: string; title: string; id: string }[]; terms: [string, number][] };
-  private readonly facetCache = new Lru<string, { result: SearchResult; counts: Record<FacetName, FacetValue[]> }>(512);
+  private readonly filtered = new Lru<string, { result: SearchResult; keep?: Uint8Array; total: number; reforms: number; facets: Record<FacetName, FacetValue[]> }>(512);
+  /** Per reform, the last reformCount pass that saw it. */
+  private readonly stamp: Uint32Array;
+  private stampGen = 0;
 
   constructor(readonly body: SnapshotBody, options: Partial<EngineOptions> = {}) {
     this.engine = new SearchEngine(body, options);
     this.engine.records.forEach((r, i) => this.byId.set(r.id, i));
     this.reformOf = reforms(this.engine.records, this.byId);
     this.reformMembers = reformMembers(this.reformOf);
+    this.stamp = new Uint32Array(this.engine.records.length);
     this.facts = collectFacts(this.engine.records);
     this.outcomeIndex = new OutcomeIndex(this.engine.records, (s) => this.engine.analyzer.normalizer.plain(s));
   }
@@ -120,7 +138,7 @@ export class SearchService {
   /** Forget every cached result, facet count and match (benchmarks measure first-seen queries with it). */
   clearCache(): void {
     this.engine.clearCache();
-    this.facetCache.clear();
+    this.filtered.clear();
   }
 
   /** The result set after filters, and a way to read its first k entries in the requested order. */
@@ -133,9 +151,26 @@ export class SearchService {
   } {
     const result = this.engine.search(params.q ?? '', { matching: params.matching });
     const filters = params.filters ?? {};
-    const keep = this.engine.facets.passing(result.docs, filters);
-    let total = result.docs.length;
-    if (keep) total = keep.reduce((n, k) => n + k, 0);
+    const collapse = params.collapse ?? true;
+    const facetSize = params.facetSize ?? this.engine.options.facetSize;
+    // What filters, the reform count and facet counts make of a result is kept with it: paging, switching sort or
+    // repeating a search costs no pass over the matched records.
+    const key = JSON.stringify([params.q ?? '', params.matching ?? 'last', filters, facetSize, collapse]);
+    let set = this.filtered.get(key);
+    if (!set || set.result !== result) {
+      const keep = this.engine.facets.passing(result.docs, filters);
+      let total = result.docs.length;
+      if (keep) total = keep.reduce((n, k) => n + k, 0);
+      set = {
+        result,
+        keep,
+        total,
+        reforms: collapse ? this.reformCount(result.docs, keep) : total,
+        facets: this.engine.facets.count(result.docs, filters, facetSize, collapse ? this.reformOf : undefined),
+      };
+      this.filtered.set(key, set, 1 + (result.docs.length >> 12));
+    }
+    const { keep, total } = set;
     const sort = params.sort ?? 'relevance';
     const inOrder = (k: number) => {
       const out: RankedEntry[] = [];
@@ -154,20 +189,14 @@ export class SearchService {
     } else {
       first = (k) => result.order(k, keep);
     }
-    const collapse = params.collapse ?? true;
     const records = total;
-    let shownTotal = total;
     let grouped = (k: number) => first(k).map((entry) => ({ entry, copies: [] as number[] }));
     if (collapse) {
-      // One hit per reform: the total counts reforms, each shown at its best-ranked copy with the others under it.
-      const present = new Uint8Array(this.records.length);
-      const distinct = new Set<number>();
-      for (let i = 0; i < result.docs.length; i++) {
-        if (keep && !keep[i]) continue;
-        present[result.docs[i]] = 1;
-        distinct.add(this.reformOf[result.docs[i]]);
-      }
-      shownTotal = distinct.size;
+      // A record of the result set (after filters): docs are in index order, so a binary search finds it.
+      const present = (i: number) => {
+        const at = lowerBound(result.docs, i);
+        return at < result.docs.length && result.docs[at] === i && (!keep || keep[at] === 1);
+      };
       grouped = (k) => {
         // Read the ranking in growing prefixes until k reforms are seen (copies make a prefix hold fewer reforms).
         for (let m = Math.min(records, k * 2); ; m = Math.min(records, m * 2)) {
@@ -179,7 +208,7 @@ export class SearchService {
             const reform = this.reformOf[entry.index];
             if (shown.has(reform)) continue;
             shown.add(reform);
-            const copies = (this.reformMembers.get(reform) ?? []).filter((i) => i !== entry.index && present[i]);
+            const copies = (this.reformMembers.get(reform) ?? []).filter((i) => i !== entry.index && present(i));
             copies.sort((a, b) => (rank.get(a) ?? Infinity) - (rank.get(b) ?? Infinity) || a - b);
             out.push({ entry, copies });
             if (out.length === k) return out;
@@ -188,15 +217,23 @@ export class SearchService {
         }
       };
     }
-    const facetSize = params.facetSize ?? this.engine.options.facetSize;
-    // Facet counts of a repeated search (paging, switching sort) are kept with the result they were counted on.
-    const key = JSON.stringify([params.q ?? '', params.matching ?? 'last', filters, facetSize, collapse]);
-    let facets = this.facetCache.get(key);
-    if (!facets || facets.result !== result) {
-      facets = { result, counts: this.engine.facets.count(result.docs, filters, facetSize, collapse ? this.reformOf : undefined) };
-      this.facetCache.set(key, facets);
+    return { result, total: set.reforms, first, grouped, facets: set.facets };
+  }
+
+  /** Distinct reforms among the docs `keep` marks (all when absent): one pass, marks stamped with a generation. */
+  private reformCount(docs: Int32Array, keep?: Uint8Array): number {
+    if (++this.stampGen === 0xffffffff) this.stamp.fill(0), (this.stampGen = 1);
+    const gen = this.stampGen;
+    let n = 0;
+    for (let i = 0; i < docs.length; i++) {
+      if (keep && !keep[i]) continue;
+      const r = this.reformOf[docs[i]];
+      if (this.stamp[r] !== gen) {
+        this.stamp[r] = gen;
+        n++;
+      }
     }
-    return { result, total: shownTotal, first, grouped, facets: facets.counts };
+    return n;
   }
 
   search(params: SearchParams): SearchResponse {
@@ -205,7 +242,7 @@ export class SearchService {
     const size = params.size ?? 10;
     const { result, total, grouped, facets } = this.resultSet(params);
     const hits = grouped(page * size).slice((page - 1) * size).map(({ entry: e, copies }) => {
-      const h = this.engine.hit(e, result.analysis);
+      const h = this.engine.hit(e, result);
       const r = h.record;
       return {
         id: r.id,
@@ -217,7 +254,7 @@ export class SearchService {
         score: h.score,
         missing: h.missing,
         highlight: h.highlight,
-        ...(copies.length ? { copies: copies.map((i) => this.copyRef(i)) } : {}),
+        ...(copies.length ? { copies: copies.slice(0, this.engine.options.copiesShown).map((i) => this.copyRef(i)), copyCount: copies.length } : {}),
       };
     });
     return {
