@@ -116,7 +116,7 @@ export class SearchService {
   private readonly reformOf: Int32Array;
   private readonly reformMembers: Map<number, number[]>;
   private suggestions?: { titles: { key: string; title: string; id: string }[]; terms: [string, number][] };
-  private readonly filtered = new Lru<string, { result: SearchResult; keep?: Uint8Array; total: number; reforms: number; facets: Record<FacetName, FacetValue[]> }>(512);
+  private readonly filtered = new Lru<string, { result: SearchResult; keep?: Uint8Array; total: number; reforms: number; copies: Map<number, number>; facets: Record<FacetName, FacetValue[]> }>(512);
   /** Per reform, the last reformCount pass that saw it. */
   private readonly stamp: Uint32Array;
   private stampGen = 0;
@@ -146,7 +146,8 @@ export class SearchService {
     result: SearchResult;
     total: number;
     first: (k: number) => RankedEntry[];
-    grouped: (k: number) => { entry: RankedEntry; copies: number[] }[];
+    /** One entry per reform (when collapsed) with the first `copiesShown` of its other copies, best first, and their count. */
+    grouped: (k: number) => { entry: RankedEntry; copies: number[]; copyCount: number }[];
     facets: Record<FacetName, FacetValue[]>;
   } {
     const result = this.engine.search(params.q ?? '', { matching: params.matching });
@@ -165,7 +166,7 @@ export class SearchService {
         result,
         keep,
         total,
-        reforms: collapse ? this.reformCount(result.docs, keep) : total,
+        ...(collapse ? this.reformCount(result.docs, keep) : { reforms: total, copies: new Map<number, number>() }),
         facets: this.engine.facets.count(result.docs, filters, facetSize, collapse ? this.reformOf : undefined),
       };
       this.filtered.set(key, set, 1 + (result.docs.length >> 12));
@@ -190,27 +191,45 @@ export class SearchService {
       first = (k) => result.order(k, keep);
     }
     const records = total;
-    let grouped = (k: number) => first(k).map((entry) => ({ entry, copies: [] as number[] }));
+    let grouped = (k: number) => first(k).map((entry) => ({ entry, copies: [] as number[], copyCount: 0 }));
     if (collapse) {
       // A record of the result set (after filters): docs are in index order, so a binary search finds it.
       const present = (i: number) => {
         const at = lowerBound(result.docs, i);
         return at < result.docs.length && result.docs[at] === i && (!keep || keep[at] === 1);
       };
+      const cap = this.engine.options.copiesShown;
+      const counts = set.copies;
       grouped = (k) => {
         // Read the ranking in growing prefixes until k reforms are seen (copies make a prefix hold fewer reforms).
         for (let m = Math.min(records, k * 2); ; m = Math.min(records, m * 2)) {
           const ranked = first(m);
-          const rank = new Map(ranked.map((e, i) => [e.index, i]));
-          const out: { entry: RankedEntry; copies: number[] }[] = [];
+          // The ranked copies of each reform with several printings, in rank order (its hit first).
+          const rankedOf = new Map<number, number[]>();
+          for (const e of ranked) {
+            const reform = this.reformOf[e.index];
+            if (!counts.has(reform)) continue;
+            const list = rankedOf.get(reform);
+            if (list) list.push(e.index);
+            else rankedOf.set(reform, [e.index]);
+          }
+          const out: { entry: RankedEntry; copies: number[]; copyCount: number }[] = [];
           const shown = new Set<number>();
           for (const entry of ranked) {
             const reform = this.reformOf[entry.index];
             if (shown.has(reform)) continue;
             shown.add(reform);
-            const copies = (this.reformMembers.get(reform) ?? []).filter((i) => i !== entry.index && present(i));
-            copies.sort((a, b) => (rank.get(a) ?? Infinity) - (rank.get(b) ?? Infinity) || a - b);
-            out.push({ entry, copies });
+            const copyCount = (counts.get(reform) ?? 1) - 1;
+            const copies = (rankedOf.get(reform) ?? []).slice(1, cap + 1);
+            if (copies.length < Math.min(cap, copyCount)) {
+              // Copies ranked past the prefix read: in index order, as many as are listed.
+              const listed = new Set(rankedOf.get(reform));
+              for (const i of this.reformMembers.get(reform) ?? []) {
+                if (copies.length >= Math.min(cap, copyCount)) break;
+                if (!listed.has(i) && present(i)) copies.push(i);
+              }
+            }
+            out.push({ entry, copies, copyCount });
             if (out.length === k) return out;
           }
           if (m >= records) return out;
@@ -220,10 +239,14 @@ export class SearchService {
     return { result, total: set.reforms, first, grouped, facets: set.facets };
   }
 
-  /** Distinct reforms among the docs `keep` marks (all when absent): one pass, marks stamped with a generation. */
-  private reformCount(docs: Int32Array, keep?: Uint8Array): number {
+  /**
+   * Distinct reforms among the docs `keep` marks (all when absent), and how many of those docs each reform with
+   * several printings has: one pass, reforms marked with a generation stamp.
+   */
+  private reformCount(docs: Int32Array, keep?: Uint8Array): { reforms: number; copies: Map<number, number> } {
     if (++this.stampGen === 0xffffffff) this.stamp.fill(0), (this.stampGen = 1);
     const gen = this.stampGen;
+    const copies = new Map<number, number>();
     let n = 0;
     for (let i = 0; i < docs.length; i++) {
       if (keep && !keep[i]) continue;
@@ -232,8 +255,9 @@ export class SearchService {
         this.stamp[r] = gen;
         n++;
       }
+      if (this.reformMembers.has(r)) copies.set(r, (copies.get(r) ?? 0) + 1);
     }
-    return n;
+    return { reforms: n, copies };
   }
 
   search(params: SearchParams): SearchResponse {
@@ -241,7 +265,7 @@ export class SearchService {
     const page = params.page ?? 1;
     const size = params.size ?? 10;
     const { result, total, grouped, facets } = this.resultSet(params);
-    const hits = grouped(page * size).slice((page - 1) * size).map(({ entry: e, copies }) => {
+    const hits = grouped(page * size).slice((page - 1) * size).map(({ entry: e, copies, copyCount }) => {
       const h = this.engine.hit(e, result);
       const r = h.record;
       return {
@@ -254,7 +278,7 @@ export class SearchService {
         score: h.score,
         missing: h.missing,
         highlight: h.highlight,
-        ...(copies.length ? { copies: copies.slice(0, this.engine.options.copiesShown).map((i) => this.copyRef(i)), copyCount: copies.length } : {}),
+        ...(copyCount ? { copies: copies.map((i) => this.copyRef(i)), copyCount } : {}),
       };
     });
     return {
