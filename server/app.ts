@@ -125,7 +125,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
 
   await serveWeb(app, { webRoot: options.webRoot });
   await app.register(metaRoutes, { prefix: '/api' });
-  await app.register(searchRoutes, { prefix: '/api' });
+  await app.register(searchRoutes, { prefix: '/api', answerCacheBytes: limits.answerCacheBytes });
   await app.register(reformRoutes, { prefix: '/api' });
   await app.register(quantityRoutes, { prefix: '/api' });
   await app.register(outcomeRoutes, { prefix: '/api' });

@@ -32,6 +32,8 @@ export interface Limits {
   requestTimeoutMs: number;
   /** Request headers must arrive within this. Default 10000 ms. */
   headersTimeoutMs: number;
+  /** Bytes of serialised /api/search answers kept for repeated requests (per served snapshot); 0 turns it off. Default 32 MiB. */
+  answerCacheBytes: number;
 }
 
 export const DEFAULT_LIMITS: Limits = {
@@ -44,6 +46,7 @@ export const DEFAULT_LIMITS: Limits = {
   keepAliveTimeoutMs: 5000,
   requestTimeoutMs: 30_000,
   headersTimeoutMs: 10_000,
+  answerCacheBytes: 32 * 2 ** 20,
 };
 
 const ENV: Record<keyof Limits, string> = {
@@ -56,6 +59,7 @@ const ENV: Record<keyof Limits, string> = {
   keepAliveTimeoutMs: 'KEEP_ALIVE_TIMEOUT_MS',
   requestTimeoutMs: 'REQUEST_TIMEOUT_MS',
   headersTimeoutMs: 'HEADERS_TIMEOUT_MS',
+  answerCacheBytes: 'ANSWER_CACHE_BYTES',
 };
 
 /** Limits from environment variables (names in ENV, documented in the README); a malformed value is an error. */

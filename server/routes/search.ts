@@ -33,23 +33,22 @@ export const searchQuerystring = {
  * highlighting and JSON serialisation. Each entry is the JSON text around the `took_ms` value, which is filled in
  * per request (the time this request took, the lookup). Bounded by bytes held.
  */
-const ANSWER_CACHE_BYTES = 32 * 2 ** 20;
 /** A number no answer takes, written where took_ms goes, then cut out. */
 const TOOK_MARK = -7777777.5;
 const answers = new WeakMap<SearchService, Lru<string, [Buffer, Buffer]>>();
 
 /** The answer as UTF-8 bytes (sent as they are: no second serialisation, encoding or length count per request). */
-function cachedAnswer(service: SearchService, key: string, reply: FastifyReply, compute: () => object): Buffer {
+function cachedAnswer(service: SearchService, limit: number, key: string, reply: FastifyReply, compute: () => object): Buffer {
   const t0 = performance.now();
   let cache = answers.get(service);
-  if (!cache) answers.set(service, (cache = new Lru(ANSWER_CACHE_BYTES)));
-  let parts = cache.get(key);
+  if (!cache) answers.set(service, (cache = new Lru(limit)));
+  let parts = limit > 0 ? cache.get(key) : undefined;
   if (!parts) {
     const json = reply.serialize({ ...compute(), took_ms: TOOK_MARK }) as string;
     const mark = `"took_ms":${TOOK_MARK}`;
     const at = json.indexOf(mark);
     parts = [Buffer.from(json.slice(0, at + 10)), Buffer.from(json.slice(at + mark.length))];
-    cache.set(key, parts, parts[0].length + parts[1].length);
+    if (limit > 0) cache.set(key, parts, parts[0].length + parts[1].length);
   }
   reply.type('application/json; charset=utf-8');
   const took = Buffer.from(String(Math.round((performance.now() - t0) * 1000) / 1000));
@@ -60,7 +59,8 @@ export function filtersOf(query: Filters): Filters {
   return Object.fromEntries(FACETS.map((f) => [f, query[f]])) as FacetFilters;
 }
 
-export const searchRoutes: FastifyPluginAsync = async (app) => {
+export const searchRoutes: FastifyPluginAsync<{ answerCacheBytes?: number }> = async (app, options) => {
+  const answerCacheBytes = options.answerCacheBytes ?? 0;
   app.get<{ Querystring: SearchQuery }>('/search', {
     schema: {
       summary: 'Ranked, faceted full-text search',
@@ -81,7 +81,7 @@ export const searchRoutes: FastifyPluginAsync = async (app) => {
     const tooDeep = windowError(p, s);
     if (tooDeep) return reply.status(400).send({ error: 'Bad Request', message: tooDeep });
     const service = app.service;
-    return cachedAnswer(service, JSON.stringify(request.query), reply, () =>
+    return cachedAnswer(service, answerCacheBytes, JSON.stringify(request.query), reply, () =>
       service.search({ q: text, page: p, size: s, sort, matching, facetSize, collapse, filters: filtersOf(request.query) }));
   });
 
