@@ -205,6 +205,16 @@ export function strictNumberError(schema: unknown, values: unknown): string | un
   return undefined;
 }
 
+/** An answer a route has at hand without work for this request (route config `readyAnswer`), or undefined. */
+export type ReadyAnswer = (request: FastifyRequest, reply: FastifyReply) => unknown;
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** Guarded routes: answers this returns (not undefined) are sent at once, without queueing. */
+    readyAnswer?: ReadyAnswer;
+  }
+}
+
 /** Wire the guards into an app: strict integers, the work queue around expensive routes. */
 export function installGuards(app: FastifyInstance, limits: Limits): WorkQueue {
   const queue = new WorkQueue(limits);
@@ -218,7 +228,11 @@ export function installGuards(app: FastifyInstance, limits: Limits): WorkQueue {
     const url = route.url ?? '';
     if (!url.startsWith('/api/') || CHEAP.has(url)) return;
     const handler = route.handler;
+    // A route may answer some requests at once (a cached answer is a lookup): those skip the queue.
+    const ready = route.config?.readyAnswer;
     route.handler = function guarded(this: FastifyInstance, request: FastifyRequest, reply: FastifyReply) {
+      const answer = ready?.(request, reply);
+      if (answer !== undefined) return Promise.resolve(answer);
       return queue.run(() => handler.call(this, request, reply));
     };
   });

@@ -37,22 +37,36 @@ export const searchQuerystring = {
 const TOOK_MARK = -7777777.5;
 const answers = new WeakMap<SearchService, Lru<string, [Buffer, Buffer]>>();
 
-/** The answer as UTF-8 bytes (sent as they are: no second serialisation, encoding or length count per request). */
-function cachedAnswer(service: SearchService, limit: number, key: string, reply: FastifyReply, compute: () => object): Buffer {
-  const t0 = performance.now();
+function answerCache(service: SearchService, limit: number): Lru<string, [Buffer, Buffer]> {
   let cache = answers.get(service);
   if (!cache) answers.set(service, (cache = new Lru(limit)));
-  let parts = limit > 0 ? cache.get(key) : undefined;
-  if (!parts) {
-    const json = reply.serialize({ ...compute(), took_ms: TOOK_MARK }) as string;
-    const mark = `"took_ms":${TOOK_MARK}`;
-    const at = json.indexOf(mark);
-    parts = [Buffer.from(json.slice(0, at + 10)), Buffer.from(json.slice(at + mark.length))];
-    if (limit > 0) cache.set(key, parts, parts[0].length + parts[1].length);
-  }
+  return cache;
+}
+
+/** The answer as UTF-8 bytes (sent as they are: no second serialisation, encoding or length count per request). */
+function send(parts: [Buffer, Buffer], reply: FastifyReply, t0: number): Buffer {
   reply.type('application/json; charset=utf-8');
   const took = Buffer.from(String(Math.round((performance.now() - t0) * 1000) / 1000));
   return Buffer.concat([parts[0], took, parts[1]], parts[0].length + took.length + parts[1].length);
+}
+
+/** A cached answer for this request, or undefined. */
+function cachedAnswer(service: SearchService, limit: number, key: string, reply: FastifyReply): Buffer | undefined {
+  if (limit <= 0) return undefined;
+  const t0 = performance.now();
+  const parts = answerCache(service, limit).get(key);
+  return parts && send(parts, reply, t0);
+}
+
+/** Compute, serialise and (when the cache is on) keep the answer. */
+function freshAnswer(service: SearchService, limit: number, key: string, reply: FastifyReply, compute: () => object): Buffer {
+  const t0 = performance.now();
+  const json = reply.serialize({ ...compute(), took_ms: TOOK_MARK }) as string;
+  const mark = `"took_ms":${TOOK_MARK}`;
+  const at = json.indexOf(mark);
+  const parts: [Buffer, Buffer] = [Buffer.from(json.slice(0, at + 10)), Buffer.from(json.slice(at + mark.length))];
+  if (limit > 0) answerCache(service, limit).set(key, parts, parts[0].length + parts[1].length);
+  return send(parts, reply, t0);
 }
 
 export function filtersOf(query: Filters): Filters {
@@ -62,6 +76,8 @@ export function filtersOf(query: Filters): Filters {
 export const searchRoutes: FastifyPluginAsync<{ answerCacheBytes?: number }> = async (app, options) => {
   const answerCacheBytes = options.answerCacheBytes ?? 0;
   app.get<{ Querystring: SearchQuery }>('/search', {
+    // A repeated search is answered from the cache without queueing behind search work (server/guard.ts).
+    config: { readyAnswer: (request, reply) => cachedAnswer(app.service, answerCacheBytes, JSON.stringify(request.query), reply) },
     schema: {
       summary: 'Ranked, faceted full-text search',
       querystring: searchQuerystring,
@@ -81,7 +97,9 @@ export const searchRoutes: FastifyPluginAsync<{ answerCacheBytes?: number }> = a
     const tooDeep = windowError(p, s);
     if (tooDeep) return reply.status(400).send({ error: 'Bad Request', message: tooDeep });
     const service = app.service;
-    return cachedAnswer(service, answerCacheBytes, JSON.stringify(request.query), reply, () =>
+    const key = JSON.stringify(request.query);
+    // Asked again while it waited in the queue: answered by then.
+    return cachedAnswer(service, answerCacheBytes, key, reply) ?? freshAnswer(service, answerCacheBytes, key, reply, () =>
       service.search({ q: text, page: p, size: s, sort, matching, facetSize, collapse, filters: filtersOf(request.query) }));
   });
 
