@@ -13,7 +13,7 @@ import { Lru } from '../analysis/lru.js';
 import { checkDeadline } from './budget.js';
 import { Matcher, slotRange } from './match.js';
 import { engineOptions, type EngineOptions } from './options.js';
-import { Postings, buildIndex, hash32, isIndexData, type IndexData } from './postings.js';
+import { Postings, buildIndex, hash32, isIndexData, type IndexData, type Occurrences } from './postings.js';
 import { NO_DOCS, bm25, idf, intersectSum, minimalWindow, topK, union, type DocScores, type FieldStats } from './score.js';
 import { Highlighter } from './snippet.js';
 import { DOWN_VERBS, UP_VERBS } from '../analysis/outcomes.js';
@@ -60,6 +60,22 @@ interface Unit {
   idf: number;
   /** The analysed constraints behind it (the bonus stage looks at their positions). */
   constraints: Constraint[];
+}
+
+/** The occurrences the position bonuses of one query read (SearchEngine.bonusPlan). */
+export interface BonusPlan {
+  /** Per word (constraint) of the query, its alternatives that are strings: length and occurrences. */
+  alternatives: { length: number; occ: Occurrences }[][];
+  /** Occurrences of each clause of two or more words written together (verbatim). */
+  verbatim: Occurrences[];
+  /** Words (units) of the query: a record with all of them can get the title bonus. */
+  unitCount: number;
+}
+
+/** Whether occurrences have any position in a slot. */
+function hasSlot(o: Occurrences, slot: number): boolean {
+  const [s, e] = slotRange(o, slot);
+  return e > s;
 }
 
 /** Pages of this size or less are filled with partial matches when too few records have every word. */
@@ -146,8 +162,9 @@ export class SearchResult {
     const top = topK(idx.length, window, (a, b) => this.better(at(a), at(b), base)).map(at);
     const boosted = new Map<number, number>();
     checkDeadline(false);
+    const plan = this.engine.bonusPlan(this.analysis, this.units);
     for (const i of top.slice(0, this.engine.options.rerankWindow)) {
-      boosted.set(i, this.scores[i] + this.engine.bonus(this.docs[i], this.analysis, this.units, this.units.length - this.missingCount(i)));
+      boosted.set(i, this.scores[i] + this.engine.bonus(this.docs[i], plan, this.units.length - this.missingCount(i)));
     }
     const score = (i: number) => boosted.get(i) ?? this.scores[i];
     top.sort((a, b) => (this.better(a, b, score) ? -1 : this.better(b, a, score) ? 1 : 0));
@@ -481,47 +498,51 @@ export class SearchEngine {
     }
   }
 
-  /** Positions of a string in one field of one record, as {start, length}. */
-  private positions(doc: number, f: number, text: string): { start: number; length: number }[] {
-    const occ = this.matcher.needle(text);
-    const [s, e] = slotRange(occ, doc * this.stats.fieldCount + f);
-    const out: { start: number; length: number }[] = [];
-    for (let x = s; x < e; x++) out.push({ start: occ.pos[x], length: text.length });
-    return out;
+  /** What the position bonuses of one query need, looked up once per ranking (not once per record). */
+  bonusPlan(analysis: QueryAnalysis, units: Unit[]): BonusPlan {
+    const constraints = units.flatMap((u) => u.constraints);
+    return {
+      alternatives: constraints.map((c) => c.alternatives.filter((a) => !a.near).map((a) => ({ length: a.text.length, occ: this.matcher.needle(a.text) }))),
+      verbatim: analysis.groups.flat().filter((c) => c.constraints.length >= 2).map((c) => this.matcher.needle(c.text.replace(/\s+/g, ''))),
+      unitCount: units.length,
+    };
   }
 
   /** Every word in the title, words close together, a clause found verbatim: from positions, for the top window only. */
-  bonus(doc: number, analysis: QueryAnalysis, units: Unit[], matched: number): number {
+  bonus(doc: number, plan: BonusPlan, matched: number): number {
     const o = this.options;
-    const constraints = units.flatMap((u) => u.constraints);
+    const F = this.stats.fieldCount;
     const title = this.fieldIndex.get('title')!;
     let score = 0;
-    if (units.length > 1 && matched === units.length) {
-      if (constraints.every((c) => c.alternatives.some((a) => !a.near && this.positions(doc, title, a.text).length))) score += o.bonus.titleHasAll;
+    if (plan.unitCount > 1 && matched === plan.unitCount) {
+      const slot = doc * F + title;
+      if (plan.alternatives.every((alts) => alts.some((a) => hasSlot(a.occ, slot)))) score += o.bonus.titleHasAll;
     }
     if (matched >= 2) {
       let best = 0;
       for (const name of o.proximityFields) {
-        const f = this.fieldIndex.get(name)!;
-        const lists = constraints.map((c) => c.alternatives.filter((a) => !a.near).flatMap((a) => this.positions(doc, f, a.text)));
-        const present = lists.filter((l) => l.length > 0);
+        const slot = doc * F + this.fieldIndex.get(name)!;
+        const present: { start: number; length: number }[][] = [];
+        for (const alts of plan.alternatives) {
+          const list: { start: number; length: number }[] = [];
+          for (const a of alts) {
+            const [s, e] = slotRange(a.occ, slot);
+            for (let x = s; x < e; x++) list.push({ start: a.occ.pos[x], length: a.length });
+          }
+          if (list.length > 0) present.push(list);
+        }
         if (present.length < 2) continue;
         const window = minimalWindow(present);
-        const span = present.reduce((s, l) => s + l[0].length, 0);
+        const span = present.reduce((sum, l) => sum + l[0].length, 0);
         if (window > o.proximityWindow + span) continue;
         const closeness = 1 - Math.max(0, window - span) / (o.proximityWindow + 1);
-        best = Math.max(best, closeness * (present.length / constraints.length) * o.fieldWeights[name]);
+        best = Math.max(best, closeness * (present.length / plan.alternatives.length) * o.fieldWeights[name]);
       }
       score += o.bonus.proximity * best;
     }
-    for (const clause of analysis.groups.flat()) {
-      if (clause.constraints.length < 2) continue;
-      const verbatim = clause.text.replace(/\s+/g, '');
-      const occ = this.matcher.needle(verbatim);
+    for (const occ of plan.verbatim) {
       for (const name of SEARCH_FIELDS) {
-        const f = this.fieldIndex.get(name)!;
-        const [s, e] = slotRange(occ, doc * this.stats.fieldCount + f);
-        if (e > s) {
+        if (hasSlot(occ, doc * F + this.fieldIndex.get(name)!)) {
           score += o.bonus.verbatim * o.fieldWeights[name];
           break;
         }
