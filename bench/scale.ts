@@ -55,7 +55,7 @@ export interface KindLatency {
 export interface EngineResult {
   engine: EngineName;
   build?: { buildMs: number; stages: Record<string, number>; bytes: number; peakRssMiB: number };
-  serve?: { processToFirstMs: number; loadToFirstMs: number; latency: Record<string, KindLatency | null>; overall: KindLatency; rssMiB: number; heapMiB: number };
+  serve?: { processToFirstMs: number; loadToFirstMs: number; latency: Record<string, KindLatency | null>; firstSeen?: Record<string, KindLatency>; overall: KindLatency; rssMiB: number; heapMiB: number };
   error?: string;
 }
 
@@ -304,6 +304,14 @@ export function scaleMarkdown(results: SizeResult[], chartPath: string): string[
       }).join(' | ')} |`);
     }
     out();
+    const cold = r.engines.find((e) => e.serve?.firstSeen);
+    if (cold) {
+      out(`Our engine keeps result sets, facet counts and highlights, so its warm rounds above mostly read them; the peers keep none. Timed on queries seen for the first time (every cache of the service cleared before each, ${cold.serve!.firstSeen!['one word']?.n ?? 0} runs of the one-word kind), p50 / p99 ms: ${QUERY_KINDS.map((k) => {
+        const l = cold.serve!.firstSeen![k];
+        return l ? `${k} ${ms2(l.p50)} / ${ms2(l.p99)}` : `${k} –`;
+      }).join('; ')}.`);
+      out();
+    }
   }
   const withHttp = results.filter((r) => r.http);
   if (withHttp.length) {
@@ -375,6 +383,8 @@ export function scaleMarkdown(results: SizeResult[], chartPath: string): string[
       const l = s.latency[k];
       if (!l) out(`- search, ${k}: not measured — **missed**.`);
       else row(`search, ${k}: p50 < ${TARGETS_100K.p50} ms / p99 < ${TARGETS_100K.p99} ms (warm)`, `${ms2(l.p50)} / ${ms2(l.p99)} ms`, l.p50 < TARGETS_100K.p50 && l.p99 < TARGETS_100K.p99);
+      const c = s.firstSeen?.[k];
+      if (c) row(`search, ${k}: p50 < ${TARGETS_100K.p50} ms / p99 < ${TARGETS_100K.p99} ms (first seen, caches cleared)`, `${ms2(c.p50)} / ${ms2(c.p99)} ms`, c.p50 < TARGETS_100K.p50 && c.p99 < TARGETS_100K.p99);
     }
     if (h) row('/api/search ≥ 40 % of a trivial route', `${((h.searchRps / h.trivialRps) * 100).toFixed(0)} %`, h.searchRps / h.trivialRps >= TARGETS_100K.httpShare);
   }
