@@ -161,7 +161,10 @@ export class SearchService {
     if (!set || set.result !== result) {
       const keep = this.engine.facets.passing(result.docs, filters);
       let total = result.docs.length;
-      if (keep) total = keep.reduce((n, k) => n + k, 0);
+      if (keep) {
+        total = 0;
+        for (let i = 0; i < keep.length; i++) total += keep[i];
+      }
       set = {
         result,
         keep,
