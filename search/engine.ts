@@ -17,6 +17,7 @@ import { Postings, buildIndex, hash32, isIndexData, type IndexData } from './pos
 import { NO_DOCS, bm25, idf, intersectSum, minimalWindow, topK, union, type DocScores, type FieldStats } from './score.js';
 import { Highlighter } from './snippet.js';
 import { DOWN_VERBS, UP_VERBS } from '../analysis/outcomes.js';
+import { recordStoreOf } from '../snapshot/records.js';
 
 export { occurrences, nearOccurrences } from './snippet.js';
 export { minimalWindow } from './score.js';
@@ -300,6 +301,15 @@ export class SearchEngine {
     this.changed ??= (() => {
       const down: number[] = [];
       const up: number[] = [];
+      // A loaded snapshot keeps each record's outcome directions as a column: no record is decoded for this.
+      const store = recordStoreOf(this.records);
+      if (store) {
+        for (let i = 0; i < store.length; i++) {
+          if (store.moved(i, 'down')) down.push(i);
+          if (store.moved(i, 'up')) up.push(i);
+        }
+        return { down: Int32Array.from(down), up: Int32Array.from(up) };
+      }
       this.records.forEach((r, i) => {
         if (r.outcomes?.some((o) => o.direction === 'down')) down.push(i);
         if (r.outcomes?.some((o) => o.direction === 'up')) up.push(i);

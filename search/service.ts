@@ -14,6 +14,7 @@ import { OutcomeIndex, type OutcomeHit, type OutcomeParams } from './outcomes.js
 import { buildSimilar } from '../indexer/similar.js';
 import { SimilarLists, type SimilarReason, type SimilarScope } from './similar.js';
 import type { SnapshotBody } from '../snapshot/body.js';
+import { recordStoreOf, type RecordStore } from '../snapshot/records.js';
 
 export type SortOrder = 'relevance' | 'source' | 'quantity';
 export type FactSort = 'value_desc' | 'value_asc' | 'relevance';
@@ -94,10 +95,11 @@ export function largestMoney(r: ReformRecord): number | undefined {
 export class SearchService {
   readonly engine: SearchEngine;
   private similarLists?: SimilarLists;
-  private readonly facts: IndexedFact[];
-  /** Outcome facts (metric, direction, change) for /api/outcomes and its export. */
-  readonly outcomeIndex: OutcomeIndex;
-  private readonly byId = new Map<string, number>();
+  private factList?: IndexedFact[];
+  private outcomeList?: OutcomeIndex;
+  /** Records of a loaded snapshot: columns, each record decoded when read (absent for a body built in memory). */
+  private readonly store?: RecordStore;
+  private byIdMap?: Map<string, number>;
   /** Record index → index of the first record of its reform (copies linked by `related`, transitively). */
   private readonly reformOf: Int32Array;
   private readonly reformMembers: Map<number, number[]>;
@@ -106,11 +108,38 @@ export class SearchService {
 
   constructor(readonly body: SnapshotBody, options: Partial<EngineOptions> = {}) {
     this.engine = new SearchEngine(body, options);
-    this.engine.records.forEach((r, i) => this.byId.set(r.id, i));
-    this.reformOf = reforms(this.engine.records, this.byId);
+    // Loading decodes no record: reforms come from the link columns; facts and outcomes are gathered on first use.
+    this.store = recordStoreOf(body.records);
+    this.reformOf = this.store ? this.store.reformOf() : reforms(this.engine.records, this.byId);
     this.reformMembers = reformMembers(this.reformOf);
-    this.facts = collectFacts(this.engine.records);
-    this.outcomeIndex = new OutcomeIndex(this.engine.records, (s) => this.engine.analyzer.normalizer.plain(s));
+  }
+
+  /** Record index by id. */
+  private indexOf(id: string): number | undefined {
+    if (this.store) {
+      const i = this.store.indexOf(id);
+      return i < 0 ? undefined : i;
+    }
+    return this.byId.get(id);
+  }
+
+  private get byId(): Map<string, number> {
+    if (!this.byIdMap) {
+      this.byIdMap = new Map();
+      this.engine.records.forEach((r, i) => this.byIdMap!.set(r.id, i));
+    }
+    return this.byIdMap;
+  }
+
+  private get facts(): IndexedFact[] {
+    this.factList ??= collectFacts(this.engine.records);
+    return this.factList;
+  }
+
+  /** Outcome facts (metric, direction, change) for /api/outcomes and its export (gathered on first use). */
+  get outcomeIndex(): OutcomeIndex {
+    this.outcomeList ??= new OutcomeIndex(this.engine.records, (s) => this.engine.analyzer.normalizer.plain(s));
+    return this.outcomeList;
   }
 
   get records(): ReformRecord[] {
@@ -240,7 +269,7 @@ export class SearchService {
   }
 
   reform(id: string): ReformRecord | undefined {
-    const i = this.byId.get(id);
+    const i = this.indexOf(id);
     return i === undefined ? undefined : this.records[i];
   }
 
@@ -255,7 +284,7 @@ export class SearchService {
    * copies; `other-regions` keeps reforms from a province that is not the source's. At most `k` (20) entries.
    */
   similar(id: string, size: number, scope: SimilarScope = 'all'): SimilarHit[] | undefined {
-    const i = this.byId.get(id);
+    const i = this.indexOf(id);
     if (i === undefined) return undefined;
     const lists = this.similarity;
     const ref = (r: ReformRecord) => ({ id: r.id, title: r.title, regions: r.regions, source: { file: r.source.file, title: r.source.title, no: r.source.no } });
@@ -319,7 +348,11 @@ export class SearchService {
       const n = this.engine.analyzer.normalizer;
       const stop = new Set(this.body.dictionary.stopwords);
       this.suggestions = {
-        titles: this.records.map((r) => ({ key: n.plain(r.title), title: r.title, id: r.id })),
+        titles: Array.from({ length: this.records.length }, (_, i) => {
+          // Titles and ids only: a loaded snapshot's records are not decoded for this.
+          const title = this.store ? this.store.title(i) : this.records[i].title;
+          return { key: n.plain(title), title, id: this.store ? this.store.id(i) : this.records[i].id };
+        }),
         terms: this.body.analysis.vocabulary.filter(([w]) => w.length >= 2 && !stop.has(w) && !/^[\d.]+$/.test(w)),
       };
     }
@@ -354,8 +387,8 @@ export class SearchService {
     return {
       records: this.records.length,
       documents: this.body.sources.map((s) => ({ file: s.file, title: s.title, format: s.format, encoding: s.encoding, records: s.records, sha256: s.sha256, bytes: s.bytes })),
-      regions: count(this.records.flatMap((r) => r.regions)),
-      categories: count(this.records.map((r) => r.category)),
+      regions: count(this.store ? Array.from({ length: this.store.length }, (_, i) => this.store!.list(i, 'regions')).flat() : this.records.flatMap((r) => r.regions)),
+      categories: count(this.store ? Array.from({ length: this.store.length }, (_, i) => this.store!.category(i)) : this.records.map((r) => r.category)),
       quantities: this.facts.length,
       outcomes: this.outcomeIndex.size,
       terms: { index: this.engine.termCount, vocabulary: this.body.analysis.vocabulary.length },
