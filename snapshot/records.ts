@@ -50,7 +50,7 @@ export interface PackedRecords {
   listStart: Uint32Array;
   /** Per record: source.no, source.line. */
   nums: Uint32Array;
-  /** Copies: record indexes and the copy's file (string id). */
+  /** Copies: record indexes and the copy's file (string id); relatedFile is empty when every copy's file is its own source file. */
   relatedStart: Uint32Array;
   relatedIndex: Uint32Array;
   relatedFile: Uint32Array;
@@ -239,6 +239,12 @@ export function packRecords(records: readonly ReformRecord[], valid: (r: ReformR
     extraLength += bytes.length;
     extraStart[i + 1] = extraLength;
   }
+  // A copy's file is nearly always the copy's own source file: then the column is left empty and read from there.
+  let relatedFiles = relatedFile.done();
+  const targetFile = (k: number) => sids[relatedIndex.data[k] * NS + 2];
+  let derivable = true;
+  for (let k = 0; k < relatedFiles.length && derivable; k++) derivable = targetFile(k) !== NONE && targetFile(k) === relatedFiles[k];
+  if (derivable) relatedFiles = new Uint32Array(0);
   const extra = new Uint8Array(extraLength);
   for (let i = 0; i < n; i++) extra.set(extraParts[i], extraStart[i]);
   const idOrder = Uint32Array.from({ length: n }, (_, i) => i).sort((a, b) => idHashes[a] - idHashes[b] || a - b);
@@ -257,7 +263,7 @@ export function packRecords(records: readonly ReformRecord[], valid: (r: ReformR
     nums,
     relatedStart,
     relatedIndex: relatedIndex.done(),
-    relatedFile: relatedFile.done(),
+    relatedFile: relatedFiles,
     extra,
     extraStart,
     outcomeDirs,
@@ -439,7 +445,11 @@ export class RecordStore {
         }
         case 'related': {
           const out: { id: string; file: string }[] = [];
-          for (let j = p.relatedStart[i]; j < p.relatedStart[i + 1]; j++) out.push({ id: this.id(p.relatedIndex[j]), file: p.strings[p.relatedFile[j]] });
+          const own = p.relatedFile.length === 0;
+          for (let j = p.relatedStart[i]; j < p.relatedStart[i + 1]; j++) {
+            const file = own ? p.sids[p.relatedIndex[j] * NS + 2] : p.relatedFile[j];
+            out.push({ id: this.id(p.relatedIndex[j]), file: p.strings[file] });
+          }
           rec.related = out;
           break;
         }
@@ -496,10 +506,14 @@ export class RecordStore {
     increasing('listStart', p.listStart, p.listItems.length);
     increasing('relatedStart', p.relatedStart, p.relatedIndex.length);
     increasing('extraStart', p.extraStart, p.extra.length);
-    if (p.relatedFile.length !== p.relatedIndex.length) fail('related files and indexes differ in number');
+    const ownFiles = p.relatedFile.length === 0;
+    if (!ownFiles && p.relatedFile.length !== p.relatedIndex.length) fail('related files and indexes differ in number');
     const ns = p.strings.length;
     for (let j = 0; j < p.listItems.length; j++) if (p.listItems[j] >= ns) fail('a list names a string that does not exist');
-    for (let j = 0; j < p.relatedFile.length; j++) if (p.relatedFile[j] >= ns || p.relatedIndex[j] >= n) fail('a copy link points past the records');
+    for (let j = 0; j < p.relatedIndex.length; j++) {
+      if (p.relatedIndex[j] >= n || (!ownFiles && p.relatedFile[j] >= ns)) fail('a copy link points past the records');
+      if (ownFiles && p.shape[p.relatedIndex[j]] === NONE) fail('a copy link takes its file from a record stored whole');
+    }
     const shapes = this.shapeKeys;
     for (const s of shapes) {
       if (!Array.isArray(s) || !isStringArray(s[0]) || !isStringArray(s[1]) || s[0].some((k) => !RECORD_KEYS.has(k)) || s[1].some((k) => !SOURCE_KEYS.has(k))) fail('a record shape is malformed');
