@@ -159,18 +159,34 @@ export function decodeSnapshot(input: Uint8Array, sha256: Sha256): { header: Sna
   const skeletonLength = view.getUint32(0, true);
   if (8 + skeletonLength > payload.length) throw new SnapshotError('damaged snapshot: the body is cut short');
   const sectionsStart = pad8(8 + skeletonLength);
-  let body: SnapshotBody;
+  let parsed: unknown;
   try {
-    body = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(payload.subarray(8, 8 + skeletonLength)), (key, value) => {
-      if (value && typeof value === 'object' && typeof value.$typed === 'string') return section(value);
-      // The records' columns (typed sections by now) become a list decoding one record when it is read.
-      if (key === 'records' && isPackedRecords(value)) return recordList(new RecordStore(value));
-      return value;
-    });
-  } catch (err) {
-    if (err instanceof SnapshotError) throw err;
+    parsed = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(payload.subarray(8, 8 + skeletonLength)));
+  } catch {
     throw new SnapshotError('damaged snapshot: the body is not valid JSON');
   }
+  // Section references become views, bottom-up (a walk: JSON.parse with a reviver costs several times the parse).
+  const revive = (v: Record<string, unknown> | unknown[], key: string): unknown => {
+    if (Array.isArray(v)) {
+      for (let i = 0; i < v.length; i++) {
+        const x = v[i];
+        if (x !== null && typeof x === 'object') v[i] = revive(x as Record<string, unknown>, '');
+      }
+      return v;
+    }
+    if (typeof v.$typed === 'string') return section(v as { $typed: string; offset: unknown; length: unknown });
+    for (const k of Object.keys(v)) {
+      const x = v[k];
+      if (x === null || typeof x !== 'object') continue;
+      const y = revive(x as Record<string, unknown>, k);
+      if (y !== x) Object.defineProperty(v, k, { value: y, writable: true, enumerable: true, configurable: true });
+    }
+    // The records' columns (typed sections by now) become a list decoding one record when it is read.
+    if (key === 'records' && isPackedRecords(v)) return recordList(new RecordStore(v));
+    return v;
+  };
+  const body = (parsed !== null && typeof parsed === 'object' ? revive(parsed as Record<string, unknown>, '') : parsed) as SnapshotBody;
+  if (!body || typeof body !== 'object') throw new SnapshotError('damaged snapshot: missing records, index or analysis data');
   body.builtAt = header.builtAt;
   if (!Array.isArray(body.records) || body.records.length !== header.records || body.index === undefined || !body.analysis?.vocabulary) {
     throw new SnapshotError('damaged snapshot: missing records, index or analysis data');
