@@ -445,6 +445,7 @@ export class SearchEngine {
       const metricUnits = units.filter((_, b) => !dirs[b]);
       const metricIdf = metricUnits.reduce((x, u) => x + u.idf, 0);
       const dir = this.options.outcomeMetric > 0 && metricIdf > 0 ? dirs.find((x) => x) : undefined;
+      const store = dir ? recordStoreOf(this.records) : undefined;
       let partial = false;
       for (let i = 0; i < n; i++) {
         const d = docs[i];
@@ -464,7 +465,8 @@ export class SearchEngine {
         let s = acc[d];
         // A partial match's score shows it: scaled by the share of words it has (its rank comes from its tier).
         if (matched < U) s *= (matched / U) ** this.options.coveragePower;
-        if (dir) {
+        // The outcome-direction column spares decoding a record that has no outcome moving that way.
+        if (dir && (!store || store.moved(d, dir))) {
           let best = 0;
           for (const o of this.records[d].outcomes ?? []) {
             if (o.direction !== dir || !o.metric) continue;

@@ -171,7 +171,9 @@ export class SearchService {
     } else if (sort === 'quantity') {
       first = (k) => {
         const ranked = result.order(total, keep);
-        ranked.sort((a, b) => (largestMoney(this.records[b.index]) ?? -1) - (largestMoney(this.records[a.index]) ?? -1) || b.score - a.score || a.index - b.index);
+        // Each record read once (a loaded snapshot decodes records on access), not once per comparison.
+        const money = new Map(ranked.map((e) => [e.index, largestMoney(this.records[e.index]) ?? -1]));
+        ranked.sort((a, b) => money.get(b.index)! - money.get(a.index)! || b.score - a.score || a.index - b.index);
         return ranked.slice(0, k);
       };
     } else {
