@@ -266,6 +266,8 @@ export class SearchService {
   }
 
   private copyRef(i: number): CopyRef {
+    // Copies are listed by id, title and source only: read from the columns, the record is not decoded.
+    if (this.store) return { id: this.store.id(i), title: this.store.title(i), source: this.store.source(i) };
     const r = this.records[i];
     return { id: r.id, title: r.title, source: { file: r.source.file, title: r.source.title, no: r.source.no } };
   }
@@ -289,13 +291,18 @@ export class SearchService {
     const i = this.indexOf(id);
     if (i === undefined) return undefined;
     const lists = this.similarity;
-    const ref = (r: ReformRecord) => ({ id: r.id, title: r.title, regions: r.regions, source: { file: r.source.file, title: r.source.title, no: r.source.no } });
+    const store = this.store;
+    const ref = (j: number) => {
+      if (store) return { id: store.id(j), title: store.title(j), regions: store.list(j, 'regions'), source: store.source(j) };
+      const r = this.records[j];
+      return { id: r.id, title: r.title, regions: r.regions, source: { file: r.source.file, title: r.source.title, no: r.source.no } };
+    };
     return lists.similar(i, size, scope).map((h) => ({
-      ...ref(this.records[h.index]),
+      ...ref(h.index),
       score: h.score,
       because: h.because,
       reason: h.reason,
-      copies: lists.copiesOf(h.index).map((j) => ref(this.records[j])),
+      copies: lists.copiesOf(h.index).map(ref),
     }));
   }
 

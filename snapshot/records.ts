@@ -345,6 +345,16 @@ export class RecordStore {
     return out;
   }
 
+  /** Where the record is printed (file, document title, item number), without decoding the rest. */
+  source(i: number): { file: string; title: string; no: number } {
+    if (this.isRaw(i)) {
+      const s = this.record(i).source;
+      return { file: s.file, title: s.title, no: s.no };
+    }
+    const p = this.packed;
+    return { file: p.strings[p.sids[i * NS + 2]], title: p.strings[p.sids[i * NS + 3]], no: p.nums[i * 2] };
+  }
+
   category(i: number): string | undefined {
     if (this.isRaw(i)) return this.record(i).category;
     const s = this.packed.sids[i * NS];
