@@ -57,6 +57,8 @@ export interface PackedRecords {
   /** Per record UTF-8 JSON: {"q":quantities,"o":outcomes} with derivable text left out; a raw record's whole JSON. */
   extra: Uint8Array;
   extraStart: Uint32Array;
+  /** No stored text has an unpaired surrogate (so a fast UTF-16 decoder decodes it exactly). */
+  wellFormed: boolean;
   /** Per record: bit 1 an outcome moved down, bit 2 up (what a change verb matches, without decoding records). */
   outcomeDirs: Uint8Array;
   /** Record indexes ordered by the 32-bit hash of their id (lookup by id without a map built at load). */
@@ -82,11 +84,20 @@ function hashString(s: string): number {
   return h >>> 0;
 }
 
-function textOf(units: Uint16Array, from: number, to: number): string {
+const utf16 = new TextDecoder('utf-16le', { ignoreBOM: true }); // a field's own leading U+FEFF is kept
+
+/**
+ * A field's text. TextDecoder is several times faster on long fields but replaces unpaired surrogates, so it is
+ * used only when the writer found none (`wellFormed`); short fields and any other text go code unit by code unit.
+ */
+function textOf(units: Uint16Array, from: number, to: number, wellFormed: boolean): string {
+  if (wellFormed && to - from > 64) return utf16.decode(units.subarray(from, to));
   let s = '';
   for (let i = from; i < to; i += 4096) s += String.fromCharCode.apply(null, units.subarray(i, Math.min(to, i + 4096)) as unknown as number[]);
   return s;
 }
+
+const UNPAIRED = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
 const isStringArray = (v: unknown): v is string[] => Array.isArray(v) && v.every((x) => typeof x === 'string');
 const sameKeys = (o: object, keys: string[]) => {
@@ -180,6 +191,7 @@ export function packRecords(records: readonly ReformRecord[], valid: (r: ReformR
   const outcomeDirs = new Uint8Array(n);
   const encoder = new TextEncoder();
   let extraLength = 0;
+  let wellFormed = true;
   // Ids of well-formed records, for links (the first record with an id is the one a link names).
   const indexOf = new Map<string, number>();
   records.forEach((r, i) => {
@@ -202,7 +214,10 @@ export function packRecords(records: readonly ReformRecord[], valid: (r: ReformR
       shape[i] = s;
       for (let f = 0; f < NF; f++) {
         const t = rec[TEXT[f]];
-        if (typeof t === 'string') for (let c = 0; c < t.length; c++) text.push(t.charCodeAt(c));
+        if (typeof t === 'string') {
+          for (let c = 0; c < t.length; c++) text.push(t.charCodeAt(c));
+          if (wellFormed && UNPAIRED.test(t)) wellFormed = false;
+        }
         textStart[i * NF + f + 1] = text.length;
       }
       if (r.category !== undefined) sids[i * NS] = sid(r.category);
@@ -267,6 +282,7 @@ export function packRecords(records: readonly ReformRecord[], valid: (r: ReformR
     extra,
     extraStart,
     outcomeDirs,
+    wellFormed,
     idOrder,
     idHash,
   };
@@ -314,7 +330,7 @@ export class RecordStore {
 
   private text(i: number, f: number): string {
     const p = this.packed;
-    return textOf(p.text, p.textStart[i * NF + f], p.textStart[i * NF + f + 1]);
+    return textOf(p.text, p.textStart[i * NF + f], p.textStart[i * NF + f + 1], p.wellFormed === true);
   }
 
   /** The record's id (without decoding the rest). */

@@ -44,6 +44,19 @@ describe('records in a snapshot are columns, decoded one record when it is read'
     expect(() => ((loaded.records as unknown as unknown[])[0] = {})).toThrow(/read-only/);
   });
 
+  it('keeps text exactly: a leading byte-order mark, an unpaired surrogate, long and short fields', () => {
+    const odd = '\uFEFF' + '自贸试验区'.repeat(20) + '\uD800' + '通关'.repeat(40);
+    const records = body.records.map((r, i) => (i === 5 ? { ...r, content: odd, quantities: [], outcomes: [] } : i === 6 ? { ...r, content: '\uFEFF' + r.title.repeat(8) } : r));
+    const loaded = decodeSnapshotBytes(serializeSnapshot({ ...body, records })).body;
+    expect(loaded.records[5].content).toBe(odd);
+    expect(loaded.records[6].content).toBe(records[6].content);
+    // Without unpaired surrogates anywhere, the fast decoder is used, and it keeps a leading U+FEFF too.
+    const clean = body.records.map((r, i) => (i === 6 ? { ...r, content: '\uFEFF' + r.title.repeat(8), quantities: [], outcomes: [] } : r));
+    const loadedClean = decodeSnapshotBytes(serializeSnapshot({ ...body, records: clean })).body;
+    expect(recordStoreOf(loadedClean.records)!.packed.wellFormed).toBe(true);
+    expect(loadedClean.records[6].content).toBe(clean[6].content);
+  });
+
   it('stores each record text once, as UTF-16, and no quantity text beside it', () => {
     const file = Buffer.from(bytes);
     const long = body.records.map((r) => r.content ?? '').sort((a, b) => b.length - a.length)[0];
