@@ -9,7 +9,7 @@
  * --sizes picks the generated corpora of the scale part (bench/scale.ts; default 1k,10k; "none" skips it).
  */
 import { execFileSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -123,6 +123,18 @@ async function main() {
   out();
   out(`Size ${(Buffer.byteLength(text) / 2 ** 20).toFixed(2)} MiB. In a fresh process: verify + parse + load into a serving engine ${ms(lat.loadMs)} ms; RSS ${lat.rssMiB} MiB after the latency runs below.`);
   out();
+  {
+    // The loading targets on the seeds: text as the scale benchmark counts it (the searched fields and departments).
+    const { measureFirstAnswer, loadTargetLines } = await import('./first-answer.js');
+    const seedText = builds[builds.length - 1].body.records.reduce((n, r) => n + [r.title, r.content, r.applicableTo, r.process, r.outcome, r.departments.join('、')].reduce((m, t) => m + (t ? Buffer.byteLength(t) : 0), 0), 0);
+    const loadDir = join(os.tmpdir(), `ftz-bench-${process.pid}-load`);
+    const load = await measureFirstAnswer(snapFile, loadDir);
+    rmSync(loadDir, { recursive: true, force: true });
+    out('Loading targets on the seeds, measured by bench/first-answer.ts (a fresh `node` process running the server\'s load path bundled with esbuild, median of 3):');
+    out();
+    for (const l of loadTargetLines('seeds', load, seedText)) out(l);
+    out();
+  }
   out(`## Search latency, in-process (${lat.queries} distinct queries × ${lat.rounds} rounds; a page of 10 with highlights and facets)`);
   out();
   out('| | median | p95 | p99 | max |');

@@ -13,6 +13,7 @@ import { createRequire } from 'node:module';
 import { corpusLines, seedPools } from './scale-corpus.js';
 import { ENGINES, type EngineName } from './scale-engines.js';
 import { BENCH_QUERIES, QUERY_KINDS } from './scale-queries.js';
+import { measureFirstAnswer, type FirstAnswer } from './first-answer.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -82,6 +83,8 @@ export interface SizeResult {
   http?: HttpResult | { error: string };
   suggest?: SuggestResult | { error: string };
   vocab?: VocabResult | { error: string };
+  /** Our snapshot loaded by a fresh bundled `node` process (bench/first-answer.ts). */
+  load?: FirstAnswer | { error: string };
 }
 
 export interface VocabResult {
@@ -239,6 +242,7 @@ export async function runScale(opts: ScaleOptions): Promise<SizeResult[]> {
         else r.serve = served.json as EngineResult['serve'];
         if (engine === 'ours' && (opts.httpSeconds ?? 5) > 0 && r.serve) size.http = await measureHttp(indexFile, opts);
         if (engine === 'ours' && r.serve) {
+          size.load = await measureFirstAnswer(indexFile, opts.workDir).catch((e: Error) => ({ error: e.message.split('\n')[0] }));
           const sg = await runChild(['suggest', indexFile], opts);
           size.suggest = sg.ok ? (sg.json as SuggestResult) : { error: sg.error! };
           const vc = await runChild(['vocab', recordsFile], opts);
@@ -361,6 +365,25 @@ export function scaleMarkdown(results: SizeResult[], chartPath: string): string[
     }
     out();
   }
+  const withLoad = results.filter((r) => r.load);
+  if (withLoad.length) {
+    out('### Loading our snapshot: size, fresh process → first answer, serving RSS');
+    out();
+    out('bench/first-answer.ts: the snapshot written by the build above, loaded by a fresh `node` process running the server\'s load path bundled with esbuild (as a release runs it; no TypeScript compiler): read with the checksum computed while reading, decode, validate, build the search service, answer one query; RSS after the query mix and a forced GC. Median of 3 processes.');
+    out();
+    out('| records | snapshot (× text bytes) | first answer | Node + modules | read + checksum + decode + validate | service | first query | serving RSS |');
+    out('|---|---|---|---|---|---|---|---|');
+    for (const r of withLoad) {
+      const l = r.load!;
+      if ('error' in l) {
+        out(`| ${fmtN(r.records)} | ${l.error} | | | | | | |`);
+        continue;
+      }
+      const st = l.steps;
+      out(`| ${fmtN(r.records)} | ${(l.bytes / 2 ** 20).toFixed(1)} MiB (${(l.bytes / r.textBytes).toFixed(2)}×) | ${s1(l.processToFirstMs)} s | ${st.modules.toFixed(0)} ms | ${st.load.toFixed(0)} ms | ${st.service.toFixed(0)} ms | ${st.firstQuery.toFixed(0)} ms | ${l.rssMiB} MiB |`);
+    }
+    out();
+  }
   const big = results.find((r) => r.records === 100_000);
   const ours = big?.engines.find((e) => e.engine === 'ours');
   out('### Targets at 100,000 records (our engine)');
@@ -375,8 +398,15 @@ export function scaleMarkdown(results: SizeResult[], chartPath: string): string[
     row('build < 40 s', `${s1(b.buildMs)} s`, b.buildMs < TARGETS_100K.buildMs);
     row('build peak RSS < 2 GB', `${b.peakRssMiB} MiB`, b.peakRssMiB < TARGETS_100K.peakRssMiB);
     row('snapshot < 1.5× the text', `${(b.bytes / big.textBytes).toFixed(2)}× (${(b.bytes / 2 ** 20).toFixed(0)} MiB for ${(big.textBytes / 2 ** 20).toFixed(0)} MiB of UTF-8 text)`, b.bytes / big.textBytes < TARGETS_100K.snapshotPerText);
-    row('fresh process → first answer < 2 s', `${s1(s.processToFirstMs)} s`, s.processToFirstMs < TARGETS_100K.firstAnswerMs);
-    row('serving RSS < 1 GB', `${s.rssMiB} MiB`, s.rssMiB < TARGETS_100K.rssMiB);
+    // Loading targets: a bundled node process as an operator runs the server (the tsx child above also compiles TypeScript).
+    const load = big.load && !('error' in big.load) ? big.load : undefined;
+    if (load) {
+      row('fresh process → first answer < 2 s', `${s1(load.processToFirstMs)} s (a bundled \`node\` process; ${s1(s.processToFirstMs)} s in the tsx child of the table)`, load.processToFirstMs < TARGETS_100K.firstAnswerMs);
+      row('serving RSS < 1 GB', `${load.rssMiB} MiB (bundled \`node\` process; ${s.rssMiB} MiB in the tsx child after its query rounds)`, load.rssMiB < TARGETS_100K.rssMiB);
+    } else {
+      row('fresh process → first answer < 2 s', `${s1(s.processToFirstMs)} s`, s.processToFirstMs < TARGETS_100K.firstAnswerMs);
+      row('serving RSS < 1 GB', `${s.rssMiB} MiB`, s.rssMiB < TARGETS_100K.rssMiB);
+    }
     row('search p50 < 2 ms over the mix', `${ms2(s.overall.p50)} ms`, s.overall.p50 < TARGETS_100K.p50);
     row('search p99 < 25 ms over the mix', `${ms2(s.overall.p99)} ms`, s.overall.p99 < TARGETS_100K.p99);
     for (const k of QUERY_KINDS) {

@@ -17,6 +17,7 @@ import { Postings, buildIndex, hash32, isIndexData, type IndexData, type Occurre
 import { NO_DOCS, bm25, idf, intersectSum, minimalWindow, union, type DocScores, type FieldStats } from './score.js';
 import { Highlighter } from './snippet.js';
 import { DOWN_VERBS, UP_VERBS } from '../analysis/outcomes.js';
+import { recordStoreOf } from '../snapshot/records.js';
 
 export { occurrences, nearOccurrences } from './snippet.js';
 export { minimalWindow } from './score.js';
@@ -396,6 +397,15 @@ export class SearchEngine {
     this.changed ??= (() => {
       const down: number[] = [];
       const up: number[] = [];
+      // A loaded snapshot keeps each record's outcome directions as a column: no record is decoded for this.
+      const store = recordStoreOf(this.records);
+      if (store) {
+        for (let i = 0; i < store.length; i++) {
+          if (store.moved(i, 'down')) down.push(i);
+          if (store.moved(i, 'up')) up.push(i);
+        }
+        return { down: Int32Array.from(down), up: Int32Array.from(up) };
+      }
       this.records.forEach((r, i) => {
         if (r.outcomes?.some((o) => o.direction === 'down')) down.push(i);
         if (r.outcomes?.some((o) => o.direction === 'up')) up.push(i);
@@ -575,6 +585,7 @@ export class SearchEngine {
       const metricUnits = units.filter((_, b) => !dirs[b]);
       const metricIdf = metricUnits.reduce((x, u) => x + u.idf, 0);
       const dir = this.options.outcomeMetric > 0 && metricIdf > 0 ? dirs.find((x) => x) : undefined;
+      const store = dir ? recordStoreOf(this.records) : undefined;
       let partial = false;
       for (let i = 0; i < n; i++) {
         const d = docs[i];
@@ -594,7 +605,8 @@ export class SearchEngine {
         let s = acc[d];
         // A partial match's score shows it: scaled by the share of words it has (its rank comes from its tier).
         if (matched < U) s *= (matched / U) ** this.options.coveragePower;
-        if (dir) {
+        // The outcome-direction column spares decoding a record that has no outcome moving that way.
+        if (dir && (!store || store.moved(d, dir))) {
           let best = 0;
           for (const o of this.records[d].outcomes ?? []) {
             if (o.direction !== dir || !o.metric) continue;

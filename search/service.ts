@@ -14,6 +14,7 @@ import { OutcomeIndex, type OutcomeHit, type OutcomeParams } from './outcomes.js
 import { buildSimilar } from '../indexer/similar.js';
 import { SimilarLists, type SimilarReason, type SimilarScope } from './similar.js';
 import type { SnapshotBody } from '../snapshot/body.js';
+import { recordStoreOf, type RecordStore } from '../snapshot/records.js';
 
 export type SortOrder = 'relevance' | 'source' | 'quantity';
 export type FactSort = 'value_desc' | 'value_asc' | 'relevance';
@@ -108,10 +109,11 @@ export function largestMoney(r: ReformRecord): number | undefined {
 export class SearchService {
   readonly engine: SearchEngine;
   private similarLists?: SimilarLists;
-  private readonly facts: IndexedFact[];
-  /** Outcome facts (metric, direction, change) for /api/outcomes and its export. */
-  readonly outcomeIndex: OutcomeIndex;
-  private readonly byId = new Map<string, number>();
+  private factList?: IndexedFact[];
+  private outcomeList?: OutcomeIndex;
+  /** Records of a loaded snapshot: columns, each record decoded when read (absent for a body built in memory). */
+  private readonly store?: RecordStore;
+  private byIdMap?: Map<string, number>;
   /** Record index → index of the first record of its reform (copies linked by `related`, transitively). */
   private readonly reformOf: Int32Array;
   private readonly reformMembers: Map<number, number[]>;
@@ -123,12 +125,39 @@ export class SearchService {
 
   constructor(readonly body: SnapshotBody, options: Partial<EngineOptions> = {}) {
     this.engine = new SearchEngine(body, options);
-    this.engine.records.forEach((r, i) => this.byId.set(r.id, i));
-    this.reformOf = reforms(this.engine.records, this.byId);
+    // Loading decodes no record: reforms come from the link columns; facts and outcomes are gathered on first use.
+    this.store = recordStoreOf(body.records);
+    this.reformOf = this.store ? this.store.reformOf() : reforms(this.engine.records, this.byId);
     this.reformMembers = reformMembers(this.reformOf);
     this.stamp = new Uint32Array(this.engine.records.length);
-    this.facts = collectFacts(this.engine.records);
-    this.outcomeIndex = new OutcomeIndex(this.engine.records, (s) => this.engine.analyzer.normalizer.plain(s));
+  }
+
+  /** Record index by id. */
+  private indexOf(id: string): number | undefined {
+    if (this.store) {
+      const i = this.store.indexOf(id);
+      return i < 0 ? undefined : i;
+    }
+    return this.byId.get(id);
+  }
+
+  private get byId(): Map<string, number> {
+    if (!this.byIdMap) {
+      this.byIdMap = new Map();
+      this.engine.records.forEach((r, i) => this.byIdMap!.set(r.id, i));
+    }
+    return this.byIdMap;
+  }
+
+  private get facts(): IndexedFact[] {
+    this.factList ??= collectFacts(this.engine.records);
+    return this.factList;
+  }
+
+  /** Outcome facts (metric, direction, change) for /api/outcomes and its export (gathered on first use). */
+  get outcomeIndex(): OutcomeIndex {
+    this.outcomeList ??= new OutcomeIndex(this.engine.records, (s) => this.engine.analyzer.normalizer.plain(s));
+    return this.outcomeList;
   }
 
   get records(): ReformRecord[] {
@@ -187,7 +216,9 @@ export class SearchService {
     } else if (sort === 'quantity') {
       first = (k) => {
         const ranked = result.order(total, keep);
-        ranked.sort((a, b) => (largestMoney(this.records[b.index]) ?? -1) - (largestMoney(this.records[a.index]) ?? -1) || b.score - a.score || a.index - b.index);
+        // Each record read once (a loaded snapshot decodes records on access), not once per comparison.
+        const money = new Map(ranked.map((e) => [e.index, largestMoney(this.records[e.index]) ?? -1]));
+        ranked.sort((a, b) => money.get(b.index)! - money.get(a.index)! || b.score - a.score || a.index - b.index);
         return ranked.slice(0, k);
       };
     } else {
@@ -305,12 +336,14 @@ export class SearchService {
   }
 
   private copyRef(i: number): CopyRef {
+    // Copies are listed by id, title and source only: read from the columns, the record is not decoded.
+    if (this.store) return { id: this.store.id(i), title: this.store.title(i), source: this.store.source(i) };
     const r = this.records[i];
     return { id: r.id, title: r.title, source: { file: r.source.file, title: r.source.title, no: r.source.no } };
   }
 
   reform(id: string): ReformRecord | undefined {
-    const i = this.byId.get(id);
+    const i = this.indexOf(id);
     return i === undefined ? undefined : this.records[i];
   }
 
@@ -325,16 +358,21 @@ export class SearchService {
    * copies; `other-regions` keeps reforms from a province that is not the source's. At most `k` (20) entries.
    */
   similar(id: string, size: number, scope: SimilarScope = 'all'): SimilarHit[] | undefined {
-    const i = this.byId.get(id);
+    const i = this.indexOf(id);
     if (i === undefined) return undefined;
     const lists = this.similarity;
-    const ref = (r: ReformRecord) => ({ id: r.id, title: r.title, regions: r.regions, source: { file: r.source.file, title: r.source.title, no: r.source.no } });
+    const store = this.store;
+    const ref = (j: number) => {
+      if (store) return { id: store.id(j), title: store.title(j), regions: store.list(j, 'regions'), source: store.source(j) };
+      const r = this.records[j];
+      return { id: r.id, title: r.title, regions: r.regions, source: { file: r.source.file, title: r.source.title, no: r.source.no } };
+    };
     return lists.similar(i, size, scope).map((h) => ({
-      ...ref(this.records[h.index]),
+      ...ref(h.index),
       score: h.score,
       because: h.because,
       reason: h.reason,
-      copies: lists.copiesOf(h.index).map((j) => ref(this.records[j])),
+      copies: lists.copiesOf(h.index).map(ref),
     }));
   }
 
@@ -389,7 +427,11 @@ export class SearchService {
       const n = this.engine.analyzer.normalizer;
       const stop = new Set(this.body.dictionary.stopwords);
       this.suggestions = {
-        titles: this.records.map((r) => ({ key: n.plain(r.title), title: r.title, id: r.id })),
+        titles: Array.from({ length: this.records.length }, (_, i) => {
+          // Titles and ids only: a loaded snapshot's records are not decoded for this.
+          const title = this.store ? this.store.title(i) : this.records[i].title;
+          return { key: n.plain(title), title, id: this.store ? this.store.id(i) : this.records[i].id };
+        }),
         terms: this.body.analysis.vocabulary.filter(([w]) => w.length >= 2 && !stop.has(w) && !/^[\d.]+$/.test(w)),
       };
     }
@@ -424,8 +466,8 @@ export class SearchService {
     return {
       records: this.records.length,
       documents: this.body.sources.map((s) => ({ file: s.file, title: s.title, format: s.format, encoding: s.encoding, records: s.records, sha256: s.sha256, bytes: s.bytes })),
-      regions: count(this.records.flatMap((r) => r.regions)),
-      categories: count(this.records.map((r) => r.category)),
+      regions: count(this.store ? Array.from({ length: this.store.length }, (_, i) => this.store!.list(i, 'regions')).flat() : this.records.flatMap((r) => r.regions)),
+      categories: count(this.store ? Array.from({ length: this.store.length }, (_, i) => this.store!.category(i)) : this.records.map((r) => r.category)),
       quantities: this.facts.length,
       outcomes: this.outcomeIndex.size,
       terms: { index: this.engine.termCount, vocabulary: this.body.analysis.vocabulary.length },
