@@ -11,12 +11,13 @@ import { FacetIndex, buildFacetColumns, type FacetColumns } from './facets.js';
 import { SEARCH_FIELDS, type SearchField } from './fields.js';
 import { Lru } from '../analysis/lru.js';
 import { checkDeadline } from './budget.js';
-import { Matcher, slotRange } from './match.js';
+import { Matcher, gallop, slotRange } from './match.js';
 import { engineOptions, type EngineOptions } from './options.js';
-import { Postings, buildIndex, hash32, isIndexData, type IndexData } from './postings.js';
-import { NO_DOCS, bm25, idf, intersectSum, minimalWindow, topK, union, type DocScores, type FieldStats } from './score.js';
+import { Postings, buildIndex, hash32, isIndexData, type IndexData, type Occurrences } from './postings.js';
+import { NO_DOCS, bm25, idf, intersectSum, minimalWindow, union, type DocScores, type FieldStats } from './score.js';
 import { Highlighter } from './snippet.js';
 import { DOWN_VERBS, UP_VERBS } from '../analysis/outcomes.js';
+import { recordStoreOf } from '../snapshot/records.js';
 
 export { occurrences, nearOccurrences } from './snippet.js';
 export { minimalWindow } from './score.js';
@@ -62,12 +63,30 @@ interface Unit {
   constraints: Constraint[];
 }
 
+/** The occurrences the position bonuses of one query read (SearchEngine.bonusPlan). */
+export interface BonusPlan {
+  /** Per word (constraint) of the query, its alternatives that are strings: length and occurrences. */
+  alternatives: { length: number; occ: Occurrences }[][];
+  /** Occurrences of each clause of two or more words written together (verbatim). */
+  verbatim: Occurrences[];
+  /** Words (units) of the query: a record with all of them can get the title bonus. */
+  unitCount: number;
+}
+
+/** Whether occurrences have any position in a slot. */
+function hasSlot(o: Occurrences, slot: number): boolean {
+  const [s, e] = slotRange(o, slot);
+  return e > s;
+}
+
 /** Pages of this size or less are filled with partial matches when too few records have every word. */
 export const FILL_TO = 10;
 
 export class SearchResult {
   private all?: RankedEntry[];
   private top?: RankedEntry[];
+  /** Highlights of the records shown so far (paging back or repeating the search reuses them). */
+  readonly highlights = new Map<number, { title: string; snippet: string }>();
 
   constructor(
     private readonly engine: SearchEngine,
@@ -138,18 +157,96 @@ export class SearchResult {
       idx = list;
     } else idx = { length: this.docs.length } as ArrayLike<number>;
     const at = keep ? (j: number) => idx[j] : (j: number) => j;
-    const base = (i: number) => this.scores[i];
     if (!this.units.length) return Array.from({ length: Math.min(k, idx.length) }, (_, j) => this.entry(at(j), 0));
     const window = Math.max(k, this.engine.options.rerankWindow);
-    const top = topK(idx.length, window, (a, b) => this.better(at(a), at(b), base)).map(at);
+    const top = this.bounded(idx.length, at, window);
     const boosted = new Map<number, number>();
     checkDeadline(false);
+    const plan = this.engine.bonusPlan(this.analysis, this.units);
     for (const i of top.slice(0, this.engine.options.rerankWindow)) {
-      boosted.set(i, this.scores[i] + this.engine.bonus(this.docs[i], this.analysis, this.units, this.units.length - this.missingCount(i)));
+      boosted.set(i, this.scores[i] + this.engine.bonus(this.docs[i], plan, this.units.length - this.missingCount(i)));
     }
     const score = (i: number) => boosted.get(i) ?? this.scores[i];
     top.sort((a, b) => (this.better(a, b, score) ? -1 : this.better(b, a, score) ? 1 : 0));
     return top.slice(0, k).map((i) => this.entry(i, score(i)));
+  }
+
+  /** Per matched record, its tier: records rank by tier first (fewer and rarer missing words first), then score. */
+  private tierOf?: Uint32Array;
+
+  private tiers(): Uint32Array {
+    if (this.tierOf) return this.tierOf;
+    const n = this.docs.length;
+    const tier = new Uint32Array(n);
+    if (this.strategy === 'last') {
+      // The missing words' count and idf depend on the mask alone: rank the distinct masks once.
+      const first = new Map<number, number>();
+      for (let i = 0; i < n; i++) if (!first.has(this.missingMask[i])) first.set(this.missingMask[i], i);
+      if (first.size > 1) {
+        const masks = [...first].map(([m, i]) => ({ m, count: this.missingCount(i), idf: this.missingIdf[i] }));
+        masks.sort((a, b) => a.count - b.count || a.idf - b.idf);
+        const rankOf = new Map<number, number>();
+        let rank = 0;
+        masks.forEach((x, j) => {
+          if (j > 0 && (x.count !== masks[j - 1].count || x.idf !== masks[j - 1].idf)) rank++;
+          rankOf.set(x.m, rank);
+        });
+        for (let i = 0; i < n; i++) tier[i] = rankOf.get(this.missingMask[i])!;
+      }
+    }
+    return (this.tierOf = tier);
+  }
+
+  /**
+   * The best `k` of n candidates (at(j) → index into docs) in rank order (tier, base score, record order): one pass
+   * with a bounded heap whose worst entry is the bar a candidate must clear, checked with two array reads, so a
+   * common word's thousands of records are not sorted (or compared through callbacks) to show ten.
+   */
+  private bounded(n: number, at: (j: number) => number, k: number): number[] {
+    const tier = this.tiers();
+    const sc = this.scores;
+    const docs = this.docs;
+    // a ranks below b.
+    const worse = (a: number, b: number) => (tier[a] !== tier[b] ? tier[a] > tier[b] : sc[a] !== sc[b] ? sc[a] < sc[b] : docs[a] > docs[b]);
+    const order = (a: number, b: number) => (worse(b, a) ? -1 : worse(a, b) ? 1 : 0);
+    if (k >= n) return Array.from({ length: n }, (_, j) => at(j)).sort(order);
+    if (k <= 0) return [];
+    // Min-heap on rank: heap[0] is the worst of the best k so far.
+    const heap: number[] = [];
+    const up = (x: number) => {
+      while (x > 0) {
+        const p = (x - 1) >> 1;
+        if (!worse(heap[x], heap[p])) break;
+        [heap[p], heap[x]] = [heap[x], heap[p]];
+        x = p;
+      }
+    };
+    const down = (x: number) => {
+      for (;;) {
+        const l = 2 * x + 1;
+        const r = l + 1;
+        let m = x;
+        if (l < k && worse(heap[l], heap[m])) m = l;
+        if (r < k && worse(heap[r], heap[m])) m = r;
+        if (m === x) return;
+        [heap[m], heap[x]] = [heap[x], heap[m]];
+        x = m;
+      }
+    };
+    for (let j = 0; j < n; j++) {
+      const i = at(j);
+      if (heap.length < k) {
+        heap.push(i);
+        up(heap.length - 1);
+        continue;
+      }
+      const r = heap[0];
+      // Not above the bar: skipped without touching the heap.
+      if (tier[i] > tier[r] || (tier[i] === tier[r] && (sc[i] < sc[r] || (sc[i] === sc[r] && docs[i] > docs[r])))) continue;
+      heap[0] = i;
+      down(0);
+    }
+    return heap.sort(order);
   }
 
   private entry(i: number, score: number): RankedEntry {
@@ -300,6 +397,15 @@ export class SearchEngine {
     this.changed ??= (() => {
       const down: number[] = [];
       const up: number[] = [];
+      // A loaded snapshot keeps each record's outcome directions as a column: no record is decoded for this.
+      const store = recordStoreOf(this.records);
+      if (store) {
+        for (let i = 0; i < store.length; i++) {
+          if (store.moved(i, 'down')) down.push(i);
+          if (store.moved(i, 'up')) up.push(i);
+        }
+        return { down: Int32Array.from(down), up: Int32Array.from(up) };
+      }
       this.records.forEach((r, i) => {
         if (r.outcomes?.some((o) => o.direction === 'down')) down.push(i);
         if (r.outcomes?.some((o) => o.direction === 'up')) up.push(i);
@@ -348,26 +454,70 @@ export class SearchEngine {
     }
   }
 
+  /**
+   * Records (not excluded) holding every word, increasing, with the sum of the words' scores added in word order
+   * (the same sum, bit for bit, as merging every word's records gives).
+   */
+  private allWords(units: Unit[]): DocScores {
+    const U = units.length;
+    const order = units.map((_, b) => b).sort((x, y) => units[x].ds.docs.length - units[y].ds.docs.length);
+    const rarest = order[0];
+    const driver = units[rarest].ds;
+    const at = new Int32Array(U);
+    const docs: number[] = [];
+    const scores: number[] = [];
+    next: for (let i = 0; i < driver.docs.length; i++) {
+      const d = driver.docs[i];
+      if (this.excluded[d]) continue;
+      for (let k = 1; k < U; k++) {
+        const b = order[k];
+        const list = units[b].ds.docs;
+        at[b] = gallop(list, d, at[b]);
+        if (at[b] >= list.length) break next;
+        if (list[at[b]] !== d) continue next;
+      }
+      let sum = 0;
+      for (let b = 0; b < U; b++) sum += b === rarest ? driver.scores[i] : units[b].ds.scores[at[b]];
+      docs.push(d);
+      scores.push(sum);
+    }
+    return { docs: Int32Array.from(docs), scores: Float64Array.from(scores) };
+  }
+
   /** Every word's records combined under the strategy: which records are results, with what base score. */
   private combine(analysis: QueryAnalysis, units: Unit[], strategy: MatchingStrategy): SearchResult {
     const N = this.records.length;
     const U = units.length;
     const all = U >= 32 ? 0xffffffff : (1 << U) - 1;
     const { mask, acc, excluded } = this;
+    // Under `last`, when at least a page of records has every word, those are the result: found by walking the
+    // rarest word's records and galloping through the others', never visiting the records of a common word that
+    // lack the rare one. Otherwise (or under `all`) every word's records are merged.
+    const every = strategy === 'last' && U > 1 && U < 32 ? this.allWords(units) : undefined;
     const touched: number[] = [];
-    units.forEach((u, b) => {
-      const { docs, scores } = u.ds;
-      for (let i = 0; i < docs.length; i++) {
-        const d = docs[i];
-        if (excluded[d]) continue;
-        if (mask[d] === 0) touched.push(d);
-        mask[d] |= 1 << b;
-        acc[d] += scores[i];
+    if (every && every.docs.length >= FILL_TO) {
+      for (let i = 0; i < every.docs.length; i++) {
+        const d = every.docs[i];
+        touched.push(d);
+        mask[d] = all;
+        acc[d] = every.scores[i];
       }
-    });
+    } else {
+      units.forEach((u, b) => {
+        const { docs, scores } = u.ds;
+        for (let i = 0; i < docs.length; i++) {
+          const d = docs[i];
+          if (excluded[d]) continue;
+          if (mask[d] === 0) touched.push(d);
+          mask[d] |= 1 << b;
+          acc[d] += scores[i];
+        }
+      });
+    }
     // Records in index order: a scan of the marks when many records matched, a numeric sort when few did.
     let inOrder: ArrayLike<number>;
-    if (touched.length * 8 > N) {
+    if (every && every.docs.length >= FILL_TO) inOrder = every.docs;
+    else if (touched.length * 8 > N) {
       const dense = new Int32Array(touched.length);
       let k = 0;
       for (let d = 0; d < N; d++) if (mask[d] !== 0) dense[k++] = d;
@@ -435,6 +585,7 @@ export class SearchEngine {
       const metricUnits = units.filter((_, b) => !dirs[b]);
       const metricIdf = metricUnits.reduce((x, u) => x + u.idf, 0);
       const dir = this.options.outcomeMetric > 0 && metricIdf > 0 ? dirs.find((x) => x) : undefined;
+      const store = dir ? recordStoreOf(this.records) : undefined;
       let partial = false;
       for (let i = 0; i < n; i++) {
         const d = docs[i];
@@ -454,7 +605,8 @@ export class SearchEngine {
         let s = acc[d];
         // A partial match's score shows it: scaled by the share of words it has (its rank comes from its tier).
         if (matched < U) s *= (matched / U) ** this.options.coveragePower;
-        if (dir) {
+        // The outcome-direction column spares decoding a record that has no outcome moving that way.
+        if (dir && (!store || store.moved(d, dir))) {
           let best = 0;
           for (const o of this.records[d].outcomes ?? []) {
             if (o.direction !== dir || !o.metric) continue;
@@ -479,47 +631,51 @@ export class SearchEngine {
     }
   }
 
-  /** Positions of a string in one field of one record, as {start, length}. */
-  private positions(doc: number, f: number, text: string): { start: number; length: number }[] {
-    const occ = this.matcher.needle(text);
-    const [s, e] = slotRange(occ, doc * this.stats.fieldCount + f);
-    const out: { start: number; length: number }[] = [];
-    for (let x = s; x < e; x++) out.push({ start: occ.pos[x], length: text.length });
-    return out;
+  /** What the position bonuses of one query need, looked up once per ranking (not once per record). */
+  bonusPlan(analysis: QueryAnalysis, units: Unit[]): BonusPlan {
+    const constraints = units.flatMap((u) => u.constraints);
+    return {
+      alternatives: constraints.map((c) => c.alternatives.filter((a) => !a.near).map((a) => ({ length: a.text.length, occ: this.matcher.needle(a.text) }))),
+      verbatim: analysis.groups.flat().filter((c) => c.constraints.length >= 2).map((c) => this.matcher.needle(c.text.replace(/\s+/g, ''))),
+      unitCount: units.length,
+    };
   }
 
   /** Every word in the title, words close together, a clause found verbatim: from positions, for the top window only. */
-  bonus(doc: number, analysis: QueryAnalysis, units: Unit[], matched: number): number {
+  bonus(doc: number, plan: BonusPlan, matched: number): number {
     const o = this.options;
-    const constraints = units.flatMap((u) => u.constraints);
+    const F = this.stats.fieldCount;
     const title = this.fieldIndex.get('title')!;
     let score = 0;
-    if (units.length > 1 && matched === units.length) {
-      if (constraints.every((c) => c.alternatives.some((a) => !a.near && this.positions(doc, title, a.text).length))) score += o.bonus.titleHasAll;
+    if (plan.unitCount > 1 && matched === plan.unitCount) {
+      const slot = doc * F + title;
+      if (plan.alternatives.every((alts) => alts.some((a) => hasSlot(a.occ, slot)))) score += o.bonus.titleHasAll;
     }
     if (matched >= 2) {
       let best = 0;
       for (const name of o.proximityFields) {
-        const f = this.fieldIndex.get(name)!;
-        const lists = constraints.map((c) => c.alternatives.filter((a) => !a.near).flatMap((a) => this.positions(doc, f, a.text)));
-        const present = lists.filter((l) => l.length > 0);
+        const slot = doc * F + this.fieldIndex.get(name)!;
+        const present: { start: number; length: number }[][] = [];
+        for (const alts of plan.alternatives) {
+          const list: { start: number; length: number }[] = [];
+          for (const a of alts) {
+            const [s, e] = slotRange(a.occ, slot);
+            for (let x = s; x < e; x++) list.push({ start: a.occ.pos[x], length: a.length });
+          }
+          if (list.length > 0) present.push(list);
+        }
         if (present.length < 2) continue;
         const window = minimalWindow(present);
-        const span = present.reduce((s, l) => s + l[0].length, 0);
+        const span = present.reduce((sum, l) => sum + l[0].length, 0);
         if (window > o.proximityWindow + span) continue;
         const closeness = 1 - Math.max(0, window - span) / (o.proximityWindow + 1);
-        best = Math.max(best, closeness * (present.length / constraints.length) * o.fieldWeights[name]);
+        best = Math.max(best, closeness * (present.length / plan.alternatives.length) * o.fieldWeights[name]);
       }
       score += o.bonus.proximity * best;
     }
-    for (const clause of analysis.groups.flat()) {
-      if (clause.constraints.length < 2) continue;
-      const verbatim = clause.text.replace(/\s+/g, '');
-      const occ = this.matcher.needle(verbatim);
+    for (const occ of plan.verbatim) {
       for (const name of SEARCH_FIELDS) {
-        const f = this.fieldIndex.get(name)!;
-        const [s, e] = slotRange(occ, doc * this.stats.fieldCount + f);
-        if (e > s) {
+        if (hasSlot(occ, doc * F + this.fieldIndex.get(name)!)) {
           score += o.bonus.verbatim * o.fieldWeights[name];
           break;
         }
@@ -528,14 +684,16 @@ export class SearchEngine {
     return score;
   }
 
-  /** Build a hit (record, score, highlights) for one ranked entry. */
-  hit(entry: RankedEntry, analysis: QueryAnalysis): Hit {
+  /** Build a hit (record, score, highlights) for one ranked entry of a result (its highlights are kept with it). */
+  hit(entry: RankedEntry, result: SearchResult): Hit {
+    let highlight = result.highlights.get(entry.index);
+    if (!highlight) result.highlights.set(entry.index, (highlight = this.highlighter.highlight(entry.index, result.analysis)));
     return {
       record: this.records[entry.index],
       score: Math.round(entry.score * 1000) / 1000,
       matched: entry.matched,
       missing: entry.missing,
-      highlight: this.highlighter.highlight(entry.index, analysis),
+      highlight,
     };
   }
 }

@@ -59,6 +59,8 @@ export interface EngineOptions {
   cache: { postingsPositions: number; matches: number; analyses: number; results: number; normalizedRecords: number };
   /** Facet values returned per facet (most frequent first) unless the request says otherwise (facetSize); 0 = all. */
   facetSize: number;
+  /** Copies of a reform listed under its hit (the hit also says how many the result set holds). */
+  copiesShown: number;
 }
 
 export const DEFAULT_ENGINE_OPTIONS: EngineOptions = {
@@ -87,6 +89,7 @@ export const DEFAULT_ENGINE_OPTIONS: EngineOptions = {
   snippetFields: ['content', 'outcome', 'process', 'applicableTo'],
   cache: { postingsPositions: 4_000_000, matches: 2000, analyses: 1000, results: 512, normalizedRecords: 256 },
   facetSize: 50,
+  copiesShown: 10,
 };
 
 export function engineOptions(partial: Partial<EngineOptions> = {}): EngineOptions {

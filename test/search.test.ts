@@ -187,6 +187,22 @@ describe('one hit per reform', () => {
     expect(res.total).toBeLessThan(all.total);
   });
 
+  it('lists at most copiesShown copies under a hit, best first, and says how many the result set holds', async () => {
+    const { SearchService } = await import('../search/service.js');
+    // The seeds print a reform at most a few times: with 0 shown, every folded hit is over the cap.
+    const none = new SearchService(service.body, { copiesShown: 0 });
+    const full = service.search({ q: '退税', size: 100 });
+    const capped = none.search({ q: '退税', size: 100 });
+    expect(capped.hits.map((h) => h.id)).toEqual(full.hits.map((h) => h.id));
+    expect(capped.total).toBe(full.total);
+    expect(full.hits.some((h) => h.copies?.length)).toBe(true);
+    for (const [i, h] of full.hits.entries()) {
+      expect(h.copyCount ?? 0).toBe(h.copies?.length ?? 0);
+      expect(capped.hits[i].copyCount ?? 0).toBe(h.copyCount ?? 0);
+      expect(capped.hits[i].copies ?? []).toEqual([]);
+    }
+  });
+
   it('counts reforms in facets: two copies from one region count once', () => {
     const res = service.search({ q: '退税', size: 100 });
     const all = search('退税');

@@ -96,7 +96,10 @@ export class ChunkedIndex {
   fetched = 0;
   fetchedBytes = 0;
 
-  constructor(body: EntryBody) {
+  constructor(decoded: EntryBody) {
+    // The entry's records as plain objects (a loaded snapshot's records decode one at a time and are read-only):
+    // their long fields become getters over the chunks, and the service takes its path for in-memory records.
+    const body: EntryBody = { ...decoded, records: Array.from(decoded.records, (r) => ({ ...r })) };
     this.manifest = body.offlineChunks;
     if (!this.manifest || !(this.manifest.perChunk > 0) || !Array.isArray(this.manifest.chunks)) throw new Error('not an offline entry file: no chunk manifest');
     if (this.manifest.chunks.length !== Math.ceil(body.records.length / this.manifest.perChunk)) throw new Error('offline entry file: the chunk manifest does not cover the records');
