@@ -26,7 +26,17 @@ export interface Alternative {
    * 工程建设项目 in 工程建设类项目): the parts, in order.
    */
   near?: [string, string];
+  /**
+   * A thesaurus or long-form expansion several words long (工程建设项目审批制度改革 for 工改, 首次违法不予处罚 for
+   * 首违不罚), matched loosely by its words: documents reword a long phrase (工程建设项目…审批), so a record holding
+   * the phrase's rare words counts, at LOOSE_WEIGHT of the expansion's weight. The engine decides which words are
+   * rare enough to be required.
+   */
+  words?: string[];
 }
+
+/** Weight of an expansion matched by its words (not verbatim) relative to the expansion itself. */
+export const LOOSE_WEIGHT = 0.6;
 
 /** Weight of a compound found split (不动产…登记) relative to the word itself. */
 export const NEAR_WEIGHT = 0.5;
@@ -147,9 +157,47 @@ export class QueryAnalyzer {
     if (phrase) return alts;
     for (const s of this.synonyms.get(text) ?? []) alts.push({ text: s, weight: SYNONYM_WEIGHT });
     for (const f of this.forms.formsOf(text)) if (!alts.some((a) => a.text === f)) alts.push({ text: f, weight: FORM_WEIGHT });
+    for (const a of alts.slice(1)) {
+      const words = this.contentWords(a.text);
+      if (words.length >= 2) alts.push({ text: a.text, weight: a.weight * LOOSE_WEIGHT, words });
+    }
     const split = this.split(text);
     if (split) alts.push({ text, weight: NEAR_WEIGHT, near: split });
     return alts;
+  }
+
+  /** The content words of a phrase (segmented, stop words and single characters dropped), for loose matching. */
+  private contentWords(text: string): string[] {
+    if (!/^\p{Script=Han}{4,}$/u.test(text)) return [];
+    const pieces = this.subWords(text);
+    // A compound of words (工程建设项目|审批|制度|改革), not a definition with particles (经|认证|的|经营者).
+    if (pieces.some((w) => w.length < 2)) return [];
+    const words = pieces.filter((w) => !this.stopwords.has(w));
+    return [...new Set(words)];
+  }
+
+  /**
+   * The most probable cut of a Han word into shorter vocabulary words (single characters where none fits): the
+   * words a thesaurus term or a compound is made of, though the vocabulary also holds it whole.
+   */
+  subWords(text: string): string[] {
+    const n = text.length;
+    const logTotal = Math.log(this.vocab.total);
+    const best = new Float64Array(n + 1).fill(-Infinity);
+    const next = new Int32Array(n + 1);
+    best[n] = 0;
+    for (let i = n - 1; i >= 0; i--) {
+      for (let j = i + 1; j <= Math.min(n, i + this.vocab.maxLength); j++) {
+        if (j - i === n) continue;
+        const c = this.vocab.counts.get(text.slice(i, j));
+        if (c === undefined && j > i + 1) continue;
+        const score = (c !== undefined ? Math.log(c + 1) : Math.log(0.1)) - logTotal + best[j];
+        if (score > best[i]) [best[i], next[i]] = [score, j];
+      }
+    }
+    const out: string[] = [];
+    for (let i = 0; i < n; i = next[i]) out.push(text.slice(i, next[i]));
+    return out;
   }
 
   /** Pieces that together spell a long form of a corpus term (人民|防空 → 人民防空, which the corpus prints as 人防) stay one word. */

@@ -246,11 +246,42 @@ export class SearchEngine {
     const fields = this.fieldIds(c.fields);
     let out = NO_DOCS;
     for (const alt of c.alternatives) {
+      if (alt.words) {
+        out = union(out, this.looseDocs(alt.words, fields, alt.weight), Math.max);
+        continue;
+      }
       const occ = alt.near ? this.matcher.near(alt.near[0], alt.near[1], fields) : this.matcher.needle(alt.text, fields);
       out = union(out, bm25(occ, this.stats, this.options.bm25, alt.weight), Math.max);
     }
     this.constraintCache.set(key, out);
     return out;
+  }
+
+  /**
+   * An expansion matched by its words (analyzer.ts `words`): a record must hold the phrase's rare words — those not
+   * common beside its rarest (the same test as filling a page) — all of them, or all but one when there are four or
+   * more; its score is the mean weighted BM25 of the words it holds.
+   */
+  private looseDocs(words: string[], fields: number[] | undefined, weight: number): DocScores {
+    const N = this.records.length;
+    const lists = words.map((w) => bm25(this.matcher.needle(w, fields), this.stats, this.options.bm25, weight / words.length));
+    const idfs = lists.map((l) => idf(N, l.docs.length));
+    const maxIdf = Math.max(0, ...lists.map((l, k) => (l.docs.length ? idfs[k] : 0)));
+    const rare = lists.map((l, k) => l.docs.length > 0 && l.docs.length <= N * this.options.commonShare && idfs[k] >= this.options.commonIdfRatio * maxIdf);
+    const required = rare.filter(Boolean).length;
+    if (required === 0) return NO_DOCS;
+    const need = required >= 4 ? required - 1 : required;
+    const count = new Uint8Array(N);
+    const sum = new Float64Array(N);
+    lists.forEach((l, k) => {
+      for (let i = 0; i < l.docs.length; i++) {
+        if (rare[k]) count[l.docs[i]]++;
+        sum[l.docs[i]] += l.scores[i];
+      }
+    });
+    const docs: number[] = [];
+    for (let d = 0; d < N; d++) if (count[d] >= need) docs.push(d);
+    return { docs: Int32Array.from(docs), scores: Float64Array.from(docs, (d) => sum[d]) };
   }
 
   /** Records a clause matches (all its constraints; any of them for a question), scores summed. */
