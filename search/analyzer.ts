@@ -50,6 +50,11 @@ export interface Constraint {
   /** Restricted fields (title:, department:, region:); all fields when absent. */
   fields?: SearchField[];
   phrase: boolean;
+  /**
+   * The words a compound is made of (证照|分离, 汽车|出口), and those of its multi-word expansions (首次|违法|不予|处罚
+   * for 首违不罚): when a one-word query finds less than a page, records holding some of them fill it (engine.ts).
+   */
+  parts?: string[];
 }
 
 /** One clause as typed: all its constraints must match. */
@@ -166,6 +171,12 @@ export class QueryAnalyzer {
     return alts;
   }
 
+  /** The content words of a compound of three or more characters and of its multi-word expansions (see Constraint.parts). */
+  private partsOf(text: string, alternatives: Alternative[]): string[] {
+    const own = /^\p{Script=Han}{3,}$/u.test(text) ? this.subWords(text).filter((w) => w.length >= 2 && !this.stopwords.has(w) && this.vocab.counts.has(w)) : [];
+    return [...new Set([...own, ...alternatives.flatMap((a) => a.words ?? [])])];
+  }
+
   /** The content words of a phrase (segmented, stop words and single characters dropped), for loose matching. */
   private contentWords(text: string): string[] {
     if (!/^\p{Script=Han}{4,}$/u.test(text)) return [];
@@ -248,7 +259,12 @@ export class QueryAnalyzer {
     const fields = c.field ? FIELD_MAP[c.field] : undefined;
     const text = this.normalizer.plain(c.text);
     const out: AnalysedClause = { typed: c.text, text, constraints: [], dropped: [], natural: false };
-    const make = (t: string, phrase: boolean): Constraint => ({ text: t, alternatives: this.alternatives(t, phrase), phrase, ...(fields ? { fields } : {}) });
+    const make = (t: string, phrase: boolean): Constraint => {
+      const alternatives = this.alternatives(t, phrase);
+      // A field prefix narrows: title:确认制 means records whose title says 确认制, never its parts.
+      const parts = phrase || fields ? [] : this.partsOf(t, alternatives);
+      return { text: t, alternatives, phrase, ...(fields ? { fields } : {}), ...(parts.length ? { parts } : {}) };
+    };
     if (c.phrase) {
       const t = text.trim();
       if (t) out.constraints.push(make(t, true));

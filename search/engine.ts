@@ -65,6 +65,9 @@ interface Unit {
 /** Pages of this size or less are filled with partial matches when too few records have every word. */
 export const FILL_TO = 10;
 
+/** Marks a record found only through the parts of a one-word query (it lacks the word itself). */
+const PARTS_BIT = 0x80000000;
+
 export class SearchResult {
   private all?: RankedEntry[];
   private top?: RankedEntry[];
@@ -284,6 +287,36 @@ export class SearchEngine {
     return { docs: Int32Array.from(docs), scores: Float64Array.from(docs, (d) => sum[d]) };
   }
 
+  /**
+   * Records holding the parts of a word (Constraint.parts: 证照 and 分离 of 证照分离, 首次, 违法 … of its expansion
+   * 首次违法不予处罚): at least one part that is not common beside the rarest, scored at partsWeight × Σ BM25 of
+   * the parts held × (share of parts held)^coveragePower.
+   */
+  private partsFill(c: Constraint): DocScores {
+    const parts = c.parts ?? [];
+    if (!parts.length || !this.options.partsWeight) return NO_DOCS;
+    const N = this.records.length;
+    const fields = this.fieldIds(c.fields);
+    const lists = parts.map((w) => bm25(this.matcher.needle(w, fields), this.stats, this.options.bm25, this.options.partsWeight));
+    const idfs = lists.map((l) => idf(N, l.docs.length));
+    const maxIdf = Math.max(0, ...lists.map((l, k) => (l.docs.length ? idfs[k] : 0)));
+    const count = new Uint8Array(N);
+    const rare = new Uint8Array(N);
+    const sum = new Float64Array(N);
+    lists.forEach((l, k) => {
+      const informative = l.docs.length <= N * this.options.commonShare && idfs[k] >= this.options.commonIdfRatio * maxIdf;
+      for (let i = 0; i < l.docs.length; i++) {
+        const d = l.docs[i];
+        count[d]++;
+        if (informative) rare[d] = 1;
+        sum[d] += l.scores[i];
+      }
+    });
+    const docs: number[] = [];
+    for (let d = 0; d < N; d++) if (rare[d]) docs.push(d);
+    return { docs: Int32Array.from(docs), scores: Float64Array.from(docs, (d) => sum[d] * (count[d] / parts.length) ** this.options.coveragePower) };
+  }
+
   /** Records a clause matches (all its constraints; any of them for a question), scores summed. */
   private clauseDocs(clause: AnalysedClause): DocScores {
     let out: DocScores | undefined;
@@ -396,6 +429,17 @@ export class SearchEngine {
         acc[d] += scores[i];
       }
     });
+    // A one-word query that finds less than a page: records holding the words it is made of fill it (they lack the word).
+    if (strategy === 'last' && U === 1 && units[0].ds.docs.length < FILL_TO) {
+      const fill = this.partsFill(units[0].constraints[0]);
+      for (let i = 0; i < fill.docs.length; i++) {
+        const d = fill.docs[i];
+        if (excluded[d] || mask[d] !== 0) continue;
+        touched.push(d);
+        mask[d] = PARTS_BIT;
+        acc[d] = fill.scores[i];
+      }
+    }
     // Records in index order: a scan of the marks when many records matched, a numeric sort when few did.
     let inOrder: ArrayLike<number>;
     if (touched.length * 8 > N) {
@@ -484,7 +528,8 @@ export class SearchEngine {
         }
         let s = acc[d];
         // A partial match's score shows it: scaled by the share of words it has (its rank comes from its tier).
-        if (matched < U) s *= (matched / U) ** this.options.coveragePower;
+        // A record found through a word's parts is already scaled by the share of parts it holds.
+        if (matched < U && !(m & PARTS_BIT)) s *= (matched / U) ** this.options.coveragePower;
         if (dir) {
           let best = 0;
           for (const o of this.records[d].outcomes ?? []) {

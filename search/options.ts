@@ -50,6 +50,11 @@ export interface EngineOptions {
    * metric (通关时间 for 通关时间缩短) gains this much × the share (by idf) of those words its metric holds.
    */
   outcomeMetric: number;
+  /**
+   * A one-word query that finds less than a page is filled with records holding the words the word is made of
+   * (证照 of 证照分离) or those of its multi-word expansions, at this weight; 0 turns it off.
+   */
+  partsWeight: number;
   /** Fields a snippet is taken from, in order of preference when matches tie. */
   snippetFields: readonly SearchField[];
   /**
@@ -84,6 +89,7 @@ export const DEFAULT_ENGINE_OPTIONS: EngineOptions = {
   commonIdfRatio: 0.5,
   outcomeChange: 0.7,
   outcomeMetric: 10,
+  partsWeight: 0.5,
   snippetFields: ['content', 'outcome', 'process', 'applicableTo'],
   cache: { postingsPositions: 4_000_000, matches: 2000, analyses: 1000, results: 512, normalizedRecords: 256 },
   facetSize: 50,
