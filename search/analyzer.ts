@@ -7,6 +7,7 @@
  * vocabulary; stop words and question words are dropped; a lone single character never becomes a constraint of
  * its own when the clause has real words, so nothing matches through one shared character.
  */
+import { quantityAsk, type QuantityAsk } from '../analysis/ask.js';
 import { FormIndex, type MinedForms } from '../analysis/forms.js';
 import { Normalizer } from '../analysis/normalize.js';
 import { parseQuery, type Clause, type QueryField } from '../analysis/query.js';
@@ -81,6 +82,8 @@ export interface QueryAnalysis {
   titleKey: string;
   /** Words past MAX_CONSTRAINTS were ignored (a pasted paragraph is searched by its first words); exclusions never are. */
   truncated: boolean;
+  /** The figure the query asks for (服务企业多少家: a count in 家), matched against records' outcome facts. */
+  ask?: QuantityAsk;
 }
 
 /** At most this many words of a query are searched: bounds the work a pasted paragraph can cause. */
@@ -149,7 +152,8 @@ export class QueryAnalyzer {
     // Exclusions are never dropped: the budget is for the words searched, and -word must hold however long the
     // query (the query's length limit bounds them).
     groups = groups.map(limit).filter((g) => g.length > 0);
-    return { groups, exclude, titleKey, truncated };
+    const ask = quantityAsk(parsed.must.flat().filter((c) => !c.phrase).map((c) => this.normalizer.plain(c.text)).join(' '));
+    return { groups, exclude, titleKey, truncated, ...(ask ? { ask } : {}) };
   }
 
   /** Segment a normalised text against the vocabulary (for the debug route and tests). */

@@ -60,6 +60,8 @@ interface Unit {
   idf: number;
   /** The analysed constraints behind it (the bonus stage looks at their positions). */
   constraints: Constraint[];
+  /** The figure a question asks for (analysis.ask), matched against outcome facts rather than text. */
+  ask?: boolean;
 }
 
 /** Pages of this size or less are filled with partial matches when too few records have every word. */
@@ -343,7 +345,32 @@ export class SearchEngine {
         units.push({ text: group.map((c) => c.typed).join(' OR '), ds, idf: idf(N, ds.docs.length), constraints: group.flatMap((c) => c.constraints) });
       }
     }
+    const ask = this.askUnit(analysis, units);
+    if (ask) units.push(ask);
     return units;
+  }
+
+  /**
+   * A query asking for a figure (服务企业多少家, 审批时间压缩到几个工作日) has one more word: the figure. Records
+   * with an outcome fact of that figure have it, scored outcomeMetric × how well the fact fits (outcomeFit); so the
+   * records that state the asked-for figure come first, then, to fill the page, those that only use the words.
+   */
+  private askUnit(analysis: QueryAnalysis, units: Unit[]): Unit | undefined {
+    const ask = analysis.ask;
+    if (!ask || !this.options.outcomeMetric || units.length === 0) return undefined;
+    const dir = units.map((u) => (u.constraints.length === 1 && !u.constraints[0].phrase ? SearchEngine.directionOf(u.text) : undefined)).find((x) => x);
+    const metricUnits = units.filter((u) => !(u.constraints.length === 1 && SearchEngine.directionOf(u.text)));
+    const metricIdf = metricUnits.reduce((x, u) => x + u.idf, 0);
+    const docs: number[] = [];
+    const scores: number[] = [];
+    for (let d = 0; d < this.records.length; d++) {
+      const fit = this.outcomeFit(d, dir, ask, metricUnits, metricIdf);
+      if (fit > 0) {
+        docs.push(d);
+        scores.push(this.options.outcomeMetric * fit);
+      }
+    }
+    return { text: ask.text, ds: { docs: Int32Array.from(docs), scores: Float64Array.from(scores) }, idf: idf(this.records.length, docs.length), constraints: [], ask: true };
   }
 
   /** Records, per direction, with a quantified outcome that moved that way (built on first use). */
@@ -507,9 +534,10 @@ export class SearchEngine {
       const titleKey = analysis.titleKey ? hash32(analysis.titleKey) : -1;
       // A change verb beside metric words (通关 时间 缩短): records whose outcome of that direction names them rank up.
       const dirs = units.map((u) => (u.constraints.length === 1 && !u.constraints[0].phrase ? SearchEngine.directionOf(u.text) : undefined));
-      const metricUnits = units.filter((_, b) => !dirs[b]);
+      const metricUnits = units.filter((u, b) => !dirs[b] && !u.ask);
       const metricIdf = metricUnits.reduce((x, u) => x + u.idf, 0);
       const dir = this.options.outcomeMetric > 0 && metricIdf > 0 ? dirs.find((x) => x) : undefined;
+
       let partial = false;
       for (let i = 0; i < n; i++) {
         const d = docs[i];
@@ -530,17 +558,7 @@ export class SearchEngine {
         // A partial match's score shows it: scaled by the share of words it has (its rank comes from its tier).
         // A record found through a word's parts is already scaled by the share of parts it holds.
         if (matched < U && !(m & PARTS_BIT)) s *= (matched / U) ** this.options.coveragePower;
-        if (dir) {
-          let best = 0;
-          for (const o of this.records[d].outcomes ?? []) {
-            if (o.direction !== dir || !o.metric) continue;
-            const metric = this.analyzer.normalizer.plain(o.metric);
-            let have = 0;
-            for (const u of metricUnits) if (u.constraints[0].alternatives.some((a) => metric.includes(a.text))) have += u.idf;
-            best = Math.max(best, have / metricIdf);
-          }
-          s += this.options.outcomeMetric * best;
-        }
+        if (dir) s += this.options.outcomeMetric * this.outcomeFit(d, dir, undefined, metricUnits, metricIdf);
         if (titleKey >= 0 && this.postings.data.titleKeys[d] === titleKey && keyOf(this.analyzer.normalizer.plain(this.records[d].title)) === analysis.titleKey) {
           s += this.options.bonus.exactTitle;
         }
@@ -553,6 +571,31 @@ export class SearchEngine {
         acc[d] = 0;
       }
     }
+  }
+
+  /**
+   * How well a record's outcome facts answer an outcome query (0…1): among facts moving the asked way (a change
+   * verb) and of the asked figure (多少家: a count in 家; 多久: a duration), the best share (by idf) of the query's
+   * other words that the fact's metric names; a fact of the asked figure that names none still counts a little
+   * (askBase), because it states the figure the reporter wants.
+   */
+  private outcomeFit(d: number, dir: 'down' | 'up' | undefined, ask: QueryAnalysis['ask'], metricUnits: Unit[], metricIdf: number): number {
+    let best = 0;
+    for (const o of this.records[d].outcomes ?? []) {
+      if (dir && o.direction !== dir) continue;
+      if (ask?.kind && o.kind !== ask.kind) continue;
+      if (ask?.unit) {
+        const unit = o.unit ?? o.to?.unit ?? '';
+        if (!unit.endsWith(ask.unit) && o.normalized?.unit !== ask.unit && o.to?.normalized?.unit !== ask.unit) continue;
+      }
+      if (!o.metric) continue;
+      const metric = this.analyzer.normalizer.plain(o.metric);
+      let have = 0;
+      for (const u of metricUnits) if (u.constraints.some((c) => c.alternatives.some((a) => !a.words && metric.includes(a.text)))) have += u.idf;
+      const share = have / metricIdf;
+      best = Math.max(best, ask && !dir ? this.options.askBase + (1 - this.options.askBase) * share : share);
+    }
+    return best;
   }
 
   /** Positions of a string in one field of one record, as {start, length}. */

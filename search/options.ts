@@ -55,6 +55,11 @@ export interface EngineOptions {
    * (证照 of 证照分离) or those of its multi-word expansions, at this weight; 0 turns it off.
    */
   partsWeight: number;
+  /**
+   * A query asking for a figure (多少家, 几个工作日, 多久): a record with an outcome fact of that figure gains
+   * outcomeMetric × (askBase + (1 − askBase) × the share of the query's words its metric names).
+   */
+  askBase: number;
   /** Fields a snippet is taken from, in order of preference when matches tie. */
   snippetFields: readonly SearchField[];
   /**
@@ -90,6 +95,7 @@ export const DEFAULT_ENGINE_OPTIONS: EngineOptions = {
   outcomeChange: 0.7,
   outcomeMetric: 10,
   partsWeight: 0.5,
+  askBase: 0.2,
   snippetFields: ['content', 'outcome', 'process', 'applicableTo'],
   cache: { postingsPositions: 4_000_000, matches: 2000, analyses: 1000, results: 512, normalizedRecords: 256 },
   facetSize: 50,
