@@ -118,7 +118,11 @@ export class QueryAnalyzer {
   private readonly stopwords: Set<string>;
   private readonly forms: FormIndex;
 
-  constructor(data: AnalyzerData) {
+  /**
+   * @param cooccurrence In how many records two strings occur (each, both, of all): lets a typed long form the corpus
+   *   never prints reach a corpus short form only where the corpus uses that short form with the long form's words.
+   */
+  constructor(data: AnalyzerData, private readonly cooccurrence?: (a: string, b: string) => { a: number; b: number; both: number; records: number }) {
     this.forms = new FormIndex(data.forms ?? { pairs: [], shorts: [] }, data.vocabulary);
     this.normalizer = new Normalizer(data.t2s);
     this.vocab = buildVocabulary(data.vocabulary);
@@ -165,7 +169,7 @@ export class QueryAnalyzer {
     const alts: Alternative[] = [{ text, weight: 1 }];
     if (phrase) return alts;
     for (const s of this.synonyms.get(text) ?? []) alts.push({ text: s, weight: SYNONYM_WEIGHT });
-    for (const f of this.forms.formsOf(text)) if (!alts.some((a) => a.text === f)) alts.push({ text: f, weight: FORM_WEIGHT });
+    for (const f of this.formsOf(text)) if (!alts.some((a) => a.text === f)) alts.push({ text: f, weight: FORM_WEIGHT });
     for (const a of alts.slice(1)) {
       const words = this.contentWords(a.text);
       if (words.length >= 2) alts.push({ text: a.text, weight: a.weight * LOOSE_WEIGHT, words });
@@ -173,6 +177,25 @@ export class QueryAnalyzer {
     const split = this.split(text);
     if (split) alts.push({ text, weight: NEAR_WEIGHT, near: split });
     return alts;
+  }
+
+  /**
+   * Long and short forms of a word. Pairs mined from the corpus hold as mined. A typed long form the corpus never
+   * prints (人民防空) reaches a corpus short form (人防) by the contraction rule alone, which is right only about half
+   * the time on arbitrary words (保险理赔 → 保理, a factoring business, docs/forms.md); so the short form must also
+   * share a context with the long form in the corpus: some record holding it holds one of the long form's words,
+   * at least twice as often as records in general do (人防 with 防空; 保理 never with 保险 or 理赔).
+   */
+  private formsOf(word: string): string[] {
+    const forms = this.forms.formsOf(word);
+    if (!forms.length || !this.cooccurrence || this.forms.mined(word)) return forms;
+    const words = this.subWords(word).filter((w) => w.length >= 2);
+    return forms.filter((f) =>
+      words.some((w) => {
+        const c = this.cooccurrence!(f, w);
+        return c.both > 0 && c.both / c.a >= (2 * c.b) / c.records;
+      }),
+    );
   }
 
   /** The content words of a compound of three or more characters and of its multi-word expansions (see Constraint.parts). */
@@ -222,7 +245,7 @@ export class QueryAnalyzer {
       let joined: Piece | undefined;
       for (let j = Math.min(pieces.length, i + 4); j > i + 1 && !joined; j--) {
         const text = pieces.slice(i, j).map((p) => p.text).join('');
-        if (this.forms.formsOf(text).length > 0) {
+        if (this.formsOf(text).length > 0) {
           joined = { ...pieces[i], text };
           i = j - 1;
         }
@@ -276,7 +299,7 @@ export class QueryAnalyzer {
     }
     const compact = text.replace(/\s+/g, '');
     if (!compact) return out;
-    if (this.synonyms.has(compact) || this.stopwords.has(compact) || this.forms.formsOf(compact).length > 0) {
+    if (this.synonyms.has(compact) || this.stopwords.has(compact) || this.formsOf(compact).length > 0) {
       if (this.stopwords.has(compact)) out.dropped.push({ text: compact, reason: 'stopword' });
       else out.constraints.push(make(compact, false));
       return out;

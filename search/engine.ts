@@ -195,7 +195,7 @@ export class SearchEngine {
     if (!index || !isIndexData(index.postings) || index.postings.records !== body.records.length || !index.facets) {
       throw new Error('snapshot index is missing or not a positional index of these records (rebuild the snapshot)');
     }
-    this.analyzer = new QueryAnalyzer({ ...body.analysis, synonyms: body.dictionary.synonyms, stopwords: body.dictionary.stopwords });
+    this.analyzer = new QueryAnalyzer({ ...body.analysis, synonyms: body.dictionary.synonyms, stopwords: body.dictionary.stopwords }, (a, b) => this.cooccurrence(a, b));
     this.postings = new Postings(index.postings, this.options.cache.postingsPositions);
     this.matcher = new Matcher(this.postings, this.options.cache.matches, NEAR_GAP);
     this.facets = new FacetIndex(index.facets);
@@ -214,6 +214,22 @@ export class SearchEngine {
     this.mask = new Uint32Array(this.records.length);
     this.acc = new Float64Array(this.records.length);
     this.excluded = new Uint8Array(this.records.length);
+  }
+
+  /** In how many records each of two strings occurs, and both (query analysis checks a long form's short form with it). */
+  private cooccurrence(a: string, b: string): { a: number; b: number; both: number; records: number } {
+    const F = this.stats.fieldCount;
+    const docsOf = (t: string) => {
+      const o = this.matcher.needle(t);
+      const out = new Set<number>();
+      for (let i = 0; i < o.slots.length; i++) out.add((o.slots[i] / F) | 0);
+      return out;
+    };
+    const A = docsOf(a);
+    const B = docsOf(b);
+    let both = 0;
+    for (const d of A) if (B.has(d)) both++;
+    return { a: A.size, b: B.size, both, records: this.records.length };
   }
 
   /** Query analysis, cached: a user paging or filtering repeats the same query. */
