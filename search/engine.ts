@@ -525,8 +525,10 @@ export class SearchEngine {
         const found = units.filter((u) => u.ds.docs.length > 0);
         const maxIdf = Math.max(0, ...found.map((u) => u.idf));
         let informative = 0;
+        // A sentence spreads its meaning over more words than a list of keywords: its rarest word decides less.
+        const ratio = analysis.groups.some((g) => g.some((c) => c.natural)) ? this.options.commonIdfRatioNatural : this.options.commonIdfRatio;
         units.forEach((u, b) => {
-          if (u.ds.docs.length > 0 && u.idf >= this.options.commonIdfRatio * maxIdf && u.ds.docs.length <= N * this.options.commonShare) informative |= 1 << b;
+          if (u.ds.docs.length > 0 && u.idf >= ratio * maxIdf && u.ds.docs.length <= N * this.options.commonShare) informative |= 1 << b;
         });
         let full = 0;
         for (const d of touched) if (mask[d] === all) full++;

@@ -40,6 +40,8 @@ export interface EngineOptions {
    * not a result.
    */
   commonIdfRatio: number;
+  /** The same for a query typed as a sentence or question (analyzer.ts `natural`). */
+  commonIdfRatioNatural: number;
   /**
    * A change verb in the query (缩短, 节省, 提高) also matches records whose outcomes state a change that way, scored
    * at this share of the verb's mean score where the record does not print the verb itself; 0 turns it off.
@@ -92,6 +94,7 @@ export const DEFAULT_ENGINE_OPTIONS: EngineOptions = {
   coveragePower: 2,
   commonShare: 0.4,
   commonIdfRatio: 0.5,
+  commonIdfRatioNatural: 0.4,
   outcomeChange: 0.7,
   outcomeMetric: 10,
   partsWeight: 0.5,
