@@ -307,7 +307,7 @@ export class SearchEngine {
 
   /**
    * Records holding the parts of a word (Constraint.parts: 证照 and 分离 of 证照分离, 首次, 违法 … of its expansion
-   * 首次违法不予处罚): at least one part that is not common beside the rarest, scored at partsWeight × Σ BM25 of
+   * 首次违法不予处罚): one of the rarest parts, scored at partsWeight × Σ BM25 of
    * the parts held × (share of parts held)^coveragePower.
    */
   private partsFill(c: Constraint): DocScores {
@@ -316,20 +316,22 @@ export class SearchEngine {
     const N = this.records.length;
     const fields = this.fieldIds(c.fields);
     const lists = parts.map((w) => bm25(this.matcher.needle(w, fields), this.stats, this.options.bm25, this.options.partsWeight));
-    const idfs = lists.map((l) => idf(N, l.docs.length));
-    const maxIdf = Math.max(0, ...lists.map((l, k) => (l.docs.length ? idfs[k] : 0)));
     const count = new Uint8Array(N);
     const rare = new Uint8Array(N);
     const sum = new Float64Array(N);
-    lists.forEach((l, k) => {
-      const informative = l.docs.length <= N * this.options.commonShare && idfs[k] >= this.options.commonIdfRatio * maxIdf;
+    lists.forEach((l) => {
       for (let i = 0; i < l.docs.length; i++) {
-        const d = l.docs[i];
-        count[d]++;
-        if (informative) rare[d] = 1;
-        sum[d] += l.scores[i];
+        count[l.docs[i]]++;
+        sum[l.docs[i]] += l.scores[i];
       }
     });
+    // The rarest parts bring records in, as many as it takes to fill a page; a part in a large share of all records
+    // never does (it only adds to the score).
+    let brought = 0;
+    for (const l of [...lists].sort((a, b) => a.docs.length - b.docs.length)) {
+      if (brought >= FILL_TO || l.docs.length > N * this.options.commonShare) break;
+      for (let i = 0; i < l.docs.length; i++) if (!rare[l.docs[i]]) rare[l.docs[i]] = 1, brought++;
+    }
     const docs: number[] = [];
     for (let d = 0; d < N; d++) if (rare[d]) docs.push(d);
     return { docs: Int32Array.from(docs), scores: Float64Array.from(docs, (d) => sum[d] * (count[d] / parts.length) ** this.options.coveragePower) };
