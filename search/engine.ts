@@ -308,7 +308,7 @@ export class SearchEngine {
   /**
    * Records holding the parts of a word (Constraint.parts: 证照 and 分离 of 证照分离, 首次, 违法 … of its expansion
    * 首次违法不予处罚): one of the rarest parts, scored at partsWeight × Σ BM25 of
-   * the parts held × (share of parts held)^coveragePower.
+   * the parts held × (share of the parts' idf held)^coveragePower.
    */
   private partsFill(c: Constraint): DocScores {
     const parts = c.parts ?? [];
@@ -316,12 +316,14 @@ export class SearchEngine {
     const N = this.records.length;
     const fields = this.fieldIds(c.fields);
     const lists = parts.map((w) => bm25(this.matcher.needle(w, fields), this.stats, this.options.bm25, this.options.partsWeight));
-    const count = new Uint8Array(N);
+    const idfs = lists.map((l) => (l.docs.length ? idf(N, l.docs.length) : 0));
+    const total = idfs.reduce((a, b) => a + b, 0);
+    const held = new Float64Array(N);
     const rare = new Uint8Array(N);
     const sum = new Float64Array(N);
-    lists.forEach((l) => {
+    lists.forEach((l, k) => {
       for (let i = 0; i < l.docs.length; i++) {
-        count[l.docs[i]]++;
+        held[l.docs[i]] += idfs[k];
         sum[l.docs[i]] += l.scores[i];
       }
     });
@@ -334,7 +336,7 @@ export class SearchEngine {
     }
     const docs: number[] = [];
     for (let d = 0; d < N; d++) if (rare[d]) docs.push(d);
-    return { docs: Int32Array.from(docs), scores: Float64Array.from(docs, (d) => sum[d] * (count[d] / parts.length) ** this.options.coveragePower) };
+    return { docs: Int32Array.from(docs), scores: Float64Array.from(docs, (d) => sum[d] * (held[d] / total) ** this.options.coveragePower) };
   }
 
   /** Records a clause matches (all its constraints; any of them for a question), scores summed. */
