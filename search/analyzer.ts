@@ -238,6 +238,32 @@ export class QueryAnalyzer {
     return out;
   }
 
+  /**
+   * Adjacent lone characters in a short keyword (one other word at most, no stop word) spell a word the vocabulary
+   * lacks (多规 in 多规合一): they stay one piece, so 多规合一 does not search 合一 alone; a word no record has then
+   * decides nothing, but the hits say they lack it. In a sentence lone characters are dropped as before (tried on
+   * the development half: joining 到港 in 货物到港直接提走不进堆场 ranked worse). A lone character between words is never
+   * a word of its own.
+   */
+  private joinRuns(pieces: Piece[]): Piece[] {
+    const lone = (p: Piece) => p.text.length === 1 && /\p{Script=Han}/u.test(p.text) && !this.stopwords.has(p.text);
+    const runs: Piece[][] = [];
+    for (const p of pieces) {
+      const last = runs[runs.length - 1];
+      if (last && lone(p) && lone(last[last.length - 1])) last.push(p);
+      else runs.push([p]);
+    }
+    // Nothing but lone characters: the clause is looked up as typed (clause()).
+    if (runs.length === 1) return pieces;
+    const words = runs.filter((r) => r.length === 1 && !lone(r[0]) && !this.stopwords.has(r[0].text)).length;
+    const short = words + runs.filter((r) => r.length > 1).length <= 2 && !pieces.some((p) => this.stopwords.has(p.text));
+    return runs.flatMap((r) => {
+      if (r.length === 1) return r;
+      const text = r.map((p) => p.text).join('');
+      return short ? [{ text, kind: 'unknown' as const }] : r;
+    });
+  }
+
   /** Pieces that together spell a long form of a corpus term (人民|防空 → 人民防空, which the corpus prints as 人防) stay one word. */
   private joinForms(pieces: Piece[]): Piece[] {
     const out: Piece[] = [];
@@ -304,7 +330,7 @@ export class QueryAnalyzer {
       else out.constraints.push(make(compact, false));
       return out;
     }
-    const pieces = this.joinForms(segment(compact, this.vocab));
+    const pieces = this.joinRuns(this.joinForms(segment(compact, this.vocab)));
     const kept: string[] = [];
     const singles: string[] = [];
     for (const p of pieces) {

@@ -230,6 +230,13 @@ describe('bar 5: no junk from single characters; abbreviations work', () => {
     }
   });
 
+  it('keeps lone characters of a short keyword together: 多规合一 never passes for 合一 alone', () => {
+    // 多规 is printed nowhere: the hits share only 合一, and say they lack 多规.
+    const res = search('多规合一');
+    expect(res.partial).toBe(true);
+    for (const h of res.hits) expect(h.missing).toEqual(['多规']);
+  });
+
   it('ignores stop words and question words, so a question finds the reforms that answer it', () => {
     const res = search('如何缩短工程建设项目审批时间', 5);
     expect(res.hits.length).toBeGreaterThan(0);
