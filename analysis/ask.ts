@@ -33,3 +33,25 @@ export function quantityAsk(query: string): QuantityAsk | undefined {
   if (MONEY_UNITS.includes(unit)) return { text, kind: 'money' };
   return { text, unit };
 }
+
+/** Words that name a measure rather than a thing (时间, 费用, 次数): what figures they are measured in. */
+const MEASURES: [RegExp, { kind?: OutcomeKind; unit?: string }][] = [
+  [/^(时间|时限|用时|耗时|时长|周期|天数|工作日|期限)$/, { kind: 'time' }],
+  [/^(费用|成本|资金|金额|税款|税费|开支|支出|运费|物流费用|物流成本)$/, { kind: 'money' }],
+  [/^(次数|人次|趟数)$/, { unit: '次' }],
+  [/^(比例|比率|占比|百分比)$/, { kind: 'percent' }],
+];
+
+/**
+ * Whether a query word names the measure of an outcome fact (时间 a duration, 费用 money, 次数 a count in 次 or 人次):
+ * 减少跑腿次数 asks about 减少往返大厅 4.56 万人次 although the fact's metric says neither 跑腿 nor 次数.
+ */
+export function namesMeasure(word: string, fact: { kind: OutcomeKind; unit?: string; to?: { unit: string } }): boolean {
+  for (const [re, m] of MEASURES) {
+    if (!re.test(word)) continue;
+    if (m.kind && fact.kind !== m.kind) return false;
+    if (m.unit && !(fact.unit ?? fact.to?.unit ?? '').endsWith(m.unit)) return false;
+    return true;
+  }
+  return false;
+}

@@ -17,6 +17,7 @@ import { Postings, buildIndex, hash32, isIndexData, type IndexData } from './pos
 import { NO_DOCS, bm25, idf, intersectSum, minimalWindow, topK, union, type DocScores, type FieldStats } from './score.js';
 import { Highlighter } from './snippet.js';
 import { DOWN_VERBS, UP_VERBS } from '../analysis/outcomes.js';
+import { namesMeasure } from '../analysis/ask.js';
 
 export { occurrences, nearOccurrences } from './snippet.js';
 export { minimalWindow } from './score.js';
@@ -613,7 +614,10 @@ export class SearchEngine {
       if (!o.metric) continue;
       const metric = this.analyzer.normalizer.plain(o.metric);
       let have = 0;
-      for (const u of metricUnits) if (u.constraints.some((c) => c.alternatives.some((a) => !a.words && metric.includes(a.text)))) have += u.idf;
+      for (const u of metricUnits) {
+        if (u.constraints.some((c) => c.alternatives.some((a) => !a.words && metric.includes(a.text)))) have += u.idf;
+        else if (this.options.measureWords && namesMeasure(u.text, o)) have += u.idf;
+      }
       const share = have / metricIdf;
       best = Math.max(best, ask && !dir ? this.options.askBase + (1 - this.options.askBase) * share : share);
     }

@@ -62,6 +62,11 @@ export interface EngineOptions {
    * outcomeMetric × (askBase + (1 − askBase) × the share of the query's words its metric names).
    */
   askBase: number;
+  /**
+   * In an outcome query a word that names a measure (时间, 费用, 次数: analysis/ask.ts namesMeasure) counts as named by
+   * a fact of that measure whatever its metric says (减少往返大厅 4.56 万人次 for 减少跑腿次数).
+   */
+  measureWords: boolean;
   /** Fields a snippet is taken from, in order of preference when matches tie. */
   snippetFields: readonly SearchField[];
   /**
@@ -99,6 +104,7 @@ export const DEFAULT_ENGINE_OPTIONS: EngineOptions = {
   outcomeMetric: 10,
   partsWeight: 0.5,
   askBase: 0.2,
+  measureWords: true,
   snippetFields: ['content', 'outcome', 'process', 'applicableTo'],
   cache: { postingsPositions: 4_000_000, matches: 2000, analyses: 1000, results: 512, normalizedRecords: 256 },
   facetSize: 50,

@@ -51,6 +51,16 @@ describe('a question asking for a figure (多少家, 几个工作日, 多久) me
     expect(quantityAsk('告知承诺制')).toBeUndefined();
   });
 
+  it('reads 时间, 费用 and 次数 as measures a fact is counted in, whatever its metric says', async () => {
+    const { namesMeasure } = await import('../analysis/ask.js');
+    expect(namesMeasure('次数', { kind: 'count', unit: '万人次' })).toBe(true);
+    expect(namesMeasure('次数', { kind: 'count', unit: '家' })).toBe(false);
+    expect(namesMeasure('时间', { kind: 'time', unit: '个工作日' })).toBe(true);
+    expect(namesMeasure('费用', { kind: 'money', unit: '万元' })).toBe(true);
+    expect(namesMeasure('费用', { kind: 'time', unit: '天' })).toBe(false);
+    expect(namesMeasure('通关', { kind: 'time', unit: '天' })).toBe(false);
+  });
+
   it('answers 服务企业多少家 with records whose outcomes count firms (家), the metric naming 企业 first', () => {
     const res = service.search({ q: '服务企业多少家', size: 200, collapse: false });
     const counts = (id: string) => service.reform(id)!.outcomes.filter((o) => (o.unit ?? '').endsWith('家'));
