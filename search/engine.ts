@@ -68,6 +68,9 @@ interface Unit {
 /** Pages of this size or less are filled with partial matches when too few records have every word. */
 export const FILL_TO = 10;
 
+/** At most this many records (those the query's words score best) are read for the figure a question asks for. */
+const ASK_CANDIDATES = 5000;
+
 /** Marks a record found only through the parts of a one-word query (it lacks the word itself). */
 const PARTS_BIT = 0x80000000;
 
@@ -373,7 +376,7 @@ export class SearchEngine {
 
   /**
    * A query asking for a figure (服务企业多少家, 审批时间压缩到几个工作日) has one more word: the figure. Records
-   * with an outcome fact of that figure have it, scored outcomeMetric × how well the fact fits (outcomeFit); so the
+   * holding a word of the query and an outcome fact of that figure have it, scored outcomeMetric × how well the fact fits (outcomeFit); so the
    * records that state the asked-for figure come first, then, to fill the page, those that only use the words.
    */
   private askUnit(analysis: QueryAnalysis, units: Unit[]): Unit | undefined {
@@ -382,9 +385,23 @@ export class SearchEngine {
     const dir = units.map((u) => (u.constraints.length === 1 && !u.constraints[0].phrase ? SearchEngine.directionOf(u.text) : undefined)).find((x) => x);
     const metricUnits = units.filter((u) => !(u.constraints.length === 1 && SearchEngine.directionOf(u.text)));
     const metricIdf = metricUnits.reduce((x, u) => x + u.idf, 0);
+    // Only records holding a word of the query can state its figure; of those, the best-scored few thousand are
+    // read (a fact lives in the record, which a large snapshot decodes on demand).
+    const N = this.records.length;
+    const sum = new Float64Array(N);
+    const seen: number[] = [];
+    for (const u of units) {
+      for (let i = 0; i < u.ds.docs.length; i++) {
+        const d = u.ds.docs[i];
+        if (sum[d] === 0) seen.push(d);
+        sum[d] += u.ds.scores[i] || Number.MIN_VALUE;
+      }
+    }
+    const candidates = seen.length > ASK_CANDIDATES ? seen.sort((a, b) => sum[b] - sum[a]).slice(0, ASK_CANDIDATES) : seen;
+    candidates.sort((a, b) => a - b);
     const docs: number[] = [];
     const scores: number[] = [];
-    for (let d = 0; d < this.records.length; d++) {
+    for (const d of candidates) {
       const fit = this.outcomeFit(d, dir, ask, metricUnits, metricIdf);
       if (fit > 0) {
         docs.push(d);
