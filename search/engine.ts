@@ -18,6 +18,7 @@ import { NO_DOCS, bm25, idf, intersectSum, minimalWindow, union, type DocScores,
 import { Highlighter } from './snippet.js';
 import { DOWN_VERBS, UP_VERBS } from '../analysis/outcomes.js';
 import { recordStoreOf } from '../snapshot/records.js';
+import { namesMeasure } from '../analysis/ask.js';
 
 export { occurrences, nearOccurrences } from './snippet.js';
 export { minimalWindow } from './score.js';
@@ -61,6 +62,8 @@ interface Unit {
   idf: number;
   /** The analysed constraints behind it (the bonus stage looks at their positions). */
   constraints: Constraint[];
+  /** The figure a question asks for (analysis.ask), matched against outcome facts rather than text. */
+  ask?: boolean;
 }
 
 /** The occurrences the position bonuses of one query read (SearchEngine.bonusPlan). */
@@ -81,6 +84,12 @@ function hasSlot(o: Occurrences, slot: number): boolean {
 
 /** Pages of this size or less are filled with partial matches when too few records have every word. */
 export const FILL_TO = 10;
+
+/** At most this many records (those the query's words score best) are read for the figure a question asks for. */
+const ASK_CANDIDATES = 5000;
+
+/** Marks a record found only through the parts of a one-word query (it lacks the word itself). */
+const PARTS_BIT = 0x80000000;
 
 export class SearchResult {
   private all?: RankedEntry[];
@@ -287,7 +296,7 @@ export class SearchEngine {
     if (!index || !isIndexData(index.postings) || index.postings.records !== body.records.length || !index.facets) {
       throw new Error('snapshot index is missing or not a positional index of these records (rebuild the snapshot)');
     }
-    this.analyzer = new QueryAnalyzer({ ...body.analysis, synonyms: body.dictionary.synonyms, stopwords: body.dictionary.stopwords });
+    this.analyzer = new QueryAnalyzer({ ...body.analysis, synonyms: body.dictionary.synonyms, stopwords: body.dictionary.stopwords }, (a, b) => this.cooccurrence(a, b));
     this.postings = new Postings(index.postings, this.options.cache.postingsPositions);
     this.matcher = new Matcher(this.postings, this.options.cache.matches, NEAR_GAP);
     this.facets = new FacetIndex(index.facets);
@@ -306,6 +315,22 @@ export class SearchEngine {
     this.mask = new Uint32Array(this.records.length);
     this.acc = new Float64Array(this.records.length);
     this.excluded = new Uint8Array(this.records.length);
+  }
+
+  /** In how many records each of two strings occurs, and both (query analysis checks a long form's short form with it). */
+  private cooccurrence(a: string, b: string): { a: number; b: number; both: number; records: number } {
+    const F = this.stats.fieldCount;
+    const docsOf = (t: string) => {
+      const o = this.matcher.needle(t);
+      const out = new Set<number>();
+      for (let i = 0; i < o.slots.length; i++) out.add((o.slots[i] / F) | 0);
+      return out;
+    };
+    const A = docsOf(a);
+    const B = docsOf(b);
+    let both = 0;
+    for (const d of A) if (B.has(d)) both++;
+    return { a: A.size, b: B.size, both, records: this.records.length };
   }
 
   /** Query analysis, cached: a user paging or filtering repeats the same query. */
@@ -343,11 +368,76 @@ export class SearchEngine {
     const fields = this.fieldIds(c.fields);
     let out = NO_DOCS;
     for (const alt of c.alternatives) {
+      if (alt.words) {
+        out = union(out, this.looseDocs(alt.words, fields, alt.weight), Math.max);
+        continue;
+      }
       const occ = alt.near ? this.matcher.near(alt.near[0], alt.near[1], fields) : this.matcher.needle(alt.text, fields);
       out = union(out, bm25(occ, this.stats, this.options.bm25, alt.weight), Math.max);
     }
     this.constraintCache.set(key, out);
     return out;
+  }
+
+  /**
+   * An expansion matched by its words (analyzer.ts `words`): a record must hold the phrase's rare words — those not
+   * common beside its rarest (the same test as filling a page) — all of them, or all but one when there are four or
+   * more; its score is the mean weighted BM25 of the words it holds.
+   */
+  private looseDocs(words: string[], fields: number[] | undefined, weight: number): DocScores {
+    const N = this.records.length;
+    const lists = words.map((w) => bm25(this.matcher.needle(w, fields), this.stats, this.options.bm25, weight / words.length));
+    const idfs = lists.map((l) => idf(N, l.docs.length));
+    const maxIdf = Math.max(0, ...lists.map((l, k) => (l.docs.length ? idfs[k] : 0)));
+    const rare = lists.map((l, k) => l.docs.length > 0 && l.docs.length <= N * this.options.commonShare && idfs[k] >= this.options.commonIdfRatio * maxIdf);
+    const required = rare.filter(Boolean).length;
+    if (required === 0) return NO_DOCS;
+    const need = required >= 4 ? required - 1 : required;
+    const count = new Uint8Array(N);
+    const sum = new Float64Array(N);
+    lists.forEach((l, k) => {
+      for (let i = 0; i < l.docs.length; i++) {
+        if (rare[k]) count[l.docs[i]]++;
+        sum[l.docs[i]] += l.scores[i];
+      }
+    });
+    const docs: number[] = [];
+    for (let d = 0; d < N; d++) if (count[d] >= need) docs.push(d);
+    return { docs: Int32Array.from(docs), scores: Float64Array.from(docs, (d) => sum[d]) };
+  }
+
+  /**
+   * Records holding the parts of a word (Constraint.parts: 证照 and 分离 of 证照分离, 首次, 违法 … of its expansion
+   * 首次违法不予处罚): one of the rarest parts, scored at partsWeight × Σ BM25 of
+   * the parts held × (share of the parts' idf held)^coveragePower.
+   */
+  private partsFill(c: Constraint): DocScores {
+    const parts = c.parts ?? [];
+    if (!parts.length || !this.options.partsWeight) return NO_DOCS;
+    const N = this.records.length;
+    const fields = this.fieldIds(c.fields);
+    const lists = parts.map((w) => bm25(this.matcher.needle(w, fields), this.stats, this.options.bm25, this.options.partsWeight));
+    const idfs = lists.map((l) => (l.docs.length ? idf(N, l.docs.length) : 0));
+    const total = idfs.reduce((a, b) => a + b, 0);
+    const held = new Float64Array(N);
+    const rare = new Uint8Array(N);
+    const sum = new Float64Array(N);
+    lists.forEach((l, k) => {
+      for (let i = 0; i < l.docs.length; i++) {
+        held[l.docs[i]] += idfs[k];
+        sum[l.docs[i]] += l.scores[i];
+      }
+    });
+    // The rarest parts bring records in, as many as it takes to fill a page; a part in a large share of all records
+    // never does (it only adds to the score).
+    let brought = 0;
+    for (const l of [...lists].sort((a, b) => a.docs.length - b.docs.length)) {
+      if (brought >= FILL_TO || l.docs.length > N * this.options.commonShare) break;
+      for (let i = 0; i < l.docs.length; i++) if (!rare[l.docs[i]]) rare[l.docs[i]] = 1, brought++;
+    }
+    const docs: number[] = [];
+    for (let d = 0; d < N; d++) if (rare[d]) docs.push(d);
+    return { docs: Int32Array.from(docs), scores: Float64Array.from(docs, (d) => sum[d] * (held[d] / total) ** this.options.coveragePower) };
   }
 
   /** Records a clause matches (all its constraints; any of them for a question), scores summed. */
@@ -376,7 +466,46 @@ export class SearchEngine {
         units.push({ text: group.map((c) => c.typed).join(' OR '), ds, idf: idf(N, ds.docs.length), constraints: group.flatMap((c) => c.constraints) });
       }
     }
+    const ask = this.askUnit(analysis, units);
+    if (ask) units.push(ask);
     return units;
+  }
+
+  /**
+   * A query asking for a figure (服务企业多少家, 审批时间压缩到几个工作日) has one more word: the figure. Records
+   * holding a word of the query and an outcome fact of that figure have it, scored outcomeMetric × how well the fact fits (outcomeFit); so the
+   * records that state the asked-for figure come first, then, to fill the page, those that only use the words.
+   */
+  private askUnit(analysis: QueryAnalysis, units: Unit[]): Unit | undefined {
+    const ask = analysis.ask;
+    if (!ask || !this.options.outcomeMetric || units.length === 0) return undefined;
+    const dir = units.map((u) => (u.constraints.length === 1 && !u.constraints[0].phrase ? SearchEngine.directionOf(u.text) : undefined)).find((x) => x);
+    const metricUnits = units.filter((u) => !(u.constraints.length === 1 && SearchEngine.directionOf(u.text)));
+    const metricIdf = metricUnits.reduce((x, u) => x + u.idf, 0);
+    // Only records holding a word of the query can state its figure; of those, the best-scored few thousand are
+    // read (a fact lives in the record, which a large snapshot decodes on demand).
+    const N = this.records.length;
+    const sum = new Float64Array(N);
+    const seen: number[] = [];
+    for (const u of units) {
+      for (let i = 0; i < u.ds.docs.length; i++) {
+        const d = u.ds.docs[i];
+        if (sum[d] === 0) seen.push(d);
+        sum[d] += u.ds.scores[i] || Number.MIN_VALUE;
+      }
+    }
+    const candidates = seen.length > ASK_CANDIDATES ? seen.sort((a, b) => sum[b] - sum[a]).slice(0, ASK_CANDIDATES) : seen;
+    candidates.sort((a, b) => a - b);
+    const docs: number[] = [];
+    const scores: number[] = [];
+    for (const d of candidates) {
+      const fit = this.outcomeFit(d, dir, ask, metricUnits, metricIdf);
+      if (fit > 0) {
+        docs.push(d);
+        scores.push(this.options.outcomeMetric * fit);
+      }
+    }
+    return { text: ask.text, ds: { docs: Int32Array.from(docs), scores: Float64Array.from(scores) }, idf: idf(this.records.length, docs.length), constraints: [], ask: true };
   }
 
   /** Records, per direction, with a quantified outcome that moved that way (built on first use). */
@@ -514,6 +643,17 @@ export class SearchEngine {
         }
       });
     }
+    // A one-word query that finds less than a page: records holding the words it is made of fill it (they lack the word).
+    if (strategy === 'last' && U === 1 && units[0].ds.docs.length < FILL_TO) {
+      const fill = this.partsFill(units[0].constraints[0]);
+      for (let i = 0; i < fill.docs.length; i++) {
+        const d = fill.docs[i];
+        if (excluded[d] || mask[d] !== 0) continue;
+        touched.push(d);
+        mask[d] = PARTS_BIT;
+        acc[d] = fill.scores[i];
+      }
+    }
     // Records in index order: a scan of the marks when many records matched, a numeric sort when few did.
     let inOrder: ArrayLike<number>;
     if (every && every.docs.length >= FILL_TO) inOrder = every.docs;
@@ -557,8 +697,10 @@ export class SearchEngine {
         const found = units.filter((u) => u.ds.docs.length > 0);
         const maxIdf = Math.max(0, ...found.map((u) => u.idf));
         let informative = 0;
+        // A sentence spreads its meaning over more words than a list of keywords: its rarest word decides less.
+        const ratio = analysis.groups.some((g) => g.some((c) => c.natural)) ? this.options.commonIdfRatioNatural : this.options.commonIdfRatio;
         units.forEach((u, b) => {
-          if (u.ds.docs.length > 0 && u.idf >= this.options.commonIdfRatio * maxIdf && u.ds.docs.length <= N * this.options.commonShare) informative |= 1 << b;
+          if (u.ds.docs.length > 0 && u.idf >= ratio * maxIdf && u.ds.docs.length <= N * this.options.commonShare) informative |= 1 << b;
         });
         let full = 0;
         for (const d of touched) if (mask[d] === all) full++;
@@ -582,7 +724,7 @@ export class SearchEngine {
       const titleKey = analysis.titleKey ? hash32(analysis.titleKey) : -1;
       // A change verb beside metric words (通关 时间 缩短): records whose outcome of that direction names them rank up.
       const dirs = units.map((u) => (u.constraints.length === 1 && !u.constraints[0].phrase ? SearchEngine.directionOf(u.text) : undefined));
-      const metricUnits = units.filter((_, b) => !dirs[b]);
+      const metricUnits = units.filter((u, b) => !dirs[b] && !u.ask);
       const metricIdf = metricUnits.reduce((x, u) => x + u.idf, 0);
       const dir = this.options.outcomeMetric > 0 && metricIdf > 0 ? dirs.find((x) => x) : undefined;
       const store = dir ? recordStoreOf(this.records) : undefined;
@@ -604,19 +746,10 @@ export class SearchEngine {
         }
         let s = acc[d];
         // A partial match's score shows it: scaled by the share of words it has (its rank comes from its tier).
-        if (matched < U) s *= (matched / U) ** this.options.coveragePower;
+        // A record found through a word's parts is already scaled by the share of parts it holds.
+        if (matched < U && !(m & PARTS_BIT)) s *= (matched / U) ** this.options.coveragePower;
         // The outcome-direction column spares decoding a record that has no outcome moving that way.
-        if (dir && (!store || store.moved(d, dir))) {
-          let best = 0;
-          for (const o of this.records[d].outcomes ?? []) {
-            if (o.direction !== dir || !o.metric) continue;
-            const metric = this.analyzer.normalizer.plain(o.metric);
-            let have = 0;
-            for (const u of metricUnits) if (u.constraints[0].alternatives.some((a) => metric.includes(a.text))) have += u.idf;
-            best = Math.max(best, have / metricIdf);
-          }
-          s += this.options.outcomeMetric * best;
-        }
+        if (dir && (!store || store.moved(d, dir))) s += this.options.outcomeMetric * this.outcomeFit(d, dir, undefined, metricUnits, metricIdf);
         if (titleKey >= 0 && this.postings.data.titleKeys[d] === titleKey && keyOf(this.analyzer.normalizer.plain(this.records[d].title)) === analysis.titleKey) {
           s += this.options.bonus.exactTitle;
         }
@@ -639,6 +772,34 @@ export class SearchEngine {
       verbatim: analysis.groups.flat().filter((c) => c.constraints.length >= 2).map((c) => this.matcher.needle(c.text.replace(/\s+/g, ''))),
       unitCount: units.length,
     };
+  }
+
+  /**
+   * How well a record's outcome facts answer an outcome query (0…1): among facts moving the asked way (a change
+   * verb) and of the asked figure (多少家: a count in 家; 多久: a duration), the best share (by idf) of the query's
+   * other words that the fact's metric names; a fact of the asked figure that names none still counts a little
+   * (askBase), because it states the figure the reporter wants.
+   */
+  private outcomeFit(d: number, dir: 'down' | 'up' | undefined, ask: QueryAnalysis['ask'], metricUnits: Unit[], metricIdf: number): number {
+    let best = 0;
+    for (const o of this.records[d].outcomes ?? []) {
+      if (dir && o.direction !== dir) continue;
+      if (ask?.kind && o.kind !== ask.kind) continue;
+      if (ask?.unit) {
+        const unit = o.unit ?? o.to?.unit ?? '';
+        if (!unit.endsWith(ask.unit) && o.normalized?.unit !== ask.unit && o.to?.normalized?.unit !== ask.unit) continue;
+      }
+      if (!o.metric) continue;
+      const metric = this.analyzer.normalizer.plain(o.metric);
+      let have = 0;
+      for (const u of metricUnits) {
+        if (u.constraints.some((c) => c.alternatives.some((a) => !a.words && metric.includes(a.text)))) have += u.idf;
+        else if (this.options.measureWords && namesMeasure(u.text, o)) have += u.idf;
+      }
+      const share = have / metricIdf;
+      best = Math.max(best, ask && !dir ? this.options.askBase + (1 - this.options.askBase) * share : share);
+    }
+    return best;
   }
 
   /** Every word in the title, words close together, a clause found verbatim: from positions, for the top window only. */
