@@ -50,6 +50,8 @@ describe('the offline bundle', () => {
     await page.goto(`${site.base}/`);
     await page.fill('#q', '留抵退税');
     await page.press('#q', 'Enter');
+    // The search's answer, not the listing shown before it (its record texts may take a chunk fetch longer).
+    await page.waitForFunction((text) => !document.querySelector('.results[aria-busy="true"]') && (document.querySelector('.summary')?.textContent ?? '').includes(`“${text}”`), '留抵退税');
     await page.locator('.hit').first().waitFor();
     // Hash routes: the search lives in the fragment, so reload and shared links work on a plain static server.
     expect(new URL(page.url()).hash).toBe(`#/?q=${encodeURIComponent('留抵退税')}`);
