@@ -133,3 +133,8 @@ export function needleTokens(needle: string): NeedleToken[] {
   });
   return out;
 }
+
+/** Letters, digits and Han characters only: how titles are compared when typed in full. */
+export function keyOf(normalised: string): string {
+  return normalised.replace(/[^\p{Script=Han}\p{L}\p{N}]/gu, '');
+}
