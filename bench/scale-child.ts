@@ -23,7 +23,7 @@ async function build(engine: EngineName, records: string, out: string, dictDir: 
   const t0 = performance.now();
   const info = await ENGINE_IMPLS[engine].build(records, out, dictDir);
   const buildMs = performance.now() - t0;
-  return { buildMs, stages: info.stages, bytes: statSync(out).size, peakRssMiB: Math.round(process.resourceUsage().maxRSS / 1024) };
+  return { buildMs, stages: info.stages, stagePeakRssMiB: info.stagePeakRssMiB, bytes: statSync(out).size, peakRssMiB: Math.round(process.resourceUsage().maxRSS / 1024) };
 }
 
 async function serve(engine: EngineName, file: string, rounds: number) {

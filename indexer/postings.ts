@@ -12,7 +12,7 @@
  *   fieldLengths   normalised length of every field of every record (BM25 length normalisation), avgLengths per field
  *   titleKeys      a 32-bit hash of every record's title key (a title typed in full)
  */
-import { positionalTokens } from '../analysis/terms.js';
+import { hanBigramText, positionalTokenKeys } from '../analysis/terms.js';
 
 export const INDEX_FORMAT = 'positional-bigram-1';
 
@@ -59,20 +59,21 @@ export class Growable {
   }
 }
 
+/** LEB128 varints into a buffer of known size; without one it only measures (the index is written exactly once). */
 class ByteWriter {
-  data = new Uint8Array(1 << 16);
   length = 0;
+  constructor(readonly data?: Uint8Array) {}
   varint(v: number): void {
-    if (this.length + 5 > this.data.length) {
-      const next = new Uint8Array(this.data.length * 2);
-      next.set(this.data);
-      this.data = next;
+    const data = this.data;
+    if (!data) {
+      this.length += v < 0x80 ? 1 : v < 0x4000 ? 2 : v < 0x200000 ? 3 : v < 0x10000000 ? 4 : 5;
+      return;
     }
     while (v >= 0x80) {
-      this.data[this.length++] = (v & 0x7f) | 0x80;
+      data[this.length++] = (v & 0x7f) | 0x80;
       v >>>= 7;
     }
-    this.data[this.length++] = v;
+    data[this.length++] = v;
   }
 }
 
@@ -86,82 +87,107 @@ export function buildIndex(texts: string[], fields: readonly string[], titleKeys
   const N = texts.length / F;
   let chars = 0;
   for (const t of texts) chars += t.length;
+  // Terms interned once: Han bigrams by their integer key (no string made per token), the rest by text.
+  const bigramIds = new Map<number, number>();
   const ids = new Map<string, number>();
   const names: string[] = [];
   const tokTerm = new Int32Array(chars);
-  const tokSlot = new Int32Array(chars);
   const tokPos = new Int32Array(chars);
+  /** Record × field slot s holds tokens slotStart[s] … slotStart[s+1]. */
+  const slotStart = new Int32Array(N * F + 1);
   let P = 0;
   const fieldLengths = new Uint32Array(N * F);
   const totals = new Float64Array(F);
-  let slot = 0;
-  const emit = (term: string, pos: number) => {
-    let id = ids.get(term);
-    if (id === undefined) {
-      id = names.length;
-      ids.set(term, id);
-      names.push(term);
+  const emit = (term: string | number, pos: number) => {
+    let id: number | undefined;
+    if (typeof term === 'number') {
+      id = bigramIds.get(term);
+      if (id === undefined) {
+        id = names.length;
+        bigramIds.set(term, id);
+        names.push(hanBigramText(term));
+      }
+    } else {
+      id = ids.get(term);
+      if (id === undefined) {
+        id = names.length;
+        ids.set(term, id);
+        names.push(term);
+      }
     }
     tokTerm[P] = id;
-    tokSlot[P] = slot;
     tokPos[P++] = pos;
   };
-  for (slot = 0; slot < N * F; slot++) {
+  for (let slot = 0; slot < N * F; slot++) {
     const text = texts[slot];
     fieldLengths[slot] = text.length;
     totals[slot % F] += text.length;
-    if (text) positionalTokens(text, emit);
+    slotStart[slot] = P;
+    if (text) positionalTokenKeys(text, emit);
   }
+  slotStart[N * F] = P;
   ids.clear();
+  bigramIds.clear();
   // Counting sort of the token stream by term: stable, so each term's tokens stay in (slot, position) order.
   const T = names.length;
   const start = new Uint32Array(T + 1);
   for (let i = 0; i < P; i++) start[tokTerm[i] + 1]++;
   for (let t = 0; t < T; t++) start[t + 1] += start[t];
-  // Slots, then positions, scattered into term order (the positions into the slots' old array): four arrays of
-  // the stream's size at most, and the encoding below reads them in order.
+  // Slots and positions scattered into term order, so the encoding below reads them in order.
   const fill = start.slice(0, T);
   const slots = new Int32Array(P);
-  for (let i = 0; i < P; i++) slots[fill[tokTerm[i]]++] = tokSlot[i];
-  fill.set(start.subarray(0, T));
-  const pos = tokSlot;
-  for (let i = 0; i < P; i++) pos[fill[tokTerm[i]]++] = tokPos[i];
+  const pos = new Int32Array(P);
+  for (let s = 0; s < N * F; s++) {
+    for (let i = slotStart[s]; i < slotStart[s + 1]; i++) {
+      const at = fill[tokTerm[i]]++;
+      slots[at] = s;
+      pos[at] = tokPos[i];
+    }
+  }
 
   const sorted = names.map((_, i) => i).sort((a, b) => (names[a] < names[b] ? -1 : names[a] > names[b] ? 1 : 0));
   const termOffsets = new Uint32Array(T + 1);
   const termBytes = new Uint32Array(T + 1);
   const termEntries = new Uint32Array(T);
   const termPositions = new Uint32Array(T);
-  const out = new ByteWriter();
   let termChars = 0;
   for (let k = 0; k < T; k++) {
-    const t = sorted[k];
     termOffsets[k] = termChars;
-    termChars += names[t].length + 1;
-    termBytes[k] = out.length;
-    termPositions[k] = start[t + 1] - start[t];
-    let prevSlot = 0;
-    let entries = 0;
-    for (let i = start[t]; i < start[t + 1]; ) {
-      const slot = slots[i];
-      let j = i;
-      while (j < start[t + 1] && slots[j] === slot) j++;
-      out.varint(slot - prevSlot);
-      out.varint(j - i);
-      let prevPos = 0;
-      for (let m = i; m < j; m++) {
-        const p = pos[m];
-        out.varint(p - prevPos);
-        prevPos = p;
-      }
-      prevSlot = slot;
-      entries++;
-      i = j;
-    }
-    termEntries[k] = entries;
+    termChars += names[sorted[k]].length + 1;
+    termPositions[k] = start[sorted[k] + 1] - start[sorted[k]];
   }
   termOffsets[T] = termChars;
-  termBytes[T] = out.length;
+  // Per term, per slot: the slot delta, the number of positions, the positions as deltas. Measured, then written.
+  const encode = (out: ByteWriter) => {
+    for (let k = 0; k < T; k++) {
+      const t = sorted[k];
+      termBytes[k] = out.length;
+      let prevSlot = 0;
+      let entries = 0;
+      for (let i = start[t]; i < start[t + 1]; ) {
+        const slot = slots[i];
+        let j = i;
+        while (j < start[t + 1] && slots[j] === slot) j++;
+        out.varint(slot - prevSlot);
+        out.varint(j - i);
+        let prevPos = 0;
+        for (let m = i; m < j; m++) {
+          const p = pos[m];
+          out.varint(p - prevPos);
+          prevPos = p;
+        }
+        prevSlot = slot;
+        entries++;
+        i = j;
+      }
+      termEntries[k] = entries;
+    }
+    termBytes[T] = out.length;
+  };
+  const measured = new ByteWriter();
+  encode(measured);
+  const postings = new Uint8Array(measured.length);
+  encode(new ByteWriter(postings));
   return {
     format: INDEX_FORMAT,
     fields: [...fields],
@@ -171,7 +197,7 @@ export function buildIndex(texts: string[], fields: readonly string[], titleKeys
     termBytes,
     termEntries,
     termPositions,
-    postings: out.data.slice(0, out.length),
+    postings,
     fieldLengths,
     avgLengths: [...totals].map((t) => Math.max(1, t / Math.max(1, N))),
     titleKeys: Uint32Array.from(titleKeys, hash32),
