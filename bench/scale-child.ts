@@ -23,7 +23,8 @@ async function build(engine: EngineName, records: string, out: string, dictDir: 
   const t0 = performance.now();
   const info = await ENGINE_IMPLS[engine].build(records, out, dictDir);
   const buildMs = performance.now() - t0;
-  return { buildMs, stages: info.stages, stagePeakRssMiB: info.stagePeakRssMiB, bytes: statSync(out).size, peakRssMiB: Math.round(process.resourceUsage().maxRSS / 1024) };
+  const cpu = process.cpuUsage();
+  return { buildMs, cpuMs: (cpu.user + cpu.system) / 1000, stages: info.stages, stagePeakRssMiB: info.stagePeakRssMiB, bytes: statSync(out).size, peakRssMiB: Math.round(process.resourceUsage().maxRSS / 1024) };
 }
 
 async function serve(engine: EngineName, file: string, rounds: number) {

@@ -54,7 +54,7 @@ export interface KindLatency {
 
 export interface EngineResult {
   engine: EngineName;
-  build?: { buildMs: number; stages: Record<string, number>; bytes: number; peakRssMiB: number };
+  build?: { buildMs: number; cpuMs?: number; stages: Record<string, number>; stagePeakRssMiB?: Record<string, number>; bytes: number; peakRssMiB: number };
   serve?: { processToFirstMs: number; loadToFirstMs: number; latency: Record<string, KindLatency | null>; overall: KindLatency; rssMiB: number; heapMiB: number };
   error?: string;
 }
@@ -267,6 +267,31 @@ export function scaleMarkdown(results: SizeResult[], chartPath: string): string[
     }
   }
   out();
+  const staged = results.filter((r) => r.engines.find((e) => e.engine === 'ours')?.build?.stagePeakRssMiB);
+  if (staged.length) {
+    const builds = staged.map((r) => r.engines.find((e) => e.engine === 'ours')!.build!);
+    out('### Where our build\'s time and memory go (wall time of each stage / the process\'s peak RSS when it ended)');
+    out();
+    out(`| stage | ${staged.map((r) => fmtN(r.records)).join(' | ')} |`);
+    out(`|---|${staged.map(() => '---').join('|')}|`);
+    const names: Record<string, string> = {
+      'read records, quantities': 'read records (JSON Lines), quantities',
+      links: 'copy links (while a worker counts the vocabulary)',
+      jiebaLoad: 'jieba dictionary load in the build thread (0 when a worker counts)',
+      analyse: 'normalise, vocabulary (counted in a worker beside the index build on large corpora; the wait after it), forms',
+      index: 'positional index and facet columns',
+      similar: 'similar-reform lists (indexer/similar.ts; budget ≤ 10 s and ≤ 500 MB at 100k)',
+      serialise: 'serialise the snapshot',
+    };
+    for (const stage of Object.keys(builds[0].stages)) {
+      out(`| ${names[stage] ?? stage} | ${builds.map((b) => `${s1(b.stages[stage] ?? 0)} s / ${b.stagePeakRssMiB?.[stage] ?? '–'} MiB`).join(' | ')} |`);
+    }
+    out(`| **whole build** (target at 100k: < 40 s, < 2 GB) | ${builds.map((b) => `**${s1(b.buildMs)} s / ${b.peakRssMiB} MiB**`).join(' | ')} |`);
+    out(`| CPU time of the build process (all threads) | ${builds.map((b) => (b.cpuMs !== undefined ? `${s1(b.cpuMs)} s` : '–')).join(' | ')} |`);
+    out();
+    out('Peak RSS is the process\'s (the vocabulary worker included) and never falls, so a stage raised it when its figure is higher than the one before.');
+    out();
+  }
   out(`![build time, memory and p99 against corpus size](${chartPath})`);
   out();
   for (const r of results) {

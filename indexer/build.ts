@@ -12,13 +12,14 @@ import { Normalizer } from '../analysis/normalize.js';
 import type { SnapshotBody } from '../snapshot/body.js';
 import { loadCorpus, PROGRESS_BYTES, type Corpus, type Progress } from './corpus.js';
 import { buildEngineIndex } from './engine-index.js';
-import { normalizedSearchTexts } from './fields.js';
+import { copyDepartmentTexts, normalizedSearchTexts } from './fields.js';
+import { linkRelated } from './related.js';
 import { commonWordTest } from './general-words.js';
 import { PROVINCES } from './regions.js';
 import type { ReformRecord } from './schema.js';
 import { buildSimilar } from './similar.js';
 import { traditionalToSimplifiedTable } from './t2s.js';
-import { countVocabulary } from './vocabulary.js';
+import { startVocabularyCount } from './vocabulary.js';
 import { jiebaLoaded, lastJiebaLoadMs } from './jieba.js';
 
 export interface BuildOptions {
@@ -33,7 +34,7 @@ export interface BuildOptions {
   progress?: Progress;
 }
 
-export type BuildStage = 'parse' | 'jiebaLoad' | 'analyse' | 'index' | 'similar';
+export type BuildStage = 'parse' | 'links' | 'jiebaLoad' | 'analyse' | 'index' | 'similar';
 
 export interface BuildResult {
   body: SnapshotBody;
@@ -41,7 +42,8 @@ export interface BuildResult {
   /**
    * Milliseconds per stage. `jiebaLoad` is jieba's dictionary load in this thread (0 when a worker counts, or when
    * jieba was already loaded); `analyse` is normalising the texts, counting the vocabulary (what of it the index
-   * build did not hide) and mining forms; `index` the positional index and facet columns.
+   * build did not hide) and mining forms; `index` the positional index and facet columns; `links` copy linking
+   * when the corpus left it to the build (records input read with deferLinks; 0 otherwise), beside the count.
    */
   timings: Record<BuildStage | 'total', number>;
   /** The process's peak RSS (MiB) at the end of each stage: the stage that raised it is where memory went. */
@@ -100,24 +102,38 @@ export async function buildSnapshot(options: BuildOptions): Promise<BuildResult>
   for (const p of PROVINCES) if (!userWords.has(p)) userWords.set(p, undefined);
 
   // Every searched field normalised once, flat in slot order: the vocabulary and the index are built from these.
-  let normalized: string[] | undefined = normalizedSearchTexts(corpus.records, norm);
+  // Copy links still pending (records input) are computed while the vocabulary is counted; the copies' units
+  // (copyDepartments) are filled in and counted once they are known.
+  const linksPending = corpus.linksPending === true;
+  let normalized: string[] | undefined = normalizedSearchTexts(corpus.records, norm, { copies: !linksPending });
   progress?.(`${corpus.records.length} records parsed; counting the vocabulary with jieba and building the index…`);
   // Vocabulary: how often jieba produces each word over the corpus (indexer/vocabulary.ts). In a worker on a large
-  // corpus (the promise settles while the index is built below); in this thread on a small one, loading jieba here.
-  const jiebaWasLoaded = jiebaLoaded();
+  // corpus (counting while this thread links and builds the index); in this thread on a small one, loading jieba here.
+  let chars = 0;
+  for (const t of normalized) chars += t.length;
+  const count = startVocabularyCount(chars, { userWords: [...userWords], workers: options.vocabularyWorkers });
+  count.add(normalized);
   const tCount = performance.now();
-  const countsPromise = countVocabulary(normalized, { userWords: [...userWords], workers: options.vocabularyWorkers });
-  countsPromise.catch(() => undefined); // awaited below; never an unhandled rejection while the index is built
+  let tLinked = tCount;
+  let rssLinks = peakRssMiB();
+  if (linksPending) {
+    linkRelated(corpus.records);
+    corpus.linksPending = false;
+    tLinked = performance.now();
+    rssLinks = peakRssMiB();
+    count.add(copyDepartmentTexts(corpus.records, norm, normalized));
+  }
   const tCounted = performance.now();
-  const jiebaLoad = jiebaLoaded() && !jiebaWasLoaded ? lastJiebaLoadMs() : 0;
 
   const index = buildEngineIndex(corpus.records, normalized);
   normalized = undefined;
   const tIndexed = performance.now();
   const rssIndex = peakRssMiB();
 
+  const jiebaWasLoaded = jiebaLoaded();
+  const countsPromise = count.finish();
+  const jiebaLoad = jiebaLoaded() && !jiebaWasLoaded ? lastJiebaLoadMs() : 0;
   const counts = await countsPromise;
-  const tWaited = performance.now();
   // Long and short forms (环境影响评价 ↔ 环评) among the words the corpus itself prints, before dictionary floors.
   const printed = [...counts];
   const forms = mineForms({
@@ -155,11 +171,12 @@ export async function buildSnapshot(options: BuildOptions): Promise<BuildResult>
     timings: {
       parse: tParse - t0,
       jiebaLoad,
-      analyse: tCount - tParse + (tCounted - tCount - jiebaLoad) + (tAnalysed - tWaited) + (tWaited - tIndexed),
+      links: tLinked - tCount,
+      analyse: tCount - tParse + (tCounted - tLinked) + (tAnalysed - tIndexed - jiebaLoad),
       index: tIndexed - tCounted,
       similar: tSimilar - tAnalysed,
       total: tSimilar - t0,
     },
-    peakRssMiB: { parse: rssParse, jiebaLoad: rssParse, analyse: rssAnalysed, index: rssIndex, similar: peakRssMiB() },
+    peakRssMiB: { parse: rssParse, links: rssLinks, jiebaLoad: rssParse, analyse: rssAnalysed, index: rssIndex, similar: peakRssMiB() },
   };
 }

@@ -43,20 +43,33 @@ export function searchTexts(records: ReformRecord[]): Record<SearchField, string
 
 /**
  * The normalised searched text of every field of every record, flat in slot order (record × SEARCH_FIELDS.length +
- * field): what the index and the vocabulary are built from, with no per-record objects.
+ * field): what the index and the vocabulary are built from, with no per-record objects. With `copies: false` the
+ * copyDepartments slots stay empty, for copyDepartmentTexts to fill once the records are linked.
  */
-export function normalizedSearchTexts(records: ReformRecord[], normalize: (s: string) => string): string[] {
+export function normalizedSearchTexts(records: ReformRecord[], normalize: (s: string) => string, options: { copies?: boolean } = {}): string[] {
+  const F = SEARCH_FIELDS.length;
+  const copies = SEARCH_FIELDS.indexOf('copyDepartments');
+  const out = new Array<string>(records.length * F);
+  for (let i = 0; i < records.length; i++) {
+    for (let f = 0; f < F; f++) out[i * F + f] = f === copies ? '' : normalize(fieldText(records[i], SEARCH_FIELDS[f]));
+  }
+  if (options.copies !== false) copyDepartmentTexts(records, normalize, out);
+  return out;
+}
+
+/** Fill the copyDepartments slots of `texts` (normalizedSearchTexts) from the records' links; returns those texts. */
+export function copyDepartmentTexts(records: ReformRecord[], normalize: (s: string) => string, texts: string[]): string[] {
   const F = SEARCH_FIELDS.length;
   const copies = SEARCH_FIELDS.indexOf('copyDepartments');
   const byId = new Map(records.map((r) => [r.id, r]));
-  const out = new Array<string>(records.length * F);
+  const filled: string[] = [];
   for (let i = 0; i < records.length; i++) {
     const r = records[i];
-    for (let f = 0; f < F; f++) out[i * F + f] = f === copies ? '' : normalize(fieldText(r, SEARCH_FIELDS[f]));
     if (r.related.length === 0) continue;
     const own = unitNames(r);
     const inherited = r.related.flatMap((x) => { const c = byId.get(x.id); return c ? unitNames(c) : []; }).filter((d) => !own.includes(d));
-    out[i * F + copies] = normalize([...new Set(inherited)].join('、'));
+    texts[i * F + copies] = normalize([...new Set(inherited)].join('、'));
+    if (texts[i * F + copies]) filled.push(texts[i * F + copies]);
   }
-  return out;
+  return filled;
 }

@@ -41,9 +41,8 @@ export const JIEBA_SEPARATORS = /[ \t\n，。]/;
 /** A token counts as a word when it holds a letter or digit (punctuation and spaces are not words). */
 const WORDLIKE = /[\p{L}\p{N}]/u;
 
-/** Distinct pieces of the texts (split at jieba's separators) with how often each occurs. */
-export function pieceCounts(texts: Iterable<string>): Map<string, number> {
-  const pieces = new Map<string, number>();
+/** Distinct pieces of the texts (split at jieba's separators) with how often each occurs, added to `pieces`. */
+export function pieceCounts(texts: Iterable<string>, pieces = new Map<string, number>()): Map<string, number> {
   for (const text of texts) {
     if (!text) continue;
     for (const piece of text.split(JIEBA_SEPARATORS)) {
@@ -91,17 +90,17 @@ function countChunks(chunks: { times: number; text: string }[], counts = new Map
 }
 
 // Plain CommonJS run by each worker (eval: no loader needed, so it runs the same under tsx, vitest or a bundle). It
-// gets its share of the texts joined by "\n", splits them at jieba's separators, and counts each distinct piece once.
+// gets texts joined by "\n" in one or more messages, splits them at jieba's separators, and when told `done`
+// counts each distinct piece once.
 const WORKER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
 const jieba = require(workerData.jiebaPath);
 jieba.load({ userDict: workerData.userDict });
-parentPort.postMessage({ loaded: true });
 const WORDLIKE = /[\\p{L}\\p{N}]/u;
-parentPort.once('message', ({ text }) => {
-  const pieces = new Map();
-  for (const piece of text.split(/[ \\t\\n\\uff0c\\u3002]/)) if (piece) pieces.set(piece, (pieces.get(piece) || 0) + 1);
-  text = undefined;
+const pieces = new Map();
+parentPort.on('message', ({ text, done }) => {
+  if (text) for (const piece of text.split(/[ \\t\\n\\uff0c\\u3002]/)) if (piece) pieces.set(piece, (pieces.get(piece) || 0) + 1);
+  if (!done) return;
   const byCount = new Map();
   for (const [piece, n] of pieces) {
     let list = byCount.get(n);
@@ -119,6 +118,7 @@ parentPort.once('message', ({ text }) => {
     }
   }
   parentPort.postMessage({ words: [...counts.keys()], counts: Float64Array.from(counts.values()) });
+  parentPort.close();
 });
 `;
 
@@ -140,44 +140,67 @@ export function defaultWorkers(chars: number, minChars = PARALLEL_MIN_CHARS): nu
   return chars >= minChars ? 1 : 0;
 }
 
+/** A count under way: texts are added as they become ready; finish() gives the counts. */
+export interface VocabularyCount {
+  add(texts: string[]): void;
+  finish(): Promise<Map<string, number>>;
+}
+
+/**
+ * Start counting (jieba is loaded here with `userWords` when this thread counts, at finish()). `chars` is the
+ * expected text size, for choosing workers by default. With workers, add() hands the texts over at once, so the
+ * caller's thread is free until finish().
+ */
+export function startVocabularyCount(chars: number, options: VocabularyOptions): VocabularyCount {
+  const workers = Math.min(options.workers ?? defaultWorkers(chars, options.parallelMinChars), Math.max(1, os.availableParallelism?.() ?? os.cpus().length));
+  if (workers <= 0) {
+    // The texts are read when added (the caller may fill more slots of the same array later).
+    const pieces = new Map<string, number>();
+    return {
+      add: (texts) => void pieceCounts(texts, pieces),
+      finish: async () => {
+        loadJieba(options.userWords);
+        return countChunks(joinByCount(pieces));
+      },
+    };
+  }
+  const dir = mkdtempSync(join(os.tmpdir(), 'ftz-vocab-'));
+  const userDict = join(dir, 'user.dict.utf8');
+  writeFileSync(userDict, options.userWords.map(([w, f]) => (f ? `${w} ${f}` : w)).join('\n') + '\n');
+  const jiebaPath = createRequire(import.meta.url).resolve('nodejieba');
+  const pool = Array.from({ length: workers }, () => new Worker(WORKER_SOURCE, { eval: true, workerData: { jiebaPath, userDict } }));
+  const results = pool.map(
+    (w) =>
+      new Promise<{ words: string[]; counts: Float64Array }>((resolve, reject) => {
+        w.once('message', resolve);
+        w.once('error', reject);
+        w.once('exit', (code) => reject(new Error(`vocabulary worker exited with ${code} before counting`)));
+      }),
+  );
+  // Nothing may reject unobserved while the caller works; finish() reports the failure.
+  for (const r of results) r.catch(() => undefined);
+  return {
+    add: (texts) => splitByChars(texts, workers).forEach((share, i) => share.length && pool[i].postMessage({ text: share.join('\n') })),
+    finish: async () => {
+      try {
+        for (const w of pool) w.postMessage({ done: true });
+        const counts = new Map<string, number>();
+        for (const r of await Promise.all(results)) {
+          r.words.forEach((word, i) => counts.set(word, (counts.get(word) ?? 0) + r.counts[i]));
+        }
+        return counts;
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    },
+  };
+}
+
 /** Count jieba's words over the texts (jieba is loaded here with `userWords` when this thread counts). */
 export async function countVocabulary(texts: string[], options: VocabularyOptions): Promise<Map<string, number>> {
   let chars = 0;
   for (const t of texts) chars += t.length;
-  const workers = Math.min(options.workers ?? defaultWorkers(chars, options.parallelMinChars), Math.max(1, os.availableParallelism?.() ?? os.cpus().length));
-  if (workers <= 0) {
-    loadJieba(options.userWords);
-    return countChunks(joinByCount(pieceCounts(texts)));
-  }
-  const dir = mkdtempSync(join(os.tmpdir(), 'ftz-vocab-'));
-  let removed = false;
-  const remove = () => {
-    if (!removed) rmSync(dir, { recursive: true, force: true });
-    removed = true;
-  };
-  try {
-    const userDict = join(dir, 'user.dict.utf8');
-    writeFileSync(userDict, options.userWords.map(([w, f]) => (f ? `${w} ${f}` : w)).join('\n') + '\n');
-    const jiebaPath = createRequire(import.meta.url).resolve('nodejieba');
-    const results = splitByChars(texts, workers).map(
-      (share) =>
-        new Promise<{ words: string[]; counts: Float64Array }>((resolve, reject) => {
-          const w = new Worker(WORKER_SOURCE, { eval: true, workerData: { jiebaPath, userDict } });
-          // The texts go over once the worker has its jieba (it reads the user dictionary file during load).
-          w.once('message', () => {
-            w.once('message', resolve);
-            w.postMessage({ text: share.join('\n') });
-          });
-          w.once('error', reject);
-          w.once('exit', (code) => reject(new Error(`vocabulary worker exited with ${code}`)));
-        }),
-    );
-    const counts = new Map<string, number>();
-    for (const r of await Promise.all(results)) {
-      r.words.forEach((word, i) => counts.set(word, (counts.get(word) ?? 0) + r.counts[i]));
-    }
-    return counts;
-  } finally {
-    remove();
-  }
+  const count = startVocabularyCount(chars, options);
+  count.add(texts);
+  return count.finish();
 }
