@@ -91,8 +91,13 @@ export function buildIndex(texts: string[], fields: readonly string[], titleKeys
   const bigramIds = new Map<number, number>();
   const ids = new Map<string, number>();
   const names: string[] = [];
-  const tokTerm = new Int32Array(chars);
-  const tokPos = new Int32Array(chars);
+  // Positions fit 16 bits unless a field is 65,536 characters or longer (then 32): half the memory of the two
+  // position arrays on ordinary records.
+  let longest = 0;
+  for (const t of texts) if (t.length > longest) longest = t.length;
+  const Positions = longest <= 0xffff ? Uint16Array : Int32Array;
+  let tokTerm: Int32Array | undefined = new Int32Array(chars);
+  let tokPos: Uint16Array | Int32Array | undefined = new Positions(chars);
   /** Record × field slot s holds tokens slotStart[s] … slotStart[s+1]. */
   const slotStart = new Int32Array(N * F + 1);
   let P = 0;
@@ -115,8 +120,8 @@ export function buildIndex(texts: string[], fields: readonly string[], titleKeys
         names.push(term);
       }
     }
-    tokTerm[P] = id;
-    tokPos[P++] = pos;
+    tokTerm![P] = id;
+    tokPos![P++] = pos;
   };
   for (let slot = 0; slot < N * F; slot++) {
     const text = texts[slot];
@@ -136,7 +141,7 @@ export function buildIndex(texts: string[], fields: readonly string[], titleKeys
   // Slots and positions scattered into term order, so the encoding below reads them in order.
   const fill = start.slice(0, T);
   const slots = new Int32Array(P);
-  const pos = new Int32Array(P);
+  const pos = new Positions(P);
   for (let s = 0; s < N * F; s++) {
     for (let i = slotStart[s]; i < slotStart[s + 1]; i++) {
       const at = fill[tokTerm[i]]++;
@@ -144,6 +149,7 @@ export function buildIndex(texts: string[], fields: readonly string[], titleKeys
       pos[at] = tokPos[i];
     }
   }
+  tokTerm = tokPos = undefined;
 
   const sorted = names.map((_, i) => i).sort((a, b) => (names[a] < names[b] ? -1 : names[a] > names[b] ? 1 : 0));
   const termOffsets = new Uint32Array(T + 1);
