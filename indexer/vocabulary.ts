@@ -79,13 +79,13 @@ export function joinByCount(pieces: Map<string, number>, chunkChars = 100_000): 
   return out;
 }
 
-function countChunks(chunks: { times: number; text: string }[], counts = new Map<string, number>()): Map<string, number> {
+function countChunks(chunks: { times: number; text: string }[]): Map<string, number> {
+  const counts = new Map<string, number>();
   for (const { times, text } of chunks) {
-    for (const tok of cut(text)) {
-      if (!WORDLIKE.test(tok)) continue;
-      counts.set(tok, (counts.get(tok) ?? 0) + times);
-    }
+    for (const tok of cut(text)) counts.set(tok, (counts.get(tok) ?? 0) + times);
   }
+  // Punctuation and spaces are dropped once per distinct token, not once per occurrence.
+  for (const tok of counts.keys()) if (!WORDLIKE.test(tok)) counts.delete(tok);
   return counts;
 }
 
@@ -111,12 +111,10 @@ parentPort.on('message', ({ text, done }) => {
   const counts = new Map();
   for (const [times, list] of byCount) {
     for (let i = 0; i < list.length; i += 2000) {
-      for (const tok of jieba.cut(list.slice(i, i + 2000).join('\\n'), true)) {
-        if (!WORDLIKE.test(tok)) continue;
-        counts.set(tok, (counts.get(tok) || 0) + times);
-      }
+      for (const tok of jieba.cut(list.slice(i, i + 2000).join('\\n'), true)) counts.set(tok, (counts.get(tok) || 0) + times);
     }
   }
+  for (const tok of counts.keys()) if (!WORDLIKE.test(tok)) counts.delete(tok);
   parentPort.postMessage({ words: [...counts.keys()], counts: Float64Array.from(counts.values()) });
   parentPort.close();
 });
