@@ -279,8 +279,8 @@ export function scaleMarkdown(results: SizeResult[], chartPath: string): string[
     const names: Record<string, string> = {
       'read records, quantities': 'read records (JSON Lines), quantities',
       links: 'copy links (while a worker counts the vocabulary)',
-      jiebaLoad: 'jieba dictionary load in the build thread (0 when a worker counts)',
-      analyse: 'normalise, vocabulary (counted in a worker beside the index build on large corpora; the wait after it), forms',
+      jiebaLoad: 'jieba dictionary load in the build thread (small corpora; 0 when a worker counts)',
+      analyse: 'normalise, vocabulary (on large corpora counted in a worker beside links and index: only the wait after them), forms',
       index: 'positional index and facet columns',
       similar: 'similar-reform lists (indexer/similar.ts; budget ≤ 10 s and ≤ 500 MB at 100k)',
       serialise: 'serialise the snapshot',

@@ -170,13 +170,13 @@ export async function buildSnapshot(options: BuildOptions): Promise<BuildResult>
     corpus,
     timings: {
       parse: tParse - t0,
-      jiebaLoad,
       links: tLinked - tCount,
-      analyse: tCount - tParse + (tCounted - tLinked) + (tAnalysed - tIndexed - jiebaLoad),
       index: tIndexed - tCounted,
+      jiebaLoad,
+      analyse: tCount - tParse + (tCounted - tLinked) + (tAnalysed - tIndexed - jiebaLoad),
       similar: tSimilar - tAnalysed,
       total: tSimilar - t0,
     },
-    peakRssMiB: { parse: rssParse, links: rssLinks, jiebaLoad: rssParse, analyse: rssAnalysed, index: rssIndex, similar: peakRssMiB() },
+    peakRssMiB: { parse: rssParse, links: rssLinks, index: rssIndex, jiebaLoad: rssAnalysed, analyse: rssAnalysed, similar: peakRssMiB() },
   };
 }
