@@ -90,32 +90,45 @@ export class Normalizer {
 
   /** Per BMP code unit, its normalised form (filled on first sight; 65,536 entries at most). */
   private readonly bmp: (string | undefined)[] = [];
+  /** Per BMP code unit: 1 when it is its own normal form, 2 when not, 0 when not seen yet. */
+  private readonly same = new Uint8Array(65536);
 
   /**
    * Just the normalised string (queries, dictionary entries, and every field at index time): the same result as
-   * normalize(s).text without building the offset maps.
+   * normalize(s).text without building the offset maps. Runs of characters that are their own normal form (most of
+   * a simplified Chinese text) are copied as slices, not appended one by one.
    */
   plain(original: string): string {
     let text = '';
     let pendingSpace = false;
-    for (let i = 0; i < original.length; ) {
+    let run = 0; // start of a run of characters that map to themselves, not yet written
+    const n = original.length;
+    for (let i = 0; i < n; ) {
       const code = original.charCodeAt(i);
       let mapped: string;
       let width = 1;
-      if (code >= 0xd800 && code <= 0xdbff && i + 1 < original.length) {
+      if (code >= 0xd800 && code <= 0xdbff && i + 1 < n && (original.charCodeAt(i + 1) & 0xfc00) === 0xdc00) {
+        // A surrogate pair (a lone surrogate is a character of its own, as in normalize()).
         width = 2;
         const ch = original.slice(i, i + 2);
         if (SPACE_RE.test(ch)) mapped = ' ';
         else mapped = this.mapChar(ch);
       } else {
-        let m = this.bmp[code];
-        if (m === undefined) {
+        let same = this.same[code];
+        if (same === 0) {
           const ch = original[i];
-          m = this.bmp[code] = SPACE_RE.test(ch) || ch === '\u3000' ? '\u0000' : this.mapChar(ch);
+          const m = (this.bmp[code] = SPACE_RE.test(ch) || ch === '\u3000' ? '\u0000' : this.mapChar(ch));
+          same = this.same[code] = m === ch ? 1 : 2;
         }
-        mapped = m;
+        if (same === 1 && !pendingSpace) {
+          i++;
+          continue;
+        }
+        mapped = this.bmp[code]!;
       }
+      if (run < i) text += original.slice(run, i);
       i += width;
+      run = i;
       if (mapped === '\u0000') {
         pendingSpace = true;
         continue;
@@ -129,6 +142,7 @@ export class Normalizer {
       }
       text += mapped;
     }
+    if (run < n) text += original.slice(run, n);
     return text;
   }
 }

@@ -101,6 +101,60 @@ export function positionalTokens(text: string, emit: (term: string, pos: number)
   }
 }
 
+/** The number positionalTokenKeys gives a bigram of two CJK Unified Ideographs (U+4E00–U+9FFF), below 2^30. */
+export function hanBigramKey(a: number, b: number): number {
+  return (a - 0x4e00) * 0x5200 + (b - 0x4e00);
+}
+
+/** The text of a hanBigramKey. */
+export function hanBigramText(key: number): string {
+  return String.fromCharCode(0x4e00 + Math.floor(key / 0x5200), 0x4e00 + (key % 0x5200));
+}
+
+/**
+ * positionalTokens for the index builder: the same tokens at the same positions, except that a bigram of two CJK
+ * Unified Ideographs (most tokens of a Chinese text) comes as its hanBigramKey, a small integer, instead of a new
+ * string, so interning it costs no allocation.
+ */
+export function positionalTokenKeys(text: string, emit: (term: string | number, pos: number) => void): void {
+  const n = text.length;
+  let i = 0;
+  while (i < n) {
+    const c = text.charCodeAt(i);
+    if (c >= 0x4e00 && c <= 0x9fff && i + 1 < n) {
+      const d = text.charCodeAt(i + 1);
+      if (d >= 0x4e00 && d <= 0x9fff) {
+        emit(hanBigramKey(c, d), i);
+        i++;
+        continue;
+      }
+    }
+    const cp = text.codePointAt(i)!;
+    const w = cp > 0xffff ? 2 : 1;
+    if (isHanCode(cp)) {
+      const j = i + w;
+      const next = j < n ? text.codePointAt(j)! : -1;
+      if (next >= 0 && isHanCode(next)) emit(text.slice(i, j + (next > 0xffff ? 2 : 1)), i);
+      else emit(text.slice(i, j), i);
+      i = j;
+      continue;
+    }
+    if (isWordCode(cp)) {
+      let j = i + 1;
+      while (j < n && isWordCode(text.charCodeAt(j))) j++;
+      if (j + 1 < n && text.charCodeAt(j) === 46 && isDigitCode(text.charCodeAt(j + 1))) {
+        j += 2;
+        while (j < n && isDigitCode(text.charCodeAt(j))) j++;
+      }
+      emit(text.slice(i, j), i);
+      i = j;
+      continue;
+    }
+    emit(text.slice(i, i + w), i);
+    i += w;
+  }
+}
+
 /** One token a needle's occurrence must have at `offset` from its start. */
 export interface NeedleToken {
   term: string;
@@ -132,4 +186,9 @@ export function needleTokens(needle: string): NeedleToken[] {
     out.push({ term, offset, prefix: false });
   });
   return out;
+}
+
+/** Letters, digits and Han characters only: how titles are compared when typed in full. */
+export function keyOf(normalised: string): string {
+  return normalised.replace(/[^\p{Script=Han}\p{L}\p{N}]/gu, '');
 }

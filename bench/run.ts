@@ -53,8 +53,19 @@ async function main() {
       rounds: { type: 'string', default: '20' },
       'http-seconds': { type: 'string', default: '5' },
       'child-timeout': { type: 'string', default: '1200' },
+      help: { type: 'boolean', default: false },
     },
   });
+  if (args.help) {
+    console.log(`usage: npm run bench [-- --sizes 1k,10k,100k] [--engines ours,minisearch,flexsearch,orama] [--rounds 20]
+                 [--http-seconds 5] [--child-timeout 1200]
+
+Measures the seeds (index build per stage, snapshot load, latency, relevance), then generated corpora of each size
+(bench/scale-corpus.ts: records made from the seeds' sentences; bench/scale.ts): build time and peak RSS per stage,
+snapshot size, first answer, serving RSS, latency per query kind, beside the peers. Writes docs/benchmarks.md with
+the targets and whether this run met them. --sizes none skips the generated corpora.`);
+    return;
+  }
   const { parseSizes } = await import('./scale-corpus.js');
   const { ENGINES } = await import('./scale-engines.js');
   const sizes = args.sizes === 'none' ? [] : parseSizes(args.sizes!);

@@ -19,6 +19,8 @@ export const ENGINES: EngineName[] = ['ours', 'minisearch', 'flexsearch', 'orama
 export interface BuiltInfo {
   /** Milliseconds per stage the engine reports (ours: read, parse, analyse, index, serialise). */
   stages: Record<string, number>;
+  /** The process's peak RSS (MiB) at the end of each stage, where the engine reports it (ours). */
+  stagePeakRssMiB?: Record<string, number>;
 }
 
 export interface Engine {
@@ -63,15 +65,22 @@ const ours: Engine = {
     const { loadRecordsFile } = await import('../indexer/records-input.js');
     const { buildSnapshot } = await import('../indexer/build.js');
     const { serializeSnapshot } = await import('../snapshot/file.js');
+    const { peakRssMiB } = await import('../indexer/build.js');
     const t0 = performance.now();
-    const corpus = await loadRecordsFile(recordsFile);
+    // Links are left to the build, which computes them while a worker counts the vocabulary (as the CLI does).
+    const corpus = await loadRecordsFile(recordsFile, { deferLinks: true });
     const t1 = performance.now();
+    const readPeak = peakRssMiB();
     const result = await buildSnapshot({ seedsDir: '', dictDir, corpus });
     const t2 = performance.now();
     writeFileSync(out, serializeSnapshot(result.body));
     const t3 = performance.now();
     const { parse: _parse, total: _total, ...rest } = result.timings as Record<string, number>;
-    return { stages: { 'read records, quantities, links': t1 - t0, ...rest, serialise: t3 - t2 } };
+    const { parse: _p, ...restPeak } = result.peakRssMiB as Record<string, number>;
+    return {
+      stages: { 'read records, quantities': t1 - t0, ...rest, serialise: t3 - t2 },
+      stagePeakRssMiB: { 'read records, quantities': readPeak, ...restPeak, serialise: peakRssMiB() },
+    };
   },
   async load(file) {
     const { parseSnapshot } = await import('../snapshot/file.js');

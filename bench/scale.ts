@@ -55,7 +55,7 @@ export interface KindLatency {
 
 export interface EngineResult {
   engine: EngineName;
-  build?: { buildMs: number; stages: Record<string, number>; bytes: number; peakRssMiB: number };
+  build?: { buildMs: number; cpuMs?: number; stages: Record<string, number>; stagePeakRssMiB?: Record<string, number>; bytes: number; peakRssMiB: number };
   serve?: { processToFirstMs: number; loadToFirstMs: number; latency: Record<string, KindLatency | null>; firstSeen?: Record<string, KindLatency>; overall: KindLatency; rssMiB: number; heapMiB: number };
   error?: string;
 }
@@ -92,6 +92,8 @@ export interface VocabResult {
   jiebaLoadMs: number;
   aloneMs: number;
   withWorkerMs: number;
+  /** How long this thread was busy handing the texts to the worker (absent in older results). */
+  handOverMs?: number;
   same: boolean;
 }
 
@@ -294,6 +296,31 @@ export function scaleMarkdown(results: SizeResult[], chartPath: string): string[
     }
   }
   out();
+  const staged = results.filter((r) => r.engines.find((e) => e.engine === 'ours')?.build?.stagePeakRssMiB);
+  if (staged.length) {
+    const builds = staged.map((r) => r.engines.find((e) => e.engine === 'ours')!.build!);
+    out('### Where our build\'s time and memory go (wall time of each stage / the process\'s peak RSS when it ended)');
+    out();
+    out(`| stage | ${staged.map((r) => fmtN(r.records)).join(' | ')} |`);
+    out(`|---|${staged.map(() => '---').join('|')}|`);
+    const names: Record<string, string> = {
+      'read records, quantities': 'read records (JSON Lines), quantities',
+      links: 'copy links (while a worker counts the vocabulary)',
+      jiebaLoad: 'jieba dictionary load in the build thread (small corpora; 0 when a worker counts)',
+      analyse: 'normalise, vocabulary (on large corpora counted in a worker beside links and index: only the wait after them), forms',
+      index: 'positional index and facet columns',
+      similar: 'similar-reform lists (indexer/similar.ts; budget ≤ 10 s and ≤ 500 MB at 100k)',
+      serialise: 'serialise the snapshot',
+    };
+    for (const stage of Object.keys(builds[0].stages)) {
+      out(`| ${names[stage] ?? stage} | ${builds.map((b) => `${s1(b.stages[stage] ?? 0)} s / ${b.stagePeakRssMiB?.[stage] ?? '–'} MiB`).join(' | ')} |`);
+    }
+    out(`| **whole build** (target at 100k: < 40 s, < 2 GB) | ${builds.map((b) => `**${s1(b.buildMs)} s / ${b.peakRssMiB} MiB**`).join(' | ')} |`);
+    out(`| CPU time of the build process (all threads) | ${builds.map((b) => (b.cpuMs !== undefined ? `${s1(b.cpuMs)} s` : '–')).join(' | ')} |`);
+    out();
+    out('Peak RSS is the process\'s (the vocabulary worker included) and never falls, so a stage raised it when its figure is higher than the one before.');
+    out();
+  }
   out(`![build time, memory and p99 against corpus size](${chartPath})`);
   out();
   for (const r of results) {
@@ -352,16 +379,16 @@ export function scaleMarkdown(results: SizeResult[], chartPath: string): string[
   }
   const withVocab = results.filter((r) => r.vocab);
   if (withVocab.length) {
-    out('### jieba vocabulary counting: one thread, or split with a worker thread');
+    out('### jieba vocabulary counting: in the build\'s thread, or in a worker');
     out();
-    out('The same texts (every searched field of every record) counted by jieba in one thread, then split in two halves between this thread and one worker thread that first loads its own jieba dictionary (indexer/vocabulary.ts).');
+    out('The same texts (every searched field of every record) counted by jieba in this thread (jieba already loaded), then by one worker thread that first loads its own jieba dictionary (indexer/vocabulary.ts; both count each distinct piece between jieba\'s separators once). The build uses the worker from 2 M characters, so its own thread links copies and builds the index meanwhile: what it saves is the one-thread time minus the hand-over.');
     out();
-    out('| records | characters | one thread | with a worker (incl. its jieba load) | worker pays? | same counts |');
+    out('| records | characters | in this thread | in a worker (incl. its jieba load) | this thread busy handing over | same counts |');
     out('|---|---|---|---|---|---|');
     for (const r of withVocab) {
       const v = r.vocab!;
       if ('error' in v) out(`| ${fmtN(r.records)} | ${v.error} | | | | |`);
-      else out(`| ${fmtN(r.records)} | ${(v.chars / 1e6).toFixed(2)} M | ${s1(v.aloneMs)} s | ${s1(v.withWorkerMs)} s | ${v.withWorkerMs < v.aloneMs ? `yes, ${((1 - v.withWorkerMs / v.aloneMs) * 100).toFixed(0)} % faster` : 'no'} | ${v.same ? 'yes' : '**no**'} |`);
+      else out(`| ${fmtN(r.records)} | ${(v.chars / 1e6).toFixed(2)} M | ${s1(v.aloneMs)} s | ${s1(v.withWorkerMs)} s | ${v.handOverMs !== undefined ? `${s1(v.handOverMs)} s` : '–'} | ${v.same ? 'yes' : '**no**'} |`);
     }
     out();
   }

@@ -1,6 +1,7 @@
 /**
  * seeds → snapshot: parse the documents, build the user dictionary from the corpus and the editable files,
- * count the corpus vocabulary with jieba (for query-time segmentation), and build the inverted index.
+ * count the corpus vocabulary with jieba (for query-time segmentation), and build the inverted index. On a large
+ * corpus the vocabulary is counted in a worker thread while this thread builds the index (indexer/vocabulary.ts).
  */
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
@@ -8,17 +9,18 @@ import { join } from 'node:path';
 import { parseStopwords, parseSynonyms, parseUserWords, type Dictionaries } from '../analysis/dictionary.js';
 import { mineForms } from '../analysis/forms.js';
 import { Normalizer } from '../analysis/normalize.js';
-import { buildEngineIndex } from '../search/engine.js';
-import { SEARCH_FIELDS, searchTexts, type SearchField } from '../search/fields.js';
 import type { SnapshotBody } from '../snapshot/body.js';
 import { loadCorpus, PROGRESS_BYTES, type Corpus, type Progress } from './corpus.js';
+import { buildEngineIndex } from './engine-index.js';
+import { copyDepartmentTexts, normalizedSearchTexts } from './fields.js';
+import { linkRelated } from './related.js';
 import { commonWordTest } from './general-words.js';
-import { loadJieba } from './jieba.js';
 import { PROVINCES } from './regions.js';
 import type { ReformRecord } from './schema.js';
 import { buildSimilar } from './similar.js';
 import { traditionalToSimplifiedTable } from './t2s.js';
-import { countVocabulary } from './vocabulary.js';
+import { startVocabularyCount } from './vocabulary.js';
+import { jiebaLoaded, lastJiebaLoadMs } from './jieba.js';
 
 export interface BuildOptions {
   seedsDir: string;
@@ -26,17 +28,31 @@ export interface BuildOptions {
   corpus?: Corpus;
   /** Folder with userdict.txt, synonyms.txt and stopwords.txt. */
   dictDir: string;
-  /** Worker threads for jieba vocabulary counting (default 0, see indexer/vocabulary.ts). */
+  /** Worker threads for jieba vocabulary counting (0: this thread; default by corpus size, see indexer/vocabulary.ts). */
   vocabularyWorkers?: number;
   /** Progress lines for large inputs (the CLI prints them to stderr). */
   progress?: Progress;
 }
 
+export type BuildStage = 'parse' | 'links' | 'jiebaLoad' | 'analyse' | 'index' | 'similar';
+
 export interface BuildResult {
   body: SnapshotBody;
   corpus: Corpus;
-  /** Milliseconds per stage. */
-  timings: Record<'parse' | 'jiebaLoad' | 'analyse' | 'index' | 'similar' | 'total', number>;
+  /**
+   * Milliseconds per stage. `jiebaLoad` is jieba's dictionary load in this thread (0 when a worker counts, or when
+   * jieba was already loaded); `analyse` is normalising the texts, counting the vocabulary (what of it the index
+   * build did not hide) and mining forms; `index` the positional index and facet columns; `links` copy linking
+   * when the corpus left it to the build (records input read with deferLinks; 0 otherwise), beside the count.
+   */
+  timings: Record<BuildStage | 'total', number>;
+  /** The process's peak RSS (MiB) at the end of each stage: the stage that raised it is where memory went. */
+  peakRssMiB: Record<BuildStage, number>;
+}
+
+/** The peak resident set size of this process so far, in MiB. */
+export function peakRssMiB(): number {
+  return Math.round(process.resourceUsage().maxRSS / 1024);
 }
 
 export async function readDictionaries(dictDir: string): Promise<{ dictionaries: Dictionaries; version: string; synonymsVersion: string }> {
@@ -75,6 +91,7 @@ export async function buildSnapshot(options: BuildOptions): Promise<BuildResult>
   const progress = corpus.files.reduce((n, f) => n + f.bytes, 0) >= PROGRESS_BYTES ? options.progress : undefined;
   const { dictionaries, version, synonymsVersion } = await readDictionaries(options.dictDir);
   const tParse = performance.now();
+  const rssParse = peakRssMiB();
 
   const normalizer = new Normalizer(traditionalToSimplifiedTable());
   const norm = (s: string) => normalizer.plain(s);
@@ -83,26 +100,40 @@ export async function buildSnapshot(options: BuildOptions): Promise<BuildResult>
   for (const w of corpusTerms(corpus.records)) if (!userWords.has(norm(w))) userWords.set(norm(w), undefined);
   for (const group of dictionaries.synonyms) for (const w of group) if (!userWords.has(norm(w))) userWords.set(norm(w), undefined);
   for (const p of PROVINCES) if (!userWords.has(p)) userWords.set(p, undefined);
-  const tJ = performance.now();
-  progress?.(`${corpus.records.length} records parsed; segmenting with jieba…`);
-  loadJieba([...userWords]);
-  const tJiebaLoaded = performance.now();
 
-  // Vocabulary: how often jieba produces each word over the corpus (indexer/vocabulary.ts), plus a floor for
-  // dictionary words.
-  const normalized: Record<SearchField, string>[] = searchTexts(corpus.records).map((texts) => {
-    const doc = {} as Record<SearchField, string>;
-    for (const f of SEARCH_FIELDS) doc[f] = norm(texts[f]);
-    return doc;
-  });
-  const counts = await countVocabulary(
-    normalized.flatMap((d) => SEARCH_FIELDS.map((f) => d[f])),
-    {
-      userWords: [...userWords],
-      workers: options.vocabularyWorkers,
-      progress: progress && ((texts) => progress(`segmented ${Math.floor(texts / SEARCH_FIELDS.length)}/${corpus.records.length} records`)),
-    },
-  );
+  // Every searched field normalised once, flat in slot order: the vocabulary and the index are built from these.
+  // Copy links still pending (records input) are computed while the vocabulary is counted; the copies' units
+  // (copyDepartments) are filled in and counted once they are known.
+  const linksPending = corpus.linksPending === true;
+  let normalized: string[] | undefined = normalizedSearchTexts(corpus.records, norm, { copies: !linksPending });
+  progress?.(`${corpus.records.length} records parsed; counting the vocabulary with jieba and building the index…`);
+  // Vocabulary: how often jieba produces each word over the corpus (indexer/vocabulary.ts). In a worker on a large
+  // corpus (counting while this thread links and builds the index); in this thread on a small one, loading jieba here.
+  let chars = 0;
+  for (const t of normalized) chars += t.length;
+  const count = startVocabularyCount(chars, { userWords: [...userWords], workers: options.vocabularyWorkers });
+  count.add(normalized);
+  const tCount = performance.now();
+  let tLinked = tCount;
+  let rssLinks = peakRssMiB();
+  if (linksPending) {
+    linkRelated(corpus.records);
+    corpus.linksPending = false;
+    tLinked = performance.now();
+    rssLinks = peakRssMiB();
+    count.add(copyDepartmentTexts(corpus.records, norm, normalized));
+  }
+  const tCounted = performance.now();
+
+  const index = buildEngineIndex(corpus.records, normalized);
+  normalized = undefined;
+  const tIndexed = performance.now();
+  const rssIndex = peakRssMiB();
+
+  const jiebaWasLoaded = jiebaLoaded();
+  const countsPromise = count.finish();
+  const jiebaLoad = jiebaLoaded() && !jiebaWasLoaded ? lastJiebaLoadMs() : 0;
+  const counts = await countsPromise;
   // Long and short forms (环境影响评价 ↔ 环评) among the words the corpus itself prints, before dictionary floors.
   const printed = [...counts];
   const forms = mineForms({
@@ -114,10 +145,7 @@ export async function buildSnapshot(options: BuildOptions): Promise<BuildResult>
   for (const w of userWords.keys()) floor(w, 3);
   for (const w of dictionaries.stopwords) floor(norm(w), 5);
   const tAnalysed = performance.now();
-
-  progress?.(`${counts.size} words counted; building the index…`);
-  const index = buildEngineIndex(corpus.records, normalized);
-  const tIndexed = performance.now();
+  const rssAnalysed = peakRssMiB();
 
   const body: SnapshotBody = {
     builtAt: new Date().toISOString(),
@@ -134,6 +162,7 @@ export async function buildSnapshot(options: BuildOptions): Promise<BuildResult>
     records: corpus.records,
     index,
   };
+  progress?.(`${counts.size} words counted, index built; listing similar reforms…`);
   body.similar = buildSimilar(body);
   const tSimilar = performance.now();
   return {
@@ -141,11 +170,13 @@ export async function buildSnapshot(options: BuildOptions): Promise<BuildResult>
     corpus,
     timings: {
       parse: tParse - t0,
-      jiebaLoad: tJiebaLoaded - tJ,
-      analyse: tJ - tParse + (tAnalysed - tJiebaLoaded),
-      index: tIndexed - tAnalysed,
-      similar: tSimilar - tIndexed,
+      links: tLinked - tCount,
+      index: tIndexed - tCounted,
+      jiebaLoad,
+      analyse: tCount - tParse + (tCounted - tLinked) + (tAnalysed - tIndexed - jiebaLoad),
+      similar: tSimilar - tAnalysed,
       total: tSimilar - t0,
     },
+    peakRssMiB: { parse: rssParse, links: rssLinks, index: rssIndex, jiebaLoad: rssAnalysed, analyse: rssAnalysed, similar: peakRssMiB() },
   };
 }

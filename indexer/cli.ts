@@ -61,7 +61,7 @@ async function main(): Promise<number> {
   }
   removeTempFilesOnSignal();
   // --records: records in the schema, one JSON object a line; a bad line is a warning naming it, never fatal.
-  const corpus = values.records ? await loadRecordsFile(values.records) : undefined;
+  const corpus = values.records ? await loadRecordsFile(values.records, { deferLinks: true }) : undefined;
   const result = await buildSnapshot({ seedsDir: values.seeds!, dictDir: values.dict!, corpus, progress: (m) => console.error(m) });
   console.log(formatSummary(result));
   if (result.body.records.length === 0) {

@@ -21,6 +21,11 @@ export interface Corpus {
   records: ReformRecord[];
   files: SourceFileInfo[];
   warnings: ParseWarning[];
+  /**
+   * Copy links still to be computed (records input read with `deferLinks`): buildSnapshot links them itself, while
+   * the vocabulary is counted in a worker.
+   */
+  linksPending?: boolean;
 }
 
 /** Progress lines for long runs ("parsed 120/400 files, 38 MB"); the CLI prints them to stderr. */

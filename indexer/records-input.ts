@@ -97,7 +97,11 @@ export function parseRecordLine(text: string, file: string, line: number): Refor
 }
 
 /** Lines of text → records: bad lines and repeated ids become warnings with their line numbers. */
-export async function recordsFromLines(lines: AsyncIterable<string> | Iterable<string>, file: string): Promise<{ records: ReformRecord[]; warnings: ParseWarning[]; links: 'kept' | 'computed' }> {
+export async function recordsFromLines(
+  lines: AsyncIterable<string> | Iterable<string>,
+  file: string,
+  options: { deferLinks?: boolean } = {},
+): Promise<{ records: ReformRecord[]; warnings: ParseWarning[]; links: 'kept' | 'computed' | 'pending' }> {
   const records: ReformRecord[] = [];
   const warnings: ParseWarning[] = [];
   const seen = new Map<string, number>();
@@ -120,17 +124,25 @@ export async function recordsFromLines(lines: AsyncIterable<string> | Iterable<s
     }
   }
   // Links are both ways and between records of this input: given on every record they are kept (minus links to
-  // records that are not here); otherwise they are computed for all, so no link points one way only.
+  // records that are not here); otherwise they are computed for all, so no link points one way only (by the
+  // caller with `deferLinks`, who then calls linkRelated itself; until then every record has no links).
   if (allLinked) {
     for (const r of records) r.related = r.related.filter((x) => seen.has(x.id));
-  } else {
-    linkRelated(records);
+    return { records, warnings, links: 'kept' };
   }
-  return { records, warnings, links: allLinked ? 'kept' : 'computed' };
+  if (options.deferLinks) {
+    for (const r of records) r.related = [];
+    return { records, warnings, links: 'pending' };
+  }
+  linkRelated(records);
+  return { records, warnings, links: 'computed' };
 }
 
-/** Read a JSON Lines file of records into a corpus the index builder takes like parsed documents. */
-export async function loadRecordsFile(path: string): Promise<Corpus> {
+/**
+ * Read a JSON Lines file of records into a corpus the index builder takes like parsed documents. With `deferLinks`
+ * copy links are left to buildSnapshot (corpus.linksPending), which computes them beside the vocabulary count.
+ */
+export async function loadRecordsFile(path: string, options: { deferLinks?: boolean } = {}): Promise<Corpus> {
   const file = basename(path);
   const hash = createHash('sha256');
   let bytes = 0;
@@ -144,8 +156,9 @@ export async function loadRecordsFile(path: string): Promise<Corpus> {
     stream.once('error', reject);
   });
   await opened;
-  const { records, warnings } = await recordsFromLines(createInterface({ input: stream, crlfDelay: Infinity }), file);
+  const { records, warnings, links } = await recordsFromLines(createInterface({ input: stream, crlfDelay: Infinity }), file, options);
   return {
+    ...(links === 'pending' ? { linksPending: true } : {}),
     records,
     files: [{ file, sha256: hash.digest('hex'), bytes, encoding: 'utf-8', title: 'records (JSON Lines)', records: records.length }],
     warnings,

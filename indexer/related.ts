@@ -3,10 +3,12 @@
  * each of its items; a national case that is also a provincial case). Found from the records themselves: near-
  * identical titles, or near-identical text with similar titles. Never from a hard-coded list.
  *
- * Near-linear in the corpus: no pair of records is compared unless it shares a title bigram in both titles'
- * rarest-first prefixes (prefix filtering: exact for the title thresholds) or a text shingle that fewer than
- * COMMON_SHINGLE records hold. The work per record is capped (MAX_TITLE_VISITS, MAX_LINKS), so a corpus with
- * thousands of copies of one title stays linear; the seeds stay far under both caps.
+ * Near-linear in the corpus: no pair of records is compared unless it shares a text shingle that fewer than
+ * COMMON_SHINGLE records hold, or a title bigram in both titles' rarest-first prefixes for SAME_TITLE (prefix
+ * filtering: a pair that shares no rare shingle can only be the same reform by its title alone, so this finds every
+ * such pair). The work per record is capped (MAX_TITLE_VISITS, MAX_LINKS), so a corpus with thousands of copies of
+ * one title stays linear; the seeds stay far under both caps. Shingles, lists and marks are typed arrays (a
+ * 100,000-record corpus has tens of millions of shingles).
  */
 import type { ReformRecord, TextField } from './schema.js';
 
@@ -29,143 +31,374 @@ const BODY_FIELDS: TextField[] = ['content', 'applicableTo', 'process', 'outcome
 
 /** Keep only ideographs, letters and digits: quotes, brackets and spaces vary between printings. */
 export function titleKey(title: string): string {
-  return title.replace(/[^\p{Script=Han}\p{L}\p{N}]/gu, '').toLowerCase();
+  // Runs of kept characters are copied as slices; whether a BMP unit is kept is decided once per unit.
+  let out = '';
+  let run = 0;
+  const n = title.length;
+  for (let i = 0; i < n; ) {
+    const c = title.charCodeAt(i);
+    let keep: boolean;
+    let width = 1;
+    if (c >= 0xd800 && c <= 0xdbff && i + 1 < n && (title.charCodeAt(i + 1) & 0xfc00) === 0xdc00) {
+      width = 2;
+      keep = KEPT.test(title.slice(i, i + 2));
+    } else {
+      let k = keptUnit[c];
+      if (k === 0) k = keptUnit[c] = KEPT.test(title[i]) ? 1 : 2;
+      keep = k === 1;
+    }
+    if (!keep) {
+      if (run < i) out += title.slice(run, i);
+      run = i + width;
+    }
+    i += width;
+  }
+  if (run < n) out += run === 0 ? title : title.slice(run);
+  return out.toLowerCase();
+}
+const KEPT = /^[\p{Script=Han}\p{L}\p{N}]$/u;
+/** Per BMP code unit: 1 kept, 2 dropped, 0 not decided yet. */
+const keptUnit = new Uint8Array(65536);
+
+/**
+ * Each UTF-16 unit gets a dense code (< 8192 for any Chinese text: GB2312 has 6,763 ideographs), in order of first
+ * sight, so n ≤ 4 codes pack into 52 bits. Past 8,191 distinct units codes wrap, which can only add shared
+ * shingles, never lose one.
+ */
+class UnitCoder {
+  private readonly codes = new Int32Array(65536);
+  private size = 0;
+  /** The codes of a string's units. */
+  encode(s: string, out: Int32Array): Int32Array {
+    const units = out.length >= s.length ? out : new Int32Array(s.length * 2);
+    for (let i = 0; i < s.length; i++) {
+      const u = s.charCodeAt(i);
+      let c = this.codes[u];
+      if (c === 0) c = this.codes[u] = (this.size++ % 8191) + 1;
+      units[i] = c;
+    }
+    return units;
+  }
 }
 
 /**
- * Shingles as exact numbers: each UTF-16 unit gets a dense code (< 8192 for any Chinese text: GB2312 has 6,763
- * ideographs), and n ≤ 4 codes pack into 52 bits. Past 8,191 distinct units codes wrap, which can only add
- * shared shingles, never lose one.
+ * Open-addressing table from a shingle (two 26-bit halves) to a dense id, with the number of records holding it.
+ * Typed arrays only: millions of shingles at 100k records, where a Map of doubles costs seconds and gigabytes.
  */
-class ShingleCoder {
-  private codes = new Map<number, number>();
-  private code(unit: number): number {
-    let c = this.codes.get(unit);
-    if (c === undefined) {
-      c = (this.codes.size % 8191) + 1;
-      this.codes.set(unit, c);
-    }
-    return c;
+class ShingleTable {
+  private hi: Int32Array;
+  private lo: Int32Array;
+  private idAt: Int32Array;
+  private mask: number;
+  size = 0;
+  df: Int32Array;
+  /** The record that last counted each id (a record counts a shingle once). */
+  stamp: Int32Array;
+  /** The shingle of each id, as one number (its sort key). */
+  keys: Float64Array;
+
+  constructor(capacity = 1 << 16) {
+    this.hi = new Int32Array(capacity).fill(-1);
+    this.lo = new Int32Array(capacity);
+    this.idAt = new Int32Array(capacity);
+    this.mask = capacity - 1;
+    this.df = new Int32Array(capacity >> 1);
+    this.stamp = new Int32Array(capacity >> 1).fill(-1);
+    this.keys = new Float64Array(capacity >> 1);
   }
-  /** Distinct shingles of length n, sorted ascending. */
-  shingles(s: string, n: number): Float64Array {
-    const units = new Array<number>(s.length);
-    for (let i = 0; i < s.length; i++) units[i] = this.code(s.charCodeAt(i));
-    const set = new Set<number>();
-    for (let i = 0; i + n <= s.length; i++) {
-      let k = 0;
-      for (let j = 0; j < n; j++) k = k * 8192 + units[i + j];
-      set.add(k);
+
+  /** The id of a shingle, added when new. */
+  id(hi: number, lo: number): number {
+    let h = (Math.imul(hi, 0x9e3779b1) ^ Math.imul(lo + 0x7f4a7c15, 0x85ebca6b)) >>> 0;
+    h = (h ^ (h >>> 15)) & this.mask;
+    for (;;) {
+      const k = this.hi[h];
+      if (k === -1) break;
+      if (k === hi && this.lo[h] === lo) return this.idAt[h];
+      h = (h + 1) & this.mask;
     }
-    return Float64Array.from(set).sort();
+    const id = this.size++;
+    this.hi[h] = hi;
+    this.lo[h] = lo;
+    this.idAt[h] = id;
+    if (id >= this.df.length) {
+      const grow = <T extends Int32Array | Float64Array>(a: T, fill?: number): T => {
+        const b = new (a.constructor as new (n: number) => T)(a.length * 2);
+        if (fill !== undefined) b.fill(fill);
+        b.set(a);
+        return b;
+      };
+      this.df = grow(this.df);
+      this.stamp = grow(this.stamp, -1);
+      this.keys = grow(this.keys);
+    }
+    this.keys[id] = hi * 67108864 + lo;
+    if (this.size * 2 > this.mask) this.rehash();
+    return id;
+  }
+
+  private rehash(): void {
+    const { hi, lo, idAt } = this;
+    const capacity = hi.length * 2;
+    this.hi = new Int32Array(capacity).fill(-1);
+    this.lo = new Int32Array(capacity);
+    this.idAt = new Int32Array(capacity);
+    this.mask = capacity - 1;
+    for (let s = 0; s < hi.length; s++) {
+      if (hi[s] === -1) continue;
+      let h = (Math.imul(hi[s], 0x9e3779b1) ^ Math.imul(lo[s] + 0x7f4a7c15, 0x85ebca6b)) >>> 0;
+      h = (h ^ (h >>> 15)) & this.mask;
+      while (this.hi[h] !== -1) h = (h + 1) & this.mask;
+      this.hi[h] = hi[s];
+      this.lo[h] = lo[s];
+      this.idAt[h] = idAt[s];
+    }
+  }
+
+  /** Drop the look-up part (ids, df and keys stay). */
+  release(): void {
+    this.hi = this.lo = this.idAt = new Int32Array(0);
   }
 }
 
-/** |a ∩ b| for ascending arrays. */
-function overlap(a: Float64Array, b: Float64Array): number {
+/** A growable list of ints. */
+class IntList {
+  data: Int32Array;
+  length = 0;
+  constructor(capacity = 1 << 16) {
+    this.data = new Int32Array(capacity);
+  }
+  push(v: number): void {
+    if (this.length === this.data.length) {
+      const next = new Int32Array(this.data.length * 2);
+      next.set(this.data);
+      this.data = next;
+    }
+    this.data[this.length++] = v;
+  }
+}
+
+/**
+ * Every record's distinct shingles of length n (2 or 4) as ids into `table`, concatenated: record i's are
+ * ids[offsets[i] … offsets[i+1]). Document frequencies are counted on the way.
+ */
+function shingleIds(texts: Iterable<string>, n: number, count: number, coder: UnitCoder, table: ShingleTable): { ids: Int32Array; offsets: Int32Array } {
+  const list = new IntList(1 << 20);
+  const offsets = new Int32Array(count + 1);
+  let units: Int32Array = new Int32Array(1024);
   let i = 0;
-  let j = 0;
-  let n = 0;
-  while (i < a.length && j < b.length) {
-    if (a[i] === b[j]) {
-      n++;
-      i++;
-      j++;
-    } else if (a[i] < b[j]) i++;
-    else j++;
-  }
-  return n;
-}
-
-function documentFrequencies(sets: Float64Array[]): Map<number, number> {
-  const df = new Map<number, number>();
-  for (const set of sets) for (const k of set) df.set(k, (df.get(k) ?? 0) + 1);
-  return df;
-}
-
-/** shingle → ascending record numbers, for the given shingles of each record. */
-function postings(lists: Float64Array[]): Map<number, number[]> {
-  const out = new Map<number, number[]>();
-  lists.forEach((list, i) => {
-    for (const k of list) {
-      const p = out.get(k);
-      if (p) p.push(i);
-      else out.set(k, [i]);
+  for (const s of texts) {
+    units = coder.encode(s, units);
+    for (let p = 0; p + n <= s.length; p++) {
+      const id = n === 2 ? table.id(0, units[p] * 8192 + units[p + 1]) : table.id(units[p] * 8192 + units[p + 1], units[p + 2] * 8192 + units[p + 3]);
+      if (table.stamp[id] === i) continue;
+      table.stamp[id] = i;
+      table.df[id]++;
+      list.push(id);
     }
-  });
-  return out;
+    offsets[++i] = list.length;
+  }
+  return { ids: list.data.subarray(0, list.length), offsets };
+}
+
+/**
+ * Inverted lists over the kept ids of each record: list of id k is records[starts[k] … starts[k+1]), ascending, and
+ * where in its record's ids each entry sits (positions).
+ */
+function invert(ids: Int32Array, offsets: Int32Array, size: number, keep: (r: number, at: number) => boolean): { starts: Int32Array; records: Int32Array; positions: Int32Array } {
+  const starts = new Int32Array(size + 1);
+  const records = offsets.length - 1;
+  for (let r = 0; r < records; r++) for (let at = offsets[r]; at < offsets[r + 1]; at++) if (keep(r, at)) starts[ids[at] + 1]++;
+  for (let k = 0; k < size; k++) starts[k + 1] += starts[k];
+  const fill = starts.slice(0, size);
+  const out = new Int32Array(starts[size]);
+  const positions = new Int32Array(starts[size]);
+  for (let r = 0; r < records; r++) {
+    for (let at = offsets[r]; at < offsets[r + 1]; at++) {
+      if (!keep(r, at)) continue;
+      positions[fill[ids[at]]] = at - offsets[r];
+      out[fill[ids[at]]++] = r;
+    }
+  }
+  return { starts, records: out, positions };
 }
 
 /** Fill `related` on every record, both ways. */
 export function linkRelated(records: ReformRecord[]): void {
   const n = records.length;
-  const coder = new ShingleCoder();
-  const titles = records.map((r) => coder.shingles(titleKey(r.title), 2));
+  const coder = new UnitCoder();
 
-  // Titles: prefix filtering. A Dice ≥ LOOSE_TITLE needs an overlap ≥ τ|A|/(2−τ), so two such titles share a
-  // bigram among their first |A| − that + 1 bigrams in a global order; rarest first keeps the lists short.
-  const titleDf = documentFrequencies(titles);
-  const minShare = (size: number) => Math.ceil((LOOSE_TITLE * size) / (2 - LOOSE_TITLE) - 1e-9);
-  const prefixes = titles.map((t) => {
-    const byRarity = Array.from(t).sort((a, b) => titleDf.get(a)! - titleDf.get(b)! || a - b);
-    return Float64Array.from(byRarity.slice(0, Math.max(0, t.length - minShare(t.length) + 1)));
-  });
-  const titleIndex = postings(prefixes);
+  // Titles: distinct character bigrams per record, sizes and document frequencies.
+  const titleTable = new ShingleTable();
+  const title = shingleIds(
+    records.map((r) => titleKey(r.title)),
+    2,
+    n,
+    coder,
+    titleTable,
+  );
+  titleTable.release();
+
+  // Prefix filtering. A Dice ≥ τ needs an overlap ≥ τ|A|/(2−τ), so two such titles share a bigram among their
+  // first |A| − that + 1 bigrams in a global order; rarest first keeps the lists short. Only pairs that share no
+  // rare text shingle are looked up by title, and those link at Dice ≥ SAME_TITLE alone, so τ = SAME_TITLE. Each
+  // record's bigram ids are sorted in place, rarest first (ties by shingle).
+  const minShare = (size: number, tau: number) => Math.ceil((tau * size) / (2 - tau) - 1e-9);
+  const sameLength = new Int32Array(n);
+  {
+    const df = titleTable.df;
+    const keys = titleTable.keys;
+    for (let r = 0; r < n; r++) {
+      const own = title.ids.subarray(title.offsets[r], title.offsets[r + 1]);
+      const sorted = Array.from(own).sort((a, b) => df[a] - df[b] || keys[a] - keys[b]);
+      own.set(sorted);
+      sameLength[r] = Math.min(own.length, Math.max(0, own.length - minShare(own.length, SAME_TITLE) + 1));
+    }
+  }
+
+  const sameIndex = invert(title.ids, title.offsets, titleTable.size, (r, at) => at - title.offsets[r] < sameLength[r]);
 
   // Text: only shingles fewer than COMMON_SHINGLE records hold are kept (the share counts only those).
+  const bodyTable = new ShingleTable(1 << 20);
+  const body = shingleIds(
+    (function* () {
+      for (const r of records) yield BODY_FIELDS.map((f) => titleKey(r[f] ?? '')).join('');
+    })(),
+    4,
+    n,
+    coder,
+    bodyTable,
+  );
+  bodyTable.release();
   const bodySizes = new Int32Array(n);
-  let bodies: Float64Array[] = records.map((r, i) => {
-    const s = coder.shingles(BODY_FIELDS.map((f) => titleKey(r[f] ?? '')).join(''), 4);
-    bodySizes[i] = s.length;
-    return s;
-  });
-  const bodyDf = documentFrequencies(bodies);
-  bodies = bodies.map((s) => s.filter((k) => bodyDf.get(k)! <= COMMON_SHINGLE));
-  bodyDf.clear();
-  const bodyIndex = postings(bodies);
+  for (let r = 0; r < n; r++) bodySizes[r] = body.offsets[r + 1] - body.offsets[r];
+  // Keep the rare ids only, compacted in place.
+  const rareOffsets = new Int32Array(n + 1);
+  {
+    const df = bodyTable.df;
+    let w = 0;
+    for (let r = 0; r < n; r++) {
+      for (let at = body.offsets[r]; at < body.offsets[r + 1]; at++) if (df[body.ids[at]] <= COMMON_SHINGLE) body.ids[w++] = body.ids[at];
+      rareOffsets[r + 1] = w;
+    }
+  }
+  const rareIds = body.ids.slice(0, rareOffsets[n]);
+  const bodyIndex = invert(rareIds, rareOffsets, bodyTable.size, () => true);
 
   for (const r of records) r.related = [];
+  // Plain arrays for the hot loop: which document each record is from, how many links it has.
+  const fileIds = new Map<string, number>();
+  const file = Int32Array.from(records, (r) => {
+    let id = fileIds.get(r.source.file);
+    if (id === undefined) fileIds.set(r.source.file, (id = fileIds.size));
+    return id;
+  });
+  const links = new Int32Array(n);
   const shared = new Int32Array(n);
-  const isTitleCandidate = new Uint8Array(n);
-  const touched: number[] = [];
+  const seen = new Int32Array(n);
+  const touched = new IntList(4096);
+  const linked = new IntList(64);
+  // Title bigrams of the record being linked, marked by record number + 1 (no clearing between records).
+  const mark = new Int32Array(titleTable.size);
+  const tIds = title.ids;
+  const tOff = title.offsets;
+  const sStarts = sameIndex.starts;
+  const sRecords = sameIndex.records;
+  const sPositions = sameIndex.positions;
+  const bStarts = bodyIndex.starts;
+  const bRecords = bodyIndex.records;
+  /** First position of a list (ascending) holding a record after i. */
+  const after = (records: Int32Array, lo: number, hi: number, i: number) => {
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (records[mid] <= i) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  };
+  /** Does B's title (record j) reach Dice `need` with A's (record i, marked)? Stops once it cannot. */
+  const titleReaches = (i: number, j: number, need: number) => {
+    const sizeA = tOff[i + 1] - tOff[i];
+    const sizeB = tOff[j + 1] - tOff[j];
+    if (!sizeA || !sizeB) return false;
+    // Dice = 2·overlap / (|A| + |B|): the least overlap that reaches `need`, and how many of B's bigrams may then
+    // be missing from A.
+    const total = sizeA + sizeB;
+    let least = Math.ceil((need * total) / 2);
+    while (least > 0 && (2 * (least - 1)) / total >= need) least--;
+    while ((2 * least) / total < need) least++;
+    if (least > sizeA || least > sizeB) return false;
+    let misses = sizeB - least;
+    for (let at = tOff[j]; at < tOff[j + 1]; at++) {
+      if (mark[tIds[at]] !== i + 1 && --misses < 0) return false;
+    }
+    return true;
+  };
   for (let i = 0; i < n; i++) {
-    const a = records[i];
-    for (const k of bodies[i]) {
-      for (const j of bodyIndex.get(k)!) {
+    const full = links[i] >= MAX_LINKS;
+    // Candidates sharing a rare text shingle, with how many they share.
+    for (let at = rareOffsets[i]; at < rareOffsets[i + 1]; at++) {
+      const k = rareIds[at];
+      for (let x = bStarts[k]; x < bStarts[k + 1]; x++) {
+        const j = bRecords[x];
         if (j <= i) continue;
-        if (shared[j] === 0 && !isTitleCandidate[j]) touched.push(j);
+        if (shared[j] === 0) touched.push(j);
         shared[j]++;
       }
     }
-    let visits = 0;
-    for (const k of prefixes[i]) {
-      const list = titleIndex.get(k)!;
-      for (const j of list) {
-        if (j <= i) continue;
-        if (++visits > MAX_TITLE_VISITS) break;
-        if (shared[j] === 0 && !isTitleCandidate[j]) touched.push(j);
-        isTitleCandidate[j] = 1;
+    for (let at = tOff[i]; at < tOff[i + 1]; at++) mark[tIds[at]] = i + 1;
+    // Candidates by title alone (no rare shingle shared) link only at Dice ≥ SAME_TITLE, so they share a bigram of
+    // both titles' SAME_TITLE prefixes: walk those lists, rarest bigram first, at most MAX_TITLE_VISITS entries.
+    if (!full) {
+      let visits = 0;
+      for (let at = tOff[i]; at < tOff[i] + sameLength[i] && visits < MAX_TITLE_VISITS; at++) {
+        const k = tIds[at];
+        const x0 = after(sRecords, sStarts[k], sStarts[k + 1], i);
+        const end = Math.min(sStarts[k + 1], x0 + (MAX_TITLE_VISITS - visits));
+        visits += end - x0;
+        const pi = at - tOff[i];
+        for (let x = x0; x < end; x++) {
+          const j = sRecords[x];
+          if (shared[j] !== 0 || seen[j] === i + 1) continue;
+          seen[j] = i + 1;
+          if (file[i] === file[j] || links[j] >= MAX_LINKS) continue;
+          // First meeting at A's bigram pi and B's pj: no bigram before either is shared (it would be earlier in
+          // both prefixes), so the overlap is at most 1 + min(bigrams after each).
+          const sizeA = tOff[i + 1] - tOff[i];
+          const sizeB = tOff[j + 1] - tOff[j];
+          const bound = 1 + Math.min(sizeA - pi - 1, sizeB - sPositions[x] - 1);
+          if ((2 * bound) / (sizeA + sizeB) < SAME_TITLE) continue;
+          if (titleReaches(i, j, SAME_TITLE)) linked.push(j);
+        }
       }
-      if (visits > MAX_TITLE_VISITS) break;
     }
-    touched.sort((x, y) => x - y);
-    for (const j of touched) {
-      const b = records[j];
+    // Which candidates are the same reform does not depend on the order they are looked at; only the caps
+    // (MAX_LINKS) do, so the ones that qualify are linked in record order, as a pairwise scan would.
+    for (let x = 0; x < touched.length; x++) {
+      const j = touched.data[x];
       const textShared = shared[j];
       shared[j] = 0;
-      isTitleCandidate[j] = 0;
-      if (a.source.file === b.source.file) continue;
-      if (a.related.length >= MAX_LINKS || b.related.length >= MAX_LINKS) continue;
-      const t = titles[i].length && titles[j].length ? (2 * overlap(titles[i], titles[j])) / (titles[i].length + titles[j].length) : 0;
+      if (full || file[i] === file[j] || links[j] >= MAX_LINKS) continue;
       const smaller = Math.min(bodySizes[i], bodySizes[j]);
       // Share of the smaller text's shingles found in the other (a short table summary inside a long case); shingles
       // common to more than COMMON_SHINGLE records are not counted, which only lowers the share.
       const text = smaller >= 20 ? textShared / smaller : 0;
-      const same = t >= SAME_TITLE || (t >= LOOSE_TITLE && text >= SHARED_TEXT) || text >= SAME_TEXT;
-      if (!same) continue;
-      a.related.push({ id: b.id, file: b.source.file });
-      b.related.push({ id: a.id, file: a.source.file });
+      if (text >= SAME_TEXT || titleReaches(i, j, text >= SHARED_TEXT ? LOOSE_TITLE : SAME_TITLE)) linked.push(j);
     }
     touched.length = 0;
+    if (linked.length) {
+      const a = records[i];
+      const order = linked.data.subarray(0, linked.length).sort();
+      for (const j of order) {
+        if (links[i] >= MAX_LINKS || links[j] >= MAX_LINKS) continue;
+        links[i]++;
+        links[j]++;
+        const b = records[j];
+        a.related.push({ id: b.id, file: b.source.file });
+        b.related.push({ id: a.id, file: a.source.file });
+      }
+      linked.length = 0;
+    }
   }
+
 }

@@ -12,6 +12,7 @@ import { FormIndex, type MinedForms } from '../analysis/forms.js';
 import { Normalizer } from '../analysis/normalize.js';
 import { parseQuery, type Clause, type QueryField } from '../analysis/query.js';
 import { buildVocabulary, segment, type Piece, type Vocabulary } from '../analysis/segment.js';
+import { keyOf } from '../analysis/terms.js';
 import { OWN_FIELDS, SEARCH_FIELDS, type SearchField } from './fields.js';
 
 /** Weight of a synonym relative to the term the user typed. */
@@ -97,10 +98,7 @@ const FIELD_MAP: Record<QueryField, SearchField[]> = {
   regions: ['regions'],
 };
 
-/** Letters, digits and Han characters only: how titles are compared when typed in full. */
-export function keyOf(normalised: string): string {
-  return normalised.replace(/[^\p{Script=Han}\p{L}\p{N}]/gu, '');
-}
+export { keyOf } from '../analysis/terms.js';
 
 export interface AnalyzerData {
   t2s: Record<string, string>;

@@ -7,13 +7,14 @@
 import type { ReformRecord } from '../indexer/schema.js';
 import type { SnapshotBody } from '../snapshot/body.js';
 import { NEAR_GAP, QueryAnalyzer, keyOf, type AnalysedClause, type Constraint, type QueryAnalysis } from './analyzer.js';
-import { FacetIndex, buildFacetColumns, type FacetColumns } from './facets.js';
+import { FacetIndex } from './facets.js';
 import { SEARCH_FIELDS, type SearchField } from './fields.js';
 import { Lru } from '../analysis/lru.js';
 import { checkDeadline } from './budget.js';
 import { Matcher, gallop, slotRange } from './match.js';
 import { engineOptions, type EngineOptions } from './options.js';
-import { Postings, buildIndex, hash32, isIndexData, type IndexData, type Occurrences } from './postings.js';
+import { Postings, hash32, isIndexData, type Occurrences } from './postings.js';
+import type { EngineIndex } from '../indexer/engine-index.js';
 import { NO_DOCS, bm25, idf, intersectSum, minimalWindow, union, type DocScores, type FieldStats } from './score.js';
 import { Highlighter } from './snippet.js';
 import { DOWN_VERBS, UP_VERBS } from '../analysis/outcomes.js';
@@ -32,11 +33,7 @@ export { minimalWindow } from './score.js';
  */
 export type MatchingStrategy = 'last' | 'all';
 
-/** The body.index the indexer writes: the positional index and the facet columns. */
-export interface EngineIndex {
-  postings: IndexData;
-  facets: FacetColumns;
-}
+export type { EngineIndex } from '../indexer/engine-index.js';
 
 export interface Hit {
   record: ReformRecord;
@@ -857,12 +854,4 @@ export class SearchEngine {
       highlight,
     };
   }
-}
-
-/** Build the engine's part of a snapshot (body.index) from records and their normalised search texts. */
-export function buildEngineIndex(records: ReformRecord[], normalized: Record<SearchField, string>[]): EngineIndex {
-  return {
-    postings: buildIndex(normalized.map((t) => SEARCH_FIELDS.map((f) => t[f])), SEARCH_FIELDS, normalized.map((t) => keyOf(t.title))),
-    facets: buildFacetColumns(records),
-  };
 }

@@ -12,26 +12,11 @@
  *   fieldLengths   normalised length of every field of every record (BM25 length normalisation), avgLengths per field
  *   titleKeys      a 32-bit hash of every record's title key (a title typed in full)
  */
-import { positionalTokens } from '../analysis/terms.js';
 import { Lru } from '../analysis/lru.js';
+import { Growable, INDEX_FORMAT, type IndexData } from '../indexer/postings.js';
 
-export const INDEX_FORMAT = 'positional-bigram-1';
-
-export interface IndexData {
-  format: typeof INDEX_FORMAT;
-  /** Field names in slot order: slot = record × fields.length + field. */
-  fields: string[];
-  records: number;
-  terms: string;
-  termOffsets: Uint32Array;
-  termBytes: Uint32Array;
-  termEntries: Uint32Array;
-  termPositions: Uint32Array;
-  postings: Uint8Array;
-  fieldLengths: Uint32Array;
-  avgLengths: number[];
-  titleKeys: Uint32Array;
-}
+// The format is the indexer's (indexer/postings.ts builds it); this module reads it.
+export { INDEX_FORMAT, hash32, type IndexData } from '../indexer/postings.js';
 
 /** Decoded postings of one term (or a union of terms): slots increasing; positions of slot i are pos[starts[i]…starts[i+1]). */
 export interface Occurrences {
@@ -41,144 +26,6 @@ export interface Occurrences {
 }
 
 export const EMPTY: Occurrences = { slots: new Int32Array(0), starts: new Int32Array(1), pos: new Int32Array(0) };
-
-/** FNV-1a, 32 bits: how title keys are compared without keeping every title's normalised text in memory. */
-export function hash32(s: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < s.length; i++) {
-    h ^= s.charCodeAt(i);
-    h = Math.imul(h, 0x01000193);
-  }
-  return h >>> 0;
-}
-
-class Growable {
-  data: Int32Array;
-  length = 0;
-  constructor(capacity = 1 << 16) {
-    this.data = new Int32Array(capacity);
-  }
-  push(v: number): void {
-    if (this.length === this.data.length) {
-      const next = new Int32Array(this.data.length * 2);
-      next.set(this.data);
-      this.data = next;
-    }
-    this.data[this.length++] = v;
-  }
-}
-
-class ByteWriter {
-  data = new Uint8Array(1 << 16);
-  length = 0;
-  varint(v: number): void {
-    if (this.length + 5 > this.data.length) {
-      const next = new Uint8Array(this.data.length * 2);
-      next.set(this.data);
-      this.data = next;
-    }
-    while (v >= 0x80) {
-      this.data[this.length++] = (v & 0x7f) | 0x80;
-      v >>>= 7;
-    }
-    this.data[this.length++] = v;
-  }
-}
-
-/**
- * Build the index from normalised field texts: texts[record][field]. `titleKey(record)` gives the key a title typed
- * in full is compared by.
- */
-export function buildIndex(texts: string[][], fields: readonly string[], titleKeys: string[]): IndexData {
-  const F = fields.length;
-  const N = texts.length;
-  const ids = new Map<string, number>();
-  const names: string[] = [];
-  const tokTerm = new Growable(1 << 20);
-  const tokSlot = new Growable(1 << 20);
-  const tokPos = new Growable(1 << 20);
-  const fieldLengths = new Uint32Array(N * F);
-  const totals = new Float64Array(F);
-  for (let r = 0; r < N; r++) {
-    for (let f = 0; f < F; f++) {
-      const text = texts[r][f];
-      fieldLengths[r * F + f] = text.length;
-      totals[f] += text.length;
-      if (!text) continue;
-      const slot = r * F + f;
-      positionalTokens(text, (term, pos) => {
-        let id = ids.get(term);
-        if (id === undefined) {
-          id = names.length;
-          ids.set(term, id);
-          names.push(term);
-        }
-        tokTerm.push(id);
-        tokSlot.push(slot);
-        tokPos.push(pos);
-      });
-    }
-  }
-  // Counting sort of the token stream by term: stable, so each term's tokens stay in (slot, position) order.
-  const T = names.length;
-  const P = tokTerm.length;
-  const start = new Uint32Array(T + 1);
-  for (let i = 0; i < P; i++) start[tokTerm.data[i] + 1]++;
-  for (let t = 0; t < T; t++) start[t + 1] += start[t];
-  const fill = start.slice(0, T);
-  const order = new Uint32Array(P);
-  for (let i = 0; i < P; i++) order[fill[tokTerm.data[i]]++] = i;
-
-  const sorted = names.map((_, i) => i).sort((a, b) => (names[a] < names[b] ? -1 : names[a] > names[b] ? 1 : 0));
-  const termOffsets = new Uint32Array(T + 1);
-  const termBytes = new Uint32Array(T + 1);
-  const termEntries = new Uint32Array(T);
-  const termPositions = new Uint32Array(T);
-  const out = new ByteWriter();
-  let chars = 0;
-  for (let k = 0; k < T; k++) {
-    const t = sorted[k];
-    termOffsets[k] = chars;
-    chars += names[t].length + 1;
-    termBytes[k] = out.length;
-    termPositions[k] = start[t + 1] - start[t];
-    let prevSlot = 0;
-    let entries = 0;
-    for (let i = start[t]; i < start[t + 1]; ) {
-      const slot = tokSlot.data[order[i]];
-      let j = i;
-      while (j < start[t + 1] && tokSlot.data[order[j]] === slot) j++;
-      out.varint(slot - prevSlot);
-      out.varint(j - i);
-      let prevPos = 0;
-      for (let m = i; m < j; m++) {
-        const p = tokPos.data[order[m]];
-        out.varint(p - prevPos);
-        prevPos = p;
-      }
-      prevSlot = slot;
-      entries++;
-      i = j;
-    }
-    termEntries[k] = entries;
-  }
-  termOffsets[T] = chars;
-  termBytes[T] = out.length;
-  return {
-    format: INDEX_FORMAT,
-    fields: [...fields],
-    records: N,
-    terms: sorted.map((t) => names[t]).join('\u0000') + '\u0000',
-    termOffsets,
-    termBytes,
-    termEntries,
-    termPositions,
-    postings: out.data.slice(0, out.length),
-    fieldLengths,
-    avgLengths: [...totals].map((t) => Math.max(1, t / Math.max(1, N))),
-    titleKeys: Uint32Array.from(titleKeys, hash32),
-  };
-}
 
 /** Check the index part of a snapshot body before anything uses it (a damaged index is refused whole). */
 export function isIndexData(x: unknown): x is IndexData {

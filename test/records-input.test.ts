@@ -6,9 +6,10 @@ import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { loadRecordsFile, recordsFromLines } from '../indexer/records-input.js';
 import type { ReformRecord } from '../indexer/schema.js';
-import { parseSnapshot } from '../snapshot/file.js';
+import { buildSnapshot } from '../indexer/build.js';
+import { parseSnapshot, serializeSnapshot } from '../snapshot/file.js';
 import { SearchService } from '../search/service.js';
-import { FILES, recordOf, ROOT, seedCorpus } from './helpers.js';
+import { DICT, FILES, recordOf, ROOT, seedCorpus } from './helpers.js';
 
 const run = promisify(execFile);
 const seeds = seedCorpus().records;
@@ -69,6 +70,21 @@ describe('records as input (JSON Lines in the shape --dump-records writes)', () 
     const liaoning = byId.get(recordOf(seeds, FILES.liaoningTable, 1).id)!;
     expect(liaoning.source).toEqual({ file: 'min.jsonl', title: 'min.jsonl', no: seeds.indexOf(recordOf(seeds, FILES.liaoningTable, 1)) + 1, line: seeds.indexOf(recordOf(seeds, FILES.liaoningTable, 1)) + 1 });
     expect(liaoning.departments).toEqual([]);
+  });
+
+  it('with deferLinks leaves copy links to the build, which links the same copies and builds the same snapshot', async () => {
+    const withSources = seeds.map((r) => JSON.stringify({ id: r.id, title: r.title, content: r.content, applicableTo: r.applicableTo, process: r.process, outcome: r.outcome, departments: r.departments, source: { file: r.source.file } }));
+    const now = await recordsFromLines(withSources, 'min.jsonl');
+    const later = await recordsFromLines(withSources, 'min.jsonl', { deferLinks: true });
+    expect(later.links).toBe('pending');
+    expect(later.records.every((r) => r.related.length === 0)).toBe(true);
+    const corpus = (c: typeof now, linksPending?: boolean) => ({ records: c.records, warnings: c.warnings, files: [], ...(linksPending ? { linksPending } : {}) });
+    const a = await buildSnapshot({ seedsDir: '', dictDir: DICT, corpus: corpus(now) });
+    const b = await buildSnapshot({ seedsDir: '', dictDir: DICT, corpus: corpus(later, true) });
+    expect(b.body.records.map((r) => r.related)).toEqual(a.body.records.map((r) => r.related));
+    expect(b.body.records.some((r) => r.related.length > 0)).toBe(true);
+    for (const body of [a.body, b.body]) body.builtAt = '';
+    expect(serializeSnapshot(b.body)).toEqual(serializeSnapshot(a.body));
   });
 
   it('reads a file with a BOM and CRLF line ends', async () => {

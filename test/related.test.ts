@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { COMMON_SHINGLE, LOOSE_TITLE, SAME_TEXT, SAME_TITLE, SHARED_TEXT, linkRelated, titleKey } from '../indexer/related.js';
 import type { ReformRecord } from '../indexer/schema.js';
@@ -63,5 +64,14 @@ describe('copy linking', () => {
     const counts = copies.map((r) => r.related.length);
     expect(Math.max(...counts)).toBeLessThanOrEqual(32);
     expect(Math.min(...counts)).toBeGreaterThan(0);
+  });
+});
+
+describe('title keys', () => {
+  it('keep exactly the ideographs, letters and digits, lower-cased, whatever the text', () => {
+    const reference = (s: string) => s.replace(/[^\p{Script=Han}\p{L}\p{N}]/gu, '').toLowerCase();
+    const pieces = ['自贸', '（', '“', '”', ' ', 'ＡＢ', 'İ', 'x1', '𠀀', '\ud800', '\udc00', '、', '٣', 'é'];
+    const text = fc.array(fc.oneof(fc.constantFrom(...pieces), fc.string({ maxLength: 3 }), fc.string({ unit: 'binary', maxLength: 2 })), { maxLength: 20 }).map((a) => a.join(''));
+    fc.assert(fc.property(text, (s) => titleKey(s) === reference(s)), { numRuns: 3000 });
   });
 });

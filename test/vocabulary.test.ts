@@ -1,11 +1,11 @@
-import os from 'node:os';
 import { describe, expect, it } from 'vitest';
 import { buildSnapshot } from '../indexer/build.js';
-import { defaultWorkers, PARALLEL_MIN_CHARS, splitByChars } from '../indexer/vocabulary.js';
+import { cut, loadJieba } from '../indexer/jieba.js';
+import { countVocabulary, defaultWorkers, PARALLEL_MIN_CHARS, splitByChars } from '../indexer/vocabulary.js';
 import { DICT, SEEDS } from './helpers.js';
 
 describe('jieba vocabulary counting', () => {
-  it('gives the same vocabulary on the seeds counted in one thread or split with a worker thread', async () => {
+  it('gives the same vocabulary on the seeds counted in this thread or in a worker thread', async () => {
     const alone = await buildSnapshot({ seedsDir: SEEDS, dictDir: DICT, vocabularyWorkers: 0 });
     const split = await buildSnapshot({ seedsDir: SEEDS, dictDir: DICT, vocabularyWorkers: 1 });
     expect(split.body.analysis.vocabulary).toEqual(alone.body.analysis.vocabulary);
@@ -23,9 +23,22 @@ describe('jieba vocabulary counting', () => {
     for (const s of sizes) expect(Math.abs(s - total / 3)).toBeLessThan(total / 10);
   });
 
-  it('counts in one thread by default (workers did not pay when measured), and with workers past a given size', () => {
-    expect(defaultWorkers(50_000_000)).toBe(0);
-    expect(PARALLEL_MIN_CHARS).toBe(Number.POSITIVE_INFINITY);
-    expect(defaultWorkers(3_000_000, 1_000_000)).toBe(Math.min(os.availableParallelism(), 8) - 1);
+  it('counts each distinct piece between jieba separators once, with the same counts as cutting every text whole', async () => {
+    const alone = await buildSnapshot({ seedsDir: SEEDS, dictDir: DICT, vocabularyWorkers: 0 });
+    const texts = alone.body.records.flatMap((r) => [r.title, r.content ?? '', r.process ?? '', r.outcome ?? '']);
+    // Repeated sentences and every separator kind, so pieces repeat within and across texts.
+    texts.push(texts.slice(0, 20).join('。'), `${texts[0]} ${texts[1]}\n${texts[2]}\t${texts[3]}，${texts[0]}`);
+    loadJieba(alone.body.dictionary.userWords.map((w) => [w, undefined]));
+    const whole = new Map<string, number>();
+    for (const t of texts) for (const w of cut(t)) if (/[\p{L}\p{N}]/u.test(w)) whole.set(w, (whole.get(w) ?? 0) + 1);
+    const counted = await countVocabulary(texts, { userWords: [], workers: 0 });
+    expect(new Map([...counted].sort())).toEqual(new Map([...whole].sort()));
+  });
+
+  it('counts in this thread below PARALLEL_MIN_CHARS (the seeds) and in one worker from there', () => {
+    expect(PARALLEL_MIN_CHARS).toBe(2_000_000);
+    expect(defaultWorkers(500_000)).toBe(0);
+    expect(defaultWorkers(50_000_000)).toBe(1);
+    expect(defaultWorkers(3_000_000, 1_000_000)).toBe(1);
   });
 });

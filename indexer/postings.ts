@@ -1,0 +1,212 @@
+/**
+ * The positional inverted index, built here (search/postings.ts reads it): for every positional token (analysis/terms.ts: Han bigrams, a run's last
+ * character, Latin/number words, punctuation), the record fields it occurs in and its positions there. Built once
+ * by the indexer into typed arrays that the snapshot stores as binary sections; loading is taking views, nothing
+ * else. Term postings are decoded on demand and kept in a bounded cache.
+ *
+ * Layout (all in `IndexData`):
+ *   terms          the distinct tokens, sorted (UTF-16 order), joined by U+0000; termOffsets[t] … termOffsets[t+1]
+ *   postings       per term, a byte stream of LEB128 varints: for each slot (record × field, increasing) the slot
+ *                  delta, the number of positions, then the positions as deltas. termBytes[t] is where t starts.
+ *   termEntries    slots per term, termPositions positions per term (decoding sizes its arrays exactly)
+ *   fieldLengths   normalised length of every field of every record (BM25 length normalisation), avgLengths per field
+ *   titleKeys      a 32-bit hash of every record's title key (a title typed in full)
+ */
+import { hanBigramText, positionalTokenKeys } from '../analysis/terms.js';
+
+export const INDEX_FORMAT = 'positional-bigram-1';
+
+export interface IndexData {
+  format: typeof INDEX_FORMAT;
+  /** Field names in slot order: slot = record × fields.length + field. */
+  fields: string[];
+  records: number;
+  terms: string;
+  termOffsets: Uint32Array;
+  termBytes: Uint32Array;
+  termEntries: Uint32Array;
+  termPositions: Uint32Array;
+  postings: Uint8Array;
+  fieldLengths: Uint32Array;
+  avgLengths: number[];
+  titleKeys: Uint32Array;
+}
+
+/** FNV-1a, 32 bits: how title keys are compared without keeping every title's normalised text in memory. */
+export function hash32(s: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < s.length; i++) {
+    h ^= s.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return h >>> 0;
+}
+
+/** A growable list of 32-bit ints. */
+export class Growable {
+  data: Int32Array;
+  length = 0;
+  constructor(capacity = 1 << 16) {
+    this.data = new Int32Array(capacity);
+  }
+  push(v: number): void {
+    if (this.length === this.data.length) {
+      const next = new Int32Array(this.data.length * 2);
+      next.set(this.data);
+      this.data = next;
+    }
+    this.data[this.length++] = v;
+  }
+}
+
+/** LEB128 varints into a buffer of known size; without one it only measures (the index is written exactly once). */
+class ByteWriter {
+  length = 0;
+  constructor(readonly data?: Uint8Array) {}
+  varint(v: number): void {
+    const data = this.data;
+    if (!data) {
+      this.length += v < 0x80 ? 1 : v < 0x4000 ? 2 : v < 0x200000 ? 3 : v < 0x10000000 ? 4 : 5;
+      return;
+    }
+    while (v >= 0x80) {
+      data[this.length++] = (v & 0x7f) | 0x80;
+      v >>>= 7;
+    }
+    data[this.length++] = v;
+  }
+}
+
+/**
+ * Build the index from normalised field texts, flat in slot order: texts[record × fields.length + field].
+ * `titleKeys[record]` is the key a title typed in full is compared by. Every field text gives at most one token per
+ * character, so the token stream is allocated once at its largest size, never grown by copying.
+ */
+export function buildIndex(texts: string[], fields: readonly string[], titleKeys: string[]): IndexData {
+  const F = fields.length;
+  const N = texts.length / F;
+  let chars = 0;
+  for (const t of texts) chars += t.length;
+  // Terms interned once: Han bigrams by their integer key (no string made per token), the rest by text.
+  const bigramIds = new Map<number, number>();
+  const ids = new Map<string, number>();
+  const names: string[] = [];
+  // Positions fit 16 bits unless a field is 65,536 characters or longer (then 32): half the memory of the two
+  // position arrays on ordinary records.
+  let longest = 0;
+  for (const t of texts) if (t.length > longest) longest = t.length;
+  const Positions = longest <= 0xffff ? Uint16Array : Int32Array;
+  let tokTerm: Int32Array | undefined = new Int32Array(chars);
+  let tokPos: Uint16Array | Int32Array | undefined = new Positions(chars);
+  /** Record × field slot s holds tokens slotStart[s] … slotStart[s+1]. */
+  const slotStart = new Int32Array(N * F + 1);
+  let P = 0;
+  const fieldLengths = new Uint32Array(N * F);
+  const totals = new Float64Array(F);
+  const emit = (term: string | number, pos: number) => {
+    let id: number | undefined;
+    if (typeof term === 'number') {
+      id = bigramIds.get(term);
+      if (id === undefined) {
+        id = names.length;
+        bigramIds.set(term, id);
+        names.push(hanBigramText(term));
+      }
+    } else {
+      id = ids.get(term);
+      if (id === undefined) {
+        id = names.length;
+        ids.set(term, id);
+        names.push(term);
+      }
+    }
+    tokTerm![P] = id;
+    tokPos![P++] = pos;
+  };
+  for (let slot = 0; slot < N * F; slot++) {
+    const text = texts[slot];
+    fieldLengths[slot] = text.length;
+    totals[slot % F] += text.length;
+    slotStart[slot] = P;
+    if (text) positionalTokenKeys(text, emit);
+  }
+  slotStart[N * F] = P;
+  ids.clear();
+  bigramIds.clear();
+  // Counting sort of the token stream by term: stable, so each term's tokens stay in (slot, position) order.
+  const T = names.length;
+  const start = new Uint32Array(T + 1);
+  for (let i = 0; i < P; i++) start[tokTerm[i] + 1]++;
+  for (let t = 0; t < T; t++) start[t + 1] += start[t];
+  // Slots and positions scattered into term order, so the encoding below reads them in order.
+  const fill = start.slice(0, T);
+  const slots = new Int32Array(P);
+  const pos = new Positions(P);
+  for (let s = 0; s < N * F; s++) {
+    for (let i = slotStart[s]; i < slotStart[s + 1]; i++) {
+      const at = fill[tokTerm[i]]++;
+      slots[at] = s;
+      pos[at] = tokPos[i];
+    }
+  }
+  tokTerm = tokPos = undefined;
+
+  const sorted = names.map((_, i) => i).sort((a, b) => (names[a] < names[b] ? -1 : names[a] > names[b] ? 1 : 0));
+  const termOffsets = new Uint32Array(T + 1);
+  const termBytes = new Uint32Array(T + 1);
+  const termEntries = new Uint32Array(T);
+  const termPositions = new Uint32Array(T);
+  let termChars = 0;
+  for (let k = 0; k < T; k++) {
+    termOffsets[k] = termChars;
+    termChars += names[sorted[k]].length + 1;
+    termPositions[k] = start[sorted[k] + 1] - start[sorted[k]];
+  }
+  termOffsets[T] = termChars;
+  // Per term, per slot: the slot delta, the number of positions, the positions as deltas. Measured, then written.
+  const encode = (out: ByteWriter) => {
+    for (let k = 0; k < T; k++) {
+      const t = sorted[k];
+      termBytes[k] = out.length;
+      let prevSlot = 0;
+      let entries = 0;
+      for (let i = start[t]; i < start[t + 1]; ) {
+        const slot = slots[i];
+        let j = i;
+        while (j < start[t + 1] && slots[j] === slot) j++;
+        out.varint(slot - prevSlot);
+        out.varint(j - i);
+        let prevPos = 0;
+        for (let m = i; m < j; m++) {
+          const p = pos[m];
+          out.varint(p - prevPos);
+          prevPos = p;
+        }
+        prevSlot = slot;
+        entries++;
+        i = j;
+      }
+      termEntries[k] = entries;
+    }
+    termBytes[T] = out.length;
+  };
+  const measured = new ByteWriter();
+  encode(measured);
+  const postings = new Uint8Array(measured.length);
+  encode(new ByteWriter(postings));
+  return {
+    format: INDEX_FORMAT,
+    fields: [...fields],
+    records: N,
+    terms: sorted.map((t) => names[t]).join('\u0000') + '\u0000',
+    termOffsets,
+    termBytes,
+    termEntries,
+    termPositions,
+    postings,
+    fieldLengths,
+    avgLengths: [...totals].map((t) => Math.max(1, t / Math.max(1, N))),
+    titleKeys: Uint32Array.from(titleKeys, hash32),
+  };
+}
+
