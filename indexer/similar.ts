@@ -14,7 +14,8 @@
  * hand). Copies of one reform (its `related` links) are one entry, the source's own copies are never listed, and
  * lists are re-ranked MMR-style so one document's variations on a theme do not fill a list.
  */
-import { QueryAnalyzer } from '../search/analyzer.js';
+import { Normalizer } from '../analysis/normalize.js';
+import { buildVocabulary, segment } from '../analysis/segment.js';
 import type { SnapshotBody } from '../snapshot/body.js';
 import { OUTCOME_FLAG, TERM_FLAG, reformGroups, type SimilarData } from '../search/similar.js';
 import { PROVINCES } from './regions.js';
@@ -83,6 +84,9 @@ export const DEFAULT_SIMILAR_OPTIONS: SimilarOptions = {
 
 const FIELDS: TextField[] = ['title', 'content', 'applicableTo', 'process', 'outcome'];
 const HAN_RUN = /\p{Script=Han}{2,}/gu;
+const LATIN = /[a-z][a-z0-9]+/g;
+/** Most distinct runs of Han text kept segmented at once. */
+const RUN_MEMO = 200_000;
 const QUOTED = /[“"‘「『]([^”"’」』]{2,24})[”"’」』]/g;
 const BIGRAM = '\u0001';
 const OUTCOME = '\u0002';
@@ -169,12 +173,22 @@ const OUTCOME_KIND = 3;
  *  4. the second-order part, the shared-word check and the diversity re-ranking over those candidates only.
  * Nothing compares all pairs, so time and memory grow linearly with the corpus.
  */
-export function buildSimilar(body: Pick<SnapshotBody, 'records' | 'analysis' | 'dictionary'>, options: Partial<SimilarOptions> = {}): SimilarData {
+/** What a build did, for the benchmark. */
+export interface SimilarBuildInfo {
+  reforms: number;
+  features: number;
+  /** Runs of Han text looked up, and how many of them had to be segmented (not printed before). */
+  runs: number;
+  runsSegmented: number;
+}
+
+export function buildSimilar(body: Pick<SnapshotBody, 'records' | 'analysis' | 'dictionary'>, options: Partial<SimilarOptions> = {}, info?: SimilarBuildInfo): SimilarData {
   const o: SimilarOptions = { ...DEFAULT_SIMILAR_OPTIONS, ...options, fieldWeights: { ...DEFAULT_SIMILAR_OPTIONS.fieldWeights, ...options.fieldWeights } };
   const records = body.records;
   const n = records.length;
-  const analyzer = new QueryAnalyzer({ ...body.analysis, synonyms: body.dictionary.synonyms, stopwords: body.dictionary.stopwords });
-  const norm = (s: string) => analyzer.normalizer.plain(s);
+  const normalizer = new Normalizer(body.analysis.t2s);
+  const norm = (s: string) => normalizer.plain(s);
+  const vocab = buildVocabulary(body.analysis.vocabulary);
   const stop = new Set(body.dictionary.stopwords);
   const vocabulary = new Set(body.analysis.vocabulary.filter(([w, c]) => c >= 2 && w.length >= 2 && /^\p{Script=Han}+$/u.test(w)).map(([w]) => w));
   const subwordMemo = new Map<string, number[]>();
@@ -210,6 +224,43 @@ export function buildSimilar(body: Pick<SnapshotBody, 'records' | 'analysis' | '
     }
     return out;
   };
+  /** Segmented runs: words (and the words inside them) as feature ids, and the words printed right before
+   *  市 / 省 / 县 / 片区. Bounded: cleared when it holds `RUN_MEMO` runs. */
+  const runMemo = new Map<string, { ids: Int32Array; sub: Uint8Array; places: Int32Array }>();
+  let runLookups = 0;
+  let runMisses = 0;
+  const placeCount = new Grow(new Int32Array(1024));
+  const runFeatures = (run: string) => {
+    let out = runMemo.get(run);
+    if (out) return out;
+    runMisses++;
+    if (runMemo.size >= RUN_MEMO) runMemo.clear();
+    const pieces = segment(run, vocab);
+    const ids: number[] = [];
+    const sub: number[] = [];
+    const places: number[] = [];
+    for (let q = 0; q < pieces.length; q++) {
+      const p = pieces[q];
+      if (p.text.length < 2 || stop.has(p.text)) continue;
+      const id = intern(p.text, WORD);
+      if (o.places && p.kind === 'word') {
+        const after = pieces[q + 1]?.text;
+        if (after === '市' || after === '省' || after === '县' || after === '片区') places.push(id);
+      }
+      ids.push(id);
+      sub.push(0);
+      // Words inside a compound (提离 in 附条件提离, 退税 in 留抵退税) meet the texts that say them alone.
+      if (o.subwordWeight > 0 && p.text.length >= 3) {
+        for (const w of subwordIds(p.text)) {
+          ids.push(w);
+          sub.push(1);
+        }
+      }
+    }
+    while (placeCount.length < featureText.length) placeCount.push(0);
+    runMemo.set(run, (out = { ids: Int32Array.from(ids), sub: Uint8Array.from(sub), places: Int32Array.from(places) }));
+    return out;
+  };
   const timeId = intern(`${OUTCOME}time`, OUTCOME_KIND);
   const costId = intern(`${OUTCOME}cost`, OUTCOME_KIND);
 
@@ -243,7 +294,6 @@ export function buildSimilar(body: Pick<SnapshotBody, 'records' | 'analysis' | '
   // 1. Features per reform (CSR), document frequency over reforms, place names counted on the way: a word printed
   //    right before 市 / 省 / 县 / 片区 (青岛市, 烟台片区) more than once, or a province, says where a reform was
   //    done, not what it does.
-  const placeCount = new Map<string, number>();
   const rawStart = new Int32Array(R + 1);
   const rawIds = new Grow(new Int32Array(1 << 16));
   const rawTf = new Grow(new Float32Array(1 << 16));
@@ -270,18 +320,15 @@ export function buildSimilar(body: Pick<SnapshotBody, 'records' | 'analysis' | '
         const text = norm(raw);
         const fw = o.fieldWeights[field];
         const flag = TERM_FLAG[field];
-        const pieces = analyzer.segment(text);
-        for (let q = 0; q < pieces.length; q++) {
-          const p = pieces[q];
-          if (p.kind === 'number' || p.text.length < 2 || stop.has(p.text) || /^[\d.]+$/.test(p.text)) continue;
-          if (o.places && p.kind === 'word') {
-            const after = pieces[q + 1]?.text;
-            if (after === '市' || after === '省' || after === '县' || after === '片区') placeCount.set(p.text, (placeCount.get(p.text) ?? 0) + 1);
-          }
-          add(intern(p.text, WORD), fw, flag);
-          // Words inside a compound (提离 in 附条件提离, 退税 in 留抵退税) meet the texts that say them alone.
-          if (o.subwordWeight > 0 && p.text.length >= 3) for (const sub of subwordIds(p.text)) add(sub, fw * o.subwordWeight, flag);
+        // Words of each run of Han characters (numbers and punctuation separate runs; a run printed again, in a
+        // copy or a stock phrase, is segmented once).
+        for (const hit of text.matchAll(HAN_RUN)) {
+          const run = runFeatures(hit[0]);
+          runLookups++;
+          for (let x = 0; x < run.ids.length; x++) add(run.ids[x], run.sub[x] ? fw * o.subwordWeight : fw, flag);
+          for (let x = 0; x < run.places.length; x++) placeCount.a[run.places[x]]++;
         }
+        for (const hit of text.matchAll(LATIN)) if (!stop.has(hit[0])) add(intern(hit[0], WORD), fw, flag);
         for (const hit of text.matchAll(QUOTED)) {
           const slogan = hit[1].trim();
           if (!/\p{Script=Han}/u.test(slogan) || stop.has(slogan)) continue;
@@ -325,13 +372,14 @@ export function buildSimilar(body: Pick<SnapshotBody, 'records' | 'analysis' | '
     rawStart[r + 1] = rawIds.length;
   }
   const F = featureText.length;
+  if (info) Object.assign(info, { reforms: R, features: F, runs: runLookups, runsSegmented: runMisses });
   const isPlace = new Uint8Array(F);
   if (o.places) {
     for (const p of PROVINCES) {
       const id = featureId.get(p);
       if (id !== undefined) isPlace[id] = 1;
     }
-    for (const [w, c] of placeCount) if (c >= 2) isPlace[featureId.get(w)!] = 1;
+    for (let f = 0; f < placeCount.length; f++) if (placeCount.a[f] >= 2) isPlace[f] = 1;
     // A thesaurus group is a place when its key is.
     for (let f = 0; f < F; f++) if (isPlace[canonOf.a[f]]) isPlace[f] = 1;
   }
