@@ -12,7 +12,7 @@ import { buildEngineIndex } from '../search/engine.js';
 import { SEARCH_FIELDS, searchTexts, type SearchField } from '../search/fields.js';
 import type { SnapshotBody } from '../snapshot/body.js';
 import { loadCorpus, PROGRESS_BYTES, type Corpus, type Progress } from './corpus.js';
-import { commonWordTest } from './general-words.js';
+import { commonWordTest, namingWordTest } from './general-words.js';
 import { loadJieba } from './jieba.js';
 import { PROVINCES } from './regions.js';
 import type { ReformRecord } from './schema.js';
@@ -134,7 +134,7 @@ export async function buildSnapshot(options: BuildOptions): Promise<BuildResult>
     records: corpus.records,
     index,
   };
-  body.similar = buildSimilar(body);
+  body.similar = buildSimilar(body, {}, { normalized, naming: namingWordTest(body.analysis.vocabulary.map(([w]) => w)) });
   const tSimilar = performance.now();
   return {
     body,

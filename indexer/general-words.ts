@@ -37,3 +37,29 @@ export function commonWordTest(candidates: Iterable<string>, threshold = COMMON_
   }
   return (w) => common.has(w);
 }
+
+/**
+ * A test for "names a thing" (a noun, an abbreviation or a set phrase in jieba's dictionary, or a
+ * word the general dictionary does not have, such as a domain term), over the candidate words only. `because`
+ * offers a word of middling frequency only when it names something (海关监管 yes; 即可, 符合, 允许 no).
+ */
+export function namingWordTest(candidates: Iterable<string>): (word: string) => boolean {
+  const wanted = new Set(candidates);
+  const other = new Set<string>();
+  let text: string;
+  try {
+    const file = (jieba as unknown as { DEFAULT_DICT?: string }).DEFAULT_DICT ?? createRequire(import.meta.url).resolve('nodejieba').replace(/index\.js$/, 'submodules/cppjieba/dict/jieba.dict.utf8');
+    text = readFileSync(file, 'utf8');
+  } catch {
+    return () => false;
+  }
+  for (const line of text.split('\n')) {
+    const sp = line.indexOf(' ');
+    if (sp <= 0) continue;
+    const word = line.slice(0, sp);
+    if (!wanted.has(word)) continue;
+    const tag = line.slice(line.lastIndexOf(' ') + 1).trim();
+    if (!/^(n|j|l|i|nz|eng)/.test(tag)) other.add(word);
+  }
+  return (w) => wanted.has(w) && !other.has(w);
+}

@@ -38,6 +38,10 @@ export interface SimilarOptions {
   synonyms: boolean;
   /** Weight of the outcome kind (time cut, cost cut) relative to a title word. 0 turns it off. */
   outcomeWeight: number;
+  /** Key terms (for `because`) in more than this share of reforms are not offered. Default 0.15: looser than the
+   *  background cut, since a noun of middling frequency printed in both reforms still tells why they are alike
+   *  (used only with a `naming` test, see SimilarBuildExtras). */
+  keyMaxDf: number;
   /** Strongest terms kept per record vector (the rest is background). Default 40. */
   topTerms: number;
   /** Key terms kept per record for `because`. Default 40. */
@@ -45,6 +49,8 @@ export interface SimilarOptions {
   /** A reform is listed only when it shares at least this many words or slogans (not just bigrams or an outcome
    *  kind) with the source, so every entry can say why. Default 1. */
   minShared: number;
+  /** Score factor of a reform sharing a single word or slogan with the source. Default 0.8. */
+  oneWordFactor: number;
   /** Weight of second-order likeness (through the closest reforms). 0 turns it off. */
   feedback: number;
   /** How many of the closest reforms lend their likeness. */
@@ -70,12 +76,14 @@ export const DEFAULT_SIMILAR_OPTIONS: SimilarOptions = {
   places: true,
   synonyms: true,
   outcomeWeight: 0.5,
+  keyMaxDf: 0.15,
   topTerms: 40,
   keyTerms: 40,
   minShared: 1,
+  oneWordFactor: 0.8,
   maxPostings: 1000,
   queryTerms: 40,
-  feedback: 1,
+  feedback: 1.5,
   feedbackDepth: 5,
   mmrLambda: 1,
   sameDocPenalty: 0.03,
@@ -90,6 +98,11 @@ const RUN_MEMO = 200_000;
 const QUOTED = /[“"‘「『]([^”"’」』]{2,24})[”"’」』]/g;
 const BIGRAM = '\u0001';
 const OUTCOME = '\u0002';
+
+/** A Han character (the unified ideographs and their extension A and compatibility blocks, and 〇). */
+function isHan(c: number): boolean {
+  return (c >= 0x4e00 && c <= 0x9fff) || (c >= 0x3400 && c <= 0x4dbf) || (c >= 0xf900 && c <= 0xfaff) || c === 0x3007;
+}
 
 /** Outcome kinds a text reports: a waiting time or a cost cut. */
 export function outcomeKinds(r: ReformRecord): number {
@@ -182,7 +195,18 @@ export interface SimilarBuildInfo {
   runsSegmented: number;
 }
 
-export function buildSimilar(body: Pick<SnapshotBody, 'records' | 'analysis' | 'dictionary'>, options: Partial<SimilarOptions> = {}, info?: SimilarBuildInfo): SimilarData {
+/** What the caller may hand over so nothing is done twice, and what it may want back. */
+export interface SimilarBuildExtras {
+  /** Each record's text fields already normalised (the index build has them). */
+  normalized?: readonly Readonly<Record<TextField, string>>[];
+  /** Words that name a thing (see indexer/general-words.ts); without it, `because` keeps to the background cut. */
+  naming?: (word: string) => boolean;
+  /** Filled with what the build did. */
+  info?: SimilarBuildInfo;
+}
+
+export function buildSimilar(body: Pick<SnapshotBody, 'records' | 'analysis' | 'dictionary'>, options: Partial<SimilarOptions> = {}, extras: SimilarBuildExtras = {}): SimilarData {
+  const { normalized, info, naming } = extras;
   const o: SimilarOptions = { ...DEFAULT_SIMILAR_OPTIONS, ...options, fieldWeights: { ...DEFAULT_SIMILAR_OPTIONS.fieldWeights, ...options.fieldWeights } };
   const records = body.records;
   const n = records.length;
@@ -300,45 +324,60 @@ export function buildSimilar(body: Pick<SnapshotBody, 'records' | 'analysis' | '
   const rawFlags = new Grow(new Uint8Array(1 << 16));
   const recordScratch = new Scratch();
   const reformScratch = new Scratch();
+  const outcomeBits = Uint8Array.from(records, (r) => outcomeKinds(r));
+  const add = (f: number, w: number, flag: number) => {
+    recordScratch.ensure(featureText.length);
+    recordScratch.put(f, w, flag);
+  };
+  /** Character bigrams of text[a, b) (a run of Han characters). */
+  const addBigrams = (text: string, a: number, b: number, w: number) => {
+    for (let i = a; i + 2 <= b; i++) add(intern(BIGRAM + text.slice(i, i + 2), GRAM), w, 0);
+  };
   let df = new Int32Array(1024);
   const dfStamp = new Grow(new Int32Array(1024));
   for (let r = 0; r < R; r++) {
     reformScratch.next();
     for (let m = memberStart[r]; m < memberStart[r + 1]; m++) {
       const rec = records[memberIdx[m]];
+      const given = normalized?.[memberIdx[m]];
       recordScratch.next();
-      const add = (f: number, w: number, flag: number) => {
-        recordScratch.ensure(featureText.length);
-        recordScratch.put(f, w, flag);
-      };
-      const bigrams = (text: string, w: number) => {
-        for (const hit of text.matchAll(HAN_RUN)) for (let i = 0; i + 2 <= hit[0].length; i++) add(intern(BIGRAM + hit[0].slice(i, i + 2), GRAM), w, 0);
-      };
       for (const field of FIELDS) {
         const raw = rec[field];
         if (!raw) continue;
-        const text = norm(raw);
+        const text = given ? given[field] : norm(raw);
         const fw = o.fieldWeights[field];
         const flag = TERM_FLAG[field];
         // Words of each run of Han characters (numbers and punctuation separate runs; a run printed again, in a
         // copy or a stock phrase, is segmented once).
-        for (const hit of text.matchAll(HAN_RUN)) {
-          const run = runFeatures(hit[0]);
-          runLookups++;
-          for (let x = 0; x < run.ids.length; x++) add(run.ids[x], run.sub[x] ? fw * o.subwordWeight : fw, flag);
-          for (let x = 0; x < run.places.length; x++) placeCount.a[run.places[x]]++;
+        for (let a = 0; a < text.length;) {
+          if (!isHan(text.charCodeAt(a))) {
+            a++;
+            continue;
+          }
+          let b = a + 1;
+          while (b < text.length && isHan(text.charCodeAt(b))) b++;
+          if (b - a >= 2) {
+            const run = runFeatures(text.slice(a, b));
+            runLookups++;
+            recordScratch.ensure(featureText.length);
+            for (let x = 0; x < run.ids.length; x++) recordScratch.put(run.ids[x], run.sub[x] ? fw * o.subwordWeight : fw, flag);
+            for (let x = 0; x < run.places.length; x++) placeCount.a[run.places[x]]++;
+            if (field === 'title' && o.bigramWeight > 0) addBigrams(text, a, b, o.bigramWeight * fw);
+          }
+          a = b;
         }
-        for (const hit of text.matchAll(LATIN)) if (!stop.has(hit[0])) add(intern(hit[0], WORD), fw, flag);
-        for (const hit of text.matchAll(QUOTED)) {
-          const slogan = hit[1].trim();
-          if (!/\p{Script=Han}/u.test(slogan) || stop.has(slogan)) continue;
-          add(intern(`“${slogan}”`, SLOGAN), o.fieldWeights.slogan, TERM_FLAG.slogan | flag);
-          if (o.bigramWeight > 0 && field !== 'title') bigrams(slogan, o.bigramWeight * o.fieldWeights.slogan);
+        if (/[a-z]/.test(text)) for (const hit of text.matchAll(LATIN)) if (!stop.has(hit[0])) add(intern(hit[0], WORD), fw, flag);
+        if (/[“"‘「『]/.test(text)) {
+          for (const hit of text.matchAll(QUOTED)) {
+            const slogan = hit[1].trim();
+            if (!/\p{Script=Han}/u.test(slogan) || stop.has(slogan)) continue;
+            add(intern(`“${slogan}”`, SLOGAN), o.fieldWeights.slogan, TERM_FLAG.slogan | flag);
+            if (o.bigramWeight > 0 && field !== 'title') for (const h of slogan.matchAll(HAN_RUN)) addBigrams(h[0], 0, h[0].length, o.bigramWeight * o.fieldWeights.slogan);
+          }
         }
-        if (o.bigramWeight > 0 && field === 'title') bigrams(text, o.bigramWeight * fw);
       }
       if (o.outcomeWeight > 0) {
-        const bits = outcomeKinds(rec);
+        const bits = outcomeBits[memberIdx[m]];
         if (bits & OUTCOME_FLAG.time) add(timeId, o.outcomeWeight * o.fieldWeights.title, 0);
         if (bits & OUTCOME_FLAG.cost) add(costId, o.outcomeWeight * o.fieldWeights.title, 0);
       }
@@ -392,6 +431,15 @@ export function buildSimilar(body: Pick<SnapshotBody, 'records' | 'analysis' | '
     // What an outcome cut is kept even when common: it is a kind, common by nature, weighted by its own option.
     return !isPlace[f] && d >= 2 && (d <= maxDf || kind.a[f] === OUTCOME_KIND);
   };
+  /** A term `because` may name: shared, not a place, in at most `keyMaxDf` of reforms. */
+  const keyMaxDf = Math.max(2, o.keyMaxDf * R);
+  const nameable = (f: number) => {
+    const d = df[canonOf.a[f]];
+    if (isPlace[f] || d < 2) return false;
+    if (d <= maxDf) return true;
+    // Of middling frequency: only a word that names something (not 即可, 符合, 允许), or a slogan.
+    return d <= keyMaxDf && naming !== undefined && (kind.a[f] === SLOGAN || naming(featureText[f]));
+  };
 
   // 2. One vector per reform over thesaurus keys: the strongest `topTerms`, L2-normalised, sorted by id. Key terms
   //    per reform for `because`: words and slogans as printed (not bigrams), strongest first.
@@ -435,7 +483,7 @@ export function buildSimilar(body: Pick<SnapshotBody, 'records' | 'analysis' | '
     for (let x = rawStart[r]; x < rawStart[r + 1]; x++) {
       const f = rawIds.a[x];
       const k = kind.a[f];
-      if ((k !== WORD && k !== SLOGAN) || !usable(f) || (k === WORD && isPlace[f])) continue;
+      if ((k !== WORD && k !== SLOGAN) || !nameable(f)) continue;
       const text = k === SLOGAN ? featureText[f].slice(1, -1) : featureText[f];
       let id = termIndex.get(text);
       if (id === undefined) {
@@ -584,15 +632,17 @@ export function buildSimilar(body: Pick<SnapshotBody, 'records' | 'analysis' | '
   const score = new Float32Array(R);
   const listed = new Uint8Array(R);
   const cands: { j: number; s: number }[] = [];
+  let nt = 0;
+  const bump = (j: number, s: number) => {
+    if (!listed[j]) {
+      listed[j] = 1;
+      touched[nt++] = j;
+    }
+    score[j] += s;
+  };
+  const fileCount = new Int32Array(fileId.size);
   for (let r = 0; r < R; r++) {
-    let nt = 0;
-    const bump = (j: number, s: number) => {
-      if (!listed[j]) {
-        listed[j] = 1;
-        touched[nt++] = j;
-      }
-      score[j] += s;
-    };
+    nt = 0;
     for (let x = 0; x < C && candIds[r * C + x] >= 0; x++) bump(candIds[r * C + x], candS[r * C + x]);
     if (o.feedback > 0) {
       // What the closest reforms are like counts a little too: it bridges ideas printed in different words.
@@ -613,15 +663,22 @@ export function buildSimilar(body: Pick<SnapshotBody, 'records' | 'analysis' | '
       listed[j] = 0;
     }
     cands.sort((a, b) => b.s - a.s || a.j - b.j);
-    // An entry must share a word or slogan with the source (not only bigrams or an outcome kind), so it can say why.
+    // An entry must share a word or slogan with the source (not only bigrams or an outcome kind), so it can say why;
+    // one that shares a single word is likely alike by that word only, and ranks lower.
     const pool: { j: number; s: number }[] = [];
     const otherPool: { j: number; s: number }[] = [];
-    for (const c of cands) {
-      if (pool.length >= o.pool && otherPool.length >= o.pool) break;
-      if (merge(r, c.j, true) < o.minShared) continue;
-      if (pool.length < o.pool) pool.push(c);
-      if (otherPool.length < o.pool && elsewhere(r, c.j)) otherPool.push(c);
+    for (let x = 0; x < cands.length && x < 2 * o.pool; x++) {
+      const c = cands[x];
+      const shared = merge(r, c.j, true);
+      if (shared < o.minShared) continue;
+      if (shared === 1) c.s *= o.oneWordFactor;
+      pool.push(c);
+      if (elsewhere(r, c.j)) otherPool.push(c);
     }
+    pool.sort((a, b) => b.s - a.s || a.j - b.j);
+    otherPool.sort((a, b) => b.s - a.s || a.j - b.j);
+    if (pool.length > o.pool) pool.length = o.pool;
+    if (otherPool.length > o.pool) otherPool.length = o.pool;
     const listAll = rerank(pool);
     const listOther = rerank(otherPool);
     for (let m = memberStart[r]; m < memberStart[r + 1]; m++) {
@@ -635,23 +692,22 @@ export function buildSimilar(body: Pick<SnapshotBody, 'records' | 'analysis' | '
     if (o.mmrLambda >= 1 && o.sameDocPenalty === 0) return pool.slice(0, k);
     const chosen: { j: number; s: number }[] = [];
     const maxSim = new Float32Array(pool.length);
-    const docCount = new Map<number, number>();
     const used = new Uint8Array(pool.length);
     while (chosen.length < k && chosen.length < pool.length) {
       let best = -1;
       let bestScore = -Infinity;
       for (let c = 0; c < pool.length; c++) {
         if (used[c]) continue;
-        const same = docCount.get(fileOf[pool[c].j]) ?? 0;
+        const same = fileCount[fileOf[pool[c].j]];
         const s = o.mmrLambda * pool[c].s - (1 - o.mmrLambda) * maxSim[c] - o.sameDocPenalty * same * pool[c].s;
         if (s > bestScore) [best, bestScore] = [c, s];
       }
       used[best] = 1;
       chosen.push(pool[best]);
-      const file = fileOf[pool[best].j];
-      docCount.set(file, (docCount.get(file) ?? 0) + 1);
+      fileCount[fileOf[pool[best].j]]++;
       if (o.mmrLambda < 1) for (let c = 0; c < pool.length; c++) if (!used[c]) maxSim[c] = Math.max(maxSim[c], merge(pool[c].j, pool[best].j, false));
     }
+    for (const c of chosen) fileCount[fileOf[c.j]] = 0;
     return chosen;
   }
 
@@ -690,7 +746,7 @@ export function buildSimilar(body: Pick<SnapshotBody, 'records' | 'analysis' | '
     termWeights: Float32Array.from(termWeights),
     termFlags: Uint8Array.from(termFlags),
     terms,
-    outcomes: Uint8Array.from(records, (r) => outcomeKinds(r)),
+    outcomes: outcomeBits,
   };
 }
 

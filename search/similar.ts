@@ -138,15 +138,22 @@ export class SimilarLists {
     }
     shared.sort((a, b) => b.score - a.score);
     if (shared.length < MAX_BECAUSE) {
-      // Key terms of the source that the other record prints without ranking them among its own key terms
-      // (looked up in the printed text: a term in traditional or full-width print is simply not offered).
-      const text = this.fullText(j);
+      // Key terms of either reform that the other prints without ranking them among its own key terms (looked up in
+      // the printed text: a term in traditional or full-width print is simply not offered), the stronger first.
+      const textI = this.fullText(i);
+      const textJ = this.fullText(j);
       const have = new Set(shared.map((s) => s.text));
-      for (const [id, t] of [...mine].sort((a, b) => b[1].w - a[1].w)) {
-        if (shared.length >= MAX_BECAUSE + 3) break;
+      const extra: typeof shared = [];
+      for (const [id, t] of mine) {
         const term = this.data.terms[id];
-        if (!have.has(term) && text.includes(term)) shared.push({ text: term, score: 0, fi: t.f, fj: 0 });
+        if (!have.has(term) && textJ.includes(term)) extra.push({ text: term, score: t.w, fi: t.f, fj: 0 });
       }
+      for (const [id, u] of theirs) {
+        const term = this.data.terms[id];
+        if (!have.has(term) && !mine.has(id) && textI.includes(term)) extra.push({ text: term, score: u.w, fi: 0, fj: u.f });
+      }
+      extra.sort((a, b) => b.score - a.score || (a.text < b.text ? -1 : 1));
+      for (const e of extra.slice(0, MAX_BECAUSE + 3)) shared.push({ ...e, score: 0 });
     }
     // A term inside a longer chosen one (自贸 in 链上自贸) adds nothing.
     const chosen: typeof shared = [];
