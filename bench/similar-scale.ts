@@ -15,8 +15,10 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { buildSnapshot } from '../indexer/build.js';
 import { recordsFromLines } from '../indexer/records-input.js';
-import type { ReformRecord } from '../indexer/schema.js';
-import { buildSimilar } from '../indexer/similar.js';
+import { Normalizer } from '../analysis/normalize.js';
+import { namingWordTest } from '../indexer/general-words.js';
+import { TEXT_FIELDS, type ReformRecord, type TextField } from '../indexer/schema.js';
+import { buildSimilar, type SimilarBuildInfo } from '../indexer/similar.js';
 import { SimilarLists, type SimilarData } from '../search/similar.js';
 import { corpusLines, rng, seedPools } from './scale-corpus.js';
 
@@ -26,6 +28,10 @@ export interface SimilarScaleResult {
   n: number;
   reforms: number;
   buildMs: number;
+  /** CPU time of the stage (user + system, all threads): steadier than wall time on a shared machine. */
+  buildCpuMs: number;
+  runs: number;
+  runsSegmented: number;
   rssBeforeMiB: number;
   peakRssMiB: number;
   /** Peak resident set during the stage (sampled every 5 ms by a worker thread) above the resident set at its start. */
@@ -67,9 +73,15 @@ async function main() {
     { eval: true, workerData: peakKiB },
   );
   await new Promise((resolve) => sampler.once('online', resolve));
+  // As in the index build: the normalised texts come from the index stage; the jieba tag test is part of this one.
+  const normalizer = new Normalizer(body.analysis.t2s);
+  const normalized = records.map((r) => Object.fromEntries(TEXT_FIELDS.map((f) => [f, normalizer.plain(r[f] ?? '')])) as Record<TextField, string>);
+  const info = {} as SimilarBuildInfo;
+  const cpu0 = process.cpuUsage();
   const t0 = performance.now();
-  const data = buildSimilar(big);
+  const data = buildSimilar(big, {}, { normalized, info, naming: namingWordTest(body.analysis.vocabulary.map(([w]) => w)) });
   const buildMs = performance.now() - t0;
+  const cpu = process.cpuUsage(cpu0);
   await new Promise((resolve) => setTimeout(resolve, 20));
   const peak = Math.max(Atomics.load(peakKiB, 0) * 1024, process.memoryUsage().rss);
   await sampler.terminate();
@@ -91,6 +103,9 @@ async function main() {
     n,
     reforms: groups,
     buildMs,
+    buildCpuMs: (cpu.user + cpu.system) / 1000,
+    runs: info.runs,
+    runsSegmented: info.runsSegmented,
     rssBeforeMiB: rssBefore / MiB,
     peakRssMiB: peak / MiB,
     stagePeakMiB: Math.max(0, peak - rssBefore) / MiB,

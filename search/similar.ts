@@ -57,6 +57,8 @@ export function reformGroups(records: ReformRecord[]): Int32Array {
 }
 
 const MAX_BECAUSE = 5;
+/** Printings of a reform whose text `because` reads. */
+const MAX_PRINTINGS_READ = 8;
 
 export class SimilarLists {
   readonly group: Int32Array;
@@ -107,7 +109,7 @@ export class SimilarLists {
   private keyTerms(i: number): Map<number, { w: number; f: number }> {
     const d = this.data;
     const out = new Map<number, { w: number; f: number }>();
-    for (const m of [i, ...this.copiesOf(i)]) {
+    for (const m of this.members.get(this.group[i]) ?? [i]) {
       for (let t = d.termStart[m]; t < d.termStart[m + 1]; t++) {
         const e = out.get(d.termIds[t]);
         if (e) {
@@ -121,7 +123,9 @@ export class SimilarLists {
 
   /** A reform's printed text, all printings; a term (normalised) found in it is certainly there. */
   private fullText(i: number): string {
-    return [i, ...this.copiesOf(i)].map((m) => {
+    // The record and a few of its copies: a term found there is certainly in the reform, and a reform printed
+    // hundreds of times (a stock title in a large corpus) does not make one request read them all.
+    return [i, ...this.copiesOf(i).slice(0, MAX_PRINTINGS_READ - 1)].map((m) => {
       const r = this.records[m];
       return [r.title, r.content, r.applicableTo, r.process, r.outcome].filter(Boolean).join('\n');
     }).join('\n').toLowerCase();
