@@ -36,6 +36,8 @@ export interface SimilarOptions {
   places: boolean;
   /** Map thesaurus groups to one key. Default true. */
   synonyms: boolean;
+  /** Map a mined short form to its long form's key. */
+  forms: boolean;
   /** Weight of the outcome kind (time cut, cost cut) relative to a title word. 0 turns it off. */
   outcomeWeight: number;
   /** Key terms (for `because`) in more than this share of reforms are not offered. Default 0.15: looser than the
@@ -75,6 +77,7 @@ export const DEFAULT_SIMILAR_OPTIONS: SimilarOptions = {
   subwordWeight: 0.5,
   places: true,
   synonyms: true,
+  forms: false,
   outcomeWeight: 0.5,
   keyMaxDf: 0.15,
   topTerms: 40,
@@ -218,6 +221,12 @@ export function buildSimilar(body: Pick<SnapshotBody, 'records' | 'analysis' | '
   const subwordMemo = new Map<string, number[]>();
   const canonical = new Map<string, string>();
   if (o.synonyms) for (const group of body.dictionary.synonyms) for (const w of group) if (!canonical.has(w)) canonical.set(w, group[0]);
+  // Mined long/short forms the corpus prints (环境影响评价 / 环评): the short form meets its long form.
+  if (o.forms) {
+    for (const [long, short] of body.analysis.forms?.pairs ?? []) {
+      if (!canonical.has(short) && (canonical.get(long) ?? long) !== short) canonical.set(short, canonical.get(long) ?? long);
+    }
+  }
 
   // Feature table: key → id; a word's key is its printed text, mapped to its thesaurus group's key by `canonOf`.
   const featureId = new Map<string, number>();
