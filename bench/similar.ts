@@ -255,7 +255,8 @@ async function main() {
   const { body } = await buildSnapshot({ seedsDir: join(root, 'seeds'), dictDir: join(root, 'dict') });
   const snapFile = join(os.tmpdir(), `ftz-similar-${process.pid}.snapshot`);
   writeFileSync(snapFile, serializeSnapshot(body));
-  const sizes = process.argv.includes('--large') ? [10_000, 30_000, 100_000] : process.argv.includes('--quick') ? [] : undefined;
+  const at = process.argv.indexOf('--sizes');
+  const sizes = at > 0 ? process.argv[at + 1].split(',').map(Number) : process.argv.includes('--large') ? [10_000, 30_000, 100_000] : process.argv.includes('--quick') ? [] : undefined;
   await similarSection(body, snapFile, { largeSizes: sizes });
 }
 
