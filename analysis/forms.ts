@@ -147,6 +147,11 @@ export class FormIndex {
     }
   }
 
+  /** Whether the word is one side of a pair mined from the corpus (both forms printed there). */
+  mined(word: string): boolean {
+    return this.forms.has(word);
+  }
+
   /** Other forms of a normalised word (empty when it has none). */
   formsOf(word: string): string[] {
     const known = this.forms.get(word);

@@ -7,6 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { parseSnapshot } from '../snapshot/file.js';
 import { SearchService } from '../search/service.js';
+import { BENCH_QUERIES, QUERY_KINDS } from './scale-queries.js';
 
 export interface LatencyStats {
   n: number;
@@ -34,7 +35,7 @@ function main() {
   const cached: number[] = [];
   for (let r = 0; r < rounds; r++) {
     for (const q of queries) {
-      service.engine.clearCache();
+      service.clearCache();
       let t = performance.now();
       service.search({ q, size: 10 });
       uncached.push(performance.now() - t);
@@ -43,6 +44,24 @@ function main() {
       cached.push(performance.now() - t);
     }
   }
+  // The query mix of issue 8 (bench/scale-queries.ts), per kind: each query with every cache cleared, then repeated.
+  const kinds: Record<string, { uncached: LatencyStats; cached: LatencyStats }> = {};
+  const kindRounds = Math.max(20, Math.ceil(2000 / BENCH_QUERIES.length));
+  const byKind = new Map(QUERY_KINDS.map((k) => [k, { uncached: [] as number[], cached: [] as number[] }]));
+  for (let r = 0; r < kindRounds; r++) {
+    for (const bq of BENCH_QUERIES) {
+      const params = { q: bq.q, size: 10, filters: bq.region ? { region: [bq.region] } : {} };
+      const slot = byKind.get(bq.kind)!;
+      service.clearCache();
+      let t = performance.now();
+      service.search(params);
+      slot.uncached.push(performance.now() - t);
+      t = performance.now();
+      service.search(params);
+      slot.cached.push(performance.now() - t);
+    }
+  }
+  for (const [k, v] of byKind) kinds[k] = { uncached: stats(v.uncached), cached: stats(v.cached) };
   const prefixes = [...new Set(service.records.flatMap((r) => [1, 2, 3, 4].map((n) => r.title.replace(/^[“"]/, '').slice(0, n))))];
   const suggest: number[] = [];
   for (let r = 0; r < 5; r++) {
@@ -61,6 +80,8 @@ function main() {
     uncached: stats(uncached),
     cached: stats(cached),
     suggest: stats(suggest),
+    kindRounds,
+    kinds,
   }));
 }
 

@@ -8,11 +8,12 @@
  *
  * Importing this module has no side effects; running it
  *
- *   npx tsx bench/relevance.ts [snapshotPath] [--worst]      (default /tmp/judge.snapshot)
+ *   npx tsx bench/relevance.ts [snapshotPath] [--worst] [--dev]      (default /tmp/judge.snapshot)
  *
  * loads the engine from a snapshot and prints, for dev and for test, a table per query kind beside the plain
  * jieba + MiniSearch baseline (bench/baseline.ts, run in a process of its own), and with --worst the 10 worst DEV
  * queries (the test half's worst are not printed: reading them is how a test set turns into a development set).
+ * --dev prints the development half only: use it while tuning, so that the test half is read once, at the end.
  */
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -192,7 +193,7 @@ async function main(): Promise<void> {
   } catch (e) {
     console.log(`(baseline unavailable: ${(e as Error).message})`);
   }
-  for (const split of SPLITS) {
+  for (const split of process.argv.includes('--dev') ? (['dev'] as Split[]) : SPLITS) {
     const queries = loadQueries(split);
     const result = evaluate(rank, queries);
     console.log(`\n# ${split === 'dev' ? 'Development' : 'Test'} half: bench/queries.${split}.json, ${queries.length} judged queries, snapshot ${path}\n`);

@@ -13,6 +13,7 @@ import { createRequire } from 'node:module';
 import { corpusLines, seedPools } from './scale-corpus.js';
 import { ENGINES, type EngineName } from './scale-engines.js';
 import { BENCH_QUERIES, QUERY_KINDS } from './scale-queries.js';
+import { measureFirstAnswer, type FirstAnswer } from './first-answer.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -55,11 +56,12 @@ export interface KindLatency {
 export interface EngineResult {
   engine: EngineName;
   build?: { buildMs: number; stages: Record<string, number>; bytes: number; peakRssMiB: number };
-  serve?: { processToFirstMs: number; loadToFirstMs: number; latency: Record<string, KindLatency | null>; overall: KindLatency; rssMiB: number; heapMiB: number };
+  serve?: { processToFirstMs: number; loadToFirstMs: number; latency: Record<string, KindLatency | null>; firstSeen?: Record<string, KindLatency>; overall: KindLatency; rssMiB: number; heapMiB: number };
   error?: string;
 }
 
 export interface HttpResult {
+  /** Median round of each route (see measureHttp). */
   searchRps: number;
   trivialRps: number;
   searchP99Ms: number;
@@ -67,6 +69,9 @@ export interface HttpResult {
   errors: number;
   seconds: number;
   connections: number;
+  rounds: number;
+  /** Whether repeated answers came from the answer cache. */
+  answerCache: boolean;
 }
 
 export interface SizeResult {
@@ -78,6 +83,8 @@ export interface SizeResult {
   http?: HttpResult | { error: string };
   suggest?: SuggestResult | { error: string };
   vocab?: VocabResult | { error: string };
+  /** Our snapshot loaded by a fresh bundled `node` process (bench/first-answer.ts). */
+  load?: FirstAnswer | { error: string };
 }
 
 export interface VocabResult {
@@ -146,10 +153,17 @@ async function writeCorpus(n: number, file: string): Promise<{ textChars: number
   return { textChars, textBytes };
 }
 
-async function measureHttp(snapshot: string, opts: ScaleOptions): Promise<HttpResult | { error: string }> {
+/**
+ * /api/search (the query mix) and a trivial Fastify route, both served by one child process, loaded by autocannon
+ * from this process: three alternating rounds of each (trivial, search, trivial, …) so a machine busy with other
+ * work slows both alike; the median round of each is reported. `answerCacheBytes` 0 turns the answer cache off
+ * (every request ranked, highlighted and serialised again).
+ */
+export async function measureHttp(snapshot: string, opts: Pick<ScaleOptions, 'httpSeconds' | 'maxOldSpaceMiB' | 'childTimeoutMs'>, answerCacheBytes?: number): Promise<HttpResult | { error: string }> {
   const seconds = opts.httpSeconds ?? 5;
   const connections = 10;
-  const child = spawn(process.execPath, [`--max-old-space-size=${opts.maxOldSpaceMiB ?? 8192}`, '--import', 'tsx', join(root, 'bench', 'scale-child.ts'), 'http', snapshot], {
+  const rounds = 3;
+  const child = spawn(process.execPath, [`--max-old-space-size=${opts.maxOldSpaceMiB ?? 8192}`, '--import', 'tsx', join(root, 'bench', 'scale-child.ts'), 'http', snapshot, ...(answerCacheBytes === undefined ? [] : [String(answerCacheBytes)])], {
     cwd: root,
     stdio: ['pipe', 'pipe', 'pipe'],
   });
@@ -170,18 +184,30 @@ async function measureHttp(snapshot: string, opts: ScaleOptions): Promise<HttpRe
       child.once('close', (code) => reject(new Error(`server exited (${code}): ${err.trim().slice(-300)}`)));
     });
     const paths = BENCH_QUERIES.map((q) => `/api/search?q=${encodeURIComponent(q.q)}${q.region ? `&region=${encodeURIComponent(q.region)}` : ''}`);
-    const load = (port: number, requests: { path: string }[]) =>
-      autocannon({ url: `http://127.0.0.1:${port}`, connections, duration: seconds, requests: requests.map((r) => ({ method: 'GET', path: r.path })) });
-    const trivial = await load(ports.trivial, [{ path: '/ping' }]);
-    const search = await load(ports.ours, paths.map((path) => ({ path })));
+    const load = (port: number, requests: { path: string }[], duration: number) =>
+      autocannon({ url: `http://127.0.0.1:${port}`, connections, duration, requests: requests.map((r) => ({ method: 'GET', path: r.path })) });
+    // Warm-up: the JIT, and each query seen once (the answer cache, when on, holds the mix after it).
+    await load(ports.trivial, [{ path: '/ping' }], 1);
+    await load(ports.ours, paths.map((path) => ({ path })), 1);
+    const trivials: AutocannonResult[] = [];
+    const searches: AutocannonResult[] = [];
+    for (let r = 0; r < rounds; r++) {
+      trivials.push(await load(ports.trivial, [{ path: '/ping' }], seconds));
+      searches.push(await load(ports.ours, paths.map((path) => ({ path })), seconds));
+    }
+    const median = (xs: AutocannonResult[]) => [...xs].sort((a, b) => a.requests.average - b.requests.average)[xs.length >> 1];
+    const trivial = median(trivials);
+    const search = median(searches);
     return {
       searchRps: search.requests.average,
       trivialRps: trivial.requests.average,
       searchP99Ms: search.latency.p99,
-      non2xx: search.non2xx,
-      errors: search.errors + search.timeouts,
+      non2xx: searches.reduce((n, x) => n + x.non2xx, 0),
+      errors: searches.reduce((n, x) => n + x.errors + x.timeouts, 0),
       seconds,
       connections,
+      rounds,
+      answerCache: answerCacheBytes !== 0,
     };
   } catch (e) {
     return { error: (e as Error).message };
@@ -216,6 +242,7 @@ export async function runScale(opts: ScaleOptions): Promise<SizeResult[]> {
         else r.serve = served.json as EngineResult['serve'];
         if (engine === 'ours' && (opts.httpSeconds ?? 5) > 0 && r.serve) size.http = await measureHttp(indexFile, opts);
         if (engine === 'ours' && r.serve) {
+          size.load = await measureFirstAnswer(indexFile, opts.workDir).catch((e: Error) => ({ error: e.message.split('\n')[0] }));
           const sg = await runChild(['suggest', indexFile], opts);
           size.suggest = sg.ok ? (sg.json as SuggestResult) : { error: sg.error! };
           const vc = await runChild(['vocab', recordsFile], opts);
@@ -281,6 +308,14 @@ export function scaleMarkdown(results: SizeResult[], chartPath: string): string[
       }).join(' | ')} |`);
     }
     out();
+    const cold = r.engines.find((e) => e.serve?.firstSeen);
+    if (cold) {
+      out(`Our engine keeps result sets, facet counts and highlights, so its warm rounds above mostly read them; the peers keep none. Timed on queries seen for the first time (every cache of the service cleared before each, ${cold.serve!.firstSeen!['one word']?.n ?? 0} runs of the one-word kind), p50 / p99 ms: ${QUERY_KINDS.map((k) => {
+        const l = cold.serve!.firstSeen![k];
+        return l ? `${k} ${ms2(l.p50)} / ${ms2(l.p99)}` : `${k} –`;
+      }).join('; ')}.`);
+      out();
+    }
   }
   const withHttp = results.filter((r) => r.http);
   if (withHttp.length) {
@@ -297,7 +332,7 @@ export function scaleMarkdown(results: SizeResult[], chartPath: string): string[
       }
     }
     const h0 = withHttp.map((r) => r.http!).find((h): h is HttpResult => !('error' in h));
-    if (h0) out(`\nEach route was loaded for ${h0.seconds} s with ${h0.connections} connections, one route after the other, by autocannon in the parent process while one server process served both.`);
+    if (h0) out(`\nEach route was loaded ${h0.rounds} times for ${h0.seconds} s with ${h0.connections} connections, the two routes alternating, by autocannon in the parent process while one server process served both; the median round of each is shown. The query mix repeats, so after the warm-up round /api/search answers came from the answer cache (\`ANSWER_CACHE_BYTES\`).`);
     out();
   }
   const withSuggest = results.filter((r) => r.suggest);
@@ -330,6 +365,25 @@ export function scaleMarkdown(results: SizeResult[], chartPath: string): string[
     }
     out();
   }
+  const withLoad = results.filter((r) => r.load);
+  if (withLoad.length) {
+    out('### Loading our snapshot: size, fresh process → first answer, serving RSS');
+    out();
+    out('bench/first-answer.ts: the snapshot written by the build above, loaded by a fresh `node` process running the server\'s load path bundled with esbuild (as a release runs it; no TypeScript compiler): read with the checksum computed while reading, decode, validate, build the search service, answer one query; RSS after the query mix and a forced GC. Median of 3 processes.');
+    out();
+    out('| records | snapshot (× text bytes) | first answer | Node + modules | read + checksum + decode + validate | service | first query | serving RSS |');
+    out('|---|---|---|---|---|---|---|---|');
+    for (const r of withLoad) {
+      const l = r.load!;
+      if ('error' in l) {
+        out(`| ${fmtN(r.records)} | ${l.error} | | | | | | |`);
+        continue;
+      }
+      const st = l.steps;
+      out(`| ${fmtN(r.records)} | ${(l.bytes / 2 ** 20).toFixed(1)} MiB (${(l.bytes / r.textBytes).toFixed(2)}×) | ${s1(l.processToFirstMs)} s | ${st.modules.toFixed(0)} ms | ${st.load.toFixed(0)} ms | ${st.service.toFixed(0)} ms | ${st.firstQuery.toFixed(0)} ms | ${l.rssMiB} MiB |`);
+    }
+    out();
+  }
   const big = results.find((r) => r.records === 100_000);
   const ours = big?.engines.find((e) => e.engine === 'ours');
   out('### Targets at 100,000 records (our engine)');
@@ -344,10 +398,24 @@ export function scaleMarkdown(results: SizeResult[], chartPath: string): string[
     row('build < 40 s', `${s1(b.buildMs)} s`, b.buildMs < TARGETS_100K.buildMs);
     row('build peak RSS < 2 GB', `${b.peakRssMiB} MiB`, b.peakRssMiB < TARGETS_100K.peakRssMiB);
     row('snapshot < 1.5× the text', `${(b.bytes / big.textBytes).toFixed(2)}× (${(b.bytes / 2 ** 20).toFixed(0)} MiB for ${(big.textBytes / 2 ** 20).toFixed(0)} MiB of UTF-8 text)`, b.bytes / big.textBytes < TARGETS_100K.snapshotPerText);
-    row('fresh process → first answer < 2 s', `${s1(s.processToFirstMs)} s`, s.processToFirstMs < TARGETS_100K.firstAnswerMs);
-    row('serving RSS < 1 GB', `${s.rssMiB} MiB`, s.rssMiB < TARGETS_100K.rssMiB);
+    // Loading targets: a bundled node process as an operator runs the server (the tsx child above also compiles TypeScript).
+    const load = big.load && !('error' in big.load) ? big.load : undefined;
+    if (load) {
+      row('fresh process → first answer < 2 s', `${s1(load.processToFirstMs)} s (a bundled \`node\` process; ${s1(s.processToFirstMs)} s in the tsx child of the table)`, load.processToFirstMs < TARGETS_100K.firstAnswerMs);
+      row('serving RSS < 1 GB', `${load.rssMiB} MiB (bundled \`node\` process; ${s.rssMiB} MiB in the tsx child after its query rounds)`, load.rssMiB < TARGETS_100K.rssMiB);
+    } else {
+      row('fresh process → first answer < 2 s', `${s1(s.processToFirstMs)} s`, s.processToFirstMs < TARGETS_100K.firstAnswerMs);
+      row('serving RSS < 1 GB', `${s.rssMiB} MiB`, s.rssMiB < TARGETS_100K.rssMiB);
+    }
     row('search p50 < 2 ms over the mix', `${ms2(s.overall.p50)} ms`, s.overall.p50 < TARGETS_100K.p50);
     row('search p99 < 25 ms over the mix', `${ms2(s.overall.p99)} ms`, s.overall.p99 < TARGETS_100K.p99);
+    for (const k of QUERY_KINDS) {
+      const l = s.latency[k];
+      if (!l) out(`- search, ${k}: not measured — **missed**.`);
+      else row(`search, ${k}: p50 < ${TARGETS_100K.p50} ms / p99 < ${TARGETS_100K.p99} ms (warm)`, `${ms2(l.p50)} / ${ms2(l.p99)} ms`, l.p50 < TARGETS_100K.p50 && l.p99 < TARGETS_100K.p99);
+      const c = s.firstSeen?.[k];
+      if (c) row(`search, ${k}: p50 < ${TARGETS_100K.p50} ms / p99 < ${TARGETS_100K.p99} ms (first seen, caches cleared)`, `${ms2(c.p50)} / ${ms2(c.p99)} ms`, c.p50 < TARGETS_100K.p50 && c.p99 < TARGETS_100K.p99);
+    }
     if (h) row('/api/search ≥ 40 % of a trivial route', `${((h.searchRps / h.trivialRps) * 100).toFixed(0)} %`, h.searchRps / h.trivialRps >= TARGETS_100K.httpShare);
   }
   out();

@@ -7,6 +7,7 @@
  * vocabulary; stop words and question words are dropped; a lone single character never becomes a constraint of
  * its own when the clause has real words, so nothing matches through one shared character.
  */
+import { quantityAsk, type QuantityAsk } from '../analysis/ask.js';
 import { FormIndex, type MinedForms } from '../analysis/forms.js';
 import { Normalizer } from '../analysis/normalize.js';
 import { parseQuery, type Clause, type QueryField } from '../analysis/query.js';
@@ -26,7 +27,17 @@ export interface Alternative {
    * 工程建设项目 in 工程建设类项目): the parts, in order.
    */
   near?: [string, string];
+  /**
+   * A thesaurus or long-form expansion several words long (工程建设项目审批制度改革 for 工改, 首次违法不予处罚 for
+   * 首违不罚), matched loosely by its words: documents reword a long phrase (工程建设项目…审批), so a record holding
+   * the phrase's rare words counts, at LOOSE_WEIGHT of the expansion's weight. The engine decides which words are
+   * rare enough to be required.
+   */
+  words?: string[];
 }
+
+/** Weight of an expansion matched by its words (not verbatim) relative to the expansion itself. */
+export const LOOSE_WEIGHT = 0.6;
 
 /** Weight of a compound found split (不动产…登记) relative to the word itself. */
 export const NEAR_WEIGHT = 0.5;
@@ -40,6 +51,11 @@ export interface Constraint {
   /** Restricted fields (title:, department:, region:); all fields when absent. */
   fields?: SearchField[];
   phrase: boolean;
+  /**
+   * The words a compound is made of (证照|分离, 汽车|出口), and those of its multi-word expansions (首次|违法|不予|处罚
+   * for 首违不罚): when a one-word query finds less than a page, records holding some of them fill it (engine.ts).
+   */
+  parts?: string[];
 }
 
 /** One clause as typed: all its constraints must match. */
@@ -66,6 +82,8 @@ export interface QueryAnalysis {
   titleKey: string;
   /** Words past MAX_CONSTRAINTS were ignored (a pasted paragraph is searched by its first words); exclusions never are. */
   truncated: boolean;
+  /** The figure the query asks for (服务企业多少家: a count in 家), matched against records' outcome facts. */
+  ask?: QuantityAsk;
 }
 
 /** At most this many words of a query are searched: bounds the work a pasted paragraph can cause. */
@@ -100,7 +118,11 @@ export class QueryAnalyzer {
   private readonly stopwords: Set<string>;
   private readonly forms: FormIndex;
 
-  constructor(data: AnalyzerData) {
+  /**
+   * @param cooccurrence In how many records two strings occur (each, both, of all): lets a typed long form the corpus
+   *   never prints reach a corpus short form only where the corpus uses that short form with the long form's words.
+   */
+  constructor(data: AnalyzerData, private readonly cooccurrence?: (a: string, b: string) => { a: number; b: number; both: number; records: number }) {
     this.forms = new FormIndex(data.forms ?? { pairs: [], shorts: [] }, data.vocabulary);
     this.normalizer = new Normalizer(data.t2s);
     this.vocab = buildVocabulary(data.vocabulary);
@@ -134,7 +156,8 @@ export class QueryAnalyzer {
     // Exclusions are never dropped: the budget is for the words searched, and -word must hold however long the
     // query (the query's length limit bounds them).
     groups = groups.map(limit).filter((g) => g.length > 0);
-    return { groups, exclude, titleKey, truncated };
+    const ask = quantityAsk(parsed.must.flat().filter((c) => !c.phrase).map((c) => this.normalizer.plain(c.text)).join(' '));
+    return { groups, exclude, titleKey, truncated, ...(ask ? { ask } : {}) };
   }
 
   /** Segment a normalised text against the vocabulary (for the debug route and tests). */
@@ -146,10 +169,99 @@ export class QueryAnalyzer {
     const alts: Alternative[] = [{ text, weight: 1 }];
     if (phrase) return alts;
     for (const s of this.synonyms.get(text) ?? []) alts.push({ text: s, weight: SYNONYM_WEIGHT });
-    for (const f of this.forms.formsOf(text)) if (!alts.some((a) => a.text === f)) alts.push({ text: f, weight: FORM_WEIGHT });
+    for (const f of this.formsOf(text)) if (!alts.some((a) => a.text === f)) alts.push({ text: f, weight: FORM_WEIGHT });
+    for (const a of alts.slice(1)) {
+      const words = this.contentWords(a.text);
+      if (words.length >= 2) alts.push({ text: a.text, weight: a.weight * LOOSE_WEIGHT, words });
+    }
     const split = this.split(text);
     if (split) alts.push({ text, weight: NEAR_WEIGHT, near: split });
     return alts;
+  }
+
+  /**
+   * Long and short forms of a word. Pairs mined from the corpus hold as mined. A typed long form the corpus never
+   * prints (人民防空) reaches a corpus short form (人防) by the contraction rule alone, which is right only about half
+   * the time on arbitrary words (保险理赔 → 保理, a factoring business, docs/forms.md); so the short form must also
+   * share a context with the long form in the corpus: some record holding it holds one of the long form's words,
+   * at least twice as often as records in general do (人防 with 防空; 保理 never with 保险 or 理赔).
+   */
+  private formsOf(word: string): string[] {
+    const forms = this.forms.formsOf(word);
+    if (!forms.length || !this.cooccurrence || this.forms.mined(word)) return forms;
+    const words = this.subWords(word).filter((w) => w.length >= 2);
+    return forms.filter((f) =>
+      words.some((w) => {
+        const c = this.cooccurrence!(f, w);
+        return c.both > 0 && c.both / c.a >= (2 * c.b) / c.records;
+      }),
+    );
+  }
+
+  /** The content words of a compound of three or more characters and of its multi-word expansions (see Constraint.parts). */
+  private partsOf(text: string, alternatives: Alternative[]): string[] {
+    const own = /^\p{Script=Han}{3,}$/u.test(text) ? this.subWords(text).filter((w) => w.length >= 2 && !this.stopwords.has(w) && this.vocab.counts.has(w)) : [];
+    return [...new Set([...own, ...alternatives.flatMap((a) => a.words ?? [])])];
+  }
+
+  /** The content words of a phrase (segmented, stop words and single characters dropped), for loose matching. */
+  private contentWords(text: string): string[] {
+    if (!/^\p{Script=Han}{4,}$/u.test(text)) return [];
+    const pieces = this.subWords(text);
+    // A compound of words (工程建设项目|审批|制度|改革), not a definition with particles (经|认证|的|经营者).
+    if (pieces.some((w) => w.length < 2)) return [];
+    const words = pieces.filter((w) => !this.stopwords.has(w));
+    return [...new Set(words)];
+  }
+
+  /**
+   * The most probable cut of a Han word into shorter vocabulary words (single characters where none fits): the
+   * words a thesaurus term or a compound is made of, though the vocabulary also holds it whole.
+   */
+  subWords(text: string): string[] {
+    const n = text.length;
+    const logTotal = Math.log(this.vocab.total);
+    const best = new Float64Array(n + 1).fill(-Infinity);
+    const next = new Int32Array(n + 1);
+    best[n] = 0;
+    for (let i = n - 1; i >= 0; i--) {
+      for (let j = i + 1; j <= Math.min(n, i + this.vocab.maxLength); j++) {
+        if (j - i === n) continue;
+        const c = this.vocab.counts.get(text.slice(i, j));
+        if (c === undefined && j > i + 1) continue;
+        const score = (c !== undefined ? Math.log(c + 1) : Math.log(0.1)) - logTotal + best[j];
+        if (score > best[i]) [best[i], next[i]] = [score, j];
+      }
+    }
+    const out: string[] = [];
+    for (let i = 0; i < n; i = next[i]) out.push(text.slice(i, next[i]));
+    return out;
+  }
+
+  /**
+   * Adjacent lone characters in a short keyword (one other word at most, no stop word) spell a word the vocabulary
+   * lacks (多规 in 多规合一): they stay one piece, so 多规合一 does not search 合一 alone; a word no record has then
+   * decides nothing, but the hits say they lack it. In a sentence lone characters are dropped as before (tried on
+   * the development half: joining 到港 in 货物到港直接提走不进堆场 ranked worse). A lone character between words is never
+   * a word of its own.
+   */
+  private joinRuns(pieces: Piece[]): Piece[] {
+    const lone = (p: Piece) => p.text.length === 1 && /\p{Script=Han}/u.test(p.text) && !this.stopwords.has(p.text);
+    const runs: Piece[][] = [];
+    for (const p of pieces) {
+      const last = runs[runs.length - 1];
+      if (last && lone(p) && lone(last[last.length - 1])) last.push(p);
+      else runs.push([p]);
+    }
+    // Nothing but lone characters: the clause is looked up as typed (clause()).
+    if (runs.length === 1) return pieces;
+    const words = runs.filter((r) => r.length === 1 && !lone(r[0]) && !this.stopwords.has(r[0].text)).length;
+    const short = words + runs.filter((r) => r.length > 1).length <= 2 && !pieces.some((p) => this.stopwords.has(p.text));
+    return runs.flatMap((r) => {
+      if (r.length === 1) return r;
+      const text = r.map((p) => p.text).join('');
+      return short ? [{ text, kind: 'unknown' as const }] : r;
+    });
   }
 
   /** Pieces that together spell a long form of a corpus term (人民|防空 → 人民防空, which the corpus prints as 人防) stay one word. */
@@ -159,7 +271,7 @@ export class QueryAnalyzer {
       let joined: Piece | undefined;
       for (let j = Math.min(pieces.length, i + 4); j > i + 1 && !joined; j--) {
         const text = pieces.slice(i, j).map((p) => p.text).join('');
-        if (this.forms.formsOf(text).length > 0) {
+        if (this.formsOf(text).length > 0) {
           joined = { ...pieces[i], text };
           i = j - 1;
         }
@@ -200,7 +312,12 @@ export class QueryAnalyzer {
     const fields = c.field ? FIELD_MAP[c.field] : undefined;
     const text = this.normalizer.plain(c.text);
     const out: AnalysedClause = { typed: c.text, text, constraints: [], dropped: [], natural: false };
-    const make = (t: string, phrase: boolean): Constraint => ({ text: t, alternatives: this.alternatives(t, phrase), phrase, ...(fields ? { fields } : {}) });
+    const make = (t: string, phrase: boolean): Constraint => {
+      const alternatives = this.alternatives(t, phrase);
+      // A field prefix narrows: title:确认制 means records whose title says 确认制, never its parts.
+      const parts = phrase || fields ? [] : this.partsOf(t, alternatives);
+      return { text: t, alternatives, phrase, ...(fields ? { fields } : {}), ...(parts.length ? { parts } : {}) };
+    };
     if (c.phrase) {
       const t = text.trim();
       if (t) out.constraints.push(make(t, true));
@@ -208,12 +325,12 @@ export class QueryAnalyzer {
     }
     const compact = text.replace(/\s+/g, '');
     if (!compact) return out;
-    if (this.synonyms.has(compact) || this.stopwords.has(compact) || this.forms.formsOf(compact).length > 0) {
+    if (this.synonyms.has(compact) || this.stopwords.has(compact) || this.formsOf(compact).length > 0) {
       if (this.stopwords.has(compact)) out.dropped.push({ text: compact, reason: 'stopword' });
       else out.constraints.push(make(compact, false));
       return out;
     }
-    const pieces = this.joinForms(segment(compact, this.vocab));
+    const pieces = this.joinRuns(this.joinForms(segment(compact, this.vocab)));
     const kept: string[] = [];
     const singles: string[] = [];
     for (const p of pieces) {

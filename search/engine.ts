@@ -11,12 +11,14 @@ import { FacetIndex, buildFacetColumns, type FacetColumns } from './facets.js';
 import { SEARCH_FIELDS, type SearchField } from './fields.js';
 import { Lru } from '../analysis/lru.js';
 import { checkDeadline } from './budget.js';
-import { Matcher, slotRange } from './match.js';
+import { Matcher, gallop, slotRange } from './match.js';
 import { engineOptions, type EngineOptions } from './options.js';
-import { Postings, buildIndex, hash32, isIndexData, type IndexData } from './postings.js';
-import { NO_DOCS, bm25, idf, intersectSum, minimalWindow, topK, union, type DocScores, type FieldStats } from './score.js';
+import { Postings, buildIndex, hash32, isIndexData, type IndexData, type Occurrences } from './postings.js';
+import { NO_DOCS, bm25, idf, intersectSum, minimalWindow, union, type DocScores, type FieldStats } from './score.js';
 import { Highlighter } from './snippet.js';
 import { DOWN_VERBS, UP_VERBS } from '../analysis/outcomes.js';
+import { recordStoreOf } from '../snapshot/records.js';
+import { namesMeasure } from '../analysis/ask.js';
 
 export { occurrences, nearOccurrences } from './snippet.js';
 export { minimalWindow } from './score.js';
@@ -60,14 +62,40 @@ interface Unit {
   idf: number;
   /** The analysed constraints behind it (the bonus stage looks at their positions). */
   constraints: Constraint[];
+  /** The figure a question asks for (analysis.ask), matched against outcome facts rather than text. */
+  ask?: boolean;
+}
+
+/** The occurrences the position bonuses of one query read (SearchEngine.bonusPlan). */
+export interface BonusPlan {
+  /** Per word (constraint) of the query, its alternatives that are strings: length and occurrences. */
+  alternatives: { length: number; occ: Occurrences }[][];
+  /** Occurrences of each clause of two or more words written together (verbatim). */
+  verbatim: Occurrences[];
+  /** Words (units) of the query: a record with all of them can get the title bonus. */
+  unitCount: number;
+}
+
+/** Whether occurrences have any position in a slot. */
+function hasSlot(o: Occurrences, slot: number): boolean {
+  const [s, e] = slotRange(o, slot);
+  return e > s;
 }
 
 /** Pages of this size or less are filled with partial matches when too few records have every word. */
 export const FILL_TO = 10;
 
+/** At most this many records (those the query's words score best) are read for the figure a question asks for. */
+const ASK_CANDIDATES = 5000;
+
+/** Marks a record found only through the parts of a one-word query (it lacks the word itself). */
+const PARTS_BIT = 0x80000000;
+
 export class SearchResult {
   private all?: RankedEntry[];
   private top?: RankedEntry[];
+  /** Highlights of the records shown so far (paging back or repeating the search reuses them). */
+  readonly highlights = new Map<number, { title: string; snippet: string }>();
 
   constructor(
     private readonly engine: SearchEngine,
@@ -138,18 +166,96 @@ export class SearchResult {
       idx = list;
     } else idx = { length: this.docs.length } as ArrayLike<number>;
     const at = keep ? (j: number) => idx[j] : (j: number) => j;
-    const base = (i: number) => this.scores[i];
     if (!this.units.length) return Array.from({ length: Math.min(k, idx.length) }, (_, j) => this.entry(at(j), 0));
     const window = Math.max(k, this.engine.options.rerankWindow);
-    const top = topK(idx.length, window, (a, b) => this.better(at(a), at(b), base)).map(at);
+    const top = this.bounded(idx.length, at, window);
     const boosted = new Map<number, number>();
     checkDeadline(false);
+    const plan = this.engine.bonusPlan(this.analysis, this.units);
     for (const i of top.slice(0, this.engine.options.rerankWindow)) {
-      boosted.set(i, this.scores[i] + this.engine.bonus(this.docs[i], this.analysis, this.units, this.units.length - this.missingCount(i)));
+      boosted.set(i, this.scores[i] + this.engine.bonus(this.docs[i], plan, this.units.length - this.missingCount(i)));
     }
     const score = (i: number) => boosted.get(i) ?? this.scores[i];
     top.sort((a, b) => (this.better(a, b, score) ? -1 : this.better(b, a, score) ? 1 : 0));
     return top.slice(0, k).map((i) => this.entry(i, score(i)));
+  }
+
+  /** Per matched record, its tier: records rank by tier first (fewer and rarer missing words first), then score. */
+  private tierOf?: Uint32Array;
+
+  private tiers(): Uint32Array {
+    if (this.tierOf) return this.tierOf;
+    const n = this.docs.length;
+    const tier = new Uint32Array(n);
+    if (this.strategy === 'last') {
+      // The missing words' count and idf depend on the mask alone: rank the distinct masks once.
+      const first = new Map<number, number>();
+      for (let i = 0; i < n; i++) if (!first.has(this.missingMask[i])) first.set(this.missingMask[i], i);
+      if (first.size > 1) {
+        const masks = [...first].map(([m, i]) => ({ m, count: this.missingCount(i), idf: this.missingIdf[i] }));
+        masks.sort((a, b) => a.count - b.count || a.idf - b.idf);
+        const rankOf = new Map<number, number>();
+        let rank = 0;
+        masks.forEach((x, j) => {
+          if (j > 0 && (x.count !== masks[j - 1].count || x.idf !== masks[j - 1].idf)) rank++;
+          rankOf.set(x.m, rank);
+        });
+        for (let i = 0; i < n; i++) tier[i] = rankOf.get(this.missingMask[i])!;
+      }
+    }
+    return (this.tierOf = tier);
+  }
+
+  /**
+   * The best `k` of n candidates (at(j) → index into docs) in rank order (tier, base score, record order): one pass
+   * with a bounded heap whose worst entry is the bar a candidate must clear, checked with two array reads, so a
+   * common word's thousands of records are not sorted (or compared through callbacks) to show ten.
+   */
+  private bounded(n: number, at: (j: number) => number, k: number): number[] {
+    const tier = this.tiers();
+    const sc = this.scores;
+    const docs = this.docs;
+    // a ranks below b.
+    const worse = (a: number, b: number) => (tier[a] !== tier[b] ? tier[a] > tier[b] : sc[a] !== sc[b] ? sc[a] < sc[b] : docs[a] > docs[b]);
+    const order = (a: number, b: number) => (worse(b, a) ? -1 : worse(a, b) ? 1 : 0);
+    if (k >= n) return Array.from({ length: n }, (_, j) => at(j)).sort(order);
+    if (k <= 0) return [];
+    // Min-heap on rank: heap[0] is the worst of the best k so far.
+    const heap: number[] = [];
+    const up = (x: number) => {
+      while (x > 0) {
+        const p = (x - 1) >> 1;
+        if (!worse(heap[x], heap[p])) break;
+        [heap[p], heap[x]] = [heap[x], heap[p]];
+        x = p;
+      }
+    };
+    const down = (x: number) => {
+      for (;;) {
+        const l = 2 * x + 1;
+        const r = l + 1;
+        let m = x;
+        if (l < k && worse(heap[l], heap[m])) m = l;
+        if (r < k && worse(heap[r], heap[m])) m = r;
+        if (m === x) return;
+        [heap[m], heap[x]] = [heap[x], heap[m]];
+        x = m;
+      }
+    };
+    for (let j = 0; j < n; j++) {
+      const i = at(j);
+      if (heap.length < k) {
+        heap.push(i);
+        up(heap.length - 1);
+        continue;
+      }
+      const r = heap[0];
+      // Not above the bar: skipped without touching the heap.
+      if (tier[i] > tier[r] || (tier[i] === tier[r] && (sc[i] < sc[r] || (sc[i] === sc[r] && docs[i] > docs[r])))) continue;
+      heap[0] = i;
+      down(0);
+    }
+    return heap.sort(order);
   }
 
   private entry(i: number, score: number): RankedEntry {
@@ -190,7 +296,7 @@ export class SearchEngine {
     if (!index || !isIndexData(index.postings) || index.postings.records !== body.records.length || !index.facets) {
       throw new Error('snapshot index is missing or not a positional index of these records (rebuild the snapshot)');
     }
-    this.analyzer = new QueryAnalyzer({ ...body.analysis, synonyms: body.dictionary.synonyms, stopwords: body.dictionary.stopwords });
+    this.analyzer = new QueryAnalyzer({ ...body.analysis, synonyms: body.dictionary.synonyms, stopwords: body.dictionary.stopwords }, (a, b) => this.cooccurrence(a, b));
     this.postings = new Postings(index.postings, this.options.cache.postingsPositions);
     this.matcher = new Matcher(this.postings, this.options.cache.matches, NEAR_GAP);
     this.facets = new FacetIndex(index.facets);
@@ -209,6 +315,22 @@ export class SearchEngine {
     this.mask = new Uint32Array(this.records.length);
     this.acc = new Float64Array(this.records.length);
     this.excluded = new Uint8Array(this.records.length);
+  }
+
+  /** In how many records each of two strings occurs, and both (query analysis checks a long form's short form with it). */
+  private cooccurrence(a: string, b: string): { a: number; b: number; both: number; records: number } {
+    const F = this.stats.fieldCount;
+    const docsOf = (t: string) => {
+      const o = this.matcher.needle(t);
+      const out = new Set<number>();
+      for (let i = 0; i < o.slots.length; i++) out.add((o.slots[i] / F) | 0);
+      return out;
+    };
+    const A = docsOf(a);
+    const B = docsOf(b);
+    let both = 0;
+    for (const d of A) if (B.has(d)) both++;
+    return { a: A.size, b: B.size, both, records: this.records.length };
   }
 
   /** Query analysis, cached: a user paging or filtering repeats the same query. */
@@ -246,11 +368,76 @@ export class SearchEngine {
     const fields = this.fieldIds(c.fields);
     let out = NO_DOCS;
     for (const alt of c.alternatives) {
+      if (alt.words) {
+        out = union(out, this.looseDocs(alt.words, fields, alt.weight), Math.max);
+        continue;
+      }
       const occ = alt.near ? this.matcher.near(alt.near[0], alt.near[1], fields) : this.matcher.needle(alt.text, fields);
       out = union(out, bm25(occ, this.stats, this.options.bm25, alt.weight), Math.max);
     }
     this.constraintCache.set(key, out);
     return out;
+  }
+
+  /**
+   * An expansion matched by its words (analyzer.ts `words`): a record must hold the phrase's rare words — those not
+   * common beside its rarest (the same test as filling a page) — all of them, or all but one when there are four or
+   * more; its score is the mean weighted BM25 of the words it holds.
+   */
+  private looseDocs(words: string[], fields: number[] | undefined, weight: number): DocScores {
+    const N = this.records.length;
+    const lists = words.map((w) => bm25(this.matcher.needle(w, fields), this.stats, this.options.bm25, weight / words.length));
+    const idfs = lists.map((l) => idf(N, l.docs.length));
+    const maxIdf = Math.max(0, ...lists.map((l, k) => (l.docs.length ? idfs[k] : 0)));
+    const rare = lists.map((l, k) => l.docs.length > 0 && l.docs.length <= N * this.options.commonShare && idfs[k] >= this.options.commonIdfRatio * maxIdf);
+    const required = rare.filter(Boolean).length;
+    if (required === 0) return NO_DOCS;
+    const need = required >= 4 ? required - 1 : required;
+    const count = new Uint8Array(N);
+    const sum = new Float64Array(N);
+    lists.forEach((l, k) => {
+      for (let i = 0; i < l.docs.length; i++) {
+        if (rare[k]) count[l.docs[i]]++;
+        sum[l.docs[i]] += l.scores[i];
+      }
+    });
+    const docs: number[] = [];
+    for (let d = 0; d < N; d++) if (count[d] >= need) docs.push(d);
+    return { docs: Int32Array.from(docs), scores: Float64Array.from(docs, (d) => sum[d]) };
+  }
+
+  /**
+   * Records holding the parts of a word (Constraint.parts: 证照 and 分离 of 证照分离, 首次, 违法 … of its expansion
+   * 首次违法不予处罚): one of the rarest parts, scored at partsWeight × Σ BM25 of
+   * the parts held × (share of the parts' idf held)^coveragePower.
+   */
+  private partsFill(c: Constraint): DocScores {
+    const parts = c.parts ?? [];
+    if (!parts.length || !this.options.partsWeight) return NO_DOCS;
+    const N = this.records.length;
+    const fields = this.fieldIds(c.fields);
+    const lists = parts.map((w) => bm25(this.matcher.needle(w, fields), this.stats, this.options.bm25, this.options.partsWeight));
+    const idfs = lists.map((l) => (l.docs.length ? idf(N, l.docs.length) : 0));
+    const total = idfs.reduce((a, b) => a + b, 0);
+    const held = new Float64Array(N);
+    const rare = new Uint8Array(N);
+    const sum = new Float64Array(N);
+    lists.forEach((l, k) => {
+      for (let i = 0; i < l.docs.length; i++) {
+        held[l.docs[i]] += idfs[k];
+        sum[l.docs[i]] += l.scores[i];
+      }
+    });
+    // The rarest parts bring records in, as many as it takes to fill a page; a part in a large share of all records
+    // never does (it only adds to the score).
+    let brought = 0;
+    for (const l of [...lists].sort((a, b) => a.docs.length - b.docs.length)) {
+      if (brought >= FILL_TO || l.docs.length > N * this.options.commonShare) break;
+      for (let i = 0; i < l.docs.length; i++) if (!rare[l.docs[i]]) rare[l.docs[i]] = 1, brought++;
+    }
+    const docs: number[] = [];
+    for (let d = 0; d < N; d++) if (rare[d]) docs.push(d);
+    return { docs: Int32Array.from(docs), scores: Float64Array.from(docs, (d) => sum[d] * (held[d] / total) ** this.options.coveragePower) };
   }
 
   /** Records a clause matches (all its constraints; any of them for a question), scores summed. */
@@ -279,7 +466,46 @@ export class SearchEngine {
         units.push({ text: group.map((c) => c.typed).join(' OR '), ds, idf: idf(N, ds.docs.length), constraints: group.flatMap((c) => c.constraints) });
       }
     }
+    const ask = this.askUnit(analysis, units);
+    if (ask) units.push(ask);
     return units;
+  }
+
+  /**
+   * A query asking for a figure (服务企业多少家, 审批时间压缩到几个工作日) has one more word: the figure. Records
+   * holding a word of the query and an outcome fact of that figure have it, scored outcomeMetric × how well the fact fits (outcomeFit); so the
+   * records that state the asked-for figure come first, then, to fill the page, those that only use the words.
+   */
+  private askUnit(analysis: QueryAnalysis, units: Unit[]): Unit | undefined {
+    const ask = analysis.ask;
+    if (!ask || !this.options.outcomeMetric || units.length === 0) return undefined;
+    const dir = units.map((u) => (u.constraints.length === 1 && !u.constraints[0].phrase ? SearchEngine.directionOf(u.text) : undefined)).find((x) => x);
+    const metricUnits = units.filter((u) => !(u.constraints.length === 1 && SearchEngine.directionOf(u.text)));
+    const metricIdf = metricUnits.reduce((x, u) => x + u.idf, 0);
+    // Only records holding a word of the query can state its figure; of those, the best-scored few thousand are
+    // read (a fact lives in the record, which a large snapshot decodes on demand).
+    const N = this.records.length;
+    const sum = new Float64Array(N);
+    const seen: number[] = [];
+    for (const u of units) {
+      for (let i = 0; i < u.ds.docs.length; i++) {
+        const d = u.ds.docs[i];
+        if (sum[d] === 0) seen.push(d);
+        sum[d] += u.ds.scores[i] || Number.MIN_VALUE;
+      }
+    }
+    const candidates = seen.length > ASK_CANDIDATES ? seen.sort((a, b) => sum[b] - sum[a]).slice(0, ASK_CANDIDATES) : seen;
+    candidates.sort((a, b) => a - b);
+    const docs: number[] = [];
+    const scores: number[] = [];
+    for (const d of candidates) {
+      const fit = this.outcomeFit(d, dir, ask, metricUnits, metricIdf);
+      if (fit > 0) {
+        docs.push(d);
+        scores.push(this.options.outcomeMetric * fit);
+      }
+    }
+    return { text: ask.text, ds: { docs: Int32Array.from(docs), scores: Float64Array.from(scores) }, idf: idf(this.records.length, docs.length), constraints: [], ask: true };
   }
 
   /** Records, per direction, with a quantified outcome that moved that way (built on first use). */
@@ -300,6 +526,15 @@ export class SearchEngine {
     this.changed ??= (() => {
       const down: number[] = [];
       const up: number[] = [];
+      // A loaded snapshot keeps each record's outcome directions as a column: no record is decoded for this.
+      const store = recordStoreOf(this.records);
+      if (store) {
+        for (let i = 0; i < store.length; i++) {
+          if (store.moved(i, 'down')) down.push(i);
+          if (store.moved(i, 'up')) up.push(i);
+        }
+        return { down: Int32Array.from(down), up: Int32Array.from(up) };
+      }
       this.records.forEach((r, i) => {
         if (r.outcomes?.some((o) => o.direction === 'down')) down.push(i);
         if (r.outcomes?.some((o) => o.direction === 'up')) up.push(i);
@@ -348,26 +583,81 @@ export class SearchEngine {
     }
   }
 
+  /**
+   * Records (not excluded) holding every word, increasing, with the sum of the words' scores added in word order
+   * (the same sum, bit for bit, as merging every word's records gives).
+   */
+  private allWords(units: Unit[]): DocScores {
+    const U = units.length;
+    const order = units.map((_, b) => b).sort((x, y) => units[x].ds.docs.length - units[y].ds.docs.length);
+    const rarest = order[0];
+    const driver = units[rarest].ds;
+    const at = new Int32Array(U);
+    const docs: number[] = [];
+    const scores: number[] = [];
+    next: for (let i = 0; i < driver.docs.length; i++) {
+      const d = driver.docs[i];
+      if (this.excluded[d]) continue;
+      for (let k = 1; k < U; k++) {
+        const b = order[k];
+        const list = units[b].ds.docs;
+        at[b] = gallop(list, d, at[b]);
+        if (at[b] >= list.length) break next;
+        if (list[at[b]] !== d) continue next;
+      }
+      let sum = 0;
+      for (let b = 0; b < U; b++) sum += b === rarest ? driver.scores[i] : units[b].ds.scores[at[b]];
+      docs.push(d);
+      scores.push(sum);
+    }
+    return { docs: Int32Array.from(docs), scores: Float64Array.from(scores) };
+  }
+
   /** Every word's records combined under the strategy: which records are results, with what base score. */
   private combine(analysis: QueryAnalysis, units: Unit[], strategy: MatchingStrategy): SearchResult {
     const N = this.records.length;
     const U = units.length;
     const all = U >= 32 ? 0xffffffff : (1 << U) - 1;
     const { mask, acc, excluded } = this;
+    // Under `last`, when at least a page of records has every word, those are the result: found by walking the
+    // rarest word's records and galloping through the others', never visiting the records of a common word that
+    // lack the rare one. Otherwise (or under `all`) every word's records are merged.
+    const every = strategy === 'last' && U > 1 && U < 32 ? this.allWords(units) : undefined;
     const touched: number[] = [];
-    units.forEach((u, b) => {
-      const { docs, scores } = u.ds;
-      for (let i = 0; i < docs.length; i++) {
-        const d = docs[i];
-        if (excluded[d]) continue;
-        if (mask[d] === 0) touched.push(d);
-        mask[d] |= 1 << b;
-        acc[d] += scores[i];
+    if (every && every.docs.length >= FILL_TO) {
+      for (let i = 0; i < every.docs.length; i++) {
+        const d = every.docs[i];
+        touched.push(d);
+        mask[d] = all;
+        acc[d] = every.scores[i];
       }
-    });
+    } else {
+      units.forEach((u, b) => {
+        const { docs, scores } = u.ds;
+        for (let i = 0; i < docs.length; i++) {
+          const d = docs[i];
+          if (excluded[d]) continue;
+          if (mask[d] === 0) touched.push(d);
+          mask[d] |= 1 << b;
+          acc[d] += scores[i];
+        }
+      });
+    }
+    // A one-word query that finds less than a page: records holding the words it is made of fill it (they lack the word).
+    if (strategy === 'last' && U === 1 && units[0].ds.docs.length < FILL_TO) {
+      const fill = this.partsFill(units[0].constraints[0]);
+      for (let i = 0; i < fill.docs.length; i++) {
+        const d = fill.docs[i];
+        if (excluded[d] || mask[d] !== 0) continue;
+        touched.push(d);
+        mask[d] = PARTS_BIT;
+        acc[d] = fill.scores[i];
+      }
+    }
     // Records in index order: a scan of the marks when many records matched, a numeric sort when few did.
     let inOrder: ArrayLike<number>;
-    if (touched.length * 8 > N) {
+    if (every && every.docs.length >= FILL_TO) inOrder = every.docs;
+    else if (touched.length * 8 > N) {
       const dense = new Int32Array(touched.length);
       let k = 0;
       for (let d = 0; d < N; d++) if (mask[d] !== 0) dense[k++] = d;
@@ -407,8 +697,10 @@ export class SearchEngine {
         const found = units.filter((u) => u.ds.docs.length > 0);
         const maxIdf = Math.max(0, ...found.map((u) => u.idf));
         let informative = 0;
+        // A sentence spreads its meaning over more words than a list of keywords: its rarest word decides less.
+        const ratio = analysis.groups.some((g) => g.some((c) => c.natural)) ? this.options.commonIdfRatioNatural : this.options.commonIdfRatio;
         units.forEach((u, b) => {
-          if (u.ds.docs.length > 0 && u.idf >= this.options.commonIdfRatio * maxIdf && u.ds.docs.length <= N * this.options.commonShare) informative |= 1 << b;
+          if (u.ds.docs.length > 0 && u.idf >= ratio * maxIdf && u.ds.docs.length <= N * this.options.commonShare) informative |= 1 << b;
         });
         let full = 0;
         for (const d of touched) if (mask[d] === all) full++;
@@ -432,9 +724,10 @@ export class SearchEngine {
       const titleKey = analysis.titleKey ? hash32(analysis.titleKey) : -1;
       // A change verb beside metric words (通关 时间 缩短): records whose outcome of that direction names them rank up.
       const dirs = units.map((u) => (u.constraints.length === 1 && !u.constraints[0].phrase ? SearchEngine.directionOf(u.text) : undefined));
-      const metricUnits = units.filter((_, b) => !dirs[b]);
+      const metricUnits = units.filter((u, b) => !dirs[b] && !u.ask);
       const metricIdf = metricUnits.reduce((x, u) => x + u.idf, 0);
       const dir = this.options.outcomeMetric > 0 && metricIdf > 0 ? dirs.find((x) => x) : undefined;
+      const store = dir ? recordStoreOf(this.records) : undefined;
       let partial = false;
       for (let i = 0; i < n; i++) {
         const d = docs[i];
@@ -453,18 +746,10 @@ export class SearchEngine {
         }
         let s = acc[d];
         // A partial match's score shows it: scaled by the share of words it has (its rank comes from its tier).
-        if (matched < U) s *= (matched / U) ** this.options.coveragePower;
-        if (dir) {
-          let best = 0;
-          for (const o of this.records[d].outcomes ?? []) {
-            if (o.direction !== dir || !o.metric) continue;
-            const metric = this.analyzer.normalizer.plain(o.metric);
-            let have = 0;
-            for (const u of metricUnits) if (u.constraints[0].alternatives.some((a) => metric.includes(a.text))) have += u.idf;
-            best = Math.max(best, have / metricIdf);
-          }
-          s += this.options.outcomeMetric * best;
-        }
+        // A record found through a word's parts is already scaled by the share of parts it holds.
+        if (matched < U && !(m & PARTS_BIT)) s *= (matched / U) ** this.options.coveragePower;
+        // The outcome-direction column spares decoding a record that has no outcome moving that way.
+        if (dir && (!store || store.moved(d, dir))) s += this.options.outcomeMetric * this.outcomeFit(d, dir, undefined, metricUnits, metricIdf);
         if (titleKey >= 0 && this.postings.data.titleKeys[d] === titleKey && keyOf(this.analyzer.normalizer.plain(this.records[d].title)) === analysis.titleKey) {
           s += this.options.bonus.exactTitle;
         }
@@ -479,47 +764,79 @@ export class SearchEngine {
     }
   }
 
-  /** Positions of a string in one field of one record, as {start, length}. */
-  private positions(doc: number, f: number, text: string): { start: number; length: number }[] {
-    const occ = this.matcher.needle(text);
-    const [s, e] = slotRange(occ, doc * this.stats.fieldCount + f);
-    const out: { start: number; length: number }[] = [];
-    for (let x = s; x < e; x++) out.push({ start: occ.pos[x], length: text.length });
-    return out;
+  /** What the position bonuses of one query need, looked up once per ranking (not once per record). */
+  bonusPlan(analysis: QueryAnalysis, units: Unit[]): BonusPlan {
+    const constraints = units.flatMap((u) => u.constraints);
+    return {
+      alternatives: constraints.map((c) => c.alternatives.filter((a) => !a.near).map((a) => ({ length: a.text.length, occ: this.matcher.needle(a.text) }))),
+      verbatim: analysis.groups.flat().filter((c) => c.constraints.length >= 2).map((c) => this.matcher.needle(c.text.replace(/\s+/g, ''))),
+      unitCount: units.length,
+    };
+  }
+
+  /**
+   * How well a record's outcome facts answer an outcome query (0…1): among facts moving the asked way (a change
+   * verb) and of the asked figure (多少家: a count in 家; 多久: a duration), the best share (by idf) of the query's
+   * other words that the fact's metric names; a fact of the asked figure that names none still counts a little
+   * (askBase), because it states the figure the reporter wants.
+   */
+  private outcomeFit(d: number, dir: 'down' | 'up' | undefined, ask: QueryAnalysis['ask'], metricUnits: Unit[], metricIdf: number): number {
+    let best = 0;
+    for (const o of this.records[d].outcomes ?? []) {
+      if (dir && o.direction !== dir) continue;
+      if (ask?.kind && o.kind !== ask.kind) continue;
+      if (ask?.unit) {
+        const unit = o.unit ?? o.to?.unit ?? '';
+        if (!unit.endsWith(ask.unit) && o.normalized?.unit !== ask.unit && o.to?.normalized?.unit !== ask.unit) continue;
+      }
+      if (!o.metric) continue;
+      const metric = this.analyzer.normalizer.plain(o.metric);
+      let have = 0;
+      for (const u of metricUnits) {
+        if (u.constraints.some((c) => c.alternatives.some((a) => !a.words && metric.includes(a.text)))) have += u.idf;
+        else if (this.options.measureWords && namesMeasure(u.text, o)) have += u.idf;
+      }
+      const share = have / metricIdf;
+      best = Math.max(best, ask && !dir ? this.options.askBase + (1 - this.options.askBase) * share : share);
+    }
+    return best;
   }
 
   /** Every word in the title, words close together, a clause found verbatim: from positions, for the top window only. */
-  bonus(doc: number, analysis: QueryAnalysis, units: Unit[], matched: number): number {
+  bonus(doc: number, plan: BonusPlan, matched: number): number {
     const o = this.options;
-    const constraints = units.flatMap((u) => u.constraints);
+    const F = this.stats.fieldCount;
     const title = this.fieldIndex.get('title')!;
     let score = 0;
-    if (units.length > 1 && matched === units.length) {
-      if (constraints.every((c) => c.alternatives.some((a) => !a.near && this.positions(doc, title, a.text).length))) score += o.bonus.titleHasAll;
+    if (plan.unitCount > 1 && matched === plan.unitCount) {
+      const slot = doc * F + title;
+      if (plan.alternatives.every((alts) => alts.some((a) => hasSlot(a.occ, slot)))) score += o.bonus.titleHasAll;
     }
     if (matched >= 2) {
       let best = 0;
       for (const name of o.proximityFields) {
-        const f = this.fieldIndex.get(name)!;
-        const lists = constraints.map((c) => c.alternatives.filter((a) => !a.near).flatMap((a) => this.positions(doc, f, a.text)));
-        const present = lists.filter((l) => l.length > 0);
+        const slot = doc * F + this.fieldIndex.get(name)!;
+        const present: { start: number; length: number }[][] = [];
+        for (const alts of plan.alternatives) {
+          const list: { start: number; length: number }[] = [];
+          for (const a of alts) {
+            const [s, e] = slotRange(a.occ, slot);
+            for (let x = s; x < e; x++) list.push({ start: a.occ.pos[x], length: a.length });
+          }
+          if (list.length > 0) present.push(list);
+        }
         if (present.length < 2) continue;
         const window = minimalWindow(present);
-        const span = present.reduce((s, l) => s + l[0].length, 0);
+        const span = present.reduce((sum, l) => sum + l[0].length, 0);
         if (window > o.proximityWindow + span) continue;
         const closeness = 1 - Math.max(0, window - span) / (o.proximityWindow + 1);
-        best = Math.max(best, closeness * (present.length / constraints.length) * o.fieldWeights[name]);
+        best = Math.max(best, closeness * (present.length / plan.alternatives.length) * o.fieldWeights[name]);
       }
       score += o.bonus.proximity * best;
     }
-    for (const clause of analysis.groups.flat()) {
-      if (clause.constraints.length < 2) continue;
-      const verbatim = clause.text.replace(/\s+/g, '');
-      const occ = this.matcher.needle(verbatim);
+    for (const occ of plan.verbatim) {
       for (const name of SEARCH_FIELDS) {
-        const f = this.fieldIndex.get(name)!;
-        const [s, e] = slotRange(occ, doc * this.stats.fieldCount + f);
-        if (e > s) {
+        if (hasSlot(occ, doc * F + this.fieldIndex.get(name)!)) {
           score += o.bonus.verbatim * o.fieldWeights[name];
           break;
         }
@@ -528,14 +845,16 @@ export class SearchEngine {
     return score;
   }
 
-  /** Build a hit (record, score, highlights) for one ranked entry. */
-  hit(entry: RankedEntry, analysis: QueryAnalysis): Hit {
+  /** Build a hit (record, score, highlights) for one ranked entry of a result (its highlights are kept with it). */
+  hit(entry: RankedEntry, result: SearchResult): Hit {
+    let highlight = result.highlights.get(entry.index);
+    if (!highlight) result.highlights.set(entry.index, (highlight = this.highlighter.highlight(entry.index, result.analysis)));
     return {
       record: this.records[entry.index],
       score: Math.round(entry.score * 1000) / 1000,
       matched: entry.matched,
       missing: entry.missing,
-      highlight: this.highlighter.highlight(entry.index, analysis),
+      highlight,
     };
   }
 }

@@ -114,14 +114,15 @@ export class Matcher {
     return occ;
   }
 
+  /**
+   * Sentence breaks of the whole corpus, merged once and kept for the engine's lifetime: they are structure of the
+   * indexed text, not of any query, so clearing the query caches does not drop them.
+   */
+  private sentenceBreaks?: Occurrences;
+
   private breaks(): Occurrences {
-    const key = '\u0002breaks';
-    let b = this.cache.get(key);
-    if (!b) {
-      b = this.postings.union(SENTENCE_BREAKS.map((t) => this.postings.term(t)));
-      this.cache.set(key, b);
-    }
-    return b;
+    this.sentenceBreaks ??= this.postings.union(SENTENCE_BREAKS.map((t) => this.postings.term(t)));
+    return this.sentenceBreaks;
   }
 
   private restrict(o: Occurrences, fields: readonly number[]): Occurrences {

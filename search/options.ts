@@ -40,6 +40,8 @@ export interface EngineOptions {
    * not a result.
    */
   commonIdfRatio: number;
+  /** The same for a query typed as a sentence or question (analyzer.ts `natural`). */
+  commonIdfRatioNatural: number;
   /**
    * A change verb in the query (缩短, 节省, 提高) also matches records whose outcomes state a change that way, scored
    * at this share of the verb's mean score where the record does not print the verb itself; 0 turns it off.
@@ -50,6 +52,21 @@ export interface EngineOptions {
    * metric (通关时间 for 通关时间缩短) gains this much × the share (by idf) of those words its metric holds.
    */
   outcomeMetric: number;
+  /**
+   * A one-word query that finds less than a page is filled with records holding the words the word is made of
+   * (证照 of 证照分离) or those of its multi-word expansions, at this weight; 0 turns it off.
+   */
+  partsWeight: number;
+  /**
+   * A query asking for a figure (多少家, 几个工作日, 多久): a record with an outcome fact of that figure gains
+   * outcomeMetric × (askBase + (1 − askBase) × the share of the query's words its metric names).
+   */
+  askBase: number;
+  /**
+   * In an outcome query a word that names a measure (时间, 费用, 次数: analysis/ask.ts namesMeasure) counts as named by
+   * a fact of that measure whatever its metric says (减少往返大厅 4.56 万人次 for 减少跑腿次数).
+   */
+  measureWords: boolean;
   /** Fields a snippet is taken from, in order of preference when matches tie. */
   snippetFields: readonly SearchField[];
   /**
@@ -59,6 +76,8 @@ export interface EngineOptions {
   cache: { postingsPositions: number; matches: number; analyses: number; results: number; normalizedRecords: number };
   /** Facet values returned per facet (most frequent first) unless the request says otherwise (facetSize); 0 = all. */
   facetSize: number;
+  /** Copies of a reform listed under its hit (the hit also says how many the result set holds). */
+  copiesShown: number;
 }
 
 export const DEFAULT_ENGINE_OPTIONS: EngineOptions = {
@@ -82,11 +101,16 @@ export const DEFAULT_ENGINE_OPTIONS: EngineOptions = {
   coveragePower: 2,
   commonShare: 0.4,
   commonIdfRatio: 0.5,
+  commonIdfRatioNatural: 0.4,
   outcomeChange: 0.7,
   outcomeMetric: 10,
+  partsWeight: 0.5,
+  askBase: 0.2,
+  measureWords: true,
   snippetFields: ['content', 'outcome', 'process', 'applicableTo'],
   cache: { postingsPositions: 4_000_000, matches: 2000, analyses: 1000, results: 512, normalizedRecords: 256 },
   facetSize: 50,
+  copiesShown: 10,
 };
 
 export function engineOptions(partial: Partial<EngineOptions> = {}): EngineOptions {

@@ -24,12 +24,16 @@ export function reforms(records: ReformRecord[], byId: Map<string, number>): Int
 
 /** Reform → its records (only reforms with more than one printing are listed). */
 export function reformMembers(reformOf: Int32Array): Map<number, number[]> {
+  // Counted first, so only reforms printed more than once get a list (no array per record at load).
+  const count = new Int32Array(reformOf.length);
+  for (let i = 0; i < reformOf.length; i++) count[reformOf[i]]++;
   const out = new Map<number, number[]>();
   for (let i = 0; i < reformOf.length; i++) {
-    const g = out.get(reformOf[i]);
+    const r = reformOf[i];
+    if (count[r] < 2) continue;
+    const g = out.get(r);
     if (g) g.push(i);
-    else out.set(reformOf[i], [i]);
+    else out.set(r, [i]);
   }
-  for (const [k, g] of out) if (g.length < 2) out.delete(k);
   return out;
 }

@@ -14,6 +14,7 @@ import { OutcomeIndex, type OutcomeHit, type OutcomeParams } from './outcomes.js
 import { buildSimilar } from '../indexer/similar.js';
 import { SimilarLists, type SimilarReason, type SimilarScope } from './similar.js';
 import type { SnapshotBody } from '../snapshot/body.js';
+import { recordStoreOf, type RecordStore } from '../snapshot/records.js';
 
 export type SortOrder = 'relevance' | 'source' | 'quantity';
 export type FactSort = 'value_desc' | 'value_asc' | 'relevance';
@@ -54,8 +55,10 @@ export interface ApiHit {
   /** The query's words this record lacks (a partial match); empty when it has them all. */
   missing: string[];
   highlight: { title: string; snippet: string };
-  /** Other copies of this reform in the result set, best first (only when results are collapsed). */
+  /** Other copies of this reform in the result set, best first, at most `copiesShown` (only when results are collapsed). */
   copies?: CopyRef[];
+  /** How many copies of this reform the result set holds (`copies` lists the first ones). */
+  copyCount?: number;
 }
 
 export interface SimilarHit {
@@ -84,6 +87,18 @@ export interface SearchResponse {
   facets: Record<FacetName, FacetValue[]>;
 }
 
+/** First index in sorted `a` with a[i] ≥ v. */
+function lowerBound(a: Int32Array, v: number): number {
+  let lo = 0;
+  let hi = a.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (a[mid] < v) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
 /** The largest amount of money (in 元) a record reports: how sort=quantity orders records. */
 export function largestMoney(r: ReformRecord): number | undefined {
   let best: number | undefined;
@@ -94,27 +109,65 @@ export function largestMoney(r: ReformRecord): number | undefined {
 export class SearchService {
   readonly engine: SearchEngine;
   private similarLists?: SimilarLists;
-  private readonly facts: IndexedFact[];
-  /** Outcome facts (metric, direction, change) for /api/outcomes and its export. */
-  readonly outcomeIndex: OutcomeIndex;
-  private readonly byId = new Map<string, number>();
+  private factList?: IndexedFact[];
+  private outcomeList?: OutcomeIndex;
+  /** Records of a loaded snapshot: columns, each record decoded when read (absent for a body built in memory). */
+  private readonly store?: RecordStore;
+  private byIdMap?: Map<string, number>;
   /** Record index → index of the first record of its reform (copies linked by `related`, transitively). */
   private readonly reformOf: Int32Array;
   private readonly reformMembers: Map<number, number[]>;
   private suggestions?: { titles: { key: string; title: string; id: string }[]; terms: [string, number][] };
-  private readonly facetCache = new Lru<string, { result: SearchResult; counts: Record<FacetName, FacetValue[]> }>(512);
+  private readonly filtered = new Lru<string, { result: SearchResult; keep?: Uint8Array; total: number; reforms: number; copies: Map<number, number>; facets: Record<FacetName, FacetValue[]> }>(512);
+  /** Per reform, the last reformCount pass that saw it. */
+  private readonly stamp: Uint32Array;
+  private stampGen = 0;
 
   constructor(readonly body: SnapshotBody, options: Partial<EngineOptions> = {}) {
     this.engine = new SearchEngine(body, options);
-    this.engine.records.forEach((r, i) => this.byId.set(r.id, i));
-    this.reformOf = reforms(this.engine.records, this.byId);
+    // Loading decodes no record: reforms come from the link columns; facts and outcomes are gathered on first use.
+    this.store = recordStoreOf(body.records);
+    this.reformOf = this.store ? this.store.reformOf() : reforms(this.engine.records, this.byId);
     this.reformMembers = reformMembers(this.reformOf);
-    this.facts = collectFacts(this.engine.records);
-    this.outcomeIndex = new OutcomeIndex(this.engine.records, (s) => this.engine.analyzer.normalizer.plain(s));
+    this.stamp = new Uint32Array(this.engine.records.length);
+  }
+
+  /** Record index by id. */
+  private indexOf(id: string): number | undefined {
+    if (this.store) {
+      const i = this.store.indexOf(id);
+      return i < 0 ? undefined : i;
+    }
+    return this.byId.get(id);
+  }
+
+  private get byId(): Map<string, number> {
+    if (!this.byIdMap) {
+      this.byIdMap = new Map();
+      this.engine.records.forEach((r, i) => this.byIdMap!.set(r.id, i));
+    }
+    return this.byIdMap;
+  }
+
+  private get facts(): IndexedFact[] {
+    this.factList ??= collectFacts(this.engine.records);
+    return this.factList;
+  }
+
+  /** Outcome facts (metric, direction, change) for /api/outcomes and its export (gathered on first use). */
+  get outcomeIndex(): OutcomeIndex {
+    this.outcomeList ??= new OutcomeIndex(this.engine.records, (s) => this.engine.analyzer.normalizer.plain(s));
+    return this.outcomeList;
   }
 
   get records(): ReformRecord[] {
     return this.engine.records;
+  }
+
+  /** Forget every cached result, facet count and match (benchmarks measure first-seen queries with it). */
+  clearCache(): void {
+    this.engine.clearCache();
+    this.filtered.clear();
   }
 
   /** The result set after filters, and a way to read its first k entries in the requested order. */
@@ -122,14 +175,35 @@ export class SearchService {
     result: SearchResult;
     total: number;
     first: (k: number) => RankedEntry[];
-    grouped: (k: number) => { entry: RankedEntry; copies: number[] }[];
+    /** One entry per reform (when collapsed) with the first `copiesShown` of its other copies, best first, and their count. */
+    grouped: (k: number) => { entry: RankedEntry; copies: number[]; copyCount: number }[];
     facets: Record<FacetName, FacetValue[]>;
   } {
     const result = this.engine.search(params.q ?? '', { matching: params.matching });
     const filters = params.filters ?? {};
-    const keep = this.engine.facets.passing(result.docs, filters);
-    let total = result.docs.length;
-    if (keep) total = keep.reduce((n, k) => n + k, 0);
+    const collapse = params.collapse ?? true;
+    const facetSize = params.facetSize ?? this.engine.options.facetSize;
+    // What filters, the reform count and facet counts make of a result is kept with it: paging, switching sort or
+    // repeating a search costs no pass over the matched records.
+    const key = JSON.stringify([params.q ?? '', params.matching ?? 'last', filters, facetSize, collapse]);
+    let set = this.filtered.get(key);
+    if (!set || set.result !== result) {
+      const keep = this.engine.facets.passing(result.docs, filters);
+      let total = result.docs.length;
+      if (keep) {
+        total = 0;
+        for (let i = 0; i < keep.length; i++) total += keep[i];
+      }
+      set = {
+        result,
+        keep,
+        total,
+        ...(collapse ? this.reformCount(result.docs, keep) : { reforms: total, copies: new Map<number, number>() }),
+        facets: this.engine.facets.count(result.docs, filters, facetSize, collapse ? this.reformOf : undefined),
+      };
+      this.filtered.set(key, set, 1 + (result.docs.length >> 12));
+    }
+    const { keep, total } = set;
     const sort = params.sort ?? 'relevance';
     const inOrder = (k: number) => {
       const out: RankedEntry[] = [];
@@ -142,55 +216,82 @@ export class SearchService {
     } else if (sort === 'quantity') {
       first = (k) => {
         const ranked = result.order(total, keep);
-        ranked.sort((a, b) => (largestMoney(this.records[b.index]) ?? -1) - (largestMoney(this.records[a.index]) ?? -1) || b.score - a.score || a.index - b.index);
+        // Each record read once (a loaded snapshot decodes records on access), not once per comparison.
+        const money = new Map(ranked.map((e) => [e.index, largestMoney(this.records[e.index]) ?? -1]));
+        ranked.sort((a, b) => money.get(b.index)! - money.get(a.index)! || b.score - a.score || a.index - b.index);
         return ranked.slice(0, k);
       };
     } else {
       first = (k) => result.order(k, keep);
     }
-    const collapse = params.collapse ?? true;
     const records = total;
-    let shownTotal = total;
-    let grouped = (k: number) => first(k).map((entry) => ({ entry, copies: [] as number[] }));
+    let grouped = (k: number) => first(k).map((entry) => ({ entry, copies: [] as number[], copyCount: 0 }));
     if (collapse) {
-      // One hit per reform: the total counts reforms, each shown at its best-ranked copy with the others under it.
-      const present = new Uint8Array(this.records.length);
-      const distinct = new Set<number>();
-      for (let i = 0; i < result.docs.length; i++) {
-        if (keep && !keep[i]) continue;
-        present[result.docs[i]] = 1;
-        distinct.add(this.reformOf[result.docs[i]]);
-      }
-      shownTotal = distinct.size;
+      // A record of the result set (after filters): docs are in index order, so a binary search finds it.
+      const present = (i: number) => {
+        const at = lowerBound(result.docs, i);
+        return at < result.docs.length && result.docs[at] === i && (!keep || keep[at] === 1);
+      };
+      const cap = this.engine.options.copiesShown;
+      const counts = set.copies;
       grouped = (k) => {
         // Read the ranking in growing prefixes until k reforms are seen (copies make a prefix hold fewer reforms).
         for (let m = Math.min(records, k * 2); ; m = Math.min(records, m * 2)) {
           const ranked = first(m);
-          const rank = new Map(ranked.map((e, i) => [e.index, i]));
-          const out: { entry: RankedEntry; copies: number[] }[] = [];
+          // The ranked copies of each reform with several printings, in rank order (its hit first).
+          const rankedOf = new Map<number, number[]>();
+          for (const e of ranked) {
+            const reform = this.reformOf[e.index];
+            if (!counts.has(reform)) continue;
+            const list = rankedOf.get(reform);
+            if (list) list.push(e.index);
+            else rankedOf.set(reform, [e.index]);
+          }
+          const out: { entry: RankedEntry; copies: number[]; copyCount: number }[] = [];
           const shown = new Set<number>();
           for (const entry of ranked) {
             const reform = this.reformOf[entry.index];
             if (shown.has(reform)) continue;
             shown.add(reform);
-            const copies = (this.reformMembers.get(reform) ?? []).filter((i) => i !== entry.index && present[i]);
-            copies.sort((a, b) => (rank.get(a) ?? Infinity) - (rank.get(b) ?? Infinity) || a - b);
-            out.push({ entry, copies });
+            const copyCount = (counts.get(reform) ?? 1) - 1;
+            const copies = (rankedOf.get(reform) ?? []).slice(1, cap + 1);
+            if (copies.length < Math.min(cap, copyCount)) {
+              // Copies ranked past the prefix read: in index order, as many as are listed.
+              const listed = new Set(rankedOf.get(reform));
+              for (const i of this.reformMembers.get(reform) ?? []) {
+                if (copies.length >= Math.min(cap, copyCount)) break;
+                if (!listed.has(i) && present(i)) copies.push(i);
+              }
+            }
+            out.push({ entry, copies, copyCount });
             if (out.length === k) return out;
           }
           if (m >= records) return out;
         }
       };
     }
-    const facetSize = params.facetSize ?? this.engine.options.facetSize;
-    // Facet counts of a repeated search (paging, switching sort) are kept with the result they were counted on.
-    const key = JSON.stringify([params.q ?? '', params.matching ?? 'last', filters, facetSize, collapse]);
-    let facets = this.facetCache.get(key);
-    if (!facets || facets.result !== result) {
-      facets = { result, counts: this.engine.facets.count(result.docs, filters, facetSize, collapse ? this.reformOf : undefined) };
-      this.facetCache.set(key, facets);
+    return { result, total: set.reforms, first, grouped, facets: set.facets };
+  }
+
+  /**
+   * Distinct reforms among the docs `keep` marks (all when absent), and how many of those docs each reform with
+   * several printings has: one pass, reforms marked with a generation stamp.
+   */
+  private reformCount(docs: Int32Array, keep?: Uint8Array): { reforms: number; copies: Map<number, number> } {
+    if (++this.stampGen === 0xffffffff) this.stamp.fill(0), (this.stampGen = 1);
+    const gen = this.stampGen;
+    const copies = new Map<number, number>();
+    let n = 0;
+    for (let i = 0; i < docs.length; i++) {
+      if (keep && !keep[i]) continue;
+      const r = this.reformOf[docs[i]];
+      if (this.stamp[r] !== gen) {
+        this.stamp[r] = gen;
+        n++;
+      }
+      if (this.reformMembers.has(r)) copies.set(r, (copies.get(r) ?? 0) + 1);
     }
-    return { result, total: shownTotal, first, grouped, facets: facets.counts };
+    return { reforms: n, copies };
   }
 
   search(params: SearchParams): SearchResponse {
@@ -198,8 +299,8 @@ export class SearchService {
     const page = params.page ?? 1;
     const size = params.size ?? 10;
     const { result, total, grouped, facets } = this.resultSet(params);
-    const hits = grouped(page * size).slice((page - 1) * size).map(({ entry: e, copies }) => {
-      const h = this.engine.hit(e, result.analysis);
+    const hits = grouped(page * size).slice((page - 1) * size).map(({ entry: e, copies, copyCount }) => {
+      const h = this.engine.hit(e, result);
       const r = h.record;
       return {
         id: r.id,
@@ -211,7 +312,7 @@ export class SearchService {
         score: h.score,
         missing: h.missing,
         highlight: h.highlight,
-        ...(copies.length ? { copies: copies.map((i) => this.copyRef(i)) } : {}),
+        ...(copyCount ? { copies: copies.map((i) => this.copyRef(i)), copyCount } : {}),
       };
     });
     return {
@@ -235,12 +336,14 @@ export class SearchService {
   }
 
   private copyRef(i: number): CopyRef {
+    // Copies are listed by id, title and source only: read from the columns, the record is not decoded.
+    if (this.store) return { id: this.store.id(i), title: this.store.title(i), source: this.store.source(i) };
     const r = this.records[i];
     return { id: r.id, title: r.title, source: { file: r.source.file, title: r.source.title, no: r.source.no } };
   }
 
   reform(id: string): ReformRecord | undefined {
-    const i = this.byId.get(id);
+    const i = this.indexOf(id);
     return i === undefined ? undefined : this.records[i];
   }
 
@@ -255,16 +358,21 @@ export class SearchService {
    * copies; `other-regions` keeps reforms from a province that is not the source's. At most `k` (20) entries.
    */
   similar(id: string, size: number, scope: SimilarScope = 'all'): SimilarHit[] | undefined {
-    const i = this.byId.get(id);
+    const i = this.indexOf(id);
     if (i === undefined) return undefined;
     const lists = this.similarity;
-    const ref = (r: ReformRecord) => ({ id: r.id, title: r.title, regions: r.regions, source: { file: r.source.file, title: r.source.title, no: r.source.no } });
+    const store = this.store;
+    const ref = (j: number) => {
+      if (store) return { id: store.id(j), title: store.title(j), regions: store.list(j, 'regions'), source: store.source(j) };
+      const r = this.records[j];
+      return { id: r.id, title: r.title, regions: r.regions, source: { file: r.source.file, title: r.source.title, no: r.source.no } };
+    };
     return lists.similar(i, size, scope).map((h) => ({
-      ...ref(this.records[h.index]),
+      ...ref(h.index),
       score: h.score,
       because: h.because,
       reason: h.reason,
-      copies: lists.copiesOf(h.index).map((j) => ref(this.records[j])),
+      copies: lists.copiesOf(h.index).map(ref),
     }));
   }
 
@@ -319,7 +427,11 @@ export class SearchService {
       const n = this.engine.analyzer.normalizer;
       const stop = new Set(this.body.dictionary.stopwords);
       this.suggestions = {
-        titles: this.records.map((r) => ({ key: n.plain(r.title), title: r.title, id: r.id })),
+        titles: Array.from({ length: this.records.length }, (_, i) => {
+          // Titles and ids only: a loaded snapshot's records are not decoded for this.
+          const title = this.store ? this.store.title(i) : this.records[i].title;
+          return { key: n.plain(title), title, id: this.store ? this.store.id(i) : this.records[i].id };
+        }),
         terms: this.body.analysis.vocabulary.filter(([w]) => w.length >= 2 && !stop.has(w) && !/^[\d.]+$/.test(w)),
       };
     }
@@ -354,8 +466,8 @@ export class SearchService {
     return {
       records: this.records.length,
       documents: this.body.sources.map((s) => ({ file: s.file, title: s.title, format: s.format, encoding: s.encoding, records: s.records, sha256: s.sha256, bytes: s.bytes })),
-      regions: count(this.records.flatMap((r) => r.regions)),
-      categories: count(this.records.map((r) => r.category)),
+      regions: count(this.store ? Array.from({ length: this.store.length }, (_, i) => this.store!.list(i, 'regions')).flat() : this.records.flatMap((r) => r.regions)),
+      categories: count(this.store ? Array.from({ length: this.store.length }, (_, i) => this.store!.category(i)) : this.records.map((r) => r.category)),
       quantities: this.facts.length,
       outcomes: this.outcomeIndex.size,
       terms: { index: this.engine.termCount, vocabulary: this.body.analysis.vocabulary.length },

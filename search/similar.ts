@@ -4,6 +4,7 @@
  * lists each entry's copies, and explains it by intersecting two short key-term lists.
  */
 import { reforms } from './reforms.js';
+import { recordStoreOf } from '../snapshot/records.js';
 import type { ReformRecord } from '../indexer/schema.js';
 
 /** Field bits of a key term: where a record says it. */
@@ -53,6 +54,9 @@ export interface SimilarEntry {
 
 /** Every record's reform group (the index of its first printing): union-find over `related` links, shared with search. */
 export function reformGroups(records: ReformRecord[]): Int32Array {
+  // A loaded snapshot's records know their groups from the link columns (no record decoded).
+  const store = recordStoreOf(records);
+  if (store) return store.reformOf();
   return reforms(records, new Map(records.map((r, i) => [r.id, i])));
 }
 

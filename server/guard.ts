@@ -32,6 +32,8 @@ export interface Limits {
   requestTimeoutMs: number;
   /** Request headers must arrive within this. Default 10000 ms. */
   headersTimeoutMs: number;
+  /** Bytes of serialised /api/search answers kept for repeated requests (per served snapshot); 0 turns it off. Default 32 MiB. */
+  answerCacheBytes: number;
 }
 
 export const DEFAULT_LIMITS: Limits = {
@@ -44,6 +46,7 @@ export const DEFAULT_LIMITS: Limits = {
   keepAliveTimeoutMs: 5000,
   requestTimeoutMs: 30_000,
   headersTimeoutMs: 10_000,
+  answerCacheBytes: 32 * 2 ** 20,
 };
 
 const ENV: Record<keyof Limits, string> = {
@@ -56,6 +59,7 @@ const ENV: Record<keyof Limits, string> = {
   keepAliveTimeoutMs: 'KEEP_ALIVE_TIMEOUT_MS',
   requestTimeoutMs: 'REQUEST_TIMEOUT_MS',
   headersTimeoutMs: 'HEADERS_TIMEOUT_MS',
+  answerCacheBytes: 'ANSWER_CACHE_BYTES',
 };
 
 /** Limits from environment variables (names in ENV, documented in the README); a malformed value is an error. */
@@ -201,6 +205,16 @@ export function strictNumberError(schema: unknown, values: unknown): string | un
   return undefined;
 }
 
+/** An answer a route has at hand without work for this request (route config `readyAnswer`), or undefined. */
+export type ReadyAnswer = (request: FastifyRequest, reply: FastifyReply) => unknown;
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** Guarded routes: answers this returns (not undefined) are sent at once, without queueing. */
+    readyAnswer?: ReadyAnswer;
+  }
+}
+
 /** Wire the guards into an app: strict integers, the work queue around expensive routes. */
 export function installGuards(app: FastifyInstance, limits: Limits): WorkQueue {
   const queue = new WorkQueue(limits);
@@ -214,7 +228,11 @@ export function installGuards(app: FastifyInstance, limits: Limits): WorkQueue {
     const url = route.url ?? '';
     if (!url.startsWith('/api/') || CHEAP.has(url)) return;
     const handler = route.handler;
+    // A route may answer some requests at once (a cached answer is a lookup): those skip the queue.
+    const ready = route.config?.readyAnswer;
     route.handler = function guarded(this: FastifyInstance, request: FastifyRequest, reply: FastifyReply) {
+      const answer = ready?.(request, reply);
+      if (answer !== undefined) return Promise.resolve(answer);
       return queue.run(() => handler.call(this, request, reply));
     };
   });

@@ -8,14 +8,21 @@
  * The header is readable without touching the payload: format and product versions, build time, source files with
  * their sha256, record count, dictionary hashes and the payload's length and sha256. The skeleton is the body as
  * JSON with every typed array replaced by a reference {"$typed": kind, "offset", "length"} to a section (offset
- * from the start of the sections area); decoding maps sections as zero-copy views, so loading is a checksum and a JSON parse of the records.
+ * from the start of the sections area); decoding maps sections as zero-copy views. Records are columns too
+ * (records.ts), decoded one record at a time when read: loading is a checksum, a small JSON parse and taking views.
  * Anything off — magic, version, length, checksum, a section out of range — refuses the whole file.
  */
 import type { SnapshotBody, SourceFile } from './body.js';
+import { isPackedRecords, packRecords, recordList, RecordStore } from './records.js';
+import { recordValidator } from './validate.js';
 
 export const SNAPSHOT_FORMAT = 'ftz-search-snapshot';
-/** Version 2: the binary container (version 1 was a JSON line format). */
-export const SNAPSHOT_VERSION = 2;
+/**
+ * Version 3: records as columns decoded per record (snapshot/records.ts). Version 2 (records as one JSON array) is
+ * still read. Version 1 was a JSON line format.
+ */
+export const SNAPSHOT_VERSION = 3;
+const READABLE_VERSIONS = [2, 3];
 const MAGIC = new TextEncoder().encode('FTZSNAP\n');
 
 export type Sha256 = (bytes: Uint8Array) => string;
@@ -62,8 +69,10 @@ export function encodeSnapshot(body: SnapshotBody, info: { productVersion: strin
   const sections: Typed[] = [];
   let offset = 0; // relative to the start of the sections area, right after the padded skeleton
   const { builtAt, ...rest } = body;
+  // Records become columns in place (the body's key order is kept); a record the loader would refuse stays JSON.
   const skeleton = new TextEncoder().encode(
-    JSON.stringify(rest, (_key, value) => {
+    JSON.stringify(rest, function (this: unknown, key, value) {
+      if (this === rest && key === 'records' && Array.isArray(value)) return packRecords(value, recordValidator());
       const kind = typedKind(value);
       if (!kind) return value;
       const ref = { $typed: kind, offset, length: (value as Typed).length };
@@ -122,8 +131,8 @@ export function readSnapshotHeader(bytes: Uint8Array, fileSize = bytes.length): 
   if (!header || typeof header !== 'object' || header.format !== SNAPSHOT_FORMAT) {
     throw new SnapshotError(`not a snapshot: format is ${JSON.stringify((header as { format?: unknown } | null)?.format)}`);
   }
-  if (header.formatVersion !== SNAPSHOT_VERSION) {
-    throw new SnapshotError(`unsupported snapshot version ${header.formatVersion} (this server reads version ${SNAPSHOT_VERSION}); build it again with this release's indexer`);
+  if (!READABLE_VERSIONS.includes(header.formatVersion)) {
+    throw new SnapshotError(`unsupported snapshot version ${header.formatVersion} (this server reads versions ${READABLE_VERSIONS.join(' and ')}); build it again with this release's indexer`);
   }
   if (header.endianness !== 'le' || !littleEndian) throw new SnapshotError('unsupported snapshot: byte order does not match this machine');
   const payloadStart = pad8(MAGIC.length + 4 + headerLength);
@@ -150,16 +159,34 @@ export function decodeSnapshot(input: Uint8Array, sha256: Sha256): { header: Sna
   const skeletonLength = view.getUint32(0, true);
   if (8 + skeletonLength > payload.length) throw new SnapshotError('damaged snapshot: the body is cut short');
   const sectionsStart = pad8(8 + skeletonLength);
-  let body: SnapshotBody;
+  let parsed: unknown;
   try {
-    body = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(payload.subarray(8, 8 + skeletonLength)), (_key, value) => {
-      if (value && typeof value === 'object' && typeof value.$typed === 'string') return section(value);
-      return value;
-    });
-  } catch (err) {
-    if (err instanceof SnapshotError) throw err;
+    parsed = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(payload.subarray(8, 8 + skeletonLength)));
+  } catch {
     throw new SnapshotError('damaged snapshot: the body is not valid JSON');
   }
+  // Section references become views, bottom-up (a walk: JSON.parse with a reviver costs several times the parse).
+  const revive = (v: Record<string, unknown> | unknown[], key: string): unknown => {
+    if (Array.isArray(v)) {
+      for (let i = 0; i < v.length; i++) {
+        const x = v[i];
+        if (x !== null && typeof x === 'object') v[i] = revive(x as Record<string, unknown>, '');
+      }
+      return v;
+    }
+    if (typeof v.$typed === 'string') return section(v as { $typed: string; offset: unknown; length: unknown });
+    for (const k of Object.keys(v)) {
+      const x = v[k];
+      if (x === null || typeof x !== 'object') continue;
+      const y = revive(x as Record<string, unknown>, k);
+      if (y !== x) Object.defineProperty(v, k, { value: y, writable: true, enumerable: true, configurable: true });
+    }
+    // The records' columns (typed sections by now) become a list decoding one record when it is read.
+    if (key === 'records' && isPackedRecords(v)) return recordList(new RecordStore(v));
+    return v;
+  };
+  const body = (parsed !== null && typeof parsed === 'object' ? revive(parsed as Record<string, unknown>, '') : parsed) as SnapshotBody;
+  if (!body || typeof body !== 'object') throw new SnapshotError('damaged snapshot: missing records, index or analysis data');
   body.builtAt = header.builtAt;
   if (!Array.isArray(body.records) || body.records.length !== header.records || body.index === undefined || !body.analysis?.vocabulary) {
     throw new SnapshotError('damaged snapshot: missing records, index or analysis data');

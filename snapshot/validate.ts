@@ -7,6 +7,7 @@
 import { TEXT_FIELDS, type ReformRecord } from '../indexer/schema.js';
 import type { SnapshotBody } from './body.js';
 import { SnapshotError } from './container.js';
+import { PackedError, recordStoreOf, type RecordStore } from './records.js';
 
 class Invalid extends Error {}
 
@@ -44,7 +45,7 @@ function obj(v: unknown, what: string): Record<string, unknown> {
   return v;
 }
 
-function checkRecord(r: unknown, ids: Set<string>): void {
+function checkRecord(r: unknown, ids: Pick<Set<string>, 'has' | 'add'>): void {
   const rec = obj(r, 'the record');
   str(rec.id, 'id', true);
   str(rec.title, 'title', true);
@@ -147,6 +148,8 @@ export function validateBody(body: unknown): asserts body is SnapshotBody {
   }
   const records = (body as SnapshotBody).records as unknown;
   if (!Array.isArray(records)) throw new SnapshotError(where(`records is ${describe(records)}, expected an array`));
+  const store = recordStoreOf(records);
+  if (store) return validateStore(store, where);
   const ids = new Set<string>();
   for (let i = 0; i < records.length; i++) {
     try {
@@ -161,6 +164,52 @@ export function validateBody(body: unknown): asserts body is SnapshotBody {
     const r = records[i] as ReformRecord;
     for (const x of r.related) {
       if (!ids.has(x.id)) throw new SnapshotError(where(`record ${i + 1} (id ${JSON.stringify(r.id)}): related id ${JSON.stringify(x.id)} is not a record`));
+    }
+  }
+}
+
+/**
+ * Whether a record passes the checks above, given the records before it (what the snapshot writer asks before it
+ * stores a record as columns; a record that does not pass is stored whole and refused here at load).
+ */
+export function recordValidator(): (r: unknown) => boolean {
+  const ids = new Set<string>();
+  return (r) => {
+    try {
+      checkRecord(r, ids);
+      return true;
+    } catch (e) {
+      if (e instanceof Invalid) return false;
+      throw e;
+    }
+  };
+}
+
+/** Records stored as columns: the columns' structure, then every record stored whole checked as above. */
+function validateStore(store: RecordStore, where: (s: string) => string): void {
+  try {
+    store.check();
+  } catch (e) {
+    if (e instanceof PackedError) throw new SnapshotError(where(`records: ${e.message}`));
+    throw e;
+  }
+  for (let i = 0; i < store.length; i++) {
+    if (!store.isRaw(i)) continue;
+    let r: unknown;
+    try {
+      r = store.record(i);
+    } catch {
+      throw new SnapshotError(where(`record ${i + 1}: not valid JSON`));
+    }
+    // A record written whole was one the writer's checks refused: the same checks name its problem here.
+    const earlier = { has: (id: string) => { const j = store.indexOf(id); return j >= 0 && j < i; }, add: () => undefined };
+    try {
+      checkRecord(r, earlier as unknown as Set<string>);
+      for (const x of (r as ReformRecord).related) if (store.indexOf(x.id) < 0) throw new Invalid(`related id ${JSON.stringify(x.id)} is not a record`);
+    } catch (e) {
+      if (!(e instanceof Invalid)) throw e;
+      const id = isObject(r) && typeof r.id === 'string' ? ` (id ${JSON.stringify(r.id)})` : '';
+      throw new SnapshotError(where(`record ${i + 1}${id}: ${e.message}`));
     }
   }
 }

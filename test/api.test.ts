@@ -53,6 +53,28 @@ describe('GET /api/search', () => {
     expect(bad.json().message).toContain('collapse');
   });
 
+  it('answers a repeated search with the same body (its own took_ms), as a server without the answer cache does', async () => {
+    const url = `/api/search?q=${enc('海关 监管')}&size=5&region=${enc('辽宁')}`;
+    const first = (await get(url)).json();
+    const again = await get(url);
+    expect(again.status).toBe(200);
+    expect(again.headers['content-type']).toBe('application/json; charset=utf-8');
+    expect(again.headers['content-security-policy']).toContain("frame-ancestors 'none'");
+    const strip = (b: { took_ms: number }) => ({ ...b, took_ms: 0 });
+    expect(strip(again.json())).toEqual(strip(first));
+    expect(typeof again.json().took_ms).toBe('number');
+    const uncached = await buildApp({ service: await seedService(), limits: { answerCacheBytes: 0 } });
+    try {
+      const fresh = (await uncached.inject({ method: 'GET', url })).json();
+      expect(strip(fresh)).toEqual(strip(first));
+    } finally {
+      await uncached.close();
+    }
+    // Another page or a bad parameter is never served from the answer of another request.
+    expect((await get(url.replace('size=5', 'size=2'))).json().hits).toHaveLength(2);
+    expect((await get(`${url}&page=0`)).status).toBe(400);
+  });
+
   it('pages through the whole corpus in a stable order when q is empty', async () => {
     const seen = new Set<string>();
     for (let page = 1; page <= 3; page++) {

@@ -61,4 +61,12 @@ describe('long and short forms mined from the seeds', () => {
     const short = service.search({ q: '人防 审批', size: 20, collapse: false }).hits.map((h) => h.id);
     expect(new Set(typed)).toEqual(new Set(short));
   });
+
+  it('lets a typed long form reach a short form only where the corpus uses it with the long form’s words (保险理赔 is not 保理)', () => {
+    const alternatives = (q: string) => service.engine.analyzer.analyse(q).groups.flat().flatMap((c) => c.constraints.flatMap((k) => k.alternatives.map((a) => a.text)));
+    // 保理 (factoring) fits the contraction rule for 保险|理赔, but no record holding 保理 says 保险 or 理赔.
+    expect(alternatives('保险理赔')).not.toContain('保理');
+    // 人防 records do say 防空: the short form holds.
+    expect(alternatives('人民防空')).toContain('人防');
+  });
 });

@@ -38,3 +38,40 @@ describe('a reporter’s outcome query means the stated change, not the verb', (
     }
   });
 });
+
+describe('a question asking for a figure (多少家, 几个工作日, 多久) means records that state that figure', () => {
+  it('reads the figure asked for from the question word and the unit after it', async () => {
+    const { quantityAsk } = await import('../analysis/ask.js');
+    expect(quantityAsk('服务企业多少家')).toEqual({ text: '多少家', unit: '家' });
+    expect(quantityAsk('审批时间压缩到几个工作日')).toEqual({ text: '几个工作日', kind: 'time', unit: '工作日' });
+    expect(quantityAsk('通关要多久')).toEqual({ text: '多久', kind: 'time' });
+    expect(quantityAsk('节省了多少钱')).toEqual({ text: '多少钱', kind: 'money' });
+    expect(quantityAsk('效率提高了多少')).toEqual({ text: '多少' });
+    expect(quantityAsk('几何')).toBeUndefined();
+    expect(quantityAsk('告知承诺制')).toBeUndefined();
+  });
+
+  it('reads 时间, 费用 and 次数 as measures a fact is counted in, whatever its metric says', async () => {
+    const { namesMeasure } = await import('../analysis/ask.js');
+    expect(namesMeasure('次数', { kind: 'count', unit: '万人次' })).toBe(true);
+    expect(namesMeasure('次数', { kind: 'count', unit: '家' })).toBe(false);
+    expect(namesMeasure('时间', { kind: 'time', unit: '个工作日' })).toBe(true);
+    expect(namesMeasure('费用', { kind: 'money', unit: '万元' })).toBe(true);
+    expect(namesMeasure('费用', { kind: 'time', unit: '天' })).toBe(false);
+    expect(namesMeasure('通关', { kind: 'time', unit: '天' })).toBe(false);
+  });
+
+  it('answers 服务企业多少家 with records whose outcomes count firms (家), the metric naming 企业 first', () => {
+    const res = service.search({ q: '服务企业多少家', size: 200, collapse: false });
+    const counts = (id: string) => service.reform(id)!.outcomes.filter((o) => (o.unit ?? '').endsWith('家'));
+    expect(res.hits.length).toBeGreaterThan(5);
+    // More than a page states such a count, so those are the results: records that merely say 服务 and 企业 are not.
+    for (const h of res.hits) {
+      expect(h.missing).toEqual([]);
+      expect(counts(h.id).length).toBeGreaterThan(0);
+    }
+    expect(counts(res.hits[0].id).some((o) => o.metric.includes('企业'))).toBe(true);
+    const words = service.search({ q: '服务企业', size: 200, collapse: false });
+    expect(words.total).toBeGreaterThan(res.total);
+  });
+});

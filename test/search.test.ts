@@ -187,6 +187,22 @@ describe('one hit per reform', () => {
     expect(res.total).toBeLessThan(all.total);
   });
 
+  it('lists at most copiesShown copies under a hit, best first, and says how many the result set holds', async () => {
+    const { SearchService } = await import('../search/service.js');
+    // The seeds print a reform at most a few times: with 0 shown, every folded hit is over the cap.
+    const none = new SearchService(service.body, { copiesShown: 0 });
+    const full = service.search({ q: '退税', size: 100 });
+    const capped = none.search({ q: '退税', size: 100 });
+    expect(capped.hits.map((h) => h.id)).toEqual(full.hits.map((h) => h.id));
+    expect(capped.total).toBe(full.total);
+    expect(full.hits.some((h) => h.copies?.length)).toBe(true);
+    for (const [i, h] of full.hits.entries()) {
+      expect(h.copyCount ?? 0).toBe(h.copies?.length ?? 0);
+      expect(capped.hits[i].copyCount ?? 0).toBe(h.copyCount ?? 0);
+      expect(capped.hits[i].copies ?? []).toEqual([]);
+    }
+  });
+
   it('counts reforms in facets: two copies from one region count once', () => {
     const res = service.search({ q: '退税', size: 100 });
     const all = search('退税');
@@ -228,6 +244,13 @@ describe('bar 5: no junk from single characters; abbreviations work', () => {
       expect(searchable(h.id)).toContain('船舶');
       expect(searchable(h.id)).toContain('监管');
     }
+  });
+
+  it('keeps lone characters of a short keyword together: 多规合一 never passes for 合一 alone', () => {
+    // 多规 is printed nowhere: the hits share only 合一, and say they lack 多规.
+    const res = search('多规合一');
+    expect(res.partial).toBe(true);
+    for (const h of res.hits) expect(h.missing).toEqual(['多规']);
   });
 
   it('ignores stop words and question words, so a question finds the reforms that answer it', () => {
@@ -356,10 +379,41 @@ describe('compound words found split, and exclusions', () => {
   });
 
   it('never joins the parts of a compound across a sentence break', () => {
-    for (const h of search('不动产登记').hits) {
+    // Fewer than a page of records hold 不动产登记 (whole or split), so records with only its parts fill the page:
+    // they come after, and say they lack the word.
+    const hits = search('不动产登记').hits;
+    const whole = hits.filter((h) => h.missing.length === 0);
+    expect(whole.length).toBeGreaterThan(0);
+    expect(hits.slice(0, whole.length)).toEqual(whole);
+    for (const h of whole) {
       const text = service.engine.analyzer.normalizer.plain(searchable(h.id));
       expect(/不动产[^。；！？\n]{0,6}登记/.test(text)).toBe(true);
     }
+    for (const h of hits.slice(whole.length)) expect(h.missing).toEqual(['不动产登记']);
+  });
+
+  it('fills a one-word query that finds less than a page with records holding the words it is made of, flagged', () => {
+    // 证照分离 is printed once; records about 证照 (电子证照, 一照一证) fill the page after it, lacking the word.
+    const res = search('证照分离');
+    expect(res.hits[0].missing).toEqual([]);
+    expect(searchable(res.hits[0].id)).toContain('证照分离');
+    expect(res.partial).toBe(true);
+    const fill = res.hits.filter((h) => h.missing.length > 0);
+    expect(fill.length).toBeGreaterThan(3);
+    for (const h of fill) {
+      expect(h.missing).toEqual(['证照分离']);
+      expect(/证照|分离/.test(searchable(h.id))).toBe(true);
+    }
+    expect(fill.slice(0, 3).every((h) => searchable(h.id).includes('证照'))).toBe(true);
+    // matching=all keeps the strict behaviour: only the record that prints it.
+    expect(service.search({ q: '证照分离', matching: 'all', collapse: false }).hits.every((h) => searchable(h.id).includes('证照分离'))).toBe(true);
+  });
+
+  it('fills a slogan the corpus never prints with records holding the words of what it stands for (首违不罚)', () => {
+    // The thesaurus says 首违不罚 = 首次违法不予处罚; no record prints either, one prints 首次违法…处罚.
+    const hits = search('首违不罚', 10).hits;
+    expect(hits.length).toBeGreaterThan(0);
+    expect(hits[0].title).toBe('多领域实施包容免罚清单模式');
   });
 
   it('excludes by what a record itself prints: -青岛 keeps a case whose copy names 青岛海关', () => {

@@ -45,6 +45,7 @@ export const hitSchema = {
       description: 'other copies of this reform (printed in other documents) that the result set holds, folded into this hit',
       items: { type: 'object', properties: { id: { type: 'string' }, title: { type: 'string' }, source: { type: 'object', properties: { file: { type: 'string' }, title: { type: 'string' }, no: { type: 'integer' } } } } },
     },
+    copyCount: { type: 'integer', description: 'how many copies of this reform the result set holds (copies lists at most the first 10, best first)' },
   },
 } as const;
 

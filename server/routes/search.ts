@@ -1,4 +1,6 @@
-import type { FastifyPluginAsync } from 'fastify';
+import type { FastifyPluginAsync, FastifyReply } from 'fastify';
+import { Lru } from '../../analysis/lru.js';
+import type { SearchService } from '../../search/service.js';
 import type { Filters } from '../../search/facets.js';
 import type { SortOrder } from '../../search/service.js';
 import { FACETS, type Filters as FacetFilters } from '../../search/facets.js';
@@ -25,12 +27,57 @@ export const searchQuerystring = {
   additionalProperties: false,
 } as const;
 
+/**
+ * Answers already serialised, per served snapshot (a hot swap starts an empty cache), keyed by the validated
+ * query: a repeated search (paging back, a popular query, a page reload) costs a lookup instead of ranking,
+ * highlighting and JSON serialisation. Each entry is the JSON text around the `took_ms` value, which is filled in
+ * per request (the time this request took, the lookup). Bounded by bytes held.
+ */
+/** A number no answer takes, written where took_ms goes, then cut out. */
+const TOOK_MARK = -7777777.5;
+const answers = new WeakMap<SearchService, Lru<string, [Buffer, Buffer]>>();
+
+function answerCache(service: SearchService, limit: number): Lru<string, [Buffer, Buffer]> {
+  let cache = answers.get(service);
+  if (!cache) answers.set(service, (cache = new Lru(limit)));
+  return cache;
+}
+
+/** The answer as UTF-8 bytes (sent as they are: no second serialisation, encoding or length count per request). */
+function send(parts: [Buffer, Buffer], reply: FastifyReply, t0: number): Buffer {
+  reply.type('application/json; charset=utf-8');
+  const took = Buffer.from(String(Math.round((performance.now() - t0) * 1000) / 1000));
+  return Buffer.concat([parts[0], took, parts[1]], parts[0].length + took.length + parts[1].length);
+}
+
+/** A cached answer for this request, or undefined. */
+function cachedAnswer(service: SearchService, limit: number, key: string, reply: FastifyReply): Buffer | undefined {
+  if (limit <= 0) return undefined;
+  const t0 = performance.now();
+  const parts = answerCache(service, limit).get(key);
+  return parts && send(parts, reply, t0);
+}
+
+/** Compute, serialise and (when the cache is on) keep the answer. */
+function freshAnswer(service: SearchService, limit: number, key: string, reply: FastifyReply, compute: () => object): Buffer {
+  const t0 = performance.now();
+  const json = reply.serialize({ ...compute(), took_ms: TOOK_MARK }) as string;
+  const mark = `"took_ms":${TOOK_MARK}`;
+  const at = json.indexOf(mark);
+  const parts: [Buffer, Buffer] = [Buffer.from(json.slice(0, at + 10)), Buffer.from(json.slice(at + mark.length))];
+  if (limit > 0) answerCache(service, limit).set(key, parts, parts[0].length + parts[1].length);
+  return send(parts, reply, t0);
+}
+
 export function filtersOf(query: Filters): Filters {
   return Object.fromEntries(FACETS.map((f) => [f, query[f]])) as FacetFilters;
 }
 
-export const searchRoutes: FastifyPluginAsync = async (app) => {
+export const searchRoutes: FastifyPluginAsync<{ answerCacheBytes?: number }> = async (app, options) => {
+  const answerCacheBytes = options.answerCacheBytes ?? 0;
   app.get<{ Querystring: SearchQuery }>('/search', {
+    // A repeated search is answered from the cache without queueing behind search work (server/guard.ts).
+    config: { readyAnswer: (request, reply) => cachedAnswer(app.service, answerCacheBytes, JSON.stringify(request.query), reply) },
     schema: {
       summary: 'Ranked, faceted full-text search',
       querystring: searchQuerystring,
@@ -49,7 +96,11 @@ export const searchRoutes: FastifyPluginAsync = async (app) => {
     const { q: text, page: p, size: s, sort, matching, facetSize, collapse } = request.query;
     const tooDeep = windowError(p, s);
     if (tooDeep) return reply.status(400).send({ error: 'Bad Request', message: tooDeep });
-    return app.service.search({ q: text, page: p, size: s, sort, matching, facetSize, collapse, filters: filtersOf(request.query) });
+    const service = app.service;
+    const key = JSON.stringify(request.query);
+    // Asked again while it waited in the queue: answered by then.
+    return cachedAnswer(service, answerCacheBytes, key, reply) ?? freshAnswer(service, answerCacheBytes, key, reply, () =>
+      service.search({ q: text, page: p, size: s, sort, matching, facetSize, collapse, filters: filtersOf(request.query) }));
   });
 
   app.get<{ Querystring: { q: string; size: number } }>('/suggest', {

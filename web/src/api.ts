@@ -26,6 +26,8 @@ export interface Hit {
   highlight: { title: string; snippet: string };
   missing?: string[];
   copies?: Copy[];
+  /** Copies the result set holds (copies lists the first ones). */
+  copyCount?: number;
 }
 
 export interface SearchResponse {

@@ -28,7 +28,7 @@ export function HitItem({ hit, state }: { hit: Hit; state: SearchState }) {
       {hit.copies && hit.copies.length > 0 && (
         <p class="copies">同一改革也见于：{hit.copies.map((c, i) => (
           <span key={c.id}>{i > 0 && '；'}<a href={recordHref(c.id, state)}>{docName(c.source ?? { file: c.file })}{c.source?.no ? ` 第 ${c.source.no} 项` : ''}</a></span>
-        ))}</p>
+        ))}{(hit.copyCount ?? 0) > hit.copies.length ? ` 等 ${hit.copyCount} 处` : ''}</p>
       )}
     </li>
   );

@@ -1,0 +1,57 @@
+/**
+ * What figure a question asks for: a reporter types 服务企业多少家, 审批时间压缩到几个工作日, 节省了多少钱, 通关要多久.
+ * The question word (多少, 几, 多久 …) is a stop word, and the unit after it (家, 个工作日) a lone character or a
+ * word nobody prints alone; read together they say the answer is a figure of that kind, which the engine matches
+ * against the outcome facts the indexer extracted (analysis/outcomes.ts). Pure: no I/O.
+ */
+import type { OutcomeKind } from '../indexer/schema.js';
+
+export interface QuantityAsk {
+  /** The question as typed in the query (多少家). */
+  text: string;
+  /** The kind of figure asked for (time for 多久, money for 多少钱); absent when only a unit or any figure is asked. */
+  kind?: OutcomeKind;
+  /** A counting unit the figure must carry (家 also accepts 万家 and 余家); absent for any unit of the kind. */
+  unit?: string;
+}
+
+const TIME_UNITS = ['个工作日', '工作日', '天', '日', '小时', '分钟', '个月', '月', '年', '秒'];
+const MONEY_UNITS = ['万元', '亿元', '元', '钱'];
+const COUNT_UNITS = ['家', '个', '项', '件', '笔', '单', '票', '人', '名', '次', '批', '条', '户', '辆', '艘', '吨', '倍'];
+const ASK = new RegExp(`(多久|多长时间|多少时间|多少|几)(${[...TIME_UNITS, ...MONEY_UNITS, ...COUNT_UNITS].sort((a, b) => b.length - a.length).join('|')})?`);
+
+/** The figure a normalised query asks for, or undefined when it asks for none. */
+export function quantityAsk(query: string): QuantityAsk | undefined {
+  const m = ASK.exec(query);
+  if (!m) return undefined;
+  const [text, word, unit] = m;
+  // 几 alone is also a numeral in names (几何); only with a unit, or as 多少/多久, is it a question.
+  if (word === '几' && !unit) return undefined;
+  if (word === '多久' || word === '多长时间' || word === '多少时间') return { text, kind: 'time' };
+  if (!unit) return { text };
+  if (TIME_UNITS.includes(unit)) return { text, kind: 'time', ...(unit.endsWith('工作日') ? { unit: '工作日' } : {}) };
+  if (MONEY_UNITS.includes(unit)) return { text, kind: 'money' };
+  return { text, unit };
+}
+
+/** Words that name a measure rather than a thing (时间, 费用, 次数): what figures they are measured in. */
+const MEASURES: [RegExp, { kind?: OutcomeKind; unit?: string }][] = [
+  [/^(时间|时限|用时|耗时|时长|周期|天数|工作日|期限)$/, { kind: 'time' }],
+  [/^(费用|成本|资金|金额|税款|税费|开支|支出|运费|物流费用|物流成本)$/, { kind: 'money' }],
+  [/^(次数|人次|趟数)$/, { unit: '次' }],
+  [/^(比例|比率|占比|百分比)$/, { kind: 'percent' }],
+];
+
+/**
+ * Whether a query word names the measure of an outcome fact (时间 a duration, 费用 money, 次数 a count in 次 or 人次):
+ * 减少跑腿次数 asks about 减少往返大厅 4.56 万人次 although the fact's metric says neither 跑腿 nor 次数.
+ */
+export function namesMeasure(word: string, fact: { kind: OutcomeKind; unit?: string; to?: { unit: string } }): boolean {
+  for (const [re, m] of MEASURES) {
+    if (!re.test(word)) continue;
+    if (m.kind && fact.kind !== m.kind) return false;
+    if (m.unit && !(fact.unit ?? fact.to?.unit ?? '').endsWith(m.unit)) return false;
+    return true;
+  }
+  return false;
+}

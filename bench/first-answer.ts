@@ -1,0 +1,65 @@
+/**
+ * Loading a snapshot, measured as an operator meets it: the snapshot's size against its records' text, and a fresh
+ * `node` process (bench/first-answer-child.ts bundled with esbuild, as a release bundles the server) from its start
+ * to the first answer, with its serving RSS. Used for the seeds (bench/run.ts) and each scale size (bench/scale.ts).
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+
+const here = dirname(fileURLToPath(import.meta.url));
+
+/** Issue 8's loading targets: seeds and 100,000 records. */
+export const LOAD_TARGETS = {
+  seeds: { snapshotPerText: 2, firstAnswerMs: 300, rssMiB: 150 },
+  '100k': { snapshotPerText: 1.5, firstAnswerMs: 2000, rssMiB: 1024 },
+};
+
+export interface FirstAnswer {
+  processToFirstMs: number;
+  steps: { modules: number; load: number; service: number; firstQuery: number };
+  rssMiB: number;
+  heapMiB: number;
+  bytes: number;
+}
+
+let bundled: string | undefined;
+
+/** Bundle the child once per run (into `workDir`). */
+async function bundle(workDir: string): Promise<string> {
+  if (bundled && existsSync(bundled)) return bundled;
+  mkdirSync(workDir, { recursive: true });
+  const out = join(workDir, 'first-answer.mjs');
+  await build({ entryPoints: [join(here, 'first-answer-child.ts')], bundle: true, platform: 'node', format: 'esm', target: 'node20', outfile: out, logLevel: 'error' });
+  return (bundled = out);
+}
+
+/** The median of `runs` fresh processes (by time to first answer). */
+export async function measureFirstAnswer(snapshot: string, workDir: string, runs = 3): Promise<FirstAnswer> {
+  const script = await bundle(workDir);
+  const all: FirstAnswer[] = [];
+  for (let i = 0; i < runs; i++) {
+    const stdout = execFileSync(process.execPath, ['--expose-gc', '--max-old-space-size=8192', script, snapshot], { encoding: 'utf8', maxBuffer: 1 << 20 });
+    all.push(JSON.parse(stdout.trim().split('\n').pop()!));
+  }
+  all.sort((a, b) => a.processToFirstMs - b.processToFirstMs);
+  return all[Math.floor(all.length / 2)];
+}
+
+/** One line per measured target: "met" or "**missed**". */
+export function loadTargetLines(what: keyof typeof LOAD_TARGETS, a: FirstAnswer, textBytes: number): string[] {
+  const t = LOAD_TARGETS[what];
+  const ratio = a.bytes / textBytes;
+  const verdict = (ok: boolean) => (ok ? 'met' : '**missed**');
+  const mib = (n: number) => (n / 2 ** 20).toFixed(n < 10 * 2 ** 20 ? 2 : 0);
+  const s = a.steps;
+  return [
+    `- snapshot < ${t.snapshotPerText}× the text: ${ratio.toFixed(2)}× (${mib(a.bytes)} MiB for ${mib(textBytes)} MiB of UTF-8 text) — ${verdict(ratio < t.snapshotPerText)}.`,
+    `- fresh process → first answer < ${t.firstAnswerMs >= 1000 ? `${t.firstAnswerMs / 1000} s` : `${t.firstAnswerMs / 1000} s`}: ${(a.processToFirstMs / 1000).toFixed(2)} s (Node and modules ${ms(s.modules)} ms, read + checksum + decode + validate ${ms(s.load)} ms, service ${ms(s.service)} ms, first query ${ms(s.firstQuery)} ms) — ${verdict(a.processToFirstMs < t.firstAnswerMs)}.`,
+    `- serving RSS < ${t.rssMiB >= 1024 ? `${t.rssMiB / 1024} GB` : `${t.rssMiB} MB`}: ${a.rssMiB} MiB after the query mix and a forced GC (heap ${a.heapMiB} MiB) — ${verdict(a.rssMiB < t.rssMiB)}.`,
+  ];
+}
+
+const ms = (x: number) => x.toFixed(0);
