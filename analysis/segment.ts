@@ -11,6 +11,8 @@ export interface Vocabulary {
   counts: Map<string, number>;
   total: number;
   maxLength: number;
+  /** Every proper prefix of a word (so a scan stops as soon as no longer word can start here). */
+  prefixes?: Set<string>;
 }
 
 export function buildVocabulary(entries: Iterable<[string, number]>): Vocabulary {
@@ -23,7 +25,9 @@ export function buildVocabulary(entries: Iterable<[string, number]>): Vocabulary
     total += c;
     maxLength = Math.max(maxLength, w.length);
   }
-  return { counts, total: Math.max(total, 1), maxLength };
+  const prefixes = new Set<string>();
+  for (const w of counts.keys()) for (let l = 1; l < w.length; l++) prefixes.add(w.slice(0, l));
+  return { counts, total: Math.max(total, 1), maxLength, prefixes };
 }
 
 export interface Piece {
@@ -80,7 +84,12 @@ function segmentHan(run: string, vocab: Vocabulary): Piece[] {
     for (let j = i + 1; j <= Math.min(len, i + vocab.maxLength); j++) {
       const w = run.slice(i, j);
       const c = vocab.counts.get(w);
-      if (c === undefined && j > i + 1) continue;
+      // No word is longer than this one and starts with it: nothing further from i can be a word.
+      const last = vocab.prefixes !== undefined && !vocab.prefixes.has(w);
+      if (c === undefined && j > i + 1) {
+        if (last) break;
+        continue;
+      }
       // An unknown single character is possible but costly, so known words win.
       const score = (c !== undefined ? Math.log(c + 1) : Math.log(0.1)) - logTotal + best[j];
       if (score > best[i]) {
@@ -88,6 +97,7 @@ function segmentHan(run: string, vocab: Vocabulary): Piece[] {
         next[i] = j;
         known[i] = c !== undefined ? 1 : 0;
       }
+      if (last) break;
     }
   }
   const pieces: Piece[] = [];

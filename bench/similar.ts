@@ -4,7 +4,9 @@
  *    for ours, the implementation before issue 14, and naive more-like-this baselines;
  *  - the ablation of each modelling choice and of the diversity re-ranking, on the dev half only;
  *  - the other-regions scope;
- *  - speed: build cost per record (seeds and a synthesized larger corpus), and serve time per request.
+ *  - `because`: how many entries give two to five shared terms, and the reasons;
+ *  - speed: build cost on the seeds, the stage alone at 10k and 100k generated records (child processes: wall and CPU
+ *    time, resident-set peak, snapshot bytes, serving latency), and serve time per request on the seeds.
  * Returns markdown lines for docs/benchmarks.md.
  */
 import { execFileSync } from 'node:child_process';
@@ -19,6 +21,8 @@ import { SearchService } from '../search/service.js';
 import { reformGroups, type SimilarData } from '../search/similar.js';
 import type { SnapshotBody } from '../snapshot/body.js';
 import { SimilarityIndex } from './similar-before.js';
+import { similarBytes, type SimilarScaleResult } from './similar-scale.js';
+import { namingWordTest } from '../indexer/general-words.js';
 import { checkJudged, evaluateSimilar, loadJudged, type JudgedSource } from './similar-eval.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -66,40 +70,6 @@ function diversity(body: SnapshotBody, data: SimilarData) {
   return { distinct: distinct / lists, most: most / lists };
 }
 
-/**
- * A larger corpus made of the seeds' own sentences: each record takes a seed title and sentences drawn from other
- * seed records' content, process and outcome, and a random province. Vocabulary and lengths stay realistic;
- * records are not copies of each other. Deterministic (seeded).
- */
-export function synthesizeRecords(seed: ReformRecord[], n: number): ReformRecord[] {
-  let x = 12345;
-  const rnd = () => ((x = (x * 1103515245 + 12345) >>> 0) / 2 ** 32);
-  const pick = <T>(a: T[]) => a[Math.floor(rnd() * a.length)];
-  const sentences = (f: 'content' | 'process' | 'outcome') => seed.flatMap((r) => (r[f] ?? '').split(/(?<=[。；])/).filter((s) => s.length > 6));
-  const pools = { content: sentences('content'), process: sentences('process'), outcome: sentences('outcome') };
-  const provinces = ['山东', '辽宁', '广东', '四川', '湖南', '天津', '河北', '安徽', '福建', '海南', '浙江', '上海', '陕西', '广西', '黑龙江'];
-  return Array.from({ length: n }, (_, i) => {
-    const base = pick(seed);
-    const draw = (f: keyof typeof pools, k: number) => Array.from({ length: k }, () => pick(pools[f])).join('');
-    return {
-      ...base,
-      id: `syn-${i}`,
-      content: draw('content', 2 + Math.floor(rnd() * 3)),
-      process: rnd() < 0.5 ? draw('process', 1 + Math.floor(rnd() * 4)) : undefined,
-      outcome: draw('outcome', 1 + Math.floor(rnd() * 2)),
-      regions: [pick(provinces)],
-      source: { ...base.source, file: `syn-${i % 50}.txt` },
-      related: [],
-    };
-  });
-}
-
-function typedBytes(data: SimilarData): number {
-  let bytes = 0;
-  for (const v of [data.all.ids, data.all.scores, data.otherRegions.ids, data.otherRegions.scores, data.termStart, data.termIds, data.termWeights, data.termFlags, data.outcomes]) bytes += v.byteLength;
-  return bytes + Buffer.byteLength(JSON.stringify(data.terms));
-}
-
 export async function similarSection(body: SnapshotBody, snapFile: string, opts: { largeSizes?: number[] } = {}): Promise<string[]> {
   const lines: string[] = [];
   const out = (s = '') => {
@@ -112,6 +82,9 @@ export async function similarSection(body: SnapshotBody, snapFile: string, opts:
   const index = new Map(records.map((r, i) => [r.id, i]));
   const service = new SearchService(body);
   const evalOf = (rank: (id: string) => string[], set: JudgedSource[] = judged) => evaluateSimilar(set, records, rank);
+  // Built as the index build does (with the jieba noun test for `because`).
+  const naming = namingWordTest(body.analysis.vocabulary.map(([w]) => w));
+  const build = (o: Partial<SimilarOptions> = {}) => buildSimilar(body, o, { naming });
 
   // Relevance.
   const ours = evalOf((id) => service.similar(id, 20)!.map((h) => h.id));
@@ -169,11 +142,14 @@ export async function similarSection(body: SnapshotBody, snapFile: string, opts:
   // Ablation on dev: each choice switched off (or changed) from the shipped defaults.
   const variants: [string, Partial<SimilarOptions>][] = [
     ['shipped defaults', {}],
+    [`no penalty for sharing one word (×${DEFAULT_SIMILAR_OPTIONS.oneWordFactor} → ×1)`, { oneWordFactor: 1 }],
+    ['second-order part ×1 (shipped ×1.5)', { feedback: 1 }],
     ['no second-order likeness (feedback through the 5 closest reforms)', { feedback: 0 }],
     ['no character bigrams of titles and slogans', { bigramWeight: 0 }],
     ['no words-inside-compounds (subwords)', { subwordWeight: 0 }],
     ['place names kept', { places: false }],
     ['no thesaurus groups', { synonyms: false }],
+    ['mined long/short forms mapped to one key (off in shipped)', { forms: true }],
     ['no outcome kind (time cut / cost cut)', { outcomeWeight: 0 }],
     ['no background cut (maxDf 1)', { maxDf: 1 }],
     ['background cut at 5 % of reforms', { maxDf: 0.05 }],
@@ -187,7 +163,7 @@ export async function similarSection(body: SnapshotBody, snapFile: string, opts:
   out();
   out('| variant | nDCG@10 dev |');
   out('|---|---|');
-  for (const [name, o] of variants) out(`| ${name} | ${f3(evalOf(listRanker(body, buildSimilar(body, o))).dev.ndcg)} |`);
+  for (const [name, o] of variants) out(`| ${name} | ${f3(evalOf(listRanker(body, build(o))).dev.ndcg)} |`);
   out();
   out('### Diversity re-ranking (dev half; over all 300 lists: distinct documents in the top 10, most entries from one document)');
   out();
@@ -201,10 +177,25 @@ export async function similarSection(body: SnapshotBody, snapFile: string, opts:
     ['same-document penalty 0.1 only', { mmrLambda: 1, sameDocPenalty: 0.1 }],
   ];
   for (const [name, o] of mmr) {
-    const data = buildSimilar(body, o);
+    const data = build(o);
     const d = diversity(body, data);
     out(`| ${name} | ${f3(evalOf(listRanker(body, data)).dev.ndcg)} | ${d.distinct.toFixed(2)} | ${d.most.toFixed(2)} |`);
   }
+  out();
+
+  // Because: how many terms each entry gives, and its reason.
+  let entries2 = 0;
+  let atLeastTwo = 0;
+  const reasons = new Map<string, number>();
+  for (const r of records) {
+    for (const h of service.similar(r.id, 10, 'all')!) {
+      entries2++;
+      if (h.because.length >= 2) atLeastTwo++;
+      reasons.set(h.reason, (reasons.get(h.reason) ?? 0) + 1);
+    }
+  }
+  out(`\`because\`: over the top 10 of all ${records.length} records (scope all, ${entries2} entries), ${(100 * atLeastTwo / entries2).toFixed(1)} % give two to five`);
+  out(`terms printed in both reforms, ${(100 - 100 * atLeastTwo / entries2).toFixed(1)} % one. Reasons: ${[...reasons].sort((a, b) => b[1] - a[1]).map(([k, v]) => `${k} ${(100 * v / entries2).toFixed(0)} %`).join(', ')}.`);
   out();
 
   // Speed.
@@ -212,25 +203,32 @@ export async function similarSection(body: SnapshotBody, snapFile: string, opts:
   let data!: SimilarData;
   for (let r = 0; r < 3; r++) {
     const t0 = performance.now();
-    data = buildSimilar(body);
+    data = build();
     seedTimes.push(performance.now() - t0);
   }
   const seedMs = percentile(seedTimes, 0.5);
   out('### Speed');
   out();
   out(`Build (lists for both scopes, key terms, at index time): ${ms(seedMs)} ms for the ${records.length} seed records (median of 3),`);
-  out(`${ms(seedMs / records.length)} ms per record; the lists take ${(typedBytes(data) / 1024).toFixed(0)} KiB in the snapshot (${(typedBytes(data) / records.length).toFixed(0)} bytes per record).`);
+  out(`${ms(seedMs / records.length)} ms per record; the lists take ${(similarBytes(data) / 1024).toFixed(0)} KiB in the snapshot (${(similarBytes(data) / records.length).toFixed(0)} bytes per record).`);
   out();
-  const sizes = opts.largeSizes ?? [3_000, 10_000];
+  const sizes = opts.largeSizes ?? [10_000, 100_000];
   if (sizes.length) {
-    out('| synthesized corpus (seed sentences recombined) | build time | per record | snapshot part | heap after |');
-    out('|---|---|---|---|---|');
+    out('The stage alone at scale (bench/similar-scale.ts, one child process per size): the scale benchmark\'s generated corpus');
+    out('(seed sentences recombined, figures varied, copies linked), analysed with the seed vocabulary; texts arrive normalised');
+    out('as in the index build. Wall and CPU time of `buildSimilar`; resident-set peak during the stage above its start (sampled');
+    out('every 5 ms by a worker thread); serving: SimilarLists.similar, size 10, both scopes, 2,000 random records.');
+    out();
+    out('| records | reforms | build wall | build CPU | stage RSS peak | snapshot part | runs segmented / looked up | serve p50 / p99 / max |');
+    out('|---|---|---|---|---|---|---|---|');
     for (const n of sizes) {
-      const big = { ...body, records: synthesizeRecords(records, n) };
-      const t0 = performance.now();
-      const d = buildSimilar(big);
-      const t = performance.now() - t0;
-      out(`| ${n.toLocaleString('en')} records | ${(t / 1000).toFixed(1)} s | ${ms(t / n)} ms | ${(typedBytes(d) / 2 ** 20).toFixed(1)} MiB | ${(process.memoryUsage().heapUsed / 2 ** 20).toFixed(0)} MiB |`);
+      try {
+        const text = execFileSync(process.execPath, ['--expose-gc', '--max-old-space-size=6000', '--import', 'tsx', join(root, 'bench', 'similar-scale.ts'), String(n)], { encoding: 'utf8', maxBuffer: 1 << 26, stdio: ['ignore', 'pipe', 'pipe'], timeout: 1_800_000 });
+        const x = JSON.parse(text.trim().split('\n').pop()!) as SimilarScaleResult;
+        out(`| ${n.toLocaleString('en')} | ${x.reforms.toLocaleString('en')} | ${(x.buildMs / 1000).toFixed(1)} s | ${(x.buildCpuMs / 1000).toFixed(1)} s | ${x.stagePeakMiB.toFixed(0)} MiB | ${x.snapshotMiB.toFixed(1)} MiB | ${x.runsSegmented.toLocaleString('en')} / ${x.runs.toLocaleString('en')} | ${ms(x.serveP50Ms)} / ${ms(x.serveP99Ms)} / ${ms(x.serveMaxMs)} ms |`);
+      } catch (e) {
+        out(`| ${n.toLocaleString('en')} | not measured: ${(e as Error).message.split('\n')[0]} |`);
+      }
     }
     out();
   }
@@ -257,7 +255,8 @@ async function main() {
   const { body } = await buildSnapshot({ seedsDir: join(root, 'seeds'), dictDir: join(root, 'dict') });
   const snapFile = join(os.tmpdir(), `ftz-similar-${process.pid}.snapshot`);
   writeFileSync(snapFile, serializeSnapshot(body));
-  const sizes = process.argv.includes('--large') ? [10_000, 30_000, 100_000] : process.argv.includes('--quick') ? [] : undefined;
+  const at = process.argv.indexOf('--sizes');
+  const sizes = at > 0 ? process.argv[at + 1].split(',').map(Number) : process.argv.includes('--large') ? [10_000, 30_000, 100_000] : process.argv.includes('--quick') ? [] : undefined;
   await similarSection(body, snapFile, { largeSizes: sizes });
 }
 

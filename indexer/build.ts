@@ -14,7 +14,7 @@ import { loadCorpus, PROGRESS_BYTES, type Corpus, type Progress } from './corpus
 import { buildEngineIndex } from './engine-index.js';
 import { copyDepartmentTexts, normalizedSearchTexts } from './fields.js';
 import { linkRelated } from './related.js';
-import { commonWordTest } from './general-words.js';
+import { commonWordTest, namingWordTest } from './general-words.js';
 import { PROVINCES } from './regions.js';
 import type { ReformRecord } from './schema.js';
 import { buildSimilar } from './similar.js';
@@ -163,7 +163,8 @@ export async function buildSnapshot(options: BuildOptions): Promise<BuildResult>
     index,
   };
   progress?.(`${counts.size} words counted, index built; listing similar reforms…`);
-  body.similar = buildSimilar(body);
+  // The index build's normalised texts are flat and already released: the similar stage normalises what it reads.
+  body.similar = buildSimilar(body, {}, { naming: namingWordTest(body.analysis.vocabulary.map(([w]) => w)) });
   const tSimilar = performance.now();
   return {
     body,

@@ -7,6 +7,13 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import jieba from 'nodejieba';
 
+let dictionaryText: { file: string; text: string } | undefined;
+/** jieba's dictionary text, read once per process (both tests below read it during one build). */
+function jiebaDictionary(file: string): string {
+  if (dictionaryText?.file !== file) dictionaryText = { file, text: readFileSync(file, 'utf8') };
+  return dictionaryText.text;
+}
+
 /**
  * A word at least this frequent in jieba's dictionary is an ordinary word. Measured on the seeds: true short forms
  * sit below it (环评 5, 人防 32, 国资 46, 预审 177), ordinary words that looked like contractions above it (专人 237,
@@ -21,7 +28,7 @@ export function commonWordTest(candidates: Iterable<string>, threshold = COMMON_
   let text: string;
   try {
     const file = (jieba as unknown as { DEFAULT_DICT?: string }).DEFAULT_DICT ?? createRequire(import.meta.url).resolve('nodejieba').replace(/index\.js$/, 'submodules/cppjieba/dict/jieba.dict.utf8');
-    text = readFileSync(file, 'utf8');
+    text = jiebaDictionary(file);
   } catch (err) {
     // Without the general dictionary every candidate counts as ordinary: no pairs rather than wrong pairs.
     process.emitWarning(`long/short forms not mined: jieba's dictionary is unreadable (${(err as Error).message})`);
@@ -36,4 +43,30 @@ export function commonWordTest(candidates: Iterable<string>, threshold = COMMON_
     if (freq >= threshold) common.add(word);
   }
   return (w) => common.has(w);
+}
+
+/**
+ * A test for "names a thing" (a noun, an abbreviation or a set phrase in jieba's dictionary, or a
+ * word the general dictionary does not have, such as a domain term), over the candidate words only. `because`
+ * offers a word of middling frequency only when it names something (海关监管 yes; 即可, 符合, 允许 no).
+ */
+export function namingWordTest(candidates: Iterable<string>): (word: string) => boolean {
+  const wanted = new Set(candidates);
+  const other = new Set<string>();
+  let text: string;
+  try {
+    const file = (jieba as unknown as { DEFAULT_DICT?: string }).DEFAULT_DICT ?? createRequire(import.meta.url).resolve('nodejieba').replace(/index\.js$/, 'submodules/cppjieba/dict/jieba.dict.utf8');
+    text = jiebaDictionary(file);
+  } catch {
+    return () => false;
+  }
+  for (const line of text.split('\n')) {
+    const sp = line.indexOf(' ');
+    if (sp <= 0) continue;
+    const word = line.slice(0, sp);
+    if (!wanted.has(word)) continue;
+    const tag = line.slice(line.lastIndexOf(' ') + 1).trim();
+    if (!/^(n|j|l|i|nz|eng)/.test(tag)) other.add(word);
+  }
+  return (w) => wanted.has(w) && !other.has(w);
 }

@@ -14,7 +14,8 @@
  * hand). Copies of one reform (its `related` links) are one entry, the source's own copies are never listed, and
  * lists are re-ranked MMR-style so one document's variations on a theme do not fill a list.
  */
-import { QueryAnalyzer } from '../search/analyzer.js';
+import { Normalizer } from '../analysis/normalize.js';
+import { buildVocabulary, segment } from '../analysis/segment.js';
 import type { SnapshotBody } from '../snapshot/body.js';
 import { OUTCOME_FLAG, TERM_FLAG, reformGroups, type SimilarData } from '../search/similar.js';
 import { PROVINCES } from './regions.js';
@@ -35,8 +36,14 @@ export interface SimilarOptions {
   places: boolean;
   /** Map thesaurus groups to one key. Default true. */
   synonyms: boolean;
+  /** Map a mined short form to its long form's key. */
+  forms: boolean;
   /** Weight of the outcome kind (time cut, cost cut) relative to a title word. 0 turns it off. */
   outcomeWeight: number;
+  /** Key terms (for `because`) in more than this share of reforms are not offered. Default 0.15: looser than the
+   *  background cut, since a noun of middling frequency printed in both reforms still tells why they are alike
+   *  (used only with a `naming` test, see SimilarBuildExtras). */
+  keyMaxDf: number;
   /** Strongest terms kept per record vector (the rest is background). Default 40. */
   topTerms: number;
   /** Key terms kept per record for `because`. Default 40. */
@@ -44,12 +51,17 @@ export interface SimilarOptions {
   /** A reform is listed only when it shares at least this many words or slogans (not just bigrams or an outcome
    *  kind) with the source, so every entry can say why. Default 1. */
   minShared: number;
+  /** Score factor of a reform sharing a single word or slogan with the source. Default 0.8. */
+  oneWordFactor: number;
   /** Weight of second-order likeness (through the closest reforms). 0 turns it off. */
   feedback: number;
   /** How many of the closest reforms lend their likeness. */
   feedbackDepth: number;
-  /** Longest inverted list walked per term when finding candidates. Default 1000. */
+  /** Longest inverted list walked per term when finding candidates (the reforms where it weighs most). Default 100:
+   *  the cost of finding candidates is then at most 40 × 100 additions per reform, whatever the corpus size. */
   maxPostings: number;
+  /** A source walks the lists of only its strongest this many terms to find candidates. Default 40. */
+  queryTerms: number;
   /** MMR trade-off: 1 ranks by similarity alone; lower values penalise likeness to entries already listed. */
   mmrLambda: number;
   /** Extra penalty per entry already listed from the same document (diversity across documents). */
@@ -66,12 +78,16 @@ export const DEFAULT_SIMILAR_OPTIONS: SimilarOptions = {
   subwordWeight: 0.5,
   places: true,
   synonyms: true,
+  forms: false,
   outcomeWeight: 0.5,
+  keyMaxDf: 0.15,
   topTerms: 40,
   keyTerms: 40,
   minShared: 1,
-  maxPostings: 1000,
-  feedback: 1,
+  oneWordFactor: 0.8,
+  maxPostings: 100,
+  queryTerms: 40,
+  feedback: 1.5,
   feedbackDepth: 5,
   mmrLambda: 1,
   sameDocPenalty: 0.03,
@@ -80,9 +96,17 @@ export const DEFAULT_SIMILAR_OPTIONS: SimilarOptions = {
 
 const FIELDS: TextField[] = ['title', 'content', 'applicableTo', 'process', 'outcome'];
 const HAN_RUN = /\p{Script=Han}{2,}/gu;
+const LATIN = /[a-z][a-z0-9]+/g;
+/** Most distinct runs of Han text kept segmented at once. */
+const RUN_MEMO = 200_000;
 const QUOTED = /[“"‘「『]([^”"’」』]{2,24})[”"’」』]/g;
 const BIGRAM = '\u0001';
 const OUTCOME = '\u0002';
+
+/** A Han character (the unified ideographs and their extension A and compatibility blocks, and 〇). */
+function isHan(c: number): boolean {
+  return (c >= 0x4e00 && c <= 0x9fff) || (c >= 0x3400 && c <= 0x4dbf) || (c >= 0xf900 && c <= 0xfaff) || c === 0x3007;
+}
 
 /** Outcome kinds a text reports: a waiting time or a cost cut. */
 export function outcomeKinds(r: ReformRecord): number {
@@ -95,325 +119,632 @@ export function outcomeKinds(r: ReformRecord): number {
   return bits;
 }
 
-interface Extracted {
-  /** feature key → weighted count */
-  tf: Map<string, number>;
-  /** feature key → surface form (for words and slogans) and field flags */
-  surface: Map<string, { text: string; flags: number }>;
+/** A growable typed array (the build never holds per-record maps: features live in flat arrays). */
+class Grow<T extends Int32Array | Float32Array | Uint8Array> {
+  length = 0;
+  constructor(public a: T) {}
+  push(x: number) {
+    if (this.length === this.a.length) {
+      const b = new (this.a.constructor as new (n: number) => T)(this.a.length * 2);
+      b.set(this.a);
+      this.a = b;
+    }
+    this.a[this.length++] = x;
+  }
+  done(): T {
+    return this.a.slice(0, this.length) as T;
+  }
 }
 
-export function buildSimilar(body: Pick<SnapshotBody, 'records' | 'analysis' | 'dictionary'>, options: Partial<SimilarOptions> = {}): SimilarData {
+/** Dense scratch values indexed by feature id, valid where `stamp` is the current pass (no clearing between passes). */
+class Scratch {
+  stamp = new Int32Array(1024);
+  value = new Float64Array(1024);
+  flags = new Uint8Array(1024);
+  touched = new Grow(new Int32Array(256));
+  private pass = 0;
+  next() {
+    this.pass++;
+    this.touched.length = 0;
+  }
+  ensure(size: number) {
+    if (size <= this.stamp.length) return;
+    let m = this.stamp.length;
+    while (m < size) m *= 2;
+    const grow = <U extends Int32Array | Float64Array | Uint8Array>(a: U): U => {
+      const b = new (a.constructor as new (n: number) => U)(m);
+      b.set(a);
+      return b;
+    };
+    this.stamp = grow(this.stamp);
+    this.value = grow(this.value);
+    this.flags = grow(this.flags);
+  }
+  /** Add (or, with `max`, keep the larger) weight for feature f in this pass. */
+  put(f: number, w: number, flag: number, max = false) {
+    if (this.stamp[f] !== this.pass) {
+      this.stamp[f] = this.pass;
+      this.value[f] = w;
+      this.flags[f] = flag;
+      this.touched.push(f);
+    } else {
+      this.value[f] = max ? Math.max(this.value[f], w) : this.value[f] + w;
+      this.flags[f] |= flag;
+    }
+  }
+}
+
+/** Kinds of feature. */
+const WORD = 0;
+const SLOGAN = 1;
+const GRAM = 2;
+const OUTCOME_KIND = 3;
+
+/**
+ * The lists, built in linear passes over flat typed arrays:
+ *  1. features of every reform (its printings' words, slogans, bigrams and outcome kind, richest weight of each),
+ *     with document frequency over reforms counted on the way;
+ *  2. one tf-idf vector per reform, its `topTerms` strongest terms, and its key terms for `because`;
+ *  3. candidates from inverted lists over the vectors (each list cut to the `maxPostings` reforms where the term
+ *     weighs most, each source walking only its `queryTerms` strongest terms), the best `pool` kept in a heap;
+ *  4. the second-order part, the shared-word check and the diversity re-ranking over those candidates only.
+ * Nothing compares all pairs, so time and memory grow linearly with the corpus.
+ */
+/** What a build did, for the benchmark. */
+export interface SimilarBuildInfo {
+  reforms: number;
+  features: number;
+  /** Runs of Han text looked up, and how many of them had to be segmented (not printed before). */
+  runs: number;
+  runsSegmented: number;
+}
+
+/** What the caller may hand over so nothing is done twice, and what it may want back. */
+export interface SimilarBuildExtras {
+  /** Each record's text fields already normalised (the index build has them). */
+  normalized?: readonly Readonly<Record<TextField, string>>[];
+  /** Words that name a thing (see indexer/general-words.ts); without it, `because` keeps to the background cut. */
+  naming?: (word: string) => boolean;
+  /** Filled with what the build did. */
+  info?: SimilarBuildInfo;
+}
+
+export function buildSimilar(body: Pick<SnapshotBody, 'records' | 'analysis' | 'dictionary'>, options: Partial<SimilarOptions> = {}, extras: SimilarBuildExtras = {}): SimilarData {
+  const { normalized, info, naming } = extras;
   const o: SimilarOptions = { ...DEFAULT_SIMILAR_OPTIONS, ...options, fieldWeights: { ...DEFAULT_SIMILAR_OPTIONS.fieldWeights, ...options.fieldWeights } };
   const records = body.records;
   const n = records.length;
-  const analyzer = new QueryAnalyzer({ ...body.analysis, synonyms: body.dictionary.synonyms, stopwords: body.dictionary.stopwords });
-  const norm = (s: string) => analyzer.normalizer.plain(s);
+  const normalizer = new Normalizer(body.analysis.t2s);
+  const norm = (s: string) => normalizer.plain(s);
+  const vocab = buildVocabulary(body.analysis.vocabulary);
   const stop = new Set(body.dictionary.stopwords);
   const vocabulary = new Set(body.analysis.vocabulary.filter(([w, c]) => c >= 2 && w.length >= 2 && /^\p{Script=Han}+$/u.test(w)).map(([w]) => w));
-  const subwordMemo = new Map<string, string[]>();
-  const subwords = (word: string): string[] => {
+  const subwordMemo = new Map<string, number[]>();
+  const canonical = new Map<string, string>();
+  if (o.synonyms) for (const group of body.dictionary.synonyms) for (const w of group) if (!canonical.has(w)) canonical.set(w, group[0]);
+  // Mined long/short forms the corpus prints (环境影响评价 / 环评): the short form meets its long form.
+  if (o.forms) {
+    for (const [long, short] of body.analysis.forms?.pairs ?? []) {
+      if (!canonical.has(short) && (canonical.get(long) ?? long) !== short) canonical.set(short, canonical.get(long) ?? long);
+    }
+  }
+
+  // Feature table: key → id; a word's key is its printed text, mapped to its thesaurus group's key by `canonOf`.
+  const featureId = new Map<string, number>();
+  const featureText: string[] = [];
+  const kind = new Grow(new Uint8Array(1024));
+  const canonOf = new Grow(new Int32Array(1024));
+  const intern = (key: string, k: number): number => {
+    let id = featureId.get(key);
+    if (id === undefined) {
+      id = featureText.length;
+      featureId.set(key, id);
+      featureText.push(key);
+      kind.push(k);
+      canonOf.push(id);
+      if (k === WORD) {
+        const c = canonical.get(key);
+        if (c !== undefined && c !== key) canonOf.a[id] = intern(c, WORD);
+      }
+    }
+    return id;
+  };
+  const subwordIds = (word: string): number[] => {
     let out = subwordMemo.get(word);
     if (!out) {
       const found = new Set<string>();
       for (let a = 0; a < word.length; a++) for (let b = a + 2; b <= word.length; b++) if (b - a < word.length && vocabulary.has(word.slice(a, b))) found.add(word.slice(a, b));
-      subwordMemo.set(word, (out = [...found]));
+      subwordMemo.set(word, (out = [...found].filter((w) => !stop.has(w)).map((w) => intern(w, WORD))));
     }
     return out;
   };
-  const canonical = new Map<string, string>();
-  if (o.synonyms) for (const group of body.dictionary.synonyms) for (const w of group) if (!canonical.has(w)) canonical.set(w, group[0]);
-
-  // 1. Features per record. Place names are counted on the way: a word printed right before 市 / 省 / 县 / 片区
-  //    (青岛市, 烟台片区) more than once, or a province, says where a reform was done, not what it does.
-  const placeCount = new Map<string, number>();
-  const extracted: Extracted[] = records.map((r) => {
-    const tf = new Map<string, number>();
-    const surface = new Map<string, { text: string; flags: number }>();
-    const add = (key: string, w: number, text?: string, flag = 0) => {
-      tf.set(key, (tf.get(key) ?? 0) + w);
-      if (text !== undefined) {
-        const s = surface.get(key);
-        if (s) s.flags |= flag;
-        else surface.set(key, { text, flags: flag });
+  /** Segmented runs: words (and the words inside them) as feature ids, and the words printed right before
+   *  市 / 省 / 县 / 片区. Bounded: cleared when it holds `RUN_MEMO` runs. */
+  const runMemo = new Map<string, { ids: Int32Array; sub: Uint8Array; places: Int32Array }>();
+  let runLookups = 0;
+  let runMisses = 0;
+  const placeCount = new Grow(new Int32Array(1024));
+  const runFeatures = (run: string) => {
+    let out = runMemo.get(run);
+    if (out) return out;
+    runMisses++;
+    if (runMemo.size >= RUN_MEMO) runMemo.clear();
+    const pieces = segment(run, vocab);
+    const ids: number[] = [];
+    const sub: number[] = [];
+    const places: number[] = [];
+    for (let q = 0; q < pieces.length; q++) {
+      const p = pieces[q];
+      if (p.text.length < 2 || stop.has(p.text)) continue;
+      const id = intern(p.text, WORD);
+      if (o.places && p.kind === 'word') {
+        const after = pieces[q + 1]?.text;
+        if (after === '市' || after === '省' || after === '县' || after === '片区') places.push(id);
       }
-    };
-    const bigrams = (text: string, w: number) => {
-      for (const m of text.matchAll(HAN_RUN)) for (let i = 0; i + 2 <= m[0].length; i++) add(BIGRAM + m[0].slice(i, i + 2), w);
-    };
-    for (const field of FIELDS) {
-      const raw = r[field];
-      if (!raw) continue;
-      const text = norm(raw);
-      const fw = o.fieldWeights[field];
-      const pieces = analyzer.segment(text);
-      for (let q = 0; q < pieces.length; q++) {
-        const p = pieces[q];
-        if (p.kind === 'number' || p.text.length < 2 || stop.has(p.text) || /^[\d.]+$/.test(p.text)) continue;
-        if (o.places && p.kind === 'word' && /^(市|省|县|片区)$/.test(pieces[q + 1]?.text ?? '')) placeCount.set(p.text, (placeCount.get(p.text) ?? 0) + 1);
-        add(canonical.get(p.text) ?? p.text, fw, p.text, TERM_FLAG[field]);
-        if (o.subwordWeight > 0 && p.text.length >= 3) {
-          // Words inside a compound (提离 in 附条件提离, 退税 in 留抵退税) meet the texts that say them alone.
-          for (const sub of subwords(p.text)) if (!stop.has(sub)) add(canonical.get(sub) ?? sub, fw * o.subwordWeight, sub, TERM_FLAG[field]);
-        }
-      }
-      for (const m of text.matchAll(QUOTED)) {
-        const slogan = m[1].trim();
-        if (!/\p{Script=Han}/u.test(slogan) || stop.has(slogan)) continue;
-        add(`“${slogan}”`, o.fieldWeights.slogan, slogan, TERM_FLAG.slogan | TERM_FLAG[field]);
-        if (o.bigramWeight > 0 && field !== 'title') bigrams(slogan, o.bigramWeight * o.fieldWeights.slogan);
-      }
-      if (o.bigramWeight > 0 && field === 'title') bigrams(text, o.bigramWeight * fw);
-    }
-    if (o.outcomeWeight > 0) {
-      const bits = outcomeKinds(r);
-      if (bits & OUTCOME_FLAG.time) add(`${OUTCOME}time`, o.outcomeWeight * o.fieldWeights.title);
-      if (bits & OUTCOME_FLAG.cost) add(`${OUTCOME}cost`, o.outcomeWeight * o.fieldWeights.title);
-    }
-    return { tf, surface };
-  });
-  if (o.places) {
-    const places = new Set<string>(PROVINCES);
-    for (const [w, c] of placeCount) if (c >= 2) places.add(w);
-    for (const { tf, surface } of extracted) {
-      for (const key of tf.keys()) {
-        if (places.has(key)) {
-          tf.delete(key);
-          surface.delete(key);
+      ids.push(id);
+      sub.push(0);
+      // Words inside a compound (提离 in 附条件提离, 退税 in 留抵退税) meet the texts that say them alone.
+      if (o.subwordWeight > 0 && p.text.length >= 3) {
+        for (const w of subwordIds(p.text)) {
+          ids.push(w);
+          sub.push(1);
         }
       }
     }
-  }
+    while (placeCount.length < featureText.length) placeCount.push(0);
+    runMemo.set(run, (out = { ids: Int32Array.from(ids), sub: Uint8Array.from(sub), places: Int32Array.from(places) }));
+    return out;
+  };
+  const timeId = intern(`${OUTCOME}time`, OUTCOME_KIND);
+  const costId = intern(`${OUTCOME}cost`, OUTCOME_KIND);
 
-  // 2. Document frequency over reforms (a reform printed twice counts once), idf, background cut.
+  // Reforms: the printings of one reform (its `related` copies) are one entry.
   const group = reformGroups(records);
-  const groupCount = new Set(group).size;
-  const df = new Map<string, number>();
-  const seenInGroup = new Map<string, number>();
-  const order = Array.from(records.keys()).sort((a, b) => group[a] - group[b]);
-  for (const i of order) {
-    for (const key of extracted[i].tf.keys()) {
-      if (seenInGroup.get(key) === group[i]) continue;
-      seenInGroup.set(key, group[i]);
-      df.set(key, (df.get(key) ?? 0) + 1);
+  const reformOf = new Int32Array(n);
+  const firstOf = new Map<number, number>();
+  for (let i = 0; i < n; i++) {
+    let r = firstOf.get(group[i]);
+    if (r === undefined) firstOf.set(group[i], (r = firstOf.size));
+    reformOf[i] = r;
+  }
+  const R = firstOf.size;
+  const memberStart = new Int32Array(R + 1);
+  for (let i = 0; i < n; i++) memberStart[reformOf[i] + 1]++;
+  for (let r = 0; r < R; r++) memberStart[r + 1] += memberStart[r];
+  const memberIdx = new Int32Array(n);
+  {
+    const at = memberStart.slice(0, R);
+    for (let i = 0; i < n; i++) memberIdx[at[reformOf[i]]++] = i;
+  }
+  const textLength = (r: ReformRecord) => FIELDS.reduce((sum, f) => sum + (r[f]?.length ?? 0), 0);
+  // The printing shown for a reform: the one with the most text (a case write-up over a one-line table item).
+  const shown = new Int32Array(R);
+  for (let r = 0; r < R; r++) {
+    let best = memberIdx[memberStart[r]];
+    for (let m = memberStart[r] + 1; m < memberStart[r + 1]; m++) if (textLength(records[memberIdx[m]]) > textLength(records[best])) best = memberIdx[m];
+    shown[r] = best;
+  }
+
+  // 1. Features per reform (CSR), document frequency over reforms, place names counted on the way: a word printed
+  //    right before 市 / 省 / 县 / 片区 (青岛市, 烟台片区) more than once, or a province, says where a reform was
+  //    done, not what it does.
+  const rawStart = new Int32Array(R + 1);
+  const rawIds = new Grow(new Int32Array(1 << 16));
+  const rawTf = new Grow(new Float32Array(1 << 16));
+  const rawFlags = new Grow(new Uint8Array(1 << 16));
+  const recordScratch = new Scratch();
+  const reformScratch = new Scratch();
+  const outcomeBits = Uint8Array.from(records, (r) => outcomeKinds(r));
+  const add = (f: number, w: number, flag: number) => {
+    recordScratch.ensure(featureText.length);
+    recordScratch.put(f, w, flag);
+  };
+  /** Character bigrams of text[a, b) (a run of Han characters). */
+  const addBigrams = (text: string, a: number, b: number, w: number) => {
+    for (let i = a; i + 2 <= b; i++) add(intern(BIGRAM + text.slice(i, i + 2), GRAM), w, 0);
+  };
+  let df = new Int32Array(1024);
+  const dfStamp = new Grow(new Int32Array(1024));
+  for (let r = 0; r < R; r++) {
+    reformScratch.next();
+    for (let m = memberStart[r]; m < memberStart[r + 1]; m++) {
+      const rec = records[memberIdx[m]];
+      const given = normalized?.[memberIdx[m]];
+      recordScratch.next();
+      for (const field of FIELDS) {
+        const raw = rec[field];
+        if (!raw) continue;
+        const text = given ? given[field] : norm(raw);
+        const fw = o.fieldWeights[field];
+        const flag = TERM_FLAG[field];
+        // Words of each run of Han characters (numbers and punctuation separate runs; a run printed again, in a
+        // copy or a stock phrase, is segmented once).
+        for (let a = 0; a < text.length;) {
+          if (!isHan(text.charCodeAt(a))) {
+            a++;
+            continue;
+          }
+          let b = a + 1;
+          while (b < text.length && isHan(text.charCodeAt(b))) b++;
+          if (b - a >= 2) {
+            const run = runFeatures(text.slice(a, b));
+            runLookups++;
+            recordScratch.ensure(featureText.length);
+            for (let x = 0; x < run.ids.length; x++) recordScratch.put(run.ids[x], run.sub[x] ? fw * o.subwordWeight : fw, flag);
+            for (let x = 0; x < run.places.length; x++) placeCount.a[run.places[x]]++;
+            if (field === 'title' && o.bigramWeight > 0) addBigrams(text, a, b, o.bigramWeight * fw);
+          }
+          a = b;
+        }
+        if (/[a-z]/.test(text)) for (const hit of text.matchAll(LATIN)) if (!stop.has(hit[0])) add(intern(hit[0], WORD), fw, flag);
+        if (/[“"‘「『]/.test(text)) {
+          for (const hit of text.matchAll(QUOTED)) {
+            const slogan = hit[1].trim();
+            if (!/\p{Script=Han}/u.test(slogan) || stop.has(slogan)) continue;
+            add(intern(`“${slogan}”`, SLOGAN), o.fieldWeights.slogan, TERM_FLAG.slogan | flag);
+            if (o.bigramWeight > 0 && field !== 'title') for (const h of slogan.matchAll(HAN_RUN)) addBigrams(h[0], 0, h[0].length, o.bigramWeight * o.fieldWeights.slogan);
+          }
+        }
+      }
+      if (o.outcomeWeight > 0) {
+        const bits = outcomeBits[memberIdx[m]];
+        if (bits & OUTCOME_FLAG.time) add(timeId, o.outcomeWeight * o.fieldWeights.title, 0);
+        if (bits & OUTCOME_FLAG.cost) add(costId, o.outcomeWeight * o.fieldWeights.title, 0);
+      }
+      // Into the reform: the richest weight of each feature over its printings.
+      reformScratch.ensure(featureText.length);
+      const t = recordScratch.touched;
+      for (let x = 0; x < t.length; x++) {
+        const f = t.a[x];
+        reformScratch.put(f, recordScratch.value[f], recordScratch.flags[f], true);
+      }
+    }
+    if (df.length < featureText.length) {
+      const bigger = new Int32Array(Math.max(featureText.length, df.length * 2));
+      bigger.set(df);
+      df = bigger;
+    }
+    while (dfStamp.length < featureText.length) dfStamp.push(-1);
+    const t = reformScratch.touched;
+    for (let x = 0; x < t.length; x++) {
+      const f = t.a[x];
+      rawIds.push(f);
+      rawTf.push(reformScratch.value[f]);
+      rawFlags.push(reformScratch.flags[f]);
+      // Document frequency of the thesaurus group: a reform saying 环评 and 环境影响评价 counts once.
+      const c = canonOf.a[f];
+      if (dfStamp.a[c] !== r) {
+        dfStamp.a[c] = r;
+        df[c]++;
+      }
+    }
+    rawStart[r + 1] = rawIds.length;
+  }
+  const F = featureText.length;
+  if (info) Object.assign(info, { reforms: R, features: F, runs: runLookups, runsSegmented: runMisses });
+  const isPlace = new Uint8Array(F);
+  if (o.places) {
+    for (const p of PROVINCES) {
+      const id = featureId.get(p);
+      if (id !== undefined) isPlace[id] = 1;
+    }
+    for (let f = 0; f < placeCount.length; f++) if (placeCount.a[f] >= 2) isPlace[f] = 1;
+    // A thesaurus group is a place when its key is.
+    for (let f = 0; f < F; f++) if (isPlace[canonOf.a[f]]) isPlace[f] = 1;
+  }
+  const maxDf = Math.max(2, o.maxDf * R);
+  const idf = (c: number) => Math.log(R / df[c]);
+  /** A feature that can describe an idea: shared with another reform, not background, not a place. */
+  const usable = (f: number) => {
+    const c = canonOf.a[f];
+    const d = df[c];
+    // What an outcome cut is kept even when common: it is a kind, common by nature, weighted by its own option.
+    return !isPlace[f] && d >= 2 && (d <= maxDf || kind.a[f] === OUTCOME_KIND);
+  };
+  /** A term `because` may name: shared, not a place, in at most `keyMaxDf` of reforms. */
+  const keyMaxDf = Math.max(2, o.keyMaxDf * R);
+  const nameable = (f: number) => {
+    const d = df[canonOf.a[f]];
+    if (isPlace[f] || d < 2) return false;
+    if (d <= maxDf) return true;
+    // Of middling frequency: only a word that names something (not 即可, 符合, 允许), or a slogan.
+    return d <= keyMaxDf && naming !== undefined && (kind.a[f] === SLOGAN || naming(featureText[f]));
+  };
+
+  // 2. One vector per reform over thesaurus keys: the strongest `topTerms`, L2-normalised, sorted by id. Key terms
+  //    per reform for `because`: words and slogans as printed (not bigrams), strongest first.
+  const vecStart = new Int32Array(R + 1);
+  const vecIds = new Grow(new Int32Array(Math.max(16, R * Math.min(o.topTerms, 64))));
+  const vecW = new Grow(new Float32Array(vecIds.a.length));
+  const termIndex = new Map<string, number>();
+  const terms: string[] = [];
+  const termStart = new Uint32Array(n + 1);
+  const keyStart = new Int32Array(R + 1);
+  const keyIds = new Grow(new Int32Array(1 << 16));
+  const keyW = new Grow(new Float32Array(1 << 16));
+  const keyFlags = new Grow(new Uint8Array(1 << 16));
+  const canonScratch = new Scratch();
+  canonScratch.ensure(F);
+  const textScratch = new Scratch();
+  const entries: { f: number; w: number }[] = [];
+  for (let r = 0; r < R; r++) {
+    canonScratch.next();
+    for (let x = rawStart[r]; x < rawStart[r + 1]; x++) {
+      const f = rawIds.a[x];
+      if (usable(f)) canonScratch.put(canonOf.a[f], rawTf.a[x], 0, true);
+    }
+    entries.length = 0;
+    const t = canonScratch.touched;
+    for (let x = 0; x < t.length; x++) entries.push({ f: t.a[x], w: Math.log1p(canonScratch.value[t.a[x]]) * idf(t.a[x]) });
+    entries.sort((a, b) => b.w - a.w || a.f - b.f);
+    if (entries.length > o.topTerms) entries.length = o.topTerms;
+    let norm2 = 0;
+    for (const e of entries) norm2 += e.w * e.w;
+    const by = Math.sqrt(norm2) || 1;
+    entries.sort((a, b) => a.f - b.f);
+    for (const e of entries) {
+      vecIds.push(e.f);
+      vecW.push(e.w / by);
+    }
+    vecStart[r + 1] = vecIds.length;
+
+    // Key terms: one per printed text (a slogan may also be a segmented word), strongest weight, every field flag.
+    textScratch.next();
+    for (let x = rawStart[r]; x < rawStart[r + 1]; x++) {
+      const f = rawIds.a[x];
+      const k = kind.a[f];
+      if ((k !== WORD && k !== SLOGAN) || !nameable(f)) continue;
+      const text = k === SLOGAN ? featureText[f].slice(1, -1) : featureText[f];
+      let id = termIndex.get(text);
+      if (id === undefined) {
+        termIndex.set(text, (id = terms.length));
+        terms.push(text);
+      }
+      textScratch.ensure(terms.length);
+      textScratch.put(id, Math.log1p(rawTf.a[x]) * idf(canonOf.a[f]), rawFlags.a[x], true);
+    }
+    entries.length = 0;
+    const tt = textScratch.touched;
+    for (let x = 0; x < tt.length; x++) entries.push({ f: tt.a[x], w: textScratch.value[tt.a[x]] });
+    entries.sort((a, b) => b.w - a.w || (terms[a.f] < terms[b.f] ? -1 : 1));
+    if (entries.length > o.keyTerms) entries.length = o.keyTerms;
+    for (const e of entries) {
+      keyIds.push(e.f);
+      keyW.push(e.w);
+      keyFlags.push(textScratch.flags[e.f]);
+    }
+    keyStart[r + 1] = keyIds.length;
+  }
+  const vIds = vecIds.a;
+  const vW = vecW.a;
+
+  // 3. Inverted lists over the vectors, each cut to the `maxPostings` reforms where the term weighs most, so the
+  //    cost of finding candidates stays bounded as the corpus grows (a reform where a common term is weak is not
+  //    found through that term alone).
+  const postCount = new Int32Array(F + 1);
+  for (let x = 0; x < vecIds.length; x++) postCount[vIds[x] + 1]++;
+  const postStart = new Int32Array(F + 1);
+  for (let f = 0; f < F; f++) postStart[f + 1] = postStart[f] + postCount[f + 1];
+  const postDoc = new Int32Array(vecIds.length);
+  const postW = new Float32Array(vecIds.length);
+  {
+    const at = postStart.slice(0, F);
+    for (let r = 0; r < R; r++) {
+      for (let x = vecStart[r]; x < vecStart[r + 1]; x++) {
+        const p = at[vIds[x]]++;
+        postDoc[p] = r;
+        postW[p] = vW[x];
+      }
     }
   }
-  const maxDf = Math.max(2, o.maxDf * groupCount);
-  const idf = (key: string) => Math.log(groupCount / df.get(key)!);
-
-  // 3. One vector per reform: its printings' features merged (the richest wording of each), the strongest
-  //    `topTerms` kept, L2-normalised.
-  const members = new Map<number, number[]>();
-  group.forEach((g, i) => {
-    const m = members.get(g);
-    if (m) m.push(i);
-    else members.set(g, [i]);
-  });
-  const textLength = (r: ReformRecord) => FIELDS.reduce((sum, f) => sum + (r[f]?.length ?? 0), 0);
-  const reforms = [...members.values()].map((m) => ({
-    members: m,
-    // The printing shown for the reform: the one with the most text (a case write-up over a one-line table item).
-    shown: m.reduce((a, b) => (textLength(records[b]) > textLength(records[a]) ? b : a)),
-  }));
-  const featureId = new Map<string, number>();
-  const reformTf = reforms.map(({ members: m }) => {
-    const tf = new Map<string, number>();
-    for (const i of m) for (const [key, t] of extracted[i].tf) tf.set(key, Math.max(tf.get(key) ?? 0, t));
-    return tf;
-  });
-  const raw = reformTf.map((tf) => {
-    const entries: [string, number][] = [];
-    for (const [key, t] of tf) {
-      const d = df.get(key)!;
-      // In one reform only: shared with nobody; in too many: background. What an outcome cut is kept: it is a
-      // kind, common by nature, weighted by its own option.
-      if (d < 2 || (d > maxDf && !key.startsWith(OUTCOME))) continue;
-      entries.push([key, Math.log1p(t) * idf(key)]);
+  const postEnd = new Int32Array(F);
+  for (let f = 0; f < F; f++) {
+    const a = postStart[f];
+    const len = postStart[f + 1] - a;
+    if (len <= o.maxPostings) {
+      postEnd[f] = a + len;
+      continue;
     }
-    entries.sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
-    const kept = entries.slice(0, o.topTerms);
-    return { kept, norm: Math.sqrt(kept.reduce((sum, [, w]) => sum + w * w, 0)) };
-  });
-  const vectors: { ids: Int32Array; w: Float32Array }[] = raw.map(({ kept, norm }) => {
-    const by = norm || 1;
-    const pairs = kept.map(([key, w]) => {
-      let id = featureId.get(key);
-      if (id === undefined) featureId.set(key, (id = featureId.size));
-      return [id, w / by] as [number, number];
-    }).sort((a, b) => a[0] - b[0]);
-    return { ids: Int32Array.from(pairs, (p) => p[0]), w: Float32Array.from(pairs, (p) => p[1]) };
-  });
+    const order = Array.from({ length: len }, (_, x) => a + x).sort((x, y) => postW[y] - postW[x] || postDoc[x] - postDoc[y]);
+    const docs = order.slice(0, o.maxPostings).map((p) => postDoc[p]);
+    const ws = order.slice(0, o.maxPostings).map((p) => postW[p]);
+    postDoc.set(docs, a);
+    postW.set(ws, a);
+    postEnd[f] = a + o.maxPostings;
+  }
 
-  // 4. Inverted lists over the kept features, each cut to the `maxPostings` reforms where the term weighs most:
-  //    the cost of finding candidates stays bounded as the corpus grows (a reform where a common term is weak
-  //    is not found through that term alone).
-  const lists: [number, number][][] = Array.from({ length: featureId.size }, () => []);
-  vectors.forEach((v, g) => {
-    for (let t = 0; t < v.ids.length; t++) lists[v.ids[t]].push([g, v.w[t]]);
+  // Candidates: each reform's best `pool` by the inner product over the walked lists, kept in a bounded heap.
+  const C = o.pool;
+  const candIds = new Int32Array(R * C).fill(-1);
+  const candS = new Float32Array(R * C);
+  const acc = new Float32Array(R);
+  const touched = new Int32Array(R);
+  const heap = new TopK(C);
+  const qOrder: number[] = [];
+  for (let r = 0; r < R; r++) {
+    let nt = 0;
+    qOrder.length = 0;
+    for (let x = vecStart[r]; x < vecStart[r + 1]; x++) qOrder.push(x);
+    if (qOrder.length > o.queryTerms) {
+      qOrder.sort((a, b) => vW[b] - vW[a] || a - b);
+      qOrder.length = o.queryTerms;
+    }
+    for (const x of qOrder) {
+      const f = vIds[x];
+      const wi = vW[x];
+      for (let p = postStart[f], end = postEnd[f]; p < end; p++) {
+        const j = postDoc[p];
+        if (acc[j] === 0) touched[nt++] = j;
+        acc[j] += wi * postW[p];
+      }
+    }
+    heap.clear();
+    for (let x = 0; x < nt; x++) {
+      const j = touched[x];
+      if (j !== r) heap.offer(j, acc[j]);
+      acc[j] = 0;
+    }
+    heap.drainInto(candIds, candS, r * C);
+  }
+
+  // 4. Lists per reform and scope, shared by its printings.
+  const regionId = new Map<string, number>();
+  const regStart = new Int32Array(R + 1);
+  const regIds = new Grow(new Int32Array(Math.max(16, R)));
+  for (let r = 0; r < R; r++) {
+    const seen = new Set<number>();
+    for (let m = memberStart[r]; m < memberStart[r + 1]; m++) {
+      for (const p of records[memberIdx[m]].regions) {
+        let id = regionId.get(p);
+        if (id === undefined) regionId.set(p, (id = regionId.size));
+        if (!seen.has(id)) {
+          seen.add(id);
+          regIds.push(id);
+        }
+      }
+    }
+    regStart[r + 1] = regIds.length;
+  }
+  /** Reform j has a province that reform i does not. */
+  const elsewhere = (i: number, j: number) => {
+    for (let y = regStart[j]; y < regStart[j + 1]; y++) {
+      let mine = false;
+      for (let x = regStart[i]; x < regStart[i + 1] && !mine; x++) mine = regIds.a[x] === regIds.a[y];
+      if (!mine) return true;
+    }
+    return false;
+  };
+  const fileId = new Map<string, number>();
+  const fileOf = Int32Array.from(shown, (i) => {
+    const f = records[i].source.file;
+    let id = fileId.get(f);
+    if (id === undefined) fileId.set(f, (id = fileId.size));
+    return id;
   });
-  const postings = lists.map((l) => {
-    if (l.length > o.maxPostings) l = l.sort((a, b) => b[1] - a[1] || a[0] - b[0]).slice(0, o.maxPostings);
-    return { doc: Int32Array.from(l, (x) => x[0]), w: Float32Array.from(l, (x) => x[1]) };
-  });
-  const cosine = (a: number, b: number) => {
-    const x = vectors[a];
-    const y = vectors[b];
+  const isWord = new Uint8Array(F);
+  for (let f = 0; f < F; f++) isWord[f] = kind.a[f] === WORD || kind.a[f] === SLOGAN ? 1 : 0;
+  const merge = (a: number, b: number, words: boolean): number => {
     let s = 0;
-    for (let p = 0, q = 0; p < x.ids.length && q < y.ids.length;) {
-      if (x.ids[p] === y.ids[q]) s += x.w[p++] * y.w[q++];
-      else if (x.ids[p] < y.ids[q]) p++;
+    for (let p = vecStart[a], q = vecStart[b], pe = vecStart[a + 1], qe = vecStart[b + 1]; p < pe && q < qe;) {
+      if (vIds[p] === vIds[q]) {
+        s += words ? isWord[vIds[p]] : vW[p] * vW[q];
+        p++;
+        q++;
+      } else if (vIds[p] < vIds[q]) p++;
       else q++;
     }
     return s;
   };
 
-  const isWord = new Uint8Array(featureId.size);
-  for (const [key, id] of featureId) isWord[id] = key.startsWith(BIGRAM) || key.startsWith(OUTCOME) ? 0 : 1;
-  const sharedWords = (a: number, b: number) => {
-    const x = vectors[a];
-    const y = vectors[b];
-    let shared = 0;
-    for (let p = 0, q = 0; p < x.ids.length && q < y.ids.length;) {
-      if (x.ids[p] === y.ids[q]) {
-        shared += isWord[x.ids[p]];
-        p++;
-        q++;
-      } else if (x.ids[p] < y.ids[q]) p++;
-      else q++;
-    }
-    return shared;
-  };
-
-  // 5. Lists per reform and scope, shared by its printings.
-  const regionsOf = reforms.map((g) => new Set(g.members.flatMap((i) => records[i].regions)));
-  const fileOf = reforms.map((g) => records[g.shown].source.file);
   const k = o.k;
   const all = { ids: new Uint32Array(n * k), scores: new Float32Array(n * k) };
   const otherRegions = { ids: new Uint32Array(n * k), scores: new Float32Array(n * k) };
-  const acc = new Float32Array(reforms.length);
-  const touched: number[] = [];
-  const C = o.pool;
-  const candIds = new Int32Array(reforms.length * C).fill(-1);
-  const candS = new Float32Array(reforms.length * C);
-  for (let gi = 0; gi < reforms.length; gi++) {
-    const v = vectors[gi];
-    for (let t = 0; t < v.ids.length; t++) {
-      const post = postings[v.ids[t]];
-      const wi = v.w[t];
-      for (let p = 0; p < post.doc.length; p++) {
-        const j = post.doc[p];
-        if (acc[j] === 0) touched.push(j);
-        acc[j] += wi * post.w[p];
-      }
+  const score = new Float32Array(R);
+  const listed = new Uint8Array(R);
+  const cands: { j: number; s: number }[] = [];
+  let nt = 0;
+  const bump = (j: number, s: number) => {
+    if (!listed[j]) {
+      listed[j] = 1;
+      touched[nt++] = j;
     }
-    const candidates: { j: number; s: number }[] = [];
-    for (const j of touched) {
-      if (j !== gi && acc[j] > 0) candidates.push({ j, s: acc[j] });
-      acc[j] = 0;
-    }
-    touched.length = 0;
-    candidates.sort((a, b) => b.s - a.s || a.j - b.j);
-    candidates.slice(0, C).forEach((c, x) => {
-      candIds[gi * C + x] = c.j;
-      candS[gi * C + x] = c.s;
-    });
-  }
-  for (let gi = 0; gi < reforms.length; gi++) {
-    const score = new Map<number, number>();
-    for (let x = 0; x < C && candIds[gi * C + x] >= 0; x++) score.set(candIds[gi * C + x], candS[gi * C + x]);
+    score[j] += s;
+  };
+  const fileCount = new Int32Array(fileId.size);
+  for (let r = 0; r < R; r++) {
+    nt = 0;
+    for (let x = 0; x < C && candIds[r * C + x] >= 0; x++) bump(candIds[r * C + x], candS[r * C + x]);
     if (o.feedback > 0) {
       // What the closest reforms are like counts a little too: it bridges ideas printed in different words.
-      for (let x = 0; x < o.feedbackDepth && candIds[gi * C + x] >= 0; x++) {
-        const m = candIds[gi * C + x];
-        const sm = candS[gi * C + x];
+      for (let x = 0; x < o.feedbackDepth && candIds[r * C + x] >= 0; x++) {
+        const m = candIds[r * C + x];
+        const sm = candS[r * C + x];
         for (let y = 0; y < C && candIds[m * C + y] >= 0; y++) {
           const j = candIds[m * C + y];
-          if (j === gi) continue;
-          score.set(j, (score.get(j) ?? 0) + o.feedback * sm * candS[m * C + y]);
+          if (j !== r) bump(j, o.feedback * sm * candS[m * C + y]);
         }
       }
     }
-    const candidates = [...score].map(([j, s]) => ({ j, s })).sort((a, b) => b.s - a.s || a.j - b.j);
-    const mine = regionsOf[gi];
-    const other = candidates.filter(({ j }) => [...regionsOf[j]].some((p) => !mine.has(p)));
-    const listAll = rerank(gi, candidates);
-    const listOther = rerank(gi, other);
-    for (const i of reforms[gi].members) {
-      fill(all, i, listAll);
-      fill(otherRegions, i, listOther);
+    cands.length = 0;
+    for (let x = 0; x < nt; x++) {
+      const j = touched[x];
+      cands.push({ j, s: score[j] });
+      score[j] = 0;
+      listed[j] = 0;
+    }
+    cands.sort((a, b) => b.s - a.s || a.j - b.j);
+    // An entry must share a word or slogan with the source (not only bigrams or an outcome kind), so it can say why;
+    // one that shares a single word is likely alike by that word only, and ranks lower.
+    const pool: { j: number; s: number }[] = [];
+    const otherPool: { j: number; s: number }[] = [];
+    for (let x = 0; x < cands.length && x < 2 * o.pool; x++) {
+      const c = cands[x];
+      const shared = merge(r, c.j, true);
+      if (shared < o.minShared) continue;
+      if (shared === 1) c.s *= o.oneWordFactor;
+      pool.push(c);
+      if (elsewhere(r, c.j)) otherPool.push(c);
+    }
+    pool.sort((a, b) => b.s - a.s || a.j - b.j);
+    otherPool.sort((a, b) => b.s - a.s || a.j - b.j);
+    if (pool.length > o.pool) pool.length = o.pool;
+    if (otherPool.length > o.pool) otherPool.length = o.pool;
+    const listAll = rerank(pool);
+    const listOther = rerank(otherPool);
+    for (let m = memberStart[r]; m < memberStart[r + 1]; m++) {
+      fill(all, memberIdx[m], listAll);
+      fill(otherRegions, memberIdx[m], listOther);
     }
   }
 
-  /** MMR over the best `pool` reforms: each next entry trades its similarity for unlikeness to those listed. */
-  function rerank(source: number, candidates: { j: number; s: number }[]): { j: number; s: number }[] {
-    const pool: { j: number; s: number }[] = [];
-    for (const c of candidates) {
-      if (pool.length >= o.pool) break;
-      if (sharedWords(source, c.j) >= o.minShared) pool.push(c);
-    }
+  /** MMR over the pool: each next entry trades its similarity for unlikeness to those listed. */
+  function rerank(pool: { j: number; s: number }[]): { j: number; s: number }[] {
     if (o.mmrLambda >= 1 && o.sameDocPenalty === 0) return pool.slice(0, k);
     const chosen: { j: number; s: number }[] = [];
     const maxSim = new Float32Array(pool.length);
-    const docCount = new Map<string, number>();
     const used = new Uint8Array(pool.length);
     while (chosen.length < k && chosen.length < pool.length) {
       let best = -1;
       let bestScore = -Infinity;
       for (let c = 0; c < pool.length; c++) {
         if (used[c]) continue;
-        const same = docCount.get(fileOf[pool[c].j]) ?? 0;
-        const score = o.mmrLambda * pool[c].s - (1 - o.mmrLambda) * maxSim[c] - o.sameDocPenalty * same * pool[c].s;
-        if (score > bestScore) [best, bestScore] = [c, score];
+        const same = fileCount[fileOf[pool[c].j]];
+        const s = o.mmrLambda * pool[c].s - (1 - o.mmrLambda) * maxSim[c] - o.sameDocPenalty * same * pool[c].s;
+        if (s > bestScore) [best, bestScore] = [c, s];
       }
       used[best] = 1;
       chosen.push(pool[best]);
-      const file = fileOf[pool[best].j];
-      docCount.set(file, (docCount.get(file) ?? 0) + 1);
-      if (o.mmrLambda < 1) for (let c = 0; c < pool.length; c++) if (!used[c]) maxSim[c] = Math.max(maxSim[c], cosine(pool[c].j, pool[best].j));
+      fileCount[fileOf[pool[best].j]]++;
+      if (o.mmrLambda < 1) for (let c = 0; c < pool.length; c++) if (!used[c]) maxSim[c] = Math.max(maxSim[c], merge(pool[c].j, pool[best].j, false));
     }
+    for (const c of chosen) fileCount[fileOf[c.j]] = 0;
     return chosen;
   }
 
   function fill(target: { ids: Uint32Array; scores: Float32Array }, i: number, list: { j: number; s: number }[]) {
-    list.slice(0, k).forEach(({ j, s }, slot) => {
-      target.ids[i * k + slot] = reforms[j].shown + 1;
-      target.scores[i * k + slot] = s;
-    });
+    for (let slot = 0; slot < list.length && slot < k; slot++) {
+      target.ids[i * k + slot] = shown[list[slot].j] + 1;
+      target.scores[i * k + slot] = list[slot].s;
+    }
   }
 
-  // 6. Key terms per record, for `because`: words and slogans (not bigrams), strongest first.
-  const termIndex = new Map<string, number>();
-  const terms: string[] = [];
-  const termStart = new Uint32Array(n + 1);
-  const ids: number[] = [];
-  const weights: number[] = [];
-  const flags: number[] = [];
-  extracted.forEach(({ tf, surface }, i) => {
-    // One entry per surface text (a slogan may also be a segmented word): strongest weight, every field it is in.
-    const byText = new Map<string, { w: number; f: number }>();
-    for (const [key, t] of tf) {
-      const s = surface.get(key);
-      const d = df.get(key)!;
-      if (!s || d < 2 || d > maxDf) continue;
-      const w = Math.log1p(t) * idf(key);
-      const e = byText.get(s.text);
-      if (e) {
-        e.w = Math.max(e.w, w);
-        e.f |= s.flags;
-      } else byText.set(s.text, { w, f: s.flags });
-    }
-    const entries = [...byText].sort((a, b) => b[1].w - a[1].w || (a[0] < b[0] ? -1 : 1)).slice(0, o.keyTerms);
-    for (const [text, { w, f }] of entries) {
-      let id = termIndex.get(text);
-      if (id === undefined) {
-        termIndex.set(text, (id = terms.length));
-        terms.push(text);
+  // Key terms are stored once per reform, on its shown printing (the server merges a reform's printings).
+  const termIds: number[] = [];
+  const termWeights: number[] = [];
+  const termFlags: number[] = [];
+  const keyOf = new Int32Array(n).fill(-1);
+  for (let r = 0; r < R; r++) keyOf[shown[r]] = r;
+  for (let i = 0; i < n; i++) {
+    const r = keyOf[i];
+    if (r >= 0) {
+      for (let x = keyStart[r]; x < keyStart[r + 1]; x++) {
+        termIds.push(keyIds.a[x]);
+        termWeights.push(keyW.a[x]);
+        termFlags.push(keyFlags.a[x]);
       }
-      ids.push(id);
-      weights.push(w);
-      flags.push(f);
     }
-    termStart[i + 1] = ids.length;
-  });
+    termStart[i + 1] = termIds.length;
+  }
 
   return {
     version: 1,
@@ -421,10 +752,72 @@ export function buildSimilar(body: Pick<SnapshotBody, 'records' | 'analysis' | '
     all,
     otherRegions,
     termStart,
-    termIds: Uint32Array.from(ids),
-    termWeights: Float32Array.from(weights),
-    termFlags: Uint8Array.from(flags),
+    termIds: Uint32Array.from(termIds),
+    termWeights: Float32Array.from(termWeights),
+    termFlags: Uint8Array.from(termFlags),
     terms,
-    outcomes: Uint8Array.from(records, (r) => outcomeKinds(r)),
+    outcomes: outcomeBits,
   };
+}
+
+/** The `size` best (id, score) pairs offered, in a binary min-heap; ties keep the lower id. */
+class TopK {
+  private ids: Int32Array;
+  private s: Float32Array;
+  private n = 0;
+  constructor(private readonly size: number) {
+    this.ids = new Int32Array(size);
+    this.s = new Float32Array(size);
+  }
+  clear() {
+    this.n = 0;
+  }
+  /** a ranks below b */
+  private below(a: number, b: number) {
+    return this.s[a] < this.s[b] || (this.s[a] === this.s[b] && this.ids[a] > this.ids[b]);
+  }
+  private swap(a: number, b: number) {
+    const i = this.ids[a];
+    this.ids[a] = this.ids[b];
+    this.ids[b] = i;
+    const s = this.s[a];
+    this.s[a] = this.s[b];
+    this.s[b] = s;
+  }
+  offer(id: number, score: number) {
+    if (this.n < this.size) {
+      let c = this.n++;
+      this.ids[c] = id;
+      this.s[c] = score;
+      while (c > 0) {
+        const p = (c - 1) >> 1;
+        if (!this.below(c, p)) break;
+        this.swap(c, p);
+        c = p;
+      }
+      return;
+    }
+    const fs = Math.fround(score);
+    if (fs < this.s[0] || (fs === this.s[0] && id > this.ids[0])) return;
+    this.ids[0] = id;
+    this.s[0] = score;
+    for (let c = 0; ;) {
+      const l = 2 * c + 1;
+      const rr = l + 1;
+      let m = c;
+      if (l < this.n && this.below(l, m)) m = l;
+      if (rr < this.n && this.below(rr, m)) m = rr;
+      if (m === c) break;
+      this.swap(c, m);
+      c = m;
+    }
+  }
+  /** Best first into ids/scores at `at` (the rest of the `size` slots stay as they are: -1 = none). */
+  drainInto(ids: Int32Array, scores: Float32Array, at: number) {
+    const order = Array.from({ length: this.n }, (_, x) => x).sort((a, b) => this.s[b] - this.s[a] || this.ids[a] - this.ids[b]);
+    order.forEach((x, slot) => {
+      ids[at + slot] = this.ids[x];
+      scores[at + slot] = this.s[x];
+    });
+  }
 }

@@ -61,6 +61,8 @@ export function reformGroups(records: ReformRecord[]): Int32Array {
 }
 
 const MAX_BECAUSE = 5;
+/** Printings of a reform whose text `because` reads. */
+const MAX_PRINTINGS_READ = 8;
 
 export class SimilarLists {
   readonly group: Int32Array;
@@ -111,7 +113,7 @@ export class SimilarLists {
   private keyTerms(i: number): Map<number, { w: number; f: number }> {
     const d = this.data;
     const out = new Map<number, { w: number; f: number }>();
-    for (const m of [i, ...this.copiesOf(i)]) {
+    for (const m of this.members.get(this.group[i]) ?? [i]) {
       for (let t = d.termStart[m]; t < d.termStart[m + 1]; t++) {
         const e = out.get(d.termIds[t]);
         if (e) {
@@ -125,7 +127,9 @@ export class SimilarLists {
 
   /** A reform's printed text, all printings; a term (normalised) found in it is certainly there. */
   private fullText(i: number): string {
-    return [i, ...this.copiesOf(i)].map((m) => {
+    // The record and a few of its copies: a term found there is certainly in the reform, and a reform printed
+    // hundreds of times (a stock title in a large corpus) does not make one request read them all.
+    return [i, ...this.copiesOf(i).slice(0, MAX_PRINTINGS_READ - 1)].map((m) => {
       const r = this.records[m];
       return [r.title, r.content, r.applicableTo, r.process, r.outcome].filter(Boolean).join('\n');
     }).join('\n').toLowerCase();
@@ -142,15 +146,22 @@ export class SimilarLists {
     }
     shared.sort((a, b) => b.score - a.score);
     if (shared.length < MAX_BECAUSE) {
-      // Key terms of the source that the other record prints without ranking them among its own key terms
-      // (looked up in the printed text: a term in traditional or full-width print is simply not offered).
-      const text = this.fullText(j);
+      // Key terms of either reform that the other prints without ranking them among its own key terms (looked up in
+      // the printed text: a term in traditional or full-width print is simply not offered), the stronger first.
+      const textI = this.fullText(i);
+      const textJ = this.fullText(j);
       const have = new Set(shared.map((s) => s.text));
-      for (const [id, t] of [...mine].sort((a, b) => b[1].w - a[1].w)) {
-        if (shared.length >= MAX_BECAUSE + 3) break;
+      const extra: typeof shared = [];
+      for (const [id, t] of mine) {
         const term = this.data.terms[id];
-        if (!have.has(term) && text.includes(term)) shared.push({ text: term, score: 0, fi: t.f, fj: 0 });
+        if (!have.has(term) && textJ.includes(term)) extra.push({ text: term, score: t.w, fi: t.f, fj: 0 });
       }
+      for (const [id, u] of theirs) {
+        const term = this.data.terms[id];
+        if (!have.has(term) && !mine.has(id) && textI.includes(term)) extra.push({ text: term, score: u.w, fi: 0, fj: u.f });
+      }
+      extra.sort((a, b) => b.score - a.score || (a.text < b.text ? -1 : 1));
+      for (const e of extra.slice(0, MAX_BECAUSE + 3)) shared.push({ ...e, score: 0 });
     }
     // A term inside a longer chosen one (自贸 in 链上自贸) adds nothing.
     const chosen: typeof shared = [];
