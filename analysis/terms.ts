@@ -74,31 +74,32 @@ function isDigitCode(c: number): boolean {
 export function positionalTokens(text: string, emit: (term: string, pos: number) => void): void {
   const n = text.length;
   let i = 0;
-  while (i < n) {
-    const cp = text.codePointAt(i)!;
-    const w = cp > 0xffff ? 2 : 1;
-    if (isHanCode(cp)) {
-      const j = i + w;
-      const next = j < n ? text.codePointAt(j)! : -1;
-      if (next >= 0 && isHanCode(next)) emit(text.slice(i, j + (next > 0xffff ? 2 : 1)), i);
-      else emit(text.slice(i, j), i);
-      i = j;
-      continue;
-    }
-    if (isWordCode(cp)) {
-      let j = i + 1;
-      while (j < n && isWordCode(text.charCodeAt(j))) j++;
-      if (j + 1 < n && text.charCodeAt(j) === 46 && isDigitCode(text.charCodeAt(j + 1))) {
-        j += 2;
-        while (j < n && isDigitCode(text.charCodeAt(j))) j++;
-      }
-      emit(text.slice(i, j), i);
-      i = j;
-      continue;
-    }
-    emit(text.slice(i, i + w), i);
-    i += w;
+  while (i < n) i = emitToken(text, i, n, emit);
+}
+
+/** Emit the token that starts at `i` (a Han bigram or lone character, a Latin/number run, or a symbol); the next start. */
+function emitToken(text: string, i: number, n: number, emit: (term: string, pos: number) => void): number {
+  const cp = text.codePointAt(i)!;
+  const w = cp > 0xffff ? 2 : 1;
+  if (isHanCode(cp)) {
+    const j = i + w;
+    const next = j < n ? text.codePointAt(j)! : -1;
+    if (next >= 0 && isHanCode(next)) emit(text.slice(i, j + (next > 0xffff ? 2 : 1)), i);
+    else emit(text.slice(i, j), i);
+    return j;
   }
+  if (isWordCode(cp)) {
+    let j = i + 1;
+    while (j < n && isWordCode(text.charCodeAt(j))) j++;
+    if (j + 1 < n && text.charCodeAt(j) === 46 && isDigitCode(text.charCodeAt(j + 1))) {
+      j += 2;
+      while (j < n && isDigitCode(text.charCodeAt(j))) j++;
+    }
+    emit(text.slice(i, j), i);
+    return j;
+  }
+  emit(text.slice(i, i + w), i);
+  return i + w;
 }
 
 /** The number positionalTokenKeys gives a bigram of two CJK Unified Ideographs (U+4E00–U+9FFF), below 2^30. */
@@ -129,29 +130,7 @@ export function positionalTokenKeys(text: string, emit: (term: string | number, 
         continue;
       }
     }
-    const cp = text.codePointAt(i)!;
-    const w = cp > 0xffff ? 2 : 1;
-    if (isHanCode(cp)) {
-      const j = i + w;
-      const next = j < n ? text.codePointAt(j)! : -1;
-      if (next >= 0 && isHanCode(next)) emit(text.slice(i, j + (next > 0xffff ? 2 : 1)), i);
-      else emit(text.slice(i, j), i);
-      i = j;
-      continue;
-    }
-    if (isWordCode(cp)) {
-      let j = i + 1;
-      while (j < n && isWordCode(text.charCodeAt(j))) j++;
-      if (j + 1 < n && text.charCodeAt(j) === 46 && isDigitCode(text.charCodeAt(j + 1))) {
-        j += 2;
-        while (j < n && isDigitCode(text.charCodeAt(j))) j++;
-      }
-      emit(text.slice(i, j), i);
-      i = j;
-      continue;
-    }
-    emit(text.slice(i, i + w), i);
-    i += w;
+    i = emitToken(text, i, n, emit);
   }
 }
 

@@ -11,6 +11,7 @@
  * 100,000-record corpus has tens of millions of shingles).
  */
 import type { ReformRecord, TextField } from './schema.js';
+import { Growable } from './postings.js';
 
 /** Title similarity (Dice over character bigrams) above which two titles name the same reform. */
 export const SAME_TITLE = 0.72;
@@ -161,29 +162,12 @@ class ShingleTable {
   }
 }
 
-/** A growable list of ints. */
-class IntList {
-  data: Int32Array;
-  length = 0;
-  constructor(capacity = 1 << 16) {
-    this.data = new Int32Array(capacity);
-  }
-  push(v: number): void {
-    if (this.length === this.data.length) {
-      const next = new Int32Array(this.data.length * 2);
-      next.set(this.data);
-      this.data = next;
-    }
-    this.data[this.length++] = v;
-  }
-}
-
 /**
  * Every record's distinct shingles of length n (2 or 4) as ids into `table`, concatenated: record i's are
  * ids[offsets[i] … offsets[i+1]). Document frequencies are counted on the way.
  */
 function shingleIds(texts: Iterable<string>, n: number, count: number, coder: UnitCoder, table: ShingleTable): { ids: Int32Array; offsets: Int32Array } {
-  const list = new IntList(1 << 20);
+  const list = new Growable(1 << 20);
   const offsets = new Int32Array(count + 1);
   let units: Int32Array = new Int32Array(1024);
   let i = 0;
@@ -296,8 +280,8 @@ export function linkRelated(records: ReformRecord[]): void {
   const links = new Int32Array(n);
   const shared = new Int32Array(n);
   const seen = new Int32Array(n);
-  const touched = new IntList(4096);
-  const linked = new IntList(64);
+  const touched = new Growable(4096);
+  const linked = new Growable(64);
   // Title bigrams of the record being linked, marked by record number + 1 (no clearing between records).
   const mark = new Int32Array(titleTable.size);
   const tIds = title.ids;
