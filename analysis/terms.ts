@@ -169,5 +169,31 @@ export function needleTokens(needle: string): NeedleToken[] {
 
 /** Letters, digits and Han characters only: how titles are compared when typed in full. */
 export function keyOf(normalised: string): string {
-  return normalised.replace(/[^\p{Script=Han}\p{L}\p{N}]/gu, '');
+  // Same as replacing /[^\p{Script=Han}\p{L}\p{N}]/gu with '' (a property test holds it), without a regex pass per
+  // text: runs of kept characters are copied as slices; whether a BMP unit is kept is decided once per unit.
+  let out = '';
+  let run = 0;
+  const n = normalised.length;
+  for (let i = 0; i < n; ) {
+    const c = normalised.charCodeAt(i);
+    let keep: boolean;
+    let width = 1;
+    if (c >= 0xd800 && c <= 0xdbff && i + 1 < n && (normalised.charCodeAt(i + 1) & 0xfc00) === 0xdc00) {
+      width = 2;
+      keep = KEPT.test(normalised.slice(i, i + 2));
+    } else {
+      let k = keptUnit[c];
+      if (k === 0) k = keptUnit[c] = KEPT.test(normalised[i]) ? 1 : 2;
+      keep = k === 1;
+    }
+    if (!keep) {
+      if (run < i) out += normalised.slice(run, i);
+      run = i + width;
+    }
+    i += width;
+  }
+  return run === 0 ? normalised : run < n ? out + normalised.slice(run) : out;
 }
+const KEPT = /^[\p{Script=Han}\p{L}\p{N}]$/u;
+/** Per BMP code unit: 1 kept, 2 dropped, 0 not decided yet. */
+const keptUnit = new Uint8Array(65536);

@@ -11,6 +11,7 @@
  * 100,000-record corpus has tens of millions of shingles).
  */
 import type { ReformRecord, TextField } from './schema.js';
+import { keyOf } from '../analysis/terms.js';
 import { Growable } from './postings.js';
 
 /** Title similarity (Dice over character bigrams) above which two titles name the same reform. */
@@ -30,36 +31,10 @@ export const MAX_LINKS = 32;
 
 const BODY_FIELDS: TextField[] = ['content', 'applicableTo', 'process', 'outcome'];
 
-/** Keep only ideographs, letters and digits: quotes, brackets and spaces vary between printings. */
+/** Keep only ideographs, letters and digits, lower-cased: quotes, brackets and spaces vary between printings. */
 export function titleKey(title: string): string {
-  // Runs of kept characters are copied as slices; whether a BMP unit is kept is decided once per unit.
-  let out = '';
-  let run = 0;
-  const n = title.length;
-  for (let i = 0; i < n; ) {
-    const c = title.charCodeAt(i);
-    let keep: boolean;
-    let width = 1;
-    if (c >= 0xd800 && c <= 0xdbff && i + 1 < n && (title.charCodeAt(i + 1) & 0xfc00) === 0xdc00) {
-      width = 2;
-      keep = KEPT.test(title.slice(i, i + 2));
-    } else {
-      let k = keptUnit[c];
-      if (k === 0) k = keptUnit[c] = KEPT.test(title[i]) ? 1 : 2;
-      keep = k === 1;
-    }
-    if (!keep) {
-      if (run < i) out += title.slice(run, i);
-      run = i + width;
-    }
-    i += width;
-  }
-  if (run < n) out += run === 0 ? title : title.slice(run);
-  return out.toLowerCase();
+  return keyOf(title).toLowerCase();
 }
-const KEPT = /^[\p{Script=Han}\p{L}\p{N}]$/u;
-/** Per BMP code unit: 1 kept, 2 dropped, 0 not decided yet. */
-const keptUnit = new Uint8Array(65536);
 
 /**
  * Each UTF-16 unit gets a dense code (< 8192 for any Chinese text: GB2312 has 6,763 ideographs), in order of first

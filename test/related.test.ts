@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { keyOf } from '../analysis/terms.js';
 import { COMMON_SHINGLE, LOOSE_TITLE, SAME_TEXT, SAME_TITLE, SHARED_TEXT, linkRelated, titleKey } from '../indexer/related.js';
 import type { ReformRecord } from '../indexer/schema.js';
 import { seedCorpus } from './helpers.js';
@@ -73,5 +74,11 @@ describe('title keys', () => {
     const pieces = ['自贸', '（', '“', '”', ' ', 'ＡＢ', 'İ', 'x1', '𠀀', '\ud800', '\udc00', '、', '٣', 'é'];
     const text = fc.array(fc.oneof(fc.constantFrom(...pieces), fc.string({ maxLength: 3 }), fc.string({ unit: 'binary', maxLength: 2 })), { maxLength: 20 }).map((a) => a.join(''));
     fc.assert(fc.property(text, (s) => titleKey(s) === reference(s)), { numRuns: 3000 });
+  });
+
+  it('the search side (keyOf, the exact-title test) keeps the same characters, case untouched', () => {
+    const pieces = ['自贸', '（', '“', 'ＡＢ', 'İ', 'x1', '𠀀', '\ud800', '\udc00', '、', '٣'];
+    const text = fc.array(fc.oneof(fc.constantFrom(...pieces), fc.string({ unit: 'binary', maxLength: 2 })), { maxLength: 20 }).map((a) => a.join(''));
+    fc.assert(fc.property(text, (s) => keyOf(s) === s.replace(/[^\p{Script=Han}\p{L}\p{N}]/gu, '')), { numRuns: 3000 });
   });
 });
