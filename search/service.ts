@@ -15,6 +15,7 @@ import { buildSimilar } from '../indexer/similar.js';
 import { SimilarLists, type SimilarReason, type SimilarScope } from './similar.js';
 import type { SnapshotBody } from '../snapshot/body.js';
 import { recordStoreOf, type RecordStore } from '../snapshot/records.js';
+import { gallop } from './match.js';
 
 export type SortOrder = 'relevance' | 'source' | 'quantity';
 export type FactSort = 'value_desc' | 'value_asc' | 'relevance';
@@ -85,18 +86,6 @@ export interface SearchResponse {
   truncated?: boolean;
   hits: ApiHit[];
   facets: Record<FacetName, FacetValue[]>;
-}
-
-/** First index in sorted `a` with a[i] ≥ v. */
-function lowerBound(a: Int32Array, v: number): number {
-  let lo = 0;
-  let hi = a.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (a[mid] < v) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }
 
 /** The largest amount of money (in 元) a record reports: how sort=quantity orders records. */
@@ -229,7 +218,7 @@ export class SearchService {
     if (collapse) {
       // A record of the result set (after filters): docs are in index order, so a binary search finds it.
       const present = (i: number) => {
-        const at = lowerBound(result.docs, i);
+        const at = gallop(result.docs, i, 0);
         return at < result.docs.length && result.docs[at] === i && (!keep || keep[at] === 1);
       };
       const cap = this.engine.options.copiesShown;
