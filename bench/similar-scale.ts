@@ -79,7 +79,7 @@ async function main() {
   const info = {} as SimilarBuildInfo;
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();
-  const data = buildSimilar(big, {}, { normalized, info, naming: namingWordTest(body.analysis.vocabulary.map(([w]) => w)) });
+  const data = buildSimilar(big, {}, { normalized: (i, f) => normalized[i][f], info, naming: namingWordTest(body.analysis.vocabulary.map(([w]) => w)) });
   const buildMs = performance.now() - t0;
   const cpu = process.cpuUsage(cpu0);
   await new Promise((resolve) => setTimeout(resolve, 20));

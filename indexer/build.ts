@@ -12,7 +12,7 @@ import { Normalizer } from '../analysis/normalize.js';
 import type { SnapshotBody } from '../snapshot/body.js';
 import { loadCorpus, PROGRESS_BYTES, type Corpus, type Progress } from './corpus.js';
 import { buildEngineIndex } from './engine-index.js';
-import { copyDepartmentTexts, normalizedSearchTexts } from './fields.js';
+import { SEARCH_FIELDS, copyDepartmentTexts, normalizedSearchTexts, type SearchField } from './fields.js';
 import { linkRelated } from './related.js';
 import { commonWordTest, namingWordTest } from './general-words.js';
 import { PROVINCES } from './regions.js';
@@ -105,7 +105,7 @@ export async function buildSnapshot(options: BuildOptions): Promise<BuildResult>
   // Copy links still pending (records input) are computed while the vocabulary is counted; the copies' units
   // (copyDepartments) are filled in and counted once they are known.
   const linksPending = corpus.linksPending === true;
-  let normalized: string[] | undefined = normalizedSearchTexts(corpus.records, norm, { copies: !linksPending });
+  const normalized: string[] = normalizedSearchTexts(corpus.records, norm, { copies: !linksPending });
   progress?.(`${corpus.records.length} records parsed; counting the vocabulary with jieba and building the index…`);
   // Vocabulary: how often jieba produces each word over the corpus (indexer/vocabulary.ts). In a worker on a large
   // corpus (counting while this thread links and builds the index); in this thread on a small one, loading jieba here.
@@ -126,7 +126,6 @@ export async function buildSnapshot(options: BuildOptions): Promise<BuildResult>
   const tCounted = performance.now();
 
   const index = buildEngineIndex(corpus.records, normalized);
-  normalized = undefined;
   const tIndexed = performance.now();
   const rssIndex = peakRssMiB();
 
@@ -163,8 +162,11 @@ export async function buildSnapshot(options: BuildOptions): Promise<BuildResult>
     index,
   };
   progress?.(`${counts.size} words counted, index built; listing similar reforms…`);
-  // The index build's normalised texts are flat and already released: the similar stage normalises what it reads.
-  body.similar = buildSimilar(body, {}, { naming: namingWordTest(body.analysis.vocabulary.map(([w]) => w)) });
+  // The similar stage reads the texts the index was built from: nothing is normalised twice.
+  const texts = normalized;
+  const F = SEARCH_FIELDS.length;
+  const slot = Object.fromEntries(SEARCH_FIELDS.map((f, k) => [f, k])) as Record<SearchField, number>;
+  body.similar = buildSimilar(body, {}, { normalized: (i, f) => texts[i * F + slot[f]], naming: namingWordTest(body.analysis.vocabulary.map(([w]) => w)) });
   const tSimilar = performance.now();
   return {
     body,

@@ -201,8 +201,8 @@ export interface SimilarBuildInfo {
 
 /** What the caller may hand over so nothing is done twice, and what it may want back. */
 export interface SimilarBuildExtras {
-  /** Each record's text fields already normalised (the index build has them). */
-  normalized?: readonly Readonly<Record<TextField, string>>[];
+  /** A record's text field already normalised (the index build has every one): record index, field → text. */
+  normalized?: (record: number, field: TextField) => string;
   /** Words that name a thing (see indexer/general-words.ts); without it, `because` keeps to the background cut. */
   naming?: (word: string) => boolean;
   /** Filled with what the build did. */
@@ -349,12 +349,12 @@ export function buildSimilar(body: Pick<SnapshotBody, 'records' | 'analysis' | '
     reformScratch.next();
     for (let m = memberStart[r]; m < memberStart[r + 1]; m++) {
       const rec = records[memberIdx[m]];
-      const given = normalized?.[memberIdx[m]];
+      const idx = memberIdx[m];
       recordScratch.next();
       for (const field of FIELDS) {
         const raw = rec[field];
         if (!raw) continue;
-        const text = given ? given[field] : norm(raw);
+        const text = normalized ? normalized(idx, field) : norm(raw);
         const fw = o.fieldWeights[field];
         const flag = TERM_FLAG[field];
         // Words of each run of Han characters (numbers and punctuation separate runs; a run printed again, in a
