@@ -85,4 +85,4 @@ function main() {
   }));
 }
 
-main();
+if (process.argv[1]?.endsWith("latency.ts")) main();

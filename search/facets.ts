@@ -27,6 +27,9 @@ export function facetValues(r: ReformRecord, facet: FacetName): string[] {
   return [...FACET_LIST.find((f) => f.name === facet)!.values(r)];
 }
 
+/** Value ids are below this (2^22), so count × ID_SPAN + id is exact in a double for any count below 2^31. */
+const ID_SPAN = 2 ** 22;
+
 /** Filters and counts over the columns. */
 export class FacetIndex {
   private readonly ids = new Map<FacetName, Map<string, number>>();
@@ -86,69 +89,137 @@ export class FacetIndex {
     return out;
   }
 
-  /** Per reform, the first of its docs in the chain being built (-1: none); reset after each use. */
-  private head?: Int32Array;
+  /** Per facet, each value's count over every record (a property of the snapshot, computed on first use). */
+  private totals?: Uint32Array[];
+  /** Per reform printed more than once, its records (computed on first use, per reformOf array). */
+  private copies?: { reformOf: Int32Array; members: Int32Array[] };
+  /** Scratch per record and per value, reset after each count (counts run one at a time). */
+  private at?: Int32Array;
+  private stamp?: Int32Array[];
 
-  /** The docs reordered so the copies of one reform are adjacent: chained per reform in one pass, no sort. */
-  private groupedByReform(docs: ArrayLike<number>, reformOf: Int32Array): Int32Array {
-    const head = (this.head ??= new Int32Array(reformOf.length).fill(-1));
-    const next = new Int32Array(docs.length);
-    const groups: number[] = [];
-    for (let i = docs.length - 1; i >= 0; i--) {
-      const r = reformOf[docs[i]];
-      if (head[r] === -1) groups.push(r);
-      next[i] = head[r];
-      head[r] = i;
-    }
-    const out = new Int32Array(docs.length);
-    let n = 0;
-    for (let g = groups.length - 1; g >= 0; g--) {
-      const r = groups[g];
-      for (let i = head[r]; i !== -1; i = next[i]) out[n++] = docs[i];
-      head[r] = -1;
-    }
-    return out;
+  private records(): number {
+    return this.columns[FACETS[0]].offsets.length - 1;
   }
 
-  /** Counts per facet over docs; a facet's own filter is ignored for its counts. `size` 0 = every value. */
+  private facetTotals(): Uint32Array[] {
+    return (this.totals ??= FACETS.map((f) => {
+      const { ids, values } = this.columns[f];
+      const c = new Uint32Array(values.length);
+      for (let k = 0; k < ids.length; k++) c[ids[k]]++;
+      return c;
+    }));
+  }
+
+  private reformCopies(reformOf: Int32Array): Int32Array[] {
+    if (this.copies?.reformOf === reformOf) return this.copies.members;
+    const size = new Int32Array(reformOf.length);
+    for (let i = 0; i < reformOf.length; i++) size[reformOf[i]]++;
+    const lists = new Map<number, number[]>();
+    for (let i = 0; i < reformOf.length; i++) {
+      if (size[reformOf[i]] < 2) continue;
+      const l = lists.get(reformOf[i]);
+      if (l) l.push(i);
+      else lists.set(reformOf[i], [i]);
+    }
+    const members = [...lists.values()].map((l) => Int32Array.from(l));
+    this.copies = { reformOf, members };
+    return members;
+  }
+
+  /**
+   * Counts per facet over docs; a facet's own filter is ignored for its counts. `size` 0 = every value. With
+   * `reformOf`, a value counts once per reform however many of its printings are in docs.
+   *
+   * The cost follows the smaller side, not the result: a facet's counts over a set holding most records are its
+   * totals minus the records outside the set (an empty query or a common word walks the few records it lacks), and
+   * reforms are counted as records, then the few reforms printed several times are corrected.
+   */
   count(docs: ArrayLike<number>, filters: Filters, size = 0, reformOf?: Int32Array): Record<FacetName, FacetValue[]> {
-    // Counting reforms: visit the docs grouped by reform, and count a value once per reform.
-    if (reformOf) docs = this.groupedByReform(docs, reformOf);
+    const N = this.records();
+    const n = docs.length;
     const wanted = this.wanted(filters);
-    const counts = FACETS.map((f) => new Uint32Array(this.columns[f].values.length));
-    const cols = FACETS.map((f) => this.columns[f]);
     let fails: Uint8Array | undefined;
     if (wanted) {
-      fails = new Uint8Array(docs.length);
-      for (let i = 0; i < docs.length; i++) fails[i] = this.failures(docs[i], wanted);
+      fails = new Uint8Array(n);
+      for (let i = 0; i < n; i++) fails[i] = this.failures(docs[i], wanted);
     }
-    for (let f = 0; f < cols.length; f++) {
-      const { offsets, ids } = cols[f];
-      const c = counts[f];
-      const others = ~(1 << f);
-      const last = reformOf ? new Int32Array(c.length).fill(-1) : undefined;
-      for (let i = 0; i < docs.length; i++) {
-        const doc = docs[i];
-        if (fails && (fails[i] & others) !== 0) continue;
-        for (let k = offsets[doc]; k < offsets[doc + 1]; k++) {
-          if (last) {
-            if (last[ids[k]] === reformOf![doc]) continue;
-            last[ids[k]] = reformOf![doc];
+    let sorted = true;
+    for (let i = 1; i < n && sorted; i++) sorted = docs[i - 1] < docs[i];
+    // Where each record sits in docs (-1: absent), for the complement walk and the reform correction.
+    const at = (this.at ??= new Int32Array(N).fill(-1));
+    for (let i = 0; i < n; i++) at[docs[i]] = i;
+    try {
+      const counts = FACETS.map((f, fi) => {
+        const { offsets, ids, values } = this.columns[f];
+        if (!values.length) return new Uint32Array(0);
+        const others = ~(1 << fi);
+        const passes = (i: number) => !fails || (fails[i] & others) === 0;
+        let inSet = n;
+        if (fails) for (let i = 0; i < n; i++) if (!passes(i)) inSet--;
+        let c: Uint32Array;
+        if (sorted && inSet * 2 > N) {
+          c = this.facetTotals()[fi].slice();
+          for (let d = 0; d < N; d++) {
+            const i = at[d];
+            if (i >= 0 && passes(i)) continue;
+            for (let k = offsets[d]; k < offsets[d + 1]; k++) c[ids[k]]--;
           }
-          c[ids[k]]++;
+        } else {
+          c = new Uint32Array(values.length);
+          for (let i = 0; i < n; i++) {
+            if (!passes(i)) continue;
+            const d = docs[i];
+            for (let k = offsets[d]; k < offsets[d + 1]; k++) c[ids[k]]++;
+          }
         }
-      }
+        if (reformOf) {
+          // A reform's second and later printings in the set take back the values its earlier ones counted.
+          const stamp = ((this.stamp ??= [])[fi] ??= new Int32Array(values.length).fill(-1));
+          const members = this.reformCopies(reformOf);
+          for (let r = 0; r < members.length; r++) {
+            const m = members[r];
+            for (let j = 0; j < m.length; j++) {
+              const i = at[m[j]];
+              if (i < 0 || !passes(i)) continue;
+              for (let k = offsets[m[j]]; k < offsets[m[j] + 1]; k++) {
+                if (stamp[ids[k]] === r) c[ids[k]]--;
+                else stamp[ids[k]] = r;
+              }
+            }
+          }
+          stamp.fill(-1);
+        }
+        return c;
+      });
+      const out = {} as Record<FacetName, FacetValue[]>;
+      FACETS.forEach((f, fi) => {
+        const col = this.columns[f];
+        const c = counts[fi];
+        // Count, then collation order (value ids are in collation order): both in one number per value, so the
+        // values sort natively rather than through a comparison callback.
+        let nonzero = 0;
+        for (let k = 0; k < c.length; k++) if (c[k]) nonzero++;
+        const keys = new Float64Array(nonzero);
+        let j = 0;
+        for (let k = 0; k < c.length; k++) if (c[k]) keys[j++] = c[k] * ID_SPAN + (ID_SPAN - 1 - k);
+        if (c.length <= ID_SPAN) keys.sort().reverse();
+        else {
+          // More distinct values than the key holds (never in practice): compare counts, then ids.
+          const ids = Array.from({ length: c.length }, (_, k) => k).filter((k) => c[k]);
+          ids.sort((a, b) => c[b] - c[a] || a - b);
+          ids.forEach((k, x) => (keys[x] = k));
+        }
+        const shown = size > 0 ? Math.min(size, nonzero) : nonzero;
+        const list: FacetValue[] = new Array(shown);
+        for (let x = 0; x < shown; x++) {
+          const k = c.length <= ID_SPAN ? ID_SPAN - 1 - (keys[x] % ID_SPAN) : keys[x];
+          list[x] = col.labels ? { value: col.values[k], count: c[k], label: col.labels[k] } : { value: col.values[k], count: c[k] };
+        }
+        out[f] = list;
+      });
+      return out;
+    } finally {
+      for (let i = 0; i < n; i++) at[docs[i]] = -1;
     }
-    const out = {} as Record<FacetName, FacetValue[]>;
-    FACETS.forEach((f, fi) => {
-      const col = this.columns[f];
-      const c = counts[fi];
-      const ids: number[] = [];
-      for (let k = 0; k < c.length; k++) if (c[k]) ids.push(k);
-      // Count, then collation order (value ids are in collation order).
-      ids.sort((a, b) => c[b] - c[a] || a - b);
-      out[f] = (size > 0 ? ids.slice(0, size) : ids).map((k) => ({ value: col.values[k], count: c[k], ...(col.labels ? { label: col.labels[k] } : {}) }));
-    });
-    return out;
   }
 }
