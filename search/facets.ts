@@ -91,11 +91,13 @@ export class FacetIndex {
 
   /** Per facet, each value's count over every record (a property of the snapshot, computed on first use). */
   private totals?: Uint32Array[];
-  /** Per reform printed more than once, its records (computed on first use, per reformOf array). */
-  private copies?: { reformOf: Int32Array; members: Int32Array[] };
+  /** Reforms as a CSR over records (each reform's records at start[r] … start[r+1] of members), and per facet
+   * each value's count of reforms: properties of the snapshot, computed on first use per reformOf array. */
+  private byReform?: { reformOf: Int32Array; start: Int32Array; members: Int32Array; totals: Uint32Array[] };
   /** Scratch per record and per value, reset after each count (counts run one at a time). */
   private at?: Int32Array;
-  private stamp?: Int32Array[];
+  private stampOf?: Int32Array[];
+  private touched?: Int32Array;
 
   private records(): number {
     return this.columns[FACETS[0]].offsets.length - 1;
@@ -110,20 +112,29 @@ export class FacetIndex {
     }));
   }
 
-  private reformCopies(reformOf: Int32Array): Int32Array[] {
-    if (this.copies?.reformOf === reformOf) return this.copies.members;
-    const size = new Int32Array(reformOf.length);
-    for (let i = 0; i < reformOf.length; i++) size[reformOf[i]]++;
-    const lists = new Map<number, number[]>();
-    for (let i = 0; i < reformOf.length; i++) {
-      if (size[reformOf[i]] < 2) continue;
-      const l = lists.get(reformOf[i]);
-      if (l) l.push(i);
-      else lists.set(reformOf[i], [i]);
-    }
-    const members = [...lists.values()].map((l) => Int32Array.from(l));
-    this.copies = { reformOf, members };
-    return members;
+  private reforms(reformOf: Int32Array) {
+    if (this.byReform?.reformOf === reformOf) return this.byReform;
+    const N = reformOf.length;
+    const start = new Int32Array(N + 1);
+    for (let i = 0; i < N; i++) start[reformOf[i] + 1]++;
+    for (let r = 0; r < N; r++) start[r + 1] += start[r];
+    const fill = start.slice(0, N);
+    const members = new Int32Array(N);
+    for (let i = 0; i < N; i++) members[fill[reformOf[i]]++] = i;
+    const stamp = new Int32Array(Math.max(0, ...FACETS.map((f) => this.columns[f].values.length))).fill(-1);
+    const totals = FACETS.map((f) => {
+      const { offsets, ids, values } = this.columns[f];
+      const c = new Uint32Array(values.length);
+      for (let r = 0; r < N; r++) {
+        for (let j = start[r]; j < start[r + 1]; j++) {
+          const d = members[j];
+          for (let k = offsets[d]; k < offsets[d + 1]; k++) if (stamp[ids[k]] !== r) (stamp[ids[k]] = r), c[ids[k]]++;
+        }
+      }
+      stamp.fill(-1);
+      return c;
+    });
+    return (this.byReform = { reformOf, start, members, totals });
   }
 
   /**
@@ -145,48 +156,85 @@ export class FacetIndex {
     }
     let sorted = true;
     for (let i = 1; i < n && sorted; i++) sorted = docs[i - 1] < docs[i];
-    // Where each record sits in docs (-1: absent), for the complement walk and the reform correction.
+    // Where each record sits in docs (-1: absent), for the complement walk and the reform checks.
     const at = (this.at ??= new Int32Array(N).fill(-1));
-    for (let i = 0; i < n; i++) at[docs[i]] = i;
+    // Every record, unfiltered (an empty query): each facet's counts are its totals, nothing to look up.
+    const everything = sorted && n === N && !fails;
+    if (!everything) for (let i = 0; i < n; i++) at[docs[i]] = i;
+    const R = reformOf ? this.reforms(reformOf) : undefined;
     try {
       const counts = FACETS.map((f, fi) => {
         const { offsets, ids, values } = this.columns[f];
         if (!values.length) return new Uint32Array(0);
         const others = ~(1 << fi);
-        const passes = (i: number) => !fails || (fails[i] & others) === 0;
-        let inSet = n;
-        if (fails) for (let i = 0; i < n; i++) if (!passes(i)) inSet--;
+        const inSet = (d: number) => {
+          const i = at[d];
+          return i >= 0 && (!fails || (fails[i] & others) === 0);
+        };
+        let size = n;
+        if (fails) for (let i = 0; i < n; i++) if (fails[i] & others) size--;
+        // Per value, the last reform (or record) that counted it.
+        const stamp = ((this.stampOf ??= [])[fi] ??= new Int32Array(values.length).fill(-1));
         let c: Uint32Array;
-        if (sorted && inSet * 2 > N) {
-          c = this.facetTotals()[fi].slice();
-          for (let d = 0; d < N; d++) {
-            const i = at[d];
-            if (i >= 0 && passes(i)) continue;
-            for (let k = offsets[d]; k < offsets[d + 1]; k++) c[ids[k]]--;
-          }
-        } else {
-          c = new Uint32Array(values.length);
-          for (let i = 0; i < n; i++) {
-            if (!passes(i)) continue;
-            const d = docs[i];
-            for (let k = offsets[d]; k < offsets[d + 1]; k++) c[ids[k]]++;
-          }
-        }
-        if (reformOf) {
-          // A reform's second and later printings in the set take back the values its earlier ones counted.
-          const stamp = ((this.stamp ??= [])[fi] ??= new Int32Array(values.length).fill(-1));
-          const members = this.reformCopies(reformOf);
-          for (let r = 0; r < members.length; r++) {
-            const m = members[r];
-            for (let j = 0; j < m.length; j++) {
-              const i = at[m[j]];
-              if (i < 0 || !passes(i)) continue;
-              for (let k = offsets[m[j]]; k < offsets[m[j] + 1]; k++) {
-                if (stamp[ids[k]] === r) c[ids[k]]--;
-                else stamp[ids[k]] = r;
+        try {
+          if (!(sorted && size * 2 > N)) {
+            // Few records: count them; a reform printed several times is counted once, over its records in the set.
+            c = new Uint32Array(values.length);
+            const touched = R ? (this.touched ??= new Int32Array(N + 1)) : undefined;
+            for (let i = 0; i < n; i++) {
+              if (fails && fails[i] & others) continue;
+              const d = docs[i];
+              const r = reformOf ? reformOf[d] : d;
+              if (!R || R.start[r + 1] - R.start[r] === 1) {
+                for (let k = offsets[d]; k < offsets[d + 1]; k++) c[ids[k]]++;
+                continue;
+              }
+              if (touched![r]) continue;
+              touched![r] = 1;
+              for (let j = R.start[r]; j < R.start[r + 1]; j++) {
+                const m = R.members[j];
+                if (!inSet(m)) continue;
+                for (let k = offsets[m]; k < offsets[m + 1]; k++) if (stamp[ids[k]] !== r) (stamp[ids[k]] = r), c[ids[k]]++;
               }
             }
+            if (touched) for (let i = 0; i < n; i++) touched[reformOf![docs[i]]] = 0;
+          } else if (!R) {
+            // Most records: the totals less the records outside the set.
+            c = this.facetTotals()[fi].slice();
+            if (size < N) for (let d = 0; d < N; d++) if (!inSet(d)) for (let k = offsets[d]; k < offsets[d + 1]; k++) c[ids[k]]--;
+          } else {
+            // Most records, counting reforms: a reform with a record outside the set loses the values that none of
+            // its records inside the set has.
+            c = R.totals[fi].slice();
+            if (size < N) {
+              const touched = (this.touched ??= new Int32Array(N + 1));
+              for (let d = 0; d < N; d++) {
+                if (inSet(d)) continue;
+                const r = reformOf![d];
+                if (touched[r]) continue;
+                touched[r] = 1;
+                const from = R.start[r];
+                const to = R.start[r + 1];
+                // Values held inside the set, stamped 2r; held outside only, stamped 2r+1 then taken back.
+                for (let j = from; j < to; j++) {
+                  const m = R.members[j];
+                  if (!inSet(m)) continue;
+                  for (let k = offsets[m]; k < offsets[m + 1]; k++) stamp[ids[k]] = 2 * r;
+                }
+                for (let j = from; j < to; j++) {
+                  const m = R.members[j];
+                  if (inSet(m)) continue;
+                  for (let k = offsets[m]; k < offsets[m + 1]; k++) {
+                    if (stamp[ids[k]] === 2 * r || stamp[ids[k]] === 2 * r + 1) continue;
+                    stamp[ids[k]] = 2 * r + 1;
+                    c[ids[k]]--;
+                  }
+                }
+              }
+              for (let d = 0; d < N; d++) if (!inSet(d)) touched[reformOf![d]] = 0;
+            }
           }
+        } finally {
           stamp.fill(-1);
         }
         return c;
@@ -219,7 +267,7 @@ export class FacetIndex {
       });
       return out;
     } finally {
-      for (let i = 0; i < n; i++) at[docs[i]] = -1;
+      if (!everything) for (let i = 0; i < n; i++) at[docs[i]] = -1;
     }
   }
 }
