@@ -89,185 +89,114 @@ export class FacetIndex {
     return out;
   }
 
-  /** Per facet, each value's count over every record (a property of the snapshot, computed on first use). */
-  private totals?: Uint32Array[];
-  /** Reforms as a CSR over records (each reform's records at start[r] … start[r+1] of members), and per facet
-   * each value's count of reforms: properties of the snapshot, computed on first use per reformOf array. */
-  private byReform?: { reformOf: Int32Array; start: Int32Array; members: Int32Array; totals: Uint32Array[] };
-  /** Scratch per record and per value, reset after each count (counts run one at a time). */
-  private at?: Int32Array;
-  private stampOf?: Int32Array[];
-  private touched?: Int32Array;
+  /** Per reform, the first of its docs in the chain being built (-1: none); reset after each use. */
+  private head?: Int32Array;
 
-  private records(): number {
-    return this.columns[FACETS[0]].offsets.length - 1;
-  }
-
-  private facetTotals(): Uint32Array[] {
-    return (this.totals ??= FACETS.map((f) => {
-      const { ids, values } = this.columns[f];
-      const c = new Uint32Array(values.length);
-      for (let k = 0; k < ids.length; k++) c[ids[k]]++;
-      return c;
-    }));
-  }
-
-  private reforms(reformOf: Int32Array) {
-    if (this.byReform?.reformOf === reformOf) return this.byReform;
-    const N = reformOf.length;
-    const start = new Int32Array(N + 1);
-    for (let i = 0; i < N; i++) start[reformOf[i] + 1]++;
-    for (let r = 0; r < N; r++) start[r + 1] += start[r];
-    const fill = start.slice(0, N);
-    const members = new Int32Array(N);
-    for (let i = 0; i < N; i++) members[fill[reformOf[i]]++] = i;
-    const stamp = new Int32Array(Math.max(0, ...FACETS.map((f) => this.columns[f].values.length))).fill(-1);
-    const totals = FACETS.map((f) => {
-      const { offsets, ids, values } = this.columns[f];
-      const c = new Uint32Array(values.length);
-      for (let r = 0; r < N; r++) {
-        for (let j = start[r]; j < start[r + 1]; j++) {
-          const d = members[j];
-          for (let k = offsets[d]; k < offsets[d + 1]; k++) if (stamp[ids[k]] !== r) (stamp[ids[k]] = r), c[ids[k]]++;
-        }
-      }
-      stamp.fill(-1);
-      return c;
-    });
-    return (this.byReform = { reformOf, start, members, totals });
+  /** The docs reordered so the copies of one reform are adjacent: chained per reform in one pass, no sort. */
+  private groupedByReform(docs: ArrayLike<number>, reformOf: Int32Array): Int32Array {
+    const head = (this.head ??= new Int32Array(reformOf.length).fill(-1));
+    const next = new Int32Array(docs.length);
+    const groups: number[] = [];
+    for (let i = docs.length - 1; i >= 0; i--) {
+      const r = reformOf[docs[i]];
+      if (head[r] === -1) groups.push(r);
+      next[i] = head[r];
+      head[r] = i;
+    }
+    const out = new Int32Array(docs.length);
+    let n = 0;
+    for (let g = groups.length - 1; g >= 0; g--) {
+      const r = groups[g];
+      for (let i = head[r]; i !== -1; i = next[i]) out[n++] = docs[i];
+      head[r] = -1;
+    }
+    return out;
   }
 
   /**
-   * Counts per facet over docs; a facet's own filter is ignored for its counts. `size` 0 = every value. With
-   * `reformOf`, a value counts once per reform however many of its printings are in docs.
-   *
-   * The cost follows the smaller side, not the result: a facet's counts over a set holding most records are its
-   * totals minus the records outside the set (an empty query or a common word walks the few records it lacks), and
-   * reforms are counted as records, then the few reforms printed several times are corrected.
+   * Per facet, each value's count of reforms over every record: the empty query's counts, a property of the
+   * snapshot computed on first use (per reformOf array; `undefined` counts records).
    */
+  private everything?: { reformOf?: Int32Array; counts: Uint32Array[] };
+
+  private totals(reformOf?: Int32Array): Uint32Array[] {
+    if (this.everything && this.everything.reformOf === reformOf) return this.everything.counts;
+    const N = this.columns[FACETS[0]].offsets.length - 1;
+    const all = Int32Array.from({ length: N }, (_, i) => i);
+    const counts = this.tally(all, undefined, reformOf);
+    this.everything = { reformOf, counts };
+    return counts;
+  }
+
+  /** Counts per facet over docs; a facet's own filter is ignored for its counts. `size` 0 = every value. */
   count(docs: ArrayLike<number>, filters: Filters, size = 0, reformOf?: Int32Array): Record<FacetName, FacetValue[]> {
-    const N = this.records();
-    const n = docs.length;
     const wanted = this.wanted(filters);
+    const N = this.columns[FACETS[0]].offsets.length - 1;
+    let everything = !wanted && docs.length === N;
+    for (let i = 0; i < docs.length && everything; i++) everything = docs[i] === i;
+    // Every record unfiltered (the empty query): the snapshot's totals, not a pass over every record.
+    const counts = everything ? this.totals(reformOf) : this.tally(docs, wanted, reformOf);
+    return this.listed(counts, size);
+  }
+
+  private tally(docs: ArrayLike<number>, wanted: (Uint8Array | undefined)[] | undefined, reformOf?: Int32Array): Uint32Array[] {
+    // Counting reforms: visit the docs grouped by reform, and count a value once per reform.
+    if (reformOf) docs = this.groupedByReform(docs, reformOf);
+    const counts = FACETS.map((f) => new Uint32Array(this.columns[f].values.length));
+    const cols = FACETS.map((f) => this.columns[f]);
     let fails: Uint8Array | undefined;
     if (wanted) {
-      fails = new Uint8Array(n);
-      for (let i = 0; i < n; i++) fails[i] = this.failures(docs[i], wanted);
+      fails = new Uint8Array(docs.length);
+      for (let i = 0; i < docs.length; i++) fails[i] = this.failures(docs[i], wanted);
     }
-    let sorted = true;
-    for (let i = 1; i < n && sorted; i++) sorted = docs[i - 1] < docs[i];
-    // Where each record sits in docs (-1: absent), for the complement walk and the reform checks.
-    const at = (this.at ??= new Int32Array(N).fill(-1));
-    // Every record, unfiltered (an empty query): each facet's counts are its totals, nothing to look up.
-    const everything = sorted && n === N && !fails;
-    if (!everything) for (let i = 0; i < n; i++) at[docs[i]] = i;
-    const R = reformOf ? this.reforms(reformOf) : undefined;
-    try {
-      const counts = FACETS.map((f, fi) => {
-        const { offsets, ids, values } = this.columns[f];
-        if (!values.length) return new Uint32Array(0);
-        const others = ~(1 << fi);
-        const inSet = (d: number) => {
-          const i = at[d];
-          return i >= 0 && (!fails || (fails[i] & others) === 0);
-        };
-        let size = n;
-        if (fails) for (let i = 0; i < n; i++) if (fails[i] & others) size--;
-        // Per value, the last reform (or record) that counted it.
-        const stamp = ((this.stampOf ??= [])[fi] ??= new Int32Array(values.length).fill(-1));
-        let c: Uint32Array;
-        try {
-          if (!(sorted && size * 2 > N)) {
-            // Few records: count them; a reform printed several times is counted once, over its records in the set.
-            c = new Uint32Array(values.length);
-            const touched = R ? (this.touched ??= new Int32Array(N + 1)) : undefined;
-            for (let i = 0; i < n; i++) {
-              if (fails && fails[i] & others) continue;
-              const d = docs[i];
-              const r = reformOf ? reformOf[d] : d;
-              if (!R || R.start[r + 1] - R.start[r] === 1) {
-                for (let k = offsets[d]; k < offsets[d + 1]; k++) c[ids[k]]++;
-                continue;
-              }
-              if (touched![r]) continue;
-              touched![r] = 1;
-              for (let j = R.start[r]; j < R.start[r + 1]; j++) {
-                const m = R.members[j];
-                if (!inSet(m)) continue;
-                for (let k = offsets[m]; k < offsets[m + 1]; k++) if (stamp[ids[k]] !== r) (stamp[ids[k]] = r), c[ids[k]]++;
-              }
-            }
-            if (touched) for (let i = 0; i < n; i++) touched[reformOf![docs[i]]] = 0;
-          } else if (!R) {
-            // Most records: the totals less the records outside the set.
-            c = this.facetTotals()[fi].slice();
-            if (size < N) for (let d = 0; d < N; d++) if (!inSet(d)) for (let k = offsets[d]; k < offsets[d + 1]; k++) c[ids[k]]--;
-          } else {
-            // Most records, counting reforms: a reform with a record outside the set loses the values that none of
-            // its records inside the set has.
-            c = R.totals[fi].slice();
-            if (size < N) {
-              const touched = (this.touched ??= new Int32Array(N + 1));
-              for (let d = 0; d < N; d++) {
-                if (inSet(d)) continue;
-                const r = reformOf![d];
-                if (touched[r]) continue;
-                touched[r] = 1;
-                const from = R.start[r];
-                const to = R.start[r + 1];
-                // Values held inside the set, stamped 2r; held outside only, stamped 2r+1 then taken back.
-                for (let j = from; j < to; j++) {
-                  const m = R.members[j];
-                  if (!inSet(m)) continue;
-                  for (let k = offsets[m]; k < offsets[m + 1]; k++) stamp[ids[k]] = 2 * r;
-                }
-                for (let j = from; j < to; j++) {
-                  const m = R.members[j];
-                  if (inSet(m)) continue;
-                  for (let k = offsets[m]; k < offsets[m + 1]; k++) {
-                    if (stamp[ids[k]] === 2 * r || stamp[ids[k]] === 2 * r + 1) continue;
-                    stamp[ids[k]] = 2 * r + 1;
-                    c[ids[k]]--;
-                  }
-                }
-              }
-              for (let d = 0; d < N; d++) if (!inSet(d)) touched[reformOf![d]] = 0;
-            }
+    for (let f = 0; f < cols.length; f++) {
+      const { offsets, ids } = cols[f];
+      const c = counts[f];
+      const others = ~(1 << f);
+      const last = reformOf ? new Int32Array(c.length).fill(-1) : undefined;
+      for (let i = 0; i < docs.length; i++) {
+        const doc = docs[i];
+        if (fails && (fails[i] & others) !== 0) continue;
+        for (let k = offsets[doc]; k < offsets[doc + 1]; k++) {
+          if (last) {
+            if (last[ids[k]] === reformOf![doc]) continue;
+            last[ids[k]] = reformOf![doc];
           }
-        } finally {
-          stamp.fill(-1);
+          c[ids[k]]++;
         }
-        return c;
-      });
-      const out = {} as Record<FacetName, FacetValue[]>;
-      FACETS.forEach((f, fi) => {
-        const col = this.columns[f];
-        const c = counts[fi];
-        // Count, then collation order (value ids are in collation order): both in one number per value, so the
-        // values sort natively rather than through a comparison callback.
-        let nonzero = 0;
-        for (let k = 0; k < c.length; k++) if (c[k]) nonzero++;
-        const keys = new Float64Array(nonzero);
-        let j = 0;
-        for (let k = 0; k < c.length; k++) if (c[k]) keys[j++] = c[k] * ID_SPAN + (ID_SPAN - 1 - k);
-        if (c.length <= ID_SPAN) keys.sort().reverse();
-        else {
-          // More distinct values than the key holds (never in practice): compare counts, then ids.
-          const ids = Array.from({ length: c.length }, (_, k) => k).filter((k) => c[k]);
-          ids.sort((a, b) => c[b] - c[a] || a - b);
-          ids.forEach((k, x) => (keys[x] = k));
-        }
-        const shown = size > 0 ? Math.min(size, nonzero) : nonzero;
-        const list: FacetValue[] = new Array(shown);
-        for (let x = 0; x < shown; x++) {
-          const k = c.length <= ID_SPAN ? ID_SPAN - 1 - (keys[x] % ID_SPAN) : keys[x];
-          list[x] = col.labels ? { value: col.values[k], count: c[k], label: col.labels[k] } : { value: col.values[k], count: c[k] };
-        }
-        out[f] = list;
-      });
-      return out;
-    } finally {
-      if (!everything) for (let i = 0; i < n; i++) at[docs[i]] = -1;
+      }
     }
+    return counts;
+  }
+
+  /** The first `size` values of each facet by count, then collation order (0: every value). */
+  private listed(counts: Uint32Array[], size: number): Record<FacetName, FacetValue[]> {
+    const out = {} as Record<FacetName, FacetValue[]>;
+    FACETS.forEach((f, fi) => {
+      const col = this.columns[f];
+      const c = counts[fi];
+      // Count, then collation order (value ids are in collation order): both in one number per value, so the
+      // values sort natively rather than through a comparison callback.
+      let nonzero = 0;
+      for (let k = 0; k < c.length; k++) if (c[k]) nonzero++;
+      const keys = new Float64Array(nonzero);
+      let j = 0;
+      for (let k = 0; k < c.length; k++) if (c[k]) keys[j++] = c[k] * ID_SPAN + (ID_SPAN - 1 - k);
+      if (c.length <= ID_SPAN) keys.sort().reverse();
+      else {
+        // More distinct values than the key holds (never in practice): compare counts, then ids.
+        const ids = Array.from({ length: c.length }, (_, k) => k).filter((k) => c[k]);
+        ids.sort((a, b) => c[b] - c[a] || a - b);
+        ids.forEach((k, x) => (keys[x] = k));
+      }
+      const shown = size > 0 ? Math.min(size, nonzero) : nonzero;
+      const list: FacetValue[] = new Array(shown);
+      for (let x = 0; x < shown; x++) {
+        const k = c.length <= ID_SPAN ? ID_SPAN - 1 - (keys[x] % ID_SPAN) : keys[x];
+        list[x] = col.labels ? { value: col.values[k], count: c[k], label: col.labels[k] } : { value: col.values[k], count: c[k] };
+      }
+      out[f] = list;
+    });
+    return out;
   }
 }
