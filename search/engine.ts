@@ -284,6 +284,10 @@ export class SearchEngine {
   private readonly mask: Uint32Array;
   private readonly acc: Float64Array;
   private readonly excluded: Uint8Array;
+  /** Scratch per record for the loose, parts and figure passes (none runs inside another); zero between uses. */
+  private readonly sum: Float64Array;
+  private readonly held: Float64Array;
+  private readonly count: Uint8Array;
 
   constructor(body: SnapshotBody, options: Partial<EngineOptions> = {}) {
     this.body = body;
@@ -312,6 +316,22 @@ export class SearchEngine {
     this.mask = new Uint32Array(this.records.length);
     this.acc = new Float64Array(this.records.length);
     this.excluded = new Uint8Array(this.records.length);
+    this.sum = new Float64Array(this.records.length);
+    this.held = new Float64Array(this.records.length);
+    this.count = new Uint8Array(this.records.length);
+  }
+
+  /**
+   * The records in `touched` (each once) in increasing order: a scan of `marked` when they are many, a numeric sort
+   * when few (a corpus-sized pass per first-seen query is what this spares).
+   */
+  private increasing(touched: number[], marked: (d: number) => boolean): Int32Array {
+    const N = this.records.length;
+    if (touched.length * 8 <= N) return Int32Array.from(touched).sort();
+    const out = new Int32Array(touched.length);
+    let k = 0;
+    for (let d = 0; d < N && k < out.length; d++) if (marked(d)) out[k++] = d;
+    return out;
   }
 
   /** In how many records each of two strings occurs, and both (query analysis checks a long form's short form with it). */
@@ -390,17 +410,26 @@ export class SearchEngine {
     const required = rare.filter(Boolean).length;
     if (required === 0) return NO_DOCS;
     const need = required >= 4 ? required - 1 : required;
-    const count = new Uint8Array(N);
-    const sum = new Float64Array(N);
+    const { count, sum } = this;
+    // Only the rare words' records can qualify: they are the ones marked (a record in no rare list has count 0).
+    const touched: number[] = [];
     lists.forEach((l, k) => {
       for (let i = 0; i < l.docs.length; i++) {
-        if (rare[k]) count[l.docs[i]]++;
-        sum[l.docs[i]] += l.scores[i];
+        const d = l.docs[i];
+        if (rare[k]) {
+          if (count[d] === 0) touched.push(d);
+          count[d]++;
+        }
+        sum[d] += l.scores[i];
       }
     });
+    const candidates = this.increasing(touched, (d) => count[d] > 0);
     const docs: number[] = [];
-    for (let d = 0; d < N; d++) if (count[d] >= need) docs.push(d);
-    return { docs: Int32Array.from(docs), scores: Float64Array.from(docs, (d) => sum[d]) };
+    for (let i = 0; i < candidates.length; i++) if (count[candidates[i]] >= need) docs.push(candidates[i]);
+    const out = { docs: Int32Array.from(docs), scores: Float64Array.from(docs, (d) => sum[d]) };
+    for (const d of touched) count[d] = 0;
+    for (const l of lists) for (let i = 0; i < l.docs.length; i++) sum[l.docs[i]] = 0;
+    return out;
   }
 
   /**
@@ -416,9 +445,9 @@ export class SearchEngine {
     const lists = parts.map((w) => bm25(this.matcher.needle(w, fields), this.stats, this.options.bm25, this.options.partsWeight));
     const idfs = lists.map((l) => (l.docs.length ? idf(N, l.docs.length) : 0));
     const total = idfs.reduce((a, b) => a + b, 0);
-    const held = new Float64Array(N);
-    const rare = new Uint8Array(N);
-    const sum = new Float64Array(N);
+    const { held, sum } = this;
+    const rare = this.count;
+    const brought: number[] = [];
     lists.forEach((l, k) => {
       for (let i = 0; i < l.docs.length; i++) {
         held[l.docs[i]] += idfs[k];
@@ -427,14 +456,15 @@ export class SearchEngine {
     });
     // The rarest parts bring records in, as many as it takes to fill a page; a part in a large share of all records
     // never does (it only adds to the score).
-    let brought = 0;
     for (const l of [...lists].sort((a, b) => a.docs.length - b.docs.length)) {
-      if (brought >= FILL_TO || l.docs.length > N * this.options.commonShare) break;
-      for (let i = 0; i < l.docs.length; i++) if (!rare[l.docs[i]]) rare[l.docs[i]] = 1, brought++;
+      if (brought.length >= FILL_TO || l.docs.length > N * this.options.commonShare) break;
+      for (let i = 0; i < l.docs.length; i++) if (!rare[l.docs[i]]) rare[l.docs[i]] = 1, brought.push(l.docs[i]);
     }
-    const docs: number[] = [];
-    for (let d = 0; d < N; d++) if (rare[d]) docs.push(d);
-    return { docs: Int32Array.from(docs), scores: Float64Array.from(docs, (d) => sum[d] * (held[d] / total) ** this.options.coveragePower) };
+    const docs = this.increasing(brought, (d) => rare[d] === 1);
+    const out = { docs, scores: Float64Array.from(docs, (d) => sum[d] * (held[d] / total) ** this.options.coveragePower) };
+    for (const d of brought) rare[d] = 0;
+    for (const l of lists) for (let i = 0; i < l.docs.length; i++) held[l.docs[i]] = sum[l.docs[i]] = 0;
+    return out;
   }
 
   /** Records a clause matches (all its constraints; any of them for a question), scores summed. */
@@ -481,8 +511,7 @@ export class SearchEngine {
     const metricIdf = metricUnits.reduce((x, u) => x + u.idf, 0);
     // Only records holding a word of the query can state its figure; of those, the best-scored few thousand are
     // read (a fact lives in the record, which a large snapshot decodes on demand).
-    const N = this.records.length;
-    const sum = new Float64Array(N);
+    const sum = this.sum;
     const seen: number[] = [];
     for (const u of units) {
       for (let i = 0; i < u.ds.docs.length; i++) {
@@ -491,7 +520,8 @@ export class SearchEngine {
         sum[d] += u.ds.scores[i] || Number.MIN_VALUE;
       }
     }
-    const candidates = seen.length > ASK_CANDIDATES ? seen.sort((a, b) => sum[b] - sum[a]).slice(0, ASK_CANDIDATES) : seen;
+    const candidates = seen.length > ASK_CANDIDATES ? seen.slice().sort((a, b) => sum[b] - sum[a]).slice(0, ASK_CANDIDATES) : seen.slice();
+    for (const d of seen) sum[d] = 0;
     candidates.sort((a, b) => a - b);
     const docs: number[] = [];
     const scores: number[] = [];
