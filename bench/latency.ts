@@ -5,6 +5,7 @@
  *   npx tsx bench/latency.ts SNAPSHOT QUERIES.json
  */
 import { readFileSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
 import { parseSnapshot } from '../snapshot/file.js';
 import { SearchService } from '../search/service.js';
 import { BENCH_QUERIES, QUERY_KINDS } from './scale-queries.js';
@@ -85,4 +86,5 @@ function main() {
   }));
 }
 
-if (process.argv[1]?.endsWith("latency.ts")) main();
+// Run as a script (bench/run.ts starts it); importing it for `stats` runs nothing.
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) main();
