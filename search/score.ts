@@ -109,21 +109,45 @@ export function intersectSum(a: DocScores, b: DocScores): DocScores {
  * how close together a field uses the query's words.
  */
 export function minimalWindow(lists: { start: number; length: number }[][]): number {
-  const events: { pos: number; end: number; k: number }[] = [];
-  lists.forEach((l, k) => l.forEach((o) => events.push({ pos: o.start, end: o.start + o.length, k })));
-  events.sort((a, b) => a.pos - b.pos);
+  // Occurrences ordered by start (ties in list order), as numbers sorted natively: this runs for every record of
+  // the re-ranked window, so no event objects and no comparison callback.
+  let n = 0;
+  for (const l of lists) n += l.length;
+  const start = new Int32Array(n);
+  const end = new Int32Array(n);
+  const list = new Int32Array(n);
+  const keys = new Float64Array(n);
+  let e = 0;
+  lists.forEach((l, k) => {
+    for (const o of l) {
+      start[e] = o.start;
+      end[e] = o.start + o.length;
+      list[e] = k;
+      keys[e] = o.start * n + e;
+      e++;
+    }
+  });
+  keys.sort();
+  const order = new Int32Array(n);
+  for (let i = 0; i < n; i++) order[i] = keys[i] % n;
   const need = lists.length;
-  const count = new Array<number>(need).fill(0);
+  const count = new Int32Array(need);
+  // Indexes (into order) of the window's occurrences whose end no later one reaches: the front ends last.
+  const ends = new Int32Array(n);
+  let head = 0;
+  let tail = 0;
   let have = 0;
   let best = Infinity;
   let lo = 0;
-  for (let hi = 0; hi < events.length; hi++) {
-    if (count[events[hi].k]++ === 0) have++;
+  for (let hi = 0; hi < n; hi++) {
+    const h = order[hi];
+    if (count[list[h]]++ === 0) have++;
+    while (tail > head && end[order[ends[tail - 1]]] <= end[h]) tail--;
+    ends[tail++] = hi;
     while (have === need) {
-      let end = 0;
-      for (let j = lo; j <= hi; j++) end = Math.max(end, events[j].end);
-      best = Math.min(best, end - events[lo].pos);
-      if (--count[events[lo].k] === 0) have--;
+      while (ends[head] < lo) head++;
+      best = Math.min(best, end[order[ends[head]]] - start[order[lo]]);
+      if (--count[list[order[lo]]] === 0) have--;
       lo++;
     }
   }

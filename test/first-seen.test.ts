@@ -4,6 +4,7 @@ import { type SearchService } from '../search/service.js';
 import { FACETS, type FacetValue, type Filters } from '../search/facets.js';
 import { facetValues } from '../search/facets.js';
 import { seedService } from './helpers.js';
+import { minimalWindow } from '../search/engine.js';
 
 let service: SearchService;
 beforeAll(async () => {
@@ -69,5 +70,53 @@ describe('facet counts cost what the smaller side costs, and count the same', ()
     const all = Array.from({ length: service.records.length }, (_, d) => d);
     expect(res.facets.region).toEqual(reference(all, {}, reformOf).region.slice(0, service.engine.options.facetSize));
     expect(res.facets.region[0].count).toBeGreaterThanOrEqual(res.facets.region[res.facets.region.length - 1].count);
+  });
+});
+
+/** The window as first written (every event an object, the window's end re-read at each step): the reference. */
+function windowByScan(lists: { start: number; length: number }[][]): number {
+  const events: { pos: number; end: number; k: number }[] = [];
+  lists.forEach((l, k) => l.forEach((o) => events.push({ pos: o.start, end: o.start + o.length, k })));
+  events.sort((a, b) => a.pos - b.pos);
+  const count = new Array<number>(lists.length).fill(0);
+  let have = 0;
+  let best = Infinity;
+  let lo = 0;
+  for (let hi = 0; hi < events.length; hi++) {
+    if (count[events[hi].k]++ === 0) have++;
+    while (have === lists.length) {
+      let end = 0;
+      for (let j = lo; j <= hi; j++) end = Math.max(end, events[j].end);
+      best = Math.min(best, end - events[lo].pos);
+      if (--count[events[lo].k] === 0) have--;
+      lo++;
+    }
+  }
+  return best;
+}
+
+describe('the proximity bonus reads the same window, found in one pass', () => {
+  it('gives the smallest span covering every word for any occurrences, as the scan it replaces does', () => {
+    const occurrence = fc.record({ start: fc.integer({ min: 0, max: 400 }), length: fc.integer({ min: 1, max: 8 }) });
+    fc.assert(
+      fc.property(fc.array(fc.array(occurrence, { maxLength: 12 }), { minLength: 1, maxLength: 5 }), (lists) => {
+        expect(minimalWindow(lists)).toBe(windowByScan(lists));
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('measures the span of 通关 and 时间 in seed records as the scan does, never shorter than the two words', () => {
+    const n = service.engine.analyzer.normalizer;
+    const texts = service.records.map((r) => n.plain(r.content ?? '')).filter((t) => t.includes('通关') && t.includes('时间'));
+    expect(texts.length).toBeGreaterThan(0);
+    const at = (text: string, w: string) => [...text.matchAll(new RegExp(w, 'g'))].map((m) => ({ start: m.index!, length: w.length }));
+    for (const text of texts) {
+      const lists = [at(text, '通关'), at(text, '时间')];
+      expect(minimalWindow(lists)).toBe(windowByScan(lists));
+      expect(minimalWindow(lists)).toBeGreaterThanOrEqual(4);
+    }
+    // Written together somewhere (通关时间): the window is exactly the four characters.
+    expect(texts.some((t) => t.includes('通关时间'))).toBe(texts.some((t) => minimalWindow([at(t, '通关'), at(t, '时间')]) === 4));
   });
 });
