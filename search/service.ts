@@ -111,6 +111,8 @@ export class SearchService {
   /** Per reform, the last reformCount pass that saw it. */
   private readonly stamp: Uint32Array;
   private stampGen = 0;
+  /** Per reform printed several times, how many of its records the current reformCount pass saw (0 between passes). */
+  private readonly seenCopies: Int32Array;
 
   constructor(readonly body: SnapshotBody, options: Partial<EngineOptions> = {}) {
     this.engine = new SearchEngine(body, options);
@@ -119,6 +121,8 @@ export class SearchService {
     this.reformOf = this.store ? this.store.reformOf() : reforms(this.engine.records, this.byId);
     this.reformMembers = reformMembers(this.reformOf);
     this.stamp = new Uint32Array(this.engine.records.length);
+    this.seenCopies = new Int32Array(this.engine.records.length);
+    for (const r of this.reformMembers.keys()) this.seenCopies[r] = -1;
   }
 
   /** Record index by id. */
@@ -269,7 +273,10 @@ export class SearchService {
   private reformCount(docs: Int32Array, keep?: Uint8Array): { reforms: number; copies: Map<number, number> } {
     if (++this.stampGen === 0xffffffff) this.stamp.fill(0), (this.stampGen = 1);
     const gen = this.stampGen;
-    const copies = new Map<number, number>();
+    // Copies are counted in a typed array (-1 marks a reform printed several times, so no map lookup per record):
+    // most records of a large corpus can be copies, and a map update per record cost more than the rest of the pass.
+    const seen = this.seenCopies;
+    const touched: number[] = [];
     let n = 0;
     for (let i = 0; i < docs.length; i++) {
       if (keep && !keep[i]) continue;
@@ -278,8 +285,13 @@ export class SearchService {
         this.stamp[r] = gen;
         n++;
       }
-      if (this.reformMembers.has(r)) copies.set(r, (copies.get(r) ?? 0) + 1);
+      const c = seen[r];
+      if (c === 0) continue;
+      if (c === -1) touched.push(r), (seen[r] = 1);
+      else seen[r] = c + 1;
     }
+    const copies = new Map<number, number>();
+    for (const r of touched) copies.set(r, seen[r]), (seen[r] = -1);
     return { reforms: n, copies };
   }
 
