@@ -600,9 +600,10 @@ export class SearchEngine {
     try {
       const units = this.units(analysis);
       if (units.length === 0) {
-        const docs: number[] = [];
-        for (let i = 0; i < N; i++) if (!excluded[i]) docs.push(i);
-        return new SearchResult(this, analysis, [], Int32Array.from(docs), new Float64Array(docs.length), new Uint32Array(docs.length), new Float64Array(docs.length), strategy, false);
+        // Every record not excluded (marked lists each excluded record once), written straight into its array.
+        const docs = new Int32Array(N - marked.length);
+        for (let i = 0, k = 0; i < N; i++) if (!excluded[i]) docs[k++] = i;
+        return new SearchResult(this, analysis, [], docs, new Float64Array(docs.length), new Uint32Array(docs.length), new Float64Array(docs.length), strategy, false);
       }
       return this.combine(analysis, units, strategy);
     } finally {
