@@ -14,6 +14,7 @@ import type { ReformRecord } from '../../../indexer/schema.js';
 import type { SnapshotBody } from '../../../snapshot/body.js';
 import { decodeSnapshot } from '../../../snapshot/container.js';
 import { SearchService } from '../../../search/service.js';
+import { ChunkedPostings, postingsChunkFile, type PostingsManifest } from './postings-chunks.js';
 
 /** The long text fields kept out of the entry file. */
 export const CHUNKED_FIELDS = ['content', 'applicableTo', 'process', 'outcome'] as const;
@@ -30,7 +31,12 @@ export interface ChunkManifest {
    * holding only them) fetched by the first similar-reforms answer.
    */
   similar?: { file: string; sha256: string; bytes: number };
+  /** The index's terms and postings in chunks by term (postings-chunks.ts); absent when the entry holds them itself. */
+  postings?: PostingsManifest;
 }
+
+/** A file an answer may need: a chunk of record texts (its number), a postings chunk, or the similar-reform lists. */
+export type ChunkRef = number | { postings: number } | 'similar';
 
 /** An entry body: a snapshot body whose records lack CHUNKED_FIELDS, with the manifest of the chunks holding them. */
 export type EntryBody = SnapshotBody & { offlineChunks: ChunkManifest };
@@ -137,24 +143,50 @@ export class ChunkedIndex {
       });
     }
     this.body = body;
-    this.service = new SearchService(body);
+    const manifest = this.manifest.postings;
+    if (manifest && (!Array.isArray(manifest.chunks) || !(manifest.termCount >= 0))) throw new Error('offline entry file: the postings manifest is malformed');
+    this.service = new SearchService(body, manifest ? { postings: (data, cache) => (this.postings = new ChunkedPostings(data, cache, manifest)) } : {});
   }
+
+  /** The chunked postings reader, when the entry's terms live in chunks. */
+  postings?: ChunkedPostings;
+  /** Rounds of parallel fetches the answers so far waited for (the benchmark reports them). */
+  rounds = 0;
 
   private readonly body: EntryBody;
   private similarLoaded = false;
 
-  isLoaded(chunk: number | 'similar'): boolean {
+  isLoaded(chunk: ChunkRef): boolean {
+    if (typeof chunk === 'object') return this.postings?.isLoaded(chunk.postings) ?? true;
     return chunk === 'similar' ? this.similarLoaded || !this.manifest.similar : this.loaded[chunk] !== undefined;
   }
 
-  private fileOf(chunk: number | 'similar'): string {
+  /** The file holding a chunk, relative to the entry file. */
+  fileOf(chunk: ChunkRef): string {
+    if (typeof chunk === 'object') {
+      const m = this.manifest.postings?.chunks[chunk.postings];
+      if (!m) throw new Error(`no postings chunk ${chunk.postings} in this index`);
+      return postingsChunkFile(chunk.postings, m.sha256);
+    }
     const m = chunk === 'similar' ? this.manifest.similar : this.manifest.chunks[chunk];
     if (!m) throw new Error(`no chunk ${chunk} in this index`);
     return m.file;
   }
 
+  /** The chunk of record texts holding record i. */
+  textChunkOf(i: number): number {
+    return Math.floor(i / this.manifest.perChunk);
+  }
+
   /** Adds a chunk's file content after checking it against the manifest (a damaged chunk throws). */
-  add(chunk: number | 'similar', bytes: Uint8Array, hash: (bytes: Uint8Array) => string): void {
+  add(chunk: ChunkRef, bytes: Uint8Array, hash: (bytes: Uint8Array) => string): void {
+    if (typeof chunk === 'object') {
+      if (!this.postings) throw new Error('this index has no postings chunks');
+      this.postings.add(chunk.postings, bytes, hash);
+      this.fetched++;
+      this.fetchedBytes += bytes.length;
+      return;
+    }
     if (chunk === 'similar') {
       const m = this.manifest.similar!;
       if (hash(bytes) !== m.sha256) throw new Error(`damaged chunk ${m.file}: checksum does not match the entry file`);
@@ -178,17 +210,44 @@ export class ChunkedIndex {
   }
 
   /**
-   * Runs `f` over the service, loading each chunk it turns out to need (`load` fetches a chunk's bytes) and running
-   * it again, until it completes.
+   * Runs `f` over the service, loading the chunks it turns out to need and running it again, until it completes with
+   * everything it read loaded. Each round fetches every chunk found missing in it at once (`load` fetches a file's
+   * bytes, relative to the entry file), so a query costs a few round trips, not one per file:
+   *   - a term in a postings chunk not loaded reads as absent and is noted; the round's answer is then discarded and
+   *     every cache of the service cleared, since results, matches and analyses were computed without that term;
+   *   - `hint` (router.ts prefetchHint) names the records whose texts the answer will read (the hits of a search):
+   *     their chunks come in the same round as the postings the ranking needs, or in the next once it is known;
+   *   - a read of record texts or similar lists not loaded throws ChunkMissing (nothing half-made is cached), and
+   *     that file is fetched.
    */
-  async run<T>(f: (service: SearchService) => T, load: (file: string) => Promise<Uint8Array>, hash: (bytes: Uint8Array) => string): Promise<T> {
+  async run<T>(f: (service: SearchService) => T, load: (file: string) => Promise<Uint8Array>, hash: (bytes: Uint8Array) => string, hint?: (service: SearchService) => number[]): Promise<T> {
     for (;;) {
+      const want = new Map<string, ChunkRef>();
+      const need = (c: ChunkRef) => {
+        if (!this.isLoaded(c)) want.set(typeof c === 'object' ? `p${c.postings}` : `${c}`, c);
+      };
+      this.postings?.missing.clear();
+      const termsMissing = () => (this.postings?.missing.size ?? 0) > 0;
+      let done: { value: T } | undefined;
       try {
-        return f(this.service);
+        const reads = hint?.(this.service) ?? [];
+        // Texts of a ranking made without some terms are not worth fetching: they come once the ranking is right.
+        if (!termsMissing()) for (const i of reads) need(this.textChunkOf(i));
+        if (!termsMissing() && want.size === 0) done = { value: f(this.service) };
       } catch (e) {
         if (!(e instanceof ChunkMissing) || this.isLoaded(e.chunk)) throw e;
-        this.add(e.chunk, await load(this.fileOf(e.chunk)), hash);
+        need(e.chunk);
       }
+      if (termsMissing()) {
+        for (const p of this.postings!.missing) need({ postings: p });
+        this.service.clearCache();
+      }
+      if (done && want.size === 0) return done.value;
+      if (want.size === 0) throw new Error('offline index: an answer needs a chunk that is already loaded');
+      this.rounds++;
+      const refs = [...want.values()];
+      const files = await Promise.all(refs.map((c) => load(this.fileOf(c))));
+      refs.forEach((c, k) => this.add(c, files[k], hash));
     }
   }
 }
