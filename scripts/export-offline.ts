@@ -24,11 +24,8 @@ import { readFileSync } from 'node:fs';
 import type { Plugin } from 'vite';
 import { decodeSnapshotBytes, serializeSnapshot, sha256 } from '../snapshot/file.js';
 import type { SnapshotBody } from '../snapshot/body.js';
-import { SearchService } from '../search/service.js';
-import { similarFile, splitRecords, type EntryBody } from '../web/src/offline/chunks.js';
-import { DEFAULT_POSTINGS_CHUNK_BYTES, splitPostings, withoutTerms } from '../web/src/offline/postings-chunks.js';
-import { Postings, type IndexData } from '../search/postings.js';
-import type { EngineIndex } from '../search/engine.js';
+import { offlineChunks } from '../web/src/offline/chunks.js';
+import { DEFAULT_POSTINGS_CHUNK_BYTES } from '../web/src/offline/postings-chunks.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -92,23 +89,8 @@ export async function exportOffline(o: { snapshot?: string; seeds: string; dict:
     o.log(`snapshot built from ${o.seeds}: ${body.records.length} records`);
   }
   // The records as the service serves them, split into the entry's records and the chunks of long texts.
-  // The engine's own postings reader, taken through its public option: the chunks are written from what it reads,
-  // whatever layout the snapshot stores postings in.
-  let reader: { postings: Postings; data: IndexData } | undefined;
-  const service = new SearchService(body, { postings: (data, cache) => (reader = { postings: new Postings(data, cache), data }).postings });
-  const records = service.records.length;
-  const targetBytes = postingsChunkBytes(o.postingsChunkKb);
-  const split = splitRecords(service.records, sha256, perChunk(o.perChunk));
-  const postings = splitPostings(reader!.postings, sha256, targetBytes);
-  const similar = similarFile(body, serializeSnapshot, sha256);
-  const { similar: _inItsOwnFile, ...rest } = body;
-  const index: EngineIndex = { ...(body.index as EngineIndex), postings: withoutTerms(reader!.data) };
-  const entry: EntryBody = {
-    ...rest,
-    index,
-    records: split.entryRecords,
-    offlineChunks: { ...split.manifest, postings: postings.manifest, ...(similar ? { similar: { file: similar.file, sha256: similar.sha256, bytes: similar.bytes.length } } : {}) },
-  };
+  const split = offlineChunks(body, serializeSnapshot, sha256, { perChunk: perChunk(o.perChunk), postingsBytes: postingsChunkBytes(o.postingsChunkKb) });
+  const { entry, records } = split;
   const entryBytes = serializeSnapshot(entry);
   const work = mkdtempSync(join(dirname(out), `.${basename(out)}-`));
   try {
@@ -124,10 +106,8 @@ export async function exportOffline(o: { snapshot?: string; seeds: string; dict:
     });
     writeFileSync(join(work, 'index.snapshot'), entryBytes);
     mkdirSync(join(work, 'records'));
-    for (const f of split.files) writeFileSync(join(work, f.file), f.bytes);
     mkdirSync(join(work, 'postings'));
-    for (const f of postings.files) writeFileSync(join(work, f.file), f.bytes);
-    if (similar) writeFileSync(join(work, similar.file), similar.bytes);
+    for (const f of split.files) writeFileSync(join(work, f.file), f.bytes);
     const files: ExportStats['files'] = [];
     const walk = (dir: string) => {
       for (const name of readdirSync(dir)) {
@@ -142,7 +122,7 @@ export async function exportOffline(o: { snapshot?: string; seeds: string; dict:
     walk(work);
     if (existsSync(out)) rmSync(out, { recursive: true, force: true });
     renameSync(work, out);
-    return { files, snapshotBytes: bytes.length, entryBytes: entryBytes.length, chunks: split.files.length, postingsChunks: postings.files.length, records };
+    return { files, snapshotBytes: bytes.length, entryBytes: entryBytes.length, chunks: split.textChunks, postingsChunks: split.postingsChunks, records };
   } catch (e) {
     rmSync(work, { recursive: true, force: true });
     throw e;

@@ -14,7 +14,9 @@ import type { ReformRecord } from '../../../indexer/schema.js';
 import type { SnapshotBody } from '../../../snapshot/body.js';
 import { decodeSnapshot } from '../../../snapshot/container.js';
 import { SearchService } from '../../../search/service.js';
-import { ChunkedPostings, postingsChunkFile, type PostingsManifest } from './postings-chunks.js';
+import { ChunkedPostings, DEFAULT_POSTINGS_CHUNK_BYTES, postingsChunkFile, splitPostings, withoutTerms, type PostingsManifest } from './postings-chunks.js';
+import { Postings, type IndexData } from '../../../search/postings.js';
+import type { EngineIndex } from '../../../search/engine.js';
 
 /** The long text fields kept out of the entry file. */
 export const CHUNKED_FIELDS = ['content', 'applicableTo', 'process', 'outcome'] as const;
@@ -91,6 +93,40 @@ export function splitRecords(
     files.push({ file, bytes });
   }
   return { entryRecords, manifest, files };
+}
+
+/**
+ * Splits a snapshot body into an offline entry body and its chunk files, as npm run export:offline writes them: the
+ * records' long texts by runs of records, the index's terms and postings by term range (written from the engine's own
+ * postings reader, taken through its public option, so whatever layout the snapshot stores them in), and the
+ * similar-reform lists in a file of their own.
+ */
+export function offlineChunks(
+  body: SnapshotBody,
+  serialize: (body: SnapshotBody) => Uint8Array,
+  hash: (bytes: Uint8Array) => string,
+  options: { perChunk?: number; postingsBytes?: number } = {},
+): { entry: EntryBody; records: number; files: { file: string; bytes: Uint8Array }[]; textChunks: number; postingsChunks: number } {
+  let reader: { postings: Postings; data: IndexData } | undefined;
+  const service = new SearchService(body, { postings: (data, cache) => (reader = { postings: new Postings(data, cache), data }).postings });
+  const split = splitRecords(service.records, hash, options.perChunk ?? DEFAULT_PER_CHUNK);
+  const postings = splitPostings(reader!.postings, hash, options.postingsBytes ?? DEFAULT_POSTINGS_CHUNK_BYTES);
+  const similar = similarFile(body, serialize, hash);
+  const { similar: _inItsOwnFile, ...rest } = body;
+  const index: EngineIndex = { ...(body.index as EngineIndex), postings: withoutTerms(reader!.data) };
+  const entry: EntryBody = {
+    ...rest,
+    index,
+    records: split.entryRecords,
+    offlineChunks: { ...split.manifest, postings: postings.manifest, ...(similar ? { similar: { file: similar.file, sha256: similar.sha256, bytes: similar.bytes.length } } : {}) },
+  };
+  return {
+    entry,
+    records: service.records.length,
+    files: [...split.files, ...postings.files, ...(similar ? [{ file: similar.file, bytes: similar.bytes }] : [])],
+    textChunks: split.files.length,
+    postingsChunks: postings.files.length,
+  };
 }
 
 /** The loaded chunks of one entry, and the service over records whose long fields read them. */
