@@ -14,7 +14,8 @@ import type { SnapshotBody } from '../snapshot/body.js';
 import type { EngineIndex } from '../search/engine.js';
 import { answer, prefetchHint } from '../web/src/offline/router.js';
 import { sha256Hex } from '../web/src/offline/sha256.js';
-import { chunkedIndexFromEntry, offlineChunks, type ChunkedIndex } from '../web/src/offline/chunks.js';
+import { ChunkedIndex, chunkedIndexFromEntry, offlineChunks, type EntryBody } from '../web/src/offline/chunks.js';
+import { recordStoreOf } from '../snapshot/records.js';
 import { ROOT, seedService, seedSnapshot } from './helpers.js';
 
 let body: SnapshotBody;
@@ -66,6 +67,40 @@ describe('the offline index in chunks by term', () => {
     // The entry lost the postings' bytes: it is smaller than the whole snapshot by at least the chunks' size.
     const chunkBytes = split.files.filter((f) => f.file.startsWith('postings/')).reduce((n, f) => n + f.bytes.length, 0);
     expect(entryBytes.length).toBeLessThan(serializeSnapshot(body).length - chunkBytes);
+  });
+
+  it('keeps the entry\'s records in the record columns and decodes none of them to start or to rank', async () => {
+    const { body: entry } = decodeSnapshot(entryBytes, sha256Hex);
+    const store = recordStoreOf(entry.records)!;
+    expect(store.length).toBe(body.records.length);
+    // Stored whole (as JSON) only where outcome facts point into the chunked texts; the others fit the columns.
+    const whole = Array.from({ length: store.length }, (_, i) => i).filter((i) => store.isRaw(i));
+    expect(whole.length).toBeLessThan(store.length / 2);
+    expect(whole.every((i) => (body.records[i].outcomes?.length ?? 0) > 0)).toBe(true);
+    // The figures went to the chunks with the texts (they are read with them: a record page, a sort by amount).
+    expect(entry.records.every((r) => r.content === '' && r.quantities.length === 0)).toBe(true);
+    let decoded = 0;
+    const decode = store.record.bind(store);
+    (store as { record: (i: number) => unknown }).record = (i: number) => (decoded++, decode(i));
+    const index = new ChunkedIndex(entry as EntryBody);
+    await ask(index, `/api/search?q=${encodeURIComponent('留抵退税')}&size=0`);
+    // Loading and ranking read only the records stored whole (for their links), never one that fits the columns.
+    expect(decoded).toBeLessThanOrEqual(whole.length);
+    const before = decoded;
+    await ask(index, `/api/search?q=${encodeURIComponent('留抵退税')}&size=3`);
+    expect(decoded).toBeGreaterThan(before);
+    expect(decoded - before).toBeLessThan(50);
+  });
+
+  it('sorts by amount as the server does, fetching every text chunk in one round', async () => {
+    const index = chunkedIndexFromEntry(entryBytes, sha256Hex);
+    const url = `/api/search?q=${encodeURIComponent('通关')}&sort=quantity&size=10`;
+    const rounds: string[][] = [];
+    const { took_ms: _m, ...mine } = (await ask(index, url, rounds)).body as { took_ms?: number };
+    const { took_ms: _s, ...server } = (await app.inject(url)).json() as { took_ms?: number };
+    expect(mine).toMatchObject(server);
+    expect(rounds.filter((r) => r.some((f) => f.startsWith('records/')))).toHaveLength(1);
+    expect(rounds.flat().filter((f) => f.startsWith('records/'))).toHaveLength(split.textChunks);
   });
 
   it('gives the server\'s top ten for every judged query, fetching a few postings chunks per query in at most two rounds', async () => {

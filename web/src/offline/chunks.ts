@@ -13,15 +13,16 @@
 import type { ReformRecord } from '../../../indexer/schema.js';
 import type { SnapshotBody } from '../../../snapshot/body.js';
 import { decodeSnapshot } from '../../../snapshot/container.js';
+import { recordStoreOf } from '../../../snapshot/records.js';
 import { SearchService } from '../../../search/service.js';
 import { ChunkedPostings, DEFAULT_POSTINGS_CHUNK_BYTES, postingsChunkFile, splitPostings, withoutTerms, type PostingsManifest } from './postings-chunks.js';
 import { Postings, type IndexData } from '../../../search/postings.js';
 import type { EngineIndex } from '../../../search/engine.js';
 
 /** The long text fields kept out of the entry file. */
-export const CHUNKED_FIELDS = ['content', 'applicableTo', 'process', 'outcome'] as const;
+export const CHUNKED_FIELDS = ['content', 'applicableTo', 'process', 'outcome', 'quantities'] as const;
 type ChunkedField = (typeof CHUNKED_FIELDS)[number];
-type Texts = Partial<Record<ChunkedField, string>>;
+type Texts = Partial<Pick<ReformRecord, ChunkedField>>;
 
 /** What the entry file says about its chunks (in the body, so the entry's checksum covers it). */
 export interface ChunkManifest {
@@ -80,8 +81,12 @@ export function splitRecords(
       const rest: Record<string, unknown> = { ...r };
       const t: Texts = {};
       for (const f of CHUNKED_FIELDS) {
-        if (r[f] !== undefined) t[f] = r[f];
-        delete rest[f];
+        if (r[f] !== undefined) (t as Record<string, unknown>)[f] = r[f];
+        // The required fields stay in place, empty, so the record still fits the snapshot's record columns (one that
+        // does not is stored as JSON and decoded whole); their getters read the chunk.
+        if (f === 'content') rest[f] = '';
+        else if (f === 'quantities') rest[f] = [];
+        else delete rest[f];
       }
       texts.push(t);
       entryRecords.push(rest as unknown as ReformRecord);
@@ -139,9 +144,11 @@ export class ChunkedIndex {
   fetchedBytes = 0;
 
   constructor(decoded: EntryBody) {
-    // The entry's records as plain objects (a loaded snapshot's records decode one at a time and are read-only):
-    // their long fields become getters over the chunks, and the service takes its path for in-memory records.
-    const body: EntryBody = { ...decoded, records: Array.from(decoded.records, (r) => ({ ...r })) };
+    // A decoded entry's records stay in their store, decoded one at a time when read (decoding all of them up front
+    // cost most of the page's start-up at 10,000 records), and the service keeps its column paths; each record, as the
+    // store decodes it, gets its chunked fields as getters. Records in memory (no store) are copied instead.
+    const store = recordStoreOf(decoded.records);
+    const body: EntryBody = store ? { ...decoded } : { ...decoded, records: Array.from(decoded.records, (r) => ({ ...r })) };
     this.manifest = body.offlineChunks;
     if (!this.manifest || !(this.manifest.perChunk > 0) || !Array.isArray(this.manifest.chunks)) throw new Error('not an offline entry file: no chunk manifest');
     if (this.manifest.chunks.length !== Math.ceil(body.records.length / this.manifest.perChunk)) throw new Error('offline entry file: the chunk manifest does not cover the records');
@@ -159,11 +166,17 @@ export class ChunkedIndex {
           return chunk[i % perChunk][f];
         },
       ]),
-    ) as Record<ChunkedField, () => string | undefined>;
-    body.records.forEach((r, i) => {
+    ) as Record<ChunkedField, () => unknown>;
+    const withTexts = (r: ReformRecord, i: number): ReformRecord => {
+      if (index.get(r) === i) return r;
       index.set(r, i);
       for (const f of CHUNKED_FIELDS) Object.defineProperty(r, f, { get: getters[f], enumerable: true, configurable: true });
-    });
+      return r;
+    };
+    if (store) {
+      const decode = store.record.bind(store);
+      (store as { record: (i: number) => ReformRecord }).record = (i) => withTexts(decode(i), i);
+    } else body.records.forEach(withTexts);
     if (this.manifest.similar) {
       let similar: SnapshotBody['similar'];
       Object.defineProperty(body, 'similar', {
@@ -256,7 +269,7 @@ export class ChunkedIndex {
    *   - a read of record texts or similar lists not loaded throws ChunkMissing (nothing half-made is cached), and
    *     that file is fetched.
    */
-  async run<T>(f: (service: SearchService) => T, load: (file: string) => Promise<Uint8Array>, hash: (bytes: Uint8Array) => string, hint?: (service: SearchService) => number[]): Promise<T> {
+  async run<T>(f: (service: SearchService) => T, load: (file: string) => Promise<Uint8Array>, hash: (bytes: Uint8Array) => string, hint?: (service: SearchService) => number[] | 'all'): Promise<T> {
     for (;;) {
       const want = new Map<string, ChunkRef>();
       const need = (c: ChunkRef) => {
@@ -268,7 +281,10 @@ export class ChunkedIndex {
       try {
         const reads = hint?.(this.service) ?? [];
         // Texts of a ranking made without some terms are not worth fetching: they come once the ranking is right.
-        if (!termsMissing()) for (const i of reads) need(this.textChunkOf(i));
+        if (!termsMissing()) {
+          if (reads === 'all') for (let c = 0; c < this.loaded.length; c++) need(c);
+          else for (const i of reads) need(this.textChunkOf(i));
+        }
         if (!termsMissing() && want.size === 0) done = { value: f(this.service) };
       } catch (e) {
         if (!(e instanceof ChunkMissing) || this.isLoaded(e.chunk)) throw e;

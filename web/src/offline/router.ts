@@ -130,11 +130,13 @@ export function answer(service: SearchService, url: string): Answer {
  * (their snippets), exactly as the service will list them. The offline page fetches their text chunks together
  * before answering. Reads the index only, never a text.
  */
-export function prefetchHint(service: SearchService, url: string): number[] {
+export function prefetchHint(service: SearchService, url: string): number[] | 'all' {
   const u = new URL(url, 'http://offline.invalid');
   if (u.pathname !== '/api/search') return [];
   try {
-    return service.pageRecords(searchParams(u.searchParams));
+    const params = searchParams(u.searchParams);
+    // Sorting by amount reads the figures of every match: all chunks in one round rather than one round per chunk.
+    return params.sort === 'quantity' ? 'all' : service.pageRecords(params);
   } catch (e) {
     if (e instanceof BadParam) return []; // answered with a 400, nothing to fetch
     throw e;
