@@ -202,10 +202,10 @@ async function main() {
         : []),
       '',
       "The index's terms and postings are chunked by term range (as Pagefind chunks its index) and the records' long texts",
-      '(content, applicable-to, process, outcome) by runs of records; a query fetches the postings chunks holding its terms,',
+      '(content, applicable-to, process, outcome, with their figures) by runs of records; a query fetches the postings chunks holding its terms,',
       'then the text chunks of the hits it shows, every chunk found missing in a round at once, each checked against the',
       "sha256 the entry file names. The similar-reform lists are a file of their own, fetched by the first similar-reforms",
-      'answer. The entry file still grows with the number of records (their titles, links, facets, quantities, field',
+      'answer. The entry file still grows with the number of records (their titles, links, facets, outcome facts, field',
       'lengths and title keys: what ranking, facets and collapsing read for every record), no longer with the text.',
       END,
     ].join('\n');
