@@ -1,14 +1,15 @@
 /**
- * Records' long texts in chunks loaded on demand, as Pagefind loads its fragments: the offline entry file
- * (index.snapshot) holds the index, the analysis data and every record without its long text fields; the texts of
- * each run of records are a chunk file of their own (records/<n>-<hash>.json), fetched the first time an answer reads
- * one of them (a shown hit's snippet, an opened record). Ranking, facets and outcomes never read those fields, so a
- * query fetches the chunks of the hits it shows and no others.
+ * The offline index in chunks loaded on demand, as Pagefind loads its index and fragments: the entry file
+ * (index.snapshot) holds the analysis data, what ranking reads per record and every record without its long text
+ * fields and figures; the index's terms and postings are chunks by term range (postings-chunks.ts); the texts of each
+ * run of records are a chunk file of their own (records/<n>-<hash>.json), fetched the first time an answer reads one
+ * of them (a shown hit's snippet, an opened record). Ranking, facets and outcomes never read those fields, so a query
+ * fetches the postings chunks of its terms and the text chunks of the hits it shows, and no others.
  *
  * The same SearchService answers, over records whose long fields are getters: reading a field of a chunk not loaded
- * yet throws ChunkMissing; the page's source (source.ts) fetches that chunk and asks again (every cache along the
- * way is filled only after the field was read, so nothing half-made is kept). Environment-neutral: the export script
- * splits in Node, the page and the parity benchmark assemble.
+ * yet throws ChunkMissing (every cache along the way is filled only after the field was read, so nothing half-made is
+ * kept); ChunkedIndex.run fetches what a round found missing, all at once, and asks again. Environment-neutral: the
+ * export script splits in Node, the page and the parity benchmark assemble.
  */
 import type { ReformRecord } from '../../../indexer/schema.js';
 import type { SnapshotBody } from '../../../snapshot/body.js';
