@@ -107,6 +107,18 @@ const PREFERRED = ['br', 'gzip', 'deflate'] as const;
  */
 export function negotiateEncoding(header: string | undefined): (typeof PREFERRED)[number] | undefined {
   if (!header) return undefined;
+  // Clients send one of a few headers over and over (every request of a browser alike): parse each once.
+  let chosen = negotiated.get(header);
+  if (chosen === undefined) {
+    if (negotiated.size >= 256) negotiated.clear();
+    negotiated.set(header, (chosen = negotiate(header) ?? null));
+  }
+  return chosen ?? undefined;
+}
+
+const negotiated = new Map<string, (typeof PREFERRED)[number] | null>();
+
+function negotiate(header: string): (typeof PREFERRED)[number] | undefined {
   let best: (typeof PREFERRED)[number] | undefined;
   let bestQ = 0;
   for (const part of header.toLowerCase().split(',')) {
