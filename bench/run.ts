@@ -108,7 +108,7 @@ the targets and whether this run met them. --sizes none skips the generated corp
   out(`| first run in a fresh process, including that load | ${ms(builds[0].timings.total)} ms |`);
   out();
 
-  const text = serializeSnapshot(builds[builds.length - 1].body);
+  const text = serializeSnapshot(builds[builds.length - 1].body, { compress: true }); // packed, as `npm run index` writes it
   const snapFile = join(os.tmpdir(), `ftz-bench-${process.pid}.snapshot`);
   writeFileSync(snapFile, text);
   const service = new SearchService(parseSnapshot(text));
