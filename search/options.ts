@@ -67,6 +67,11 @@ export interface EngineOptions {
    * a fact of that measure whatever its metric says (减少往返大厅 4.56 万人次 for 减少跑腿次数).
    */
   measureWords: boolean;
+  /**
+   * Weight of a sentence's lone characters (油 in 给国际航行船舶加保税油) as hints: scored where a record has them,
+   * never required (AnalysedClause.hints); 0 drops them as before.
+   */
+  hintWeight: number;
   /** Fields a snippet is taken from, in order of preference when matches tie. */
   snippetFields: readonly SearchField[];
   /**
@@ -107,6 +112,7 @@ export const DEFAULT_ENGINE_OPTIONS: EngineOptions = {
   partsWeight: 0.5,
   askBase: 0.2,
   measureWords: true,
+  hintWeight: 1,
   snippetFields: ['content', 'outcome', 'process', 'applicableTo'],
   cache: { postingsPositions: 4_000_000, matches: 2000, analyses: 1000, results: 512, normalizedRecords: 256 },
   facetSize: 50,
