@@ -19,7 +19,7 @@ import { NO_DOCS, bm25, idf, intersectSum, minimalWindow, union, type DocScores,
 import { Highlighter } from './snippet.js';
 import { DOWN_VERBS, UP_VERBS } from '../analysis/outcomes.js';
 import { recordStoreOf } from '../snapshot/records.js';
-import { namesMeasure } from '../analysis/ask.js';
+import { isMeasureWord, namesMeasure } from '../analysis/ask.js';
 
 export { occurrences, nearOccurrences } from './snippet.js';
 export { minimalWindow } from './score.js';
@@ -66,6 +66,11 @@ interface Unit {
    * is never required, never brings a record in, decides no tier and is never listed as missing.
    */
   soft?: boolean;
+  /**
+   * In an outcome query, a change verb or a word naming a measure (缩短, 时间 in 退税时间缩短): it says what about the
+   * topic is wanted, so lacking it costs less than lacking a topic word (EngineOptions.qualifierCost).
+   */
+  qualifier?: boolean;
 }
 
 /** The occurrences the position bonuses of one query read (SearchEngine.bonusPlan). */
@@ -198,7 +203,12 @@ export class SearchResult {
       const first = new Map<number, number>();
       for (let i = 0; i < n; i++) if (!first.has(this.missingMask[i])) first.set(this.missingMask[i], i);
       if (first.size > 1) {
-        const masks = [...first].map(([m, i]) => ({ m, count: this.missingCount(i), idf: this.missingIdf[i] }));
+        const cost = (m: number) => {
+          let c = 0;
+          for (let b = 0; m; b++, m >>>= 1) if (m & 1) c += this.units[b]?.qualifier ? this.engine.options.qualifierCost : 1;
+          return c;
+        };
+        const masks = [...first].map(([m, i]) => ({ m, count: cost(m), idf: this.missingIdf[i] }));
         masks.sort((a, b) => a.count - b.count || a.idf - b.idf);
         const rankOf = new Map<number, number>();
         let rank = 0;
@@ -474,6 +484,7 @@ export class SearchEngine {
     }
     const ask = this.askUnit(analysis, units);
     if (ask) units.push(ask);
+    this.markQualifiers(analysis, units);
     // Lone characters of a sentence (油 in 给国际航行船舶加保税油) are hints: never required, never listed as
     // missing, they only add their score (low for a common character) where a record has them.
     if (this.options.hintWeight > 0 && strategy === 'last') {
@@ -483,6 +494,19 @@ export class SearchEngine {
       }
     }
     return units;
+  }
+
+  /** Marks the change verbs and measure words of an outcome query (Unit.qualifier); not when nothing else is typed. */
+  private markQualifiers(analysis: QueryAnalysis, units: Unit[]): void {
+    if (this.options.qualifierCost === 1) return;
+    const plain = (u: Unit) => u.constraints.length === 1 && !u.constraints[0].phrase && !u.constraints[0].fields && !u.ask;
+    const verb = units.map((u) => plain(u) && SearchEngine.directionOf(u.text) !== undefined);
+    if (!analysis.ask && !verb.some(Boolean)) return;
+    const qualifier = units.map((u, b) => verb[b] || (plain(u) && isMeasureWord(u.text)));
+    if (!units.some((u, b) => !qualifier[b] && !u.ask)) return;
+    units.forEach((u, b) => {
+      if (qualifier[b]) u.qualifier = true;
+    });
   }
 
   /**

@@ -72,6 +72,11 @@ export interface EngineOptions {
    * never required (AnalysedClause.hints); 0 drops them as before.
    */
   hintWeight: number;
+  /**
+   * What lacking a change verb or measure word of an outcome query (缩短, 时间 in 退税时间缩短) counts for in the tiers
+   * of partial matches, where lacking any other word counts 1; 1 treats them as any word.
+   */
+  qualifierCost: number;
   /** Fields a snippet is taken from, in order of preference when matches tie. */
   snippetFields: readonly SearchField[];
   /**
@@ -113,6 +118,7 @@ export const DEFAULT_ENGINE_OPTIONS: EngineOptions = {
   askBase: 0.2,
   measureWords: true,
   hintWeight: 1,
+  qualifierCost: 0.4,
   snippetFields: ['content', 'outcome', 'process', 'applicableTo'],
   cache: { postingsPositions: 4_000_000, matches: 2000, analyses: 1000, results: 512, normalizedRecords: 256 },
   facetSize: 50,
