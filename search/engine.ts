@@ -97,6 +97,7 @@ const ASK_CANDIDATES = 5000;
 
 /** Marks a record found only through the parts of a one-word query (it lacks the word itself). */
 const PARTS_BIT = 0x80000000;
+const CREDIT_BIT = 0x40000000;
 
 export class SearchResult {
   private all?: RankedEntry[];
@@ -427,7 +428,7 @@ export class SearchEngine {
    * 首次违法不予处罚): one of the rarest parts, scored at partsWeight × Σ BM25 of
    * the parts held × (share of the parts' idf held)^coveragePower.
    */
-  private partsFill(c: Constraint): DocScores {
+  private partsFill(c: Constraint): DocScores & { shares?: Float64Array } {
     const parts = c.parts ?? [];
     if (!parts.length || !this.options.partsWeight) return NO_DOCS;
     const N = this.records.length;
@@ -453,7 +454,11 @@ export class SearchEngine {
     }
     const docs: number[] = [];
     for (let d = 0; d < N; d++) if (rare[d]) docs.push(d);
-    return { docs: Int32Array.from(docs), scores: Float64Array.from(docs, (d) => sum[d] * (held[d] / total) ** this.options.coveragePower) };
+    return {
+      docs: Int32Array.from(docs),
+      scores: Float64Array.from(docs, (d) => sum[d] * (held[d] / total) ** this.options.coveragePower),
+      shares: Float64Array.from(docs, (d) => held[d] / total),
+    };
   }
 
   /** Records a clause matches (all its constraints; any of them for a question), scores summed. */
@@ -711,6 +716,7 @@ export class SearchEngine {
     // with a word that answers (如何办理出口退税: records with 出口退税, never those with only 退税; 人民防空 审批:
     // never 中国人民银行 through 人民). Tried on the development half: bringing records in by parts for keyword lists
     // gained 0.003 overall, all of it through records sharing one part (确认 of 确认制), so it is not done.
+    const sentence = analysis.groups.some((g) => g.some((c) => c.natural));
     if (strategy === 'last' && (H === 1 ? units[0].ds.docs.length < FILL_TO : !(every && every.docs.length >= FILL_TO))) {
       units.forEach((u, b) => {
         if (H === 1 ? b !== 0 : u.soft || u.ask || u.constraints.length !== 1) return;
@@ -722,6 +728,10 @@ export class SearchEngine {
             if (mask[d] === 0) touched.push(d);
             mask[d] |= PARTS_BIT;
           } else if ((mask[d] & hard) === 0) continue;
+          // A list of keywords (水产品 出口): a record holding another word and most of the compound's parts, by
+          // idf, is a partial match of its own (鲜活水生动物出口 … 产品), after every record holding the compound;
+          // one sharing only a lesser part never is (人民 of 人民防空: 中国人民银行).
+          else if (U < 30 && !sentence && fill.shares![i] >= 0.5) mask[d] |= CREDIT_BIT;
           acc[d] += fill.scores[i];
         }
       });
@@ -786,7 +796,7 @@ export class SearchEngine {
             const rarest = Math.max(...units.map((u, b) => (u.ds.docs.length > 0 && !u.soft ? u.idf : -1)));
             bits = 1 << Math.max(0, units.findIndex((u) => u.ds.docs.length > 0 && !u.soft && u.idf === rarest));
           }
-          keep = (m) => (m & hard) === hard || (m & bits) !== 0;
+          keep = (m) => (m & hard) === hard || (m & (bits | CREDIT_BIT)) !== 0;
         }
       }
       const kept = new Int32Array(inOrder.length);

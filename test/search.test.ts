@@ -580,4 +580,17 @@ describe('words that qualify or hint: outcome verbs and measures, lone character
     expect(partOnly.length).toBeGreaterThan(0);
     for (const h of partOnly) expect(h.score, h.id).toBeGreaterThan(without.find((x) => x.id === h.id)!.score);
   });
+
+  it('brings in, in a list of keywords, a record holding another word and most of a compound’s parts (水产品 出口: 鲜活水生动物出口 … 产品), after every record with the compound', () => {
+    const hits = all(service, '水产品 出口');
+    const live = hits.findIndex((h) => h.title === '鲜活水生动物出口监管模式创新');
+    expect(live).toBeGreaterThanOrEqual(0);
+    expect(hits[live].missing).toEqual(['水产品']);
+    expect(searchable(hits[live].id)).toContain('产品');
+    const withCompound = hits.map((h, i) => (h.missing.includes('水产品') ? -1 : i)).filter((i) => i >= 0);
+    expect(withCompound.length).toBeGreaterThan(0);
+    expect(Math.max(...withCompound)).toBeLessThan(live);
+    // Without the parts it is not a result at all (出口 alone is too common to bring records in).
+    expect(all(withOptions({ partsWeight: 0 }), '水产品 出口').some((h) => h.id === hits[live].id)).toBe(false);
+  });
 });
