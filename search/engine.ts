@@ -99,6 +99,15 @@ const ASK_CANDIDATES = 5000;
 const PARTS_BIT = 0x80000000;
 const CREDIT_BIT = 0x40000000;
 
+/** Queries of at most this many words count the parts of their compounds (a longer one is a pasted paragraph). */
+const MAX_PARTS_WORDS = 4;
+/**
+ * At most this many lone characters of a sentence are scored as hints, and only in a sentence of at most
+ * MAX_HINT_WORDS words: a lone character matches every token starting with it, too costly for a pasted paragraph.
+ */
+const MAX_HINTS = 4;
+const MAX_HINT_WORDS = 8;
+
 export class SearchResult {
   private all?: RankedEntry[];
   private top?: RankedEntry[];
@@ -492,8 +501,8 @@ export class SearchEngine {
     this.markQualifiers(analysis, units);
     // Lone characters of a sentence (油 in 给国际航行船舶加保税油) are hints: never required, never listed as
     // missing, they only add their score (low for a common character) where a record has them.
-    if (this.options.hintWeight > 0 && strategy === 'last') {
-      for (const c of analysis.groups.flatMap((g) => (g.length === 1 ? g[0].hints ?? [] : []))) {
+    if (this.options.hintWeight > 0 && strategy === 'last' && units.length <= MAX_HINT_WORDS) {
+      for (const c of analysis.groups.flatMap((g) => (g.length === 1 ? g[0].hints ?? [] : [])).slice(0, MAX_HINTS)) {
         const ds = this.constraintDocs({ ...c, alternatives: c.alternatives.map((a) => ({ ...a, weight: a.weight * this.options.hintWeight })) });
         units.push({ text: c.text, ds, idf: idf(N, ds.docs.length), constraints: [c], soft: true });
       }
@@ -717,7 +726,8 @@ export class SearchEngine {
     // never 中国人民银行 through 人民). Tried on the development half: bringing records in by parts for keyword lists
     // gained 0.003 overall, all of it through records sharing one part (确认 of 确认制), so it is not done.
     const sentence = analysis.groups.some((g) => g.some((c) => c.natural));
-    if (strategy === 'last' && (H === 1 ? units[0].ds.docs.length < FILL_TO : !(every && every.docs.length >= FILL_TO))) {
+    // Each compound's parts are matched anew: bounded to short queries, so a pasted paragraph costs what it did.
+    if (strategy === 'last' && (H === 1 ? units[0].ds.docs.length < FILL_TO : H <= MAX_PARTS_WORDS && !(every && every.docs.length >= FILL_TO))) {
       units.forEach((u, b) => {
         if (H === 1 ? b !== 0 : u.soft || u.ask || u.constraints.length !== 1) return;
         const fill = this.partsFill(u.constraints[0]);
