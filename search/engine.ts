@@ -97,6 +97,7 @@ const ASK_CANDIDATES = 5000;
 
 /** Marks a record found only through the parts of a one-word query (it lacks the word itself). */
 const PARTS_BIT = 0x80000000;
+/** Marks a record of a keyword list that holds most of a compound's parts (it is kept as a partial match). */
 const CREDIT_BIT = 0x40000000;
 
 /** Queries of at most this many words count the parts of their compounds (a longer one is a pasted paragraph). */
