@@ -557,10 +557,10 @@ describe('words that qualify or hint: outcome verbs and measures, lone character
     }
   });
 
-  it('scores a sentence’s lone characters as hints: 保税船供油 rises for 给国际航行船舶加保税油, the result set and missing words stay as without them', () => {
+  it('scores a sentence’s lone characters as hints when asked (hintWeight 1): 保税船供油 rises for 给国际航行船舶加保税油, the result set and missing words stay as without them', () => {
     const q = '给国际航行船舶加保税油';
-    const hinted = all(service, q);
-    const unhinted = all(withOptions({ hintWeight: 0 }), q);
+    const hinted = all(withOptions({ hintWeight: 1 }), q);
+    const unhinted = all(service, q);
     expect(hinted.map((h) => h.id).sort()).toEqual(unhinted.map((h) => h.id).sort());
     for (const h of hinted) expect(h.missing.every((w) => w.length > 1), h.id).toBe(true);
     const bunkering = service.records.find((r) => r.title === '保税船供油监管“集出分供”模式')!.id;
