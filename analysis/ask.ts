@@ -42,6 +42,11 @@ const MEASURES: [RegExp, { kind?: OutcomeKind; unit?: string }][] = [
   [/^(比例|比率|占比|百分比)$/, { kind: 'percent' }],
 ];
 
+/** Whether a query word names a measure (时间, 费用, 次数) rather than a thing. */
+export function isMeasureWord(word: string): boolean {
+  return MEASURES.some(([re]) => re.test(word));
+}
+
 /**
  * Whether a query word names the measure of an outcome fact (时间 a duration, 费用 money, 次数 a count in 次 or 人次):
  * 减少跑腿次数 asks about 减少往返大厅 4.56 万人次 although the fact's metric says neither 跑腿 nor 次数.

@@ -108,7 +108,7 @@ the targets and whether this run met them. --sizes none skips the generated corp
   out(`| first run in a fresh process, including that load | ${ms(builds[0].timings.total)} ms |`);
   out();
 
-  const text = serializeSnapshot(builds[builds.length - 1].body);
+  const text = serializeSnapshot(builds[builds.length - 1].body, { compress: true }); // packed, as `npm run index` writes it
   const snapFile = join(os.tmpdir(), `ftz-bench-${process.pid}.snapshot`);
   writeFileSync(snapFile, text);
   const service = new SearchService(parseSnapshot(text));
@@ -172,26 +172,31 @@ the targets and whether this run met them. --sizes none skips the generated corp
   out('"First seen" clears every cache of the service (analyses, matches, decoded postings, result sets, facet counts) before the query; "repeated" runs it again at once.');
   out();
 
-  // /api/search beside a trivial Fastify route on the seeds (issue 8: ≥ 40 %), with the answer cache on (default) and off.
-  const { measureHttp } = await import('./scale.js');
+  // /api/search beside a trivial Fastify route on the seeds (issue 8: ≥ 40 %): asked as the page's fetch asks (with a
+  // browser's Accept-Encoding) and by a plain client (none); with the answer cache on (default) and off.
+  const { measureHttp, BROWSER_ACCEPT_ENCODING } = await import('./scale.js');
   const httpSeconds = Number(args['http-seconds']);
   if (httpSeconds > 0) {
     out('## `/api/search` throughput on the seeds beside a trivial Fastify route (same run, autocannon, 127.0.0.1)');
     out();
-    out('| answers | /api/search req/s (query mix) | trivial route req/s | share (target ≥ 40 %) | /api/search p99 | non-2xx |');
-    out('|---|---|---|---|---|---|');
+    out('| client | answers | /api/search req/s (query mix) | trivial route req/s | share (target ≥ 40 %) | server CPU µs per request, search / trivial | bytes per answer, search / trivial | /api/search p99 | non-2xx |');
+    out('|---|---|---|---|---|---|---|---|---|');
     let shown: { seconds: number; connections: number; rounds: number } | undefined;
-    for (const cache of [undefined, 0]) {
-      const h = await measureHttp(snapFile, { httpSeconds }, cache);
-      const label = cache === 0 ? 'every request ranked and serialised (answer cache off)' : 'default server (repeated answers from the answer cache)';
-      if ('error' in h) out(`| ${label} | ${h.error} | | | | |`);
-      else {
-        shown = h;
-        const share = h.searchRps / h.trivialRps;
-        out(`| ${label} | ${Math.round(h.searchRps)} | ${Math.round(h.trivialRps)} | ${(share * 100).toFixed(0)} % (${cache === 0 ? 'for information' : share >= 0.4 ? 'met' : '**missed**'}) | ${h.searchP99Ms} ms | ${h.non2xx} |`);
+    for (const acceptEncoding of [BROWSER_ACCEPT_ENCODING, undefined]) {
+      for (const cache of [undefined, 0]) {
+        const h = await measureHttp(snapFile, { httpSeconds }, cache, acceptEncoding);
+        const client = acceptEncoding ? `browser (Accept-Encoding: ${acceptEncoding})` : 'plain (no Accept-Encoding)';
+        const label = cache === 0 ? 'every request ranked and serialised (answer cache off)' : 'default server (repeated answers from the answer cache)';
+        if ('error' in h) out(`| ${client} | ${label} | ${h.error} | | | | | | |`);
+        else {
+          shown = h;
+          const cpu = h.searchCpuUs !== undefined && h.trivialCpuUs !== undefined ? `${h.searchCpuUs.toFixed(0)} / ${h.trivialCpuUs.toFixed(0)}` : '–';
+          out(`| ${client} | ${label} | ${Math.round(h.searchRps)} | ${Math.round(h.trivialRps)} | ${(h.share * 100).toFixed(0)} % (${cache === 0 ? 'for information' : h.share >= 0.4 ? 'met' : '**missed**'}) | ${cpu} | ${Math.round(h.searchBytes)} / ${Math.round(h.trivialBytes)} | ${h.searchP99Ms} ms | ${h.non2xx} |`);
+        }
       }
     }
-    if (shown) out(`\nEach route was loaded ${shown.rounds} times for ${shown.seconds} s with ${shown.connections} connections, alternating, after a 1 s warm-up of each; the median round is shown. Both routes run in one server process; autocannon runs in this process on the same machine, so the two share its cores.`);
+    if (shown)
+      out(`\nEach route was loaded ${shown.rounds} times for ${shown.seconds} s with ${shown.connections} connections, alternating, after a 1 s warm-up of each; req/s is the median round, the share the median of the rounds' ratios (each pair ran under the same machine load). The search route is our whole app (security headers, rate limit, compression, strict parameters, the work queue) answering the query mix; the trivial route is a bare \`fastify()\` answering \`{"ok":true}\` (too small for compression whatever the client asks). Both get the same request headers. Both run in one server process; autocannon runs in this process on the same machine, so the two share its cores, and autocannon decodes every answer body to a string, so answer bytes cost the load generator too. Server CPU is that process's user + system time over the round (/proc) divided by the requests answered.`);
     out();
   }
 

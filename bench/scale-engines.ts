@@ -73,7 +73,7 @@ const ours: Engine = {
     const readPeak = peakRssMiB();
     const result = await buildSnapshot({ seedsDir: '', dictDir, corpus });
     const t2 = performance.now();
-    writeFileSync(out, serializeSnapshot(result.body));
+    writeFileSync(out, serializeSnapshot(result.body, { compress: true }));
     const t3 = performance.now();
     const { parse: _parse, total: _total, ...rest } = result.timings as Record<string, number>;
     const { parse: _p, ...restPeak } = result.peakRssMiB as Record<string, number>;

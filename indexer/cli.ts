@@ -89,7 +89,7 @@ export function formatHeader(file: string, h: SnapshotHeader): string {
     `  sources         ${h.sources.length} file(s)`,
     ...h.sources.map((s) => `    ${s.file.padEnd(width)}  ${String(s.records).padStart(6)} records  ${String(s.bytes).padStart(10)} bytes  sha256 ${s.sha256}`),
     `  dictionaries    ${h.dictionaryHash} (synonyms ${h.synonymsHash || 'not recorded'})`,
-    `  payload         ${h.payload.bytes} bytes, sha256 ${h.payload.sha256}`,
+    `  payload         ${h.payload.bytes} bytes${h.compression ? `, packed (${h.compression})` : ''}, sha256 ${h.payload.sha256}`,
     '  (header only: the payload checksum is verified when the snapshot is loaded)',
   ].join('\n');
 }

@@ -6,18 +6,22 @@
  *
  * Layout (all in `IndexData`):
  *   terms          the distinct tokens, sorted (UTF-16 order), joined by U+0000; termOffsets[t] … termOffsets[t+1]
- *   postings       per term, a byte stream of LEB128 varints: for each slot (record × field, increasing) the slot
- *                  delta, the number of positions, then the positions as deltas. termBytes[t] is where t starts.
+ *   postings       per term, byte-aligned Rice codes (postings-codec.ts): for each slot (record × field,
+ *                  increasing) the slot gap, the number of positions, the first position and the position gaps, with
+ *                  Rice parameters chosen per term. termBytes[t] is where t starts (format 1: LEB128 varints).
  *   termEntries    slots per term, termPositions positions per term (decoding sizes its arrays exactly)
  *   fieldLengths   normalised length of every field of every record (BM25 length normalisation), avgLengths per field
  *   titleKeys      a 32-bit hash of every record's title key (a title typed in full)
  */
 import { hanBigramText, positionalTokenKeys } from '../analysis/terms.js';
+import { BitWriter, riceParameter } from './postings-codec.js';
 
-export const INDEX_FORMAT = 'positional-bigram-1';
+/** Format 2: Rice-coded postings (postings-codec.ts). Format 1 (LEB128 varints, snapshot version 3) is still read. */
+export const INDEX_FORMAT = 'positional-bigram-2';
+export const INDEX_FORMAT_VARINT = 'positional-bigram-1';
 
 export interface IndexData {
-  format: typeof INDEX_FORMAT;
+  format: typeof INDEX_FORMAT | typeof INDEX_FORMAT_VARINT;
   /** Field names in slot order: slot = record × fields.length + field. */
   fields: string[];
   records: number;
@@ -106,24 +110,6 @@ class BigramTable {
   }
 }
 
-/** LEB128 varints into a buffer of known size; without one it only measures (the index is written exactly once). */
-class ByteWriter {
-  length = 0;
-  constructor(readonly data?: Uint8Array) {}
-  varint(v: number): void {
-    const data = this.data;
-    if (!data) {
-      this.length += v < 0x80 ? 1 : v < 0x4000 ? 2 : v < 0x200000 ? 3 : v < 0x10000000 ? 4 : 5;
-      return;
-    }
-    while (v >= 0x80) {
-      data[this.length++] = (v & 0x7f) | 0x80;
-      v >>>= 7;
-    }
-    data[this.length++] = v;
-  }
-}
-
 /**
  * Build the index from normalised field texts, flat in slot order: texts[record × fields.length + field].
  * `titleKeys[record]` is the key a title typed in full is compared by. Every field text gives at most one token per
@@ -207,37 +193,53 @@ export function buildIndex(texts: string[], fields: readonly string[], titleKeys
     termPositions[k] = start[sorted[k] + 1] - start[sorted[k]];
   }
   termOffsets[T] = termChars;
-  // Per term, per slot: the slot delta, the number of positions, the positions as deltas. Measured, then written.
-  const encode = (out: ByteWriter) => {
-    for (let k = 0; k < T; k++) {
-      const t = sorted[k];
-      termBytes[k] = out.length;
-      let prevSlot = 0;
-      let entries = 0;
-      for (let i = start[t]; i < start[t + 1]; ) {
-        const slot = slots[i];
-        let j = i;
-        while (j < start[t + 1] && slots[j] === slot) j++;
-        out.varint(slot - prevSlot);
-        out.varint(j - i);
-        let prevPos = 0;
-        for (let m = i; m < j; m++) {
-          const p = pos[m];
-          out.varint(p - prevPos);
-          prevPos = p;
-        }
-        prevSlot = slot;
-        entries++;
-        i = j;
+  // Per term, Rice codes with the term's own parameters (indexer/postings-codec.ts), byte-aligned so a term's
+  // postings are termBytes[k] … termBytes[k+1]. Scratch lists hold one term's values while its parameters are chosen.
+  const out = new BitWriter();
+  let scratch = 1024;
+  for (let t = 0; t < T; t++) scratch = Math.max(scratch, start[t + 1] - start[t]);
+  const gaps = new Int32Array(scratch);
+  const counts = new Int32Array(scratch);
+  const firsts = new Int32Array(scratch);
+  const steps = new Int32Array(scratch);
+  for (let k = 0; k < T; k++) {
+    const t = sorted[k];
+    out.align();
+    termBytes[k] = out.length;
+    let entries = 0;
+    let nSteps = 0;
+    let prevSlot = -1;
+    for (let i = start[t]; i < start[t + 1]; ) {
+      const slot = slots[i];
+      let j = i + 1;
+      while (j < start[t + 1] && slots[j] === slot) j++;
+      gaps[entries] = slot - prevSlot - 1;
+      counts[entries] = j - i - 1;
+      firsts[entries] = pos[i];
+      for (let m = i + 1; m < j; m++) {
+        if (pos[m] <= pos[m - 1]) throw new Error(`index: positions of "${names[t]}" do not increase`);
+        steps[nSteps++] = pos[m] - pos[m - 1] - 1;
       }
-      termEntries[k] = entries;
+      prevSlot = slot;
+      entries++;
+      i = j;
     }
-    termBytes[T] = out.length;
-  };
-  const measured = new ByteWriter();
-  encode(measured);
-  const postings = new Uint8Array(measured.length);
-  encode(new ByteWriter(postings));
+    termEntries[k] = entries;
+    const kSlot = riceParameter(gaps, 0, entries);
+    const kFirst = Math.min(15, riceParameter(firsts, 0, entries));
+    const kGap = Math.min(15, riceParameter(steps, 0, nSteps));
+    out.byte(kSlot);
+    out.byte((kFirst << 4) | kGap);
+    let s = 0;
+    for (let e = 0; e < entries; e++) {
+      out.rice(gaps[e], kSlot);
+      out.rice(counts[e], 0);
+      out.rice(firsts[e], kFirst);
+      for (let c = 0; c < counts[e]; c++) out.rice(steps[s++], kGap);
+    }
+  }
+  termBytes[T] = out.length;
+  const postings = out.finish();
   return {
     format: INDEX_FORMAT,
     fields: [...fields],

@@ -19,7 +19,7 @@ import { NO_DOCS, bm25, idf, intersectSum, minimalWindow, union, type DocScores,
 import { Highlighter } from './snippet.js';
 import { DOWN_VERBS, UP_VERBS } from '../analysis/outcomes.js';
 import { recordStoreOf } from '../snapshot/records.js';
-import { namesMeasure } from '../analysis/ask.js';
+import { isMeasureWord, namesMeasure } from '../analysis/ask.js';
 
 export { occurrences, nearOccurrences } from './snippet.js';
 export { minimalWindow } from './score.js';
@@ -61,6 +61,16 @@ interface Unit {
   constraints: Constraint[];
   /** The figure a question asks for (analysis.ask), matched against outcome facts rather than text. */
   ask?: boolean;
+  /**
+   * A hint (a lone character of a sentence, AnalysedClause.hints): it adds to the score of a record that has it, but
+   * is never required, never brings a record in, decides no tier and is never listed as missing.
+   */
+  soft?: boolean;
+  /**
+   * In an outcome query, a change verb or a word naming a measure (缩短, 时间 in 退税时间缩短): it says what about the
+   * topic is wanted, so lacking it costs less than lacking a topic word (EngineOptions.qualifierCost).
+   */
+  qualifier?: boolean;
 }
 
 /** The occurrences the position bonuses of one query read (SearchEngine.bonusPlan). */
@@ -87,6 +97,17 @@ const ASK_CANDIDATES = 5000;
 
 /** Marks a record found only through the parts of a one-word query (it lacks the word itself). */
 const PARTS_BIT = 0x80000000;
+/** Marks a record of a keyword list that holds most of a compound's parts (it is kept as a partial match). */
+const CREDIT_BIT = 0x40000000;
+
+/** Queries of at most this many words count the parts of their compounds (a longer one is a pasted paragraph). */
+const MAX_PARTS_WORDS = 4;
+/**
+ * At most this many lone characters of a sentence are scored as hints, and only in a sentence of at most
+ * MAX_HINT_WORDS words: a lone character matches every token starting with it, too costly for a pasted paragraph.
+ */
+const MAX_HINTS = 4;
+const MAX_HINT_WORDS = 8;
 
 export class SearchResult {
   private all?: RankedEntry[];
@@ -108,6 +129,11 @@ export class SearchResult {
     /** Some matched record lacks words (the whole set; the service reports it for the shown page). */
     readonly partial: boolean,
   ) {}
+
+  /** The query's words that count (hints excluded). */
+  private get wordCount(): number {
+    return this.units.filter((u) => !u.soft).length;
+  }
 
   get total(): number {
     return this.docs.length;
@@ -132,10 +158,8 @@ export class SearchResult {
   /** a ranks before b (indexes into docs), with score overrides for the re-scored top. */
   private better(a: number, b: number, score: (i: number) => number): boolean {
     if (this.strategy === 'last' && this.missingMask[a] !== this.missingMask[b]) {
-      const ma = this.missingCount(a);
-      const mb = this.missingCount(b);
-      if (ma !== mb) return ma < mb;
-      if (this.missingIdf[a] !== this.missingIdf[b]) return this.missingIdf[a] < this.missingIdf[b];
+      const tier = this.tiers();
+      if (tier[a] !== tier[b]) return tier[a] < tier[b];
     }
     const sa = score(a);
     const sb = score(b);
@@ -170,7 +194,7 @@ export class SearchResult {
     checkDeadline(false);
     const plan = this.engine.bonusPlan(this.analysis, this.units);
     for (const i of top.slice(0, this.engine.options.rerankWindow)) {
-      boosted.set(i, this.scores[i] + this.engine.bonus(this.docs[i], plan, this.units.length - this.missingCount(i)));
+      boosted.set(i, this.scores[i] + this.engine.bonus(this.docs[i], plan, plan.unitCount - this.missingCount(i)));
     }
     const score = (i: number) => boosted.get(i) ?? this.scores[i];
     top.sort((a, b) => (this.better(a, b, score) ? -1 : this.better(b, a, score) ? 1 : 0));
@@ -185,11 +209,17 @@ export class SearchResult {
     const n = this.docs.length;
     const tier = new Uint32Array(n);
     if (this.strategy === 'last') {
-      // The missing words' count and idf depend on the mask alone: rank the distinct masks once.
+      // The missing words' count and idf depend on the mask alone: rank the distinct masks once (missingMask holds
+      // only the words that decide: hints are not in it).
       const first = new Map<number, number>();
       for (let i = 0; i < n; i++) if (!first.has(this.missingMask[i])) first.set(this.missingMask[i], i);
       if (first.size > 1) {
-        const masks = [...first].map(([m, i]) => ({ m, count: this.missingCount(i), idf: this.missingIdf[i] }));
+        const cost = (m: number) => {
+          let c = 0;
+          for (let b = 0; m; b++, m >>>= 1) if (m & 1) c += this.units[b]?.qualifier ? this.engine.options.qualifierCost : 1;
+          return c;
+        };
+        const masks = [...first].map(([m, i]) => ({ m, count: cost(m), idf: this.missingIdf[i] }));
         masks.sort((a, b) => a.count - b.count || a.idf - b.idf);
         const rankOf = new Map<number, number>();
         let rank = 0;
@@ -256,7 +286,7 @@ export class SearchResult {
   }
 
   private entry(i: number, score: number): RankedEntry {
-    return { index: this.docs[i], score, matched: this.units.length - this.missingCount(i), missing: this.missing(i) };
+    return { index: this.docs[i], score, matched: this.wordCount - this.missingCount(i), missing: this.missing(i) };
   }
 
   /** Every matched record in rank order (sorts the whole set: for export and callers that need it all). */
@@ -437,7 +467,7 @@ export class SearchEngine {
    * 首次违法不予处罚): one of the rarest parts, scored at partsWeight × Σ BM25 of
    * the parts held × (share of the parts' idf held)^coveragePower.
    */
-  private partsFill(c: Constraint): DocScores {
+  private partsFill(c: Constraint): DocScores & { shares?: Float64Array } {
     const parts = c.parts ?? [];
     if (!parts.length || !this.options.partsWeight) return NO_DOCS;
     const N = this.records.length;
@@ -461,7 +491,11 @@ export class SearchEngine {
       for (let i = 0; i < l.docs.length; i++) if (!rare[l.docs[i]]) rare[l.docs[i]] = 1, brought.push(l.docs[i]);
     }
     const docs = this.increasing(brought, (d) => rare[d] === 1);
-    const out = { docs, scores: Float64Array.from(docs, (d) => sum[d] * (held[d] / total) ** this.options.coveragePower) };
+    const out = {
+      docs,
+      scores: Float64Array.from(docs, (d) => sum[d] * (held[d] / total) ** this.options.coveragePower),
+      shares: Float64Array.from(docs, (d) => held[d] / total),
+    };
     for (const d of brought) rare[d] = 0;
     for (const l of lists) for (let i = 0; i < l.docs.length; i++) held[l.docs[i]] = sum[l.docs[i]] = 0;
     return out;
@@ -478,7 +512,7 @@ export class SearchEngine {
   }
 
   /** The query's words: each constraint of a plain clause, and each OR group as one word. */
-  private units(analysis: QueryAnalysis): Unit[] {
+  private units(analysis: QueryAnalysis, strategy: MatchingStrategy): Unit[] {
     const N = this.records.length;
     const units: Unit[] = [];
     for (const group of analysis.groups) {
@@ -495,7 +529,29 @@ export class SearchEngine {
     }
     const ask = this.askUnit(analysis, units);
     if (ask) units.push(ask);
+    this.markQualifiers(analysis, units);
+    // Lone characters of a sentence (油 in 给国际航行船舶加保税油) are hints: never required, never listed as
+    // missing, they only add their score (low for a common character) where a record has them.
+    if (this.options.hintWeight > 0 && strategy === 'last' && units.length <= MAX_HINT_WORDS) {
+      for (const c of analysis.groups.flatMap((g) => (g.length === 1 ? g[0].hints ?? [] : [])).slice(0, MAX_HINTS)) {
+        const ds = this.constraintDocs({ ...c, alternatives: c.alternatives.map((a) => ({ ...a, weight: a.weight * this.options.hintWeight })) });
+        units.push({ text: c.text, ds, idf: idf(N, ds.docs.length), constraints: [c], soft: true });
+      }
+    }
     return units;
+  }
+
+  /** Marks the change verbs and measure words of an outcome query (Unit.qualifier); not when nothing else is typed. */
+  private markQualifiers(analysis: QueryAnalysis, units: Unit[]): void {
+    if (this.options.qualifierCost === 1) return;
+    const plain = (u: Unit) => u.constraints.length === 1 && !u.constraints[0].phrase && !u.constraints[0].fields && !u.ask;
+    const verb = units.map((u) => plain(u) && SearchEngine.directionOf(u.text) !== undefined);
+    if (!analysis.ask && !verb.some(Boolean)) return;
+    const qualifier = units.map((u, b) => verb[b] || (plain(u) && isMeasureWord(u.text)));
+    if (!units.some((u, b) => !qualifier[b] && !u.ask)) return;
+    units.forEach((u, b) => {
+      if (qualifier[b]) u.qualifier = true;
+    });
   }
 
   /**
@@ -598,7 +654,7 @@ export class SearchEngine {
       for (let i = 0; i < d.length; i++) if (!excluded[d[i]]) excluded[d[i]] = 1, marked.push(d[i]);
     }
     try {
-      const units = this.units(analysis);
+      const units = this.units(analysis, strategy);
       if (units.length === 0) {
         // Every record not excluded (marked lists each excluded record once), written straight into its array.
         const docs = new Int32Array(N - marked.length);
@@ -615,18 +671,21 @@ export class SearchEngine {
    * Records (not excluded) holding every word, increasing, with the sum of the words' scores added in word order
    * (the same sum, bit for bit, as merging every word's records gives).
    */
-  private allWords(units: Unit[]): DocScores {
+  private allWords(units: Unit[]): DocScores & { masks: Uint32Array } {
     const U = units.length;
-    const order = units.map((_, b) => b).sort((x, y) => units[x].ds.docs.length - units[y].ds.docs.length);
+    const hard = units.map((_, b) => b).filter((b) => !units[b].soft);
+    const soft = units.map((_, b) => b).filter((b) => units[b].soft);
+    const order = hard.sort((x, y) => units[x].ds.docs.length - units[y].ds.docs.length);
     const rarest = order[0];
     const driver = units[rarest].ds;
     const at = new Int32Array(U);
     const docs: number[] = [];
     const scores: number[] = [];
+    const masks: number[] = [];
     next: for (let i = 0; i < driver.docs.length; i++) {
       const d = driver.docs[i];
       if (this.excluded[d]) continue;
-      for (let k = 1; k < U; k++) {
+      for (let k = 1; k < order.length; k++) {
         const b = order[k];
         const list = units[b].ds.docs;
         at[b] = gallop(list, d, at[b]);
@@ -634,11 +693,26 @@ export class SearchEngine {
         if (list[at[b]] !== d) continue next;
       }
       let sum = 0;
-      for (let b = 0; b < U; b++) sum += b === rarest ? driver.scores[i] : units[b].ds.scores[at[b]];
+      let mask = 0;
+      for (let b = 0; b < U; b++) {
+        if (units[b].soft) continue;
+        sum += b === rarest ? driver.scores[i] : units[b].ds.scores[at[b]];
+        mask |= 1 << b;
+      }
+      // Soft words add their score where the record has them.
+      for (const b of soft) {
+        const list = units[b].ds.docs;
+        at[b] = gallop(list, d, at[b]);
+        if (at[b] < list.length && list[at[b]] === d) {
+          sum += units[b].ds.scores[at[b]];
+          mask |= 1 << b;
+        }
+      }
       docs.push(d);
       scores.push(sum);
+      masks.push(mask);
     }
-    return { docs: Int32Array.from(docs), scores: Float64Array.from(scores) };
+    return { docs: Int32Array.from(docs), scores: Float64Array.from(scores), masks: Uint32Array.from(masks) };
   }
 
   /** Every word's records combined under the strategy: which records are results, with what base score. */
@@ -646,17 +720,23 @@ export class SearchEngine {
     const N = this.records.length;
     const U = units.length;
     const all = U >= 32 ? 0xffffffff : (1 << U) - 1;
+    // The words a record must have to be a full match (all but the hints, which only add to the score).
+    let hard = all;
+    let H = U;
+    units.forEach((u, b) => {
+      if (u.soft) hard &= ~(1 << b), H--;
+    });
     const { mask, acc, excluded } = this;
     // Under `last`, when at least a page of records has every word, those are the result: found by walking the
     // rarest word's records and galloping through the others', never visiting the records of a common word that
     // lack the rare one. Otherwise (or under `all`) every word's records are merged.
-    const every = strategy === 'last' && U > 1 && U < 32 ? this.allWords(units) : undefined;
+    const every = strategy === 'last' && H > 1 && U < 32 ? this.allWords(units) : undefined;
     const touched: number[] = [];
     if (every && every.docs.length >= FILL_TO) {
       for (let i = 0; i < every.docs.length; i++) {
         const d = every.docs[i];
         touched.push(d);
-        mask[d] = all;
+        mask[d] = every.masks[i];
         acc[d] = every.scores[i];
       }
     } else {
@@ -671,16 +751,32 @@ export class SearchEngine {
         }
       });
     }
-    // A one-word query that finds less than a page: records holding the words it is made of fill it (they lack the word).
-    if (strategy === 'last' && U === 1 && units[0].ds.docs.length < FILL_TO) {
-      const fill = this.partsFill(units[0].constraints[0]);
-      for (let i = 0; i < fill.docs.length; i++) {
-        const d = fill.docs[i];
-        if (excluded[d] || mask[d] !== 0) continue;
-        touched.push(d);
-        mask[d] = PARTS_BIT;
-        acc[d] = fill.scores[i];
-      }
+    // Less than a page has every word: the words a compound of the query is made of (汽车, 出口 of 汽车出口) count
+    // for the records lacking it, which still list it as missing. In a one-word query they bring records in; with
+    // several words they only add to the score of records holding another word, so the total still counts records
+    // with a word that answers (如何办理出口退税: records with 出口退税, never those with only 退税; 人民防空 审批:
+    // never 中国人民银行 through 人民). Tried on the development half: bringing records in by parts for keyword lists
+    // gained 0.003 overall, all of it through records sharing one part (确认 of 确认制), so it is not done.
+    const sentence = analysis.groups.some((g) => g.some((c) => c.natural));
+    // Each compound's parts are matched anew: bounded to short queries, so a pasted paragraph costs what it did.
+    if (strategy === 'last' && (H === 1 ? units[0].ds.docs.length < FILL_TO : H <= MAX_PARTS_WORDS && !(every && every.docs.length >= FILL_TO))) {
+      units.forEach((u, b) => {
+        if (H === 1 ? b !== 0 : u.soft || u.ask || u.constraints.length !== 1) return;
+        const fill = this.partsFill(u.constraints[0]);
+        for (let i = 0; i < fill.docs.length; i++) {
+          const d = fill.docs[i];
+          if (excluded[d] || (mask[d] & (1 << b)) !== 0) continue;
+          if (H === 1) {
+            if (mask[d] === 0) touched.push(d);
+            mask[d] |= PARTS_BIT;
+          } else if ((mask[d] & hard) === 0) continue;
+          // A list of keywords (水产品 出口): a record holding another word and most of the compound's parts, by
+          // idf, is a partial match of its own (鲜活水生动物出口 … 产品), after every record holding the compound;
+          // one sharing only a lesser part never is (人民 of 人民防空: 中国人民银行).
+          else if (U < 30 && !sentence && fill.shares![i] >= 0.5) mask[d] |= CREDIT_BIT;
+          acc[d] += fill.scores[i];
+        }
+      });
     }
     // Records in index order: a scan of the marks when many records matched, a numeric sort when few did.
     let inOrder: ArrayLike<number>;
@@ -722,24 +818,27 @@ export class SearchEngine {
       } else {
         // Common for this query: far less rare than its rarest word, or in a large share of all records.
         // A word no record has decides nothing (AEO in AEO认证 when no record says AEO).
-        const found = units.filter((u) => u.ds.docs.length > 0);
+        const found = units.filter((u) => u.ds.docs.length > 0 && !u.soft);
         const maxIdf = Math.max(0, ...found.map((u) => u.idf));
         let informative = 0;
         // A sentence spreads its meaning over more words than a list of keywords: its rarest word decides less.
         const ratio = analysis.groups.some((g) => g.some((c) => c.natural)) ? this.options.commonIdfRatioNatural : this.options.commonIdfRatio;
         units.forEach((u, b) => {
-          if (u.ds.docs.length > 0 && u.idf >= ratio * maxIdf && u.ds.docs.length <= N * this.options.commonShare) informative |= 1 << b;
+          if (u.ds.docs.length > 0 && !u.soft && u.idf >= ratio * maxIdf && u.ds.docs.length <= N * this.options.commonShare) informative |= 1 << b;
         });
         let full = 0;
-        for (const d of touched) if (mask[d] === all) full++;
-        if (U === 1) keep = () => true;
-        else if (full >= FILL_TO) keep = (m) => m === all;
+        for (const d of touched) if ((mask[d] & hard) === hard) full++;
+        if (H === 1) keep = (m) => (m & (hard | PARTS_BIT)) !== 0;
+        else if (full >= FILL_TO) keep = (m) => (m & hard) === hard;
         else {
           // Too few records have every word: fill with those holding a word that is not common for this query,
-          // or failing that the rarest word.
-          let bits = informative;
-          if (!touched.some((d) => mask[d] === all || (mask[d] & bits) !== 0)) bits = 1 << Math.max(0, units.findIndex((u) => u.ds.docs.length > 0 && u.idf === maxIdf));
-          keep = (m) => m === all || (m & bits) !== 0;
+          // or failing that the rarest word (soft words never bring a record in).
+          let bits = informative & hard;
+          if (!touched.some((d) => (mask[d] & hard) === hard || (mask[d] & bits) !== 0)) {
+            const rarest = Math.max(...units.map((u, b) => (u.ds.docs.length > 0 && !u.soft ? u.idf : -1)));
+            bits = 1 << Math.max(0, units.findIndex((u) => u.ds.docs.length > 0 && !u.soft && u.idf === rarest));
+          }
+          keep = (m) => (m & hard) === hard || (m & (bits | CREDIT_BIT)) !== 0;
         }
       }
       const kept = new Int32Array(inOrder.length);
@@ -752,7 +851,7 @@ export class SearchEngine {
       const titleKey = analysis.titleKey ? hash32(analysis.titleKey) : -1;
       // A change verb beside metric words (通关 时间 缩短): records whose outcome of that direction names them rank up.
       const dirs = units.map((u) => (u.constraints.length === 1 && !u.constraints[0].phrase ? SearchEngine.directionOf(u.text) : undefined));
-      const metricUnits = units.filter((u, b) => !dirs[b] && !u.ask);
+      const metricUnits = units.filter((u, b) => !dirs[b] && !u.ask && !u.soft);
       const metricIdf = metricUnits.reduce((x, u) => x + u.idf, 0);
       const dir = this.options.outcomeMetric > 0 && metricIdf > 0 ? dirs.find((x) => x) : undefined;
       const store = dir ? recordStoreOf(this.records) : undefined;
@@ -760,9 +859,9 @@ export class SearchEngine {
       for (let i = 0; i < n; i++) {
         const d = docs[i];
         const m = mask[d];
-        const missing = all & ~m;
+        const missing = hard & ~m;
         missingMask[i] = missing;
-        let matched = U;
+        let matched = H;
         if (missing) {
           partial = true;
           for (let b = 0; b < U; b++) {
@@ -773,9 +872,9 @@ export class SearchEngine {
           }
         }
         let s = acc[d];
-        // A partial match's score shows it: scaled by the share of words it has (its rank comes from its tier).
+        // A partial match's score shows it: scaled by the share of (hard) words it has (its rank comes from its tier).
         // A record found through a word's parts is already scaled by the share of parts it holds.
-        if (matched < U && !(m & PARTS_BIT)) s *= (matched / U) ** this.options.coveragePower;
+        if (matched < H && !(m & PARTS_BIT)) s *= (matched / H) ** this.options.coveragePower;
         // The outcome-direction column spares decoding a record that has no outcome moving that way.
         if (dir && (!store || store.moved(d, dir))) s += this.options.outcomeMetric * this.outcomeFit(d, dir, undefined, metricUnits, metricIdf);
         if (titleKey >= 0 && this.postings.data.titleKeys[d] === titleKey && keyOf(this.analyzer.normalizer.plain(this.records[d].title)) === analysis.titleKey) {
@@ -793,7 +892,8 @@ export class SearchEngine {
   }
 
   /** What the position bonuses of one query need, looked up once per ranking (not once per record). */
-  bonusPlan(analysis: QueryAnalysis, units: Unit[]): BonusPlan {
+  bonusPlan(analysis: QueryAnalysis, allUnits: Unit[]): BonusPlan {
+    const units = allUnits.filter((u) => !u.soft);
     const constraints = units.flatMap((u) => u.constraints);
     return {
       alternatives: constraints.map((c) => c.alternatives.filter((a) => !a.near).map((a) => ({ length: a.text.length, occ: this.matcher.needle(a.text) }))),

@@ -6,17 +6,19 @@
  *
  * Layout (all in `IndexData`):
  *   terms          the distinct tokens, sorted (UTF-16 order), joined by U+0000; termOffsets[t] … termOffsets[t+1]
- *   postings       per term, a byte stream of LEB128 varints: for each slot (record × field, increasing) the slot
- *                  delta, the number of positions, then the positions as deltas. termBytes[t] is where t starts.
+ *   postings       per term, byte-aligned Rice codes (indexer/postings-codec.ts): for each slot (record × field,
+ *                  increasing) the slot gap, the number of positions, the first position and the position gaps.
+ *                  termBytes[t] is where t starts. Format 1 (snapshot version 3) stored LEB128 varints; still read.
  *   termEntries    slots per term, termPositions positions per term (decoding sizes its arrays exactly)
  *   fieldLengths   normalised length of every field of every record (BM25 length normalisation), avgLengths per field
  *   titleKeys      a 32-bit hash of every record's title key (a title typed in full)
  */
 import { Lru } from '../analysis/lru.js';
-import { Growable, INDEX_FORMAT, type IndexData } from '../indexer/postings.js';
+import { decodeTerm } from '../indexer/postings-codec.js';
+import { Growable, INDEX_FORMAT, INDEX_FORMAT_VARINT, type IndexData } from '../indexer/postings.js';
 
 // The format is the indexer's (indexer/postings.ts builds it); this module reads it.
-export { INDEX_FORMAT, hash32, type IndexData } from '../indexer/postings.js';
+export { INDEX_FORMAT, INDEX_FORMAT_VARINT, hash32, type IndexData } from '../indexer/postings.js';
 
 /** Decoded postings of one term (or a union of terms): slots increasing; positions of slot i are pos[starts[i]…starts[i+1]). */
 export interface Occurrences {
@@ -30,7 +32,7 @@ export const EMPTY: Occurrences = { slots: new Int32Array(0), starts: new Int32A
 /** Check the index part of a snapshot body before anything uses it (a damaged index is refused whole). */
 export function isIndexData(x: unknown): x is IndexData {
   const d = x as IndexData;
-  return !!d && d.format === INDEX_FORMAT && typeof d.terms === 'string' && d.termOffsets instanceof Uint32Array && d.termBytes instanceof Uint32Array
+  return !!d && (d.format === INDEX_FORMAT || d.format === INDEX_FORMAT_VARINT) && typeof d.terms === 'string' && d.termOffsets instanceof Uint32Array && d.termBytes instanceof Uint32Array
     && d.postings instanceof Uint8Array && d.fieldLengths instanceof Uint32Array && d.titleKeys instanceof Uint32Array
     && d.termOffsets.length === d.termBytes.length && d.termEntries.length === d.termOffsets.length - 1 && d.fieldLengths.length === d.records * d.fields.length;
 }
@@ -128,6 +130,21 @@ export class Postings {
   }
 
   private decode(k: number): Occurrences {
+    return this.data.format === INDEX_FORMAT ? this.decodeRice(k) : this.decodeVarint(k);
+  }
+
+  private decodeRice(k: number): Occurrences {
+    const d = this.data;
+    const E = d.termEntries[k];
+    const slots = new Int32Array(E);
+    const starts = new Int32Array(E + 1);
+    const pos = new Int32Array(d.termPositions[k]);
+    const m = decodeTerm(d.postings, d.termBytes[k], slots, starts, pos);
+    if (m !== pos.length) throw new Error(`index: term ${k} decodes to ${m} positions, not ${pos.length}`);
+    return { slots, starts, pos };
+  }
+
+  private decodeVarint(k: number): Occurrences {
     const d = this.data;
     const bytes = d.postings;
     const E = d.termEntries[k];

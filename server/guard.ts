@@ -187,16 +187,29 @@ function numericKind(p?: PropSchema): 'integer' | 'number' | undefined {
   return types.includes('integer') ? 'integer' : types.includes('number') ? 'number' : undefined;
 }
 
+/** A schema's numeric parameters with their kind, found once per schema (not per request). */
+const numericParams = new WeakMap<object, [string, 'integer' | 'number'][]>();
+
+function numericOf(schema: object): [string, 'integer' | 'number'][] {
+  let found = numericParams.get(schema);
+  if (found) return found;
+  found = [];
+  const props = (schema as { properties?: Record<string, PropSchema> }).properties ?? {};
+  for (const [name, prop] of Object.entries(props)) {
+    const kind = numericKind(prop) ?? (prop.type === 'array' ? numericKind(prop.items) : undefined);
+    if (kind) found.push([name, kind]);
+  }
+  numericParams.set(schema, found);
+  return found;
+}
+
 /** The first numeric parameter of a request part whose raw value is not written in plain decimal (its message names it). */
 export function strictNumberError(schema: unknown, values: unknown): string | undefined {
-  const props = (schema as { properties?: Record<string, PropSchema> } | undefined)?.properties;
-  if (!props || !values || typeof values !== 'object') return undefined;
-  for (const [name, prop] of Object.entries(props)) {
+  if (!schema || typeof schema !== 'object' || !values || typeof values !== 'object') return undefined;
+  for (const [name, kind] of numericOf(schema)) {
     const raw = (values as Record<string, unknown>)[name];
     if (raw === undefined) continue;
-    const kind = numericKind(prop) ?? (prop.type === 'array' ? numericKind(prop.items) : undefined);
-    if (!kind) continue;
-    for (const v of [raw].flat()) {
+    for (const v of Array.isArray(raw) ? raw : [raw]) {
       if (typeof v !== 'string' || (kind === 'integer' ? DECIMAL_INTEGER : DECIMAL_NUMBER).test(v)) continue;
       const shown = JSON.stringify(v.length > 40 ? v.slice(0, 40) + '…' : v);
       return kind === 'integer' ? `${name}: must be a whole number written in decimal digits (got ${shown})` : `${name}: must be a number written in decimal digits (got ${shown})`;
@@ -218,11 +231,11 @@ declare module 'fastify' {
 /** Wire the guards into an app: strict integers, the work queue around expensive routes. */
 export function installGuards(app: FastifyInstance, limits: Limits): WorkQueue {
   const queue = new WorkQueue(limits);
-  app.addHook('preValidation', async (request: FastifyRequest) => {
+  // A callback hook, not an async one: no promise per request for a check that almost always passes.
+  app.addHook('preValidation', (request: FastifyRequest, _reply: FastifyReply, done: (err?: Error) => void) => {
     const schema = request.routeOptions.schema;
-    if (!schema) return;
-    const message = strictNumberError(schema.querystring, request.query) ?? strictNumberError(schema.params, request.params);
-    if (message) throw new HttpError(400, message);
+    const message = schema && (strictNumberError(schema.querystring, request.query) ?? strictNumberError(schema.params, request.params));
+    done(message ? new HttpError(400, message) : undefined);
   });
   app.addHook('onRoute', (route: RouteOptions) => {
     const url = route.url ?? '';

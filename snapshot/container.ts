@@ -4,6 +4,14 @@
  *
  *   "FTZSNAP\n"  u32 header length  header JSON  pad to 8
  *   payload:     u32 skeleton length  u32 0  skeleton JSON  pad to 8  | sections: section  pad to 8  section …
+ *   or, packed:  u32 skeleton length  u32 packed length  u32 unpacked length  u32 0  packed bytes  pad to 8  | raw sections
+ *
+ * Packed (version 4, written by the Node edge for files on disk): the skeleton and every section that compresses
+ * are one brotli stream, which unpacks to exactly the unpacked layout above; sections that do not compress (the
+ * bit-packed postings) stay raw after it, referenced with "raw":1, and are mapped as views without copying;
+ * increasing Uint32 columns (offsets) are packed as gaps, "delta":1, and summed back in the unpacked buffer. The
+ * decompressor is passed in like the checksum, so a browser (which reads the unpacked files the offline export
+ * writes) needs none.
  *
  * The header is readable without touching the payload: format and product versions, build time, source files with
  * their sha256, record count, dictionary hashes and the payload's length and sha256. The skeleton is the body as
@@ -18,14 +26,19 @@ import { recordValidator } from './validate.js';
 
 export const SNAPSHOT_FORMAT = 'ftz-search-snapshot';
 /**
- * Version 3: records as columns decoded per record (snapshot/records.ts). Version 2 (records as one JSON array) is
- * still read. Version 1 was a JSON line format.
+ * Version 4: sections may be packed (one brotli stream) and postings are bit-packed (indexer/postings-codec.ts).
+ * Version 3: records as columns decoded per record (snapshot/records.ts). Versions 2 (records as one JSON array) and
+ * 3 are still read. Version 1 was a JSON line format.
  */
-export const SNAPSHOT_VERSION = 3;
-const READABLE_VERSIONS = [2, 3];
+export const SNAPSHOT_VERSION = 4;
+const READABLE_VERSIONS = [2, 3, 4];
 const MAGIC = new TextEncoder().encode('FTZSNAP\n');
 
 export type Sha256 = (bytes: Uint8Array) => string;
+/** A general-purpose compressor and its inverse (the Node edge passes brotli; see file.ts). */
+export type Compress = (bytes: Uint8Array) => Uint8Array;
+/** Must return exactly `size` bytes or throw. */
+export type Decompress = (bytes: Uint8Array, size: number) => Uint8Array;
 
 export interface SnapshotHeader {
   format: typeof SNAPSHOT_FORMAT;
@@ -38,6 +51,8 @@ export interface SnapshotHeader {
   synonymsHash: string;
   /** Byte order of the typed-array sections. */
   endianness: 'le';
+  /** Present when the payload's skeleton and compressible sections are one brotli stream (version 4). */
+  compression?: 'brotli';
   payload: { bytes: number; sha256: string };
 }
 
@@ -63,34 +78,79 @@ function typedKind(v: unknown): TypedKind | undefined {
 const littleEndian = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 const pad8 = (n: number) => (n + 7) & ~7;
 
-/** Encode a body. Its build time goes into the header only; the payload depends on the body's content alone. */
-export function encodeSnapshot(body: SnapshotBody, info: { productVersion: string }, sha256: Sha256): Uint8Array {
+/**
+ * Sections smaller than this are always packed; a larger one is packed only when a sample of it compresses to less
+ * than SAMPLE_GAIN of its size (bit-packed postings do not, and unpacking them would only cost load time).
+ */
+const SMALL_SECTION = 1 << 16;
+const SAMPLE_GAIN = 0.85;
+
+/**
+ * Encode a body. Its build time goes into the header only; the payload depends on the body's content alone.
+ * With `compress`, the skeleton and the sections that compress are packed into one stream (see the top of the file).
+ */
+export function encodeSnapshot(body: SnapshotBody, info: { productVersion: string }, sha256: Sha256, compress?: Compress): Uint8Array {
   if (!littleEndian) throw new SnapshotError('snapshots are written on little-endian machines only');
   const sections: Typed[] = [];
+  const rawSections: Typed[] = [];
   let offset = 0; // relative to the start of the sections area, right after the padded skeleton
+  let rawOffset = 0; // relative to the start of the raw area, after the packed bytes
   const { builtAt, ...rest } = body;
+  const packs = (v: Typed): boolean => {
+    if (!compress || v.byteLength < SMALL_SECTION) return true;
+    const sample = new Uint8Array(v.buffer, v.byteOffset, SMALL_SECTION);
+    return compress(sample).length < SAMPLE_GAIN * SMALL_SECTION;
+  };
   // Records become columns in place (the body's key order is kept); a record the loader would refuse stays JSON.
   const skeleton = new TextEncoder().encode(
     JSON.stringify(rest, function (this: unknown, key, value) {
       if (this === rest && key === 'records' && Array.isArray(value)) return packRecords(value, recordValidator());
       const kind = typedKind(value);
       if (!kind) return value;
-      const ref = { $typed: kind, offset, length: (value as Typed).length };
-      sections.push(value as Typed);
-      offset = pad8(offset + (value as Typed).byteLength);
+      const v = value as Typed;
+      if (!packs(v)) {
+        const ref = { $typed: kind, offset: rawOffset, length: v.length, raw: 1 };
+        rawSections.push(v);
+        rawOffset = pad8(rawOffset + v.byteLength);
+        return ref;
+      }
+      // Offsets and other increasing columns pack far smaller as gaps (the seeds' term offsets: 24 KB → 1 KB).
+      const gaps = compress && kind === 'Uint32Array' && increasing(v as Uint32Array);
+      const ref = gaps ? { $typed: kind, offset, length: v.length, delta: 1 } : { $typed: kind, offset, length: v.length };
+      sections.push(gaps ? deltas(v as Uint32Array) : v);
+      offset = pad8(offset + v.byteLength);
       return ref;
     }),
   );
-  const base = pad8(8 + skeleton.length);
-  const payloadLength = base + offset;
-  const payload = new Uint8Array(payloadLength);
-  new DataView(payload.buffer).setUint32(0, skeleton.length, true);
-  payload.set(skeleton, 8);
-  let at = base;
+  // The unpacked layout: skeleton, padding, sections (after an 8-byte prefix when nothing is packed).
+  const lead = compress ? 0 : 8;
+  const inner = new Uint8Array(pad8(lead + skeleton.length) + offset);
+  inner.set(skeleton, lead);
+  let at = pad8(lead + skeleton.length);
   for (const s of sections) {
-    payload.set(new Uint8Array(s.buffer, s.byteOffset, s.byteLength), at);
+    inner.set(new Uint8Array(s.buffer, s.byteOffset, s.byteLength), at);
     at = pad8(at + s.byteLength);
   }
+  let payload: Uint8Array;
+  if (!compress) {
+    payload = inner;
+    new DataView(payload.buffer).setUint32(0, skeleton.length, true);
+  } else {
+    const packed = compress(inner);
+    const rawBase = pad8(16 + packed.length);
+    payload = new Uint8Array(rawBase + rawOffset);
+    const view = new DataView(payload.buffer);
+    view.setUint32(0, skeleton.length, true);
+    view.setUint32(4, packed.length, true);
+    view.setUint32(8, inner.length, true);
+    payload.set(packed, 16);
+    let r = rawBase;
+    for (const s of rawSections) {
+      payload.set(new Uint8Array(s.buffer, s.byteOffset, s.byteLength), r);
+      r = pad8(r + s.byteLength);
+    }
+  }
+  const payloadLength = payload.length;
   const header: SnapshotHeader = {
     format: SNAPSHOT_FORMAT,
     formatVersion: SNAPSHOT_VERSION,
@@ -101,6 +161,7 @@ export function encodeSnapshot(body: SnapshotBody, info: { productVersion: strin
     dictionaryHash: body.dictionary.version,
     synonymsHash: body.dictionary.synonymsVersion ?? '',
     endianness: 'le',
+    ...(compress ? { compression: 'brotli' as const } : {}),
     payload: { bytes: payloadLength, sha256: sha256(payload) },
   };
   const headerBytes = new TextEncoder().encode(JSON.stringify(header));
@@ -111,7 +172,19 @@ export function encodeSnapshot(body: SnapshotBody, info: { productVersion: strin
   out.set(headerBytes, MAGIC.length + 4);
   out.set(payload, start);
   return out;
+}
 
+function increasing(v: Uint32Array): boolean {
+  if (v.length < 64) return false;
+  for (let i = 1; i < v.length; i++) if (v[i] < v[i - 1]) return false;
+  return true;
+}
+
+function deltas(v: Uint32Array): Typed {
+  const d = new Uint32Array(v.length);
+  d[0] = v[0];
+  for (let i = 1; i < v.length; i++) d[i] = v[i] - v[i - 1];
+  return d;
 }
 
 /** Read and check the header alone (for `--inspect` and early refusal); returns where the payload starts. */
@@ -132,7 +205,7 @@ export function readSnapshotHeader(bytes: Uint8Array, fileSize = bytes.length): 
     throw new SnapshotError(`not a snapshot: format is ${JSON.stringify((header as { format?: unknown } | null)?.format)}`);
   }
   if (!READABLE_VERSIONS.includes(header.formatVersion)) {
-    throw new SnapshotError(`unsupported snapshot version ${header.formatVersion} (this server reads versions ${READABLE_VERSIONS.join(' and ')}); build it again with this release's indexer`);
+    throw new SnapshotError(`unsupported snapshot version ${header.formatVersion} (this server reads versions ${READABLE_VERSIONS.slice(0, -1).join(', ')} and ${READABLE_VERSIONS.at(-1)}); build it again with this release's indexer`);
   }
   if (header.endianness !== 'le' || !littleEndian) throw new SnapshotError('unsupported snapshot: byte order does not match this machine');
   const payloadStart = pad8(MAGIC.length + 4 + headerLength);
@@ -146,7 +219,7 @@ export function readSnapshotHeader(bytes: Uint8Array, fileSize = bytes.length): 
 }
 
 /** Verify and decode a whole snapshot. Throws SnapshotError, never returns a partial body. */
-export function decodeSnapshot(input: Uint8Array, sha256: Sha256): { header: SnapshotHeader; body: SnapshotBody } {
+export function decodeSnapshot(input: Uint8Array, sha256: Sha256, decompress?: Decompress): { header: SnapshotHeader; body: SnapshotBody } {
   const { header, payloadStart } = readSnapshotHeader(input);
   // Typed views need their element alignment: copy the (rare) input that does not start on an 8-byte boundary.
   const bytes = input.byteOffset % 8 === 0 ? input : input.slice();
@@ -156,12 +229,35 @@ export function decodeSnapshot(input: Uint8Array, sha256: Sha256): { header: Sna
     throw new SnapshotError(`damaged snapshot: checksum ${actual.slice(0, 12)}… does not match ${String(header.payload.sha256).slice(0, 12)}…`);
   }
   const view = new DataView(payload.buffer, payload.byteOffset, payload.byteLength);
+  if (payload.length < 8) throw new SnapshotError('damaged snapshot: the body is cut short');
   const skeletonLength = view.getUint32(0, true);
-  if (8 + skeletonLength > payload.length) throw new SnapshotError('damaged snapshot: the body is cut short');
-  const sectionsStart = pad8(8 + skeletonLength);
+  const packedLength = view.getUint32(4, true);
+  // `inner` holds the skeleton and the packed sections; `raw` the sections stored as they are (packed files only).
+  let inner = payload;
+  let lead = 8;
+  let rawBase = payload.length;
+  if (packedLength > 0) {
+    if (header.formatVersion < 4 || payload.length < 16 || 16 + packedLength > payload.length) throw new SnapshotError('damaged snapshot: the packed sections are cut short');
+    if (!decompress) {
+      throw new SnapshotError(`this snapshot is ${header.compression ?? 'packed'}-compressed and this reader has no decompressor (a browser reads the unpacked files npm run export:offline writes)`);
+    }
+    const size = view.getUint32(8, true);
+    try {
+      inner = decompress(payload.subarray(16, 16 + packedLength), size);
+    } catch (e) {
+      throw new SnapshotError(`damaged snapshot: the packed sections do not unpack (${(e as Error).message})`);
+    }
+    if (inner.length !== size) throw new SnapshotError(`damaged snapshot: the packed sections unpack to ${inner.length} bytes, not ${size}`);
+    // Typed views need their element alignment.
+    if (inner.byteOffset % 8 !== 0) inner = inner.slice();
+    lead = 0;
+    rawBase = pad8(16 + packedLength);
+  }
+  if (lead + skeletonLength > inner.length) throw new SnapshotError('damaged snapshot: the body is cut short');
+  const sectionsStart = pad8(lead + skeletonLength);
   let parsed: unknown;
   try {
-    parsed = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(payload.subarray(8, 8 + skeletonLength)));
+    parsed = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(inner.subarray(lead, lead + skeletonLength)));
   } catch {
     throw new SnapshotError('damaged snapshot: the body is not valid JSON');
   }
@@ -174,7 +270,7 @@ export function decodeSnapshot(input: Uint8Array, sha256: Sha256): { header: Sna
       }
       return v;
     }
-    if (typeof v.$typed === 'string') return section(v as { $typed: string; offset: unknown; length: unknown });
+    if (typeof v.$typed === 'string') return section(v as { $typed: string; offset: unknown; length: unknown; raw?: unknown; delta?: unknown });
     for (const k of Object.keys(v)) {
       const x = v[k];
       if (x === null || typeof x !== 'object') continue;
@@ -193,17 +289,25 @@ export function decodeSnapshot(input: Uint8Array, sha256: Sha256): { header: Sna
   }
   return { header, body };
 
-  function section(ref: { $typed: string; offset: unknown; length: unknown }): Typed {
+  function section(ref: { $typed: string; offset: unknown; length: unknown; raw?: unknown; delta?: unknown }): Typed {
     const Ctor = TYPED[ref.$typed as TypedKind];
     const { offset, length } = ref;
     if (!Ctor || !Number.isSafeInteger(offset) || !Number.isSafeInteger(length) || (offset as number) < 0 || (length as number) < 0) {
       throw new SnapshotError(`damaged snapshot: a section reference is malformed (${JSON.stringify(ref).slice(0, 80)})`);
     }
-    const start = sectionsStart + (offset as number);
+    const raw = ref.raw === 1;
+    if (raw && inner === payload) throw new SnapshotError('damaged snapshot: a raw section in a snapshot with nothing packed');
+    const area = raw ? payload : inner;
+    const start = (raw ? rawBase : sectionsStart) + (offset as number);
     const end = start + (length as number) * Ctor.BYTES_PER_ELEMENT;
-    if (start % Ctor.BYTES_PER_ELEMENT !== 0 || end > payload.length) {
+    if (start % Ctor.BYTES_PER_ELEMENT !== 0 || end > area.length) {
       throw new SnapshotError(`damaged snapshot: a ${ref.$typed} section lies outside the payload`);
     }
-    return new Ctor(payload.buffer as ArrayBuffer, payload.byteOffset + start, length as number);
+    const view = new Ctor(area.buffer as ArrayBuffer, area.byteOffset + start, length as number);
+    if (ref.delta === undefined) return view;
+    if (ref.delta !== 1 || raw || inner === payload || !(view instanceof Uint32Array)) throw new SnapshotError('damaged snapshot: a section reference is malformed (delta)');
+    // Stored as gaps (packed files only): summed back into the column, in place (the unpacked buffer is ours).
+    for (let i = 1; i < view.length; i++) view[i] += view[i - 1];
+    return view;
   }
 }

@@ -4,12 +4,13 @@
  */
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { brotliCompressSync, brotliDecompressSync, constants as zlibConstants } from 'node:zlib';
 import { open, readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { writeFileAtomic } from './atomic.js';
 import type { SnapshotBody } from './body.js';
-import { decodeSnapshot, encodeSnapshot, readSnapshotHeader, SnapshotError, type SnapshotHeader } from './container.js';
+import { decodeSnapshot, encodeSnapshot, readSnapshotHeader, SnapshotError, type Compress, type Decompress, type SnapshotHeader } from './container.js';
 import { validateBody } from './validate.js';
 
 export const sha256: (bytes: Uint8Array) => string = (bytes) => createHash('sha256').update(bytes).digest('hex');
@@ -51,13 +52,30 @@ function describe(header: SnapshotHeader, body: SnapshotBody): SnapshotInfo {
   return { hash: header.payload.sha256, records: body.records.length, documents: body.sources.filter((s) => s.records > 0).length, builtAt: header.builtAt };
 }
 
-export function serializeSnapshot(body: SnapshotBody): Uint8Array {
-  return encodeSnapshot(body, { productVersion: productVersion() }, sha256);
+/**
+ * Brotli quality: 5 for a packed part under 16 MiB (the seeds: 13 % smaller than at 4, a quarter of a second), 4
+ * above (a 100k build would pay many seconds at 5 for a few per cent). Loading unpacks at any quality alike.
+ */
+const brotliQuality = (size: number) => (size < 16 * 2 ** 20 ? 5 : 4);
+export const brotli: Compress = (bytes) =>
+  brotliCompressSync(bytes, { params: { [zlibConstants.BROTLI_PARAM_QUALITY]: brotliQuality(bytes.length), [zlibConstants.BROTLI_PARAM_SIZE_HINT]: bytes.length } });
+export const unbrotli: Decompress = (bytes, size) => brotliDecompressSync(bytes, { maxOutputLength: Math.max(1, size) });
+
+export interface SerializeOptions {
+  /**
+   * Pack the skeleton and the sections that compress into one brotli stream (default false: the unpacked layout a
+   * browser can read without a decompressor). Files on disk are written packed (writeSnapshotFile).
+   */
+  compress?: boolean;
+}
+
+export function serializeSnapshot(body: SnapshotBody, options: SerializeOptions = {}): Uint8Array {
+  return encodeSnapshot(body, { productVersion: productVersion() }, sha256, options.compress ? brotli : undefined);
 }
 
 /** Verify, decode and validate snapshot bytes; throws SnapshotError naming what is wrong, never returns a partial body. */
 export function decodeSnapshotBytes(bytes: Uint8Array): LoadedSnapshot {
-  const { header, body } = decodeSnapshot(bytes, sha256);
+  const { header, body } = decodeSnapshot(bytes, sha256, unbrotli);
   validateBody(body);
   return { header, body, info: describe(header, body) };
 }
@@ -67,9 +85,9 @@ export function parseSnapshot(bytes: Uint8Array): SnapshotBody {
   return decodeSnapshotBytes(bytes).body;
 }
 
-/** The payload hash a body has once written (a server built from seeds reports one too). */
+/** The payload hash a body has once written to a file (packed; a server built from seeds reports one too). */
 export function bodyHash(body: SnapshotBody): string {
-  const bytes = serializeSnapshot(body);
+  const bytes = serializeSnapshot(body, { compress: true });
   return readSnapshotHeader(bytes).header.payload.sha256;
 }
 
@@ -85,7 +103,7 @@ export async function loadSnapshotFile(path: string): Promise<LoadedSnapshot> {
 
 /** Write a snapshot atomically (temporary file in the same folder, fsync, rename): the old file survives any crash. */
 export async function writeSnapshotFile(path: string, body: SnapshotBody): Promise<void> {
-  await writeFileAtomic(path, serializeSnapshot(body));
+  await writeFileAtomic(path, serializeSnapshot(body, { compress: true }));
 }
 
 /** The header alone: reads the first bytes of the file, never the payload. */

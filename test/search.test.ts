@@ -1,7 +1,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { type SearchService } from '../search/service.js';
+import { SearchService } from '../search/service.js';
+import type { EngineOptions } from '../search/options.js';
 import { reforms } from '../search/reforms.js';
-import { FILES, seedService } from './helpers.js';
+import { FILES, seedService, seedSnapshot } from './helpers.js';
 
 let service: SearchService;
 beforeAll(async () => {
@@ -528,5 +529,68 @@ describe('matching strategy: every word first, then partial matches that fill th
     expect(res.hits[0].missing).toEqual([]);
     const counts = res.hits.map((h) => h.missing.length);
     expect(counts).toEqual([...counts].sort((a, b) => a - b));
+  });
+});
+
+describe('words that qualify or hint: outcome verbs and measures, lone characters, the parts of a compound', () => {
+  let plainBody: Awaited<ReturnType<typeof seedSnapshot>>;
+  beforeAll(async () => {
+    plainBody = await seedSnapshot();
+  });
+  /** The same snapshot searched with some engine options changed (the behaviour switched off, for comparison). */
+  const withOptions = (o: Partial<EngineOptions>) => new SearchService(plainBody, o);
+  const all = (s: SearchService, q: string) => s.search({ q, size: 200, collapse: false }).hits;
+
+  it('ranks every record on the topic of an outcome query (退税, 通关) above records sharing only 时间 and 缩短', () => {
+    for (const [q, topic] of [['退税时间缩短', '退税'], ['通关时间缩短', '通关']]) {
+      const hits = all(service, q);
+      const lacking = hits.map((h, i) => (h.missing.includes(topic) ? i : -1)).filter((i) => i >= 0);
+      const having = hits.map((h, i) => (h.missing.includes(topic) ? -1 : i)).filter((i) => i >= 0);
+      // Both kinds are in the result set (records with only 时间 and 缩短 fill the page after the topic).
+      expect(lacking.length, q).toBeGreaterThan(0);
+      expect(Math.max(...having), q).toBeLessThan(Math.min(...lacking));
+      // A topic record that states no change is honest about it: it lists the outcome words it lacks.
+      expect(hits.some((h) => !h.missing.includes(topic) && h.missing.includes('缩短')), q).toBe(true);
+      // With every word counting the same, a record with only 时间 and 缩短 came before some 退税 records.
+      const even = all(withOptions({ qualifierCost: 1 }), q);
+      expect(even.findIndex((h) => h.missing.includes(topic)), q).toBeLessThan(even.map((h) => !h.missing.includes(topic)).lastIndexOf(true));
+    }
+  });
+
+  it('scores a sentence’s lone characters as hints when asked (hintWeight 1): 保税船供油 rises for 给国际航行船舶加保税油, the result set and missing words stay as without them', () => {
+    const q = '给国际航行船舶加保税油';
+    const hinted = all(withOptions({ hintWeight: 1 }), q);
+    const unhinted = all(service, q);
+    expect(hinted.map((h) => h.id).sort()).toEqual(unhinted.map((h) => h.id).sort());
+    for (const h of hinted) expect(h.missing.every((w) => w.length > 1), h.id).toBe(true);
+    const bunkering = service.records.find((r) => r.title === '保税船供油监管“集出分供”模式')!.id;
+    const rank = (hits: { id: string }[]) => hits.findIndex((h) => h.id === bunkering);
+    expect(rank(unhinted)).toBeGreaterThanOrEqual(0);
+    expect(rank(hinted)).toBeLessThan(rank(unhinted));
+  });
+
+  it('counts the parts of a compound (保证 of 保证金) for records holding another word of the query, never bringing in records with parts only', () => {
+    const q = '不交保证金也能通关';
+    const withParts = all(service, q);
+    const without = all(withOptions({ partsWeight: 0 }), q);
+    expect(withParts.length).toBe(without.length);
+    for (const h of withParts) expect(h.missing.length, h.id).toBeLessThan(2);
+    const n = service.engine.analyzer.normalizer;
+    const partOnly = withParts.filter((h) => h.missing.includes('保证金') && n.plain(searchable(h.id)).includes('保证'));
+    expect(partOnly.length).toBeGreaterThan(0);
+    for (const h of partOnly) expect(h.score, h.id).toBeGreaterThan(without.find((x) => x.id === h.id)!.score);
+  });
+
+  it('brings in, in a list of keywords, a record holding another word and most of a compound’s parts (水产品 出口: 鲜活水生动物出口 … 产品), after every record with the compound', () => {
+    const hits = all(service, '水产品 出口');
+    const live = hits.findIndex((h) => h.title === '鲜活水生动物出口监管模式创新');
+    expect(live).toBeGreaterThanOrEqual(0);
+    expect(hits[live].missing).toEqual(['水产品']);
+    expect(searchable(hits[live].id)).toContain('产品');
+    const withCompound = hits.map((h, i) => (h.missing.includes('水产品') ? -1 : i)).filter((i) => i >= 0);
+    expect(withCompound.length).toBeGreaterThan(0);
+    expect(Math.max(...withCompound)).toBeLessThan(live);
+    // Without the parts it is not a result at all (出口 alone is too common to bring records in).
+    expect(all(withOptions({ partsWeight: 0 }), '水产品 出口').some((h) => h.id === hits[live].id)).toBe(false);
   });
 });

@@ -1,10 +1,11 @@
-import type { FastifyPluginAsync, FastifyReply } from 'fastify';
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { Lru } from '../../analysis/lru.js';
 import type { SearchService } from '../../search/service.js';
 import type { Filters } from '../../search/facets.js';
 import type { SortOrder } from '../../search/service.js';
 import { FACETS, type Filters as FacetFilters } from '../../search/facets.js';
 import type { MatchingStrategy } from '../../search/engine.js';
+import { AnswerBytes, negotiateEncoding } from '../answer-bytes.js';
 import { errorSchema, facetsSchema, filterProperties, hitSchema, page, q, size, windowError } from './schemas.js';
 
 export interface SearchQuery extends Filters {
@@ -30,43 +31,58 @@ export const searchQuerystring = {
 /**
  * Answers already serialised, per served snapshot (a hot swap starts an empty cache), keyed by the validated
  * query: a repeated search (paging back, a popular query, a page reload) costs a lookup instead of ranking,
- * highlighting and JSON serialisation. Each entry is the JSON text around the `took_ms` value, which is filled in
- * per request (the time this request took, the lookup). Bounded by bytes held.
+ * highlighting, JSON serialisation and compression. Each entry is the JSON up to the `took_ms` value, which is
+ * filled in per request (the time this request took, the lookup), in each encoding a client asked for
+ * (server/answer-bytes.ts). Bounded by bytes held.
  */
 /** A number no answer takes, written where took_ms goes, then cut out. */
 const TOOK_MARK = -7777777.5;
-const answers = new WeakMap<SearchService, Lru<string, [Buffer, Buffer]>>();
+/** Answers smaller than this go out uncompressed (@fastify/compress's threshold, server/static.ts). */
+const COMPRESS_THRESHOLD = 1024;
+const answers = new WeakMap<SearchService, Lru<string, AnswerBytes>>();
 
-function answerCache(service: SearchService, limit: number): Lru<string, [Buffer, Buffer]> {
+function answerCache(service: SearchService, limit: number): Lru<string, AnswerBytes> {
   let cache = answers.get(service);
   if (!cache) answers.set(service, (cache = new Lru(limit)));
   return cache;
 }
 
-/** The answer as UTF-8 bytes (sent as they are: no second serialisation, encoding or length count per request). */
-function send(parts: [Buffer, Buffer], reply: FastifyReply, t0: number): Buffer {
+/**
+ * The answer's bytes for this request, in the encoding its Accept-Encoding asks for (br or gzip made here, once per
+ * answer; deflate left to @fastify/compress), with this request's took_ms.
+ */
+function send(answer: AnswerBytes, request: FastifyRequest, reply: FastifyReply, t0: number): Buffer {
   reply.type('application/json; charset=utf-8');
-  const took = Buffer.from(String(Math.round((performance.now() - t0) * 1000) / 1000));
-  return Buffer.concat([parts[0], took, parts[1]], parts[0].length + took.length + parts[1].length);
+  const took = Math.round((performance.now() - t0) * 1000) / 1000;
+  const wanted = answer.head.length >= COMPRESS_THRESHOLD ? negotiateEncoding(request.headers['accept-encoding']) : undefined;
+  if (wanted === 'br' || wanted === 'gzip') {
+    reply.header('content-encoding', wanted).header('vary', 'accept-encoding');
+    return answer.send(wanted, took);
+  }
+  return answer.send('identity', took);
 }
 
 /** A cached answer for this request, or undefined. */
-function cachedAnswer(service: SearchService, limit: number, key: string, reply: FastifyReply): Buffer | undefined {
+function cachedAnswer(service: SearchService, limit: number, key: string, request: FastifyRequest, reply: FastifyReply): Buffer | undefined {
   if (limit <= 0) return undefined;
   const t0 = performance.now();
-  const parts = answerCache(service, limit).get(key);
-  return parts && send(parts, reply, t0);
+  const cache = answerCache(service, limit);
+  const answer = cache.get(key);
+  if (!answer) return undefined;
+  const held = answer.bytes;
+  const out = send(answer, request, reply, t0);
+  // A first request in another encoding compressed the answer: the cache counts those bytes too.
+  if (answer.bytes !== held) cache.set(key, answer, answer.bytes);
+  return out;
 }
 
 /** Compute, serialise and (when the cache is on) keep the answer. */
-function freshAnswer(service: SearchService, limit: number, key: string, reply: FastifyReply, compute: () => object): Buffer {
+function freshAnswer(service: SearchService, limit: number, key: string, request: FastifyRequest, reply: FastifyReply, compute: () => object): Buffer {
   const t0 = performance.now();
-  const json = reply.serialize({ ...compute(), took_ms: TOOK_MARK }) as string;
-  const mark = `"took_ms":${TOOK_MARK}`;
-  const at = json.indexOf(mark);
-  const parts: [Buffer, Buffer] = [Buffer.from(json.slice(0, at + 10)), Buffer.from(json.slice(at + mark.length))];
-  if (limit > 0) answerCache(service, limit).set(key, parts, parts[0].length + parts[1].length);
-  return send(parts, reply, t0);
+  const answer = AnswerBytes.fromJson(reply.serialize({ ...compute(), took_ms: TOOK_MARK }) as string, TOOK_MARK);
+  const out = send(answer, request, reply, t0);
+  if (limit > 0) answerCache(service, limit).set(key, answer, answer.bytes);
+  return out;
 }
 
 export function filtersOf(query: Filters): Filters {
@@ -77,7 +93,7 @@ export const searchRoutes: FastifyPluginAsync<{ answerCacheBytes?: number }> = a
   const answerCacheBytes = options.answerCacheBytes ?? 0;
   app.get<{ Querystring: SearchQuery }>('/search', {
     // A repeated search is answered from the cache without queueing behind search work (server/guard.ts).
-    config: { readyAnswer: (request, reply) => cachedAnswer(app.service, answerCacheBytes, JSON.stringify(request.query), reply) },
+    config: { readyAnswer: (request, reply) => cachedAnswer(app.service, answerCacheBytes, JSON.stringify(request.query), request, reply) },
     schema: {
       summary: 'Ranked, faceted full-text search',
       querystring: searchQuerystring,
@@ -86,7 +102,9 @@ export const searchRoutes: FastifyPluginAsync<{ answerCacheBytes?: number }> = a
           type: 'object',
           properties: {
             query: { type: 'string' }, total: { type: 'integer' }, page: { type: 'integer' }, size: { type: 'integer' },
-            took_ms: { type: 'number' }, partial: { type: 'boolean' }, truncated: { type: 'boolean' }, hits: { type: 'array', items: hitSchema }, facets: facetsSchema,
+            partial: { type: 'boolean' }, truncated: { type: 'boolean' }, hits: { type: 'array', items: hitSchema }, facets: facetsSchema,
+            // Last, so a kept answer is its JSON up to this value (server/answer-bytes.ts).
+            took_ms: { type: 'number' },
           },
         },
         400: errorSchema,
@@ -99,7 +117,7 @@ export const searchRoutes: FastifyPluginAsync<{ answerCacheBytes?: number }> = a
     const service = app.service;
     const key = JSON.stringify(request.query);
     // Asked again while it waited in the queue: answered by then.
-    return cachedAnswer(service, answerCacheBytes, key, reply) ?? freshAnswer(service, answerCacheBytes, key, reply, () =>
+    return cachedAnswer(service, answerCacheBytes, key, request, reply) ?? freshAnswer(service, answerCacheBytes, key, request, reply, () =>
       service.search({ q: text, page: p, size: s, sort, matching, facetSize, collapse, filters: filtersOf(request.query) }));
   });
 

@@ -1,0 +1,170 @@
+/**
+ * The stored form of one term's postings (format positional-bigram-2): a byte-aligned run of Rice codes, written by
+ * the indexer (indexer/postings.ts) and decoded per term on first use (search/postings.ts). Environment-neutral:
+ * Uint8Array only, so the browser decodes the same bytes.
+ *
+ *   byte 0        kSlot: Rice parameter of the slot gaps
+ *   byte 1        kFirst << 4 | kGap: Rice parameters of an entry's first position and of its position gaps
+ *   bits          per entry (slots increasing): slot gap − 1 (the first slot itself), positions − 1 (Rice, k = 0:
+ *                 one bit when a term occurs once in the field, as most do), the first position, the gaps − 1
+ *
+ * Bits are read least-significant first. A Rice code is q zeros, a one, then k low bits, with q = v >>> k; a value
+ * whose q would be 16 or more is 16 zeros and then the value in 32 bits (no long unary runs for outliers). With k
+ * chosen per term from its own values, the postings take about 60 % of the LEB128 varints of format 1.
+ */
+
+const ESCAPE = 16;
+
+/** Rice parameter minimising the coded size of `values` (checked around the mean's bit length). */
+export function riceParameter(values: ArrayLike<number>, from = 0, to = values.length, offset = 0): number {
+  const n = to - from;
+  if (n <= 0) return 0;
+  let sum = 0;
+  for (let i = from; i < to; i++) sum += values[i] - offset;
+  const mean = sum / n;
+  const k0 = mean < 1 ? 0 : Math.floor(Math.log2(mean));
+  let best = k0;
+  let bestCost = Infinity;
+  for (let k = Math.max(0, k0 - 1); k <= Math.min(24, k0 + 1); k++) {
+    let cost = 0;
+    for (let i = from; i < to; i++) {
+      const q = Math.floor((values[i] - offset) / 2 ** k);
+      cost += q < ESCAPE ? q + 1 + k : ESCAPE + 32;
+    }
+    if (cost < bestCost) {
+      bestCost = cost;
+      best = k;
+    }
+  }
+  return best;
+}
+
+/** Appends bits to a growing byte buffer. */
+export class BitWriter {
+  bytes = new Uint8Array(1 << 16);
+  /** Bits written. */
+  bit = 0;
+
+  private ensure(bits: number): void {
+    const need = ((this.bit + bits + 7) >>> 3) + 8;
+    if (need <= this.bytes.length) return;
+    let size = this.bytes.length * 2;
+    while (size < need) size *= 2;
+    const next = new Uint8Array(size);
+    next.set(this.bytes);
+    this.bytes = next;
+  }
+
+  /** n ≤ 24 low bits of v. */
+  bits(v: number, n: number): void {
+    if (n === 0) return;
+    this.ensure(n);
+    let at = this.bit >>> 3;
+    let shift = this.bit & 7;
+    this.bit += n;
+    // v < 2^24 and shift < 8: at most 32 bits, written a byte at a time.
+    let w = v * (1 << shift);
+    n += shift;
+    this.bytes[at] |= w & 0xff;
+    for (n -= 8, w = Math.floor(w / 256); n > 0; n -= 8, w = Math.floor(w / 256)) this.bytes[++at] = w & 0xff;
+  }
+
+  rice(v: number, k: number): void {
+    const q = Math.floor(v / 2 ** k);
+    if (q < ESCAPE) {
+      this.bits(1 << q, q + 1);
+      if (k > 0) {
+        const low = v - q * 2 ** k;
+        if (k > 16) {
+          this.bits(low & 0xffff, 16);
+          this.bits(Math.floor(low / 65536), k - 16);
+        } else this.bits(low, k);
+      }
+    } else {
+      this.bits(0, ESCAPE);
+      this.bits(v & 0xffff, 16);
+      this.bits(Math.floor(v / 65536) & 0xffff, 16);
+    }
+  }
+
+  byte(v: number): void {
+    this.align();
+    this.bits(v & 0xff, 8);
+  }
+
+  align(): void {
+    this.bit = (this.bit + 7) & ~7;
+  }
+
+  get length(): number {
+    return (this.bit + 7) >>> 3;
+  }
+
+  finish(): Uint8Array {
+    return this.bytes.slice(0, this.length);
+  }
+}
+
+/** Where riceAt left the bit cursor (a module variable: a closure over the cursor decodes 2× slower). */
+let cursor = 0;
+
+function peekAt(b: Uint8Array, bit: number): number {
+  const at = bit >>> 3;
+  return (b[at] | (b[at + 1] << 8) | (b[at + 2] << 16) | (b[at + 3] << 24)) >>> (bit & 7);
+}
+
+/** The Rice code with parameter k at `bit`; the next code starts at `cursor`. */
+function riceAt(b: Uint8Array, bit: number, k: number): number {
+  let w = peekAt(b, bit);
+  if ((w & 0xffff) === 0) {
+    const lo = peekAt(b, bit + ESCAPE) & 0xffff;
+    const hi = peekAt(b, bit + ESCAPE + 16) & 0xffff;
+    cursor = bit + ESCAPE + 32;
+    return lo + hi * 65536;
+  }
+  const q = 31 - Math.clz32(w & -w);
+  bit += q + 1;
+  if (k === 0) {
+    cursor = bit;
+    return q;
+  }
+  if (q + 1 + k <= 25) {
+    cursor = bit + k;
+    return q * (1 << k) + ((w >>> (q + 1)) & ((1 << k) - 1));
+  }
+  w = peekAt(b, bit);
+  if (k > 16) {
+    cursor = bit + k;
+    return q * 2 ** k + (w & 0xffff) + (peekAt(b, bit + 16) & ((1 << (k - 16)) - 1)) * 65536;
+  }
+  cursor = bit + k;
+  return q * (1 << k) + (w & ((1 << k) - 1));
+}
+
+/**
+ * Decode one term's postings (the layout at the top) into exact-size arrays: `slots` (E), `starts` (E + 1), `pos`.
+ * Returns the number of positions decoded. Runs once per stored position on a first-seen query.
+ */
+export function decodeTerm(b: Uint8Array, byteOffset: number, slots: Int32Array, starts: Int32Array, pos: Int32Array): number {
+  const E = slots.length;
+  const kSlot = b[byteOffset];
+  const kFirst = b[byteOffset + 1] >>> 4;
+  const kGap = b[byteOffset + 1] & 15;
+  cursor = (byteOffset + 2) * 8;
+  let slot = -1;
+  let m = 0;
+  for (let e = 0; e < E; e++) {
+    slot += riceAt(b, cursor, kSlot) + 1;
+    slots[e] = slot;
+    starts[e] = m;
+    const more = riceAt(b, cursor, 0);
+    let p = riceAt(b, cursor, kFirst);
+    pos[m++] = p;
+    for (let c = 0; c < more; c++) {
+      p += riceAt(b, cursor, kGap) + 1;
+      pos[m++] = p;
+    }
+  }
+  starts[E] = m;
+  return m;
+}
