@@ -686,7 +686,10 @@ export function buildSimilar(body: Pick<SnapshotBody, 'records' | 'analysis' | '
   const otherRegions = { ids: new Uint32Array(n * k), scores: new Float32Array(n * k) };
   const score = new Float32Array(R);
   const listed = new Uint8Array(R);
-  const cands: { j: number; s: number }[] = [];
+  // Candidates of one reform: at most its `pool` plus `feedbackDepth` × `pool` reached through its closest.
+  const candJ = new Int32Array(R);
+  const candW = new Float64Array(R);
+  const candSelect = new Strongest();
   let nt = 0;
   const bump = (j: number, s: number) => {
     if (!listed[j]) {
@@ -719,14 +722,15 @@ export function buildSimilar(body: Pick<SnapshotBody, 'records' | 'analysis' | '
         }
       }
     }
-    cands.length = 0;
     for (let x = 0; x < nt; x++) {
       const j = touched[x];
-      cands.push({ j, s: score[j] });
+      candJ[x] = j;
+      candW[x] = score[j];
       score[j] = 0;
       listed[j] = 0;
     }
-    cands.sort((a, b) => b.s - a.s || a.j - b.j);
+    // Only the best 2 × pool are read below: selected, not the whole set sorted.
+    const best = candSelect.select(candW, nt, 2 * o.pool, (a, b) => candJ[a] < candJ[b]);
     // The source's words and slogans, marked once: each candidate then counts what it shares in one pass over its
     // own vector (and stops once the count can no longer change the outcome).
     markPass++;
@@ -735,8 +739,8 @@ export function buildSimilar(body: Pick<SnapshotBody, 'records' | 'analysis' | '
     // one that shares a single word is likely alike by that word only, and ranks lower.
     const pool: { j: number; s: number }[] = [];
     const otherPool: { j: number; s: number }[] = [];
-    for (let x = 0; x < cands.length && x < 2 * o.pool; x++) {
-      const c = cands[x];
+    for (let x = 0; x < best.length; x++) {
+      const c = { j: candJ[best[x]], s: candW[best[x]] };
       const shared = sharedWords(c.j, cap);
       if (shared < o.minShared) continue;
       if (shared === 1) c.s *= o.oneWordFactor;
