@@ -15,7 +15,7 @@ import { serializeSnapshot } from '../snapshot/file.js';
 import { SearchService } from '../search/service.js';
 import { buildApp } from '../server/app.js';
 import { exportOffline } from '../scripts/export-offline.js';
-import { answer } from '../web/src/offline/router.js';
+import { answer, prefetchHint } from '../web/src/offline/router.js';
 import { chunkedIndexFromEntry } from '../web/src/offline/chunks.js';
 import { sha256Hex } from '../web/src/offline/sha256.js';
 import { launchChromium } from '../test/browser/harness.js';
@@ -32,28 +32,36 @@ const RUNS = 7;
 /** The larger corpus (bench/scale-corpus.ts records): FTZ_OFFLINE_LARGE=0 skips it. */
 const LARGE = Number(process.env.FTZ_OFFLINE_LARGE ?? 10_000);
 
-interface First { total: number; fetch: number; decode: number; bytes: number; chunks: number; chunkBytes: number }
+interface First { total: number; fetch: number; decode: number; bytes: number; chunks: number; chunkBytes: number; rounds: number; postings: number; texts: number }
 
 /** Cold context, first query: navigation start → first hit shown, and what was fetched for it. */
 async function firstResult(browser: Browser, base: string, query: string): Promise<First> {
   const context = await browser.newContext({ locale: 'zh-CN' });
   const page = await context.newPage();
+  let postings = 0;
+  let texts = 0;
+  page.on('request', (r) => {
+    const path = new URL(r.url()).pathname;
+    if (/\/postings\/[^/]+\.bin$/.test(path)) postings++;
+    if (/\/records\/[^/]+\.json$/.test(path)) texts++;
+  });
   await page.goto(`${base}/#/?q=${encodeURIComponent(query)}`, { waitUntil: 'commit' });
   // performance.now() counts from the navigation's start: the time until the first hit is in the page.
   const total = await (await page.waitForFunction(() => document.querySelector('.hit') && performance.now(), undefined, { polling: 'raf', timeout: 120_000 })).jsonValue() as number;
-  const t = await page.evaluate(() => (globalThis as { __offline?: { fetchMs: number; decodeMs: number; bytes: number; chunks: number; chunkBytes: number } }).__offline!);
+  const t = await page.evaluate(() => (globalThis as { __offline?: { fetchMs: number; decodeMs: number; bytes: number; chunks: number; chunkBytes: number; rounds: number } }).__offline!);
   await context.close();
-  return { total, fetch: t.fetchMs, decode: t.decodeMs, bytes: t.bytes, chunks: t.chunks, chunkBytes: t.chunkBytes };
+  return { total, fetch: t.fetchMs, decode: t.decodeMs, bytes: t.bytes, chunks: t.chunks, chunkBytes: t.chunkBytes, rounds: t.rounds, postings, texts };
 }
 
 function sizes(stats: ExportStats) {
   const sum = (fs: ExportStats['files'], k: 'bytes' | 'gzip') => fs.reduce((s, f) => s + f[k], 0);
   const entry = stats.files.filter((f) => f.path === 'index.snapshot');
   const chunks = stats.files.filter((f) => f.path.startsWith('records/'));
-  const code = stats.files.filter((f) => f.path !== 'index.snapshot' && !f.path.startsWith('records/') && !f.path.startsWith('similar-') && !f.path.endsWith('.svg'));
+  const postings = stats.files.filter((f) => f.path.startsWith('postings/'));
+  const code = stats.files.filter((f) => f.path !== 'index.snapshot' && !f.path.startsWith('records/') && !f.path.startsWith('postings/') && !f.path.startsWith('similar-') && !f.path.endsWith('.svg'));
   const similar = stats.files.filter((f) => f.path.startsWith('similar-'));
   return {
-    similar: [sum(similar, 'bytes'), sum(similar, 'gzip')], entry: [sum(entry, 'bytes'), sum(entry, 'gzip')], chunks: [sum(chunks, 'bytes'), sum(chunks, 'gzip'), chunks.length], code: [sum(code, 'bytes'), sum(code, 'gzip')], whole: stats.snapshotBytes };
+    postings: [sum(postings, 'bytes'), sum(postings, 'gzip'), postings.length, Math.max(0, ...postings.map((f) => f.bytes))], similar: [sum(similar, 'bytes'), sum(similar, 'gzip')], entry: [sum(entry, 'bytes'), sum(entry, 'gzip')], chunks: [sum(chunks, 'bytes'), sum(chunks, 'gzip'), chunks.length], code: [sum(code, 'bytes'), sum(code, 'gzip')], whole: stats.snapshotBytes };
 }
 const FIRST_QUERY = '留抵退税';
 
@@ -71,7 +79,7 @@ async function main() {
     writeFileSync(snap, serializeSnapshot(body));
     const out = join(work, 'site');
     const stats = await exportOffline({ snapshot: snap, seeds: '', dict: '', out, log: () => {} });
-    const code = stats.files.filter((f) => f.path !== 'index.snapshot' && !f.path.startsWith('records/') && !f.path.startsWith('similar-') && !f.path.endsWith('.svg'));
+    const code = stats.files.filter((f) => f.path !== 'index.snapshot' && !f.path.startsWith('records/') && !f.path.startsWith('postings/') && !f.path.startsWith('similar-') && !f.path.endsWith('.svg'));
     const z = sizes(stats);
 
     // Parity, Node: the page's router over the page's decode path (pure-JS sha256) against the server's HTTP answers.
@@ -87,7 +95,7 @@ async function main() {
         const url = `/api/search?q=${encodeURIComponent(q)}&size=10`;
         const server = ((await app.inject(url)).json() as { hits: { id: string }[] }).hits.map((h) => h.id);
         serverTop[q] = server;
-        const mine = ((await offline.run((s) => answer(s, url), async (f) => readFileSync(join(out, f)), sha256Hex)).body as { hits: { id: string }[] }).hits.map((h) => h.id);
+        const mine = ((await offline.run((s) => answer(s, url), async (f) => readFileSync(join(out, f)), sha256Hex, (s) => prefetchHint(s, url))).body as { hits: { id: string }[] }).hits.map((h) => h.id);
         if (mine.join() === server.join()) same++;
       }
       nodeParity[name] = same;
@@ -162,12 +170,13 @@ async function main() {
       '|---|---|',
       `| page code (HTML, JS, CSS) | ${kib(z.code[0])} raw, ${kib(z.code[1])} gzipped (gzip -9) |`,
       `| of which the search service chunk (loaded by the offline page only) | ${kib(code.filter((f) => /source-/.test(f.path)).reduce((s, f) => s + f.bytes, 0))} raw, ${kib(code.filter((f) => /source-/.test(f.path)).reduce((s, f) => s + f.gzip, 0))} gzipped |`,
-      `| entry file index.snapshot (index, analysis data, records without their long texts) | ${kib(z.entry[0])} raw, ${kib(z.entry[1])} gzipped (the whole snapshot: ${kib(z.whole)}) |`,
+      `| entry file index.snapshot (analysis data, records without their long texts, per-record ranking data, chunk manifests) | ${kib(z.entry[0])} raw, ${kib(z.entry[1])} gzipped (the whole snapshot: ${kib(z.whole)}) |`,
+      `| postings/: the index's terms and postings in ${z.postings[2]} chunks by term range, fetched on demand | ${kib(z.postings[0])} raw, ${kib(z.postings[1])} gzipped (largest chunk ${kib(z.postings[3])}) |`,
       `| records/: the long texts in ${z.chunks[2]} chunks, fetched on demand | ${kib(z.chunks[0])} raw, ${kib(z.chunks[1])} gzipped |`,
       `| similar-reform lists (their own file, fetched by the first similar-reforms answer) | ${kib(z.similar[0])} raw, ${kib(z.similar[1])} gzipped |`,
       `| first result in a cold browser context (navigation start → first hit shown, “${FIRST_QUERY}”, ${RUNS} runs) | median ${median(first.map((f) => f.total)).toFixed(0)} ms, worst ${Math.max(...first.map((f) => f.total)).toFixed(0)} ms |`,
       `| of which fetching the entry file / verifying (sha256 in JS) + decoding + building the service | median ${median(first.map((f) => f.fetch)).toFixed(0)} ms / ${median(first.map((f) => f.decode)).toFixed(0)} ms |`,
-      `| index data fetched for the first query: entry file + chunks | ${kib(first[0].bytes)} + ${first[0].chunks} chunks of ${kib(first[0].chunkBytes)} (raw; no compression by the static server) |`,
+      `| index data fetched for the first query: entry file + chunks | ${kib(first[0].bytes)} + ${first[0].chunks} chunks of ${kib(first[0].chunkBytes)} (${first[0].postings} postings, ${first[0].texts} record texts; raw, no compression by the static server) in ${first[0].rounds} rounds of parallel fetches |`,
       `| a further query in the loaded page (hash change → results shown, chunks fetched as needed), ${warm.length} judged queries | median ${median(warm).toFixed(0)} ms, worst ${Math.max(...warm).toFixed(0)} ms |`,
       `| identical top-10 ids to the server, in Node (the page's router over the exported entry file and chunks), dev / test | ${nodeParity.dev}/${n.dev} (${pct(nodeParity.dev, n.dev)}) / ${nodeParity.test}/${n.test} (${pct(nodeParity.test, n.test)}) |`,
       `| identical top-10 ids to the server, read from the page in Chromium, dev / test | ${browserParity.dev}/${n.dev} (${pct(browserParity.dev, n.dev)}) / ${browserParity.test}/${n.test} (${pct(browserParity.test, n.test)}) |`,
@@ -182,20 +191,22 @@ async function main() {
               '| measure | value |',
               '|---|---|',
               `| entry file index.snapshot | ${kib(lz.entry[0])} raw, ${kib(lz.entry[1])} gzipped |`,
+              `| postings/: ${lz.postings[2]} chunks by term range | ${kib(lz.postings[0])} raw, ${kib(lz.postings[1])} gzipped (largest chunk ${kib(lz.postings[3])}) |`,
               `| records/: ${lz.chunks[2]} chunks | ${kib(lz.chunks[0])} raw, ${kib(lz.chunks[1])} gzipped |`,
               `| similar-reform lists (own file) | ${kib(lz.similar[0])} raw, ${kib(lz.similar[1])} gzipped |`,
-              `| index data fetched for the first query (“${FIRST_QUERY}”): entry file + chunks | ${kib(f[0].bytes)} + ${f[0].chunks} chunks of ${kib(f[0].chunkBytes)} |`,
+              `| index data fetched for the first query (“${FIRST_QUERY}”): entry file + chunks | ${kib(f[0].bytes)} + ${f[0].chunks} chunks of ${kib(f[0].chunkBytes)} (${f[0].postings} postings, ${f[0].texts} record texts) in ${f[0].rounds} rounds of parallel fetches |`,
               `| first result in a cold browser context | median ${median(f.map((x) => x.total)).toFixed(0)} ms, worst ${Math.max(...f.map((x) => x.total)).toFixed(0)} ms |`,
               `| of which fetching the entry file / verifying + decoding + building the service | median ${median(f.map((x) => x.fetch)).toFixed(0)} ms / ${median(f.map((x) => x.decode)).toFixed(0)} ms |`,
             ];
           })()
         : []),
       '',
-      "Only the records' long texts (content, applicable-to, process, outcome) are chunked: a query fetches the chunks of",
-      'the hits it shows; the similar-reform lists are a file of their own, fetched by the first similar-reforms answer. The',
-      'entry file still holds the whole positional index, the analysis data and the records without their texts, so it grows',
-      'with the corpus, and so does the time to the first result (fetch, checksum, decode):',
-      'postings by term in chunks, as Pagefind does, are not implemented.',
+      "The index's terms and postings are chunked by term range (as Pagefind chunks its index) and the records' long texts",
+      '(content, applicable-to, process, outcome, with their figures) by runs of records; a query fetches the postings chunks holding its terms,',
+      'then the text chunks of the hits it shows, every chunk found missing in a round at once, each checked against the',
+      "sha256 the entry file names. The similar-reform lists are a file of their own, fetched by the first similar-reforms",
+      'answer. The entry file still grows with the number of records (their titles, links, facets, outcome facts, field',
+      'lengths and title keys: what ranking, facets and collapsing read for every record), no longer with the text.',
       END,
     ].join('\n');
     writeBenchmarkSection(root, START, END, section);

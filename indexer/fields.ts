@@ -61,14 +61,22 @@ export function normalizedSearchTexts(records: ReformRecord[], normalize: (s: st
 export function copyDepartmentTexts(records: ReformRecord[], normalize: (s: string) => string, texts: string[]): string[] {
   const F = SEARCH_FIELDS.length;
   const copies = SEARCH_FIELDS.indexOf('copyDepartments');
-  const byId = new Map(records.map((r) => [r.id, r]));
+  const byId = new Map(records.map((r, i) => [r.id, i]));
+  // Each record's unit names are made once: a record with copies is read by every one of them (up to MAX_LINKS),
+  // and making them per link was most of this pass at 100k records.
+  const units: (string[] | undefined)[] = new Array(records.length);
+  const unitsOf = (i: number) => (units[i] ??= unitNames(records[i]));
   const filled: string[] = [];
   for (let i = 0; i < records.length; i++) {
     const r = records[i];
     if (r.related.length === 0) continue;
-    const own = unitNames(r);
-    const inherited = r.related.flatMap((x) => { const c = byId.get(x.id); return c ? unitNames(c) : []; }).filter((d) => !own.includes(d));
-    texts[i * F + copies] = normalize([...new Set(inherited)].join('、'));
+    const own = unitsOf(i);
+    const inherited = new Set<string>();
+    for (const x of r.related) {
+      const c = byId.get(x.id);
+      if (c !== undefined) for (const d of unitsOf(c)) if (!own.includes(d)) inherited.add(d);
+    }
+    texts[i * F + copies] = normalize([...inherited].join('、'));
     if (texts[i * F + copies]) filled.push(texts[i * F + copies]);
   }
   return filled;

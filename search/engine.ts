@@ -294,7 +294,7 @@ export class SearchEngine {
       throw new Error('snapshot index is missing or not a positional index of these records (rebuild the snapshot)');
     }
     this.analyzer = new QueryAnalyzer({ ...body.analysis, synonyms: body.dictionary.synonyms, stopwords: body.dictionary.stopwords }, (a, b) => this.cooccurrence(a, b));
-    this.postings = new Postings(index.postings, this.options.cache.postingsPositions);
+    this.postings = this.options.postings?.(index.postings, this.options.cache.postingsPositions) ?? new Postings(index.postings, this.options.cache.postingsPositions);
     this.matcher = new Matcher(this.postings, this.options.cache.matches, NEAR_GAP);
     this.facets = new FacetIndex(index.facets);
     index.postings.fields.forEach((f, i) => this.fieldIndex.set(f as SearchField, i));

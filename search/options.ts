@@ -4,6 +4,7 @@
  * a ranking or cache constant.
  */
 import type { SearchField } from './fields.js';
+import type { IndexData, Postings } from './postings.js';
 
 export interface EngineOptions {
   /** Field weights in BM25: title above outcome above content above process and departments. */
@@ -78,6 +79,11 @@ export interface EngineOptions {
   facetSize: number;
   /** Copies of a reform listed under its hit (the hit also says how many the result set holds). */
   copiesShown: number;
+  /**
+   * Makes the postings reader over the index's data (default: search/postings.ts Postings). The offline page passes a
+   * reader whose terms live in chunk files it fetches on demand (web/src/offline/postings-chunks.ts).
+   */
+  postings?: (data: IndexData, cachePositions: number) => Postings;
 }
 
 export const DEFAULT_ENGINE_OPTIONS: EngineOptions = {

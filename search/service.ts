@@ -317,6 +317,16 @@ export class SearchService {
     };
   }
 
+  /**
+   * The record indexes a search's page of hits shows, in order, as search() would list them: ranking, filters, sort
+   * and collapse only, no record text read (the offline page fetches the texts of these records ahead with it).
+   */
+  pageRecords(params: SearchParams): number[] {
+    const page = params.page ?? 1;
+    const size = params.size ?? 10;
+    return this.resultSet(params).grouped(page * size).slice((page - 1) * size).map((g) => g.entry.index);
+  }
+
   /** Every record of the result set, in order, with its score (for export). */
   exportRecords(params: SearchParams): { record: ReformRecord; score: number }[] {
     // An export lists every record of the result set, copies included.

@@ -39,7 +39,7 @@ afterAll(async () => {
 describe('the offline bundle', () => {
   it('is a static folder with the page, its assets and the snapshot, and no Node-only code', () => {
     const files = readdirSync(out);
-    expect(files).toEqual(expect.arrayContaining(['index.html', 'assets', 'index.snapshot', 'records']));
+    expect(files).toEqual(expect.arrayContaining(['index.html', 'assets', 'index.snapshot', 'records', 'postings']));
     const js = readdirSync(join(out, 'assets')).filter((f) => f.endsWith('.js')).map((f) => readFileSync(join(out, 'assets', f), 'utf8')).join('\n');
     expect(js).not.toMatch(/nodejieba|node:crypto|node:fs|createHash/);
   });
@@ -80,7 +80,7 @@ describe('the offline bundle', () => {
     await context.close();
   });
 
-  it('fetches only the record-text chunks of the hits a query shows, and none to rank them', async () => {
+  it('fetches the postings chunks of the query\'s terms, then the text chunks of exactly the hits shown, each round at once', async () => {
     const service = await seedService();
     const chunkOf = new Map(service.records.map((r, i) => [r.id, Math.floor(i / DEFAULT_PER_CHUNK)]));
     const chunkFiles = readdirSync(join(out, 'records'));
@@ -88,9 +88,11 @@ describe('the offline bundle', () => {
     const context = await browser.newContext({ locale: 'zh-CN' });
     const page = await context.newPage();
     const fetched: string[] = [];
+    const postings: string[] = [];
     page.on('request', (r) => {
       const m = /\/records\/(\d+)-[0-9a-f]{12}\.json$/.exec(new URL(r.url()).pathname);
       if (m) fetched.push(m[1]);
+      if (/\/postings\/\d+-[0-9a-f]{12}\.bin$/.test(new URL(r.url()).pathname)) postings.push(r.url());
     });
     await page.goto(`${site.base}/#/?q=${encodeURIComponent('跨境电商')}`);
     await page.locator('.hit').first().waitFor();
@@ -102,6 +104,14 @@ describe('the offline bundle', () => {
     expect([...new Set(fetched.map(Number))].sort()).toEqual(shown);
     expect(fetched.length).toBe(shown.length);
     expect(shown.length).toBeLessThan(chunkFiles.length);
+    // The index came in chunks too: a few of them, not all, and the page waited for two rounds of fetches only.
+    const postingsFiles = readdirSync(join(out, 'postings'));
+    expect(postings.length).toBeGreaterThan(0);
+    expect(postings.length).toBeLessThan(postingsFiles.length);
+    expect(new Set(postings).size).toBe(postings.length);
+    const rounds = await page.evaluate(() => (globalThis as { __offline?: { rounds: number } }).__offline?.rounds);
+    expect(rounds).toBeGreaterThan(0);
+    expect(rounds).toBeLessThanOrEqual(3);
     // The snippets are the record texts, marked: the lazily loaded text is what was highlighted.
     expect(await page.locator('.hit mark').count()).toBeGreaterThan(0);
     await context.close();

@@ -5,7 +5,7 @@
  * Environment-neutral, so Node can run it too (the parity count in bench/offline.ts does).
  */
 import { SearchService } from '../../../search/service.js';
-import type { SortOrder } from '../../../search/service.js';
+import type { SearchParams, SortOrder } from '../../../search/service.js';
 import type { MatchingStrategy } from '../../../search/engine.js';
 import { FACETS, type Filters } from '../../../search/facets.js';
 import type { OutcomeParams } from '../../../search/outcomes.js';
@@ -60,33 +60,33 @@ function windowCheck(page: number, size: number): void {
   if (page * size > MAX_WINDOW) throw new BadParam(`page: page × size must be at most ${MAX_WINDOW} (got ${page} × ${size})`);
 }
 
+/** The parameters of /api/search, with the server's defaults and limits (a bad one throws BadParam). */
+function searchParams(p: URLSearchParams): SearchParams {
+  const page = int(p, 'page', 1, 1, Number.MAX_SAFE_INTEGER);
+  const size = int(p, 'size', 10, 1, MAX_PAGE_SIZE);
+  windowCheck(page, size);
+  const filters: Filters = {};
+  for (const f of FACETS) {
+    const vs = p.getAll(f).filter(Boolean);
+    if (vs.length) filters[f] = vs;
+  }
+  const collapse = oneOf(p, 'collapse', ['true', 'false'] as const, 'true') === 'true';
+  const fs = p.get('facetSize');
+  return {
+    q: text(p, 'q'), page, size, filters, collapse,
+    sort: oneOf(p, 'sort', ['relevance', 'source', 'quantity'] as const, 'relevance') as SortOrder,
+    matching: oneOf(p, 'matching', ['last', 'all'] as const, 'last') as MatchingStrategy,
+    facetSize: fs === null ? undefined : int(p, 'facetSize', 0, 0, 10_000),
+  };
+}
+
 /** Answers one GET of the API (path with its query string) from the service. */
 export function answer(service: SearchService, url: string): Answer {
   const u = new URL(url, 'http://offline.invalid');
   const p = u.searchParams;
   const path = u.pathname;
   try {
-    if (path === '/api/search') {
-      const page = int(p, 'page', 1, 1, Number.MAX_SAFE_INTEGER);
-      const size = int(p, 'size', 10, 1, MAX_PAGE_SIZE);
-      windowCheck(page, size);
-      const filters: Filters = {};
-      for (const f of FACETS) {
-        const vs = p.getAll(f).filter(Boolean);
-        if (vs.length) filters[f] = vs;
-      }
-      const collapse = oneOf(p, 'collapse', ['true', 'false'] as const, 'true') === 'true';
-      const fs = p.get('facetSize');
-      return {
-        status: 200,
-        body: service.search({
-          q: text(p, 'q'), page, size, filters, collapse,
-          sort: oneOf(p, 'sort', ['relevance', 'source', 'quantity'] as const, 'relevance') as SortOrder,
-          matching: oneOf(p, 'matching', ['last', 'all'] as const, 'last') as MatchingStrategy,
-          facetSize: fs === null ? undefined : int(p, 'facetSize', 0, 0, 10_000),
-        }),
-      };
-    }
+    if (path === '/api/search') return { status: 200, body: service.search(searchParams(p)) };
     if (path === '/api/suggest') {
       return { status: 200, body: { suggestions: service.suggest(text(p, 'q') ?? '', int(p, 'size', 8, 1, MAX_PAGE_SIZE)) } };
     }
@@ -121,6 +121,24 @@ export function answer(service: SearchService, url: string): Answer {
     return notFound(`Route GET:${path} not found in the offline bundle`);
   } catch (e) {
     if (e instanceof BadParam) return bad(e.message);
+    throw e;
+  }
+}
+
+/**
+ * The records whose texts answering `url` will read, as far as the ranking alone tells: the page of hits of a search
+ * (their snippets), exactly as the service will list them. The offline page fetches their text chunks together
+ * before answering. Reads the index only, never a text.
+ */
+export function prefetchHint(service: SearchService, url: string): number[] | 'all' {
+  const u = new URL(url, 'http://offline.invalid');
+  if (u.pathname !== '/api/search') return [];
+  try {
+    const params = searchParams(u.searchParams);
+    // Sorting by amount reads the figures of every match: all chunks in one round rather than one round per chunk.
+    return params.sort === 'quantity' ? 'all' : service.pageRecords(params);
+  } catch (e) {
+    if (e instanceof BadParam) return []; // answered with a 400, nothing to fetch
     throw e;
   }
 }

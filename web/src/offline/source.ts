@@ -1,12 +1,12 @@
 /**
  * The offline data source: fetches the entry file once (index.snapshot next to index.html), verifies and decodes it,
- * and answers the page's API requests with the server's SearchService (see router.ts); the records' long texts are
- * fetched in chunks when an answer first needs them (chunks.ts). Time spent loading is kept for the status line and
+ * and answers the page's API requests with the server's SearchService (see router.ts); the index's postings and the
+ * records' long texts are fetched in chunks when an answer first needs them, each round's chunks at once (chunks.ts). Time spent loading is kept for the status line and
  * the benchmark (window.__offline).
  */
 import { ApiError, type DataSource } from '../api';
 import { ChunkedIndex, chunkedIndexFromEntry } from './chunks';
-import { answer } from './router';
+import { answer, prefetchHint } from './router';
 import { sha256Hex } from './sha256';
 import { readSnapshotHeader } from '../../../snapshot/container.js';
 
@@ -33,9 +33,10 @@ export interface OfflineTimings {
   decodeMs: number;
   /** Bytes of the entry file. */
   bytes: number;
-  /** Chunk files fetched so far, and their bytes. */
+  /** Chunk files fetched so far (postings and record texts), their bytes, and the rounds of parallel fetches. */
   chunks: number;
   chunkBytes: number;
+  rounds: number;
 }
 
 async function fetchBytes(url: string): Promise<Uint8Array> {
@@ -58,7 +59,7 @@ export function offlineSource(snapshotUrl: string): DataSource {
     const t1 = performance.now();
     try {
       const index = chunkedIndexFromEntry(bytes, await entryHash(bytes));
-      timings = { fetchMs: t1 - t0, decodeMs: performance.now() - t1, bytes: bytes.length, chunks: 0, chunkBytes: 0 };
+      timings = { fetchMs: t1 - t0, decodeMs: performance.now() - t1, bytes: bytes.length, chunks: 0, chunkBytes: 0, rounds: 0 };
       (globalThis as { __offline?: OfflineTimings }).__offline = timings;
       return index;
     } catch (e) {
@@ -79,7 +80,7 @@ export function offlineSource(snapshotUrl: string): DataSource {
         result = await index.run((service) => {
           const a = answer(service, url);
           return { status: a.status, body: JSON.parse(JSON.stringify(a.body)) as unknown };
-        }, chunk, sha256Hex);
+        }, chunk, sha256Hex, (service) => prefetchHint(service, url));
       } catch (e) {
         if (e instanceof ApiError) throw e;
         if (/^damaged chunk/.test((e as Error).message)) throw new ApiError(`离线索引文件已损坏，无法使用：${(e as Error).message}`, 0, String(e));
@@ -88,6 +89,7 @@ export function offlineSource(snapshotUrl: string): DataSource {
       if (timings) {
         timings.chunks = index.fetched;
         timings.chunkBytes = index.fetchedBytes;
+        timings.rounds = index.rounds;
       }
       return result;
     },
