@@ -38,11 +38,15 @@ export interface Piece {
 
 const HAN = /\p{Script=Han}/u;
 
+/** A character every figure of analysis/quantities.ts's scanner starts or is made of (full-width digits included). */
+const MAY_HOLD_NUMBER = /[0-9\uff10-\uff19零〇一二两三四五六七八九十百千]/;
+
 /** Split a normalised chunk (no spaces) into pieces. */
 export function segment(text: string, vocab: Vocabulary): Piece[] {
   const pieces: Piece[] = [];
   let i = 0;
-  const numbers = scanNumberUnits(text);
+  // Every figure the scanner finds has a digit or a Chinese numeral: text with neither (most runs of words) skips it.
+  const numbers = MAY_HOLD_NUMBER.test(text) ? scanNumberUnits(text) : [];
   let n = 0;
   while (i < text.length) {
     while (n < numbers.length && numbers[n].start < i) n++;

@@ -32,6 +32,7 @@ export interface SimilarScaleResult {
   buildCpuMs: number;
   runs: number;
   runsSegmented: number;
+  phaseMs: SimilarBuildInfo['phaseMs'];
   rssBeforeMiB: number;
   peakRssMiB: number;
   /** Peak resident set during the stage (sampled every 5 ms by a worker thread) above the resident set at its start. */
@@ -106,6 +107,7 @@ async function main() {
     buildCpuMs: (cpu.user + cpu.system) / 1000,
     runs: info.runs,
     runsSegmented: info.runsSegmented,
+    phaseMs: info.phaseMs,
     rssBeforeMiB: rssBefore / MiB,
     peakRssMiB: peak / MiB,
     stagePeakMiB: Math.max(0, peak - rssBefore) / MiB,

@@ -197,6 +197,8 @@ export interface SimilarBuildInfo {
   /** Runs of Han text looked up, and how many of them had to be segmented (not printed before). */
   runs: number;
   runsSegmented: number;
+  /** Wall time of each pass, in milliseconds: where the stage's time goes. */
+  phaseMs: { setup: number; features: number; vectors: number; candidates: number; lists: number };
 }
 
 /** What the caller may hand over so nothing is done twice, and what it may want back. */
@@ -211,6 +213,7 @@ export interface SimilarBuildExtras {
 
 export function buildSimilar(body: Pick<SnapshotBody, 'records' | 'analysis' | 'dictionary'>, options: Partial<SimilarOptions> = {}, extras: SimilarBuildExtras = {}): SimilarData {
   const { normalized, info, naming } = extras;
+  const phase0 = performance.now();
   const o: SimilarOptions = { ...DEFAULT_SIMILAR_OPTIONS, ...options, fieldWeights: { ...DEFAULT_SIMILAR_OPTIONS.fieldWeights, ...options.fieldWeights } };
   const records = body.records;
   const n = records.length;
@@ -260,7 +263,7 @@ export function buildSimilar(body: Pick<SnapshotBody, 'records' | 'analysis' | '
   };
   /** Segmented runs: words (and the words inside them) as feature ids, and the words printed right before
    *  市 / 省 / 县 / 片区. Bounded: cleared when it holds `RUN_MEMO` runs. */
-  const runMemo = new Map<string, { ids: Int32Array; sub: Uint8Array; places: Int32Array }>();
+  const runMemo = new Map<string, { ids: Int32Array; sub: Uint8Array; places: Int32Array; grams?: Int32Array }>();
   let runLookups = 0;
   let runMisses = 0;
   const placeCount = new Grow(new Int32Array(1024));
@@ -325,6 +328,7 @@ export function buildSimilar(body: Pick<SnapshotBody, 'records' | 'analysis' | '
     shown[r] = best;
   }
 
+  const phaseA = performance.now();
   // 1. Features per reform (CSR), document frequency over reforms, place names counted on the way: a word printed
   //    right before 市 / 省 / 县 / 片区 (青岛市, 烟台片区) more than once, or a province, says where a reform was
   //    done, not what it does.
@@ -338,6 +342,13 @@ export function buildSimilar(body: Pick<SnapshotBody, 'records' | 'analysis' | '
   const add = (f: number, w: number, flag: number) => {
     recordScratch.ensure(featureText.length);
     recordScratch.put(f, w, flag);
+  };
+  /** Feature ids of the character bigrams of a run of Han characters, in order. */
+  const gramIds = (run: string): Int32Array => {
+    const ids = new Int32Array(Math.max(0, run.length - 1));
+    for (let i = 0; i + 2 <= run.length; i++) ids[i] = intern(BIGRAM + run.slice(i, i + 2), GRAM);
+    recordScratch.ensure(featureText.length);
+    return ids;
   };
   /** Character bigrams of text[a, b) (a run of Han characters). */
   const addBigrams = (text: string, a: number, b: number, w: number) => {
@@ -367,12 +378,19 @@ export function buildSimilar(body: Pick<SnapshotBody, 'records' | 'analysis' | '
           let b = a + 1;
           while (b < text.length && isHan(text.charCodeAt(b))) b++;
           if (b - a >= 2) {
-            const run = runFeatures(text.slice(a, b));
+            const runText = text.slice(a, b);
+            const run = runFeatures(runText);
             runLookups++;
             recordScratch.ensure(featureText.length);
             for (let x = 0; x < run.ids.length; x++) recordScratch.put(run.ids[x], run.sub[x] ? fw * o.subwordWeight : fw, flag);
             for (let x = 0; x < run.places.length; x++) placeCount.a[run.places[x]]++;
-            if (field === 'title' && o.bigramWeight > 0) addBigrams(text, a, b, o.bigramWeight * fw);
+            if (field === 'title' && o.bigramWeight > 0) {
+              // A title run's bigram ids are kept with its words: titles repeat across copies, and interning each
+              // bigram anew (a string built and hashed per pair) was a tenth of this pass at scale.
+              const grams = run.grams ?? (run.grams = gramIds(runText));
+              const gw = o.bigramWeight * fw;
+              for (let x = 0; x < grams.length; x++) recordScratch.put(grams[x], gw, 0);
+            }
           }
           a = b;
         }
@@ -421,6 +439,7 @@ export function buildSimilar(body: Pick<SnapshotBody, 'records' | 'analysis' | '
     rawStart[r + 1] = rawIds.length;
   }
   const F = featureText.length;
+  const phase1 = performance.now();
   if (info) Object.assign(info, { reforms: R, features: F, runs: runLookups, runsSegmented: runMisses });
   const isPlace = new Uint8Array(F);
   if (o.places) {
@@ -466,25 +485,39 @@ export function buildSimilar(body: Pick<SnapshotBody, 'records' | 'analysis' | '
   const canonScratch = new Scratch();
   canonScratch.ensure(F);
   const textScratch = new Scratch();
-  const entries: { f: number; w: number }[] = [];
+  /** Key-term id of each feature: -2 not yet decided, -1 none. */
+  const termOf = new Int32Array(F).fill(-2);
+  // Entries of one reform (feature or term id, weight) and the selection of its strongest.
+  let eF = new Int32Array(1024);
+  let eW = new Float64Array(1024);
+  const strongest = new Strongest();
   for (let r = 0; r < R; r++) {
     canonScratch.next();
+    if (eF.length < Math.max(canonScratch.touched.a.length, rawStart[r + 1] - rawStart[r])) {
+      eF = new Int32Array(2 * (rawStart[r + 1] - rawStart[r]) + 1024);
+      eW = new Float64Array(eF.length);
+    }
     for (let x = rawStart[r]; x < rawStart[r + 1]; x++) {
       const f = rawIds.a[x];
       if (usable(f)) canonScratch.put(canonOf.a[f], rawTf.a[x], 0, true);
     }
-    entries.length = 0;
     const t = canonScratch.touched;
-    for (let x = 0; x < t.length; x++) entries.push({ f: t.a[x], w: Math.log1p(canonScratch.value[t.a[x]]) * idf(t.a[x]) });
-    entries.sort((a, b) => b.w - a.w || a.f - b.f);
-    if (entries.length > o.topTerms) entries.length = o.topTerms;
+    let m = 0;
+    for (let x = 0; x < t.length; x++) {
+      const f = t.a[x];
+      eF[m] = f;
+      eW[m++] = Math.log1p(canonScratch.value[f]) * idf(f);
+    }
+    // The strongest `topTerms` (weight, then id), summed in that order so the norm does not depend on how they were
+    // found; stored by id.
+    const top = strongest.select(eW, m, o.topTerms, (a, b) => eF[a] < eF[b]);
     let norm2 = 0;
-    for (const e of entries) norm2 += e.w * e.w;
+    for (let x = 0; x < top.length; x++) norm2 += eW[top[x]] * eW[top[x]];
     const by = Math.sqrt(norm2) || 1;
-    entries.sort((a, b) => a.f - b.f);
-    for (const e of entries) {
-      vecIds.push(e.f);
-      vecW.push(e.w / by);
+    top.sort((a, b) => eF[a] - eF[b]);
+    for (let x = 0; x < top.length; x++) {
+      vecIds.push(eF[top[x]]);
+      vecW.push(eW[top[x]] / by);
     }
     vecStart[r + 1] = vecIds.length;
 
@@ -492,32 +525,43 @@ export function buildSimilar(body: Pick<SnapshotBody, 'records' | 'analysis' | '
     textScratch.next();
     for (let x = rawStart[r]; x < rawStart[r + 1]; x++) {
       const f = rawIds.a[x];
-      const k = kind.a[f];
-      if ((k !== WORD && k !== SLOGAN) || !nameable(f)) continue;
-      const text = k === SLOGAN ? featureText[f].slice(1, -1) : featureText[f];
-      let id = termIndex.get(text);
-      if (id === undefined) {
-        termIndex.set(text, (id = terms.length));
-        terms.push(text);
+      // The term a feature offers is decided once per feature, not once per reform that has it.
+      let id = termOf[f];
+      if (id === -2) {
+        const k = kind.a[f];
+        if ((k !== WORD && k !== SLOGAN) || !nameable(f)) id = -1;
+        else {
+          const text = k === SLOGAN ? featureText[f].slice(1, -1) : featureText[f];
+          id = termIndex.get(text) ?? -1;
+          if (id === -1) {
+            termIndex.set(text, (id = terms.length));
+            terms.push(text);
+          }
+        }
+        termOf[f] = id;
       }
+      if (id < 0) continue;
       textScratch.ensure(terms.length);
       textScratch.put(id, Math.log1p(rawTf.a[x]) * idf(canonOf.a[f]), rawFlags.a[x], true);
     }
-    entries.length = 0;
     const tt = textScratch.touched;
-    for (let x = 0; x < tt.length; x++) entries.push({ f: tt.a[x], w: textScratch.value[tt.a[x]] });
-    entries.sort((a, b) => b.w - a.w || (terms[a.f] < terms[b.f] ? -1 : 1));
-    if (entries.length > o.keyTerms) entries.length = o.keyTerms;
-    for (const e of entries) {
-      keyIds.push(e.f);
-      keyW.push(e.w);
-      keyFlags.push(textScratch.flags[e.f]);
+    for (let x = 0; x < tt.length; x++) {
+      eF[x] = tt.a[x];
+      eW[x] = textScratch.value[tt.a[x]];
+    }
+    const keys = strongest.select(eW, tt.length, o.keyTerms, (a, b) => terms[eF[a]] < terms[eF[b]]);
+    for (let x = 0; x < keys.length; x++) {
+      const id = eF[keys[x]];
+      keyIds.push(id);
+      keyW.push(eW[keys[x]]);
+      keyFlags.push(textScratch.flags[id]);
     }
     keyStart[r + 1] = keyIds.length;
   }
   const vIds = vecIds.a;
   const vW = vecW.a;
 
+  const phase2 = performance.now();
   // 3. Inverted lists over the vectors, each cut to the `maxPostings` reforms where the term weighs most, so the
   //    cost of finding candidates stays bounded as the corpus grows (a reform where a common term is weak is not
   //    found through that term alone).
@@ -587,6 +631,7 @@ export function buildSimilar(body: Pick<SnapshotBody, 'records' | 'analysis' | '
     heap.drainInto(candIds, candS, r * C);
   }
 
+  const phase3 = performance.now();
   // 4. Lists per reform and scope, shared by its printings.
   const regionId = new Map<string, number>();
   const regStart = new Int32Array(R + 1);
@@ -641,7 +686,10 @@ export function buildSimilar(body: Pick<SnapshotBody, 'records' | 'analysis' | '
   const otherRegions = { ids: new Uint32Array(n * k), scores: new Float32Array(n * k) };
   const score = new Float32Array(R);
   const listed = new Uint8Array(R);
-  const cands: { j: number; s: number }[] = [];
+  // Candidates of one reform: at most its `pool` plus `feedbackDepth` × `pool` reached through its closest.
+  const candJ = new Int32Array(R);
+  const candW = new Float64Array(R);
+  const candSelect = new Strongest();
   let nt = 0;
   const bump = (j: number, s: number) => {
     if (!listed[j]) {
@@ -651,6 +699,15 @@ export function buildSimilar(body: Pick<SnapshotBody, 'records' | 'analysis' | '
     score[j] += s;
   };
   const fileCount = new Int32Array(fileId.size);
+  const mark = new Int32Array(F);
+  let markPass = 0;
+  /** Shared words or slogans between the marked source and reform j, counted up to `upTo`. */
+  const cap = Math.max(2, o.minShared);
+  const sharedWords = (j: number, upTo: number): number => {
+    let n = 0;
+    for (let x = vecStart[j], e = vecStart[j + 1]; x < e; x++) if (mark[vIds[x]] === markPass && ++n >= upTo) return n;
+    return n;
+  };
   for (let r = 0; r < R; r++) {
     nt = 0;
     for (let x = 0; x < C && candIds[r * C + x] >= 0; x++) bump(candIds[r * C + x], candS[r * C + x]);
@@ -665,21 +722,26 @@ export function buildSimilar(body: Pick<SnapshotBody, 'records' | 'analysis' | '
         }
       }
     }
-    cands.length = 0;
     for (let x = 0; x < nt; x++) {
       const j = touched[x];
-      cands.push({ j, s: score[j] });
+      candJ[x] = j;
+      candW[x] = score[j];
       score[j] = 0;
       listed[j] = 0;
     }
-    cands.sort((a, b) => b.s - a.s || a.j - b.j);
+    // Only the best 2 × pool are read below: selected, not the whole set sorted.
+    const best = candSelect.select(candW, nt, 2 * o.pool, (a, b) => candJ[a] < candJ[b]);
+    // The source's words and slogans, marked once: each candidate then counts what it shares in one pass over its
+    // own vector (and stops once the count can no longer change the outcome).
+    markPass++;
+    for (let x = vecStart[r]; x < vecStart[r + 1]; x++) if (isWord[vIds[x]]) mark[vIds[x]] = markPass;
     // An entry must share a word or slogan with the source (not only bigrams or an outcome kind), so it can say why;
     // one that shares a single word is likely alike by that word only, and ranks lower.
     const pool: { j: number; s: number }[] = [];
     const otherPool: { j: number; s: number }[] = [];
-    for (let x = 0; x < cands.length && x < 2 * o.pool; x++) {
-      const c = cands[x];
-      const shared = merge(r, c.j, true);
+    for (let x = 0; x < best.length; x++) {
+      const c = { j: candJ[best[x]], s: candW[best[x]] };
+      const shared = sharedWords(c.j, cap);
       if (shared < o.minShared) continue;
       if (shared === 1) c.s *= o.oneWordFactor;
       pool.push(c);
@@ -707,6 +769,8 @@ export function buildSimilar(body: Pick<SnapshotBody, 'records' | 'analysis' | '
       let best = -1;
       let bestScore = -Infinity;
       for (let c = 0; c < pool.length; c++) {
+        // The pool is in similarity order and every penalty is ≥ 0, so no later entry can beat the best found.
+        if (o.mmrLambda * pool[c].s <= bestScore) break;
         if (used[c]) continue;
         const same = fileCount[fileOf[pool[c].j]];
         const s = o.mmrLambda * pool[c].s - (1 - o.mmrLambda) * maxSim[c] - o.sameDocPenalty * same * pool[c].s;
@@ -746,6 +810,7 @@ export function buildSimilar(body: Pick<SnapshotBody, 'records' | 'analysis' | '
     termStart[i + 1] = termIds.length;
   }
 
+  if (info) info.phaseMs = { setup: phaseA - phase0, features: phase1 - phaseA, vectors: phase2 - phase1, candidates: phase3 - phase2, lists: performance.now() - phase3 };
   return {
     version: 1,
     k,
@@ -758,6 +823,53 @@ export function buildSimilar(body: Pick<SnapshotBody, 'records' | 'analysis' | '
     terms,
     outcomes: outcomeBits,
   };
+}
+
+/**
+ * The strongest `limit` of n weighted entries, best first: weight descending, ties by `before`. A bounded heap
+ * (worst of the kept at its root) instead of sorting every entry: most entries lose to the root at once.
+ */
+class Strongest {
+  private heap = new Int32Array(64);
+  select(w: Float64Array, n: number, limit: number, before: (a: number, b: number) => boolean): Int32Array {
+    /** Entry a ranks below entry b. */
+    const below = (a: number, b: number) => w[a] < w[b] || (w[a] === w[b] && before(b, a));
+    const size = Math.min(n, limit);
+    if (this.heap.length < size) this.heap = new Int32Array(2 * size);
+    const h = this.heap;
+    let len = 0;
+    const down = (c: number) => {
+      for (;;) {
+        const l = 2 * c + 1;
+        let m = c;
+        if (l < len && below(h[l], h[m])) m = l;
+        if (l + 1 < len && below(h[l + 1], h[m])) m = l + 1;
+        if (m === c) return;
+        const t = h[c];
+        h[c] = h[m];
+        h[m] = t;
+        c = m;
+      }
+    };
+    for (let x = 0; x < n; x++) {
+      if (len < size) {
+        let c = len++;
+        h[c] = x;
+        while (c > 0) {
+          const p = (c - 1) >> 1;
+          if (!below(h[c], h[p])) break;
+          const t = h[c];
+          h[c] = h[p];
+          h[p] = t;
+          c = p;
+        }
+      } else if (size > 0 && below(h[0], x)) {
+        h[0] = x;
+        down(0);
+      }
+    }
+    return h.slice(0, len).sort((a, b) => (below(a, b) ? 1 : below(b, a) ? -1 : 0));
+  }
 }
 
 /** The `size` best (id, score) pairs offered, in a binary min-heap; ties keep the lower id. */

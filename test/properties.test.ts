@@ -6,7 +6,10 @@
 import fc from 'fast-check';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Normalizer } from '../analysis/normalize.js';
+import { scanNumberUnits } from '../analysis/quantities.js';
 import { parseQuery } from '../analysis/query.js';
+import { buildVocabulary, segment } from '../analysis/segment.js';
 import type { SearchService } from '../search/service.js';
 import { buildApp } from '../server/app.js';
 import { seedService } from './helpers.js';
@@ -22,6 +25,7 @@ afterAll(async () => {
 });
 
 const SEED = 20261123;
+const normalizer = new Normalizer({});
 const HAN = ['退税', '海关', '通关', '自贸', '试验区', '企业', '不动产', '登记', '一网通办', '跨境', '电商', '留抵', '审批', '改革', '中', '的'];
 const SYNTAX = ['"', '“', '”', '「', '」', '-', ' -', ' OR ', ' | ', 'title:', 'region:', 'department:', '部门:', '(', ')', ':', ' ', '　'];
 const WEIRD = ['\uD800', '\uDFFF', '\uDBFF\uDC00', '\u0000', '\u0007', '\u001B', '\u200B', '\u202E', '\uFEFF', '\uFFFD', '<', '>', '&', "'", '"', '<script>', '&amp;', '\n', '\r', '\t', '𠀀', 'Ａ', '１２.６亿元', '95.09%'];
@@ -132,5 +136,21 @@ describe('every route answers 200 or 4xx under random parameters', () => {
       { numRuns: 600, seed: SEED },
     );
     expect(requests).toBe(600);
+  });
+});
+
+describe('the segmenter keeps every figure whole', () => {
+  // The segmenter skips the figure scanner on text with no digit and no Chinese numeral; this holds it to the scanner.
+  const FIGURE_PIECES = ['三', '十', '百分之', '分之', '二', '个工作日', '天', '１２', '6', '.', '5', '%', '亿元', '压缩至', '海关', '通关', '留抵退税', '一网通办', '零', '两', '千', '万'];
+  it('cuts out exactly the figures the quantity scanner finds, in text with and without numerals', () => {
+    const vocab = buildVocabulary([['海关', 5], ['通关', 5], ['留抵', 3], ['退税', 4], ['一网通办', 2], ['压缩', 3]]);
+    fc.assert(
+      fc.property(fc.array(fc.constantFrom(...FIGURE_PIECES), { maxLength: 12 }), (parts) => {
+        const text = normalizer.plain(parts.join(''));
+        const figures = segment(text, vocab).filter((p) => p.kind === 'number').map((p) => p.text);
+        expect(figures).toEqual(scanNumberUnits(text).map((f) => f.text.replace(/\s+/g, '')));
+      }),
+      { seed: SEED, numRuns: 500 },
+    );
   });
 });
