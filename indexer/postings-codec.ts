@@ -39,47 +39,55 @@ export function riceParameter(values: ArrayLike<number>, from = 0, to = values.l
   return best;
 }
 
-/** Appends bits to a growing byte buffer. */
+/**
+ * Appends bits to a growing byte buffer. Integer operations only, with the unfinished byte kept in `acc`: the
+ * indexer writes one to three codes per stored position (tens of millions at 100k records), and the float
+ * arithmetic of a general bit writer made this the build's largest single cost.
+ */
 export class BitWriter {
   bytes = new Uint8Array(1 << 16);
-  /** Bits written. */
-  bit = 0;
+  /** Whole bytes written. */
+  private full = 0;
+  /** Bits not yet written out (fewer than 8 between calls), least significant first. */
+  private acc = 0;
+  private nacc = 0;
 
-  private ensure(bits: number): void {
-    const need = ((this.bit + bits + 7) >>> 3) + 8;
-    if (need <= this.bytes.length) return;
-    let size = this.bytes.length * 2;
-    while (size < need) size *= 2;
-    const next = new Uint8Array(size);
+  /** Bits written. */
+  get bit(): number {
+    return this.full * 8 + this.nacc;
+  }
+
+  private grow(): void {
+    const next = new Uint8Array(this.bytes.length * 2);
     next.set(this.bytes);
     this.bytes = next;
   }
 
-  /** n ≤ 24 low bits of v. */
+  /** n ≤ 24 low bits of v (v < 2^n). */
   bits(v: number, n: number): void {
-    if (n === 0) return;
-    this.ensure(n);
-    let at = this.bit >>> 3;
-    let shift = this.bit & 7;
-    this.bit += n;
-    // v < 2^24 and shift < 8: at most 32 bits, written a byte at a time.
-    let w = v * (1 << shift);
-    n += shift;
-    this.bytes[at] |= w & 0xff;
-    for (n -= 8, w = Math.floor(w / 256); n > 0; n -= 8, w = Math.floor(w / 256)) this.bytes[++at] = w & 0xff;
+    if (this.full + 4 >= this.bytes.length) this.grow();
+    // acc < 2^7 and v < 2^24: the sum fits in 31 bits.
+    let acc = this.acc | (v << this.nacc);
+    let nacc = this.nacc + n;
+    const b = this.bytes;
+    while (nacc >= 8) {
+      b[this.full++] = acc & 0xff;
+      acc >>>= 8;
+      nacc -= 8;
+    }
+    this.acc = acc;
+    this.nacc = nacc;
   }
 
   rice(v: number, k: number): void {
-    const q = Math.floor(v / 2 ** k);
+    const q = k >= 31 ? 0 : v >>> k;
     if (q < ESCAPE) {
       this.bits(1 << q, q + 1);
-      if (k > 0) {
+      if (k > 16) {
         const low = v - q * 2 ** k;
-        if (k > 16) {
-          this.bits(low & 0xffff, 16);
-          this.bits(Math.floor(low / 65536), k - 16);
-        } else this.bits(low, k);
-      }
+        this.bits(low & 0xffff, 16);
+        this.bits(Math.floor(low / 65536), k - 16);
+      } else if (k > 0) this.bits(v & ((1 << k) - 1), k);
     } else {
       this.bits(0, ESCAPE);
       this.bits(v & 0xffff, 16);
@@ -93,15 +101,17 @@ export class BitWriter {
   }
 
   align(): void {
-    this.bit = (this.bit + 7) & ~7;
+    if (this.nacc > 0) this.bits(0, 8 - this.nacc);
   }
 
   get length(): number {
-    return (this.bit + 7) >>> 3;
+    return this.full + (this.nacc > 0 ? 1 : 0);
   }
 
   finish(): Uint8Array {
-    return this.bytes.slice(0, this.length);
+    const out = this.bytes.slice(0, this.length);
+    if (this.nacc > 0) out[this.full] = this.acc;
+    return out;
   }
 }
 
