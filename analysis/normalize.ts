@@ -90,7 +90,7 @@ export class Normalizer {
 
   /** Per BMP code unit, its normalised form (filled on first sight; 65,536 entries at most). */
   private readonly bmp: (string | undefined)[] = [];
-  /** Per BMP code unit: 1 when it is its own normal form, 2 when not, 0 when not seen yet. */
+  /** Per BMP code unit: 1 when it is its own normal form, 2 when not, 3 for a space, 0 when not seen yet. */
   private readonly same = new Uint8Array(65536);
 
   /**
@@ -117,11 +117,22 @@ export class Normalizer {
         let same = this.same[code];
         if (same === 0) {
           const ch = original[i];
-          const m = (this.bmp[code] = SPACE_RE.test(ch) || ch === '\u3000' ? '\u0000' : this.mapChar(ch));
-          same = this.same[code] = m === ch ? 1 : 2;
+          if (SPACE_RE.test(ch) || ch === '\u3000') same = this.same[code] = 3;
+          else {
+            const m = (this.bmp[code] = this.mapChar(ch));
+            same = this.same[code] = m === ch ? 1 : 2;
+          }
         }
         if (same === 1 && !pendingSpace) {
           i++;
+          continue;
+        }
+        if (same === 3) {
+          // A space is a flag of its own (not a marker string, which a real character such as U+0000 could equal).
+          if (run < i) text += original.slice(run, i);
+          i++;
+          run = i;
+          pendingSpace = true;
           continue;
         }
         mapped = this.bmp[code]!;
@@ -129,10 +140,6 @@ export class Normalizer {
       if (run < i) text += original.slice(run, i);
       i += width;
       run = i;
-      if (mapped === '\u0000') {
-        pendingSpace = true;
-        continue;
-      }
       if (!mapped) continue;
       if (pendingSpace) {
         // A space survives only between two non-CJK characters (two Latin words).

@@ -18,6 +18,12 @@ describe('the normaliser', () => {
     fc.assert(fc.property(text, (s) => fast.plain(s) === ref.normalize(s).text), { numRuns: 3000 });
   });
 
+  it('keeps a NUL character after a space as normalize() does (a space is not told apart by a marker character)', () => {
+    const n = new Normalizer(t2s);
+    for (const s of ['\t\u0000', ' \u0000', 'a\t\u0000b', 'ab \u0000 cd']) expect(n.plain(s)).toBe(new Normalizer(t2s).normalize(s).text);
+    expect(n.plain('a\t\u0000b')).toBe('a \u0000b');
+  });
+
   it('removes spaces inside Chinese text, keeps one between Latin words, and maps full-width and traditional forms', () => {
     const n = new Normalizer(t2s);
     expect(n.plain('自贸 试验区  Hello   World　臺灣ＡＢＣ１２３')).toBe('自贸试验区hello world台湾abc123');
