@@ -115,6 +115,63 @@ export class BitWriter {
   }
 }
 
+/**
+ * One term's codes (the layout at the top), written at a byte boundary: the two parameter bytes, then per entry the
+ * slot gap − 1, the positions − 1, the first position, and the position gaps − 1 (`steps`, all entries' in order).
+ * The indexer (indexer/postings.ts) and the offline postings chunks write through this one function.
+ */
+export function writeTermCodes(
+  out: BitWriter,
+  gaps: ArrayLike<number>,
+  counts: ArrayLike<number>,
+  firsts: ArrayLike<number>,
+  steps: ArrayLike<number>,
+  entries: number,
+  nSteps: number,
+): void {
+  const kSlot = riceParameter(gaps, 0, entries);
+  const kFirst = Math.min(15, riceParameter(firsts, 0, entries));
+  const kGap = Math.min(15, riceParameter(steps, 0, nSteps));
+  out.byte(kSlot);
+  out.byte((kFirst << 4) | kGap);
+  let s = 0;
+  for (let e = 0; e < entries; e++) {
+    out.rice(gaps[e], kSlot);
+    out.rice(counts[e], 0);
+    out.rice(firsts[e], kFirst);
+    for (let c = 0; c < counts[e]; c++) out.rice(steps[s++], kGap);
+  }
+}
+
+/** One term's decoded postings (slots increasing; entry e's positions are pos[starts[e]] … pos[starts[e + 1] − 1]). */
+export interface TermPostings {
+  slots: ArrayLike<number>;
+  starts: ArrayLike<number>;
+  pos: ArrayLike<number>;
+}
+
+/** The bytes of one term's codes, from its decoded postings (what decodeTerm gives back). */
+export function encodeTerm(occ: TermPostings): Uint8Array {
+  const E = occ.slots.length;
+  const P = occ.pos.length;
+  const gaps = new Int32Array(E);
+  const counts = new Int32Array(E);
+  const firsts = new Int32Array(E);
+  const steps = new Int32Array(Math.max(0, P - E));
+  let nSteps = 0;
+  for (let e = 0; e < E; e++) {
+    gaps[e] = occ.slots[e] - (e ? occ.slots[e - 1] : -1) - 1;
+    const from = occ.starts[e];
+    const to = occ.starts[e + 1];
+    counts[e] = to - from - 1;
+    firsts[e] = occ.pos[from];
+    for (let j = from + 1; j < to; j++) steps[nSteps++] = occ.pos[j] - occ.pos[j - 1] - 1;
+  }
+  const w = new BitWriter();
+  writeTermCodes(w, gaps, counts, firsts, steps, E, nSteps);
+  return w.finish();
+}
+
 /** Where riceAt left the bit cursor (a module variable: a closure over the cursor decodes 2× slower). */
 let cursor = 0;
 

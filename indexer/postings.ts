@@ -14,7 +14,7 @@
  *   titleKeys      a 32-bit hash of every record's title key (a title typed in full)
  */
 import { hanBigramText, positionalTokenKeys } from '../analysis/terms.js';
-import { BitWriter, riceParameter } from './postings-codec.js';
+import { BitWriter, writeTermCodes } from './postings-codec.js';
 
 /** Format 2: Rice-coded postings (postings-codec.ts). Format 1 (LEB128 varints, snapshot version 3) is still read. */
 export const INDEX_FORMAT = 'positional-bigram-2';
@@ -225,18 +225,7 @@ export function buildIndex(texts: string[], fields: readonly string[], titleKeys
       i = j;
     }
     termEntries[k] = entries;
-    const kSlot = riceParameter(gaps, 0, entries);
-    const kFirst = Math.min(15, riceParameter(firsts, 0, entries));
-    const kGap = Math.min(15, riceParameter(steps, 0, nSteps));
-    out.byte(kSlot);
-    out.byte((kFirst << 4) | kGap);
-    let s = 0;
-    for (let e = 0; e < entries; e++) {
-      out.rice(gaps[e], kSlot);
-      out.rice(counts[e], 0);
-      out.rice(firsts[e], kFirst);
-      for (let c = 0; c < counts[e]; c++) out.rice(steps[s++], kGap);
-    }
+    writeTermCodes(out, gaps, counts, firsts, steps, entries, nSteps);
   }
   termBytes[T] = out.length;
   const postings = out.finish();

@@ -1,7 +1,7 @@
 import { brotliCompressSync } from 'node:zlib';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { BitWriter, decodeTerm, riceParameter } from '../indexer/postings-codec.js';
+import { decodeTerm, encodeTerm } from '../indexer/postings-codec.js';
 import type { SnapshotBody } from '../snapshot/body.js';
 import { decodeSnapshot, readSnapshotHeader } from '../snapshot/container.js';
 import { decodeSnapshotBytes, serializeSnapshot, sha256 } from '../snapshot/file.js';
@@ -17,25 +17,11 @@ beforeAll(async () => {
   unpacked = serializeSnapshot(body);
 });
 
-/** One term's postings written the way the indexer writes them (indexer/postings.ts). */
-function encodeTerm(entries: { slot: number; pos: number[] }[]): Uint8Array {
-  const gaps = entries.map((e, i) => e.slot - (i ? entries[i - 1].slot : -1) - 1);
-  const firsts = entries.map((e) => e.pos[0]);
-  const steps = entries.flatMap((e) => e.pos.slice(1).map((p, i) => p - e.pos[i] - 1));
-  const kSlot = riceParameter(gaps);
-  const kFirst = Math.min(15, riceParameter(firsts));
-  const kGap = Math.min(15, riceParameter(steps));
-  const w = new BitWriter();
-  w.byte(kSlot);
-  w.byte((kFirst << 4) | kGap);
-  let s = 0;
-  entries.forEach((e, i) => {
-    w.rice(gaps[i], kSlot);
-    w.rice(e.pos.length - 1, 0);
-    w.rice(firsts[i], kFirst);
-    for (let c = 1; c < e.pos.length; c++) w.rice(steps[s++], kGap);
-  });
-  return w.finish();
+/** One term's postings written by the codec the indexer writes through (indexer/postings-codec.ts encodeTerm). */
+function encodeEntries(entries: { slot: number; pos: number[] }[]): Uint8Array {
+  const starts = [0];
+  for (const e of entries) starts.push(starts[starts.length - 1] + e.pos.length);
+  return encodeTerm({ slots: entries.map((e) => e.slot), starts, pos: entries.flatMap((e) => e.pos) });
 }
 
 describe('snapshot files are packed: the text and tables compressed, postings bit-packed', () => {
@@ -95,7 +81,7 @@ describe('snapshot files are packed: the text and tables compressed, postings bi
           return { slot, pos };
         });
         // Written after some other bytes, as a term in the middle of the postings is.
-        const bytes = encodeTerm(entries);
+        const bytes = encodeEntries(entries);
         const at = 5;
         const buf = new Uint8Array(at + bytes.length);
         buf.set(bytes, at);

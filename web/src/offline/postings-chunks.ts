@@ -6,12 +6,13 @@
  * with the text of the corpus.
  *
  * Chunks are written from the engine's public reader (Postings: termCount, termAt, term), not from the snapshot's
- * stored layout, in a format of their own (LEB128 varints, decoded per term on demand):
+ * stored layout (decoded per term on demand):
  *   varint termCount, then per term: varint UTF-8 length, the term's UTF-8 bytes, varint length of its postings;
- *   then the postings of each term in order: varint slot count, varint position count, and per slot the slot delta,
- *   the number of positions, the positions as deltas.
+ *   then the postings of each term in order: varint slot count, varint position count, and the term's Rice codes
+ *   written by the snapshot's own postings codec (indexer/postings-codec.ts), so there is one postings encoding.
  * Environment-neutral (the export script writes chunks in Node, the page and the parity benchmark read them).
  */
+import { decodeTerm, encodeTerm } from '../../../indexer/postings-codec.js';
 import { EMPTY, Postings, type IndexData, type Occurrences } from '../../../search/postings.js';
 
 /** What the entry file says about the postings chunks (inside its body, so its checksum covers it). */
@@ -58,23 +59,12 @@ class Writer {
   }
 }
 
+/** A term's list: its entry and position counts, then its codes in the snapshot's own postings codec. */
 function encodeOccurrences(occ: Occurrences): Uint8Array {
   const w = new Writer();
   w.varint(occ.slots.length);
   w.varint(occ.pos.length);
-  let slot = 0;
-  for (let e = 0; e < occ.slots.length; e++) {
-    w.varint(occ.slots[e] - slot);
-    slot = occ.slots[e];
-    const from = occ.starts[e];
-    const to = occ.starts[e + 1];
-    w.varint(to - from);
-    let p = 0;
-    for (let j = from; j < to; j++) {
-      w.varint(occ.pos[j] - p);
-      p = occ.pos[j];
-    }
-  }
+  w.bytes(encodeTerm(occ));
   return w.take();
 }
 
@@ -184,27 +174,14 @@ function decodeOccurrences(bytes: Uint8Array, from: number, to: number, slotLimi
   const at = { i: from };
   const E = readVarint(bytes, at);
   const P = readVarint(bytes, at);
-  // Sizes come from the file: bounded by its bytes before anything is allocated from them.
-  if (E > to - from || P > to - from) throw new Error('postings larger than their bytes');
+  // Sizes come from the file: bounded by its bytes (every entry and position takes at least a bit) before anything
+  // is allocated from them.
+  if (E > P || P > 8 * (to - at.i)) throw new Error('postings larger than their bytes');
   const slots = new Int32Array(E);
   const starts = new Int32Array(E + 1);
   const pos = new Int32Array(P);
-  let slot = 0;
-  let m = 0;
-  for (let e = 0; e < E; e++) {
-    slot += readVarint(bytes, at);
-    slots[e] = slot;
-    starts[e] = m;
-    const count = readVarint(bytes, at);
-    if (m + count > P) throw new Error('more positions than stated');
-    let p = 0;
-    for (let c = 0; c < count; c++) {
-      p += readVarint(bytes, at);
-      pos[m++] = p;
-    }
-  }
-  starts[E] = m;
-  if (at.i !== to || m !== P || (E > 0 && slots[E - 1] >= slotLimit)) throw new Error('postings do not match their stated sizes');
+  if (E === 0 ? at.i !== to || P !== 0 : decodeTerm(bytes, at.i, slots, starts, pos) !== P || (E > 0 && slots[E - 1] >= slotLimit))
+    throw new Error('postings do not match their stated sizes');
   return { slots, starts, pos };
 }
 
