@@ -15,6 +15,7 @@
  */
 import { hanBigramText, positionalTokenKeys } from '../analysis/terms.js';
 import { BitWriter, writeTermCodes } from './postings-codec.js';
+import { Grow } from './grow.js';
 
 /** Format 2: Rice-coded postings (postings-codec.ts). Format 1 (LEB128 varints, snapshot version 3) is still read. */
 export const INDEX_FORMAT = 'positional-bigram-2';
@@ -47,19 +48,9 @@ export function hash32(s: string): number {
 }
 
 /** A growable list of 32-bit ints. */
-export class Growable {
-  data: Int32Array;
-  length = 0;
+export class Growable extends Grow<Int32Array> {
   constructor(capacity = 1 << 16) {
-    this.data = new Int32Array(capacity);
-  }
-  push(v: number): void {
-    if (this.length === this.data.length) {
-      const next = new Int32Array(this.data.length * 2);
-      next.set(this.data);
-      this.data = next;
-    }
-    this.data[this.length++] = v;
+    super(new Int32Array(capacity));
   }
 }
 

@@ -20,6 +20,7 @@ import type { SnapshotBody } from '../snapshot/body.js';
 import { OUTCOME_FLAG, TERM_FLAG, reformGroups, type SimilarData } from '../search/similar.js';
 import { PROVINCES } from './regions.js';
 import type { ReformRecord, TextField } from './schema.js';
+import { Grow } from './grow.js';
 
 export interface SimilarOptions {
   /** Entries stored per record and scope. Default 20. */
@@ -119,22 +120,6 @@ export function outcomeKinds(r: ReformRecord): number {
   return bits;
 }
 
-/** A growable typed array (the build never holds per-record maps: features live in flat arrays). */
-class Grow<T extends Int32Array | Float32Array | Uint8Array> {
-  length = 0;
-  constructor(public a: T) {}
-  push(x: number) {
-    if (this.length === this.a.length) {
-      const b = new (this.a.constructor as new (n: number) => T)(this.a.length * 2);
-      b.set(this.a);
-      this.a = b;
-    }
-    this.a[this.length++] = x;
-  }
-  done(): T {
-    return this.a.slice(0, this.length) as T;
-  }
-}
 
 /** Dense scratch values indexed by feature id, valid where `stamp` is the current pass (no clearing between passes). */
 class Scratch {
@@ -247,7 +232,7 @@ export function buildSimilar(body: Pick<SnapshotBody, 'records' | 'analysis' | '
       canonOf.push(id);
       if (k === WORD) {
         const c = canonical.get(key);
-        if (c !== undefined && c !== key) canonOf.a[id] = intern(c, WORD);
+        if (c !== undefined && c !== key) canonOf.data[id] = intern(c, WORD);
       }
     }
     return id;
@@ -383,7 +368,7 @@ export function buildSimilar(body: Pick<SnapshotBody, 'records' | 'analysis' | '
             runLookups++;
             recordScratch.ensure(featureText.length);
             for (let x = 0; x < run.ids.length; x++) recordScratch.put(run.ids[x], run.sub[x] ? fw * o.subwordWeight : fw, flag);
-            for (let x = 0; x < run.places.length; x++) placeCount.a[run.places[x]]++;
+            for (let x = 0; x < run.places.length; x++) placeCount.data[run.places[x]]++;
             if (field === 'title' && o.bigramWeight > 0) {
               // A title run's bigram ids are kept with its words: titles repeat across copies, and interning each
               // bigram anew (a string built and hashed per pair) was a tenth of this pass at scale.
@@ -413,7 +398,7 @@ export function buildSimilar(body: Pick<SnapshotBody, 'records' | 'analysis' | '
       reformScratch.ensure(featureText.length);
       const t = recordScratch.touched;
       for (let x = 0; x < t.length; x++) {
-        const f = t.a[x];
+        const f = t.data[x];
         reformScratch.put(f, recordScratch.value[f], recordScratch.flags[f], true);
       }
     }
@@ -425,14 +410,14 @@ export function buildSimilar(body: Pick<SnapshotBody, 'records' | 'analysis' | '
     while (dfStamp.length < featureText.length) dfStamp.push(-1);
     const t = reformScratch.touched;
     for (let x = 0; x < t.length; x++) {
-      const f = t.a[x];
+      const f = t.data[x];
       rawIds.push(f);
       rawTf.push(reformScratch.value[f]);
       rawFlags.push(reformScratch.flags[f]);
       // Document frequency of the thesaurus group: a reform saying 环评 and 环境影响评价 counts once.
-      const c = canonOf.a[f];
-      if (dfStamp.a[c] !== r) {
-        dfStamp.a[c] = r;
+      const c = canonOf.data[f];
+      if (dfStamp.data[c] !== r) {
+        dfStamp.data[c] = r;
         df[c]++;
       }
     }
@@ -447,34 +432,34 @@ export function buildSimilar(body: Pick<SnapshotBody, 'records' | 'analysis' | '
       const id = featureId.get(p);
       if (id !== undefined) isPlace[id] = 1;
     }
-    for (let f = 0; f < placeCount.length; f++) if (placeCount.a[f] >= 2) isPlace[f] = 1;
+    for (let f = 0; f < placeCount.length; f++) if (placeCount.data[f] >= 2) isPlace[f] = 1;
     // A thesaurus group is a place when its key is.
-    for (let f = 0; f < F; f++) if (isPlace[canonOf.a[f]]) isPlace[f] = 1;
+    for (let f = 0; f < F; f++) if (isPlace[canonOf.data[f]]) isPlace[f] = 1;
   }
   const maxDf = Math.max(2, o.maxDf * R);
   const idf = (c: number) => Math.log(R / df[c]);
   /** A feature that can describe an idea: shared with another reform, not background, not a place. */
   const usable = (f: number) => {
-    const c = canonOf.a[f];
+    const c = canonOf.data[f];
     const d = df[c];
     // What an outcome cut is kept even when common: it is a kind, common by nature, weighted by its own option.
-    return !isPlace[f] && d >= 2 && (d <= maxDf || kind.a[f] === OUTCOME_KIND);
+    return !isPlace[f] && d >= 2 && (d <= maxDf || kind.data[f] === OUTCOME_KIND);
   };
   /** A term `because` may name: shared, not a place, in at most `keyMaxDf` of reforms. */
   const keyMaxDf = Math.max(2, o.keyMaxDf * R);
   const nameable = (f: number) => {
-    const d = df[canonOf.a[f]];
+    const d = df[canonOf.data[f]];
     if (isPlace[f] || d < 2) return false;
     if (d <= maxDf) return true;
     // Of middling frequency: only a word that names something (not 即可, 符合, 允许), or a slogan.
-    return d <= keyMaxDf && naming !== undefined && (kind.a[f] === SLOGAN || naming(featureText[f]));
+    return d <= keyMaxDf && naming !== undefined && (kind.data[f] === SLOGAN || naming(featureText[f]));
   };
 
   // 2. One vector per reform over thesaurus keys: the strongest `topTerms`, L2-normalised, sorted by id. Key terms
   //    per reform for `because`: words and slogans as printed (not bigrams), strongest first.
   const vecStart = new Int32Array(R + 1);
   const vecIds = new Grow(new Int32Array(Math.max(16, R * Math.min(o.topTerms, 64))));
-  const vecW = new Grow(new Float32Array(vecIds.a.length));
+  const vecW = new Grow(new Float32Array(vecIds.data.length));
   const termIndex = new Map<string, number>();
   const terms: string[] = [];
   const termStart = new Uint32Array(n + 1);
@@ -493,18 +478,18 @@ export function buildSimilar(body: Pick<SnapshotBody, 'records' | 'analysis' | '
   const strongest = new Strongest();
   for (let r = 0; r < R; r++) {
     canonScratch.next();
-    if (eF.length < Math.max(canonScratch.touched.a.length, rawStart[r + 1] - rawStart[r])) {
+    if (eF.length < Math.max(canonScratch.touched.data.length, rawStart[r + 1] - rawStart[r])) {
       eF = new Int32Array(2 * (rawStart[r + 1] - rawStart[r]) + 1024);
       eW = new Float64Array(eF.length);
     }
     for (let x = rawStart[r]; x < rawStart[r + 1]; x++) {
-      const f = rawIds.a[x];
-      if (usable(f)) canonScratch.put(canonOf.a[f], rawTf.a[x], 0, true);
+      const f = rawIds.data[x];
+      if (usable(f)) canonScratch.put(canonOf.data[f], rawTf.data[x], 0, true);
     }
     const t = canonScratch.touched;
     let m = 0;
     for (let x = 0; x < t.length; x++) {
-      const f = t.a[x];
+      const f = t.data[x];
       eF[m] = f;
       eW[m++] = Math.log1p(canonScratch.value[f]) * idf(f);
     }
@@ -524,11 +509,11 @@ export function buildSimilar(body: Pick<SnapshotBody, 'records' | 'analysis' | '
     // Key terms: one per printed text (a slogan may also be a segmented word), strongest weight, every field flag.
     textScratch.next();
     for (let x = rawStart[r]; x < rawStart[r + 1]; x++) {
-      const f = rawIds.a[x];
+      const f = rawIds.data[x];
       // The term a feature offers is decided once per feature, not once per reform that has it.
       let id = termOf[f];
       if (id === -2) {
-        const k = kind.a[f];
+        const k = kind.data[f];
         if ((k !== WORD && k !== SLOGAN) || !nameable(f)) id = -1;
         else {
           const text = k === SLOGAN ? featureText[f].slice(1, -1) : featureText[f];
@@ -542,12 +527,12 @@ export function buildSimilar(body: Pick<SnapshotBody, 'records' | 'analysis' | '
       }
       if (id < 0) continue;
       textScratch.ensure(terms.length);
-      textScratch.put(id, Math.log1p(rawTf.a[x]) * idf(canonOf.a[f]), rawFlags.a[x], true);
+      textScratch.put(id, Math.log1p(rawTf.data[x]) * idf(canonOf.data[f]), rawFlags.data[x], true);
     }
     const tt = textScratch.touched;
     for (let x = 0; x < tt.length; x++) {
-      eF[x] = tt.a[x];
-      eW[x] = textScratch.value[tt.a[x]];
+      eF[x] = tt.data[x];
+      eW[x] = textScratch.value[tt.data[x]];
     }
     const keys = strongest.select(eW, tt.length, o.keyTerms, (a, b) => terms[eF[a]] < terms[eF[b]]);
     for (let x = 0; x < keys.length; x++) {
@@ -558,8 +543,8 @@ export function buildSimilar(body: Pick<SnapshotBody, 'records' | 'analysis' | '
     }
     keyStart[r + 1] = keyIds.length;
   }
-  const vIds = vecIds.a;
-  const vW = vecW.a;
+  const vIds = vecIds.data;
+  const vW = vecW.data;
 
   const phase2 = performance.now();
   // 3. Inverted lists over the vectors, each cut to the `maxPostings` reforms where the term weighs most, so the
@@ -654,7 +639,7 @@ export function buildSimilar(body: Pick<SnapshotBody, 'records' | 'analysis' | '
   const elsewhere = (i: number, j: number) => {
     for (let y = regStart[j]; y < regStart[j + 1]; y++) {
       let mine = false;
-      for (let x = regStart[i]; x < regStart[i + 1] && !mine; x++) mine = regIds.a[x] === regIds.a[y];
+      for (let x = regStart[i]; x < regStart[i + 1] && !mine; x++) mine = regIds.data[x] === regIds.data[y];
       if (!mine) return true;
     }
     return false;
@@ -667,7 +652,7 @@ export function buildSimilar(body: Pick<SnapshotBody, 'records' | 'analysis' | '
     return id;
   });
   const isWord = new Uint8Array(F);
-  for (let f = 0; f < F; f++) isWord[f] = kind.a[f] === WORD || kind.a[f] === SLOGAN ? 1 : 0;
+  for (let f = 0; f < F; f++) isWord[f] = kind.data[f] === WORD || kind.data[f] === SLOGAN ? 1 : 0;
   const merge = (a: number, b: number, words: boolean): number => {
     let s = 0;
     for (let p = vecStart[a], q = vecStart[b], pe = vecStart[a + 1], qe = vecStart[b + 1]; p < pe && q < qe;) {
@@ -802,9 +787,9 @@ export function buildSimilar(body: Pick<SnapshotBody, 'records' | 'analysis' | '
     const r = keyOf[i];
     if (r >= 0) {
       for (let x = keyStart[r]; x < keyStart[r + 1]; x++) {
-        termIds.push(keyIds.a[x]);
-        termWeights.push(keyW.a[x]);
-        termFlags.push(keyFlags.a[x]);
+        termIds.push(keyIds.data[x]);
+        termWeights.push(keyW.data[x]);
+        termFlags.push(keyFlags.data[x]);
       }
     }
     termStart[i + 1] = termIds.length;

@@ -12,6 +12,7 @@
  * Environment-neutral (typed arrays and strings only): the server and the offline page decode the same way.
  */
 import type { Outcome, Quantity, ReformRecord } from '../indexer/schema.js';
+import { Grow } from '../indexer/grow.js';
 
 export const RECORDS_FORMAT = 'records-columns-1';
 
@@ -140,21 +141,6 @@ function extraJson(r: ReformRecord): string {
   return q.length || o.length ? JSON.stringify({ q, o }) : '';
 }
 
-class Grow<T extends Uint32Array | Uint16Array> {
-  length = 0;
-  constructor(public data: T) {}
-  push(v: number) {
-    if (this.length === this.data.length) {
-      const next = new (this.data.constructor as new (n: number) => T)(this.data.length * 2);
-      next.set(this.data);
-      this.data = next;
-    }
-    this.data[this.length++] = v;
-  }
-  done(): T {
-    return this.data.slice(0, this.length) as T;
-  }
-}
 
 /**
  * Records → columns. `valid(record, i)` says whether the record passes the loader's structural validation (with the
