@@ -72,12 +72,6 @@ export interface AnalysedClause {
    * words are ranked by how many a record has, none is required on its own.
    */
   natural: boolean;
-  /**
-   * The lone Han characters of a sentence (油 in 给国际航行船舶加保税油), dropped as words: the engine may score
-   * them as hints (never required, never bringing a record in), so a record that has them ranks above one that
-   * has only the words.
-   */
-  hints?: Constraint[];
 }
 
 export interface QueryAnalysis {
@@ -357,8 +351,6 @@ export class QueryAnalyzer {
     for (const k of [...new Set(kept)]) out.constraints.push(make(k, false));
     const droppedStop = out.dropped.some((d) => d.reason === 'stopword');
     out.natural = out.constraints.length >= 3 || (droppedStop && out.constraints.length >= 2);
-    const hints = [...new Set(singles)].filter((h) => /^\p{Script=Han}$/u.test(h));
-    if (out.natural && hints.length) out.hints = hints.map((h) => ({ text: h, alternatives: [{ text: h, weight: 1 }], phrase: false, ...(fields ? { fields } : {}) }));
     return out;
   }
 }

@@ -62,11 +62,6 @@ interface Unit {
   /** The figure a question asks for (analysis.ask), matched against outcome facts rather than text. */
   ask?: boolean;
   /**
-   * A hint (a lone character of a sentence, AnalysedClause.hints): it adds to the score of a record that has it, but
-   * is never required, never brings a record in, decides no tier and is never listed as missing.
-   */
-  soft?: boolean;
-  /**
    * In an outcome query, a change verb or a word naming a measure (缩短, 时间 in 退税时间缩短): it says what about the
    * topic is wanted, so lacking it costs less than lacking a topic word (EngineOptions.qualifierCost).
    */
@@ -102,12 +97,6 @@ const CREDIT_BIT = 0x40000000;
 
 /** Queries of at most this many words count the parts of their compounds (a longer one is a pasted paragraph). */
 const MAX_PARTS_WORDS = 4;
-/**
- * At most this many lone characters of a sentence are scored as hints, and only in a sentence of at most
- * MAX_HINT_WORDS words: a lone character matches every token starting with it, too costly for a pasted paragraph.
- */
-const MAX_HINTS = 4;
-const MAX_HINT_WORDS = 8;
 
 export class SearchResult {
   private all?: RankedEntry[];
@@ -130,9 +119,9 @@ export class SearchResult {
     readonly partial: boolean,
   ) {}
 
-  /** The query's words that count (hints excluded). */
+  /** The query's words. */
   private get wordCount(): number {
-    return this.units.filter((u) => !u.soft).length;
+    return this.units.length;
   }
 
   get total(): number {
@@ -209,8 +198,7 @@ export class SearchResult {
     const n = this.docs.length;
     const tier = new Uint32Array(n);
     if (this.strategy === 'last') {
-      // The missing words' count and idf depend on the mask alone: rank the distinct masks once (missingMask holds
-      // only the words that decide: hints are not in it).
+      // The missing words' count and idf depend on the mask alone: rank the distinct masks once.
       const first = new Map<number, number>();
       for (let i = 0; i < n; i++) if (!first.has(this.missingMask[i])) first.set(this.missingMask[i], i);
       if (first.size > 1) {
@@ -530,14 +518,6 @@ export class SearchEngine {
     const ask = this.askUnit(analysis, units);
     if (ask) units.push(ask);
     this.markQualifiers(analysis, units);
-    // Lone characters of a sentence (油 in 给国际航行船舶加保税油) are hints: never required, never listed as
-    // missing, they only add their score (low for a common character) where a record has them.
-    if (this.options.hintWeight > 0 && strategy === 'last' && units.length <= MAX_HINT_WORDS) {
-      for (const c of analysis.groups.flatMap((g) => (g.length === 1 ? g[0].hints ?? [] : [])).slice(0, MAX_HINTS)) {
-        const ds = this.constraintDocs({ ...c, alternatives: c.alternatives.map((a) => ({ ...a, weight: a.weight * this.options.hintWeight })) });
-        units.push({ text: c.text, ds, idf: idf(N, ds.docs.length), constraints: [c], soft: true });
-      }
-    }
     return units;
   }
 
@@ -673,9 +653,7 @@ export class SearchEngine {
    */
   private allWords(units: Unit[]): DocScores & { masks: Uint32Array } {
     const U = units.length;
-    const hard = units.map((_, b) => b).filter((b) => !units[b].soft);
-    const soft = units.map((_, b) => b).filter((b) => units[b].soft);
-    const order = hard.sort((x, y) => units[x].ds.docs.length - units[y].ds.docs.length);
+    const order = units.map((_, b) => b).sort((x, y) => units[x].ds.docs.length - units[y].ds.docs.length);
     const rarest = order[0];
     const driver = units[rarest].ds;
     const at = new Int32Array(U);
@@ -695,18 +673,8 @@ export class SearchEngine {
       let sum = 0;
       let mask = 0;
       for (let b = 0; b < U; b++) {
-        if (units[b].soft) continue;
         sum += b === rarest ? driver.scores[i] : units[b].ds.scores[at[b]];
         mask |= 1 << b;
-      }
-      // Soft words add their score where the record has them.
-      for (const b of soft) {
-        const list = units[b].ds.docs;
-        at[b] = gallop(list, d, at[b]);
-        if (at[b] < list.length && list[at[b]] === d) {
-          sum += units[b].ds.scores[at[b]];
-          mask |= 1 << b;
-        }
       }
       docs.push(d);
       scores.push(sum);
@@ -720,17 +688,11 @@ export class SearchEngine {
     const N = this.records.length;
     const U = units.length;
     const all = U >= 32 ? 0xffffffff : (1 << U) - 1;
-    // The words a record must have to be a full match (all but the hints, which only add to the score).
-    let hard = all;
-    let H = U;
-    units.forEach((u, b) => {
-      if (u.soft) hard &= ~(1 << b), H--;
-    });
     const { mask, acc, excluded } = this;
     // Under `last`, when at least a page of records has every word, those are the result: found by walking the
     // rarest word's records and galloping through the others', never visiting the records of a common word that
     // lack the rare one. Otherwise (or under `all`) every word's records are merged.
-    const every = strategy === 'last' && H > 1 && U < 32 ? this.allWords(units) : undefined;
+    const every = strategy === 'last' && U > 1 && U < 32 ? this.allWords(units) : undefined;
     const touched: number[] = [];
     if (every && every.docs.length >= FILL_TO) {
       for (let i = 0; i < every.docs.length; i++) {
@@ -759,17 +721,17 @@ export class SearchEngine {
     // gained 0.003 overall, all of it through records sharing one part (确认 of 确认制), so it is not done.
     const sentence = analysis.groups.some((g) => g.some((c) => c.natural));
     // Each compound's parts are matched anew: bounded to short queries, so a pasted paragraph costs what it did.
-    if (strategy === 'last' && (H === 1 ? units[0].ds.docs.length < FILL_TO : H <= MAX_PARTS_WORDS && !(every && every.docs.length >= FILL_TO))) {
+    if (strategy === 'last' && (U === 1 ? units[0].ds.docs.length < FILL_TO : U <= MAX_PARTS_WORDS && !(every && every.docs.length >= FILL_TO))) {
       units.forEach((u, b) => {
-        if (H === 1 ? b !== 0 : u.soft || u.ask || u.constraints.length !== 1) return;
+        if (U === 1 ? b !== 0 : u.ask || u.constraints.length !== 1) return;
         const fill = this.partsFill(u.constraints[0]);
         for (let i = 0; i < fill.docs.length; i++) {
           const d = fill.docs[i];
           if (excluded[d] || (mask[d] & (1 << b)) !== 0) continue;
-          if (H === 1) {
+          if (U === 1) {
             if (mask[d] === 0) touched.push(d);
             mask[d] |= PARTS_BIT;
-          } else if ((mask[d] & hard) === 0) continue;
+          } else if ((mask[d] & all) === 0) continue;
           // A list of keywords (水产品 出口): a record holding another word and most of the compound's parts, by
           // idf, is a partial match of its own (鲜活水生动物出口 … 产品), after every record holding the compound;
           // one sharing only a lesser part never is (人民 of 人民防空: 中国人民银行).
@@ -818,27 +780,27 @@ export class SearchEngine {
       } else {
         // Common for this query: far less rare than its rarest word, or in a large share of all records.
         // A word no record has decides nothing (AEO in AEO认证 when no record says AEO).
-        const found = units.filter((u) => u.ds.docs.length > 0 && !u.soft);
+        const found = units.filter((u) => u.ds.docs.length > 0);
         const maxIdf = Math.max(0, ...found.map((u) => u.idf));
         let informative = 0;
         // A sentence spreads its meaning over more words than a list of keywords: its rarest word decides less.
         const ratio = analysis.groups.some((g) => g.some((c) => c.natural)) ? this.options.commonIdfRatioNatural : this.options.commonIdfRatio;
         units.forEach((u, b) => {
-          if (u.ds.docs.length > 0 && !u.soft && u.idf >= ratio * maxIdf && u.ds.docs.length <= N * this.options.commonShare) informative |= 1 << b;
+          if (u.ds.docs.length > 0 && u.idf >= ratio * maxIdf && u.ds.docs.length <= N * this.options.commonShare) informative |= 1 << b;
         });
         let full = 0;
-        for (const d of touched) if ((mask[d] & hard) === hard) full++;
-        if (H === 1) keep = (m) => (m & (hard | PARTS_BIT)) !== 0;
-        else if (full >= FILL_TO) keep = (m) => (m & hard) === hard;
+        for (const d of touched) if ((mask[d] & all) === all) full++;
+        if (U === 1) keep = (m) => (m & (all | PARTS_BIT)) !== 0;
+        else if (full >= FILL_TO) keep = (m) => (m & all) === all;
         else {
           // Too few records have every word: fill with those holding a word that is not common for this query,
-          // or failing that the rarest word (soft words never bring a record in).
-          let bits = informative & hard;
-          if (!touched.some((d) => (mask[d] & hard) === hard || (mask[d] & bits) !== 0)) {
-            const rarest = Math.max(...units.map((u, b) => (u.ds.docs.length > 0 && !u.soft ? u.idf : -1)));
-            bits = 1 << Math.max(0, units.findIndex((u) => u.ds.docs.length > 0 && !u.soft && u.idf === rarest));
+          // or failing that the rarest word.
+          let bits = informative & all;
+          if (!touched.some((d) => (mask[d] & all) === all || (mask[d] & bits) !== 0)) {
+            const rarest = Math.max(...units.map((u, b) => (u.ds.docs.length > 0 ? u.idf : -1)));
+            bits = 1 << Math.max(0, units.findIndex((u) => u.ds.docs.length > 0 && u.idf === rarest));
           }
-          keep = (m) => (m & hard) === hard || (m & (bits | CREDIT_BIT)) !== 0;
+          keep = (m) => (m & all) === all || (m & (bits | CREDIT_BIT)) !== 0;
         }
       }
       const kept = new Int32Array(inOrder.length);
@@ -851,7 +813,7 @@ export class SearchEngine {
       const titleKey = analysis.titleKey ? hash32(analysis.titleKey) : -1;
       // A change verb beside metric words (通关 时间 缩短): records whose outcome of that direction names them rank up.
       const dirs = units.map((u) => (u.constraints.length === 1 && !u.constraints[0].phrase ? SearchEngine.directionOf(u.text) : undefined));
-      const metricUnits = units.filter((u, b) => !dirs[b] && !u.ask && !u.soft);
+      const metricUnits = units.filter((u, b) => !dirs[b] && !u.ask);
       const metricIdf = metricUnits.reduce((x, u) => x + u.idf, 0);
       const dir = this.options.outcomeMetric > 0 && metricIdf > 0 ? dirs.find((x) => x) : undefined;
       const store = dir ? recordStoreOf(this.records) : undefined;
@@ -859,9 +821,9 @@ export class SearchEngine {
       for (let i = 0; i < n; i++) {
         const d = docs[i];
         const m = mask[d];
-        const missing = hard & ~m;
+        const missing = all & ~m;
         missingMask[i] = missing;
-        let matched = H;
+        let matched = U;
         if (missing) {
           partial = true;
           for (let b = 0; b < U; b++) {
@@ -872,9 +834,9 @@ export class SearchEngine {
           }
         }
         let s = acc[d];
-        // A partial match's score shows it: scaled by the share of (hard) words it has (its rank comes from its tier).
+        // A partial match's score shows it: scaled by the share of the words it has (its rank comes from its tier).
         // A record found through a word's parts is already scaled by the share of parts it holds.
-        if (matched < H && !(m & PARTS_BIT)) s *= (matched / H) ** this.options.coveragePower;
+        if (matched < U && !(m & PARTS_BIT)) s *= (matched / U) ** this.options.coveragePower;
         // The outcome-direction column spares decoding a record that has no outcome moving that way.
         if (dir && (!store || store.moved(d, dir))) s += this.options.outcomeMetric * this.outcomeFit(d, dir, undefined, metricUnits, metricIdf);
         if (titleKey >= 0 && this.postings.data.titleKeys[d] === titleKey && keyOf(this.analyzer.normalizer.plain(this.records[d].title)) === analysis.titleKey) {
@@ -892,8 +854,7 @@ export class SearchEngine {
   }
 
   /** What the position bonuses of one query need, looked up once per ranking (not once per record). */
-  bonusPlan(analysis: QueryAnalysis, allUnits: Unit[]): BonusPlan {
-    const units = allUnits.filter((u) => !u.soft);
+  bonusPlan(analysis: QueryAnalysis, units: Unit[]): BonusPlan {
     const constraints = units.flatMap((u) => u.constraints);
     return {
       alternatives: constraints.map((c) => c.alternatives.filter((a) => !a.near).map((a) => ({ length: a.text.length, occ: this.matcher.needle(a.text) }))),

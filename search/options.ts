@@ -69,13 +69,6 @@ export interface EngineOptions {
    */
   measureWords: boolean;
   /**
-   * Weight of a sentence's lone characters (油 in 给国际航行船舶加保税油) as hints: scored where a record has them,
-   * never required (AnalysedClause.hints); 0 drops them as before. Off by default: 1 gained 0.012 nDCG@10 on the
-   * development half's outcome queries (none overall) but doubled first-seen p90 latency on the seeds' judged queries
-   * (4.5 → 10 ms: a lone character matches every token starting with it).
-   */
-  hintWeight: number;
-  /**
    * What lacking a change verb or measure word of an outcome query (缩短, 时间 in 退税时间缩短) counts for in the tiers
    * of partial matches, where lacking any other word counts 1; 1 treats them as any word.
    */
@@ -125,7 +118,6 @@ export const DEFAULT_ENGINE_OPTIONS: EngineOptions = {
   partsWeight: 0.5,
   askBase: 0.2,
   measureWords: true,
-  hintWeight: 0,
   qualifierCost: 0.4,
   snippetFields: ['content', 'outcome', 'process', 'applicableTo'],
   cache: { postingsPositions: 4_000_000, matches: 2000, analyses: 1000, results: 512, normalizedRecords: 256 },
