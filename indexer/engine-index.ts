@@ -6,7 +6,7 @@ import { keyOf } from '../analysis/terms.js';
 import { buildFacetColumns, type FacetColumns } from './facet-columns.js';
 import { SEARCH_FIELDS } from './fields.js';
 import type { IndexJob } from './index-worker.js';
-import { runInWorker } from './module-worker.js';
+import { runInWorker, siblingModule } from './module-worker.js';
 import { buildIndex, type IndexData } from './postings.js';
 import type { ReformRecord } from './schema.js';
 
@@ -40,9 +40,7 @@ export function buildEngineIndex(records: ReformRecord[], normalized: string[]):
  */
 export async function buildEngineIndexAsync(records: ReformRecord[], normalized: string[]): Promise<EngineIndex> {
   const job: IndexJob = { texts: normalized, fields: [...SEARCH_FIELDS], titleKeys: titleKeys(records, normalized) };
-  // The worker module as this one is run: its TypeScript source (tsx, vitest) or a compiled .js beside it.
-  const worker = new URL(`./index-worker${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url);
-  const postings = runInWorker<IndexData>(worker, job);
+  const postings = runInWorker<IndexData>(siblingModule('index-worker', import.meta.url), job);
   const facets = buildFacetColumns(records);
   return { postings: await postings, facets };
 }

@@ -19,12 +19,22 @@ function bootSource(module: URL): string {
   return `import(${JSON.stringify(api)}).then((tsx) => { tsx.register(); return import(${target}); });`;
 }
 
+/** Start `module` in a worker thread (it answers the messages it is sent through `parentPort`). */
+export function startModuleWorker(module: URL): Worker {
+  return new Worker(bootSource(module), { eval: true });
+}
+
+/** The URL of a sibling module of `from` (an import.meta.url) as that one is run: TypeScript source or compiled .js. */
+export function siblingModule(name: string, from: string): URL {
+  return new URL(`./${name}${from.endsWith('.ts') ? '.ts' : '.js'}`, from);
+}
+
 /**
  * Start `module` in a worker, send it `input` (the buffers in `transfer` are moved, not copied) and resolve with
  * the first message it posts back. A worker that fails or exits before answering rejects with why.
  */
 export function runInWorker<T>(module: URL, input: unknown, transfer: TransferListItem[] = []): Promise<T> {
-  const worker = new Worker(bootSource(module), { eval: true });
+  const worker = startModuleWorker(module);
   worker.postMessage(input, transfer);
   return new Promise<T>((resolve, reject) => {
     worker.once('message', (answer: T) => {

@@ -6,7 +6,10 @@
  */
 import { describe, expect, it } from 'vitest';
 import { buildSnapshot } from '../indexer/build.js';
-import { recordsFromLines } from '../indexer/records-input.js';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadRecordsFile, recordsFromLines } from '../indexer/records-input.js';
 import type { Corpus } from '../indexer/corpus.js';
 import { startVocabularyCount, countVocabulary } from '../indexer/vocabulary.js';
 import { bodyHash } from '../snapshot/file.js';
@@ -52,5 +55,25 @@ describe('a build with its stages in worker threads', () => {
     const inParts = await count.finish();
     expect(new Map([...inParts].sort())).toEqual(new Map([...together].sort()));
     expect(together.get('退税')).toBeGreaterThan(0);
+  });
+
+  it('extracts the quantities of records read from JSON Lines in a worker as reading in one thread does (95.09% and 5000万元 whole)', async () => {
+    // The seed records without their quantities, so reading has to extract them (as for a collection from elsewhere),
+    // eleven times over with ids of their own: enough batches that this thread extracts some of them too.
+    const dir = mkdtempSync(join(tmpdir(), 'ftz-quantities-'));
+    const file = join(dir, 'seeds.jsonl');
+    const lines = [];
+    for (let k = 0; k < 11; k++) for (const { quantities: _q, related: _r, ...r } of seedCorpus().records) lines.push(JSON.stringify({ ...r, id: `${r.id}-${k}` }));
+    writeFileSync(file, lines.join('\n') + '\n');
+    const here = await loadRecordsFile(file, { quantitiesWorker: false, deferLinks: true });
+    const there = await loadRecordsFile(file, { quantitiesWorker: true, deferLinks: true });
+    expect(there.records).toHaveLength(3300);
+    expect(there.records).toEqual(here.records);
+    const texts = there.records.flatMap((r) => r.quantities.map((q) => q.text));
+    expect(texts.length).toBeGreaterThan(11 * 400);
+    expect(texts).toContain('95.09%');
+    expect(texts).toContain('5000万元');
+    // Every record got its own quantities, each pointing into its own field's text.
+    for (const r of there.records) for (const q of r.quantities) expect(r[q.field]!.slice(q.start, q.end)).toBe(q.text);
   });
 });
