@@ -348,7 +348,7 @@ export function scaleMarkdown(results: SizeResult[], chartPath: string): string[
     out(`| stage | ${staged.map((r) => fmtN(r.records)).join(' | ')} |`);
     out(`|---|${staged.map(() => '---').join('|')}|`);
     const names: Record<string, string> = {
-      'read records, quantities': 'read records (JSON Lines), quantities',
+      'read records, quantities': 'read records (JSON Lines), quantities (from 8 MB extracted in a worker beside reading)',
       links: 'copy links (while a worker counts the vocabulary)',
       jiebaLoad: 'jieba dictionary load in the build thread (small corpora; 0 when a worker counts)',
       analyse: 'normalise, vocabulary (on large corpora counted in a worker beside links: only the wait after them), forms',
