@@ -131,19 +131,24 @@ export async function buildSnapshot(options: BuildOptions): Promise<BuildResult>
   }
   const tCounted = performance.now();
 
-  // The positional index: on a large corpus in a worker thread, beside the vocabulary's last words and the similar
-  // stage here (the two longest stages after links, about 8 and 12 s of one core each at 100k records); on a small
-  // one in this thread, since a worker's start costs more than the index.
+  // The positional index: on a large corpus in a worker thread beside the similar stage here (the two longest stages
+  // after links, about 8 and 12 s of one core each at 100k records), started once the vocabulary is counted, so the
+  // vocabulary worker and its jieba (~240 MB) are gone before the index allocates (the second core is the
+  // vocabulary's until then anyway); on a small corpus in this thread, since a worker's start costs more than the
+  // index.
   const indexWorker = options.indexWorker ?? chars >= PARALLEL_MIN_CHARS;
-  const indexed = indexWorker ? buildEngineIndexAsync(corpus.records, normalized) : Promise.resolve(buildEngineIndex(corpus.records, normalized));
-  indexed.catch(() => undefined); // awaited below, after the similar stage; nothing may reject unobserved meanwhile
-  const tIndexStarted = performance.now();
-  const rssIndexStart = peakRssMiB();
+  let indexed = indexWorker ? undefined : Promise.resolve(buildEngineIndex(corpus.records, normalized));
+  const tIndexed = performance.now();
+  const rssIndexed = peakRssMiB();
 
   const jiebaWasLoaded = jiebaLoaded();
   const countsPromise = count.finish();
   const jiebaLoad = jiebaLoaded() && !jiebaWasLoaded ? lastJiebaLoadMs() : 0;
   const counts = await countsPromise;
+  const tVocabulary = performance.now();
+  indexed ??= buildEngineIndexAsync(corpus.records, normalized);
+  indexed.catch(() => undefined); // awaited below, after the similar stage; nothing may reject unobserved meanwhile
+  const tIndexStarted = performance.now();
   // Long and short forms (环境影响评价 ↔ 环评) among the words the corpus itself prints, before dictionary floors.
   const printed = [...counts];
   const forms = mineForms({
@@ -188,12 +193,12 @@ export async function buildSnapshot(options: BuildOptions): Promise<BuildResult>
     timings: {
       parse: tParse - t0,
       links: tLinked - tCount,
-      index: tIndexStarted - tCounted + (tDone - tSimilar),
+      index: tIndexed - tCounted + (tIndexStarted - tVocabulary) + (tDone - tSimilar),
       jiebaLoad,
-      analyse: tCount - tParse + (tCounted - tLinked) + (tAnalysed - tIndexStarted - jiebaLoad),
+      analyse: tCount - tParse + (tCounted - tLinked) + (tVocabulary - tIndexed - jiebaLoad) + (tAnalysed - tIndexStarted),
       similar: tSimilar - tAnalysed,
       total: tDone - t0,
     },
-    peakRssMiB: { parse: rssParse, links: rssLinks, index: indexWorker ? peakRssMiB() : rssIndexStart, jiebaLoad: rssAnalysed, analyse: rssAnalysed, similar: rssSimilar },
+    peakRssMiB: { parse: rssParse, links: rssLinks, index: indexWorker ? peakRssMiB() : rssIndexed, jiebaLoad: rssAnalysed, analyse: rssAnalysed, similar: rssSimilar },
   };
 }

@@ -11,8 +11,9 @@ export interface IndexJob {
   titleKeys: string[];
 }
 
-parentPort!.once('message', ({ texts, fields, titleKeys }: IndexJob) => {
-  const index: IndexData = buildIndex(texts, fields, titleKeys);
+parentPort!.once('message', (job: IndexJob) => {
+  // buildIndex gets the only reference to the texts (copied here, 100 MB at 100k records), so it can drop them.
+  const index: IndexData = buildIndex(job.texts.splice(0), job.fields, job.titleKeys);
   const buffers = new Set<ArrayBuffer>();
   for (const v of Object.values(index)) if (ArrayBuffer.isView(v)) buffers.add(v.buffer as ArrayBuffer);
   parentPort!.postMessage(index, [...buffers]);

@@ -154,6 +154,9 @@ export function buildIndex(texts: string[], fields: readonly string[], titleKeys
   }
   slotStart[N * F] = P;
   ids.clear();
+  // The texts are not read again: a caller that handed over its only reference (the index worker) lets them go
+  // before the sort and the encoding, the stage's largest allocations.
+  texts = [];
   // Terms are numbered in sorted (UTF-16) order, the order their postings are written in, and every token's term
   // id is turned into that rank in place.
   const T = names.length;

@@ -191,6 +191,8 @@ export function startVocabularyCount(chars: number, options: VocabularyOptions):
         for (const r of await Promise.all(results)) {
           r.words.forEach((word, i) => counts.set(word, (counts.get(word) ?? 0) + r.counts[i]));
         }
+        // Each worker holds its own jieba (~240 MB): gone before the stages that follow allocate theirs.
+        await Promise.all(pool.map((w) => w.terminate()));
         return counts;
       } finally {
         rmSync(dir, { recursive: true, force: true });
