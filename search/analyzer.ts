@@ -45,19 +45,6 @@ export const NEAR_WEIGHT = 0.5;
 /** At most this many characters may separate the two parts of a split compound. */
 export const NEAR_GAP = 6;
 
-/**
- * A compound with its first word cut to that word's last character (车出口 of 汽车|出口): a
- * Chinese noun compound ends in its head (汽车, 整车 and 二手车 are all 车), so a record printing the head followed by
- * the rest (整车出口, 二手车出口) speaks of the same thing with a narrower or sibling first word. It is one more part of
- * the compound (Constraint.parts), never an alternative: such a record still lacks the word typed and says so.
- * Undefined when the first word is not at the start, is a single character, or leaves fewer than three characters.
- */
-export function headForm(text: string, first: string): string | undefined {
-  if (first.length < 2 || !text.startsWith(first) || text.length <= first.length) return undefined;
-  const head = text.slice(first.length - 1);
-  return head.length >= 3 ? head : undefined;
-}
-
 export interface Constraint {
   /** The normalised text the user asked for. */
   text: string;
@@ -66,9 +53,8 @@ export interface Constraint {
   fields?: SearchField[];
   phrase: boolean;
   /**
-   * The words a compound is made of (证照|分离, 汽车|出口) with its head form (车出口: headForm), and those of its
-   * multi-word expansions (首次|违法|不予|处罚 for 首违不罚): when a one-word query finds less than a page, records
-   * holding some of them fill it (engine.ts).
+   * The words a compound is made of (证照|分离, 汽车|出口), and those of its multi-word expansions (首次|违法|不予|处罚
+   * for 首违不罚): when a one-word query finds less than a page, records holding some of them fill it (engine.ts).
    */
   parts?: string[];
 }
@@ -213,8 +199,6 @@ export class QueryAnalyzer {
   /** The content words of a compound of three or more characters and of its multi-word expansions (see Constraint.parts). */
   private partsOf(text: string, alternatives: Alternative[]): string[] {
     const own = /^\p{Script=Han}{3,}$/u.test(text) ? this.subWords(text).filter((w) => w.length >= 2 && !this.stopwords.has(w) && this.vocab.counts.has(w)) : [];
-    const head = own.length >= 2 ? headForm(text, own[0]) : undefined;
-    if (head) own.push(head);
     return [...new Set([...own, ...alternatives.flatMap((a) => a.words ?? [])])];
   }
 

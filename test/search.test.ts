@@ -581,21 +581,4 @@ describe('words that qualify: outcome verbs and measures, the parts of a compoun
     // Without the parts it is not a result at all (出口 alone is too common to bring records in).
     expect(all(withOptions({ partsWeight: 0 }), '水产品 出口').some((h) => h.id === hits[live].id)).toBe(false);
   });
-
-  it('fills a compound with records printing its head and the rest (汽车出口: 整车出口, 二手车出口), lacking the word and saying so, before records with only its first word', () => {
-    const hits = all(service, '汽车出口');
-    const n = service.engine.analyzer.normalizer;
-    const text = (id: string) => n.plain(searchable(id));
-    const whole = hits.filter((h) => text(h.id).includes('汽车出口'));
-    const headed = hits.filter((h) => !text(h.id).includes('汽车出口') && text(h.id).includes('车出口'));
-    expect(whole.length).toBeGreaterThan(0);
-    expect(headed.map((h) => h.title)).toEqual(expect.arrayContaining(['创新“区港联动”整车出口新模式', '二手车出口业务新模式']));
-    for (const h of headed) expect(h.missing, h.id).toEqual(['汽车出口']);
-    // Records that hold the whole word come first, then those naming the head (车出口), then those with 汽车 or 出口 only.
-    const rank = (h: { id: string }) => hits.findIndex((x) => x.id === h.id);
-    const rest = hits.filter((h) => !whole.includes(h) && !headed.includes(h));
-    expect(rest.some((h) => text(h.id).includes('汽车'))).toBe(true);
-    expect(Math.max(...whole.map(rank))).toBeLessThan(Math.min(...headed.map(rank)));
-    expect(Math.max(...headed.map(rank))).toBeLessThan(Math.min(...rest.map(rank)));
-  });
 });
