@@ -296,8 +296,9 @@ export class QueryAnalyzer {
    * reform in plain words types most of the name's characters, in order, spread over the phrase. A term counts when
    * SPELLED_SHARE of its characters (three or more) occur in order within its length plus SPELLED_SLACK characters,
    * drawn from three or more of the query's pieces, one of them a lone character (到, 拿: a piece no word search
-   * would use). The term itself must not be in the query, a stop word, or printed fewer than twice. `from` names
-   * the pieces it drew on. Measured on the seeds (docs/forms.md): corpus sentences used as queries trigger it rarely.
+   * would use). The term itself must not be in the query or a stop word, and the vocabulary must count it twice or
+   * more. `from` names the pieces it drew on. Measured on the seeds (docs/forms.md): corpus sentences used as queries
+   * trigger it rarely.
    */
   spelledTerms(pieces: string[]): { term: string; from: Set<string> }[] {
     const text = pieces.join('');
@@ -433,4 +434,3 @@ export class QueryAnalyzer {
     return out;
   }
 }
-
