@@ -45,9 +45,10 @@ export interface BuildResult {
   corpus: Corpus;
   /**
    * Milliseconds per stage. `jiebaLoad` is jieba's dictionary load in this thread (0 when a worker counts, or when
-   * jieba was already loaded); `analyse` is normalising the texts, counting the vocabulary (what of it the index
-   * build did not hide) and mining forms; `index` the positional index and facet columns; `links` copy linking
-   * when the corpus left it to the build (records input read with deferLinks; 0 otherwise), beside the count.
+   * jieba was already loaded); `analyse` is normalising the texts, counting the vocabulary (what of it links did not
+   * hide) and mining forms; `index` the positional index and facet columns (with the index worker: starting it and
+   * the wait for it after the similar stage); `links` copy linking when the corpus left it to the build (records
+   * input read with deferLinks; 0 otherwise), beside the count.
    */
   timings: Record<BuildStage | 'total', number>;
   /** The process's peak RSS (MiB) at the end of each stage: the stage that raised it is where memory went. */
