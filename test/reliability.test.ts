@@ -216,6 +216,20 @@ describe('one client cannot take the server down', () => {
     }
   });
 
+  it('rate limits a repeated search too, though its answer is kept and sent before validation', async () => {
+    const limited = await buildApp({ service: await seedService(), limits: { rateLimitPerMinute: 3, rateLimitExemptLoopback: false } });
+    try {
+      const url = `/api/search?q=${enc('海关')}`;
+      const replies = [];
+      for (let i = 0; i < 5; i++) replies.push(await limited.inject(url));
+      expect(replies.map((r) => r.statusCode)).toEqual([200, 200, 200, 429, 429]);
+      expect(replies[2].json().hits[0].title).toContain('海关');
+      expect(replies[4].headers['content-security-policy']).toContain("frame-ancestors 'none'");
+    } finally {
+      await limited.close();
+    }
+  });
+
   it('does not rate limit loopback clients by default', async () => {
     const local = await buildApp({ service: await seedService(), limits: { rateLimitPerMinute: 2 } });
     try {
