@@ -37,8 +37,9 @@ export const searchQuerystring = {
  *
  * Beside it, the request URLs that were answered, each with its validated key: the same URL is the same query
  * after validation, so a URL seen before is answered from the onRequest hook, before Fastify's validation, the
- * strict-number check and the handler chain (about a third of the server's CPU for a cached answer). Bounded by
- * count; a URL whose answer has left the byte-bounded cache takes the ordinary path.
+ * strict-number check and the handler chain (about a quarter of the server's CPU for a cached answer). Bounded by
+ * characters held (URLs run up to Node's 16 KB header limit); a URL whose answer has left the answer cache takes the
+ * ordinary path.
  */
 interface Kept {
   answers: Lru<string, AnswerBytes>;
@@ -48,13 +49,13 @@ interface Kept {
 const TOOK_MARK = -7777777.5;
 /** Answers smaller than this go out uncompressed (@fastify/compress's threshold, server/static.ts). */
 const COMPRESS_THRESHOLD = 1024;
-/** Request URLs remembered per snapshot (each a few hundred bytes: about 2 MB at most). */
-const KEPT_URLS = 8192;
+/** Characters of request URLs and keys remembered per snapshot (4 Mi: ~16,000 typical searches). */
+const KEPT_URL_CHARS = 4 * 2 ** 20;
 const kept = new WeakMap<SearchService, Kept>();
 
 function keptFor(service: SearchService, limit: number): Kept {
   let k = kept.get(service);
-  if (!k) kept.set(service, (k = { answers: new Lru(limit), urls: new Lru(KEPT_URLS) }));
+  if (!k) kept.set(service, (k = { answers: new Lru(limit), urls: new Lru(KEPT_URL_CHARS) }));
   return k;
 }
 
@@ -81,7 +82,7 @@ function cachedAnswer(service: SearchService, limit: number, key: string, reques
   const k = keptFor(service, limit);
   const answer = k.answers.get(key);
   if (!answer) return undefined;
-  k.urls.set(request.url, key);
+  k.urls.set(request.url, key, request.url.length + key.length);
   return sendKept(k, key, answer, request, reply, t0);
 }
 
@@ -111,7 +112,7 @@ function freshAnswer(service: SearchService, limit: number, key: string, request
   if (limit > 0) {
     const k = keptFor(service, limit);
     k.answers.set(key, answer, answer.bytes);
-    k.urls.set(request.url, key);
+    k.urls.set(request.url, key, request.url.length + key.length);
   }
   return out;
 }
