@@ -135,7 +135,20 @@ describe('security headers', () => {
       expect(h['x-content-type-options']).toBe('nosniff');
       expect(h['referrer-policy']).toBe('no-referrer');
       expect(h['x-frame-options']).toBe('SAMEORIGIN');
+      expect(h['cross-origin-resource-policy']).toBe('same-origin');
     }
+  });
+
+  it('leaves the headers that act only on a rendered document off API answers, and keeps them on every other answer', async () => {
+    const documentOnly = ['origin-agent-cluster', 'cross-origin-opener-policy', 'x-dns-prefetch-control', 'x-download-options', 'x-permitted-cross-domain-policies', 'x-xss-protection'];
+    for (const url of ['/api/health', `/api/search?q=${enc('退税')}`, `/api/search?q=${enc('退税')}`, '/api/nope']) {
+      const h = (await get(url)).headers;
+      for (const name of documentOnly) expect(h[name], `${name} on ${url}`).toBeUndefined();
+    }
+    const page = (await get('/no-such-page')).headers;
+    expect(page['cross-origin-opener-policy']).toBe('same-origin');
+    expect(page['x-dns-prefetch-control']).toBe('off');
+    expect(page['content-security-policy']).toContain("script-src 'self'");
   });
 });
 
