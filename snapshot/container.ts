@@ -23,15 +23,19 @@
 import type { SnapshotBody, SourceFile } from './body.js';
 import { isPackedRecords, packRecords, recordList, RecordStore } from './records.js';
 import { recordValidator } from './validate.js';
+import { decodeSortedList, encodeSortedList, sortedItems } from './sorted-strings.js';
+import { restoreTables, storeTables } from './tables.js';
 
 export const SNAPSHOT_FORMAT = 'ftz-search-snapshot';
 /**
+ * Version 5: in a packed file, integer columns are byte-planed ("shuffle"), sorted string lists front-coded
+ * (sorted-strings.ts), the vocabulary, user words, similar term table and scores in a stored form (tables.ts).
  * Version 4: sections may be packed (one brotli stream) and postings are bit-packed (indexer/postings-codec.ts).
  * Version 3: records as columns decoded per record (snapshot/records.ts). Versions 2 (records as one JSON array) and
  * 3 are still read. Version 1 was a JSON line format.
  */
-export const SNAPSHOT_VERSION = 4;
-const READABLE_VERSIONS = [2, 3, 4];
+export const SNAPSHOT_VERSION = 5;
+const READABLE_VERSIONS = [2, 3, 4, 5];
 const MAGIC = new TextEncoder().encode('FTZSNAP\n');
 
 export type Sha256 = (bytes: Uint8Array) => string;
@@ -79,11 +83,17 @@ const littleEndian = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 const pad8 = (n: number) => (n + 7) & ~7;
 
 /**
- * Sections smaller than this are always packed; a larger one is packed only when a sample of it compresses to less
- * than SAMPLE_GAIN of its size (bit-packed postings do not, and unpacking them would only cost load time).
+ * Sections smaller than this are always packed; a larger one is packed when a sample of it compresses to less than
+ * SAMPLE_GAIN of its size, or to less than SMALL_GAIN when the section is at most PACK_MIB: unpacking costs load time
+ * and a copy, a few milliseconds below 16 MiB (the seeds' bit-packed postings, 219 KB, pack 8 % smaller), a second
+ * for the postings of 100,000 records, which barely compress and stay raw.
  */
 const SMALL_SECTION = 1 << 16;
 const SAMPLE_GAIN = 0.85;
+const SMALL_GAIN = 0.97;
+const PACK_MIB = 16;
+/** Joined string lists shorter than this stay in the skeleton's JSON. */
+const SORTED_LIST_CHARS = 4096;
 
 /**
  * Encode a body. Its build time goes into the header only; the payload depends on the body's content alone.
@@ -95,16 +105,29 @@ export function encodeSnapshot(body: SnapshotBody, info: { productVersion: strin
   const rawSections: Typed[] = [];
   let offset = 0; // relative to the start of the sections area, right after the padded skeleton
   let rawOffset = 0; // relative to the start of the raw area, after the packed bytes
-  const { builtAt, ...rest } = body;
+  const { builtAt, ...plain } = body;
+  // Packed files store some tables in a smaller form (tables.ts); the unpacked layout stays as the body is.
+  const rest = compress ? storeTables(plain) : plain;
   const packs = (v: Typed): boolean => {
     if (!compress || v.byteLength < SMALL_SECTION) return true;
     const sample = new Uint8Array(v.buffer, v.byteOffset, SMALL_SECTION);
-    return compress(sample).length < SAMPLE_GAIN * SMALL_SECTION;
+    return compress(sample).length < (v.byteLength <= PACK_MIB * 2 ** 20 ? SMALL_GAIN : SAMPLE_GAIN) * SMALL_SECTION;
   };
   // Records become columns in place (the body's key order is kept); a record the loader would refuse stays JSON.
   const skeleton = new TextEncoder().encode(
     JSON.stringify(rest, function (this: unknown, key, value) {
       if (this === rest && key === 'records' && Array.isArray(value)) return packRecords(value, recordValidator());
+      // A long sorted list joined by U+0000 (the term dictionary, the vocabulary's words) is stored front-coded.
+      if (compress && typeof value === 'string' && value.length >= SORTED_LIST_CHARS) {
+        const items = sortedItems(value);
+        if (items) {
+          const coded = encodeSortedList(items);
+          sections.push(coded);
+          const ref = { $typed: 'Uint8Array', offset, length: coded.length, sorted: 1 };
+          offset = pad8(offset + coded.length);
+          return ref;
+        }
+      }
       const kind = typedKind(value);
       if (!kind) return value;
       const v = value as Typed;
@@ -116,8 +139,14 @@ export function encodeSnapshot(body: SnapshotBody, info: { productVersion: strin
       }
       // Offsets and other increasing columns pack far smaller as gaps (the seeds' term offsets: 24 KB → 1 KB).
       const gaps = compress && kind === 'Uint32Array' && increasing(v as Uint32Array);
-      const ref = gaps ? { $typed: kind, offset, length: v.length, delta: 1 } : { $typed: kind, offset, length: v.length };
-      sections.push(gaps ? deltas(v as Uint32Array) : v);
+      const column = gaps ? deltas(v as Uint32Array) : v;
+      // 32-bit integer columns of small values compress better byte-planed: all low bytes, then all second bytes,
+      // … (not UTF-16 text, whose two bytes belong together; not floats, measured worse).
+      const planes = compress && (kind === 'Uint32Array' || kind === 'Int32Array') && column.length >= 64;
+      const ref: Record<string, unknown> = { $typed: kind, offset, length: v.length };
+      if (gaps) ref.delta = 1;
+      if (planes) ref.shuffle = 1;
+      sections.push(planes ? shuffle(column) : column);
       offset = pad8(offset + v.byteLength);
       return ref;
     }),
@@ -174,10 +203,48 @@ export function encodeSnapshot(body: SnapshotBody, info: { productVersion: strin
   return out;
 }
 
+interface SectionRef {
+  $typed: string;
+  offset: unknown;
+  length: unknown;
+  raw?: unknown;
+  delta?: unknown;
+  shuffle?: unknown;
+  sorted?: unknown;
+}
+
 function increasing(v: Uint32Array): boolean {
   if (v.length < 64) return false;
   for (let i = 1; i < v.length; i++) if (v[i] < v[i - 1]) return false;
   return true;
+}
+
+/** Byte planes: byte k of element i goes to k × n + i. */
+function shuffle(v: Typed): Uint8Array<ArrayBuffer> {
+  const w = v.BYTES_PER_ELEMENT;
+  const n = v.length;
+  const bytes = new Uint8Array(v.buffer, v.byteOffset, v.byteLength);
+  const out = new Uint8Array(new ArrayBuffer(bytes.length));
+  for (let k = 0; k < w; k++) {
+    const base = k * n;
+    for (let i = 0, j = k; i < n; i++, j += w) out[base + i] = bytes[j];
+  }
+  return out;
+}
+
+/** Back from byte planes, in place (the planes are copied out first). */
+function unshuffle(region: Uint8Array, w: number): void {
+  const n = region.length / w;
+  const planes = region.slice();
+  if (w === 4) {
+    const out = new Uint32Array(region.buffer, region.byteOffset, n);
+    for (let i = 0; i < n; i++) out[i] = (planes[i] | (planes[n + i] << 8) | (planes[2 * n + i] << 16) | (planes[3 * n + i] << 24)) >>> 0;
+    return;
+  }
+  for (let k = 0; k < w; k++) {
+    const base = k * n;
+    for (let i = 0, j = k; i < n; i++, j += w) region[j] = planes[base + i];
+  }
 }
 
 function deltas(v: Uint32Array): Typed {
@@ -270,7 +337,7 @@ export function decodeSnapshot(input: Uint8Array, sha256: Sha256, decompress?: D
       }
       return v;
     }
-    if (typeof v.$typed === 'string') return section(v as { $typed: string; offset: unknown; length: unknown; raw?: unknown; delta?: unknown });
+    if (typeof v.$typed === 'string') return section(v as unknown as SectionRef);
     for (const k of Object.keys(v)) {
       const x = v[k];
       if (x === null || typeof x !== 'object') continue;
@@ -283,13 +350,18 @@ export function decodeSnapshot(input: Uint8Array, sha256: Sha256, decompress?: D
   };
   const body = (parsed !== null && typeof parsed === 'object' ? revive(parsed as Record<string, unknown>, '') : parsed) as SnapshotBody;
   if (!body || typeof body !== 'object') throw new SnapshotError('damaged snapshot: missing records, index or analysis data');
+  try {
+    restoreTables(body);
+  } catch (e) {
+    throw new SnapshotError(`damaged snapshot: ${(e as Error).message}`);
+  }
   body.builtAt = header.builtAt;
   if (!Array.isArray(body.records) || body.records.length !== header.records || body.index === undefined || !body.analysis?.vocabulary) {
     throw new SnapshotError('damaged snapshot: missing records, index or analysis data');
   }
   return { header, body };
 
-  function section(ref: { $typed: string; offset: unknown; length: unknown; raw?: unknown; delta?: unknown }): Typed {
+  function section(ref: SectionRef): Typed | string {
     const Ctor = TYPED[ref.$typed as TypedKind];
     const { offset, length } = ref;
     if (!Ctor || !Number.isSafeInteger(offset) || !Number.isSafeInteger(length) || (offset as number) < 0 || (length as number) < 0) {
@@ -304,6 +376,19 @@ export function decodeSnapshot(input: Uint8Array, sha256: Sha256, decompress?: D
       throw new SnapshotError(`damaged snapshot: a ${ref.$typed} section lies outside the payload`);
     }
     const view = new Ctor(area.buffer as ArrayBuffer, area.byteOffset + start, length as number);
+    if (ref.sorted !== undefined) {
+      if (ref.sorted !== 1 || raw || inner === payload || !(view instanceof Uint8Array) || ref.delta !== undefined || ref.shuffle !== undefined) throw new SnapshotError('damaged snapshot: a section reference is malformed (sorted)');
+      try {
+        return decodeSortedList(view);
+      } catch (e) {
+        throw new SnapshotError(`damaged snapshot: a sorted list does not decode (${(e as Error).message})`);
+      }
+    }
+    if (ref.shuffle !== undefined) {
+      if (ref.shuffle !== 1 || raw || inner === payload || Ctor.BYTES_PER_ELEMENT === 1) throw new SnapshotError('damaged snapshot: a section reference is malformed (shuffle)');
+      // Byte planes back into elements, in the unpacked buffer (ours).
+      unshuffle(new Uint8Array(view.buffer, view.byteOffset, view.byteLength), Ctor.BYTES_PER_ELEMENT);
+    }
     if (ref.delta === undefined) return view;
     if (ref.delta !== 1 || raw || inner === payload || !(view instanceof Uint32Array)) throw new SnapshotError('damaged snapshot: a section reference is malformed (delta)');
     // Stored as gaps (packed files only): summed back into the column, in place (the unpacked buffer is ours).
