@@ -177,9 +177,19 @@ export function restoreTables(body: SnapshotBody): void {
     for (let i = 0; i < sorted.length; i++) sorted[i] = b >= rest.length || (a < fromTerms.length && fromTerms[a] < rest[b]) ? fromTerms[a++] : rest[b++];
   }
   if (sorted.length !== v.counts.length) throw new Error('the vocabulary has another number of counts than words');
-  const vocabulary: [string, number][] = sorted.map((w, i) => [w, v.counts[i]]);
-  // Words are sorted already: a stable sort on the counts gives the order written (count, then word).
-  vocabulary.sort((a, b) => b[1] - a[1]);
+  // Words are sorted already: a stable sort on the counts gives the order written (count, then word), done as a
+  // numeric sort of (count descending, sorted index) keys, several times faster than comparing pairs.
+  const n = sorted.length;
+  const keys = new Float64Array(n);
+  let max = 0;
+  for (let i = 0; i < n; i++) max = Math.max(max, v.counts[i]);
+  for (let i = 0; i < n; i++) keys[i] = (max - v.counts[i]) * n + i;
+  keys.sort();
+  const vocabulary = new Array<[string, number]>(n);
+  for (let r = 0; r < n; r++) {
+    const i = keys[r] % n;
+    vocabulary[r] = [sorted[i], v.counts[i]];
+  }
   body.analysis.vocabulary = vocabulary;
   const words = (x: unknown, what: string): string[] => {
     const s = x as StoredWords;
