@@ -223,8 +223,9 @@ export function restoreTables(body: SnapshotBody): void {
       const m = list?.scores as unknown as StoredScores;
       if (!m || (m as { $milli?: unknown }).$milli === undefined) continue;
       if (m.$milli !== TABLES_FORMAT || !(m.milli instanceof Uint16Array)) throw new Error('similar scores are not stored as this reader knows');
-      const f = new Float32Array(m.milli.length);
-      for (let i = 0; i < f.length; i++) f[i] = m.milli[i] / 1000;
+      const milli = m.milli;
+      const f = new Float32Array(milli.length);
+      for (let i = 0; i < milli.length; i++) f[i] = milli[i] / 1000;
       list.scores = f;
     }
   }
