@@ -4,7 +4,7 @@ import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { SnapshotBody } from '../snapshot/body.js';
 import { readSnapshotHeader } from '../snapshot/container.js';
-import { decodeSnapshotBytes, serializeSnapshot } from '../snapshot/file.js';
+import { brotli, decodeSnapshotBytes, serializeSnapshot, sha256, unbrotli } from '../snapshot/file.js';
 import { decodeSortedList, encodeSortedList, sortedItems } from '../snapshot/sorted-strings.js';
 import { SearchService } from '../search/service.js';
 import { ROOT, seedSnapshot } from './helpers.js';
@@ -94,6 +94,64 @@ describe('a packed snapshot stores its tables in smaller forms and loads them ba
     expect(loaded.body.records.map((r) => r.title)).toEqual(JSON.parse(readFileSync(join(ROOT, 'test', 'fixtures', 'v2-three-records.json'), 'utf8')).map((r: { title: string }) => r.title));
     expect(loaded.body.analysis.vocabulary.length).toBeGreaterThan(0);
     expect(loaded.body.analysis.vocabulary.every(([w, c]) => typeof w === 'string' && Number.isInteger(c))).toBe(true);
+  });
+});
+
+/**
+ * The packed file with its skeleton JSON edited (same checksum rules as a real writer: the payload is re-packed and
+ * resealed), so what is tested is the reader's own checks, not the checksum.
+ */
+function withSkeleton(bytes: Uint8Array, edit: (json: string) => string): Uint8Array {
+  const { header, payloadStart } = readSnapshotHeader(bytes);
+  const payload = bytes.subarray(payloadStart);
+  const view = new DataView(payload.buffer, payload.byteOffset, payload.byteLength);
+  const [skeletonLength, packedLength, size, more] = [0, 4, 8, 12].map((o) => view.getUint32(o, true));
+  const table = 16 + 8 * more;
+  const inner = unbrotli(payload.subarray(table, table + packedLength), size);
+  const json = edit(Buffer.from(inner.subarray(0, skeletonLength)).toString('utf8'));
+  const skeleton = Buffer.from(json, 'utf8');
+  expect(skeleton.length).toBe(skeletonLength);
+  const edited = Uint8Array.from(inner);
+  edited.set(skeleton, 0);
+  const packed = brotli(edited);
+  let after = table + packedLength;
+  for (let i = 0; i < more; i++) after += view.getUint32(16 + 8 * i, true);
+  const pad8 = (n: number) => (n + 7) & ~7;
+  const out = new Uint8Array(pad8(table + packed.length + (after - table - packedLength)) + (payload.length - pad8(after)));
+  out.set(payload.subarray(0, table), 0);
+  new DataView(out.buffer).setUint32(4, packed.length, true);
+  out.set(packed, table);
+  out.set(payload.subarray(table + packedLength, after), table + packed.length);
+  out.set(payload.subarray(pad8(after)), pad8(table + packed.length + (after - table - packedLength)));
+  const h = { ...header, payload: { bytes: out.length, sha256: sha256(out) } };
+  const headerBytes = Buffer.from(JSON.stringify(h));
+  const start = pad8(8 + 4 + headerBytes.length);
+  const file = new Uint8Array(start + out.length);
+  file.set(bytes.subarray(0, 8), 0);
+  new DataView(file.buffer).setUint32(8, headerBytes.length, true);
+  file.set(headerBytes, 12);
+  file.set(out, start);
+  return file;
+}
+
+describe('a damaged stored form is refused whole, naming what is off', () => {
+  it('the edit helper itself gives a file that loads when nothing is changed', () => {
+    expect(decodeSnapshotBytes(withSkeleton(packed, (j) => j)).body.records.length).toBe(body.records.length);
+  });
+
+  it('a section in a packed stream the file does not have', () => {
+    const bad = withSkeleton(packed, (j) => j.replace('"stream":1', '"stream":7'));
+    expect(() => decodeSnapshotBytes(bad)).toThrow(/damaged snapshot: a section reference is malformed/);
+  });
+
+  it('a front-coded list marked with a coding this reader does not know', () => {
+    const bad = withSkeleton(packed, (j) => j.replace('"sorted":1', '"sorted":2'));
+    expect(() => decodeSnapshotBytes(bad)).toThrow(/damaged snapshot: a section reference is malformed \(sorted\)/);
+  });
+
+  it('a vocabulary stored in a form this reader does not know', () => {
+    const bad = withSkeleton(packed, (j) => j.replace('"$tables":"tables-1"', '"$tables":"tables-9"'));
+    expect(() => decodeSnapshotBytes(bad)).toThrow(/damaged snapshot: the vocabulary is not stored as this reader knows/);
   });
 });
 
