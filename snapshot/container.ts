@@ -4,14 +4,17 @@
  *
  *   "FTZSNAP\n"  u32 header length  header JSON  pad to 8
  *   payload:     u32 skeleton length  u32 0  skeleton JSON  pad to 8  | sections: section  pad to 8  section …
- *   or, packed:  u32 skeleton length  u32 packed length  u32 unpacked length  u32 0  packed bytes  pad to 8  | raw sections
+ *   or, packed:  u32 skeleton length  u32 packed length  u32 unpacked length  u32 n  n × (u32 packed, u32 unpacked)
+ *                stream 0  stream 1 … n  pad to 8  | raw sections
  *
- * Packed (version 4, written by the Node edge for files on disk): the skeleton and every section that compresses
- * are one brotli stream, which unpacks to exactly the unpacked layout above; sections that do not compress (the
- * bit-packed postings) stay raw after it, referenced with "raw":1, and are mapped as views without copying;
- * increasing Uint32 columns (offsets) are packed as gaps, "delta":1, and summed back in the unpacked buffer. The
- * decompressor is passed in like the checksum, so a browser (which reads the unpacked files the offline export
- * writes) needs none.
+ * Packed (written by the Node edge for files on disk): stream 0 (brotli) unpacks to the skeleton and the text
+ * sections; stream 1 (version 5) to the other sections, referenced with "stream":1 and offsets within it; sections
+ * that do not compress (a large corpus's bit-packed postings) stay raw after the streams, referenced with "raw":1, and
+ * are mapped as views without copying. Inside the streams: increasing Uint32 columns (offsets) as gaps, "delta":1,
+ * summed back in the unpacked buffer; small 32-bit columns byte-planed, "shuffle":1; long sorted string lists
+ * front-coded, "sorted":1 (sorted-strings.ts); some tables in a stored form (tables.ts). Version 4 had stream 0
+ * only (n = 0) and none of these but gaps. The decompressor is passed in like the checksum, so a browser (which
+ * reads the unpacked files the offline export writes) needs none.
  *
  * The header is readable without touching the payload: format and product versions, build time, source files with
  * their sha256, record count, dictionary hashes and the payload's length and sha256. The skeleton is the body as
