@@ -388,11 +388,11 @@ export function scaleMarkdown(results: SizeResult[], chartPath: string): string[
     out(`| stage | ${staged.map((r) => fmtN(r.records)).join(' | ')} |`);
     out(`|---|${staged.map(() => '---').join('|')}|`);
     const names: Record<string, string> = {
-      'read records, quantities': 'read records (JSON Lines), quantities',
+      'read records, quantities': 'read records (JSON Lines), quantities (from 8 MB extracted in a worker beside reading)',
       links: 'copy links (while a worker counts the vocabulary)',
       jiebaLoad: 'jieba dictionary load in the build thread (small corpora; 0 when a worker counts)',
-      analyse: 'normalise, vocabulary (on large corpora counted in a worker beside links and index: only the wait after them), forms',
-      index: 'positional index and facet columns',
+      analyse: 'normalise, vocabulary (on large corpora counted in a worker beside links: only the wait after them), forms',
+      index: 'positional index and facet columns (on large corpora built in a worker beside the similar stage: only the hand-over and the wait after it)',
       similar: 'similar-reform lists (indexer/similar.ts; budget ≤ 10 s and ≤ 500 MB at 100k)',
       serialise: 'serialise the snapshot',
     };
@@ -402,7 +402,7 @@ export function scaleMarkdown(results: SizeResult[], chartPath: string): string[
     out(`| **whole build** (target at 100k: < 40 s, < 2 GB) | ${builds.map((b) => `**${s1(b.buildMs)} s / ${b.peakRssMiB} MiB**`).join(' | ')} |`);
     out(`| CPU time of the build process (all threads) | ${builds.map((b) => (b.cpuMs !== undefined ? `${s1(b.cpuMs)} s` : '–')).join(' | ')} |`);
     out();
-    out('Peak RSS is the process\'s (the vocabulary worker included) and never falls, so a stage raised it when its figure is higher than the one before.');
+    out('Peak RSS is the process\'s (its worker threads included) and never falls, so a stage raised it when its figure is higher than the one before.');
     out();
   }
   out(`![build time, memory and p99 against corpus size](${chartPath})`);

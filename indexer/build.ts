@@ -1,7 +1,9 @@
 /**
  * seeds → snapshot: parse the documents, build the user dictionary from the corpus and the editable files,
  * count the corpus vocabulary with jieba (for query-time segmentation), and build the inverted index. On a large
- * corpus the vocabulary is counted in a worker thread while this thread builds the index (indexer/vocabulary.ts).
+ * corpus two worker threads take stages beside this thread's: the vocabulary is counted while this thread links
+ * copies (indexer/vocabulary.ts), and the positional index is built while this thread lists similar reforms
+ * (indexer/engine-index.ts). Both come out byte-identical to a build in one thread.
  */
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
@@ -11,7 +13,7 @@ import { mineForms } from '../analysis/forms.js';
 import { Normalizer } from '../analysis/normalize.js';
 import type { SnapshotBody } from '../snapshot/body.js';
 import { loadCorpus, PROGRESS_BYTES, type Corpus, type Progress } from './corpus.js';
-import { buildEngineIndex } from './engine-index.js';
+import { buildEngineIndex, buildEngineIndexAsync } from './engine-index.js';
 import { SEARCH_FIELDS, copyDepartmentTexts, normalizedSearchTexts, type SearchField } from './fields.js';
 import { linkRelated } from './related.js';
 import { commonWordTest, namingWordTest } from './general-words.js';
@@ -19,7 +21,7 @@ import { PROVINCES } from './regions.js';
 import { TEXT_FIELDS, type ReformRecord } from './schema.js';
 import { buildSimilar } from './similar.js';
 import { traditionalToSimplifiedTable } from './t2s.js';
-import { startVocabularyCount } from './vocabulary.js';
+import { PARALLEL_MIN_CHARS, startVocabularyCount } from './vocabulary.js';
 import { jiebaLoaded, lastJiebaLoadMs } from './jieba.js';
 
 export interface BuildOptions {
@@ -30,6 +32,8 @@ export interface BuildOptions {
   dictDir: string;
   /** Worker threads for jieba vocabulary counting (0: this thread; default by corpus size, see indexer/vocabulary.ts). */
   vocabularyWorkers?: number;
+  /** Build the positional index in a worker thread beside the similar stage (default: from PARALLEL_MIN_CHARS of text). */
+  indexWorker?: boolean;
   /** Progress lines for large inputs (the CLI prints them to stderr). */
   progress?: Progress;
 }
@@ -41,9 +45,10 @@ export interface BuildResult {
   corpus: Corpus;
   /**
    * Milliseconds per stage. `jiebaLoad` is jieba's dictionary load in this thread (0 when a worker counts, or when
-   * jieba was already loaded); `analyse` is normalising the texts, counting the vocabulary (what of it the index
-   * build did not hide) and mining forms; `index` the positional index and facet columns; `links` copy linking
-   * when the corpus left it to the build (records input read with deferLinks; 0 otherwise), beside the count.
+   * jieba was already loaded); `analyse` is normalising the texts, counting the vocabulary (what of it links did not
+   * hide) and mining forms; `index` the positional index and facet columns (with the index worker: starting it and
+   * the wait for it after the similar stage); `links` copy linking when the corpus left it to the build (records
+   * input read with deferLinks; 0 otherwise), beside the count.
    */
   timings: Record<BuildStage | 'total', number>;
   /** The process's peak RSS (MiB) at the end of each stage: the stage that raised it is where memory went. */
@@ -127,14 +132,24 @@ export async function buildSnapshot(options: BuildOptions): Promise<BuildResult>
   }
   const tCounted = performance.now();
 
-  const index = buildEngineIndex(corpus.records, normalized);
+  // The positional index: on a large corpus in a worker thread beside the similar stage here (the two longest stages
+  // after links, about 8 and 12 s of one core each at 100k records), started once the vocabulary is counted, so the
+  // vocabulary worker and its jieba (~240 MB) are gone before the index allocates (the second core is the
+  // vocabulary's until then anyway); on a small corpus in this thread, since a worker's start costs more than the
+  // index.
+  const indexWorker = options.indexWorker ?? chars >= PARALLEL_MIN_CHARS;
+  let indexed = indexWorker ? undefined : Promise.resolve(buildEngineIndex(corpus.records, normalized));
   const tIndexed = performance.now();
-  const rssIndex = peakRssMiB();
+  const rssIndexed = peakRssMiB();
 
   const jiebaWasLoaded = jiebaLoaded();
   const countsPromise = count.finish();
   const jiebaLoad = jiebaLoaded() && !jiebaWasLoaded ? lastJiebaLoadMs() : 0;
   const counts = await countsPromise;
+  const tVocabulary = performance.now();
+  indexed ??= buildEngineIndexAsync(corpus.records, normalized);
+  indexed.catch(() => undefined); // awaited below, after the similar stage; nothing may reject unobserved meanwhile
+  const tIndexStarted = performance.now();
   // Long and short forms (环境影响评价 ↔ 环评) among the words the corpus itself prints, before dictionary floors.
   const printed = [...counts];
   const forms = mineForms({
@@ -161,27 +176,30 @@ export async function buildSnapshot(options: BuildOptions): Promise<BuildResult>
     },
     analysis: { t2s: traditionalToSimplifiedTable(), vocabulary: [...counts].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)), forms },
     records: corpus.records,
-    index,
+    index: undefined,
   };
-  progress?.(`${counts.size} words counted, index built; listing similar reforms…`);
+  progress?.(`${counts.size} words counted; listing similar reforms while the index is built…`);
   // The similar stage reads the texts the index was built from: nothing is normalised twice.
   const texts = normalized;
   const F = SEARCH_FIELDS.length;
   const slot = Object.fromEntries(SEARCH_FIELDS.map((f, k) => [f, k])) as Record<SearchField, number>;
   body.similar = buildSimilar(body, {}, { normalized: (i, f) => texts[i * F + slot[f]], naming: namingWordTest(body.analysis.vocabulary.map(([w]) => w)) });
   const tSimilar = performance.now();
+  const rssSimilar = peakRssMiB();
+  body.index = await indexed;
+  const tDone = performance.now();
   return {
     body,
     corpus,
     timings: {
       parse: tParse - t0,
       links: tLinked - tCount,
-      index: tIndexed - tCounted,
+      index: tIndexed - tCounted + (tIndexStarted - tVocabulary) + (tDone - tSimilar),
       jiebaLoad,
-      analyse: tCount - tParse + (tCounted - tLinked) + (tAnalysed - tIndexed - jiebaLoad),
+      analyse: tCount - tParse + (tCounted - tLinked) + (tVocabulary - tIndexed - jiebaLoad) + (tAnalysed - tIndexStarted),
       similar: tSimilar - tAnalysed,
-      total: tSimilar - t0,
+      total: tDone - t0,
     },
-    peakRssMiB: { parse: rssParse, links: rssLinks, index: rssIndex, jiebaLoad: rssAnalysed, analyse: rssAnalysed, similar: peakRssMiB() },
+    peakRssMiB: { parse: rssParse, links: rssLinks, index: indexWorker ? peakRssMiB() : rssIndexed, jiebaLoad: rssAnalysed, analyse: rssAnalysed, similar: rssSimilar },
   };
 }

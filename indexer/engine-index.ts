@@ -5,6 +5,8 @@
 import { keyOf } from '../analysis/terms.js';
 import { buildFacetColumns, type FacetColumns } from './facet-columns.js';
 import { SEARCH_FIELDS } from './fields.js';
+import type { IndexJob } from './index-worker.js';
+import { runInWorker, siblingModule } from './module-worker.js';
 import { buildIndex, type IndexData } from './postings.js';
 import type { ReformRecord } from './schema.js';
 
@@ -14,15 +16,31 @@ export interface EngineIndex {
   facets: FacetColumns;
 }
 
+function titleKeys(records: ReformRecord[], normalized: string[]): string[] {
+  const F = SEARCH_FIELDS.length;
+  const title = SEARCH_FIELDS.indexOf('title');
+  return records.map((_, i) => keyOf(normalized[i * F + title]));
+}
+
 /**
  * Build body.index from records and their normalised search texts, flat in slot order (indexer/fields.ts
  * normalizedSearchTexts).
  */
 export function buildEngineIndex(records: ReformRecord[], normalized: string[]): EngineIndex {
-  const F = SEARCH_FIELDS.length;
-  const title = SEARCH_FIELDS.indexOf('title');
   return {
-    postings: buildIndex(normalized, SEARCH_FIELDS, records.map((_, i) => keyOf(normalized[i * F + title]))),
+    postings: buildIndex(normalized, SEARCH_FIELDS, titleKeys(records, normalized)),
     facets: buildFacetColumns(records),
   };
+}
+
+/**
+ * The same index, with the positional index built in a worker thread (indexer/index-worker.ts), so this thread can
+ * run another stage meanwhile: at 100k records the index is about 8 s of one core. The texts are copied to the
+ * worker (about 0.3 s at 100k); the index comes back with its arrays moved. The same bytes as buildEngineIndex.
+ */
+export async function buildEngineIndexAsync(records: ReformRecord[], normalized: string[]): Promise<EngineIndex> {
+  const job: IndexJob = { texts: normalized, fields: [...SEARCH_FIELDS], titleKeys: titleKeys(records, normalized) };
+  const postings = runInWorker<IndexData>(siblingModule('index-worker', import.meta.url), job);
+  const facets = buildFacetColumns(records);
+  return { postings: await postings, facets };
 }

@@ -5,10 +5,11 @@
  * a warning naming its line number and is skipped; the rest are indexed.
  */
 import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
+import { createReadStream, statSync } from 'node:fs';
 import { basename } from 'node:path';
 import { createInterface } from 'node:readline';
-import type { Corpus } from './corpus.js';
+import { PROGRESS_BYTES, type Corpus } from './corpus.js';
+import { QuantityBatches } from './quantities-batches.js';
 import { extractQuantities } from '../analysis/quantities.js';
 import { documentRegion } from './regions.js';
 import { linkRelated } from './related.js';
@@ -19,6 +20,16 @@ const BODY_FIELDS = TEXT_FIELDS.filter((f) => f !== 'title');
 const OPTIONAL_STRINGS = ['category', 'scope', ...BODY_FIELDS] as const;
 
 export class RecordLineError extends Error {}
+
+export interface RecordsInputOptions {
+  /** Leave copy links to buildSnapshot (corpus.linksPending), which computes them beside the vocabulary count. */
+  deferLinks?: boolean;
+  /**
+   * Extract missing quantities in a worker thread while lines are read (same records; default for a file from
+   * PROGRESS_BYTES, off for lines given directly).
+   */
+  quantitiesWorker?: boolean;
+}
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const isStringArray = (v: unknown): v is string[] => Array.isArray(v) && v.every((x) => typeof x === 'string');
@@ -44,7 +55,7 @@ function checkQuantities(v: unknown, r: Record<string, unknown>): v is Quantity[
  * One line → a record, or a RecordLineError saying what is wrong. `file` and `line` fill `source` when the
  * record has none. Unknown fields are kept as they are, so a dump re-indexes to the same records.
  */
-export function parseRecordLine(text: string, file: string, line: number): ReformRecord & { related: RelatedRef[] | undefined } {
+export function parseRecordLine(text: string, file: string, line: number, options: { quantities?: boolean } = {}): ReformRecord & { related: RelatedRef[] | undefined } {
   let v: unknown;
   try {
     v = JSON.parse(text);
@@ -86,7 +97,9 @@ export function parseRecordLine(text: string, file: string, line: number): Refor
     const region = documentRegion(title, [title, ...BODY_FIELDS.map((f) => (v[f] as string | undefined) ?? '')].join(' '));
     record.regions = region ? [region] : [];
   }
-  if (v.quantities === undefined) {
+  // With `quantities: false` a record without them is left with none (undefined), for the caller to extract.
+  if (v.quantities === undefined && options.quantities === false) record.quantities = undefined as unknown as Quantity[];
+  else if (v.quantities === undefined) {
     record.quantities = [];
     for (const f of TEXT_FIELDS) {
       const t = record[f];
@@ -100,29 +113,37 @@ export function parseRecordLine(text: string, file: string, line: number): Refor
 export async function recordsFromLines(
   lines: AsyncIterable<string> | Iterable<string>,
   file: string,
-  options: { deferLinks?: boolean } = {},
+  options: RecordsInputOptions = {},
 ): Promise<{ records: ReformRecord[]; warnings: ParseWarning[]; links: 'kept' | 'computed' | 'pending' }> {
   const records: ReformRecord[] = [];
+  const batches = options.quantitiesWorker ? new QuantityBatches() : undefined;
   const warnings: ParseWarning[] = [];
   const seen = new Map<string, number>();
   let allLinked = true;
   let n = 0;
-  for await (const raw of lines) {
-    n++;
-    const text = n === 1 ? raw.replace(/^\uFEFF/, '') : raw;
-    if (!text.trim()) continue;
-    try {
-      const r = parseRecordLine(text, file, n);
-      const first = seen.get(r.id);
-      if (first !== undefined) throw new RecordLineError(`id ${JSON.stringify(r.id)} already used on line ${first}`);
-      seen.set(r.id, n);
-      if (r.related === undefined) allLinked = false;
-      records.push(r);
-    } catch (e) {
-      if (!(e instanceof RecordLineError)) throw e;
-      warnings.push({ file, line: n, message: `skipped: ${e.message}` });
+  try {
+    for await (const raw of lines) {
+      n++;
+      const text = n === 1 ? raw.replace(/^\uFEFF/, '') : raw;
+      if (!text.trim()) continue;
+      try {
+        const r = parseRecordLine(text, file, n, { quantities: !batches });
+        const first = seen.get(r.id);
+        if (first !== undefined) throw new RecordLineError(`id ${JSON.stringify(r.id)} already used on line ${first}`);
+        seen.set(r.id, n);
+        if (r.quantities === undefined) batches!.add(r);
+        if (r.related === undefined) allLinked = false;
+        records.push(r);
+      } catch (e) {
+        if (!(e instanceof RecordLineError)) throw e;
+        warnings.push({ file, line: n, message: `skipped: ${e.message}` });
+      }
     }
+  } catch (e) {
+    batches?.cancel();
+    throw e;
   }
+  await batches?.finish();
   // Links are both ways and between records of this input: given on every record they are kept (minus links to
   // records that are not here); otherwise they are computed for all, so no link points one way only (by the
   // caller with `deferLinks`, who then calls linkRelated itself; until then every record has no links).
@@ -142,8 +163,10 @@ export async function recordsFromLines(
  * Read a JSON Lines file of records into a corpus the index builder takes like parsed documents. With `deferLinks`
  * copy links are left to buildSnapshot (corpus.linksPending), which computes them beside the vocabulary count.
  */
-export async function loadRecordsFile(path: string, options: { deferLinks?: boolean } = {}): Promise<Corpus> {
+export async function loadRecordsFile(path: string, options: RecordsInputOptions = {}): Promise<Corpus> {
   const file = basename(path);
+  // A large file has its quantities extracted in a worker while this thread reads on (indexer/quantities-batches.ts).
+  const quantitiesWorker = options.quantitiesWorker ?? statSync(path).size >= PROGRESS_BYTES;
   const hash = createHash('sha256');
   let bytes = 0;
   const stream = createReadStream(path);
@@ -156,7 +179,7 @@ export async function loadRecordsFile(path: string, options: { deferLinks?: bool
     stream.once('error', reject);
   });
   await opened;
-  const { records, warnings, links } = await recordsFromLines(createInterface({ input: stream, crlfDelay: Infinity }), file, options);
+  const { records, warnings, links } = await recordsFromLines(createInterface({ input: stream, crlfDelay: Infinity }), file, { ...options, quantitiesWorker });
   return {
     ...(links === 'pending' ? { linksPending: true } : {}),
     records,

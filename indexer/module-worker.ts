@@ -1,0 +1,47 @@
+/**
+ * A worker thread running one of the indexer's own modules, so a build stage can use the second core.
+ *
+ * The indexer runs from its TypeScript sources (under tsx, or vitest in the tests), and Node 20 does not hand a
+ * thread's module loader to the workers it starts: a worker given a `.ts` file cannot load it. So the worker starts
+ * from a few lines of plain JavaScript that register tsx's loader in that thread first, then import the module
+ * (a compiled `.js` module is imported as it is). The module talks to its parent through `parentPort`.
+ */
+import { createRequire } from 'node:module';
+import { pathToFileURL } from 'node:url';
+import { Worker, type TransferListItem } from 'node:worker_threads';
+
+/** The worker's first lines: register tsx (for a `.ts` module) and import the module. */
+function bootSource(module: URL): string {
+  const target = JSON.stringify(module.href);
+  if (!module.pathname.endsWith('.ts')) return `import(${target});`;
+  // tsx's ESM register API; its package maps `tsx/esm/api` to index.cjs for require and index.mjs for import.
+  const api = pathToFileURL(createRequire(import.meta.url).resolve('tsx/esm/api').replace(/\.cjs$/, '.mjs')).href;
+  return `import(${JSON.stringify(api)}).then((tsx) => { tsx.register(); return import(${target}); });`;
+}
+
+/** Start `module` in a worker thread (it answers the messages it is sent through `parentPort`). */
+export function startModuleWorker(module: URL): Worker {
+  return new Worker(bootSource(module), { eval: true });
+}
+
+/** The URL of a sibling module of `from` (an import.meta.url) as that one is run: TypeScript source or compiled .js. */
+export function siblingModule(name: string, from: string): URL {
+  return new URL(`./${name}${from.endsWith('.ts') ? '.ts' : '.js'}`, from);
+}
+
+/**
+ * Start `module` in a worker, send it `input` (the buffers in `transfer` are moved, not copied) and resolve with
+ * the first message it posts back. A worker that fails or exits before answering rejects with why.
+ */
+export function runInWorker<T>(module: URL, input: unknown, transfer: TransferListItem[] = []): Promise<T> {
+  const worker = startModuleWorker(module);
+  worker.postMessage(input, transfer);
+  return new Promise<T>((resolve, reject) => {
+    worker.once('message', (answer: T) => {
+      resolve(answer);
+      void worker.terminate();
+    });
+    worker.once('error', reject);
+    worker.once('exit', (code) => reject(new Error(`${module.pathname.split('/').pop()} worker exited with ${code} before answering`)));
+  });
+}

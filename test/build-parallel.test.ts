@@ -1,0 +1,81 @@
+/**
+ * The build runs stages side by side on a large corpus: jieba counts the vocabulary in one worker while this thread
+ * links copies, and the positional index is built in another worker while this thread lists similar reforms. None
+ * of that may change a byte: the seeds are built here with every worker forced on and compared with the build in
+ * one thread.
+ */
+import { describe, expect, it } from 'vitest';
+import { buildSnapshot } from '../indexer/build.js';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadRecordsFile, recordsFromLines } from '../indexer/records-input.js';
+import type { Corpus } from '../indexer/corpus.js';
+import { startVocabularyCount, countVocabulary } from '../indexer/vocabulary.js';
+import { bodyHash } from '../snapshot/file.js';
+import { DICT, SEEDS, seedCorpus, seedSnapshot } from './helpers.js';
+
+/** The seed records as a records input without links (as `--records` reads them with links left to the build). */
+async function unlinkedSeeds(): Promise<Corpus> {
+  const lines = seedCorpus().records.map(({ related: _related, ...r }) => JSON.stringify(r));
+  const { records, warnings, links } = await recordsFromLines(lines, 'seeds.jsonl', { deferLinks: true });
+  expect(links).toBe('pending');
+  return { records, warnings, linksPending: true, files: [{ file: 'seeds.jsonl', sha256: '0', bytes: 0, encoding: 'utf-8', title: 'seeds', records: records.length }] };
+}
+
+// Each build here loads jieba in a worker of its own (~1.5 s on a quiet machine, far more on a loaded one).
+describe('a build with its stages in worker threads', { timeout: 180_000 }, () => {
+  it('writes the same snapshot payload from the seeds as a build in one thread', async () => {
+    // The shared seed build is the one-thread build (the seeds are under PARALLEL_MIN_CHARS: no worker by default).
+    const one = await seedSnapshot();
+    const par = await buildSnapshot({ seedsDir: SEEDS, dictDir: DICT, vocabularyWorkers: 1, indexWorker: true });
+    par.body.builtAt = one.builtAt;
+    expect(bodyHash(par.body)).toBe(bodyHash(one));
+    // The index really came from the worker: its arrays are whole, searchable data, not empty placeholders.
+    const index = par.body.index as { postings: { records: number; postings: Uint8Array } };
+    expect(index.postings.records).toBe(par.body.records.length);
+    expect(index.postings.postings.length).toBeGreaterThan(100_000);
+  });
+
+  it('links copies of unlinked records while the vocabulary is counted, and counts their units after, as one thread does', async () => {
+    const one = await buildSnapshot({ seedsDir: '', dictDir: DICT, corpus: await unlinkedSeeds(), vocabularyWorkers: 0, indexWorker: false });
+    const par = await buildSnapshot({ seedsDir: '', dictDir: DICT, corpus: await unlinkedSeeds(), vocabularyWorkers: 1, indexWorker: true });
+    par.body.builtAt = one.body.builtAt;
+    expect(one.body.records.filter((r) => r.related.length > 0).length).toBeGreaterThan(40);
+    expect(bodyHash(par.body)).toBe(bodyHash(one.body));
+  });
+
+  it('counts texts sent to the vocabulary worker in several messages as if they were counted together', async () => {
+    const { records } = seedCorpus();
+    const texts = records.flatMap((r) => [r.title, r.content ?? '', r.outcome ?? '']);
+    // Both counted by a worker of its own (this thread's jieba may hold another build's user dictionary).
+    const together = await countVocabulary(texts, { userWords: [], workers: 1 });
+    const count = startVocabularyCount(0, { userWords: [], workers: 1 });
+    // Repeated texts across messages: a piece seen in an earlier message is counted again, not lost or doubled.
+    count.add(texts.slice(0, 100));
+    count.add(texts.slice(100));
+    const inParts = await count.finish();
+    expect(new Map([...inParts].sort())).toEqual(new Map([...together].sort()));
+    expect(together.get('退税')).toBeGreaterThan(0);
+  });
+
+  it('extracts the quantities of records read from JSON Lines in a worker as reading in one thread does (95.09% and 5000万元 whole)', async () => {
+    // The seed records without their quantities, so reading has to extract them (as for a collection from elsewhere),
+    // eleven times over with ids of their own: enough batches that this thread extracts some of them too.
+    const dir = mkdtempSync(join(tmpdir(), 'ftz-quantities-'));
+    const file = join(dir, 'seeds.jsonl');
+    const lines = [];
+    for (let k = 0; k < 11; k++) for (const { quantities: _q, related: _r, ...r } of seedCorpus().records) lines.push(JSON.stringify({ ...r, id: `${r.id}-${k}` }));
+    writeFileSync(file, lines.join('\n') + '\n');
+    const here = await loadRecordsFile(file, { quantitiesWorker: false, deferLinks: true });
+    const there = await loadRecordsFile(file, { quantitiesWorker: true, deferLinks: true });
+    expect(there.records).toHaveLength(3300);
+    expect(there.records).toEqual(here.records);
+    const texts = there.records.flatMap((r) => r.quantities.map((q) => q.text));
+    expect(texts.length).toBeGreaterThan(11 * 400);
+    expect(texts).toContain('95.09%');
+    expect(texts).toContain('5000万元');
+    // Every record got its own quantities, each pointing into its own field's text.
+    for (const r of there.records) for (const q of r.quantities) expect(r[q.field]!.slice(q.start, q.end)).toBe(q.text);
+  });
+});
