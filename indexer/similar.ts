@@ -14,13 +14,17 @@
  * hand). Copies of one reform (its `related` links) are one entry, the source's own copies are never listed, and
  * lists are re-ranked MMR-style so one document's variations on a theme do not fill a list.
  */
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+import { MessageChannel, receiveMessageOnPort, Worker } from 'node:worker_threads';
 import { Normalizer } from '../analysis/normalize.js';
-import { buildVocabulary, segment } from '../analysis/segment.js';
 import type { SnapshotBody } from '../snapshot/body.js';
-import { OUTCOME_FLAG, TERM_FLAG, reformGroups, type SimilarData } from '../search/similar.js';
+import { OUTCOME_FLAG, reformGroups, type SimilarData } from '../search/similar.js';
 import { PROVINCES } from './regions.js';
 import type { ReformRecord, TextField } from './schema.js';
 import { Grow } from './grow.js';
+import { findCandidates, shareCandidates, type CandidateInput } from './similar-candidates.js';
+import { DEPARTMENT, DEPT, FeatureReader, FIELDS, OUTCOME_KIND, Scratch, SLOGAN, WORD, type FeatureSetup, type Printing, type ReaderState } from './similar-features.js';
 
 export interface SimilarOptions {
   /** Entries stored per record and scope. Default 20. */
@@ -100,21 +104,6 @@ export const DEFAULT_SIMILAR_OPTIONS: SimilarOptions = {
   departmentWeight: 1,
 };
 
-const FIELDS: TextField[] = ['title', 'content', 'applicableTo', 'process', 'outcome'];
-const HAN_RUN = /\p{Script=Han}{2,}/gu;
-const LATIN = /[a-z][a-z0-9]+/g;
-/** Most distinct runs of Han text kept segmented at once. */
-const RUN_MEMO = 200_000;
-const QUOTED = /[“"‘「『]([^”"’」』]{2,24})[”"’」』]/g;
-const BIGRAM = '\u0001';
-const OUTCOME = '\u0002';
-const DEPT = '\u0003';
-
-/** A Han character (the unified ideographs and their extension A and compatibility blocks, and 〇). */
-function isHan(c: number): boolean {
-  return (c >= 0x4e00 && c <= 0x9fff) || (c >= 0x3400 && c <= 0x4dbf) || (c >= 0xf900 && c <= 0xfaff) || c === 0x3007;
-}
-
 /** Outcome kinds a text reports: a waiting time or a cost cut. */
 export function outcomeKinds(r: ReformRecord): number {
   let bits = 0;
@@ -126,51 +115,6 @@ export function outcomeKinds(r: ReformRecord): number {
   return bits;
 }
 
-
-/** Dense scratch values indexed by feature id, valid where `stamp` is the current pass (no clearing between passes). */
-class Scratch {
-  stamp = new Int32Array(1024);
-  value = new Float64Array(1024);
-  flags = new Uint8Array(1024);
-  touched = new Grow(new Int32Array(256));
-  private pass = 0;
-  next() {
-    this.pass++;
-    this.touched.length = 0;
-  }
-  ensure(size: number) {
-    if (size <= this.stamp.length) return;
-    let m = this.stamp.length;
-    while (m < size) m *= 2;
-    const grow = <U extends Int32Array | Float64Array | Uint8Array>(a: U): U => {
-      const b = new (a.constructor as new (n: number) => U)(m);
-      b.set(a);
-      return b;
-    };
-    this.stamp = grow(this.stamp);
-    this.value = grow(this.value);
-    this.flags = grow(this.flags);
-  }
-  /** Add (or, with `max`, keep the larger) weight for feature f in this pass. */
-  put(f: number, w: number, flag: number, max = false) {
-    if (this.stamp[f] !== this.pass) {
-      this.stamp[f] = this.pass;
-      this.value[f] = w;
-      this.flags[f] = flag;
-      this.touched.push(f);
-    } else {
-      this.value[f] = max ? Math.max(this.value[f], w) : this.value[f] + w;
-      this.flags[f] |= flag;
-    }
-  }
-}
-
-/** Kinds of feature. */
-const WORD = 0;
-const SLOGAN = 1;
-const GRAM = 2;
-const OUTCOME_KIND = 3;
-const DEPARTMENT = 4;
 
 /**
  * The lists, built in linear passes over flat typed arrays:
@@ -189,6 +133,9 @@ export interface SimilarBuildInfo {
   /** Runs of Han text looked up, and how many of them had to be segmented (not printed before). */
   runs: number;
   runsSegmented: number;
+  /** When a worker read part of the texts: handing the worker its texts, this thread's reading of its share, the
+   *  wait for the worker, the merge, the worker's own reading time, its share of the reforms, and whether it answered. */
+  parallel?: { handOverMs: number; thisThreadMs: number; waitMs: number; mergeMs: number; workerMs: number; workerShare: number; merged: boolean };
   /** Wall time of each pass, in milliseconds: where the stage's time goes. */
   phaseMs: { setup: number; features: number; vectors: number; candidates: number; lists: number };
 }
@@ -201,7 +148,139 @@ export interface SimilarBuildExtras {
   naming?: (word: string) => boolean;
   /** Filled with what the build did. */
   info?: SimilarBuildInfo;
+  /** Worker threads reading the texts beside this one (0 or 1). Default: 1 from `PARALLEL_MIN_RECORDS` records. */
+  workers?: number;
 }
+
+/**
+ * The kind of authority each department is (name → kind): its name with the place names taken out (山东省商务厅 →
+ * 商务厅, 国家税务总局青岛市税务局 → 国家税务总局税务局). A city the corpus never prints before 市 stays in the name
+ * (大连海关), so a name that is another kind with up to three characters before it is that kind (大连海关 → 海关 when
+ * 青岛海关 gave 海关).
+ */
+export function authorityKinds(departments: Iterable<string>, placeWords: Iterable<string>, norm: (s: string) => string = (s) => s): Map<string, string> {
+  const escape = (w: string) => w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const places = [...placeWords].filter((w) => w.length > 0).sort((a, b) => b.length - a.length);
+  const strip = places.length ? new RegExp(`(?:${places.map(escape).join('|')})(?:省|市|自治区)?`, 'g') : undefined;
+  const stripped = new Map<string, string>();
+  for (const d of departments) if (!stripped.has(d)) stripped.set(d, strip ? norm(d).replace(strip, '') : norm(d));
+  const kinds = new Set(stripped.values());
+  const out = new Map<string, string>();
+  for (const [d, k] of stripped) {
+    let kind = k;
+    for (let cut = 1; cut <= 3 && k.length - cut >= 2; cut++) {
+      if (kinds.has(k.slice(cut))) {
+        kind = k.slice(cut);
+        break;
+      }
+    }
+    out.set(d, kind);
+  }
+  return out;
+}
+
+/** From this many records a worker thread reads part of the texts: below it (about 2 s of reading) its start-up
+ *  (loading the modules, building the vocabulary's lookup tables, ~0.5 s) would cost more than it saves. */
+export const PARALLEL_MIN_RECORDS = 20_000;
+/** The worker's share of the text: less than half, since it starts later than this thread. */
+const WORKER_SHARE = 0.42;
+/** This thread's share of the reforms whose candidates are found beside the worker. */
+const CANDIDATE_SHARE = 0.5;
+
+/** The first reform of the worker's share: the reforms from it on hold about `share` of all text. */
+function splitPoint(R: number, chars: (r: number) => number, share: number): number {
+  const sizes = new Float64Array(R);
+  let total = 0;
+  for (let r = 0; r < R; r++) total += sizes[r] = chars(r);
+  let tail = 0;
+  let r = R;
+  while (r > 0 && tail + sizes[r - 1] <= share * total) tail += sizes[--r];
+  return r;
+}
+
+/**
+ * A worker thread reading reforms [from, to) (indexer/similar-worker.ts) while this thread reads the rest. The build
+ * is synchronous, so the answer is awaited with Atomics.wait and taken with receiveMessageOnPort; a worker that
+ * cannot start or fails gives `undefined`, and the caller reads those reforms itself.
+ */
+function startReader(setup: FeatureSetup, from: number, to: number, printingsOf: (r: number) => Printing[]) {
+  const texts: string[] = [];
+  const counts = new Int32Array(to - from);
+  const bits: number[] = [];
+  for (let r = from; r < to; r++) {
+    const printings = printingsOf(r);
+    counts[r - from] = printings.length;
+    for (const p of printings) {
+      for (let fi = 0; fi < FIELDS.length; fi++) texts.push(p.text(fi));
+      bits.push(p.outcomeBits);
+    }
+  }
+  const flag = new Int32Array(new SharedArrayBuffer(12));
+  const { port1, port2 } = new MessageChannel();
+  const t0 = performance.now();
+  let worker: Worker | undefined;
+  try {
+    // Loaded through tsx's require hook, so the same TypeScript module runs under tsx, vitest or plain node.
+    const require = createRequire(import.meta.url);
+    worker = new Worker(WORKER_BOOT, {
+      eval: true,
+      workerData: { tsx: require.resolve('tsx/cjs'), file: fileURLToPath(new URL('./similar-worker.ts', import.meta.url)), flag, port: port2, setup, texts, counts, bits: Uint8Array.from(bits) },
+      transferList: [port2],
+    });
+    worker.unref();
+    worker.on('error', () => {});
+  } catch {
+    worker = undefined;
+  }
+  let answered = false;
+  const stop = () => {
+    port1.close();
+    void worker?.terminate();
+    worker = undefined;
+  };
+  return {
+    /** The worker's features, or undefined when it failed (or never started). */
+    finish(): ReaderState | undefined {
+      if (!worker) return undefined;
+      // The worker says 1 (done) or 2 (failed); one that never starts is given up after a minute.
+      for (let waited = 0; Atomics.load(flag, 0) === 0 && waited < 60; waited++) Atomics.wait(flag, 0, 0, 1000);
+      const message = receiveMessageOnPort(port1)?.message as ReaderState | { error: string } | undefined;
+      if (Atomics.load(flag, 0) !== 1 || !message || 'error' in message) {
+        stop();
+        return undefined;
+      }
+      answered = true;
+      return message;
+    },
+    workerMs: () => Atomics.load(flag, 1) || performance.now() - t0,
+    alive: () => answered && worker !== undefined,
+    /** Hands the worker the candidates of reforms [from, to). */
+    candidates(job: CandidateInput, from: number, to: number): boolean {
+      if (!answered || !worker) return false;
+      port1.postMessage({ job, from, to });
+      return true;
+    },
+    /** Waits for the worker's candidates: false when it failed (the caller then finds them itself). */
+    candidatesDone(): boolean {
+      for (let waited = 0; Atomics.load(flag, 2) === 0 && waited < 60; waited++) Atomics.wait(flag, 2, 0, 1000);
+      const done = Atomics.load(flag, 2) === 1;
+      stop();
+      return done;
+    },
+  };
+}
+
+const WORKER_BOOT = `
+const { workerData } = require('node:worker_threads');
+try {
+  require(workerData.tsx);
+  require(workerData.file);
+} catch (e) {
+  workerData.port.postMessage({ error: String((e && e.stack) || e) });
+  Atomics.store(workerData.flag, 0, 2);
+  Atomics.notify(workerData.flag, 0);
+}
+`;
 
 export function buildSimilar(body: Pick<SnapshotBody, 'records' | 'analysis' | 'dictionary'>, options: Partial<SimilarOptions> = {}, extras: SimilarBuildExtras = {}): SimilarData {
   const { normalized, info, naming } = extras;
@@ -211,87 +290,16 @@ export function buildSimilar(body: Pick<SnapshotBody, 'records' | 'analysis' | '
   const n = records.length;
   const normalizer = new Normalizer(body.analysis.t2s);
   const norm = (s: string) => normalizer.plain(s);
-  const vocab = buildVocabulary(body.analysis.vocabulary);
-  const stop = new Set(body.dictionary.stopwords);
-  const vocabulary = new Set(body.analysis.vocabulary.filter(([w, c]) => c >= 2 && w.length >= 2 && /^\p{Script=Han}+$/u.test(w)).map(([w]) => w));
-  const subwordMemo = new Map<string, number[]>();
-  const canonical = new Map<string, string>();
-  if (o.synonyms) for (const group of body.dictionary.synonyms) for (const w of group) if (!canonical.has(w)) canonical.set(w, group[0]);
-  // Mined long/short forms the corpus prints (环境影响评价 / 环评): the short form meets its long form.
-  if (o.forms) {
-    for (const [long, short] of body.analysis.forms?.pairs ?? []) {
-      if (!canonical.has(short) && (canonical.get(long) ?? long) !== short) canonical.set(short, canonical.get(long) ?? long);
-    }
-  }
-
-  // Feature table: key → id; a word's key is its printed text, mapped to its thesaurus group's key by `canonOf`.
-  const featureId = new Map<string, number>();
-  const featureText: string[] = [];
-  const kind = new Grow(new Uint8Array(1024));
-  const canonOf = new Grow(new Int32Array(1024));
-  const intern = (key: string, k: number): number => {
-    let id = featureId.get(key);
-    if (id === undefined) {
-      id = featureText.length;
-      featureId.set(key, id);
-      featureText.push(key);
-      kind.push(k);
-      canonOf.push(id);
-      if (k === WORD) {
-        const c = canonical.get(key);
-        if (c !== undefined && c !== key) canonOf.data[id] = intern(c, WORD);
-      }
-    }
-    return id;
+  const setup: FeatureSetup = {
+    vocabulary: body.analysis.vocabulary,
+    stopwords: body.dictionary.stopwords,
+    synonyms: body.dictionary.synonyms,
+    forms: body.analysis.forms?.pairs ?? [],
+    options: { fieldWeights: o.fieldWeights, bigramWeight: o.bigramWeight, subwordWeight: o.subwordWeight, places: o.places, synonyms: o.synonyms, forms: o.forms, outcomeWeight: o.outcomeWeight },
   };
-  const subwordIds = (word: string): number[] => {
-    let out = subwordMemo.get(word);
-    if (!out) {
-      const found = new Set<string>();
-      for (let a = 0; a < word.length; a++) for (let b = a + 2; b <= word.length; b++) if (b - a < word.length && vocabulary.has(word.slice(a, b))) found.add(word.slice(a, b));
-      subwordMemo.set(word, (out = [...found].filter((w) => !stop.has(w)).map((w) => intern(w, WORD))));
-    }
-    return out;
-  };
-  /** Segmented runs: words (and the words inside them) as feature ids, and the words printed right before
-   *  市 / 省 / 县 / 片区. Bounded: cleared when it holds `RUN_MEMO` runs. */
-  const runMemo = new Map<string, { ids: Int32Array; sub: Uint8Array; places: Int32Array; grams?: Int32Array }>();
-  let runLookups = 0;
-  let runMisses = 0;
-  const placeCount = new Grow(new Int32Array(1024));
-  const runFeatures = (run: string) => {
-    let out = runMemo.get(run);
-    if (out) return out;
-    runMisses++;
-    if (runMemo.size >= RUN_MEMO) runMemo.clear();
-    const pieces = segment(run, vocab);
-    const ids: number[] = [];
-    const sub: number[] = [];
-    const places: number[] = [];
-    for (let q = 0; q < pieces.length; q++) {
-      const p = pieces[q];
-      if (p.text.length < 2 || stop.has(p.text)) continue;
-      const id = intern(p.text, WORD);
-      if (o.places && p.kind === 'word') {
-        const after = pieces[q + 1]?.text;
-        if (after === '市' || after === '省' || after === '县' || after === '片区') places.push(id);
-      }
-      ids.push(id);
-      sub.push(0);
-      // Words inside a compound (提离 in 附条件提离, 退税 in 留抵退税) meet the texts that say them alone.
-      if (o.subwordWeight > 0 && p.text.length >= 3) {
-        for (const w of subwordIds(p.text)) {
-          ids.push(w);
-          sub.push(1);
-        }
-      }
-    }
-    while (placeCount.length < featureText.length) placeCount.push(0);
-    runMemo.set(run, (out = { ids: Int32Array.from(ids), sub: Uint8Array.from(sub), places: Int32Array.from(places) }));
-    return out;
-  };
-  const timeId = intern(`${OUTCOME}time`, OUTCOME_KIND);
-  const costId = intern(`${OUTCOME}cost`, OUTCOME_KIND);
+  const reader = new FeatureReader(setup);
+  const { featureId, featureText, kind, canonOf, placeCount } = reader;
+  const intern = (key: string, k: number) => reader.intern(key, k);
 
   // Reforms: the printings of one reform (its `related` copies) are one entry.
   const group = reformGroups(records);
@@ -324,112 +332,58 @@ export function buildSimilar(body: Pick<SnapshotBody, 'records' | 'analysis' | '
   // 1. Features per reform (CSR), document frequency over reforms, place names counted on the way: a word printed
   //    right before 市 / 省 / 县 / 片区 (青岛市, 烟台片区) more than once, or a province, says where a reform was
   //    done, not what it does.
-  const rawStart = new Int32Array(R + 1);
-  const rawIds = new Grow(new Int32Array(1 << 16));
-  const rawTf = new Grow(new Float32Array(1 << 16));
-  const rawFlags = new Grow(new Uint8Array(1 << 16));
-  const recordScratch = new Scratch();
-  const reformScratch = new Scratch();
   const outcomeBits = Uint8Array.from(records, (r) => outcomeKinds(r));
-  const add = (f: number, w: number, flag: number) => {
-    recordScratch.ensure(featureText.length);
-    recordScratch.put(f, w, flag);
+  const textOf = (i: number, fi: number) => {
+    const raw = records[i][FIELDS[fi]];
+    return !raw ? '' : normalized ? normalized(i, FIELDS[fi]) : norm(raw);
   };
-  /** Feature ids of the character bigrams of a run of Han characters, in order. */
-  const gramIds = (run: string): Int32Array => {
-    const ids = new Int32Array(Math.max(0, run.length - 1));
-    for (let i = 0; i + 2 <= run.length; i++) ids[i] = intern(BIGRAM + run.slice(i, i + 2), GRAM);
-    recordScratch.ensure(featureText.length);
-    return ids;
-  };
-  /** Character bigrams of text[a, b) (a run of Han characters). */
-  const addBigrams = (text: string, a: number, b: number, w: number) => {
-    for (let i = a; i + 2 <= b; i++) add(intern(BIGRAM + text.slice(i, i + 2), GRAM), w, 0);
-  };
-  let df = new Int32Array(1024);
-  const dfStamp = new Grow(new Int32Array(1024));
-  for (let r = 0; r < R; r++) {
-    reformScratch.next();
+  const printingsOf = (r: number): Printing[] => {
+    const out: Printing[] = [];
     for (let m = memberStart[r]; m < memberStart[r + 1]; m++) {
-      const rec = records[memberIdx[m]];
-      const idx = memberIdx[m];
-      recordScratch.next();
-      for (const field of FIELDS) {
-        const raw = rec[field];
-        if (!raw) continue;
-        const text = normalized ? normalized(idx, field) : norm(raw);
-        const fw = o.fieldWeights[field];
-        const flag = TERM_FLAG[field];
-        // Words of each run of Han characters (numbers and punctuation separate runs; a run printed again, in a
-        // copy or a stock phrase, is segmented once).
-        for (let a = 0; a < text.length;) {
-          if (!isHan(text.charCodeAt(a))) {
-            a++;
-            continue;
-          }
-          let b = a + 1;
-          while (b < text.length && isHan(text.charCodeAt(b))) b++;
-          if (b - a >= 2) {
-            const runText = text.slice(a, b);
-            const run = runFeatures(runText);
-            runLookups++;
-            recordScratch.ensure(featureText.length);
-            for (let x = 0; x < run.ids.length; x++) recordScratch.put(run.ids[x], run.sub[x] ? fw * o.subwordWeight : fw, flag);
-            for (let x = 0; x < run.places.length; x++) placeCount.data[run.places[x]]++;
-            if (field === 'title' && o.bigramWeight > 0) {
-              // A title run's bigram ids are kept with its words: titles repeat across copies, and interning each
-              // bigram anew (a string built and hashed per pair) was a tenth of this pass at scale.
-              const grams = run.grams ?? (run.grams = gramIds(runText));
-              const gw = o.bigramWeight * fw;
-              for (let x = 0; x < grams.length; x++) recordScratch.put(grams[x], gw, 0);
-            }
-          }
-          a = b;
-        }
-        if (/[a-z]/.test(text)) for (const hit of text.matchAll(LATIN)) if (!stop.has(hit[0])) add(intern(hit[0], WORD), fw, flag);
-        if (/[“"‘「『]/.test(text)) {
-          for (const hit of text.matchAll(QUOTED)) {
-            const slogan = hit[1].trim();
-            if (!/\p{Script=Han}/u.test(slogan) || stop.has(slogan)) continue;
-            add(intern(`“${slogan}”`, SLOGAN), o.fieldWeights.slogan, TERM_FLAG.slogan | flag);
-            if (o.bigramWeight > 0 && field !== 'title') for (const h of slogan.matchAll(HAN_RUN)) addBigrams(h[0], 0, h[0].length, o.bigramWeight * o.fieldWeights.slogan);
-          }
-        }
-      }
-      if (o.outcomeWeight > 0) {
-        const bits = outcomeBits[memberIdx[m]];
-        if (bits & OUTCOME_FLAG.time) add(timeId, o.outcomeWeight * o.fieldWeights.title, 0);
-        if (bits & OUTCOME_FLAG.cost) add(costId, o.outcomeWeight * o.fieldWeights.title, 0);
-      }
-      // Into the reform: the richest weight of each feature over its printings.
-      reformScratch.ensure(featureText.length);
-      const t = recordScratch.touched;
-      for (let x = 0; x < t.length; x++) {
-        const f = t.data[x];
-        reformScratch.put(f, recordScratch.value[f], recordScratch.flags[f], true);
-      }
+      const i = memberIdx[m];
+      out.push({ text: (fi) => textOf(i, fi), outcomeBits: outcomeBits[i] });
     }
-    if (df.length < featureText.length) {
-      const bigger = new Int32Array(Math.max(featureText.length, df.length * 2));
-      bigger.set(df);
-      df = bigger;
-    }
-    while (dfStamp.length < featureText.length) dfStamp.push(-1);
-    const t = reformScratch.touched;
-    for (let x = 0; x < t.length; x++) {
-      const f = t.data[x];
-      rawIds.push(f);
-      rawTf.push(reformScratch.value[f]);
-      rawFlags.push(reformScratch.flags[f]);
-      // Document frequency of the thesaurus group: a reform saying 环评 and 环境影响评价 counts once.
-      const c = canonOf.data[f];
-      if (dfStamp.data[c] !== r) {
-        dfStamp.data[c] = r;
-        df[c]++;
-      }
-    }
-    rawStart[r + 1] = rawIds.length;
+    return out;
+  };
+  // A large corpus is read by two threads: a worker reads the reforms from `split` on while this thread reads those
+  // before it; the worker's features are then merged in as if this thread had read them all (same ids, same lists).
+  const workers = extras.workers ?? (n >= PARALLEL_MIN_RECORDS ? 1 : 0);
+  const split = workers > 0 ? splitPoint(R, (r) => {
+    let chars = 0;
+    for (let m = memberStart[r]; m < memberStart[r + 1]; m++) chars += textLength(records[memberIdx[m]]);
+    return chars;
+  }, WORKER_SHARE) : R;
+  const helper = split < R ? startReader(setup, split, R, printingsOf) : undefined;
+  const handedMs = performance.now() - phaseA;
+  for (let r = 0; r < split; r++) reader.readReform(printingsOf(r));
+  if (helper) {
+    const t0 = performance.now();
+    const state = helper.finish();
+    const t1 = performance.now();
+    if (state) reader.mergeFrom(state);
+    else for (let r = split; r < R; r++) reader.readReform(printingsOf(r));
+    if (info) info.parallel = { handOverMs: handedMs, thisThreadMs: t0 - phaseA - handedMs, waitMs: t1 - t0, mergeMs: performance.now() - t1, workerMs: helper.workerMs(), workerShare: (R - split) / R, merged: state !== undefined };
   }
+  const rawStart = reader.rawStart.data;
+  const rawIds = reader.rawIds;
+  const rawTf = reader.rawTf;
+  const rawFlags = reader.rawFlags;
+  // Document frequency over reforms, of the thesaurus group: a reform saying 环评 and 环境影响评价 counts once.
+  let df = new Int32Array(Math.max(1024, featureText.length));
+  {
+    const dfStamp = new Int32Array(featureText.length).fill(-1);
+    for (let r = 0; r < R; r++) {
+      for (let x = rawStart[r]; x < rawStart[r + 1]; x++) {
+        const c = canonOf.data[rawIds.data[x]];
+        if (dfStamp[c] !== r) {
+          dfStamp[c] = r;
+          df[c]++;
+        }
+      }
+    }
+  }
+  const phase1 = performance.now();
+  if (info) Object.assign(info, { reforms: R, runs: reader.runLookups, runsSegmented: reader.runMisses });
   // Who is responsible says which procedure a reform changes (a customs release, a building permit): reforms run by
   // the same kind of authority elsewhere are likelier to solve the same problem. The kind is the department's name
   // with its place names taken out (青岛海关 and 大连海关 meet as 海关, 山东省商务厅 and 辽宁省商务厅 as 商务厅), read
@@ -439,24 +393,9 @@ export function buildSimilar(body: Pick<SnapshotBody, 'records' | 'analysis' | '
   if (o.departmentWeight > 0) {
     const placeWords = new Set<string>(PROVINCES);
     for (let f = 0; f < placeCount.length; f++) if (placeCount.data[f] >= 2) placeWords.add(featureText[f]);
-    const escape = (w: string) => w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-    const strip = new RegExp(`(?:${[...placeWords].sort((a, b) => b.length - a.length).map(escape).join('|')})(?:省|市|自治区)?`, 'g');
-    const kindText = new Map<string, string>();
-    for (const rec of records) for (const d of rec.departments) if (!kindText.has(d)) kindText.set(d, norm(d).replace(strip, ''));
-    // A city the text never prints before 市 stays in the name (大连海关): a name that is another kind with a short
-    // name before it is that kind.
-    const kinds = new Set(kindText.values());
+    const kinds = authorityKinds(records.flatMap((r) => r.departments), placeWords, norm);
     const kindOf = new Map<string, number>();
-    for (const [d, k] of kindText) {
-      let kind = k;
-      for (let cut = 1; cut <= 3 && k.length - cut >= 2; cut++) {
-        if (kinds.has(k.slice(cut))) {
-          kind = k.slice(cut);
-          break;
-        }
-      }
-      kindOf.set(d, kind.length >= 2 ? intern(`${DEPT}${kind}`, DEPARTMENT) : -1);
-    }
+    for (const [d, kind] of kinds) kindOf.set(d, kind.length >= 2 ? intern(`${DEPT}${kind}`, DEPARTMENT) : -1);
     for (let r = 0; r < R; r++) {
       for (let m = memberStart[r]; m < memberStart[r + 1]; m++) {
         for (const d of records[memberIdx[m]].departments) {
@@ -477,8 +416,7 @@ export function buildSimilar(body: Pick<SnapshotBody, 'records' | 'analysis' | '
     for (let x = 0; x < deptIds.length; x++) df[deptIds.data[x]]++;
   }
   const F = featureText.length;
-  const phase1 = performance.now();
-  if (info) Object.assign(info, { reforms: R, features: F, runs: runLookups, runsSegmented: runMisses });
+  if (info) info.features = F;
   const isPlace = new Uint8Array(F);
   if (o.places) {
     for (const p of PROVINCES) {
@@ -640,39 +578,17 @@ export function buildSimilar(body: Pick<SnapshotBody, 'records' | 'analysis' | '
     postEnd[f] = a + o.maxPostings;
   }
 
-  // Candidates: each reform's best `pool` by the inner product over the walked lists, kept in a bounded heap.
+  // Candidates: each reform's best `pool` by the inner product over the walked lists, kept in a bounded heap. With a
+  // worker, it finds those of the later reforms meanwhile (indexer/similar-candidates.ts; shared memory, same code).
   const C = o.pool;
-  const candIds = new Int32Array(R * C).fill(-1);
-  const candS = new Float32Array(R * C);
-  const acc = new Float32Array(R);
   const touched = new Int32Array(R);
-  const heap = new TopK(C);
-  const qOrder: number[] = [];
-  for (let r = 0; r < R; r++) {
-    let nt = 0;
-    qOrder.length = 0;
-    for (let x = vecStart[r]; x < vecStart[r + 1]; x++) qOrder.push(x);
-    if (qOrder.length > o.queryTerms) {
-      qOrder.sort((a, b) => vW[b] - vW[a] || a - b);
-      qOrder.length = o.queryTerms;
-    }
-    for (const x of qOrder) {
-      const f = vIds[x];
-      const wi = vW[x];
-      for (let p = postStart[f], end = postEnd[f]; p < end; p++) {
-        const j = postDoc[p];
-        if (acc[j] === 0) touched[nt++] = j;
-        acc[j] += wi * postW[p];
-      }
-    }
-    heap.clear();
-    for (let x = 0; x < nt; x++) {
-      const j = touched[x];
-      if (j !== r) heap.offer(j, acc[j]);
-      acc[j] = 0;
-    }
-    heap.drainInto(candIds, candS, r * C);
-  }
+  const job = helper?.alive() ? shareCandidates({ R, C, queryTerms: o.queryTerms, vecStart, vIds, vW, postStart, postEnd, postDoc, postW }) : undefined;
+  const mine = job ? Math.round(R * CANDIDATE_SHARE) : R;
+  const workerTook = job ? helper!.candidates(job, mine, R) : false;
+  const { candIds, candS } = job ?? { candIds: new Int32Array(R * C).fill(-1), candS: new Float32Array(R * C) };
+  const cand = job ?? { R, C, queryTerms: o.queryTerms, vecStart, vIds, vW, postStart, postEnd, postDoc, postW, candIds, candS };
+  findCandidates(cand, 0, workerTook ? mine : R);
+  if (job && workerTook && !helper!.candidatesDone()) findCandidates(cand, mine, R);
 
   const phase3 = performance.now();
   // 4. Lists per reform and scope, shared by its printings.
@@ -912,67 +828,5 @@ class Strongest {
       }
     }
     return h.slice(0, len).sort((a, b) => (below(a, b) ? 1 : below(b, a) ? -1 : 0));
-  }
-}
-
-/** The `size` best (id, score) pairs offered, in a binary min-heap; ties keep the lower id. */
-class TopK {
-  private ids: Int32Array;
-  private s: Float32Array;
-  private n = 0;
-  constructor(private readonly size: number) {
-    this.ids = new Int32Array(size);
-    this.s = new Float32Array(size);
-  }
-  clear() {
-    this.n = 0;
-  }
-  /** a ranks below b */
-  private below(a: number, b: number) {
-    return this.s[a] < this.s[b] || (this.s[a] === this.s[b] && this.ids[a] > this.ids[b]);
-  }
-  private swap(a: number, b: number) {
-    const i = this.ids[a];
-    this.ids[a] = this.ids[b];
-    this.ids[b] = i;
-    const s = this.s[a];
-    this.s[a] = this.s[b];
-    this.s[b] = s;
-  }
-  offer(id: number, score: number) {
-    if (this.n < this.size) {
-      let c = this.n++;
-      this.ids[c] = id;
-      this.s[c] = score;
-      while (c > 0) {
-        const p = (c - 1) >> 1;
-        if (!this.below(c, p)) break;
-        this.swap(c, p);
-        c = p;
-      }
-      return;
-    }
-    const fs = Math.fround(score);
-    if (fs < this.s[0] || (fs === this.s[0] && id > this.ids[0])) return;
-    this.ids[0] = id;
-    this.s[0] = score;
-    for (let c = 0; ;) {
-      const l = 2 * c + 1;
-      const rr = l + 1;
-      let m = c;
-      if (l < this.n && this.below(l, m)) m = l;
-      if (rr < this.n && this.below(rr, m)) m = rr;
-      if (m === c) break;
-      this.swap(c, m);
-      c = m;
-    }
-  }
-  /** Best first into ids/scores at `at` (the rest of the `size` slots stay as they are: -1 = none). */
-  drainInto(ids: Int32Array, scores: Float32Array, at: number) {
-    const order = Array.from({ length: this.n }, (_, x) => x).sort((a, b) => this.s[b] - this.s[a] || this.ids[a] - this.ids[b]);
-    order.forEach((x, slot) => {
-      ids[at + slot] = this.ids[x];
-      scores[at + slot] = this.s[x];
-    });
   }
 }
