@@ -322,14 +322,22 @@ export class FeatureReader {
     for (let f = 0; f < s.featureText.length; f++) map[f] = this.intern(s.featureText[f], s.kind[f]);
     while (this.placeCount.length < this.featureText.length) this.placeCount.push(0);
     for (let f = 0; f < s.placeCount.length; f++) if (s.placeCount[f]) this.placeCount.data[map[f]] += s.placeCount[f];
-    for (let r = 0; r + 1 < s.rawStart.length; r++) {
-      for (let x = s.rawStart[r]; x < s.rawStart[r + 1]; x++) {
-        this.rawIds.push(map[s.rawIds[x]]);
-        this.rawTf.push(s.rawTf[x]);
-        this.rawFlags.push(s.rawFlags[x]);
+    // The worker's entries in bulk: room made once, ids mapped in one loop, weights and flags copied as they are.
+    const base = this.rawIds.length;
+    const count = s.rawIds.length;
+    for (const g of [this.rawIds, this.rawTf, this.rawFlags] as Grow<Int32Array | Float32Array | Uint8Array>[]) {
+      if (g.data.length < base + count) {
+        const next = new (g.data.constructor as new (n: number) => typeof g.data)(base + count);
+        next.set(g.data.subarray(0, base));
+        g.data = next;
       }
-      this.rawStart.push(this.rawIds.length);
+      g.length = base + count;
     }
+    const ids = this.rawIds.data;
+    for (let x = 0; x < count; x++) ids[base + x] = map[s.rawIds[x]];
+    this.rawTf.data.set(s.rawTf, base);
+    this.rawFlags.data.set(s.rawFlags, base);
+    for (let r = 1; r < s.rawStart.length; r++) this.rawStart.push(base + s.rawStart[r]);
     this.runLookups += s.runLookups;
     this.runMisses += s.runMisses;
   }

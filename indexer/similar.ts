@@ -23,7 +23,7 @@ import { OUTCOME_FLAG, reformGroups, type SimilarData } from '../search/similar.
 import { PROVINCES } from './regions.js';
 import type { ReformRecord, TextField } from './schema.js';
 import { Grow } from './grow.js';
-import { findCandidates, shareCandidates, type CandidateInput } from './similar-candidates.js';
+import { buildLists, findCandidates, shareCandidates, shareLists, Strongest, type CandidateInput, type ListInput } from './similar-candidates.js';
 import { DEPARTMENT, DEPT, FeatureReader, FIELDS, OUTCOME_KIND, Scratch, SLOGAN, WORD, type FeatureSetup, type Printing, type ReaderState } from './similar-features.js';
 
 export interface SimilarOptions {
@@ -134,8 +134,9 @@ export interface SimilarBuildInfo {
   runs: number;
   runsSegmented: number;
   /** When a worker read part of the texts: handing the worker its texts, this thread's reading of its share, the
-   *  wait for the worker, the merge, the worker's own reading time, its share of the reforms, and whether it answered. */
-  parallel?: { handOverMs: number; thisThreadMs: number; waitMs: number; mergeMs: number; workerMs: number; workerShare: number; merged: boolean };
+   *  wait for the worker, the merge, the worker's own reading time, its share of the reforms, whether it answered, and
+   *  whether it found the later half's candidates and lists. */
+  parallel?: { handOverMs: number; thisThreadMs: number; waitMs: number; mergeMs: number; workerMs: number; workerShare: number; merged: boolean; candidates?: boolean; lists?: boolean };
   /** Wall time of each pass, in milliseconds: where the stage's time goes. */
   phaseMs: { setup: number; features: number; vectors: number; candidates: number; lists: number };
 }
@@ -182,10 +183,12 @@ export function authorityKinds(departments: Iterable<string>, placeWords: Iterab
 /** From this many records a worker thread reads part of the texts: below it (about 2 s of reading) its start-up
  *  (loading the modules, building the vocabulary's lookup tables, ~0.5 s) would cost more than it saves. */
 export const PARALLEL_MIN_RECORDS = 20_000;
-/** The worker's share of the text: less than half, since it starts later than this thread. */
-const WORKER_SHARE = 0.42;
-/** This thread's share of the reforms whose candidates are found beside the worker. */
+/** The worker's share of the text. Half: with 42 % the build thread never waited for it at 30,000 records, its
+ *  start-up hidden behind this thread's larger share of reforms printed many times. */
+const WORKER_SHARE = 0.5;
+/** This thread's share of the reforms whose candidates, then lists, are found beside the worker. */
 const CANDIDATE_SHARE = 0.5;
+const LIST_SHARE = 0.5;
 
 /** The first reform of the worker's share: the reforms from it on hold about `share` of all text. */
 function splitPoint(R: number, chars: (r: number) => number, share: number): number {
@@ -215,7 +218,7 @@ function startReader(setup: FeatureSetup, from: number, to: number, printingsOf:
       bits.push(p.outcomeBits);
     }
   }
-  const flag = new Int32Array(new SharedArrayBuffer(12));
+  const flag = new Int32Array(new SharedArrayBuffer(16));
   const { port1, port2 } = new MessageChannel();
   const t0 = performance.now();
   let worker: Worker | undefined;
@@ -224,7 +227,9 @@ function startReader(setup: FeatureSetup, from: number, to: number, printingsOf:
     const require = createRequire(import.meta.url);
     worker = new Worker(WORKER_BOOT, {
       eval: true,
-      workerData: { tsx: require.resolve('tsx/cjs'), file: fileURLToPath(new URL('./similar-worker.ts', import.meta.url)), flag, port: port2, setup, texts, counts, bits: Uint8Array.from(bits) },
+      // The texts go as one string and their lengths (copied at once) rather than an array of small strings (cloned one
+      // by one).
+      workerData: { tsx: require.resolve('tsx/cjs'), file: fileURLToPath(new URL('./similar-worker.ts', import.meta.url)), flag, port: port2, setup, texts: texts.join(''), lengths: Int32Array.from(texts, (t) => t.length), counts, bits: Uint8Array.from(bits) },
       transferList: [port2],
     });
     worker.unref();
@@ -237,6 +242,18 @@ function startReader(setup: FeatureSetup, from: number, to: number, printingsOf:
     port1.close();
     void worker?.terminate();
     worker = undefined;
+  };
+  const ask = (task: 'candidates' | 'lists', job: CandidateInput | ListInput, from: number, to: number): boolean => {
+    if (!answered || !worker) return false;
+    port1.postMessage({ task, job, from, to });
+    return true;
+  };
+  /** Waits for the worker's answer in `slot` (2 candidates, 3 lists): 1 done, 2 failed; a minute at most. */
+  const wait = (slot: number): boolean => {
+    for (let waited = 0; Atomics.load(flag, slot) === 0 && waited < 60; waited++) Atomics.wait(flag, slot, 0, 1000);
+    if (Atomics.load(flag, slot) === 1) return true;
+    stop();
+    return false;
   };
   return {
     /** The worker's features, or undefined when it failed (or never started). */
@@ -255,18 +272,13 @@ function startReader(setup: FeatureSetup, from: number, to: number, printingsOf:
     workerMs: () => Atomics.load(flag, 1) || performance.now() - t0,
     alive: () => answered && worker !== undefined,
     /** Hands the worker the candidates of reforms [from, to). */
-    candidates(job: CandidateInput, from: number, to: number): boolean {
-      if (!answered || !worker) return false;
-      port1.postMessage({ job, from, to });
-      return true;
-    },
+    candidates: (job: CandidateInput, from: number, to: number) => ask('candidates', job, from, to),
     /** Waits for the worker's candidates: false when it failed (the caller then finds them itself). */
-    candidatesDone(): boolean {
-      for (let waited = 0; Atomics.load(flag, 2) === 0 && waited < 60; waited++) Atomics.wait(flag, 2, 0, 1000);
-      const done = Atomics.load(flag, 2) === 1;
-      stop();
-      return done;
-    },
+    candidatesDone: () => wait(2),
+    /** Hands the worker the lists of reforms [from, to). */
+    lists: (job: ListInput, from: number, to: number) => ask('lists', job, from, to),
+    listsDone: () => wait(3),
+    stop,
   };
 }
 
@@ -581,14 +593,14 @@ export function buildSimilar(body: Pick<SnapshotBody, 'records' | 'analysis' | '
   // Candidates: each reform's best `pool` by the inner product over the walked lists, kept in a bounded heap. With a
   // worker, it finds those of the later reforms meanwhile (indexer/similar-candidates.ts; shared memory, same code).
   const C = o.pool;
-  const touched = new Int32Array(R);
   const job = helper?.alive() ? shareCandidates({ R, C, queryTerms: o.queryTerms, vecStart, vIds, vW, postStart, postEnd, postDoc, postW }) : undefined;
   const mine = job ? Math.round(R * CANDIDATE_SHARE) : R;
   const workerTook = job ? helper!.candidates(job, mine, R) : false;
   const { candIds, candS } = job ?? { candIds: new Int32Array(R * C).fill(-1), candS: new Float32Array(R * C) };
   const cand = job ?? { R, C, queryTerms: o.queryTerms, vecStart, vIds, vW, postStart, postEnd, postDoc, postW, candIds, candS };
   findCandidates(cand, 0, workerTook ? mine : R);
-  if (job && workerTook && !helper!.candidatesDone()) findCandidates(cand, mine, R);
+  const workerCandidates = workerTook && helper!.candidatesDone();
+  if (workerTook && !workerCandidates) findCandidates(cand, mine, R);
 
   const phase3 = performance.now();
   // 4. Lists per reform and scope, shared by its printings.
@@ -609,15 +621,6 @@ export function buildSimilar(body: Pick<SnapshotBody, 'records' | 'analysis' | '
     }
     regStart[r + 1] = regIds.length;
   }
-  /** Reform j has a province that reform i does not. */
-  const elsewhere = (i: number, j: number) => {
-    for (let y = regStart[j]; y < regStart[j + 1]; y++) {
-      let mine = false;
-      for (let x = regStart[i]; x < regStart[i + 1] && !mine; x++) mine = regIds.data[x] === regIds.data[y];
-      if (!mine) return true;
-    }
-    return false;
-  };
   const fileId = new Map<string, number>();
   const fileOf = Int32Array.from(shown, (i) => {
     const f = records[i].source.file;
@@ -627,129 +630,33 @@ export function buildSimilar(body: Pick<SnapshotBody, 'records' | 'analysis' | '
   });
   const isWord = new Uint8Array(F);
   for (let f = 0; f < F; f++) isWord[f] = kind.data[f] === WORD || kind.data[f] === SLOGAN ? 1 : 0;
-  const merge = (a: number, b: number, words: boolean): number => {
-    let s = 0;
-    for (let p = vecStart[a], q = vecStart[b], pe = vecStart[a + 1], qe = vecStart[b + 1]; p < pe && q < qe;) {
-      if (vIds[p] === vIds[q]) {
-        s += words ? isWord[vIds[p]] : vW[p] * vW[q];
-        p++;
-        q++;
-      } else if (vIds[p] < vIds[q]) p++;
-      else q++;
-    }
-    return s;
-  };
 
   const k = o.k;
-  const all = { ids: new Uint32Array(n * k), scores: new Float32Array(n * k) };
-  const otherRegions = { ids: new Uint32Array(n * k), scores: new Float32Array(n * k) };
-  const score = new Float32Array(R);
-  const listed = new Uint8Array(R);
-  // Candidates of one reform: at most its `pool` plus `feedbackDepth` × `pool` reached through its closest.
-  const candJ = new Int32Array(R);
-  const candW = new Float64Array(R);
-  const candSelect = new Strongest();
-  let nt = 0;
-  const bump = (j: number, s: number) => {
-    if (!listed[j]) {
-      listed[j] = 1;
-      touched[nt++] = j;
-    }
-    score[j] += s;
+  // With a worker, it lists the later half of the reforms meanwhile, into shared result arrays (same code).
+  const parallelLists = job !== undefined && workerCandidates;
+  const outArray = <T extends Uint32Array | Float32Array>(make: new (b: ArrayBuffer | SharedArrayBuffer) => T, bytes: number): T => new make(parallelLists ? new SharedArrayBuffer(bytes) : new ArrayBuffer(bytes));
+  const listInput: ListInput = {
+    R, C, k, F,
+    options: { feedback: o.feedback, feedbackDepth: o.feedbackDepth, pool: o.pool, minShared: o.minShared, oneWordFactor: o.oneWordFactor, mmrLambda: o.mmrLambda, sameDocPenalty: o.sameDocPenalty },
+    files: fileId.size,
+    candIds, candS,
+    vecStart: cand.vecStart, vIds: cand.vIds, vW: cand.vW,
+    isWord, regStart, regIds: regIds.data.subarray(0, regIds.length), fileOf, memberStart, memberIdx, shown,
+    all: { ids: outArray(Uint32Array, 4 * n * k), scores: outArray(Float32Array, 4 * n * k) },
+    otherRegions: { ids: outArray(Uint32Array, 4 * n * k), scores: outArray(Float32Array, 4 * n * k) },
   };
-  const fileCount = new Int32Array(fileId.size);
-  const mark = new Int32Array(F);
-  let markPass = 0;
-  /** Shared words or slogans between the marked source and reform j, counted up to `upTo`. */
-  const cap = Math.max(2, o.minShared);
-  const sharedWords = (j: number, upTo: number): number => {
-    let n = 0;
-    for (let x = vecStart[j], e = vecStart[j + 1]; x < e; x++) if (mark[vIds[x]] === markPass && ++n >= upTo) return n;
-    return n;
-  };
-  for (let r = 0; r < R; r++) {
-    nt = 0;
-    for (let x = 0; x < C && candIds[r * C + x] >= 0; x++) bump(candIds[r * C + x], candS[r * C + x]);
-    if (o.feedback > 0) {
-      // What the closest reforms are like counts a little too: it bridges ideas printed in different words.
-      for (let x = 0; x < o.feedbackDepth && candIds[r * C + x] >= 0; x++) {
-        const m = candIds[r * C + x];
-        const sm = candS[r * C + x];
-        for (let y = 0; y < C && candIds[m * C + y] >= 0; y++) {
-          const j = candIds[m * C + y];
-          if (j !== r) bump(j, o.feedback * sm * candS[m * C + y]);
-        }
-      }
-    }
-    for (let x = 0; x < nt; x++) {
-      const j = touched[x];
-      candJ[x] = j;
-      candW[x] = score[j];
-      score[j] = 0;
-      listed[j] = 0;
-    }
-    // Only the best 2 × pool are read below: selected, not the whole set sorted.
-    const best = candSelect.select(candW, nt, 2 * o.pool, (a, b) => candJ[a] < candJ[b]);
-    // The source's words and slogans, marked once: each candidate then counts what it shares in one pass over its
-    // own vector (and stops once the count can no longer change the outcome).
-    markPass++;
-    for (let x = vecStart[r]; x < vecStart[r + 1]; x++) if (isWord[vIds[x]]) mark[vIds[x]] = markPass;
-    // An entry must share a word or slogan with the source (not only bigrams or an outcome kind), so it can say why;
-    // one that shares a single word is likely alike by that word only, and ranks lower.
-    const pool: { j: number; s: number }[] = [];
-    const otherPool: { j: number; s: number }[] = [];
-    for (let x = 0; x < best.length; x++) {
-      const c = { j: candJ[best[x]], s: candW[best[x]] };
-      const shared = sharedWords(c.j, cap);
-      if (shared < o.minShared) continue;
-      if (shared === 1) c.s *= o.oneWordFactor;
-      pool.push(c);
-      if (elsewhere(r, c.j)) otherPool.push(c);
-    }
-    pool.sort((a, b) => b.s - a.s || a.j - b.j);
-    otherPool.sort((a, b) => b.s - a.s || a.j - b.j);
-    if (pool.length > o.pool) pool.length = o.pool;
-    if (otherPool.length > o.pool) otherPool.length = o.pool;
-    const listAll = rerank(pool);
-    const listOther = rerank(otherPool);
-    for (let m = memberStart[r]; m < memberStart[r + 1]; m++) {
-      fill(all, memberIdx[m], listAll);
-      fill(otherRegions, memberIdx[m], listOther);
-    }
-  }
-
-  /** MMR over the pool: each next entry trades its similarity for unlikeness to those listed. */
-  function rerank(pool: { j: number; s: number }[]): { j: number; s: number }[] {
-    if (o.mmrLambda >= 1 && o.sameDocPenalty === 0) return pool.slice(0, k);
-    const chosen: { j: number; s: number }[] = [];
-    const maxSim = new Float32Array(pool.length);
-    const used = new Uint8Array(pool.length);
-    while (chosen.length < k && chosen.length < pool.length) {
-      let best = -1;
-      let bestScore = -Infinity;
-      for (let c = 0; c < pool.length; c++) {
-        // The pool is in similarity order and every penalty is ≥ 0, so no later entry can beat the best found.
-        if (o.mmrLambda * pool[c].s <= bestScore) break;
-        if (used[c]) continue;
-        const same = fileCount[fileOf[pool[c].j]];
-        const s = o.mmrLambda * pool[c].s - (1 - o.mmrLambda) * maxSim[c] - o.sameDocPenalty * same * pool[c].s;
-        if (s > bestScore) [best, bestScore] = [c, s];
-      }
-      used[best] = 1;
-      chosen.push(pool[best]);
-      fileCount[fileOf[pool[best].j]]++;
-      if (o.mmrLambda < 1) for (let c = 0; c < pool.length; c++) if (!used[c]) maxSim[c] = Math.max(maxSim[c], merge(pool[c].j, pool[best].j, false));
-    }
-    for (const c of chosen) fileCount[fileOf[c.j]] = 0;
-    return chosen;
-  }
-
-  function fill(target: { ids: Uint32Array; scores: Float32Array }, i: number, list: { j: number; s: number }[]) {
-    for (let slot = 0; slot < list.length && slot < k; slot++) {
-      target.ids[i * k + slot] = shown[list[slot].j] + 1;
-      target.scores[i * k + slot] = list[slot].s;
-    }
-  }
+  const listsShared = parallelLists ? shareLists(listInput) : listInput;
+  const listMine = parallelLists ? Math.round(R * LIST_SHARE) : R;
+  const workerLists = parallelLists ? helper!.lists(listsShared, listMine, R) : false;
+  buildLists(listsShared, 0, workerLists ? listMine : R);
+  const workerListed = workerLists && helper!.listsDone();
+  if (workerLists && !workerListed) buildLists(listsShared, listMine, R);
+  helper?.stop();
+  if (info?.parallel) Object.assign(info.parallel, { candidates: workerCandidates, lists: workerListed });
+  // Plain (unshared) arrays in the result, as without a worker.
+  const plain = <T extends Uint32Array | Float32Array>(a: T): T => (a.buffer instanceof SharedArrayBuffer ? (a.slice() as T) : a);
+  const all = { ids: plain(listsShared.all.ids), scores: plain(listsShared.all.scores) };
+  const otherRegions = { ids: plain(listsShared.otherRegions.ids), scores: plain(listsShared.otherRegions.scores) };
 
   // Key terms are stored once per reform, on its shown printing (the server merges a reform's printings).
   const termIds: number[] = [];
@@ -782,51 +689,4 @@ export function buildSimilar(body: Pick<SnapshotBody, 'records' | 'analysis' | '
     terms,
     outcomes: outcomeBits,
   };
-}
-
-/**
- * The strongest `limit` of n weighted entries, best first: weight descending, ties by `before`. A bounded heap
- * (worst of the kept at its root) instead of sorting every entry: most entries lose to the root at once.
- */
-class Strongest {
-  private heap = new Int32Array(64);
-  select(w: Float64Array, n: number, limit: number, before: (a: number, b: number) => boolean): Int32Array {
-    /** Entry a ranks below entry b. */
-    const below = (a: number, b: number) => w[a] < w[b] || (w[a] === w[b] && before(b, a));
-    const size = Math.min(n, limit);
-    if (this.heap.length < size) this.heap = new Int32Array(2 * size);
-    const h = this.heap;
-    let len = 0;
-    const down = (c: number) => {
-      for (;;) {
-        const l = 2 * c + 1;
-        let m = c;
-        if (l < len && below(h[l], h[m])) m = l;
-        if (l + 1 < len && below(h[l + 1], h[m])) m = l + 1;
-        if (m === c) return;
-        const t = h[c];
-        h[c] = h[m];
-        h[m] = t;
-        c = m;
-      }
-    };
-    for (let x = 0; x < n; x++) {
-      if (len < size) {
-        let c = len++;
-        h[c] = x;
-        while (c > 0) {
-          const p = (c - 1) >> 1;
-          if (!below(h[c], h[p])) break;
-          const t = h[c];
-          h[c] = h[p];
-          h[p] = t;
-          c = p;
-        }
-      } else if (size > 0 && below(h[0], x)) {
-        h[0] = x;
-        down(0);
-      }
-    }
-    return h.slice(0, len).sort((a, b) => (below(a, b) ? 1 : below(b, a) ? -1 : 0));
-  }
 }
