@@ -116,9 +116,9 @@ export class FeatureReader {
   runMisses = 0;
 
   private readonly o: FeatureSetup['options'];
-  private readonly vocab: Vocabulary;
+  private vocab: Vocabulary;
   private readonly stop: Set<string>;
-  private readonly vocabulary: Set<string>;
+  private vocabulary: Set<string>;
   private readonly canonical = new Map<string, string>();
   private readonly subwordMemo = new Map<string, number[]>();
   /** Segmented runs: words (and the words inside them) as feature ids, and the words printed right before
@@ -294,6 +294,15 @@ export class FeatureReader {
       this.rawFlags.push(reformScratch.flags[f]);
     }
     this.rawStart.push(this.rawIds.length);
+  }
+
+  /** Lets go of what only reading needs (the segmented runs, the vocabulary's lookup tables), before the later
+   *  passes allocate theirs: the feature table and what was read stay. */
+  release() {
+    this.runMemo.clear();
+    this.subwordMemo.clear();
+    this.vocab = { counts: new Map(), total: 1, maxLength: 1 };
+    this.vocabulary = new Set();
   }
 
   /** What a worker's reader hands back (plain data and typed arrays). */

@@ -201,12 +201,9 @@ function splitPoint(R: number, chars: (r: number) => number, share: number): num
   return r;
 }
 
-/**
- * A worker thread reading reforms [from, to) (indexer/similar-worker.ts) while this thread reads the rest. The build
- * is synchronous, so the answer is awaited with Atomics.wait and taken with receiveMessageOnPort; a worker that
- * cannot start or fails gives `undefined`, and the caller reads those reforms itself.
- */
-function startReader(setup: FeatureSetup, from: number, to: number, printingsOf: (r: number) => Printing[]) {
+/** The texts of reforms [from, to) for a reading worker: one string and their lengths (copied at once, rather than
+ *  an array of small strings cloned one by one), printings per reform, outcome bits per printing. */
+function readJob(setup: FeatureSetup, from: number, to: number, printingsOf: (r: number) => Printing[]) {
   const texts: string[] = [];
   const counts = new Int32Array(to - from);
   const bits: number[] = [];
@@ -218,6 +215,17 @@ function startReader(setup: FeatureSetup, from: number, to: number, printingsOf:
       bits.push(p.outcomeBits);
     }
   }
+  return { role: 'read' as const, setup, texts: texts.join(''), lengths: Int32Array.from(texts, (t) => t.length), counts, bits: Uint8Array.from(bits) };
+}
+
+/**
+ * A worker thread (indexer/similar-worker.ts): `read` reads reforms' texts and answers with its features, then ends
+ * (its memory goes with it); `rank` finds candidates and lists when asked, in shared memory. The build is synchronous,
+ * so answers are awaited with Atomics.wait (flag slots: 0 started or read, 1 reading time, 2 candidates, 3 lists; 1
+ * done, 2 failed) and taken with receiveMessageOnPort. A worker that cannot start or fails gives `undefined` or
+ * false, and the caller does that work itself: slower, never different.
+ */
+function startWorker(job: { role: 'read' | 'rank' } & Record<string, unknown>) {
   const flag = new Int32Array(new SharedArrayBuffer(16));
   const { port1, port2 } = new MessageChannel();
   const t0 = performance.now();
@@ -227,9 +235,7 @@ function startReader(setup: FeatureSetup, from: number, to: number, printingsOf:
     const require = createRequire(import.meta.url);
     worker = new Worker(WORKER_BOOT, {
       eval: true,
-      // The texts go as one string and their lengths (copied at once) rather than an array of small strings (cloned one
-      // by one).
-      workerData: { tsx: require.resolve('tsx/cjs'), file: fileURLToPath(new URL('./similar-worker.ts', import.meta.url)), flag, port: port2, setup, texts: texts.join(''), lengths: Int32Array.from(texts, (t) => t.length), counts, bits: Uint8Array.from(bits) },
+      workerData: { ...job, tsx: require.resolve('tsx/cjs'), file: fileURLToPath(new URL('./similar-worker.ts', import.meta.url)), flag, port: port2 },
       transferList: [port2],
     });
     worker.unref();
@@ -237,46 +243,38 @@ function startReader(setup: FeatureSetup, from: number, to: number, printingsOf:
   } catch {
     worker = undefined;
   }
-  let answered = false;
   const stop = () => {
     port1.close();
     void worker?.terminate();
     worker = undefined;
   };
-  const ask = (task: 'candidates' | 'lists', job: CandidateInput | ListInput, from: number, to: number): boolean => {
-    if (!answered || !worker) return false;
-    port1.postMessage({ task, job, from, to });
-    return true;
-  };
-  /** Waits for the worker's answer in `slot` (2 candidates, 3 lists): 1 done, 2 failed; a minute at most. */
+  /** Waits for slot to turn 1 (done) or 2 (failed), or the worker to fail to start; a minute at most. */
   const wait = (slot: number): boolean => {
-    for (let waited = 0; Atomics.load(flag, slot) === 0 && waited < 60; waited++) Atomics.wait(flag, slot, 0, 1000);
-    if (Atomics.load(flag, slot) === 1) return true;
+    for (let waited = 0; worker && Atomics.load(flag, slot) === 0 && Atomics.load(flag, 0) !== 2 && waited < 60; waited++) Atomics.wait(flag, slot, 0, 1000);
+    if (worker && Atomics.load(flag, slot) === 1) return true;
     stop();
     return false;
   };
+  const ask = (task: 'candidates' | 'lists', data: CandidateInput | ListInput, from: number, to: number): boolean => {
+    if (!worker) return false;
+    port1.postMessage({ task, job: data, from, to });
+    return true;
+  };
   return {
-    /** The worker's features, or undefined when it failed (or never started). */
-    finish(): ReaderState | undefined {
-      if (!worker) return undefined;
-      // The worker says 1 (done) or 2 (failed); one that never starts is given up after a minute.
-      for (let waited = 0; Atomics.load(flag, 0) === 0 && waited < 60; waited++) Atomics.wait(flag, 0, 0, 1000);
-      const message = receiveMessageOnPort(port1)?.message as ReaderState | { error: string } | undefined;
-      if (Atomics.load(flag, 0) !== 1 || !message || 'error' in message) {
-        stop();
-        return undefined;
-      }
-      answered = true;
-      return message;
+    /** A reading worker's features (it ends then), or undefined when it failed. */
+    features(): ReaderState | undefined {
+      const ok = wait(0);
+      const message = ok ? (receiveMessageOnPort(port1)?.message as ReaderState | { error: string } | undefined) : undefined;
+      stop();
+      return message && !('error' in message) ? message : undefined;
     },
     workerMs: () => Atomics.load(flag, 1) || performance.now() - t0,
-    alive: () => answered && worker !== undefined,
-    /** Hands the worker the candidates of reforms [from, to). */
-    candidates: (job: CandidateInput, from: number, to: number) => ask('candidates', job, from, to),
+    /** Hands a ranking worker the candidates of reforms [from, to). */
+    candidates: (data: CandidateInput, from: number, to: number) => ask('candidates', data, from, to),
     /** Waits for the worker's candidates: false when it failed (the caller then finds them itself). */
     candidatesDone: () => wait(2),
-    /** Hands the worker the lists of reforms [from, to). */
-    lists: (job: ListInput, from: number, to: number) => ask('lists', job, from, to),
+    /** Hands a ranking worker the lists of reforms [from, to). */
+    lists: (data: ListInput, from: number, to: number) => ask('lists', data, from, to),
     listsDone: () => wait(3),
     stop,
   };
@@ -365,15 +363,21 @@ export function buildSimilar(body: Pick<SnapshotBody, 'records' | 'analysis' | '
     for (let m = memberStart[r]; m < memberStart[r + 1]; m++) chars += textLength(records[memberIdx[m]]);
     return chars;
   }, WORKER_SHARE) : R;
-  const helper = split < R ? startReader(setup, split, R, printingsOf) : undefined;
+  const helper = split < R ? startWorker(readJob(setup, split, R, printingsOf)) : undefined;
   const handedMs = performance.now() - phaseA;
+  let ranker: ReturnType<typeof startWorker> | undefined;
   for (let r = 0; r < split; r++) reader.readReform(printingsOf(r));
+  if (!helper) reader.release();
   if (helper) {
     const t0 = performance.now();
-    const state = helper.finish();
+    const state = helper.features();
     const t1 = performance.now();
     if (state) reader.mergeFrom(state);
     else for (let r = split; r < R; r++) reader.readReform(printingsOf(r));
+    reader.release();
+    // The worker that ranks starts now (its module load hidden behind the vectors pass), with nothing of the
+    // reader's memory.
+    if (state) ranker = startWorker({ role: 'rank' });
     if (info) info.parallel = { handOverMs: handedMs, thisThreadMs: t0 - phaseA - handedMs, waitMs: t1 - t0, mergeMs: performance.now() - t1, workerMs: helper.workerMs(), workerShare: (R - split) / R, merged: state !== undefined };
   }
   const rawStart = reader.rawStart.data;
@@ -593,13 +597,13 @@ export function buildSimilar(body: Pick<SnapshotBody, 'records' | 'analysis' | '
   // Candidates: each reform's best `pool` by the inner product over the walked lists, kept in a bounded heap. With a
   // worker, it finds those of the later reforms meanwhile (indexer/similar-candidates.ts; shared memory, same code).
   const C = o.pool;
-  const job = helper?.alive() ? shareCandidates({ R, C, queryTerms: o.queryTerms, vecStart, vIds, vW, postStart, postEnd, postDoc, postW }) : undefined;
+  const job = ranker ? shareCandidates({ R, C, queryTerms: o.queryTerms, vecStart, vIds, vW, postStart, postEnd, postDoc, postW }) : undefined;
   const mine = job ? Math.round(R * CANDIDATE_SHARE) : R;
-  const workerTook = job ? helper!.candidates(job, mine, R) : false;
+  const workerTook = job ? ranker!.candidates(job, mine, R) : false;
   const { candIds, candS } = job ?? { candIds: new Int32Array(R * C).fill(-1), candS: new Float32Array(R * C) };
   const cand = job ?? { R, C, queryTerms: o.queryTerms, vecStart, vIds, vW, postStart, postEnd, postDoc, postW, candIds, candS };
   findCandidates(cand, 0, workerTook ? mine : R);
-  const workerCandidates = workerTook && helper!.candidatesDone();
+  const workerCandidates = workerTook && ranker!.candidatesDone();
   if (workerTook && !workerCandidates) findCandidates(cand, mine, R);
 
   const phase3 = performance.now();
@@ -647,11 +651,11 @@ export function buildSimilar(body: Pick<SnapshotBody, 'records' | 'analysis' | '
   };
   const listsShared = parallelLists ? shareLists(listInput) : listInput;
   const listMine = parallelLists ? Math.round(R * LIST_SHARE) : R;
-  const workerLists = parallelLists ? helper!.lists(listsShared, listMine, R) : false;
+  const workerLists = parallelLists ? ranker!.lists(listsShared, listMine, R) : false;
   buildLists(listsShared, 0, workerLists ? listMine : R);
-  const workerListed = workerLists && helper!.listsDone();
+  const workerListed = workerLists && ranker!.listsDone();
   if (workerLists && !workerListed) buildLists(listsShared, listMine, R);
-  helper?.stop();
+  ranker?.stop();
   if (info?.parallel) Object.assign(info.parallel, { candidates: workerCandidates, lists: workerListed });
   // Plain (unshared) arrays in the result, as without a worker.
   const plain = <T extends Uint32Array | Float32Array>(a: T): T => (a.buffer instanceof SharedArrayBuffer ? (a.slice() as T) : a);
