@@ -19,6 +19,7 @@ import { Normalizer } from '../analysis/normalize.js';
 import { namingWordTest } from '../indexer/general-words.js';
 import { TEXT_FIELDS, type ReformRecord, type TextField } from '../indexer/schema.js';
 import { buildSimilar, type SimilarBuildInfo } from '../indexer/similar.js';
+import { similarThreads } from '../indexer/similar-threads.js';
 import { SimilarLists, type SimilarData } from '../search/similar.js';
 import { corpusLines, rng, seedPools } from './scale-corpus.js';
 
@@ -100,7 +101,7 @@ async function main() {
   const cpu0 = process.cpuUsage();
   const thread0 = threadCpuMs();
   const t0 = performance.now();
-  const data = buildSimilar(big, {}, { normalized: (i, f) => normalized[i][f], info, workers, naming: namingWordTest(body.analysis.vocabulary.map(([w]) => w)) });
+  const data = buildSimilar(big, {}, { normalized: (i, f) => normalized[i][f], info, workers, threads: similarThreads, naming: namingWordTest(body.analysis.vocabulary.map(([w]) => w)) });
   const buildMs = performance.now() - t0;
   const threadCpu = threadCpuMs() - thread0;
   const cpu = process.cpuUsage(cpu0);

@@ -14,17 +14,15 @@
  * hand). Copies of one reform (its `related` links) are one entry, the source's own copies are never listed, and
  * lists are re-ranked MMR-style so one document's variations on a theme do not fill a list.
  */
-import { createRequire } from 'node:module';
-import { fileURLToPath } from 'node:url';
-import { MessageChannel, receiveMessageOnPort, Worker } from 'node:worker_threads';
 import { Normalizer } from '../analysis/normalize.js';
 import type { SnapshotBody } from '../snapshot/body.js';
 import { OUTCOME_FLAG, reformGroups, type SimilarData } from '../search/similar.js';
 import { PROVINCES } from './regions.js';
 import type { ReformRecord, TextField } from './schema.js';
 import { Grow } from './grow.js';
-import { buildLists, findCandidates, shareCandidates, shareLists, Strongest, type CandidateInput, type ListInput } from './similar-candidates.js';
-import { DEPARTMENT, DEPT, FeatureReader, FIELDS, OUTCOME_KIND, Scratch, SLOGAN, WORD, type FeatureSetup, type Printing, type ReaderState } from './similar-features.js';
+import { buildLists, findCandidates, shareCandidates, shareLists, Strongest, type ListInput } from './similar-candidates.js';
+import type { SimilarThreads, SimilarWorker } from './similar-threads.js';
+import { DEPARTMENT, DEPT, FeatureReader, FIELDS, OUTCOME_KIND, Scratch, SLOGAN, WORD, type FeatureSetup, type Printing } from './similar-features.js';
 
 export interface SimilarOptions {
   /** Entries stored per record and scope. Default 20. */
@@ -149,7 +147,10 @@ export interface SimilarBuildExtras {
   naming?: (word: string) => boolean;
   /** Filled with what the build did. */
   info?: SimilarBuildInfo;
-  /** Worker threads reading the texts beside this one (0 or 1). Default: 1 from `PARALLEL_MIN_RECORDS` records. */
+  /** How to start worker threads (indexer/similar-threads.ts, Node only): without it everything runs in this thread,
+   *  as in a browser building lists for a snapshot that has none. */
+  threads?: SimilarThreads;
+  /** Worker threads beside this one (0 or 1), given `threads`. Default: 1 from `PARALLEL_MIN_RECORDS` records. */
   workers?: number;
 }
 
@@ -218,79 +219,7 @@ function readJob(setup: FeatureSetup, from: number, to: number, printingsOf: (r:
   return { role: 'read' as const, setup, texts: texts.join(''), lengths: Int32Array.from(texts, (t) => t.length), counts, bits: Uint8Array.from(bits) };
 }
 
-/**
- * A worker thread (indexer/similar-worker.ts): `read` reads reforms' texts and answers with its features, then ends
- * (its memory goes with it); `rank` finds candidates and lists when asked, in shared memory. The build is synchronous,
- * so answers are awaited with Atomics.wait (flag slots: 0 started or read, 1 reading time, 2 candidates, 3 lists; 1
- * done, 2 failed) and taken with receiveMessageOnPort. A worker that cannot start or fails gives `undefined` or
- * false, and the caller does that work itself: slower, never different.
- */
-function startWorker(job: { role: 'read' | 'rank' } & Record<string, unknown>) {
-  const flag = new Int32Array(new SharedArrayBuffer(16));
-  const { port1, port2 } = new MessageChannel();
-  const t0 = performance.now();
-  let worker: Worker | undefined;
-  try {
-    // Loaded through tsx's require hook, so the same TypeScript module runs under tsx, vitest or plain node.
-    const require = createRequire(import.meta.url);
-    worker = new Worker(WORKER_BOOT, {
-      eval: true,
-      workerData: { ...job, tsx: require.resolve('tsx/cjs'), file: fileURLToPath(new URL('./similar-worker.ts', import.meta.url)), flag, port: port2 },
-      transferList: [port2],
-    });
-    worker.unref();
-    worker.on('error', () => {});
-  } catch {
-    worker = undefined;
-  }
-  const stop = () => {
-    port1.close();
-    void worker?.terminate();
-    worker = undefined;
-  };
-  /** Waits for slot to turn 1 (done) or 2 (failed), or the worker to fail to start; a minute at most. */
-  const wait = (slot: number): boolean => {
-    for (let waited = 0; worker && Atomics.load(flag, slot) === 0 && Atomics.load(flag, 0) !== 2 && waited < 60; waited++) Atomics.wait(flag, slot, 0, 1000);
-    if (worker && Atomics.load(flag, slot) === 1) return true;
-    stop();
-    return false;
-  };
-  const ask = (task: 'candidates' | 'lists', data: CandidateInput | ListInput, from: number, to: number): boolean => {
-    if (!worker) return false;
-    port1.postMessage({ task, job: data, from, to });
-    return true;
-  };
-  return {
-    /** A reading worker's features (it ends then), or undefined when it failed. */
-    features(): ReaderState | undefined {
-      const ok = wait(0);
-      const message = ok ? (receiveMessageOnPort(port1)?.message as ReaderState | { error: string } | undefined) : undefined;
-      stop();
-      return message && !('error' in message) ? message : undefined;
-    },
-    workerMs: () => Atomics.load(flag, 1) || performance.now() - t0,
-    /** Hands a ranking worker the candidates of reforms [from, to). */
-    candidates: (data: CandidateInput, from: number, to: number) => ask('candidates', data, from, to),
-    /** Waits for the worker's candidates: false when it failed (the caller then finds them itself). */
-    candidatesDone: () => wait(2),
-    /** Hands a ranking worker the lists of reforms [from, to). */
-    lists: (data: ListInput, from: number, to: number) => ask('lists', data, from, to),
-    listsDone: () => wait(3),
-    stop,
-  };
-}
 
-const WORKER_BOOT = `
-const { workerData } = require('node:worker_threads');
-try {
-  require(workerData.tsx);
-  require(workerData.file);
-} catch (e) {
-  workerData.port.postMessage({ error: String((e && e.stack) || e) });
-  Atomics.store(workerData.flag, 0, 2);
-  Atomics.notify(workerData.flag, 0);
-}
-`;
 
 export function buildSimilar(body: Pick<SnapshotBody, 'records' | 'analysis' | 'dictionary'>, options: Partial<SimilarOptions> = {}, extras: SimilarBuildExtras = {}): SimilarData {
   const { normalized, info, naming } = extras;
@@ -357,15 +286,16 @@ export function buildSimilar(body: Pick<SnapshotBody, 'records' | 'analysis' | '
   };
   // A large corpus is read by two threads: a worker reads the reforms from `split` on while this thread reads those
   // before it; the worker's features are then merged in as if this thread had read them all (same ids, same lists).
-  const workers = extras.workers ?? (n >= PARALLEL_MIN_RECORDS ? 1 : 0);
+  const threads = extras.threads;
+  const workers = threads ? (extras.workers ?? (n >= PARALLEL_MIN_RECORDS ? 1 : 0)) : 0;
   const split = workers > 0 ? splitPoint(R, (r) => {
     let chars = 0;
     for (let m = memberStart[r]; m < memberStart[r + 1]; m++) chars += textLength(records[memberIdx[m]]);
     return chars;
   }, WORKER_SHARE) : R;
-  const helper = split < R ? startWorker(readJob(setup, split, R, printingsOf)) : undefined;
+  const helper = split < R && threads ? threads.start(readJob(setup, split, R, printingsOf)) : undefined;
   const handedMs = performance.now() - phaseA;
-  let ranker: ReturnType<typeof startWorker> | undefined;
+  let ranker: SimilarWorker | undefined;
   for (let r = 0; r < split; r++) reader.readReform(printingsOf(r));
   if (!helper) reader.release();
   if (helper) {
@@ -377,7 +307,7 @@ export function buildSimilar(body: Pick<SnapshotBody, 'records' | 'analysis' | '
     reader.release();
     // The worker that ranks starts now (its module load hidden behind the vectors pass), with nothing of the
     // reader's memory.
-    if (state) ranker = startWorker({ role: 'rank' });
+    if (state) ranker = threads!.start({ role: 'rank' });
     if (info) info.parallel = { handOverMs: handedMs, thisThreadMs: t0 - phaseA - handedMs, waitMs: t1 - t0, mergeMs: performance.now() - t1, workerMs: helper.workerMs(), workerShare: (R - split) / R, merged: state !== undefined };
   }
   const rawStart = reader.rawStart.data;

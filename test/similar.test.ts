@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { authorityKinds, buildSimilar, DEFAULT_SIMILAR_OPTIONS, type SimilarBuildInfo } from '../indexer/similar.js';
 import { PROVINCES } from '../indexer/regions.js';
+import { similarThreads } from '../indexer/similar-threads.js';
 import { reformGroups } from '../search/similar.js';
 import { SearchService } from '../search/service.js';
 import { parseSnapshot, serializeSnapshot } from '../snapshot/file.js';
@@ -150,7 +151,7 @@ describe('similar reforms on the seed corpus', () => {
   it('builds the same lists when a worker thread reads part of the texts and finds part of the candidates and lists', async () => {
     const body = await seedSnapshot();
     const info = {} as SimilarBuildInfo;
-    const two = buildSimilar(body, {}, { workers: 1, info });
+    const two = buildSimilar(body, {}, { workers: 1, threads: similarThreads, info });
     const one = buildSimilar(body, {}, { workers: 0 });
     // The worker did answer (a worker that fails is replaced by this thread, which would pass the comparison alone).
     expect(info.parallel).toMatchObject({ merged: true, candidates: true, lists: true });
