@@ -151,7 +151,7 @@ export async function similarSection(body: SnapshotBody, snapFile: string, opts:
     ['no thesaurus groups', { synonyms: false }],
     ['mined long/short forms mapped to one key (off in shipped)', { forms: true }],
     ['no outcome kind (time cut / cost cut)', { outcomeWeight: 0 }],
-    ['no kind of responsible authority (department with place names taken out)', { departmentWeight: 0 }],
+    ['kind of responsible authority at weight 1 (department with place names taken out; off in shipped)', { departmentWeight: 1 }],
     ['no background cut (maxDf 1)', { maxDf: 1 }],
     ['background cut at 5 % of reforms', { maxDf: 0.05 }],
     ['title weight 3 (×1.5)', { fieldWeights: { ...DEFAULT_SIMILAR_OPTIONS.fieldWeights, title: 3 } }],
