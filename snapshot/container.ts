@@ -4,14 +4,17 @@
  *
  *   "FTZSNAP\n"  u32 header length  header JSON  pad to 8
  *   payload:     u32 skeleton length  u32 0  skeleton JSON  pad to 8  | sections: section  pad to 8  section …
- *   or, packed:  u32 skeleton length  u32 packed length  u32 unpacked length  u32 0  packed bytes  pad to 8  | raw sections
+ *   or, packed:  u32 skeleton length  u32 packed length  u32 unpacked length  u32 n  n × (u32 packed, u32 unpacked)
+ *                stream 0  stream 1 … n  pad to 8  | raw sections
  *
- * Packed (version 4, written by the Node edge for files on disk): the skeleton and every section that compresses
- * are one brotli stream, which unpacks to exactly the unpacked layout above; sections that do not compress (the
- * bit-packed postings) stay raw after it, referenced with "raw":1, and are mapped as views without copying;
- * increasing Uint32 columns (offsets) are packed as gaps, "delta":1, and summed back in the unpacked buffer. The
- * decompressor is passed in like the checksum, so a browser (which reads the unpacked files the offline export
- * writes) needs none.
+ * Packed (written by the Node edge for files on disk): stream 0 (brotli) unpacks to the skeleton and the text
+ * sections; stream 1 (version 5) to the other sections, referenced with "stream":1 and offsets within it; sections
+ * that do not compress (a large corpus's bit-packed postings) stay raw after the streams, referenced with "raw":1, and
+ * are mapped as views without copying. Inside the streams: increasing Uint32 columns (offsets) as gaps, "delta":1,
+ * summed back in the unpacked buffer; small 32-bit columns byte-planed, "shuffle":1; long sorted string lists
+ * front-coded, "sorted":1 (sorted-strings.ts); some tables in a stored form (tables.ts). Version 4 had stream 0
+ * only (n = 0) and none of these but gaps. The decompressor is passed in like the checksum, so a browser (which
+ * reads the unpacked files the offline export writes) needs none.
  *
  * The header is readable without touching the payload: format and product versions, build time, source files with
  * their sha256, record count, dictionary hashes and the payload's length and sha256. The skeleton is the body as
@@ -21,17 +24,21 @@
  * Anything off — magic, version, length, checksum, a section out of range — refuses the whole file.
  */
 import type { SnapshotBody, SourceFile } from './body.js';
-import { isPackedRecords, packRecords, recordList, RecordStore } from './records.js';
+import { isPackedRecords, packRecords, RECORD_TEXT_COLUMNS, RECORDS_FORMAT, recordList, RecordStore } from './records.js';
 import { recordValidator } from './validate.js';
+import { decodeSortedList, encodeSortedList, sortedItems } from './sorted-strings.js';
+import { restoreTables, storeTables } from './tables.js';
 
 export const SNAPSHOT_FORMAT = 'ftz-search-snapshot';
 /**
+ * Version 5: in a packed file, integer columns are byte-planed ("shuffle"), sorted string lists front-coded
+ * (sorted-strings.ts), the vocabulary, user words, similar term table and scores in a stored form (tables.ts).
  * Version 4: sections may be packed (one brotli stream) and postings are bit-packed (indexer/postings-codec.ts).
  * Version 3: records as columns decoded per record (snapshot/records.ts). Versions 2 (records as one JSON array) and
  * 3 are still read. Version 1 was a JSON line format.
  */
-export const SNAPSHOT_VERSION = 4;
-const READABLE_VERSIONS = [2, 3, 4];
+export const SNAPSHOT_VERSION = 5;
+const READABLE_VERSIONS = [2, 3, 4, 5];
 const MAGIC = new TextEncoder().encode('FTZSNAP\n');
 
 export type Sha256 = (bytes: Uint8Array) => string;
@@ -79,11 +86,19 @@ const littleEndian = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 const pad8 = (n: number) => (n + 7) & ~7;
 
 /**
- * Sections smaller than this are always packed; a larger one is packed only when a sample of it compresses to less
- * than SAMPLE_GAIN of its size (bit-packed postings do not, and unpacking them would only cost load time).
+ * Sections smaller than this are always packed; a larger one is packed when a sample of it compresses to less than
+ * SAMPLE_GAIN of its size, or to less than SMALL_GAIN when the section is at most PACK_MIB: unpacking costs load time
+ * and a copy, a few milliseconds below 16 MiB (the seeds' bit-packed postings, 219 KB, pack 8 % smaller), a second
+ * for the postings of 100,000 records, which barely compress and stay raw.
  */
 const SMALL_SECTION = 1 << 16;
 const SAMPLE_GAIN = 0.85;
+const SMALL_GAIN = 0.97;
+const PACK_MIB = 16;
+/** Largest column stored byte-planed (see encodeSnapshot). */
+const PLANES_MAX = 1 << 20;
+/** Joined string lists shorter than this stay in the skeleton's JSON. */
+const SORTED_LIST_CHARS = 4096;
 
 /**
  * Encode a body. Its build time goes into the header only; the payload depends on the body's content alone.
@@ -93,18 +108,34 @@ export function encodeSnapshot(body: SnapshotBody, info: { productVersion: strin
   if (!littleEndian) throw new SnapshotError('snapshots are written on little-endian machines only');
   const sections: Typed[] = [];
   const rawSections: Typed[] = [];
+  const binary: Typed[] = [];
   let offset = 0; // relative to the start of the sections area, right after the padded skeleton
   let rawOffset = 0; // relative to the start of the raw area, after the packed bytes
-  const { builtAt, ...rest } = body;
+  let binaryOffset = 0; // relative to the start of the second packed stream, unpacked
+  const { builtAt, ...plain } = body;
+  // Packed files store some tables in a smaller form (tables.ts); the unpacked layout stays as the body is.
+  const rest = compress ? storeTables(plain) : plain;
   const packs = (v: Typed): boolean => {
     if (!compress || v.byteLength < SMALL_SECTION) return true;
     const sample = new Uint8Array(v.buffer, v.byteOffset, SMALL_SECTION);
-    return compress(sample).length < SAMPLE_GAIN * SMALL_SECTION;
+    return compress(sample).length < (v.byteLength <= PACK_MIB * 2 ** 20 ? SMALL_GAIN : SAMPLE_GAIN) * SMALL_SECTION;
   };
   // Records become columns in place (the body's key order is kept); a record the loader would refuse stays JSON.
   const skeleton = new TextEncoder().encode(
     JSON.stringify(rest, function (this: unknown, key, value) {
+      const holder = this as { format?: unknown } | null;
       if (this === rest && key === 'records' && Array.isArray(value)) return packRecords(value, recordValidator());
+      // A long sorted list joined by U+0000 (the term dictionary, the vocabulary's words) is stored front-coded.
+      if (compress && typeof value === 'string' && value.length >= SORTED_LIST_CHARS) {
+        const items = sortedItems(value);
+        if (items) {
+          const coded = encodeSortedList(items);
+          sections.push(coded);
+          const ref = { $typed: 'Uint8Array', offset, length: coded.length, sorted: 1 };
+          offset = pad8(offset + coded.length);
+          return ref;
+        }
+      }
       const kind = typedKind(value);
       if (!kind) return value;
       const v = value as Typed;
@@ -116,9 +147,27 @@ export function encodeSnapshot(body: SnapshotBody, info: { productVersion: strin
       }
       // Offsets and other increasing columns pack far smaller as gaps (the seeds' term offsets: 24 KB → 1 KB).
       const gaps = compress && kind === 'Uint32Array' && increasing(v as Uint32Array);
-      const ref = gaps ? { $typed: kind, offset, length: v.length, delta: 1 } : { $typed: kind, offset, length: v.length };
-      sections.push(gaps ? deltas(v as Uint32Array) : v);
-      offset = pad8(offset + v.byteLength);
+      const column = gaps ? deltas(v as Uint32Array) : v;
+      // 32-bit integer columns of small values compress better byte-planed: all low bytes, then all second bytes,
+      // … (not UTF-16 text, whose two bytes belong together; not floats, measured worse). Up to PLANES_MAX only:
+      // putting a large column back costs load time (a large corpus's columns, 100k records: +11 % decode) for
+      // a gain lost in its raw postings.
+      const planes = compress && (kind === 'Uint32Array' || kind === 'Int32Array') && column.length >= 64 && column.byteLength <= PLANES_MAX;
+      const stored = planes ? shuffle(column) : column;
+      // Text (the records' text and quantity JSON) goes in the skeleton's stream, numbers in a second one: brotli
+      // codes each far better alone than the two interleaved (the seeds: 467 → 446 KB).
+      const text = holder?.format === RECORDS_FORMAT && RECORD_TEXT_COLUMNS.includes(key);
+      const ref: Record<string, unknown> = { $typed: kind, offset: text || !compress ? offset : binaryOffset, length: v.length };
+      if (gaps) ref.delta = 1;
+      if (planes) ref.shuffle = 1;
+      if (text || !compress) {
+        sections.push(stored);
+        offset = pad8(offset + v.byteLength);
+      } else {
+        ref.stream = 1;
+        binary.push(stored);
+        binaryOffset = pad8(binaryOffset + v.byteLength);
+      }
       return ref;
     }),
   );
@@ -137,13 +186,31 @@ export function encodeSnapshot(body: SnapshotBody, info: { productVersion: strin
     new DataView(payload.buffer).setUint32(0, skeleton.length, true);
   } else {
     const packed = compress(inner);
-    const rawBase = pad8(16 + packed.length);
+    const second = new Uint8Array(binaryOffset);
+    let b = 0;
+    for (const s of binary) {
+      second.set(new Uint8Array(s.buffer, s.byteOffset, s.byteLength), b);
+      b = pad8(b + s.byteLength);
+    }
+    const streams = binaryOffset > 0 ? [compress(second)] : [];
+    const lead = 16 + 8 * streams.length;
+    const rawBase = pad8(lead + packed.length + streams.reduce((n, x) => n + x.length, 0));
     payload = new Uint8Array(rawBase + rawOffset);
     const view = new DataView(payload.buffer);
     view.setUint32(0, skeleton.length, true);
     view.setUint32(4, packed.length, true);
     view.setUint32(8, inner.length, true);
-    payload.set(packed, 16);
+    view.setUint32(12, streams.length, true);
+    if (streams.length) {
+      view.setUint32(16, streams[0].length, true);
+      view.setUint32(20, second.length, true);
+    }
+    payload.set(packed, lead);
+    let p = lead + packed.length;
+    for (const x of streams) {
+      payload.set(x, p);
+      p += x.length;
+    }
     let r = rawBase;
     for (const s of rawSections) {
       payload.set(new Uint8Array(s.buffer, s.byteOffset, s.byteLength), r);
@@ -174,10 +241,49 @@ export function encodeSnapshot(body: SnapshotBody, info: { productVersion: strin
   return out;
 }
 
+interface SectionRef {
+  $typed: string;
+  offset: unknown;
+  length: unknown;
+  raw?: unknown;
+  delta?: unknown;
+  shuffle?: unknown;
+  sorted?: unknown;
+  stream?: unknown;
+}
+
 function increasing(v: Uint32Array): boolean {
   if (v.length < 64) return false;
   for (let i = 1; i < v.length; i++) if (v[i] < v[i - 1]) return false;
   return true;
+}
+
+/** Byte planes: byte k of element i goes to k × n + i. */
+function shuffle(v: Typed): Uint8Array<ArrayBuffer> {
+  const w = v.BYTES_PER_ELEMENT;
+  const n = v.length;
+  const bytes = new Uint8Array(v.buffer, v.byteOffset, v.byteLength);
+  const out = new Uint8Array(new ArrayBuffer(bytes.length));
+  for (let k = 0; k < w; k++) {
+    const base = k * n;
+    for (let i = 0, j = k; i < n; i++, j += w) out[base + i] = bytes[j];
+  }
+  return out;
+}
+
+/** Back from byte planes, in place (the planes are copied out first). */
+function unshuffle(region: Uint8Array, w: number): void {
+  const n = region.length / w;
+  const planes = region.slice();
+  if (w === 4) {
+    const out = new Uint32Array(region.buffer, region.byteOffset, n);
+    for (let i = 0; i < n; i++) out[i] = (planes[i] | (planes[n + i] << 8) | (planes[2 * n + i] << 16) | (planes[3 * n + i] << 24)) >>> 0;
+    return;
+  }
+  for (let k = 0; k < w; k++) {
+    const base = k * n;
+    for (let i = 0, j = k; i < n; i++, j += w) region[j] = planes[base + i];
+  }
 }
 
 function deltas(v: Uint32Array): Typed {
@@ -236,22 +342,38 @@ export function decodeSnapshot(input: Uint8Array, sha256: Sha256, decompress?: D
   let inner = payload;
   let lead = 8;
   let rawBase = payload.length;
+  // Further packed streams (version 5: the numbers apart from the text), unpacked.
+  const streams: Uint8Array[] = [];
   if (packedLength > 0) {
     if (header.formatVersion < 4 || payload.length < 16 || 16 + packedLength > payload.length) throw new SnapshotError('damaged snapshot: the packed sections are cut short');
     if (!decompress) {
       throw new SnapshotError(`this snapshot is ${header.compression ?? 'packed'}-compressed and this reader has no decompressor (a browser reads the unpacked files npm run export:offline writes)`);
     }
-    const size = view.getUint32(8, true);
-    try {
-      inner = decompress(payload.subarray(16, 16 + packedLength), size);
-    } catch (e) {
-      throw new SnapshotError(`damaged snapshot: the packed sections do not unpack (${(e as Error).message})`);
+    const more = view.getUint32(12, true);
+    if (more > 0 && header.formatVersion < 5) throw new SnapshotError('damaged snapshot: the packed sections are cut short');
+    const table = 16 + 8 * more;
+    if (more > 64 || table > payload.length) throw new SnapshotError('damaged snapshot: the packed sections are cut short');
+    const unpack = (from: number, length: number, size: number): Uint8Array => {
+      if (from + length > payload.length) throw new SnapshotError('damaged snapshot: the packed sections are cut short');
+      let out: Uint8Array;
+      try {
+        out = decompress(payload.subarray(from, from + length), size);
+      } catch (e) {
+        throw new SnapshotError(`damaged snapshot: the packed sections do not unpack (${(e as Error).message})`);
+      }
+      if (out.length !== size) throw new SnapshotError(`damaged snapshot: the packed sections unpack to ${out.length} bytes, not ${size}`);
+      // Typed views need their element alignment.
+      return out.byteOffset % 8 !== 0 ? out.slice() : out;
+    };
+    inner = unpack(table, packedLength, view.getUint32(8, true));
+    let at = table + packedLength;
+    for (let i = 0; i < more; i++) {
+      const length = view.getUint32(16 + 8 * i, true);
+      streams.push(unpack(at, length, view.getUint32(20 + 8 * i, true)));
+      at += length;
     }
-    if (inner.length !== size) throw new SnapshotError(`damaged snapshot: the packed sections unpack to ${inner.length} bytes, not ${size}`);
-    // Typed views need their element alignment.
-    if (inner.byteOffset % 8 !== 0) inner = inner.slice();
     lead = 0;
-    rawBase = pad8(16 + packedLength);
+    rawBase = pad8(at);
   }
   if (lead + skeletonLength > inner.length) throw new SnapshotError('damaged snapshot: the body is cut short');
   const sectionsStart = pad8(lead + skeletonLength);
@@ -270,7 +392,7 @@ export function decodeSnapshot(input: Uint8Array, sha256: Sha256, decompress?: D
       }
       return v;
     }
-    if (typeof v.$typed === 'string') return section(v as { $typed: string; offset: unknown; length: unknown; raw?: unknown; delta?: unknown });
+    if (typeof v.$typed === 'string') return section(v as unknown as SectionRef);
     for (const k of Object.keys(v)) {
       const x = v[k];
       if (x === null || typeof x !== 'object') continue;
@@ -283,13 +405,18 @@ export function decodeSnapshot(input: Uint8Array, sha256: Sha256, decompress?: D
   };
   const body = (parsed !== null && typeof parsed === 'object' ? revive(parsed as Record<string, unknown>, '') : parsed) as SnapshotBody;
   if (!body || typeof body !== 'object') throw new SnapshotError('damaged snapshot: missing records, index or analysis data');
+  try {
+    restoreTables(body);
+  } catch (e) {
+    throw new SnapshotError(`damaged snapshot: ${(e as Error).message}`);
+  }
   body.builtAt = header.builtAt;
   if (!Array.isArray(body.records) || body.records.length !== header.records || body.index === undefined || !body.analysis?.vocabulary) {
     throw new SnapshotError('damaged snapshot: missing records, index or analysis data');
   }
   return { header, body };
 
-  function section(ref: { $typed: string; offset: unknown; length: unknown; raw?: unknown; delta?: unknown }): Typed {
+  function section(ref: SectionRef): Typed | string {
     const Ctor = TYPED[ref.$typed as TypedKind];
     const { offset, length } = ref;
     if (!Ctor || !Number.isSafeInteger(offset) || !Number.isSafeInteger(length) || (offset as number) < 0 || (length as number) < 0) {
@@ -297,13 +424,30 @@ export function decodeSnapshot(input: Uint8Array, sha256: Sha256, decompress?: D
     }
     const raw = ref.raw === 1;
     if (raw && inner === payload) throw new SnapshotError('damaged snapshot: a raw section in a snapshot with nothing packed');
-    const area = raw ? payload : inner;
-    const start = (raw ? rawBase : sectionsStart) + (offset as number);
+    const stream = ref.stream;
+    if (stream !== undefined && (raw || typeof stream !== 'number' || !(stream >= 1 && stream <= streams.length) || !Number.isInteger(stream))) {
+      throw new SnapshotError(`damaged snapshot: a section reference is malformed (${JSON.stringify(ref).slice(0, 80)})`);
+    }
+    const area = raw ? payload : stream !== undefined ? streams[stream - 1] : inner;
+    const start = (raw ? rawBase : stream !== undefined ? 0 : sectionsStart) + (offset as number);
     const end = start + (length as number) * Ctor.BYTES_PER_ELEMENT;
     if (start % Ctor.BYTES_PER_ELEMENT !== 0 || end > area.length) {
       throw new SnapshotError(`damaged snapshot: a ${ref.$typed} section lies outside the payload`);
     }
     const view = new Ctor(area.buffer as ArrayBuffer, area.byteOffset + start, length as number);
+    if (ref.sorted !== undefined) {
+      if (ref.sorted !== 1 || raw || inner === payload || !(view instanceof Uint8Array) || ref.delta !== undefined || ref.shuffle !== undefined) throw new SnapshotError('damaged snapshot: a section reference is malformed (sorted)');
+      try {
+        return decodeSortedList(view);
+      } catch (e) {
+        throw new SnapshotError(`damaged snapshot: a sorted list does not decode (${(e as Error).message})`);
+      }
+    }
+    if (ref.shuffle !== undefined) {
+      if (ref.shuffle !== 1 || raw || inner === payload || Ctor.BYTES_PER_ELEMENT === 1) throw new SnapshotError('damaged snapshot: a section reference is malformed (shuffle)');
+      // Byte planes back into elements, in the unpacked buffer (ours).
+      unshuffle(new Uint8Array(view.buffer, view.byteOffset, view.byteLength), Ctor.BYTES_PER_ELEMENT);
+    }
     if (ref.delta === undefined) return view;
     if (ref.delta !== 1 || raw || inner === payload || !(view instanceof Uint32Array)) throw new SnapshotError('damaged snapshot: a section reference is malformed (delta)');
     // Stored as gaps (packed files only): summed back into the column, in place (the unpacked buffer is ours).

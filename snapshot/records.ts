@@ -15,6 +15,8 @@ import type { Outcome, Quantity, ReformRecord } from '../indexer/schema.js';
 import { Grow } from '../indexer/grow.js';
 
 export const RECORDS_FORMAT = 'records-columns-1';
+/** Columns holding text (UTF-16 text, UTF-8 JSON): a packed file compresses them with the skeleton, apart from numbers. */
+export const RECORD_TEXT_COLUMNS: readonly string[] = ['text', 'extra'];
 
 /** Stored text fields, in column order (category and section are in the string table instead). */
 const TEXT = ['id', 'title', 'content', 'applicableTo', 'process', 'outcome', 'scope'] as const;

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { SnapshotBody } from '../snapshot/body.js';
-import { readSnapshotHeader, SnapshotError } from '../snapshot/container.js';
+import { readSnapshotHeader, SNAPSHOT_VERSION, SnapshotError } from '../snapshot/container.js';
 import { parseSnapshot, serializeSnapshot } from '../snapshot/file.js';
 import { SearchService } from '../search/service.js';
 import { FILES, ROOT, SEEDS, seedSnapshot } from './helpers.js';
@@ -44,7 +44,7 @@ describe('snapshots', () => {
     expect(() => parseSnapshot(changed)).toThrow(/checksum/);
     expect(() => parseSnapshot(bytes.subarray(0, bytes.length - 100))).toThrow(/truncated/);
     expect(() => parseSnapshot(new TextEncoder().encode('{"format":"other","version":1}\n{}'))).toThrow(/not a snapshot/);
-    const newer = Buffer.from(Buffer.from(bytes).toString('latin1').replace('"formatVersion":4', '"formatVersion":9'), 'latin1');
+    const newer = Buffer.from(Buffer.from(bytes).toString('latin1').replace(`"formatVersion":${SNAPSHOT_VERSION}`, '"formatVersion":9'), 'latin1');
     expect(() => parseSnapshot(newer)).toThrow(/version 9/);
     expect(() => parseSnapshot(new TextEncoder().encode('garbage'))).toThrow(SnapshotError);
   });

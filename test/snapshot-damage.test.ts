@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SnapshotBody } from '../snapshot/body.js';
-import { readSnapshotHeader } from '../snapshot/container.js';
+import { readSnapshotHeader, SNAPSHOT_VERSION } from '../snapshot/container.js';
 import { serializeSnapshot, sha256 } from '../snapshot/file.js';
 import { runServer } from '../server/run.js';
 import { ROOT, seedSnapshot } from './helpers.js';
@@ -54,7 +54,7 @@ function damages(): [string, Uint8Array | null, RegExp][] {
     ['a file with bytes appended', Buffer.concat([good, Buffer.from('tail')]), /truncated or extended/],
     ['a header cut short', good.subarray(0, 40), /damaged snapshot: the header is cut short/],
     ['a header that is not JSON', replaceSame(good, '{"format"', '{"format '), /damaged snapshot: the header is not valid JSON/],
-    ['a newer format version', replaceSame(good, '"formatVersion":4', '"formatVersion":5'), /unsupported snapshot version 5 \(this server reads versions 2, 3 and 4\)/],
+    ['a newer format version', replaceSame(good, `"formatVersion":${SNAPSHOT_VERSION}`, `"formatVersion":${SNAPSHOT_VERSION + 1}`), new RegExp(`unsupported snapshot version ${SNAPSHOT_VERSION + 1} \\(this server reads versions 2, .* and ${SNAPSHOT_VERSION}\\)`)],
     ['another format name', replaceSame(good, '"ftz-search-snapshot"', '"ftz-search-snapshoT"'), /not a snapshot: format is "ftz-search-snapshoT"/],
     ['one flipped byte in the payload', (() => { const b = Uint8Array.from(good); b[b.length - 5000] ^= 0x20; return b; })(), /damaged snapshot: checksum [0-9a-f]{12}… does not match/],
     ['a record count that disagrees with the header', replaceSame(good, `"records":${body.records.length},`, `"records":${body.records.length + 1},`), /damaged snapshot: missing records, index or analysis data/],
@@ -118,7 +118,7 @@ describe('reading snapshots', () => {
     const { header } = readSnapshotHeader(good);
     const shown = await runProcess(['--import', 'tsx', join(ROOT, 'indexer', 'cli.ts'), '--inspect', file]);
     expect(shown.code).toBe(0);
-    for (const s of [`version 4`, header.builtAt, `records         ${body.records.length}`, header.payload.sha256, header.dictionaryHash, ...header.sources.map((x) => x.sha256)]) expect(shown.stdout).toContain(s);
+    for (const s of [`version ${SNAPSHOT_VERSION}`, header.builtAt, `records         ${body.records.length}`, header.payload.sha256, header.dictionaryHash, ...header.sources.map((x) => x.sha256)]) expect(shown.stdout).toContain(s);
     // A payload flipped byte does not matter to --inspect (it never reads the payload); a wrong size does.
     const flipped = Uint8Array.from(good);
     flipped[flipped.length - 1] ^= 1;

@@ -1,0 +1,112 @@
+/**
+ * Sorted string lists, front-coded: how a packed snapshot stores a long list of strictly increasing strings joined
+ * by U+0000 (the index's term dictionary, the vocabulary's words). Neighbours in sorted order share their start
+ * (Han bigrams share their first character), so each item keeps only what differs from the one before; three
+ * columns (shared-prefix lengths, suffix lengths, suffix code units) compress far better than the joined text
+ * written as JSON, where every separator is six bytes ("\u0000"). The seeds' terms: 62 KB → 35 KB once packed.
+ *
+ *   u32 count  |  count × u8 shared prefix (capped at 255)  |  count × LEB128 suffix length  |  suffix UTF-16 units, LE
+ *
+ * Environment-neutral (typed arrays and strings only). Decoding rebuilds the exact joined string, lone
+ * surrogates included.
+ */
+
+const SEP = 0;
+
+/** A joined list this codec stores: at least `minItems` items, strictly increasing in UTF-16 order (a last empty item aside). */
+export function sortedItems(joined: string, minItems = 64): string[] | undefined {
+  if (joined.indexOf('\0') < 0) return undefined;
+  const items = joined.split('\0');
+  if (items.length < minItems) return undefined;
+  // A list written with a separator after every item (the term dictionary) ends in an empty item.
+  const end = items[items.length - 1] === '' ? items.length - 1 : items.length;
+  for (let i = 1; i < end; i++) if (!(items[i - 1] < items[i])) return undefined;
+  return items;
+}
+
+export function encodeSortedList(items: string[]): Uint8Array<ArrayBuffer> {
+  const n = items.length;
+  let suffixUnits = 0;
+  let varintBytes = 0;
+  const shared = new Uint8Array(n);
+  let prev = '';
+  for (let i = 0; i < n; i++) {
+    const t = items[i];
+    const max = Math.min(prev.length, t.length, 255);
+    let p = 0;
+    while (p < max && prev.charCodeAt(p) === t.charCodeAt(p)) p++;
+    shared[i] = p;
+    const len = t.length - p;
+    suffixUnits += len;
+    varintBytes += len < 0x80 ? 1 : len < 0x4000 ? 2 : len < 0x200000 ? 3 : 5;
+    prev = t;
+  }
+  const out = new Uint8Array(new ArrayBuffer(4 + n + varintBytes + 2 * suffixUnits));
+  new DataView(out.buffer).setUint32(0, n, true);
+  out.set(shared, 4);
+  let v = 4 + n;
+  let u = 4 + n + varintBytes;
+  for (let i = 0; i < n; i++) {
+    const t = items[i];
+    let len = t.length - shared[i];
+    while (len >= 0x80) {
+      out[v++] = (len & 0x7f) | 0x80;
+      len >>>= 7;
+    }
+    out[v++] = len;
+    for (let c = shared[i]; c < t.length; c++) {
+      const unit = t.charCodeAt(c);
+      out[u++] = unit & 0xff;
+      out[u++] = unit >>> 8;
+    }
+  }
+  return out;
+}
+
+/** The joined string (items separated by U+0000). Throws on bytes that are not such a list. */
+export function decodeSortedList(bytes: Uint8Array): string {
+  if (bytes.length < 4) throw new Error('sorted list cut short');
+  const n = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).getUint32(0, true);
+  if (4 + n > bytes.length) throw new Error('sorted list cut short');
+  // First pass: suffix lengths, so the joined units are written into one exact array.
+  const lengths = new Uint32Array(n);
+  let v = 4 + n;
+  let total = n > 0 ? n - 1 : 0;
+  for (let i = 0; i < n; i++) {
+    let len = 0;
+    let shift = 0;
+    for (;;) {
+      if (v >= bytes.length || shift > 28) throw new Error('sorted list cut short');
+      const b = bytes[v++];
+      len += (b & 0x7f) * 2 ** shift;
+      if (b < 0x80) break;
+      shift += 7;
+    }
+    lengths[i] = len;
+    total += bytes[4 + i] + len;
+  }
+  let u = v;
+  const units = new Uint16Array(total);
+  let at = 0;
+  let prevStart = 0;
+  let prevLength = 0;
+  for (let i = 0; i < n; i++) {
+    const p = bytes[4 + i];
+    if (p > prevLength) throw new Error('sorted list shares more than the item before it has');
+    if (i > 0) units[at++] = SEP;
+    const start = at;
+    units.copyWithin(at, prevStart, prevStart + p);
+    at += p;
+    const len = lengths[i];
+    if (u + 2 * len > bytes.length) throw new Error('sorted list cut short');
+    for (let c = 0; c < len; c++, u += 2) units[at++] = bytes[u] | (bytes[u + 1] << 8);
+    prevStart = start;
+    prevLength = p + len;
+  }
+  if (u !== bytes.length) throw new Error('sorted list has trailing bytes');
+  // fromCharCode keeps every unit as it is (a TextDecoder would replace a lone surrogate); in chunks, for the stack.
+  const parts: string[] = [];
+  const CHUNK = 1 << 14;
+  for (let i = 0; i < total; i += CHUNK) parts.push(String.fromCharCode.apply(null, units.subarray(i, Math.min(total, i + CHUNK)) as unknown as number[]));
+  return parts.join('');
+}
