@@ -19,6 +19,7 @@ import { Normalizer } from '../analysis/normalize.js';
 import { namingWordTest } from '../indexer/general-words.js';
 import { TEXT_FIELDS, type ReformRecord, type TextField } from '../indexer/schema.js';
 import { buildSimilar, type SimilarBuildInfo } from '../indexer/similar.js';
+import { similarThreads } from '../indexer/similar-threads.js';
 import { SimilarLists, type SimilarData } from '../search/similar.js';
 import { corpusLines, rng, seedPools } from './scale-corpus.js';
 
@@ -30,6 +31,12 @@ export interface SimilarScaleResult {
   buildMs: number;
   /** CPU time of the stage (user + system, all threads): steadier than wall time on a shared machine. */
   buildCpuMs: number;
+  /** CPU time of the build thread alone (Linux /proc; 10 ms ticks): on an idle machine the stage's wall time is about
+   *  this, the worker's reading running beside it. 0 where /proc is not there. */
+  buildThreadCpuMs: number;
+  /** Worker threads the stage used (see indexer/similar.ts PARALLEL_MIN_RECORDS), and what they did. */
+  workers: number;
+  parallel?: SimilarBuildInfo['parallel'];
   runs: number;
   runsSegmented: number;
   phaseMs: SimilarBuildInfo['phaseMs'];
@@ -48,6 +55,17 @@ export function similarBytes(data: SimilarData): number {
   let bytes = 0;
   for (const v of [data.all.ids, data.all.scores, data.otherRegions.ids, data.otherRegions.scores, data.termStart, data.termIds, data.termWeights, data.termFlags, data.outcomes]) bytes += v.byteLength;
   return bytes + Buffer.byteLength(JSON.stringify(data.terms));
+}
+
+/** CPU time of this (the main) thread, from /proc/self/task/<pid>/stat: utime + stime in clock ticks (100 per second). */
+function threadCpuMs(): number {
+  try {
+    const stat = readFileSync(`/proc/self/task/${process.pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return 0;
+  }
 }
 
 async function main() {
@@ -78,10 +96,14 @@ async function main() {
   const normalizer = new Normalizer(body.analysis.t2s);
   const normalized = records.map((r) => Object.fromEntries(TEXT_FIELDS.map((f) => [f, normalizer.plain(r[f] ?? '')])) as Record<TextField, string>);
   const info = {} as SimilarBuildInfo;
+  const workersAt = process.argv.indexOf('--workers');
+  const workers = workersAt > 0 ? Number(process.argv[workersAt + 1]) : undefined;
   const cpu0 = process.cpuUsage();
+  const thread0 = threadCpuMs();
   const t0 = performance.now();
-  const data = buildSimilar(big, {}, { normalized: (i, f) => normalized[i][f], info, naming: namingWordTest(body.analysis.vocabulary.map(([w]) => w)) });
+  const data = buildSimilar(big, {}, { normalized: (i, f) => normalized[i][f], info, workers, threads: similarThreads, naming: namingWordTest(body.analysis.vocabulary.map(([w]) => w)) });
   const buildMs = performance.now() - t0;
+  const threadCpu = threadCpuMs() - thread0;
   const cpu = process.cpuUsage(cpu0);
   await new Promise((resolve) => setTimeout(resolve, 20));
   const peak = Math.max(Atomics.load(peakKiB, 0) * 1024, process.memoryUsage().rss);
@@ -105,6 +127,9 @@ async function main() {
     reforms: groups,
     buildMs,
     buildCpuMs: (cpu.user + cpu.system) / 1000,
+    buildThreadCpuMs: threadCpu,
+    workers: info.parallel ? 1 : 0,
+    parallel: info.parallel,
     runs: info.runs,
     runsSegmented: info.runsSegmented,
     phaseMs: info.phaseMs,

@@ -151,6 +151,7 @@ export async function similarSection(body: SnapshotBody, snapFile: string, opts:
     ['no thesaurus groups', { synonyms: false }],
     ['mined long/short forms mapped to one key (off in shipped)', { forms: true }],
     ['no outcome kind (time cut / cost cut)', { outcomeWeight: 0 }],
+    ['kind of responsible authority at weight 1 (department with place names taken out; off in shipped)', { departmentWeight: 1 }],
     ['no background cut (maxDf 1)', { maxDf: 1 }],
     ['background cut at 5 % of reforms', { maxDf: 0.05 }],
     ['title weight 3 (×1.5)', { fieldWeights: { ...DEFAULT_SIMILAR_OPTIONS.fieldWeights, title: 3 } }],
@@ -222,13 +223,20 @@ export async function similarSection(body: SnapshotBody, snapFile: string, opts:
     out('Passes (wall): features = reading and segmenting every printing; vectors = tf-idf vectors and key terms per reform;');
     out('candidates = walking the cut inverted lists; lists = second-order part, shared-word check, re-ranking, both scopes.');
     out();
-    out('| records | reforms | build wall | build CPU | passes: features / vectors / candidates / lists | stage RSS peak | snapshot part | runs segmented / looked up | serve p50 / p99 / max |');
-    out('|---|---|---|---|---|---|---|---|---|');
+    out('From 20,000 records a worker thread reads the later reforms\' texts and finds their candidates beside the build thread');
+    out('(indexer/similar.ts PARALLEL_MIN_RECORDS); build CPU counts both threads, build-thread CPU the build thread alone');
+    out('(/proc), which on an idle machine is about the wall time. Worker: its share of the reforms, its reading time (wall), the');
+    out('build thread\'s wait for it and the merge.');
+    out();
+    out('| records | reforms | build wall | build CPU | build-thread CPU | passes: features / vectors / candidates / lists | worker: share, reading / wait / merge | stage RSS peak | snapshot part | runs segmented / looked up | serve p50 / p99 / max |');
+    out('|---|---|---|---|---|---|---|---|---|---|---|');
     for (const n of sizes) {
       try {
         const text = execFileSync(process.execPath, ['--expose-gc', '--max-old-space-size=6000', '--import', 'tsx', join(root, 'bench', 'similar-scale.ts'), String(n)], { encoding: 'utf8', maxBuffer: 1 << 26, stdio: ['ignore', 'pipe', 'pipe'], timeout: 1_800_000 });
         const x = JSON.parse(text.trim().split('\n').pop()!) as SimilarScaleResult;
-        out(`| ${n.toLocaleString('en')} | ${x.reforms.toLocaleString('en')} | ${(x.buildMs / 1000).toFixed(1)} s | ${(x.buildCpuMs / 1000).toFixed(1)} s | ${[x.phaseMs.features, x.phaseMs.vectors, x.phaseMs.candidates, x.phaseMs.lists].map((t) => (t / 1000).toFixed(1)).join(' / ')} s | ${x.stagePeakMiB.toFixed(0)} MiB | ${x.snapshotMiB.toFixed(1)} MiB | ${x.runsSegmented.toLocaleString('en')} / ${x.runs.toLocaleString('en')} | ${ms(x.serveP50Ms)} / ${ms(x.serveP99Ms)} / ${ms(x.serveMaxMs)} ms |`);
+        const p = x.parallel;
+        const worker = p ? `${(100 * p.workerShare).toFixed(0)} %, ${[p.workerMs, p.waitMs, p.mergeMs].map((t) => (t / 1000).toFixed(1)).join(' / ')} s${p.merged ? '' : ' (failed: read here)'}` : 'none';
+        out(`| ${n.toLocaleString('en')} | ${x.reforms.toLocaleString('en')} | ${(x.buildMs / 1000).toFixed(1)} s | ${(x.buildCpuMs / 1000).toFixed(1)} s | ${x.buildThreadCpuMs ? `${(x.buildThreadCpuMs / 1000).toFixed(1)} s` : 'n/a'} | ${[x.phaseMs.features, x.phaseMs.vectors, x.phaseMs.candidates, x.phaseMs.lists].map((t) => (t / 1000).toFixed(1)).join(' / ')} s | ${worker} | ${x.stagePeakMiB.toFixed(0)} MiB | ${x.snapshotMiB.toFixed(1)} MiB | ${x.runsSegmented.toLocaleString('en')} / ${x.runs.toLocaleString('en')} | ${ms(x.serveP50Ms)} / ${ms(x.serveP99Ms)} / ${ms(x.serveMaxMs)} ms |`);
       } catch (e) {
         out(`| ${n.toLocaleString('en')} | not measured: ${(e as Error).message.split('\n')[0]} |`);
       }

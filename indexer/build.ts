@@ -20,6 +20,7 @@ import { commonWordTest, namingWordTest } from './general-words.js';
 import { PROVINCES } from './regions.js';
 import { TEXT_FIELDS, type ReformRecord } from './schema.js';
 import { buildSimilar } from './similar.js';
+import { similarThreads } from './similar-threads.js';
 import { traditionalToSimplifiedTable } from './t2s.js';
 import { PARALLEL_MIN_CHARS, startVocabularyCount } from './vocabulary.js';
 import { jiebaLoaded, lastJiebaLoadMs } from './jieba.js';
@@ -183,7 +184,7 @@ export async function buildSnapshot(options: BuildOptions): Promise<BuildResult>
   const texts = normalized;
   const F = SEARCH_FIELDS.length;
   const slot = Object.fromEntries(SEARCH_FIELDS.map((f, k) => [f, k])) as Record<SearchField, number>;
-  body.similar = buildSimilar(body, {}, { normalized: (i, f) => texts[i * F + slot[f]], naming: namingWordTest(body.analysis.vocabulary.map(([w]) => w)) });
+  body.similar = buildSimilar(body, {}, { normalized: (i, f) => texts[i * F + slot[f]], naming: namingWordTest(body.analysis.vocabulary.map(([w]) => w)), threads: similarThreads });
   const tSimilar = performance.now();
   const rssSimilar = peakRssMiB();
   body.index = await indexed;

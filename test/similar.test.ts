@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { buildSimilar, DEFAULT_SIMILAR_OPTIONS } from '../indexer/similar.js';
+import { authorityKinds, buildSimilar, DEFAULT_SIMILAR_OPTIONS, type SimilarBuildInfo } from '../indexer/similar.js';
+import { PROVINCES } from '../indexer/regions.js';
+import { similarThreads } from '../indexer/similar-threads.js';
 import { reformGroups } from '../search/similar.js';
 import { SearchService } from '../search/service.js';
 import { parseSnapshot, serializeSnapshot } from '../snapshot/file.js';
@@ -144,5 +146,37 @@ describe('similar reforms on the seed corpus', () => {
     expect(a.similar(id, 10, 'other-regions')).toEqual(b.similar(id, 10, 'other-regions'));
     // Built the same way twice, the lists are identical (the payload stays reproducible).
     expect(Array.from(buildSimilar(body).all.ids)).toEqual(Array.from(body.similar!.all.ids));
+  });
+
+  it('builds the same lists when a worker thread reads part of the texts and finds part of the candidates and lists', async () => {
+    const body = await seedSnapshot();
+    const info = {} as SimilarBuildInfo;
+    const two = buildSimilar(body, {}, { workers: 1, threads: similarThreads, info });
+    const one = buildSimilar(body, {}, { workers: 0 });
+    // The worker did answer (a worker that fails is replaced by this thread, which would pass the comparison alone).
+    expect(info.parallel).toMatchObject({ merged: true, candidates: true, lists: true });
+    expect(info.parallel!.workerShare).toBeGreaterThan(0);
+    for (const scope of ['all', 'otherRegions'] as const) {
+      expect(Array.from(two[scope].ids)).toEqual(Array.from(one[scope].ids));
+      expect(Array.from(two[scope].scores)).toEqual(Array.from(one[scope].scores));
+    }
+    expect(two.terms).toEqual(one.terms);
+    expect(Array.from(two.termIds)).toEqual(Array.from(one.termIds));
+    expect(Array.from(two.termWeights)).toEqual(Array.from(one.termWeights));
+  });
+
+  it('reads the kind of authority from a department without its place: the seeds\' customs offices all meet as 海关, two provinces\' housing departments as one', async () => {
+    const body = await seedSnapshot();
+    const departments = [...new Set(body.records.flatMap((r) => r.departments))];
+    // The places the seeds print before 市 (青岛市, 济南市); 大连 and 沈阳 never are, yet 大连海关 is still a customs office.
+    const kinds = authorityKinds(departments, [...PROVINCES, '青岛', '济南']);
+    for (const customs of ['青岛海关', '济南海关', '大连海关', '沈阳海关']) {
+      expect(departments).toContain(customs);
+      expect(kinds.get(customs)).toBe('海关');
+    }
+    const housing = departments.filter((d) => d.endsWith('住房和城乡建设厅'));
+    expect(housing).toEqual(expect.arrayContaining(['山东省住房和城乡建设厅', '辽宁省住房和城乡建设厅']));
+    expect(new Set(housing.map((d) => kinds.get(d)))).toEqual(new Set(['住房和城乡建设厅']));
+    for (const [, kind] of kinds) for (const p of PROVINCES) expect(kind).not.toContain(p);
   });
 });

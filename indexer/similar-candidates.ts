@@ -1,0 +1,367 @@
+/**
+ * The third and fourth passes of the similar-reform build (indexer/similar.ts): each reform's best `C` candidates by
+ * the inner product of tf-idf vectors, walked over inverted lists cut to the reforms where a term weighs most; then its
+ * lists (second-order part, shared-word check, diversity re-ranking, both scopes). Pure typed-array work over a range
+ * of reforms, so a worker thread (indexer/similar-worker.ts) can take the later reforms over shared memory while the
+ * build thread takes the first: both run this same code, so the lists are the same.
+ */
+
+/** The vectors and cut inverted lists, and where the candidates go (`C` slots per reform, -1 = none). */
+export interface CandidateInput {
+  R: number;
+  C: number;
+  /** A source walks the lists of only its strongest this many terms. */
+  queryTerms: number;
+  vecStart: Int32Array;
+  vIds: Int32Array;
+  vW: Float32Array;
+  postStart: Int32Array;
+  postEnd: Int32Array;
+  postDoc: Int32Array;
+  postW: Float32Array;
+  candIds: Int32Array;
+  candS: Float32Array;
+}
+
+/** Candidates of reforms [from, to). */
+export function findCandidates(input: CandidateInput, from: number, to: number): void {
+  const { R, C, queryTerms, vecStart, vIds, vW, postStart, postEnd, postDoc, postW, candIds, candS } = input;
+  const acc = new Float32Array(R);
+  const touched = new Int32Array(R);
+  const heap = new TopK(C);
+  const qOrder: number[] = [];
+  for (let r = from; r < to; r++) {
+    let nt = 0;
+    qOrder.length = 0;
+    for (let x = vecStart[r]; x < vecStart[r + 1]; x++) qOrder.push(x);
+    if (qOrder.length > queryTerms) {
+      qOrder.sort((a, b) => vW[b] - vW[a] || a - b);
+      qOrder.length = queryTerms;
+    }
+    for (const x of qOrder) {
+      const f = vIds[x];
+      const wi = vW[x];
+      for (let p = postStart[f], end = postEnd[f]; p < end; p++) {
+        const j = postDoc[p];
+        if (acc[j] === 0) touched[nt++] = j;
+        acc[j] += wi * postW[p];
+      }
+    }
+    heap.clear();
+    for (let x = 0; x < nt; x++) {
+      const j = touched[x];
+      if (j !== r) heap.offer(j, acc[j]);
+      acc[j] = 0;
+    }
+    heap.drainInto(candIds, candS, r * C);
+  }
+}
+
+/** The same arrays in shared memory, for a worker to write into. */
+export function shareCandidates(input: Omit<CandidateInput, 'candIds' | 'candS'>): CandidateInput {
+  const shared = <T extends Int32Array | Float32Array>(a: T): T => {
+    const b = new (a.constructor as new (buffer: SharedArrayBuffer) => T)(new SharedArrayBuffer(a.byteLength));
+    b.set(a);
+    return b;
+  };
+  const candIds = new Int32Array(new SharedArrayBuffer(4 * input.R * input.C)).fill(-1);
+  const candS = new Float32Array(new SharedArrayBuffer(4 * input.R * input.C));
+  return {
+    R: input.R,
+    C: input.C,
+    queryTerms: input.queryTerms,
+    vecStart: shared(input.vecStart),
+    vIds: shared(input.vIds),
+    vW: shared(input.vW),
+    postStart: shared(input.postStart),
+    postEnd: shared(input.postEnd),
+    postDoc: shared(input.postDoc),
+    postW: shared(input.postW),
+    candIds,
+    candS,
+  };
+}
+
+/** What the lists pass reads and where it writes (`k` slots per record and scope). */
+export interface ListInput {
+  R: number;
+  C: number;
+  k: number;
+  F: number;
+  options: { feedback: number; feedbackDepth: number; pool: number; minShared: number; oneWordFactor: number; mmrLambda: number; sameDocPenalty: number };
+  /** Distinct source documents (files). */
+  files: number;
+  candIds: Int32Array;
+  candS: Float32Array;
+  vecStart: Int32Array;
+  vIds: Int32Array;
+  vW: Float32Array;
+  /** 1 for a word or slogan feature. */
+  isWord: Uint8Array;
+  /** Provinces of each reform (CSR). */
+  regStart: Int32Array;
+  regIds: Int32Array;
+  /** Document of each reform's shown printing. */
+  fileOf: Int32Array;
+  memberStart: Int32Array;
+  memberIdx: Int32Array;
+  shown: Int32Array;
+  all: { ids: Uint32Array; scores: Float32Array };
+  otherRegions: { ids: Uint32Array; scores: Float32Array };
+}
+
+/** The same input with every array in shared memory (the result arrays must be shared already). */
+export function shareLists(input: ListInput): ListInput {
+  return { ...input, isWord: share(input.isWord), regStart: share(input.regStart), regIds: share(input.regIds), fileOf: share(input.fileOf), memberStart: share(input.memberStart), memberIdx: share(input.memberIdx), shown: share(input.shown) };
+}
+
+function share<T extends Int32Array | Float32Array | Uint8Array>(a: T): T {
+  if (a.buffer instanceof SharedArrayBuffer) return a;
+  const b = new (a.constructor as new (buffer: SharedArrayBuffer) => T)(new SharedArrayBuffer(Math.max(1, a.byteLength)));
+  b.set(a);
+  return (a.length === b.length ? b : b.subarray(0, a.length)) as T;
+}
+
+/** Lists of reforms [from, to), both scopes, written for each of their printings. */
+export function buildLists(input: ListInput, from: number, to: number): void {
+  const { R, C, k, F, candIds, candS, vecStart, vIds, vW, isWord, regStart, regIds, fileOf, memberStart, memberIdx, shown, all, otherRegions } = input;
+  const o = input.options;
+  /** Reform j has a province that reform i does not. */
+  const elsewhere = (i: number, j: number) => {
+    for (let y = regStart[j]; y < regStart[j + 1]; y++) {
+      let mine = false;
+      for (let x = regStart[i]; x < regStart[i + 1] && !mine; x++) mine = regIds[x] === regIds[y];
+      if (!mine) return true;
+    }
+    return false;
+  };
+  const merge = (a: number, b: number): number => {
+    let s = 0;
+    for (let p = vecStart[a], q = vecStart[b], pe = vecStart[a + 1], qe = vecStart[b + 1]; p < pe && q < qe;) {
+      if (vIds[p] === vIds[q]) {
+        s += vW[p] * vW[q];
+        p++;
+        q++;
+      } else if (vIds[p] < vIds[q]) p++;
+      else q++;
+    }
+    return s;
+  };
+  const touched = new Int32Array(R);
+  const score = new Float32Array(R);
+  const listed = new Uint8Array(R);
+  // Candidates of one reform: at most its `pool` plus `feedbackDepth` × `pool` reached through its closest.
+  const candJ = new Int32Array(R);
+  const candW = new Float64Array(R);
+  const candSelect = new Strongest();
+  let nt = 0;
+  const bump = (j: number, s: number) => {
+    if (!listed[j]) {
+      listed[j] = 1;
+      touched[nt++] = j;
+    }
+    score[j] += s;
+  };
+  const fileCount = new Int32Array(input.files);
+  const mark = new Int32Array(F);
+  let markPass = 0;
+  /** Shared words or slogans between the marked source and reform j, counted up to `upTo`. */
+  const cap = Math.max(2, o.minShared);
+  const sharedWords = (j: number, upTo: number): number => {
+    let n = 0;
+    for (let x = vecStart[j], e = vecStart[j + 1]; x < e; x++) if (mark[vIds[x]] === markPass && ++n >= upTo) return n;
+    return n;
+  };
+  for (let r = from; r < to; r++) {
+    nt = 0;
+    for (let x = 0; x < C && candIds[r * C + x] >= 0; x++) bump(candIds[r * C + x], candS[r * C + x]);
+    if (o.feedback > 0) {
+      // What the closest reforms are like counts a little too: it bridges ideas printed in different words.
+      for (let x = 0; x < o.feedbackDepth && candIds[r * C + x] >= 0; x++) {
+        const m = candIds[r * C + x];
+        const sm = candS[r * C + x];
+        for (let y = 0; y < C && candIds[m * C + y] >= 0; y++) {
+          const j = candIds[m * C + y];
+          if (j !== r) bump(j, o.feedback * sm * candS[m * C + y]);
+        }
+      }
+    }
+    for (let x = 0; x < nt; x++) {
+      const j = touched[x];
+      candJ[x] = j;
+      candW[x] = score[j];
+      score[j] = 0;
+      listed[j] = 0;
+    }
+    // Only the best 2 × pool are read below: selected, not the whole set sorted.
+    const best = candSelect.select(candW, nt, 2 * o.pool, (a, b) => candJ[a] < candJ[b]);
+    // The source's words and slogans, marked once: each candidate then counts what it shares in one pass over its
+    // own vector (and stops once the count can no longer change the outcome).
+    markPass++;
+    for (let x = vecStart[r]; x < vecStart[r + 1]; x++) if (isWord[vIds[x]]) mark[vIds[x]] = markPass;
+    // An entry must share a word or slogan with the source (not only bigrams or an outcome kind), so it can say why;
+    // one that shares a single word is likely alike by that word only, and ranks lower.
+    const pool: { j: number; s: number }[] = [];
+    const otherPool: { j: number; s: number }[] = [];
+    for (let x = 0; x < best.length; x++) {
+      const c = { j: candJ[best[x]], s: candW[best[x]] };
+      const shared = sharedWords(c.j, cap);
+      if (shared < o.minShared) continue;
+      if (shared === 1) c.s *= o.oneWordFactor;
+      pool.push(c);
+      if (elsewhere(r, c.j)) otherPool.push(c);
+    }
+    pool.sort((a, b) => b.s - a.s || a.j - b.j);
+    otherPool.sort((a, b) => b.s - a.s || a.j - b.j);
+    if (pool.length > o.pool) pool.length = o.pool;
+    if (otherPool.length > o.pool) otherPool.length = o.pool;
+    const listAll = rerank(pool);
+    const listOther = rerank(otherPool);
+    for (let m = memberStart[r]; m < memberStart[r + 1]; m++) {
+      fill(all, memberIdx[m], listAll);
+      fill(otherRegions, memberIdx[m], listOther);
+    }
+  }
+
+  /** MMR over the pool: each next entry trades its similarity for unlikeness to those listed. */
+  function rerank(pool: { j: number; s: number }[]): { j: number; s: number }[] {
+    if (o.mmrLambda >= 1 && o.sameDocPenalty === 0) return pool.slice(0, k);
+    const chosen: { j: number; s: number }[] = [];
+    const maxSim = new Float32Array(pool.length);
+    const used = new Uint8Array(pool.length);
+    while (chosen.length < k && chosen.length < pool.length) {
+      let best = -1;
+      let bestScore = -Infinity;
+      for (let c = 0; c < pool.length; c++) {
+        // The pool is in similarity order and every penalty is ≥ 0, so no later entry can beat the best found.
+        if (o.mmrLambda * pool[c].s <= bestScore) break;
+        if (used[c]) continue;
+        const same = fileCount[fileOf[pool[c].j]];
+        const s = o.mmrLambda * pool[c].s - (1 - o.mmrLambda) * maxSim[c] - o.sameDocPenalty * same * pool[c].s;
+        if (s > bestScore) [best, bestScore] = [c, s];
+      }
+      used[best] = 1;
+      chosen.push(pool[best]);
+      fileCount[fileOf[pool[best].j]]++;
+      if (o.mmrLambda < 1) for (let c = 0; c < pool.length; c++) if (!used[c]) maxSim[c] = Math.max(maxSim[c], merge(pool[c].j, pool[best].j));
+    }
+    for (const c of chosen) fileCount[fileOf[c.j]] = 0;
+    return chosen;
+  }
+
+  function fill(target: { ids: Uint32Array; scores: Float32Array }, i: number, list: { j: number; s: number }[]) {
+    for (let slot = 0; slot < list.length && slot < k; slot++) {
+      target.ids[i * k + slot] = shown[list[slot].j] + 1;
+      target.scores[i * k + slot] = list[slot].s;
+    }
+  }
+}
+
+/**
+ * The strongest `limit` of n weighted entries, best first: weight descending, ties by `before`. A bounded heap
+ * (worst of the kept at its root) instead of sorting every entry: most entries lose to the root at once.
+ */
+export class Strongest {
+  private heap = new Int32Array(64);
+  select(w: Float64Array, n: number, limit: number, before: (a: number, b: number) => boolean): Int32Array {
+    /** Entry a ranks below entry b. */
+    const below = (a: number, b: number) => w[a] < w[b] || (w[a] === w[b] && before(b, a));
+    const size = Math.min(n, limit);
+    if (this.heap.length < size) this.heap = new Int32Array(2 * size);
+    const h = this.heap;
+    let len = 0;
+    const down = (c: number) => {
+      for (;;) {
+        const l = 2 * c + 1;
+        let m = c;
+        if (l < len && below(h[l], h[m])) m = l;
+        if (l + 1 < len && below(h[l + 1], h[m])) m = l + 1;
+        if (m === c) return;
+        const t = h[c];
+        h[c] = h[m];
+        h[m] = t;
+        c = m;
+      }
+    };
+    for (let x = 0; x < n; x++) {
+      if (len < size) {
+        let c = len++;
+        h[c] = x;
+        while (c > 0) {
+          const p = (c - 1) >> 1;
+          if (!below(h[c], h[p])) break;
+          const t = h[c];
+          h[c] = h[p];
+          h[p] = t;
+          c = p;
+        }
+      } else if (size > 0 && below(h[0], x)) {
+        h[0] = x;
+        down(0);
+      }
+    }
+    return h.slice(0, len).sort((a, b) => (below(a, b) ? 1 : below(b, a) ? -1 : 0));
+  }
+}
+
+/** The `size` best (id, score) pairs offered, in a binary min-heap; ties keep the lower id. */
+class TopK {
+  private ids: Int32Array;
+  private s: Float32Array;
+  private n = 0;
+  constructor(private readonly size: number) {
+    this.ids = new Int32Array(size);
+    this.s = new Float32Array(size);
+  }
+  clear() {
+    this.n = 0;
+  }
+  /** a ranks below b */
+  private below(a: number, b: number) {
+    return this.s[a] < this.s[b] || (this.s[a] === this.s[b] && this.ids[a] > this.ids[b]);
+  }
+  private swap(a: number, b: number) {
+    const i = this.ids[a];
+    this.ids[a] = this.ids[b];
+    this.ids[b] = i;
+    const s = this.s[a];
+    this.s[a] = this.s[b];
+    this.s[b] = s;
+  }
+  offer(id: number, score: number) {
+    if (this.n < this.size) {
+      let c = this.n++;
+      this.ids[c] = id;
+      this.s[c] = score;
+      while (c > 0) {
+        const p = (c - 1) >> 1;
+        if (!this.below(c, p)) break;
+        this.swap(c, p);
+        c = p;
+      }
+      return;
+    }
+    const fs = Math.fround(score);
+    if (fs < this.s[0] || (fs === this.s[0] && id > this.ids[0])) return;
+    this.ids[0] = id;
+    this.s[0] = score;
+    for (let c = 0; ;) {
+      const l = 2 * c + 1;
+      const rr = l + 1;
+      let m = c;
+      if (l < this.n && this.below(l, m)) m = l;
+      if (rr < this.n && this.below(rr, m)) m = rr;
+      if (m === c) break;
+      this.swap(c, m);
+      c = m;
+    }
+  }
+  /** Best first into ids/scores at `at` (the rest of the `size` slots stay as they are: -1 = none). */
+  drainInto(ids: Int32Array, scores: Float32Array, at: number) {
+    const order = Array.from({ length: this.n }, (_, x) => x).sort((a, b) => this.s[b] - this.s[a] || this.ids[a] - this.ids[b]);
+    order.forEach((x, slot) => {
+      ids[at + slot] = this.ids[x];
+      scores[at + slot] = this.s[x];
+    });
+  }
+}

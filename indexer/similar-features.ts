@@ -1,0 +1,365 @@
+/**
+ * The first pass of the similar-reform build (indexer/similar.ts): what every reform's printings say, as weighted
+ * features with integer ids — words segmented with the snapshot vocabulary (and the known words inside them), whole
+ * quoted slogans, character bigrams of titles and slogans, the outcome kind — the richest weight of each feature over
+ * the reform's printings. Kept apart from the rest of the build so a worker thread (indexer/similar-worker.ts) can
+ * read part of a large corpus beside this thread; `mergeFrom` then appends its reforms as if this reader had read
+ * them, ids included (see there).
+ */
+import { segment, buildVocabulary, type Vocabulary } from '../analysis/segment.js';
+import { OUTCOME_FLAG, TERM_FLAG } from '../search/similar.js';
+import type { TextField } from './schema.js';
+import { Grow } from './grow.js';
+
+/** The text fields a reform is read from, in this order. */
+export const FIELDS: TextField[] = ['title', 'content', 'applicableTo', 'process', 'outcome'];
+
+/** Kinds of feature. */
+export const WORD = 0;
+export const SLOGAN = 1;
+export const GRAM = 2;
+export const OUTCOME_KIND = 3;
+export const DEPARTMENT = 4;
+
+const HAN_RUN = /\p{Script=Han}{2,}/gu;
+const LATIN = /[a-z][a-z0-9]+/g;
+/** Most distinct runs of Han text kept segmented at once. */
+const RUN_MEMO = 200_000;
+const QUOTED = /[“"‘「『]([^”"’」』]{2,24})[”"’」』]/g;
+const BIGRAM = '\u0001';
+const OUTCOME = '\u0002';
+export const DEPT = '\u0003';
+
+/** A Han character (the unified ideographs and their extension A and compatibility blocks, and 〇). */
+function isHan(c: number): boolean {
+  return (c >= 0x4e00 && c <= 0x9fff) || (c >= 0x3400 && c <= 0x4dbf) || (c >= 0xf900 && c <= 0xfaff) || c === 0x3007;
+}
+
+/** Dense scratch values indexed by feature id, valid where `stamp` is the current pass (no clearing between passes). */
+export class Scratch {
+  stamp = new Int32Array(1024);
+  value = new Float64Array(1024);
+  flags = new Uint8Array(1024);
+  touched = new Grow(new Int32Array(256));
+  private pass = 0;
+  next() {
+    this.pass++;
+    this.touched.length = 0;
+  }
+  ensure(size: number) {
+    if (size <= this.stamp.length) return;
+    let m = this.stamp.length;
+    while (m < size) m *= 2;
+    const grow = <U extends Int32Array | Float64Array | Uint8Array>(a: U): U => {
+      const b = new (a.constructor as new (n: number) => U)(m);
+      b.set(a);
+      return b;
+    };
+    this.stamp = grow(this.stamp);
+    this.value = grow(this.value);
+    this.flags = grow(this.flags);
+  }
+  /** Add (or, with `max`, keep the larger) weight for feature f in this pass. */
+  put(f: number, w: number, flag: number, max = false) {
+    if (this.stamp[f] !== this.pass) {
+      this.stamp[f] = this.pass;
+      this.value[f] = w;
+      this.flags[f] = flag;
+      this.touched.push(f);
+    } else {
+      this.value[f] = max ? Math.max(this.value[f], w) : this.value[f] + w;
+      this.flags[f] |= flag;
+    }
+  }
+}
+
+/** What the reader needs: plain data, so a worker thread can be handed the same. */
+export interface FeatureSetup {
+  /** The snapshot vocabulary (word, count). */
+  vocabulary: [string, number][];
+  stopwords: string[];
+  /** Thesaurus groups, used when `synonyms` is on. */
+  synonyms: string[][];
+  /** Mined long/short form pairs, used when `forms` is on. */
+  forms: [string, string][];
+  options: {
+    fieldWeights: Record<TextField | 'slogan', number>;
+    bigramWeight: number;
+    subwordWeight: number;
+    places: boolean;
+    synonyms: boolean;
+    forms: boolean;
+    outcomeWeight: number;
+  };
+}
+
+/** One printing of a reform as the reader sees it: a field's normalised text ('' when absent), its outcome bits. */
+export interface Printing {
+  text: (field: number) => string;
+  outcomeBits: number;
+}
+
+export class FeatureReader {
+  /** Feature table: key → id; a word's key is its printed text, mapped to its thesaurus group's key by `canonOf`. */
+  readonly featureId = new Map<string, number>();
+  readonly featureText: string[] = [];
+  readonly kind = new Grow(new Uint8Array(1024));
+  readonly canonOf = new Grow(new Int32Array(1024));
+  /** How often each word was printed right before 市 / 省 / 县 / 片区. */
+  readonly placeCount = new Grow(new Int32Array(1024));
+  /** Per reform read (CSR): features, richest weight over its printings, field flags. */
+  readonly rawStart = new Grow(new Int32Array(1024));
+  readonly rawIds = new Grow(new Int32Array(1 << 16));
+  readonly rawTf = new Grow(new Float32Array(1 << 16));
+  readonly rawFlags = new Grow(new Uint8Array(1 << 16));
+  runLookups = 0;
+  runMisses = 0;
+
+  private readonly o: FeatureSetup['options'];
+  private vocab: Vocabulary;
+  private readonly stop: Set<string>;
+  private vocabulary: Set<string>;
+  private readonly canonical = new Map<string, string>();
+  private readonly subwordMemo = new Map<string, number[]>();
+  /** Segmented runs: words (and the words inside them) as feature ids, and the words printed right before
+   *  市 / 省 / 县 / 片区. Bounded: cleared when it holds `RUN_MEMO` runs. */
+  private readonly runMemo = new Map<string, { ids: Int32Array; sub: Uint8Array; places: Int32Array; grams?: Int32Array }>();
+  private readonly recordScratch = new Scratch();
+  private readonly reformScratch = new Scratch();
+  private readonly timeId: number;
+  private readonly costId: number;
+
+  constructor(setup: FeatureSetup) {
+    this.o = setup.options;
+    this.vocab = buildVocabulary(setup.vocabulary);
+    this.stop = new Set(setup.stopwords);
+    this.vocabulary = new Set(setup.vocabulary.filter(([w, c]) => c >= 2 && w.length >= 2 && /^\p{Script=Han}+$/u.test(w)).map(([w]) => w));
+    if (this.o.synonyms) for (const group of setup.synonyms) for (const w of group) if (!this.canonical.has(w)) this.canonical.set(w, group[0]);
+    // Mined long/short forms the corpus prints (环境影响评价 / 环评): the short form meets its long form.
+    if (this.o.forms) {
+      for (const [long, short] of setup.forms) {
+        if (!this.canonical.has(short) && (this.canonical.get(long) ?? long) !== short) this.canonical.set(short, this.canonical.get(long) ?? long);
+      }
+    }
+    this.rawStart.push(0);
+    this.timeId = this.intern(`${OUTCOME}time`, OUTCOME_KIND);
+    this.costId = this.intern(`${OUTCOME}cost`, OUTCOME_KIND);
+  }
+
+  intern(key: string, k: number): number {
+    let id = this.featureId.get(key);
+    if (id === undefined) {
+      id = this.featureText.length;
+      this.featureId.set(key, id);
+      this.featureText.push(key);
+      this.kind.push(k);
+      this.canonOf.push(id);
+      if (k === WORD) {
+        const c = this.canonical.get(key);
+        if (c !== undefined && c !== key) this.canonOf.data[id] = this.intern(c, WORD);
+      }
+    }
+    return id;
+  }
+
+  private subwordIds(word: string): number[] {
+    let out = this.subwordMemo.get(word);
+    if (!out) {
+      const found = new Set<string>();
+      for (let a = 0; a < word.length; a++) for (let b = a + 2; b <= word.length; b++) if (b - a < word.length && this.vocabulary.has(word.slice(a, b))) found.add(word.slice(a, b));
+      this.subwordMemo.set(word, (out = [...found].filter((w) => !this.stop.has(w)).map((w) => this.intern(w, WORD))));
+    }
+    return out;
+  }
+
+  /** A run of Han text as words (and the words inside them). */
+  runFeatures(run: string) {
+    let out = this.runMemo.get(run);
+    if (out) return out;
+    this.runMisses++;
+    if (this.runMemo.size >= RUN_MEMO) this.runMemo.clear();
+    const pieces = segment(run, this.vocab);
+    const ids: number[] = [];
+    const sub: number[] = [];
+    const places: number[] = [];
+    for (let q = 0; q < pieces.length; q++) {
+      const p = pieces[q];
+      if (p.text.length < 2 || this.stop.has(p.text)) continue;
+      const id = this.intern(p.text, WORD);
+      if (this.o.places && p.kind === 'word') {
+        const after = pieces[q + 1]?.text;
+        if (after === '市' || after === '省' || after === '县' || after === '片区') places.push(id);
+      }
+      ids.push(id);
+      sub.push(0);
+      // Words inside a compound (提离 in 附条件提离, 退税 in 留抵退税) meet the texts that say them alone.
+      if (this.o.subwordWeight > 0 && p.text.length >= 3) {
+        for (const w of this.subwordIds(p.text)) {
+          ids.push(w);
+          sub.push(1);
+        }
+      }
+    }
+    while (this.placeCount.length < this.featureText.length) this.placeCount.push(0);
+    this.runMemo.set(run, (out = { ids: Int32Array.from(ids), sub: Uint8Array.from(sub), places: Int32Array.from(places) }));
+    return out;
+  }
+
+  private add(f: number, w: number, flag: number) {
+    this.recordScratch.ensure(this.featureText.length);
+    this.recordScratch.put(f, w, flag);
+  }
+
+  /** Feature ids of the character bigrams of a run of Han characters, in order. */
+  private gramIds(run: string): Int32Array {
+    const ids = new Int32Array(Math.max(0, run.length - 1));
+    for (let i = 0; i + 2 <= run.length; i++) ids[i] = this.intern(BIGRAM + run.slice(i, i + 2), GRAM);
+    this.recordScratch.ensure(this.featureText.length);
+    return ids;
+  }
+
+  /** Reads one reform (all its printings) and appends its features. */
+  readReform(printings: Printing[]) {
+    const o = this.o;
+    const recordScratch = this.recordScratch;
+    const reformScratch = this.reformScratch;
+    reformScratch.next();
+    for (const printing of printings) {
+      recordScratch.next();
+      for (let fi = 0; fi < FIELDS.length; fi++) {
+        const field = FIELDS[fi];
+        const text = printing.text(fi);
+        if (!text) continue;
+        const fw = o.fieldWeights[field];
+        const flag = TERM_FLAG[field];
+        // Words of each run of Han characters (numbers and punctuation separate runs; a run printed again, in a
+        // copy or a stock phrase, is segmented once).
+        for (let a = 0; a < text.length;) {
+          if (!isHan(text.charCodeAt(a))) {
+            a++;
+            continue;
+          }
+          let b = a + 1;
+          while (b < text.length && isHan(text.charCodeAt(b))) b++;
+          if (b - a >= 2) {
+            const runText = text.slice(a, b);
+            const run = this.runFeatures(runText);
+            this.runLookups++;
+            recordScratch.ensure(this.featureText.length);
+            for (let x = 0; x < run.ids.length; x++) recordScratch.put(run.ids[x], run.sub[x] ? fw * o.subwordWeight : fw, flag);
+            for (let x = 0; x < run.places.length; x++) this.placeCount.data[run.places[x]]++;
+            if (field === 'title' && o.bigramWeight > 0) {
+              // A title run's bigram ids are kept with its words: titles repeat across copies, and interning each
+              // bigram anew (a string built and hashed per pair) was a tenth of this pass at scale.
+              const grams = run.grams ?? (run.grams = this.gramIds(runText));
+              const gw = o.bigramWeight * fw;
+              for (let x = 0; x < grams.length; x++) recordScratch.put(grams[x], gw, 0);
+            }
+          }
+          a = b;
+        }
+        if (/[a-z]/.test(text)) for (const hit of text.matchAll(LATIN)) if (!this.stop.has(hit[0])) this.add(this.intern(hit[0], WORD), fw, flag);
+        if (/[“"‘「『]/.test(text)) {
+          for (const hit of text.matchAll(QUOTED)) {
+            const slogan = hit[1].trim();
+            if (!/\p{Script=Han}/u.test(slogan) || this.stop.has(slogan)) continue;
+            this.add(this.intern(`“${slogan}”`, SLOGAN), o.fieldWeights.slogan, TERM_FLAG.slogan | flag);
+            if (o.bigramWeight > 0 && field !== 'title') {
+              for (const h of slogan.matchAll(HAN_RUN)) {
+                const run = h[0];
+                for (let i = 0; i + 2 <= run.length; i++) this.add(this.intern(BIGRAM + run.slice(i, i + 2), GRAM), o.bigramWeight * o.fieldWeights.slogan, 0);
+              }
+            }
+          }
+        }
+      }
+      if (o.outcomeWeight > 0) {
+        const bits = printing.outcomeBits;
+        if (bits & OUTCOME_FLAG.time) this.add(this.timeId, o.outcomeWeight * o.fieldWeights.title, 0);
+        if (bits & OUTCOME_FLAG.cost) this.add(this.costId, o.outcomeWeight * o.fieldWeights.title, 0);
+      }
+      // Into the reform: the richest weight of each feature over its printings.
+      reformScratch.ensure(this.featureText.length);
+      const t = recordScratch.touched;
+      for (let x = 0; x < t.length; x++) {
+        const f = t.data[x];
+        reformScratch.put(f, recordScratch.value[f], recordScratch.flags[f], true);
+      }
+    }
+    const t = reformScratch.touched;
+    for (let x = 0; x < t.length; x++) {
+      const f = t.data[x];
+      this.rawIds.push(f);
+      this.rawTf.push(reformScratch.value[f]);
+      this.rawFlags.push(reformScratch.flags[f]);
+    }
+    this.rawStart.push(this.rawIds.length);
+  }
+
+  /** Lets go of what only reading needs (the segmented runs, the vocabulary's lookup tables), before the later
+   *  passes allocate theirs: the feature table and what was read stay. */
+  release() {
+    this.runMemo.clear();
+    this.subwordMemo.clear();
+    this.vocab = { counts: new Map(), total: 1, maxLength: 1 };
+    this.vocabulary = new Set();
+  }
+
+  /** What a worker's reader hands back (plain data and typed arrays). */
+  exportState(): ReaderState {
+    return {
+      featureText: this.featureText,
+      kind: this.kind.done(),
+      placeCount: this.placeCount.done(),
+      rawStart: this.rawStart.done(),
+      rawIds: this.rawIds.done(),
+      rawTf: this.rawTf.done(),
+      rawFlags: this.rawFlags.done(),
+      runLookups: this.runLookups,
+      runMisses: this.runMisses,
+    };
+  }
+
+  /**
+   * Appends the reforms another reader read (the reforms right after this one's), as if this reader had read them.
+   * Its features are interned here in its own order of first sight, skipping those this reader has: that is the
+   * order one reader reading all the reforms would have given them, so ids, and every tie broken by id later, are
+   * the same whether one thread read the corpus or two.
+   */
+  mergeFrom(s: ReaderState) {
+    const map = new Int32Array(s.featureText.length);
+    for (let f = 0; f < s.featureText.length; f++) map[f] = this.intern(s.featureText[f], s.kind[f]);
+    while (this.placeCount.length < this.featureText.length) this.placeCount.push(0);
+    for (let f = 0; f < s.placeCount.length; f++) if (s.placeCount[f]) this.placeCount.data[map[f]] += s.placeCount[f];
+    // The worker's entries in bulk: room made once, ids mapped in one loop, weights and flags copied as they are.
+    const base = this.rawIds.length;
+    const count = s.rawIds.length;
+    for (const g of [this.rawIds, this.rawTf, this.rawFlags] as Grow<Int32Array | Float32Array | Uint8Array>[]) {
+      if (g.data.length < base + count) {
+        const next = new (g.data.constructor as new (n: number) => typeof g.data)(base + count);
+        next.set(g.data.subarray(0, base));
+        g.data = next;
+      }
+      g.length = base + count;
+    }
+    const ids = this.rawIds.data;
+    for (let x = 0; x < count; x++) ids[base + x] = map[s.rawIds[x]];
+    this.rawTf.data.set(s.rawTf, base);
+    this.rawFlags.data.set(s.rawFlags, base);
+    for (let r = 1; r < s.rawStart.length; r++) this.rawStart.push(base + s.rawStart[r]);
+    this.runLookups += s.runLookups;
+    this.runMisses += s.runMisses;
+  }
+}
+
+export interface ReaderState {
+  featureText: string[];
+  kind: Uint8Array;
+  placeCount: Int32Array;
+  rawStart: Int32Array;
+  rawIds: Int32Array;
+  rawTf: Float32Array;
+  rawFlags: Uint8Array;
+  runLookups: number;
+  runMisses: number;
+}
