@@ -139,34 +139,76 @@ export class FacetIndex {
     return this.listed(counts, size);
   }
 
+  /**
+   * Every record's values of every facet side by side (global ids: facet f's value k is base[f] + k), built on first
+   * use from the columns. A count then reads one short row per matched record instead of one offset pair in each of
+   * seven columns, and facets no record has (empty columns) cost nothing.
+   */
+  private rows?: { start: Uint32Array; ids: Uint32Array; facetOf: Uint8Array; base: number[]; size: number };
+
+  private rowIndex(): NonNullable<FacetIndex['rows']> {
+    if (this.rows) return this.rows;
+    const cols = FACETS.map((f) => this.columns[f]);
+    const N = cols[0].offsets.length - 1;
+    const base: number[] = [];
+    let size = 0;
+    for (const c of cols) base.push(size), (size += c.values.length);
+    const facetOf = new Uint8Array(size);
+    cols.forEach((c, f) => facetOf.fill(f, base[f], base[f] + c.values.length));
+    let total = 0;
+    for (const c of cols) total += c.ids.length;
+    const start = new Uint32Array(N + 1);
+    const ids = new Uint32Array(total);
+    let n = 0;
+    for (let d = 0; d < N; d++) {
+      start[d] = n;
+      for (let f = 0; f < cols.length; f++) {
+        const { offsets, ids: col } = cols[f];
+        for (let k = offsets[d]; k < offsets[d + 1]; k++) ids[n++] = base[f] + col[k];
+      }
+    }
+    start[N] = n;
+    return (this.rows = { start, ids, facetOf, base, size });
+  }
+
   private tally(docs: ArrayLike<number>, wanted: (Uint8Array | undefined)[] | undefined, reformOf?: Int32Array): Uint32Array[] {
     // Counting reforms: visit the docs grouped by reform, and count a value once per reform.
     if (reformOf) docs = this.groupedByReform(docs, reformOf);
-    const counts = FACETS.map((f) => new Uint32Array(this.columns[f].values.length));
-    const cols = FACETS.map((f) => this.columns[f]);
+    const { start, ids, facetOf, base, size } = this.rowIndex();
+    const counts = new Uint32Array(size);
     let fails: Uint8Array | undefined;
     if (wanted) {
       fails = new Uint8Array(docs.length);
       for (let i = 0; i < docs.length; i++) fails[i] = this.failures(docs[i], wanted);
     }
-    for (let f = 0; f < cols.length; f++) {
-      const { offsets, ids } = cols[f];
-      const c = counts[f];
-      const others = ~(1 << f);
-      const last = reformOf ? new Int32Array(c.length).fill(-1) : undefined;
+    if (reformOf) {
+      // The reform that last counted each value: copies of one reform are adjacent, so a value counts once per reform.
+      const last = new Int32Array(size).fill(-1);
       for (let i = 0; i < docs.length; i++) {
         const doc = docs[i];
-        if (fails && (fails[i] & others) !== 0) continue;
-        for (let k = offsets[doc]; k < offsets[doc + 1]; k++) {
-          if (last) {
-            if (last[ids[k]] === reformOf![doc]) continue;
-            last[ids[k]] = reformOf![doc];
-          }
-          c[ids[k]]++;
+        const reform = reformOf[doc];
+        const fail = fails ? fails[i] : 0;
+        for (let k = start[doc]; k < start[doc + 1]; k++) {
+          const id = ids[k];
+          // A record failing another facet's filter does not count here; its own facet's filter is ignored.
+          if (fail !== 0 && (fail & ~(1 << facetOf[id])) !== 0) continue;
+          if (last[id] === reform) continue;
+          last[id] = reform;
+          counts[id]++;
+        }
+      }
+    } else {
+      for (let i = 0; i < docs.length; i++) {
+        const doc = docs[i];
+        const fail = fails ? fails[i] : 0;
+        for (let k = start[doc]; k < start[doc + 1]; k++) {
+          const id = ids[k];
+          if (fail !== 0 && (fail & ~(1 << facetOf[id])) !== 0) continue;
+          counts[id]++;
         }
       }
     }
-    return counts;
+    return FACETS.map((f, fi) => counts.subarray(base[fi], base[fi] + this.columns[f].values.length));
   }
 
   /** The first `size` values of each facet by count, then collation order (0: every value). */
