@@ -84,9 +84,64 @@ export class FacetIndex {
   passing(docs: ArrayLike<number>, filters: Filters): Uint8Array | undefined {
     const wanted = this.wanted(filters);
     if (!wanted) return undefined;
+    if (this.isEverything(docs)) {
+      // Every record (the empty query): mark the records the filters' value lists hold, not a test per record.
+      const out = new Uint8Array(docs.length);
+      const pass = this.matching(wanted);
+      for (let i = 0; i < pass.length; i++) out[pass[i]] = 1;
+      return out;
+    }
     const out = new Uint8Array(docs.length);
     for (let i = 0; i < docs.length; i++) out[i] = this.failures(docs[i], wanted) === 0 ? 1 : 0;
     return out;
+  }
+
+  /** Docs that are every record 0 … N − 1 (they are increasing and distinct, so the length and ends decide). */
+  private isEverything(docs: ArrayLike<number>): boolean {
+    const N = this.columns[FACETS[0]].offsets.length - 1;
+    return docs.length === N && (N === 0 || (docs[0] === 0 && docs[N - 1] === N - 1));
+  }
+
+  /** Per facet, the records holding each value (value k's records are docs[start[k]] … docs[start[k + 1] − 1]), built on first filter. */
+  private readonly byValue = new Map<FacetName, { start: Uint32Array; docs: Int32Array }>();
+
+  private valueDocs(f: FacetName): { start: Uint32Array; docs: Int32Array } {
+    let lists = this.byValue.get(f);
+    if (lists) return lists;
+    const { values, offsets, ids } = this.columns[f];
+    const start = new Uint32Array(values.length + 1);
+    for (let k = 0; k < ids.length; k++) start[ids[k] + 1]++;
+    for (let v = 0; v < values.length; v++) start[v + 1] += start[v];
+    const fill = start.slice(0, values.length);
+    const docs = new Int32Array(ids.length);
+    const N = offsets.length - 1;
+    for (let d = 0; d < N; d++) for (let k = offsets[d]; k < offsets[d + 1]; k++) docs[fill[ids[k]]++] = d;
+    this.byValue.set(f, (lists = { start, docs }));
+    return lists;
+  }
+
+  /** Records (increasing) passing every filter except facet `skip`'s, from the value lists. */
+  private matching(wanted: (Uint8Array | undefined)[], skip = -1): Int32Array {
+    const N = this.columns[FACETS[0]].offsets.length - 1;
+    let out: Int32Array | undefined;
+    for (let f = 0; f < FACETS.length; f++) {
+      const marks = wanted[f];
+      if (!marks || f === skip) continue;
+      const { start, docs } = this.valueDocs(FACETS[f]);
+      // The union of the wanted values' lists (a record may hold several of them), increasing.
+      const seen = new Uint8Array(N);
+      let n = 0;
+      for (let v = 0; v < marks.length; v++) if (marks[v]) for (let k = start[v]; k < start[v + 1]; k++) if (!seen[docs[k]]) seen[docs[k]] = 1, n++;
+      const next = new Int32Array(out ? Math.min(n, out.length) : n);
+      let m = 0;
+      if (out) {
+        for (let i = 0; i < out.length; i++) if (seen[out[i]]) next[m++] = out[i];
+      } else {
+        for (let d = 0; d < N && m < n; d++) if (seen[d]) next[m++] = d;
+      }
+      out = next.subarray(0, m);
+    }
+    return out ?? Int32Array.from({ length: N }, (_, i) => i);
   }
 
   /** Per reform, the first of its docs in the chain being built (-1: none); reset after each use. */
@@ -135,7 +190,21 @@ export class FacetIndex {
     let everything = !wanted && docs.length === N;
     for (let i = 0; i < docs.length && everything; i++) everything = docs[i] === i;
     // Every record unfiltered (the empty query): the snapshot's totals, not a pass over every record.
-    const counts = everything ? this.totals(reformOf) : this.tally(docs, wanted, reformOf);
+    let counts: Uint32Array[];
+    if (everything) counts = this.totals(reformOf);
+    else if (wanted && this.isEverything(docs)) {
+      // Every record, filtered (the empty query with facets chosen): each facet counts the records passing the other
+      // facets' filters, found from the value lists; a facet no other filter constrains has the snapshot's totals.
+      const filtered = wanted.flatMap((w, f) => (w ? [f] : []));
+      const all = this.matching(wanted);
+      const full = this.tally(all, undefined, reformOf);
+      const totals = this.totals(reformOf);
+      counts = FACETS.map((_, f) => {
+        if (!wanted[f]) return full[f];
+        if (filtered.length === 1) return totals[f];
+        return this.tally(this.matching(wanted, f), undefined, reformOf)[f];
+      });
+    } else counts = this.tally(docs, wanted, reformOf);
     return this.listed(counts, size);
   }
 
