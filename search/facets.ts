@@ -144,30 +144,6 @@ export class FacetIndex {
     return out ?? Int32Array.from({ length: N }, (_, i) => i);
   }
 
-  /** Per reform, the first of its docs in the chain being built (-1: none); reset after each use. */
-  private head?: Int32Array;
-
-  /** The docs reordered so the copies of one reform are adjacent: chained per reform in one pass, no sort. */
-  private groupedByReform(docs: ArrayLike<number>, reformOf: Int32Array): Int32Array {
-    const head = (this.head ??= new Int32Array(reformOf.length).fill(-1));
-    const next = new Int32Array(docs.length);
-    const groups: number[] = [];
-    for (let i = docs.length - 1; i >= 0; i--) {
-      const r = reformOf[docs[i]];
-      if (head[r] === -1) groups.push(r);
-      next[i] = head[r];
-      head[r] = i;
-    }
-    const out = new Int32Array(docs.length);
-    let n = 0;
-    for (let g = groups.length - 1; g >= 0; g--) {
-      const r = groups[g];
-      for (let i = head[r]; i !== -1; i = next[i]) out[n++] = docs[i];
-      head[r] = -1;
-    }
-    return out;
-  }
-
   /**
    * Per facet, each value's count of reforms over every record: the empty query's counts, a property of the
    * snapshot computed on first use (per reformOf array; `undefined` counts records).
@@ -240,26 +216,68 @@ export class FacetIndex {
     return (this.rows = { start, ids, facetOf, base, size });
   }
 
-  private tally(docs: ArrayLike<number>, wanted: (Uint8Array | undefined)[] | undefined, reformOf?: Int32Array): Uint32Array[] {
-    // Counting reforms: visit the docs grouped by reform, and count a value once per reform.
-    if (reformOf) docs = this.groupedByReform(docs, reformOf);
-    const { start, ids, facetOf, base, size } = this.rowIndex();
-    const counts = new Uint32Array(size);
-    let fails: Uint8Array | undefined;
-    if (wanted) {
-      fails = new Uint8Array(docs.length);
-      for (let i = 0; i < docs.length; i++) fails[i] = this.failures(docs[i], wanted);
+  /**
+   * The rows again, in reform order (the copies of one reform adjacent, reforms in id order): rank[doc] is a record's
+   * place in that order, order[rank] the record. Counting reforms then marks the matched records by rank and reads the
+   * rows front to back, with no per-query grouping and no jumping about in memory (built once per reformOf).
+   */
+  private byReform?: { reformOf: Int32Array; rank: Int32Array; order: Int32Array; start: Uint32Array; ids: Uint32Array };
+
+  private reformRows(reformOf: Int32Array): NonNullable<FacetIndex['byReform']> {
+    if (this.byReform?.reformOf === reformOf) return this.byReform;
+    const rows = this.rowIndex();
+    const N = rows.start.length - 1;
+    let R = 0;
+    for (let d = 0; d < N; d++) R = Math.max(R, reformOf[d] + 1);
+    const first = new Int32Array(R + 1);
+    for (let d = 0; d < N; d++) first[reformOf[d] + 1]++;
+    for (let r = 0; r < R; r++) first[r + 1] += first[r];
+    const rank = new Int32Array(N);
+    const order = new Int32Array(N);
+    for (let d = 0; d < N; d++) {
+      const k = first[reformOf[d]]++;
+      rank[d] = k;
+      order[k] = d;
     }
+    const start = new Uint32Array(N + 1);
+    const ids = new Uint32Array(rows.ids.length);
+    let n = 0;
+    for (let k = 0; k < N; k++) {
+      start[k] = n;
+      const d = order[k];
+      for (let j = rows.start[d]; j < rows.start[d + 1]; j++) ids[n++] = rows.ids[j];
+    }
+    start[N] = n;
+    return (this.byReform = { reformOf, rank, order, start, ids });
+  }
+
+  private tally(docs: ArrayLike<number>, wanted: (Uint8Array | undefined)[] | undefined, reformOf?: Int32Array): Uint32Array[] {
+    const rows = this.rowIndex();
+    const { facetOf, base, size } = rows;
+    const counts = new Uint32Array(size);
     if (reformOf) {
-      // The reform that last counted each value: copies of one reform are adjacent, so a value counts once per reform.
+      // Counting reforms: the matched records in reform order (marked by rank and scanned when they are many, their
+      // ranks sorted when few), and a value counts once per reform (the reform that last counted it is kept).
+      const { rank, order, start, ids } = this.reformRows(reformOf);
+      const N = order.length;
+      let ranks: ArrayLike<number>;
+      if (docs.length * 8 > N) {
+        const marked = new Uint8Array(N);
+        for (let i = 0; i < docs.length; i++) marked[rank[docs[i]]] = 1;
+        const list = new Int32Array(docs.length);
+        let n = 0;
+        for (let k = 0; k < N; k++) if (marked[k]) list[n++] = k;
+        ranks = list.subarray(0, n);
+      } else ranks = Int32Array.from(docs, (d) => rank[d]).sort();
       const last = new Int32Array(size).fill(-1);
-      for (let i = 0; i < docs.length; i++) {
-        const doc = docs[i];
+      for (let i = 0; i < ranks.length; i++) {
+        const k = ranks[i];
+        const doc = order[k];
         const reform = reformOf[doc];
-        const fail = fails ? fails[i] : 0;
-        for (let k = start[doc]; k < start[doc + 1]; k++) {
-          const id = ids[k];
-          // A record failing another facet's filter does not count here; its own facet's filter is ignored.
+        // A record failing another facet's filter does not count there; its own facet's filter is ignored.
+        const fail = wanted ? this.failures(doc, wanted) : 0;
+        for (let j = start[k]; j < start[k + 1]; j++) {
+          const id = ids[j];
           if (fail !== 0 && (fail & ~(1 << facetOf[id])) !== 0) continue;
           if (last[id] === reform) continue;
           last[id] = reform;
@@ -267,9 +285,10 @@ export class FacetIndex {
         }
       }
     } else {
+      const { start, ids } = rows;
       for (let i = 0; i < docs.length; i++) {
         const doc = docs[i];
-        const fail = fails ? fails[i] : 0;
+        const fail = wanted ? this.failures(doc, wanted) : 0;
         for (let k = start[doc]; k < start[doc + 1]; k++) {
           const id = ids[k];
           if (fail !== 0 && (fail & ~(1 << facetOf[id])) !== 0) continue;
