@@ -64,6 +64,29 @@ describe('facet counts cost what the smaller side costs, and count the same', ()
     );
   });
 
+  it('counts the empty query with one or two facets chosen as counting each reform once over the records passing the other filters', () => {
+    const reformOf = (service as unknown as { reformOf: Int32Array }).reformOf;
+    const all = Array.from({ length: service.records.length }, (_, d) => d);
+    const top = service.search({ q: '', size: 1, facetSize: 0 }).facets;
+    const choices: Filters[] = [
+      { region: [top.region[0].value] },
+      { region: [top.region[1].value, top.region[2].value] },
+      { region: [top.region[0].value], category: [top.category[0].value] },
+      { department: [top.department[0].value], source: [top.source[1].value] },
+      { region: ['没有这个地区'] },
+    ];
+    for (const filters of choices) {
+      const res = service.search({ q: '', size: 10, filters, facetSize: 0 });
+      expect(res.facets).toEqual(reference(all, filters, reformOf));
+      // The total is the reforms of the records passing every filter; the hits are those records in document order.
+      const passing = all.filter((d) => Object.entries(filters).every(([f, want]) => facetValues(service.records[d], f as never).some((v) => want!.includes(v))));
+      expect(res.total).toBe(new Set(passing.map((d) => reformOf[d])).size);
+      expect(res.hits.map((h) => h.id)).toEqual(service.search({ q: '', size: 10, filters, sort: 'source' }).hits.map((h) => h.id));
+      expect(res.hits.every((h) => passing.includes(service.records.findIndex((r) => r.id === h.id)))).toBe(true);
+    }
+    expect(service.search({ q: '', filters: choices[0] }).facets.region.length).toBeGreaterThan(1);
+  });
+
   it("lists the empty query's facets over every seed reform, the most common region first", () => {
     const res = service.search({ q: '', size: 10 });
     const reformOf = (service as unknown as { reformOf: Int32Array }).reformOf;
