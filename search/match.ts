@@ -8,6 +8,7 @@
 import { needleTokens } from '../analysis/terms.js';
 import { Lru } from '../analysis/lru.js';
 import { EMPTY, type Occurrences, type Postings } from './postings.js';
+import { Growable } from '../indexer/postings.js';
 
 /** Characters that end a sentence in normalised text (full-width ；！？ become ;!? under NFKC). */
 const SENTENCE_BREAKS = ['。', ';', '!', '?', '；', '！', '？'];
@@ -37,21 +38,23 @@ export function slotRange(o: Occurrences, slot: number): [number, number] {
   return [0, 0];
 }
 
+/** Occurrences built in (slot, position) order, in growable typed arrays (a common word's near matches are many). */
 class Builder {
-  slots: number[] = [];
-  starts: number[] = [0];
-  pos: number[] = [];
+  private readonly slots = new Growable(64);
+  private readonly starts = new Growable(64);
+  private readonly pos = new Growable(256);
   add(slot: number, p: number): void {
-    if (this.slots.length === 0 || this.slots[this.slots.length - 1] !== slot) {
+    const n = this.slots.length;
+    if (n === 0 || this.slots.data[n - 1] !== slot) {
       this.slots.push(slot);
-      this.starts.push(this.starts[this.starts.length - 1]);
+      this.starts.push(this.pos.length);
     }
     this.pos.push(p);
-    this.starts[this.starts.length - 1]++;
   }
   done(): Occurrences {
     if (!this.slots.length) return EMPTY;
-    return { slots: Int32Array.from(this.slots), starts: Int32Array.from(this.starts), pos: Int32Array.from(this.pos) };
+    this.starts.push(this.pos.length);
+    return { slots: this.slots.data.slice(0, this.slots.length), starts: this.starts.data.slice(0, this.starts.length), pos: this.pos.data.slice(0, this.pos.length) };
   }
 }
 
