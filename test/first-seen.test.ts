@@ -5,6 +5,7 @@ import { FACETS, type FacetValue, type Filters } from '../search/facets.js';
 import { facetValues } from '../search/facets.js';
 import { seedService } from './helpers.js';
 import { minimalWindow } from '../search/engine.js';
+import type { Postings } from '../search/postings.js';
 
 let service: SearchService;
 beforeAll(async () => {
@@ -141,5 +142,42 @@ describe('the proximity bonus reads the same window, found in one pass', () => {
     }
     // Written together somewhere (通关时间): the window is exactly the four characters.
     expect(texts.some((t) => t.includes('通关时间'))).toBe(texts.some((t) => minimalWindow([at(t, '通关'), at(t, '时间')]) === 4));
+  });
+});
+
+describe('a union of postings is every (record field, position) once, in order', () => {
+  it('merges any lists of occurrences as sorting their pairs would, a pair in several lists kept once (property)', () => {
+    const postings = (service.engine as unknown as { postings: Postings }).postings;
+    // One term's occurrences: increasing slots, each with increasing positions.
+    const occ = fc
+      .uniqueArray(fc.integer({ min: 0, max: 40 }), { maxLength: 12 })
+      .chain((slots) => fc.tuple(fc.constant(slots.sort((a, b) => a - b)), fc.array(fc.uniqueArray(fc.integer({ min: 0, max: 60 }), { minLength: 1, maxLength: 6 }), { minLength: slots.length, maxLength: slots.length })))
+      .map(([slots, lists]) => {
+        const starts = [0];
+        const pos: number[] = [];
+        lists.forEach((l) => (pos.push(...l.sort((a, b) => a - b)), starts.push(pos.length)));
+        return { slots: Int32Array.from(slots), starts: Int32Array.from(starts), pos: Int32Array.from(pos) };
+      });
+    fc.assert(
+      fc.property(fc.array(occ, { maxLength: 6 }), (parts) => {
+        const pairs = new Set<number>();
+        for (const p of parts) p.slots.forEach((s, i) => { for (let x = p.starts[i]; x < p.starts[i + 1]; x++) pairs.add(s * 1000 + p.pos[x]); });
+        const want = [...pairs].sort((a, b) => a - b);
+        const u = postings.union(parts);
+        const got: number[] = [];
+        u.slots.forEach((s, i) => { for (let x = u.starts[i]; x < u.starts[i + 1]; x++) got.push(s * 1000 + u.pos[x]); });
+        expect(got).toEqual(want);
+        expect(new Set(u.slots).size).toBe(u.slots.length);
+      }),
+      { numRuns: 400 },
+    );
+  });
+
+  it('holds every sentence break of the seeds once: the break terms never share a position, so none is lost or doubled', () => {
+    const postings = (service.engine as unknown as { postings: Postings }).postings;
+    const breaks = postings.union(['。', '；', ';'].map((t) => postings.term(t)));
+    const total = ['。', '；', ';'].reduce((n, t) => n + postings.term(t).pos.length, 0);
+    expect(breaks.pos.length).toBe(total);
+    expect(breaks.pos.length).toBeGreaterThan(100);
   });
 });
