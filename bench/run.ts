@@ -173,30 +173,39 @@ the targets and whether this run met them. --sizes none skips the generated corp
   out();
 
   // /api/search beside a trivial Fastify route on the seeds (issue 8: ≥ 40 %): asked as the page's fetch asks (with a
-  // browser's Accept-Encoding) and by a plain client (none); with the answer cache on (default) and off.
+  // browser's Accept-Encoding) and by a plain client (none); with the answer cache on (default) and off; the load
+  // generator dropping answer bodies (bench/scale.ts discardBodies) and, once, decoding them as autocannon does.
   const { measureHttp, BROWSER_ACCEPT_ENCODING } = await import('./scale.js');
   const httpSeconds = Number(args['http-seconds']);
   if (httpSeconds > 0) {
     out('## `/api/search` throughput on the seeds beside a trivial Fastify route (same run, autocannon, 127.0.0.1)');
     out();
-    out('| client | answers | /api/search req/s (query mix) | trivial route req/s | share (target ≥ 40 %) | server CPU µs per request, search / trivial | bytes per answer, search / trivial | /api/search p99 | non-2xx |');
-    out('|---|---|---|---|---|---|---|---|---|');
+    out('| client | answers | load generator | /api/search req/s (query mix) | trivial route req/s, bare Fastify | share (target ≥ 40 %) | trivial route req/s, in our app | share of that | server CPU µs per request: search / trivial in our app / bare | generator CPU µs per request: search / trivial | bytes per answer, search / trivial | /api/search p99 | non-2xx |');
+    out('|---|---|---|---|---|---|---|---|---|---|---|---|---|');
     let shown: { seconds: number; connections: number; rounds: number } | undefined;
-    for (const acceptEncoding of [BROWSER_ACCEPT_ENCODING, undefined]) {
-      for (const cache of [undefined, 0]) {
-        const h = await measureHttp(snapFile, { httpSeconds }, cache, acceptEncoding);
-        const client = acceptEncoding ? `browser (Accept-Encoding: ${acceptEncoding})` : 'plain (no Accept-Encoding)';
-        const label = cache === 0 ? 'every request ranked and serialised (answer cache off)' : 'default server (repeated answers from the answer cache)';
-        if ('error' in h) out(`| ${client} | ${label} | ${h.error} | | | | | | |`);
-        else {
-          shown = h;
-          const cpu = h.searchCpuUs !== undefined && h.trivialCpuUs !== undefined ? `${h.searchCpuUs.toFixed(0)} / ${h.trivialCpuUs.toFixed(0)}` : '–';
-          out(`| ${client} | ${label} | ${Math.round(h.searchRps)} | ${Math.round(h.trivialRps)} | ${(h.share * 100).toFixed(0)} % (${cache === 0 ? 'for information' : h.share >= 0.4 ? 'met' : '**missed**'}) | ${cpu} | ${Math.round(h.searchBytes)} / ${Math.round(h.trivialBytes)} | ${h.searchP99Ms} ms | ${h.non2xx} |`);
-        }
+    const runs: { acceptEncoding?: string; cache?: number; decode: boolean }[] = [
+      { acceptEncoding: BROWSER_ACCEPT_ENCODING, decode: false },
+      { acceptEncoding: undefined, decode: false },
+      { acceptEncoding: BROWSER_ACCEPT_ENCODING, decode: true },
+      { acceptEncoding: BROWSER_ACCEPT_ENCODING, cache: 0, decode: false },
+      { acceptEncoding: undefined, cache: 0, decode: false },
+    ];
+    for (const { acceptEncoding, cache, decode } of runs) {
+      const h = await measureHttp(snapFile, { httpSeconds }, cache, acceptEncoding, decode);
+      const client = acceptEncoding ? `browser (Accept-Encoding: ${acceptEncoding})` : 'plain (no Accept-Encoding)';
+      const label = cache === 0 ? 'every request ranked and serialised (answer cache off)' : 'default server (repeated answers from the answer cache)';
+      const generator = decode ? 'decodes every body to a string (autocannon as is)' : 'drops bodies after counting them';
+      const target = cache === 0 || decode ? 'for information' : undefined;
+      if ('error' in h) out(`| ${client} | ${label} | ${generator} | ${h.error} | | | | | | | | | |`);
+      else {
+        shown = h;
+        const n = (x: number | undefined) => (x === undefined ? '–' : x.toFixed(0));
+        const pct = (x: number | undefined) => (x === undefined ? '–' : `${(x * 100).toFixed(0)} %`);
+        out(`| ${client} | ${label} | ${generator} | ${Math.round(h.searchRps)} | ${Math.round(h.trivialRps)} | ${pct(h.share)} (${target ?? (h.share >= 0.4 ? 'met' : '**missed**')}) | ${n(h.appTrivialRps)} | ${pct(h.appShare)} | ${n(h.searchCpuUs)} / ${n(h.appTrivialCpuUs)} / ${n(h.trivialCpuUs)} | ${n(h.generatorCpuUs?.search)} / ${n(h.generatorCpuUs?.trivial)} | ${Math.round(h.searchBytes)} / ${Math.round(h.trivialBytes)} | ${h.searchP99Ms} ms | ${h.non2xx} |`);
       }
     }
     if (shown)
-      out(`\nEach route was loaded ${shown.rounds} times for ${shown.seconds} s with ${shown.connections} connections, alternating, after a 1 s warm-up of each; req/s is the median round, the share the median of the rounds' ratios (each pair ran under the same machine load). The search route is our whole app (security headers, rate limit, compression, strict parameters, the work queue) answering the query mix; the trivial route is a bare \`fastify()\` answering \`{"ok":true}\` (too small for compression whatever the client asks). Both get the same request headers. Both run in one server process; autocannon runs in this process on the same machine, so the two share its cores, and autocannon decodes every answer body to a string, so answer bytes cost the load generator too. Server CPU is that process's user + system time over the round (/proc) divided by the requests answered.`);
+      out(`\nEach route was loaded ${shown.rounds} times for ${shown.seconds} s with ${shown.connections} connections, the three alternating (bare trivial, trivial in our app, search), after a 1 s warm-up of each; req/s is the median round, each share the median of the rounds' ratios (each trio ran under the same machine load). The search route is our whole app (security headers, rate limit, strict parameters, the work queue, answers encoded by the route itself) answering the query mix. The trivial route answers \`{"ok":true}\` (too small for compression whatever the client asks): once from a bare \`fastify()\`, once from inside our app as \`/api/bench-ping\` with every plugin and global hook an API route has (the API's security headers, rate limit, compression hooks, strict numbers, the guard; its answer ready at once, as a cached search's is, so never queued), so the two shares separate what search costs from what the app's plugins cost. All get the same request headers. Both servers run in one process; autocannon runs in the benchmark's process on the same machine, so server and generator share its cores. autocannon decodes every answer body to a UTF-8 string, which for a 3.5 KB compressed answer cost the generator more than the server spent answering it; the rows marked "drops bodies" receive, parse and count every byte but drop the body (bench/scale.ts \`discardBodies\`), and one row keeps autocannon's decoding for comparison with earlier runs. Server CPU is that process's user + system time over the round (/proc) divided by the requests answered; generator CPU is the benchmark process's, likewise.`);
     out();
   }
 

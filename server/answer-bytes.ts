@@ -1,6 +1,6 @@
 /**
- * A search answer serialised once and sent many times, as identity, gzip or br bytes, each request with its own
- * `took_ms`.
+ * A search answer serialised once and sent many times, as identity, gzip, deflate or br bytes, each request with
+ * its own `took_ms`.
  *
  * Why: the page's fetch asks for `gzip, deflate, br`, and compressing a 9 KB answer costs ~0.4–0.5 ms of CPU per
  * request (@fastify/compress's onSend), ten times what a cached answer otherwise costs. So the answer's JSON is kept
@@ -9,17 +9,20 @@
  * its own tail (`0.012}`) in a block the format stores uncompressed:
  * - gzip (RFC 1951/1952): the head is raw deflate sync-flushed (ends `00 00 ff ff`); the tail is a final stored
  *   block, then the CRC-32 of head + tail (zlib.crc32 continued from the head's) and the length.
+ * - deflate (HTTP's name for the zlib format, RFC 1950): the same deflate blocks after zlib's two-byte header, then
+ *   the Adler-32 of head + tail (continued from the head's).
  * - br (RFC 7932): the head is flushed (the encoder pads to a byte with an empty metadata block); the tail is an
  *   uncompressed meta-block, then an empty last meta-block.
  * Each encoding is made the first time a client asks for it.
  */
 import zlib from 'node:zlib';
 
-export type Encoding = 'identity' | 'gzip' | 'br';
+export type Encoding = 'identity' | 'gzip' | 'deflate' | 'br';
 
 /** What the head costs to keep in each encoding (for the cache's byte bound). */
 interface Compressed {
   gzip?: { head: Buffer; crc: number };
+  deflate?: { head: Buffer; adler: number };
   br?: Buffer;
 }
 
@@ -47,7 +50,7 @@ export class AnswerBytes {
 
   /** Bytes held (the identity head and every compressed head made so far). */
   get bytes(): number {
-    return this.head.length + (this.compressed.gzip?.head.length ?? 0) + (this.compressed.br?.length ?? 0);
+    return this.head.length + (this.compressed.gzip?.head.length ?? 0) + (this.compressed.deflate?.head.length ?? 0) + (this.compressed.br?.length ?? 0);
   }
 
   /** The whole answer in `encoding`, closed with `took` (a JSON number) as its took_ms. */
@@ -55,6 +58,7 @@ export class AnswerBytes {
     const tail = Buffer.from(`${took}}`);
     if (tail.length > MAX_TAIL) throw new Error('took_ms tail too long');
     if (encoding === 'gzip') return this.gzip(tail);
+    if (encoding === 'deflate') return this.deflate(tail);
     if (encoding === 'br') return this.br(tail);
     return Buffer.concat([this.head, tail], this.head.length + tail.length);
   }
@@ -73,6 +77,19 @@ export class AnswerBytes {
     at += 4 + tail.copy(out, at + 4);
     out.writeUInt32LE(zlib.crc32(tail, gz.crc) >>> 0, at);
     out.writeUInt32LE((this.head.length + tail.length) >>> 0, at + 4);
+    return out;
+  }
+
+  private deflate(tail: Buffer): Buffer {
+    // deflateSync writes the zlib header; sync-flushed, it leaves the stream open for the stored block below.
+    const z = (this.compressed.deflate ??= { head: zlib.deflateSync(this.head, { finishFlush: zlib.constants.Z_SYNC_FLUSH }), adler: adler32(this.head, 1) });
+    const out = Buffer.allocUnsafe(z.head.length + 5 + tail.length + 4);
+    let at = z.head.copy(out, 0);
+    out[at++] = 1;
+    out.writeUInt16LE(tail.length, at);
+    out.writeUInt16LE(~tail.length & 0xffff, at + 2);
+    at += 4 + tail.copy(out, at + 4);
+    out.writeUInt32BE(adler32(tail, z.adler), at);
     return out;
   }
 
@@ -96,14 +113,27 @@ export class AnswerBytes {
   }
 }
 
+/** Adler-32 (RFC 1950) of `bytes`, continued from `adler` (1 for a fresh sum); node:zlib exports no adler32. */
+export function adler32(bytes: Uint8Array, adler: number): number {
+  let a = adler & 0xffff;
+  let b = adler >>> 16;
+  // 5552 bytes is the most that can be summed before b may pass 2^32 (zlib's NMAX).
+  for (let i = 0; i < bytes.length; ) {
+    const end = Math.min(bytes.length, i + 5552);
+    for (; i < end; i++) b += a += bytes[i];
+    a %= 65521;
+    b %= 65521;
+  }
+  return ((b << 16) | a) >>> 0;
+}
+
 /** Encodings in the order the server prefers them when the client weighs several alike (@fastify/compress's order). */
 const PREFERRED = ['br', 'gzip', 'deflate'] as const;
 
 /**
  * The content coding an `Accept-Encoding` header asks for, chosen as @fastify/compress chooses for the other routes
  * (highest q, ties in the order br, gzip, deflate; `*` and x-gzip mean gzip; q=0 refuses; identity is never chosen
- * over a coding): 'br' and 'gzip' are answered from AnswerBytes, 'deflate' is left to the plugin, undefined means
- * identity.
+ * over a coding); undefined means identity.
  */
 export function negotiateEncoding(header: string | undefined): (typeof PREFERRED)[number] | undefined {
   if (!header) return undefined;

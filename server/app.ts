@@ -91,10 +91,12 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.decorate('serving', serving);
   if (options.accessLog) registerAccessLog(app, options.accessLog);
 
-  // Security headers (the policy in HELMET_OPTIONS), the same on every answer: computed once, set per request.
+  // Security headers (the policy in HELMET_OPTIONS): computed once, set per request; /api answers leave out those
+  // that act only on a rendered document (API_HEADERS_LEFT_OUT).
   const security = await securityHeaders();
-  app.addHook('onRequest', (_request, reply, done) => {
-    reply.headers(security);
+  const apiSecurity = Object.fromEntries(Object.entries(security).filter(([name]) => !API_HEADERS_LEFT_OUT.has(name)));
+  app.addHook('onRequest', (request, reply, done) => {
+    reply.headers(request.url.startsWith('/api/') ? apiSecurity : security);
     done();
   });
 
@@ -173,6 +175,15 @@ const HELMET_OPTIONS: FastifyHelmetOptions = {
   referrerPolicy: { policy: 'no-referrer' },
   crossOriginEmbedderPolicy: false,
 };
+
+/**
+ * Helmet headers that only act on a document a browser renders: its process isolation (Origin-Agent-Cluster,
+ * Cross-Origin-Opener-Policy), DNS prefetching of its links, and switches for Internet Explorer downloads, Adobe
+ * clients and the retired XSS auditor. JSON answers keep what applies to them (the OWASP REST security set): CSP,
+ * frame options, nosniff, referrer and resource policy. Six headers fewer (~190 bytes) on every API answer, which the
+ * server sets and validates and every client parses.
+ */
+const API_HEADERS_LEFT_OUT = new Set(['origin-agent-cluster', 'cross-origin-opener-policy', 'x-dns-prefetch-control', 'x-download-options', 'x-permitted-cross-domain-policies', 'x-xss-protection']);
 
 /** Headers every answer carries regardless of route (not security policy). */
 const ORDINARY_HEADERS = new Set(['content-type', 'content-length', 'date', 'connection', 'keep-alive']);

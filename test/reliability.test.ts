@@ -135,7 +135,20 @@ describe('security headers', () => {
       expect(h['x-content-type-options']).toBe('nosniff');
       expect(h['referrer-policy']).toBe('no-referrer');
       expect(h['x-frame-options']).toBe('SAMEORIGIN');
+      expect(h['cross-origin-resource-policy']).toBe('same-origin');
     }
+  });
+
+  it('leaves the headers that act only on a rendered document off API answers, and keeps them on every other answer', async () => {
+    const documentOnly = ['origin-agent-cluster', 'cross-origin-opener-policy', 'x-dns-prefetch-control', 'x-download-options', 'x-permitted-cross-domain-policies', 'x-xss-protection'];
+    for (const url of ['/api/health', `/api/search?q=${enc('退税')}`, `/api/search?q=${enc('退税')}`, '/api/nope']) {
+      const h = (await get(url)).headers;
+      for (const name of documentOnly) expect(h[name], `${name} on ${url}`).toBeUndefined();
+    }
+    const page = (await get('/no-such-page')).headers;
+    expect(page['cross-origin-opener-policy']).toBe('same-origin');
+    expect(page['x-dns-prefetch-control']).toBe('off');
+    expect(page['content-security-policy']).toContain("script-src 'self'");
   });
 });
 
@@ -211,6 +224,20 @@ describe('one client cannot take the server down', () => {
       expect(Object.keys(r.json()).sort()).toEqual(['error', 'message']);
       expect(Number(r.headers['retry-after'])).toBeGreaterThan(0);
       for (let i = 0; i < 5; i++) expect((await limited.inject('/api/health')).statusCode).toBe(200);
+    } finally {
+      await limited.close();
+    }
+  });
+
+  it('rate limits a repeated search too, though its answer is kept and sent before validation', async () => {
+    const limited = await buildApp({ service: await seedService(), limits: { rateLimitPerMinute: 3, rateLimitExemptLoopback: false } });
+    try {
+      const url = `/api/search?q=${enc('海关')}`;
+      const replies = [];
+      for (let i = 0; i < 5; i++) replies.push(await limited.inject(url));
+      expect(replies.map((r) => r.statusCode)).toEqual([200, 200, 200, 429, 429]);
+      expect(replies[2].json().hits[0].title).toContain('海关');
+      expect(replies[4].headers['content-security-policy']).toContain("frame-ancestors 'none'");
     } finally {
       await limited.close();
     }

@@ -34,45 +34,73 @@ export const searchQuerystring = {
  * highlighting, JSON serialisation and compression. Each entry is the JSON up to the `took_ms` value, which is
  * filled in per request (the time this request took, the lookup), in each encoding a client asked for
  * (server/answer-bytes.ts). Bounded by bytes held.
+ *
+ * Beside it, the request URLs that were answered, each with its validated key: the same URL is the same query
+ * after validation, so a URL seen before is answered from the onRequest hook, before Fastify's validation, the
+ * strict-number check and the handler chain (about a quarter of the server's CPU for a cached answer). Bounded by
+ * characters held (URLs run up to Node's 16 KB header limit); a URL whose answer has left the answer cache takes the
+ * ordinary path.
  */
+interface Kept {
+  answers: Lru<string, AnswerBytes>;
+  urls: Lru<string, string>;
+}
 /** A number no answer takes, written where took_ms goes, then cut out. */
 const TOOK_MARK = -7777777.5;
 /** Answers smaller than this go out uncompressed (@fastify/compress's threshold, server/static.ts). */
 const COMPRESS_THRESHOLD = 1024;
-const answers = new WeakMap<SearchService, Lru<string, AnswerBytes>>();
+/** Characters of request URLs and keys remembered per snapshot (4 Mi: ~16,000 typical searches). */
+const KEPT_URL_CHARS = 4 * 2 ** 20;
+const kept = new WeakMap<SearchService, Kept>();
 
-function answerCache(service: SearchService, limit: number): Lru<string, AnswerBytes> {
-  let cache = answers.get(service);
-  if (!cache) answers.set(service, (cache = new Lru(limit)));
-  return cache;
+function keptFor(service: SearchService, limit: number): Kept {
+  let k = kept.get(service);
+  if (!k) kept.set(service, (k = { answers: new Lru(limit), urls: new Lru(KEPT_URL_CHARS) }));
+  return k;
 }
 
 /**
- * The answer's bytes for this request, in the encoding its Accept-Encoding asks for (br or gzip made here, once per
- * answer; deflate left to @fastify/compress), with this request's took_ms.
+ * The answer's bytes for this request, in the encoding its Accept-Encoding asks for (each made once per answer, as
+ * @fastify/compress would choose it, which is off for this route), with this request's took_ms.
  */
 function send(answer: AnswerBytes, request: FastifyRequest, reply: FastifyReply, t0: number): Buffer {
   reply.type('application/json; charset=utf-8');
   const took = Math.round((performance.now() - t0) * 1000) / 1000;
-  const wanted = answer.head.length >= COMPRESS_THRESHOLD ? negotiateEncoding(request.headers['accept-encoding']) : undefined;
-  if (wanted === 'br' || wanted === 'gzip') {
+  // x-no-compression: the plugin's own opt-out, honoured alike.
+  const wanted = answer.head.length >= COMPRESS_THRESHOLD && request.headers['x-no-compression'] === undefined ? negotiateEncoding(request.headers['accept-encoding']) : undefined;
+  if (wanted) {
     reply.header('content-encoding', wanted).header('vary', 'accept-encoding');
     return answer.send(wanted, took);
   }
   return answer.send('identity', took);
 }
 
-/** A cached answer for this request, or undefined. */
+/** A cached answer for this request (by its validated query), or undefined. */
 function cachedAnswer(service: SearchService, limit: number, key: string, request: FastifyRequest, reply: FastifyReply): Buffer | undefined {
   if (limit <= 0) return undefined;
   const t0 = performance.now();
-  const cache = answerCache(service, limit);
-  const answer = cache.get(key);
+  const k = keptFor(service, limit);
+  const answer = k.answers.get(key);
   if (!answer) return undefined;
+  k.urls.set(request.url, key, request.url.length + key.length);
+  return sendKept(k, key, answer, request, reply, t0);
+}
+
+/** A cached answer for a request URL answered before, or undefined (asked before validation: see Kept). */
+function answerByUrl(service: SearchService, limit: number, request: FastifyRequest, reply: FastifyReply): Buffer | undefined {
+  if (limit <= 0) return undefined;
+  const t0 = performance.now();
+  const k = keptFor(service, limit);
+  const key = k.urls.get(request.url);
+  const answer = key === undefined ? undefined : k.answers.get(key);
+  return answer && sendKept(k, key!, answer, request, reply, t0);
+}
+
+function sendKept(k: Kept, key: string, answer: AnswerBytes, request: FastifyRequest, reply: FastifyReply, t0: number): Buffer {
   const held = answer.bytes;
   const out = send(answer, request, reply, t0);
   // A first request in another encoding compressed the answer: the cache counts those bytes too.
-  if (answer.bytes !== held) cache.set(key, answer, answer.bytes);
+  if (answer.bytes !== held) k.answers.set(key, answer, answer.bytes);
   return out;
 }
 
@@ -81,7 +109,11 @@ function freshAnswer(service: SearchService, limit: number, key: string, request
   const t0 = performance.now();
   const answer = AnswerBytes.fromJson(reply.serialize({ ...compute(), took_ms: TOOK_MARK }) as string, TOOK_MARK);
   const out = send(answer, request, reply, t0);
-  if (limit > 0) answerCache(service, limit).set(key, answer, answer.bytes);
+  if (limit > 0) {
+    const k = keptFor(service, limit);
+    k.answers.set(key, answer, answer.bytes);
+    k.urls.set(request.url, key, request.url.length + key.length);
+  }
   return out;
 }
 
@@ -93,7 +125,19 @@ export const searchRoutes: FastifyPluginAsync<{ answerCacheBytes?: number }> = a
   const answerCacheBytes = options.answerCacheBytes ?? 0;
   app.get<{ Querystring: SearchQuery }>('/search', {
     // A repeated search is answered from the cache without queueing behind search work (server/guard.ts).
+    // A URL answered before: sent here, before validation. preParsing, not onRequest: every onRequest hook (security
+    // headers, the rate limit, which @fastify/rate-limit appends to the route's own) has run by then. Callback
+    // style: replying without calling done() ends the request in the hook.
+    preParsing: (request, reply, _payload, done) => {
+      const answer = answerByUrl(app.service, answerCacheBytes, request, reply);
+      if (answer === undefined) return done();
+      reply.send(answer);
+    },
     config: { readyAnswer: (request, reply) => cachedAnswer(app.service, answerCacheBytes, JSON.stringify(request.query), request, reply) },
+    // Every answer leaves send() already encoded and a GET has no body: @fastify/compress's three hooks per request
+    // (onRequest, preParsing, onSend) would only find nothing to do.
+    compress: false,
+    decompress: false,
     schema: {
       summary: 'Ranked, faceted full-text search',
       querystring: searchQuerystring,
