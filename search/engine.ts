@@ -694,7 +694,15 @@ export class SearchEngine {
     // lack the rare one. Otherwise (or under `all`) every word's records are merged.
     const every = strategy === 'last' && U > 1 && U < 32 ? this.allWords(units) : undefined;
     const touched: number[] = [];
-    if (every && every.docs.length >= FILL_TO) {
+    // One word with at least a page of records and nothing excluded: its record list is the result, already in
+    // index order (no parts fill, no list of touched records, no pass over the corpus to order them).
+    const single = U === 1 && analysis.exclude.length === 0 && units[0].ds.docs.length >= FILL_TO ? units[0].ds : undefined;
+    if (single) {
+      for (let i = 0; i < single.docs.length; i++) {
+        mask[single.docs[i]] = 1;
+        acc[single.docs[i]] = single.scores[i];
+      }
+    } else if (every && every.docs.length >= FILL_TO) {
       for (let i = 0; i < every.docs.length; i++) {
         const d = every.docs[i];
         touched.push(d);
@@ -742,7 +750,8 @@ export class SearchEngine {
     }
     // Records in index order: a scan of the marks when many records matched, a numeric sort when few did.
     let inOrder: ArrayLike<number>;
-    if (every && every.docs.length >= FILL_TO) inOrder = every.docs;
+    if (single) inOrder = single.docs;
+    else if (every && every.docs.length >= FILL_TO) inOrder = every.docs;
     else if (touched.length * 8 > N) {
       const dense = new Int32Array(touched.length);
       let k = 0;
@@ -849,6 +858,12 @@ export class SearchEngine {
       for (const d of touched) {
         mask[d] = 0;
         acc[d] = 0;
+      }
+      if (single) {
+        for (let i = 0; i < single.docs.length; i++) {
+          mask[single.docs[i]] = 0;
+          acc[single.docs[i]] = 0;
+        }
       }
     }
   }

@@ -84,33 +84,64 @@ export class FacetIndex {
   passing(docs: ArrayLike<number>, filters: Filters): Uint8Array | undefined {
     const wanted = this.wanted(filters);
     if (!wanted) return undefined;
+    if (this.isEverything(docs)) {
+      // Every record (the empty query): mark the records the filters' value lists hold, not a test per record.
+      const out = new Uint8Array(docs.length);
+      const pass = this.matching(wanted);
+      for (let i = 0; i < pass.length; i++) out[pass[i]] = 1;
+      return out;
+    }
     const out = new Uint8Array(docs.length);
     for (let i = 0; i < docs.length; i++) out[i] = this.failures(docs[i], wanted) === 0 ? 1 : 0;
     return out;
   }
 
-  /** Per reform, the first of its docs in the chain being built (-1: none); reset after each use. */
-  private head?: Int32Array;
+  /** Docs that are every record 0 … N − 1 (they are increasing and distinct, so the length and ends decide). */
+  private isEverything(docs: ArrayLike<number>): boolean {
+    const N = this.columns[FACETS[0]].offsets.length - 1;
+    return docs.length === N && (N === 0 || (docs[0] === 0 && docs[N - 1] === N - 1));
+  }
 
-  /** The docs reordered so the copies of one reform are adjacent: chained per reform in one pass, no sort. */
-  private groupedByReform(docs: ArrayLike<number>, reformOf: Int32Array): Int32Array {
-    const head = (this.head ??= new Int32Array(reformOf.length).fill(-1));
-    const next = new Int32Array(docs.length);
-    const groups: number[] = [];
-    for (let i = docs.length - 1; i >= 0; i--) {
-      const r = reformOf[docs[i]];
-      if (head[r] === -1) groups.push(r);
-      next[i] = head[r];
-      head[r] = i;
+  /** Per facet, the records holding each value (value k's records are docs[start[k]] … docs[start[k + 1] − 1]), built on first filter. */
+  private readonly byValue = new Map<FacetName, { start: Uint32Array; docs: Int32Array }>();
+
+  private valueDocs(f: FacetName): { start: Uint32Array; docs: Int32Array } {
+    let lists = this.byValue.get(f);
+    if (lists) return lists;
+    const { values, offsets, ids } = this.columns[f];
+    const start = new Uint32Array(values.length + 1);
+    for (let k = 0; k < ids.length; k++) start[ids[k] + 1]++;
+    for (let v = 0; v < values.length; v++) start[v + 1] += start[v];
+    const fill = start.slice(0, values.length);
+    const docs = new Int32Array(ids.length);
+    const N = offsets.length - 1;
+    for (let d = 0; d < N; d++) for (let k = offsets[d]; k < offsets[d + 1]; k++) docs[fill[ids[k]]++] = d;
+    this.byValue.set(f, (lists = { start, docs }));
+    return lists;
+  }
+
+  /** Records (increasing) passing every filter except facet `skip`'s, from the value lists. */
+  private matching(wanted: (Uint8Array | undefined)[], skip = -1): Int32Array {
+    const N = this.columns[FACETS[0]].offsets.length - 1;
+    let out: Int32Array | undefined;
+    for (let f = 0; f < FACETS.length; f++) {
+      const marks = wanted[f];
+      if (!marks || f === skip) continue;
+      const { start, docs } = this.valueDocs(FACETS[f]);
+      // The union of the wanted values' lists (a record may hold several of them), increasing.
+      const seen = new Uint8Array(N);
+      let n = 0;
+      for (let v = 0; v < marks.length; v++) if (marks[v]) for (let k = start[v]; k < start[v + 1]; k++) if (!seen[docs[k]]) seen[docs[k]] = 1, n++;
+      const next = new Int32Array(out ? Math.min(n, out.length) : n);
+      let m = 0;
+      if (out) {
+        for (let i = 0; i < out.length; i++) if (seen[out[i]]) next[m++] = out[i];
+      } else {
+        for (let d = 0; d < N && m < n; d++) if (seen[d]) next[m++] = d;
+      }
+      out = next.subarray(0, m);
     }
-    const out = new Int32Array(docs.length);
-    let n = 0;
-    for (let g = groups.length - 1; g >= 0; g--) {
-      const r = groups[g];
-      for (let i = head[r]; i !== -1; i = next[i]) out[n++] = docs[i];
-      head[r] = -1;
-    }
-    return out;
+    return out ?? Int32Array.from({ length: N }, (_, i) => i);
   }
 
   /**
@@ -135,38 +166,137 @@ export class FacetIndex {
     let everything = !wanted && docs.length === N;
     for (let i = 0; i < docs.length && everything; i++) everything = docs[i] === i;
     // Every record unfiltered (the empty query): the snapshot's totals, not a pass over every record.
-    const counts = everything ? this.totals(reformOf) : this.tally(docs, wanted, reformOf);
+    let counts: Uint32Array[];
+    if (everything) counts = this.totals(reformOf);
+    else if (wanted && this.isEverything(docs)) {
+      // Every record, filtered (the empty query with facets chosen): each facet counts the records passing the other
+      // facets' filters, found from the value lists; a facet no other filter constrains has the snapshot's totals.
+      const filtered = wanted.flatMap((w, f) => (w ? [f] : []));
+      const all = this.matching(wanted);
+      const full = this.tally(all, undefined, reformOf);
+      const totals = this.totals(reformOf);
+      counts = FACETS.map((_, f) => {
+        if (!wanted[f]) return full[f];
+        if (filtered.length === 1) return totals[f];
+        return this.tally(this.matching(wanted, f), undefined, reformOf)[f];
+      });
+    } else counts = this.tally(docs, wanted, reformOf);
     return this.listed(counts, size);
   }
 
-  private tally(docs: ArrayLike<number>, wanted: (Uint8Array | undefined)[] | undefined, reformOf?: Int32Array): Uint32Array[] {
-    // Counting reforms: visit the docs grouped by reform, and count a value once per reform.
-    if (reformOf) docs = this.groupedByReform(docs, reformOf);
-    const counts = FACETS.map((f) => new Uint32Array(this.columns[f].values.length));
+  /**
+   * Every record's values of every facet side by side (global ids: facet f's value k is base[f] + k), built on first
+   * use from the columns. A count then reads one short row per matched record instead of one offset pair in each of
+   * seven columns, and facets no record has (empty columns) cost nothing.
+   */
+  private rows?: { start: Uint32Array; ids: Uint32Array; facetOf: Uint8Array; base: number[]; size: number };
+
+  private rowIndex(): NonNullable<FacetIndex['rows']> {
+    if (this.rows) return this.rows;
     const cols = FACETS.map((f) => this.columns[f]);
-    let fails: Uint8Array | undefined;
-    if (wanted) {
-      fails = new Uint8Array(docs.length);
-      for (let i = 0; i < docs.length; i++) fails[i] = this.failures(docs[i], wanted);
+    const N = cols[0].offsets.length - 1;
+    const base: number[] = [];
+    let size = 0;
+    for (const c of cols) base.push(size), (size += c.values.length);
+    const facetOf = new Uint8Array(size);
+    cols.forEach((c, f) => facetOf.fill(f, base[f], base[f] + c.values.length));
+    let total = 0;
+    for (const c of cols) total += c.ids.length;
+    const start = new Uint32Array(N + 1);
+    const ids = new Uint32Array(total);
+    let n = 0;
+    for (let d = 0; d < N; d++) {
+      start[d] = n;
+      for (let f = 0; f < cols.length; f++) {
+        const { offsets, ids: col } = cols[f];
+        for (let k = offsets[d]; k < offsets[d + 1]; k++) ids[n++] = base[f] + col[k];
+      }
     }
-    for (let f = 0; f < cols.length; f++) {
-      const { offsets, ids } = cols[f];
-      const c = counts[f];
-      const others = ~(1 << f);
-      const last = reformOf ? new Int32Array(c.length).fill(-1) : undefined;
+    start[N] = n;
+    return (this.rows = { start, ids, facetOf, base, size });
+  }
+
+  /**
+   * The rows again, in reform order (the copies of one reform adjacent, reforms in id order): rank[doc] is a record's
+   * place in that order, order[rank] the record. Counting reforms then marks the matched records by rank and reads the
+   * rows front to back, with no per-query grouping and no jumping about in memory (built once per reformOf).
+   */
+  private byReform?: { reformOf: Int32Array; rank: Int32Array; order: Int32Array; start: Uint32Array; ids: Uint32Array };
+
+  private reformRows(reformOf: Int32Array): NonNullable<FacetIndex['byReform']> {
+    if (this.byReform?.reformOf === reformOf) return this.byReform;
+    const rows = this.rowIndex();
+    const N = rows.start.length - 1;
+    let R = 0;
+    for (let d = 0; d < N; d++) R = Math.max(R, reformOf[d] + 1);
+    const first = new Int32Array(R + 1);
+    for (let d = 0; d < N; d++) first[reformOf[d] + 1]++;
+    for (let r = 0; r < R; r++) first[r + 1] += first[r];
+    const rank = new Int32Array(N);
+    const order = new Int32Array(N);
+    for (let d = 0; d < N; d++) {
+      const k = first[reformOf[d]]++;
+      rank[d] = k;
+      order[k] = d;
+    }
+    const start = new Uint32Array(N + 1);
+    const ids = new Uint32Array(rows.ids.length);
+    let n = 0;
+    for (let k = 0; k < N; k++) {
+      start[k] = n;
+      const d = order[k];
+      for (let j = rows.start[d]; j < rows.start[d + 1]; j++) ids[n++] = rows.ids[j];
+    }
+    start[N] = n;
+    return (this.byReform = { reformOf, rank, order, start, ids });
+  }
+
+  private tally(docs: ArrayLike<number>, wanted: (Uint8Array | undefined)[] | undefined, reformOf?: Int32Array): Uint32Array[] {
+    const rows = this.rowIndex();
+    const { facetOf, base, size } = rows;
+    const counts = new Uint32Array(size);
+    if (reformOf) {
+      // Counting reforms: the matched records in reform order (marked by rank and scanned when they are many, their
+      // ranks sorted when few), and a value counts once per reform (the reform that last counted it is kept).
+      const { rank, order, start, ids } = this.reformRows(reformOf);
+      const N = order.length;
+      let ranks: ArrayLike<number>;
+      if (docs.length * 8 > N) {
+        const marked = new Uint8Array(N);
+        for (let i = 0; i < docs.length; i++) marked[rank[docs[i]]] = 1;
+        const list = new Int32Array(docs.length);
+        let n = 0;
+        for (let k = 0; k < N; k++) if (marked[k]) list[n++] = k;
+        ranks = list.subarray(0, n);
+      } else ranks = Int32Array.from(docs, (d) => rank[d]).sort();
+      const last = new Int32Array(size).fill(-1);
+      for (let i = 0; i < ranks.length; i++) {
+        const k = ranks[i];
+        const doc = order[k];
+        const reform = reformOf[doc];
+        // A record failing another facet's filter does not count there; its own facet's filter is ignored.
+        const fail = wanted ? this.failures(doc, wanted) : 0;
+        for (let j = start[k]; j < start[k + 1]; j++) {
+          const id = ids[j];
+          if (fail !== 0 && (fail & ~(1 << facetOf[id])) !== 0) continue;
+          if (last[id] === reform) continue;
+          last[id] = reform;
+          counts[id]++;
+        }
+      }
+    } else {
+      const { start, ids } = rows;
       for (let i = 0; i < docs.length; i++) {
         const doc = docs[i];
-        if (fails && (fails[i] & others) !== 0) continue;
-        for (let k = offsets[doc]; k < offsets[doc + 1]; k++) {
-          if (last) {
-            if (last[ids[k]] === reformOf![doc]) continue;
-            last[ids[k]] = reformOf![doc];
-          }
-          c[ids[k]]++;
+        const fail = wanted ? this.failures(doc, wanted) : 0;
+        for (let k = start[doc]; k < start[doc + 1]; k++) {
+          const id = ids[k];
+          if (fail !== 0 && (fail & ~(1 << facetOf[id])) !== 0) continue;
+          counts[id]++;
         }
       }
     }
-    return counts;
+    return FACETS.map((f, fi) => counts.subarray(base[fi], base[fi] + this.columns[f].values.length));
   }
 
   /** The first `size` values of each facet by count, then collation order (0: every value). */

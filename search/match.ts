@@ -8,6 +8,7 @@
 import { needleTokens } from '../analysis/terms.js';
 import { Lru } from '../analysis/lru.js';
 import { EMPTY, type Occurrences, type Postings } from './postings.js';
+import { Growable } from '../indexer/postings.js';
 
 /** Characters that end a sentence in normalised text (full-width ；！？ become ;!? under NFKC). */
 const SENTENCE_BREAKS = ['。', ';', '!', '?', '；', '！', '？'];
@@ -37,21 +38,23 @@ export function slotRange(o: Occurrences, slot: number): [number, number] {
   return [0, 0];
 }
 
+/** Occurrences built in (slot, position) order, in growable typed arrays (a common word's near matches are many). */
 class Builder {
-  slots: number[] = [];
-  starts: number[] = [0];
-  pos: number[] = [];
+  private readonly slots = new Growable(64);
+  private readonly starts = new Growable(64);
+  private readonly pos = new Growable(256);
   add(slot: number, p: number): void {
-    if (this.slots.length === 0 || this.slots[this.slots.length - 1] !== slot) {
+    const n = this.slots.length;
+    if (n === 0 || this.slots.data[n - 1] !== slot) {
       this.slots.push(slot);
-      this.starts.push(this.starts[this.starts.length - 1]);
+      this.starts.push(this.pos.length);
     }
     this.pos.push(p);
-    this.starts[this.starts.length - 1]++;
   }
   done(): Occurrences {
     if (!this.slots.length) return EMPTY;
-    return { slots: Int32Array.from(this.slots), starts: Int32Array.from(this.starts), pos: Int32Array.from(this.pos) };
+    this.starts.push(this.pos.length);
+    return { slots: this.slots.data.slice(0, this.slots.length), starts: this.starts.data.slice(0, this.starts.length), pos: this.pos.data.slice(0, this.pos.length) };
   }
 }
 
@@ -146,40 +149,46 @@ export class Matcher {
     const first = lists[0];
     if (first.occ.pos.length === 0) return EMPTY;
     if (lists.length === 1 && first.offset === 0) return first.occ;
-    // Candidates: (slot, start of the string) from the rarest token.
-    let slots = Array.from(first.occ.slots);
-    let starts = Array.from(first.occ.starts);
-    let pos = Array.from(first.occ.pos, (p) => p - first.offset);
-    for (let k = 1; k < lists.length && slots.length; k++) {
+    // Candidates: (slot, start of the string) from the rarest token, narrowed token by token in place (typed arrays
+    // the size of the rarest list: candidates only ever shrink, so a first-seen word allocates no growing lists).
+    const E0 = first.occ.slots.length;
+    const slots = Int32Array.from(first.occ.slots);
+    const starts = Int32Array.from(first.occ.starts);
+    const pos = new Int32Array(first.occ.pos.length);
+    for (let x = 0; x < pos.length; x++) pos[x] = first.occ.pos[x] - first.offset;
+    let E = E0;
+    for (let k = 1; k < lists.length && E > 0; k++) {
       const { offset, occ } = lists[k];
-      const ns: number[] = [];
-      const nst: number[] = [0];
-      const np: number[] = [];
+      let ns = 0;
+      let np = 0;
       let j = 0;
-      for (let i = 0; i < slots.length; i++) {
+      for (let i = 0; i < E; i++) {
         j = gallop(occ.slots, slots[i], j);
         if (j >= occ.slots.length) break;
         if (occ.slots[j] !== slots[i]) continue;
         let y = occ.starts[j];
         const yEnd = occ.starts[j + 1];
-        const before = np.length;
-        for (let x = starts[i]; x < starts[i + 1]; x++) {
+        const before = np;
+        // Kept positions are written at np ≤ x: never over one still to be read.
+        const xEnd = starts[i + 1];
+        for (let x = starts[i]; x < xEnd; x++) {
           const want = pos[x] + offset;
           while (y < yEnd && occ.pos[y] < want) y++;
           if (y >= yEnd) break;
-          if (occ.pos[y] === want) np.push(pos[x]);
+          if (occ.pos[y] === want) pos[np++] = pos[x];
         }
-        if (np.length > before) {
-          ns.push(slots[i]);
-          nst.push(np.length);
+        if (np > before) {
+          slots[ns] = slots[i];
+          // ns ≤ i: entries are only ever moved down, after they have been read.
+          starts[ns] = before;
+          ns++;
         }
       }
-      slots = ns;
-      starts = nst;
-      pos = np;
+      starts[ns] = np;
+      E = ns;
     }
-    if (!slots.length) return EMPTY;
-    return { slots: Int32Array.from(slots), starts: Int32Array.from(starts), pos: Int32Array.from(pos) };
+    if (E === 0) return EMPTY;
+    return { slots: slots.slice(0, E), starts: starts.slice(0, E + 1), pos: pos.slice(0, starts[E]) };
   }
 
   clearCache(): void {

@@ -15,7 +15,7 @@
  */
 import { Lru } from '../analysis/lru.js';
 import { decodeTerm } from '../indexer/postings-codec.js';
-import { Growable, INDEX_FORMAT, INDEX_FORMAT_VARINT, type IndexData } from '../indexer/postings.js';
+import { INDEX_FORMAT, INDEX_FORMAT_VARINT, type IndexData } from '../indexer/postings.js';
 
 // The format is the indexer's (indexer/postings.ts builds it); this module reads it.
 export { INDEX_FORMAT, INDEX_FORMAT_VARINT, hash32, type IndexData } from '../indexer/postings.js';
@@ -92,41 +92,20 @@ export class Postings {
     return occ;
   }
 
-  /** Union of several terms' positions (sentence breaks; a prefix), merged by (slot, position). */
+  /**
+   * Union of several terms' positions (sentence breaks; a prefix), merged by (slot, position), a position held by
+   * several terms once. Merged two lists at a time, smallest first: both are in order already, so no sort (the
+   * corpus's sentence breaks, millions of positions at 100k records, took ~0.4 s to sort as keys).
+   */
   union(parts: Occurrences[]): Occurrences {
     const live = parts.filter((p) => p.slots.length > 0);
     if (live.length === 0) return EMPTY;
-    if (live.length === 1) return live[0];
-    let total = 0;
-    for (const p of live) total += p.pos.length;
-    // slot × 2^32 + position stays exact in a double for any realistic corpus.
-    const keys = new Float64Array(total);
-    let n = 0;
-    for (const p of live) {
-      for (let i = 0; i < p.slots.length; i++) {
-        const base = p.slots[i] * 4294967296;
-        for (let j = p.starts[i]; j < p.starts[i + 1]; j++) keys[n++] = base + p.pos[j];
-      }
+    while (live.length > 1) {
+      live.sort((x, y) => x.pos.length - y.pos.length);
+      const merged = mergeOccurrences(live[0], live[1]);
+      live.splice(0, 2, merged);
     }
-    keys.sort();
-    const slots = new Growable(64);
-    const starts = new Growable(64);
-    const pos = new Int32Array(total);
-    let m = 0;
-    let last = -1;
-    for (let i = 0; i < total; i++) {
-      const slot = Math.floor(keys[i] / 4294967296);
-      const p = keys[i] - slot * 4294967296;
-      if (i > 0 && keys[i] === keys[i - 1]) continue;
-      if (slot !== last) {
-        slots.push(slot);
-        starts.push(m);
-        last = slot;
-      }
-      pos[m++] = p;
-    }
-    starts.push(m);
-    return { slots: slots.data.slice(0, slots.length), starts: starts.data.slice(0, starts.length), pos: pos.slice(0, m) };
+    return live[0];
   }
 
   private decode(k: number): Occurrences {
@@ -194,4 +173,47 @@ export class Postings {
   clearCache(): void {
     this.cache.clear();
   }
+}
+
+/** Two occurrence lists merged in (slot, position) order; a position in both is kept once. */
+function mergeOccurrences(a: Occurrences, b: Occurrences): Occurrences {
+  const slots = new Int32Array(a.slots.length + b.slots.length);
+  const starts = new Int32Array(slots.length + 1);
+  const pos = new Int32Array(a.pos.length + b.pos.length);
+  let i = 0;
+  let j = 0;
+  let n = 0;
+  let m = 0;
+  while (i < a.slots.length || j < b.slots.length) {
+    const sa = i < a.slots.length ? a.slots[i] : 0x7fffffff;
+    const sb = j < b.slots.length ? b.slots[j] : 0x7fffffff;
+    slots[n] = sa < sb ? sa : sb;
+    starts[n++] = m;
+    if (sa !== sb) {
+      const o = sa < sb ? a : b;
+      const k = sa < sb ? i++ : j++;
+      for (let x = o.starts[k]; x < o.starts[k + 1]; x++) pos[m++] = o.pos[x];
+      continue;
+    }
+    let x = a.starts[i];
+    const xe = a.starts[i + 1];
+    let y = b.starts[j];
+    const ye = b.starts[j + 1];
+    while (x < xe || y < ye) {
+      const pa = x < xe ? a.pos[x] : 0x7fffffff;
+      const pb = y < ye ? b.pos[y] : 0x7fffffff;
+      if (pa <= pb) {
+        pos[m++] = pa;
+        x++;
+        if (pa === pb) y++;
+      } else {
+        pos[m++] = pb;
+        y++;
+      }
+    }
+    i++;
+    j++;
+  }
+  starts[n] = m;
+  return { slots: slots.slice(0, n), starts: starts.slice(0, n + 1), pos: pos.slice(0, m) };
 }

@@ -271,6 +271,16 @@ export class SearchService {
    * several printings has: one pass, reforms marked with a generation stamp.
    */
   private reformCount(docs: Int32Array, keep?: Uint8Array): { reforms: number; copies: Map<number, number> } {
+    // Every record unfiltered (the empty query): a property of the snapshot, counted once (docs are increasing and
+    // distinct, so length and ends decide). Callers only read the result.
+    const N = this.reformOf.length;
+    if (!keep && docs.length === N && (N === 0 || (docs[0] === 0 && docs[N - 1] === N - 1))) return (this.everyReform ??= this.countReforms(docs));
+    return this.countReforms(docs, keep);
+  }
+
+  private everyReform?: { reforms: number; copies: Map<number, number> };
+
+  private countReforms(docs: Int32Array, keep?: Uint8Array): { reforms: number; copies: Map<number, number> } {
     if (++this.stampGen === 0xffffffff) this.stamp.fill(0), (this.stampGen = 1);
     const gen = this.stampGen;
     // Copies are counted in a typed array (-1 marks a reform printed several times, so no map lookup per record):

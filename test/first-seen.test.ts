@@ -5,6 +5,7 @@ import { FACETS, type FacetValue, type Filters } from '../search/facets.js';
 import { facetValues } from '../search/facets.js';
 import { seedService } from './helpers.js';
 import { minimalWindow } from '../search/engine.js';
+import type { Postings } from '../search/postings.js';
 
 let service: SearchService;
 beforeAll(async () => {
@@ -64,6 +65,29 @@ describe('facet counts cost what the smaller side costs, and count the same', ()
     );
   });
 
+  it('counts the empty query with one or two facets chosen as counting each reform once over the records passing the other filters', () => {
+    const reformOf = (service as unknown as { reformOf: Int32Array }).reformOf;
+    const all = Array.from({ length: service.records.length }, (_, d) => d);
+    const top = service.search({ q: '', size: 1, facetSize: 0 }).facets;
+    const choices: Filters[] = [
+      { region: [top.region[0].value] },
+      { region: [top.region[1].value, top.region[2].value] },
+      { region: [top.region[0].value], category: [top.category[0].value] },
+      { department: [top.department[0].value], source: [top.source[1].value] },
+      { region: ['没有这个地区'] },
+    ];
+    for (const filters of choices) {
+      const res = service.search({ q: '', size: 10, filters, facetSize: 0 });
+      expect(res.facets).toEqual(reference(all, filters, reformOf));
+      // The total is the reforms of the records passing every filter; the hits are those records in document order.
+      const passing = all.filter((d) => Object.entries(filters).every(([f, want]) => facetValues(service.records[d], f as never).some((v) => want!.includes(v))));
+      expect(res.total).toBe(new Set(passing.map((d) => reformOf[d])).size);
+      expect(res.hits.map((h) => h.id)).toEqual(service.search({ q: '', size: 10, filters, sort: 'source' }).hits.map((h) => h.id));
+      expect(res.hits.every((h) => passing.includes(service.records.findIndex((r) => r.id === h.id)))).toBe(true);
+    }
+    expect(service.search({ q: '', filters: choices[0] }).facets.region.length).toBeGreaterThan(1);
+  });
+
   it("lists the empty query's facets over every seed reform, the most common region first", () => {
     const res = service.search({ q: '', size: 10 });
     const reformOf = (service as unknown as { reformOf: Int32Array }).reformOf;
@@ -118,5 +142,42 @@ describe('the proximity bonus reads the same window, found in one pass', () => {
     }
     // Written together somewhere (通关时间): the window is exactly the four characters.
     expect(texts.some((t) => t.includes('通关时间'))).toBe(texts.some((t) => minimalWindow([at(t, '通关'), at(t, '时间')]) === 4));
+  });
+});
+
+describe('a union of postings is every (record field, position) once, in order', () => {
+  it('merges any lists of occurrences as sorting their pairs would, a pair in several lists kept once (property)', () => {
+    const postings = (service.engine as unknown as { postings: Postings }).postings;
+    // One term's occurrences: increasing slots, each with increasing positions.
+    const occ = fc
+      .uniqueArray(fc.integer({ min: 0, max: 40 }), { maxLength: 12 })
+      .chain((slots) => fc.tuple(fc.constant(slots.sort((a, b) => a - b)), fc.array(fc.uniqueArray(fc.integer({ min: 0, max: 60 }), { minLength: 1, maxLength: 6 }), { minLength: slots.length, maxLength: slots.length })))
+      .map(([slots, lists]) => {
+        const starts = [0];
+        const pos: number[] = [];
+        lists.forEach((l) => (pos.push(...l.sort((a, b) => a - b)), starts.push(pos.length)));
+        return { slots: Int32Array.from(slots), starts: Int32Array.from(starts), pos: Int32Array.from(pos) };
+      });
+    fc.assert(
+      fc.property(fc.array(occ, { maxLength: 6 }), (parts) => {
+        const pairs = new Set<number>();
+        for (const p of parts) p.slots.forEach((s, i) => { for (let x = p.starts[i]; x < p.starts[i + 1]; x++) pairs.add(s * 1000 + p.pos[x]); });
+        const want = [...pairs].sort((a, b) => a - b);
+        const u = postings.union(parts);
+        const got: number[] = [];
+        u.slots.forEach((s, i) => { for (let x = u.starts[i]; x < u.starts[i + 1]; x++) got.push(s * 1000 + u.pos[x]); });
+        expect(got).toEqual(want);
+        expect(new Set(u.slots).size).toBe(u.slots.length);
+      }),
+      { numRuns: 400 },
+    );
+  });
+
+  it('holds every sentence break of the seeds once: the break terms never share a position, so none is lost or doubled', () => {
+    const postings = (service.engine as unknown as { postings: Postings }).postings;
+    const breaks = postings.union(['。', '；', ';'].map((t) => postings.term(t)));
+    const total = ['。', '；', ';'].reduce((n, t) => n + postings.term(t).pos.length, 0);
+    expect(breaks.pos.length).toBe(total);
+    expect(breaks.pos.length).toBeGreaterThan(100);
   });
 });
