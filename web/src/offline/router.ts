@@ -140,26 +140,11 @@ export function prefetchHint(index: ChunkedIndex, url: string): Hint {
       const params = searchParams(u.searchParams);
       // Sorting by amount reads the figures of every match: all chunks in one round rather than one round per chunk.
       if (params.sort === 'quantity') return { files: Array.from({ length: index.manifest.records.chunks.length }, (_, c) => c) };
+      const reformOf = index.store.reformOf();
       const hits = index.service.pageRecords(params);
+      const reforms = new Set(hits.map((i) => reformOf[i]));
       const records = new Set(hits);
-      if (params.collapse !== false && hits.length) {
-        // The copies listed under a hit are at most copiesShown of its reform's records: the best ranked, else the
-        // first in index order. Both candidates are fetched (a reform may be printed thousands of times in a large
-        // corpus: fetching all its records was measured at 15 MB for one query at 10,000 records); a copy outside
-        // them is still fetched when read, a round later.
-        const reformOf = index.store.reformOf();
-        const cap = index.service.engine.options.copiesShown;
-        const wanted = new Map<number, { ranked: number; first: number }>();
-        for (const i of hits) wanted.set(reformOf[i], { ranked: 0, first: 0 });
-        for (let i = 0; i < reformOf.length; i++) {
-          const w = wanted.get(reformOf[i]);
-          if (w && w.first < cap + 1) (records.add(i), w.first++);
-        }
-        for (const i of index.service.engine.search(params.q ?? '', { matching: params.matching }).docs) {
-          const w = wanted.get(reformOf[i]);
-          if (w && w.ranked < cap + 1) (records.add(i), w.ranked++);
-        }
-      }
+      if (params.collapse !== false && hits.length) for (let i = 0; i < reformOf.length; i++) if (reforms.has(reformOf[i])) records.add(i);
       return { records };
     }
     if (path === '/api/suggest') return { files: ['titles'] };
