@@ -15,7 +15,7 @@ import type { EngineIndex } from '../search/engine.js';
 import { answer, prefetchHint } from '../web/src/offline/router.js';
 import { sha256Hex } from '../web/src/offline/sha256.js';
 import { ChunkedIndex, chunkedIndexFromEntry, offlineChunks, type EntryBody } from '../web/src/offline/chunks.js';
-import { reformGroups } from '../search/similar.js';
+import { recordStoreOf } from '../snapshot/records.js';
 import { ROOT, seedService, seedSnapshot } from './helpers.js';
 
 let body: SnapshotBody;
@@ -99,30 +99,27 @@ describe('the offline index in chunks by term', () => {
     expect(() => chunkedIndexFromEntry(serializeSnapshot(longer), sha256Hex)).toThrow(/facet region has 1 bytes too many/);
   });
 
-  it('keeps no record in the entry file: ranking reads its packed columns, and a page of hits fetches only its reforms\' record chunks', async () => {
+  it('keeps the entry\'s records in the record columns and decodes none of them to start or to rank', async () => {
     const { body: entry } = decodeSnapshot(entryBytes, sha256Hex);
-    expect(entry.records).toHaveLength(0);
-    // No id or text of any record is in the entry file (the id look-up keeps hashes only); a title only where it is
-    // also an analysis word (a mined long form: two of the seeds' 300).
-    const text = new TextDecoder().decode(entryBytes);
-    expect(body.records.filter((r) => text.includes(`"${r.id}"`))).toEqual([]);
-    expect(body.records.filter((r) => (r.content?.length ?? 0) >= 24 && text.includes(r.content!.slice(0, 24)))).toEqual([]);
-    expect(body.records.filter((r) => text.includes(r.title)).length).toBeLessThan(body.records.length / 100);
-    // Counts and facets of a whole result set read postings chunks, and records only for the one hit shown.
-    // (size 1: SearchService.search does not return for size 0, which the API refuses with a 400)
+    const store = recordStoreOf(entry.records)!;
+    expect(store.length).toBe(body.records.length);
+    // Stored whole (as JSON) only where outcome facts point into the chunked texts; the others fit the columns.
+    const whole = Array.from({ length: store.length }, (_, i) => i).filter((i) => store.isRaw(i));
+    expect(whole.length).toBeLessThan(store.length / 2);
+    expect(whole.every((i) => (body.records[i].outcomes?.length ?? 0) > 0)).toBe(true);
+    // The figures went to the chunks with the texts (they are read with them: a record page, a sort by amount).
+    expect(entry.records.every((r) => r.content === '' && r.quantities.length === 0)).toBe(true);
+    let decoded = 0;
+    const decode = store.record.bind(store);
+    (store as { record: (i: number) => unknown }).record = (i: number) => (decoded++, decode(i));
     const index = new ChunkedIndex(entry as EntryBody);
-    const asked: string[] = [];
-    const params = { q: '留抵退税', page: 1, size: 1 };
-    const counted = await index.run((s) => {
-      const a = s.search(params);
-      return { total: a.total, facets: a.facets };
-    }, async (f) => (asked.push(f), files.get(f)!), sha256Hex);
-    const server = (await seedService()).search(params);
-    expect(counted.total).toBeGreaterThan(10);
-    expect(counted).toEqual({ total: server.total, facets: server.facets });
-    expect(asked.length).toBeGreaterThan(0);
-    expect(asked.filter((f) => !f.startsWith('postings/')).length).toBeLessThanOrEqual(2);
-    expect(asked.filter((f) => !f.startsWith('postings/') && !f.startsWith('records/'))).toEqual([]);
+    await ask(index, `/api/search?q=${encodeURIComponent('留抵退税')}&size=0`);
+    // Loading and ranking read only the records stored whole (for their links), never one that fits the columns.
+    expect(decoded).toBeLessThanOrEqual(whole.length);
+    const before = decoded;
+    await ask(index, `/api/search?q=${encodeURIComponent('留抵退税')}&size=3`);
+    expect(decoded).toBeGreaterThan(before);
+    expect(decoded - before).toBeLessThan(50);
   });
 
   it('sorts by amount as the server does, fetching every text chunk in one round', async () => {
@@ -170,45 +167,25 @@ describe('the offline index in chunks by term', () => {
     expect(rounds.length).toBe(2);
     expect(rounds[0].every((f) => f.startsWith('postings/'))).toBe(true);
     expect(rounds[0].length).toBeLessThan(split.postingsChunks / 4);
-    // The hits' record chunks and those of their copies (listed under each hit), in one round.
-    const perChunk = split.entry.offlineChunks.records.perChunk;
-    const indexOf = new Map(body.records.map((r, i) => [r.id, i]));
-    const groups = reformGroups(body.records);
-    const reforms = new Set(mine.hits.map((h) => groups[indexOf.get(h.id)!]));
-    const read = body.records.map((_, i) => i).filter((i) => reforms.has(groups[i]));
-    const shown = [...new Set(read.map((i) => Math.floor(i / perChunk)))].sort((a, b) => a - b);
+    const perChunk = split.entry.offlineChunks.perChunk;
+    const chunkOf = new Map(split.entry.records.map((r, i) => [r.id, Math.floor(i / perChunk)]));
+    const shown = [...new Set(mine.hits.map((h) => chunkOf.get(h.id)!))].sort((a, b) => a - b);
     expect(rounds[1].map((f) => Number(/^records\/(\d+)-/.exec(f)![1])).sort((a, b) => a - b)).toEqual(shown);
-    expect(shown.length).toBeLessThan(split.textChunks);
     // Asked again, it is answered from what is loaded.
     const again: string[][] = [];
     await ask(index, url, again);
     expect(again).toEqual([]);
   });
 
-  it('answers a single-character prefix, a phrase, an exclusion, an outcome question, suggestions and the outcomes table from chunks as the server does', async () => {
+  it('answers a single-character prefix, a phrase, an exclusion and the outcomes table from chunks as the server does', async () => {
     const index = chunkedIndexFromEntry(entryBytes, sha256Hex);
     for (const url of ['/api/search?q=%E9%80%80&size=10', '/api/search?q=%22%E9%80%9A%E5%85%B3%E6%97%B6%E9%97%B4%22&size=10',
-      '/api/search?q=%E9%80%9A%E5%85%B3%20-%E6%B5%B7%E5%85%B3&size=10', `/api/search?q=${encodeURIComponent('通关时间缩短')}&size=10`,
-      `/api/suggest?q=${encodeURIComponent('跨境')}`, '/api/outcomes?q=%E6%97%B6%E9%97%B4&direction=down&sort=change&size=5',
-      `/api/outcomes?region=${encodeURIComponent('上海')}&size=20`]) {
+      '/api/search?q=%E9%80%9A%E5%85%B3%20-%E6%B5%B7%E5%85%B3&size=10', '/api/outcomes?q=%E6%97%B6%E9%97%B4&direction=down&sort=change&size=5']) {
       const server = (await app.inject(url)).json() as { took_ms?: number };
       const { took_ms: _s, ...expected } = server;
       const { took_ms: _m, ...mine } = (await ask(index, url)).body as { took_ms?: number };
-      expect(mine, url).toMatchObject(expected);
+      expect(mine).toMatchObject(expected);
     }
-  });
-
-  it('answers the outcomes table from the outcomes file in one round, and suggestions from the titles file', async () => {
-    const index = chunkedIndexFromEntry(entryBytes, sha256Hex);
-    const rounds: string[][] = [];
-    const rows = (await ask(index, '/api/outcomes?size=100', rounds)).body as { total: number };
-    expect(rows.total).toBe(((await app.inject('/api/outcomes?size=100')).json() as { total: number }).total);
-    expect(rows.total).toBeGreaterThan(20);
-    expect(rounds).toHaveLength(1);
-    expect(rounds[0]).toEqual([expect.stringMatching(/^outcomes-[0-9a-f]{12}\.json$/)]);
-    const suggested: string[][] = [];
-    await ask(index, `/api/suggest?q=${encodeURIComponent('自贸')}`, suggested);
-    expect(suggested).toEqual([[expect.stringMatching(/^titles-[0-9a-f]{12}\.json$/)]]);
   });
 
   it('refuses a damaged postings chunk by name instead of answering without it', async () => {

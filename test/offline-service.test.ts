@@ -10,9 +10,9 @@ import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../server/app.js';
 import { serializeSnapshot } from '../snapshot/file.js';
 import type { SearchService } from '../search/service.js';
-import { answer, prefetchHint, serviceFromSnapshot } from '../web/src/offline/router.js';
+import { answer, serviceFromSnapshot } from '../web/src/offline/router.js';
 import { sha256Hex } from '../web/src/offline/sha256.js';
-import { ChunkMissing, chunkedIndexFromEntry, offlineChunks } from '../web/src/offline/chunks.js';
+import { ChunkMissing, chunkedIndexFromEntry, similarFile, splitRecords, type EntryBody } from '../web/src/offline/chunks.js';
 import { ROOT, seedService, seedSnapshot } from './helpers.js';
 
 let bytes: Uint8Array;
@@ -63,34 +63,32 @@ describe('the offline API', () => {
   });
 
   it('answers from an entry file and chunks fetched on demand exactly as the server does, fetching only what is read', async () => {
-    // Split as npm run export:offline splits: records in runs of 16, the postings by term range, the similar lists apart.
+    // Split as npm run export:offline splits: the records as the service serves them, the similar lists apart.
     const body = await seedSnapshot();
-    const split = offlineChunks(body, serializeSnapshot, sha256Hex, { perChunk: 16 });
-    const entry = split.entry;
-    const similar = entry.offlineChunks.similar!;
-    const files = new Map(split.files.map((f) => [f.file, f.bytes] as const));
-    const postings = split.postingsChunks;
+    const split = splitRecords((await seedService()).records, sha256Hex, 16);
+    const similar = similarFile(body, serializeSnapshot, sha256Hex)!;
+    const { similar: _apart, ...rest } = body;
+    const entry: EntryBody = { ...rest, records: split.entryRecords, offlineChunks: { ...split.manifest, similar: { file: similar.file, sha256: similar.sha256, bytes: similar.bytes.length } } };
+    const files = new Map([...split.files.map((f) => [f.file, f.bytes] as const), [similar.file, similar.bytes]]);
     const index = chunkedIndexFromEntry(serializeSnapshot(entry), sha256Hex);
     const asked: string[] = [];
     const load = async (file: string) => (asked.push(file), files.get(file)!);
     const ask = (url: string) => index.run((service) => JSON.parse(JSON.stringify(answer(service, url))) as { status: number; body: unknown }, load, sha256Hex);
-    // Ranking and facets read postings chunks only; no record is loaded until one is read.
-    await index.run((s) => s.engine.search('留抵退税').docs.length, load, sha256Hex);
-    expect(asked.length).toBeGreaterThan(0);
-    expect(asked.every((f) => f.startsWith('postings/'))).toBe(true);
-    expect(asked.length).toBeLessThan(postings);
+    // Ranking, facets and outcomes read no chunk at all.
+    await ask('/api/search?q=%E7%95%99%E6%8A%B5%E9%80%80%E7%A8%8E&size=0');
+    await ask('/api/outcomes?q=%E6%97%B6%E9%97%B4&direction=down&sort=change&size=5');
+    expect(asked).toEqual([]);
     expect(() => index.service.records[0].content).toThrow(ChunkMissing);
-    asked.length = 0;
     const first = await ask('/api/search?q=%E7%95%99%E6%8A%B5%E9%80%80%E7%A8%8E&size=10');
     expect(asked.length).toBeGreaterThan(0);
-    expect(asked.length).toBeLessThan(split.textChunks);
+    expect(asked.length).toBeLessThan(split.files.length);
     expect(asked.every((f) => f.startsWith('records/'))).toBe(true);
     // Identical answers to the server's, highlights included.
     const { took_ms: _a, ...mine } = first.body as { took_ms: number };
     const { took_ms: _b, ...server } = (await app.inject('/api/search?q=%E7%95%99%E6%8A%B5%E9%80%80%E7%A8%8E&size=10')).json() as { took_ms: number };
     expect(mine).toMatchObject(server);
     const id = (first.body as { hits: { id: string }[] }).hits[0].id;
-    for (const url of [`/api/reforms/${id}`, `/api/reforms/${id}/similar?size=5&scope=other-regions`, `/api/reforms/${body.records.at(-1)!.id}`]) {
+    for (const url of [`/api/reforms/${id}`, `/api/reforms/${id}/similar?size=5&scope=other-regions`, `/api/reforms/${split.entryRecords.at(-1)!.id}`]) {
       const server = await app.inject(url);
       const mine = await ask(url);
       expect(mine.status).toBe(server.statusCode);
@@ -101,8 +99,7 @@ describe('the offline API', () => {
     const other = chunkedIndexFromEntry(serializeSnapshot(entry), sha256Hex);
     const bad = Uint8Array.from(split.files[0].bytes);
     bad[5] ^= 1;
-    const url = `/api/reforms/${body.records[0].id}`;
-    await expect(other.run((s) => JSON.stringify(answer(s, url)), async () => bad, sha256Hex, (i) => prefetchHint(i, url))).rejects.toThrow(/damaged chunk records\/0-/);
+    await expect(other.run((s) => JSON.stringify(answer(s, `/api/reforms/${split.entryRecords[0].id}`)), async () => bad, sha256Hex)).rejects.toThrow(/damaged chunk/);
   });
 
   it('refuses a bad parameter with a 400 naming it, and an unknown record with a 404', () => {

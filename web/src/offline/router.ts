@@ -12,7 +12,6 @@ import type { OutcomeParams } from '../../../search/outcomes.js';
 import { decodeSnapshot } from '../../../snapshot/container.js';
 import { validateBody } from '../../../snapshot/validate.js';
 import { sha256Hex } from './sha256.js';
-import type { ChunkedIndex, Hint } from './chunks.js';
 
 export interface Answer { status: number; body: unknown }
 
@@ -127,33 +126,19 @@ export function answer(service: SearchService, url: string): Answer {
 }
 
 /**
- * What answering `url` will read, as far as the ranking alone tells (router.ts reads the index, never a record): the
- * page of hits of a search exactly as the service will list them, with every record of their reforms (the copies
- * listed under a hit); the records an id can name; the whole-corpus files an answer reads. The offline page fetches
- * their chunks together before answering.
+ * The records whose texts answering `url` will read, as far as the ranking alone tells: the page of hits of a search
+ * (their snippets), exactly as the service will list them. The offline page fetches their text chunks together
+ * before answering. Reads the index only, never a text.
  */
-export function prefetchHint(index: ChunkedIndex, url: string): Hint {
+export function prefetchHint(service: SearchService, url: string): number[] | 'all' {
   const u = new URL(url, 'http://offline.invalid');
-  const path = u.pathname;
+  if (u.pathname !== '/api/search') return [];
   try {
-    if (path === '/api/search') {
-      const params = searchParams(u.searchParams);
-      // Sorting by amount reads the figures of every match: all chunks in one round rather than one round per chunk.
-      if (params.sort === 'quantity') return { files: Array.from({ length: index.manifest.records.chunks.length }, (_, c) => c) };
-      const reformOf = index.store.reformOf();
-      const hits = index.service.pageRecords(params);
-      const reforms = new Set(hits.map((i) => reformOf[i]));
-      const records = new Set(hits);
-      if (params.collapse !== false && hits.length) for (let i = 0; i < reformOf.length; i++) if (reforms.has(reformOf[i])) records.add(i);
-      return { records };
-    }
-    if (path === '/api/suggest') return { files: ['titles'] };
-    if (path === '/api/outcomes') return { files: ['outcomes'] };
-    const record = /^\/api\/reforms\/([^/]+)(\/similar)?$/.exec(path);
-    if (record) return { records: index.store.candidates(decodeURIComponent(record[1])), files: record[2] ? ['similar'] : [] };
-    return {};
+    const params = searchParams(u.searchParams);
+    // Sorting by amount reads the figures of every match: all chunks in one round rather than one round per chunk.
+    return params.sort === 'quantity' ? 'all' : service.pageRecords(params);
   } catch (e) {
-    if (e instanceof BadParam || e instanceof URIError) return {}; // answered with a 400, nothing to fetch
+    if (e instanceof BadParam) return []; // answered with a 400, nothing to fetch
     throw e;
   }
 }

@@ -80,7 +80,7 @@ export function offlineSource(snapshotUrl: string): DataSource {
         result = await index.run((service) => {
           const a = answer(service, url);
           return { status: a.status, body: JSON.parse(JSON.stringify(a.body)) as unknown };
-        }, chunk, sha256Hex, (index) => prefetchHint(index, url));
+        }, chunk, sha256Hex, (service) => prefetchHint(service, url));
       } catch (e) {
         if (e instanceof ApiError) throw e;
         if (/^damaged chunk/.test((e as Error).message)) throw new ApiError(`离线索引文件已损坏，无法使用：${(e as Error).message}`, 0, String(e));
