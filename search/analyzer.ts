@@ -37,6 +37,14 @@ export interface Alternative {
   words?: string[];
 }
 
+/**
+ * A corpus term that a typed phrase spells out across its words (拿到土地马上开工 → 拿地即开工, 货物到港直接提走 →
+ * 船到直提: see QueryAnalyzer.spelledTerms): at least this share of the term's characters, and three or more, must
+ * occur in the query in order, within the term's length plus SPELLED_SLACK characters.
+ */
+export const SPELLED_SHARE = 0.75;
+export const SPELLED_SLACK = 3;
+
 /** Weight of an expansion matched by its words (not verbatim) relative to the expansion itself. */
 export const LOOSE_WEIGHT = 0.6;
 
@@ -279,6 +287,70 @@ export class QueryAnalyzer {
     return out;
   }
 
+  /** Corpus terms of 3–8 Han characters by each character they hold (built on first use: spelledTerms). */
+  private termsByChar?: Map<string, string[]>;
+
+  /**
+   * Corpus terms a query spells out across its words: officials coin a reform's name by keeping a character or two
+   * of each word of a plain phrase (拿到土地马上开工 → 拿地即开工, 货物到港直接提走 → 船到直提), so a user describing the
+   * reform in plain words types most of the name's characters, in order, spread over the phrase. A term counts when
+   * SPELLED_SHARE of its characters (three or more) occur in order within its length plus SPELLED_SLACK characters,
+   * drawn from three or more of the query's pieces, one of them a lone character (到, 拿: a piece no word search
+   * would use). The term itself must not be in the query or a stop word, and the vocabulary must count it twice or
+   * more. `from` names the pieces it drew on. Measured on the seeds (docs/forms.md): corpus sentences used as queries
+   * trigger it rarely.
+   */
+  spelledTerms(pieces: string[]): { term: string; from: Set<string> }[] {
+    const text = pieces.join('');
+    if (text.length < 5) return [];
+    const owner: number[] = [];
+    pieces.forEach((p, i) => {
+      for (let k = 0; k < p.length; k++) owner.push(i);
+    });
+    this.termsByChar ??= (() => {
+      const index = new Map<string, string[]>();
+      for (const [w, c] of this.vocab.counts) {
+        if (c < 2 || w.length < 3 || w.length > 8 || !/^\p{Script=Han}+$/u.test(w) || this.stopwords.has(w)) continue;
+        for (const ch of new Set(w)) {
+          const list = index.get(ch);
+          if (list) list.push(w);
+          else index.set(ch, [w]);
+        }
+      }
+      return index;
+    })();
+    // Terms holding three or more distinct characters of the query are the only candidates.
+    const shared = new Map<string, number>();
+    for (const ch of new Set(text)) for (const w of this.termsByChar.get(ch) ?? []) shared.set(w, (shared.get(w) ?? 0) + 1);
+    const out: { term: string; from: Set<string> }[] = [];
+    for (const [w, n] of shared) {
+      if (n < 3 || text.includes(w)) continue;
+      const need = Math.max(3, Math.ceil(SPELLED_SHARE * w.length));
+      // The term's characters matched in order, from each starting character of the term (it may drop its first).
+      for (let start = 0; start + need <= w.length; start++) {
+        const used = new Set<number>();
+        let matched = 0;
+        let at = 0;
+        let first = -1;
+        let last = -1;
+        for (let i = start; i < w.length; i++) {
+          const k = text.indexOf(w[i], at);
+          if (k < 0) continue;
+          if (first < 0) first = k;
+          last = k;
+          at = k + 1;
+          matched++;
+          used.add(owner[k]);
+        }
+        if (matched < need || last - first + 1 > w.length + SPELLED_SLACK || used.size < 3) continue;
+        if (![...used].some((i) => pieces[i].length === 1)) continue;
+        out.push({ term: w, from: new Set([...used].map((i) => pieces[i])) });
+        break;
+      }
+    }
+    return out;
+  }
+
   /** The best cut of a Han compound of four or more characters into two known words of two or more each. */
   private split(text: string): [string, string] | undefined {
     if (text.length < 4 || !/^\p{Script=Han}+$/u.test(text)) return undefined;
@@ -351,6 +423,14 @@ export class QueryAnalyzer {
     for (const k of [...new Set(kept)]) out.constraints.push(make(k, false));
     const droppedStop = out.dropped.some((d) => d.reason === 'stopword');
     out.natural = out.constraints.length >= 3 || (droppedStop && out.constraints.length >= 2);
+    // A term the words spell out (拿地即开工 for 拿到|土地|马上|开工) is one more way of saying each word it drew on.
+    if (!fields && singles.length > 0) {
+      for (const { term, from } of this.spelledTerms(pieces.map((p) => p.text))) {
+        for (const c of out.constraints) {
+          if (from.has(c.text) && !c.alternatives.some((a) => a.text === term)) c.alternatives.push({ text: term, weight: FORM_WEIGHT });
+        }
+      }
+    }
     return out;
   }
 }

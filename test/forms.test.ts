@@ -70,3 +70,52 @@ describe('long and short forms mined from the seeds', () => {
     expect(alternatives('人民防空')).toContain('人防');
   });
 });
+
+describe('terms a plain phrase spells out across its words', () => {
+  const alternativesOf = (q: string) =>
+    new Map(service.engine.analyzer.analyse(q).groups.flat().flatMap((c) => c.constraints.map((k) => [k.text, k.alternatives.map((a) => a.text)] as const)));
+  const holding = (text: string) => {
+    const n = service.engine.analyzer.normalizer;
+    return new Set(service.records.filter((r) => n.plain([r.title, r.content, r.applicableTo, r.process, r.outcome].join('\n')).includes(text)).map((r) => r.id));
+  };
+
+  it('reads 货物到港直接提走 as 船到直提 and ranks the records printing it first', () => {
+    const q = '货物到港直接提走不进堆场';
+    // 到, 直, 提 in order, three of 船到直提's four characters, drawn from 到, 直接 and 提 (lone characters no word search uses).
+    expect(alternativesOf(q).get('直接')).toContain('船到直提');
+    const named = holding('船到直提');
+    expect(named.size).toBeGreaterThan(0);
+    const hits = service.search({ q, size: 20, collapse: false }).hits;
+    expect(named.has(hits[0].id)).toBe(true);
+    // They hold 直接 now (through the term), and rank above every record lacking a word they hold.
+    const rank = (id: string) => hits.findIndex((h) => h.id === id);
+    for (const id of named) {
+      const h = hits[rank(id)];
+      expect(h, id).toBeDefined();
+      expect(h.missing, id).not.toContain('直接');
+      expect(hits.slice(0, rank(id)).every((x) => x.missing.length <= h.missing.length), id).toBe(true);
+    }
+  });
+
+  it('reads 拿到土地马上开工 as 拿地即开工 for both words it drew on', () => {
+    const alts = alternativesOf('拿到土地马上开工');
+    expect(alts.get('土地')).toContain('拿地即开工');
+    expect(alts.get('开工')).toContain('拿地即开工');
+    const first = service.search({ q: '拿到土地马上开工', size: 1 }).hits[0];
+    expect(first.title).toContain('拿地即开工');
+  });
+
+  it('leaves keyword queries, phrases and field prefixes alone: no lone character, no spelled term', () => {
+    for (const q of ['港口通关效率', '"货物到港直接提走"', 'title:货物到港直接提走', '船到直提']) {
+      const extra = [...alternativesOf(q).values()].flat().filter((a) => a === '船到直提' && !q.includes(a));
+      expect(extra, q).toEqual([]);
+    }
+    expect(service.engine.analyzer.spelledTerms(['港口', '通关', '效率'])).toEqual([]);
+  });
+
+  it('needs most of the term’s characters close together: the same characters scattered over a long sentence spell nothing', () => {
+    // 到 … 直 … 提 spread over more than the term's length plus three characters.
+    expect(service.engine.analyzer.spelledTerms(['到', '了', '港口', '以后', '货物', '可以', '直接', '由', '企业', '提'])).toEqual([]);
+    expect(service.engine.analyzer.spelledTerms(['到', '港', '直接', '提', '走']).map((t) => t.term)).toContain('船到直提');
+  });
+});
