@@ -205,8 +205,10 @@ async function main() {
       '(content, applicable-to, process, outcome, with their figures) by runs of records; a query fetches the postings chunks holding its terms,',
       'then the text chunks of the hits it shows, every chunk found missing in a round at once, each checked against the',
       "sha256 the entry file names. The similar-reform lists are a file of their own, fetched by the first similar-reforms",
-      'answer. The entry file still grows with the number of records (their titles, links, facets, outcome facts, field',
-      'lengths and title keys: what ranking, facets and collapsing read for every record), no longer with the text.',
+      'answer. Field lengths and facet columns are packed in the entry (varints; facets as per-value record lists) and',
+      "expanded in the page to the engine's arrays. The entry file still grows with the number of records (their titles,",
+      'links, facet and outcome columns, packed field lengths and title keys: what ranking, facets and collapsing read for',
+      'every record), no longer with the text.',
       END,
     ].join('\n');
     writeBenchmarkSection(root, START, END, section);

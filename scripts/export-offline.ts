@@ -6,8 +6,8 @@
  *   DIR/index.html       the page (hash routes: #/?q=…, #/reforms/:id, #/outcomes — no server fallback needed)
  *   DIR/assets/          scripts and styles (relative URLs, so DIR may be served under any path)
  *   DIR/index.snapshot   the entry file: the analysis data, the records without their long texts, what ranking needs
- *                        per record (field lengths, title keys, facet columns) and the manifests of the chunks below,
- *                        verified (checksum) in the page before use
+ *                        per record (field lengths and facet columns packed as varints, web/src/offline/columns.ts;
+ *                        title keys) and the manifests of the chunks below, verified (checksum) in the page before use
  *   DIR/postings/        the index's terms and postings in chunks by term range (about 48 KiB each), fetched when
  *                        a query first looks up a term of that range, together, each checked against its sha256
  *   DIR/records/         the records' long texts in chunks, fetched when an answer first reads them (each checked

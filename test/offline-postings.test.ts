@@ -56,8 +56,10 @@ describe('the offline index in chunks by term', () => {
     const postings = (entry.index as EngineIndex).postings;
     expect(postings.terms).toBe('');
     expect(postings.postings.length).toBe(0);
-    // What ranking needs per record stays: one length per record and field, one title key per record.
-    expect(postings.fieldLengths.length).toBe(body.records.length * postings.fields.length);
+    // What ranking needs per record stays, packed (columns.ts): one length per record and field, one title key per record.
+    expect(postings.fieldLengths.length).toBe(0);
+    expect(split.entry.offlineChunks.columns!.fieldLengths.length).toBeGreaterThanOrEqual(body.records.length * postings.fields.length);
+    expect(postings.titleKeys.length).toBe(body.records.length);
     const m = split.entry.offlineChunks.postings!;
     expect(m.chunks.length).toBe(split.postingsChunks);
     expect(m.chunks.length).toBeGreaterThan(20);
@@ -67,6 +69,34 @@ describe('the offline index in chunks by term', () => {
     // The entry lost the postings' bytes: it is smaller than the whole snapshot by at least the chunks' size.
     const chunkBytes = split.files.filter((f) => f.file.startsWith('postings/')).reduce((n, f) => n + f.bytes.length, 0);
     expect(entryBytes.length).toBeLessThan(serializeSnapshot(body).length - chunkBytes);
+  });
+
+  it('packs field lengths and facet columns in the entry at under a quarter of their bytes, and the page expands them to the server\'s values', () => {
+    const server = (body.index as EngineIndex);
+    const packed = split.entry.offlineChunks.columns!;
+    const packedBytes = packed.fieldLengths.length + Object.values(packed.facets).reduce((n, b) => n + b!.length, 0);
+    const columnBytes = server.postings.fieldLengths.byteLength + Object.values(server.facets).reduce((n, c) => n + c.offsets.byteLength + c.ids.byteLength, 0);
+    expect(packedBytes).toBeLessThan(columnBytes / 4);
+    const page = (chunkedIndexFromEntry(entryBytes, sha256Hex).service.body.index as EngineIndex);
+    expect(page.postings.fieldLengths).toEqual(server.postings.fieldLengths);
+    for (const [name, col] of Object.entries(server.facets)) {
+      const mine = page.facets[name as keyof typeof page.facets];
+      expect(mine.values).toEqual(col.values);
+      expect(mine.offsets).toEqual(col.offsets);
+      // Each record's value ids, as a set (facets.ts filters and counts them as one).
+      for (let r = 0; r < body.records.length; r++) {
+        const ids = (c: typeof col) => [...c.ids.subarray(c.offsets[r], c.offsets[r + 1])].sort((a, b) => a - b);
+        expect(ids(mine), `${name} of record ${r}`).toEqual(ids(col));
+      }
+    }
+  });
+
+  it('refuses an entry whose packed columns are cut short, naming them', () => {
+    const cut = { ...split.entry, offlineChunks: { ...split.entry.offlineChunks, columns: { ...split.entry.offlineChunks.columns!, fieldLengths: split.entry.offlineChunks.columns!.fieldLengths.subarray(0, 100) } } };
+    expect(() => chunkedIndexFromEntry(serializeSnapshot(cut), sha256Hex)).toThrow(/field lengths ends inside a number/);
+    const region = split.entry.offlineChunks.columns!.facets.region!;
+    const longer = { ...split.entry, offlineChunks: { ...split.entry.offlineChunks, columns: { ...split.entry.offlineChunks.columns!, facets: { ...split.entry.offlineChunks.columns!.facets, region: Uint8Array.of(...region, 0) } } } };
+    expect(() => chunkedIndexFromEntry(serializeSnapshot(longer), sha256Hex)).toThrow(/facet region has 1 bytes too many/);
   });
 
   it('keeps the entry\'s records in the record columns and decodes none of them to start or to rank', async () => {

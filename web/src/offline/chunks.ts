@@ -19,6 +19,7 @@ import { SearchService } from '../../../search/service.js';
 import { ChunkedPostings, DEFAULT_POSTINGS_CHUNK_BYTES, postingsChunkFile, splitPostings, withoutTerms, type PostingsManifest } from './postings-chunks.js';
 import { Postings, type IndexData } from '../../../search/postings.js';
 import type { EngineIndex } from '../../../search/engine.js';
+import { expandColumns, packColumns, type PackedColumns } from './columns.js';
 
 /** The long text fields kept out of the entry file. */
 export const CHUNKED_FIELDS = ['content', 'applicableTo', 'process', 'outcome', 'quantities'] as const;
@@ -37,6 +38,8 @@ export interface ChunkManifest {
   similar?: { file: string; sha256: string; bytes: number };
   /** The index's terms and postings in chunks by term (postings-chunks.ts); absent when the entry holds them itself. */
   postings?: PostingsManifest;
+  /** The field lengths and facet columns, packed (columns.ts); absent in exports that kept them as typed arrays. */
+  columns?: PackedColumns;
 }
 
 /** A file an answer may need: a chunk of record texts (its number), a postings chunk, or the similar-reform lists. */
@@ -119,12 +122,12 @@ export function offlineChunks(
   const postings = splitPostings(reader!.postings, hash, options.postingsBytes ?? DEFAULT_POSTINGS_CHUNK_BYTES);
   const similar = similarFile(body, serialize, hash);
   const { similar: _inItsOwnFile, ...rest } = body;
-  const index: EngineIndex = { ...(body.index as EngineIndex), postings: withoutTerms(reader!.data) };
+  const columns = packColumns({ ...(body.index as EngineIndex), postings: withoutTerms(reader!.data) });
   const entry: EntryBody = {
     ...rest,
-    index,
+    index: columns.index,
     records: split.entryRecords,
-    offlineChunks: { ...split.manifest, postings: postings.manifest, ...(similar ? { similar: { file: similar.file, sha256: similar.sha256, bytes: similar.bytes.length } } : {}) },
+    offlineChunks: { ...split.manifest, postings: postings.manifest, columns: columns.packed, ...(similar ? { similar: { file: similar.file, sha256: similar.sha256, bytes: similar.bytes.length } } : {}) },
   };
   return {
     entry,
@@ -192,6 +195,7 @@ export class ChunkedIndex {
         configurable: true,
       });
     }
+    if (this.manifest.columns) body.index = expandColumns(body.index as EngineIndex, this.manifest.columns);
     this.body = body;
     const manifest = this.manifest.postings;
     if (manifest && (!Array.isArray(manifest.chunks) || !(manifest.termCount >= 0))) throw new Error('offline entry file: the postings manifest is malformed');
