@@ -228,6 +228,8 @@ export class SearchService {
       const cap = this.engine.options.copiesShown;
       const counts = set.copies;
       grouped = (k) => {
+        // A page of no hits (size 0: totals and facets only) reads nothing; the doubling below would never grow from 0.
+        if (k <= 0) return [];
         // Read the ranking in growing prefixes until k reforms are seen (copies make a prefix hold fewer reforms).
         for (let m = Math.min(records, k * 2); ; m = Math.min(records, m * 2)) {
           const ranked = first(m);

@@ -181,3 +181,16 @@ describe('a union of postings is every (record field, position) once, in order',
     expect(breaks.pos.length).toBeGreaterThan(100);
   });
 });
+
+describe('a page of no hits answers totals and facets', () => {
+  it('returns at once with the same total and facets as a page of ten, and no hits', () => {
+    for (const q of ['退税', '海关 监管', '']) {
+      const none = service.search({ q, size: 0 });
+      const ten = service.search({ q, size: 10 });
+      expect(none.hits).toEqual([]);
+      expect(none.total).toBe(ten.total);
+      expect(none.facets).toEqual(ten.facets);
+      expect(ten.hits.length).toBeGreaterThan(0);
+    }
+  });
+});
