@@ -93,15 +93,7 @@ export class Normalizer {
           continue;
         }
       } else {
-        let same = this.same[code];
-        if (same === 0) {
-          const ch = original[i];
-          if (SPACE_RE.test(ch) || ch === '\u3000') same = this.same[code] = 3;
-          else {
-            const mc = (this.bmp[code] = this.mapChar(ch));
-            same = this.same[code] = mc === ch ? 1 : 2;
-          }
-        }
+        const same = this.same[code] || this.classify(code, original[i]);
         if (same === 1 && pendingSpace < 0) {
           room(1);
           from[m] = i;
@@ -150,6 +142,13 @@ export class Normalizer {
   /** Per BMP code unit: 1 when it is its own normal form, 2 when not, 3 for a space, 0 when not seen yet. */
   private readonly same = new Uint8Array(65536);
 
+  /** First sight of a BMP code unit: remember whether it is a space (3), its own normal form (1) or maps (2, in bmp). */
+  private classify(code: number, ch: string): number {
+    if (SPACE_RE.test(ch) || ch === '\u3000') return (this.same[code] = 3);
+    const m = (this.bmp[code] = this.mapChar(ch));
+    return (this.same[code] = m === ch ? 1 : 2);
+  }
+
   /**
    * Just the normalised string (queries, dictionary entries, and every field at index time): the same result as
    * normalize(s).text without building the offset maps. Runs of characters that are their own normal form (most of
@@ -171,15 +170,7 @@ export class Normalizer {
         if (SPACE_RE.test(ch)) mapped = ' ';
         else mapped = this.mapChar(ch);
       } else {
-        let same = this.same[code];
-        if (same === 0) {
-          const ch = original[i];
-          if (SPACE_RE.test(ch) || ch === '\u3000') same = this.same[code] = 3;
-          else {
-            const m = (this.bmp[code] = this.mapChar(ch));
-            same = this.same[code] = m === ch ? 1 : 2;
-          }
-        }
+        const same = this.same[code] || this.classify(code, original[i]);
         if (same === 1 && !pendingSpace) {
           i++;
           continue;

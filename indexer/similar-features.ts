@@ -9,6 +9,7 @@
 import { segment, buildVocabulary, type Vocabulary } from '../analysis/segment.js';
 import { OUTCOME_FLAG, TERM_FLAG } from '../search/similar.js';
 import type { TextField } from './schema.js';
+import type { SimilarOptions } from './similar.js';
 import { Grow } from './grow.js';
 
 /** The text fields a reform is read from, in this order. */
@@ -82,15 +83,7 @@ export interface FeatureSetup {
   synonyms: string[][];
   /** Mined long/short form pairs, used when `forms` is on. */
   forms: [string, string][];
-  options: {
-    fieldWeights: Record<TextField | 'slogan', number>;
-    bigramWeight: number;
-    subwordWeight: number;
-    places: boolean;
-    synonyms: boolean;
-    forms: boolean;
-    outcomeWeight: number;
-  };
+  options: Pick<SimilarOptions, 'fieldWeights' | 'bigramWeight' | 'subwordWeight' | 'places' | 'synonyms' | 'forms' | 'outcomeWeight'>;
 }
 
 /** One printing of a reform as the reader sees it: a field's normalised text ('' when absent), its outcome bits. */

@@ -69,12 +69,7 @@ export class AnswerBytes {
       crc: zlib.crc32(this.head),
     });
     const out = Buffer.allocUnsafe(gz.head.length + 5 + tail.length + 8);
-    let at = gz.head.copy(out, 0);
-    // Stored block, final (BFINAL 1, BTYPE 00): LEN and its one's complement, then the bytes.
-    out[at++] = 1;
-    out.writeUInt16LE(tail.length, at);
-    out.writeUInt16LE(~tail.length & 0xffff, at + 2);
-    at += 4 + tail.copy(out, at + 4);
+    const at = storedBlock(out, gz.head.copy(out, 0), tail);
     out.writeUInt32LE(zlib.crc32(tail, gz.crc) >>> 0, at);
     out.writeUInt32LE((this.head.length + tail.length) >>> 0, at + 4);
     return out;
@@ -84,11 +79,7 @@ export class AnswerBytes {
     // deflateSync writes the zlib header; sync-flushed, it leaves the stream open for the stored block below.
     const z = (this.compressed.deflate ??= { head: zlib.deflateSync(this.head, { finishFlush: zlib.constants.Z_SYNC_FLUSH }), adler: adler32(this.head, 1) });
     const out = Buffer.allocUnsafe(z.head.length + 5 + tail.length + 4);
-    let at = z.head.copy(out, 0);
-    out[at++] = 1;
-    out.writeUInt16LE(tail.length, at);
-    out.writeUInt16LE(~tail.length & 0xffff, at + 2);
-    at += 4 + tail.copy(out, at + 4);
+    const at = storedBlock(out, z.head.copy(out, 0), tail);
     out.writeUInt32BE(adler32(tail, z.adler), at);
     return out;
   }
@@ -161,4 +152,12 @@ function negotiate(header: string): (typeof PREFERRED)[number] | undefined {
     if (q > bestQ || (q === bestQ && q > 0 && best !== undefined && rank < PREFERRED.indexOf(best))) (best = PREFERRED[rank]), (bestQ = q);
   }
   return best;
+}
+
+/** A final stored deflate block (BFINAL 1, BTYPE 00) at `at`: LEN and its one's complement, then the bytes. Returns its end. */
+function storedBlock(out: Buffer, at: number, tail: Buffer): number {
+  out[at] = 1;
+  out.writeUInt16LE(tail.length, at + 1);
+  out.writeUInt16LE(~tail.length & 0xffff, at + 3);
+  return at + 5 + tail.copy(out, at + 5);
 }
