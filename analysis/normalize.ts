@@ -25,6 +25,8 @@ export const NORMALIZER_MEMO_SIZE = 20_000;
 
 const CJK_RE = /[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef\u2014\u2018\u2019\u201c\u201d\u2026]/;
 const SPACE_RE = /\s/;
+/** plain() writes no offset maps: one shared empty array instead of two per call. */
+const NO_MAP = new Uint32Array(0);
 const DASHES: Record<string, string> = { '—': '-', '–': '-', '－': '-', '~': '-', '～': '-', '〜': '-' };
 
 export class Normalizer {
@@ -53,35 +55,54 @@ export class Normalizer {
   }
 
   /**
-   * The normalised text with its offset maps. Same code-unit walk as plain(): a character that is its own normal form
-   * (most of a simplified Chinese text) is copied through a slice and mapped with two typed-array writes, with no
-   * per-character string or memo look-up. Highlights normalise every shown record's fields on a first-seen query,
-   * and the per-character loop this replaces was about a millisecond of it.
+   * The normalised text with its offset maps (highlights map matches back to the original through them).
    */
   normalize(original: string): NormalizedText {
+    return this.walk(original, true);
+  }
+
+  /** Per BMP code unit, its normalised form (filled on first sight; 65,536 entries at most). */
+  private readonly bmp: (string | undefined)[] = [];
+  /** Per BMP code unit: 1 when it is its own normal form, 2 when not, 3 for a space, 0 when not seen yet. */
+  private readonly same = new Uint8Array(65536);
+
+  /** First sight of a BMP code unit: remember whether it is a space (3), its own normal form (1) or maps (2, in bmp). */
+  private classify(code: number, ch: string): number {
+    if (SPACE_RE.test(ch) || ch === '\u3000') return (this.same[code] = 3);
+    const m = (this.bmp[code] = this.mapChar(ch));
+    return (this.same[code] = m === ch ? 1 : 2);
+  }
+
+  /**
+   * Just the normalised string (queries, dictionary entries, and every field at index time): the same walk as
+   * normalize() without writing the offset maps.
+   */
+  plain(original: string): string {
+    return this.walk(original, false).text;
+  }
+
+  /**
+   * One code-unit walk for both: runs of characters that are their own normal form (most of a simplified Chinese
+   * text) are copied as slices, with no per-character string or memo look-up; with `maps`, each normalised unit also
+   * gets its original span (two typed-array writes).
+   */
+  private walk(original: string, maps: boolean): NormalizedText {
     const n = original.length;
     let text = '';
     // One normalised unit per original unit is the common case; an expanding character (NFKC ㎡ → m2) grows them.
-    let from = new Uint32Array(n + 8);
-    let to = new Uint32Array(n + 8);
+    let from: Uint32Array = maps ? new Uint32Array(n + 8) : NO_MAP;
+    let to: Uint32Array = maps ? new Uint32Array(n + 8) : NO_MAP;
     let m = 0;
-    const room = (extra: number) => {
-      if (m + extra <= from.length) return;
-      const size = Math.max(from.length * 2, m + extra);
-      const f = new Uint32Array(size);
-      f.set(from.subarray(0, m));
-      const t = new Uint32Array(size);
-      t.set(to.subarray(0, m));
-      from = f;
-      to = t;
-    };
-    let pendingSpace = -1; // original offset of a run of spaces not yet written
+    // Original offset of a run of spaces not yet written (-1: none); a flag of its own, not a marker string, which a
+    // real character such as U+0000 could equal.
+    let pendingSpace = -1;
     let run = 0; // start of a run of characters that map to themselves, not yet appended to text
     for (let i = 0; i < n; ) {
       const code = original.charCodeAt(i);
       let mapped: string;
       let width = 1;
       if (code >= 0xd800 && code <= 0xdbff && i + 1 < n && (original.charCodeAt(i + 1) & 0xfc00) === 0xdc00) {
+        // A surrogate pair (a lone surrogate is a character of its own).
         width = 2;
         const ch = original.slice(i, i + 2);
         mapped = SPACE_RE.test(ch) ? ' ' : this.mapChar(ch);
@@ -95,9 +116,11 @@ export class Normalizer {
       } else {
         const same = this.same[code] || this.classify(code, original[i]);
         if (same === 1 && pendingSpace < 0) {
-          room(1);
-          from[m] = i;
-          to[m++] = i + 1;
+          if (maps) {
+            if (m === from.length) [from, to] = [grown(from, m, 1), grown(to, m, 1)];
+            from[m] = i;
+            to[m++] = i + 1;
+          }
           i++;
           continue;
         }
@@ -120,86 +143,31 @@ export class Normalizer {
         const prev = text[text.length - 1];
         if (prev !== undefined && prev !== ' ' && !CJK_RE.test(prev) && !CJK_RE.test(mapped[0])) {
           text += ' ';
-          room(1);
-          from[m] = pendingSpace;
-          to[m++] = start;
+          if (maps) {
+            if (m === from.length) [from, to] = [grown(from, m, 1), grown(to, m, 1)];
+            from[m] = pendingSpace;
+            to[m++] = start;
+          }
         }
         pendingSpace = -1;
       }
-      room(mapped.length);
-      for (let u = 0; u < mapped.length; u++) {
-        from[m] = start;
-        to[m++] = i;
+      if (maps) {
+        if (m + mapped.length > from.length) [from, to] = [grown(from, m, mapped.length), grown(to, m, mapped.length)];
+        for (let u = 0; u < mapped.length; u++) {
+          from[m] = start;
+          to[m++] = i;
+        }
       }
       text += mapped;
     }
     if (run < n) text += original.slice(run, n);
-    return { text, from: from.slice(0, m), to: to.slice(0, m) };
-  }
-
-  /** Per BMP code unit, its normalised form (filled on first sight; 65,536 entries at most). */
-  private readonly bmp: (string | undefined)[] = [];
-  /** Per BMP code unit: 1 when it is its own normal form, 2 when not, 3 for a space, 0 when not seen yet. */
-  private readonly same = new Uint8Array(65536);
-
-  /** First sight of a BMP code unit: remember whether it is a space (3), its own normal form (1) or maps (2, in bmp). */
-  private classify(code: number, ch: string): number {
-    if (SPACE_RE.test(ch) || ch === '\u3000') return (this.same[code] = 3);
-    const m = (this.bmp[code] = this.mapChar(ch));
-    return (this.same[code] = m === ch ? 1 : 2);
-  }
-
-  /**
-   * Just the normalised string (queries, dictionary entries, and every field at index time): the same result as
-   * normalize(s).text without building the offset maps. Runs of characters that are their own normal form (most of
-   * a simplified Chinese text) are copied as slices, not appended one by one.
-   */
-  plain(original: string): string {
-    let text = '';
-    let pendingSpace = false;
-    let run = 0; // start of a run of characters that map to themselves, not yet written
-    const n = original.length;
-    for (let i = 0; i < n; ) {
-      const code = original.charCodeAt(i);
-      let mapped: string;
-      let width = 1;
-      if (code >= 0xd800 && code <= 0xdbff && i + 1 < n && (original.charCodeAt(i + 1) & 0xfc00) === 0xdc00) {
-        // A surrogate pair (a lone surrogate is a character of its own, as in normalize()).
-        width = 2;
-        const ch = original.slice(i, i + 2);
-        if (SPACE_RE.test(ch)) mapped = ' ';
-        else mapped = this.mapChar(ch);
-      } else {
-        const same = this.same[code] || this.classify(code, original[i]);
-        if (same === 1 && !pendingSpace) {
-          i++;
-          continue;
-        }
-        if (same === 3) {
-          // A space is a flag of its own (not a marker string, which a real character such as U+0000 could equal).
-          if (run < i) text += original.slice(run, i);
-          i++;
-          run = i;
-          pendingSpace = true;
-          continue;
-        }
-        mapped = this.bmp[code]!;
-      }
-      if (run < i) text += original.slice(run, i);
-      i += width;
-      run = i;
-      if (!mapped) continue;
-      if (pendingSpace) {
-        // A space survives only between two non-CJK characters (two Latin words).
-        const prev = text[text.length - 1];
-        if (prev !== undefined && prev !== ' ' && !CJK_RE.test(prev) && !CJK_RE.test(mapped[0])) text += ' ';
-        pendingSpace = false;
-      }
-      text += mapped;
-    }
-    if (run < n) text += original.slice(run, n);
-    return text;
+    return maps ? { text, from: from.slice(0, m), to: to.slice(0, m) } : { text, from, to };
   }
 }
 
-
+/** An offset map with room for `extra` more units after its first `m` (doubling). */
+function grown(a: Uint32Array, m: number, extra: number): Uint32Array {
+  const out = new Uint32Array(Math.max(a.length * 2, m + extra));
+  out.set(a.subarray(0, m));
+  return out;
+}
