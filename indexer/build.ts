@@ -112,14 +112,14 @@ export async function buildSnapshot(options: BuildOptions): Promise<BuildResult>
   // (copyDepartments) are filled in and counted once they are known.
   const linksPending = corpus.linksPending === true;
   // Vocabulary: how often jieba produces each word over the corpus (indexer/vocabulary.ts). In a worker on a large
-  // corpus (counting while this thread links and builds the index); in this thread on a small one, loading jieba here.
+  // corpus (counting while this thread links copies); in this thread on a small one, loading jieba here.
   // The worker is started before the texts are normalised, so its jieba load (~1.5 s) runs beside normalisation
   // instead of after it; the choice is made on the records' own text size (normalising keeps it about the same).
   let chars = 0;
   for (const r of corpus.records) for (const f of TEXT_FIELDS) chars += r[f]?.length ?? 0;
   const count = startVocabularyCount(chars, { userWords: [...userWords], workers: options.vocabularyWorkers });
   const normalized: string[] = normalizedSearchTexts(corpus.records, norm, { copies: !linksPending });
-  progress?.(`${corpus.records.length} records parsed; counting the vocabulary with jieba and building the index…`);
+  progress?.(`${corpus.records.length} records parsed; counting the vocabulary with jieba…`);
   count.add(normalized);
   const tCount = performance.now();
   let tLinked = tCount;

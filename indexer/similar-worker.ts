@@ -1,5 +1,5 @@
 /**
- * The worker side of the similar stage (indexer/similar.ts `startWorker`). A `read` worker reads the reforms it is
+ * The worker side of the similar stage (started by indexer/similar-threads.ts). A `read` worker reads the reforms it is
  * handed with a FeatureReader of its own, answers with the reader's state (merged in by the build thread) and ends;
  * a `rank` worker finds the candidates and lists of the reforms it is asked for (indexer/similar-candidates.ts) in
  * shared memory.

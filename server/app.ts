@@ -207,9 +207,11 @@ async function securityHeaders(): Promise<Record<string, string>> {
 function fixedServing(service: SearchService | undefined): ServingState {
   if (!service) throw new Error('buildApp needs a service or a serving state');
   const body = service.body;
+  let hash: string | undefined;
   return new ServingState({
     service,
-    snapshot: { hash: bodyHash(body), records: body.records.length, documents: body.sources.filter((s) => s.records > 0).length, builtAt: body.builtAt, origin: 'in memory', loadedAt: new Date().toISOString() },
+    // The hash packs the whole body (brotli): computed when first asked for (health, stats), not for every app built.
+    snapshot: { get hash() { return (hash ??= bodyHash(body)); }, records: body.records.length, documents: body.sources.filter((s) => s.records > 0).length, builtAt: body.builtAt, origin: 'in memory', loadedAt: new Date().toISOString() },
   });
 }
 

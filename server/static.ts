@@ -1,6 +1,6 @@
 /**
  * Delivery of the page: compression for the page and the API (@fastify/compress: br or gzip as the browser
- * asks), hashed assets cached for a year as immutable, index.html revalidated on every load (no-cache) so a new
+ * asks; /api/search encodes its cached answers itself, server/answer-bytes.ts), hashed assets cached for a year as immutable, index.html revalidated on every load (no-cache) so a new
  * build is picked up at once, the favicon, and the single-page fallback: the page's own URLs (/reforms/:id,
  * /outcomes) get index.html; /api/* never does (it stays a JSON 404).
  *

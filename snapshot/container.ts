@@ -58,7 +58,7 @@ export interface SnapshotHeader {
   synonymsHash: string;
   /** Byte order of the typed-array sections. */
   endianness: 'le';
-  /** Present when the payload's skeleton and compressible sections are one brotli stream (version 4). */
+  /** Present when the payload's skeleton and compressible sections are one brotli stream (version 4 and later). */
   compression?: 'brotli';
   payload: { bytes: number; sha256: string };
 }

@@ -36,7 +36,7 @@ export const searchQuerystring = {
  * (server/answer-bytes.ts). Bounded by bytes held.
  *
  * Beside it, the request URLs that were answered, each with its validated key: the same URL is the same query
- * after validation, so a URL seen before is answered from the onRequest hook, before Fastify's validation, the
+ * after validation, so a URL seen before is answered from the preParsing hook, before Fastify's validation, the
  * strict-number check and the handler chain (about a quarter of the server's CPU for a cached answer). Bounded by
  * characters held (URLs run up to Node's 16 KB header limit); a URL whose answer has left the answer cache takes the
  * ordinary path.
