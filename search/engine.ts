@@ -500,7 +500,7 @@ export class SearchEngine {
   }
 
   /** The query's words: each constraint of a plain clause, and each OR group as one word. */
-  private units(analysis: QueryAnalysis, strategy: MatchingStrategy): Unit[] {
+  private units(analysis: QueryAnalysis): Unit[] {
     const N = this.records.length;
     const units: Unit[] = [];
     for (const group of analysis.groups) {
@@ -634,7 +634,7 @@ export class SearchEngine {
       for (let i = 0; i < d.length; i++) if (!excluded[d[i]]) excluded[d[i]] = 1, marked.push(d[i]);
     }
     try {
-      const units = this.units(analysis, strategy);
+      const units = this.units(analysis);
       if (units.length === 0) {
         // Every record not excluded (marked lists each excluded record once), written straight into its array.
         const docs = new Int32Array(N - marked.length);
@@ -651,7 +651,7 @@ export class SearchEngine {
    * Records (not excluded) holding every word, increasing, with the sum of the words' scores added in word order
    * (the same sum, bit for bit, as merging every word's records gives).
    */
-  private allWords(units: Unit[]): DocScores & { masks: Uint32Array } {
+  private allWords(units: Unit[]): DocScores {
     const U = units.length;
     const order = units.map((_, b) => b).sort((x, y) => units[x].ds.docs.length - units[y].ds.docs.length);
     const rarest = order[0];
@@ -659,7 +659,6 @@ export class SearchEngine {
     const at = new Int32Array(U);
     const docs: number[] = [];
     const scores: number[] = [];
-    const masks: number[] = [];
     next: for (let i = 0; i < driver.docs.length; i++) {
       const d = driver.docs[i];
       if (this.excluded[d]) continue;
@@ -671,16 +670,11 @@ export class SearchEngine {
         if (list[at[b]] !== d) continue next;
       }
       let sum = 0;
-      let mask = 0;
-      for (let b = 0; b < U; b++) {
-        sum += b === rarest ? driver.scores[i] : units[b].ds.scores[at[b]];
-        mask |= 1 << b;
-      }
+      for (let b = 0; b < U; b++) sum += b === rarest ? driver.scores[i] : units[b].ds.scores[at[b]];
       docs.push(d);
       scores.push(sum);
-      masks.push(mask);
     }
-    return { docs: Int32Array.from(docs), scores: Float64Array.from(scores), masks: Uint32Array.from(masks) };
+    return { docs: Int32Array.from(docs), scores: Float64Array.from(scores) };
   }
 
   /** Every word's records combined under the strategy: which records are results, with what base score. */
@@ -706,7 +700,7 @@ export class SearchEngine {
       for (let i = 0; i < every.docs.length; i++) {
         const d = every.docs[i];
         touched.push(d);
-        mask[d] = every.masks[i];
+        mask[d] = all;
         acc[d] = every.scores[i];
       }
     } else {
@@ -743,7 +737,7 @@ export class SearchEngine {
           // A list of keywords (水产品 出口): a record holding another word and most of the compound's parts, by
           // idf, is a partial match of its own (鲜活水生动物出口 … 产品), after every record holding the compound;
           // one sharing only a lesser part never is (人民 of 人民防空: 中国人民银行).
-          else if (U < 30 && !sentence && fill.shares![i] >= 0.5) mask[d] |= CREDIT_BIT;
+          else if (!sentence && fill.shares![i] >= 0.5) mask[d] |= CREDIT_BIT;
           acc[d] += fill.scores[i];
         }
       });
