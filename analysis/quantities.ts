@@ -134,7 +134,7 @@ const PERCENT_SET = new Set(PERCENT_UNITS);
 /** Space, NBSP and line breaks (PDF hard wraps split 734.5⏎⏎万元 and even 个工⏎⏎作日); never a tab, which separates table cells. */
 const WS = '[ \\u00a0\\r\\n]*';
 const NUM = '\\d+(?:,\\d{3}(?!\\d))*(?:\\.\\d+)?';
-const CN_DIGITS = '零〇一二两三四五六七八九十百千';
+export const CN_DIGITS = '零〇一二两三四五六七八九十百千';
 const RANGE_SEP = '(?:-|–|—{1,2}|―|~|〜|至|到)';
 const PCT = '\\\\?%';
 const APPROX = '[余多]';

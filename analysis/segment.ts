@@ -4,7 +4,7 @@
  * synonyms and stop words. Words the corpus never uses cannot match anything anyway; unknown characters stay
  * together as one piece so the search layer can look them up as a substring.
  */
-import { scanNumberUnits } from './quantities.js';
+import { CN_DIGITS, scanNumberUnits } from './quantities.js';
 
 export interface Vocabulary {
   /** word → how often jieba produced it over the corpus (dictionary words get a floor count). */
@@ -39,7 +39,7 @@ export interface Piece {
 const HAN = /\p{Script=Han}/u;
 
 /** A character every figure of analysis/quantities.ts's scanner starts or is made of (full-width digits included). */
-const MAY_HOLD_NUMBER = /[0-9\uff10-\uff19零〇一二两三四五六七八九十百千]/;
+const MAY_HOLD_NUMBER = new RegExp(`[0-9\\uff10-\\uff19${CN_DIGITS}]`);
 
 /** Split a normalised chunk (no spaces) into pieces. */
 export function segment(text: string, vocab: Vocabulary): Piece[] {

@@ -59,24 +59,19 @@ export function findCandidates(input: CandidateInput, from: number, to: number):
 
 /** The same arrays in shared memory, for a worker to write into. */
 export function shareCandidates(input: Omit<CandidateInput, 'candIds' | 'candS'>): CandidateInput {
-  const shared = <T extends Int32Array | Float32Array>(a: T): T => {
-    const b = new (a.constructor as new (buffer: SharedArrayBuffer) => T)(new SharedArrayBuffer(a.byteLength));
-    b.set(a);
-    return b;
-  };
   const candIds = new Int32Array(new SharedArrayBuffer(4 * input.R * input.C)).fill(-1);
   const candS = new Float32Array(new SharedArrayBuffer(4 * input.R * input.C));
   return {
     R: input.R,
     C: input.C,
     queryTerms: input.queryTerms,
-    vecStart: shared(input.vecStart),
-    vIds: shared(input.vIds),
-    vW: shared(input.vW),
-    postStart: shared(input.postStart),
-    postEnd: shared(input.postEnd),
-    postDoc: shared(input.postDoc),
-    postW: shared(input.postW),
+    vecStart: share(input.vecStart),
+    vIds: share(input.vIds),
+    vW: share(input.vW),
+    postStart: share(input.postStart),
+    postEnd: share(input.postEnd),
+    postDoc: share(input.postDoc),
+    postW: share(input.postW),
     candIds,
     candS,
   };
