@@ -14,6 +14,7 @@
  */
 import type { EngineIndex } from '../../../search/engine.js';
 import type { FacetColumn, FacetColumns, FacetName } from '../../../search/facets.js';
+import { VarintReader, VarintWriter } from './varint.js';
 
 /** What the entry file carries in place of the columns (inside its body, so its checksum covers it). */
 export interface PackedColumns {
@@ -21,50 +22,10 @@ export interface PackedColumns {
   facets: Partial<Record<FacetName, Uint8Array>>;
 }
 
-class Bytes {
-  private buf = new Uint8Array(1 << 12);
-  length = 0;
-  varint(v: number): void {
-    if (this.length + 5 > this.buf.length) {
-      const next = new Uint8Array(this.buf.length * 2);
-      next.set(this.buf);
-      this.buf = next;
-    }
-    while (v >= 0x80) {
-      this.buf[this.length++] = (v & 0x7f) | 0x80;
-      v >>>= 7;
-    }
-    this.buf[this.length++] = v;
-  }
-  take(): Uint8Array {
-    return this.buf.slice(0, this.length);
-  }
-}
-
-class Reader {
-  i = 0;
-  constructor(private readonly b: Uint8Array, private readonly what: string) {}
-  varint(): number {
-    let v = 0;
-    let shift = 0;
-    let x: number;
-    do {
-      if (this.i >= this.b.length || shift > 28) throw new Error(`offline entry file: ${this.what} ends inside a number`);
-      x = this.b[this.i++];
-      v += (x & 0x7f) * 2 ** shift;
-      shift += 7;
-    } while (x & 0x80);
-    return v;
-  }
-  end(): void {
-    if (this.i !== this.b.length) throw new Error(`offline entry file: ${this.what} has ${this.b.length - this.i} bytes too many`);
-  }
-}
-
 function packFacet(col: FacetColumn, records: number): Uint8Array {
   const lists: number[][] = col.values.map(() => []);
   for (let r = 0; r < records; r++) for (let k = col.offsets[r]; k < col.offsets[r + 1]; k++) lists[col.ids[k]].push(r);
-  const w = new Bytes();
+  const w = new VarintWriter();
   for (const list of lists) {
     w.varint(list.length);
     let prev = -1;
@@ -82,7 +43,7 @@ function packFacet(col: FacetColumn, records: number): Uint8Array {
  */
 function unpackFacet(bytes: Uint8Array, name: string, values: number, records: number): Pick<FacetColumn, 'offsets' | 'ids'> {
   const what = `facet ${name}`;
-  const read = new Reader(bytes, what);
+  const read = new VarintReader(bytes, 0, `offline entry file: ${what}`);
   const counts = new Uint32Array(records + 1);
   const lists: Uint32Array[] = [];
   for (let v = 0; v < values; v++) {
@@ -113,7 +74,7 @@ function unpackFacet(bytes: Uint8Array, name: string, values: number, records: n
 /** The entry's index with its per-record columns packed (left empty in the index), and the packed bytes. */
 export function packColumns(index: EngineIndex): { index: EngineIndex; packed: PackedColumns } {
   const records = index.postings.records;
-  const w = new Bytes();
+  const w = new VarintWriter();
   for (const x of index.postings.fieldLengths) w.varint(x);
   const facets: PackedColumns['facets'] = {};
   const columns = {} as FacetColumns;
@@ -130,7 +91,7 @@ export function expandColumns(index: EngineIndex, packed: PackedColumns): Engine
   const records = index.postings.records;
   const n = records * index.postings.fields.length;
   const lengths = new Uint32Array(n);
-  const read = new Reader(packed.fieldLengths, 'field lengths');
+  const read = new VarintReader(packed.fieldLengths, 0, 'offline entry file: field lengths');
   for (let s = 0; s < n; s++) lengths[s] = read.varint();
   read.end();
   const columns = {} as FacetColumns;

@@ -14,6 +14,7 @@
  */
 import { decodeTerm, encodeTerm } from '../../../indexer/postings-codec.js';
 import { EMPTY, Postings, type IndexData, type Occurrences } from '../../../search/postings.js';
+import { VarintReader, VarintWriter } from './varint.js';
 
 /** What the entry file says about the postings chunks (inside its body, so its checksum covers it). */
 export interface PostingsManifest {
@@ -30,38 +31,9 @@ export function postingsChunkFile(i: number, sha256: string): string {
   return `postings/${i}-${sha256.slice(0, 12)}.bin`;
 }
 
-class Writer {
-  private buf = new Uint8Array(1 << 16);
-  length = 0;
-  private room(n: number): void {
-    if (this.length + n <= this.buf.length) return;
-    let size = this.buf.length * 2;
-    while (size < this.length + n) size *= 2;
-    const next = new Uint8Array(size);
-    next.set(this.buf.subarray(0, this.length));
-    this.buf = next;
-  }
-  varint(v: number): void {
-    this.room(5);
-    while (v >= 0x80) {
-      this.buf[this.length++] = (v & 0x7f) | 0x80;
-      v >>>= 7;
-    }
-    this.buf[this.length++] = v;
-  }
-  bytes(b: Uint8Array): void {
-    this.room(b.length);
-    this.buf.set(b, this.length);
-    this.length += b.length;
-  }
-  take(): Uint8Array {
-    return this.buf.slice(0, this.length);
-  }
-}
-
 /** A term's list: its entry and position counts, then its codes in the snapshot's own postings codec. */
 function encodeOccurrences(occ: Occurrences): Uint8Array {
-  const w = new Writer();
+  const w = new VarintWriter();
   w.varint(occ.slots.length);
   w.varint(occ.pos.length);
   w.bytes(encodeTerm(occ));
@@ -86,7 +58,7 @@ export function splitPostings(
   let size = 0;
   const flush = () => {
     if (terms.length === 0) return;
-    const w = new Writer();
+    const w = new VarintWriter();
     w.varint(terms.length);
     terms.forEach((t, i) => {
       w.varint(t.length);
@@ -129,33 +101,20 @@ interface LoadedChunk {
   bytes: Uint8Array;
 }
 
-function readVarint(b: Uint8Array, at: { i: number }): number {
-  let v = 0;
-  let shift = 0;
-  let x: number;
-  do {
-    if (at.i >= b.length) throw new Error('ends inside a number');
-    x = b[at.i++];
-    v += (x & 0x7f) * 2 ** shift;
-    shift += 7;
-  } while (x & 0x80);
-  return v;
-}
-
 /** Parses and checks a chunk against its manifest entry and the next chunk's first term; a damaged chunk throws. */
 function parseChunk(bytes: Uint8Array, m: PostingsManifest['chunks'][number], next: string | undefined): LoadedChunk {
-  const at = { i: 0 };
-  const n = readVarint(bytes, at);
+  const at = new VarintReader(bytes, 0, 'the chunk');
+  const n = at.varint();
   if (n !== m.terms) throw new Error(`${n} terms, expected ${m.terms}`);
   const decoder = new TextDecoder('utf-8', { fatal: true });
   const terms: string[] = [];
   const lengths: number[] = [];
   for (let k = 0; k < n; k++) {
-    const len = readVarint(bytes, at);
+    const len = at.varint();
     if (at.i + len > bytes.length) throw new Error('a term runs past the end');
     terms.push(decoder.decode(bytes.subarray(at.i, at.i + len)));
     at.i += len;
-    lengths.push(readVarint(bytes, at));
+    lengths.push(at.varint());
   }
   if (terms[0] !== m.first) throw new Error('its first term is not the one the entry file names');
   const map = new Map<string, [number, number]>();
@@ -171,9 +130,9 @@ function parseChunk(bytes: Uint8Array, m: PostingsManifest['chunks'][number], ne
 }
 
 function decodeOccurrences(bytes: Uint8Array, from: number, to: number, slotLimit: number): Occurrences {
-  const at = { i: from };
-  const E = readVarint(bytes, at);
-  const P = readVarint(bytes, at);
+  const at = new VarintReader(bytes, from, 'the chunk');
+  const E = at.varint();
+  const P = at.varint();
   // Sizes come from the file: bounded by its bytes (every entry and position takes at least a bit) before anything
   // is allocated from them.
   if (E > P || P > 8 * (to - at.i)) throw new Error('postings larger than their bytes');
