@@ -9,8 +9,7 @@ import { createReadStream, statSync } from 'node:fs';
 import { basename } from 'node:path';
 import { createInterface } from 'node:readline';
 import { PROGRESS_BYTES, type Corpus } from './corpus.js';
-import { QuantityBatches } from './quantities-batches.js';
-import { extractQuantities } from '../analysis/quantities.js';
+import { fieldQuantities, QuantityBatches } from './quantities-batches.js';
 import { documentRegion } from './regions.js';
 import { linkRelated } from './related.js';
 import { TEXT_FIELDS, type ParseWarning, type Quantity, type ReformRecord, type RelatedRef, type SourceRef } from './schema.js';
@@ -99,13 +98,7 @@ export function parseRecordLine(text: string, file: string, line: number, option
   }
   // With `quantities: false` a record without them is left with none (undefined), for the caller to extract.
   if (v.quantities === undefined && options.quantities === false) record.quantities = undefined as unknown as Quantity[];
-  else if (v.quantities === undefined) {
-    record.quantities = [];
-    for (const f of TEXT_FIELDS) {
-      const t = record[f];
-      if (t) record.quantities.push(...extractQuantities(t, f));
-    }
-  }
+  else if (v.quantities === undefined) record.quantities = fieldQuantities(TEXT_FIELDS.map((f) => record[f] ?? ''));
   return record as ReformRecord & { related: RelatedRef[] | undefined };
 }
 
