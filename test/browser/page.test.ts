@@ -209,7 +209,8 @@ describe('the search page in Chromium', () => {
     expect(await page.locator('.error').innerText()).toContain('检索服务暂时不可用');
     fail = false;
     await page.locator('.error button', { hasText: '重试' }).click();
-    await page.locator('.hit').first().waitFor();
+    // The first page's hits (the empty query) stay on screen meanwhile: wait for the retried search's own, marked hits.
+    await page.locator('.hits:not(.stale) .hit mark').first().waitFor();
     expect(await page.locator('.error').count()).toBe(0);
     await context.close();
   });
