@@ -15,7 +15,7 @@ import { Matcher, gallop, slotRange } from './match.js';
 import { engineOptions, type EngineOptions } from './options.js';
 import { Postings, hash32, isIndexData, type Occurrences } from './postings.js';
 import type { EngineIndex } from '../indexer/engine-index.js';
-import { NO_DOCS, bm25, idf, intersectSum, minimalWindow, union, type DocScores, type FieldStats } from './score.js';
+import { NO_DOCS, bm25, idf, intersectRecords, intersectSum, minimalWindow, recordsOf, union, unionRecords, type DocScores, type FieldStats } from './score.js';
 import { Highlighter } from './snippet.js';
 import { DOWN_VERBS, UP_VERBS } from '../analysis/outcomes.js';
 import { recordStoreOf } from '../snapshot/records.js';
@@ -197,7 +197,8 @@ export class SearchResult {
     if (this.tierOf) return this.tierOf;
     const n = this.docs.length;
     const tier = new Uint32Array(n);
-    if (this.strategy === 'last') {
+    // Every record has every word (no mask set): one tier, no pass over the masks.
+    if (this.strategy === 'last' && this.partial) {
       // The missing words' count and idf depend on the mask alone: rank the distinct masks once.
       const first = new Map<number, number>();
       for (let i = 0; i < n; i++) if (!first.has(this.missingMask[i])) first.set(this.missingMask[i], i);
@@ -489,6 +490,40 @@ export class SearchEngine {
     return out;
   }
 
+  /**
+   * The records a constraint matches, unscored (what an exclusion needs): each alternative's occurrences filtered by
+   * field while listing records, so neither BM25 nor a field-restricted copy of the positions is computed.
+   */
+  private constraintRecords(c: Constraint): Int32Array {
+    const F = this.stats.fieldCount;
+    let keep: Uint8Array | undefined;
+    if (c.fields) {
+      keep = new Uint8Array(F);
+      for (const f of this.fieldIds(c.fields)!) keep[f] = 1;
+    }
+    let out = NO_DOCS.docs;
+    for (const alt of c.alternatives) {
+      if (alt.words) {
+        out = unionRecords(out, this.looseDocs(alt.words, this.fieldIds(c.fields), alt.weight).docs);
+        continue;
+      }
+      const occ = alt.near ? this.matcher.near(alt.near[0], alt.near[1]) : this.matcher.needle(alt.text);
+      out = unionRecords(out, recordsOf(occ, F, keep));
+    }
+    return out;
+  }
+
+  /** Records an excluded clause matches (every constraint of it), unscored. */
+  private excludedRecords(clause: AnalysedClause): Int32Array {
+    let out: Int32Array | undefined;
+    for (const c of clause.constraints) {
+      checkDeadline();
+      const d = this.constraintRecords(c);
+      out = out === undefined ? d : clause.natural ? unionRecords(out, d) : intersectRecords(out, d);
+    }
+    return out ?? NO_DOCS.docs;
+  }
+
   /** Records a clause matches (all its constraints; any of them for a question), scores summed. */
   private clauseDocs(clause: AnalysedClause): DocScores {
     let out: DocScores | undefined;
@@ -630,7 +665,7 @@ export class SearchEngine {
     const excluded = this.excluded;
     const marked: number[] = [];
     for (const clause of analysis.exclude) {
-      const d = this.clauseDocs(clause).docs;
+      const d = this.excludedRecords(clause);
       for (let i = 0; i < d.length; i++) if (!excluded[d[i]]) excluded[d[i]] = 1, marked.push(d[i]);
     }
     try {
@@ -688,14 +723,11 @@ export class SearchEngine {
     // lack the rare one. Otherwise (or under `all`) every word's records are merged.
     const every = strategy === 'last' && U > 1 && U < 32 ? this.allWords(units) : undefined;
     const touched: number[] = [];
-    // One word with at least a page of records and nothing excluded: its record list is the result, already in
-    // index order (no parts fill, no list of touched records, no pass over the corpus to order them).
+    // One word with at least a page of records and nothing excluded: its record list and scores are the result,
+    // already in index order (no parts fill, no marks, no list of touched records, no pass over the corpus).
     const single = U === 1 && analysis.exclude.length === 0 && units[0].ds.docs.length >= FILL_TO ? units[0].ds : undefined;
     if (single) {
-      for (let i = 0; i < single.docs.length; i++) {
-        mask[single.docs[i]] = 1;
-        acc[single.docs[i]] = single.scores[i];
-      }
+      // Nothing to mark: every record of the list has the one word.
     } else if (every && every.docs.length >= FILL_TO) {
       for (let i = 0; i < every.docs.length; i++) {
         const d = every.docs[i];
@@ -806,10 +838,15 @@ export class SearchEngine {
           keep = (m) => (m & all) === all || (m & (bits | CREDIT_BIT)) !== 0;
         }
       }
-      const kept = new Int32Array(inOrder.length);
-      let n = 0;
-      for (let i = 0; i < inOrder.length; i++) if (keep(mask[inOrder[i]])) kept[n++] = inOrder[i];
-      const docs = kept.subarray(0, n);
+      let docs: Int32Array;
+      if (single) docs = single.docs;
+      else {
+        const kept = new Int32Array(inOrder.length);
+        let k = 0;
+        for (let i = 0; i < inOrder.length; i++) if (keep(mask[inOrder[i]])) kept[k++] = inOrder[i];
+        docs = kept.subarray(0, k);
+      }
+      const n = docs.length;
       const scores = new Float64Array(n);
       const missingMask = new Uint32Array(n);
       const missingIdf = new Float64Array(n);
@@ -823,7 +860,7 @@ export class SearchEngine {
       let partial = false;
       for (let i = 0; i < n; i++) {
         const d = docs[i];
-        const m = mask[d];
+        const m = single ? all : mask[d];
         const missing = all & ~m;
         missingMask[i] = missing;
         let matched = U;
@@ -836,7 +873,7 @@ export class SearchEngine {
             }
           }
         }
-        let s = acc[d];
+        let s = single ? single.scores[i] : acc[d];
         // A partial match's score shows it: scaled by the share of the words it has (its rank comes from its tier).
         // A record found through a word's parts is already scaled by the share of parts it holds.
         if (matched < U && !(m & PARTS_BIT)) s *= (matched / U) ** this.options.coveragePower;
@@ -852,12 +889,6 @@ export class SearchEngine {
       for (const d of touched) {
         mask[d] = 0;
         acc[d] = 0;
-      }
-      if (single) {
-        for (let i = 0; i < single.docs.length; i++) {
-          mask[single.docs[i]] = 0;
-          acc[single.docs[i]] = 0;
-        }
       }
     }
   }

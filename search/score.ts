@@ -41,28 +41,107 @@ export function idf(N: number, df: number): number {
   return Math.log(1 + (N - df + 0.5) / (df + 0.5));
 }
 
+/**
+ * Per slot (record × field), BM25's length normalisation k1 × (1 − b + b × length / average length): a property of
+ * the snapshot and the options, computed once per FieldStats (one pass over the field lengths) so that scoring a
+ * common word's tens of thousands of slots costs one read and one division each, not a field look-up and two.
+ */
+const slotNorms = new WeakMap<FieldStats, { k1: number; b: number; norms: Float64Array }>();
+
+function normsOf(stats: FieldStats, bm: EngineOptions['bm25']): Float64Array {
+  const kept = slotNorms.get(stats);
+  if (kept && kept.k1 === bm.k1 && kept.b === bm.b) return kept.norms;
+  const F = stats.fieldCount;
+  const norms = new Float64Array(stats.fieldLengths.length);
+  for (let slot = 0; slot < norms.length; slot++) {
+    // The same expression as scoring per slot once was, so scores stay the same to the last bit.
+    norms[slot] = bm.k1 * (1 - bm.b + (bm.b * stats.fieldLengths[slot]) / stats.avgLengths[slot % F]);
+  }
+  slotNorms.set(stats, { k1: bm.k1, b: bm.b, norms });
+  return norms;
+}
+
 /** weight × Σ over fields of field weight × BM25 of the occurrences, with idf from the records they are in. */
 export function bm25(o: Occurrences, stats: FieldStats, bm: EngineOptions['bm25'], weight: number): DocScores {
   const F = stats.fieldCount;
+  const slots = o.slots;
+  const starts = o.starts;
   const df = docCount(o, F);
   const docs = new Int32Array(df);
   const scores = new Float64Array(df);
   const w = weight * idf(stats.records, df);
+  const norms = normsOf(stats, bm);
+  const k1 = bm.k1 + 1;
+  const fieldWeight = new Float64Array(F);
+  for (let f = 0; f < F; f++) fieldWeight[f] = stats.weights[f] * w;
+  // Slots increase, so a record's slots are adjacent: one division per record, not per slot.
   let n = -1;
-  let last = -1;
-  for (let i = 0; i < o.slots.length; i++) {
-    const slot = o.slots[i];
-    const d = (slot / F) | 0;
-    const f = slot - d * F;
-    if (d !== last) {
+  let base = 0;
+  let end = 0;
+  for (let i = 0; i < slots.length; i++) {
+    const slot = slots[i];
+    if (slot >= end) {
+      const d = (slot / F) | 0;
+      base = d * F;
+      end = base + F;
       docs[++n] = d;
-      last = d;
     }
-    const tf = o.starts[i + 1] - o.starts[i];
-    const len = stats.fieldLengths[slot];
-    scores[n] += stats.weights[f] * w * ((tf * (bm.k1 + 1)) / (tf + bm.k1 * (1 - bm.b + (bm.b * len) / stats.avgLengths[f])));
+    const tf = starts[i + 1] - starts[i];
+    scores[n] += fieldWeight[slot - base] * ((tf * k1) / (tf + norms[slot]));
   }
   return { docs, scores };
+}
+
+/**
+ * The records (increasing, each once) of occurrences in the fields `keep` marks (all when absent): what an exclusion
+ * needs, with no scores and no copy of the positions.
+ */
+export function recordsOf(o: Occurrences, F: number, keep?: Uint8Array): Int32Array {
+  const slots = o.slots;
+  const out = new Int32Array(slots.length);
+  let n = 0;
+  let end = 0;
+  for (let i = 0; i < slots.length; i++) {
+    const slot = slots[i];
+    if (slot < end) continue;
+    const d = (slot / F) | 0;
+    if (keep && !keep[slot - d * F]) continue;
+    out[n++] = d;
+    end = (d + 1) * F;
+  }
+  return out.slice(0, n);
+}
+
+/** Records in either list (both increasing), each once. */
+export function unionRecords(a: Int32Array, b: Int32Array): Int32Array {
+  if (!a.length) return b;
+  if (!b.length) return a;
+  const out = new Int32Array(a.length + b.length);
+  let i = 0;
+  let j = 0;
+  let n = 0;
+  while (i < a.length && j < b.length) {
+    const x = a[i];
+    const y = b[j];
+    out[n++] = x <= y ? x : y;
+    if (x <= y) i++;
+    if (y <= x) j++;
+  }
+  while (i < a.length) out[n++] = a[i++];
+  while (j < b.length) out[n++] = b[j++];
+  return out.slice(0, n);
+}
+
+/** Records in both lists (both increasing). */
+export function intersectRecords(a: Int32Array, b: Int32Array): Int32Array {
+  const out = new Int32Array(Math.min(a.length, b.length));
+  let n = 0;
+  let j = 0;
+  for (let i = 0; i < a.length && j < b.length; i++) {
+    while (j < b.length && b[j] < a[i]) j++;
+    if (j < b.length && b[j] === a[i]) out[n++] = a[i];
+  }
+  return out.slice(0, n);
 }
 
 /** Union of two score lists, combining the scores of a record in both. */
