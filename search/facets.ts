@@ -27,6 +27,16 @@ export function facetValues(r: ReformRecord, facet: FacetName): string[] {
   return [...FACET_LIST.find((f) => f.name === facet)!.values(r)];
 }
 
+/**
+ * What a count per reform also finds, in the same pass: the distinct reforms among the records passing every filter,
+ * and per reform printed several times, how many of those records it has. `reforms` stays -1 when the count took a
+ * path that reads no records (the empty query's totals), and the caller counts them itself.
+ */
+export interface ReformTally {
+  reforms: number;
+  copies: Map<number, number>;
+}
+
 /** Value ids are below this (2^22), so count × ID_SPAN + id is exact in a double for any count below 2^31. */
 const ID_SPAN = 2 ** 22;
 
@@ -160,7 +170,7 @@ export class FacetIndex {
   }
 
   /** Counts per facet over docs; a facet's own filter is ignored for its counts. `size` 0 = every value. */
-  count(docs: ArrayLike<number>, filters: Filters, size = 0, reformOf?: Int32Array): Record<FacetName, FacetValue[]> {
+  count(docs: ArrayLike<number>, filters: Filters, size = 0, reformOf?: Int32Array, reforms?: ReformTally): Record<FacetName, FacetValue[]> {
     const wanted = this.wanted(filters);
     const N = this.columns[FACETS[0]].offsets.length - 1;
     let everything = !wanted && docs.length === N;
@@ -180,7 +190,7 @@ export class FacetIndex {
         if (filtered.length === 1) return totals[f];
         return this.tally(this.matching(wanted, f), undefined, reformOf)[f];
       });
-    } else counts = this.tally(docs, wanted, reformOf);
+    } else counts = this.tally(docs, wanted, reformOf, reforms);
     return this.listed(counts, size);
   }
 
@@ -221,7 +231,7 @@ export class FacetIndex {
    * place in that order, order[rank] the record. Counting reforms then marks the matched records by rank and reads the
    * rows front to back, with no per-query grouping and no jumping about in memory (built once per reformOf).
    */
-  private byReform?: { reformOf: Int32Array; rank: Int32Array; order: Int32Array; start: Uint32Array; ids: Uint32Array };
+  private byReform?: { reformOf: Int32Array; rank: Int32Array; order: Int32Array; start: Uint32Array; ids: Uint32Array; printings: Int32Array };
 
   private reformRows(reformOf: Int32Array): NonNullable<FacetIndex['byReform']> {
     if (this.byReform?.reformOf === reformOf) return this.byReform;
@@ -248,17 +258,20 @@ export class FacetIndex {
       for (let j = rows.start[d]; j < rows.start[d + 1]; j++) ids[n++] = rows.ids[j];
     }
     start[N] = n;
-    return (this.byReform = { reformOf, rank, order, start, ids });
+    // Records per reform (first[] now holds each reform's end): a reform printed once has no copies to count.
+    const printings = new Int32Array(R);
+    for (let r = 0; r < R; r++) printings[r] = first[r] - (r ? first[r - 1] : 0);
+    return (this.byReform = { reformOf, rank, order, start, ids, printings });
   }
 
-  private tally(docs: ArrayLike<number>, wanted: (Uint8Array | undefined)[] | undefined, reformOf?: Int32Array): Uint32Array[] {
+  private tally(docs: ArrayLike<number>, wanted: (Uint8Array | undefined)[] | undefined, reformOf?: Int32Array, reforms?: ReformTally): Uint32Array[] {
     const rows = this.rowIndex();
     const { facetOf, base, size } = rows;
     const counts = new Uint32Array(size);
     if (reformOf) {
       // Counting reforms: the matched records in reform order (marked by rank and scanned when they are many, their
       // ranks sorted when few), and a value counts once per reform (the reform that last counted it is kept).
-      const { rank, order, start, ids } = this.reformRows(reformOf);
+      const { rank, order, start, ids, printings } = this.reformRows(reformOf);
       const N = order.length;
       let ranks: ArrayLike<number>;
       if (docs.length * 8 > N) {
@@ -270,12 +283,26 @@ export class FacetIndex {
         ranks = list.subarray(0, n);
       } else ranks = Int32Array.from(docs, (d) => rank[d]).sort();
       const last = new Int32Array(size).fill(-1);
+      // The reforms of the records passing every filter come in runs (reform order): counted here, not in a pass of their own.
+      let distinct = 0;
+      let run = 0;
+      let current = -1;
+      const copies = new Map<number, number>();
       for (let i = 0; i < ranks.length; i++) {
         const k = ranks[i];
         const doc = order[k];
         const reform = reformOf[doc];
         // A record failing another facet's filter does not count there; its own facet's filter is ignored.
         const fail = wanted ? this.failures(doc, wanted) : 0;
+        if (fail === 0) {
+          if (reform !== current) {
+            if (run && printings[current] > 1) copies.set(current, run);
+            current = reform;
+            distinct++;
+            run = 0;
+          }
+          run++;
+        }
         for (let j = start[k]; j < start[k + 1]; j++) {
           const id = ids[j];
           if (fail !== 0 && (fail & ~(1 << facetOf[id])) !== 0) continue;
@@ -283,6 +310,11 @@ export class FacetIndex {
           last[id] = reform;
           counts[id]++;
         }
+      }
+      if (run && printings[current] > 1) copies.set(current, run);
+      if (reforms) {
+        reforms.reforms = distinct;
+        reforms.copies = copies;
       }
     } else {
       const { start, ids } = rows;

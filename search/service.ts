@@ -5,7 +5,7 @@
 import { indexTerms } from '../analysis/terms.js';
 import type { ReformRecord } from '../indexer/schema.js';
 import { SearchEngine, occurrences, type MatchingStrategy, type RankedEntry, type SearchResult } from './engine.js';
-import type { FacetName, FacetValue, Filters } from './facets.js';
+import type { FacetName, FacetValue, Filters, ReformTally } from './facets.js';
 import { Lru } from '../analysis/lru.js';
 import type { EngineOptions } from './options.js';
 import { collectFacts, sortValue, type Fact, type IndexedFact } from './facts.js';
@@ -187,12 +187,15 @@ export class SearchService {
         total = 0;
         for (let i = 0; i < keep.length; i++) total += keep[i];
       }
+      // Counting facets per reform counts the reforms in the same pass (tallied.reforms stays -1 when it read no records).
+      const tallied: ReformTally = { reforms: -1, copies: new Map() };
+      const facets = this.engine.facets.count(result.docs, filters, facetSize, collapse ? this.reformOf : undefined, tallied);
       set = {
         result,
         keep,
         total,
-        ...(collapse ? this.reformCount(result.docs, keep) : { reforms: total, copies: new Map<number, number>() }),
-        facets: this.engine.facets.count(result.docs, filters, facetSize, collapse ? this.reformOf : undefined),
+        ...(!collapse ? { reforms: total, copies: new Map<number, number>() } : tallied.reforms >= 0 ? tallied : this.reformCount(result.docs, keep)),
+        facets,
       };
       this.filtered.set(key, set, 1 + (result.docs.length >> 12));
     }
