@@ -15,7 +15,7 @@ import { Matcher, gallop, slotRange } from './match.js';
 import { engineOptions, type EngineOptions } from './options.js';
 import { Postings, hash32, isIndexData, type Occurrences } from './postings.js';
 import type { EngineIndex } from '../indexer/engine-index.js';
-import { NO_DOCS, bm25, idf, intersectRecords, intersectSum, minimalWindow, recordsOf, union, unionRecords, type DocScores, type FieldStats } from './score.js';
+import { NO_DOCS, bm25, idf, intersectRecords, intersectSum, minimalWindow, recordsOf, scoreAt, union, unionRecords, type DocScores, type FieldStats } from './score.js';
 import { Highlighter } from './snippet.js';
 import { DOWN_VERBS, UP_VERBS } from '../analysis/outcomes.js';
 import { recordStoreOf } from '../snapshot/records.js';
@@ -705,7 +705,8 @@ export class SearchEngine {
         if (list[at[b]] !== d) continue next;
       }
       let sum = 0;
-      for (let b = 0; b < U; b++) sum += b === rarest ? driver.scores[i] : units[b].ds.scores[at[b]];
+      // Scored here, for the records holding every word only (a common word's other records are never scored).
+      for (let b = 0; b < U; b++) sum += b === rarest ? scoreAt(driver, i) : scoreAt(units[b].ds, at[b]);
       docs.push(d);
       scores.push(sum);
     }

@@ -61,35 +61,82 @@ function normsOf(stats: FieldStats, bm: EngineOptions['bm25']): Float64Array {
   return norms;
 }
 
+/**
+ * One word's records (from its occurrences, at once) and their BM25 scores (when first asked for): a record's score
+ * is weight × Σ over its fields of field weight × BM25, with idf from the records the word is in. A query whose
+ * result is the records holding every word (most two-word queries and questions) reads `scoreAt` for those records
+ * only, so a common word's tens of thousands of other records are listed but never scored.
+ */
+export class WordScores implements DocScores {
+  readonly docs: Int32Array;
+  /** Where each record's slots begin in the occurrences (docs.length + 1 entries). */
+  private readonly firstSlot: Int32Array;
+  private readonly fieldWeight: Float64Array;
+  private readonly norms: Float64Array;
+  private readonly k1: number;
+  private all?: Float64Array;
+  /** Dropped once every score is computed (the positions stay in the postings' own bounded cache). */
+  private occ?: Occurrences;
+
+  constructor(o: Occurrences, stats: FieldStats, bm: EngineOptions['bm25'], weight: number) {
+    const F = stats.fieldCount;
+    const slots = o.slots;
+    const df = docCount(o, F);
+    const docs = new Int32Array(df);
+    const firstSlot = new Int32Array(df + 1);
+    // Slots increase, so a record's slots are adjacent: one division per record, not per slot.
+    let n = 0;
+    let end = 0;
+    for (let i = 0; i < slots.length; i++) {
+      if (slots[i] < end) continue;
+      const d = (slots[i] / F) | 0;
+      docs[n] = d;
+      firstSlot[n++] = i;
+      end = (d + 1) * F;
+    }
+    firstSlot[df] = slots.length;
+    const w = weight * idf(stats.records, df);
+    this.fieldWeight = new Float64Array(F);
+    for (let f = 0; f < F; f++) this.fieldWeight[f] = stats.weights[f] * w;
+    this.docs = docs;
+    this.firstSlot = firstSlot;
+    this.norms = normsOf(stats, bm);
+    this.k1 = bm.k1 + 1;
+    this.occ = o;
+  }
+
+  /** The i-th record's score: the same sum, in the same order, as `scores[i]`, so the same number to the last bit. */
+  scoreAt(i: number): number {
+    if (this.all) return this.all[i];
+    const { slots, starts } = this.occ!;
+    const base = this.docs[i] * this.fieldWeight.length;
+    let s = 0;
+    for (let x = this.firstSlot[i]; x < this.firstSlot[i + 1]; x++) {
+      const slot = slots[x];
+      const tf = starts[x + 1] - starts[x];
+      s += this.fieldWeight[slot - base] * ((tf * this.k1) / (tf + this.norms[slot]));
+    }
+    return s;
+  }
+
+  /** Every record's score, computed on first use. */
+  get scores(): Float64Array {
+    if (this.all) return this.all;
+    const all = new Float64Array(this.docs.length);
+    for (let i = 0; i < all.length; i++) all[i] = this.scoreAt(i);
+    this.occ = undefined;
+    return (this.all = all);
+  }
+}
+
+/** A score of a list, computed alone when the list scores on demand (WordScores). */
+export function scoreAt(ds: DocScores, i: number): number {
+  return ds instanceof WordScores ? ds.scoreAt(i) : ds.scores[i];
+}
+
 /** weight × Σ over fields of field weight × BM25 of the occurrences, with idf from the records they are in. */
 export function bm25(o: Occurrences, stats: FieldStats, bm: EngineOptions['bm25'], weight: number): DocScores {
-  const F = stats.fieldCount;
-  const slots = o.slots;
-  const starts = o.starts;
-  const df = docCount(o, F);
-  const docs = new Int32Array(df);
-  const scores = new Float64Array(df);
-  const w = weight * idf(stats.records, df);
-  const norms = normsOf(stats, bm);
-  const k1 = bm.k1 + 1;
-  const fieldWeight = new Float64Array(F);
-  for (let f = 0; f < F; f++) fieldWeight[f] = stats.weights[f] * w;
-  // Slots increase, so a record's slots are adjacent: one division per record, not per slot.
-  let n = -1;
-  let base = 0;
-  let end = 0;
-  for (let i = 0; i < slots.length; i++) {
-    const slot = slots[i];
-    if (slot >= end) {
-      const d = (slot / F) | 0;
-      base = d * F;
-      end = base + F;
-      docs[++n] = d;
-    }
-    const tf = starts[i + 1] - starts[i];
-    scores[n] += fieldWeight[slot - base] * ((tf * k1) / (tf + norms[slot]));
-  }
-  return { docs, scores };
+  return new WordScores(o, stats, bm, weight);
 }
 
 /**
