@@ -383,6 +383,7 @@ export class SearchEngine {
     this.results.clear();
     this.matcher.clearCache();
     this.postings.clearCache();
+    this.facets.clearCache();
   }
 
   /** Distinct terms in the positional index. */

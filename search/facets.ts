@@ -9,6 +9,8 @@
 import type { ReformRecord } from '../indexer/schema.js';
 
 import { FACET_LIST, type FacetColumns, type FacetName } from '../indexer/facet-columns.js';
+import { Lru } from '../analysis/lru.js';
+import { gallop } from './match.js';
 
 export { buildFacetColumns, type FacetColumn, type FacetColumns, type FacetName } from '../indexer/facet-columns.js';
 
@@ -90,20 +92,52 @@ export class FacetIndex {
     return fail;
   }
 
-  /** Which of `docs` pass every filter (a mask aligned with docs), or undefined when no filter is set. */
-  passing(docs: ArrayLike<number>, filters: Filters): Uint8Array | undefined {
+  /**
+   * Which of `docs` pass every filter (a mask aligned with docs), or undefined when no filter is set. The records
+   * passing come from the filters' value lists (a few thousand for a region), each found in docs by a binary
+   * search, so a common word's tens of thousands of matches are not each tested.
+   */
+  passing(docs: Int32Array, filters: Filters): Uint8Array | undefined {
     const wanted = this.wanted(filters);
     if (!wanted) return undefined;
+    const out = new Uint8Array(docs.length);
+    const pass = this.passingAll(filters, wanted);
     if (this.isEverything(docs)) {
-      // Every record (the empty query): mark the records the filters' value lists hold, not a test per record.
-      const out = new Uint8Array(docs.length);
-      const pass = this.matching(wanted);
+      // Every record (the empty query): the passing records are the marks' positions.
       for (let i = 0; i < pass.length; i++) out[pass[i]] = 1;
       return out;
     }
-    const out = new Uint8Array(docs.length);
-    for (let i = 0; i < docs.length; i++) out[i] = this.failures(docs[i], wanted) === 0 ? 1 : 0;
+    if (pass.length * 16 < docs.length) {
+      for (let i = 0, at = 0; i < pass.length && at < docs.length; i++) {
+        at = gallop(docs, pass[i], at);
+        if (at < docs.length && docs[at] === pass[i]) out[at] = 1;
+      }
+    } else {
+      // Both lists increasing and of similar size: one merge.
+      for (let i = 0, j = 0; i < docs.length && j < pass.length; i++) {
+        while (j < pass.length && pass[j] < docs[i]) j++;
+        if (pass[j] === docs[i]) out[i] = 1;
+      }
+    }
     return out;
+  }
+
+  /**
+   * The records passing every filter (increasing), kept for the last few filter sets: a search's filtering and its
+   * facet counts both read them, and users filter the same way query after query. Cleared with the query caches.
+   */
+  private readonly passed = new Lru<string, Int32Array>(8);
+
+  private passingAll(filters: Filters, wanted: (Uint8Array | undefined)[]): Int32Array {
+    const key = JSON.stringify(FACETS.map((f) => filters[f] ?? []));
+    let pass = this.passed.get(key);
+    if (!pass) this.passed.set(key, (pass = this.matching(wanted)));
+    return pass;
+  }
+
+  /** Forget the filtered record lists (benchmarks measure first-seen queries with every cache cleared). */
+  clearCache(): void {
+    this.passed.clear();
   }
 
   /** Docs that are every record 0 … N − 1 (they are increasing and distinct, so the length and ends decide). */
@@ -190,7 +224,7 @@ export class FacetIndex {
         if (filtered.length === 1) return totals[f];
         return this.tally(this.matching(wanted, f), undefined, reformOf)[f];
       });
-    } else counts = this.tally(docs, wanted, reformOf, reforms);
+    } else counts = this.tally(docs, wanted, reformOf, reforms, wanted && this.singleFilter(filters, wanted));
     return this.listed(counts, size);
   }
 
@@ -264,10 +298,30 @@ export class FacetIndex {
     return (this.byReform = { reformOf, rank, order, start, ids, printings });
   }
 
-  private tally(docs: ArrayLike<number>, wanted: (Uint8Array | undefined)[] | undefined, reformOf?: Int32Array, reforms?: ReformTally): Uint32Array[] {
+  /**
+   * With exactly one facet filtered (a region), each record either passes or fails that facet alone: which, from the
+   * records passing (a mark per record); a failing record counts only for that facet, read from its own column.
+   */
+  private singleFilter(filters: Filters, wanted: (Uint8Array | undefined)[]): { facet: number; pass: Uint8Array } | undefined {
+    const filtered = wanted.flatMap((w, f) => (w ? [f] : []));
+    if (filtered.length !== 1) return undefined;
+    const pass = new Uint8Array(this.columns[FACETS[0]].offsets.length - 1);
+    for (const d of this.passingAll(filters, wanted)) pass[d] = 1;
+    return { facet: filtered[0], pass };
+  }
+
+  private tally(
+    docs: ArrayLike<number>,
+    wanted: (Uint8Array | undefined)[] | undefined,
+    reformOf?: Int32Array,
+    reforms?: ReformTally,
+    single?: { facet: number; pass: Uint8Array },
+  ): Uint32Array[] {
     const rows = this.rowIndex();
     const { facetOf, base, size } = rows;
     const counts = new Uint32Array(size);
+    const own = single ? this.columns[FACETS[single.facet]] : undefined;
+    const ownBase = single ? base[single.facet] : 0;
     if (reformOf) {
       // Counting reforms: the matched records in reform order (marked by rank and scanned when they are many, their
       // ranks sorted when few), and a value counts once per reform (the reform that last counted it is kept).
@@ -293,7 +347,17 @@ export class FacetIndex {
         const doc = order[k];
         const reform = reformOf[doc];
         // A record failing another facet's filter does not count there; its own facet's filter is ignored.
-        const fail = wanted ? this.failures(doc, wanted) : 0;
+        const fail = single ? (single.pass[doc] ? 0 : 1 << single.facet) : wanted ? this.failures(doc, wanted) : 0;
+        if (fail !== 0 && own) {
+          // Failing the one filter: it counts for that facet only.
+          for (let j = own.offsets[doc]; j < own.offsets[doc + 1]; j++) {
+            const id = ownBase + own.ids[j];
+            if (last[id] === reform) continue;
+            last[id] = reform;
+            counts[id]++;
+          }
+          continue;
+        }
         if (fail === 0) {
           if (reform !== current) {
             if (run && printings[current] > 1) copies.set(current, run);
@@ -320,7 +384,11 @@ export class FacetIndex {
       const { start, ids } = rows;
       for (let i = 0; i < docs.length; i++) {
         const doc = docs[i];
-        const fail = wanted ? this.failures(doc, wanted) : 0;
+        const fail = single ? (single.pass[doc] ? 0 : 1 << single.facet) : wanted ? this.failures(doc, wanted) : 0;
+        if (fail !== 0 && own) {
+          for (let j = own.offsets[doc]; j < own.offsets[doc + 1]; j++) counts[ownBase + own.ids[j]]++;
+          continue;
+        }
         for (let k = start[doc]; k < start[doc + 1]; k++) {
           const id = ids[k];
           if (fail !== 0 && (fail & ~(1 << facetOf[id])) !== 0) continue;

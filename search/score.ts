@@ -25,14 +25,14 @@ export interface FieldStats {
 
 /** Number of distinct records in occurrences (slots are record × fieldCount + field, increasing). */
 export function docCount(o: Occurrences, F: number): number {
+  // A record's slots are adjacent: one division per record (to find where its slots end), a comparison per slot.
+  const slots = o.slots;
   let n = 0;
-  let last = -1;
-  for (let i = 0; i < o.slots.length; i++) {
-    const d = (o.slots[i] / F) | 0;
-    if (d !== last) {
-      n++;
-      last = d;
-    }
+  let end = 0;
+  for (let i = 0; i < slots.length; i++) {
+    if (slots[i] < end) continue;
+    n++;
+    end = ((slots[i] / F) | 0) * F + F;
   }
   return n;
 }
