@@ -780,12 +780,7 @@ export class SearchEngine {
     let inOrder: ArrayLike<number>;
     if (single) inOrder = single.docs;
     else if (every && every.docs.length >= FILL_TO) inOrder = every.docs;
-    else if (touched.length * 8 > N) {
-      const dense = new Int32Array(touched.length);
-      let k = 0;
-      for (let d = 0; d < N; d++) if (mask[d] !== 0) dense[k++] = d;
-      inOrder = dense;
-    } else inOrder = Int32Array.from(touched).sort();
+    else inOrder = this.increasing(touched, (d) => mask[d] !== 0);
     try {
       let keep: (m: number) => boolean;
       let partialSet = false;

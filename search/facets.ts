@@ -39,6 +39,14 @@ export interface ReformTally {
   copies: Map<number, number>;
 }
 
+/**
+ * Whether increasing, distinct record indexes are every record 0 … N − 1: then the length and the ends decide, with
+ * no pass over them (the empty query's set; filters and counts answer it from the snapshot's lists and totals).
+ */
+export function isEveryRecord(docs: ArrayLike<number>, N: number): boolean {
+  return docs.length === N && (N === 0 || (docs[0] === 0 && docs[N - 1] === N - 1));
+}
+
 /** Value ids are below this (2^22), so count × ID_SPAN + id is exact in a double for any count below 2^31. */
 const ID_SPAN = 2 ** 22;
 
@@ -102,7 +110,7 @@ export class FacetIndex {
     if (!wanted) return undefined;
     const out = new Uint8Array(docs.length);
     const pass = this.passingAll(filters, wanted);
-    if (this.isEverything(docs)) {
+    if (isEveryRecord(docs, this.recordCount)) {
       // Every record (the empty query): the passing records are the marks' positions.
       for (let i = 0; i < pass.length; i++) out[pass[i]] = 1;
       return out;
@@ -140,10 +148,9 @@ export class FacetIndex {
     this.passed.clear();
   }
 
-  /** Docs that are every record 0 … N − 1 (they are increasing and distinct, so the length and ends decide). */
-  private isEverything(docs: ArrayLike<number>): boolean {
-    const N = this.columns[FACETS[0]].offsets.length - 1;
-    return docs.length === N && (N === 0 || (docs[0] === 0 && docs[N - 1] === N - 1));
+  /** Records in the snapshot. */
+  private get recordCount(): number {
+    return this.columns[FACETS[0]].offsets.length - 1;
   }
 
   /** Per facet, the records holding each value (value k's records are docs[start[k]] … docs[start[k + 1] − 1]), built on first filter. */
@@ -206,13 +213,11 @@ export class FacetIndex {
   /** Counts per facet over docs; a facet's own filter is ignored for its counts. `size` 0 = every value. */
   count(docs: ArrayLike<number>, filters: Filters, size = 0, reformOf?: Int32Array, reforms?: ReformTally): Record<FacetName, FacetValue[]> {
     const wanted = this.wanted(filters);
-    const N = this.columns[FACETS[0]].offsets.length - 1;
-    let everything = !wanted && docs.length === N;
-    for (let i = 0; i < docs.length && everything; i++) everything = docs[i] === i;
+    const everything = isEveryRecord(docs, this.recordCount);
     // Every record unfiltered (the empty query): the snapshot's totals, not a pass over every record.
     let counts: Uint32Array[];
-    if (everything) counts = this.totals(reformOf);
-    else if (wanted && this.isEverything(docs)) {
+    if (everything && !wanted) counts = this.totals(reformOf);
+    else if (everything && wanted) {
       // Every record, filtered (the empty query with facets chosen): each facet counts the records passing the other
       // facets' filters, found from the value lists; a facet no other filter constrains has the snapshot's totals.
       const filtered = wanted.flatMap((w, f) => (w ? [f] : []));

@@ -5,7 +5,7 @@
 import { indexTerms } from '../analysis/terms.js';
 import type { ReformRecord } from '../indexer/schema.js';
 import { SearchEngine, occurrences, type MatchingStrategy, type RankedEntry, type SearchResult } from './engine.js';
-import type { FacetName, FacetValue, Filters, ReformTally } from './facets.js';
+import { isEveryRecord, type FacetName, type FacetValue, type Filters, type ReformTally } from './facets.js';
 import { Lru } from '../analysis/lru.js';
 import type { EngineOptions } from './options.js';
 import { collectFacts, sortValue, type Fact, type IndexedFact } from './facts.js';
@@ -279,7 +279,7 @@ export class SearchService {
     // Every record unfiltered (the empty query): a property of the snapshot, counted once (docs are increasing and
     // distinct, so length and ends decide). Callers only read the result.
     const N = this.reformOf.length;
-    if (!keep && docs.length === N && (N === 0 || (docs[0] === 0 && docs[N - 1] === N - 1))) return (this.everyReform ??= this.countReforms(docs));
+    if (!keep && isEveryRecord(docs, N)) return (this.everyReform ??= this.countReforms(docs));
     return this.countReforms(docs, keep);
   }
 
