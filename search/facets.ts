@@ -30,13 +30,12 @@ export function facetValues(r: ReformRecord, facet: FacetName): string[] {
 }
 
 /**
- * What a count per reform also finds, in the same pass: the distinct reforms among the records passing every filter,
- * and per reform printed several times, how many of those records it has. `reforms` stays -1 when the count took a
- * path that reads no records (the empty query's totals), and the caller counts them itself.
+ * What a count per reform also finds, in the same pass: the distinct reforms among the records passing every filter.
+ * `reforms` stays -1 when the count took a path that reads no records (the empty query's totals), and the caller
+ * counts them itself.
  */
 export interface ReformTally {
   reforms: number;
-  copies: Map<number, number>;
 }
 
 /**
@@ -270,7 +269,7 @@ export class FacetIndex {
    * place in that order, order[rank] the record. Counting reforms then marks the matched records by rank and reads the
    * rows front to back, with no per-query grouping and no jumping about in memory (built once per reformOf).
    */
-  private byReform?: { reformOf: Int32Array; rank: Int32Array; order: Int32Array; start: Uint32Array; ids: Uint32Array; printings: Int32Array };
+  private byReform?: { reformOf: Int32Array; rank: Int32Array; order: Int32Array; start: Uint32Array; ids: Uint32Array };
 
   private reformRows(reformOf: Int32Array): NonNullable<FacetIndex['byReform']> {
     if (this.byReform?.reformOf === reformOf) return this.byReform;
@@ -297,10 +296,7 @@ export class FacetIndex {
       for (let j = rows.start[d]; j < rows.start[d + 1]; j++) ids[n++] = rows.ids[j];
     }
     start[N] = n;
-    // Records per reform (first[] now holds each reform's end): a reform printed once has no copies to count.
-    const printings = new Int32Array(R);
-    for (let r = 0; r < R; r++) printings[r] = first[r] - (r ? first[r - 1] : 0);
-    return (this.byReform = { reformOf, rank, order, start, ids, printings });
+    return (this.byReform = { reformOf, rank, order, start, ids });
   }
 
   /**
@@ -330,7 +326,7 @@ export class FacetIndex {
     if (reformOf) {
       // Counting reforms: the matched records in reform order (marked by rank and scanned when they are many, their
       // ranks sorted when few), and a value counts once per reform (the reform that last counted it is kept).
-      const { rank, order, start, ids, printings } = this.reformRows(reformOf);
+      const { rank, order, start, ids } = this.reformRows(reformOf);
       const N = order.length;
       let ranks: ArrayLike<number>;
       if (docs.length * 8 > N) {
@@ -338,15 +334,17 @@ export class FacetIndex {
         for (let i = 0; i < docs.length; i++) marked[rank[docs[i]]] = 1;
         const list = new Int32Array(docs.length);
         let n = 0;
-        for (let k = 0; k < N; k++) if (marked[k]) list[n++] = k;
+        // Written whatever the mark, kept when marked: no branch to mispredict on a set of half the records.
+        for (let k = 0; k < N; k++) {
+          list[n] = k;
+          n += marked[k];
+        }
         ranks = list.subarray(0, n);
       } else ranks = Int32Array.from(docs, (d) => rank[d]).sort();
       const last = new Int32Array(size).fill(-1);
       // The reforms of the records passing every filter come in runs (reform order): counted here, not in a pass of their own.
       let distinct = 0;
-      let run = 0;
       let current = -1;
-      const copies = new Map<number, number>();
       for (let i = 0; i < ranks.length; i++) {
         const k = ranks[i];
         const doc = order[k];
@@ -363,14 +361,9 @@ export class FacetIndex {
           }
           continue;
         }
-        if (fail === 0) {
-          if (reform !== current) {
-            if (run && printings[current] > 1) copies.set(current, run);
-            current = reform;
-            distinct++;
-            run = 0;
-          }
-          run++;
+        if (fail === 0 && reform !== current) {
+          current = reform;
+          distinct++;
         }
         for (let j = start[k]; j < start[k + 1]; j++) {
           const id = ids[j];
@@ -380,11 +373,7 @@ export class FacetIndex {
           counts[id]++;
         }
       }
-      if (run && printings[current] > 1) copies.set(current, run);
-      if (reforms) {
-        reforms.reforms = distinct;
-        reforms.copies = copies;
-      }
+      if (reforms) reforms.reforms = distinct;
     } else {
       const { start, ids } = rows;
       for (let i = 0; i < docs.length; i++) {
