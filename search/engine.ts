@@ -693,25 +693,29 @@ export class SearchEngine {
     const rarest = order[0];
     const driver = units[rarest].ds;
     const at = new Int32Array(U);
-    const docs: number[] = [];
-    const scores: number[] = [];
+    const lists = units.map((u) => u.ds.docs);
+    // At most the rarest word's records: typed arrays of that size, no growing lists.
+    const docs = new Int32Array(driver.docs.length);
+    const scores = new Float64Array(driver.docs.length);
+    let n = 0;
     next: for (let i = 0; i < driver.docs.length; i++) {
       const d = driver.docs[i];
       if (this.excluded[d]) continue;
       for (let k = 1; k < order.length; k++) {
         const b = order[k];
-        const list = units[b].ds.docs;
-        at[b] = gallop(list, d, at[b]);
-        if (at[b] >= list.length) break next;
-        if (list[at[b]] !== d) continue next;
+        const list = lists[b];
+        const j = gallop(list, d, at[b]);
+        at[b] = j;
+        if (j >= list.length) break next;
+        if (list[j] !== d) continue next;
       }
       let sum = 0;
       // Scored here, for the records holding every word only (a common word's other records are never scored).
       for (let b = 0; b < U; b++) sum += b === rarest ? scoreAt(driver, i) : scoreAt(units[b].ds, at[b]);
-      docs.push(d);
-      scores.push(sum);
+      docs[n] = d;
+      scores[n++] = sum;
     }
-    return { docs: Int32Array.from(docs), scores: Float64Array.from(scores) };
+    return { docs: docs.subarray(0, n), scores: scores.subarray(0, n) };
   }
 
   /** Every word's records combined under the strategy: which records are results, with what base score. */
@@ -855,6 +859,14 @@ export class SearchEngine {
       const dir = this.options.outcomeMetric > 0 && metricIdf > 0 ? dirs.find((x) => x) : undefined;
       const store = dir ? recordStoreOf(this.records) : undefined;
       let partial = false;
+      const titleKeys = this.postings.data.titleKeys;
+      const exactTitle = (d: number) => keyOf(this.analyzer.normalizer.plain(this.records[d].title)) === analysis.titleKey;
+      if (single && !dir) {
+        // One word (every record has it, none is partial): its scores, plus the bonus where the title is the query.
+        scores.set(single.scores);
+        if (titleKey >= 0) for (let i = 0; i < n; i++) if (titleKeys[docs[i]] === titleKey && exactTitle(docs[i])) scores[i] += this.options.bonus.exactTitle;
+        return new SearchResult(this, analysis, units, docs, scores, missingMask, missingIdf, strategy, false);
+      }
       for (let i = 0; i < n; i++) {
         const d = docs[i];
         const m = single ? all : mask[d];
@@ -876,7 +888,7 @@ export class SearchEngine {
         if (matched < U && !(m & PARTS_BIT)) s *= (matched / U) ** this.options.coveragePower;
         // The outcome-direction column spares decoding a record that has no outcome moving that way.
         if (dir && (!store || store.moved(d, dir))) s += this.options.outcomeMetric * this.outcomeFit(d, dir, undefined, metricUnits, metricIdf);
-        if (titleKey >= 0 && this.postings.data.titleKeys[d] === titleKey && keyOf(this.analyzer.normalizer.plain(this.records[d].title)) === analysis.titleKey) {
+        if (titleKey >= 0 && titleKeys[d] === titleKey && exactTitle(d)) {
           s += this.options.bonus.exactTitle;
         }
         scores[i] = s;
