@@ -30,12 +30,27 @@ export function facetValues(r: ReformRecord, facet: FacetName): string[] {
 }
 
 /**
- * What a count per reform also finds, in the same pass: the distinct reforms among the records passing every filter.
- * `reforms` stays -1 when the count took a path that reads no records (the empty query's totals), and the caller
- * counts them itself.
+ * What a count per reform also finds, in the same pass: the distinct reforms among the records passing every filter,
+ * and per reform with several of those records, how many (reform ids increasing, so a page's hits look theirs up by
+ * binary search). `reforms` stays -1 when the count took a path that reads no records (the empty query's totals),
+ * and the caller counts them itself.
  */
 export interface ReformTally {
   reforms: number;
+  copies?: { reforms: Int32Array; counts: Int32Array };
+}
+
+/** How many records of a tally's set reform `reform` has (0 when none or one: not listed). */
+export function copiesOf(copies: NonNullable<ReformTally['copies']>, reform: number): number {
+  const r = copies.reforms;
+  let lo = 0;
+  let hi = r.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (r[mid] < reform) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo < r.length && r[lo] === reform ? copies.counts[lo] : 0;
 }
 
 /**
@@ -221,7 +236,7 @@ export class FacetIndex {
       // facets' filters, found from the value lists; a facet no other filter constrains has the snapshot's totals.
       const filtered = wanted.flatMap((w, f) => (w ? [f] : []));
       const all = this.matching(wanted);
-      const full = this.tally(all, undefined, reformOf);
+      const full = this.tally(all, undefined, reformOf, reforms);
       const totals = this.totals(reformOf);
       counts = FACETS.map((_, f) => {
         if (!wanted[f]) return full[f];
@@ -345,6 +360,9 @@ export class FacetIndex {
       // The reforms of the records passing every filter come in runs (reform order): counted here, not in a pass of their own.
       let distinct = 0;
       let current = -1;
+      let run = 0;
+      const runReforms: number[] = [];
+      const runCounts: number[] = [];
       for (let i = 0; i < ranks.length; i++) {
         const k = ranks[i];
         const doc = order[k];
@@ -361,9 +379,14 @@ export class FacetIndex {
           }
           continue;
         }
-        if (fail === 0 && reform !== current) {
-          current = reform;
-          distinct++;
+        if (fail === 0) {
+          if (reform !== current) {
+            if (run > 1) runReforms.push(current), runCounts.push(run);
+            current = reform;
+            distinct++;
+            run = 0;
+          }
+          run++;
         }
         for (let j = start[k]; j < start[k + 1]; j++) {
           const id = ids[j];
@@ -373,7 +396,11 @@ export class FacetIndex {
           counts[id]++;
         }
       }
-      if (reforms) reforms.reforms = distinct;
+      if (run > 1) runReforms.push(current), runCounts.push(run);
+      if (reforms) {
+        reforms.reforms = distinct;
+        reforms.copies = { reforms: Int32Array.from(runReforms), counts: Int32Array.from(runCounts) };
+      }
     } else {
       const { start, ids } = rows;
       for (let i = 0; i < docs.length; i++) {

@@ -5,7 +5,7 @@
 import { indexTerms } from '../analysis/terms.js';
 import type { ReformRecord } from '../indexer/schema.js';
 import { SearchEngine, occurrences, type MatchingStrategy, type RankedEntry, type SearchResult } from './engine.js';
-import { isEveryRecord, type FacetName, type FacetValue, type Filters, type ReformTally } from './facets.js';
+import { copiesOf, isEveryRecord, type FacetName, type FacetValue, type Filters, type ReformTally } from './facets.js';
 import { Lru } from '../analysis/lru.js';
 import type { EngineOptions } from './options.js';
 import { collectFacts, sortValue, type Fact, type IndexedFact } from './facts.js';
@@ -111,7 +111,7 @@ export class SearchService {
    * A result after filters: its totals and facets, and per reform printed several times that a page has shown, how
    * many of its records the set holds (counted when first shown, from the reform's few records, not for every reform).
    */
-  private readonly filtered = new Lru<string, { result: SearchResult; keep?: Uint8Array; total: number; reforms: number; copies: Map<number, number>; facets: Record<FacetName, FacetValue[]> }>(512);
+  private readonly filtered = new Lru<string, { result: SearchResult; keep?: Uint8Array; total: number; reforms: number; tallied?: ReformTally['copies']; copies: Map<number, number>; facets: Record<FacetName, FacetValue[]> }>(512);
   /** Per reform, the last reformCount pass that saw it. */
   private readonly stamp: Uint32Array;
   private stampGen = 0;
@@ -195,6 +195,7 @@ export class SearchService {
         keep,
         total,
         reforms: !collapse ? total : tallied.reforms >= 0 ? tallied.reforms : this.reformCount(result.docs, keep),
+        tallied: tallied.copies,
         copies: new Map<number, number>(),
         facets,
       };
@@ -235,10 +236,17 @@ export class SearchService {
       const printed = (reform: number) => {
         const members = this.reformMembers.get(reform);
         if (!members) return 1;
+        // Counted with the facets (a binary search), or every printing when the set is every record.
+        if (set!.tallied) return Math.max(1, copiesOf(set!.tallied, reform));
+        if (!keep && isEveryRecord(result.docs, this.reformOf.length)) return members.length;
         let c = counts.get(reform);
         if (c === undefined) {
+          // Members are increasing: one galloping walk through the set (a reform can have thousands of printings).
           c = 0;
-          for (const i of members) if (present(i)) c++;
+          for (let m = 0, at = 0; m < members.length && at < result.docs.length; m++) {
+            at = gallop(result.docs, members[m], at);
+            if (result.docs[at] === members[m] && (!keep || keep[at] === 1)) c++;
+          }
           counts.set(reform, c);
         }
         return c;
