@@ -718,6 +718,20 @@ export class SearchEngine {
     return { docs: docs.subarray(0, n), scores: scores.subarray(0, n) };
   }
 
+  /** A word's records that are not excluded, with their scores (computed for those only). */
+  private notExcluded(ds: DocScores, any: boolean): DocScores {
+    if (!any) return ds;
+    const docs = new Int32Array(ds.docs.length);
+    const scores = new Float64Array(ds.docs.length);
+    let n = 0;
+    for (let i = 0; i < ds.docs.length; i++) {
+      if (this.excluded[ds.docs[i]]) continue;
+      docs[n] = ds.docs[i];
+      scores[n++] = scoreAt(ds, i);
+    }
+    return { docs: docs.slice(0, n), scores: scores.subarray(0, n) };
+  }
+
   /** Every word's records combined under the strategy: which records are results, with what base score. */
   private combine(analysis: QueryAnalysis, units: Unit[], strategy: MatchingStrategy): SearchResult {
     const N = this.records.length;
@@ -729,9 +743,10 @@ export class SearchEngine {
     // lack the rare one. Otherwise (or under `all`) every word's records are merged.
     const every = strategy === 'last' && U > 1 && U < 32 ? this.allWords(units) : undefined;
     const touched: number[] = [];
-    // One word with at least a page of records and nothing excluded: its record list and scores are the result,
-    // already in index order (no parts fill, no marks, no list of touched records, no pass over the corpus).
-    const single = U === 1 && analysis.exclude.length === 0 && units[0].ds.docs.length >= FILL_TO ? units[0].ds : undefined;
+    // One word with at least a page of records: its record list and scores are the result, already in index order
+    // (no parts fill, no marks, no list of touched records, no pass over the corpus); less the excluded records,
+    // and those are never scored.
+    const single = U === 1 && units[0].ds.docs.length >= FILL_TO ? this.notExcluded(units[0].ds, analysis.exclude.length > 0) : undefined;
     if (single) {
       // Nothing to mark: every record of the list has the one word.
     } else if (every && every.docs.length >= FILL_TO) {
