@@ -110,14 +110,40 @@ export class SearchResult {
     private readonly units: Unit[],
     /** Matched records, in index order. */
     readonly docs: Int32Array,
-    readonly scores: Float64Array,
+    /** Base scores, or how to compute the i-th (a filtered view then scores only the records it keeps). */
+    scores: Float64Array | ((i: number) => number),
     readonly missingMask: Uint32Array,
     /** Σ idf of the missing words, per record (ranking key of partial matches). */
     private readonly missingIdf: Float64Array,
     readonly strategy: MatchingStrategy,
     /** Some matched record lacks words (the whole set; the service reports it for the shown page). */
     readonly partial: boolean,
-  ) {}
+  ) {
+    if (scores instanceof Float64Array) this.scoreList = scores;
+    else this.scoreOf = scores;
+  }
+
+  private scoreList?: Float64Array;
+  private scoreOf?: (i: number) => number;
+
+  /** Every matched record's base score (computed on first use when the result was made with a score function). */
+  get scores(): Float64Array {
+    if (!this.scoreList) {
+      const list = new Float64Array(this.docs.length);
+      for (let i = 0; i < list.length; i++) list[i] = this.scoreOf!(i);
+      this.scoreList = list;
+      this.scoreOf = undefined;
+    }
+    return this.scoreList;
+  }
+
+  /** Base scores for the records `keep` marks (others 0 and never read), or every score when nothing is filtered. */
+  private scoresFor(keep?: Uint8Array): Float64Array {
+    if (this.scoreList || !keep) return this.scores;
+    const list = new Float64Array(this.docs.length);
+    for (let i = 0; i < list.length; i++) if (keep[i]) list[i] = this.scoreOf!(i);
+    return list;
+  }
 
   /** The query's words. */
   private get wordCount(): number {
@@ -178,14 +204,15 @@ export class SearchResult {
     const at = keep ? (j: number) => idx[j] : (j: number) => j;
     if (!this.units.length) return Array.from({ length: Math.min(k, idx.length) }, (_, j) => this.entry(at(j), 0));
     const window = Math.max(k, this.engine.options.rerankWindow);
-    const top = this.bounded(idx.length, at, window);
+    const sc = this.scoresFor(keep);
+    const top = this.bounded(idx.length, at, window, sc);
     const boosted = new Map<number, number>();
     checkDeadline(false);
     const plan = this.engine.bonusPlan(this.analysis, this.units);
     for (const i of top.slice(0, this.engine.options.rerankWindow)) {
-      boosted.set(i, this.scores[i] + this.engine.bonus(this.docs[i], plan, plan.unitCount - this.missingCount(i)));
+      boosted.set(i, sc[i] + this.engine.bonus(this.docs[i], plan, plan.unitCount - this.missingCount(i)));
     }
-    const score = (i: number) => boosted.get(i) ?? this.scores[i];
+    const score = (i: number) => boosted.get(i) ?? sc[i];
     top.sort((a, b) => (this.better(a, b, score) ? -1 : this.better(b, a, score) ? 1 : 0));
     return top.slice(0, k).map((i) => this.entry(i, score(i)));
   }
@@ -227,9 +254,8 @@ export class SearchResult {
    * with a bounded heap whose worst entry is the bar a candidate must clear, checked with two array reads, so a
    * common word's thousands of records are not sorted (or compared through callbacks) to show ten.
    */
-  private bounded(n: number, at: (j: number) => number, k: number): number[] {
+  private bounded(n: number, at: (j: number) => number, k: number, sc: Float64Array): number[] {
     const tier = this.tiers();
-    const sc = this.scores;
     const docs = this.docs;
     // a ranks below b.
     const worse = (a: number, b: number) => (tier[a] !== tier[b] ? tier[a] > tier[b] : sc[a] !== sc[b] ? sc[a] < sc[b] : docs[a] > docs[b]);
@@ -863,7 +889,6 @@ export class SearchEngine {
         docs = kept.subarray(0, k);
       }
       const n = docs.length;
-      const scores = new Float64Array(n);
       const missingMask = new Uint32Array(n);
       const missingIdf = new Float64Array(n);
       const titleKey = analysis.titleKey ? hash32(analysis.titleKey) : -1;
@@ -878,10 +903,12 @@ export class SearchEngine {
       const exactTitle = (d: number) => keyOf(this.analyzer.normalizer.plain(this.records[d].title)) === analysis.titleKey;
       if (single && !dir) {
         // One word (every record has it, none is partial): its scores, plus the bonus where the title is the query.
-        scores.set(single.scores);
-        if (titleKey >= 0) for (let i = 0; i < n; i++) if (titleKeys[docs[i]] === titleKey && exactTitle(docs[i])) scores[i] += this.options.bonus.exactTitle;
-        return new SearchResult(this, analysis, units, docs, scores, missingMask, missingIdf, strategy, false);
+        // Scored when read: a filtered view (a region) scores only the records it keeps.
+        const bonus = this.options.bonus.exactTitle;
+        const score = (i: number) => scoreAt(single, i) + (titleKey >= 0 && titleKeys[docs[i]] === titleKey && exactTitle(docs[i]) ? bonus : 0);
+        return new SearchResult(this, analysis, units, docs, score, missingMask, missingIdf, strategy, false);
       }
+      const scores = new Float64Array(n);
       for (let i = 0; i < n; i++) {
         const d = docs[i];
         const m = single ? all : mask[d];
