@@ -329,9 +329,8 @@ export class SearchEngine {
   private readonly mask: Uint32Array;
   private readonly acc: Float64Array;
   private readonly excluded: Uint8Array;
-  /** Scratch per record for the loose, parts and figure passes (none runs inside another); zero between uses. */
+  /** Scratch per record: marks for the loose and parts passes, sums for the figure pass (none runs inside another); zero between uses. */
   private readonly sum: Float64Array;
-  private readonly held: Float64Array;
   private readonly count: Uint8Array;
 
   constructor(body: SnapshotBody, options: Partial<EngineOptions> = {}) {
@@ -362,7 +361,6 @@ export class SearchEngine {
     this.acc = new Float64Array(this.records.length);
     this.excluded = new Uint8Array(this.records.length);
     this.sum = new Float64Array(this.records.length);
-    this.held = new Float64Array(this.records.length);
     this.count = new Uint8Array(this.records.length);
   }
 
@@ -456,26 +454,39 @@ export class SearchEngine {
     const required = rare.filter(Boolean).length;
     if (required === 0) return NO_DOCS;
     const need = required >= 4 ? required - 1 : required;
-    const { count, sum } = this;
+    const { count } = this;
     // Only the rare words' records can qualify: they are the ones marked (a record in no rare list has count 0).
     const touched: number[] = [];
     lists.forEach((l, k) => {
+      if (!rare[k]) return;
       for (let i = 0; i < l.docs.length; i++) {
         const d = l.docs[i];
-        if (rare[k]) {
-          if (count[d] === 0) touched.push(d);
-          count[d]++;
-        }
-        sum[d] += l.scores[i];
+        if (count[d] === 0) touched.push(d);
+        count[d]++;
       }
     });
     const candidates = this.increasing(touched, (d) => count[d] > 0);
-    const docs: number[] = [];
-    for (let i = 0; i < candidates.length; i++) if (count[candidates[i]] >= need) docs.push(candidates[i]);
-    const out = { docs: Int32Array.from(docs), scores: Float64Array.from(docs, (d) => sum[d]) };
+    const kept: number[] = [];
+    for (let i = 0; i < candidates.length; i++) if (count[candidates[i]] >= need) kept.push(candidates[i]);
     for (const d of touched) count[d] = 0;
-    for (const l of lists) for (let i = 0; i < l.docs.length; i++) sum[l.docs[i]] = 0;
-    return out;
+    const docs = Int32Array.from(kept);
+    // Scored for the records kept only: a common word of the phrase adds to theirs, its other records are not scored.
+    const scores = new Float64Array(docs.length);
+    SearchEngine.gather(docs, lists, (k, j, i) => (scores[i] += scoreAt(lists[k], j)));
+    return { docs, scores };
+  }
+
+  /**
+   * For records (increasing), each list holding each, in list order: one galloping walk per list, so work is per
+   * record asked about, not per record of the lists (a sum made this way adds in the same order as a pass per list).
+   */
+  private static gather(docs: Int32Array, lists: DocScores[], found: (k: number, j: number, i: number) => void): void {
+    lists.forEach((l, k) => {
+      for (let i = 0, j = 0; i < docs.length && j < l.docs.length; i++) {
+        j = gallop(l.docs, docs[i], j);
+        if (l.docs[j] === docs[i]) found(k, j, i);
+      }
+    });
   }
 
   /**
@@ -491,15 +502,8 @@ export class SearchEngine {
     const lists = parts.map((w) => bm25(this.matcher.needle(w, fields), this.stats, this.options.bm25, this.options.partsWeight));
     const idfs = lists.map((l) => (l.docs.length ? idf(N, l.docs.length) : 0));
     const total = idfs.reduce((a, b) => a + b, 0);
-    const { held, sum } = this;
     const rare = this.count;
     const brought: number[] = [];
-    lists.forEach((l, k) => {
-      for (let i = 0; i < l.docs.length; i++) {
-        held[l.docs[i]] += idfs[k];
-        sum[l.docs[i]] += l.scores[i];
-      }
-    });
     // The rarest parts bring records in, as many as it takes to fill a page; a part in a large share of all records
     // never does (it only adds to the score).
     for (const l of [...lists].sort((a, b) => a.docs.length - b.docs.length)) {
@@ -507,14 +511,19 @@ export class SearchEngine {
       for (let i = 0; i < l.docs.length; i++) if (!rare[l.docs[i]]) rare[l.docs[i]] = 1, brought.push(l.docs[i]);
     }
     const docs = this.increasing(brought, (d) => rare[d] === 1);
-    const out = {
-      docs,
-      scores: Float64Array.from(docs, (d) => sum[d] * (held[d] / total) ** this.options.coveragePower),
-      shares: Float64Array.from(docs, (d) => held[d] / total),
-    };
     for (const d of brought) rare[d] = 0;
-    for (const l of lists) for (let i = 0; i < l.docs.length; i++) held[l.docs[i]] = sum[l.docs[i]] = 0;
-    return out;
+    // The parts each brought record holds, scored for those records only (a common part's others are not scored).
+    const held = new Float64Array(docs.length);
+    const sum = new Float64Array(docs.length);
+    SearchEngine.gather(docs, lists, (k, j, i) => {
+      held[i] += idfs[k];
+      sum[i] += scoreAt(lists[k], j);
+    });
+    return {
+      docs,
+      scores: Float64Array.from(docs, (_, i) => sum[i] * (held[i] / total) ** this.options.coveragePower),
+      shares: Float64Array.from(docs, (_, i) => held[i] / total),
+    };
   }
 
   /**
