@@ -131,7 +131,7 @@ export class WordScores implements DocScores {
 
 /** A score of a list, computed alone when the list scores on demand (WordScores). */
 export function scoreAt(ds: DocScores, i: number): number {
-  return ds instanceof WordScores ? ds.scoreAt(i) : ds.scores[i];
+  return ds instanceof WordScores || ds instanceof UnionScores ? ds.scoreAt(i) : ds.scores[i];
 }
 
 /** weight × Σ over fields of field weight × BM25 of the occurrences, with idf from the records they are in. */
@@ -191,10 +191,15 @@ export function intersectRecords(a: Int32Array, b: Int32Array): Int32Array {
   return out.slice(0, n);
 }
 
-/** Union of two score lists, combining the scores of a record in both. */
+/**
+ * Union of two score lists, combining the scores of a record in both. The records are merged at once; when either
+ * side scores on demand (WordScores), so does the union (an alternative of a word, 知识…产权 beside 知识产权, then
+ * costs no scoring of records the ranking never reads).
+ */
 export function union(a: DocScores, b: DocScores, combine: (x: number, y: number) => number): DocScores {
   if (!a.docs.length) return b;
   if (!b.docs.length) return a;
+  if (a instanceof WordScores || a instanceof UnionScores || b instanceof WordScores || b instanceof UnionScores) return new UnionScores(a, b, combine);
   const docs = new Int32Array(a.docs.length + b.docs.length);
   const scores = new Float64Array(docs.length);
   let i = 0;
@@ -213,6 +218,64 @@ export function union(a: DocScores, b: DocScores, combine: (x: number, y: number
     }
   }
   return { docs: docs.slice(0, n), scores: scores.slice(0, n) };
+}
+
+/** A union whose scores are computed on demand: per merged record, where it is in each side (-1: absent). */
+class UnionScores implements DocScores {
+  readonly docs: Int32Array;
+  private readonly inA: Int32Array;
+  private readonly inB: Int32Array;
+  private all?: Float64Array;
+
+  constructor(
+    private readonly a: DocScores,
+    private readonly b: DocScores,
+    private readonly combine: (x: number, y: number) => number,
+  ) {
+    const A = a.docs;
+    const B = b.docs;
+    const docs = new Int32Array(A.length + B.length);
+    const inA = new Int32Array(docs.length);
+    const inB = new Int32Array(docs.length);
+    let i = 0;
+    let j = 0;
+    let n = 0;
+    while (i < A.length || j < B.length) {
+      if (j >= B.length || (i < A.length && A[i] < B[j])) {
+        docs[n] = A[i];
+        inA[n] = i++;
+        inB[n++] = -1;
+      } else if (i >= A.length || B[j] < A[i]) {
+        docs[n] = B[j];
+        inA[n] = -1;
+        inB[n++] = j++;
+      } else {
+        docs[n] = A[i];
+        inA[n] = i++;
+        inB[n++] = j++;
+      }
+    }
+    this.docs = docs.slice(0, n);
+    this.inA = inA.subarray(0, n);
+    this.inB = inB.subarray(0, n);
+  }
+
+  /** The same number the eager union computes for the i-th record. */
+  scoreAt(i: number): number {
+    if (this.all) return this.all[i];
+    const x = this.inA[i];
+    const y = this.inB[i];
+    if (y < 0) return scoreAt(this.a, x);
+    if (x < 0) return scoreAt(this.b, y);
+    return this.combine(scoreAt(this.a, x), scoreAt(this.b, y));
+  }
+
+  get scores(): Float64Array {
+    if (this.all) return this.all;
+    const all = new Float64Array(this.docs.length);
+    for (let i = 0; i < all.length; i++) all[i] = this.scoreAt(i);
+    return (this.all = all);
+  }
 }
 
 /** Records in both, with the sum of their scores (the words of one OR alternative, all required). */

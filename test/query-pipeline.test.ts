@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { type SearchService } from '../search/service.js';
-import { bm25, scoreAt, WordScores, type FieldStats } from '../search/score.js';
+import { bm25, scoreAt, union, WordScores, type DocScores, type FieldStats } from '../search/score.js';
 import { facetValues, type Filters } from '../search/facets.js';
 import { fieldText, OWN_FIELDS } from '../search/fields.js';
 import type { Matcher } from '../search/match.js';
@@ -47,6 +47,21 @@ describe("a word's records are listed at once and scored only when asked", () =>
         expect(alone.scoreAt(i)).toBe(all.scores[i]);
         expect(scoreAt(all, i)).toBe(all.scores[i]);
         expect(alone.scoreAt(i)).toBeCloseTo(bm25ByHand(slots, 0.8, records.length), 10);
+      }
+    }
+  });
+
+  it('merges 知识产权 with its split form 知识…产权, and 海关 with 监管, to the same records and scores whether scored on demand or at once', () => {
+    const opts = service.engine.options.bm25;
+    const eager = (d: DocScores): DocScores => ({ docs: d.docs.slice(), scores: d.scores.slice() });
+    for (const [a, b] of [[matcher.needle('知识产权'), matcher.near('知识', '产权')], [matcher.needle('海关'), matcher.needle('监管')]]) {
+      for (const combine of [Math.max, (x: number, y: number) => x + y]) {
+        const lazy = union(bm25(a, stats, opts, 1), bm25(b, stats, opts, 0.5), combine);
+        const ref = union(eager(bm25(a, stats, opts, 1)), eager(bm25(b, stats, opts, 0.5)), combine);
+        expect(Array.from(lazy.docs)).toEqual(Array.from(ref.docs));
+        expect(ref.docs.length).toBeGreaterThan(0);
+        for (let i = 0; i < ref.docs.length; i++) expect(scoreAt(lazy, i)).toBe(ref.scores[i]);
+        expect(Array.from(lazy.scores)).toEqual(Array.from(ref.scores));
       }
     }
   });
