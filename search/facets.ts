@@ -235,7 +235,7 @@ export class FacetIndex {
       // Every record, filtered (the empty query with facets chosen): each facet counts the records passing the other
       // facets' filters, found from the value lists; a facet no other filter constrains has the snapshot's totals.
       const filtered = wanted.flatMap((w, f) => (w ? [f] : []));
-      const all = this.matching(wanted);
+      const all = this.passingAll(filters, wanted);
       const full = this.tally(all, undefined, reformOf, reforms);
       const totals = this.totals(reformOf);
       counts = FACETS.map((_, f) => {
