@@ -110,8 +110,8 @@ export class SearchResult {
     private readonly units: Unit[],
     /** Matched records, in index order. */
     readonly docs: Int32Array,
-    /** Base scores, or how to compute the i-th (a filtered view then scores only the records it keeps). */
-    scores: Float64Array | ((i: number) => number),
+    /** Base scores, or how to compute them all and the i-th alone (a filtered view then scores only the records it keeps). */
+    scores: Float64Array | { all: () => Float64Array; at: (i: number) => number },
     readonly missingMask: Uint32Array,
     /** Σ idf of the missing words, per record (ranking key of partial matches). */
     private readonly missingIdf: Float64Array,
@@ -120,19 +120,17 @@ export class SearchResult {
     readonly partial: boolean,
   ) {
     if (scores instanceof Float64Array) this.scoreList = scores;
-    else this.scoreOf = scores;
+    else this.scoring = scores;
   }
 
   private scoreList?: Float64Array;
-  private scoreOf?: (i: number) => number;
+  private scoring?: { all: () => Float64Array; at: (i: number) => number };
 
-  /** Every matched record's base score (computed on first use when the result was made with a score function). */
+  /** Every matched record's base score (computed on first use when the result was made with score functions). */
   get scores(): Float64Array {
     if (!this.scoreList) {
-      const list = new Float64Array(this.docs.length);
-      for (let i = 0; i < list.length; i++) list[i] = this.scoreOf!(i);
-      this.scoreList = list;
-      this.scoreOf = undefined;
+      this.scoreList = this.scoring!.all();
+      this.scoring = undefined;
     }
     return this.scoreList;
   }
@@ -141,7 +139,7 @@ export class SearchResult {
   private scoresFor(keep?: Uint8Array): Float64Array {
     if (this.scoreList || !keep) return this.scores;
     const list = new Float64Array(this.docs.length);
-    for (let i = 0; i < list.length; i++) if (keep[i]) list[i] = this.scoreOf!(i);
+    for (let i = 0; i < list.length; i++) if (keep[i]) list[i] = this.scoring!.at(i);
     return list;
   }
 
@@ -914,8 +912,14 @@ export class SearchEngine {
         // One word (every record has it, none is partial): its scores, plus the bonus where the title is the query.
         // Scored when read: a filtered view (a region) scores only the records it keeps.
         const bonus = this.options.bonus.exactTitle;
-        const score = (i: number) => scoreAt(single, i) + (titleKey >= 0 && titleKeys[docs[i]] === titleKey && exactTitle(docs[i]) ? bonus : 0);
-        return new SearchResult(this, analysis, units, docs, score, missingMask, missingIdf, strategy, false);
+        const titled = (i: number) => titleKey >= 0 && titleKeys[docs[i]] === titleKey && exactTitle(docs[i]);
+        const all = () => {
+          const out = single.scores.slice();
+          if (titleKey >= 0) for (let i = 0; i < n; i++) if (titled(i)) out[i] += bonus;
+          return out;
+        };
+        const at = (i: number) => scoreAt(single, i) + (titled(i) ? bonus : 0);
+        return new SearchResult(this, analysis, units, docs, { all, at }, missingMask, missingIdf, strategy, false);
       }
       const scores = new Float64Array(n);
       for (let i = 0; i < n; i++) {

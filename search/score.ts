@@ -119,11 +119,23 @@ export class WordScores implements DocScores {
     return s;
   }
 
-  /** Every record's score, computed on first use. */
+  /** Every record's score, computed on first use (one loop over the slots: the same sums as scoreAt). */
   get scores(): Float64Array {
     if (this.all) return this.all;
-    const all = new Float64Array(this.docs.length);
-    for (let i = 0; i < all.length; i++) all[i] = this.scoreAt(i);
+    const { slots, starts } = this.occ!;
+    const { docs, firstSlot, fieldWeight, norms, k1 } = this;
+    const F = fieldWeight.length;
+    const all = new Float64Array(docs.length);
+    for (let i = 0; i < docs.length; i++) {
+      const base = docs[i] * F;
+      let s = 0;
+      for (let x = firstSlot[i]; x < firstSlot[i + 1]; x++) {
+        const slot = slots[x];
+        const tf = starts[x + 1] - starts[x];
+        s += fieldWeight[slot - base] * ((tf * k1) / (tf + norms[slot]));
+      }
+      all[i] = s;
+    }
     this.occ = undefined;
     return (this.all = all);
   }
