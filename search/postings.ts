@@ -60,6 +60,17 @@ export class TermOccurrences implements Occurrences {
     return this.positions;
   }
 
+  /** How many of the term's positions have been decoded so far (what a query cost in positions). */
+  get positionsDecoded(): number {
+    if (!this.positions) return 0;
+    if (!this.blocks) return this.positions.length;
+    let n = 0;
+    for (let b = 0; b < this.blocks.length; b++) {
+      if (this.blocks[b]) n += this.starts[Math.min(this.slots.length, (b + 1) * POSITION_BLOCK)] - this.starts[b * POSITION_BLOCK];
+    }
+    return n;
+  }
+
   /** An array holding entry i's positions at starts[i] … starts[i + 1] (other entries' may not be decoded yet). */
   positionsOf(i: number): Int32Array {
     if (this.positions && !this.blocks) return this.positions;
