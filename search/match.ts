@@ -69,6 +69,30 @@ class Builder {
   }
 }
 
+/** Some entries of other occurrences (a needle restricted to fields), positions copied from them on first read. */
+class RestrictedOccurrences implements Occurrences {
+  private positions?: Int32Array;
+  constructor(
+    readonly slots: Int32Array,
+    readonly starts: Int32Array,
+    private readonly source: Occurrences,
+    /** Entry e here is entry entries[e] of source. */
+    private readonly entries: Int32Array,
+  ) {}
+
+  get pos(): Int32Array {
+    if (this.positions) return this.positions;
+    const out = new Int32Array(this.starts[this.slots.length]);
+    const { source, entries } = this;
+    for (let e = 0; e < entries.length; e++) {
+      const i = entries[e];
+      out.set(positionsOf(source, i).subarray(source.starts[i], source.starts[i + 1]), this.starts[e]);
+    }
+    this.positions = out;
+    return out;
+  }
+}
+
 export class Matcher {
   private readonly cache: Lru<string, Occurrences>;
 
@@ -143,17 +167,24 @@ export class Matcher {
     return this.sentenceBreaks;
   }
 
+  /** The entries of `o` in the given fields; their positions are copied only when read (scoring reads none). */
   private restrict(o: Occurrences, fields: readonly number[]): Occurrences {
     const F = this.postings.fieldCount;
     const keep = new Uint8Array(F);
     for (const f of fields) keep[f] = 1;
-    const out = new Builder();
-    for (let i = 0; i < o.slots.length; i++) {
-      if (!keep[o.slots[i] % F]) continue;
-      const pos = positionsOf(o, i);
-      for (let x = o.starts[i]; x < o.starts[i + 1]; x++) out.add(o.slots[i], pos[x]);
+    const entries = new Int32Array(o.slots.length);
+    let n = 0;
+    for (let i = 0; i < o.slots.length; i++) if (keep[o.slots[i] % F]) entries[n++] = i;
+    if (n === 0) return EMPTY;
+    if (n === o.slots.length) return o;
+    const slots = new Int32Array(n);
+    const starts = new Int32Array(n + 1);
+    for (let e = 0; e < n; e++) {
+      const i = entries[e];
+      slots[e] = o.slots[i];
+      starts[e + 1] = starts[e] + o.starts[i + 1] - o.starts[i];
     }
-    return out.done();
+    return new RestrictedOccurrences(slots, starts, o, entries.subarray(0, n));
   }
 
   /** Occurrences of a whole string: its rarest token's positions, kept where every other token sits at its offset. */
