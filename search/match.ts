@@ -126,11 +126,17 @@ export class Matcher {
     const bpos = breaks.pos;
     const out = new Builder();
     let j = 0;
+    // The breaks' entry is found from the last one's (slots increase): a common part's slots would otherwise each
+    // gallop from the start of the corpus's sentence breaks.
+    let k = 0;
     for (let i = 0; i < A.slots.length && j < B.slots.length; i++) {
       const slot = A.slots[i];
       j = gallop(B.slots, slot, j);
       if (j >= B.slots.length || B.slots[j] !== slot) continue;
-      const [bs, be] = slotRange(breaks, slot);
+      k = gallop(breaks.slots, slot, k);
+      const held = k < breaks.slots.length && breaks.slots[k] === slot;
+      const bs = held ? breaks.starts[k] : 0;
+      const be = held ? breaks.starts[k + 1] : 0;
       // Positions of only the slots both hold (a lazily read term decodes just their blocks).
       const apos = positionsOf(A, i);
       const Bpos = positionsOf(B, j);
