@@ -155,4 +155,9 @@ describe('postings store each term\'s records apart from its positions, and posi
       expect(service.search({ q: phrase, size: 10 }).hits.map((h) => h.id), phrase).toContain(record.id);
     }
   });
+
+  it('a snapshot whose postings are in a format this reader does not know is refused whole, saying to rebuild it', () => {
+    const future = { ...body, index: { ...(body.index as object), postings: { ...index, format: 'positional-bigram-4' } } } as SnapshotBody;
+    expect(() => new SearchService(future)).toThrow(/not a positional index of these records \(rebuild the snapshot\)/);
+  });
 });
