@@ -11,7 +11,7 @@ import { FacetIndex } from './facets.js';
 import { SEARCH_FIELDS, type SearchField } from './fields.js';
 import { Lru } from '../analysis/lru.js';
 import { checkDeadline } from './budget.js';
-import { Matcher, gallop, slotRange } from './match.js';
+import { Matcher, gallop, slotPositions, slotRange } from './match.js';
 import { engineOptions, type EngineOptions } from './options.js';
 import { Postings, hash32, isIndexData, type Occurrences } from './postings.js';
 import type { EngineIndex } from '../indexer/engine-index.js';
@@ -918,8 +918,8 @@ export class SearchEngine {
         for (const alts of plan.alternatives) {
           const list: { start: number; length: number }[] = [];
           for (const a of alts) {
-            const [s, e] = slotRange(a.occ, slot);
-            for (let x = s; x < e; x++) list.push({ start: a.occ.pos[x], length: a.length });
+            const [s, e, pos] = slotPositions(a.occ, slot);
+            for (let x = s; x < e; x++) list.push({ start: pos[x], length: a.length });
           }
           if (list.length > 0) present.push(list);
         }
