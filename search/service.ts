@@ -240,9 +240,7 @@ export class SearchService {
       };
       // A topical query's hit also lists the printings of its reform that the result set lacks (a short printing
       // without some word), unless the query's exclusions or the filters remove them.
-      const printing = asksAboutTopic(result.analysis)
-        ? (i: number) => at(i) < 0 && !isIn(result.excluded, i) && this.engine.facets.passing([i], filters)?.[0] !== 0
-        : undefined;
+      const printing = asksAboutTopic(result.analysis) ? (i: number) => at(i) < 0 && !isIn(result.excluded, i) : undefined;
       const cap = this.engine.options.copiesShown;
       const counts = set.copies;
       grouped = (k) => {
@@ -276,12 +274,15 @@ export class SearchService {
                 if (!listed.has(i) && present(i)) copies.push(i);
               }
             }
-            if (printing) {
-              for (const i of this.reformMembers.get(reform) ?? []) {
-                if (!printing(i)) continue;
+            const printings = printing ? (this.reformMembers.get(reform) ?? []).filter(printing) : [];
+            if (printings.length) {
+              // The filters tested once per reform shown, for its printings together.
+              const pass = this.engine.facets.passing(printings, filters);
+              printings.forEach((i, j) => {
+                if (pass && !pass[j]) return;
                 copyCount++;
                 if (copies.length < cap) copies.push(i);
-              }
+              });
             }
             out.push({ entry, copies, copyCount });
             if (out.length === k) return out;
