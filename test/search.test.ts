@@ -330,6 +330,20 @@ describe('bar 5: no junk from single characters; abbreviations work', () => {
     expect(titles('一窗受理')).toContain('证照“一口受理、并联办理”审批服务模式');
   });
 
+  it('finds the approval reforms a text calls 审批改革 for 放管服, and 市场主体 for the newer name 经营主体', () => {
+    // 审批改革 is the short form of 审批制度改革, which the 放管服 line already holds.
+    const slogan = search('放管服').hits;
+    const printsShortForm = holding('审批改革').map((r) => r.id);
+    expect(printsShortForm.length).toBeGreaterThan(1);
+    for (const id of printsShortForm) expect(slogan.map((h) => h.id)).toContain(id);
+    expect(slogan.slice(0, 10).map((h) => h.title)).toContain('工业建筑项目人防审批改革');
+    // Records that print only the older name answer the newer one, whole (not as a partial match).
+    const older = holding('市场主体').filter((r) => !holding('经营主体').some((x) => x.id === r.id));
+    expect(older.length).toBeGreaterThan(0);
+    const newer = search('经营主体').hits.filter((h) => h.missing.length === 0).map((h) => h.id);
+    for (const r of older) expect(newer).toContain(r.id);
+  });
+
   it('normalises traditional and full-width input to the simplified text', () => {
     expect(search('綜合保稅區').total).toBe(search('综合保税区').total);
     expect(search('海鐵聯運').total).toBe(search('海铁联运').total);
