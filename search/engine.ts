@@ -810,7 +810,7 @@ export class SearchEngine {
         }
       } else {
         // Common for this query: far less rare than its rarest word, or in a large share of all records.
-        // A word no record has decides nothing (AEO in AEO认证 when no record says AEO).
+        // A word no record has decides nothing (宇宙 in 元宇宙 区块链: no record says 宇宙).
         const found = units.filter((u) => u.ds.docs.length > 0);
         const maxIdf = Math.max(0, ...found.map((u) => u.idf));
         let informative = 0;
