@@ -119,10 +119,15 @@ export class FacetIndex {
    * passing come from the filters' value lists (a few thousand for a region), each found in docs by a binary
    * search, so a common word's tens of thousands of matches are not each tested.
    */
-  passing(docs: Int32Array, filters: Filters): Uint8Array | undefined {
+  passing(docs: ArrayLike<number>, filters: Filters): Uint8Array | undefined {
     const wanted = this.wanted(filters);
     if (!wanted) return undefined;
     const out = new Uint8Array(docs.length);
+    if (!(docs instanceof Int32Array) || docs.length <= 64) {
+      // A few records (a hit's printings), in any order: each tested against the filters.
+      for (let i = 0; i < docs.length; i++) out[i] = this.failures(docs[i], wanted) === 0 ? 1 : 0;
+      return out;
+    }
     const pass = this.passingAll(filters, wanted);
     if (isEveryRecord(docs, this.recordCount)) {
       // Every record (the empty query): the passing records are the marks' positions.
