@@ -252,24 +252,35 @@ export class SearchResult {
     const tier = new Uint32Array(n);
     // Every record has every word (no mask set): one tier, no pass over the masks.
     if (this.strategy === 'last' && this.partial) {
-      // The missing words' count and idf depend on the mask alone: rank the distinct masks once.
-      const first = new Map<number, number>();
-      for (let i = 0; i < n; i++) if (!first.has(this.missingMask[i])) first.set(this.missingMask[i], i);
-      if (first.size > 1) {
+      // The missing words' count and idf depend on the mask alone: rank the distinct masks once. A query of at most
+      // 16 words looks masks up in a table (two reads per record), a longer one in maps.
+      const mm = this.missingMask;
+      const table = this.units.length <= 16 ? new Int32Array(1 << this.units.length).fill(-1) : undefined;
+      const firstOf = new Map<number, number>();
+      const distinct: number[] = [];
+      for (let i = 0; i < n; i++) {
+        const m = mm[i];
+        if (table) {
+          if (table[m] < 0) table[m] = i, distinct.push(m);
+        } else if (!firstOf.has(m)) firstOf.set(m, i), distinct.push(m);
+      }
+      if (distinct.length > 1) {
         const cost = (m: number) => {
           let c = 0;
           for (let b = 0; m; b++, m >>>= 1) if (m & 1) c += this.units[b]?.qualifier ? this.engine.options.qualifierCost : 1;
           return c;
         };
-        const masks = [...first].map(([m, i]) => ({ m, count: cost(m), idf: this.missingIdf[i] }));
+        const masks = distinct.map((m) => ({ m, count: cost(m), idf: this.missingIdf[table ? table[m] : firstOf.get(m)!] }));
         masks.sort((a, b) => a.count - b.count || a.idf - b.idf);
         const rankOf = new Map<number, number>();
         let rank = 0;
         masks.forEach((x, j) => {
           if (j > 0 && (x.count !== masks[j - 1].count || x.idf !== masks[j - 1].idf)) rank++;
-          rankOf.set(x.m, rank);
+          if (table) table[x.m] = rank;
+          else rankOf.set(x.m, rank);
         });
-        for (let i = 0; i < n; i++) tier[i] = rankOf.get(this.missingMask[i])!;
+        if (table) for (let i = 0; i < n; i++) tier[i] = table[mm[i]];
+        else for (let i = 0; i < n; i++) tier[i] = rankOf.get(mm[i])!;
       }
     }
     return (this.tierOf = tier);
