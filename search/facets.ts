@@ -61,6 +61,9 @@ export function isEveryRecord(docs: ArrayLike<number>, N: number): boolean {
   return docs.length === N && (N === 0 || (docs[0] === 0 && docs[N - 1] === N - 1));
 }
 
+/** At most this many records are tested against filters one by one (more: the filters' value lists are read). */
+const FEW = 256;
+
 /** Value ids are below this (2^22), so count × ID_SPAN + id is exact in a double for any count below 2^31. */
 const ID_SPAN = 2 ** 22;
 
@@ -123,8 +126,8 @@ export class FacetIndex {
     const wanted = this.wanted(filters);
     if (!wanted) return undefined;
     const out = new Uint8Array(docs.length);
-    if (!(docs instanceof Int32Array) || docs.length <= 64) {
-      // A few records (a hit's printings), in any order: each tested against the filters.
+    if (!(docs instanceof Int32Array) || (docs.length <= FEW && !isEveryRecord(docs, this.recordCount))) {
+      // A few records (a hit's printings, a rare word's matches), in any order: each tested against the filters.
       for (let i = 0; i < docs.length; i++) out[i] = this.failures(docs[i], wanted) === 0 ? 1 : 0;
       return out;
     }
@@ -248,7 +251,7 @@ export class FacetIndex {
         if (filtered.length === 1) return totals[f];
         return this.tally(this.matching(wanted, f), undefined, reformOf)[f];
       });
-    } else counts = this.tally(docs, wanted, reformOf, reforms, wanted && this.singleFilter(filters, wanted));
+    } else counts = this.tally(docs, wanted, reformOf, reforms, wanted && docs.length > FEW ? this.singleFilter(filters, wanted) : undefined);
     return this.listed(counts, size);
   }
 
