@@ -83,7 +83,7 @@ export interface FeatureSetup {
   synonyms: string[][];
   /** Mined long/short form pairs, used when `forms` is on. */
   forms: [string, string][];
-  options: Pick<SimilarOptions, 'fieldWeights' | 'bigramWeight' | 'subwordWeight' | 'places' | 'synonyms' | 'forms' | 'outcomeWeight'>;
+  options: Pick<SimilarOptions, 'fieldWeights' | 'bigramWeight' | 'subwordWeight' | 'places' | 'synonyms' | 'forms' | 'outcomeWeight' | 'sloganMinLength'>;
 }
 
 /** One printing of a reform as the reader sees it: a field's normalised text ('' when absent), its outcome bits. */
@@ -255,7 +255,9 @@ export class FeatureReader {
         if (/[“"‘「『]/.test(text)) {
           for (const hit of text.matchAll(QUOTED)) {
             const slogan = hit[1].trim();
-            if (!/\p{Script=Han}/u.test(slogan) || this.stop.has(slogan)) continue;
+            // A short quote is a word in quotes or a stock label (“串联”, “一站式”, “零跑腿”), printed alike by unrelated
+            // reforms: it counts as the words it is, not as a slogan naming an idea.
+            if (!/\p{Script=Han}/u.test(slogan) || this.stop.has(slogan) || slogan.length < o.sloganMinLength) continue;
             this.add(this.intern(`“${slogan}”`, SLOGAN), o.fieldWeights.slogan, TERM_FLAG.slogan | flag);
             if (o.bigramWeight > 0 && field !== 'title') {
               for (const h of slogan.matchAll(HAN_RUN)) {

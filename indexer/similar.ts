@@ -31,6 +31,10 @@ export interface SimilarOptions {
   fieldWeights: Record<TextField | 'slogan', number>;
   /** Terms in more than this share of reforms are background and dropped. Default 0.1. */
   maxDf: number;
+  /** Quoted phrases shorter than this many characters are read as words, not slogans: a two- or three-character
+   *  quote is mostly a word in quotes or a stock label (“串联”, “一站式”, “零跑腿”, “白名单”) that unrelated reforms
+   *  print alike. Default 4 (dev nDCG@10 0.838 → 0.844; 3: 0.839). */
+  sloganMinLength: number;
   /** Weight of character bigrams of the title and slogans, relative to a title word. 0 turns them off. */
   bigramWeight: number;
   /** Weight of the known words inside a longer word, relative to the word. 0 turns them off. */
@@ -81,6 +85,7 @@ export interface SimilarOptions {
 export const DEFAULT_SIMILAR_OPTIONS: SimilarOptions = {
   k: 20,
   fieldWeights: { title: 2, slogan: 3, content: 1, process: 1, outcome: 0.6, applicableTo: 0.5 },
+  sloganMinLength: 4,
   maxDf: 0.1,
   bigramWeight: 0.5,
   subwordWeight: 0.5,
@@ -235,7 +240,7 @@ export function buildSimilar(body: Pick<SnapshotBody, 'records' | 'analysis' | '
     stopwords: body.dictionary.stopwords,
     synonyms: body.dictionary.synonyms,
     forms: body.analysis.forms?.pairs ?? [],
-    options: { fieldWeights: o.fieldWeights, bigramWeight: o.bigramWeight, subwordWeight: o.subwordWeight, places: o.places, synonyms: o.synonyms, forms: o.forms, outcomeWeight: o.outcomeWeight },
+    options: { fieldWeights: o.fieldWeights, bigramWeight: o.bigramWeight, subwordWeight: o.subwordWeight, places: o.places, synonyms: o.synonyms, forms: o.forms, outcomeWeight: o.outcomeWeight, sloganMinLength: o.sloganMinLength },
   };
   const reader = new FeatureReader(setup);
   const { featureId, featureText, kind, canonOf, placeCount } = reader;

@@ -96,6 +96,21 @@ describe('similar reforms on the seed corpus', () => {
     expect(svc.similar(source.id, 3)![0].title).toBe('出口成品油“云计重”快速鉴定新模式');
   });
 
+  it('reads a short quote (“串联”, “并联”) as the word it is, so 进口原油“先放后检” no longer lists a publishing licence reform for those two quoted words', async () => {
+    const body = await seedSnapshot();
+    const at = (title: string) => body.records.findIndex((r) => r.title.startsWith(title));
+    const source = at('进口原油“先放后检”');
+    const publishing = at('出版物发行业务许可与网络发行备案联办制度');
+    // Both print “串联” and “并联” (as in 串联改并联) and share no other word of the idea.
+    for (const i of [source, publishing]) expect(body.records[i].content! + body.records[i].process).toMatch(/“串联”[^]*“并联”/);
+    const top10 = (data: ReturnType<typeof buildSimilar>) => Array.from(data.all.ids.subarray(source * data.k, source * data.k + 10)).filter(Boolean).map((v) => v - 1);
+    expect(top10(buildSimilar(body, { sloganMinLength: 2 }))).toContain(publishing);
+    const shipped = top10(buildSimilar(body));
+    expect(shipped).not.toContain(publishing);
+    // The release-before-the-result reforms stay near the top.
+    expect(shipped.slice(0, 5).map((i) => body.records[i].title)).toEqual(expect.arrayContaining([expect.stringContaining('特定附条件放行'), '冰鲜水产品两段准入监管模式']));
+  });
+
   it('orders each list as the diversity re-ranking picks: similarity discounted 3 % per entry already listed from the same document', async () => {
     const body = await seedSnapshot();
     const data = buildSimilar(body);
