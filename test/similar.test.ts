@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { authorityKinds, buildSimilar, DEFAULT_SIMILAR_OPTIONS, type SimilarBuildInfo } from '../indexer/similar.js';
 import { PROVINCES } from '../indexer/regions.js';
 import { similarThreads } from '../indexer/similar-threads.js';
+import { startModuleWorker } from '../indexer/module-worker.js';
 import { reformGroups } from '../search/similar.js';
 import { SearchService } from '../search/service.js';
 import { parseSnapshot, serializeSnapshot } from '../snapshot/file.js';
@@ -178,6 +179,17 @@ describe('similar reforms on the seed corpus', () => {
     expect(two.terms).toEqual(one.terms);
     expect(Array.from(two.termIds)).toEqual(Array.from(one.termIds));
     expect(Array.from(two.termWeights)).toEqual(Array.from(one.termWeights));
+  });
+
+  it('tells a build thread blocked in Atomics.wait that a worker module cannot load (flag slot 0 set to 2), so the build gives it up at once', async () => {
+    const flag = new Int32Array(new SharedArrayBuffer(16));
+    const worker = startModuleWorker(new URL('../indexer/no-such-similar-worker.ts', import.meta.url), { workerData: { flag } });
+    const errored = new Promise((resolve) => worker.once('error', resolve));
+    const t0 = performance.now();
+    // As similar-threads waits: synchronously, so the worker's error event cannot be what wakes it.
+    while (Atomics.load(flag, 0) === 0 && performance.now() - t0 < 20_000) Atomics.wait(flag, 0, 0, 100);
+    expect(Atomics.load(flag, 0)).toBe(2);
+    expect(String(await errored)).toMatch(/no-such-similar-worker/);
   });
 
   it('reads the kind of authority from a department without its place: the seeds\' customs offices all meet as 海关, two provinces\' housing departments as one', async () => {
