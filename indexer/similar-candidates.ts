@@ -266,47 +266,68 @@ export function buildLists(input: ListInput, from: number, to: number): void {
 
 /**
  * The strongest `limit` of n weighted entries, best first: weight descending, ties by `before`. A bounded heap
- * (worst of the kept at its root) instead of sorting every entry: most entries lose to the root at once.
+ * (worst of the kept at its root) instead of sorting every entry: most entries lose to the root at once. The kept
+ * entries are then taken off the root worst first into the answer's tail (a heap sort, no comparator sort). The
+ * comparison is a method over fields, not closures made per call: this runs several times per reform.
  */
 export class Strongest {
   private heap = new Int32Array(64);
+  private w: Float64Array = new Float64Array(0);
+  private before: (a: number, b: number) => boolean = () => false;
+  private len = 0;
+
   select(w: Float64Array, n: number, limit: number, before: (a: number, b: number) => boolean): Int32Array {
-    /** Entry a ranks below entry b. */
-    const below = (a: number, b: number) => w[a] < w[b] || (w[a] === w[b] && before(b, a));
+    this.w = w;
+    this.before = before;
     const size = Math.min(n, limit);
     if (this.heap.length < size) this.heap = new Int32Array(2 * size);
     const h = this.heap;
-    let len = 0;
-    const down = (c: number) => {
-      for (;;) {
-        const l = 2 * c + 1;
-        let m = c;
-        if (l < len && below(h[l], h[m])) m = l;
-        if (l + 1 < len && below(h[l + 1], h[m])) m = l + 1;
-        if (m === c) return;
-        const t = h[c];
-        h[c] = h[m];
-        h[m] = t;
-        c = m;
-      }
-    };
+    this.len = 0;
     for (let x = 0; x < n; x++) {
-      if (len < size) {
-        let c = len++;
+      if (this.len < size) {
+        let c = this.len++;
         h[c] = x;
         while (c > 0) {
           const p = (c - 1) >> 1;
-          if (!below(h[c], h[p])) break;
+          if (!this.below(h[c], h[p])) break;
           const t = h[c];
           h[c] = h[p];
           h[p] = t;
           c = p;
         }
-      } else if (size > 0 && below(h[0], x)) {
+      } else if (size > 0 && this.below(h[0], x)) {
         h[0] = x;
-        down(0);
+        this.down(0);
       }
     }
-    return h.slice(0, len).sort((a, b) => (below(a, b) ? 1 : below(b, a) ? -1 : 0));
+    const out = new Int32Array(this.len);
+    while (this.len > 0) {
+      out[this.len - 1] = h[0];
+      h[0] = h[--this.len];
+      this.down(0);
+    }
+    return out;
+  }
+
+  /** Entry a ranks below entry b. */
+  private below(a: number, b: number): boolean {
+    const w = this.w;
+    return w[a] < w[b] || (w[a] === w[b] && this.before(b, a));
+  }
+
+  private down(c: number) {
+    const h = this.heap;
+    const len = this.len;
+    for (;;) {
+      const l = 2 * c + 1;
+      let m = c;
+      if (l < len && this.below(h[l], h[m])) m = l;
+      if (l + 1 < len && this.below(h[l + 1], h[m])) m = l + 1;
+      if (m === c) return;
+      const t = h[c];
+      h[c] = h[m];
+      h[m] = t;
+      c = m;
+    }
   }
 }

@@ -515,6 +515,10 @@ export function buildSimilar(body: Pick<SnapshotBody, 'records' | 'analysis' | '
     }
   }
   const postEnd = new Int32Array(F);
+  // A long list's strongest `maxPostings` (weight, then reform) are selected, not the whole list sorted.
+  let cutW = new Float64Array(1024);
+  let cutAt = 0;
+  const byDoc = (x: number, y: number) => postDoc[cutAt + x] < postDoc[cutAt + y];
   for (let f = 0; f < F; f++) {
     const a = postStart[f];
     const len = postStart[f + 1] - a;
@@ -522,11 +526,15 @@ export function buildSimilar(body: Pick<SnapshotBody, 'records' | 'analysis' | '
       postEnd[f] = a + len;
       continue;
     }
-    const order = Array.from({ length: len }, (_, x) => a + x).sort((x, y) => postW[y] - postW[x] || postDoc[x] - postDoc[y]);
-    const docs = order.slice(0, o.maxPostings).map((p) => postDoc[p]);
-    const ws = order.slice(0, o.maxPostings).map((p) => postW[p]);
-    postDoc.set(docs, a);
-    postW.set(ws, a);
+    if (cutW.length < len) cutW = new Float64Array(2 * len);
+    for (let x = 0; x < len; x++) cutW[x] = postW[a + x];
+    cutAt = a;
+    const keep = strongest.select(cutW, len, o.maxPostings, byDoc);
+    const docs = Array.from(keep, (x) => postDoc[a + x]);
+    for (let x = 0; x < keep.length; x++) {
+      postDoc[a + x] = docs[x];
+      postW[a + x] = cutW[keep[x]];
+    }
     postEnd[f] = a + o.maxPostings;
   }
 
