@@ -3,6 +3,8 @@ import { authorityKinds, buildSimilar, DEFAULT_SIMILAR_OPTIONS, type SimilarBuil
 import { PROVINCES } from '../indexer/regions.js';
 import { similarThreads } from '../indexer/similar-threads.js';
 import { startModuleWorker } from '../indexer/module-worker.js';
+import { Strongest } from '../indexer/similar-candidates.js';
+import fc from 'fast-check';
 import { reformGroups } from '../search/similar.js';
 import { SearchService } from '../search/service.js';
 import { parseSnapshot, serializeSnapshot } from '../snapshot/file.js';
@@ -179,6 +181,20 @@ describe('similar reforms on the seed corpus', () => {
     expect(two.terms).toEqual(one.terms);
     expect(Array.from(two.termIds)).toEqual(Array.from(one.termIds));
     expect(Array.from(two.termWeights)).toEqual(Array.from(one.termWeights));
+  });
+
+  it('selects the strongest entries as a full sort would: weight descending, ties to the lower id, at most the limit (with many ties)', () => {
+    const strongest = new Strongest();
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: 0, max: 6 }), { maxLength: 300 }), fc.integer({ min: 0, max: 130 }), (weights, limit) => {
+        const w = Float64Array.from(weights, (x) => x / 4);
+        const ids = Int32Array.from(weights, (_, x) => (x * 7919) % 10007);
+        const got = Array.from(strongest.select(w, w.length, limit, (a, b) => ids[a] < ids[b]));
+        const sorted = weights.map((_, x) => x).sort((a, b) => w[b] - w[a] || ids[a] - ids[b]).slice(0, limit);
+        expect(got).toEqual(sorted);
+      }),
+      { numRuns: 300 },
+    );
   });
 
   it('tells a build thread blocked in Atomics.wait that a worker module cannot load (flag slot 0 set to 2), so the build gives it up at once', async () => {
