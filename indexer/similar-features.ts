@@ -300,16 +300,25 @@ export class FeatureReader {
     this.vocabulary = new Set();
   }
 
-  /** What a worker's reader hands back (plain data and typed arrays). */
+  /** Forgets the segmented runs (they are segmented again if more is read): the build thread drops them while it
+   *  waits for a reading worker, before the worker's features arrive, so both are not held at once. */
+  forgetRuns() {
+    this.runMemo.clear();
+    this.subwordMemo.clear();
+  }
+
+  /** What a worker's reader hands back (plain data and typed arrays). The arrays are views of the reader's own
+   *  buffers, not copies: the worker moves them to the build thread and ends, so they are never held twice. */
   exportState(): ReaderState {
+    const view = <T extends Int32Array | Float32Array | Uint8Array>(g: Grow<T>): T => g.data.subarray(0, g.length) as T;
     return {
       featureText: this.featureText,
-      kind: this.kind.done(),
-      placeCount: this.placeCount.done(),
-      rawStart: this.rawStart.done(),
-      rawIds: this.rawIds.done(),
-      rawTf: this.rawTf.done(),
-      rawFlags: this.rawFlags.done(),
+      kind: view(this.kind),
+      placeCount: view(this.placeCount),
+      rawStart: view(this.rawStart),
+      rawIds: view(this.rawIds),
+      rawTf: view(this.rawTf),
+      rawFlags: view(this.rawFlags),
       runLookups: this.runLookups,
       runMisses: this.runMisses,
     };

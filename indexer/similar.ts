@@ -306,6 +306,7 @@ export function buildSimilar(body: Pick<SnapshotBody, 'records' | 'analysis' | '
   if (!helper) reader.release();
   if (helper) {
     const t0 = performance.now();
+    reader.forgetRuns();
     const state = helper.features();
     const t1 = performance.now();
     if (state) reader.mergeFrom(state);
