@@ -208,24 +208,31 @@ function splitPoint(R: number, chars: (r: number) => number, share: number): num
   return r;
 }
 
-/** The texts of reforms [from, to) for a reading worker: one string and their lengths (copied at once, rather than
- *  an array of small strings cloned one by one), printings per reform, outcome bits per printing. */
+/** The texts of reforms [from, to) for a reading worker: their UTF-16 code units in one shared buffer and their
+ *  lengths (shared, not copied: no joined string here, no serialised copy, no string of it all in the worker, which
+ *  decodes a text when it reads it), printings per reform, outcome bits per printing. */
 function readJob(setup: FeatureSetup, from: number, to: number, printingsOf: (r: number) => Printing[]) {
   const texts: string[] = [];
   const counts = new Int32Array(to - from);
   const bits: number[] = [];
+  let total = 0;
   for (let r = from; r < to; r++) {
     const printings = printingsOf(r);
     counts[r - from] = printings.length;
     for (const p of printings) {
-      for (let fi = 0; fi < FIELDS.length; fi++) texts.push(p.text(fi));
+      for (let fi = 0; fi < FIELDS.length; fi++) {
+        const t = p.text(fi);
+        texts.push(t);
+        total += t.length;
+      }
       bits.push(p.outcomeBits);
     }
   }
-  return { role: 'read' as const, setup, texts: texts.join(''), lengths: Int32Array.from(texts, (t) => t.length), counts, bits: Uint8Array.from(bits) };
+  const units = new Uint16Array(new SharedArrayBuffer(2 * Math.max(1, total)));
+  let at = 0;
+  for (const t of texts) for (let c = 0; c < t.length; c++) units[at++] = t.charCodeAt(c);
+  return { role: 'read' as const, setup, units, lengths: Int32Array.from(texts, (t) => t.length), counts, bits: Uint8Array.from(bits) };
 }
-
-
 
 export function buildSimilar(body: Pick<SnapshotBody, 'records' | 'analysis' | 'dictionary'>, options: Partial<SimilarOptions> = {}, extras: SimilarBuildExtras = {}): SimilarData {
   const { normalized, info, naming } = extras;

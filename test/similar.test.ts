@@ -197,6 +197,21 @@ describe('similar reforms on the seed corpus', () => {
     );
   });
 
+  it('reads a text with a lone surrogate in the worker exactly as in the build thread (a quoted slogan keeps its code units)', async () => {
+    const seeds = await seedSnapshot();
+    const slogan = '跨境\uD800通关';
+    // Two reforms from the later half, which the worker reads, print the damaged slogan.
+    const records = seeds.records.map((r, i) => (i === seeds.records.length - 1 || i === seeds.records.length - 40 ? { ...r, content: `${r.content ?? ''}实行“${slogan}”模式。` } : r));
+    const body = { ...seeds, records };
+    const info = {} as SimilarBuildInfo;
+    const two = buildSimilar(body, {}, { workers: 1, threads: similarThreads, info });
+    const one = buildSimilar(body, {}, { workers: 0 });
+    expect(info.parallel).toMatchObject({ merged: true });
+    expect(one.terms).toContain(slogan);
+    expect(two.terms).toEqual(one.terms);
+    expect(Array.from(two.all.ids)).toEqual(Array.from(one.all.ids));
+  });
+
   it('tells a build thread blocked in Atomics.wait that a worker module cannot load (flag slot 0 set to 2), so the build gives it up at once', async () => {
     const flag = new Int32Array(new SharedArrayBuffer(16));
     const worker = startModuleWorker(new URL('../indexer/no-such-similar-worker.ts', import.meta.url), { workerData: { flag } });
