@@ -33,7 +33,7 @@ export interface SimilarOptions {
   maxDf: number;
   /** Quoted phrases shorter than this many characters are read as words, not slogans: a two- or three-character
    *  quote is mostly a word in quotes or a stock label (“串联”, “一站式”, “零跑腿”, “白名单”) that unrelated reforms
-   *  print alike. Default 4 (dev nDCG@10 0.838 → 0.844; 3: 0.839). */
+   *  print alike. Default 4 (dev nDCG@10 0.835 → 0.838 with the current thesaurus; 3 was below 4 on dev). */
   sloganMinLength: number;
   /** Weight of character bigrams of the title and slogans, relative to a title word. 0 turns them off. */
   bigramWeight: number;
