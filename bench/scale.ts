@@ -75,7 +75,18 @@ export interface KindLatency {
 
 export interface EngineResult {
   engine: EngineName;
-  build?: { buildMs: number; cpuMs?: number; stages: Record<string, number>; stagePeakRssMiB?: Record<string, number>; bytes: number; peakRssMiB: number };
+  build?: {
+    buildMs: number;
+    cpuMs?: number;
+    stages: Record<string, number>;
+    stagePeakRssMiB?: Record<string, number>;
+    bytes: number;
+    /** The build's peak RSS, a helper process's included (bench/scale-child.ts build). */
+    peakRssMiB: number;
+    /** With a helper process: its own peak, and the build process's alone. */
+    helperPeakRssMiB?: number;
+    processPeakRssMiB?: number;
+  };
   serve?: { processToFirstMs: number; loadToFirstMs: number; latency: Record<string, KindLatency | null>; firstSeen?: Record<string, KindLatency>; overall: KindLatency; rssMiB: number; heapMiB: number };
   error?: string;
 }
@@ -389,7 +400,7 @@ export function scaleMarkdown(results: SizeResult[], chartPath: string): string[
     out(`|---|${staged.map(() => '---').join('|')}|`);
     const names: Record<string, string> = {
       'read records, quantities': 'read records (JSON Lines), quantities (from 8 MB extracted in a worker beside reading)',
-      links: 'copy links (while a worker counts the vocabulary)',
+      links: 'copy links (while a child process counts the vocabulary)',
       jiebaLoad: 'jieba dictionary load in the build thread (small corpora; 0 when a worker counts)',
       analyse: 'normalise, vocabulary (on large corpora counted in a worker beside links: only the wait after them), forms',
       index: 'positional index and facet columns (on large corpora built in a worker beside the similar stage: only the hand-over and the wait after it)',
@@ -400,9 +411,10 @@ export function scaleMarkdown(results: SizeResult[], chartPath: string): string[
       out(`| ${names[stage] ?? stage} | ${builds.map((b) => `${s1(b.stages[stage] ?? 0)} s / ${b.stagePeakRssMiB?.[stage] ?? '–'} MiB`).join(' | ')} |`);
     }
     out(`| **whole build** (target at 100k: < 40 s, < 2 GB) | ${builds.map((b) => `**${s1(b.buildMs)} s / ${b.peakRssMiB} MiB**`).join(' | ')} |`);
-    out(`| CPU time of the build process (all threads) | ${builds.map((b) => (b.cpuMs !== undefined ? `${s1(b.cpuMs)} s` : '–')).join(' | ')} |`);
+    out(`| peak RSS of the build process alone / of the jieba counting process (large corpora: beside links) | ${builds.map((b) => (b.helperPeakRssMiB !== undefined ? `${b.processPeakRssMiB} / ${b.helperPeakRssMiB} MiB` : `${b.peakRssMiB} MiB / none`)).join(' | ')} |`);
+    out(`| CPU time of the build (all threads, and the counting process) | ${builds.map((b) => (b.cpuMs !== undefined ? `${s1(b.cpuMs)} s` : '–')).join(' | ')} |`);
     out();
-    out('Peak RSS is the process\'s (its worker threads included) and never falls, so a stage raised it when its figure is higher than the one before.');
+    out('A stage\'s peak RSS is the build process\'s (its worker threads included) and never falls, so a stage raised it when its figure is higher than the one before. The whole build\'s peak counts the jieba counting process too: the larger of the build process\'s own peak and the counting process\'s peak added to the build process\'s peak when counting ended (a bound on the two together).');
     out();
   }
   out(`![build time, memory and p99 against corpus size](${chartPath})`);
@@ -464,11 +476,11 @@ export function scaleMarkdown(results: SizeResult[], chartPath: string): string[
   }
   const withVocab = results.filter((r) => r.vocab);
   if (withVocab.length) {
-    out('### jieba vocabulary counting: in the build\'s thread, or in a worker');
+    out('### jieba vocabulary counting: in the build\'s thread, or in a child process');
     out();
-    out('The same texts (every searched field of every record) counted by jieba in this thread (jieba already loaded), then by one worker thread that first loads its own jieba dictionary (indexer/vocabulary.ts; both count each distinct piece between jieba\'s separators once). The build uses the worker from 2 M characters, so its own thread links copies and builds the index meanwhile: what it saves is the one-thread time minus the hand-over.');
+    out('The same texts (every searched field of every record) counted by jieba in this thread (jieba already loaded), then by one child process that first loads its own jieba dictionary (indexer/vocabulary.ts; both count each distinct piece between jieba\'s separators once). The build uses the child process from 2 M characters, so its own thread links copies and builds the index meanwhile: what it saves is the one-thread time minus the hand-over.');
     out();
-    out('| records | characters | in this thread | in a worker (incl. its jieba load) | this thread busy handing over | same counts |');
+    out('| records | characters | in this thread | in a child process (incl. its jieba load) | this thread busy handing over | same counts |');
     out('|---|---|---|---|---|---|');
     for (const r of withVocab) {
       const v = r.vocab!;

@@ -1,9 +1,9 @@
 /**
  * seeds → snapshot: parse the documents, build the user dictionary from the corpus and the editable files,
  * count the corpus vocabulary with jieba (for query-time segmentation), and build the inverted index. On a large
- * corpus two worker threads take stages beside this thread's: the vocabulary is counted while this thread links
- * copies (indexer/vocabulary.ts), and the positional index is built while this thread lists similar reforms
- * (indexer/engine-index.ts). Both come out byte-identical to a build in one thread.
+ * corpus other threads take stages beside this one's: a child process counts the vocabulary while this thread links
+ * copies (indexer/vocabulary.ts), and a worker thread builds the positional index while this thread lists similar
+ * reforms (indexer/engine-index.ts). Both come out byte-identical to a build in one thread.
  */
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
@@ -31,7 +31,7 @@ export interface BuildOptions {
   corpus?: Corpus;
   /** Folder with userdict.txt, synonyms.txt and stopwords.txt. */
   dictDir: string;
-  /** Worker threads for jieba vocabulary counting (0: this thread; default by corpus size, see indexer/vocabulary.ts). */
+  /** Child processes for jieba vocabulary counting (0: this thread; default by corpus size, see indexer/vocabulary.ts). */
   vocabularyWorkers?: number;
   /** Build the positional index in a worker thread beside the similar stage (default: from PARALLEL_MIN_CHARS of text). */
   indexWorker?: boolean;
@@ -54,6 +54,12 @@ export interface BuildResult {
   timings: Record<BuildStage | 'total', number>;
   /** The process's peak RSS (MiB) at the end of each stage: the stage that raised it is where memory went. */
   peakRssMiB: Record<BuildStage, number>;
+  /**
+   * The vocabulary's counting process (large corpora), whose memory and CPU are not in this process's figures: its
+   * peak RSS, its CPU time and this process's peak when it ended (the two peaks' sum bounds the two together); all 0
+   * when this thread counted.
+   */
+  counting: { peakRssMiB: number; cpuMs: number; buildPeakRssMiB: number };
 }
 
 /** The peak resident set size of this process so far, in MiB. */
@@ -111,9 +117,9 @@ export async function buildSnapshot(options: BuildOptions): Promise<BuildResult>
   // Copy links still pending (records input) are computed while the vocabulary is counted; the copies' units
   // (copyDepartments) are filled in and counted once they are known.
   const linksPending = corpus.linksPending === true;
-  // Vocabulary: how often jieba produces each word over the corpus (indexer/vocabulary.ts). In a worker on a large
-  // corpus (counting while this thread links copies); in this thread on a small one, loading jieba here.
-  // The worker is started before the texts are normalised, so its jieba load (~1.5 s) runs beside normalisation
+  // Vocabulary: how often jieba produces each word over the corpus (indexer/vocabulary.ts). In a child process on a
+  // large corpus (counting while this thread links copies); in this thread on a small one, loading jieba here.
+  // The process is started before the texts are normalised, so its jieba load (~1.5 s) runs beside normalisation
   // instead of after it; the choice is made on the records' own text size (normalising keeps it about the same).
   let chars = 0;
   for (const r of corpus.records) for (const f of TEXT_FIELDS) chars += r[f]?.length ?? 0;
@@ -134,10 +140,9 @@ export async function buildSnapshot(options: BuildOptions): Promise<BuildResult>
   const tCounted = performance.now();
 
   // The positional index: on a large corpus in a worker thread beside the similar stage here (the two longest stages
-  // after links, about 8 and 12 s of one core each at 100k records), started once the vocabulary is counted, so the
-  // vocabulary worker and its jieba (~240 MB) are gone before the index allocates (the second core is the
-  // vocabulary's until then anyway); on a small corpus in this thread, since a worker's start costs more than the
-  // index.
+  // after links, about 8 and 12 s of one core each at 100k records), started once the vocabulary is counted (the
+  // second core is the counting process's until then); on a small corpus in this thread, since a worker's start
+  // costs more than the index.
   const indexWorker = options.indexWorker ?? chars >= PARALLEL_MIN_CHARS;
   let indexed = indexWorker ? undefined : Promise.resolve(buildEngineIndex(corpus.records, normalized));
   const tIndexed = performance.now();
@@ -147,6 +152,7 @@ export async function buildSnapshot(options: BuildOptions): Promise<BuildResult>
   const countsPromise = count.finish();
   const jiebaLoad = jiebaLoaded() && !jiebaWasLoaded ? lastJiebaLoadMs() : 0;
   const counts = await countsPromise;
+  const counting = { ...count.usage(), buildPeakRssMiB: count.usage().peakRssMiB ? peakRssMiB() : 0 };
   const tVocabulary = performance.now();
   indexed ??= buildEngineIndexAsync(corpus.records, normalized);
   indexed.catch(() => undefined); // awaited below, after the similar stage; nothing may reject unobserved meanwhile
@@ -202,5 +208,6 @@ export async function buildSnapshot(options: BuildOptions): Promise<BuildResult>
       total: tDone - t0,
     },
     peakRssMiB: { parse: rssParse, links: rssLinks, index: indexWorker ? peakRssMiB() : rssIndexed, jiebaLoad: rssAnalysed, analyse: rssAnalysed, similar: rssSimilar },
+    counting,
   };
 }
