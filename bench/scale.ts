@@ -5,7 +5,7 @@
  * writes the results into docs/benchmarks.md; the chart goes to docs/bench-growth.svg.
  */
 import { spawn } from 'node:child_process';
-import { createWriteStream, mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { createWriteStream, mkdirSync, rmSync, statSync } from 'node:fs';
 import { once } from 'node:events';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -14,6 +14,7 @@ import { corpusLines, seedPools } from './scale-corpus.js';
 import { ENGINES, type EngineName } from './scale-engines.js';
 import { BENCH_QUERIES, QUERY_KINDS } from './scale-queries.js';
 import { measureFirstAnswer, type FirstAnswer } from './first-answer.js';
+import { statCpuMs } from './proc-cpu.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -308,13 +309,8 @@ export async function measureHttp(snapshot: string, opts: Pick<ScaleOptions, 'ht
 
 /** A process's CPU time so far (user + system), µs, from /proc (Linux); undefined elsewhere. */
 function serverCpuUs(pid: number | undefined): number | undefined {
-  try {
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-    // utime and stime, fields 14 and 15 of stat(5), in clock ticks (100 a second on Linux).
-    return (Number(fields[11]) + Number(fields[12])) * 10_000;
-  } catch {
-    return undefined;
-  }
+  const ms = pid === undefined ? undefined : statCpuMs(`/proc/${pid}/stat`);
+  return ms === undefined ? undefined : ms * 1000;
 }
 
 export async function runScale(opts: ScaleOptions): Promise<SizeResult[]> {
