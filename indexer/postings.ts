@@ -15,7 +15,6 @@
  */
 import { hanBigramText, positionalTokenKeys } from '../analysis/terms.js';
 import { BitWriter, writeTermCodes } from './postings-codec.js';
-import { Grow } from './grow.js';
 
 /** Format 2: Rice-coded postings (postings-codec.ts). Format 1 (LEB128 varints, snapshot version 3) is still read. */
 export const INDEX_FORMAT = 'positional-bigram-2';
@@ -45,13 +44,6 @@ export function hash32(s: string): number {
     h = Math.imul(h, 0x01000193);
   }
   return h >>> 0;
-}
-
-/** A growable list of 32-bit ints. */
-export class Growable extends Grow<Int32Array> {
-  constructor(capacity = 1 << 16) {
-    super(new Int32Array(capacity));
-  }
 }
 
 /**
