@@ -398,8 +398,8 @@ export function scaleMarkdown(results: SizeResult[], chartPath: string): string[
       'read records, quantities': 'read records (JSON Lines), quantities (from 8 MB extracted in a worker beside reading)',
       links: 'copy links (while a child process counts the vocabulary)',
       jiebaLoad: 'jieba dictionary load in the build thread (small corpora; 0 when a child process counts)',
-      analyse: 'normalise, vocabulary (on large corpora counted in a child process beside links: only the wait after them), forms',
-      index: 'positional index and facet columns (on large corpora built in a worker beside the similar stage: only the hand-over and the wait after it)',
+      analyse: 'normalise, vocabulary (on large corpora counted in a child process beside links and the index: only the wait after them), forms',
+      index: 'positional index and facet columns (in the build thread after links, while the counting process finishes)',
       similar: 'similar-reform lists (indexer/similar.ts; budget ≤ 10 s and ≤ 500 MB at 100k)',
       serialise: 'serialise the snapshot',
     };

@@ -1,6 +1,6 @@
 /**
  * The build runs stages side by side on a large corpus: jieba counts the vocabulary in a child process while this thread
- * links copies, and the positional index is built in another worker while this thread lists similar reforms. None
+ * links copies and builds the positional index, which can also be built in a worker beside the similar stage. None
  * of that may change a byte: the seeds are built here with every worker forced on and compared with the build in
  * one thread.
  */
