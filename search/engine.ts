@@ -103,9 +103,6 @@ const PARTS_BIT = 0x80000000;
 /** Marks a record of a keyword list that holds most of a compound's parts (it is kept as a partial match). */
 const CREDIT_BIT = 0x40000000;
 
-/** A lone character of a sentence is read with the word typed at most this many characters before it (企业多少家). */
-const LONE_CHAR_REACH = 2;
-
 /** Queries of at most this many words count the parts of their compounds (a longer one is a pasted paragraph). */
 const MAX_PARTS_WORDS = 4;
 
@@ -304,11 +301,14 @@ export class SearchResult {
     return heap.sort(order);
   }
 
-  /** What lacking the b-th word costs beside lacking the rarest (EngineOptions.missingRarityPower): 1 for the rarest. */
+  /**
+   * What lacking the b-th word costs beside lacking the rarest word some record has (EngineOptions.missingRarityPower):
+   * 1 for that word and for a word no record has (every record lacks it alike).
+   */
   private rarityShare(b: number): number {
     const power = this.engine.options.missingRarityPower;
     if (!power) return 1;
-    const maxIdf = Math.max(...this.units.map((u) => u.idf));
+    const maxIdf = Math.max(0, ...this.units.filter((u) => u.ds.docs.length > 0).map((u) => u.idf));
     return maxIdf > 0 ? Math.min(1, this.units[b].idf / maxIdf) ** power : 1;
   }
 
@@ -853,7 +853,6 @@ export class SearchEngine {
       const missingMask = new Uint32Array(n);
       const missingIdf = new Float64Array(n);
       const titleKey = analysis.titleKey ? hash32(analysis.titleKey) : -1;
-      const lone = this.loneCharScores(analysis);
       // A change verb beside metric words (通关 时间 缩短): records whose outcome of that direction names them rank up.
       const dirs = units.map((u) => (u.constraints.length === 1 && !u.constraints[0].phrase ? SearchEngine.directionOf(u.text) : undefined));
       const metricUnits = units.filter((u, b) => !dirs[b] && !u.ask);
@@ -876,7 +875,7 @@ export class SearchEngine {
             }
           }
         }
-        let s = acc[d] + (lone?.get(d) ?? 0);
+        let s = acc[d];
         // A partial match's score shows it: scaled by the share of the words it has (its rank comes from its tier).
         // A record found through a word's parts is already scaled by the share of parts it holds.
         if (matched < U && !(m & PARTS_BIT)) s *= (matched / U) ** this.options.coveragePower;
@@ -900,42 +899,6 @@ export class SearchEngine {
         }
       }
     }
-  }
-
-  /**
-   * The lone characters a sentence's analysis dropped, read as the tail of the word typed just before them (油 of
-   * 保税油, 家 of 企业多少家): a record holding that word with the character right after it or a few characters
-   * later, in one sentence (保税船供油, 企业1100余家), gains that BM25 × EngineOptions.loneCharWeight. They add to the
-   * score of records matched by the words and never bring one in; a character alone is never looked up (加 would
-   * match every 加工).
-   */
-  private loneCharScores(analysis: QueryAnalysis): Map<number, number> | undefined {
-    const weight = this.options.loneCharWeight;
-    if (!weight) return undefined;
-    let out: Map<number, number> | undefined;
-    for (const group of analysis.groups) {
-      for (const clause of group) {
-        if (!clause.natural) continue;
-        for (const x of clause.dropped) {
-          if (x.reason !== 'single-character' || !/\p{Script=Han}/u.test(x.text)) continue;
-          const at = clause.text.indexOf(x.text);
-          // The word typed closest before the character, ending at most LONE_CHAR_REACH characters before it.
-          let word: string | undefined;
-          let end = -1;
-          for (const c of clause.constraints) {
-            const e = clause.text.lastIndexOf(c.text, at - c.text.length) + c.text.length;
-            if (e > c.text.length - 1 && e <= at && at - e <= LONE_CHAR_REACH && e > end) (word = c.text), (end = e);
-          }
-          if (!word) continue;
-          const joined = bm25(this.matcher.needle(word + x.text), this.stats, this.options.bm25, weight);
-          const near = bm25(this.matcher.near(word, x.text), this.stats, this.options.bm25, weight);
-          const ds = union(joined, near, Math.max);
-          out ??= new Map();
-          for (let i = 0; i < ds.docs.length; i++) out.set(ds.docs[i], (out.get(ds.docs[i]) ?? 0) + ds.scores[i]);
-        }
-      }
-    }
-    return out;
   }
 
   /** What the position bonuses of one query need, looked up once per ranking (not once per record). */

@@ -74,16 +74,11 @@ export interface EngineOptions {
    */
   qualifierCost: number;
   /**
-   * Tiers of partial matches: lacking a word costs (its idf ÷ the rarest word's idf)^power, so a record lacking only
-   * a word that is common beside the others (快速 or 食品 beside 通关 in a question) ranks before one lacking the rare
-   * word that carries the idea; 0 counts every word alike (the count of missing words, rarity breaking ties).
+   * Tiers of partial matches: lacking a word costs (its idf ÷ the rarest word's idf)^power, so a record lacking two
+   * words common beside the rarest (进口 and 快速 in 进口食品怎么快速通关) ranks before one lacking the rare word that
+   * carries the idea (食品); 0 counts every word alike (the count of missing words, rarity breaking ties).
    */
   missingRarityPower: number;
-  /**
-   * A lone character of a sentence (油 of 加保税油, 家 of 多少家) is never a word that brings records in (it would
-   * match everything), but a record already matched that holds it gains its BM25 × this weight; 0 turns it off.
-   */
-  loneCharWeight: number;
   /** Fields a snippet is taken from, in order of preference when matches tie. */
   snippetFields: readonly SearchField[];
   /**
@@ -131,7 +126,6 @@ export const DEFAULT_ENGINE_OPTIONS: EngineOptions = {
   measureWords: true,
   qualifierCost: 0.4,
   missingRarityPower: 2,
-  loneCharWeight: 1,
   snippetFields: ['content', 'outcome', 'process', 'applicableTo'],
   cache: { postingsPositions: 4_000_000, matches: 2000, analyses: 1000, results: 512, normalizedRecords: 256 },
   facetSize: 50,
