@@ -302,13 +302,15 @@ export class SearchResult {
   }
 
   /**
-   * What lacking the b-th word costs beside lacking the rarest word some record has (EngineOptions.missingRarityPower):
-   * 1 for that word and for a word no record has (every record lacks it alike).
+   * What lacking the b-th word costs beside lacking the rarest topic word some record has
+   * (EngineOptions.missingRarityPower): 1 for that word and for a word no record has (every record lacks it alike).
+   * A change verb, measure word or asked-for figure is not scaled: what it costs is qualifierCost's business.
    */
   private rarityShare(b: number): number {
     const power = this.engine.options.missingRarityPower;
-    if (!power) return 1;
-    const maxIdf = Math.max(0, ...this.units.filter((u) => u.ds.docs.length > 0).map((u) => u.idf));
+    const topic = (u: Unit) => !u.qualifier && !u.ask;
+    if (!power || !topic(this.units[b])) return 1;
+    const maxIdf = Math.max(0, ...this.units.filter((u) => topic(u) && u.ds.docs.length > 0).map((u) => u.idf));
     return maxIdf > 0 ? Math.min(1, this.units[b].idf / maxIdf) ** power : 1;
   }
 
