@@ -1,12 +1,19 @@
 /**
- * The stored form of one term's postings (format positional-bigram-2): a byte-aligned run of Rice codes, written by
+ * The stored form of one term's postings (format positional-bigram-3): a byte-aligned run of Rice codes, written by
  * the indexer (indexer/postings.ts) and decoded per term on first use (search/postings.ts). Environment-neutral:
  * Uint8Array only, so the browser decodes the same bytes.
  *
  *   byte 0        kSlot: Rice parameter of the slot gaps
  *   byte 1        kFirst << 4 | kGap: Rice parameters of an entry's first position and of its position gaps
- *   bits          per entry (slots increasing): slot gap − 1 (the first slot itself), positions − 1 (Rice, k = 0:
- *                 one bit when a term occurs once in the field, as most do), the first position, the gaps − 1
+ *   documents     per entry (slots increasing): slot gap − 1 (the first slot itself), positions − 1 (Rice, k = 0:
+ *                 one bit when a term occurs once in the field, as most do); then padding to a byte
+ *   block table   only when the term has more than POSITION_BLOCK entries: for each later block of POSITION_BLOCK
+ *                 entries, where its positions start, in bits from the position stream's start (uint32, little-endian)
+ *   positions     per entry: the first position, the gaps − 1
+ *
+ * Scoring, counting, facets and exclusion need only the document stream, so it is stored apart from the positions
+ * (format 2 interleaved them: a first-seen common word decoded every position to count its records). The block table
+ * lets a proximity check read one record's positions without decoding the term's others.
  *
  * Bits are read least-significant first. A Rice code is q zeros, a one, then k low bits, with q = v >>> k; a value
  * whose q would be 16 or more is 16 zeros and then the value in 32 bits (no long unary runs for outliers). With k
@@ -115,10 +122,20 @@ export class BitWriter {
   }
 }
 
+/** Entries per block of the position stream: a term with more has each block's start recorded (see the layout). */
+export const POSITION_BLOCK = 64;
+
+/** Bits of one Rice code (what BitWriter.rice writes). */
+function riceBits(v: number, k: number): number {
+  const q = k >= 31 ? 0 : v >>> k;
+  return q < ESCAPE ? q + 1 + k : ESCAPE + 32;
+}
+
 /**
- * One term's codes (the layout at the top), written at a byte boundary: the two parameter bytes, then per entry the
- * slot gap − 1, the positions − 1, the first position, and the position gaps − 1 (`steps`, all entries' in order).
- * The indexer (indexer/postings.ts) and the offline postings chunks write through this one function.
+ * One term's codes (the layout at the top), written at a byte boundary: the two parameter bytes, the document stream
+ * (per entry the slot gap − 1 and the positions − 1), the block table, then the position stream (per entry the first
+ * position and the position gaps − 1, `steps` in order). The indexer (indexer/postings.ts) and the offline postings
+ * chunks write through this one function.
  */
 export function writeTermCodes(
   out: BitWriter,
@@ -134,10 +151,29 @@ export function writeTermCodes(
   const kGap = Math.min(15, riceParameter(steps, 0, nSteps));
   out.byte(kSlot);
   out.byte((kFirst << 4) | kGap);
-  let s = 0;
   for (let e = 0; e < entries; e++) {
     out.rice(gaps[e], kSlot);
     out.rice(counts[e], 0);
+  }
+  out.align();
+  // Block table: where each block after the first starts in the position stream, in bits from its start (sizes are
+  // known before writing, so the table precedes the stream and a reader finds it without decoding positions).
+  if (entries > POSITION_BLOCK) {
+    let bits = 0;
+    let s = 0;
+    for (let e = 0; e < entries; e++) {
+      if (e > 0 && e % POSITION_BLOCK === 0) {
+        out.byte(bits & 0xff);
+        out.byte((bits >>> 8) & 0xff);
+        out.byte((bits >>> 16) & 0xff);
+        out.byte(bits >>> 24);
+      }
+      bits += riceBits(firsts[e], kFirst);
+      for (let c = 0; c < counts[e]; c++) bits += riceBits(steps[s++], kGap);
+    }
+  }
+  let s = 0;
+  for (let e = 0; e < entries; e++) {
     out.rice(firsts[e], kFirst);
     for (let c = 0; c < counts[e]; c++) out.rice(steps[s++], kGap);
   }
@@ -209,13 +245,11 @@ function riceAt(b: Uint8Array, bit: number, k: number): number {
 }
 
 /**
- * Decode one term's postings (the layout at the top) into exact-size arrays: `slots` (E), `starts` (E + 1), `pos`.
- * Returns the number of positions decoded. Runs once per stored position on a first-seen query, so the common code
- * (no escape; unary part and low bits within the 25 bits one 4-byte read gives) is decoded inline with the bit
- * cursor in a local; riceAt (through the module cursor) takes escapes, long codes and the last bytes of the buffer.
- * About 15 % faster than a riceAt call per code (100k corpus, its 50 largest terms, CPU time).
+ * Decode one term's postings in format 2 (positional-bigram-2, snapshot versions 4 and 5 before the document stream
+ * was split from the positions: per entry the slot gap, the positions − 1, the first position and the gaps, all
+ * interleaved) into exact-size arrays. Kept so those snapshots still load. Returns the number of positions decoded.
  */
-export function decodeTerm(b: Uint8Array, byteOffset: number, slots: Int32Array, starts: Int32Array, pos: Int32Array): number {
+export function decodeTermInterleaved(b: Uint8Array, byteOffset: number, slots: Int32Array, starts: Int32Array, pos: Int32Array): number {
   const E = slots.length;
   const kSlot = b[byteOffset];
   const kFirst = b[byteOffset + 1] >>> 4;
@@ -281,4 +315,129 @@ export function decodeTerm(b: Uint8Array, byteOffset: number, slots: Int32Array,
   }
   starts[E] = m;
   return m;
+}
+
+/**
+ * The document stream of one term (the layout at the top): slots (E) and starts (E + 1, from the position counts).
+ * Returns the byte where the block table (or, with one block, the position stream) begins. This is all that scoring,
+ * counting, facets and exclusion read, so a first-seen query over a common word decodes two codes per entry and no
+ * positions; the count is a k = 0 code, usually one bit.
+ */
+export function decodeDocs(b: Uint8Array, byteOffset: number, slots: Int32Array, starts: Int32Array): number {
+  const E = slots.length;
+  const kSlot = b[byteOffset];
+  const mSlot = (1 << kSlot) - 1;
+  const end = b.length - 4;
+  let bit = (byteOffset + 2) * 8;
+  let slot = -1;
+  let m = 0;
+  let at = 0;
+  let w = 0;
+  let q = 0;
+  let v = 0;
+  for (let e = 0; e < E; e++) {
+    at = bit >>> 3;
+    w = at < end ? (b[at] | (b[at + 1] << 8) | (b[at + 2] << 16) | (b[at + 3] << 24)) >>> (bit & 7) : 0;
+    if ((w & 0xffff) !== 0 && (q = 31 - Math.clz32(w & -w)) + 1 + kSlot <= 25) {
+      v = q * (mSlot + 1) + ((w >>> (q + 1)) & mSlot);
+      bit += q + 1 + kSlot;
+      // The count usually follows in the same 4-byte read (a slot code of at most 17 bits leaves 8 to look at).
+      w >>>= q + 1 + kSlot;
+      if ((w & 0xff) !== 0 && q + 1 + kSlot <= 17) {
+        slot += v + 1;
+        slots[e] = slot;
+        starts[e] = m;
+        q = 31 - Math.clz32(w & -w);
+        m += q + 1;
+        bit += q + 1;
+        continue;
+      }
+    } else {
+      v = riceAt(b, bit, kSlot);
+      bit = cursor;
+    }
+    slot += v + 1;
+    slots[e] = slot;
+    starts[e] = m;
+    at = bit >>> 3;
+    w = at < end ? (b[at] | (b[at + 1] << 8) | (b[at + 2] << 16) | (b[at + 3] << 24)) >>> (bit & 7) : 0;
+    if ((w & 0xffff) !== 0) {
+      q = 31 - Math.clz32(w & -w);
+      bit += q + 1;
+    } else {
+      q = riceAt(b, bit, 0);
+      bit = cursor;
+    }
+    m += q + 1;
+  }
+  starts[E] = m;
+  return (bit + 7) >>> 3;
+}
+
+/** Where a term's position stream starts, from where its document stream ends (after the block table). */
+export function positionStreamStart(entries: number, tableByte: number): number {
+  return tableByte + (entries > POSITION_BLOCK ? 4 * (Math.ceil(entries / POSITION_BLOCK) - 1) : 0);
+}
+
+/**
+ * Decode the positions of entries [from, to) of one term into pos[starts[from]] …, from the start of its block
+ * (`from` a multiple of POSITION_BLOCK, or 0). `paramByte` is the term's first byte (its Rice parameters follow it),
+ * `tableByte` what decodeDocs returned. Phrases, adjacency and proximity read positions; nothing else does.
+ */
+export function decodePositions(b: Uint8Array, paramByte: number, tableByte: number, starts: Int32Array, pos: Int32Array, from: number, to: number): void {
+  const E = starts.length - 1;
+  const kFirst = b[paramByte + 1] >>> 4;
+  const kGap = b[paramByte + 1] & 15;
+  const mFirst = (1 << kFirst) - 1;
+  const mGap = (1 << kGap) - 1;
+  const end = b.length - 4;
+  let bit = positionStreamStart(E, tableByte) * 8;
+  if (from > 0) {
+    const t = tableByte + 4 * (from / POSITION_BLOCK - 1);
+    bit += (b[t] | (b[t + 1] << 8) | (b[t + 2] << 16) | (b[t + 3] << 24)) >>> 0;
+  }
+  let at = 0;
+  let w = 0;
+  let q = 0;
+  let v = 0;
+  let m = starts[from];
+  for (let e = from; e < to; e++) {
+    at = bit >>> 3;
+    w = at < end ? (b[at] | (b[at + 1] << 8) | (b[at + 2] << 16) | (b[at + 3] << 24)) >>> (bit & 7) : 0;
+    if ((w & 0xffff) !== 0 && (q = 31 - Math.clz32(w & -w)) + 1 + kFirst <= 25) {
+      v = (q << kFirst) | ((w >>> (q + 1)) & mFirst);
+      bit += q + 1 + kFirst;
+    } else {
+      v = riceAt(b, bit, kFirst);
+      bit = cursor;
+    }
+    let p = v;
+    pos[m++] = p;
+    const mEnd = starts[e + 1];
+    while (m < mEnd) {
+      at = bit >>> 3;
+      w = at < end ? (b[at] | (b[at + 1] << 8) | (b[at + 2] << 16) | (b[at + 3] << 24)) >>> (bit & 7) : 0;
+      if ((w & 0xffff) !== 0 && (q = 31 - Math.clz32(w & -w)) + 1 + kGap <= 25) {
+        v = (q << kGap) | ((w >>> (q + 1)) & mGap);
+        bit += q + 1 + kGap;
+      } else {
+        v = riceAt(b, bit, kGap);
+        bit = cursor;
+      }
+      p += v + 1;
+      pos[m++] = p;
+    }
+  }
+}
+
+/**
+ * Decode one term's postings (the layout at the top) into exact-size arrays: `slots` (E), `starts` (E + 1), `pos`.
+ * Returns the number of positions the document stream states (the position stream is decoded into `pos` when that
+ * is its length). The offline chunks and tests decode whole terms with it; the server decodes positions lazily.
+ */
+export function decodeTerm(b: Uint8Array, byteOffset: number, slots: Int32Array, starts: Int32Array, pos: Int32Array): number {
+  const table = decodeDocs(b, byteOffset, slots, starts);
+  const P = starts[slots.length];
+  if (P === pos.length) decodePositions(b, byteOffset, table, starts, pos, 0, slots.length);
+  return P;
 }

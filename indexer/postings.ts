@@ -7,8 +7,9 @@
  * Layout (all in `IndexData`):
  *   terms          the distinct tokens, sorted (UTF-16 order), joined by U+0000; termOffsets[t] … termOffsets[t+1]
  *   postings       per term, byte-aligned Rice codes (postings-codec.ts): for each slot (record × field,
- *                  increasing) the slot gap, the number of positions, the first position and the position gaps, with
- *                  Rice parameters chosen per term. termBytes[t] is where t starts (format 1: LEB128 varints).
+ *                  increasing) the slot gap and the number of positions, then apart the first position and the
+ *                  position gaps, with Rice parameters chosen per term. termBytes[t] is where t starts (format 2:
+ *                  the same codes interleaved per slot; format 1: LEB128 varints).
  *   termEntries    slots per term, termPositions positions per term (decoding sizes its arrays exactly)
  *   fieldLengths   normalised length of every field of every record (BM25 length normalisation), avgLengths per field
  *   titleKeys      a 32-bit hash of every record's title key (a title typed in full)
@@ -17,12 +18,16 @@ import { hanBigramText, positionalTokenKeys } from '../analysis/terms.js';
 import { BitWriter, writeTermCodes } from './postings-codec.js';
 import { Grow } from './grow.js';
 
-/** Format 2: Rice-coded postings (postings-codec.ts). Format 1 (LEB128 varints, snapshot version 3) is still read. */
-export const INDEX_FORMAT = 'positional-bigram-2';
+/**
+ * Format 3: Rice-coded postings, each term's document stream apart from its positions (postings-codec.ts). Format 2
+ * (the same codes interleaved per entry) and format 1 (LEB128 varints, snapshot version 3) are still read.
+ */
+export const INDEX_FORMAT = 'positional-bigram-3';
+export const INDEX_FORMAT_INTERLEAVED = 'positional-bigram-2';
 export const INDEX_FORMAT_VARINT = 'positional-bigram-1';
 
 export interface IndexData {
-  format: typeof INDEX_FORMAT | typeof INDEX_FORMAT_VARINT;
+  format: typeof INDEX_FORMAT | typeof INDEX_FORMAT_INTERLEAVED | typeof INDEX_FORMAT_VARINT;
   /** Field names in slot order: slot = record × fields.length + field. */
   fields: string[];
   records: number;

@@ -11,7 +11,7 @@ import { FacetIndex } from './facets.js';
 import { SEARCH_FIELDS, type SearchField } from './fields.js';
 import { Lru } from '../analysis/lru.js';
 import { checkDeadline } from './budget.js';
-import { Matcher, gallop, slotRange } from './match.js';
+import { Matcher, gallop, slotPositions, slotRange } from './match.js';
 import { engineOptions, type EngineOptions } from './options.js';
 import { Postings, hash32, isIndexData, type Occurrences } from './postings.js';
 import type { EngineIndex } from '../indexer/engine-index.js';
@@ -84,6 +84,14 @@ function hasSlot(o: Occurrences, slot: number): boolean {
   return e > s;
 }
 
+const NO_EXCLUDED = new Int32Array(0);
+
+/** The result, told which records the query's exclusions removed (the service keeps them out of a hit's copies). */
+function withExcluded(result: SearchResult, marked: number[]): SearchResult {
+  if (marked.length) result.excluded = Int32Array.from(marked).sort();
+  return result;
+}
+
 /** Pages of this size or less are filled with partial matches when too few records have every word. */
 export const FILL_TO = 10;
 
@@ -98,8 +106,28 @@ const CREDIT_BIT = 0x40000000;
 /** Queries of at most this many words count the parts of their compounds (a longer one is a pasted paragraph). */
 const MAX_PARTS_WORDS = 4;
 
+/**
+ * Whether a query asks about a topic, so that any printing of a matched reform answers it (its copies in other
+ * documents are listed under the hit even where their own text lacks a word: a short printing of the same reform).
+ * Not when the words ask about the text itself: a phrase, a field (department:), a number, a figure asked for
+ * (多少家) or a change verb of an outcome query (缩短): a printing without them does not answer.
+ */
+export function asksAboutTopic(analysis: QueryAnalysis): boolean {
+  if (analysis.ask) return false;
+  for (const group of analysis.groups) {
+    for (const clause of group) {
+      for (const c of clause.constraints) {
+        if (c.phrase || c.fields || /\d/.test(c.text) || DOWN_VERBS.includes(c.text) || UP_VERBS.includes(c.text)) return false;
+      }
+    }
+  }
+  return analysis.groups.length > 0;
+}
+
 export class SearchResult {
   private all?: RankedEntry[];
+  /** Records the query's exclusions (-word) remove, increasing (empty when it has none). */
+  excluded: Int32Array = NO_EXCLUDED;
   private top?: RankedEntry[];
   /** Highlights of the records shown so far (paging back or repeating the search reuses them). */
   readonly highlights = new Map<number, { title: string; snippet: string }>();
@@ -641,7 +669,7 @@ export class SearchEngine {
         for (let i = 0, k = 0; i < N; i++) if (!excluded[i]) docs[k++] = i;
         return new SearchResult(this, analysis, [], docs, new Float64Array(docs.length), new Uint32Array(docs.length), new Float64Array(docs.length), strategy, false);
       }
-      return this.combine(analysis, units, strategy);
+      return withExcluded(this.combine(analysis, units, strategy), marked);
     } finally {
       for (const d of marked) excluded[d] = 0;
     }
@@ -782,7 +810,7 @@ export class SearchEngine {
         }
       } else {
         // Common for this query: far less rare than its rarest word, or in a large share of all records.
-        // A word no record has decides nothing (AEO in AEO认证 when no record says AEO).
+        // A word no record has decides nothing (宇宙 in 元宇宙 区块链: no record says 宇宙).
         const found = units.filter((u) => u.ds.docs.length > 0);
         const maxIdf = Math.max(0, ...found.map((u) => u.idf));
         let informative = 0;
@@ -918,8 +946,8 @@ export class SearchEngine {
         for (const alts of plan.alternatives) {
           const list: { start: number; length: number }[] = [];
           for (const a of alts) {
-            const [s, e] = slotRange(a.occ, slot);
-            for (let x = s; x < e; x++) list.push({ start: a.occ.pos[x], length: a.length });
+            const [s, e, pos] = slotPositions(a.occ, slot);
+            for (let x = s; x < e; x++) list.push({ start: pos[x], length: a.length });
           }
           if (list.length > 0) present.push(list);
         }

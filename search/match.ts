@@ -7,7 +7,7 @@
  */
 import { needleTokens } from '../analysis/terms.js';
 import { Lru } from '../analysis/lru.js';
-import { EMPTY, type Occurrences, type Postings } from './postings.js';
+import { EMPTY, positionCount, positionsOf, type Occurrences, type Postings } from './postings.js';
 import { Growable } from '../indexer/postings.js';
 
 /** Characters that end a sentence in normalised text (full-width ；！？ become ;!? under NFKC). */
@@ -38,6 +38,17 @@ export function slotRange(o: Occurrences, slot: number): [number, number] {
   return [0, 0];
 }
 
+/**
+ * The positions of slot `slot` in occurrences: pos[from] … pos[to − 1] (from = to when the slot is absent). Reads
+ * only the block of positions holding that slot when `o` is a term decoded lazily (a proximity check over a page
+ * of records then decodes a few blocks of a common word, not all its positions).
+ */
+export function slotPositions(o: Occurrences, slot: number): [from: number, to: number, pos: Int32Array] {
+  const i = gallop(o.slots, slot, 0);
+  if (i < o.slots.length && o.slots[i] === slot) return [o.starts[i], o.starts[i + 1], positionsOf(o, i)];
+  return [0, 0, EMPTY.pos];
+}
+
 /** Occurrences built in (slot, position) order, in growable typed arrays (a common word's near matches are many). */
 class Builder {
   private readonly slots = new Growable(64);
@@ -55,6 +66,30 @@ class Builder {
     if (!this.slots.length) return EMPTY;
     this.starts.push(this.pos.length);
     return { slots: this.slots.data.slice(0, this.slots.length), starts: this.starts.data.slice(0, this.starts.length), pos: this.pos.data.slice(0, this.pos.length) };
+  }
+}
+
+/** Some entries of other occurrences (a needle restricted to fields), positions copied from them on first read. */
+class RestrictedOccurrences implements Occurrences {
+  private positions?: Int32Array;
+  constructor(
+    readonly slots: Int32Array,
+    readonly starts: Int32Array,
+    private readonly source: Occurrences,
+    /** Entry e here is entry entries[e] of source. */
+    private readonly entries: Int32Array,
+  ) {}
+
+  get pos(): Int32Array {
+    if (this.positions) return this.positions;
+    const out = new Int32Array(this.starts[this.slots.length]);
+    const { source, entries } = this;
+    for (let e = 0; e < entries.length; e++) {
+      const i = entries[e];
+      out.set(positionsOf(source, i).subarray(source.starts[i], source.starts[i + 1]), this.starts[e]);
+    }
+    this.positions = out;
+    return out;
   }
 }
 
@@ -88,28 +123,38 @@ export class Matcher {
     const A = this.needle(a, fields);
     const B = this.needle(b, fields);
     const breaks = this.breaks();
+    const bpos = breaks.pos;
     const out = new Builder();
     let j = 0;
+    // The breaks' entry is found from the last one's (slots increase): a common part's slots would otherwise each
+    // gallop from the start of the corpus's sentence breaks.
+    let k = 0;
     for (let i = 0; i < A.slots.length && j < B.slots.length; i++) {
       const slot = A.slots[i];
       j = gallop(B.slots, slot, j);
       if (j >= B.slots.length || B.slots[j] !== slot) continue;
-      const [bs, be] = slotRange(breaks, slot);
+      k = gallop(breaks.slots, slot, k);
+      const held = k < breaks.slots.length && breaks.slots[k] === slot;
+      const bs = held ? breaks.starts[k] : 0;
+      const be = held ? breaks.starts[k + 1] : 0;
+      // Positions of only the slots both hold (a lazily read term decodes just their blocks).
+      const apos = positionsOf(A, i);
+      const Bpos = positionsOf(B, j);
       for (let x = A.starts[i]; x < A.starts[i + 1]; x++) {
-        const end = A.pos[x] + a.length;
+        const end = apos[x] + a.length;
         // The first b that starts 1…nearGap characters after a ends.
         let y = B.starts[j];
-        while (y < B.starts[j + 1] && B.pos[y] < end + 1) y++;
-        if (y >= B.starts[j + 1] || B.pos[y] > end + this.nearGap) continue;
+        while (y < B.starts[j + 1] && Bpos[y] < end + 1) y++;
+        if (y >= B.starts[j + 1] || Bpos[y] > end + this.nearGap) continue;
         // No sentence break between the parts.
         let broken = false;
         for (let z = bs; z < be; z++) {
-          if (breaks.pos[z] >= end && breaks.pos[z] < B.pos[y]) {
+          if (bpos[z] >= end && bpos[z] < Bpos[y]) {
             broken = true;
             break;
           }
         }
-        if (!broken) out.add(slot, A.pos[x]);
+        if (!broken) out.add(slot, apos[x]);
       }
     }
     const occ = out.done();
@@ -128,16 +173,24 @@ export class Matcher {
     return this.sentenceBreaks;
   }
 
+  /** The entries of `o` in the given fields; their positions are copied only when read (scoring reads none). */
   private restrict(o: Occurrences, fields: readonly number[]): Occurrences {
     const F = this.postings.fieldCount;
     const keep = new Uint8Array(F);
     for (const f of fields) keep[f] = 1;
-    const out = new Builder();
-    for (let i = 0; i < o.slots.length; i++) {
-      if (!keep[o.slots[i] % F]) continue;
-      for (let x = o.starts[i]; x < o.starts[i + 1]; x++) out.add(o.slots[i], o.pos[x]);
+    const entries = new Int32Array(o.slots.length);
+    let n = 0;
+    for (let i = 0; i < o.slots.length; i++) if (keep[o.slots[i] % F]) entries[n++] = i;
+    if (n === 0) return EMPTY;
+    if (n === o.slots.length) return o;
+    const slots = new Int32Array(n);
+    const starts = new Int32Array(n + 1);
+    for (let e = 0; e < n; e++) {
+      const i = entries[e];
+      slots[e] = o.slots[i];
+      starts[e + 1] = starts[e] + o.starts[i + 1] - o.starts[i];
     }
-    return out.done();
+    return new RestrictedOccurrences(slots, starts, o, entries.subarray(0, n));
   }
 
   /** Occurrences of a whole string: its rarest token's positions, kept where every other token sits at its offset. */
@@ -145,17 +198,19 @@ export class Matcher {
     const tokens = needleTokens(text);
     if (tokens.length === 0) return EMPTY;
     const lists = tokens.map((t) => ({ offset: t.offset, occ: t.prefix ? this.postings.prefix(t.term) : this.postings.term(t.term) }));
-    lists.sort((x, y) => x.occ.pos.length - y.occ.pos.length);
+    lists.sort((x, y) => positionCount(x.occ) - positionCount(y.occ));
     const first = lists[0];
-    if (first.occ.pos.length === 0) return EMPTY;
+    // A one-token word is its term's postings as they are: positions stay undecoded until something reads them.
+    if (positionCount(first.occ) === 0) return EMPTY;
     if (lists.length === 1 && first.offset === 0) return first.occ;
     // Candidates: (slot, start of the string) from the rarest token, narrowed token by token in place (typed arrays
     // the size of the rarest list: candidates only ever shrink, so a first-seen word allocates no growing lists).
     const E0 = first.occ.slots.length;
     const slots = Int32Array.from(first.occ.slots);
     const starts = Int32Array.from(first.occ.starts);
-    const pos = new Int32Array(first.occ.pos.length);
-    for (let x = 0; x < pos.length; x++) pos[x] = first.occ.pos[x] - first.offset;
+    const firstPos = first.occ.pos;
+    const pos = new Int32Array(firstPos.length);
+    for (let x = 0; x < pos.length; x++) pos[x] = firstPos[x] - first.offset;
     let E = E0;
     for (let k = 1; k < lists.length && E > 0; k++) {
       const { offset, occ } = lists[k];
@@ -166,6 +221,8 @@ export class Matcher {
         j = gallop(occ.slots, slots[i], j);
         if (j >= occ.slots.length) break;
         if (occ.slots[j] !== slots[i]) continue;
+        // Only the blocks of a common token's positions that a candidate falls in are decoded.
+        const opos = positionsOf(occ, j);
         let y = occ.starts[j];
         const yEnd = occ.starts[j + 1];
         const before = np;
@@ -173,9 +230,9 @@ export class Matcher {
         const xEnd = starts[i + 1];
         for (let x = starts[i]; x < xEnd; x++) {
           const want = pos[x] + offset;
-          while (y < yEnd && occ.pos[y] < want) y++;
+          while (y < yEnd && opos[y] < want) y++;
           if (y >= yEnd) break;
-          if (occ.pos[y] === want) pos[np++] = pos[x];
+          if (opos[y] === want) pos[np++] = pos[x];
         }
         if (np > before) {
           slots[ns] = slots[i];

@@ -7,18 +7,19 @@
  * Layout (all in `IndexData`):
  *   terms          the distinct tokens, sorted (UTF-16 order), joined by U+0000; termOffsets[t] … termOffsets[t+1]
  *   postings       per term, byte-aligned Rice codes (indexer/postings-codec.ts): for each slot (record × field,
- *                  increasing) the slot gap, the number of positions, the first position and the position gaps.
- *                  termBytes[t] is where t starts. Format 1 (snapshot version 3) stored LEB128 varints; still read.
+ *                  increasing) the slot gap and the number of positions, then apart the first position and the
+ *                  position gaps. termBytes[t] is where t starts. Format 3 decodes a term's slots on first use and its
+ *                  positions only when read; formats 2 (codes interleaved) and 1 (LEB128 varints) are still read.
  *   termEntries    slots per term, termPositions positions per term (decoding sizes its arrays exactly)
  *   fieldLengths   normalised length of every field of every record (BM25 length normalisation), avgLengths per field
  *   titleKeys      a 32-bit hash of every record's title key (a title typed in full)
  */
 import { Lru } from '../analysis/lru.js';
-import { decodeTerm } from '../indexer/postings-codec.js';
-import { INDEX_FORMAT, INDEX_FORMAT_VARINT, type IndexData } from '../indexer/postings.js';
+import { POSITION_BLOCK, decodeDocs, decodePositions, decodeTermInterleaved } from '../indexer/postings-codec.js';
+import { INDEX_FORMAT, INDEX_FORMAT_INTERLEAVED, INDEX_FORMAT_VARINT, type IndexData } from '../indexer/postings.js';
 
 // The format is the indexer's (indexer/postings.ts builds it); this module reads it.
-export { INDEX_FORMAT, INDEX_FORMAT_VARINT, hash32, type IndexData } from '../indexer/postings.js';
+export { INDEX_FORMAT, INDEX_FORMAT_INTERLEAVED, INDEX_FORMAT_VARINT, hash32, type IndexData } from '../indexer/postings.js';
 
 /** Decoded postings of one term (or a union of terms): slots increasing; positions of slot i are pos[starts[i]…starts[i+1]). */
 export interface Occurrences {
@@ -29,10 +30,80 @@ export interface Occurrences {
 
 export const EMPTY: Occurrences = { slots: new Int32Array(0), starts: new Int32Array(1), pos: new Int32Array(0) };
 
+/**
+ * One term's postings as read from format 3: slots and starts decoded at once (the document stream), positions only
+ * when first read. `pos` decodes them all; `positionsOf` only the block of POSITION_BLOCK entries holding one entry
+ * (a proximity bonus reads a page's records, not a common word's hundred thousand).
+ */
+export class TermOccurrences implements Occurrences {
+  private positions?: Int32Array;
+  /** Blocks of positions decoded (undefined once all are). */
+  private blocks?: Uint8Array;
+
+  constructor(
+    readonly slots: Int32Array,
+    readonly starts: Int32Array,
+    private readonly bytes: Uint8Array,
+    private readonly paramByte: number,
+    private readonly tableByte: number,
+  ) {}
+
+  get pos(): Int32Array {
+    const E = this.slots.length;
+    if (!this.positions) {
+      this.positions = new Int32Array(this.starts[E]);
+      decodePositions(this.bytes, this.paramByte, this.tableByte, this.starts, this.positions, 0, E);
+    } else if (this.blocks) {
+      for (let b = 0; b < this.blocks.length; b++) if (!this.blocks[b]) this.decodeBlock(b);
+    }
+    this.blocks = undefined;
+    return this.positions;
+  }
+
+  /** How many of the term's positions have been decoded so far (what a query cost in positions). */
+  get positionsDecoded(): number {
+    if (!this.positions) return 0;
+    if (!this.blocks) return this.positions.length;
+    let n = 0;
+    for (let b = 0; b < this.blocks.length; b++) {
+      if (this.blocks[b]) n += this.starts[Math.min(this.slots.length, (b + 1) * POSITION_BLOCK)] - this.starts[b * POSITION_BLOCK];
+    }
+    return n;
+  }
+
+  /** An array holding entry i's positions at starts[i] … starts[i + 1] (other entries' may not be decoded yet). */
+  positionsOf(i: number): Int32Array {
+    if (this.positions && !this.blocks) return this.positions;
+    const E = this.slots.length;
+    if (E <= POSITION_BLOCK) return this.pos;
+    this.positions ??= new Int32Array(this.starts[E]);
+    this.blocks ??= new Uint8Array(Math.ceil(E / POSITION_BLOCK));
+    const b = (i / POSITION_BLOCK) | 0;
+    if (!this.blocks[b]) this.decodeBlock(b);
+    return this.positions;
+  }
+
+  private decodeBlock(b: number): void {
+    const from = b * POSITION_BLOCK;
+    decodePositions(this.bytes, this.paramByte, this.tableByte, this.starts, this.positions!, from, Math.min(this.slots.length, from + POSITION_BLOCK));
+    this.blocks![b] = 1;
+  }
+}
+
+/** The positions array holding entry i of `o` (decoding only its block when `o` is a term read lazily). */
+export function positionsOf(o: Occurrences, i: number): Int32Array {
+  return o instanceof TermOccurrences ? o.positionsOf(i) : o.pos;
+}
+
+/** How many positions `o` holds, without decoding any. */
+export function positionCount(o: Occurrences): number {
+  return o.starts[o.slots.length];
+}
+
 /** Check the index part of a snapshot body before anything uses it (a damaged index is refused whole). */
 export function isIndexData(x: unknown): x is IndexData {
   const d = x as IndexData;
-  return !!d && (d.format === INDEX_FORMAT || d.format === INDEX_FORMAT_VARINT) && typeof d.terms === 'string' && d.termOffsets instanceof Uint32Array && d.termBytes instanceof Uint32Array
+  return !!d && (d.format === INDEX_FORMAT || d.format === INDEX_FORMAT_INTERLEAVED || d.format === INDEX_FORMAT_VARINT) && typeof d.terms === 'string' && d.termOffsets instanceof Uint32Array && d.termBytes instanceof Uint32Array
     && d.postings instanceof Uint8Array && d.fieldLengths instanceof Uint32Array && d.titleKeys instanceof Uint32Array
     && d.termOffsets.length === d.termBytes.length && d.termEntries.length === d.termOffsets.length - 1 && d.fieldLengths.length === d.records * d.fields.length;
 }
@@ -76,7 +147,7 @@ export class Postings {
     if (cached) return cached;
     const k = this.termId(term);
     const occ = k < 0 ? EMPTY : this.decode(k);
-    this.cache.set(term, occ, occ.pos.length + occ.slots.length + 8);
+    this.cache.set(term, occ, positionCount(occ) + occ.slots.length + 8);
     return occ;
   }
 
@@ -88,7 +159,7 @@ export class Postings {
     const lo = this.lowerBound(prefix);
     const hi = this.lowerBound(prefix + '\uffff');
     const occ = hi - lo === 1 ? this.decode(lo) : this.union(Array.from({ length: hi - lo }, (_, i) => this.decode(lo + i)));
-    this.cache.set(key, occ, occ.pos.length + occ.slots.length + 8);
+    this.cache.set(key, occ, positionCount(occ) + occ.slots.length + 8);
     return occ;
   }
 
@@ -101,7 +172,7 @@ export class Postings {
     const live = parts.filter((p) => p.slots.length > 0);
     if (live.length === 0) return EMPTY;
     while (live.length > 1) {
-      live.sort((x, y) => x.pos.length - y.pos.length);
+      live.sort((x, y) => positionCount(x) - positionCount(y));
       const merged = mergeOccurrences(live[0], live[1]);
       live.splice(0, 2, merged);
     }
@@ -109,16 +180,28 @@ export class Postings {
   }
 
   private decode(k: number): Occurrences {
-    return this.data.format === INDEX_FORMAT ? this.decodeRice(k) : this.decodeVarint(k);
+    const format = this.data.format;
+    return format === INDEX_FORMAT ? this.decodeSplit(k) : format === INDEX_FORMAT_INTERLEAVED ? this.decodeInterleaved(k) : this.decodeVarint(k);
   }
 
-  private decodeRice(k: number): Occurrences {
+  /** Format 3: the document stream now, positions when read (TermOccurrences). */
+  private decodeSplit(k: number): Occurrences {
+    const d = this.data;
+    const E = d.termEntries[k];
+    const slots = new Int32Array(E);
+    const starts = new Int32Array(E + 1);
+    const table = decodeDocs(d.postings, d.termBytes[k], slots, starts);
+    if (starts[E] !== d.termPositions[k]) throw new Error(`index: term ${k} decodes to ${starts[E]} positions, not ${d.termPositions[k]}`);
+    return new TermOccurrences(slots, starts, d.postings, d.termBytes[k], table);
+  }
+
+  private decodeInterleaved(k: number): Occurrences {
     const d = this.data;
     const E = d.termEntries[k];
     const slots = new Int32Array(E);
     const starts = new Int32Array(E + 1);
     const pos = new Int32Array(d.termPositions[k]);
-    const m = decodeTerm(d.postings, d.termBytes[k], slots, starts, pos);
+    const m = decodeTermInterleaved(d.postings, d.termBytes[k], slots, starts, pos);
     if (m !== pos.length) throw new Error(`index: term ${k} decodes to ${m} positions, not ${pos.length}`);
     return { slots, starts, pos };
   }
@@ -179,7 +262,10 @@ export class Postings {
 function mergeOccurrences(a: Occurrences, b: Occurrences): Occurrences {
   const slots = new Int32Array(a.slots.length + b.slots.length);
   const starts = new Int32Array(slots.length + 1);
-  const pos = new Int32Array(a.pos.length + b.pos.length);
+  // Positions read once each (a lazily decoded term decodes them here, not per access).
+  const aPos = a.pos;
+  const bPos = b.pos;
+  const pos = new Int32Array(aPos.length + bPos.length);
   let i = 0;
   let j = 0;
   let n = 0;
@@ -191,8 +277,9 @@ function mergeOccurrences(a: Occurrences, b: Occurrences): Occurrences {
     starts[n++] = m;
     if (sa !== sb) {
       const o = sa < sb ? a : b;
+      const oPos = sa < sb ? aPos : bPos;
       const k = sa < sb ? i++ : j++;
-      for (let x = o.starts[k]; x < o.starts[k + 1]; x++) pos[m++] = o.pos[x];
+      for (let x = o.starts[k]; x < o.starts[k + 1]; x++) pos[m++] = oPos[x];
       continue;
     }
     let x = a.starts[i];
@@ -200,8 +287,8 @@ function mergeOccurrences(a: Occurrences, b: Occurrences): Occurrences {
     let y = b.starts[j];
     const ye = b.starts[j + 1];
     while (x < xe || y < ye) {
-      const pa = x < xe ? a.pos[x] : 0x7fffffff;
-      const pb = y < ye ? b.pos[y] : 0x7fffffff;
+      const pa = x < xe ? aPos[x] : 0x7fffffff;
+      const pb = y < ye ? bPos[y] : 0x7fffffff;
       if (pa <= pb) {
         pos[m++] = pa;
         x++;

@@ -4,7 +4,7 @@
  */
 import { indexTerms } from '../analysis/terms.js';
 import type { ReformRecord } from '../indexer/schema.js';
-import { SearchEngine, occurrences, type MatchingStrategy, type RankedEntry, type SearchResult } from './engine.js';
+import { SearchEngine, asksAboutTopic, occurrences, type MatchingStrategy, type RankedEntry, type SearchResult } from './engine.js';
 import type { FacetName, FacetValue, Filters } from './facets.js';
 import { Lru } from '../analysis/lru.js';
 import type { EngineOptions } from './options.js';
@@ -56,9 +56,12 @@ export interface ApiHit {
   /** The query's words this record lacks (a partial match); empty when it has them all. */
   missing: string[];
   highlight: { title: string; snippet: string };
-  /** Other copies of this reform in the result set, best first, at most `copiesShown` (only when results are collapsed). */
+  /**
+   * Other copies of this reform, best first, at most `copiesShown` (only when results are collapsed): those in the
+   * result set, then, for a query about a topic, its printings that lack a word (not excluded, passing the filters).
+   */
   copies?: CopyRef[];
-  /** How many copies of this reform the result set holds (`copies` lists the first ones). */
+  /** How many such copies there are (`copies` lists the first ones). */
   copyCount?: number;
 }
 
@@ -93,6 +96,12 @@ export function largestMoney(r: ReformRecord): number | undefined {
   let best: number | undefined;
   for (const q of r.quantities) if (q.normalized?.unit === '元' && (best === undefined || q.normalized.value > best)) best = q.normalized.value;
   return best;
+}
+
+/** Whether an increasing list holds i. */
+function isIn(sorted: Int32Array, i: number): boolean {
+  const a = gallop(sorted, i, 0);
+  return a < sorted.length && sorted[a] === i;
 }
 
 export class SearchService {
@@ -221,10 +230,17 @@ export class SearchService {
     let grouped = (k: number) => first(k).map((entry) => ({ entry, copies: [] as number[], copyCount: 0 }));
     if (collapse) {
       // A record of the result set (after filters): docs are in index order, so a binary search finds it.
-      const present = (i: number) => {
-        const at = gallop(result.docs, i, 0);
-        return at < result.docs.length && result.docs[at] === i && (!keep || keep[at] === 1);
+      const at = (i: number) => {
+        const a = gallop(result.docs, i, 0);
+        return a < result.docs.length && result.docs[a] === i ? a : -1;
       };
+      const present = (i: number) => {
+        const a = at(i);
+        return a >= 0 && (!keep || keep[a] === 1);
+      };
+      // A topical query's hit also lists the printings of its reform that the result set lacks (a short printing
+      // without some word), unless the query's exclusions or the filters remove them.
+      const printing = asksAboutTopic(result.analysis) ? (i: number) => at(i) < 0 && !isIn(result.excluded, i) : undefined;
       const cap = this.engine.options.copiesShown;
       const counts = set.copies;
       grouped = (k) => {
@@ -248,7 +264,7 @@ export class SearchService {
             const reform = this.reformOf[entry.index];
             if (shown.has(reform)) continue;
             shown.add(reform);
-            const copyCount = (counts.get(reform) ?? 1) - 1;
+            let copyCount = (counts.get(reform) ?? 1) - 1;
             const copies = (rankedOf.get(reform) ?? []).slice(1, cap + 1);
             if (copies.length < Math.min(cap, copyCount)) {
               // Copies ranked past the prefix read: in index order, as many as are listed.
@@ -257,6 +273,16 @@ export class SearchService {
                 if (copies.length >= Math.min(cap, copyCount)) break;
                 if (!listed.has(i) && present(i)) copies.push(i);
               }
+            }
+            const printings = printing ? (this.reformMembers.get(reform) ?? []).filter(printing) : [];
+            if (printings.length) {
+              // The filters tested once per reform shown, for its printings together.
+              const pass = this.engine.facets.passing(printings, filters);
+              printings.forEach((i, j) => {
+                if (pass && !pass[j]) return;
+                copyCount++;
+                if (copies.length < cap) copies.push(i);
+              });
             }
             out.push({ entry, copies, copyCount });
             if (out.length === k) return out;

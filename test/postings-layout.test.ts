@@ -1,0 +1,163 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import fc from 'fast-check';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { POSITION_BLOCK, decodeDocs, decodePositions, decodeTerm, encodeTerm } from '../indexer/postings-codec.js';
+import { INDEX_FORMAT, INDEX_FORMAT_VARINT, type IndexData } from '../indexer/postings.js';
+import type { SnapshotBody } from '../snapshot/body.js';
+import { decodeSnapshotBytes } from '../snapshot/file.js';
+import { Matcher, slotPositions } from '../search/match.js';
+import { Postings, TermOccurrences } from '../search/postings.js';
+import { SearchService } from '../search/service.js';
+import { ROOT, seedSnapshot } from './helpers.js';
+
+let body: SnapshotBody;
+let index: IndexData;
+beforeAll(async () => {
+  body = await seedSnapshot();
+  index = (body.index as { postings: IndexData }).postings;
+});
+
+/** Random postings of one term: slots increasing, each with increasing positions (outliers and long fields too). */
+const termPostings = fc
+  .array(fc.record({ gap: fc.oneof(fc.nat(40), fc.nat(2_000_000)), first: fc.oneof(fc.nat(300), fc.nat(70_000)), steps: fc.array(fc.oneof(fc.nat(20), fc.nat(100_000)), { maxLength: 5 }) }), { minLength: 1, maxLength: 3 * POSITION_BLOCK + 7 })
+  .map((raw) => {
+    let slot = -1;
+    const slots: number[] = [];
+    const starts = [0];
+    const pos: number[] = [];
+    for (const e of raw) {
+      slots.push((slot += e.gap + 1));
+      let p = e.first;
+      pos.push(p);
+      for (const s of e.steps) pos.push((p += s + 1));
+      starts.push(pos.length);
+    }
+    return { slots, starts, pos };
+  });
+
+/** The index with every term re-stored as format 1 (LEB128 varints), which the reader decodes whole, positions included. */
+function asVarintIndex(d: IndexData): IndexData {
+  const reader = new Postings(d, 0);
+  const out: number[] = [];
+  const varint = (v: number) => {
+    for (; v >= 0x80; v >>>= 7) out.push((v & 0x7f) | 0x80);
+    out.push(v);
+  };
+  const termBytes = new Uint32Array(reader.termCount + 1);
+  for (let k = 0; k < reader.termCount; k++) {
+    termBytes[k] = out.length;
+    const o = reader.term(reader.termAt(k));
+    let last = 0;
+    for (let e = 0; e < o.slots.length; e++) {
+      varint(o.slots[e] - last);
+      last = o.slots[e];
+      varint(o.starts[e + 1] - o.starts[e]);
+      let p = 0;
+      for (let x = o.starts[e]; x < o.starts[e + 1]; x++) {
+        varint(o.pos[x] - p);
+        p = o.pos[x];
+      }
+    }
+  }
+  termBytes[reader.termCount] = out.length;
+  return { ...d, format: INDEX_FORMAT_VARINT, termBytes, postings: Uint8Array.from(out) };
+}
+
+describe('postings store each term\'s records apart from its positions, and positions are read only where needed', () => {
+  it('a term\'s document stream decodes alone to the slots and position counts written, and each block of positions to its positions (property)', () => {
+    fc.assert(
+      fc.property(termPostings, fc.nat(7), (occ, at) => {
+        const bytes = encodeTerm(occ);
+        // Written after other bytes, as a term in the middle of the postings is.
+        const buf = new Uint8Array(at + bytes.length);
+        buf.set(bytes, at);
+        const E = occ.slots.length;
+        const slots = new Int32Array(E);
+        const starts = new Int32Array(E + 1);
+        const table = decodeDocs(buf, at, slots, starts);
+        expect([...slots]).toEqual(occ.slots);
+        expect([...starts]).toEqual(occ.starts);
+        // Blocks decoded last to first, each on its own: every one lands where the whole decode puts it.
+        const pos = new Int32Array(occ.pos.length);
+        for (let from = Math.floor((E - 1) / POSITION_BLOCK) * POSITION_BLOCK; from >= 0; from -= POSITION_BLOCK) {
+          decodePositions(buf, at, table, starts, pos, from, Math.min(E, from + POSITION_BLOCK));
+          expect([...pos.subarray(starts[from])]).toEqual(occ.pos.slice(starts[from]));
+        }
+        const whole = new Int32Array(occ.pos.length);
+        expect(decodeTerm(buf, at, new Int32Array(E), new Int32Array(E + 1), whole)).toBe(occ.pos.length);
+        expect([...whole]).toEqual(occ.pos);
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it('scoring a common seed word (企业) decodes none of its positions; one record\'s proximity check decodes one block; reading them all gives every position', () => {
+    expect(index.format).toBe(INDEX_FORMAT);
+    const postings = new Postings(index, 1 << 20);
+    const matcher = new Matcher(postings, 100, 4);
+    const occ = matcher.needle('企业');
+    expect(occ).toBeInstanceOf(TermOccurrences);
+    const term = occ as TermOccurrences;
+    expect(term.slots.length).toBeGreaterThan(2 * POSITION_BLOCK);
+    expect(term.positionsDecoded).toBe(0);
+    const i = term.slots.length - 3;
+    const [from, to, pos] = slotPositions(term, term.slots[i]);
+    expect(to - from).toBe(term.starts[i + 1] - term.starts[i]);
+    expect(term.positionsDecoded).toBeGreaterThan(0);
+    expect(term.positionsDecoded).toBeLessThan(term.starts[term.slots.length] / 2);
+    const text = body.records[Math.floor(term.slots[i] / index.fields.length)];
+    const field = index.fields[term.slots[i] % index.fields.length] as keyof typeof text;
+    expect(typeof text[field]).toBe('string');
+    const all = [...term.pos];
+    expect(term.positionsDecoded).toBe(all.length);
+    expect([...pos.subarray(from, to)]).toEqual(all.slice(from, to));
+  });
+
+  it('a phrase of a seed record is matched from positions: 留抵退税 is where 留抵, 抵退 and 退税 sit one after another', () => {
+    const matcher = new Matcher(new Postings(index, 1 << 20), 100, 4);
+    const phrase = matcher.needle('留抵退税');
+    expect(phrase.slots.length).toBeGreaterThan(0);
+    const postings = new Postings(index, 1 << 20);
+    const [a, b, c] = ['留抵', '抵退', '退税'].map((t) => postings.term(t));
+    for (let e = 0; e < phrase.slots.length; e++) {
+      for (let x = phrase.starts[e]; x < phrase.starts[e + 1]; x++) {
+        const p = phrase.pos[x];
+        for (const [o, off] of [[a, 0], [b, 1], [c, 2]] as const) {
+          const [s, t, pos] = slotPositions(o, phrase.slots[e]);
+          expect([...pos.subarray(s, t)]).toContain(p + off);
+        }
+      }
+    }
+  });
+
+  it('answers every judged query and the kinds users type exactly as an index whose positions are decoded whole (format 1)', () => {
+    const lazy = new SearchService(body);
+    const whole = new SearchService({ ...body, index: { ...(body.index as object), postings: asVarintIndex(index) } } as SnapshotBody);
+    const judged = (file: string) => (JSON.parse(readFileSync(join(ROOT, 'bench', file), 'utf8')) as { query: string }[]).map((q) => q.query);
+    const queries = [...judged('queries.dev.json'), ...judged('queries.test.json'), '企业 登记', '海关 -税务', '"一网通办"', '不动产登记', '如何缩短工程建设项目审批时间', '12.6亿元', ''];
+    for (const q of queries) {
+      lazy.clearCache();
+      whole.clearCache();
+      expect({ ...lazy.search({ q, size: 20 }), took_ms: 0 }, q).toEqual({ ...whole.search({ q, size: 20 }), took_ms: 0 });
+    }
+  });
+
+  it('a snapshot written before the split (format 2: positions interleaved with records) still finds each of its records by title and by a phrase', () => {
+    // Built by the indexer at 6e0954a from the three records of v2-three-records.json.
+    const old = decodeSnapshotBytes(readFileSync(join(ROOT, 'test', 'fixtures', 'v5-three-records-postings-2.snapshot'))).body;
+    expect((old.index as { postings: IndexData }).postings.format).toBe('positional-bigram-2');
+    const service = new SearchService(old);
+    for (const record of old.records) {
+      const hits = service.search({ q: record.title, size: 3 }).hits;
+      expect(hits[0]?.id, record.title).toBe(record.id);
+      const phrase = `"${record.title.replace(/^[“"]/, '').slice(0, 4)}"`;
+      expect(service.search({ q: phrase, size: 10 }).hits.map((h) => h.id), phrase).toContain(record.id);
+    }
+  });
+
+  it('a snapshot whose postings are in a format this reader does not know is refused whole, saying to rebuild it', () => {
+    const future = { ...body, index: { ...(body.index as object), postings: { ...index, format: 'positional-bigram-4' } } } as SnapshotBody;
+    expect(() => new SearchService(future)).toThrow(/not a positional index of these records \(rebuild the snapshot\)/);
+  });
+});
