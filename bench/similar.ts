@@ -156,6 +156,7 @@ export async function similarSection(body: SnapshotBody, snapFile: string, opts:
     ['background cut at 5 % of reforms', { maxDf: 0.05 }],
     ['title weight 3 (×1.5)', { fieldWeights: { ...DEFAULT_SIMILAR_OPTIONS.fieldWeights, title: 3 } }],
     ['slogans weighted as plain words', { fieldWeights: { ...DEFAULT_SIMILAR_OPTIONS.fieldWeights, slogan: 1 } }],
+    [`quotes of two or three characters as slogans too (shipped: from ${DEFAULT_SIMILAR_OPTIONS.sloganMinLength})`, { sloganMinLength: 2 }],
     ['process steps weighted 0.5', { fieldWeights: { ...DEFAULT_SIMILAR_OPTIONS.fieldWeights, process: 0.5 } }],
     ['all terms kept per reform (no top-40 cut)', { topTerms: 100000 }],
     ['top 20 terms per reform', { topTerms: 20 }],

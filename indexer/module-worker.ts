@@ -10,18 +10,22 @@ import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import { Worker, type TransferListItem } from 'node:worker_threads';
 
-/** The worker's first lines: register tsx (for a `.ts` module) and import the module. */
+/** The worker's first lines: register tsx (for a `.ts` module) and import the module. A module that cannot load
+ *  sets slot 0 of `workerData.flag` (when there is one) to 2 and wakes its waiter: a parent blocked in Atomics.wait
+ *  never hears the worker's error event. */
 function bootSource(module: URL): string {
   const target = JSON.stringify(module.href);
-  if (!module.pathname.endsWith('.ts')) return `import(${target});`;
+  const failed = `.catch((e) => { const { workerData } = require('node:worker_threads'); const flag = workerData && workerData.flag; if (flag instanceof Int32Array) { Atomics.store(flag, 0, 2); Atomics.notify(flag, 0); } throw e; })`;
+  if (!module.pathname.endsWith('.ts')) return `import(${target})${failed};`;
   // tsx's ESM register API; its package maps `tsx/esm/api` to index.cjs for require and index.mjs for import.
   const api = pathToFileURL(createRequire(import.meta.url).resolve('tsx/esm/api').replace(/\.cjs$/, '.mjs')).href;
-  return `import(${JSON.stringify(api)}).then((tsx) => { tsx.register(); return import(${target}); });`;
+  return `import(${JSON.stringify(api)}).then((tsx) => { tsx.register(); return import(${target}); })${failed};`;
 }
 
-/** Start `module` in a worker thread (it answers the messages it is sent through `parentPort`). */
-export function startModuleWorker(module: URL): Worker {
-  return new Worker(bootSource(module), { eval: true });
+/** Start `module` in a worker thread (it answers the messages it is sent through `parentPort`, or through a port
+ *  handed over in `workerData`). */
+export function startModuleWorker(module: URL, options: { workerData?: unknown; transferList?: TransferListItem[] } = {}): Worker {
+  return new Worker(bootSource(module), { eval: true, ...options });
 }
 
 /** The URL of a sibling module of `from` (an import.meta.url) as that one is run: TypeScript source or compiled .js. */

@@ -28,7 +28,11 @@ export function findCandidates(input: CandidateInput, from: number, to: number):
   const { R, C, queryTerms, vecStart, vIds, vW, postStart, postEnd, postDoc, postW, candIds, candS } = input;
   const acc = new Float32Array(R);
   const touched = new Int32Array(R);
-  const heap = new TopK(C);
+  // The reforms reached (not the source) and their scores, of which the best C are selected.
+  const reached = new Int32Array(R);
+  const reachedS = new Float64Array(R);
+  const best = new Strongest();
+  const byId = (a: number, b: number) => reached[a] < reached[b];
   const qOrder: number[] = [];
   for (let r = from; r < to; r++) {
     let nt = 0;
@@ -47,13 +51,21 @@ export function findCandidates(input: CandidateInput, from: number, to: number):
         acc[j] += wi * postW[p];
       }
     }
-    heap.clear();
+    let m = 0;
     for (let x = 0; x < nt; x++) {
       const j = touched[x];
-      if (j !== r) heap.offer(j, acc[j]);
+      if (j !== r) {
+        reached[m] = j;
+        reachedS[m++] = acc[j];
+      }
       acc[j] = 0;
     }
-    heap.drainInto(candIds, candS, r * C);
+    // Best first, ties to the lower id; the rest of the C slots stay -1 (none).
+    const top = best.select(reachedS, m, C, byId);
+    for (let slot = 0; slot < top.length; slot++) {
+      candIds[r * C + slot] = reached[top[slot]];
+      candS[r * C + slot] = reachedS[top[slot]];
+    }
   }
 }
 
@@ -254,109 +266,68 @@ export function buildLists(input: ListInput, from: number, to: number): void {
 
 /**
  * The strongest `limit` of n weighted entries, best first: weight descending, ties by `before`. A bounded heap
- * (worst of the kept at its root) instead of sorting every entry: most entries lose to the root at once.
+ * (worst of the kept at its root) instead of sorting every entry: most entries lose to the root at once. The kept
+ * entries are then taken off the root worst first into the answer's tail (a heap sort, no comparator sort). The
+ * comparison is a method over fields, not closures made per call: this runs several times per reform.
  */
 export class Strongest {
   private heap = new Int32Array(64);
+  private w: Float64Array = new Float64Array(0);
+  private before: (a: number, b: number) => boolean = () => false;
+  private len = 0;
+
   select(w: Float64Array, n: number, limit: number, before: (a: number, b: number) => boolean): Int32Array {
-    /** Entry a ranks below entry b. */
-    const below = (a: number, b: number) => w[a] < w[b] || (w[a] === w[b] && before(b, a));
+    this.w = w;
+    this.before = before;
     const size = Math.min(n, limit);
     if (this.heap.length < size) this.heap = new Int32Array(2 * size);
     const h = this.heap;
-    let len = 0;
-    const down = (c: number) => {
-      for (;;) {
-        const l = 2 * c + 1;
-        let m = c;
-        if (l < len && below(h[l], h[m])) m = l;
-        if (l + 1 < len && below(h[l + 1], h[m])) m = l + 1;
-        if (m === c) return;
-        const t = h[c];
-        h[c] = h[m];
-        h[m] = t;
-        c = m;
-      }
-    };
+    this.len = 0;
     for (let x = 0; x < n; x++) {
-      if (len < size) {
-        let c = len++;
+      if (this.len < size) {
+        let c = this.len++;
         h[c] = x;
         while (c > 0) {
           const p = (c - 1) >> 1;
-          if (!below(h[c], h[p])) break;
+          if (!this.below(h[c], h[p])) break;
           const t = h[c];
           h[c] = h[p];
           h[p] = t;
           c = p;
         }
-      } else if (size > 0 && below(h[0], x)) {
+      } else if (size > 0 && this.below(h[0], x)) {
         h[0] = x;
-        down(0);
+        this.down(0);
       }
     }
-    return h.slice(0, len).sort((a, b) => (below(a, b) ? 1 : below(b, a) ? -1 : 0));
+    const out = new Int32Array(this.len);
+    while (this.len > 0) {
+      out[this.len - 1] = h[0];
+      h[0] = h[--this.len];
+      this.down(0);
+    }
+    return out;
   }
-}
 
-/** The `size` best (id, score) pairs offered, in a binary min-heap; ties keep the lower id. */
-class TopK {
-  private ids: Int32Array;
-  private s: Float32Array;
-  private n = 0;
-  constructor(private readonly size: number) {
-    this.ids = new Int32Array(size);
-    this.s = new Float32Array(size);
+  /** Entry a ranks below entry b. */
+  private below(a: number, b: number): boolean {
+    const w = this.w;
+    return w[a] < w[b] || (w[a] === w[b] && this.before(b, a));
   }
-  clear() {
-    this.n = 0;
-  }
-  /** a ranks below b */
-  private below(a: number, b: number) {
-    return this.s[a] < this.s[b] || (this.s[a] === this.s[b] && this.ids[a] > this.ids[b]);
-  }
-  private swap(a: number, b: number) {
-    const i = this.ids[a];
-    this.ids[a] = this.ids[b];
-    this.ids[b] = i;
-    const s = this.s[a];
-    this.s[a] = this.s[b];
-    this.s[b] = s;
-  }
-  offer(id: number, score: number) {
-    if (this.n < this.size) {
-      let c = this.n++;
-      this.ids[c] = id;
-      this.s[c] = score;
-      while (c > 0) {
-        const p = (c - 1) >> 1;
-        if (!this.below(c, p)) break;
-        this.swap(c, p);
-        c = p;
-      }
-      return;
-    }
-    const fs = Math.fround(score);
-    if (fs < this.s[0] || (fs === this.s[0] && id > this.ids[0])) return;
-    this.ids[0] = id;
-    this.s[0] = score;
-    for (let c = 0; ;) {
+
+  private down(c: number) {
+    const h = this.heap;
+    const len = this.len;
+    for (;;) {
       const l = 2 * c + 1;
-      const rr = l + 1;
       let m = c;
-      if (l < this.n && this.below(l, m)) m = l;
-      if (rr < this.n && this.below(rr, m)) m = rr;
-      if (m === c) break;
-      this.swap(c, m);
+      if (l < len && this.below(h[l], h[m])) m = l;
+      if (l + 1 < len && this.below(h[l + 1], h[m])) m = l + 1;
+      if (m === c) return;
+      const t = h[c];
+      h[c] = h[m];
+      h[m] = t;
       c = m;
     }
-  }
-  /** Best first into ids/scores at `at` (the rest of the `size` slots stay as they are: -1 = none). */
-  drainInto(ids: Int32Array, scores: Float32Array, at: number) {
-    const order = Array.from({ length: this.n }, (_, x) => x).sort((a, b) => this.s[b] - this.s[a] || this.ids[a] - this.ids[b]);
-    order.forEach((x, slot) => {
-      ids[at + slot] = this.ids[x];
-      scores[at + slot] = this.s[x];
-    });
   }
 }

@@ -83,7 +83,7 @@ export interface FeatureSetup {
   synonyms: string[][];
   /** Mined long/short form pairs, used when `forms` is on. */
   forms: [string, string][];
-  options: Pick<SimilarOptions, 'fieldWeights' | 'bigramWeight' | 'subwordWeight' | 'places' | 'synonyms' | 'forms' | 'outcomeWeight'>;
+  options: Pick<SimilarOptions, 'fieldWeights' | 'bigramWeight' | 'subwordWeight' | 'places' | 'synonyms' | 'forms' | 'outcomeWeight' | 'sloganMinLength'>;
 }
 
 /** One printing of a reform as the reader sees it: a field's normalised text ('' when absent), its outcome bits. */
@@ -255,7 +255,9 @@ export class FeatureReader {
         if (/[“"‘「『]/.test(text)) {
           for (const hit of text.matchAll(QUOTED)) {
             const slogan = hit[1].trim();
-            if (!/\p{Script=Han}/u.test(slogan) || this.stop.has(slogan)) continue;
+            // A short quote is a word in quotes or a stock label (“串联”, “一站式”, “零跑腿”), printed alike by unrelated
+            // reforms: it counts as the words it is, not as a slogan naming an idea.
+            if (!/\p{Script=Han}/u.test(slogan) || this.stop.has(slogan) || slogan.length < o.sloganMinLength) continue;
             this.add(this.intern(`“${slogan}”`, SLOGAN), o.fieldWeights.slogan, TERM_FLAG.slogan | flag);
             if (o.bigramWeight > 0 && field !== 'title') {
               for (const h of slogan.matchAll(HAN_RUN)) {
@@ -298,16 +300,25 @@ export class FeatureReader {
     this.vocabulary = new Set();
   }
 
-  /** What a worker's reader hands back (plain data and typed arrays). */
+  /** Forgets the segmented runs (they are segmented again if more is read): the build thread drops them while it
+   *  waits for a reading worker, before the worker's features arrive, so both are not held at once. */
+  forgetRuns() {
+    this.runMemo.clear();
+    this.subwordMemo.clear();
+  }
+
+  /** What a worker's reader hands back (plain data and typed arrays). The arrays are views of the reader's own
+   *  buffers, not copies: the worker moves them to the build thread and ends, so they are never held twice. */
   exportState(): ReaderState {
+    const view = <T extends Int32Array | Float32Array | Uint8Array>(g: Grow<T>): T => g.data.subarray(0, g.length) as T;
     return {
       featureText: this.featureText,
-      kind: this.kind.done(),
-      placeCount: this.placeCount.done(),
-      rawStart: this.rawStart.done(),
-      rawIds: this.rawIds.done(),
-      rawTf: this.rawTf.done(),
-      rawFlags: this.rawFlags.done(),
+      kind: view(this.kind),
+      placeCount: view(this.placeCount),
+      rawStart: view(this.rawStart),
+      rawIds: view(this.rawIds),
+      rawTf: view(this.rawTf),
+      rawFlags: view(this.rawFlags),
       runLookups: this.runLookups,
       runMisses: this.runMisses,
     };

@@ -3,9 +3,8 @@
  * a browser also runs (search/service.ts builds lists for a snapshot without them). The index build hands
  * `similarThreads` to buildSimilar; without it the stage runs in one thread.
  */
-import { createRequire } from 'node:module';
-import { fileURLToPath } from 'node:url';
-import { MessageChannel, receiveMessageOnPort, Worker } from 'node:worker_threads';
+import { MessageChannel, receiveMessageOnPort, type Worker } from 'node:worker_threads';
+import { siblingModule, startModuleWorker } from './module-worker.js';
 import type { CandidateInput, ListInput } from './similar-candidates.js';
 import type { ReaderState } from './similar-features.js';
 
@@ -29,13 +28,9 @@ function startWorker(job: { role: 'read' | 'rank' } & Record<string, unknown>) {
   const t0 = performance.now();
   let worker: Worker | undefined;
   try {
-    // Loaded through tsx's require hook, so the same TypeScript module runs under tsx, vitest or plain node.
-    const require = createRequire(import.meta.url);
-    worker = new Worker(WORKER_BOOT, {
-      eval: true,
-      workerData: { ...job, tsx: require.resolve('tsx/cjs'), file: fileURLToPath(new URL('./similar-worker.ts', import.meta.url)), flag, port: port2 },
-      transferList: [port2],
-    });
+    // Started as the index build's other workers are (indexer/module-worker.ts), so it runs under tsx, vitest or
+    // compiled; a module that fails to load sets flag slot 0 to 2, which ends the waits below at once.
+    worker = startModuleWorker(siblingModule('similar-worker', import.meta.url), { workerData: { ...job, flag, port: port2 }, transferList: [port2] });
     worker.unref();
     worker.on('error', () => {});
   } catch {
@@ -77,15 +72,3 @@ function startWorker(job: { role: 'read' | 'rank' } & Record<string, unknown>) {
     stop,
   };
 }
-
-const WORKER_BOOT = `
-const { workerData } = require('node:worker_threads');
-try {
-  require(workerData.tsx);
-  require(workerData.file);
-} catch (e) {
-  workerData.port.postMessage({ error: String((e && e.stack) || e) });
-  Atomics.store(workerData.flag, 0, 2);
-  Atomics.notify(workerData.flag, 0);
-}
-`;

@@ -9,7 +9,7 @@ import type { MessagePort } from 'node:worker_threads';
 import { FeatureReader, FIELDS, type FeatureSetup } from './similar-features.js';
 import { buildLists, findCandidates, type CandidateInput, type ListInput } from './similar-candidates.js';
 
-const data = workerData as { role: 'read' | 'rank'; flag: Int32Array; port: MessagePort; setup: FeatureSetup; texts: string; lengths: Int32Array; counts: Int32Array; bits: Uint8Array };
+const data = workerData as { role: 'read' | 'rank'; flag: Int32Array; port: MessagePort; setup: FeatureSetup; units: Uint16Array; lengths: Int32Array; counts: Int32Array; bits: Uint8Array };
 if (data.role === 'read') read();
 else rank();
 
@@ -17,15 +17,27 @@ else rank();
 function read() {
   const t0 = performance.now();
   try {
-    const texts: string[] = [];
-    for (let x = 0, at = 0; x < data.lengths.length; at += data.lengths[x++]) texts.push(data.texts.slice(at, at + data.lengths[x]));
+    const starts = new Float64Array(data.lengths.length + 1);
+    for (let x = 0; x < data.lengths.length; x++) starts[x + 1] = starts[x] + data.lengths[x];
+    // The code units are in the machine's byte order: the UTF-16LE decoder reads them only where that is little-endian.
+    const decoder = new Uint8Array(Uint16Array.of(1).buffer)[0] === 1 ? new TextDecoder('utf-16le') : undefined;
+    /** Text x, decoded when read. The decoder turns a lone surrogate into U+FFFD: such a text (rare) is rebuilt code
+     *  unit by code unit, so this thread reads exactly what the build thread would have. */
+    const text = (x: number): string => {
+      const view = data.units.subarray(starts[x], starts[x + 1]);
+      const t = decoder?.decode(view) ?? '\uFFFD';
+      if (!t.includes('\uFFFD')) return t;
+      let exact = '';
+      for (let c = 0; c < view.length; c += 4096) exact += String.fromCharCode(...view.subarray(c, c + 4096));
+      return exact;
+    };
     const reader = new FeatureReader(data.setup);
     let p = 0;
     for (const count of data.counts) {
       const printings = [];
       for (let c = 0; c < count; c++, p++) {
         const base = p * FIELDS.length;
-        printings.push({ text: (fi: number) => texts[base + fi], outcomeBits: data.bits[p] });
+        printings.push({ text: (fi: number) => text(base + fi), outcomeBits: data.bits[p] });
       }
       reader.readReform(printings);
     }

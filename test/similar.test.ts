@@ -2,6 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { authorityKinds, buildSimilar, DEFAULT_SIMILAR_OPTIONS, type SimilarBuildInfo } from '../indexer/similar.js';
 import { PROVINCES } from '../indexer/regions.js';
 import { similarThreads } from '../indexer/similar-threads.js';
+import { startModuleWorker } from '../indexer/module-worker.js';
+import { Strongest } from '../indexer/similar-candidates.js';
+import fc from 'fast-check';
 import { reformGroups } from '../search/similar.js';
 import { SearchService } from '../search/service.js';
 import { parseSnapshot, serializeSnapshot } from '../snapshot/file.js';
@@ -96,6 +99,21 @@ describe('similar reforms on the seed corpus', () => {
     expect(svc.similar(source.id, 3)![0].title).toBe('出口成品油“云计重”快速鉴定新模式');
   });
 
+  it('reads a short quote (“串联”, “并联”) as the word it is, so 进口原油“先放后检” no longer lists a publishing licence reform for those two quoted words', async () => {
+    const body = await seedSnapshot();
+    const at = (title: string) => body.records.findIndex((r) => r.title.startsWith(title));
+    const source = at('进口原油“先放后检”');
+    const publishing = at('出版物发行业务许可与网络发行备案联办制度');
+    // Both print “串联” and “并联” (as in 串联改并联) and share no other word of the idea.
+    for (const i of [source, publishing]) expect(body.records[i].content! + body.records[i].process).toMatch(/“串联”[^]*“并联”/);
+    const top10 = (data: ReturnType<typeof buildSimilar>) => Array.from(data.all.ids.subarray(source * data.k, source * data.k + 10)).filter(Boolean).map((v) => v - 1);
+    expect(top10(buildSimilar(body, { sloganMinLength: 2 }))).toContain(publishing);
+    const shipped = top10(buildSimilar(body));
+    expect(shipped).not.toContain(publishing);
+    // The release-before-the-result reforms stay near the top.
+    expect(shipped.slice(0, 5).map((i) => body.records[i].title)).toEqual(expect.arrayContaining([expect.stringContaining('特定附条件放行'), '冰鲜水产品两段准入监管模式']));
+  });
+
   it('orders each list as the diversity re-ranking picks: similarity discounted 3 % per entry already listed from the same document', async () => {
     const body = await seedSnapshot();
     const data = buildSimilar(body);
@@ -163,6 +181,46 @@ describe('similar reforms on the seed corpus', () => {
     expect(two.terms).toEqual(one.terms);
     expect(Array.from(two.termIds)).toEqual(Array.from(one.termIds));
     expect(Array.from(two.termWeights)).toEqual(Array.from(one.termWeights));
+  });
+
+  it('selects the strongest entries as a full sort would: weight descending, ties to the lower id, at most the limit (with many ties)', () => {
+    const strongest = new Strongest();
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: 0, max: 6 }), { maxLength: 300 }), fc.integer({ min: 0, max: 130 }), (weights, limit) => {
+        const w = Float64Array.from(weights, (x) => x / 4);
+        const ids = Int32Array.from(weights, (_, x) => (x * 7919) % 10007);
+        const got = Array.from(strongest.select(w, w.length, limit, (a, b) => ids[a] < ids[b]));
+        const sorted = weights.map((_, x) => x).sort((a, b) => w[b] - w[a] || ids[a] - ids[b]).slice(0, limit);
+        expect(got).toEqual(sorted);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('reads a text with a lone surrogate in the worker exactly as in the build thread (a quoted slogan keeps its code units)', async () => {
+    const seeds = await seedSnapshot();
+    const slogan = '跨境\uD800通关';
+    // Two reforms from the later half, which the worker reads, print the damaged slogan.
+    const records = seeds.records.map((r, i) => (i === seeds.records.length - 1 || i === seeds.records.length - 40 ? { ...r, content: `${r.content ?? ''}实行“${slogan}”模式。` } : r));
+    const body = { ...seeds, records };
+    const info = {} as SimilarBuildInfo;
+    const two = buildSimilar(body, {}, { workers: 1, threads: similarThreads, info });
+    const one = buildSimilar(body, {}, { workers: 0 });
+    expect(info.parallel).toMatchObject({ merged: true });
+    expect(one.terms).toContain(slogan);
+    expect(two.terms).toEqual(one.terms);
+    expect(Array.from(two.all.ids)).toEqual(Array.from(one.all.ids));
+  });
+
+  it('tells a build thread blocked in Atomics.wait that a worker module cannot load (flag slot 0 set to 2), so the build gives it up at once', async () => {
+    const flag = new Int32Array(new SharedArrayBuffer(16));
+    const worker = startModuleWorker(new URL('../indexer/no-such-similar-worker.ts', import.meta.url), { workerData: { flag } });
+    const errored = new Promise((resolve) => worker.once('error', resolve));
+    const t0 = performance.now();
+    // As similar-threads waits: synchronously, so the worker's error event cannot be what wakes it.
+    while (Atomics.load(flag, 0) === 0 && performance.now() - t0 < 20_000) Atomics.wait(flag, 0, 0, 100);
+    expect(Atomics.load(flag, 0)).toBe(2);
+    expect(String(await errored)).toMatch(/no-such-similar-worker/);
   });
 
   it('reads the kind of authority from a department without its place: the seeds\' customs offices all meet as 海关, two provinces\' housing departments as one', async () => {
