@@ -21,6 +21,11 @@ export interface BuiltInfo {
   stages: Record<string, number>;
   /** The process's peak RSS (MiB) at the end of each stage, where the engine reports it (ours). */
   stagePeakRssMiB?: Record<string, number>;
+  /**
+   * A helper process's memory and CPU, not in this process's figures (ours: the vocabulary's counting process): its
+   * peak RSS, its CPU time, and this process's peak when it ended.
+   */
+  helper?: { peakRssMiB: number; cpuMs: number; buildPeakRssMiB: number };
 }
 
 export interface Engine {
@@ -67,7 +72,7 @@ const ours: Engine = {
     const { serializeSnapshot } = await import('../snapshot/file.js');
     const { peakRssMiB } = await import('../indexer/build.js');
     const t0 = performance.now();
-    // Links are left to the build, which computes them while a worker counts the vocabulary (as the CLI does).
+    // Links are left to the build, which computes them while a child process counts the vocabulary (as the CLI does).
     const corpus = await loadRecordsFile(recordsFile, { deferLinks: true });
     const t1 = performance.now();
     const readPeak = peakRssMiB();
@@ -80,6 +85,7 @@ const ours: Engine = {
     return {
       stages: { 'read records, quantities': t1 - t0, ...rest, serialise: t3 - t2 },
       stagePeakRssMiB: { 'read records, quantities': readPeak, ...restPeak, serialise: peakRssMiB() },
+      ...(result.counting.peakRssMiB ? { helper: result.counting } : {}),
     };
   },
   async load(file) {

@@ -14,6 +14,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { buildSnapshot } from '../indexer/build.js';
+import { statCpuMs } from './proc-cpu.js';
 import { recordsFromLines } from '../indexer/records-input.js';
 import { Normalizer } from '../analysis/normalize.js';
 import { namingWordTest } from '../indexer/general-words.js';
@@ -57,15 +58,9 @@ export function similarBytes(data: SimilarData): number {
   return bytes + Buffer.byteLength(JSON.stringify(data.terms));
 }
 
-/** CPU time of this (the main) thread, from /proc/self/task/<pid>/stat: utime + stime in clock ticks (100 per second). */
+/** CPU time of this (the main) thread, from /proc/self/task/<pid>/stat (0 where there is no /proc). */
 function threadCpuMs(): number {
-  try {
-    const stat = readFileSync(`/proc/self/task/${process.pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(fields[11]) + Number(fields[12])) * 10;
-  } catch {
-    return 0;
-  }
+  return statCpuMs(`/proc/self/task/${process.pid}/stat`) ?? 0;
 }
 
 async function main() {

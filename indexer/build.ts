@@ -1,9 +1,9 @@
 /**
  * seeds → snapshot: parse the documents, build the user dictionary from the corpus and the editable files,
  * count the corpus vocabulary with jieba (for query-time segmentation), and build the inverted index. On a large
- * corpus two worker threads take stages beside this thread's: the vocabulary is counted while this thread links
- * copies (indexer/vocabulary.ts), and the positional index is built while this thread lists similar reforms
- * (indexer/engine-index.ts). Both come out byte-identical to a build in one thread.
+ * corpus a child process counts the vocabulary while this thread links copies and builds the positional index
+ * (indexer/vocabulary.ts); the similar stage uses a worker thread of its own (indexer/similar-threads.ts). The index
+ * can also be built in a worker thread beside the similar stage (`indexWorker`). Every way gives the same bytes.
  */
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
@@ -22,7 +22,7 @@ import { TEXT_FIELDS, type ReformRecord } from './schema.js';
 import { buildSimilar } from './similar.js';
 import { similarThreads } from './similar-threads.js';
 import { traditionalToSimplifiedTable } from './t2s.js';
-import { PARALLEL_MIN_CHARS, startVocabularyCount } from './vocabulary.js';
+import { startVocabularyCount } from './vocabulary.js';
 import { jiebaLoaded, lastJiebaLoadMs } from './jieba.js';
 
 export interface BuildOptions {
@@ -31,9 +31,12 @@ export interface BuildOptions {
   corpus?: Corpus;
   /** Folder with userdict.txt, synonyms.txt and stopwords.txt. */
   dictDir: string;
-  /** Worker threads for jieba vocabulary counting (0: this thread; default by corpus size, see indexer/vocabulary.ts). */
+  /** Child processes for jieba vocabulary counting (0: this thread; default by corpus size, see indexer/vocabulary.ts). */
   vocabularyWorkers?: number;
-  /** Build the positional index in a worker thread beside the similar stage (default: from PARALLEL_MIN_CHARS of text). */
+  /**
+   * Build the positional index in a worker thread beside the similar stage instead of in this thread after links
+   * (default off: beside the similar stage its memory added to that stage's at the build's peak).
+   */
   indexWorker?: boolean;
   /** Progress lines for large inputs (the CLI prints them to stderr). */
   progress?: Progress;
@@ -54,6 +57,12 @@ export interface BuildResult {
   timings: Record<BuildStage | 'total', number>;
   /** The process's peak RSS (MiB) at the end of each stage: the stage that raised it is where memory went. */
   peakRssMiB: Record<BuildStage, number>;
+  /**
+   * The vocabulary's counting process (large corpora), whose memory and CPU are not in this process's figures: its
+   * peak RSS, its CPU time and this process's peak when it ended (the two peaks' sum bounds the two together); all 0
+   * when this thread counted.
+   */
+  counting: { peakRssMiB: number; cpuMs: number; buildPeakRssMiB: number };
 }
 
 /** The peak resident set size of this process so far, in MiB. */
@@ -111,9 +120,9 @@ export async function buildSnapshot(options: BuildOptions): Promise<BuildResult>
   // Copy links still pending (records input) are computed while the vocabulary is counted; the copies' units
   // (copyDepartments) are filled in and counted once they are known.
   const linksPending = corpus.linksPending === true;
-  // Vocabulary: how often jieba produces each word over the corpus (indexer/vocabulary.ts). In a worker on a large
-  // corpus (counting while this thread links copies); in this thread on a small one, loading jieba here.
-  // The worker is started before the texts are normalised, so its jieba load (~1.5 s) runs beside normalisation
+  // Vocabulary: how often jieba produces each word over the corpus (indexer/vocabulary.ts). In a child process on a
+  // large corpus (counting while this thread links copies); in this thread on a small one, loading jieba here.
+  // The process is started before the texts are normalised, so its jieba load (~1.5 s) runs beside normalisation
   // instead of after it; the choice is made on the records' own text size (normalising keeps it about the same).
   let chars = 0;
   for (const r of corpus.records) for (const f of TEXT_FIELDS) chars += r[f]?.length ?? 0;
@@ -133,12 +142,12 @@ export async function buildSnapshot(options: BuildOptions): Promise<BuildResult>
   }
   const tCounted = performance.now();
 
-  // The positional index: on a large corpus in a worker thread beside the similar stage here (the two longest stages
-  // after links, about 8 and 12 s of one core each at 100k records), started once the vocabulary is counted, so the
-  // vocabulary worker and its jieba (~240 MB) are gone before the index allocates (the second core is the
-  // vocabulary's until then anyway); on a small corpus in this thread, since a worker's start costs more than the
-  // index.
-  const indexWorker = options.indexWorker ?? chars >= PARALLEL_MIN_CHARS;
+  // The positional index, in this thread right after links, while the counting process finishes the vocabulary: this
+  // thread would otherwise wait for it (7.2 s at 100k records in the run recorded at e6a74a5), and each core has one
+  // job at a time. Built in a worker beside the similar stage instead (the default until the count moved to a child
+  // process), the index's memory, about 20 bytes per character of text, added to that stage's at the build's peak,
+  // and three threads shared two cores.
+  const indexWorker = options.indexWorker ?? false;
   let indexed = indexWorker ? undefined : Promise.resolve(buildEngineIndex(corpus.records, normalized));
   const tIndexed = performance.now();
   const rssIndexed = peakRssMiB();
@@ -147,6 +156,7 @@ export async function buildSnapshot(options: BuildOptions): Promise<BuildResult>
   const countsPromise = count.finish();
   const jiebaLoad = jiebaLoaded() && !jiebaWasLoaded ? lastJiebaLoadMs() : 0;
   const counts = await countsPromise;
+  const counting = { ...count.usage(), buildPeakRssMiB: count.usage().peakRssMiB ? peakRssMiB() : 0 };
   const tVocabulary = performance.now();
   indexed ??= buildEngineIndexAsync(corpus.records, normalized);
   indexed.catch(() => undefined); // awaited below, after the similar stage; nothing may reject unobserved meanwhile
@@ -179,7 +189,7 @@ export async function buildSnapshot(options: BuildOptions): Promise<BuildResult>
     records: corpus.records,
     index: undefined,
   };
-  progress?.(`${counts.size} words counted; listing similar reforms while the index is built…`);
+  progress?.(`${counts.size} words counted; listing similar reforms${indexWorker ? ' while the index is built' : ''}…`);
   // The similar stage reads the texts the index was built from: nothing is normalised twice.
   const texts = normalized;
   const F = SEARCH_FIELDS.length;
@@ -202,5 +212,6 @@ export async function buildSnapshot(options: BuildOptions): Promise<BuildResult>
       total: tDone - t0,
     },
     peakRssMiB: { parse: rssParse, links: rssLinks, index: indexWorker ? peakRssMiB() : rssIndexed, jiebaLoad: rssAnalysed, analyse: rssAnalysed, similar: rssSimilar },
+    counting,
   };
 }

@@ -23,7 +23,7 @@ export interface Corpus {
   warnings: ParseWarning[];
   /**
    * Copy links still to be computed (records input read with `deferLinks`): buildSnapshot links them itself, while
-   * the vocabulary is counted in a worker.
+   * the vocabulary is counted in a child process.
    */
   linksPending?: boolean;
 }

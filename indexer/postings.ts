@@ -16,7 +16,6 @@
  */
 import { hanBigramText, positionalTokenKeys } from '../analysis/terms.js';
 import { BitWriter, writeTermCodes } from './postings-codec.js';
-import { Grow } from './grow.js';
 
 /**
  * Format 3: Rice-coded postings, each term's document stream apart from its positions (postings-codec.ts). Format 2
@@ -50,13 +49,6 @@ export function hash32(s: string): number {
     h = Math.imul(h, 0x01000193);
   }
   return h >>> 0;
-}
-
-/** A growable list of 32-bit ints. */
-export class Growable extends Grow<Int32Array> {
-  constructor(capacity = 1 << 16) {
-    super(new Int32Array(capacity));
-  }
 }
 
 /**

@@ -50,11 +50,19 @@ function checkQuantities(v: unknown, r: Record<string, unknown>): v is Quantity[
   );
 }
 
+/** A parsed line: the record, and whether its quantities are still to be extracted (`quantities: false`). */
+export interface ParsedLine {
+  record: ReformRecord & { related: RelatedRef[] | undefined };
+  /** The line gave no quantities and the caller extracts them: until then `record.quantities` is empty. */
+  quantitiesPending: boolean;
+}
+
 /**
  * One line → a record, or a RecordLineError saying what is wrong. `file` and `line` fill `source` when the
- * record has none. Unknown fields are kept as they are, so a dump re-indexes to the same records.
+ * record has none. Unknown fields are kept as they are, so a dump re-indexes to the same records. Quantities the line
+ * does not give are extracted here, or with `quantities: false` left to the caller (`quantitiesPending`).
  */
-export function parseRecordLine(text: string, file: string, line: number, options: { quantities?: boolean } = {}): ReformRecord & { related: RelatedRef[] | undefined } {
+export function parseRecordLine(text: string, file: string, line: number, options: { quantities?: boolean } = {}): ParsedLine {
   let v: unknown;
   try {
     v = JSON.parse(text);
@@ -96,10 +104,10 @@ export function parseRecordLine(text: string, file: string, line: number, option
     const region = documentRegion(title, [title, ...BODY_FIELDS.map((f) => (v[f] as string | undefined) ?? '')].join(' '));
     record.regions = region ? [region] : [];
   }
-  // With `quantities: false` a record without them is left with none (undefined), for the caller to extract.
-  if (v.quantities === undefined && options.quantities === false) record.quantities = undefined as unknown as Quantity[];
+  const quantitiesPending = v.quantities === undefined && options.quantities === false;
+  if (quantitiesPending) record.quantities = [];
   else if (v.quantities === undefined) record.quantities = fieldQuantities(TEXT_FIELDS.map((f) => record[f] ?? ''));
-  return record as ReformRecord & { related: RelatedRef[] | undefined };
+  return { record: record as ReformRecord & { related: RelatedRef[] | undefined }, quantitiesPending };
 }
 
 /** Lines of text → records: bad lines and repeated ids become warnings with their line numbers. */
@@ -120,11 +128,11 @@ export async function recordsFromLines(
       const text = n === 1 ? raw.replace(/^\uFEFF/, '') : raw;
       if (!text.trim()) continue;
       try {
-        const r = parseRecordLine(text, file, n, { quantities: !batches });
+        const { record: r, quantitiesPending } = parseRecordLine(text, file, n, { quantities: !batches });
         const first = seen.get(r.id);
         if (first !== undefined) throw new RecordLineError(`id ${JSON.stringify(r.id)} already used on line ${first}`);
         seen.set(r.id, n);
-        if (r.quantities === undefined) batches!.add(r);
+        if (quantitiesPending) batches!.add(r);
         if (r.related === undefined) allLinked = false;
         records.push(r);
       } catch (e) {

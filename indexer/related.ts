@@ -12,7 +12,7 @@
  */
 import type { ReformRecord, TextField } from './schema.js';
 import { keyOf } from '../analysis/terms.js';
-import { Growable } from './postings.js';
+import { Grow } from './grow.js';
 
 /** Title similarity (Dice over character bigrams) above which two titles name the same reform. */
 export const SAME_TITLE = 0.72;
@@ -142,7 +142,7 @@ class ShingleTable {
  * ids[offsets[i] … offsets[i+1]). Document frequencies are counted on the way.
  */
 function shingleIds(texts: Iterable<string>, n: number, count: number, coder: UnitCoder, table: ShingleTable): { ids: Int32Array; offsets: Int32Array } {
-  const list = new Growable(1 << 20);
+  const list = new Grow(new Int32Array(1 << 20));
   const offsets = new Int32Array(count + 1);
   let units: Int32Array = new Int32Array(1024);
   let i = 0;
@@ -255,8 +255,8 @@ export function linkRelated(records: ReformRecord[]): void {
   const links = new Int32Array(n);
   const shared = new Int32Array(n);
   const seen = new Int32Array(n);
-  const touched = new Growable(4096);
-  const linked = new Growable(64);
+  const touched = new Grow(new Int32Array(4096));
+  const linked = new Grow(new Int32Array(64));
   // Title bigrams of the record being linked, marked by record number + 1 (no clearing between records).
   const mark = new Int32Array(titleTable.size);
   const tIds = title.ids;

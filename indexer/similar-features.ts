@@ -261,8 +261,8 @@ export class FeatureReader {
             this.add(this.intern(`“${slogan}”`, SLOGAN), o.fieldWeights.slogan, TERM_FLAG.slogan | flag);
             if (o.bigramWeight > 0 && field !== 'title') {
               for (const h of slogan.matchAll(HAN_RUN)) {
-                const run = h[0];
-                for (let i = 0; i + 2 <= run.length; i++) this.add(this.intern(BIGRAM + run.slice(i, i + 2), GRAM), o.bigramWeight * o.fieldWeights.slogan, 0);
+                const grams = this.gramIds(h[0]);
+                for (let x = 0; x < grams.length; x++) this.add(grams[x], o.bigramWeight * o.fieldWeights.slogan, 0);
               }
             }
           }

@@ -8,30 +8,32 @@
  * cut once and its words counted as often as the piece occurs: the same counts, with a fraction of the jieba calls.
  * Word order in the map is not part of the result (the vocabulary is sorted by count, and the form miner sorts).
  *
- * Large corpora are counted in a worker thread that loads its own jieba, so the build's own thread needs no jieba
- * and builds the index meanwhile (`countVocabulary` returns a promise: start it, build, then await it). Small ones
- * (the seeds) are counted in this thread, where jieba stays loaded between builds, since a worker's own jieba load
- * (~1.5 s) would cost more than it saves.
+ * Large corpora are counted in a child process that loads its own jieba, so the build's own thread needs no jieba
+ * and links copies meanwhile (`startVocabularyCount`: start it, add texts, work, then await finish()). A process, not
+ * a worker thread: nodejieba's addon never frees its dictionaries (~270 MB) when a thread's environment goes, so a
+ * worker's jieba stayed in the build's memory through the similar stage and the index, where its peak is; a process
+ * gives all of it back when it exits. Small corpora (the seeds) are counted in this thread, where jieba stays loaded
+ * between builds, since another jieba load (~1.5 s) would cost more than it saves.
  */
+import { fork } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import { join } from 'node:path';
-import { Worker } from 'node:worker_threads';
 import { cut, loadJieba } from './jieba.js';
 
 export interface VocabularyOptions {
   /** The user dictionary jieba is loaded with (word, optional frequency); workers load the same. */
   userWords: [string, number | undefined][];
-  /** Worker threads that count (0: this thread counts, loading jieba here). Default: defaultWorkers(chars). */
+  /** Child processes that count (0: this thread counts, loading jieba here). Default: defaultWorkers(chars). */
   workers?: number;
   /** Text size (characters) from which a worker counts by default. Default PARALLEL_MIN_CHARS. */
   parallelMinChars?: number;
 }
 
 /**
- * Text size from which a worker counts by default: about 6,000 records. Below it the worker's own jieba load costs
- * more than the build it frees the main thread for.
+ * Text size from which a child process counts by default: about 6,000 records. Below it the child's own jieba load
+ * costs more than the build it frees the main thread for.
  */
 export const PARALLEL_MIN_CHARS = 2_000_000;
 
@@ -89,15 +91,19 @@ function countChunks(chunks: { times: number; text: string }[]): Map<string, num
   return counts;
 }
 
-// Plain CommonJS run by each worker (eval: no loader needed, so it runs the same under tsx, vitest or a bundle). It
-// gets texts joined by "\n" in one or more messages and counts each message as it arrives: the distinct pieces of
-// the message (split at jieba's separators) are cut once and their words counted as often as the piece occurs.
-// Counting at once (not at `done`) is what lets jieba run beside the build's links and index: words of a text are
-// the sum of its pieces' words, so counts of several messages add up to the counts of their texts together.
-const WORKER_SOURCE = `
-const { parentPort, workerData } = require('node:worker_threads');
-const jieba = require(workerData.jiebaPath);
-jieba.load({ userDict: workerData.userDict });
+// Plain CommonJS run by each counting process (written beside its user dictionary and started with plain node: no
+// loader needed, so it runs the same under tsx, vitest or a bundle). It is told the files its texts were written to
+// ("\n"-joined), one message each, and counts each file as it arrives: the distinct pieces of the text (split at
+// jieba's separators) are cut once and their words counted as often as the piece occurs. Counting at once (not at
+// `done`) is what lets jieba run beside the build's links: words of a text are the sum of its pieces' words, so
+// counts of several files add up to the counts of their texts together. Files, not the texts in the message: this
+// thread is busy linking copies while the child reads, and a large message through the IPC pipe only moves when this
+// thread's event loop runs; a file is written at once and read at the child's own pace.
+const CHILD_SOURCE = `
+const { readFileSync, rmSync } = require('node:fs');
+const [jiebaPath, userDict] = process.argv.slice(2);
+const jieba = require(jiebaPath);
+jieba.load({ userDict });
 const WORDLIKE = /[\\p{L}\\p{N}]/u;
 const counts = new Map();
 function count(text) {
@@ -116,12 +122,17 @@ function count(text) {
     }
   }
 }
-parentPort.on('message', ({ text, done }) => {
-  if (text) count(text);
+// The build went away (ended or failed): nothing is waiting for the counts.
+process.on('disconnect', () => process.exit(0));
+process.on('message', ({ file, done }) => {
+  if (file) {
+    const text = readFileSync(file, 'utf8');
+    rmSync(file, { force: true });
+    count(text);
+  }
   if (!done) return;
   for (const tok of counts.keys()) if (!WORDLIKE.test(tok)) counts.delete(tok);
-  parentPort.postMessage({ words: [...counts.keys()], counts: Float64Array.from(counts.values()) });
-  parentPort.close();
+  process.send({ words: [...counts.keys()], counts: Float64Array.from(counts.values()), maxRssKiB: process.resourceUsage().maxRSS, cpuUs: process.cpuUsage().user + process.cpuUsage().system }, () => process.disconnect());
 });
 `;
 
@@ -147,12 +158,14 @@ export function defaultWorkers(chars: number, minChars = PARALLEL_MIN_CHARS): nu
 export interface VocabularyCount {
   add(texts: string[]): void;
   finish(): Promise<Map<string, number>>;
+  /** After finish(): the counting processes' largest peak RSS (MiB) and their CPU time (ms); 0 when this thread counted. */
+  usage(): { peakRssMiB: number; cpuMs: number };
 }
 
 /**
  * Start counting (jieba is loaded here with `userWords` when this thread counts, at finish()). `chars` is the
- * expected text size, for choosing workers by default. With workers, add() hands the texts over at once, so the
- * caller's thread is free until finish().
+ * expected text size, for choosing workers by default. With counting processes, add() hands the texts over at once (a
+ * file each), so the caller's thread is free until finish().
  */
 export function startVocabularyCount(chars: number, options: VocabularyOptions): VocabularyCount {
   const workers = Math.min(options.workers ?? defaultWorkers(chars, options.parallelMinChars), Math.max(1, os.availableParallelism?.() ?? os.cpus().length));
@@ -165,39 +178,59 @@ export function startVocabularyCount(chars: number, options: VocabularyOptions):
         loadJieba(options.userWords);
         return countChunks(joinByCount(pieces));
       },
+      usage: () => ({ peakRssMiB: 0, cpuMs: 0 }),
     };
   }
   const dir = mkdtempSync(join(os.tmpdir(), 'ftz-vocab-'));
   const userDict = join(dir, 'user.dict.utf8');
   writeFileSync(userDict, options.userWords.map(([w, f]) => (f ? `${w} ${f}` : w)).join('\n') + '\n');
   const jiebaPath = createRequire(import.meta.url).resolve('nodejieba');
-  const pool = Array.from({ length: workers }, () => new Worker(WORKER_SOURCE, { eval: true, workerData: { jiebaPath, userDict } }));
+  const script = join(dir, 'count.cjs');
+  writeFileSync(script, CHILD_SOURCE);
+  // Plain node (no loader flags of this process: the script is CommonJS), the structured clone for its answer's array.
+  const pool = Array.from({ length: workers }, () => fork(script, [jiebaPath, userDict], { execArgv: [], serialization: 'advanced', stdio: ['ignore', 'inherit', 'inherit', 'ipc'] }));
+  type Answer = { words: string[]; counts: Float64Array; maxRssKiB: number; cpuUs: number };
   const results = pool.map(
-    (w) =>
-      new Promise<{ words: string[]; counts: Float64Array }>((resolve, reject) => {
-        w.once('message', resolve);
-        w.once('error', reject);
-        w.once('exit', (code) => reject(new Error(`vocabulary worker exited with ${code} before counting`)));
+    (child) =>
+      new Promise<Answer>((resolve, reject) => {
+        child.once('message', (m) => resolve(m as Answer));
+        child.once('error', reject);
+        child.once('exit', (code, signal) => reject(new Error(`vocabulary counting process exited with ${signal ?? code} before counting`)));
       }),
   );
+  // Each child's memory (its jieba) is the build's again once it has exited: finish() waits for that.
+  const exited = pool.map((child) => new Promise<void>((resolve) => (child.exitCode !== null || child.signalCode !== null ? resolve() : child.once('exit', () => resolve()))));
   // Nothing may reject unobserved while the caller works; finish() reports the failure.
   for (const r of results) r.catch(() => undefined);
+  let files = 0;
+  const used = { peakRssMiB: 0, cpuMs: 0 };
   return {
-    add: (texts) => splitByChars(texts, workers).forEach((share, i) => share.length && pool[i].postMessage({ text: share.join('\n') })),
+    add: (texts) =>
+      splitByChars(texts, workers).forEach((share, i) => {
+        if (!share.length) return;
+        const file = join(dir, `texts-${files++}.txt`);
+        writeFileSync(file, share.join('\n'));
+        pool[i].send({ file });
+      }),
     finish: async () => {
       try {
-        for (const w of pool) w.postMessage({ done: true });
+        for (const child of pool) child.send({ done: true });
         const counts = new Map<string, number>();
         for (const r of await Promise.all(results)) {
           r.words.forEach((word, i) => counts.set(word, (counts.get(word) ?? 0) + r.counts[i]));
+          used.peakRssMiB = Math.max(used.peakRssMiB, Math.round(r.maxRssKiB / 1024));
+          used.cpuMs += r.cpuUs / 1000;
         }
-        // Each worker holds its own jieba (~240 MB): gone before the stages that follow allocate theirs.
-        await Promise.all(pool.map((w) => w.terminate()));
+        await Promise.all(exited);
         return counts;
+      } catch (e) {
+        for (const child of pool) child.kill();
+        throw e;
       } finally {
         rmSync(dir, { recursive: true, force: true });
       }
     },
+    usage: () => used,
   };
 }
 

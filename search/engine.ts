@@ -747,8 +747,10 @@ export class SearchEngine {
     // for the records lacking it, which still list it as missing. In a one-word query they bring records in; with
     // several words they only add to the score of records holding another word, so the total still counts records
     // with a word that answers (如何办理出口退税: records with 出口退税, never those with only 退税; 人民防空 审批:
-    // never 中国人民银行 through 人民). Tried on the development half: bringing records in by parts for keyword lists
-    // gained 0.003 overall, all of it through records sharing one part (确认 of 确认制), so it is not done.
+    // never 中国人民银行 through 人民). In a keyword list, one exception below (CREDIT_BIT): a record holding another
+    // word and most of the compound's parts, by idf, is kept as a partial match of its own. Tried on the development
+    // half: keeping records that share any one part gained 0.003 overall, all of it through records sharing a single
+    // part (确认 of 确认制), so a lesser part alone never keeps one.
     const sentence = analysis.groups.some((g) => g.some((c) => c.natural));
     // Each compound's parts are matched anew: bounded to short queries, so a pasted paragraph costs what it did.
     if (strategy === 'last' && (U === 1 ? units[0].ds.docs.length < FILL_TO : U <= MAX_PARTS_WORDS && !(every && every.docs.length >= FILL_TO))) {

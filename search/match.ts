@@ -8,7 +8,7 @@
 import { needleTokens } from '../analysis/terms.js';
 import { Lru } from '../analysis/lru.js';
 import { EMPTY, positionCount, positionsOf, type Occurrences, type Postings } from './postings.js';
-import { Growable } from '../indexer/postings.js';
+import { Grow } from '../indexer/grow.js';
 
 /** Characters that end a sentence in normalised text (full-width ；！？ become ;!? under NFKC). */
 const SENTENCE_BREAKS = ['。', ';', '!', '?', '；', '！', '？'];
@@ -51,9 +51,9 @@ export function slotPositions(o: Occurrences, slot: number): [from: number, to: 
 
 /** Occurrences built in (slot, position) order, in growable typed arrays (a common word's near matches are many). */
 class Builder {
-  private readonly slots = new Growable(64);
-  private readonly starts = new Growable(64);
-  private readonly pos = new Growable(256);
+  private readonly slots = new Grow(new Int32Array(64));
+  private readonly starts = new Grow(new Int32Array(64));
+  private readonly pos = new Grow(new Int32Array(256));
   add(slot: number, p: number): void {
     const n = this.slots.length;
     if (n === 0 || this.slots.data[n - 1] !== slot) {

@@ -98,6 +98,13 @@ export function largestMoney(r: ReformRecord): number | undefined {
   return best;
 }
 
+/** The page `params` asks for (page 1 of 10 unless it says) and its entries among a result set's grouped entries. */
+function pageOf<T>(params: SearchParams, grouped: (k: number) => T[]): { page: number; size: number; entries: T[] } {
+  const page = params.page ?? 1;
+  const size = params.size ?? 10;
+  return { page, size, entries: grouped(page * size).slice((page - 1) * size) };
+}
+
 /** Whether an increasing list holds i. */
 function isIn(sorted: Int32Array, i: number): boolean {
   const a = gallop(sorted, i, 0);
@@ -335,10 +342,9 @@ export class SearchService {
 
   search(params: SearchParams): SearchResponse {
     const t0 = performance.now();
-    const page = params.page ?? 1;
-    const size = params.size ?? 10;
     const { result, total, grouped, facets } = this.resultSet(params);
-    const hits = grouped(page * size).slice((page - 1) * size).map(({ entry: e, copies, copyCount }) => {
+    const { page, size, entries } = pageOf(params, grouped);
+    const hits = entries.map(({ entry: e, copies, copyCount }) => {
       const h = this.engine.hit(e, result);
       const r = h.record;
       return {
@@ -372,9 +378,7 @@ export class SearchService {
    * and collapse only, no record text read (the offline page fetches the texts of these records ahead with it).
    */
   pageRecords(params: SearchParams): number[] {
-    const page = params.page ?? 1;
-    const size = params.size ?? 10;
-    return this.resultSet(params).grouped(page * size).slice((page - 1) * size).map((g) => g.entry.index);
+    return pageOf(params, this.resultSet(params).grouped).entries.map((g) => g.entry.index);
   }
 
   /** Every record of the result set, in order, with its score (for export). */

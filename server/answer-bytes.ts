@@ -118,8 +118,17 @@ export function adler32(bytes: Uint8Array, adler: number): number {
   return ((b << 16) | a) >>> 0;
 }
 
-/** Encodings in the order the server prefers them when the client weighs several alike (@fastify/compress's order). */
-const PREFERRED = ['br', 'gzip', 'deflate'] as const;
+/**
+ * The server's compression, one setting for every route: @fastify/compress is registered with these (server/static.ts)
+ * and /api/search, which encodes its own answers, follows them (server/routes/search.ts).
+ */
+export const COMPRESSION = {
+  /** Encodings in the order the server prefers them when the client weighs several alike. */
+  encodings: ['br', 'gzip', 'deflate'] as const,
+  /** Answers smaller than this (bytes) go out uncompressed: tiny JSON errors stay cheap. */
+  threshold: 1024,
+};
+const PREFERRED = COMPRESSION.encodings;
 
 /**
  * The content coding an `Accept-Encoding` header asks for, chosen as @fastify/compress chooses for the other routes

@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import fastifyCompress from '@fastify/compress';
 import fastifyStatic from '@fastify/static';
 import type { FastifyInstance, FastifyReply } from 'fastify';
+import { COMPRESSION } from './answer-bytes.js';
 
 export interface StaticOptions {
   /** The built page (vite output); when it has no index.html only compression is set up. */
@@ -22,8 +23,7 @@ export interface StaticOptions {
 export const PAGE_ROUTES = ['/reforms/:id', '/outcomes'];
 
 export async function serveWeb(app: FastifyInstance, options: StaticOptions): Promise<void> {
-  // Small answers are not worth compressing; the threshold keeps tiny JSON errors cheap.
-  await app.register(fastifyCompress, { global: true, threshold: 1024, encodings: ['br', 'gzip', 'deflate'] });
+  await app.register(fastifyCompress, { global: true, threshold: COMPRESSION.threshold, encodings: [...COMPRESSION.encodings] });
 
   const root = options.webRoot;
   if (!root || !existsSync(join(root, 'index.html'))) return;

@@ -24,7 +24,7 @@
  * Anything off — magic, version, length, checksum, a section out of range — refuses the whole file.
  */
 import type { SnapshotBody, SourceFile } from './body.js';
-import { isPackedRecords, packRecords, RECORD_TEXT_COLUMNS, RECORDS_FORMAT, recordList, RecordStore } from './records.js';
+import { isPackedRecords, packRecords, recordList, RecordStore, textColumns } from './records.js';
 import { recordValidator } from './validate.js';
 import { decodeSortedList, encodeSortedList, sortedItems } from './sorted-strings.js';
 import { restoreTables, storeTables } from './tables.js';
@@ -120,11 +120,16 @@ export function encodeSnapshot(body: SnapshotBody, info: { productVersion: strin
     const sample = new Uint8Array(v.buffer, v.byteOffset, SMALL_SECTION);
     return compress(sample).length < (v.byteLength <= PACK_MIB * 2 ** 20 ? SMALL_GAIN : SAMPLE_GAIN) * SMALL_SECTION;
   };
+  // Sections of text, which go in the skeleton's stream (see below): the records' text columns.
+  const textSections = new Set<ArrayBufferView>();
   // Records become columns in place (the body's key order is kept); a record the loader would refuse stays JSON.
   const skeleton = new TextEncoder().encode(
     JSON.stringify(rest, function (this: unknown, key, value) {
-      const holder = this as { format?: unknown } | null;
-      if (this === rest && key === 'records' && Array.isArray(value)) return packRecords(value, recordValidator());
+      if (this === rest && key === 'records' && Array.isArray(value)) {
+        const packed = packRecords(value, recordValidator());
+        for (const column of textColumns(packed)) textSections.add(column);
+        return packed;
+      }
       // A long sorted list joined by U+0000 (the term dictionary, the vocabulary's words) is stored front-coded.
       if (compress && typeof value === 'string' && value.length >= SORTED_LIST_CHARS) {
         const items = sortedItems(value);
@@ -156,7 +161,7 @@ export function encodeSnapshot(body: SnapshotBody, info: { productVersion: strin
       const stored = planes ? shuffle(column) : column;
       // Text (the records' text and quantity JSON) goes in the skeleton's stream, numbers in a second one: brotli
       // codes each far better alone than the two interleaved (the seeds: 467 → 446 KB).
-      const text = holder?.format === RECORDS_FORMAT && RECORD_TEXT_COLUMNS.includes(key);
+      const text = textSections.has(v);
       const ref: Record<string, unknown> = { $typed: kind, offset: text || !compress ? offset : binaryOffset, length: v.length };
       if (gaps) ref.delta = 1;
       if (planes) ref.shuffle = 1;

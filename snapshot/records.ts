@@ -15,8 +15,6 @@ import type { Outcome, Quantity, ReformRecord } from '../indexer/schema.js';
 import { Grow } from '../indexer/grow.js';
 
 export const RECORDS_FORMAT = 'records-columns-1';
-/** Columns holding text (UTF-16 text, UTF-8 JSON): a packed file compresses them with the skeleton, apart from numbers. */
-export const RECORD_TEXT_COLUMNS: readonly string[] = ['text', 'extra'];
 
 /** Stored text fields, in column order (category and section are in the string table instead). */
 const TEXT = ['id', 'title', 'content', 'applicableTo', 'process', 'outcome', 'scope'] as const;
@@ -148,6 +146,11 @@ function extraJson(r: ReformRecord): string {
  * Records → columns. `valid(record, i)` says whether the record passes the loader's structural validation (with the
  * ids of the records before it and of all records known); a record that does not is stored raw.
  */
+/** The columns holding text (UTF-16 text, UTF-8 JSON): a packed file compresses them apart from numbers. */
+export function textColumns(packed: PackedRecords): (Uint16Array | Uint8Array)[] {
+  return [packed.text, packed.extra];
+}
+
 export function packRecords(records: readonly ReformRecord[], valid: (r: ReformRecord, i: number) => boolean): PackedRecords {
   const existing = recordStoreOf(records);
   if (existing) return existing.packed;

@@ -10,6 +10,7 @@
  * Environment-neutral (typed arrays and strings only). Decoding rebuilds the exact joined string, lone
  * surrogates included.
  */
+import { VarintReader, VarintWriter } from './varint.js';
 
 const SEP = 0;
 
@@ -27,7 +28,7 @@ export function sortedItems(joined: string, minItems = 64): string[] | undefined
 export function encodeSortedList(items: string[]): Uint8Array<ArrayBuffer> {
   const n = items.length;
   let suffixUnits = 0;
-  let varintBytes = 0;
+  const lengths = new VarintWriter();
   const shared = new Uint8Array(n);
   let prev = '';
   for (let i = 0; i < n; i++) {
@@ -38,22 +39,16 @@ export function encodeSortedList(items: string[]): Uint8Array<ArrayBuffer> {
     shared[i] = p;
     const len = t.length - p;
     suffixUnits += len;
-    varintBytes += len < 0x80 ? 1 : len < 0x4000 ? 2 : len < 0x200000 ? 3 : 5;
+    lengths.varint(len);
     prev = t;
   }
-  const out = new Uint8Array(new ArrayBuffer(4 + n + varintBytes + 2 * suffixUnits));
+  const out = new Uint8Array(new ArrayBuffer(4 + n + lengths.length + 2 * suffixUnits));
   new DataView(out.buffer).setUint32(0, n, true);
   out.set(shared, 4);
-  let v = 4 + n;
-  let u = 4 + n + varintBytes;
+  out.set(lengths.take(), 4 + n);
+  let u = 4 + n + lengths.length;
   for (let i = 0; i < n; i++) {
     const t = items[i];
-    let len = t.length - shared[i];
-    while (len >= 0x80) {
-      out[v++] = (len & 0x7f) | 0x80;
-      len >>>= 7;
-    }
-    out[v++] = len;
     for (let c = shared[i]; c < t.length; c++) {
       const unit = t.charCodeAt(c);
       out[u++] = unit & 0xff;
@@ -70,22 +65,13 @@ export function decodeSortedList(bytes: Uint8Array): string {
   if (4 + n > bytes.length) throw new Error('sorted list cut short');
   // First pass: suffix lengths, so the joined units are written into one exact array.
   const lengths = new Uint32Array(n);
-  let v = 4 + n;
+  const column = new VarintReader(bytes, 4 + n, 'sorted list');
   let total = n > 0 ? n - 1 : 0;
   for (let i = 0; i < n; i++) {
-    let len = 0;
-    let shift = 0;
-    for (;;) {
-      if (v >= bytes.length || shift > 28) throw new Error('sorted list cut short');
-      const b = bytes[v++];
-      len += (b & 0x7f) * 2 ** shift;
-      if (b < 0x80) break;
-      shift += 7;
-    }
-    lengths[i] = len;
-    total += bytes[4 + i] + len;
+    lengths[i] = column.varint();
+    total += bytes[4 + i] + lengths[i];
   }
-  let u = v;
+  let u = column.i;
   const units = new Uint16Array(total);
   let at = 0;
   let prevStart = 0;

@@ -5,7 +5,7 @@ import type { Filters } from '../../search/facets.js';
 import type { SortOrder } from '../../search/service.js';
 import { FACETS, type Filters as FacetFilters } from '../../search/facets.js';
 import type { MatchingStrategy } from '../../search/engine.js';
-import { AnswerBytes, negotiateEncoding } from '../answer-bytes.js';
+import { AnswerBytes, COMPRESSION, negotiateEncoding } from '../answer-bytes.js';
 import { errorSchema, facetsSchema, filterProperties, hitSchema, page, q, size, windowError } from './schemas.js';
 
 export interface SearchQuery extends Filters {
@@ -47,8 +47,6 @@ interface Kept {
 }
 /** A number no answer takes, written where took_ms goes, then cut out. */
 const TOOK_MARK = -7777777.5;
-/** Answers smaller than this go out uncompressed (@fastify/compress's threshold, server/static.ts). */
-const COMPRESS_THRESHOLD = 1024;
 /** Characters of request URLs and keys remembered per snapshot (4 Mi: ~16,000 typical searches). */
 const KEPT_URL_CHARS = 4 * 2 ** 20;
 const kept = new WeakMap<SearchService, Kept>();
@@ -67,7 +65,7 @@ function send(answer: AnswerBytes, request: FastifyRequest, reply: FastifyReply,
   reply.type('application/json; charset=utf-8');
   const took = Math.round((performance.now() - t0) * 1000) / 1000;
   // x-no-compression: the plugin's own opt-out, honoured alike.
-  const wanted = answer.head.length >= COMPRESS_THRESHOLD && request.headers['x-no-compression'] === undefined ? negotiateEncoding(request.headers['accept-encoding']) : undefined;
+  const wanted = answer.head.length >= COMPRESSION.threshold && request.headers['x-no-compression'] === undefined ? negotiateEncoding(request.headers['accept-encoding']) : undefined;
   if (wanted) {
     reply.header('content-encoding', wanted).header('vary', 'accept-encoding');
     return answer.send(wanted, took);

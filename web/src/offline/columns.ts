@@ -14,7 +14,7 @@
  */
 import type { EngineIndex } from '../../../search/engine.js';
 import type { FacetColumn, FacetColumns, FacetName } from '../../../search/facets.js';
-import { VarintReader, VarintWriter } from './varint.js';
+import { VarintReader, VarintWriter } from '../../../snapshot/varint.js';
 
 /** What the entry file carries in place of the columns (inside its body, so its checksum covers it). */
 export interface PackedColumns {

@@ -14,7 +14,7 @@
  */
 import { decodeTerm, encodeTerm } from '../../../indexer/postings-codec.js';
 import { EMPTY, Postings, type IndexData, type Occurrences } from '../../../search/postings.js';
-import { VarintReader, VarintWriter } from './varint.js';
+import { VarintReader, VarintWriter } from '../../../snapshot/varint.js';
 
 /** What the entry file says about the postings chunks (inside its body, so its checksum covers it). */
 export interface PostingsManifest {

@@ -1,6 +1,6 @@
 /**
- * LEB128 varints for the offline bundle's own files (postings chunks, the entry file's packed columns): one writer
- * and one reader for both.
+ * LEB128 varints: one writer and one reader for every stored form that uses them (the snapshot's front-coded sorted
+ * lists, the offline bundle's postings chunks and the entry file's packed columns). Environment-neutral.
  */
 
 export class VarintWriter {
