@@ -232,7 +232,7 @@ export class SearchResult {
       if (first.size > 1) {
         const cost = (m: number) => {
           let c = 0;
-          for (let b = 0; m; b++, m >>>= 1) if (m & 1) c += this.units[b]?.qualifier ? this.engine.options.qualifierCost : 1;
+          for (let b = 0; m; b++, m >>>= 1) if (m & 1) c += (this.units[b]?.qualifier ? this.engine.options.qualifierCost : 1) * this.rarityShare(b);
           return c;
         };
         const masks = [...first].map(([m, i]) => ({ m, count: cost(m), idf: this.missingIdf[i] }));
@@ -299,6 +299,19 @@ export class SearchResult {
       down(0);
     }
     return heap.sort(order);
+  }
+
+  /**
+   * What lacking the b-th word costs beside lacking the rarest topic word some record has
+   * (EngineOptions.missingRarityPower): 1 for that word and for a word no record has (every record lacks it alike).
+   * A change verb, measure word or asked-for figure is not scaled: what it costs is qualifierCost's business.
+   */
+  private rarityShare(b: number): number {
+    const power = this.engine.options.missingRarityPower;
+    const topic = (u: Unit) => !u.qualifier && !u.ask;
+    if (!power || !topic(this.units[b])) return 1;
+    const maxIdf = Math.max(0, ...this.units.filter((u) => topic(u) && u.ds.docs.length > 0).map((u) => u.idf));
+    return maxIdf > 0 ? Math.min(1, this.units[b].idf / maxIdf) ** power : 1;
   }
 
   private entry(i: number, score: number): RankedEntry {

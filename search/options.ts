@@ -73,6 +73,14 @@ export interface EngineOptions {
    * of partial matches, where lacking any other word counts 1; 1 treats them as any word.
    */
   qualifierCost: number;
+  /**
+   * Tiers of partial matches: lacking a word costs (its idf ÷ the rarest word's idf)^power, so a record lacking two
+   * words common beside the rarest (进口 and 快速 in 进口食品怎么快速通关) ranks before one lacking the rare word that
+   * carries the idea (食品); 0 (the default) counts every word alike (the count of missing words, rarity breaking
+   * ties). Off because in a paraphrase the rarest word is often a detail, not the idea (堆场 in 货物到港直接提走不进堆场
+   * put a 船到直提 printing lacking it below records lacking 货物 and 直接): docs/design.md gives the figures.
+   */
+  missingRarityPower: number;
   /** Fields a snippet is taken from, in order of preference when matches tie. */
   snippetFields: readonly SearchField[];
   /**
@@ -119,6 +127,7 @@ export const DEFAULT_ENGINE_OPTIONS: EngineOptions = {
   askBase: 0.2,
   measureWords: true,
   qualifierCost: 0.4,
+  missingRarityPower: 0,
   snippetFields: ['content', 'outcome', 'process', 'applicableTo'],
   cache: { postingsPositions: 4_000_000, matches: 2000, analyses: 1000, results: 512, normalizedRecords: 256 },
   facetSize: 50,

@@ -633,7 +633,7 @@ describe('words that qualify: outcome verbs and measures, the parts of a compoun
       // A topic record that states no change is honest about it: it lists the outcome words it lacks.
       expect(hits.some((h) => !h.missing.includes(topic) && h.missing.includes('缩短')), q).toBe(true);
       // With every word counting the same, a record with only 时间 and 缩短 came before some 退税 records.
-      const even = all(withOptions({ qualifierCost: 1 }), q);
+      const even = all(withOptions({ qualifierCost: 1, missingRarityPower: 0 }), q);
       expect(even.findIndex((h) => h.missing.includes(topic)), q).toBeLessThan(even.map((h) => !h.missing.includes(topic)).lastIndexOf(true));
     }
   });

@@ -1,0 +1,25 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { SearchService } from '../search/service.js';
+import { seedService } from './helpers.js';
+
+let service: SearchService;
+beforeAll(async () => {
+  service = await seedService();
+}, 120_000);
+
+describe('with missingRarityPower, partial matches rank by how rare the words they lack are', () => {
+  it('进口食品怎么快速通关: records holding the rare 食品 and 通关 but lacking two commoner words rank before every record lacking 食品', () => {
+    const hits = new SearchService(service.engine.body, { missingRarityPower: 2 }).search({ q: '进口食品怎么快速通关', size: 100, collapse: false }).hits;
+    const lacking = hits.findIndex((h) => h.missing.includes('食品'));
+    expect(lacking).toBeGreaterThan(0);
+    const before = hits.slice(0, lacking);
+    expect(before.some((h) => h.missing.length === 2)).toBe(true);
+    for (const h of before) expect(h.missing.every((w) => w === '进口' || w === '快速' || w === '通关')).toBe(true);
+  });
+
+  it('counting every missing word alike (missingRarityPower 0, the default) puts a record lacking only 食品 first instead', () => {
+    const engine = service.engine;
+    const [first] = engine.search('进口食品怎么快速通关').ranked;
+    expect(first.missing).toEqual(['食品']);
+  });
+});
