@@ -161,7 +161,8 @@ export class Normalizer {
       text += mapped;
     }
     if (run < n) text += original.slice(run, n);
-    return maps ? { text, from: from.slice(0, m), to: to.slice(0, m) } : { text, from, to };
+    // Views, not copies: the maps are written once and kept with the text (the spare units cost less than a copy).
+    return maps ? { text, from: from.subarray(0, m), to: to.subarray(0, m) } : { text, from, to };
   }
 }
 

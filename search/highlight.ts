@@ -3,31 +3,42 @@
  * form), everything else HTML-escaped; long fields become a snippet of about 120 characters around the best
  * match, cut at character boundaries, with … where cut.
  */
-import type { NormalizedText } from '../analysis/normalize.js';
-
 export const SNIPPET_LENGTH = 120;
 
 const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 
+const SPECIAL = /[&<>"']/;
+
 export function escapeHtml(s: string): string {
-  return s.replace(/[&<>"']/g, (c) => ESCAPES[c]);
+  // Most slices of Chinese text hold nothing to escape: returned as they are, with no replace pass.
+  return SPECIAL.test(s) ? s.replace(/[&<>"']/g, (c) => ESCAPES[c]) : s;
 }
 
-/** Merge overlapping or touching [start, end) spans. */
+/**
+ * Merge overlapping or touching [start, end) spans: sorted by start (longest first) and merged in the list itself, which
+ * is returned (callers pass a list of their own; no copy per shown field).
+ */
 export function mergeSpans(spans: [number, number][]): [number, number][] {
-  const sorted = [...spans].sort((a, b) => a[0] - b[0] || b[1] - a[1]);
-  const out: [number, number][] = [];
-  for (const [s, e] of sorted) {
-    const last = out[out.length - 1];
-    if (last && s <= last[1]) last[1] = Math.max(last[1], e);
-    else out.push([s, e]);
+  // One string's occurrences arrive in order already (a sort copies the list).
+  if (!inOrder(spans)) spans.sort(byStartLongestFirst);
+  let n = 0;
+  for (let k = 0; k < spans.length; k++) {
+    const sp = spans[k];
+    const last = n > 0 ? spans[n - 1] : undefined;
+    if (last && sp[0] <= last[1]) last[1] = Math.max(last[1], sp[1]);
+    else spans[n++] = sp;
   }
-  return out;
+  spans.length = n;
+  return spans;
 }
 
-/** Original-text spans of normalised-text spans. */
-export function toOriginal(n: NormalizedText, spans: [number, number][]): [number, number][] {
-  return mergeSpans(spans.filter(([s, e]) => e > s).map(([s, e]) => [n.from[s], n.to[e - 1]]));
+function byStartLongestFirst(a: [number, number], b: [number, number]): number {
+  return a[0] - b[0] || b[1] - a[1];
+}
+
+function inOrder(spans: [number, number][]): boolean {
+  for (let k = 1; k < spans.length; k++) if (byStartLongestFirst(spans[k - 1], spans[k]) > 0) return false;
+  return true;
 }
 
 /** Escape `text[from, to)` and wrap the spans (original offsets, merged) in <mark>. */

@@ -7,7 +7,7 @@ import type { NormalizedText, Normalizer } from '../analysis/normalize.js';
 import type { ReformRecord } from '../indexer/schema.js';
 import { NEAR_GAP, type QueryAnalysis } from './analyzer.js';
 import type { SearchField } from './fields.js';
-import { markRange, snippet, toOriginal } from './highlight.js';
+import { markRange, mergeSpans, snippet } from './highlight.js';
 import { Lru } from '../analysis/lru.js';
 
 const TEXT_FIELDS: SearchField[] = ['title', 'content', 'applicableTo', 'process', 'outcome'];
@@ -24,42 +24,90 @@ export class Highlighter {
     this.cache = new Lru(cacheSize);
   }
 
-  /** A record's text field, normalised with its map back to the original (cached). */
-  normalized(i: number, f: SearchField): NormalizedText {
+  /** A record's text fields normalised so far (one cache look-up per shown record, not one per field). */
+  private fieldsOf(i: number): Partial<Record<SearchField, NormalizedText>> {
     let nf = this.cache.get(i);
     if (!nf) this.cache.set(i, (nf = {}));
-    let t = nf[f];
-    if (!t) nf[f] = t = this.normalizer.normalize((this.records[i][f as 'title'] as string | undefined) ?? '');
-    return t;
+    return nf;
+  }
+
+  /** The strings the last analysis highlights: every hit of a page shares them, so they are gathered once. */
+  private needleAnalysis?: QueryAnalysis;
+  private needleSet: Needles = { alts: [], nears: [] };
+
+  private needles(analysis: QueryAnalysis): Needles {
+    if (this.needleAnalysis === analysis) return this.needleSet;
+    const alts: string[] = [];
+    const nears: [string, string][] = [];
+    for (const group of analysis.groups) {
+      for (const c of group) {
+        for (const k of c.constraints) for (const a of k.alternatives) a.near ? nears.push(a.near) : alts.push(a.text);
+        // A clause found verbatim is highlighted whole, not as its separate words only.
+        if (c.constraints.length > 1) alts.push(c.text.replace(/\s+/g, ''));
+      }
+    }
+    this.needleAnalysis = analysis;
+    return (this.needleSet = { alts, nears });
+  }
+
+  /** Merged original-text spans of the needles in one field (NO_SPANS, shared, when there are none). */
+  private spansIn(nf: NormalizedText, { alts, nears }: Needles): [number, number][] {
+    let spans: [number, number][] | undefined;
+    const { text, from, to } = nf;
+    // Mapped to the original as found: no intermediate list of normalised spans.
+    for (const a of alts) {
+      if (!a) continue;
+      for (const s of occurrences(text, a)) (spans ??= []).push([from[s], to[s + a.length - 1]]);
+    }
+    for (const [a, b] of nears) {
+      for (const [s1, e1, s2, e2] of nearOccurrences(text, a, b)) {
+        if (e1 > s1) (spans ??= []).push([from[s1], to[e1 - 1]]);
+        if (e2 > s2) (spans ??= []).push([from[s2], to[e2 - 1]]);
+      }
+    }
+    return spans ? mergeSpans(spans) : NO_SPANS;
   }
 
   highlight(i: number, analysis: QueryAnalysis): { title: string; snippet: string } {
     const record = this.records[i];
-    const alts = analysis.groups.flat().flatMap((c) => [
-      ...c.constraints.flatMap((k) => k.alternatives.filter((a) => !a.near).map((a) => a.text)),
-      // A clause found verbatim is highlighted whole, not as its separate words only.
-      ...(c.constraints.length > 1 ? [c.text.replace(/\s+/g, '')] : []),
-    ]);
-    const nears = analysis.groups.flat().flatMap((c) => c.constraints.flatMap((k) => k.alternatives.flatMap((a) => (a.near ? [a.near] : []))));
-    const spansIn = (f: SearchField) => {
-      const nf = this.normalized(i, f);
-      const spans: [number, number][] = [];
-      for (const a of alts) for (const s of occurrences(nf.text, a)) spans.push([s, s + a.length]);
-      for (const [a, b] of nears) for (const [s1, e1, s2, e2] of nearOccurrences(nf.text, a, b)) spans.push([s1, e1], [s2, e2]);
-      return toOriginal(nf, spans);
-    };
-    const title = markRange(record.title, spansIn('title'));
-    let best: { field: SearchField; spans: [number, number][]; distinct: number } | undefined;
+    const needles = this.needles(analysis);
+    const nf = this.fieldsOf(i);
+    // A field normalised with its map back to the original, once per record while it stays cached.
+    const field = (f: SearchField) => (nf[f] ??= this.normalizer.normalize((record[f as 'title'] as string | undefined) ?? ''));
+    const title = markRange(record.title, this.spansIn(field('title'), needles));
+    let bestField: SearchField | undefined;
+    let bestSpans = NO_SPANS;
+    let bestDistinct = 0;
     for (const f of this.snippetFields) {
       if (!TEXT_FIELDS.includes(f) || !record[f as keyof ReformRecord]) continue;
-      const spans = spansIn(f);
-      const text = record[f as 'content'] as string;
-      const distinct = new Set(spans.map(([s, e]) => text.slice(s, e))).size;
-      if (!best || distinct > best.distinct || (distinct === best.distinct && spans.length > best.spans.length)) best = { field: f, spans, distinct };
+      const spans = this.spansIn(field(f), needles);
+      const distinct = distinctTexts(record[f as 'content'] as string, spans);
+      if (bestField === undefined || distinct > bestDistinct || (distinct === bestDistinct && spans.length > bestSpans.length)) {
+        bestField = f;
+        bestSpans = spans;
+        bestDistinct = distinct;
+      }
     }
-    const text = best ? (record[best.field as keyof ReformRecord] as string) : '';
-    return { title, snippet: best ? snippet(text, best.spans) : '' };
+    return { title, snippet: bestField === undefined ? '' : snippet(record[bestField as keyof ReformRecord] as string, bestSpans) };
   }
+}
+
+interface Needles {
+  /** Strings highlighted wherever found. */
+  alts: string[];
+  /** Compound parts highlighted where they stand a few characters apart (see Alternative.near). */
+  nears: [string, string][];
+}
+
+/** The spans of a field the query's strings do not occur in: most fields of most hits, so shared, never written. */
+const NO_SPANS: [number, number][] = [];
+
+/** How many different texts the spans mark (the snippet shows the field with the most). */
+function distinctTexts(text: string, spans: [number, number][]): number {
+  if (spans.length < 2) return spans.length;
+  const seen = new Set<string>();
+  for (const [s, e] of spans) seen.add(text.slice(s, e));
+  return seen.size;
 }
 
 /** [start of a, end of a, start of b, end of b] of every a…b with 1 to NEAR_GAP characters between, in one sentence. */

@@ -340,6 +340,24 @@ describe('bounded memory from user input', () => {
     expect(lru.get(5)).toBeUndefined();
   });
 
+  it('an LRU evicts in order of last use, counts a re-set key once at its new cost, and starts empty after clear', () => {
+    const lru = new Lru<string, string>(10);
+    for (const k of ['a', 'b', 'c', 'd']) lru.set(k, k.toUpperCase(), 2);
+    lru.get('a'); // a is now the most recent: b is the least
+    lru.set('c', 'C2', 4); // replaces c (cost 2 → 4), moves it last: a 2 + b 2 + d 2 + c 4 = 10, nothing leaves
+    expect(lru.size).toBe(4);
+    lru.set('e', 'E', 2); // 12 > 10: the least recently used (b) leaves, then nothing more is needed
+    expect(lru.has('b')).toBe(false);
+    expect(['a', 'c', 'd', 'e'].map((k) => lru.get(k))).toEqual(['A', 'C2', 'D', 'E']);
+    lru.set('f', 'F', 6); // order a, c, d, e, f and 16: a (2) and c (4) leave, which is enough (10)
+    expect([lru.has('a'), lru.has('c')]).toEqual([false, false]);
+    expect([lru.get('d'), lru.get('e'), lru.get('f'), lru.size]).toEqual(['D', 'E', 'F', 3]);
+    lru.clear();
+    expect([lru.size, lru.get('e')]).toEqual([0, undefined]);
+    lru.set('g', 'G', 11); // over the limit alone: the newest entry always stays
+    expect([lru.get('g'), lru.size]).toEqual(['G', 1]);
+  });
+
   it('the normaliser remembers at most NORMALIZER_MEMO_SIZE characters after a sweep of all of Unicode', () => {
     const n = new Normalizer({ 齊: '齐' });
     let chunk = '';

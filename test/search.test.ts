@@ -380,6 +380,24 @@ describe('bar 6: highlights mark exactly the matched text, everything else escap
     expect(hit.highlight.snippet).not.toMatch(/<(?!\/?mark>)/);
   });
 
+  it('marks a word and the longer word around it once, whole (电商 inside 跨境电商), whatever order the query lists them in', () => {
+    for (const q of ['电商 跨境电商 跨境', '跨境 跨境电商 电商', '退税 留抵退税', '登记 不动产登记']) {
+      const res = search(q);
+      expect(res.hits.length).toBeGreaterThan(0);
+      const html = res.hits.map((h) => h.highlight.title + '\n' + h.highlight.snippet).join('\n');
+      // Overlapping or touching matches become one mark: never one mark ending where the next begins.
+      expect(html).not.toContain('</mark><mark>');
+      const longer = q.split(' ').reduce((a, b) => (b.length > a.length ? b : a));
+      expect(html).toContain(`<mark>${longer}</mark>`);
+      // Every marked text holds a query word, or is a part of one found a few characters from its other part
+      // (不动产…登记).
+      for (const m of html.match(/<mark>([^<]*)<\/mark>/g) ?? []) {
+        const text = m.slice(6, -7);
+        expect(q.split(' ').some((w) => text.includes(w) || w.includes(text)), `${q}: ${m}`).toBe(true);
+      }
+    }
+  });
+
   it('cuts long fields to a snippet of about 120 characters around the match, with … where cut', () => {
     const hit = search('5000万元').hits[0];
     const text = plain(hit.highlight.snippet);
