@@ -15,7 +15,7 @@ import { Matcher, gallop, slotPositions, slotRange } from './match.js';
 import { engineOptions, type EngineOptions } from './options.js';
 import { Postings, hash32, isIndexData, type Occurrences } from './postings.js';
 import type { EngineIndex } from '../indexer/engine-index.js';
-import { NO_DOCS, bm25, idf, intersectSum, minimalWindow, union, type DocScores, type FieldStats } from './score.js';
+import { NO_DOCS, bm25, idf, intersectRecords, intersectSum, minimalWindow, recordsOf, scoreAt, union, unionRecords, type DocScores, type FieldStats } from './score.js';
 import { Highlighter } from './snippet.js';
 import { DOWN_VERBS, UP_VERBS } from '../analysis/outcomes.js';
 import { recordStoreOf } from '../snapshot/records.js';
@@ -138,14 +138,38 @@ export class SearchResult {
     private readonly units: Unit[],
     /** Matched records, in index order. */
     readonly docs: Int32Array,
-    readonly scores: Float64Array,
+    /** Base scores, or how to compute them all and the i-th alone (a filtered view then scores only the records it keeps). */
+    scores: Float64Array | { all: () => Float64Array; at: (i: number) => number },
     readonly missingMask: Uint32Array,
     /** Σ idf of the missing words, per record (ranking key of partial matches). */
     private readonly missingIdf: Float64Array,
     readonly strategy: MatchingStrategy,
     /** Some matched record lacks words (the whole set; the service reports it for the shown page). */
     readonly partial: boolean,
-  ) {}
+  ) {
+    if (scores instanceof Float64Array) this.scoreList = scores;
+    else this.scoring = scores;
+  }
+
+  private scoreList?: Float64Array;
+  private scoring?: { all: () => Float64Array; at: (i: number) => number };
+
+  /** Every matched record's base score (computed on first use when the result was made with score functions). */
+  get scores(): Float64Array {
+    if (!this.scoreList) {
+      this.scoreList = this.scoring!.all();
+      this.scoring = undefined;
+    }
+    return this.scoreList;
+  }
+
+  /** Base scores for the records `keep` marks (others 0 and never read), or every score when nothing is filtered. */
+  private scoresFor(keep?: Uint8Array): Float64Array {
+    if (this.scoreList || !keep) return this.scores;
+    const list = new Float64Array(this.docs.length);
+    for (let i = 0; i < list.length; i++) if (keep[i]) list[i] = this.scoring!.at(i);
+    return list;
+  }
 
   /** The query's words. */
   private get wordCount(): number {
@@ -206,14 +230,15 @@ export class SearchResult {
     const at = keep ? (j: number) => idx[j] : (j: number) => j;
     if (!this.units.length) return Array.from({ length: Math.min(k, idx.length) }, (_, j) => this.entry(at(j), 0));
     const window = Math.max(k, this.engine.options.rerankWindow);
-    const top = this.bounded(idx.length, at, window);
+    const sc = this.scoresFor(keep);
+    const top = this.bounded(idx.length, at, window, sc);
     const boosted = new Map<number, number>();
     checkDeadline(false);
     const plan = this.engine.bonusPlan(this.analysis, this.units);
     for (const i of top.slice(0, this.engine.options.rerankWindow)) {
-      boosted.set(i, this.scores[i] + this.engine.bonus(this.docs[i], plan, plan.unitCount - this.missingCount(i)));
+      boosted.set(i, sc[i] + this.engine.bonus(this.docs[i], plan, plan.unitCount - this.missingCount(i)));
     }
-    const score = (i: number) => boosted.get(i) ?? this.scores[i];
+    const score = (i: number) => boosted.get(i) ?? sc[i];
     top.sort((a, b) => (this.better(a, b, score) ? -1 : this.better(b, a, score) ? 1 : 0));
     return top.slice(0, k).map((i) => this.entry(i, score(i)));
   }
@@ -225,25 +250,37 @@ export class SearchResult {
     if (this.tierOf) return this.tierOf;
     const n = this.docs.length;
     const tier = new Uint32Array(n);
-    if (this.strategy === 'last') {
-      // The missing words' count and idf depend on the mask alone: rank the distinct masks once.
-      const first = new Map<number, number>();
-      for (let i = 0; i < n; i++) if (!first.has(this.missingMask[i])) first.set(this.missingMask[i], i);
-      if (first.size > 1) {
+    // Every record has every word (no mask set): one tier, no pass over the masks.
+    if (this.strategy === 'last' && this.partial) {
+      // The missing words' count and idf depend on the mask alone: rank the distinct masks once. A query of at most
+      // 16 words looks masks up in a table (two reads per record), a longer one in maps.
+      const mm = this.missingMask;
+      const table = this.units.length <= 16 ? new Int32Array(1 << this.units.length).fill(-1) : undefined;
+      const firstOf = new Map<number, number>();
+      const distinct: number[] = [];
+      for (let i = 0; i < n; i++) {
+        const m = mm[i];
+        if (table) {
+          if (table[m] < 0) table[m] = i, distinct.push(m);
+        } else if (!firstOf.has(m)) firstOf.set(m, i), distinct.push(m);
+      }
+      if (distinct.length > 1) {
         const cost = (m: number) => {
           let c = 0;
           for (let b = 0; m; b++, m >>>= 1) if (m & 1) c += (this.units[b]?.qualifier ? this.engine.options.qualifierCost : 1) * this.rarityShare(b);
           return c;
         };
-        const masks = [...first].map(([m, i]) => ({ m, count: cost(m), idf: this.missingIdf[i] }));
+        const masks = distinct.map((m) => ({ m, count: cost(m), idf: this.missingIdf[table ? table[m] : firstOf.get(m)!] }));
         masks.sort((a, b) => a.count - b.count || a.idf - b.idf);
         const rankOf = new Map<number, number>();
         let rank = 0;
         masks.forEach((x, j) => {
           if (j > 0 && (x.count !== masks[j - 1].count || x.idf !== masks[j - 1].idf)) rank++;
-          rankOf.set(x.m, rank);
+          if (table) table[x.m] = rank;
+          else rankOf.set(x.m, rank);
         });
-        for (let i = 0; i < n; i++) tier[i] = rankOf.get(this.missingMask[i])!;
+        if (table) for (let i = 0; i < n; i++) tier[i] = table[mm[i]];
+        else for (let i = 0; i < n; i++) tier[i] = rankOf.get(mm[i])!;
       }
     }
     return (this.tierOf = tier);
@@ -254,9 +291,8 @@ export class SearchResult {
    * with a bounded heap whose worst entry is the bar a candidate must clear, checked with two array reads, so a
    * common word's thousands of records are not sorted (or compared through callbacks) to show ten.
    */
-  private bounded(n: number, at: (j: number) => number, k: number): number[] {
+  private bounded(n: number, at: (j: number) => number, k: number, sc: Float64Array): number[] {
     const tier = this.tiers();
-    const sc = this.scores;
     const docs = this.docs;
     // a ranks below b.
     const worse = (a: number, b: number) => (tier[a] !== tier[b] ? tier[a] > tier[b] : sc[a] !== sc[b] ? sc[a] < sc[b] : docs[a] > docs[b]);
@@ -343,9 +379,8 @@ export class SearchEngine {
   private readonly mask: Uint32Array;
   private readonly acc: Float64Array;
   private readonly excluded: Uint8Array;
-  /** Scratch per record for the loose, parts and figure passes (none runs inside another); zero between uses. */
+  /** Scratch per record: marks for the loose and parts passes, sums for the figure pass (none runs inside another); zero between uses. */
   private readonly sum: Float64Array;
-  private readonly held: Float64Array;
   private readonly count: Uint8Array;
 
   constructor(body: SnapshotBody, options: Partial<EngineOptions> = {}) {
@@ -376,7 +411,6 @@ export class SearchEngine {
     this.acc = new Float64Array(this.records.length);
     this.excluded = new Uint8Array(this.records.length);
     this.sum = new Float64Array(this.records.length);
-    this.held = new Float64Array(this.records.length);
     this.count = new Uint8Array(this.records.length);
   }
 
@@ -423,6 +457,7 @@ export class SearchEngine {
     this.results.clear();
     this.matcher.clearCache();
     this.postings.clearCache();
+    this.facets.clearCache();
   }
 
   /** Distinct terms in the positional index. */
@@ -469,26 +504,39 @@ export class SearchEngine {
     const required = rare.filter(Boolean).length;
     if (required === 0) return NO_DOCS;
     const need = required >= 4 ? required - 1 : required;
-    const { count, sum } = this;
+    const { count } = this;
     // Only the rare words' records can qualify: they are the ones marked (a record in no rare list has count 0).
     const touched: number[] = [];
     lists.forEach((l, k) => {
+      if (!rare[k]) return;
       for (let i = 0; i < l.docs.length; i++) {
         const d = l.docs[i];
-        if (rare[k]) {
-          if (count[d] === 0) touched.push(d);
-          count[d]++;
-        }
-        sum[d] += l.scores[i];
+        if (count[d] === 0) touched.push(d);
+        count[d]++;
       }
     });
     const candidates = this.increasing(touched, (d) => count[d] > 0);
-    const docs: number[] = [];
-    for (let i = 0; i < candidates.length; i++) if (count[candidates[i]] >= need) docs.push(candidates[i]);
-    const out = { docs: Int32Array.from(docs), scores: Float64Array.from(docs, (d) => sum[d]) };
+    const kept: number[] = [];
+    for (let i = 0; i < candidates.length; i++) if (count[candidates[i]] >= need) kept.push(candidates[i]);
     for (const d of touched) count[d] = 0;
-    for (const l of lists) for (let i = 0; i < l.docs.length; i++) sum[l.docs[i]] = 0;
-    return out;
+    const docs = Int32Array.from(kept);
+    // Scored for the records kept only: a common word of the phrase adds to theirs, its other records are not scored.
+    const scores = new Float64Array(docs.length);
+    SearchEngine.gather(docs, lists, (k, j, i) => (scores[i] += scoreAt(lists[k], j)));
+    return { docs, scores };
+  }
+
+  /**
+   * For records (increasing), each list holding each, in list order: one galloping walk per list, so work is per
+   * record asked about, not per record of the lists (a sum made this way adds in the same order as a pass per list).
+   */
+  private static gather(docs: Int32Array, lists: DocScores[], found: (k: number, j: number, i: number) => void): void {
+    lists.forEach((l, k) => {
+      for (let i = 0, j = 0; i < docs.length && j < l.docs.length; i++) {
+        j = gallop(l.docs, docs[i], j);
+        if (l.docs[j] === docs[i]) found(k, j, i);
+      }
+    });
   }
 
   /**
@@ -504,15 +552,8 @@ export class SearchEngine {
     const lists = parts.map((w) => bm25(this.matcher.needle(w, fields), this.stats, this.options.bm25, this.options.partsWeight));
     const idfs = lists.map((l) => (l.docs.length ? idf(N, l.docs.length) : 0));
     const total = idfs.reduce((a, b) => a + b, 0);
-    const { held, sum } = this;
     const rare = this.count;
     const brought: number[] = [];
-    lists.forEach((l, k) => {
-      for (let i = 0; i < l.docs.length; i++) {
-        held[l.docs[i]] += idfs[k];
-        sum[l.docs[i]] += l.scores[i];
-      }
-    });
     // The rarest parts bring records in, as many as it takes to fill a page; a part in a large share of all records
     // never does (it only adds to the score).
     for (const l of [...lists].sort((a, b) => a.docs.length - b.docs.length)) {
@@ -520,14 +561,53 @@ export class SearchEngine {
       for (let i = 0; i < l.docs.length; i++) if (!rare[l.docs[i]]) rare[l.docs[i]] = 1, brought.push(l.docs[i]);
     }
     const docs = this.increasing(brought, (d) => rare[d] === 1);
-    const out = {
-      docs,
-      scores: Float64Array.from(docs, (d) => sum[d] * (held[d] / total) ** this.options.coveragePower),
-      shares: Float64Array.from(docs, (d) => held[d] / total),
-    };
     for (const d of brought) rare[d] = 0;
-    for (const l of lists) for (let i = 0; i < l.docs.length; i++) held[l.docs[i]] = sum[l.docs[i]] = 0;
+    // The parts each brought record holds, scored for those records only (a common part's others are not scored).
+    const held = new Float64Array(docs.length);
+    const sum = new Float64Array(docs.length);
+    SearchEngine.gather(docs, lists, (k, j, i) => {
+      held[i] += idfs[k];
+      sum[i] += scoreAt(lists[k], j);
+    });
+    return {
+      docs,
+      scores: Float64Array.from(docs, (_, i) => sum[i] * (held[i] / total) ** this.options.coveragePower),
+      shares: Float64Array.from(docs, (_, i) => held[i] / total),
+    };
+  }
+
+  /**
+   * The records a constraint matches, unscored (what an exclusion needs): each alternative's occurrences filtered by
+   * field while listing records, so neither BM25 nor a field-restricted copy of the positions is computed.
+   */
+  private constraintRecords(c: Constraint): Int32Array {
+    const F = this.stats.fieldCount;
+    let keep: Uint8Array | undefined;
+    if (c.fields) {
+      keep = new Uint8Array(F);
+      for (const f of this.fieldIds(c.fields)!) keep[f] = 1;
+    }
+    let out = NO_DOCS.docs;
+    for (const alt of c.alternatives) {
+      if (alt.words) {
+        out = unionRecords(out, this.looseDocs(alt.words, this.fieldIds(c.fields), alt.weight).docs);
+        continue;
+      }
+      const occ = alt.near ? this.matcher.near(alt.near[0], alt.near[1]) : this.matcher.needle(alt.text);
+      out = unionRecords(out, recordsOf(occ, F, keep));
+    }
     return out;
+  }
+
+  /** Records an excluded clause matches (every constraint of it), unscored. */
+  private excludedRecords(clause: AnalysedClause): Int32Array {
+    let out: Int32Array | undefined;
+    for (const c of clause.constraints) {
+      checkDeadline();
+      const d = this.constraintRecords(c);
+      out = out === undefined ? d : clause.natural ? unionRecords(out, d) : intersectRecords(out, d);
+    }
+    return out ?? NO_DOCS.docs;
   }
 
   /** Records a clause matches (all its constraints; any of them for a question), scores summed. */
@@ -671,7 +751,7 @@ export class SearchEngine {
     const excluded = this.excluded;
     const marked: number[] = [];
     for (const clause of analysis.exclude) {
-      const d = this.clauseDocs(clause).docs;
+      const d = this.excludedRecords(clause);
       for (let i = 0; i < d.length; i++) if (!excluded[d[i]]) excluded[d[i]] = 1, marked.push(d[i]);
     }
     try {
@@ -698,24 +778,43 @@ export class SearchEngine {
     const rarest = order[0];
     const driver = units[rarest].ds;
     const at = new Int32Array(U);
-    const docs: number[] = [];
-    const scores: number[] = [];
+    const lists = units.map((u) => u.ds.docs);
+    // At most the rarest word's records: typed arrays of that size, no growing lists.
+    const docs = new Int32Array(driver.docs.length);
+    const scores = new Float64Array(driver.docs.length);
+    let n = 0;
     next: for (let i = 0; i < driver.docs.length; i++) {
       const d = driver.docs[i];
       if (this.excluded[d]) continue;
       for (let k = 1; k < order.length; k++) {
         const b = order[k];
-        const list = units[b].ds.docs;
-        at[b] = gallop(list, d, at[b]);
-        if (at[b] >= list.length) break next;
-        if (list[at[b]] !== d) continue next;
+        const list = lists[b];
+        const j = gallop(list, d, at[b]);
+        at[b] = j;
+        if (j >= list.length) break next;
+        if (list[j] !== d) continue next;
       }
       let sum = 0;
-      for (let b = 0; b < U; b++) sum += b === rarest ? driver.scores[i] : units[b].ds.scores[at[b]];
-      docs.push(d);
-      scores.push(sum);
+      // Scored here, for the records holding every word only (a common word's other records are never scored).
+      for (let b = 0; b < U; b++) sum += b === rarest ? scoreAt(driver, i) : scoreAt(units[b].ds, at[b]);
+      docs[n] = d;
+      scores[n++] = sum;
     }
-    return { docs: Int32Array.from(docs), scores: Float64Array.from(scores) };
+    return { docs: docs.subarray(0, n), scores: scores.subarray(0, n) };
+  }
+
+  /** A word's records that are not excluded, with their scores (computed for those only). */
+  private notExcluded(ds: DocScores, any: boolean): DocScores {
+    if (!any) return ds;
+    const docs = new Int32Array(ds.docs.length);
+    const scores = new Float64Array(ds.docs.length);
+    let n = 0;
+    for (let i = 0; i < ds.docs.length; i++) {
+      if (this.excluded[ds.docs[i]]) continue;
+      docs[n] = ds.docs[i];
+      scores[n++] = scoreAt(ds, i);
+    }
+    return { docs: docs.slice(0, n), scores: scores.subarray(0, n) };
   }
 
   /** Every word's records combined under the strategy: which records are results, with what base score. */
@@ -729,14 +828,12 @@ export class SearchEngine {
     // lack the rare one. Otherwise (or under `all`) every word's records are merged.
     const every = strategy === 'last' && U > 1 && U < 32 ? this.allWords(units) : undefined;
     const touched: number[] = [];
-    // One word with at least a page of records and nothing excluded: its record list is the result, already in
-    // index order (no parts fill, no list of touched records, no pass over the corpus to order them).
-    const single = U === 1 && analysis.exclude.length === 0 && units[0].ds.docs.length >= FILL_TO ? units[0].ds : undefined;
+    // One word with at least a page of records: its record list and scores are the result, already in index order
+    // (no parts fill, no marks, no list of touched records, no pass over the corpus); less the excluded records,
+    // and those are never scored.
+    const single = U === 1 && units[0].ds.docs.length >= FILL_TO ? this.notExcluded(units[0].ds, analysis.exclude.length > 0) : undefined;
     if (single) {
-      for (let i = 0; i < single.docs.length; i++) {
-        mask[single.docs[i]] = 1;
-        acc[single.docs[i]] = single.scores[i];
-      }
+      // Nothing to mark: every record of the list has the one word.
     } else if (every && every.docs.length >= FILL_TO) {
       for (let i = 0; i < every.docs.length; i++) {
         const d = every.docs[i];
@@ -789,12 +886,7 @@ export class SearchEngine {
     let inOrder: ArrayLike<number>;
     if (single) inOrder = single.docs;
     else if (every && every.docs.length >= FILL_TO) inOrder = every.docs;
-    else if (touched.length * 8 > N) {
-      const dense = new Int32Array(touched.length);
-      let k = 0;
-      for (let d = 0; d < N; d++) if (mask[d] !== 0) dense[k++] = d;
-      inOrder = dense;
-    } else inOrder = Int32Array.from(touched).sort();
+    else inOrder = this.increasing(touched, (d) => mask[d] !== 0);
     try {
       let keep: (m: number) => boolean;
       let partialSet = false;
@@ -849,11 +941,15 @@ export class SearchEngine {
           keep = (m) => (m & all) === all || (m & (bits | CREDIT_BIT)) !== 0;
         }
       }
-      const kept = new Int32Array(inOrder.length);
-      let n = 0;
-      for (let i = 0; i < inOrder.length; i++) if (keep(mask[inOrder[i]])) kept[n++] = inOrder[i];
-      const docs = kept.subarray(0, n);
-      const scores = new Float64Array(n);
+      let docs: Int32Array;
+      if (single) docs = single.docs;
+      else {
+        const kept = new Int32Array(inOrder.length);
+        let k = 0;
+        for (let i = 0; i < inOrder.length; i++) if (keep(mask[inOrder[i]])) kept[k++] = inOrder[i];
+        docs = kept.subarray(0, k);
+      }
+      const n = docs.length;
       const missingMask = new Uint32Array(n);
       const missingIdf = new Float64Array(n);
       const titleKey = analysis.titleKey ? hash32(analysis.titleKey) : -1;
@@ -864,9 +960,25 @@ export class SearchEngine {
       const dir = this.options.outcomeMetric > 0 && metricIdf > 0 ? dirs.find((x) => x) : undefined;
       const store = dir ? recordStoreOf(this.records) : undefined;
       let partial = false;
+      const titleKeys = this.postings.data.titleKeys;
+      const exactTitle = (d: number) => keyOf(this.analyzer.normalizer.plain(this.records[d].title)) === analysis.titleKey;
+      if (single && !dir) {
+        // One word (every record has it, none is partial): its scores, plus the bonus where the title is the query.
+        // Scored when read: a filtered view (a region) scores only the records it keeps.
+        const bonus = this.options.bonus.exactTitle;
+        const titled = (i: number) => titleKey >= 0 && titleKeys[docs[i]] === titleKey && exactTitle(docs[i]);
+        const all = () => {
+          const out = single.scores.slice();
+          if (titleKey >= 0) for (let i = 0; i < n; i++) if (titled(i)) out[i] += bonus;
+          return out;
+        };
+        const at = (i: number) => scoreAt(single, i) + (titled(i) ? bonus : 0);
+        return new SearchResult(this, analysis, units, docs, { all, at }, missingMask, missingIdf, strategy, false);
+      }
+      const scores = new Float64Array(n);
       for (let i = 0; i < n; i++) {
         const d = docs[i];
-        const m = mask[d];
+        const m = single ? all : mask[d];
         const missing = all & ~m;
         missingMask[i] = missing;
         let matched = U;
@@ -879,13 +991,13 @@ export class SearchEngine {
             }
           }
         }
-        let s = acc[d];
+        let s = single ? single.scores[i] : acc[d];
         // A partial match's score shows it: scaled by the share of the words it has (its rank comes from its tier).
         // A record found through a word's parts is already scaled by the share of parts it holds.
         if (matched < U && !(m & PARTS_BIT)) s *= (matched / U) ** this.options.coveragePower;
         // The outcome-direction column spares decoding a record that has no outcome moving that way.
         if (dir && (!store || store.moved(d, dir))) s += this.options.outcomeMetric * this.outcomeFit(d, dir, undefined, metricUnits, metricIdf);
-        if (titleKey >= 0 && this.postings.data.titleKeys[d] === titleKey && keyOf(this.analyzer.normalizer.plain(this.records[d].title)) === analysis.titleKey) {
+        if (titleKey >= 0 && titleKeys[d] === titleKey && exactTitle(d)) {
           s += this.options.bonus.exactTitle;
         }
         scores[i] = s;
@@ -895,12 +1007,6 @@ export class SearchEngine {
       for (const d of touched) {
         mask[d] = 0;
         acc[d] = 0;
-      }
-      if (single) {
-        for (let i = 0; i < single.docs.length; i++) {
-          mask[single.docs[i]] = 0;
-          acc[single.docs[i]] = 0;
-        }
       }
     }
   }

@@ -9,6 +9,8 @@
 import type { ReformRecord } from '../indexer/schema.js';
 
 import { FACET_LIST, type FacetColumns, type FacetName } from '../indexer/facet-columns.js';
+import { Lru } from '../analysis/lru.js';
+import { gallop } from './match.js';
 
 export { buildFacetColumns, type FacetColumn, type FacetColumns, type FacetName } from '../indexer/facet-columns.js';
 
@@ -26,6 +28,41 @@ export interface FacetValue {
 export function facetValues(r: ReformRecord, facet: FacetName): string[] {
   return [...FACET_LIST.find((f) => f.name === facet)!.values(r)];
 }
+
+/**
+ * What a count per reform also finds, in the same pass: the distinct reforms among the records passing every filter,
+ * and per reform with several of those records, how many (reform ids increasing, so a page's hits look theirs up by
+ * binary search). `reforms` stays -1 when the count took a path that reads no records (the empty query's totals),
+ * and the caller counts them itself.
+ */
+export interface ReformTally {
+  reforms: number;
+  copies?: { reforms: Int32Array; counts: Int32Array };
+}
+
+/** How many records of a tally's set reform `reform` has (0 when none or one: not listed). */
+export function copiesOf(copies: NonNullable<ReformTally['copies']>, reform: number): number {
+  const r = copies.reforms;
+  let lo = 0;
+  let hi = r.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (r[mid] < reform) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo < r.length && r[lo] === reform ? copies.counts[lo] : 0;
+}
+
+/**
+ * Whether increasing, distinct record indexes are every record 0 … N − 1: then the length and the ends decide, with
+ * no pass over them (the empty query's set; filters and counts answer it from the snapshot's lists and totals).
+ */
+export function isEveryRecord(docs: ArrayLike<number>, N: number): boolean {
+  return docs.length === N && (N === 0 || (docs[0] === 0 && docs[N - 1] === N - 1));
+}
+
+/** At most this many records are tested against filters one by one (more: the filters' value lists are read). */
+const FEW = 256;
 
 /** Value ids are below this (2^22), so count × ID_SPAN + id is exact in a double for any count below 2^31. */
 const ID_SPAN = 2 ** 22;
@@ -80,26 +117,62 @@ export class FacetIndex {
     return fail;
   }
 
-  /** Which of `docs` pass every filter (a mask aligned with docs), or undefined when no filter is set. */
+  /**
+   * Which of `docs` pass every filter (a mask aligned with docs), or undefined when no filter is set. The records
+   * passing come from the filters' value lists (a few thousand for a region), each found in docs by a binary
+   * search, so a common word's tens of thousands of matches are not each tested.
+   */
   passing(docs: ArrayLike<number>, filters: Filters): Uint8Array | undefined {
     const wanted = this.wanted(filters);
     if (!wanted) return undefined;
-    if (this.isEverything(docs)) {
-      // Every record (the empty query): mark the records the filters' value lists hold, not a test per record.
-      const out = new Uint8Array(docs.length);
-      const pass = this.matching(wanted);
+    const out = new Uint8Array(docs.length);
+    if (!(docs instanceof Int32Array) || (docs.length <= FEW && !isEveryRecord(docs, this.recordCount))) {
+      // A few records (a hit's printings, a rare word's matches), in any order: each tested against the filters.
+      for (let i = 0; i < docs.length; i++) out[i] = this.failures(docs[i], wanted) === 0 ? 1 : 0;
+      return out;
+    }
+    const pass = this.passingAll(filters, wanted);
+    if (isEveryRecord(docs, this.recordCount)) {
+      // Every record (the empty query): the passing records are the marks' positions.
       for (let i = 0; i < pass.length; i++) out[pass[i]] = 1;
       return out;
     }
-    const out = new Uint8Array(docs.length);
-    for (let i = 0; i < docs.length; i++) out[i] = this.failures(docs[i], wanted) === 0 ? 1 : 0;
+    if (pass.length * 16 < docs.length) {
+      for (let i = 0, at = 0; i < pass.length && at < docs.length; i++) {
+        at = gallop(docs, pass[i], at);
+        if (at < docs.length && docs[at] === pass[i]) out[at] = 1;
+      }
+    } else {
+      // Both lists increasing and of similar size: one merge.
+      for (let i = 0, j = 0; i < docs.length && j < pass.length; i++) {
+        while (j < pass.length && pass[j] < docs[i]) j++;
+        if (pass[j] === docs[i]) out[i] = 1;
+      }
+    }
     return out;
   }
 
-  /** Docs that are every record 0 … N − 1 (they are increasing and distinct, so the length and ends decide). */
-  private isEverything(docs: ArrayLike<number>): boolean {
-    const N = this.columns[FACETS[0]].offsets.length - 1;
-    return docs.length === N && (N === 0 || (docs[0] === 0 && docs[N - 1] === N - 1));
+  /**
+   * The records passing every filter (increasing), kept for the last few filter sets: a search's filtering and its
+   * facet counts both read them, and users filter the same way query after query. Cleared with the query caches.
+   */
+  private readonly passed = new Lru<string, Int32Array>(8);
+
+  private passingAll(filters: Filters, wanted: (Uint8Array | undefined)[]): Int32Array {
+    const key = JSON.stringify(FACETS.map((f) => filters[f] ?? []));
+    let pass = this.passed.get(key);
+    if (!pass) this.passed.set(key, (pass = this.matching(wanted)));
+    return pass;
+  }
+
+  /** Forget the filtered record lists (benchmarks measure first-seen queries with every cache cleared). */
+  clearCache(): void {
+    this.passed.clear();
+  }
+
+  /** Records in the snapshot. */
+  private get recordCount(): number {
+    return this.columns[FACETS[0]].offsets.length - 1;
   }
 
   /** Per facet, the records holding each value (value k's records are docs[start[k]] … docs[start[k + 1] − 1]), built on first filter. */
@@ -160,27 +233,25 @@ export class FacetIndex {
   }
 
   /** Counts per facet over docs; a facet's own filter is ignored for its counts. `size` 0 = every value. */
-  count(docs: ArrayLike<number>, filters: Filters, size = 0, reformOf?: Int32Array): Record<FacetName, FacetValue[]> {
+  count(docs: ArrayLike<number>, filters: Filters, size = 0, reformOf?: Int32Array, reforms?: ReformTally): Record<FacetName, FacetValue[]> {
     const wanted = this.wanted(filters);
-    const N = this.columns[FACETS[0]].offsets.length - 1;
-    let everything = !wanted && docs.length === N;
-    for (let i = 0; i < docs.length && everything; i++) everything = docs[i] === i;
+    const everything = isEveryRecord(docs, this.recordCount);
     // Every record unfiltered (the empty query): the snapshot's totals, not a pass over every record.
     let counts: Uint32Array[];
-    if (everything) counts = this.totals(reformOf);
-    else if (wanted && this.isEverything(docs)) {
+    if (everything && !wanted) counts = this.totals(reformOf);
+    else if (everything && wanted) {
       // Every record, filtered (the empty query with facets chosen): each facet counts the records passing the other
       // facets' filters, found from the value lists; a facet no other filter constrains has the snapshot's totals.
       const filtered = wanted.flatMap((w, f) => (w ? [f] : []));
-      const all = this.matching(wanted);
-      const full = this.tally(all, undefined, reformOf);
+      const all = this.passingAll(filters, wanted);
+      const full = this.tally(all, undefined, reformOf, reforms);
       const totals = this.totals(reformOf);
       counts = FACETS.map((_, f) => {
         if (!wanted[f]) return full[f];
         if (filtered.length === 1) return totals[f];
         return this.tally(this.matching(wanted, f), undefined, reformOf)[f];
       });
-    } else counts = this.tally(docs, wanted, reformOf);
+    } else counts = this.tally(docs, wanted, reformOf, reforms, wanted && docs.length > FEW ? this.singleFilter(filters, wanted) : undefined);
     return this.listed(counts, size);
   }
 
@@ -251,10 +322,30 @@ export class FacetIndex {
     return (this.byReform = { reformOf, rank, order, start, ids });
   }
 
-  private tally(docs: ArrayLike<number>, wanted: (Uint8Array | undefined)[] | undefined, reformOf?: Int32Array): Uint32Array[] {
+  /**
+   * With exactly one facet filtered (a region), each record either passes or fails that facet alone: which, from the
+   * records passing (a mark per record); a failing record counts only for that facet, read from its own column.
+   */
+  private singleFilter(filters: Filters, wanted: (Uint8Array | undefined)[]): { facet: number; pass: Uint8Array } | undefined {
+    const filtered = wanted.flatMap((w, f) => (w ? [f] : []));
+    if (filtered.length !== 1) return undefined;
+    const pass = new Uint8Array(this.columns[FACETS[0]].offsets.length - 1);
+    for (const d of this.passingAll(filters, wanted)) pass[d] = 1;
+    return { facet: filtered[0], pass };
+  }
+
+  private tally(
+    docs: ArrayLike<number>,
+    wanted: (Uint8Array | undefined)[] | undefined,
+    reformOf?: Int32Array,
+    reforms?: ReformTally,
+    single?: { facet: number; pass: Uint8Array },
+  ): Uint32Array[] {
     const rows = this.rowIndex();
     const { facetOf, base, size } = rows;
     const counts = new Uint32Array(size);
+    const own = single ? this.columns[FACETS[single.facet]] : undefined;
+    const ownBase = single ? base[single.facet] : 0;
     if (reformOf) {
       // Counting reforms: the matched records in reform order (marked by rank and scanned when they are many, their
       // ranks sorted when few), and a value counts once per reform (the reform that last counted it is kept).
@@ -266,16 +357,45 @@ export class FacetIndex {
         for (let i = 0; i < docs.length; i++) marked[rank[docs[i]]] = 1;
         const list = new Int32Array(docs.length);
         let n = 0;
-        for (let k = 0; k < N; k++) if (marked[k]) list[n++] = k;
+        // Written whatever the mark, kept when marked: no branch to mispredict on a set of half the records.
+        for (let k = 0; k < N; k++) {
+          list[n] = k;
+          n += marked[k];
+        }
         ranks = list.subarray(0, n);
       } else ranks = Int32Array.from(docs, (d) => rank[d]).sort();
       const last = new Int32Array(size).fill(-1);
+      // The reforms of the records passing every filter come in runs (reform order): counted here, not in a pass of their own.
+      let distinct = 0;
+      let current = -1;
+      let run = 0;
+      const runReforms: number[] = [];
+      const runCounts: number[] = [];
       for (let i = 0; i < ranks.length; i++) {
         const k = ranks[i];
         const doc = order[k];
         const reform = reformOf[doc];
         // A record failing another facet's filter does not count there; its own facet's filter is ignored.
-        const fail = wanted ? this.failures(doc, wanted) : 0;
+        const fail = single ? (single.pass[doc] ? 0 : 1 << single.facet) : wanted ? this.failures(doc, wanted) : 0;
+        if (fail !== 0 && own) {
+          // Failing the one filter: it counts for that facet only.
+          for (let j = own.offsets[doc]; j < own.offsets[doc + 1]; j++) {
+            const id = ownBase + own.ids[j];
+            if (last[id] === reform) continue;
+            last[id] = reform;
+            counts[id]++;
+          }
+          continue;
+        }
+        if (fail === 0) {
+          if (reform !== current) {
+            if (run > 1) runReforms.push(current), runCounts.push(run);
+            current = reform;
+            distinct++;
+            run = 0;
+          }
+          run++;
+        }
         for (let j = start[k]; j < start[k + 1]; j++) {
           const id = ids[j];
           if (fail !== 0 && (fail & ~(1 << facetOf[id])) !== 0) continue;
@@ -284,11 +404,20 @@ export class FacetIndex {
           counts[id]++;
         }
       }
+      if (run > 1) runReforms.push(current), runCounts.push(run);
+      if (reforms) {
+        reforms.reforms = distinct;
+        reforms.copies = { reforms: Int32Array.from(runReforms), counts: Int32Array.from(runCounts) };
+      }
     } else {
       const { start, ids } = rows;
       for (let i = 0; i < docs.length; i++) {
         const doc = docs[i];
-        const fail = wanted ? this.failures(doc, wanted) : 0;
+        const fail = single ? (single.pass[doc] ? 0 : 1 << single.facet) : wanted ? this.failures(doc, wanted) : 0;
+        if (fail !== 0 && own) {
+          for (let j = own.offsets[doc]; j < own.offsets[doc + 1]; j++) counts[ownBase + own.ids[j]]++;
+          continue;
+        }
         for (let k = start[doc]; k < start[doc + 1]; k++) {
           const id = ids[k];
           if (fail !== 0 && (fail & ~(1 << facetOf[id])) !== 0) continue;

@@ -25,14 +25,14 @@ export interface FieldStats {
 
 /** Number of distinct records in occurrences (slots are record × fieldCount + field, increasing). */
 export function docCount(o: Occurrences, F: number): number {
+  // A record's slots are adjacent: one division per record (to find where its slots end), a comparison per slot.
+  const slots = o.slots;
   let n = 0;
-  let last = -1;
-  for (let i = 0; i < o.slots.length; i++) {
-    const d = (o.slots[i] / F) | 0;
-    if (d !== last) {
-      n++;
-      last = d;
-    }
+  let end = 0;
+  for (let i = 0; i < slots.length; i++) {
+    if (slots[i] < end) continue;
+    n++;
+    end = ((slots[i] / F) | 0) * F + F;
   }
   return n;
 }
@@ -41,34 +41,177 @@ export function idf(N: number, df: number): number {
   return Math.log(1 + (N - df + 0.5) / (df + 0.5));
 }
 
-/** weight × Σ over fields of field weight × BM25 of the occurrences, with idf from the records they are in. */
-export function bm25(o: Occurrences, stats: FieldStats, bm: EngineOptions['bm25'], weight: number): DocScores {
+/**
+ * Per slot (record × field), BM25's length normalisation k1 × (1 − b + b × length / average length): a property of
+ * the snapshot and the options, computed once per FieldStats (one pass over the field lengths) so that scoring a
+ * common word's tens of thousands of slots costs one read and one division each, not a field look-up and two.
+ */
+const slotNorms = new WeakMap<FieldStats, { k1: number; b: number; norms: Float64Array }>();
+
+function normsOf(stats: FieldStats, bm: EngineOptions['bm25']): Float64Array {
+  const kept = slotNorms.get(stats);
+  if (kept && kept.k1 === bm.k1 && kept.b === bm.b) return kept.norms;
   const F = stats.fieldCount;
-  const df = docCount(o, F);
-  const docs = new Int32Array(df);
-  const scores = new Float64Array(df);
-  const w = weight * idf(stats.records, df);
-  let n = -1;
-  let last = -1;
-  for (let i = 0; i < o.slots.length; i++) {
-    const slot = o.slots[i];
-    const d = (slot / F) | 0;
-    const f = slot - d * F;
-    if (d !== last) {
-      docs[++n] = d;
-      last = d;
-    }
-    const tf = o.starts[i + 1] - o.starts[i];
-    const len = stats.fieldLengths[slot];
-    scores[n] += stats.weights[f] * w * ((tf * (bm.k1 + 1)) / (tf + bm.k1 * (1 - bm.b + (bm.b * len) / stats.avgLengths[f])));
+  const norms = new Float64Array(stats.fieldLengths.length);
+  for (let slot = 0; slot < norms.length; slot++) {
+    // The same expression as scoring per slot once was, so scores stay the same to the last bit.
+    norms[slot] = bm.k1 * (1 - bm.b + (bm.b * stats.fieldLengths[slot]) / stats.avgLengths[slot % F]);
   }
-  return { docs, scores };
+  slotNorms.set(stats, { k1: bm.k1, b: bm.b, norms });
+  return norms;
 }
 
-/** Union of two score lists, combining the scores of a record in both. */
+/**
+ * One word's records (from its occurrences, at once) and their BM25 scores (when first asked for): a record's score
+ * is weight × Σ over its fields of field weight × BM25, with idf from the records the word is in. A query whose
+ * result is the records holding every word (most two-word queries and questions) reads `scoreAt` for those records
+ * only, so a common word's tens of thousands of other records are listed but never scored.
+ */
+export class WordScores implements DocScores {
+  readonly docs: Int32Array;
+  /** Where each record's slots begin in the occurrences (docs.length + 1 entries). */
+  private readonly firstSlot: Int32Array;
+  private readonly fieldWeight: Float64Array;
+  private readonly norms: Float64Array;
+  private readonly k1: number;
+  private all?: Float64Array;
+  /** Dropped once every score is computed (the positions stay in the postings' own bounded cache). */
+  private occ?: Occurrences;
+
+  constructor(o: Occurrences, stats: FieldStats, bm: EngineOptions['bm25'], weight: number) {
+    const F = stats.fieldCount;
+    const slots = o.slots;
+    const df = docCount(o, F);
+    const docs = new Int32Array(df);
+    const firstSlot = new Int32Array(df + 1);
+    // Slots increase, so a record's slots are adjacent: one division per record, not per slot.
+    let n = 0;
+    let end = 0;
+    for (let i = 0; i < slots.length; i++) {
+      if (slots[i] < end) continue;
+      const d = (slots[i] / F) | 0;
+      docs[n] = d;
+      firstSlot[n++] = i;
+      end = (d + 1) * F;
+    }
+    firstSlot[df] = slots.length;
+    const w = weight * idf(stats.records, df);
+    this.fieldWeight = new Float64Array(F);
+    for (let f = 0; f < F; f++) this.fieldWeight[f] = stats.weights[f] * w;
+    this.docs = docs;
+    this.firstSlot = firstSlot;
+    this.norms = normsOf(stats, bm);
+    this.k1 = bm.k1 + 1;
+    this.occ = o;
+  }
+
+  /** The i-th record's score: the same sum, in the same order, as `scores[i]`, so the same number to the last bit. */
+  scoreAt(i: number): number {
+    if (this.all) return this.all[i];
+    const { slots, starts } = this.occ!;
+    const base = this.docs[i] * this.fieldWeight.length;
+    let s = 0;
+    for (let x = this.firstSlot[i]; x < this.firstSlot[i + 1]; x++) {
+      const slot = slots[x];
+      const tf = starts[x + 1] - starts[x];
+      s += this.fieldWeight[slot - base] * ((tf * this.k1) / (tf + this.norms[slot]));
+    }
+    return s;
+  }
+
+  /** Every record's score, computed on first use (one loop over the slots: the same sums as scoreAt). */
+  get scores(): Float64Array {
+    if (this.all) return this.all;
+    const { slots, starts } = this.occ!;
+    const { docs, firstSlot, fieldWeight, norms, k1 } = this;
+    const F = fieldWeight.length;
+    const all = new Float64Array(docs.length);
+    for (let i = 0; i < docs.length; i++) {
+      const base = docs[i] * F;
+      let s = 0;
+      for (let x = firstSlot[i]; x < firstSlot[i + 1]; x++) {
+        const slot = slots[x];
+        const tf = starts[x + 1] - starts[x];
+        s += fieldWeight[slot - base] * ((tf * k1) / (tf + norms[slot]));
+      }
+      all[i] = s;
+    }
+    this.occ = undefined;
+    return (this.all = all);
+  }
+}
+
+/** A score of a list, computed alone when the list scores on demand (WordScores). */
+export function scoreAt(ds: DocScores, i: number): number {
+  return ds instanceof WordScores || ds instanceof UnionScores ? ds.scoreAt(i) : ds.scores[i];
+}
+
+/** weight × Σ over fields of field weight × BM25 of the occurrences, with idf from the records they are in. */
+export function bm25(o: Occurrences, stats: FieldStats, bm: EngineOptions['bm25'], weight: number): DocScores {
+  return new WordScores(o, stats, bm, weight);
+}
+
+/**
+ * The records (increasing, each once) of occurrences in the fields `keep` marks (all when absent): what an exclusion
+ * needs, with no scores and no copy of the positions.
+ */
+export function recordsOf(o: Occurrences, F: number, keep?: Uint8Array): Int32Array {
+  const slots = o.slots;
+  const out = new Int32Array(slots.length);
+  let n = 0;
+  let end = 0;
+  for (let i = 0; i < slots.length; i++) {
+    const slot = slots[i];
+    if (slot < end) continue;
+    const d = (slot / F) | 0;
+    if (keep && !keep[slot - d * F]) continue;
+    out[n++] = d;
+    end = (d + 1) * F;
+  }
+  return out.slice(0, n);
+}
+
+/** Records in either list (both increasing), each once. */
+export function unionRecords(a: Int32Array, b: Int32Array): Int32Array {
+  if (!a.length) return b;
+  if (!b.length) return a;
+  const out = new Int32Array(a.length + b.length);
+  let i = 0;
+  let j = 0;
+  let n = 0;
+  while (i < a.length && j < b.length) {
+    const x = a[i];
+    const y = b[j];
+    out[n++] = x <= y ? x : y;
+    if (x <= y) i++;
+    if (y <= x) j++;
+  }
+  while (i < a.length) out[n++] = a[i++];
+  while (j < b.length) out[n++] = b[j++];
+  return out.slice(0, n);
+}
+
+/** Records in both lists (both increasing). */
+export function intersectRecords(a: Int32Array, b: Int32Array): Int32Array {
+  const out = new Int32Array(Math.min(a.length, b.length));
+  let n = 0;
+  let j = 0;
+  for (let i = 0; i < a.length && j < b.length; i++) {
+    while (j < b.length && b[j] < a[i]) j++;
+    if (j < b.length && b[j] === a[i]) out[n++] = a[i];
+  }
+  return out.slice(0, n);
+}
+
+/**
+ * Union of two score lists, combining the scores of a record in both. The records are merged at once; when either
+ * side scores on demand (WordScores), so does the union (an alternative of a word, 知识…产权 beside 知识产权, then
+ * costs no scoring of records the ranking never reads).
+ */
 export function union(a: DocScores, b: DocScores, combine: (x: number, y: number) => number): DocScores {
   if (!a.docs.length) return b;
   if (!b.docs.length) return a;
+  if (a instanceof WordScores || a instanceof UnionScores || b instanceof WordScores || b instanceof UnionScores) return new UnionScores(a, b, combine);
   const docs = new Int32Array(a.docs.length + b.docs.length);
   const scores = new Float64Array(docs.length);
   let i = 0;
@@ -87,6 +230,64 @@ export function union(a: DocScores, b: DocScores, combine: (x: number, y: number
     }
   }
   return { docs: docs.slice(0, n), scores: scores.slice(0, n) };
+}
+
+/** A union whose scores are computed on demand: per merged record, where it is in each side (-1: absent). */
+class UnionScores implements DocScores {
+  readonly docs: Int32Array;
+  private readonly inA: Int32Array;
+  private readonly inB: Int32Array;
+  private all?: Float64Array;
+
+  constructor(
+    private readonly a: DocScores,
+    private readonly b: DocScores,
+    private readonly combine: (x: number, y: number) => number,
+  ) {
+    const A = a.docs;
+    const B = b.docs;
+    const docs = new Int32Array(A.length + B.length);
+    const inA = new Int32Array(docs.length);
+    const inB = new Int32Array(docs.length);
+    let i = 0;
+    let j = 0;
+    let n = 0;
+    while (i < A.length || j < B.length) {
+      if (j >= B.length || (i < A.length && A[i] < B[j])) {
+        docs[n] = A[i];
+        inA[n] = i++;
+        inB[n++] = -1;
+      } else if (i >= A.length || B[j] < A[i]) {
+        docs[n] = B[j];
+        inA[n] = -1;
+        inB[n++] = j++;
+      } else {
+        docs[n] = A[i];
+        inA[n] = i++;
+        inB[n++] = j++;
+      }
+    }
+    this.docs = docs.slice(0, n);
+    this.inA = inA.subarray(0, n);
+    this.inB = inB.subarray(0, n);
+  }
+
+  /** The same number the eager union computes for the i-th record. */
+  scoreAt(i: number): number {
+    if (this.all) return this.all[i];
+    const x = this.inA[i];
+    const y = this.inB[i];
+    if (y < 0) return scoreAt(this.a, x);
+    if (x < 0) return scoreAt(this.b, y);
+    return this.combine(scoreAt(this.a, x), scoreAt(this.b, y));
+  }
+
+  get scores(): Float64Array {
+    if (this.all) return this.all;
+    const all = new Float64Array(this.docs.length);
+    for (let i = 0; i < all.length; i++) all[i] = this.scoreAt(i);
+    return (this.all = all);
+  }
 }
 
 /** Records in both, with the sum of their scores (the words of one OR alternative, all required). */

@@ -5,7 +5,7 @@
 import { indexTerms } from '../analysis/terms.js';
 import type { ReformRecord } from '../indexer/schema.js';
 import { SearchEngine, asksAboutTopic, occurrences, type MatchingStrategy, type RankedEntry, type SearchResult } from './engine.js';
-import type { FacetName, FacetValue, Filters } from './facets.js';
+import { copiesOf, isEveryRecord, type FacetName, type FacetValue, type Filters, type ReformTally } from './facets.js';
 import { Lru } from '../analysis/lru.js';
 import type { EngineOptions } from './options.js';
 import { collectFacts, sortValue, type Fact, type IndexedFact } from './facts.js';
@@ -123,12 +123,14 @@ export class SearchService {
   private readonly reformOf: Int32Array;
   private readonly reformMembers: Map<number, number[]>;
   private suggestions?: { titles: { key: string; title: string; id: string }[]; terms: [string, number][] };
-  private readonly filtered = new Lru<string, { result: SearchResult; keep?: Uint8Array; total: number; reforms: number; copies: Map<number, number>; facets: Record<FacetName, FacetValue[]> }>(512);
+  /**
+   * A result after filters: its totals and facets, and per reform printed several times that a page has shown, how
+   * many of its records the set holds (counted when first shown, from the reform's few records, not for every reform).
+   */
+  private readonly filtered = new Lru<string, { result: SearchResult; keep?: Uint8Array; total: number; reforms: number; tallied?: ReformTally['copies']; copies: Map<number, number>; facets: Record<FacetName, FacetValue[]> }>(512);
   /** Per reform, the last reformCount pass that saw it. */
   private readonly stamp: Uint32Array;
   private stampGen = 0;
-  /** Per reform printed several times, how many of its records the current reformCount pass saw (0 between passes). */
-  private readonly seenCopies: Int32Array;
 
   constructor(readonly body: SnapshotBody, options: Partial<EngineOptions> = {}) {
     this.engine = new SearchEngine(body, options);
@@ -137,8 +139,6 @@ export class SearchService {
     this.reformOf = this.store ? this.store.reformOf() : reforms(this.engine.records, this.byId);
     this.reformMembers = reformMembers(this.reformOf);
     this.stamp = new Uint32Array(this.engine.records.length);
-    this.seenCopies = new Int32Array(this.engine.records.length);
-    for (const r of this.reformMembers.keys()) this.seenCopies[r] = -1;
   }
 
   /** Record index by id. */
@@ -203,12 +203,17 @@ export class SearchService {
         total = 0;
         for (let i = 0; i < keep.length; i++) total += keep[i];
       }
+      // Counting facets per reform counts the reforms in the same pass (tallied.reforms stays -1 when it read no records).
+      const tallied: ReformTally = { reforms: -1 };
+      const facets = this.engine.facets.count(result.docs, filters, facetSize, collapse ? this.reformOf : undefined, tallied);
       set = {
         result,
         keep,
         total,
-        ...(collapse ? this.reformCount(result.docs, keep) : { reforms: total, copies: new Map<number, number>() }),
-        facets: this.engine.facets.count(result.docs, filters, facetSize, collapse ? this.reformOf : undefined),
+        reforms: !collapse ? total : tallied.reforms >= 0 ? tallied.reforms : this.reformCount(result.docs, keep),
+        tallied: tallied.copies,
+        copies: new Map<number, number>(),
+        facets,
       };
       this.filtered.set(key, set, 1 + (result.docs.length >> 12));
     }
@@ -250,6 +255,25 @@ export class SearchService {
       const printing = asksAboutTopic(result.analysis) ? (i: number) => at(i) < 0 && !isIn(result.excluded, i) : undefined;
       const cap = this.engine.options.copiesShown;
       const counts = set.copies;
+      // How many records of the set a reform printed several times has (1 for one printed once).
+      const printed = (reform: number) => {
+        const members = this.reformMembers.get(reform);
+        if (!members) return 1;
+        // Counted with the facets (a binary search), or every printing when the set is every record.
+        if (set!.tallied) return Math.max(1, copiesOf(set!.tallied, reform));
+        if (!keep && isEveryRecord(result.docs, this.reformOf.length)) return members.length;
+        let c = counts.get(reform);
+        if (c === undefined) {
+          // Members are increasing: one galloping walk through the set (a reform can have thousands of printings).
+          c = 0;
+          for (let m = 0, at = 0; m < members.length && at < result.docs.length; m++) {
+            at = gallop(result.docs, members[m], at);
+            if (result.docs[at] === members[m] && (!keep || keep[at] === 1)) c++;
+          }
+          counts.set(reform, c);
+        }
+        return c;
+      };
       grouped = (k) => {
         // A page of no hits (size 0: totals and facets only) reads nothing; the doubling below would never grow from 0.
         if (k <= 0) return [];
@@ -260,7 +284,7 @@ export class SearchService {
           const rankedOf = new Map<number, number[]>();
           for (const e of ranked) {
             const reform = this.reformOf[e.index];
-            if (!counts.has(reform)) continue;
+            if (!this.reformMembers.has(reform)) continue;
             const list = rankedOf.get(reform);
             if (list) list.push(e.index);
             else rankedOf.set(reform, [e.index]);
@@ -271,7 +295,7 @@ export class SearchService {
             const reform = this.reformOf[entry.index];
             if (shown.has(reform)) continue;
             shown.add(reform);
-            let copyCount = (counts.get(reform) ?? 1) - 1;
+            let copyCount = printed(reform) - 1;
             const copies = (rankedOf.get(reform) ?? []).slice(1, cap + 1);
             if (copies.length < Math.min(cap, copyCount)) {
               // Copies ranked past the prefix read: in index order, as many as are listed.
@@ -301,27 +325,20 @@ export class SearchService {
     return { result, total: set.reforms, first, grouped, facets: set.facets };
   }
 
-  /**
-   * Distinct reforms among the docs `keep` marks (all when absent), and how many of those docs each reform with
-   * several printings has: one pass, reforms marked with a generation stamp.
-   */
-  private reformCount(docs: Int32Array, keep?: Uint8Array): { reforms: number; copies: Map<number, number> } {
+  /** Distinct reforms among the docs `keep` marks (all when absent): one pass, reforms marked with a generation stamp. */
+  private reformCount(docs: Int32Array, keep?: Uint8Array): number {
     // Every record unfiltered (the empty query): a property of the snapshot, counted once (docs are increasing and
     // distinct, so length and ends decide). Callers only read the result.
     const N = this.reformOf.length;
-    if (!keep && docs.length === N && (N === 0 || (docs[0] === 0 && docs[N - 1] === N - 1))) return (this.everyReform ??= this.countReforms(docs));
+    if (!keep && isEveryRecord(docs, N)) return (this.everyReform ??= this.countReforms(docs));
     return this.countReforms(docs, keep);
   }
 
-  private everyReform?: { reforms: number; copies: Map<number, number> };
+  private everyReform?: number;
 
-  private countReforms(docs: Int32Array, keep?: Uint8Array): { reforms: number; copies: Map<number, number> } {
+  private countReforms(docs: Int32Array, keep?: Uint8Array): number {
     if (++this.stampGen === 0xffffffff) this.stamp.fill(0), (this.stampGen = 1);
     const gen = this.stampGen;
-    // Copies are counted in a typed array (-1 marks a reform printed several times, so no map lookup per record):
-    // most records of a large corpus can be copies, and a map update per record cost more than the rest of the pass.
-    const seen = this.seenCopies;
-    const touched: number[] = [];
     let n = 0;
     for (let i = 0; i < docs.length; i++) {
       if (keep && !keep[i]) continue;
@@ -330,14 +347,8 @@ export class SearchService {
         this.stamp[r] = gen;
         n++;
       }
-      const c = seen[r];
-      if (c === 0) continue;
-      if (c === -1) touched.push(r), (seen[r] = 1);
-      else seen[r] = c + 1;
     }
-    const copies = new Map<number, number>();
-    for (const r of touched) copies.set(r, seen[r]), (seen[r] = -1);
-    return { reforms: n, copies };
+    return n;
   }
 
   search(params: SearchParams): SearchResponse {
