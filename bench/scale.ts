@@ -407,7 +407,7 @@ export function scaleMarkdown(results: SizeResult[], chartPath: string): string[
       out(`| ${names[stage] ?? stage} | ${builds.map((b) => `${s1(b.stages[stage] ?? 0)} s / ${b.stagePeakRssMiB?.[stage] ?? '–'} MiB`).join(' | ')} |`);
     }
     out(`| **whole build** (target at 100k: < 40 s, < 2 GB) | ${builds.map((b) => `**${s1(b.buildMs)} s / ${b.peakRssMiB} MiB**`).join(' | ')} |`);
-    out(`| peak RSS of the build process alone / of the jieba counting process (large corpora: beside links) | ${builds.map((b) => (b.helperPeakRssMiB !== undefined ? `${b.processPeakRssMiB} / ${b.helperPeakRssMiB} MiB` : `${b.peakRssMiB} MiB / none`)).join(' | ')} |`);
+    out(`| peak RSS of the build process alone / of the jieba counting process (large corpora: beside links and the index) | ${builds.map((b) => (b.helperPeakRssMiB !== undefined ? `${b.processPeakRssMiB} / ${b.helperPeakRssMiB} MiB` : `${b.peakRssMiB} MiB / none`)).join(' | ')} |`);
     out(`| CPU time of the build (all threads, and the counting process) | ${builds.map((b) => (b.cpuMs !== undefined ? `${s1(b.cpuMs)} s` : '–')).join(' | ')} |`);
     out();
     out('A stage\'s peak RSS is the build process\'s (its worker threads included) and never falls, so a stage raised it when its figure is higher than the one before. The whole build\'s peak counts the jieba counting process too: the larger of the build process\'s own peak and the counting process\'s peak added to the build process\'s peak when counting ended (a bound on the two together).');

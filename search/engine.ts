@@ -112,12 +112,17 @@ const MAX_PARTS_WORDS = 4;
  * Not when the words ask about the text itself: a phrase, a field (department:), a number, a figure asked for
  * (多少家) or a change verb of an outcome query (缩短): a printing without them does not answer.
  */
+/** The direction a change verb states (缩短 down, 提高 up), if the word is one. */
+function directionOf(word: string): 'down' | 'up' | undefined {
+  return DOWN_VERBS.includes(word) ? 'down' : UP_VERBS.includes(word) ? 'up' : undefined;
+}
+
 export function asksAboutTopic(analysis: QueryAnalysis): boolean {
   if (analysis.ask) return false;
   for (const group of analysis.groups) {
     for (const clause of group) {
       for (const c of clause.constraints) {
-        if (c.phrase || c.fields || /\d/.test(c.text) || DOWN_VERBS.includes(c.text) || UP_VERBS.includes(c.text)) return false;
+        if (c.phrase || c.fields || /\d/.test(c.text) || directionOf(c.text)) return false;
       }
     }
   }
@@ -379,7 +384,7 @@ export class SearchEngine {
   private readonly mask: Uint32Array;
   private readonly acc: Float64Array;
   private readonly excluded: Uint8Array;
-  /** Scratch per record: marks for the loose and parts passes, sums for the figure pass (none runs inside another); zero between uses. */
+  /** Scratch per record: sums for the figure pass (askUnit); zero between uses. */
   private readonly sum: Float64Array;
   private readonly count: Uint8Array;
 
@@ -646,7 +651,7 @@ export class SearchEngine {
   private markQualifiers(analysis: QueryAnalysis, units: Unit[]): void {
     if (this.options.qualifierCost === 1) return;
     const plain = (u: Unit) => u.constraints.length === 1 && !u.constraints[0].phrase && !u.constraints[0].fields && !u.ask;
-    const verb = units.map((u) => plain(u) && SearchEngine.directionOf(u.text) !== undefined);
+    const verb = units.map((u) => plain(u) && directionOf(u.text) !== undefined);
     if (!analysis.ask && !verb.some(Boolean)) return;
     const qualifier = units.map((u, b) => verb[b] || (plain(u) && isMeasureWord(u.text)));
     if (!units.some((u, b) => !qualifier[b] && !u.ask)) return;
@@ -663,8 +668,8 @@ export class SearchEngine {
   private askUnit(analysis: QueryAnalysis, units: Unit[]): Unit | undefined {
     const ask = analysis.ask;
     if (!ask || !this.options.outcomeMetric || units.length === 0) return undefined;
-    const dir = units.map((u) => (u.constraints.length === 1 && !u.constraints[0].phrase ? SearchEngine.directionOf(u.text) : undefined)).find((x) => x);
-    const metricUnits = units.filter((u) => !(u.constraints.length === 1 && SearchEngine.directionOf(u.text)));
+    const dir = units.map((u) => (u.constraints.length === 1 && !u.constraints[0].phrase ? directionOf(u.text) : undefined)).find((x) => x);
+    const metricUnits = units.filter((u) => !(u.constraints.length === 1 && directionOf(u.text)));
     const metricIdf = metricUnits.reduce((x, u) => x + u.idf, 0);
     // Only records holding a word of the query can state its figure; of those, the best-scored few thousand are
     // read (a fact lives in the record, which a large snapshot decodes on demand).
@@ -696,16 +701,12 @@ export class SearchEngine {
   private changed?: { down: Int32Array; up: Int32Array };
 
   /** The direction a change verb names (缩短 → down, 提高 → up), or undefined. */
-  private static directionOf(word: string): 'down' | 'up' | undefined {
-    return DOWN_VERBS.includes(word) ? 'down' : UP_VERBS.includes(word) ? 'up' : undefined;
-  }
-
   /**
    * A change verb typed as a word (缩短, 节省, 提高) also matches a record whose outcomes state a change that way,
    * whatever verb it prints (压缩至, 减少): a reporter's 通关时间缩短 means the outcome, not the verb.
    */
   private changeDocs(c: Constraint, ds: DocScores): DocScores {
-    const dir = c.phrase || c.fields ? undefined : SearchEngine.directionOf(c.text);
+    const dir = c.phrase || c.fields ? undefined : directionOf(c.text);
     if (!dir || !this.options.outcomeChange) return ds;
     this.changed ??= (() => {
       const down: number[] = [];
@@ -741,7 +742,8 @@ export class SearchEngine {
     const cached = this.results.get(key);
     if (cached) return cached;
     const result = this.evaluate(query, strategy);
-    this.results.set(key, result, 1 + (result.docs.length >> 10));
+    // Counted by what it holds: the records and, for a query with exclusions, the excluded records (which can be almost all).
+    this.results.set(key, result, 1 + ((result.docs.length + result.excluded.length) >> 10));
     return result;
   }
 
@@ -954,7 +956,7 @@ export class SearchEngine {
       const missingIdf = new Float64Array(n);
       const titleKey = analysis.titleKey ? hash32(analysis.titleKey) : -1;
       // A change verb beside metric words (通关 时间 缩短): records whose outcome of that direction names them rank up.
-      const dirs = units.map((u) => (u.constraints.length === 1 && !u.constraints[0].phrase ? SearchEngine.directionOf(u.text) : undefined));
+      const dirs = units.map((u) => (u.constraints.length === 1 && !u.constraints[0].phrase ? directionOf(u.text) : undefined));
       const metricUnits = units.filter((u, b) => !dirs[b] && !u.ask);
       const metricIdf = metricUnits.reduce((x, u) => x + u.idf, 0);
       const dir = this.options.outcomeMetric > 0 && metricIdf > 0 ? dirs.find((x) => x) : undefined;

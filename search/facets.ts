@@ -195,7 +195,7 @@ export class FacetIndex {
 
   /** Records (increasing) passing every filter except facet `skip`'s, from the value lists. */
   private matching(wanted: (Uint8Array | undefined)[], skip = -1): Int32Array {
-    const N = this.columns[FACETS[0]].offsets.length - 1;
+    const N = this.recordCount;
     let out: Int32Array | undefined;
     for (let f = 0; f < FACETS.length; f++) {
       const marks = wanted[f];
@@ -225,7 +225,7 @@ export class FacetIndex {
 
   private totals(reformOf?: Int32Array): Uint32Array[] {
     if (this.everything && this.everything.reformOf === reformOf) return this.everything.counts;
-    const N = this.columns[FACETS[0]].offsets.length - 1;
+    const N = this.recordCount;
     const all = Int32Array.from({ length: N }, (_, i) => i);
     const counts = this.tally(all, undefined, reformOf);
     this.everything = { reformOf, counts };
@@ -329,7 +329,7 @@ export class FacetIndex {
   private singleFilter(filters: Filters, wanted: (Uint8Array | undefined)[]): { facet: number; pass: Uint8Array } | undefined {
     const filtered = wanted.flatMap((w, f) => (w ? [f] : []));
     if (filtered.length !== 1) return undefined;
-    const pass = new Uint8Array(this.columns[FACETS[0]].offsets.length - 1);
+    const pass = new Uint8Array(this.recordCount);
     for (const d of this.passingAll(filters, wanted)) pass[d] = 1;
     return { facet: filtered[0], pass };
   }

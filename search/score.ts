@@ -75,8 +75,12 @@ export class WordScores implements DocScores {
   private readonly norms: Float64Array;
   private readonly k1: number;
   private all?: Float64Array;
-  /** Dropped once every score is computed (the positions stay in the postings' own bounded cache). */
-  private occ?: Occurrences;
+  /**
+   * The word's slots and their position counts, which are all scoring reads: not the occurrences object itself, whose
+   * positions a proximity check may decode later and which must not stay alive here beyond the postings' own bounded
+   * cache. Dropped once every score is computed.
+   */
+  private occ?: Pick<Occurrences, 'slots' | 'starts'>;
 
   constructor(o: Occurrences, stats: FieldStats, bm: EngineOptions['bm25'], weight: number) {
     const F = stats.fieldCount;
@@ -102,7 +106,7 @@ export class WordScores implements DocScores {
     this.firstSlot = firstSlot;
     this.norms = normsOf(stats, bm);
     this.k1 = bm.k1 + 1;
-    this.occ = o;
+    this.occ = { slots: o.slots, starts: o.starts };
   }
 
   /** The i-th record's score: the same sum, in the same order, as `scores[i]`, so the same number to the last bit. */

@@ -42,10 +42,10 @@ export const hitSchema = {
     highlight: { type: 'object', properties: { title: { type: 'string' }, snippet: { type: 'string' } } },
     copies: {
       type: 'array',
-      description: 'other copies of this reform (printed in other documents) that the result set holds, folded into this hit',
+      description: 'other printings of this reform (in other documents), folded into this hit: those the result set holds and, for a topic query, printings that lack a word of it (not for phrases, fields, numbers, asked-for figures or change verbs)',
       items: { type: 'object', properties: { id: { type: 'string' }, title: { type: 'string' }, source: { type: 'object', properties: { file: { type: 'string' }, title: { type: 'string' }, no: { type: 'integer' } } } } },
     },
-    copyCount: { type: 'integer', description: 'how many copies of this reform the result set holds (copies lists at most the first 10, best first)' },
+    copyCount: { type: 'integer', description: 'how many other printings of this reform the hit folds (as for copies; copies lists at most the first 10, best first)' },
   },
 } as const;
 
