@@ -48,8 +48,8 @@ export interface BuildResult {
   body: SnapshotBody;
   corpus: Corpus;
   /**
-   * Milliseconds per stage. `jiebaLoad` is jieba's dictionary load in this thread (0 when a worker counts, or when
-   * jieba was already loaded); `analyse` is normalising the texts, counting the vocabulary (what of it links did not
+   * Milliseconds per stage. `jiebaLoad` is jieba's dictionary load in this thread (0 when a child process counts, or
+   * when jieba was already loaded); `analyse` is normalising the texts, counting the vocabulary (what of it links did not
    * hide) and mining forms; `index` the positional index and facet columns (with the index worker: starting it and
    * the wait for it after the similar stage); `links` copy linking when the corpus left it to the build (records
    * input read with deferLinks; 0 otherwise), beside the count.
@@ -127,91 +127,97 @@ export async function buildSnapshot(options: BuildOptions): Promise<BuildResult>
   let chars = 0;
   for (const r of corpus.records) for (const f of TEXT_FIELDS) chars += r[f]?.length ?? 0;
   const count = startVocabularyCount(chars, { userWords: [...userWords], workers: options.vocabularyWorkers });
-  const normalized: string[] = normalizedSearchTexts(corpus.records, norm, { copies: !linksPending });
-  progress?.(`${corpus.records.length} records parsed; counting the vocabulary with jieba…`);
-  count.add(normalized);
-  const tCount = performance.now();
-  let tLinked = tCount;
-  let rssLinks = peakRssMiB();
-  if (linksPending) {
-    linkRelated(corpus.records);
-    corpus.linksPending = false;
-    tLinked = performance.now();
-    rssLinks = peakRssMiB();
-    count.add(copyDepartmentTexts(corpus.records, norm, normalized));
+  // A failure before finish() (normalising, links, the index) must not leave the counting process and its copies of the
+  // texts behind, nor keep the event loop alive: cancel() ends them (nothing to do once finish() has run).
+  try {
+    const normalized: string[] = normalizedSearchTexts(corpus.records, norm, { copies: !linksPending });
+    progress?.(`${corpus.records.length} records parsed; counting the vocabulary with jieba…`);
+    count.add(normalized);
+    const tCount = performance.now();
+    let tLinked = tCount;
+    let rssLinks = peakRssMiB();
+    if (linksPending) {
+      linkRelated(corpus.records);
+      corpus.linksPending = false;
+      tLinked = performance.now();
+      rssLinks = peakRssMiB();
+      count.add(copyDepartmentTexts(corpus.records, norm, normalized));
+    }
+    const tCounted = performance.now();
+
+    // The positional index, in this thread right after links, while the counting process finishes the vocabulary: this
+    // thread would otherwise wait for it (7.2 s at 100k records in the run recorded at e6a74a5), and each core has one
+    // job at a time. Built in a worker beside the similar stage instead (the default until the count moved to a child
+    // process), the index's memory, about 20 bytes per character of text, added to that stage's at the build's peak,
+    // and three threads shared two cores.
+    const indexWorker = options.indexWorker ?? false;
+    let indexed = indexWorker ? undefined : Promise.resolve(buildEngineIndex(corpus.records, normalized));
+    const tIndexed = performance.now();
+    const rssIndexed = peakRssMiB();
+
+    const jiebaWasLoaded = jiebaLoaded();
+    const countsPromise = count.finish();
+    const jiebaLoad = jiebaLoaded() && !jiebaWasLoaded ? lastJiebaLoadMs() : 0;
+    const counts = await countsPromise;
+    const counting = { ...count.usage(), buildPeakRssMiB: count.usage().peakRssMiB ? peakRssMiB() : 0 };
+    const tVocabulary = performance.now();
+    indexed ??= buildEngineIndexAsync(corpus.records, normalized);
+    indexed.catch(() => undefined); // awaited below, after the similar stage; nothing may reject unobserved meanwhile
+    const tIndexStarted = performance.now();
+    // Long and short forms (环境影响评价 ↔ 环评) among the words the corpus itself prints, before dictionary floors.
+    const printed = [...counts];
+    const forms = mineForms({
+      vocabulary: printed,
+      common: commonWordTest(printed.filter(([w]) => w.length <= 4).map(([w]) => w)),
+      reserved: dictionaries.synonyms.flat().map(norm),
+    });
+    const floor = (w: string, n: number) => counts.set(w, Math.max(counts.get(w) ?? 0, n));
+    for (const w of userWords.keys()) floor(w, 3);
+    for (const w of dictionaries.stopwords) floor(norm(w), 5);
+    const tAnalysed = performance.now();
+    const rssAnalysed = peakRssMiB();
+
+    const body: SnapshotBody = {
+      builtAt: new Date().toISOString(),
+      sources: corpus.files,
+      warnings: corpus.warnings,
+      dictionary: {
+        version,
+        synonymsVersion,
+        userWords: [...userWords.keys()],
+        synonyms: dictionaries.synonyms.map((g) => g.map(norm)),
+        stopwords: dictionaries.stopwords.map(norm),
+      },
+      analysis: { t2s: traditionalToSimplifiedTable(), vocabulary: [...counts].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)), forms },
+      records: corpus.records,
+      index: undefined,
+    };
+    progress?.(`${counts.size} words counted; listing similar reforms${indexWorker ? ' while the index is built' : ''}…`);
+    // The similar stage reads the texts the index was built from: nothing is normalised twice.
+    const texts = normalized;
+    const F = SEARCH_FIELDS.length;
+    const slot = Object.fromEntries(SEARCH_FIELDS.map((f, k) => [f, k])) as Record<SearchField, number>;
+    body.similar = buildSimilar(body, {}, { normalized: (i, f) => texts[i * F + slot[f]], naming: namingWordTest(body.analysis.vocabulary.map(([w]) => w)), threads: similarThreads });
+    const tSimilar = performance.now();
+    const rssSimilar = peakRssMiB();
+    body.index = await indexed;
+    const tDone = performance.now();
+    return {
+      body,
+      corpus,
+      timings: {
+        parse: tParse - t0,
+        links: tLinked - tCount,
+        index: tIndexed - tCounted + (tIndexStarted - tVocabulary) + (tDone - tSimilar),
+        jiebaLoad,
+        analyse: tCount - tParse + (tCounted - tLinked) + (tVocabulary - tIndexed - jiebaLoad) + (tAnalysed - tIndexStarted),
+        similar: tSimilar - tAnalysed,
+        total: tDone - t0,
+      },
+      peakRssMiB: { parse: rssParse, links: rssLinks, index: indexWorker ? peakRssMiB() : rssIndexed, jiebaLoad: rssAnalysed, analyse: rssAnalysed, similar: rssSimilar },
+      counting,
+    };
+  } finally {
+    await count.cancel();
   }
-  const tCounted = performance.now();
-
-  // The positional index, in this thread right after links, while the counting process finishes the vocabulary: this
-  // thread would otherwise wait for it (7.2 s at 100k records in the run recorded at e6a74a5), and each core has one
-  // job at a time. Built in a worker beside the similar stage instead (the default until the count moved to a child
-  // process), the index's memory, about 20 bytes per character of text, added to that stage's at the build's peak,
-  // and three threads shared two cores.
-  const indexWorker = options.indexWorker ?? false;
-  let indexed = indexWorker ? undefined : Promise.resolve(buildEngineIndex(corpus.records, normalized));
-  const tIndexed = performance.now();
-  const rssIndexed = peakRssMiB();
-
-  const jiebaWasLoaded = jiebaLoaded();
-  const countsPromise = count.finish();
-  const jiebaLoad = jiebaLoaded() && !jiebaWasLoaded ? lastJiebaLoadMs() : 0;
-  const counts = await countsPromise;
-  const counting = { ...count.usage(), buildPeakRssMiB: count.usage().peakRssMiB ? peakRssMiB() : 0 };
-  const tVocabulary = performance.now();
-  indexed ??= buildEngineIndexAsync(corpus.records, normalized);
-  indexed.catch(() => undefined); // awaited below, after the similar stage; nothing may reject unobserved meanwhile
-  const tIndexStarted = performance.now();
-  // Long and short forms (环境影响评价 ↔ 环评) among the words the corpus itself prints, before dictionary floors.
-  const printed = [...counts];
-  const forms = mineForms({
-    vocabulary: printed,
-    common: commonWordTest(printed.filter(([w]) => w.length <= 4).map(([w]) => w)),
-    reserved: dictionaries.synonyms.flat().map(norm),
-  });
-  const floor = (w: string, n: number) => counts.set(w, Math.max(counts.get(w) ?? 0, n));
-  for (const w of userWords.keys()) floor(w, 3);
-  for (const w of dictionaries.stopwords) floor(norm(w), 5);
-  const tAnalysed = performance.now();
-  const rssAnalysed = peakRssMiB();
-
-  const body: SnapshotBody = {
-    builtAt: new Date().toISOString(),
-    sources: corpus.files,
-    warnings: corpus.warnings,
-    dictionary: {
-      version,
-      synonymsVersion,
-      userWords: [...userWords.keys()],
-      synonyms: dictionaries.synonyms.map((g) => g.map(norm)),
-      stopwords: dictionaries.stopwords.map(norm),
-    },
-    analysis: { t2s: traditionalToSimplifiedTable(), vocabulary: [...counts].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)), forms },
-    records: corpus.records,
-    index: undefined,
-  };
-  progress?.(`${counts.size} words counted; listing similar reforms${indexWorker ? ' while the index is built' : ''}…`);
-  // The similar stage reads the texts the index was built from: nothing is normalised twice.
-  const texts = normalized;
-  const F = SEARCH_FIELDS.length;
-  const slot = Object.fromEntries(SEARCH_FIELDS.map((f, k) => [f, k])) as Record<SearchField, number>;
-  body.similar = buildSimilar(body, {}, { normalized: (i, f) => texts[i * F + slot[f]], naming: namingWordTest(body.analysis.vocabulary.map(([w]) => w)), threads: similarThreads });
-  const tSimilar = performance.now();
-  const rssSimilar = peakRssMiB();
-  body.index = await indexed;
-  const tDone = performance.now();
-  return {
-    body,
-    corpus,
-    timings: {
-      parse: tParse - t0,
-      links: tLinked - tCount,
-      index: tIndexed - tCounted + (tIndexStarted - tVocabulary) + (tDone - tSimilar),
-      jiebaLoad,
-      analyse: tCount - tParse + (tCounted - tLinked) + (tVocabulary - tIndexed - jiebaLoad) + (tAnalysed - tIndexStarted),
-      similar: tSimilar - tAnalysed,
-      total: tDone - t0,
-    },
-    peakRssMiB: { parse: rssParse, links: rssLinks, index: indexWorker ? peakRssMiB() : rssIndexed, jiebaLoad: rssAnalysed, analyse: rssAnalysed, similar: rssSimilar },
-    counting,
-  };
 }

@@ -294,8 +294,7 @@ export class FeatureReader {
   /** Lets go of what only reading needs (the segmented runs, the vocabulary's lookup tables), before the later
    *  passes allocate theirs: the feature table and what was read stay. */
   release() {
-    this.runMemo.clear();
-    this.subwordMemo.clear();
+    this.forgetRuns();
     this.vocab = { counts: new Map(), total: 1, maxLength: 1 };
     this.vocabulary = new Set();
   }

@@ -20,7 +20,8 @@ function read() {
     const starts = new Float64Array(data.lengths.length + 1);
     for (let x = 0; x < data.lengths.length; x++) starts[x + 1] = starts[x] + data.lengths[x];
     // The code units are in the machine's byte order: the UTF-16LE decoder reads them only where that is little-endian.
-    const decoder = new Uint8Array(Uint16Array.of(1).buffer)[0] === 1 ? new TextDecoder('utf-16le') : undefined;
+    // ignoreBOM keeps a text's leading U+FEFF (by default the decoder drops it, and the text would differ).
+    const decoder = new Uint8Array(Uint16Array.of(1).buffer)[0] === 1 ? new TextDecoder('utf-16le', { ignoreBOM: true }) : undefined;
     /** Text x, decoded when read. The decoder turns a lone surrogate into U+FFFD: such a text (rare) is rebuilt code
      *  unit by code unit, so this thread reads exactly what the build thread would have. */
     const text = (x: number): string => {

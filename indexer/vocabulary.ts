@@ -23,11 +23,11 @@ import { join } from 'node:path';
 import { cut, loadJieba } from './jieba.js';
 
 export interface VocabularyOptions {
-  /** The user dictionary jieba is loaded with (word, optional frequency); workers load the same. */
+  /** The user dictionary jieba is loaded with (word, optional frequency); counting processes load the same. */
   userWords: [string, number | undefined][];
   /** Child processes that count (0: this thread counts, loading jieba here). Default: defaultWorkers(chars). */
   workers?: number;
-  /** Text size (characters) from which a worker counts by default. Default PARALLEL_MIN_CHARS. */
+  /** Text size (characters) from which a counting process counts by default. Default PARALLEL_MIN_CHARS. */
   parallelMinChars?: number;
 }
 
@@ -154,18 +154,24 @@ export function defaultWorkers(chars: number, minChars = PARALLEL_MIN_CHARS): nu
   return chars >= minChars ? 1 : 0;
 }
 
-/** A count under way: texts are added as they become ready; finish() gives the counts. */
+/** A count under way: texts are added as they become ready; finish() gives the counts, or cancel() drops them. */
 export interface VocabularyCount {
   add(texts: string[]): void;
   finish(): Promise<Map<string, number>>;
+  /**
+   * Stop counting (the build failed before finish()): the counting processes are killed and the folder holding their
+   * copies of the texts is removed; resolves once they have exited. Nothing to do after finish() or a first cancel().
+   */
+  cancel(): Promise<void>;
   /** After finish(): the counting processes' largest peak RSS (MiB) and their CPU time (ms); 0 when this thread counted. */
   usage(): { peakRssMiB: number; cpuMs: number };
 }
 
 /**
  * Start counting (jieba is loaded here with `userWords` when this thread counts, at finish()). `chars` is the
- * expected text size, for choosing workers by default. With counting processes, add() hands the texts over at once (a
- * file each), so the caller's thread is free until finish().
+ * expected text size, for choosing counting processes by default. With counting processes, add() hands the texts
+ * over at once (a file each), so the caller's thread is free until finish(); a caller that fails before finish()
+ * calls cancel().
  */
 export function startVocabularyCount(chars: number, options: VocabularyOptions): VocabularyCount {
   const workers = Math.min(options.workers ?? defaultWorkers(chars, options.parallelMinChars), Math.max(1, os.availableParallelism?.() ?? os.cpus().length));
@@ -179,6 +185,7 @@ export function startVocabularyCount(chars: number, options: VocabularyOptions):
         return countChunks(joinByCount(pieces));
       },
       usage: () => ({ peakRssMiB: 0, cpuMs: 0 }),
+      cancel: async () => void pieces.clear(),
     };
   }
   const dir = mkdtempSync(join(os.tmpdir(), 'ftz-vocab-'));
@@ -194,7 +201,8 @@ export function startVocabularyCount(chars: number, options: VocabularyOptions):
     (child) =>
       new Promise<Answer>((resolve, reject) => {
         child.once('message', (m) => resolve(m as Answer));
-        child.once('error', reject);
+        // Every error, not just the first (an unheard 'error' event is an uncaught exception).
+        child.on('error', reject);
         child.once('exit', (code, signal) => reject(new Error(`vocabulary counting process exited with ${signal ?? code} before counting`)));
       }),
   );
@@ -202,7 +210,10 @@ export function startVocabularyCount(chars: number, options: VocabularyOptions):
   const exited = pool.map((child) => new Promise<void>((resolve) => (child.exitCode !== null || child.signalCode !== null ? resolve() : child.once('exit', () => resolve()))));
   // Nothing may reject unobserved while the caller works; finish() reports the failure.
   for (const r of results) r.catch(() => undefined);
+  // A message to a child that has died fails with ERR_IPC_CHANNEL_CLOSED; its 'exit' names the failure instead.
+  const send = (child: (typeof pool)[number], message: object) => void child.send(message, () => undefined);
   let files = 0;
+  let ended = false;
   const used = { peakRssMiB: 0, cpuMs: 0 };
   return {
     add: (texts) =>
@@ -210,11 +221,12 @@ export function startVocabularyCount(chars: number, options: VocabularyOptions):
         if (!share.length) return;
         const file = join(dir, `texts-${files++}.txt`);
         writeFileSync(file, share.join('\n'));
-        pool[i].send({ file });
+        send(pool[i], { file });
       }),
     finish: async () => {
+      ended = true;
       try {
-        for (const child of pool) child.send({ done: true });
+        for (const child of pool) send(child, { done: true });
         const counts = new Map<string, number>();
         for (const r of await Promise.all(results)) {
           r.words.forEach((word, i) => counts.set(word, (counts.get(word) ?? 0) + r.counts[i]));
@@ -231,6 +243,13 @@ export function startVocabularyCount(chars: number, options: VocabularyOptions):
       }
     },
     usage: () => used,
+    cancel: async () => {
+      if (ended) return;
+      ended = true;
+      for (const child of pool) child.kill();
+      await Promise.all(exited);
+      rmSync(dir, { recursive: true, force: true });
+    },
   };
 }
 

@@ -128,14 +128,13 @@ export const COMPRESSION = {
   /** Answers smaller than this (bytes) go out uncompressed: tiny JSON errors stay cheap. */
   threshold: 1024,
 };
-const PREFERRED = COMPRESSION.encodings;
 
 /**
  * The content coding an `Accept-Encoding` header asks for, chosen as @fastify/compress chooses for the other routes
  * (highest q, ties in the order br, gzip, deflate; `*` and x-gzip mean gzip; q=0 refuses; identity is never chosen
  * over a coding); undefined means identity.
  */
-export function negotiateEncoding(header: string | undefined): (typeof PREFERRED)[number] | undefined {
+export function negotiateEncoding(header: string | undefined): (typeof COMPRESSION.encodings)[number] | undefined {
   if (!header) return undefined;
   // Clients send one of a few headers over and over (every request of a browser alike): parse each once.
   let chosen = negotiated.get(header);
@@ -146,19 +145,19 @@ export function negotiateEncoding(header: string | undefined): (typeof PREFERRED
   return chosen ?? undefined;
 }
 
-const negotiated = new Map<string, (typeof PREFERRED)[number] | null>();
+const negotiated = new Map<string, (typeof COMPRESSION.encodings)[number] | null>();
 
-function negotiate(header: string): (typeof PREFERRED)[number] | undefined {
-  let best: (typeof PREFERRED)[number] | undefined;
+function negotiate(header: string): (typeof COMPRESSION.encodings)[number] | undefined {
+  let best: (typeof COMPRESSION.encodings)[number] | undefined;
   let bestQ = 0;
   for (const part of header.toLowerCase().split(',')) {
     const [token, ...params] = part.split(';');
     const name = token.trim().replace(/^(\*|x-gzip)$/, 'gzip');
-    const rank = PREFERRED.indexOf(name as (typeof PREFERRED)[number]);
+    const rank = COMPRESSION.encodings.indexOf(name as (typeof COMPRESSION.encodings)[number]);
     if (rank < 0) continue;
     const qParam = params.map((p) => p.trim()).find((p) => p.startsWith('q='));
     const q = qParam === undefined ? 1 : Number.parseFloat(qParam.slice(2)) || 0;
-    if (q > bestQ || (q === bestQ && q > 0 && best !== undefined && rank < PREFERRED.indexOf(best))) (best = PREFERRED[rank]), (bestQ = q);
+    if (q > bestQ || (q === bestQ && q > 0 && best !== undefined && rank < COMPRESSION.encodings.indexOf(best))) (best = COMPRESSION.encodings[rank]), (bestQ = q);
   }
   return best;
 }

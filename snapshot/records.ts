@@ -141,16 +141,15 @@ function extraJson(r: ReformRecord): string {
   return q.length || o.length ? JSON.stringify({ q, o }) : '';
 }
 
-
-/**
- * Records → columns. `valid(record, i)` says whether the record passes the loader's structural validation (with the
- * ids of the records before it and of all records known); a record that does not is stored raw.
- */
 /** The columns holding text (UTF-16 text, UTF-8 JSON): a packed file compresses them apart from numbers. */
 export function textColumns(packed: PackedRecords): (Uint16Array | Uint8Array)[] {
   return [packed.text, packed.extra];
 }
 
+/**
+ * Records → columns. `valid(record, i)` says whether the record passes the loader's structural validation (with the
+ * ids of the records before it and of all records known); a record that does not is stored raw.
+ */
 export function packRecords(records: readonly ReformRecord[], valid: (r: ReformRecord, i: number) => boolean): PackedRecords {
   const existing = recordStoreOf(records);
   if (existing) return existing.packed;

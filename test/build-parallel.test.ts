@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { buildSnapshot } from '../indexer/build.js';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadRecordsFile, recordsFromLines } from '../indexer/records-input.js';
@@ -14,6 +14,39 @@ import type { Corpus } from '../indexer/corpus.js';
 import { startVocabularyCount, countVocabulary } from '../indexer/vocabulary.js';
 import { bodyHash } from '../snapshot/file.js';
 import { DICT, SEEDS, seedCorpus, seedSnapshot } from './helpers.js';
+
+/** Processes whose command line names `dir` (the counting process runs a script written in its ftz-vocab- folder). */
+function processesUsing(dir: string): number[] {
+  const pids: number[] = [];
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    let cmd: string;
+    try {
+      cmd = readFileSync(`/proc/${name}/cmdline`, 'utf8');
+    } catch {
+      continue; // ended meanwhile
+    }
+    if (cmd.includes(dir)) pids.push(Number(name));
+  }
+  return pids;
+}
+
+/** Runs `f` with os.tmpdir() a fresh folder of its own, so the ftz-vocab- folders seen are this test's alone. */
+async function withOwnTmpdir<T>(f: (tmp: string) => Promise<T>): Promise<T> {
+  const tmp = mkdtempSync(join(tmpdir(), 'ftz-own-tmp-'));
+  const saved = process.env.TMPDIR;
+  process.env.TMPDIR = tmp;
+  try {
+    expect(tmpdir()).toBe(tmp);
+    return await f(tmp);
+  } finally {
+    if (saved === undefined) delete process.env.TMPDIR;
+    else process.env.TMPDIR = saved;
+    rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+const vocabFolders = (tmp: string) => readdirSync(tmp).filter((n) => n.startsWith('ftz-vocab-'));
 
 /** The seed records as a records input without links (as `--records` reads them with links left to the build). */
 async function unlinkedSeeds(): Promise<Corpus> {
@@ -24,7 +57,7 @@ async function unlinkedSeeds(): Promise<Corpus> {
 }
 
 // Each build here loads jieba in a process of its own (~1.5 s on a quiet machine, far more on a loaded one).
-describe('a build with its stages in worker threads', { timeout: 180_000 }, () => {
+describe('a build with its stages side by side (a counting process, an index worker thread)', { timeout: 180_000 }, () => {
   it('writes the same snapshot payload from the seeds as a build in one thread', async () => {
     // The shared seed build is the one-thread build (the seeds are under PARALLEL_MIN_CHARS: no worker by default).
     const one = await seedSnapshot();
@@ -35,6 +68,16 @@ describe('a build with its stages in worker threads', { timeout: 180_000 }, () =
     const index = par.body.index as { postings: { records: number; postings: Uint8Array } };
     expect(index.postings.records).toBe(par.body.records.length);
     expect(index.postings.postings.length).toBeGreaterThan(100_000);
+  });
+
+  it('writes the same snapshot payload from the seeds as one thread when a process counts and this thread builds the index (the large-corpus default)', async () => {
+    const one = await seedSnapshot();
+    const par = await buildSnapshot({ seedsDir: SEEDS, dictDir: DICT, vocabularyWorkers: 1 });
+    par.body.builtAt = one.builtAt;
+    // A process really counted (its own jieba), and this thread did not load one for the build.
+    expect(par.counting.peakRssMiB).toBeGreaterThan(150);
+    expect(par.timings.jiebaLoad).toBe(0);
+    expect(bodyHash(par.body)).toBe(bodyHash(one));
   });
 
   it('links copies of unlinked records while the vocabulary is counted, and counts their units after, as one thread does', async () => {
@@ -74,6 +117,47 @@ describe('a build with its stages in worker threads', { timeout: 180_000 }, () =
     expect(cpuMs).toBeGreaterThan(0);
     // ... and gave them back when it exited: a worker thread's jieba stayed in this process (nodejieba never frees it).
     expect(grown).toBeLessThan(peakRssMiB / 2);
+  });
+
+  it('leaves no counting process and no ftz-vocab- folder behind when a build fails after counting started', async () => {
+    await withOwnTmpdir(async (tmp) => {
+      const { records, files, warnings } = seedCorpus();
+      // A record with no regions list (bad input handed in as records): normalising the texts fails on it, after the
+      // counting process was started.
+      const bad = records.map((r, i) => (i === 7 ? { ...r, regions: null as unknown as string[] } : r));
+      await expect(buildSnapshot({ seedsDir: '', dictDir: DICT, corpus: { records: bad, files, warnings }, vocabularyWorkers: 1 })).rejects.toThrow(/join/);
+      expect(processesUsing(tmp)).toEqual([]);
+      expect(vocabFolders(tmp)).toEqual([]);
+    });
+  });
+
+  it('cancelling a vocabulary count ends its counting process and removes its copies of the texts', async () => {
+    await withOwnTmpdir(async (tmp) => {
+      const { records } = seedCorpus();
+      const count = startVocabularyCount(0, { userWords: [], workers: 1 });
+      count.add(records.map((r) => r.content ?? ''));
+      // Under way: a process of its own, and a folder holding its script and the texts written for it.
+      expect(processesUsing(tmp)).toHaveLength(1);
+      expect(vocabFolders(tmp)).toHaveLength(1);
+      await count.cancel();
+      expect(processesUsing(tmp)).toEqual([]);
+      expect(vocabFolders(tmp)).toEqual([]);
+      await count.cancel(); // a second cancel has nothing left to do
+    });
+  });
+
+  it('a counting process that died is reported by name when texts are added and the count finished after it', async () => {
+    await withOwnTmpdir(async (tmp) => {
+      const count = startVocabularyCount(0, { userWords: [], workers: 1 });
+      const [pid] = processesUsing(tmp);
+      process.kill(pid, 'SIGKILL');
+      while (processesUsing(tmp).length > 0) await new Promise((r) => setTimeout(r, 20));
+      // Messages to the dead process fail (a closed channel) without an uncaught error; finish() names what happened.
+      count.add(['企业开办']);
+      count.add(['留抵退税']);
+      await expect(count.finish()).rejects.toThrow('vocabulary counting process exited with SIGKILL before counting');
+      expect(vocabFolders(tmp)).toEqual([]);
+    });
   });
 
   it('extracts the quantities of records read from JSON Lines in a worker as reading in one thread does (95.09% and 5000万元 whole)', async () => {

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { POSITION_BLOCK, decodeDocs, decodePositions, decodeTerm, encodeTerm } from '../indexer/postings-codec.js';
+import { searchTexts, type SearchField } from '../indexer/fields.js';
 import { INDEX_FORMAT, INDEX_FORMAT_VARINT, type IndexData } from '../indexer/postings.js';
 import type { SnapshotBody } from '../snapshot/body.js';
 import { decodeSnapshotBytes } from '../snapshot/file.js';
@@ -94,24 +95,42 @@ describe('postings store each term\'s records apart from its positions, and posi
 
   it('scoring a common seed word (企业) decodes none of its positions; one record\'s proximity check decodes one block; reading them all gives every position', () => {
     expect(index.format).toBe(INDEX_FORMAT);
-    const postings = new Postings(index, 1 << 20);
-    const matcher = new Matcher(postings, 100, 4);
-    const occ = matcher.needle('企业');
+    // The service's own postings reader (the engine's public postings option), so its cached 企业 is what searches used.
+    let postings: Postings | undefined;
+    const service = new SearchService(body, { postings: (data, cachePositions) => (postings = new Postings(data, cachePositions)) });
+    const plain = service.search({ q: '企业', size: 20 });
+    expect(plain.total).toBeGreaterThan(2 * POSITION_BLOCK);
+    const region = body.records.find((r) => r.id === plain.hits[0].id)!.regions[0];
+    const filtered = service.search({ q: '企业', size: 20, filters: { region: [region] } });
+    expect(filtered.total).toBeGreaterThan(0);
+    expect(filtered.total).toBeLessThan(plain.total);
+    const excluded = service.search({ q: '海关 -企业', size: 20 });
+    expect(excluded.total).toBeGreaterThan(0);
+    const occ = postings!.term('企业');
     expect(occ).toBeInstanceOf(TermOccurrences);
     const term = occ as TermOccurrences;
     expect(term.slots.length).toBeGreaterThan(2 * POSITION_BLOCK);
+    // Ranked, filtered and excluded on record lists alone: not one position of 企业 was decoded for the three searches.
     expect(term.positionsDecoded).toBe(0);
     const i = term.slots.length - 3;
     const [from, to, pos] = slotPositions(term, term.slots[i]);
     expect(to - from).toBe(term.starts[i + 1] - term.starts[i]);
     expect(term.positionsDecoded).toBeGreaterThan(0);
     expect(term.positionsDecoded).toBeLessThan(term.starts[term.slots.length] / 2);
-    const text = body.records[Math.floor(term.slots[i] / index.fields.length)];
-    const field = index.fields[term.slots[i] % index.fields.length] as keyof typeof text;
-    expect(typeof text[field]).toBe('string');
+    // The positions decoded are where 企业 is in that record's normalised field text.
+    const F = index.fields.length;
+    const texts = searchTexts(body.records);
+    const slotText = (slot: number) => service.engine.analyzer.normalizer.plain(texts[Math.floor(slot / F)][index.fields[slot % F] as SearchField]);
+    expect(to - from).toBeGreaterThan(0);
+    for (const p of pos.subarray(from, to)) expect(slotText(term.slots[i]).slice(p, p + 2)).toBe('企业');
     const all = [...term.pos];
     expect(term.positionsDecoded).toBe(all.length);
     expect([...pos.subarray(from, to)]).toEqual(all.slice(from, to));
+    // Every position read whole is 企业 too (every 7th record field, to keep it quick).
+    for (let e = 0; e < term.slots.length; e += 7) {
+      const t = slotText(term.slots[e]);
+      for (let x = term.starts[e]; x < term.starts[e + 1]; x++) expect(t.slice(all[x], all[x] + 2)).toBe('企业');
+    }
   });
 
   it('a phrase of a seed record is matched from positions: 留抵退税 is where 留抵, 抵退 and 退税 sit one after another', () => {
