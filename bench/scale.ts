@@ -398,8 +398,8 @@ export function scaleMarkdown(results: SizeResult[], chartPath: string): string[
       'read records, quantities': 'read records (JSON Lines), quantities (from 8 MB extracted in a worker beside reading)',
       links: 'copy links (while a child process counts the vocabulary)',
       jiebaLoad: 'jieba dictionary load in the build thread (small corpora; 0 when a child process counts)',
-      analyse: 'normalise, vocabulary (on large corpora counted in a child process beside links and the index: only the wait after them), forms',
-      index: 'positional index and facet columns (in the build thread after links, while the counting process finishes)',
+      analyse: 'normalise, vocabulary (on large corpora counted in a child process beside links: only the wait after them), forms',
+      index: 'positional index and facet columns (on large corpora built in a worker beside the similar stage: only the hand-over and the wait after it)',
       similar: 'similar-reform lists (indexer/similar.ts; budget ≤ 10 s and ≤ 500 MB at 100k)',
       serialise: 'serialise the snapshot',
     };
@@ -407,7 +407,7 @@ export function scaleMarkdown(results: SizeResult[], chartPath: string): string[
       out(`| ${names[stage] ?? stage} | ${builds.map((b) => `${s1(b.stages[stage] ?? 0)} s / ${b.stagePeakRssMiB?.[stage] ?? '–'} MiB`).join(' | ')} |`);
     }
     out(`| **whole build** (target at 100k: < 40 s, < 2 GB) | ${builds.map((b) => `**${s1(b.buildMs)} s / ${b.peakRssMiB} MiB**`).join(' | ')} |`);
-    out(`| peak RSS of the build process alone / of the jieba counting process (large corpora: beside links and the index) | ${builds.map((b) => (b.helperPeakRssMiB !== undefined ? `${b.processPeakRssMiB} / ${b.helperPeakRssMiB} MiB` : `${b.peakRssMiB} MiB / none`)).join(' | ')} |`);
+    out(`| peak RSS of the build process alone / of the jieba counting process (large corpora: beside links) | ${builds.map((b) => (b.helperPeakRssMiB !== undefined ? `${b.processPeakRssMiB} / ${b.helperPeakRssMiB} MiB` : `${b.peakRssMiB} MiB / none`)).join(' | ')} |`);
     out(`| CPU time of the build (all threads, and the counting process) | ${builds.map((b) => (b.cpuMs !== undefined ? `${s1(b.cpuMs)} s` : '–')).join(' | ')} |`);
     out();
     out('A stage\'s peak RSS is the build process\'s (its worker threads included) and never falls, so a stage raised it when its figure is higher than the one before. The whole build\'s peak counts the jieba counting process too: the larger of the build process\'s own peak and the counting process\'s peak added to the build process\'s peak when counting ended (a bound on the two together).');

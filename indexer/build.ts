@@ -1,9 +1,9 @@
 /**
  * seeds → snapshot: parse the documents, build the user dictionary from the corpus and the editable files,
  * count the corpus vocabulary with jieba (for query-time segmentation), and build the inverted index. On a large
- * corpus a child process counts the vocabulary while this thread links copies and builds the positional index
- * (indexer/vocabulary.ts); the similar stage uses a worker thread of its own (indexer/similar-threads.ts). The index
- * can also be built in a worker thread beside the similar stage (`indexWorker`). Every way gives the same bytes.
+ * corpus a child process counts the vocabulary while this thread links copies (indexer/vocabulary.ts), and a worker
+ * thread builds the positional index while this thread lists similar reforms, which use a worker of their own
+ * (indexer/engine-index.ts, indexer/similar-threads.ts). Every way gives the same bytes as one thread.
  */
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
@@ -22,7 +22,7 @@ import { TEXT_FIELDS, type ReformRecord } from './schema.js';
 import { buildSimilar } from './similar.js';
 import { similarThreads } from './similar-threads.js';
 import { traditionalToSimplifiedTable } from './t2s.js';
-import { startVocabularyCount } from './vocabulary.js';
+import { PARALLEL_MIN_CHARS, startVocabularyCount } from './vocabulary.js';
 import { jiebaLoaded, lastJiebaLoadMs } from './jieba.js';
 
 export interface BuildOptions {
@@ -34,8 +34,8 @@ export interface BuildOptions {
   /** Child processes for jieba vocabulary counting (0: this thread; default by corpus size, see indexer/vocabulary.ts). */
   vocabularyWorkers?: number;
   /**
-   * Build the positional index in a worker thread beside the similar stage instead of in this thread after links
-   * (default off: beside the similar stage its memory added to that stage's at the build's peak).
+   * Build the positional index in a worker thread beside the similar stage (default: from PARALLEL_MIN_CHARS of text)
+   * instead of in this thread after links.
    */
   indexWorker?: boolean;
   /** Progress lines for large inputs (the CLI prints them to stderr). */
@@ -145,12 +145,12 @@ export async function buildSnapshot(options: BuildOptions): Promise<BuildResult>
     }
     const tCounted = performance.now();
 
-    // The positional index, in this thread right after links, while the counting process finishes the vocabulary: this
-    // thread would otherwise wait for it (7.2 s at 100k records in the run recorded at e6a74a5), and each core has one
-    // job at a time. Built in a worker beside the similar stage instead (the default until the count moved to a child
-    // process), the index's memory, about 20 bytes per character of text, added to that stage's at the build's peak,
-    // and three threads shared two cores.
-    const indexWorker = options.indexWorker ?? false;
+    // The positional index. On a large corpus in a worker thread beside the similar stage, started once the vocabulary
+    // is counted; built in this thread right after links instead (indexWorker: false), while the counting process
+    // finishes, it took 1.5-2 s longer at 100k records (its 9 s no longer overlapped the similar stage) for about the
+    // same peak, now that jieba's memory goes with its process. On a small corpus in this thread: a worker's start
+    // costs more than the index.
+    const indexWorker = options.indexWorker ?? chars >= PARALLEL_MIN_CHARS;
     let indexed = indexWorker ? undefined : Promise.resolve(buildEngineIndex(corpus.records, normalized));
     const tIndexed = performance.now();
     const rssIndexed = peakRssMiB();
