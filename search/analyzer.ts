@@ -189,7 +189,9 @@ export class QueryAnalyzer {
       const words = this.contentWords(a.text);
       if (words.length >= 2) alts.push({ text: a.text, weight: a.weight * LOOSE_WEIGHT, words });
     }
-    for (const n of this.narrowerOf(text)) if (!alts.some((a) => a.text === n)) alts.push({ text: n, weight: NARROWER_WEIGHT });
+    // A kind's own equivalents are kinds too (综合保税区 = 综保区).
+    const kinds = this.narrowerOf(text).flatMap((n) => [n, ...(this.synonyms.get(n) ?? [])]);
+    for (const n of kinds) if (!alts.some((a) => a.text === n)) alts.push({ text: n, weight: NARROWER_WEIGHT });
     const split = this.split(text);
     if (split) alts.push({ text, weight: NEAR_WEIGHT, near: split });
     return alts;
@@ -219,9 +221,11 @@ export class QueryAnalyzer {
    * word replaced (汽车出口 → 整车出口, 二手车出口): the compound's head or modifier narrowed, the rest as typed.
    */
   private narrowerOf(text: string): string[] {
-    const own = this.narrower.get(text);
-    if (own) return own;
-    if (this.narrower.size === 0 || !/^\p{Script=Han}{4,}$/u.test(text)) return [];
+    if (this.narrower.size === 0) return [];
+    // Equivalent terms have the same kinds (特殊监管区域 = 海关特殊监管区域 > 综合保税区 …).
+    const own = [text, ...(this.synonyms.get(text) ?? [])].flatMap((t) => this.narrower.get(t) ?? []);
+    if (own.length) return [...new Set(own)];
+    if (!/^\p{Script=Han}{4,}$/u.test(text)) return [];
     const words = this.subWords(text);
     if (words.length < 2) return [];
     const out: string[] = [];
