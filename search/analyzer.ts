@@ -40,6 +40,11 @@ export interface Alternative {
    * rare enough to be required.
    */
   words?: string[];
+  /**
+   * A narrower term (整车 for 汽车): the engine keeps it only where the word and its equivalents find less than a
+   * page of records (SearchEngine.analyse), so a word the corpus prints often is never diluted by its kinds.
+   */
+  kind?: boolean;
 }
 
 /**
@@ -191,7 +196,7 @@ export class QueryAnalyzer {
     }
     // A kind's own equivalents are kinds too (综合保税区 = 综保区).
     const kinds = this.narrowerOf(text).flatMap((n) => [n, ...(this.synonyms.get(n) ?? [])]);
-    for (const n of kinds) if (!alts.some((a) => a.text === n)) alts.push({ text: n, weight: NARROWER_WEIGHT });
+    for (const n of kinds) if (!alts.some((a) => a.text === n)) alts.push({ text: n, weight: NARROWER_WEIGHT, kind: true });
     const split = this.split(text);
     if (split) alts.push({ text, weight: NEAR_WEIGHT, near: split });
     return alts;
