@@ -5,7 +5,8 @@
 import { indexTerms } from '../analysis/terms.js';
 import type { ReformRecord } from '../indexer/schema.js';
 import { SearchEngine, asksAboutTopic, occurrences, type MatchingStrategy, type RankedEntry, type SearchResult } from './engine.js';
-import { copiesOf, isEveryRecord, type FacetName, type FacetValue, type Filters, type ReformTally } from './facets.js';
+import { type FacetName, type FacetValue, type Filters, type ReformTally } from './facets.js';
+import { indexIn, isEveryRecord } from './sorted.js';
 import { Lru } from '../analysis/lru.js';
 import type { EngineOptions } from './options.js';
 import { collectFacts, sortValue, type Fact, type IndexedFact } from './facts.js';
@@ -105,12 +106,6 @@ function pageOf<T>(params: SearchParams, grouped: (k: number) => T[]): { page: n
   return { page, size, entries: grouped(page * size).slice((page - 1) * size) };
 }
 
-/** Whether an increasing list holds i. */
-function isIn(sorted: Int32Array, i: number): boolean {
-  const a = gallop(sorted, i, 0);
-  return a < sorted.length && sorted[a] === i;
-}
-
 export class SearchService {
   readonly engine: SearchEngine;
   private similarLists?: SimilarLists;
@@ -127,10 +122,7 @@ export class SearchService {
    * A result after filters: its totals and facets, and per reform printed several times that a page has shown, how
    * many of its records the set holds (counted when first shown, from the reform's few records, not for every reform).
    */
-  private readonly filtered = new Lru<string, { result: SearchResult; keep?: Uint8Array; total: number; reforms: number; tallied?: ReformTally['copies']; copies: Map<number, number>; facets: Record<FacetName, FacetValue[]> }>(512);
-  /** Per reform, the last reformCount pass that saw it. */
-  private readonly stamp: Uint32Array;
-  private stampGen = 0;
+  private readonly filtered = new Lru<string, { result: SearchResult; keep?: Uint8Array; total: number; reforms: number; copies: Map<number, number>; facets: Record<FacetName, FacetValue[]> }>(512);
 
   constructor(readonly body: SnapshotBody, options: Partial<EngineOptions> = {}) {
     this.engine = new SearchEngine(body, options);
@@ -138,7 +130,6 @@ export class SearchService {
     this.store = recordStoreOf(body.records);
     this.reformOf = this.store ? this.store.reformOf() : reforms(this.engine.records, this.byId);
     this.reformMembers = reformMembers(this.reformOf);
-    this.stamp = new Uint32Array(this.engine.records.length);
   }
 
   /** Record index by id. */
@@ -203,15 +194,15 @@ export class SearchService {
         total = 0;
         for (let i = 0; i < keep.length; i++) total += keep[i];
       }
-      // Counting facets per reform counts the reforms in the same pass (tallied.reforms stays -1 when it read no records).
+      // Counting facets per reform counts the reforms in the same pass. It stays -1 only when the count read no
+      // records: every record, unfiltered (the empty query), whose reforms are a property of the snapshot.
       const tallied: ReformTally = { reforms: -1 };
       const facets = this.engine.facets.count(result.docs, filters, facetSize, collapse ? this.reformOf : undefined, tallied);
       set = {
         result,
         keep,
         total,
-        reforms: !collapse ? total : tallied.reforms >= 0 ? tallied.reforms : this.reformCount(result.docs, keep),
-        tallied: tallied.copies,
+        reforms: !collapse ? total : tallied.reforms >= 0 ? tallied.reforms : this.everyReform,
         copies: new Map<number, number>(),
         facets,
       };
@@ -242,25 +233,20 @@ export class SearchService {
     let grouped = (k: number) => first(k).map((entry) => ({ entry, copies: [] as number[], copyCount: 0 }));
     if (collapse) {
       // A record of the result set (after filters): docs are in index order, so a binary search finds it.
-      const at = (i: number) => {
-        const a = gallop(result.docs, i, 0);
-        return a < result.docs.length && result.docs[a] === i ? a : -1;
-      };
       const present = (i: number) => {
-        const a = at(i);
+        const a = indexIn(result.docs, i);
         return a >= 0 && (!keep || keep[a] === 1);
       };
       // A topical query's hit also lists the printings of its reform that the result set lacks (a short printing
       // without some word), unless the query's exclusions or the filters remove them.
-      const printing = asksAboutTopic(result.analysis) ? (i: number) => at(i) < 0 && !isIn(result.excluded, i) : undefined;
+      const printing = asksAboutTopic(result.analysis) ? (i: number) => indexIn(result.docs, i) < 0 && indexIn(result.excluded, i) < 0 : undefined;
       const cap = this.engine.options.copiesShown;
       const counts = set.copies;
-      // How many records of the set a reform printed several times has (1 for one printed once).
+      // How many records of the set a reform printed several times has (1 for one printed once). Asked only for the
+      // reforms a page shows, so counted here from the reform's members rather than for every reform with the facets.
       const printed = (reform: number) => {
         const members = this.reformMembers.get(reform);
         if (!members) return 1;
-        // Counted with the facets (a binary search), or every printing when the set is every record.
-        if (set!.tallied) return Math.max(1, copiesOf(set!.tallied, reform));
         if (!keep && isEveryRecord(result.docs, this.reformOf.length)) return members.length;
         let c = counts.get(reform);
         if (c === undefined) {
@@ -325,31 +311,18 @@ export class SearchService {
     return { result, total: set.reforms, first, grouped, facets: set.facets };
   }
 
-  /** Distinct reforms among the docs `keep` marks (all when absent): one pass, reforms marked with a generation stamp. */
-  private reformCount(docs: Int32Array, keep?: Uint8Array): number {
-    // Every record unfiltered (the empty query): a property of the snapshot, counted once (docs are increasing and
-    // distinct, so length and ends decide). Callers only read the result.
-    const N = this.reformOf.length;
-    if (!keep && isEveryRecord(docs, N)) return (this.everyReform ??= this.countReforms(docs));
-    return this.countReforms(docs, keep);
-  }
-
-  private everyReform?: number;
-
-  private countReforms(docs: Int32Array, keep?: Uint8Array): number {
-    if (++this.stampGen === 0xffffffff) this.stamp.fill(0), (this.stampGen = 1);
-    const gen = this.stampGen;
-    let n = 0;
-    for (let i = 0; i < docs.length; i++) {
-      if (keep && !keep[i]) continue;
-      const r = this.reformOf[docs[i]];
-      if (this.stamp[r] !== gen) {
-        this.stamp[r] = gen;
-        n++;
-      }
+  /** Distinct reforms over every record (the empty query's total): a property of the snapshot, counted once. */
+  private get everyReform(): number {
+    if (this.everyReformCount === undefined) {
+      const seen = new Uint8Array(this.reformOf.length);
+      let n = 0;
+      for (let i = 0; i < this.reformOf.length; i++) if (!seen[this.reformOf[i]]) (seen[this.reformOf[i]] = 1), n++;
+      this.everyReformCount = n;
     }
-    return n;
+    return this.everyReformCount;
   }
+
+  private everyReformCount?: number;
 
   search(params: SearchParams): SearchResponse {
     const t0 = performance.now();
