@@ -11,7 +11,6 @@ import type { ReformRecord } from '../indexer/schema.js';
 import { FACET_LIST, type FacetColumns, type FacetName } from '../indexer/facet-columns.js';
 import { Lru } from '../analysis/lru.js';
 import { gallop } from './match.js';
-import { isEveryRecord } from './sorted.js';
 
 export { buildFacetColumns, type FacetColumn, type FacetColumns, type FacetName } from '../indexer/facet-columns.js';
 
@@ -38,6 +37,14 @@ export function facetValues(r: ReformRecord, facet: FacetName): string[] {
  */
 export interface ReformTally {
   reforms: number;
+}
+
+/**
+ * Whether increasing, distinct record indexes are every record 0 … N − 1: then the length and the ends decide, with
+ * no pass over them (the empty query's set; filters and counts answer it from the snapshot's lists and totals).
+ */
+export function isEveryRecord(docs: ArrayLike<number>, N: number): boolean {
+  return docs.length === N && (N === 0 || (docs[0] === 0 && docs[N - 1] === N - 1));
 }
 
 /** At most this many records are tested against filters one by one (more: the filters' value lists are read). */

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { type SearchService } from '../search/service.js';
+import { splitMembers, type SearchService } from '../search/service.js';
 import { FACETS, type FacetValue, type Filters } from '../search/facets.js';
 import { facetValues } from '../search/facets.js';
 import { seedService } from './helpers.js';
@@ -133,6 +133,34 @@ describe('facet counts cost what the smaller side costs, and count the same', ()
     }
     // Reforms printed several times were among the hits checked.
     expect(checked).toBeGreaterThan(5);
+  });
+
+  it('splits a reform’s printings into those in a result set (passing its filters) and those neither in it nor excluded, as testing each would', () => {
+    const sorted = (xs: number[]) => [...new Set(xs)].sort((a, b) => a - b);
+    fc.assert(
+      fc.property(
+        fc.array(fc.integer({ min: 0, max: 300 }), { maxLength: 60 }),
+        fc.array(fc.integer({ min: 0, max: 300 }), { maxLength: 250 }),
+        fc.array(fc.integer({ min: 0, max: 300 }), { maxLength: 40 }),
+        fc.integer({ min: 0, max: 2 ** 31 - 1 }),
+        fc.integer({ min: 1, max: 70 }),
+        (m, d, x, seed, enough) => {
+          const members = sorted(m);
+          const docs = Int32Array.from(sorted(d));
+          const excluded = Int32Array.from(sorted(x).filter((i) => !docs.includes(i)));
+          const keep = Uint8Array.from(docs, (_, i) => ((seed >> i % 31) & 1) as number);
+          const inSet = (i: number) => docs.indexOf(i) >= 0 && keep[docs.indexOf(i)] === 1;
+          const split = splitMembers(members, docs, keep, excluded);
+          expect(split.present).toEqual(members.filter(inSet));
+          expect(Array.from(split.absent)).toEqual(members.filter((i) => !docs.includes(i) && !excluded.includes(i)));
+          // Without exclusions it lists only the members present, and may stop once it has `enough`.
+          const first = splitMembers(members, docs, keep, undefined, enough);
+          expect(first.present).toEqual(members.filter(inSet).slice(0, enough));
+          expect(first.absent.length).toBe(0);
+        },
+      ),
+      { numRuns: 200 },
+    );
   });
 
   it('counts the empty query with one or two facets chosen as counting each reform once over the records passing the other filters', () => {
