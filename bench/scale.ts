@@ -366,7 +366,7 @@ function firstSeenRuns(s: NonNullable<EngineResult['serve']>): string {
   const ns = Object.values(s.firstSeen ?? {}).map((k) => k.n);
   const l = s.firstSeenLoop;
   if (!l) return `${s.firstSeen?.['one word']?.n ?? 0} runs of the one-word kind`;
-  return `${l.warmRounds} unmeasured rounds of the mix, then ${l.rounds} measured rounds in ${l.seconds.toFixed(0)} s, each query of a kind of n queries run ${l.perKind}/n times a round: ${Math.min(...ns)}–${Math.max(...ns)} samples per kind${l.capped ? ', stopped by the time cap before every kind had 500' : ''}`;
+  return `${l.warmRounds} unmeasured rounds of the mix, then ${l.rounds} measured rounds in ${l.seconds.toFixed(0)} s, each query of a kind with n queries run ⌈${l.perKind}/n⌉ times a round: ${Math.min(...ns)}–${Math.max(...ns)} samples per kind${l.capped ? ', stopped by the time cap before every kind had 500' : ''}`;
 }
 
 export function scaleMarkdown(results: SizeResult[], chartPath: string): string[] {
