@@ -191,6 +191,15 @@ export class FacetIndex {
       const marks = wanted[f];
       if (!marks || f === skip) continue;
       const { start, docs } = this.valueDocs(FACETS[f]);
+      let only = -1;
+      for (let v = 0; v < marks.length; v++) if (marks[v]) only = only === -1 ? v : -2;
+      if (only >= 0) {
+        // One value (a region): its list is already increasing, so no pass over every record; met with the other
+        // facets' records by one merge.
+        const list = docs.subarray(start[only], start[only + 1]);
+        out = out ? FacetIndex.both(out, list) : list.slice();
+        continue;
+      }
       // The union of the wanted values' lists (a record may hold several of them), increasing.
       const seen = new Uint8Array(N);
       let n = 0;
@@ -205,6 +214,18 @@ export class FacetIndex {
       out = next.subarray(0, m);
     }
     return out ?? Int32Array.from({ length: N }, (_, i) => i);
+  }
+
+  /** The records in both increasing lists, increasing. */
+  private static both(a: Int32Array, b: Int32Array): Int32Array {
+    const out = new Int32Array(Math.min(a.length, b.length));
+    let m = 0;
+    for (let i = 0, j = 0; i < a.length && j < b.length; ) {
+      if (a[i] < b[j]) i++;
+      else if (a[i] > b[j]) j++;
+      else (out[m++] = a[i]), i++, j++;
+    }
+    return out.subarray(0, m);
   }
 
   /**
