@@ -114,9 +114,15 @@ export class FeatureReader {
   private vocabulary: Set<string>;
   private readonly canonical = new Map<string, string>();
   private readonly subwordMemo = new Map<string, number[]>();
-  /** Segmented runs: words (and the words inside them) as feature ids, and the words printed right before
-   *  市 / 省 / 县 / 片区. Bounded: cleared when it holds `RUN_MEMO` runs. */
-  private readonly runMemo = new Map<string, { ids: Int32Array; sub: Uint8Array; places: Int32Array; grams?: Int32Array }>();
+  /** Segmented runs: where each run's entry starts in `runPool`. Bounded: cleared when it holds `RUN_MEMO` runs. */
+  private readonly runMemo = new Map<string, number>();
+  /** The runs' entries, flat (an object and typed arrays per run cost about 870 bytes a run, half of each thread's
+   *  reading memory at 100,000 records): the word count n, n feature ids (a word inside a compound as -1 - id), the
+   *  count p of words printed right before 市 / 省 / 县 / 片区, then those p ids. */
+  private runPool = new Grow(new Int32Array(1 << 16));
+  /** Title runs' character bigrams: where each starts in `gramPool` (count, then ids). */
+  private readonly gramMemo = new Map<string, number>();
+  private gramPool = new Grow(new Int32Array(1 << 12));
   private readonly recordScratch = new Scratch();
   private readonly reformScratch = new Scratch();
   private readonly timeId: number;
@@ -165,16 +171,18 @@ export class FeatureReader {
     return out;
   }
 
-  /** A run of Han text as words (and the words inside them). */
-  runFeatures(run: string) {
-    let out = this.runMemo.get(run);
-    if (out) return out;
+  /** A run of Han text as words (and the words inside them): the offset of its entry in `runPool` (see there). */
+  runFeatures(run: string): number {
+    const known = this.runMemo.get(run);
+    if (known !== undefined) return known;
     this.runMisses++;
-    if (this.runMemo.size >= RUN_MEMO) this.runMemo.clear();
+    if (this.runMemo.size >= RUN_MEMO) this.forgetRuns();
     const pieces = segment(run, this.vocab);
-    const ids: number[] = [];
-    const sub: number[] = [];
+    const pool = this.runPool;
+    const at = pool.length;
+    pool.push(0);
     const places: number[] = [];
+    let n = 0;
     for (let q = 0; q < pieces.length; q++) {
       const p = pieces[q];
       if (p.text.length < 2 || this.stop.has(p.text)) continue;
@@ -183,19 +191,37 @@ export class FeatureReader {
         const after = pieces[q + 1]?.text;
         if (after === '市' || after === '省' || after === '县' || after === '片区') places.push(id);
       }
-      ids.push(id);
-      sub.push(0);
+      pool.push(id);
+      n++;
       // Words inside a compound (提离 in 附条件提离, 退税 in 留抵退税) meet the texts that say them alone.
       if (this.o.subwordWeight > 0 && p.text.length >= 3) {
         for (const w of this.subwordIds(p.text)) {
-          ids.push(w);
-          sub.push(1);
+          pool.push(-1 - w);
+          n++;
         }
       }
     }
+    pool.data[at] = n;
+    pool.push(places.length);
+    for (const id of places) pool.push(id);
     while (this.placeCount.length < this.featureText.length) this.placeCount.push(0);
-    this.runMemo.set(run, (out = { ids: Int32Array.from(ids), sub: Uint8Array.from(sub), places: Int32Array.from(places) }));
-    return out;
+    this.runMemo.set(run, at);
+    return at;
+  }
+
+  /** A title run's character bigrams: the offset of their count in `gramPool`, ids after it. Kept per run: titles
+   *  repeat across copies, and interning each bigram anew (a string built and hashed per pair) was a tenth of this
+   *  pass at scale. */
+  private titleGrams(run: string): number {
+    let at = this.gramMemo.get(run);
+    if (at === undefined) {
+      const ids = this.gramIds(run);
+      at = this.gramPool.length;
+      this.gramPool.push(ids.length);
+      for (let x = 0; x < ids.length; x++) this.gramPool.push(ids[x]);
+      this.gramMemo.set(run, at);
+    }
+    return at;
   }
 
   private add(f: number, w: number, flag: number) {
@@ -236,17 +262,21 @@ export class FeatureReader {
           while (b < text.length && isHan(text.charCodeAt(b))) b++;
           if (b - a >= 2) {
             const runText = text.slice(a, b);
-            const run = this.runFeatures(runText);
+            let at = this.runFeatures(runText);
             this.runLookups++;
             recordScratch.ensure(this.featureText.length);
-            for (let x = 0; x < run.ids.length; x++) recordScratch.put(run.ids[x], run.sub[x] ? fw * o.subwordWeight : fw, flag);
-            for (let x = 0; x < run.places.length; x++) this.placeCount.data[run.places[x]]++;
+            const pool = this.runPool.data;
+            for (let end = at + 1 + pool[at++]; at < end; at++) {
+              const id = pool[at];
+              if (id >= 0) recordScratch.put(id, fw, flag);
+              else recordScratch.put(-1 - id, fw * o.subwordWeight, flag);
+            }
+            for (let end = at + 1 + pool[at++]; at < end; at++) this.placeCount.data[pool[at]]++;
             if (field === 'title' && o.bigramWeight > 0) {
-              // A title run's bigram ids are kept with its words: titles repeat across copies, and interning each
-              // bigram anew (a string built and hashed per pair) was a tenth of this pass at scale.
-              const grams = run.grams ?? (run.grams = this.gramIds(runText));
+              let g = this.titleGrams(runText);
+              const grams = this.gramPool.data;
               const gw = o.bigramWeight * fw;
-              for (let x = 0; x < grams.length; x++) recordScratch.put(grams[x], gw, 0);
+              for (let end = g + 1 + grams[g++]; g < end; g++) recordScratch.put(grams[g], gw, 0);
             }
           }
           a = b;
@@ -299,11 +329,22 @@ export class FeatureReader {
     this.vocabulary = new Set();
   }
 
+  /** Lets go of what was read (the per-reform features), once the vectors and key terms hold what is needed of it. */
+  dropRead() {
+    for (const g of [this.rawIds, this.rawTf, this.rawFlags] as Grow<Int32Array | Float32Array | Uint8Array>[]) {
+      g.data = new (g.data.constructor as new (n: number) => typeof g.data)(0);
+      g.length = 0;
+    }
+  }
+
   /** Forgets the segmented runs (they are segmented again if more is read): the build thread drops them while it
    *  waits for a reading worker, before the worker's features arrive, so both are not held at once. */
   forgetRuns() {
     this.runMemo.clear();
     this.subwordMemo.clear();
+    this.gramMemo.clear();
+    this.runPool = new Grow(new Int32Array(1 << 16));
+    this.gramPool = new Grow(new Int32Array(1 << 12));
   }
 
   /** What a worker's reader hands back (plain data and typed arrays). The arrays are views of the reader's own
