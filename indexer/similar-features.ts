@@ -28,6 +28,22 @@ const LATIN = /[a-z][a-z0-9]+/g;
 const RUN_MEMO = 200_000;
 const QUOTED = /[“"‘「『]([^”"’」』]{2,24})[”"’」』]/g;
 const BIGRAM = '\u0001';
+const TEMPLATE = '\u0004';
+/**
+ * The templates reform slogans are coined from, each naming a way of working whatever it is applied to: 先放后检 and
+ * 先声明后验证 both release first and check after, 拿地即开工 and 方案获批即开工 both start at once, 即申即退 and
+ * 即到即入 both act on arrival, 多审合一 and 四书合一 merge steps into one, 零跑腿 and 零见面 remove one. Two slogans of
+ * one template share no word and few bigrams, so without it they do not meet. Found in titles and quoted slogans only
+ * (content prints 即可, 零售, 零部件 in passing).
+ */
+const TEMPLATES: [RegExp, string][] = [
+  [/先\p{Script=Han}{1,4}后\p{Script=Han}{1,4}/u, '先…后…'],
+  [/([即随边])\p{Script=Han}{1,2}\1\p{Script=Han}{1,2}/u, '$1…$1…'],
+  [/\p{Script=Han}{1,3}(?<![即随边]\p{Script=Han}?)即(?!可)\p{Script=Han}{1,3}/u, '…即…'],
+  [/一\p{Script=Han}多\p{Script=Han}/u, '一…多…'],
+  [/[多二两三四五六七八九十]\p{Script=Han}{0,3}合一/u, '…合一'],
+  [/零(?!售|部件|件|散|星|碎)\p{Script=Han}{1,3}/u, '零…'],
+];
 const OUTCOME = '\u0002';
 export const DEPT = '\u0003';
 
@@ -83,7 +99,7 @@ export interface FeatureSetup {
   synonyms: string[][];
   /** Mined long/short form pairs, used when `forms` is on. */
   forms: [string, string][];
-  options: Pick<SimilarOptions, 'fieldWeights' | 'bigramWeight' | 'subwordWeight' | 'places' | 'synonyms' | 'forms' | 'outcomeWeight' | 'sloganMinLength'>;
+  options: Pick<SimilarOptions, 'fieldWeights' | 'bigramWeight' | 'subwordWeight' | 'places' | 'synonyms' | 'forms' | 'outcomeWeight' | 'sloganMinLength' | 'templateWeight'>;
 }
 
 /** One printing of a reform as the reader sees it: a field's normalised text ('' when absent), its outcome bits. */
@@ -120,7 +136,8 @@ export class FeatureReader {
    *  reading memory at 100,000 records): the word count n, n feature ids (a word inside a compound as -1 - id), the
    *  count p of words printed right before 市 / 省 / 县 / 片区, then those p ids. */
   private runPool = new Grow(new Int32Array(1 << 16));
-  /** Title runs' character bigrams: where each starts in `gramPool` (count, then ids). */
+  /** Title runs' character bigrams and templates: where each starts in `gramPool` (bigram count, their ids, template
+   *  count, their ids). */
   private readonly gramMemo = new Map<string, number>();
   private gramPool = new Grow(new Int32Array(1 << 12));
   private readonly recordScratch = new Scratch();
@@ -209,19 +226,34 @@ export class FeatureReader {
     return at;
   }
 
-  /** A title run's character bigrams: the offset of their count in `gramPool`, ids after it. Kept per run: titles
+  /** A title run's character bigrams and templates: the offset of their entry in `gramPool`. Kept per run: titles
    *  repeat across copies, and interning each bigram anew (a string built and hashed per pair) was a tenth of this
    *  pass at scale. */
   private titleGrams(run: string): number {
     let at = this.gramMemo.get(run);
     if (at === undefined) {
-      const ids = this.gramIds(run);
+      const ids = this.o.bigramWeight > 0 ? this.gramIds(run) : new Int32Array(0);
+      const templates = this.templateIds(run);
       at = this.gramPool.length;
       this.gramPool.push(ids.length);
       for (let x = 0; x < ids.length; x++) this.gramPool.push(ids[x]);
+      this.gramPool.push(templates.length);
+      for (const id of templates) this.gramPool.push(id);
       this.gramMemo.set(run, at);
+      this.recordScratch.ensure(this.featureText.length);
     }
     return at;
+  }
+
+  /** Feature ids of the templates a slogan or title run is coined from (see TEMPLATES). */
+  private templateIds(text: string): number[] {
+    const ids: number[] = [];
+    if (this.o.templateWeight <= 0) return ids;
+    for (const [re, name] of TEMPLATES) {
+      const m = re.exec(text);
+      if (m) ids.push(this.intern(TEMPLATE + m[0].replace(re, name), GRAM));
+    }
+    return ids;
   }
 
   private add(f: number, w: number, flag: number) {
@@ -272,11 +304,13 @@ export class FeatureReader {
               else recordScratch.put(-1 - id, fw * o.subwordWeight, flag);
             }
             for (let end = at + 1 + pool[at++]; at < end; at++) this.placeCount.data[pool[at]]++;
-            if (field === 'title' && o.bigramWeight > 0) {
+            if (field === 'title' && (o.bigramWeight > 0 || o.templateWeight > 0)) {
               let g = this.titleGrams(runText);
               const grams = this.gramPool.data;
               const gw = o.bigramWeight * fw;
               for (let end = g + 1 + grams[g++]; g < end; g++) recordScratch.put(grams[g], gw, 0);
+              const tw = o.templateWeight * fw;
+              for (let end = g + 1 + grams[g++]; g < end; g++) recordScratch.put(grams[g], tw, 0);
             }
           }
           a = b;
@@ -289,6 +323,7 @@ export class FeatureReader {
             // reforms: it counts as the words it is, not as a slogan naming an idea.
             if (!/\p{Script=Han}/u.test(slogan) || this.stop.has(slogan) || slogan.length < o.sloganMinLength) continue;
             this.add(this.intern(`“${slogan}”`, SLOGAN), o.fieldWeights.slogan, TERM_FLAG.slogan | flag);
+            if (field !== 'title') for (const id of this.templateIds(slogan)) this.add(id, o.templateWeight * o.fieldWeights.slogan, 0);
             if (o.bigramWeight > 0 && field !== 'title') {
               for (const h of slogan.matchAll(HAN_RUN)) {
                 const grams = this.gramIds(h[0]);
