@@ -111,7 +111,27 @@ describe('similar reforms on the seed corpus', () => {
     const shipped = top10(buildSimilar(body));
     expect(shipped).not.toContain(publishing);
     // The release-before-the-result reforms stay near the top.
-    expect(shipped.slice(0, 5).map((i) => body.records[i].title)).toEqual(expect.arrayContaining([expect.stringContaining('特定附条件放行'), '冰鲜水产品两段准入监管模式']));
+    expect(shipped.slice(0, 6).map((i) => body.records[i].title)).toEqual(expect.arrayContaining([expect.stringContaining('特定附条件放行'), '冰鲜水产品两段准入监管模式', expect.stringContaining('先声明后验证')]));
+  });
+
+  it('meets a slogan coined from the same template: 进口原油“先放后检” lists 进口汽车零部件“先声明后验证”, which shares no word of the slogan', async () => {
+    const body = await seedSnapshot();
+    const at = (title: string) => body.records.findIndex((r) => r.title.startsWith(title));
+    const source = at('进口原油“先放后检”');
+    const declare = at('进口汽车零部件“先声明后验证”');
+    expect(source).toBeGreaterThanOrEqual(0);
+    expect(declare).toBeGreaterThanOrEqual(0);
+    // By title: a list shows each reform by the printing with the most text, which may be another copy.
+    const rank = (data: ReturnType<typeof buildSimilar>) => Array.from(data.all.ids.subarray(source * data.k, (source + 1) * data.k)).findIndex((v) => v > 0 && body.records[v - 1].title === body.records[declare].title);
+    const without = rank(buildSimilar(body, { templateWeight: 0 }));
+    const shipped = rank(buildSimilar(body));
+    expect(shipped).toBeGreaterThanOrEqual(0);
+    expect(shipped).toBeLessThan(5);
+    expect(without === -1 || without > shipped).toBe(true);
+    // The same holds the other way round: a template is read from the slogan wherever it is printed.
+    const data = buildSimilar(body);
+    const back = Array.from(data.all.ids.subarray(declare * data.k, declare * data.k + 10)).filter(Boolean).map((v) => body.records[v - 1].title);
+    expect(back).toContain(body.records[source].title);
   });
 
   it('orders each list as the diversity re-ranking picks: similarity discounted 3 % per entry already listed from the same document', async () => {
