@@ -146,6 +146,7 @@ export async function similarSection(body: SnapshotBody, snapFile: string, opts:
     ['second-order part ×1 (shipped ×1.5)', { feedback: 1 }],
     ['no second-order likeness (feedback through the 5 closest reforms)', { feedback: 0 }],
     ['no character bigrams of titles and slogans', { bigramWeight: 0 }],
+    ['no slogan templates (先放后检 / 先声明后验证 as 先…后…, …即…, …合一, 零…)', { templateWeight: 0 }],
     ['no words-inside-compounds (subwords)', { subwordWeight: 0 }],
     ['place names kept', { places: false }],
     ['no thesaurus groups', { synonyms: false }],

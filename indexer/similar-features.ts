@@ -385,6 +385,9 @@ export class FeatureReader {
   /** What a worker's reader hands back (plain data and typed arrays). The arrays are views of the reader's own
    *  buffers, not copies: the worker moves them to the build thread and ends, so they are never held twice. */
   exportState(): ReaderState {
+    // The large arrays leave at their length, not with their spare room (up to half of them, grown by doubling): the
+    // build thread holds them beside its own and the merged ones while it merges.
+    for (const g of [this.rawIds, this.rawTf, this.rawFlags] as Grow<Int32Array | Float32Array | Uint8Array>[]) if (g.data.length > g.length) g.data = g.data.slice(0, g.length);
     const view = <T extends Int32Array | Float32Array | Uint8Array>(g: Grow<T>): T => g.data.subarray(0, g.length) as T;
     return {
       featureText: this.featureText,
