@@ -140,6 +140,8 @@ export class FeatureReader {
    *  count, their ids). */
   private readonly gramMemo = new Map<string, number>();
   private gramPool = new Grow(new Int32Array(1 << 12));
+  /** The templates of each quoted slogan read (copies and stock slogans repeat). */
+  private readonly sloganTemplates = new Map<string, number[]>();
   private readonly recordScratch = new Scratch();
   private readonly reformScratch = new Scratch();
   private readonly timeId: number;
@@ -323,7 +325,11 @@ export class FeatureReader {
             // reforms: it counts as the words it is, not as a slogan naming an idea.
             if (!/\p{Script=Han}/u.test(slogan) || this.stop.has(slogan) || slogan.length < o.sloganMinLength) continue;
             this.add(this.intern(`“${slogan}”`, SLOGAN), o.fieldWeights.slogan, TERM_FLAG.slogan | flag);
-            if (field !== 'title') for (const id of this.templateIds(slogan)) this.add(id, o.templateWeight * o.fieldWeights.slogan, 0);
+            if (field !== 'title' && o.templateWeight > 0) {
+              let ids = this.sloganTemplates.get(slogan);
+              if (!ids) this.sloganTemplates.set(slogan, (ids = this.templateIds(slogan)));
+              for (const id of ids) this.add(id, o.templateWeight * o.fieldWeights.slogan, 0);
+            }
             if (o.bigramWeight > 0 && field !== 'title') {
               for (const h of slogan.matchAll(HAN_RUN)) {
                 const grams = this.gramIds(h[0]);
@@ -378,6 +384,7 @@ export class FeatureReader {
     this.runMemo.clear();
     this.subwordMemo.clear();
     this.gramMemo.clear();
+    this.sloganTemplates.clear();
     this.runPool = new Grow(new Int32Array(1 << 16));
     this.gramPool = new Grow(new Int32Array(1 << 12));
   }
