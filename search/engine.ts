@@ -608,15 +608,23 @@ export class SearchEngine {
     // The parts each brought record holds, scored for those records only (a common part's others are not scored).
     const held = new Float64Array(docs.length);
     const sum = new Float64Array(docs.length);
-    SearchEngine.gather(docs, lists, (k, j, i) => {
-      held[i] += idfs[k];
-      sum[i] += scoreAt(lists[k], j);
-    });
-    return {
-      docs,
-      scores: Float64Array.from(docs, (_, i) => sum[i] * (held[i] / total) ** this.options.coveragePower),
-      shares: Float64Array.from(docs, (_, i) => held[i] / total),
-    };
+    // Per part, in part order, a galloping walk over the brought records (the order of SearchEngine.gather's sums).
+    for (let k = 0; k < lists.length; k++) {
+      const l = lists[k];
+      for (let i = 0, j = 0; i < docs.length && j < l.docs.length; i++) {
+        j = gallop(l.docs, docs[i], j);
+        if (l.docs[j] !== docs[i]) continue;
+        held[i] += idfs[k];
+        sum[i] += scoreAt(l, j);
+      }
+    }
+    const scores = new Float64Array(docs.length);
+    const shares = new Float64Array(docs.length);
+    for (let i = 0; i < docs.length; i++) {
+      scores[i] = sum[i] * (held[i] / total) ** this.options.coveragePower;
+      shares[i] = held[i] / total;
+    }
+    return { docs, scores, shares };
   }
 
   /**
@@ -886,8 +894,8 @@ export class SearchEngine {
     if (single) {
       // Nothing to mark: every record of the list has the one word.
     } else {
-      units.forEach((u, b) => {
-        const { docs, scores } = u.ds;
+      for (let b = 0; b < U; b++) {
+        const { docs, scores } = units[b].ds;
         for (let i = 0; i < docs.length; i++) {
           const d = docs[i];
           if (excluded[d]) continue;
@@ -895,7 +903,7 @@ export class SearchEngine {
           mask[d] |= 1 << b;
           acc[d] += scores[i];
         }
-      });
+      }
     }
     // Less than a page has every word: the words a compound of the query is made of (汽车, 出口 of 汽车出口) count
     // for the records lacking it, which still list it as missing. In a one-word query they bring records in; with
@@ -908,8 +916,9 @@ export class SearchEngine {
     const sentence = analysis.groups.some((g) => g.some((c) => c.natural));
     // Each compound's parts are matched anew: bounded to short queries, so a pasted paragraph costs what it did.
     if (strategy === 'last' && (U === 1 ? units[0].ds.docs.length < FILL_TO : U <= MAX_PARTS_WORDS)) {
-      units.forEach((u, b) => {
-        if (U === 1 ? b !== 0 : u.ask || u.constraints.length !== 1) return;
+      for (let b = 0; b < U; b++) {
+        const u = units[b];
+        if (U === 1 ? b !== 0 : u.ask || u.constraints.length !== 1) continue;
         const fill = this.partsFill(u.constraints[0]);
         for (let i = 0; i < fill.docs.length; i++) {
           const d = fill.docs[i];
@@ -924,7 +933,7 @@ export class SearchEngine {
           else if (!sentence && fill.shares![i] >= 0.5) mask[d] |= CREDIT_BIT;
           acc[d] += fill.scores[i];
         }
-      });
+      }
     }
     // Records in index order: a scan of the marks when many records matched, a numeric sort when few did.
     let inOrder: ArrayLike<number>;
