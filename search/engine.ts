@@ -458,15 +458,16 @@ export class SearchEngine {
   }
 
   /**
-   * The records in `touched` (each once) in increasing order: a scan of `marked` when they are many, a numeric sort
-   * when few (a corpus-sized pass per first-seen query is what this spares).
+   * The records in `touched` (each once, each marked non-zero in `marks`) in increasing order: a scan of the marks
+   * when they are many, a numeric sort when few (a corpus-sized pass per first-seen query is what this spares).
    */
-  private increasing(touched: number[], marked: (d: number) => boolean): Int32Array {
+  private increasing(touched: number[], marks: Uint8Array | Uint32Array): Int32Array {
     const N = this.records.length;
     if (touched.length * 8 <= N) return Int32Array.from(touched).sort();
     const out = new Int32Array(touched.length);
     let k = 0;
-    for (let d = 0; d < N && k < out.length; d++) if (marked(d)) out[k++] = d;
+    // A touched record is one whose scratch mark is set: read straight from the array (no call per record).
+    for (let d = 0; d < N && k < out.length; d++) if (marks[d] !== 0) out[k++] = d;
     return out;
   }
 
@@ -558,7 +559,7 @@ export class SearchEngine {
         count[d]++;
       }
     });
-    const candidates = this.increasing(touched, (d) => count[d] > 0);
+    const candidates = this.increasing(touched, count);
     const kept: number[] = [];
     for (let i = 0; i < candidates.length; i++) if (count[candidates[i]] >= need) kept.push(candidates[i]);
     for (const d of touched) count[d] = 0;
@@ -603,7 +604,7 @@ export class SearchEngine {
       if (brought.length >= FILL_TO || l.docs.length > N * this.options.commonShare) break;
       for (let i = 0; i < l.docs.length; i++) if (!rare[l.docs[i]]) rare[l.docs[i]] = 1, brought.push(l.docs[i]);
     }
-    const docs = this.increasing(brought, (d) => rare[d] === 1);
+    const docs = this.increasing(brought, rare);
     for (const d of brought) rare[d] = 0;
     // The parts each brought record holds, scored for those records only (a common part's others are not scored).
     const held = new Float64Array(docs.length);
@@ -938,7 +939,7 @@ export class SearchEngine {
     // Records in index order: a scan of the marks when many records matched, a numeric sort when few did.
     let inOrder: ArrayLike<number>;
     if (single) inOrder = single.docs;
-    else inOrder = this.increasing(touched, (d) => mask[d] !== 0);
+    else inOrder = this.increasing(touched, mask);
     try {
       let keep: (m: number) => boolean;
       let partialSet = false;
