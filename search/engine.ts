@@ -90,27 +90,32 @@ const NO_EXCLUDED = new Int32Array(0);
 class KeptScores implements DocScores {
   readonly docs: Int32Array;
   private all?: Float64Array;
+  private source?: DocScores;
+  /** Entry i here is entry from[i] of source. */
+  private from?: Int32Array;
 
-  constructor(
-    private readonly source: DocScores,
-    /** Entry i here is entry from[i] of source. */
-    private readonly from: Int32Array,
-  ) {
+  constructor(source: DocScores, from: Int32Array) {
+    this.source = source;
+    this.from = from;
     this.docs = new Int32Array(from.length);
     for (let i = 0; i < from.length; i++) this.docs[i] = source.docs[from[i]];
   }
 
   /** The i-th record's score, the same number as the source's. */
   scoreAt(i: number): number {
-    return this.all ? this.all[i] : scoreAt(this.source, this.from[i]);
+    return this.all ? this.all[i] : scoreAt(this.source!, this.from![i]);
   }
 
+  /** Every kept record's score; the word's list is let go then (a cached result holds what a copied list held). */
   get scores(): Float64Array {
     if (!this.all) {
-      const src = this.source.scores;
-      const all = new Float64Array(this.from.length);
-      for (let i = 0; i < all.length; i++) all[i] = src[this.from[i]];
+      const src = this.source!.scores;
+      const from = this.from!;
+      const all = new Float64Array(from.length);
+      for (let i = 0; i < all.length; i++) all[i] = src[from[i]];
       this.all = all;
+      this.source = undefined;
+      this.from = undefined;
     }
     return this.all;
   }
