@@ -82,4 +82,17 @@ describe('several exclusions, and exclusions beside several words, remove every 
     const full = (r: typeof result) => Array.from(r.docs).filter((_, i) => r.missingMask[i] === 0);
     expect(full(result)).toEqual(full(service.engine.search(q)).filter((d) => !says(d, '海关')));
   });
+
+  it('one word less an exclusion scores its records as the word alone does, whether a filtered view reads them first or the whole ranking', () => {
+    const alone = service.engine.search('海关');
+    const scoreOf = new Map(Array.from(alone.docs, (d, i) => [d, alone.scores[i]]));
+    service.engine.clearCache();
+    const result = service.engine.search('海关 -跨境');
+    // A filtered view (every other record) reads scores one by one before anything reads them all.
+    const keep = Uint8Array.from(result.docs, (_, i) => i % 2);
+    const viewed = result.order(5, keep);
+    for (const e of viewed) expect(keep[Array.from(result.docs).indexOf(e.index)]).toBe(1);
+    result.docs.forEach((d, i) => expect(result.scores[i]).toBe(scoreOf.get(d)));
+    expect(result.docs.length).toBe(docsOf('海关').filter((d) => !says(d, '跨境')).length);
+  });
 });
