@@ -58,7 +58,7 @@ export function normalizedSearchTexts(records: ReformRecord[], normalize: (s: st
 }
 
 /** seen[u] = stamp, growing `seen` to hold u; returns the array written. */
-function mark(seen: Int32Array, u: number, stamp: number): Int32Array {
+function mark(seen: Int32Array<ArrayBuffer>, u: number, stamp: number): Int32Array<ArrayBuffer> {
   if (u >= seen.length) {
     const grown = new Int32Array(Math.max(u + 1, seen.length * 2));
     grown.set(seen);
@@ -86,7 +86,7 @@ export function copyDepartmentTexts(records: ReformRecord[], normalize: (s: stri
       return id;
     }));
   // seen[name] === i + 1: the name is the record's own or already inherited (no clearing between records).
-  let seen = new Int32Array(64);
+  let seen: Int32Array<ArrayBuffer> = new Int32Array(64);
   const inherited: string[] = [];
   const filled: string[] = [];
   for (let i = 0; i < records.length; i++) {

@@ -156,6 +156,8 @@ export function defaultWorkers(chars: number, minChars = PARALLEL_MIN_CHARS): nu
 
 /** A count under way: texts are added as they become ready; finish() gives the counts, or cancel() drops them. */
 export interface VocabularyCount {
+  /** Counting processes count (the caller's thread is free until finish()); false when this thread counts at finish(). */
+  readonly background: boolean;
   add(texts: string[]): void;
   finish(): Promise<Map<string, number>>;
   /**
@@ -179,6 +181,7 @@ export function startVocabularyCount(chars: number, options: VocabularyOptions):
     // The texts are read when added (the caller may fill more slots of the same array later).
     const pieces = new Map<string, number>();
     return {
+      background: false,
       add: (texts) => void pieceCounts(texts, pieces),
       finish: async () => {
         loadJieba(options.userWords);
@@ -216,6 +219,7 @@ export function startVocabularyCount(chars: number, options: VocabularyOptions):
   let ended = false;
   const used = { peakRssMiB: 0, cpuMs: 0 };
   return {
+    background: true,
     add: (texts) =>
       splitByChars(texts, workers).forEach((share, i) => {
         if (!share.length) return;
