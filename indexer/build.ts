@@ -137,7 +137,9 @@ export async function buildSnapshot(options: BuildOptions): Promise<BuildResult>
   for (const r of corpus.records) for (const f of TEXT_FIELDS) chars += r[f]?.length ?? 0;
   const count = startVocabularyCount(chars, { userWords: [...userWords], workers: options.vocabularyWorkers });
   // A failure before finish() (normalising, links, the index) must not leave the counting process and its copies of the
-  // texts behind, nor keep the event loop alive: cancel() ends them (nothing to do once finish() has run).
+  // texts behind, nor keep the event loop alive: cancel() ends them (nothing to do once finish() has run). A failure
+  // once the index worker runs (the count, the similar stage) ends that worker too.
+  const failed = new AbortController();
   try {
     const normalized: string[] = normalizedSearchTexts(corpus.records, norm, { copies: !linksPending });
     progress?.(`${corpus.records.length} records parsed; counting the vocabulary with jieba…`);
@@ -161,7 +163,7 @@ export async function buildSnapshot(options: BuildOptions): Promise<BuildResult>
     // instead (indexWorker: false), after links while the count finishes, it took 40.2 s at 100k at 51242b4. On a
     // small corpus in this thread: a worker's start costs more than the index.
     const indexWorker = options.indexWorker ?? chars >= PARALLEL_MIN_CHARS;
-    const indexed = indexWorker ? buildEngineIndexAsync(corpus.records, normalized) : Promise.resolve(buildEngineIndex(corpus.records, normalized));
+    const indexed = indexWorker ? buildEngineIndexAsync(corpus.records, normalized, failed.signal) : Promise.resolve(buildEngineIndex(corpus.records, normalized));
     indexed.catch(() => undefined); // awaited below, after the similar stage; nothing may reject unobserved meanwhile
     const tIndexed = performance.now();
     const rssIndexed = peakRssMiB();
@@ -233,6 +235,9 @@ export async function buildSnapshot(options: BuildOptions): Promise<BuildResult>
       peakRssMiB: { parse: rssParse, links: rssLinks, index: indexWorker ? peakRssMiB() : rssIndexed, pack: rssPacked, jiebaLoad: rssAnalysed, analyse: rssAnalysed, similar: rssSimilar },
       counting,
     };
+  } catch (e) {
+    failed.abort();
+    throw e;
   } finally {
     await count.cancel();
   }
