@@ -475,7 +475,7 @@ export function scaleMarkdown(results: SizeResult[], chartPath: string): string[
   if (withVocab.length) {
     out('### jieba vocabulary counting: in the build\'s thread, or in a child process');
     out();
-    out('The same texts (every searched field of every record) counted by jieba in this thread (jieba already loaded), then by one child process that first loads its own jieba dictionary (indexer/vocabulary.ts; both count each distinct piece between jieba\'s separators once). The build uses the child process from 2 M characters, so its own thread links copies and builds the index meanwhile: what it saves is the one-thread time minus the hand-over.');
+    out('The same texts (every searched field of every record) counted by jieba in this thread (jieba already loaded), then by one child process that first loads its own jieba dictionary (indexer/vocabulary.ts; both count each distinct piece between jieba\'s separators once). The build uses the child process from 2 M characters, so its own thread links copies meanwhile, then starts the index worker and packs the records while the count finishes: what it saves is the one-thread time minus the hand-over.');
     out();
     out('| records | characters | in this thread | in a child process (incl. its jieba load) | this thread busy handing over | same counts |');
     out('|---|---|---|---|---|---|');
