@@ -12,6 +12,8 @@ import { join } from 'node:path';
 import { loadRecordsFile, recordsFromLines } from '../indexer/records-input.js';
 import type { Corpus } from '../indexer/corpus.js';
 import { startVocabularyCount, countVocabulary } from '../indexer/vocabulary.js';
+import { buildEngineIndexAsync } from '../indexer/engine-index.js';
+import { normalizedSearchTexts } from '../indexer/fields.js';
 import { bodyHash, serializeSnapshot, serializeSnapshotPacked } from '../snapshot/file.js';
 import { DICT, SEEDS, seedCorpus, seedSnapshot } from './helpers.js';
 
@@ -97,6 +99,17 @@ describe('a build with its stages side by side (a counting process, an index wor
     expect(Buffer.from(written).equals(Buffer.from(serializeSnapshot(par.body, { compress: true })))).toBe(true);
     // Columns packed from other records are refused, never written under this body's header.
     expect(() => serializeSnapshot(par.body, { compress: true, packedRecords: { ...par.packedRecords!, count: 3 } })).toThrow(`packed records hold 3 records, the body ${par.body.records.length}`);
+  });
+
+  it('ends an index worker whose build failed instead of leaving it building an index nobody reads', async () => {
+    const { records } = seedCorpus();
+    const failed = new AbortController();
+    const index = buildEngineIndexAsync(records, normalizedSearchTexts(records, (s) => s), failed.signal);
+    failed.abort();
+    await expect(index).rejects.toThrow(/index-worker\.ts worker exited with \d+ before answering/);
+    // Not aborted, the same worker answers with the whole index.
+    const whole = await buildEngineIndexAsync(records, normalizedSearchTexts(records, (s) => s), new AbortController().signal);
+    expect(whole.postings.records).toBe(records.length);
   });
 
   it('counts texts sent to the vocabulary\'s counting process in several batches as if they were counted together', async () => {
