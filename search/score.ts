@@ -4,7 +4,7 @@
  * word).
  */
 import type { EngineOptions } from './options.js';
-import type { Occurrences } from './postings.js';
+import { BOUND_BLOCK, TermOccurrences, type Occurrences } from './postings.js';
 
 /** Records matched by one alternative or constraint, increasing, each with its score. */
 export interface DocScores {
@@ -21,6 +21,8 @@ export interface FieldStats {
   avgLengths: number[];
   /** Weight per field index. */
   weights: Float64Array;
+  /** The index's block bounds were computed with this scoring (indexer/postings.ts BOUND_SCORING): they may be used. */
+  bounded?: boolean;
 }
 
 /** Number of distinct records in occurrences (slots are record × fieldCount + field, increasing). */
@@ -81,6 +83,9 @@ export class WordScores implements DocScores {
    * cache. Dropped once every score is computed.
    */
   private occ?: Pick<Occurrences, 'slots' | 'starts'>;
+  /** The term's stored block bounds (per BOUND_BLOCK records, before idf and weight) and what scales them. */
+  private readonly bounds?: Float32Array;
+  private readonly boundScale: number = 0;
 
   constructor(o: Occurrences, stats: FieldStats, bm: EngineOptions['bm25'], weight: number) {
     const F = stats.fieldCount;
@@ -107,6 +112,23 @@ export class WordScores implements DocScores {
     this.norms = normsOf(stats, bm);
     this.k1 = bm.k1 + 1;
     this.occ = { slots: o.slots, starts: o.starts };
+    // Bounds hold for this scoring only, and only scaled by a non-negative weight (a record's score is
+    // weight × idf × its stored sum, up to rounding: blockBound adds a margin).
+    if (stats.bounded && w >= 0 && o instanceof TermOccurrences && o.bounds && o.bounds.length === Math.ceil(df / BOUND_BLOCK)) {
+      this.bounds = o.bounds;
+      this.boundScale = w;
+    }
+  }
+
+  /** Blocks of BOUND_BLOCK records with a stored bound (0: none, every record must be scored to rank them). */
+  get blockCount(): number {
+    return this.bounds?.length ?? 0;
+  }
+
+  /** No record of block j (records j × BOUND_BLOCK …) scores above this. */
+  blockBound(j: number): number {
+    // The stored sum is rounded up to a float32; the margin covers the float64 rounding of summing in another order.
+    return this.bounds![j] * this.boundScale * (1 + 1e-9);
   }
 
   /** The i-th record's score: the same sum, in the same order, as `scores[i]`, so the same number to the last bit. */
@@ -143,6 +165,88 @@ export class WordScores implements DocScores {
     this.occ = undefined;
     return (this.all = all);
   }
+}
+
+/**
+ * The best k records of one word by (score + extra, then record order), scoring only the blocks whose stored bound
+ * can still reach the k-th score (a score-ordered pass over the blocks: the classic block-max top-k for one term).
+ * `score(i)` is the i-th record's full score; records `forced` marks (a title typed in full: the bound does not hold
+ * their bonus) are scored first, whatever their block; only records `admit` passes are ranked. Returns the indexes
+ * (into ds.docs) of the best k in no particular order with their scores, or undefined when ds has no bounds.
+ */
+export function topByBlocks(
+  ds: DocScores,
+  k: number,
+  score: (i: number) => number,
+  forced: ArrayLike<number>,
+  admit?: (i: number) => boolean,
+): { idx: Int32Array; scores: Float64Array; scored: number } | undefined {
+  if (!(ds instanceof WordScores) || ds.blockCount === 0 || k <= 0) return undefined;
+  const nb = ds.blockCount;
+  const n = ds.docs.length;
+  const ub = new Float64Array(nb);
+  for (let j = 0; j < nb; j++) ub[j] = ds.blockBound(j);
+  const order = Int32Array.from({ length: nb }, (_, j) => j).sort((a, b) => ub[b] - ub[a] || a - b);
+  // Min-heap of the best so far: heap[0] is the worst (lowest score; of equal scores, the later record).
+  const hi = new Int32Array(k);
+  const hs = new Float64Array(k);
+  let size = 0;
+  const worse = (a: number, b: number) => hs[a] < hs[b] || (hs[a] === hs[b] && hi[a] > hi[b]);
+  const swap = (a: number, b: number) => {
+    const i = hi[a];
+    hi[a] = hi[b];
+    hi[b] = i;
+    const s = hs[a];
+    hs[a] = hs[b];
+    hs[b] = s;
+  };
+  let scored = 0;
+  const offer = (i: number) => {
+    const s = score(i);
+    scored++;
+    if (size < k) {
+      hi[size] = i;
+      hs[size] = s;
+      for (let x = size++; x > 0; ) {
+        const p = (x - 1) >> 1;
+        if (!worse(x, p)) break;
+        swap(x, p);
+        x = p;
+      }
+      return;
+    }
+    if (s < hs[0] || (s === hs[0] && i > hi[0])) return;
+    hi[0] = i;
+    hs[0] = s;
+    for (let x = 0; ; ) {
+      const l = 2 * x + 1;
+      const r = l + 1;
+      let m = x;
+      if (l < k && worse(l, m)) m = l;
+      if (r < k && worse(r, m)) m = r;
+      if (m === x) break;
+      swap(m, x);
+      x = m;
+    }
+  };
+  const isForced = new Set<number>();
+  for (let f = 0; f < forced.length; f++) {
+    const i = forced[f];
+    if (admit && !admit(i)) continue;
+    isForced.add(i);
+    offer(i);
+  }
+  for (let o = 0; o < nb; o++) {
+    const j = order[o];
+    // A record of this block scoring the bound exactly could still win a tie on record order: stop only below it.
+    if (size === k && ub[j] < hs[0]) break;
+    const end = Math.min(n, (j + 1) * BOUND_BLOCK);
+    for (let i = j * BOUND_BLOCK; i < end; i++) {
+      if ((admit && !admit(i)) || (isForced.size > 0 && isForced.has(i))) continue;
+      offer(i);
+    }
+  }
+  return { idx: hi.slice(0, size), scores: hs.slice(0, size), scored };
 }
 
 /** A score of a list, computed alone when the list scores on demand (WordScores). */
