@@ -7,7 +7,7 @@
  */
 import { needleTokens } from '../analysis/terms.js';
 import { Lru } from '../analysis/lru.js';
-import { EMPTY, positionCount, positionsOf, type Occurrences, type Postings } from './postings.js';
+import { EMPTY, TermOccurrences, positionCount, positionsOf, type Occurrences, type Postings } from './postings.js';
 import { Grow } from '../indexer/grow.js';
 
 /** Characters that end a sentence in normalised text (full-width ；！？ become ;!? under NFKC). */
@@ -125,6 +125,10 @@ export class Matcher {
     const breaks = this.breaks();
     const bpos = breaks.pos;
     const out = new Builder();
+    // a…b occurs in a's fields, at most as often as a: a's bounds (its own or its driving term's) bound it.
+    const aRec = A instanceof TermOccurrences && A.bounds ? recordNumbers(A.slots, this.postings.fieldCount) : A.bound?.record;
+    const rec: number[] = [];
+    let lastSlot = -1;
     let j = 0;
     // The breaks' entry is found from the last one's (slots increase): a common part's slots would otherwise each
     // gallop from the start of the corpus's sentence breaks.
@@ -154,10 +158,15 @@ export class Matcher {
             break;
           }
         }
-        if (!broken) out.add(slot, apos[x]);
+        if (!broken) {
+          out.add(slot, apos[x]);
+          if (aRec && slot !== lastSlot) rec.push(aRec[i]);
+          lastSlot = slot;
+        }
       }
     }
     const occ = out.done();
+    if (aRec && occ.slots.length > 0) occ.bound = { blocks: A instanceof TermOccurrences && A.bounds ? A.bounds : A.bound!.blocks, record: Int32Array.from(rec) };
     this.cache.set(key, occ);
     return occ;
   }
@@ -206,6 +215,8 @@ export class Matcher {
     // Candidates: (slot, start of the string) from the rarest token, narrowed token by token in place (typed arrays
     // the size of the rarest list: candidates only ever shrink, so a first-seen word allocates no growing lists).
     const E0 = first.occ.slots.length;
+    // Which of the driving term's records each candidate is in: its block bounds then bound the string (BoundSource).
+    const rec = first.occ instanceof TermOccurrences && first.occ.bounds ? recordNumbers(first.occ.slots, this.postings.fieldCount) : undefined;
     const slots = Int32Array.from(first.occ.slots);
     const starts = Int32Array.from(first.occ.starts);
     const firstPos = first.occ.pos;
@@ -235,6 +246,7 @@ export class Matcher {
           if (opos[y] === want) pos[np++] = pos[x];
         }
         if (np > before) {
+          if (rec) rec[ns] = rec[i];
           slots[ns] = slots[i];
           // ns ≤ i: entries are only ever moved down, after they have been read.
           starts[ns] = before;
@@ -245,10 +257,27 @@ export class Matcher {
       E = ns;
     }
     if (E === 0) return EMPTY;
-    return { slots: slots.slice(0, E), starts: starts.slice(0, E + 1), pos: pos.slice(0, starts[E]) };
+    const out: Occurrences = { slots: slots.slice(0, E), starts: starts.slice(0, E + 1), pos: pos.slice(0, starts[E]) };
+    if (rec) out.bound = { blocks: (first.occ as TermOccurrences).bounds!, record: rec.slice(0, E) };
+    return out;
   }
 
   clearCache(): void {
     this.cache.clear();
   }
+}
+
+/** Per entry, the number of its record among the records of the list (slots increasing, F slots a record). */
+function recordNumbers(slots: Int32Array, F: number): Int32Array {
+  const out = new Int32Array(slots.length);
+  let n = -1;
+  let end = 0;
+  for (let e = 0; e < slots.length; e++) {
+    if (slots[e] >= end) {
+      n++;
+      end = ((slots[e] / F) | 0) * F + F;
+    }
+    out[e] = n;
+  }
+  return out;
 }

@@ -26,6 +26,19 @@ export interface Occurrences {
   slots: Int32Array;
   starts: Int32Array;
   pos: Int32Array;
+  /** A string found through one stored term (its rarest): that term's block bounds bound the string's scores too. */
+  bound?: BoundSource;
+}
+
+/**
+ * Block bounds of the term a string's occurrences were found through (search/match.ts intersect): entry e's record is
+ * the record[e]-th of that term's records, in its block record[e] / BOUND_BLOCK. The string occurs in a subset of the
+ * term's fields and at most as often in each, and BM25's per-field part grows with the count: so the term's bound,
+ * scaled by the string's own idf and weight, bounds the string's score.
+ */
+export interface BoundSource {
+  blocks: Float32Array;
+  record: Int32Array;
 }
 
 export const EMPTY: Occurrences = { slots: new Int32Array(0), starts: new Int32Array(1), pos: new Int32Array(0) };
@@ -36,6 +49,8 @@ export const EMPTY: Occurrences = { slots: new Int32Array(0), starts: new Int32A
  * (a proximity bonus reads a page's records, not a common word's hundred thousand).
  */
 export class TermOccurrences implements Occurrences {
+  /** A term's bounds are its own (`bounds`), never another's. */
+  readonly bound?: BoundSource = undefined;
   private positions?: Int32Array;
   /** Blocks of positions decoded (undefined once all are). */
   private blocks?: Uint8Array;

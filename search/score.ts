@@ -4,7 +4,7 @@
  * word).
  */
 import type { EngineOptions } from './options.js';
-import { BOUND_BLOCK, TermOccurrences, type Occurrences } from './postings.js';
+import { BOUND_BLOCK, TermOccurrences, type BoundSource, type Occurrences } from './postings.js';
 
 /** Records matched by one alternative or constraint, increasing, each with its score. */
 export interface DocScores {
@@ -63,6 +63,9 @@ function normsOf(stats: FieldStats, bm: EngineOptions['bm25']): Float64Array {
   return norms;
 }
 
+/** A word with at most this many records and no stored bounds bounds itself by its scores (cheap at this size). */
+const SELF_BOUND = 1024;
+
 /**
  * One word's records (from its occurrences, at once) and their BM25 scores (when first asked for): a record's score
  * is weight × Σ over its fields of field weight × BM25, with idf from the records the word is in. A query whose
@@ -86,6 +89,8 @@ export class WordScores implements DocScores {
   /** The term's stored block bounds (per BOUND_BLOCK records, before idf and weight) and what scales them. */
   private readonly bounds?: Float32Array;
   private readonly boundScale: number = 0;
+  /** A string's bounds through the term it was found by (BoundSource): per record, that term's block. */
+  private readonly source?: BoundSource;
 
   constructor(o: Occurrences, stats: FieldStats, bm: EngineOptions['bm25'], weight: number) {
     const F = stats.fieldCount;
@@ -117,6 +122,9 @@ export class WordScores implements DocScores {
     if (stats.bounded && w >= 0 && o instanceof TermOccurrences && o.bounds && o.bounds.length === Math.ceil(df / BOUND_BLOCK)) {
       this.bounds = o.bounds;
       this.boundScale = w;
+    } else if (stats.bounded && w >= 0 && o.bound && o.bound.record.length === slots.length) {
+      this.source = o.bound;
+      this.boundScale = w;
     }
   }
 
@@ -129,6 +137,22 @@ export class WordScores implements DocScores {
   blockBound(j: number): number {
     // The stored sum is rounded up to a float32; the margin covers the float64 rounding of summing in another order.
     return this.bounds![j] * this.boundScale * (1 + 1e-9);
+  }
+
+  /**
+   * Whether recordBound is finite: the word's own bounds, those of the term it was found through, or few enough
+   * records (SELF_BOUND) that their exact scores are the bound (a rare alternative beside a common word).
+   */
+  get bounded(): boolean {
+    return !!(this.bounds || this.source) || this.docs.length <= SELF_BOUND;
+  }
+
+  /** No more than this is the i-th record's score (Infinity when the word has no bounds). */
+  recordBound(i: number): number {
+    if (this.bounds) return this.blockBound((i / BOUND_BLOCK) | 0);
+    if (!this.source) return this.docs.length <= SELF_BOUND ? this.scoreAt(i) : Infinity;
+    const { blocks, record } = this.source;
+    return blocks[(record[this.firstSlot[i]] / BOUND_BLOCK) | 0] * this.boundScale * (1 + 1e-9);
   }
 
   /** The i-th record's score: the same sum, in the same order, as `scores[i]`, so the same number to the last bit. */
@@ -181,11 +205,10 @@ export function topByBlocks(
   forced: ArrayLike<number>,
   admit?: (i: number) => boolean,
 ): { idx: Int32Array; scores: Float64Array; scored: number } | undefined {
-  if (!(ds instanceof WordScores) || ds.blockCount === 0 || k <= 0) return undefined;
-  const nb = ds.blockCount;
+  const ub = blockBounds(ds);
+  if (!ub || k <= 0) return undefined;
+  const nb = ub.length;
   const n = ds.docs.length;
-  const ub = new Float64Array(nb);
-  for (let j = 0; j < nb; j++) ub[j] = ds.blockBound(j);
   const order = Int32Array.from({ length: nb }, (_, j) => j).sort((a, b) => ub[b] - ub[a] || a - b);
   // Min-heap of the best so far: heap[0] is the worst (lowest score; of equal scores, the later record).
   const hi = new Int32Array(k);
@@ -247,6 +270,34 @@ export function topByBlocks(
     }
   }
   return { idx: hi.slice(0, size), scores: hs.slice(0, size), scored };
+}
+
+/**
+ * Per block of BOUND_BLOCK records of ds (in its order), no record's score is above this; undefined when ds has no
+ * bounds. A word's are its stored ones; a union's (a word and its alternatives) combine its sides' per record, and a
+ * side that is a list of computed scores bounds itself exactly.
+ */
+function blockBounds(ds: DocScores): Float64Array | undefined {
+  if (ds instanceof WordScores && ds.blockCount > 0) return Float64Array.from({ length: ds.blockCount }, (_, j) => ds.blockBound(j));
+  if (!((ds instanceof WordScores || ds instanceof UnionScores) && ds.bounded)) return undefined;
+  const n = ds.docs.length;
+  const ub = new Float64Array(Math.ceil(n / BOUND_BLOCK));
+  for (let i = 0; i < n; i++) {
+    const b = ds.recordBound(i);
+    const j = (i / BOUND_BLOCK) | 0;
+    if (b > ub[j]) ub[j] = b;
+  }
+  return ub;
+}
+
+/** An upper bound of the i-th score of a list: its score when computed already, else the list's bound. */
+function boundAt(ds: DocScores, i: number): number {
+  return ds instanceof WordScores || ds instanceof UnionScores ? ds.recordBound(i) : ds.scores[i];
+}
+
+/** Whether boundAt(ds, i) is finite for every record. */
+function boundable(ds: DocScores): boolean {
+  return ds instanceof WordScores || ds instanceof UnionScores ? ds.bounded : true;
 }
 
 /** A score of a list, computed alone when the list scores on demand (WordScores). */
@@ -378,6 +429,19 @@ class UnionScores implements DocScores {
     this.docs = docs.slice(0, n);
     this.inA = inA.subarray(0, n);
     this.inB = inB.subarray(0, n);
+  }
+
+  /** Both sides bound their records' scores (the union's combine, max or sum, grows with each side). */
+  get bounded(): boolean {
+    return boundable(this.a) && boundable(this.b);
+  }
+
+  recordBound(i: number): number {
+    const x = this.inA[i];
+    const y = this.inB[i];
+    if (y < 0) return boundAt(this.a, x);
+    if (x < 0) return boundAt(this.b, y);
+    return this.combine(boundAt(this.a, x), boundAt(this.b, y));
   }
 
   /** The same number the eager union computes for the i-th record. */
