@@ -286,7 +286,7 @@ function blockBounds(ds: DocScores): Float64Array | undefined {
   // A string's bounds through its driving term are loose (a block of that term's records holds few of the string's):
   // alone, scoring all of it in one tight loop was as quick (phrases at 100k: 60-100 % of records left to score). In
   // a union, whose scores are read record by record through both sides, they pay.
-  if (!(ds instanceof UnionScores && ds.bounded)) return undefined;
+  if (ds instanceof WordScores || !hasBounds(ds) || !ds.bounded) return undefined;
   const n = ds.docs.length;
   const ub = new Float64Array(Math.ceil(n / BOUND_BLOCK));
   for (let i = 0; i < n; i++) {
@@ -297,14 +297,32 @@ function blockBounds(ds: DocScores): Float64Array | undefined {
   return ub;
 }
 
-/** An upper bound of the i-th score of a list: its score when computed already, else the list's bound. */
-function boundAt(ds: DocScores, i: number): number {
-  return ds instanceof WordScores || ds instanceof UnionScores ? ds.recordBound(i) : ds.scores[i];
+/**
+ * A list that scores on demand and can bound each record's score without computing it (WordScores, a union of
+ * lists; any other lazy list may implement it too). `bounded` says whether every bound is finite.
+ */
+export interface BoundedScores extends DocScores {
+  readonly bounded: boolean;
+  recordBound(i: number): number;
+}
+
+function hasBounds(ds: DocScores): ds is BoundedScores {
+  return typeof (ds as Partial<BoundedScores>).recordBound === 'function';
+}
+
+/** A list of scores computed already (a plain object, not a list that scores when read). */
+function isComputed(ds: DocScores): boolean {
+  return Object.getPrototypeOf(ds) === Object.prototype;
+}
+
+/** An upper bound of the i-th score of a list: its score when computed already, else the list's bound (Infinity: none). */
+export function boundAt(ds: DocScores, i: number): number {
+  return hasBounds(ds) ? ds.recordBound(i) : isComputed(ds) ? ds.scores[i] : Infinity;
 }
 
 /** Whether boundAt(ds, i) is finite for every record. */
-function boundable(ds: DocScores): boolean {
-  return ds instanceof WordScores || ds instanceof UnionScores ? ds.bounded : true;
+export function boundable(ds: DocScores): boolean {
+  return hasBounds(ds) ? ds.bounded : isComputed(ds);
 }
 
 /** A score of a list, computed alone when the list scores on demand (WordScores). */
