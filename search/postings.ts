@@ -166,6 +166,12 @@ export class Postings {
     return k < this.termCount && this.termAt(k) === term ? k : -1;
   }
 
+  /** How many positions a term has, from the index's own count (nothing decoded; 0 when unknown). */
+  positionsOfTerm(term: string): number {
+    const k = this.termId(term);
+    return k < 0 ? 0 : this.data.termPositions[k];
+  }
+
   /** Positions a term occurs at (empty when unknown). */
   term(term: string): Occurrences {
     const cached = this.cache.get(term);

@@ -4,6 +4,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { BOUND_BLOCK, BOUND_SCORING, INDEX_FORMAT, INDEX_FORMAT_SPLIT, type IndexData } from '../indexer/postings.js';
 import type { SnapshotBody } from '../snapshot/body.js';
 import { DEFAULT_ENGINE_OPTIONS } from '../search/options.js';
+import { searchTexts, type SearchField } from '../indexer/fields.js';
+import { Matcher } from '../search/match.js';
 import { Postings, TermOccurrences } from '../search/postings.js';
 import { WordScores, bm25, topByBlocks, type FieldStats } from '../search/score.js';
 import { SearchService } from '../search/service.js';
@@ -138,5 +140,39 @@ describe('block score bounds (postings format 4)', () => {
     const short: IndexData = { ...index, blockBounds: index.blockBounds!.subarray(0, index.blockBounds!.length - 1) };
     const damaged = { ...body, index: { ...(body.index as object), postings: short } } as SnapshotBody;
     expect(() => new SearchService(damaged)).toThrow(/not a positional index of these records \(rebuild the snapshot\)/);
+  });
+});
+
+describe('strings matched through the bigrams that cover them', () => {
+  it('a seed phrase is found exactly where its text is, without decoding the positions of the middle bigrams its first and last leave covered', () => {
+    const F = index.fields.length;
+    const service = new SearchService(body);
+    const texts = searchTexts(body.records);
+    const plain = (slot: number) => service.engine.analyzer.normalizer.plain(texts[Math.floor(slot / F)][index.fields[slot % F] as SearchField]);
+    // 4-5 characters: the first and last bigram and at most one between cover every character.
+    for (const [phrase, skipped] of [['告知承诺制', '承诺'], ['留抵退税', '抵退'], ['知识产权', '识产'], ['一网通办', '网通']] as const) {
+      const postings = new Postings(index, 1 << 22);
+      const occ = new Matcher(postings, 100, 4).needle(phrase);
+      expect(occ.slots.length, phrase).toBeGreaterThan(0);
+      // Every occurrence found is the phrase in the text, and every occurrence in the text is found.
+      const found = new Set<string>();
+      for (let e = 0; e < occ.slots.length; e++) {
+        for (let x = occ.starts[e]; x < occ.starts[e + 1]; x++) {
+          expect(plain(occ.slots[e]).slice(occ.pos[x], occ.pos[x] + phrase.length), phrase).toBe(phrase);
+          found.add(`${occ.slots[e]}:${occ.pos[x]}`);
+        }
+      }
+      let inText = 0;
+      for (let slot = 0; slot < index.records * F; slot++) {
+        const t = plain(slot);
+        for (let p = t.indexOf(phrase); p >= 0; p = t.indexOf(phrase, p + 1)) {
+          expect(found.has(`${slot}:${p}`), `${phrase} at ${slot}:${p}`).toBe(true);
+          inText++;
+        }
+      }
+      expect(found.size).toBe(inText);
+      // The middle bigram was not needed: none of its positions were decoded.
+      expect((postings.term(skipped) as TermOccurrences).positionsDecoded, skipped).toBe(0);
+    }
   });
 });

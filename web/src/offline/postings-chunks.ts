@@ -13,7 +13,7 @@
  * Environment-neutral (the export script writes chunks in Node, the page and the parity benchmark read them).
  */
 import { decodeTerm, encodeTerm } from '../../../indexer/postings-codec.js';
-import { EMPTY, INDEX_FORMAT, INDEX_FORMAT_SPLIT, Postings, type IndexData, type Occurrences } from '../../../search/postings.js';
+import { EMPTY, INDEX_FORMAT, INDEX_FORMAT_SPLIT, Postings, positionCount, type IndexData, type Occurrences } from '../../../search/postings.js';
 import { VarintReader, VarintWriter } from '../../../snapshot/varint.js';
 
 /** What the entry file says about the postings chunks (inside its body, so its checksum covers it). */
@@ -256,6 +256,14 @@ export class ChunkedPostings extends Postings {
       for (const t of chunk.terms) if (t >= prefix && t < end) parts.push(this.occurrences(chunk, t, i));
     }
     return this.remember(key, parts.length === 1 ? parts[0] : this.union(parts));
+  }
+
+  /**
+   * A term's positions, read from its chunk (the entry holds no per-term counts). Reading it notes a chunk not loaded
+   * yet, so a string's first round fetches the chunks of all its tokens, whichever cover the matcher then keeps.
+   */
+  override positionsOfTerm(term: string): number {
+    return positionCount(this.term(term));
   }
 
   override termAt(): string {
