@@ -199,7 +199,8 @@ export class WordScores implements DocScores {
  * can still reach the k-th score (a score-ordered pass over the blocks: the classic block-max top-k for one term).
  * `score(i)` is the i-th record's full score; records `forced` marks (a title typed in full: the bound does not hold
  * their bonus) are scored first, whatever their block; only records `admit` passes are ranked. Returns the indexes
- * (into ds.docs) of the best k in no particular order with their scores, or undefined when ds has no bounds.
+ * (into ds.docs) of the best k in no particular order with their scores, or undefined when ds has no bounds (or k is
+ * a large share of its records).
  */
 export function topByBlocks(
   ds: DocScores,
@@ -208,8 +209,11 @@ export function topByBlocks(
   forced: ArrayLike<number>,
   admit?: (i: number) => boolean,
 ): { idx: Int32Array; scores: Float64Array; scored: number } | undefined {
+  // A window of more than an eighth of the records (a whole ranking: sort=quantity, export) scores nearly every block:
+  // one tight pass over all of them costs less than the heap.
+  if (k <= 0 || k * 8 > ds.docs.length) return undefined;
   const ub = blockBounds(ds);
-  if (!ub || k <= 0) return undefined;
+  if (!ub) return undefined;
   const nb = ub.length;
   const n = ds.docs.length;
   const order = Int32Array.from({ length: nb }, (_, j) => j).sort((a, b) => ub[b] - ub[a] || a - b);
