@@ -251,8 +251,9 @@ export function buildIndex(texts: string[], fields: readonly string[], titleKeys
   const avgLengths = [...totals].map((t) => Math.max(1, t / Math.max(1, N)));
   const { k1: bk1, b: bb } = BOUND_SCORING;
   const fieldWeight = Float64Array.from(fields, (f) => BOUND_SCORING.fieldWeights[f] ?? 0);
-  const norms = new Float64Array(N * F);
-  for (let slot = 0; slot < N * F; slot++) norms[slot] = bk1 * (1 - bb + (bb * fieldLengths[slot]) / avgLengths[slot % F]);
+  // A slot's BM25 part when the term occurs there once (as most do): a read per entry, not a division.
+  const once = new Float64Array(N * F);
+  for (let slot = 0; slot < N * F; slot++) once[slot] = (1 * (bk1 + 1)) / (1 + bk1 * (1 - bb + (bb * fieldLengths[slot]) / avgLengths[slot % F]));
   const bounds = new FloatList();
   const boundStart = new Uint32Array(T + 1);
   const gaps = new Int32Array(Math.max(1024, largest));
@@ -298,7 +299,7 @@ export function buildIndex(texts: string[], fields: readonly string[], titleKeys
       termEntries[k] = entries;
       writeTermCodes(out, gaps, counts, firsts, steps, entries, nSteps);
       boundStart[k] = bounds.length;
-      addBlockBounds(bounds, gaps, counts, entries, F, norms, fieldWeight, bk1);
+      addBlockBounds(bounds, gaps, counts, entries, F, once, fieldLengths, avgLengths, fieldWeight, bk1, bb);
     }
     k0 = k1;
   }
@@ -327,27 +328,39 @@ export function buildIndex(texts: string[], fields: readonly string[], titleKeys
 
 /**
  * One term's block bounds, from its entries (slot gaps − 1 and position counts − 1, as written): per record its
- * BM25 sum over fields (weight × tf × (k1 + 1) / (tf + norm)), per block of BOUND_BLOCK records the largest, rounded
- * up to a float32. Nothing is kept for a term in at most one block (scoring it whole costs no more than a bound). One
- * pass per term, with each slot's length normalisation computed once for the index (`norms`): this runs once per
- * stored entry, tens of millions at 100k records, in the index worker.
+ * BM25 sum over fields (weight × tf × (k1 + 1) / (tf + norm), the expressions search/score.ts scores with), per block
+ * of BOUND_BLOCK records the largest, rounded up to a float32. Nothing is kept for a term in at most one block
+ * (scoring it whole costs no more than a bound). One pass per term, a division per record, and a slot's part for one
+ * occurrence read from `once`: this runs once per stored entry, tens of millions at 100k records, in the index worker.
  */
-function addBlockBounds(bounds: FloatList, gaps: Int32Array, counts: Int32Array, entries: number, F: number, norms: Float64Array, fieldWeight: Float64Array, k1: number): void {
+function addBlockBounds(
+  bounds: FloatList,
+  gaps: Int32Array,
+  counts: Int32Array,
+  entries: number,
+  F: number,
+  once: Float64Array,
+  fieldLengths: Uint32Array,
+  avgLengths: number[],
+  fieldWeight: Float64Array,
+  k1: number,
+  b: number,
+): void {
   // A term in at most BOUND_BLOCK entries is in at most that many records.
   if (entries <= BOUND_BLOCK) return;
   const before = bounds.length;
-  const k1p = k1 + 1;
   let slot = -1;
-  let last = -1;
+  let d = -1;
+  let base = 0;
+  let end = 0;
   let records = 0;
   let s = 0;
   let max = 0;
   for (let e = 0; e < entries; e++) {
     slot += gaps[e] + 1;
-    const d = (slot / F) | 0;
-    if (d !== last) {
-      if (last >= 0) {
-        // Record `last` is complete: the records-th of the term's records.
+    if (slot >= end) {
+      if (d >= 0) {
+        // Record d is complete: the records-th of the term's records.
         if (s > max) max = s;
         if (++records % BOUND_BLOCK === 0) {
           bounds.push(float32Above(max));
@@ -355,10 +368,17 @@ function addBlockBounds(bounds: FloatList, gaps: Int32Array, counts: Int32Array,
         }
         s = 0;
       }
-      last = d;
+      d = (slot / F) | 0;
+      base = d * F;
+      end = base + F;
     }
-    const tf = counts[e] + 1;
-    s += fieldWeight[slot - d * F] * ((tf * k1p) / (tf + norms[slot]));
+    const f = slot - base;
+    const c = counts[e];
+    if (c === 0) s += fieldWeight[f] * once[slot];
+    else {
+      const tf = c + 1;
+      s += fieldWeight[f] * ((tf * (k1 + 1)) / (tf + k1 * (1 - b + (b * fieldLengths[slot]) / avgLengths[f])));
+    }
   }
   if (s > max) max = s;
   records++;
