@@ -88,7 +88,7 @@ export interface EngineResult {
     helperPeakRssMiB?: number;
     processPeakRssMiB?: number;
   };
-  serve?: { processToFirstMs: number; loadToFirstMs: number; latency: Record<string, KindLatency | null>; firstSeen?: Record<string, KindLatency>; overall: KindLatency; rssMiB: number; heapMiB: number };
+  serve?: { processToFirstMs: number; loadToFirstMs: number; latency: Record<string, KindLatency | null>; firstSeen?: Record<string, KindLatency>; firstSeenLoop?: { warmRounds: number; rounds: number; perKind: number; seconds: number; capped: boolean }; overall: KindLatency; rssMiB: number; heapMiB: number };
   error?: string;
 }
 
@@ -361,6 +361,14 @@ const ms2 = (x: number) => (x < 10 ? x.toFixed(2) : x.toFixed(0));
 /** The 100,000-record targets of issue 8 for our engine. */
 export const TARGETS_100K = { buildMs: 40_000, peakRssMiB: 2048, snapshotPerText: 1.5, firstAnswerMs: 2000, rssMiB: 1024, p50: 2, p99: 25, httpShare: 0.4 };
 
+/** How the first-seen figures were sampled, as a clause of the sentence that reports them. */
+function firstSeenRuns(s: NonNullable<EngineResult['serve']>): string {
+  const ns = Object.values(s.firstSeen ?? {}).map((k) => k.n);
+  const l = s.firstSeenLoop;
+  if (!l) return `${s.firstSeen?.['one word']?.n ?? 0} runs of the one-word kind`;
+  return `${l.warmRounds} unmeasured rounds of the mix, then ${l.rounds} measured rounds in ${l.seconds.toFixed(0)} s, each query of a kind with n queries run ⌈${l.perKind}/n⌉ times a round: ${Math.min(...ns)}–${Math.max(...ns)} samples per kind${l.capped ? ', stopped by the time cap before every kind had 500' : ''}`;
+}
+
 export function scaleMarkdown(results: SizeResult[], chartPath: string): string[] {
   const lines: string[] = [];
   const out = (s = '') => lines.push(s);
@@ -429,7 +437,7 @@ export function scaleMarkdown(results: SizeResult[], chartPath: string): string[
     out();
     const cold = r.engines.find((e) => e.serve?.firstSeen);
     if (cold) {
-      out(`Our engine keeps result sets, facet counts and highlights, so its warm rounds above mostly read them; the peers keep none. Timed on queries seen for the first time (every cache of the service cleared before each, ${cold.serve!.firstSeen!['one word']?.n ?? 0} runs of the one-word kind), p50 / p99 ms: ${QUERY_KINDS.map((k) => {
+      out(`Our engine keeps result sets, facet counts and highlights, so its warm rounds above mostly read them; the peers keep none. Timed on queries seen for the first time (every cache of the service cleared before each; ${firstSeenRuns(cold.serve!)}), p50 / p99 ms: ${QUERY_KINDS.map((k) => {
         const l = cold.serve!.firstSeen![k];
         return l ? `${k} ${ms2(l.p50)} / ${ms2(l.p99)}` : `${k} –`;
       }).join('; ')}.`);

@@ -76,10 +76,13 @@ async function main() {
     if (cache) writeFileSync(cache, JSON.stringify(records));
   }
   const big = { analysis: body.analysis, dictionary: body.dictionary, records };
-  (globalThis as { gc?: () => void }).gc?.();
+  // As in the index build: the normalised texts come from the index stage (made before the stage starts, so they are
+  // not counted as its memory); the jieba tag test is part of this one.
+  const normalizer = new Normalizer(body.analysis.t2s);
+  const normalized = records.map((r) => Object.fromEntries(TEXT_FIELDS.map((f) => [f, normalizer.plain(r[f] ?? '')])) as Record<TextField, string>);
   const MiB = 2 ** 20;
-  const rssBefore = process.memoryUsage().rss;
-  // The stage runs synchronously, so a worker thread samples the process's resident set meanwhile (every 5 ms).
+  // The stage runs synchronously, so a worker thread samples the process's resident set meanwhile (every 5 ms). It
+  // is started before the resident set is read, so its own thread is not counted as the stage's.
   const peakKiB = new Int32Array(new SharedArrayBuffer(4));
   const sampler = new Worker(
     `const { workerData } = require('node:worker_threads');
@@ -87,9 +90,9 @@ async function main() {
     { eval: true, workerData: peakKiB },
   );
   await new Promise((resolve) => sampler.once('online', resolve));
-  // As in the index build: the normalised texts come from the index stage; the jieba tag test is part of this one.
-  const normalizer = new Normalizer(body.analysis.t2s);
-  const normalized = records.map((r) => Object.fromEntries(TEXT_FIELDS.map((f) => [f, normalizer.plain(r[f] ?? '')])) as Record<TextField, string>);
+  (globalThis as { gc?: () => void }).gc?.();
+  const rssBefore = process.memoryUsage().rss;
+  Atomics.store(peakKiB, 0, 0);
   const info = {} as SimilarBuildInfo;
   const workersAt = process.argv.indexOf('--workers');
   const workers = workersAt > 0 ? Number(process.argv[workersAt + 1]) : undefined;

@@ -146,6 +146,7 @@ export async function similarSection(body: SnapshotBody, snapFile: string, opts:
     ['second-order part ×1 (shipped ×1.5)', { feedback: 1 }],
     ['no second-order likeness (feedback through the 5 closest reforms)', { feedback: 0 }],
     ['no character bigrams of titles and slogans', { bigramWeight: 0 }],
+    ['no slogan templates (先放后检 / 先声明后验证 as 先…后…, …即…, …合一, 零…)', { templateWeight: 0 }],
     ['no words-inside-compounds (subwords)', { subwordWeight: 0 }],
     ['place names kept', { places: false }],
     ['no thesaurus groups', { synonyms: false }],
@@ -218,8 +219,9 @@ export async function similarSection(body: SnapshotBody, snapFile: string, opts:
   if (sizes.length) {
     out('The stage alone at scale (bench/similar-scale.ts, one child process per size): the scale benchmark\'s generated corpus');
     out('(seed sentences recombined, figures varied, copies linked), analysed with the seed vocabulary; texts arrive normalised');
-    out('as in the index build. Wall and CPU time of `buildSimilar`; resident-set peak during the stage above its start (sampled');
-    out('every 5 ms by a worker thread); serving: SimilarLists.similar, size 10, both scopes, 2,000 random records.');
+    out('as in the index build (made before the stage starts, so not counted in its memory). Wall and CPU time of `buildSimilar`;');
+    out('resident-set peak during the stage above its start (sampled every 5 ms by a worker thread started before the start;');
+    out('both threads of the stage counted); serving: SimilarLists.similar, size 10, both scopes, 2,000 random records.');
     out();
     out('Passes (wall): features = reading and segmenting every printing; vectors = tf-idf vectors and key terms per reform;');
     out('candidates = walking the cut inverted lists; lists = second-order part, shared-word check, re-ranking, both scopes.');

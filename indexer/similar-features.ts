@@ -28,6 +28,22 @@ const LATIN = /[a-z][a-z0-9]+/g;
 const RUN_MEMO = 200_000;
 const QUOTED = /[“"‘「『]([^”"’」』]{2,24})[”"’」』]/g;
 const BIGRAM = '\u0001';
+const TEMPLATE = '\u0004';
+/**
+ * The templates reform slogans are coined from, each naming a way of working whatever it is applied to: 先放后检 and
+ * 先声明后验证 both release first and check after, 拿地即开工 and 方案获批即开工 both start at once, 即申即退 and
+ * 即到即入 both act on arrival, 多审合一 and 四书合一 merge steps into one, 零跑腿 and 零见面 remove one. Two slogans of
+ * one template share no word and few bigrams, so without it they do not meet. Found in titles and quoted slogans only
+ * (content prints 即可, 零售, 零部件 in passing).
+ */
+const TEMPLATES: [RegExp, string][] = [
+  [/先\p{Script=Han}{1,4}后\p{Script=Han}{1,4}/u, '先…后…'],
+  [/([即随边])\p{Script=Han}{1,2}\1\p{Script=Han}{1,2}/u, '$1…$1…'],
+  [/\p{Script=Han}{1,3}(?<![即随边]\p{Script=Han}?)即(?!可)\p{Script=Han}{1,3}/u, '…即…'],
+  [/一\p{Script=Han}多\p{Script=Han}/u, '一…多…'],
+  [/[多二两三四五六七八九十]\p{Script=Han}{0,3}合一/u, '…合一'],
+  [/零(?!售|部件|件|散|星|碎)\p{Script=Han}{1,3}/u, '零…'],
+];
 const OUTCOME = '\u0002';
 export const DEPT = '\u0003';
 
@@ -83,7 +99,7 @@ export interface FeatureSetup {
   synonyms: string[][];
   /** Mined long/short form pairs, used when `forms` is on. */
   forms: [string, string][];
-  options: Pick<SimilarOptions, 'fieldWeights' | 'bigramWeight' | 'subwordWeight' | 'places' | 'synonyms' | 'forms' | 'outcomeWeight' | 'sloganMinLength'>;
+  options: Pick<SimilarOptions, 'fieldWeights' | 'bigramWeight' | 'subwordWeight' | 'places' | 'synonyms' | 'forms' | 'outcomeWeight' | 'sloganMinLength' | 'templateWeight'>;
 }
 
 /** One printing of a reform as the reader sees it: a field's normalised text ('' when absent), its outcome bits. */
@@ -114,9 +130,18 @@ export class FeatureReader {
   private vocabulary: Set<string>;
   private readonly canonical = new Map<string, string>();
   private readonly subwordMemo = new Map<string, number[]>();
-  /** Segmented runs: words (and the words inside them) as feature ids, and the words printed right before
-   *  市 / 省 / 县 / 片区. Bounded: cleared when it holds `RUN_MEMO` runs. */
-  private readonly runMemo = new Map<string, { ids: Int32Array; sub: Uint8Array; places: Int32Array; grams?: Int32Array }>();
+  /** Segmented runs: where each run's entry starts in `runPool`. Bounded: cleared when it holds `RUN_MEMO` runs. */
+  private readonly runMemo = new Map<string, number>();
+  /** The runs' entries, flat (an object and typed arrays per run cost about 870 bytes a run, half of each thread's
+   *  reading memory at 100,000 records): the word count n, n feature ids (a word inside a compound as -1 - id), the
+   *  count p of words printed right before 市 / 省 / 县 / 片区, then those p ids. */
+  private runPool = new Grow(new Int32Array(1 << 16));
+  /** Title runs' character bigrams and templates: where each starts in `gramPool` (bigram count, their ids, template
+   *  count, their ids). */
+  private readonly gramMemo = new Map<string, number>();
+  private gramPool = new Grow(new Int32Array(1 << 12));
+  /** The templates of each quoted slogan read (copies and stock slogans repeat). */
+  private readonly sloganTemplates = new Map<string, number[]>();
   private readonly recordScratch = new Scratch();
   private readonly reformScratch = new Scratch();
   private readonly timeId: number;
@@ -165,16 +190,18 @@ export class FeatureReader {
     return out;
   }
 
-  /** A run of Han text as words (and the words inside them). */
-  runFeatures(run: string) {
-    let out = this.runMemo.get(run);
-    if (out) return out;
+  /** A run of Han text as words (and the words inside them): the offset of its entry in `runPool` (see there). */
+  runFeatures(run: string): number {
+    const known = this.runMemo.get(run);
+    if (known !== undefined) return known;
     this.runMisses++;
-    if (this.runMemo.size >= RUN_MEMO) this.runMemo.clear();
+    if (this.runMemo.size >= RUN_MEMO) this.forgetRuns();
     const pieces = segment(run, this.vocab);
-    const ids: number[] = [];
-    const sub: number[] = [];
+    const pool = this.runPool;
+    const at = pool.length;
+    pool.push(0);
     const places: number[] = [];
+    let n = 0;
     for (let q = 0; q < pieces.length; q++) {
       const p = pieces[q];
       if (p.text.length < 2 || this.stop.has(p.text)) continue;
@@ -183,19 +210,52 @@ export class FeatureReader {
         const after = pieces[q + 1]?.text;
         if (after === '市' || after === '省' || after === '县' || after === '片区') places.push(id);
       }
-      ids.push(id);
-      sub.push(0);
+      pool.push(id);
+      n++;
       // Words inside a compound (提离 in 附条件提离, 退税 in 留抵退税) meet the texts that say them alone.
       if (this.o.subwordWeight > 0 && p.text.length >= 3) {
         for (const w of this.subwordIds(p.text)) {
-          ids.push(w);
-          sub.push(1);
+          pool.push(-1 - w);
+          n++;
         }
       }
     }
+    pool.data[at] = n;
+    pool.push(places.length);
+    for (const id of places) pool.push(id);
     while (this.placeCount.length < this.featureText.length) this.placeCount.push(0);
-    this.runMemo.set(run, (out = { ids: Int32Array.from(ids), sub: Uint8Array.from(sub), places: Int32Array.from(places) }));
-    return out;
+    this.runMemo.set(run, at);
+    return at;
+  }
+
+  /** A title run's character bigrams and templates: the offset of their entry in `gramPool`. Kept per run: titles
+   *  repeat across copies, and interning each bigram anew (a string built and hashed per pair) was a tenth of this
+   *  pass at scale. */
+  private titleGrams(run: string): number {
+    let at = this.gramMemo.get(run);
+    if (at === undefined) {
+      const ids = this.o.bigramWeight > 0 ? this.gramIds(run) : new Int32Array(0);
+      const templates = this.templateIds(run);
+      at = this.gramPool.length;
+      this.gramPool.push(ids.length);
+      for (let x = 0; x < ids.length; x++) this.gramPool.push(ids[x]);
+      this.gramPool.push(templates.length);
+      for (const id of templates) this.gramPool.push(id);
+      this.gramMemo.set(run, at);
+      this.recordScratch.ensure(this.featureText.length);
+    }
+    return at;
+  }
+
+  /** Feature ids of the templates a slogan or title run is coined from (see TEMPLATES). */
+  private templateIds(text: string): number[] {
+    const ids: number[] = [];
+    if (this.o.templateWeight <= 0) return ids;
+    for (const [re, name] of TEMPLATES) {
+      const m = re.exec(text);
+      if (m) ids.push(this.intern(TEMPLATE + m[0].replace(re, name), GRAM));
+    }
+    return ids;
   }
 
   private add(f: number, w: number, flag: number) {
@@ -236,17 +296,23 @@ export class FeatureReader {
           while (b < text.length && isHan(text.charCodeAt(b))) b++;
           if (b - a >= 2) {
             const runText = text.slice(a, b);
-            const run = this.runFeatures(runText);
+            let at = this.runFeatures(runText);
             this.runLookups++;
             recordScratch.ensure(this.featureText.length);
-            for (let x = 0; x < run.ids.length; x++) recordScratch.put(run.ids[x], run.sub[x] ? fw * o.subwordWeight : fw, flag);
-            for (let x = 0; x < run.places.length; x++) this.placeCount.data[run.places[x]]++;
-            if (field === 'title' && o.bigramWeight > 0) {
-              // A title run's bigram ids are kept with its words: titles repeat across copies, and interning each
-              // bigram anew (a string built and hashed per pair) was a tenth of this pass at scale.
-              const grams = run.grams ?? (run.grams = this.gramIds(runText));
+            const pool = this.runPool.data;
+            for (let end = at + 1 + pool[at++]; at < end; at++) {
+              const id = pool[at];
+              if (id >= 0) recordScratch.put(id, fw, flag);
+              else recordScratch.put(-1 - id, fw * o.subwordWeight, flag);
+            }
+            for (let end = at + 1 + pool[at++]; at < end; at++) this.placeCount.data[pool[at]]++;
+            if (field === 'title' && (o.bigramWeight > 0 || o.templateWeight > 0)) {
+              let g = this.titleGrams(runText);
+              const grams = this.gramPool.data;
               const gw = o.bigramWeight * fw;
-              for (let x = 0; x < grams.length; x++) recordScratch.put(grams[x], gw, 0);
+              for (let end = g + 1 + grams[g++]; g < end; g++) recordScratch.put(grams[g], gw, 0);
+              const tw = o.templateWeight * fw;
+              for (let end = g + 1 + grams[g++]; g < end; g++) recordScratch.put(grams[g], tw, 0);
             }
           }
           a = b;
@@ -259,6 +325,11 @@ export class FeatureReader {
             // reforms: it counts as the words it is, not as a slogan naming an idea.
             if (!/\p{Script=Han}/u.test(slogan) || this.stop.has(slogan) || slogan.length < o.sloganMinLength) continue;
             this.add(this.intern(`“${slogan}”`, SLOGAN), o.fieldWeights.slogan, TERM_FLAG.slogan | flag);
+            if (field !== 'title' && o.templateWeight > 0) {
+              let ids = this.sloganTemplates.get(slogan);
+              if (!ids) this.sloganTemplates.set(slogan, (ids = this.templateIds(slogan)));
+              for (const id of ids) this.add(id, o.templateWeight * o.fieldWeights.slogan, 0);
+            }
             if (o.bigramWeight > 0 && field !== 'title') {
               for (const h of slogan.matchAll(HAN_RUN)) {
                 const grams = this.gramIds(h[0]);
@@ -299,16 +370,31 @@ export class FeatureReader {
     this.vocabulary = new Set();
   }
 
+  /** Lets go of what was read (the per-reform features), once the vectors and key terms hold what is needed of it. */
+  dropRead() {
+    for (const g of [this.rawIds, this.rawTf, this.rawFlags] as Grow<Int32Array | Float32Array | Uint8Array>[]) {
+      g.data = new (g.data.constructor as new (n: number) => typeof g.data)(0);
+      g.length = 0;
+    }
+  }
+
   /** Forgets the segmented runs (they are segmented again if more is read): the build thread drops them while it
    *  waits for a reading worker, before the worker's features arrive, so both are not held at once. */
   forgetRuns() {
     this.runMemo.clear();
     this.subwordMemo.clear();
+    this.gramMemo.clear();
+    this.sloganTemplates.clear();
+    this.runPool = new Grow(new Int32Array(1 << 16));
+    this.gramPool = new Grow(new Int32Array(1 << 12));
   }
 
   /** What a worker's reader hands back (plain data and typed arrays). The arrays are views of the reader's own
    *  buffers, not copies: the worker moves them to the build thread and ends, so they are never held twice. */
   exportState(): ReaderState {
+    // The large arrays leave at their length, not with their spare room (up to half of them, grown by doubling): the
+    // build thread holds them beside its own and the merged ones while it merges.
+    for (const g of [this.rawIds, this.rawTf, this.rawFlags] as Grow<Int32Array | Float32Array | Uint8Array>[]) if (g.data.length > g.length) g.data = g.data.slice(0, g.length);
     const view = <T extends Int32Array | Float32Array | Uint8Array>(g: Grow<T>): T => g.data.subarray(0, g.length) as T;
     return {
       featureText: this.featureText,

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { type SearchService } from '../search/service.js';
+import { splitMembers, type SearchService } from '../search/service.js';
 import { FACETS, type FacetValue, type Filters } from '../search/facets.js';
 import { facetValues } from '../search/facets.js';
 import { seedService } from './helpers.js';
@@ -62,6 +62,104 @@ describe('facet counts cost what the smaller side costs, and count the same', ()
         },
       ),
       { numRuns: 60 },
+    );
+  });
+
+  it('lists only the first values of a facet, by count then collation order, exactly as sorting every value would', () => {
+    const N = service.records.length;
+    const reformOf = (service as unknown as { reformOf: Int32Array }).reformOf;
+    const regions = [...new Set(service.records.flatMap((r) => r.regions))];
+    // The seeds have more departments and source files than these sizes: the shown ones are picked from many.
+    expect(new Set(service.records.flatMap((r) => r.departments)).size).toBeGreaterThan(8);
+    fc.assert(
+      fc.property(fc.double({ min: 0, max: 1, noNaN: true }), fc.integer({ min: 0, max: 2 ** 31 - 1 }), fc.integer({ min: 1, max: 8 }), fc.subarray(regions, { maxLength: 1 }), (share, seed, size, region) => {
+        let x = seed;
+        const docs: number[] = [];
+        for (let d = 0; d < N; d++) {
+          x = (x * 1103515245 + 12345) & 0x7fffffff;
+          if (x / 0x7fffffff < share) docs.push(d);
+        }
+        const filters: Filters = region.length ? { region } : {};
+        const all = reference(docs, filters, reformOf);
+        const shown = service.engine.facets.count(Int32Array.from(docs), filters, size, reformOf);
+        for (const f of FACETS) expect(shown[f]).toEqual(all[f].slice(0, size));
+      }),
+      { numRuns: 60 },
+    );
+  });
+
+  it('counts one record set after another under the same region filter as counting each afresh would (the filter’s marks are kept)', () => {
+    const N = service.records.length;
+    const reformOf = (service as unknown as { reformOf: Int32Array }).reformOf;
+    const top = service.search({ q: '', size: 1, facetSize: 0 }).facets.region;
+    service.clearCache();
+    for (const filters of [{ region: [top[0].value] }, { region: [top[1].value, top[2].value] }] as Filters[]) {
+      fc.assert(
+        fc.property(fc.integer({ min: 0, max: 2 ** 31 - 1 }), fc.boolean(), (seed, collapse) => {
+          // More than 256 records (the one-filter path, with marks per record or per place in reform order), not all.
+          let x = seed;
+          const docs: number[] = [];
+          for (let d = 0; d < N; d++) {
+            x = (x * 1103515245 + 12345) & 0x7fffffff;
+            if (x / 0x7fffffff < 0.93 || d < 260) docs.push(d);
+          }
+          if (docs.length === N) docs.pop();
+          const ro = collapse ? reformOf : undefined;
+          expect(service.engine.facets.count(Int32Array.from(docs), filters, 0, ro)).toEqual(reference(docs, filters, ro));
+        }),
+        { numRuns: 30 },
+      );
+    }
+  });
+
+  it('gives every hit of every page its reform’s other printings among the records passing the filters, as copyCount', () => {
+    const reformOf = (service as unknown as { reformOf: Int32Array }).reformOf;
+    const top = service.search({ q: '', size: 1, facetSize: 0 }).facets.region;
+    let checked = 0;
+    for (const [q, filters] of [['企业', {}], ['企业', { region: [top[0].value] }], ['', { region: [top[1].value] }], ['审批', { region: [top[0].value, top[2].value] }]] as [string, Filters][]) {
+      const docs = q ? Array.from(service.engine.search(q).docs) : service.records.map((_, d) => d);
+      const kept = docs.filter((d) => Object.entries(filters).every(([f, want]) => facetValues(service.records[d], f as never).some((v) => want!.includes(v))));
+      for (const page of [1, 2, 3]) {
+        for (const h of service.search({ q, page, size: 10, filters }).hits) {
+          const d = service.records.findIndex((r) => r.id === h.id);
+          // A topical query's hit also lists printings that lack a word: those are the reform's members outside docs.
+          const outside = q ? service.records.filter((_, i) => reformOf[i] === reformOf[d] && !docs.includes(i) && kept.length >= 0).length : 0;
+          const inSet = kept.filter((x) => reformOf[x] === reformOf[d]).length - 1;
+          expect(h.copyCount ?? 0).toBeGreaterThanOrEqual(inSet);
+          if (outside === 0) expect(h.copyCount ?? 0).toBe(inSet);
+          if (inSet > 0) checked++;
+        }
+      }
+    }
+    // Reforms printed several times were among the hits checked.
+    expect(checked).toBeGreaterThan(5);
+  });
+
+  it('splits a reform’s printings into those in a result set (passing its filters) and those neither in it nor excluded, as testing each would', () => {
+    const sorted = (xs: number[]) => [...new Set(xs)].sort((a, b) => a - b);
+    fc.assert(
+      fc.property(
+        fc.array(fc.integer({ min: 0, max: 300 }), { maxLength: 60 }),
+        fc.array(fc.integer({ min: 0, max: 300 }), { maxLength: 250 }),
+        fc.array(fc.integer({ min: 0, max: 300 }), { maxLength: 40 }),
+        fc.integer({ min: 0, max: 2 ** 31 - 1 }),
+        fc.integer({ min: 1, max: 70 }),
+        (m, d, x, seed, enough) => {
+          const members = sorted(m);
+          const docs = Int32Array.from(sorted(d));
+          const excluded = Int32Array.from(sorted(x).filter((i) => !docs.includes(i)));
+          const keep = Uint8Array.from(docs, (_, i) => ((seed >> i % 31) & 1) as number);
+          const inSet = (i: number) => docs.indexOf(i) >= 0 && keep[docs.indexOf(i)] === 1;
+          const split = splitMembers(members, docs, keep, excluded);
+          expect(split.present).toEqual(members.filter(inSet));
+          expect(Array.from(split.absent)).toEqual(members.filter((i) => !docs.includes(i) && !excluded.includes(i)));
+          // Without exclusions it lists only the members present, and may stop once it has `enough`.
+          const first = splitMembers(members, docs, keep, undefined, enough);
+          expect(first.present).toEqual(members.filter(inSet).slice(0, enough));
+          expect(first.absent.length).toBe(0);
+        },
+      ),
+      { numRuns: 200 },
     );
   });
 

@@ -4,6 +4,8 @@ import { PROVINCES } from '../indexer/regions.js';
 import { similarThreads } from '../indexer/similar-threads.js';
 import { startModuleWorker } from '../indexer/module-worker.js';
 import { Strongest } from '../indexer/similar-candidates.js';
+import { FeatureReader, FIELDS, type FeatureSetup } from '../indexer/similar-features.js';
+import { Normalizer } from '../analysis/normalize.js';
 import fc from 'fast-check';
 import { reformGroups } from '../search/similar.js';
 import { SearchService } from '../search/service.js';
@@ -111,7 +113,72 @@ describe('similar reforms on the seed corpus', () => {
     const shipped = top10(buildSimilar(body));
     expect(shipped).not.toContain(publishing);
     // The release-before-the-result reforms stay near the top.
-    expect(shipped.slice(0, 5).map((i) => body.records[i].title)).toEqual(expect.arrayContaining([expect.stringContaining('特定附条件放行'), '冰鲜水产品两段准入监管模式']));
+    expect(shipped.slice(0, 6).map((i) => body.records[i].title)).toEqual(expect.arrayContaining([expect.stringContaining('特定附条件放行'), '冰鲜水产品两段准入监管模式', expect.stringContaining('先声明后验证')]));
+  });
+
+  it('reads the same features from the seed texts whether a reader keeps its segmented runs or forgets them before every reform', async () => {
+    const body = await seedSnapshot();
+    const o = DEFAULT_SIMILAR_OPTIONS;
+    const setup: FeatureSetup = {
+      vocabulary: body.analysis.vocabulary,
+      stopwords: body.dictionary.stopwords,
+      synonyms: body.dictionary.synonyms,
+      forms: [],
+      options: { fieldWeights: o.fieldWeights, bigramWeight: o.bigramWeight, subwordWeight: o.subwordWeight, places: o.places, synonyms: o.synonyms, forms: o.forms, outcomeWeight: o.outcomeWeight, sloganMinLength: o.sloganMinLength, templateWeight: o.templateWeight },
+    };
+    const normalizer = new Normalizer(body.analysis.t2s);
+    const printing = (i: number) => ({ text: (fi: number) => normalizer.plain(body.records[i][FIELDS[fi]] ?? ''), outcomeBits: 0 });
+    const keeps = new FeatureReader(setup);
+    const forgets = new FeatureReader(setup);
+    for (let i = 0; i < body.records.length; i++) {
+      keeps.readReform([printing(i)]);
+      forgets.forgetRuns();
+      forgets.readReform([printing(i)]);
+    }
+    const a = keeps.exportState();
+    const b = forgets.exportState();
+    // The memo was used: runs printed again (copies, stock phrases) were looked up, not segmented again.
+    expect(a.runMisses).toBeLessThan(b.runMisses);
+    expect(a.runLookups).toBe(b.runLookups);
+    expect(a.featureText).toEqual(b.featureText);
+    expect(a.featureText.some((t) => t.includes('先…后…'))).toBe(true);
+    for (const key of ['kind', 'placeCount', 'rawStart', 'rawIds', 'rawTf', 'rawFlags'] as const) expect(Array.from(a[key])).toEqual(Array.from(b[key]));
+    expect(a.rawIds.length).toBeGreaterThan(body.records.length * 10);
+    // What was read is what the text says: the title's compound at title weight, the known word inside it at half that.
+    const r = body.records.findIndex((x) => x.title === '增值税留抵退税确认制');
+    const tf = (word: string) => {
+      const id = a.featureText.indexOf(word);
+      for (let x = a.rawStart[r]; x < a.rawStart[r + 1]; x++) if (a.rawIds[x] === id) return a.rawTf[x];
+      return 0;
+    };
+    const { title, content } = o.fieldWeights;
+    // 留抵退税: once in the title, twice in the content; 增值税 once in each.
+    expect(tf('留抵退税')).toBe(title + 2 * content);
+    expect(tf('增值税')).toBe(title + content);
+    // 退税 inside 留抵退税 (title and content twice, at the subword weight) and alone twice in the content.
+    expect(tf('退税')).toBe(o.subwordWeight * (title + 2 * content) + 2 * content);
+    // A title bigram at its weight.
+    expect(tf('\u0001留抵')).toBe(o.bigramWeight * title);
+  });
+
+  it('meets a slogan coined from the same template: 进口原油“先放后检” lists 进口汽车零部件“先声明后验证”, which shares no word of the slogan', async () => {
+    const body = await seedSnapshot();
+    const at = (title: string) => body.records.findIndex((r) => r.title.startsWith(title));
+    const source = at('进口原油“先放后检”');
+    const declare = at('进口汽车零部件“先声明后验证”');
+    expect(source).toBeGreaterThanOrEqual(0);
+    expect(declare).toBeGreaterThanOrEqual(0);
+    // By title: a list shows each reform by the printing with the most text, which may be another copy.
+    const rank = (data: ReturnType<typeof buildSimilar>) => Array.from(data.all.ids.subarray(source * data.k, (source + 1) * data.k)).findIndex((v) => v > 0 && body.records[v - 1].title === body.records[declare].title);
+    const without = rank(buildSimilar(body, { templateWeight: 0 }));
+    const shipped = rank(buildSimilar(body));
+    expect(shipped).toBeGreaterThanOrEqual(0);
+    expect(shipped).toBeLessThan(5);
+    expect(without === -1 || without > shipped).toBe(true);
+    // The same holds the other way round: a template is read from the slogan wherever it is printed.
+    const data = buildSimilar(body);
+    const back = Array.from(data.all.ids.subarray(declare * data.k, declare * data.k + 10)).filter(Boolean).map((v) => body.records[v - 1].title);
+    expect(back).toContain(body.records[source].title);
   });
 
   it('orders each list as the diversity re-ranking picks: similarity discounted 3 % per entry already listed from the same document', async () => {
