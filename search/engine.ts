@@ -15,7 +15,7 @@ import { Matcher, gallop, slotPositions, slotRange } from './match.js';
 import { engineOptions, type EngineOptions } from './options.js';
 import { Postings, hash32, isIndexData, type IndexData, type Occurrences } from './postings.js';
 import type { EngineIndex } from '../indexer/engine-index.js';
-import { NO_DOCS, bm25, idf, intersectRecords, intersectSum, minimalWindow, recordsOf, scoreAt, topByBlocks, union, unionRecords, type DocScores, type FieldStats } from './score.js';
+import { NO_DOCS, bm25, boundAt, boundable, idf, intersectRecords, intersectSum, minimalWindow, recordsOf, scoreAt, topByBlocks, union, unionRecords, type DocScores, type FieldStats } from './score.js';
 import { Highlighter } from './snippet.js';
 import { DOWN_VERBS, UP_VERBS } from '../analysis/outcomes.js';
 import { recordStoreOf } from '../snapshot/records.js';
@@ -86,9 +86,58 @@ function hasSlot(o: Occurrences, slot: number): boolean {
 
 const NO_EXCLUDED = new Int32Array(0);
 
-/** The result, told which records the query's exclusions removed (the service keeps them out of a hit's copies). */
-function withExcluded(result: SearchResult, marked: number[]): SearchResult {
-  if (marked.length) result.excluded = Int32Array.from(marked).sort();
+/** Some records of a word's list (the from-th ones), their scores read from that list when first asked for. */
+class KeptScores implements DocScores {
+  readonly docs: Int32Array;
+  private all?: Float64Array;
+  private source?: DocScores;
+  /** Entry i here is entry from[i] of source. */
+  private from?: Int32Array;
+
+  constructor(source: DocScores, from: Int32Array) {
+    this.source = source;
+    this.from = from;
+    this.docs = new Int32Array(from.length);
+    for (let i = 0; i < from.length; i++) this.docs[i] = source.docs[from[i]];
+  }
+
+  /** The i-th record's score, the same number as the source's. */
+  scoreAt(i: number): number {
+    return this.all ? this.all[i] : scoreAt(this.source!, this.from![i]);
+  }
+
+  /** The word's bounds hold for the records kept (score.ts topByBlocks: a word less its exclusions ranks by them too). */
+  get bounded(): boolean {
+    return this.all ? true : boundable(this.source!);
+  }
+
+  recordBound(i: number): number {
+    return this.all ? this.all[i] : boundAt(this.source!, this.from![i]);
+  }
+
+  /** Every kept record's score; the word's list is let go then (a cached result holds what a copied list held). */
+  get scores(): Float64Array {
+    if (!this.all) {
+      const src = this.source!.scores;
+      const from = this.from!;
+      const all = new Float64Array(from.length);
+      for (let i = 0; i < all.length; i++) all[i] = src[from[i]];
+      this.all = all;
+      this.source = undefined;
+      this.from = undefined;
+    }
+    return this.all;
+  }
+}
+
+/** A score of a list, the kept records' own when the list is a KeptScores (score.ts's scoreAt knows its lists only). */
+function keptScoreAt(ds: DocScores, i: number): number {
+  return ds instanceof KeptScores ? ds.scoreAt(i) : scoreAt(ds, i);
+}
+
+/** The result, told which records the query's exclusions removed, increasing (the service keeps them out of a hit's copies). */
+function withExcluded(result: SearchResult, excluded: Int32Array): SearchResult {
+  if (excluded.length) result.excluded = excluded;
   return result;
 }
 
@@ -102,6 +151,9 @@ const ASK_CANDIDATES = 5000;
 const PARTS_BIT = 0x80000000;
 /** Marks a record of a keyword list that holds most of a compound's parts (it is kept as a partial match). */
 const CREDIT_BIT = 0x40000000;
+
+/** allWords walks a word's list step by step when it is at most this many times the rarest word's, else gallops. */
+const DENSE_RATIO = 8;
 
 /** Queries of at most this many words count the parts of their compounds (a longer one is a pasted paragraph). */
 const MAX_PARTS_WORDS = 4;
@@ -448,15 +500,16 @@ export class SearchEngine {
   }
 
   /**
-   * The records in `touched` (each once) in increasing order: a scan of `marked` when they are many, a numeric sort
-   * when few (a corpus-sized pass per first-seen query is what this spares).
+   * The records in `touched` (each once, each marked non-zero in `marks`) in increasing order: a scan of the marks
+   * when they are many, a numeric sort when few (a corpus-sized pass per first-seen query is what this spares).
    */
-  private increasing(touched: number[], marked: (d: number) => boolean): Int32Array {
+  private increasing(touched: number[], marks: Uint8Array | Uint32Array): Int32Array {
     const N = this.records.length;
     if (touched.length * 8 <= N) return Int32Array.from(touched).sort();
     const out = new Int32Array(touched.length);
     let k = 0;
-    for (let d = 0; d < N && k < out.length; d++) if (marked(d)) out[k++] = d;
+    // A touched record is one whose scratch mark is set: read straight from the array (no call per record).
+    for (let d = 0; d < N && k < out.length; d++) if (marks[d] !== 0) out[k++] = d;
     return out;
   }
 
@@ -548,7 +601,7 @@ export class SearchEngine {
         count[d]++;
       }
     });
-    const candidates = this.increasing(touched, (d) => count[d] > 0);
+    const candidates = this.increasing(touched, count);
     const kept: number[] = [];
     for (let i = 0; i < candidates.length; i++) if (count[candidates[i]] >= need) kept.push(candidates[i]);
     for (const d of touched) count[d] = 0;
@@ -593,20 +646,28 @@ export class SearchEngine {
       if (brought.length >= FILL_TO || l.docs.length > N * this.options.commonShare) break;
       for (let i = 0; i < l.docs.length; i++) if (!rare[l.docs[i]]) rare[l.docs[i]] = 1, brought.push(l.docs[i]);
     }
-    const docs = this.increasing(brought, (d) => rare[d] === 1);
+    const docs = this.increasing(brought, rare);
     for (const d of brought) rare[d] = 0;
     // The parts each brought record holds, scored for those records only (a common part's others are not scored).
     const held = new Float64Array(docs.length);
     const sum = new Float64Array(docs.length);
-    SearchEngine.gather(docs, lists, (k, j, i) => {
-      held[i] += idfs[k];
-      sum[i] += scoreAt(lists[k], j);
-    });
-    return {
-      docs,
-      scores: Float64Array.from(docs, (_, i) => sum[i] * (held[i] / total) ** this.options.coveragePower),
-      shares: Float64Array.from(docs, (_, i) => held[i] / total),
-    };
+    // Per part, in part order, a galloping walk over the brought records (the order of SearchEngine.gather's sums).
+    for (let k = 0; k < lists.length; k++) {
+      const l = lists[k];
+      for (let i = 0, j = 0; i < docs.length && j < l.docs.length; i++) {
+        j = gallop(l.docs, docs[i], j);
+        if (l.docs[j] !== docs[i]) continue;
+        held[i] += idfs[k];
+        sum[i] += scoreAt(l, j);
+      }
+    }
+    const scores = new Float64Array(docs.length);
+    const shares = new Float64Array(docs.length);
+    for (let i = 0; i < docs.length; i++) {
+      scores[i] = sum[i] * (held[i] / total) ** this.options.coveragePower;
+      shares[i] = held[i] / total;
+    }
+    return { docs, scores, shares };
   }
 
   /**
@@ -629,6 +690,16 @@ export class SearchEngine {
       const occ = alt.near ? this.matcher.near(alt.near[0], alt.near[1]) : this.matcher.needle(alt.text);
       out = unionRecords(out, recordsOf(occ, F, keep));
     }
+    return out;
+  }
+
+  /**
+   * Every record the query's exclusions remove, increasing, each once: the clauses' record lists merged as they come
+   * (each is already increasing), so neither a list of marks nor a sort is needed.
+   */
+  private excludedList(analysis: QueryAnalysis): Int32Array {
+    let out: Int32Array = NO_EXCLUDED;
+    for (const clause of analysis.exclude) out = unionRecords(out, this.excludedRecords(clause));
     return out;
   }
 
@@ -779,11 +850,8 @@ export class SearchEngine {
     const analysis = this.analyse(query);
     const N = this.records.length;
     const excluded = this.excluded;
-    const marked: number[] = [];
-    for (const clause of analysis.exclude) {
-      const d = this.excludedRecords(clause);
-      for (let i = 0; i < d.length; i++) if (!excluded[d[i]]) excluded[d[i]] = 1, marked.push(d[i]);
-    }
+    const marked = this.excludedList(analysis);
+    for (let i = 0; i < marked.length; i++) excluded[marked[i]] = 1;
     try {
       const units = this.units(analysis);
       if (units.length === 0) {
@@ -794,7 +862,7 @@ export class SearchEngine {
       }
       return withExcluded(this.combine(analysis, units, strategy), marked);
     } finally {
-      for (const d of marked) excluded[d] = 0;
+      for (let i = 0; i < marked.length; i++) excluded[marked[i]] = 0;
     }
   }
 
@@ -813,13 +881,18 @@ export class SearchEngine {
     const docs = new Int32Array(driver.docs.length);
     const scores = new Float64Array(driver.docs.length);
     let n = 0;
+    // A list not much longer than the rarest is walked step by step (two common words' lists are dense: the next
+    // record is a step or two away, where galloping costs a call and a binary search); a much longer one is galloped.
+    const dense = units.map((u) => u.ds.docs.length <= DENSE_RATIO * driver.docs.length);
     next: for (let i = 0; i < driver.docs.length; i++) {
       const d = driver.docs[i];
       if (this.excluded[d]) continue;
       for (let k = 1; k < order.length; k++) {
         const b = order[k];
         const list = lists[b];
-        const j = gallop(list, d, at[b]);
+        let j = at[b];
+        if (dense[b]) while (j < list.length && list[j] < d) j++;
+        else j = gallop(list, d, j);
         at[b] = j;
         if (j >= list.length) break next;
         if (list[j] !== d) continue next;
@@ -833,18 +906,16 @@ export class SearchEngine {
     return { docs: docs.subarray(0, n), scores: scores.subarray(0, n) };
   }
 
-  /** A word's records that are not excluded, with their scores (computed for those only). */
+  /**
+   * A word's records that are not excluded, scored through the word's own list when read: a filtered view scores only
+   * the records it keeps, and a whole ranking reads the word's scores in one pass (never record by record).
+   */
   private notExcluded(ds: DocScores, any: boolean): DocScores {
     if (!any) return ds;
-    const docs = new Int32Array(ds.docs.length);
-    const scores = new Float64Array(ds.docs.length);
+    const from = new Int32Array(ds.docs.length);
     let n = 0;
-    for (let i = 0; i < ds.docs.length; i++) {
-      if (this.excluded[ds.docs[i]]) continue;
-      docs[n] = ds.docs[i];
-      scores[n++] = scoreAt(ds, i);
-    }
-    return { docs: docs.slice(0, n), scores: scores.subarray(0, n) };
+    for (let i = 0; i < ds.docs.length; i++) if (!this.excluded[ds.docs[i]]) from[n++] = i;
+    return new KeptScores(ds, from.slice(0, n));
   }
 
   /**
@@ -872,6 +943,7 @@ export class SearchEngine {
     // rarest word's records and galloping through the others', never visiting the records of a common word that
     // lack the rare one. Otherwise (or under `all`) every word's records are merged.
     const every = strategy === 'last' && U > 1 && U < 32 ? this.allWords(units) : undefined;
+    if (every && every.docs.length >= FILL_TO) return this.everyWordResult(analysis, units, strategy, every);
     const touched: number[] = [];
     // One word with at least a page of records: its record list and scores are the result, already in index order
     // (no parts fill, no marks, no list of touched records, no pass over the corpus); less the excluded records,
@@ -879,16 +951,9 @@ export class SearchEngine {
     const single = U === 1 && units[0].ds.docs.length >= FILL_TO ? this.notExcluded(units[0].ds, analysis.exclude.length > 0) : undefined;
     if (single) {
       // Nothing to mark: every record of the list has the one word.
-    } else if (every && every.docs.length >= FILL_TO) {
-      for (let i = 0; i < every.docs.length; i++) {
-        const d = every.docs[i];
-        touched.push(d);
-        mask[d] = all;
-        acc[d] = every.scores[i];
-      }
     } else {
-      units.forEach((u, b) => {
-        const { docs, scores } = u.ds;
+      for (let b = 0; b < U; b++) {
+        const { docs, scores } = units[b].ds;
         for (let i = 0; i < docs.length; i++) {
           const d = docs[i];
           if (excluded[d]) continue;
@@ -896,7 +961,7 @@ export class SearchEngine {
           mask[d] |= 1 << b;
           acc[d] += scores[i];
         }
-      });
+      }
     }
     // Less than a page has every word: the words a compound of the query is made of (汽车, 出口 of 汽车出口) count
     // for the records lacking it, which still list it as missing. In a one-word query they bring records in; with
@@ -908,9 +973,10 @@ export class SearchEngine {
     // part (确认 of 确认制), so a lesser part alone never keeps one.
     const sentence = analysis.groups.some((g) => g.some((c) => c.natural));
     // Each compound's parts are matched anew: bounded to short queries, so a pasted paragraph costs what it did.
-    if (strategy === 'last' && (U === 1 ? units[0].ds.docs.length < FILL_TO : U <= MAX_PARTS_WORDS && !(every && every.docs.length >= FILL_TO))) {
-      units.forEach((u, b) => {
-        if (U === 1 ? b !== 0 : u.ask || u.constraints.length !== 1) return;
+    if (strategy === 'last' && (U === 1 ? units[0].ds.docs.length < FILL_TO : U <= MAX_PARTS_WORDS)) {
+      for (let b = 0; b < U; b++) {
+        const u = units[b];
+        if (U === 1 ? b !== 0 : u.ask || u.constraints.length !== 1) continue;
         const fill = this.partsFill(u.constraints[0]);
         for (let i = 0; i < fill.docs.length; i++) {
           const d = fill.docs[i];
@@ -925,13 +991,12 @@ export class SearchEngine {
           else if (!sentence && fill.shares![i] >= 0.5) mask[d] |= CREDIT_BIT;
           acc[d] += fill.scores[i];
         }
-      });
+      }
     }
     // Records in index order: a scan of the marks when many records matched, a numeric sort when few did.
     let inOrder: ArrayLike<number>;
     if (single) inOrder = single.docs;
-    else if (every && every.docs.length >= FILL_TO) inOrder = every.docs;
-    else inOrder = this.increasing(touched, (d) => mask[d] !== 0);
+    else inOrder = this.increasing(touched, mask);
     try {
       let keep: (m: number) => boolean;
       let partialSet = false;
@@ -998,12 +1063,7 @@ export class SearchEngine {
       const missingMask = new Uint32Array(n);
       const missingIdf = new Float64Array(n);
       const titleKey = analysis.titleKey ? hash32(analysis.titleKey) : -1;
-      // A change verb beside metric words (通关 时间 缩短): records whose outcome of that direction names them rank up.
-      const dirs = units.map((u) => (u.constraints.length === 1 && !u.constraints[0].phrase ? directionOf(u.text) : undefined));
-      const metricUnits = units.filter((u, b) => !dirs[b] && !u.ask);
-      const metricIdf = metricUnits.reduce((x, u) => x + u.idf, 0);
-      const dir = this.options.outcomeMetric > 0 && metricIdf > 0 ? dirs.find((x) => x) : undefined;
-      const store = dir ? recordStoreOf(this.records) : undefined;
+      const { dir, finish } = this.beyondWords(analysis, units);
       let partial = false;
       const titleKeys = this.postings.data.titleKeys;
       const exactTitle = (d: number) => keyOf(this.analyzer.normalizer.plain(this.records[d].title)) === analysis.titleKey;
@@ -1017,7 +1077,7 @@ export class SearchEngine {
           if (titleKey >= 0) for (let i = 0; i < n; i++) if (titled(i)) out[i] += bonus;
           return out;
         };
-        const at = (i: number) => scoreAt(single, i) + (titled(i) ? bonus : 0);
+        const at = (i: number) => keptScoreAt(single, i) + (titled(i) ? bonus : 0);
         const top = (k: number, keep?: Uint8Array) => this.singleTop(single, k, keep, titleKey, titled, at);
         return new SearchResult(this, analysis, units, docs, { all, at, top }, missingMask, missingIdf, strategy, false);
       }
@@ -1037,16 +1097,11 @@ export class SearchEngine {
             }
           }
         }
-        let s = single ? single.scores[i] : acc[d];
+        let s = single ? keptScoreAt(single, i) : acc[d];
         // A partial match's score shows it: scaled by the share of the words it has (its rank comes from its tier).
         // A record found through a word's parts is already scaled by the share of parts it holds.
         if (matched < U && !(m & PARTS_BIT)) s *= (matched / U) ** this.options.coveragePower;
-        // The outcome-direction column spares decoding a record that has no outcome moving that way.
-        if (dir && (!store || store.moved(d, dir))) s += this.options.outcomeMetric * this.outcomeFit(d, dir, undefined, metricUnits, metricIdf);
-        if (titleKey >= 0 && titleKeys[d] === titleKey && exactTitle(d)) {
-          s += this.options.bonus.exactTitle;
-        }
-        scores[i] = s;
+        scores[i] = finish(s, d);
       }
       return new SearchResult(this, analysis, units, docs, scores, missingMask, missingIdf, strategy, partial || partialSet);
     } finally {
@@ -1055,6 +1110,43 @@ export class SearchEngine {
         acc[d] = 0;
       }
     }
+  }
+
+  /**
+   * What a record's score gains beside its words, added to a base score: an outcome moving the way a change verb of
+   * the query asks (通关 时间 缩短: records whose outcome of that direction names the other words rank up), then the
+   * bonus of a title that is the query typed in full. `dir` is that direction, if the query has one.
+   */
+  private beyondWords(analysis: QueryAnalysis, units: Unit[]): { dir?: 'down' | 'up'; finish: (s: number, d: number) => number } {
+    const titleKey = analysis.titleKey ? hash32(analysis.titleKey) : -1;
+    const dirs = units.map((u) => (u.constraints.length === 1 && !u.constraints[0].phrase ? directionOf(u.text) : undefined));
+    const metricUnits = units.filter((u, b) => !dirs[b] && !u.ask);
+    const metricIdf = metricUnits.reduce((x, u) => x + u.idf, 0);
+    const dir = this.options.outcomeMetric > 0 && metricIdf > 0 ? dirs.find((x) => x) : undefined;
+    const store = dir ? recordStoreOf(this.records) : undefined;
+    const titleKeys = this.postings.data.titleKeys;
+    const bonus = this.options.bonus.exactTitle;
+    const finish = (s: number, d: number) => {
+      // The outcome-direction column spares decoding a record that has no outcome moving that way.
+      if (dir && (!store || store.moved(d, dir))) s += this.options.outcomeMetric * this.outcomeFit(d, dir, undefined, metricUnits, metricIdf);
+      if (titleKey >= 0 && titleKeys[d] === titleKey && keyOf(this.analyzer.normalizer.plain(this.records[d].title)) === analysis.titleKey) s += bonus;
+      return s;
+    };
+    return { dir, finish };
+  }
+
+  /**
+   * The result when at least a page of records holds every word (strategy `last`): those records, none partial, each
+   * scored by its words' sum and what it gains beside them. No marks, no list of touched records, no pass to sort
+   * them: allWords found them in index order.
+   */
+  private everyWordResult(analysis: QueryAnalysis, units: Unit[], strategy: MatchingStrategy, every: DocScores): SearchResult {
+    const n = every.docs.length;
+    const docs = every.docs.slice();
+    const scores = new Float64Array(n);
+    const { finish } = this.beyondWords(analysis, units);
+    for (let i = 0; i < n; i++) scores[i] = finish(every.scores[i], docs[i]);
+    return new SearchResult(this, analysis, units, docs, scores, new Uint32Array(n), new Float64Array(n), strategy, false);
   }
 
   /** What the position bonuses of one query need, looked up once per ranking (not once per record). */
@@ -1109,6 +1201,11 @@ export class SearchEngine {
       let best = 0;
       for (const name of o.proximityFields) {
         const slot = doc * F + this.fieldIndex.get(name)!;
+        // A field holding fewer than two of the words adds nothing: found out from the slots alone, before any
+        // position is read or listed (most fields of most records).
+        let holding = 0;
+        for (const alts of plan.alternatives) if (alts.some((a) => hasSlot(a.occ, slot)) && ++holding === 2) break;
+        if (holding < 2) continue;
         const present: { start: number; length: number }[][] = [];
         for (const alts of plan.alternatives) {
           const list: { start: number; length: number }[] = [];

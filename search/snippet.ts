@@ -37,17 +37,19 @@ export class Highlighter {
 
   private needles(analysis: QueryAnalysis): Needles {
     if (this.needleAnalysis === analysis) return this.needleSet;
-    const alts: string[] = [];
-    const nears: [string, string][] = [];
+    // Each string once: an expansion matched by its words has the same text as the expansion itself (跨境电子商务
+    // twice), and each would be looked for in every field of every hit for spans the merge drops again.
+    const alts = new Set<string>();
+    const nears = new Map<string, [string, string]>();
     for (const group of analysis.groups) {
       for (const c of group) {
-        for (const k of c.constraints) for (const a of k.alternatives) a.near ? nears.push(a.near) : alts.push(a.text);
+        for (const k of c.constraints) for (const a of k.alternatives) a.near ? nears.set(`${a.near[0]}\u0000${a.near[1]}`, a.near) : alts.add(a.text);
         // A clause found verbatim is highlighted whole, not as its separate words only.
-        if (c.constraints.length > 1) alts.push(c.text.replace(/\s+/g, ''));
+        if (c.constraints.length > 1) alts.add(c.text.replace(/\s+/g, ''));
       }
     }
     this.needleAnalysis = analysis;
-    return (this.needleSet = { alts, nears });
+    return (this.needleSet = { alts: [...alts], nears: [...nears.values()] });
   }
 
   /** Merged original-text spans of the needles in one field (NO_SPANS, shared, when there are none). */
@@ -55,11 +57,13 @@ export class Highlighter {
     let spans: [number, number][] | undefined;
     const { text, from, to } = nf;
     // Mapped to the original as found: no intermediate list of normalised spans.
+    // Most strings are absent from most fields: one indexOf says so before a list of occurrences is made.
     for (const a of alts) {
-      if (!a) continue;
+      if (!a || !text.includes(a)) continue;
       for (const s of occurrences(text, a)) (spans ??= []).push([from[s], to[s + a.length - 1]]);
     }
     for (const [a, b] of nears) {
+      if (!text.includes(a) || !text.includes(b)) continue;
       for (const [s1, e1, s2, e2] of nearOccurrences(text, a, b)) {
         if (e1 > s1) (spans ??= []).push([from[s1], to[e1 - 1]]);
         if (e2 > s2) (spans ??= []).push([from[s2], to[e2 - 1]]);
