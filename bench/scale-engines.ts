@@ -69,7 +69,7 @@ const ours: Engine = {
   async build(recordsFile, out, dictDir) {
     const { loadRecordsFile } = await import('../indexer/records-input.js');
     const { buildSnapshot } = await import('../indexer/build.js');
-    const { serializeSnapshot } = await import('../snapshot/file.js');
+    const { serializeSnapshotPacked } = await import('../snapshot/file.js');
     const { peakRssMiB } = await import('../indexer/build.js');
     const t0 = performance.now();
     // Links are left to the build, which computes them while a child process counts the vocabulary (as the CLI does).
@@ -78,7 +78,7 @@ const ours: Engine = {
     const readPeak = peakRssMiB();
     const result = await buildSnapshot({ seedsDir: '', dictDir, corpus });
     const t2 = performance.now();
-    writeFileSync(out, serializeSnapshot(result.body, { compress: true }));
+    writeFileSync(out, await serializeSnapshotPacked(result.body, { packedRecords: result.packedRecords }));
     const t3 = performance.now();
     const { parse: _parse, total: _total, ...rest } = result.timings as Record<string, number>;
     const { parse: _p, ...restPeak } = result.peakRssMiB as Record<string, number>;

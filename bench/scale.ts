@@ -406,10 +406,11 @@ export function scaleMarkdown(results: SizeResult[], chartPath: string): string[
       'read records, quantities': 'read records (JSON Lines), quantities (from 8 MB extracted in a worker beside reading)',
       links: 'copy links (while a child process counts the vocabulary)',
       jiebaLoad: 'jieba dictionary load in the build thread (small corpora; 0 when a child process counts)',
-      analyse: 'normalise, vocabulary (on large corpora counted in a child process beside links: only the wait after them), forms',
-      index: 'positional index and facet columns (on large corpora built in a worker beside the similar stage: only the hand-over and the wait after it)',
+      analyse: 'normalise, vocabulary (on large corpora counted in a child process beside links: only the wait left after links, the index hand-over and packing), forms',
+      index: 'positional index and facet columns (on large corpora built in a worker from the end of links, beside the count and the similar stage: only the hand-over and the wait after the similar stage)',
+      pack: 'records packed into the snapshot\'s columns (large corpora: while the count finishes; reused when writing)',
       similar: 'similar-reform lists (indexer/similar.ts; budget ≤ 10 s and ≤ 500 MB at 100k)',
-      serialise: 'serialise the snapshot',
+      serialise: 'serialise the snapshot (its two packed streams compressed side by side)',
     };
     for (const stage of Object.keys(builds[0].stages)) {
       out(`| ${names[stage] ?? stage} | ${builds.map((b) => `${s1(b.stages[stage] ?? 0)} s / ${b.stagePeakRssMiB?.[stage] ?? '–'} MiB`).join(' | ')} |`);
@@ -482,7 +483,7 @@ export function scaleMarkdown(results: SizeResult[], chartPath: string): string[
   if (withVocab.length) {
     out('### jieba vocabulary counting: in the build\'s thread, or in a child process');
     out();
-    out('The same texts (every searched field of every record) counted by jieba in this thread (jieba already loaded), then by one child process that first loads its own jieba dictionary (indexer/vocabulary.ts; both count each distinct piece between jieba\'s separators once). The build uses the child process from 2 M characters, so its own thread links copies and builds the index meanwhile: what it saves is the one-thread time minus the hand-over.');
+    out('The same texts (every searched field of every record) counted by jieba in this thread (jieba already loaded), then by one child process that first loads its own jieba dictionary (indexer/vocabulary.ts; both count each distinct piece between jieba\'s separators once). The build uses the child process from 2 M characters, so its own thread links copies meanwhile, then starts the index worker and packs the records while the count finishes: what it saves is the one-thread time minus the hand-over.');
     out();
     out('| records | characters | in this thread | in a child process (incl. its jieba load) | this thread busy handing over | same counts |');
     out('|---|---|---|---|---|---|');

@@ -1,9 +1,10 @@
 /**
  * seeds → snapshot: parse the documents, build the user dictionary from the corpus and the editable files,
  * count the corpus vocabulary with jieba (for query-time segmentation), and build the inverted index. On a large
- * corpus a child process counts the vocabulary while this thread links copies (indexer/vocabulary.ts), and a worker
- * thread builds the positional index while this thread lists similar reforms, which use a worker of their own
- * (indexer/engine-index.ts, indexer/similar-threads.ts). Every way gives the same bytes as one thread.
+ * corpus a child process counts the vocabulary while this thread links copies (indexer/vocabulary.ts); a worker
+ * thread then builds the positional index beside the end of the count (while this thread packs the records into the
+ * snapshot's columns) and beside the similar stage, which uses a worker of its own (indexer/engine-index.ts,
+ * indexer/similar-threads.ts). Every way gives the same bytes as one thread.
  */
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
@@ -12,6 +13,8 @@ import { parseStopwords, parseSynonyms, parseUserWords, type Dictionaries } from
 import { mineForms } from '../analysis/forms.js';
 import { Normalizer } from '../analysis/normalize.js';
 import type { SnapshotBody } from '../snapshot/body.js';
+import { packRecords, type PackedRecords } from '../snapshot/records.js';
+import { recordValidator } from '../snapshot/validate.js';
 import { loadCorpus, PROGRESS_BYTES, type Corpus, type Progress } from './corpus.js';
 import { buildEngineIndex, buildEngineIndexAsync } from './engine-index.js';
 import { SEARCH_FIELDS, copyDepartmentTexts, normalizedSearchTexts, type SearchField } from './fields.js';
@@ -42,16 +45,22 @@ export interface BuildOptions {
   progress?: Progress;
 }
 
-export type BuildStage = 'parse' | 'links' | 'jiebaLoad' | 'analyse' | 'index' | 'similar';
+export type BuildStage = 'parse' | 'links' | 'jiebaLoad' | 'analyse' | 'index' | 'pack' | 'similar';
 
 export interface BuildResult {
   body: SnapshotBody;
   corpus: Corpus;
   /**
+   * body.records packed into the snapshot's columns while a counting process finished (large corpora; undefined
+   * otherwise): pass it to serializeSnapshot / writeSnapshotFile so they do not pack the records again.
+   */
+  packedRecords?: PackedRecords;
+  /**
    * Milliseconds per stage. `jiebaLoad` is jieba's dictionary load in this thread (0 when a child process counts, or
    * when jieba was already loaded); `analyse` is normalising the texts, counting the vocabulary (what of it links did not
    * hide) and mining forms; `index` the positional index and facet columns (with the index worker: starting it and
-   * the wait for it after the similar stage); `links` copy linking when the corpus left it to the build (records
+   * the wait for it after the similar stage); `pack` packing the records into the snapshot's columns while a
+   * counting process finishes (0 otherwise); `links` copy linking when the corpus left it to the build (records
    * input read with deferLinks; 0 otherwise), beside the count.
    */
   timings: Record<BuildStage | 'total', number>;
@@ -128,7 +137,9 @@ export async function buildSnapshot(options: BuildOptions): Promise<BuildResult>
   for (const r of corpus.records) for (const f of TEXT_FIELDS) chars += r[f]?.length ?? 0;
   const count = startVocabularyCount(chars, { userWords: [...userWords], workers: options.vocabularyWorkers });
   // A failure before finish() (normalising, links, the index) must not leave the counting process and its copies of the
-  // texts behind, nor keep the event loop alive: cancel() ends them (nothing to do once finish() has run).
+  // texts behind, nor keep the event loop alive: cancel() ends them (nothing to do once finish() has run). A failure
+  // once the index worker runs (the count, the similar stage) ends that worker too.
+  const failed = new AbortController();
   try {
     const normalized: string[] = normalizedSearchTexts(corpus.records, norm, { copies: !linksPending });
     progress?.(`${corpus.records.length} records parsed; counting the vocabulary with jieba…`);
@@ -145,15 +156,23 @@ export async function buildSnapshot(options: BuildOptions): Promise<BuildResult>
     }
     const tCounted = performance.now();
 
-    // The positional index. On a large corpus in a worker thread beside the similar stage, started once the vocabulary
-    // is counted; built in this thread right after links instead (indexWorker: false), while the counting process
-    // finishes, it took 1.5-2 s longer at 100k records (its 9 s no longer overlapped the similar stage) for about the
-    // same peak, now that jieba's memory goes with its process. On a small corpus in this thread: a worker's start
-    // costs more than the index.
+    // The positional index, once the texts are final (links done). On a large corpus in a worker thread started
+    // right away: it takes the core the counting process leaves free at the end of its count, when this thread only
+    // waited, and finishes beside the similar stage (started after the count, it ran only beside that stage, which
+    // then took 11.3 s where it takes 7.9 s alone: 100k records, recorded run at 052c7dd). Built in this thread
+    // instead (indexWorker: false), after links while the count finishes, it took 40.2 s at 100k at 51242b4. On a
+    // small corpus in this thread: a worker's start costs more than the index.
     const indexWorker = options.indexWorker ?? chars >= PARALLEL_MIN_CHARS;
-    let indexed = indexWorker ? undefined : Promise.resolve(buildEngineIndex(corpus.records, normalized));
+    const indexed = indexWorker ? buildEngineIndexAsync(corpus.records, normalized, failed.signal) : Promise.resolve(buildEngineIndex(corpus.records, normalized));
+    indexed.catch(() => undefined); // awaited below, after the similar stage; nothing may reject unobserved meanwhile
     const tIndexed = performance.now();
     const rssIndexed = peakRssMiB();
+    // While a counting process finishes, this thread would only wait: it packs the records into the snapshot's
+    // columns (final once linked: nothing after links changes a record), which writing the snapshot then reuses
+    // instead of packing them after everything else.
+    const packedRecords = count.background ? packRecords(corpus.records, recordValidator()) : undefined;
+    const tPacked = performance.now();
+    const rssPacked = peakRssMiB();
 
     const jiebaWasLoaded = jiebaLoaded();
     const countsPromise = count.finish();
@@ -161,9 +180,6 @@ export async function buildSnapshot(options: BuildOptions): Promise<BuildResult>
     const counts = await countsPromise;
     const counting = { ...count.usage(), buildPeakRssMiB: count.usage().peakRssMiB ? peakRssMiB() : 0 };
     const tVocabulary = performance.now();
-    indexed ??= buildEngineIndexAsync(corpus.records, normalized);
-    indexed.catch(() => undefined); // awaited below, after the similar stage; nothing may reject unobserved meanwhile
-    const tIndexStarted = performance.now();
     // Long and short forms (环境影响评价 ↔ 环评) among the words the corpus itself prints, before dictionary floors.
     const printed = [...counts];
     const forms = mineForms({
@@ -205,18 +221,23 @@ export async function buildSnapshot(options: BuildOptions): Promise<BuildResult>
     return {
       body,
       corpus,
+      packedRecords,
       timings: {
         parse: tParse - t0,
         links: tLinked - tCount,
-        index: tIndexed - tCounted + (tIndexStarted - tVocabulary) + (tDone - tSimilar),
+        index: tIndexed - tCounted + (tDone - tSimilar),
+        pack: tPacked - tIndexed,
         jiebaLoad,
-        analyse: tCount - tParse + (tCounted - tLinked) + (tVocabulary - tIndexed - jiebaLoad) + (tAnalysed - tIndexStarted),
+        analyse: tCount - tParse + (tCounted - tLinked) + (tVocabulary - tPacked - jiebaLoad) + (tAnalysed - tVocabulary),
         similar: tSimilar - tAnalysed,
         total: tDone - t0,
       },
-      peakRssMiB: { parse: rssParse, links: rssLinks, index: indexWorker ? peakRssMiB() : rssIndexed, jiebaLoad: rssAnalysed, analyse: rssAnalysed, similar: rssSimilar },
+      peakRssMiB: { parse: rssParse, links: rssLinks, index: indexWorker ? peakRssMiB() : rssIndexed, pack: rssPacked, jiebaLoad: rssAnalysed, analyse: rssAnalysed, similar: rssSimilar },
       counting,
     };
+  } catch (e) {
+    failed.abort();
+    throw e;
   } finally {
     await count.cancel();
   }

@@ -69,7 +69,7 @@ async function main(): Promise<number> {
     return 1;
   }
   if (values.out) {
-    await writeSnapshotFile(values.out, result.body);
+    await writeSnapshotFile(values.out, result.body, { packedRecords: result.packedRecords });
     console.log(`snapshot written to ${values.out}`);
   }
   if (values['dump-records']) {

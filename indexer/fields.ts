@@ -57,26 +57,55 @@ export function normalizedSearchTexts(records: ReformRecord[], normalize: (s: st
   return out;
 }
 
+/** seen[u] = stamp, growing `seen` to hold u; returns the array written. */
+function mark(seen: Int32Array<ArrayBuffer>, u: number, stamp: number): Int32Array<ArrayBuffer> {
+  if (u >= seen.length) {
+    const grown = new Int32Array(Math.max(u + 1, seen.length * 2));
+    grown.set(seen);
+    seen = grown;
+  }
+  seen[u] = stamp;
+  return seen;
+}
+
 /** Fill the copyDepartments slots of `texts` (normalizedSearchTexts) from the records' links; returns those texts. */
 export function copyDepartmentTexts(records: ReformRecord[], normalize: (s: string) => string, texts: string[]): string[] {
   const F = SEARCH_FIELDS.length;
   const copies = SEARCH_FIELDS.indexOf('copyDepartments');
-  const byId = new Map(records.map((r, i) => [r.id, i]));
-  // Each record's unit names are made once: a record with copies is read by every one of them (up to MAX_LINKS),
-  // and making them per link was most of this pass at 100k records.
-  const units: (string[] | undefined)[] = new Array(records.length);
-  const unitsOf = (i: number) => (units[i] ??= unitNames(records[i]));
+  const byId = new Map<string, number>();
+  for (let i = 0; i < records.length; i++) byId.set(records[i].id, i);
+  // Each record's unit names are made once, as ids into one list of names: a record with copies is read by every
+  // one of them (up to MAX_LINKS), and per-link strings, sets and look-ups were most of this pass at 100k records.
+  const names: string[] = [];
+  const nameId = new Map<string, number>();
+  const units: (Int32Array | undefined)[] = new Array(records.length);
+  const unitsOf = (i: number) =>
+    (units[i] ??= Int32Array.from(unitNames(records[i]), (d) => {
+      let id = nameId.get(d);
+      if (id === undefined) nameId.set(d, (id = names.push(d) - 1));
+      return id;
+    }));
+  // seen[name] === i + 1: the name is the record's own or already inherited (no clearing between records).
+  let seen: Int32Array<ArrayBuffer> = new Int32Array(64);
+  const inherited: string[] = [];
   const filled: string[] = [];
   for (let i = 0; i < records.length; i++) {
     const r = records[i];
     if (r.related.length === 0) continue;
     const own = unitsOf(i);
-    const inherited = new Set<string>();
+    for (const u of own) seen = mark(seen, u, i + 1);
     for (const x of r.related) {
       const c = byId.get(x.id);
-      if (c !== undefined) for (const d of unitsOf(c)) if (!own.includes(d)) inherited.add(d);
+      if (c === undefined) continue;
+      for (const u of unitsOf(c)) {
+        if (u < seen.length && seen[u] === i + 1) continue;
+        seen = mark(seen, u, i + 1);
+        inherited.push(names[u]);
+      }
     }
-    texts[i * F + copies] = normalize([...inherited].join('、'));
+    // Names in order of first sight, as a set of them would list them.
+    texts[i * F + copies] = normalize(inherited.join('、'));
+    inherited.length = 0;
     if (texts[i * F + copies]) filled.push(texts[i * F + copies]);
   }
   return filled;

@@ -35,11 +35,13 @@ export function siblingModule(name: string, from: string): URL {
 
 /**
  * Start `module` in a worker, send it `input` (the buffers in `transfer` are moved, not copied) and resolve with
- * the first message it posts back. A worker that fails or exits before answering rejects with why.
+ * the first message it posts back. A worker that fails or exits before answering rejects with why; `signal`
+ * aborted ends the worker (its caller failed and will not read the answer).
  */
-export function runInWorker<T>(module: URL, input: unknown, transfer: TransferListItem[] = []): Promise<T> {
+export function runInWorker<T>(module: URL, input: unknown, transfer: TransferListItem[] = [], signal?: AbortSignal): Promise<T> {
   const worker = startModuleWorker(module);
   worker.postMessage(input, transfer);
+  signal?.addEventListener('abort', () => void worker.terminate(), { once: true });
   return new Promise<T>((resolve, reject) => {
     worker.once('message', (answer: T) => {
       resolve(answer);

@@ -24,7 +24,7 @@
  * Anything off — magic, version, length, checksum, a section out of range — refuses the whole file.
  */
 import type { SnapshotBody, SourceFile } from './body.js';
-import { isPackedRecords, packRecords, recordList, RecordStore, textColumns } from './records.js';
+import { isPackedRecords, packRecords, recordList, RecordStore, textColumns, type PackedRecords } from './records.js';
 import { recordValidator } from './validate.js';
 import { decodeSortedList, encodeSortedList, sortedItems } from './sorted-strings.js';
 import { restoreTables, storeTables } from './tables.js';
@@ -103,8 +103,42 @@ const SORTED_LIST_CHARS = 4096;
 /**
  * Encode a body. Its build time goes into the header only; the payload depends on the body's content alone.
  * With `compress`, the skeleton and the sections that compress are packed into one stream (see the top of the file).
+ * `packedRecords`, when given, is packRecords(body.records) made earlier (the build packs them while it waits):
+ * used as it is, so the same bytes as packing them here.
  */
-export function encodeSnapshot(body: SnapshotBody, info: { productVersion: string }, sha256: Sha256, compress?: Compress): Uint8Array {
+export function encodeSnapshot(body: SnapshotBody, info: { productVersion: string }, sha256: Sha256, compress?: Compress, packedRecords?: PackedRecords): Uint8Array {
+  const layout = layoutSnapshot(body, compress, packedRecords);
+  return assembleSnapshot(body, info, sha256, layout, layout.streams.map((x) => compress!(x)));
+}
+
+/**
+ * encodeSnapshot with the packed streams compressed at once by `compressAsync` (Node: brotli on libuv's thread pool,
+ * so the skeleton's stream and the numbers' stream are compressed on two cores while this thread waits). `compress`
+ * still samples which sections pack. The same bytes as encodeSnapshot.
+ */
+export async function encodeSnapshotAsync(
+  body: SnapshotBody,
+  info: { productVersion: string },
+  sha256: Sha256,
+  compress: Compress,
+  compressAsync: (bytes: Uint8Array) => Promise<Uint8Array>,
+  packedRecords?: PackedRecords,
+): Promise<Uint8Array> {
+  const layout = layoutSnapshot(body, compress, packedRecords);
+  return assembleSnapshot(body, info, sha256, layout, await Promise.all(layout.streams.map(compressAsync)));
+}
+
+/** Where every part of a body goes: the unpacked payload, or (compress) the streams to pack and the raw sections. */
+interface SnapshotLayout {
+  /** Unpacked: the whole payload. Packed: the streams to compress, in order (skeleton and text first, then numbers). */
+  payload?: Uint8Array;
+  streams: Uint8Array[];
+  skeletonLength: number;
+  rawSections: Typed[];
+  rawOffset: number;
+}
+
+function layoutSnapshot(body: SnapshotBody, compress?: Compress, packedRecords?: PackedRecords): SnapshotLayout {
   if (!littleEndian) throw new SnapshotError('snapshots are written on little-endian machines only');
   const sections: Typed[] = [];
   const rawSections: Typed[] = [];
@@ -126,7 +160,8 @@ export function encodeSnapshot(body: SnapshotBody, info: { productVersion: strin
   const skeleton = new TextEncoder().encode(
     JSON.stringify(rest, function (this: unknown, key, value) {
       if (this === rest && key === 'records' && Array.isArray(value)) {
-        const packed = packRecords(value, recordValidator());
+        const packed = packedRecords ?? packRecords(value, recordValidator());
+        if (packed.count !== value.length) throw new SnapshotError(`packed records hold ${packed.count} records, the body ${value.length}`);
         for (const column of textColumns(packed)) textSections.add(column);
         return packed;
       }
@@ -185,24 +220,34 @@ export function encodeSnapshot(body: SnapshotBody, info: { productVersion: strin
     inner.set(new Uint8Array(s.buffer, s.byteOffset, s.byteLength), at);
     at = pad8(at + s.byteLength);
   }
-  let payload: Uint8Array;
   if (!compress) {
-    payload = inner;
-    new DataView(payload.buffer).setUint32(0, skeleton.length, true);
+    new DataView(inner.buffer).setUint32(0, skeleton.length, true);
+    return { payload: inner, streams: [], skeletonLength: skeleton.length, rawSections, rawOffset };
+  }
+  const second = new Uint8Array(binaryOffset);
+  let b = 0;
+  for (const s of binary) {
+    second.set(new Uint8Array(s.buffer, s.byteOffset, s.byteLength), b);
+    b = pad8(b + s.byteLength);
+  }
+  return { streams: binaryOffset > 0 ? [inner, second] : [inner], skeletonLength: skeleton.length, rawSections, rawOffset };
+}
+
+/** The file: header, then the payload (unpacked, or the packed streams with their sizes and the raw sections). */
+function assembleSnapshot(body: SnapshotBody, info: { productVersion: string }, sha256: Sha256, layout: SnapshotLayout, packedStreams: Uint8Array[]): Uint8Array {
+  const { builtAt } = body;
+  const compress = layout.payload === undefined;
+  let payload: Uint8Array;
+  if (layout.payload) {
+    payload = layout.payload;
   } else {
-    const packed = compress(inner);
-    const second = new Uint8Array(binaryOffset);
-    let b = 0;
-    for (const s of binary) {
-      second.set(new Uint8Array(s.buffer, s.byteOffset, s.byteLength), b);
-      b = pad8(b + s.byteLength);
-    }
-    const streams = binaryOffset > 0 ? [compress(second)] : [];
+    const [inner, second] = layout.streams;
+    const [packed, ...streams] = packedStreams;
     const lead = 16 + 8 * streams.length;
     const rawBase = pad8(lead + packed.length + streams.reduce((n, x) => n + x.length, 0));
-    payload = new Uint8Array(rawBase + rawOffset);
+    payload = new Uint8Array(rawBase + layout.rawOffset);
     const view = new DataView(payload.buffer);
-    view.setUint32(0, skeleton.length, true);
+    view.setUint32(0, layout.skeletonLength, true);
     view.setUint32(4, packed.length, true);
     view.setUint32(8, inner.length, true);
     view.setUint32(12, streams.length, true);
@@ -217,7 +262,7 @@ export function encodeSnapshot(body: SnapshotBody, info: { productVersion: strin
       p += x.length;
     }
     let r = rawBase;
-    for (const s of rawSections) {
+    for (const s of layout.rawSections) {
       payload.set(new Uint8Array(s.buffer, s.byteOffset, s.byteLength), r);
       r = pad8(r + s.byteLength);
     }

@@ -101,10 +101,10 @@ function textOf(units: Uint16Array, from: number, to: number, wellFormed: boolea
 const UNPAIRED = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
 const isStringArray = (v: unknown): v is string[] => Array.isArray(v) && v.every((x) => typeof x === 'string');
-const sameKeys = (o: object, keys: string[]) => {
-  const k = Object.keys(o);
-  return k.length === keys.length && k.every((x, i) => x === keys[i]);
-};
+/** Up to this many key orders are told apart by comparing keys, not by their JSON. */
+const FEW_SHAPES = 32;
+const sameList = (a: string[], b: string[]) => a.length === b.length && a.every((x, i) => x === b[i]);
+const sameKeys = (o: object, keys: string[]) => sameList(Object.keys(o), keys);
 
 /** Whether a record fits the columns exactly (anything else is stored raw). Validity itself is checked by `valid`. */
 function fits(r: ReformRecord): boolean {
@@ -166,8 +166,17 @@ export function packRecords(records: readonly ReformRecord[], valid: (r: ReformR
   };
   const shapes: string[] = [];
   const shapeId = new Map<string, number>();
+  const shapeKeys: [string[], string[]][] = [];
   const shape = new Uint32Array(n);
-  const text = new Grow(new Uint16Array(1 << 16));
+  // The text column sized exactly once (an upper bound: a raw record's fields are not stored) and written unit by
+  // unit: a growable array's push per code unit was most of this pass (100k records, 34 M units).
+  let units = 0;
+  for (const r of records) {
+    const rec = r as unknown as Record<string, unknown> | undefined;
+    if (rec && typeof rec === 'object') for (const k of TEXT) if (typeof rec[k] === 'string') units += (rec[k] as string).length;
+  }
+  const text = new Uint16Array(units);
+  let textLength = 0;
   const textStart = new Uint32Array(n * NF + 1);
   const sids = new Uint32Array(n * NS).fill(NONE);
   const listItems = new Grow(new Uint32Array(1 << 12));
@@ -195,20 +204,38 @@ export function packRecords(records: readonly ReformRecord[], valid: (r: ReformR
     const compact = ok && !!r && typeof r === 'object' && fits(r) && r.related.every((x) => indexOf.has(x.id));
     let extra = '';
     if (compact) {
-      const key = JSON.stringify([Object.keys(rec), Object.keys(r.source)]);
-      let s = shapeId.get(key);
-      if (s === undefined) {
-        shapeId.set(key, (s = shapes.length));
-        shapes.push(key);
+      // A corpus has a few key orders: compared with those seen (key strings compare by identity), a record's shape
+      // is looked up by its JSON only past FEW_SHAPES (the JSON per record was a fifth of this pass).
+      const keys = Object.keys(rec);
+      const sourceKeys = Object.keys(r.source);
+      let s = -1;
+      if (shapeKeys.length <= FEW_SHAPES) {
+        for (let k = 0; k < shapeKeys.length && s < 0; k++) if (sameList(keys, shapeKeys[k][0]) && sameList(sourceKeys, shapeKeys[k][1])) s = k;
+      }
+      if (s < 0) {
+        const key = JSON.stringify([keys, sourceKeys]);
+        let id = shapeId.get(key);
+        if (id === undefined) {
+          shapeId.set(key, (id = shapes.length));
+          shapes.push(key);
+          shapeKeys.push([keys, sourceKeys]);
+        }
+        s = id;
       }
       shape[i] = s;
       for (let f = 0; f < NF; f++) {
         const t = rec[TEXT[f]];
         if (typeof t === 'string') {
-          for (let c = 0; c < t.length; c++) text.push(t.charCodeAt(c));
-          if (wellFormed && UNPAIRED.test(t)) wellFormed = false;
+          let surrogates = 0;
+          for (let c = 0; c < t.length; c++) {
+            const u = t.charCodeAt(c);
+            text[textLength++] = u;
+            surrogates |= (u & 0xf800) === 0xd800 ? 1 : 0;
+          }
+          // The exact test only for the rare field holding surrogates at all.
+          if (wellFormed && surrogates && UNPAIRED.test(t)) wellFormed = false;
         }
-        textStart[i * NF + f + 1] = text.length;
+        textStart[i * NF + f + 1] = textLength;
       }
       if (r.category !== undefined) sids[i * NS] = sid(r.category);
       if (r.section !== undefined) sids[i * NS + 1] = sid(r.section);
@@ -228,7 +255,7 @@ export function packRecords(records: readonly ReformRecord[], valid: (r: ReformR
       idHashes[i] = hashString(r.id);
     } else {
       shape[i] = NONE;
-      for (let f = 0; f < NF; f++) textStart[i * NF + f + 1] = text.length;
+      for (let f = 0; f < NF; f++) textStart[i * NF + f + 1] = textLength;
       for (let l = 0; l < NL; l++) listStart[i * NL + l + 1] = listItems.length;
       extra = JSON.stringify(r) ?? 'null';
       idHashes[i] = typeof rec?.id === 'string' ? hashString(rec.id) : 0;
@@ -260,7 +287,7 @@ export function packRecords(records: readonly ReformRecord[], valid: (r: ReformR
     strings,
     shapes,
     shape,
-    text: text.done(),
+    text: textLength === text.length ? text : text.slice(0, textLength),
     textStart,
     sids,
     listItems: listItems.done(),

@@ -12,7 +12,9 @@ import { join } from 'node:path';
 import { loadRecordsFile, recordsFromLines } from '../indexer/records-input.js';
 import type { Corpus } from '../indexer/corpus.js';
 import { startVocabularyCount, countVocabulary } from '../indexer/vocabulary.js';
-import { bodyHash } from '../snapshot/file.js';
+import { buildEngineIndexAsync } from '../indexer/engine-index.js';
+import { normalizedSearchTexts } from '../indexer/fields.js';
+import { bodyHash, serializeSnapshot, serializeSnapshotPacked } from '../snapshot/file.js';
 import { DICT, SEEDS, seedCorpus, seedSnapshot } from './helpers.js';
 
 /** Processes whose command line names `dir` (the counting process runs a script written in its ftz-vocab- folder). */
@@ -86,6 +88,28 @@ describe('a build with its stages side by side (a counting process, an index wor
     par.body.builtAt = one.body.builtAt;
     expect(one.body.records.filter((r) => r.related.length > 0).length).toBeGreaterThan(40);
     expect(bodyHash(par.body)).toBe(bodyHash(one.body));
+
+    // The records packed into columns while the count finished (links included) write the very file packing them at
+    // write time does, with the packed streams compressed side by side; a build that counted in its own thread had
+    // no wait to pack them in.
+    expect(one.packedRecords).toBeUndefined();
+    expect(par.packedRecords?.count).toBe(par.body.records.length);
+    expect(par.packedRecords!.relatedIndex.length).toBe(par.body.records.reduce((n, r) => n + r.related.length, 0));
+    const written = await serializeSnapshotPacked(par.body, { packedRecords: par.packedRecords });
+    expect(Buffer.from(written).equals(Buffer.from(serializeSnapshot(par.body, { compress: true })))).toBe(true);
+    // Columns packed from other records are refused, never written under this body's header.
+    expect(() => serializeSnapshot(par.body, { compress: true, packedRecords: { ...par.packedRecords!, count: 3 } })).toThrow(`packed records hold 3 records, the body ${par.body.records.length}`);
+  });
+
+  it('ends an index worker whose build failed instead of leaving it building an index nobody reads', async () => {
+    const { records } = seedCorpus();
+    const failed = new AbortController();
+    const index = buildEngineIndexAsync(records, normalizedSearchTexts(records, (s) => s), failed.signal);
+    failed.abort();
+    await expect(index).rejects.toThrow(/index-worker\.ts worker exited with \d+ before answering/);
+    // Not aborted, the same worker answers with the whole index.
+    const whole = await buildEngineIndexAsync(records, normalizedSearchTexts(records, (s) => s), new AbortController().signal);
+    expect(whole.postings.records).toBe(records.length);
   });
 
   it('counts texts sent to the vocabulary\'s counting process in several batches as if they were counted together', async () => {
