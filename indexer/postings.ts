@@ -13,20 +13,26 @@
  *   termEntries    slots per term, termPositions positions per term (decoding sizes its arrays exactly)
  *   fieldLengths   normalised length of every field of every record (BM25 length normalisation), avgLengths per field
  *   titleKeys      a 32-bit hash of every record's title key (a title typed in full)
+ *   blockBounds    format 4: per term with more than BOUND_BLOCK records, for each block of BOUND_BLOCK of its records (in
+ *                  record order) an upper bound of their BM25 sum over fields before idf and query weight (float32,
+ *                  rounded up), scored with `boundScoring`; term t's blocks are boundStart[t] … boundStart[t + 1]. A
+ *                  common word's top ten then scores only the blocks whose bound can still enter the page.
  */
 import { hanBigramText, positionalTokenKeys } from '../analysis/terms.js';
 import { BitWriter, writeTermCodes } from './postings-codec.js';
 
 /**
- * Format 3: Rice-coded postings, each term's document stream apart from its positions (postings-codec.ts). Format 2
- * (the same codes interleaved per entry) and format 1 (LEB128 varints, snapshot version 3) are still read.
+ * Format 4: Rice-coded postings, each term's document stream apart from its positions (postings-codec.ts), and block
+ * score bounds. Format 3 (the same postings, no bounds: every match is scored), format 2 (the codes interleaved per
+ * entry) and format 1 (LEB128 varints, snapshot version 3) are still read.
  */
-export const INDEX_FORMAT = 'positional-bigram-3';
+export const INDEX_FORMAT = 'positional-bigram-4';
+export const INDEX_FORMAT_SPLIT = 'positional-bigram-3';
 export const INDEX_FORMAT_INTERLEAVED = 'positional-bigram-2';
 export const INDEX_FORMAT_VARINT = 'positional-bigram-1';
 
 export interface IndexData {
-  format: typeof INDEX_FORMAT | typeof INDEX_FORMAT_INTERLEAVED | typeof INDEX_FORMAT_VARINT;
+  format: typeof INDEX_FORMAT | typeof INDEX_FORMAT_SPLIT | typeof INDEX_FORMAT_INTERLEAVED | typeof INDEX_FORMAT_VARINT;
   /** Field names in slot order: slot = record × fields.length + field. */
   fields: string[];
   records: number;
@@ -39,6 +45,57 @@ export interface IndexData {
   fieldLengths: Uint32Array;
   avgLengths: number[];
   titleKeys: Uint32Array;
+  /** Format 4: block score bounds (see the layout), with the scoring they were computed for. */
+  blockBounds?: Float32Array;
+  boundStart?: Uint32Array;
+  boundScoring?: BoundScoring;
+}
+
+/** Records per block of a term's score bounds. */
+export const BOUND_BLOCK = 64;
+
+/** The BM25 parameters and field weights (by field name) block bounds are computed with. */
+export interface BoundScoring {
+  k1: number;
+  b: number;
+  fieldWeights: Record<string, number>;
+}
+
+/**
+ * The scoring the indexer bounds blocks with: the engine's default (search/options.ts; a test holds them equal). An
+ * engine scoring otherwise ignores the bounds and scores every match, so answers never depend on them.
+ */
+export const BOUND_SCORING: BoundScoring = {
+  k1: 1.2,
+  b: 0.7,
+  fieldWeights: { title: 6, outcome: 2.2, content: 2, applicableTo: 1.4, process: 1.2, departments: 1.2, copyDepartments: 1.2, regions: 1.2, category: 0.6, scope: 0.4 },
+};
+
+/** x as a float32 no smaller than x (a stored bound must never fall below the score it bounds). */
+export function float32Above(x: number): number {
+  const f = Math.fround(x);
+  if (f >= x) return f;
+  const v = new Float32Array([f]);
+  const u = new Uint32Array(v.buffer);
+  // f < x: the next float32 towards +∞ (f ≥ 0 here: bounds are sums of non-negative terms).
+  u[0]++;
+  return v[0];
+}
+
+/**
+ * Grows a Float32Array by doubling: the block bounds' count is known only once every term is written.
+ */
+class FloatList {
+  values = new Float32Array(1 << 12);
+  length = 0;
+  push(v: number): void {
+    if (this.length === this.values.length) {
+      const next = new Float32Array(this.values.length * 2);
+      next.set(this.values);
+      this.values = next;
+    }
+    this.values[this.length++] = v;
+  }
 }
 
 /** FNV-1a, 32 bits: how title keys are compared without keeping every title's normalised text in memory. */
@@ -189,6 +246,16 @@ export function buildIndex(texts: string[], fields: readonly string[], titleKeys
   // Per term, Rice codes with the term's own parameters (indexer/postings-codec.ts), byte-aligned so a term's
   // postings are termBytes[k] … termBytes[k+1]. Scratch lists hold one term's values while its parameters are chosen.
   const out = new BitWriter();
+  // Block bounds: per slot, BM25's length normalisation and the field's weight under BOUND_SCORING (the same
+  // expressions as search/score.ts, so a bound is the score's own sum, rounded up).
+  const avgLengths = [...totals].map((t) => Math.max(1, t / Math.max(1, N)));
+  const { k1: bk1, b: bb } = BOUND_SCORING;
+  const fieldWeight = Float64Array.from(fields, (f) => BOUND_SCORING.fieldWeights[f] ?? 0);
+  // A slot's BM25 part when the term occurs there once (as most do): a read per entry, not a division.
+  const once = new Float64Array(N * F);
+  for (let slot = 0; slot < N * F; slot++) once[slot] = (1 * (bk1 + 1)) / (1 + bk1 * (1 - bb + (bb * fieldLengths[slot]) / avgLengths[slot % F]));
+  const bounds = new FloatList();
+  const boundStart = new Uint32Array(T + 1);
   const gaps = new Int32Array(Math.max(1024, largest));
   const counts = new Int32Array(Math.max(1024, largest));
   const firsts = new Int32Array(Math.max(1024, largest));
@@ -231,11 +298,14 @@ export function buildIndex(texts: string[], fields: readonly string[], titleKeys
       }
       termEntries[k] = entries;
       writeTermCodes(out, gaps, counts, firsts, steps, entries, nSteps);
+      boundStart[k] = bounds.length;
+      addBlockBounds(bounds, gaps, counts, entries, F, once, fieldLengths, avgLengths, fieldWeight, bk1, bb);
     }
     k0 = k1;
   }
   tokTerm = tokPos = undefined;
   termBytes[T] = out.length;
+  boundStart[T] = bounds.length;
   const postings = out.finish();
   return {
     format: INDEX_FORMAT,
@@ -248,8 +318,71 @@ export function buildIndex(texts: string[], fields: readonly string[], titleKeys
     termPositions,
     postings,
     fieldLengths,
-    avgLengths: [...totals].map((t) => Math.max(1, t / Math.max(1, N))),
+    avgLengths,
     titleKeys: Uint32Array.from(titleKeys, hash32),
+    blockBounds: bounds.values.slice(0, bounds.length),
+    boundStart,
+    boundScoring: { k1: bk1, b: bb, fieldWeights: { ...BOUND_SCORING.fieldWeights } },
   };
 }
 
+/**
+ * One term's block bounds, from its entries (slot gaps − 1 and position counts − 1, as written): per record its
+ * BM25 sum over fields (weight × tf × (k1 + 1) / (tf + norm), the expressions search/score.ts scores with), per block
+ * of BOUND_BLOCK records the largest, rounded up to a float32. Nothing is kept for a term in at most one block
+ * (scoring it whole costs no more than a bound). One pass per term, a division per record, and a slot's part for one
+ * occurrence read from `once`: this runs once per stored entry, tens of millions at 100k records, in the index worker.
+ */
+function addBlockBounds(
+  bounds: FloatList,
+  gaps: Int32Array,
+  counts: Int32Array,
+  entries: number,
+  F: number,
+  once: Float64Array,
+  fieldLengths: Uint32Array,
+  avgLengths: number[],
+  fieldWeight: Float64Array,
+  k1: number,
+  b: number,
+): void {
+  // A term in at most BOUND_BLOCK entries is in at most that many records.
+  if (entries <= BOUND_BLOCK) return;
+  const before = bounds.length;
+  let slot = -1;
+  let d = -1;
+  let base = 0;
+  let end = 0;
+  let records = 0;
+  let s = 0;
+  let max = 0;
+  for (let e = 0; e < entries; e++) {
+    slot += gaps[e] + 1;
+    if (slot >= end) {
+      if (d >= 0) {
+        // Record d is complete: the records-th of the term's records.
+        if (s > max) max = s;
+        if (++records % BOUND_BLOCK === 0) {
+          bounds.push(float32Above(max));
+          max = 0;
+        }
+        s = 0;
+      }
+      d = (slot / F) | 0;
+      base = d * F;
+      end = base + F;
+    }
+    const f = slot - base;
+    const c = counts[e];
+    if (c === 0) s += fieldWeight[f] * once[slot];
+    else {
+      const tf = c + 1;
+      s += fieldWeight[f] * ((tf * (k1 + 1)) / (tf + k1 * (1 - b + (b * fieldLengths[slot]) / avgLengths[f])));
+    }
+  }
+  if (s > max) max = s;
+  records++;
+  // The last record ends the last block (full or not), which the loop has not written.
+  if (records <= BOUND_BLOCK) bounds.length = before;
+  else bounds.push(float32Above(max));
+}

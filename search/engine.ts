@@ -13,9 +13,9 @@ import { Lru } from '../analysis/lru.js';
 import { checkDeadline } from './budget.js';
 import { Matcher, gallop, slotPositions, slotRange } from './match.js';
 import { engineOptions, type EngineOptions } from './options.js';
-import { Postings, hash32, isIndexData, type Occurrences } from './postings.js';
+import { Postings, hash32, isIndexData, type IndexData, type Occurrences } from './postings.js';
 import type { EngineIndex } from '../indexer/engine-index.js';
-import { NO_DOCS, bm25, idf, intersectRecords, intersectSum, minimalWindow, recordsOf, scoreAt, union, unionRecords, type DocScores, type FieldStats } from './score.js';
+import { NO_DOCS, bm25, boundAt, boundable, idf, intersectRecords, intersectSum, minimalWindow, recordsOf, scoreAt, topByBlocks, union, unionRecords, type DocScores, type FieldStats } from './score.js';
 import { Highlighter } from './snippet.js';
 import { DOWN_VERBS, UP_VERBS } from '../analysis/outcomes.js';
 import { recordStoreOf } from '../snapshot/records.js';
@@ -111,6 +111,15 @@ class KeptScores implements DocScores {
     return this.all ? this.all[i] : scoreAt(this.source!, this.from![i]);
   }
 
+  /** The word's bounds hold for the records kept (score.ts topByBlocks: a word less its exclusions ranks by them too). */
+  get bounded(): boolean {
+    return this.all ? true : boundable(this.source!);
+  }
+
+  recordBound(i: number): number {
+    return this.all ? this.all[i] : boundAt(this.source!, this.from![i]);
+  }
+
   /** Every kept record's score; the word's list is let go then (a cached result holds what a copied list held). */
   get scores(): Float64Array {
     if (!this.all) {
@@ -177,6 +186,13 @@ export function asksAboutTopic(analysis: QueryAnalysis): boolean {
   return analysis.groups.length > 0;
 }
 
+/** Scores computed on demand: all of them, the i-th alone, and (one word with block bounds) the best k. */
+interface Scoring {
+  all: () => Float64Array;
+  at: (i: number) => number;
+  top?: (k: number, keep?: Uint8Array) => { idx: Int32Array; scores: Float64Array } | undefined;
+}
+
 export class SearchResult {
   private all?: RankedEntry[];
   /** Records the query's exclusions (-word) remove, increasing (empty when it has none). */
@@ -191,8 +207,11 @@ export class SearchResult {
     private readonly units: Unit[],
     /** Matched records, in index order. */
     readonly docs: Int32Array,
-    /** Base scores, or how to compute them all and the i-th alone (a filtered view then scores only the records it keeps). */
-    scores: Float64Array | { all: () => Float64Array; at: (i: number) => number },
+    /**
+     * Base scores, or how to compute them all and the i-th alone (a filtered view then scores only the records it
+     * keeps), and where a word's block bounds allow, the best k without scoring the rest (topByBlocks).
+     */
+    scores: Float64Array | Scoring,
     readonly missingMask: Uint32Array,
     /** Σ idf of the missing words, per record (ranking key of partial matches). */
     private readonly missingIdf: Float64Array,
@@ -205,7 +224,7 @@ export class SearchResult {
   }
 
   private scoreList?: Float64Array;
-  private scoring?: { all: () => Float64Array; at: (i: number) => number };
+  private scoring?: Scoring;
 
   /** Every matched record's base score (computed on first use when the result was made with score functions). */
   get scores(): Float64Array {
@@ -283,8 +302,18 @@ export class SearchResult {
     const at = keep ? (j: number) => idx[j] : (j: number) => j;
     if (!this.units.length) return Array.from({ length: Math.min(k, idx.length) }, (_, j) => this.entry(at(j), 0));
     const window = Math.max(k, this.engine.options.rerankWindow);
-    const sc = this.scoresFor(keep);
-    const top = this.bounded(idx.length, at, window, sc);
+    const best = this.scoreList ? undefined : this.scoring!.top?.(window, keep);
+    let sc: Float64Array;
+    let top: number[];
+    if (best) {
+      // Only the blocks that could reach the window were scored: the rest of sc is never read.
+      sc = new Float64Array(this.docs.length);
+      for (let j = 0; j < best.idx.length; j++) sc[best.idx[j]] = best.scores[j];
+      top = this.bounded(best.idx.length, (j) => best.idx[j], window, sc);
+    } else {
+      sc = this.scoresFor(keep);
+      top = this.bounded(idx.length, at, window, sc);
+    }
     const boosted = new Map<number, number>();
     checkDeadline(false);
     const plan = this.engine.bonusPlan(this.analysis, this.units);
@@ -414,6 +443,13 @@ export class SearchResult {
   }
 }
 
+/** The index's block bounds were computed with the scoring these options use (any other scoring ignores them). */
+function boundsHold(index: IndexData, options: EngineOptions): boolean {
+  const s = index.boundScoring;
+  if (!s || !index.blockBounds || s.k1 !== options.bm25.k1 || s.b !== options.bm25.b) return false;
+  return index.fields.every((f) => (s.fieldWeights[f] ?? 0) === (options.fieldWeights[f as SearchField] ?? 0));
+}
+
 export class SearchEngine {
   readonly records: ReformRecord[];
   readonly analyzer: QueryAnalyzer;
@@ -455,6 +491,7 @@ export class SearchEngine {
       fieldLengths: index.postings.fieldLengths,
       avgLengths: index.postings.avgLengths,
       weights: Float64Array.from(index.postings.fields, (f) => this.options.fieldWeights[f as SearchField] ?? 0),
+      bounded: boundsHold(index.postings, this.options),
     };
     this.highlighter = new Highlighter(this.records, this.analyzer.normalizer, this.options.cache.normalizedRecords, this.options.snippetFields);
     this.analyses = new Lru(this.options.cache.analyses);
@@ -909,6 +946,21 @@ export class SearchEngine {
     return new KeptScores(ds, from.slice(0, n));
   }
 
+  /**
+   * The best k of a one-word result by base score (with the title bonus), from the word's block bounds: records whose
+   * title is the query are scored first (the bound does not include their bonus), then the blocks in order of bound
+   * until none can enter. Undefined when the word has no bounds (few records, an old snapshot, other scoring).
+   */
+  private singleTop(single: DocScores, k: number, keep: Uint8Array | undefined, titleKey: number, titled: (i: number) => boolean, at: (i: number) => number) {
+    const forced: number[] = [];
+    if (titleKey >= 0) {
+      const titleKeys = this.postings.data.titleKeys;
+      const docs = single.docs;
+      for (let i = 0; i < docs.length; i++) if (titleKeys[docs[i]] === titleKey && titled(i)) forced.push(i);
+    }
+    return topByBlocks(single, k, at, forced, keep ? (i) => keep[i] !== 0 : undefined);
+  }
+
   /** Every word's records combined under the strategy: which records are results, with what base score. */
   private combine(analysis: QueryAnalysis, units: Unit[], strategy: MatchingStrategy): SearchResult {
     const N = this.records.length;
@@ -1054,7 +1106,8 @@ export class SearchEngine {
           return out;
         };
         const at = (i: number) => keptScoreAt(single, i) + (titled(i) ? bonus : 0);
-        return new SearchResult(this, analysis, units, docs, { all, at }, missingMask, missingIdf, strategy, false);
+        const top = (k: number, keep?: Uint8Array) => this.singleTop(single, k, keep, titleKey, titled, at);
+        return new SearchResult(this, analysis, units, docs, { all, at, top }, missingMask, missingIdf, strategy, false);
       }
       const scores = new Float64Array(n);
       for (let i = 0; i < n; i++) {

@@ -5,9 +5,9 @@
  * matches inside 15000). A compound typed whole also matches split by a few characters inside one sentence
  * (不动产…登记), from the positions of its two parts and of the sentence breaks. Results are cached (bounded).
  */
-import { needleTokens } from '../analysis/terms.js';
+import { needleTokens, type NeedleToken } from '../analysis/terms.js';
 import { Lru } from '../analysis/lru.js';
-import { EMPTY, positionCount, positionsOf, type Occurrences, type Postings } from './postings.js';
+import { EMPTY, TermOccurrences, positionCount, positionsOf, type Occurrences, type Postings } from './postings.js';
 import { Grow } from '../indexer/grow.js';
 
 /** Characters that end a sentence in normalised text (full-width ；！？ become ;!? under NFKC). */
@@ -125,6 +125,10 @@ export class Matcher {
     const breaks = this.breaks();
     const bpos = breaks.pos;
     const out = new Builder();
+    // a…b occurs in a's fields, at most as often as a: a's bounds (its own or its driving term's) bound it.
+    const aRec = A instanceof TermOccurrences && A.bounds ? recordNumbers(A.slots, this.postings.fieldCount) : A.bound?.record;
+    const rec: number[] = [];
+    let lastSlot = -1;
     let j = 0;
     // The breaks' entry is found from the last one's (slots increase): a common part's slots would otherwise each
     // gallop from the start of the corpus's sentence breaks.
@@ -154,10 +158,15 @@ export class Matcher {
             break;
           }
         }
-        if (!broken) out.add(slot, apos[x]);
+        if (!broken) {
+          out.add(slot, apos[x]);
+          if (aRec && slot !== lastSlot) rec.push(aRec[i]);
+          lastSlot = slot;
+        }
       }
     }
     const occ = out.done();
+    if (aRec && occ.slots.length > 0) occ.bound = { blocks: A instanceof TermOccurrences && A.bounds ? A.bounds : A.bound!.blocks, record: Int32Array.from(rec) };
     this.cache.set(key, occ);
     return occ;
   }
@@ -197,7 +206,8 @@ export class Matcher {
   private intersect(text: string): Occurrences {
     const tokens = needleTokens(text);
     if (tokens.length === 0) return EMPTY;
-    const lists = tokens.map((t) => ({ offset: t.offset, occ: t.prefix ? this.postings.prefix(t.term) : this.postings.term(t.term) }));
+    // Only the covering tokens are read at all (their sizes come from the index, no decoding).
+    const lists = coveringTokens(tokens, (t) => this.postings.positionsOfTerm(t.term)).map((t) => ({ offset: t.offset, occ: t.prefix ? this.postings.prefix(t.term) : this.postings.term(t.term) }));
     lists.sort((x, y) => positionCount(x.occ) - positionCount(y.occ));
     const first = lists[0];
     // A one-token word is its term's postings as they are: positions stay undecoded until something reads them.
@@ -206,6 +216,8 @@ export class Matcher {
     // Candidates: (slot, start of the string) from the rarest token, narrowed token by token in place (typed arrays
     // the size of the rarest list: candidates only ever shrink, so a first-seen word allocates no growing lists).
     const E0 = first.occ.slots.length;
+    // Which of the driving term's records each candidate is in: its block bounds then bound the string (BoundSource).
+    const rec = first.occ instanceof TermOccurrences && first.occ.bounds ? recordNumbers(first.occ.slots, this.postings.fieldCount) : undefined;
     const slots = Int32Array.from(first.occ.slots);
     const starts = Int32Array.from(first.occ.starts);
     const firstPos = first.occ.pos;
@@ -235,6 +247,7 @@ export class Matcher {
           if (opos[y] === want) pos[np++] = pos[x];
         }
         if (np > before) {
+          if (rec) rec[ns] = rec[i];
           slots[ns] = slots[i];
           // ns ≤ i: entries are only ever moved down, after they have been read.
           starts[ns] = before;
@@ -245,10 +258,82 @@ export class Matcher {
       E = ns;
     }
     if (E === 0) return EMPTY;
-    return { slots: slots.slice(0, E), starts: starts.slice(0, E + 1), pos: pos.slice(0, starts[E]) };
+    const out: Occurrences = { slots: slots.slice(0, E), starts: starts.slice(0, E + 1), pos: pos.slice(0, starts[E]) };
+    if (rec) out.bound = { blocks: (first.occ as TermOccurrences).bounds!, record: rec.slice(0, E) };
+    return out;
   }
 
   clearCache(): void {
     this.cache.clear();
   }
+}
+
+/** Per entry, the number of its record among the records of the list (slots increasing, F slots a record). */
+function recordNumbers(slots: Int32Array, F: number): Int32Array {
+  const out = new Int32Array(slots.length);
+  let n = -1;
+  let end = 0;
+  for (let e = 0; e < slots.length; e++) {
+    if (slots[e] >= end) {
+      n++;
+      end = ((slots[e] / F) | 0) * F + F;
+    }
+    out[e] = n;
+  }
+  return out;
+}
+
+/** A Han bigram token (both characters in the range the index pairs: analysis/terms.ts positionalTokenKeys). */
+function isBigram(term: string): boolean {
+  if (term.length !== 2) return false;
+  const a = term.charCodeAt(0);
+  const b = term.charCodeAt(1);
+  return a >= 0x4e00 && a <= 0x9fff && b >= 0x4e00 && b <= 0x9fff;
+}
+
+/**
+ * The tokens a string's occurrence must be checked against: every token except the Han bigrams that others cover.
+ * The index holds a bigram wherever two Han characters are adjacent, so bigrams at offsets covering every character
+ * of a Han run fix that run's text, and the run's other bigrams then occur there too: 知识产权 is 知识 at 0 and 产权 at
+ * 2 (识产 follows), 告知承诺制 告知 + 知承 + 诺制 (承诺 follows). Per run of consecutive bigrams, the cover with the
+ * fewest positions is kept (the run's first and last bigram always, between them no gap of two), so a common middle
+ * bigram's positions are never decoded.
+ */
+function coveringTokens(tokens: NeedleToken[], positions: (t: NeedleToken) => number): NeedleToken[] {
+  const out: NeedleToken[] = [];
+  let i = 0;
+  while (i < tokens.length) {
+    if (tokens[i].prefix || !isBigram(tokens[i].term)) {
+      out.push(tokens[i++]);
+      continue;
+    }
+    // A run: bigrams at consecutive offsets.
+    let j = i + 1;
+    while (j < tokens.length && !tokens[j].prefix && isBigram(tokens[j].term) && tokens[j].offset === tokens[j - 1].offset + 1) j++;
+    const m = j - i;
+    if (m <= 2) {
+      for (let k = i; k < j; k++) out.push(tokens[k]);
+      i = j;
+      continue;
+    }
+    // cost[k]: least positions of a cover of the run's characters up to k + 1 whose last bigram is k (k = 0 always in;
+    // the one before k is k − 1 or k − 2, so no character is left out).
+    const cost = new Float64Array(m);
+    const prev = new Int32Array(m).fill(-1);
+    for (let k = 0; k < m; k++) {
+      const own = positions(tokens[i + k]);
+      if (k === 0) cost[k] = own;
+      else if (k === 1) (cost[k] = own + cost[0]), (prev[k] = 0);
+      else {
+        const from = cost[k - 2] <= cost[k - 1] ? k - 2 : k - 1;
+        cost[k] = own + cost[from];
+        prev[k] = from;
+      }
+    }
+    const kept: NeedleToken[] = [];
+    for (let k = m - 1; k >= 0; k = prev[k]) kept.push(tokens[i + k]);
+    out.push(...kept.reverse());
+    i = j;
+  }
+  return out;
 }

@@ -16,16 +16,29 @@
  */
 import { Lru } from '../analysis/lru.js';
 import { POSITION_BLOCK, decodeDocs, decodePositions, decodeTermInterleaved } from '../indexer/postings-codec.js';
-import { INDEX_FORMAT, INDEX_FORMAT_INTERLEAVED, INDEX_FORMAT_VARINT, type IndexData } from '../indexer/postings.js';
+import { INDEX_FORMAT, INDEX_FORMAT_INTERLEAVED, INDEX_FORMAT_SPLIT, INDEX_FORMAT_VARINT, type IndexData } from '../indexer/postings.js';
 
 // The format is the indexer's (indexer/postings.ts builds it); this module reads it.
-export { INDEX_FORMAT, INDEX_FORMAT_INTERLEAVED, INDEX_FORMAT_VARINT, hash32, type IndexData } from '../indexer/postings.js';
+export { BOUND_BLOCK, INDEX_FORMAT, INDEX_FORMAT_INTERLEAVED, INDEX_FORMAT_SPLIT, INDEX_FORMAT_VARINT, hash32, type IndexData } from '../indexer/postings.js';
 
 /** Decoded postings of one term (or a union of terms): slots increasing; positions of slot i are pos[starts[i]…starts[i+1]). */
 export interface Occurrences {
   slots: Int32Array;
   starts: Int32Array;
   pos: Int32Array;
+  /** A string found through one stored term (its rarest): that term's block bounds bound the string's scores too. */
+  bound?: BoundSource;
+}
+
+/**
+ * Block bounds of the term a string's occurrences were found through (search/match.ts intersect): entry e's record is
+ * the record[e]-th of that term's records, in its block record[e] / BOUND_BLOCK. The string occurs in a subset of the
+ * term's fields and at most as often in each, and BM25's per-field part grows with the count: so the term's bound,
+ * scaled by the string's own idf and weight, bounds the string's score.
+ */
+export interface BoundSource {
+  blocks: Float32Array;
+  record: Int32Array;
 }
 
 export const EMPTY: Occurrences = { slots: new Int32Array(0), starts: new Int32Array(1), pos: new Int32Array(0) };
@@ -36,6 +49,8 @@ export const EMPTY: Occurrences = { slots: new Int32Array(0), starts: new Int32A
  * (a proximity bonus reads a page's records, not a common word's hundred thousand).
  */
 export class TermOccurrences implements Occurrences {
+  /** A term's bounds are its own (`bounds`), never another's. */
+  readonly bound?: BoundSource = undefined;
   private positions?: Int32Array;
   /** Blocks of positions decoded (undefined once all are). */
   private blocks?: Uint8Array;
@@ -46,6 +61,8 @@ export class TermOccurrences implements Occurrences {
     private readonly bytes: Uint8Array,
     private readonly paramByte: number,
     private readonly tableByte: number,
+    /** The term's block score bounds (format 4, a term in more than one block; see indexer/postings.ts). */
+    readonly bounds?: Float32Array,
   ) {}
 
   get pos(): Int32Array {
@@ -103,9 +120,17 @@ export function positionCount(o: Occurrences): number {
 /** Check the index part of a snapshot body before anything uses it (a damaged index is refused whole). */
 export function isIndexData(x: unknown): x is IndexData {
   const d = x as IndexData;
-  return !!d && (d.format === INDEX_FORMAT || d.format === INDEX_FORMAT_INTERLEAVED || d.format === INDEX_FORMAT_VARINT) && typeof d.terms === 'string' && d.termOffsets instanceof Uint32Array && d.termBytes instanceof Uint32Array
+  return !!d && (d.format === INDEX_FORMAT || d.format === INDEX_FORMAT_SPLIT || d.format === INDEX_FORMAT_INTERLEAVED || d.format === INDEX_FORMAT_VARINT) && typeof d.terms === 'string' && d.termOffsets instanceof Uint32Array && d.termBytes instanceof Uint32Array
     && d.postings instanceof Uint8Array && d.fieldLengths instanceof Uint32Array && d.titleKeys instanceof Uint32Array
-    && d.termOffsets.length === d.termBytes.length && d.termEntries.length === d.termOffsets.length - 1 && d.fieldLengths.length === d.records * d.fields.length;
+    && d.termOffsets.length === d.termBytes.length && d.termEntries.length === d.termOffsets.length - 1 && d.fieldLengths.length === d.records * d.fields.length
+    && (d.format !== INDEX_FORMAT || hasBounds(d));
+}
+
+/** Format 4's block bounds are whole: a start per term and one more, as many bounds as the last start says. */
+function hasBounds(d: IndexData): boolean {
+  const s = d.boundScoring;
+  return d.blockBounds instanceof Float32Array && d.boundStart instanceof Uint32Array && d.boundStart.length === d.termEntries.length + 1
+    && d.boundStart[d.termEntries.length] === d.blockBounds.length && !!s && typeof s.k1 === 'number' && typeof s.b === 'number' && !!s.fieldWeights && typeof s.fieldWeights === 'object';
 }
 
 /** Read access to the index: term look-up by binary search, postings decoded on demand into a bounded cache. */
@@ -139,6 +164,12 @@ export class Postings {
   termId(term: string): number {
     const k = this.lowerBound(term);
     return k < this.termCount && this.termAt(k) === term ? k : -1;
+  }
+
+  /** How many positions a term has, from the index's own count (nothing decoded; 0 when unknown). */
+  positionsOfTerm(term: string): number {
+    const k = this.termId(term);
+    return k < 0 ? 0 : this.data.termPositions[k];
   }
 
   /** Positions a term occurs at (empty when unknown). */
@@ -181,10 +212,10 @@ export class Postings {
 
   private decode(k: number): Occurrences {
     const format = this.data.format;
-    return format === INDEX_FORMAT ? this.decodeSplit(k) : format === INDEX_FORMAT_INTERLEAVED ? this.decodeInterleaved(k) : this.decodeVarint(k);
+    return format === INDEX_FORMAT || format === INDEX_FORMAT_SPLIT ? this.decodeSplit(k) : format === INDEX_FORMAT_INTERLEAVED ? this.decodeInterleaved(k) : this.decodeVarint(k);
   }
 
-  /** Format 3: the document stream now, positions when read (TermOccurrences). */
+  /** Formats 4 and 3: the document stream now, positions when read (TermOccurrences); format 4's block bounds. */
   private decodeSplit(k: number): Occurrences {
     const d = this.data;
     const E = d.termEntries[k];
@@ -192,7 +223,9 @@ export class Postings {
     const starts = new Int32Array(E + 1);
     const table = decodeDocs(d.postings, d.termBytes[k], slots, starts);
     if (starts[E] !== d.termPositions[k]) throw new Error(`index: term ${k} decodes to ${starts[E]} positions, not ${d.termPositions[k]}`);
-    return new TermOccurrences(slots, starts, d.postings, d.termBytes[k], table);
+    const from = d.boundStart?.[k] ?? 0;
+    const to = d.boundStart?.[k + 1] ?? 0;
+    return new TermOccurrences(slots, starts, d.postings, d.termBytes[k], table, to > from ? d.blockBounds!.subarray(from, to) : undefined);
   }
 
   private decodeInterleaved(k: number): Occurrences {

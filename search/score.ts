@@ -4,7 +4,7 @@
  * word).
  */
 import type { EngineOptions } from './options.js';
-import type { Occurrences } from './postings.js';
+import { BOUND_BLOCK, TermOccurrences, type BoundSource, type Occurrences } from './postings.js';
 
 /** Records matched by one alternative or constraint, increasing, each with its score. */
 export interface DocScores {
@@ -21,6 +21,8 @@ export interface FieldStats {
   avgLengths: number[];
   /** Weight per field index. */
   weights: Float64Array;
+  /** The index's block bounds were computed with this scoring (indexer/postings.ts BOUND_SCORING): they may be used. */
+  bounded?: boolean;
 }
 
 /** Number of distinct records in occurrences (slots are record × fieldCount + field, increasing). */
@@ -61,6 +63,9 @@ function normsOf(stats: FieldStats, bm: EngineOptions['bm25']): Float64Array {
   return norms;
 }
 
+/** A word with at most this many records and no stored bounds bounds itself by its scores (cheap at this size). */
+const SELF_BOUND = 1024;
+
 /**
  * One word's records (from its occurrences, at once) and their BM25 scores (when first asked for): a record's score
  * is weight × Σ over its fields of field weight × BM25, with idf from the records the word is in. A query whose
@@ -81,24 +86,32 @@ export class WordScores implements DocScores {
    * cache. Dropped once every score is computed.
    */
   private occ?: Pick<Occurrences, 'slots' | 'starts'>;
+  /** The term's stored block bounds (per BOUND_BLOCK records, before idf and weight) and what scales them. */
+  private readonly bounds?: Float32Array;
+  private readonly boundScale: number = 0;
+  /** A string's bounds through the term it was found by (BoundSource): per record, that term's block. */
+  private readonly source?: BoundSource;
 
   constructor(o: Occurrences, stats: FieldStats, bm: EngineOptions['bm25'], weight: number) {
     const F = stats.fieldCount;
     const slots = o.slots;
-    const df = docCount(o, F);
-    const docs = new Int32Array(df);
-    const firstSlot = new Int32Array(df + 1);
-    // Slots increase, so a record's slots are adjacent: one division per record, not per slot.
+    // Slots increase, so a record's slots are adjacent: one division per record, not per slot. One pass, into arrays
+    // of the slots' length (a record has at least one), kept as views: counting the records first was a second pass.
+    const docsAll = new Int32Array(slots.length);
+    const firstAll = new Int32Array(slots.length + 1);
     let n = 0;
     let end = 0;
     for (let i = 0; i < slots.length; i++) {
       if (slots[i] < end) continue;
       const d = (slots[i] / F) | 0;
-      docs[n] = d;
-      firstSlot[n++] = i;
+      docsAll[n] = d;
+      firstAll[n++] = i;
       end = (d + 1) * F;
     }
-    firstSlot[df] = slots.length;
+    const df = n;
+    firstAll[df] = slots.length;
+    const docs = docsAll.subarray(0, df);
+    const firstSlot = firstAll.subarray(0, df + 1);
     const w = weight * idf(stats.records, df);
     this.fieldWeight = new Float64Array(F);
     for (let f = 0; f < F; f++) this.fieldWeight[f] = stats.weights[f] * w;
@@ -107,6 +120,42 @@ export class WordScores implements DocScores {
     this.norms = normsOf(stats, bm);
     this.k1 = bm.k1 + 1;
     this.occ = { slots: o.slots, starts: o.starts };
+    // Bounds hold for this scoring only, and only scaled by a non-negative weight (a record's score is
+    // weight × idf × its stored sum, up to rounding: blockBound adds a margin).
+    if (stats.bounded && w >= 0 && o instanceof TermOccurrences && o.bounds && o.bounds.length === Math.ceil(df / BOUND_BLOCK)) {
+      this.bounds = o.bounds;
+      this.boundScale = w;
+    } else if (stats.bounded && w >= 0 && o.bound && o.bound.record.length === slots.length) {
+      this.source = o.bound;
+      this.boundScale = w;
+    }
+  }
+
+  /** Blocks of BOUND_BLOCK records with a stored bound (0: none, every record must be scored to rank them). */
+  get blockCount(): number {
+    return this.bounds?.length ?? 0;
+  }
+
+  /** No record of block j (records j × BOUND_BLOCK …) scores above this. */
+  blockBound(j: number): number {
+    // The stored sum is rounded up to a float32; the margin covers the float64 rounding of summing in another order.
+    return this.bounds![j] * this.boundScale * (1 + 1e-9);
+  }
+
+  /**
+   * Whether recordBound is finite: the word's own bounds, those of the term it was found through, or few enough
+   * records (SELF_BOUND) that their exact scores are the bound (a rare alternative beside a common word).
+   */
+  get bounded(): boolean {
+    return !!(this.bounds || this.source) || this.docs.length <= SELF_BOUND;
+  }
+
+  /** No more than this is the i-th record's score (Infinity when the word has no bounds). */
+  recordBound(i: number): number {
+    if (this.bounds) return this.blockBound((i / BOUND_BLOCK) | 0);
+    if (!this.source) return this.docs.length <= SELF_BOUND ? this.scoreAt(i) : Infinity;
+    const { blocks, record } = this.source;
+    return blocks[(record[this.firstSlot[i]] / BOUND_BLOCK) | 0] * this.boundScale * (1 + 1e-9);
   }
 
   /** The i-th record's score: the same sum, in the same order, as `scores[i]`, so the same number to the last bit. */
@@ -143,6 +192,141 @@ export class WordScores implements DocScores {
     this.occ = undefined;
     return (this.all = all);
   }
+}
+
+/**
+ * The best k records of one word by (score + extra, then record order), scoring only the blocks whose stored bound
+ * can still reach the k-th score (a score-ordered pass over the blocks: the classic block-max top-k for one term).
+ * `score(i)` is the i-th record's full score; records `forced` marks (a title typed in full: the bound does not hold
+ * their bonus) are scored first, whatever their block; only records `admit` passes are ranked. Returns the indexes
+ * (into ds.docs) of the best k in no particular order with their scores, or undefined when ds has no bounds (or k is
+ * a large share of its records).
+ */
+export function topByBlocks(
+  ds: DocScores,
+  k: number,
+  score: (i: number) => number,
+  forced: ArrayLike<number>,
+  admit?: (i: number) => boolean,
+): { idx: Int32Array; scores: Float64Array; scored: number } | undefined {
+  // A window of more than an eighth of the records (a whole ranking: sort=quantity, export) scores nearly every block:
+  // one tight pass over all of them costs less than the heap.
+  if (k <= 0 || k * 8 > ds.docs.length) return undefined;
+  const ub = blockBounds(ds);
+  if (!ub) return undefined;
+  const nb = ub.length;
+  const n = ds.docs.length;
+  const order = Int32Array.from({ length: nb }, (_, j) => j).sort((a, b) => ub[b] - ub[a] || a - b);
+  // Min-heap of the best so far: heap[0] is the worst (lowest score; of equal scores, the later record).
+  const hi = new Int32Array(k);
+  const hs = new Float64Array(k);
+  let size = 0;
+  const worse = (a: number, b: number) => hs[a] < hs[b] || (hs[a] === hs[b] && hi[a] > hi[b]);
+  const swap = (a: number, b: number) => {
+    const i = hi[a];
+    hi[a] = hi[b];
+    hi[b] = i;
+    const s = hs[a];
+    hs[a] = hs[b];
+    hs[b] = s;
+  };
+  let scored = 0;
+  const offer = (i: number) => {
+    const s = score(i);
+    scored++;
+    if (size < k) {
+      hi[size] = i;
+      hs[size] = s;
+      for (let x = size++; x > 0; ) {
+        const p = (x - 1) >> 1;
+        if (!worse(x, p)) break;
+        swap(x, p);
+        x = p;
+      }
+      return;
+    }
+    if (s < hs[0] || (s === hs[0] && i > hi[0])) return;
+    hi[0] = i;
+    hs[0] = s;
+    for (let x = 0; ; ) {
+      const l = 2 * x + 1;
+      const r = l + 1;
+      let m = x;
+      if (l < k && worse(l, m)) m = l;
+      if (r < k && worse(r, m)) m = r;
+      if (m === x) break;
+      swap(m, x);
+      x = m;
+    }
+  };
+  const isForced = new Set<number>();
+  for (let f = 0; f < forced.length; f++) {
+    const i = forced[f];
+    if (admit && !admit(i)) continue;
+    isForced.add(i);
+    offer(i);
+  }
+  for (let o = 0; o < nb; o++) {
+    const j = order[o];
+    // A record of this block scoring the bound exactly could still win a tie on record order: stop only below it.
+    if (size === k && ub[j] < hs[0]) break;
+    const end = Math.min(n, (j + 1) * BOUND_BLOCK);
+    for (let i = j * BOUND_BLOCK; i < end; i++) {
+      if ((admit && !admit(i)) || (isForced.size > 0 && isForced.has(i))) continue;
+      offer(i);
+    }
+  }
+  return { idx: hi.slice(0, size), scores: hs.slice(0, size), scored };
+}
+
+/**
+ * Per block of BOUND_BLOCK records of ds (in its order), no record's score is above this; undefined when ds has no
+ * bounds. A word's are its stored ones; a union's (a word and its alternatives) combine its sides' per record (a side
+ * found through a term bounded by that term's blocks), and a side that is a list of computed scores bounds itself
+ * exactly.
+ */
+function blockBounds(ds: DocScores): Float64Array | undefined {
+  if (ds instanceof WordScores && ds.blockCount > 0) return Float64Array.from({ length: ds.blockCount }, (_, j) => ds.blockBound(j));
+  // A string's bounds through its driving term are loose (a block of that term's records holds few of the string's):
+  // alone, scoring all of it in one tight loop was as quick (phrases at 100k: 60-100 % of records left to score). In
+  // a union, whose scores are read record by record through both sides, they pay.
+  if (ds instanceof WordScores || !hasBounds(ds) || !ds.bounded) return undefined;
+  const n = ds.docs.length;
+  const ub = new Float64Array(Math.ceil(n / BOUND_BLOCK));
+  for (let i = 0; i < n; i++) {
+    const b = ds.recordBound(i);
+    const j = (i / BOUND_BLOCK) | 0;
+    if (b > ub[j]) ub[j] = b;
+  }
+  return ub;
+}
+
+/**
+ * A list that scores on demand and can bound each record's score without computing it (WordScores, a union of
+ * lists; any other lazy list may implement it too). `bounded` says whether every bound is finite.
+ */
+export interface BoundedScores extends DocScores {
+  readonly bounded: boolean;
+  recordBound(i: number): number;
+}
+
+function hasBounds(ds: DocScores): ds is BoundedScores {
+  return typeof (ds as Partial<BoundedScores>).recordBound === 'function';
+}
+
+/** A list of scores computed already (a plain object, not a list that scores when read). */
+function isComputed(ds: DocScores): boolean {
+  return Object.getPrototypeOf(ds) === Object.prototype;
+}
+
+/** An upper bound of the i-th score of a list: its score when computed already, else the list's bound (Infinity: none). */
+export function boundAt(ds: DocScores, i: number): number {
+  return hasBounds(ds) ? ds.recordBound(i) : isComputed(ds) ? ds.scores[i] : Infinity;
+}
+
+/** Whether boundAt(ds, i) is finite for every record. */
+export function boundable(ds: DocScores): boolean {
+  return hasBounds(ds) ? ds.bounded : isComputed(ds);
 }
 
 /** A score of a list, computed alone when the list scores on demand (WordScores). */
@@ -274,6 +458,19 @@ class UnionScores implements DocScores {
     this.docs = docs.slice(0, n);
     this.inA = inA.subarray(0, n);
     this.inB = inB.subarray(0, n);
+  }
+
+  /** Both sides bound their records' scores (the union's combine, max or sum, grows with each side). */
+  get bounded(): boolean {
+    return boundable(this.a) && boundable(this.b);
+  }
+
+  recordBound(i: number): number {
+    const x = this.inA[i];
+    const y = this.inB[i];
+    if (y < 0) return boundAt(this.a, x);
+    if (x < 0) return boundAt(this.b, y);
+    return this.combine(boundAt(this.a, x), boundAt(this.b, y));
   }
 
   /** The same number the eager union computes for the i-th record. */

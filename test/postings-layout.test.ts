@@ -176,7 +176,7 @@ describe('postings store each term\'s records apart from its positions, and posi
   });
 
   it('a snapshot whose postings are in a format this reader does not know is refused whole, saying to rebuild it', () => {
-    const future = { ...body, index: { ...(body.index as object), postings: { ...index, format: 'positional-bigram-4' } } } as SnapshotBody;
+    const future = { ...body, index: { ...(body.index as object), postings: { ...index, format: 'positional-bigram-9' } } } as SnapshotBody;
     expect(() => new SearchService(future)).toThrow(/not a positional index of these records \(rebuild the snapshot\)/);
   });
 });

@@ -13,7 +13,7 @@
  * Environment-neutral (the export script writes chunks in Node, the page and the parity benchmark read them).
  */
 import { decodeTerm, encodeTerm } from '../../../indexer/postings-codec.js';
-import { EMPTY, Postings, type IndexData, type Occurrences } from '../../../search/postings.js';
+import { EMPTY, INDEX_FORMAT, INDEX_FORMAT_SPLIT, Postings, positionCount, type IndexData, type Occurrences } from '../../../search/postings.js';
 import { VarintReader, VarintWriter } from '../../../snapshot/varint.js';
 
 /** What the entry file says about the postings chunks (inside its body, so its checksum covers it). */
@@ -89,9 +89,15 @@ export function splitPostings(
   return { manifest, files };
 }
 
-/** The per-record part of an index with no terms: what the entry file keeps (the engine checks its shape as usual). */
+/**
+ * The per-record part of an index with no terms: what the entry file keeps (the engine checks its shape as usual).
+ * Block score bounds are per term and the chunks do not carry them: the entry says format 3 (the same codes, no
+ * bounds), and the page scores every match, with the same answers.
+ */
 export function withoutTerms(data: IndexData): IndexData {
-  return { ...data, terms: '', termOffsets: Uint32Array.of(0), termBytes: Uint32Array.of(0), termEntries: new Uint32Array(0), termPositions: new Uint32Array(0), postings: new Uint8Array(0) };
+  const { blockBounds: _bounds, boundStart: _starts, boundScoring: _scoring, ...rest } = data;
+  const format = data.format === INDEX_FORMAT ? INDEX_FORMAT_SPLIT : data.format;
+  return { ...rest, format, terms: '', termOffsets: Uint32Array.of(0), termBytes: Uint32Array.of(0), termEntries: new Uint32Array(0), termPositions: new Uint32Array(0), postings: new Uint8Array(0) };
 }
 
 /** A loaded chunk: its terms in order and where each term's postings are in its bytes. */
@@ -250,6 +256,14 @@ export class ChunkedPostings extends Postings {
       for (const t of chunk.terms) if (t >= prefix && t < end) parts.push(this.occurrences(chunk, t, i));
     }
     return this.remember(key, parts.length === 1 ? parts[0] : this.union(parts));
+  }
+
+  /**
+   * A term's positions, read from its chunk (the entry holds no per-term counts). Reading it notes a chunk not loaded
+   * yet, so a string's first round fetches the chunks of all its tokens, whichever cover the matcher then keeps.
+   */
+  override positionsOfTerm(term: string): number {
+    return positionCount(this.term(term));
   }
 
   override termAt(): string {

@@ -1,0 +1,184 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { BOUND_BLOCK, BOUND_SCORING, INDEX_FORMAT, INDEX_FORMAT_SPLIT, type IndexData } from '../indexer/postings.js';
+import type { SnapshotBody } from '../snapshot/body.js';
+import { DEFAULT_ENGINE_OPTIONS } from '../search/options.js';
+import { searchTexts, type SearchField } from '../indexer/fields.js';
+import { Matcher } from '../search/match.js';
+import { Postings, TermOccurrences } from '../search/postings.js';
+import { WordScores, bm25, topByBlocks, type FieldStats } from '../search/score.js';
+import { SearchService } from '../search/service.js';
+import { ROOT, seedSnapshot } from './helpers.js';
+
+let body: SnapshotBody;
+let index: IndexData;
+beforeAll(async () => {
+  body = await seedSnapshot();
+  index = (body.index as { postings: IndexData }).postings;
+});
+
+function statsOf(d: IndexData, bounded: boolean): FieldStats {
+  return {
+    fieldCount: d.fields.length,
+    records: d.records,
+    fieldLengths: d.fieldLengths,
+    avgLengths: d.avgLengths,
+    weights: Float64Array.from(d.fields, (f) => DEFAULT_ENGINE_OPTIONS.fieldWeights[f as keyof typeof DEFAULT_ENGINE_OPTIONS.fieldWeights] ?? 0),
+    bounded,
+  };
+}
+
+/** The seed terms in more than one block of records: the ones with stored bounds. */
+function boundedTerms(d: IndexData): string[] {
+  const postings = new Postings(d, 0);
+  const out: string[] = [];
+  for (let k = 0; k < postings.termCount; k++) if (d.boundStart![k + 1] > d.boundStart![k]) out.push(postings.termAt(k));
+  return out;
+}
+
+/** The same snapshot as format 3 wrote it: the same postings, no bounds (every match is scored). */
+function withoutBounds(b: SnapshotBody): SnapshotBody {
+  const d = (b.index as { postings: IndexData }).postings;
+  const postings: IndexData = { ...d, format: INDEX_FORMAT_SPLIT, blockBounds: undefined, boundStart: undefined, boundScoring: undefined };
+  return { ...b, index: { ...(b.index as object), postings } } as SnapshotBody;
+}
+
+describe('block score bounds (postings format 4)', () => {
+  it('the bounds stored at build are computed with the scoring the engine uses by default', () => {
+    expect(index.format).toBe(INDEX_FORMAT);
+    expect(index.boundScoring).toEqual(BOUND_SCORING);
+    // If the defaults move, the bounds go unused (answers stay right, a common word is scored whole): move both.
+    expect(BOUND_SCORING.k1).toBe(DEFAULT_ENGINE_OPTIONS.bm25.k1);
+    expect(BOUND_SCORING.b).toBe(DEFAULT_ENGINE_OPTIONS.bm25.b);
+    expect(BOUND_SCORING.fieldWeights).toEqual(DEFAULT_ENGINE_OPTIONS.fieldWeights);
+  });
+
+  it('every seed record scores at most its block bound for each common seed term, and each block holds a record within float32 rounding of it', () => {
+    const terms = boundedTerms(index);
+    expect(terms.length).toBeGreaterThan(10);
+    expect(terms).toContain('企业');
+    const stats = statsOf(index, true);
+    const postings = new Postings(index, 1 << 20);
+    for (const t of terms) {
+      const ds = bm25(postings.term(t), stats, DEFAULT_ENGINE_OPTIONS.bm25, 1) as WordScores;
+      expect(ds.blockCount, t).toBe(Math.ceil(ds.docs.length / BOUND_BLOCK));
+      const all = ds.scores;
+      for (let j = 0; j < ds.blockCount; j++) {
+        let max = 0;
+        for (let i = j * BOUND_BLOCK; i < Math.min(all.length, (j + 1) * BOUND_BLOCK); i++) max = Math.max(max, all[i]);
+        expect(ds.blockBound(j), `${t} block ${j}`).toBeGreaterThanOrEqual(max);
+        expect(ds.blockBound(j), `${t} block ${j}`).toBeLessThanOrEqual(max * (1 + 1e-6));
+      }
+    }
+  });
+
+  it('the best ten records of a common seed word from its bounds are the best ten by every score, ties by record order, with fewer records scored', () => {
+    const stats = statsOf(index, true);
+    const postings = new Postings(index, 1 << 20);
+    let fewer = 0;
+    for (const t of boundedTerms(index)) {
+      const ds = bm25(postings.term(t), stats, DEFAULT_ENGINE_OPTIONS.bm25, 1) as WordScores;
+      // A window of ten is bounded for words in at least 80 records (an eighth); below that every match is scored.
+      if (ds.docs.length < 80) continue;
+      const top = topByBlocks(ds, 10, (i) => ds.scoreAt(i), [])!;
+      expect(top, t).toBeDefined();
+      const all = ds.scores;
+      const want = [...all.keys()].sort((a, b) => all[b] - all[a] || a - b).slice(0, 10);
+      expect([...top.idx].sort((a, b) => all[b] - all[a] || a - b), t).toEqual(want);
+      if (top.scored < all.length) fewer++;
+    }
+    expect(fewer).toBeGreaterThan(0);
+  });
+
+  it('a record forced in (its title is the query) and a filter that admits only some records still give the best of those admitted', () => {
+    const stats = statsOf(index, true);
+    const ds = bm25(new Postings(index, 1 << 20).term('企业'), stats, DEFAULT_ENGINE_OPTIONS.bm25, 1) as WordScores;
+    const all = ds.scores;
+    // The lowest-scoring odd record, its title the query: its bonus is not in any bound, yet it must come first.
+    const odd = (i: number) => i % 2 === 1;
+    const titled = [...all.keys()].filter(odd).sort((a, b) => all[a] - all[b])[0];
+    const bonus = (i: number) => ds.scoreAt(i) + (i === titled ? 1000 : 0);
+    const top = topByBlocks(ds, 5, bonus, [titled], odd)!;
+    const want = [...all.keys()].filter(odd).sort((a, b) => bonus(b) - bonus(a) || a - b).slice(0, 5);
+    expect([...top.idx].sort((a, b) => bonus(b) - bonus(a) || a - b)).toEqual(want);
+    expect(want[0]).toBe(titled);
+    expect(top.idx.every(odd)).toBe(true);
+  });
+
+  it('a word with no bounds (a phrase made of several terms, or an engine scoring with other weights), or a ranking of most of its records, is ranked by scoring every match', () => {
+    const postings = new Postings(index, 1 << 20);
+    const occ = postings.term('企业');
+    expect(occ).toBeInstanceOf(TermOccurrences);
+    expect(topByBlocks(bm25(occ, statsOf(index, false), DEFAULT_ENGINE_OPTIONS.bm25, 1), 10, () => 0, [])).toBeUndefined();
+    const copy = { slots: occ.slots, starts: occ.starts, pos: occ.pos };
+    expect(topByBlocks(bm25(copy, statsOf(index, true), DEFAULT_ENGINE_OPTIONS.bm25, 1), 10, () => 0, [])).toBeUndefined();
+    const bounded = bm25(occ, statsOf(index, true), DEFAULT_ENGINE_OPTIONS.bm25, 1);
+    expect(topByBlocks(bounded, 10, () => 0, [])).toBeDefined();
+    expect(topByBlocks(bounded, bounded.docs.length, () => 0, [])).toBeUndefined();
+  });
+
+  it('answers every judged query, common seed words and their pages, with and without a region filter, exactly as the same snapshot without bounds (format 3)', () => {
+    const bounded = new SearchService(body);
+    const whole = new SearchService(withoutBounds(body));
+    const judged = (file: string) => (JSON.parse(readFileSync(join(ROOT, 'bench', file), 'utf8')) as { query: string }[]).map((q) => q.query);
+    const queries = [...judged('queries.dev.json'), ...judged('queries.test.json'), ...boundedTerms(index).slice(0, 40), '企业 -登记'];
+    const region = body.records[0].regions[0];
+    for (const q of queries) {
+      for (const request of [{ q, size: 10 }, { q, size: 10, page: 3 }, { q, size: 10, filters: { region: [region] } }]) {
+        bounded.clearCache();
+        whole.clearCache();
+        expect({ ...bounded.search(request), took_ms: 0 }, JSON.stringify(request)).toEqual({ ...whole.search(request), took_ms: 0 });
+      }
+    }
+  });
+
+  it('an engine with other field weights ignores the stored bounds and ranks as the same snapshot without them', () => {
+    const options = { fieldWeights: { ...DEFAULT_ENGINE_OPTIONS.fieldWeights, title: 1, content: 5 } };
+    const bounded = new SearchService(body, options);
+    const whole = new SearchService(withoutBounds(body), options);
+    for (const q of ['企业', '监管', '服务', '登记']) {
+      expect({ ...bounded.search({ q, size: 10 }), took_ms: 0 }, q).toEqual({ ...whole.search({ q, size: 10 }), took_ms: 0 });
+    }
+  });
+
+  it('a format-4 snapshot whose bounds are cut short is refused whole, saying to rebuild it', () => {
+    const short: IndexData = { ...index, blockBounds: index.blockBounds!.subarray(0, index.blockBounds!.length - 1) };
+    const damaged = { ...body, index: { ...(body.index as object), postings: short } } as SnapshotBody;
+    expect(() => new SearchService(damaged)).toThrow(/not a positional index of these records \(rebuild the snapshot\)/);
+  });
+});
+
+describe('strings matched through the bigrams that cover them', () => {
+  it('a seed phrase is found exactly where its text is, without decoding the positions of the middle bigrams its first and last leave covered', () => {
+    const F = index.fields.length;
+    const service = new SearchService(body);
+    const texts = searchTexts(body.records);
+    const plain = (slot: number) => service.engine.analyzer.normalizer.plain(texts[Math.floor(slot / F)][index.fields[slot % F] as SearchField]);
+    // 4-5 characters: the first and last bigram and at most one between cover every character.
+    for (const [phrase, skipped] of [['告知承诺制', '承诺'], ['留抵退税', '抵退'], ['知识产权', '识产'], ['一网通办', '网通']] as const) {
+      const postings = new Postings(index, 1 << 22);
+      const occ = new Matcher(postings, 100, 4).needle(phrase);
+      expect(occ.slots.length, phrase).toBeGreaterThan(0);
+      // Every occurrence found is the phrase in the text, and every occurrence in the text is found.
+      const found = new Set<string>();
+      for (let e = 0; e < occ.slots.length; e++) {
+        for (let x = occ.starts[e]; x < occ.starts[e + 1]; x++) {
+          expect(plain(occ.slots[e]).slice(occ.pos[x], occ.pos[x] + phrase.length), phrase).toBe(phrase);
+          found.add(`${occ.slots[e]}:${occ.pos[x]}`);
+        }
+      }
+      let inText = 0;
+      for (let slot = 0; slot < index.records * F; slot++) {
+        const t = plain(slot);
+        for (let p = t.indexOf(phrase); p >= 0; p = t.indexOf(phrase, p + 1)) {
+          expect(found.has(`${slot}:${p}`), `${phrase} at ${slot}:${p}`).toBe(true);
+          inText++;
+        }
+      }
+      expect(found.size).toBe(inText);
+      // The middle bigram was not needed: none of its positions were decoded.
+      expect((postings.term(skipped) as TermOccurrences).positionsDecoded, skipped).toBe(0);
+    }
+  });
+});
