@@ -8,6 +8,8 @@ export interface Dictionaries {
   userWords: [string, number | undefined][];
   /** Groups of equivalent terms (first one is not special). */
   synonyms: string[][];
+  /** Broader terms with their narrower terms (汽车 > 整车 二手车): a kind of the broader thing. */
+  narrower: [string, string[]][];
   stopwords: string[];
 }
 
@@ -29,8 +31,27 @@ export function parseUserWords(text: string): [string, number | undefined][] {
 
 export function parseSynonyms(text: string): string[][] {
   return contentLines(text)
+    .filter((l) => !l.includes('>'))
     .map((l) => [...new Set(l.split(/[\s,，=、]+/).filter(Boolean))])
     .filter((g) => g.length >= 2);
+}
+
+/**
+ * The narrower-term lines of the thesaurus (`broad > narrow narrow …`): each narrower term names a kind of the broader
+ * one (整车, 二手车 are cars), so a query for the broader term also finds records about its kinds — never the other
+ * way round (a record on cars in general does not answer 二手车). Lines without `>` are synonym groups.
+ */
+export function parseNarrower(text: string): [string, string[]][] {
+  const out = new Map<string, string[]>();
+  for (const l of contentLines(text)) {
+    const at = l.indexOf('>');
+    if (at < 0) continue;
+    const broad = l.slice(0, at).trim();
+    const narrow = l.slice(at + 1).split(/[\s,，=、]+/).filter((w) => w && w !== broad);
+    if (!broad || /\s/.test(broad) || narrow.length === 0) continue;
+    out.set(broad, [...new Set([...(out.get(broad) ?? []), ...narrow])]);
+  }
+  return [...out];
 }
 
 export function parseStopwords(text: string): string[] {

@@ -9,7 +9,7 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { parseStopwords, parseSynonyms, parseUserWords, type Dictionaries } from '../analysis/dictionary.js';
+import { parseNarrower, parseStopwords, parseSynonyms, parseUserWords, type Dictionaries } from '../analysis/dictionary.js';
 import { mineForms } from '../analysis/forms.js';
 import { Normalizer } from '../analysis/normalize.js';
 import type { SnapshotBody } from '../snapshot/body.js';
@@ -87,7 +87,7 @@ export async function readDictionaries(dictDir: string): Promise<{ dictionaries:
     });
   const [user, syn, stop] = await Promise.all([read('userdict.txt'), read('synonyms.txt'), read('stopwords.txt')]);
   return {
-    dictionaries: { userWords: parseUserWords(user), synonyms: parseSynonyms(syn), stopwords: parseStopwords(stop) },
+    dictionaries: { userWords: parseUserWords(user), synonyms: parseSynonyms(syn), narrower: parseNarrower(syn), stopwords: parseStopwords(stop) },
     version: createHash('sha256').update(user).update('\0').update(syn).update('\0').update(stop).digest('hex').slice(0, 16),
     synonymsVersion: createHash('sha256').update(syn).digest('hex').slice(0, 16),
   };
@@ -202,6 +202,7 @@ export async function buildSnapshot(options: BuildOptions): Promise<BuildResult>
         synonymsVersion,
         userWords: [...userWords.keys()],
         synonyms: dictionaries.synonyms.map((g) => g.map(norm)),
+        narrower: dictionaries.narrower.map(([b, n]) => [norm(b), n.map(norm)] as [string, string[]]),
         stopwords: dictionaries.stopwords.map(norm),
       },
       analysis: { t2s: traditionalToSimplifiedTable(), vocabulary: [...counts].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)), forms },

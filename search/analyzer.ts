@@ -17,6 +17,11 @@ import { OWN_FIELDS, SEARCH_FIELDS, type SearchField } from './fields.js';
 
 /** Weight of a synonym relative to the term the user typed. */
 export const SYNONYM_WEIGHT = 0.7;
+/**
+ * Weight of a narrower term (整车 for 汽车, 保函 for 担保: dict/synonyms.txt's `>` lines): a record about a kind of the
+ * thing answers the query, below one that names the thing or an equivalent.
+ */
+export const NARROWER_WEIGHT = 0.5;
 /** Weight of a long or short form mined from the corpus (综保区 for 综合保税区): like a synonym. */
 export const FORM_WEIGHT = 0.7;
 
@@ -35,6 +40,11 @@ export interface Alternative {
    * rare enough to be required.
    */
   words?: string[];
+  /**
+   * A narrower term (整车 for 汽车): the engine keeps it only where the word and its equivalents find less than a
+   * page of records (SearchEngine.analyse), so a word the corpus prints often is never diluted by its kinds.
+   */
+  kind?: boolean;
 }
 
 /**
@@ -115,12 +125,15 @@ export interface AnalyzerData {
   stopwords: string[];
   /** Long and short forms mined at build (absent in older snapshots). */
   forms?: MinedForms;
+  /** Broader terms with their narrower terms (absent in older snapshots). */
+  narrower?: [string, string[]][];
 }
 
 export class QueryAnalyzer {
   readonly normalizer: Normalizer;
   private readonly vocab: Vocabulary;
   private readonly synonyms = new Map<string, string[]>();
+  private readonly narrower: Map<string, string[]>;
   private readonly stopwords: Set<string>;
   private readonly forms: FormIndex;
 
@@ -139,6 +152,7 @@ export class QueryAnalyzer {
       }
     }
     this.stopwords = new Set(data.stopwords);
+    this.narrower = new Map(data.narrower ?? []);
   }
 
   analyse(query: string): QueryAnalysis {
@@ -180,6 +194,9 @@ export class QueryAnalyzer {
       const words = this.contentWords(a.text);
       if (words.length >= 2) alts.push({ text: a.text, weight: a.weight * LOOSE_WEIGHT, words });
     }
+    // A kind's own equivalents are kinds too (综合保税区 = 综保区).
+    const kinds = this.narrowerOf(text).flatMap((n) => [n, ...(this.synonyms.get(n) ?? [])]);
+    for (const n of kinds) if (!alts.some((a) => a.text === n)) alts.push({ text: n, weight: NARROWER_WEIGHT, kind: true });
     const split = this.split(text);
     if (split) alts.push({ text, weight: NEAR_WEIGHT, near: split });
     return alts;
@@ -202,6 +219,28 @@ export class QueryAnalyzer {
         return c.both > 0 && c.both / c.a >= (2 * c.b) / c.records;
       }),
     );
+  }
+
+  /**
+   * Narrower terms of a word (汽车 → 整车, 二手车), and of a compound whose first or last word has them, with that
+   * word replaced (汽车出口 → 整车出口, 二手车出口): the compound's head or modifier narrowed, the rest as typed.
+   */
+  private narrowerOf(text: string): string[] {
+    if (this.narrower.size === 0) return [];
+    // Equivalent terms have the same kinds (特殊监管区域 = 海关特殊监管区域 > 综合保税区 …).
+    const own = [text, ...(this.synonyms.get(text) ?? [])].flatMap((t) => this.narrower.get(t) ?? []);
+    if (own.length) return [...new Set(own)];
+    if (!/^\p{Script=Han}{4,}$/u.test(text)) return [];
+    const words = this.subWords(text);
+    if (words.length < 2) return [];
+    const out: string[] = [];
+    const first = this.narrower.get(words[0]);
+    const rest = words.slice(1).join('');
+    if (first) for (const n of first) out.push(n + rest);
+    const last = this.narrower.get(words[words.length - 1]);
+    const head = words.slice(0, -1).join('');
+    if (last) for (const n of last) out.push(head + n);
+    return out;
   }
 
   /** The content words of a compound of three or more characters and of its multi-word expansions (see Constraint.parts). */

@@ -66,6 +66,11 @@ interface Unit {
    * topic is wanted, so lacking it costs less than lacking a topic word (EngineOptions.qualifierCost).
    */
   qualifier?: boolean;
+  /**
+   * The idf of the word as printed (it and its equivalents), where narrower terms widen it (药品 → 中药): whether the
+   * query's other words are common beside it is judged by how rarely the corpus prints the word, not its kinds.
+   */
+  ownIdf?: number;
 }
 
 /** The occurrences the position bonuses of one query read (SearchEngine.bonusPlan). */
@@ -475,7 +480,7 @@ export class SearchEngine {
     if (!index || !isIndexData(index.postings) || index.postings.records !== body.records.length || !index.facets) {
       throw new Error('snapshot index is missing or not a positional index of these records (rebuild the snapshot)');
     }
-    this.analyzer = new QueryAnalyzer({ ...body.analysis, synonyms: body.dictionary.synonyms, stopwords: body.dictionary.stopwords }, (a, b) => this.cooccurrence(a, b));
+    this.analyzer = new QueryAnalyzer({ ...body.analysis, synonyms: body.dictionary.synonyms, narrower: body.dictionary.narrower, stopwords: body.dictionary.stopwords }, (a, b) => this.cooccurrence(a, b));
     this.postings = this.options.postings?.(index.postings, this.options.cache.postingsPositions) ?? new Postings(index.postings, this.options.cache.postingsPositions);
     this.matcher = new Matcher(this.postings, this.options.cache.matches, NEAR_GAP);
     this.facets = new FacetIndex(index.facets);
@@ -532,8 +537,25 @@ export class SearchEngine {
   /** Query analysis, cached: a user paging or filtering repeats the same query. */
   analyse(query: string): QueryAnalysis {
     let a = this.analyses.get(query);
-    if (!a) this.analyses.set(query, (a = this.analyzer.analyse(query)));
+    if (!a) this.analyses.set(query, (a = this.withKindsWhereFew(this.analyzer.analyse(query))));
     return a;
+  }
+
+  /**
+   * Narrower terms (Alternative.kind: 整车, 二手车 for 汽车) are kept only for a word that, with its equivalents, finds
+   * less than a page of records (FILL_TO): they fill in for a word the corpus rarely prints (药品, 汽车出口), and never
+   * dilute one it prints often (融资 beside 贷款), nor cost its query a look-up per kind. Highlights and matching
+   * read the same pruned analysis.
+   */
+  private withKindsWhereFew(analysis: QueryAnalysis): QueryAnalysis {
+    const prune = (c: Constraint): Constraint => {
+      if (!c.alternatives.some((a) => a.kind)) return c;
+      const own = { ...c, alternatives: c.alternatives.filter((a) => !a.kind) };
+      return this.constraintDocs(own).docs.length < FILL_TO ? c : own;
+    };
+    const clause = (cl: AnalysedClause): AnalysedClause => ({ ...cl, constraints: cl.constraints.map(prune) });
+    if (!analysis.groups.some((g) => g.some((cl) => cl.constraints.some((c) => c.alternatives.some((a) => a.kind))))) return analysis;
+    return { ...analysis, groups: analysis.groups.map((g) => g.map(clause)) };
   }
 
   /** Forget cached postings, matches and analyses (benchmarks measure uncached queries with it). */
@@ -732,7 +754,7 @@ export class SearchEngine {
       if (group.length === 1) {
         for (const c of group[0].constraints) {
           const ds = this.changeDocs(c, this.constraintDocs(c));
-          units.push({ text: c.text, ds, idf: idf(N, ds.docs.length), constraints: [c] });
+          units.push({ text: c.text, ds, idf: idf(N, ds.docs.length), constraints: [c], ...this.ownIdf(c) });
         }
       } else {
         let ds = NO_DOCS;
@@ -744,6 +766,12 @@ export class SearchEngine {
     if (ask) units.push(ask);
     this.markQualifiers(analysis, units);
     return units;
+  }
+
+  /** Unit.ownIdf of a constraint widened to narrower terms (its records without them are cached: analyse() counted them). */
+  private ownIdf(c: Constraint): { ownIdf?: number } {
+    if (!c.alternatives.some((a) => a.kind)) return {};
+    return { ownIdf: idf(this.records.length, this.constraintDocs({ ...c, alternatives: c.alternatives.filter((a) => !a.kind) }).docs.length) };
   }
 
   /** Marks the change verbs and measure words of an outcome query (Unit.qualifier); not when nothing else is typed. */
@@ -1029,12 +1057,12 @@ export class SearchEngine {
         // Common for this query: far less rare than its rarest word, or in a large share of all records.
         // A word no record has decides nothing (宇宙 in 元宇宙 区块链: no record says 宇宙).
         const found = units.filter((u) => u.ds.docs.length > 0);
-        const maxIdf = Math.max(0, ...found.map((u) => u.idf));
+        const maxIdf = Math.max(0, ...found.map((u) => u.ownIdf ?? u.idf));
         let informative = 0;
         // A sentence spreads its meaning over more words than a list of keywords: its rarest word decides less.
         const ratio = analysis.groups.some((g) => g.some((c) => c.natural)) ? this.options.commonIdfRatioNatural : this.options.commonIdfRatio;
         units.forEach((u, b) => {
-          if (u.ds.docs.length > 0 && u.idf >= ratio * maxIdf && u.ds.docs.length <= N * this.options.commonShare) informative |= 1 << b;
+          if (u.ds.docs.length > 0 && (u.ownIdf ?? u.idf) >= ratio * maxIdf && u.ds.docs.length <= N * this.options.commonShare) informative |= 1 << b;
         });
         let full = 0;
         for (const d of touched) if ((mask[d] & all) === all) full++;

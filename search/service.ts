@@ -510,7 +510,8 @@ export class SearchService {
       normalized,
       segments: this.engine.analyzer.segment(text),
       indexTerms: indexTerms(normalized),
-      query: this.engine.analyzer.analyse(text),
+      // As the engine searches it (narrower terms kept only where the word is rarely printed).
+      query: this.engine.analyse(text),
     };
   }
 

@@ -29,6 +29,8 @@ export interface SnapshotBody {
     synonymsVersion?: string;
     userWords: string[];
     synonyms: string[][];
+    /** Broader terms with their narrower terms (synonyms.txt's `>` lines); absent in snapshots built before them. */
+    narrower?: [string, string[]][];
     stopwords: string[];
   };
   analysis: {

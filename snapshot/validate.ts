@@ -134,6 +134,13 @@ export function validateBody(body: unknown): asserts body is SnapshotBody {
     strings(d.userWords, 'dictionary.userWords');
     strings(d.stopwords, 'dictionary.stopwords');
     arr(d.synonyms, 'dictionary.synonyms').forEach((g, i) => strings(g, `dictionary.synonyms[${i}]`));
+    if (d.narrower !== undefined) {
+      arr(d.narrower, 'dictionary.narrower').forEach((e, i) => {
+        const pair = arr(e, `dictionary.narrower[${i}]`);
+        str(pair[0], `dictionary.narrower[${i}][0]`);
+        strings(pair[1], `dictionary.narrower[${i}][1]`);
+      });
+    }
     const a = obj(b.analysis, 'analysis');
     for (const [k, v] of Object.entries(obj(a.t2s, 'analysis.t2s'))) str(v, `analysis.t2s[${JSON.stringify(k)}]`);
     arr(a.vocabulary, 'analysis.vocabulary').forEach((e, i) => {

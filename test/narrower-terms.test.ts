@@ -1,0 +1,91 @@
+/**
+ * Narrower terms (dict/synonyms.txt's `broad > narrow …` lines): a query for a broad term also finds records about its
+ * kinds, below the records that name it; never the other way round.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { parseNarrower, parseSynonyms } from '../analysis/dictionary.js';
+import { SearchService } from '../search/service.js';
+import { DICT, seedService } from './helpers.js';
+
+let service: SearchService;
+beforeAll(async () => {
+  service = await seedService();
+}, 120_000);
+
+const text = (id: string) => {
+  const r = service.records.find((x) => x.id === id)!;
+  return [r.title, r.content, r.outcome, r.process, r.applicableTo].join(' ');
+};
+
+describe('narrower terms widen a broad word to its kinds', () => {
+  it('汽车出口 finds the reforms on 整车出口 and 二手车出口, after the record that prints 汽车出口, and not as partial matches', () => {
+    const hits = service.search({ q: '汽车出口', size: 10, collapse: false }).hits;
+    const ids = hits.map((h) => h.id);
+    expect(text(ids[0])).toContain('汽车出口');
+    const whole = hits.find((h) => h.title.includes('整车出口'));
+    const used = hits.find((h) => h.title.includes('二手车出口'));
+    expect(whole).toBeDefined();
+    expect(used).toBeDefined();
+    // They hold a kind of the word: they do not lack it.
+    expect(whole!.missing).toEqual([]);
+    expect(used!.missing).toEqual([]);
+    expect(ids.indexOf(whole!.id)).toBeGreaterThan(0);
+    // Before every record that has only 汽车 or only 出口.
+    const firstPartial = hits.findIndex((h) => h.missing.length > 0);
+    expect(firstPartial === -1 || firstPartial > Math.max(ids.indexOf(whole!.id), ids.indexOf(used!.id))).toBe(true);
+  });
+
+  it('药品 finds the 中医药 reforms through the narrower term 中药, though they never print 药品', () => {
+    const hits = service.search({ q: '药品', size: 20, collapse: false }).hits;
+    expect(hits.some((h) => h.title.includes('中医药') && !text(h.id).includes('药品'))).toBe(true);
+  });
+
+  it('widens one way only: 二手车 finds no record that says 汽车 without 二手车', () => {
+    const hits = service.search({ q: '二手车', size: 50, collapse: false }).hits;
+    expect(hits.length).toBeGreaterThan(0);
+    for (const h of hits) expect(text(h.id)).toMatch(/二手车|旧机动车/);
+  });
+
+  it('a record printing the broad word itself outranks one holding only a kind of it (汽车 beside 整车, 二手车)', () => {
+    const hits = service.search({ q: '汽车', size: 100, collapse: false }).hits;
+    expect(text(hits[0].id)).toContain('汽车');
+    const kindOnly = hits.findIndex((h) => !text(h.id).includes('汽车') && /整车|二手车/.test(text(h.id)));
+    expect(kindOnly).toBeGreaterThan(0);
+    expect(hits[kindOnly].missing).toEqual([]);
+  });
+
+  it('a word the corpus prints on a page of records or more is not widened: 融资 finds no record that lacks it, though 贷款 is a kind of it', () => {
+    const hits = service.search({ q: '融资', size: 200, collapse: false }).hits;
+    expect(hits.length).toBeGreaterThanOrEqual(10);
+    for (const h of hits) expect(text(h.id)).toContain('融资');
+    // Nor highlighted: the snippet marks only 融资.
+    for (const h of hits) for (const m of h.highlight.snippet.matchAll(/<mark>(.*?)<\/mark>/g)) expect(m[1]).not.toMatch(/贷款|信贷/);
+  });
+
+  it('a quoted phrase is never widened to narrower terms', () => {
+    const hits = service.search({ q: '"汽车出口"', size: 50, collapse: false }).hits;
+    expect(hits.length).toBeGreaterThan(0);
+    for (const h of hits) expect(text(h.id)).toContain('汽车出口');
+  });
+});
+
+describe('the thesaurus file holds narrower lines apart from synonym groups', () => {
+  it('parses `broad > narrow …` lines as narrower terms, merges repeated broad terms, and keeps them out of the synonym groups', () => {
+    const sample = '船只 船舶\n汽车 > 整车 二手车  # kinds of car\n汽车 > 乘用车, 整车\n坏 > \n';
+    expect(parseNarrower(sample)).toEqual([['汽车', ['整车', '二手车', '乘用车']]]);
+    expect(parseSynonyms(sample)).toEqual([['船只', '船舶']]);
+  });
+
+  it('every narrower term of dict/synonyms.txt differs from its broad term and does not contain it (a substring is found anyway)', () => {
+    const lines = parseNarrower(readFileSync(join(DICT, 'synonyms.txt'), 'utf8'));
+    expect(lines.length).toBeGreaterThanOrEqual(20);
+    for (const [broad, narrow] of lines) for (const n of narrow) expect(n.includes(broad), `${broad} > ${n}`).toBe(false);
+  });
+
+  it('the snapshot carries the narrower terms, so the server needs no dictionary file', () => {
+    const narrower = service.engine.body.dictionary.narrower ?? [];
+    expect(narrower.find(([b]) => b === '汽车')?.[1]).toContain('整车');
+  });
+});
