@@ -212,6 +212,30 @@ describe('facet counts cost what the smaller side costs, and count the same', ()
     expect(service.search({ q: '', filters: choices[0] }).facets.region.length).toBeGreaterThan(1);
   });
 
+  it('counts a query with two different facets filtered (region and category) as counting each reform once over the records passing the other filters', () => {
+    const reformOf = (service as unknown as { reformOf: Int32Array }).reformOf;
+    let nonEmpty = 0;
+    for (const q of ['企业', '审批 监管']) {
+      const docs = Array.from(service.engine.search(q).docs);
+      const top = service.search({ q, size: 1, facetSize: 0 }).facets;
+      for (const filters of [
+        { region: [top.region[0].value], category: [top.category[0].value] },
+        { region: [top.region[1].value], category: [top.category[0].value, top.category[1].value] },
+      ] as Filters[]) {
+        const res = service.search({ q, size: 10, filters, facetSize: 0 });
+        expect(res.facets).toEqual(reference(docs, filters, reformOf));
+        // The total is the reforms of the matched records passing both filters.
+        const passing = docs.filter((d) => Object.entries(filters).every(([f, want]) => facetValues(service.records[d], f as never).some((v) => want!.includes(v))));
+        expect(res.total).toBe(new Set(passing.map((d) => reformOf[d])).size);
+        expect(res.hits.every((h) => passing.includes(service.records.findIndex((r) => r.id === h.id)))).toBe(true);
+        if (passing.length) nonEmpty++;
+        // Each filter narrows the other facet's counts: the category counts are those under the region filter alone.
+        expect(res.facets.category).toEqual(reference(docs, { region: filters.region }, reformOf).category);
+      }
+    }
+    expect(nonEmpty).toBeGreaterThanOrEqual(3);
+  });
+
   it("lists the empty query's facets over every seed reform, the most common region first", () => {
     const res = service.search({ q: '', size: 10 });
     const reformOf = (service as unknown as { reformOf: Int32Array }).reformOf;
