@@ -105,8 +105,9 @@ export class FacetIndex {
 
   /**
    * Which of `docs` pass every filter (a mask aligned with docs), or undefined when no filter is set. The records
-   * passing come from the filters' value lists (a few thousand for a region), each found in docs by a binary
-   * search, so a common word's tens of thousands of matches are not each tested.
+   * passing come from the filters' value lists (a few thousand for a region) and are found in docs by galloping when
+   * they are under 1/16 of docs, else by merging the two increasing lists, so a common word's tens of thousands of
+   * matches are not each tested. A few docs (or docs in any order) are each tested directly.
    */
   passing(docs: ArrayLike<number>, filters: Filters): Uint8Array | undefined {
     const wanted = this.wanted(filters);

@@ -4,7 +4,7 @@ import { splitMembers, type SearchService } from '../search/service.js';
 import { FACETS, type FacetValue, type Filters } from '../search/facets.js';
 import { facetValues } from '../search/facets.js';
 import { seedService } from './helpers.js';
-import { minimalWindow } from '../search/engine.js';
+import { asksAboutTopic, minimalWindow } from '../search/engine.js';
 import type { Postings } from '../search/postings.js';
 
 let service: SearchService;
@@ -114,25 +114,51 @@ describe('facet counts cost what the smaller side costs, and count the same', ()
 
   it('gives every hit of every page its reform’s other printings among the records passing the filters, as copyCount', () => {
     const reformOf = (service as unknown as { reformOf: Int32Array }).reformOf;
-    const top = service.search({ q: '', size: 1, facetSize: 0 }).facets.region;
+    const cap = service.engine.options.copiesShown;
+    const facets = service.search({ q: '', size: 1, facetSize: 0 }).facets;
+    const top = facets.region;
+    const passes = (d: number, filters: Filters) => Object.entries(filters).every(([f, want]) => facetValues(service.records[d], f as never).some((v) => want!.includes(v)));
     let checked = 0;
-    for (const [q, filters] of [['企业', {}], ['企业', { region: [top[0].value] }], ['', { region: [top[1].value] }], ['审批', { region: [top[0].value, top[2].value] }]] as [string, Filters][]) {
-      const docs = q ? Array.from(service.engine.search(q).docs) : service.records.map((_, d) => d);
-      const kept = docs.filter((d) => Object.entries(filters).every(([f, want]) => facetValues(service.records[d], f as never).some((v) => want!.includes(v))));
+    let withOutside = 0;
+    let filteredOut = 0;
+    const cases = [
+      ['企业', {}],
+      ['企业', { region: [top[0].value] }],
+      ['', { region: [top[1].value] }],
+      ['审批', { region: [top[0].value, top[2].value] }],
+      // Some reforms printed in other categories: printings outside the set that the filter removes.
+      ['审批', { category: [facets.category[0].value] }],
+    ] as [string, Filters][];
+    for (const [q, filters] of cases) {
+      const result = service.engine.search(q);
+      // Words with no phrase, field or number: a topical query, whose hits also count printings lacking a word.
+      expect(asksAboutTopic(result.analysis)).toBe(q !== '');
+      const docs = new Set(q ? Array.from(result.docs) : service.records.map((_, d) => d));
+      const excluded = new Set(Array.from(result.excluded));
       for (const page of [1, 2, 3]) {
         for (const h of service.search({ q, page, size: 10, filters }).hits) {
           const d = service.records.findIndex((r) => r.id === h.id);
-          // A topical query's hit also lists printings that lack a word: those are the reform's members outside docs.
-          const outside = q ? service.records.filter((_, i) => reformOf[i] === reformOf[d] && !docs.includes(i) && kept.length >= 0).length : 0;
-          const inSet = kept.filter((x) => reformOf[x] === reformOf[d]).length - 1;
-          expect(h.copyCount ?? 0).toBeGreaterThanOrEqual(inSet);
-          if (outside === 0) expect(h.copyCount ?? 0).toBe(inSet);
+          const members = service.records.map((_, i) => i).filter((i) => i !== d && reformOf[i] === reformOf[d] && passes(i, filters));
+          const inSet = members.filter((i) => docs.has(i)).length;
+          // The reform's printings the result set lacks (not excluded), counted only when they pass the filters too.
+          const outside = q ? members.filter((i) => !docs.has(i) && !excluded.has(i)).length : 0;
+          expect(h.copyCount ?? 0).toBe(inSet + outside);
+          // The copies listed: the first min(cap, copyCount), each once, each another passing printing of the same reform.
+          const ids = (h.copies ?? []).map((c) => c.id);
+          expect(ids.length).toBe(Math.min(cap, h.copyCount ?? 0));
+          expect(new Set(ids).size).toBe(ids.length);
+          for (const id of ids) expect(members).toContain(service.records.findIndex((r) => r.id === id));
           if (inSet > 0) checked++;
+          if (outside > 0) withOutside++;
+          if (q) filteredOut += service.records.filter((_, i) => i !== d && reformOf[i] === reformOf[d] && !docs.has(i) && !excluded.has(i) && !passes(i, filters)).length;
         }
       }
     }
-    // Reforms printed several times were among the hits checked.
+    // Reforms printed several times were among the hits checked, some with printings outside the result set, and
+    // some of those printings failing the filters (so the filters' test on them is exercised).
     expect(checked).toBeGreaterThan(5);
+    expect(withOutside).toBeGreaterThan(0);
+    expect(filteredOut).toBeGreaterThan(0);
   });
 
   it('splits a reform’s printings into those in a result set (passing its filters) and those neither in it nor excluded, as testing each would', () => {
@@ -184,6 +210,30 @@ describe('facet counts cost what the smaller side costs, and count the same', ()
       expect(res.hits.every((h) => passing.includes(service.records.findIndex((r) => r.id === h.id)))).toBe(true);
     }
     expect(service.search({ q: '', filters: choices[0] }).facets.region.length).toBeGreaterThan(1);
+  });
+
+  it('counts a query with two different facets filtered (region and category) as counting each reform once over the records passing the other filters', () => {
+    const reformOf = (service as unknown as { reformOf: Int32Array }).reformOf;
+    let nonEmpty = 0;
+    for (const q of ['企业', '审批 监管']) {
+      const docs = Array.from(service.engine.search(q).docs);
+      const top = service.search({ q, size: 1, facetSize: 0 }).facets;
+      for (const filters of [
+        { region: [top.region[0].value], category: [top.category[0].value] },
+        { region: [top.region[1].value], category: [top.category[0].value, top.category[1].value] },
+      ] as Filters[]) {
+        const res = service.search({ q, size: 10, filters, facetSize: 0 });
+        expect(res.facets).toEqual(reference(docs, filters, reformOf));
+        // The total is the reforms of the matched records passing both filters.
+        const passing = docs.filter((d) => Object.entries(filters).every(([f, want]) => facetValues(service.records[d], f as never).some((v) => want!.includes(v))));
+        expect(res.total).toBe(new Set(passing.map((d) => reformOf[d])).size);
+        expect(res.hits.every((h) => passing.includes(service.records.findIndex((r) => r.id === h.id)))).toBe(true);
+        if (passing.length) nonEmpty++;
+        // Each filter narrows the other facet's counts: the category counts are those under the region filter alone.
+        expect(res.facets.category).toEqual(reference(docs, { region: filters.region }, reformOf).category);
+      }
+    }
+    expect(nonEmpty).toBeGreaterThanOrEqual(3);
   });
 
   it("lists the empty query's facets over every seed reform, the most common region first", () => {

@@ -64,6 +64,34 @@ describe('narrower terms widen a broad word to its kinds', () => {
     for (const h of hits) for (const m of h.highlight.snippet.matchAll(/<mark>(.*?)<\/mark>/g)) expect(m[1]).not.toMatch(/贷款|信贷/);
   });
 
+  it('a broad word’s equivalents share its kinds, and a kind’s equivalents are kinds too: 特殊监管区 finds the records that print only 综保区', () => {
+    const dict = readFileSync(join(DICT, 'synonyms.txt'), 'utf8');
+    const groups = parseSynonyms(dict);
+    const equivalents = (w: string) => groups.find((g) => g.includes(w)) ?? [w];
+    const kinds = parseNarrower(dict).find(([b]) => b === '海关特殊监管区域')?.[1] ?? [];
+    // The premises, from the thesaurus: 特殊监管区 means 海关特殊监管区域, a kind of which is 综合保税区, also written 综保区.
+    expect(equivalents('海关特殊监管区域')).toContain('特殊监管区');
+    expect(kinds).toContain('综合保税区');
+    expect(equivalents('综合保税区')).toContain('综保区');
+    const ids = service.records.map((r) => r.id);
+    const saying = (forms: string[]) => ids.filter((id) => forms.some((f) => text(id).includes(f)));
+    const broad = equivalents('海关特殊监管区域');
+    // Records naming a kind (in any of its forms) without naming the broad word in any of its forms.
+    const kindOnly = saying(kinds.flatMap(equivalents)).filter((id) => !saying(broad).includes(id));
+    // Some print only the kind's short form, never 综合保税区 itself.
+    const shortOnly = kindOnly.filter((id) => text(id).includes('综保区') && !text(id).includes('综合保税区'));
+    expect(shortOnly.length).toBeGreaterThanOrEqual(3);
+    for (const q of broad) {
+      const hits = service.search({ q, size: 100, collapse: false }).hits;
+      for (const id of kindOnly) {
+        const hit = hits.find((h) => h.id === id);
+        expect(hit, `${q} → ${id}`).toBeDefined();
+        // Found through a kind of the word: it does not lack it.
+        expect(hit!.missing).toEqual([]);
+      }
+    }
+  });
+
   it('a quoted phrase is never widened to narrower terms', () => {
     const hits = service.search({ q: '"汽车出口"', size: 50, collapse: false }).hits;
     expect(hits.length).toBeGreaterThan(0);
