@@ -471,6 +471,9 @@ export class SearchEngine {
   /** Scratch per record: sums for the figure pass (askUnit); zero between uses. */
   private readonly sum: Float64Array;
   private readonly count: Uint8Array;
+  /** Rankings answered from block bounds (topByBlocks), and the records they scored: read by tests through `boundStats`. */
+  private boundRankings = 0;
+  private boundScored = 0;
 
   constructor(body: SnapshotBody, options: Partial<EngineOptions> = {}) {
     this.body = body;
@@ -566,6 +569,14 @@ export class SearchEngine {
     this.matcher.clearCache();
     this.postings.clearCache();
     this.facets.clearCache();
+  }
+
+  /**
+   * How many rankings since this engine was made were chosen from block bounds, and how many records those scored
+   * (a test's evidence that the bounded path ran; clearCache does not reset it).
+   */
+  get boundStats(): { rankings: number; scored: number } {
+    return { rankings: this.boundRankings, scored: this.boundScored };
   }
 
   /** Distinct terms in the positional index. */
@@ -958,7 +969,12 @@ export class SearchEngine {
       const docs = single.docs;
       for (let i = 0; i < docs.length; i++) if (titleKeys[docs[i]] === titleKey && titled(i)) forced.push(i);
     }
-    return topByBlocks(single, k, at, forced, keep ? (i) => keep[i] !== 0 : undefined);
+    const top = topByBlocks(single, k, at, forced, keep ? (i) => keep[i] !== 0 : undefined);
+    if (top) {
+      this.boundRankings++;
+      this.boundScored += top.scored;
+    }
+    return top;
   }
 
   /** Every word's records combined under the strategy: which records are results, with what base score. */

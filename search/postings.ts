@@ -44,7 +44,7 @@ export interface BoundSource {
 export const EMPTY: Occurrences = { slots: new Int32Array(0), starts: new Int32Array(1), pos: new Int32Array(0) };
 
 /**
- * One term's postings as read from format 3: slots and starts decoded at once (the document stream), positions only
+ * One term's postings as read from formats 3 and 4: slots and starts decoded at once (the document stream), positions only
  * when first read. `pos` decodes them all; `positionsOf` only the block of POSITION_BLOCK entries holding one entry
  * (a proximity bonus reads a page's records, not a common word's hundred thousand).
  */

@@ -25,20 +25,6 @@ export interface FieldStats {
   bounded?: boolean;
 }
 
-/** Number of distinct records in occurrences (slots are record × fieldCount + field, increasing). */
-export function docCount(o: Occurrences, F: number): number {
-  // A record's slots are adjacent: one division per record (to find where its slots end), a comparison per slot.
-  const slots = o.slots;
-  let n = 0;
-  let end = 0;
-  for (let i = 0; i < slots.length; i++) {
-    if (slots[i] < end) continue;
-    n++;
-    end = ((slots[i] / F) | 0) * F + F;
-  }
-  return n;
-}
-
 export function idf(N: number, df: number): number {
   return Math.log(1 + (N - df + 0.5) / (df + 0.5));
 }

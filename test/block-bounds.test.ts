@@ -118,28 +118,48 @@ describe('block score bounds (postings format 4)', () => {
     expect(topByBlocks(bounded, bounded.docs.length, () => 0, [])).toBeUndefined();
   });
 
-  it('answers every judged query, common seed words and their pages, with and without a region filter, exactly as the same snapshot without bounds (format 3)', () => {
-    const bounded = new SearchService(body);
-    const whole = new SearchService(withoutBounds(body));
+  it('answers every judged query, common seed words and their pages, with and without a region filter, exactly as the same snapshot without bounds (format 3), and the bounds are what ranked most common words', () => {
     const judged = (file: string) => (JSON.parse(readFileSync(join(ROOT, 'bench', file), 'utf8')) as { query: string }[]).map((q) => q.query);
     const queries = [...judged('queries.dev.json'), ...judged('queries.test.json'), ...boundedTerms(index).slice(0, 40), '企业 -登记'];
     const region = body.records[0].regions[0];
-    for (const q of queries) {
-      for (const request of [{ q, size: 10 }, { q, size: 10, page: 3 }, { q, size: 10, filters: { region: [region] } }]) {
-        bounded.clearCache();
-        whole.clearCache();
-        expect({ ...bounded.search(request), took_ms: 0 }, JSON.stringify(request)).toEqual({ ...whole.search(request), took_ms: 0 });
+    // A ranking is taken from the bounds only when its window (max(k, rerankWindow)) is at most an eighth of the word's
+    // records (score.ts topByBlocks): with the default window of 30 that is words in 240 or more of the 300 seed
+    // records; a window of 5 and pages of three reach words in 40 or more (企业, 创新, 监管, 服务 …).
+    for (const options of [{}, { rerankWindow: 5 }]) {
+      const bounded = new SearchService(body, options);
+      const whole = new SearchService(withoutBounds(body), options);
+      let viaBounds = 0;
+      for (const q of queries) {
+        for (const request of [{ q, size: 10 }, { q, size: 10, page: 3 }, { q, size: 10, filters: { region: [region] } }, { q, size: 3 }, { q, size: 3, page: 2 }, { q, size: 3, filters: { region: [region] } }]) {
+          bounded.clearCache();
+          whole.clearCache();
+          const before = bounded.engine.boundStats.rankings;
+          const beforeWhole = whole.engine.boundStats.rankings;
+          expect({ ...bounded.search(request), took_ms: 0 }, JSON.stringify(request)).toEqual({ ...whole.search(request), took_ms: 0 });
+          // Ranked from the stored bounds: without them the same request scored every match. (A union of few-record
+          // words bounds itself by its exact scores, stored bounds or not: those do not count.)
+          if (bounded.engine.boundStats.rankings > before && whole.engine.boundStats.rankings === beforeWhole) viaBounds++;
+        }
       }
+      // The comparison proves something only if the stored bounds chose answers: under the small window, for most
+      // common words and their pages.
+      expect(viaBounds, JSON.stringify(options)).toBeGreaterThanOrEqual('rerankWindow' in options ? 60 : 10);
     }
   });
 
   it('an engine with other field weights ignores the stored bounds and ranks as the same snapshot without them', () => {
-    const options = { fieldWeights: { ...DEFAULT_ENGINE_OPTIONS.fieldWeights, title: 1, content: 5 } };
-    const bounded = new SearchService(body, options);
-    const whole = new SearchService(withoutBounds(body), options);
-    for (const q of ['企业', '监管', '服务', '登记']) {
-      expect({ ...bounded.search({ q, size: 10 }), took_ms: 0 }, q).toEqual({ ...whole.search({ q, size: 10 }), took_ms: 0 });
+    const weights = { fieldWeights: { ...DEFAULT_ENGINE_OPTIONS.fieldWeights, title: 1, content: 5 } };
+    // A window of 5 and a page of three put these words on the bounded path under default weights (checked below).
+    const usual = new SearchService(body, { rerankWindow: 5 });
+    const bounded = new SearchService(body, { ...weights, rerankWindow: 5 });
+    const whole = new SearchService(withoutBounds(body), { ...weights, rerankWindow: 5 });
+    const words = ['企业', '监管', '服务', '创新'];
+    for (const q of words) {
+      usual.search({ q, size: 3 });
+      expect({ ...bounded.search({ q, size: 3 }), took_ms: 0 }, q).toEqual({ ...whole.search({ q, size: 3 }), took_ms: 0 });
     }
+    expect(usual.engine.boundStats.rankings).toBe(words.length);
+    expect(bounded.engine.boundStats.rankings).toBe(whole.engine.boundStats.rankings);
   });
 
   it('a format-4 snapshot whose bounds are cut short is refused whole, saying to rebuild it', () => {
