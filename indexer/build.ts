@@ -171,7 +171,9 @@ export async function buildSnapshot<P = never>(options: BuildOptions<P>): Promis
     // small corpus in this thread: a worker's start costs more than the index.
     const indexWorker = options.indexWorker ?? chars >= PARALLEL_MIN_CHARS;
     const indexed = indexWorker ? buildEngineIndexAsync(corpus.records, normalized, failed.signal) : Promise.resolve(buildEngineIndex(corpus.records, normalized));
-    indexed.catch(() => undefined); // awaited below, after the similar stage; nothing may reject unobserved meanwhile
+    // Awaited after the similar stage; a worker that failed before (noticed while the count is awaited below) ends
+    // the build there, and nothing rejects unobserved meanwhile.
+    indexed.catch(() => failed.abort());
     const tIndexed = performance.now();
     const rssIndexed = peakRssMiB();
     // While a counting process finishes, this thread would only wait: it runs the caller's work on the records (final
@@ -184,7 +186,8 @@ export async function buildSnapshot<P = never>(options: BuildOptions<P>): Promis
     const jiebaWasLoaded = jiebaLoaded();
     const countsPromise = count.finish();
     const jiebaLoad = jiebaLoaded() && !jiebaWasLoaded ? lastJiebaLoadMs() : 0;
-    const counts = await countsPromise;
+    // A failed index worker fails the build now rather than after the similar stage (which blocks this thread).
+    const counts = await Promise.race([countsPromise, indexed.then(() => countsPromise)]);
     const counting = { ...count.usage(), buildPeakRssMiB: count.usage().peakRssMiB ? peakRssMiB() : 0 };
     const tVocabulary = performance.now();
     // Long and short forms (环境影响评价 ↔ 环评) among the words the corpus itself prints, before dictionary floors.

@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { loadRecordsFile, recordsFromLines } from '../indexer/records-input.js';
 import type { Corpus } from '../indexer/corpus.js';
 import { startVocabularyCount, countVocabulary } from '../indexer/vocabulary.js';
-import { buildEngineIndexAsync } from '../indexer/engine-index.js';
+import { buildEngineIndex, buildEngineIndexAsync } from '../indexer/engine-index.js';
 import { normalizedSearchTexts } from '../indexer/fields.js';
 import { bodyHash, serializeSnapshot, serializeSnapshotPacked } from '../snapshot/file.js';
 import { packRecords } from '../snapshot/records.js';
@@ -117,9 +117,18 @@ describe('a build with its stages side by side (a counting process, an index wor
     const index = buildEngineIndexAsync(records, normalizedSearchTexts(records, (s) => s), failed.signal);
     failed.abort();
     await expect(index).rejects.toThrow(/index-worker\.ts worker exited with \d+ before answering/);
+    // A signal aborted before the worker starts ends it at once too.
+    const early = new AbortController();
+    early.abort();
+    await expect(buildEngineIndexAsync(records, normalizedSearchTexts(records, (s) => s), early.signal)).rejects.toThrow(/index-worker\.ts worker exited with \d+ before answering/);
     // Not aborted, the same worker answers with the whole index.
     const whole = await buildEngineIndexAsync(records, normalizedSearchTexts(records, (s) => s), new AbortController().signal);
     expect(whole.postings.records).toBe(records.length);
+    // ... the very index this thread builds: its postings (every array and table) and facet columns equal.
+    const here = buildEngineIndex(records, normalizedSearchTexts(records, (s) => s));
+    expect(whole.postings.postings.length).toBeGreaterThan(100_000);
+    expect(Buffer.from(whole.postings.postings).equals(Buffer.from(here.postings.postings))).toBe(true);
+    expect(whole).toEqual(here);
   });
 
   it('counts texts sent to the vocabulary\'s counting process in several batches as if they were counted together', async () => {
