@@ -70,15 +70,18 @@ const ours: Engine = {
     const { loadRecordsFile } = await import('../indexer/records-input.js');
     const { buildSnapshot } = await import('../indexer/build.js');
     const { serializeSnapshotPacked } = await import('../snapshot/file.js');
+    const { packRecords } = await import('../snapshot/records.js');
+    const { recordValidator } = await import('../snapshot/validate.js');
     const { peakRssMiB } = await import('../indexer/build.js');
     const t0 = performance.now();
     // Links are left to the build, which computes them while a child process counts the vocabulary (as the CLI does).
     const corpus = await loadRecordsFile(recordsFile, { deferLinks: true });
     const t1 = performance.now();
     const readPeak = peakRssMiB();
-    const result = await buildSnapshot({ seedsDir: '', dictDir, corpus });
+    // As the CLI does: the records are packed into the snapshot's columns while the count finishes.
+    const result = await buildSnapshot({ seedsDir: '', dictDir, corpus, whileCounting: (records) => packRecords(records, recordValidator()) });
     const t2 = performance.now();
-    writeFileSync(out, await serializeSnapshotPacked(result.body, { packedRecords: result.packedRecords }));
+    writeFileSync(out, await serializeSnapshotPacked(result.body, { packedRecords: result.whileCounting }));
     const t3 = performance.now();
     const { parse: _parse, total: _total, ...rest } = result.timings as Record<string, number>;
     const { parse: _p, ...restPeak } = result.peakRssMiB as Record<string, number>;

@@ -406,7 +406,7 @@ export function scaleMarkdown(results: SizeResult[], chartPath: string): string[
       'read records, quantities': 'read records (JSON Lines), quantities (from 8 MB extracted in a worker beside reading)',
       links: 'copy links (while a child process counts the vocabulary)',
       jiebaLoad: 'jieba dictionary load in the build thread (small corpora; 0 when a child process counts)',
-      analyse: 'normalise, vocabulary (on large corpora counted in a child process beside links: only the wait left after links, the index hand-over and packing), forms',
+      analyse: 'normalise, vocabulary (on large corpora counted in a child process beside links: only the wait for it after links and packing; the index hand-over is under index), forms',
       index: 'positional index and facet columns (on large corpora built in a worker from the end of links, beside the count and the similar stage: only the hand-over and the wait after the similar stage)',
       pack: 'records packed into the snapshot\'s columns (large corpora: while the count finishes; reused when writing)',
       similar: 'similar-reform lists (indexer/similar.ts; budget ≤ 10 s and ≤ 500 MB at 100k)',

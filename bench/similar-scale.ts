@@ -76,8 +76,8 @@ async function main() {
     if (cache) writeFileSync(cache, JSON.stringify(records));
   }
   const big = { analysis: body.analysis, dictionary: body.dictionary, records };
-  // As in the index build: the normalised texts come from the index stage (made before the stage starts, so they are
-  // not counted as its memory); the jieba tag test is part of this one.
+  // As in the index build: the normalised texts are held by the build for this stage from the index hand-over on
+  // (made before the stage starts, so they are not counted as its memory); the jieba tag test is part of this one.
   const normalizer = new Normalizer(body.analysis.t2s);
   const normalized = records.map((r) => Object.fromEntries(TEXT_FIELDS.map((f) => [f, normalizer.plain(r[f] ?? '')])) as Record<TextField, string>);
   const MiB = 2 ** 20;

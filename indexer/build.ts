@@ -2,8 +2,8 @@
  * seeds → snapshot: parse the documents, build the user dictionary from the corpus and the editable files,
  * count the corpus vocabulary with jieba (for query-time segmentation), and build the inverted index. On a large
  * corpus a child process counts the vocabulary while this thread links copies (indexer/vocabulary.ts); a worker
- * thread then builds the positional index beside the end of the count (while this thread packs the records into the
- * snapshot's columns) and beside the similar stage, which uses a worker of its own (indexer/engine-index.ts,
+ * thread then builds the positional index beside the end of the count (while this thread runs the caller's
+ * `whileCounting`, which the CLI uses to pack the records into the snapshot's columns) and beside the similar stage, which uses a worker of its own (indexer/engine-index.ts,
  * indexer/similar-threads.ts). Every way gives the same bytes as one thread.
  */
 import { createHash } from 'node:crypto';
@@ -13,8 +13,6 @@ import { parseNarrower, parseStopwords, parseSynonyms, parseUserWords, type Dict
 import { mineForms } from '../analysis/forms.js';
 import { Normalizer } from '../analysis/normalize.js';
 import type { SnapshotBody } from '../snapshot/body.js';
-import { packRecords, type PackedRecords } from '../snapshot/records.js';
-import { recordValidator } from '../snapshot/validate.js';
 import { loadCorpus, PROGRESS_BYTES, type Corpus, type Progress } from './corpus.js';
 import { buildEngineIndex, buildEngineIndexAsync } from './engine-index.js';
 import { SEARCH_FIELDS, copyDepartmentTexts, normalizedSearchTexts, type SearchField } from './fields.js';
@@ -28,7 +26,7 @@ import { traditionalToSimplifiedTable } from './t2s.js';
 import { PARALLEL_MIN_CHARS, startVocabularyCount } from './vocabulary.js';
 import { jiebaLoaded, lastJiebaLoadMs } from './jieba.js';
 
-export interface BuildOptions {
+export interface BuildOptions<P = never> {
   seedsDir: string;
   /** Records already read (`--records FILE.jsonl`); when given, seedsDir is not read. */
   corpus?: Corpus;
@@ -43,24 +41,33 @@ export interface BuildOptions {
   indexWorker?: boolean;
   /** Progress lines for large inputs (the CLI prints them to stderr). */
   progress?: Progress;
+  /**
+   * Work on the final records (linked; nothing after links changes a record) run in this thread while a counting
+   * process finishes, when this thread would only wait; its result is BuildResult.whileCounting. Not called when this
+   * thread counts (small corpora: no wait to fill). The CLI and the benchmark pass the snapshot's record packing
+   * (`(records) => packRecords(records, recordValidator())`), which writing the snapshot then reuses; a callback
+   * because packing belongs to the snapshot stage, later than this one. Default: none.
+   */
+  whileCounting?: (records: ReformRecord[]) => P;
 }
 
 export type BuildStage = 'parse' | 'links' | 'jiebaLoad' | 'analyse' | 'index' | 'pack' | 'similar';
 
-export interface BuildResult {
+export interface BuildResult<P = never> {
   body: SnapshotBody;
   corpus: Corpus;
   /**
-   * body.records packed into the snapshot's columns while a counting process finished (large corpora; undefined
-   * otherwise): pass it to serializeSnapshot / writeSnapshotFile so they do not pack the records again.
+   * What options.whileCounting returned for body.records while a counting process finished (large corpora;
+   * undefined otherwise, or without the option). With the CLI's packing: pass it as packedRecords to
+   * serializeSnapshot / writeSnapshotFile so they do not pack the records again.
    */
-  packedRecords?: PackedRecords;
+  whileCounting?: P;
   /**
    * Milliseconds per stage. `jiebaLoad` is jieba's dictionary load in this thread (0 when a child process counts, or
    * when jieba was already loaded); `analyse` is normalising the texts, counting the vocabulary (what of it links did not
    * hide) and mining forms; `index` the positional index and facet columns (with the index worker: starting it and
-   * the wait for it after the similar stage); `pack` packing the records into the snapshot's columns while a
-   * counting process finishes (0 otherwise); `links` copy linking when the corpus left it to the build (records
+   * the wait for it after the similar stage); `pack` options.whileCounting (the CLI: packing the records into the
+   * snapshot's columns) while a counting process finishes (0 otherwise); `links` copy linking when the corpus left it to the build (records
    * input read with deferLinks; 0 otherwise), beside the count.
    */
   timings: Record<BuildStage | 'total', number>;
@@ -109,7 +116,7 @@ export function corpusTerms(records: ReformRecord[]): string[] {
   return [...terms];
 }
 
-export async function buildSnapshot(options: BuildOptions): Promise<BuildResult> {
+export async function buildSnapshot<P = never>(options: BuildOptions<P>): Promise<BuildResult<P>> {
   const t0 = performance.now();
   const corpus = options.corpus ?? (await loadCorpus(options.seedsDir, options.progress));
   const progress = corpus.files.reduce((n, f) => n + f.bytes, 0) >= PROGRESS_BYTES ? options.progress : undefined;
@@ -164,20 +171,23 @@ export async function buildSnapshot(options: BuildOptions): Promise<BuildResult>
     // small corpus in this thread: a worker's start costs more than the index.
     const indexWorker = options.indexWorker ?? chars >= PARALLEL_MIN_CHARS;
     const indexed = indexWorker ? buildEngineIndexAsync(corpus.records, normalized, failed.signal) : Promise.resolve(buildEngineIndex(corpus.records, normalized));
-    indexed.catch(() => undefined); // awaited below, after the similar stage; nothing may reject unobserved meanwhile
+    // Awaited after the similar stage; a worker that failed before (noticed while the count is awaited below) ends
+    // the build there, and nothing rejects unobserved meanwhile.
+    indexed.catch(() => failed.abort());
     const tIndexed = performance.now();
     const rssIndexed = peakRssMiB();
-    // While a counting process finishes, this thread would only wait: it packs the records into the snapshot's
-    // columns (final once linked: nothing after links changes a record), which writing the snapshot then reuses
-    // instead of packing them after everything else.
-    const packedRecords = count.background ? packRecords(corpus.records, recordValidator()) : undefined;
+    // While a counting process finishes, this thread would only wait: it runs the caller's work on the records (final
+    // once linked: nothing after links changes a record); the CLI packs them into the snapshot's columns, which
+    // writing the snapshot then reuses instead of packing them after everything else.
+    const whileCounting = count.background && options.whileCounting ? options.whileCounting(corpus.records) : undefined;
     const tPacked = performance.now();
     const rssPacked = peakRssMiB();
 
     const jiebaWasLoaded = jiebaLoaded();
     const countsPromise = count.finish();
     const jiebaLoad = jiebaLoaded() && !jiebaWasLoaded ? lastJiebaLoadMs() : 0;
-    const counts = await countsPromise;
+    // A failed index worker fails the build now rather than after the similar stage (which blocks this thread).
+    const counts = await Promise.race([countsPromise, indexed.then(() => countsPromise)]);
     const counting = { ...count.usage(), buildPeakRssMiB: count.usage().peakRssMiB ? peakRssMiB() : 0 };
     const tVocabulary = performance.now();
     // Long and short forms (环境影响评价 ↔ 环评) among the words the corpus itself prints, before dictionary floors.
@@ -222,7 +232,7 @@ export async function buildSnapshot(options: BuildOptions): Promise<BuildResult>
     return {
       body,
       corpus,
-      packedRecords,
+      whileCounting,
       timings: {
         parse: tParse - t0,
         links: tLinked - tCount,

@@ -12,6 +12,8 @@ import { parseArgs } from 'node:util';
 import { removeTempFilesOnSignal, writeFileAtomic } from '../snapshot/atomic.js';
 import type { SnapshotHeader } from '../snapshot/container.js';
 import { readSnapshotFileHeader, writeSnapshotFile } from '../snapshot/file.js';
+import { packRecords } from '../snapshot/records.js';
+import { recordValidator } from '../snapshot/validate.js';
 import { buildSnapshot } from './build.js';
 import { loadRecordsFile } from './records-input.js';
 import { formatSummary } from './summary.js';
@@ -62,14 +64,21 @@ async function main(): Promise<number> {
   removeTempFilesOnSignal();
   // --records: records in the schema, one JSON object a line; a bad line is a warning naming it, never fatal.
   const corpus = values.records ? await loadRecordsFile(values.records, { deferLinks: true }) : undefined;
-  const result = await buildSnapshot({ seedsDir: values.seeds!, dictDir: values.dict!, corpus, progress: (m) => console.error(m) });
+  // While a counting process finishes, the build packs the records into the snapshot's columns, reused when writing.
+  const result = await buildSnapshot({
+    seedsDir: values.seeds!,
+    dictDir: values.dict!,
+    corpus,
+    progress: (m) => console.error(m),
+    whileCounting: (records) => packRecords(records, recordValidator()),
+  });
   console.log(formatSummary(result));
   if (result.body.records.length === 0) {
     console.error('error: nothing could be indexed');
     return 1;
   }
   if (values.out) {
-    await writeSnapshotFile(values.out, result.body, { packedRecords: result.packedRecords });
+    await writeSnapshotFile(values.out, result.body, { packedRecords: result.whileCounting });
     console.log(`snapshot written to ${values.out}`);
   }
   if (values['dump-records']) {

@@ -41,13 +41,17 @@ export function siblingModule(name: string, from: string): URL {
 export function runInWorker<T>(module: URL, input: unknown, transfer: TransferListItem[] = [], signal?: AbortSignal): Promise<T> {
   const worker = startModuleWorker(module);
   worker.postMessage(input, transfer);
-  signal?.addEventListener('abort', () => void worker.terminate(), { once: true });
+  const end = () => void worker.terminate();
+  // Already aborted: the caller failed before the worker started, so it is ended at once (an abort listener added
+  // now would never run).
+  if (signal?.aborted) end();
+  else signal?.addEventListener('abort', end, { once: true });
   return new Promise<T>((resolve, reject) => {
     worker.once('message', (answer: T) => {
       resolve(answer);
-      void worker.terminate();
+      end();
     });
     worker.once('error', reject);
     worker.once('exit', (code) => reject(new Error(`${module.pathname.split('/').pop()} worker exited with ${code} before answering`)));
-  });
+  }).finally(() => signal?.removeEventListener('abort', end)); // answered or exited: the signal no longer holds the worker
 }

@@ -240,6 +240,24 @@ function readJob(setup: FeatureSetup, from: number, to: number, printingsOf: (r:
 }
 
 export function buildSimilar(body: Pick<SnapshotBody, 'records' | 'analysis' | 'dictionary'>, options: Partial<SimilarOptions> = {}, extras: SimilarBuildExtras = {}): SimilarData {
+  const threads = extras.threads;
+  if (!threads) return similarLists(body, options, extras);
+  // The reading and ranking workers this build starts are ended however it ends: a throw between their start and
+  // their normal stop must not leave a worker (and its shared memory) behind. stop() twice is harmless.
+  const started: SimilarWorker[] = [];
+  const start: SimilarThreads['start'] = (job) => {
+    const worker = threads.start(job);
+    started.push(worker);
+    return worker;
+  };
+  try {
+    return similarLists(body, options, { ...extras, threads: { start } });
+  } finally {
+    for (const worker of started) worker.stop();
+  }
+}
+
+function similarLists(body: Pick<SnapshotBody, 'records' | 'analysis' | 'dictionary'>, options: Partial<SimilarOptions>, extras: SimilarBuildExtras): SimilarData {
   const { normalized, info, naming } = extras;
   const phase0 = performance.now();
   const o: SimilarOptions = { ...DEFAULT_SIMILAR_OPTIONS, ...options, fieldWeights: { ...DEFAULT_SIMILAR_OPTIONS.fieldWeights, ...options.fieldWeights } };

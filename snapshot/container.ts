@@ -24,7 +24,7 @@
  * Anything off — magic, version, length, checksum, a section out of range — refuses the whole file.
  */
 import type { SnapshotBody, SourceFile } from './body.js';
-import { isPackedRecords, packRecords, recordList, RecordStore, textColumns, type PackedRecords } from './records.js';
+import { isPackedRecords, packedIdMismatch, packRecords, recordList, RecordStore, textColumns, type PackedRecords } from './records.js';
 import { recordValidator } from './validate.js';
 import { decodeSortedList, encodeSortedList, sortedItems } from './sorted-strings.js';
 import { restoreTables, storeTables } from './tables.js';
@@ -103,8 +103,9 @@ const SORTED_LIST_CHARS = 4096;
 /**
  * Encode a body. Its build time goes into the header only; the payload depends on the body's content alone.
  * With `compress`, the skeleton and the sections that compress are packed into one stream (see the top of the file).
- * `packedRecords`, when given, is packRecords(body.records) made earlier (the build packs them while it waits):
- * used as it is, so the same bytes as packing them here.
+ * `packedRecords`, when given, is packRecords(body.records) made earlier (the CLI's build packs them while it
+ * waits): used as it is, so the same bytes as packing them here; refused when its count or its records' ids differ
+ * from the body's.
  */
 export function encodeSnapshot(body: SnapshotBody, info: { productVersion: string }, sha256: Sha256, compress?: Compress, packedRecords?: PackedRecords): Uint8Array {
   const layout = layoutSnapshot(body, compress, packedRecords);
@@ -162,6 +163,8 @@ function layoutSnapshot(body: SnapshotBody, compress?: Compress, packedRecords?:
       if (this === rest && key === 'records' && Array.isArray(value)) {
         const packed = packedRecords ?? packRecords(value, recordValidator());
         if (packed.count !== value.length) throw new SnapshotError(`packed records hold ${packed.count} records, the body ${value.length}`);
+        const wrong = packedRecords ? packedIdMismatch(packed, value) : -1;
+        if (wrong >= 0) throw new SnapshotError(`packed records do not hold the body's records: record ${wrong} (id ${JSON.stringify((value[wrong] as { id?: unknown } | undefined)?.id)}) differs`);
         for (const column of textColumns(packed)) textSections.add(column);
         return packed;
       }

@@ -85,6 +85,21 @@ function hashString(s: string): number {
   return h >>> 0;
 }
 
+/**
+ * The first record whose id is not the one `packed` holds for it (by the id hashes packRecords stores), or -1 when
+ * every record's is: columns packed from other records of the same count are told apart before they are written.
+ */
+export function packedIdMismatch(packed: PackedRecords, records: readonly ReformRecord[]): number {
+  const { idOrder, idHash } = packed;
+  if (idOrder.length !== records.length) return Math.min(idOrder.length, records.length);
+  for (let j = 0; j < idOrder.length; j++) {
+    const i = idOrder[j];
+    const id = (records[i] as unknown as { id?: unknown } | undefined)?.id;
+    if (idHash[j] !== (typeof id === 'string' ? hashString(id) : 0)) return i;
+  }
+  return -1;
+}
+
 const utf16 = new TextDecoder('utf-16le', { ignoreBOM: true }); // a field's own leading U+FEFF is kept
 
 /**
@@ -218,7 +233,7 @@ export function packRecords(records: readonly ReformRecord[], valid: (r: ReformR
         if (id === undefined) {
           shapeId.set(key, (id = shapes.length));
           shapes.push(key);
-          shapeKeys.push([keys, sourceKeys]);
+          if (shapeKeys.length <= FEW_SHAPES) shapeKeys.push([keys, sourceKeys]); // never read past FEW_SHAPES
         }
         s = id;
       }

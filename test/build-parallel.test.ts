@@ -12,9 +12,11 @@ import { join } from 'node:path';
 import { loadRecordsFile, recordsFromLines } from '../indexer/records-input.js';
 import type { Corpus } from '../indexer/corpus.js';
 import { startVocabularyCount, countVocabulary } from '../indexer/vocabulary.js';
-import { buildEngineIndexAsync } from '../indexer/engine-index.js';
+import { buildEngineIndex, buildEngineIndexAsync } from '../indexer/engine-index.js';
 import { normalizedSearchTexts } from '../indexer/fields.js';
 import { bodyHash, serializeSnapshot, serializeSnapshotPacked } from '../snapshot/file.js';
+import { packRecords } from '../snapshot/records.js';
+import { recordValidator } from '../snapshot/validate.js';
 import { DICT, SEEDS, seedCorpus, seedSnapshot } from './helpers.js';
 
 /** Processes whose command line names `dir` (the counting process runs a script written in its ftz-vocab- folder). */
@@ -83,8 +85,10 @@ describe('a build with its stages side by side (a counting process, an index wor
   });
 
   it('links copies of unlinked records while the vocabulary is counted, and counts their units after, as one thread does', async () => {
-    const one = await buildSnapshot({ seedsDir: '', dictDir: DICT, corpus: await unlinkedSeeds(), vocabularyWorkers: 0, indexWorker: false });
-    const par = await buildSnapshot({ seedsDir: '', dictDir: DICT, corpus: await unlinkedSeeds(), vocabularyWorkers: 1, indexWorker: true });
+    // Both given the CLI's packing: only the build that waits for a counting process runs it.
+    const pack = (records: Corpus['records']) => packRecords(records, recordValidator());
+    const one = await buildSnapshot({ seedsDir: '', dictDir: DICT, corpus: await unlinkedSeeds(), vocabularyWorkers: 0, indexWorker: false, whileCounting: pack });
+    const par = await buildSnapshot({ seedsDir: '', dictDir: DICT, corpus: await unlinkedSeeds(), vocabularyWorkers: 1, indexWorker: true, whileCounting: pack });
     par.body.builtAt = one.body.builtAt;
     expect(one.body.records.filter((r) => r.related.length > 0).length).toBeGreaterThan(40);
     expect(bodyHash(par.body)).toBe(bodyHash(one.body));
@@ -92,13 +96,19 @@ describe('a build with its stages side by side (a counting process, an index wor
     // The records packed into columns while the count finished (links included) write the very file packing them at
     // write time does, with the packed streams compressed side by side; a build that counted in its own thread had
     // no wait to pack them in.
-    expect(one.packedRecords).toBeUndefined();
-    expect(par.packedRecords?.count).toBe(par.body.records.length);
-    expect(par.packedRecords!.relatedIndex.length).toBe(par.body.records.reduce((n, r) => n + r.related.length, 0));
-    const written = await serializeSnapshotPacked(par.body, { packedRecords: par.packedRecords });
+    expect(one.whileCounting).toBeUndefined();
+    expect(par.whileCounting?.count).toBe(par.body.records.length);
+    expect(par.whileCounting!.relatedIndex.length).toBe(par.body.records.reduce((n, r) => n + r.related.length, 0));
+    const written = await serializeSnapshotPacked(par.body, { packedRecords: par.whileCounting });
     expect(Buffer.from(written).equals(Buffer.from(serializeSnapshot(par.body, { compress: true })))).toBe(true);
     // Columns packed from other records are refused, never written under this body's header.
-    expect(() => serializeSnapshot(par.body, { compress: true, packedRecords: { ...par.packedRecords!, count: 3 } })).toThrow(`packed records hold 3 records, the body ${par.body.records.length}`);
+    expect(() => serializeSnapshot(par.body, { compress: true, packedRecords: { ...par.whileCounting!, count: 3 } })).toThrow(`packed records hold 3 records, the body ${par.body.records.length}`);
+    // ... and so are columns packed from as many other records: here the same records with two of them swapped.
+    const swapped = [...par.body.records];
+    [swapped[0], swapped[1]] = [swapped[1], swapped[0]];
+    const other = packRecords(swapped, recordValidator());
+    expect(other.count).toBe(par.body.records.length);
+    expect(() => serializeSnapshot(par.body, { compress: true, packedRecords: other })).toThrow(/packed records do not hold the body's records: record [01] \(id "/);
   });
 
   it('ends an index worker whose build failed instead of leaving it building an index nobody reads', async () => {
@@ -107,9 +117,18 @@ describe('a build with its stages side by side (a counting process, an index wor
     const index = buildEngineIndexAsync(records, normalizedSearchTexts(records, (s) => s), failed.signal);
     failed.abort();
     await expect(index).rejects.toThrow(/index-worker\.ts worker exited with \d+ before answering/);
+    // A signal aborted before the worker starts ends it at once too.
+    const early = new AbortController();
+    early.abort();
+    await expect(buildEngineIndexAsync(records, normalizedSearchTexts(records, (s) => s), early.signal)).rejects.toThrow(/index-worker\.ts worker exited with \d+ before answering/);
     // Not aborted, the same worker answers with the whole index.
     const whole = await buildEngineIndexAsync(records, normalizedSearchTexts(records, (s) => s), new AbortController().signal);
     expect(whole.postings.records).toBe(records.length);
+    // ... the very index this thread builds: its postings (every array and table) and facet columns equal.
+    const here = buildEngineIndex(records, normalizedSearchTexts(records, (s) => s));
+    expect(whole.postings.postings.length).toBeGreaterThan(100_000);
+    expect(Buffer.from(whole.postings.postings).equals(Buffer.from(here.postings.postings))).toBe(true);
+    expect(whole).toEqual(here);
   });
 
   it('counts texts sent to the vocabulary\'s counting process in several batches as if they were counted together', async () => {
