@@ -37,6 +37,17 @@ function reference(docs: number[], filters: Filters, reformOf: Int32Array | unde
   return out;
 }
 
+/** About share × n record indexes, increasing, drawn by a seeded generator (fast-check shrinks the seed and share). */
+function sampleRecords(n: number, share: number, seed: number): number[] {
+  let x = seed;
+  const docs: number[] = [];
+  for (let d = 0; d < n; d++) {
+    x = (x * 1103515245 + 12345) & 0x7fffffff;
+    if (x / 0x7fffffff < share) docs.push(d);
+  }
+  return docs;
+}
+
 describe('facet counts cost what the smaller side costs, and count the same', () => {
   it('counts every record set of the seeds as counting each reform once would, with and without filters', () => {
     const N = service.records.length;
@@ -50,12 +61,7 @@ describe('facet counts cost what the smaller side costs, and count the same', ()
         fc.subarray(regions, { maxLength: 2 }),
         fc.boolean(),
         (share, seed, region, collapse) => {
-          let x = seed;
-          const docs: number[] = [];
-          for (let d = 0; d < N; d++) {
-            x = (x * 1103515245 + 12345) & 0x7fffffff;
-            if (x / 0x7fffffff < share) docs.push(d);
-          }
+          const docs = sampleRecords(N, share, seed);
           const filters: Filters = region.length ? { region } : {};
           const ro = collapse ? reformOf : undefined;
           expect(service.engine.facets.count(Int32Array.from(docs), filters, 0, ro)).toEqual(reference(docs, filters, ro));
@@ -73,12 +79,7 @@ describe('facet counts cost what the smaller side costs, and count the same', ()
     expect(new Set(service.records.flatMap((r) => r.departments)).size).toBeGreaterThan(8);
     fc.assert(
       fc.property(fc.double({ min: 0, max: 1, noNaN: true }), fc.integer({ min: 0, max: 2 ** 31 - 1 }), fc.integer({ min: 1, max: 8 }), fc.subarray(regions, { maxLength: 1 }), (share, seed, size, region) => {
-        let x = seed;
-        const docs: number[] = [];
-        for (let d = 0; d < N; d++) {
-          x = (x * 1103515245 + 12345) & 0x7fffffff;
-          if (x / 0x7fffffff < share) docs.push(d);
-        }
+        const docs = sampleRecords(N, share, seed);
         const filters: Filters = region.length ? { region } : {};
         const all = reference(docs, filters, reformOf);
         const shown = service.engine.facets.count(Int32Array.from(docs), filters, size, reformOf);
