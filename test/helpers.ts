@@ -7,6 +7,7 @@ import { parseCorpus, type Corpus } from '../indexer/corpus.js';
 import type { ReformRecord } from '../indexer/schema.js';
 import type { SnapshotBody } from '../snapshot/body.js';
 import { SearchService } from '../search/service.js';
+import type { Filters } from '../search/facets.js';
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 export const SEEDS = join(ROOT, 'seeds');
@@ -52,3 +53,18 @@ export function seedService(): Promise<SearchService> {
   service ??= seedSnapshot().then((body) => new SearchService(body));
   return service;
 }
+
+/**
+ * Filter sets the facet tests try, from the seeds' own most common values: one region, two regions, two facets at
+ * once (region and category; department and source), and a region no record has.
+ */
+export function facetFilterChoices(facets: Record<'region' | 'category' | 'department' | 'source', { value: string }[]>): Filters[] {
+  return [
+    { region: [facets.region[0].value] },
+    { region: [facets.region[1].value, facets.region[2].value] },
+    { region: [facets.region[0].value], category: [facets.category[0].value] },
+    { department: [facets.department[0].value], source: [facets.source[1].value] },
+    { region: ['没有这个地区'] },
+  ];
+}
+

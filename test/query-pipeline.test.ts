@@ -4,7 +4,7 @@ import { bm25, scoreAt, union, WordScores, type DocScores, type FieldStats } fro
 import { facetValues, type Filters } from '../search/facets.js';
 import { fieldText, OWN_FIELDS } from '../search/fields.js';
 import type { Matcher } from '../search/match.js';
-import { seedService } from './helpers.js';
+import { facetFilterChoices, seedService } from './helpers.js';
 
 let service: SearchService;
 let matcher: Matcher;
@@ -104,13 +104,7 @@ describe('filters, facet counts and reform totals over a common word come from o
   it('answers 海关, 企业 and 审批 with one or two facets chosen: total reforms, copies and counts as counting each reform once', () => {
     const reformOf = (service as unknown as { reformOf: Int32Array }).reformOf;
     const facets = service.search({ q: '', size: 1, facetSize: 0 }).facets;
-    const choices: Filters[] = [
-      { region: [facets.region[0].value] },
-      { region: [facets.region[1].value, facets.region[2].value] },
-      { region: [facets.region[0].value], category: [facets.category[0].value] },
-      { department: [facets.department[0].value], source: [facets.source[1].value] },
-      { region: ['没有这个地区'] },
-    ];
+    const choices = facetFilterChoices(facets);
     for (const q of ['海关', '企业', '审批']) {
       const docs = Array.from(service.engine.search(q).docs);
       for (const filters of choices) {
