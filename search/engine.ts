@@ -163,17 +163,22 @@ const DENSE_RATIO = 8;
 /** Queries of at most this many words count the parts of their compounds (a longer one is a pasted paragraph). */
 const MAX_PARTS_WORDS = 4;
 
+/** A constraint as typed, its narrower terms (Alternative.kind) left out: the same cached lookup wherever it is asked. */
+function withoutKinds(c: Constraint): Constraint {
+  return { ...c, alternatives: c.alternatives.filter((a) => !a.kind) };
+}
+
+/** The direction a change verb states (缩短 down, 提高 up), if the word is one. */
+function directionOf(word: string): 'down' | 'up' | undefined {
+  return DOWN_VERBS.includes(word) ? 'down' : UP_VERBS.includes(word) ? 'up' : undefined;
+}
+
 /**
  * Whether a query asks about a topic, so that any printing of a matched reform answers it (its copies in other
  * documents are listed under the hit even where their own text lacks a word: a short printing of the same reform).
  * Not when the words ask about the text itself: a phrase, a field (department:), a number, a figure asked for
  * (多少家) or a change verb of an outcome query (缩短): a printing without them does not answer.
  */
-/** The direction a change verb states (缩短 down, 提高 up), if the word is one. */
-function directionOf(word: string): 'down' | 'up' | undefined {
-  return DOWN_VERBS.includes(word) ? 'down' : UP_VERBS.includes(word) ? 'up' : undefined;
-}
-
 export function asksAboutTopic(analysis: QueryAnalysis): boolean {
   if (analysis.ask) return false;
   for (const group of analysis.groups) {
@@ -553,7 +558,7 @@ export class SearchEngine {
   private withKindsWhereFew(analysis: QueryAnalysis): QueryAnalysis {
     const prune = (c: Constraint): Constraint => {
       if (!c.alternatives.some((a) => a.kind)) return c;
-      const own = { ...c, alternatives: c.alternatives.filter((a) => !a.kind) };
+      const own = withoutKinds(c);
       return this.constraintDocs(own).docs.length < FILL_TO ? c : own;
     };
     const clause = (cl: AnalysedClause): AnalysedClause => ({ ...cl, constraints: cl.constraints.map(prune) });
@@ -782,7 +787,7 @@ export class SearchEngine {
   /** Unit.ownIdf of a constraint widened to narrower terms (its records without them are cached: analyse() counted them). */
   private ownIdf(c: Constraint): { ownIdf?: number } {
     if (!c.alternatives.some((a) => a.kind)) return {};
-    return { ownIdf: idf(this.records.length, this.constraintDocs({ ...c, alternatives: c.alternatives.filter((a) => !a.kind) }).docs.length) };
+    return { ownIdf: idf(this.records.length, this.constraintDocs(withoutKinds(c)).docs.length) };
   }
 
   /** Marks the change verbs and measure words of an outcome query (Unit.qualifier); not when nothing else is typed. */
@@ -838,7 +843,6 @@ export class SearchEngine {
   /** Records, per direction, with a quantified outcome that moved that way (built on first use). */
   private changed?: { down: Int32Array; up: Int32Array };
 
-  /** The direction a change verb names (缩短 → down, 提高 → up), or undefined. */
   /**
    * A change verb typed as a word (缩短, 节省, 提高) also matches a record whose outcomes state a change that way,
    * whatever verb it prints (压缩至, 减少): a reporter's 通关时间缩短 means the outcome, not the verb.

@@ -11,6 +11,7 @@ import type { ReformRecord } from '../indexer/schema.js';
 import { FACET_LIST, type FacetColumns, type FacetName } from '../indexer/facet-columns.js';
 import { Lru } from '../analysis/lru.js';
 import { gallop } from './match.js';
+import { intersectRecords } from './score.js';
 
 export { buildFacetColumns, type FacetColumn, type FacetColumns, type FacetName } from '../indexer/facet-columns.js';
 
@@ -198,7 +199,7 @@ export class FacetIndex {
         // One value (a region): its list is already increasing, so no pass over every record; met with the other
         // facets' records by one merge.
         const list = docs.subarray(start[only], start[only + 1]);
-        out = out ? FacetIndex.both(out, list) : list.slice();
+        out = out ? intersectRecords(out, list) : list.slice();
         continue;
       }
       // The union of the wanted values' lists (a record may hold several of them), increasing.
@@ -215,18 +216,6 @@ export class FacetIndex {
       out = next.subarray(0, m);
     }
     return out ?? Int32Array.from({ length: N }, (_, i) => i);
-  }
-
-  /** The records in both increasing lists, increasing. */
-  private static both(a: Int32Array, b: Int32Array): Int32Array {
-    const out = new Int32Array(Math.min(a.length, b.length));
-    let m = 0;
-    for (let i = 0, j = 0; i < a.length && j < b.length; ) {
-      if (a[i] < b[j]) i++;
-      else if (a[i] > b[j]) j++;
-      else (out[m++] = a[i]), i++, j++;
-    }
-    return out.subarray(0, m);
   }
 
   /**
