@@ -33,10 +33,10 @@ export interface GcStats {
   maxMs: number;
 }
 
-/** Counts the collections that end while `run` runs (a GC PerformanceEntry is delivered after the fact). */
 /** Unmeasured rounds of the kind mix first, so the JIT has compiled the paths the measured rounds take. */
 const WARM_ROUNDS = 5;
 
+/** Counts the collections that end while `run` runs (a GC PerformanceEntry is delivered after the fact). */
 async function withGc(run: () => void): Promise<GcStats> {
   const out: GcStats = { minor: 0, major: 0, other: 0, totalMs: 0, maxMs: 0 };
   let live = true;

@@ -20,6 +20,7 @@
  */
 import { hanBigramText, positionalTokenKeys } from '../analysis/terms.js';
 import { BitWriter, writeTermCodes } from './postings-codec.js';
+import { Grow } from './grow.js';
 
 /**
  * Format 4: Rice-coded postings, each term's document stream apart from its positions (postings-codec.ts), and block
@@ -80,22 +81,6 @@ export function float32Above(x: number): number {
   // f < x: the next float32 towards +∞ (f ≥ 0 here: bounds are sums of non-negative terms).
   u[0]++;
   return v[0];
-}
-
-/**
- * Grows a Float32Array by doubling: the block bounds' count is known only once every term is written.
- */
-class FloatList {
-  values = new Float32Array(1 << 12);
-  length = 0;
-  push(v: number): void {
-    if (this.length === this.values.length) {
-      const next = new Float32Array(this.values.length * 2);
-      next.set(this.values);
-      this.values = next;
-    }
-    this.values[this.length++] = v;
-  }
 }
 
 /** FNV-1a, 32 bits: how title keys are compared without keeping every title's normalised text in memory. */
@@ -254,7 +239,8 @@ export function buildIndex(texts: string[], fields: readonly string[], titleKeys
   // A slot's BM25 part when the term occurs there once (as most do): a read per entry, not a division.
   const once = new Float64Array(N * F);
   for (let slot = 0; slot < N * F; slot++) once[slot] = (1 * (bk1 + 1)) / (1 + bk1 * (1 - bb + (bb * fieldLengths[slot]) / avgLengths[slot % F]));
-  const bounds = new FloatList();
+  // The block bounds' count is known only once every term is written.
+  const bounds = new Grow(new Float32Array(1 << 12));
   const boundStart = new Uint32Array(T + 1);
   const gaps = new Int32Array(Math.max(1024, largest));
   const counts = new Int32Array(Math.max(1024, largest));
@@ -320,7 +306,7 @@ export function buildIndex(texts: string[], fields: readonly string[], titleKeys
     fieldLengths,
     avgLengths,
     titleKeys: Uint32Array.from(titleKeys, hash32),
-    blockBounds: bounds.values.slice(0, bounds.length),
+    blockBounds: bounds.done(),
     boundStart,
     boundScoring: { k1: bk1, b: bb, fieldWeights: { ...BOUND_SCORING.fieldWeights } },
   };
@@ -334,7 +320,7 @@ export function buildIndex(texts: string[], fields: readonly string[], titleKeys
  * occurrence read from `once`: this runs once per stored entry, tens of millions at 100k records, in the index worker.
  */
 function addBlockBounds(
-  bounds: FloatList,
+  bounds: Grow<Float32Array>,
   gaps: Int32Array,
   counts: Int32Array,
   entries: number,
