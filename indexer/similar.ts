@@ -37,7 +37,8 @@ export interface SimilarOptions {
   sloganMinLength: number;
   /** Weight of the template a slogan or title is coined from (先放后检 and 先声明后验证 meet as 先…后…, 拿地即开工 and
    *  方案获批即开工 as …即…; indexer/similar-features.ts TEMPLATES), relative to the slogan or title it is in. 0 turns
-   *  it off. Default 1.5 (dev nDCG@10 0.838 → 0.844; 0.834 at 0.5, 0.839 at 1 and at 2). */
+   *  it off. Default 1.5 (dev nDCG@10 0.838 → 0.844 before the narrower-terms thesaurus; 0.834 at 0.5, 0.839 at 1 and at 2;
+   *  docs/benchmarks.md's ablation has the current gain). */
   templateWeight: number;
   /** Weight of character bigrams of the title and slogans, relative to a title word. 0 turns them off. */
   bigramWeight: number;
