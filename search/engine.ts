@@ -15,7 +15,7 @@ import { Matcher, gallop, slotPositions, slotRange } from './match.js';
 import { engineOptions, type EngineOptions } from './options.js';
 import { Postings, hash32, isIndexData, type IndexData, type Occurrences } from './postings.js';
 import type { EngineIndex } from '../indexer/engine-index.js';
-import { NO_DOCS, bm25, boundAt, boundable, idf, intersectRecords, intersectSum, minimalWindow, recordsOf, scoreAt, topByBlocks, union, unionRecords, type DocScores, type FieldStats } from './score.js';
+import { KeptScores, NO_DOCS, bm25, idf, intersectRecords, intersectSum, minimalWindow, recordsOf, scoreAt, topByBlocks, union, unionRecords, type DocScores, type FieldStats } from './score.js';
 import { Highlighter } from './snippet.js';
 import { DOWN_VERBS, UP_VERBS } from '../analysis/outcomes.js';
 import { recordStoreOf } from '../snapshot/records.js';
@@ -90,55 +90,6 @@ function hasSlot(o: Occurrences, slot: number): boolean {
 }
 
 const NO_EXCLUDED = new Int32Array(0);
-
-/** Some records of a word's list (the from-th ones), their scores read from that list when first asked for. */
-class KeptScores implements DocScores {
-  readonly docs: Int32Array;
-  private all?: Float64Array;
-  private source?: DocScores;
-  /** Entry i here is entry from[i] of source. */
-  private from?: Int32Array;
-
-  constructor(source: DocScores, from: Int32Array) {
-    this.source = source;
-    this.from = from;
-    this.docs = new Int32Array(from.length);
-    for (let i = 0; i < from.length; i++) this.docs[i] = source.docs[from[i]];
-  }
-
-  /** The i-th record's score, the same number as the source's. */
-  scoreAt(i: number): number {
-    return this.all ? this.all[i] : scoreAt(this.source!, this.from![i]);
-  }
-
-  /** The word's bounds hold for the records kept (score.ts topByBlocks: a word less its exclusions ranks by them too). */
-  get bounded(): boolean {
-    return this.all ? true : boundable(this.source!);
-  }
-
-  recordBound(i: number): number {
-    return this.all ? this.all[i] : boundAt(this.source!, this.from![i]);
-  }
-
-  /** Every kept record's score; the word's list is let go then (a cached result holds what a copied list held). */
-  get scores(): Float64Array {
-    if (!this.all) {
-      const src = this.source!.scores;
-      const from = this.from!;
-      const all = new Float64Array(from.length);
-      for (let i = 0; i < all.length; i++) all[i] = src[from[i]];
-      this.all = all;
-      this.source = undefined;
-      this.from = undefined;
-    }
-    return this.all;
-  }
-}
-
-/** A score of a list, the kept records' own when the list is a KeptScores (score.ts's scoreAt knows its lists only). */
-function keptScoreAt(ds: DocScores, i: number): number {
-  return ds instanceof KeptScores ? ds.scoreAt(i) : scoreAt(ds, i);
-}
 
 /** The result, told which records the query's exclusions removed, increasing (the service keeps them out of a hit's copies). */
 function withExcluded(result: SearchResult, excluded: Int32Array): SearchResult {
@@ -1125,7 +1076,7 @@ export class SearchEngine {
           if (titleKey >= 0) for (let i = 0; i < n; i++) if (titled(i)) out[i] += bonus;
           return out;
         };
-        const at = (i: number) => keptScoreAt(single, i) + (titled(i) ? bonus : 0);
+        const at = (i: number) => scoreAt(single, i) + (titled(i) ? bonus : 0);
         const top = (k: number, keep?: Uint8Array) => this.singleTop(single, k, keep, titleKey, titled, at);
         return new SearchResult(this, analysis, units, docs, { all, at, top }, missingMask, missingIdf, strategy, false);
       }
@@ -1145,7 +1096,7 @@ export class SearchEngine {
             }
           }
         }
-        let s = single ? keptScoreAt(single, i) : acc[d];
+        let s = single ? scoreAt(single, i) : acc[d];
         // A partial match's score shows it: scaled by the share of the words it has (its rank comes from its tier).
         // A record found through a word's parts is already scaled by the share of parts it holds.
         if (matched < U && !(m & PARTS_BIT)) s *= (matched / U) ** this.options.coveragePower;

@@ -49,6 +49,56 @@ function normsOf(stats: FieldStats, bm: EngineOptions['bm25']): Float64Array {
   return norms;
 }
 
+/**
+ * Blocks of a list's records for a top-k: block j holds indexes start[j] … start[j + 1] − 1 of the list, none scoring
+ * above ub[j].
+ */
+export interface BlockView {
+  ub: Float64Array;
+  start: Int32Array;
+}
+
+/**
+ * A list that scores its records when read, one at a time or all at once (a word, a union of alternatives, a word less
+ * its exclusions), and may bound a record's score without computing it. Callers ask the list itself (`scoreAt`,
+ * `blocks`) instead of testing which kind of list it is.
+ */
+export abstract class LazyScores implements DocScores {
+  abstract readonly docs: Int32Array;
+  /** Every record's score, computed on first use. */
+  abstract get scores(): Float64Array;
+  /** The i-th record's score: the same number as `scores[i]`. */
+  abstract scoreAt(i: number): number;
+  /** Whether recordBound is finite for every record. */
+  abstract get bounded(): boolean;
+  /** No more than this is the i-th record's score (Infinity: no bound). */
+  abstract recordBound(i: number): number;
+
+  /**
+   * Block bounds for a top-k, or undefined when ranking should score every record. By default each block of
+   * BOUND_BLOCK records is bounded by the largest of its records' bounds.
+   */
+  blocks(): BlockView | undefined {
+    if (!this.bounded) return undefined;
+    const n = this.docs.length;
+    const nb = Math.ceil(n / BOUND_BLOCK);
+    const ub = new Float64Array(nb);
+    for (let i = 0; i < n; i++) {
+      const b = this.recordBound(i);
+      const j = (i / BOUND_BLOCK) | 0;
+      if (b > ub[j]) ub[j] = b;
+    }
+    return { ub, start: evenBlocks(n, nb) };
+  }
+}
+
+/** Block starts of a list cut every BOUND_BLOCK records. */
+function evenBlocks(n: number, nb: number): Int32Array {
+  const start = new Int32Array(nb + 1);
+  for (let j = 0; j <= nb; j++) start[j] = Math.min(n, j * BOUND_BLOCK);
+  return start;
+}
+
 /** A word with at most this many records and no stored bounds bounds itself by its scores (cheap at this size). */
 const SELF_BOUND = 1024;
 
@@ -58,7 +108,7 @@ const SELF_BOUND = 1024;
  * result is the records holding every word (most two-word queries and questions) reads `scoreAt` for those records
  * only, so a common word's tens of thousands of other records are listed but never scored.
  */
-export class WordScores implements DocScores {
+export class WordScores extends LazyScores {
   readonly docs: Int32Array;
   /** Where each record's slots begin in the occurrences (docs.length + 1 entries). */
   private readonly firstSlot: Int32Array;
@@ -79,6 +129,7 @@ export class WordScores implements DocScores {
   private readonly source?: BoundSource;
 
   constructor(o: Occurrences, stats: FieldStats, bm: EngineOptions['bm25'], weight: number) {
+    super();
     const F = stats.fieldCount;
     const slots = o.slots;
     // Slots increase, so a record's slots are adjacent: one division per record, not per slot. One pass, into arrays
@@ -126,6 +177,19 @@ export class WordScores implements DocScores {
   blockBound(j: number): number {
     // The stored sum is rounded up to a float32; the margin covers the float64 rounding of summing in another order.
     return this.bounds![j] * this.boundScale * (1 + 1e-9);
+  }
+
+  /**
+   * The word's stored block bounds. A string found through a term (BoundSource) has none of its own: that term's
+   * blocks hold few of the string's records, and alone, scoring all of it in one tight loop was as quick (phrases at
+   * 100k: 60-100 % of records left to score). In a union, read record by record through both sides, they pay.
+   */
+  override blocks(): BlockView | undefined {
+    const nb = this.blockCount;
+    if (nb === 0) return undefined;
+    const ub = new Float64Array(nb);
+    for (let j = 0; j < nb; j++) ub[j] = this.blockBound(j);
+    return { ub, start: evenBlocks(this.docs.length, nb) };
   }
 
   /**
@@ -181,12 +245,12 @@ export class WordScores implements DocScores {
 }
 
 /**
- * The best k records of one word by (score + extra, then record order), scoring only the blocks whose stored bound
- * can still reach the k-th score (a score-ordered pass over the blocks: the classic block-max top-k for one term).
- * `score(i)` is the i-th record's full score; records `forced` marks (a title typed in full: the bound does not hold
- * their bonus) are scored first, whatever their block; only records `admit` passes are ranked. Returns the indexes
- * (into ds.docs) of the best k in no particular order with their scores, or undefined when ds has no bounds (or k is
- * a large share of its records).
+ * The best k records of one word by (score + extra, then record order), scoring only the blocks whose bound can still
+ * reach the k-th score (blocks taken best bound first: the classic block-max top-k for one term). `score(i)` is the
+ * i-th record's full score; records `forced` marks (a title typed in full: the bound does not hold their bonus) are
+ * scored first, whatever their block; only records `admit` passes are ranked. Returns the indexes (into ds.docs) of
+ * the best k in no particular order with their scores, or undefined when ds has no block bounds (LazyScores.blocks)
+ * or k is a large share of its records.
  */
 export function topByBlocks(
   ds: DocScores,
@@ -197,12 +261,11 @@ export function topByBlocks(
 ): { idx: Int32Array; scores: Float64Array; scored: number } | undefined {
   // A window of more than an eighth of the records (a whole ranking: sort=quantity, export) scores nearly every block:
   // one tight pass over all of them costs less than the heap.
-  if (k <= 0 || k * 8 > ds.docs.length) return undefined;
-  const ub = blockBounds(ds);
-  if (!ub) return undefined;
+  if (k <= 0 || k * 8 > ds.docs.length || !(ds instanceof LazyScores)) return undefined;
+  const view = ds.blocks();
+  if (!view) return undefined;
+  const { ub, start } = view;
   const nb = ub.length;
-  const n = ds.docs.length;
-  const order = Int32Array.from({ length: nb }, (_, j) => j).sort((a, b) => ub[b] - ub[a] || a - b);
   // Min-heap of the best so far: heap[0] is the worst (lowest score; of equal scores, the later record).
   const hi = new Int32Array(k);
   const hs = new Float64Array(k);
@@ -252,12 +315,13 @@ export function topByBlocks(
     isForced.add(i);
     offer(i);
   }
-  for (let o = 0; o < nb; o++) {
-    const j = order[o];
+  // Blocks best bound first from a max-heap, not a sort: the pass usually stops after a few dozen of a common word's
+  // hundreds or thousands of blocks.
+  const blocks = new BlockHeap(ub);
+  for (let j = blocks.pop(); j >= 0; j = blocks.pop()) {
     // A record of this block scoring the bound exactly could still win a tie on record order: stop only below it.
     if (size === k && ub[j] < hs[0]) break;
-    const end = Math.min(n, (j + 1) * BOUND_BLOCK);
-    for (let i = j * BOUND_BLOCK; i < end; i++) {
+    for (let i = start[j], end = start[j + 1]; i < end; i++) {
       if ((admit && !admit(i)) || (isForced.size > 0 && isForced.has(i))) continue;
       offer(i);
     }
@@ -265,39 +329,47 @@ export function topByBlocks(
   return { idx: hi.slice(0, size), scores: hs.slice(0, size), scored };
 }
 
-/**
- * Per block of BOUND_BLOCK records of ds (in its order), no record's score is above this; undefined when ds has no
- * bounds. A word's are its stored ones; a union's (a word and its alternatives) combine its sides' per record (a side
- * found through a term bounded by that term's blocks), and a side that is a list of computed scores bounds itself
- * exactly.
- */
-function blockBounds(ds: DocScores): Float64Array | undefined {
-  if (ds instanceof WordScores && ds.blockCount > 0) return Float64Array.from({ length: ds.blockCount }, (_, j) => ds.blockBound(j));
-  // A string's bounds through its driving term are loose (a block of that term's records holds few of the string's):
-  // alone, scoring all of it in one tight loop was as quick (phrases at 100k: 60-100 % of records left to score). In
-  // a union, whose scores are read record by record through both sides, they pay.
-  if (ds instanceof WordScores || !hasBounds(ds) || !ds.bounded) return undefined;
-  const n = ds.docs.length;
-  const ub = new Float64Array(Math.ceil(n / BOUND_BLOCK));
-  for (let i = 0; i < n; i++) {
-    const b = ds.recordBound(i);
-    const j = (i / BOUND_BLOCK) | 0;
-    if (b > ub[j]) ub[j] = b;
+/** Block numbers, largest bound first (of equal bounds, the lower number), popped one at a time. */
+class BlockHeap {
+  private readonly heap: Int32Array;
+  private size: number;
+
+  constructor(private readonly ub: Float64Array) {
+    const n = ub.length;
+    this.heap = new Int32Array(n);
+    for (let j = 0; j < n; j++) this.heap[j] = j;
+    this.size = n;
+    for (let x = (n >> 1) - 1; x >= 0; x--) this.down(x);
   }
-  return ub;
-}
 
-/**
- * A list that scores on demand and can bound each record's score without computing it (WordScores, a union of
- * lists; any other lazy list may implement it too). `bounded` says whether every bound is finite.
- */
-export interface BoundedScores extends DocScores {
-  readonly bounded: boolean;
-  recordBound(i: number): number;
-}
+  private before(a: number, b: number): boolean {
+    return this.ub[a] > this.ub[b] || (this.ub[a] === this.ub[b] && a < b);
+  }
 
-function hasBounds(ds: DocScores): ds is BoundedScores {
-  return typeof (ds as Partial<BoundedScores>).recordBound === 'function';
+  private down(x: number): void {
+    const h = this.heap;
+    for (;;) {
+      const l = 2 * x + 1;
+      const r = l + 1;
+      let m = x;
+      if (l < this.size && this.before(h[l], h[m])) m = l;
+      if (r < this.size && this.before(h[r], h[m])) m = r;
+      if (m === x) return;
+      const t = h[m];
+      h[m] = h[x];
+      h[x] = t;
+      x = m;
+    }
+  }
+
+  /** The next block, or −1 when none is left. */
+  pop(): number {
+    if (this.size === 0) return -1;
+    const top = this.heap[0];
+    this.heap[0] = this.heap[--this.size];
+    this.down(0);
+    return top;
+  }
 }
 
 /** A list of scores computed already (a plain object, not a list that scores when read). */
@@ -307,17 +379,17 @@ function isComputed(ds: DocScores): boolean {
 
 /** An upper bound of the i-th score of a list: its score when computed already, else the list's bound (Infinity: none). */
 export function boundAt(ds: DocScores, i: number): number {
-  return hasBounds(ds) ? ds.recordBound(i) : isComputed(ds) ? ds.scores[i] : Infinity;
+  return ds instanceof LazyScores ? ds.recordBound(i) : isComputed(ds) ? ds.scores[i] : Infinity;
 }
 
 /** Whether boundAt(ds, i) is finite for every record. */
 export function boundable(ds: DocScores): boolean {
-  return hasBounds(ds) ? ds.bounded : isComputed(ds);
+  return ds instanceof LazyScores ? ds.bounded : isComputed(ds);
 }
 
-/** A score of a list, computed alone when the list scores on demand (WordScores). */
+/** A score of a list, computed alone when the list scores on demand (LazyScores). */
 export function scoreAt(ds: DocScores, i: number): number {
-  return ds instanceof WordScores || ds instanceof UnionScores ? ds.scoreAt(i) : ds.scores[i];
+  return ds instanceof LazyScores ? ds.scoreAt(i) : ds.scores[i];
 }
 
 /** weight × Σ over fields of field weight × BM25 of the occurrences, with idf from the records they are in. */
@@ -385,7 +457,7 @@ export function intersectRecords(a: Int32Array, b: Int32Array): Int32Array {
 export function union(a: DocScores, b: DocScores, combine: (x: number, y: number) => number): DocScores {
   if (!a.docs.length) return b;
   if (!b.docs.length) return a;
-  if (a instanceof WordScores || a instanceof UnionScores || b instanceof WordScores || b instanceof UnionScores) return new UnionScores(a, b, combine);
+  if (a instanceof LazyScores || b instanceof LazyScores) return new UnionScores(a, b, combine);
   const docs = new Int32Array(a.docs.length + b.docs.length);
   const scores = new Float64Array(docs.length);
   let i = 0;
@@ -407,7 +479,7 @@ export function union(a: DocScores, b: DocScores, combine: (x: number, y: number
 }
 
 /** A union whose scores are computed on demand: per merged record, where it is in each side (-1: absent). */
-class UnionScores implements DocScores {
+class UnionScores extends LazyScores {
   readonly docs: Int32Array;
   private readonly inA: Int32Array;
   private readonly inB: Int32Array;
@@ -418,6 +490,7 @@ class UnionScores implements DocScores {
     private readonly b: DocScores,
     private readonly combine: (x: number, y: number) => number,
   ) {
+    super();
     const A = a.docs;
     const B = b.docs;
     const docs = new Int32Array(A.length + B.length);
@@ -474,6 +547,75 @@ class UnionScores implements DocScores {
     const all = new Float64Array(this.docs.length);
     for (let i = 0; i < all.length; i++) all[i] = this.scoreAt(i);
     return (this.all = all);
+  }
+}
+
+/**
+ * Some records of a list (its from-th ones, increasing: a word less its exclusions), their scores read from that list
+ * when first asked for, and ranked through its block bounds (the records left out skipped, never scored).
+ */
+export class KeptScores extends LazyScores {
+  readonly docs: Int32Array;
+  private all?: Float64Array;
+  private source?: DocScores;
+  /** Entry i here is entry from[i] of source. */
+  private from?: Int32Array;
+
+  constructor(source: DocScores, from: Int32Array) {
+    super();
+    this.source = source;
+    this.from = from;
+    this.docs = new Int32Array(from.length);
+    for (let i = 0; i < from.length; i++) this.docs[i] = source.docs[from[i]];
+  }
+
+  /** The i-th record's score, the same number as the source's. */
+  scoreAt(i: number): number {
+    return this.all ? this.all[i] : scoreAt(this.source!, this.from![i]);
+  }
+
+  /** The source's bounds hold for the records kept. */
+  get bounded(): boolean {
+    return this.all ? true : boundable(this.source!);
+  }
+
+  recordBound(i: number): number {
+    return this.all ? this.all[i] : boundAt(this.source!, this.from![i]);
+  }
+
+  /**
+   * The source's blocks, each holding the kept records of its own (a contiguous run here, since from increases): a
+   * word less its exclusions ranks as the word does, by the word's stored bounds, and scores no more blocks than the
+   * word alone would.
+   */
+  override blocks(): BlockView | undefined {
+    if (this.all || !(this.source instanceof LazyScores)) return super.blocks();
+    const outer = this.source.blocks();
+    if (!outer) return undefined;
+    const from = this.from!;
+    const nb = outer.ub.length;
+    const start = new Int32Array(nb + 1);
+    let i = 0;
+    for (let j = 0; j < nb; j++) {
+      start[j] = i;
+      while (i < from.length && from[i] < outer.start[j + 1]) i++;
+    }
+    start[nb] = from.length;
+    return { ub: outer.ub, start };
+  }
+
+  /** Every kept record's score; the source is let go then (a cached result holds what a copied list held). */
+  get scores(): Float64Array {
+    if (!this.all) {
+      const src = this.source!.scores;
+      const from = this.from!;
+      const all = new Float64Array(from.length);
+      for (let i = 0; i < all.length; i++) all[i] = src[from[i]];
+      this.all = all;
+      this.source = undefined;
+      this.from = undefined;
+    }
+    return this.all;
   }
 }
 
