@@ -676,8 +676,7 @@ export class SearchEngine {
         out = unionRecords(out, this.looseDocs(alt.words, this.fieldIds(c.fields), alt.weight).docs);
         continue;
       }
-      const occ = alt.near ? this.matcher.near(alt.near[0], alt.near[1]) : this.matcher.needle(alt.text);
-      out = unionRecords(out, recordsOf(occ, F, keep));
+      out = unionRecords(out, alt.near ? recordsOf(this.matcher.near(alt.near[0], alt.near[1]), F, keep) : this.matcher.records(alt.text, keep));
     }
     return out;
   }

@@ -7,7 +7,7 @@
  */
 import { needleTokens, type NeedleToken } from '../analysis/terms.js';
 import { Lru } from '../analysis/lru.js';
-import { EMPTY, TermOccurrences, positionCount, positionsOf, type Occurrences, type Postings } from './postings.js';
+import { EMPTY, TermOccurrences, positionCount, positionsOf, recordsOf, type Occurrences, type Postings } from './postings.js';
 import { Grow } from '../indexer/grow.js';
 
 /** Characters that end a sentence in normalised text (full-width ；！？ become ;!? under NFKC). */
@@ -113,6 +113,20 @@ export class Matcher {
     const occ = fields ? this.restrict(this.needle(text), fields) : this.intersect(text);
     this.cache.set(key, occ);
     return occ;
+  }
+
+  /**
+   * The records a normalised string occurs in (in the fields `keep` marks), increasing, unscored: a string that is one
+   * stored token is listed from the token's document stream alone (Postings.termRecords), anything else from its
+   * occurrences.
+   */
+  records(text: string, keep?: Uint8Array): Int32Array {
+    const F = this.postings.fieldCount;
+    const cached = this.cache.get(`*\u0000${text}`);
+    if (cached) return recordsOf(cached, F, keep);
+    const tokens = needleTokens(text);
+    if (tokens.length === 1 && tokens[0].offset === 0 && !tokens[0].prefix) return this.postings.termRecords(tokens[0].term, keep);
+    return recordsOf(this.needle(text), F, keep);
   }
 
   /** Occurrences of a…b with 1 to nearGap characters between, inside one sentence; positions are a's starts. */

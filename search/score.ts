@@ -6,6 +6,8 @@
 import type { EngineOptions } from './options.js';
 import { BOUND_BLOCK, TermOccurrences, type BoundSource, type Occurrences } from './postings.js';
 
+export { recordsOf } from './postings.js';
+
 /** Records matched by one alternative or constraint, increasing, each with its score. */
 export interface DocScores {
   docs: Int32Array;
@@ -395,26 +397,6 @@ export function scoreAt(ds: DocScores, i: number): number {
 /** weight × Σ over fields of field weight × BM25 of the occurrences, with idf from the records they are in. */
 export function bm25(o: Occurrences, stats: FieldStats, bm: EngineOptions['bm25'], weight: number): DocScores {
   return new WordScores(o, stats, bm, weight);
-}
-
-/**
- * The records (increasing, each once) of occurrences in the fields `keep` marks (all when absent): what an exclusion
- * needs, with no scores and no copy of the positions.
- */
-export function recordsOf(o: Occurrences, F: number, keep?: Uint8Array): Int32Array {
-  const slots = o.slots;
-  const out = new Int32Array(slots.length);
-  let n = 0;
-  let end = 0;
-  for (let i = 0; i < slots.length; i++) {
-    const slot = slots[i];
-    if (slot < end) continue;
-    const d = (slot / F) | 0;
-    if (keep && !keep[slot - d * F]) continue;
-    out[n++] = d;
-    end = (d + 1) * F;
-  }
-  return out.slice(0, n);
 }
 
 /** Records in either list (both increasing), each once. */
