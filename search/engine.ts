@@ -259,26 +259,40 @@ export class SearchResult {
     if (!this.units.length) return Array.from({ length: Math.min(k, idx.length) }, (_, j) => this.entry(at(j), 0));
     const window = Math.max(k, this.engine.options.rerankWindow);
     const best = this.scoreList ? undefined : this.scoring!.top?.(window, keep);
-    let sc: Float64Array;
+    let base: (i: number) => number;
     let top: number[];
-    if (best) {
-      // Only the blocks that could reach the window were scored: the rest of sc is never read.
-      sc = new Float64Array(this.docs.length);
-      for (let j = 0; j < best.idx.length; j++) sc[best.idx[j]] = best.scores[j];
-      top = this.bounded(best.idx.length, (j) => best.idx[j], window, sc);
+    if (best && !this.partial) {
+      // Only the blocks that could reach the window were scored: their records are the window, ranked here with no
+      // array the size of the result (one tier: every record has every word).
+      top = this.byScore(best.idx, best.scores);
+      const scored = new Map<number, number>();
+      for (let j = 0; j < best.idx.length; j++) scored.set(best.idx[j], best.scores[j]);
+      base = (i) => scored.get(i)!;
     } else {
-      sc = this.scoresFor(keep);
-      top = this.bounded(idx.length, at, window, sc);
+      const sc = best ? new Float64Array(this.docs.length) : this.scoresFor(keep);
+      if (best) for (let j = 0; j < best.idx.length; j++) sc[best.idx[j]] = best.scores[j];
+      top = best ? this.bounded(best.idx.length, (j) => best.idx[j], window, sc) : this.bounded(idx.length, at, window, sc);
+      base = (i) => sc[i];
     }
     const boosted = new Map<number, number>();
     checkDeadline(false);
     const plan = this.engine.bonusPlan(this.analysis, this.units);
     for (const i of top.slice(0, this.engine.options.rerankWindow)) {
-      boosted.set(i, sc[i] + this.engine.bonus(this.docs[i], plan, plan.unitCount - this.missingCount(i)));
+      boosted.set(i, base(i) + this.engine.bonus(this.docs[i], plan, plan.unitCount - this.missingCount(i)));
     }
-    const score = (i: number) => boosted.get(i) ?? sc[i];
+    const score = (i: number) => boosted.get(i) ?? base(i);
     top.sort((a, b) => (this.better(a, b, score) ? -1 : this.better(b, a, score) ? 1 : 0));
     return top.slice(0, k).map((i) => this.entry(i, score(i)));
+  }
+
+  /**
+   * Records (indexes into docs) with their base scores, in rank order when every record has every word (one tier):
+   * score, then record order, as `bounded` orders them.
+   */
+  private byScore(idx: Int32Array, scores: Float64Array): number[] {
+    const order = Array.from({ length: idx.length }, (_, j) => j);
+    order.sort((a, b) => scores[b] - scores[a] || this.docs[idx[a]] - this.docs[idx[b]]);
+    return order.map((j) => idx[j]);
   }
 
   /** Per matched record, its tier: records rank by tier first (fewer and rarer missing words first), then score. */
@@ -919,9 +933,11 @@ export class SearchEngine {
   private singleTop(single: DocScores, k: number, keep: Uint8Array | undefined, titleKey: number, titled: (i: number) => boolean, at: (i: number) => number) {
     const forced: number[] = [];
     if (titleKey >= 0) {
-      const titleKeys = this.postings.data.titleKeys;
-      const docs = single.docs;
-      for (let i = 0; i < docs.length; i++) if (titleKeys[docs[i]] === titleKey && titled(i)) forced.push(i);
+      // The records titled with the query's key, found in the title index, not by reading every matched record's key.
+      for (const d of this.recordsTitled(titleKey)) {
+        const i = gallop(single.docs, d, 0);
+        if (single.docs[i] === d && titled(i)) forced.push(i);
+      }
     }
     const top = topByBlocks(single, k, at, forced, keep ? (i) => keep[i] !== 0 : undefined);
     if (top) {
@@ -929,6 +945,34 @@ export class SearchEngine {
       this.boundScored += top.scored;
     }
     return top;
+  }
+
+  /**
+   * Title keys in order, each beside its record (key × N + record), sorted on first use: a property of the snapshot,
+   * like the sentence breaks, so clearing the query caches keeps it.
+   */
+  private titleOrder?: Float64Array;
+
+  /** The records whose title key is `key`, increasing. */
+  private recordsTitled(key: number): number[] {
+    const keys = this.postings.data.titleKeys;
+    const N = keys.length;
+    if (!this.titleOrder) {
+      const order = new Float64Array(N);
+      for (let d = 0; d < N; d++) order[d] = keys[d] * N + d;
+      this.titleOrder = order.sort();
+    }
+    const order = this.titleOrder;
+    let lo = 0;
+    let hi = N;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (order[mid] < key * N) lo = mid + 1;
+      else hi = mid;
+    }
+    const out: number[] = [];
+    for (let x = lo; x < N && order[x] < (key + 1) * N; x++) out.push(order[x] - key * N);
+    return out;
   }
 
   /** Every word's records combined under the strategy: which records are results, with what base score. */
