@@ -38,7 +38,9 @@ export interface Occurrences {
  */
 export interface BoundSource {
   blocks: Float32Array;
-  record: Int32Array;
+  /** How many entries `record` has (one per entry of the occurrences it came with), known before it is read. */
+  readonly entries: number;
+  readonly record: Int32Array;
 }
 
 export const EMPTY: Occurrences = { slots: new Int32Array(0), starts: new Int32Array(1), pos: new Int32Array(0) };

@@ -164,7 +164,7 @@ export class WordScores extends LazyScores {
     if (stats.bounded && w >= 0 && o instanceof TermOccurrences && o.bounds && o.bounds.length === Math.ceil(df / BOUND_BLOCK)) {
       this.bounds = o.bounds;
       this.boundScale = w;
-    } else if (stats.bounded && w >= 0 && o.bound && o.bound.record.length === slots.length) {
+    } else if (stats.bounded && w >= 0 && o.bound && o.bound.entries === slots.length) {
       this.source = o.bound;
       this.boundScale = w;
     }
