@@ -243,9 +243,10 @@ export class SearchResult {
   order(k: number, keep?: Uint8Array): RankedEntry[] {
     // The unfiltered top of a (cached) result is kept: paging and repeated searches read it again.
     if (!keep && this.top && k <= this.top.length) return this.top.slice(0, k);
-    const entries = this.select(k, keep);
-    if (!keep && k <= this.engine.options.rerankWindow * 4) this.top = entries.slice();
-    return entries;
+    const reach = keep ? k : this.engine.prefixReach(k);
+    const entries = this.select(reach, keep);
+    if (!keep && reach <= this.engine.options.rerankWindow * 4) this.top = entries.slice();
+    return entries.length > k ? entries.slice(0, k) : entries;
   }
 
   private select(k: number, keep?: Uint8Array): RankedEntry[] {
@@ -945,6 +946,19 @@ export class SearchEngine {
       this.boundScored += top.scored;
     }
     return top;
+  }
+
+  /**
+   * How far to rank when k are asked for, unfiltered: the service reads a ranking in doubling prefixes (20, then 40
+   * when copies of one reform fill the page), so the next prefix is ranked with this one (and a window of rerankWindow is
+   * ranked anyway). The first k of a longer
+   * ranking are the ranking of k (the same records get position bonuses, and with no bonus below 0 none added to the
+   * first k can drop one below a record first ranked past them), so this changes no answer, only work.
+   */
+  prefixReach(k: number): number {
+    const { bonus, fieldWeights, rerankWindow } = this.options;
+    const grows = bonus.titleHasAll >= 0 && bonus.verbatim >= 0 && bonus.proximity >= 0 && Object.values(fieldWeights).every((w) => w >= 0);
+    return grows ? Math.max(k, Math.min(Math.max(2 * k, rerankWindow), rerankWindow * 4)) : k;
   }
 
   /**
