@@ -15,7 +15,7 @@ import { Matcher, gallop, slotPositions, slotRange } from './match.js';
 import { engineOptions, type EngineOptions } from './options.js';
 import { Postings, hash32, isIndexData, type IndexData, type Occurrences } from './postings.js';
 import type { EngineIndex } from '../indexer/engine-index.js';
-import { KeptScores, NO_DOCS, bm25, idf, intersectRecords, intersectSum, minimalWindow, recordsOf, scoreAt, topByBlocks, union, unionRecords, type DocScores, type FieldStats } from './score.js';
+import { BlockTop, KeptScores, NO_DOCS, bm25, idf, intersectRecords, intersectSum, minimalWindow, recordsOf, scoreAt, union, unionRecords, type DocScores, type FieldStats } from './score.js';
 import { Highlighter } from './snippet.js';
 import { DOWN_VERBS, UP_VERBS } from '../analysis/outcomes.js';
 import { recordStoreOf } from '../snapshot/records.js';
@@ -931,7 +931,7 @@ export class SearchEngine {
    * title is the query are scored first (the bound does not include their bonus), then the blocks in order of bound
    * until none can enter. Undefined when the word has no bounds (few records, an old snapshot, other scoring).
    */
-  private singleTop(single: DocScores, k: number, keep: Uint8Array | undefined, titleKey: number, titled: (i: number) => boolean, at: (i: number) => number) {
+  private singleTop(single: DocScores, keep: Uint8Array | undefined, titleKey: number, titled: (i: number) => boolean, at: (i: number) => number): BlockTop {
     const forced: number[] = [];
     if (titleKey >= 0) {
       // The records titled with the query's key, found in the title index, not by reading every matched record's key.
@@ -940,7 +940,12 @@ export class SearchEngine {
         if (single.docs[i] === d && titled(i)) forced.push(i);
       }
     }
-    const top = topByBlocks(single, k, at, forced, keep ? (i) => keep[i] !== 0 : undefined);
+    return new BlockTop(single, at, forced, keep ? (i) => keep[i] !== 0 : undefined);
+  }
+
+  /** The best k from block bounds (undefined: none to use), counted in boundStats. */
+  private rankedTop(ranking: BlockTop, k: number) {
+    const top = ranking.top(k);
     if (top) {
       this.boundRankings++;
       this.boundScored += top.scored;
@@ -949,16 +954,15 @@ export class SearchEngine {
   }
 
   /**
-   * How far to rank when k are asked for, unfiltered: the service reads a ranking in doubling prefixes (20, then 40
-   * when copies of one reform fill the page), so the next prefix is ranked with this one (and a window of rerankWindow is
-   * ranked anyway). The first k of a longer
-   * ranking are the ranking of k (the same records get position bonuses, and with no bonus below 0 none added to the
-   * first k can drop one below a record first ranked past them), so this changes no answer, only work.
+   * How far to rank when k are asked for, unfiltered: a window of rerankWindow is ranked anyway, so all of it is kept
+   * (the service reads a ranking in doubling prefixes, 20 then 40; a longer one resumes the kept BlockTop). The first
+   * k of a longer ranking are the ranking of k (the same records get position bonuses, and with no bonus below 0 none
+   * added to the first k can drop one below a record first ranked past them), so this changes no answer, only work.
    */
   prefixReach(k: number): number {
     const { bonus, fieldWeights, rerankWindow } = this.options;
     const grows = bonus.titleHasAll >= 0 && bonus.verbatim >= 0 && bonus.proximity >= 0 && Object.values(fieldWeights).every((w) => w >= 0);
-    return grows ? Math.max(k, Math.min(Math.max(2 * k, rerankWindow), rerankWindow * 4)) : k;
+    return grows ? Math.max(k, rerankWindow) : k;
   }
 
   /**
@@ -1134,7 +1138,12 @@ export class SearchEngine {
           return out;
         };
         const at = (i: number) => scoreAt(single, i) + (titled(i) ? bonus : 0);
-        const top = (k: number, keep?: Uint8Array) => this.singleTop(single, k, keep, titleKey, titled, at);
+        // The unfiltered ranking is kept and resumed when a longer prefix is asked for; a filtered view ranks anew.
+        let whole: BlockTop | undefined;
+        const top = (k: number, keep?: Uint8Array) => {
+          if (k <= 0 || k * 8 > single.docs.length) return undefined;
+          return this.rankedTop(keep ? this.singleTop(single, keep, titleKey, titled, at) : (whole ??= this.singleTop(single, undefined, titleKey, titled, at)), k);
+        };
         return new SearchResult(this, analysis, units, docs, { all, at, top }, missingMask, missingIdf, strategy, false);
       }
       const scores = new Float64Array(n);

@@ -261,74 +261,114 @@ export function topByBlocks(
   forced: ArrayLike<number>,
   admit?: (i: number) => boolean,
 ): { idx: Int32Array; scores: Float64Array; scored: number } | undefined {
-  // A window of more than an eighth of the records (a whole ranking: sort=quantity, export) scores nearly every block:
-  // one tight pass over all of them costs less than the heap.
-  if (k <= 0 || k * 8 > ds.docs.length || !(ds instanceof LazyScores)) return undefined;
-  const view = ds.blocks();
-  if (!view) return undefined;
-  const { ub, start } = view;
-  const nb = ub.length;
-  // Min-heap of the best so far: heap[0] is the worst (lowest score; of equal scores, the later record).
-  const hi = new Int32Array(k);
-  const hs = new Float64Array(k);
-  let size = 0;
-  const worse = (a: number, b: number) => hs[a] < hs[b] || (hs[a] === hs[b] && hi[a] > hi[b]);
-  const swap = (a: number, b: number) => {
-    const i = hi[a];
-    hi[a] = hi[b];
-    hi[b] = i;
-    const s = hs[a];
-    hs[a] = hs[b];
-    hs[b] = s;
-  };
-  let scored = 0;
-  const offer = (i: number) => {
-    const s = score(i);
-    scored++;
-    if (size < k) {
-      hi[size] = i;
-      hs[size] = s;
-      for (let x = size++; x > 0; ) {
-        const p = (x - 1) >> 1;
-        if (!worse(x, p)) break;
-        swap(x, p);
-        x = p;
+  return new BlockTop(ds, score, forced, admit).top(k);
+}
+
+/**
+ * topByBlocks that can be asked again for more: the records it scored are kept, and so is where its pass over the
+ * blocks stopped, so the best 40 after the best 20 (the service reads a ranking in doubling prefixes) scores only the
+ * blocks the lower bar lets in, never a block twice.
+ */
+export class BlockTop {
+  private view?: BlockView | null;
+  private blocks?: BlockHeap;
+  /** A block taken from the heap whose bound was below the bar: the first to try when more are asked for. */
+  private pending = -1;
+  private readonly scoredIdx: number[] = [];
+  private readonly scoredValue: number[] = [];
+  private isForced?: Set<number>;
+
+  constructor(
+    private readonly ds: DocScores,
+    private readonly score: (i: number) => number,
+    private readonly forced: ArrayLike<number>,
+    private readonly admit?: (i: number) => boolean,
+  ) {}
+
+  /** The best k so far asked for (see topByBlocks); `scored` counts the records scored by this call. */
+  top(k: number): { idx: Int32Array; scores: Float64Array; scored: number } | undefined {
+    // A window of more than an eighth of the records (a whole ranking: sort=quantity, export) scores nearly every
+    // block: one tight pass over all of them costs less than the heap.
+    if (k <= 0 || k * 8 > this.ds.docs.length || !(this.ds instanceof LazyScores)) return undefined;
+    if (this.view === undefined) this.view = this.ds.blocks() ?? null;
+    if (this.view === null) return undefined;
+    const { ub, start } = this.view;
+    const { admit, score, scoredIdx, scoredValue } = this;
+    const before = scoredIdx.length;
+    if (!this.isForced) {
+      this.isForced = new Set<number>();
+      for (let f = 0; f < this.forced.length; f++) {
+        const i = this.forced[f];
+        if (admit && !admit(i)) continue;
+        this.isForced.add(i);
+        scoredIdx.push(i);
+        scoredValue.push(score(i));
       }
-      return;
+      this.blocks = new BlockHeap(ub);
     }
-    if (s < hs[0] || (s === hs[0] && i > hi[0])) return;
-    hi[0] = i;
-    hs[0] = s;
-    for (let x = 0; ; ) {
-      const l = 2 * x + 1;
-      const r = l + 1;
-      let m = x;
-      if (l < k && worse(l, m)) m = l;
-      if (r < k && worse(r, m)) m = r;
-      if (m === x) break;
-      swap(m, x);
-      x = m;
+    const isForced = this.isForced;
+    // Min-heap of the best so far: heap[0] is the worst (lowest score; of equal scores, the later record).
+    const hi = new Int32Array(k);
+    const hs = new Float64Array(k);
+    let size = 0;
+    const worse = (a: number, b: number) => hs[a] < hs[b] || (hs[a] === hs[b] && hi[a] > hi[b]);
+    const swap = (a: number, b: number) => {
+      const i = hi[a];
+      hi[a] = hi[b];
+      hi[b] = i;
+      const s = hs[a];
+      hs[a] = hs[b];
+      hs[b] = s;
+    };
+    const offer = (i: number, s: number) => {
+      if (size < k) {
+        hi[size] = i;
+        hs[size] = s;
+        for (let x = size++; x > 0; ) {
+          const p = (x - 1) >> 1;
+          if (!worse(x, p)) break;
+          swap(x, p);
+          x = p;
+        }
+        return;
+      }
+      if (s < hs[0] || (s === hs[0] && i > hi[0])) return;
+      hi[0] = i;
+      hs[0] = s;
+      for (let x = 0; ; ) {
+        const l = 2 * x + 1;
+        const r = l + 1;
+        let m = x;
+        if (l < k && worse(l, m)) m = l;
+        if (r < k && worse(r, m)) m = r;
+        if (m === x) break;
+        swap(m, x);
+        x = m;
+      }
+    };
+    // What earlier calls (and the forced records) scored: the heap starts from them.
+    for (let t = 0, known = scoredIdx.length; t < known; t++) offer(scoredIdx[t], scoredValue[t]);
+    // Blocks best bound first from a max-heap, not a sort: the pass usually stops after a few dozen of a common
+    // word's hundreds or thousands of blocks.
+    for (;;) {
+      const j = this.pending >= 0 ? this.pending : this.blocks!.pop();
+      this.pending = -1;
+      if (j < 0) break;
+      // A record of this block scoring the bound exactly could still win a tie on record order: stop only below it.
+      if (size === k && ub[j] < hs[0]) {
+        this.pending = j;
+        break;
+      }
+      for (let i = start[j], end = start[j + 1]; i < end; i++) {
+        if ((admit && !admit(i)) || (isForced.size > 0 && isForced.has(i))) continue;
+        const s = score(i);
+        scoredIdx.push(i);
+        scoredValue.push(s);
+        offer(i, s);
+      }
     }
-  };
-  const isForced = new Set<number>();
-  for (let f = 0; f < forced.length; f++) {
-    const i = forced[f];
-    if (admit && !admit(i)) continue;
-    isForced.add(i);
-    offer(i);
+    return { idx: hi.slice(0, size), scores: hs.slice(0, size), scored: scoredIdx.length - before };
   }
-  // Blocks best bound first from a max-heap, not a sort: the pass usually stops after a few dozen of a common word's
-  // hundreds or thousands of blocks.
-  const blocks = new BlockHeap(ub);
-  for (let j = blocks.pop(); j >= 0; j = blocks.pop()) {
-    // A record of this block scoring the bound exactly could still win a tie on record order: stop only below it.
-    if (size === k && ub[j] < hs[0]) break;
-    for (let i = start[j], end = start[j + 1]; i < end; i++) {
-      if ((admit && !admit(i)) || (isForced.size > 0 && isForced.has(i))) continue;
-      offer(i);
-    }
-  }
-  return { idx: hi.slice(0, size), scores: hs.slice(0, size), scored };
 }
 
 /** Block numbers, largest bound first (of equal bounds, the lower number), popped one at a time. */

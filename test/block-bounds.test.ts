@@ -7,7 +7,7 @@ import { DEFAULT_ENGINE_OPTIONS } from '../search/options.js';
 import { searchTexts, type SearchField } from '../indexer/fields.js';
 import { Matcher } from '../search/match.js';
 import { Postings, TermOccurrences } from '../search/postings.js';
-import { KeptScores, WordScores, bm25, topByBlocks, type FieldStats } from '../search/score.js';
+import { BlockTop, KeptScores, WordScores, bm25, topByBlocks, type FieldStats } from '../search/score.js';
 import { SearchService } from '../search/service.js';
 import { ROOT, seedSnapshot } from './helpers.js';
 
@@ -189,6 +189,29 @@ describe('block score bounds (postings format 4)', () => {
       if (top.scored < from.length) fewer++;
     }
     expect(fewer).toBeGreaterThan(0);
+  });
+
+  it('a block ranking asked for more after a first window gives the best of the larger window, scoring no record twice', () => {
+    const stats = statsOf(index, true);
+    const postings = new Postings(index, 1 << 20);
+    let resumed = 0;
+    for (const t of boundedTerms(index)) {
+      const ds = bm25(postings.term(t), stats, DEFAULT_ENGINE_OPTIONS.bm25, 1) as WordScores;
+      if (ds.docs.length < 80) continue;
+      const all = ds.scores;
+      const best = (k: number) => [...all.keys()].sort((a, b) => all[b] - all[a] || a - b).slice(0, k);
+      const scoredOnce = new Set<number>();
+      let twice = 0;
+      const ranking = new BlockTop(ds, (i) => (scoredOnce.has(i) ? twice++ : scoredOnce.add(i), ds.scoreAt(i)), []);
+      const five = ranking.top(5)!;
+      const ten = ranking.top(10)!;
+      expect([...five.idx].sort((a, b) => all[b] - all[a] || a - b), t).toEqual(best(5));
+      expect([...ten.idx].sort((a, b) => all[b] - all[a] || a - b), t).toEqual(best(10));
+      expect(twice, t).toBe(0);
+      expect(five.scored + ten.scored, t).toBe(scoredOnce.size);
+      if (ten.scored > 0) resumed++;
+    }
+    expect(resumed).toBeGreaterThan(0);
   });
 
   it('a ranking read in doubling prefixes (as the service reads it: 20, then 40) gives each prefix exactly as that prefix ranked alone', () => {
