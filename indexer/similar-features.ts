@@ -252,8 +252,10 @@ export class FeatureReader {
     const ids: number[] = [];
     if (this.o.templateWeight <= 0) return ids;
     for (const [re, name] of TEMPLATES) {
+      // The template's name filled from this match's own groups ($1 = the repeated 即 / 随 / 边), not by running
+      // the pattern again over the matched text.
       const m = re.exec(text);
-      if (m) ids.push(this.intern(TEMPLATE + m[0].replace(re, name), GRAM));
+      if (m) ids.push(this.intern(TEMPLATE + name.replace(/\$(\d)/g, (_, g: string) => m[Number(g)] ?? ''), GRAM));
     }
     return ids;
   }
