@@ -36,19 +36,23 @@ export function idf(N: number, df: number): number {
  * the snapshot and the options, computed once per FieldStats (one pass over the field lengths) so that scoring a
  * common word's tens of thousands of slots costs one read and one division each, not a field look-up and two.
  */
-const slotNorms = new WeakMap<FieldStats, { k1: number; b: number; norms: Float64Array }>();
+const slotNorms = new WeakMap<FieldStats, { k1: number; b: number; norms: Float64Array; least: Float64Array }>();
 
-function normsOf(stats: FieldStats, bm: EngineOptions['bm25']): Float64Array {
+function normsOf(stats: FieldStats, bm: EngineOptions['bm25']): { norms: Float64Array; least: Float64Array } {
   const kept = slotNorms.get(stats);
-  if (kept && kept.k1 === bm.k1 && kept.b === bm.b) return kept.norms;
+  if (kept && kept.k1 === bm.k1 && kept.b === bm.b) return kept;
   const F = stats.fieldCount;
   const norms = new Float64Array(stats.fieldLengths.length);
+  // Per field, the smallest norm of any record: a record's BM25 in that field is at most what it would be there.
+  const least = new Float64Array(F).fill(Infinity);
   for (let slot = 0; slot < norms.length; slot++) {
     // The same expression as scoring per slot once was, so scores stay the same to the last bit.
     norms[slot] = bm.k1 * (1 - bm.b + (bm.b * stats.fieldLengths[slot]) / stats.avgLengths[slot % F]);
+    if (norms[slot] < least[slot % F]) least[slot % F] = norms[slot];
   }
-  slotNorms.set(stats, { k1: bm.k1, b: bm.b, norms });
-  return norms;
+  const made = { k1: bm.k1, b: bm.b, norms, least };
+  slotNorms.set(stats, made);
+  return made;
 }
 
 /**
@@ -75,6 +79,11 @@ export abstract class LazyScores implements DocScores {
   abstract get bounded(): boolean;
   /** No more than this is the i-th record's score (Infinity: no bound). */
   abstract recordBound(i: number): number;
+
+  /** No more than the i-th record's score, cheaper than scoring it (Infinity: no such bound). */
+  quickBound(_i: number): number {
+    return Infinity;
+  }
 
   /**
    * Block bounds for a top-k, or undefined when ranking should score every record. By default each block of
@@ -116,6 +125,8 @@ export class WordScores extends LazyScores {
   private readonly firstSlot: Int32Array;
   private readonly fieldWeight: Float64Array;
   private readonly norms: Float64Array;
+  /** Per field, the smallest norm of any record (quickBound); undefined when a field weighs below 0. */
+  private readonly leastNorms?: Float64Array;
   private readonly k1: number;
   private all?: Float64Array;
   /**
@@ -156,7 +167,10 @@ export class WordScores extends LazyScores {
     for (let f = 0; f < F; f++) this.fieldWeight[f] = stats.weights[f] * w;
     this.docs = docs;
     this.firstSlot = firstSlot;
-    this.norms = normsOf(stats, bm);
+    const { norms, least } = normsOf(stats, bm);
+    this.norms = norms;
+    // A quick bound needs every field weight ≥ 0 (a smaller norm then only raises a field's part).
+    this.leastNorms = this.fieldWeight.every((x) => x >= 0) ? least : undefined;
     this.k1 = bm.k1 + 1;
     this.occ = { slots: o.slots, starts: o.starts };
     // Bounds hold for this scoring only, and only scaled by a non-negative weight (a record's score is
@@ -224,6 +238,25 @@ export class WordScores extends LazyScores {
     return s;
   }
 
+  /**
+   * No more than the i-th record's score, from its fields and position counts alone: each field's part with the
+   * field's smallest norm in place of the record's, so the norms (a read far apart per record) are not touched.
+   */
+  override quickBound(i: number): number {
+    if (this.all) return this.all[i];
+    const least = this.leastNorms;
+    if (!least) return Infinity;
+    const { slots, starts } = this.occ!;
+    const base = this.docs[i] * this.fieldWeight.length;
+    let s = 0;
+    for (let x = this.firstSlot[i]; x < this.firstSlot[i + 1]; x++) {
+      const f = slots[x] - base;
+      const tf = starts[x + 1] - starts[x];
+      s += this.fieldWeight[f] * ((tf * this.k1) / (tf + least[f]));
+    }
+    return s * (1 + 1e-9);
+  }
+
   /** Every record's score, computed on first use (one loop over the slots: the same sums as scoreAt). */
   get scores(): Float64Array {
     if (this.all) return this.all;
@@ -276,6 +309,9 @@ export class BlockTop {
   private pending = -1;
   private readonly scoredIdx: number[] = [];
   private readonly scoredValue: number[] = [];
+  /** Records of blocks already read whose quick bound was below the bar, with that bound. */
+  private deferredIdx: number[] = [];
+  private deferredQuick: number[] = [];
   private isForced?: Set<number>;
 
   constructor(
@@ -348,6 +384,25 @@ export class BlockTop {
     };
     // What earlier calls (and the forced records) scored: the heap starts from them.
     for (let t = 0, known = scoredIdx.length; t < known; t++) offer(scoredIdx[t], scoredValue[t]);
+    const lazy = this.ds;
+    // Records an earlier call passed over on their quick bound: scored now if the lower bar lets them in.
+    if (this.deferredIdx.length) {
+      const idx = this.deferredIdx;
+      const quick = this.deferredQuick;
+      this.deferredIdx = [];
+      this.deferredQuick = [];
+      for (let t = 0; t < idx.length; t++) {
+        if (size === k && quick[t] < hs[0]) {
+          this.deferredIdx.push(idx[t]);
+          this.deferredQuick.push(quick[t]);
+          continue;
+        }
+        const s = score(idx[t]);
+        scoredIdx.push(idx[t]);
+        scoredValue.push(s);
+        offer(idx[t], s);
+      }
+    }
     // Blocks best bound first from a max-heap, not a sort: the pass usually stops after a few dozen of a common
     // word's hundreds or thousands of blocks.
     for (;;) {
@@ -361,6 +416,15 @@ export class BlockTop {
       }
       for (let i = start[j], end = start[j + 1]; i < end; i++) {
         if ((admit && !admit(i)) || (isForced.size > 0 && isForced.has(i))) continue;
+        // Below the bar on its fields and counts alone: not scored (kept for a later, longer ranking).
+        if (size === k) {
+          const q = lazy.quickBound(i);
+          if (q < hs[0]) {
+            this.deferredIdx.push(i);
+            this.deferredQuick.push(q);
+            continue;
+          }
+        }
         const s = score(i);
         scoredIdx.push(i);
         scoredValue.push(s);
@@ -422,6 +486,11 @@ function isComputed(ds: DocScores): boolean {
 /** An upper bound of the i-th score of a list: its score when computed already, else the list's bound (Infinity: none). */
 export function boundAt(ds: DocScores, i: number): number {
   return ds instanceof LazyScores ? ds.recordBound(i) : isComputed(ds) ? ds.scores[i] : Infinity;
+}
+
+/** A quick upper bound of the i-th score of a list (LazyScores.quickBound; a computed score is its own). */
+function quickAt(ds: DocScores, i: number): number {
+  return ds instanceof LazyScores ? ds.quickBound(i) : isComputed(ds) ? ds.scores[i] : Infinity;
 }
 
 /** Whether boundAt(ds, i) is finite for every record. */
@@ -554,6 +623,15 @@ class UnionScores extends LazyScores {
     return this.combine(boundAt(this.a, x), boundAt(this.b, y));
   }
 
+  override quickBound(i: number): number {
+    if (this.all) return this.all[i];
+    const x = this.inA[i];
+    const y = this.inB[i];
+    if (y < 0) return quickAt(this.a, x);
+    if (x < 0) return quickAt(this.b, y);
+    return this.combine(quickAt(this.a, x), quickAt(this.b, y));
+  }
+
   /** The same number the eager union computes for the i-th record. */
   scoreAt(i: number): number {
     if (this.all) return this.all[i];
@@ -603,6 +681,11 @@ export class KeptScores extends LazyScores {
 
   recordBound(i: number): number {
     return this.all ? this.all[i] : boundAt(this.source!, this.from![i]);
+  }
+
+  override quickBound(i: number): number {
+    if (this.all) return this.all[i];
+    return this.source instanceof LazyScores ? this.source.quickBound(this.from![i]) : Infinity;
   }
 
   /**

@@ -191,6 +191,24 @@ describe('block score bounds (postings format 4)', () => {
     expect(fewer).toBeGreaterThan(0);
   });
 
+  it('no seed record scores above its quick bound (fields and position counts with each field\'s smallest norm) for any seed term, and the bound skips most records of a common word', () => {
+    const stats = statsOf(index, true);
+    const postings = new Postings(index, 1 << 20);
+    let below = 0;
+    let records = 0;
+    for (const t of boundedTerms(index)) {
+      const ds = bm25(postings.term(t), stats, DEFAULT_ENGINE_OPTIONS.bm25, 1) as WordScores;
+      const quick = Array.from(ds.docs, (_, i) => ds.quickBound(i));
+      const all = ds.scores;
+      for (let i = 0; i < all.length; i++) expect(quick[i], `${t} ${i}`).toBeGreaterThanOrEqual(all[i]);
+      // The tenth best score is a bar most records' quick bounds fall under (they are never scored).
+      const bar = [...all].sort((a, b) => b - a)[Math.min(9, all.length - 1)];
+      below += quick.filter((q) => q < bar).length;
+      records += all.length;
+    }
+    expect(below / records).toBeGreaterThan(0.5);
+  });
+
   it('a block ranking asked for more after a first window gives the best of the larger window, scoring no record twice', () => {
     const stats = statsOf(index, true);
     const postings = new Postings(index, 1 << 20);
