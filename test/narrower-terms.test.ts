@@ -94,6 +94,16 @@ describe('narrower terms widen a broad word to its kinds', () => {
     }
   });
 
+  it('a thesaurus term names one thing and is not narrowed through its last word: 中韩自由贸易协定 gets no kind (中韩RCEP), while the free compound 汽车出口 does', () => {
+    const dict = readFileSync(join(DICT, 'synonyms.txt'), 'utf8');
+    // The premise: the agreement is a thesaurus term, and its last word has kinds.
+    expect(parseSynonyms(dict).some((g) => g.includes('中韩自由贸易协定'))).toBe(true);
+    expect(parseNarrower(dict).find(([b]) => b === '自由贸易协定')?.[1]).toContain('RCEP');
+    const kindsOf = (q: string) => service.engine.analyse(q).groups.flat().flatMap((cl) => cl.constraints.flatMap((c) => c.alternatives.filter((a) => a.kind).map((a) => a.text)));
+    expect(kindsOf('中韩自由贸易协定')).toEqual([]);
+    expect(kindsOf('汽车出口')).toContain('整车出口');
+  });
+
   it('a quoted phrase is never widened to narrower terms', () => {
     const hits = service.search({ q: '"汽车出口"', size: 50, collapse: false }).hits;
     expect(hits.length).toBeGreaterThan(0);
