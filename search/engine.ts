@@ -645,8 +645,8 @@ export class SearchEngine {
 
   /**
    * An expansion matched by its words (analyzer.ts `words`): a record must hold the phrase's rare words — those not
-   * common beside its rarest (the same test as filling a page) — all of them, or all but one when there are four or
-   * more; its score is the mean weighted BM25 of the words it holds.
+   * common beside its rarest (the same test as filling a page), and those the corpus never prints — all of them, or
+   * all but one when there are four or more, in one field; its score is the mean weighted BM25 of the words it holds.
    */
   private looseDocs(words: string[], fields: number[] | undefined, weight: number): DocScores {
     const N = this.records.length;
@@ -655,9 +655,14 @@ export class SearchEngine {
     const idfs = lists.map((l) => idf(N, l.docs.length));
     const maxIdf = Math.max(0, ...lists.map((l, k) => (l.docs.length ? idfs[k] : 0)));
     const rare = lists.map((l, k) => l.docs.length > 0 && l.docs.length <= N * this.options.commonShare && idfs[k] >= this.options.commonIdfRatio * maxIdf);
-    const required = rare.filter(Boolean).length;
-    if (required === 0) return NO_DOCS;
+    // A word the corpus never prints is the rarest of all: it counts as required, and no record holds it (全国通关一体化
+    // is not found through 全国 alone when 通关一体化 is printed nowhere).
+    const absent = lists.filter((l) => l.docs.length === 0).length;
+    const present = rare.filter(Boolean).length;
+    const required = present + absent;
+    if (present === 0) return NO_DOCS;
     const need = required >= 4 ? required - 1 : required;
+    if (need > present) return NO_DOCS;
     const { count } = this;
     // Only the rare words' records can qualify: they are the ones marked (a record in no rare list has count 0).
     const touched: number[] = [];

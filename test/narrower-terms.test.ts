@@ -136,6 +136,16 @@ describe('a word widened to equivalents and kinds still finds only records that 
     }
   });
 
+  it('通关一体化, which the seeds never print, is no full match of records that hold only 全国 of its expansion 全国通关一体化', () => {
+    const all = service.records.map((r) => r.id);
+    // The premises: neither form is printed, 全国 is.
+    expect(all.filter((id) => text(id).includes('通关一体化'))).toEqual([]);
+    expect(all.filter((id) => text(id).includes('全国')).length).toBeGreaterThan(5);
+    const res = service.search({ q: '通关一体化', size: 100, collapse: false });
+    for (const h of res.hits) expect(h.missing, h.id).toEqual(['通关一体化']);
+    expect(res.hits.every((h) => !/全国/.test(h.title) || /一体化|通关/.test(text(h.id)))).toBe(true);
+  });
+
   it('特殊监管区 ranks the record printing an equivalent (海关特殊监管区域) above every record that prints only a kind (综合保税区, 综保区)', () => {
     const dict = readFileSync(join(DICT, 'synonyms.txt'), 'utf8');
     const broad = parseSynonyms(dict).find((g) => g.includes('特殊监管区'))!;
