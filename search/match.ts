@@ -182,11 +182,6 @@ export class Matcher {
     return this.sentenceBreaks;
   }
 
-  /** Positions of the sentence breaks in one slot (record × field): pos[from] … pos[to − 1]. */
-  breaksIn(slot: number): [from: number, to: number, pos: Int32Array] {
-    return slotPositions(this.breaks(), slot);
-  }
-
   /** The entries of `o` in the given fields; their positions are copied only when read (scoring reads none). */
   private restrict(o: Occurrences, fields: readonly number[]): Occurrences {
     const F = this.postings.fieldCount;
