@@ -632,11 +632,15 @@ export class SearchEngine {
    */
   private static belowOwn(own: DocScores, kinds: DocScores): DocScores {
     if (!own.docs.length) return kinds;
+    // The lowest positive score: a record matched only in a field of weight 0 must not zero every kind.
     let low = Infinity;
-    for (let i = 0; i < own.docs.length; i++) low = Math.min(low, scoreAt(own, i));
+    for (let i = 0; i < own.docs.length; i++) {
+      const x = scoreAt(own, i);
+      if (x > 0 && x < low) low = x;
+    }
     let high = 0;
     for (let i = 0; i < kinds.docs.length; i++) high = Math.max(high, scoreAt(kinds, i));
-    if (high < low) return kinds;
+    if (high < low || low === Infinity) return kinds;
     const scale = (KIND_BELOW * low) / high;
     const scores = new Float64Array(kinds.docs.length);
     for (let i = 0; i < scores.length; i++) scores[i] = scoreAt(kinds, i) * scale;
