@@ -249,7 +249,7 @@ export class SearchResult {
   private all?: RankedEntry[];
   /** Records the query's exclusions (-word) remove, increasing (empty when it has none). */
   excluded: Int32Array = NO_EXCLUDED;
-  private top?: RankedEntry[];
+  private top?: { idx: number[]; scores: number[] };
   /** Highlights of the records shown so far (paging back or repeating the search reuses them). */
   readonly highlights = new Map<number, { title: string; snippet: string }>();
 
@@ -337,14 +337,36 @@ export class SearchResult {
    * position bonuses for the top window, then that window re-ordered.
    */
   order(k: number, keep?: Uint8Array): RankedEntry[] {
-    // The unfiltered top of a (cached) result is kept: paging and repeated searches read it again.
-    if (!keep && this.top && k <= this.top.length) return this.top.slice(0, k);
-    const entries = this.select(k, keep);
-    if (!keep && k <= this.engine.options.rerankWindow * 4) this.top = entries.slice();
-    return entries;
+    // The unfiltered top of a (cached) result is kept, deeper than asked where that is free: paging, repeated searches
+    // and the service reading a longer prefix to fill a page of reforms (first 20, then 40) read it again.
+    if (!keep && this.top && k <= this.top.idx.length) return this.entries(this.top, k);
+    const ranked = this.select(k, keep);
+    if (!keep && k <= this.engine.options.rerankWindow * 4) this.top = ranked;
+    return this.entries(ranked, k);
   }
 
-  private select(k: number, keep?: Uint8Array): RankedEntry[] {
+  /** The first k of a selection as entries (objects made for what is returned only). */
+  private entries(ranked: { idx: number[]; scores: number[] }, k: number): RankedEntry[] {
+    const n = Math.min(k, ranked.idx.length);
+    const out = new Array<RankedEntry>(n);
+    for (let j = 0; j < n; j++) out[j] = this.entry(ranked.idx[j], ranked.scores[j]);
+    return out;
+  }
+
+  /**
+   * How many records a selection for k ranks: the window, and with no filter and every record's score at hand, up to
+   * 4 × k (at most 4 × rerankWindow) while the bonuses cannot lower a score. Records past the re-ranked window keep
+   * their base order then, so a deeper selection's first entries are the shallower one's: asking for 40 after 20
+   * gives what asking for 40 first would.
+   */
+  private depth(k: number, window: number, keep: Uint8Array | undefined): number {
+    const o = this.engine.options;
+    const b = o.bonus;
+    if (keep || Math.min(b.titleHasAll, b.verbatim, b.proximity) < 0) return window;
+    return Math.max(window, Math.min(4 * k, 4 * o.rerankWindow));
+  }
+
+  private select(k: number, keep?: Uint8Array): { idx: number[]; scores: number[] } {
     let idx: ArrayLike<number>;
     if (keep) {
       const list: number[] = [];
@@ -352,7 +374,10 @@ export class SearchResult {
       idx = list;
     } else idx = { length: this.docs.length } as ArrayLike<number>;
     const at = keep ? (j: number) => idx[j] : (j: number) => j;
-    if (!this.units.length) return Array.from({ length: Math.min(k, idx.length) }, (_, j) => this.entry(at(j), 0));
+    if (!this.units.length) {
+      const n = Math.min(k, idx.length);
+      return { idx: Array.from({ length: n }, (_, j) => at(j)), scores: new Array<number>(n).fill(0) };
+    }
     const window = Math.max(k, this.engine.options.rerankWindow);
     const best = this.scoreList ? undefined : this.scoring!.top?.(window, keep);
     let sc: Float64Array;
@@ -364,7 +389,7 @@ export class SearchResult {
       top = this.bounded(best.idx.length, (j) => best.idx[j], window, sc);
     } else {
       sc = this.scoresFor(keep);
-      top = this.bounded(idx.length, at, window, sc);
+      top = this.bounded(idx.length, at, this.depth(k, window, keep), sc);
     }
     const boosted = new Map<number, number>();
     checkDeadline(false);
@@ -374,7 +399,7 @@ export class SearchResult {
     }
     const score = (i: number) => boosted.get(i) ?? sc[i];
     top.sort((a, b) => (this.better(a, b, score) ? -1 : this.better(b, a, score) ? 1 : 0));
-    return top.slice(0, k).map((i) => this.entry(i, score(i)));
+    return { idx: top, scores: top.map(score) };
   }
 
   /** Per matched record, its tier: records rank by tier first (fewer and rarer missing words first), then score. */
