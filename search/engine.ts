@@ -161,23 +161,14 @@ class EveryWordScores implements DocScores {
   }
 
   /**
-   * Every record's score, word by word: a word whose list is mostly in the result is scored in bulk (its list's
-   * scores, one tight loop) and read by index, a word with many records outside it record by record. The additions
-   * run in word order from 0 for each record, so each sum is the one scoreAt makes.
+   * Every record's score (a whole ranking), each read record by record from its words' lists: reading a word's whole
+   * list at once costs as much per record (measured at 100k: 海关's 67,962 records 1.4 ms either way) and would score
+   * its records outside the result too.
    */
   get scores(): Float64Array {
     if (this.all) return this.all;
-    const n = this.docs.length;
-    const out = new Float64Array(n);
-    for (let b = 0; b < this.lists.length; b++) {
-      const list = this.lists[b];
-      const at = this.at[b];
-      if (n * BULK_SHARE >= list.docs.length) {
-        const v = list.scores;
-        for (let i = 0; i < n; i++) out[i] += v[at[i]];
-      } else for (let i = 0; i < n; i++) out[i] += scoreAt(list, at[i]);
-    }
-    for (let i = 0; i < n; i++) out[i] = this.finish(out[i], this.docs[i]);
+    const out = new Float64Array(this.docs.length);
+    for (let i = 0; i < out.length; i++) out[i] = this.scoreAt(i);
     return (this.all = out);
   }
 
@@ -195,9 +186,6 @@ export const FILL_TO = 10;
 
 /** At most this many records (those the query's words score best) are read for the figure a question asks for. */
 const ASK_CANDIDATES = 5000;
-
-/** EveryWordScores scores a word's whole list at once when the result holds at least 1/BULK_SHARE of it. */
-const BULK_SHARE = 4;
 
 /** Marks a record found only through the parts of a one-word query (it lacks the word itself). */
 const PARTS_BIT = 0x80000000;
