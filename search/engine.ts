@@ -237,7 +237,7 @@ export class SearchResult {
   private all?: RankedEntry[];
   /** Records the query's exclusions (-word) remove, increasing (empty when it has none). */
   excluded: Int32Array = NO_EXCLUDED;
-  private top?: { idx: number[]; scores: number[] };
+  private top?: RankedEntry[];
   /** Highlights of the records shown so far (paging back or repeating the search reuses them). */
   readonly highlights = new Map<number, { title: string; snippet: string }>();
 
@@ -325,36 +325,14 @@ export class SearchResult {
    * position bonuses for the top window, then that window re-ordered.
    */
   order(k: number, keep?: Uint8Array): RankedEntry[] {
-    // The unfiltered top of a (cached) result is kept, deeper than asked where that is free: paging, repeated searches
-    // and the service reading a longer prefix to fill a page of reforms (first 20, then 40) read it again.
-    if (!keep && this.top && k <= this.top.idx.length) return this.entries(this.top, k);
-    const ranked = this.select(k, keep);
-    if (!keep && k <= this.engine.options.rerankWindow * 4) this.top = ranked;
-    return this.entries(ranked, k);
+    // The unfiltered top of a (cached) result is kept: paging and repeated searches read it again.
+    if (!keep && this.top && k <= this.top.length) return this.top.slice(0, k);
+    const entries = this.select(k, keep);
+    if (!keep && k <= this.engine.options.rerankWindow * 4) this.top = entries.slice();
+    return entries;
   }
 
-  /** The first k of a selection as entries (objects made for what is returned only). */
-  private entries(ranked: { idx: number[]; scores: number[] }, k: number): RankedEntry[] {
-    const n = Math.min(k, ranked.idx.length);
-    const out = new Array<RankedEntry>(n);
-    for (let j = 0; j < n; j++) out[j] = this.entry(ranked.idx[j], ranked.scores[j]);
-    return out;
-  }
-
-  /**
-   * How many records a selection for k ranks: the window, and with no filter and every record's score at hand, up to
-   * 4 × k (at most 4 × rerankWindow) while the bonuses cannot lower a score. Records past the re-ranked window keep
-   * their base order then, so a deeper selection's first entries are the shallower one's: asking for 40 after 20
-   * gives what asking for 40 first would.
-   */
-  private depth(k: number, window: number, keep: Uint8Array | undefined): number {
-    const o = this.engine.options;
-    const b = o.bonus;
-    if (keep || Math.min(b.titleHasAll, b.verbatim, b.proximity) < 0) return window;
-    return Math.max(window, Math.min(4 * k, 4 * o.rerankWindow));
-  }
-
-  private select(k: number, keep?: Uint8Array): { idx: number[]; scores: number[] } {
+  private select(k: number, keep?: Uint8Array): RankedEntry[] {
     let idx: ArrayLike<number>;
     if (keep) {
       const list: number[] = [];
@@ -362,10 +340,7 @@ export class SearchResult {
       idx = list;
     } else idx = { length: this.docs.length } as ArrayLike<number>;
     const at = keep ? (j: number) => idx[j] : (j: number) => j;
-    if (!this.units.length) {
-      const n = Math.min(k, idx.length);
-      return { idx: Array.from({ length: n }, (_, j) => at(j)), scores: new Array<number>(n).fill(0) };
-    }
+    if (!this.units.length) return Array.from({ length: Math.min(k, idx.length) }, (_, j) => this.entry(at(j), 0));
     const window = Math.max(k, this.engine.options.rerankWindow);
     const best = this.scoreList ? undefined : this.scoring!.top?.(window, keep);
     let sc: Float64Array;
@@ -377,7 +352,7 @@ export class SearchResult {
       top = this.bounded(best.idx.length, (j) => best.idx[j], window, sc);
     } else {
       sc = this.scoresFor(keep);
-      top = this.bounded(idx.length, at, this.depth(k, window, keep), sc);
+      top = this.bounded(idx.length, at, window, sc);
     }
     const boosted = new Map<number, number>();
     checkDeadline(false);
@@ -387,7 +362,7 @@ export class SearchResult {
     }
     const score = (i: number) => boosted.get(i) ?? sc[i];
     top.sort((a, b) => (this.better(a, b, score) ? -1 : this.better(b, a, score) ? 1 : 0));
-    return { idx: top, scores: top.map(score) };
+    return top.slice(0, k).map((i) => this.entry(i, score(i)));
   }
 
   /** Per matched record, its tier: records rank by tier first (fewer and rarer missing words first), then score. */
@@ -1014,14 +989,18 @@ export class SearchEngine {
   }
 
   /**
-   * The best k of a one-word result by full score, from the word's block bounds: records whose title is the query
-   * (`titled`) are scored first (the bounds do not include their bonus), then the blocks in order of bound until none
-   * can enter. Undefined when the word has no bounds (few records, an old snapshot, other scoring).
+   * The best k of a one-word result by base score (with the title bonus), from the word's block bounds: records whose
+   * title is the query are scored first (the bound does not include their bonus), then the blocks in order of bound
+   * until none can enter. Undefined when the word has no bounds (few records, an old snapshot, other scoring).
    */
-  private boundedTop(ds: DocScores, k: number, keep: Uint8Array | undefined, titled: ((i: number) => boolean) | undefined, at: (i: number) => number) {
+  private singleTop(single: DocScores, k: number, keep: Uint8Array | undefined, titleKey: number, titled: (i: number) => boolean, at: (i: number) => number) {
     const forced: number[] = [];
-    if (titled) for (let i = 0; i < ds.docs.length; i++) if (titled(i)) forced.push(i);
-    const top = topByBlocks(ds, k, at, forced, keep ? (i) => keep[i] !== 0 : undefined);
+    if (titleKey >= 0) {
+      const titleKeys = this.postings.data.titleKeys;
+      const docs = single.docs;
+      for (let i = 0; i < docs.length; i++) if (titleKeys[docs[i]] === titleKey && titled(i)) forced.push(i);
+    }
+    const top = topByBlocks(single, k, at, forced, keep ? (i) => keep[i] !== 0 : undefined);
     if (top) {
       this.boundRankings++;
       this.boundScored += top.scored;
@@ -1169,21 +1148,23 @@ export class SearchEngine {
       const n = docs.length;
       const missingMask = new Uint32Array(n);
       const missingIdf = new Float64Array(n);
+      const titleKey = analysis.titleKey ? hash32(analysis.titleKey) : -1;
       const { dir, finish } = this.beyondWords(analysis, units);
       let partial = false;
+      const titleKeys = this.postings.data.titleKeys;
+      const exactTitle = (d: number) => keyOf(this.analyzer.normalizer.plain(this.records[d].title)) === analysis.titleKey;
       if (single && !dir) {
         // One word (every record has it, none is partial): its scores, plus the bonus where the title is the query.
         // Scored when read: a filtered view (a region) scores only the records it keeps.
         const bonus = this.options.bonus.exactTitle;
-        const exact = this.exactTitle(analysis);
-        const titled = exact ? (i: number) => exact(docs[i]) : undefined;
+        const titled = (i: number) => titleKey >= 0 && titleKeys[docs[i]] === titleKey && exactTitle(docs[i]);
         const all = () => {
           const out = single.scores.slice();
-          if (titled) for (let i = 0; i < n; i++) if (titled(i)) out[i] += bonus;
+          if (titleKey >= 0) for (let i = 0; i < n; i++) if (titled(i)) out[i] += bonus;
           return out;
         };
-        const at = (i: number) => keptScoreAt(single, i) + (titled?.(i) ? bonus : 0);
-        const top = (k: number, keep?: Uint8Array) => this.boundedTop(single, k, keep, titled, at);
+        const at = (i: number) => keptScoreAt(single, i) + (titled(i) ? bonus : 0);
+        const top = (k: number, keep?: Uint8Array) => this.singleTop(single, k, keep, titleKey, titled, at);
         return new SearchResult(this, analysis, units, docs, { all, at, top }, missingMask, missingIdf, strategy, false);
       }
       const scores = new Float64Array(n);

@@ -148,11 +148,6 @@ export class WordScores implements DocScores {
   scoreAt(i: number): number {
     if (this.all) return this.all[i];
     const { slots, starts } = this.occ!;
-    return this.bm25At(i, slots, starts);
-  }
-
-  /** BM25 of the i-th record over its slots: the one expression scoreAt and scores both use. */
-  private bm25At(i: number, slots: Int32Array, starts: Int32Array): number {
     const base = this.docs[i] * this.fieldWeight.length;
     let s = 0;
     for (let x = this.firstSlot[i]; x < this.firstSlot[i + 1]; x++) {
@@ -163,12 +158,23 @@ export class WordScores implements DocScores {
     return s;
   }
 
-  /** Every record's score, computed on first use (one pass: the same sums as scoreAt). */
+  /** Every record's score, computed on first use (one loop over the slots: the same sums as scoreAt). */
   get scores(): Float64Array {
     if (this.all) return this.all;
     const { slots, starts } = this.occ!;
-    const all = new Float64Array(this.docs.length);
-    for (let i = 0; i < all.length; i++) all[i] = this.bm25At(i, slots, starts);
+    const { docs, firstSlot, fieldWeight, norms, k1 } = this;
+    const F = fieldWeight.length;
+    const all = new Float64Array(docs.length);
+    for (let i = 0; i < docs.length; i++) {
+      const base = docs[i] * F;
+      let s = 0;
+      for (let x = firstSlot[i]; x < firstSlot[i + 1]; x++) {
+        const slot = slots[x];
+        const tf = starts[x + 1] - starts[x];
+        s += fieldWeight[slot - base] * ((tf * k1) / (tf + norms[slot]));
+      }
+      all[i] = s;
+    }
     this.occ = undefined;
     return (this.all = all);
   }
