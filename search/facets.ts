@@ -163,6 +163,14 @@ export class FacetIndex {
     return this.passedSet(filters, wanted).docs;
   }
 
+  /** Counts of matched sets answered from the stored counts and counted live, since load (for tests and benchmarks). */
+  readonly counted = { stored: 0, live: 0 };
+
+  /** Result sets the snapshot stores counts for. */
+  get storedSets(): number {
+    return this.stored?.size ?? 0;
+  }
+
   /** Forget the filtered record lists (benchmarks measure first-seen queries with every cache cleared). */
   clearCache(): void {
     this.passed.clear();
@@ -260,7 +268,11 @@ export class FacetIndex {
       });
     } else {
       const stored = reformOf ? this.fromStore(docs, filters, wanted, size, reformOf, reforms) : undefined;
-      if (stored) return stored;
+      if (stored) {
+        this.counted.stored++;
+        return stored;
+      }
+      this.counted.live++;
       counts = this.tally(docs, wanted, reformOf, reforms, filters);
     }
     return this.listed(counts, size);
@@ -654,6 +666,10 @@ class StoredSets {
     const [h0, h1] = fingerprint(docs);
     for (const s of candidates) if (this.c.hash[2 * s] === h0 && this.c.hash[2 * s + 1] === h1) return s;
     return -1;
+  }
+
+  get size(): number {
+    return this.c.length.length;
   }
 
   reforms(s: number): number {
