@@ -4,7 +4,7 @@
  */
 import { keyOf } from '../analysis/terms.js';
 import { buildFacetColumns, type FacetColumns } from './facet-columns.js';
-import { buildStoredCounts, reformGroups, type StoredCounts, type StoredCountsOptions } from './facet-counts.js';
+import type { StoredCounts } from './facet-counts.js';
 import { SEARCH_FIELDS } from './fields.js';
 import type { IndexJob } from './index-worker.js';
 import { runInWorker, siblingModule } from './module-worker.js';
@@ -12,8 +12,9 @@ import { buildIndex, type IndexData } from './postings.js';
 import type { ReformRecord } from './schema.js';
 
 /**
- * The body.index the indexer writes: the positional index, the facet columns and the facet counts of common terms'
- * record sets (indexer/facet-counts.ts; absent in snapshots built before them, which count every query live).
+ * The body.index the indexer writes: the positional index, the facet columns and the facet counts of common words'
+ * record sets (indexer/facet-counts.ts, added by the build once the vocabulary is known; absent in snapshots built
+ * before them, which count every query live).
  */
 export interface EngineIndex {
   postings: IndexData;
@@ -31,10 +32,11 @@ function titleKeys(records: ReformRecord[], normalized: string[]): string[] {
  * Build body.index from records and their normalised search texts, flat in slot order (indexer/fields.ts
  * normalizedSearchTexts).
  */
-export function buildEngineIndex(records: ReformRecord[], normalized: string[], counts: Partial<StoredCountsOptions> = {}): EngineIndex {
-  const postings = buildIndex(normalized, SEARCH_FIELDS, titleKeys(records, normalized));
-  const facets = buildFacetColumns(records);
-  return { postings, facets, counts: buildStoredCounts(postings, facets, reformGroups(records), counts) };
+export function buildEngineIndex(records: ReformRecord[], normalized: string[]): EngineIndex {
+  return {
+    postings: buildIndex(normalized, SEARCH_FIELDS, titleKeys(records, normalized)),
+    facets: buildFacetColumns(records),
+  };
 }
 
 /**
@@ -43,13 +45,9 @@ export function buildEngineIndex(records: ReformRecord[], normalized: string[], 
  * worker (about 0.3 s at 100k); the index comes back with its arrays moved. The same bytes as buildEngineIndex.
  * `signal` aborted ends the worker (the build failed meanwhile).
  */
-export async function buildEngineIndexAsync(records: ReformRecord[], normalized: string[], signal?: AbortSignal, counts: Partial<StoredCountsOptions> = {}): Promise<EngineIndex> {
+export async function buildEngineIndexAsync(records: ReformRecord[], normalized: string[], signal?: AbortSignal): Promise<EngineIndex> {
   const job: IndexJob = { texts: normalized, fields: [...SEARCH_FIELDS], titleKeys: titleKeys(records, normalized) };
-  const pending = runInWorker<IndexData>(siblingModule('index-worker', import.meta.url), job, [], signal);
+  const postings = runInWorker<IndexData>(siblingModule('index-worker', import.meta.url), job, [], signal);
   const facets = buildFacetColumns(records);
-  // Records are final (links done) when the index starts: their reforms are grouped now, the counts made once the
-  // postings are back.
-  const reformOf = reformGroups(records);
-  const postings = await pending;
-  return { postings, facets, counts: buildStoredCounts(postings, facets, reformOf, counts) };
+  return { postings: await postings, facets };
 }
