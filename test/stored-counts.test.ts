@@ -6,7 +6,7 @@ import { SearchService, type SearchParams } from '../search/service.js';
 import { parseSnapshot, serializeSnapshot } from '../snapshot/file.js';
 import type { SnapshotBody } from '../snapshot/body.js';
 
-// The seeds have 300 records: no term reaches the default 4,096, so the sets are stored here from 20 records up.
+// The seeds have 300 records: no term reaches the default 8,192, so the sets are stored here from 20 records up.
 const MIN = 20;
 
 function withCounts(body: SnapshotBody, counts: EngineIndex['counts']): SnapshotBody {
