@@ -1,18 +1,14 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { SearchService } from '../search/service.js';
-import { fieldText, OWN_FIELDS, type SearchField } from '../search/fields.js';
-import { seedService } from './helpers.js';
+import type { SearchField } from '../search/fields.js';
+import { ownTextSays, seedService } from './helpers.js';
 
 let service: SearchService;
 beforeAll(async () => {
   service = await seedService();
 });
 
-/** Whether record d's own text in `fields` (normalised as the index is) holds the string. */
-function says(d: number, text: string, fields: readonly SearchField[] = OWN_FIELDS): boolean {
-  const n = service.engine.analyzer.normalizer;
-  return fields.some((f) => n.plain(fieldText(service.records[d], f)).includes(text));
-}
+const says = (d: number, text: string, fields?: readonly SearchField[]) => ownTextSays(service, d, text, fields);
 
 /** Every seed record holding the string in those fields, increasing. */
 function holders(text: string, fields?: readonly SearchField[]): number[] {

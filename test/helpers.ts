@@ -7,7 +7,8 @@ import { parseCorpus, type Corpus } from '../indexer/corpus.js';
 import type { ReformRecord } from '../indexer/schema.js';
 import type { SnapshotBody } from '../snapshot/body.js';
 import { SearchService } from '../search/service.js';
-import type { Filters } from '../search/facets.js';
+import { facetValues, type FacetName, type Filters } from '../search/facets.js';
+import { fieldText, OWN_FIELDS, type SearchField } from '../search/fields.js';
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 export const SEEDS = join(ROOT, 'seeds');
@@ -68,3 +69,14 @@ export function facetFilterChoices(facets: Record<'region' | 'category' | 'depar
   ];
 }
 
+
+/** Whether record d passes every facet's filter except `except`'s (an empty value list filters nothing). */
+export function passesFilters(records: readonly ReformRecord[], d: number, filters: Filters, except?: string): boolean {
+  return Object.entries(filters).every(([f, want]) => f === except || !want?.length || facetValues(records[d], f as FacetName).some((v) => want.includes(v)));
+}
+
+/** Whether record d's own text in `fields` (normalised as the index is) holds the string. */
+export function ownTextSays(service: SearchService, d: number, text: string, fields: readonly SearchField[] = OWN_FIELDS): boolean {
+  const n = service.engine.analyzer.normalizer;
+  return fields.some((f) => n.plain(fieldText(service.records[d], f)).includes(text));
+}
