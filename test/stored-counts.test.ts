@@ -5,6 +5,7 @@ import type { EngineIndex } from '../indexer/engine-index.js';
 import { SearchService, type SearchParams } from '../search/service.js';
 import { parseSnapshot, serializeSnapshot } from '../snapshot/file.js';
 import type { SnapshotBody } from '../snapshot/body.js';
+import { expandColumns, packColumns } from '../web/src/offline/columns.js';
 
 // The seeds have 300 records: no term reaches the default 8,192, so the sets are stored here from 20 records up.
 const MIN = 20;
@@ -48,6 +49,16 @@ describe('facet counts stored at build for common terms', () => {
   it('keeps the stored counts through a snapshot file, typed arrays and all', () => {
     const loaded = parseSnapshot(serializeSnapshot(stored, { compress: true }));
     expect((loaded.index as EngineIndex).counts).toEqual((stored.index as EngineIndex).counts);
+  });
+
+  it('carries the stored counts into the offline entry, so the page counts as the server does', () => {
+    const { index, packed } = packColumns(stored.index as EngineIndex);
+    const expanded = expandColumns(index, packed);
+    expect(expanded.counts).toEqual((stored.index as EngineIndex).counts);
+    const page = new SearchService({ ...stored, index: expanded });
+    const server = new SearchService(stored);
+    for (const q of words.slice(0, 10)) expect(page.search({ q, filters: {} }).facets).toEqual(server.search({ q }).facets);
+    expect(page.engine.facets.counted.stored).toBeGreaterThan(0);
   });
 
   it('refuses a damaged count table when the snapshot loads, naming it', () => {
