@@ -276,7 +276,9 @@ export class SearchService {
       grouped = (k) => {
         // A page of no hits (size 0: totals and facets only) reads nothing; the doubling below would never grow from 0.
         if (k <= 0) return [];
-        // Read the ranking in growing prefixes until k reforms are seen (copies make a prefix hold fewer reforms).
+        // Read the ranking in growing prefixes until k reforms are seen (copies make a prefix hold fewer reforms). A
+        // reform's member walk is kept across the prefixes (a reform of the 100k corpus has 9,543 printings).
+        const walks = new Map<number, ReturnType<typeof splitMembers> | undefined>();
         for (let m = Math.min(records, k * 2); ; m = Math.min(records, m * 2)) {
           const ranked = first(m);
           // The ranked copies of each reform with several printings, in rank order (its hit first).
@@ -297,7 +299,8 @@ export class SearchService {
             const members = this.reformMembers.get(reform);
             // One walk over every member when a count is still to be made (or a topical query's printings are to be
             // listed): it gives the count printed() would walk for, and the copies below read its members.
-            const all = members ? this.memberWalk(reform, members, result, keep, topical, counts) : undefined;
+            let all = walks.get(reform);
+            if (members && !walks.has(reform)) walks.set(reform, (all = this.memberWalk(reform, members, result, keep, topical, counts)));
             let copyCount = printed(reform) - 1;
             const copies = (rankedOf.get(reform) ?? []).slice(1, cap + 1);
             // The reform's members in the set and (topical queries) its printings outside it, when needed.
