@@ -531,7 +531,7 @@ export class SearchEngine {
     this.analyzer = new QueryAnalyzer({ ...body.analysis, synonyms: body.dictionary.synonyms, narrower: body.dictionary.narrower, stopwords: body.dictionary.stopwords }, (a, b) => this.cooccurrence(a, b));
     this.postings = this.options.postings?.(index.postings, this.options.cache.postingsPositions) ?? new Postings(index.postings, this.options.cache.postingsPositions);
     this.matcher = new Matcher(this.postings, this.options.cache.matches, NEAR_GAP);
-    this.facets = new FacetIndex(index.facets);
+    this.facets = new FacetIndex(index.facets, index.counts);
     index.postings.fields.forEach((f, i) => this.fieldIndex.set(f as SearchField, i));
     this.stats = {
       fieldCount: index.postings.fields.length,
