@@ -34,6 +34,28 @@ export function quantityAsk(query: string): QuantityAsk | undefined {
   return { text, unit };
 }
 
+/**
+ * Words a question puts before the figure it asks for (需要多长时间, 平均耗时多久, 大概花费多少钱): they belong to the
+ * question, not to what it is about. Only words of two or more characters: a lone 要 or 需 is never a word of the
+ * query anyway, and a single character may end a real word (费用多少钱).
+ */
+const ASK_LEAD = /(?:(?:大概|大约|一般|通常|平均|总共|一共)?(?:需要|花费|耗费|耗时|用时|要花|要用|需花))$/;
+
+/**
+ * The query text without the words that lead into the question for a figure (需要 in 企业开办需要多长时间): they
+ * belong to the question, not to what it is about, and as a word of its own 需要 (rarer in the corpus than
+ * 企业开办) made every record lacking it a partial match. So is the 时间 of 多长时间 (the question word: a record
+ * answers with 用时 35 分钟, a duration, which the ask's kind matches). The other question words (多少, 几, 多久) are
+ * stop words already, and a unit after one (工作日 of 几个工作日) stays: records printing it fill the page.
+ */
+export function withoutAskLead(text: string, ask: QuantityAsk): string {
+  const at = text.indexOf(ask.text);
+  if (at < 0) return text;
+  const before = text.slice(0, at).replace(ASK_LEAD, '');
+  const question = /^(?:多长时间|多少时间)/.exec(ask.text)?.[0] ?? '';
+  return before.trim() ? (before + text.slice(at + question.length)).trim() : text;
+}
+
 /** Words that name a measure rather than a thing (时间, 费用, 次数): what figures they are measured in. */
 const MEASURES: [RegExp, { kind?: OutcomeKind; unit?: string }][] = [
   [/^(时间|时限|用时|耗时|时长|周期|天数|工作日|期限)$/, { kind: 'time' }],

@@ -75,3 +75,32 @@ describe('a question asking for a figure (多少家, 几个工作日, 多久) me
     expect(words.total).toBeGreaterThan(res.total);
   });
 });
+
+describe('a question for a figure is about its content words, not the words that ask', () => {
+  it('drops the words leading into the figure asked for (需要, 大概花费) and the 时间 of 多长时间, keeps a unit word', async () => {
+    const { quantityAsk, withoutAskLead } = await import('../analysis/ask.js');
+    const strip = (q: string) => withoutAskLead(q, quantityAsk(q)!);
+    expect(strip('企业开办需要多长时间')).toBe('企业开办');
+    expect(strip('通关需要多少时间')).toBe('通关');
+    expect(strip('大概花费多少钱')).toBe('大概花费多少钱');
+    expect(strip('办证大概花费多少钱')).toBe('办证多少钱');
+    // A unit after the question word names the measure: it stays a word.
+    expect(strip('审批时间压缩到几个工作日')).toBe('审批时间压缩到几个工作日');
+    // A single character is never stripped: it may end a real word (费用).
+    expect(strip('费用多少钱')).toBe('费用多少钱');
+  });
+
+  it('answers 企业开办需要多长时间 with the records on 企业开办, those stating a duration first', () => {
+    const words = service.engine.analyse('企业开办需要多长时间').groups.flat().flatMap((c) => c.constraints.map((k) => k.text));
+    expect(words).toEqual(['企业开办']);
+    const res = service.search({ q: '企业开办需要多长时间', size: 50, collapse: false });
+    // The total counts records about 企业开办 (and its other names), not records that merely say 需要 or 时间.
+    expect(res.total).toBe(service.search({ q: '企业开办', size: 1, collapse: false }).total);
+    for (const h of res.hits) expect(h.missing.filter((m) => m !== '多长时间')).toEqual([]);
+    expect(service.reform(res.hits[0].id)!.outcomes.some((o) => o.kind === 'time')).toBe(true);
+    const timed = res.hits.map((h) => service.reform(h.id)!.outcomes.some((o) => o.kind === 'time'));
+    // Every record stating a duration ranks before every record that states none.
+    expect(timed.indexOf(false)).toBeGreaterThan(0);
+    expect(timed.slice(timed.indexOf(false)).some(Boolean)).toBe(false);
+  });
+});
