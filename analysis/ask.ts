@@ -13,6 +13,11 @@ export interface QuantityAsk {
   kind?: OutcomeKind;
   /** A counting unit the figure must carry (家 also accepts 万家 and 余家); absent for any unit of the kind. */
   unit?: string;
+  /**
+   * The question asks what a reform achieved (取得了哪些成效, 效果如何), of any figure: every word of `text` is the
+   * question's, none is a word to find.
+   */
+  outcomes?: true;
 }
 
 const TIME_UNITS = ['个工作日', '工作日', '天', '日', '小时', '分钟', '个月', '月', '年', '秒'];
@@ -20,10 +25,23 @@ const MONEY_UNITS = ['万元', '亿元', '元', '钱'];
 const COUNT_UNITS = ['家', '个', '项', '件', '笔', '单', '票', '人', '名', '次', '批', '条', '户', '辆', '艘', '吨', '倍'];
 const ASK = new RegExp(`(多久|多长时间|多少时间|多少|几)(${[...TIME_UNITS, ...MONEY_UNITS, ...COUNT_UNITS].sort((a, b) => b.length - a.length).join('|')})?`);
 
+/**
+ * A question about what was achieved: a word for results (成效, 效果, 成果, 效益, 成绩) with a question word before it
+ * (哪些, 什么, 怎样的, 多大) or after it (如何, 怎么样, 怎样), and the verb leading into it (取得了, 有, 带来了).
+ * Without a question word 退税成效 is a list of keywords and 成效 stays a word.
+ */
+const RESULTS = '(?:成效|效果|成果|效益|成绩)';
+const OUTCOME_ASK = new RegExp(
+  `(?:(?:取得了?|产生了?|带来了?|有)?(?:哪些|什么|怎样的?|多大的?|何种)${RESULTS}(?:如何|怎么样|怎样)?|${RESULTS}(?:如何|怎么样|怎样))`,
+);
+
 /** The figure a normalised query asks for, or undefined when it asks for none. */
 export function quantityAsk(query: string): QuantityAsk | undefined {
   const m = ASK.exec(query);
-  if (!m) return undefined;
+  if (!m) {
+    const results = OUTCOME_ASK.exec(query);
+    return results ? { text: results[0], outcomes: true } : undefined;
+  }
   const [text, word, unit] = m;
   // 几 alone is also a numeral in names (几何); only with a unit, or as 多少/多久, is it a question.
   if (word === '几' && !unit) return undefined;
@@ -51,6 +69,7 @@ const ASK_LEAD = /(?:(?:大概|大约|一般|通常|平均|总共|一共)?(?:需
 export function withoutAskLead(text: string, ask: QuantityAsk): string {
   const at = text.indexOf(ask.text);
   if (at < 0) return text;
+  if (ask.outcomes) return (text.slice(0, at) + text.slice(at + ask.text.length)).trim() || text;
   const before = text.slice(0, at).replace(ASK_LEAD, '');
   const question = /^(?:多长时间|多少时间)/.exec(ask.text)?.[0] ?? '';
   return before.trim() ? (before + text.slice(at + question.length)).trim() : text;

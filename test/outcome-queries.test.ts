@@ -103,4 +103,23 @@ describe('a question for a figure is about its content words, not the words that
     expect(timed.indexOf(false)).toBeGreaterThan(0);
     expect(timed.slice(timed.indexOf(false)).some(Boolean)).toBe(false);
   });
+  it('reads 取得了哪些成效, 有什么效果 and 效果如何 as asking what was achieved, of any figure; 退税成效 stays keywords', async () => {
+    const { quantityAsk } = await import('../analysis/ask.js');
+    expect(quantityAsk('退税取得了哪些成效')).toEqual({ text: '取得了哪些成效', outcomes: true });
+    expect(quantityAsk('跨境电商有什么效果')).toEqual({ text: '有什么效果', outcomes: true });
+    expect(quantityAsk('证照分离效果如何')).toEqual({ text: '效果如何', outcomes: true });
+    expect(quantityAsk('退税成效')).toBeUndefined();
+  });
+
+  it('answers 退税取得了哪些成效 with records on 退税, those stating an outcome first, never records that only say 成效', () => {
+    const words = service.engine.analyse('退税取得了哪些成效').groups.flat().flatMap((c) => c.constraints.map((k) => k.text));
+    expect(words).toEqual(['退税']);
+    const res = service.search({ q: '退税取得了哪些成效', size: 50, collapse: false });
+    expect(res.hits.length).toBeGreaterThan(3);
+    for (const h of res.hits) expect(plainText(h.id)).toContain('退税');
+    const stated = res.hits.map((h) => service.reform(h.id)!.outcomes.length > 0);
+    expect(stated[0]).toBe(true);
+    const firstWithout = stated.indexOf(false);
+    if (firstWithout >= 0) expect(stated.slice(firstWithout).some(Boolean)).toBe(false);
+  });
 });
