@@ -75,6 +75,32 @@ export function withoutAskLead(text: string, ask: QuantityAsk): string {
   return before.trim() ? (before + text.slice(at + question.length)).trim() : text;
 }
 
+/**
+ * How a question is framed rather than what it is about: asking to be told (我想了解, 请介绍一下), 需要 before a
+ * question word (需要哪些材料), and 的改革 closing a question about reforms (关于船舶登记的改革有哪些: every record
+ * is a reform). Each is read only in that frame: 了解, 介绍 and 改革 are words of their own anywhere else (地方金融改革).
+ */
+const FRAMES: RegExp[] = [
+  /^(?:请问)?我?(?:想要|想|希望|要)(?:了解|知道|咨询|查询|查找|查|看看|找)(?:一下)?/,
+  /(?:能不能|能否|可不可以|可以|可否|请|麻烦)?(?:介绍|说明|讲讲|说说|解释)一下/,
+  /^(?:请|麻烦)(?:介绍|说明|讲讲|说说|解释)/,
+  /需要(?=哪些|什么|多少|几|怎样|如何|怎么)/,
+];
+const QUESTION = /哪些|什么|吗|呢|有没有|是否|如何|怎样|怎么/;
+const REFORM_CLOSE = /的改革(?=有哪些|是什么|有什么|吗|呢|$)/;
+
+/**
+ * The words of a normalised query clause that say what it is about: without its question frame (FRAMES) and
+ * without the words leading into a question for a figure (withoutAskLead). The text as it was when nothing else
+ * would be left.
+ */
+export function questionContent(text: string, ask?: QuantityAsk): string {
+  let out = ask ? withoutAskLead(text, ask) : text;
+  for (const frame of FRAMES) out = out.replace(frame, '');
+  if (QUESTION.test(text)) out = out.replace(REFORM_CLOSE, '');
+  return out.trim() ? out.trim() : text;
+}
+
 /** Words that name a measure rather than a thing (时间, 费用, 次数): what figures they are measured in. */
 const MEASURES: [RegExp, { kind?: OutcomeKind; unit?: string }][] = [
   [/^(时间|时限|用时|耗时|时长|周期|天数|工作日|期限)$/, { kind: 'time' }],

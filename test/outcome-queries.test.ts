@@ -122,4 +122,26 @@ describe('a question for a figure is about its content words, not the words that
     const firstWithout = stated.indexOf(false);
     if (firstWithout >= 0) expect(stated.slice(firstWithout).some(Boolean)).toBe(false);
   });
+  it('reads a question’s frame (我想了解, 介绍一下, 需要 before 哪些, 的改革 closing it) as the question’s, nowhere else', async () => {
+    const { questionContent } = await import('../analysis/ask.js');
+    expect(questionContent('我想了解知识产权质押')).toBe('知识产权质押');
+    expect(questionContent('能不能介绍一下证照分离')).toBe('证照分离');
+    expect(questionContent('办理施工许可需要哪些材料')).toBe('办理施工许可哪些材料');
+    expect(questionContent('关于船舶登记的改革有哪些')).toBe('关于船舶登记有哪些');
+    // Outside the frame the words are the user's: 改革 in a compound, 介绍 or 了解 typed alone.
+    expect(questionContent('地方金融改革')).toBe('地方金融改革');
+    expect(questionContent('船舶登记的改革')).toBe('船舶登记的改革');
+    expect(questionContent('了解')).toBe('了解');
+  });
+
+  it('searches 我想了解知识产权质押 exactly as 知识产权质押, and 关于船舶登记的改革有哪些 without 改革', () => {
+    const ids = (q: string) => service.search({ q, size: 20, collapse: false }).hits.map((h) => h.id);
+    expect(ids('我想了解知识产权质押')).toEqual(ids('知识产权质押'));
+    const words = service.engine.analyse('关于船舶登记的改革有哪些').groups.flat().flatMap((c) => c.constraints.map((k) => k.text));
+    expect(words).toEqual(['船舶', '登记']);
+    const res = service.search({ q: '关于船舶登记的改革有哪些', size: 20, collapse: false });
+    expect(res.hits.length).toBeGreaterThan(0);
+    for (const h of res.hits) expect(h.missing).not.toContain('改革');
+    expect(ids('关于船舶登记的改革有哪些')).toEqual(ids('关于船舶登记有哪些'));
+  });
 });
