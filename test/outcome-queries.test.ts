@@ -144,4 +144,10 @@ describe('a question for a figure is about its content words, not the words that
     for (const h of res.hits) expect(h.missing).not.toContain('改革');
     expect(ids('关于船舶登记的改革有哪些')).toEqual(ids('关于船舶登记有哪些'));
   });
+  it('answers 一业一证效果如何 with what 一业一证 finds through its parts: a question about a slogan never finds nothing', () => {
+    const ids = (q: string) => service.search({ q, size: 20, collapse: false }).hits.map((h) => h.id);
+    const slogan = ids('一业一证');
+    expect(slogan.length).toBeGreaterThan(0);
+    expect(ids('一业一证效果如何')).toEqual(slogan);
+  });
 });
