@@ -87,17 +87,25 @@ const FRAMES: RegExp[] = [
   /需要(?=哪些|什么|多少|几|怎样|如何|怎么)/,
 ];
 const QUESTION = /哪些|什么|吗|呢|有没有|是否|如何|怎样|怎么/;
+/**
+ * Words that make a typed figure approximate or a bound (约, 超过 before it; 以上, 左右 after it): they belong to the
+ * figure, as a fact's `qualifier` does, and are not words to find (95%以上 is about 95%, not about every record
+ * printing 以上).
+ */
+const BOUND_BEFORE = /(?:大约|超过|高达|不足|不到|约|近|超|逾)(?=\d)/g;
+const BOUND_AFTER = /(\d[\d.,]*\s*[%‰]?[\u4e00-\u9fff]{0,4}?)\s*(?:以上|以下|以内|之内|左右)/g;
 const REFORM_CLOSE = /的改革(?=有哪些|是什么|有什么|吗|呢|$)/;
 
 /**
- * The words of a normalised query clause that say what it is about: without its question frame (FRAMES) and
- * without the words leading into a question for a figure (withoutAskLead). The text as it was when nothing else
+ * The words of a normalised query clause that say what it is about: without its question frame (FRAMES), the
+ * words leading into a question for a figure (withoutAskLead) and the bounds of a typed figure (约, 以上). The text as it was when nothing else
  * would be left.
  */
 export function questionContent(text: string, ask?: QuantityAsk): string {
   let out = ask ? withoutAskLead(text, ask) : text;
   for (const frame of FRAMES) out = out.replace(frame, '');
   if (QUESTION.test(text)) out = out.replace(REFORM_CLOSE, '');
+  out = out.replace(BOUND_BEFORE, '').replace(BOUND_AFTER, '$1');
   return out.trim() ? out.trim() : text;
 }
 

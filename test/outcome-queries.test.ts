@@ -150,4 +150,18 @@ describe('a question for a figure is about its content words, not the words that
     expect(slogan.length).toBeGreaterThan(0);
     expect(ids('一业一证效果如何')).toEqual(slogan);
   });
+  it('reads the bound of a typed figure (约, 超过; 以上, 左右) as part of the figure, not as a word to find', async () => {
+    const { questionContent } = await import('../analysis/ask.js');
+    expect(questionContent('95%以上')).toBe('95%');
+    expect(questionContent('节约成本约5000万元')).toBe('节约成本5000万元');
+    expect(questionContent('5000万元左右')).toBe('5000万元');
+    expect(questionContent('超过1万家')).toBe('1万家');
+    // Not next to a figure, the same words are words.
+    expect(questionContent('以上')).toBe('以上');
+    expect(questionContent('超过限额')).toBe('超过限额');
+    // 95%以上 finds the record printing 95% 以上, and no record merely for saying 以上.
+    const hits = service.search({ q: '95%以上', size: 20, collapse: false }).hits;
+    expect(hits.length).toBeGreaterThan(0);
+    for (const h of hits) expect(plainText(h.id)).toMatch(/95\s*%/);
+  });
 });
