@@ -77,7 +77,8 @@ export function withoutAskLead(text: string, ask: QuantityAsk): string {
 
 /**
  * How a question is framed rather than what it is about: asking to be told (我想了解, 请介绍一下), 需要 before a
- * question word (需要哪些材料), and 的改革 closing a question about reforms (关于船舶登记的改革有哪些: every record
+ * question word (需要哪些材料), asking what a term means, where (哪个城市) or by what ways (有哪些方式), and 的改革
+ * closing a question about reforms (关于船舶登记的改革有哪些: every record
  * is a reform). Each is read only in that frame: 了解, 介绍 and 改革 are words of their own anywhere else (地方金融改革).
  */
 const FRAMES: RegExp[] = [
@@ -85,6 +86,12 @@ const FRAMES: RegExp[] = [
   /(?:能不能|能否|可不可以|可以|可否|请|麻烦)?(?:介绍|说明|讲讲|说说|解释)一下/,
   /^(?:请|麻烦)(?:介绍|说明|讲讲|说说|解释)/,
   /需要(?=哪些|什么|多少|几|怎样|如何|怎么)/,
+  // Asking what a term means (证照分离是什么意思): the term is what to find.
+  /(?:是)?什么意思|的含义是什么|是指什么|指的是什么/,
+  // Asking where (哪个城市试点了首违不罚): the records' regions answer it; 城市 and 试点 are not words of the topic.
+  /(?:哪个|哪些|什么)(?:城市|地方|省份|省|地区|片区|自贸区|自贸试验区)(?:已经|已|在)?(?:试点|实行|推行|实施|开展|落地|推广)?(?:了|过)?/,
+  // Asking for the ways of doing something (海关担保有哪些方式): the topic is what to find.
+  /(?:有哪些|有什么|哪些|什么)(?:方式|途径|渠道|方法)/,
 ];
 const QUESTION = /哪些|什么|吗|呢|有没有|是否|如何|怎样|怎么/;
 /**

@@ -128,6 +128,9 @@ describe('a question for a figure is about its content words, not the words that
     expect(questionContent('能不能介绍一下证照分离')).toBe('证照分离');
     expect(questionContent('办理施工许可需要哪些材料')).toBe('办理施工许可哪些材料');
     expect(questionContent('关于船舶登记的改革有哪些')).toBe('关于船舶登记有哪些');
+    expect(questionContent('证照分离是什么意思')).toBe('证照分离');
+    expect(questionContent('哪个城市试点了首违不罚')).toBe('首违不罚');
+    expect(questionContent('海关担保有哪些方式')).toBe('海关担保');
     // Outside the frame the words are the user's: 改革 in a compound, 介绍 or 了解 typed alone.
     expect(questionContent('地方金融改革')).toBe('地方金融改革');
     expect(questionContent('船舶登记的改革')).toBe('船舶登记的改革');
@@ -163,5 +166,11 @@ describe('a question for a figure is about its content words, not the words that
     const hits = service.search({ q: '95%以上', size: 20, collapse: false }).hits;
     expect(hits.length).toBeGreaterThan(0);
     for (const h of hits) expect(plainText(h.id)).toMatch(/95\s*%/);
+  });
+  it('searches a question about a term (证照分离是什么意思, 哪个城市试点了首违不罚) as the term itself', () => {
+    const ids = (q: string) => service.search({ q, size: 20, collapse: false }).hits.map((h) => h.id);
+    expect(ids('证照分离是什么意思')).toEqual(ids('证照分离'));
+    expect(ids('哪个城市试点了首违不罚')).toEqual(ids('首违不罚'));
+    expect(ids('首违不罚').length).toBeGreaterThan(1);
   });
 });
