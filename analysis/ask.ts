@@ -100,7 +100,8 @@ const QUESTION = /哪些|什么|吗|呢|有没有|是否|如何|怎样|怎么/;
  * printing 以上).
  */
 const BOUND_BEFORE = /(?:大约|超过|高达|不足|不到|约|近|超|逾)(?=\d)/g;
-const BOUND_AFTER = /(\d[\d.,]*\s*[%‰]?[\u4e00-\u9fff]{0,4}?)\s*(?:以上|以下|以内|之内|左右)/g;
+// Tried only where a figure starts (never inside a run of digits): linear in the query's length.
+const BOUND_AFTER = /(?<![\d.,])(\d[\d.,]*\s*[%‰]?[\u4e00-\u9fff]{0,4}?)\s*(?:以上|以下|以内|之内|左右)/g;
 const REFORM_CLOSE = /的改革(?=有哪些|是什么|有什么|吗|呢|$)/;
 
 /**
