@@ -158,7 +158,9 @@ export async function similarSection(body: SnapshotBody, snapFile: string, opts:
     ['title weight 3 (×1.5)', { fieldWeights: { ...DEFAULT_SIMILAR_OPTIONS.fieldWeights, title: 3 } }],
     ['slogans weighted as plain words', { fieldWeights: { ...DEFAULT_SIMILAR_OPTIONS.fieldWeights, slogan: 1 } }],
     [`quotes of two or three characters as slogans too (shipped: from ${DEFAULT_SIMILAR_OPTIONS.sloganMinLength})`, { sloganMinLength: 2 }],
+    [`process steps weighted 1, as content (shipped ${DEFAULT_SIMILAR_OPTIONS.fieldWeights.process})`, { fieldWeights: { ...DEFAULT_SIMILAR_OPTIONS.fieldWeights, process: 1 } }],
     ['process steps weighted 0.5', { fieldWeights: { ...DEFAULT_SIMILAR_OPTIONS.fieldWeights, process: 0.5 } }],
+    [`title words around a quoted slogan (原油 in 进口原油“先放后检”) at full title weight (shipped ×${DEFAULT_SIMILAR_OPTIONS.titleObjectWeight})`, { titleObjectWeight: 1 }],
     ['all terms kept per reform (no top-40 cut)', { topTerms: 100000 }],
     ['top 20 terms per reform', { topTerms: 20 }],
   ];

@@ -47,6 +47,15 @@ const TEMPLATES: [RegExp, string][] = [
 const OUTCOME = '\u0002';
 export const DEPT = '\u0003';
 
+/** Where a title's quoted slogans are: [start, end) of each one's text inside its quotes. */
+function titleSlogans(title: string, minLength: number): number[] {
+  const spans: number[] = [];
+  for (const hit of title.matchAll(QUOTED)) {
+    if (hit[1].trim().length >= minLength && /\p{Script=Han}/u.test(hit[1])) spans.push(hit.index! + 1, hit.index! + 1 + hit[1].length);
+  }
+  return spans;
+}
+
 /** A Han character (the unified ideographs and their extension A and compatibility blocks, and 〇). */
 function isHan(c: number): boolean {
   return (c >= 0x4e00 && c <= 0x9fff) || (c >= 0x3400 && c <= 0x4dbf) || (c >= 0xf900 && c <= 0xfaff) || c === 0x3007;
@@ -99,7 +108,7 @@ export interface FeatureSetup {
   synonyms: string[][];
   /** Mined long/short form pairs, used when `forms` is on. */
   forms: [string, string][];
-  options: Pick<SimilarOptions, 'fieldWeights' | 'bigramWeight' | 'subwordWeight' | 'places' | 'synonyms' | 'forms' | 'outcomeWeight' | 'sloganMinLength' | 'templateWeight'>;
+  options: Pick<SimilarOptions, 'fieldWeights' | 'bigramWeight' | 'subwordWeight' | 'places' | 'synonyms' | 'forms' | 'outcomeWeight' | 'sloganMinLength' | 'templateWeight' | 'titleObjectWeight'>;
 }
 
 /** One printing of a reform as the reader sees it: a field's normalised text ('' when absent), its outcome bits. */
@@ -252,8 +261,10 @@ export class FeatureReader {
     const ids: number[] = [];
     if (this.o.templateWeight <= 0) return ids;
     for (const [re, name] of TEMPLATES) {
+      // The template's name filled from this match's own groups ($1 = the repeated 即 / 随 / 边), not by running
+      // the pattern again over the matched text.
       const m = re.exec(text);
-      if (m) ids.push(this.intern(TEMPLATE + m[0].replace(re, name), GRAM));
+      if (m) ids.push(this.intern(TEMPLATE + name.replace(/\$(\d)/g, (_, g: string) => m[Number(g)] ?? ''), GRAM));
     }
     return ids;
   }
@@ -283,8 +294,11 @@ export class FeatureReader {
         const field = FIELDS[fi];
         const text = printing.text(fi);
         if (!text) continue;
-        const fw = o.fieldWeights[field];
+        let fw = o.fieldWeights[field];
         const flag = TERM_FLAG[field];
+        // A title that quotes a slogan names its idea there (进口原油“先放后检”监管新模式: 先放后检); the words around
+        // it name what the idea is applied to (原油), which reforms doing other things share.
+        const slogans = field === 'title' && o.titleObjectWeight !== 1 ? titleSlogans(text, o.sloganMinLength) : undefined;
         // Words of each run of Han characters (numbers and punctuation separate runs; a run printed again, in a
         // copy or a stock phrase, is segmented once).
         for (let a = 0; a < text.length;) {
@@ -296,6 +310,11 @@ export class FeatureReader {
           while (b < text.length && isHan(text.charCodeAt(b))) b++;
           if (b - a >= 2) {
             const runText = text.slice(a, b);
+            if (slogans?.length) {
+              let inside = false;
+              for (let x = 0; x < slogans.length && !inside; x += 2) inside = a >= slogans[x] && b <= slogans[x + 1];
+              fw = o.fieldWeights.title * (inside ? 1 : o.titleObjectWeight);
+            }
             let at = this.runFeatures(runText);
             this.runLookups++;
             recordScratch.ensure(this.featureText.length);

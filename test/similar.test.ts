@@ -124,7 +124,7 @@ describe('similar reforms on the seed corpus', () => {
       stopwords: body.dictionary.stopwords,
       synonyms: body.dictionary.synonyms,
       forms: [],
-      options: { fieldWeights: o.fieldWeights, bigramWeight: o.bigramWeight, subwordWeight: o.subwordWeight, places: o.places, synonyms: o.synonyms, forms: o.forms, outcomeWeight: o.outcomeWeight, sloganMinLength: o.sloganMinLength, templateWeight: o.templateWeight },
+      options: { fieldWeights: o.fieldWeights, bigramWeight: o.bigramWeight, subwordWeight: o.subwordWeight, places: o.places, synonyms: o.synonyms, forms: o.forms, outcomeWeight: o.outcomeWeight, sloganMinLength: o.sloganMinLength, templateWeight: o.templateWeight, titleObjectWeight: o.titleObjectWeight },
     };
     const normalizer = new Normalizer(body.analysis.t2s);
     const printing = (i: number) => ({ text: (fi: number) => normalizer.plain(body.records[i][FIELDS[fi]] ?? ''), outcomeBits: 0 });
@@ -159,6 +159,37 @@ describe('similar reforms on the seed corpus', () => {
     expect(tf('退税')).toBe(o.subwordWeight * (title + 2 * content) + 2 * content);
     // A title bigram at its weight.
     expect(tf('\u0001留抵')).toBe(o.bigramWeight * title);
+  });
+
+  it('weighs the words a title prints around its quoted slogan (原油 in 进口原油“先放后检”) below a title word, and a title without a slogan in full', async () => {
+    const body = await seedSnapshot();
+    const o = DEFAULT_SIMILAR_OPTIONS;
+    expect(o.titleObjectWeight).toBeLessThan(1);
+    const reader = new FeatureReader({
+      vocabulary: body.analysis.vocabulary,
+      stopwords: body.dictionary.stopwords,
+      synonyms: body.dictionary.synonyms,
+      forms: [],
+      options: { fieldWeights: o.fieldWeights, bigramWeight: o.bigramWeight, subwordWeight: o.subwordWeight, places: o.places, synonyms: o.synonyms, forms: o.forms, outcomeWeight: 0, sloganMinLength: o.sloganMinLength, templateWeight: o.templateWeight, titleObjectWeight: o.titleObjectWeight },
+    });
+    const titles = ['进口原油“先放后检”监管新模式', '保税原油混兑调和业务新模式'];
+    for (const t of titles) expect(body.records.some((r) => r.title === t)).toBe(true);
+    // The titles alone, as the seed records print them.
+    for (const t of titles) reader.readReform([{ text: (fi) => (fi === 0 ? t : ''), outcomeBits: 0 }]);
+    const s = reader.exportState();
+    const tf = (r: number, key: string) => {
+      const id = s.featureText.indexOf(key);
+      for (let x = s.rawStart[r]; x < s.rawStart[r + 1]; x++) if (s.rawIds[x] === id) return s.rawTf[x];
+      return 0;
+    };
+    const title = o.fieldWeights.title;
+    // Around the slogan: the object the idea is applied to, its word and its bigrams weighed down.
+    expect(tf(0, '原油')).toBeCloseTo(title * o.titleObjectWeight, 5);
+    expect(tf(0, '\u0001原油')).toBeCloseTo(o.bigramWeight * title * o.titleObjectWeight, 5);
+    // Inside it: the idea, at the full title weight.
+    expect(tf(0, '\u0001先放')).toBeCloseTo(o.bigramWeight * title, 5);
+    // A title that quotes no slogan says nothing of which of its words is the object: all weigh in full.
+    expect(tf(1, '原油')).toBeCloseTo(title, 5);
   });
 
   it('meets a slogan coined from the same template: 进口原油“先放后检” lists 进口汽车零部件“先声明后验证”, which shares no word of the slogan', async () => {
