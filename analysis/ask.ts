@@ -90,6 +90,8 @@ const FRAMES: RegExp[] = [
   /(?:是)?什么意思|的含义是什么|是指什么|指的是什么/,
   // Asking where (哪个城市试点了首违不罚): the records' regions answer it; 城市 and 试点 are not words of the topic.
   /(?:哪个|哪些|什么)(?:城市|地方|省份|省|地区|片区|自贸区|自贸试验区)(?:已经|已|在)?(?:试点|实行|推行|实施|开展|落地|推广)?(?:了|过)?/,
+  // Asking why a reform is done (为什么要推行告知承诺制): the reform is what to find, not the verb of doing it.
+  /(?:为什么|为何)(?:要)?(?:推行|实行|实施|开展|推广|试点|搞)/,
   // Asking for the ways of doing something (海关担保有哪些方式): the topic is what to find.
   /(?:有哪些|有什么|哪些|什么)(?:方式|途径|渠道|方法)/,
 ];

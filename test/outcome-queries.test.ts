@@ -131,6 +131,8 @@ describe('a question for a figure is about its content words, not the words that
     expect(questionContent('证照分离是什么意思')).toBe('证照分离');
     expect(questionContent('哪个城市试点了首违不罚')).toBe('首违不罚');
     expect(questionContent('海关担保有哪些方式')).toBe('海关担保');
+    expect(questionContent('为什么要推行告知承诺制')).toBe('告知承诺制');
+    expect(questionContent('推行告知承诺制')).toBe('推行告知承诺制');
     // Outside the frame the words are the user's: 改革 in a compound, 介绍 or 了解 typed alone.
     expect(questionContent('地方金融改革')).toBe('地方金融改革');
     expect(questionContent('船舶登记的改革')).toBe('船舶登记的改革');
