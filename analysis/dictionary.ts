@@ -13,12 +13,23 @@ export interface Dictionaries {
   stopwords: string[];
 }
 
+/** A line of a dictionary file that was skipped, and why (1-based line number). */
+export interface DictionaryWarning {
+  line: number;
+  message: string;
+}
+
 function contentLines(text: string): string[] {
+  return numberedLines(text).map((l) => l.text);
+}
+
+/** Non-empty lines without comments, with their 1-based line numbers (for warnings that point at the line). */
+function numberedLines(text: string): { line: number; text: string }[] {
   return text
     .replace(/^\uFEFF/, '')
     .split(/\r?\n/)
-    .map((l) => l.replace(/#.*$/, '').trim())
-    .filter(Boolean);
+    .map((l, i) => ({ line: i + 1, text: l.replace(/#.*$/, '').trim() }))
+    .filter((l) => l.text);
 }
 
 export function parseUserWords(text: string): [string, number | undefined][] {
@@ -41,14 +52,33 @@ export function parseSynonyms(text: string): string[][] {
  * one (整车, 二手车 are cars), so a query for the broader term also finds records about its kinds — never the other
  * way round (a record on cars in general does not answer 二手车). Lines without `>` are synonym groups.
  */
-export function parseNarrower(text: string): [string, string[]][] {
+export function parseNarrower(text: string, warnings?: DictionaryWarning[]): [string, string[]][] {
   const out = new Map<string, string[]>();
-  for (const l of contentLines(text)) {
+  // A malformed line is skipped, never half-read, and named with its line number: an editor's typo must not silently
+  // drop a kind or coin a wrong one.
+  const skip = (line: number, why: string) => warnings?.push({ line, message: `narrower-term line skipped: ${why} (expected \`broad > narrow narrow …\`)` });
+  for (const { line, text: l } of numberedLines(text)) {
     const at = l.indexOf('>');
     if (at < 0) continue;
     const broad = l.slice(0, at).trim();
-    const narrow = l.slice(at + 1).split(/[\s,，=、]+/).filter((w) => w && w !== broad);
-    if (!broad || /\s/.test(broad) || narrow.length === 0) continue;
+    const rest = l.slice(at + 1);
+    if (rest.includes('>')) {
+      skip(line, 'more than one `>`');
+      continue;
+    }
+    if (!broad) {
+      skip(line, 'no broad term before `>`');
+      continue;
+    }
+    if (/[\s,，=、]/.test(broad)) {
+      skip(line, `several words before \`>\` ("${broad}"): one broad term a line`);
+      continue;
+    }
+    const narrow = rest.split(/[\s,，=、]+/).filter((w) => w && w !== broad);
+    if (narrow.length === 0) {
+      skip(line, `no narrower term after "${broad} >"`);
+      continue;
+    }
     out.set(broad, [...new Set([...(out.get(broad) ?? []), ...narrow])]);
   }
   return [...out];

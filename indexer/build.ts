@@ -9,7 +9,7 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { parseNarrower, parseStopwords, parseSynonyms, parseUserWords, type Dictionaries } from '../analysis/dictionary.js';
+import { parseNarrower, parseStopwords, parseSynonyms, parseUserWords, type Dictionaries, type DictionaryWarning } from '../analysis/dictionary.js';
 import { mineForms } from '../analysis/forms.js';
 import { Normalizer } from '../analysis/normalize.js';
 import type { SnapshotBody } from '../snapshot/body.js';
@@ -19,7 +19,7 @@ import { SEARCH_FIELDS, copyDepartmentTexts, normalizedSearchTexts, type SearchF
 import { linkRelated } from './related.js';
 import { commonWordTest, namingWordTest } from './general-words.js';
 import { PROVINCES } from './regions.js';
-import { TEXT_FIELDS, type ReformRecord } from './schema.js';
+import { TEXT_FIELDS, type ParseWarning, type ReformRecord } from './schema.js';
 import { buildSimilar } from './similar.js';
 import { similarThreads } from './similar-threads.js';
 import { traditionalToSimplifiedTable } from './t2s.js';
@@ -86,15 +86,18 @@ export function peakRssMiB(): number {
   return Math.round(process.resourceUsage().maxRSS / 1024);
 }
 
-export async function readDictionaries(dictDir: string): Promise<{ dictionaries: Dictionaries; version: string; synonymsVersion: string }> {
+export async function readDictionaries(dictDir: string): Promise<{ dictionaries: Dictionaries; version: string; synonymsVersion: string; warnings: ParseWarning[] }> {
   // A missing dictionary is an error naming the path, never a silent build with no synonyms or stop words.
   const read = (name: string) =>
     readFile(join(dictDir, name), 'utf8').catch((e: NodeJS.ErrnoException) => {
       throw new Error(`cannot read dictionary ${name} in ${dictDir} (${e.code ?? e.message}); pass --dict with the folder holding userdict.txt, synonyms.txt and stopwords.txt`);
     });
   const [user, syn, stop] = await Promise.all([read('userdict.txt'), read('synonyms.txt'), read('stopwords.txt')]);
+  const skipped: DictionaryWarning[] = [];
+  const narrower = parseNarrower(syn, skipped);
   return {
-    dictionaries: { userWords: parseUserWords(user), synonyms: parseSynonyms(syn), narrower: parseNarrower(syn), stopwords: parseStopwords(stop) },
+    dictionaries: { userWords: parseUserWords(user), synonyms: parseSynonyms(syn), narrower, stopwords: parseStopwords(stop) },
+    warnings: skipped.map((w) => ({ file: 'synonyms.txt', line: w.line, message: w.message })),
     version: createHash('sha256').update(user).update('\0').update(syn).update('\0').update(stop).digest('hex').slice(0, 16),
     synonymsVersion: createHash('sha256').update(syn).digest('hex').slice(0, 16),
   };
@@ -120,7 +123,7 @@ export async function buildSnapshot<P = never>(options: BuildOptions<P>): Promis
   const t0 = performance.now();
   const corpus = options.corpus ?? (await loadCorpus(options.seedsDir, options.progress));
   const progress = corpus.files.reduce((n, f) => n + f.bytes, 0) >= PROGRESS_BYTES ? options.progress : undefined;
-  const { dictionaries, version, synonymsVersion } = await readDictionaries(options.dictDir);
+  const { dictionaries, version, synonymsVersion, warnings: dictionaryWarnings } = await readDictionaries(options.dictDir);
   const tParse = performance.now();
   const rssParse = peakRssMiB();
 
@@ -206,7 +209,7 @@ export async function buildSnapshot<P = never>(options: BuildOptions<P>): Promis
     const body: SnapshotBody = {
       builtAt: new Date().toISOString(),
       sources: corpus.files,
-      warnings: corpus.warnings,
+      warnings: [...corpus.warnings, ...dictionaryWarnings],
       dictionary: {
         version,
         synonymsVersion,

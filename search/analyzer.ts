@@ -232,6 +232,9 @@ export class QueryAnalyzer {
     // Equivalent terms have the same kinds (特殊监管区域 = 海关特殊监管区域 > 综合保税区 …).
     const own = [text, ...(this.synonyms.get(text) ?? [])].flatMap((t) => this.narrower.get(t) ?? []);
     if (own.length) return [...new Set(own)];
+    // A thesaurus term names one thing (中韩自由贸易协定 is one agreement): its last word's kinds are its siblings, not
+    // its kinds (中韩RCEP is no agreement at all), so only a free compound is narrowed by its parts.
+    if (this.synonyms.has(text)) return [];
     if (!/^\p{Script=Han}{4,}$/u.test(text)) return [];
     const words = this.subWords(text);
     if (words.length < 2) return [];

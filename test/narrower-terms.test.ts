@@ -2,10 +2,12 @@
  * Narrower terms (dict/synonyms.txt's `broad > narrow …` lines): a query for a broad term also finds records about its
  * kinds, below the records that name it; never the other way round.
  */
-import { readFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { parseNarrower, parseSynonyms } from '../analysis/dictionary.js';
+import { parseNarrower, parseSynonyms, type DictionaryWarning } from '../analysis/dictionary.js';
+import { readDictionaries } from '../indexer/build.js';
 import { SearchService } from '../search/service.js';
 import { DICT, seedService } from './helpers.js';
 
@@ -92,10 +94,70 @@ describe('narrower terms widen a broad word to its kinds', () => {
     }
   });
 
+  it('a thesaurus term names one thing and is not narrowed through its last word: 中韩自由贸易协定 gets no kind (中韩RCEP), while the free compound 汽车出口 does', () => {
+    const dict = readFileSync(join(DICT, 'synonyms.txt'), 'utf8');
+    // The premise: the agreement is a thesaurus term, and its last word has kinds.
+    expect(parseSynonyms(dict).some((g) => g.includes('中韩自由贸易协定'))).toBe(true);
+    expect(parseNarrower(dict).find(([b]) => b === '自由贸易协定')?.[1]).toContain('RCEP');
+    const kindsOf = (q: string) => service.engine.analyse(q).groups.flat().flatMap((cl) => cl.constraints.flatMap((c) => c.alternatives.filter((a) => a.kind).map((a) => a.text)));
+    expect(kindsOf('中韩自由贸易协定')).toEqual([]);
+    expect(kindsOf('汽车出口')).toContain('整车出口');
+  });
+
   it('a quoted phrase is never widened to narrower terms', () => {
     const hits = service.search({ q: '"汽车出口"', size: 50, collapse: false }).hits;
     expect(hits.length).toBeGreaterThan(0);
     for (const h of hits) expect(text(h.id)).toContain('汽车出口');
+  });
+});
+
+describe('a word widened to equivalents and kinds still finds only records that say it', () => {
+  const fieldsOf = (id: string) => {
+    const r = service.records.find((x) => x.id === id)!;
+    return [r.title, r.content ?? '', r.outcome ?? '', r.process ?? '', r.applicableTo ?? ''];
+  };
+
+  it('特殊监管区 finds no record through its expansion’s words scattered over different fields (排污许可“1+1+N”: 特殊项目, 监管, 区域)', () => {
+    const dict = readFileSync(join(DICT, 'synonyms.txt'), 'utf8');
+    const broad = parseSynonyms(dict).find((g) => g.includes('特殊监管区'))!;
+    const kinds = parseNarrower(dict).find(([b]) => b === '海关特殊监管区域')![1];
+    const forms = [...broad, ...kinds, ...kinds.flatMap((k) => parseSynonyms(dict).find((g) => g.includes(k)) ?? [])];
+    const hits = service.search({ q: '特殊监管区', size: 100, collapse: false }).hits;
+    expect(hits.length).toBeGreaterThan(5);
+    // The record that came back as a full match with nothing highlighted: its text holds 特殊, 监管 and 区域, one per field.
+    const junk = fieldsOf('79c90300-89');
+    for (const w of ['特殊', '监管', '区域']) expect(junk.join(' ')).toContain(w);
+    expect(junk.some((f) => f.includes('特殊') && f.includes('区域'))).toBe(false);
+    expect(hits.map((h) => h.id)).not.toContain('79c90300-89');
+    // Every hit has one field that prints a form of the word or a kind, or holds the words of 特殊监管区域 together.
+    for (const h of hits) {
+      const ok = fieldsOf(h.id).some((f) => forms.some((w) => f.includes(w)) || ['特殊', '监管', '区域'].every((w) => f.includes(w)));
+      expect(ok, h.id).toBe(true);
+    }
+  });
+
+  it('通关一体化, which the seeds never print, is no full match of records that hold only 全国 of its expansion 全国通关一体化', () => {
+    const all = service.records.map((r) => r.id);
+    // The premises: neither form is printed, 全国 is.
+    expect(all.filter((id) => text(id).includes('通关一体化'))).toEqual([]);
+    expect(all.filter((id) => text(id).includes('全国')).length).toBeGreaterThan(5);
+    const res = service.search({ q: '通关一体化', size: 100, collapse: false });
+    for (const h of res.hits) expect(h.missing, h.id).toEqual(['通关一体化']);
+    expect(res.hits.every((h) => !/全国/.test(h.title) || /一体化|通关/.test(text(h.id)))).toBe(true);
+  });
+
+  it('特殊监管区 ranks the record printing an equivalent (海关特殊监管区域) above every record that prints only a kind (综合保税区, 综保区)', () => {
+    const dict = readFileSync(join(DICT, 'synonyms.txt'), 'utf8');
+    const broad = parseSynonyms(dict).find((g) => g.includes('特殊监管区'))!;
+    const hits = service.search({ q: '特殊监管区', size: 100, collapse: false }).hits;
+    const says = hits.map((h) => broad.some((w) => text(h.id).includes(w)));
+    const lastSaying = says.lastIndexOf(true);
+    const firstKindOnly = hits.findIndex((h, i) => !says[i] && /综合保税区|综保区|保税区/.test(text(h.id)));
+    expect(lastSaying).toBeGreaterThanOrEqual(0);
+    expect(firstKindOnly).toBeGreaterThan(0);
+    // Records found through the words of the expansion (海关特殊区域监管系统) also say it, in other words.
+    const kindOnlyBefore = hits.slice(0, lastSaying).filter((h, i) => !says[i] && !fieldsOf(h.id).some((f) => ['特殊', '区域'].every((w) => f.includes(w))));
+    expect(kindOnlyBefore.map((h) => h.id)).toEqual([]);
   });
 });
 
@@ -110,6 +172,34 @@ describe('the thesaurus file holds narrower lines apart from synonym groups', ()
     const lines = parseNarrower(readFileSync(join(DICT, 'synonyms.txt'), 'utf8'));
     expect(lines.length).toBeGreaterThanOrEqual(20);
     for (const [broad, narrow] of lines) for (const n of narrow) expect(n.includes(broad), `${broad} > ${n}`).toBe(false);
+  });
+
+  it('a malformed narrower line is skipped with a warning naming its line number, and the good lines around it are kept', () => {
+    const sample = ['# kinds', '汽车 > 整车', '> 整车', '汽车 卡车 > 整车', '药品 >', '药品 > 中药 > 中成药', '药品 > 疫苗', '船只 船舶'].join('\n');
+    const warnings: DictionaryWarning[] = [];
+    expect(parseNarrower(sample, warnings)).toEqual([['汽车', ['整车']], ['药品', ['疫苗']]]);
+    expect(warnings.map((w) => w.line)).toEqual([3, 4, 5, 6]);
+    expect(warnings[0].message).toMatch(/no broad term/);
+    expect(warnings[1].message).toMatch(/several words before/);
+    expect(warnings[2].message).toMatch(/no narrower term after "药品 >"/);
+    expect(warnings[3].message).toMatch(/more than one `>`/);
+    // The shipped thesaurus has no malformed line.
+    const shipped: DictionaryWarning[] = [];
+    parseNarrower(readFileSync(join(DICT, 'synonyms.txt'), 'utf8'), shipped);
+    expect(shipped).toEqual([]);
+  });
+
+  it('a build reports the dictionary line it skipped among its warnings, as file:line', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'narrower-'));
+    try {
+      for (const f of ['userdict.txt', 'stopwords.txt']) copyFileSync(join(DICT, f), join(dir, f));
+      writeFileSync(join(dir, 'synonyms.txt'), '\uFEFF船只 船舶\r\n\r\n汽车 > 整车\r\n> 二手车\r\n');
+      const { dictionaries, warnings } = await readDictionaries(dir);
+      expect(dictionaries.narrower).toEqual([['汽车', ['整车']]]);
+      expect(warnings).toEqual([{ file: 'synonyms.txt', line: 4, message: expect.stringMatching(/no broad term/) }]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('the snapshot carries the narrower terms, so the server needs no dictionary file', () => {
