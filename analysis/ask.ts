@@ -13,6 +13,11 @@ export interface QuantityAsk {
   kind?: OutcomeKind;
   /** A counting unit the figure must carry (家 also accepts 万家 and 余家); absent for any unit of the kind. */
   unit?: string;
+  /**
+   * The question asks what a reform achieved (取得了哪些成效, 效果如何), of any figure: every word of `text` is the
+   * question's, none is a word to find.
+   */
+  outcomes?: true;
 }
 
 const TIME_UNITS = ['个工作日', '工作日', '天', '日', '小时', '分钟', '个月', '月', '年', '秒'];
@@ -20,10 +25,23 @@ const MONEY_UNITS = ['万元', '亿元', '元', '钱'];
 const COUNT_UNITS = ['家', '个', '项', '件', '笔', '单', '票', '人', '名', '次', '批', '条', '户', '辆', '艘', '吨', '倍'];
 const ASK = new RegExp(`(多久|多长时间|多少时间|多少|几)(${[...TIME_UNITS, ...MONEY_UNITS, ...COUNT_UNITS].sort((a, b) => b.length - a.length).join('|')})?`);
 
+/**
+ * A question about what was achieved: a word for results (成效, 效果, 成果, 效益, 成绩) with a question word before it
+ * (哪些, 什么, 怎样的, 多大) or after it (如何, 怎么样, 怎样), and the verb leading into it (取得了, 有, 带来了).
+ * Without a question word 退税成效 is a list of keywords and 成效 stays a word.
+ */
+const RESULTS = '(?:成效|效果|成果|效益|成绩)';
+const OUTCOME_ASK = new RegExp(
+  `(?:(?:取得了?|产生了?|带来了?|有)?(?:哪些|什么|怎样的?|多大的?|何种)${RESULTS}(?:如何|怎么样|怎样)?|${RESULTS}(?:如何|怎么样|怎样))`,
+);
+
 /** The figure a normalised query asks for, or undefined when it asks for none. */
 export function quantityAsk(query: string): QuantityAsk | undefined {
   const m = ASK.exec(query);
-  if (!m) return undefined;
+  if (!m) {
+    const results = OUTCOME_ASK.exec(query);
+    return results ? { text: results[0], outcomes: true } : undefined;
+  }
   const [text, word, unit] = m;
   // 几 alone is also a numeral in names (几何); only with a unit, or as 多少/多久, is it a question.
   if (word === '几' && !unit) return undefined;
@@ -32,6 +50,73 @@ export function quantityAsk(query: string): QuantityAsk | undefined {
   if (TIME_UNITS.includes(unit)) return { text, kind: 'time', ...(unit.endsWith('工作日') ? { unit: '工作日' } : {}) };
   if (MONEY_UNITS.includes(unit)) return { text, kind: 'money' };
   return { text, unit };
+}
+
+/**
+ * Words a question puts before the figure it asks for (需要多长时间, 平均耗时多久, 大概花费多少钱): they belong to the
+ * question, not to what it is about. Only words of two or more characters: a lone 要 or 需 is never a word of the
+ * query anyway, and a single character may end a real word (费用多少钱).
+ */
+const ASK_LEAD = /(?:(?:大概|大约|一般|通常|平均|总共|一共)?(?:需要|花费|耗费|耗时|用时|要花|要用|需花))$/;
+
+/**
+ * The query text without the words that lead into the question for a figure (需要 in 企业开办需要多长时间): they
+ * belong to the question, not to what it is about, and as a word of its own 需要 (rarer in the corpus than
+ * 企业开办) made every record lacking it a partial match. So is the 时间 of 多长时间 (the question word: a record
+ * answers with 用时 35 分钟, a duration, which the ask's kind matches). The other question words (多少, 几, 多久) are
+ * stop words already, and a unit after one (工作日 of 几个工作日) stays: records printing it fill the page.
+ */
+export function withoutAskLead(text: string, ask: QuantityAsk): string {
+  const at = text.indexOf(ask.text);
+  if (at < 0) return text;
+  if (ask.outcomes) return (text.slice(0, at) + text.slice(at + ask.text.length)).trim() || text;
+  const before = text.slice(0, at).replace(ASK_LEAD, '');
+  const question = /^(?:多长时间|多少时间)/.exec(ask.text)?.[0] ?? '';
+  return before.trim() ? (before + text.slice(at + question.length)).trim() : text;
+}
+
+/**
+ * How a question is framed rather than what it is about: asking to be told (我想了解, 请介绍一下), 需要 before a
+ * question word (需要哪些材料), asking what a term means, where (哪个城市) or by what ways (有哪些方式), and 的改革
+ * closing a question about reforms (关于船舶登记的改革有哪些: every record
+ * is a reform). Each is read only in that frame: 了解, 介绍 and 改革 are words of their own anywhere else (地方金融改革).
+ */
+const FRAMES: RegExp[] = [
+  /^(?:请问)?我?(?:想要|想|希望|要)(?:了解|知道|咨询|查询|查找|查|看看|找)(?:一下)?/,
+  /(?:能不能|能否|可不可以|可以|可否|请|麻烦)?(?:介绍|说明|讲讲|说说|解释)一下/,
+  /^(?:请|麻烦)(?:介绍|说明|讲讲|说说|解释)/,
+  /需要(?=哪些|什么|多少|几|怎样|如何|怎么)/,
+  // Asking what a term means (证照分离是什么意思): the term is what to find.
+  /(?:是)?什么意思|的含义是什么|是指什么|指的是什么/,
+  // Asking where (哪个城市试点了首违不罚): the records' regions answer it; 城市 and 试点 are not words of the topic.
+  /(?:哪个|哪些|什么)(?:城市|地方|省份|省|地区|片区|自贸区|自贸试验区)(?:已经|已|在)?(?:试点|实行|推行|实施|开展|落地|推广)?(?:了|过)?/,
+  // Asking why a reform is done (为什么要推行告知承诺制): the reform is what to find, not the verb of doing it.
+  /(?:为什么|为何)(?:要)?(?:推行|实行|实施|开展|推广|试点|搞)/,
+  // Asking for the ways of doing something (海关担保有哪些方式): the topic is what to find.
+  /(?:有哪些|有什么|哪些|什么)(?:方式|途径|渠道|方法)/,
+];
+const QUESTION = /哪些|什么|吗|呢|有没有|是否|如何|怎样|怎么/;
+/**
+ * Words that make a typed figure approximate or a bound (约, 超过 before it; 以上, 左右 after it): they belong to the
+ * figure, as a fact's `qualifier` does, and are not words to find (95%以上 is about 95%, not about every record
+ * printing 以上).
+ */
+const BOUND_BEFORE = /(?:大约|超过|高达|不足|不到|约|近|超|逾)(?=\d)/g;
+// Tried only where a figure starts (never inside a run of digits): linear in the query's length.
+const BOUND_AFTER = /(?<![\d.,])(\d[\d.,]*\s*[%‰]?[\u4e00-\u9fff]{0,4}?)\s*(?:以上|以下|以内|之内|左右)/g;
+const REFORM_CLOSE = /的改革(?=有哪些|是什么|有什么|吗|呢|$)/;
+
+/**
+ * The words of a normalised query clause that say what it is about: without its question frame (FRAMES), the
+ * words leading into a question for a figure (withoutAskLead) and the bounds of a typed figure (约, 以上). The text as it was when nothing else
+ * would be left.
+ */
+export function questionContent(text: string, ask?: QuantityAsk): string {
+  let out = ask ? withoutAskLead(text, ask) : text;
+  for (const frame of FRAMES) out = out.replace(frame, '');
+  if (QUESTION.test(text)) out = out.replace(REFORM_CLOSE, '');
+  out = out.replace(BOUND_BEFORE, '').replace(BOUND_AFTER, '$1');
+  return out.trim() ? out.trim() : text;
 }
 
 /** Words that name a measure rather than a thing (时间, 费用, 次数): what figures they are measured in. */

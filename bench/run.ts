@@ -249,6 +249,10 @@ the targets and whether this run met them. --sizes none skips the generated corp
       }
       out(`| **all** | ${ours.overall.n} | **${ours.overall.ndcg.toFixed(3)}** | **${ours.overall.recall.toFixed(3)}** | ${b0 ? b0.overall.ndcg.toFixed(3) : '–'} | ${b0 ? b0.overall.recall.toFixed(3) : '–'} |`);
       out();
+      out(`Against issue 9's bars, set on hidden judged sets: the mean nDCG@10 of this half's queries of each set's kinds (an estimate from our queries, not the hidden sets):`);
+      out();
+      out(rel.formatBars(ours));
+      out();
       if (split === 'dev') {
         const worst = [...ours.perQuery].sort((x, y) => x.ndcg - y.ndcg).slice(0, 5);
         out('Weakest development queries (ours): ' + worst.map((w) => `\`${w.query}\` ${w.ndcg.toFixed(2)}`).join(', ') + '.');

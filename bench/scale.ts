@@ -410,6 +410,7 @@ export function scaleMarkdown(results: SizeResult[], chartPath: string): string[
       index: 'positional index and facet columns (on large corpora built in a worker from the end of links, beside the count and the similar stage: only the hand-over and the wait after the similar stage)',
       pack: 'records packed into the snapshot\'s columns (large corpora: while the count finishes; reused when writing)',
       similar: 'similar-reform lists (indexer/similar.ts; budget ≤ 10 s and ≤ 500 MB at 100k)',
+      counts: 'facet counts stored for common words\' record sets (indexer/facet-counts.ts; after the index)',
       serialise: 'serialise the snapshot (its two packed streams compressed side by side)',
     };
     for (const stage of Object.keys(builds[0].stages)) {

@@ -15,6 +15,7 @@ import { Normalizer } from '../analysis/normalize.js';
 import type { SnapshotBody } from '../snapshot/body.js';
 import { loadCorpus, PROGRESS_BYTES, type Corpus, type Progress } from './corpus.js';
 import { buildEngineIndex, buildEngineIndexAsync } from './engine-index.js';
+import { buildStoredCounts, reformGroups } from './facet-counts.js';
 import { SEARCH_FIELDS, copyDepartmentTexts, normalizedSearchTexts, type SearchField } from './fields.js';
 import { linkRelated } from './related.js';
 import { commonWordTest, namingWordTest } from './general-words.js';
@@ -51,7 +52,7 @@ export interface BuildOptions<P = never> {
   whileCounting?: (records: ReformRecord[]) => P;
 }
 
-export type BuildStage = 'parse' | 'links' | 'jiebaLoad' | 'analyse' | 'index' | 'pack' | 'similar';
+export type BuildStage = 'parse' | 'links' | 'jiebaLoad' | 'analyse' | 'index' | 'pack' | 'similar' | 'counts';
 
 export interface BuildResult<P = never> {
   body: SnapshotBody;
@@ -230,7 +231,12 @@ export async function buildSnapshot<P = never>(options: BuildOptions<P>): Promis
     body.similar = buildSimilar(body, {}, { normalized: (i, f) => texts[i * F + slot[f]], naming: namingWordTest(body.analysis.vocabulary.map(([w]) => w)), threads: similarThreads });
     const tSimilar = performance.now();
     const rssSimilar = peakRssMiB();
-    body.index = await indexed;
+    const index = await indexed;
+    const tIndexDone = performance.now();
+    // Facet counts of common words' record sets (indexer/facet-counts.ts), from the postings just built; the
+    // vocabulary says which common terms are words.
+    index.counts = buildStoredCounts(index.postings, index.facets, reformGroups(corpus.records), { words: (t) => counts.has(t) });
+    body.index = index;
     const tDone = performance.now();
     return {
       body,
@@ -239,14 +245,15 @@ export async function buildSnapshot<P = never>(options: BuildOptions<P>): Promis
       timings: {
         parse: tParse - t0,
         links: tLinked - tCount,
-        index: tIndexed - tCounted + (tDone - tSimilar),
+        index: tIndexed - tCounted + (tIndexDone - tSimilar),
         pack: tPacked - tIndexed,
         jiebaLoad,
         analyse: tCount - tParse + (tCounted - tLinked) + (tVocabulary - tPacked - jiebaLoad) + (tAnalysed - tVocabulary),
         similar: tSimilar - tAnalysed,
+        counts: tDone - tIndexDone,
         total: tDone - t0,
       },
-      peakRssMiB: { parse: rssParse, links: rssLinks, index: indexWorker ? peakRssMiB() : rssIndexed, pack: rssPacked, jiebaLoad: rssAnalysed, analyse: rssAnalysed, similar: rssSimilar },
+      peakRssMiB: { parse: rssParse, links: rssLinks, index: indexWorker ? peakRssMiB() : rssIndexed, pack: rssPacked, jiebaLoad: rssAnalysed, analyse: rssAnalysed, similar: rssSimilar, counts: peakRssMiB() },
       counting,
     };
   } catch (e) {

@@ -4,16 +4,22 @@
  */
 import { keyOf } from '../analysis/terms.js';
 import { buildFacetColumns, type FacetColumns } from './facet-columns.js';
+import type { StoredCounts } from './facet-counts.js';
 import { SEARCH_FIELDS } from './fields.js';
 import type { IndexJob } from './index-worker.js';
 import { runInWorker, siblingModule } from './module-worker.js';
 import { buildIndex, type IndexData } from './postings.js';
 import type { ReformRecord } from './schema.js';
 
-/** The body.index the indexer writes: the positional index and the facet columns. */
+/**
+ * The body.index the indexer writes: the positional index, the facet columns and the facet counts of common words'
+ * record sets (indexer/facet-counts.ts, added by the build once the vocabulary is known; absent in snapshots built
+ * before them, which count every query live).
+ */
 export interface EngineIndex {
   postings: IndexData;
   facets: FacetColumns;
+  counts?: StoredCounts;
 }
 
 function titleKeys(records: ReformRecord[], normalized: string[]): string[] {

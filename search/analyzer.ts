@@ -7,7 +7,7 @@
  * vocabulary; stop words and question words are dropped; a lone single character never becomes a constraint of
  * its own when the clause has real words, so nothing matches through one shared character.
  */
-import { quantityAsk, type QuantityAsk } from '../analysis/ask.js';
+import { quantityAsk, questionContent, type QuantityAsk } from '../analysis/ask.js';
 import { FormIndex, type MinedForms } from '../analysis/forms.js';
 import { Normalizer } from '../analysis/normalize.js';
 import { parseQuery, type Clause, type QueryField } from '../analysis/query.js';
@@ -157,7 +157,10 @@ export class QueryAnalyzer {
 
   analyse(query: string): QueryAnalysis {
     const parsed = parseQuery(query);
-    let groups = parsed.must.map((g) => g.map((c) => this.clause(c))).map((g) => g.filter((c) => c.constraints.length > 0)).filter((g) => g.length > 0);
+    const ask = quantityAsk(parsed.must.flat().filter((c) => !c.phrase).map((c) => this.normalizer.plain(c.text)).join(' '));
+    // A question's frame (我想了解, 需要 of 需要多长时间) is the question's, not words to find (analysis/ask.ts).
+    const asked = (c: Clause): Clause => (c.phrase ? c : { ...c, text: questionContent(this.normalizer.plain(c.text), ask) });
+    let groups = parsed.must.map((g) => g.map((c) => this.clause(asked(c)))).map((g) => g.filter((c) => c.constraints.length > 0)).filter((g) => g.length > 0);
     if (groups.length === 0 && parsed.must.length > 0) {
       // Nothing but stop words (改革, 模式): search what was typed, literally.
       groups = parsed.must.map((g) => g.map((c) => this.literal(c))).map((g) => g.filter((c) => c.constraints.length > 0)).filter((g) => g.length > 0);
@@ -176,7 +179,6 @@ export class QueryAnalyzer {
     // Exclusions are never dropped: the budget is for the words searched, and -word must hold however long the
     // query (the query's length limit bounds them).
     groups = groups.map(limit).filter((g) => g.length > 0);
-    const ask = quantityAsk(parsed.must.flat().filter((c) => !c.phrase).map((c) => this.normalizer.plain(c.text)).join(' '));
     return { groups, exclude, titleKey, truncated, ...(ask ? { ask } : {}) };
   }
 

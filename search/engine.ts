@@ -497,7 +497,7 @@ export class SearchEngine {
     this.analyzer = new QueryAnalyzer({ ...body.analysis, synonyms: body.dictionary.synonyms, narrower: body.dictionary.narrower, stopwords: body.dictionary.stopwords }, (a, b) => this.cooccurrence(a, b));
     this.postings = this.options.postings?.(index.postings, this.options.cache.postingsPositions) ?? new Postings(index.postings, this.options.cache.postingsPositions);
     this.matcher = new Matcher(this.postings, this.options.cache.matches, NEAR_GAP);
-    this.facets = new FacetIndex(index.facets);
+    this.facets = new FacetIndex(index.facets, index.counts);
     index.postings.fields.forEach((f, i) => this.fieldIndex.set(f as SearchField, i));
     this.stats = {
       fieldCount: index.postings.fields.length,
@@ -1132,16 +1132,19 @@ export class SearchEngine {
     // half: keeping records that share any one part gained 0.003 overall, all of it through records sharing a single
     // part (确认 of 确认制), so a lesser part alone never keeps one.
     const sentence = analysis.groups.some((g) => g.some((c) => c.natural));
+    // One word, or one word and the figure it asks about (一业一证效果如何: the ask is read from the records of the
+    // query's words, so it brings none in): its parts bring records in as a one-word query's do.
+    const lone = U === 1 || (U === 2 && units[1].ask === true);
     // Each compound's parts are matched anew: bounded to short queries, so a pasted paragraph costs what it did.
-    if (strategy === 'last' && (U === 1 ? units[0].ds.docs.length < FILL_TO : U <= MAX_PARTS_WORDS)) {
+    if (strategy === 'last' && (lone ? units[0].ds.docs.length < FILL_TO : U <= MAX_PARTS_WORDS)) {
       for (let b = 0; b < U; b++) {
         const u = units[b];
-        if (U === 1 ? b !== 0 : u.ask || u.constraints.length !== 1) continue;
+        if (lone ? b !== 0 : u.ask || u.constraints.length !== 1) continue;
         const fill = this.partsFill(u.constraints[0]);
         for (let i = 0; i < fill.docs.length; i++) {
           const d = fill.docs[i];
           if (excluded[d] || (mask[d] & (1 << b)) !== 0) continue;
-          if (U === 1) {
+          if (lone) {
             if (mask[d] === 0) touched.push(d);
             mask[d] |= PARTS_BIT;
           } else if ((mask[d] & all) === 0) continue;
@@ -1208,7 +1211,7 @@ export class SearchEngine {
             const rarest = Math.max(...units.map((u, b) => (u.ds.docs.length > 0 ? u.idf : -1)));
             bits = 1 << Math.max(0, units.findIndex((u) => u.ds.docs.length > 0 && u.idf === rarest));
           }
-          keep = (m) => (m & all) === all || (m & (bits | CREDIT_BIT)) !== 0;
+          keep = (m) => (m & all) === all || (m & (bits | CREDIT_BIT | (lone ? PARTS_BIT : 0))) !== 0;
         }
       }
       let docs: Int32Array;

@@ -75,3 +75,104 @@ describe('a question asking for a figure (多少家, 几个工作日, 多久) me
     expect(words.total).toBeGreaterThan(res.total);
   });
 });
+
+describe('a question for a figure is about its content words, not the words that ask', () => {
+  it('drops the words leading into the figure asked for (需要, 大概花费) and the 时间 of 多长时间, keeps a unit word', async () => {
+    const { quantityAsk, withoutAskLead } = await import('../analysis/ask.js');
+    const strip = (q: string) => withoutAskLead(q, quantityAsk(q)!);
+    expect(strip('企业开办需要多长时间')).toBe('企业开办');
+    expect(strip('通关需要多少时间')).toBe('通关');
+    expect(strip('大概花费多少钱')).toBe('大概花费多少钱');
+    expect(strip('办证大概花费多少钱')).toBe('办证多少钱');
+    // A unit after the question word names the measure: it stays a word.
+    expect(strip('审批时间压缩到几个工作日')).toBe('审批时间压缩到几个工作日');
+    // A single character is never stripped: it may end a real word (费用).
+    expect(strip('费用多少钱')).toBe('费用多少钱');
+  });
+
+  it('answers 企业开办需要多长时间 with the records on 企业开办, those stating a duration first', () => {
+    const words = service.engine.analyse('企业开办需要多长时间').groups.flat().flatMap((c) => c.constraints.map((k) => k.text));
+    expect(words).toEqual(['企业开办']);
+    const res = service.search({ q: '企业开办需要多长时间', size: 50, collapse: false });
+    // The total counts records about 企业开办 (and its other names), not records that merely say 需要 or 时间.
+    expect(res.total).toBe(service.search({ q: '企业开办', size: 1, collapse: false }).total);
+    for (const h of res.hits) expect(h.missing.filter((m) => m !== '多长时间')).toEqual([]);
+    expect(service.reform(res.hits[0].id)!.outcomes.some((o) => o.kind === 'time')).toBe(true);
+    const timed = res.hits.map((h) => service.reform(h.id)!.outcomes.some((o) => o.kind === 'time'));
+    // Every record stating a duration ranks before every record that states none.
+    expect(timed.indexOf(false)).toBeGreaterThan(0);
+    expect(timed.slice(timed.indexOf(false)).some(Boolean)).toBe(false);
+  });
+  it('reads 取得了哪些成效, 有什么效果 and 效果如何 as asking what was achieved, of any figure; 退税成效 stays keywords', async () => {
+    const { quantityAsk } = await import('../analysis/ask.js');
+    expect(quantityAsk('退税取得了哪些成效')).toEqual({ text: '取得了哪些成效', outcomes: true });
+    expect(quantityAsk('跨境电商有什么效果')).toEqual({ text: '有什么效果', outcomes: true });
+    expect(quantityAsk('证照分离效果如何')).toEqual({ text: '效果如何', outcomes: true });
+    expect(quantityAsk('退税成效')).toBeUndefined();
+  });
+
+  it('answers 退税取得了哪些成效 with records on 退税, those stating an outcome first, never records that only say 成效', () => {
+    const words = service.engine.analyse('退税取得了哪些成效').groups.flat().flatMap((c) => c.constraints.map((k) => k.text));
+    expect(words).toEqual(['退税']);
+    const res = service.search({ q: '退税取得了哪些成效', size: 50, collapse: false });
+    expect(res.hits.length).toBeGreaterThan(3);
+    for (const h of res.hits) expect(plainText(h.id)).toContain('退税');
+    const stated = res.hits.map((h) => service.reform(h.id)!.outcomes.length > 0);
+    expect(stated[0]).toBe(true);
+    const firstWithout = stated.indexOf(false);
+    if (firstWithout >= 0) expect(stated.slice(firstWithout).some(Boolean)).toBe(false);
+  });
+  it('reads a question’s frame (我想了解, 介绍一下, 需要 before 哪些, 的改革 closing it) as the question’s, nowhere else', async () => {
+    const { questionContent } = await import('../analysis/ask.js');
+    expect(questionContent('我想了解知识产权质押')).toBe('知识产权质押');
+    expect(questionContent('能不能介绍一下证照分离')).toBe('证照分离');
+    expect(questionContent('办理施工许可需要哪些材料')).toBe('办理施工许可哪些材料');
+    expect(questionContent('关于船舶登记的改革有哪些')).toBe('关于船舶登记有哪些');
+    expect(questionContent('证照分离是什么意思')).toBe('证照分离');
+    expect(questionContent('哪个城市试点了首违不罚')).toBe('首违不罚');
+    expect(questionContent('海关担保有哪些方式')).toBe('海关担保');
+    expect(questionContent('为什么要推行告知承诺制')).toBe('告知承诺制');
+    expect(questionContent('推行告知承诺制')).toBe('推行告知承诺制');
+    // Outside the frame the words are the user's: 改革 in a compound, 介绍 or 了解 typed alone.
+    expect(questionContent('地方金融改革')).toBe('地方金融改革');
+    expect(questionContent('船舶登记的改革')).toBe('船舶登记的改革');
+    expect(questionContent('了解')).toBe('了解');
+  });
+
+  it('searches 我想了解知识产权质押 exactly as 知识产权质押, and 关于船舶登记的改革有哪些 without 改革', () => {
+    const ids = (q: string) => service.search({ q, size: 20, collapse: false }).hits.map((h) => h.id);
+    expect(ids('我想了解知识产权质押')).toEqual(ids('知识产权质押'));
+    const words = service.engine.analyse('关于船舶登记的改革有哪些').groups.flat().flatMap((c) => c.constraints.map((k) => k.text));
+    expect(words).toEqual(['船舶', '登记']);
+    const res = service.search({ q: '关于船舶登记的改革有哪些', size: 20, collapse: false });
+    expect(res.hits.length).toBeGreaterThan(0);
+    for (const h of res.hits) expect(h.missing).not.toContain('改革');
+    expect(ids('关于船舶登记的改革有哪些')).toEqual(ids('关于船舶登记有哪些'));
+  });
+  it('answers 一业一证效果如何 with what 一业一证 finds through its parts: a question about a slogan never finds nothing', () => {
+    const ids = (q: string) => service.search({ q, size: 20, collapse: false }).hits.map((h) => h.id);
+    const slogan = ids('一业一证');
+    expect(slogan.length).toBeGreaterThan(0);
+    expect(ids('一业一证效果如何')).toEqual(slogan);
+  });
+  it('reads the bound of a typed figure (约, 超过; 以上, 左右) as part of the figure, not as a word to find', async () => {
+    const { questionContent } = await import('../analysis/ask.js');
+    expect(questionContent('95%以上')).toBe('95%');
+    expect(questionContent('节约成本约5000万元')).toBe('节约成本5000万元');
+    expect(questionContent('5000万元左右')).toBe('5000万元');
+    expect(questionContent('超过1万家')).toBe('1万家');
+    // Not next to a figure, the same words are words.
+    expect(questionContent('以上')).toBe('以上');
+    expect(questionContent('超过限额')).toBe('超过限额');
+    // 95%以上 finds the record printing 95% 以上, and no record merely for saying 以上.
+    const hits = service.search({ q: '95%以上', size: 20, collapse: false }).hits;
+    expect(hits.length).toBeGreaterThan(0);
+    for (const h of hits) expect(plainText(h.id)).toMatch(/95\s*%/);
+  });
+  it('searches a question about a term (证照分离是什么意思, 哪个城市试点了首违不罚) as the term itself', () => {
+    const ids = (q: string) => service.search({ q, size: 20, collapse: false }).hits.map((h) => h.id);
+    expect(ids('证照分离是什么意思')).toEqual(ids('证照分离'));
+    expect(ids('哪个城市试点了首违不罚')).toEqual(ids('首违不罚'));
+    expect(ids('首违不罚').length).toBeGreaterThan(1);
+  });
+});

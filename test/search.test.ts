@@ -547,6 +547,29 @@ describe('ranking quality on the judged test half (bench/queries.test.json: repo
   });
 });
 
+describe('relevance reporting against issue 9’s bars', () => {
+  it('groups judged kinds under the three hidden sets’ bars, every kind present in both halves, averaged per query', async () => {
+    const { BAR_GROUPS, barStanding, loadQueries } = await import('../bench/relevance.js');
+    for (const split of ['dev', 'test'] as const) {
+      const kinds = new Set(loadQueries(split).map((q) => q.type));
+      for (const g of BAR_GROUPS) for (const k of g.kinds) expect(kinds.has(k), `${split} ${g.name} ${k}`).toBe(true);
+    }
+    const perQuery = [
+      { id: 'a', type: 'term', query: 'a', ndcg: 1, recall: 1 },
+      { id: 'b', type: 'term', query: 'b', ndcg: 0.9, recall: 1 },
+      { id: 'c', type: 'question', query: 'c', ndcg: 0.6, recall: 1 },
+      { id: 'd', type: 'slogan', query: 'd', ndcg: 0.9, recall: 1 },
+    ];
+    const [plain, realistic, novel] = barStanding({ overall: { ndcg: 0, recall: 0, n: 4 }, byType: {}, perQuery });
+    expect(plain).toMatchObject({ n: 2, met: false });
+    expect(plain.ndcg).toBeCloseTo(0.95, 10);
+    // A question counts in both sets that hold questions.
+    expect(realistic).toMatchObject({ n: 1, ndcg: 0.6, met: false });
+    expect(novel).toMatchObject({ n: 2, met: false });
+    expect(novel.ndcg).toBeCloseTo(0.75, 10);
+  });
+});
+
 describe('hostile or oversized queries', () => {
   it('searches a pasted 500-character paragraph by its first 32 words and finds where it came from', () => {
     const r = service.records.find((x) => (x.process ?? '').length > 500)!;

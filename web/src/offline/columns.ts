@@ -82,7 +82,9 @@ export function packColumns(index: EngineIndex): { index: EngineIndex; packed: P
     facets[name] = packFacet(col, records);
     columns[name] = { ...col, offsets: new Uint32Array(0), ids: new Uint32Array(0) };
   }
-  return { index: { postings: { ...index.postings, fieldLengths: new Uint32Array(0) }, facets: columns }, packed: { fieldLengths: w.take(), facets } };
+  // The stored counts of common words (indexer/facet-counts.ts) travel as they are: the page then counts as the server.
+  const counts = index.counts ? { counts: index.counts } : {};
+  return { index: { postings: { ...index.postings, fieldLengths: new Uint32Array(0) }, facets: columns, ...counts }, packed: { fieldLengths: w.take(), facets } };
 }
 
 /** The index with its columns expanded from `packed`, as packColumns was given it. Damaged bytes throw. */
@@ -100,5 +102,5 @@ export function expandColumns(index: EngineIndex, packed: PackedColumns): Engine
     if (!(bytes instanceof Uint8Array)) throw new Error(`offline entry file: no packed column for facet ${name}`);
     columns[name] = { ...col, ...unpackFacet(bytes, name, col.values.length, records) };
   }
-  return { postings: { ...index.postings, fieldLengths: lengths }, facets: columns };
+  return { postings: { ...index.postings, fieldLengths: lengths }, facets: columns, ...(index.counts ? { counts: index.counts } : {}) };
 }
