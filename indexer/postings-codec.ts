@@ -374,6 +374,63 @@ export function decodeDocs(b: Uint8Array, byteOffset: number, slots: Int32Array,
   return (bit + 7) >>> 3;
 }
 
+/**
+ * The records of one term's document stream (formats 3 and 4), increasing, each once, in the fields `keep` marks (all
+ * when absent), written into `out` (at least E long); returns how many. What an exclusion needs: the same codes as
+ * decodeDocs, with no slots or starts written and no second pass to turn slots into records.
+ */
+export function decodeRecords(b: Uint8Array, byteOffset: number, E: number, F: number, out: Int32Array, keep?: Uint8Array): number {
+  const kSlot = b[byteOffset];
+  const mSlot = (1 << kSlot) - 1;
+  const end = b.length - 4;
+  let bit = (byteOffset + 2) * 8;
+  let slot = -1;
+  let n = 0;
+  // Slots of a record are adjacent: a record is written at its first kept slot, once.
+  let last = -1;
+  let at = 0;
+  let w = 0;
+  let q = 0;
+  let v = 0;
+  // The current slot's record, and where its slots end: a division only when a slot passes that.
+  let cur = -1;
+  let next = 0;
+  for (let e = 0; e < E; e++) {
+    at = bit >>> 3;
+    w = at < end ? (b[at] | (b[at + 1] << 8) | (b[at + 2] << 16) | (b[at + 3] << 24)) >>> (bit & 7) : 0;
+    if ((w & 0xffff) !== 0 && (q = 31 - Math.clz32(w & -w)) + 1 + kSlot <= 17) {
+      // The gap and, usually, the position count (k = 0, skipped) in one 4-byte read, as in decodeDocs.
+      slot += q * (mSlot + 1) + ((w >>> (q + 1)) & mSlot) + 1;
+      bit += q + 1 + kSlot;
+      w >>>= q + 1 + kSlot;
+      if ((w & 0xff) !== 0) bit += 32 - Math.clz32(w & -w);
+      else {
+        riceAt(b, bit, 0);
+        bit = cursor;
+      }
+    } else {
+      v = riceAt(b, bit, kSlot);
+      bit = cursor;
+      slot += v + 1;
+      at = bit >>> 3;
+      w = at < end ? (b[at] | (b[at + 1] << 8) | (b[at + 2] << 16) | (b[at + 3] << 24)) >>> (bit & 7) : 0;
+      if ((w & 0xffff) !== 0) bit += 32 - Math.clz32(w & -w);
+      else {
+        riceAt(b, bit, 0);
+        bit = cursor;
+      }
+    }
+    if (slot >= next) {
+      cur = (slot / F) | 0;
+      next = (cur + 1) * F;
+    } else if (!keep || cur === last) continue;
+    if (cur === last || (keep && !keep[slot - cur * F])) continue;
+    out[n++] = cur;
+    last = cur;
+  }
+  return n;
+}
+
 /** Where a term's position stream starts, from where its document stream ends (after the block table). */
 export function positionStreamStart(entries: number, tableByte: number): number {
   return tableByte + (entries > POSITION_BLOCK ? 4 * (Math.ceil(entries / POSITION_BLOCK) - 1) : 0);

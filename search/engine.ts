@@ -15,7 +15,7 @@ import { Matcher, gallop, slotPositions, slotRange } from './match.js';
 import { engineOptions, type EngineOptions } from './options.js';
 import { Postings, hash32, isIndexData, type IndexData, type Occurrences } from './postings.js';
 import type { EngineIndex } from '../indexer/engine-index.js';
-import { NO_DOCS, bm25, boundAt, boundable, idf, intersectRecords, intersectSum, minimalWindow, recordsOf, scoreAt, topByBlocks, union, unionRecords, type DocScores, type FieldStats } from './score.js';
+import { BlockTop, KeptScores, NO_DOCS, bm25, idf, intersectRecords, intersectSum, minimalWindow, recordsOf, scoreAt, union, unionRecords, type DocScores, type FieldStats } from './score.js';
 import { Highlighter } from './snippet.js';
 import { DOWN_VERBS, UP_VERBS } from '../analysis/outcomes.js';
 import { recordStoreOf } from '../snapshot/records.js';
@@ -90,55 +90,6 @@ function hasSlot(o: Occurrences, slot: number): boolean {
 }
 
 const NO_EXCLUDED = new Int32Array(0);
-
-/** Some records of a word's list (the from-th ones), their scores read from that list when first asked for. */
-class KeptScores implements DocScores {
-  readonly docs: Int32Array;
-  private all?: Float64Array;
-  private source?: DocScores;
-  /** Entry i here is entry from[i] of source. */
-  private from?: Int32Array;
-
-  constructor(source: DocScores, from: Int32Array) {
-    this.source = source;
-    this.from = from;
-    this.docs = new Int32Array(from.length);
-    for (let i = 0; i < from.length; i++) this.docs[i] = source.docs[from[i]];
-  }
-
-  /** The i-th record's score, the same number as the source's. */
-  scoreAt(i: number): number {
-    return this.all ? this.all[i] : scoreAt(this.source!, this.from![i]);
-  }
-
-  /** The word's bounds hold for the records kept (score.ts topByBlocks: a word less its exclusions ranks by them too). */
-  get bounded(): boolean {
-    return this.all ? true : boundable(this.source!);
-  }
-
-  recordBound(i: number): number {
-    return this.all ? this.all[i] : boundAt(this.source!, this.from![i]);
-  }
-
-  /** Every kept record's score; the word's list is let go then (a cached result holds what a copied list held). */
-  get scores(): Float64Array {
-    if (!this.all) {
-      const src = this.source!.scores;
-      const from = this.from!;
-      const all = new Float64Array(from.length);
-      for (let i = 0; i < all.length; i++) all[i] = src[from[i]];
-      this.all = all;
-      this.source = undefined;
-      this.from = undefined;
-    }
-    return this.all;
-  }
-}
-
-/** A score of a list, the kept records' own when the list is a KeptScores (score.ts's scoreAt knows its lists only). */
-function keptScoreAt(ds: DocScores, i: number): number {
-  return ds instanceof KeptScores ? ds.scoreAt(i) : scoreAt(ds, i);
-}
 
 /**
  * The records holding every word of a query (SearchEngine.allWords), scored when read: entry i is entry at[b][i] of
@@ -330,9 +281,10 @@ export class SearchResult {
   order(k: number, keep?: Uint8Array): RankedEntry[] {
     // The unfiltered top of a (cached) result is kept: paging and repeated searches read it again.
     if (!keep && this.top && k <= this.top.length) return this.top.slice(0, k);
-    const entries = this.select(k, keep);
-    if (!keep && k <= this.engine.options.rerankWindow * 4) this.top = entries.slice();
-    return entries;
+    const reach = keep ? k : this.engine.prefixReach(k);
+    const entries = this.select(reach, keep);
+    if (!keep && reach <= this.engine.options.rerankWindow * 4) this.top = entries.slice();
+    return entries.length > k ? entries.slice(0, k) : entries;
   }
 
   private select(k: number, keep?: Uint8Array): RankedEntry[] {
@@ -346,26 +298,40 @@ export class SearchResult {
     if (!this.units.length) return Array.from({ length: Math.min(k, idx.length) }, (_, j) => this.entry(at(j), 0));
     const window = Math.max(k, this.engine.options.rerankWindow);
     const best = this.scoreList ? undefined : this.scoring!.top?.(window, keep);
-    let sc: Float64Array;
+    let base: (i: number) => number;
     let top: number[];
-    if (best) {
-      // Only the blocks that could reach the window were scored: the rest of sc is never read.
-      sc = new Float64Array(this.docs.length);
-      for (let j = 0; j < best.idx.length; j++) sc[best.idx[j]] = best.scores[j];
-      top = this.bounded(best.idx.length, (j) => best.idx[j], window, sc);
+    if (best && !this.partial) {
+      // Only the blocks that could reach the window were scored: their records are the window, ranked here with no
+      // array the size of the result (one tier: every record has every word).
+      top = this.byScore(best.idx, best.scores);
+      const scored = new Map<number, number>();
+      for (let j = 0; j < best.idx.length; j++) scored.set(best.idx[j], best.scores[j]);
+      base = (i) => scored.get(i)!;
     } else {
-      sc = this.scoresFor(keep);
-      top = this.bounded(idx.length, at, window, sc);
+      const sc = best ? new Float64Array(this.docs.length) : this.scoresFor(keep);
+      if (best) for (let j = 0; j < best.idx.length; j++) sc[best.idx[j]] = best.scores[j];
+      top = best ? this.bounded(best.idx.length, (j) => best.idx[j], window, sc) : this.bounded(idx.length, at, window, sc);
+      base = (i) => sc[i];
     }
     const boosted = new Map<number, number>();
     checkDeadline(false);
     const plan = this.engine.bonusPlan(this.analysis, this.units);
     for (const i of top.slice(0, this.engine.options.rerankWindow)) {
-      boosted.set(i, sc[i] + this.engine.bonus(this.docs[i], plan, plan.unitCount - this.missingCount(i)));
+      boosted.set(i, base(i) + this.engine.bonus(this.docs[i], plan, plan.unitCount - this.missingCount(i)));
     }
-    const score = (i: number) => boosted.get(i) ?? sc[i];
+    const score = (i: number) => boosted.get(i) ?? base(i);
     top.sort((a, b) => (this.better(a, b, score) ? -1 : this.better(b, a, score) ? 1 : 0));
     return top.slice(0, k).map((i) => this.entry(i, score(i)));
+  }
+
+  /**
+   * Records (indexes into docs) with their base scores, in rank order when every record has every word (one tier):
+   * score, then record order, as `bounded` orders them.
+   */
+  private byScore(idx: Int32Array, scores: Float64Array): number[] {
+    const order = Array.from({ length: idx.length }, (_, j) => j);
+    order.sort((a, b) => scores[b] - scores[a] || this.docs[idx[a]] - this.docs[idx[b]]);
+    return order.map((j) => idx[j]);
   }
 
   /** Per matched record, its tier: records rank by tier first (fewer and rarer missing words first), then score. */
@@ -816,8 +782,7 @@ export class SearchEngine {
         out = unionRecords(out, this.looseDocs(alt.words, this.fieldIds(c.fields), alt.weight).docs);
         continue;
       }
-      const occ = alt.near ? this.matcher.near(alt.near[0], alt.near[1]) : this.matcher.needle(alt.text);
-      out = unionRecords(out, recordsOf(occ, F, keep));
+      out = unionRecords(out, alt.near ? recordsOf(this.matcher.near(alt.near[0], alt.near[1]), F, keep) : this.matcher.records(alt.text, keep));
     }
     return out;
   }
@@ -1055,19 +1020,66 @@ export class SearchEngine {
    * title is the query are scored first (the bound does not include their bonus), then the blocks in order of bound
    * until none can enter. Undefined when the word has no bounds (few records, an old snapshot, other scoring).
    */
-  private singleTop(single: DocScores, k: number, keep: Uint8Array | undefined, titleKey: number, titled: (i: number) => boolean, at: (i: number) => number) {
+  private singleTop(single: DocScores, keep: Uint8Array | undefined, titleKey: number, titled: (i: number) => boolean, at: (i: number) => number): BlockTop {
     const forced: number[] = [];
     if (titleKey >= 0) {
-      const titleKeys = this.postings.data.titleKeys;
-      const docs = single.docs;
-      for (let i = 0; i < docs.length; i++) if (titleKeys[docs[i]] === titleKey && titled(i)) forced.push(i);
+      // The records titled with the query's key, found in the title index, not by reading every matched record's key.
+      for (const d of this.recordsTitled(titleKey)) {
+        const i = gallop(single.docs, d, 0);
+        if (single.docs[i] === d && titled(i)) forced.push(i);
+      }
     }
-    const top = topByBlocks(single, k, at, forced, keep ? (i) => keep[i] !== 0 : undefined);
+    return new BlockTop(single, at, forced, keep ? (i) => keep[i] !== 0 : undefined);
+  }
+
+  /** The best k from block bounds (undefined: none to use), counted in boundStats. */
+  private rankedTop(ranking: BlockTop, k: number) {
+    const top = ranking.top(k);
     if (top) {
       this.boundRankings++;
       this.boundScored += top.scored;
     }
     return top;
+  }
+
+  /**
+   * How far to rank when k are asked for, unfiltered: a window of rerankWindow is ranked anyway, so all of it is kept
+   * (the service reads a ranking in doubling prefixes, 20 then 40; a longer one resumes the kept BlockTop). The first
+   * k of a longer ranking are the ranking of k (the same records get position bonuses, and with no bonus below 0 none
+   * added to the first k can drop one below a record first ranked past them), so this changes no answer, only work.
+   */
+  prefixReach(k: number): number {
+    const { bonus, fieldWeights, rerankWindow } = this.options;
+    const grows = bonus.titleHasAll >= 0 && bonus.verbatim >= 0 && bonus.proximity >= 0 && Object.values(fieldWeights).every((w) => w >= 0);
+    return grows ? Math.max(k, rerankWindow) : k;
+  }
+
+  /**
+   * Title keys in order, each beside its record (key × N + record), sorted on first use: a property of the snapshot,
+   * like the sentence breaks, so clearing the query caches keeps it.
+   */
+  private titleOrder?: Float64Array;
+
+  /** The records whose title key is `key`, increasing. */
+  private recordsTitled(key: number): number[] {
+    const keys = this.postings.data.titleKeys;
+    const N = keys.length;
+    if (!this.titleOrder) {
+      const order = new Float64Array(N);
+      for (let d = 0; d < N; d++) order[d] = keys[d] * N + d;
+      this.titleOrder = order.sort();
+    }
+    const order = this.titleOrder;
+    let lo = 0;
+    let hi = N;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (order[mid] < key * N) lo = mid + 1;
+      else hi = mid;
+    }
+    const out: number[] = [];
+    for (let x = lo; x < N && order[x] < (key + 1) * N; x++) out.push(order[x] - key * N);
+    return out;
   }
 
   /**
@@ -1228,8 +1240,13 @@ export class SearchEngine {
           if (titleKey >= 0) for (let i = 0; i < n; i++) if (titled(i)) out[i] += bonus;
           return out;
         };
-        const at = (i: number) => keptScoreAt(single, i) + (titled(i) ? bonus : 0);
-        const top = (k: number, keep?: Uint8Array) => this.singleTop(single, k, keep, titleKey, titled, at);
+        const at = (i: number) => scoreAt(single, i) + (titled(i) ? bonus : 0);
+        // The unfiltered ranking is kept and resumed when a longer prefix is asked for; a filtered view ranks anew.
+        let whole: BlockTop | undefined;
+        const top = (k: number, keep?: Uint8Array) => {
+          if (k <= 0 || k * 8 > single.docs.length) return undefined;
+          return this.rankedTop(keep ? this.singleTop(single, keep, titleKey, titled, at) : (whole ??= this.singleTop(single, undefined, titleKey, titled, at)), k);
+        };
         return new SearchResult(this, analysis, units, docs, { all, at, top }, missingMask, missingIdf, strategy, false);
       }
       const scores = new Float64Array(n);
@@ -1248,7 +1265,7 @@ export class SearchEngine {
             }
           }
         }
-        let s = single ? keptScoreAt(single, i) : acc[d];
+        let s = single ? scoreAt(single, i) : acc[d];
         // A partial match's score shows it: scaled by the share of the words it has (its rank comes from its tier).
         // A record found through a word's parts is already scaled by the share of parts it holds.
         if (matched < U && !(m & PARTS_BIT)) s *= (matched / U) ** this.options.coveragePower;

@@ -7,7 +7,7 @@
  */
 import { needleTokens, type NeedleToken } from '../analysis/terms.js';
 import { Lru } from '../analysis/lru.js';
-import { EMPTY, TermOccurrences, positionCount, positionsOf, type Occurrences, type Postings } from './postings.js';
+import { EMPTY, TermOccurrences, positionCount, positionsOf, recordsOf, type BoundSource, type Occurrences, type Postings } from './postings.js';
 import { Grow } from '../indexer/grow.js';
 
 /** Characters that end a sentence in normalised text (full-width ；！？ become ;!? under NFKC). */
@@ -115,6 +115,20 @@ export class Matcher {
     return occ;
   }
 
+  /**
+   * The records a normalised string occurs in (in the fields `keep` marks), increasing, unscored: a string that is one
+   * stored token is listed from the token's document stream alone (Postings.termRecords), anything else from its
+   * occurrences.
+   */
+  records(text: string, keep?: Uint8Array): Int32Array {
+    const F = this.postings.fieldCount;
+    const cached = this.cache.get(`*\u0000${text}`);
+    if (cached) return recordsOf(cached, F, keep);
+    const tokens = needleTokens(text);
+    if (tokens.length === 1 && tokens[0].offset === 0 && !tokens[0].prefix) return this.postings.termRecords(tokens[0].term, keep);
+    return recordsOf(this.needle(text), F, keep);
+  }
+
   /** Occurrences of a…b with 1 to nearGap characters between, inside one sentence; positions are a's starts. */
   near(a: string, b: string, fields?: readonly number[]): Occurrences {
     const key = `${fields?.join(',') ?? '*'}\u0000${a}\u0000${b}\u0000near`;
@@ -166,7 +180,7 @@ export class Matcher {
       }
     }
     const occ = out.done();
-    if (aRec && occ.slots.length > 0) occ.bound = { blocks: A instanceof TermOccurrences && A.bounds ? A.bounds : A.bound!.blocks, record: Int32Array.from(rec) };
+    if (aRec && occ.slots.length > 0) occ.bound = { blocks: A instanceof TermOccurrences && A.bounds ? A.bounds : A.bound!.blocks, entries: rec.length, record: Int32Array.from(rec) };
     this.cache.set(key, occ);
     return occ;
   }
@@ -216,8 +230,10 @@ export class Matcher {
     // Candidates: (slot, start of the string) from the rarest token, narrowed token by token in place (typed arrays
     // the size of the rarest list: candidates only ever shrink, so a first-seen word allocates no growing lists).
     const E0 = first.occ.slots.length;
-    // Which of the driving term's records each candidate is in: its block bounds then bound the string (BoundSource).
-    const rec = first.occ instanceof TermOccurrences && first.occ.bounds ? recordNumbers(first.occ.slots, this.postings.fieldCount) : undefined;
+    // Which of the driving term's entries each candidate is: its block bounds then bound the string (BoundSource),
+    // through record numbers worked out only if a ranking reads them (a phrase alone is scored whole).
+    const rec = first.occ instanceof TermOccurrences && first.occ.bounds ? new Int32Array(E0) : undefined;
+    if (rec) for (let e = 0; e < E0; e++) rec[e] = e;
     const slots = Int32Array.from(first.occ.slots);
     const starts = Int32Array.from(first.occ.starts);
     const firstPos = first.occ.pos;
@@ -259,12 +275,45 @@ export class Matcher {
     }
     if (E === 0) return EMPTY;
     const out: Occurrences = { slots: slots.slice(0, E), starts: starts.slice(0, E + 1), pos: pos.slice(0, starts[E]) };
-    if (rec) out.bound = { blocks: (first.occ as TermOccurrences).bounds!, record: rec.slice(0, E) };
+    if (rec) out.bound = new DrivingBound((first.occ as TermOccurrences).bounds!, first.occ.slots, rec.slice(0, E), this.postings.fieldCount);
     return out;
   }
 
   clearCache(): void {
     this.cache.clear();
+  }
+}
+
+/** A string's bounds through the term it was found by (BoundSource): `record` counted from that term's slots when first read. */
+class DrivingBound implements BoundSource {
+  private numbers?: Int32Array;
+
+  constructor(
+    readonly blocks: Float32Array,
+    private readonly slots: Int32Array,
+    /** The term's entry each of the string's entries is (increasing). */
+    private readonly from: Int32Array,
+    private readonly F: number,
+  ) {}
+
+  get entries(): number {
+    return this.from.length;
+  }
+
+  get record(): Int32Array {
+    if (this.numbers) return this.numbers;
+    const { slots, from, F } = this;
+    const out = new Int32Array(from.length);
+    let n = -1;
+    let end = 0;
+    for (let e = 0, x = 0; x < from.length; e++) {
+      if (slots[e] >= end) {
+        n++;
+        end = ((slots[e] / F) | 0) * F + F;
+      }
+      if (from[x] === e) out[x++] = n;
+    }
+    return (this.numbers = out);
   }
 }
 

@@ -15,7 +15,7 @@
  *   titleKeys      a 32-bit hash of every record's title key (a title typed in full)
  */
 import { Lru } from '../analysis/lru.js';
-import { POSITION_BLOCK, decodeDocs, decodePositions, decodeTermInterleaved } from '../indexer/postings-codec.js';
+import { POSITION_BLOCK, decodeDocs, decodePositions, decodeRecords, decodeTermInterleaved } from '../indexer/postings-codec.js';
 import { INDEX_FORMAT, INDEX_FORMAT_INTERLEAVED, INDEX_FORMAT_SPLIT, INDEX_FORMAT_VARINT, type IndexData } from '../indexer/postings.js';
 
 // The format is the indexer's (indexer/postings.ts builds it); this module reads it.
@@ -38,7 +38,9 @@ export interface Occurrences {
  */
 export interface BoundSource {
   blocks: Float32Array;
-  record: Int32Array;
+  /** How many entries `record` has (one per entry of the occurrences it came with), known before it is read. */
+  readonly entries: number;
+  readonly record: Int32Array;
 }
 
 export const EMPTY: Occurrences = { slots: new Int32Array(0), starts: new Int32Array(1), pos: new Int32Array(0) };
@@ -117,6 +119,26 @@ export function positionCount(o: Occurrences): number {
   return o.starts[o.slots.length];
 }
 
+/**
+ * The records (increasing, each once) of occurrences in the fields `keep` marks (all when absent): what an exclusion
+ * needs, with no scores and no copy of the positions.
+ */
+export function recordsOf(o: Occurrences, F: number, keep?: Uint8Array): Int32Array {
+  const slots = o.slots;
+  const out = new Int32Array(slots.length);
+  let n = 0;
+  let end = 0;
+  for (let i = 0; i < slots.length; i++) {
+    const slot = slots[i];
+    if (slot < end) continue;
+    const d = (slot / F) | 0;
+    if (keep && !keep[slot - d * F]) continue;
+    out[n++] = d;
+    end = (d + 1) * F;
+  }
+  return out.slice(0, n);
+}
+
 /** Check the index part of a snapshot body before anything uses it (a damaged index is refused whole). */
 export function isIndexData(x: unknown): x is IndexData {
   const d = x as IndexData;
@@ -180,6 +202,22 @@ export class Postings {
     const occ = k < 0 ? EMPTY : this.decode(k);
     this.cache.set(term, occ, positionCount(occ) + occ.slots.length + 8);
     return occ;
+  }
+
+  /**
+   * The records a term occurs in (in the fields `keep` marks), increasing: from its decoded postings when cached, else
+   * straight from its document stream (an excluded common word lists its records without slots, starts or a cache
+   * entry of its postings).
+   */
+  termRecords(term: string, keep?: Uint8Array): Int32Array {
+    const cached = this.cache.get(term);
+    if (cached) return recordsOf(cached, this.fieldCount, keep);
+    const d = this.data;
+    if (d.format !== INDEX_FORMAT && d.format !== INDEX_FORMAT_SPLIT) return recordsOf(this.term(term), this.fieldCount, keep);
+    const k = this.termId(term);
+    if (k < 0) return EMPTY.slots;
+    const out = new Int32Array(d.termEntries[k]);
+    return out.slice(0, decodeRecords(d.postings, d.termBytes[k], out.length, this.fieldCount, out, keep));
   }
 
   /** Union of the positions of every term starting with `prefix` (a single Han character typed at a needle's end). */

@@ -6,6 +6,8 @@
 import type { EngineOptions } from './options.js';
 import { BOUND_BLOCK, TermOccurrences, type BoundSource, type Occurrences } from './postings.js';
 
+export { recordsOf } from './postings.js';
+
 /** Records matched by one alternative or constraint, increasing, each with its score. */
 export interface DocScores {
   docs: Int32Array;
@@ -34,19 +36,78 @@ export function idf(N: number, df: number): number {
  * the snapshot and the options, computed once per FieldStats (one pass over the field lengths) so that scoring a
  * common word's tens of thousands of slots costs one read and one division each, not a field look-up and two.
  */
-const slotNorms = new WeakMap<FieldStats, { k1: number; b: number; norms: Float64Array }>();
+const slotNorms = new WeakMap<FieldStats, { k1: number; b: number; norms: Float64Array; least: Float64Array }>();
 
-function normsOf(stats: FieldStats, bm: EngineOptions['bm25']): Float64Array {
+function normsOf(stats: FieldStats, bm: EngineOptions['bm25']): { norms: Float64Array; least: Float64Array } {
   const kept = slotNorms.get(stats);
-  if (kept && kept.k1 === bm.k1 && kept.b === bm.b) return kept.norms;
+  if (kept && kept.k1 === bm.k1 && kept.b === bm.b) return kept;
   const F = stats.fieldCount;
   const norms = new Float64Array(stats.fieldLengths.length);
+  // Per field, the smallest norm of any record: a record's BM25 in that field is at most what it would be there.
+  const least = new Float64Array(F).fill(Infinity);
   for (let slot = 0; slot < norms.length; slot++) {
     // The same expression as scoring per slot once was, so scores stay the same to the last bit.
     norms[slot] = bm.k1 * (1 - bm.b + (bm.b * stats.fieldLengths[slot]) / stats.avgLengths[slot % F]);
+    if (norms[slot] < least[slot % F]) least[slot % F] = norms[slot];
   }
-  slotNorms.set(stats, { k1: bm.k1, b: bm.b, norms });
-  return norms;
+  const made = { k1: bm.k1, b: bm.b, norms, least };
+  slotNorms.set(stats, made);
+  return made;
+}
+
+/**
+ * Blocks of a list's records for a top-k: block j holds indexes start[j] … start[j + 1] − 1 of the list, none scoring
+ * above ub[j].
+ */
+export interface BlockView {
+  ub: Float64Array;
+  start: Int32Array;
+}
+
+/**
+ * A list that scores its records when read, one at a time or all at once (a word, a union of alternatives, a word less
+ * its exclusions), and may bound a record's score without computing it. Callers ask the list itself (`scoreAt`,
+ * `blocks`) instead of testing which kind of list it is.
+ */
+export abstract class LazyScores implements DocScores {
+  abstract readonly docs: Int32Array;
+  /** Every record's score, computed on first use. */
+  abstract get scores(): Float64Array;
+  /** The i-th record's score: the same number as `scores[i]`. */
+  abstract scoreAt(i: number): number;
+  /** Whether recordBound is finite for every record. */
+  abstract get bounded(): boolean;
+  /** No more than this is the i-th record's score (Infinity: no bound). */
+  abstract recordBound(i: number): number;
+
+  /** No more than the i-th record's score, cheaper than scoring it (Infinity: no such bound). */
+  quickBound(_i: number): number {
+    return Infinity;
+  }
+
+  /**
+   * Block bounds for a top-k, or undefined when ranking should score every record. By default each block of
+   * BOUND_BLOCK records is bounded by the largest of its records' bounds.
+   */
+  blocks(): BlockView | undefined {
+    if (!this.bounded) return undefined;
+    const n = this.docs.length;
+    const nb = Math.ceil(n / BOUND_BLOCK);
+    const ub = new Float64Array(nb);
+    for (let i = 0; i < n; i++) {
+      const b = this.recordBound(i);
+      const j = (i / BOUND_BLOCK) | 0;
+      if (b > ub[j]) ub[j] = b;
+    }
+    return { ub, start: evenBlocks(n, nb) };
+  }
+}
+
+/** Block starts of a list cut every BOUND_BLOCK records. */
+function evenBlocks(n: number, nb: number): Int32Array {
+  const start = new Int32Array(nb + 1);
+  for (let j = 0; j <= nb; j++) start[j] = Math.min(n, j * BOUND_BLOCK);
+  return start;
 }
 
 /** A word with at most this many records and no stored bounds bounds itself by its scores (cheap at this size). */
@@ -58,12 +119,14 @@ const SELF_BOUND = 1024;
  * result is the records holding every word (most two-word queries and questions) reads `scoreAt` for those records
  * only, so a common word's tens of thousands of other records are listed but never scored.
  */
-export class WordScores implements DocScores {
+export class WordScores extends LazyScores {
   readonly docs: Int32Array;
   /** Where each record's slots begin in the occurrences (docs.length + 1 entries). */
   private readonly firstSlot: Int32Array;
   private readonly fieldWeight: Float64Array;
   private readonly norms: Float64Array;
+  /** Per field, the smallest norm of any record (quickBound); undefined when a field weighs below 0. */
+  private readonly leastNorms?: Float64Array;
   private readonly k1: number;
   private all?: Float64Array;
   /**
@@ -79,6 +142,7 @@ export class WordScores implements DocScores {
   private readonly source?: BoundSource;
 
   constructor(o: Occurrences, stats: FieldStats, bm: EngineOptions['bm25'], weight: number) {
+    super();
     const F = stats.fieldCount;
     const slots = o.slots;
     // Slots increase, so a record's slots are adjacent: one division per record, not per slot. One pass, into arrays
@@ -103,7 +167,10 @@ export class WordScores implements DocScores {
     for (let f = 0; f < F; f++) this.fieldWeight[f] = stats.weights[f] * w;
     this.docs = docs;
     this.firstSlot = firstSlot;
-    this.norms = normsOf(stats, bm);
+    const { norms, least } = normsOf(stats, bm);
+    this.norms = norms;
+    // A quick bound needs every field weight ≥ 0 (a smaller norm then only raises a field's part).
+    this.leastNorms = this.fieldWeight.every((x) => x >= 0) ? least : undefined;
     this.k1 = bm.k1 + 1;
     this.occ = { slots: o.slots, starts: o.starts };
     // Bounds hold for this scoring only, and only scaled by a non-negative weight (a record's score is
@@ -111,7 +178,7 @@ export class WordScores implements DocScores {
     if (stats.bounded && w >= 0 && o instanceof TermOccurrences && o.bounds && o.bounds.length === Math.ceil(df / BOUND_BLOCK)) {
       this.bounds = o.bounds;
       this.boundScale = w;
-    } else if (stats.bounded && w >= 0 && o.bound && o.bound.record.length === slots.length) {
+    } else if (stats.bounded && w >= 0 && o.bound && o.bound.entries === slots.length) {
       this.source = o.bound;
       this.boundScale = w;
     }
@@ -126,6 +193,19 @@ export class WordScores implements DocScores {
   blockBound(j: number): number {
     // The stored sum is rounded up to a float32; the margin covers the float64 rounding of summing in another order.
     return this.bounds![j] * this.boundScale * (1 + 1e-9);
+  }
+
+  /**
+   * The word's stored block bounds. A string found through a term (BoundSource) has none of its own: that term's
+   * blocks hold few of the string's records, and alone, scoring all of it in one tight loop was as quick (phrases at
+   * 100k: 60-100 % of records left to score). In a union, read record by record through both sides, they pay.
+   */
+  override blocks(): BlockView | undefined {
+    const nb = this.blockCount;
+    if (nb === 0) return undefined;
+    const ub = new Float64Array(nb);
+    for (let j = 0; j < nb; j++) ub[j] = this.blockBound(j);
+    return { ub, start: evenBlocks(this.docs.length, nb) };
   }
 
   /**
@@ -158,6 +238,25 @@ export class WordScores implements DocScores {
     return s;
   }
 
+  /**
+   * No more than the i-th record's score, from its fields and position counts alone: each field's part with the
+   * field's smallest norm in place of the record's, so the norms (a read far apart per record) are not touched.
+   */
+  override quickBound(i: number): number {
+    if (this.all) return this.all[i];
+    const least = this.leastNorms;
+    if (!least) return Infinity;
+    const { slots, starts } = this.occ!;
+    const base = this.docs[i] * this.fieldWeight.length;
+    let s = 0;
+    for (let x = this.firstSlot[i]; x < this.firstSlot[i + 1]; x++) {
+      const f = slots[x] - base;
+      const tf = starts[x + 1] - starts[x];
+      s += this.fieldWeight[f] * ((tf * this.k1) / (tf + least[f]));
+    }
+    return s * (1 + 1e-9);
+  }
+
   /** Every record's score, computed on first use (one loop over the slots: the same sums as scoreAt). */
   get scores(): Float64Array {
     if (this.all) return this.all;
@@ -181,12 +280,12 @@ export class WordScores implements DocScores {
 }
 
 /**
- * The best k records of one word by (score + extra, then record order), scoring only the blocks whose stored bound
- * can still reach the k-th score (a score-ordered pass over the blocks: the classic block-max top-k for one term).
- * `score(i)` is the i-th record's full score; records `forced` marks (a title typed in full: the bound does not hold
- * their bonus) are scored first, whatever their block; only records `admit` passes are ranked. Returns the indexes
- * (into ds.docs) of the best k in no particular order with their scores, or undefined when ds has no bounds (or k is
- * a large share of its records).
+ * The best k records of one word by (score + extra, then record order), scoring only the blocks whose bound can still
+ * reach the k-th score (blocks taken best bound first: the classic block-max top-k for one term). `score(i)` is the
+ * i-th record's full score; records `forced` marks (a title typed in full: the bound does not hold their bonus) are
+ * scored first, whatever their block; only records `admit` passes are ranked. Returns the indexes (into ds.docs) of
+ * the best k in no particular order with their scores, or undefined when ds has no block bounds (LazyScores.blocks)
+ * or k is a large share of its records.
  */
 export function topByBlocks(
   ds: DocScores,
@@ -195,109 +294,188 @@ export function topByBlocks(
   forced: ArrayLike<number>,
   admit?: (i: number) => boolean,
 ): { idx: Int32Array; scores: Float64Array; scored: number } | undefined {
-  // A window of more than an eighth of the records (a whole ranking: sort=quantity, export) scores nearly every block:
-  // one tight pass over all of them costs less than the heap.
-  if (k <= 0 || k * 8 > ds.docs.length) return undefined;
-  const ub = blockBounds(ds);
-  if (!ub) return undefined;
-  const nb = ub.length;
-  const n = ds.docs.length;
-  const order = Int32Array.from({ length: nb }, (_, j) => j).sort((a, b) => ub[b] - ub[a] || a - b);
-  // Min-heap of the best so far: heap[0] is the worst (lowest score; of equal scores, the later record).
-  const hi = new Int32Array(k);
-  const hs = new Float64Array(k);
-  let size = 0;
-  const worse = (a: number, b: number) => hs[a] < hs[b] || (hs[a] === hs[b] && hi[a] > hi[b]);
-  const swap = (a: number, b: number) => {
-    const i = hi[a];
-    hi[a] = hi[b];
-    hi[b] = i;
-    const s = hs[a];
-    hs[a] = hs[b];
-    hs[b] = s;
-  };
-  let scored = 0;
-  const offer = (i: number) => {
-    const s = score(i);
-    scored++;
-    if (size < k) {
-      hi[size] = i;
-      hs[size] = s;
-      for (let x = size++; x > 0; ) {
-        const p = (x - 1) >> 1;
-        if (!worse(x, p)) break;
-        swap(x, p);
-        x = p;
+  return new BlockTop(ds, score, forced, admit).top(k);
+}
+
+/**
+ * topByBlocks that can be asked again for more: the records it scored are kept, and so is where its pass over the
+ * blocks stopped, so the best 40 after the best 20 (the service reads a ranking in doubling prefixes) scores only the
+ * blocks the lower bar lets in, never a block twice.
+ */
+export class BlockTop {
+  private view?: BlockView | null;
+  private blocks?: BlockHeap;
+  /** A block taken from the heap whose bound was below the bar: the first to try when more are asked for. */
+  private pending = -1;
+  private readonly scoredIdx: number[] = [];
+  private readonly scoredValue: number[] = [];
+  /** Records of blocks already read whose quick bound was below the bar, with that bound. */
+  private deferredIdx: number[] = [];
+  private deferredQuick: number[] = [];
+  private isForced?: Set<number>;
+
+  constructor(
+    private readonly ds: DocScores,
+    private readonly score: (i: number) => number,
+    private readonly forced: ArrayLike<number>,
+    private readonly admit?: (i: number) => boolean,
+  ) {}
+
+  /** The best k so far asked for (see topByBlocks); `scored` counts the records scored by this call. */
+  top(k: number): { idx: Int32Array; scores: Float64Array; scored: number } | undefined {
+    // A window of more than an eighth of the records (a whole ranking: sort=quantity, export) scores nearly every
+    // block: one tight pass over all of them costs less than the heap.
+    if (k <= 0 || k * 8 > this.ds.docs.length || !(this.ds instanceof LazyScores)) return undefined;
+    if (this.view === undefined) this.view = this.ds.blocks() ?? null;
+    if (this.view === null) return undefined;
+    const { ub, start } = this.view;
+    const { admit, score, scoredIdx, scoredValue } = this;
+    const before = scoredIdx.length;
+    if (!this.isForced) {
+      this.isForced = new Set<number>();
+      for (let f = 0; f < this.forced.length; f++) {
+        const i = this.forced[f];
+        if (admit && !admit(i)) continue;
+        this.isForced.add(i);
+        scoredIdx.push(i);
+        scoredValue.push(score(i));
       }
-      return;
+      this.blocks = new BlockHeap(ub);
     }
-    if (s < hs[0] || (s === hs[0] && i > hi[0])) return;
-    hi[0] = i;
-    hs[0] = s;
-    for (let x = 0; ; ) {
+    const isForced = this.isForced;
+    // Min-heap of the best so far: heap[0] is the worst (lowest score; of equal scores, the later record).
+    const hi = new Int32Array(k);
+    const hs = new Float64Array(k);
+    let size = 0;
+    const worse = (a: number, b: number) => hs[a] < hs[b] || (hs[a] === hs[b] && hi[a] > hi[b]);
+    const swap = (a: number, b: number) => {
+      const i = hi[a];
+      hi[a] = hi[b];
+      hi[b] = i;
+      const s = hs[a];
+      hs[a] = hs[b];
+      hs[b] = s;
+    };
+    const offer = (i: number, s: number) => {
+      if (size < k) {
+        hi[size] = i;
+        hs[size] = s;
+        for (let x = size++; x > 0; ) {
+          const p = (x - 1) >> 1;
+          if (!worse(x, p)) break;
+          swap(x, p);
+          x = p;
+        }
+        return;
+      }
+      if (s < hs[0] || (s === hs[0] && i > hi[0])) return;
+      hi[0] = i;
+      hs[0] = s;
+      for (let x = 0; ; ) {
+        const l = 2 * x + 1;
+        const r = l + 1;
+        let m = x;
+        if (l < k && worse(l, m)) m = l;
+        if (r < k && worse(r, m)) m = r;
+        if (m === x) break;
+        swap(m, x);
+        x = m;
+      }
+    };
+    // What earlier calls (and the forced records) scored: the heap starts from them.
+    for (let t = 0, known = scoredIdx.length; t < known; t++) offer(scoredIdx[t], scoredValue[t]);
+    const lazy = this.ds;
+    // Records an earlier call passed over on their quick bound: scored now if the lower bar lets them in.
+    if (this.deferredIdx.length) {
+      const idx = this.deferredIdx;
+      const quick = this.deferredQuick;
+      this.deferredIdx = [];
+      this.deferredQuick = [];
+      for (let t = 0; t < idx.length; t++) {
+        if (size === k && quick[t] < hs[0]) {
+          this.deferredIdx.push(idx[t]);
+          this.deferredQuick.push(quick[t]);
+          continue;
+        }
+        const s = score(idx[t]);
+        scoredIdx.push(idx[t]);
+        scoredValue.push(s);
+        offer(idx[t], s);
+      }
+    }
+    // Blocks best bound first from a max-heap, not a sort: the pass usually stops after a few dozen of a common
+    // word's hundreds or thousands of blocks.
+    for (;;) {
+      const j = this.pending >= 0 ? this.pending : this.blocks!.pop();
+      this.pending = -1;
+      if (j < 0) break;
+      // A record of this block scoring the bound exactly could still win a tie on record order: stop only below it.
+      if (size === k && ub[j] < hs[0]) {
+        this.pending = j;
+        break;
+      }
+      for (let i = start[j], end = start[j + 1]; i < end; i++) {
+        if ((admit && !admit(i)) || (isForced.size > 0 && isForced.has(i))) continue;
+        // Below the bar on its fields and counts alone: not scored (kept for a later, longer ranking).
+        if (size === k) {
+          const q = lazy.quickBound(i);
+          if (q < hs[0]) {
+            this.deferredIdx.push(i);
+            this.deferredQuick.push(q);
+            continue;
+          }
+        }
+        const s = score(i);
+        scoredIdx.push(i);
+        scoredValue.push(s);
+        offer(i, s);
+      }
+    }
+    return { idx: hi.slice(0, size), scores: hs.slice(0, size), scored: scoredIdx.length - before };
+  }
+}
+
+/** Block numbers, largest bound first (of equal bounds, the lower number), popped one at a time. */
+class BlockHeap {
+  private readonly heap: Int32Array;
+  private size: number;
+
+  constructor(private readonly ub: Float64Array) {
+    const n = ub.length;
+    this.heap = new Int32Array(n);
+    for (let j = 0; j < n; j++) this.heap[j] = j;
+    this.size = n;
+    for (let x = (n >> 1) - 1; x >= 0; x--) this.down(x);
+  }
+
+  private before(a: number, b: number): boolean {
+    return this.ub[a] > this.ub[b] || (this.ub[a] === this.ub[b] && a < b);
+  }
+
+  private down(x: number): void {
+    const h = this.heap;
+    for (;;) {
       const l = 2 * x + 1;
       const r = l + 1;
       let m = x;
-      if (l < k && worse(l, m)) m = l;
-      if (r < k && worse(r, m)) m = r;
-      if (m === x) break;
-      swap(m, x);
+      if (l < this.size && this.before(h[l], h[m])) m = l;
+      if (r < this.size && this.before(h[r], h[m])) m = r;
+      if (m === x) return;
+      const t = h[m];
+      h[m] = h[x];
+      h[x] = t;
       x = m;
     }
-  };
-  const isForced = new Set<number>();
-  for (let f = 0; f < forced.length; f++) {
-    const i = forced[f];
-    if (admit && !admit(i)) continue;
-    isForced.add(i);
-    offer(i);
   }
-  for (let o = 0; o < nb; o++) {
-    const j = order[o];
-    // A record of this block scoring the bound exactly could still win a tie on record order: stop only below it.
-    if (size === k && ub[j] < hs[0]) break;
-    const end = Math.min(n, (j + 1) * BOUND_BLOCK);
-    for (let i = j * BOUND_BLOCK; i < end; i++) {
-      if ((admit && !admit(i)) || (isForced.size > 0 && isForced.has(i))) continue;
-      offer(i);
-    }
+
+  /** The next block, or −1 when none is left. */
+  pop(): number {
+    if (this.size === 0) return -1;
+    const top = this.heap[0];
+    this.heap[0] = this.heap[--this.size];
+    this.down(0);
+    return top;
   }
-  return { idx: hi.slice(0, size), scores: hs.slice(0, size), scored };
-}
-
-/**
- * Per block of BOUND_BLOCK records of ds (in its order), no record's score is above this; undefined when ds has no
- * bounds. A word's are its stored ones; a union's (a word and its alternatives) combine its sides' per record (a side
- * found through a term bounded by that term's blocks), and a side that is a list of computed scores bounds itself
- * exactly.
- */
-function blockBounds(ds: DocScores): Float64Array | undefined {
-  if (ds instanceof WordScores && ds.blockCount > 0) return Float64Array.from({ length: ds.blockCount }, (_, j) => ds.blockBound(j));
-  // A string's bounds through its driving term are loose (a block of that term's records holds few of the string's):
-  // alone, scoring all of it in one tight loop was as quick (phrases at 100k: 60-100 % of records left to score). In
-  // a union, whose scores are read record by record through both sides, they pay.
-  if (ds instanceof WordScores || !hasBounds(ds) || !ds.bounded) return undefined;
-  const n = ds.docs.length;
-  const ub = new Float64Array(Math.ceil(n / BOUND_BLOCK));
-  for (let i = 0; i < n; i++) {
-    const b = ds.recordBound(i);
-    const j = (i / BOUND_BLOCK) | 0;
-    if (b > ub[j]) ub[j] = b;
-  }
-  return ub;
-}
-
-/**
- * A list that scores on demand and can bound each record's score without computing it (WordScores, a union of
- * lists; any other lazy list may implement it too). `bounded` says whether every bound is finite.
- */
-export interface BoundedScores extends DocScores {
-  readonly bounded: boolean;
-  recordBound(i: number): number;
-}
-
-function hasBounds(ds: DocScores): ds is BoundedScores {
-  return typeof (ds as Partial<BoundedScores>).recordBound === 'function';
 }
 
 /** A list of scores computed already (a plain object, not a list that scores when read). */
@@ -307,42 +485,27 @@ function isComputed(ds: DocScores): boolean {
 
 /** An upper bound of the i-th score of a list: its score when computed already, else the list's bound (Infinity: none). */
 export function boundAt(ds: DocScores, i: number): number {
-  return hasBounds(ds) ? ds.recordBound(i) : isComputed(ds) ? ds.scores[i] : Infinity;
+  return ds instanceof LazyScores ? ds.recordBound(i) : isComputed(ds) ? ds.scores[i] : Infinity;
+}
+
+/** A quick upper bound of the i-th score of a list (LazyScores.quickBound; a computed score is its own). */
+function quickAt(ds: DocScores, i: number): number {
+  return ds instanceof LazyScores ? ds.quickBound(i) : isComputed(ds) ? ds.scores[i] : Infinity;
 }
 
 /** Whether boundAt(ds, i) is finite for every record. */
 export function boundable(ds: DocScores): boolean {
-  return hasBounds(ds) ? ds.bounded : isComputed(ds);
+  return ds instanceof LazyScores ? ds.bounded : isComputed(ds);
 }
 
-/** A score of a list, computed alone when the list scores on demand (WordScores). */
+/** A score of a list, computed alone when the list scores on demand (LazyScores). */
 export function scoreAt(ds: DocScores, i: number): number {
-  return ds instanceof WordScores || ds instanceof UnionScores ? ds.scoreAt(i) : ds.scores[i];
+  return ds instanceof LazyScores ? ds.scoreAt(i) : ds.scores[i];
 }
 
 /** weight × Σ over fields of field weight × BM25 of the occurrences, with idf from the records they are in. */
 export function bm25(o: Occurrences, stats: FieldStats, bm: EngineOptions['bm25'], weight: number): DocScores {
   return new WordScores(o, stats, bm, weight);
-}
-
-/**
- * The records (increasing, each once) of occurrences in the fields `keep` marks (all when absent): what an exclusion
- * needs, with no scores and no copy of the positions.
- */
-export function recordsOf(o: Occurrences, F: number, keep?: Uint8Array): Int32Array {
-  const slots = o.slots;
-  const out = new Int32Array(slots.length);
-  let n = 0;
-  let end = 0;
-  for (let i = 0; i < slots.length; i++) {
-    const slot = slots[i];
-    if (slot < end) continue;
-    const d = (slot / F) | 0;
-    if (keep && !keep[slot - d * F]) continue;
-    out[n++] = d;
-    end = (d + 1) * F;
-  }
-  return out.slice(0, n);
 }
 
 /** Records in either list (both increasing), each once. */
@@ -385,7 +548,7 @@ export function intersectRecords(a: Int32Array, b: Int32Array): Int32Array {
 export function union(a: DocScores, b: DocScores, combine: (x: number, y: number) => number): DocScores {
   if (!a.docs.length) return b;
   if (!b.docs.length) return a;
-  if (a instanceof WordScores || a instanceof UnionScores || b instanceof WordScores || b instanceof UnionScores) return new UnionScores(a, b, combine);
+  if (a instanceof LazyScores || b instanceof LazyScores) return new UnionScores(a, b, combine);
   const docs = new Int32Array(a.docs.length + b.docs.length);
   const scores = new Float64Array(docs.length);
   let i = 0;
@@ -407,7 +570,7 @@ export function union(a: DocScores, b: DocScores, combine: (x: number, y: number
 }
 
 /** A union whose scores are computed on demand: per merged record, where it is in each side (-1: absent). */
-class UnionScores implements DocScores {
+class UnionScores extends LazyScores {
   readonly docs: Int32Array;
   private readonly inA: Int32Array;
   private readonly inB: Int32Array;
@@ -418,6 +581,7 @@ class UnionScores implements DocScores {
     private readonly b: DocScores,
     private readonly combine: (x: number, y: number) => number,
   ) {
+    super();
     const A = a.docs;
     const B = b.docs;
     const docs = new Int32Array(A.length + B.length);
@@ -459,6 +623,15 @@ class UnionScores implements DocScores {
     return this.combine(boundAt(this.a, x), boundAt(this.b, y));
   }
 
+  override quickBound(i: number): number {
+    if (this.all) return this.all[i];
+    const x = this.inA[i];
+    const y = this.inB[i];
+    if (y < 0) return quickAt(this.a, x);
+    if (x < 0) return quickAt(this.b, y);
+    return this.combine(quickAt(this.a, x), quickAt(this.b, y));
+  }
+
   /** The same number the eager union computes for the i-th record. */
   scoreAt(i: number): number {
     if (this.all) return this.all[i];
@@ -474,6 +647,80 @@ class UnionScores implements DocScores {
     const all = new Float64Array(this.docs.length);
     for (let i = 0; i < all.length; i++) all[i] = this.scoreAt(i);
     return (this.all = all);
+  }
+}
+
+/**
+ * Some records of a list (its from-th ones, increasing: a word less its exclusions), their scores read from that list
+ * when first asked for, and ranked through its block bounds (the records left out skipped, never scored).
+ */
+export class KeptScores extends LazyScores {
+  readonly docs: Int32Array;
+  private all?: Float64Array;
+  private source?: DocScores;
+  /** Entry i here is entry from[i] of source. */
+  private from?: Int32Array;
+
+  constructor(source: DocScores, from: Int32Array) {
+    super();
+    this.source = source;
+    this.from = from;
+    this.docs = new Int32Array(from.length);
+    for (let i = 0; i < from.length; i++) this.docs[i] = source.docs[from[i]];
+  }
+
+  /** The i-th record's score, the same number as the source's. */
+  scoreAt(i: number): number {
+    return this.all ? this.all[i] : scoreAt(this.source!, this.from![i]);
+  }
+
+  /** The source's bounds hold for the records kept. */
+  get bounded(): boolean {
+    return this.all ? true : boundable(this.source!);
+  }
+
+  recordBound(i: number): number {
+    return this.all ? this.all[i] : boundAt(this.source!, this.from![i]);
+  }
+
+  override quickBound(i: number): number {
+    if (this.all) return this.all[i];
+    return this.source instanceof LazyScores ? this.source.quickBound(this.from![i]) : Infinity;
+  }
+
+  /**
+   * The source's blocks, each holding the kept records of its own (a contiguous run here, since from increases): a
+   * word less its exclusions ranks as the word does, by the word's stored bounds, and scores no more blocks than the
+   * word alone would.
+   */
+  override blocks(): BlockView | undefined {
+    if (this.all || !(this.source instanceof LazyScores)) return super.blocks();
+    const outer = this.source.blocks();
+    if (!outer) return undefined;
+    const from = this.from!;
+    const nb = outer.ub.length;
+    const start = new Int32Array(nb + 1);
+    let i = 0;
+    for (let j = 0; j < nb; j++) {
+      start[j] = i;
+      while (i < from.length && from[i] < outer.start[j + 1]) i++;
+    }
+    start[nb] = from.length;
+    return { ub: outer.ub, start };
+  }
+
+  /** Every kept record's score; the source is let go then (a cached result holds what a copied list held). */
+  get scores(): Float64Array {
+    if (!this.all) {
+      const src = this.source!.scores;
+      const from = this.from!;
+      const all = new Float64Array(from.length);
+      for (let i = 0; i < all.length; i++) all[i] = src[from[i]];
+      this.all = all;
+      this.source = undefined;
+      this.from = undefined;
+    }
+    return this.all;
   }
 }
 

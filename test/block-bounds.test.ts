@@ -7,7 +7,7 @@ import { DEFAULT_ENGINE_OPTIONS } from '../search/options.js';
 import { searchTexts, type SearchField } from '../indexer/fields.js';
 import { Matcher } from '../search/match.js';
 import { Postings, TermOccurrences } from '../search/postings.js';
-import { WordScores, bm25, topByBlocks, type FieldStats } from '../search/score.js';
+import { BlockTop, KeptScores, WordScores, bm25, topByBlocks, type FieldStats } from '../search/score.js';
 import { SearchService } from '../search/service.js';
 import { ROOT, seedSnapshot } from './helpers.js';
 
@@ -160,6 +160,94 @@ describe('block score bounds (postings format 4)', () => {
     }
     expect(usual.engine.boundStats.rankings).toBe(words.length);
     expect(bounded.engine.boundStats.rankings).toBe(whole.engine.boundStats.rankings);
+  });
+
+  it('a common seed word less the records of another is ranked through the word\'s own blocks: the best of the records kept, with records outside them never scored', () => {
+    const stats = statsOf(index, true);
+    const postings = new Postings(index, 1 << 20);
+    const word = bm25(postings.term('企业'), stats, DEFAULT_ENGINE_OPTIONS.bm25, 1) as WordScores;
+    const all = word.scores;
+    let fewer = 0;
+    for (const other of ['登记', '创新', '监管', '服务', '审批']) {
+      const out = new Set(postings.termRecords(other));
+      const from = Int32Array.from([...word.docs.keys()].filter((i) => !out.has(word.docs[i])));
+      expect(from.length, other).toBeGreaterThan(40);
+      expect(from.length, other).toBeLessThan(word.docs.length);
+      const kept = new KeptScores(bm25(postings.term('企业'), stats, DEFAULT_ENGINE_OPTIONS.bm25, 1), from);
+      const blocks = kept.blocks()!;
+      // The word's blocks, each holding the kept records of its own.
+      expect(blocks.ub.length, other).toBe(word.blockCount);
+      for (let j = 0; j < blocks.ub.length; j++) {
+        expect(blocks.ub[j]).toBe(word.blockBound(j));
+        for (let i = blocks.start[j]; i < blocks.start[j + 1]; i++) expect(Math.floor(from[i] / BOUND_BLOCK), `${other} ${i}`).toBe(j);
+      }
+      expect(blocks.start[blocks.ub.length]).toBe(from.length);
+      const top = topByBlocks(kept, 5, (i) => kept.scoreAt(i), [])!;
+      const score = (i: number) => all[from[i]];
+      const want = [...from.keys()].sort((a, b) => score(b) - score(a) || a - b).slice(0, 5);
+      expect([...top.idx].sort((a, b) => score(b) - score(a) || a - b), other).toEqual(want);
+      if (top.scored < from.length) fewer++;
+    }
+    expect(fewer).toBeGreaterThan(0);
+  });
+
+  it('no seed record scores above its quick bound (fields and position counts with each field\'s smallest norm) for any seed term, and the bound skips most records of a common word', () => {
+    const stats = statsOf(index, true);
+    const postings = new Postings(index, 1 << 20);
+    let below = 0;
+    let records = 0;
+    for (const t of boundedTerms(index)) {
+      const ds = bm25(postings.term(t), stats, DEFAULT_ENGINE_OPTIONS.bm25, 1) as WordScores;
+      const quick = Array.from(ds.docs, (_, i) => ds.quickBound(i));
+      const all = ds.scores;
+      for (let i = 0; i < all.length; i++) expect(quick[i], `${t} ${i}`).toBeGreaterThanOrEqual(all[i]);
+      // The tenth best score is a bar most records' quick bounds fall under (they are never scored).
+      const bar = [...all].sort((a, b) => b - a)[Math.min(9, all.length - 1)];
+      below += quick.filter((q) => q < bar).length;
+      records += all.length;
+    }
+    expect(below / records).toBeGreaterThan(0.5);
+  });
+
+  it('a block ranking asked for more after a first window gives the best of the larger window, scoring no record twice', () => {
+    const stats = statsOf(index, true);
+    const postings = new Postings(index, 1 << 20);
+    let resumed = 0;
+    for (const t of boundedTerms(index)) {
+      const ds = bm25(postings.term(t), stats, DEFAULT_ENGINE_OPTIONS.bm25, 1) as WordScores;
+      if (ds.docs.length < 80) continue;
+      const all = ds.scores;
+      const best = (k: number) => [...all.keys()].sort((a, b) => all[b] - all[a] || a - b).slice(0, k);
+      const scoredOnce = new Set<number>();
+      let twice = 0;
+      const ranking = new BlockTop(ds, (i) => (scoredOnce.has(i) ? twice++ : scoredOnce.add(i), ds.scoreAt(i)), []);
+      const five = ranking.top(5)!;
+      const ten = ranking.top(10)!;
+      expect([...five.idx].sort((a, b) => all[b] - all[a] || a - b), t).toEqual(best(5));
+      expect([...ten.idx].sort((a, b) => all[b] - all[a] || a - b), t).toEqual(best(10));
+      expect(twice, t).toBe(0);
+      expect(five.scored + ten.scored, t).toBe(scoredOnce.size);
+      if (ten.scored > 0) resumed++;
+    }
+    expect(resumed).toBeGreaterThan(0);
+  });
+
+  it('a ranking read in doubling prefixes (as the service reads it: 20, then 40) gives each prefix exactly as that prefix ranked alone', () => {
+    const judged = (JSON.parse(readFileSync(join(ROOT, 'bench', 'queries.dev.json'), 'utf8')) as { query: string }[]).map((q) => q.query);
+    for (const options of [{}, { rerankWindow: 5 }]) {
+      const service = new SearchService(body, options);
+      for (const q of [...judged, '企业', '企业 -登记', '服务']) {
+        service.clearCache();
+        const grown = service.engine.search(q);
+        const first = grown.order(20);
+        const second = grown.order(40);
+        expect(second.slice(0, 20), q).toEqual(first);
+        service.clearCache();
+        expect(second, q).toEqual(service.engine.search(q).order(40));
+        service.clearCache();
+        expect(first, q).toEqual(service.engine.search(q).order(20));
+      }
+    }
   });
 
   it('a format-4 snapshot whose bounds are cut short is refused whole, saying to rebuild it', () => {

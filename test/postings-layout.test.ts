@@ -8,7 +8,7 @@ import { INDEX_FORMAT, INDEX_FORMAT_VARINT, type IndexData } from '../indexer/po
 import type { SnapshotBody } from '../snapshot/body.js';
 import { decodeSnapshotBytes } from '../snapshot/file.js';
 import { Matcher, slotPositions } from '../search/match.js';
-import { Postings, TermOccurrences } from '../search/postings.js';
+import { Postings, TermOccurrences, recordsOf } from '../search/postings.js';
 import { SearchService } from '../search/service.js';
 import { ROOT, seedSnapshot } from './helpers.js';
 
@@ -131,6 +131,26 @@ describe('postings store each term\'s records apart from its positions, and posi
       const t = slotText(term.slots[e]);
       for (let x = term.starts[e]; x < term.starts[e + 1]; x++) expect(t.slice(all[x], all[x] + 2)).toBe('企业');
     }
+  });
+
+  it('an excluded word\'s records listed straight from its document stream are the records of its decoded postings, in every field or in some', () => {
+    const F = index.fields.length;
+    const postings = new Postings(index, 0);
+    const titleOnly = new Uint8Array(F);
+    titleOnly[index.fields.indexOf('title')] = 1;
+    const notTitle = titleOnly.map((x) => 1 - x);
+    let listed = 0;
+    for (let k = 0; k < postings.termCount; k += 7) {
+      const term = postings.termAt(k);
+      const occ = new Postings(index, 1 << 20).term(term);
+      for (const keep of [undefined, titleOnly, notTitle]) {
+        const want = recordsOf(occ, F, keep);
+        expect(postings.termRecords(term, keep), term).toEqual(want);
+        listed += want.length;
+      }
+    }
+    expect(listed).toBeGreaterThan(1000);
+    expect(postings.termRecords('不在索引中的词')).toHaveLength(0);
   });
 
   it('a phrase of a seed record is matched from positions: 留抵退税 is where 留抵, 抵退 and 退税 sit one after another', () => {

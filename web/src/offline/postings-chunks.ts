@@ -13,7 +13,7 @@
  * Environment-neutral (the export script writes chunks in Node, the page and the parity benchmark read them).
  */
 import { decodeTerm, encodeTerm } from '../../../indexer/postings-codec.js';
-import { EMPTY, INDEX_FORMAT, INDEX_FORMAT_SPLIT, Postings, positionCount, type IndexData, type Occurrences } from '../../../search/postings.js';
+import { EMPTY, INDEX_FORMAT, INDEX_FORMAT_SPLIT, Postings, positionCount, recordsOf, type IndexData, type Occurrences } from '../../../search/postings.js';
 import { VarintReader, VarintWriter } from '../../../snapshot/varint.js';
 
 /** What the entry file says about the postings chunks (inside its body, so its checksum covers it). */
@@ -264,6 +264,11 @@ export class ChunkedPostings extends Postings {
    */
   override positionsOfTerm(term: string): number {
     return positionCount(this.term(term));
+  }
+
+  /** A term's records, from its postings as read from its chunk (the chunks hold no document streams apart). */
+  override termRecords(term: string, keep?: Uint8Array): Int32Array {
+    return recordsOf(this.term(term), this.fieldCount, keep);
   }
 
   override termAt(): string {
