@@ -1228,13 +1228,12 @@ export class SearchEngine {
       const titleKey = analysis.titleKey ? hash32(analysis.titleKey) : -1;
       const { dir, finish } = this.beyondWords(analysis, units);
       let partial = false;
-      const titleKeys = this.postings.data.titleKeys;
-      const exactTitle = (d: number) => keyOf(this.analyzer.normalizer.plain(this.records[d].title)) === analysis.titleKey;
       if (single && !dir) {
         // One word (every record has it, none is partial): its scores, plus the bonus where the title is the query.
         // Scored when read: a filtered view (a region) scores only the records it keeps.
         const bonus = this.options.bonus.exactTitle;
-        const titled = (i: number) => titleKey >= 0 && titleKeys[docs[i]] === titleKey && exactTitle(docs[i]);
+        const exact = this.exactTitle(analysis);
+        const titled = (i: number) => exact !== undefined && exact(docs[i]);
         const all = () => {
           const out = single.scores.slice();
           if (titleKey >= 0) for (let i = 0; i < n; i++) if (titled(i)) out[i] += bonus;
