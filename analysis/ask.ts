@@ -31,8 +31,11 @@ const ASK = new RegExp(`(多久|多长时间|多少时间|多少|几)(${[...TIME
  * Without a question word 退税成效 is a list of keywords and 成效 stays a word.
  */
 const RESULTS = '(?:成效|效果|成果|效益|成绩)';
+// The results word must end the question (end, space, punctuation, 吗/呢): 有哪些成果转化 asks about 科技成果转化 and
+// 效果评估 is a topic, neither asks what was achieved.
+const ASK_END = '(?=$|[\\s,，。.;；:：!！?？、]|吗|呢)';
 const OUTCOME_ASK = new RegExp(
-  `(?:(?:取得了?|产生了?|带来了?|有)?(?:哪些|什么|怎样的?|多大的?|何种)${RESULTS}(?:如何|怎么样|怎样)?|${RESULTS}(?:如何|怎么样|怎样))`,
+  `(?:(?:取得了?|产生了?|带来了?|有)?(?:哪些|什么|怎样的?|多大的?|何种)${RESULTS}(?:如何|怎么样|怎样)?|${RESULTS}(?:如何|怎么样|怎样))${ASK_END}`,
 );
 
 /** The figure a normalised query asks for, or undefined when it asks for none. */
@@ -69,10 +72,12 @@ const ASK_LEAD = /(?:(?:大概|大约|一般|通常|平均|总共|一共)?(?:需
 export function withoutAskLead(text: string, ask: QuantityAsk): string {
   const at = text.indexOf(ask.text);
   if (at < 0) return text;
-  if (ask.outcomes) return (text.slice(0, at) + text.slice(at + ask.text.length)).trim() || text;
+  if (ask.outcomes) return (text.slice(0, at) + text.slice(at + ask.text.length)).trim();
   const before = text.slice(0, at).replace(ASK_LEAD, '');
   const question = /^(?:多长时间|多少时间)/.exec(ask.text)?.[0] ?? '';
-  return before.trim() ? (before + text.slice(at + question.length)).trim() : text;
+  // Whether anything is left is decided for the whole query (QueryAnalyzer falls back to the literal text), not here:
+  // 需要多长时间办营业执照 is about 办营业执照 although nothing precedes the question.
+  return (before + text.slice(at + question.length)).trim();
 }
 
 /**
@@ -85,11 +90,16 @@ const FRAMES: RegExp[] = [
   /^(?:请问)?我?(?:想要|想|希望|要)(?:了解|知道|咨询|查询|查找|查|看看|找)(?:一下)?/,
   /(?:能不能|能否|可不可以|可以|可否|请|麻烦)?(?:介绍|说明|讲讲|说说|解释)一下/,
   /^(?:请|麻烦)(?:介绍|说明|讲讲|说说|解释)/,
-  /需要(?=哪些|什么|多少|几|怎样|如何|怎么)/,
+  /需要(?=哪些|什么|多少|多长|多久|几|怎样|如何|怎么)/,
   // Asking what a term means (证照分离是什么意思): the term is what to find.
   /(?:是)?什么意思|的含义是什么|是指什么|指的是什么/,
   // Asking where (哪个城市试点了首违不罚): the records' regions answer it; 城市 and 试点 are not words of the topic.
-  /(?:哪个|哪些|什么)(?:城市|地方|省份|省|地区|片区|自贸区|自贸试验区)(?:已经|已|在)?(?:试点|实行|推行|实施|开展|落地|推广)?(?:了|过)?/,
+  // 在, 了 and 过 only with a verb (哪些城市过境免签, 在线办理 keep 过境, 在线); 省 and 地方 not where they begin a
+  // longer word (省级部门, 地方金融改革).
+  new RegExp(
+    '(?:哪个|哪些|什么)(?:城市|省市|省份|省(?!级|属|内|直|委|政府|际|外)|地方(?!金融|政府|性|标准|立法|债|特色|财政|法规|专项|税|监管|经济|党委|人大|国资|国企|银行|版)|地区|片区|自贸区|自贸试验区)' +
+      '(?:(?:已经|已|在)?(?:试点|实行|推行|实施|开展|落地|推广)(?:了|过)?)?',
+  ),
   // Asking why a reform is done (为什么要推行告知承诺制): the reform is what to find, not the verb of doing it.
   /(?:为什么|为何)(?:要)?(?:推行|实行|实施|开展|推广|试点|搞)/,
   // Asking for the ways of doing something (海关担保有哪些方式): the topic is what to find.
@@ -101,22 +111,25 @@ const QUESTION = /哪些|什么|吗|呢|有没有|是否|如何|怎样|怎么/;
  * figure, as a fact's `qualifier` does, and are not words to find (95%以上 is about 95%, not about every record
  * printing 以上).
  */
-const BOUND_BEFORE = /(?:大约|超过|高达|不足|不到|约|近|超|逾)(?=\d)/g;
+// A lone 约, 近 or 超 is a bound only where it does not end a word (节约5000万元, 签约12个项目, 最近5年 keep theirs).
+const BOUND_BEFORE =
+  /(?:大约|超过|高达|不足|不到|将近|接近|(?<!节|签|预|履|合|违|集|制|公|条|特|缔|租|邀|要|契|简|相|失|守|践|解|毁|婚|爽|赴)约|(?<!附|最|就|临|邻|靠|贴|亲|相|新|晚|逼|远)近|(?<!赶|高|反|追)超|逾)(?=\d)/g;
 // Tried only where a figure starts (never inside a run of digits): linear in the query's length.
 const BOUND_AFTER = /(?<![\d.,])(\d[\d.,]*\s*[%‰]?[\u4e00-\u9fff]{0,4}?)\s*(?:以上|以下|以内|之内|左右)/g;
 const REFORM_CLOSE = /的改革(?=有哪些|是什么|有什么|吗|呢|$)/;
 
 /**
  * The words of a normalised query clause that say what it is about: without its question frame (FRAMES), the
- * words leading into a question for a figure (withoutAskLead) and the bounds of a typed figure (约, 以上). The text as it was when nothing else
- * would be left.
+ * words leading into a question for a figure (withoutAskLead) and the bounds of a typed figure (约, 以上). Empty when
+ * the clause is all frame (我想了解 of 我想了解 证照分离): the caller drops it, and searches the literal text only when
+ * no clause of the whole query is left.
  */
 export function questionContent(text: string, ask?: QuantityAsk): string {
   let out = ask ? withoutAskLead(text, ask) : text;
   for (const frame of FRAMES) out = out.replace(frame, '');
   if (QUESTION.test(text)) out = out.replace(REFORM_CLOSE, '');
   out = out.replace(BOUND_BEFORE, '').replace(BOUND_AFTER, '$1');
-  return out.trim() ? out.trim() : text;
+  return out.trim();
 }
 
 /** Words that name a measure rather than a thing (时间, 费用, 次数): what figures they are measured in. */

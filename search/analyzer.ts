@@ -157,12 +157,15 @@ export class QueryAnalyzer {
 
   analyse(query: string): QueryAnalysis {
     const parsed = parseQuery(query);
-    const ask = quantityAsk(parsed.must.flat().filter((c) => !c.phrase).map((c) => this.normalizer.plain(c.text)).join(' '));
-    // A question's frame (我想了解, 需要 of 需要多长时间) is the question's, not words to find (analysis/ask.ts).
-    const asked = (c: Clause): Clause => (c.phrase ? c : { ...c, text: questionContent(this.normalizer.plain(c.text), ask) });
-    let groups = parsed.must.map((g) => g.map((c) => this.clause(asked(c)))).map((g) => g.filter((c) => c.constraints.length > 0)).filter((g) => g.length > 0);
+    // A field clause (title:, department:) names what a field says, never a question.
+    const free = (c: Clause) => !c.phrase && !c.field;
+    const ask = quantityAsk(parsed.must.flat().filter(free).map((c) => this.normalizer.plain(c.text)).join(' '));
+    // A question's frame (我想了解, 需要 of 需要多长时间) is the question's, not words to find (analysis/ask.ts); a clause
+    // that is all frame is dropped. The clause keeps its text as typed (AnalysedClause.typed).
+    const content = (c: Clause) => (free(c) ? questionContent(this.normalizer.plain(c.text), ask) : this.normalizer.plain(c.text));
+    let groups = parsed.must.map((g) => g.map((c) => this.clause(c, content(c)))).map((g) => g.filter((c) => c.constraints.length > 0)).filter((g) => g.length > 0);
     if (groups.length === 0 && parsed.must.length > 0) {
-      // Nothing but stop words (改革, 模式): search what was typed, literally.
+      // Nothing but stop words (改革, 模式) or a question's frame: search what was typed, literally.
       groups = parsed.must.map((g) => g.map((c) => this.literal(c))).map((g) => g.filter((c) => c.constraints.length > 0)).filter((g) => g.length > 0);
     }
     const exclude = parsed.not.map((c) => this.literal(c, true)).filter((c) => c.constraints.length > 0);
@@ -233,8 +236,9 @@ export class QueryAnalyzer {
     const own = [text, ...(this.synonyms.get(text) ?? [])].flatMap((t) => this.narrower.get(t) ?? []);
     if (own.length) return [...new Set(own)];
     // A thesaurus term names one thing (中韩自由贸易协定 is one agreement): its last word's kinds are its siblings, not
-    // its kinds (中韩RCEP is no agreement at all), so only a free compound is narrowed by its parts.
-    if (this.synonyms.has(text)) return [];
+    // its kinds (中韩RCEP is no agreement at all). A kind of its first word still makes a kind of it (知识产权质押融资 →
+    // 专利质押融资, 船舶检验 → 游艇检验), so a thesaurus term is narrowed there only; a free compound at either end.
+    const named = this.synonyms.has(text);
     if (!/^\p{Script=Han}{4,}$/u.test(text)) return [];
     const words = this.subWords(text);
     if (words.length < 2) return [];
@@ -242,7 +246,7 @@ export class QueryAnalyzer {
     const first = this.narrower.get(words[0]);
     const rest = words.slice(1).join('');
     if (first) for (const n of first) out.push(n + rest);
-    const last = this.narrower.get(words[words.length - 1]);
+    const last = named ? undefined : this.narrower.get(words[words.length - 1]);
     const head = words.slice(0, -1).join('');
     if (last) for (const n of last) out.push(head + n);
     return out;
@@ -422,9 +426,9 @@ export class QueryAnalyzer {
     return { typed: c.text, text, constraints, dropped: [], natural: false };
   }
 
-  private clause(c: Clause): AnalysedClause {
+  /** @param text The clause's normalised words to search (its question frame removed); `c.text` is kept as typed. */
+  private clause(c: Clause, text = this.normalizer.plain(c.text)): AnalysedClause {
     const fields = c.field ? FIELD_MAP[c.field] : undefined;
-    const text = this.normalizer.plain(c.text);
     const out: AnalysedClause = { typed: c.text, text, constraints: [], dropped: [], natural: false };
     const make = (t: string, phrase: boolean): Constraint => {
       const alternatives = this.alternatives(t, phrase);

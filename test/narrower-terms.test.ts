@@ -104,6 +104,16 @@ describe('narrower terms widen a broad word to its kinds', () => {
     expect(kindsOf('汽车出口')).toContain('整车出口');
   });
 
+  it('a thesaurus term is still narrowed through its first word, whose kinds make kinds of it (知识产权质押融资 → 专利质押融资)', () => {
+    const dict = readFileSync(join(DICT, 'synonyms.txt'), 'utf8');
+    const groups = parseSynonyms(dict);
+    for (const term of ['知识产权质押融资', '船舶检验', '外商投资企业']) expect(groups.some((g) => g.includes(term)), term).toBe(true);
+    const kindsOf = (q: string) => service.engine.analyse(q).groups.flat().flatMap((cl) => cl.constraints.flatMap((c) => c.alternatives.filter((a) => a.kind).map((a) => a.text)));
+    expect(kindsOf('知识产权质押融资')).toEqual(expect.arrayContaining(['专利质押融资', '商标质押融资']));
+    expect(kindsOf('船舶检验')).toContain('游艇检验');
+    expect(kindsOf('外商投资企业')).toContain('外商独资企业');
+  });
+
   it('a quoted phrase is never widened to narrower terms', () => {
     const hits = service.search({ q: '"汽车出口"', size: 50, collapse: false }).hits;
     expect(hits.length).toBeGreaterThan(0);
@@ -142,17 +152,25 @@ describe('a word widened to equivalents and kinds still finds only records that 
     expect(all.filter((id) => text(id).includes('通关一体化'))).toEqual([]);
     expect(all.filter((id) => text(id).includes('全国')).length).toBeGreaterThan(5);
     const res = service.search({ q: '通关一体化', size: 100, collapse: false });
+    // Records sharing a part of the word are found, each as a partial match (never a vacuous pass on no hits).
+    expect(res.hits.length).toBeGreaterThan(0);
     for (const h of res.hits) expect(h.missing, h.id).toEqual(['通关一体化']);
-    expect(res.hits.every((h) => !/全国/.test(h.title) || /一体化|通关/.test(text(h.id)))).toBe(true);
+    // Records printing 全国 among them are partial too: 全国 of the expansion made them full matches before.
+    const saying全国 = res.hits.filter((h) => text(h.id).includes('全国'));
+    expect(saying全国.length).toBeGreaterThan(0);
+    for (const h of saying全国) expect(h.missing, h.id).toEqual(['通关一体化']);
   });
 
-  it('特殊监管区 ranks the record printing an equivalent (海关特殊监管区域) above every record that prints only a kind (综合保税区, 综保区)', () => {
+  // Queries of neither judged half (bench/queries.*.json): the ranking is checked, not tuned, here.
+  it('海关特殊监管区域 ranks every record printing it or an equivalent (特殊监管区) above every record that prints only a kind (综合保税区, 综保区)', () => {
     const dict = readFileSync(join(DICT, 'synonyms.txt'), 'utf8');
-    const broad = parseSynonyms(dict).find((g) => g.includes('特殊监管区'))!;
-    const hits = service.search({ q: '特殊监管区', size: 100, collapse: false }).hits;
+    const broad = parseSynonyms(dict).find((g) => g.includes('海关特殊监管区域'))!;
+    const kinds = parseNarrower(dict).find(([b]) => b === '海关特殊监管区域')![1];
+    const kindForms = [...kinds, ...kinds.flatMap((k) => parseSynonyms(dict).find((g) => g.includes(k)) ?? [])];
+    const hits = service.search({ q: '海关特殊监管区域', size: 100, collapse: false }).hits;
     const says = hits.map((h) => broad.some((w) => text(h.id).includes(w)));
     const lastSaying = says.lastIndexOf(true);
-    const firstKindOnly = hits.findIndex((h, i) => !says[i] && /综合保税区|综保区|保税区/.test(text(h.id)));
+    const firstKindOnly = hits.findIndex((h, i) => !says[i] && kindForms.some((k) => text(h.id).includes(k)));
     expect(lastSaying).toBeGreaterThanOrEqual(0);
     expect(firstKindOnly).toBeGreaterThan(0);
     // Records found through the words of the expansion (海关特殊区域监管系统) also say it, in other words.

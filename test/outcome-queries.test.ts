@@ -82,7 +82,9 @@ describe('a question for a figure is about its content words, not the words that
     const strip = (q: string) => withoutAskLead(q, quantityAsk(q)!);
     expect(strip('企业开办需要多长时间')).toBe('企业开办');
     expect(strip('通关需要多少时间')).toBe('通关');
-    expect(strip('大概花费多少钱')).toBe('大概花费多少钱');
+    // Nothing left but the question: the whole query decides whether to search the text literally (QueryAnalyzer).
+    expect(strip('大概花费多少钱')).toBe('多少钱');
+    expect(strip('需要多长时间办营业执照')).toBe('办营业执照');
     expect(strip('办证大概花费多少钱')).toBe('办证多少钱');
     // A unit after the question word names the measure: it stays a word.
     expect(strip('审批时间压缩到几个工作日')).toBe('审批时间压缩到几个工作日');
@@ -164,10 +166,60 @@ describe('a question for a figure is about its content words, not the words that
     // Not next to a figure, the same words are words.
     expect(questionContent('以上')).toBe('以上');
     expect(questionContent('超过限额')).toBe('超过限额');
+    // A lone 约, 近 or 超 that ends a word is the word's: 节约 and 签约 stay whole, 将近 is a bound of its own.
+    expect(questionContent('节约5000万元')).toBe('节约5000万元');
+    expect(questionContent('签约12个项目')).toBe('签约12个项目');
+    expect(questionContent('预约3天')).toBe('预约3天');
+    expect(questionContent('最近5年')).toBe('最近5年');
+    expect(questionContent('将近5000万元')).toBe('5000万元');
     // 95%以上 finds the record printing 95% 以上, and no record merely for saying 以上.
     const hits = service.search({ q: '95%以上', size: 20, collapse: false }).hits;
     expect(hits.length).toBeGreaterThan(0);
     for (const h of hits) expect(plainText(h.id)).toMatch(/95\s*%/);
+  });
+  it('searches 节约50% as 节约 with the figure: the 约 of 节约 is no bound', () => {
+    const words = service.engine.analyse('节约50%').groups.flat().flatMap((c) => c.constraints.map((k) => k.text));
+    expect(words).toContain('节约');
+    const hits = service.search({ q: '节约50%', size: 20, collapse: false }).hits;
+    expect(hits.length).toBeGreaterThan(0);
+    expect(plainText(hits[0].id)).toMatch(/节约\s*50\s*%/);
+  });
+  it('reads a question for where (哪些城市) as the question’s, never the words after it (省级部门, 地方金融, 过境, 在线)', async () => {
+    const { questionContent } = await import('../analysis/ask.js');
+    expect(questionContent('哪些省级部门')).toBe('哪些省级部门');
+    expect(questionContent('有哪些地方金融改革')).toBe('有哪些地方金融改革');
+    expect(questionContent('哪些城市过境免签')).toBe('过境免签');
+    expect(questionContent('哪些城市在线办理营业执照')).toBe('在线办理营业执照');
+    expect(questionContent('哪些省市试点了证照分离')).toBe('证照分离');
+    expect(questionContent('哪些地方推行了证照分离')).toBe('证照分离');
+    const words = (q: string) => service.engine.analyse(q).groups.flat().flatMap((c) => c.constraints.map((k) => k.text));
+    expect(words('有哪些地方金融改革')).toEqual(words('地方金融改革'));
+    expect(words('哪些城市在线办理')).toEqual(words('在线办理'));
+  });
+  it('reads 成果 followed by more of a word (有哪些成果转化, 效果评估) as a topic, not a question for outcomes', async () => {
+    const { quantityAsk } = await import('../analysis/ask.js');
+    expect(quantityAsk('有哪些成果转化')).toBeUndefined();
+    expect(quantityAsk('有什么效果评估')).toBeUndefined();
+    expect(quantityAsk('退税取得了哪些成效？')).toEqual({ text: '取得了哪些成效', outcomes: true });
+    expect(quantityAsk('退税取得了哪些成效 跨境电商')).toEqual({ text: '取得了哪些成效', outcomes: true });
+    const words = service.engine.analyse('科技有哪些成果转化').groups.flat().flatMap((c) => c.constraints.map((k) => k.text));
+    expect(words.some((w) => w.includes('成果'))).toBe(true);
+  });
+  it('drops a question’s frame across the whole query: a clause of frame alone, or a question before its topic', () => {
+    const words = (q: string) => service.engine.analyse(q).groups.flat().flatMap((c) => c.constraints.map((k) => k.text));
+    expect(words('需要多长时间办营业执照')).toEqual(words('办营业执照'));
+    expect(words('企业开办 需要多长时间')).toEqual(['企业开办']);
+    expect(words('我想了解 证照分离')).toEqual(words('证照分离'));
+    expect(words('退税 取得了哪些成效')).toEqual(['退税']);
+    // Nothing but a frame: the text typed is searched, literally, never nothing.
+    expect(service.engine.analyse('大概花费多少钱').groups.length).toBeGreaterThan(0);
+  });
+  it('keeps a clause’s text as typed beside the words it searches, and never reads a field clause as a question', () => {
+    const [clause] = service.engine.analyse('我想了解知识产权质押').groups[0];
+    expect(clause.typed).toBe('我想了解知识产权质押');
+    expect(clause.text).toBe('知识产权质押');
+    const [field] = service.engine.analyse('title:我想了解知识产权质押').groups[0];
+    expect(field.text).toBe('我想了解知识产权质押');
   });
   it('searches a question about a term (证照分离是什么意思, 哪个城市试点了首违不罚) as the term itself', () => {
     const ids = (q: string) => service.search({ q, size: 20, collapse: false }).hits.map((h) => h.id);
