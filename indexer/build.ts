@@ -233,6 +233,8 @@ export async function buildSnapshot<P = never>(options: BuildOptions<P>): Promis
     const rssSimilar = peakRssMiB();
     const index = await indexed;
     const tIndexDone = performance.now();
+    // The index stage's peak is read before the counts stage can raise it (a worker's index is only whole here).
+    const rssIndexDone = indexWorker ? peakRssMiB() : rssIndexed;
     // Facet counts of common words' record sets (indexer/facet-counts.ts), from the postings just built; the
     // vocabulary says which common terms are words.
     index.counts = buildStoredCounts(index.postings, index.facets, reformGroups(corpus.records), { words: (t) => counts.has(t) });
@@ -253,7 +255,7 @@ export async function buildSnapshot<P = never>(options: BuildOptions<P>): Promis
         counts: tDone - tIndexDone,
         total: tDone - t0,
       },
-      peakRssMiB: { parse: rssParse, links: rssLinks, index: indexWorker ? peakRssMiB() : rssIndexed, pack: rssPacked, jiebaLoad: rssAnalysed, analyse: rssAnalysed, similar: rssSimilar, counts: peakRssMiB() },
+      peakRssMiB: { parse: rssParse, links: rssLinks, index: rssIndexDone, pack: rssPacked, jiebaLoad: rssAnalysed, analyse: rssAnalysed, similar: rssSimilar, counts: peakRssMiB() },
       counting,
     };
   } catch (e) {
