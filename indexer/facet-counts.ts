@@ -8,12 +8,11 @@
  * What is stored per set (vocabulary words with at least `minRecords` records): its length and fingerprint, its
  * distinct reforms, and per facet the first `perFacet` values by reform count (count, then value id: the order a facet
  * list is shown in) with how many values have a count at all (a list shorter than that was cut). Counts are per
- * reform (the default collapsed answer), under the reform grouping whose fingerprint `reformKey` holds.
+ * reform (the default collapsed answer), under the reform grouping whose fingerprint `reformKey` holds (indexer/reform-groups.ts).
  */
 import { decodeDocs } from './postings-codec.js';
 import { INDEX_FORMAT, INDEX_FORMAT_SPLIT, type IndexData } from './postings.js';
 import { FACET_LIST, type FacetColumns } from './facet-columns.js';
-import type { ReformRecord } from './schema.js';
 
 /** Options of the stored counts, with their defaults. */
 export interface StoredCountsOptions {
@@ -79,29 +78,6 @@ function fmix(h: number): number {
   h = Math.imul(h, 0xc2b2ae35);
   h ^= h >>> 16;
   return h >>> 0;
-}
-
-/**
- * Which records are copies of one reform: connected components of the `related` links (a reform printed in a task
- * table, a case collection and a national list is one reform). Each record maps to the lowest index of its reform:
- * the grouping a loaded snapshot's link columns give too (snapshot/records.ts reformOf), so counts made here at
- * build are the server's.
- */
-export function reformGroups(records: readonly ReformRecord[], byId: ReadonlyMap<string, number> = new Map(records.map((r, i) => [r.id, i]))): Int32Array {
-  const parent = Int32Array.from(records, (_, i) => i);
-  const find = (i: number): number => {
-    while (parent[i] !== i) i = parent[i] = parent[parent[i]];
-    return i;
-  };
-  records.forEach((r, i) => {
-    for (const link of r.related ?? []) {
-      const j = byId.get(link.id);
-      if (j === undefined) continue;
-      const [a, b] = [find(i), find(j)];
-      if (a !== b) parent[Math.max(a, b)] = Math.min(a, b);
-    }
-  });
-  return Int32Array.from(records, (_, i) => find(i));
 }
 
 /** A term worth a set: two or more letters or digits (Han bigrams, Latin and number words), not punctuation or a lone character. */

@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { seedSnapshot } from './helpers.js';
-import { buildStoredCounts, reformGroups } from '../indexer/facet-counts.js';
+import { buildStoredCounts } from '../indexer/facet-counts.js';
+import { reformGroups } from '../indexer/reform-groups.js';
 import type { EngineIndex } from '../indexer/engine-index.js';
 import { SearchService, type SearchParams } from '../search/service.js';
 import { parseSnapshot, serializeSnapshot } from '../snapshot/file.js';
