@@ -10,6 +10,7 @@ import { expandColumns, packColumns } from '../web/src/offline/columns.js';
 import { chunkedIndexFromEntry, offlineChunks } from '../web/src/offline/chunks.js';
 import { sha256Hex } from '../web/src/offline/sha256.js';
 import { recordStoreOf } from '../snapshot/records.js';
+import { runServer } from '../server/run.js';
 
 // The seeds have 300 records: no term reaches the default 8,192, so the sets are stored here from 20 records up.
 const MIN = 20;
@@ -157,6 +158,20 @@ describe('facet counts stored at build for common terms', () => {
     const same = new SearchService(withCounts(body, structuredClone(counts)));
     for (const q of words.slice(0, 10)) same.search({ q });
     expect(same.engine.facets.counted.stored).toBeGreaterThan(0);
+  });
+
+  it('tells the operator at start-up when a snapshot\'s stored counts are for other facets, and serves it', async () => {
+    const counts = (stored.index as EngineIndex).counts!;
+    const other = withCounts(body, { ...counts, facetNames: [...counts.facetNames].reverse() });
+    const lines: string[] = [];
+    const server = await runServer({ build: async () => ({ body: other, origin: 'test' }), webRoot: '/nonexistent', port: 0, host: '127.0.0.1', accessLog: false, drainSeconds: 1, log: (l) => lines.push(l), version: 'test' });
+    try {
+      const res = await fetch(`${server.url}/api/search?q=${encodeURIComponent(words[0])}`);
+      expect(res.status).toBe(200);
+    } finally {
+      await server.shutdown('test');
+    }
+    expect(lines.filter((l) => l.startsWith('note: stored facet counts are for facets scopeLevel, policyArea'))).toHaveLength(1);
   });
 
   it('counts live when the records are grouped into reforms otherwise than at build', () => {
