@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { ReformRecord } from '../indexer/schema.js';
-import { reformGroups } from '../search/similar.js';
+import { reformsOf } from '../search/reforms.js';
 
 export interface JudgedSource {
   id: string;
@@ -49,7 +49,7 @@ export interface PerSource {
 export type SimilarRanker = (sourceId: string) => string[];
 
 export function evaluateSimilar(judged: JudgedSource[], records: ReformRecord[], rank: SimilarRanker, k = 10): { dev: SimilarScore; test: SimilarScore; all: SimilarScore; perSource: PerSource[] } {
-  const group = reformGroups(records);
+  const group = reformsOf(records);
   const index = new Map(records.map((r, i) => [r.id, i]));
   const perSource: PerSource[] = judged.map((s) => {
     const gradeOf = new Map<number, number>();

@@ -18,7 +18,8 @@ import { buildSimilar, DEFAULT_SIMILAR_OPTIONS, type SimilarOptions } from '../i
 import type { ReformRecord } from '../indexer/schema.js';
 import { QueryAnalyzer } from '../search/analyzer.js';
 import { SearchService } from '../search/service.js';
-import { reformGroups, type SimilarData } from '../search/similar.js';
+import type { SimilarData } from '../search/similar.js';
+import { reformsOf } from '../search/reforms.js';
 import type { SnapshotBody } from '../snapshot/body.js';
 import { SimilarityIndex } from './similar-before.js';
 import { similarBytes, type SimilarScaleResult } from './similar-scale.js';
@@ -118,7 +119,7 @@ export async function similarSection(body: SnapshotBody, snapFile: string, opts:
   out();
 
   // Other regions: only judgements on reforms from another province count; sources with none are left out.
-  const group = reformGroups(records);
+  const group = reformsOf(records);
   const regionsOfGroup = new Map<number, Set<string>>();
   records.forEach((r, i) => r.regions.forEach((p) => (regionsOfGroup.get(group[i]) ?? regionsOfGroup.set(group[i], new Set()).get(group[i])!).add(p)));
   const other = (a: number, b: number) => [...(regionsOfGroup.get(group[b]) ?? [])].some((p) => !(regionsOfGroup.get(group[a]) ?? new Set()).has(p));

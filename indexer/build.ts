@@ -15,7 +15,8 @@ import { Normalizer } from '../analysis/normalize.js';
 import type { SnapshotBody } from '../snapshot/body.js';
 import { loadCorpus, PROGRESS_BYTES, type Corpus, type Progress } from './corpus.js';
 import { buildEngineIndex, buildEngineIndexAsync } from './engine-index.js';
-import { buildStoredCounts, reformGroups } from './facet-counts.js';
+import { buildStoredCounts } from './facet-counts.js';
+import { reformGroups } from './reform-groups.js';
 import { SEARCH_FIELDS, copyDepartmentTexts, normalizedSearchTexts, type SearchField } from './fields.js';
 import { linkRelated } from './related.js';
 import { commonWordTest, namingWordTest } from './general-words.js';
@@ -233,6 +234,8 @@ export async function buildSnapshot<P = never>(options: BuildOptions<P>): Promis
     const rssSimilar = peakRssMiB();
     const index = await indexed;
     const tIndexDone = performance.now();
+    // The index stage's peak is read before the counts stage can raise it (a worker's index is only whole here).
+    const rssIndexDone = indexWorker ? peakRssMiB() : rssIndexed;
     // Facet counts of common words' record sets (indexer/facet-counts.ts), from the postings just built; the
     // vocabulary says which common terms are words.
     index.counts = buildStoredCounts(index.postings, index.facets, reformGroups(corpus.records), { words: (t) => counts.has(t) });
@@ -253,7 +256,7 @@ export async function buildSnapshot<P = never>(options: BuildOptions<P>): Promis
         counts: tDone - tIndexDone,
         total: tDone - t0,
       },
-      peakRssMiB: { parse: rssParse, links: rssLinks, index: indexWorker ? peakRssMiB() : rssIndexed, pack: rssPacked, jiebaLoad: rssAnalysed, analyse: rssAnalysed, similar: rssSimilar, counts: peakRssMiB() },
+      peakRssMiB: { parse: rssParse, links: rssLinks, index: rssIndexDone, pack: rssPacked, jiebaLoad: rssAnalysed, analyse: rssAnalysed, similar: rssSimilar, counts: peakRssMiB() },
       counting,
     };
   } catch (e) {

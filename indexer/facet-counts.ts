@@ -1,19 +1,18 @@
 /**
  * Facet counts stored at build for the record sets of common index terms. A query over a common word (海关: 68,000
- * of 100,000 records) otherwise counts reforms per facet value over every match on each first-seen query (about
- * 1 ms at 100k records). A two-character word, a two-character prefix and a Latin or number word match exactly their
- * term's records, so their result sets are these sets: search/facets.ts recognises one by its length and fingerprint
- * and reads the counts instead of counting.
+ * of 100,000 records) otherwise counts reforms per facet value over every match on each first-seen query (figures in
+ * docs/design.md, "Facet counts stored at build"). A two-character word, a two-character prefix and a Latin or number
+ * word match exactly their term's records, so their result sets are these sets: search/facets.ts recognises one by its
+ * length and fingerprint and reads the counts instead of counting.
  *
  * What is stored per set (vocabulary words with at least `minRecords` records): its length and fingerprint, its
  * distinct reforms, and per facet the first `perFacet` values by reform count (count, then value id: the order a facet
  * list is shown in) with how many values have a count at all (a list shorter than that was cut). Counts are per
- * reform (the default collapsed answer), under the reform grouping whose fingerprint `reformKey` holds.
+ * reform (the default collapsed answer), under the reform grouping whose fingerprint `reformKey` holds (indexer/reform-groups.ts).
  */
 import { decodeDocs } from './postings-codec.js';
 import { INDEX_FORMAT, INDEX_FORMAT_SPLIT, type IndexData } from './postings.js';
 import { FACET_LIST, type FacetColumns } from './facet-columns.js';
-import type { ReformRecord } from './schema.js';
 
 /** Options of the stored counts, with their defaults. */
 export interface StoredCountsOptions {
@@ -21,11 +20,14 @@ export interface StoredCountsOptions {
    * Sets of at least this many records get counts (default 8192). Counting a set live costs about 15 ns a record
    * (0.12 ms at 8,192); storing costs build time in proportion to the records of the sets stored (at 100k records,
    * vocabulary words only, CPU on a loaded machine: 4,096 → 655 sets, 0.9-1.1 s; 8,192 → 360 sets, 0.7-0.8 s;
-   * 16,384 → 204 sets, 0.5 s), against a build budget of 40 s that the recorded run meets by 1.5 s. No term of a
-   * corpus of a few thousand records reaches it.
+   * 16,384 → 204 sets, 0.5 s); the stage's cost in the recorded run is the build stage `counts` of `npm run bench`
+   * (docs/benchmarks.md). No term of a corpus of a few thousand records reaches it.
    */
   minRecords: number;
-  /** Values kept per facet (default 50, the engine's default facetSize): a request for more counts live. */
+  /**
+   * Values kept per facet (default 50, the engine's default facetSize; 0 keeps every value): a request for more
+   * counts live.
+   */
   perFacet: number;
   /**
    * Which terms are words users type (the build passes the corpus vocabulary): a third of the common bigrams at 100k
@@ -42,6 +44,11 @@ export interface StoredCounts {
   perFacet: number;
   /** Facets per set, in FACET_LIST order. */
   facets: number;
+  /**
+   * Their names, in that order: a server whose facets are others, or in another order (a later release), counts live
+   * rather than show one facet's counts under another's name.
+   */
+  facetNames: string[];
   /** Fingerprint of the reform grouping the counts were made under (reformOf, two 32-bit words). */
   reformKey: Uint32Array;
   /** Per set: records, fingerprint (two words), distinct reforms. */
@@ -57,8 +64,10 @@ export interface StoredCounts {
 }
 
 /**
- * A fingerprint of an increasing list of record indexes: two independent 32-bit hashes of its elements in order.
- * Two different lists of the same length share it with a chance of about 2^-64.
+ * A fingerprint of an increasing list of record indexes: two 32-bit hashes of its elements in order, each step of
+ * each a one-to-one function of the state, so two lists of one length that differ in one element never share it. For
+ * lists that differ in more, about 2^-64 is the chance only if the two behaved as random functions, which is not
+ * proved: the FNV half (a) carries a difference in an element only toward higher bits until the final mix.
  */
 export function fingerprint(docs: ArrayLike<number>): [number, number] {
   let a = 0x811c9dc5 ^ docs.length;
@@ -79,29 +88,6 @@ function fmix(h: number): number {
   h = Math.imul(h, 0xc2b2ae35);
   h ^= h >>> 16;
   return h >>> 0;
-}
-
-/**
- * Which records are copies of one reform: connected components of the `related` links (a reform printed in a task
- * table, a case collection and a national list is one reform). Each record maps to the lowest index of its reform:
- * the grouping a loaded snapshot's link columns give too (snapshot/records.ts reformOf), so counts made here at
- * build are the server's.
- */
-export function reformGroups(records: readonly ReformRecord[], byId: ReadonlyMap<string, number> = new Map(records.map((r, i) => [r.id, i]))): Int32Array {
-  const parent = Int32Array.from(records, (_, i) => i);
-  const find = (i: number): number => {
-    while (parent[i] !== i) i = parent[i] = parent[parent[i]];
-    return i;
-  };
-  records.forEach((r, i) => {
-    for (const link of r.related ?? []) {
-      const j = byId.get(link.id);
-      if (j === undefined) continue;
-      const [a, b] = [find(i), find(j)];
-      if (a !== b) parent[Math.max(a, b)] = Math.min(a, b);
-    }
-  });
-  return Int32Array.from(records, (_, i) => find(i));
 }
 
 /** A term worth a set: two or more letters or digits (Han bigrams, Latin and number words), not punctuation or a lone character. */
@@ -184,6 +170,8 @@ function tallyByReform(docs: Int32Array, rank: Int32Array, reformAt: Int32Array,
 /** Counts per reform over the stored sets of the index's common terms (see the module comment). */
 export function buildStoredCounts(postings: IndexData, facets: FacetColumns, reformOf: Int32Array, options: Partial<StoredCountsOptions> = {}): StoredCounts {
   const { minRecords, perFacet, words } = { ...DEFAULT_STORED_COUNTS, ...options };
+  if (!Number.isInteger(perFacet) || perFacet < 0) throw new RangeError(`stored facet counts: perFacet must be a whole number ≥ 0 (0 keeps every value), not ${perFacet}`);
+  if (!Number.isInteger(minRecords) || minRecords < 1) throw new RangeError(`stored facet counts: minRecords must be a whole number ≥ 1, not ${minRecords}`);
   const N = postings.records;
   const F = postings.fields.length;
   const cols = FACET_LIST.map((f) => facets[f.name]);
@@ -193,6 +181,7 @@ export function buildStoredCounts(postings: IndexData, facets: FacetColumns, ref
     minRecords,
     perFacet,
     facets: cols.length,
+    facetNames: FACET_LIST.map((f) => f.name),
     reformKey,
     length: Uint32Array.from(sets.length),
     hash: Uint32Array.from(sets.hash),

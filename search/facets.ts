@@ -59,11 +59,23 @@ export class FacetIndex {
   /** Counts stored at build for common terms' record sets (absent: every count is made live). */
   private readonly stored?: StoredSets;
 
+  /**
+   * Why a snapshot's stored counts are not used, when it has some: made for other facets or another order of them
+   * (another release), so every count is made live rather than one facet's counts shown under another's name.
+   */
+  readonly storedUnused?: string;
+
   constructor(
     private readonly columns: FacetColumns,
     counts?: StoredCounts,
   ) {
-    if (counts) this.stored = new StoredSets(counts, columns);
+    if (!counts) return;
+    const names = counts.facetNames;
+    if (!Array.isArray(names) || names.length !== FACETS.length || names.some((n, f) => n !== FACETS[f])) {
+      this.storedUnused = `stored facet counts are for facets ${Array.isArray(names) ? names.join(', ') : '(not named)'}, not ${FACETS.join(', ')}: counted live`;
+      return;
+    }
+    this.stored = new StoredSets(counts, columns);
   }
 
   /** A value's id (the map is built the first time a facet is filtered on). */
@@ -163,8 +175,11 @@ export class FacetIndex {
     return this.passedSet(filters, wanted).docs;
   }
 
-  /** Counts of matched sets answered from the stored counts and counted live, since load (for tests and benchmarks). */
-  readonly counted = { stored: 0, live: 0 };
+  /**
+   * Counts of matched sets answered from the stored counts (`storedFiltered` of them with one facet filtered) and
+   * counted live, since load (for tests and benchmarks).
+   */
+  readonly counted = { stored: 0, storedFiltered: 0, live: 0 };
 
   /** Result sets the snapshot stores counts for. */
   get storedSets(): number {
@@ -319,6 +334,7 @@ export class FacetIndex {
     }
     const live = this.listed(this.tally(kept.subarray(0, n), undefined, reformOf, reforms), size);
     live[FACETS[facet]] = own;
+    this.counted.storedFiltered++;
     return live;
   }
 
@@ -644,7 +660,9 @@ class StoredSets {
         const from = c.start[s * F + f];
         const to = c.start[s * F + f + 1];
         const values = columns[FACETS[f]].values.length;
-        if (to < from || to - from > Math.min(c.perFacet, c.nonzero[s * F + f]) || c.nonzero[s * F + f] > values) throw bad(`of set ${s} list too many values`);
+        // perFacet 0 keeps every value.
+        const cap = c.perFacet > 0 ? Math.min(c.perFacet, c.nonzero[s * F + f]) : c.nonzero[s * F + f];
+        if (to < from || to - from > cap || c.nonzero[s * F + f] > values) throw bad(`of set ${s} list too many values`);
         for (let j = from; j < to; j++) if (c.ids[j] >= values || c.counts[j] === 0 || c.counts[j] > c.reforms[s]) throw bad(`of set ${s} name a value or count out of range`);
       }
       const same = this.byLength.get(c.length[s]);

@@ -1,7 +1,22 @@
 /** One reform, several printings: the copies a search collapses and a similar list never counts twice. */
 
-// Grouped by the indexer's function: the stored facet counts are made at build under the same grouping.
-export { reformGroups as reforms } from '../indexer/facet-counts.js';
+import { reformGroups } from '../indexer/reform-groups.js';
+import type { ReformRecord } from '../indexer/schema.js';
+import { recordStoreOf } from '../snapshot/records.js';
+
+/**
+ * Records' reforms from their `related` links, by the indexer's function (indexer/reform-groups.ts): the grouping
+ * the build made the stored facet counts under. A loaded snapshot groups with the same union-find over its link
+ * columns instead (snapshot/records.ts reformOf: no record decoded); the stored counts are used only when the
+ * grouping's fingerprint is the build's (search/facets.ts).
+ */
+export const reforms = reformGroups;
+
+/** Every record's reform: from a loaded snapshot's link columns, or from the records' links. */
+export function reformsOf(records: ReformRecord[]): Int32Array {
+  const store = recordStoreOf(records);
+  return store ? store.reformOf() : reformGroups(records);
+}
 
 /** Reform → its records (only reforms with more than one printing are listed). */
 export function reformMembers(reformOf: Int32Array): Map<number, number[]> {

@@ -3,8 +3,7 @@
  * snapshot's typed arrays. Nothing is segmented at load or per request: a request reads up to `k` stored entries,
  * lists each entry's copies, and explains it by intersecting two short key-term lists.
  */
-import { reforms } from './reforms.js';
-import { recordStoreOf } from '../snapshot/records.js';
+import { reformsOf } from './reforms.js';
 import type { ReformRecord } from '../indexer/schema.js';
 
 /** Field bits of a key term: where a record says it. */
@@ -52,14 +51,6 @@ export interface SimilarEntry {
   reason: SimilarReason;
 }
 
-/** Every record's reform group (the index of its first printing): union-find over `related` links, shared with search. */
-export function reformGroups(records: ReformRecord[]): Int32Array {
-  // A loaded snapshot's records know their groups from the link columns (no record decoded).
-  const store = recordStoreOf(records);
-  if (store) return store.reformOf();
-  return reforms(records, new Map(records.map((r, i) => [r.id, i])));
-}
-
 const MAX_BECAUSE = 5;
 /** Printings of a reform whose text `because` reads. */
 const MAX_PRINTINGS_READ = 8;
@@ -75,7 +66,7 @@ export class SimilarLists {
     if (data.termStart.length !== records.length + 1 || data.all.ids.length !== records.length * data.k) {
       throw new Error('similar lists do not match the records');
     }
-    this.group = reformGroups(records);
+    this.group = reformsOf(records);
     this.group.forEach((g, i) => {
       const m = this.members.get(g);
       if (m) m.push(i);

@@ -97,6 +97,9 @@ export async function runServer(o: RunOptions): Promise<RunningServer> {
       `; access log ${o.accessLog ? 'on' : 'off'}; admin reload ${o.adminToken ? (reloader ? 'on' : 'off (no snapshot file to re-read)') : 'off'}` +
       `; ready in ${Math.round(performance.now() - t0)} ms`,
   );
+  // A snapshot from a release with other facets still serves; its stored counts are not read, and the operator is told.
+  const unused = served.service.engine.facets.storedUnused;
+  if (unused) o.log(`note: ${unused}`);
 
   let stopping: Promise<{ forced: boolean }> | undefined;
   const shutdown = (reason: string) => {

@@ -13,6 +13,7 @@
  */
 import type { Outcome, Quantity, ReformRecord } from '../indexer/schema.js';
 import { Grow } from '../indexer/grow.js';
+import { linkedGroups } from '../indexer/reform-groups.js';
 
 export const RECORDS_FORMAT = 'records-columns-1';
 
@@ -433,28 +434,17 @@ export class RecordStore {
   reformOf(): Int32Array {
     if (this.groups) return this.groups;
     const p = this.packed;
-    const n = this.length;
-    const parent = new Int32Array(n);
-    for (let i = 0; i < n; i++) parent[i] = i;
-    const find = (i: number): number => {
-      while (parent[i] !== i) i = parent[i] = parent[parent[i]];
-      return i;
-    };
-    const link = (i: number, j: number) => {
-      const a = find(i);
-      const b = find(j);
-      if (a !== b) parent[Math.max(a, b)] = Math.min(a, b);
-    };
-    for (let i = 0; i < n; i++) {
-      if (this.isRaw(i)) {
-        for (const x of this.record(i).related ?? []) {
-          const j = this.indexOf(x.id);
-          if (j >= 0) link(i, j);
-        }
-      } else for (let k = p.relatedStart[i]; k < p.relatedStart[i + 1]; k++) link(i, p.relatedIndex[k]);
-    }
-    for (let i = 0; i < n; i++) parent[i] = find(i);
-    return (this.groups = parent);
+    // The indexer's union-find, over the same links: the grouping the build made its stored facet counts under.
+    return (this.groups = linkedGroups(this.length, (link) => {
+      for (let i = 0; i < this.length; i++) {
+        if (this.isRaw(i)) {
+          for (const x of this.record(i).related ?? []) {
+            const j = this.indexOf(x.id);
+            if (j >= 0) link(i, j);
+          }
+        } else for (let k = p.relatedStart[i]; k < p.relatedStart[i + 1]; k++) link(i, p.relatedIndex[k]);
+      }
+    }));
   }
 
   /** The whole record, as it was written. */

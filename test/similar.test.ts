@@ -7,7 +7,7 @@ import { Strongest } from '../indexer/similar-candidates.js';
 import { FeatureReader, FIELDS, type FeatureSetup } from '../indexer/similar-features.js';
 import { Normalizer } from '../analysis/normalize.js';
 import fc from 'fast-check';
-import { reformGroups } from '../search/similar.js';
+import { reformsOf } from '../search/reforms.js';
 import { SearchService } from '../search/service.js';
 import { parseSnapshot, serializeSnapshot } from '../snapshot/file.js';
 import { seedService, seedSnapshot } from './helpers.js';
@@ -18,7 +18,7 @@ const text = (r: { title: string; content?: string; applicableTo?: string; proce
 describe('similar reforms on the seed corpus', () => {
   it('never lists a reform twice, nor the source itself or its own copies, and lists copies under their entry', async () => {
     const svc = await seedService();
-    const group = reformGroups(svc.records);
+    const group = reformsOf(svc.records);
     const at = new Map(svc.records.map((r, i) => [r.id, i]));
     let withCopies = 0;
     for (const [i, r] of svc.records.entries()) {
