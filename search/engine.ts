@@ -132,6 +132,9 @@ function withExcluded(result: SearchResult, excluded: Int32Array): SearchResult 
   return result;
 }
 
+/** Whether typed arrays store the low byte first (a 64-bit integer's low 32-bit half comes first). */
+const LITTLE_ENDIAN = new Uint8Array(Uint32Array.of(1).buffer)[0] === 1;
+
 /** Pages of this size or less are filled with partial matches when too few records have every word. */
 export const FILL_TO = 10;
 
@@ -1059,30 +1062,41 @@ export class SearchEngine {
   }
 
   /**
-   * Title keys in order, each beside its record (key × N + record), sorted on first use: a property of the snapshot,
-   * like the sentence breaks, so clearing the query caches keeps it.
+   * The records in title-key order, ties by record, sorted on first use: a property of the snapshot, like the sentence
+   * breaks, so clearing the query caches keeps it.
    */
-  private titleOrder?: Float64Array;
+  private titleOrder?: Int32Array;
 
   /** The records whose title key is `key`, increasing. */
   private recordsTitled(key: number): number[] {
     const keys = this.postings.data.titleKeys;
     const N = keys.length;
     if (!this.titleOrder) {
-      const order = new Float64Array(N);
-      for (let d = 0; d < N; d++) order[d] = keys[d] * N + d;
-      this.titleOrder = order.sort();
+      // Each record as the 64-bit integer key × 2^32 + record, written as two 32-bit halves and sorted numerically:
+      // exact for any record count (key × N + record as a double is exact only below about 2M records), and faster
+      // than sorting record numbers with a comparator (at 100k random keys: 7 ms against 28 ms; 11 ms as doubles).
+      const pairs = new BigUint64Array(N);
+      const halves = new Uint32Array(pairs.buffer);
+      const low = LITTLE_ENDIAN ? 0 : 1;
+      for (let d = 0; d < N; d++) {
+        halves[2 * d + low] = d;
+        halves[2 * d + 1 - low] = keys[d];
+      }
+      pairs.sort();
+      const order = new Int32Array(N);
+      for (let x = 0; x < N; x++) order[x] = halves[2 * x + low];
+      this.titleOrder = order;
     }
     const order = this.titleOrder;
     let lo = 0;
     let hi = N;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
-      if (order[mid] < key * N) lo = mid + 1;
+      if (keys[order[mid]] < key) lo = mid + 1;
       else hi = mid;
     }
     const out: number[] = [];
-    for (let x = lo; x < N && order[x] < (key + 1) * N; x++) out.push(order[x] - key * N);
+    for (let x = lo; x < N && keys[order[x]] === key; x++) out.push(order[x]);
     return out;
   }
 
