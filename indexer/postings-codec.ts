@@ -420,11 +420,12 @@ export function decodeRecords(b: Uint8Array, byteOffset: number, E: number, F: n
         bit = cursor;
       }
     }
+    // A new record is never the last one written; a further slot of a record matters only if it was not written yet.
     if (slot >= next) {
       cur = (slot / F) | 0;
       next = (cur + 1) * F;
-    } else if (!keep || cur === last) continue;
-    if (cur === last || (keep && !keep[slot - cur * F])) continue;
+    } else if (cur === last) continue;
+    if (keep && !keep[slot - cur * F]) continue;
     out[n++] = cur;
     last = cur;
   }

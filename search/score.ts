@@ -6,8 +6,6 @@
 import type { EngineOptions } from './options.js';
 import { BOUND_BLOCK, TermOccurrences, type BoundSource, type Occurrences } from './postings.js';
 
-export { recordsOf } from './postings.js';
-
 /** Records matched by one alternative or constraint, increasing, each with its score. */
 export interface DocScores {
   docs: Int32Array;
@@ -283,24 +281,11 @@ export class WordScores extends LazyScores {
  * The best k records of one word by (score + extra, then record order), scoring only the blocks whose bound can still
  * reach the k-th score (blocks taken best bound first: the classic block-max top-k for one term). `score(i)` is the
  * i-th record's full score; records `forced` marks (a title typed in full: the bound does not hold their bonus) are
- * scored first, whatever their block; only records `admit` passes are ranked. Returns the indexes (into ds.docs) of
- * the best k in no particular order with their scores, or undefined when ds has no block bounds (LazyScores.blocks)
- * or k is a large share of its records.
- */
-export function topByBlocks(
-  ds: DocScores,
-  k: number,
-  score: (i: number) => number,
-  forced: ArrayLike<number>,
-  admit?: (i: number) => boolean,
-): { idx: Int32Array; scores: Float64Array; scored: number } | undefined {
-  return new BlockTop(ds, score, forced, admit).top(k);
-}
-
-/**
- * topByBlocks that can be asked again for more: the records it scored are kept, and so is where its pass over the
- * blocks stopped, so the best 40 after the best 20 (the service reads a ranking in doubling prefixes) scores only the
- * blocks the lower bar lets in, never a block twice.
+ * scored first, whatever their block; only records `admit` passes are ranked.
+ *
+ * It can be asked again for more: the records it scored are kept, and so is where its pass over the blocks stopped,
+ * so the best 40 after the best 20 (the service reads a ranking in doubling prefixes) scores only the blocks the
+ * lower bar lets in, never a block twice.
  */
 export class BlockTop {
   private view?: BlockView | null;
@@ -321,7 +306,10 @@ export class BlockTop {
     private readonly admit?: (i: number) => boolean,
   ) {}
 
-  /** The best k so far asked for (see topByBlocks); `scored` counts the records scored by this call. */
+  /**
+   * The indexes (into ds.docs) of the best k, in no particular order, with their scores; `scored` counts the records
+   * scored by this call. Undefined when ds has no block bounds (LazyScores.blocks) or k is a large share of its records.
+   */
   top(k: number): { idx: Int32Array; scores: Float64Array; scored: number } | undefined {
     // A window of more than an eighth of the records (a whole ranking: sort=quantity, export) scores nearly every
     // block: one tight pass over all of them costs less than the heap.
