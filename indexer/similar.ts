@@ -22,7 +22,7 @@ import type { ReformRecord, TextField } from './schema.js';
 import { Grow } from './grow.js';
 import { buildLists, findCandidates, shareCandidates, shareLists, Strongest, type ListInput } from './similar-candidates.js';
 import type { SimilarThreads, SimilarWorker } from './similar-threads.js';
-import { DEPARTMENT, DEPT, FeatureReader, FIELDS, OUTCOME_KIND, Scratch, SLOGAN, WORD, type FeatureSetup, type Printing } from './similar-features.js';
+import { DEPARTMENT, DEPT, FeatureReader, featureSetup, FIELDS, OUTCOME_KIND, Scratch, SLOGAN, WORD, type FeatureSetup, type Printing } from './similar-features.js';
 
 export interface SimilarOptions {
   /** Entries stored per record and scope. Default 20. */
@@ -273,13 +273,7 @@ function similarLists(body: Pick<SnapshotBody, 'records' | 'analysis' | 'diction
   const n = records.length;
   const normalizer = new Normalizer(body.analysis.t2s);
   const norm = (s: string) => normalizer.plain(s);
-  const setup: FeatureSetup = {
-    vocabulary: body.analysis.vocabulary,
-    stopwords: body.dictionary.stopwords,
-    synonyms: body.dictionary.synonyms,
-    forms: body.analysis.forms?.pairs ?? [],
-    options: { fieldWeights: o.fieldWeights, bigramWeight: o.bigramWeight, subwordWeight: o.subwordWeight, places: o.places, synonyms: o.synonyms, forms: o.forms, outcomeWeight: o.outcomeWeight, sloganMinLength: o.sloganMinLength, templateWeight: o.templateWeight, titleObjectWeight: o.titleObjectWeight },
-  };
+  const setup = featureSetup(body, o);
   const reader = new FeatureReader(setup);
   const { featureId, featureText, kind, canonOf, placeCount } = reader;
   const intern = (key: string, k: number) => reader.intern(key, k);
