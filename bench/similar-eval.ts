@@ -72,3 +72,20 @@ export function evaluateSimilar(judged: JudgedSource[], records: ReformRecord[],
   const mean = (xs: PerSource[]) => ({ ndcg: xs.reduce((a, b) => a + b.ndcg, 0) / Math.max(1, xs.length), n: xs.length });
   return { dev: mean(perSource.filter((p) => p.half === 'dev')), test: mean(perSource.filter((p) => p.half === 'test')), all: mean(perSource), perSource };
 }
+
+/** Whether record b's reform was done in a province record a's reform was not (scope other-regions). */
+export function otherRegionTest(records: ReformRecord[]): (a: number, b: number) => boolean {
+  const group = reformsOf(records);
+  const regionsOfGroup = new Map<number, Set<string>>();
+  records.forEach((r, i) => r.regions.forEach((p) => (regionsOfGroup.get(group[i]) ?? regionsOfGroup.set(group[i], new Set()).get(group[i])!).add(p)));
+  return (a, b) => [...(regionsOfGroup.get(group[b]) ?? [])].some((p) => !(regionsOfGroup.get(group[a]) ?? new Set()).has(p));
+}
+
+/** The judgements limited to reforms from another province (see otherRegionTest); sources left with none dropped. */
+export function otherRegionsJudged(judged: JudgedSource[], records: ReformRecord[]): JudgedSource[] {
+  const other = otherRegionTest(records);
+  const index = new Map(records.map((r, i) => [r.id, i]));
+  return judged
+    .map((s) => ({ ...s, relevant: s.relevant.filter((r) => other(index.get(s.id)!, index.get(r.id)!)) }))
+    .filter((s) => s.relevant.length > 0);
+}

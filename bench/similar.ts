@@ -19,12 +19,11 @@ import type { ReformRecord } from '../indexer/schema.js';
 import { QueryAnalyzer } from '../search/analyzer.js';
 import { SearchService } from '../search/service.js';
 import type { SimilarData } from '../search/similar.js';
-import { reformsOf } from '../search/reforms.js';
 import type { SnapshotBody } from '../snapshot/body.js';
 import { SimilarityIndex } from './similar-before.js';
 import { similarBytes, type SimilarScaleResult } from './similar-scale.js';
 import { namingWordTest } from '../indexer/general-words.js';
-import { checkJudged, evaluateSimilar, loadJudged, type JudgedSource } from './similar-eval.js';
+import { checkJudged, evaluateSimilar, loadJudged, otherRegionsJudged, otherRegionTest, type JudgedSource } from './similar-eval.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const f3 = (x: number) => x.toFixed(3);
@@ -36,7 +35,7 @@ function percentile(xs: number[], q: number): number {
 }
 
 /** Ranking straight from computed lists (scope all). */
-function listRanker(body: SnapshotBody, data: SimilarData, scope: 'all' | 'otherRegions' = 'all') {
+export function listRanker(body: SnapshotBody, data: SimilarData, scope: 'all' | 'otherRegions' = 'all') {
   const index = new Map(body.records.map((r, i) => [r.id, i]));
   return (id: string) => {
     const i = index.get(id)!;
@@ -119,13 +118,8 @@ export async function similarSection(body: SnapshotBody, snapFile: string, opts:
   out();
 
   // Other regions: only judgements on reforms from another province count; sources with none are left out.
-  const group = reformsOf(records);
-  const regionsOfGroup = new Map<number, Set<string>>();
-  records.forEach((r, i) => r.regions.forEach((p) => (regionsOfGroup.get(group[i]) ?? regionsOfGroup.set(group[i], new Set()).get(group[i])!).add(p)));
-  const other = (a: number, b: number) => [...(regionsOfGroup.get(group[b]) ?? [])].some((p) => !(regionsOfGroup.get(group[a]) ?? new Set()).has(p));
-  const otherJudged = judged
-    .map((s) => ({ ...s, relevant: s.relevant.filter((r) => other(index.get(s.id)!, index.get(r.id)!)) }))
-    .filter((s) => s.relevant.length > 0);
+  const other = otherRegionTest(records);
+  const otherJudged = otherRegionsJudged(judged, records);
   const otherEval = evalOf((id) => service.similar(id, 20, 'other-regions')!.map((h) => h.id), otherJudged);
   let wrong = 0;
   let entries = 0;

@@ -9,6 +9,7 @@
 import { segment, buildVocabulary, type Vocabulary } from '../analysis/segment.js';
 import { OUTCOME_FLAG, TERM_FLAG } from '../search/similar.js';
 import type { TextField } from './schema.js';
+import type { SnapshotBody } from '../snapshot/body.js';
 import type { SimilarOptions } from './similar.js';
 import { Grow } from './grow.js';
 
@@ -56,6 +57,14 @@ function titleSlogans(title: string, minLength: number): number[] {
   return spans;
 }
 
+/** The weight of the text at [a, b) of a field weighing `full`: in a title that quotes slogans (`slogans` from
+ *  titleSlogans), `object` outside them. Per span, so each run of Han text and each Latin word gets its own. */
+function spanWeight(slogans: number[] | undefined, a: number, b: number, full: number, object: number): number {
+  if (!slogans?.length) return full;
+  for (let x = 0; x < slogans.length; x += 2) if (a >= slogans[x] && b <= slogans[x + 1]) return full;
+  return object;
+}
+
 /** A Han character (the unified ideographs and their extension A and compatibility blocks, and 〇). */
 function isHan(c: number): boolean {
   return (c >= 0x4e00 && c <= 0x9fff) || (c >= 0x3400 && c <= 0x4dbf) || (c >= 0xf900 && c <= 0xfaff) || c === 0x3007;
@@ -99,6 +108,10 @@ export class Scratch {
   }
 }
 
+/** The options the reader reads, named once: the type below and `featureSetup` both come from this list. */
+const FEATURE_OPTIONS = ['fieldWeights', 'bigramWeight', 'subwordWeight', 'places', 'synonyms', 'forms', 'outcomeWeight', 'sloganMinLength', 'templateWeight', 'titleObjectWeight'] as const satisfies readonly (keyof SimilarOptions)[];
+export type FeatureOptions = Pick<SimilarOptions, (typeof FEATURE_OPTIONS)[number]>;
+
 /** What the reader needs: plain data, so a worker thread can be handed the same. */
 export interface FeatureSetup {
   /** The snapshot vocabulary (word, count). */
@@ -108,7 +121,18 @@ export interface FeatureSetup {
   synonyms: string[][];
   /** Mined long/short form pairs, used when `forms` is on. */
   forms: [string, string][];
-  options: Pick<SimilarOptions, 'fieldWeights' | 'bigramWeight' | 'subwordWeight' | 'places' | 'synonyms' | 'forms' | 'outcomeWeight' | 'sloganMinLength' | 'templateWeight' | 'titleObjectWeight'>;
+  options: FeatureOptions;
+}
+
+/** The reader's setup for a snapshot body under the (complete) similar options `o`. */
+export function featureSetup(body: Pick<SnapshotBody, 'analysis' | 'dictionary'>, o: SimilarOptions): FeatureSetup {
+  return {
+    vocabulary: body.analysis.vocabulary,
+    stopwords: body.dictionary.stopwords,
+    synonyms: body.dictionary.synonyms,
+    forms: body.analysis.forms?.pairs ?? [],
+    options: Object.fromEntries(FEATURE_OPTIONS.map((key) => [key, o[key]])) as FeatureOptions,
+  };
 }
 
 /** One printing of a reform as the reader sees it: a field's normalised text ('' when absent), its outcome bits. */
@@ -294,7 +318,8 @@ export class FeatureReader {
         const field = FIELDS[fi];
         const text = printing.text(fi);
         if (!text) continue;
-        let fw = o.fieldWeights[field];
+        const full = o.fieldWeights[field];
+        const object = full * o.titleObjectWeight;
         const flag = TERM_FLAG[field];
         // A title that quotes a slogan names its idea there (进口原油“先放后检”监管新模式: 先放后检); the words around
         // it name what the idea is applied to (原油), which reforms doing other things share.
@@ -310,11 +335,7 @@ export class FeatureReader {
           while (b < text.length && isHan(text.charCodeAt(b))) b++;
           if (b - a >= 2) {
             const runText = text.slice(a, b);
-            if (slogans?.length) {
-              let inside = false;
-              for (let x = 0; x < slogans.length && !inside; x += 2) inside = a >= slogans[x] && b <= slogans[x + 1];
-              fw = o.fieldWeights.title * (inside ? 1 : o.titleObjectWeight);
-            }
+            const fw = spanWeight(slogans, a, b, full, object);
             let at = this.runFeatures(runText);
             this.runLookups++;
             recordScratch.ensure(this.featureText.length);
@@ -336,7 +357,12 @@ export class FeatureReader {
           }
           a = b;
         }
-        if (/[a-z]/.test(text)) for (const hit of text.matchAll(LATIN)) if (!this.stop.has(hit[0])) this.add(this.intern(hit[0], WORD), fw, flag);
+        // A Latin word weighs as the span it is printed in, like a run of Han text (KEY inside “关银一 KEY通”).
+        if (/[a-z]/.test(text)) {
+          for (const hit of text.matchAll(LATIN)) {
+            if (!this.stop.has(hit[0])) this.add(this.intern(hit[0], WORD), spanWeight(slogans, hit.index!, hit.index! + hit[0].length, full, object), flag);
+          }
+        }
         if (/[“"‘「『]/.test(text)) {
           for (const hit of text.matchAll(QUOTED)) {
             const slogan = hit[1].trim();

@@ -23,13 +23,14 @@ import type { ReformRecord, TextField } from './schema.js';
 import { Grow } from './grow.js';
 import { buildLists, findCandidates, shareCandidates, shareLists, Strongest, type ListInput } from './similar-candidates.js';
 import type { SimilarThreads, SimilarWorker } from './similar-threads.js';
-import { DEPARTMENT, DEPT, FeatureReader, FIELDS, OUTCOME_KIND, Scratch, SLOGAN, WORD, type FeatureSetup, type Printing } from './similar-features.js';
+import { DEPARTMENT, DEPT, FeatureReader, featureSetup, FIELDS, OUTCOME_KIND, Scratch, SLOGAN, WORD, type FeatureSetup, type Printing } from './similar-features.js';
 
 export interface SimilarOptions {
   /** Entries stored per record and scope. Default 20. */
   k: number;
   /** Weight of one occurrence per field; `slogan` is a quoted phrase anywhere. The process steps (1.5) weigh above
-   *  the background text: they say how the reform works (dev nDCG@10 0.843 → 0.848 from 1, 0.847 at 1.25, 0.842 at 2). */
+   *  the background text: they say how the reform works (swept jointly with `titleObjectWeight` on dev, see there:
+   *  with it at 0.9, dev nDCG@10 0.848 at 1, 0.847 at 1.25, 0.854 at 1.5, 0.850 at 1.75, 0.844 at 2). */
   fieldWeights: Record<TextField | 'slogan', number>;
   /** Terms in more than this share of reforms are background and dropped. Default 0.1. */
   maxDf: number;
@@ -89,8 +90,10 @@ export interface SimilarOptions {
   departmentWeight: number;
   /** In a title that quotes a slogan (进口原油“先放后检”监管新模式), the weight of its words outside the slogans, relative
    *  to a title word: the slogan names the idea, the words around it what it is applied to (原油), which reforms doing
-   *  other things share. Default 0.75 (dev nDCG@10 0.843 → 0.844 alone, other regions 0.940 → 0.949; 0.848 at 0.9,
-   *  0.846 at 0.6; with process steps at 1.5, 0.848 → 0.853). */
+   *  other things share. Default 0.9, the best of a joint sweep with the process weight on the dev half
+   *  (bench/similar-sweep.ts, 0.5-1 × process 1-2): dev nDCG@10 0.854 and other regions 0.955 at 0.9 with process
+   *  1.5, against 0.853 / 0.953 at 0.75, 0.853 / 0.949 at 0.6, 0.848 / 0.945 at 1 (a margin within noise on 30
+   *  sources; every weight below 1 beats 1 at process 1.5). */
   titleObjectWeight: number;
 }
 
@@ -119,7 +122,7 @@ export const DEFAULT_SIMILAR_OPTIONS: SimilarOptions = {
   sameDocPenalty: 0.03,
   pool: 60,
   departmentWeight: 0,
-  titleObjectWeight: 0.75,
+  titleObjectWeight: 0.9,
 };
 
 /** Outcome kinds a text reports: a waiting time or a cost cut. */
@@ -274,13 +277,7 @@ function similarLists(body: Pick<SnapshotBody, 'records' | 'analysis' | 'diction
   const n = records.length;
   const normalizer = new Normalizer(body.analysis.t2s);
   const norm = (s: string) => normalizer.plain(s);
-  const setup: FeatureSetup = {
-    vocabulary: body.analysis.vocabulary,
-    stopwords: body.dictionary.stopwords,
-    synonyms: body.dictionary.synonyms,
-    forms: body.analysis.forms?.pairs ?? [],
-    options: { fieldWeights: o.fieldWeights, bigramWeight: o.bigramWeight, subwordWeight: o.subwordWeight, places: o.places, synonyms: o.synonyms, forms: o.forms, outcomeWeight: o.outcomeWeight, sloganMinLength: o.sloganMinLength, templateWeight: o.templateWeight, titleObjectWeight: o.titleObjectWeight },
-  };
+  const setup = featureSetup(body, o);
   const reader = new FeatureReader(setup);
   const { featureId, featureText, kind, canonOf, placeCount } = reader;
   const intern = (key: string, k: number) => reader.intern(key, k);

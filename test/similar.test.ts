@@ -4,7 +4,7 @@ import { PROVINCES } from '../indexer/regions.js';
 import { similarThreads } from '../indexer/similar-threads.js';
 import { startModuleWorker } from '../indexer/module-worker.js';
 import { Strongest } from '../indexer/similar-candidates.js';
-import { FeatureReader, FIELDS, type FeatureSetup } from '../indexer/similar-features.js';
+import { FeatureReader, featureSetup, FIELDS } from '../indexer/similar-features.js';
 import { Normalizer } from '../analysis/normalize.js';
 import fc from 'fast-check';
 import { reformsOf } from '../search/reforms.js';
@@ -119,13 +119,7 @@ describe('similar reforms on the seed corpus', () => {
   it('reads the same features from the seed texts whether a reader keeps its segmented runs or forgets them before every reform', async () => {
     const body = await seedSnapshot();
     const o = DEFAULT_SIMILAR_OPTIONS;
-    const setup: FeatureSetup = {
-      vocabulary: body.analysis.vocabulary,
-      stopwords: body.dictionary.stopwords,
-      synonyms: body.dictionary.synonyms,
-      forms: [],
-      options: { fieldWeights: o.fieldWeights, bigramWeight: o.bigramWeight, subwordWeight: o.subwordWeight, places: o.places, synonyms: o.synonyms, forms: o.forms, outcomeWeight: o.outcomeWeight, sloganMinLength: o.sloganMinLength, templateWeight: o.templateWeight, titleObjectWeight: o.titleObjectWeight },
-    };
+    const setup = featureSetup(body, o);
     const normalizer = new Normalizer(body.analysis.t2s);
     const printing = (i: number) => ({ text: (fi: number) => normalizer.plain(body.records[i][FIELDS[fi]] ?? ''), outcomeBits: 0 });
     const keeps = new FeatureReader(setup);
@@ -165,13 +159,7 @@ describe('similar reforms on the seed corpus', () => {
     const body = await seedSnapshot();
     const o = DEFAULT_SIMILAR_OPTIONS;
     expect(o.titleObjectWeight).toBeLessThan(1);
-    const reader = new FeatureReader({
-      vocabulary: body.analysis.vocabulary,
-      stopwords: body.dictionary.stopwords,
-      synonyms: body.dictionary.synonyms,
-      forms: [],
-      options: { fieldWeights: o.fieldWeights, bigramWeight: o.bigramWeight, subwordWeight: o.subwordWeight, places: o.places, synonyms: o.synonyms, forms: o.forms, outcomeWeight: 0, sloganMinLength: o.sloganMinLength, templateWeight: o.templateWeight, titleObjectWeight: o.titleObjectWeight },
-    });
+    const reader = new FeatureReader(featureSetup(body, { ...o, outcomeWeight: 0 }));
     const titles = ['进口原油“先放后检”监管新模式', '保税原油混兑调和业务新模式'];
     for (const t of titles) expect(body.records.some((r) => r.title === t)).toBe(true);
     // The titles alone, as the seed records print them.
@@ -190,6 +178,27 @@ describe('similar reforms on the seed corpus', () => {
     expect(tf(0, '\u0001先放')).toBeCloseTo(o.bigramWeight * title, 5);
     // A title that quotes no slogan says nothing of which of its words is the object: all weigh in full.
     expect(tf(1, '原油')).toBeCloseTo(title, 5);
+  });
+
+  it('weighs a Latin word in a title that quotes a slogan by where it is printed: KEY inside “关银一 KEY通” in full, though the title ends in words around the slogan', async () => {
+    const body = await seedSnapshot();
+    const o = DEFAULT_SIMILAR_OPTIONS;
+    const title = body.records.find((r) => r.title.includes('关银一'))?.title ?? '';
+    expect(title).toMatch(/^“关银一 ?KEY ?通”川渝通办/);
+    const normalizer = new Normalizer(body.analysis.t2s);
+    const reader = new FeatureReader(featureSetup(body, { ...o, outcomeWeight: 0 }));
+    reader.readReform([{ text: (fi) => (fi === 0 ? normalizer.plain(title) : ''), outcomeBits: 0 }]);
+    const s = reader.exportState();
+    const tf = (key: string) => {
+      const id = s.featureText.indexOf(key);
+      for (let x = s.rawStart[0]; x < s.rawStart[1]; x++) if (s.rawIds[x] === id) return s.rawTf[x];
+      return 0;
+    };
+    const full = o.fieldWeights.title;
+    // The last run of Han text, after the slogan, is what the idea is applied to...
+    expect(tf('\u0001通办')).toBeCloseTo(o.bigramWeight * full * o.titleObjectWeight, 5);
+    // ...and KEY, printed inside the slogan, keeps the full title weight (not the weight of the run read last).
+    expect(tf('key')).toBeCloseTo(full, 5);
   });
 
   it('meets a slogan coined from the same template: 进口原油“先放后检” lists 进口汽车零部件“先声明后验证”, which shares no word of the slogan', async () => {
