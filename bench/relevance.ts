@@ -128,6 +128,7 @@ const fmt = (x: number) => x.toFixed(3);
 /**
  * Issue 9's bars are set on three hidden judged sets, each of some query kinds. Our judged queries of the same kinds,
  * averaged per query, show where we stand against each bar (an estimate from our own queries, not the hidden sets).
+ * Questions are in two groups because issue 9 names them in both hidden sets (realistic queries and the new kinds).
  */
 export const BAR_GROUPS: readonly { name: string; kinds: readonly string[]; bar: number }[] = [
   { name: 'plain policy terms', kinds: ['term'], bar: 0.97 },
