@@ -339,7 +339,8 @@ export class FacetIndex {
     return live;
   }
 
-  /** Every record's values of every facet in one row (indexer/facet-tally.ts, the build's stored counts' layout), built on first use. */
+  /** Every record's values of every facet in one row (indexer/facet-tally.ts: the layout the build's stored counts
+   *  are made from), built on first use. */
   private rows?: FacetRows;
 
   private rowIndex(): FacetRows {
