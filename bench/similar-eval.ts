@@ -81,9 +81,11 @@ export function otherRegionTest(records: ReformRecord[]): (a: number, b: number)
   return (a, b) => [...(regionsOfGroup.get(group[b]) ?? [])].some((p) => !(regionsOfGroup.get(group[a]) ?? new Set()).has(p));
 }
 
-/** The judgements limited to reforms from another province (see otherRegionTest); sources left with none dropped. */
-export function otherRegionsJudged(judged: JudgedSource[], records: ReformRecord[]): JudgedSource[] {
-  const other = otherRegionTest(records);
+/**
+ * The judgements limited to reforms from another province (see otherRegionTest; pass `other` when the caller has
+ * built it for these records); sources left with none dropped.
+ */
+export function otherRegionsJudged(judged: JudgedSource[], records: ReformRecord[], other = otherRegionTest(records)): JudgedSource[] {
   const index = new Map(records.map((r, i) => [r.id, i]));
   return judged
     .map((s) => ({ ...s, relevant: s.relevant.filter((r) => other(index.get(s.id)!, index.get(r.id)!)) }))

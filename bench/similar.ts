@@ -119,7 +119,7 @@ export async function similarSection(body: SnapshotBody, snapFile: string, opts:
 
   // Other regions: only judgements on reforms from another province count; sources with none are left out.
   const other = otherRegionTest(records);
-  const otherJudged = otherRegionsJudged(judged, records);
+  const otherJudged = otherRegionsJudged(judged, records, other);
   const otherEval = evalOf((id) => service.similar(id, 20, 'other-regions')!.map((h) => h.id), otherJudged);
   let wrong = 0;
   let entries = 0;

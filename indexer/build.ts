@@ -229,7 +229,9 @@ export async function buildSnapshot<P = never>(options: BuildOptions<P>): Promis
     const texts = normalized;
     const F = SEARCH_FIELDS.length;
     const slot = Object.fromEntries(SEARCH_FIELDS.map((f, k) => [f, k])) as Record<SearchField, number>;
-    body.similar = buildSimilar(body, {}, { normalized: (i, f) => texts[i * F + slot[f]], naming: namingWordTest(body.analysis.vocabulary.map(([w]) => w)), threads: similarThreads });
+    // One grouping of the records into reforms for the similar lists and the stored facet counts.
+    const reformOf = reformGroups(corpus.records);
+    body.similar = buildSimilar(body, {}, { normalized: (i, f) => texts[i * F + slot[f]], naming: namingWordTest(body.analysis.vocabulary.map(([w]) => w)), threads: similarThreads, reformOf });
     const tSimilar = performance.now();
     const rssSimilar = peakRssMiB();
     const index = await indexed;
@@ -238,7 +240,7 @@ export async function buildSnapshot<P = never>(options: BuildOptions<P>): Promis
     const rssIndexDone = indexWorker ? peakRssMiB() : rssIndexed;
     // Facet counts of common words' record sets (indexer/facet-counts.ts), from the postings just built; the
     // vocabulary says which common terms are words.
-    index.counts = buildStoredCounts(index.postings, index.facets, reformGroups(corpus.records), { words: (t) => counts.has(t) });
+    index.counts = buildStoredCounts(index.postings, index.facets, reformOf, { words: (t) => counts.has(t) });
     body.index = index;
     const tDone = performance.now();
     return {

@@ -10,9 +10,10 @@
  * list is shown in) with how many values have a count at all (a list shorter than that was cut). Counts are per
  * reform (the default collapsed answer), under the reform grouping whose fingerprint `reformKey` holds (indexer/reform-groups.ts).
  */
-import { decodeDocs } from './postings-codec.js';
+import { decodeRecords } from './postings-codec.js';
 import { INDEX_FORMAT, INDEX_FORMAT_SPLIT, type IndexData } from './postings.js';
 import { FACET_LIST, type FacetColumns } from './facet-columns.js';
+import { facetRows, ranksOf, reformRows, tallyReforms } from './facet-tally.js';
 
 /** Options of the stored counts, with their defaults. */
 export interface StoredCountsOptions {
@@ -143,30 +144,6 @@ export function topKeys(c: ArrayLike<number>, size: number): Float64Array {
   return heap.sort().reverse();
 }
 
-/**
- * Per global value id, the reforms among `docs` holding it (into `counts`, zeroed here), and the distinct reforms:
- * the records marked by rank and read in reform order, a value counted once per reform (the last reform that counted
- * it is kept in `last`). `marked` is all zero before and after.
- */
-function tallyByReform(docs: Int32Array, rank: Int32Array, reformAt: Int32Array, rowStart: Int32Array, rowIds: Int32Array, marked: Uint8Array, counts: Uint32Array, last: Int32Array): number {
-  for (let i = 0; i < docs.length; i++) marked[rank[docs[i]]] = 1;
-  counts.fill(0);
-  last.fill(-1);
-  let reforms = 0;
-  let current = -1;
-  for (let q = 0; q < marked.length; q++) {
-    if (marked[q] === 0) continue;
-    marked[q] = 0;
-    const reform = reformAt[q];
-    if (reform !== current) (current = reform), reforms++;
-    for (let j = rowStart[q], end = rowStart[q + 1]; j < end; j++) {
-      const id = rowIds[j];
-      if (last[id] !== reform) (last[id] = reform), counts[id]++;
-    }
-  }
-  return reforms;
-}
-
 /** Counts per reform over the stored sets of the index's common terms (see the module comment). */
 export function buildStoredCounts(postings: IndexData, facets: FacetColumns, reformOf: Int32Array, options: Partial<StoredCountsOptions> = {}): StoredCounts {
   const { minRecords, perFacet, words } = { ...DEFAULT_STORED_COUNTS, ...options };
@@ -193,50 +170,27 @@ export function buildStoredCounts(postings: IndexData, facets: FacetColumns, ref
   });
   // Only the split formats (3, 4) keep a term's records apart from its positions; the indexer writes no older one.
   if ((postings.format !== INDEX_FORMAT && postings.format !== INDEX_FORMAT_SPLIT) || N < minRecords) return out();
-  // Every record's facet values side by side (global ids: facet f's value v is base[f] + v), records in reform order
-  // (a reform's copies adjacent), so a value counts once per reform by remembering the last reform that counted it.
-  const base: number[] = [];
-  let size = 0;
-  for (const c of cols) base.push(size), (size += c.values.length);
-  const first = new Int32Array(N + 1);
-  for (let d = 0; d < N; d++) first[reformOf[d] + 1]++;
-  for (let r = 0; r < N; r++) first[r + 1] += first[r];
-  const rank = new Int32Array(N);
-  const order = new Int32Array(N);
-  for (let d = 0; d < N; d++) order[(rank[d] = first[reformOf[d]]++)] = d;
-  let total = 0;
-  for (const c of cols) total += c.ids.length;
-  const rowStart = new Int32Array(N + 1);
-  const rowIds = new Int32Array(total);
-  for (let q = 0, n = 0; q < N; q++) {
-    rowStart[q] = n;
-    const d = order[q];
-    for (let f = 0; f < cols.length; f++) for (let j = cols[f].offsets[d]; j < cols[f].offsets[d + 1]; j++) rowIds[n++] = base[f] + cols[f].ids[j];
-    rowStart[q + 1] = n;
-  }
-  const reformAt = Int32Array.from(order, (d) => reformOf[d]);
+  // Every record's facet values side by side, in reform order (indexer/facet-tally.ts, the layout search/facets.ts
+  // counts live with), so a value counts once per reform by remembering the last reform that counted it.
+  const rows = facetRows(facets);
+  const { base, size } = rows;
+  const byReform = reformRows(rows, reformOf);
   const counts = new Uint32Array(size);
   const last = new Int32Array(size);
-  const marked = new Uint8Array(N);
   const terms = postings.terms.split('\u0000');
-  let slots = new Int32Array(0);
-  let starts = new Int32Array(0);
+  let docs = new Int32Array(0);
   for (let k = 0; k < postings.termEntries.length; k++) {
     const E = postings.termEntries[k];
     if (E < minRecords || !COUNTED_TERM.test(terms[k]) || (words && !words(terms[k]))) continue;
-    if (slots.length < E) (slots = new Int32Array(E * 2)), (starts = new Int32Array(E * 2 + 1));
-    // decodeDocs reads as many entries as the array it is given holds.
-    decodeDocs(postings.postings, postings.termBytes[k], slots.subarray(0, E), starts.subarray(0, E + 1));
-    const docs = new Int32Array(E);
-    let n = 0;
-    for (let e = 0, prev = -1; e < E; e++) {
-      const d = (slots[e] / F) | 0;
-      if (d !== prev) (docs[n++] = d), (prev = d);
-    }
+    if (docs.length < E) docs = new Int32Array(E * 2);
+    const n = decodeRecords(postings.postings, postings.termBytes[k], E, F, docs);
     if (n < minRecords) continue;
     // The same fingerprint search/facets.ts takes of a result's records (increasing record indexes).
-    const [h0, h1] = fingerprint(docs.subarray(0, n));
-    const reforms = tallyByReform(docs.subarray(0, n), rank, reformAt, rowStart, rowIds, marked, counts, last);
+    const set = docs.subarray(0, n);
+    const [h0, h1] = fingerprint(set);
+    counts.fill(0);
+    last.fill(-1);
+    const reforms = tallyReforms(ranksOf(set, byReform.rank), byReform, counts, last);
     sets.length.push(n);
     sets.hash.push(h0, h1);
     sets.reforms.push(reforms);

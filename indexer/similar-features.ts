@@ -48,17 +48,11 @@ const TEMPLATES: [RegExp, string][] = [
 const OUTCOME = '\u0002';
 export const DEPT = '\u0003';
 
-/** Where a title's quoted slogans are: [start, end) of each one's text inside its quotes. */
-function titleSlogans(title: string, minLength: number): number[] {
-  const spans: number[] = [];
-  for (const hit of title.matchAll(QUOTED)) {
-    if (hit[1].trim().length >= minLength && /\p{Script=Han}/u.test(hit[1])) spans.push(hit.index! + 1, hit.index! + 1 + hit[1].length);
-  }
-  return spans;
-}
+/** A field with no quotes. */
+const NO_QUOTES: RegExpExecArray[] = [];
 
-/** The weight of the text at [a, b) of a field weighing `full`: in a title that quotes slogans (`slogans` from
- *  titleSlogans), `object` outside them. Per span, so each run of Han text and each Latin word gets its own. */
+/** The weight of the text at [a, b) of a field weighing `full`: in a title that quotes slogans (`slogans`, from
+ *  FeatureReader.sloganSpans), `object` outside them. Per span, so each run of Han text and each Latin word gets its own. */
 function spanWeight(slogans: number[] | undefined, a: number, b: number, full: number, object: number): number {
   if (!slogans?.length) return full;
   for (let x = 0; x < slogans.length; x += 2) if (a >= slogans[x] && b <= slogans[x + 1]) return full;
@@ -293,6 +287,23 @@ export class FeatureReader {
     return ids;
   }
 
+  /**
+   * The slogan a quote prints (its text trimmed), or undefined when it is none. A short quote is a word in quotes or a
+   * stock label (“串联”, “一站式”, “零跑腿”), printed alike by unrelated reforms: it counts as the words it is, not as a
+   * slogan naming an idea; so does a stop word in quotes, and a quote with no Han character.
+   */
+  private sloganOf(quoted: string): string | undefined {
+    const slogan = quoted.trim();
+    return /\p{Script=Han}/u.test(slogan) && !this.stop.has(slogan) && slogan.length >= this.o.sloganMinLength ? slogan : undefined;
+  }
+
+  /** Where the slogans among a title's quotes are: [start, end) of each one's text inside its quotes. */
+  private sloganSpans(quotes: RegExpExecArray[]): number[] {
+    const spans: number[] = [];
+    for (const hit of quotes) if (this.sloganOf(hit[1]) !== undefined) spans.push(hit.index + 1, hit.index + 1 + hit[1].length);
+    return spans;
+  }
+
   private add(f: number, w: number, flag: number) {
     this.recordScratch.ensure(this.featureText.length);
     this.recordScratch.put(f, w, flag);
@@ -323,7 +334,9 @@ export class FeatureReader {
         const flag = TERM_FLAG[field];
         // A title that quotes a slogan names its idea there (进口原油“先放后检”监管新模式: 先放后检); the words around
         // it name what the idea is applied to (原油), which reforms doing other things share.
-        const slogans = field === 'title' && o.titleObjectWeight !== 1 ? titleSlogans(text, o.sloganMinLength) : undefined;
+        // The field's quotes, read once: the slogans among them weigh a title's words here and are features below.
+        const quotes = /[“"‘「『]/.test(text) ? [...text.matchAll(QUOTED)] : NO_QUOTES;
+        const slogans = field === 'title' && o.titleObjectWeight !== 1 ? this.sloganSpans(quotes) : undefined;
         // Words of each run of Han characters (numbers and punctuation separate runs; a run printed again, in a
         // copy or a stock phrase, is segmented once).
         for (let a = 0; a < text.length;) {
@@ -363,23 +376,19 @@ export class FeatureReader {
             if (!this.stop.has(hit[0])) this.add(this.intern(hit[0], WORD), spanWeight(slogans, hit.index!, hit.index! + hit[0].length, full, object), flag);
           }
         }
-        if (/[“"‘「『]/.test(text)) {
-          for (const hit of text.matchAll(QUOTED)) {
-            const slogan = hit[1].trim();
-            // A short quote is a word in quotes or a stock label (“串联”, “一站式”, “零跑腿”), printed alike by unrelated
-            // reforms: it counts as the words it is, not as a slogan naming an idea.
-            if (!/\p{Script=Han}/u.test(slogan) || this.stop.has(slogan) || slogan.length < o.sloganMinLength) continue;
-            this.add(this.intern(`“${slogan}”`, SLOGAN), o.fieldWeights.slogan, TERM_FLAG.slogan | flag);
-            if (field !== 'title' && o.templateWeight > 0) {
-              let ids = this.sloganTemplates.get(slogan);
-              if (!ids) this.sloganTemplates.set(slogan, (ids = this.templateIds(slogan)));
-              for (const id of ids) this.add(id, o.templateWeight * o.fieldWeights.slogan, 0);
-            }
-            if (o.bigramWeight > 0 && field !== 'title') {
-              for (const h of slogan.matchAll(HAN_RUN)) {
-                const grams = this.gramIds(h[0]);
-                for (let x = 0; x < grams.length; x++) this.add(grams[x], o.bigramWeight * o.fieldWeights.slogan, 0);
-              }
+        for (const hit of quotes) {
+          const slogan = this.sloganOf(hit[1]);
+          if (slogan === undefined) continue;
+          this.add(this.intern(`“${slogan}”`, SLOGAN), o.fieldWeights.slogan, TERM_FLAG.slogan | flag);
+          if (field !== 'title' && o.templateWeight > 0) {
+            let ids = this.sloganTemplates.get(slogan);
+            if (!ids) this.sloganTemplates.set(slogan, (ids = this.templateIds(slogan)));
+            for (const id of ids) this.add(id, o.templateWeight * o.fieldWeights.slogan, 0);
+          }
+          if (o.bigramWeight > 0 && field !== 'title') {
+            for (const h of slogan.matchAll(HAN_RUN)) {
+              const grams = this.gramIds(h[0]);
+              for (let x = 0; x < grams.length; x++) this.add(grams[x], o.bigramWeight * o.fieldWeights.slogan, 0);
             }
           }
         }

@@ -175,6 +175,9 @@ export interface SimilarBuildExtras {
   threads?: SimilarThreads;
   /** Worker threads beside this one (0 or 1), given `threads`. Default: 1 from `PARALLEL_MIN_RECORDS` records. */
   workers?: number;
+  /** Each record's reform (indexer/reform-groups.ts reformGroups of body.records), when the caller has grouped them
+   *  already (the build, which stores facet counts under the same grouping). Default: grouped here. */
+  reformOf?: Int32Array;
 }
 
 /**
@@ -283,7 +286,7 @@ function similarLists(body: Pick<SnapshotBody, 'records' | 'analysis' | 'diction
   const intern = (key: string, k: number) => reader.intern(key, k);
 
   // Reforms: the printings of one reform (its `related` copies) are one entry.
-  const group = reformsOf(records);
+  const group = extras.reformOf ?? reformsOf(records);
   const reformOf = new Int32Array(n);
   const firstOf = new Map<number, number>();
   for (let i = 0; i < n; i++) {

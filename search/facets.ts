@@ -10,6 +10,7 @@ import type { ReformRecord } from '../indexer/schema.js';
 
 import { FACET_LIST, type FacetColumns, type FacetName } from '../indexer/facet-columns.js';
 import { ID_SPAN, fingerprint, topKeys, type StoredCounts } from '../indexer/facet-counts.js';
+import { facetRows, ranksOf, reformRows, tallyReforms, type FacetRows, type ReformRows } from '../indexer/facet-tally.js';
 import { Lru } from '../analysis/lru.js';
 import { gallop } from './match.js';
 import { intersectRecords } from './score.js';
@@ -338,80 +339,27 @@ export class FacetIndex {
     return live;
   }
 
-  /**
-   * Every record's values of every facet side by side (global ids: facet f's value k is base[f] + k), built on first
-   * use from the columns. A count then reads one short row per matched record instead of one offset pair in each of
-   * seven columns, and facets no record has (empty columns) cost nothing. Int32Arrays: a Uint32Array's elements are
-   * not known to be small integers, and the counting loops index with them.
-   */
-  private rows?: { start: Int32Array; ids: Int32Array; facetOf: Uint8Array; base: number[]; size: number };
+  /** Every record's values of every facet in one row (indexer/facet-tally.ts: the layout the build's stored counts
+   *  are made from), built on first use. */
+  private rows?: FacetRows;
 
-  private rowIndex(): NonNullable<FacetIndex['rows']> {
-    if (this.rows) return this.rows;
-    const cols = FACETS.map((f) => this.columns[f]);
-    const N = cols[0].offsets.length - 1;
-    const base: number[] = [];
-    let size = 0;
-    for (const c of cols) base.push(size), (size += c.values.length);
-    const facetOf = new Uint8Array(size);
-    cols.forEach((c, f) => facetOf.fill(f, base[f], base[f] + c.values.length));
-    let total = 0;
-    for (const c of cols) total += c.ids.length;
-    const start = new Int32Array(N + 1);
-    const ids = new Int32Array(total);
-    let n = 0;
-    for (let d = 0; d < N; d++) {
-      start[d] = n;
-      for (let f = 0; f < cols.length; f++) {
-        const { offsets, ids: col } = cols[f];
-        for (let k = offsets[d]; k < offsets[d + 1]; k++) ids[n++] = base[f] + col[k];
-      }
-    }
-    start[N] = n;
-    return (this.rows = { start, ids, facetOf, base, size });
+  private rowIndex(): FacetRows {
+    return (this.rows ??= facetRows(this.columns));
   }
 
   /**
-   * The rows again, in reform order (the copies of one reform adjacent, reforms in id order): rank[doc] is a record's
-   * place in that order, order[rank] the record, reformAt[rank] its reform. Counting reforms then marks the matched
-   * records by rank and reads the rows front to back, with no per-query grouping and no jumping about in memory
-   * (built once per reformOf). `own[f]`: facet f's entries alone in that order (what a record failing f's filter
-   * counts), built when f is first filtered on.
+   * The rows again, in reform order (indexer/facet-tally.ts reformRows), built once per reformOf. `own[f]`: facet f's
+   * entries alone in that order (what a record failing f's filter counts), built when f is first filtered on.
    */
-  private byReform?: ReformRows;
+  private byReform?: ReformRowsOwn;
 
-  private reformRows(reformOf: Int32Array): ReformRows {
+  private reformRows(reformOf: Int32Array): ReformRowsOwn {
     if (this.byReform?.reformOf === reformOf) return this.byReform;
-    const rows = this.rowIndex();
-    const N = rows.start.length - 1;
-    let R = 0;
-    for (let d = 0; d < N; d++) R = Math.max(R, reformOf[d] + 1);
-    const first = new Int32Array(R + 1);
-    for (let d = 0; d < N; d++) first[reformOf[d] + 1]++;
-    for (let r = 0; r < R; r++) first[r + 1] += first[r];
-    const rank = new Int32Array(N);
-    const order = new Int32Array(N);
-    const reformAt = new Int32Array(N);
-    for (let d = 0; d < N; d++) {
-      const k = first[reformOf[d]]++;
-      rank[d] = k;
-      order[k] = d;
-      reformAt[k] = reformOf[d];
-    }
-    const start = new Int32Array(N + 1);
-    const ids = new Int32Array(rows.ids.length);
-    let n = 0;
-    for (let k = 0; k < N; k++) {
-      start[k] = n;
-      const d = order[k];
-      for (let j = rows.start[d]; j < rows.start[d + 1]; j++) ids[n++] = rows.ids[j];
-    }
-    start[N] = n;
-    return (this.byReform = { reformOf, rank, order, reformAt, start, ids, own: [] });
+    return (this.byReform = { ...reformRows(this.rowIndex(), reformOf), own: [] });
   }
 
   /** Facet f's entries (global ids) in reform order: what a record failing only f's filter counts. */
-  private ownRows(r: ReformRows, f: number): { start: Int32Array; ids: Int32Array } {
+  private ownRows(r: ReformRowsOwn, f: number): { start: Int32Array; ids: Int32Array } {
     let own = r.own[f];
     if (own) return own;
     const { base } = this.rowIndex();
@@ -448,37 +396,12 @@ export class FacetIndex {
   }
 
   /**
-   * The ranks (places in reform order) of docs, increasing. Sorted when they are under 1/16 of the records, else
-   * marked by rank and scanned. Measured at 100k records (2,300 ranks): gathered by a plain loop and sorted 0.17 ms,
-   * marking and scanning every rank 0.67 ms, and `Int32Array.from(docs, map)` then sorted 0.73 ms (the mapping
-   * callback, not the sort, was its cost). At 5,000 ranks, sorted 0.5 ms, scanned 0.95 ms.
-   */
-  private static ranksOf(docs: ArrayLike<number>, rank: Int32Array): Int32Array {
-    const N = rank.length;
-    if (docs.length * 16 <= N) {
-      const list = new Int32Array(docs.length);
-      for (let i = 0; i < docs.length; i++) list[i] = rank[docs[i]];
-      return list.sort();
-    }
-    // Many: marked by rank and scanned, rather than sorted.
-    const marked = new Uint8Array(N);
-    for (let i = 0; i < docs.length; i++) marked[rank[docs[i]]] = 1;
-    const list = new Int32Array(docs.length);
-    let n = 0;
-    // Written whatever the mark, kept when marked: no branch to mispredict on a set of half the records.
-    for (let k = 0; k < N; k++) {
-      list[n] = k;
-      n += marked[k];
-    }
-    return list.subarray(0, n);
-  }
-
-  /**
    * Counts per global value id over docs: per reform when reformOf is given (a value counts once per reform: the
    * reform that last counted it is kept), else per record. A record failing some filter counts only for the facet
    * it fails, when that is its only failure (a facet's counts ignore its own filter). With reformOf, `reforms`
    * receives the distinct reforms among the records passing every filter. The loops are written out per case (no
-   * filter, one facet filtered, several): each is one tight pass in reform order.
+   * filter: the build's own count, indexer/facet-tally.ts; one facet filtered; several): each is one tight pass in
+   * reform order.
    */
   private tally(docs: ArrayLike<number>, wanted: (Uint8Array | undefined)[] | undefined, reformOf?: Int32Array, reforms?: ReformTally, filters?: Filters): Uint32Array[] {
     const rows = this.rowIndex();
@@ -487,23 +410,14 @@ export class FacetIndex {
     if (reformOf) {
       const r = this.reformRows(reformOf);
       const { reformAt, start, ids } = r;
-      const ranks = FacetIndex.ranksOf(docs, r.rank);
+      const ranks = ranksOf(docs, r.rank);
       const last = new Int32Array(size).fill(-1);
       // Ranks are in reform order: the reforms of the records passing every filter come in runs, counted here.
       let distinct = 0;
       let current = -1;
       const single = wanted && filters && docs.length > FEW ? this.singleFilter(filters, wanted, r.rank) : undefined;
-      if (!wanted) {
-        for (let i = 0; i < ranks.length; i++) {
-          const k = ranks[i];
-          const reform = reformAt[k];
-          if (reform !== current) (current = reform), distinct++;
-          for (let j = start[k], end = start[k + 1]; j < end; j++) {
-            const id = ids[j];
-            if (last[id] !== reform) (last[id] = reform), counts[id]++;
-          }
-        }
-      } else if (single) {
+      if (!wanted) distinct = tallyReforms(ranks, r, counts, last);
+      else if (single) {
         const pass = single.pass;
         const own = this.ownRows(r, single.facet);
         for (let i = 0; i < ranks.length; i++) {
@@ -594,14 +508,8 @@ interface Single {
   pass: Uint8Array;
 }
 
-/** The rows in reform order (FacetIndex.reformRows). */
-interface ReformRows {
-  reformOf: Int32Array;
-  rank: Int32Array;
-  order: Int32Array;
-  reformAt: Int32Array;
-  start: Int32Array;
-  ids: Int32Array;
+/** The rows in reform order (FacetIndex.reformRows), with each filtered facet's own entries in that order. */
+interface ReformRowsOwn extends ReformRows {
   own: ({ start: Int32Array; ids: Int32Array } | undefined)[];
 }
 

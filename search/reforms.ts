@@ -5,14 +5,10 @@ import type { ReformRecord } from '../indexer/schema.js';
 import { recordStoreOf } from '../snapshot/records.js';
 
 /**
- * Records' reforms from their `related` links, by the indexer's function (indexer/reform-groups.ts): the grouping
- * the build made the stored facet counts under. A loaded snapshot groups with the same union-find over its link
- * columns instead (snapshot/records.ts reformOf: no record decoded); the stored counts are used only when the
- * grouping's fingerprint is the build's (search/facets.ts).
+ * Every record's reform: from a loaded snapshot's link columns (snapshot/records.ts reformOf: no record decoded), or
+ * from the records' links by the indexer's reformGroups, the grouping the build made the stored facet counts under
+ * (used only when the grouping's fingerprint is the build's: search/facets.ts).
  */
-export const reforms = reformGroups;
-
-/** Every record's reform: from a loaded snapshot's link columns, or from the records' links. */
 export function reformsOf(records: ReformRecord[]): Int32Array {
   const store = recordStoreOf(records);
   return store ? store.reformOf() : reformGroups(records);

@@ -9,7 +9,8 @@ import { isEveryRecord, type FacetName, type FacetValue, type Filters, type Refo
 import { Lru } from '../analysis/lru.js';
 import type { EngineOptions } from './options.js';
 import { collectFacts, sortValue, type Fact, type IndexedFact } from './facts.js';
-import { reformMembers, reforms } from './reforms.js';
+import { reformGroups } from '../indexer/reform-groups.js';
+import { reformMembers } from './reforms.js';
 import { OutcomeIndex, type OutcomeHit, type OutcomeParams } from './outcomes.js';
 import { buildSimilar } from '../indexer/similar.js';
 import { SimilarLists, type SimilarReason, type SimilarScope } from './similar.js';
@@ -151,7 +152,7 @@ export class SearchService {
     this.engine = new SearchEngine(body, options);
     // Loading decodes no record: reforms come from the link columns; facts and outcomes are gathered on first use.
     this.store = recordStoreOf(body.records);
-    this.reformOf = this.store ? this.store.reformOf() : reforms(this.engine.records, this.byId);
+    this.reformOf = this.store ? this.store.reformOf() : reformGroups(this.engine.records, this.byId);
     this.reformMembers = reformMembers(this.reformOf);
   }
 

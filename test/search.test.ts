@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { SearchService } from '../search/service.js';
 import type { EngineOptions } from '../search/options.js';
-import { reforms } from '../search/reforms.js';
+import { reformGroups } from '../indexer/reform-groups.js';
 import { FILES, seedService, seedSnapshot } from './helpers.js';
 
 let service: SearchService;
@@ -164,7 +164,7 @@ describe('bar 3: phrases, exclusions and several words', () => {
 describe('one hit per reform', () => {
   const reformKey = (id: string) => {
     const byId = new Map(service.records.map((r, i) => [r.id, i]));
-    return reforms(service.records, byId)[byId.get(id)!];
+    return reformGroups(service.records, byId)[byId.get(id)!];
   };
 
   it('folds copies of a reform printed in two documents into the best-ranked one, listed under copies', () => {
@@ -440,7 +440,7 @@ describe('listing and ranking', () => {
     expect(all.hits[0].source).toMatchObject({ file: FILES.shandongTable, no: 1 });
     const reformsOnly = service.search({ q: '', size: 100, page: 1 });
     const byId = new Map(service.records.map((r, i) => [r.id, i]));
-    expect(reformsOnly.total).toBe(new Set(reforms(service.records, byId)).size);
+    expect(reformsOnly.total).toBe(new Set(reformGroups(service.records, byId)).size);
     expect(reformsOnly.hits[0].source).toMatchObject({ file: FILES.shandongTable, no: 1 });
   });
 
