@@ -7,7 +7,7 @@
  * them, ids included (see there).
  */
 import { segment, buildVocabulary, type Vocabulary } from '../analysis/segment.js';
-import { OUTCOME_FLAG, TERM_FLAG } from '../search/similar.js';
+import { OUTCOME_FLAG, TERM_FLAG } from './similar-data.js';
 import type { TextField } from './schema.js';
 import type { SnapshotBody } from '../snapshot/body.js';
 import type { SimilarOptions } from './similar.js';

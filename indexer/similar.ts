@@ -16,8 +16,8 @@
  */
 import { Normalizer } from '../analysis/normalize.js';
 import type { SnapshotBody } from '../snapshot/body.js';
-import { OUTCOME_FLAG, type SimilarData } from '../search/similar.js';
-import { reformsOf } from '../search/reforms.js';
+import { OUTCOME_FLAG, type SimilarData } from './similar-data.js';
+import { reformGroups } from './reform-groups.js';
 import { PROVINCES } from './regions.js';
 import type { ReformRecord, TextField } from './schema.js';
 import { Grow } from './grow.js';
@@ -286,7 +286,7 @@ function similarLists(body: Pick<SnapshotBody, 'records' | 'analysis' | 'diction
   const intern = (key: string, k: number) => reader.intern(key, k);
 
   // Reforms: the printings of one reform (its `related` copies) are one entry.
-  const group = extras.reformOf ?? reformsOf(records);
+  const group = extras.reformOf ?? reformGroups(records);
   const reformOf = new Int32Array(n);
   const firstOf = new Map<number, number>();
   for (let i = 0; i < n; i++) {

@@ -5,34 +5,9 @@
  */
 import { reformsOf } from './reforms.js';
 import type { ReformRecord } from '../indexer/schema.js';
+import { OUTCOME_FLAG, TERM_FLAG, type SimilarData } from '../indexer/similar-data.js';
 
-/** Field bits of a key term: where a record says it. */
-export const TERM_FLAG = { title: 1, slogan: 2, content: 4, process: 8, outcome: 16, applicableTo: 32 } as const;
-/** Outcome bits of a record: what it reports having cut. */
-export const OUTCOME_FLAG = { time: 1, cost: 2 } as const;
-
-/**
- * What the snapshot carries for similar reforms (`body.similar`). Lists hold `k` slots per record (record index
- * + 1; 0 = empty), already collapsed (one entry per reform, never the source's own copies), diversified and ordered.
- */
-export interface SimilarData {
-  version: 1;
-  k: number;
-  /** Best `k` reforms from anywhere. */
-  all: { ids: Uint32Array; scores: Float32Array };
-  /** Best `k` reforms with a province that is not one of the source's (records with no province are left out). */
-  otherRegions: { ids: Uint32Array; scores: Float32Array };
-  /** Each record's key terms (CSR: record i's are termStart[i] … termStart[i+1]), strongest first. */
-  termStart: Uint32Array;
-  termIds: Uint32Array;
-  termWeights: Float32Array;
-  /** TERM_FLAG bits per key term. */
-  termFlags: Uint8Array;
-  /** Term table for termIds. */
-  terms: string[];
-  /** OUTCOME_FLAG bits per record. */
-  outcomes: Uint8Array;
-}
+export { OUTCOME_FLAG, TERM_FLAG, type SimilarData };
 
 export type SimilarScope = 'other-regions' | 'all';
 export const SIMILAR_SCOPES: readonly SimilarScope[] = ['other-regions', 'all'];

@@ -5,7 +5,7 @@
  */
 import type { MinedForms } from '../analysis/forms.js';
 import type { ParseWarning, ReformRecord } from '../indexer/schema.js';
-import type { SimilarData } from '../search/similar.js';
+import type { SimilarData } from '../indexer/similar-data.js';
 
 export interface SourceFile {
   file: string;

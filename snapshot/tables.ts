@@ -18,7 +18,7 @@
  * neutral; nothing here runs for the unpacked layout the offline export reads.
  */
 import type { SnapshotBody } from './body.js';
-import type { SimilarData } from '../search/similar.js';
+import type { SimilarData } from '../indexer/similar-data.js';
 
 export const TABLES_FORMAT = 'tables-1';
 
