@@ -302,17 +302,10 @@ class DrivingBound implements BoundSource {
 
   get record(): Int32Array {
     if (this.numbers) return this.numbers;
-    const { slots, from, F } = this;
-    const out = new Int32Array(from.length);
-    let n = -1;
-    let end = 0;
-    for (let e = 0, x = 0; x < from.length; e++) {
-      if (slots[e] >= end) {
-        n++;
-        end = ((slots[e] / F) | 0) * F + F;
-      }
-      if (from[x] === e) out[x++] = n;
-    }
+    // The term's record numbers, picked at the string's entries.
+    const all = recordNumbers(this.slots, this.F);
+    const out = new Int32Array(this.from.length);
+    for (let x = 0; x < out.length; x++) out[x] = all[this.from[x]];
     return (this.numbers = out);
   }
 }

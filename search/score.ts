@@ -672,8 +672,7 @@ export class KeptScores extends LazyScores {
   }
 
   override quickBound(i: number): number {
-    if (this.all) return this.all[i];
-    return this.source instanceof LazyScores ? this.source.quickBound(this.from![i]) : Infinity;
+    return this.all ? this.all[i] : quickAt(this.source!, this.from![i]);
   }
 
   /**
