@@ -159,10 +159,12 @@ export class QueryAnalyzer {
     const parsed = parseQuery(query);
     // A field clause (title:, department:) names what a field says, never a question.
     const free = (c: Clause) => !c.phrase && !c.field;
-    const ask = quantityAsk(parsed.must.flat().filter(free).map((c) => this.normalizer.plain(c.text)).join(' '));
+    // Each clause normalised once: the figure asked and each clause's content both read it.
+    const plain = new Map(parsed.must.flat().map((c) => [c, this.normalizer.plain(c.text)] as const));
+    const ask = quantityAsk(parsed.must.flat().filter(free).map((c) => plain.get(c)!).join(' '));
     // A question's frame (我想了解, 需要 of 需要多长时间) is the question's, not words to find (analysis/ask.ts); a clause
     // that is all frame is dropped. The clause keeps its text as typed (AnalysedClause.typed).
-    const content = (c: Clause) => (free(c) ? questionContent(this.normalizer.plain(c.text), ask) : this.normalizer.plain(c.text));
+    const content = (c: Clause) => (free(c) ? questionContent(plain.get(c)!, ask) : plain.get(c)!);
     let groups = parsed.must.map((g) => g.map((c) => this.clause(c, content(c)))).map((g) => g.filter((c) => c.constraints.length > 0)).filter((g) => g.length > 0);
     if (groups.length === 0 && parsed.must.length > 0) {
       // Nothing but stop words (改革, 模式) or a question's frame: search what was typed, literally.
