@@ -95,6 +95,9 @@ export interface SimilarOptions {
    *  1.5, against 0.853 / 0.953 at 0.75, 0.853 / 0.949 at 0.6, 0.848 / 0.945 at 1 (a margin within noise on 30
    *  sources; every weight below 1 beats 1 at process 1.5). */
   titleObjectWeight: number;
+  /** Weight of a reform mechanism (dict/ideas.txt: 先放后检, 附条件提离 and 先声明后验证 are one) relative to the text
+   *  that prints one of its names. 0 turns them off. */
+  ideaWeight: number;
 }
 
 export const DEFAULT_SIMILAR_OPTIONS: SimilarOptions = {
@@ -123,6 +126,7 @@ export const DEFAULT_SIMILAR_OPTIONS: SimilarOptions = {
   pool: 60,
   departmentWeight: 0,
   titleObjectWeight: 0.9,
+  ideaWeight: 1,
 };
 
 /** Outcome kinds a text reports: a waiting time or a cost cut. */

@@ -32,6 +32,9 @@ export interface SnapshotBody {
     /** Broader terms with their narrower terms (synonyms.txt's `>` lines); absent in snapshots built before them. */
     narrower?: [string, string[]][];
     stopwords: string[];
+    /** Reform mechanisms (dict/ideas.txt: class name, its terms), read by the similar lists only; absent in
+     *  snapshots built before them. */
+    ideas?: [string, string[]][];
   };
   analysis: {
     /** Traditional → simplified, character to character. */
