@@ -107,7 +107,7 @@ export class Scratch {
 }
 
 /** The options the reader reads, named once: the type below and `featureSetup` both come from this list. */
-const FEATURE_OPTIONS = ['fieldWeights', 'bigramWeight', 'subwordWeight', 'places', 'synonyms', 'forms', 'outcomeWeight', 'sloganMinLength', 'templateWeight', 'titleObjectWeight', 'ideaWeight'] as const satisfies readonly (keyof SimilarOptions)[];
+const FEATURE_OPTIONS = ['fieldWeights', 'bigramWeight', 'subwordWeight', 'places', 'synonyms', 'forms', 'outcomeWeight', 'sloganMinLength', 'templateWeight', 'titleObjectWeight', 'ideaWeight', 'ideaBodyFactor'] as const satisfies readonly (keyof SimilarOptions)[];
 export type FeatureOptions = Pick<SimilarOptions, (typeof FEATURE_OPTIONS)[number]>;
 
 /** What the reader needs: plain data, so a worker thread can be handed the same. */
@@ -376,7 +376,9 @@ export class FeatureReader {
               else recordScratch.put(-1 - id, fw * o.subwordWeight, flag);
             }
             for (let end = at + 1 + pool[at++]; at < end; at++) this.placeCount.data[pool[at]]++;
-            const iw = fw * o.ideaWeight;
+            // A mechanism named in the body text is often a passing mention (a reform that cites another), so it weighs
+            // less there than in the title or the process steps, which describe the reform's own way of working.
+            const iw = fw * o.ideaWeight * (field === 'title' || field === 'process' ? 1 : o.ideaBodyFactor);
             for (let end = at + 1 + pool[at++]; at < end; at++) recordScratch.put(pool[at], iw, 0);
             if (field === 'title' && (o.bigramWeight > 0 || o.templateWeight > 0)) {
               let g = this.titleGrams(runText);
