@@ -112,7 +112,8 @@ export async function readDictionaries(dictDir: string): Promise<{ dictionaries:
       ...skipped.map((w) => ({ file: 'synonyms.txt', line: w.line, message: w.message })),
       ...(ideas ? ideas.warnings.map((w) => ({ file: 'ideas.txt', line: w.line, message: w.message })) : [{ file: 'ideas.txt', message: `not found in ${dictDir}: similar reforms are listed without mechanism classes` }]),
     ],
-    version: createHash('sha256').update(user).update('\0').update(syn).update('\0').update(stop).digest('hex').slice(0, 16),
+    // ideas.txt joins the hash only when present, so a folder without it keeps the version it had.
+    version: createHash('sha256').update(user).update('\0').update(syn).update('\0').update(stop).update(ideasText === undefined ? '' : `\0${ideasText}`).digest('hex').slice(0, 16),
     synonymsVersion: createHash('sha256').update(syn).digest('hex').slice(0, 16),
   };
 }

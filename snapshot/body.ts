@@ -23,7 +23,7 @@ export interface SnapshotBody {
   sources: SourceFile[];
   warnings: ParseWarning[];
   dictionary: {
-    /** sha256 of the three dictionary files' contents, so a stats page can tell which version built the index. */
+    /** sha256 of the three dictionary files' contents (and ideas.txt's when present), so a stats page can tell which version built the index. */
     version: string;
     /** sha256 of the synonyms file alone. */
     synonymsVersion?: string;
