@@ -25,3 +25,27 @@ describe('with missingRarityPower, partial matches rank by how rare the words th
     expect(first.missing).toEqual(['食品']);
   });
 });
+
+describe('a page is ten reforms: partial matches fill it when the records holding every word are fewer reforms', () => {
+  // The service shows one hit per reform (copies fold under it), so ten records that are fewer than ten reforms used to
+  // leave the page short with no partial match after them.
+  for (const q of ['告知承诺制', '海关 担保']) {
+    it(`${q}: ten or more records hold every word but they are fewer than ten reforms, so partial matches fill the page after them`, () => {
+      const records = service.search({ q, size: 100, collapse: false }).hits;
+      const full = records.filter((h) => h.missing.length === 0);
+      expect(full.length).toBeGreaterThanOrEqual(10);
+      const page = service.search({ q, size: 10 });
+      const fullHits = page.hits.filter((h) => h.missing.length === 0);
+      expect(fullHits.length).toBeLessThan(10);
+      // Every record holding every word is on the page (as a hit or a copy under one).
+      const shown = new Set(page.hits.flatMap((h) => [h.id, ...(h.copies ?? []).map((c) => c.id)]));
+      for (const h of full) expect(shown.has(h.id)).toBe(true);
+      expect(page.hits).toHaveLength(10);
+      expect(page.partial).toBe(true);
+      // All words rank first, partial matches after, each saying which word it lacks.
+      const firstPartial = page.hits.findIndex((h) => h.missing.length > 0);
+      expect(firstPartial).toBe(fullHits.length);
+      for (const h of page.hits.slice(firstPartial)) expect(h.missing.length).toBeGreaterThan(0);
+    });
+  }
+});
