@@ -137,6 +137,21 @@ export function questionContent(text: string, ask?: QuantityAsk): string {
   return out.trim();
 }
 
+/** A question of manner: how to do something (进口食品怎么快速通关, 企业注销怎样简化手续). */
+const HOW = /怎么样|怎么|怎样|如何/;
+
+/**
+ * Where the aim of a question of manner begins in a clause's text: the words after 怎么 / 怎样 / 如何 say what is
+ * wanted of the topic typed before it (快速通关 of 进口食品怎么快速通关, 简化手续 of 企业注销怎样简化手续). Undefined
+ * when the clause asks no such question or types nothing before the question word (如何缩短工程建设项目审批时间: no
+ * topic stands apart from the aim).
+ */
+export function questionAimStart(text: string): number | undefined {
+  const m = HOW.exec(text);
+  if (!m || m.index === 0 || !text.slice(0, m.index).trim()) return undefined;
+  return m.index + m[0].length;
+}
+
 /** Words that name a measure rather than a thing (时间, 费用, 次数): what figures they are measured in. */
 const MEASURES: [RegExp, { kind?: OutcomeKind; unit?: string }][] = [
   [/^(时间|时限|用时|耗时|时长|周期|天数|工作日|期限)$/, { kind: 'time' }],

@@ -20,7 +20,7 @@ import { Highlighter } from './snippet.js';
 import { DOWN_VERBS, UP_VERBS } from '../analysis/outcomes.js';
 import { recordStoreOf } from '../snapshot/records.js';
 import { reformsOf } from './reforms.js';
-import { isMeasureWord, namesMeasure } from '../analysis/ask.js';
+import { isMeasureWord, namesMeasure, questionAimStart } from '../analysis/ask.js';
 
 export { occurrences, nearOccurrences } from './snippet.js';
 export { minimalWindow } from './score.js';
@@ -861,6 +861,7 @@ export class SearchEngine {
     const ask = this.askUnit(analysis, units);
     if (ask) units.push(ask);
     this.markQualifiers(analysis, units);
+    this.markQuestionAims(analysis, units);
     return units;
   }
 
@@ -868,6 +869,29 @@ export class SearchEngine {
   private ownIdf(c: Constraint): { ownIdf?: number } {
     if (!c.alternatives.some((a) => a.kind)) return {};
     return { ownIdf: idf(this.records.length, this.constraintDocs(withoutKinds(c)).docs.length) };
+  }
+
+  /**
+   * In a question of manner typed after its topic (进口食品怎么快速通关), the words after the question word say what is
+   * wanted of the topic, as a change verb does: they are qualifiers (Unit.qualifier), so in the tiers of partial
+   * matches a record on 食品 lacking 快速 and 通关 comes before one that lacks only 食品. Counting every word alike put
+   * 关保通 (通关 fast, no food) first. Only when the clause types words both before and after the question word.
+   */
+  private markQuestionAims(analysis: QueryAnalysis, units: Unit[]): void {
+    if (!this.options.questionAims || this.options.qualifierCost === 1) return;
+    const unitOf = new Map(units.map((u) => [u.text, u] as const));
+    for (const group of analysis.groups) {
+      if (group.length !== 1) continue;
+      const clause = group[0];
+      const start = questionAimStart(clause.text);
+      if (start === undefined) continue;
+      const at = clause.constraints.map((c) => clause.text.indexOf(c.text));
+      if (!at.some((x) => x >= 0 && x < start) || !at.some((x) => x >= start)) continue;
+      clause.constraints.forEach((c, k) => {
+        const u = unitOf.get(c.text);
+        if (u && !u.ask && at[k] >= start) u.qualifier = true;
+      });
+    }
   }
 
   /** Marks the change verbs and measure words of an outcome query (Unit.qualifier); not when nothing else is typed. */
