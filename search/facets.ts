@@ -151,6 +151,15 @@ export class FacetIndex {
   }
 
   /**
+   * Per record, 1 when it passes every filter (undefined when no filter is set), kept with the filter set's records:
+   * a page tests a reform's printings against the filters by reading marks.
+   */
+  recordsPassing(filters: Filters): Uint8Array | undefined {
+    const wanted = this.wanted(filters);
+    return wanted ? this.passedSet(filters, wanted).byDoc(this.recordCount) : undefined;
+  }
+
+  /**
    * The records passing every filter (increasing), kept for the last few filter sets: a search's filtering and its
    * facet counts both read them, and users filter the same way query after query. Cleared with the query caches.
    */
