@@ -145,7 +145,7 @@ export class FacetIndex {
       for (let i = 0; i < pass.length; i++) out[pass[i]] = 1;
       return out;
     }
-    const at = passed.within(docs);
+    const at = passed.within(docs, this.recordCount);
     for (let i = 0; i < at.length; i++) out[at[i]] = 1;
     return out;
   }
@@ -326,7 +326,7 @@ export class FacetIndex {
     const own = store.list(s, facet, size);
     if (!own) return undefined;
     // The records passing the filter among the set's: the walk passing() made for the same docs (Passed.within).
-    const at = this.passedSet(filters, wanted!).within(docs);
+    const at = this.passedSet(filters, wanted!).within(docs, this.recordCount);
     const kept = new Int32Array(at.length);
     for (let i = 0; i < at.length; i++) kept[i] = docs[at[i]];
     const live = this.listed(this.tally(kept, undefined, reformOf, reforms), size);
@@ -523,22 +523,27 @@ class Passed {
 
   /**
    * Where in `docs` (increasing) the passing records are, increasing. Galloped when the passing records are under
-   * 1/16 of docs (a region's few thousand in a common word's tens of thousands), else one merge of the two lists.
+   * 1/16 of docs (a region's few thousand in a common word's tens of thousands), else each of docs read in the marks
+   * per record (byDoc, which a page's copies read too), with no branch: a merge of the two lists mispredicted on
+   * about every step (审批 @广东 at 100k: 0.2 ms).
    */
-  within(docs: Int32Array): Int32Array {
+  within(docs: Int32Array, N: number): Int32Array {
     if (this.met?.docs === docs) return this.met.at;
     const pass = this.docs;
-    const at = new Int32Array(Math.min(pass.length, docs.length));
+    let at: Int32Array;
     let n = 0;
     if (pass.length * 16 < docs.length) {
+      at = new Int32Array(Math.min(pass.length, docs.length));
       for (let i = 0, j = 0; i < pass.length && j < docs.length; i++) {
         j = gallop(docs, pass[i], j);
         if (j < docs.length && docs[j] === pass[i]) at[n++] = j;
       }
     } else {
-      for (let i = 0, j = 0; i < docs.length && j < pass.length; i++) {
-        while (j < pass.length && pass[j] < docs[i]) j++;
-        if (pass[j] === docs[i]) at[n++] = i;
+      const marks = this.byDoc(N);
+      at = new Int32Array(docs.length + 1);
+      for (let i = 0; i < docs.length; i++) {
+        at[n] = i;
+        n += marks[docs[i]];
       }
     }
     this.met = { docs, at: at.subarray(0, n) };
