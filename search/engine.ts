@@ -15,6 +15,7 @@ import { Matcher, gallop, slotPositions, slotRange } from './match.js';
 import { engineOptions, type EngineOptions } from './options.js';
 import { Postings, hash32, isIndexData, recordsOf, type IndexData, type Occurrences } from './postings.js';
 import type { EngineIndex } from '../indexer/engine-index.js';
+import { isWordIndex } from '../indexer/word-postings.js';
 import { BlockTop, KeptScores, NO_DOCS, bm25, idf, intersectRecords, intersectSum, minimalWindow, scoreAt, union, unionRecords, type DocScores, type FieldStats } from './score.js';
 import { Highlighter } from './snippet.js';
 import { DOWN_VERBS, UP_VERBS } from '../analysis/outcomes.js';
@@ -471,6 +472,8 @@ export class SearchEngine {
   readonly facets: FacetIndex;
   private readonly postings: Postings;
   private readonly matcher: Matcher;
+  /** Stored words' postings, read like terms (undefined: every word is matched from bigrams). */
+  private readonly words?: Postings;
   private readonly highlighter: Highlighter;
   private readonly stats: FieldStats;
   private readonly fieldIndex = new Map<SearchField, number>();
@@ -500,7 +503,10 @@ export class SearchEngine {
     }
     this.analyzer = new QueryAnalyzer({ ...body.analysis, synonyms: body.dictionary.synonyms, narrower: body.dictionary.narrower, stopwords: body.dictionary.stopwords }, (a, b) => this.cooccurrence(a, b));
     this.postings = this.options.postings?.(index.postings, this.options.cache.postingsPositions) ?? new Postings(index.postings, this.options.cache.postingsPositions);
-    this.matcher = new Matcher(this.postings, this.options.cache.matches, NEAR_GAP);
+    // Costly words' own postings (indexer/word-postings.ts): a damaged table refuses the snapshot, never half-read.
+    if (index.words !== undefined && !isWordIndex(index.words, index.postings)) throw new Error('snapshot stored words do not fit its index (rebuild the snapshot)');
+    this.words = index.words ? new Postings({ ...index.postings, ...index.words }, this.options.cache.postingsPositions) : undefined;
+    this.matcher = new Matcher(this.postings, this.options.cache.matches, NEAR_GAP, this.words);
     this.facets = new FacetIndex(index.facets, index.counts);
     index.postings.fields.forEach((f, i) => this.fieldIndex.set(f as SearchField, i));
     this.stats = {
@@ -584,6 +590,7 @@ export class SearchEngine {
     this.results.clear();
     this.matcher.clearCache();
     this.postings.clearCache();
+    this.words?.clearCache();
     this.facets.clearCache();
   }
 
