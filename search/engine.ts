@@ -680,23 +680,31 @@ export class SearchEngine {
     const need = required >= 4 ? required - 1 : required;
     if (need > present) return NO_DOCS;
     const { count } = this;
-    // Only the rare words' records can qualify: they are the ones marked (a record in no rare list has count 0).
     const touched: number[] = [];
-    lists.forEach((l, k) => {
-      if (!rare[k]) return;
-      for (let i = 0; i < l.docs.length; i++) {
-        const d = l.docs[i];
-        if (count[d] === 0) touched.push(d);
-        count[d]++;
-      }
-    });
-    const candidates = this.increasing(touched, count);
+    let candidates: Int32Array;
+    if (need === present) {
+      // Every rare word required: the records holding all of them, intersected rarest first (no pass over the union
+      // of their lists: 跨境电子商务 by its words reads 跨境, 电子 and 商务, tens of thousands of records each at 100k).
+      const rareDocs = lists.filter((_, k) => rare[k]).map((l) => l.docs).sort((a, b) => a.length - b.length);
+      candidates = rareDocs.reduce((a, b) => intersectRecords(a, b));
+    } else {
+      // Only the rare words' records can qualify: they are the ones marked (a record in no rare list has count 0).
+      lists.forEach((l, k) => {
+        if (!rare[k]) return;
+        for (let i = 0; i < l.docs.length; i++) {
+          const d = l.docs[i];
+          if (count[d] === 0) touched.push(d);
+          count[d]++;
+        }
+      });
+      candidates = this.increasing(touched, count);
+    }
     const kept: number[] = [];
     const rareOccs = occs.filter((_, k) => rare[k]);
     const cursors = new Int32Array(rareOccs.length);
     for (let i = 0; i < candidates.length; i++) {
       const d = candidates[i];
-      if (count[d] >= need && this.inOneField(d, rareOccs, cursors, need)) kept.push(d);
+      if ((need === present || count[d] >= need) && this.inOneField(d, rareOccs, cursors, need)) kept.push(d);
     }
     for (const d of touched) count[d] = 0;
     const docs = Int32Array.from(kept);
