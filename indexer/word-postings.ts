@@ -101,26 +101,52 @@ export function buildWordPostings(texts: readonly string[], index: IndexData, vo
     if (list) list.push({ id, offset });
     else byBigram.set(best, [{ id, offset }]);
   });
-  const wordOf = new Grow(new Int32Array(1 << 16));
-  const slotOf = new Grow(new Int32Array(1 << 16));
-  const posOf = new Grow(new Int32Array(1 << 16));
-  for (const [k, list] of byBigram) {
+  // The places to compare, bucketed by slot (a counting sort over the rarest bigrams' entries), so each text is read
+  // once with every place in it: read bigram by bigram, the texts were visited in a random order again for each
+  // bigram, and that cost more than the comparisons (at 100k records 2.6 s of CPU; in slot order a fraction).
+  const groups = [...byBigram];
+  const S = texts.length;
+  const perSlot = new Uint32Array(S + 1);
+  const decoded = groups.map(([k]) => {
     const E = index.termEntries[k];
     const slots = new Int32Array(E);
     const starts = new Int32Array(E + 1);
     const table = decodeDocs(index.postings, index.termBytes[k], slots, starts);
+    for (let e = 0; e < E; e++) perSlot[slots[e] + 1] += starts[e + 1] - starts[e];
+    return { k, slots, starts, table };
+  });
+  for (let x = 0; x < S; x++) perSlot[x + 1] += perSlot[x];
+  const places = perSlot[S];
+  const placePos = new Int32Array(places);
+  const placeGroup = new Int32Array(places);
+  const fillAt = perSlot.slice(0, S);
+  decoded.forEach(({ k, slots, starts, table }, g) => {
+    const E = slots.length;
     const pos = new Int32Array(starts[E]);
     decodePositions(index.postings, index.termBytes[k], table, starts, pos, 0, E);
     for (let e = 0; e < E; e++) {
-      const text = texts[slots[e]];
       for (let x = starts[e]; x < starts[e + 1]; x++) {
-        for (const { id, offset } of list) {
-          const at = pos[x] - offset;
-          if (at >= 0 && text.startsWith(words[id], at)) {
-            wordOf.push(id);
-            slotOf.push(slots[e]);
-            posOf.push(at);
-          }
+        const at = fillAt[slots[e]]++;
+        placePos[at] = pos[x];
+        placeGroup[at] = g;
+      }
+    }
+  });
+  decoded.length = 0;
+  const wordOf = new Grow(new Int32Array(1 << 16));
+  const slotOf = new Grow(new Int32Array(1 << 16));
+  const posOf = new Grow(new Int32Array(1 << 16));
+  const lists = groups.map(([, list]) => list);
+  for (let slot = 0; slot < S; slot++) {
+    if (perSlot[slot] === perSlot[slot + 1]) continue;
+    const text = texts[slot];
+    for (let x = perSlot[slot]; x < perSlot[slot + 1]; x++) {
+      for (const { id, offset } of lists[placeGroup[x]]) {
+        const at = placePos[x] - offset;
+        if (at >= 0 && text.startsWith(words[id], at)) {
+          wordOf.push(id);
+          slotOf.push(slot);
+          posOf.push(at);
         }
       }
     }
