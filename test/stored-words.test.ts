@@ -1,27 +1,33 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { buildSnapshot } from '../indexer/build.js';
+import { Normalizer } from '../analysis/normalize.js';
+import { normalizedSearchTexts } from '../indexer/fields.js';
+import { traditionalToSimplifiedTable } from '../indexer/t2s.js';
 import type { EngineIndex } from '../indexer/engine-index.js';
-import { coverCost, DEFAULT_WORD_COST, type WordIndex } from '../indexer/word-postings.js';
+import { buildWordPostings, coverCost, DEFAULT_WORD_COST, type WordIndex } from '../indexer/word-postings.js';
 import type { SnapshotBody } from '../snapshot/body.js';
 import { parseSnapshot, serializeSnapshot } from '../snapshot/file.js';
 import { NEAR_GAP } from '../search/analyzer.js';
 import { Matcher } from '../search/match.js';
 import { Postings, TermOccurrences, type Occurrences } from '../search/postings.js';
 import { SearchService, type SearchParams } from '../search/service.js';
-import { DICT, SEEDS, seedSnapshot } from './helpers.js';
+import { seedSnapshot } from './helpers.js';
 
-// The seeds are far too small for any word to reach the default cost: built again storing every word of three or more
-// Han characters that the corpus prints (cost ≥ 1), so the stored path runs on real text.
+// The seeds are far too small for any word to reach the default cost: their stored words are built here for every word
+// of three or more Han characters the corpus prints (cost ≥ 1), so the stored path runs on real text.
 let plain: SnapshotBody;
 let stored: SnapshotBody;
 let words: WordIndex;
 let list: string[];
 beforeAll(async () => {
   plain = await seedSnapshot();
-  stored = (await buildSnapshot({ seedsDir: SEEDS, dictDir: DICT, wordCost: 1 })).body;
-  words = (stored.index as EngineIndex).words!;
+  // The texts the build indexed (every searched field normalised, in slot order): the stored words are found in them.
+  const normalizer = new Normalizer(traditionalToSimplifiedTable());
+  const texts = normalizedSearchTexts(plain.records, (t) => normalizer.plain(t), { copies: true });
+  const index = plain.index as EngineIndex;
+  words = buildWordPostings(texts, index.postings, plain.analysis.vocabulary.map(([w]) => w), { minCost: 1 })!;
+  stored = { ...plain, index: { ...index, words } };
   list = words.terms.split('\u0000').slice(0, -1);
-}, 60_000);
+});
 
 function withoutWords(body: SnapshotBody): SnapshotBody {
   const { words: _w, ...index } = body.index as EngineIndex;
