@@ -476,6 +476,8 @@ export class SearchEngine {
   private readonly fieldIndex = new Map<SearchField, number>();
   private readonly analyses: Lru<string, QueryAnalysis>;
   private readonly constraintCache: Lru<string, DocScores>;
+  /** Each loose expansion's rule as its match decided it (looseDocs), read again to highlight its hits. */
+  private readonly looseRules: Lru<string, { rare: string[]; need: number } | null>;
   private readonly results: Lru<string, SearchResult>;
   /** Scratch per record, reset after each search (searches run one at a time). */
   private readonly mask: Uint32Array;
@@ -514,6 +516,7 @@ export class SearchEngine {
     this.highlighter = new Highlighter(this.records, this.analyzer.normalizer, this.options.cache.normalizedRecords, this.options.snippetFields, (words, fields) => this.looseWords(words, fields));
     this.analyses = new Lru(this.options.cache.analyses);
     this.constraintCache = new Lru(this.options.cache.matches);
+    this.looseRules = new Lru(this.options.cache.matches);
     this.results = new Lru(this.options.cache.results);
     this.mask = new Uint32Array(this.records.length);
     this.acc = new Float64Array(this.records.length);
@@ -581,6 +584,7 @@ export class SearchEngine {
   clearCache(): void {
     this.analyses.clear();
     this.constraintCache.clear();
+    this.looseRules.clear();
     this.results.clear();
     this.matcher.clearCache();
     this.postings.clearCache();
@@ -678,8 +682,12 @@ export class SearchEngine {
    * the words' occurrences (cached by the match just made), with no scoring.
    */
   looseWords(words: string[], fields?: readonly SearchField[]): { rare: string[]; need: number } | undefined {
-    const F = this.stats.fieldCount;
     const ids = this.fieldIds(fields);
+    const key = SearchEngine.looseKey(words, ids);
+    const kept = this.looseRules.get(key);
+    if (kept !== undefined) return kept ?? undefined;
+    // Not kept (evicted): counted again from the words' occurrences, with no scoring.
+    const F = this.stats.fieldCount;
     const counts = words.map((w) => {
       const slots = this.matcher.needle(w, ids).slots;
       let n = 0;
@@ -689,8 +697,17 @@ export class SearchEngine {
       }
       return n;
     });
-    const rule = this.looseRule(counts);
-    return rule && { rare: words.filter((_, k) => rule.rare[k]), need: rule.need };
+    return this.keepLooseRule(key, words, this.looseRule(counts)) ?? undefined;
+  }
+
+  private static looseKey(words: string[], fields: number[] | undefined): string {
+    return `${fields?.join(',') ?? '*'}\u0000${words.join('\u0000')}`;
+  }
+
+  private keepLooseRule(key: string, words: string[], rule: { rare: boolean[]; need: number } | undefined): { rare: string[]; need: number } | null {
+    const kept = rule ? { rare: words.filter((_, k) => rule.rare[k]), need: rule.need } : null;
+    this.looseRules.set(key, kept);
+    return kept;
   }
 
   /**
@@ -702,6 +719,7 @@ export class SearchEngine {
     const occs = words.map((w) => this.matcher.needle(w, fields));
     const lists = occs.map((o) => bm25(o, this.stats, this.options.bm25, weight / words.length));
     const rule = this.looseRule(lists.map((l) => l.docs.length));
+    this.keepLooseRule(SearchEngine.looseKey(words, fields), words, rule);
     if (!rule) return NO_DOCS;
     const { rare, need } = rule;
     const { count } = this;
