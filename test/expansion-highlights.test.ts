@@ -1,6 +1,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { SearchService } from '../search/service.js';
-import { seedService } from './helpers.js';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { DICT, seedService } from './helpers.js';
 
 let service: SearchService;
 beforeAll(async () => {
@@ -68,5 +70,36 @@ describe('bar 6: a record found through an expansion shows what matched', () => 
     expect(hit).toBeDefined();
     expect(shown(hit!)).toContain('<mark>跨境电子商务</mark>');
     expect(shown(hit!)).not.toContain('<mark>电子</mark>');
+  });
+
+  it('marks something in every hit whose shown fields print what it matched, over every thesaurus term as a query', () => {
+    const terms = new Set<string>();
+    for (const line of readFileSync(join(DICT, 'synonyms.txt'), 'utf8').split('\n')) {
+      const body = line.replace(/#.*/, '').trim();
+      if (!body) continue;
+      if (body.includes('>')) terms.add(body.split('>')[0].trim());
+      else for (const t of body.split(/[\s,，、=]+/)) if (t) terms.add(t);
+    }
+    const n = service.engine.analyzer.normalizer;
+    let hits = 0;
+    const gaps: string[] = [];
+    for (const q of terms) {
+      const constraints = service.engine.analyse(q).groups.flat().flatMap((c) => c.constraints);
+      for (const h of service.search({ q, size: 10 }).hits) {
+        hits++;
+        if (marks(shown(h)).length) continue;
+        // Nothing marked: then nothing it was found by may stand in a shown field (it matched departments or regions).
+        const r = service.reform(h.id)!;
+        const text = n.plain([r.title, r.content, r.applicableTo, r.process, r.outcome].join('\n'));
+        const strings = constraints.flatMap((k) => [
+          ...k.alternatives.filter((a) => !a.words && !a.near).map((a) => a.text),
+          ...(h.missing.includes(k.text) ? (k.parts ?? []) : []),
+        ]);
+        const held = strings.filter((t) => text.includes(t));
+        if (held.length) gaps.push(`${q}: ${h.title} holds ${held.join(', ')}`);
+      }
+    }
+    expect(hits).toBeGreaterThan(5000);
+    expect(gaps).toEqual([]);
   });
 });
