@@ -749,6 +749,7 @@ export class SearchEngine {
     this.keepLooseRule(SearchEngine.looseKey(words, fields), words, rule);
     if (!rule) return NO_DOCS;
     const { rare, need } = rule;
+    const present = rare.filter(Boolean).length;
     const { count } = this;
     const touched: number[] = [];
     let candidates: Int32Array;
