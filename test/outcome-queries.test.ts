@@ -228,3 +228,27 @@ describe('a question for a figure is about its content words, not the words that
     expect(ids('首违不罚').length).toBeGreaterThan(1);
   });
 });
+
+describe('a figure is understood by its value, not only as printed (bar point 7)', () => {
+  const ids = (q: string) => service.search({ q, size: 20, collapse: false }).hits.map((h) => h.id);
+  const printing = (q: string) => service.search({ q, size: 1, collapse: false }).hits[0];
+
+  it('finds the record printing 5900万元 when the reporter types 0.59亿元, and marks the printed figure', () => {
+    expect(ids('5900万元').length).toBeGreaterThan(0);
+    expect(ids('0.59亿元')).toEqual(ids('5900万元'));
+    expect(printing('0.59亿元').highlight.snippet).toContain('<mark>5900万元</mark>');
+  });
+
+  it('finds 2万小时 typed as 20000小时 and 734.5万元 typed in 元', () => {
+    expect(ids('20000小时')).toEqual(ids('2万小时'));
+    expect(ids('2万小时').length).toBeGreaterThan(0);
+    expect(ids('7345000元')).toEqual(ids('734.5万元'));
+    expect(ids('734.5万元').length).toBeGreaterThan(0);
+  });
+
+  it('does not widen a figure to a different value: 590万元 does not find the record printing 5900万元', () => {
+    const [record] = ids('5900万元');
+    expect(ids('590万元')).not.toContain(record);
+    expect(ids('0.6亿元')).not.toContain(record);
+  });
+});
