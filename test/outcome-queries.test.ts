@@ -58,6 +58,11 @@ describe('a question asking for a figure (多少家, 几个工作日, 多久) me
     expect(namesMeasure('时间', { kind: 'time', unit: '个工作日' })).toBe(true);
     expect(namesMeasure('费用', { kind: 'money', unit: '万元' })).toBe(true);
     expect(namesMeasure('费用', { kind: 'time', unit: '天' })).toBe(false);
+    // A percentage measures what its metric names: 物流成本 降低 20% is a change of money, 办理时限 压缩 94.4% of time.
+    expect(namesMeasure('费用', { kind: 'percent', unit: '%', metric: '物流成本' })).toBe(true);
+    expect(namesMeasure('时间', { kind: 'percent', unit: '%', metric: '办理时限' })).toBe(true);
+    expect(namesMeasure('时间', { kind: 'percent', unit: '%', metric: '物流成本' })).toBe(false);
+    expect(namesMeasure('费用', { kind: 'percent', unit: '%', metric: '群众满意度' })).toBe(false);
     expect(namesMeasure('通关', { kind: 'time', unit: '天' })).toBe(false);
   });
 
