@@ -4,7 +4,7 @@
  * ordered result whose top is re-scored with position bonuses. Highlights (snippet.ts) and facets (facets.ts) are
  * computed only for what is shown. docs/design.md explains the choices.
  */
-import type { ReformRecord } from '../indexer/schema.js';
+import type { Outcome, ReformRecord } from '../indexer/schema.js';
 import type { SnapshotBody } from '../snapshot/body.js';
 import { NEAR_GAP, QueryAnalyzer, keyOf, type AnalysedClause, type Constraint, type QueryAnalysis } from './analyzer.js';
 import { FacetIndex } from './facets.js';
@@ -159,6 +159,20 @@ const MAX_PARTS_WORDS = 4;
 function withoutKinds(c: Constraint): Constraint {
   return { ...c, alternatives: c.alternatives.filter((a) => !a.kind) };
 }
+
+/**
+ * The clause of a fact's sentence that holds its figure (服务全国 30 余万家企业): the words printed beside a figure are
+ * what it counts or measures, also where the metric the extractor chose names only one of them.
+ */
+function factClause(o: { sentence: string; sentenceStart: number; start: number; end: number }): string {
+  const s = o.sentence;
+  let a = Math.max(0, o.start - o.sentenceStart);
+  let b = Math.min(s.length, o.end - o.sentenceStart);
+  while (a > 0 && !CLAUSE_END.test(s[a - 1])) a--;
+  while (b < s.length && !CLAUSE_END.test(s[b])) b++;
+  return s.slice(a, b);
+}
+const CLAUSE_END = /[，,。；;！？!?\n]/;
 
 /** The direction a change verb states (缩短 down, 提高 up), if the word is one. */
 function directionOf(word: string): 'down' | 'up' | undefined {
@@ -1377,21 +1391,29 @@ export class SearchEngine {
         const unit = o.unit ?? o.to?.unit ?? '';
         if (!unit.endsWith(ask.unit) && o.normalized?.unit !== ask.unit && o.to?.normalized?.unit !== ask.unit) continue;
       }
-      if (!o.metric) continue;
-      let metric = metrics?.get(o.metric);
-      if (metric === undefined) {
-        metric = this.analyzer.normalizer.plain(o.metric);
-        metrics?.set(o.metric, metric);
-      }
-      let have = 0;
-      for (const u of metricUnits) {
-        if (u.constraints.some((c) => c.alternatives.some((a) => !a.words && metric.includes(a.text)))) have += u.idf;
-        else if (this.options.measureWords && namesMeasure(u.text, o)) have += u.idf;
-      }
+      // The metric first (distinct metrics repeat: normalised once per query); the clause only where the metric names
+      // fewer than all of the words.
+      let have = o.metric ? this.wordsNamed(o.metric, o, metricUnits, metrics) : 0;
+      if (have < metricIdf) have = Math.max(have, this.wordsNamed(o.metric + '\n' + factClause(o), o, metricUnits, metrics));
       const share = have / metricIdf;
       best = Math.max(best, ask && !dir ? this.options.askBase + (1 - this.options.askBase) * share : share);
     }
     return best;
+  }
+
+  /** The idf of the query's words that a fact's text (its metric, or its metric and clause) names, or whose measure it is. */
+  private wordsNamed(text: string, o: Outcome, metricUnits: Unit[], cache?: Map<string, string>): number {
+    let plain = cache?.get(text);
+    if (plain === undefined) {
+      plain = this.analyzer.normalizer.plain(text);
+      cache?.set(text, plain);
+    }
+    let have = 0;
+    for (const u of metricUnits) {
+      if (u.constraints.some((c) => c.alternatives.some((a) => !a.words && plain.includes(a.text)))) have += u.idf;
+      else if (this.options.measureWords && namesMeasure(u.text, o)) have += u.idf;
+    }
+    return have;
   }
 
   /** Every word in the title, words close together, a clause found verbatim: from positions, for the top window only. */

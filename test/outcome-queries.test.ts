@@ -234,6 +234,22 @@ describe('a question for a figure is about its content words, not the words that
   });
 });
 
+describe('a figure answers the words printed in its own clause', () => {
+  it('ranks first for 服务企业多少家 records counting 家 in a clause that also says 服务 and 企业 (服务全国 30 余万家企业)', () => {
+    const clauseOf = (o: { sentence: string; sentenceStart: number; start: number; end: number }) => {
+      const at = o.start - o.sentenceStart;
+      const before = o.sentence.slice(0, at).split(/[，,。；;！？!?]/).pop()!;
+      const after = o.sentence.slice(o.end - o.sentenceStart).split(/[，,。；;！？!?]/)[0];
+      return before + o.sentence.slice(at, o.end - o.sentenceStart) + after;
+    };
+    const hits = service.search({ q: '服务企业多少家', size: 10, collapse: false }).hits;
+    for (const h of hits.slice(0, 2)) {
+      const counts = service.reform(h.id)!.outcomes.filter((o) => (o.unit ?? '').endsWith('家'));
+      expect(counts.some((o) => /服务/.test(clauseOf(o)) && /企业/.test(clauseOf(o)))).toBe(true);
+    }
+  });
+});
+
 describe('a figure is understood by its value, not only as printed (bar point 7)', () => {
   const ids = (q: string) => service.search({ q, size: 20, collapse: false }).hits.map((h) => h.id);
   const printing = (q: string) => service.search({ q, size: 1, collapse: false }).hits[0];
