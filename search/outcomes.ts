@@ -5,11 +5,12 @@
  */
 import type { Outcome, OutcomeAmount, OutcomeKind, ReformRecord } from '../indexer/schema.js';
 import { escapeHtml } from './highlight.js';
+import { sameValueForms } from '../analysis/quantities.js';
 
 export type OutcomeSort = 'change' | 'value' | 'source';
 
 export interface OutcomeParams {
-  /** Words that must all occur in the fact's metric or sentence (whitespace separates words). */
+  /** Words that must all occur in the fact's metric or sentence (whitespace separates words; a figure in any printing of its value). */
   q?: string;
   direction?: Outcome['direction'];
   kind?: OutcomeKind;
@@ -143,10 +144,12 @@ export class OutcomeIndex {
 
   /** Every fact matching the parameters, sorted (no paging). */
   select(params: OutcomeParams): { outcome: Outcome; record: ReformRecord }[] {
+    // Each word with its other printings when it is a figure (0.59亿元 finds a fact printing 5900万元).
     const words = (params.q ?? '')
       .split(/\s+/)
       .map((w) => this.normalize(w).replace(/\s+/g, ''))
-      .filter(Boolean);
+      .filter(Boolean)
+      .map((w) => [w, ...sameValueForms(w)]);
     const unit = params.unit;
     const sized = params.minChange !== undefined || params.maxChange !== undefined;
     const found = this.entries.filter(({ outcome: o, record: r, haystack }) => {
@@ -161,7 +164,7 @@ export class OutcomeIndex {
       }
       if (params.region && !r.regions.includes(params.region)) return false;
       if (params.category && r.category !== params.category) return false;
-      return words.every((w) => haystack.includes(w));
+      return words.every((forms) => forms.some((w) => haystack.includes(w)));
     });
     const sort = params.sort ?? 'source';
     if (sort === 'change') found.sort((a, b) => Math.abs(b.outcome.percent ?? -1) - Math.abs(a.outcome.percent ?? -1) || a.order - b.order);

@@ -254,6 +254,15 @@ describe('GET /api/outcomes', () => {
     expect(texts).toContain('97 个工作日、“协同办”26个工作日到“网上协同办”7个工作日');
   });
 
+  it('finds a fact by the value of a figure typed in another printing (0.59亿元 → the sentence printing 5900万元)', async () => {
+    const typed = (await get(`/api/outcomes?q=${enc('0.59亿元')}&size=100`)).json();
+    const printed = (await get(`/api/outcomes?q=${enc('5900万元')}&size=100`)).json();
+    expect(printed.total).toBeGreaterThan(0);
+    expect(typed.hits.map((h: { text: string }) => h.text)).toEqual(printed.hits.map((h: { text: string }) => h.text));
+    for (const h of typed.hits) expect(h.sentence.replace(/<\/?mark>/g, '')).toContain('5900万元');
+    expect((await get(`/api/outcomes?q=${enc('0.6亿元')}&size=100`)).json().total).toBe(0);
+  });
+
   it('selects facts by their own metric or sentence, not every figure of a matching record', async () => {
     const res = (await get(`/api/outcomes?q=${enc('审批时间')}&size=100`)).json();
     expect(res.total).toBeGreaterThan(0);
