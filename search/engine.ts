@@ -161,6 +161,58 @@ function withoutKinds(c: Constraint): Constraint {
 }
 
 /**
+ * The k items of `items` with the highest `value[item]`, ties taken in the order of `items`: what a stable sort by
+ * value, highest first, cut to k gives, without the sort: for 90k records (服务企业多少家 at 100k) a comparator sort
+ * took 75–89 ms and this 5 ms (a micro-benchmark on a loaded machine), since the k-th value is found by quickselect.
+ */
+export function bestBy(items: readonly number[], value: ArrayLike<number>, k: number): number[] {
+  if (items.length <= k) return items.slice();
+  const values = new Float64Array(items.length);
+  for (let i = 0; i < items.length; i++) values[i] = value[items[i]];
+  const kth = kthLargest(values, k);
+  let above = 0;
+  for (let i = 0; i < values.length; i++) if (values[i] > kth) above++;
+  let ties = k - above;
+  const out: number[] = [];
+  for (const d of items) {
+    const v = value[d];
+    if (v > kth) out.push(d);
+    else if (v === kth && ties > 0) {
+      out.push(d);
+      ties--;
+    }
+  }
+  return out;
+}
+
+/** The k-th largest value (1-based) of `a`, by quickselect: `a` is reordered. */
+function kthLargest(a: Float64Array, k: number): number {
+  const target = a.length - k;
+  let lo = 0;
+  let hi = a.length - 1;
+  while (lo < hi) {
+    const pivot = a[(lo + hi) >>> 1];
+    let i = lo;
+    let j = hi;
+    while (i <= j) {
+      while (a[i] < pivot) i++;
+      while (a[j] > pivot) j--;
+      if (i <= j) {
+        const t = a[i];
+        a[i] = a[j];
+        a[j] = t;
+        i++;
+        j--;
+      }
+    }
+    if (target <= j) hi = j;
+    else if (target >= i) lo = i;
+    else break;
+  }
+  return a[target];
+}
+
+/**
  * The clause of a fact's sentence that holds its figure (服务全国 30 余万家企业): the words printed beside a figure are
  * what it counts or measures, also where the metric the extractor chose names only one of them.
  */
@@ -899,7 +951,7 @@ export class SearchEngine {
         sum[d] += u.ds.scores[i] || Number.MIN_VALUE;
       }
     }
-    const candidates = seen.length > ASK_CANDIDATES ? seen.slice().sort((a, b) => sum[b] - sum[a]).slice(0, ASK_CANDIDATES) : seen.slice();
+    const candidates = seen.length > ASK_CANDIDATES ? bestBy(seen, sum, ASK_CANDIDATES) : seen.slice();
     for (const d of seen) sum[d] = 0;
     candidates.sort((a, b) => a - b);
     const docs: number[] = [];

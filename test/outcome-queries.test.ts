@@ -273,3 +273,17 @@ describe('a figure is understood by its value, not only as printed (bar point 7)
     expect(ids('0.6亿元')).not.toContain(record);
   });
 });
+
+describe('the records read for a figure asked for are the best-scored ones, picked without a sort', () => {
+  it('bestBy keeps exactly what a stable sort by value, highest first, cut to k keeps (ties in input order)', async () => {
+    const fc = (await import('fast-check')).default;
+    const { bestBy } = await import('../search/engine.js');
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: 0, max: 4 }), { minLength: 1, maxLength: 200 }), fc.integer({ min: 1, max: 220 }), (values, k) => {
+        const items = values.map((_, i) => (i * 7919) % values.length).filter((d, i, a) => a.indexOf(d) === i);
+        const sorted = items.slice().sort((a, b) => values[b] - values[a]).slice(0, k);
+        expect(new Set(bestBy(items, values, k))).toEqual(new Set(sorted));
+      }),
+    );
+  });
+});
