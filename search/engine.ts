@@ -1436,7 +1436,7 @@ export class SearchEngine {
    */
   private outcomeFit(d: number, dir: 'down' | 'up' | undefined, ask: QueryAnalysis['ask'], metricUnits: Unit[], metricIdf: number, metrics?: Map<string, string>): number {
     let best = 0;
-    for (const o of this.records[d].outcomes ?? []) {
+    for (const o of this.outcomesOf(d)) {
       if (dir && o.direction !== dir) continue;
       if (ask?.kind && o.kind !== ask.kind) continue;
       if (ask?.unit) {
@@ -1451,6 +1451,12 @@ export class SearchEngine {
       best = Math.max(best, ask && !dir ? this.options.askBase + (1 - this.options.askBase) * share : share);
     }
     return best;
+  }
+
+  /** A record's outcome facts; from a loaded snapshot without decoding the record's other fields. */
+  private outcomesOf(d: number): Outcome[] {
+    const store = recordStoreOf(this.records);
+    return store ? store.outcomes(d) : this.records[d].outcomes ?? [];
   }
 
   /** The idf of the query's words that a fact's text (its metric, or its metric and clause) names, or whose measure it is. */
