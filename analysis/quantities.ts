@@ -506,6 +506,8 @@ function chineseNumber(n: number): string | undefined {
  * Empty when the text is not a single figure.
  */
 export function sameValueForms(text: string): string[] {
+  // Every figure but 百分之… starts with a digit: a plain word (most constraints) is not scanned.
+  if (!/\d|百分之/.test(text)) return [];
   const spans = scan(text);
   if (spans.length !== 1 || spans[0].start !== 0 || spans[0].end !== text.length) return [];
   const q = spans[0];
@@ -514,8 +516,11 @@ export function sameValueForms(text: string): string[] {
   if (!info || info.kind === 'rate' || info.kind === 'fraction') return [];
   const out = new Set<string>();
   if (info.kind === 'percent') {
-    const cn = q.unit === '%' ? chineseNumber(q.value) : undefined;
+    if (q.unit !== '%') return [];
+    const cn = chineseNumber(q.value);
     if (cn) out.add(`百分之${cn}`);
+    const n = printed(q.value);
+    if (n !== undefined) out.add(`${n}%`);
   } else if (q.unit !== '万' && q.unit !== '亿') {
     const bases: [string, number][] = [];
     const printings = UNIT_PRINTINGS.find((p) => p.includes(info.base)) ?? [info.base];

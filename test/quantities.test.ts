@@ -444,6 +444,7 @@ describe('sameValueForms: other printings of exactly the typed figure', () => {
     expect(sameValueForms('90分钟')).toEqual(['1.5小时']);
     expect(sameValueForms('2小时')).toEqual(expect.arrayContaining(['2个小时', '120分钟']));
     expect(sameValueForms('30%')).toEqual(['百分之三十']);
+    expect(sameValueForms('百分之三十')).toEqual(['30%']);
   });
   it('gives nothing for ranges, bounds, rates, words, or a value it cannot print exactly', () => {
     for (const t of ['1-2个工作日', '1100余家', '2.2元/吨', '退税', '95.09%', '5000万元 退税']) expect(sameValueForms(t)).toEqual([]);
