@@ -91,3 +91,20 @@ export function otherRegionsJudged(judged: JudgedSource[], records: ReformRecord
     .map((s) => ({ ...s, relevant: s.relevant.filter((r) => other(index.get(s.id)!, index.get(r.id)!)) }))
     .filter((s) => s.relevant.length > 0);
 }
+
+/**
+ * The dev half split into two folds for checking a tuning choice (bench/similar-dev.ts): alternate dev sources within
+ * each seed document, so both folds cover every document. Test sources never enter either fold.
+ */
+export function devFolds(judged: JudgedSource[]): { a: JudgedSource[]; b: JudgedSource[]; dev: JudgedSource[] } {
+  const dev = judged.filter((s) => s.half === 'dev');
+  const seen = new Map<string, number>();
+  const a: JudgedSource[] = [];
+  const b: JudgedSource[] = [];
+  for (const s of dev) {
+    const n = seen.get(s.file) ?? 0;
+    seen.set(s.file, n + 1);
+    (n % 2 === 0 ? a : b).push(s);
+  }
+  return { a, b, dev };
+}

@@ -345,3 +345,23 @@ describe('similar reforms on the seed corpus', () => {
     for (const [, kind] of kinds) for (const p of PROVINCES) expect(kind).not.toContain(p);
   });
 });
+
+describe('the judged set\'s dev folds (bench/similar-dev.ts)', () => {
+  it('splits the dev half into two folds, alternating within each seed document, that together hold every dev source and no test source', async () => {
+    const { devFolds, loadJudged } = await import('../bench/similar-eval.js');
+    const judged = loadJudged();
+    const { a, b, dev } = devFolds(judged);
+    const ids = (xs: { id: string }[]) => xs.map((s) => s.id);
+    expect(dev.length).toBeGreaterThan(0);
+    expect(dev.every((s) => s.half === 'dev')).toBe(true);
+    expect([...ids(a), ...ids(b)].sort()).toEqual(ids(judged.filter((s) => s.half === 'dev')).sort());
+    expect(ids(a).filter((id) => ids(b).includes(id))).toEqual([]);
+    for (const file of new Set(dev.map((s) => s.file))) {
+      const inFile = dev.filter((s) => s.file === file);
+      inFile.forEach((s, n) => expect((n % 2 === 0 ? a : b).includes(s)).toBe(true));
+    }
+    // Both folds reach every document with two or more dev sources, so neither fold is one document's topics alone.
+    const files = (xs: { file: string }[]) => new Set(xs.map((s) => s.file));
+    for (const file of files(dev)) if (dev.filter((s) => s.file === file).length >= 2) expect(files(a).has(file) && files(b).has(file)).toBe(true);
+  });
+});

@@ -1,0 +1,55 @@
+/**
+ * Tuning aid for the similar-reform lists on the DEV half of the judged set only (the test half is filtered out
+ * before anything is scored or printed). The dev half is split into two folds (alternate dev sources within each
+ * seed document), so a change can be checked to help, or not hurt, both: a rule that helps one fold only fits it.
+ *   npx tsx bench/similar-dev.ts                         shipped defaults: dev, fold A / B, other-regions dev
+ *   npx tsx bench/similar-dev.ts '{"maxDf":0.05}' ...    each JSON argument a variant of the options
+ *   npx tsx bench/similar-dev.ts --misses                each dev source's top 10 (grades) and its missed judgements
+ * Not part of `npm run bench`: the benchmark reports both halves once; this is how the defaults are chosen.
+ */
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { buildSimilar, type SimilarOptions } from '../indexer/similar.js';
+import { namingWordTest } from '../indexer/general-words.js';
+import { checkJudged, devFolds, evaluateSimilar, loadJudged, otherRegionsJudged } from './similar-eval.js';
+import { listRanker } from './similar.js';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+
+async function main() {
+  const { buildSnapshot } = await import('../indexer/build.js');
+  const { body } = await buildSnapshot({ seedsDir: join(root, 'seeds'), dictDir: join(root, 'dict') });
+  const { a, b, dev } = devFolds(loadJudged());
+  checkJudged(dev, body.records);
+  const devOther = otherRegionsJudged(dev, body.records);
+  const naming = namingWordTest(body.analysis.vocabulary.map(([w]) => w));
+  const args = process.argv.slice(2).filter((x) => !x.startsWith('--'));
+  const variants: Partial<SimilarOptions>[] = [{}, ...args.map((x) => JSON.parse(x) as Partial<SimilarOptions>)];
+  const f3 = (x: number) => x.toFixed(3);
+  console.log(`dev ${dev.length} sources (fold A ${a.length}, B ${b.length}), other-regions dev ${devOther.length}`);
+  for (const [v, o] of variants.entries()) {
+    const data = buildSimilar(body, o, { naming });
+    const rank = listRanker(body, data);
+    const all = evaluateSimilar(dev, body.records, rank);
+    const fa = evaluateSimilar(a, body.records, rank).dev.ndcg;
+    const fb = evaluateSimilar(b, body.records, rank).dev.ndcg;
+    const other = evaluateSimilar(devOther, body.records, listRanker(body, data, 'otherRegions')).dev.ndcg;
+    console.log(`${v === 0 ? 'shipped' : JSON.stringify(o)}: dev ${f3(all.dev.ndcg)}  A ${f3(fa)}  B ${f3(fb)}  other ${f3(other)}`);
+    if (process.argv.includes('--misses')) {
+      const titleOf = new Map(body.records.map((r) => [r.id, r.title]));
+      for (const p of all.perSource) {
+        const s = dev.find((x) => x.id === p.id)!;
+        console.log(`\n## ${f3(p.ndcg)} ${p.title} [${a.includes(s) ? 'A' : 'B'}] — ${s.idea}`);
+        console.log(p.top.map((t, i) => `  ${i + 1}. (${t.grade}) ${t.title}`).join('\n'));
+        const shown = new Set(p.top.map((t) => t.title));
+        const missed = s.relevant.filter((r) => !shown.has(titleOf.get(r.id)!));
+        if (missed.length) console.log('  missed: ' + missed.map((r) => `(${r.grade}) ${r.title}`).join('; '));
+      }
+    }
+  }
+}
+
+main().then(() => process.exit(0), (e) => {
+  console.error(e);
+  process.exit(1);
+});
