@@ -234,6 +234,16 @@ describe('a question for a figure is about its content words, not the words that
   });
 });
 
+describe('a change closed by a word of immediacy is a fall a reporter can ask for', () => {
+  it('提货时间缩短 ranks first a record whose fall of 提货时间 ends in 即提, with nothing missing', () => {
+    const [first] = service.search({ q: '提货时间缩短', size: 5, collapse: false }).hits;
+    expect(first.missing).toEqual([]);
+    const fall = service.reform(first.id)!.outcomes.find((o) => o.metric.includes('提货时间'));
+    expect(fall).toMatchObject({ direction: 'down', kind: 'time', from: { unit: '天' } });
+    expect(fall!.sentence).toContain('即提');
+  });
+});
+
 describe('a figure answers the words printed in its own clause', () => {
   it('ranks first for 服务企业多少家 records counting 家 in a clause that also says 服务 and 企业 (服务全国 30 余万家企业)', () => {
     const clauseOf = (o: { sentence: string; sentenceStart: number; start: number; end: number }) => {
