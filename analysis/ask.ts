@@ -104,6 +104,11 @@ const FRAMES: RegExp[] = [
   /(?:为什么|为何)(?:要)?(?:推行|实行|实施|开展|推广|试点|搞)/,
   // Asking for the ways of doing something (海关担保有哪些方式): the topic is what to find.
   /(?:有哪些|有什么|哪些|什么)(?:方式|途径|渠道|方法)/,
+  // Verbs of need, ability and obligation inside a sentence (码头装卸集装箱不需要人工, 企业无需到现场就能办理): they
+  // frame the idea, as 可以 and 要 (stop words) do. The corpus prints some of them (需要, 无需, 能够), so they were
+  // words to find, rarer than the idea's own words, and every record printing 需要 outranked one about 人工.
+  // Only between Han characters: 无需审批 typed alone keeps its 无需. Not 才能 (人才能力), a stop word anyway.
+  /(?<=[\u4e00-\u9fff])(?:不再需要|不需要|不需|无需|无须|不必|需要|能够|就能|也能|即可|必须|应当|应该)(?=[\u4e00-\u9fff])/g,
 ];
 const QUESTION = /哪些|什么|吗|呢|有没有|是否|如何|怎样|怎么/;
 /**
@@ -130,6 +135,21 @@ export function questionContent(text: string, ask?: QuantityAsk): string {
   if (QUESTION.test(text)) out = out.replace(REFORM_CLOSE, '');
   out = out.replace(BOUND_BEFORE, '').replace(BOUND_AFTER, '$1');
   return out.trim();
+}
+
+/** A question of manner: how to do something (进口食品怎么快速通关, 企业注销怎样简化手续). */
+const HOW = /怎么样|怎么|怎样|如何/;
+
+/**
+ * Where the aim of a question of manner begins in a clause's text: the words after 怎么 / 怎样 / 如何 say what is
+ * wanted of the topic typed before it (快速通关 of 进口食品怎么快速通关, 简化手续 of 企业注销怎样简化手续). Undefined
+ * when the clause asks no such question or types nothing before the question word (如何缩短工程建设项目审批时间: no
+ * topic stands apart from the aim).
+ */
+export function questionAimStart(text: string): number | undefined {
+  const m = HOW.exec(text);
+  if (!m || m.index === 0 || !text.slice(0, m.index).trim()) return undefined;
+  return m.index + m[0].length;
 }
 
 /** Words that name a measure rather than a thing (时间, 费用, 次数): what figures they are measured in. */

@@ -19,7 +19,8 @@ import { BlockTop, KeptScores, NO_DOCS, bm25, idf, intersectRecords, intersectSu
 import { Highlighter } from './snippet.js';
 import { DOWN_VERBS, UP_VERBS } from '../analysis/outcomes.js';
 import { recordStoreOf } from '../snapshot/records.js';
-import { isMeasureWord, namesMeasure } from '../analysis/ask.js';
+import { reformsOf } from './reforms.js';
+import { isMeasureWord, namesMeasure, questionAimStart } from '../analysis/ask.js';
 
 export { occurrences, nearOccurrences } from './snippet.js';
 export { minimalWindow } from './score.js';
@@ -619,6 +620,25 @@ export class SearchEngine {
     return { a: A.size, b: B.size, both, records: this.records.length };
   }
 
+  private reformOf?: Int32Array;
+
+  /**
+   * Whether records (in any order) make a page of reforms: FILL_TO distinct reforms, since the service shows one hit per
+   * reform (its copies in other documents fold under it). Counting records instead left short pages unfilled: ten
+   * records that are five reforms printed twice showed five hits and no partial match after them. Stops at the
+   * FILL_TO-th reform, so a common word's list costs a few reads.
+   */
+  private fillsPage(docs: ArrayLike<number>): boolean {
+    if (docs.length < FILL_TO) return false;
+    const reformOf = (this.reformOf ??= reformsOf(this.records));
+    const seen: number[] = [];
+    for (let i = 0; i < docs.length; i++) {
+      const r = reformOf[docs[i]];
+      if (!seen.includes(r) && seen.push(r) >= FILL_TO) return true;
+    }
+    return false;
+  }
+
   /** Query analysis, cached: a user paging or filtering repeats the same query. */
   analyse(query: string): QueryAnalysis {
     let a = this.analyses.get(query);
@@ -636,7 +656,7 @@ export class SearchEngine {
     const prune = (c: Constraint): Constraint => {
       if (!c.alternatives.some((a) => a.kind)) return c;
       const own = withoutKinds(c);
-      return this.constraintDocs(own).docs.length < FILL_TO ? c : own;
+      return this.fillsPage(this.constraintDocs(own).docs) ? own : c;
     };
     const clause = (cl: AnalysedClause): AnalysedClause => ({ ...cl, constraints: cl.constraints.map(prune) });
     if (!analysis.groups.some((g) => g.some((cl) => cl.constraints.some((c) => c.alternatives.some((a) => a.kind))))) return analysis;
@@ -814,7 +834,7 @@ export class SearchEngine {
     // The rarest parts bring records in, as many as it takes to fill a page; a part in a large share of all records
     // never does (it only adds to the score).
     for (const l of [...lists].sort((a, b) => a.docs.length - b.docs.length)) {
-      if (brought.length >= FILL_TO || l.docs.length > N * this.options.commonShare) break;
+      if (this.fillsPage(brought) || l.docs.length > N * this.options.commonShare) break;
       for (let i = 0; i < l.docs.length; i++) if (!rare[l.docs[i]]) rare[l.docs[i]] = 1, brought.push(l.docs[i]);
     }
     const docs = this.increasing(brought, rare);
@@ -907,6 +927,7 @@ export class SearchEngine {
     const ask = this.askUnit(analysis, units);
     if (ask) units.push(ask);
     this.markQualifiers(analysis, units);
+    this.markQuestionAims(analysis, units);
     return units;
   }
 
@@ -914,6 +935,29 @@ export class SearchEngine {
   private ownIdf(c: Constraint): { ownIdf?: number } {
     if (!c.alternatives.some((a) => a.kind)) return {};
     return { ownIdf: idf(this.records.length, this.constraintDocs(withoutKinds(c)).docs.length) };
+  }
+
+  /**
+   * In a question of manner typed after its topic (进口食品怎么快速通关), the words after the question word say what is
+   * wanted of the topic, as a change verb does: they are qualifiers (Unit.qualifier), so in the tiers of partial
+   * matches a record on 食品 lacking 快速 and 通关 comes before one that lacks only 食品. Counting every word alike put
+   * 关保通 (通关 fast, no food) first. Only when the clause types words both before and after the question word.
+   */
+  private markQuestionAims(analysis: QueryAnalysis, units: Unit[]): void {
+    if (!this.options.questionAims || this.options.qualifierCost === 1) return;
+    const unitOf = new Map(units.map((u) => [u.text, u] as const));
+    for (const group of analysis.groups) {
+      if (group.length !== 1) continue;
+      const clause = group[0];
+      const start = questionAimStart(clause.text);
+      if (start === undefined) continue;
+      const at = clause.constraints.map((c) => clause.text.indexOf(c.text));
+      if (!at.some((x) => x >= 0 && x < start) || !at.some((x) => x >= start)) continue;
+      clause.constraints.forEach((c, k) => {
+        const u = unitOf.get(c.text);
+        if (u && !u.ask && at[k] >= start) u.qualifier = true;
+      });
+    }
   }
 
   /** Marks the change verbs and measure words of an outcome query (Unit.qualifier); not when nothing else is typed. */
@@ -1187,12 +1231,12 @@ export class SearchEngine {
     // rarest word's records and galloping through the others', never visiting the records of a common word that
     // lack the rare one. Otherwise (or under `all`) every word's records are merged.
     const every = strategy === 'last' && U > 1 && U < 32 ? this.allWords(units) : undefined;
-    if (every && every.docs.length >= FILL_TO) return this.everyWordResult(analysis, units, strategy, every);
+    if (every && this.fillsPage(every.docs)) return this.everyWordResult(analysis, units, strategy, every);
     const touched: number[] = [];
     // One word with at least a page of records: its record list and scores are the result, already in index order
     // (no parts fill, no marks, no list of touched records, no pass over the corpus); less the excluded records,
     // and those are never scored.
-    const single = U === 1 && units[0].ds.docs.length >= FILL_TO ? this.notExcluded(units[0].ds, analysis.exclude.length > 0) : undefined;
+    const single = U === 1 && this.fillsPage(units[0].ds.docs) ? this.notExcluded(units[0].ds, analysis.exclude.length > 0) : undefined;
     if (single) {
       // Nothing to mark: every record of the list has the one word.
     } else {
@@ -1220,7 +1264,7 @@ export class SearchEngine {
     // query's words, so it brings none in): its parts bring records in as a one-word query's do.
     const lone = U === 1 || (U === 2 && units[1].ask === true);
     // Each compound's parts are matched anew: bounded to short queries, so a pasted paragraph costs what it did.
-    if (strategy === 'last' && (lone ? units[0].ds.docs.length < FILL_TO : U <= MAX_PARTS_WORDS)) {
+    if (strategy === 'last' && (lone ? !this.fillsPage(units[0].ds.docs) : U <= MAX_PARTS_WORDS)) {
       for (let b = 0; b < U; b++) {
         const u = units[b];
         if (lone ? b !== 0 : u.ask || u.constraints.length !== 1) continue;
@@ -1283,10 +1327,10 @@ export class SearchEngine {
         units.forEach((u, b) => {
           if (u.ds.docs.length > 0 && (u.ownIdf ?? u.idf) >= ratio * maxIdf && u.ds.docs.length <= N * this.options.commonShare) informative |= 1 << b;
         });
-        let full = 0;
-        for (const d of touched) if ((mask[d] & all) === all) full++;
+        const full: number[] = [];
+        for (const d of touched) if ((mask[d] & all) === all) full.push(d);
         if (U === 1) keep = (m) => (m & (all | PARTS_BIT)) !== 0;
-        else if (full >= FILL_TO) keep = (m) => (m & all) === all;
+        else if (this.fillsPage(full)) keep = (m) => (m & all) === all;
         else {
           // Too few records have every word: fill with those holding a word that is not common for this query,
           // or failing that the rarest word.

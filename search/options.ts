@@ -74,6 +74,12 @@ export interface EngineOptions {
    */
   qualifierCost: number;
   /**
+   * In a question of manner typed after its topic (进口食品怎么快速通关), the words after 怎么 / 怎样 / 如何 say what is
+   * wanted of the topic: lacking one costs qualifierCost in the tiers, as a change verb does; false counts them as
+   * topic words.
+   */
+  questionAims: boolean;
+  /**
    * Tiers of partial matches: lacking a word costs (its idf ÷ the rarest word's idf)^power, so a record lacking two
    * words common beside the rarest (进口 and 快速 in 进口食品怎么快速通关) ranks before one lacking the rare word that
    * carries the idea (食品); 0 (the default) counts every word alike (the count of missing words, rarity breaking
@@ -128,6 +134,7 @@ export const DEFAULT_ENGINE_OPTIONS: EngineOptions = {
   askBase: 0.2,
   measureWords: true,
   qualifierCost: 0.4,
+  questionAims: true,
   missingRarityPower: 0,
   snippetFields: ['content', 'outcome', 'process', 'applicableTo'],
   cache: { postingsPositions: 4_000_000, matches: 2000, analyses: 1000, results: 2048, normalizedRecords: 256 },

@@ -146,6 +146,28 @@ describe('a question for a figure is about its content words, not the words that
     expect(questionContent('了解')).toBe('了解');
   });
 
+  it('reads a verb of need or ability inside a sentence (不需要, 无需, 能够, 就能) as its frame; typed alone or at the start it stays', async () => {
+    const { questionContent } = await import('../analysis/ask.js');
+    expect(questionContent('码头装卸集装箱不需要人工')).toBe('码头装卸集装箱人工');
+    expect(questionContent('企业无需到现场就能办理')).toBe('企业到现场办理');
+    expect(questionContent('船舶能够快速通关')).toBe('船舶快速通关');
+    expect(questionContent('无需审批')).toBe('无需审批');
+    expect(questionContent('需要')).toBe('需要');
+    // Not inside another word: 人才能力 keeps its 才能.
+    expect(questionContent('人才能力评价')).toBe('人才能力评价');
+  });
+  it('searches 码头装卸集装箱不需要人工 by the idea’s words: no hit is there for printing 需要, none lists it as missing', () => {
+    const words = service.engine.analyse('码头装卸集装箱不需要人工').groups.flat().flatMap((c) => c.constraints.map((k) => k.text));
+    expect(words).not.toContain('需要');
+    expect(words).toEqual(expect.arrayContaining(['码头', '装卸', '集装箱', '人工']));
+    const hits = service.search({ q: '码头装卸集装箱不需要人工', size: 20, collapse: false }).hits;
+    expect(hits.length).toBeGreaterThan(0);
+    for (const h of hits) {
+      expect(h.missing).not.toContain('需要');
+      expect(h.missing.length).toBeLessThan(4);
+    }
+  });
+
   it('searches 我想了解知识产权质押 exactly as 知识产权质押, and 关于船舶登记的改革有哪些 without 改革', () => {
     const ids = (q: string) => service.search({ q, size: 20, collapse: false }).hits.map((h) => h.id);
     expect(ids('我想了解知识产权质押')).toEqual(ids('知识产权质押'));

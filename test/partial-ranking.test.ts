@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { SearchService } from '../search/service.js';
-import { seedService } from './helpers.js';
+import { ownTextSays, seedService } from './helpers.js';
 
 let service: SearchService;
 beforeAll(async () => {
@@ -19,9 +19,61 @@ describe('with missingRarityPower, partial matches rank by how rare the words th
     for (const h of before) expect(h.missing.every((w) => w === '进口' || w === '快速' || w === '通关')).toBe(true);
   });
 
-  it('counting every missing word alike (missingRarityPower 0, the default) puts a record lacking only 食品 first instead', () => {
-    const engine = service.engine;
+  it('counting every missing word alike (missingRarityPower 0, questionAims off) puts a record lacking only 食品 first instead', () => {
+    const engine = new SearchService(service.engine.body, { questionAims: false }).engine;
     const [first] = engine.search('进口食品怎么快速通关').ranked;
     expect(first.missing).toEqual(['食品']);
   });
+});
+
+describe('in a question of manner typed after its topic, the words after 怎么 / 怎样 / 如何 cost less to lack than the topic', () => {
+  it('进口食品怎么快速通关 (the default): records holding 食品 that lack only 快速 and 通关 rank before every record lacking 食品', () => {
+    const hits = service.search({ q: '进口食品怎么快速通关', size: 100, collapse: false }).hits;
+    const lacking = hits.findIndex((h) => h.missing.includes('食品'));
+    expect(lacking).toBeGreaterThan(0);
+    const before = hits.slice(0, lacking);
+    // Some of them lack both aim words and still come first: the aim says what is wanted of 食品, not which topic.
+    expect(before.some((h) => h.missing.includes('快速') && h.missing.includes('通关'))).toBe(true);
+    for (const h of before) expect(h.missing.every((w) => w === '快速' || w === '通关')).toBe(true);
+  });
+
+  it('企业注销怎样简化手续: the records on 企业注销 come first, before records that only simplify 手续', () => {
+    const hits = service.search({ q: '企业注销怎样简化手续', size: 10 }).hits;
+    expect(hits.length).toBeGreaterThan(1);
+    const firstLacking = hits.findIndex((h) => h.missing.includes('注销') || h.missing.includes('企业注销'));
+    expect(firstLacking).not.toBe(0);
+    const topic = firstLacking < 0 ? hits : hits.slice(0, firstLacking);
+    expect(topic.length).toBeGreaterThan(0);
+    for (const h of topic) expect(ownTextSays(service, service.records.findIndex((r) => r.id === h.id), '注销')).toBe(true);
+  });
+
+  it('a question with nothing typed before 如何 (如何缩短工程建设项目审批时间) is ranked as without the rule', () => {
+    const off = new SearchService(service.engine.body, { questionAims: false });
+    const ids = (s: SearchService) => s.search({ q: '如何缩短工程建设项目审批时间', size: 20, collapse: false }).hits.map((h) => `${h.id} ${h.score}`);
+    expect(ids(service)).toEqual(ids(off));
+  });
+});
+
+describe('a page is ten reforms: partial matches fill it when the records holding every word are fewer reforms', () => {
+  // The service shows one hit per reform (copies fold under it), so ten records that are fewer than ten reforms used to
+  // leave the page short with no partial match after them.
+  for (const q of ['告知承诺制', '海关 担保']) {
+    it(`${q}: ten or more records hold every word but they are fewer than ten reforms, so partial matches fill the page after them`, () => {
+      const records = service.search({ q, size: 100, collapse: false }).hits;
+      const full = records.filter((h) => h.missing.length === 0);
+      expect(full.length).toBeGreaterThanOrEqual(10);
+      const page = service.search({ q, size: 10 });
+      const fullHits = page.hits.filter((h) => h.missing.length === 0);
+      expect(fullHits.length).toBeLessThan(10);
+      // Every record holding every word is on the page (as a hit or a copy under one).
+      const shown = new Set(page.hits.flatMap((h) => [h.id, ...(h.copies ?? []).map((c) => c.id)]));
+      for (const h of full) expect(shown.has(h.id)).toBe(true);
+      expect(page.hits).toHaveLength(10);
+      expect(page.partial).toBe(true);
+      // All words rank first, partial matches after, each saying which word it lacks.
+      const firstPartial = page.hits.findIndex((h) => h.missing.length > 0);
+      expect(firstPartial).toBe(fullHits.length);
+      for (const h of page.hits.slice(firstPartial)) expect(h.missing.length).toBeGreaterThan(0);
+    });
+  }
 });
