@@ -97,15 +97,21 @@ const COUNTED_TERM = /^[\p{L}\p{N}][\p{L}\p{N}.%-]+$/u;
 /** Value ids are below this (2^22), so count × ID_SPAN + id is exact in a double for any count below 2^31. */
 export const ID_SPAN = 2 ** 22;
 
+/** How many of the counts are not 0. */
+export function nonzeroCount(c: ArrayLike<number>): number {
+  let nonzero = 0;
+  for (let k = 0; k < c.length; k++) if (c[k]) nonzero++;
+  return nonzero;
+}
+
 /**
  * The keys (count × ID_SPAN + (ID_SPAN − 1 − id): count, then id, in one number, all distinct) of the `size` first
  * values with a count (0: all), largest first. When a facet has more values than are shown (2,000 source documents,
  * 50 shown) the first ones are kept in a min-heap while the counts are read, and only they are sorted: sorting every
  * key cost 0.2 ms per query at 100k records. Counts of facets with more than ID_SPAN values are not keyed this way.
+ * `nonzero` is nonzeroCount(c), passed by a caller that has it already (the build stores it beside the keys).
  */
-export function topKeys(c: ArrayLike<number>, size: number): Float64Array {
-  let nonzero = 0;
-  for (let k = 0; k < c.length; k++) if (c[k]) nonzero++;
+export function topKeys(c: ArrayLike<number>, size: number, nonzero = nonzeroCount(c)): Float64Array {
   if (size <= 0 || nonzero <= size) {
     const keys = new Float64Array(nonzero);
     let j = 0;
@@ -196,10 +202,9 @@ export function buildStoredCounts(postings: IndexData, facets: FacetColumns, ref
     sets.reforms.push(reforms);
     for (let f = 0; f < cols.length; f++) {
       const c = counts.subarray(base[f], base[f] + cols[f].values.length);
-      let nonzero = 0;
-      for (let v = 0; v < c.length; v++) if (c[v]) nonzero++;
+      const nonzero = nonzeroCount(c);
       sets.nonzero.push(nonzero);
-      for (const key of topKeys(c, perFacet)) {
+      for (const key of topKeys(c, perFacet, nonzero)) {
         const v = ID_SPAN - 1 - (key % ID_SPAN);
         sets.ids.push(v), sets.counts.push(c[v]);
       }

@@ -93,27 +93,34 @@ export function reformRows(rows: FacetRows, reformOf: Int32Array): ReformRows {
 }
 
 /**
- * The ranks (places in reform order) of docs, increasing. Sorted when they are under 1/16 of the records, else
- * marked by rank and scanned. Measured at 100k records (2,300 ranks): gathered by a plain loop and sorted 0.17 ms,
- * marking and scanning every rank 0.67 ms, and `Int32Array.from(docs, map)` then sorted 0.73 ms (the mapping
- * callback, not the sort, was its cost). At 5,000 ranks, sorted 0.5 ms, scanned 0.95 ms.
+ * The ranks (places in reform order) of docs (distinct), increasing: marked in a bit set and read back 32 at a time,
+ * or, for a set under 1/256 of the records, gathered and sorted. Measured before at 100k records: 2,300 ranks sorted
+ * 0.17 ms, every rank's byte mark scanned 0.67 ms (5,000 ranks: 0.5 and 0.95 ms); the bit set reads N/32 words and
+ * each rank once.
  */
 export function ranksOf(docs: ArrayLike<number>, rank: Int32Array): Int32Array {
   const N = rank.length;
-  if (docs.length * 16 <= N) {
+  if (docs.length * 256 <= N) {
     const list = new Int32Array(docs.length);
     for (let i = 0; i < docs.length; i++) list[i] = rank[docs[i]];
     return list.sort();
   }
-  // Many: marked by rank and scanned, rather than sorted.
-  const marked = new Uint8Array(N);
-  for (let i = 0; i < docs.length; i++) marked[rank[docs[i]]] = 1;
+  // Many: marked by rank in a bit set and read back in order, a word of 32 ranks at a time (reading a byte per rank
+  // read all N of them: 0.2 ms at 100k records for a set of 7,700).
+  const bits = new Int32Array((N + 31) >>> 5);
+  for (let i = 0; i < docs.length; i++) {
+    const k = rank[docs[i]];
+    bits[k >>> 5] |= 1 << (k & 31);
+  }
   const list = new Int32Array(docs.length);
   let n = 0;
-  // Written whatever the mark, kept when marked: no branch to mispredict on a set of half the records.
-  for (let k = 0; k < N; k++) {
-    list[n] = k;
-    n += marked[k];
+  for (let w = 0; w < bits.length; w++) {
+    let word = bits[w];
+    while (word !== 0) {
+      const low = word & -word;
+      list[n++] = (w << 5) + 31 - Math.clz32(low);
+      word ^= low;
+    }
   }
   return list.subarray(0, n);
 }

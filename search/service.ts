@@ -123,6 +123,46 @@ export function splitMembers(members: readonly number[], docs: Int32Array, keep?
   return { present, absent: Int32Array.from(absent) };
 }
 
+/**
+ * How many of a reform's members (increasing) a result set holds (`keep`, where given, marking the ones passing the
+ * filters): the shorter list walked, the longer galloped, so a reform of 9,543 printings costs a phrase's few
+ * thousand records, and a rare word's few records cost a few look-ups.
+ */
+export function countPresent(members: readonly number[], docs: Int32Array, keep?: Uint8Array): number {
+  let n = 0;
+  if (members.length <= docs.length) {
+    for (let m = 0, at = 0; m < members.length && at < docs.length; m++) {
+      at = gallop(docs, members[m], at);
+      if (docs[at] === members[m] && (!keep || keep[at] === 1)) n++;
+    }
+  } else {
+    for (let i = 0, m = 0; i < docs.length && m < members.length; i++) {
+      if (keep && keep[i] !== 1) continue;
+      m = gallopList(members, docs[i], m);
+      if (members[m] === docs[i]) n++;
+    }
+  }
+  return n;
+}
+
+/** The first index at or after `from` whose value is at least `target` (list increasing), found by galloping. */
+function gallopList(list: readonly number[], target: number, from: number): number {
+  let step = 1;
+  let hi = from;
+  while (hi < list.length && list[hi] < target) {
+    from = hi + 1;
+    hi += step;
+    step *= 2;
+  }
+  hi = Math.min(hi, list.length);
+  while (from < hi) {
+    const mid = (from + hi) >>> 1;
+    if (list[mid] < target) from = mid + 1;
+    else hi = mid;
+  }
+  return from;
+}
+
 /** The page `params` asks for (page 1 of 10 unless it says) and its entries among a result set's grouped entries. */
 function pageOf<T>(params: SearchParams, grouped: (k: number) => T[]): { page: number; size: number; entries: T[] } {
   const page = params.page ?? 1;
@@ -268,18 +308,16 @@ export class SearchService {
         if (!members) return 1;
         if (!keep && isEveryRecord(result.docs, this.reformOf.length)) return members.length;
         let c = counts.get(reform);
-        if (c === undefined) {
-          c = splitMembers(members, result.docs, keep).present.length;
-          counts.set(reform, c);
-        }
+        if (c === undefined) counts.set(reform, (c = countPresent(members, result.docs, keep)));
         return c;
       };
       grouped = (k) => {
         // A page of no hits (size 0: totals and facets only) reads nothing; the doubling below would never grow from 0.
         if (k <= 0) return [];
-        // Read the ranking in growing prefixes until k reforms are seen (copies make a prefix hold fewer reforms). A
-        // reform's member walk is kept across the prefixes (a reform of the 100k corpus has 9,543 printings).
-        const walks = new Map<number, ReturnType<typeof splitMembers> | undefined>();
+        // Read the ranking in growing prefixes until k reforms are seen (copies make a prefix hold fewer reforms).
+        // A topical query's copy counts per shown reform, kept across the prefixes; the filters' marks per record.
+        const totals = new Map<number, number>();
+        const passes = topical && keep ? this.engine.facets.recordsPassing(filters) : undefined;
         for (let m = Math.min(records, k * 2); ; m = Math.min(records, m * 2)) {
           const ranked = first(m);
           // The ranked copies of each reform with several printings, in rank order (its hit first).
@@ -298,31 +336,21 @@ export class SearchService {
             if (shown.has(reform)) continue;
             shown.add(reform);
             const members = this.reformMembers.get(reform);
-            // One walk over every member when a count is still to be made (or a topical query's printings are to be
-            // listed): it gives the count printed() would walk for, and the copies below read its members.
-            let all = walks.get(reform);
-            if (members && !walks.has(reform)) walks.set(reform, (all = this.memberWalk(reform, members, result, keep, topical, counts)));
-            let copyCount = printed(reform) - 1;
+            if (topical && members) {
+              out.push({ entry, ...this.topicalCopies(reform, members, rankedOf.get(reform)!, result, keep, passes, cap, totals) });
+              if (out.length === k) return out;
+              continue;
+            }
+            // Not about a topic (a phrase, a field, a figure): the hit stands for its reform's printings in the set.
+            const copyCount = printed(reform) - 1;
             const copies = (rankedOf.get(reform) ?? []).slice(1, cap + 1);
-            // The reform's members in the set and (topical queries) its printings outside it, when needed.
-            const listed = new Set(rankedOf.get(reform));
             const wanted = Math.min(cap, copyCount);
-            const split = all ?? (members && copies.length < wanted ? splitMembers(members, result.docs, keep, undefined, wanted + listed.size) : undefined);
-            if (split && copies.length < wanted) {
+            if (members && copies.length < wanted) {
               // Copies ranked past the prefix read: in index order, as many as are listed.
-              for (const i of split.present) {
+              const listed = new Set(rankedOf.get(reform));
+              for (const i of splitMembers(members, result.docs, keep, undefined, wanted + listed.size).present) {
                 if (copies.length >= wanted) break;
                 if (!listed.has(i)) copies.push(i);
-              }
-            }
-            const printings = split?.absent;
-            if (printings?.length) {
-              // The filters tested once per reform shown, for its printings together.
-              const pass = this.engine.facets.passing(printings, filters);
-              for (let j = 0; j < printings.length; j++) {
-                if (pass && !pass[j]) continue;
-                copyCount++;
-                if (copies.length < cap) copies.push(printings[j]);
               }
             }
             out.push({ entry, copies, copyCount });
@@ -336,16 +364,54 @@ export class SearchService {
   }
 
   /**
-   * A shown reform's members split by the result set, walked in full when it is needed whole: a topical query lists
-   * the printings outside the set, and a reform whose count in the set is not yet known is counted by the same walk
-   * (kept in `counts`). Otherwise undefined: the caller walks only as far as the copies it lists.
+   * A topical query's shown reform: the copies its hit lists and how many there are, without walking every printing
+   * (a reform of the generated 100k corpus has 9,543, and it is on nearly every page). The hit stands for every
+   * printing that passes the filters and is not excluded, in the set or lacking a word alike (the set holds no
+   * excluded record), so the count is |members ∩ passing − excluded| − 1: the member count itself when nothing is
+   * filtered or excluded. The list is the ranked copies, then the members in the set, then those outside it, each in
+   * index order, so the walk stops once `cap` are listed.
    */
-  private memberWalk(reform: number, members: number[], result: SearchResult, keep: Uint8Array | undefined, topical: boolean, counts: Map<number, number>): ReturnType<typeof splitMembers> | undefined {
-    const every = !keep && isEveryRecord(result.docs, this.reformOf.length);
-    if (!topical && (every || counts.has(reform))) return undefined;
-    const walk = splitMembers(members, result.docs, keep, topical ? result.excluded : undefined);
-    if (!every && !counts.has(reform)) counts.set(reform, walk.present.length);
-    return walk;
+  private topicalCopies(reform: number, members: number[], ranked: number[], result: SearchResult, keep: Uint8Array | undefined, passes: Uint8Array | undefined, cap: number, totals: Map<number, number>): { copies: number[]; copyCount: number } {
+    const excluded = result.excluded;
+    let total = totals.get(reform);
+    if (total === undefined) {
+      total = members.length;
+      if (passes || excluded.length) {
+        total = 0;
+        for (let m = 0, ex = 0; m < members.length; m++) {
+          const i = members[m];
+          if (passes && !passes[i]) continue;
+          if (excluded.length) {
+            ex = gallop(excluded, i, ex);
+            if (excluded[ex] === i) continue;
+          }
+          total++;
+        }
+      }
+      totals.set(reform, total);
+    }
+    const copies = ranked.slice(1, cap + 1);
+    if (copies.length < cap) {
+      const docs = result.docs;
+      const listed = new Set(ranked);
+      const outside: number[] = [];
+      for (let m = 0, at = 0, ex = 0; m < members.length && copies.length < cap; m++) {
+        const i = members[m];
+        at = gallop(docs, i, at);
+        if (docs[at] === i) {
+          if ((!keep || keep[at] === 1) && !listed.has(i)) copies.push(i);
+          continue;
+        }
+        if (outside.length >= cap || (passes && !passes[i])) continue;
+        if (excluded.length) {
+          ex = gallop(excluded, i, ex);
+          if (excluded[ex] === i) continue;
+        }
+        outside.push(i);
+      }
+      for (let j = 0; j < outside.length && copies.length < cap; j++) copies.push(outside[j]);
+    }
+    return { copies, copyCount: total - 1 };
   }
 
   /** Distinct reforms over every record (the empty query's total): a property of the snapshot, counted once. */

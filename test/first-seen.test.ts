@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { splitMembers, type SearchService } from '../search/service.js';
+import { countPresent, splitMembers, type SearchService } from '../search/service.js';
 import { FACETS, facetValues, type FacetValue, type Filters } from '../search/facets.js';
 import { facetFilterChoices, passesFilters, seedService } from './helpers.js';
 import { asksAboutTopic, minimalWindow } from '../search/engine.js';
@@ -153,6 +153,54 @@ describe('facet counts cost what the smaller side costs, and count the same', ()
     expect(checked).toBeGreaterThan(5);
     expect(withOutside).toBeGreaterThan(0);
     expect(filteredOut).toBeGreaterThan(0);
+  });
+
+  it('counts a topical hit’s printings less those the query excludes, and a phrase hit’s printings in the result set only, with and without a filter', () => {
+    const reformOf = (service as unknown as { reformOf: Int32Array }).reformOf;
+    const cap = service.engine.options.copiesShown;
+    const region = service.search({ q: '', size: 1 }).facets.region[0].value;
+    let excludedPrintings = 0;
+    let phraseCopies = 0;
+    for (const q of ['监管 -企业', '海关 -监管', '贸易 -企业', '"企业"', '"海关"', '"企业" -审批']) {
+      for (const filters of [{}, { region: [region] }] as Filters[]) {
+        const result = service.engine.search(q);
+        const topical = asksAboutTopic(result.analysis);
+        expect(topical).toBe(!q.startsWith('"'));
+        const docs = new Set(Array.from(result.docs));
+        const excluded = new Set(Array.from(result.excluded));
+        for (const page of [1, 2, 3]) {
+          for (const h of service.search({ q, page, size: 10, filters }).hits) {
+            const d = service.records.findIndex((r) => r.id === h.id);
+            const others = service.records.map((_, i) => i).filter((i) => i !== d && reformOf[i] === reformOf[d] && passesFilters(service.records, i, filters));
+            // A topical hit stands for every passing printing the query does not exclude; a phrase's for those it found.
+            const expected = others.filter((i) => (topical ? !excluded.has(i) : docs.has(i)));
+            expect(h.copyCount ?? 0).toBe(expected.length);
+            const ids = (h.copies ?? []).map((c) => service.records.findIndex((r) => r.id === c.id));
+            expect(ids.length).toBe(Math.min(cap, expected.length));
+            for (const i of ids) expect(expected).toContain(i);
+            excludedPrintings += others.filter((i) => excluded.has(i)).length;
+            if (!topical) phraseCopies += expected.length;
+          }
+        }
+      }
+    }
+    // Printings removed by the exclusion and phrase hits with copies were among those checked.
+    expect(excludedPrintings).toBeGreaterThan(5);
+    expect(phraseCopies).toBeGreaterThan(5);
+  });
+
+  it('counts a reform’s printings in a result set as testing each would, whichever list is the shorter (property)', () => {
+    const sorted = (xs: number[]) => [...new Set(xs)].sort((a, b) => a - b);
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: 0, max: 400 }), { maxLength: 200 }), fc.array(fc.integer({ min: 0, max: 400 }), { maxLength: 200 }), fc.integer({ min: 0, max: 2 ** 31 - 1 }), fc.boolean(), (m, d, seed, filtered) => {
+        const members = sorted(m);
+        const docs = Int32Array.from(sorted(d));
+        const keep = filtered ? Uint8Array.from(docs, (_, i) => ((seed >> i % 31) & 1) as number) : undefined;
+        const inSet = (i: number) => docs.indexOf(i) >= 0 && (!keep || keep[docs.indexOf(i)] === 1);
+        expect(countPresent(members, docs, keep)).toBe(members.filter(inSet).length);
+      }),
+      { numRuns: 300 },
+    );
   });
 
   it('splits a reform’s printings into those in a result set (passing its filters) and those neither in it nor excluded, as testing each would', () => {
