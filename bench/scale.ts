@@ -411,6 +411,7 @@ export function scaleMarkdown(results: SizeResult[], chartPath: string): string[
       pack: 'records packed into the snapshot\'s columns (large corpora: while the count finishes; reused when writing)',
       similar: 'similar-reform lists (indexer/similar.ts; budget ≤ 10 s and ≤ 500 MB at 100k)',
       counts: 'facet counts stored for common words\' record sets (indexer/facet-counts.ts; after the index)',
+      words: 'stored words: postings of words whose bigram cover is costly (indexer/word-postings.ts; after the counts)',
       serialise: 'serialise the snapshot (its two packed streams compressed side by side)',
     };
     for (const stage of Object.keys(builds[0].stages)) {

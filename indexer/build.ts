@@ -26,6 +26,7 @@ import { buildSimilar } from './similar.js';
 import { similarThreads } from './similar-threads.js';
 import { traditionalToSimplifiedTable } from './t2s.js';
 import { PARALLEL_MIN_CHARS, startVocabularyCount } from './vocabulary.js';
+import { buildWordPostings } from './word-postings.js';
 import { jiebaLoaded, lastJiebaLoadMs } from './jieba.js';
 
 export interface BuildOptions<P = never> {
@@ -41,6 +42,8 @@ export interface BuildOptions<P = never> {
    * instead of in this thread after links.
    */
   indexWorker?: boolean;
+  /** Words whose bigram cover reads at least this many positions get their own postings (default DEFAULT_WORD_COST). */
+  wordCost?: number;
   /** Progress lines for large inputs (the CLI prints them to stderr). */
   progress?: Progress;
   /**
@@ -53,7 +56,7 @@ export interface BuildOptions<P = never> {
   whileCounting?: (records: ReformRecord[]) => P;
 }
 
-export type BuildStage = 'parse' | 'links' | 'jiebaLoad' | 'analyse' | 'index' | 'pack' | 'similar' | 'counts';
+export type BuildStage = 'parse' | 'links' | 'jiebaLoad' | 'analyse' | 'index' | 'pack' | 'similar' | 'counts' | 'words';
 
 export interface BuildResult<P = never> {
   body: SnapshotBody;
@@ -241,6 +244,11 @@ export async function buildSnapshot<P = never>(options: BuildOptions<P>): Promis
     // Facet counts of common words' record sets (indexer/facet-counts.ts), from the postings just built; the
     // vocabulary says which common terms are words.
     index.counts = buildStoredCounts(index.postings, index.facets, reformOf, { words: (t) => counts.has(t) });
+    const tCounts = performance.now();
+    const rssCounts = peakRssMiB();
+    // Costly words' own postings (indexer/word-postings.ts), from the same texts and the vocabulary's words.
+    const words = buildWordPostings(texts, index.postings, counts.keys(), { minCost: options.wordCost });
+    if (words) index.words = words;
     body.index = index;
     const tDone = performance.now();
     return {
@@ -255,10 +263,11 @@ export async function buildSnapshot<P = never>(options: BuildOptions<P>): Promis
         jiebaLoad,
         analyse: tCount - tParse + (tCounted - tLinked) + (tVocabulary - tPacked - jiebaLoad) + (tAnalysed - tVocabulary),
         similar: tSimilar - tAnalysed,
-        counts: tDone - tIndexDone,
+        counts: tCounts - tIndexDone,
+        words: tDone - tCounts,
         total: tDone - t0,
       },
-      peakRssMiB: { parse: rssParse, links: rssLinks, index: rssIndexDone, pack: rssPacked, jiebaLoad: rssAnalysed, analyse: rssAnalysed, similar: rssSimilar, counts: peakRssMiB() },
+      peakRssMiB: { parse: rssParse, links: rssLinks, index: rssIndexDone, pack: rssPacked, jiebaLoad: rssAnalysed, analyse: rssAnalysed, similar: rssSimilar, counts: rssCounts, words: peakRssMiB() },
       counting,
     };
   } catch (e) {

@@ -5,6 +5,7 @@
 import { keyOf } from '../analysis/terms.js';
 import { buildFacetColumns, type FacetColumns } from './facet-columns.js';
 import type { StoredCounts } from './facet-counts.js';
+import type { WordIndex } from './word-postings.js';
 import { SEARCH_FIELDS } from './fields.js';
 import type { IndexJob } from './index-worker.js';
 import { runInWorker, siblingModule } from './module-worker.js';
@@ -20,6 +21,8 @@ export interface EngineIndex {
   postings: IndexData;
   facets: FacetColumns;
   counts?: StoredCounts;
+  /** Costly words' own postings (indexer/word-postings.ts; absent on small corpora and in older snapshots). */
+  words?: WordIndex;
 }
 
 function titleKeys(records: ReformRecord[], normalized: string[]): string[] {

@@ -242,10 +242,8 @@ export function buildIndex(texts: string[], fields: readonly string[], titleKeys
   // The block bounds' count is known only once every term is written.
   const bounds = new Grow(new Float32Array(1 << 12));
   const boundStart = new Uint32Array(T + 1);
-  const gaps = new Int32Array(Math.max(1024, largest));
-  const counts = new Int32Array(Math.max(1024, largest));
-  const firsts = new Int32Array(Math.max(1024, largest));
-  const steps = new Int32Array(Math.max(1024, largest));
+  const size = Math.max(1024, largest);
+  const scratch = { gaps: new Int32Array(size), counts: new Int32Array(size), firsts: new Int32Array(size), steps: new Int32Array(size) };
   for (let k0 = 0; k0 < T; ) {
     let k1 = k0 + 1;
     while (k1 < T && start[k1 + 1] - start[k0] <= runTokens) k1++;
@@ -263,29 +261,10 @@ export function buildIndex(texts: string[], fields: readonly string[], titleKeys
     for (let k = k0; k < k1; k++) {
       out.align();
       termBytes[k] = out.length;
-      let entries = 0;
-      let nSteps = 0;
-      let prevSlot = -1;
-      const end = start[k + 1] - base;
-      for (let i = start[k] - base; i < end; ) {
-        const slot = slots[i];
-        let j = i + 1;
-        while (j < end && slots[j] === slot) j++;
-        gaps[entries] = slot - prevSlot - 1;
-        counts[entries] = j - i - 1;
-        firsts[entries] = pos[i];
-        for (let m = i + 1; m < j; m++) {
-          if (pos[m] <= pos[m - 1]) throw new Error(`index: positions of "${names[sorted[k]]}" do not increase`);
-          steps[nSteps++] = pos[m] - pos[m - 1] - 1;
-        }
-        prevSlot = slot;
-        entries++;
-        i = j;
-      }
+      const entries = writeTerm(out, slots, pos, start[k] - base, start[k + 1] - base, scratch, names[sorted[k]]);
       termEntries[k] = entries;
-      writeTermCodes(out, gaps, counts, firsts, steps, entries, nSteps);
       boundStart[k] = bounds.length;
-      addBlockBounds(bounds, gaps, counts, entries, F, once, fieldLengths, avgLengths, fieldWeight, bk1, bb);
+      addBlockBounds(bounds, scratch.gaps, scratch.counts, entries, F, once, fieldLengths, avgLengths, fieldWeight, bk1, bb);
     }
     k0 = k1;
   }
@@ -312,6 +291,44 @@ export function buildIndex(texts: string[], fields: readonly string[], titleKeys
   };
 }
 
+/** Scratch lists of one term's values while its Rice parameters are chosen (each at least its entries long). */
+export interface TermScratch {
+  gaps: Int32Array;
+  counts: Int32Array;
+  firsts: Int32Array;
+  steps: Int32Array;
+}
+
+/**
+ * Write one term's postings from its (slot, position) pairs slots[from … end), in (slot, position) order: per slot
+ * the slot gap − 1, the position count − 1, the first position and the position gaps − 1 (postings-codec.ts). The
+ * caller aligns `out` and notes where the term starts. Returns the term's entries (slots); its gaps and counts stay
+ * in `scratch` for addBlockBounds.
+ */
+export function writeTerm(out: BitWriter, slots: Int32Array, pos: ArrayLike<number>, from: number, end: number, scratch: TermScratch, name: string): number {
+  const { gaps, counts, firsts, steps } = scratch;
+  let entries = 0;
+  let nSteps = 0;
+  let prevSlot = -1;
+  for (let i = from; i < end; ) {
+    const slot = slots[i];
+    let j = i + 1;
+    while (j < end && slots[j] === slot) j++;
+    gaps[entries] = slot - prevSlot - 1;
+    counts[entries] = j - i - 1;
+    firsts[entries] = pos[i];
+    for (let m = i + 1; m < j; m++) {
+      if (pos[m] <= pos[m - 1]) throw new Error(`index: positions of "${name}" do not increase`);
+      steps[nSteps++] = pos[m] - pos[m - 1] - 1;
+    }
+    prevSlot = slot;
+    entries++;
+    i = j;
+  }
+  writeTermCodes(out, gaps, counts, firsts, steps, entries, nSteps);
+  return entries;
+}
+
 /**
  * One term's block bounds, from its entries (slot gaps − 1 and position counts − 1, as written): per record its
  * BM25 sum over fields (weight × tf × (k1 + 1) / (tf + norm), the expressions search/score.ts scores with), per block
@@ -319,7 +336,7 @@ export function buildIndex(texts: string[], fields: readonly string[], titleKeys
  * (scoring it whole costs no more than a bound). One pass per term, a division per record, and a slot's part for one
  * occurrence read from `once`: this runs once per stored entry, tens of millions at 100k records, in the index worker.
  */
-function addBlockBounds(
+export function addBlockBounds(
   bounds: Grow<Float32Array>,
   gaps: Int32Array,
   counts: Int32Array,

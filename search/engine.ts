@@ -15,6 +15,7 @@ import { Matcher, gallop, slotPositions, slotRange } from './match.js';
 import { engineOptions, type EngineOptions } from './options.js';
 import { Postings, hash32, isIndexData, recordsOf, type IndexData, type Occurrences } from './postings.js';
 import type { EngineIndex } from '../indexer/engine-index.js';
+import { isWordIndex } from '../indexer/word-postings.js';
 import { BlockTop, KeptScores, NO_DOCS, bm25, idf, intersectRecords, intersectSum, minimalWindow, scoreAt, union, unionRecords, type DocScores, type FieldStats } from './score.js';
 import { Highlighter } from './snippet.js';
 import { DOWN_VERBS, UP_VERBS } from '../analysis/outcomes.js';
@@ -538,6 +539,8 @@ export class SearchEngine {
   readonly facets: FacetIndex;
   private readonly postings: Postings;
   private readonly matcher: Matcher;
+  /** Stored words' postings, read like terms (undefined: every word is matched from bigrams). */
+  private readonly words?: Postings;
   private readonly highlighter: Highlighter;
   private readonly stats: FieldStats;
   private readonly fieldIndex = new Map<SearchField, number>();
@@ -567,7 +570,10 @@ export class SearchEngine {
     }
     this.analyzer = new QueryAnalyzer({ ...body.analysis, synonyms: body.dictionary.synonyms, narrower: body.dictionary.narrower, stopwords: body.dictionary.stopwords }, (a, b) => this.cooccurrence(a, b));
     this.postings = this.options.postings?.(index.postings, this.options.cache.postingsPositions) ?? new Postings(index.postings, this.options.cache.postingsPositions);
-    this.matcher = new Matcher(this.postings, this.options.cache.matches, NEAR_GAP);
+    // Costly words' own postings (indexer/word-postings.ts): a damaged table refuses the snapshot, never half-read.
+    if (index.words !== undefined && !isWordIndex(index.words, index.postings)) throw new Error('snapshot stored words do not fit its index (rebuild the snapshot)');
+    this.words = index.words ? new Postings({ ...index.postings, ...index.words }, this.options.cache.postingsPositions) : undefined;
+    this.matcher = new Matcher(this.postings, this.options.cache.matches, NEAR_GAP, this.words);
     this.facets = new FacetIndex(index.facets, index.counts);
     index.postings.fields.forEach((f, i) => this.fieldIndex.set(f as SearchField, i));
     this.stats = {
@@ -670,6 +676,7 @@ export class SearchEngine {
     this.results.clear();
     this.matcher.clearCache();
     this.postings.clearCache();
+    this.words?.clearCache();
     this.facets.clearCache();
   }
 
@@ -759,23 +766,31 @@ export class SearchEngine {
     const need = required >= 4 ? required - 1 : required;
     if (need > present) return NO_DOCS;
     const { count } = this;
-    // Only the rare words' records can qualify: they are the ones marked (a record in no rare list has count 0).
     const touched: number[] = [];
-    lists.forEach((l, k) => {
-      if (!rare[k]) return;
-      for (let i = 0; i < l.docs.length; i++) {
-        const d = l.docs[i];
-        if (count[d] === 0) touched.push(d);
-        count[d]++;
-      }
-    });
-    const candidates = this.increasing(touched, count);
+    let candidates: Int32Array;
+    if (need === present) {
+      // Every rare word required: the records holding all of them, intersected rarest first (no pass over the union
+      // of their lists: 跨境电子商务 by its words reads 跨境, 电子 and 商务, tens of thousands of records each at 100k).
+      const rareDocs = lists.filter((_, k) => rare[k]).map((l) => l.docs).sort((a, b) => a.length - b.length);
+      candidates = rareDocs.reduce((a, b) => intersectRecords(a, b));
+    } else {
+      // Only the rare words' records can qualify: they are the ones marked (a record in no rare list has count 0).
+      lists.forEach((l, k) => {
+        if (!rare[k]) return;
+        for (let i = 0; i < l.docs.length; i++) {
+          const d = l.docs[i];
+          if (count[d] === 0) touched.push(d);
+          count[d]++;
+        }
+      });
+      candidates = this.increasing(touched, count);
+    }
     const kept: number[] = [];
     const rareOccs = occs.filter((_, k) => rare[k]);
     const cursors = new Int32Array(rareOccs.length);
     for (let i = 0; i < candidates.length; i++) {
       const d = candidates[i];
-      if (count[d] >= need && this.inOneField(d, rareOccs, cursors, need)) kept.push(d);
+      if ((need === present || count[d] >= need) && this.inOneField(d, rareOccs, cursors, need)) kept.push(d);
     }
     for (const d of touched) count[d] = 0;
     const docs = Int32Array.from(kept);

@@ -101,6 +101,11 @@ export class Matcher {
     cacheSize: number,
     /** At most this many characters may separate the two parts of a split compound. */
     readonly nearGap: number,
+    /**
+     * Stored words (indexer/word-postings.ts): a string stored there is read as one term, its occurrences the same as
+     * intersecting its bigrams would give.
+     */
+    private readonly words?: Postings,
   ) {
     this.cache = new Lru(cacheSize);
   }
@@ -124,6 +129,7 @@ export class Matcher {
     const F = this.postings.fieldCount;
     const cached = this.cache.get(`*\u0000${text}`);
     if (cached) return recordsOf(cached, F, keep);
+    if (this.stored(text)) return this.words!.termRecords(text, keep);
     const tokens = needleTokens(text);
     if (tokens.length === 1 && tokens[0].offset === 0 && !tokens[0].prefix) return this.postings.termRecords(tokens[0].term, keep);
     return recordsOf(this.needle(text), F, keep);
@@ -216,8 +222,17 @@ export class Matcher {
     return new RestrictedOccurrences(slots, starts, o, entries.subarray(0, n));
   }
 
-  /** Occurrences of a whole string: its rarest token's positions, kept where every other token sits at its offset. */
+  /** Whether a string has its own stored postings (only words of three or more characters are stored). */
+  private stored(text: string): boolean {
+    return !!this.words && text.length >= 3 && this.words.termId(text) >= 0;
+  }
+
+  /**
+   * Occurrences of a whole string: a stored word's own postings, or its rarest token's positions, kept where every
+   * other token sits at its offset.
+   */
   private intersect(text: string): Occurrences {
+    if (this.stored(text)) return this.words!.term(text);
     const tokens = needleTokens(text);
     if (tokens.length === 0) return EMPTY;
     // Only the covering tokens are read at all (their sizes come from the index, no decoding).
