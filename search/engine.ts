@@ -546,6 +546,8 @@ export class SearchEngine {
   private readonly fieldIndex = new Map<SearchField, number>();
   private readonly analyses: Lru<string, QueryAnalysis>;
   private readonly constraintCache: Lru<string, DocScores>;
+  /** Each loose expansion's rule as its match decided it (looseDocs), read again to highlight its hits. */
+  private readonly looseRules: Lru<string, { rare: string[]; need: number } | null>;
   private readonly results: Lru<string, SearchResult>;
   /** Scratch per record, reset after each search (searches run one at a time). */
   private readonly mask: Uint32Array;
@@ -584,9 +586,10 @@ export class SearchEngine {
       weights: Float64Array.from(index.postings.fields, (f) => this.options.fieldWeights[f as SearchField] ?? 0),
       bounded: boundsHold(index.postings, this.options),
     };
-    this.highlighter = new Highlighter(this.records, this.analyzer.normalizer, this.options.cache.normalizedRecords, this.options.snippetFields);
+    this.highlighter = new Highlighter(this.records, this.analyzer.normalizer, this.options.cache.normalizedRecords, this.options.snippetFields, (words, fields) => this.looseWords(words, fields));
     this.analyses = new Lru(this.options.cache.analyses);
     this.constraintCache = new Lru(this.options.cache.matches);
+    this.looseRules = new Lru(this.options.cache.matches);
     this.results = new Lru(this.options.cache.results);
     this.mask = new Uint32Array(this.records.length);
     this.acc = new Float64Array(this.records.length);
@@ -673,6 +676,7 @@ export class SearchEngine {
   clearCache(): void {
     this.analyses.clear();
     this.constraintCache.clear();
+    this.looseRules.clear();
     this.results.clear();
     this.matcher.clearCache();
     this.postings.clearCache();
@@ -746,25 +750,72 @@ export class SearchEngine {
   }
 
   /**
+   * Which of a loose expansion's words a record must hold (`rare`: not common beside the rarest, or never printed)
+   * and how many of them in one field (`need`), from each word's record count; undefined when no record can qualify.
+   */
+  private looseRule(counts: number[]): { rare: boolean[]; need: number } | undefined {
+    const N = this.records.length;
+    const idfs = counts.map((n) => idf(N, n));
+    const maxIdf = Math.max(0, ...counts.map((n, k) => (n ? idfs[k] : 0)));
+    const rare = counts.map((n, k) => n > 0 && n <= N * this.options.commonShare && idfs[k] >= this.options.commonIdfRatio * maxIdf);
+    // A word the corpus never prints is the rarest of all: it counts as required, and no record holds it (全国通关一体化
+    // is not found through 全国 alone when 通关一体化 is printed nowhere).
+    const absent = counts.filter((n) => n === 0).length;
+    const present = rare.filter(Boolean).length;
+    const required = present + absent;
+    if (present === 0) return undefined;
+    const need = required >= 4 ? required - 1 : required;
+    if (need > present) return undefined;
+    return { rare, need };
+  }
+
+  /**
+   * For highlighting a record found through a loose expansion: the words that decide the match and how many of them
+   * one field must hold (looseDocs's rule), or undefined when the expansion matches nothing. Record counts come from
+   * the words' occurrences (cached by the match just made), with no scoring.
+   */
+  looseWords(words: string[], fields?: readonly SearchField[]): { rare: string[]; need: number } | undefined {
+    const ids = this.fieldIds(fields);
+    const key = SearchEngine.looseKey(words, ids);
+    const kept = this.looseRules.get(key);
+    if (kept !== undefined) return kept ?? undefined;
+    // Not kept (evicted): counted again from the words' occurrences, with no scoring.
+    const F = this.stats.fieldCount;
+    const counts = words.map((w) => {
+      const slots = this.matcher.needle(w, ids).slots;
+      let n = 0;
+      for (let j = 0, last = -1; j < slots.length; j++) {
+        const d = Math.floor(slots[j] / F);
+        if (d !== last) n++, (last = d);
+      }
+      return n;
+    });
+    return this.keepLooseRule(key, words, this.looseRule(counts)) ?? undefined;
+  }
+
+  private static looseKey(words: string[], fields: number[] | undefined): string {
+    return `${fields?.join(',') ?? '*'}\u0000${words.join('\u0000')}`;
+  }
+
+  private keepLooseRule(key: string, words: string[], rule: { rare: boolean[]; need: number } | undefined): { rare: string[]; need: number } | null {
+    const kept = rule ? { rare: words.filter((_, k) => rule.rare[k]), need: rule.need } : null;
+    this.looseRules.set(key, kept);
+    return kept;
+  }
+
+  /**
    * An expansion matched by its words (analyzer.ts `words`): a record must hold the phrase's rare words — those not
    * common beside its rarest (the same test as filling a page), and those the corpus never prints — all of them, or
    * all but one when there are four or more, in one field; its score is the mean weighted BM25 of the words it holds.
    */
   private looseDocs(words: string[], fields: number[] | undefined, weight: number): DocScores {
-    const N = this.records.length;
     const occs = words.map((w) => this.matcher.needle(w, fields));
     const lists = occs.map((o) => bm25(o, this.stats, this.options.bm25, weight / words.length));
-    const idfs = lists.map((l) => idf(N, l.docs.length));
-    const maxIdf = Math.max(0, ...lists.map((l, k) => (l.docs.length ? idfs[k] : 0)));
-    const rare = lists.map((l, k) => l.docs.length > 0 && l.docs.length <= N * this.options.commonShare && idfs[k] >= this.options.commonIdfRatio * maxIdf);
-    // A word the corpus never prints is the rarest of all: it counts as required, and no record holds it (全国通关一体化
-    // is not found through 全国 alone when 通关一体化 is printed nowhere).
-    const absent = lists.filter((l) => l.docs.length === 0).length;
+    const rule = this.looseRule(lists.map((l) => l.docs.length));
+    this.keepLooseRule(SearchEngine.looseKey(words, fields), words, rule);
+    if (!rule) return NO_DOCS;
+    const { rare, need } = rule;
     const present = rare.filter(Boolean).length;
-    const required = present + absent;
-    if (present === 0) return NO_DOCS;
-    const need = required >= 4 ? required - 1 : required;
-    if (need > present) return NO_DOCS;
     const { count } = this;
     const touched: number[] = [];
     let candidates: Int32Array;
@@ -1586,7 +1637,7 @@ export class SearchEngine {
   /** Build a hit (record, score, highlights) for one ranked entry of a result (its highlights are kept with it). */
   hit(entry: RankedEntry, result: SearchResult): Hit {
     let highlight = result.highlights.get(entry.index);
-    if (!highlight) result.highlights.set(entry.index, (highlight = this.highlighter.highlight(entry.index, result.analysis)));
+    if (!highlight) result.highlights.set(entry.index, (highlight = this.highlighter.highlight(entry.index, result.analysis, entry.missing)));
     return {
       record: this.records[entry.index],
       score: Math.round(entry.score * 1000) / 1000,

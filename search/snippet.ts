@@ -20,6 +20,8 @@ export class Highlighter {
     private readonly normalizer: Normalizer,
     cacheSize: number,
     private readonly snippetFields: readonly SearchField[],
+    /** The words deciding a loose expansion's match and how many one field needs (SearchEngine.looseWords). */
+    private readonly looseWords: (words: string[], fields?: readonly SearchField[]) => { rare: string[]; need: number } | undefined = () => undefined,
   ) {
     this.cache = new Lru(cacheSize);
   }
@@ -33,7 +35,7 @@ export class Highlighter {
 
   /** The strings the last analysis highlights: every hit of a page shares them, so they are gathered once. */
   private needleAnalysis?: QueryAnalysis;
-  private needleSet: Needles = { alts: [], nears: [] };
+  private needleSet: Needles = { alts: [], nears: [], loose: [], parts: new Map() };
 
   private needles(analysis: QueryAnalysis): Needles {
     if (this.needleAnalysis === analysis) return this.needleSet;
@@ -41,19 +43,40 @@ export class Highlighter {
     // twice), and each would be looked for in every field of every hit for spans the merge drops again.
     const alts = new Set<string>();
     const nears = new Map<string, [string, string]>();
+    const loose = new Map<string, LooseNeedle>();
+    const parts = new Map<string, string[]>();
     for (const group of analysis.groups) {
       for (const c of group) {
-        for (const k of c.constraints) for (const a of k.alternatives) a.near ? nears.set(`${a.near[0]}\u0000${a.near[1]}`, a.near) : alts.add(a.text);
+        for (const k of c.constraints) {
+          if (k.parts?.length) parts.set(k.text, k.parts);
+          for (const a of k.alternatives) {
+            if (a.near) nears.set(`${a.near[0]}\u0000${a.near[1]}`, a.near);
+            else alts.add(a.text);
+            // An expansion matched by its words is marked by those words, where a field holds enough of them: the
+            // record may never print the expansion whole (首次违法不予处罚 for 首违不罚 in 首次违法…不予处罚).
+            if (a.words && !loose.has(a.text)) {
+              const rule = this.looseWords(a.words, k.fields);
+              if (rule) loose.set(a.text, { text: a.text, words: a.words, ...rule });
+            }
+          }
+        }
         // A clause found verbatim is highlighted whole, not as its separate words only.
         if (c.constraints.length > 1) alts.add(c.text.replace(/\s+/g, ''));
       }
     }
     this.needleAnalysis = analysis;
-    return (this.needleSet = { alts: [...alts], nears: [...nears.values()] });
+    return (this.needleSet = { alts: [...alts], nears: [...nears.values()], loose: [...loose.values()], parts });
+  }
+
+  /** The needles plus the parts of the words a hit lacks (the same needles when it lacks none with parts). */
+  private withParts(needles: Needles, missing: readonly string[]): Needles {
+    if (!missing.length) return needles;
+    const extra = missing.flatMap((m) => needles.parts.get(m) ?? []);
+    return extra.length ? { ...needles, alts: [...new Set([...needles.alts, ...extra])] } : needles;
   }
 
   /** Merged original-text spans of the needles in one field (NO_SPANS, shared, when there are none). */
-  private spansIn(nf: NormalizedText, { alts, nears }: Needles): [number, number][] {
+  private spansIn(nf: NormalizedText, { alts, nears, loose }: Needles): [number, number][] {
     let spans: [number, number][] | undefined;
     const { text, from, to } = nf;
     // Mapped to the original as found: no intermediate list of normalised spans.
@@ -69,12 +92,26 @@ export class Highlighter {
         if (e2 > s2) (spans ??= []).push([from[s2], to[e2 - 1]]);
       }
     }
+    // The engine's rule, per field: enough of the deciding words in this one field, then every word of the
+    // expansion printed there is marked (each counted in the record's score). A field printing the expansion whole
+    // is marked by it already (电子 of 跨境电子商务 is not marked again in its 电子清单).
+    for (const { text: whole, words, rare, need } of loose) {
+      if (text.includes(whole)) continue;
+      let held = 0;
+      for (const w of rare) if (text.includes(w)) held++;
+      if (held < need) continue;
+      for (const w of words) for (const s of occurrences(text, w)) (spans ??= []).push([from[s], to[s + w.length - 1]]);
+    }
     return spans ? mergeSpans(spans) : NO_SPANS;
   }
 
-  highlight(i: number, analysis: QueryAnalysis): { title: string; snippet: string } {
+  /**
+   * A hit's title and snippet. `missing` (the hit's missing words) marks, for a record that fills the page through a
+   * word's parts (engine.ts partsFill: 首次, 违法 … for 首违不罚), the parts it was found and scored by.
+   */
+  highlight(i: number, analysis: QueryAnalysis, missing: readonly string[] = []): { title: string; snippet: string } {
     const record = this.records[i];
-    const needles = this.needles(analysis);
+    const needles = this.withParts(this.needles(analysis), missing);
     const nf = this.fieldsOf(i);
     // A field normalised with its map back to the original, once per record while it stays cached.
     const field = (f: SearchField) => (nf[f] ??= this.normalizer.normalize((record[f as 'title'] as string | undefined) ?? ''));
@@ -101,6 +138,20 @@ interface Needles {
   alts: string[];
   /** Compound parts highlighted where they stand a few characters apart (see Alternative.near). */
   nears: [string, string][];
+  /** Expansions matched by their words (see Alternative.words). */
+  loose: LooseNeedle[];
+  /** Per word with parts (Constraint.parts), the parts: marked only in a hit that lacks the word. */
+  parts: Map<string, string[]>;
+}
+
+interface LooseNeedle {
+  /** The expansion as printed whole. */
+  text: string;
+  /** The expansion's words, each marked in a field that holds enough of the deciding ones. */
+  words: string[];
+  /** The words the engine requires (SearchEngine.looseWords) and how many of them one field must hold. */
+  rare: string[];
+  need: number;
 }
 
 /** The spans of a field the query's strings do not occur in: most fields of most hits, so shared, never written. */
