@@ -166,12 +166,27 @@ export function isMeasureWord(word: string): boolean {
 }
 
 /**
- * Whether a query word names the measure of an outcome fact (时间 a duration, 费用 money, 次数 a count in 次 or 人次):
- * 减少跑腿次数 asks about 减少往返大厅 4.56 万人次 although the fact's metric says neither 跑腿 nor 次数.
+ * What a relative change measures, read from its metric (办理时限 压缩 94.4% is a change of time; 物流成本 降低 20% of
+ * money): a percentage has no unit of its own, so its metric says which measure moved.
  */
-export function namesMeasure(word: string, fact: { kind: OutcomeKind; unit?: string; to?: { unit: string } }): boolean {
+const PERCENT_OF: [RegExp, { kind?: OutcomeKind; unit?: string }][] = [
+  [/时间|时限|用时|耗时|时长|周期|工期|天数|时效/, { kind: 'time' }],
+  [/费用|成本|资金|金额|税款|税费|开支|支出|运费/, { kind: 'money' }],
+  [/次数|人次|趟数/, { unit: '次' }],
+];
+
+/**
+ * Whether a query word names the measure of an outcome fact (时间 a duration, 费用 money, 次数 a count in 次 or 人次):
+ * 减少跑腿次数 asks about 减少往返大厅 4.56 万人次 although the fact's metric says neither 跑腿 nor 次数. A percentage
+ * measures what its metric names (物流成本 降低 20% answers 费用 as 节约费用 800 元 does).
+ */
+export function namesMeasure(word: string, fact: { kind: OutcomeKind; unit?: string; to?: { unit: string }; metric?: string }): boolean {
   for (const [re, m] of MEASURES) {
     if (!re.test(word)) continue;
+    if (fact.kind === 'percent' && fact.metric !== undefined) {
+      const of = PERCENT_OF.find(([r]) => r.test(fact.metric!))?.[1];
+      if (of && of.kind === m.kind && of.unit === m.unit) return true;
+    }
     if (m.kind && fact.kind !== m.kind) return false;
     if (m.unit && !(fact.unit ?? fact.to?.unit ?? '').endsWith(m.unit)) return false;
     return true;

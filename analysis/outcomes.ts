@@ -205,6 +205,16 @@ function assignRespectively(text: string, qs: Quantity[], drafts: Draft[]): void
 
 /** Word figures that close a change: 缩减至半天, 压缩达一半以上. */
 const HALF_DAY = /^[^。；;\d]{0,30}?(压缩|缩短|缩减|压减|减少|降低|降|减)(?:了)?(?:至|到|为)(半天|半小时|半个工作日)/;
+/**
+ * A change whose end is a word of immediacy rather than a figure: 提货时间由 3 天左右转变至卸货后即提, 由过去最少跑3次、带
+ * 5份材料、需10-15个工作日，升级为…“秒批”, 资金划付时效由 1-2 个工作日缩减到秒级到账. Matched from the figure's end
+ * to the end of its sentence: what follows the 由/从 figures (more figures listed, then the verb, 为/至/到 and, within a
+ * few characters, the word, with no figure after it in its clause: 变为当天办结的 5 家 ends in a figure).
+ */
+const TO_IMMEDIATE = /^[^。；;!?！？]{0,40}?(?:压缩|缩短|缩减|压减|减少|降低|转变|转化|升级|变|调整|改)(?:为|成|至|到)[^。；;，,!?！？\d]{0,10}?(?:即(?:提|办|拿|取|批|审|放|入|到|领|时|来即)|秒(?:批|办|级|过|审|到)|当天|当日|当场|立等可取|实时|随到随)(?![^，,。；;!?！？]*\d)/;
+/** 由/从 opening the clause of the first figure of such a change. */
+const FROM_BEFORE = /(?:由|从)[^，,。；;\d]{0,12}$/;
+
 const HALF = /^[^，,。；;\d]{0,6}?(压缩|缩短|缩减|压减|减少|降低|下降|减|降|提高|提升|增长|增加)(?:了)?(?:达|近|超过)?(一半)(以上|左右)?/;
 
 /**
@@ -360,6 +370,12 @@ function singleFact(text: string, field: TextField, qs: Quantity[], i: number): 
     };
   }
 
+  // 由 3 天转变至卸货后即提; 由过去最少跑3次、带5份材料…升级为“秒批”: each figure after 由/从 is where a reduction began.
+  const fromAt = fromMark(text, qs, i);
+  if (fromAt !== undefined && TO_IMMEDIATE.test(text.slice(q.end, q.end + 80))) {
+    const { value: _v, max: _m, unit: _u, normalized: _n, qualifier: _q, ...rest0 } = base;
+    return { ...rest0, metric: levelMetric(text, q, before) || cleanMetric(text.slice(clauseStart(text, fromAt), fromAt)), direction: 'down', from: amount(q) };
+  }
   // A verb of change shortly before the figure, in the same clause: 降低综合物流成本约 5000万元, 压缩75%以上.
   const v = lastVerb(before);
   const between = v ? before.slice(v.at + v.verb.length) : '';
@@ -373,7 +389,9 @@ function singleFact(text: string, field: TextField, qs: Quantity[], i: number): 
       return { ...rest0, direction: dir, to: amount(q), metric: cleanMetric(before.slice(0, v.at)) || nounAfterDe(text, q.end) };
     }
     const metric =
-      cleanMetric(between.replace(/^(?:了|约|近|达|超过|超|逾)+/, '')) || nounAfterDe(text, q.end) || cleanMetric(before.slice(0, v.at)) ||
+      cleanMetric(between.replace(/^(?:了|约|近|达|超过|超|逾)+/, '')) || nounAfterDe(text, q.end) ||
+      // 减少 3 个环节: what a count counts is the measured thing.
+      (kindFromUnit === 'count' ? countedAfter(text, q.end) : '') || cleanMetric(before.slice(0, v.at)) ||
       (/^\s*(?:以上|左右)?(时间|成本|费用)/.exec(text.slice(q.end))?.[1] ?? '');
     const info = classifyUnit(q.unit);
     if (info?.kind === 'percent' && q.unit === '%') return { ...base, kind: 'percent', direction: dir, percent: down ? -q.value : q.value, metric };
@@ -384,6 +402,21 @@ function singleFact(text: string, field: TextField, qs: Quantity[], i: number): 
   const metric = levelMetric(text, q, before);
   if (kindFromUnit === 'time' && /提前\s*$/.test(before) && /时间|时限|周期|工期/.test(metric)) return { ...base, direction: 'down', metric: metric.replace(/(?:平均)?(?:可)?提前$/, '') };
   return { ...base, metric };
+}
+
+/**
+ * Where the 由/从 of a change begun at figure `i` stands: right before it (由 3 天), or before an earlier figure of the
+ * same sentence that the figures between list with it (由过去最少跑3次、带5份材料、需10-15个工作日); undefined otherwise.
+ */
+function fromMark(text: string, qs: Quantity[], i: number): number | undefined {
+  for (let j = i; j >= 0 && i - j < 6; j--) {
+    const start = j > 0 ? Math.max(qs[j - 1].end, qs[j].start - 14) : Math.max(0, qs[j].start - 14);
+    const m = FROM_BEFORE.exec(text.slice(start, qs[j].start));
+    if (m) return start + m.index;
+    // Only figures listed in one run (、 or ， with a few words between) share a 由.
+    if (j === 0 || !/^[^。；;!?！？由从]{0,8}$/.test(text.slice(qs[j - 1].end, qs[j].start))) return undefined;
+  }
+  return undefined;
 }
 
 /** The metric of a level: 满意度达 96% → 满意度; 综合审批时间：7个工作日; for counts the thing counted (38 个受理点). */

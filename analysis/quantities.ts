@@ -472,3 +472,70 @@ export function extractQuantities(text: string, field: TextField): Quantity[] {
 export function scanNumberUnits(text: string): Array<{ start: number; end: number; text: string }> {
   return scan(text).map(({ start, end, text: t }) => ({ start, end, text: t }));
 }
+
+// ---------------------------------------------------------------------------------------------
+// Figures by value: a reporter types 1万家 where the text prints 10000家, 0.5亿元 where it prints 5000万元.
+
+/** Magnitudes a figure is printed with in these documents (千万 and 百万 are rare and read ambiguously: left out). */
+const PRINTED_MAGNITUDES: readonly [string, number][] = [['', 1], ['万', 1e4], ['亿', 1e8]];
+/** Printings of one unit (个小时 = 小时, 个工作日 = 工作日): the same unit, so the same figure. */
+const UNIT_PRINTINGS: readonly string[][] = [['小时', '个小时'], ['工作日', '个工作日'], ['秒', '秒钟'], ['周', '星期', '个星期']];
+/** 1.5小时 = 90分钟: durations that convert exactly, by their length in minutes. */
+const MINUTES: Readonly<Record<string, number>> = { 分钟: 1, 小时: 60 };
+
+/** A decimal as these documents print it (no exponent, no trailing zeros), or undefined past 4 decimals or 13 digits. */
+function printed(x: number): string | undefined {
+  if (!(x > 0) || x >= 1e13) return undefined;
+  const s = x.toFixed(4).replace(/\.?0+$/, '');
+  return Math.abs(Number(s) - x) <= x * 1e-9 ? s : undefined;
+}
+
+/** 1 → 一, 30 → 三十, 95 → 九十五, 100 → 一百; undefined outside 1…100 or for a fraction. */
+function chineseNumber(n: number): string | undefined {
+  const d = '零一二三四五六七八九';
+  if (!Number.isInteger(n) || n < 1 || n > 100) return undefined;
+  if (n === 100) return '一百';
+  if (n < 10) return d[n];
+  return (n >= 20 ? d[Math.floor(n / 10)] : '') + '十' + (n % 10 ? d[n % 10] : '');
+}
+
+/**
+ * Other printings of the same figure, for a query that is one figure: 5000万元 → 0.5亿元, 50000000元; 1万家 → 10000家;
+ * 2小时 → 120分钟, 2个小时; 30% → 百分之三十. Each has exactly the typed value in the same unit (never a rounded one, a
+ * range, a bound such as 1100余家, a rate or another currency), so a record printing it states the same figure.
+ * Empty when the text is not a single figure.
+ */
+export function sameValueForms(text: string): string[] {
+  // Every figure but 百分之… starts with a digit: a plain word (most constraints) is not scanned.
+  if (!/\d|百分之/.test(text)) return [];
+  const spans = scan(text);
+  if (spans.length !== 1 || spans[0].start !== 0 || spans[0].end !== text.length) return [];
+  const q = spans[0];
+  if (q.max !== undefined || /[余多]/.test(q.text)) return [];
+  const info = classifyUnit(q.unit);
+  if (!info || info.kind === 'rate' || info.kind === 'fraction') return [];
+  const out = new Set<string>();
+  if (info.kind === 'percent') {
+    if (q.unit !== '%') return [];
+    const cn = chineseNumber(q.value);
+    if (cn) out.add(`百分之${cn}`);
+    const n = printed(q.value);
+    if (n !== undefined) out.add(`${n}%`);
+  } else if (q.unit !== '万' && q.unit !== '亿') {
+    const bases: [string, number][] = [];
+    const printings = UNIT_PRINTINGS.find((p) => p.includes(info.base)) ?? [info.base];
+    for (const b of printings) bases.push([b, 1]);
+    const minutes = MINUTES[info.base === '个小时' ? '小时' : info.base];
+    if (minutes) for (const [b, m] of Object.entries(MINUTES)) if (b !== info.base) bases.push([b, minutes / m]);
+    const total = q.value * info.magnitude;
+    for (const [base, factor] of bases) {
+      for (const [mag, size] of PRINTED_MAGNITUDES) {
+        const n = printed((total * factor) / size);
+        // 0.5亿元 is printed; 0.012万分钟 is not: a magnitude's mantissa stays at 0.1 or more.
+        if (n !== undefined && (size === 1 || Number(n) >= 0.1)) out.add(n + mag + base);
+      }
+    }
+  }
+  out.delete(text);
+  return [...out];
+}

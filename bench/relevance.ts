@@ -8,12 +8,13 @@
  *
  * Importing this module has no side effects; running it
  *
- *   npx tsx bench/relevance.ts [snapshotPath] [--worst] [--dev]      (default /tmp/judge.snapshot)
+ *   npx tsx bench/relevance.ts [snapshotPath] [--worst] [--dev] [--folds]      (default /tmp/judge.snapshot)
  *
  * loads the engine from a snapshot and prints, for dev and for test, a table per query kind beside the plain
  * jieba + MiniSearch baseline (bench/baseline.ts, run in a process of its own), and with --worst the 10 worst DEV
  * queries (the test half's worst are not printed: reading them is how a test set turns into a development set).
  * --dev prints the development half only: use it while tuning, so that the test half is read once, at the end.
+ * --folds prints the development half in two folds (foldOf): a rule should help or not hurt both.
  */
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -169,6 +170,35 @@ export function formatTable(runs: { name: string; result: Evaluation }[]): strin
   return rows.map((r) => `| ${r.join(' | ')} |`).join('\n');
 }
 
+/**
+ * Two folds of a half: within each kind, queries alternate between fold 0 and fold 1 in file order. A ranking rule
+ * tuned on the development half should help (or not hurt) both folds: one that lifts a single fold fits its queries.
+ */
+export function foldOf(queries: JudgedQuery[]): Map<string, 0 | 1> {
+  const seen = new Map<string, number>();
+  const out = new Map<string, 0 | 1>();
+  for (const q of queries) {
+    const i = seen.get(q.type) ?? 0;
+    seen.set(q.type, i + 1);
+    out.set(q.id, (i % 2) as 0 | 1);
+  }
+  return out;
+}
+
+/** Per kind and overall: mean nDCG@10 of each fold (see foldOf), as a markdown table. */
+export function formatFolds(result: Evaluation, queries: JudgedQuery[]): string {
+  const fold = foldOf(queries);
+  const rows = [['type', 'fold 0 n', 'fold 0 nDCG@10', 'fold 1 n', 'fold 1 nDCG@10'], ['---', '---', '---', '---', '---']];
+  const row = (label: string, scores: QueryScore[]) => {
+    const a = scores.filter((q) => fold.get(q.id) === 0);
+    const b = scores.filter((q) => fold.get(q.id) === 1);
+    rows.push([label, String(a.length), fmt(mean(a.map((q) => q.ndcg))), String(b.length), fmt(mean(b.map((q) => q.ndcg)))]);
+  };
+  for (const t of Object.keys(result.byType)) row(t, result.perQuery.filter((q) => q.type === t));
+  row('**overall**', result.perQuery);
+  return rows.map((r) => `| ${r.join(' | ')} |`).join('\n');
+}
+
 /** The n worst queries (lowest nDCG, then lowest recall), with diagnostics from a deeper ranking. */
 export function formatWorst(
   result: Evaluation,
@@ -228,6 +258,7 @@ async function main(): Promise<void> {
     if (baseline) runs.push({ name: 'baseline', result: baseline[split] });
     console.log(formatTable(runs));
     console.log(`\nAgainst issue 9's bars (mean nDCG@10 of our ${split} queries of each hidden set's kinds):\n${formatBars(result)}`);
+    if (split === 'dev' && process.argv.includes('--folds')) console.log(`\nTwo folds of the development half (alternate queries of each kind):\n\n${formatFolds(result, queries)}`);
     if (split === 'dev' && process.argv.includes('--worst')) {
       console.log('\n## 10 worst development queries\n');
       console.log(formatWorst(result, rankDeep, (id) => titles.get(id) ?? '?', 10, queries));

@@ -257,6 +257,10 @@ the targets and whether this run met them. --sizes none skips the generated corp
         const worst = [...ours.perQuery].sort((x, y) => x.ndcg - y.ndcg).slice(0, 5);
         out('Weakest development queries (ours): ' + worst.map((w) => `\`${w.query}\` ${w.ndcg.toFixed(2)}`).join(', ') + '.');
         out();
+        out('The development half in two folds (queries of each kind alternate; a rule tuned on it should help or not hurt both):');
+        out();
+        out(rel.formatFolds(ours, queries));
+        out();
       }
     }
   } catch (e) {

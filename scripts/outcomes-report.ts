@@ -94,7 +94,7 @@ else {
 }
 push('', '## Changes by a stated amount or percentage (no printed base)', '', '| record | metric | direction | figure | percent |', '|---|---|---|---|---:|');
 for (const { r, o } of facts.filter(({ o }) => o.direction !== 'none' && !(o.from && o.to))) {
-  push(`| ${r.id} | ${cell(o.metric) || '—'} | ${o.direction} | ${o.value !== undefined ? amount({ value: o.value, unit: o.unit ?? '', max: o.max, qualifier: o.qualifier }) : o.to ? `→ ${amount(o.to)}` : `${amount(o.from)} → (${o.percent}%)`} | ${o.percent ?? ''} |`);
+  push(`| ${r.id} | ${cell(o.metric) || '—'} | ${o.direction} | ${o.value !== undefined ? amount({ value: o.value, unit: o.unit ?? '', max: o.max, qualifier: o.qualifier }) : o.to ? `→ ${amount(o.to)}` : o.percent !== undefined ? `${amount(o.from)} → (${o.percent}%)` : `由 ${amount(o.from)} (to a word: see the sentence)`} | ${o.percent ?? ''} |`);
 }
 push('', '## Facts without a metric', '');
 if (!noMetric.length) push('None.');

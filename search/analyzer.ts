@@ -12,6 +12,7 @@ import { FormIndex, type MinedForms } from '../analysis/forms.js';
 import { Normalizer } from '../analysis/normalize.js';
 import { parseQuery, type Clause, type QueryField } from '../analysis/query.js';
 import { buildVocabulary, segment, type Piece, type Vocabulary } from '../analysis/segment.js';
+import { sameValueForms } from '../analysis/quantities.js';
 import { keyOf } from '../analysis/terms.js';
 import { OWN_FIELDS, SEARCH_FIELDS, type SearchField } from './fields.js';
 
@@ -201,6 +202,8 @@ export class QueryAnalyzer {
       const words = this.contentWords(a.text);
       if (words.length >= 2) alts.push({ text: a.text, weight: a.weight * LOOSE_WEIGHT, words });
     }
+    // A figure printed another way is the same figure (1万家 = 10000家, 5000万元 = 0.5亿元): an equal, not a synonym.
+    for (const f of sameValueForms(text)) if (!alts.some((a) => a.text === f)) alts.push({ text: f, weight: 1 });
     // A kind's own equivalents are kinds too (综合保税区 = 综保区).
     const kinds = this.narrowerOf(text).flatMap((n) => [n, ...(this.synonyms.get(n) ?? [])]);
     for (const n of kinds) if (!alts.some((a) => a.text === n)) alts.push({ text: n, weight: NARROWER_WEIGHT, kind: true });

@@ -5,11 +5,13 @@
  */
 import type { Outcome, OutcomeAmount, OutcomeKind, ReformRecord } from '../indexer/schema.js';
 import { escapeHtml } from './highlight.js';
+import { sameValueForms } from '../analysis/quantities.js';
+import { recordStoreOf } from '../snapshot/records.js';
 
 export type OutcomeSort = 'change' | 'value' | 'source';
 
 export interface OutcomeParams {
-  /** Words that must all occur in the fact's metric or sentence (whitespace separates words). */
+  /** Words that must all occur in the fact's metric or sentence (whitespace separates words; a figure in any printing of its value). */
   q?: string;
   direction?: Outcome['direction'];
   kind?: OutcomeKind;
@@ -66,7 +68,8 @@ export interface OutcomeHit {
 
 interface Entry {
   outcome: Outcome;
-  record: ReformRecord;
+  /** The record's index: it is decoded only when a filter or a hit reads it. */
+  index: number;
   order: number;
   /** Normalised metric + sentence, for matching. */
   haystack: string;
@@ -128,11 +131,14 @@ export function toHit(e: { outcome: Outcome; record: ReformRecord }): OutcomeHit
 export class OutcomeIndex {
   private readonly entries: Entry[] = [];
 
-  constructor(records: readonly ReformRecord[], private readonly normalize: (s: string) => string = (s) => s) {
+  constructor(private readonly records: readonly ReformRecord[], private readonly normalize: (s: string) => string = (s) => s) {
     let order = 0;
-    for (const record of records) {
-      for (const outcome of record.outcomes ?? []) {
-        this.entries.push({ outcome, record, order: order++, haystack: normalize(`${outcome.metric}\n${outcome.sentence}`).replace(/\s+/g, '') });
+    // From a loaded snapshot the facts are read without decoding the records' other fields (at 100k, decoding every
+    // record made the first /api/outcomes call cost about a second).
+    const store = recordStoreOf(records);
+    for (let index = 0; index < records.length; index++) {
+      for (const outcome of store ? store.outcomes(index) : records[index].outcomes ?? []) {
+        this.entries.push({ outcome, index, order: order++, haystack: normalize(`${outcome.metric}\n${outcome.sentence}`).replace(/\s+/g, '') });
       }
     }
   }
@@ -143,13 +149,20 @@ export class OutcomeIndex {
 
   /** Every fact matching the parameters, sorted (no paging). */
   select(params: OutcomeParams): { outcome: Outcome; record: ReformRecord }[] {
+    return this.entriesFor(params).map((e) => ({ outcome: e.outcome, record: this.records[e.index] }));
+  }
+
+  /** The entries of the facts matching the parameters, sorted; no record is decoded except to test a region or category. */
+  private entriesFor(params: OutcomeParams): Entry[] {
+    // Each word with its other printings when it is a figure (0.59亿元 finds a fact printing 5900万元).
     const words = (params.q ?? '')
       .split(/\s+/)
       .map((w) => this.normalize(w).replace(/\s+/g, ''))
-      .filter(Boolean);
+      .filter(Boolean)
+      .map((w) => [w, ...sameValueForms(w)]);
     const unit = params.unit;
     const sized = params.minChange !== undefined || params.maxChange !== undefined;
-    const found = this.entries.filter(({ outcome: o, record: r, haystack }) => {
+    const found = this.entries.filter(({ outcome: o, index, haystack }) => {
       if (params.direction && o.direction !== params.direction) return false;
       if (params.kind && o.kind !== params.kind) return false;
       if (unit && !unitsOf(o).includes(unit)) return false;
@@ -159,9 +172,11 @@ export class OutcomeIndex {
         if (params.minChange !== undefined && change < params.minChange) return false;
         if (params.maxChange !== undefined && change > params.maxChange) return false;
       }
-      if (params.region && !r.regions.includes(params.region)) return false;
-      if (params.category && r.category !== params.category) return false;
-      return words.every((w) => haystack.includes(w));
+      if (!words.every((forms) => forms.some((w) => haystack.includes(w)))) return false;
+      // Last: these read the record.
+      if (params.region && !this.records[index].regions.includes(params.region)) return false;
+      if (params.category && this.records[index].category !== params.category) return false;
+      return true;
     });
     const sort = params.sort ?? 'source';
     if (sort === 'change') found.sort((a, b) => Math.abs(b.outcome.percent ?? -1) - Math.abs(a.outcome.percent ?? -1) || a.order - b.order);
@@ -173,7 +188,8 @@ export class OutcomeIndex {
   search(params: OutcomeParams): { total: number; hits: OutcomeHit[] } {
     const page = params.page ?? 1;
     const size = params.size ?? 20;
-    const found = this.select(params);
-    return { total: found.length, hits: found.slice((page - 1) * size, page * size).map(toHit) };
+    const found = this.entriesFor(params);
+    // Only the page's records are decoded.
+    return { total: found.length, hits: found.slice((page - 1) * size, page * size).map((e) => toHit({ outcome: e.outcome, record: this.records[e.index] })) };
   }
 }

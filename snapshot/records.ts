@@ -337,6 +337,9 @@ export class RecordStore {
   private readonly shapeKeys: [string[], string[]][];
   private readonly cache: (ReformRecord | undefined)[] = new Array(CACHE);
   private readonly cacheAt = new Int32Array(CACHE).fill(-1);
+  /** The same for records' outcome facts read alone (`outcomes`). */
+  private readonly outcomeCache: (Outcome[] | undefined)[] = new Array(CACHE);
+  private readonly outcomeCacheAt = new Int32Array(CACHE).fill(-1);
   private readonly decoder = new TextDecoder();
   private groups?: Int32Array;
 
@@ -445,6 +448,35 @@ export class RecordStore {
         } else for (let k = p.relatedStart[i]; k < p.relatedStart[i + 1]; k++) link(i, p.relatedIndex[k]);
       }
     }));
+  }
+
+  /**
+   * The record's outcome facts alone, as `record(i).outcomes` gives them, decoding only their JSON and the text of the
+   * fields they cite (an outcome query reads the facts of thousands of records and none of their other fields).
+   */
+  outcomes(i: number): Outcome[] {
+    const slot = i & (CACHE - 1);
+    if (this.cacheAt[slot] === i || this.isRaw(i)) return this.record(i).outcomes ?? [];
+    if (this.outcomeCacheAt[slot] === i) return this.outcomeCache[slot]!;
+    const p = this.packed;
+    const a = p.extraStart[i];
+    const b = p.extraStart[i + 1];
+    if (a === b) return [];
+    const out = (JSON.parse(this.decoder.decode(p.extra.subarray(a, b))) as { o?: Outcome[] }).o ?? [];
+    this.outcomeCache[slot] = out;
+    this.outcomeCacheAt[slot] = i;
+    const texts = new Map<string, string>();
+    for (const o of out) {
+      if ((o.text as unknown) !== 0 && typeof o.sentence !== 'number') continue;
+      let t = texts.get(o.field);
+      if (t === undefined) {
+        t = this.text(i, TEXT.indexOf(o.field as TextKey));
+        texts.set(o.field, t);
+      }
+      if ((o.text as unknown) === 0) o.text = t.slice(o.start, o.end);
+      if (typeof o.sentence === 'number') o.sentence = t.slice(o.sentenceStart, o.sentenceStart + (o.sentence as number));
+    }
+    return out;
   }
 
   /** The whole record, as it was written. */

@@ -58,6 +58,11 @@ describe('a question asking for a figure (多少家, 几个工作日, 多久) me
     expect(namesMeasure('时间', { kind: 'time', unit: '个工作日' })).toBe(true);
     expect(namesMeasure('费用', { kind: 'money', unit: '万元' })).toBe(true);
     expect(namesMeasure('费用', { kind: 'time', unit: '天' })).toBe(false);
+    // A percentage measures what its metric names: 物流成本 降低 20% is a change of money, 办理时限 压缩 94.4% of time.
+    expect(namesMeasure('费用', { kind: 'percent', unit: '%', metric: '物流成本' })).toBe(true);
+    expect(namesMeasure('时间', { kind: 'percent', unit: '%', metric: '办理时限' })).toBe(true);
+    expect(namesMeasure('时间', { kind: 'percent', unit: '%', metric: '物流成本' })).toBe(false);
+    expect(namesMeasure('费用', { kind: 'percent', unit: '%', metric: '群众满意度' })).toBe(false);
     expect(namesMeasure('通关', { kind: 'time', unit: '天' })).toBe(false);
   });
 
@@ -248,5 +253,69 @@ describe('a question for a figure is about its content words, not the words that
     expect(ids('证照分离是什么意思')).toEqual(ids('证照分离'));
     expect(ids('哪个城市试点了首违不罚')).toEqual(ids('首违不罚'));
     expect(ids('首违不罚').length).toBeGreaterThan(1);
+  });
+});
+
+describe('a change closed by a word of immediacy is a fall a reporter can ask for', () => {
+  it('提货时间缩短 ranks first a record whose fall of 提货时间 ends in 即提, with nothing missing', () => {
+    const [first] = service.search({ q: '提货时间缩短', size: 5, collapse: false }).hits;
+    expect(first.missing).toEqual([]);
+    const fall = service.reform(first.id)!.outcomes.find((o) => o.metric.includes('提货时间'));
+    expect(fall).toMatchObject({ direction: 'down', kind: 'time', from: { unit: '天' } });
+    expect(fall!.sentence).toContain('即提');
+  });
+});
+
+describe('a figure answers the words printed in its own clause', () => {
+  it('ranks first for 服务企业多少家 records counting 家 in a clause that also says 服务 and 企业 (服务全国 30 余万家企业)', () => {
+    const clauseOf = (o: { sentence: string; sentenceStart: number; start: number; end: number }) => {
+      const at = o.start - o.sentenceStart;
+      const before = o.sentence.slice(0, at).split(/[，,。；;！？!?]/).pop()!;
+      const after = o.sentence.slice(o.end - o.sentenceStart).split(/[，,。；;！？!?]/)[0];
+      return before + o.sentence.slice(at, o.end - o.sentenceStart) + after;
+    };
+    const hits = service.search({ q: '服务企业多少家', size: 10, collapse: false }).hits;
+    for (const h of hits.slice(0, 2)) {
+      const counts = service.reform(h.id)!.outcomes.filter((o) => (o.unit ?? '').endsWith('家'));
+      expect(counts.some((o) => /服务/.test(clauseOf(o)) && /企业/.test(clauseOf(o)))).toBe(true);
+    }
+  });
+});
+
+describe('a figure is understood by its value, not only as printed (bar point 7)', () => {
+  const ids = (q: string) => service.search({ q, size: 20, collapse: false }).hits.map((h) => h.id);
+  const printing = (q: string) => service.search({ q, size: 1, collapse: false }).hits[0];
+
+  it('finds the record printing 5900万元 when the reporter types 0.59亿元, and marks the printed figure', () => {
+    expect(ids('5900万元').length).toBeGreaterThan(0);
+    expect(ids('0.59亿元')).toEqual(ids('5900万元'));
+    expect(printing('0.59亿元').highlight.snippet).toContain('<mark>5900万元</mark>');
+  });
+
+  it('finds 2万小时 typed as 20000小时 and 734.5万元 typed in 元', () => {
+    expect(ids('20000小时')).toEqual(ids('2万小时'));
+    expect(ids('2万小时').length).toBeGreaterThan(0);
+    expect(ids('7345000元')).toEqual(ids('734.5万元'));
+    expect(ids('734.5万元').length).toBeGreaterThan(0);
+  });
+
+  it('does not widen a figure to a different value: 590万元 does not find the record printing 5900万元', () => {
+    const [record] = ids('5900万元');
+    expect(ids('590万元')).not.toContain(record);
+    expect(ids('0.6亿元')).not.toContain(record);
+  });
+});
+
+describe('the records read for a figure asked for are the best-scored ones, picked without a sort', () => {
+  it('bestBy keeps exactly what a stable sort by value, highest first, cut to k keeps (ties in input order)', async () => {
+    const fc = (await import('fast-check')).default;
+    const { bestBy } = await import('../search/engine.js');
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: 0, max: 4 }), { minLength: 1, maxLength: 200 }), fc.integer({ min: 1, max: 220 }), (values, k) => {
+        const items = values.map((_, i) => (i * 7919) % values.length).filter((d, i, a) => a.indexOf(d) === i);
+        const sorted = items.slice().sort((a, b) => values[b] - values[a]).slice(0, k);
+        expect(new Set(bestBy(items, values, k))).toEqual(new Set(sorted));
+      }),
+    );
   });
 });

@@ -87,6 +87,23 @@ describe('outcome facts on real seed sentences', () => {
     expect(one(seed('004', '环评批复时间由法定 60个工作日压缩达一半以上'))).toMatchObject({ metric: '环评批复时间', direction: 'down', percent: -50, qualifier: '以上' });
   });
 
+  it('reads a change that ends in a word of immediacy (转变至卸货后即提, 升级为“秒批”) as a fall from each figure after 由', () => {
+    const crude = one(seed('002', '提货时间可由此前的 3 天左右转变至卸货后即提。'));
+    expect(crude).toMatchObject({ metric: '提货时间', direction: 'down', kind: 'time', from: { value: 3, unit: '天' } });
+    expect(crude.to).toBeUndefined();
+    const loan = facts(seed('002', '银行贷款业务由过去最少跑3次、带5份材料、需10-15个工作日，升级为动动手指即可“秒批”“秒办”，为企业带来了极大便利。'));
+    expect(loan.map((o) => [o.direction, o.from?.value, o.from?.unit])).toEqual([['down', 3, '次'], ['down', 5, '份'], ['down', 10, '个工作日']]);
+    expect(loan[0].metric).toBe('银行贷款业务');
+    // Without the word of immediacy the same figures are levels: 由 alone is no change.
+    expect(facts('银行贷款业务由过去最少跑3次、带5份材料，为企业带来了极大便利。').every((o) => o.direction === 'none')).toBe(true);
+    // Nor when a figure follows the word in its clause: the change ends in that figure, not in 当天.
+    expect(facts('企业数量由3家变为当天办结的5家。')[0].direction).not.toBe('down');
+  });
+
+  it('names what a reduced count counts (减少 3 个环节 → 环节)', () => {
+    expect(one('审批流程减少3个环节。')).toMatchObject({ metric: '环节', direction: 'down', kind: 'count', value: 3 });
+  });
+
   it('gives the changes listed after 分别 the metrics printed before them, in order', () => {
     const fs = facts(seed('004', '钦州港口岸进口整体通关时间13.13小时，出口整体通关时间0.29小时，较2017年分别压缩95.09%和99.33%；'));
     expect(fs.filter((f) => f.direction === 'down').map((f) => [f.metric, f.percent])).toEqual([['钦州港口岸进口整体通关时间', -95.09], ['出口整体通关时间', -99.33]]);
@@ -235,6 +252,15 @@ describe('GET /api/outcomes', () => {
     const texts: string[] = res.hits.map((h: { text: string }) => h.text);
     expect(texts.some((t) => t.startsWith('75 天压缩至 25 天'))).toBe(true);
     expect(texts).toContain('97 个工作日、“协同办”26个工作日到“网上协同办”7个工作日');
+  });
+
+  it('finds a fact by the value of a figure typed in another printing (0.59亿元 → the sentence printing 5900万元)', async () => {
+    const typed = (await get(`/api/outcomes?q=${enc('0.59亿元')}&size=100`)).json();
+    const printed = (await get(`/api/outcomes?q=${enc('5900万元')}&size=100`)).json();
+    expect(printed.total).toBeGreaterThan(0);
+    expect(typed.hits.map((h: { text: string }) => h.text)).toEqual(printed.hits.map((h: { text: string }) => h.text));
+    for (const h of typed.hits) expect(h.sentence.replace(/<\/?mark>/g, '')).toContain('5900万元');
+    expect((await get(`/api/outcomes?q=${enc('0.6亿元')}&size=100`)).json().total).toBe(0);
   });
 
   it('selects facts by their own metric or sentence, not every figure of a matching record', async () => {

@@ -9,6 +9,7 @@ import {
   classifyUnit,
   extractQuantities,
   normalizeValue,
+  sameValueForms,
   scanNumberUnits,
 } from '../analysis/quantities.js';
 import type { Quantity } from '../indexer/schema.js';
@@ -432,5 +433,23 @@ describe('qualifiers and normalised ranges', () => {
   it('normalises both ends of a range (10-15个工作日 → 10 to 15 working days, kept apart from calendar days)', () => {
     const [q] = extractQuantities('审批时限为10-15个工作日', 'content');
     expect(q.normalized).toEqual({ value: 10, unit: '工作日', max: 15 });
+  });
+});
+
+describe('sameValueForms: other printings of exactly the typed figure', () => {
+  it('rewrites money, counts and durations across magnitudes and unit printings', () => {
+    expect(sameValueForms('5000万元').sort()).toEqual(['0.5亿元', '50000000元']);
+    expect(sameValueForms('1万家')).toEqual(['10000家']);
+    expect(sameValueForms('10000家')).toEqual(['1万家']);
+    expect(sameValueForms('90分钟')).toEqual(['1.5小时']);
+    expect(sameValueForms('2小时')).toEqual(expect.arrayContaining(['2个小时', '120分钟']));
+    expect(sameValueForms('30%')).toEqual(['百分之三十']);
+    expect(sameValueForms('百分之三十')).toEqual(['30%']);
+  });
+  it('gives nothing for ranges, bounds, rates, words, or a value it cannot print exactly', () => {
+    for (const t of ['1-2个工作日', '1100余家', '2.2元/吨', '退税', '95.09%', '5000万元 退税']) expect(sameValueForms(t)).toEqual([]);
+    // Every form has the typed value: none is rounded (0.012万分钟 is not printed and not offered).
+    for (const f of sameValueForms('12.6亿元')) expect(normalizeValue(Number(f.replace(/[^\d.]/g, '')), f.replace(/[\d.]/g, ''))!.value).toBe(1.26e9);
+    expect(sameValueForms('2小时')).not.toContain('0.012万分钟');
   });
 });

@@ -575,6 +575,18 @@ describe('relevance reporting against issue 9’s bars', () => {
     expect(novel).toMatchObject({ n: 2, met: false });
     expect(novel.ndcg).toBeCloseTo(0.75, 10);
   });
+
+  it('splits the development half into two folds that alternate within each kind, so every kind is in both', async () => {
+    const { foldOf, loadQueries } = await import('../bench/relevance.js');
+    const dev = loadQueries('dev');
+    const fold = foldOf(dev);
+    expect(fold.size).toBe(dev.length);
+    for (const kind of new Set(dev.map((q) => q.type))) {
+      const folds = dev.filter((q) => q.type === kind).map((q) => fold.get(q.id));
+      expect(folds.every((f, i) => f === i % 2), kind).toBe(true);
+      expect(new Set(folds).size, kind).toBe(folds.length > 1 ? 2 : 1);
+    }
+  });
 });
 
 describe('hostile or oversized queries', () => {

@@ -33,6 +33,20 @@ function reseal(b: Uint8Array, change: (out: Uint8Array) => void): Uint8Array {
 }
 
 describe('records in a snapshot are columns, decoded one record when it is read', () => {
+  it('reads a record’s outcome facts alone exactly as the whole record holds them (an outcome query decodes no other field)', () => {
+    const loaded = decodeSnapshotBytes(bytes).body;
+    const store = recordStoreOf(loaded.records)!;
+    let facts = 0;
+    for (let i = 0; i < loaded.records.length; i++) {
+      const alone = store.outcomes(i);
+      expect(alone).toEqual(body.records[i].outcomes ?? []);
+      facts += alone.length;
+    }
+    expect(facts).toBeGreaterThan(100);
+    // Text and sentence are restored from the field they cite, not left as the stored offsets.
+    for (let i = 0; i < loaded.records.length; i++) for (const o of store.outcomes(i)) expect(typeof o.sentence).toBe('string');
+  });
+
   it('every seed record read from the snapshot is the record written, keys in the same order', () => {
     const loaded = decodeSnapshotBytes(bytes).body;
     expect(recordStoreOf(loaded.records)).toBeInstanceOf(RecordStore);

@@ -38,6 +38,8 @@ export function outcomeLabel(o: Outcome): string {
   const amount = (a: Amount) => `${num(a.value)}${a.max !== undefined ? `–${num(a.max)}` : ''}${a.unit}`;
   if (o.from && o.to) parts.push(`由 ${amount(o.from)} 到 ${amount(o.to)}`);
   else if (o.to) parts.push(`至 ${amount(o.to)}`);
+  // A change closed by a word (缩减至半天, 转变至即提): the figure it started from.
+  else if (o.from) parts.push(`由 ${amount(o.from)}`);
   else if (o.value !== undefined) parts.push(`${num(o.value)}${o.max !== undefined ? `–${num(o.max)}` : ''}${o.unit ?? ''}`);
   const dir = o.direction ? DIRECTION_LABELS[o.direction] : undefined;
   if (dir) parts.push(o.percent !== undefined ? `${dir} ${num(Math.abs(o.percent))}%` : dir);
