@@ -5,6 +5,9 @@
  *   npx tsx bench/similar-dev.ts                         shipped defaults: dev, fold A / B, other-regions dev
  *   npx tsx bench/similar-dev.ts '{"maxDf":0.05}' ...    each JSON argument a variant of the options
  *   npx tsx bench/similar-dev.ts --misses                each dev source's top 10 (grades) and its missed judgements
+ *   npx tsx bench/similar-dev.ts --ideas-without=a,b     the mechanism classes of dict/ideas.txt named left out
+ *                                                        (how much of a gain rests on the classes written after
+ *                                                        reading dev misses)
  * Not part of `npm run bench`: the benchmark reports both halves once; this is how the defaults are chosen.
  */
 import { dirname, join } from 'node:path';
@@ -19,6 +22,9 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 async function main() {
   const { buildSnapshot } = await import('../indexer/build.js');
   const { body } = await buildSnapshot({ seedsDir: join(root, 'seeds'), dictDir: join(root, 'dict') });
+  const without = process.argv.find((x) => x.startsWith('--ideas-without='))?.slice('--ideas-without='.length).split(',') ?? [];
+  for (const name of without) if (!body.dictionary.ideas?.some(([n]) => n === name)) throw new Error(`no class "${name}" in dict/ideas.txt`);
+  body.dictionary.ideas = body.dictionary.ideas?.filter(([n]) => !without.includes(n));
   const { a, b, dev } = devFolds(loadJudged());
   checkJudged(dev, body.records);
   const devOther = otherRegionsJudged(dev, body.records);

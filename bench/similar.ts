@@ -142,6 +142,7 @@ export async function similarSection(body: SnapshotBody, snapFile: string, opts:
     ['no second-order likeness (feedback through the 5 closest reforms)', { feedback: 0 }],
     ['no character bigrams of titles and slogans', { bigramWeight: 0 }],
     ['no slogan templates (先放后检 / 先声明后验证 as 先…后…, …即…, …合一, 零…)', { templateWeight: 0 }],
+    ['no reform mechanism classes (dict/ideas.txt: 先放后检 / 附条件提离, 保税展销 / 展示选购 …)', { ideaWeight: 0 }],
     ['no words-inside-compounds (subwords)', { subwordWeight: 0 }],
     ['place names kept', { places: false }],
     ['no thesaurus groups', { synonyms: false }],

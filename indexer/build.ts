@@ -23,6 +23,7 @@ import { commonWordTest, namingWordTest } from './general-words.js';
 import { PROVINCES } from './regions.js';
 import { TEXT_FIELDS, type ParseWarning, type ReformRecord } from './schema.js';
 import { buildSimilar } from './similar.js';
+import { parseIdeas, type IdeaClass } from './similar-ideas.js';
 import { similarThreads } from './similar-threads.js';
 import { traditionalToSimplifiedTable } from './t2s.js';
 import { PARALLEL_MIN_CHARS, startVocabularyCount } from './vocabulary.js';
@@ -91,19 +92,31 @@ export function peakRssMiB(): number {
   return Math.round(process.resourceUsage().maxRSS / 1024);
 }
 
-export async function readDictionaries(dictDir: string): Promise<{ dictionaries: Dictionaries; version: string; synonymsVersion: string; warnings: ParseWarning[] }> {
+export async function readDictionaries(dictDir: string): Promise<{ dictionaries: Dictionaries; ideas: IdeaClass[]; version: string; synonymsVersion: string; warnings: ParseWarning[] }> {
   // A missing dictionary is an error naming the path, never a silent build with no synonyms or stop words.
   const read = (name: string) =>
     readFile(join(dictDir, name), 'utf8').catch((e: NodeJS.ErrnoException) => {
       throw new Error(`cannot read dictionary ${name} in ${dictDir} (${e.code ?? e.message}); pass --dict with the folder holding userdict.txt, synonyms.txt and stopwords.txt`);
     });
   const [user, syn, stop] = await Promise.all([read('userdict.txt'), read('synonyms.txt'), read('stopwords.txt')]);
+  // ideas.txt only enriches the similar lists, so a dictionary folder from before it still builds: without it the
+  // lists have no mechanism classes, and the snapshot's warnings say so.
+  const ideasText = await readFile(join(dictDir, 'ideas.txt'), 'utf8').catch((e: NodeJS.ErrnoException) => {
+    if (e.code === 'ENOENT') return undefined;
+    throw new Error(`cannot read dictionary ideas.txt in ${dictDir} (${e.code ?? e.message})`);
+  });
   const skipped: DictionaryWarning[] = [];
   const narrower = parseNarrower(syn, skipped);
+  const ideas = ideasText === undefined ? undefined : parseIdeas(ideasText);
   return {
     dictionaries: { userWords: parseUserWords(user), synonyms: parseSynonyms(syn), narrower, stopwords: parseStopwords(stop) },
-    warnings: skipped.map((w) => ({ file: 'synonyms.txt', line: w.line, message: w.message })),
-    version: createHash('sha256').update(user).update('\0').update(syn).update('\0').update(stop).digest('hex').slice(0, 16),
+    ideas: ideas?.classes ?? [],
+    warnings: [
+      ...skipped.map((w) => ({ file: 'synonyms.txt', line: w.line, message: w.message })),
+      ...(ideas ? ideas.warnings.map((w) => ({ file: 'ideas.txt', line: w.line, message: w.message })) : [{ file: 'ideas.txt', message: `not found in ${dictDir}: similar reforms are listed without mechanism classes` }]),
+    ],
+    // ideas.txt joins the hash only when present, so a folder without it keeps the version it had.
+    version: createHash('sha256').update(user).update('\0').update(syn).update('\0').update(stop).update(ideasText === undefined ? '' : `\0${ideasText}`).digest('hex').slice(0, 16),
     synonymsVersion: createHash('sha256').update(syn).digest('hex').slice(0, 16),
   };
 }
@@ -128,7 +141,7 @@ export async function buildSnapshot<P = never>(options: BuildOptions<P>): Promis
   const t0 = performance.now();
   const corpus = options.corpus ?? (await loadCorpus(options.seedsDir, options.progress));
   const progress = corpus.files.reduce((n, f) => n + f.bytes, 0) >= PROGRESS_BYTES ? options.progress : undefined;
-  const { dictionaries, version, synonymsVersion, warnings: dictionaryWarnings } = await readDictionaries(options.dictDir);
+  const { dictionaries, ideas, version, synonymsVersion, warnings: dictionaryWarnings } = await readDictionaries(options.dictDir);
   const tParse = performance.now();
   const rssParse = peakRssMiB();
 
@@ -222,6 +235,7 @@ export async function buildSnapshot<P = never>(options: BuildOptions<P>): Promis
         synonyms: dictionaries.synonyms.map((g) => g.map(norm)),
         narrower: dictionaries.narrower.map(([b, n]) => [norm(b), n.map(norm)] as [string, string[]]),
         stopwords: dictionaries.stopwords.map(norm),
+        ideas: ideas.map(([name, terms]) => [name, terms.map(norm)] as [string, string[]]),
       },
       analysis: { t2s: traditionalToSimplifiedTable(), vocabulary: [...counts].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)), forms },
       records: corpus.records,

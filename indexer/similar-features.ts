@@ -12,6 +12,7 @@ import type { TextField } from './schema.js';
 import type { SnapshotBody } from '../snapshot/body.js';
 import type { SimilarOptions } from './similar.js';
 import { Grow } from './grow.js';
+import { IdeaMatcher, type IdeaClass } from './similar-ideas.js';
 
 /** The text fields a reform is read from, in this order. */
 export const FIELDS: TextField[] = ['title', 'content', 'applicableTo', 'process', 'outcome'];
@@ -22,6 +23,8 @@ export const SLOGAN = 1;
 export const GRAM = 2;
 export const OUTCOME_KIND = 3;
 export const DEPARTMENT = 4;
+/** A reform mechanism of dict/ideas.txt (indexer/similar-ideas.ts). */
+export const IDEA = 5;
 
 const HAN_RUN = /\p{Script=Han}{2,}/gu;
 const LATIN = /[a-z][a-z0-9]+/g;
@@ -47,6 +50,7 @@ const TEMPLATES: [RegExp, string][] = [
 ];
 const OUTCOME = '\u0002';
 export const DEPT = '\u0003';
+const IDEA_KEY = '\u0005';
 
 /** A field with no quotes. */
 const NO_QUOTES: RegExpExecArray[] = [];
@@ -103,7 +107,7 @@ export class Scratch {
 }
 
 /** The options the reader reads, named once: the type below and `featureSetup` both come from this list. */
-const FEATURE_OPTIONS = ['fieldWeights', 'bigramWeight', 'subwordWeight', 'places', 'synonyms', 'forms', 'outcomeWeight', 'sloganMinLength', 'templateWeight', 'titleObjectWeight'] as const satisfies readonly (keyof SimilarOptions)[];
+const FEATURE_OPTIONS = ['fieldWeights', 'bigramWeight', 'subwordWeight', 'places', 'synonyms', 'forms', 'outcomeWeight', 'sloganMinLength', 'templateWeight', 'titleObjectWeight', 'ideaWeight', 'ideaBodyFactor'] as const satisfies readonly (keyof SimilarOptions)[];
 export type FeatureOptions = Pick<SimilarOptions, (typeof FEATURE_OPTIONS)[number]>;
 
 /** What the reader needs: plain data, so a worker thread can be handed the same. */
@@ -115,6 +119,9 @@ export interface FeatureSetup {
   synonyms: string[][];
   /** Mined long/short form pairs, used when `forms` is on. */
   forms: [string, string][];
+  /** Reform mechanisms (dict/ideas.txt), terms normalised as the text is (the build stores them so); empty when the
+   *  snapshot has none. */
+  ideas: IdeaClass[];
   options: FeatureOptions;
 }
 
@@ -125,6 +132,7 @@ export function featureSetup(body: Pick<SnapshotBody, 'analysis' | 'dictionary'>
     stopwords: body.dictionary.stopwords,
     synonyms: body.dictionary.synonyms,
     forms: body.analysis.forms?.pairs ?? [],
+    ideas: body.dictionary.ideas ?? [],
     options: Object.fromEntries(FEATURE_OPTIONS.map((key) => [key, o[key]])) as FeatureOptions,
   };
 }
@@ -161,7 +169,8 @@ export class FeatureReader {
   private readonly runMemo = new Map<string, number>();
   /** The runs' entries, flat (an object and typed arrays per run cost about 870 bytes a run, half of each thread's
    *  reading memory at 100,000 records): the word count n, n feature ids (a word inside a compound as -1 - id), the
-   *  count p of words printed right before 市 / 省 / 县 / 片区, then those p ids. */
+   *  count p of words printed right before 市 / 省 / 县 / 片区, then those p ids, then the count of mechanism classes
+   *  (dict/ideas.txt) the run prints and their feature ids. */
   private runPool = new Grow(new Int32Array(1 << 16));
   /** Title runs' character bigrams and templates: where each starts in `gramPool` (bigram count, their ids, template
    *  count, their ids). */
@@ -173,6 +182,9 @@ export class FeatureReader {
   private readonly reformScratch = new Scratch();
   private readonly timeId: number;
   private readonly costId: number;
+  private readonly ideas: IdeaMatcher;
+  /** Feature id of each mechanism class, by its index in the setup's `ideas`. */
+  private readonly ideaIds: number[];
 
   constructor(setup: FeatureSetup) {
     this.o = setup.options;
@@ -189,6 +201,8 @@ export class FeatureReader {
     this.rawStart.push(0);
     this.timeId = this.intern(`${OUTCOME}time`, OUTCOME_KIND);
     this.costId = this.intern(`${OUTCOME}cost`, OUTCOME_KIND);
+    this.ideas = new IdeaMatcher(this.o.ideaWeight > 0 ? setup.ideas : []);
+    this.ideaIds = setup.ideas.map(([name]) => this.intern(IDEA_KEY + name, IDEA));
   }
 
   intern(key: string, k: number): number {
@@ -250,6 +264,9 @@ export class FeatureReader {
     pool.data[at] = n;
     pool.push(places.length);
     for (const id of places) pool.push(id);
+    const ideas = this.ideas.match(run);
+    pool.push(ideas.length);
+    for (const k of ideas) pool.push(this.ideaIds[k]);
     while (this.placeCount.length < this.featureText.length) this.placeCount.push(0);
     this.runMemo.set(run, at);
     return at;
@@ -359,6 +376,10 @@ export class FeatureReader {
               else recordScratch.put(-1 - id, fw * o.subwordWeight, flag);
             }
             for (let end = at + 1 + pool[at++]; at < end; at++) this.placeCount.data[pool[at]]++;
+            // A mechanism named in the body text is often a passing mention (a reform that cites another), so it weighs
+            // less there than in the title or the process steps, which describe the reform's own way of working.
+            const iw = fw * o.ideaWeight * (field === 'title' || field === 'process' ? 1 : o.ideaBodyFactor);
+            for (let end = at + 1 + pool[at++]; at < end; at++) recordScratch.put(pool[at], iw, 0);
             if (field === 'title' && (o.bigramWeight > 0 || o.templateWeight > 0)) {
               let g = this.titleGrams(runText);
               const grams = this.gramPool.data;

@@ -23,7 +23,7 @@ export interface SnapshotBody {
   sources: SourceFile[];
   warnings: ParseWarning[];
   dictionary: {
-    /** sha256 of the three dictionary files' contents, so a stats page can tell which version built the index. */
+    /** sha256 of the three dictionary files' contents (and ideas.txt's when present), so a stats page can tell which version built the index. */
     version: string;
     /** sha256 of the synonyms file alone. */
     synonymsVersion?: string;
@@ -32,6 +32,9 @@ export interface SnapshotBody {
     /** Broader terms with their narrower terms (synonyms.txt's `>` lines); absent in snapshots built before them. */
     narrower?: [string, string[]][];
     stopwords: string[];
+    /** Reform mechanisms (dict/ideas.txt: class name, its terms), read by the similar lists only; absent in
+     *  snapshots built before them. */
+    ideas?: [string, string[]][];
   };
   analysis: {
     /** Traditional → simplified, character to character. */

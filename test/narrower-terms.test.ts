@@ -210,7 +210,7 @@ describe('the thesaurus file holds narrower lines apart from synonym groups', ()
   it('a build reports the dictionary line it skipped among its warnings, as file:line', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'narrower-'));
     try {
-      for (const f of ['userdict.txt', 'stopwords.txt']) copyFileSync(join(DICT, f), join(dir, f));
+      for (const f of ['userdict.txt', 'stopwords.txt', 'ideas.txt']) copyFileSync(join(DICT, f), join(dir, f));
       writeFileSync(join(dir, 'synonyms.txt'), '\uFEFF船只 船舶\r\n\r\n汽车 > 整车\r\n> 二手车\r\n');
       const { dictionaries, warnings } = await readDictionaries(dir);
       expect(dictionaries.narrower).toEqual([['汽车', ['整车']]]);

@@ -1,0 +1,101 @@
+/**
+ * Reform mechanisms (dict/ideas.txt): classes of names the field gives one way of working (先放后检, 附条件提离 and
+ * 先声明后验证 all release goods before the check is complete). Read by the similar-reform lists only, so two reforms
+ * of one mechanism meet when they share no word; search never reads them (related mechanisms are not synonyms).
+ * Parsing is pure; reading the file is the build's job.
+ */
+
+/** One mechanism: its label and the names it is printed under. */
+export type IdeaClass = [name: string, terms: string[]];
+
+/** A skipped line of ideas.txt and why (1-based line number). */
+export interface IdeaWarning {
+  line: number;
+  message: string;
+}
+
+const NAME = /^[a-z0-9][a-z0-9-]*$/;
+const TERM = /^\p{Script=Han}{2,12}$/u;
+
+/**
+ * Parses ideas.txt: `name: term term …` per line, `#` starts a comment. A line without a valid name, or with no
+ * valid term, is skipped; a term that is not 2–12 Han characters is skipped; a name given twice keeps its first
+ * line. Each skip is a warning naming the line.
+ */
+export function parseIdeas(text: string): { classes: IdeaClass[]; warnings: IdeaWarning[] } {
+  const classes: IdeaClass[] = [];
+  const warnings: IdeaWarning[] = [];
+  const seen = new Set<string>();
+  const lines = text.replace(/^\uFEFF/, '').split(/\r?\n/);
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i].replace(/#.*$/, '').trim();
+    if (!line) continue;
+    const colon = line.search(/[:：]/);
+    const name = colon < 0 ? '' : line.slice(0, colon).trim();
+    if (!NAME.test(name)) {
+      warnings.push({ line: i + 1, message: `expected "name: term term …" with a name of lower-case letters, digits and '-', got "${line.slice(0, 40)}"` });
+      continue;
+    }
+    if (seen.has(name)) {
+      warnings.push({ line: i + 1, message: `class "${name}" is defined again; the first definition is kept` });
+      continue;
+    }
+    const terms: string[] = [];
+    for (const t of line.slice(colon + 1).trim().split(/\s+/).filter(Boolean)) {
+      if (TERM.test(t)) {
+        if (!terms.includes(t)) terms.push(t);
+      } else warnings.push({ line: i + 1, message: `term "${t}" of class "${name}" is not 2–12 Chinese characters; skipped` });
+    }
+    if (!terms.length) {
+      warnings.push({ line: i + 1, message: `class "${name}" has no term; skipped` });
+      continue;
+    }
+    seen.add(name);
+    classes.push([name, terms]);
+  }
+  return { classes, warnings };
+}
+
+/**
+ * Finds the classes a run of Han text prints. Terms are looked up only where a run's two characters start one (a
+ * numeric key, no string built), so reading a corpus's text costs about one set lookup per character.
+ */
+export class IdeaMatcher {
+  private readonly starts = new Set<number>();
+  private readonly classesOf = new Map<string, number[]>();
+  private readonly lengths: number[];
+
+  /** `classes` with their terms already normalised as the text is; class k's hits are reported as k. */
+  constructor(classes: IdeaClass[]) {
+    const lengths = new Set<number>();
+    classes.forEach(([, terms], k) => {
+      for (const t of terms) {
+        this.starts.add(t.charCodeAt(0) * 65536 + t.charCodeAt(1));
+        lengths.add(t.length);
+        const of = this.classesOf.get(t);
+        if (!of) this.classesOf.set(t, [k]);
+        else if (!of.includes(k)) of.push(k);
+      }
+    });
+    this.lengths = [...lengths].sort((a, b) => a - b);
+  }
+
+  get empty(): boolean {
+    return this.classesOf.size === 0;
+  }
+
+  /** The classes `run` prints, each once, in order of first sight. */
+  match(run: string): number[] {
+    const out: number[] = [];
+    if (this.classesOf.size === 0) return out;
+    for (let i = 0; i + 1 < run.length; i++) {
+      if (!this.starts.has(run.charCodeAt(i) * 65536 + run.charCodeAt(i + 1))) continue;
+      for (const len of this.lengths) {
+        if (i + len > run.length) break;
+        const ks = this.classesOf.get(run.slice(i, i + len));
+        if (ks) for (const k of ks) if (!out.includes(k)) out.push(k);
+      }
+    }
+    return out;
+  }
+}

@@ -1,0 +1,106 @@
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { readDictionaries } from '../indexer/build.js';
+import { buildSimilar } from '../indexer/similar.js';
+import { IdeaMatcher, parseIdeas } from '../indexer/similar-ideas.js';
+import { SearchService } from '../search/service.js';
+import { DICT, seedService, seedSnapshot } from './helpers.js';
+
+/** The titles a record's stored similar list (scope all) shows, best first. */
+function listed(body: Awaited<ReturnType<typeof seedSnapshot>>, data: ReturnType<typeof buildSimilar>, source: number, n = 10): string[] {
+  return Array.from(data.all.ids.subarray(source * data.k, source * data.k + n)).filter(Boolean).map((v) => body.records[v - 1].title);
+}
+
+describe('reform mechanism classes (dict/ideas.txt) in the similar lists', () => {
+  it('parses the shipped file without a warning, into 30 or more classes of at least two names each', () => {
+    const { classes, warnings } = parseIdeas(readFileSync(join(DICT, 'ideas.txt'), 'utf8'));
+    expect(warnings).toEqual([]);
+    expect(classes.length).toBeGreaterThanOrEqual(30);
+    for (const [, terms] of classes) expect(terms.length).toBeGreaterThanOrEqual(2);
+  });
+
+  it('skips a malformed line of ideas.txt with a warning naming its line, and keeps the rest', () => {
+    const text = '\uFEFF# mechanisms\r\nrelease-first: 先放后检 附条件提离\r\n\r\nno colon here\r\nBad Name: 容缺受理\r\njoint: 联合查验 x1 一次查验\r\nrelease-first: 两段准入\r\nempty: 一\r\n';
+    const { classes, warnings } = parseIdeas(text);
+    expect(classes).toEqual([
+      ['release-first', ['先放后检', '附条件提离']],
+      ['joint', ['联合查验', '一次查验']],
+    ]);
+    expect(warnings.map((w) => w.line)).toEqual([4, 5, 6, 7, 8, 8]);
+    expect(warnings[2].message).toMatch(/term "x1"/);
+    expect(warnings[3].message).toMatch(/defined again/);
+    expect(warnings[5].message).toMatch(/no term/);
+  });
+
+  it('finds every class a run of text prints, each once, including names that overlap', () => {
+    const m = new IdeaMatcher([
+      ['release', ['先放后检', '附条件提离']],
+      ['inspect', ['后检', '联合查验']],
+    ]);
+    expect(m.match('进口原油先放后检监管')).toEqual([0, 1]);
+    expect(m.match('冰鲜水产品附条件提离附条件提离')).toEqual([0]);
+    expect(m.match('保税展销')).toEqual([]);
+  });
+
+  it('stores the classes in the snapshot, so the similar lists of a snapshot built from the seeds need no dictionary file', async () => {
+    const body = await seedSnapshot();
+    const ideas = body.dictionary.ideas ?? [];
+    expect(ideas.length).toBeGreaterThanOrEqual(30);
+    expect(ideas.find(([name]) => name === 'release-before-inspection')?.[1]).toEqual(expect.arrayContaining(['先放后检', '附条件提离']));
+  });
+
+  it('lists 打造“旅游+新零售”跨境购物 for the bonded display-and-sale reform “链上自贸”保税展销, which it did not without the classes', async () => {
+    const body = await seedSnapshot();
+    const source = body.records.findIndex((r) => r.title.startsWith('“链上自贸”保税展销'));
+    expect(source).toBeGreaterThanOrEqual(0);
+    const target = '打造“旅游+新零售”跨境购物新模式';
+    // The two say the idea in different words: 保税展销 against 展示选购 (bonded goods shown in a store, bought online).
+    expect(body.records.find((r) => r.title === target)!.content).toMatch(/展示选购/);
+    expect(body.records.find((r) => r.title === target)!.content).not.toMatch(/保税展销/);
+    expect(listed(body, buildSimilar(body, { ideaWeight: 0 }), source)).not.toContain(target);
+    expect(listed(body, buildSimilar(body), source, 5)).toContain(target);
+  });
+
+  it('ranks the blending of bonded ore (混矿) higher for the blending of bonded crude (混兑) than without the classes', async () => {
+    const body = await seedSnapshot();
+    const source = body.records.findIndex((r) => r.title === '保税原油混兑调和业务新模式');
+    expect(source).toBeGreaterThanOrEqual(0);
+    const ore = (titles: string[]) => titles.findIndex((t) => t.includes('混矿'));
+    const without = ore(listed(body, buildSimilar(body, { ideaWeight: 0 }), source, 20));
+    const shipped = ore(listed(body, buildSimilar(body), source, 20));
+    expect(shipped).toBeGreaterThanOrEqual(0);
+    expect(shipped).toBeLessThan(3);
+    expect(without === -1 || without > shipped).toBe(true);
+  });
+
+  it('leaves search untouched: every query naming a mechanism answers the same whether the snapshot carries the classes or not', async () => {
+    const body = await seedSnapshot();
+    const withClasses = await seedService();
+    const without = new SearchService({ ...body, dictionary: { ...body.dictionary, ideas: undefined } });
+    const page = (svc: SearchService, q: string) => svc.search({ q, size: 20 }).hits.map((h) => [h.id, h.score]);
+    for (const q of ['附条件提离', '先放后检', '展示选购', '保税展销', '混矿', '集约办理', '容缺受理']) {
+      expect(page(withClasses, q)).toEqual(page(without, q));
+    }
+    // …and a query for one name of a class does not bring a record that prints only another name of it.
+    const display = withClasses.search({ q: '展示选购', size: 50 }).hits.map((h) => h.title);
+    expect(display.some((t) => t.includes('保税展销'))).toBe(false);
+  });
+
+  it('builds from a dictionary folder without ideas.txt, saying so among the warnings', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ideas-'));
+    try {
+      for (const f of ['userdict.txt', 'synonyms.txt', 'stopwords.txt']) copyFileSync(join(DICT, f), join(dir, f));
+      const without = await readDictionaries(dir);
+      expect(without.ideas).toEqual([]);
+      expect(without.warnings).toEqual([{ file: 'ideas.txt', message: expect.stringMatching(/not found.*without mechanism classes/) }]);
+      writeFileSync(join(dir, 'ideas.txt'), 'release-first: 先放后检 附条件提离\nbroken line\n');
+      const withFile = await readDictionaries(dir);
+      expect(withFile.ideas).toEqual([['release-first', ['先放后检', '附条件提离']]]);
+      expect(withFile.warnings).toEqual([{ file: 'ideas.txt', line: 2, message: expect.stringMatching(/expected "name: term/) }]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
