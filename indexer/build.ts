@@ -43,8 +43,6 @@ export interface BuildOptions<P = never> {
    * instead of in this thread after links.
    */
   indexWorker?: boolean;
-  /** Words whose bigram cover reads at least this many positions get their own postings (default DEFAULT_WORD_COST). */
-  wordCost?: number;
   /** Progress lines for large inputs (the CLI prints them to stderr). */
   progress?: Progress;
   /**
@@ -261,7 +259,7 @@ export async function buildSnapshot<P = never>(options: BuildOptions<P>): Promis
     const tCounts = performance.now();
     const rssCounts = peakRssMiB();
     // Costly words' own postings (indexer/word-postings.ts), from the same texts and the vocabulary's words.
-    const words = buildWordPostings(texts, index.postings, counts.keys(), { minCost: options.wordCost });
+    const words = buildWordPostings(texts, index.postings, counts.keys());
     if (words) index.words = words;
     body.index = index;
     const tDone = performance.now();

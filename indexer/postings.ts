@@ -235,10 +235,7 @@ export function buildIndex(texts: string[], fields: readonly string[], titleKeys
   // expressions as search/score.ts, so a bound is the score's own sum, rounded up).
   const avgLengths = [...totals].map((t) => Math.max(1, t / Math.max(1, N)));
   const { k1: bk1, b: bb } = BOUND_SCORING;
-  const fieldWeight = Float64Array.from(fields, (f) => BOUND_SCORING.fieldWeights[f] ?? 0);
-  // A slot's BM25 part when the term occurs there once (as most do): a read per entry, not a division.
-  const once = new Float64Array(N * F);
-  for (let slot = 0; slot < N * F; slot++) once[slot] = (1 * (bk1 + 1)) / (1 + bk1 * (1 - bb + (bb * fieldLengths[slot]) / avgLengths[slot % F]));
+  const { once, fieldWeight } = boundSetup(BOUND_SCORING, fields, fieldLengths, avgLengths);
   // The block bounds' count is known only once every term is written.
   const bounds = new Grow(new Float32Array(1 << 12));
   const boundStart = new Uint32Array(T + 1);
@@ -289,6 +286,20 @@ export function buildIndex(texts: string[], fields: readonly string[], titleKeys
     boundStart,
     boundScoring: { k1: bk1, b: bb, fieldWeights: { ...BOUND_SCORING.fieldWeights } },
   };
+}
+
+/**
+ * What block bounds are computed from under `scoring`: each field's weight, and per slot BM25's part when a term
+ * occurs there once (as most do: a read per entry, not a division). Shared by the index and its stored words
+ * (indexer/word-postings.ts), so both bound with the same expressions.
+ */
+export function boundSetup(scoring: BoundScoring, fields: readonly string[], fieldLengths: Uint32Array, avgLengths: readonly number[]): { once: Float64Array; fieldWeight: Float64Array } {
+  const { k1, b } = scoring;
+  const F = fields.length;
+  const fieldWeight = Float64Array.from(fields, (f) => scoring.fieldWeights[f] ?? 0);
+  const once = new Float64Array(fieldLengths.length);
+  for (let slot = 0; slot < once.length; slot++) once[slot] = (1 * (k1 + 1)) / (1 + k1 * (1 - b + (b * fieldLengths[slot]) / avgLengths[slot % F]));
+  return { once, fieldWeight };
 }
 
 /** Scratch lists of one term's values while its Rice parameters are chosen (each at least its entries long). */

@@ -43,7 +43,7 @@ export interface Alternative {
   words?: string[];
   /**
    * A narrower term (整车 for 汽车): the engine keeps it only where the word and its equivalents find less than a
-   * page of records (SearchEngine.analyse), so a word the corpus prints often is never diluted by its kinds.
+   * page of reforms (SearchEngine.withKindsWhereFew), so a word the corpus prints often is never diluted by its kinds.
    */
   kind?: boolean;
 }

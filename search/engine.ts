@@ -28,9 +28,9 @@ export { minimalWindow } from './score.js';
 
 /**
  * How records lacking some of the query's words are treated:
- * - `last` (default): records with every word first; then, when those are fewer than a page (`fillTo`), records
- *   with some of the words, ranked by how many are missing and how rare the missing ones are. A record holding only
- *   words that are common for this query (办理 beside 出口退税) is never a result.
+ * - `last` (default): records with every word first; then, when those make less than a page of reforms
+ *   (FILL_TO), records with some of the words, ranked by how many are missing and how rare the missing ones are. A
+ *   record holding only words that are common for this query (办理 beside 出口退税) is never a result.
  * - `all`: every word is required; only when no record has them all do the records with the most of them come back.
  */
 export type MatchingStrategy = 'last' | 'all';
@@ -137,7 +137,7 @@ function withExcluded(result: SearchResult, excluded: Int32Array): SearchResult 
 /** Whether typed arrays store the low byte first (a 64-bit integer's low 32-bit half comes first). */
 const LITTLE_ENDIAN = new Uint8Array(Uint32Array.of(1).buffer)[0] === 1;
 
-/** Pages of this size or less are filled with partial matches when too few records have every word. */
+/** A page: this many distinct reforms (fillsPage). Partial matches fill in when the records with every word make fewer. */
 export const FILL_TO = 10;
 
 /** A narrower term's best record scores this share of the lowest record the word itself finds (belowOwn). */
@@ -227,6 +227,15 @@ function factClause(o: { sentence: string; sentenceStart: number; start: number;
   return s.slice(a, b);
 }
 const CLAUSE_END = /[，,。；;！？!?\n]/;
+
+/**
+ * A fact's metric and clause as one text to look for a question's words in, joined by 。, which normalisation keeps:
+ * a space or line break between two Han characters is dropped (PDF spacing), and a word could then match across the
+ * join, half in the metric and half in the clause.
+ */
+export function metricAndClause(o: { metric: string; sentence: string; sentenceStart: number; start: number; end: number }): string {
+  return o.metric + '。' + factClause(o);
+}
 
 /** The direction a change verb states (缩短 down, 提高 up), if the word is one. */
 function directionOf(word: string): 'down' | 'up' | undefined {
@@ -533,6 +542,8 @@ function boundsHold(index: IndexData, options: EngineOptions): boolean {
 
 export class SearchEngine {
   readonly records: ReformRecord[];
+  /** The loaded snapshot's record store behind `records` (undefined for plain records): looked up once, not per record. */
+  private readonly store: ReturnType<typeof recordStoreOf>;
   readonly analyzer: QueryAnalyzer;
   readonly body: SnapshotBody;
   readonly options: EngineOptions;
@@ -566,15 +577,20 @@ export class SearchEngine {
     this.body = body;
     this.options = engineOptions(options);
     this.records = body.records;
+    this.store = recordStoreOf(body.records);
     const index = body.index as EngineIndex;
     if (!index || !isIndexData(index.postings) || index.postings.records !== body.records.length || !index.facets) {
       throw new Error('snapshot index is missing or not a positional index of these records (rebuild the snapshot)');
     }
     this.analyzer = new QueryAnalyzer({ ...body.analysis, synonyms: body.dictionary.synonyms, narrower: body.dictionary.narrower, stopwords: body.dictionary.stopwords }, (a, b) => this.cooccurrence(a, b));
-    this.postings = this.options.postings?.(index.postings, this.options.cache.postingsPositions) ?? new Postings(index.postings, this.options.cache.postingsPositions);
     // Costly words' own postings (indexer/word-postings.ts): a damaged table refuses the snapshot, never half-read.
     if (index.words !== undefined && !isWordIndex(index.words, index.postings)) throw new Error('snapshot stored words do not fit its index (rebuild the snapshot)');
-    this.words = index.words ? new Postings({ ...index.postings, ...index.words }, this.options.cache.postingsPositions) : undefined;
+    // One budget of decoded positions for both readers: the stored words take a quarter (each is a few common bigrams'
+    // intersection, so fewer positions than the bigrams it spares), the terms the rest.
+    const budget = this.options.cache.postingsPositions;
+    const wordBudget = index.words ? Math.floor(budget / 4) : 0;
+    this.postings = this.options.postings?.(index.postings, budget - wordBudget) ?? new Postings(index.postings, budget - wordBudget);
+    this.words = index.words ? new Postings({ ...index.postings, ...index.words }, wordBudget) : undefined;
     this.matcher = new Matcher(this.postings, this.options.cache.matches, NEAR_GAP, this.words);
     this.facets = new FacetIndex(index.facets, index.counts);
     index.postings.fields.forEach((f, i) => this.fieldIndex.set(f as SearchField, i));
@@ -635,13 +651,15 @@ export class SearchEngine {
    * Whether records (in any order) make a page of reforms: FILL_TO distinct reforms, since the service shows one hit per
    * reform (its copies in other documents fold under it). Counting records instead left short pages unfilled: ten
    * records that are five reforms printed twice showed five hits and no partial match after them. Stops at the
-   * FILL_TO-th reform, so a common word's list costs a few reads.
+   * FILL_TO-th reform, so a common word's list costs a few reads. With `holds`, only the records it accepts count
+   * (read while scanning, so no list of them is gathered first).
    */
-  private fillsPage(docs: ArrayLike<number>): boolean {
+  private fillsPage(docs: ArrayLike<number>, holds?: (d: number) => boolean): boolean {
     if (docs.length < FILL_TO) return false;
     const reformOf = (this.reformOf ??= reformsOf(this.records));
     const seen: number[] = [];
     for (let i = 0; i < docs.length; i++) {
+      if (holds && !holds(docs[i])) continue;
       const r = reformOf[docs[i]];
       if (!seen.includes(r) && seen.push(r) >= FILL_TO) return true;
     }
@@ -657,7 +675,7 @@ export class SearchEngine {
 
   /**
    * Narrower terms (Alternative.kind: 整车, 二手车 for 汽车) are kept only for a word that, with its equivalents, finds
-   * less than a page of records (FILL_TO): they fill in for a word the corpus rarely prints (药品, 汽车出口), and never
+   * less than a page of reforms (FILL_TO): they fill in for a word the corpus rarely prints (药品, 汽车出口), and never
    * dilute one it prints often (融资 beside 贷款), nor cost its query a look-up per kind. Highlights and matching
    * read the same pruned analysis.
    */
@@ -1091,7 +1109,7 @@ export class SearchEngine {
       const down: number[] = [];
       const up: number[] = [];
       // A loaded snapshot keeps each record's outcome directions as a column: no record is decoded for this.
-      const store = recordStoreOf(this.records);
+      const store = this.store;
       if (store) {
         for (let i = 0; i < store.length; i++) {
           if (store.moved(i, 'down')) down.push(i);
@@ -1293,15 +1311,15 @@ export class SearchEngine {
     const U = units.length;
     const all = U >= 32 ? 0xffffffff : (1 << U) - 1;
     const { mask, acc, excluded } = this;
-    // Under `last`, when at least a page of records has every word, those are the result: found by walking the
-    // rarest word's records and galloping through the others', never visiting the records of a common word that
-    // lack the rare one. Otherwise (or under `all`) every word's records are merged.
+    // Under `last`, when the records with every word make at least a page of reforms, those are the result: found by
+    // walking the rarest word's records and galloping through the others', never visiting the records of a common
+    // word that lack the rare one. Otherwise (or under `all`) every word's records are merged.
     const every = strategy === 'last' && U > 1 && U < 32 ? this.allWords(units) : undefined;
     if (every && this.fillsPage(every.docs)) return this.everyWordResult(analysis, units, strategy, every);
     const touched: number[] = [];
-    // One word with at least a page of records: its record list and scores are the result, already in index order
-    // (no parts fill, no marks, no list of touched records, no pass over the corpus); less the excluded records,
-    // and those are never scored.
+    // One word whose records make at least a page of reforms: its record list and scores are the result, already in
+    // index order (no parts fill, no marks, no list of touched records, no pass over the corpus); less the excluded
+    // records, and those are never scored.
     const single = U === 1 && this.fillsPage(units[0].ds.docs) ? this.notExcluded(units[0].ds, analysis.exclude.length > 0) : undefined;
     if (single) {
       // Nothing to mark: every record of the list has the one word.
@@ -1393,10 +1411,8 @@ export class SearchEngine {
         units.forEach((u, b) => {
           if (u.ds.docs.length > 0 && (u.ownIdf ?? u.idf) >= ratio * maxIdf && u.ds.docs.length <= N * this.options.commonShare) informative |= 1 << b;
         });
-        const full: number[] = [];
-        for (const d of touched) if ((mask[d] & all) === all) full.push(d);
         if (U === 1) keep = (m) => (m & (all | PARTS_BIT)) !== 0;
-        else if (this.fillsPage(full)) keep = (m) => (m & all) === all;
+        else if (this.fillsPage(touched, (d) => (mask[d] & all) === all)) keep = (m) => (m & all) === all;
         else {
           // Too few records have every word: fill with those holding a word that is not common for this query,
           // or failing that the rarest word.
@@ -1483,7 +1499,7 @@ export class SearchEngine {
     const metricUnits = units.filter((u, b) => !dirs[b] && !u.ask);
     const metricIdf = metricUnits.reduce((x, u) => x + u.idf, 0);
     const dir = this.options.outcomeMetric > 0 && metricIdf > 0 ? dirs.find((x) => x) : undefined;
-    const store = dir ? recordStoreOf(this.records) : undefined;
+    const store = dir ? this.store : undefined;
     const exact = this.exactTitle(analysis);
     const bonus = this.options.bonus.exactTitle;
     // The outcome-direction column spares decoding a record that has no outcome moving that way.
@@ -1499,9 +1515,9 @@ export class SearchEngine {
   }
 
   /**
-   * The result when at least a page of records holds every word (strategy `last`): those records, none partial, each
-   * scored by its words' sum and what it gains beside them, when first read (EveryWordScores). No marks, no list of
-   * touched records, no pass to sort them: allWords found them in index order.
+   * The result when the records holding every word make at least a page of reforms (strategy `last`): those records,
+   * none partial, each scored by its words' sum and what it gains beside them, when first read (EveryWordScores). No
+   * marks, no list of touched records, no pass to sort them: allWords found them in index order.
    */
   private everyWordResult(analysis: QueryAnalysis, units: Unit[], strategy: MatchingStrategy, every: { docs: Int32Array; at: Int32Array[] }): SearchResult {
     const n = every.docs.length;
@@ -1557,7 +1573,7 @@ export class SearchEngine {
       // where the metric names fewer than all of the words (the figure cited is read with its clause). Not for every
       // record a change verb ranks: reading each fact's clause there cost the seeds' question about 0.95 → 1.15 ms.
       let have = o.metric ? this.wordsNamed(o.metric, o, metricUnits, metrics) : 0;
-      if (ask && have < metricIdf) have = Math.max(have, this.wordsNamed(o.metric + '\n' + factClause(o), o, metricUnits, metrics));
+      if (ask && have < metricIdf) have = Math.max(have, this.wordsNamed(metricAndClause(o), o, metricUnits, metrics));
       else if (!ask && !o.metric) continue;
       const share = have / metricIdf;
       best = Math.max(best, ask && !dir ? this.options.askBase + (1 - this.options.askBase) * share : share);
@@ -1567,8 +1583,7 @@ export class SearchEngine {
 
   /** A record's outcome facts; from a loaded snapshot without decoding the record's other fields. */
   private outcomesOf(d: number): Outcome[] {
-    const store = recordStoreOf(this.records);
-    return store ? store.outcomes(d) : this.records[d].outcomes ?? [];
+    return this.store ? this.store.outcomes(d) : this.records[d].outcomes ?? [];
   }
 
   /** The idf of the query's words that a fact's text (its metric, or its metric and clause) names, or whose measure it is. */

@@ -280,6 +280,28 @@ describe('a figure answers the words printed in its own clause', () => {
       expect(counts.some((o) => /服务/.test(clauseOf(o)) && /企业/.test(clauseOf(o)))).toBe(true);
     }
   });
+
+  it('keeps a fact’s metric and its clause apart once normalised, so no word is found across the join (许可证|实现 is no 证实)', async () => {
+    const { metricAndClause } = await import('../search/engine.js');
+    const n = service.engine.analyzer.normalizer;
+    let facts = 0;
+    for (const r of service.engine.records) {
+      for (const o of r.outcomes ?? []) {
+        if (!o.metric) continue;
+        facts++;
+        // A line break or space between two Han characters is dropped by normalisation: the separator must survive.
+        expect(n.plain(metricAndClause(o)).startsWith(n.plain(o.metric) + '。'), o.metric).toBe(true);
+      }
+    }
+    expect(facts).toBeGreaterThan(300);
+    // Seed facts whose metric ends where its clause starts a word: 许可证 + 实现…, 时限 + 时限为…, 人工 + 人工减少….
+    const joined = (metric: string) => service.engine.records.flatMap((r) => r.outcomes ?? []).filter((o) => o.metric === metric).map((o) => n.plain(metricAndClause(o)));
+    for (const [metric, across] of [['许可证', '证实'], ['时限', '限时'], ['人工', '工人']]) {
+      const texts = joined(metric).filter((t) => t.slice(t.indexOf('。') + 1).startsWith(across[1]));
+      expect(texts.length, metric).toBeGreaterThan(0);
+      for (const t of texts) expect(t.includes(across), `${metric}: ${t}`).toBe(false);
+    }
+  });
 });
 
 describe('a figure is understood by its value, not only as printed (bar point 7)', () => {

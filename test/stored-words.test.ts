@@ -10,6 +10,8 @@ import { NEAR_GAP } from '../search/analyzer.js';
 import { Matcher } from '../search/match.js';
 import { Postings, TermOccurrences, type Occurrences } from '../search/postings.js';
 import { SearchService, type SearchParams } from '../search/service.js';
+import { chunkedIndexFromEntry, offlineChunks } from '../web/src/offline/chunks.js';
+import { sha256Hex } from '../web/src/offline/sha256.js';
 import { seedSnapshot } from './helpers.js';
 
 // The seeds are far too small for any word to reach the default cost: their stored words are built here for every word
@@ -84,9 +86,32 @@ describe('stored words: costly words read as one term', () => {
     const back = parseSnapshot(serializeSnapshot(stored));
     const again = (back.index as EngineIndex).words!;
     expect(again.terms).toBe(words.terms);
-    expect(Array.from(again.termBytes)).toEqual(Array.from(words.termBytes));
-    expect(new SearchService(back).search({ q: '"自由贸易试验区"' }).total).toBe(new SearchService(stored).search({ q: '"自由贸易试验区"' }).total);
-    const damaged: WordIndex = { ...words, termBytes: words.termBytes.subarray(1) };
-    expect(() => new SearchService({ ...stored, index: { ...(stored.index as EngineIndex), words: damaged } })).toThrow(/stored words/);
+    for (const key of ['termOffsets', 'termBytes', 'termEntries', 'termPositions', 'postings', 'blockBounds', 'boundStart'] as const) {
+      expect(again[key].constructor, key).toBe(words[key].constructor);
+      expect(Array.from(again[key]), key).toEqual(Array.from(words[key]));
+    }
+    for (const params of [{ q: '"自由贸易试验区"' }, { q: '自由贸易试验区 企业' }, { q: '企业 -综合保税区' }]) {
+      expect({ ...new SearchService(back).search(params), took_ms: 0 }, params.q).toEqual({ ...new SearchService(stored).search(params), took_ms: 0 });
+    }
+    const refuses = (damaged: WordIndex) => expect(() => new SearchService({ ...stored, index: { ...(stored.index as EngineIndex), words: damaged } })).toThrow(/stored words/);
+    refuses({ ...words, termBytes: words.termBytes.subarray(1) });
+    // Block bounds that do not end where the table says, and term offsets past the end of the terms.
+    refuses({ ...words, boundStart: Uint32Array.from(words.boundStart, (x, i) => (i === words.boundStart.length - 1 ? x + 1 : x)) });
+    refuses({ ...words, termOffsets: Uint32Array.from(words.termOffsets, (x, i) => (i === words.termOffsets.length - 1 ? x + 1 : x)) });
+  });
+
+  it('answers on the offline page, whose entry leaves the stored words out, as the server does with them', async () => {
+    const split = offlineChunks(stored, serializeSnapshot, sha256Hex, { postingsBytes: 4096 });
+    const files = new Map(split.files.map((f) => [f.file, f.bytes]));
+    const page = chunkedIndexFromEntry(serializeSnapshot(split.entry), sha256Hex);
+    expect((page.service.body.index as EngineIndex).words).toBeUndefined();
+    const server = new SearchService(parseSnapshot(serializeSnapshot(stored)));
+    const load = (file: string) => Promise.resolve(files.get(file)!);
+    const asks: SearchParams[] = [{ q: '"自由贸易试验区"' }, { q: '如何缩短工程建设项目审批时间' }, { q: '企业 -综合保税区' }];
+    for (const w of list.filter((_, i) => i % 50 === 0)) asks.push({ q: w }, { q: `${w} 企业` });
+    for (const params of asks) {
+      const mine = await page.run((s) => JSON.parse(JSON.stringify({ ...s.search(params), took_ms: 0 })), load, sha256Hex);
+      expect(mine, JSON.stringify(params)).toEqual(JSON.parse(JSON.stringify({ ...server.search(params), took_ms: 0 })));
+    }
   });
 });
