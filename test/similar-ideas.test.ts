@@ -34,6 +34,18 @@ describe('reform mechanism classes (dict/ideas.txt) in the similar lists', () =>
     expect(warnings[5].message).toMatch(/no term/);
   });
 
+  it('skips, naming the line, a term the similar lists could never find because its run of text would end inside it', () => {
+    // 々 (U+3005) and 𠮷 (outside the basic plane) are Han script, but the reader ends a run of text at them.
+    const { classes, warnings } = parseIdeas('# x\nrelease-first: 先放后检 人々 𠮷野 附条件提离 〇元\n');
+    expect(classes).toEqual([['release-first', ['先放后检', '附条件提离', '〇元']]]);
+    expect(warnings.map((w) => [w.line, w.message.match(/term "([^"]+)"/)?.[1]])).toEqual([
+      [2, '人々'],
+      [2, '𠮷野'],
+    ]);
+    const m = new IdeaMatcher(classes);
+    for (const [, terms] of classes) for (const t of terms) expect(m.match(`改革${t}试点`)).toEqual([0]);
+  });
+
   it('finds every class a run of text prints, each once, including names that overlap', () => {
     const m = new IdeaMatcher([
       ['release', ['先放后检', '附条件提离']],
