@@ -12,7 +12,7 @@ import type { TextField } from './schema.js';
 import type { SnapshotBody } from '../snapshot/body.js';
 import type { SimilarOptions } from './similar.js';
 import { Grow } from './grow.js';
-import { IdeaMatcher, type IdeaClass } from './similar-ideas.js';
+import { IdeaMatcher, isHan, type IdeaClass } from './similar-ideas.js';
 
 /** The text fields a reform is read from, in this order. */
 export const FIELDS: TextField[] = ['title', 'content', 'applicableTo', 'process', 'outcome'];
@@ -61,11 +61,6 @@ function spanWeight(slogans: number[] | undefined, a: number, b: number, full: n
   if (!slogans?.length) return full;
   for (let x = 0; x < slogans.length; x += 2) if (a >= slogans[x] && b <= slogans[x + 1]) return full;
   return object;
-}
-
-/** A Han character (the unified ideographs and their extension A and compatibility blocks, and 〇). */
-function isHan(c: number): boolean {
-  return (c >= 0x4e00 && c <= 0x9fff) || (c >= 0x3400 && c <= 0x4dbf) || (c >= 0xf900 && c <= 0xfaff) || c === 0x3007;
 }
 
 /** Dense scratch values indexed by feature id, valid where `stamp` is the current pass (no clearing between passes). */

@@ -15,12 +15,26 @@ export interface IdeaWarning {
 }
 
 const NAME = /^[a-z0-9][a-z0-9-]*$/;
-const TERM = /^\p{Script=Han}{2,12}$/u;
+
+/**
+ * A Han character as the similar lists read text (the unified ideographs and their extension A and compatibility
+ * blocks, and 〇): a run of text ends at any other character, so a term must be made of these alone to be found.
+ */
+export function isHan(c: number): boolean {
+  return (c >= 0x4e00 && c <= 0x9fff) || (c >= 0x3400 && c <= 0x4dbf) || (c >= 0xf900 && c <= 0xfaff) || c === 0x3007;
+}
+
+/** 2–12 characters, each one the reader counts as Han (a term with any other character could never match). */
+function isTerm(t: string): boolean {
+  if (t.length < 2 || t.length > 12) return false;
+  for (let i = 0; i < t.length; i++) if (!isHan(t.charCodeAt(i))) return false;
+  return true;
+}
 
 /**
  * Parses ideas.txt: `name: term term …` per line, `#` starts a comment. A line without a valid name, or with no
- * valid term, is skipped; a term that is not 2–12 Han characters is skipped; a name given twice keeps its first
- * line. Each skip is a warning naming the line.
+ * valid term, is skipped; a term that is not 2–12 Han characters as isHan counts them (the reader's test, so every
+ * kept term can match) is skipped; a name given twice keeps its first line. Each skip is a warning naming the line.
  */
 export function parseIdeas(text: string): { classes: IdeaClass[]; warnings: IdeaWarning[] } {
   const classes: IdeaClass[] = [];
@@ -42,9 +56,9 @@ export function parseIdeas(text: string): { classes: IdeaClass[]; warnings: Idea
     }
     const terms: string[] = [];
     for (const t of line.slice(colon + 1).trim().split(/\s+/).filter(Boolean)) {
-      if (TERM.test(t)) {
+      if (isTerm(t)) {
         if (!terms.includes(t)) terms.push(t);
-      } else warnings.push({ line: i + 1, message: `term "${t}" of class "${name}" is not 2–12 Chinese characters; skipped` });
+      } else warnings.push({ line: i + 1, message: `term "${t}" of class "${name}" is not 2–12 Chinese characters of the kinds the similar lists read as one run of text; skipped` });
     }
     if (!terms.length) {
       warnings.push({ line: i + 1, message: `class "${name}" has no term; skipped` });
@@ -58,7 +72,8 @@ export function parseIdeas(text: string): { classes: IdeaClass[]; warnings: Idea
 
 /**
  * Finds the classes a run of Han text prints. Terms are looked up only where a run's two characters start one (a
- * numeric key, no string built), so reading a corpus's text costs about one set lookup per character.
+ * numeric key; a slice of the run is built only there), so reading a corpus's text costs about one set lookup per
+ * character.
  */
 export class IdeaMatcher {
   private readonly starts = new Set<number>();

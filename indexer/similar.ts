@@ -97,11 +97,14 @@ export interface SimilarOptions {
   titleObjectWeight: number;
   /** Weight of a reform mechanism (dict/ideas.txt: 先放后检, 附条件提离 and 先声明后验证 are one class) relative to the
    *  text that prints one of its names. 0 turns them off. Default 2 (dev nDCG@10 0.854 → 0.907, fold A 0.835 →
-   *  0.904, B 0.876 → 0.911; 0.870 at 0.5, 0.889 at 1, 0.898 at 1.5, 0.911 at 3 but fold B lower than at 2). */
+   *  0.904, B 0.876 → 0.911 with the shipped body factor 0.5; the sweep, with names in the body text at ×1
+   *  (ideaBodyFactor 1): 0.870 at 0.5, 0.889 at 1, 0.898 at 1.5, 0.909 at 2, 0.911 at 3 but fold B lower than at 2;
+   *  all measured with the classes as first written, before dict/ideas.txt was pruned to one mechanism per class). */
   ideaWeight: number;
   /** Factor on `ideaWeight` where the name is printed in the content, applicable-to or outcome text (quoted or
    *  not) rather than the title or the process steps (a passing mention there is often of another reform). Default 0.5 (dev
-   *  0.909 at 1, 0.904 at 0.25; with only the classes not written from dev misses, 0.846 at 1, 0.854 at 0.5). */
+   *  0.907, against 0.909 at 1 and 0.904 at 0.25; with only the classes not written from dev misses, 0.846 at 1, 0.854
+   *  at 0.5; classes as first written, before the pruning). */
   ideaBodyFactor: number;
 }
 

@@ -141,6 +141,16 @@ export function validateBody(body: unknown): asserts body is SnapshotBody {
         strings(pair[1], `dictionary.narrower[${i}][1]`);
       });
     }
+    // Mechanism classes feed the similar lists' matcher, which keys terms on their first two characters.
+    if (d.ideas !== undefined) {
+      arr(d.ideas, 'dictionary.ideas').forEach((e, i) => {
+        const pair = arr(e, `dictionary.ideas[${i}]`);
+        str(pair[0], `dictionary.ideas[${i}][0]`, true);
+        arr(pair[1], `dictionary.ideas[${i}][1]`).forEach((t, j) => {
+          if (typeof t !== 'string' || t.length < 2) fail(`dictionary.ideas[${i}][1][${j}]`, t, 'a string of two or more characters');
+        });
+      });
+    }
     const a = obj(b.analysis, 'analysis');
     for (const [k, v] of Object.entries(obj(a.t2s, 'analysis.t2s'))) str(v, `analysis.t2s[${JSON.stringify(k)}]`);
     arr(a.vocabulary, 'analysis.vocabulary').forEach((e, i) => {

@@ -2,11 +2,12 @@ import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from '
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { readDictionaries } from '../indexer/build.js';
+import { buildSnapshot, readDictionaries } from '../indexer/build.js';
 import { buildSimilar } from '../indexer/similar.js';
 import { IdeaMatcher, parseIdeas } from '../indexer/similar-ideas.js';
 import { SearchService } from '../search/service.js';
-import { DICT, seedService, seedSnapshot } from './helpers.js';
+import { parseSnapshot, serializeSnapshot } from '../snapshot/file.js';
+import { DICT, SEEDS, seedService, seedSnapshot } from './helpers.js';
 
 /** The titles a record's stored similar list (scope all) shows, best first. */
 function listed(body: Awaited<ReturnType<typeof seedSnapshot>>, data: ReturnType<typeof buildSimilar>, source: number, n = 10): string[] {
@@ -34,6 +35,18 @@ describe('reform mechanism classes (dict/ideas.txt) in the similar lists', () =>
     expect(warnings[5].message).toMatch(/no term/);
   });
 
+  it('skips, naming the line, a term the similar lists could never find because its run of text would end inside it', () => {
+    // 々 (U+3005) and 𠮷 (outside the basic plane) are Han script, but the reader ends a run of text at them.
+    const { classes, warnings } = parseIdeas('# x\nrelease-first: 先放后检 人々 𠮷野 附条件提离 〇元\n');
+    expect(classes).toEqual([['release-first', ['先放后检', '附条件提离', '〇元']]]);
+    expect(warnings.map((w) => [w.line, w.message.match(/term "([^"]+)"/)?.[1]])).toEqual([
+      [2, '人々'],
+      [2, '𠮷野'],
+    ]);
+    const m = new IdeaMatcher(classes);
+    for (const [, terms] of classes) for (const t of terms) expect(m.match(`改革${t}试点`)).toEqual([0]);
+  });
+
   it('finds every class a run of text prints, each once, including names that overlap', () => {
     const m = new IdeaMatcher([
       ['release', ['先放后检', '附条件提离']],
@@ -44,11 +57,26 @@ describe('reform mechanism classes (dict/ideas.txt) in the similar lists', () =>
     expect(m.match('保税展销')).toEqual([]);
   });
 
-  it('stores the classes in the snapshot, so the similar lists of a snapshot built from the seeds need no dictionary file', async () => {
-    const body = await seedSnapshot();
-    const ideas = body.dictionary.ideas ?? [];
-    expect(ideas.length).toBeGreaterThanOrEqual(30);
-    expect(ideas.find(([name]) => name === 'release-before-inspection')?.[1]).toEqual(expect.arrayContaining(['先放后检', '附条件提离']));
+  it('stores the classes normalised in the snapshot, where a snapshot read back from its bytes still has them (a traditional name stored simplified)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ideas-'));
+    try {
+      for (const f of ['userdict.txt', 'synonyms.txt', 'stopwords.txt']) copyFileSync(join(DICT, f), join(dir, f));
+      // The shipped file with two names of one class printed in traditional characters.
+      const shipped = readFileSync(join(DICT, 'ideas.txt'), 'utf8');
+      expect(shipped).toMatch(/release-before-inspection: 先放后检 附条件提离 /);
+      writeFileSync(join(dir, 'ideas.txt'), shipped.replace('release-before-inspection: 先放后检 附条件提离 ', 'release-before-inspection: 先放後檢 附條件提離 '));
+      const built = await buildSnapshot({ seedsDir: SEEDS, dictDir: dir });
+      const read = parseSnapshot(serializeSnapshot(built.body));
+      const ideas = read.dictionary.ideas ?? [];
+      expect(ideas.length).toBeGreaterThanOrEqual(30);
+      const release = ideas.find(([name]) => name === 'release-before-inspection')?.[1] ?? [];
+      expect(release.slice(0, 2)).toEqual(['先放后检', '附条件提离']);
+      expect(ideas.flatMap(([, terms]) => terms).join(' ')).not.toMatch(/[後檢條離]/);
+      // …so the bytes carry what the shipped, simplified file gives.
+      expect(ideas).toEqual((await seedSnapshot()).dictionary.ideas);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('lists 打造“旅游+新零售”跨境购物 for the bonded display-and-sale reform “链上自贸”保税展销, which it did not without the classes', async () => {
@@ -88,7 +116,7 @@ describe('reform mechanism classes (dict/ideas.txt) in the similar lists', () =>
     expect(display.some((t) => t.includes('保税展销'))).toBe(false);
   });
 
-  it('builds from a dictionary folder without ideas.txt, saying so among the warnings', async () => {
+  it('builds from a dictionary folder without ideas.txt, saying so among the warnings, and versions the dictionaries by the ideas.txt read', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'ideas-'));
     try {
       for (const f of ['userdict.txt', 'synonyms.txt', 'stopwords.txt']) copyFileSync(join(DICT, f), join(dir, f));
@@ -99,6 +127,13 @@ describe('reform mechanism classes (dict/ideas.txt) in the similar lists', () =>
       const withFile = await readDictionaries(dir);
       expect(withFile.ideas).toEqual([['release-first', ['先放后检', '附条件提离']]]);
       expect(withFile.warnings).toEqual([{ file: 'ideas.txt', line: 2, message: expect.stringMatching(/expected "name: term/) }]);
+      // The dictionary version names the ideas.txt it was built with: an edited file gives another version, and
+      // the search dictionaries' own version stays.
+      writeFileSync(join(dir, 'ideas.txt'), 'release-first: 先放后检 附条件提离 两段准入\nbroken line\n');
+      const edited = await readDictionaries(dir);
+      expect(new Set([without.version, withFile.version, edited.version]).size).toBe(3);
+      expect(edited.synonymsVersion).toBe(withFile.synonymsVersion);
+      expect((await readDictionaries(dir)).version).toBe(edited.version);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

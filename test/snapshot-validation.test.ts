@@ -50,13 +50,20 @@ describe('a snapshot body is validated before it is served', () => {
     expect(() => validateBody(field.body)).toThrow(/quantities\[0\]\.field is a string, expected one of title, content/);
   });
 
-  it('refuses wrong types in every part: lists, source, related ids, duplicate ids, dictionaries, vocabulary', () => {
+  it('refuses wrong types in every part: lists, source, related ids, duplicate ids, dictionaries, mechanism classes, vocabulary', () => {
     expect(() => validateBody(withRecord(3, (r) => ((r as Record<string, unknown>).regions = '山东')))).toThrow(/record 4 .*regions is a string, expected an array/);
     expect(() => validateBody(withRecord(3, (r) => ((r.source as unknown as Record<string, unknown>).line = 0)))).toThrow(/record 4 .*source\.line is number \(0\)/);
     expect(() => validateBody(withRecord(3, (r) => (r.related = [{ id: 'no-such-record', file: 'x' }])))).toThrow(/record 4 .*related id "no-such-record" is not a record/);
     expect(() => validateBody(withRecord(3, (r) => (r.id = body.records[0].id)))).toThrow(/record 4 .*is used by an earlier record/);
     const dict = { ...body, dictionary: { ...body.dictionary, synonyms: [...body.dictionary.synonyms, [1, 2]] } } as unknown as SnapshotBody;
     expect(() => validateBody(dict)).toThrow(/dictionary\.synonyms\[\d+\]\[0\] is number/);
+    const ideas = (v: unknown) => ({ ...body, dictionary: { ...body.dictionary, ideas: v } }) as unknown as SnapshotBody;
+    expect(() => validateBody(ideas('release-first'))).toThrow('damaged snapshot: dictionary.ideas is a string, expected an array');
+    expect(() => validateBody(ideas([['release-first', ['先放后检', '附条件提离']], ['', ['容缺受理']]]))).toThrow(/dictionary\.ideas\[1\]\[0\] is a string, expected a non-empty string/);
+    expect(() => validateBody(ideas([['release-first', '先放后检']]))).toThrow(/dictionary\.ideas\[0\]\[1\] is a string, expected an array/);
+    expect(() => validateBody(ideas([['release-first', ['先放后检', 7]]]))).toThrow(/dictionary\.ideas\[0\]\[1\]\[1\] is number \(7\), expected a string of two or more characters/);
+    expect(() => validateBody(ideas([['release-first', ['先']]]))).toThrow(/dictionary\.ideas\[0\]\[1\]\[0\] is a string, expected a string of two or more/);
+    expect(() => validateBody(ideas(undefined))).not.toThrow();
     const vocab = { ...body, analysis: { ...body.analysis, vocabulary: [...body.analysis.vocabulary, ['词', 'many']] } } as unknown as SnapshotBody;
     expect(() => validateBody(vocab)).toThrow(/analysis\.vocabulary\[\d+\]\[1\] is a string, expected a finite number/);
     const noRecords = { ...body } as unknown as Record<string, unknown>;
