@@ -21,16 +21,9 @@ import { BitWriter, decodeDocs, decodePositions } from './postings-codec.js';
 import { Grow } from './grow.js';
 import { addBlockBounds, boundSetup, writeTerm, type IndexData } from './postings.js';
 
-export interface WordIndex {
-  terms: string;
-  termOffsets: Uint32Array;
-  termBytes: Uint32Array;
-  termEntries: Uint32Array;
-  termPositions: Uint32Array;
-  postings: Uint8Array;
-  blockBounds: Float32Array;
-  boundStart: Uint32Array;
-}
+/** The stored words' own term table and postings: the index's layout (IndexData) for these words, bounds always present. */
+export type WordIndex = Pick<IndexData, 'terms' | 'termOffsets' | 'termBytes' | 'termEntries' | 'termPositions' | 'postings'> &
+  Required<Pick<IndexData, 'blockBounds' | 'boundStart'>>;
 
 /**
  * A word is stored when matching it from bigrams reads at least this many positions (at 100k records about 0.5–1 ms
