@@ -92,6 +92,8 @@ describe('outcome facts on real seed sentences', () => {
     expect(crude).toMatchObject({ metric: '提货时间', direction: 'down', kind: 'time', from: { value: 3, unit: '天' } });
     expect(crude.to).toBeUndefined();
     expect(one('审批时间由3个工作日变为“秒批”。')).toMatchObject({ metric: '审批时间', direction: 'down', from: { value: 3, unit: '个工作日' } });
+    // A comma right after the figure still leaves the verb in the change's clause.
+    expect(one(seed('002', '将资金划付时效由平时的 1-2 个工作日，缩减到秒级到账'))).toMatchObject({ metric: '资金划付时效', direction: 'down' });
     // Not across a comma: the 、 list before it names no metric per figure (跑3次 is no 银行贷款业务, 10-15个工作日 no 材料).
     const loan = facts(seed('002', '银行贷款业务由过去最少跑3次、带5份材料、需10-15个工作日，升级为动动手指即可“秒批”“秒办”，为企业带来了极大便利。'));
     expect(loan.length).toBe(3);
