@@ -127,14 +127,37 @@ const REFORM_CLOSE = /的改革(?=有哪些|是什么|有什么|吗|呢|$)/;
  * The words of a normalised query clause that say what it is about: without its question frame (FRAMES), the
  * words leading into a question for a figure (withoutAskLead) and the bounds of a typed figure (约, 以上). Empty when
  * the clause is all frame (我想了解 of 我想了解 证照分离): the caller drops it, and searches the literal text only when
- * no clause of the whole query is left.
+ * no clause of the whole query is left. A frame inside a term of `whole` that the clause prints stays (即可 of the
+ * thesaurus term 拿地即可开工: see framedTerms).
  */
-export function questionContent(text: string, ask?: QuantityAsk): string {
+export function questionContent(text: string, ask?: QuantityAsk, whole: readonly string[] = []): string {
   let out = ask ? withoutAskLead(text, ask) : text;
-  for (const frame of FRAMES) out = out.replace(frame, '');
+  for (const frame of FRAMES) out = withoutFrame(out, frame, whole);
   if (QUESTION.test(text)) out = out.replace(REFORM_CLOSE, '');
   out = out.replace(BOUND_BEFORE, '').replace(BOUND_AFTER, '$1');
   return out.trim();
+}
+
+/**
+ * The text without one frame, except where the frame lies inside a term of `whole` that the text prints: a thesaurus
+ * term may print a framing word (即可 of 拿地即可开工), and cutting it would leave a phrase no record prints.
+ */
+function withoutFrame(text: string, frame: RegExp, whole: readonly string[]): string {
+  const spans: [number, number][] = [];
+  for (const term of whole) for (let at = text.indexOf(term); at >= 0; at = text.indexOf(term, at + 1)) spans.push([at, at + term.length]);
+  if (spans.length === 0) return text.replace(frame, '');
+  return text.replace(frame, (m: string, ...rest: unknown[]) => {
+    const at = rest.find((x) => typeof x === 'number') as number;
+    return spans.some(([a, b]) => at < b && at + m.length > a) ? m : '';
+  });
+}
+
+/**
+ * The terms (of a thesaurus) that print a question's framing word inside them (拿地即可开工): questionContent keeps
+ * them whole when given them.
+ */
+export function framedTerms(terms: Iterable<string>): string[] {
+  return [...terms].filter((t) => FRAMES.some((f) => t.replace(f, '') !== t));
 }
 
 /** A question of manner: how to do something (进口食品怎么快速通关, 企业注销怎样简化手续). */

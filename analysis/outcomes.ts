@@ -206,12 +206,16 @@ function assignRespectively(text: string, qs: Quantity[], drafts: Draft[]): void
 /** Word figures that close a change: 缩减至半天, 压缩达一半以上. */
 const HALF_DAY = /^[^。；;\d]{0,30}?(压缩|缩短|缩减|压减|减少|降低|降|减)(?:了)?(?:至|到|为)(半天|半小时|半个工作日)/;
 /**
- * A change whose end is a word of immediacy rather than a figure: 提货时间由 3 天左右转变至卸货后即提, 由过去最少跑3次、带
- * 5份材料、需10-15个工作日，升级为…“秒批”, 资金划付时效由 1-2 个工作日缩减到秒级到账. Matched from the figure's end
- * to the end of its sentence: what follows the 由/从 figures (more figures listed, then the verb, 为/至/到 and, within a
- * few characters, the word, with no figure after it in its clause: 变为当天办结的 5 家 ends in a figure).
+ * A change whose end is a word of immediacy rather than a figure: 提货时间由 3 天左右转变至卸货后即提, 资金划付时效由
+ * 1-2 个工作日缩减到秒级到账. Matched from the figure's end to the end of its clause (more figures listed, then the
+ * verb, 为/至/到 and, within a few characters, the word, with no figure after it in its clause: 变为当天办结的 5 家 ends
+ * in a figure). Not across a comma, except one right after the figure (由平时的 1-2 个工作日，缩减到秒级到账): after a
+ * 、 list of figures (由过去最少跑3次、带5份材料、需10-15个工作日，升级为“秒批”) the list names no metric per figure, and
+ * the clause ending in the word may be about something else. Only words that
+ * say a procedure is done at once: 升级为实时监控 changes how a thing is done (每月3次人工巡检 did not fall to 实时), so
+ * neither 实时 nor the verbs 升级 and 转化 count.
  */
-const TO_IMMEDIATE = /^[^。；;!?！？]{0,40}?(?:压缩|缩短|缩减|压减|减少|降低|转变|转化|升级|变|调整|改)(?:为|成|至|到)[^。；;，,!?！？\d]{0,10}?(?:即(?:提|办|拿|取|批|审|放|入|到|领|时|来即)|秒(?:批|办|级|过|审|到)|当天|当日|当场|立等可取|实时|随到随)(?![^，,。；;!?！？]*\d)/;
+const TO_IMMEDIATE = /^\s*[，,]?[^。；;!?！？，,]{0,40}?(?:压缩|缩短|缩减|压减|减少|降低|转变|变|调整|改)(?:为|成|至|到)[^。；;，,!?！？\d]{0,10}?(?:即(?:提|办|拿|取|批|审|放|入|到|领|时|来即)|秒(?:批|办|级|过|审|到)|当天|当日|当场|立等可取|随到随)(?![^，,。；;!?！？]*\d)/;
 /** 由/从 opening the clause of the first figure of such a change. */
 const FROM_BEFORE = /(?:由|从)[^，,。；;\d]{0,12}$/;
 
@@ -370,7 +374,7 @@ function singleFact(text: string, field: TextField, qs: Quantity[], i: number): 
     };
   }
 
-  // 由 3 天转变至卸货后即提; 由过去最少跑3次、带5份材料…升级为“秒批”: each figure after 由/从 is where a reduction began.
+  // 由 3 天转变至卸货后即提; 由3个工作日、5份材料变为“秒批”: each figure after 由/从 is where a reduction began.
   const fromAt = fromMark(text, qs, i);
   if (fromAt !== undefined && TO_IMMEDIATE.test(text.slice(q.end, q.end + 80))) {
     const { value: _v, max: _m, unit: _u, normalized: _n, qualifier: _q, ...rest0 } = base;

@@ -525,8 +525,15 @@ export function sameValueForms(text: string): string[] {
     const bases: [string, number][] = [];
     const printings = UNIT_PRINTINGS.find((p) => p.includes(info.base)) ?? [info.base];
     for (const b of printings) bases.push([b, 1]);
-    const minutes = MINUTES[info.base === '个小时' ? '小时' : info.base];
-    if (minutes) for (const [b, m] of Object.entries(MINUTES)) if (b !== info.base) bases.push([b, minutes / m]);
+    const own = info.base === '个小时' ? '小时' : info.base;
+    const minutes = MINUTES[own];
+    // A converted duration in each of its printings too (90分钟 → 1.5小时 and 1.5个小时).
+    if (minutes) {
+      for (const [b, m] of Object.entries(MINUTES)) {
+        if (b === own) continue;
+        for (const p of UNIT_PRINTINGS.find((x) => x.includes(b)) ?? [b]) bases.push([p, minutes / m]);
+      }
+    }
     const total = q.value * info.magnitude;
     for (const [base, factor] of bases) {
       for (const [mag, size] of PRINTED_MAGNITUDES) {

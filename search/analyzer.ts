@@ -7,7 +7,7 @@
  * vocabulary; stop words and question words are dropped; a lone single character never becomes a constraint of
  * its own when the clause has real words, so nothing matches through one shared character.
  */
-import { quantityAsk, questionContent, type QuantityAsk } from '../analysis/ask.js';
+import { framedTerms, quantityAsk, questionContent, type QuantityAsk } from '../analysis/ask.js';
 import { FormIndex, type MinedForms } from '../analysis/forms.js';
 import { Normalizer } from '../analysis/normalize.js';
 import { parseQuery, type Clause, type QueryField } from '../analysis/query.js';
@@ -135,6 +135,8 @@ export class QueryAnalyzer {
   private readonly vocab: Vocabulary;
   private readonly synonyms = new Map<string, string[]>();
   private readonly narrower: Map<string, string[]>;
+  /** Thesaurus terms that print a question's framing word (拿地即可开工): a question's frame is not cut out of them. */
+  private readonly framed: string[];
   private readonly stopwords: Set<string>;
   private readonly forms: FormIndex;
 
@@ -154,6 +156,7 @@ export class QueryAnalyzer {
     }
     this.stopwords = new Set(data.stopwords);
     this.narrower = new Map(data.narrower ?? []);
+    this.framed = framedTerms(new Set([...this.synonyms.keys(), ...[...this.narrower].flatMap(([b, ns]) => [b, ...ns])]));
   }
 
   analyse(query: string): QueryAnalysis {
@@ -165,7 +168,7 @@ export class QueryAnalyzer {
     const ask = quantityAsk(parsed.must.flat().filter(free).map((c) => plain.get(c)!).join(' '));
     // A question's frame (我想了解, 需要 of 需要多长时间) is the question's, not words to find (analysis/ask.ts); a clause
     // that is all frame is dropped. The clause keeps its text as typed (AnalysedClause.typed).
-    const content = (c: Clause) => (free(c) ? questionContent(plain.get(c)!, ask) : plain.get(c)!);
+    const content = (c: Clause) => (free(c) ? questionContent(plain.get(c)!, ask, this.framed) : plain.get(c)!);
     let groups = parsed.must.map((g) => g.map((c) => this.clause(c, content(c)))).map((g) => g.filter((c) => c.constraints.length > 0)).filter((g) => g.length > 0);
     if (groups.length === 0 && parsed.must.length > 0) {
       // Nothing but stop words (改革, 模式) or a question's frame: search what was typed, literally.

@@ -23,6 +23,9 @@ import { recordStoreOf } from '../snapshot/records.js';
 import { reformsOf } from './reforms.js';
 import { isMeasureWord, namesMeasure, questionAimStart } from '../analysis/ask.js';
 
+/** The longest clause read as a question of manner (进口食品怎么快速通关 is 10): longer text is pasted, not asked. */
+export const QUESTION_AIM_MAX_CHARS = 20;
+
 export { occurrences, nearOccurrences } from './snippet.js';
 export { minimalWindow } from './score.js';
 
@@ -1025,7 +1028,9 @@ export class SearchEngine {
    * In a question of manner typed after its topic (进口食品怎么快速通关), the words after the question word say what is
    * wanted of the topic, as a change verb does: they are qualifiers (Unit.qualifier), so in the tiers of partial
    * matches a record on 食品 lacking 快速 and 通关 comes before one that lacks only 食品. Counting every word alike put
-   * 关保通 (通关 fast, no food) first. Only when the clause types words both before and after the question word.
+   * 关保通 (通关 fast, no food) first. Only when the clause types words both before and after the question word, and
+   * only in a question: not in a field clause (title:…如何…) or a quoted phrase, which name what a text says, nor in a
+   * clause longer than a question (QUESTION_AIM_MAX_CHARS: a pasted paragraph's 如何 frames none of its words).
    */
   private markQuestionAims(analysis: QueryAnalysis, units: Unit[]): void {
     if (!this.options.questionAims || this.options.qualifierCost === 1) return;
@@ -1033,6 +1038,7 @@ export class SearchEngine {
     for (const group of analysis.groups) {
       if (group.length !== 1) continue;
       const clause = group[0];
+      if (clause.text.length > QUESTION_AIM_MAX_CHARS || clause.constraints.some((c) => c.fields || c.phrase)) continue;
       const start = questionAimStart(clause.text);
       if (start === undefined) continue;
       const at = clause.constraints.map((c) => clause.text.indexOf(c.text));

@@ -12,6 +12,9 @@ import { Grow } from '../indexer/grow.js';
 
 /** Characters that end a sentence in normalised text (full-width ；！？ become ;!? under NFKC). */
 const SENTENCE_BREAKS = ['。', ';', '!', '?', '；', '！', '？'];
+/** A percentage spelled in Chinese (sameValueForms' printing of 30%), and the characters that would continue its value. */
+const HAN_PERCENT = /^百分之[零一二三四五六七八九十百]+$/;
+const HAN_DIGITS = '零〇一二三四五六七八九十百千点';
 
 /** First index in a[from…) with a[i] ≥ v (galloping, then binary search: cheap when a is much longer than what it is intersected with). */
 export function gallop(a: Int32Array, v: number, from: number): number {
@@ -115,9 +118,41 @@ export class Matcher {
     const key = `${fields?.join(',') ?? '*'}\u0000${text}`;
     const cached = this.cache.get(key);
     if (cached) return cached;
-    const occ = fields ? this.restrict(this.needle(text), fields) : this.intersect(text);
+    const occ = fields ? this.restrict(this.needle(text), fields) : this.wholeFigure(text, this.intersect(text));
     this.cache.set(key, occ);
     return occ;
+  }
+
+  /**
+   * A percentage spelled in Chinese (百分之三十, a printing of 30%) only where no Chinese digit continues it: Han text is
+   * indexed by bigrams, so 百分之三十 also occurs inside 百分之三十五, a different value. Digit figures need no such
+   * check (a number is one whole token). The positions followed by a digit are those where the bigram of the
+   * needle's last character and that digit starts at the needle's last character.
+   */
+  private wholeFigure(text: string, o: Occurrences): Occurrences {
+    if (!HAN_PERCENT.test(text) || o.slots.length === 0) return o;
+    const last = text.length - 1;
+    const after = this.postings.union([...HAN_DIGITS].map((d) => this.postings.term(text[last] + d)));
+    if (after.slots.length === 0) return o;
+    const out = new Builder();
+    let removed = false;
+    let j = 0;
+    for (let i = 0; i < o.slots.length; i++) {
+      const slot = o.slots[i];
+      const pos = positionsOf(o, i);
+      j = gallop(after.slots, slot, j);
+      const held = j < after.slots.length && after.slots[j] === slot;
+      const apos = held ? positionsOf(after, j) : EMPTY.pos;
+      let y = held ? after.starts[j] : 0;
+      const yEnd = held ? after.starts[j + 1] : 0;
+      for (let x = o.starts[i]; x < o.starts[i + 1]; x++) {
+        const at = pos[x] + last;
+        while (y < yEnd && apos[y] < at) y++;
+        if (y < yEnd && apos[y] === at) removed = true;
+        else out.add(slot, pos[x]);
+      }
+    }
+    return removed ? out.done() : o;
   }
 
   /**
@@ -129,6 +164,8 @@ export class Matcher {
     const F = this.postings.fieldCount;
     const cached = this.cache.get(`*\u0000${text}`);
     if (cached) return recordsOf(cached, F, keep);
+    // A Chinese percentage is checked for what follows it (wholeFigure): only through its occurrences.
+    if (HAN_PERCENT.test(text)) return recordsOf(this.needle(text), F, keep);
     if (this.stored(text)) return this.words!.termRecords(text, keep);
     const tokens = needleTokens(text);
     if (tokens.length === 1 && tokens[0].offset === 0 && !tokens[0].prefix) return this.postings.termRecords(tokens[0].term, keep);

@@ -127,6 +127,30 @@ export function toHit(e: { outcome: Outcome; record: ReformRecord }): OutcomeHit
   };
 }
 
+/** Chinese digits (and 点, a decimal point) that would continue a figure spelled in Chinese (百分之三十 of 百分之三十五). */
+const HAN_DIGIT = /[零〇一二两三四五六七八九十百千万点]/;
+
+/**
+ * Whether `haystack` prints `word` as a whole figure where it is one: a word starting with a digit not after another
+ * digit or a decimal point (10000家 is not in 110000家, 0.5亿元 not in 10.5亿元), one ending with a digit not before
+ * another, and 百分之三十 not before another Chinese digit (百分之三十五). Any other word: anywhere.
+ */
+export function holdsWhole(haystack: string, word: string): boolean {
+  const digitStart = /^\d/.test(word);
+  const digitEnd = /\d$/.test(word);
+  const hanFigure = word.startsWith('百分之');
+  if (!digitStart && !digitEnd && !hanFigure) return haystack.includes(word);
+  for (let at = haystack.indexOf(word); at >= 0; at = haystack.indexOf(word, at + 1)) {
+    const before = haystack[at - 1] ?? '';
+    const after = haystack[at + word.length] ?? '';
+    if (digitStart && /[\d.]/.test(before)) continue;
+    if (digitEnd && /\d/.test(after)) continue;
+    if (hanFigure && HAN_DIGIT.test(after)) continue;
+    return true;
+  }
+  return false;
+}
+
 /** All outcome facts of a corpus, queryable. `normalize` is the search analyzer's normaliser (width, case, variants). */
 export class OutcomeIndex {
   private readonly entries: Entry[] = [];
@@ -145,11 +169,6 @@ export class OutcomeIndex {
 
   get size(): number {
     return this.entries.length;
-  }
-
-  /** Every fact matching the parameters, sorted (no paging). */
-  select(params: OutcomeParams): { outcome: Outcome; record: ReformRecord }[] {
-    return this.entriesFor(params).map((e) => ({ outcome: e.outcome, record: this.records[e.index] }));
   }
 
   /** The entries of the facts matching the parameters, sorted; no record is decoded except to test a region or category. */
@@ -172,7 +191,7 @@ export class OutcomeIndex {
         if (params.minChange !== undefined && change < params.minChange) return false;
         if (params.maxChange !== undefined && change > params.maxChange) return false;
       }
-      if (!words.every((forms) => forms.some((w) => haystack.includes(w)))) return false;
+      if (!words.every((forms) => forms.some((w) => holdsWhole(haystack, w)))) return false;
       // Last: these read the record.
       if (params.region && !this.records[index].regions.includes(params.region)) return false;
       if (params.category && this.records[index].category !== params.category) return false;

@@ -156,6 +156,20 @@ describe('a question for a figure is about its content words, not the words that
     // Not inside another word: 人才能力 keeps its 才能.
     expect(questionContent('人才能力评价')).toBe('人才能力评价');
   });
+  it('keeps a verb of ability that a thesaurus term prints (即可 of 拿地即可开工): the term is searched whole, with its equivalents', async () => {
+    const { questionContent } = await import('../analysis/ask.js');
+    expect(questionContent('拿地即可开工', undefined, ['拿地即可开工'])).toBe('拿地即可开工');
+    expect(questionContent('企业能够拿地即可开工', undefined, ['拿地即可开工'])).toBe('企业拿地即可开工');
+    for (const q of ['拿地即可开工', '工业项目拿地即可开工']) {
+      const constraints = service.engine.analyse(q).groups.flat().flatMap((c) => c.constraints);
+      const term = constraints.find((k) => k.text === '拿地即可开工');
+      expect(term, q).toBeDefined();
+      expect(term!.alternatives.map((a) => a.text), q).toContain('拿地即开工');
+    }
+    const top = service.search({ q: '拿地即可开工', size: 1, collapse: false }).hits[0];
+    expect(plainText(top.id)).toContain('拿地即开工');
+  });
+
   it('searches 码头装卸集装箱不需要人工 by the idea’s words: no hit is there for printing 需要, none lists it as missing', () => {
     const words = service.engine.analyse('码头装卸集装箱不需要人工').groups.flat().flatMap((c) => c.constraints.map((k) => k.text));
     expect(words).not.toContain('需要');

@@ -87,13 +87,20 @@ describe('outcome facts on real seed sentences', () => {
     expect(one(seed('004', '环评批复时间由法定 60个工作日压缩达一半以上'))).toMatchObject({ metric: '环评批复时间', direction: 'down', percent: -50, qualifier: '以上' });
   });
 
-  it('reads a change that ends in a word of immediacy (转变至卸货后即提, 升级为“秒批”) as a fall from each figure after 由', () => {
+  it('reads a change that ends in a word of immediacy (转变至卸货后即提, 变为“秒批”) as a fall from each figure after 由', () => {
     const crude = one(seed('002', '提货时间可由此前的 3 天左右转变至卸货后即提。'));
     expect(crude).toMatchObject({ metric: '提货时间', direction: 'down', kind: 'time', from: { value: 3, unit: '天' } });
     expect(crude.to).toBeUndefined();
+    expect(one('审批时间由3个工作日变为“秒批”。')).toMatchObject({ metric: '审批时间', direction: 'down', from: { value: 3, unit: '个工作日' } });
+    // A comma right after the figure still leaves the verb in the change's clause.
+    expect(one(seed('002', '将资金划付时效由平时的 1-2 个工作日，缩减到秒级到账'))).toMatchObject({ metric: '资金划付时效', direction: 'down' });
+    // Not across a comma: the 、 list before it names no metric per figure (跑3次 is no 银行贷款业务, 10-15个工作日 no 材料).
     const loan = facts(seed('002', '银行贷款业务由过去最少跑3次、带5份材料、需10-15个工作日，升级为动动手指即可“秒批”“秒办”，为企业带来了极大便利。'));
-    expect(loan.map((o) => [o.direction, o.from?.value, o.from?.unit])).toEqual([['down', 3, '次'], ['down', 5, '份'], ['down', 10, '个工作日']]);
-    expect(loan[0].metric).toBe('银行贷款业务');
+    expect(loan.length).toBe(3);
+    expect(loan.every((o) => o.direction !== 'down'), JSON.stringify(loan)).toBe(true);
+    // Upgraded to a mode (实时监控) is no fall: 每月3次人工巡检 did not become fewer inspections.
+    expect(facts('由每月3次人工巡检升级为实时监控。').every((o) => o.direction !== 'down')).toBe(true);
+    expect(facts('由每月3次人工巡检转化为即时监控。').every((o) => o.direction !== 'down')).toBe(true);
     // Without the word of immediacy the same figures are levels: 由 alone is no change.
     expect(facts('银行贷款业务由过去最少跑3次、带5份材料，为企业带来了极大便利。').every((o) => o.direction === 'none')).toBe(true);
     // Nor when a figure follows the word in its clause: the change ends in that figure, not in 当天.

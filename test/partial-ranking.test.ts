@@ -9,9 +9,10 @@ beforeAll(async () => {
 
 describe('with missingRarityPower, partial matches rank by how rare the words they lack are', () => {
   it('进口食品怎么快速通关: records holding the rare 食品 and 通关 but lacking two commoner words rank before every record lacking 食品', () => {
-    // Without narrower terms, which make 食品 commoner (水果, 水产品 are kinds of it): the rarity rule alone here.
+    // Without narrower terms, which make 食品 commoner (水果, 水产品 are kinds of it), and without the question-aim
+    // rule, which also lets 快速 and 通关 cost less to lack: the rarity rule alone here.
     const body = { ...service.engine.body, dictionary: { ...service.engine.body.dictionary, narrower: [] } };
-    const hits = new SearchService(body, { missingRarityPower: 2 }).search({ q: '进口食品怎么快速通关', size: 100, collapse: false }).hits;
+    const hits = new SearchService(body, { missingRarityPower: 2, questionAims: false }).search({ q: '进口食品怎么快速通关', size: 100, collapse: false }).hits;
     const lacking = hits.findIndex((h) => h.missing.includes('食品'));
     expect(lacking).toBeGreaterThan(0);
     const before = hits.slice(0, lacking);
@@ -51,6 +52,15 @@ describe('in a question of manner typed after its topic, the words after 怎么 
     const off = new SearchService(service.engine.body, { questionAims: false });
     const ids = (s: SearchService) => s.search({ q: '如何缩短工程建设项目审批时间', size: 20, collapse: false }).hits.map((h) => `${h.id} ${h.score}`);
     expect(ids(service)).toEqual(ids(off));
+  });
+
+  it('a field clause (title:进口食品怎么快速通关) or a pasted paragraph longer than a question is ranked as without the rule', () => {
+    const off = new SearchService(service.engine.body, { questionAims: false });
+    const ids = (s: SearchService, q: string) => s.search({ q, size: 20, collapse: false }).hits.map((h) => `${h.id} ${h.score}`);
+    for (const q of ['title:进口食品怎么快速通关', '进口食品怎么快速通关，企业希望海关提供更多通关便利措施和查验服务']) {
+      expect(ids(service, q).length, q).toBeGreaterThan(0);
+      expect(ids(service, q), q).toEqual(ids(off, q));
+    }
   });
 });
 

@@ -544,10 +544,14 @@ describe('ranking quality on the judged test half (bench/queries.test.json: repo
     const test = loadQueries('test');
     expect(dev.length).toBeGreaterThanOrEqual(80);
     const ids = new Set(dev.map((q) => q.id));
-    const texts = new Set(dev.map((q) => q.query));
+    // A query is the same query once normalised (９５．０９％ is 95.09%, 水产品 出口 is 水产品出口) and in any word
+    // order (中小企业怎样解决融资难 is 怎样解决中小企业融资难): compare the sorted characters of the normalised text.
+    const n = service.engine.analyzer.normalizer;
+    const key = (q: string) => [...n.plain(q).replace(/\s+/g, '')].sort().join('');
+    const texts = new Map(dev.map((q) => [key(q.query), q.id]));
     for (const q of test) {
       expect(ids.has(q.id), q.id).toBe(false);
-      expect(texts.has(q.query), q.query).toBe(false);
+      expect(texts.get(key(q.query)), `${q.id} ${q.query}`).toBeUndefined();
     }
     expect([...new Set(dev.map((q) => q.type))].sort()).toEqual([...new Set(test.map((q) => q.type))].sort());
     for (const q of [...dev, ...test]) for (const id of Object.keys(q.judgments)) expect(service.reform(id), `${q.id} ${id}`).toBeDefined();
