@@ -172,10 +172,6 @@ export class FacetIndex {
     return pass;
   }
 
-  private passingAll(filters: Filters, wanted: (Uint8Array | undefined)[]): Int32Array {
-    return this.passedSet(filters, wanted).docs;
-  }
-
   /**
    * Counts of matched sets answered from the stored counts (`storedFiltered` of them with one facet filtered) and
    * counted live, since load (for tests and benchmarks).
@@ -274,7 +270,7 @@ export class FacetIndex {
       // Every record, filtered (the empty query with facets chosen): each facet counts the records passing the other
       // facets' filters, found from the value lists; a facet no other filter constrains has the snapshot's totals.
       const filtered = wanted.flatMap((w, f) => (w ? [f] : []));
-      const all = this.passingAll(filters, wanted);
+      const all = this.passedSet(filters, wanted).docs;
       const full = this.tally(all, undefined, reformOf, reforms);
       const totals = this.totals(reformOf);
       counts = FACETS.map((_, f) => {
