@@ -509,7 +509,7 @@ interface ReformRowsOwn extends ReformRows {
  * The records passing one filter set (increasing), and the same as marks, built when a count first asks: per record,
  * or per place in reform order. A class (see analysis/lru.ts): the cache lets go of it whole when it leaves.
  */
-class Passed {
+export class Passed {
   private doc?: Uint8Array;
   private rank?: { of: Int32Array; mask: Uint8Array };
   /** The last walk of `within`: a search filters its matches (passing) and then counts them (fromStore), one walk. */
