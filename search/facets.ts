@@ -172,10 +172,6 @@ export class FacetIndex {
     return pass;
   }
 
-  private passingAll(filters: Filters, wanted: (Uint8Array | undefined)[]): Int32Array {
-    return this.passedSet(filters, wanted).docs;
-  }
-
   /**
    * Counts of matched sets answered from the stored counts (`storedFiltered` of them with one facet filtered) and
    * counted live, since load (for tests and benchmarks).
@@ -274,7 +270,7 @@ export class FacetIndex {
       // Every record, filtered (the empty query with facets chosen): each facet counts the records passing the other
       // facets' filters, found from the value lists; a facet no other filter constrains has the snapshot's totals.
       const filtered = wanted.flatMap((w, f) => (w ? [f] : []));
-      const all = this.passingAll(filters, wanted);
+      const all = this.passedSet(filters, wanted).docs;
       const full = this.tally(all, undefined, reformOf, reforms);
       const totals = this.totals(reformOf);
       counts = FACETS.map((_, f) => {
@@ -513,7 +509,7 @@ interface ReformRowsOwn extends ReformRows {
  * The records passing one filter set (increasing), and the same as marks, built when a count first asks: per record,
  * or per place in reform order. A class (see analysis/lru.ts): the cache lets go of it whole when it leaves.
  */
-class Passed {
+export class Passed {
   private doc?: Uint8Array;
   private rank?: { of: Int32Array; mask: Uint8Array };
   /** The last walk of `within`: a search filters its matches (passing) and then counts them (fromStore), one walk. */

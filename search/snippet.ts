@@ -54,9 +54,12 @@ export class Highlighter {
             else alts.add(a.text);
             // An expansion matched by its words is marked by those words, where a field holds enough of them: the
             // record may never print the expansion whole (首次违法不予处罚 for 首违不罚 in 首次违法…不予处罚).
-            if (a.words && !loose.has(a.text)) {
+            // Keyed as the engine keys its rules, by fields and text: title:首违不罚 首违不罚 has two rules, and the
+            // second's (counted over every field) must not be dropped for the first's.
+            const key = `${k.fields?.join(',') ?? '*'}\u0000${a.text}`;
+            if (a.words && !loose.has(key)) {
               const rule = this.looseWords(a.words, k.fields);
-              if (rule) loose.set(a.text, { text: a.text, words: a.words, ...rule });
+              if (rule) loose.set(key, { text: a.text, words: a.words, ...rule });
             }
           }
         }

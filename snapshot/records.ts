@@ -157,6 +157,21 @@ function extraJson(r: ReformRecord): string {
   return q.length || o.length ? JSON.stringify({ q, o }) : '';
 }
 
+/**
+ * Undoes `extraJson` for outcomes in place: a `text` stored as 0 and a `sentence` stored as its length become the
+ * cited field's slices again. `fieldText` is asked only for the fields some outcome needs.
+ */
+function resolveOutcomes(out: Outcome[], fieldText: (field: string) => string): void {
+  for (const o of out) {
+    const bareText = (o.text as unknown) === 0;
+    const bareSentence = typeof o.sentence === 'number';
+    if (!bareText && !bareSentence) continue;
+    const t = fieldText(o.field);
+    if (bareText) o.text = t.slice(o.start, o.end);
+    if (bareSentence) o.sentence = t.slice(o.sentenceStart, o.sentenceStart + (o.sentence as unknown as number));
+  }
+}
+
 /** The columns holding text (UTF-16 text, UTF-8 JSON): a packed file compresses them apart from numbers. */
 export function textColumns(packed: PackedRecords): (Uint16Array | Uint8Array)[] {
   return [packed.text, packed.extra];
@@ -463,19 +478,18 @@ export class RecordStore {
     const b = p.extraStart[i + 1];
     if (a === b) return [];
     const out = (JSON.parse(this.decoder.decode(p.extra.subarray(a, b))) as { o?: Outcome[] }).o ?? [];
+    const texts = new Map<string, string>();
+    resolveOutcomes(out, (field) => {
+      let t = texts.get(field);
+      if (t === undefined) {
+        t = this.text(i, TEXT.indexOf(field as TextKey));
+        texts.set(field, t);
+      }
+      return t;
+    });
+    // Cached only once whole: a throw above must not leave half-resolved facts for the next caller.
     this.outcomeCache[slot] = out;
     this.outcomeCacheAt[slot] = i;
-    const texts = new Map<string, string>();
-    for (const o of out) {
-      if ((o.text as unknown) !== 0 && typeof o.sentence !== 'number') continue;
-      let t = texts.get(o.field);
-      if (t === undefined) {
-        t = this.text(i, TEXT.indexOf(o.field as TextKey));
-        texts.set(o.field, t);
-      }
-      if ((o.text as unknown) === 0) o.text = t.slice(o.start, o.end);
-      if (typeof o.sentence === 'number') o.sentence = t.slice(o.sentenceStart, o.sentenceStart + (o.sentence as number));
-    }
     return out;
   }
 
@@ -548,11 +562,7 @@ export class RecordStore {
     }
     // Text left out at write time is the field's own slice.
     for (const q of rec.quantities as Quantity[]) if ((q.text as unknown) === 0) q.text = (rec[q.field] as string).slice(q.start, q.end);
-    for (const o of (rec.outcomes as Outcome[] | undefined) ?? []) {
-      const t = rec[o.field] as string;
-      if ((o.text as unknown) === 0) o.text = t.slice(o.start, o.end);
-      if (typeof o.sentence === 'number') o.sentence = t.slice(o.sentenceStart, o.sentenceStart + (o.sentence as number));
-    }
+    resolveOutcomes((rec.outcomes as Outcome[] | undefined) ?? [], (field) => rec[field] as string);
     return rec as unknown as ReformRecord;
   }
 
