@@ -135,6 +135,8 @@ const PERCENT_SET = new Set(PERCENT_UNITS);
 const WS = '[ \\u00a0\\r\\n]*';
 const NUM = '\\d+(?:,\\d{3}(?!\\d))*(?:\\.\\d+)?';
 export const CN_DIGITS = '零〇一二两三四五六七八九十百千';
+/** Characters that continue a figure spelled in Chinese (百分之三十 of 百分之三十五, 百分之三十点五, 三十万): search and /api/outcomes share them. */
+export const CN_FIGURE_CONTINUES = CN_DIGITS + '万点';
 const RANGE_SEP = '(?:-|–|—{1,2}|―|~|〜|至|到)';
 const PCT = '\\\\?%';
 const APPROX = '[余多]';

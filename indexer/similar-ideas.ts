@@ -95,10 +95,6 @@ export class IdeaMatcher {
     this.lengths = [...lengths].sort((a, b) => a - b);
   }
 
-  get empty(): boolean {
-    return this.classesOf.size === 0;
-  }
-
   /** The classes `run` prints, each once, in order of first sight. */
   match(run: string): number[] {
     const out: number[] = [];

@@ -802,15 +802,7 @@ export class SearchEngine {
     if (kept !== undefined) return kept ?? undefined;
     // Not kept (evicted): counted again from the words' occurrences, with no scoring.
     const F = this.stats.fieldCount;
-    const counts = words.map((w) => {
-      const slots = this.matcher.needle(w, ids).slots;
-      let n = 0;
-      for (let j = 0, last = -1; j < slots.length; j++) {
-        const d = Math.floor(slots[j] / F);
-        if (d !== last) n++, (last = d);
-      }
-      return n;
-    });
+    const counts = words.map((w) => recordsOf(this.matcher.needle(w, ids), F).length);
     return this.keepLooseRule(key, words, this.looseRule(counts)) ?? undefined;
   }
 

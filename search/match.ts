@@ -7,6 +7,7 @@
  */
 import { needleTokens, type NeedleToken } from '../analysis/terms.js';
 import { Lru } from '../analysis/lru.js';
+import { CN_FIGURE_CONTINUES } from '../analysis/quantities.js';
 import { EMPTY, TermOccurrences, positionCount, positionsOf, recordsOf, type BoundSource, type Occurrences, type Postings } from './postings.js';
 import { Grow } from '../indexer/grow.js';
 
@@ -14,7 +15,7 @@ import { Grow } from '../indexer/grow.js';
 const SENTENCE_BREAKS = ['。', ';', '!', '?', '；', '！', '？'];
 /** A percentage spelled in Chinese (sameValueForms' printing of 30%), and the characters that would continue its value. */
 const HAN_PERCENT = /^百分之[零一二三四五六七八九十百]+$/;
-const HAN_DIGITS = '零〇一二三四五六七八九十百千点';
+const HAN_DIGITS = CN_FIGURE_CONTINUES;
 
 /** First index in a[from…) with a[i] ≥ v (galloping, then binary search: cheap when a is much longer than what it is intersected with). */
 export function gallop(a: Int32Array, v: number, from: number): number {

@@ -5,7 +5,7 @@
  */
 import type { Outcome, OutcomeAmount, OutcomeKind, ReformRecord } from '../indexer/schema.js';
 import { escapeHtml } from './highlight.js';
-import { sameValueForms } from '../analysis/quantities.js';
+import { CN_FIGURE_CONTINUES, sameValueForms } from '../analysis/quantities.js';
 import { recordStoreOf } from '../snapshot/records.js';
 
 export type OutcomeSort = 'change' | 'value' | 'source';
@@ -128,7 +128,7 @@ export function toHit(e: { outcome: Outcome; record: ReformRecord }): OutcomeHit
 }
 
 /** Chinese digits (and 点, a decimal point) that would continue a figure spelled in Chinese (百分之三十 of 百分之三十五). */
-const HAN_DIGIT = /[零〇一二两三四五六七八九十百千万点]/;
+const HAN_DIGIT = new RegExp(`[${CN_FIGURE_CONTINUES}]`);
 
 /**
  * Whether `haystack` prints `word` as a whole figure where it is one: a word starting with a digit not after another

@@ -361,7 +361,8 @@ export class SearchService {
 
   /**
    * A topical query's shown reform: the copies its hit lists and how many there are, without walking every printing
-   * (a reform of the generated 100k corpus has 9,543, and it is on nearly every page). The hit stands for every
+   * when nothing is filtered or excluded (a reform of the generated 100k corpus has 9,543, and it is on nearly every
+   * page); with a filter or an exclusion the count walks the members once per page. The hit stands for every
    * printing that passes the filters and is not excluded, in the set or lacking a word alike (the set holds no
    * excluded record), so the count is |members ∩ passing − excluded| − 1: the member count itself when nothing is
    * filtered or excluded. The list is the ranked copies, then the members in the set, then those outside it, each in
