@@ -137,6 +137,8 @@ const NUM = '\\d+(?:,\\d{3}(?!\\d))*(?:\\.\\d+)?';
 export const CN_DIGITS = '零〇一二两三四五六七八九十百千';
 /** Characters that continue a figure spelled in Chinese (百分之三十 of 百分之三十五, 百分之三十点五, 三十万): search and /api/outcomes share them. */
 export const CN_FIGURE_CONTINUES = CN_DIGITS + '万点';
+/** A percentage spelled in Chinese, as sameValueForms prints 30% (百分之三十): a figure that must stand whole. */
+export const HAN_PERCENT = new RegExp(`^百分之[${CN_DIGITS}]+$`);
 const RANGE_SEP = '(?:-|–|—{1,2}|―|~|〜|至|到)';
 const PCT = '\\\\?%';
 const APPROX = '[余多]';

@@ -321,7 +321,8 @@ export function decodeTermInterleaved(b: Uint8Array, byteOffset: number, slots: 
  * The document stream of one term (the layout at the top): slots (E) and starts (E + 1, from the position counts).
  * Returns the byte where the block table (or, with one block, the position stream) begins. This is all that scoring,
  * counting, facets and exclusion read, so a first-seen query over a common word decodes two codes per entry and no
- * positions; the count is a k = 0 code, usually one bit.
+ * positions; the count is a k = 0 code, usually one bit. decodeRecords reads the same codes in a loop of its own
+ * (specialised, not shared, on the hot path): a change to the code format changes both.
  */
 export function decodeDocs(b: Uint8Array, byteOffset: number, slots: Int32Array, starts: Int32Array): number {
   const E = slots.length;
@@ -377,7 +378,8 @@ export function decodeDocs(b: Uint8Array, byteOffset: number, slots: Int32Array,
 /**
  * The records of one term's document stream (formats 3 and 4), increasing, each once, in the fields `keep` marks (all
  * when absent), written into `out` (at least E long); returns how many. What an exclusion needs: the same codes as
- * decodeDocs, with no slots or starts written and no second pass to turn slots into records.
+ * decodeDocs, with no slots or starts written and no second pass to turn slots into records. Its loop repeats
+ * decodeDocs's reading of the codes on purpose (the hot path of an exclusion): the two change together.
  */
 export function decodeRecords(b: Uint8Array, byteOffset: number, E: number, F: number, out: Int32Array, keep?: Uint8Array): number {
   const kSlot = b[byteOffset];

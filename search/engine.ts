@@ -1318,7 +1318,12 @@ export class SearchEngine {
     // One word whose records make at least a page of reforms: its record list and scores are the result, already in
     // index order (no parts fill, no marks, no list of touched records, no pass over the corpus); less the excluded
     // records, and those are never scored.
-    const single = U === 1 && this.fillsPage(units[0].ds.docs) ? this.notExcluded(units[0].ds, analysis.exclude.length > 0) : undefined;
+    // One word, or one word and the figure it asks about (一业一证效果如何: the ask is read from the records of the
+    // query's words, so it brings none in): its parts bring records in as a one-word query's do (below).
+    const lone = U === 1 || (U === 2 && units[1].ask === true);
+    // Whether the one word's records make a page of reforms: asked once, for the single-word result and the parts fill.
+    const lonePaged = lone && this.fillsPage(units[0].ds.docs);
+    const single = U === 1 && lonePaged ? this.notExcluded(units[0].ds, analysis.exclude.length > 0) : undefined;
     if (single) {
       // Nothing to mark: every record of the list has the one word.
     } else {
@@ -1342,11 +1347,8 @@ export class SearchEngine {
     // half: keeping records that share any one part gained 0.003 overall, all of it through records sharing a single
     // part (确认 of 确认制), so a lesser part alone never keeps one.
     const sentence = analysis.groups.some((g) => g.some((c) => c.natural));
-    // One word, or one word and the figure it asks about (一业一证效果如何: the ask is read from the records of the
-    // query's words, so it brings none in): its parts bring records in as a one-word query's do.
-    const lone = U === 1 || (U === 2 && units[1].ask === true);
     // Each compound's parts are matched anew: bounded to short queries, so a pasted paragraph costs what it did.
-    if (strategy === 'last' && (lone ? !this.fillsPage(units[0].ds.docs) : U <= MAX_PARTS_WORDS)) {
+    if (strategy === 'last' && (lone ? !lonePaged : U <= MAX_PARTS_WORDS)) {
       for (let b = 0; b < U; b++) {
         const u = units[b];
         if (lone ? b !== 0 : u.ask || u.constraints.length !== 1) continue;

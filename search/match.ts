@@ -7,15 +7,12 @@
  */
 import { needleTokens, type NeedleToken } from '../analysis/terms.js';
 import { Lru } from '../analysis/lru.js';
-import { CN_FIGURE_CONTINUES } from '../analysis/quantities.js';
+import { CN_FIGURE_CONTINUES, HAN_PERCENT } from '../analysis/quantities.js';
 import { EMPTY, TermOccurrences, positionCount, positionsOf, recordsOf, type BoundSource, type Occurrences, type Postings } from './postings.js';
 import { Grow } from '../indexer/grow.js';
 
 /** Characters that end a sentence in normalised text (full-width ；！？ become ;!? under NFKC). */
 const SENTENCE_BREAKS = ['。', ';', '!', '?', '；', '！', '？'];
-/** A percentage spelled in Chinese (sameValueForms' printing of 30%), and the characters that would continue its value. */
-const HAN_PERCENT = /^百分之[零一二三四五六七八九十百]+$/;
-const HAN_DIGITS = CN_FIGURE_CONTINUES;
 
 /** First index in a[from…) with a[i] ≥ v (galloping, then binary search: cheap when a is much longer than what it is intersected with). */
 export function gallop(a: Int32Array, v: number, from: number): number {
@@ -133,7 +130,7 @@ export class Matcher {
   private wholeFigure(text: string, o: Occurrences): Occurrences {
     if (!HAN_PERCENT.test(text) || o.slots.length === 0) return o;
     const last = text.length - 1;
-    const after = this.postings.union([...HAN_DIGITS].map((d) => this.postings.term(text[last] + d)));
+    const after = this.postings.union([...CN_FIGURE_CONTINUES].map((d) => this.postings.term(text[last] + d)));
     if (after.slots.length === 0) return o;
     const out = new Builder();
     let removed = false;

@@ -5,7 +5,7 @@
  */
 import type { Outcome, OutcomeAmount, OutcomeKind, ReformRecord } from '../indexer/schema.js';
 import { escapeHtml } from './highlight.js';
-import { CN_FIGURE_CONTINUES, sameValueForms } from '../analysis/quantities.js';
+import { CN_FIGURE_CONTINUES, HAN_PERCENT, sameValueForms } from '../analysis/quantities.js';
 import { recordStoreOf } from '../snapshot/records.js';
 
 export type OutcomeSort = 'change' | 'value' | 'source';
@@ -138,7 +138,7 @@ const HAN_DIGIT = new RegExp(`[${CN_FIGURE_CONTINUES}]`);
 export function holdsWhole(haystack: string, word: string): boolean {
   const digitStart = /^\d/.test(word);
   const digitEnd = /\d$/.test(word);
-  const hanFigure = word.startsWith('百分之');
+  const hanFigure = HAN_PERCENT.test(word);
   if (!digitStart && !digitEnd && !hanFigure) return haystack.includes(word);
   for (let at = haystack.indexOf(word); at >= 0; at = haystack.indexOf(word, at + 1)) {
     const before = haystack[at - 1] ?? '';

@@ -78,7 +78,7 @@ export abstract class LazyScores implements DocScores {
   /** No more than this is the i-th record's score (Infinity: no bound). */
   abstract recordBound(i: number): number;
 
-  /** No more than the i-th record's score, cheaper than scoring it (Infinity: no such bound). */
+  /** At least the i-th record's score, cheaper than scoring it (Infinity: no such bound). */
   quickBound(_i: number): number {
     return Infinity;
   }
@@ -237,7 +237,7 @@ export class WordScores extends LazyScores {
   }
 
   /**
-   * No more than the i-th record's score, from its fields and position counts alone: each field's part with the
+   * At least the i-th record's score, from its fields and position counts alone: each field's part with the
    * field's smallest norm in place of the record's, so the norms (a read far apart per record) are not touched.
    */
   override quickBound(i: number): number {
