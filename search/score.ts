@@ -84,6 +84,14 @@ export abstract class LazyScores implements DocScores {
   }
 
   /**
+   * Adds to out[j] the quick bound of entry at[j] (quickBound), for every j: what a ranking over records holding
+   * several words sums per word before scoring any. A list with a cheaper way than one call per record overrides it.
+   */
+  addQuickBounds(at: Int32Array, out: Float64Array): void {
+    for (let j = 0; j < out.length; j++) out[j] += this.quickBound(at[j]);
+  }
+
+  /**
    * Block bounds for a top-k, or undefined when ranking should score every record. By default each block of
    * BOUND_BLOCK records is bounded by the largest of its records' bounds.
    */
@@ -255,6 +263,38 @@ export class WordScores extends LazyScores {
     return s * (1 + 1e-9);
   }
 
+  /**
+   * quickBound of every entry at[j], added to out[j], in one loop: a slot's part read from a table by field and
+   * position count (the same expression quickBound computes, so the same number) instead of a division per slot.
+   */
+  override addQuickBounds(at: Int32Array, out: Float64Array): void {
+    const n = out.length;
+    if (this.all) {
+      for (let j = 0; j < n; j++) out[j] += this.all[at[j]];
+      return;
+    }
+    const least = this.leastNorms;
+    if (!least) {
+      out.fill(Infinity);
+      return;
+    }
+    const { slots, starts } = this.occ!;
+    const { docs, firstSlot, fieldWeight, k1 } = this;
+    const F = fieldWeight.length;
+    const part = quickParts(fieldWeight, least, k1);
+    for (let j = 0; j < n; j++) {
+      const e = at[j];
+      const base = docs[e] * F;
+      let s = 0;
+      for (let x = firstSlot[e], end = firstSlot[e + 1]; x < end; x++) {
+        const f = slots[x] - base;
+        const tf = starts[x + 1] - starts[x];
+        s += tf < QUICK_COUNTS ? part[f * QUICK_COUNTS + tf] : fieldWeight[f] * ((tf * k1) / (tf + least[f]));
+      }
+      out[j] += s * (1 + 1e-9);
+    }
+  }
+
   /** Every record's score, computed on first use (one loop over the slots: the same sums as scoreAt). */
   get scores(): Float64Array {
     if (this.all) return this.all;
@@ -274,6 +314,155 @@ export class WordScores extends LazyScores {
     }
     this.occ = undefined;
     return (this.all = all);
+  }
+}
+
+/** Position counts below this have their quick-bound part per field in a table (addQuickBounds). */
+const QUICK_COUNTS = 16;
+
+/** Per field f and position count tf < QUICK_COUNTS, at [f × QUICK_COUNTS + tf], a slot's part of quickBound. */
+function quickParts(fieldWeight: Float64Array, least: Float64Array, k1: number): Float64Array {
+  const part = new Float64Array(fieldWeight.length * QUICK_COUNTS);
+  for (let f = 0; f < fieldWeight.length; f++) {
+    for (let tf = 1; tf < QUICK_COUNTS; tf++) part[f * QUICK_COUNTS + tf] = fieldWeight[f] * ((tf * k1) / (tf + least[f]));
+  }
+  return part;
+}
+
+/**
+ * Whether a ranking of the best k of n records is worth bounding: a window of more than an eighth of the records (a
+ * whole ranking: sort=quantity, export) reaches nearly every record, and one tight pass scoring all of them costs
+ * less than bounding them first.
+ */
+export function worthBounding(k: number, n: number): boolean {
+  return k > 0 && k * 8 <= n;
+}
+
+/**
+ * The best k of n entries by (score, then entry order: the records increase), scoring only the entries whose upper
+ * bound (`bound[i]`, Infinity: always scored) reaches the k-th best score: first the entries of the k largest bounds
+ * (they set a bar close to the final one), then, in one pass, the others whose bound reaches the bar as it rises.
+ * Only entries `admit` passes are ranked. The same k entries and scores as scoring every entry and keeping the best.
+ */
+export function topAbove(bound: Float64Array, score: (i: number) => number, k: number, admit?: Uint8Array): { idx: Int32Array; scores: Float64Array; scored: number } {
+  const n = bound.length;
+  const heap = new TopHeap(k);
+  // The seed: the k-th largest bound, estimated from every s-th entry (s chosen so that about 64 k are read) as the
+  // ⌈k / s⌉-th largest of them; exact when s is 1. Only how many entries are scored depends on it, never the answer.
+  const s = Math.max(1, Math.floor(n / (64 * k)));
+  const sample = new Float64Array(Math.ceil(n / s));
+  let m = 0;
+  for (let i = 0; i < n; i += s) if (!admit || admit[i]) sample[m++] = bound[i];
+  const j = Math.ceil(k / s);
+  const seed = m > j ? kthLargest(sample.subarray(0, m), j) : -Infinity;
+  let scored = 0;
+  for (let i = 0; i < n; i++) {
+    if ((admit && !admit[i]) || bound[i] < seed) continue;
+    heap.offer(i, score(i));
+    scored++;
+  }
+  for (let i = 0; i < n; i++) {
+    // Strictly below the bar: a record bounded at the bar could still tie the worst kept one and come before it.
+    if ((admit && !admit[i]) || bound[i] >= seed || (heap.full && bound[i] < heap.bar)) continue;
+    heap.offer(i, score(i));
+    scored++;
+  }
+  return { ...heap.items(), scored };
+}
+
+/** The k-th largest value (1-based) of `a`, by quickselect: `a` is reordered. */
+export function kthLargest(a: Float64Array, k: number): number {
+  const target = a.length - k;
+  let lo = 0;
+  let hi = a.length - 1;
+  while (lo < hi) {
+    const pivot = a[(lo + hi) >>> 1];
+    let i = lo;
+    let j = hi;
+    while (i <= j) {
+      while (a[i] < pivot) i++;
+      while (a[j] > pivot) j--;
+      if (i <= j) {
+        const t = a[i];
+        a[i] = a[j];
+        a[j] = t;
+        i++;
+        j--;
+      }
+    }
+    if (target <= j) hi = j;
+    else if (target >= i) lo = i;
+    else break;
+  }
+  return a[target];
+}
+
+/** The best k (index, score) pairs offered, by score and then lower index: a min-heap whose root is the worst kept. */
+class TopHeap {
+  private readonly hi: Int32Array;
+  private readonly hs: Float64Array;
+  private size = 0;
+
+  constructor(private readonly k: number) {
+    this.hi = new Int32Array(k);
+    this.hs = new Float64Array(k);
+  }
+
+  get full(): boolean {
+    return this.size === this.k;
+  }
+
+  /** The worst kept score (meaningful once full). */
+  get bar(): number {
+    return this.hs[0];
+  }
+
+  private worse(a: number, b: number): boolean {
+    const { hs, hi } = this;
+    return hs[a] < hs[b] || (hs[a] === hs[b] && hi[a] > hi[b]);
+  }
+
+  private swap(a: number, b: number): void {
+    const { hs, hi } = this;
+    const i = hi[a];
+    hi[a] = hi[b];
+    hi[b] = i;
+    const s = hs[a];
+    hs[a] = hs[b];
+    hs[b] = s;
+  }
+
+  offer(i: number, s: number): void {
+    const { hs, hi, k } = this;
+    if (this.size < k) {
+      hi[this.size] = i;
+      hs[this.size] = s;
+      for (let x = this.size++; x > 0; ) {
+        const p = (x - 1) >> 1;
+        if (!this.worse(x, p)) break;
+        this.swap(x, p);
+        x = p;
+      }
+      return;
+    }
+    if (k === 0 || s < hs[0] || (s === hs[0] && i > hi[0])) return;
+    hi[0] = i;
+    hs[0] = s;
+    for (let x = 0; ; ) {
+      const l = 2 * x + 1;
+      const r = l + 1;
+      let m = x;
+      if (l < k && this.worse(l, m)) m = l;
+      if (r < k && this.worse(r, m)) m = r;
+      if (m === x) break;
+      this.swap(m, x);
+      x = m;
+    }
+  }
+
+  /** The kept pairs, in no particular order. */
+  items(): { idx: Int32Array; scores: Float64Array } {
+    return { idx: this.hi.slice(0, this.size), scores: this.hs.slice(0, this.size) };
   }
 }
 
@@ -311,9 +500,7 @@ export class BlockTop {
    * scored by this call. Undefined when ds has no block bounds (LazyScores.blocks) or k is a large share of its records.
    */
   top(k: number): { idx: Int32Array; scores: Float64Array; scored: number } | undefined {
-    // A window of more than an eighth of the records (a whole ranking: sort=quantity, export) scores nearly every
-    // block: one tight pass over all of them costs less than the heap.
-    if (k <= 0 || k * 8 > this.ds.docs.length || !(this.ds instanceof LazyScores)) return undefined;
+    if (!worthBounding(k, this.ds.docs.length) || !(this.ds instanceof LazyScores)) return undefined;
     if (this.view === undefined) this.view = this.ds.blocks() ?? null;
     if (this.view === null) return undefined;
     const { ub, start } = this.view;
@@ -479,6 +666,13 @@ export function boundAt(ds: DocScores, i: number): number {
 /** A quick upper bound of the i-th score of a list (LazyScores.quickBound; a computed score is its own). */
 function quickAt(ds: DocScores, i: number): number {
   return ds instanceof LazyScores ? ds.quickBound(i) : isComputed(ds) ? ds.scores[i] : Infinity;
+}
+
+/** Adds to out[j] a quick upper bound of entry at[j]'s score in a list (LazyScores.addQuickBounds), for every j. */
+export function addQuickBounds(ds: DocScores, at: Int32Array, out: Float64Array): void {
+  if (ds instanceof LazyScores) ds.addQuickBounds(at, out);
+  else if (isComputed(ds)) for (let j = 0; j < out.length; j++) out[j] += ds.scores[at[j]];
+  else out.fill(Infinity);
 }
 
 /** Whether boundAt(ds, i) is finite for every record. */
