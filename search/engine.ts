@@ -16,7 +16,7 @@ import { engineOptions, type EngineOptions } from './options.js';
 import { Postings, hash32, isIndexData, recordsOf, type IndexData, type Occurrences } from './postings.js';
 import type { EngineIndex } from '../indexer/engine-index.js';
 import { isWordIndex } from '../indexer/word-postings.js';
-import { BlockTop, KeptScores, NO_DOCS, addQuickBounds, bm25, idf, intersectRecords, kthLargest, intersectSum, minimalWindow, scoreAt, topAbove, union, unionRecords, worthBounding, type DocScores, type FieldStats } from './score.js';
+import { BlockTop, KeptScores, NO_DOCS, addScores, bm25, idf, intersectRecords, intersectSum, minimalWindow, scoreAt, union, unionRecords, worthBounding, type DocScores, type FieldStats } from './score.js';
 import { Highlighter } from './snippet.js';
 import { DOWN_VERBS, UP_VERBS } from '../analysis/outcomes.js';
 import { recordStoreOf } from '../snapshot/records.js';
@@ -107,8 +107,6 @@ class EveryWordScores implements DocScores {
     private readonly lists: DocScores[],
     private readonly at: Int32Array[],
     private readonly finish: (s: number, d: number) => number,
-    /** Records (indexes into docs) whose finish may add to their words' sum: always scored by a bounded ranking. */
-    private readonly forced: ArrayLike<number> = [],
   ) {}
 
   scoreAt(i: number): number {
@@ -119,38 +117,16 @@ class EveryWordScores implements DocScores {
   }
 
   /**
-   * Per record, no less than its words' sum (each word's quick bound: its fields and position counts with each
-   * field's smallest norm), Infinity for the records `forced` lists: computed on first use, one loop per word.
-   */
-  private bounds(): Float64Array {
-    if (this.bound) return this.bound;
-    const bound = new Float64Array(this.docs.length);
-    for (let b = 0; b < this.lists.length; b++) addQuickBounds(this.lists[b], this.at[b], bound);
-    for (let f = 0; f < this.forced.length; f++) bound[this.forced[f]] = Infinity;
-    return (this.bound = bound);
-  }
-
-  /**
-   * The best k records (indexes into docs, in no particular order) with their scores, among those `keep` marks: only
-   * records whose bound reaches the k-th score found so far are scored (at 100k, 海关 监管: about a thousand of 52k).
-   * Undefined when the scores are all computed already or the window is a large share of the records.
-   */
-  top(k: number, keep?: Uint8Array): { idx: Int32Array; scores: Float64Array; scored: number } | undefined {
-    if (this.all || !worthBounding(k, this.docs.length)) return undefined;
-    return topAbove(this.bounds(), (i) => this.scoreAt(i), k, keep);
-  }
-
-  private bound?: Float64Array;
-
-  /**
-   * Every record's score (a whole ranking), each read record by record from its words' lists: reading a word's whole
-   * list at once costs as much per record (measured at 100k: 海关's 67,962 records 1.4 ms either way) and would score
-   * its records outside the result too.
+   * Every record's score (a whole ranking): per word, its entries of these records scored in one loop (addScores), not
+   * record by record through each word's scoreAt (at 100k, 海关 监管's 52,095 records: about half the time), and not
+   * the word's whole list (that would score its records outside the result too).
    */
   get scores(): Float64Array {
     if (this.all) return this.all;
+    // The words' sums, each word's in one loop (the same additions in the same order as scoreAt), then finished.
     const out = new Float64Array(this.docs.length);
-    for (let i = 0; i < out.length; i++) out[i] = this.scoreAt(i);
+    for (let b = 0; b < this.lists.length; b++) addScores(this.lists[b], this.at[b], out);
+    for (let i = 0; i < out.length; i++) out[i] = this.finish(out[i], this.docs[i]);
     return (this.all = out);
   }
 
@@ -214,6 +190,33 @@ export function bestBy(items: readonly number[], value: ArrayLike<number>, k: nu
     }
   }
   return out;
+}
+
+/** The k-th largest value (1-based) of `a`, by quickselect: `a` is reordered. */
+function kthLargest(a: Float64Array, k: number): number {
+  const target = a.length - k;
+  let lo = 0;
+  let hi = a.length - 1;
+  while (lo < hi) {
+    const pivot = a[(lo + hi) >>> 1];
+    let i = lo;
+    let j = hi;
+    while (i <= j) {
+      while (a[i] < pivot) i++;
+      while (a[j] > pivot) j--;
+      if (i <= j) {
+        const t = a[i];
+        a[i] = a[j];
+        a[j] = t;
+        i++;
+        j--;
+      }
+    }
+    if (target <= j) hi = j;
+    else if (target >= i) lo = i;
+    else break;
+  }
+  return a[target];
 }
 
 /**
@@ -1234,11 +1237,7 @@ export class SearchEngine {
 
   /** The best k from block bounds (undefined: none to use), counted in boundStats. */
   private rankedTop(ranking: BlockTop, k: number) {
-    return this.counted(ranking.top(k));
-  }
-
-  /** A bounded ranking (undefined: none was made), counted in boundStats. */
-  private counted<T extends { scored: number }>(top: T | undefined): T | undefined {
+    const top = ranking.top(k);
     if (top) {
       this.boundRankings++;
       this.boundScored += top.scored;
@@ -1525,21 +1524,11 @@ export class SearchEngine {
   private everyWordResult(analysis: QueryAnalysis, units: Unit[], strategy: MatchingStrategy, every: { docs: Int32Array; at: Int32Array[] }): SearchResult {
     const n = every.docs.length;
     const docs = every.docs;
-    const { dir, finish } = this.beyondWords(analysis, units);
-    // What finish adds beside the words' sum: the exact-title bonus, to the records titled as typed (found in the title
-    // index, forced into a bounded ranking); and an outcome's fit, which has no bound here: such a query scores all.
-    const forced: number[] = [];
-    if (analysis.titleKey) {
-      for (const d of this.recordsTitled(hash32(analysis.titleKey))) {
-        const i = gallop(docs, d, 0);
-        if (docs[i] === d) forced.push(i);
-      }
-    }
-    const ds = new EveryWordScores(docs, units.map((u) => u.ds), every.at, finish, forced);
+    const { finish } = this.beyondWords(analysis, units);
+    const ds = new EveryWordScores(docs, units.map((u) => u.ds), every.at, finish);
     const all = () => ds.scores;
     const at = (i: number) => ds.scoreAt(i);
-    const top = dir ? undefined : (k: number, keep?: Uint8Array) => this.counted(ds.top(k, keep));
-    return new SearchResult(this, analysis, units, docs, { all, at, top }, new Uint32Array(n), new Float64Array(n), strategy, false);
+    return new SearchResult(this, analysis, units, docs, { all, at }, new Uint32Array(n), new Float64Array(n), strategy, false);
   }
 
   /** What the position bonuses of one query need, looked up once per ranking (not once per record). */
