@@ -16,7 +16,7 @@ import { engineOptions, type EngineOptions } from './options.js';
 import { Postings, hash32, isIndexData, recordsOf, type IndexData, type Occurrences } from './postings.js';
 import type { EngineIndex } from '../indexer/engine-index.js';
 import { isWordIndex } from '../indexer/word-postings.js';
-import { BlockTop, KeptScores, NO_DOCS, addScores, bm25, idf, intersectRecords, intersectSum, minimalWindow, scoreAt, union, unionRecords, worthBounding, type DocScores, type FieldStats } from './score.js';
+import { BlockTop, KeptScores, LazyScores, NO_DOCS, addScores, bm25, idf, intersectRecords, intersectSum, minimalWindow, scoreAt, union, unionRecords, worthBounding, type DocScores, type FieldStats } from './score.js';
 import { Highlighter } from './snippet.js';
 import { DOWN_VERBS, UP_VERBS } from '../analysis/outcomes.js';
 import { recordStoreOf } from '../snapshot/records.js';
@@ -101,13 +101,24 @@ const NO_EXCLUDED = new Int32Array(0);
  * word b's list, its score the words' scores summed in word order (the sum a merge of the words' lists gives), then
  * `finish`ed (outcome direction, exact title). A filtered view (a region) scores only the records it keeps.
  */
-class EveryWordScores implements DocScores {
+class EveryWordScores extends LazyScores {
   constructor(
     readonly docs: Int32Array,
     private readonly lists: DocScores[],
     private readonly at: Int32Array[],
     private readonly finish: (s: number, d: number) => number,
-  ) {}
+  ) {
+    super();
+  }
+
+  /** No bounds: what finish adds (an outcome's fit) has none, and block bounds of summed words prune little (海关 监管). */
+  get bounded(): boolean {
+    return false;
+  }
+
+  recordBound(_i: number): number {
+    return Infinity;
+  }
 
   scoreAt(i: number): number {
     if (this.all) return this.all[i];

@@ -514,19 +514,19 @@ class BlockHeap {
   }
 }
 
-/** A list of scores computed already (a plain object, not a list that scores when read). */
-function isComputed(ds: DocScores): boolean {
-  return Object.getPrototypeOf(ds) === Object.prototype;
-}
+/*
+ * Every list that scores when read is a LazyScores (words, unions, kept records, the records holding every word):
+ * any other DocScores holds its scores already, and each score is its own bound.
+ */
 
 /** An upper bound of the i-th score of a list: its score when computed already, else the list's bound (Infinity: none). */
 export function boundAt(ds: DocScores, i: number): number {
-  return ds instanceof LazyScores ? ds.recordBound(i) : isComputed(ds) ? ds.scores[i] : Infinity;
+  return ds instanceof LazyScores ? ds.recordBound(i) : ds.scores[i];
 }
 
 /** A quick upper bound of the i-th score of a list (LazyScores.quickBound; a computed score is its own). */
 function quickAt(ds: DocScores, i: number): number {
-  return ds instanceof LazyScores ? ds.quickBound(i) : isComputed(ds) ? ds.scores[i] : Infinity;
+  return ds instanceof LazyScores ? ds.quickBound(i) : ds.scores[i];
 }
 
 /** Adds to out[j] the score of entry at[j] in a list (LazyScores.addScores), for every j. */
@@ -537,7 +537,7 @@ export function addScores(ds: DocScores, at: Int32Array, out: Float64Array): voi
 
 /** Whether boundAt(ds, i) is finite for every record. */
 export function boundable(ds: DocScores): boolean {
-  return ds instanceof LazyScores ? ds.bounded : isComputed(ds);
+  return ds instanceof LazyScores ? ds.bounded : true;
 }
 
 /** A score of a list, computed alone when the list scores on demand (LazyScores). */
@@ -657,31 +657,26 @@ class UnionScores extends LazyScores {
     return boundable(this.a) && boundable(this.b);
   }
 
-  recordBound(i: number): number {
+  /** The i-th record's value on the side(s) holding it (`of`: a side's score or bound), combined where both do. */
+  private merged(i: number, of: (ds: DocScores, j: number) => number): number {
     const x = this.inA[i];
     const y = this.inB[i];
-    if (y < 0) return boundAt(this.a, x);
-    if (x < 0) return boundAt(this.b, y);
-    return this.combine(boundAt(this.a, x), boundAt(this.b, y));
+    if (y < 0) return of(this.a, x);
+    if (x < 0) return of(this.b, y);
+    return this.combine(of(this.a, x), of(this.b, y));
+  }
+
+  recordBound(i: number): number {
+    return this.merged(i, boundAt);
   }
 
   override quickBound(i: number): number {
-    if (this.all) return this.all[i];
-    const x = this.inA[i];
-    const y = this.inB[i];
-    if (y < 0) return quickAt(this.a, x);
-    if (x < 0) return quickAt(this.b, y);
-    return this.combine(quickAt(this.a, x), quickAt(this.b, y));
+    return this.all ? this.all[i] : this.merged(i, quickAt);
   }
 
   /** The same number the eager union computes for the i-th record. */
   scoreAt(i: number): number {
-    if (this.all) return this.all[i];
-    const x = this.inA[i];
-    const y = this.inB[i];
-    if (y < 0) return scoreAt(this.a, x);
-    if (x < 0) return scoreAt(this.b, y);
-    return this.combine(scoreAt(this.a, x), scoreAt(this.b, y));
+    return this.all ? this.all[i] : this.merged(i, scoreAt);
   }
 
   get scores(): Float64Array {
