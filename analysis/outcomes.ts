@@ -362,14 +362,12 @@ function singleFact(text: string, field: TextField, qs: Quantity[], i: number): 
     const toValue = halfDay[2] === '半小时' ? { value: 0.5, unit: '小时', normalized: { value: 0.0208333, unit: '天' as const } } : { value: 0.5, unit: halfDay[2] === '半天' ? '天' : '个工作日', normalized: { value: 0.5, unit: halfDay[2] === '半天' ? ('天' as const) : ('工作日' as const) } };
     const from = amount(q);
     const percent = relativeChange(from, toValue);
-    const { value: _v, max: _m, unit: _u, normalized: _n, qualifier: _q, ...rest0 } = base;
-    return { ...rest0, metric: levelMetric(text, q, before), direction: 'down', from, to: toValue, ...(percent !== undefined ? { percent } : {}), end: q.end + halfDay.index + halfDay[0].length };
+    return { ...withoutFigure(base), metric: levelMetric(text, q, before), direction: 'down', from, to: toValue, ...(percent !== undefined ? { percent } : {}), end: q.end + halfDay.index + halfDay[0].length };
   }
   if (half && !/[\d]/.test(rest.slice(0, half.index + half[0].length))) {
     const down = DOWN_VERBS.includes(half[1]);
-    const { value: _v, max: _m, unit: _u, normalized: _n, qualifier: _q, ...rest0 } = base;
     return {
-      ...rest0,
+      ...withoutFigure(base),
       metric: levelMetric(text, q, before),
       direction: down ? 'down' : 'up',
       from: amount(q),
@@ -382,8 +380,7 @@ function singleFact(text: string, field: TextField, qs: Quantity[], i: number): 
   // 由 3 天转变至卸货后即提; 由3个工作日、5份材料变为“秒批”: each figure after 由/从 is where a reduction began.
   const fromAt = fromMark(text, qs, i);
   if (fromAt !== undefined && TO_IMMEDIATE.test(text.slice(q.end, q.end + 80))) {
-    const { value: _v, max: _m, unit: _u, normalized: _n, qualifier: _q, ...rest0 } = base;
-    return { ...rest0, metric: levelMetric(text, q, before) || cleanMetric(text.slice(clauseStart(text, fromAt), fromAt)), direction: 'down', from: amount(q) };
+    return { ...withoutFigure(base), metric: levelMetric(text, q, before) || cleanMetric(text.slice(clauseStart(text, fromAt), fromAt)), direction: 'down', from: amount(q) };
   }
   // A verb of change shortly before the figure, in the same clause: 降低综合物流成本约 5000万元, 压缩75%以上.
   const v = lastVerb(before);
@@ -394,8 +391,7 @@ function singleFact(text: string, field: TextField, qs: Quantity[], i: number): 
     const dir: Outcome['direction'] = down ? 'down' : 'up';
     if (TO_LEVEL.test(between) || v.verb.endsWith('至')) {
       // 压缩至 1-2 个, 降至 4%左右: the level reached, with no “from”.
-      const { value: _v, max: _m, unit: _u, normalized: _n, qualifier: _q, ...rest0 } = base;
-      return { ...rest0, direction: dir, to: amount(q), metric: cleanMetric(before.slice(0, v.at)) || nounAfterDe(text, q.end) };
+      return { ...withoutFigure(base), direction: dir, to: amount(q), metric: cleanMetric(before.slice(0, v.at)) || nounAfterDe(text, q.end) };
     }
     const metric =
       cleanMetric(between.replace(/^(?:了|约|近|达|超过|超|逾)+/, '')) || nounAfterDe(text, q.end) ||
@@ -411,6 +407,15 @@ function singleFact(text: string, field: TextField, qs: Quantity[], i: number): 
   const metric = levelMetric(text, q, before);
   if (kindFromUnit === 'time' && /提前\s*$/.test(before) && /时间|时限|周期|工期/.test(metric)) return { ...base, direction: 'down', metric: metric.replace(/(?:平均)?(?:可)?提前$/, '') };
   return { ...base, metric };
+}
+
+/**
+ * A draft without its own figure (value, max, unit, normalized, qualifier): a change states its figures as from/to
+ * instead, so the figure the draft started from must not stay beside them.
+ */
+function withoutFigure(draft: Draft): Omit<Draft, 'value' | 'max' | 'unit' | 'normalized' | 'qualifier'> {
+  const { value: _v, max: _m, unit: _u, normalized: _n, qualifier: _q, ...rest } = draft;
+  return rest;
 }
 
 /**
