@@ -30,8 +30,9 @@ export const DOWN_VERBS = ['压缩', '缩短', '缩减', '压减', '减少', '�
 /** Verbs that make the figure after them an increase. */
 export const UP_VERBS = ['提高', '提升', '增长', '增加', '上升', '扩大', '提速', '增至'];
 /**
- * Superlatives that say which figure of a topic is meant (最快 35 分钟, 最高 3000 万元): part of neither the measured
- * thing nor the topic. A metric does not start with one; a query word that is one qualifies the topic asked about.
+ * Superlatives that say which figure of a topic is meant (最快 35 分钟, 最高 3000 万元): a query word that is one
+ * qualifies the topic asked about (search/engine.ts markQualifiers). EDGE_WORDS keeps its own shorter list off a
+ * metric's front: 最多 also starts slogans (最多跑一次) that a metric may name, and the facts stay as built.
  */
 export const SUPERLATIVES = ['最高', '最快', '最长', '最短', '最少', '最多', '最低', '最大', '最小'];
 const VERB = new RegExp(`(${[...DOWN_VERBS, ...UP_VERBS].sort((a, b) => b.length - a.length).join('|')})`, 'g');
@@ -39,7 +40,7 @@ const VERB = new RegExp(`(${[...DOWN_VERBS, ...UP_VERBS].sort((a, b) => b.length
 const TO_LEVEL = /^(?:了)?(?:至|到|为)(?!期|了)/;
 
 /** Words at the edges of a metric phrase that are not part of the measured thing. */
-const EDGE_WORDS = new RegExp(String.raw`^(?:其中|同时|目前|此外|另外|平均|整体|分别|累计|共计|合计|均|都|也|已经|已|可以|可|能够|将|使|让|把|并|且|还|再|就|仅|只|约|近|达到|达|为|是|了|的|在|对|从|由|通过|年化|同比|逆势|现在|现(?=每|已|在)|仅需|需要|环比|年均|月均|日均|每年|每月|每天|大幅|明显|有效|显著|进一步|${SUPERLATIVES.join('|')})+`);
+const EDGE_WORDS = /^(?:其中|同时|目前|此外|另外|平均|整体|分别|累计|共计|合计|均|都|也|已经|已|可以|可|能够|将|使|让|把|并|且|还|再|就|仅|只|约|近|达到|达|为|是|了|的|在|对|从|由|通过|年化|同比|逆势|现在|现(?=每|已|在)|仅需|需要|环比|年均|月均|日均|每年|每月|每天|最高|最快|最长|最短|最少|大幅|明显|有效|显著|进一步)+/;
 const EDGE_TAIL = /(?:超过|突破|高达|不足|不到|逾|超|平均|整体|分别|累计|均|都|也|已|可|将|达到|达|为|是|了|的|约|近|仅|只需|需要|需|同比|大幅|明显|有效|显著|均可|可以)+$/;
 /** Points inside a clause after which a new subject starts: 实现…, 为企业…, 较2017年…. */
 const MID_SPLIT = /.*(?:实现了|实现|使得|帮助企业|为企业|可为企业|为客户|相对于|相比|与改革前相比|改革后|以来|之后)/;
