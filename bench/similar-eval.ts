@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { ReformRecord } from '../indexer/schema.js';
 import { reformsOf } from '../search/reforms.js';
+import { alternateFolds } from './folds.js';
 
 export interface JudgedSource {
   id: string;
@@ -98,13 +99,6 @@ export function otherRegionsJudged(judged: JudgedSource[], records: ReformRecord
  */
 export function devFolds(judged: JudgedSource[]): { a: JudgedSource[]; b: JudgedSource[]; dev: JudgedSource[] } {
   const dev = judged.filter((s) => s.half === 'dev');
-  const seen = new Map<string, number>();
-  const a: JudgedSource[] = [];
-  const b: JudgedSource[] = [];
-  for (const s of dev) {
-    const n = seen.get(s.file) ?? 0;
-    seen.set(s.file, n + 1);
-    (n % 2 === 0 ? a : b).push(s);
-  }
-  return { a, b, dev };
+  const folds = alternateFolds(dev, (s) => s.file);
+  return { a: dev.filter((_, i) => folds[i] === 0), b: dev.filter((_, i) => folds[i] === 1), dev };
 }
