@@ -79,11 +79,39 @@ describe('similar reforms on the seed corpus', () => {
           expect(share(term)).toBeLessThan(0.2);
         }
         for (const generic of ['构建', '发展', '成功', '优化', '平台', '即可', '企业', '服务', '监管', '海关']) expect(h.because).not.toContain(generic);
-        expect(['same-slogan', 'same-process', 'same-outcome', 'same-topic']).toContain(h.reason);
+        expect(['same-slogan', 'same-mechanism', 'same-process', 'same-outcome', 'same-topic']).toContain(h.reason);
       }
     }
     // Most entries carry at least two shared terms; one-line table items sometimes share only one.
     expect(two / entries).toBeGreaterThan(0.6);
+  });
+
+  it('names the shared mechanism when two reforms print one class of dict/ideas.txt under their own names, each name printed by its reform', async () => {
+    const svc = await seedService();
+    const byId = new Map(svc.records.map((r) => [r.id, r]));
+    const plain = (t: string) => svc.engine.analyzer.normalizer.plain(t);
+    const reformText = (id: string, copies: string[]) => plain([id, ...copies].map((c) => text(byId.get(c)!)).join('\n'));
+    const classes = new Map(svc.body.dictionary.ideas);
+    let named = 0;
+    for (const r of svc.records) {
+      const mine = reformText(r.id, r.related.map((x) => x.id));
+      for (const h of svc.similar(r.id, 10)!) {
+        if (h.reason === 'same-mechanism') expect(h.mechanism).toBeDefined();
+        if (!h.mechanism) continue;
+        named++;
+        const { name, terms } = h.mechanism;
+        const [own, other = own] = terms;
+        expect(classes.get(name)).toEqual(expect.arrayContaining(terms));
+        expect(mine).toContain(own);
+        expect(reformText(h.id, h.copies.map((c) => c.id))).toContain(other);
+        expect(['same-slogan', 'same-mechanism']).toContain(h.reason);
+      }
+    }
+    expect(named).toBeGreaterThan(50);
+    // Release before the check completes: 先放后检 (crude oil) and 特定附条件放行 (fresh goods) share no slogan.
+    const oil = svc.records.find((r) => r.title === '进口原油“先放后检”监管新模式')!;
+    const fresh = svc.similar(oil.id, 10)!.find((h) => h.title.includes('特定附条件放行'))!;
+    expect(fresh).toMatchObject({ reason: 'same-mechanism', mechanism: { name: 'release-before-inspection', terms: ['先放后检', '特定附条件放行'] } });
   });
 
   it('finds the other rail–sea (海铁联运) one-bill reforms for 海铁联运货物“全程联运提单”模式', async () => {
