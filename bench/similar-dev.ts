@@ -2,7 +2,8 @@
  * Tuning aid for the similar-reform lists on the DEV half of the judged set only (the test half is filtered out
  * before anything is scored or printed). The dev half is split into two folds (alternate dev sources within each
  * seed document), so a change can be checked to help, or not hurt, both: a rule that helps one fold only fits it.
- *   npx tsx bench/similar-dev.ts                         shipped defaults: dev, fold A / B, other-regions dev
+ *   npx tsx bench/similar-dev.ts                         shipped defaults: dev, fold A / B, other-regions dev, and how
+ *                                                        many documents a top 10 spans (every seed record's list)
  *   npx tsx bench/similar-dev.ts '{"maxDf":0.05}' ...    each JSON argument a variant of the options
  *   npx tsx bench/similar-dev.ts --misses                each dev source's top 10 (grades) and its missed judgements
  *   npx tsx bench/similar-dev.ts --ideas-without=a,b     the mechanism classes of dict/ideas.txt named left out
@@ -15,7 +16,7 @@ import { fileURLToPath } from 'node:url';
 import { buildSimilar, type SimilarOptions } from '../indexer/similar.js';
 import { namingWordTest } from '../indexer/general-words.js';
 import { checkJudged, devFolds, evaluateSimilar, loadJudged, otherRegionsJudged } from './similar-eval.js';
-import { listRanker } from './similar.js';
+import { diversity, listRanker } from './similar.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -40,7 +41,9 @@ async function main() {
     const fa = evaluateSimilar(a, body.records, rank).dev.ndcg;
     const fb = evaluateSimilar(b, body.records, rank).dev.ndcg;
     const other = evaluateSimilar(devOther, body.records, listRanker(body, data, 'otherRegions')).dev.ndcg;
-    console.log(`${v === 0 ? 'shipped' : JSON.stringify(o)}: dev ${f3(all.dev.ndcg)}  A ${f3(fa)}  B ${f3(fb)}  other ${f3(other)}`);
+    // Diversity over every seed record's list (no judgement needed): distinct documents in the top 10, most from one.
+    const div = diversity(body, data);
+    console.log(`${v === 0 ? 'shipped' : JSON.stringify(o)}: dev ${f3(all.dev.ndcg)}  A ${f3(fa)}  B ${f3(fb)}  other ${f3(other)}  documents ${div.distinct.toFixed(2)} (most ${div.most.toFixed(2)})`);
     if (process.argv.includes('--misses')) {
       const titleOf = new Map(body.records.map((r) => [r.id, r.title]));
       for (const p of all.perSource) {

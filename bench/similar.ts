@@ -50,7 +50,7 @@ export function listRanker(body: SnapshotBody, data: SimilarData, scope: 'all' |
 }
 
 /** How varied a list is: distinct documents in the top 10, and the most entries from one document. */
-function diversity(body: SnapshotBody, data: SimilarData) {
+export function diversity(body: SnapshotBody, data: SimilarData) {
   let distinct = 0;
   let most = 0;
   let lists = 0;

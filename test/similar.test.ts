@@ -249,7 +249,7 @@ describe('similar reforms on the seed corpus', () => {
     expect(back).toContain(body.records[source].title);
   });
 
-  it('orders each list as the diversity re-ranking picks: similarity discounted 3 % per entry already listed from the same document', async () => {
+  it('orders each list as the diversity re-ranking picks: similarity discounted 6 % per entry already listed from the same document', async () => {
     const body = await seedSnapshot();
     const data = buildSimilar(body);
     const penalty = DEFAULT_SIMILAR_OPTIONS.sameDocPenalty;
