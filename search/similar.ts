@@ -184,7 +184,7 @@ export class SimilarLists {
 
   /**
    * The shared terms carrying the idea (each present in both records), the kind of likeness, and the mechanism both
-   * name when there is one (`mine`: the source's classes, when the caller has read them).
+   * name when there is one (`named`: the source's classes, when the caller has read them).
    */
   explain(i: number, j: number, named: Named | undefined = this.namedOf(i)): { because: string[]; reason: SimilarReason; mechanism?: SharedMechanism } {
     const mechanism = this.sharedMechanism(named, this.namedOf(j));
