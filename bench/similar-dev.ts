@@ -9,13 +9,15 @@
  *   npx tsx bench/similar-dev.ts --ideas-without=a,b     the mechanism classes of dict/ideas.txt named left out
  *                                                        (how much of a gain rests on the classes written after
  *                                                        reading dev misses)
+ *   npx tsx bench/similar-dev.ts --general-only          the same for every class written after reading dev misses
+ *                                                        (CLASSES_FROM_DEV_MISSES in bench/similar-eval.ts)
  * Not part of `npm run bench`: the benchmark reports both halves once; this is how the defaults are chosen.
  */
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildSimilar, type SimilarOptions } from '../indexer/similar.js';
 import { namingWordTest } from '../indexer/general-words.js';
-import { checkJudged, devFolds, evaluateSimilar, loadJudged, otherRegionsJudged } from './similar-eval.js';
+import { CLASSES_FROM_DEV_MISSES, checkJudged, devFolds, evaluateSimilar, loadJudged, otherRegionsJudged } from './similar-eval.js';
 import { diversity, listRanker } from './similar.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -23,7 +25,8 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 async function main() {
   const { buildSnapshot } = await import('../indexer/build.js');
   const { body } = await buildSnapshot({ seedsDir: join(root, 'seeds'), dictDir: join(root, 'dict') });
-  const without = process.argv.find((x) => x.startsWith('--ideas-without='))?.slice('--ideas-without='.length).split(',') ?? [];
+  const without: string[] = process.argv.find((x) => x.startsWith('--ideas-without='))?.slice('--ideas-without='.length).split(',') ?? [];
+  if (process.argv.includes('--general-only')) without.push(...CLASSES_FROM_DEV_MISSES);
   for (const name of without) if (!body.dictionary.ideas?.some(([n]) => n === name)) throw new Error(`no class "${name}" in dict/ideas.txt`);
   body.dictionary.ideas = body.dictionary.ideas?.filter(([n]) => !without.includes(n));
   const { a, b, dev } = devFolds(loadJudged());
