@@ -104,6 +104,11 @@ describe('similar reforms on the seed corpus', () => {
         expect(classes.get(name)).toEqual(expect.arrayContaining(terms));
         expect(mine).toContain(own);
         expect(reformText(h.id, h.copies.map((c) => c.id))).toContain(other);
+        // Named as the reform's own way of working (title or process steps) by at least one of the two, not only in
+        // passing in both bodies.
+        const ownWay = (ids: string[]) => plain(ids.map((c) => [byId.get(c)!.title, byId.get(c)!.process ?? ''].join('\n')).join('\n'));
+        const either = ownWay([r.id, ...r.related.map((x) => x.id)]) + '\n' + ownWay([h.id, ...h.copies.map((c) => c.id)]);
+        expect(classes.get(name)!.some((t) => either.includes(t))).toBe(true);
         expect(['same-slogan', 'same-mechanism']).toContain(h.reason);
       }
     }
