@@ -9,6 +9,7 @@ import { Normalizer } from '../analysis/normalize.js';
 import fc from 'fast-check';
 import { reformsOf } from '../search/reforms.js';
 import { SearchService } from '../search/service.js';
+import { SimilarLists } from '../search/similar.js';
 import { parseSnapshot, serializeSnapshot } from '../snapshot/file.js';
 import { seedService, seedSnapshot } from './helpers.js';
 
@@ -117,6 +118,21 @@ describe('similar reforms on the seed corpus', () => {
     const oil = svc.records.find((r) => r.title === '进口原油“先放后检”监管新模式')!;
     const fresh = svc.similar(oil.id, 10)!.find((h) => h.title.includes('特定附条件放行'))!;
     expect(fresh).toMatchObject({ reason: 'same-mechanism', mechanism: { name: 'release-before-inspection', terms: ['先放后检', '特定附条件放行'] } });
+  });
+
+  it('names the mechanism of a reform printed in traditional characters by its simplified name (混兌 read as 混兑)', async () => {
+    const svc = await seedService();
+    const body = svc.body;
+    const source = body.records.findIndex((r) => r.title === '保税原油混兑调和业务新模式');
+    // Every printing of the reform in traditional characters: its text no longer prints 混兑 as such.
+    const group = reformsOf(body.records);
+    const trad = (t: string | undefined) => t?.replaceAll('混兑', '混兌').replace('保税原油', '保稅原油');
+    const records = body.records.map((r, i) => (group[i] === group[source] ? { ...r, title: trad(r.title)!, content: trad(r.content)!, process: trad(r.process), applicableTo: trad(r.applicableTo), outcome: trad(r.outcome) } : r));
+    expect(records.filter((r, i) => group[i] === group[source]).every((r) => !/混兑/.test([r.title, r.content, r.process, r.applicableTo, r.outcome].join('')))).toBe(true);
+    const plain = (t: string) => svc.engine.analyzer.normalizer.plain(t);
+    const lists = new SimilarLists(records, body.similar!, { ideas: body.dictionary.ideas ?? [], normalize: plain });
+    const ore = lists.similar(source, 10, 'all').find((h) => records[h.index].title.includes('混矿'))!;
+    expect(ore).toMatchObject({ reason: 'same-mechanism', mechanism: { name: 'bonded-blending', terms: ['混兑', '混矿'] } });
   });
 
   it('finds the other rail–sea (海铁联运) one-bill reforms for 海铁联运货物“全程联运提单”模式', async () => {
