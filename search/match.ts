@@ -181,31 +181,50 @@ export class Matcher {
     const bpos = breaks.pos;
     const out = new Builder();
     // a…b occurs in a's fields, at most as often as a: a's bounds (its own or its driving term's) bound it.
-    const aRec = A instanceof TermOccurrences && A.bounds ? recordNumbers(A.slots, this.postings.fieldCount) : A.bound?.record;
+    const ownBounds = A instanceof TermOccurrences && A.bounds !== undefined;
+    // A's entries that hold a…b, one per slot; mapped to record numbers at the end (most checks find few or none).
     const rec: number[] = [];
     let lastSlot = -1;
+    // The lists are read into locals once: A, B and the breaks are objects of several shapes (terms, stored words,
+    // intersections, field-restricted views), and property reads inside these loops were most of the check's time.
+    const aSlots = A.slots;
+    const aStarts = A.starts;
+    const bSlots = B.slots;
+    const bStarts = B.starts;
+    const kSlots = breaks.slots;
+    const kStarts = breaks.starts;
+    const gap = this.nearGap;
+    const aLen = a.length;
     let j = 0;
     // The breaks' entry is found from the last one's (slots increase): a common part's slots would otherwise each
     // gallop from the start of the corpus's sentence breaks.
     let k = 0;
-    for (let i = 0; i < A.slots.length && j < B.slots.length; i++) {
-      const slot = A.slots[i];
-      j = gallop(B.slots, slot, j);
-      if (j >= B.slots.length || B.slots[j] !== slot) continue;
-      k = gallop(breaks.slots, slot, k);
-      const held = k < breaks.slots.length && breaks.slots[k] === slot;
-      const bs = held ? breaks.starts[k] : 0;
-      const be = held ? breaks.starts[k + 1] : 0;
+    for (let i = 0; i < aSlots.length && j < bSlots.length; i++) {
+      const slot = aSlots[i];
+      j = gallop(bSlots, slot, j);
+      if (j >= bSlots.length || bSlots[j] !== slot) continue;
+      // The slot's breaks are looked up only once a b follows an a closely enough (few slots of common parts do).
+      let bs = -1;
+      let be = 0;
       // Positions of only the slots both hold (a lazily read term decodes just their blocks).
       const apos = positionsOf(A, i);
       const Bpos = positionsOf(B, j);
-      for (let x = A.starts[i]; x < A.starts[i + 1]; x++) {
-        const end = apos[x] + a.length;
+      const yFrom = bStarts[j];
+      const yEnd = bStarts[j + 1];
+      const xEnd = aStarts[i + 1];
+      for (let x = aStarts[i]; x < xEnd; x++) {
+        const end = apos[x] + aLen;
         // The first b that starts 1…nearGap characters after a ends.
-        let y = B.starts[j];
-        while (y < B.starts[j + 1] && Bpos[y] < end + 1) y++;
-        if (y >= B.starts[j + 1] || Bpos[y] > end + this.nearGap) continue;
+        let y = yFrom;
+        while (y < yEnd && Bpos[y] < end + 1) y++;
+        if (y >= yEnd || Bpos[y] > end + gap) continue;
         // No sentence break between the parts.
+        if (bs < 0) {
+          k = gallop(kSlots, slot, k);
+          const held = k < kSlots.length && kSlots[k] === slot;
+          bs = held ? kStarts[k] : 0;
+          be = held ? kStarts[k + 1] : 0;
+        }
         let broken = false;
         for (let z = bs; z < be; z++) {
           if (bpos[z] >= end && bpos[z] < Bpos[y]) {
@@ -215,13 +234,16 @@ export class Matcher {
         }
         if (!broken) {
           out.add(slot, apos[x]);
-          if (aRec && slot !== lastSlot) rec.push(aRec[i]);
+          if (slot !== lastSlot) rec.push(i);
           lastSlot = slot;
         }
       }
     }
     const occ = out.done();
-    if (aRec && occ.slots.length > 0) occ.bound = { blocks: A instanceof TermOccurrences && A.bounds ? A.bounds : A.bound!.blocks, entries: rec.length, record: Int32Array.from(rec) };
+    if (occ.slots.length > 0 && (ownBounds || A.bound)) {
+      const aRec = ownBounds ? recordNumbers(A.slots, this.postings.fieldCount) : A.bound!.record;
+      occ.bound = { blocks: ownBounds ? (A as TermOccurrences).bounds! : A.bound!.blocks, entries: rec.length, record: Int32Array.from(rec, (i) => aRec[i]) };
+    }
     this.cache.set(key, occ);
     return occ;
   }
