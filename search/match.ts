@@ -292,25 +292,46 @@ export class Matcher {
     if (this.stored(text)) return this.words!.term(text);
     const tokens = needleTokens(text);
     if (tokens.length === 0) return EMPTY;
-    // Only the covering tokens are read at all (their sizes come from the index, no decoding).
-    const lists = coveringTokens(tokens, (t) => this.postings.positionsOfTerm(t.term)).map((t) => ({ offset: t.offset, occ: t.prefix ? this.postings.prefix(t.term) : this.postings.term(t.term) }));
-    lists.sort((x, y) => positionCount(x.occ) - positionCount(y.occ));
-    const first = lists[0];
+    // Only the covering tokens are read at all, rarest first, their sizes from the index (a prefix's union is made to
+    // know its size); each is decoded only when the candidates reach it.
+    const sized = coveringTokens(tokens, (t) => this.postings.positionsOfTerm(t.term)).map((t) => {
+      const occ = t.prefix ? this.postings.prefix(t.term) : undefined;
+      return { token: t, count: occ ? positionCount(occ) : this.postings.positionsOfTerm(t.term), occ };
+    });
+    sized.sort((x, y) => x.count - y.count);
     // A one-token word is its term's postings as they are: positions stay undecoded until something reads them.
-    if (positionCount(first.occ) === 0) return EMPTY;
-    if (lists.length === 1 && first.offset === 0) return first.occ;
+    if (sized[0].count === 0) return EMPTY;
+    const lists: { offset: number; occ: Occurrences }[] = [];
+    const listAt = (k: number) => (lists[k] ??= { offset: sized[k].token.offset, occ: (sized[k].occ ??= this.postings.term(sized[k].token.term)) });
+    const first = listAt(0);
+    if (sized.length === 1 && first.offset === 0) return first.occ;
     // Candidates: (slot, start of the string) from the rarest token, narrowed token by token in place (typed arrays
     // the size of the rarest list: candidates only ever shrink, so a first-seen word allocates no growing lists).
-    const E0 = first.occ.slots.length;
+    // First the driving term's entries whose slot every other token also holds, from the slots alone: a string printed
+    // nowhere (a question typed whole, a narrower kind the corpus lacks) then decodes no positions, and often not the
+    // common tokens' slots either; one printed rarely decodes only the blocks of positions its candidate slots fall in.
+    let entries = allEntries(first.occ.slots.length);
+    for (let k = 1; k < sized.length && entries.length > 0; k++) entries = entriesHeld(first.occ.slots, entries, listAt(k).occ.slots);
+    const E0 = entries.length;
+    if (E0 === 0) return EMPTY;
     // Which of the driving term's entries each candidate is: its block bounds then bound the string (BoundSource),
     // through record numbers worked out only if a ranking reads them (a phrase alone is scored whole).
-    const rec = first.occ instanceof TermOccurrences && first.occ.bounds ? new Int32Array(E0) : undefined;
-    if (rec) for (let e = 0; e < E0; e++) rec[e] = e;
-    const slots = Int32Array.from(first.occ.slots);
-    const starts = Int32Array.from(first.occ.starts);
-    const firstPos = first.occ.pos;
-    const pos = new Int32Array(firstPos.length);
-    for (let x = 0; x < pos.length; x++) pos[x] = firstPos[x] - first.offset;
+    const rec = first.occ instanceof TermOccurrences && first.occ.bounds ? Int32Array.from(entries) : undefined;
+    const fSlots = first.occ.slots;
+    const fStarts = first.occ.starts;
+    const slots = new Int32Array(E0);
+    const starts = new Int32Array(E0 + 1);
+    for (let e = 0; e < E0; e++) {
+      const i = entries[e];
+      slots[e] = fSlots[i];
+      starts[e + 1] = starts[e] + fStarts[i + 1] - fStarts[i];
+    }
+    const pos = new Int32Array(starts[E0]);
+    for (let e = 0, x = 0; e < E0; e++) {
+      const i = entries[e];
+      const firstPos = positionsOf(first.occ, i);
+      for (let y = fStarts[i]; y < fStarts[i + 1]; y++) pos[x++] = firstPos[y] - first.offset;
+    }
     let E = E0;
     for (let k = 1; k < lists.length && E > 0; k++) {
       const { offset, occ } = lists[k];
@@ -354,6 +375,29 @@ export class Matcher {
   clearCache(): void {
     this.cache.clear();
   }
+}
+
+/** Entries 0 … n − 1. */
+function allEntries(n: number): Int32Array {
+  const out = new Int32Array(n);
+  for (let i = 0; i < n; i++) out[i] = i;
+  return out;
+}
+
+/**
+ * The entries (increasing indexes into `slots`) whose slot `other` also holds, written over `entries` (it only
+ * shrinks). `other` is galloped from where the last slot was found, so the cost follows the candidates, not `other`.
+ */
+function entriesHeld(slots: Int32Array, entries: Int32Array, other: Int32Array): Int32Array {
+  let n = 0;
+  let j = 0;
+  for (let e = 0; e < entries.length; e++) {
+    const slot = slots[entries[e]];
+    j = gallop(other, slot, j);
+    if (j >= other.length) break;
+    if (other[j] === slot) entries[n++] = entries[e];
+  }
+  return entries.subarray(0, n);
 }
 
 /** A string's bounds through the term it was found by (BoundSource): `record` counted from that term's slots when first read. */
