@@ -294,9 +294,16 @@ export class Matcher {
     if (tokens.length === 0) return EMPTY;
     // Only the covering tokens are read at all, rarest first, their sizes from the index (a prefix's union is made to
     // know its size); each is decoded only when the candidates reach it.
-    const sized = coveringTokens(tokens, (t) => this.postings.positionsOfTerm(t.term)).map((t) => {
+    // Each token's size looked up once (the cover asks about a run's bigrams, the sort about the cover's).
+    const counts = new Map<NeedleToken, number>();
+    const countOf = (t: NeedleToken) => {
+      let n = counts.get(t);
+      if (n === undefined) counts.set(t, (n = this.postings.positionsOfTerm(t.term)));
+      return n;
+    };
+    const sized = coveringTokens(tokens, countOf).map((t) => {
       const occ = t.prefix ? this.postings.prefix(t.term) : undefined;
-      return { token: t, count: occ ? positionCount(occ) : this.postings.positionsOfTerm(t.term), occ };
+      return { token: t, count: occ ? positionCount(occ) : countOf(t), occ };
     });
     sized.sort((x, y) => x.count - y.count);
     // A one-token word is its term's postings as they are: positions stay undecoded until something reads them.
