@@ -3,6 +3,7 @@ import { Normalizer } from '../analysis/normalize.js';
 import { normalizedSearchTexts } from '../indexer/fields.js';
 import { traditionalToSimplifiedTable } from '../indexer/t2s.js';
 import type { EngineIndex } from '../indexer/engine-index.js';
+import { buildWordPostings, type WordIndex } from '../indexer/word-postings.js';
 import type { SnapshotBody } from '../snapshot/body.js';
 import { NEAR_GAP } from '../search/analyzer.js';
 import { Matcher } from '../search/match.js';
@@ -14,13 +15,27 @@ import { seedSnapshot } from './helpers.js';
 let body: SnapshotBody;
 let texts: string[];
 let postings: Postings;
+let words: WordIndex;
 beforeAll(async () => {
   body = await seedSnapshot();
   // The texts the build indexed, in slot order (record × field): positions are offsets into them.
   const normalizer = new Normalizer(traditionalToSimplifiedTable());
   texts = normalizedSearchTexts(body.records, (t) => normalizer.plain(t), { copies: true });
   postings = new Postings((body.index as EngineIndex).postings, 1 << 20);
+  // Every word of three or more Han characters stored (the seeds are too small for the default cost), so the stored
+  // path is checked on real text too (as in stored-words.test.ts).
+  const index = (body.index as EngineIndex).postings;
+  words = buildWordPostings(texts, index, body.analysis.vocabulary.map(([w]) => w), { minCost: 1 })!;
 });
+
+/** A matcher over the seeds' index, with every long word stored (read as one term) or without. */
+function matchers(): [string, Matcher][] {
+  const index = (body.index as EngineIndex).postings;
+  return [
+    ['bigrams', new Matcher(new Postings(index, 1 << 20), 1 << 12, NEAR_GAP)],
+    ['stored words', new Matcher(new Postings(index, 1 << 20), 1 << 12, NEAR_GAP, new Postings({ ...index, ...words }, 1 << 20))],
+  ];
+}
 
 /** Every (slot, offset) where `s` is printed, slot by slot: what a needle of a Han string must list. */
 function printed(s: string): { slots: number[]; pos: number[][] } {
@@ -69,19 +84,20 @@ const LOOKED_UP = [
 
 describe('question matching on the seeds', () => {
   it('finds each string a question looks up exactly where the seeds print it, and nothing for a question no record prints whole', () => {
-    const matcher = new Matcher(postings, 1 << 12, NEAR_GAP);
-    let found = 0;
-    let absent = 0;
-    for (const s of LOOKED_UP) {
-      const want = printed(s);
-      expect(listed(matcher.needle(s)), s).toEqual(want);
-      if (want.slots.length) found++;
-      else absent++;
+    for (const [name, matcher] of matchers()) {
+      let found = 0;
+      let absent = 0;
+      for (const s of LOOKED_UP) {
+        const want = printed(s);
+        expect(listed(matcher.needle(s)), `${name}: ${s}`).toEqual(want);
+        if (want.slots.length) found++;
+        else absent++;
+      }
+      // Both kinds of string were asked: printed ones (the positions path) and absent ones (the slots-only path).
+      expect(found).toBeGreaterThanOrEqual(10);
+      expect(absent).toBeGreaterThanOrEqual(5);
+      for (const q of QUESTIONS) expect(matcher.needle(q).slots.length, q).toBe(0);
     }
-    // Both kinds of string were asked: printed ones (the positions path) and absent ones (the slots-only path).
-    expect(found).toBeGreaterThanOrEqual(10);
-    expect(absent).toBeGreaterThanOrEqual(5);
-    for (const q of QUESTIONS) expect(matcher.needle(q).slots.length, q).toBe(0);
   });
 
   it('reads no positions for a string no record prints though every bigram of it is printed somewhere', () => {
@@ -104,14 +120,27 @@ describe('question matching on the seeds', () => {
   });
 
   it('finds a compound split by one to six characters inside one sentence exactly where the seeds print it so', () => {
-    const matcher = new Matcher(postings, 1 << 12, NEAR_GAP);
-    let some = 0;
-    for (const [a, b] of [['工程', '建设项目'], ['跨境', '电商'], ['不动产', '登记'], ['知识', '产权'], ['审批', '时间'], ['企业', '登记'], ['海关', '监管']]) {
-      const want = printedNear(a, b);
-      expect(listed(matcher.near(a, b)), `${a}…${b}`).toEqual(want);
-      if (want.slots.length) some++;
+    for (const [name, matcher] of matchers()) {
+      let some = 0;
+      let bounded = 0;
+      for (const [a, b] of [['工程', '建设项目'], ['跨境', '电商'], ['不动产', '登记'], ['知识', '产权'], ['审批', '时间'], ['企业', '登记'], ['海关', '监管'], ['工程建设', '项目']]) {
+        const want = printedNear(a, b);
+        const near = matcher.near(a, b);
+        expect(listed(near), `${name}: ${a}…${b}`).toEqual(want);
+        if (want.slots.length) some++;
+        // A one-term a (企业, 海关) bounds a…b by its own blocks: per entry, the number of its record among a's records.
+        const A = matcher.needle(a);
+        if (A instanceof TermOccurrences && A.bounds) {
+          bounded++;
+          expect(near.bound, `${name}: ${a}…${b}`).toBeDefined();
+          const F = postings.fieldCount;
+          const aRecords = [...new Set(Array.from(A.slots, (x) => Math.floor(x / F)))];
+          expect(Array.from(near.bound!.record), `${name}: ${a}…${b}`).toEqual(Array.from(near.slots, (x) => aRecords.indexOf(Math.floor(x / F))));
+        }
+      }
+      expect(some).toBeGreaterThanOrEqual(3);
+      expect(bounded).toBeGreaterThanOrEqual(2);
     }
-    expect(some).toBeGreaterThanOrEqual(3);
   });
 
   it('looks every stored term up by its text, and finds no term for a string between two of them', () => {
