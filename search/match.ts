@@ -314,34 +314,63 @@ export class Matcher {
     if (sized.length === 1 && first.offset === 0) return first.occ;
     // Candidates: (slot, start of the string) from the rarest token, narrowed token by token in place (typed arrays
     // the size of the rarest list: candidates only ever shrink, so a first-seen word allocates no growing lists).
-    // First the driving term's entries whose slot every other token also holds, from the slots alone: a string printed
-    // nowhere (a question typed whole, a narrower kind the corpus lacks) then decodes no positions, and often not the
-    // common tokens' slots either; one printed rarely decodes only the blocks of positions its candidate slots fall in.
-    let entries = allEntries(first.occ.slots.length);
-    for (let k = 1; k < sized.length && entries.length > 0; k++) entries = entriesHeld(first.occ.slots, entries, listAt(k).occ.slots);
-    const E0 = entries.length;
-    if (E0 === 0) return EMPTY;
+    const fOcc = first.occ;
+    const fSlots = fOcc.slots;
+    const fStarts = fOcc.starts;
+    const E0 = fSlots.length;
     // Which of the driving term's entries each candidate is: its block bounds then bound the string (BoundSource),
     // through record numbers worked out only if a ranking reads them (a phrase alone is scored whole).
-    const rec = first.occ instanceof TermOccurrences && first.occ.bounds ? Int32Array.from(entries) : undefined;
-    const fSlots = first.occ.slots;
-    const fStarts = first.occ.starts;
+    const rec = fOcc instanceof TermOccurrences && fOcc.bounds ? new Int32Array(E0) : undefined;
     const slots = new Int32Array(E0);
     const starts = new Int32Array(E0 + 1);
-    for (let e = 0; e < E0; e++) {
-      const i = entries[e];
-      slots[e] = fSlots[i];
-      starts[e + 1] = starts[e] + fStarts[i + 1] - fStarts[i];
+    const pos = new Int32Array(fStarts[E0]);
+    let E = 0;
+    if (sized.length === 1) {
+      // One token at an offset: its positions, shifted.
+      const firstPos = fOcc.pos;
+      for (let x = 0; x < pos.length; x++) pos[x] = firstPos[x] - first.offset;
+      slots.set(fSlots);
+      starts.set(fStarts);
+      if (rec) for (let e = 0; e < E0; e++) rec[e] = e;
+      E = E0;
+    } else {
+      // The first narrowing reads the rarest token's positions only in the slots the next token also holds (its
+      // blocks alone): a string printed nowhere, such as a question typed whole, reads few or none; the later tokens
+      // are decoded only if candidates remain.
+      const { offset, occ } = listAt(1);
+      const oSlots = occ.slots;
+      const oStarts = occ.starts;
+      let np = 0;
+      let j = 0;
+      for (let i = 0; i < E0; i++) {
+        const slot = fSlots[i];
+        j = gallop(oSlots, slot, j);
+        if (j >= oSlots.length) break;
+        if (oSlots[j] !== slot) continue;
+        const fpos = positionsOf(fOcc, i);
+        const opos = positionsOf(occ, j);
+        let y = oStarts[j];
+        const yEnd = oStarts[j + 1];
+        const before = np;
+        const xEnd = fStarts[i + 1];
+        for (let x = fStarts[i]; x < xEnd; x++) {
+          const p = fpos[x] - first.offset;
+          const want = p + offset;
+          while (y < yEnd && opos[y] < want) y++;
+          if (y >= yEnd) break;
+          if (opos[y] === want) pos[np++] = p;
+        }
+        if (np > before) {
+          if (rec) rec[E] = i;
+          slots[E] = slot;
+          starts[E] = before;
+          E++;
+        }
+      }
+      starts[E] = np;
     }
-    const pos = new Int32Array(starts[E0]);
-    for (let e = 0, x = 0; e < E0; e++) {
-      const i = entries[e];
-      const firstPos = positionsOf(first.occ, i);
-      for (let y = fStarts[i]; y < fStarts[i + 1]; y++) pos[x++] = firstPos[y] - first.offset;
-    }
-    let E = E0;
-    for (let k = 1; k < lists.length && E > 0; k++) {
-      const { offset, occ } = lists[k];
+    for (let k = 2; k < sized.length && E > 0; k++) {
+      const { offset, occ } = listAt(k);
       let ns = 0;
       let np = 0;
       let j = 0;
@@ -382,29 +411,6 @@ export class Matcher {
   clearCache(): void {
     this.cache.clear();
   }
-}
-
-/** Entries 0 … n − 1. */
-function allEntries(n: number): Int32Array {
-  const out = new Int32Array(n);
-  for (let i = 0; i < n; i++) out[i] = i;
-  return out;
-}
-
-/**
- * The entries (increasing indexes into `slots`) whose slot `other` also holds, written over `entries` (it only
- * shrinks). `other` is galloped from where the last slot was found, so the cost follows the candidates, not `other`.
- */
-function entriesHeld(slots: Int32Array, entries: Int32Array, other: Int32Array): Int32Array {
-  let n = 0;
-  let j = 0;
-  for (let e = 0; e < entries.length; e++) {
-    const slot = slots[entries[e]];
-    j = gallop(other, slot, j);
-    if (j >= other.length) break;
-    if (other[j] === slot) entries[n++] = entries[e];
-  }
-  return entries.subarray(0, n);
 }
 
 /** A string's bounds through the term it was found by (BoundSource): `record` counted from that term's slots when first read. */
