@@ -19,6 +19,7 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { alternateFolds } from './folds.js';
 
 export interface JudgedQuery {
   id: string;
@@ -175,14 +176,8 @@ export function formatTable(runs: { name: string; result: Evaluation }[]): strin
  * tuned on the development half should help (or not hurt) both folds: one that lifts a single fold fits its queries.
  */
 export function foldOf(queries: JudgedQuery[]): Map<string, 0 | 1> {
-  const seen = new Map<string, number>();
-  const out = new Map<string, 0 | 1>();
-  for (const q of queries) {
-    const i = seen.get(q.type) ?? 0;
-    seen.set(q.type, i + 1);
-    out.set(q.id, (i % 2) as 0 | 1);
-  }
-  return out;
+  const folds = alternateFolds(queries, (q) => q.type);
+  return new Map(queries.map((q, i) => [q.id, folds[i]]));
 }
 
 /** Per kind and overall: mean nDCG@10 of each fold (see foldOf), as a markdown table. */

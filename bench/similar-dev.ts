@@ -2,27 +2,31 @@
  * Tuning aid for the similar-reform lists on the DEV half of the judged set only (the test half is filtered out
  * before anything is scored or printed). The dev half is split into two folds (alternate dev sources within each
  * seed document), so a change can be checked to help, or not hurt, both: a rule that helps one fold only fits it.
- *   npx tsx bench/similar-dev.ts                         shipped defaults: dev, fold A / B, other-regions dev
+ *   npx tsx bench/similar-dev.ts                         shipped defaults: dev, fold A / B, other-regions dev, and how
+ *                                                        many documents a top 10 spans (every seed record's list)
  *   npx tsx bench/similar-dev.ts '{"maxDf":0.05}' ...    each JSON argument a variant of the options
  *   npx tsx bench/similar-dev.ts --misses                each dev source's top 10 (grades) and its missed judgements
  *   npx tsx bench/similar-dev.ts --ideas-without=a,b     the mechanism classes of dict/ideas.txt named left out
  *                                                        (how much of a gain rests on the classes written after
  *                                                        reading dev misses)
+ *   npx tsx bench/similar-dev.ts --general-only          the same for every class written after reading dev misses
+ *                                                        (CLASSES_FROM_DEV_MISSES in bench/similar-eval.ts)
  * Not part of `npm run bench`: the benchmark reports both halves once; this is how the defaults are chosen.
  */
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildSimilar, type SimilarOptions } from '../indexer/similar.js';
 import { namingWordTest } from '../indexer/general-words.js';
-import { checkJudged, devFolds, evaluateSimilar, loadJudged, otherRegionsJudged } from './similar-eval.js';
-import { listRanker } from './similar.js';
+import { CLASSES_FROM_DEV_MISSES, checkJudged, devFolds, evaluateSimilar, loadJudged, otherRegionsJudged } from './similar-eval.js';
+import { diversity, listRanker } from './similar.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 
 async function main() {
   const { buildSnapshot } = await import('../indexer/build.js');
   const { body } = await buildSnapshot({ seedsDir: join(root, 'seeds'), dictDir: join(root, 'dict') });
-  const without = process.argv.find((x) => x.startsWith('--ideas-without='))?.slice('--ideas-without='.length).split(',') ?? [];
+  const without: string[] = process.argv.find((x) => x.startsWith('--ideas-without='))?.slice('--ideas-without='.length).split(',') ?? [];
+  if (process.argv.includes('--general-only')) without.push(...CLASSES_FROM_DEV_MISSES);
   for (const name of without) if (!body.dictionary.ideas?.some(([n]) => n === name)) throw new Error(`no class "${name}" in dict/ideas.txt`);
   body.dictionary.ideas = body.dictionary.ideas?.filter(([n]) => !without.includes(n));
   const { a, b, dev } = devFolds(loadJudged());
@@ -40,7 +44,9 @@ async function main() {
     const fa = evaluateSimilar(a, body.records, rank).dev.ndcg;
     const fb = evaluateSimilar(b, body.records, rank).dev.ndcg;
     const other = evaluateSimilar(devOther, body.records, listRanker(body, data, 'otherRegions')).dev.ndcg;
-    console.log(`${v === 0 ? 'shipped' : JSON.stringify(o)}: dev ${f3(all.dev.ndcg)}  A ${f3(fa)}  B ${f3(fb)}  other ${f3(other)}`);
+    // Diversity over every seed record's list (no judgement needed): distinct documents in the top 10, most from one.
+    const div = diversity(body, data);
+    console.log(`${v === 0 ? 'shipped' : JSON.stringify(o)}: dev ${f3(all.dev.ndcg)}  A ${f3(fa)}  B ${f3(fb)}  other ${f3(other)}  documents ${div.distinct.toFixed(2)} (most ${div.most.toFixed(2)})`);
     if (process.argv.includes('--misses')) {
       const titleOf = new Map(body.records.map((r) => [r.id, r.title]));
       for (const p of all.perSource) {

@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { ReformRecord } from '../indexer/schema.js';
 import { reformsOf } from '../search/reforms.js';
+import { alternateFolds } from './folds.js';
 
 export interface JudgedSource {
   id: string;
@@ -30,6 +31,12 @@ export function checkJudged(judged: JudgedSource[], records: ReformRecord[]): vo
   const missing = judged.flatMap((s) => [s.id, ...s.relevant.map((r) => r.id)]).filter((id) => !ids.has(id));
   if (missing.length) throw new Error(`similar-judged.json names records this corpus does not have: ${[...new Set(missing)].slice(0, 5).join(', ')}`);
 }
+
+/**
+ * The mechanism classes of dict/ideas.txt written after reading development-half misses (its header says so). Lists
+ * built without them show what the classes written from general knowledge alone bring, on either half.
+ */
+export const CLASSES_FROM_DEV_MISSES = ['release-before-inspection', 'bonded-display-sale', 'bonded-blending', 'integrated-approval', 'ship-to-ship-transfer', 'quayside-direct-pickup', 'no-application', 'smart-weighing'] as const;
 
 export interface SimilarScore {
   ndcg: number;
@@ -98,13 +105,6 @@ export function otherRegionsJudged(judged: JudgedSource[], records: ReformRecord
  */
 export function devFolds(judged: JudgedSource[]): { a: JudgedSource[]; b: JudgedSource[]; dev: JudgedSource[] } {
   const dev = judged.filter((s) => s.half === 'dev');
-  const seen = new Map<string, number>();
-  const a: JudgedSource[] = [];
-  const b: JudgedSource[] = [];
-  for (const s of dev) {
-    const n = seen.get(s.file) ?? 0;
-    seen.set(s.file, n + 1);
-    (n % 2 === 0 ? a : b).push(s);
-  }
-  return { a, b, dev };
+  const folds = alternateFolds(dev, (s) => s.file);
+  return { a: dev.filter((_, i) => folds[i] === 0), b: dev.filter((_, i) => folds[i] === 1), dev };
 }

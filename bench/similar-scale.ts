@@ -107,7 +107,8 @@ async function main() {
   const peak = Math.max(Atomics.load(peakKiB, 0) * 1024, process.memoryUsage().rss);
   await sampler.terminate();
   const heapAfter = process.memoryUsage().heapUsed;
-  const lists = new SimilarLists(records, data);
+  // As the service explains an entry: with the mechanism classes, read from each reform's text.
+  const lists = new SimilarLists(records, data, { ideas: body.dictionary.ideas ?? [], normalize: (t) => normalizer.plain(t) });
   const r = rng(7);
   const times: number[] = [];
   for (let q = 0; q < 2000; q++) {

@@ -23,7 +23,7 @@ import type { SnapshotBody } from '../snapshot/body.js';
 import { SimilarityIndex } from './similar-before.js';
 import { similarBytes, type SimilarScaleResult } from './similar-scale.js';
 import { namingWordTest } from '../indexer/general-words.js';
-import { checkJudged, evaluateSimilar, loadJudged, otherRegionsJudged, otherRegionTest, type JudgedSource } from './similar-eval.js';
+import { CLASSES_FROM_DEV_MISSES, checkJudged, evaluateSimilar, loadJudged, otherRegionsJudged, otherRegionTest, type JudgedSource } from './similar-eval.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const f3 = (x: number) => x.toFixed(3);
@@ -50,7 +50,7 @@ export function listRanker(body: SnapshotBody, data: SimilarData, scope: 'all' |
 }
 
 /** How varied a list is: distinct documents in the top 10, and the most entries from one document. */
-function diversity(body: SnapshotBody, data: SimilarData) {
+export function diversity(body: SnapshotBody, data: SimilarData) {
   let distinct = 0;
   let most = 0;
   let lists = 0;
@@ -110,6 +110,14 @@ export async function similarSection(body: SnapshotBody, snapFile: string, opts:
   const row = (name: string, e: ReturnType<typeof evalOf>) => out(`| ${name} | ${f3(e.dev.ndcg)} | ${f3(e.test.ndcg)} | ${f3(e.all.ndcg)} |`);
   row('**ours** (precomputed lists, scope all)', ours);
   row('before issue 14 (tf-idf cosine over words, hand list of generic words)', beforeEval);
+  // The classes' share, on both halves (reported, not tuned on): without any, and without those written after reading
+  // dev misses (some of their terms also print in test-half titles, so they may flatter the test figure).
+  const withIdeas = (ideas: [string, string[]][] | undefined) => {
+    const b = { ...body, dictionary: { ...body.dictionary, ideas } };
+    return listRanker(b, buildSimilar(b, {}, { naming }));
+  };
+  row('ours without the mechanism classes (dict/ideas.txt)', evalOf(withIdeas([])));
+  row(`ours with only the classes written from general knowledge (${CLASSES_FROM_DEV_MISSES.length} written after reading dev misses left out)`, evalOf(withIdeas(body.dictionary.ideas?.filter(([n]) => !(CLASSES_FROM_DEV_MISSES as readonly string[]).includes(n)))));
   if (baselines.minisearch) row('more-like-this: MiniSearch + plain jieba, the record\'s text as the query', evalOf((id) => baselines.minisearch[id] ?? []));
   if (baselines.orama) row('more-like-this: Orama (Mandarin tokenizer), title and opening text as the query', evalOf((id) => baselines.orama[id] ?? []));
   out();

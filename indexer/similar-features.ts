@@ -196,8 +196,10 @@ export class FeatureReader {
     this.rawStart.push(0);
     this.timeId = this.intern(`${OUTCOME}time`, OUTCOME_KIND);
     this.costId = this.intern(`${OUTCOME}cost`, OUTCOME_KIND);
-    this.ideas = new IdeaMatcher(this.o.ideaWeight > 0 ? setup.ideas : []);
-    this.ideaIds = setup.ideas.map(([name]) => this.intern(IDEA_KEY + name, IDEA));
+    // Classes off (weight 0): no class is matched, so none is interned either (ids stay those of a file without them).
+    const ideas = this.o.ideaWeight > 0 ? setup.ideas : [];
+    this.ideas = new IdeaMatcher(ideas);
+    this.ideaIds = ideas.map(([name]) => this.intern(IDEA_KEY + name, IDEA));
   }
 
   intern(key: string, k: number): number {

@@ -72,27 +72,47 @@ export function parseIdeas(text: string): { classes: IdeaClass[]; warnings: Idea
 
 /**
  * Finds the classes a run of Han text prints. Terms are looked up only where a run's two characters start one (a
- * numeric key; a slice of the run is built only there), so reading a corpus's text costs about one set lookup per
+ * numeric key; a slice of the run is built only there, at the lengths of the terms with that start), so reading a corpus's text costs about one set lookup per
  * character.
  */
 export class IdeaMatcher {
-  private readonly starts = new Set<number>();
+  /** The lengths of the terms starting with each pair of characters, shortest first. */
+  private readonly starts = new Map<number, number[]>();
   private readonly classesOf = new Map<string, number[]>();
-  private readonly lengths: number[];
 
   /** `classes` with their terms already normalised as the text is; class k's hits are reported as k. */
   constructor(classes: IdeaClass[]) {
-    const lengths = new Set<number>();
     classes.forEach(([, terms], k) => {
       for (const t of terms) {
-        this.starts.add(t.charCodeAt(0) * 65536 + t.charCodeAt(1));
-        lengths.add(t.length);
+        const key = t.charCodeAt(0) * 65536 + t.charCodeAt(1);
+        const lengths = this.starts.get(key) ?? this.starts.set(key, []).get(key)!;
+        if (!lengths.includes(t.length)) lengths.push(t.length), lengths.sort((a, b) => a - b);
         const of = this.classesOf.get(t);
         if (!of) this.classesOf.set(t, [k]);
         else if (!of.includes(k)) of.push(k);
       }
     });
-    this.lengths = [...lengths].sort((a, b) => a - b);
+  }
+
+  /**
+   * Each class `text` prints, with the first of its terms printed there, in order of first sight (any text: a term
+   * is a run of Han characters, so punctuation and Latin letters simply start no term). For explaining an entry,
+   * not for the build's hot path (`match`).
+   */
+  named(text: string): Map<number, string> {
+    const out = new Map<number, string>();
+    if (this.classesOf.size === 0) return out;
+    for (let i = 0; i + 1 < text.length; i++) {
+      const lengths = this.starts.get(text.charCodeAt(i) * 65536 + text.charCodeAt(i + 1));
+      if (lengths === undefined) continue;
+      for (const len of lengths) {
+        if (i + len > text.length) break;
+        const term = text.slice(i, i + len);
+        const ks = this.classesOf.get(term);
+        if (ks) for (const k of ks) if (!out.has(k)) out.set(k, term);
+      }
+    }
+    return out;
   }
 
   /** The classes `run` prints, each once, in order of first sight. */
@@ -100,8 +120,9 @@ export class IdeaMatcher {
     const out: number[] = [];
     if (this.classesOf.size === 0) return out;
     for (let i = 0; i + 1 < run.length; i++) {
-      if (!this.starts.has(run.charCodeAt(i) * 65536 + run.charCodeAt(i + 1))) continue;
-      for (const len of this.lengths) {
+      const lengths = this.starts.get(run.charCodeAt(i) * 65536 + run.charCodeAt(i + 1));
+      if (lengths === undefined) continue;
+      for (const len of lengths) {
         if (i + len > run.length) break;
         const ks = this.classesOf.get(run.slice(i, i + len));
         if (ks) for (const k of ks) if (!out.includes(k)) out.push(k);

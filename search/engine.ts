@@ -879,15 +879,16 @@ export class SearchEngine {
     if (!rule) return NO_DOCS;
     const { rare, need } = rule;
     const present = rare.filter(Boolean).length;
-    const { count } = this;
-    const touched: number[] = [];
-    let candidates: Int32Array;
+    const rareOccs = occs.filter((_, k) => rare[k]);
+    let docs: Int32Array;
     if (need === present) {
-      // Every rare word required: the records holding all of them, intersected rarest first (no pass over the union
-      // of their lists: 跨境电子商务 by its words reads 跨境, 电子 and 商务, tens of thousands of records each at 100k).
-      const rareDocs = lists.filter((_, k) => rare[k]).map((l) => l.docs).sort((a, b) => a.length - b.length);
-      candidates = rareDocs.reduce((a, b) => intersectRecords(a, b));
+      // Every rare word required in one field: the records of the fields all of them hold, from their slots (no
+      // record lists intersected, no field count per record: 跨境电子商务 by its words reads 跨境, 电子 and 商务, tens of
+      // thousands of fields each at 100k).
+      docs = SearchEngine.recordsOfSharedSlots(rareOccs, this.stats.fieldCount);
     } else {
+      const { count } = this;
+      const touched: number[] = [];
       // Only the rare words' records can qualify: they are the ones marked (a record in no rare list has count 0).
       lists.forEach((l, k) => {
         if (!rare[k]) return;
@@ -897,21 +898,47 @@ export class SearchEngine {
           count[d]++;
         }
       });
-      candidates = this.increasing(touched, count);
+      const candidates = this.increasing(touched, count);
+      const kept: number[] = [];
+      const cursors = new Int32Array(rareOccs.length);
+      for (let i = 0; i < candidates.length; i++) {
+        const d = candidates[i];
+        if (count[d] >= need && this.inOneField(d, rareOccs, cursors, need)) kept.push(d);
+      }
+      for (const d of touched) count[d] = 0;
+      docs = Int32Array.from(kept);
     }
-    const kept: number[] = [];
-    const rareOccs = occs.filter((_, k) => rare[k]);
-    const cursors = new Int32Array(rareOccs.length);
-    for (let i = 0; i < candidates.length; i++) {
-      const d = candidates[i];
-      if ((need === present || count[d] >= need) && this.inOneField(d, rareOccs, cursors, need)) kept.push(d);
-    }
-    for (const d of touched) count[d] = 0;
-    const docs = Int32Array.from(kept);
     // Scored for the records kept only: a common word of the phrase adds to theirs, its other records are not scored.
     const scores = new Float64Array(docs.length);
     SearchEngine.gather(docs, lists, (k, j, i) => (scores[i] += scoreAt(lists[k], j)));
     return { docs, scores };
+  }
+
+  /**
+   * The records (increasing, each once) with a field (slot) that every one of `occs` holds: the shortest slot list
+   * walked, the others galloped from where the last slot was found.
+   */
+  private static recordsOfSharedSlots(occs: Occurrences[], F: number): Int32Array {
+    const lists = occs.map((o) => o.slots).sort((a, b) => a.length - b.length);
+    const driver = lists[0];
+    const cursor = new Int32Array(lists.length);
+    const out = new Int32Array(driver.length);
+    let n = 0;
+    let last = -1;
+    next: for (let i = 0; i < driver.length; i++) {
+      const slot = driver[i];
+      const d = (slot / F) | 0;
+      // A record already kept through an earlier field needs no other.
+      if (d === last) continue;
+      for (let k = 1; k < lists.length; k++) {
+        const list = lists[k];
+        const j = (cursor[k] = gallop(list, slot, cursor[k]));
+        if (j >= list.length) break next;
+        if (list[j] !== slot) continue next;
+      }
+      out[n++] = last = d;
+    }
+    return out.slice(0, n);
   }
 
   /**

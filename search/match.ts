@@ -181,31 +181,50 @@ export class Matcher {
     const bpos = breaks.pos;
     const out = new Builder();
     // a…b occurs in a's fields, at most as often as a: a's bounds (its own or its driving term's) bound it.
-    const aRec = A instanceof TermOccurrences && A.bounds ? recordNumbers(A.slots, this.postings.fieldCount) : A.bound?.record;
+    const ownBounds = A instanceof TermOccurrences && A.bounds !== undefined;
+    // A's entries that hold a…b, one per slot; mapped to record numbers at the end (most checks find few or none).
     const rec: number[] = [];
     let lastSlot = -1;
+    // The lists are read into locals once: A, B and the breaks are objects of several shapes (terms, stored words,
+    // intersections, field-restricted views), and property reads inside these loops were most of the check's time.
+    const aSlots = A.slots;
+    const aStarts = A.starts;
+    const bSlots = B.slots;
+    const bStarts = B.starts;
+    const kSlots = breaks.slots;
+    const kStarts = breaks.starts;
+    const gap = this.nearGap;
+    const aLen = a.length;
     let j = 0;
     // The breaks' entry is found from the last one's (slots increase): a common part's slots would otherwise each
     // gallop from the start of the corpus's sentence breaks.
     let k = 0;
-    for (let i = 0; i < A.slots.length && j < B.slots.length; i++) {
-      const slot = A.slots[i];
-      j = gallop(B.slots, slot, j);
-      if (j >= B.slots.length || B.slots[j] !== slot) continue;
-      k = gallop(breaks.slots, slot, k);
-      const held = k < breaks.slots.length && breaks.slots[k] === slot;
-      const bs = held ? breaks.starts[k] : 0;
-      const be = held ? breaks.starts[k + 1] : 0;
+    for (let i = 0; i < aSlots.length && j < bSlots.length; i++) {
+      const slot = aSlots[i];
+      j = gallop(bSlots, slot, j);
+      if (j >= bSlots.length || bSlots[j] !== slot) continue;
+      // The slot's breaks are looked up only once a b follows an a closely enough (few slots of common parts do).
+      let bs = -1;
+      let be = 0;
       // Positions of only the slots both hold (a lazily read term decodes just their blocks).
       const apos = positionsOf(A, i);
       const Bpos = positionsOf(B, j);
-      for (let x = A.starts[i]; x < A.starts[i + 1]; x++) {
-        const end = apos[x] + a.length;
+      const yFrom = bStarts[j];
+      const yEnd = bStarts[j + 1];
+      const xEnd = aStarts[i + 1];
+      for (let x = aStarts[i]; x < xEnd; x++) {
+        const end = apos[x] + aLen;
         // The first b that starts 1…nearGap characters after a ends.
-        let y = B.starts[j];
-        while (y < B.starts[j + 1] && Bpos[y] < end + 1) y++;
-        if (y >= B.starts[j + 1] || Bpos[y] > end + this.nearGap) continue;
+        let y = yFrom;
+        while (y < yEnd && Bpos[y] < end + 1) y++;
+        if (y >= yEnd || Bpos[y] > end + gap) continue;
         // No sentence break between the parts.
+        if (bs < 0) {
+          k = gallop(kSlots, slot, k);
+          const held = k < kSlots.length && kSlots[k] === slot;
+          bs = held ? kStarts[k] : 0;
+          be = held ? kStarts[k + 1] : 0;
+        }
         let broken = false;
         for (let z = bs; z < be; z++) {
           if (bpos[z] >= end && bpos[z] < Bpos[y]) {
@@ -215,13 +234,16 @@ export class Matcher {
         }
         if (!broken) {
           out.add(slot, apos[x]);
-          if (aRec && slot !== lastSlot) rec.push(aRec[i]);
+          if (slot !== lastSlot) rec.push(i);
           lastSlot = slot;
         }
       }
     }
     const occ = out.done();
-    if (aRec && occ.slots.length > 0) occ.bound = { blocks: A instanceof TermOccurrences && A.bounds ? A.bounds : A.bound!.blocks, entries: rec.length, record: Int32Array.from(rec) };
+    if (occ.slots.length > 0 && (ownBounds || A.bound)) {
+      const aRec = ownBounds ? recordNumbers(A.slots, this.postings.fieldCount) : A.bound!.record;
+      occ.bound = { blocks: ownBounds ? (A as TermOccurrences).bounds! : A.bound!.blocks, entries: rec.length, record: Int32Array.from(rec, (i) => aRec[i]) };
+    }
     this.cache.set(key, occ);
     return occ;
   }
@@ -270,28 +292,85 @@ export class Matcher {
     if (this.stored(text)) return this.words!.term(text);
     const tokens = needleTokens(text);
     if (tokens.length === 0) return EMPTY;
-    // Only the covering tokens are read at all (their sizes come from the index, no decoding).
-    const lists = coveringTokens(tokens, (t) => this.postings.positionsOfTerm(t.term)).map((t) => ({ offset: t.offset, occ: t.prefix ? this.postings.prefix(t.term) : this.postings.term(t.term) }));
-    lists.sort((x, y) => positionCount(x.occ) - positionCount(y.occ));
-    const first = lists[0];
+    // Only the covering tokens are read at all, rarest first, their sizes from the index (a prefix's union is made to
+    // know its size); each is decoded only when the candidates reach it.
+    // Each token's size looked up once (the cover asks about a run's bigrams, the sort about the cover's).
+    const counts = new Map<NeedleToken, number>();
+    const countOf = (t: NeedleToken) => {
+      let n = counts.get(t);
+      if (n === undefined) counts.set(t, (n = this.postings.positionsOfTerm(t.term)));
+      return n;
+    };
+    const sized = coveringTokens(tokens, countOf).map((t) => {
+      const occ = t.prefix ? this.postings.prefix(t.term) : undefined;
+      return { token: t, count: occ ? positionCount(occ) : countOf(t), occ };
+    });
+    sized.sort((x, y) => x.count - y.count);
     // A one-token word is its term's postings as they are: positions stay undecoded until something reads them.
-    if (positionCount(first.occ) === 0) return EMPTY;
-    if (lists.length === 1 && first.offset === 0) return first.occ;
+    if (sized[0].count === 0) return EMPTY;
+    const lists: { offset: number; occ: Occurrences }[] = [];
+    const listAt = (k: number) => (lists[k] ??= { offset: sized[k].token.offset, occ: (sized[k].occ ??= this.postings.term(sized[k].token.term)) });
+    const first = listAt(0);
+    if (sized.length === 1 && first.offset === 0) return first.occ;
     // Candidates: (slot, start of the string) from the rarest token, narrowed token by token in place (typed arrays
     // the size of the rarest list: candidates only ever shrink, so a first-seen word allocates no growing lists).
-    const E0 = first.occ.slots.length;
+    const fOcc = first.occ;
+    const fSlots = fOcc.slots;
+    const fStarts = fOcc.starts;
+    const E0 = fSlots.length;
     // Which of the driving term's entries each candidate is: its block bounds then bound the string (BoundSource),
     // through record numbers worked out only if a ranking reads them (a phrase alone is scored whole).
-    const rec = first.occ instanceof TermOccurrences && first.occ.bounds ? new Int32Array(E0) : undefined;
-    if (rec) for (let e = 0; e < E0; e++) rec[e] = e;
-    const slots = Int32Array.from(first.occ.slots);
-    const starts = Int32Array.from(first.occ.starts);
-    const firstPos = first.occ.pos;
-    const pos = new Int32Array(firstPos.length);
-    for (let x = 0; x < pos.length; x++) pos[x] = firstPos[x] - first.offset;
-    let E = E0;
-    for (let k = 1; k < lists.length && E > 0; k++) {
-      const { offset, occ } = lists[k];
+    const rec = fOcc instanceof TermOccurrences && fOcc.bounds ? new Int32Array(E0) : undefined;
+    const slots = new Int32Array(E0);
+    const starts = new Int32Array(E0 + 1);
+    const pos = new Int32Array(fStarts[E0]);
+    let E = 0;
+    if (sized.length === 1) {
+      // One token at an offset: its positions, shifted.
+      const firstPos = fOcc.pos;
+      for (let x = 0; x < pos.length; x++) pos[x] = firstPos[x] - first.offset;
+      slots.set(fSlots);
+      starts.set(fStarts);
+      if (rec) for (let e = 0; e < E0; e++) rec[e] = e;
+      E = E0;
+    } else {
+      // The first narrowing reads the rarest token's positions only in the slots the next token also holds (its
+      // blocks alone): a string printed nowhere, such as a question typed whole, reads few or none; the later tokens
+      // are decoded only if candidates remain.
+      const { offset, occ } = listAt(1);
+      const oSlots = occ.slots;
+      const oStarts = occ.starts;
+      let np = 0;
+      let j = 0;
+      for (let i = 0; i < E0; i++) {
+        const slot = fSlots[i];
+        j = gallop(oSlots, slot, j);
+        if (j >= oSlots.length) break;
+        if (oSlots[j] !== slot) continue;
+        const fpos = positionsOf(fOcc, i);
+        const opos = positionsOf(occ, j);
+        let y = oStarts[j];
+        const yEnd = oStarts[j + 1];
+        const before = np;
+        const xEnd = fStarts[i + 1];
+        for (let x = fStarts[i]; x < xEnd; x++) {
+          const p = fpos[x] - first.offset;
+          const want = p + offset;
+          while (y < yEnd && opos[y] < want) y++;
+          if (y >= yEnd) break;
+          if (opos[y] === want) pos[np++] = p;
+        }
+        if (np > before) {
+          if (rec) rec[E] = i;
+          slots[E] = slot;
+          starts[E] = before;
+          E++;
+        }
+      }
+      starts[E] = np;
+    }
+    for (let k = 2; k < sized.length && E > 0; k++) {
+      const { offset, occ } = listAt(k);
       let ns = 0;
       let np = 0;
       let j = 0;

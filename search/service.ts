@@ -13,7 +13,7 @@ import { reformGroups } from '../indexer/reform-groups.js';
 import { reformMembers } from './reforms.js';
 import { OutcomeIndex, type OutcomeHit, type OutcomeParams } from './outcomes.js';
 import { buildSimilar } from '../indexer/similar.js';
-import { SimilarLists, type SimilarReason, type SimilarScope } from './similar.js';
+import { SimilarLists, type SharedMechanism, type SimilarReason, type SimilarScope } from './similar.js';
 import type { SnapshotBody } from '../snapshot/body.js';
 import { recordStoreOf, type RecordStore } from '../snapshot/records.js';
 import { gallop } from './match.js';
@@ -74,6 +74,8 @@ export interface SimilarHit {
   score: number;
   because: string[];
   reason: SimilarReason;
+  /** The mechanism class both name (dict/ideas.txt) and the name each prints, the source's first. */
+  mechanism?: SharedMechanism;
   /** The same reform printed in other documents. */
   copies: { id: string; title: string; regions: string[]; source: { file: string; title: string; no: number } }[];
 }
@@ -228,6 +230,7 @@ export class SearchService {
   clearCache(): void {
     this.engine.clearCache();
     this.filtered.clear();
+    this.similarLists?.clearCache();
   }
 
   /** The result set after filters, and a way to read its first k entries in the requested order. */
@@ -486,7 +489,10 @@ export class SearchService {
 
   /** Similar-reform lists: the snapshot's precomputed ones; built here only for a body made without them. */
   private get similarity(): SimilarLists {
-    this.similarLists ??= new SimilarLists(this.records, this.body.similar ?? buildSimilar(this.body));
+    this.similarLists ??= new SimilarLists(this.records, this.body.similar ?? buildSimilar(this.body), {
+      ideas: this.body.dictionary.ideas ?? [],
+      normalize: (text) => this.engine.analyzer.normalizer.plain(text),
+    });
     return this.similarLists;
   }
 
@@ -509,6 +515,7 @@ export class SearchService {
       score: h.score,
       because: h.because,
       reason: h.reason,
+      ...(h.mechanism ? { mechanism: h.mechanism } : {}),
       copies: lists.copiesOf(h.index).map(ref),
     }));
   }

@@ -6,6 +6,8 @@
 import { reformsOf } from './reforms.js';
 import type { ReformRecord } from '../indexer/schema.js';
 import { OUTCOME_FLAG, TERM_FLAG, type SimilarData } from '../indexer/similar-data.js';
+import { IdeaMatcher, type IdeaClass } from '../indexer/similar-ideas.js';
+import { Lru } from '../analysis/lru.js';
 
 export { OUTCOME_FLAG, TERM_FLAG, type SimilarData };
 
@@ -13,10 +15,18 @@ export type SimilarScope = 'other-regions' | 'all';
 export const SIMILAR_SCOPES: readonly SimilarScope[] = ['other-regions', 'all'];
 
 /**
- * Why two reforms are alike, in one word: they quote the same slogan, share their process steps, cut the same
- * thing (waiting time, cost) by similar means, or are about the same narrow topic.
+ * Why two reforms are alike, in one word: they quote the same slogan, work by the same mechanism under their own
+ * names (dict/ideas.txt: 混兑 and 混矿 both blend bulk goods in bond), cut the same thing (waiting time, cost) by
+ * similar means, share their process steps, or are about the same narrow topic.
  */
-export type SimilarReason = 'same-slogan' | 'same-process' | 'same-outcome' | 'same-topic';
+export type SimilarReason = 'same-slogan' | 'same-mechanism' | 'same-process' | 'same-outcome' | 'same-topic';
+export const SIMILAR_REASONS: readonly SimilarReason[] = ['same-slogan', 'same-mechanism', 'same-process', 'same-outcome', 'same-topic'];
+
+/** The mechanism two reforms share: its class label (dict/ideas.txt) and the name each prints, the source's first. */
+export interface SharedMechanism {
+  name: string;
+  terms: string[];
+}
 
 export interface SimilarEntry {
   index: number;
@@ -24,20 +34,44 @@ export interface SimilarEntry {
   /** 2–5 terms or phrases found in both records that carry the shared idea, strongest first. */
   because: string[];
   reason: SimilarReason;
+  /** Present when both reforms name one mechanism class, in the title or process steps of at least one of them. */
+  mechanism?: SharedMechanism;
+}
+
+/** What explaining by mechanism needs: the snapshot's classes (terms normalised) and the text normaliser. */
+export interface MechanismSetup {
+  ideas: IdeaClass[];
+  normalize: (text: string) => string;
+}
+
+/** The classes a reform prints (class → the first name printed), split by where; `any` read only when asked. */
+export interface Named {
+  /** In a title or the process steps: the reform's own way of working. */
+  own: Map<number, string>;
+  /** Anywhere (the content, applicable-to and outcome text too). */
+  any: () => Map<number, string>;
 }
 
 const MAX_BECAUSE = 5;
 /** Printings of a reform whose text `because` reads. */
 const MAX_PRINTINGS_READ = 8;
+/** Reforms whose mechanism classes are remembered: a list reads its source and up to 20 entries, each from text. */
+const NAMED_MEMO = 4096;
 
 export class SimilarLists {
   readonly group: Int32Array;
   private readonly members = new Map<number, number[]>();
+  private readonly matcher?: IdeaMatcher;
+  private readonly namedMemo = new Lru<number, Named>(NAMED_MEMO);
+  /** Per UTF-16 code unit: 0 not yet asked, 1 normalises to itself, 2 does not (see `normalized`). */
+  private readonly keepsForm = new Uint8Array(65536);
 
   constructor(
     private readonly records: ReformRecord[],
     private readonly data: SimilarData,
+    private readonly mechanisms?: MechanismSetup,
   ) {
+    if (mechanisms?.ideas.length) this.matcher = new IdeaMatcher(mechanisms.ideas);
     if (data.termStart.length !== records.length + 1 || data.all.ids.length !== records.length * data.k) {
       throw new Error('similar lists do not match the records');
     }
@@ -47,6 +81,11 @@ export class SimilarLists {
       if (m) m.push(i);
       else this.members.set(g, [i]);
     });
+  }
+
+  /** Forget the remembered mechanism classes (first-seen benchmarks). */
+  clearCache(): void {
+    this.namedMemo.clear();
   }
 
   get k(): number {
@@ -63,11 +102,12 @@ export class SimilarLists {
     const list = scope === 'all' ? this.data.all : this.data.otherRegions;
     const k = this.data.k;
     const out: SimilarEntry[] = [];
+    const mine = this.namedOf(index);
     for (let slot = 0; slot < k && out.length < size; slot++) {
       const stored = list.ids[index * k + slot];
       if (stored === 0) break;
       const j = stored - 1;
-      const why = this.explain(index, j);
+      const why = this.explain(index, j, mine);
       // An entry alike only through bigrams or thesaurus variants has no term printed in both: it is not offered.
       if (why.because.length === 0) continue;
       out.push({ index: j, score: Math.round(list.scores[index * k + slot] * 1000) / 1000, ...why });
@@ -101,8 +141,73 @@ export class SimilarLists {
     }).join('\n').toLowerCase();
   }
 
-  /** The shared terms carrying the idea (each present in both records) and the kind of likeness. */
-  explain(i: number, j: number): { because: string[]; reason: SimilarReason } {
+  /**
+   * `text` normalised as the classes are. Most text is already in normal form (simplified, no full-width letters), and
+   * normalising a reform's text character by character cost more than the rest of explaining its entry: a text whose
+   * every character normalises to itself (asked once per character, remembered) is returned as it is.
+   */
+  private normalized(text: string): string {
+    const normalize = this.mechanisms!.normalize;
+    const kept = this.keepsForm;
+    for (let i = 0; i < text.length; i++) {
+      const c = text.charCodeAt(i);
+      let k = kept[c];
+      // A surrogate is one half of a character: such text is normalised whole.
+      if (k === 0) kept[c] = k = c >= 0xd800 && c <= 0xdfff ? 2 : normalize(text[i]) === text[i] ? 1 : 2;
+      if (k === 2) return normalize(text);
+    }
+    return text;
+  }
+
+  /** The mechanism classes a reform names (its first printings); none without classes. */
+  private namedOf(i: number): Named | undefined {
+    const matcher = this.matcher;
+    if (!matcher) return undefined;
+    const known = this.namedMemo.get(this.group[i]);
+    if (known) return known;
+    // The reform's first printings in corpus order, whichever of them was asked for: the memo is per reform.
+    const printings = (this.members.get(this.group[i]) ?? [i]).slice(0, MAX_PRINTINGS_READ).map((m) => this.records[m]);
+    const read = (fields: ('title' | 'process' | 'content' | 'applicableTo' | 'outcome')[]) =>
+      matcher.named(this.normalized(printings.map((r) => fields.map((f) => r[f] ?? '').join('\n')).join('\n')));
+    const own = read(['title', 'process']);
+    let any: Map<number, string> | undefined;
+    const named: Named = {
+      own,
+      // Most entries are settled by the titles and process steps alone (neither names a class): the body is read
+      // only when one of them does.
+      any: () => {
+        if (!any) {
+          any = read(['content', 'applicableTo', 'outcome']);
+          for (const [k, term] of own) any.set(k, term);
+        }
+        return any;
+      },
+    };
+    this.namedMemo.set(this.group[i], named);
+    return named;
+  }
+
+  /**
+   * The mechanism both reforms name, in the title or process steps of at least one of them (a mechanism only named in
+   * both bodies is often a passing mention of another reform); the source's own first.
+   */
+  private sharedMechanism(a: Named | undefined, b: Named | undefined): SharedMechanism | undefined {
+    if (!a || !b || (a.own.size === 0 && b.own.size === 0)) return undefined;
+    const pick = (k: number) => {
+      const terms = [a.any().get(k)!, b.any().get(k)!];
+      return { name: this.mechanisms!.ideas[k][0], terms: terms[0] === terms[1] ? [terms[0]] : terms };
+    };
+    for (const k of a.own.keys()) if (b.any().has(k)) return pick(k);
+    for (const k of b.own.keys()) if (a.any().has(k)) return pick(k);
+    return undefined;
+  }
+
+  /**
+   * The shared terms carrying the idea (each present in both records), the kind of likeness, and the mechanism both
+   * name when there is one (`named`: the source's classes, when the caller has read them).
+   */
+  explain(i: number, j: number, named: Named | undefined = this.namedOf(i)): { because: string[]; reason: SimilarReason; mechanism?: SharedMechanism } {
+    const mechanism = this.sharedMechanism(named, this.namedOf(j));
     const mine = this.keyTerms(i);
     const theirs = this.keyTerms(j);
     const shared: { text: string; score: number; fi: number; fj: number }[] = [];
@@ -129,6 +234,12 @@ export class SimilarLists {
       extra.sort((a, b) => b.score - a.score || (a.text < b.text ? -1 : 1));
       for (const e of extra.slice(0, MAX_BECAUSE + 3)) shared.push({ ...e, score: 0 });
     }
+    // A shared term that prints the shared mechanism's name (“先放后检” when both print it) says the most: first.
+    if (mechanism) {
+      const names = new Set(mechanism.terms);
+      const naming = (t: string) => [...names].some((n) => t.includes(n));
+      shared.sort((a, b) => Number(naming(b.text)) - Number(naming(a.text)));
+    }
     // A term inside a longer chosen one (自贸 in 链上自贸) adds nothing.
     const chosen: typeof shared = [];
     for (const s of shared) {
@@ -140,8 +251,9 @@ export class SimilarLists {
     let reason: SimilarReason = 'same-topic';
     const outcomes = this.data.outcomes[i] & this.data.outcomes[j];
     if (both(TERM_FLAG.slogan).length > 0) reason = 'same-slogan';
+    else if (mechanism) reason = 'same-mechanism';
     else if (outcomes && both(TERM_FLAG.outcome).length > 0) reason = 'same-outcome';
     else if (chosen.length > 0 && both(TERM_FLAG.process).length * 2 >= chosen.length) reason = 'same-process';
-    return { because: chosen.map((c) => c.text), reason };
+    return { because: chosen.map((c) => c.text), reason, ...(mechanism ? { mechanism } : {}) };
   }
 }

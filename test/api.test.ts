@@ -214,6 +214,14 @@ describe('GET /api/reforms/:id/similar', () => {
     for (const h of other.hits) expect(h.regions).not.toEqual(['山东']);
   });
 
+  it('names the mechanism two reforms share under different names: 混兑 (crude oil) and 混矿 (iron ore) both blend bulk goods in bond', async () => {
+    const svc = await seedService();
+    const rec = svc.records.find((r) => r.title === '保税原油混兑调和业务新模式')!;
+    const body = (await get(`/api/reforms/${rec.id}/similar?size=10`)).json();
+    const ore = body.hits.find((h: { title: string }) => h.title.includes('混矿'));
+    expect(ore).toMatchObject({ reason: 'same-mechanism', mechanism: { name: 'bonded-blending', terms: ['混兑', '混矿'] } });
+  });
+
   it('answers 404 for an unknown reform and 400 naming a bad size or scope', async () => {
     expect((await get('/api/reforms/abcdef00-999/similar')).status).toBe(404);
     expect((await get('/api/reforms/abcdef00-1/similar?size=1000')).status).toBe(400);

@@ -57,6 +57,17 @@ describe('reform mechanism classes (dict/ideas.txt) in the similar lists', () =>
     expect(m.match('保税展销')).toEqual([]);
   });
 
+  it('names, for any text, each class printed and the first of its names there, across punctuation and Latin letters', () => {
+    const m = new IdeaMatcher([
+      ['release', ['先放后检', '附条件提离', '附条件放行']],
+      ['inspect', ['后检', '联合查验']],
+    ]);
+    expect([...m.named('实行“附条件放行”，即先放后检；ABC联合查验')]).toEqual([[0, '附条件放行'], [1, '后检']]);
+    expect([...m.named('保税展销 KEY')]).toEqual([]);
+    // Terms of several lengths from one start: the longer one is found where the shorter one is not printed.
+    expect([...m.named('附条件提离')]).toEqual([[0, '附条件提离']]);
+  });
+
   it('stores the classes normalised in the snapshot, where a snapshot read back from its bytes still has them (a traditional name stored simplified)', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'ideas-'));
     try {

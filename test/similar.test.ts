@@ -9,6 +9,7 @@ import { Normalizer } from '../analysis/normalize.js';
 import fc from 'fast-check';
 import { reformsOf } from '../search/reforms.js';
 import { SearchService } from '../search/service.js';
+import { SimilarLists } from '../search/similar.js';
 import { parseSnapshot, serializeSnapshot } from '../snapshot/file.js';
 import { seedService, seedSnapshot } from './helpers.js';
 
@@ -79,11 +80,59 @@ describe('similar reforms on the seed corpus', () => {
           expect(share(term)).toBeLessThan(0.2);
         }
         for (const generic of ['构建', '发展', '成功', '优化', '平台', '即可', '企业', '服务', '监管', '海关']) expect(h.because).not.toContain(generic);
-        expect(['same-slogan', 'same-process', 'same-outcome', 'same-topic']).toContain(h.reason);
+        expect(['same-slogan', 'same-mechanism', 'same-process', 'same-outcome', 'same-topic']).toContain(h.reason);
       }
     }
     // Most entries carry at least two shared terms; one-line table items sometimes share only one.
     expect(two / entries).toBeGreaterThan(0.6);
+  });
+
+  it('names the shared mechanism when two reforms print one class of dict/ideas.txt under their own names, each name printed by its reform', async () => {
+    const svc = await seedService();
+    const byId = new Map(svc.records.map((r) => [r.id, r]));
+    const plain = (t: string) => svc.engine.analyzer.normalizer.plain(t);
+    const reformText = (id: string, copies: string[]) => plain([id, ...copies].map((c) => text(byId.get(c)!)).join('\n'));
+    const classes = new Map(svc.body.dictionary.ideas);
+    let named = 0;
+    for (const r of svc.records) {
+      const mine = reformText(r.id, r.related.map((x) => x.id));
+      for (const h of svc.similar(r.id, 10)!) {
+        if (h.reason === 'same-mechanism') expect(h.mechanism).toBeDefined();
+        if (!h.mechanism) continue;
+        named++;
+        const { name, terms } = h.mechanism;
+        const [own, other = own] = terms;
+        expect(classes.get(name)).toEqual(expect.arrayContaining(terms));
+        expect(mine).toContain(own);
+        expect(reformText(h.id, h.copies.map((c) => c.id))).toContain(other);
+        // Named as the reform's own way of working (title or process steps) by at least one of the two, not only in
+        // passing in both bodies.
+        const ownWay = (ids: string[]) => plain(ids.map((c) => [byId.get(c)!.title, byId.get(c)!.process ?? ''].join('\n')).join('\n'));
+        const either = ownWay([r.id, ...r.related.map((x) => x.id)]) + '\n' + ownWay([h.id, ...h.copies.map((c) => c.id)]);
+        expect(classes.get(name)!.some((t) => either.includes(t))).toBe(true);
+        expect(['same-slogan', 'same-mechanism']).toContain(h.reason);
+      }
+    }
+    expect(named).toBeGreaterThan(50);
+    // Release before the check completes: 先放后检 (crude oil) and 特定附条件放行 (fresh goods) share no slogan.
+    const oil = svc.records.find((r) => r.title === '进口原油“先放后检”监管新模式')!;
+    const fresh = svc.similar(oil.id, 10)!.find((h) => h.title.includes('特定附条件放行'))!;
+    expect(fresh).toMatchObject({ reason: 'same-mechanism', mechanism: { name: 'release-before-inspection', terms: ['先放后检', '特定附条件放行'] } });
+  });
+
+  it('names the mechanism of a reform printed in traditional characters by its simplified name (混兌 read as 混兑)', async () => {
+    const svc = await seedService();
+    const body = svc.body;
+    const source = body.records.findIndex((r) => r.title === '保税原油混兑调和业务新模式');
+    // Every printing of the reform in traditional characters: its text no longer prints 混兑 as such.
+    const group = reformsOf(body.records);
+    const trad = (t: string | undefined) => t?.replaceAll('混兑', '混兌').replace('保税原油', '保稅原油');
+    const records = body.records.map((r, i) => (group[i] === group[source] ? { ...r, title: trad(r.title)!, content: trad(r.content)!, process: trad(r.process), applicableTo: trad(r.applicableTo), outcome: trad(r.outcome) } : r));
+    expect(records.filter((r, i) => group[i] === group[source]).every((r) => !/混兑/.test([r.title, r.content, r.process, r.applicableTo, r.outcome].join('')))).toBe(true);
+    const plain = (t: string) => svc.engine.analyzer.normalizer.plain(t);
+    const lists = new SimilarLists(records, body.similar!, { ideas: body.dictionary.ideas ?? [], normalize: plain });
+    const ore = lists.similar(source, 10, 'all').find((h) => records[h.index].title.includes('混矿'))!;
+    expect(ore).toMatchObject({ reason: 'same-mechanism', mechanism: { name: 'bonded-blending', terms: ['混兑', '混矿'] } });
   });
 
   it('finds the other rail–sea (海铁联运) one-bill reforms for 海铁联运货物“全程联运提单”模式', async () => {
@@ -221,7 +270,7 @@ describe('similar reforms on the seed corpus', () => {
     expect(back).toContain(body.records[source].title);
   });
 
-  it('orders each list as the diversity re-ranking picks: similarity discounted 3 % per entry already listed from the same document', async () => {
+  it('orders each list as the diversity re-ranking picks: similarity discounted 6 % per entry already listed from the same document', async () => {
     const body = await seedSnapshot();
     const data = buildSimilar(body);
     const penalty = DEFAULT_SIMILAR_OPTIONS.sameDocPenalty;

@@ -1,5 +1,5 @@
 import type { FastifyPluginAsync } from 'fastify';
-import { SIMILAR_SCOPES, type SimilarScope } from '../../search/similar.js';
+import { SIMILAR_REASONS, SIMILAR_SCOPES, type SimilarScope } from '../../search/similar.js';
 import { recordExtraProperties } from './outcome-schemas.js';
 import { errorSchema, size } from './schemas.js';
 
@@ -71,7 +71,12 @@ export const reformRoutes: FastifyPluginAsync = async (app) => {
                   ...refSchema.properties,
                   score: { type: 'number' },
                   because: { type: 'array', items: { type: 'string' } },
-                  reason: { type: 'string', enum: ['same-slogan', 'same-process', 'same-outcome', 'same-topic'] },
+                  reason: { type: 'string', enum: [...SIMILAR_REASONS] },
+                  mechanism: {
+                    type: 'object',
+                    properties: { name: { type: 'string' }, terms: { type: 'array', items: { type: 'string' } } },
+                    required: ['name', 'terms'],
+                  },
                   copies: { type: 'array', items: refSchema },
                 },
               },

@@ -70,6 +70,14 @@ describe('the search page in Chromium', () => {
     await context.close();
   });
 
+  it('says which mechanism a similar reform shares under another name: 先放后检 and 特定附条件放行 both release goods before the check completes', async () => {
+    const { page, context } = await open('/reforms/6665671d-1-10');
+    await page.locator('.similar-list li').first().waitFor();
+    const fresh = page.locator('.similar-list li', { hasText: '特定附条件放行' });
+    expect(await fresh.locator('.because', { hasText: '同一机制' }).locator('.term').allInnerTexts()).toEqual(['先放后检', '特定附条件放行']);
+    await context.close();
+  });
+
   it('opens a record with 相似改革 and its citation, and Back returns to the same results', async () => {
     const { page, context } = await open(`/?q=${enc('关保通')}`);
     await page.locator('.hit').first().waitFor();

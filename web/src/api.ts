@@ -47,7 +47,7 @@ export interface Amount { value: number; unit: string; max?: number; qualifier?:
 
 export interface SimilarHit {
   id: string; title: string; regions: string[]; source: Partial<SourceRef>; score: number;
-  sameReform?: boolean; because?: string[]; reason?: string; copies?: Copy[];
+  sameReform?: boolean; because?: string[]; reason?: string; mechanism?: { name: string; terms: string[] }; copies?: Copy[];
 }
 
 export interface Suggestion { text: string; kind: 'title' | 'term'; id?: string }

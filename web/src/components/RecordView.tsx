@@ -19,6 +19,14 @@ const FIELDS: [keyof Reform & string, string][] = [
 
 interface Figure { field: string; start: number; end: number; text: string; label: string }
 
+/** The similar list's reason kinds (search/similar.ts SimilarReason), as the page says them. */
+const REASONS: Record<string, string> = {
+  'same-slogan': '同一口号',
+  'same-mechanism': '同一机制',
+  'same-process': '相同流程',
+  'same-outcome': '相同成效',
+  'same-topic': '相同主题',
+};
 const DIRECTION_LABELS: Record<string, string> = { down: '下降', up: '上升' };
 
 function figuresOf(r: Reform): Figure[] {
@@ -222,7 +230,8 @@ function Similar({ r, otherRegions, search }: { r: Reform; otherRegions: boolean
             {h.because && h.because.length > 0 && (
               <p class="because">共同关键词：{h.because.map((t) => <span class="term" key={t}>{t}</span>)}</p>
             )}
-            {h.reason && <p class="muted small">{h.reason}</p>}
+            {h.mechanism && <p class="because">同一机制：{h.mechanism.terms.map((t) => <span class="term" key={t}>{t}</span>)}</p>}
+            {h.reason && h.reason !== 'same-mechanism' && <p class="muted small">{REASONS[h.reason] ?? h.reason}</p>}
           </li>
         ))}
       </ol>
