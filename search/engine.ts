@@ -16,6 +16,7 @@ import { engineOptions, type EngineOptions } from './options.js';
 import { Postings, hash32, isIndexData, recordsOf, type IndexData, type Occurrences } from './postings.js';
 import type { EngineIndex } from '../indexer/engine-index.js';
 import { isWordIndex } from '../indexer/word-postings.js';
+import { RecordMaps, RecordSet, andInto, hasRecord, isRecordBits, mapOf, orInto } from './record-bits.js';
 import { BlockTop, KeptScores, NO_DOCS, bm25, idf, intersectRecords, intersectSum, minimalWindow, scoreAt, union, unionRecords, type DocScores, type FieldStats } from './score.js';
 import { Highlighter } from './snippet.js';
 import { DOWN_VERBS, UP_VERBS } from '../analysis/outcomes.js';
@@ -94,7 +95,6 @@ function hasSlot(o: Occurrences, slot: number): boolean {
   return e > s;
 }
 
-const NO_EXCLUDED = new Int32Array(0);
 
 /**
  * The records holding every word of a query (SearchEngine.allWords), scored when read: entry i is entry at[b][i] of
@@ -131,9 +131,9 @@ class EveryWordScores implements DocScores {
   private all?: Float64Array;
 }
 
-/** The result, told which records the query's exclusions removed, increasing (the service keeps them out of a hit's copies). */
-function withExcluded(result: SearchResult, excluded: Int32Array): SearchResult {
-  if (excluded.length) result.excluded = excluded;
+/** The result, told which records the query's exclusions removed (the service keeps them out of a hit's copies). */
+function withExcluded(result: SearchResult, excluded: RecordSet): SearchResult {
+  if (excluded.size) result.excluded = excluded;
   return result;
 }
 
@@ -272,8 +272,8 @@ interface Scoring {
 
 export class SearchResult {
   private all?: RankedEntry[];
-  /** Records the query's exclusions (-word) remove, increasing (empty when it has none). */
-  excluded: Int32Array = NO_EXCLUDED;
+  /** Records the query's exclusions (-word) remove (empty when it has none). */
+  excluded: RecordSet = RecordSet.EMPTY;
   private top?: RankedEntry[];
   /** Highlights of the records shown so far (paging back or repeating the search reuses them). */
   readonly highlights = new Map<number, { title: string; snippet: string }>();
@@ -566,7 +566,14 @@ export class SearchEngine {
   /** Scratch per record, reset after each search (searches run one at a time). */
   private readonly mask: Uint32Array;
   private readonly acc: Float64Array;
-  private readonly excluded: Uint8Array;
+  /**
+   * The records the running search's exclusions remove, one bit per record (hasRecord); a map of none between
+   * searches (searches run one at a time).
+   */
+  private excluded: Int32Array;
+  private readonly noneExcluded: Int32Array;
+  /** Record maps of common words (indexer/record-bits.ts; absent on small corpora, in older snapshots and offline). */
+  private readonly maps?: RecordMaps;
   /** Scratch per record: sums for the figure pass (askUnit); zero between uses. */
   private readonly sum: Float64Array;
   private readonly count: Uint8Array;
@@ -596,6 +603,9 @@ export class SearchEngine {
     this.words = index.words ? new Postings({ ...index.postings, ...index.words }, wordBudget) : undefined;
     this.matcher = new Matcher(this.postings, this.options.cache.matches, NEAR_GAP, this.words);
     this.facets = new FacetIndex(index.facets, index.counts);
+    // Damaged maps refuse the snapshot, never half-read; absent ones leave exclusions to decode record lists.
+    if (index.bits !== undefined && !isRecordBits(index.bits, index.postings)) throw new Error('snapshot record maps do not fit its index (rebuild the snapshot)');
+    this.maps = index.bits ? new RecordMaps(index.bits, (t) => this.postings.termId(t)) : undefined;
     index.postings.fields.forEach((f, i) => this.fieldIndex.set(f as SearchField, i));
     this.stats = {
       fieldCount: index.postings.fields.length,
@@ -612,7 +622,8 @@ export class SearchEngine {
     this.results = new Lru(this.options.cache.results);
     this.mask = new Uint32Array(this.records.length);
     this.acc = new Float64Array(this.records.length);
-    this.excluded = new Uint8Array(this.records.length);
+    this.noneExcluded = mapOf([], this.records.length);
+    this.excluded = this.noneExcluded;
     this.sum = new Float64Array(this.records.length);
     this.count = new Uint8Array(this.records.length);
     this.fieldTally = new Uint8Array(this.stats.fieldCount);
@@ -935,46 +946,68 @@ export class SearchEngine {
   }
 
   /**
-   * The records a constraint matches, unscored (what an exclusion needs): each alternative's occurrences filtered by
-   * field while listing records, so neither BM25 nor a field-restricted copy of the positions is computed.
+   * The records a constraint matches, unscored (what an exclusion needs), as a record map: a common word's stored map
+   * where the snapshot has one (any field), else each alternative's occurrences filtered by field while listing
+   * records, so neither BM25 nor a field-restricted copy of the positions is computed.
    */
   private constraintRecords(c: Constraint): Int32Array {
     const F = this.stats.fieldCount;
+    const N = this.records.length;
     let keep: Uint8Array | undefined;
     if (c.fields) {
       keep = new Uint8Array(F);
       for (const f of this.fieldIds(c.fields)!) keep[f] = 1;
     }
     let out = NO_DOCS.docs;
+    let bits: Int32Array | undefined;
     for (const alt of c.alternatives) {
       if (alt.words) {
         out = unionRecords(out, this.looseDocs(alt.words, this.fieldIds(c.fields), alt.weight).docs);
         continue;
       }
+      const term = this.maps && this.mapsFit(keep) && !alt.near ? this.matcher.soleTerm(alt.text) : undefined;
+      const map = term === undefined ? undefined : this.maps!.of(term);
+      if (map) {
+        // The stored map is the snapshot's own: read, never written.
+        bits = orInto(bits ?? new Int32Array(map.length), map);
+        continue;
+      }
       out = unionRecords(out, alt.near ? recordsOf(this.matcher.near(alt.near[0], alt.near[1]), F, keep) : this.matcher.records(alt.text, keep));
     }
-    return out;
+    if (!bits) return mapOf(out, N);
+    for (let i = 0; i < out.length; i++) bits[out[i] >>> 5] |= 1 << (out[i] & 31);
+    return bits;
   }
 
-  /**
-   * Every record the query's exclusions remove, increasing, each once: the clauses' record lists merged as they come
-   * (each is already increasing), so neither a list of marks nor a sort is needed.
-   */
-  private excludedList(analysis: QueryAnalysis): Int32Array {
-    let out: Int32Array = NO_EXCLUDED;
-    for (const clause of analysis.exclude) out = unionRecords(out, this.excludedRecords(clause));
-    return out;
+  /** Whether the stored record maps count exactly the fields `keep` marks (all fields when absent). */
+  private mapsFit(keep: Uint8Array | undefined): boolean {
+    const mask = (this.mapFields ??= this.maps!.fieldMask(this.postings.data.fields));
+    for (let f = 0; f < mask.length; f++) if (mask[f] !== (keep ? keep[f] : 1)) return false;
+    return true;
   }
 
-  /** Records an excluded clause matches (every constraint of it), unscored. */
+  private mapFields?: Uint8Array;
+
+  /** Every record the query's exclusions remove: the clauses' maps joined a word at a time. */
+  private excludedSet(analysis: QueryAnalysis): RecordSet {
+    if (analysis.exclude.length === 0) return RecordSet.EMPTY;
+    let out: Int32Array | undefined;
+    for (const clause of analysis.exclude) {
+      const bits = this.excludedRecords(clause);
+      out = out ? orInto(out, bits) : bits;
+    }
+    return RecordSet.of(out!);
+  }
+
+  /** Records an excluded clause matches (every constraint of it; any of them for a question), unscored, as a map. */
   private excludedRecords(clause: AnalysedClause): Int32Array {
     let out: Int32Array | undefined;
     for (const c of clause.constraints) {
       checkDeadline();
       const d = this.constraintRecords(c);
-      out = out === undefined ? d : clause.natural ? unionRecords(out, d) : intersectRecords(out, d);
+      out = out === undefined ? d : clause.natural ? orInto(out, d) : andInto(out, d);
     }
-    return out ?? NO_DOCS.docs;
+    return out ?? mapOf([], this.records.length);
   }
 
   /** Records a clause matches (all its constraints; any of them for a question), scores summed. */
@@ -1137,28 +1170,28 @@ export class SearchEngine {
     const cached = this.results.get(key);
     if (cached) return cached;
     const result = this.evaluate(query, strategy);
-    // Counted by what it holds: the records and, for a query with exclusions, the excluded records (which can be almost all).
-    this.results.set(key, result, 1 + ((result.docs.length + result.excluded.length) >> 10));
+    // Counted by what it holds: the records and, for a query with exclusions, the excluded records' map (a bit per record).
+    this.results.set(key, result, 1 + ((result.docs.length + result.excluded.bits.length) >> 10));
     return result;
   }
 
   private evaluate(query: string, strategy: MatchingStrategy): SearchResult {
     const analysis = this.analyse(query);
     const N = this.records.length;
-    const excluded = this.excluded;
-    const marked = this.excludedList(analysis);
-    for (let i = 0; i < marked.length; i++) excluded[marked[i]] = 1;
+    const marked = this.excludedSet(analysis);
+    const excluded = marked.size ? marked.bits : this.noneExcluded;
+    this.excluded = excluded;
     try {
       const units = this.units(analysis);
       if (units.length === 0) {
-        // Every record not excluded (marked lists each excluded record once), written straight into its array.
-        const docs = new Int32Array(N - marked.length);
-        for (let i = 0, k = 0; i < N; i++) if (!excluded[i]) docs[k++] = i;
+        // Every record not excluded, written straight into its array.
+        const docs = new Int32Array(N - marked.size);
+        for (let i = 0, k = 0; i < N; i++) if (!hasRecord(excluded, i)) docs[k++] = i;
         return new SearchResult(this, analysis, [], docs, new Float64Array(docs.length), new Uint32Array(docs.length), new Float64Array(docs.length), strategy, false);
       }
       return withExcluded(this.combine(analysis, units, strategy), marked);
     } finally {
-      for (let i = 0; i < marked.length; i++) excluded[marked[i]] = 0;
+      this.excluded = this.noneExcluded;
     }
   }
 
@@ -1182,7 +1215,7 @@ export class SearchEngine {
     const dense = units.map((u) => u.ds.docs.length <= DENSE_RATIO * driver.length);
     next: for (let i = 0; i < driver.length; i++) {
       const d = driver[i];
-      if (this.excluded[d]) continue;
+      if (hasRecord(this.excluded, d)) continue;
       for (let k = 1; k < order.length; k++) {
         const b = order[k];
         const list = lists[b];
@@ -1211,7 +1244,8 @@ export class SearchEngine {
     if (!any) return ds;
     const from = new Int32Array(ds.docs.length);
     let n = 0;
-    for (let i = 0; i < ds.docs.length; i++) if (!this.excluded[ds.docs[i]]) from[n++] = i;
+    const excluded = this.excluded;
+    for (let i = 0; i < ds.docs.length; i++) if (!hasRecord(excluded, ds.docs[i])) from[n++] = i;
     return new KeptScores(ds, from.slice(0, n));
   }
 
@@ -1331,7 +1365,7 @@ export class SearchEngine {
         const { docs, scores } = units[b].ds;
         for (let i = 0; i < docs.length; i++) {
           const d = docs[i];
-          if (excluded[d]) continue;
+          if (hasRecord(excluded, d)) continue;
           if (mask[d] === 0) touched.push(d);
           mask[d] |= 1 << b;
           acc[d] += scores[i];
@@ -1355,7 +1389,7 @@ export class SearchEngine {
         const fill = this.partsFill(u.constraints[0]);
         for (let i = 0; i < fill.docs.length; i++) {
           const d = fill.docs[i];
-          if (excluded[d] || (mask[d] & (1 << b)) !== 0) continue;
+          if (hasRecord(excluded, d) || (mask[d] & (1 << b)) !== 0) continue;
           if (lone) {
             if (mask[d] === 0) touched.push(d);
             mask[d] |= PARTS_BIT;

@@ -373,15 +373,12 @@ export class SearchService {
     let total = totals.get(reform);
     if (total === undefined) {
       total = members.length;
-      if (passes || excluded.length) {
+      if (passes || excluded.size) {
         total = 0;
-        for (let m = 0, ex = 0; m < members.length; m++) {
+        for (let m = 0; m < members.length; m++) {
           const i = members[m];
           if (passes && !passes[i]) continue;
-          if (excluded.length) {
-            ex = gallop(excluded, i, ex);
-            if (excluded[ex] === i) continue;
-          }
+          if (excluded.size && excluded.has(i)) continue;
           total++;
         }
       }
@@ -392,7 +389,7 @@ export class SearchService {
       const docs = result.docs;
       const listed = new Set(ranked);
       const outside: number[] = [];
-      for (let m = 0, at = 0, ex = 0; m < members.length && copies.length < cap; m++) {
+      for (let m = 0, at = 0; m < members.length && copies.length < cap; m++) {
         const i = members[m];
         at = gallop(docs, i, at);
         if (docs[at] === i) {
@@ -400,10 +397,7 @@ export class SearchService {
           continue;
         }
         if (outside.length >= cap || (passes && !passes[i])) continue;
-        if (excluded.length) {
-          ex = gallop(excluded, i, ex);
-          if (excluded[ex] === i) continue;
-        }
+        if (excluded.size && excluded.has(i)) continue;
         outside.push(i);
       }
       for (let j = 0; j < outside.length && copies.length < cap; j++) copies.push(outside[j]);
