@@ -92,7 +92,7 @@ function fmix(h: number): number {
 }
 
 /** A term worth a set: two or more letters or digits (Han bigrams, Latin and number words), not punctuation or a lone character. */
-const COUNTED_TERM = /^[\p{L}\p{N}][\p{L}\p{N}.%-]+$/u;
+export const COUNTED_TERM = /^[\p{L}\p{N}][\p{L}\p{N}.%-]+$/u;
 
 /** Value ids are below this (2^22), so count × ID_SPAN + id is exact in a double for any count below 2^31. */
 export const ID_SPAN = 2 ** 22;

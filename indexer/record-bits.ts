@@ -14,6 +14,7 @@
 import { decodeRecords } from './postings-codec.js';
 import { INDEX_FORMAT, INDEX_FORMAT_SPLIT, type IndexData } from './postings.js';
 import { OWN_FIELDS } from './fields.js';
+import { COUNTED_TERM } from './facet-counts.js';
 
 export const RECORD_BITS_FORMAT = 'record-bits-1';
 
@@ -73,7 +74,8 @@ export function buildRecordBits(postings: IndexData, options: Partial<RecordBits
     const E = postings.termEntries[k];
     if (E < need) continue;
     names ??= postings.terms.split('\u0000');
-    if (words && !words(names[k])) continue;
+    // Words users exclude: two or more letters or digits (a lone character or punctuation is never a word alone).
+    if (!COUNTED_TERM.test(names[k]) || (words && !words(names[k]))) continue;
     if (docs.length < E) docs = new Int32Array(E);
     const n = decodeRecords(postings.postings, postings.termBytes[k], E, F, docs, keep);
     if (n < need) continue;

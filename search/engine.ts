@@ -372,14 +372,18 @@ export class SearchResult {
   }
 
   private select(k: number, keep?: Uint8Array): RankedEntry[] {
-    let idx: ArrayLike<number>;
-    if (keep) {
+    // The records a filter keeps, listed only where they are walked (a block ranking reads `keep` itself: listing a
+    // common word's tens of thousands of marks for it cost about a tenth of a filtered first-seen query at 100k).
+    const kept = (): { idx: ArrayLike<number>; at: (j: number) => number } => {
+      if (!keep) return { idx: { length: this.docs.length } as ArrayLike<number>, at: (j) => j };
       const list: number[] = [];
       for (let i = 0; i < this.docs.length; i++) if (keep[i]) list.push(i);
-      idx = list;
-    } else idx = { length: this.docs.length } as ArrayLike<number>;
-    const at = keep ? (j: number) => idx[j] : (j: number) => j;
-    if (!this.units.length) return Array.from({ length: Math.min(k, idx.length) }, (_, j) => this.entry(at(j), 0));
+      return { idx: list, at: (j) => list[j] };
+    };
+    if (!this.units.length) {
+      const { idx, at } = kept();
+      return Array.from({ length: Math.min(k, idx.length) }, (_, j) => this.entry(at(j), 0));
+    }
     const window = Math.max(k, this.engine.options.rerankWindow);
     const best = this.scoreList ? undefined : this.scoring!.top?.(window, keep);
     let base: (i: number) => number;
@@ -394,6 +398,7 @@ export class SearchResult {
     } else {
       // Block rankings come only from one-word results (never partial): here every record of the view is scored.
       const sc = this.scoresFor(keep);
+      const { idx, at } = kept();
       top = this.bounded(idx.length, at, window, sc);
       base = (i) => sc[i];
     }
@@ -582,6 +587,8 @@ export class SearchEngine {
   /** Rankings answered from block bounds (BlockTop), and the records they scored: read by tests through `boundStats`. */
   private boundRankings = 0;
   private boundScored = 0;
+  /** Exclusions answered from a stored record map (a test's evidence that the map path ran; clearCache keeps it). */
+  mapReads = 0;
 
   constructor(body: SnapshotBody, options: Partial<EngineOptions> = {}) {
     this.body = body;
@@ -970,6 +977,7 @@ export class SearchEngine {
       if (map) {
         // The stored map is the snapshot's own: read, never written.
         bits = orInto(bits ?? new Int32Array(map.length), map);
+        this.mapReads++;
         continue;
       }
       out = unionRecords(out, alt.near ? recordsOf(this.matcher.near(alt.near[0], alt.near[1]), F, keep) : this.matcher.records(alt.text, keep));
