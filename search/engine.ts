@@ -669,6 +669,14 @@ export class SearchEngine {
   private reformOf?: Int32Array;
 
   /**
+   * Every record's reform (search/reforms.ts reformsOf), grouped once on first use: the service groups its hits by
+   * the same array, so loading groups the records once.
+   */
+  get reforms(): Int32Array {
+    return (this.reformOf ??= reformsOf(this.records));
+  }
+
+  /**
    * Whether records (in any order) make a page of reforms: FILL_TO distinct reforms, since the service shows one hit per
    * reform (its copies in other documents fold under it). Counting records instead left short pages unfilled: ten
    * records that are five reforms printed twice showed five hits and no partial match after them. Stops at the
@@ -677,7 +685,7 @@ export class SearchEngine {
    */
   private fillsPage(docs: ArrayLike<number>, holds?: (d: number) => boolean): boolean {
     if (docs.length < FILL_TO) return false;
-    const reformOf = (this.reformOf ??= reformsOf(this.records));
+    const reformOf = this.reforms;
     const seen: number[] = [];
     for (let i = 0; i < docs.length; i++) {
       if (holds && !holds(docs[i])) continue;
@@ -928,11 +936,20 @@ export class SearchEngine {
     const total = idfs.reduce((a, b) => a + b, 0);
     const rare = this.count;
     const brought: number[] = [];
-    // The rarest parts bring records in, as many as it takes to fill a page; a part in a large share of all records
-    // never does (it only adds to the score).
+    // The rarest parts bring records in, as many as it takes to fill a page (FILL_TO reforms, as fillsPage counts
+    // them, here counted while bringing rather than recounted from the start for each part); a part in a large share
+    // of all records never does (it only adds to the score).
+    const reformOf = this.reforms;
+    const reforms = new Set<number>();
     for (const l of [...lists].sort((a, b) => a.docs.length - b.docs.length)) {
-      if (this.fillsPage(brought) || l.docs.length > N * this.options.commonShare) break;
-      for (let i = 0; i < l.docs.length; i++) if (!rare[l.docs[i]]) rare[l.docs[i]] = 1, brought.push(l.docs[i]);
+      if (reforms.size >= FILL_TO || l.docs.length > N * this.options.commonShare) break;
+      for (let i = 0; i < l.docs.length; i++) {
+        const d = l.docs[i];
+        if (rare[d]) continue;
+        rare[d] = 1;
+        brought.push(d);
+        if (reforms.size < FILL_TO) reforms.add(reformOf[d]);
+      }
     }
     const docs = this.increasing(brought, rare);
     for (const d of brought) rare[d] = 0;

@@ -9,7 +9,6 @@ import { isEveryRecord, type FacetName, type FacetValue, type Filters, type Refo
 import { Lru } from '../analysis/lru.js';
 import type { EngineOptions } from './options.js';
 import { collectFacts, sortValue, type Fact, type IndexedFact } from './facts.js';
-import { reformGroups } from '../indexer/reform-groups.js';
 import { reformMembers } from './reforms.js';
 import { OutcomeIndex, type OutcomeHit, type OutcomeParams } from './outcomes.js';
 import { buildSimilar } from '../indexer/similar.js';
@@ -188,7 +187,8 @@ export class SearchService {
     this.engine = new SearchEngine(body, options);
     // Loading decodes no record: reforms come from the link columns; facts and outcomes are gathered on first use.
     this.store = recordStoreOf(body.records);
-    this.reformOf = this.store ? this.store.reformOf() : reformGroups(this.engine.records, this.byId);
+    // The engine's grouping (fillsPage counts reforms by it): the records are grouped once.
+    this.reformOf = this.engine.reforms;
     this.reformMembers = reformMembers(this.reformOf);
   }
 
