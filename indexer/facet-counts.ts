@@ -183,11 +183,13 @@ export function buildStoredCounts(postings: IndexData, facets: FacetColumns, ref
   const byReform = reformRows(rows, reformOf);
   const counts = new Uint32Array(size);
   const last = new Int32Array(size);
-  const terms = postings.terms.split('\u0000');
   let docs = new Int32Array(0);
   for (let k = 0; k < postings.termEntries.length; k++) {
     const E = postings.termEntries[k];
-    if (E < minRecords || !COUNTED_TERM.test(terms[k]) || (words && !words(terms[k]))) continue;
+    if (E < minRecords) continue;
+    // Only a common term's name is sliced out (splitting every term's name cost more than the few read).
+    const name = postings.terms.slice(postings.termOffsets[k], postings.termOffsets[k + 1] - 1);
+    if (!COUNTED_TERM.test(name) || (words && !words(name))) continue;
     if (docs.length < E) docs = new Int32Array(E * 2);
     const n = decodeRecords(postings.postings, postings.termBytes[k], E, F, docs);
     if (n < minRecords) continue;

@@ -68,14 +68,14 @@ export function buildRecordBits(postings: IndexData, options: Partial<RecordBits
   const terms: number[] = [];
   const maps: Uint32Array[] = [];
   let docs = new Int32Array(0);
-  let names: string[] | undefined;
   for (let k = 0; k < postings.termEntries.length; k++) {
-    // A term's entries (record × field) bound its records from above: most terms are skipped unread.
+    // A term's entries (record × field) bound its records from above: most terms are skipped unread, their names
+    // never sliced out of the term list.
     const E = postings.termEntries[k];
     if (E < need) continue;
-    names ??= postings.terms.split('\u0000');
+    const name = postings.terms.slice(postings.termOffsets[k], postings.termOffsets[k + 1] - 1);
     // Words users exclude: two or more letters or digits (a lone character or punctuation is never a word alone).
-    if (!COUNTED_TERM.test(names[k]) || (words && !words(names[k]))) continue;
+    if (!COUNTED_TERM.test(name) || (words && !words(name))) continue;
     if (docs.length < E) docs = new Int32Array(E);
     const n = decodeRecords(postings.postings, postings.termBytes[k], E, F, docs, keep);
     if (n < need) continue;

@@ -6,6 +6,8 @@ import type { SnapshotBody } from '../snapshot/body.js';
 import { parseSnapshot, serializeSnapshot } from '../snapshot/file.js';
 import { Postings } from '../search/postings.js';
 import { SearchService, type SearchParams } from '../search/service.js';
+import { chunkedIndexFromEntry, offlineChunks } from '../web/src/offline/chunks.js';
+import { sha256Hex } from '../web/src/offline/sha256.js';
 import { ownTextSays, seedSnapshot } from './helpers.js';
 
 // The seeds (300 records) are far below the default threshold: their maps are built here for every vocabulary word
@@ -106,5 +108,18 @@ describe('record maps: an exclusion of a common word reads a bit per record', ()
     const past = Uint32Array.from(bits.maps);
     past[mapWords(bits.records) - 1] |= 0x80000000;
     expect(() => new SearchService(damaged({ maps: past }))).toThrow(/record maps/);
+  });
+
+  it('answers exclusions on the offline page, whose entry leaves the maps out, as the server does with them', async () => {
+    const split = offlineChunks(mapped, serializeSnapshot, sha256Hex, { postingsBytes: 4096 });
+    const files = new Map(split.files.map((f) => [f.file, f.bytes]));
+    const offline = chunkedIndexFromEntry(serializeSnapshot(split.entry), sha256Hex);
+    expect((offline.service.body.index as EngineIndex).bits).toBeUndefined();
+    const load = (file: string) => Promise.resolve(files.get(file)!);
+    for (const q of ['退税 -出口', '海关 -审批 -监管', '-海关', '企业 -部门:海关']) {
+      const params: SearchParams = { q };
+      const mine = await offline.run((s) => JSON.parse(JSON.stringify({ ...s.search(params), took_ms: 0 })), load, sha256Hex);
+      expect(mine, q).toEqual(JSON.parse(page(withMaps, params)));
+    }
   });
 });
