@@ -1267,10 +1267,15 @@ export class SearchEngine {
    */
   private notExcluded(ds: DocScores, any: boolean): DocScores {
     if (!any) return ds;
-    const from = new Int32Array(ds.docs.length);
+    // Read once: `ds` is one of several score-list classes, and its `docs` looked up per record cost more than the test.
+    const docs = ds.docs;
+    const from = new Int32Array(docs.length);
     let n = 0;
     const excluded = this.excluded;
-    for (let i = 0; i < ds.docs.length; i++) if (!hasRecord(excluded, ds.docs[i])) from[n++] = i;
+    for (let i = 0; i < docs.length; i++) {
+      const d = docs[i];
+      if (((excluded[d >>> 5] >>> d) & 1) === 0) from[n++] = i;
+    }
     return new KeptScores(ds, from.slice(0, n));
   }
 
