@@ -90,6 +90,9 @@ const FRAMES: RegExp[] = [
   /^(?:请问)?我?(?:想要|想|希望|要)(?:了解|知道|咨询|查询|查找|查|看看|找)(?:一下)?/,
   /(?:能不能|能否|可不可以|可以|可否|请|麻烦)?(?:介绍|说明|讲讲|说说|解释)一下/,
   /^(?:请|麻烦)(?:介绍|说明|讲讲|说说|解释)/,
+  // 需要 before a question word. Before a figure asked for (多少, 多长, 多久, 几 with a unit) withoutAskLead has already
+  // cut it, but only in the clause holding the query's ask (the first figure asked): in 办理需要多久 需要多少材料 the
+  // second clause's 需要 is cut here. 几 without a unit is no ask (需要几步): cut here too.
   /需要(?=哪些|什么|多少|多长|多久|几|怎样|如何|怎么)/,
   // Asking what a term means (证照分离是什么意思): the term is what to find.
   /(?:是)?什么意思|的含义是什么|是指什么|指的是什么/,
@@ -111,12 +114,26 @@ const FRAMES: RegExp[] = [
   /(?<=[\u4e00-\u9fff])(?:不再需要|不需要|不需|无需|无须|不必|需要|能够|就能|也能|即可|必须|应当|应该)(?=[\u4e00-\u9fff])/g,
 ];
 const QUESTION = /哪些|什么|吗|呢|有没有|是否|如何|怎样|怎么/;
+/** Question words beside QUESTION's that ask rather than describe: where, which, why, whether one may. */
+const ASKING = new RegExp(`${QUESTION.source}|哪里|哪儿|哪个|为什么|为何|能否|可否`);
+
+/**
+ * Whether a normalised clause asks (进口食品怎么快速通关, 哪里可以申请知识产权证券化, 服务企业多少家) rather than
+ * describes (企业关门注销一次办完): a question word, or a figure asked for (quantityAsk).
+ */
+export function asksQuestion(text: string): boolean {
+  return ASKING.test(text) || quantityAsk(text) !== undefined;
+}
 /**
  * Words that make a typed figure approximate or a bound (约, 超过 before it; 以上, 左右 after it): they belong to the
  * figure, as a fact's `qualifier` does, and are not words to find (95%以上 is about 95%, not about every record
  * printing 以上).
  */
 // A lone 约, 近 or 超 is a bound only where it does not end a word (节约5000万元, 签约12个项目, 最近5年 keep theirs).
+// The characters listed are those that make a word of the language with it (节约, 最近, 赶超), the same kind of list
+// as the 省 and 地方 words of FRAMES. Not read from the corpus vocabulary instead: the seeds' vocabulary holds 10 of
+// these 43 words, so the rule would read 最近5年 or 哪些地方标准 differently on each corpus dropped in, and jieba
+// keeps some whole inside longer words (违约金), so a word the corpus prints can be missing from its vocabulary.
 const BOUND_BEFORE =
   /(?:大约|超过|高达|不足|不到|将近|接近|(?<!节|签|预|履|合|违|集|制|公|条|特|缔|租|邀|要|契|简|相|失|守|践|解|毁|婚|爽|赴)约|(?<!附|最|就|临|邻|靠|贴|亲|相|新|晚|逼|远)近|(?<!赶|高|反|追)超|逾)(?=\d)/g;
 // Tried only where a figure starts (never inside a run of digits): linear in the query's length.
@@ -175,13 +192,21 @@ export function questionAimStart(text: string): number | undefined {
   return m.index + m[0].length;
 }
 
-/** Words that name a measure rather than a thing (时间, 费用, 次数): what figures they are measured in. */
-const MEASURES: [RegExp, { kind?: OutcomeKind; unit?: string }][] = [
-  [/^(时间|时限|用时|耗时|时长|周期|天数|工作日|期限)$/, { kind: 'time' }],
-  [/^(费用|成本|资金|金额|税款|税费|开支|支出|运费|物流费用|物流成本)$/, { kind: 'money' }],
-  [/^(次数|人次|趟数)$/, { unit: '次' }],
-  [/^(比例|比率|占比|百分比)$/, { kind: 'percent' }],
+/**
+ * Words that name a measure rather than a thing (时间, 费用, 次数), each list with the figures it is measured in. One
+ * list per measure serves both readings below: a query word that is one of them (MEASURES), and a fact's metric that
+ * prints one (PERCENT_OF). `metricOnly` words say a measure inside a metric (工期 of 施工工期) but are not asked for
+ * alone in a query.
+ */
+const MEASURE_WORDS: { words: string[]; metricOnly?: string[]; of: { kind?: OutcomeKind; unit?: string } }[] = [
+  { words: ['时间', '时限', '用时', '耗时', '时长', '周期', '天数', '工作日', '期限'], metricOnly: ['工期', '时效'], of: { kind: 'time' } },
+  { words: ['费用', '成本', '资金', '金额', '税款', '税费', '开支', '支出', '运费', '物流费用', '物流成本'], of: { kind: 'money' } },
+  { words: ['次数', '人次', '趟数'], of: { unit: '次' } },
+  { words: ['比例', '比率', '占比', '百分比'], of: { kind: 'percent' } },
 ];
+
+/** A query word that is a measure's word, whole. */
+const MEASURES: [RegExp, { kind?: OutcomeKind; unit?: string }][] = MEASURE_WORDS.map((m) => [new RegExp(`^(?:${m.words.join('|')})$`), m.of]);
 
 /** Whether a query word names a measure (时间, 费用, 次数) rather than a thing. */
 export function isMeasureWord(word: string): boolean {
@@ -190,13 +215,13 @@ export function isMeasureWord(word: string): boolean {
 
 /**
  * What a relative change measures, read from its metric (办理时限 压缩 94.4% is a change of time; 物流成本 降低 20% of
- * money): a percentage has no unit of its own, so its metric says which measure moved.
+ * money): a percentage has no unit of its own, so the measure word its metric prints says which measure moved (a
+ * metric printing a share, 比例, is no measure of a percentage: the percentage is the share).
  */
-const PERCENT_OF: [RegExp, { kind?: OutcomeKind; unit?: string }][] = [
-  [/时间|时限|用时|耗时|时长|周期|工期|天数|时效/, { kind: 'time' }],
-  [/费用|成本|资金|金额|税款|税费|开支|支出|运费/, { kind: 'money' }],
-  [/次数|人次|趟数/, { unit: '次' }],
-];
+const PERCENT_OF: [RegExp, { kind?: OutcomeKind; unit?: string }][] = MEASURE_WORDS.filter((m) => m.of.kind !== 'percent').map((m) => [
+  new RegExp([...m.words, ...(m.metricOnly ?? [])].join('|')),
+  m.of,
+]);
 
 /**
  * Whether a query word names the measure of an outcome fact (时间 a duration, 费用 money, 次数 a count in 次 or 人次):

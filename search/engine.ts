@@ -22,7 +22,7 @@ import { Highlighter } from './snippet.js';
 import { DOWN_VERBS, UP_VERBS } from '../analysis/outcomes.js';
 import { recordStoreOf } from '../snapshot/records.js';
 import { reformsOf } from './reforms.js';
-import { isMeasureWord, namesMeasure, questionAimStart } from '../analysis/ask.js';
+import { asksQuestion, isMeasureWord, namesMeasure, questionAimStart } from '../analysis/ask.js';
 
 /** The longest clause read as a question of manner (进口食品怎么快速通关 is 10): longer text is pasted, not asked. */
 export const QUESTION_AIM_MAX_CHARS = 20;
@@ -431,7 +431,8 @@ export class SearchResult {
     const n = this.docs.length;
     const tier = new Uint32Array(n);
     // Every record has every word (no mask set): one tier, no pass over the masks.
-    if (this.strategy === 'last' && this.partial) {
+    // A description in the user's own words ranks by score alone (describesIdea): one tier.
+    if (this.strategy === 'last' && this.partial && !this.engine.describesIdea(this.analysis, this.units)) {
       // The missing words' count and idf depend on the mask alone: rank the distinct masks once. A query of at most
       // 16 words looks masks up in a table (two reads per record), a longer one in maps.
       const mm = this.missingMask;
@@ -693,6 +694,21 @@ export class SearchEngine {
       if (!seen.includes(r) && seen.push(r) >= FILL_TO) return true;
     }
     return false;
+  }
+
+  /**
+   * Whether a query describes an idea in the user's own words, so that its partial matches rank by score alone
+   * (EngineOptions.descriptionsByScore): a clause typed as a sentence or a run of three or more words (`natural`),
+   * no clause asking a question (asksQuestion, read on the text as typed: a question's frame is cut from the words
+   * searched), and no change verb, measure word or asked figure among its words. A paraphrase's words are not a
+   * checklist: the records say some of them otherwise (关门 for 注销, 人工 for 无人), so lacking one is no sign of a
+   * weaker answer, while a long record can hold every word apart, none of them about the idea. A question keeps
+   * its tiers (its topic words are what it asks about), and so does a change or figure query (qualifierCost).
+   */
+  describesIdea(analysis: QueryAnalysis, units: readonly { qualifier?: boolean; ask?: boolean }[]): boolean {
+    if (!this.options.descriptionsByScore || units.some((u) => u.qualifier || u.ask)) return false;
+    const clauses = analysis.groups.flat();
+    return clauses.some((c) => c.natural) && !clauses.some((c) => asksQuestion(this.analyzer.normalizer.plain(c.typed)));
   }
 
   /** Query analysis, cached: a user paging or filtering repeats the same query. */

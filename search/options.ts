@@ -87,6 +87,14 @@ export interface EngineOptions {
    * put a 船到直提 printing lacking it below records lacking 货物 and 直接): docs/design.md gives the figures.
    */
   missingRarityPower: number;
+  /**
+   * A query that describes an idea in the user's own words (a sentence or a run of three or more words: analyzer.ts
+   * `natural`) and neither asks a question (如何, 哪些, 多少家) nor names a change or measure (缩短, 时间) ranks its
+   * partial matches by score alone (scaled by coveragePower), not in tiers of missing words: a record lacking a word
+   * of the description (关门 of 企业关门注销一次办完, said 注销 in the records) can rank above one holding every word
+   * scattered through long text. false keeps tiers for every query. docs/design.md gives the figures.
+   */
+  descriptionsByScore: boolean;
   /** Fields a snippet is taken from, in order of preference when matches tie. */
   snippetFields: readonly SearchField[];
   /**
@@ -137,6 +145,7 @@ export const DEFAULT_ENGINE_OPTIONS: EngineOptions = {
   qualifierCost: 0.4,
   questionAims: true,
   missingRarityPower: 0,
+  descriptionsByScore: true,
   snippetFields: ['content', 'outcome', 'process', 'applicableTo'],
   cache: { postingsPositions: 4_000_000, matches: 2000, analyses: 1000, results: 2048, normalizedRecords: 256 },
   facetSize: 50,

@@ -64,6 +64,12 @@ describe('a question asking for a figure (多少家, 几个工作日, 多久) me
     expect(namesMeasure('时间', { kind: 'percent', unit: '%', metric: '物流成本' })).toBe(false);
     expect(namesMeasure('费用', { kind: 'percent', unit: '%', metric: '群众满意度' })).toBe(false);
     expect(namesMeasure('通关', { kind: 'time', unit: '天' })).toBe(false);
+    // One list per measure: every word a query may type for it also reads a percentage's metric as that measure
+    // (审批期限 压缩 50% is a change of time), and a metric-only word (工期) is no query measure word.
+    expect(namesMeasure('时间', { kind: 'percent', unit: '%', metric: '审批期限' })).toBe(true);
+    expect(namesMeasure('费用', { kind: 'percent', unit: '%', metric: '审批期限' })).toBe(false);
+    expect(namesMeasure('时间', { kind: 'percent', unit: '%', metric: '施工工期' })).toBe(true);
+    expect(namesMeasure('工期', { kind: 'time', unit: '天' })).toBe(false);
   });
 
   it('answers 服务企业多少家 with records whose outcomes count firms (家), the metric naming 企业 first', () => {
@@ -95,6 +101,15 @@ describe('a question for a figure is about its content words, not the words that
     expect(strip('审批时间压缩到几个工作日')).toBe('审批时间压缩到几个工作日');
     // A single character is never stripped: it may end a real word (费用).
     expect(strip('费用多少钱')).toBe('费用多少钱');
+  });
+
+  it('reads 需要 before a second question for a figure as its frame too (办理需要多久 需要多少材料: the ask is the first figure)', () => {
+    const words = (q: string) => service.engine.analyse(q).groups.map((g) => g.flatMap((c) => c.constraints.map((k) => k.text)));
+    expect(service.engine.analyse('办理需要多久 需要多少材料').ask?.text).toBe('多久');
+    // The second clause holds no ask: only the frame 需要(?=多少) keeps 需要 out of its words.
+    expect(words('办理需要多久 需要多少材料')[1]).toEqual(['材料']);
+    // 几 without a unit asks no figure (需要几步): the frame cuts 需要 there as well.
+    expect(words('需要几步').flat()).not.toContain('需要');
   });
 
   it('answers 企业开办需要多长时间 with the records on 企业开办, those stating a duration first', () => {

@@ -87,3 +87,47 @@ describe('a page is ten reforms: partial matches fill it when the records holdin
     });
   }
 });
+
+describe('a description in the user’s own words ranks its partial matches by score, not in tiers of missing words', () => {
+  const titled = (s: SearchService, q: string, title: string) =>
+    s.search({ q, size: 20, collapse: false }).hits.findIndex((h) => h.title.includes(title));
+
+  it('外国人可以自己出资开办技能培训学校: the record on foreign-owned skills-training institutions ranks first, though it lacks more of the words than a record on vocational-education standards', () => {
+    const q = '外国人可以自己出资开办技能培训学校';
+    const off = new SearchService(service.engine.body, { descriptionsByScore: false });
+    const own = titled(service, q, '外商独资职业技能培训机构');
+    const other = titled(service, q, '双元制职业教育标准');
+    expect(own).toBe(0);
+    expect(other).toBeGreaterThan(own);
+    const hits = service.search({ q, size: 20, collapse: false }).hits;
+    expect(hits[own].missing.length).toBeGreaterThan(hits[other].missing.length);
+    // In tiers, the record lacking fewer words comes first, whatever it is about.
+    expect(titled(off, q, '外商独资职业技能培训机构')).toBeGreaterThan(titled(off, q, '双元制职业教育标准'));
+  });
+
+  it('orders every record of a description by its score, partial or not, and still says which words each lacks', () => {
+    for (const q of ['码头装卸集装箱不需要人工', '外国人可以自己出资开办技能培训学校', '人才评价服务']) {
+      const hits = service.search({ q, size: 30, collapse: false }).hits;
+      expect(hits.some((h) => h.missing.length > 0), q).toBe(true);
+      for (let i = 1; i < hits.length; i++) expect(hits[i].score, `${q} #${i}`).toBeLessThanOrEqual(hits[i - 1].score);
+      for (const h of hits) for (const w of h.missing) expect(ownTextSays(service, service.records.findIndex((r) => r.id === h.id), w), `${q} ${h.id} ${w}`).toBe(false);
+    }
+  });
+
+  it('keeps the tiers of a question, an outcome query and a list of two keywords (same records, same order, same scores)', () => {
+    const off = new SearchService(service.engine.body, { descriptionsByScore: false });
+    const ids = (s: SearchService, q: string) => s.search({ q, size: 30, collapse: false }).hits.map((h) => `${h.id} ${h.score}`);
+    for (const q of ['进口食品怎么快速通关', '哪里可以申请知识产权证券化', '退税时间缩短', '审批时间压缩到几个工作日', '药品进口', '海关 担保']) {
+      expect(service.search({ q, size: 30 }).partial, q).toBe(true);
+      expect(ids(service, q), q).toEqual(ids(off, q));
+    }
+  });
+});
+
+describe('asksQuestion tells a question from a description', () => {
+  it('reads question words and asked figures as questions, and a sentence without them as a description', async () => {
+    const { asksQuestion } = await import('../analysis/ask.js');
+    for (const q of ['进口食品怎么快速通关', '哪里可以申请知识产权证券化', '服务企业多少家', '通关要多久', '为什么要推行告知承诺制', '境外投资备案怎么办']) expect(asksQuestion(q), q).toBe(true);
+    for (const q of ['企业关门注销一次办完', '码头装卸集装箱不需要人工', '几何', '人才评价服务']) expect(asksQuestion(q), q).toBe(false);
+  });
+});
