@@ -1254,9 +1254,10 @@ export class SearchEngine {
     // A list not much longer than the rarest is walked step by step (two common words' lists are dense: the next
     // record is a step or two away, where galloping costs a call and a binary search); a much longer one is galloped.
     const dense = units.map((u) => u.ds.docs.length <= DENSE_RATIO * driver.length);
+    const excluded = this.excluded;
     next: for (let i = 0; i < driver.length; i++) {
       const d = driver[i];
-      if (hasRecord(this.excluded, d)) continue;
+      if (((excluded[d >>> 5] >>> d) & 1) !== 0) continue;
       for (let k = 1; k < order.length; k++) {
         const b = order[k];
         const list = lists[b];
