@@ -29,6 +29,12 @@ const CLAUSE_BREAK = /[，,。；;！？!?\n（(）)]/;
 export const DOWN_VERBS = ['压缩', '缩短', '缩减', '压减', '减少', '降低', '下降', '节约', '节省', '精简', '减轻', '缩小', '压降', '压至', '降至', '减至'];
 /** Verbs that make the figure after them an increase. */
 export const UP_VERBS = ['提高', '提升', '增长', '增加', '上升', '扩大', '提速', '增至'];
+/**
+ * Superlatives that say which figure of a topic is meant (最快 35 分钟, 最高 3000 万元): a query word that is one
+ * qualifies the topic asked about (search/engine.ts markQualifiers). EDGE_WORDS keeps its own shorter list off a
+ * metric's front: 最多 also starts slogans (最多跑一次) that a metric may name, and the facts stay as built.
+ */
+export const SUPERLATIVES = ['最高', '最快', '最长', '最短', '最少', '最多', '最低', '最大', '最小'];
 const VERB = new RegExp(`(${[...DOWN_VERBS, ...UP_VERBS].sort((a, b) => b.length - a.length).join('|')})`, 'g');
 /** After a verb: 至/到/为 make the figure the level reached (压缩至 7个工作日), not the size of the change. */
 const TO_LEVEL = /^(?:了)?(?:至|到|为)(?!期|了)/;
@@ -357,14 +363,12 @@ function singleFact(text: string, field: TextField, qs: Quantity[], i: number): 
     const toValue = halfDay[2] === '半小时' ? { value: 0.5, unit: '小时', normalized: { value: 0.0208333, unit: '天' as const } } : { value: 0.5, unit: halfDay[2] === '半天' ? '天' : '个工作日', normalized: { value: 0.5, unit: halfDay[2] === '半天' ? ('天' as const) : ('工作日' as const) } };
     const from = amount(q);
     const percent = relativeChange(from, toValue);
-    const { value: _v, max: _m, unit: _u, normalized: _n, qualifier: _q, ...rest0 } = base;
-    return { ...rest0, metric: levelMetric(text, q, before), direction: 'down', from, to: toValue, ...(percent !== undefined ? { percent } : {}), end: q.end + halfDay.index + halfDay[0].length };
+    return { ...withoutFigure(base), metric: levelMetric(text, q, before), direction: 'down', from, to: toValue, ...(percent !== undefined ? { percent } : {}), end: q.end + halfDay.index + halfDay[0].length };
   }
   if (half && !/[\d]/.test(rest.slice(0, half.index + half[0].length))) {
     const down = DOWN_VERBS.includes(half[1]);
-    const { value: _v, max: _m, unit: _u, normalized: _n, qualifier: _q, ...rest0 } = base;
     return {
-      ...rest0,
+      ...withoutFigure(base),
       metric: levelMetric(text, q, before),
       direction: down ? 'down' : 'up',
       from: amount(q),
@@ -377,8 +381,7 @@ function singleFact(text: string, field: TextField, qs: Quantity[], i: number): 
   // 由 3 天转变至卸货后即提; 由3个工作日、5份材料变为“秒批”: each figure after 由/从 is where a reduction began.
   const fromAt = fromMark(text, qs, i);
   if (fromAt !== undefined && TO_IMMEDIATE.test(text.slice(q.end, q.end + 80))) {
-    const { value: _v, max: _m, unit: _u, normalized: _n, qualifier: _q, ...rest0 } = base;
-    return { ...rest0, metric: levelMetric(text, q, before) || cleanMetric(text.slice(clauseStart(text, fromAt), fromAt)), direction: 'down', from: amount(q) };
+    return { ...withoutFigure(base), metric: levelMetric(text, q, before) || cleanMetric(text.slice(clauseStart(text, fromAt), fromAt)), direction: 'down', from: amount(q) };
   }
   // A verb of change shortly before the figure, in the same clause: 降低综合物流成本约 5000万元, 压缩75%以上.
   const v = lastVerb(before);
@@ -389,8 +392,7 @@ function singleFact(text: string, field: TextField, qs: Quantity[], i: number): 
     const dir: Outcome['direction'] = down ? 'down' : 'up';
     if (TO_LEVEL.test(between) || v.verb.endsWith('至')) {
       // 压缩至 1-2 个, 降至 4%左右: the level reached, with no “from”.
-      const { value: _v, max: _m, unit: _u, normalized: _n, qualifier: _q, ...rest0 } = base;
-      return { ...rest0, direction: dir, to: amount(q), metric: cleanMetric(before.slice(0, v.at)) || nounAfterDe(text, q.end) };
+      return { ...withoutFigure(base), direction: dir, to: amount(q), metric: cleanMetric(before.slice(0, v.at)) || nounAfterDe(text, q.end) };
     }
     const metric =
       cleanMetric(between.replace(/^(?:了|约|近|达|超过|超|逾)+/, '')) || nounAfterDe(text, q.end) ||
@@ -406,6 +408,15 @@ function singleFact(text: string, field: TextField, qs: Quantity[], i: number): 
   const metric = levelMetric(text, q, before);
   if (kindFromUnit === 'time' && /提前\s*$/.test(before) && /时间|时限|周期|工期/.test(metric)) return { ...base, direction: 'down', metric: metric.replace(/(?:平均)?(?:可)?提前$/, '') };
   return { ...base, metric };
+}
+
+/**
+ * A draft without its own figure (value, max, unit, normalized, qualifier): a change states its figures as from/to
+ * instead, so the figure the draft started from must not stay beside them.
+ */
+function withoutFigure(draft: Draft): Omit<Draft, 'value' | 'max' | 'unit' | 'normalized' | 'qualifier'> {
+  const { value: _v, max: _m, unit: _u, normalized: _n, qualifier: _q, ...rest } = draft;
+  return rest;
 }
 
 /**

@@ -319,11 +319,37 @@ export class QueryAnalyzer {
     if (runs.length === 1) return pieces;
     const words = runs.filter((r) => r.length === 1 && !lone(r[0]) && !this.stopwords.has(r[0].text)).length;
     const short = words + runs.filter((r) => r.length > 1).length <= 2 && !pieces.some((p) => this.stopwords.has(p.text));
-    return runs.flatMap((r) => {
+    const joined = runs.flatMap((r) => {
       if (r.length === 1) return r;
       const text = r.map((p) => p.text).join('');
       return short ? [{ text, kind: 'unknown' as const }] : r;
     });
+    return short ? this.joinPrinted(joined, lone) : joined;
+  }
+
+  /**
+   * In a short keyword, a lone character typed against a word stays with it when the corpus prints the two together
+   * (海外|仓 → 海外仓, a term the vocabulary lacks): dropping it would search another, broader thing (海外) than was
+   * typed. Not printed, the character is dropped as before. Sentences are left alone (the tail-of-the-word reading was
+   * tried there and dropped: design.md, Lone characters).
+   */
+  private joinPrinted(pieces: Piece[], lone: (p: Piece) => boolean): Piece[] {
+    if (!this.cooccurrence || !pieces.some(lone)) return pieces;
+    const printed = (text: string) => this.cooccurrence!(text, text).a > 0;
+    const word = (p: Piece | undefined) => p !== undefined && !lone(p) && p.text.length >= 2 && /^\p{Script=Han}+$/u.test(p.text) && !this.stopwords.has(p.text);
+    const out: Piece[] = [];
+    for (let i = 0; i < pieces.length; i++) {
+      const p = pieces[i];
+      if (!lone(p)) {
+        out.push(p);
+        continue;
+      }
+      const before = out[out.length - 1];
+      if (word(before) && printed(before.text + p.text)) out[out.length - 1] = { text: before.text + p.text, kind: 'unknown' };
+      else if (word(pieces[i + 1]) && printed(p.text + pieces[i + 1].text)) out.push({ text: p.text + pieces[++i].text, kind: 'unknown' });
+      else out.push(p);
+    }
+    return out;
   }
 
   /** Pieces that together spell a long form of a corpus term (人民|防空 → 人民防空, which the corpus prints as 人防) stay one word. */

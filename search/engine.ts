@@ -19,7 +19,7 @@ import { isWordIndex } from '../indexer/word-postings.js';
 import { RecordMaps, RecordSet, andInto, hasRecord, isRecordBits, mapOf, orInto } from './record-bits.js';
 import { BlockTop, KeptScores, NO_DOCS, bm25, idf, intersectRecords, intersectSum, minimalWindow, scoreAt, union, unionRecords, type DocScores, type FieldStats } from './score.js';
 import { Highlighter } from './snippet.js';
-import { DOWN_VERBS, UP_VERBS } from '../analysis/outcomes.js';
+import { DOWN_VERBS, SUPERLATIVES, UP_VERBS } from '../analysis/outcomes.js';
 import { recordStoreOf } from '../snapshot/records.js';
 import { reformsOf } from './reforms.js';
 import { asksQuestion, isMeasureWord, namesMeasure, questionAimStart } from '../analysis/ask.js';
@@ -446,8 +446,16 @@ export class SearchResult {
         } else if (!firstOf.has(m)) firstOf.set(m, i), distinct.push(m);
       }
       if (distinct.length > 1) {
+        // Qualifiers (change verbs, measure words, superlatives, a question's aims) and the figure asked for say what
+        // is wanted of the topic: a record lacking every topic word answers nothing asked, so it comes after every
+        // record that holds one (最快 and a duration, but not 企业开办, is not about opening a business).
+        let topicMask = 0;
+        this.units.forEach((u, b) => {
+          if (!u.qualifier && !u.ask) topicMask |= 1 << b;
+        });
+        const offTopic = this.units.length <= 31 && topicMask !== 0 && this.units.some((u) => u.qualifier);
         const cost = (m: number) => {
-          let c = 0;
+          let c = offTopic && (m & topicMask) === topicMask ? this.units.length : 0;
           for (let b = 0; m; b++, m >>>= 1) if (m & 1) c += (this.units[b]?.qualifier ? this.engine.options.qualifierCost : 1) * this.rarityShare(b);
           return c;
         };
@@ -1116,13 +1124,17 @@ export class SearchEngine {
     }
   }
 
-  /** Marks the change verbs and measure words of an outcome query (Unit.qualifier); not when nothing else is typed. */
+  /**
+   * Marks the change verbs, measure words and superlatives of an outcome query (Unit.qualifier); not when nothing
+   * else is typed.
+   */
   private markQualifiers(analysis: QueryAnalysis, units: Unit[]): void {
     if (this.options.qualifierCost === 1) return;
     const plain = (u: Unit) => u.constraints.length === 1 && !u.constraints[0].phrase && !u.constraints[0].fields && !u.ask;
     const verb = units.map((u) => plain(u) && directionOf(u.text) !== undefined);
     if (!analysis.ask && !verb.some(Boolean)) return;
-    const qualifier = units.map((u, b) => verb[b] || (plain(u) && isMeasureWord(u.text)));
+    // A superlative (最快 of 企业开办最快多久) says which figure of the topic is wanted, as a measure word does.
+    const qualifier = units.map((u, b) => verb[b] || (plain(u) && (isMeasureWord(u.text) || SUPERLATIVES.includes(u.text))));
     if (!units.some((u, b) => !qualifier[b] && !u.ask)) return;
     units.forEach((u, b) => {
       if (qualifier[b]) u.qualifier = true;

@@ -125,6 +125,15 @@ describe('a question for a figure is about its content words, not the words that
     expect(timed.indexOf(false)).toBeGreaterThan(0);
     expect(timed.slice(timed.indexOf(false)).some(Boolean)).toBe(false);
   });
+  it('reads a superlative (最快 of 企业开办最快多久) as which figure is wanted: every record on 企业开办 ranks before records sharing only 最快', () => {
+    const res = service.search({ q: '企业开办最快多久', size: 50, collapse: false });
+    const offTopic = res.hits.map((h) => h.missing.includes('企业开办'));
+    expect(offTopic.indexOf(true)).toBeGreaterThan(0);
+    expect(offTopic.slice(offTopic.indexOf(true)).some((x) => !x)).toBe(false);
+    // The record that states the fastest opening time (最短用时 35 分钟) is among the first two.
+    expect(res.hits.slice(0, 2).some((h) => /35\s*分钟/.test(plainText(h.id)))).toBe(true);
+  });
+
   it('reads 取得了哪些成效, 有什么效果 and 效果如何 as asking what was achieved, of any figure; 退税成效 stays keywords', async () => {
     const { quantityAsk } = await import('../analysis/ask.js');
     expect(quantityAsk('退税取得了哪些成效')).toEqual({ text: '取得了哪些成效', outcomes: true });

@@ -303,6 +303,21 @@ describe('bar 5: no junk from single characters; abbreviations work', () => {
     for (const h of res.hits) expect(h.missing).toEqual(['多规']);
   });
 
+  it('keeps a lone character with the word typed against it when the corpus prints them together: 海外仓 is not 海外', () => {
+    const words = (q: string) => service.engine.analyse(q).groups.flat().flatMap((c) => c.constraints.map((k) => k.text));
+    expect(words('海外仓')).toEqual(['海外仓']);
+    const printing = new Set(holding('海外仓').map((r) => r.id));
+    expect(printing.size).toBeGreaterThanOrEqual(3);
+    const res = search('海外仓');
+    // Every record printing 海外仓 ranks before every record that only says 海外, and those say they lack 海外仓.
+    const ids = res.hits.map((h) => h.id);
+    expect(new Set(ids.slice(0, printing.size))).toEqual(printing);
+    for (const h of res.hits.slice(printing.size)) expect(h.missing).toEqual(['海外仓']);
+    // A character the corpus never prints with the word is still dropped, and a sentence's lone characters too.
+    expect(words('海外猫')).toEqual(['海外']);
+    expect(words('给国际航行船舶加保税油')).not.toContain('保税油');
+  });
+
   it('ignores stop words and question words, so a question finds the reforms that answer it', () => {
     const res = search('如何缩短工程建设项目审批时间', 5);
     expect(res.hits.length).toBeGreaterThan(0);
