@@ -17,7 +17,7 @@ import { Postings, hash32, isIndexData, recordsOf, type IndexData, type Occurren
 import type { EngineIndex } from '../indexer/engine-index.js';
 import { isWordIndex } from '../indexer/word-postings.js';
 import { RecordMaps, RecordSet, andInto, hasRecord, isRecordBits, mapOf, orInto } from './record-bits.js';
-import { BlockTop, KeptScores, NO_DOCS, bm25, idf, intersectRecords, intersectSum, minimalWindow, scoreAt, union, unionRecords, type DocScores, type FieldStats } from './score.js';
+import { BlockTop, KeptScores, NO_DOCS, bm25, idf, intersectSum, minimalWindow, scoreAt, union, unionRecords, type DocScores, type FieldStats } from './score.js';
 import { Highlighter } from './snippet.js';
 import { DOWN_VERBS, SUPERLATIVES, UP_VERBS } from '../analysis/outcomes.js';
 import { recordStoreOf } from '../snapshot/records.js';
