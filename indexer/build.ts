@@ -28,6 +28,7 @@ import { similarThreads } from './similar-threads.js';
 import { traditionalToSimplifiedTable } from './t2s.js';
 import { PARALLEL_MIN_CHARS, startVocabularyCount } from './vocabulary.js';
 import { buildWordPostings } from './word-postings.js';
+import { buildRecordBits } from './record-bits.js';
 import { jiebaLoaded, lastJiebaLoadMs } from './jieba.js';
 
 export interface BuildOptions<P = never> {
@@ -55,7 +56,7 @@ export interface BuildOptions<P = never> {
   whileCounting?: (records: ReformRecord[]) => P;
 }
 
-export type BuildStage = 'parse' | 'links' | 'jiebaLoad' | 'analyse' | 'index' | 'pack' | 'similar' | 'counts' | 'words';
+export type BuildStage = 'parse' | 'links' | 'jiebaLoad' | 'analyse' | 'index' | 'pack' | 'similar' | 'counts' | 'words' | 'bits';
 
 export interface BuildResult<P = never> {
   body: SnapshotBody;
@@ -261,6 +262,10 @@ export async function buildSnapshot<P = never>(options: BuildOptions<P>): Promis
     // Costly words' own postings (indexer/word-postings.ts), from the same texts and the vocabulary's words.
     const words = buildWordPostings(texts, index.postings, counts.keys());
     if (words) index.words = words;
+    const tWords = performance.now();
+    // Record maps of common words (indexer/record-bits.ts): an exclusion reads a map, not a whole record list.
+    const bits = buildRecordBits(index.postings, { words: (t) => counts.has(t) });
+    if (bits) index.bits = bits;
     body.index = index;
     const tDone = performance.now();
     return {
@@ -276,10 +281,11 @@ export async function buildSnapshot<P = never>(options: BuildOptions<P>): Promis
         analyse: tCount - tParse + (tCounted - tLinked) + (tVocabulary - tPacked - jiebaLoad) + (tAnalysed - tVocabulary),
         similar: tSimilar - tAnalysed,
         counts: tCounts - tIndexDone,
-        words: tDone - tCounts,
+        words: tWords - tCounts,
+        bits: tDone - tWords,
         total: tDone - t0,
       },
-      peakRssMiB: { parse: rssParse, links: rssLinks, index: rssIndexDone, pack: rssPacked, jiebaLoad: rssAnalysed, analyse: rssAnalysed, similar: rssSimilar, counts: rssCounts, words: peakRssMiB() },
+      peakRssMiB: { parse: rssParse, links: rssLinks, index: rssIndexDone, pack: rssPacked, jiebaLoad: rssAnalysed, analyse: rssAnalysed, similar: rssSimilar, counts: rssCounts, words: peakRssMiB(), bits: peakRssMiB() },
       counting,
     };
   } catch (e) {

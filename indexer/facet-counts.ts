@@ -92,7 +92,7 @@ function fmix(h: number): number {
 }
 
 /** A term worth a set: two or more letters or digits (Han bigrams, Latin and number words), not punctuation or a lone character. */
-const COUNTED_TERM = /^[\p{L}\p{N}][\p{L}\p{N}.%-]+$/u;
+export const COUNTED_TERM = /^[\p{L}\p{N}][\p{L}\p{N}.%-]+$/u;
 
 /** Value ids are below this (2^22), so count × ID_SPAN + id is exact in a double for any count below 2^31. */
 export const ID_SPAN = 2 ** 22;
@@ -183,11 +183,13 @@ export function buildStoredCounts(postings: IndexData, facets: FacetColumns, ref
   const byReform = reformRows(rows, reformOf);
   const counts = new Uint32Array(size);
   const last = new Int32Array(size);
-  const terms = postings.terms.split('\u0000');
   let docs = new Int32Array(0);
   for (let k = 0; k < postings.termEntries.length; k++) {
     const E = postings.termEntries[k];
-    if (E < minRecords || !COUNTED_TERM.test(terms[k]) || (words && !words(terms[k]))) continue;
+    if (E < minRecords) continue;
+    // Only a common term's name is sliced out (splitting every term's name cost more than the few read).
+    const name = postings.terms.slice(postings.termOffsets[k], postings.termOffsets[k + 1] - 1);
+    if (!COUNTED_TERM.test(name) || (words && !words(name))) continue;
     if (docs.length < E) docs = new Int32Array(E * 2);
     const n = decodeRecords(postings.postings, postings.termBytes[k], E, F, docs);
     if (n < minRecords) continue;

@@ -242,8 +242,7 @@ export function buildIndex(texts: string[], fields: readonly string[], titleKeys
   // The block bounds' count is known only once every term is written.
   const bounds = new Grow(new Float32Array(1 << 12));
   const boundStart = new Uint32Array(T + 1);
-  const size = Math.max(1024, largest);
-  const scratch = { gaps: new Int32Array(size), counts: new Int32Array(size), firsts: new Int32Array(size), steps: new Int32Array(size) };
+  const scratch = termScratch(largest);
   for (let k0 = 0; k0 < T; ) {
     let k1 = k0 + 1;
     while (k1 < T && start[k1 + 1] - start[k0] <= runTokens) k1++;
@@ -311,6 +310,12 @@ export interface TermScratch {
   counts: Int32Array;
   firsts: Int32Array;
   steps: Int32Array;
+}
+
+/** Scratch for writeTerm and addBlockBounds, for terms of at most `largest` positions (the index's and the stored words'). */
+export function termScratch(largest: number): TermScratch {
+  const size = Math.max(1024, largest);
+  return { gaps: new Int32Array(size), counts: new Int32Array(size), firsts: new Int32Array(size), steps: new Int32Array(size) };
 }
 
 /**

@@ -19,7 +19,7 @@
  */
 import { BitWriter, decodeDocs, decodePositions } from './postings-codec.js';
 import { Grow } from './grow.js';
-import { addBlockBounds, boundSetup, writeTerm, type IndexData } from './postings.js';
+import { addBlockBounds, boundSetup, termScratch, writeTerm, type IndexData } from './postings.js';
 
 /** The stored words' own term table and postings: the index's layout (IndexData) for these words, bounds always present. */
 export type WordIndex = Pick<IndexData, 'terms' | 'termOffsets' | 'termBytes' | 'termEntries' | 'termPositions' | 'postings'> &
@@ -171,9 +171,9 @@ export function buildWordPostings(texts: readonly string[], index: IndexData, vo
   const termPositions = new Uint32Array(W);
   const boundStart = new Uint32Array(W + 1);
   const termOffsets = new Uint32Array(W + 1);
-  let largest = 1024;
+  let largest = 0;
   for (let k = 0; k < W; k++) largest = Math.max(largest, start[k + 1] - start[k]);
-  const scratch = { gaps: new Int32Array(largest), counts: new Int32Array(largest), firsts: new Int32Array(largest), steps: new Int32Array(largest) };
+  const scratch = termScratch(largest);
   let chars = 0;
   for (let k = 0; k < W; k++) {
     termOffsets[k] = chars;

@@ -16,7 +16,8 @@ import { engineOptions, type EngineOptions } from './options.js';
 import { Postings, hash32, isIndexData, recordsOf, type IndexData, type Occurrences } from './postings.js';
 import type { EngineIndex } from '../indexer/engine-index.js';
 import { isWordIndex } from '../indexer/word-postings.js';
-import { BlockTop, KeptScores, LazyScores, NO_DOCS, addScores, bm25, idf, intersectRecords, intersectSum, minimalWindow, scoreAt, union, unionRecords, worthBounding, type DocScores, type FieldStats } from './score.js';
+import { RecordMaps, RecordSet, andInto, hasRecord, isRecordBits, mapOf, orInto } from './record-bits.js';
+import { BlockTop, KeptScores, LazyScores, NO_DOCS, addScores, bm25, idf, intersectSum, minimalWindow, scoreAt, union, unionRecords, worthBounding, type DocScores, type FieldStats } from './score.js';
 import { Highlighter } from './snippet.js';
 import { DOWN_VERBS, SUPERLATIVES, UP_VERBS } from '../analysis/outcomes.js';
 import { recordStoreOf } from '../snapshot/records.js';
@@ -94,7 +95,6 @@ function hasSlot(o: Occurrences, slot: number): boolean {
   return e > s;
 }
 
-const NO_EXCLUDED = new Int32Array(0);
 
 /** The tiers of a result with one tier (SearchResult.bounded never reads it). */
 const ONE_TIER = new Uint32Array(0);
@@ -151,9 +151,9 @@ class EveryWordScores extends LazyScores {
   private all?: Float64Array;
 }
 
-/** The result, told which records the query's exclusions removed, increasing (the service keeps them out of a hit's copies). */
-function withExcluded(result: SearchResult, excluded: Int32Array): SearchResult {
-  if (excluded.length) result.excluded = excluded;
+/** The result, told which records the query's exclusions removed (the service keeps them out of a hit's copies). */
+function withExcluded(result: SearchResult, excluded: RecordSet): SearchResult {
+  if (excluded.size) result.excluded = excluded;
   return result;
 }
 
@@ -292,8 +292,8 @@ interface Scoring {
 
 export class SearchResult {
   private all?: RankedEntry[];
-  /** Records the query's exclusions (-word) remove, increasing (empty when it has none). */
-  excluded: Int32Array = NO_EXCLUDED;
+  /** Records the query's exclusions (-word) remove (empty when it has none). */
+  excluded: RecordSet = RecordSet.EMPTY;
   private top?: RankedEntry[];
   /** Highlights of the records shown so far (paging back or repeating the search reuses them). */
   readonly highlights = new Map<number, { title: string; snippet: string }>();
@@ -392,14 +392,18 @@ export class SearchResult {
   }
 
   private select(k: number, keep?: Uint8Array): RankedEntry[] {
-    let idx: ArrayLike<number>;
-    if (keep) {
+    // The records a filter keeps, listed only where they are walked (a block ranking reads `keep` itself: listing a
+    // common word's tens of thousands of marks for it cost about a tenth of a filtered first-seen query at 100k).
+    const kept = (): { idx: ArrayLike<number>; at: (j: number) => number } => {
+      if (!keep) return { idx: { length: this.docs.length } as ArrayLike<number>, at: (j) => j };
       const list: number[] = [];
       for (let i = 0; i < this.docs.length; i++) if (keep[i]) list.push(i);
-      idx = list;
-    } else idx = { length: this.docs.length } as ArrayLike<number>;
-    const at = keep ? (j: number) => idx[j] : (j: number) => j;
-    if (!this.units.length) return Array.from({ length: Math.min(k, idx.length) }, (_, j) => this.entry(at(j), 0));
+      return { idx: list, at: (j) => list[j] };
+    };
+    if (!this.units.length) {
+      const { idx, at } = kept();
+      return Array.from({ length: Math.min(k, idx.length) }, (_, j) => this.entry(at(j), 0));
+    }
     const window = Math.max(k, this.engine.options.rerankWindow);
     const best = this.scoreList ? undefined : this.scoring!.top?.(window, keep);
     let base: (i: number) => number;
@@ -414,6 +418,7 @@ export class SearchResult {
     } else {
       // Block rankings come only from one-word results (never partial): here every record of the view is scored.
       const sc = this.scoresFor(keep);
+      const { idx, at } = kept();
       top = this.bounded(idx.length, at, window, sc);
       base = (i) => sc[i];
     }
@@ -601,7 +606,14 @@ export class SearchEngine {
   /** Scratch per record, reset after each search (searches run one at a time). */
   private readonly mask: Uint32Array;
   private readonly acc: Float64Array;
-  private readonly excluded: Uint8Array;
+  /**
+   * The records the running search's exclusions remove, one bit per record (hasRecord); a map of none between
+   * searches (searches run one at a time).
+   */
+  private excluded: Int32Array;
+  private readonly noneExcluded: Int32Array;
+  /** Record maps of common words (indexer/record-bits.ts; absent on small corpora, in older snapshots and offline). */
+  private readonly maps?: RecordMaps;
   /** Scratch per record: sums for the figure pass (askUnit); zero between uses. */
   private readonly sum: Float64Array;
   private readonly count: Uint8Array;
@@ -610,6 +622,8 @@ export class SearchEngine {
   /** Rankings answered from block bounds (BlockTop), and the records they scored: read by tests through `boundStats`. */
   private boundRankings = 0;
   private boundScored = 0;
+  /** Exclusions answered from a stored record map (a test's evidence that the map path ran; clearCache keeps it). */
+  mapReads = 0;
 
   constructor(body: SnapshotBody, options: Partial<EngineOptions> = {}) {
     this.body = body;
@@ -631,6 +645,9 @@ export class SearchEngine {
     this.words = index.words ? new Postings({ ...index.postings, ...index.words }, wordBudget) : undefined;
     this.matcher = new Matcher(this.postings, this.options.cache.matches, NEAR_GAP, this.words);
     this.facets = new FacetIndex(index.facets, index.counts);
+    // Damaged maps refuse the snapshot, never half-read; absent ones leave exclusions to decode record lists.
+    if (index.bits !== undefined && !isRecordBits(index.bits, index.postings)) throw new Error('snapshot record maps do not fit its index (rebuild the snapshot)');
+    this.maps = index.bits ? new RecordMaps(index.bits, (t) => this.postings.termId(t)) : undefined;
     index.postings.fields.forEach((f, i) => this.fieldIndex.set(f as SearchField, i));
     this.stats = {
       fieldCount: index.postings.fields.length,
@@ -647,7 +664,8 @@ export class SearchEngine {
     this.results = new Lru(this.options.cache.results);
     this.mask = new Uint32Array(this.records.length);
     this.acc = new Float64Array(this.records.length);
-    this.excluded = new Uint8Array(this.records.length);
+    this.noneExcluded = mapOf([], this.records.length);
+    this.excluded = this.noneExcluded;
     this.sum = new Float64Array(this.records.length);
     this.count = new Uint8Array(this.records.length);
     this.fieldTally = new Uint8Array(this.stats.fieldCount);
@@ -686,6 +704,14 @@ export class SearchEngine {
   private reformOf?: Int32Array;
 
   /**
+   * Every record's reform (search/reforms.ts reformsOf), grouped once on first use: the service groups its hits by
+   * the same array, so loading groups the records once.
+   */
+  get reforms(): Int32Array {
+    return (this.reformOf ??= reformsOf(this.records));
+  }
+
+  /**
    * Whether records (in any order) make a page of reforms: FILL_TO distinct reforms, since the service shows one hit per
    * reform (its copies in other documents fold under it). Counting records instead left short pages unfilled: ten
    * records that are five reforms printed twice showed five hits and no partial match after them. Stops at the
@@ -694,7 +720,7 @@ export class SearchEngine {
    */
   private fillsPage(docs: ArrayLike<number>, holds?: (d: number) => boolean): boolean {
     if (docs.length < FILL_TO) return false;
-    const reformOf = (this.reformOf ??= reformsOf(this.records));
+    const reformOf = this.reforms;
     const seen: number[] = [];
     for (let i = 0; i < docs.length; i++) {
       if (holds && !holds(docs[i])) continue;
@@ -987,11 +1013,20 @@ export class SearchEngine {
     const total = idfs.reduce((a, b) => a + b, 0);
     const rare = this.count;
     const brought: number[] = [];
-    // The rarest parts bring records in, as many as it takes to fill a page; a part in a large share of all records
-    // never does (it only adds to the score).
+    // The rarest parts bring records in, as many as it takes to fill a page (FILL_TO reforms, as fillsPage counts
+    // them, here counted while bringing rather than recounted from the start for each part); a part in a large share
+    // of all records never does (it only adds to the score).
+    const reformOf = this.reforms;
+    const reforms = new Set<number>();
     for (const l of [...lists].sort((a, b) => a.docs.length - b.docs.length)) {
-      if (this.fillsPage(brought) || l.docs.length > N * this.options.commonShare) break;
-      for (let i = 0; i < l.docs.length; i++) if (!rare[l.docs[i]]) rare[l.docs[i]] = 1, brought.push(l.docs[i]);
+      if (reforms.size >= FILL_TO || l.docs.length > N * this.options.commonShare) break;
+      for (let i = 0; i < l.docs.length; i++) {
+        const d = l.docs[i];
+        if (rare[d]) continue;
+        rare[d] = 1;
+        brought.push(d);
+        if (reforms.size < FILL_TO) reforms.add(reformOf[d]);
+      }
     }
     const docs = this.increasing(brought, rare);
     for (const d of brought) rare[d] = 0;
@@ -1012,46 +1047,69 @@ export class SearchEngine {
   }
 
   /**
-   * The records a constraint matches, unscored (what an exclusion needs): each alternative's occurrences filtered by
-   * field while listing records, so neither BM25 nor a field-restricted copy of the positions is computed.
+   * The records a constraint matches, unscored (what an exclusion needs), as a record map: a common word's stored map
+   * where the snapshot has one (any field), else each alternative's occurrences filtered by field while listing
+   * records, so neither BM25 nor a field-restricted copy of the positions is computed.
    */
   private constraintRecords(c: Constraint): Int32Array {
     const F = this.stats.fieldCount;
+    const N = this.records.length;
     let keep: Uint8Array | undefined;
     if (c.fields) {
       keep = new Uint8Array(F);
       for (const f of this.fieldIds(c.fields)!) keep[f] = 1;
     }
     let out = NO_DOCS.docs;
+    let bits: Int32Array | undefined;
     for (const alt of c.alternatives) {
       if (alt.words) {
         out = unionRecords(out, this.looseDocs(alt.words, this.fieldIds(c.fields), alt.weight).docs);
         continue;
       }
+      const term = this.maps && this.mapsFit(keep) && !alt.near ? this.matcher.soleTerm(alt.text) : undefined;
+      const map = term === undefined ? undefined : this.maps!.of(term);
+      if (map) {
+        // The stored map is the snapshot's own: read, never written.
+        bits = orInto(bits ?? new Int32Array(map.length), map);
+        this.mapReads++;
+        continue;
+      }
       out = unionRecords(out, alt.near ? recordsOf(this.matcher.near(alt.near[0], alt.near[1]), F, keep) : this.matcher.records(alt.text, keep));
     }
-    return out;
+    if (!bits) return mapOf(out, N);
+    for (let i = 0; i < out.length; i++) bits[out[i] >>> 5] |= 1 << (out[i] & 31);
+    return bits;
   }
 
-  /**
-   * Every record the query's exclusions remove, increasing, each once: the clauses' record lists merged as they come
-   * (each is already increasing), so neither a list of marks nor a sort is needed.
-   */
-  private excludedList(analysis: QueryAnalysis): Int32Array {
-    let out: Int32Array = NO_EXCLUDED;
-    for (const clause of analysis.exclude) out = unionRecords(out, this.excludedRecords(clause));
-    return out;
+  /** Whether the stored record maps count exactly the fields `keep` marks (all fields when absent). */
+  private mapsFit(keep: Uint8Array | undefined): boolean {
+    const mask = (this.mapFields ??= this.maps!.fieldMask(this.postings.data.fields));
+    for (let f = 0; f < mask.length; f++) if (mask[f] !== (keep ? keep[f] : 1)) return false;
+    return true;
   }
 
-  /** Records an excluded clause matches (every constraint of it), unscored. */
+  private mapFields?: Uint8Array;
+
+  /** Every record the query's exclusions remove: the clauses' maps joined a word at a time. */
+  private excludedSet(analysis: QueryAnalysis): RecordSet {
+    if (analysis.exclude.length === 0) return RecordSet.EMPTY;
+    let out: Int32Array | undefined;
+    for (const clause of analysis.exclude) {
+      const bits = this.excludedRecords(clause);
+      out = out ? orInto(out, bits) : bits;
+    }
+    return RecordSet.of(out!);
+  }
+
+  /** Records an excluded clause matches (every constraint of it; any of them for a question), unscored, as a map. */
   private excludedRecords(clause: AnalysedClause): Int32Array {
     let out: Int32Array | undefined;
     for (const c of clause.constraints) {
       checkDeadline();
       const d = this.constraintRecords(c);
-      out = out === undefined ? d : clause.natural ? unionRecords(out, d) : intersectRecords(out, d);
+      out = out === undefined ? d : clause.natural ? orInto(out, d) : andInto(out, d);
     }
-    return out ?? NO_DOCS.docs;
+    return out ?? mapOf([], this.records.length);
   }
 
   /** Records a clause matches (all its constraints; any of them for a question), scores summed. */
@@ -1218,28 +1276,28 @@ export class SearchEngine {
     const cached = this.results.get(key);
     if (cached) return cached;
     const result = this.evaluate(query, strategy);
-    // Counted by what it holds: the records and, for a query with exclusions, the excluded records (which can be almost all).
-    this.results.set(key, result, 1 + ((result.docs.length + result.excluded.length) >> 10));
+    // Counted by what it holds: the records and, for a query with exclusions, the excluded records' map (a bit per record).
+    this.results.set(key, result, 1 + ((result.docs.length + result.excluded.bits.length) >> 10));
     return result;
   }
 
   private evaluate(query: string, strategy: MatchingStrategy): SearchResult {
     const analysis = this.analyse(query);
     const N = this.records.length;
-    const excluded = this.excluded;
-    const marked = this.excludedList(analysis);
-    for (let i = 0; i < marked.length; i++) excluded[marked[i]] = 1;
+    const marked = this.excludedSet(analysis);
+    const excluded = marked.size ? marked.bits : this.noneExcluded;
+    this.excluded = excluded;
     try {
       const units = this.units(analysis);
       if (units.length === 0) {
-        // Every record not excluded (marked lists each excluded record once), written straight into its array.
-        const docs = new Int32Array(N - marked.length);
-        for (let i = 0, k = 0; i < N; i++) if (!excluded[i]) docs[k++] = i;
+        // Every record not excluded, written straight into its array.
+        const docs = new Int32Array(N - marked.size);
+        for (let i = 0, k = 0; i < N; i++) if (!hasRecord(excluded, i)) docs[k++] = i;
         return new SearchResult(this, analysis, [], docs, new Float64Array(docs.length), new Uint32Array(docs.length), new Float64Array(docs.length), strategy, false);
       }
       return withExcluded(this.combine(analysis, units, strategy), marked);
     } finally {
-      for (let i = 0; i < marked.length; i++) excluded[marked[i]] = 0;
+      this.excluded = this.noneExcluded;
     }
   }
 
@@ -1261,9 +1319,10 @@ export class SearchEngine {
     // A list not much longer than the rarest is walked step by step (two common words' lists are dense: the next
     // record is a step or two away, where galloping costs a call and a binary search); a much longer one is galloped.
     const dense = units.map((u) => u.ds.docs.length <= DENSE_RATIO * driver.length);
+    const excluded = this.excluded;
     next: for (let i = 0; i < driver.length; i++) {
       const d = driver[i];
-      if (this.excluded[d]) continue;
+      if (((excluded[d >>> 5] >>> d) & 1) !== 0) continue;
       for (let k = 1; k < order.length; k++) {
         const b = order[k];
         const list = lists[b];
@@ -1290,9 +1349,15 @@ export class SearchEngine {
    */
   private notExcluded(ds: DocScores, any: boolean): DocScores {
     if (!any) return ds;
-    const from = new Int32Array(ds.docs.length);
+    // Read once: `ds` is one of several score-list classes, and its `docs` looked up per record cost more than the test.
+    const docs = ds.docs;
+    const from = new Int32Array(docs.length);
     let n = 0;
-    for (let i = 0; i < ds.docs.length; i++) if (!this.excluded[ds.docs[i]]) from[n++] = i;
+    const excluded = this.excluded;
+    for (let i = 0; i < docs.length; i++) {
+      const d = docs[i];
+      if (((excluded[d >>> 5] >>> d) & 1) === 0) from[n++] = i;
+    }
     return new KeptScores(ds, from.slice(0, n));
   }
 
@@ -1412,7 +1477,7 @@ export class SearchEngine {
         const { docs, scores } = units[b].ds;
         for (let i = 0; i < docs.length; i++) {
           const d = docs[i];
-          if (excluded[d]) continue;
+          if (hasRecord(excluded, d)) continue;
           if (mask[d] === 0) touched.push(d);
           mask[d] |= 1 << b;
           acc[d] += scores[i];
@@ -1436,7 +1501,7 @@ export class SearchEngine {
         const fill = this.partsFill(u.constraints[0]);
         for (let i = 0; i < fill.docs.length; i++) {
           const d = fill.docs[i];
-          if (excluded[d] || (mask[d] & (1 << b)) !== 0) continue;
+          if (hasRecord(excluded, d) || (mask[d] & (1 << b)) !== 0) continue;
           if (lone) {
             if (mask[d] === 0) touched.push(d);
             mask[d] |= PARTS_BIT;

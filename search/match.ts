@@ -165,9 +165,19 @@ export class Matcher {
     // A Chinese percentage is checked for what follows it (wholeFigure): only through its occurrences.
     if (HAN_PERCENT.test(text)) return recordsOf(this.needle(text), F, keep);
     if (this.stored(text)) return this.words!.termRecords(text, keep);
-    const tokens = needleTokens(text);
-    if (tokens.length === 1 && tokens[0].offset === 0 && !tokens[0].prefix) return this.postings.termRecords(tokens[0].term, keep);
+    const term = this.soleTerm(text);
+    if (term !== undefined) return this.postings.termRecords(term, keep);
     return recordsOf(this.needle(text), F, keep);
+  }
+
+  /**
+   * The index term whose records are exactly a normalised string's records, when it is one stored token (records()
+   * reads that token's list; an exclusion reads its record map where the snapshot has one). Undefined otherwise.
+   */
+  soleTerm(text: string): string | undefined {
+    if (HAN_PERCENT.test(text) || this.stored(text)) return undefined;
+    const tokens = needleTokens(text);
+    return tokens.length === 1 && tokens[0].offset === 0 && !tokens[0].prefix ? tokens[0].term : undefined;
   }
 
   /** Occurrences of a…b with 1 to nearGap characters between, inside one sentence; positions are a's starts. */

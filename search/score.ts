@@ -702,8 +702,10 @@ export class KeptScores extends LazyScores {
     super();
     this.source = source;
     this.from = from;
-    this.docs = new Int32Array(from.length);
-    for (let i = 0; i < from.length; i++) this.docs[i] = source.docs[from[i]];
+    const docs = new Int32Array(from.length);
+    const all = source.docs;
+    for (let i = 0; i < from.length; i++) docs[i] = all[from[i]];
+    this.docs = docs;
   }
 
   /** The i-th record's score, the same number as the source's. */

@@ -9,7 +9,6 @@ import { isEveryRecord, type FacetName, type FacetValue, type Filters, type Refo
 import { Lru } from '../analysis/lru.js';
 import type { EngineOptions } from './options.js';
 import { collectFacts, sortValue, type Fact, type IndexedFact } from './facts.js';
-import { reformGroups } from '../indexer/reform-groups.js';
 import { reformMembers } from './reforms.js';
 import { OutcomeIndex, type OutcomeHit, type OutcomeParams } from './outcomes.js';
 import { buildSimilar } from '../indexer/similar.js';
@@ -190,7 +189,8 @@ export class SearchService {
     this.engine = new SearchEngine(body, options);
     // Loading decodes no record: reforms come from the link columns; facts and outcomes are gathered on first use.
     this.store = recordStoreOf(body.records);
-    this.reformOf = this.store ? this.store.reformOf() : reformGroups(this.engine.records, this.byId);
+    // The engine's grouping (fillsPage counts reforms by it): the records are grouped once.
+    this.reformOf = this.engine.reforms;
     this.reformMembers = reformMembers(this.reformOf);
   }
 
@@ -376,15 +376,12 @@ export class SearchService {
     let total = totals.get(reform);
     if (total === undefined) {
       total = members.length;
-      if (passes || excluded.length) {
+      if (passes || excluded.size) {
         total = 0;
-        for (let m = 0, ex = 0; m < members.length; m++) {
+        for (let m = 0; m < members.length; m++) {
           const i = members[m];
           if (passes && !passes[i]) continue;
-          if (excluded.length) {
-            ex = gallop(excluded, i, ex);
-            if (excluded[ex] === i) continue;
-          }
+          if (excluded.size && excluded.has(i)) continue;
           total++;
         }
       }
@@ -395,7 +392,7 @@ export class SearchService {
       const docs = result.docs;
       const listed = new Set(ranked);
       const outside: number[] = [];
-      for (let m = 0, at = 0, ex = 0; m < members.length && copies.length < cap; m++) {
+      for (let m = 0, at = 0; m < members.length && copies.length < cap; m++) {
         const i = members[m];
         at = gallop(docs, i, at);
         if (docs[at] === i) {
@@ -403,10 +400,7 @@ export class SearchService {
           continue;
         }
         if (outside.length >= cap || (passes && !passes[i])) continue;
-        if (excluded.length) {
-          ex = gallop(excluded, i, ex);
-          if (excluded[ex] === i) continue;
-        }
+        if (excluded.size && excluded.has(i)) continue;
         outside.push(i);
       }
       for (let j = 0; j < outside.length && copies.length < cap; j++) copies.push(outside[j]);
