@@ -72,15 +72,18 @@ export const BOUND_SCORING: BoundScoring = {
   fieldWeights: { title: 6, outcome: 2.2, content: 2, applicableTo: 1.4, process: 1.2, departments: 1.2, copyDepartments: 1.2, regions: 1.2, category: 0.6, scope: 0.4 },
 };
 
+/** One float32 and its bits, shared by every call of float32Above (called once per block of every common term). */
+const f32 = new Float32Array(1);
+const f32Bits = new Uint32Array(f32.buffer);
+
 /** x as a float32 no smaller than x (a stored bound must never fall below the score it bounds). */
 export function float32Above(x: number): number {
   const f = Math.fround(x);
   if (f >= x) return f;
-  const v = new Float32Array([f]);
-  const u = new Uint32Array(v.buffer);
+  f32[0] = f;
   // f < x: the next float32 towards +∞ (f ≥ 0 here: bounds are sums of non-negative terms).
-  u[0]++;
-  return v[0];
+  f32Bits[0]++;
+  return f32[0];
 }
 
 /** FNV-1a, 32 bits: how title keys are compared without keeping every title's normalised text in memory. */

@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { BOUND_BLOCK, BOUND_SCORING, INDEX_FORMAT, INDEX_FORMAT_SPLIT, type IndexData } from '../indexer/postings.js';
+import fc from 'fast-check';
+import { BOUND_BLOCK, BOUND_SCORING, INDEX_FORMAT, INDEX_FORMAT_SPLIT, float32Above, type IndexData } from '../indexer/postings.js';
 import type { SnapshotBody } from '../snapshot/body.js';
 import { DEFAULT_ENGINE_OPTIONS } from '../search/options.js';
 import { searchTexts, type SearchField } from '../indexer/fields.js';
@@ -304,5 +305,29 @@ describe('strings matched through the bigrams that cover them', () => {
       // The middle bigram was not needed: none of its positions were decoded.
       expect((postings.term(skipped) as TermOccurrences).positionsDecoded, skipped).toBe(0);
     }
+  });
+});
+
+describe('a stored bound is the least float32 not below the score it bounds', () => {
+  it('float32Above(x) is a float32, at least x, and the float32 just below it is below x', () => {
+    const below = (f: number) => {
+      // The float32 just below a positive float32: one less in its bits.
+      const v = new Float32Array([f]);
+      new Uint32Array(v.buffer)[0]--;
+      return v[0];
+    };
+    fc.assert(
+      fc.property(fc.double({ min: 1e-30, max: 1e30, noNaN: true }), (x) => {
+        const f = float32Above(x);
+        expect(Math.fround(f)).toBe(f);
+        expect(f).toBeGreaterThanOrEqual(x);
+        expect(below(f)).toBeLessThan(x);
+      }),
+      { numRuns: 2000 },
+    );
+    // Calls one after another share nothing: a value rounded up, then one exact, then one rounded down by fround.
+    expect(float32Above(0.1)).toBeGreaterThan(0.1);
+    expect(float32Above(0.5)).toBe(0.5);
+    expect(float32Above(1 / 3)).toBeGreaterThanOrEqual(1 / 3);
   });
 });

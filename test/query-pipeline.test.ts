@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { type SearchService } from '../search/service.js';
-import { bm25, scoreAt, union, WordScores, type DocScores, type FieldStats } from '../search/score.js';
+import { addScores, bm25, scoreAt, union, WordScores, type DocScores, type FieldStats } from '../search/score.js';
 import { facetValues, type Filters } from '../search/facets.js';
 import type { Matcher } from '../search/match.js';
 import { facetFilterChoices, ownTextSays, passesFilters, seedService } from './helpers.js';
@@ -61,6 +61,26 @@ describe("a word's records are listed at once and scored only when asked", () =>
         for (let i = 0; i < ref.docs.length; i++) expect(scoreAt(lazy, i)).toBe(ref.scores[i]);
         expect(Array.from(lazy.scores)).toEqual(Array.from(ref.scores));
       }
+    }
+  });
+
+  it('adds a listed entry\'s score in one loop (addScores) to the last bit of scoring it alone, for a word, a union and a computed list', () => {
+    const opts = service.engine.options.bm25;
+    const word = bm25(matcher.needle('海关'), stats, opts, 0.8);
+    const lists: [string, DocScores][] = [
+      ['海关', word],
+      ['海关 or 监管', union(bm25(matcher.needle('海关'), stats, opts, 1), bm25(matcher.needle('监管'), stats, opts, 0.5), Math.max)],
+      ['海关 computed', { docs: word.docs.slice(), scores: bm25(matcher.needle('海关'), stats, opts, 0.8).scores.slice() }],
+    ];
+    for (const [name, list] of lists) {
+      const n = list.docs.length;
+      expect(n, name).toBeGreaterThan(10);
+      // Entries out of order and some twice, added onto values already there (a second word's sum).
+      const at = Int32Array.from({ length: n + 5 }, (_, j) => (j * 7) % n);
+      const base = Float64Array.from(at, (_, j) => j / 3);
+      const out = base.slice();
+      addScores(list, at, out);
+      for (let j = 0; j < at.length; j++) expect(out[j], `${name} entry ${at[j]}`).toBe(base[j] + scoreAt(list, at[j]));
     }
   });
 
