@@ -263,6 +263,7 @@ export async function buildSnapshot<P = never>(options: BuildOptions<P>): Promis
     const words = buildWordPostings(texts, index.postings, counts.keys());
     if (words) index.words = words;
     const tWords = performance.now();
+    const rssWords = peakRssMiB();
     // Record maps of common words (indexer/record-bits.ts): an exclusion reads a map, not a whole record list.
     const bits = buildRecordBits(index.postings, { words: (t) => counts.has(t) });
     if (bits) index.bits = bits;
@@ -285,7 +286,7 @@ export async function buildSnapshot<P = never>(options: BuildOptions<P>): Promis
         bits: tDone - tWords,
         total: tDone - t0,
       },
-      peakRssMiB: { parse: rssParse, links: rssLinks, index: rssIndexDone, pack: rssPacked, jiebaLoad: rssAnalysed, analyse: rssAnalysed, similar: rssSimilar, counts: rssCounts, words: peakRssMiB(), bits: peakRssMiB() },
+      peakRssMiB: { parse: rssParse, links: rssLinks, index: rssIndexDone, pack: rssPacked, jiebaLoad: rssAnalysed, analyse: rssAnalysed, similar: rssSimilar, counts: rssCounts, words: rssWords, bits: peakRssMiB() },
       counting,
     };
   } catch (e) {

@@ -8,8 +8,11 @@
  *
  * Layout (`RecordBits`, body.index.bits, optional): `terms` the index term ids that have a map, increasing; map i is
  * `maps[i × W] … maps[(i + 1) × W − 1]`, W = ⌈records / 32⌉, record d at bit d & 31 of word d >>> 5. A map costs
- * records / 8 bytes; a term given one has at least records / share records, each at least a byte of document stream,
- * so at the default share a map at most doubles what the term's record list already costs.
+ * records / 8 bytes; a term given one has at least records / share records, and its document stream takes about a
+ * byte per record (Rice-coded slot gaps), so at the default share a map costs less than the stream it stands in for.
+ * Measured at 100k records of the generated corpus: the 165 words' maps 2.06 MB against 5.41 MB of their document
+ * streams (7.6-26.7 bits per record, median 8.9); a map at most 0.88× its word's stream (a word just over 1 in 8),
+ * median 0.51×. At 10k the 4,096-record floor leaves 16 words, each map at most 0.30× its stream.
  */
 import { decodeRecords } from './postings-codec.js';
 import { INDEX_FORMAT, INDEX_FORMAT_SPLIT, type IndexData } from './postings.js';

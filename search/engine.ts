@@ -16,7 +16,8 @@ import { engineOptions, type EngineOptions } from './options.js';
 import { Postings, hash32, isIndexData, recordsOf, type IndexData, type Occurrences } from './postings.js';
 import type { EngineIndex } from '../indexer/engine-index.js';
 import { isWordIndex } from '../indexer/word-postings.js';
-import { RecordMaps, RecordSet, andInto, hasRecord, isRecordBits, mapOf, orInto } from './record-bits.js';
+import { isRecordBits } from '../indexer/record-bits.js';
+import { RecordMaps, RecordSet, andInto, hasRecord, mapOf, markInto, orInto } from './record-bits.js';
 import { BlockTop, KeptScores, LazyScores, NO_DOCS, addScores, bm25, idf, intersectSum, minimalWindow, scoreAt, union, unionRecords, worthBounding, type DocScores, type FieldStats } from './score.js';
 import { Highlighter } from './snippet.js';
 import { DOWN_VERBS, SUPERLATIVES, UP_VERBS } from '../analysis/outcomes.js';
@@ -501,8 +502,9 @@ export class SearchResult {
    * common word's thousands of records are not sorted (or compared through callbacks) to show ten.
    */
   private bounded(n: number, at: (j: number) => number, k: number, sc: Float64Array): number[] {
-    // One tier (no record lacks a word: most multi-word results): no tier array to fill and read per record.
-    const oneTier = !(this.strategy === 'last' && this.partial);
+    // One tier (no record lacks a word: most multi-word results; or a description, ranked by score alone as tiers()
+    // decides through describesIdea): no tier array to allocate, fill and read per record.
+    const oneTier = !(this.strategy === 'last' && this.partial) || this.engine.describesIdea(this.analysis, this.units);
     const tier = oneTier ? ONE_TIER : this.tiers();
     const docs = this.docs;
     // a ranks below b.
@@ -622,8 +624,8 @@ export class SearchEngine {
   /** Rankings answered from block bounds (BlockTop), and the records they scored: read by tests through `boundStats`. */
   private boundRankings = 0;
   private boundScored = 0;
-  /** Exclusions answered from a stored record map (a test's evidence that the map path ran; clearCache keeps it). */
-  mapReads = 0;
+  /** Exclusions answered from a stored record map: read by tests through `mapReads`. */
+  private mapReadCount = 0;
 
   constructor(body: SnapshotBody, options: Partial<EngineOptions> = {}) {
     this.body = body;
@@ -787,6 +789,14 @@ export class SearchEngine {
    */
   get boundStats(): { rankings: number; scored: number } {
     return { rankings: this.boundRankings, scored: this.boundScored };
+  }
+
+  /**
+   * How many exclusions since this engine was made were answered from a stored record map (a test's evidence that
+   * the map path ran; clearCache does not reset it).
+   */
+  get mapReads(): number {
+    return this.mapReadCount;
   }
 
   /** Distinct terms in the positional index. */
@@ -1071,14 +1081,12 @@ export class SearchEngine {
       if (map) {
         // The stored map is the snapshot's own: read, never written.
         bits = orInto(bits ?? new Int32Array(map.length), map);
-        this.mapReads++;
+        this.mapReadCount++;
         continue;
       }
       out = unionRecords(out, alt.near ? recordsOf(this.matcher.near(alt.near[0], alt.near[1]), F, keep) : this.matcher.records(alt.text, keep));
     }
-    if (!bits) return mapOf(out, N);
-    for (let i = 0; i < out.length; i++) bits[out[i] >>> 5] |= 1 << (out[i] & 31);
-    return bits;
+    return bits ? markInto(bits, out) : mapOf(out, N);
   }
 
   /** Whether the stored record maps count exactly the fields `keep` marks (all fields when absent). */
@@ -1295,7 +1303,7 @@ export class SearchEngine {
         for (let i = 0, k = 0; i < N; i++) if (!hasRecord(excluded, i)) docs[k++] = i;
         return new SearchResult(this, analysis, [], docs, new Float64Array(docs.length), new Uint32Array(docs.length), new Float64Array(docs.length), strategy, false);
       }
-      return withExcluded(this.combine(analysis, units, strategy), marked);
+      return withExcluded(this.combine(analysis, units, strategy, marked.size > 0), marked);
     } finally {
       this.excluded = this.noneExcluded;
     }
@@ -1322,7 +1330,7 @@ export class SearchEngine {
     const excluded = this.excluded;
     next: for (let i = 0; i < driver.length; i++) {
       const d = driver[i];
-      if (((excluded[d >>> 5] >>> d) & 1) !== 0) continue;
+      if (hasRecord(excluded, d)) continue;
       for (let k = 1; k < order.length; k++) {
         const b = order[k];
         const list = lists[b];
@@ -1356,7 +1364,7 @@ export class SearchEngine {
     const excluded = this.excluded;
     for (let i = 0; i < docs.length; i++) {
       const d = docs[i];
-      if (((excluded[d >>> 5] >>> d) & 1) === 0) from[n++] = i;
+      if (!hasRecord(excluded, d)) from[n++] = i;
     }
     return new KeptScores(ds, from.slice(0, n));
   }
@@ -1449,8 +1457,11 @@ export class SearchEngine {
     return (d) => titleKeys[d] === titleKey && keyOf(this.analyzer.normalizer.plain(this.records[d].title)) === analysis.titleKey;
   }
 
-  /** Every word's records combined under the strategy: which records are results, with what base score. */
-  private combine(analysis: QueryAnalysis, units: Unit[], strategy: MatchingStrategy): SearchResult {
+  /**
+   * Every word's records combined under the strategy: which records are results, with what base score. `anyExcluded`:
+   * whether the exclusions remove a record (a `-word` matching nothing leaves the lists as they are).
+   */
+  private combine(analysis: QueryAnalysis, units: Unit[], strategy: MatchingStrategy, anyExcluded: boolean): SearchResult {
     const N = this.records.length;
     const U = units.length;
     const all = U >= 32 ? 0xffffffff : (1 << U) - 1;
@@ -1469,7 +1480,7 @@ export class SearchEngine {
     const lone = U === 1 || (U === 2 && units[1].ask === true);
     // Whether the one word's records make a page of reforms: asked once, for the single-word result and the parts fill.
     const lonePaged = lone && this.fillsPage(units[0].ds.docs);
-    const single = U === 1 && lonePaged ? this.notExcluded(units[0].ds, analysis.exclude.length > 0) : undefined;
+    const single = U === 1 && lonePaged ? this.notExcluded(units[0].ds, anyExcluded) : undefined;
     if (single) {
       // Nothing to mark: every record of the list has the one word.
     } else {

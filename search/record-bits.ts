@@ -6,8 +6,6 @@
  */
 import { mapWords, type RecordBits } from '../indexer/record-bits.js';
 
-export { isRecordBits, mapWords, type RecordBits } from '../indexer/record-bits.js';
-
 /** Set bits in a 32-bit word. */
 function bitCount(x: number): number {
   x -= (x >>> 1) & 0x55555555;
@@ -53,11 +51,15 @@ export class RecordSet implements Iterable<number> {
   }
 }
 
-/** A map over N records marking the records of an increasing (or any) list. */
-export function mapOf(docs: ArrayLike<number>, N: number): Int32Array {
-  const bits = new Int32Array(mapWords(N));
+/** `bits` gains the records of a list (in place; any order); returns it. */
+export function markInto(bits: Int32Array, docs: ArrayLike<number>): Int32Array {
   for (let i = 0; i < docs.length; i++) bits[docs[i] >>> 5] |= 1 << (docs[i] & 31);
   return bits;
+}
+
+/** A map over N records marking the records of an increasing (or any) list. */
+export function mapOf(docs: ArrayLike<number>, N: number): Int32Array {
+  return markInto(new Int32Array(mapWords(N)), docs);
 }
 
 /** `into` gains b's records (in place); returns it. */
@@ -89,11 +91,6 @@ export class RecordMaps {
   /** Per index field, 1 when a map's bit counts it (the fields an exclusion looks at, when the build's rule holds). */
   fieldMask(fields: readonly string[]): Uint8Array {
     return Uint8Array.from(fields, (f) => (this.bits.fields.includes(f) ? 1 : 0));
-  }
-
-  /** How many words have a map. */
-  get size(): number {
-    return this.bits.terms.length;
   }
 
   /** The term's map, or undefined when it has none (a rarer term: its record list is read instead). */

@@ -514,12 +514,11 @@ class BlockHeap {
   }
 }
 
-/*
- * Every list that scores when read is a LazyScores (words, unions, kept records, the records holding every word):
- * any other DocScores holds its scores already, and each score is its own bound.
+/**
+ * An upper bound of the i-th score of a list: its score when computed already, else the list's bound (Infinity: none).
+ * Every list that scores when read is a LazyScores (words, unions, kept records, the records holding every word): any
+ * other DocScores holds its scores already, and each score is its own bound (so too in quickAt and boundable).
  */
-
-/** An upper bound of the i-th score of a list: its score when computed already, else the list's bound (Infinity: none). */
 export function boundAt(ds: DocScores, i: number): number {
   return ds instanceof LazyScores ? ds.recordBound(i) : ds.scores[i];
 }

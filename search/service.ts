@@ -381,7 +381,7 @@ export class SearchService {
         for (let m = 0; m < members.length; m++) {
           const i = members[m];
           if (passes && !passes[i]) continue;
-          if (excluded.size && excluded.has(i)) continue;
+          if (excluded.has(i)) continue;
           total++;
         }
       }
@@ -400,7 +400,7 @@ export class SearchService {
           continue;
         }
         if (outside.length >= cap || (passes && !passes[i])) continue;
-        if (excluded.size && excluded.has(i)) continue;
+        if (excluded.has(i)) continue;
         outside.push(i);
       }
       for (let j = 0; j < outside.length && copies.length < cap; j++) copies.push(outside[j]);

@@ -325,9 +325,20 @@ describe('a stored bound is the least float32 not below the score it bounds', ()
       }),
       { numRuns: 2000 },
     );
-    // Calls one after another share nothing: a value rounded up, then one exact, then one rounded down by fround.
-    expect(float32Above(0.1)).toBeGreaterThan(0.1);
+    // The float32 just above a positive float32: one more in its bits.
+    const above = (f: number) => {
+      const v = new Float32Array([f]);
+      new Uint32Array(v.buffer)[0]++;
+      return v[0];
+    };
+    // Calls one after another share nothing: values fround rounds up (kept as rounded), one exact, then one fround
+    // rounds down (the next float32 up).
+    expect(Math.fround(0.1)).toBeGreaterThan(0.1);
+    expect(float32Above(0.1)).toBe(Math.fround(0.1));
     expect(float32Above(0.5)).toBe(0.5);
-    expect(float32Above(1 / 3)).toBeGreaterThanOrEqual(1 / 3);
+    expect(Math.fround(1 / 3)).toBeGreaterThan(1 / 3);
+    expect(float32Above(1 / 3)).toBe(Math.fround(1 / 3));
+    expect(Math.fround(0.7)).toBeLessThan(0.7);
+    expect(float32Above(0.7)).toBe(above(Math.fround(0.7)));
   });
 });

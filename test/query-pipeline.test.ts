@@ -49,6 +49,32 @@ describe("a word's records are listed at once and scored only when asked", () =>
     }
   });
 
+  it('scores records of 海关 holding it in several fields besides the title as BM25 written out, each field with its own length norm', () => {
+    const opts = service.engine.options.bm25;
+    const F = stats.fieldCount;
+    const occ = matcher.needle('海关');
+    const scores = bm25(occ, stats, opts, 1) as WordScores;
+    const slotsOf = new Map<number, { slot: number; tf: number }[]>();
+    occ.slots.forEach((s, x) => {
+      const d = Math.floor(s / F);
+      if (!slotsOf.has(d)) slotsOf.set(d, []);
+      slotsOf.get(d)!.push({ slot: s, tf: occ.starts[x + 1] - occ.starts[x] });
+    });
+    // Records whose slots of the word lie in two or more fields, one of them not field 0: the norms are read field by
+    // field (field f of record d), so a norm taken from the wrong field or record would change these scores.
+    const chosen = [...slotsOf].filter(([, slots]) => new Set(slots.map((x) => x.slot % F)).size >= 2 && slots.some((x) => x.slot % F !== 0));
+    expect(chosen.length).toBeGreaterThanOrEqual(5);
+    const fields = new Set(chosen.flatMap(([, slots]) => slots.map((x) => x.slot % F)).filter((f) => f !== 0));
+    expect(fields.size).toBeGreaterThanOrEqual(2);
+    for (const [d, slots] of chosen) {
+      const i = Array.from(scores.docs).indexOf(d);
+      expect(i, `record ${d}`).toBeGreaterThanOrEqual(0);
+      const want = bm25ByHand(slots, 1, slotsOf.size);
+      expect(want, `record ${d}`).toBeGreaterThan(0);
+      expect(scores.scoreAt(i), `record ${d}`).toBeCloseTo(want, 10);
+    }
+  });
+
   it('merges 知识产权 with its split form 知识…产权, and 海关 with 监管, to the same records and scores whether scored on demand or at once', () => {
     const opts = service.engine.options.bm25;
     const eager = (d: DocScores): DocScores => ({ docs: d.docs.slice(), scores: d.scores.slice() });
