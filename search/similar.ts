@@ -63,8 +63,6 @@ export class SimilarLists {
   private readonly members = new Map<number, number[]>();
   private readonly matcher?: IdeaMatcher;
   private readonly namedMemo = new Lru<number, Named>(NAMED_MEMO);
-  /** Per UTF-16 code unit: 0 not yet asked, 1 normalises to itself, 2 does not (see `normalized`). */
-  private readonly keepsForm = new Uint8Array(65536);
 
   constructor(
     private readonly records: ReformRecord[],
@@ -141,34 +139,22 @@ export class SimilarLists {
     }).join('\n').toLowerCase();
   }
 
-  /**
-   * `text` normalised as the classes are. Most text is already in normal form (simplified, no full-width letters), and
-   * normalising a reform's text character by character cost more than the rest of explaining its entry: a text whose
-   * every character normalises to itself (asked once per character, remembered) is returned as it is.
-   */
-  private normalized(text: string): string {
-    const normalize = this.mechanisms!.normalize;
-    const kept = this.keepsForm;
-    for (let i = 0; i < text.length; i++) {
-      const c = text.charCodeAt(i);
-      let k = kept[c];
-      // A surrogate is one half of a character: such text is normalised whole.
-      if (k === 0) kept[c] = k = c >= 0xd800 && c <= 0xdfff ? 2 : normalize(text[i]) === text[i] ? 1 : 2;
-      if (k === 2) return normalize(text);
-    }
-    return text;
-  }
-
   /** The mechanism classes a reform names (its first printings); none without classes. */
   private namedOf(i: number): Named | undefined {
     const matcher = this.matcher;
     if (!matcher) return undefined;
     const known = this.namedMemo.get(this.group[i]);
     if (known) return known;
-    // The reform's first printings in corpus order, whichever of them was asked for: the memo is per reform.
-    const printings = (this.members.get(this.group[i]) ?? [i]).slice(0, MAX_PRINTINGS_READ).map((m) => this.records[m]);
+    // The reform's first printings in corpus order, whichever of them was asked for: the memo is per reform. It
+    // keeps their indices, never the records: a loaded snapshot's records are decoded on demand (its own cache
+    // bounds how many live), and a remembered reform holding them would keep thousands alive beyond that bound.
+    const printings = (this.members.get(this.group[i]) ?? [i]).slice(0, MAX_PRINTINGS_READ);
+    const normalize = this.mechanisms!.normalize;
     const read = (fields: ('title' | 'process' | 'content' | 'applicableTo' | 'outcome')[]) =>
-      matcher.named(this.normalized(printings.map((r) => fields.map((f) => r[f] ?? '').join('\n')).join('\n')));
+      matcher.named(normalize(printings.map((m) => {
+        const r = this.records[m];
+        return fields.map((f) => r[f] ?? '').join('\n');
+      }).join('\n')));
     const own = read(['title', 'process']);
     let any: Map<number, string> | undefined;
     const named: Named = {
