@@ -69,9 +69,15 @@ export class SimilarLists {
     private readonly data: SimilarData,
     private readonly mechanisms?: MechanismSetup,
   ) {
-    if (mechanisms?.ideas.length) this.matcher = new IdeaMatcher(mechanisms.ideas);
     if (data.termStart.length !== records.length + 1 || data.all.ids.length !== records.length * data.k) {
       throw new Error('similar lists do not match the records');
+    }
+    const kept = data.ideasKept;
+    if (mechanisms && kept && kept.length !== mechanisms.ideas.length) throw new Error('similar lists do not match the mechanism classes');
+    // Only a class that passed the build's background cut is named (a class most reforms print is no likeness); lists
+    // from before the build recorded which passed name none, since an unchecked class may be such a common one.
+    if (mechanisms && kept?.includes(1)) {
+      this.matcher = new IdeaMatcher(mechanisms.ideas.map(([name, terms], k) => [name, kept[k] === 1 ? terms : []]));
     }
     this.group = reformsOf(records);
     this.group.forEach((g, i) => {
@@ -139,7 +145,7 @@ export class SimilarLists {
     }).join('\n').toLowerCase();
   }
 
-  /** The mechanism classes a reform names (its first printings); none without classes. */
+  /** The mechanism classes a reform names (its first printings), of those that passed the cut; none without classes. */
   private namedOf(i: number): Named | undefined {
     const matcher = this.matcher;
     if (!matcher) return undefined;
@@ -192,7 +198,7 @@ export class SimilarLists {
    * The shared terms carrying the idea (each present in both records), the kind of likeness, and the mechanism both
    * name when there is one (`named`: the source's classes, when the caller has read them).
    */
-  explain(i: number, j: number, named: Named | undefined = this.namedOf(i)): { because: string[]; reason: SimilarReason; mechanism?: SharedMechanism } {
+  private explain(i: number, j: number, named: Named | undefined = this.namedOf(i)): { because: string[]; reason: SimilarReason; mechanism?: SharedMechanism } {
     const mechanism = this.sharedMechanism(named, this.namedOf(j));
     const mine = this.keyTerms(i);
     const theirs = this.keyTerms(j);
