@@ -3,7 +3,7 @@
  * snapshot's typed arrays. Nothing is segmented at load or per request: a request reads up to `k` stored entries,
  * lists each entry's copies, and explains it by intersecting two short key-term lists.
  */
-import { reformsOf } from './reforms.js';
+import { reformMembers, reformsOf } from './reforms.js';
 import type { ReformRecord } from '../indexer/schema.js';
 import { OUTCOME_FLAG, TERM_FLAG, type SimilarData } from '../indexer/similar-data.js';
 import { IdeaMatcher, type IdeaClass } from '../indexer/similar-ideas.js';
@@ -44,6 +44,15 @@ export interface MechanismSetup {
   normalize: (text: string) => string;
 }
 
+/**
+ * Which reform each record prints (search/reforms.ts reformsOf) and the records of each reform printed more than once
+ * (reformMembers): the service has them already; grouped from the records when not given.
+ */
+export interface ReformGrouping {
+  reformOf: Int32Array;
+  members: Map<number, number[]>;
+}
+
 /** The classes a reform prints (class → the first name printed), split by where; `any` read only when asked. */
 export interface Named {
   /** In a title or the process steps: the reform's own way of working. */
@@ -60,7 +69,8 @@ const NAMED_MEMO = 4096;
 
 export class SimilarLists {
   readonly group: Int32Array;
-  private readonly members = new Map<number, number[]>();
+  /** Records of each reform printed more than once; a reform absent here is its one record. */
+  private readonly members: Map<number, number[]>;
   private readonly matcher?: IdeaMatcher;
   private readonly namedMemo = new Lru<number, Named>(NAMED_MEMO);
 
@@ -68,6 +78,7 @@ export class SimilarLists {
     private readonly records: ReformRecord[],
     private readonly data: SimilarData,
     private readonly mechanisms?: MechanismSetup,
+    grouping?: ReformGrouping,
   ) {
     if (data.termStart.length !== records.length + 1 || data.all.ids.length !== records.length * data.k) {
       throw new Error('similar lists do not match the records');
@@ -79,12 +90,8 @@ export class SimilarLists {
     if (mechanisms && kept?.includes(1)) {
       this.matcher = new IdeaMatcher(mechanisms.ideas.map(([name, terms], k) => [name, kept[k] === 1 ? terms : []]));
     }
-    this.group = reformsOf(records);
-    this.group.forEach((g, i) => {
-      const m = this.members.get(g);
-      if (m) m.push(i);
-      else this.members.set(g, [i]);
-    });
+    this.group = grouping?.reformOf ?? reformsOf(records);
+    this.members = grouping?.members ?? reformMembers(this.group);
   }
 
   /** Forget the remembered mechanism classes (first-seen benchmarks). */
