@@ -7,7 +7,10 @@ import { Strongest } from '../indexer/similar-candidates.js';
 import { FeatureReader, featureSetup, FIELDS } from '../indexer/similar-features.js';
 import { Normalizer } from '../analysis/normalize.js';
 import fc from 'fast-check';
-import { reformsOf } from '../search/reforms.js';
+import { reformMembers, reformsOf } from '../search/reforms.js';
+import type { ReformRecord } from '../indexer/schema.js';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { SearchService } from '../search/service.js';
 import { SimilarLists, type SimilarData } from '../search/similar.js';
 import { parseSnapshot, serializeSnapshot } from '../snapshot/file.js';
@@ -145,6 +148,35 @@ describe('similar reforms on the seed corpus', () => {
     for (const name of tightNamed) expect(cut(tight)).toContain(name);
     expect(named(buildSimilar(body, { ideaWeight: 0 })).size).toBe(0);
     expect(named({ ...body.similar!, ideasKept: undefined }).size).toBe(0);
+  });
+
+  it('keeps no record it read alive once a list is served, as a loaded snapshot decodes records on demand (remembered mechanism classes hold indices only)', async () => {
+    const svc = await seedService();
+    const body = svc.body;
+    // Records handed out as a store does: a fresh object per read, each watched through a weak reference.
+    const handed: WeakRef<ReformRecord>[] = [];
+    const records = new Proxy(body.records, {
+      get(target, key, receiver) {
+        if (typeof key === 'string' && /^\d+$/.test(key)) {
+          const r = { ...target[Number(key)] };
+          handed.push(new WeakRef(r));
+          return r;
+        }
+        return Reflect.get(target, key, receiver);
+      },
+    });
+    const group = reformsOf(body.records);
+    const lists = new SimilarLists(records, body.similar!, { ideas: body.dictionary.ideas ?? [], normalize: (t) => svc.engine.analyzer.normalizer.plain(t) }, { reformOf: group, members: reformMembers(group) });
+    let named = 0;
+    for (let i = 0; i < body.records.length; i++) for (const h of lists.similar(i, 10, 'all')) if (h.mechanism) named++;
+    expect(named).toBeGreaterThan(50);
+    expect(handed.length).toBeGreaterThan(body.records.length);
+    // Weak references hold their targets until the current job ends; then a full collection frees every record not
+    // held by the lists (or by anything else).
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    setFlagsFromString('--expose-gc');
+    (runInNewContext('gc') as () => void)();
+    expect(handed.filter((w) => w.deref() !== undefined).length).toBe(0);
   });
 
   it('names the mechanism of a reform printed in traditional characters by its simplified name (混兌 read as 混兑)', async () => {
