@@ -29,4 +29,10 @@ export interface SimilarData {
   terms: string[];
   /** OUTCOME_FLAG bits per record. */
   outcomes: Uint8Array;
+  /**
+   * Per mechanism class of the snapshot's dictionary (dict/ideas.txt, by index): 1 when it passed the background cut
+   * (marks two or more reforms, at most `maxDf` of them) and the classes weighed (ideaWeight > 0), else 0. Only such
+   * a class is named as the mechanism two reforms share. Absent in snapshots built before it: then none is named.
+   */
+  ideasKept?: Uint8Array;
 }

@@ -202,6 +202,11 @@ export class FeatureReader {
     this.ideaIds = ideas.map(([name]) => this.intern(IDEA_KEY + name, IDEA));
   }
 
+  /** Feature id of each mechanism class, by its index in the setup's `ideas`; none when the classes are off. */
+  get ideaFeatures(): readonly number[] {
+    return this.ideaIds;
+  }
+
   intern(key: string, k: number): number {
     let id = this.featureId.get(key);
     if (id === undefined) {

@@ -96,8 +96,9 @@ export class IdeaMatcher {
 
   /**
    * Each class `text` prints, with the first of its terms printed there, in order of first sight (any text: a term
-   * is a run of Han characters, so punctuation and Latin letters simply start no term). For explaining an entry,
-   * not for the build's hot path (`match`).
+   * is a run of Han characters, so punctuation and Latin letters simply start no term); where several terms of a
+   * class start at one place, the longest (启运港退税, not 启运港 inside it), since it is the name shown to users. For
+   * explaining an entry, not for the build's hot path (`match`).
    */
   named(text: string): Map<number, string> {
     const out = new Map<number, string>();
@@ -105,8 +106,9 @@ export class IdeaMatcher {
     for (let i = 0; i + 1 < text.length; i++) {
       const lengths = this.starts.get(text.charCodeAt(i) * 65536 + text.charCodeAt(i + 1));
       if (lengths === undefined) continue;
-      for (const len of lengths) {
-        if (i + len > text.length) break;
+      for (let l = lengths.length - 1; l >= 0; l--) {
+        const len = lengths[l];
+        if (i + len > text.length) continue;
         const term = text.slice(i, i + len);
         const ks = this.classesOf.get(term);
         if (ks) for (const k of ks) if (!out.has(k)) out.set(k, term);

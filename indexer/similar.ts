@@ -686,6 +686,13 @@ function similarLists(body: Pick<SnapshotBody, 'records' | 'analysis' | 'diction
     termStart[i + 1] = at;
   }
 
+  // The mechanism classes that passed the background cut: a class printed by most reforms (a filing channel every
+  // reform mentions) is no likeness, so it is not named as one either. None when the classes are off (ideaWeight 0).
+  const ideasKept = new Uint8Array(setup.ideas.length);
+  reader.ideaFeatures.forEach((f, k) => {
+    if (usable(f)) ideasKept[k] = 1;
+  });
+
   if (info) info.phaseMs = { setup: phaseA - phase0, features: phase1 - phaseA, vectors: phase2 - phase1, candidates: phase3 - phase2, lists: performance.now() - phase3 };
   return {
     version: 1,
@@ -698,5 +705,6 @@ function similarLists(body: Pick<SnapshotBody, 'records' | 'analysis' | 'diction
     termFlags,
     terms,
     outcomes: outcomeBits,
+    ideasKept,
   };
 }

@@ -486,7 +486,7 @@ export class SearchService {
     this.similarLists ??= new SimilarLists(this.records, this.body.similar ?? buildSimilar(this.body), {
       ideas: this.body.dictionary.ideas ?? [],
       normalize: (text) => this.engine.analyzer.normalizer.plain(text),
-    });
+    }, { reformOf: this.reformOf, members: this.reformMembers });
     return this.similarLists;
   }
 

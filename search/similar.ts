@@ -3,7 +3,7 @@
  * snapshot's typed arrays. Nothing is segmented at load or per request: a request reads up to `k` stored entries,
  * lists each entry's copies, and explains it by intersecting two short key-term lists.
  */
-import { reformsOf } from './reforms.js';
+import { reformMembers, reformsOf } from './reforms.js';
 import type { ReformRecord } from '../indexer/schema.js';
 import { OUTCOME_FLAG, TERM_FLAG, type SimilarData } from '../indexer/similar-data.js';
 import { IdeaMatcher, type IdeaClass } from '../indexer/similar-ideas.js';
@@ -44,6 +44,15 @@ export interface MechanismSetup {
   normalize: (text: string) => string;
 }
 
+/**
+ * Which reform each record prints (search/reforms.ts reformsOf) and the records of each reform printed more than once
+ * (reformMembers): the service has them already; grouped from the records when not given.
+ */
+export interface ReformGrouping {
+  reformOf: Int32Array;
+  members: Map<number, number[]>;
+}
+
 /** The classes a reform prints (class → the first name printed), split by where; `any` read only when asked. */
 export interface Named {
   /** In a title or the process steps: the reform's own way of working. */
@@ -60,27 +69,29 @@ const NAMED_MEMO = 4096;
 
 export class SimilarLists {
   readonly group: Int32Array;
-  private readonly members = new Map<number, number[]>();
+  /** Records of each reform printed more than once; a reform absent here is its one record. */
+  private readonly members: Map<number, number[]>;
   private readonly matcher?: IdeaMatcher;
   private readonly namedMemo = new Lru<number, Named>(NAMED_MEMO);
-  /** Per UTF-16 code unit: 0 not yet asked, 1 normalises to itself, 2 does not (see `normalized`). */
-  private readonly keepsForm = new Uint8Array(65536);
 
   constructor(
     private readonly records: ReformRecord[],
     private readonly data: SimilarData,
     private readonly mechanisms?: MechanismSetup,
+    grouping?: ReformGrouping,
   ) {
-    if (mechanisms?.ideas.length) this.matcher = new IdeaMatcher(mechanisms.ideas);
     if (data.termStart.length !== records.length + 1 || data.all.ids.length !== records.length * data.k) {
       throw new Error('similar lists do not match the records');
     }
-    this.group = reformsOf(records);
-    this.group.forEach((g, i) => {
-      const m = this.members.get(g);
-      if (m) m.push(i);
-      else this.members.set(g, [i]);
-    });
+    const kept = data.ideasKept;
+    if (mechanisms && kept && kept.length !== mechanisms.ideas.length) throw new Error('similar lists do not match the mechanism classes');
+    // Only a class that passed the build's background cut is named (a class most reforms print is no likeness); lists
+    // from before the build recorded which passed name none, since an unchecked class may be such a common one.
+    if (mechanisms && kept?.includes(1)) {
+      this.matcher = new IdeaMatcher(mechanisms.ideas.map(([name, terms], k) => [name, kept[k] === 1 ? terms : []]));
+    }
+    this.group = grouping?.reformOf ?? reformsOf(records);
+    this.members = grouping?.members ?? reformMembers(this.group);
   }
 
   /** Forget the remembered mechanism classes (first-seen benchmarks). */
@@ -141,34 +152,22 @@ export class SimilarLists {
     }).join('\n').toLowerCase();
   }
 
-  /**
-   * `text` normalised as the classes are. Most text is already in normal form (simplified, no full-width letters), and
-   * normalising a reform's text character by character cost more than the rest of explaining its entry: a text whose
-   * every character normalises to itself (asked once per character, remembered) is returned as it is.
-   */
-  private normalized(text: string): string {
-    const normalize = this.mechanisms!.normalize;
-    const kept = this.keepsForm;
-    for (let i = 0; i < text.length; i++) {
-      const c = text.charCodeAt(i);
-      let k = kept[c];
-      // A surrogate is one half of a character: such text is normalised whole.
-      if (k === 0) kept[c] = k = c >= 0xd800 && c <= 0xdfff ? 2 : normalize(text[i]) === text[i] ? 1 : 2;
-      if (k === 2) return normalize(text);
-    }
-    return text;
-  }
-
-  /** The mechanism classes a reform names (its first printings); none without classes. */
+  /** The mechanism classes a reform names (its first printings), of those that passed the cut; none without classes. */
   private namedOf(i: number): Named | undefined {
     const matcher = this.matcher;
     if (!matcher) return undefined;
     const known = this.namedMemo.get(this.group[i]);
     if (known) return known;
-    // The reform's first printings in corpus order, whichever of them was asked for: the memo is per reform.
-    const printings = (this.members.get(this.group[i]) ?? [i]).slice(0, MAX_PRINTINGS_READ).map((m) => this.records[m]);
+    // The reform's first printings in corpus order, whichever of them was asked for: the memo is per reform. It
+    // keeps their indices, never the records: a loaded snapshot's records are decoded on demand (its own cache
+    // bounds how many live), and a remembered reform holding them would keep thousands alive beyond that bound.
+    const printings = (this.members.get(this.group[i]) ?? [i]).slice(0, MAX_PRINTINGS_READ);
+    const normalize = this.mechanisms!.normalize;
     const read = (fields: ('title' | 'process' | 'content' | 'applicableTo' | 'outcome')[]) =>
-      matcher.named(this.normalized(printings.map((r) => fields.map((f) => r[f] ?? '').join('\n')).join('\n')));
+      matcher.named(normalize(printings.map((m) => {
+        const r = this.records[m];
+        return fields.map((f) => r[f] ?? '').join('\n');
+      }).join('\n')));
     const own = read(['title', 'process']);
     let any: Map<number, string> | undefined;
     const named: Named = {
@@ -206,7 +205,7 @@ export class SimilarLists {
    * The shared terms carrying the idea (each present in both records), the kind of likeness, and the mechanism both
    * name when there is one (`named`: the source's classes, when the caller has read them).
    */
-  explain(i: number, j: number, named: Named | undefined = this.namedOf(i)): { because: string[]; reason: SimilarReason; mechanism?: SharedMechanism } {
+  private explain(i: number, j: number, named: Named | undefined = this.namedOf(i)): { because: string[]; reason: SimilarReason; mechanism?: SharedMechanism } {
     const mechanism = this.sharedMechanism(named, this.namedOf(j));
     const mine = this.keyTerms(i);
     const theirs = this.keyTerms(j);

@@ -151,6 +151,14 @@ export function validateBody(body: unknown): asserts body is SnapshotBody {
         });
       });
     }
+    // Which classes passed the similar build's background cut: one flag per class, or a list could name a class by
+    // another's flag.
+    if (isObject(b.similar) && b.similar.ideasKept !== undefined) {
+      const classes = Array.isArray(d.ideas) ? d.ideas.length : 0;
+      const kept = b.similar.ideasKept;
+      if (!(kept instanceof Uint8Array)) fail('similar.ideasKept', kept, 'a Uint8Array');
+      if (kept.length !== classes) fail('similar.ideasKept', kept.length, `one flag per mechanism class (${classes})`);
+    }
     const a = obj(b.analysis, 'analysis');
     for (const [k, v] of Object.entries(obj(a.t2s, 'analysis.t2s'))) str(v, `analysis.t2s[${JSON.stringify(k)}]`);
     arr(a.vocabulary, 'analysis.vocabulary').forEach((e, i) => {

@@ -68,6 +68,14 @@ describe('reform mechanism classes (dict/ideas.txt) in the similar lists', () =>
     expect([...m.named('附条件提离')]).toEqual([[0, '附条件提离']]);
   });
 
+  it('names a class by the longest of its terms printed where several start at one place (启运港退税, not 启运港 inside it)', () => {
+    const m = new IdeaMatcher([['departure-port-refund', ['启运港', '启运港退税', '离境港退税']]]);
+    expect([...m.named('实施启运港退税政策')]).toEqual([[0, '启运港退税']]);
+    // Where only the shorter is printed, it is the name; the first place printed still decides.
+    expect([...m.named('启运港出发，启运港退税')]).toEqual([[0, '启运港']]);
+    expect(m.match('实施启运港退税政策')).toEqual([0]);
+  });
+
   it('stores the classes normalised in the snapshot, where a snapshot read back from its bytes still has them (a traditional name stored simplified)', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'ideas-'));
     try {

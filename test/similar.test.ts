@@ -7,9 +7,12 @@ import { Strongest } from '../indexer/similar-candidates.js';
 import { FeatureReader, featureSetup, FIELDS } from '../indexer/similar-features.js';
 import { Normalizer } from '../analysis/normalize.js';
 import fc from 'fast-check';
-import { reformsOf } from '../search/reforms.js';
+import { reformMembers, reformsOf } from '../search/reforms.js';
+import type { ReformRecord } from '../indexer/schema.js';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { SearchService } from '../search/service.js';
-import { SimilarLists } from '../search/similar.js';
+import { SimilarLists, type SimilarData } from '../search/similar.js';
 import { parseSnapshot, serializeSnapshot } from '../snapshot/file.js';
 import { seedService, seedSnapshot } from './helpers.js';
 
@@ -118,6 +121,62 @@ describe('similar reforms on the seed corpus', () => {
     const oil = svc.records.find((r) => r.title === '进口原油“先放后检”监管新模式')!;
     const fresh = svc.similar(oil.id, 10)!.find((h) => h.title.includes('特定附条件放行'))!;
     expect(fresh).toMatchObject({ reason: 'same-mechanism', mechanism: { name: 'release-before-inspection', terms: ['先放后检', '特定附条件放行'] } });
+  });
+
+  it('names only a mechanism class that passed the background cut: never one above the share, none with the classes off, none from lists that do not record the cut', async () => {
+    const svc = await seedService();
+    const body = svc.body;
+    const ideas = body.dictionary.ideas ?? [];
+    const plain = (t: string) => svc.engine.analyzer.normalizer.plain(t);
+    const named = (data: SimilarData) => {
+      const lists = new SimilarLists(body.records, data, { ideas, normalize: plain });
+      const out = new Set<string>();
+      for (let i = 0; i < body.records.length; i++) for (const h of lists.similar(i, 10, 'all')) if (h.mechanism) out.add(h.mechanism.name);
+      return out;
+    };
+    const cut = (data: SimilarData) => new Set(ideas.filter((_, k) => data.ideasKept![k] === 1).map(([name]) => name));
+    const shipped = named(body.similar!);
+    expect(shipped.size).toBeGreaterThan(3);
+    for (const name of shipped) expect(cut(body.similar!)).toContain(name);
+    // A background cut at 1 % of reforms (3 of the seeds' reforms): the classes printed by more drop out of the
+    // likeness and are no longer named, though their reforms still print them.
+    const tight = buildSimilar(body, { maxDf: 0.01 });
+    const above = [...shipped].filter((name) => !cut(tight).has(name));
+    expect(above.length).toBeGreaterThan(0);
+    const tightNamed = named(tight);
+    for (const name of above) expect(tightNamed).not.toContain(name);
+    for (const name of tightNamed) expect(cut(tight)).toContain(name);
+    expect(named(buildSimilar(body, { ideaWeight: 0 })).size).toBe(0);
+    expect(named({ ...body.similar!, ideasKept: undefined }).size).toBe(0);
+  });
+
+  it('keeps no record it read alive once a list is served, as a loaded snapshot decodes records on demand (remembered mechanism classes hold indices only)', async () => {
+    const svc = await seedService();
+    const body = svc.body;
+    // Records handed out as a store does: a fresh object per read, each watched through a weak reference.
+    const handed: WeakRef<ReformRecord>[] = [];
+    const records = new Proxy(body.records, {
+      get(target, key, receiver) {
+        if (typeof key === 'string' && /^\d+$/.test(key)) {
+          const r = { ...target[Number(key)] };
+          handed.push(new WeakRef(r));
+          return r;
+        }
+        return Reflect.get(target, key, receiver);
+      },
+    });
+    const group = reformsOf(body.records);
+    const lists = new SimilarLists(records, body.similar!, { ideas: body.dictionary.ideas ?? [], normalize: (t) => svc.engine.analyzer.normalizer.plain(t) }, { reformOf: group, members: reformMembers(group) });
+    let named = 0;
+    for (let i = 0; i < body.records.length; i++) for (const h of lists.similar(i, 10, 'all')) if (h.mechanism) named++;
+    expect(named).toBeGreaterThan(50);
+    expect(handed.length).toBeGreaterThan(body.records.length);
+    // Weak references hold their targets until the current job ends; then a full collection frees every record not
+    // held by the lists (or by anything else).
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    setFlagsFromString('--expose-gc');
+    (runInNewContext('gc') as () => void)();
+    expect(handed.filter((w) => w.deref() !== undefined).length).toBe(0);
   });
 
   it('names the mechanism of a reform printed in traditional characters by its simplified name (混兌 read as 混兑)', async () => {

@@ -63,7 +63,11 @@ describe('a snapshot body is validated before it is served', () => {
     expect(() => validateBody(ideas([['release-first', '先放后检']]))).toThrow(/dictionary\.ideas\[0\]\[1\] is a string, expected an array/);
     expect(() => validateBody(ideas([['release-first', ['先放后检', 7]]]))).toThrow(/dictionary\.ideas\[0\]\[1\]\[1\] is number \(7\), expected a string of two or more characters/);
     expect(() => validateBody(ideas([['release-first', ['先']]]))).toThrow(/dictionary\.ideas\[0\]\[1\]\[0\] is a string, expected a string of two or more/);
-    expect(() => validateBody(ideas(undefined))).not.toThrow();
+    expect(() => validateBody({ ...ideas(undefined), similar: { ...body.similar!, ideasKept: undefined } } as SnapshotBody)).not.toThrow();
+    // The similar build's flags of which classes passed its cut: one per class, or a list could name a class by another's flag.
+    const classes = body.dictionary.ideas!.length;
+    expect(() => validateBody(ideas(undefined))).toThrow(`damaged snapshot: similar.ideasKept is number (${classes}), expected one flag per mechanism class (0)`);
+    expect(() => validateBody({ ...body, similar: { ...body.similar!, ideasKept: [1] } } as unknown as SnapshotBody)).toThrow('damaged snapshot: similar.ideasKept is an array, expected a Uint8Array');
     const vocab = { ...body, analysis: { ...body.analysis, vocabulary: [...body.analysis.vocabulary, ['词', 'many']] } } as unknown as SnapshotBody;
     expect(() => validateBody(vocab)).toThrow(/analysis\.vocabulary\[\d+\]\[1\] is a string, expected a finite number/);
     const noRecords = { ...body } as unknown as Record<string, unknown>;

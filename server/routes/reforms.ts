@@ -1,5 +1,6 @@
 import type { FastifyPluginAsync } from 'fastify';
-import { SIMILAR_REASONS, SIMILAR_SCOPES, type SimilarScope } from '../../search/similar.js';
+import { Type, type Static } from 'typebox';
+import { SIMILAR_REASONS, SIMILAR_SCOPES, type SharedMechanism, type SimilarScope } from '../../search/similar.js';
 import { recordExtraProperties } from './outcome-schemas.js';
 import { errorSchema, size } from './schemas.js';
 
@@ -16,6 +17,11 @@ const quantitySchema = {
     normalized: { type: 'object', properties: { value: { type: 'number' }, unit: { type: 'string' }, max: { type: 'number' } } },
   },
 } as const;
+
+/** A similar hit's shared mechanism: the class and the name each reform prints (search/similar.ts SharedMechanism). */
+const mechanismSchema = Type.Object({ name: Type.String(), terms: Type.Array(Type.String()) });
+// The schema's type and the service's are one shape: this line stops compiling if either drifts.
+true satisfies ([Static<typeof mechanismSchema>, SharedMechanism] extends [SharedMechanism, Static<typeof mechanismSchema>] ? true : never);
 
 export const reformSchema = {
   type: 'object',
@@ -72,11 +78,7 @@ export const reformRoutes: FastifyPluginAsync = async (app) => {
                   score: { type: 'number' },
                   because: { type: 'array', items: { type: 'string' } },
                   reason: { type: 'string', enum: [...SIMILAR_REASONS] },
-                  mechanism: {
-                    type: 'object',
-                    properties: { name: { type: 'string' }, terms: { type: 'array', items: { type: 'string' } } },
-                    required: ['name', 'terms'],
-                  },
+                  mechanism: mechanismSchema,
                   copies: { type: 'array', items: refSchema },
                 },
               },
