@@ -214,6 +214,19 @@ export function isMeasureWord(word: string): boolean {
 }
 
 /**
+ * Superlatives that say which figure of a topic is meant (最快 35 分钟, 最高 3000 万元): a query word that is one
+ * qualifies the topic asked about, as a measure word does (search/engine.ts markQualifiers). The outcome extractor's
+ * EDGE_WORDS (analysis/outcomes.ts) keeps its own shorter list off a metric's front: 最多 also starts slogans
+ * (最多跑一次) that a metric may name, and the facts stay as built.
+ */
+export const SUPERLATIVES: readonly string[] = ['最高', '最快', '最长', '最短', '最少', '最多', '最低', '最大', '最小'];
+
+/** Whether a query word is a superlative (最快 of 企业开办最快多久). */
+export function isSuperlative(word: string): boolean {
+  return SUPERLATIVES.includes(word);
+}
+
+/**
  * What a relative change measures, read from its metric (办理时限 压缩 94.4% is a change of time; 物流成本 降低 20% of
  * money): a percentage has no unit of its own, so the measure word its metric prints says which measure moved (a
  * metric printing a share, 比例, is no measure of a percentage: the percentage is the share).

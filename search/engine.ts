@@ -19,10 +19,10 @@ import { isWordIndex } from '../indexer/word-postings.js';
 import { RecordMaps, RecordSet, andInto, hasRecord, isRecordBits, mapOf, orInto } from './record-bits.js';
 import { BlockTop, KeptScores, LazyScores, NO_DOCS, addScores, bm25, idf, intersectSum, minimalWindow, scoreAt, union, unionRecords, worthBounding, type DocScores, type FieldStats } from './score.js';
 import { Highlighter } from './snippet.js';
-import { DOWN_VERBS, SUPERLATIVES, UP_VERBS } from '../analysis/outcomes.js';
+import { DOWN_VERBS, UP_VERBS } from '../analysis/outcomes.js';
 import { recordStoreOf } from '../snapshot/records.js';
 import { reformsOf } from './reforms.js';
-import { asksQuestion, isMeasureWord, namesMeasure, questionAimStart } from '../analysis/ask.js';
+import { asksQuestion, isMeasureWord, isSuperlative, namesMeasure, questionAimStart } from '../analysis/ask.js';
 
 /** The longest clause read as a question of manner (进口食品怎么快速通关 is 10): longer text is pasted, not asked. */
 export const QUESTION_AIM_MAX_CHARS = 20;
@@ -263,6 +263,16 @@ export function metricAndClause(o: { metric: string; sentence: string; sentenceS
 /** The direction a change verb states (缩短 down, 提高 up), if the word is one. */
 function directionOf(word: string): 'down' | 'up' | undefined {
   return DOWN_VERBS.includes(word) ? 'down' : UP_VERBS.includes(word) ? 'up' : undefined;
+}
+
+/**
+ * Whether a query word, typed plain (one constraint, no phrase or field), says what about the topic is wanted rather
+ * than what the topic is: a change verb (缩短), a measure word (时间) or a superlative (最快).
+ */
+function namesQualifier(u: { text: string; constraints: readonly Constraint[]; ask?: boolean }): boolean {
+  const c = u.constraints;
+  if (u.ask || c.length !== 1 || c[0].phrase || c[0].fields) return false;
+  return directionOf(u.text) !== undefined || isMeasureWord(u.text) || isSuperlative(u.text);
 }
 
 /**
@@ -734,13 +744,14 @@ export class SearchEngine {
    * Whether a query describes an idea in the user's own words, so that its partial matches rank by score alone
    * (EngineOptions.descriptionsByScore): a clause typed as a sentence or a run of three or more words (`natural`),
    * no clause asking a question (asksQuestion, read on the text as typed: a question's frame is cut from the words
-   * searched), and no change verb, measure word or asked figure among its words. A paraphrase's words are not a
-   * checklist: the records say some of them otherwise (关门 for 注销, 人工 for 无人), so lacking one is no sign of a
-   * weaker answer, while a long record can hold every word apart, none of them about the idea. A question keeps
-   * its tiers (its topic words are what it asks about), and so does a change or figure query (qualifierCost).
+   * searched), no figure asked for, and no word of its own that is a change verb, a measure word or a superlative
+   * (namesQualifier: read on the words, whatever qualifierCost says, so 审批时间 材料 流程 keeps its tiers). A
+   * paraphrase's words are not a checklist: the records say some of them otherwise (关门 for 注销, 人工 for 无人), so
+   * lacking one is no sign of a weaker answer, while a long record can hold every word apart, none of them about the
+   * idea. A question keeps its tiers (its topic words are what it asks about), and so does a change or figure query.
    */
-  describesIdea(analysis: QueryAnalysis, units: readonly { qualifier?: boolean; ask?: boolean }[]): boolean {
-    if (!this.options.descriptionsByScore || units.some((u) => u.qualifier || u.ask)) return false;
+  describesIdea(analysis: QueryAnalysis, units: readonly Unit[]): boolean {
+    if (!this.options.descriptionsByScore || units.some((u) => u.qualifier || u.ask || namesQualifier(u))) return false;
     const clauses = analysis.groups.flat();
     return clauses.some((c) => c.natural) && !clauses.some((c) => asksQuestion(this.analyzer.normalizer.plain(c.typed)));
   }
@@ -1183,11 +1194,10 @@ export class SearchEngine {
    */
   private markQualifiers(analysis: QueryAnalysis, units: Unit[]): void {
     if (this.options.qualifierCost === 1) return;
-    const plain = (u: Unit) => u.constraints.length === 1 && !u.constraints[0].phrase && !u.constraints[0].fields && !u.ask;
-    const verb = units.map((u) => plain(u) && directionOf(u.text) !== undefined);
+    const verb = units.map((u) => namesQualifier(u) && directionOf(u.text) !== undefined);
     if (!analysis.ask && !verb.some(Boolean)) return;
     // A superlative (最快 of 企业开办最快多久) says which figure of the topic is wanted, as a measure word does.
-    const qualifier = units.map((u, b) => verb[b] || (plain(u) && (isMeasureWord(u.text) || SUPERLATIVES.includes(u.text))));
+    const qualifier = units.map(namesQualifier);
     if (!units.some((u, b) => !qualifier[b] && !u.ask)) return;
     units.forEach((u, b) => {
       if (qualifier[b]) u.qualifier = true;
