@@ -68,8 +68,9 @@ interface Unit {
   /** The figure a question asks for (analysis.ask), matched against outcome facts rather than text. */
   ask?: boolean;
   /**
-   * In an outcome query, a change verb or a word naming a measure (缩短, 时间 in 退税时间缩短): it says what about the
-   * topic is wanted, so lacking it costs less than lacking a topic word (EngineOptions.qualifierCost).
+   * In an outcome query, a change verb, a word naming a measure or a superlative (缩短, 时间 in 退税时间缩短), or the aim
+   * of a question of manner (快速 in 进口食品怎么快速通关): it says what about the topic is wanted, so lacking it
+   * costs less than lacking a topic word (EngineOptions.qualifierCost).
    */
   qualifier?: boolean;
   /**
