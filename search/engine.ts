@@ -486,16 +486,24 @@ export class SearchResult {
         });
         const offTopic = this.units.length <= 31 && topicMask !== 0 && this.units.some((u) => u.qualifier);
         const cost = (m: number) => {
-          let c = offTopic && (m & topicMask) === topicMask ? this.units.length : 0;
+          let c = 0;
           for (let b = 0; m; b++, m >>>= 1) if (m & 1) c += (this.units[b]?.qualifier ? this.engine.options.qualifierCost : 1) * this.rarityShare(b);
           return c;
         };
-        const masks = distinct.map((m) => ({ m, count: cost(m), idf: this.missingIdf[table ? table[m] : firstOf.get(m)!] }));
-        masks.sort((a, b) => a.count - b.count || a.idf - b.idf);
+        // Off topic sorts first, before any cost: a penalty added to the cost would stay above every on-topic record
+        // only while lacking a qualifier costs at most 1 (qualifierCost may be more).
+        const masks = distinct.map((m) => ({
+          m,
+          off: offTopic && (m & topicMask) === topicMask ? 1 : 0,
+          count: cost(m),
+          idf: this.missingIdf[table ? table[m] : firstOf.get(m)!],
+        }));
+        masks.sort((a, b) => a.off - b.off || a.count - b.count || a.idf - b.idf);
         const rankOf = new Map<number, number>();
         let rank = 0;
         masks.forEach((x, j) => {
-          if (j > 0 && (x.count !== masks[j - 1].count || x.idf !== masks[j - 1].idf)) rank++;
+          const prev = masks[j - 1];
+          if (j > 0 && (x.off !== prev.off || x.count !== prev.count || x.idf !== prev.idf)) rank++;
           if (table) table[x.m] = rank;
           else rankOf.set(x.m, rank);
         });
