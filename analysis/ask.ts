@@ -114,8 +114,11 @@ const FRAMES: RegExp[] = [
   /(?<=[\u4e00-\u9fff])(?:不再需要|不需要|不需|无需|无须|不必|需要|能够|就能|也能|即可|必须|应当|应该)(?=[\u4e00-\u9fff])/g,
 ];
 const QUESTION = /哪些|什么|吗|呢|有没有|是否|如何|怎样|怎么/;
-/** Question words beside QUESTION's that ask rather than describe: where, which, why, whether one may. */
-const ASKING = new RegExp(`${QUESTION.source}|哪里|哪儿|哪个|为什么|为何|能否|可否`);
+/**
+ * Question words beside QUESTION's that ask rather than describe: 哪 in any question (哪些, 哪里, 哪家, 哪种, 哪类 …;
+ * not 哪怕, "even if"), when and where (何时, 何处), why, whether one may.
+ */
+const ASKING = new RegExp(`${QUESTION.source}|哪(?!怕)|何时|何处|为什么|为何|能否|可否`);
 
 /**
  * Whether a normalised clause asks (进口食品怎么快速通关, 哪里可以申请知识产权证券化, 服务企业多少家) rather than
