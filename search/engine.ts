@@ -653,7 +653,12 @@ export class SearchEngine {
     if (!index || !isIndexData(index.postings) || index.postings.records !== body.records.length || !index.facets) {
       throw new Error('snapshot index is missing or not a positional index of these records (rebuild the snapshot)');
     }
-    this.analyzer = new QueryAnalyzer({ ...body.analysis, synonyms: body.dictionary.synonyms, narrower: body.dictionary.narrower, stopwords: body.dictionary.stopwords }, (a, b) => this.cooccurrence(a, b));
+    this.analyzer = new QueryAnalyzer(
+      { ...body.analysis, synonyms: body.dictionary.synonyms, narrower: body.dictionary.narrower, stopwords: body.dictionary.stopwords },
+      (a, b) => this.cooccurrence(a, b),
+      // Whether a lone character's join is printed needs no record set: the needle's slot count says it.
+      (t) => this.matcher.needle(t).slots.length > 0,
+    );
     // Costly words' own postings (indexer/word-postings.ts): a damaged table refuses the snapshot, never half-read.
     if (index.words !== undefined && !isWordIndex(index.words, index.postings)) throw new Error('snapshot stored words do not fit its index (rebuild the snapshot)');
     // One budget of decoded positions for both readers: the stored words take a quarter (each is a few common bigrams'
