@@ -759,7 +759,7 @@ export class SearchEngine {
    * (EngineOptions.descriptionsByScore): a clause typed as a sentence or a run of three or more words (`natural`),
    * no clause asking a question (asksQuestion, read on the text as typed: a question's frame is cut from the words
    * searched), no figure asked for, and no word of its own that is a change verb, a measure word or a superlative
-   * (namesQualifier: read on the words, whatever qualifierCost says, so 审批时间 材料 流程 keeps its tiers). A
+   * (namesQualifier: read on the words, whatever qualifierCost says: 退税时间缩短 keeps its tiers at 1 too). A
    * paraphrase's words are not a checklist: the records say some of them otherwise (关门 for 注销, 人工 for 无人), so
    * lacking one is no sign of a weaker answer, while a long record can hold every word apart, none of them about the
    * idea. A question keeps its tiers (its topic words are what it asks about), and so does a change or figure query.
