@@ -114,8 +114,11 @@ const FRAMES: RegExp[] = [
   /(?<=[\u4e00-\u9fff])(?:不再需要|不需要|不需|无需|无须|不必|需要|能够|就能|也能|即可|必须|应当|应该)(?=[\u4e00-\u9fff])/g,
 ];
 const QUESTION = /哪些|什么|吗|呢|有没有|是否|如何|怎样|怎么/;
-/** Question words beside QUESTION's that ask rather than describe: where, which, why, whether one may. */
-const ASKING = new RegExp(`${QUESTION.source}|哪里|哪儿|哪个|为什么|为何|能否|可否`);
+/**
+ * Question words beside QUESTION's that ask rather than describe: 哪 in any question (哪些, 哪里, 哪家, 哪种, 哪类 …;
+ * not 哪怕, "even if"), when and where (何时, 何处), why, whether one may.
+ */
+const ASKING = new RegExp(`${QUESTION.source}|哪(?!怕)|何时|何处|为什么|为何|能否|可否`);
 
 /**
  * Whether a normalised clause asks (进口食品怎么快速通关, 哪里可以申请知识产权证券化, 服务企业多少家) rather than
@@ -211,6 +214,19 @@ const MEASURES: [RegExp, { kind?: OutcomeKind; unit?: string }][] = MEASURE_WORD
 /** Whether a query word names a measure (时间, 费用, 次数) rather than a thing. */
 export function isMeasureWord(word: string): boolean {
   return MEASURES.some(([re]) => re.test(word));
+}
+
+/**
+ * Superlatives that say which figure of a topic is meant (最快 35 分钟, 最高 3000 万元): a query word that is one
+ * qualifies the topic asked about, as a measure word does (search/engine.ts markQualifiers). The outcome extractor's
+ * EDGE_WORDS (analysis/outcomes.ts) keeps its own shorter list off a metric's front: 最多 also starts slogans
+ * (最多跑一次) that a metric may name, and the facts stay as built.
+ */
+export const SUPERLATIVES: readonly string[] = ['最高', '最快', '最长', '最短', '最少', '最多', '最低', '最大', '最小'];
+
+/** Whether a query word is a superlative (最快 of 企业开办最快多久). */
+export function isSuperlative(word: string): boolean {
+  return SUPERLATIVES.includes(word);
 }
 
 /**

@@ -29,17 +29,15 @@ const CLAUSE_BREAK = /[，,。；;！？!?\n（(）)]/;
 export const DOWN_VERBS = ['压缩', '缩短', '缩减', '压减', '减少', '降低', '下降', '节约', '节省', '精简', '减轻', '缩小', '压降', '压至', '降至', '减至'];
 /** Verbs that make the figure after them an increase. */
 export const UP_VERBS = ['提高', '提升', '增长', '增加', '上升', '扩大', '提速', '增至'];
-/**
- * Superlatives that say which figure of a topic is meant (最快 35 分钟, 最高 3000 万元): a query word that is one
- * qualifies the topic asked about (search/engine.ts markQualifiers). EDGE_WORDS keeps its own shorter list off a
- * metric's front: 最多 also starts slogans (最多跑一次) that a metric may name, and the facts stay as built.
- */
-export const SUPERLATIVES = ['最高', '最快', '最长', '最短', '最少', '最多', '最低', '最大', '最小'];
 const VERB = new RegExp(`(${[...DOWN_VERBS, ...UP_VERBS].sort((a, b) => b.length - a.length).join('|')})`, 'g');
 /** After a verb: 至/到/为 make the figure the level reached (压缩至 7个工作日), not the size of the change. */
 const TO_LEVEL = /^(?:了)?(?:至|到|为)(?!期|了)/;
 
-/** Words at the edges of a metric phrase that are not part of the measured thing. */
+/**
+ * Words at the edges of a metric phrase that are not part of the measured thing. Its superlatives are a shorter list
+ * than the query side's (analysis/ask.ts SUPERLATIVES): 最多 also starts slogans (最多跑一次) that a metric may name,
+ * and the facts stay as built.
+ */
 const EDGE_WORDS = /^(?:其中|同时|目前|此外|另外|平均|整体|分别|累计|共计|合计|均|都|也|已经|已|可以|可|能够|将|使|让|把|并|且|还|再|就|仅|只|约|近|达到|达|为|是|了|的|在|对|从|由|通过|年化|同比|逆势|现在|现(?=每|已|在)|仅需|需要|环比|年均|月均|日均|每年|每月|每天|最高|最快|最长|最短|最少|大幅|明显|有效|显著|进一步)+/;
 const EDGE_TAIL = /(?:超过|突破|高达|不足|不到|逾|超|平均|整体|分别|累计|均|都|也|已|可|将|达到|达|为|是|了|的|约|近|仅|只需|需要|需|同比|大幅|明显|有效|显著|均可|可以)+$/;
 /** Points inside a clause after which a new subject starts: 实现…, 为企业…, 较2017年…. */

@@ -20,10 +20,10 @@ import { isRecordBits } from '../indexer/record-bits.js';
 import { RecordMaps, RecordSet, andInto, hasRecord, mapOf, markInto, orInto } from './record-bits.js';
 import { BlockTop, KeptScores, LazyScores, NO_DOCS, addScores, bm25, idf, intersectSum, minimalWindow, scoreAt, union, unionRecords, worthBounding, type DocScores, type FieldStats } from './score.js';
 import { Highlighter } from './snippet.js';
-import { DOWN_VERBS, SUPERLATIVES, UP_VERBS } from '../analysis/outcomes.js';
+import { DOWN_VERBS, UP_VERBS } from '../analysis/outcomes.js';
 import { recordStoreOf } from '../snapshot/records.js';
 import { reformsOf } from './reforms.js';
-import { asksQuestion, isMeasureWord, namesMeasure, questionAimStart } from '../analysis/ask.js';
+import { asksQuestion, isMeasureWord, isSuperlative, namesMeasure, questionAimStart } from '../analysis/ask.js';
 
 /** The longest clause read as a question of manner (进口食品怎么快速通关 is 10): longer text is pasted, not asked. */
 export const QUESTION_AIM_MAX_CHARS = 20;
@@ -69,8 +69,9 @@ interface Unit {
   /** The figure a question asks for (analysis.ask), matched against outcome facts rather than text. */
   ask?: boolean;
   /**
-   * In an outcome query, a change verb or a word naming a measure (缩短, 时间 in 退税时间缩短): it says what about the
-   * topic is wanted, so lacking it costs less than lacking a topic word (EngineOptions.qualifierCost).
+   * In an outcome query, a change verb, a word naming a measure or a superlative (缩短, 时间 in 退税时间缩短), or the aim
+   * of a question of manner (快速 in 进口食品怎么快速通关): it says what about the topic is wanted, so lacking it
+   * costs less than lacking a topic word (EngineOptions.qualifierCost).
    */
   qualifier?: boolean;
   /**
@@ -264,6 +265,16 @@ export function metricAndClause(o: { metric: string; sentence: string; sentenceS
 /** The direction a change verb states (缩短 down, 提高 up), if the word is one. */
 function directionOf(word: string): 'down' | 'up' | undefined {
   return DOWN_VERBS.includes(word) ? 'down' : UP_VERBS.includes(word) ? 'up' : undefined;
+}
+
+/**
+ * Whether a query word, typed plain (one constraint, no phrase or field), says what about the topic is wanted rather
+ * than what the topic is: a change verb (缩短), a measure word (时间) or a superlative (最快).
+ */
+function namesQualifier(u: { text: string; constraints: readonly Constraint[]; ask?: boolean }): boolean {
+  const c = u.constraints;
+  if (u.ask || c.length !== 1 || c[0].phrase || c[0].fields) return false;
+  return directionOf(u.text) !== undefined || isMeasureWord(u.text) || isSuperlative(u.text);
 }
 
 /**
@@ -476,16 +487,24 @@ export class SearchResult {
         });
         const offTopic = this.units.length <= 31 && topicMask !== 0 && this.units.some((u) => u.qualifier);
         const cost = (m: number) => {
-          let c = offTopic && (m & topicMask) === topicMask ? this.units.length : 0;
+          let c = 0;
           for (let b = 0; m; b++, m >>>= 1) if (m & 1) c += (this.units[b]?.qualifier ? this.engine.options.qualifierCost : 1) * this.rarityShare(b);
           return c;
         };
-        const masks = distinct.map((m) => ({ m, count: cost(m), idf: this.missingIdf[table ? table[m] : firstOf.get(m)!] }));
-        masks.sort((a, b) => a.count - b.count || a.idf - b.idf);
+        // Off topic sorts first, before any cost: a penalty added to the cost would stay above every on-topic record
+        // only while lacking a qualifier costs at most 1 (qualifierCost may be more).
+        const masks = distinct.map((m) => ({
+          m,
+          off: offTopic && (m & topicMask) === topicMask ? 1 : 0,
+          count: cost(m),
+          idf: this.missingIdf[table ? table[m] : firstOf.get(m)!],
+        }));
+        masks.sort((a, b) => a.off - b.off || a.count - b.count || a.idf - b.idf);
         const rankOf = new Map<number, number>();
         let rank = 0;
         masks.forEach((x, j) => {
-          if (j > 0 && (x.count !== masks[j - 1].count || x.idf !== masks[j - 1].idf)) rank++;
+          const prev = masks[j - 1];
+          if (j > 0 && (x.off !== prev.off || x.count !== prev.count || x.idf !== prev.idf)) rank++;
           if (table) table[x.m] = rank;
           else rankOf.set(x.m, rank);
         });
@@ -636,7 +655,12 @@ export class SearchEngine {
     if (!index || !isIndexData(index.postings) || index.postings.records !== body.records.length || !index.facets) {
       throw new Error('snapshot index is missing or not a positional index of these records (rebuild the snapshot)');
     }
-    this.analyzer = new QueryAnalyzer({ ...body.analysis, synonyms: body.dictionary.synonyms, narrower: body.dictionary.narrower, stopwords: body.dictionary.stopwords }, (a, b) => this.cooccurrence(a, b));
+    this.analyzer = new QueryAnalyzer(
+      { ...body.analysis, synonyms: body.dictionary.synonyms, narrower: body.dictionary.narrower, stopwords: body.dictionary.stopwords },
+      (a, b) => this.cooccurrence(a, b),
+      // Whether a lone character's join is printed needs no record set: the needle's slot count says it.
+      (t) => this.matcher.needle(t).slots.length > 0,
+    );
     // Costly words' own postings (indexer/word-postings.ts): a damaged table refuses the snapshot, never half-read.
     if (index.words !== undefined && !isWordIndex(index.words, index.postings)) throw new Error('snapshot stored words do not fit its index (rebuild the snapshot)');
     // One budget of decoded positions for both readers: the stored words take a quarter (each is a few common bigrams'
@@ -736,13 +760,14 @@ export class SearchEngine {
    * Whether a query describes an idea in the user's own words, so that its partial matches rank by score alone
    * (EngineOptions.descriptionsByScore): a clause typed as a sentence or a run of three or more words (`natural`),
    * no clause asking a question (asksQuestion, read on the text as typed: a question's frame is cut from the words
-   * searched), and no change verb, measure word or asked figure among its words. A paraphrase's words are not a
-   * checklist: the records say some of them otherwise (关门 for 注销, 人工 for 无人), so lacking one is no sign of a
-   * weaker answer, while a long record can hold every word apart, none of them about the idea. A question keeps
-   * its tiers (its topic words are what it asks about), and so does a change or figure query (qualifierCost).
+   * searched), no figure asked for, and no word of its own that is a change verb, a measure word or a superlative
+   * (namesQualifier: read on the words, whatever qualifierCost says: 退税时间缩短 keeps its tiers at 1 too). A
+   * paraphrase's words are not a checklist: the records say some of them otherwise (关门 for 注销, 人工 for 无人), so
+   * lacking one is no sign of a weaker answer, while a long record can hold every word apart, none of them about the
+   * idea. A question keeps its tiers (its topic words are what it asks about), and so does a change or figure query.
    */
-  describesIdea(analysis: QueryAnalysis, units: readonly { qualifier?: boolean; ask?: boolean }[]): boolean {
-    if (!this.options.descriptionsByScore || units.some((u) => u.qualifier || u.ask)) return false;
+  describesIdea(analysis: QueryAnalysis, units: readonly Unit[]): boolean {
+    if (!this.options.descriptionsByScore || units.some((u) => u.qualifier || u.ask || namesQualifier(u))) return false;
     const clauses = analysis.groups.flat();
     return clauses.some((c) => c.natural) && !clauses.some((c) => asksQuestion(this.analyzer.normalizer.plain(c.typed)));
   }
@@ -1191,11 +1216,10 @@ export class SearchEngine {
    */
   private markQualifiers(analysis: QueryAnalysis, units: Unit[]): void {
     if (this.options.qualifierCost === 1) return;
-    const plain = (u: Unit) => u.constraints.length === 1 && !u.constraints[0].phrase && !u.constraints[0].fields && !u.ask;
-    const verb = units.map((u) => plain(u) && directionOf(u.text) !== undefined);
+    const verb = units.map((u) => namesQualifier(u) && directionOf(u.text) !== undefined);
     if (!analysis.ask && !verb.some(Boolean)) return;
     // A superlative (最快 of 企业开办最快多久) says which figure of the topic is wanted, as a measure word does.
-    const qualifier = units.map((u, b) => verb[b] || (plain(u) && (isMeasureWord(u.text) || SUPERLATIVES.includes(u.text))));
+    const qualifier = units.map(namesQualifier);
     if (!units.some((u, b) => !qualifier[b] && !u.ask)) return;
     units.forEach((u, b) => {
       if (qualifier[b]) u.qualifier = true;

@@ -69,8 +69,10 @@ export interface EngineOptions {
    */
   measureWords: boolean;
   /**
-   * What lacking a change verb or measure word of an outcome query (缩短, 时间 in 退税时间缩短) counts for in the tiers
-   * of partial matches, where lacking any other word counts 1; 1 treats them as any word.
+   * What lacking a qualifier counts for in the tiers of partial matches, where lacking any other word counts 1; 1
+   * treats them as any word. Qualifiers say what about the topic is wanted: in an outcome query (one with a change
+   * verb or a figure asked for) its change verbs, measure words and superlatives (缩短, 时间 in 退税时间缩短; 最快 in
+   * 企业开办最快多久), and the aims of a question of manner (快速, 通关 in 进口食品怎么快速通关: questionAims).
    */
   qualifierCost: number;
   /**

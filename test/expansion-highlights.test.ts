@@ -12,8 +12,13 @@ beforeAll(async () => {
 const search = (q: string) => service.search({ q, size: 20, collapse: false });
 const marks = (html: string) => (html.match(/<mark>([^<]*)<\/mark>/g) ?? []).map((m) => m.slice(6, -7));
 const shown = (h: { highlight: { title: string; snippet: string } }) => h.highlight.title + '\n' + h.highlight.snippet;
-/** A mark's text as the engine compares it (the original may print traditional or full-width characters, spaces). */
-const plain = (t: string) => service.engine.analyzer.normalizer.plain(t);
+/**
+ * A mark's text as the engine compares it: HTML-unescaped (marks are escaped, as all shown text is), then normalised
+ * (the original may print traditional or full-width characters, spaces).
+ */
+const HTML_ENTITIES: Record<string, string> = { '&amp;': '&', '&lt;': '<', '&gt;': '>', '&quot;': '"', '&#39;': "'" };
+const unescapeHtml = (t: string) => t.replace(/&(?:amp|lt|gt|quot|#39);/g, (e) => HTML_ENTITIES[e]);
+const plain = (t: string) => service.engine.analyzer.normalizer.plain(unescapeHtml(t));
 
 /**
  * Everything a hit of a query may mark: its words, their equivalents and kinds, the words of loose expansions, and the

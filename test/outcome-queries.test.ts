@@ -68,6 +68,11 @@ describe('a question asking for a figure (多少家, 几个工作日, 多久) me
     // (审批期限 压缩 50% is a change of time), and a metric-only word (工期) is no query measure word.
     expect(namesMeasure('时间', { kind: 'percent', unit: '%', metric: '审批期限' })).toBe(true);
     expect(namesMeasure('费用', { kind: 'percent', unit: '%', metric: '审批期限' })).toBe(false);
+    // Intended: a 期限 is always a length of time (the seeds print 保税展销期限为6个月), so a financing term's change
+    // (贷款期限 延长 30%) is a change of time too, never of money; which term the user meant is for the topic words.
+    expect(namesMeasure('时间', { kind: 'percent', unit: '%', metric: '贷款期限' })).toBe(true);
+    expect(namesMeasure('费用', { kind: 'percent', unit: '%', metric: '融资期限' })).toBe(false);
+    expect(namesMeasure('时间', { kind: 'percent', unit: '%', metric: '融资成本' })).toBe(false);
     expect(namesMeasure('时间', { kind: 'percent', unit: '%', metric: '施工工期' })).toBe(true);
     expect(namesMeasure('工期', { kind: 'time', unit: '天' })).toBe(false);
   });

@@ -101,7 +101,9 @@ describe('a description in the user’s own words ranks its partial matches by s
     expect(other).toBeGreaterThan(own);
     const hits = service.search({ q, size: 20, collapse: false }).hits;
     expect(hits[own].missing.length).toBeGreaterThan(hits[other].missing.length);
-    // In tiers, the record lacking fewer words comes first, whatever it is about.
+    // In tiers, the record lacking fewer words comes first, whatever it is about (and it is on the page: -1 would
+    // pass the comparison too).
+    expect(titled(off, q, '双元制职业教育标准')).toBeGreaterThanOrEqual(0);
     expect(titled(off, q, '外商独资职业技能培训机构')).toBeGreaterThan(titled(off, q, '双元制职业教育标准'));
   });
 
@@ -117,10 +119,33 @@ describe('a description in the user’s own words ranks its partial matches by s
   it('keeps the tiers of a question, an outcome query and a list of two keywords (same records, same order, same scores)', () => {
     const off = new SearchService(service.engine.body, { descriptionsByScore: false });
     const ids = (s: SearchService, q: string) => s.search({ q, size: 30, collapse: false }).hits.map((h) => `${h.id} ${h.score}`);
-    for (const q of ['进口食品怎么快速通关', '哪里可以申请知识产权证券化', '退税时间缩短', '审批时间压缩到几个工作日', '药品进口', '海关 担保']) {
+    for (const q of ['进口食品怎么快速通关', '哪里可以申请知识产权证券化', '哪家银行可以办理跨境结算', '退税时间缩短', '审批时间压缩到几个工作日', '药品进口', '海关 担保']) {
       expect(service.search({ q, size: 30 }).partial, q).toBe(true);
       expect(ids(service, q), q).toEqual(ids(off, q));
     }
+  });
+});
+
+describe('an outcome query keeps its tiers whatever qualifierCost is', () => {
+  const ids = (s: SearchService, q: string) => s.search({ q, size: 30, collapse: false }).hits.map((h) => `${h.id} ${h.score}`);
+
+  it('退税时间缩短 with qualifierCost 1: its change verb and measure word still make it no description (tiers, not score)', () => {
+    const even = new SearchService(service.engine.body, { qualifierCost: 1 });
+    const tiers = new SearchService(service.engine.body, { qualifierCost: 1, descriptionsByScore: false });
+    const q = '退税时间缩短';
+    expect(even.search({ q, size: 30 }).partial).toBe(true);
+    expect(ids(even, q)).toEqual(ids(tiers, q));
+  });
+
+  it('退税时间缩短 with qualifierCost 2: every record lacking the topic (退税) still ranks after every record holding it', () => {
+    const dear = new SearchService(service.engine.body, { qualifierCost: 2 });
+    const hits = dear.search({ q: '退税时间缩短', size: 200, collapse: false }).hits;
+    const lacking = hits.map((h, i) => (h.missing.includes('退税') ? i : -1)).filter((i) => i >= 0);
+    const having = hits.map((h, i) => (h.missing.includes('退税') ? -1 : i)).filter((i) => i >= 0);
+    expect(lacking.length).toBeGreaterThan(0);
+    // Some topic records lack both 时间 and 缩短 (cost 4 at this price, more than a lone topic word).
+    expect(hits.some((h) => !h.missing.includes('退税') && h.missing.includes('时间') && h.missing.includes('缩短'))).toBe(true);
+    expect(Math.max(...having)).toBeLessThan(Math.min(...lacking));
   });
 });
 
@@ -128,6 +153,8 @@ describe('asksQuestion tells a question from a description', () => {
   it('reads question words and asked figures as questions, and a sentence without them as a description', async () => {
     const { asksQuestion } = await import('../analysis/ask.js');
     for (const q of ['进口食品怎么快速通关', '哪里可以申请知识产权证券化', '服务企业多少家', '通关要多久', '为什么要推行告知承诺制', '境外投资备案怎么办']) expect(asksQuestion(q), q).toBe(true);
-    for (const q of ['企业关门注销一次办完', '码头装卸集装箱不需要人工', '几何', '人才评价服务']) expect(asksQuestion(q), q).toBe(false);
+    // Any 哪 asks (哪家, 哪种, 哪类 as well as 哪些, 哪里), and so do 何时, 何处; 哪怕 ("even if") does not.
+    for (const q of ['哪家银行可以办理跨境结算', '哪种方式可以办理跨境结算', '哪类企业可以享受出口退税', '何时可以办理出口退税', '何处可以办理跨境结算']) expect(asksQuestion(q), q).toBe(true);
+    for (const q of ['企业关门注销一次办完', '码头装卸集装箱不需要人工', '几何', '人才评价服务', '哪怕企业不到现场也能办理跨境结算']) expect(asksQuestion(q), q).toBe(false);
   });
 });
