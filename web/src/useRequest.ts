@@ -1,7 +1,8 @@
 /**
  * One request per key, newest wins: a new key aborts the previous request, and an answer that arrives for an
  * older key is dropped (request id check as well as AbortController, so even an answer already in flight cannot
- * overwrite a newer one). The last data stays on screen while the next loads.
+ * overwrite a newer one). The last data stays on screen while the next loads. `loading` is true from the render
+ * that brings a new key, not from the effect after it, so old data is never shown as the new key's answer.
  */
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { ApiError, isAbort } from './api';
@@ -21,10 +22,11 @@ export function useRequest<T>(key: string | null, load: (signal: AbortSignal) =>
       (data) => { if (id === latest.current) setState({ data, loading: false, key }); },
       (e) => {
         if (isAbort(e) || id !== latest.current) return;
-        setState((s) => ({ ...s, loading: false, error: e instanceof ApiError ? e : new ApiError('页面出错，请重试。', 0, String(e)) }));
+        setState((s) => ({ ...s, loading: false, key, error: e instanceof ApiError ? e : new ApiError('页面出错，请重试。', 0, String(e)) }));
       },
     );
     return () => controller.abort();
   }, [key, attempt]);
-  return { data: state.data, error: state.error, loading: state.loading, retry: () => setAttempt((n) => n + 1) };
+  const loading = key !== null && (state.loading || state.key !== key);
+  return { data: state.data, error: state.error, loading, retry: () => setAttempt((n) => n + 1) };
 }
