@@ -3,9 +3,9 @@
  * snapshot's typed arrays. Nothing is segmented at load or per request: a request reads up to `k` stored entries,
  * lists each entry's copies, and explains each by intersecting two short key-term lists. It does read text: with
  * mechanism classes loaded, the source's and every entry's reform text (titles and process steps of its first
- * printings; the rest only when one of them names a class) is normalised and scanned for mechanism names, remembered
- * per reform (namedOf); and when the two share fewer than five key terms, both reforms' printed text is searched for
- * the other's key terms (fullText).
+ * printings; the rest only when either of the pair names a class there) is normalised and scanned for mechanism
+ * names, remembered per reform (namedOf); and when the two share fewer than five key terms, both reforms' printed
+ * text is searched for the other's key terms (fullText).
  */
 import { reformMembers, reformsOf } from './reforms.js';
 import { TEXT_FIELDS, type ReformRecord, type TextField } from '../indexer/schema.js';
