@@ -102,34 +102,41 @@ export class IdeaMatcher {
    */
   named(text: string): Map<number, string> {
     const out = new Map<number, string>();
-    if (this.classesOf.size === 0) return out;
-    for (let i = 0; i + 1 < text.length; i++) {
-      const lengths = this.starts.get(text.charCodeAt(i) * 65536 + text.charCodeAt(i + 1));
-      if (lengths === undefined) continue;
-      for (let l = lengths.length - 1; l >= 0; l--) {
-        const len = lengths[l];
-        if (i + len > text.length) continue;
-        const term = text.slice(i, i + len);
-        const ks = this.classesOf.get(term);
-        if (ks) for (const k of ks) if (!out.has(k)) out.set(k, term);
-      }
-    }
+    this.scan(text, true, (term, ks) => {
+      for (const k of ks) if (!out.has(k)) out.set(k, term);
+    });
     return out;
   }
 
   /** The classes `run` prints, each once, in order of first sight. */
   match(run: string): number[] {
     const out: number[] = [];
-    if (this.classesOf.size === 0) return out;
-    for (let i = 0; i + 1 < run.length; i++) {
-      const lengths = this.starts.get(run.charCodeAt(i) * 65536 + run.charCodeAt(i + 1));
+    this.scan(run, false, (_, ks) => {
+      for (const k of ks) if (!out.includes(k)) out.push(k);
+    });
+    return out;
+  }
+
+  /**
+   * Calls `hit` with each term `text` prints and its classes, by start position, the terms starting at one place
+   * shortest first or (`longestFirst`) longest first.
+   */
+  private scan(text: string, longestFirst: boolean, hit: (term: string, classes: number[]) => void): void {
+    if (this.classesOf.size === 0) return;
+    for (let i = 0; i + 1 < text.length; i++) {
+      const lengths = this.starts.get(text.charCodeAt(i) * 65536 + text.charCodeAt(i + 1));
       if (lengths === undefined) continue;
-      for (const len of lengths) {
-        if (i + len > run.length) break;
-        const ks = this.classesOf.get(run.slice(i, i + len));
-        if (ks) for (const k of ks) if (!out.includes(k)) out.push(k);
+      for (let l = 0; l < lengths.length; l++) {
+        const len = lengths[longestFirst ? lengths.length - 1 - l : l];
+        // Too long for what is left: so is every later length shortest first; a shorter one may fit longest first.
+        if (i + len > text.length) {
+          if (longestFirst) continue;
+          break;
+        }
+        const term = text.slice(i, i + len);
+        const ks = this.classesOf.get(term);
+        if (ks) hit(term, ks);
       }
     }
-    return out;
   }
 }

@@ -457,14 +457,22 @@ export class SearchResult {
 
   /** Per matched record, its tier: records rank by tier first (fewer and rarer missing words first), then score. */
   private tierOf?: Uint32Array;
+  private oneTierOf?: boolean;
+
+  /**
+   * Every record is in one tier: none lacks a word (most multi-word results), or the query describes an idea in the
+   * user's own words and ranks by score alone (describesIdea). Worked out once: tiers() and bounded() both read it.
+   */
+  private get oneTier(): boolean {
+    return (this.oneTierOf ??= !(this.strategy === 'last' && this.partial) || this.engine.describesIdea(this.analysis, this.units));
+  }
 
   private tiers(): Uint32Array {
     if (this.tierOf) return this.tierOf;
     const n = this.docs.length;
     const tier = new Uint32Array(n);
-    // Every record has every word (no mask set): one tier, no pass over the masks.
-    // A description in the user's own words ranks by score alone (describesIdea): one tier.
-    if (this.strategy === 'last' && this.partial && !this.engine.describesIdea(this.analysis, this.units)) {
+    // One tier (every record has every word, or a description ranked by score alone): no pass over the masks.
+    if (!this.oneTier) {
       // The missing words' count and idf depend on the mask alone: rank the distinct masks once. A query of at most
       // 16 words looks masks up in a table (two reads per record), a longer one in maps.
       const mm = this.missingMask;
@@ -521,9 +529,8 @@ export class SearchResult {
    * common word's thousands of records are not sorted (or compared through callbacks) to show ten.
    */
   private bounded(n: number, at: (j: number) => number, k: number, sc: Float64Array): number[] {
-    // One tier (no record lacks a word: most multi-word results; or a description, ranked by score alone as tiers()
-    // decides through describesIdea): no tier array to allocate, fill and read per record.
-    const oneTier = !(this.strategy === 'last' && this.partial) || this.engine.describesIdea(this.analysis, this.units);
+    // One tier: no tier array to allocate, fill and read per record.
+    const oneTier = this.oneTier;
     const tier = oneTier ? ONE_TIER : this.tiers();
     const docs = this.docs;
     // a ranks below b.

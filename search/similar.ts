@@ -1,10 +1,14 @@
 /**
  * "Who else did this?": serving the similar-reform lists the indexer computed (indexer/similar.ts) from the
  * snapshot's typed arrays. Nothing is segmented at load or per request: a request reads up to `k` stored entries,
- * lists each entry's copies, and explains it by intersecting two short key-term lists.
+ * lists each entry's copies, and explains each by intersecting two short key-term lists. It does read text: with
+ * mechanism classes loaded, the source's and every entry's reform text (titles and process steps of its first
+ * printings; the rest only when either of the pair names a class there) is normalised and scanned for mechanism
+ * names, remembered per reform (namedOf); and when the two share fewer than five key terms, both reforms' printed
+ * text is searched for the other's key terms (fullText).
  */
 import { reformMembers, reformsOf } from './reforms.js';
-import type { ReformRecord } from '../indexer/schema.js';
+import { TEXT_FIELDS, type ReformRecord, type TextField } from '../indexer/schema.js';
 import { OUTCOME_FLAG, TERM_FLAG, type SimilarData } from '../indexer/similar-data.js';
 import { IdeaMatcher, type IdeaClass } from '../indexer/similar-ideas.js';
 import { Lru } from '../analysis/lru.js';
@@ -142,14 +146,22 @@ export class SimilarLists {
     return out;
   }
 
+  /**
+   * The text of `fields` in each of `printings`, one line break between any two (a term is Han characters only, so
+   * none spans one). Records are read here and dropped: a caller keeping the result keeps a string, never a record.
+   */
+  private printedText(printings: readonly number[], fields: readonly TextField[]): string {
+    return printings.map((m) => {
+      const r = this.records[m];
+      return fields.map((f) => r[f]).filter(Boolean).join('\n');
+    }).join('\n');
+  }
+
   /** A reform's printed text, all printings; a term (normalised) found in it is certainly there. */
   private fullText(i: number): string {
     // The record and a few of its copies: a term found there is certainly in the reform, and a reform printed
     // hundreds of times (a stock title in a large corpus) does not make one request read them all.
-    return [i, ...this.copiesOf(i).slice(0, MAX_PRINTINGS_READ - 1)].map((m) => {
-      const r = this.records[m];
-      return [r.title, r.content, r.applicableTo, r.process, r.outcome].filter(Boolean).join('\n');
-    }).join('\n').toLowerCase();
+    return this.printedText([i, ...this.copiesOf(i).slice(0, MAX_PRINTINGS_READ - 1)], TEXT_FIELDS).toLowerCase();
   }
 
   /** The mechanism classes a reform names (its first printings), of those that passed the cut; none without classes. */
@@ -163,11 +175,7 @@ export class SimilarLists {
     // bounds how many live), and a remembered reform holding them would keep thousands alive beyond that bound.
     const printings = (this.members.get(this.group[i]) ?? [i]).slice(0, MAX_PRINTINGS_READ);
     const normalize = this.mechanisms!.normalize;
-    const read = (fields: ('title' | 'process' | 'content' | 'applicableTo' | 'outcome')[]) =>
-      matcher.named(normalize(printings.map((m) => {
-        const r = this.records[m];
-        return fields.map((f) => r[f] ?? '').join('\n');
-      }).join('\n')));
+    const read = (fields: readonly TextField[]) => matcher.named(normalize(this.printedText(printings, fields)));
     const own = read(['title', 'process']);
     let any: Map<number, string> | undefined;
     const named: Named = {

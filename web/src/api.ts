@@ -7,7 +7,7 @@
 
 import type { Outcome, Quantity, ReformRecord, SourceRef } from '../../indexer/schema.js';
 import { FACETS, type FacetName, type FacetValue, type Filters } from '../../search/facets.js';
-import type { SharedMechanism } from '../../search/similar.js';
+import type { SharedMechanism, SimilarReason } from '../../search/similar.js';
 
 // One record schema and one facet list, shared with the indexer and the server (types only reach the bundle as types).
 export { FACETS };
@@ -48,7 +48,7 @@ export interface Amount { value: number; unit: string; max?: number; qualifier?:
 
 export interface SimilarHit {
   id: string; title: string; regions: string[]; source: Partial<SourceRef>; score: number;
-  sameReform?: boolean; because?: string[]; reason?: string; mechanism?: SharedMechanism; copies?: Copy[];
+  sameReform?: boolean; because?: string[]; reason?: SimilarReason; mechanism?: SharedMechanism; copies?: Copy[];
 }
 
 export interface Suggestion { text: string; kind: 'title' | 'term'; id?: string }

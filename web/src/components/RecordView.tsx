@@ -4,6 +4,7 @@
  */
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { getJson, similar, type Amount, type Outcome, type Quantity, type Reform } from '../api';
+import type { SimilarReason } from '../../../search/similar.js';
 import { navigate } from '../nav';
 import { formatRoute, recordHref, type SearchState } from '../route';
 import { useRequest } from '../useRequest';
@@ -20,7 +21,7 @@ const FIELDS: [keyof Reform & string, string][] = [
 interface Figure { field: string; start: number; end: number; text: string; label: string }
 
 /** The similar list's reason kinds (search/similar.ts SimilarReason), as the page says them. */
-const REASONS: Record<string, string> = {
+const REASONS: Record<SimilarReason, string> = {
   'same-slogan': '同一口号',
   'same-mechanism': '同一机制',
   'same-process': '相同流程',
