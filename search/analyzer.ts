@@ -143,8 +143,8 @@ export class QueryAnalyzer {
   /**
    * @param cooccurrence In how many records two strings occur (each, both, of all): lets a typed long form the corpus
    *   never prints reach a corpus short form only where the corpus uses that short form with the long form's words.
-   * @param prints Whether any record prints a string (joinPrinted asks it per lone character); without it, read from
-   *   cooccurrence.
+   * @param prints Whether any record prints a string (joinPrinted asks it per lone character); without it, lone
+   *   characters are dropped as before.
    */
   constructor(
     data: AnalyzerData,
@@ -340,9 +340,8 @@ export class QueryAnalyzer {
    * tried there and dropped: design.md, Lone characters).
    */
   private joinPrinted(pieces: Piece[], lone: (p: Piece) => boolean): Piece[] {
-    const cooccurrence = this.cooccurrence;
-    if ((!this.prints && !cooccurrence) || !pieces.some(lone)) return pieces;
-    const printed = this.prints ?? ((text: string) => cooccurrence!(text, text).a > 0);
+    const printed = this.prints;
+    if (!printed || !pieces.some(lone)) return pieces;
     const word = (p: Piece | undefined) => p !== undefined && !lone(p) && p.text.length >= 2 && /^\p{Script=Han}+$/u.test(p.text) && !this.stopwords.has(p.text);
     const out: Piece[] = [];
     for (let i = 0; i < pieces.length; i++) {
