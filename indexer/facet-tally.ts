@@ -96,7 +96,7 @@ export function reformRows(rows: FacetRows, reformOf: Int32Array): ReformRows {
  * The ranks (places in reform order) of docs (distinct), increasing: marked in a bit set and read back 32 at a time,
  * or, for a set of at most 1/128 of the records, gathered and sorted. The switch is where the two cost the same
  * (micro-benchmark at 100k records, random ranks, loaded machine: 600 ranks sorted 7 µs / bit set 14 µs, 781 ranks
- * 10 / 9.5, 1,200 ranks 15 / 11; sorting 2,400 ranks took 0.4 ms, the bit set 17 µs): the bit set costs N/32 words
+ * 10 / 9.5, 1,200 ranks 15 / 11): the bit set costs N/32 words
  * however few the ranks, a sort grows faster than the ranks.
  */
 export function ranksOf(docs: ArrayLike<number>, rank: Int32Array): Int32Array {
