@@ -76,6 +76,13 @@ export interface Constraint {
    * for 首违不罚): when a one-word query finds less than a page, records holding some of them fill it (engine.ts).
    */
   parts?: string[];
+  /**
+   * Broader terms of the word (矿产品 for 铁矿: dict/synonyms.txt's `>` lines read the other way) and their
+   * equivalents: in a query of several words, when less than a page has every word, a record holding another word and
+   * a broader term fills in after the records with the word (进口矿产品 for 铁矿进口, 汽车出口 for 二手车怎么出口), still
+   * listing the word as missing.
+   */
+  broader?: string[];
 }
 
 /** One clause as typed: all its constraints must match. */
@@ -135,6 +142,8 @@ export class QueryAnalyzer {
   private readonly vocab: Vocabulary;
   private readonly synonyms = new Map<string, string[]>();
   private readonly narrower: Map<string, string[]>;
+  /** The same `>` lines read the other way: each narrower term's broader terms. */
+  private readonly broaderTerms = new Map<string, string[]>();
   /** Thesaurus terms that print a question's framing word (拿地即可开工): a question's frame is not cut out of them. */
   private readonly framed: string[];
   private readonly stopwords: Set<string>;
@@ -162,6 +171,7 @@ export class QueryAnalyzer {
     }
     this.stopwords = new Set(data.stopwords);
     this.narrower = new Map(data.narrower ?? []);
+    for (const [b, ns] of this.narrower) for (const n of ns) this.broaderTerms.set(n, [...(this.broaderTerms.get(n) ?? []), b]);
     this.framed = framedTerms(new Set([...this.synonyms.keys(), ...[...this.narrower].flatMap(([b, ns]) => [b, ...ns])]));
   }
 
@@ -264,6 +274,18 @@ export class QueryAnalyzer {
     const head = words.slice(0, -1).join('');
     if (last) for (const n of last) out.push(head + n);
     return out;
+  }
+
+  /**
+   * Broader terms of a word and of its equivalents (铁矿 = 铁矿石 → 矿产品, 大宗商品), with their own equivalents: what
+   * Constraint.broader fills with. A term the word's own alternatives already search is left out.
+   */
+  private broaderOf(text: string): string[] {
+    if (this.broaderTerms.size === 0) return [];
+    const own = [text, ...(this.synonyms.get(text) ?? [])];
+    const out = new Set<string>();
+    for (const t of own) for (const b of this.broaderTerms.get(t) ?? []) for (const x of [b, ...(this.synonyms.get(b) ?? [])]) if (!own.includes(x)) out.add(x);
+    return [...out];
   }
 
   /** The content words of a compound of three or more characters and of its multi-word expansions (see Constraint.parts). */
@@ -474,7 +496,8 @@ export class QueryAnalyzer {
       const alternatives = this.alternatives(t, phrase);
       // A field prefix narrows: title:确认制 means records whose title says 确认制, never its parts.
       const parts = phrase || fields ? [] : this.partsOf(t, alternatives);
-      return { text: t, alternatives, phrase, ...(fields ? { fields } : {}), ...(parts.length ? { parts } : {}) };
+      const broader = phrase || fields ? [] : this.broaderOf(t);
+      return { text: t, alternatives, phrase, ...(fields ? { fields } : {}), ...(parts.length ? { parts } : {}), ...(broader.length ? { broader } : {}) };
     };
     if (c.phrase) {
       const t = text.trim();

@@ -1089,6 +1089,24 @@ export class SearchEngine {
   }
 
   /**
+   * Records holding a broader term of a word (Constraint.broader: 矿产品 for 铁矿), each scored at broaderWeight × the
+   * best of its broader terms' BM25 (a record about minerals in general is no better for naming two kinds of them).
+   */
+  private broaderFill(c: Constraint): DocScores {
+    const terms = c.broader ?? [];
+    if (!terms.length || !this.options.broaderWeight) return NO_DOCS;
+    const fields = this.fieldIds(c.fields);
+    const lists = terms.map((w) => bm25(this.matcher.needle(w, fields), this.stats, this.options.bm25, this.options.broaderWeight));
+    const best = new Map<number, number>();
+    for (const l of lists) for (let i = 0; i < l.docs.length; i++) {
+      const s = scoreAt(l, i);
+      if (s > (best.get(l.docs[i]) ?? 0)) best.set(l.docs[i], s);
+    }
+    const docs = Int32Array.from(best.keys()).sort();
+    return { docs, scores: Float64Array.from(docs, (d) => best.get(d)!) };
+  }
+
+  /**
    * The records a constraint matches, unscored (what an exclusion needs), as a record map: a common word's stored map
    * where the snapshot has one (any field), else each alternative's occurrences filtered by field while listing
    * records, so neither BM25 nor a field-restricted copy of the positions is computed.
@@ -1553,6 +1571,24 @@ export class SearchEngine {
           // one sharing only a lesser part never is (人民 of 人民防空: 中国人民银行).
           else if (!sentence && fill.shares![i] >= 0.5) mask[d] |= CREDIT_BIT;
           acc[d] += fill.scores[i];
+        }
+      }
+      // A broader term of a word a record lacks (进口矿产品 for 铁矿进口, 汽车出口 for 二手车怎么出口) is more than a
+      // compound's part: the record is about a class the word is a kind of. Held with another word of the query it
+      // makes a partial match of its own, after every record with the word, in a sentence too (an is-a line, unlike a
+      // part, never brings in 退税 for 出口退税). Never in a one-word query: a record about minerals in general does
+      // not answer 铁矿 alone.
+      if (!lone) {
+        for (let b = 0; b < U; b++) {
+          const u = units[b];
+          if (u.ask || u.constraints.length !== 1) continue;
+          const fill = this.broaderFill(u.constraints[0]);
+          for (let i = 0; i < fill.docs.length; i++) {
+            const d = fill.docs[i];
+            if (hasRecord(excluded, d) || (mask[d] & (1 << b)) !== 0 || (mask[d] & all) === 0) continue;
+            mask[d] |= CREDIT_BIT;
+            acc[d] += fill.scores[i];
+          }
         }
       }
     }
