@@ -1090,20 +1090,28 @@ export class SearchEngine {
 
   /**
    * Records holding a broader term of a word (Constraint.broader: 矿产品 for 铁矿), each scored at broaderWeight × the
-   * best of its broader terms' BM25 (a record about minerals in general is no better for naming two kinds of them).
+   * best of its broader terms' BM25 (a record about minerals in general is no better for naming two kinds of them);
+   * `brings` marks those holding a broader term whose idf is at least minIdf (one not common for the query).
    */
-  private broaderFill(c: Constraint): DocScores {
+  private broaderFill(c: Constraint, minIdf: number): DocScores & { brings: Uint8Array } {
     const terms = c.broader ?? [];
-    if (!terms.length || !this.options.broaderWeight) return NO_DOCS;
+    if (!terms.length || !this.options.broaderWeight) return { ...NO_DOCS, brings: new Uint8Array(0) };
+    const N = this.records.length;
     const fields = this.fieldIds(c.fields);
     const lists = terms.map((w) => bm25(this.matcher.needle(w, fields), this.stats, this.options.bm25, this.options.broaderWeight));
     const best = new Map<number, number>();
-    for (const l of lists) for (let i = 0; i < l.docs.length; i++) {
-      const s = scoreAt(l, i);
-      if (s > (best.get(l.docs[i]) ?? 0)) best.set(l.docs[i], s);
+    const brought = new Set<number>();
+    for (const l of lists) {
+      // A broader term common for this query (as a word of it would be) adds to a record's score but keeps none.
+      const brings = l.docs.length > 0 && l.docs.length <= N * this.options.commonShare && idf(N, l.docs.length) >= minIdf;
+      for (let i = 0; i < l.docs.length; i++) {
+        const s = scoreAt(l, i);
+        if (s > (best.get(l.docs[i]) ?? 0)) best.set(l.docs[i], s);
+        if (brings) brought.add(l.docs[i]);
+      }
     }
     const docs = Int32Array.from(best.keys()).sort();
-    return { docs, scores: Float64Array.from(docs, (d) => best.get(d)!) };
+    return { docs, scores: Float64Array.from(docs, (d) => best.get(d)!), brings: Uint8Array.from(docs, (d) => (brought.has(d) ? 1 : 0)) };
   }
 
   /**
@@ -1579,14 +1587,15 @@ export class SearchEngine {
       // part, never brings in 退税 for 出口退税). Never in a one-word query: a record about minerals in general does
       // not answer 铁矿 alone.
       if (!lone) {
+        const minIdf = this.commonBelow(analysis, units);
         for (let b = 0; b < U; b++) {
           const u = units[b];
           if (u.ask || u.constraints.length !== 1) continue;
-          const fill = this.broaderFill(u.constraints[0]);
+          const fill = this.broaderFill(u.constraints[0], minIdf);
           for (let i = 0; i < fill.docs.length; i++) {
             const d = fill.docs[i];
             if (hasRecord(excluded, d) || (mask[d] & (1 << b)) !== 0 || (mask[d] & all) === 0) continue;
-            mask[d] |= CREDIT_BIT;
+            if (fill.brings[i]) mask[d] |= CREDIT_BIT;
             acc[d] += fill.scores[i];
           }
         }
@@ -1625,15 +1634,10 @@ export class SearchEngine {
           partialSet = true;
         }
       } else {
-        // Common for this query: far less rare than its rarest word, or in a large share of all records.
-        // A word no record has decides nothing (宇宙 in 元宇宙 区块链: no record says 宇宙).
-        const found = units.filter((u) => u.ds.docs.length > 0);
-        const maxIdf = Math.max(0, ...found.map((u) => u.ownIdf ?? u.idf));
+        const minIdf = this.commonBelow(analysis, units);
         let informative = 0;
-        // A sentence spreads its meaning over more words than a list of keywords: its rarest word decides less.
-        const ratio = analysis.groups.some((g) => g.some((c) => c.natural)) ? this.options.commonIdfRatioNatural : this.options.commonIdfRatio;
         units.forEach((u, b) => {
-          if (u.ds.docs.length > 0 && (u.ownIdf ?? u.idf) >= ratio * maxIdf && u.ds.docs.length <= N * this.options.commonShare) informative |= 1 << b;
+          if (u.ds.docs.length > 0 && (u.ownIdf ?? u.idf) >= minIdf && u.ds.docs.length <= N * this.options.commonShare) informative |= 1 << b;
         });
         if (U === 1) keep = (m) => (m & (all | PARTS_BIT)) !== 0;
         else if (this.fillsPage(touched, (d) => (mask[d] & all) === all)) keep = (m) => (m & all) === all;
@@ -1711,6 +1715,19 @@ export class SearchEngine {
         acc[d] = 0;
       }
     }
+  }
+
+  /**
+   * Common for this query: a word whose idf is below this, far less rare than the query's rarest word (or, as
+   * checked beside it, in a large share of all records). A word no record has decides nothing (宇宙 in 元宇宙 区块链:
+   * no record says 宇宙). A sentence spreads its meaning over more words than a list of keywords: its rarest word
+   * decides less.
+   */
+  private commonBelow(analysis: QueryAnalysis, units: Unit[]): number {
+    const found = units.filter((u) => u.ds.docs.length > 0);
+    const maxIdf = Math.max(0, ...found.map((u) => u.ownIdf ?? u.idf));
+    const ratio = analysis.groups.some((g) => g.some((c) => c.natural)) ? this.options.commonIdfRatioNatural : this.options.commonIdfRatio;
+    return ratio * maxIdf;
   }
 
   /**
