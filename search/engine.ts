@@ -1590,7 +1590,9 @@ export class SearchEngine {
         const minIdf = this.commonBelow(analysis, units);
         for (let b = 0; b < U; b++) {
           const u = units[b];
-          if (u.ask || u.constraints.length !== 1) continue;
+          // Only for a word printed on less than a page of reforms, like its kinds (withKindsWhereFew): a word printed
+          // often has its own records to fill with, and its broader terms (融资 for 贷款) would cost a look-up each.
+          if (u.ask || u.constraints.length !== 1 || !u.constraints[0].broader || this.fillsPage(u.ds.docs)) continue;
           const fill = this.broaderFill(u.constraints[0], minIdf);
           for (let i = 0; i < fill.docs.length; i++) {
             const d = fill.docs[i];

@@ -60,7 +60,8 @@ export interface EngineOptions {
   partsWeight: number;
   /**
    * In a query of two to four words of which less than a page has every word, a record holding another word of the
-   * query and a broader term of a word it lacks (进口矿产品 for 铁矿进口: Constraint.broader) fills in at this weight
+   * query and a broader term of a word it lacks and that is printed on less than a page of reforms (进口矿产品 for
+   * 铁矿进口: Constraint.broader) fills in at this weight
    * × the broader term's BM25, kept as a partial match after every record with the word. 0 turns it off.
    */
   broaderWeight: number;
