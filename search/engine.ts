@@ -787,19 +787,23 @@ export class SearchEngine {
   }
 
   /**
-   * Narrower terms (Alternative.kind: 整车, 二手车 for 汽车) are kept only for a word that, with its equivalents, finds
+   * Narrower terms (Alternative.kind: 整车, 二手车 for 汽车), and broader ones (Constraint.broader), are kept only for a word that, with its equivalents, finds
    * less than a page of reforms (FILL_TO): they fill in for a word the corpus rarely prints (药品, 汽车出口), and never
    * dilute one it prints often (融资 beside 贷款), nor cost its query a look-up per kind. Highlights and matching
    * read the same pruned analysis.
    */
   private withKindsWhereFew(analysis: QueryAnalysis): QueryAnalysis {
+    const widened = (c: Constraint) => c.broader !== undefined || c.alternatives.some((a) => a.kind);
     const prune = (c: Constraint): Constraint => {
-      if (!c.alternatives.some((a) => a.kind)) return c;
+      if (!widened(c)) return c;
       const own = withoutKinds(c);
-      return this.fillsPage(this.constraintDocs(own).docs) ? own : c;
+      if (!this.fillsPage(this.constraintDocs(own).docs)) return c;
+      // Its broader terms go too (Constraint.broader): a word printed often has its own records to fill with.
+      const { broader: _, ...narrow } = own;
+      return narrow;
     };
     const clause = (cl: AnalysedClause): AnalysedClause => ({ ...cl, constraints: cl.constraints.map(prune) });
-    if (!analysis.groups.some((g) => g.some((cl) => cl.constraints.some((c) => c.alternatives.some((a) => a.kind))))) return analysis;
+    if (!analysis.groups.some((g) => g.some((cl) => cl.constraints.some(widened)))) return analysis;
     return { ...analysis, groups: analysis.groups.map((g) => g.map(clause)) };
   }
 
@@ -1590,9 +1594,9 @@ export class SearchEngine {
         const minIdf = this.commonBelow(analysis, units);
         for (let b = 0; b < U; b++) {
           const u = units[b];
-          // Only for a word printed on less than a page of reforms, like its kinds (withKindsWhereFew): a word printed
-          // often has its own records to fill with, and its broader terms (融资 for 贷款) would cost a look-up each.
-          if (u.ask || u.constraints.length !== 1 || !u.constraints[0].broader || this.fillsPage(u.ds.docs)) continue;
+          // A word printed on a page of reforms or more has no broader terms left (withKindsWhereFew): its own records
+          // fill the page, and its broader terms (融资 for 贷款) would cost a look-up each.
+          if (u.ask || u.constraints.length !== 1 || !u.constraints[0].broader) continue;
           const fill = this.broaderFill(u.constraints[0], minIdf);
           for (let i = 0; i < fill.docs.length; i++) {
             const d = fill.docs[i];

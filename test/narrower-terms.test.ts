@@ -190,6 +190,8 @@ describe('a word lacking from the records is filled in by its broader terms besi
     expect(mineral).toBeDefined();
     expect(mineral!.missing).toEqual(['铁矿']);
     expect(res.partial).toBe(true);
+    // Marked by what kept it: the broader term.
+    expect(mineral!.highlight.title + mineral!.highlight.snippet).toMatch(/<mark>[^<]*矿产品[^<]*<\/mark>/);
     // After every record that says 铁矿.
     const lastIron = Math.max(...res.hits.filter((h) => /铁矿/.test(text(h.id))).map((h) => ids.indexOf(h.id)));
     expect(lastIron).toBeGreaterThanOrEqual(0);
