@@ -94,8 +94,8 @@ export interface AnalysedClause {
   /** Pieces dropped from matching, with why: stop words and lone single characters. */
   dropped: { text: string; reason: 'stopword' | 'single-character' }[];
   /**
-   * Typed as a sentence or question (question or stop words dropped, or three or more words run together): its
-   * words are ranked by how many a record has, none is required on its own.
+   * Typed as a sentence or question (two words left once question words, stop words or lone characters are dropped,
+   * or three or more words run together): its words are ranked by how many a record has, none is required on its own.
    */
   natural: boolean;
 }
@@ -533,7 +533,9 @@ export class QueryAnalyzer {
     for (const s of singles) out.dropped.push({ text: s, reason: 'single-character' });
     for (const k of [...new Set(kept)]) out.constraints.push(make(k, false));
     const droppedStop = out.dropped.some((d) => d.reason === 'stopword');
-    out.natural = out.constraints.length >= 3 || (droppedStop && out.constraints.length >= 2);
+    // Lone characters left over (not joined into a printed word above) are a sentence's verbs and particles (不用|登|船
+    // in 不用登船就能检查船舶): typed so, two words are a sentence as much as with a stop word dropped.
+    out.natural = out.constraints.length >= 3 || ((droppedStop || singles.length > 0) && out.constraints.length >= 2);
     // A term the words spell out (拿地即开工 for 拿到|土地|马上|开工) is one more way of saying each word it drew on.
     if (!fields && singles.length > 0) {
       for (const { term, from } of this.spelledTerms(pieces.map((p) => p.text))) {
