@@ -76,6 +76,13 @@ export interface Constraint {
    * for 首违不罚): when a one-word query finds less than a page, records holding some of them fill it (engine.ts).
    */
   parts?: string[];
+  /**
+   * Broader terms of the word (矿产品 for 铁矿: dict/synonyms.txt's `>` lines read the other way) and their
+   * equivalents: in a query of several words, when less than a page has every word, a record holding another word and
+   * a broader term fills in after the records with the word (进口矿产品 for 铁矿进口, 汽车出口 for 二手车怎么出口), still
+   * listing the word as missing.
+   */
+  broader?: string[];
 }
 
 /** One clause as typed: all its constraints must match. */
@@ -87,8 +94,8 @@ export interface AnalysedClause {
   /** Pieces dropped from matching, with why: stop words and lone single characters. */
   dropped: { text: string; reason: 'stopword' | 'single-character' }[];
   /**
-   * Typed as a sentence or question (question or stop words dropped, or three or more words run together): its
-   * words are ranked by how many a record has, none is required on its own.
+   * Typed as a sentence or question (two words left once question words, stop words or lone characters are dropped,
+   * or three or more words run together): its words are ranked by how many a record has, none is required on its own.
    */
   natural: boolean;
 }
@@ -135,6 +142,8 @@ export class QueryAnalyzer {
   private readonly vocab: Vocabulary;
   private readonly synonyms = new Map<string, string[]>();
   private readonly narrower: Map<string, string[]>;
+  /** The same `>` lines read the other way: each narrower term's broader terms. */
+  private readonly broaderTerms = new Map<string, string[]>();
   /** Thesaurus terms that print a question's framing word (拿地即可开工): a question's frame is not cut out of them. */
   private readonly framed: string[];
   private readonly stopwords: Set<string>;
@@ -162,6 +171,7 @@ export class QueryAnalyzer {
     }
     this.stopwords = new Set(data.stopwords);
     this.narrower = new Map(data.narrower ?? []);
+    for (const [b, ns] of this.narrower) for (const n of ns) this.broaderTerms.set(n, [...(this.broaderTerms.get(n) ?? []), b]);
     this.framed = framedTerms(new Set([...this.synonyms.keys(), ...[...this.narrower].flatMap(([b, ns]) => [b, ...ns])]));
   }
 
@@ -264,6 +274,18 @@ export class QueryAnalyzer {
     const head = words.slice(0, -1).join('');
     if (last) for (const n of last) out.push(head + n);
     return out;
+  }
+
+  /**
+   * Broader terms of a word and of its equivalents (铁矿 = 铁矿石 → 矿产品, 大宗商品), with their own equivalents: what
+   * Constraint.broader fills with. A term the word's own alternatives already search is left out.
+   */
+  private broaderOf(text: string): string[] {
+    if (this.broaderTerms.size === 0) return [];
+    const own = [text, ...(this.synonyms.get(text) ?? [])];
+    const out = new Set<string>();
+    for (const t of own) for (const b of this.broaderTerms.get(t) ?? []) for (const x of [b, ...(this.synonyms.get(b) ?? [])]) if (!own.includes(x)) out.add(x);
+    return [...out];
   }
 
   /** The content words of a compound of three or more characters and of its multi-word expansions (see Constraint.parts). */
@@ -474,7 +496,8 @@ export class QueryAnalyzer {
       const alternatives = this.alternatives(t, phrase);
       // A field prefix narrows: title:确认制 means records whose title says 确认制, never its parts.
       const parts = phrase || fields ? [] : this.partsOf(t, alternatives);
-      return { text: t, alternatives, phrase, ...(fields ? { fields } : {}), ...(parts.length ? { parts } : {}) };
+      const broader = phrase || fields ? [] : this.broaderOf(t);
+      return { text: t, alternatives, phrase, ...(fields ? { fields } : {}), ...(parts.length ? { parts } : {}), ...(broader.length ? { broader } : {}) };
     };
     if (c.phrase) {
       const t = text.trim();
@@ -510,7 +533,9 @@ export class QueryAnalyzer {
     for (const s of singles) out.dropped.push({ text: s, reason: 'single-character' });
     for (const k of [...new Set(kept)]) out.constraints.push(make(k, false));
     const droppedStop = out.dropped.some((d) => d.reason === 'stopword');
-    out.natural = out.constraints.length >= 3 || (droppedStop && out.constraints.length >= 2);
+    // Lone characters left over (not joined into a printed word above) are a sentence's verbs and particles (不用|登|船
+    // in 不用登船就能检查船舶): typed so, two words are a sentence as much as with a stop word dropped.
+    out.natural = out.constraints.length >= 3 || ((droppedStop || singles.length > 0) && out.constraints.length >= 2);
     // A term the words spell out (拿地即开工 for 拿到|土地|马上|开工) is one more way of saying each word it drew on.
     if (!fields && singles.length > 0) {
       for (const { term, from } of this.spelledTerms(pieces.map((p) => p.text))) {

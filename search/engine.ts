@@ -787,19 +787,23 @@ export class SearchEngine {
   }
 
   /**
-   * Narrower terms (Alternative.kind: 整车, 二手车 for 汽车) are kept only for a word that, with its equivalents, finds
+   * Narrower terms (Alternative.kind: 整车, 二手车 for 汽车), and broader ones (Constraint.broader), are kept only for a word that, with its equivalents, finds
    * less than a page of reforms (FILL_TO): they fill in for a word the corpus rarely prints (药品, 汽车出口), and never
    * dilute one it prints often (融资 beside 贷款), nor cost its query a look-up per kind. Highlights and matching
    * read the same pruned analysis.
    */
   private withKindsWhereFew(analysis: QueryAnalysis): QueryAnalysis {
+    const widened = (c: Constraint) => c.broader !== undefined || c.alternatives.some((a) => a.kind);
     const prune = (c: Constraint): Constraint => {
-      if (!c.alternatives.some((a) => a.kind)) return c;
+      if (!widened(c)) return c;
       const own = withoutKinds(c);
-      return this.fillsPage(this.constraintDocs(own).docs) ? own : c;
+      if (!this.fillsPage(this.constraintDocs(own).docs)) return c;
+      // Its broader terms go too (Constraint.broader): a word printed often has its own records to fill with.
+      const { broader: _, ...narrow } = own;
+      return narrow;
     };
     const clause = (cl: AnalysedClause): AnalysedClause => ({ ...cl, constraints: cl.constraints.map(prune) });
-    if (!analysis.groups.some((g) => g.some((cl) => cl.constraints.some((c) => c.alternatives.some((a) => a.kind))))) return analysis;
+    if (!analysis.groups.some((g) => g.some((cl) => cl.constraints.some(widened)))) return analysis;
     return { ...analysis, groups: analysis.groups.map((g) => g.map(clause)) };
   }
 
@@ -1086,6 +1090,32 @@ export class SearchEngine {
       shares[i] = held[i] / total;
     }
     return { docs, scores, shares };
+  }
+
+  /**
+   * Records holding a broader term of a word (Constraint.broader: 矿产品 for 铁矿), each scored at broaderWeight × the
+   * best of its broader terms' BM25 (a record about minerals in general is no better for naming two kinds of them);
+   * `brings` marks those holding a broader term whose idf is at least minIdf (one not common for the query).
+   */
+  private broaderFill(c: Constraint, minIdf: number): DocScores & { brings: Uint8Array } {
+    const terms = c.broader ?? [];
+    if (!terms.length || !this.options.broaderWeight) return { ...NO_DOCS, brings: new Uint8Array(0) };
+    const N = this.records.length;
+    const fields = this.fieldIds(c.fields);
+    const lists = terms.map((w) => bm25(this.matcher.needle(w, fields), this.stats, this.options.bm25, this.options.broaderWeight));
+    const best = new Map<number, number>();
+    const brought = new Set<number>();
+    for (const l of lists) {
+      // A broader term common for this query (as a word of it would be) adds to a record's score but keeps none.
+      const brings = l.docs.length > 0 && l.docs.length <= N * this.options.commonShare && idf(N, l.docs.length) >= minIdf;
+      for (let i = 0; i < l.docs.length; i++) {
+        const s = scoreAt(l, i);
+        if (s > (best.get(l.docs[i]) ?? 0)) best.set(l.docs[i], s);
+        if (brings) brought.add(l.docs[i]);
+      }
+    }
+    const docs = Int32Array.from(best.keys()).sort();
+    return { docs, scores: Float64Array.from(docs, (d) => best.get(d)!), brings: Uint8Array.from(docs, (d) => (brought.has(d) ? 1 : 0)) };
   }
 
   /**
@@ -1555,6 +1585,27 @@ export class SearchEngine {
           acc[d] += fill.scores[i];
         }
       }
+      // A broader term of a word a record lacks (进口矿产品 for 铁矿进口, 汽车出口 for 二手车怎么出口) is more than a
+      // compound's part: the record is about a class the word is a kind of. Held with another word of the query it
+      // makes a partial match of its own, after every record with the word, in a sentence too (an is-a line, unlike a
+      // part, never brings in 退税 for 出口退税). Never in a one-word query: a record about minerals in general does
+      // not answer 铁矿 alone.
+      if (!lone) {
+        const minIdf = this.commonBelow(analysis, units);
+        for (let b = 0; b < U; b++) {
+          const u = units[b];
+          // A word printed on a page of reforms or more has no broader terms left (withKindsWhereFew): its own records
+          // fill the page, and its broader terms (融资 for 贷款) would cost a look-up each.
+          if (u.ask || u.constraints.length !== 1 || !u.constraints[0].broader) continue;
+          const fill = this.broaderFill(u.constraints[0], minIdf);
+          for (let i = 0; i < fill.docs.length; i++) {
+            const d = fill.docs[i];
+            if (hasRecord(excluded, d) || (mask[d] & (1 << b)) !== 0 || (mask[d] & all) === 0) continue;
+            if (fill.brings[i]) mask[d] |= CREDIT_BIT;
+            acc[d] += fill.scores[i];
+          }
+        }
+      }
     }
     // Records in index order: a scan of the marks when many records matched, a numeric sort when few did.
     let inOrder: ArrayLike<number>;
@@ -1589,15 +1640,10 @@ export class SearchEngine {
           partialSet = true;
         }
       } else {
-        // Common for this query: far less rare than its rarest word, or in a large share of all records.
-        // A word no record has decides nothing (宇宙 in 元宇宙 区块链: no record says 宇宙).
-        const found = units.filter((u) => u.ds.docs.length > 0);
-        const maxIdf = Math.max(0, ...found.map((u) => u.ownIdf ?? u.idf));
+        const minIdf = this.commonBelow(analysis, units);
         let informative = 0;
-        // A sentence spreads its meaning over more words than a list of keywords: its rarest word decides less.
-        const ratio = analysis.groups.some((g) => g.some((c) => c.natural)) ? this.options.commonIdfRatioNatural : this.options.commonIdfRatio;
         units.forEach((u, b) => {
-          if (u.ds.docs.length > 0 && (u.ownIdf ?? u.idf) >= ratio * maxIdf && u.ds.docs.length <= N * this.options.commonShare) informative |= 1 << b;
+          if (u.ds.docs.length > 0 && (u.ownIdf ?? u.idf) >= minIdf && u.ds.docs.length <= N * this.options.commonShare) informative |= 1 << b;
         });
         if (U === 1) keep = (m) => (m & (all | PARTS_BIT)) !== 0;
         else if (this.fillsPage(touched, (d) => (mask[d] & all) === all)) keep = (m) => (m & all) === all;
@@ -1675,6 +1721,19 @@ export class SearchEngine {
         acc[d] = 0;
       }
     }
+  }
+
+  /**
+   * Common for this query: a word whose idf is below this, far less rare than the query's rarest word (or, as
+   * checked beside it, in a large share of all records). A word no record has decides nothing (宇宙 in 元宇宙 区块链:
+   * no record says 宇宙). A sentence spreads its meaning over more words than a list of keywords: its rarest word
+   * decides less.
+   */
+  private commonBelow(analysis: QueryAnalysis, units: Unit[]): number {
+    const found = units.filter((u) => u.ds.docs.length > 0);
+    const maxIdf = Math.max(0, ...found.map((u) => u.ownIdf ?? u.idf));
+    const ratio = analysis.groups.some((g) => g.some((c) => c.natural)) ? this.options.commonIdfRatioNatural : this.options.commonIdfRatio;
+    return ratio * maxIdf;
   }
 
   /**

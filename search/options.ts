@@ -59,6 +59,13 @@ export interface EngineOptions {
    */
   partsWeight: number;
   /**
+   * In a query of two to four words of which less than a page has every word, a record holding another word of the
+   * query and a broader term of a word it lacks and that is printed on less than a page of reforms (进口矿产品 for
+   * 铁矿进口: Constraint.broader) fills in at this weight
+   * × the broader term's BM25, kept as a partial match after every record with the word. 0 turns it off.
+   */
+  broaderWeight: number;
+  /**
    * A query asking for a figure (多少家, 几个工作日, 多久): a record with an outcome fact of that figure gains
    * outcomeMetric × (askBase + (1 − askBase) × the share of the query's words its metric names).
    */
@@ -142,6 +149,7 @@ export const DEFAULT_ENGINE_OPTIONS: EngineOptions = {
   outcomeChange: 0.7,
   outcomeMetric: 10,
   partsWeight: 0.5,
+  broaderWeight: 0.5,
   askBase: 0.2,
   measureWords: true,
   qualifierCost: 0.4,

@@ -48,7 +48,9 @@ export class Highlighter {
     for (const group of analysis.groups) {
       for (const c of group) {
         for (const k of c.constraints) {
-          if (k.parts?.length) parts.set(k.text, k.parts);
+          // A hit lacking the word is marked by what it was kept and scored by: the word's parts, its broader terms.
+          const fill = [...(k.parts ?? []), ...(k.broader ?? [])];
+          if (fill.length) parts.set(k.text, fill);
           for (const a of k.alternatives) {
             if (a.near) nears.set(`${a.near[0]}\u0000${a.near[1]}`, a.near);
             else alts.add(a.text);
@@ -143,7 +145,7 @@ interface Needles {
   nears: [string, string][];
   /** Expansions matched by their words (see Alternative.words). */
   loose: LooseNeedle[];
-  /** Per word with parts (Constraint.parts), the parts: marked only in a hit that lacks the word. */
+  /** Per word with parts or broader terms (Constraint.parts, .broader), those: marked only in a hit that lacks the word. */
   parts: Map<string, string[]>;
 }
 

@@ -179,6 +179,53 @@ describe('a word widened to equivalents and kinds still finds only records that 
   });
 });
 
+describe('a word lacking from the records is filled in by its broader terms beside another word of the query', () => {
+  it('铁矿进口 brings in the 进口矿产品 reform after the records on 铁矿, listing 铁矿 as missing', () => {
+    const dict = readFileSync(join(DICT, 'synonyms.txt'), 'utf8');
+    // The premise, from the thesaurus: 铁矿 is a kind of 矿产品.
+    expect(parseNarrower(dict).find(([b]) => b === '矿产品')?.[1]).toContain('铁矿');
+    const res = service.search({ q: '铁矿进口', size: 10, collapse: false });
+    const ids = res.hits.map((h) => h.id);
+    const mineral = res.hits.find((h) => text(h.id).includes('进口矿产品') && !text(h.id).includes('铁矿'));
+    expect(mineral).toBeDefined();
+    expect(mineral!.missing).toEqual(['铁矿']);
+    expect(res.partial).toBe(true);
+    // Marked by what kept it: the broader term.
+    expect(mineral!.highlight.title + mineral!.highlight.snippet).toMatch(/<mark>[^<]*矿产品[^<]*<\/mark>/);
+    // After every record that says 铁矿.
+    const lastIron = Math.max(...res.hits.filter((h) => /铁矿/.test(text(h.id))).map((h) => ids.indexOf(h.id)));
+    expect(lastIron).toBeGreaterThanOrEqual(0);
+    expect(ids.indexOf(mineral!.id)).toBeGreaterThan(lastIron);
+  });
+
+  it('a question counts them too: 二手车怎么出口 lists the 整车出口 reform, which lacks 二手车, after the 二手车出口 one', () => {
+    const hits = service.search({ q: '二手车怎么出口', size: 10, collapse: false }).hits;
+    expect(hits[0].missing).toEqual([]);
+    expect(text(hits[0].id)).toContain('二手车');
+    const whole = hits.find((h) => h.title.includes('整车出口'));
+    expect(whole).toBeDefined();
+    expect(whole!.missing).toEqual(['二手车']);
+  });
+
+  it('a common word alone never brings a record in: every record 铁矿进口 returns says 铁矿 or one of its broader terms', () => {
+    const hits = service.search({ q: '铁矿进口', size: 100, collapse: false }).hits;
+    for (const h of hits) expect(text(h.id)).toMatch(/铁矿|矿产品|大宗商品/);
+  });
+
+  it('a one-word query is not widened upwards: 铁矿 alone finds no record about 矿产品 in general', () => {
+    const hits = service.search({ q: '铁矿', size: 100, collapse: false }).hits;
+    expect(hits.length).toBeGreaterThan(0);
+    for (const h of hits) expect(text(h.id)).toMatch(/铁矿/);
+  });
+
+  it('off when its weight is 0: 铁矿进口 then finds only the records that say 铁矿', async () => {
+    const off = new SearchService(service.body, { broaderWeight: 0 });
+    const hits = off.search({ q: '铁矿进口', size: 100, collapse: false }).hits;
+    expect(hits.length).toBeGreaterThan(0);
+    for (const h of hits) expect(text(h.id)).toContain('铁矿');
+  });
+});
+
 describe('the thesaurus file holds narrower lines apart from synonym groups', () => {
   it('parses `broad > narrow …` lines as narrower terms, merges repeated broad terms, and keeps them out of the synonym groups', () => {
     const sample = '船只 船舶\n汽车 > 整车 二手车  # kinds of car\n汽车 > 乘用车, 整车\n坏 > \n';

@@ -116,6 +116,21 @@ describe('a description in the user’s own words ranks its partial matches by s
     }
   });
 
+  it('a sentence that leaves two words once its lone characters are dropped is a description: 不用登船就能检查船舶 ranks by score, unlike 检查 船舶 typed as keywords', () => {
+    const q = '不用登船就能检查船舶';
+    const analysed = service.engine.analyse(q).groups.flat();
+    expect(analysed.flatMap((c) => c.constraints.map((k) => k.text))).toEqual(['检查', '船舶']);
+    expect(analysed[0].dropped.some((d) => d.reason === 'single-character')).toBe(true);
+    expect(analysed[0].natural).toBe(true);
+    const hits = service.search({ q, size: 30, collapse: false }).hits;
+    expect(hits.some((h) => h.missing.length > 0)).toBe(true);
+    for (let i = 1; i < hits.length; i++) expect(hits[i].score, `#${i}`).toBeLessThanOrEqual(hits[i - 1].score);
+    // Typed as two keywords, the same words keep their tiers: scores no longer fall down the page.
+    expect(service.engine.analyse('检查 船舶').groups.flat().some((c) => c.natural)).toBe(false);
+    const keywords = service.search({ q: '检查 船舶', size: 30, collapse: false }).hits;
+    expect(keywords.some((h, i) => i > 0 && h.score > keywords[i - 1].score)).toBe(true);
+  });
+
   it('keeps the tiers of a question, an outcome query and a list of two keywords (same records, same order, same scores)', () => {
     const off = new SearchService(service.engine.body, { descriptionsByScore: false });
     const ids = (s: SearchService, q: string) => s.search({ q, size: 30, collapse: false }).hits.map((h) => `${h.id} ${h.score}`);
