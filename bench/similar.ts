@@ -34,21 +34,6 @@ function percentile(xs: number[], q: number): number {
   return t[Math.min(t.length - 1, Math.floor(q * t.length))];
 }
 
-/** Ranking straight from computed lists (scope all). */
-export function listRanker(body: SnapshotBody, data: SimilarData, scope: 'all' | 'otherRegions' = 'all') {
-  const index = new Map(body.records.map((r, i) => [r.id, i]));
-  return (id: string) => {
-    const i = index.get(id)!;
-    const out: string[] = [];
-    for (let s = 0; s < data.k; s++) {
-      const v = data[scope].ids[i * data.k + s];
-      if (!v) break;
-      out.push(body.records[v - 1].id);
-    }
-    return out;
-  };
-}
-
 /**
  * Ranking as the service serves it (search/similar.ts): an entry with no term printed in both reforms is not offered,
  * so variants are scored on the lists users see, as the shipped row (`service.similar`) is.

@@ -98,6 +98,8 @@ export interface AnalysedClause {
    * or three or more words run together): its words are ranked by how many a record has, none is required on its own.
    */
   natural: boolean;
+  /** The clause as typed, normalised (`text` with its question frame kept: whether it asks is read on this). */
+  plain: string;
 }
 
 export interface QueryAnalysis {
@@ -185,12 +187,12 @@ export class QueryAnalyzer {
     // A question's frame (我想了解, 需要 of 需要多长时间) is the question's, not words to find (analysis/ask.ts); a clause
     // that is all frame is dropped. The clause keeps its text as typed (AnalysedClause.typed).
     const content = (c: Clause) => (free(c) ? questionContent(plain.get(c)!, ask, this.framed) : plain.get(c)!);
-    let groups = parsed.must.map((g) => g.map((c) => this.clause(c, content(c)))).map((g) => g.filter((c) => c.constraints.length > 0)).filter((g) => g.length > 0);
+    let groups = parsed.must.map((g) => g.map((c) => this.clause(c, content(c), plain.get(c)!))).map((g) => g.filter((c) => c.constraints.length > 0)).filter((g) => g.length > 0);
     if (groups.length === 0 && parsed.must.length > 0) {
       // Nothing but stop words (改革, 模式) or a question's frame: search what was typed, literally.
-      groups = parsed.must.map((g) => g.map((c) => this.literal(c))).map((g) => g.filter((c) => c.constraints.length > 0)).filter((g) => g.length > 0);
+      groups = parsed.must.map((g) => g.map((c) => this.literal(c, plain.get(c)!))).map((g) => g.filter((c) => c.constraints.length > 0)).filter((g) => g.length > 0);
     }
-    const exclude = parsed.not.map((c) => this.literal(c, true)).filter((c) => c.constraints.length > 0);
+    const exclude = parsed.not.map((c) => this.literal(c, this.normalizer.plain(c.text), true)).filter((c) => c.constraints.length > 0);
     const titleKey = keyOf(parsed.must.flat().map((c) => this.normalizer.plain(c.text)).join(''));
     let budget = MAX_CONSTRAINTS;
     let truncated = false;
@@ -479,19 +481,20 @@ export class QueryAnalyzer {
    * A clause searched as typed, not segmented. An exclusion is also never widened (-出口 removes records that say
    * 出口, nothing else) and looks only at what a record itself prints, not at the units of its copies.
    */
-  private literal(c: Clause, exclusion = false): AnalysedClause {
-    const text = this.normalizer.plain(c.text).replace(/\s+/g, '');
+  private literal(c: Clause, plain: string, exclusion = false): AnalysedClause {
+    const text = plain.replace(/\s+/g, '');
     let fields = c.field ? FIELD_MAP[c.field] : undefined;
     if (exclusion) fields = (fields ?? SEARCH_FIELDS).filter((f) => OWN_FIELDS.includes(f));
     const alternatives = exclusion ? [{ text, weight: 1 }] : this.alternatives(text, c.phrase);
     const constraints = text ? [{ text, alternatives, phrase: c.phrase, ...(fields ? { fields } : {}) }] : [];
-    return { typed: c.text, text, constraints, dropped: [], natural: false };
+    return { typed: c.text, text, constraints, dropped: [], natural: false, plain };
   }
 
-  /** @param text The clause's normalised words to search (its question frame removed); `c.text` is kept as typed. */
-  private clause(c: Clause, text = this.normalizer.plain(c.text)): AnalysedClause {
+  /** @param text The clause's normalised words to search (its question frame removed); `c.text` is kept as typed.
+   *  @param plain The clause as typed, normalised (AnalysedClause.plain). */
+  private clause(c: Clause, text: string, plain: string): AnalysedClause {
     const fields = c.field ? FIELD_MAP[c.field] : undefined;
-    const out: AnalysedClause = { typed: c.text, text, constraints: [], dropped: [], natural: false };
+    const out: AnalysedClause = { typed: c.text, text, constraints: [], dropped: [], natural: false, plain };
     const make = (t: string, phrase: boolean): Constraint => {
       const alternatives = this.alternatives(t, phrase);
       // A field prefix narrows: title:确认制 means records whose title says 确认制, never its parts.

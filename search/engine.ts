@@ -766,7 +766,7 @@ export class SearchEngine {
   /**
    * Whether a query describes an idea in the user's own words, so that its partial matches rank by score alone
    * (EngineOptions.descriptionsByScore): a clause typed as a sentence or a run of three or more words (`natural`),
-   * no clause asking a question (asksQuestion, read on the text as typed: a question's frame is cut from the words
+   * no clause asking a question (asksQuestion on `AnalysedClause.plain`, the text as typed, normalised once: a question's frame is cut from the words
    * searched), no figure asked for, and no word of its own that is a change verb, a measure word or a superlative
    * (namesQualifier: read on the words, whatever qualifierCost says: 退税时间缩短 keeps its tiers at 1 too). A
    * paraphrase's words are not a checklist: the records say some of them otherwise (关门 for 注销, 人工 for 无人), so
@@ -776,7 +776,7 @@ export class SearchEngine {
   describesIdea(analysis: QueryAnalysis, units: readonly Unit[]): boolean {
     if (!this.options.descriptionsByScore || units.some((u) => u.qualifier || u.ask || namesQualifier(u))) return false;
     const clauses = analysis.groups.flat();
-    return clauses.some((c) => c.natural) && !clauses.some((c) => asksQuestion(this.analyzer.normalizer.plain(c.typed)));
+    return clauses.some((c) => c.natural) && !clauses.some((c) => asksQuestion(c.plain));
   }
 
   /** Query analysis, cached: a user paging or filtering repeats the same query. */

@@ -1,11 +1,11 @@
 /**
  * "Who else did this?": serving the similar-reform lists the indexer computed (indexer/similar.ts) from the
  * snapshot's typed arrays. Nothing is segmented at load or per request: a request reads up to `k` stored entries,
- * lists each entry's copies, and explains each by intersecting two short key-term lists. It does read text: with
- * mechanism classes loaded, the source's and every entry's reform text (titles and process steps of its first
- * printings; the rest only when either of the pair names a class there) is normalised and scanned for mechanism
- * names, remembered per reform (namedOf); and when the two share fewer than five key terms, both reforms' printed
- * text is searched for the other's key terms (fullText).
+ * lists each entry's copies, and explains each by intersecting two short key-term lists. It does read text, each
+ * record's text fields at most once per request (Reading): with mechanism classes loaded, the source's and every
+ * entry's titles and process steps (the rest only when either of the pair names a class there) are normalised and
+ * scanned for mechanism names, remembered per reform (namedOf); and when the two share fewer than five key terms,
+ * both reforms' printed text is searched for the other's key terms.
  */
 import { reformMembers, reformsOf } from './reforms.js';
 import { TEXT_FIELDS, type ReformRecord, type TextField } from '../indexer/schema.js';
@@ -61,15 +61,51 @@ export interface ReformGrouping {
 export interface Named {
   /** In a title or the process steps: the reform's own way of working. */
   own: Map<number, string>;
-  /** Anywhere (the content, applicable-to and outcome text too). */
-  any: () => Map<number, string>;
+  /** Anywhere (the content, applicable-to and outcome text too): filled the first time a pair needs it. */
+  any?: Map<number, string>;
 }
+
+/** The fields read for `Named.any` beside the title and process steps. */
+const BODY_FIELDS: readonly TextField[] = ['content', 'applicableTo', 'outcome'];
 
 const MAX_BECAUSE = 5;
 /** Printings of a reform whose text `because` reads. */
 const MAX_PRINTINGS_READ = 8;
 /** Reforms whose mechanism classes are remembered: a list reads its source and up to 20 entries, each from text. */
 const NAMED_MEMO = 4096;
+
+/**
+ * The printed text one request has read: each record's text fields (TEXT_FIELDS order, '' when absent), taken from
+ * the record once whichever of the mechanism scan and the key-term look-up asks first. Made per request and dropped
+ * with it: the records are decoded on demand, and neither they nor their text outlive the request here.
+ */
+class Reading {
+  private readonly fields = new Map<number, string[]>();
+  private readonly lowered = new Map<number, string>();
+
+  constructor(private readonly records: ReformRecord[]) {}
+
+  /** The text of `fields` in each of `printings`, one line break between any two (a term is Han characters only, so
+   *  none spans one). */
+  text(printings: readonly number[], fields: readonly TextField[]): string {
+    const at = fields.map((f) => TEXT_FIELDS.indexOf(f));
+    return printings.map((m) => {
+      let p = this.fields.get(m);
+      if (!p) {
+        const r = this.records[m];
+        this.fields.set(m, (p = TEXT_FIELDS.map((f) => r[f] ?? '')));
+      }
+      return at.map((x) => p[x]).filter(Boolean).join('\n');
+    }).join('\n');
+  }
+
+  /** Every text field of `printings` (the first names the text), lower-cased, read once per request. */
+  lower(printings: readonly number[]): string {
+    let t = this.lowered.get(printings[0]);
+    if (t === undefined) this.lowered.set(printings[0], (t = this.text(printings, TEXT_FIELDS).toLowerCase()));
+    return t;
+  }
+}
 
 export class SimilarLists {
   readonly group: Int32Array;
@@ -87,8 +123,9 @@ export class SimilarLists {
     if (data.termStart.length !== records.length + 1 || data.all.ids.length !== records.length * data.k) {
       throw new Error('similar lists do not match the records');
     }
+    // One flag per class is the snapshot validator's check (snapshot/validate.ts: a damaged snapshot is refused at
+    // load, not at its first similar request); lists built in this process are built from the same classes.
     const kept = data.ideasKept;
-    if (mechanisms && kept && kept.length !== mechanisms.ideas.length) throw new Error('similar lists do not match the mechanism classes');
     // Only a class that passed the build's background cut is named (a class most reforms print is no likeness); lists
     // from before the build recorded which passed name none, since an unchecked class may be such a common one.
     if (mechanisms && kept?.includes(1)) {
@@ -117,12 +154,13 @@ export class SimilarLists {
     const list = scope === 'all' ? this.data.all : this.data.otherRegions;
     const k = this.data.k;
     const out: SimilarEntry[] = [];
-    const mine = this.namedOf(index);
+    const reading = new Reading(this.records);
+    const mine = this.namedOf(index, reading);
     for (let slot = 0; slot < k && out.length < size; slot++) {
       const stored = list.ids[index * k + slot];
       if (stored === 0) break;
       const j = stored - 1;
-      const why = this.explain(index, j, mine);
+      const why = this.explain(index, j, mine, reading);
       // An entry alike only through bigrams or thesaurus variants has no term printed in both: it is not offered.
       if (why.because.length === 0) continue;
       out.push({ index: j, score: Math.round(list.scores[index * k + slot] * 1000) / 1000, ...why });
@@ -146,75 +184,66 @@ export class SimilarLists {
     return out;
   }
 
-  /**
-   * The text of `fields` in each of `printings`, one line break between any two (a term is Han characters only, so
-   * none spans one). Records are read here and dropped: a caller keeping the result keeps a string, never a record.
-   */
-  private printedText(printings: readonly number[], fields: readonly TextField[]): string {
-    return printings.map((m) => {
-      const r = this.records[m];
-      return fields.map((f) => r[f]).filter(Boolean).join('\n');
-    }).join('\n');
+  /** A reform's first printings in corpus order, whichever of them was asked for: the mechanism memo is per reform. */
+  private firstPrintings(i: number): number[] {
+    return (this.members.get(this.group[i]) ?? [i]).slice(0, MAX_PRINTINGS_READ);
   }
 
-  /** A reform's printed text, all printings; a term (normalised) found in it is certainly there. */
-  private fullText(i: number): string {
-    // The record and a few of its copies: a term found there is certainly in the reform, and a reform printed
-    // hundreds of times (a stock title in a large corpus) does not make one request read them all.
-    return this.printedText([i, ...this.copiesOf(i).slice(0, MAX_PRINTINGS_READ - 1)], TEXT_FIELDS).toLowerCase();
+  /** A reform's printed text, lower-cased, for the key-term look-up: the record and a few of its copies. */
+  private fullText(i: number, reading: Reading): string {
+    // A term found there is certainly in the reform, and a reform printed hundreds of times (a stock title in a large
+    // corpus) does not make one request read them all.
+    return reading.lower([i, ...this.copiesOf(i).slice(0, MAX_PRINTINGS_READ - 1)]);
   }
 
   /** The mechanism classes a reform names (its first printings), of those that passed the cut; none without classes. */
-  private namedOf(i: number): Named | undefined {
+  private namedOf(i: number, reading: Reading): Named | undefined {
     const matcher = this.matcher;
     if (!matcher) return undefined;
     const known = this.namedMemo.get(this.group[i]);
     if (known) return known;
-    // The reform's first printings in corpus order, whichever of them was asked for: the memo is per reform. It
-    // keeps their indices, never the records: a loaded snapshot's records are decoded on demand (its own cache
-    // bounds how many live), and a remembered reform holding them would keep thousands alive beyond that bound.
-    const printings = (this.members.get(this.group[i]) ?? [i]).slice(0, MAX_PRINTINGS_READ);
-    const normalize = this.mechanisms!.normalize;
-    const read = (fields: readonly TextField[]) => matcher.named(normalize(this.printedText(printings, fields)));
-    const own = read(['title', 'process']);
-    let any: Map<number, string> | undefined;
-    const named: Named = {
-      own,
-      // Most entries are settled by the titles and process steps alone (neither names a class): the body is read
-      // only when one of them does.
-      any: () => {
-        if (!any) {
-          any = read(['content', 'applicableTo', 'outcome']);
-          for (const [k, term] of own) any.set(k, term);
-        }
-        return any;
-      },
-    };
+    // The memo keeps the classes found, never the text nor the records: a loaded snapshot's records are decoded on
+    // demand (its own cache bounds how many live), and a remembered reform holding them would keep thousands alive
+    // beyond that bound. Most entries are settled by the titles and process steps alone (neither names a class): the
+    // body is read only when one of them does (anyNamed).
+    const named: Named = { own: matcher.named(this.mechanisms!.normalize(reading.text(this.firstPrintings(i), ['title', 'process']))) };
     this.namedMemo.set(this.group[i], named);
     return named;
+  }
+
+  /** The classes reform `i` names anywhere, read from its body text the first time a pair asks. */
+  private anyNamed(named: Named, i: number, reading: Reading): Map<number, string> {
+    if (!named.any) {
+      const any = this.matcher!.named(this.mechanisms!.normalize(reading.text(this.firstPrintings(i), BODY_FIELDS)));
+      for (const [k, term] of named.own) any.set(k, term);
+      named.any = any;
+    }
+    return named.any;
   }
 
   /**
    * The mechanism both reforms name, in the title or process steps of at least one of them (a mechanism only named in
    * both bodies is often a passing mention of another reform); the source's own first.
    */
-  private sharedMechanism(a: Named | undefined, b: Named | undefined): SharedMechanism | undefined {
+  private sharedMechanism(i: number, a: Named | undefined, j: number, b: Named | undefined, reading: Reading): SharedMechanism | undefined {
     if (!a || !b || (a.own.size === 0 && b.own.size === 0)) return undefined;
+    const anyA = () => this.anyNamed(a, i, reading);
+    const anyB = () => this.anyNamed(b, j, reading);
     const pick = (k: number) => {
-      const terms = [a.any().get(k)!, b.any().get(k)!];
+      const terms = [anyA().get(k)!, anyB().get(k)!];
       return { name: this.mechanisms!.ideas[k][0], terms: terms[0] === terms[1] ? [terms[0]] : terms };
     };
-    for (const k of a.own.keys()) if (b.any().has(k)) return pick(k);
-    for (const k of b.own.keys()) if (a.any().has(k)) return pick(k);
+    for (const k of a.own.keys()) if (anyB().has(k)) return pick(k);
+    for (const k of b.own.keys()) if (anyA().has(k)) return pick(k);
     return undefined;
   }
 
   /**
    * The shared terms carrying the idea (each present in both records), the kind of likeness, and the mechanism both
-   * name when there is one (`named`: the source's classes, when the caller has read them).
+   * name when there is one (`named`: the source's classes; `reading`: the text this request has read).
    */
-  private explain(i: number, j: number, named: Named | undefined = this.namedOf(i)): { because: string[]; reason: SimilarReason; mechanism?: SharedMechanism } {
-    const mechanism = this.sharedMechanism(named, this.namedOf(j));
+  private explain(i: number, j: number, named: Named | undefined, reading: Reading): { because: string[]; reason: SimilarReason; mechanism?: SharedMechanism } {
+    const mechanism = this.sharedMechanism(i, named, j, this.namedOf(j, reading), reading);
     const mine = this.keyTerms(i);
     const theirs = this.keyTerms(j);
     const shared: { text: string; score: number; fi: number; fj: number }[] = [];
@@ -226,8 +255,8 @@ export class SimilarLists {
     if (shared.length < MAX_BECAUSE) {
       // Key terms of either reform that the other prints without ranking them among its own key terms (looked up in
       // the printed text: a term in traditional or full-width print is simply not offered), the stronger first.
-      const textI = this.fullText(i);
-      const textJ = this.fullText(j);
+      const textI = this.fullText(i, reading);
+      const textJ = this.fullText(j, reading);
       const have = new Set(shared.map((s) => s.text));
       const extra: typeof shared = [];
       for (const [id, t] of mine) {

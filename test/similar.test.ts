@@ -179,6 +179,35 @@ describe('similar reforms on the seed corpus', () => {
     expect(handed.filter((w) => w.deref() !== undefined).length).toBe(0);
   });
 
+  it('reads each record once per request at most: the mechanism scan and every entry\'s key-term look-up share what was read', async () => {
+    const svc = await seedService();
+    const body = svc.body;
+    let reads = new Map<number, number>();
+    const records = new Proxy(body.records, {
+      get(target, key, receiver) {
+        if (typeof key === 'string' && /^\d+$/.test(key)) reads.set(Number(key), (reads.get(Number(key)) ?? 0) + 1);
+        return Reflect.get(target, key, receiver);
+      },
+    });
+    const group = reformsOf(body.records);
+    const lists = new SimilarLists(records, body.similar!, { ideas: body.dictionary.ideas ?? [], normalize: (t) => svc.engine.analyzer.normalizer.plain(t) }, { reformOf: group, members: reformMembers(group) });
+    let most = 0;
+    let widest = 0;
+    for (let i = 0; i < body.records.length; i++) {
+      for (const scope of ['all', 'other-regions'] as const) {
+        // Nothing remembered from an earlier request: the source's and every entry's classes are read from text.
+        lists.clearCache();
+        reads = new Map();
+        lists.similar(i, 20, scope);
+        most = Math.max(most, ...reads.values());
+        widest = Math.max(widest, reads.size);
+      }
+    }
+    expect(most).toBe(1);
+    // A request does read many records (its source, 20 entries and their copies), each of them once.
+    expect(widest).toBeGreaterThan(20);
+  });
+
   it('names the mechanism of a reform printed in traditional characters by its simplified name (混兌 read as 混兑)', async () => {
     const svc = await seedService();
     const body = svc.body;
