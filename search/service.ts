@@ -251,12 +251,9 @@ export class SearchService {
     const key = JSON.stringify([params.q ?? '', params.matching ?? 'last', filters, facetSize, collapse]);
     let set = this.filtered.get(key);
     if (!set || set.result !== result) {
-      const keep = this.engine.facets.passing(result.docs, filters);
-      let total = result.docs.length;
-      if (keep) {
-        total = 0;
-        for (let i = 0; i < keep.length; i++) total += keep[i];
-      }
+      const kept = this.engine.facets.kept(result.docs, filters);
+      const keep = kept?.keep;
+      const total = kept ? kept.count : result.docs.length;
       // Counting facets per reform counts the reforms in the same pass. It stays -1 only when the count read no
       // records: every record, unfiltered (the empty query), whose reforms are a property of the snapshot.
       const tallied: ReformTally = { reforms: -1 };
