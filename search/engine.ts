@@ -634,6 +634,8 @@ export class SearchEngine {
   /** Scratch per record, reset after each search (searches run one at a time). */
   private readonly mask: Uint32Array;
   private readonly acc: Float64Array;
+  /** A result's missing words and their idf where no record misses one (a one-word result): zeros, made on first use. */
+  private noneMissing?: { mask: Uint32Array; idf: Float64Array };
   /**
    * The records the running search's exclusions remove, one bit per record (hasRecord); a map of none between
    * searches (searches run one at a time).
@@ -1621,12 +1623,15 @@ export class SearchEngine {
         docs = kept.subarray(0, k);
       }
       const n = docs.length;
-      const missingMask = new Uint32Array(n);
-      const missingIdf = new Float64Array(n);
       const titleKey = analysis.titleKey ? hash32(analysis.titleKey) : -1;
       const { dir, finish } = this.beyondWords(analysis, units);
       let partial = false;
       if (single && !dir) {
+        // No record misses a word: views of one zeroed pair kept by the engine, not two arrays of a common word's
+        // tens of thousands of records allocated and zeroed per query (nothing writes them).
+        const none = (this.noneMissing ??= { mask: new Uint32Array(this.mask.length), idf: new Float64Array(this.mask.length) });
+        const missingMask = none.mask.subarray(0, n);
+        const missingIdf = none.idf.subarray(0, n);
         // One word (every record has it, none is partial): its scores, plus the bonus where the title is the query.
         // Scored when read: a filtered view (a region) scores only the records it keeps.
         const bonus = this.options.bonus.exactTitle;
@@ -1646,6 +1651,8 @@ export class SearchEngine {
         };
         return new SearchResult(this, analysis, units, docs, { all, at, top }, missingMask, missingIdf, strategy, false);
       }
+      const missingMask = new Uint32Array(n);
+      const missingIdf = new Float64Array(n);
       const scores = new Float64Array(n);
       for (let i = 0; i < n; i++) {
         const d = docs[i];
