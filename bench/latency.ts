@@ -2,14 +2,20 @@
  * Search and suggest latency, in a process that holds only what a server holds: one snapshot, loaded as
  * `npm start -- --snapshot FILE` loads it (no jieba, no indexer garbage). Prints JSON for bench/run.ts.
  *
- *   npx tsx bench/latency.ts SNAPSHOT QUERIES.json
+ *   npx tsx bench/latency.ts SNAPSHOT QUERIES.json     the general loop and suggest here, then each kind of the mix
+ *   npx tsx bench/latency.ts SNAPSHOT --kind KIND      one kind of the mix alone (what the first form starts per kind)
+ *
+ * Each kind of issue 8's mix is timed in a fresh process of its own, after a forced collection of its warm-up's
+ * garbage: a kind's p99 is then its own queries' pauses, not a collection of the general loop's thousands of result
+ * sets (or of another kind's) that happened to fall on it.
  */
+import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { PerformanceObserver, constants } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
 import { parseSnapshot } from '../snapshot/file.js';
 import { SearchService } from '../search/service.js';
-import { BENCH_QUERIES, QUERY_KINDS } from './scale-queries.js';
+import { BENCH_QUERIES, QUERY_KINDS, type QueryKind } from './scale-queries.js';
 
 export interface LatencyStats {
   n: number;
@@ -19,8 +25,8 @@ export interface LatencyStats {
   max: number;
 }
 
-/** First-seen samples each kind of the mix gets (the kind with fewest queries sets the rounds): a p99 of 1,000 samples is
- * its 10th slowest, not (as with the 134 samples of 67 rounds) the 2nd slowest, which one collection decides. */
+/** First-seen samples each kind of the mix gets (a kind of n queries runs ⌈1,000 / n⌉ rounds): a p99 of 1,000 samples
+ * is its 10th slowest, not (as with the 134 samples of 67 rounds) the 2nd slowest, which one collection decides. */
 export const KIND_SAMPLES = 1000;
 
 /** Garbage collections during a measured loop: scavenges, mark-compacts, other pauses (incremental marking's
@@ -33,8 +39,12 @@ export interface GcStats {
   maxMs: number;
 }
 
-/** Unmeasured rounds of the kind mix first, so the JIT has compiled the paths the measured rounds take. */
+/**
+ * Unmeasured rounds first, so the JIT has compiled the paths the measured rounds take: of the whole mix (the code
+ * kinds share, as warm in a server as in the general loop), then of the kind alone (at least WARM_KIND_QUERIES).
+ */
 const WARM_ROUNDS = 5;
+const WARM_KIND_QUERIES = 100;
 
 /** Counts the collections that end while `run` runs (a GC PerformanceEntry is delivered after the fact). */
 async function withGc(run: () => void): Promise<GcStats> {
@@ -67,8 +77,68 @@ export function stats(times: number[]): LatencyStats {
   return { n: t.length, median: at(0.5), p95: at(0.95), p99: at(0.99), max: t[t.length - 1] };
 }
 
+/** One kind's figures, from its own process. */
+export interface KindLatency {
+  uncached: LatencyStats;
+  cached: LatencyStats;
+  rounds: number;
+  gc: GcStats;
+}
+
+/**
+ * One kind of the mix in this process: each query with every cache cleared, then repeated, until KIND_SAMPLES
+ * first-seen samples. "First seen" means every cache cleared, not code the JIT has never run (a server answers every
+ * kind within its first seconds), so warm rounds come first (WARM_ROUNDS); their garbage is collected before the
+ * measured rounds (with --expose-gc, which eachKind passes).
+ */
+async function kindMain(snapshotPath: string, kind: QueryKind): Promise<KindLatency> {
+  const service = new SearchService(parseSnapshot(readFileSync(snapshotPath)));
+  const queries = BENCH_QUERIES.filter((b) => b.kind === kind);
+  if (!queries.length) throw new Error(`no queries of kind ${kind}`);
+  const rounds = Math.max(20, Math.ceil(KIND_SAMPLES / queries.length));
+  const uncached: number[] = [];
+  const cached: number[] = [];
+  const loop = (n: number, record: boolean, mix = queries) => {
+    for (let r = 0; r < n; r++) {
+      for (const bq of mix) {
+        const params = { q: bq.q, size: 10, filters: bq.region ? { region: [bq.region] } : {} };
+        service.clearCache();
+        let t = performance.now();
+        service.search(params);
+        const first = performance.now() - t;
+        t = performance.now();
+        service.search(params);
+        const repeated = performance.now() - t;
+        if (record) uncached.push(first), cached.push(repeated);
+      }
+    }
+  };
+  loop(WARM_ROUNDS, false, BENCH_QUERIES);
+  loop(Math.max(WARM_ROUNDS, Math.ceil(WARM_KIND_QUERIES / queries.length)), false);
+  (globalThis as { gc?: () => void }).gc?.();
+  const gc = await withGc(() => loop(rounds, true));
+  return { uncached: stats(uncached), cached: stats(cached), rounds, gc };
+}
+
+/** Each kind of the mix in a fresh process of its own (this script with --kind): its figures and collections its own. */
+function eachKind(snapshotPath: string): Record<string, KindLatency> {
+  const kinds: Record<string, KindLatency> = {};
+  for (const kind of QUERY_KINDS) {
+    if (!BENCH_QUERIES.some((b) => b.kind === kind)) continue;
+    // This process's own flags (tsx's loader, however it was started), and a collection the child may force.
+    const args = [...process.execArgv.filter((a) => a !== '--expose-gc'), '--expose-gc', process.argv[1], snapshotPath, '--kind', kind];
+    const out = execFileSync(process.execPath, args, { encoding: 'utf8', maxBuffer: 1 << 26 });
+    kinds[kind] = JSON.parse(out.trim().split('\n').pop()!);
+  }
+  return kinds;
+}
+
 async function main() {
-  const [snapshotPath, queriesPath] = process.argv.slice(2);
+  const [snapshotPath, queriesPath, kindArg] = process.argv.slice(2);
+  if (queriesPath === '--kind') {
+    console.log(JSON.stringify(await kindMain(snapshotPath, kindArg as QueryKind)));
+    return;
+  }
   const t0 = performance.now();
   const service = new SearchService(parseSnapshot(readFileSync(snapshotPath)));
   const loadMs = performance.now() - t0;
@@ -88,32 +158,6 @@ async function main() {
       cached.push(performance.now() - t);
     }
   }
-  // The query mix of issue 8 (bench/scale-queries.ts), per kind: each query with every cache cleared, then repeated.
-  const kinds: Record<string, { uncached: LatencyStats; cached: LatencyStats }> = {};
-  const perKind = Math.min(...QUERY_KINDS.map((k) => BENCH_QUERIES.filter((b) => b.kind === k).length));
-  const kindRounds = Math.max(20, Math.ceil(KIND_SAMPLES / perKind));
-  const byKind = new Map(QUERY_KINDS.map((k) => [k, { uncached: [] as number[], cached: [] as number[] }]));
-  const kindLoop = (rounds: number, record: boolean) => {
-    for (let r = 0; r < rounds; r++) {
-      for (const bq of BENCH_QUERIES) {
-        const params = { q: bq.q, size: 10, filters: bq.region ? { region: [bq.region] } : {} };
-        const slot = byKind.get(bq.kind)!;
-        service.clearCache();
-        let t = performance.now();
-        service.search(params);
-        const first = performance.now() - t;
-        t = performance.now();
-        service.search(params);
-        const repeated = performance.now() - t;
-        if (record) slot.uncached.push(first), slot.cached.push(repeated);
-      }
-    }
-  };
-  // "First seen" means every cache cleared, not code the JIT has never run: a server answers every kind within its
-  // first seconds. The kinds pass filters and a page size the loops above never passed, so they are warmed first.
-  kindLoop(WARM_ROUNDS, false);
-  const gc = await withGc(() => kindLoop(kindRounds, true));
-  for (const [k, v] of byKind) kinds[k] = { uncached: stats(v.uncached), cached: stats(v.cached) };
   const prefixes = [...new Set(service.records.flatMap((r) => [1, 2, 3, 4].map((n) => r.title.replace(/^[“"]/, '').slice(0, n))))];
   const suggest: number[] = [];
   for (let r = 0; r < 5; r++) {
@@ -123,18 +167,30 @@ async function main() {
       suggest.push(performance.now() - t);
     }
   }
+  const rssMiB = Math.round(process.memoryUsage().rss / 2 ** 20);
+  // The query mix of issue 8 (bench/scale-queries.ts), per kind, each kind in its own process.
+  const kinds = eachKind(snapshotPath);
+  const gcs = Object.values(kinds).map((k) => k.gc);
+  const kindGc: GcStats = {
+    minor: gcs.reduce((n, g) => n + g.minor, 0),
+    major: gcs.reduce((n, g) => n + g.major, 0),
+    other: gcs.reduce((n, g) => n + g.other, 0),
+    totalMs: gcs.reduce((n, g) => n + g.totalMs, 0),
+    maxMs: Math.max(0, ...gcs.map((g) => g.maxMs)),
+  };
   console.log(JSON.stringify({
     loadMs,
-    rssMiB: Math.round(process.memoryUsage().rss / 2 ** 20),
+    rssMiB,
     queries: queries.length,
     rounds,
     prefixes: prefixes.length,
     uncached: stats(uncached),
     cached: stats(cached),
     suggest: stats(suggest),
-    kindRounds,
+    kindSamples: KIND_SAMPLES,
     warmRounds: WARM_ROUNDS,
-    kindGc: gc,
+    warmKindQueries: WARM_KIND_QUERIES,
+    kindGc,
     kinds,
   }));
 }

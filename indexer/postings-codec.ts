@@ -322,9 +322,10 @@ export function decodeTermInterleaved(b: Uint8Array, byteOffset: number, slots: 
  * Returns the byte where the block table (or, with one block, the position stream) begins. This is all that scoring,
  * counting, facets and exclusion read, so a first-seen query over a common word decodes two codes per entry and no
  * positions; the count is a k = 0 code, usually one bit. decodeRecords reads the same codes in a loop of its own
- * (specialised, not shared, on the hot path): a change to the code format changes both.
+ * (specialised, not shared, on the hot path): a change to the code format changes both. With `runs`, the records of
+ * the entries are listed in the same pass (RecordRuns).
  */
-export function decodeDocs(b: Uint8Array, byteOffset: number, slots: Int32Array, starts: Int32Array): number {
+export function decodeDocs(b: Uint8Array, byteOffset: number, slots: Int32Array, starts: Int32Array, runs?: RecordRuns): number {
   const E = slots.length;
   const kSlot = b[byteOffset];
   const mSlot = (1 << kSlot) - 1;
@@ -336,6 +337,13 @@ export function decodeDocs(b: Uint8Array, byteOffset: number, slots: Int32Array,
   let w = 0;
   let q = 0;
   let v = 0;
+  // The next record's first slot: never reached when no runs are asked for (slots stay below 2^31 − 1).
+  const F = runs ? runs.F : 1;
+  const docs = runs ? runs.docs : NO_RUNS;
+  const first = runs ? runs.first : NO_RUNS;
+  let next = runs ? 0 : 0x7fffffff;
+  let n = 0;
+  let d = 0;
   for (let e = 0; e < E; e++) {
     at = bit >>> 3;
     w = at < end ? (b[at] | (b[at + 1] << 8) | (b[at + 2] << 16) | (b[at + 3] << 24)) >>> (bit & 7) : 0;
@@ -348,6 +356,7 @@ export function decodeDocs(b: Uint8Array, byteOffset: number, slots: Int32Array,
         slot += v + 1;
         slots[e] = slot;
         starts[e] = m;
+        if (slot >= next) (d = (slot / F) | 0), (docs[n] = d), (first[n++] = e), (next = (d + 1) * F);
         q = 31 - Math.clz32(w & -w);
         m += q + 1;
         bit += q + 1;
@@ -360,6 +369,7 @@ export function decodeDocs(b: Uint8Array, byteOffset: number, slots: Int32Array,
     slot += v + 1;
     slots[e] = slot;
     starts[e] = m;
+    if (slot >= next) (d = (slot / F) | 0), (docs[n] = d), (first[n++] = e), (next = (d + 1) * F);
     at = bit >>> 3;
     w = at < end ? (b[at] | (b[at + 1] << 8) | (b[at + 2] << 16) | (b[at + 3] << 24)) >>> (bit & 7) : 0;
     if ((w & 0xffff) !== 0) {
@@ -372,8 +382,24 @@ export function decodeDocs(b: Uint8Array, byteOffset: number, slots: Int32Array,
     m += q + 1;
   }
   starts[E] = m;
+  if (runs) (first[n] = E), (runs.n = n);
   return (bit + 7) >>> 3;
 }
+
+/**
+ * A term's records, listed while its document stream is decoded: `docs[0 … n)` the distinct records of the entries
+ * (increasing), `first[i]` the entry where record docs[i]'s slots begin (`first[n]` = E), for slots of `F` fields a
+ * record. Given E and E + 1 long; decodeDocs sets `n`. Scoring reads every entry's record, and listing them in a second
+ * pass over the slots cost about as much as decoding them (a common word's 100,000 entries at 100k records).
+ */
+export interface RecordRuns {
+  F: number;
+  docs: Int32Array;
+  first: Int32Array;
+  n: number;
+}
+
+const NO_RUNS = new Int32Array(0);
 
 /**
  * The records of one term's document stream (formats 3 and 4), increasing, each once, in the fields `keep` marks (all

@@ -68,11 +68,18 @@ export interface OutcomeHit {
 
 interface Entry {
   outcome: Outcome;
-  /** The record's index: it is decoded only when a filter or a hit reads it. */
+  /** The record's index: it is decoded only when a hit reads it. */
   index: number;
   order: number;
   /** Normalised metric + sentence, for matching. */
   haystack: string;
+  /**
+   * The record's regions and document type, read from the snapshot's columns when the facts are listed (one array
+   * shared by a record's facts): a region or category filter tests every fact, and reading them from the record
+   * decoded each fact's whole record per query.
+   */
+  regions: readonly string[];
+  category?: string;
 }
 
 /** The sentence with [start, end) of the field marked, everything else escaped. */
@@ -161,8 +168,12 @@ export class OutcomeIndex {
     // record made the first /api/outcomes call cost about a second).
     const store = recordStoreOf(records);
     for (let index = 0; index < records.length; index++) {
-      for (const outcome of store ? store.outcomes(index) : records[index].outcomes ?? []) {
-        this.entries.push({ outcome, index, order: order++, haystack: normalize(`${outcome.metric}\n${outcome.sentence}`).replace(/\s+/g, '') });
+      const outcomes = store ? store.outcomes(index) : records[index].outcomes ?? [];
+      if (!outcomes.length) continue;
+      const regions = store ? store.list(index, 'regions') : records[index].regions;
+      const category = store ? store.category(index) : records[index].category;
+      for (const outcome of outcomes) {
+        this.entries.push({ outcome, index, order: order++, haystack: normalize(`${outcome.metric}\n${outcome.sentence}`).replace(/\s+/g, ''), regions, category });
       }
     }
   }
@@ -171,7 +182,7 @@ export class OutcomeIndex {
     return this.entries.length;
   }
 
-  /** The entries of the facts matching the parameters, sorted; no record is decoded except to test a region or category. */
+  /** The entries of the facts matching the parameters, sorted; no record is decoded. */
   private entriesFor(params: OutcomeParams): Entry[] {
     // Each word with its other printings when it is a figure (0.59亿元 finds a fact printing 5900万元).
     const words = (params.q ?? '')
@@ -181,7 +192,7 @@ export class OutcomeIndex {
       .map((w) => [w, ...sameValueForms(w)]);
     const unit = params.unit;
     const sized = params.minChange !== undefined || params.maxChange !== undefined;
-    const found = this.entries.filter(({ outcome: o, index, haystack }) => {
+    const found = this.entries.filter(({ outcome: o, haystack, regions, category }) => {
       if (params.direction && o.direction !== params.direction) return false;
       if (params.kind && o.kind !== params.kind) return false;
       if (unit && !unitsOf(o).includes(unit)) return false;
@@ -191,11 +202,9 @@ export class OutcomeIndex {
         if (params.minChange !== undefined && change < params.minChange) return false;
         if (params.maxChange !== undefined && change > params.maxChange) return false;
       }
-      if (!words.every((forms) => forms.some((w) => holdsWhole(haystack, w)))) return false;
-      // Last: these read the record.
-      if (params.region && !this.records[index].regions.includes(params.region)) return false;
-      if (params.category && this.records[index].category !== params.category) return false;
-      return true;
+      if (params.region && !regions.includes(params.region)) return false;
+      if (params.category && category !== params.category) return false;
+      return words.every((forms) => forms.some((w) => holdsWhole(haystack, w)));
     });
     const sort = params.sort ?? 'source';
     if (sort === 'change') found.sort((a, b) => Math.abs(b.outcome.percent ?? -1) - Math.abs(a.outcome.percent ?? -1) || a.order - b.order);

@@ -15,7 +15,9 @@
  *   titleKeys      a 32-bit hash of every record's title key (a title typed in full)
  */
 import { Lru } from '../analysis/lru.js';
-import { POSITION_BLOCK, decodeDocs, decodePositions, decodeRecords, decodeTermInterleaved } from '../indexer/postings-codec.js';
+import { POSITION_BLOCK, decodeDocs, decodePositions, decodeRecords, decodeTermInterleaved, type RecordRuns } from '../indexer/postings-codec.js';
+
+export type { RecordRuns } from '../indexer/postings-codec.js';
 import { INDEX_FORMAT, INDEX_FORMAT_INTERLEAVED, INDEX_FORMAT_SPLIT, INDEX_FORMAT_VARINT, type IndexData } from '../indexer/postings.js';
 
 // The format is the indexer's (indexer/postings.ts builds it); this module reads it.
@@ -28,6 +30,8 @@ export interface Occurrences {
   pos: Int32Array;
   /** A string found through one stored term (its rarest): that term's block bounds bound the string's scores too. */
   bound?: BoundSource;
+  /** The entries' records, where listed while decoding (a stored term; see RecordRuns): scoring reads them. */
+  runs?: RecordRuns;
 }
 
 /**
@@ -65,6 +69,8 @@ export class TermOccurrences implements Occurrences {
     private readonly tableByte: number,
     /** The term's block score bounds (format 4, a term in more than one block; see indexer/postings.ts). */
     readonly bounds?: Float32Array,
+    /** The entries' records, listed in the same decoding pass. */
+    readonly runs?: RecordRuns,
   ) {}
 
   get pos(): Int32Array {
@@ -216,7 +222,7 @@ export class Postings {
     if (cached) return cached;
     const k = this.termId(term);
     const occ = k < 0 ? EMPTY : this.decode(k);
-    this.cache.set(term, occ, positionCount(occ) + occ.slots.length + 8);
+    this.cache.set(term, occ, positionCount(occ) + 3 * occ.slots.length + 8);
     return occ;
   }
 
@@ -275,11 +281,12 @@ export class Postings {
     const E = d.termEntries[k];
     const slots = new Int32Array(E);
     const starts = new Int32Array(E + 1);
-    const table = decodeDocs(d.postings, d.termBytes[k], slots, starts);
+    const runs: RecordRuns = { F: this.fieldCount, docs: new Int32Array(E), first: new Int32Array(E + 1), n: 0 };
+    const table = decodeDocs(d.postings, d.termBytes[k], slots, starts, runs);
     if (starts[E] !== d.termPositions[k]) throw new Error(`index: term ${k} decodes to ${starts[E]} positions, not ${d.termPositions[k]}`);
     const from = d.boundStart?.[k] ?? 0;
     const to = d.boundStart?.[k + 1] ?? 0;
-    return new TermOccurrences(slots, starts, d.postings, d.termBytes[k], table, to > from ? d.blockBounds!.subarray(from, to) : undefined);
+    return new TermOccurrences(slots, starts, d.postings, d.termBytes[k], table, to > from ? d.blockBounds!.subarray(from, to) : undefined, runs);
   }
 
   private decodeInterleaved(k: number): Occurrences {

@@ -4,7 +4,7 @@
  * word).
  */
 import type { EngineOptions } from './options.js';
-import { BOUND_BLOCK, TermOccurrences, type BoundSource, type Occurrences } from './postings.js';
+import { BOUND_BLOCK, TermOccurrences, type BoundSource, type Occurrences, type RecordRuns } from './postings.js';
 
 /** Records matched by one alternative or constraint, increasing, each with its score. */
 export interface DocScores {
@@ -128,6 +128,27 @@ const SELF_BOUND = 1024;
  * result is the records holding every word (most two-word queries and questions) reads `scoreAt` for those records
  * only, so a common word's tens of thousands of other records are listed but never scored.
  */
+/**
+ * The records of increasing slots (F a record) and the entry where each record's slots begin. Slots increase, so a
+ * record's slots are adjacent: one division per record, not per slot. One pass, into arrays of the slots' length (a
+ * record has at least one): counting the records first was a second pass.
+ */
+function recordRuns(slots: Int32Array, F: number): RecordRuns {
+  const docs = new Int32Array(slots.length);
+  const first = new Int32Array(slots.length + 1);
+  let n = 0;
+  let end = 0;
+  for (let i = 0; i < slots.length; i++) {
+    if (slots[i] < end) continue;
+    const d = (slots[i] / F) | 0;
+    docs[n] = d;
+    first[n++] = i;
+    end = (d + 1) * F;
+  }
+  first[n] = slots.length;
+  return { F, docs, first, n };
+}
+
 export class WordScores extends LazyScores {
   readonly docs: Int32Array;
   /** Where each record's slots begin in the occurrences (docs.length + 1 entries). */
@@ -156,23 +177,11 @@ export class WordScores extends LazyScores {
     super();
     const F = stats.fieldCount;
     const slots = o.slots;
-    // Slots increase, so a record's slots are adjacent: one division per record, not per slot. One pass, into arrays
-    // of the slots' length (a record has at least one), kept as views: counting the records first was a second pass.
-    const docsAll = new Int32Array(slots.length);
-    const firstAll = new Int32Array(slots.length + 1);
-    let n = 0;
-    let end = 0;
-    for (let i = 0; i < slots.length; i++) {
-      if (slots[i] < end) continue;
-      const d = (slots[i] / F) | 0;
-      docsAll[n] = d;
-      firstAll[n++] = i;
-      end = (d + 1) * F;
-    }
-    const df = n;
-    firstAll[df] = slots.length;
-    const docs = docsAll.subarray(0, df);
-    const firstSlot = firstAll.subarray(0, df + 1);
+    // A stored term's records were listed while it was decoded (RecordRuns); a string's (an intersection) are listed here.
+    const runs = o.runs?.F === F ? o.runs : recordRuns(slots, F);
+    const df = runs.n;
+    const docs = runs.docs.subarray(0, df);
+    const firstSlot = runs.first.subarray(0, df + 1);
     const w = weight * idf(stats.records, df);
     this.fieldWeight = new Float64Array(F);
     for (let f = 0; f < F; f++) this.fieldWeight[f] = stats.weights[f] * w;

@@ -251,12 +251,9 @@ export class SearchService {
     const key = JSON.stringify([params.q ?? '', params.matching ?? 'last', filters, facetSize, collapse]);
     let set = this.filtered.get(key);
     if (!set || set.result !== result) {
-      const keep = this.engine.facets.passing(result.docs, filters);
-      let total = result.docs.length;
-      if (keep) {
-        total = 0;
-        for (let i = 0; i < keep.length; i++) total += keep[i];
-      }
+      const kept = this.engine.facets.kept(result.docs, filters);
+      const keep = kept?.keep;
+      const total = kept ? kept.count : result.docs.length;
       // Counting facets per reform counts the reforms in the same pass. It stays -1 only when the count read no
       // records: every record, unfiltered (the empty query), whose reforms are a property of the snapshot.
       const tallied: ReformTally = { reforms: -1 };
@@ -317,6 +314,7 @@ export class SearchService {
         // A topical query's copy counts per shown reform, kept across the prefixes; the filters' marks per record.
         const totals = new Map<number, number>();
         const passes = topical && keep ? this.engine.facets.recordsPassing(filters) : undefined;
+        const passingOf = passes && !result.excluded.size ? this.engine.facets.reformPassing(filters, this.reformOf) : undefined;
         for (let m = Math.min(records, k * 2); ; m = Math.min(records, m * 2)) {
           const ranked = first(m);
           // The ranked copies of each reform with several printings, in rank order (its hit first).
@@ -336,7 +334,7 @@ export class SearchService {
             shown.add(reform);
             const members = this.reformMembers.get(reform);
             if (topical && members) {
-              out.push({ entry, ...this.topicalCopies(reform, members, rankedOf.get(reform)!, result, keep, passes, cap, totals) });
+              out.push({ entry, ...this.topicalCopies(reform, members, rankedOf.get(reform)!, result, keep, passes, cap, totals, passingOf) });
               if (out.length === k) return out;
               continue;
             }
@@ -369,14 +367,18 @@ export class SearchService {
    * printing that passes the filters and is not excluded, in the set or lacking a word alike (the set holds no
    * excluded record), so the count is |members ∩ passing − excluded| − 1: the member count itself when nothing is
    * filtered or excluded. The list is the ranked copies, then the members in the set, then those outside it, each in
-   * index order, so the walk stops once `cap` are listed.
+   * index order, so the walk stops once `cap` are listed. With filters and no exclusion, `passingOf` lists the
+   * members passing the filters (FacetIndex.reformPassing): the count is their number and the walk reads only them.
    */
-  private topicalCopies(reform: number, members: number[], ranked: number[], result: SearchResult, keep: Uint8Array | undefined, passes: Uint8Array | undefined, cap: number, totals: Map<number, number>): { copies: number[]; copyCount: number } {
+  private topicalCopies(reform: number, members: number[], ranked: number[], result: SearchResult, keep: Uint8Array | undefined, passes: Uint8Array | undefined, cap: number, totals: Map<number, number>, passingOf?: (members: readonly number[]) => Int32Array): { copies: number[]; copyCount: number } {
     const excluded = result.excluded;
+    // Every member, or (filtered, nothing excluded) the members passing the filters: the others are never counted or listed.
+    const walked: ArrayLike<number> = passingOf ? passingOf(members) : members;
     let total = totals.get(reform);
     if (total === undefined) {
       total = members.length;
-      if (passes || excluded.size) {
+      if (passingOf) total = walked.length;
+      else if (passes || excluded.size) {
         total = 0;
         for (let m = 0; m < members.length; m++) {
           const i = members[m];
@@ -392,8 +394,8 @@ export class SearchService {
       const docs = result.docs;
       const listed = new Set(ranked);
       const outside: number[] = [];
-      for (let m = 0, at = 0; m < members.length && copies.length < cap; m++) {
-        const i = members[m];
+      for (let m = 0, at = 0; m < walked.length && copies.length < cap; m++) {
+        const i = walked[m];
         at = gallop(docs, i, at);
         if (docs[at] === i) {
           if ((!keep || keep[at] === 1) && !listed.has(i)) copies.push(i);

@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { ranksOf } from '../indexer/facet-tally.js';
 import { Passed } from '../search/facets.js';
+import { reformMembers, reformsOf } from '../search/reforms.js';
+import { facetFilterChoices, passesFilters, seedService } from './helpers.js';
 
 /** A permutation of 0 … n − 1 from a seed (Fisher–Yates over xorshift32): a snapshot's reform order. */
 function permutation(n: number, seed: number): Int32Array {
@@ -76,5 +78,24 @@ describe('facet counting walks agree with the obvious computation', () => {
     );
     expect(seen.gallop).toBeGreaterThan(20);
     expect(seen.marks).toBeGreaterThan(20);
+  });
+
+  it('finds the printings of a reform that pass the filters from their places in reform order, as a test of each printing finds them', async () => {
+    const service = await seedService();
+    const reformOf = reformsOf(service.records);
+    const groups = [...reformMembers(reformOf).values()];
+    expect(groups.length).toBeGreaterThan(10);
+    let cut = 0;
+    for (const filters of facetFilterChoices(service.search({ q: '', size: 0 }).facets)) {
+      const passingOf = service.engine.facets.reformPassing(filters, reformOf)!;
+      for (const members of groups) {
+        const expected = members.filter((d) => passesFilters(service.records, d, filters));
+        expect(Array.from(passingOf(members))).toEqual(expected);
+        if (expected.length > 0 && expected.length < members.length) cut++;
+      }
+    }
+    // Some reforms are printed both inside and outside a filter, so the cut inside a reform's run is exercised.
+    expect(cut).toBeGreaterThan(0);
+    expect(service.engine.facets.reformPassing({}, reformOf)).toBeUndefined();
   });
 });

@@ -93,6 +93,27 @@ describe('postings store each term\'s records apart from its positions, and posi
     );
   });
 
+  it('decoding a term\'s document stream lists its records and where each record\'s entries begin, as recordsOf reads them from the slots (property)', () => {
+    fc.assert(
+      fc.property(termPostings, fc.integer({ min: 1, max: 9 }), (occ, F) => {
+        const bytes = encodeTerm(occ);
+        const E = occ.slots.length;
+        const runs = { F, docs: new Int32Array(E), first: new Int32Array(E + 1), n: -1 };
+        decodeDocs(bytes, 0, new Int32Array(E), new Int32Array(E + 1), runs);
+        const docs = [...recordsOf({ slots: Int32Array.from(occ.slots), starts: Int32Array.from(occ.starts), pos: new Int32Array(0) }, F)];
+        expect([...runs.docs.subarray(0, runs.n)]).toEqual(docs);
+        // Each record's entries run from first[i] to first[i + 1], and those entries' slots are that record's.
+        expect(runs.first[0]).toBe(0);
+        expect(runs.first[runs.n]).toBe(E);
+        for (let i = 0; i < runs.n; i++) {
+          expect(runs.first[i + 1]).toBeGreaterThan(runs.first[i]);
+          for (let e = runs.first[i]; e < runs.first[i + 1]; e++) expect(Math.floor(occ.slots[e] / F)).toBe(docs[i]);
+        }
+      }),
+      { numRuns: 200 },
+    );
+  });
+
   it('scoring a common seed word (企业) decodes none of its positions; one record\'s proximity check decodes one block; reading them all gives every position', () => {
     expect(index.format).toBe(INDEX_FORMAT);
     // The service's own postings reader (the engine's public postings option), so its cached 企业 is what searches used.

@@ -104,6 +104,26 @@ describe('records in a snapshot are columns, decoded one record when it is read'
     spy.mockRestore();
   });
 
+  it('the outcomes view filtered by region or document type decodes only the records of the page it shows, and lists what the unfiltered view holds for them', () => {
+    const loaded = new SearchService(decodeSnapshotBytes(bytes).body);
+    const fresh = new SearchService(body);
+    const store = recordStoreOf(loaded.records)!;
+    loaded.outcomes({ size: 1 }); // the facts are listed on first use
+    const spy = vi.spyOn(store as unknown as { decode: (i: number) => unknown }, 'decode');
+    const every = fresh.outcomes({ size: 10_000 }).hits;
+    for (const params of [{ region: '山东' }, { category: '创新成果' }, { region: '上海', category: '最佳实践案例', sort: 'change' as const }]) {
+      spy.mockClear();
+      const res = loaded.outcomes({ ...params, size: 5 });
+      expect(res.total, JSON.stringify(params)).toBeGreaterThan(5);
+      expect(res.total).toBe(every.filter((h) => (!params.region || h.regions.includes(params.region)) && (!params.category || h.category === params.category)).length);
+      expect(res.hits.every((h) => (!params.region || h.regions.includes(params.region)) && (!params.category || h.category === params.category))).toBe(true);
+      expect(res).toEqual(fresh.outcomes({ ...params, size: 5 }));
+      // The page's five records at most (a record cached from an earlier page is not decoded again).
+      expect(spy.mock.calls.length).toBeLessThanOrEqual(5);
+    }
+    spy.mockRestore();
+  });
+
   it('a loaded snapshot answers every API call exactly as the body it was written from', () => {
     const fresh = new SearchService(body);
     const loaded = new SearchService(decodeSnapshotBytes(bytes).body);
