@@ -10,6 +10,7 @@ import { Lru } from '../analysis/lru.js';
 import { CN_FIGURE_CONTINUES, HAN_PERCENT } from '../analysis/quantities.js';
 import { EMPTY, TermOccurrences, positionCount, positionsOf, recordsOf, type BoundSource, type Occurrences, type Postings } from './postings.js';
 import { Grow } from '../indexer/grow.js';
+import { BlockTerm, type DocSkipIndex } from './doc-skips.js';
 
 /** Characters that end a sentence in normalised text (full-width ；！？ become ;!? under NFKC). */
 const SENTENCE_BREAKS = ['。', ';', '!', '?', '；', '！', '？'];
@@ -34,6 +35,10 @@ export function gallop(a: Int32Array, v: number, from: number): number {
 
 /** The positions of slot `slot` in occurrences, or an empty range. */
 export function slotRange(o: Occurrences, slot: number): [number, number] {
+  if (o instanceof BlockTerm) {
+    const [from, to] = o.slotPositions(slot);
+    return [from, to];
+  }
   const i = gallop(o.slots, slot, 0);
   if (i < o.slots.length && o.slots[i] === slot) return [o.starts[i], o.starts[i + 1]];
   return [0, 0];
@@ -45,6 +50,7 @@ export function slotRange(o: Occurrences, slot: number): [number, number] {
  * of records then decodes a few blocks of a common word, not all its positions).
  */
 export function slotPositions(o: Occurrences, slot: number): [from: number, to: number, pos: Int32Array] {
+  if (o instanceof BlockTerm) return o.slotPositions(slot);
   const i = gallop(o.slots, slot, 0);
   if (i < o.slots.length && o.slots[i] === slot) return [o.starts[i], o.starts[i + 1], positionsOf(o, i)];
   return [0, 0, EMPTY.pos];
@@ -107,8 +113,33 @@ export class Matcher {
      * intersecting its bigrams would give.
      */
     private readonly words?: Postings,
+    /** Block starts of common terms (indexer/doc-skips.ts): such a term can be read by blocks (blockTerm). */
+    private readonly skips?: DocSkipIndex,
   ) {
     this.cache = new Lru(cacheSize);
+  }
+
+  /** Common terms read by blocks this query (blockTerm), dropped with the cache. */
+  private readonly blockTerms = new Map<string, BlockTerm>();
+
+  /**
+   * A normalised string that is one common stored token (soleTerm) with block starts, as a term read by blocks: a
+   * reader asking about a few records decodes only their blocks. Undefined when the string is anything else, or when
+   * its occurrences are decoded already (reading those costs nothing more).
+   */
+  blockTerm(text: string): BlockTerm | undefined {
+    if (!this.skips) return undefined;
+    const kept = this.blockTerms.get(text);
+    if (kept) return kept;
+    if (this.cache.has(`*\u0000${text}`)) return undefined;
+    const term = this.soleTerm(text);
+    if (term === undefined) return undefined;
+    const k = this.postings.termId(term);
+    const at = k < 0 ? -1 : this.skips.of(k);
+    if (at < 0) return undefined;
+    const out = new BlockTerm(this.skips, at, k, () => this.needle(text));
+    this.blockTerms.set(text, out);
+    return out;
   }
 
   /** Start positions of every occurrence of a normalised string, per slot; restricted to `fields` (indexes) when given. */
@@ -420,6 +451,7 @@ export class Matcher {
 
   clearCache(): void {
     this.cache.clear();
+    this.blockTerms.clear();
   }
 }
 
