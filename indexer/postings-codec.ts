@@ -539,14 +539,38 @@ export function docBlockStarts(b: Uint8Array, byteOffset: number, E: number, F: 
  * from the term's first byte, `slotBefore`): their slots into slots[0 … n) and their position counts into counts[0 … n).
  */
 export function decodeDocBlock(b: Uint8Array, byteOffset: number, bit: number, slotBefore: number, n: number, slots: Int32Array, counts: Int32Array): void {
+  // decodeDocs's reading of the codes (a 4-byte read serves most codes), from a block start and writing counts.
   const kSlot = b[byteOffset];
+  const mSlot = (1 << kSlot) - 1;
+  const end = b.length - 4;
   let cur = byteOffset * 8 + bit;
   let slot = slotBefore;
+  let at = 0;
+  let w = 0;
+  let q = 0;
+  let v = 0;
   for (let e = 0; e < n; e++) {
-    slot += riceAt(b, cur, kSlot) + 1;
+    at = cur >>> 3;
+    w = at < end ? (b[at] | (b[at + 1] << 8) | (b[at + 2] << 16) | (b[at + 3] << 24)) >>> (cur & 7) : 0;
+    if ((w & 0xffff) !== 0 && (q = 31 - Math.clz32(w & -w)) + 1 + kSlot <= 25) {
+      v = q * (mSlot + 1) + ((w >>> (q + 1)) & mSlot);
+      cur += q + 1 + kSlot;
+    } else {
+      v = riceAt(b, cur, kSlot);
+      cur = cursor;
+    }
+    slot += v + 1;
     slots[e] = slot;
-    counts[e] = riceAt(b, cursor, 0) + 1;
-    cur = cursor;
+    at = cur >>> 3;
+    w = at < end ? (b[at] | (b[at + 1] << 8) | (b[at + 2] << 16) | (b[at + 3] << 24)) >>> (cur & 7) : 0;
+    if ((w & 0xffff) !== 0) {
+      q = 31 - Math.clz32(w & -w);
+      cur += q + 1;
+    } else {
+      q = riceAt(b, cur, 0);
+      cur = cursor;
+    }
+    counts[e] = q + 1;
   }
 }
 

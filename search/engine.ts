@@ -183,9 +183,11 @@ const DENSE_RATIO = 8;
 
 /**
  * allWords asks a common word read by blocks about the records still in when they number less than 1 in this many of
- * its records (a block of 64 entries is decoded per record asked about, at worst; a record has one to a few entries).
+ * its records. Asking decodes a block of 64 entries per record asked about, at worst; decoding the word whole costs
+ * per record. Measured at 100k on 时间 (22,962 records): 56 records asked 0.09 ms, 160 0.23 ms, 459 0.54 ms, the whole
+ * word 0.31 ms (break-even near 1 in 90); 128 keeps asking clearly cheaper.
  */
-const SEEK_RATIO = 32;
+const SEEK_RATIO = 128;
 
 /** Queries of at most this many words count the parts of their compounds (a longer one is a pasted paragraph). */
 const MAX_PARTS_WORDS = 4;
