@@ -181,14 +181,6 @@ const CREDIT_BIT = 0x40000000;
 /** allWords walks a word's list step by step when it is at most this many times the rarest word's, else gallops. */
 const DENSE_RATIO = 8;
 
-/**
- * allWords asks a common word read by blocks about the records still in when they number less than 1 in this many of
- * its records. Asking decodes a block of 64 entries per record asked about, at worst; decoding the word whole costs
- * per record. Measured at 100k on 时间 (22,962 records): 56 records asked 0.09 ms, 160 0.23 ms, 459 0.54 ms, the whole
- * word 0.31 ms (break-even near 1 in 90); 128 keeps asking clearly cheaper.
- */
-const SEEK_RATIO = 128;
-
 /** Queries of at most this many words count the parts of their compounds (a longer one is a pasted paragraph). */
 const MAX_PARTS_WORDS = 4;
 
@@ -845,6 +837,16 @@ export class SearchEngine {
     return this.mapReadCount;
   }
 
+  /**
+   * How many records since this engine was made were asked of a common word by its blocks (allWords; a test's evidence
+   * that the block path ran; clearCache does not reset it).
+   */
+  get blockAsks(): number {
+    return this.blockAskCount;
+  }
+
+  private blockAskCount = 0;
+
   /** Distinct terms in the positional index. */
   get termCount(): number {
     return this.postings.termCount;
@@ -1367,7 +1369,7 @@ export class SearchEngine {
    * Records (not excluded) holding every word, increasing, and where each is in each word's list (at[b][i]: the i-th
    * record's entry in lists[b]). Nothing is scored here: EveryWordScores scores what a ranking reads. A common word
    * read by blocks (BlockWordScores) is asked about last, at the records every other word left in, when they are few
-   * beside its records (SEEK_RATIO): only their blocks are decoded and only they scored, and its list here is those
+   * beside its records (EngineOptions.blockAskRatio): only their blocks are decoded and only they scored, and its list here is those
    * records with their scores; otherwise it is decoded whole and walked like the others.
    */
   private allWords(units: Unit[]): { docs: Int32Array; at: Int32Array[]; lists: DocScores[] } {
@@ -1410,7 +1412,7 @@ export class SearchEngine {
     const own: (Float64Array | undefined)[] = units.map(() => undefined);
     for (const b of later) {
       const ds = units[b].ds as BlockWordScores;
-      const byBlocks = n * SEEK_RATIO < counts[b];
+      const byBlocks = n * this.options.blockAskRatio < counts[b];
       const list = byBlocks ? undefined : ds.docs;
       const scores = byBlocks ? new Float64Array(n) : undefined;
       let m = 0;
@@ -1432,7 +1434,10 @@ export class SearchEngine {
         for (const o of own) if (o) o[m] = o[i];
         m++;
       }
-      if (scores) own[b] = scores;
+      if (scores) {
+        own[b] = scores;
+        this.blockAskCount += n;
+      }
       n = m;
     }
     // A word asked by blocks lists exactly the records kept, in order: its entry for the i-th is i.
