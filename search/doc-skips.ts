@@ -52,7 +52,10 @@ export class BlockTerm implements Occurrences {
   private readonly byteOffset: number;
   private readonly firstBlock: number;
   private readonly blockCount: number;
-  private readonly entries: number;
+  /** The term's entries (record × field). */
+  readonly entries: number;
+  /** The term's stored block score bounds (format 4, as TermOccurrences.bounds), if it has them. */
+  readonly bounds?: Float32Array;
   private readonly blocks = new Map<number, Block>();
 
   constructor(
@@ -70,6 +73,10 @@ export class BlockTerm implements Occurrences {
     this.firstBlock = s.first[at];
     this.blockCount = s.first[at + 1] - s.first[at];
     this.entries = skips.index.termEntries[k];
+    const d = skips.index;
+    const from = d.boundStart?.[k] ?? 0;
+    const to = d.boundStart?.[k + 1] ?? 0;
+    if (to > from) this.bounds = d.blockBounds!.subarray(from, to);
   }
 
   get slots(): Int32Array {
@@ -145,13 +152,20 @@ export class BlockTerm implements Occurrences {
     return n ? s : NaN;
   }
 
-  /** The positions of slot `slot`: pos[from] … pos[to − 1] (from = to when the term is not in it). */
-  slotPositions(slot: number): [from: number, to: number, pos: Int32Array] {
+  /** The term's entry for slot `slot` (its index among the term's entries), or −1 when the term is not in it. */
+  entryOf(slot: number): number {
     const j = this.blockOf(slot);
     const b = this.block(j);
     let e = 0;
     while (e < b.n && b.slots[e] < slot) e++;
-    if (e >= b.n || b.slots[e] !== slot) return [0, 0, EMPTY_POS];
+    return e < b.n && b.slots[e] === slot ? j * POSITION_BLOCK + e : -1;
+  }
+
+  /** Entry `entry`'s positions: pos[from] … pos[to − 1], its block's positions decoded on first read. */
+  positionsAt(entry: number): [from: number, to: number, pos: Int32Array] {
+    const j = (entry / POSITION_BLOCK) | 0;
+    const e = entry - j * POSITION_BLOCK;
+    const b = this.block(j);
     if (!b.pos) {
       const starts = new Int32Array(b.n + 1);
       for (let x = 0; x < b.n; x++) starts[x + 1] = starts[x] + b.counts[x];
@@ -162,6 +176,12 @@ export class BlockTerm implements Occurrences {
       b.pos = pos;
     }
     return [b.starts![e], b.starts![e + 1], b.pos];
+  }
+
+  /** The positions of slot `slot`: pos[from] … pos[to − 1] (from = to when the term is not in it). */
+  slotPositions(slot: number): [from: number, to: number, pos: Int32Array] {
+    const entry = this.entryOf(slot);
+    return entry < 0 ? [0, 0, EMPTY_POS] : this.positionsAt(entry);
   }
 }
 
