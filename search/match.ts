@@ -17,7 +17,7 @@ import { BlockTerm, type DocSkipIndex } from './doc-skips.js';
  * many of its entries: each of the second part's fields then decodes at most one block of the first part's entries
  * and positions, instead of the first part's whole list.
  */
-const NEAR_BLOCK_RATIO = 64;
+export const NEAR_BLOCK_RATIO = 64;
 
 /** Characters that end a sentence in normalised text (full-width ；！？ become ;!? under NFKC). */
 const SENTENCE_BREAKS = ['。', ';', '!', '?', '；', '！', '？'];
@@ -203,7 +203,7 @@ export class Matcher {
     // A Chinese percentage is checked for what follows it (wholeFigure): only through its occurrences.
     if (HAN_PERCENT.test(text)) return recordsOf(this.needle(text), F, keep);
     if (this.stored(text)) return this.words!.termRecords(text, keep);
-    const term = this.soleTerm(text);
+    const term = oneToken(text);
     if (term !== undefined) return this.postings.termRecords(term, keep);
     return recordsOf(this.needle(text), F, keep);
   }
@@ -213,9 +213,8 @@ export class Matcher {
    * reads that token's list; an exclusion reads its record map where the snapshot has one). Undefined otherwise.
    */
   soleTerm(text: string): string | undefined {
-    if (HAN_PERCENT.test(text) || this.stored(text)) return undefined;
-    const tokens = needleTokens(text);
-    return tokens.length === 1 && tokens[0].offset === 0 && !tokens[0].prefix ? tokens[0].term : undefined;
+    // A Chinese percentage (百分之三十) is never one token, so wholeFigure's check has nothing to do here.
+    return this.stored(text) ? undefined : oneToken(text);
   }
 
   /**
@@ -529,6 +528,12 @@ function recordNumbers(slots: Int32Array, F: number): Int32Array {
     out[e] = n;
   }
   return out;
+}
+
+/** The one index term a normalised string is, when it is exactly one whole token (not a prefix); else undefined. */
+function oneToken(text: string): string | undefined {
+  const tokens = needleTokens(text);
+  return tokens.length === 1 && tokens[0].offset === 0 && !tokens[0].prefix ? tokens[0].term : undefined;
 }
 
 /** A Han bigram token (both characters in the range the index pairs: analysis/terms.ts positionalTokenKeys). */
