@@ -29,6 +29,7 @@ import { traditionalToSimplifiedTable } from './t2s.js';
 import { PARALLEL_MIN_CHARS, startVocabularyCount } from './vocabulary.js';
 import { buildWordPostings } from './word-postings.js';
 import { buildRecordBits } from './record-bits.js';
+import { buildDocSkips } from './doc-skips.js';
 import { jiebaLoaded, lastJiebaLoadMs } from './jieba.js';
 
 export interface BuildOptions<P = never> {
@@ -267,6 +268,10 @@ export async function buildSnapshot<P = never>(options: BuildOptions<P>): Promis
     // Record maps of common words (indexer/record-bits.ts): an exclusion reads a map, not a whole record list.
     const bits = buildRecordBits(index.postings, { words: (t) => counts.has(t) });
     if (bits) index.bits = bits;
+    // Block starts of common terms (indexer/doc-skips.ts), timed with the maps: a question reads a common word's blocks
+    // holding its rarer words' records, not its whole document stream.
+    const skips = buildDocSkips(index.postings);
+    if (skips) index.skips = skips;
     body.index = index;
     const tDone = performance.now();
     return {

@@ -7,6 +7,7 @@ import { buildFacetColumns, type FacetColumns } from './facet-columns.js';
 import type { StoredCounts } from './facet-counts.js';
 import type { WordIndex } from './word-postings.js';
 import type { RecordBits } from './record-bits.js';
+import type { DocSkips } from './doc-skips.js';
 import { SEARCH_FIELDS } from './fields.js';
 import type { IndexJob } from './index-worker.js';
 import { runInWorker, siblingModule } from './module-worker.js';
@@ -26,6 +27,8 @@ export interface EngineIndex {
   words?: WordIndex;
   /** Record maps of common words (indexer/record-bits.ts; absent on small corpora and in older snapshots). */
   bits?: RecordBits;
+  /** Block starts of common terms' document streams (indexer/doc-skips.ts; absent on small corpora and in older snapshots). */
+  skips?: DocSkips;
 }
 
 function titleKeys(records: ReformRecord[], normalized: string[]): string[] {

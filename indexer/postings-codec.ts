@@ -527,3 +527,102 @@ export function decodeTerm(b: Uint8Array, byteOffset: number, slots: Int32Array,
   if (P === pos.length) decodePositions(b, byteOffset, table, starts, pos, 0, slots.length);
   return P;
 }
+
+/**
+ * Where each block of POSITION_BLOCK entries starts in one term's document stream (formats 3 and 4): for block j, the
+ * bit its first entry's code starts at (from the term's first byte), the slot before it (−1 for the first block) and
+ * the positions before it, written to `bit`, `slotBefore` and `positionsBefore` at `at + j`; also the term's records
+ * (each counted once) and where its document stream ends (the byte decodeDocs returns). What indexer/doc-skips.ts
+ * stores so a reader can decode one block of a common word's entries.
+ */
+export function docBlockStarts(b: Uint8Array, byteOffset: number, E: number, F: number, bit: Uint32Array, slotBefore: Int32Array, positionsBefore: Int32Array, at: number): { records: number; tableByte: number } {
+  const kSlot = b[byteOffset];
+  let cur = (byteOffset + 2) * 8;
+  let slot = -1;
+  let m = 0;
+  let records = 0;
+  let end = 0;
+  for (let e = 0; e < E; e++) {
+    if (e % POSITION_BLOCK === 0) {
+      const j = at + e / POSITION_BLOCK;
+      bit[j] = cur - byteOffset * 8;
+      slotBefore[j] = slot;
+      positionsBefore[j] = m;
+    }
+    slot += riceAt(b, cur, kSlot) + 1;
+    m += riceAt(b, cursor, 0) + 1;
+    cur = cursor;
+    if (slot >= end) {
+      records++;
+      end = (((slot / F) | 0) + 1) * F;
+    }
+  }
+  return { records, tableByte: (cur + 7) >>> 3 };
+}
+
+/**
+ * Decode entries [from, from + n) of one term's document stream from a block start docBlockStarts recorded (`bit`
+ * from the term's first byte, `slotBefore`): their slots into slots[0 … n) and their position counts into counts[0 … n).
+ */
+export function decodeDocBlock(b: Uint8Array, byteOffset: number, bit: number, slotBefore: number, n: number, slots: Int32Array, counts: Int32Array): void {
+  // decodeDocs's reading of the codes (a 4-byte read serves most codes), from a block start and writing counts.
+  const kSlot = b[byteOffset];
+  const mSlot = (1 << kSlot) - 1;
+  const end = b.length - 4;
+  let cur = byteOffset * 8 + bit;
+  let slot = slotBefore;
+  let at = 0;
+  let w = 0;
+  let q = 0;
+  let v = 0;
+  for (let e = 0; e < n; e++) {
+    at = cur >>> 3;
+    w = at < end ? (b[at] | (b[at + 1] << 8) | (b[at + 2] << 16) | (b[at + 3] << 24)) >>> (cur & 7) : 0;
+    if ((w & 0xffff) !== 0 && (q = 31 - Math.clz32(w & -w)) + 1 + kSlot <= 25) {
+      v = q * (mSlot + 1) + ((w >>> (q + 1)) & mSlot);
+      cur += q + 1 + kSlot;
+    } else {
+      v = riceAt(b, cur, kSlot);
+      cur = cursor;
+    }
+    slot += v + 1;
+    slots[e] = slot;
+    at = cur >>> 3;
+    w = at < end ? (b[at] | (b[at + 1] << 8) | (b[at + 2] << 16) | (b[at + 3] << 24)) >>> (cur & 7) : 0;
+    if ((w & 0xffff) !== 0) {
+      q = 31 - Math.clz32(w & -w);
+      cur += q + 1;
+    } else {
+      q = riceAt(b, cur, 0);
+      cur = cursor;
+    }
+    counts[e] = q + 1;
+  }
+}
+
+/**
+ * Decode the positions of entries [from, from + n) of one term (`from` a multiple of POSITION_BLOCK; E the term's
+ * entries, `tableByte` where its document stream ends): entry e's positions into pos[starts[e − from]] …, where
+ * `starts` holds the n + 1 local starts (0 first). The block form of decodePositions, for a term read by blocks.
+ */
+export function decodePositionBlock(b: Uint8Array, paramByte: number, tableByte: number, E: number, from: number, n: number, starts: Int32Array, pos: Int32Array): void {
+  const kFirst = b[paramByte + 1] >>> 4;
+  const kGap = b[paramByte + 1] & 15;
+  let bit = positionStreamStart(E, tableByte) * 8;
+  if (from > 0) {
+    const t = tableByte + 4 * (from / POSITION_BLOCK - 1);
+    bit += (b[t] | (b[t + 1] << 8) | (b[t + 2] << 16) | (b[t + 3] << 24)) >>> 0;
+  }
+  let m = 0;
+  for (let e = 0; e < n; e++) {
+    let p = riceAt(b, bit, kFirst);
+    bit = cursor;
+    pos[m++] = p;
+    const mEnd = starts[e + 1];
+    while (m < mEnd) {
+      p += riceAt(b, bit, kGap) + 1;
+      bit = cursor;
+      pos[m++] = p;
+    }
+  }
+}

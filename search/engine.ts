@@ -17,6 +17,8 @@ import { Postings, hash32, isIndexData, recordsOf, type IndexData, type Occurren
 import type { EngineIndex } from '../indexer/engine-index.js';
 import { isWordIndex } from '../indexer/word-postings.js';
 import { isRecordBits } from '../indexer/record-bits.js';
+import { isDocSkips } from '../indexer/doc-skips.js';
+import { BlockWordScores, DocSkipIndex, recordCount } from './doc-skips.js';
 import { RecordMaps, RecordSet, andInto, hasRecord, mapOf, markInto, orInto } from './record-bits.js';
 import { BlockTop, KeptScores, LazyScores, NO_DOCS, addScores, bm25, idf, intersectSum, minimalWindow, scoreAt, union, unionRecords, worthBounding, type DocScores, type FieldStats } from './score.js';
 import { Highlighter } from './snippet.js';
@@ -589,7 +591,7 @@ export class SearchResult {
     const power = this.engine.options.missingRarityPower;
     const topic = (u: Unit) => !u.qualifier && !u.ask;
     if (!power || !topic(this.units[b])) return 1;
-    const maxIdf = Math.max(0, ...this.units.filter((u) => topic(u) && u.ds.docs.length > 0).map((u) => u.idf));
+    const maxIdf = Math.max(0, ...this.units.filter((u) => topic(u) && recordCount(u.ds) > 0).map((u) => u.idf));
     return maxIdf > 0 ? Math.min(1, this.units[b].idf / maxIdf) ** power : 1;
   }
 
@@ -678,7 +680,11 @@ export class SearchEngine {
     const wordBudget = index.words ? Math.floor(budget / 4) : 0;
     this.postings = this.options.postings?.(index.postings, budget - wordBudget) ?? new Postings(index.postings, budget - wordBudget);
     this.words = index.words ? new Postings({ ...index.postings, ...index.words }, wordBudget) : undefined;
-    this.matcher = new Matcher(this.postings, this.options.cache.matches, NEAR_GAP, this.words);
+    // Block starts of common terms (indexer/doc-skips.ts): damaged ones refuse the snapshot; absent ones (small corpora,
+    // older snapshots) leave every word decoded whole.
+    if (index.skips !== undefined && !isDocSkips(index.skips, index.postings)) throw new Error('snapshot block starts do not fit its index (rebuild the snapshot)');
+    const skips = index.skips ? new DocSkipIndex(index.skips, index.postings) : undefined;
+    this.matcher = new Matcher(this.postings, this.options.cache.matches, NEAR_GAP, this.words, skips);
     this.facets = new FacetIndex(index.facets, index.counts);
     // Damaged maps refuse the snapshot, never half-read; absent ones leave exclusions to decode record lists.
     if (index.bits !== undefined && !isRecordBits(index.bits, index.postings)) throw new Error('snapshot record maps do not fit its index (rebuild the snapshot)');
@@ -837,6 +843,16 @@ export class SearchEngine {
     return this.mapReadCount;
   }
 
+  /**
+   * How many records since this engine was made were asked of a common word by its blocks (allWords; a test's evidence
+   * that the block path ran; clearCache does not reset it).
+   */
+  get blockAsks(): number {
+    return this.blockAskCount;
+  }
+
+  private blockAskCount = 0;
+
   /** Distinct terms in the positional index. */
   get termCount(): number {
     return this.postings.termCount;
@@ -854,6 +870,15 @@ export class SearchEngine {
     // The request's time budget, before each constraint is matched; a yield here loses nothing (matches are cached).
     checkDeadline();
     const fields = this.fieldIds(c.fields);
+    // One common word, typed as such: read by blocks where only some records are asked about (a question's 企业 beside
+    // its rarer words), decoded whole where its list is read (BlockWordScores).
+    const lone = c.alternatives.length === 1 && !fields ? c.alternatives[0] : undefined;
+    const blocks = lone && !lone.words && !lone.near && !lone.kind ? this.matcher.blockTerm(lone.text) : undefined;
+    if (blocks) {
+      const out = new BlockWordScores(blocks, this.stats, this.options.bm25, lone!.weight, () => bm25(this.matcher.needle(lone!.text), this.stats, this.options.bm25, lone!.weight));
+      this.constraintCache.set(key, out);
+      return out;
+    }
     let out = NO_DOCS;
     let kinds = NO_DOCS;
     for (const alt of c.alternatives) {
@@ -1202,7 +1227,7 @@ export class SearchEngine {
       if (group.length === 1) {
         for (const c of group[0].constraints) {
           const ds = this.changeDocs(c, this.constraintDocs(c));
-          units.push({ text: c.text, ds, idf: idf(N, ds.docs.length), constraints: [c], ...this.ownIdf(c) });
+          units.push({ text: c.text, ds, idf: idf(N, recordCount(ds)), constraints: [c], ...this.ownIdf(c) });
         }
       } else {
         let ds = NO_DOCS;
@@ -1374,28 +1399,35 @@ export class SearchEngine {
 
   /**
    * Records (not excluded) holding every word, increasing, and where each is in each word's list (at[b][i]: the i-th
-   * record's entry in word b's records). Nothing is scored here: EveryWordScores scores what a ranking reads.
+   * record's entry in lists[b]). Nothing is scored here: EveryWordScores scores what a ranking reads. A common word
+   * read by blocks (BlockWordScores) is asked about last, at the records every other word left in, when they are few
+   * beside its records (EngineOptions.blockAskRatio): only their blocks are decoded and only they scored, and its list here is those
+   * records with their scores; otherwise it is decoded whole and walked like the others.
    */
-  private allWords(units: Unit[]): { docs: Int32Array; at: Int32Array[] } {
+  private allWords(units: Unit[]): { docs: Int32Array; at: Int32Array[]; lists: DocScores[] } {
     const U = units.length;
-    const order = units.map((_, b) => b).sort((x, y) => units[x].ds.docs.length - units[y].ds.docs.length);
+    const counts = units.map((u) => recordCount(u.ds));
+    const order = units.map((_, b) => b).sort((x, y) => counts[x] - counts[y]);
     const rarest = order[0];
     const driver = units[rarest].ds.docs;
+    // The words read by blocks, rarest first, set apart for the second pass.
+    const later = order.filter((b) => b !== rarest && units[b].ds instanceof BlockWordScores);
+    const walked = order.filter((b) => !later.includes(b));
     const cursor = new Int32Array(U);
-    const lists = units.map((u) => u.ds.docs);
+    const lists = units.map((u, b) => (later.includes(b) ? NO_DOCS.docs : u.ds.docs));
     // At most the rarest word's records: typed arrays of that size, no growing lists.
     const docs = new Int32Array(driver.length);
     const at = units.map(() => new Int32Array(driver.length));
     let n = 0;
     // A list not much longer than the rarest is walked step by step (two common words' lists are dense: the next
     // record is a step or two away, where galloping costs a call and a binary search); a much longer one is galloped.
-    const dense = units.map((u) => u.ds.docs.length <= DENSE_RATIO * driver.length);
+    const dense = units.map((u, b) => counts[b] <= DENSE_RATIO * driver.length);
     const excluded = this.excluded;
     next: for (let i = 0; i < driver.length; i++) {
       const d = driver[i];
       if (hasRecord(excluded, d)) continue;
-      for (let k = 1; k < order.length; k++) {
-        const b = order[k];
+      for (let k = 1; k < walked.length; k++) {
+        const b = walked[k];
         const list = lists[b];
         let j = cursor[b];
         if (dense[b]) while (j < list.length && list[j] < d) j++;
@@ -1407,10 +1439,46 @@ export class SearchEngine {
       for (let b = 0; b < U; b++) at[b][n] = b === rarest ? i : cursor[b];
       docs[n++] = d;
     }
+    // The records still in, asked of each word read by blocks: by its blocks when they are few beside its records,
+    // else through its whole list. Kept records move down in place (m ≤ i), their entries and scores with them.
+    const own: (Float64Array | undefined)[] = units.map(() => undefined);
+    for (const b of later) {
+      const ds = units[b].ds as BlockWordScores;
+      const byBlocks = n * this.options.blockAskRatio < counts[b];
+      const list = byBlocks ? undefined : ds.docs;
+      const scores = byBlocks ? new Float64Array(n) : undefined;
+      let m = 0;
+      let j = 0;
+      for (let i = 0; i < n; i++) {
+        const d = docs[i];
+        if (scores) {
+          const s = ds.recordScore(d);
+          if (s !== s) continue;
+          scores[m] = s;
+        } else {
+          j = gallop(list!, d, j);
+          if (j >= list!.length) break;
+          if (list![j] !== d) continue;
+          at[b][m] = j;
+        }
+        docs[m] = d;
+        for (let c = 0; c < U; c++) if (c !== b) at[c][m] = at[c][i];
+        for (const o of own) if (o) o[m] = o[i];
+        m++;
+      }
+      if (scores) {
+        own[b] = scores;
+        this.blockAskCount += n;
+      }
+      n = m;
+    }
+    // A word asked by blocks lists exactly the records kept, in order: its entry for the i-th is i.
+    for (let b = 0; b < U; b++) if (own[b]) for (let i = 0; i < n; i++) at[b][i] = i;
     // The result is cached: views of arrays sized for the rarest word would keep all of them alive, so a result of
     // at most half of them is copied out.
-    const cut = (a: Int32Array) => (2 * n <= driver.length ? a.slice(0, n) : a.subarray(0, n));
-    return { docs: cut(docs), at: at.map(cut) };
+    const cut = <T extends Int32Array | Float64Array>(a: T): T => (2 * n <= driver.length ? (a.slice(0, n) as T) : (a.subarray(0, n) as T));
+    const every = cut(docs);
+    return { docs: every, at: at.map(cut), lists: units.map((u, b) => (own[b] ? { docs: every, scores: cut(own[b]!) } : u.ds)) };
   }
 
   /**
@@ -1773,7 +1841,7 @@ export class SearchEngine {
    * none partial, each scored by its words' sum and what it gains beside them, when first read (EveryWordScores). No
    * marks, no list of touched records, no pass to sort them: allWords found them in index order.
    */
-  private everyWordResult(analysis: QueryAnalysis, units: Unit[], strategy: MatchingStrategy, every: { docs: Int32Array; at: Int32Array[] }): SearchResult {
+  private everyWordResult(analysis: QueryAnalysis, units: Unit[], strategy: MatchingStrategy, every: { docs: Int32Array; at: Int32Array[]; lists: DocScores[] }): SearchResult {
     const n = every.docs.length;
     const docs = every.docs;
     const { dir, finish } = this.beyondWords(analysis, units);
@@ -1789,7 +1857,7 @@ export class SearchEngine {
         }
       }
     }
-    const ds = new EveryWordScores(docs, units.map((u) => u.ds), every.at, finish, titled);
+    const ds = new EveryWordScores(docs, every.lists, every.at, finish, titled);
     const all = () => ds.scores;
     const at = (i: number) => ds.scoreAt(i);
     return new SearchResult(this, analysis, units, docs, { all, at }, new Uint32Array(n), new Float64Array(n), strategy, false);
@@ -1814,6 +1882,12 @@ export class SearchEngine {
     const out: { length: number; occ: Occurrences }[] = [];
     for (const a of c.alternatives) {
       if (a.near) continue;
+      // A common word read by blocks: the top window's records' blocks are decoded, not the word's whole list.
+      const blocks = this.matcher.blockTerm(a.text);
+      if (blocks) {
+        if (blocks.records > 0) out.push({ length: a.text.length, occ: blocks });
+        continue;
+      }
       const occ = this.matcher.needle(a.text);
       if (occ.slots.length > 0) out.push({ length: a.text.length, occ });
     }

@@ -10,6 +10,14 @@ import { Lru } from '../analysis/lru.js';
 import { CN_FIGURE_CONTINUES, HAN_PERCENT } from '../analysis/quantities.js';
 import { EMPTY, TermOccurrences, positionCount, positionsOf, recordsOf, type BoundSource, type Occurrences, type Postings } from './postings.js';
 import { Grow } from '../indexer/grow.js';
+import { BlockTerm, type DocSkipIndex } from './doc-skips.js';
+
+/**
+ * near() reads a common first part by its blocks (Matcher.blockTerm) when the second part is in fewer than 1 in this
+ * many of its entries: each of the second part's fields then decodes at most one block of the first part's entries
+ * and positions, instead of the first part's whole list.
+ */
+export const NEAR_BLOCK_RATIO = 64;
 
 /** Characters that end a sentence in normalised text (full-width ；！？ become ;!? under NFKC). */
 const SENTENCE_BREAKS = ['。', ';', '!', '?', '；', '！', '？'];
@@ -34,6 +42,10 @@ export function gallop(a: Int32Array, v: number, from: number): number {
 
 /** The positions of slot `slot` in occurrences, or an empty range. */
 export function slotRange(o: Occurrences, slot: number): [number, number] {
+  if (o instanceof BlockTerm) {
+    const [from, to] = o.slotPositions(slot);
+    return [from, to];
+  }
   const i = gallop(o.slots, slot, 0);
   if (i < o.slots.length && o.slots[i] === slot) return [o.starts[i], o.starts[i + 1]];
   return [0, 0];
@@ -45,6 +57,7 @@ export function slotRange(o: Occurrences, slot: number): [number, number] {
  * of records then decodes a few blocks of a common word, not all its positions).
  */
 export function slotPositions(o: Occurrences, slot: number): [from: number, to: number, pos: Int32Array] {
+  if (o instanceof BlockTerm) return o.slotPositions(slot);
   const i = gallop(o.slots, slot, 0);
   if (i < o.slots.length && o.slots[i] === slot) return [o.starts[i], o.starts[i + 1], positionsOf(o, i)];
   return [0, 0, EMPTY.pos];
@@ -107,8 +120,33 @@ export class Matcher {
      * intersecting its bigrams would give.
      */
     private readonly words?: Postings,
+    /** Block starts of common terms (indexer/doc-skips.ts): such a term can be read by blocks (blockTerm). */
+    private readonly skips?: DocSkipIndex,
   ) {
     this.cache = new Lru(cacheSize);
+  }
+
+  /** Common terms read by blocks this query (blockTerm), dropped with the cache. */
+  private readonly blockTerms = new Map<string, BlockTerm>();
+
+  /**
+   * A normalised string that is one common stored token (soleTerm) with block starts, as a term read by blocks: a
+   * reader asking about a few records decodes only their blocks. Undefined when the string is anything else, or when
+   * its occurrences are decoded already (reading those costs nothing more).
+   */
+  blockTerm(text: string): BlockTerm | undefined {
+    if (!this.skips) return undefined;
+    const kept = this.blockTerms.get(text);
+    if (kept) return kept;
+    if (this.cache.has(`*\u0000${text}`)) return undefined;
+    const term = this.soleTerm(text);
+    if (term === undefined) return undefined;
+    const k = this.postings.termId(term);
+    const at = k < 0 ? -1 : this.skips.of(k);
+    if (at < 0) return undefined;
+    const out = new BlockTerm(this.skips, at, k, () => this.needle(text));
+    this.blockTerms.set(text, out);
+    return out;
   }
 
   /** Start positions of every occurrence of a normalised string, per slot; restricted to `fields` (indexes) when given. */
@@ -165,7 +203,7 @@ export class Matcher {
     // A Chinese percentage is checked for what follows it (wholeFigure): only through its occurrences.
     if (HAN_PERCENT.test(text)) return recordsOf(this.needle(text), F, keep);
     if (this.stored(text)) return this.words!.termRecords(text, keep);
-    const term = this.soleTerm(text);
+    const term = oneToken(text);
     if (term !== undefined) return this.postings.termRecords(term, keep);
     return recordsOf(this.needle(text), F, keep);
   }
@@ -175,54 +213,51 @@ export class Matcher {
    * reads that token's list; an exclusion reads its record map where the snapshot has one). Undefined otherwise.
    */
   soleTerm(text: string): string | undefined {
-    if (HAN_PERCENT.test(text) || this.stored(text)) return undefined;
-    const tokens = needleTokens(text);
-    return tokens.length === 1 && tokens[0].offset === 0 && !tokens[0].prefix ? tokens[0].term : undefined;
+    // A Chinese percentage (百分之三十) is never one token, so wholeFigure's check has nothing to do here.
+    return this.stored(text) ? undefined : oneToken(text);
   }
 
-  /** Occurrences of a…b with 1 to nearGap characters between, inside one sentence; positions are a's starts. */
+  /**
+   * Occurrences of a…b with 1 to nearGap characters between, inside one sentence; positions are a's starts. Only the
+   * fields both parts are in are looked at: the shorter slot list leads, the other is galloped. A common `a` with
+   * block starts (blockTerm) beside a much rarer `b` is read by blocks at b's fields (工程 of 工程…建设项目 at 100k
+   * records: its whole list is never decoded).
+   */
   near(a: string, b: string, fields?: readonly number[]): Occurrences {
     const key = `${fields?.join(',') ?? '*'}\u0000${a}\u0000${b}\u0000near`;
     const cached = this.cache.get(key);
     if (cached) return cached;
-    const A = this.needle(a, fields);
     const B = this.needle(b, fields);
+    const blocks = fields ? undefined : this.blockTerm(a);
+    const byBlocks = blocks !== undefined && B.slots.length * NEAR_BLOCK_RATIO < blocks.entries;
+    const A = byBlocks ? undefined : this.needle(a, fields);
     const breaks = this.breaks();
     const bpos = breaks.pos;
     const out = new Builder();
-    // a…b occurs in a's fields, at most as often as a: a's bounds (its own or its driving term's) bound it.
-    const ownBounds = A instanceof TermOccurrences && A.bounds !== undefined;
-    // A's entries that hold a…b, one per slot; mapped to record numbers at the end (most checks find few or none).
+    // A's entries that hold a…b, one per slot; mapped to record numbers only if a ranking reads the bound.
     const rec: number[] = [];
     let lastSlot = -1;
     // The lists are read into locals once: A, B and the breaks are objects of several shapes (terms, stored words,
     // intersections, field-restricted views), and property reads inside these loops were most of the check's time.
-    const aSlots = A.slots;
-    const aStarts = A.starts;
     const bSlots = B.slots;
     const bStarts = B.starts;
     const kSlots = breaks.slots;
     const kStarts = breaks.starts;
     const gap = this.nearGap;
     const aLen = a.length;
-    let j = 0;
     // The breaks' entry is found from the last one's (slots increase): a common part's slots would otherwise each
     // gallop from the start of the corpus's sentence breaks.
     let k = 0;
-    for (let i = 0; i < aSlots.length && j < bSlots.length; i++) {
-      const slot = aSlots[i];
-      j = gallop(bSlots, slot, j);
-      if (j >= bSlots.length || bSlots[j] !== slot) continue;
+    /** Slot `slot`: a's positions apos[xFrom … xEnd) (its entry `entry`), b's entry j. */
+    const check = (slot: number, entry: number, apos: Int32Array, xFrom: number, xEnd: number, j: number) => {
       // The slot's breaks are looked up only once a b follows an a closely enough (few slots of common parts do).
       let bs = -1;
       let be = 0;
       // Positions of only the slots both hold (a lazily read term decodes just their blocks).
-      const apos = positionsOf(A, i);
       const Bpos = positionsOf(B, j);
       const yFrom = bStarts[j];
       const yEnd = bStarts[j + 1];
-      const xEnd = aStarts[i + 1];
-      for (let x = aStarts[i]; x < xEnd; x++) {
+      for (let x = xFrom; x < xEnd; x++) {
         const end = apos[x] + aLen;
         // The first b that starts 1…nearGap characters after a ends.
         let y = yFrom;
@@ -244,15 +279,44 @@ export class Matcher {
         }
         if (!broken) {
           out.add(slot, apos[x]);
-          if (slot !== lastSlot) rec.push(i);
+          if (slot !== lastSlot) rec.push(entry);
           lastSlot = slot;
+        }
+      }
+    };
+    if (byBlocks) {
+      for (let j = 0; j < bSlots.length; j++) {
+        const entry = blocks!.entryOf(bSlots[j]);
+        if (entry < 0) continue;
+        const [xFrom, xEnd, apos] = blocks!.positionsAt(entry);
+        check(bSlots[j], entry, apos, xFrom, xEnd, j);
+      }
+    } else {
+      const aSlots = A!.slots;
+      const aStarts = A!.starts;
+      let i = 0;
+      let j = 0;
+      while (i < aSlots.length && j < bSlots.length) {
+        const sa = aSlots[i];
+        const sb = bSlots[j];
+        if (sa < sb) i = gallop(aSlots, sb, i + 1);
+        else if (sb < sa) j = gallop(bSlots, sa, j + 1);
+        else {
+          check(sa, i, positionsOf(A!, i), aStarts[i], aStarts[i + 1], j);
+          i++;
+          j++;
         }
       }
     }
     const occ = out.done();
-    if (occ.slots.length > 0 && (ownBounds || A.bound)) {
-      const aRec = ownBounds ? recordNumbers(A.slots, this.postings.fieldCount) : A.bound!.record;
-      occ.bound = { blocks: ownBounds ? (A as TermOccurrences).bounds! : A.bound!.blocks, entries: rec.length, record: Int32Array.from(rec, (i) => aRec[i]) };
+    // a…b occurs in a's fields, at most as often as a: a's bounds (its own or its driving term's) bound it.
+    const ownBounds = byBlocks ? blocks!.bounds : A instanceof TermOccurrences ? A.bounds : undefined;
+    if (occ.slots.length > 0 && ownBounds) {
+      const whole = byBlocks ? () => blocks!.slots : () => A!.slots;
+      occ.bound = new DrivingBound(ownBounds, whole, Int32Array.from(rec), this.postings.fieldCount);
+    } else if (occ.slots.length > 0 && A?.bound) {
+      const aRec = A.bound.record;
+      occ.bound = { blocks: A.bound.blocks, entries: rec.length, record: Int32Array.from(rec, (i) => aRec[i]) };
     }
     this.cache.set(key, occ);
     return occ;
@@ -420,6 +484,7 @@ export class Matcher {
 
   clearCache(): void {
     this.cache.clear();
+    this.blockTerms.clear();
   }
 }
 
@@ -429,7 +494,8 @@ class DrivingBound implements BoundSource {
 
   constructor(
     readonly blocks: Float32Array,
-    private readonly slots: Int32Array,
+    /** The term's slots (a function: a term read by blocks is decoded whole only if a ranking reads its bound). */
+    private readonly slots: Int32Array | (() => Int32Array),
     /** The term's entry each of the string's entries is (increasing). */
     private readonly from: Int32Array,
     private readonly F: number,
@@ -442,7 +508,7 @@ class DrivingBound implements BoundSource {
   get record(): Int32Array {
     if (this.numbers) return this.numbers;
     // The term's record numbers, picked at the string's entries.
-    const all = recordNumbers(this.slots, this.F);
+    const all = recordNumbers(typeof this.slots === 'function' ? this.slots() : this.slots, this.F);
     const out = new Int32Array(this.from.length);
     for (let x = 0; x < out.length; x++) out[x] = all[this.from[x]];
     return (this.numbers = out);
@@ -462,6 +528,12 @@ function recordNumbers(slots: Int32Array, F: number): Int32Array {
     out[e] = n;
   }
   return out;
+}
+
+/** The one index term a normalised string is, when it is exactly one whole token (not a prefix); else undefined. */
+function oneToken(text: string): string | undefined {
+  const tokens = needleTokens(text);
+  return tokens.length === 1 && tokens[0].offset === 0 && !tokens[0].prefix ? tokens[0].term : undefined;
 }
 
 /** A Han bigram token (both characters in the range the index pairs: analysis/terms.ts positionalTokenKeys). */

@@ -39,7 +39,7 @@ export function idf(N: number, df: number): number {
  */
 const slotNorms = new WeakMap<FieldStats, { k1: number; b: number; norms: Float64Array; least: Float64Array }>();
 
-function normsOf(stats: FieldStats, bm: EngineOptions['bm25']): { norms: Float64Array; least: Float64Array } {
+export function normsOf(stats: FieldStats, bm: EngineOptions['bm25']): { norms: Float64Array; least: Float64Array } {
   const kept = slotNorms.get(stats);
   if (kept && kept.k1 === bm.k1 && kept.b === bm.b) return kept;
   const F = stats.fieldCount;

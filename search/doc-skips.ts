@@ -1,0 +1,272 @@
+/**
+ * Common terms read by blocks (indexer/doc-skips.ts): a question's common word (企业, 办理, 审批 at 100k records) is
+ * asked about only at the records holding its rarer words, so only the blocks of its document stream holding those
+ * records are decoded, and only those records scored. Anything that needs the whole list (a ranking of the word's
+ * own records, a union with another alternative) gets the term decoded whole, as before: the same numbers either way.
+ */
+import type { DocSkips } from '../indexer/doc-skips.js';
+import { POSITION_BLOCK, decodeDocBlock, decodePositionBlock } from '../indexer/postings-codec.js';
+import type { EngineOptions } from './options.js';
+import type { IndexData, Occurrences } from './postings.js';
+import { LazyScores, idf, normsOf, type BlockView, type DocScores, type FieldStats } from './score.js';
+
+/** A decoded block: its entries' slots and position counts; positions when first read. */
+interface Block {
+  n: number;
+  slots: Int32Array;
+  counts: Int32Array;
+  /** Local starts (n + 1) and positions, decoded when a position is first asked for. */
+  starts?: Int32Array;
+  pos?: Int32Array;
+}
+
+/** The snapshot's block starts, found by term id. */
+export class DocSkipIndex {
+  constructor(
+    readonly data: DocSkips,
+    readonly index: IndexData,
+  ) {}
+
+  /** Where term k's starts are in the section, or −1 when it has none. */
+  of(k: number): number {
+    const terms = this.data.terms;
+    let lo = 0;
+    let hi = terms.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (terms[mid] < k) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo < terms.length && terms[lo] === k ? lo : -1;
+  }
+}
+
+/**
+ * One common term's occurrences, read by blocks: `recordScore` and `slotPositions` decode only the blocks they
+ * touch. Read as plain Occurrences (slots, starts, pos), it is the term decoded whole (`whole`, the postings' cached
+ * decode): any reader that walks every entry gets what it always got.
+ */
+export class BlockTerm implements Occurrences {
+  /** Records the term occurs in, from the section (no decoding). */
+  readonly records: number;
+  private readonly byteOffset: number;
+  private readonly firstBlock: number;
+  private readonly blockCount: number;
+  /** The term's entries (record × field). */
+  readonly entries: number;
+  /** The term's stored block score bounds (format 4, as TermOccurrences.bounds), if it has them. */
+  readonly bounds?: Float32Array;
+  private readonly blocks = new Map<number, Block>();
+
+  constructor(
+    private readonly skips: DocSkipIndex,
+    /** The term's place in the section (DocSkipIndex.of). */
+    private readonly at: number,
+    /** The term's id in the index. */
+    private readonly k: number,
+    /** The term decoded whole (cached by the postings). */
+    readonly whole: () => Occurrences,
+  ) {
+    const s = skips.data;
+    this.records = s.records[at];
+    this.byteOffset = skips.index.termBytes[k];
+    this.firstBlock = s.first[at];
+    this.blockCount = s.first[at + 1] - s.first[at];
+    this.entries = skips.index.termEntries[k];
+    const d = skips.index;
+    const from = d.boundStart?.[k] ?? 0;
+    const to = d.boundStart?.[k + 1] ?? 0;
+    if (to > from) this.bounds = d.blockBounds!.subarray(from, to);
+  }
+
+  get slots(): Int32Array {
+    return this.whole().slots;
+  }
+
+  get starts(): Int32Array {
+    return this.whole().starts;
+  }
+
+  get pos(): Int32Array {
+    return this.whole().pos;
+  }
+
+  /** The term's only block that can hold `slot` (the last whose slot before it is below `slot`). */
+  private blockOf(slot: number): number {
+    const before = this.skips.data.slotBefore;
+    let lo = 0;
+    let hi = this.blockCount;
+    // Largest j with before[first + j] < slot; block 0's is −1, below every slot.
+    while (hi - lo > 1) {
+      const mid = (lo + hi) >>> 1;
+      if (before[this.firstBlock + mid] < slot) lo = mid;
+      else hi = mid;
+    }
+    return lo;
+  }
+
+  private block(j: number): Block {
+    let b = this.blocks.get(j);
+    if (b) return b;
+    const s = this.skips.data;
+    const n = Math.min(POSITION_BLOCK, this.entries - j * POSITION_BLOCK);
+    b = { n, slots: new Int32Array(n), counts: new Int32Array(n) };
+    decodeDocBlock(this.skips.index.postings, this.byteOffset, s.bits[this.firstBlock + j], s.slotBefore[this.firstBlock + j], n, b.slots, b.counts);
+    this.blocks.set(j, b);
+    return b;
+  }
+
+  /**
+   * Calls `visit(slot, count)` for each of record d's entries (F slots a record), in slot order; returns how many.
+   * A record's entries may run on into the next block.
+   */
+  private eachOf(d: number, F: number, visit: (slot: number, count: number) => void): number {
+    const lo = d * F;
+    const hi = lo + F;
+    let seen = 0;
+    for (let j = this.blockOf(lo); j < this.blockCount; j++) {
+      const b = this.block(j);
+      for (let e = 0; e < b.n; e++) {
+        const slot = b.slots[e];
+        if (slot >= hi) return seen;
+        if (slot >= lo) {
+          visit(slot, b.counts[e]);
+          seen++;
+        }
+      }
+    }
+    return seen;
+  }
+
+  /**
+   * Record d's BM25 (WordScores.scoreAt's sum, in the same order, so the same number), or NaN when the record lacks
+   * the term.
+   */
+  recordScore(d: number, F: number, fieldWeight: Float64Array, norms: Float64Array, N: number, k1: number): number {
+    let s = 0;
+    const base = d * F;
+    const n = this.eachOf(d, F, (slot, tf) => {
+      const f = slot - base;
+      s += fieldWeight[f] * ((tf * k1) / (tf + norms[f * N + d]));
+    });
+    return n ? s : NaN;
+  }
+
+  /** The term's entry for slot `slot` (its index among the term's entries), or −1 when the term is not in it. */
+  entryOf(slot: number): number {
+    const j = this.blockOf(slot);
+    const b = this.block(j);
+    let e = 0;
+    while (e < b.n && b.slots[e] < slot) e++;
+    return e < b.n && b.slots[e] === slot ? j * POSITION_BLOCK + e : -1;
+  }
+
+  /** Entry `entry`'s positions: pos[from] … pos[to − 1], its block's positions decoded on first read. */
+  positionsAt(entry: number): [from: number, to: number, pos: Int32Array] {
+    const j = (entry / POSITION_BLOCK) | 0;
+    const e = entry - j * POSITION_BLOCK;
+    const b = this.block(j);
+    if (!b.pos) {
+      const starts = new Int32Array(b.n + 1);
+      for (let x = 0; x < b.n; x++) starts[x + 1] = starts[x] + b.counts[x];
+      const pos = new Int32Array(starts[b.n]);
+      const s = this.skips.data;
+      decodePositionBlock(this.skips.index.postings, this.byteOffset, this.byteOffset + s.tableBytes[this.at], this.entries, j * POSITION_BLOCK, b.n, starts, pos);
+      b.starts = starts;
+      b.pos = pos;
+    }
+    return [b.starts![e], b.starts![e + 1], b.pos];
+  }
+
+  /** The positions of slot `slot`: pos[from] … pos[to − 1] (from = to when the term is not in it). */
+  slotPositions(slot: number): [from: number, to: number, pos: Int32Array] {
+    const entry = this.entryOf(slot);
+    return entry < 0 ? [0, 0, EMPTY_POS] : this.positionsAt(entry);
+  }
+}
+
+const EMPTY_POS = new Int32Array(0);
+
+/**
+ * A common word's BM25 scores, computed only for the records asked about (`recordScore`); its idf from the stored
+ * record count. Read as a list (docs, scores, scoreAt, bounds), it is the word's WordScores over the term decoded
+ * whole (`whole`), so every reader that needs all of its records gets the same list as before.
+ */
+export class BlockWordScores extends LazyScores {
+  private readonly fieldWeight: Float64Array;
+  private readonly norms: Float64Array;
+  private readonly k1: number;
+  private readonly N: number;
+  private readonly F: number;
+  private full?: LazyScores;
+
+  constructor(
+    readonly term: BlockTerm,
+    stats: FieldStats,
+    bm: EngineOptions['bm25'],
+    weight: number,
+    /** The word scored whole (bm25 of the decoded term). */
+    private readonly whole: () => DocScores,
+  ) {
+    super();
+    this.F = stats.fieldCount;
+    // The same products as WordScores: weight × idf from the record count, times each field's weight.
+    const w = weight * idf(stats.records, term.records);
+    this.fieldWeight = new Float64Array(this.F);
+    for (let f = 0; f < this.F; f++) this.fieldWeight[f] = stats.weights[f] * w;
+    this.norms = normsOf(stats, bm).norms;
+    this.k1 = bm.k1 + 1;
+    this.N = stats.fieldLengths.length / this.F;
+  }
+
+  /** How many records the word is in (docs.length, without decoding). */
+  get count(): number {
+    return this.term.records;
+  }
+
+  /** Record d's score, or NaN when it lacks the word. */
+  recordScore(d: number): number {
+    return this.term.recordScore(d, this.F, this.fieldWeight, this.norms, this.N, this.k1);
+  }
+
+  private list(): LazyScores {
+    return (this.full ??= this.whole() as LazyScores);
+  }
+
+  get docs(): Int32Array {
+    return this.list().docs;
+  }
+
+  get scores(): Float64Array {
+    return this.list().scores;
+  }
+
+  scoreAt(i: number): number {
+    return this.list().scoreAt(i);
+  }
+
+  get bounded(): boolean {
+    return this.list().bounded;
+  }
+
+  recordBound(i: number): number {
+    return this.list().recordBound(i);
+  }
+
+  override quickBound(i: number): number {
+    return this.list().quickBound(i);
+  }
+
+  override blocks(): BlockView | undefined {
+    return this.list().blocks();
+  }
+
+  override addScores(at: Int32Array, out: Float64Array): void {
+    this.list().addScores(at, out);
+  }
+}
+
+/** A list's record count: a word read by blocks tells it without being decoded. */
+export function recordCount(ds: DocScores): number {
+  return ds instanceof BlockWordScores ? ds.count : ds.docs.length;
+}
