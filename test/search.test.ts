@@ -345,6 +345,18 @@ describe('bar 5: no junk from single characters; abbreviations work', () => {
     expect(titles('一窗受理')).toContain('证照“一口受理、并联办理”审批服务模式');
   });
 
+  it('finds the word documents print for the one people say: 船舶加油 finds the bunkering reform that says 船供油, 大公司 the 大企业 programme', () => {
+    const bunkering = search('船舶加油').hits.filter((h) => h.missing.length === 0);
+    expect(bunkering.map((h) => h.title)).toContain('保税船供油监管“集出分供”模式');
+    for (const h of bunkering) expect(searchable(h.id)).toMatch(/船舶加油|船舶供油|船供油|船舶加注/);
+    const big = search('大公司').hits;
+    expect(big.length).toBeGreaterThan(0);
+    expect(big[0].missing).toEqual([]);
+    expect(big.map((h) => h.title)).toContain('大企业开放创新中心计划');
+    // Every whole hit prints an equivalent (partial hits filling the page say what they lack).
+    for (const h of big.filter((x) => x.missing.length === 0)) expect(searchable(h.id)).toMatch(/大公司|大企业/);
+  });
+
   it('finds the approval reforms a text calls 审批改革 for 放管服, and 市场主体 for the newer name 经营主体', () => {
     // 审批改革 is the short form of 审批制度改革, which the 放管服 line already holds.
     const slogan = search('放管服').hits;
