@@ -303,6 +303,26 @@ describe('bar 5: no junk from single characters; abbreviations work', () => {
     for (const h of res.hits) expect(h.missing).toEqual(['多规']);
   });
 
+  it('searches a four-character slogan cut lone|word|lone whole: 先证后照 never matches through 证后, which straddles two of its characters', () => {
+    const constraints = service.engine.analyse('先证后照').groups.flat().flatMap((c) => c.constraints);
+    expect(constraints.map((k) => k.text)).toEqual(['先证后照']);
+    expect(constraints[0].parts ?? []).not.toContain('证后');
+    // The premise: the corpus prints 证后 (换证后 …), so the straddling piece would find records.
+    expect(holding('证后').length).toBeGreaterThan(0);
+    for (const h of search('先证后照').hits) expect(searchable(h.id).includes('先证后照') || h.missing.includes('先证后照')).toBe(true);
+  });
+
+  it('fills an unprinted four-character slogan with the corpus slogans of its frame (一企一证 → 一车一证), each hit saying it lacks the slogan', () => {
+    expect(holding('一企一证')).toEqual([]);
+    const res = search('一企一证');
+    expect(res.hits.length).toBeGreaterThan(0);
+    expect(res.partial).toBe(true);
+    for (const h of res.hits) {
+      expect(h.missing).toEqual(['一企一证']);
+      expect(searchable(h.id)).toMatch(/一.一证|一企一./);
+    }
+  });
+
   it('keeps a lone character with the word typed against it when the corpus prints them together: 海外仓 is not 海外', () => {
     const words = (q: string) => service.engine.analyse(q).groups.flat().flatMap((c) => c.constraints.map((k) => k.text));
     expect(words('海外仓')).toEqual(['海外仓']);
