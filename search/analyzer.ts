@@ -23,8 +23,18 @@ export const SYNONYM_WEIGHT = 0.7;
  * thing answers the query, below one that names the thing or an equivalent.
  */
 export const NARROWER_WEIGHT = 0.5;
+/**
+ * The count a thesaurus term the corpus never printed as a word gets in the query vocabulary: the floor the build
+ * gives dictionary words (indexer/build.ts floors userdict and synonym terms at 3).
+ */
+export const THESAURUS_WORD_COUNT = 3;
 /** Weight of a long or short form mined from the corpus (综保区 for 综合保税区): like a synonym. */
 export const FORM_WEIGHT = 0.7;
+
+/** Four Han characters: the length of most coined slogans (先放后检, 一业一证, 多测合一). */
+function isSlogan(text: string): boolean {
+  return text.length === 4 && /^\p{Script=Han}{4}$/u.test(text);
+}
 
 export interface Alternative {
   text: string;
@@ -164,7 +174,11 @@ export class QueryAnalyzer {
   ) {
     this.forms = new FormIndex(data.forms ?? { pairs: [], shorts: [] }, data.vocabulary);
     this.normalizer = new Normalizer(data.t2s);
-    this.vocab = buildVocabulary(data.vocabulary);
+    // The terms of the thesaurus's `>` lines are words people type (改制, 大宗商品, 天然气) even where jieba cut the
+    // corpus otherwise (转企改制 whole): query segmentation keeps them whole, as the build does for synonym groups.
+    const printed = new Set(data.vocabulary.map(([w]) => w));
+    const named = [...new Set((data.narrower ?? []).flatMap(([b, ns]) => [b, ...ns]))].filter((w) => !printed.has(w));
+    this.vocab = buildVocabulary([...data.vocabulary, ...named.map((w) => [w, THESAURUS_WORD_COUNT] as [string, number])]);
     for (const group of data.synonyms) {
       for (const term of group) {
         const others = group.filter((g) => g !== term);
@@ -292,8 +306,39 @@ export class QueryAnalyzer {
 
   /** The content words of a compound of three or more characters and of its multi-word expansions (see Constraint.parts). */
   private partsOf(text: string, alternatives: Alternative[]): string[] {
-    const own = /^\p{Script=Han}{3,}$/u.test(text) ? this.subWords(text).filter((w) => w.length >= 2 && !this.stopwords.has(w) && this.vocab.counts.has(w)) : [];
-    return [...new Set([...own, ...alternatives.flatMap((a) => a.words ?? [])])];
+    let sub = /^\p{Script=Han}{3,}$/u.test(text) ? this.subWords(text) : [];
+    // A four-character slogan cut lone|word|lone is four characters, one per word: its middle piece lies across two
+    // of them (申即 of 免申即批, 证后 of 先证后照) and is no part of it.
+    if (isSlogan(text) && sub.length === 3 && sub[0].length === 1 && sub[2].length === 1) sub = [];
+    const own = sub.filter((w) => w.length >= 2 && !this.stopwords.has(w) && this.vocab.counts.has(w));
+    return [...new Set([...own, ...alternatives.flatMap((a) => a.words ?? []), ...this.sameFrame(text)])];
+  }
+
+  /** Corpus terms of four Han characters printed twice or more, by their first and third character (sameFrame). */
+  private termsByFrame?: Map<string, string[]>;
+
+  /**
+   * The corpus's slogans coined on the same frame as a typed four-character slogan the corpus never prints: same
+   * first and third characters and one of the other two (先放后征 → 先放后税, 先放后检; 一企一证 → 一业一证; 免申即批 →
+   * 免申即享, 免申即办). Officials coin slogans one character per word on a few frames (先…后…, 一…一…, 多…合一,
+   * 即…即…), so a slogan no record prints is nearest to those that keep its frame and one of its words. They only
+   * fill the page as parts (the hits say they lack the slogan); docs/forms.md measures how often such neighbours
+   * mean the same thing.
+   */
+  sameFrame(text: string): string[] {
+    if (!isSlogan(text) || this.vocab.counts.has(text) || this.prints?.(text) !== false) return [];
+    this.termsByFrame ??= (() => {
+      const index = new Map<string, string[]>();
+      for (const [w, c] of this.vocab.counts) {
+        if (c < 2 || !isSlogan(w) || this.stopwords.has(w)) continue;
+        const key = w[0] + w[2];
+        const list = index.get(key);
+        if (list) list.push(w);
+        else index.set(key, [w]);
+      }
+      return index;
+    })();
+    return (this.termsByFrame.get(text[0] + text[2]) ?? []).filter((w) => w !== text && (w[1] === text[1] || w[3] === text[3]));
   }
 
   /** The content words of a phrase (segmented, stop words and single characters dropped), for loose matching. */
@@ -514,7 +559,13 @@ export class QueryAnalyzer {
       else out.constraints.push(make(compact, false));
       return out;
     }
-    const pieces = this.joinRuns(this.joinForms(segment(compact, this.vocab)));
+    let pieces = this.joinRuns(this.joinForms(segment(compact, this.vocab)));
+    // A four-character keyword cut lone|word|lone (先|证后|照) is a slogan coined one character per word, and its
+    // middle "word" straddles two of them: it is searched whole, as a keyword of lone characters is, never by the
+    // straddling piece (证后 is in 换证后, not in 先证后照).
+    if (!fields && isSlogan(compact) && pieces.length === 3 && pieces[1].text.length === 2 && [pieces[0], pieces[2]].every((p) => p.text.length === 1 && !this.stopwords.has(p.text))) {
+      pieces = [pieces[0], { text: pieces[1].text[0], kind: 'unknown' }, { text: pieces[1].text[1], kind: 'unknown' }, pieces[2]];
+    }
     const kept: string[] = [];
     const singles: string[] = [];
     for (const p of pieces) {

@@ -58,6 +58,19 @@ describe('narrower terms widen a broad word to its kinds', () => {
     expect(hits[kindOnly].missing).toEqual([]);
   });
 
+  it('a broad term stays one word inside a sentence though the corpus never prints it alone: 事业单位改制成企业 finds the 事转企 reform that never says 改制', () => {
+    const dict = readFileSync(join(DICT, 'synonyms.txt'), 'utf8');
+    // The premises: 事转企 is a kind of 改制, and the seeds print 改制 only inside 转企改制.
+    expect(parseNarrower(dict).find(([b]) => b === '改制')?.[1]).toContain('事转企');
+    expect(service.records.filter((r) => text(r.id).includes('改制')).length).toBeLessThan(10);
+    const analysis = service.engine.analyse('事业单位改制成企业');
+    const words = analysis.groups.flat().flatMap((c) => c.constraints.map((k) => k.text));
+    expect(words).toContain('改制');
+    const hits = service.search({ q: '事业单位改制成企业', size: 10, collapse: false }).hits;
+    const kindOnly = hits.filter((h) => text(h.id).includes('事转企') && !text(h.id).includes('改制'));
+    expect(kindOnly.length).toBeGreaterThan(0);
+  });
+
   it('a word the corpus prints on a page of records or more is not widened: 融资 finds no record that lacks it, though 贷款 is a kind of it', () => {
     const hits = service.search({ q: '融资', size: 200, collapse: false }).hits;
     expect(hits.length).toBeGreaterThanOrEqual(10);

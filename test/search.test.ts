@@ -303,6 +303,26 @@ describe('bar 5: no junk from single characters; abbreviations work', () => {
     for (const h of res.hits) expect(h.missing).toEqual(['多规']);
   });
 
+  it('searches a four-character slogan cut lone|word|lone whole: 先证后照 never matches through 证后, which straddles two of its characters', () => {
+    const constraints = service.engine.analyse('先证后照').groups.flat().flatMap((c) => c.constraints);
+    expect(constraints.map((k) => k.text)).toEqual(['先证后照']);
+    expect(constraints[0].parts ?? []).not.toContain('证后');
+    // The premise: the corpus prints 证后 (换证后 …), so the straddling piece would find records.
+    expect(holding('证后').length).toBeGreaterThan(0);
+    for (const h of search('先证后照').hits) expect(searchable(h.id).includes('先证后照') || h.missing.includes('先证后照')).toBe(true);
+  });
+
+  it('fills an unprinted four-character slogan with the corpus slogans of its frame (一企一证 → 一车一证), each hit saying it lacks the slogan', () => {
+    expect(holding('一企一证')).toEqual([]);
+    const res = search('一企一证');
+    expect(res.hits.length).toBeGreaterThan(0);
+    expect(res.partial).toBe(true);
+    for (const h of res.hits) {
+      expect(h.missing).toEqual(['一企一证']);
+      expect(searchable(h.id)).toMatch(/一.一证|一企一./);
+    }
+  });
+
   it('keeps a lone character with the word typed against it when the corpus prints them together: 海外仓 is not 海外', () => {
     const words = (q: string) => service.engine.analyse(q).groups.flat().flatMap((c) => c.constraints.map((k) => k.text));
     expect(words('海外仓')).toEqual(['海外仓']);
@@ -315,7 +335,9 @@ describe('bar 5: no junk from single characters; abbreviations work', () => {
     for (const h of res.hits.slice(printing.size)) expect(h.missing).toEqual(['海外仓']);
     // A character the corpus never prints with the word is still dropped, and a sentence's lone characters too.
     expect(words('海外猫')).toEqual(['海外']);
-    expect(words('给国际航行船舶加保税油')).not.toContain('保税油');
+    // (出口退 is printed, inside 出口退税, and kept when typed alone; 保税油, once the example here, is a thesaurus term now.)
+    expect(words('出口退')).toEqual(['出口退']);
+    expect(words('企业怎么办理出口退')).not.toContain('出口退');
   });
 
   it('ignores stop words and question words, so a question finds the reforms that answer it', () => {
@@ -323,6 +345,14 @@ describe('bar 5: no junk from single characters; abbreviations work', () => {
     expect(res.hits.length).toBeGreaterThan(0);
     expect(res.hits.slice(0, 3).some((h) => /工程建设项目|拿地即开工|施工/.test(h.title))).toBe(true);
     expect(search('有没有做过告知承诺制的', 3).hits[0].title).toContain('告知承诺制');
+  });
+
+  it('searches 创新 as a topic, not a stop word: 大企业 创新 finds the open-innovation programme, and no whole hit lacks 创新', () => {
+    const words = service.engine.analyse('大企业 创新').groups.flat().flatMap((c) => c.constraints.map((k) => k.text));
+    expect(words).toEqual(['大企业', '创新']);
+    const hits = search('大企业 创新', 10).hits;
+    expect(hits[0].title).toBe('大企业开放创新中心计划');
+    for (const h of hits.filter((x) => x.missing.length === 0)) expect(searchable(h.id)).toContain('创新');
   });
 
   it('treats 综保区 = 综合保税区 and 自贸区 = 自贸试验区 = 自由贸易试验区', () => {
@@ -343,6 +373,18 @@ describe('bar 5: no junk from single characters; abbreviations work', () => {
 
   it('finds what a policy slogan stands for through the thesaurus (一窗受理 finds the text’s 一口受理)', () => {
     expect(titles('一窗受理')).toContain('证照“一口受理、并联办理”审批服务模式');
+  });
+
+  it('finds the word documents print for the one people say: 船舶加油 finds the bunkering reform that says 船供油, 大公司 the 大企业 programme', () => {
+    const bunkering = search('船舶加油').hits.filter((h) => h.missing.length === 0);
+    expect(bunkering.map((h) => h.title)).toContain('保税船供油监管“集出分供”模式');
+    for (const h of bunkering) expect(searchable(h.id)).toMatch(/船舶加油|船舶供油|船供油|船舶加注/);
+    const big = search('大公司').hits;
+    expect(big.length).toBeGreaterThan(0);
+    expect(big[0].missing).toEqual([]);
+    expect(big.map((h) => h.title)).toContain('大企业开放创新中心计划');
+    // Every whole hit prints an equivalent (partial hits filling the page say what they lack).
+    for (const h of big.filter((x) => x.missing.length === 0)) expect(searchable(h.id)).toMatch(/大公司|大企业/);
   });
 
   it('finds the approval reforms a text calls 审批改革 for 放管服, and 市场主体 for the newer name 经营主体', () => {
