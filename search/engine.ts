@@ -16,6 +16,7 @@ import { engineOptions, type EngineOptions } from './options.js';
 import { Postings, hash32, isIndexData, recordsOf, type IndexData, type Occurrences } from './postings.js';
 import type { EngineIndex } from '../indexer/engine-index.js';
 import { isWordIndex } from '../indexer/word-postings.js';
+import { isNearIndex } from '../indexer/near-postings.js';
 import { isRecordBits } from '../indexer/record-bits.js';
 import { RecordMaps, RecordSet, andInto, hasRecord, mapOf, markInto, orInto } from './record-bits.js';
 import { BlockTop, KeptScores, LazyScores, NO_DOCS, addScores, bm25, idf, intersectSum, minimalWindow, scoreAt, union, unionRecords, worthBounding, type DocScores, type FieldStats } from './score.js';
@@ -623,6 +624,8 @@ export class SearchEngine {
   private readonly matcher: Matcher;
   /** Stored words' postings, read like terms (undefined: every word is matched from bigrams). */
   private readonly words?: Postings;
+  /** Stored split compounds' postings (absent: every split is matched from the index). */
+  private readonly nears?: Postings;
   private readonly highlighter: Highlighter;
   private readonly stats: FieldStats;
   private readonly fieldIndex = new Map<SearchField, number>();
@@ -672,11 +675,18 @@ export class SearchEngine {
     if (index.words !== undefined && !isWordIndex(index.words, index.postings)) throw new Error('snapshot stored words do not fit its index (rebuild the snapshot)');
     // One budget of decoded positions for both readers: the stored words take a quarter (each is a few common bigrams'
     // intersection, so fewer positions than the bigrams it spares), the terms the rest.
+    // Stored split compounds likewise (indexer/near-postings.ts), used only when found with this engine's gap; an
+    // eighth of the budget, taken from the terms' share.
+    if (index.nears !== undefined && !isNearIndex(index.nears, index.postings)) throw new Error('snapshot stored split compounds do not fit its index (rebuild the snapshot)');
+    const nears = index.nears?.gap === NEAR_GAP ? index.nears : undefined;
     const budget = this.options.cache.postingsPositions;
     const wordBudget = index.words ? Math.floor(budget / 4) : 0;
-    this.postings = this.options.postings?.(index.postings, budget - wordBudget) ?? new Postings(index.postings, budget - wordBudget);
+    const nearBudget = nears ? Math.floor(budget / 8) : 0;
+    const termBudget = budget - wordBudget - nearBudget;
+    this.postings = this.options.postings?.(index.postings, termBudget) ?? new Postings(index.postings, termBudget);
     this.words = index.words ? new Postings({ ...index.postings, ...index.words }, wordBudget) : undefined;
-    this.matcher = new Matcher(this.postings, this.options.cache.matches, NEAR_GAP, this.words);
+    this.nears = nears ? new Postings({ ...index.postings, ...nears }, nearBudget) : undefined;
+    this.matcher = new Matcher(this.postings, this.options.cache.matches, NEAR_GAP, this.words, this.nears);
     this.facets = new FacetIndex(index.facets, index.counts);
     // Damaged maps refuse the snapshot, never half-read; absent ones leave exclusions to decode record lists.
     if (index.bits !== undefined && !isRecordBits(index.bits, index.postings)) throw new Error('snapshot record maps do not fit its index (rebuild the snapshot)');
@@ -812,6 +822,7 @@ export class SearchEngine {
     this.matcher.clearCache();
     this.postings.clearCache();
     this.words?.clearCache();
+    this.nears?.clearCache();
     this.facets.clearCache();
   }
 
