@@ -34,23 +34,29 @@ export function splitCompound(text: string, counts: ReadonlyMap<string, number>)
 
 /**
  * Where a…b occurs in one text: the starts of a followed, 1 to `gap` characters after a ends, by b, with no sentence
- * break in between. Only the first b after each a is looked at (a break before it is before any later b too). The
- * same positions search/match.ts `near` finds from the index (a's and b's occurrences, the breaks' positions).
+ * break in between (nearAt at every start of a). The same positions search/match.ts `near` finds from the index (a's
+ * and b's occurrences, the breaks' positions).
  */
 export function nearStarts(text: string, a: string, b: string, gap: number, emit: (at: number) => void): void {
-  for (let x = text.indexOf(a); x >= 0; x = text.indexOf(a, x + 1)) {
-    const end = x + a.length;
-    const q = text.indexOf(b, end + 1);
-    if (q < 0 || q > end + gap) continue;
-    let broken = false;
-    for (let z = end; z < q; z++) {
-      if (BREAK_CODES.has(text.charCodeAt(z))) {
-        broken = true;
-        break;
-      }
-    }
-    if (!broken) emit(x);
-  }
+  for (let x = text.indexOf(a); x >= 0; x = text.indexOf(a, x + 1)) if (nearAt(text, x, a, b, gap)) emit(x);
+}
+
+/**
+ * Whether a…b starts at x: a at x, and the first b starting 1…gap characters after a ends (looked for in that window
+ * only) with no sentence break between a's end and it. Only the first b is looked at: a break before it is before
+ * any later b too.
+ */
+export function nearAt(text: string, x: number, a: string, b: string, gap: number): boolean {
+  if (!text.startsWith(a, x)) return false;
+  const end = x + a.length;
+  let q = end + 1;
+  const last = Math.min(end + gap, text.length - b.length);
+  // b's first character compared before the whole of b: most places in the window fail there, with no call.
+  const first = b.charCodeAt(0);
+  while (q <= last && (text.charCodeAt(q) !== first || !text.startsWith(b, q))) q++;
+  if (q > last) return false;
+  for (let z = end; z < q; z++) if (BREAK_CODES.has(text.charCodeAt(z))) return false;
+  return true;
 }
 
 const BREAK_CODES = new Set(SENTENCE_BREAKS.map((c) => c.charCodeAt(0)));

@@ -17,9 +17,9 @@
  * Layout (`NearIndex`): the stored words' layout (indexer/word-postings.ts WordIndex) and the gap. Optional in a
  * snapshot: without it every split is matched from the index.
  */
-import { NEAR_GAP, nearStarts, splitCompound } from '../analysis/compounds.js';
+import { NEAR_GAP, nearAt, splitCompound } from '../analysis/compounds.js';
 import { Grow } from './grow.js';
-import { decodeDocs } from './postings-codec.js';
+import { decodeDocs, decodePositions } from './postings-codec.js';
 import type { IndexData } from './postings.js';
 import { bigramIds, encodeTermTable, isWordIndex, type WordIndex } from './word-postings.js';
 
@@ -79,42 +79,61 @@ export function buildNearPostings(texts: readonly string[], index: IndexData, vo
   const pairs = costlyPairs(index, vocabulary, options.minCost, ids);
   if (pairs.length === 0) return undefined;
   const gap = options.gap ?? NEAR_GAP;
-  // A part's rarest bigram's slots (the part occurs only in those), decoded once per bigram: parts repeat across
-  // splits (审批, 监管, a region's name), and pairs are in key order, so one part's splits come together.
-  const decoded = new Map<number, Int32Array>();
-  const slotsOf = (part: string): Int32Array => {
+  // A part's rarest bigram (the part occurs only where it does, at its offset in the part), its document stream
+  // decoded once per bigram: parts repeat across splits (审批, 监管, a region's name).
+  type Stream = { slots: Int32Array; starts: Int32Array; table: number; pos?: Int32Array };
+  const decoded = new Map<number, Stream>();
+  const rarestOf = (part: string): { stream: Stream; k: number; offset: number } => {
     let best = -1;
+    let offset = 0;
     for (let o = 0; o + 1 < part.length; o++) {
       const k = ids.get(part.slice(o, o + 2))!;
-      if (best < 0 || index.termEntries[k] < index.termEntries[best]) best = k;
+      if (best < 0 || index.termEntries[k] < index.termEntries[best]) (best = k), (offset = o);
     }
-    let slots = decoded.get(best);
-    if (!slots) {
+    let stream = decoded.get(best);
+    if (!stream) {
       const E = index.termEntries[best];
-      slots = new Int32Array(E);
-      decodeDocs(index.postings, index.termBytes[best], slots, new Int32Array(E + 1));
-      decoded.set(best, slots);
+      const slots = new Int32Array(E);
+      const starts = new Int32Array(E + 1);
+      const table = decodeDocs(index.postings, index.termBytes[best], slots, starts);
+      decoded.set(best, (stream = { slots, starts, table }));
     }
-    return slots;
+    return { stream, k: best, offset };
   };
   const slotOf = new Grow(new Int32Array(1 << 16));
   const posOf = new Grow(new Int32Array(1 << 16));
   const start = new Uint32Array(pairs.length + 1);
+  // Per field holding a's rarest bigram, its entry there + 1, marked once per a (pairs in key order: one a's splits
+  // come together; a merge of the two lists per pair cost a third of the stage), then b's fields read against the
+  // marks. a is looked for only where its rarest bigram sits (that bigram's positions, decoded once), never by
+  // scanning a field's text: about 7 M fields hold both parts' bigrams at 100k, and scanning them was most of the stage.
+  const entryOf = new Int32Array(texts.length);
+  let markedFor: Stream | undefined;
   pairs.forEach(([a, b], k) => {
     start[k] = slotOf.length;
-    const A = slotsOf(a);
-    const B = slotsOf(b);
-    for (let i = 0, j = 0; i < A.length && j < B.length; ) {
-      if (A[i] < B[j]) i++;
-      else if (B[j] < A[i]) j++;
-      else {
-        const slot = A[i];
-        nearStarts(texts[slot], a, b, gap, (at) => {
+    const { stream: A, k: ka, offset } = rarestOf(a);
+    const B = rarestOf(b).stream.slots;
+    if (markedFor !== A) {
+      if (markedFor) for (let i = 0; i < markedFor.slots.length; i++) entryOf[markedFor.slots[i]] = 0;
+      for (let i = 0; i < A.slots.length; i++) entryOf[A.slots[i]] = i + 1;
+      markedFor = A;
+    }
+    if (!A.pos) {
+      A.pos = new Int32Array(A.starts[A.slots.length]);
+      decodePositions(index.postings, index.termBytes[ka], A.table, A.starts, A.pos, 0, A.slots.length);
+    }
+    const pos = A.pos;
+    for (let j = 0; j < B.length; j++) {
+      const slot = B[j];
+      const e = entryOf[slot] - 1;
+      if (e < 0) continue;
+      const text = texts[slot];
+      for (let x = A.starts[e]; x < A.starts[e + 1]; x++) {
+        const at = pos[x] - offset;
+        if (at >= 0 && nearAt(text, at, a, b, gap)) {
           slotOf.push(slot);
           posOf.push(at);
-        });
-        i++;
-        j++;
+        }
       }
     }
   });
