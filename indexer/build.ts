@@ -28,6 +28,7 @@ import { similarThreads } from './similar-threads.js';
 import { traditionalToSimplifiedTable } from './t2s.js';
 import { PARALLEL_MIN_CHARS, startVocabularyCount } from './vocabulary.js';
 import { buildWordPostings } from './word-postings.js';
+import { buildNearPostings } from './near-postings.js';
 import { buildRecordBits } from './record-bits.js';
 import { buildDocSkips } from './doc-skips.js';
 import { jiebaLoaded, lastJiebaLoadMs } from './jieba.js';
@@ -263,6 +264,9 @@ export async function buildSnapshot<P = never>(options: BuildOptions<P>): Promis
     // Costly words' own postings (indexer/word-postings.ts), from the same texts and the vocabulary's words.
     const words = buildWordPostings(texts, index.postings, counts.keys());
     if (words) index.words = words;
+    // Costly split compounds' own postings (indexer/near-postings.ts), from the same texts and the vocabulary's words.
+    const nears = buildNearPostings(texts, index.postings, body.analysis.vocabulary);
+    if (nears) index.nears = nears;
     const tWords = performance.now();
     const rssWords = peakRssMiB();
     // Record maps of common words (indexer/record-bits.ts): an exclusion reads a map, not a whole record list.

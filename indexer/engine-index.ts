@@ -6,6 +6,7 @@ import { keyOf } from '../analysis/terms.js';
 import { buildFacetColumns, type FacetColumns } from './facet-columns.js';
 import type { StoredCounts } from './facet-counts.js';
 import type { WordIndex } from './word-postings.js';
+import type { NearIndex } from './near-postings.js';
 import type { RecordBits } from './record-bits.js';
 import type { DocSkips } from './doc-skips.js';
 import { SEARCH_FIELDS } from './fields.js';
@@ -25,6 +26,8 @@ export interface EngineIndex {
   counts?: StoredCounts;
   /** Costly words' own postings (indexer/word-postings.ts; absent on small corpora and in older snapshots). */
   words?: WordIndex;
+  /** Costly split compounds' own postings (indexer/near-postings.ts; absent on small corpora and in older snapshots). */
+  nears?: NearIndex;
   /** Record maps of common words (indexer/record-bits.ts; absent on small corpora and in older snapshots). */
   bits?: RecordBits;
   /** Block starts of common terms' document streams (indexer/doc-skips.ts; absent on small corpora and in older snapshots). */

@@ -50,7 +50,7 @@ export function coverCost(word: string, positions: (bigram: string) => number): 
 }
 
 /** Term id of each Han bigram of the index, by its text. */
-function bigramIds(index: IndexData): Map<string, number> {
+export function bigramIds(index: IndexData): Map<string, number> {
   const out = new Map<string, number>();
   const T = index.termEntries.length;
   for (let k = 0; k < T; k++) {
@@ -158,6 +158,16 @@ export function buildWordPostings(texts: readonly string[], index: IndexData, vo
     slots[at] = slotOf.data[i];
     pos[at] = posOf.data[i];
   }
+  return encodeTermTable(words, slots, pos, start, index);
+}
+
+/**
+ * Stored terms of their own (words, split compounds) in the positional index's codec with block bounds: names[k]'s
+ * occurrences are slots[start[k] … start[k + 1]) with their positions, in (slot, position) order; names sorted
+ * (UTF-16 order), as Postings looks terms up.
+ */
+export function encodeTermTable(words: readonly string[], slots: Int32Array, pos: Int32Array, start: Uint32Array, index: IndexData): WordIndex {
+  const W = words.length;
   const F = index.fields.length;
   // Bounded under the index's own scoring (what the engine checks before using any bound), not a constant beside it.
   const scoring = index.boundScoring;

@@ -7,6 +7,7 @@
  * vocabulary; stop words and question words are dropped; a lone single character never becomes a constraint of
  * its own when the clause has real words, so nothing matches through one shared character.
  */
+import { splitCompound } from '../analysis/compounds.js';
 import { framedTerms, quantityAsk, questionContent, type QuantityAsk } from '../analysis/ask.js';
 import { FormIndex, type MinedForms } from '../analysis/forms.js';
 import { Normalizer } from '../analysis/normalize.js';
@@ -71,8 +72,8 @@ export const LOOSE_WEIGHT = 0.6;
 
 /** Weight of a compound found split (不动产…登记) relative to the word itself. */
 export const NEAR_WEIGHT = 0.5;
-/** At most this many characters may separate the two parts of a split compound. */
-export const NEAR_GAP = 6;
+// What a split compound is (its gap, its parts) is analysis/compounds.ts's, shared with the matcher and the indexer.
+export { NEAR_GAP } from '../analysis/compounds.js';
 
 export interface Constraint {
   /** The normalised text the user asked for. */
@@ -510,16 +511,7 @@ export class QueryAnalyzer {
 
   /** The best cut of a Han compound of four or more characters into two known words of two or more each. */
   private split(text: string): [string, string] | undefined {
-    if (text.length < 4 || !/^\p{Script=Han}+$/u.test(text)) return undefined;
-    let best: [string, string] | undefined;
-    let bestScore = 0;
-    for (let k = 2; k <= text.length - 2; k++) {
-      const a = text.slice(0, k);
-      const b = text.slice(k);
-      const score = Math.min(this.vocab.counts.get(a) ?? 0, this.vocab.counts.get(b) ?? 0);
-      if (score > bestScore) [best, bestScore] = [[a, b], score];
-    }
-    return best;
+    return splitCompound(text, this.vocab.counts);
   }
 
   /**

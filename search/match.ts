@@ -6,11 +6,13 @@
  * (不动产…登记), from the positions of its two parts and of the sentence breaks. Results are cached (bounded).
  */
 import { needleTokens, type NeedleToken } from '../analysis/terms.js';
+import { SENTENCE_BREAKS } from '../analysis/compounds.js';
 import { Lru } from '../analysis/lru.js';
 import { CN_FIGURE_CONTINUES, HAN_PERCENT } from '../analysis/quantities.js';
 import { EMPTY, TermOccurrences, positionCount, positionsOf, recordsOf, type BoundSource, type Occurrences, type Postings } from './postings.js';
 import { Grow } from '../indexer/grow.js';
 import { BlockTerm, type DocSkipIndex } from './doc-skips.js';
+import { nearKey } from '../indexer/near-postings.js';
 
 /**
  * near() reads a common first part by its blocks (Matcher.blockTerm) when the second part is in fewer than 1 in this
@@ -18,9 +20,6 @@ import { BlockTerm, type DocSkipIndex } from './doc-skips.js';
  * and positions, instead of the first part's whole list.
  */
 export const NEAR_BLOCK_RATIO = 64;
-
-/** Characters that end a sentence in normalised text (full-width ；！？ become ;!? under NFKC). */
-const SENTENCE_BREAKS = ['。', ';', '!', '?', '；', '！', '？'];
 
 /** First index in a[from…) with a[i] ≥ v (galloping, then binary search: cheap when a is much longer than what it is intersected with). */
 export function gallop(a: Int32Array, v: number, from: number): number {
@@ -122,6 +121,11 @@ export class Matcher {
     private readonly words?: Postings,
     /** Block starts of common terms (indexer/doc-skips.ts): such a term can be read by blocks (blockTerm). */
     private readonly skips?: DocSkipIndex,
+    /**
+     * Stored split compounds (indexer/near-postings.ts), found with this matcher's gap: a split stored there is read as
+     * one term, its occurrences the same as `near` computes.
+     */
+    private readonly nears?: Postings,
   ) {
     this.cache = new Lru(cacheSize);
   }
@@ -227,6 +231,14 @@ export class Matcher {
     const key = `${fields?.join(',') ?? '*'}\u0000${a}\u0000${b}\u0000near`;
     const cached = this.cache.get(key);
     if (cached) return cached;
+    const stored = this.nears?.termId(nearKey(a, b)) ?? -1;
+    if (stored >= 0) {
+      // The split's own postings: per field, the same starts as checking a's and b's positions there.
+      const whole = this.nears!.term(nearKey(a, b));
+      const occ = fields ? this.restrict(whole, fields) : whole;
+      this.cache.set(key, occ);
+      return occ;
+    }
     const B = this.needle(b, fields);
     const blocks = fields ? undefined : this.blockTerm(a);
     const byBlocks = blocks !== undefined && B.slots.length * NEAR_BLOCK_RATIO < blocks.entries;

@@ -108,7 +108,7 @@ export interface EngineOptions {
   snippetFields: readonly SearchField[];
   /**
    * Bounded caches: decoded term postings (by total positions held; a snapshot's stored words take a quarter of it,
-   * its terms the rest), string matches and word scores (entries),
+   * its stored split compounds an eighth, its terms the rest), string matches and word scores (entries),
    * query analyses, whole result sets (entries, a large set counting one per 1,024 records it holds or excludes, about
    * 12 KiB: 2,048 units, under 25 MiB, hold the bench's whole 100k query mix), normalised shown records.
    */

@@ -84,7 +84,8 @@ export function packColumns(index: EngineIndex): { index: EngineIndex; packed: P
   }
   // The stored counts of common words (indexer/facet-counts.ts) travel as they are: the page then counts as the server.
   const counts = index.counts ? { counts: index.counts } : {};
-  // The stored words (index.words) are left out: the chunked postings do not carry them, so words intersect bigrams.
+  // The stored words and split compounds (index.words, index.nears) are left out: the chunked postings do not carry
+  // them, so words intersect bigrams and splits are checked from their parts.
   // So are the record maps (index.bits, ~2 MB at 100k records): an exclusion in the page decodes the word's records
   // from its chunk, the same records the server reads from a map.
   return { index: { postings: { ...index.postings, fieldLengths: new Uint32Array(0) }, facets: columns, ...counts }, packed: { fieldLengths: w.take(), facets } };

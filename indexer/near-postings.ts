@@ -1,0 +1,148 @@
+/**
+ * Stored split compounds: for vocabulary words whose split (analysis/compounds.ts: 知识产权 → 知识…产权) is costly to
+ * match from the index, the split's own postings (the slots and the starts of a where a…b occurs), in the positional
+ * index's codec with block bounds, so a first-seen query reads them like one term.
+ *
+ * Why: a compound typed whole also matches split (search/match.ts `near`), and that match reads both parts'
+ * occurrences and, in every field holding both, their positions: at 100k records 知识…产权 and 跨境…电商 cost about
+ * 2 ms of a two-word query's 3-7 ms, on every first-seen query naming the compound. Which parts a word splits into
+ * and what counts as split are analysis/compounds.ts's, so the stored occurrences are exactly what `near` returns.
+ *
+ * Which splits: those of vocabulary words whose two parts' rarest bigrams each hold at least half of `minCost`
+ * positions (DEFAULT_NEAR_COST, the stored words' scale): both parts common, so matching the split reads many
+ * positions of each. A small corpus stores none. Keyed by a + U+0001 + b (`nearKey`), so
+ * any word splitting into the same parts reads them; `gap` is the NEAR_GAP they were found with (an engine with
+ * another gap computes splits as before).
+ *
+ * Layout (`NearIndex`): the stored words' layout (indexer/word-postings.ts WordIndex) and the gap. Optional in a
+ * snapshot: without it every split is matched from the index.
+ */
+import { NEAR_GAP, nearAt, splitCompound } from '../analysis/compounds.js';
+import { Grow } from './grow.js';
+import { decodeDocs, decodePositions } from './postings-codec.js';
+import type { IndexData } from './postings.js';
+import { bigramIds, encodeTermTable, isWordIndex, type WordIndex } from './word-postings.js';
+
+export type NearIndex = WordIndex & { gap: number };
+
+/** A split's stored name: its parts joined by U+0001 (no normalised text holds it). */
+export function nearKey(a: string, b: string): string {
+  return `${a}\u0001${b}`;
+}
+
+/** A split is stored when each part's rarest bigram holds at least half this many positions (at 100k: 知识…产权, 跨境…电商). */
+export const DEFAULT_NEAR_COST = 32768;
+
+const HAN_PART = /^[\u4e00-\u9fff]{2,}$/;
+
+/**
+ * The splits of the vocabulary's words worth storing, each once, sorted by key (UTF-16 order, the order terms are
+ * written in): both parts Han of U+4E00–U+9FFF (what the index pairs into bigrams) and costly together.
+ */
+export function costlyPairs(index: IndexData, vocabulary: Iterable<[string, number]>, minCost = DEFAULT_NEAR_COST, ids = bigramIds(index)): [string, string][] {
+  const counts = new Map<string, number>();
+  for (const [w, c] of vocabulary) if (w) counts.set(w, (counts.get(w) ?? 0) + c);
+  // What matching a part reads at least: its rarest bigram's positions (a long part with one rare bigram is cheap,
+  // however common its others; 0 when a bigram is absent, and then the part occurs nowhere).
+  const rarest = (part: string) => {
+    let least = Infinity;
+    for (let o = 0; o + 1 < part.length; o++) {
+      const k = ids.get(part.slice(o, o + 2));
+      least = Math.min(least, k === undefined ? 0 : index.termPositions[k]);
+    }
+    return least;
+  };
+  const out = new Map<string, [string, string]>();
+  for (const w of counts.keys()) {
+    const split = splitCompound(w, counts);
+    if (!split) continue;
+    const [a, b] = split;
+    if (!HAN_PART.test(a) || !HAN_PART.test(b)) continue;
+    const ca = rarest(a);
+    const cb = rarest(b);
+    // A part printed nowhere: the split occurs nowhere, and matching it costs nothing.
+    // Both parts common: the match then reads many positions of each in the many fields holding both (a rare part
+    // keeps the check to its few fields, whatever the other costs to list).
+    if (ca === 0 || cb === 0 || 2 * Math.min(ca, cb) < Math.max(1, minCost)) continue;
+    out.set(nearKey(a, b), split);
+  }
+  return [...out].sort((x, y) => (x[0] < y[0] ? -1 : x[0] > y[0] ? 1 : 0)).map(([, p]) => p);
+}
+
+/**
+ * The stored splits' postings over the index's texts (flat in slot order, as the index was built from), or undefined
+ * when none qualifies. Each split is looked for only in the fields holding both parts' rarest bigrams (from their
+ * document streams), by reading the text there (analysis/compounds.ts nearStarts).
+ */
+export function buildNearPostings(texts: readonly string[], index: IndexData, vocabulary: Iterable<[string, number]>, options: { minCost?: number; gap?: number } = {}): NearIndex | undefined {
+  const ids = bigramIds(index);
+  const pairs = costlyPairs(index, vocabulary, options.minCost, ids);
+  if (pairs.length === 0) return undefined;
+  const gap = options.gap ?? NEAR_GAP;
+  // A part's rarest bigram (the part occurs only where it does, at its offset in the part), its document stream
+  // decoded once per bigram: parts repeat across splits (审批, 监管, a region's name).
+  type Stream = { slots: Int32Array; starts: Int32Array; table: number; pos?: Int32Array };
+  const decoded = new Map<number, Stream>();
+  const rarestOf = (part: string): { stream: Stream; k: number; offset: number } => {
+    let best = -1;
+    let offset = 0;
+    for (let o = 0; o + 1 < part.length; o++) {
+      const k = ids.get(part.slice(o, o + 2))!;
+      if (best < 0 || index.termEntries[k] < index.termEntries[best]) (best = k), (offset = o);
+    }
+    let stream = decoded.get(best);
+    if (!stream) {
+      const E = index.termEntries[best];
+      const slots = new Int32Array(E);
+      const starts = new Int32Array(E + 1);
+      const table = decodeDocs(index.postings, index.termBytes[best], slots, starts);
+      decoded.set(best, (stream = { slots, starts, table }));
+    }
+    return { stream, k: best, offset };
+  };
+  const slotOf = new Grow(new Int32Array(1 << 16));
+  const posOf = new Grow(new Int32Array(1 << 16));
+  const start = new Uint32Array(pairs.length + 1);
+  // Per field holding a's rarest bigram, its entry there + 1, marked once per a (pairs in key order: one a's splits
+  // come together; a merge of the two lists per pair cost a third of the stage), then b's fields read against the
+  // marks. a is looked for only where its rarest bigram sits (that bigram's positions, decoded once), never by
+  // scanning a field's text: about 7 M fields hold both parts' bigrams at 100k, and scanning them was most of the stage.
+  const entryOf = new Int32Array(texts.length);
+  let markedFor: Stream | undefined;
+  pairs.forEach(([a, b], k) => {
+    start[k] = slotOf.length;
+    const { stream: A, k: ka, offset } = rarestOf(a);
+    const B = rarestOf(b).stream.slots;
+    if (markedFor !== A) {
+      if (markedFor) for (let i = 0; i < markedFor.slots.length; i++) entryOf[markedFor.slots[i]] = 0;
+      for (let i = 0; i < A.slots.length; i++) entryOf[A.slots[i]] = i + 1;
+      markedFor = A;
+    }
+    if (!A.pos) {
+      A.pos = new Int32Array(A.starts[A.slots.length]);
+      decodePositions(index.postings, index.termBytes[ka], A.table, A.starts, A.pos, 0, A.slots.length);
+    }
+    const pos = A.pos;
+    for (let j = 0; j < B.length; j++) {
+      const slot = B[j];
+      const e = entryOf[slot] - 1;
+      if (e < 0) continue;
+      const text = texts[slot];
+      for (let x = A.starts[e]; x < A.starts[e + 1]; x++) {
+        const at = pos[x] - offset;
+        if (at >= 0 && nearAt(text, at, a, b, gap)) {
+          slotOf.push(slot);
+          posOf.push(at);
+        }
+      }
+    }
+  });
+  start[pairs.length] = slotOf.length;
+  const table = encodeTermTable(pairs.map(([a, b]) => nearKey(a, b)), slotOf.data.subarray(0, slotOf.length), posOf.data.subarray(0, posOf.length), start, index);
+  return { ...table, gap };
+}
+
+/** Whether a snapshot's stored splits are whole and fit its index (a damaged table is refused, never half-read). */
+export function isNearIndex(x: unknown, index: IndexData): x is NearIndex {
+  return isWordIndex(x, index) && Number.isInteger((x as NearIndex).gap) && (x as NearIndex).gap > 0;
+}
