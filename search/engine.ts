@@ -864,6 +864,13 @@ export class SearchEngine {
 
   private blockAskCount = 0;
 
+  /** How many records two-word merges (bothOf) found since this engine was made: tests tell the merge ran by it. */
+  get pairMerges(): number {
+    return this.pairMergeCount;
+  }
+
+  private pairMergeCount = 0;
+
   /** Distinct terms in the positional index. */
   get termCount(): number {
     return this.postings.termCount;
@@ -1421,8 +1428,14 @@ export class SearchEngine {
     const order = units.map((_, b) => b).sort((x, y) => counts[x] - counts[y]);
     const rarest = order[0];
     const driver = units[rarest].ds.docs;
+    // A list not much longer than the rarest is walked step by step (two common words' lists are dense: the next
+    // record is a step or two away, where galloping costs a call and a binary search); a much longer one is galloped.
+    const dense = units.map((u, b) => counts[b] <= DENSE_RATIO * driver.length);
+    // Two words whose lists are dense are merged (bothOf), both decoded whole: asking the second by blocks never pays
+    // there (it would be asked about every record of the rarest, at least 1 in DENSE_RATIO of its own).
+    const pair = U === 2 && dense[order[1]];
     // The words read by blocks, rarest first, set apart for the second pass.
-    const later = order.filter((b) => b !== rarest && units[b].ds instanceof BlockWordScores);
+    const later = pair ? [] : order.filter((b) => b !== rarest && units[b].ds instanceof BlockWordScores);
     const walked = order.filter((b) => !later.includes(b));
     const cursor = new Int32Array(U);
     const lists = units.map((u, b) => (later.includes(b) ? NO_DOCS.docs : u.ds.docs));
@@ -1430,12 +1443,10 @@ export class SearchEngine {
     const docs = new Int32Array(driver.length);
     const at = units.map(() => new Int32Array(driver.length));
     let n = 0;
-    // A list not much longer than the rarest is walked step by step (two common words' lists are dense: the next
-    // record is a step or two away, where galloping costs a call and a binary search); a much longer one is galloped.
-    const dense = units.map((u, b) => counts[b] <= DENSE_RATIO * driver.length);
     const excluded = this.excluded;
-    if (U === 2 && dense[order[1]]) {
+    if (pair) {
       n = SearchEngine.bothOf(driver, lists[order[1]], docs, at[rarest], at[order[1]]);
+      this.pairMergeCount += n;
       // Exclusions, if any, removed after the walk (most queries have none: no test per record).
       if (excluded !== this.noneExcluded) {
         let k = 0;

@@ -231,10 +231,10 @@ export class Matcher {
     const key = `${fields?.join(',') ?? '*'}\u0000${a}\u0000${b}\u0000near`;
     const cached = this.cache.get(key);
     if (cached) return cached;
-    const stored = this.nears?.termId(nearKey(a, b)) ?? -1;
-    if (stored >= 0) {
+    const split = this.nears ? nearKey(a, b) : '';
+    if (this.nears && this.nears.termId(split) >= 0) {
       // The split's own postings: per field, the same starts as checking a's and b's positions there.
-      const whole = this.nears!.term(nearKey(a, b));
+      const whole = this.nears.term(split);
       const occ = fields ? this.restrict(whole, fields) : whole;
       this.cache.set(key, occ);
       return occ;

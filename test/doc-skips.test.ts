@@ -110,6 +110,19 @@ describe('block starts: a common word is asked about at a few records by decodin
     expect(withSkips.engine.blockAsks - before).toBeGreaterThan(0);
   });
 
+  it('merges two common words whole even when both have block starts, with the same page as decoding them whole', () => {
+    // Two dense lists: asking the second by blocks would ask about every record of the first, so the merge (bothOf)
+    // is the path; block starts must not turn it into an empty walk followed by the general merge.
+    const q = '海关 监管';
+    withSkips.clearCache();
+    without.clearCache();
+    const merges = withSkips.engine.pairMerges;
+    const asks = withSkips.engine.blockAsks;
+    expect(page(withSkips, { q, size: 10 })).toBe(page(without, { q, size: 10 }));
+    expect(withSkips.engine.pairMerges - merges).toBeGreaterThanOrEqual(10);
+    expect(withSkips.engine.blockAsks).toBe(asks);
+  });
+
   it('keeps its block starts through the snapshot file, and a snapshot whose block starts do not fit its index is refused whole', () => {
     const back = parseSnapshot(serializeSnapshot(skipped));
     const stored = (back.index as EngineIndex).skips!;
