@@ -24,11 +24,6 @@ export const SYNONYM_WEIGHT = 0.7;
  * thing answers the query, below one that names the thing or an equivalent.
  */
 export const NARROWER_WEIGHT = 0.5;
-/**
- * The count a thesaurus term the corpus never printed as a word gets in the query vocabulary: the floor the build
- * gives dictionary words (indexer/build.ts floors userdict and synonym terms at 3).
- */
-export const THESAURUS_WORD_COUNT = 3;
 /** Weight of a long or short form mined from the corpus (综保区 for 综合保税区): like a synonym. */
 export const FORM_WEIGHT = 0.7;
 
@@ -175,11 +170,9 @@ export class QueryAnalyzer {
   ) {
     this.forms = new FormIndex(data.forms ?? { pairs: [], shorts: [] }, data.vocabulary);
     this.normalizer = new Normalizer(data.t2s);
-    // The terms of the thesaurus's `>` lines are words people type (改制, 大宗商品, 天然气) even where jieba cut the
-    // corpus otherwise (转企改制 whole): query segmentation keeps them whole, as the build does for synonym groups.
-    const printed = new Set(data.vocabulary.map(([w]) => w));
-    const named = [...new Set((data.narrower ?? []).flatMap(([b, ns]) => [b, ...ns]))].filter((w) => !printed.has(w));
-    this.vocab = buildVocabulary([...data.vocabulary, ...named.map((w) => [w, THESAURUS_WORD_COUNT] as [string, number])]);
+    // Dictionary words, the terms of the thesaurus's `>` lines among them (改制), are in the vocabulary at a floor count
+    // (indexer/build.ts DICTIONARY_WORD_FLOOR), so query and index cut them alike.
+    this.vocab = buildVocabulary(data.vocabulary);
     for (const group of data.synonyms) {
       for (const term of group) {
         const others = group.filter((g) => g !== term);
