@@ -301,11 +301,18 @@ export class QueryAnalyzer {
   /** The content words of a compound of three or more characters and of its multi-word expansions (see Constraint.parts). */
   private partsOf(text: string, alternatives: Alternative[]): string[] {
     let sub = /^\p{Script=Han}{3,}$/u.test(text) ? this.subWords(text) : [];
-    // A four-character slogan cut lone|word|lone is four characters, one per word: its middle piece lies across two
-    // of them (申即 of 免申即批, 证后 of 先证后照) and is no part of it.
-    if (isSlogan(text) && sub.length === 3 && sub[0].length === 1 && sub[2].length === 1) sub = [];
+    // The middle piece of a slogan cut (申即 of 免申即批, 证后 of 先证后照) lies across two of its words: no part of it.
+    if (this.isSloganCut(text, sub)) sub = [];
     const own = sub.filter((w) => w.length >= 2 && !this.stopwords.has(w) && this.vocab.counts.has(w));
     return [...new Set([...own, ...alternatives.flatMap((a) => a.words ?? []), ...this.sameFrame(text)])];
+  }
+
+  /**
+   * Whether a four-character slogan was cut lone|word|lone (先|证后|照): coined one character per word, so its middle
+   * "word" straddles two of them. Not when a lone end is a stop word (的, 吗): then the middle is a word typed.
+   */
+  private isSloganCut(text: string, pieces: string[]): boolean {
+    return isSlogan(text) && pieces.length === 3 && pieces[1].length === 2 && [pieces[0], pieces[2]].every((p) => p.length === 1 && !this.stopwords.has(p));
   }
 
   /** Corpus terms of four Han characters printed twice or more, by their first and third character (sameFrame). */
@@ -548,7 +555,7 @@ export class QueryAnalyzer {
     // A four-character keyword cut lone|word|lone (先|证后|照) is a slogan coined one character per word, and its
     // middle "word" straddles two of them: it is searched whole, as a keyword of lone characters is, never by the
     // straddling piece (证后 is in 换证后, not in 先证后照).
-    if (!fields && isSlogan(compact) && pieces.length === 3 && pieces[1].text.length === 2 && [pieces[0], pieces[2]].every((p) => p.text.length === 1 && !this.stopwords.has(p.text))) {
+    if (!fields && this.isSloganCut(compact, pieces.map((p) => p.text))) {
       pieces = [pieces[0], { text: pieces[1].text[0], kind: 'unknown' }, { text: pieces[1].text[1], kind: 'unknown' }, pieces[2]];
     }
     const kept: string[] = [];
