@@ -810,12 +810,20 @@ export class SearchEngine {
   /**
    * Narrower terms (Alternative.kind: 整车, 二手车 for 汽车), and broader ones (Constraint.broader), are kept only for a word that, with its equivalents, finds
    * less than a page of reforms (FILL_TO): they fill in for a word the corpus rarely prints (药品, 汽车出口), and never
-   * dilute one it prints often (融资 beside 贷款), nor cost its query a look-up per kind. Highlights and matching
-   * read the same pruned analysis.
+   * dilute one it prints often (融资 beside 贷款), nor cost its query a look-up per kind. Broader terms also go where
+   * combine never fills with them (broaderUsable: one word alone, more than MAX_PARTS_WORDS, an OR group's words).
+   * Highlights and matching read the same pruned analysis.
    */
   private withKindsWhereFew(analysis: QueryAnalysis): QueryAnalysis {
     const widened = (c: Constraint) => c.broader !== undefined || c.alternatives.some((a) => a.kind);
-    const prune = (c: Constraint): Constraint => {
+    if (!analysis.groups.some((g) => g.some((cl) => cl.constraints.some(widened)))) return analysis;
+    const usable = this.broaderUsable(analysis);
+    const prune = (c: Constraint, ownUnit: boolean): Constraint => {
+      // Broader terms the engine never fills with (combine) go first, so highlights mark only what matched.
+      if (c.broader && !(usable && ownUnit)) {
+        const { broader: _, ...rest } = c;
+        c = rest;
+      }
       if (!widened(c)) return c;
       const own = withoutKinds(c);
       if (!this.fillsPage(this.constraintDocs(own).docs)) return c;
@@ -823,9 +831,23 @@ export class SearchEngine {
       const { broader: _, ...narrow } = own;
       return narrow;
     };
-    const clause = (cl: AnalysedClause): AnalysedClause => ({ ...cl, constraints: cl.constraints.map(prune) });
-    if (!analysis.groups.some((g) => g.some((cl) => cl.constraints.some(widened)))) return analysis;
-    return { ...analysis, groups: analysis.groups.map((g) => g.map(clause)) };
+    // A constraint is a word of its own (a unit) in a plain clause, or as an OR group's only constraint.
+    const groups = analysis.groups.map((g) => {
+      const ownUnit = g.length === 1 || g.reduce((n, cl) => n + cl.constraints.length, 0) === 1;
+      return g.map((cl): AnalysedClause => ({ ...cl, constraints: cl.constraints.map((c) => prune(c, ownUnit)) }));
+    });
+    return { ...analysis, groups };
+  }
+
+  /**
+   * Whether combine can fill with broader terms for this analysis: a query of two to MAX_PARTS_WORDS words (an OR
+   * group one, a question's asked figure one more), never one word alone, with or without its asked figure.
+   */
+  private broaderUsable(analysis: QueryAnalysis): boolean {
+    if (!this.options.broaderWeight) return false;
+    const words = analysis.groups.reduce((n, g) => n + (g.length === 1 ? g[0].constraints.length : 1), 0);
+    const asked = analysis.ask && this.options.outcomeMetric && words > 0 ? 1 : 0;
+    return words >= 2 && words + asked <= MAX_PARTS_WORDS;
   }
 
   /** Forget cached postings, matches and analyses (benchmarks measure uncached queries with it). */
