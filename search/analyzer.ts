@@ -326,7 +326,7 @@ export class QueryAnalyzer {
    * fill the page as parts (the hits say they lack the slogan); docs/forms.md measures how often such neighbours
    * mean the same thing.
    */
-  sameFrame(text: string): string[] {
+  private sameFrame(text: string): string[] {
     if (!isSlogan(text) || this.vocab.counts.has(text) || this.prints?.(text) !== false) return [];
     this.termsByFrame ??= (() => {
       const index = new Map<string, string[]>();
