@@ -58,6 +58,13 @@ export interface BuildOptions<P = never> {
   whileCounting?: (records: ReformRecord[]) => P;
 }
 
+/**
+ * The count every dictionary word gets at least in the vocabulary (userdict words, synonym-group terms, the terms of
+ * the thesaurus's `>` lines), though the corpus never printed it as a word: query analysis keeps it whole and the word
+ * stages (word postings, stored counts, record bits) index it like the words the corpus prints.
+ */
+export const DICTIONARY_WORD_FLOOR = 3;
+
 export type BuildStage = 'parse' | 'links' | 'jiebaLoad' | 'analyse' | 'index' | 'pack' | 'similar' | 'counts' | 'words' | 'bits';
 
 export interface BuildResult<P = never> {
@@ -220,7 +227,10 @@ export async function buildSnapshot<P = never>(options: BuildOptions<P>): Promis
       reserved: dictionaries.synonyms.flat().map(norm),
     });
     const floor = (w: string, n: number) => counts.set(w, Math.max(counts.get(w) ?? 0, n));
-    for (const w of userWords.keys()) floor(w, 3);
+    for (const w of userWords.keys()) floor(w, DICTIONARY_WORD_FLOOR);
+    // The terms of `>` lines are words people type (改制, 大宗商品) even where jieba cut the corpus otherwise (转企改制
+    // whole): floored like the other dictionary words, but not handed to jieba, so its cuts of the corpus stay as they were.
+    for (const [b, ns] of dictionaries.narrower) for (const w of [b, ...ns]) floor(norm(w), DICTIONARY_WORD_FLOOR);
     for (const w of dictionaries.stopwords) floor(norm(w), 5);
     const tAnalysed = performance.now();
     const rssAnalysed = peakRssMiB();

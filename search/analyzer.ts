@@ -24,11 +24,6 @@ export const SYNONYM_WEIGHT = 0.7;
  * thing answers the query, below one that names the thing or an equivalent.
  */
 export const NARROWER_WEIGHT = 0.5;
-/**
- * The count a thesaurus term the corpus never printed as a word gets in the query vocabulary: the floor the build
- * gives dictionary words (indexer/build.ts floors userdict and synonym terms at 3).
- */
-export const THESAURUS_WORD_COUNT = 3;
 /** Weight of a long or short form mined from the corpus (综保区 for 综合保税区): like a synonym. */
 export const FORM_WEIGHT = 0.7;
 
@@ -175,11 +170,9 @@ export class QueryAnalyzer {
   ) {
     this.forms = new FormIndex(data.forms ?? { pairs: [], shorts: [] }, data.vocabulary);
     this.normalizer = new Normalizer(data.t2s);
-    // The terms of the thesaurus's `>` lines are words people type (改制, 大宗商品, 天然气) even where jieba cut the
-    // corpus otherwise (转企改制 whole): query segmentation keeps them whole, as the build does for synonym groups.
-    const printed = new Set(data.vocabulary.map(([w]) => w));
-    const named = [...new Set((data.narrower ?? []).flatMap(([b, ns]) => [b, ...ns]))].filter((w) => !printed.has(w));
-    this.vocab = buildVocabulary([...data.vocabulary, ...named.map((w) => [w, THESAURUS_WORD_COUNT] as [string, number])]);
+    // Dictionary words, the terms of the thesaurus's `>` lines among them (改制), are in the vocabulary at a floor count
+    // (indexer/build.ts DICTIONARY_WORD_FLOOR), so query and index cut them alike.
+    this.vocab = buildVocabulary(data.vocabulary);
     for (const group of data.synonyms) {
       for (const term of group) {
         const others = group.filter((g) => g !== term);
@@ -308,11 +301,18 @@ export class QueryAnalyzer {
   /** The content words of a compound of three or more characters and of its multi-word expansions (see Constraint.parts). */
   private partsOf(text: string, alternatives: Alternative[]): string[] {
     let sub = /^\p{Script=Han}{3,}$/u.test(text) ? this.subWords(text) : [];
-    // A four-character slogan cut lone|word|lone is four characters, one per word: its middle piece lies across two
-    // of them (申即 of 免申即批, 证后 of 先证后照) and is no part of it.
-    if (isSlogan(text) && sub.length === 3 && sub[0].length === 1 && sub[2].length === 1) sub = [];
+    // The middle piece of a slogan cut (申即 of 免申即批, 证后 of 先证后照) lies across two of its words: no part of it.
+    if (this.isSloganCut(text, sub)) sub = [];
     const own = sub.filter((w) => w.length >= 2 && !this.stopwords.has(w) && this.vocab.counts.has(w));
     return [...new Set([...own, ...alternatives.flatMap((a) => a.words ?? []), ...this.sameFrame(text)])];
+  }
+
+  /**
+   * Whether a four-character slogan was cut lone|word|lone (先|证后|照): coined one character per word, so its middle
+   * "word" straddles two of them. Not when a lone end is a stop word (的, 吗): then the middle is a word typed.
+   */
+  private isSloganCut(text: string, pieces: string[]): boolean {
+    return isSlogan(text) && pieces.length === 3 && pieces[1].length === 2 && [pieces[0], pieces[2]].every((p) => p.length === 1 && !this.stopwords.has(p));
   }
 
   /** Corpus terms of four Han characters printed twice or more, by their first and third character (sameFrame). */
@@ -326,7 +326,7 @@ export class QueryAnalyzer {
    * fill the page as parts (the hits say they lack the slogan); docs/forms.md measures how often such neighbours
    * mean the same thing.
    */
-  sameFrame(text: string): string[] {
+  private sameFrame(text: string): string[] {
     if (!isSlogan(text) || this.vocab.counts.has(text) || this.prints?.(text) !== false) return [];
     this.termsByFrame ??= (() => {
       const index = new Map<string, string[]>();
@@ -555,7 +555,7 @@ export class QueryAnalyzer {
     // A four-character keyword cut lone|word|lone (先|证后|照) is a slogan coined one character per word, and its
     // middle "word" straddles two of them: it is searched whole, as a keyword of lone characters is, never by the
     // straddling piece (证后 is in 换证后, not in 先证后照).
-    if (!fields && isSlogan(compact) && pieces.length === 3 && pieces[1].text.length === 2 && [pieces[0], pieces[2]].every((p) => p.text.length === 1 && !this.stopwords.has(p.text))) {
+    if (!fields && this.isSloganCut(compact, pieces.map((p) => p.text))) {
       pieces = [pieces[0], { text: pieces[1].text[0], kind: 'unknown' }, { text: pieces[1].text[1], kind: 'unknown' }, pieces[2]];
     }
     const kept: string[] = [];

@@ -43,6 +43,9 @@ export { minimalWindow } from './score.js';
  */
 export type MatchingStrategy = 'last' | 'all';
 
+/** Whether a word of `docs` records and idf `idf` is informative for one query (Engine.informativeTest). */
+type InformativeTest = (docs: number, idf: number) => boolean;
+
 export type { EngineIndex } from '../indexer/engine-index.js';
 
 export interface Hit {
@@ -807,12 +810,20 @@ export class SearchEngine {
   /**
    * Narrower terms (Alternative.kind: 整车, 二手车 for 汽车), and broader ones (Constraint.broader), are kept only for a word that, with its equivalents, finds
    * less than a page of reforms (FILL_TO): they fill in for a word the corpus rarely prints (药品, 汽车出口), and never
-   * dilute one it prints often (融资 beside 贷款), nor cost its query a look-up per kind. Highlights and matching
-   * read the same pruned analysis.
+   * dilute one it prints often (融资 beside 贷款), nor cost its query a look-up per kind. Broader terms also go where
+   * combine never fills with them (broaderUsable: one word alone, more than MAX_PARTS_WORDS, an OR group's words).
+   * Highlights and matching read the same pruned analysis.
    */
   private withKindsWhereFew(analysis: QueryAnalysis): QueryAnalysis {
     const widened = (c: Constraint) => c.broader !== undefined || c.alternatives.some((a) => a.kind);
-    const prune = (c: Constraint): Constraint => {
+    if (!analysis.groups.some((g) => g.some((cl) => cl.constraints.some(widened)))) return analysis;
+    const usable = this.broaderUsable(analysis);
+    const prune = (c: Constraint, ownUnit: boolean): Constraint => {
+      // Broader terms the engine never fills with (combine) go first, so highlights mark only what matched.
+      if (c.broader && !(usable && ownUnit)) {
+        const { broader: _, ...rest } = c;
+        c = rest;
+      }
       if (!widened(c)) return c;
       const own = withoutKinds(c);
       if (!this.fillsPage(this.constraintDocs(own).docs)) return c;
@@ -820,9 +831,23 @@ export class SearchEngine {
       const { broader: _, ...narrow } = own;
       return narrow;
     };
-    const clause = (cl: AnalysedClause): AnalysedClause => ({ ...cl, constraints: cl.constraints.map(prune) });
-    if (!analysis.groups.some((g) => g.some((cl) => cl.constraints.some(widened)))) return analysis;
-    return { ...analysis, groups: analysis.groups.map((g) => g.map(clause)) };
+    // A constraint is a word of its own (a unit) in a plain clause, or as an OR group's only constraint.
+    const groups = analysis.groups.map((g) => {
+      const ownUnit = g.length === 1 || g.reduce((n, cl) => n + cl.constraints.length, 0) === 1;
+      return g.map((cl): AnalysedClause => ({ ...cl, constraints: cl.constraints.map((c) => prune(c, ownUnit)) }));
+    });
+    return { ...analysis, groups };
+  }
+
+  /**
+   * Whether combine can fill with broader terms for this analysis: a query of two to MAX_PARTS_WORDS words (an OR
+   * group one, a question's asked figure one more), never one word alone, with or without its asked figure.
+   */
+  private broaderUsable(analysis: QueryAnalysis): boolean {
+    if (!this.options.broaderWeight) return false;
+    const words = analysis.groups.reduce((n, g) => n + (g.length === 1 ? g[0].constraints.length : 1), 0);
+    const asked = analysis.ask && this.options.outcomeMetric && words > 0 ? 1 : 0;
+    return words >= 2 && words + asked <= MAX_PARTS_WORDS;
   }
 
   /** Forget cached postings, matches and analyses (benchmarks measure uncached queries with it). */
@@ -1140,9 +1165,9 @@ export class SearchEngine {
   /**
    * Records holding a broader term of a word (Constraint.broader: 矿产品 for 铁矿), each scored at broaderWeight × the
    * best of its broader terms' BM25 (a record about minerals in general is no better for naming two kinds of them);
-   * `brings` marks those holding a broader term whose idf is at least minIdf (one not common for the query).
+   * `brings` marks those holding a broader term informative for the query (`informative`, see informativeTest).
    */
-  private broaderFill(c: Constraint, minIdf: number): DocScores & { brings: Uint8Array } {
+  private broaderFill(c: Constraint, informative: InformativeTest): DocScores & { brings: Uint8Array } {
     const terms = c.broader ?? [];
     if (!terms.length || !this.options.broaderWeight) return { ...NO_DOCS, brings: new Uint8Array(0) };
     const N = this.records.length;
@@ -1152,7 +1177,7 @@ export class SearchEngine {
     const brought = new Set<number>();
     for (const l of lists) {
       // A broader term common for this query (as a word of it would be) adds to a record's score but keeps none.
-      const brings = l.docs.length > 0 && l.docs.length <= N * this.options.commonShare && idf(N, l.docs.length) >= minIdf;
+      const brings = informative(l.docs.length, idf(N, l.docs.length));
       for (let i = 0; i < l.docs.length; i++) {
         const s = scoreAt(l, i);
         if (s > (best.get(l.docs[i]) ?? 0)) best.set(l.docs[i], s);
@@ -1663,6 +1688,9 @@ export class SearchEngine {
     const U = units.length;
     const all = U >= 32 ? 0xffffffff : (1 << U) - 1;
     const { mask, acc, excluded } = this;
+    // Which words are informative for this query: the same test for the query's words and for broader terms, made once.
+    let informativeOnce: InformativeTest | undefined;
+    const informative = () => (informativeOnce ??= this.informativeTest(analysis, units));
     // Under `last`, when the records with every word make at least a page of reforms, those are the result: found by
     // walking the rarest word's records and galloping through the others', never visiting the records of a common
     // word that lack the rare one. Otherwise (or under `all`) every word's records are merged.
@@ -1727,13 +1755,12 @@ export class SearchEngine {
       // part, never brings in 退税 for 出口退税). Never in a one-word query: a record about minerals in general does
       // not answer 铁矿 alone.
       if (!lone) {
-        const minIdf = this.commonBelow(analysis, units);
         for (let b = 0; b < U; b++) {
           const u = units[b];
           // A word printed on a page of reforms or more has no broader terms left (withKindsWhereFew): its own records
           // fill the page, and its broader terms (融资 for 贷款) would cost a look-up each.
           if (u.ask || u.constraints.length !== 1 || !u.constraints[0].broader) continue;
-          const fill = this.broaderFill(u.constraints[0], minIdf);
+          const fill = this.broaderFill(u.constraints[0], informative());
           for (let i = 0; i < fill.docs.length; i++) {
             const d = fill.docs[i];
             if (hasRecord(excluded, d) || (mask[d] & (1 << b)) !== 0 || (mask[d] & all) === 0) continue;
@@ -1758,12 +1785,12 @@ export class SearchEngine {
           if (group.length === 1) {
             const clause = group[0];
             let bits = 0;
-            let informative = 0;
+            let informativeBits = 0;
             clause.constraints.forEach((c, k) => {
               bits |= 1 << (b + k);
-              if (units[b + k].ds.docs.length <= N * this.options.commonShare) informative |= 1 << (b + k);
+              if (units[b + k].ds.docs.length <= N * this.options.commonShare) informativeBits |= 1 << (b + k);
             });
-            need.push(clause.natural ? { bits: informative || bits, any: true } : { bits, any: false });
+            need.push(clause.natural ? { bits: informativeBits || bits, any: true } : { bits, any: false });
             b += clause.constraints.length;
           } else {
             need.push({ bits: 1 << b, any: false });
@@ -1776,17 +1803,17 @@ export class SearchEngine {
           partialSet = true;
         }
       } else {
-        const minIdf = this.commonBelow(analysis, units);
-        let informative = 0;
+        const isInformative = informative();
+        let informativeBits = 0;
         units.forEach((u, b) => {
-          if (u.ds.docs.length > 0 && (u.ownIdf ?? u.idf) >= minIdf && u.ds.docs.length <= N * this.options.commonShare) informative |= 1 << b;
+          if (isInformative(u.ds.docs.length, u.ownIdf ?? u.idf)) informativeBits |= 1 << b;
         });
         if (U === 1) keep = (m) => (m & (all | PARTS_BIT)) !== 0;
         else if (this.fillsPage(touched, (d) => (mask[d] & all) === all)) keep = (m) => (m & all) === all;
         else {
           // Too few records have every word: fill with those holding a word that is not common for this query,
           // or failing that the rarest word.
-          let bits = informative & all;
+          let bits = informativeBits & all;
           if (!touched.some((d) => (mask[d] & all) === all || (mask[d] & bits) !== 0)) {
             const rarest = Math.max(...units.map((u, b) => (u.ds.docs.length > 0 ? u.idf : -1)));
             bits = 1 << Math.max(0, units.findIndex((u) => u.ds.docs.length > 0 && u.idf === rarest));
@@ -1875,6 +1902,16 @@ export class SearchEngine {
     const maxIdf = Math.max(0, ...found.map((u) => u.ownIdf ?? u.idf));
     const ratio = analysis.groups.some((g) => g.some((c) => c.natural)) ? this.options.commonIdfRatioNatural : this.options.commonIdfRatio;
     return ratio * maxIdf;
+  }
+
+  /**
+   * The informative-word rule of a query: a word (or a broader term) of `docs` records and idf `idf` informs when some
+   * record holds it, at most commonShare of all records do, and its idf is not below commonBelow's.
+   */
+  private informativeTest(analysis: QueryAnalysis, units: Unit[]): InformativeTest {
+    const minIdf = this.commonBelow(analysis, units);
+    const most = this.records.length * this.options.commonShare;
+    return (docs, wordIdf) => docs > 0 && docs <= most && wordIdf >= minIdf;
   }
 
   /**

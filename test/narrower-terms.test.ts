@@ -231,6 +231,17 @@ describe('a word lacking from the records is filled in by its broader terms besi
     for (const h of hits) expect(text(h.id)).toMatch(/铁矿/);
   });
 
+  it('a one-word query marks no broader term: the 散货船 hits lacking 散货船 never have 船舶 highlighted', () => {
+    const broaderOf = (q: string) => service.engine.analyse(q).groups.flat().flatMap((c) => c.constraints).flatMap((c) => c.broader ?? []);
+    // The premises: 船舶 is a broader term of 散货船 where the engine fills with it (beside another word), and some
+    // 散货船 hits lack 散货船 but print 船舶, where a broader term would be marked.
+    expect(broaderOf('散货船 出口')).toContain('船舶');
+    expect(broaderOf('散货船')).toEqual([]);
+    const lacking = service.search({ q: '散货船', size: 20, collapse: false }).hits.filter((h) => h.missing.includes('散货船'));
+    expect(lacking.some((h) => text(h.id).includes('船舶'))).toBe(true);
+    for (const h of lacking) expect(h.highlight.title + h.highlight.snippet).not.toMatch(/<mark>[^<]*船舶[^<]*<\/mark>/);
+  });
+
   it('off when its weight is 0: 铁矿进口 then finds only the records that say 铁矿', async () => {
     const off = new SearchService(service.body, { broaderWeight: 0 });
     const hits = off.search({ q: '铁矿进口', size: 100, collapse: false }).hits;
