@@ -341,8 +341,13 @@ export class Matcher {
   private sentenceBreaks?: Occurrences;
 
   private breaks(): Occurrences {
-    this.sentenceBreaks ??= this.postings.union(SENTENCE_BREAKS.map((t) => this.postings.term(t)));
-    return this.sentenceBreaks;
+    if (this.sentenceBreaks) return this.sentenceBreaks;
+    const before = this.postings.provisionalReads;
+    const breaks = this.postings.union(SENTENCE_BREAKS.map((t) => this.postings.term(t)));
+    // A break's term read as absent for now (the offline page's chunk not loaded yet) is read again in the next round
+    // once loaded: kept, it would let every later split compound run across sentences.
+    if (this.postings.provisionalReads === before) this.sentenceBreaks = breaks;
+    return breaks;
   }
 
   /** The entries of `o` in the given fields; their positions are copied only when read (scoring reads none). */

@@ -173,6 +173,15 @@ export class Postings {
     this.cache = new Lru(cachePositions);
   }
 
+  /**
+   * How many reads so far answered "absent" only because their data was not at hand yet (a chunked reader's chunk not
+   * loaded, web/src/offline/postings-chunks.ts): always 0 here, where every list is whole. A cache that outlives
+   * clearCache (the matcher's sentence breaks) keeps what it read only when this did not move meanwhile.
+   */
+  get provisionalReads(): number {
+    return 0;
+  }
+
   termAt(k: number): string {
     return this.data.terms.slice(this.data.termOffsets[k], this.data.termOffsets[k + 1] - 1);
   }

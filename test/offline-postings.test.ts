@@ -191,6 +191,17 @@ describe('the offline index in chunks by term', () => {
     }
   });
 
+  it('stops a split compound at a sentence break on a fresh page, whose first round reads the breaks before their chunk is loaded', async () => {
+    // 施工单位 also matches split (施工…单位) within one sentence; one record prints 进场施工。项目单位, across a break.
+    const across = body.records.find((r) => JSON.stringify(r).includes('施工。项目单位'))!;
+    expect(across).toBeDefined();
+    const url = `/api/search?q=${encodeURIComponent('施工单位')}&size=30`;
+    const { took_ms: _s, ...expected } = (await app.inject(url)).json() as { took_ms?: number; hits: { id: string; missing?: string[] }[] };
+    expect(expected.hits.find((h) => h.id === across.id)?.missing).toEqual(['施工单位']);
+    const { took_ms: _m, ...mine } = (await ask(chunkedIndexFromEntry(entryBytes, sha256Hex), url)).body as { took_ms?: number };
+    expect(mine).toEqual(expected);
+  });
+
   it('refuses a damaged postings chunk by name instead of answering without it', async () => {
     const index = chunkedIndexFromEntry(entryBytes, sha256Hex);
     const url = `/api/search?q=${encodeURIComponent('留抵退税')}&size=10`;

@@ -152,8 +152,9 @@ function decodeOccurrences(bytes: Uint8Array, from: number, to: number, slotLimi
 
 /**
  * The engine's postings reader over chunks. A term in a chunk not loaded yet reads as absent and its chunk is noted
- * in `missing` (nothing read that way is cached here); whoever runs the query fetches the noted chunks together and
- * asks again with every cache cleared (chunks.ts ChunkedIndex.run). Damaged content throws.
+ * in `missing` and counted in `provisionalReads` (nothing read that way is cached here, nor by the engine past
+ * clearCache); whoever runs the query fetches the noted chunks together and asks again with every cache cleared
+ * (chunks.ts ChunkedIndex.run). Damaged content throws.
  */
 export class ChunkedPostings extends Postings {
   /** Chunks a lookup needed since the last clear of this set. */
@@ -162,6 +163,7 @@ export class ChunkedPostings extends Postings {
   private readonly slotLimit: number;
   private readonly ownCache = new Map<string, Occurrences>();
   private cachedPositions = 0;
+  private provisional = 0;
 
   constructor(data: IndexData, private readonly cachePositions: number, readonly manifest: PostingsManifest) {
     super(data, cachePositions);
@@ -230,6 +232,7 @@ export class ChunkedPostings extends Postings {
     const chunk = this.loaded[i];
     if (!chunk) {
       this.missing.add(i);
+      this.provisional++;
       return EMPTY;
     }
     return this.remember(term, this.occurrences(chunk, term, i));
@@ -249,13 +252,21 @@ export class ChunkedPostings extends Postings {
         complete = false;
       }
     }
-    if (!complete) return EMPTY;
+    if (!complete) {
+      this.provisional++;
+      return EMPTY;
+    }
     const parts: Occurrences[] = [];
     for (let i = from; i <= to; i++) {
       const chunk = this.loaded[i]!;
       for (const t of chunk.terms) if (t >= prefix && t < end) parts.push(this.occurrences(chunk, t, i));
     }
     return this.remember(key, parts.length === 1 ? parts[0] : this.union(parts));
+  }
+
+  /** Reads answered as absent because their chunk was not loaded (the engine keeps nothing long-lived from them). */
+  override get provisionalReads(): number {
+    return this.provisional;
   }
 
   /**
