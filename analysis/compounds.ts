@@ -55,8 +55,13 @@ export function nearAt(text: string, x: number, a: string, b: string, gap: numbe
   const first = b.charCodeAt(0);
   while (q <= last && (text.charCodeAt(q) !== first || !text.startsWith(b, q))) q++;
   if (q > last) return false;
-  for (let z = end; z < q; z++) if (BREAK_CODES.has(text.charCodeAt(z))) return false;
-  return true;
+  return !breakBetween(text, end, q);
 }
 
 const BREAK_CODES = new Set(SENTENCE_BREAKS.map((c) => c.charCodeAt(0)));
+
+/** Whether text[from … to) holds a sentence break (then a part ending at `from` and one starting at `to` are not near). */
+export function breakBetween(text: string, from: number, to: number): boolean {
+  for (let z = from; z < to; z++) if (BREAK_CODES.has(text.charCodeAt(z))) return true;
+  return false;
+}

@@ -274,8 +274,9 @@ export async function buildSnapshot<P = never>(options: BuildOptions<P>): Promis
     // Costly words' own postings (indexer/word-postings.ts), from the same texts and the vocabulary's words.
     const words = buildWordPostings(texts, index.postings, counts.keys());
     if (words) index.words = words;
-    // Costly split compounds' own postings (indexer/near-postings.ts), from the same texts and the vocabulary's words.
-    const nears = buildNearPostings(texts, index.postings, body.analysis.vocabulary);
+    // Costly split compounds' own postings (indexer/near-postings.ts), from the same texts and the vocabulary's words;
+    // a stored word's postings give that part's places.
+    const nears = buildNearPostings(texts, index.postings, body.analysis.vocabulary, { words });
     if (nears) index.nears = nears;
     const tWords = performance.now();
     const rssWords = peakRssMiB();

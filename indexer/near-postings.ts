@@ -17,7 +17,7 @@
  * Layout (`NearIndex`): the stored words' layout (indexer/word-postings.ts WordIndex) and the gap. Optional in a
  * snapshot: without it every split is matched from the index.
  */
-import { NEAR_GAP, nearAt, splitCompound } from '../analysis/compounds.js';
+import { breakBetween, NEAR_GAP, splitCompound } from '../analysis/compounds.js';
 import { Grow } from './grow.js';
 import { decodeDocs, decodePositions } from './postings-codec.js';
 import type { IndexData } from './postings.js';
@@ -69,71 +69,112 @@ export function costlyPairs(index: IndexData, vocabulary: Iterable<[string, numb
   return [...out].sort((x, y) => (x[0] < y[0] ? -1 : x[0] > y[0] ? 1 : 0)).map(([, p]) => p);
 }
 
+/** One part's occurrences: the slots it is in (increasing), each slot's entries pos[starts[e] … starts[e + 1]) (increasing). */
+type PartPlaces = { slots: Int32Array; starts: Int32Array; pos: Int32Array };
+
+/** A term's slots and positions, decoded whole from postings in the index's codec (the index's or a stored table's). */
+function decodeWhole(postings: Uint8Array, byte: number, entries: number): PartPlaces {
+  const slots = new Int32Array(entries);
+  const starts = new Int32Array(entries + 1);
+  const table = decodeDocs(postings, byte, slots, starts);
+  const pos = new Int32Array(starts[entries]);
+  decodePositions(postings, byte, table, starts, pos, 0, entries);
+  return { slots, starts, pos };
+}
+
 /**
  * The stored splits' postings over the index's texts (flat in slot order, as the index was built from), or undefined
- * when none qualifies. Each split is looked for only in the fields holding both parts' rarest bigrams (from their
- * document streams), by reading the text there (analysis/compounds.ts nearStarts).
+ * when none qualifies. Each part's occurrences come from the index, exactly where the text holds it: a two-character
+ * part is a bigram term of its own, a longer one a stored word (`options.words`, the table buildWordPostings made from
+ * the same texts) or else its rarest bigram's places where the text holds the part. A split is then found as the
+ * matcher finds it (search/match.ts `near`): in the fields holding both parts, the first b after each a, and the text
+ * read only between the two for a sentence break. The texts are not scanned for the parts: at 100k records most
+ * splits are unit names (湖南省…交通运输厅) whose parts share some 17,000 fields and never stand apart there, and
+ * comparing the text at each of a's places in them was most of the stage.
  */
-export function buildNearPostings(texts: readonly string[], index: IndexData, vocabulary: Iterable<[string, number]>, options: { minCost?: number; gap?: number } = {}): NearIndex | undefined {
+export function buildNearPostings(
+  texts: readonly string[],
+  index: IndexData,
+  vocabulary: Iterable<[string, number]>,
+  options: { minCost?: number; gap?: number; words?: WordIndex } = {},
+): NearIndex | undefined {
   const ids = bigramIds(index);
   const pairs = costlyPairs(index, vocabulary, options.minCost, ids);
   if (pairs.length === 0) return undefined;
   const gap = options.gap ?? NEAR_GAP;
-  // A part's rarest bigram (the part occurs only where it does, at its offset in the part), its document stream
-  // decoded once per bigram: parts repeat across splits (审批, 监管, a region's name).
-  type Stream = { slots: Int32Array; starts: Int32Array; table: number; pos?: Int32Array };
-  const decoded = new Map<number, Stream>();
-  const rarestOf = (part: string): { stream: Stream; k: number; offset: number } => {
-    let best = -1;
-    let offset = 0;
-    for (let o = 0; o + 1 < part.length; o++) {
-      const k = ids.get(part.slice(o, o + 2))!;
-      if (best < 0 || index.termEntries[k] < index.termEntries[best]) (best = k), (offset = o);
+  const stored = new Map<string, number>();
+  if (options.words) options.words.terms.split('\u0000').forEach((w, k) => w && stored.set(w, k));
+  // Each part decoded once for the stage: parts repeat across splits (a region's name, 交通运输厅, 管理).
+  const places = new Map<string, PartPlaces>();
+  const placesOf = (part: string): PartPlaces => {
+    let got = places.get(part);
+    if (got) return got;
+    const w = stored.get(part);
+    if (part.length === 2) {
+      const k = ids.get(part)!;
+      got = decodeWhole(index.postings, index.termBytes[k], index.termEntries[k]);
+    } else if (w !== undefined) {
+      got = decodeWhole(options.words!.postings, options.words!.termBytes[w], options.words!.termEntries[w]);
+    } else {
+      // Not stored (a cheap cover): its rarest bigram's places where the text holds the whole part.
+      let best = -1;
+      let offset = 0;
+      for (let o = 0; o + 1 < part.length; o++) {
+        const k = ids.get(part.slice(o, o + 2))!;
+        if (best < 0 || index.termEntries[k] < index.termEntries[best]) (best = k), (offset = o);
+      }
+      const bigram = decodeWhole(index.postings, index.termBytes[best], index.termEntries[best]);
+      const slots = new Grow(new Int32Array(64));
+      const starts = new Grow(new Int32Array(64));
+      const pos = new Grow(new Int32Array(64));
+      for (let e = 0; e < bigram.slots.length; e++) {
+        const text = texts[bigram.slots[e]];
+        const before = pos.length;
+        for (let x = bigram.starts[e]; x < bigram.starts[e + 1]; x++) {
+          const at = bigram.pos[x] - offset;
+          if (at >= 0 && text.startsWith(part, at)) pos.push(at);
+        }
+        if (pos.length > before) (slots.push(bigram.slots[e]), starts.push(before));
+      }
+      starts.push(pos.length);
+      got = { slots: slots.done(), starts: starts.done(), pos: pos.done() };
     }
-    let stream = decoded.get(best);
-    if (!stream) {
-      const E = index.termEntries[best];
-      const slots = new Int32Array(E);
-      const starts = new Int32Array(E + 1);
-      const table = decodeDocs(index.postings, index.termBytes[best], slots, starts);
-      decoded.set(best, (stream = { slots, starts, table }));
-    }
-    return { stream, k: best, offset };
+    places.set(part, got);
+    return got;
   };
   const slotOf = new Grow(new Int32Array(1 << 16));
   const posOf = new Grow(new Int32Array(1 << 16));
   const start = new Uint32Array(pairs.length + 1);
-  // Per field holding a's rarest bigram, its entry there + 1, marked once per a (pairs in key order: one a's splits
-  // come together; a merge of the two lists per pair cost a third of the stage), then b's fields read against the
-  // marks. a is looked for only where its rarest bigram sits (that bigram's positions, decoded once), never by
-  // scanning a field's text: about 7 M fields hold both parts' bigrams at 100k, and scanning them was most of the stage.
+  // Per field holding a, its entry there + 1, marked once per a (pairs in key order: one a's splits come together),
+  // then b's fields read against the marks.
   const entryOf = new Int32Array(texts.length);
-  let markedFor: Stream | undefined;
+  let markedFor: PartPlaces | undefined;
   pairs.forEach(([a, b], k) => {
     start[k] = slotOf.length;
-    const { stream: A, k: ka, offset } = rarestOf(a);
-    const B = rarestOf(b).stream.slots;
+    const A = placesOf(a);
+    const B = placesOf(b);
     if (markedFor !== A) {
       if (markedFor) for (let i = 0; i < markedFor.slots.length; i++) entryOf[markedFor.slots[i]] = 0;
       for (let i = 0; i < A.slots.length; i++) entryOf[A.slots[i]] = i + 1;
       markedFor = A;
     }
-    if (!A.pos) {
-      A.pos = new Int32Array(A.starts[A.slots.length]);
-      decodePositions(index.postings, index.termBytes[ka], A.table, A.starts, A.pos, 0, A.slots.length);
-    }
-    const pos = A.pos;
-    for (let j = 0; j < B.length; j++) {
-      const slot = B[j];
+    const aLen = a.length;
+    const { slots: bSlots, starts: bStarts, pos: bPos } = B;
+    const { starts: aStarts, pos: aPos } = A;
+    for (let j = 0; j < bSlots.length; j++) {
+      const slot = bSlots[j];
       const e = entryOf[slot] - 1;
       if (e < 0) continue;
-      const text = texts[slot];
-      for (let x = A.starts[e]; x < A.starts[e + 1]; x++) {
-        const at = pos[x] - offset;
-        if (at >= 0 && nearAt(text, at, a, b, gap)) {
-          slotOf.push(slot);
-          posOf.push(at);
-        }
+      let y = bStarts[j];
+      const yEnd = bStarts[j + 1];
+      for (let x = aStarts[e]; x < aStarts[e + 1]; x++) {
+        // The first b starting after a ends (a's places increase, so b's pointer only moves on).
+        const end = aPos[x] + aLen;
+        while (y < yEnd && bPos[y] <= end) y++;
+        if (y === yEnd) break;
+        if (bPos[y] > end + gap || breakBetween(texts[slot], end, bPos[y])) continue;
+        slotOf.push(slot);
+        posOf.push(aPos[x]);
       }
     }
   });

@@ -5,6 +5,7 @@ import { normalizedSearchTexts } from '../indexer/fields.js';
 import { traditionalToSimplifiedTable } from '../indexer/t2s.js';
 import type { EngineIndex } from '../indexer/engine-index.js';
 import { buildNearPostings, costlyPairs, nearKey, type NearIndex } from '../indexer/near-postings.js';
+import { buildWordPostings } from '../indexer/word-postings.js';
 import type { SnapshotBody } from '../snapshot/body.js';
 import { parseSnapshot, serializeSnapshot } from '../snapshot/file.js';
 import { Matcher } from '../search/match.js';
@@ -18,11 +19,12 @@ let plain: SnapshotBody;
 let stored: SnapshotBody;
 let nears: NearIndex;
 let pairs: [string, string][];
+let texts: string[];
 beforeAll(async () => {
   plain = await seedSnapshot();
   // The texts the build indexed (every searched field normalised, in slot order): the splits are found in them.
   const normalizer = new Normalizer(traditionalToSimplifiedTable());
-  const texts = normalizedSearchTexts(plain.records, (t) => normalizer.plain(t), { copies: true });
+  texts = normalizedSearchTexts(plain.records, (t) => normalizer.plain(t), { copies: true });
   const index = plain.index as EngineIndex;
   nears = buildNearPostings(texts, index.postings, plain.analysis.vocabulary, { minCost: 1 })!;
   stored = { ...plain, index: { ...index, nears } };
@@ -73,6 +75,19 @@ describe('stored split compounds: costly splits read as one term', () => {
     }
     // Splits that occur somewhere are compared too, not only empty lists.
     expect(found).toBeGreaterThan(20);
+  });
+
+  it('finds the same splits when longer parts are read from stored words as when they are found in the text', () => {
+    const index = (plain.index as EngineIndex).postings;
+    // Every word with a cover stored, so the parts of three or more characters come from the stored words' postings.
+    const words = buildWordPostings(texts, index, plain.analysis.vocabulary.map(([w]) => w), { minCost: 1 })!;
+    const storedParts = new Set(words.terms.split('\u0000'));
+    expect(pairs.filter(([a, b]) => storedParts.has(a) || storedParts.has(b)).length).toBeGreaterThan(20);
+    const viaWords = buildNearPostings(texts, index, plain.analysis.vocabulary, { minCost: 1, words })!;
+    expect(viaWords.terms).toBe(nears.terms);
+    for (const key of ['termOffsets', 'termBytes', 'termEntries', 'termPositions', 'postings', 'blockBounds', 'boundStart'] as const) {
+      expect(Array.from(viaWords[key]), key).toEqual(Array.from(nears[key]));
+    }
   });
 
   it('answers compounds, several words and questions the same with and without stored splits', () => {
