@@ -4,6 +4,9 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
+    // Vitest runs one file at a time on a 2-core machine by default (cores − 1); most slow files wait on child
+    // processes (builds, servers, Chromium), so two at once use the idle core: 463 s → 373 s on a fresh clone here.
+    maxWorkers: 2,
     testTimeout: 60_000,
     hookTimeout: 120_000,
     reporters: ['default', 'json'],
