@@ -4,6 +4,7 @@
  * records are decoded, and only those records scored. Anything that needs the whole list (a ranking of the word's
  * own records, a union with another alternative) gets the term decoded whole, as before: the same numbers either way.
  */
+import { below } from './sorted.js';
 import type { DocSkips } from '../indexer/doc-skips.js';
 import { POSITION_BLOCK, decodeDocBlock, decodePositionBlock } from '../indexer/postings-codec.js';
 import type { EngineOptions } from './options.js';
@@ -30,13 +31,7 @@ export class DocSkipIndex {
   /** Where term k's starts are in the section, or −1 when it has none. */
   of(k: number): number {
     const terms = this.data.terms;
-    let lo = 0;
-    let hi = terms.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (terms[mid] < k) lo = mid + 1;
-      else hi = mid;
-    }
+    const lo = below(terms, k);
     return lo < terms.length && terms[lo] === k ? lo : -1;
   }
 }

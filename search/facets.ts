@@ -6,6 +6,7 @@
  * integer value ids per record (typed arrays in the snapshot: offsets + ids, values sorted in Chinese collation
  * order so ties in counts order by id); at query time filters and counts work on those ids, never on strings.
  */
+import { below } from './sorted.js';
 import type { ReformRecord } from '../indexer/schema.js';
 
 import { FACET_LIST, type FacetColumns, type FacetName } from '../indexer/facet-columns.js';
@@ -521,18 +522,6 @@ export class FacetIndex {
     });
     return out;
   }
-}
-
-/** How many of `sorted` (increasing) are below `v`. */
-function below(sorted: Int32Array, v: number): number {
-  let lo = 0;
-  let hi = sorted.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (sorted[mid] < v) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }
 
 /** One facet filtered: which records pass it, a mark per record or per rank in reform order. */

@@ -4,6 +4,7 @@
  * decoded record lists otherwise. Unions and intersections of maps are a word at a time; a record is tested with one
  * read, where a list needs a merge or a gallop.
  */
+import { below } from './sorted.js';
 import { mapWords, type RecordBits } from '../indexer/record-bits.js';
 
 /** Set bits in a 32-bit word. */
@@ -98,13 +99,7 @@ export class RecordMaps {
     const k = this.termId(term);
     if (k < 0) return undefined;
     const terms = this.bits.terms;
-    let lo = 0;
-    let hi = terms.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (terms[mid] < k) lo = mid + 1;
-      else hi = mid;
-    }
+    const lo = below(terms, k);
     return lo < terms.length && terms[lo] === k ? this.maps.subarray(lo * this.W, (lo + 1) * this.W) : undefined;
   }
 }
