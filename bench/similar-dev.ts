@@ -5,6 +5,8 @@
  *   npx tsx bench/similar-dev.ts                         shipped defaults: dev, fold A / B, other-regions dev, and how
  *                                                        many documents a top 10 spans (every seed record's list)
  *   npx tsx bench/similar-dev.ts '{"maxDf":0.05}' ...    each JSON argument a variant of the options
+ *   A variant's line ends with how many sources it moved up / down against the shipped lists (by more than 0.005),
+ *   per fold: a gain resting on a few sources of one fold is that fold's, not a rule's.
  *   npx tsx bench/similar-dev.ts --misses                each dev source's top 10 (grades) and its missed judgements
  *   npx tsx bench/similar-dev.ts --ideas-without=a,b     the mechanism classes of dict/ideas.txt named left out
  *                                                        (how much of a gain rests on the classes written after
@@ -41,6 +43,8 @@ async function main() {
   const variants: Partial<SimilarOptions>[] = [{}, ...args.map((x) => JSON.parse(x) as Partial<SimilarOptions>)];
   const f3 = (x: number) => x.toFixed(3);
   console.log(`dev ${dev.length} sources (fold A ${a.length}, B ${b.length}), other-regions dev ${devOther.length}`);
+  let shipped: Map<string, number> | undefined;
+  const inA = new Set(a.map((s) => s.id));
   for (const [v, o] of variants.entries()) {
     const data = buildSimilar(body, o, { naming });
     const rank = servedRanker(body, data, plain);
@@ -50,7 +54,14 @@ async function main() {
     const other = evaluateSimilar(devOther, body.records, servedRanker(body, data, plain, 'other-regions')).dev.ndcg;
     // Diversity over every seed record's list (no judgement needed): distinct documents in the top 10, most from one.
     const div = diversity(body, data);
-    console.log(`${v === 0 ? 'shipped' : JSON.stringify(o)}: dev ${f3(all.dev.ndcg)}  A ${f3(fa)}  B ${f3(fb)}  other ${f3(other)}  documents ${div.distinct.toFixed(2)} (most ${div.most.toFixed(2)})`);
+    const per = new Map(all.perSource.map((p) => [p.id, p.ndcg]));
+    let moved = '';
+    if (shipped) {
+      // Sources moved by more than noise, per fold: up / down.
+      const count = (fold: boolean, sign: number) => [...per].filter(([id, x]) => inA.has(id) === fold && sign * (x - shipped!.get(id)!) > 0.005).length;
+      moved = `  moved A +${count(true, 1)}/-${count(true, -1)} B +${count(false, 1)}/-${count(false, -1)}`;
+    } else shipped = per;
+    console.log(`${v === 0 ? 'shipped' : JSON.stringify(o)}: dev ${f3(all.dev.ndcg)}  A ${f3(fa)}  B ${f3(fb)}  other ${f3(other)}  documents ${div.distinct.toFixed(2)} (most ${div.most.toFixed(2)})${moved}`);
     if (process.argv.includes('--misses')) {
       const titleOf = new Map(body.records.map((r) => [r.id, r.title]));
       for (const p of all.perSource) {
