@@ -971,6 +971,15 @@ export class SearchEngine {
     const idfs = counts.map((n) => idf(N, n));
     const maxIdf = Math.max(0, ...counts.map((n, k) => (n ? idfs[k] : 0)));
     const rare = counts.map((n, k) => n > 0 && n <= N * this.options.commonShare && idfs[k] >= this.options.commonIdfRatio * maxIdf);
+    // One word of a phrase is not the phrase: the rarest printed words are required up to looseMinWords.
+    const want = Math.min(this.options.looseMinWords, counts.filter((n) => n > 0).length);
+    for (let held = rare.filter(Boolean).length; held < want; held++) {
+      let next = -1;
+      counts.forEach((n, k) => {
+        if (n > 0 && !rare[k] && (next < 0 || n < counts[next])) next = k;
+      });
+      rare[next] = true;
+    }
     // A word the corpus never prints is the rarest of all: it counts as required, and no record holds it (全国通关一体化
     // is not found through 全国 alone when 通关一体化 is printed nowhere).
     const absent = counts.filter((n) => n === 0).length;

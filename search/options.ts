@@ -44,6 +44,11 @@ export interface EngineOptions {
   /** The same for a query typed as a sentence or question (analyzer.ts `natural`). */
   commonIdfRatioNatural: number;
   /**
+   * A thesaurus expansion matched by its words (服务贸易 for 服贸) needs at least this many of them in one field, the
+   * rarest first, even when the others are common beside its rarest word: one word of a phrase is not the phrase.
+   */
+  looseMinWords: number;
+  /**
    * A change verb in the query (缩短, 节省, 提高) also matches records whose outcomes state a change that way, scored
    * at this share of the verb's mean score where the record does not print the verb itself; 0 turns it off.
    */
@@ -153,6 +158,7 @@ export const DEFAULT_ENGINE_OPTIONS: EngineOptions = {
   commonShare: 0.4,
   commonIdfRatio: 0.5,
   commonIdfRatioNatural: 0.4,
+  looseMinWords: 2,
   outcomeChange: 0.7,
   outcomeMetric: 10,
   partsWeight: 0.5,

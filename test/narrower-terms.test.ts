@@ -190,6 +190,23 @@ describe('a word widened to equivalents and kinds still finds only records that 
     const kindOnlyBefore = hits.slice(0, lastSaying).filter((h, i) => !says[i] && !fieldsOf(h.id).some((f) => ['特殊', '区域'].every((w) => f.includes(w))));
     expect(kindOnlyBefore.map((h) => h.id)).toEqual([]);
   });
+
+  it('并联审批 finds no record through one word of its equivalent 并联办理: 进口原油“先放后检” prints only 并联 (串联调整为并联)', () => {
+    const dict = readFileSync(join(DICT, 'synonyms.txt'), 'utf8');
+    // The premises: 并联办理 is an equivalent of 并联审批, and the 原油 record prints 并联 in a field without 办理 or 审批.
+    expect(parseSynonyms(dict).find((g) => g.includes('并联审批'))).toContain('并联办理');
+    const oil = fieldsOf('79c90300-46');
+    expect(oil.some((f) => f.includes('并联'))).toBe(true);
+    expect(oil.some((f) => f.includes('并联') && (f.includes('办理') || f.includes('审批')))).toBe(false);
+    const hits = service.search({ q: '并联审批', size: 100, collapse: false }).hits;
+    expect(hits.filter((h) => h.missing.length === 0).length).toBeGreaterThan(3);
+    expect(hits.map((h) => h.id)).not.toContain('79c90300-46');
+    // Every full match holds 并联 with 审批 or 办理 in one field: one word of a phrase is not the phrase.
+    for (const h of hits.filter((x) => x.missing.length === 0)) {
+      const ok = fieldsOf(h.id).some((f) => f.includes('并联') && (f.includes('审批') || f.includes('办理')));
+      expect(ok, h.id).toBe(true);
+    }
+  });
 });
 
 describe('a word lacking from the records is filled in by its broader terms beside another word of the query', () => {
