@@ -1,8 +1,9 @@
 /** Shared test fixtures: the real seed corpus, built once per test file. */
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildSnapshot } from '../indexer/build.js';
+import { parseSnapshot } from '../snapshot/file.js';
 import { parseCorpus, type Corpus } from '../indexer/corpus.js';
 import type { ReformRecord } from '../indexer/schema.js';
 import type { SnapshotBody } from '../snapshot/body.js';
@@ -43,9 +44,21 @@ export function recordOf(records: ReformRecord[], file: string, no: number, sect
   return found[0];
 }
 
+/** The seed snapshot test/global-setup.ts built for this vitest run, if any (none for a script run outside vitest). */
+async function sharedSeedSnapshotFile(): Promise<string | undefined> {
+  if (!process.env.VITEST) return undefined;
+  const { inject } = await import('vitest');
+  const file = inject('seedSnapshotFile');
+  return file && existsSync(file) ? file : undefined;
+}
+
 let snapshot: Promise<SnapshotBody> | undefined;
+/**
+ * The seed snapshot's body, once per test file: read from the file the run's global setup built (the same bytes a
+ * build writes, parsed as the server parses them), or built here when there is none.
+ */
 export function seedSnapshot(): Promise<SnapshotBody> {
-  snapshot ??= buildSnapshot({ seedsDir: SEEDS, dictDir: DICT }).then((r) => r.body);
+  snapshot ??= sharedSeedSnapshotFile().then((file) => (file ? parseSnapshot(readFileSync(file)) : buildSnapshot({ seedsDir: SEEDS, dictDir: DICT }).then((r) => r.body)));
   return snapshot;
 }
 

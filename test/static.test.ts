@@ -9,18 +9,19 @@ import { gzipSync } from 'node:zlib';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../server/app.js';
-import { buildPage } from './browser/harness.js';
+import { pageForRun } from './browser/page-build.js';
 import { seedService } from './helpers.js';
 
 let app: FastifyInstance;
 let webRoot: string;
+let ownPage = false;
 beforeAll(async () => {
-  webRoot = await buildPage();
+  ({ webRoot, own: ownPage } = await pageForRun());
   app = await buildApp({ service: await seedService(), webRoot });
 });
 afterAll(async () => {
   await app?.close();
-  rmSync(webRoot, { recursive: true, force: true });
+  if (ownPage) rmSync(webRoot, { recursive: true, force: true });
 });
 
 const assets = () => readdirSync(join(webRoot, 'assets'));

@@ -1,25 +1,19 @@
 /**
- * What the browser tests and the screenshot script share: the page built by Vite into a temporary folder, the
+ * What the browser tests and the screenshot script share: the page built by Vite (browser/page-build.ts), the
  * server started in-process on port 0 over the seed snapshot, and Debian's Chromium driven by playwright-core.
  * A missing Chromium is an error with a message, never a skip.
  */
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { existsSync, rmSync } from 'node:fs';
 import { chromium, type Browser } from 'playwright-core';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../../server/app.js';
-import { ROOT, seedService } from '../helpers.js';
+import { seedService } from '../helpers.js';
+import { pageForRun } from './page-build.js';
+
+export { buildPage, pageForRun } from './page-build.js';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 export const CHROMIUM_FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync'];
-
-/** Builds the page with the project's vite.config.ts into a fresh folder; returns that folder. */
-export async function buildPage(outDir = mkdtempSync(join(tmpdir(), 'ftz-web-'))): Promise<string> {
-  const { build } = await import('vite');
-  await build({ configFile: join(ROOT, 'vite.config.ts'), root: join(ROOT, 'web'), logLevel: 'warn', build: { outDir, emptyOutDir: true } });
-  return outDir;
-}
 
 export function launchChromium(): Promise<Browser> {
   if (!existsSync(CHROMIUM)) {
@@ -31,7 +25,7 @@ export function launchChromium(): Promise<Browser> {
 export interface Harness { app: FastifyInstance; base: string; browser: Browser; webRoot: string; close: () => Promise<void> }
 
 export async function startHarness(): Promise<Harness> {
-  const [webRoot, service] = await Promise.all([buildPage(), seedService()]);
+  const [{ webRoot, own }, service] = await Promise.all([pageForRun(), seedService()]);
   const app = await buildApp({ service, webRoot });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const address = app.server.address();
@@ -51,7 +45,7 @@ export async function startHarness(): Promise<Harness> {
     close: async () => {
       await browser.close();
       await app.close();
-      rmSync(webRoot, { recursive: true, force: true });
+      if (own) rmSync(webRoot, { recursive: true, force: true });
     },
   };
 }
