@@ -7,7 +7,8 @@
  *
  * Each kind of issue 8's mix is timed in a fresh process of its own, after a forced collection of its warm-up's
  * garbage: a kind's p99 is then its own queries' pauses, not a collection of the general loop's thousands of result
- * sets (or of another kind's) that happened to fall on it.
+ * sets (or of another kind's) that happened to fall on it. Every loop runs with the serving process's collection
+ * flags (server/serving-gc.ts), as `npm start` and a release run.
  */
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -15,6 +16,7 @@ import { PerformanceObserver, constants } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
 import { parseSnapshot } from '../snapshot/file.js';
 import { SearchService } from '../search/service.js';
+import { applyServingGc } from '../server/serving-gc.js';
 import { BENCH_QUERIES, QUERY_KINDS, type QueryKind } from './scale-queries.js';
 
 export interface LatencyStats {
@@ -92,6 +94,8 @@ export interface KindLatency {
  * measured rounds (with --expose-gc, which eachKind passes).
  */
 async function kindMain(snapshotPath: string, kind: QueryKind): Promise<KindLatency> {
+  // Collections as a serving process runs them (server/cli.ts applies the same at start-up).
+  applyServingGc();
   const service = new SearchService(parseSnapshot(readFileSync(snapshotPath)));
   const queries = BENCH_QUERIES.filter((b) => b.kind === kind);
   if (!queries.length) throw new Error(`no queries of kind ${kind}`);
@@ -139,6 +143,7 @@ async function main() {
     console.log(JSON.stringify(await kindMain(snapshotPath, kindArg as QueryKind)));
     return;
   }
+  applyServingGc();
   const t0 = performance.now();
   const service = new SearchService(parseSnapshot(readFileSync(snapshotPath)));
   const loadMs = performance.now() - t0;

@@ -783,6 +783,32 @@ export function intersectSum(a: DocScores, b: DocScores): DocScores {
   return { docs: Int32Array.from(docs), scores: Float64Array.from(scores) };
 }
 
+interface WindowScratch {
+  start: Int32Array;
+  end: Int32Array;
+  list: Int32Array;
+  keys: Float64Array;
+  order: Int32Array;
+  ends: Int32Array;
+  count: Int32Array;
+}
+let scratch: WindowScratch | undefined;
+/** minimalWindow's columns for n occurrences of `need` lists (contents left from the last call). */
+function windowScratch(n: number, need: number): WindowScratch {
+  if (scratch && scratch.start.length >= n && scratch.count.length >= need) return scratch;
+  const size = Math.max(64, 2 ** Math.ceil(Math.log2(Math.max(n, 1))), scratch?.start.length ?? 0);
+  const lists = Math.max(16, 2 ** Math.ceil(Math.log2(Math.max(need, 1))), scratch?.count.length ?? 0);
+  return (scratch = {
+    start: new Int32Array(size),
+    end: new Int32Array(size),
+    list: new Int32Array(size),
+    keys: new Float64Array(size),
+    order: new Int32Array(size),
+    ends: new Int32Array(size),
+    count: new Int32Array(lists),
+  });
+}
+
 /**
  * Minimal window covering one occurrence of every list (the classic smallest range over sorted position lists):
  * how close together a field uses the query's words.
@@ -792,10 +818,12 @@ export function minimalWindow(lists: { start: number; length: number }[][]): num
   // the re-ranked window, so no event objects and no comparison callback.
   let n = 0;
   for (const l of lists) n += l.length;
-  const start = new Int32Array(n);
-  const end = new Int32Array(n);
-  const list = new Int32Array(n);
-  const keys = new Float64Array(n);
+  const need = lists.length;
+  // Scratch columns kept between calls (grown, never shrunk): a query's re-ranking calls this for every field of
+  // every record of its window, and each new typed array is a buffer each young collection has to sweep.
+  const w = windowScratch(n, need);
+  const { start, end, list, order, count, ends } = w;
+  const keys = w.keys.subarray(0, n);
   let e = 0;
   lists.forEach((l, k) => {
     for (const o of l) {
@@ -807,12 +835,9 @@ export function minimalWindow(lists: { start: number; length: number }[][]): num
     }
   });
   keys.sort();
-  const order = new Int32Array(n);
   for (let i = 0; i < n; i++) order[i] = keys[i] % n;
-  const need = lists.length;
-  const count = new Int32Array(need);
+  count.fill(0, 0, need);
   // Indexes (into order) of the window's occurrences whose end no later one reaches: the front ends last.
-  const ends = new Int32Array(n);
   let head = 0;
   let tail = 0;
   let have = 0;

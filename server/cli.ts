@@ -159,6 +159,8 @@ export async function serverCommand(argv: string[], d: CliDefaults, build?: (see
   // --workers N: this process forks N servers on one port, each loading its own copy of the snapshot (server/cluster.ts).
   const { superviseWorkers } = await import('./cluster.js');
   if (await superviseWorkers({ workers: parsed.workers, log })) return;
+  // Scavenges on one thread (server/serving-gc.ts): a query's collection is its own work, not a wait for a helper.
+  (await import('./serving-gc.js')).applyServingGc();
   const { runServer } = await import('./run.js');
   let server: RunningServer | undefined;
   handleSignals(() => server, log);

@@ -377,57 +377,100 @@ export function readSnapshotHeader(bytes: Uint8Array, fileSize = bytes.length): 
   return { header, payloadStart };
 }
 
+/**
+ * Where a payload's parts lie: the skeleton's length, the packed streams (stream 0 the skeleton and text, then the
+ * numbers) and where the raw sections start. Read from the payload's first bytes only (16 + 8 × streams), so a
+ * reader can start unpacking a stream as soon as its bytes are in (snapshot/file.ts).
+ */
+export interface PayloadLayout {
+  skeletonLength: number;
+  /** Packed streams, in order: position in the payload, packed length, unpacked size. Empty when nothing is packed. */
+  streams: { from: number; length: number; size: number }[];
+  /** Where the raw sections start (packed files); the payload's length otherwise. */
+  rawBase: number;
+}
+
+/**
+ * The layout of a payload of `payloadLength` bytes whose first bytes are `head` (at least 16 + 8 × 64 bytes, or
+ * the whole payload). Checks what the table says against the payload's length; throws SnapshotError.
+ */
+export function payloadLayout(header: SnapshotHeader, head: Uint8Array, payloadLength: number, decompress: boolean): PayloadLayout {
+  const view = new DataView(head.buffer, head.byteOffset, head.byteLength);
+  if (payloadLength < 8 || head.length < 8) throw new SnapshotError('damaged snapshot: the body is cut short');
+  const skeletonLength = view.getUint32(0, true);
+  const packedLength = view.getUint32(4, true);
+  if (packedLength === 0) return { skeletonLength, streams: [], rawBase: payloadLength };
+  if (header.formatVersion < 4 || payloadLength < 16 || head.length < 16 || 16 + packedLength > payloadLength) throw new SnapshotError('damaged snapshot: the packed sections are cut short');
+  if (!decompress) {
+    throw new SnapshotError(`this snapshot is ${header.compression ?? 'packed'}-compressed and this reader has no decompressor (a browser reads the unpacked files npm run export:offline writes)`);
+  }
+  const more = view.getUint32(12, true);
+  if (more > 0 && header.formatVersion < 5) throw new SnapshotError('damaged snapshot: the packed sections are cut short');
+  const table = 16 + 8 * more;
+  if (more > 64 || table > payloadLength || table > head.length) throw new SnapshotError('damaged snapshot: the packed sections are cut short');
+  const streams = [{ from: table, length: packedLength, size: view.getUint32(8, true) }];
+  let at = table + packedLength;
+  for (let i = 0; i < more; i++) {
+    const length = view.getUint32(16 + 8 * i, true);
+    streams.push({ from: at, length, size: view.getUint32(20 + 8 * i, true) });
+    at += length;
+  }
+  for (const s of streams) if (s.from + s.length > payloadLength) throw new SnapshotError('damaged snapshot: the packed sections are cut short');
+  return { skeletonLength, streams, rawBase: pad8(at) };
+}
+
+/** The bytes a payload's head must hold for payloadLayout (or the whole payload, when shorter). */
+export const PAYLOAD_HEAD_BYTES = 16 + 8 * 64;
+
+/** What a packed stream unpacked to: checked against the size its table gives, aligned for typed views. */
+export function checkUnpacked(out: Uint8Array, size: number): Uint8Array {
+  if (out.length !== size) throw new SnapshotError(`damaged snapshot: the packed sections unpack to ${out.length} bytes, not ${size}`);
+  // Typed views need their element alignment.
+  return out.byteOffset % 8 !== 0 ? out.slice() : out;
+}
+
+/** A stream's unpacking failed: the message a damaged file gets. */
+export const unpackError = (e: unknown): SnapshotError =>
+  e instanceof SnapshotError ? e : new SnapshotError(`damaged snapshot: the packed sections do not unpack (${(e as Error).message})`);
+
+/** The checksum's verdict: throws when the payload's sha256 is not the header's. */
+export function checkPayloadHash(header: SnapshotHeader, actual: string): void {
+  if (actual !== header.payload.sha256) {
+    throw new SnapshotError(`damaged snapshot: checksum ${actual.slice(0, 12)}… does not match ${String(header.payload.sha256).slice(0, 12)}…`);
+  }
+}
+
 /** Verify and decode a whole snapshot. Throws SnapshotError, never returns a partial body. */
 export function decodeSnapshot(input: Uint8Array, sha256: Sha256, decompress?: Decompress): { header: SnapshotHeader; body: SnapshotBody } {
   const { header, payloadStart } = readSnapshotHeader(input);
   // Typed views need their element alignment: copy the (rare) input that does not start on an 8-byte boundary.
   const bytes = input.byteOffset % 8 === 0 ? input : input.slice();
   const payload = bytes.subarray(payloadStart);
-  const actual = sha256(payload);
-  if (actual !== header.payload.sha256) {
-    throw new SnapshotError(`damaged snapshot: checksum ${actual.slice(0, 12)}… does not match ${String(header.payload.sha256).slice(0, 12)}…`);
-  }
-  const view = new DataView(payload.buffer, payload.byteOffset, payload.byteLength);
-  if (payload.length < 8) throw new SnapshotError('damaged snapshot: the body is cut short');
-  const skeletonLength = view.getUint32(0, true);
-  const packedLength = view.getUint32(4, true);
+  checkPayloadHash(header, sha256(payload));
+  const layout = payloadLayout(header, payload, payload.length, decompress !== undefined);
+  const unpacked = layout.streams.map(({ from, length, size }) => {
+    let out: Uint8Array;
+    try {
+      out = decompress!(payload.subarray(from, from + length), size);
+    } catch (e) {
+      throw unpackError(e);
+    }
+    return checkUnpacked(out, size);
+  });
+  return { header, body: decodeVerified(header, payload, layout, unpacked) };
+}
+
+/**
+ * The body of a payload whose checksum has been verified, given its streams unpacked (checkUnpacked): the skeleton
+ * parsed, section references made views, records made a list decoding one record when read, tables restored.
+ */
+export function decodeVerified(header: SnapshotHeader, payload: Uint8Array, layout: PayloadLayout, unpacked: Uint8Array[]): SnapshotBody {
+  const { skeletonLength, rawBase } = layout;
   // `inner` holds the skeleton and the packed sections; `raw` the sections stored as they are (packed files only).
-  let inner = payload;
-  let lead = 8;
-  let rawBase = payload.length;
+  const inner = unpacked.length ? unpacked[0] : payload;
+  const lead = unpacked.length ? 0 : 8;
   // Further packed streams (version 5: the numbers apart from the text), unpacked.
-  const streams: Uint8Array[] = [];
-  if (packedLength > 0) {
-    if (header.formatVersion < 4 || payload.length < 16 || 16 + packedLength > payload.length) throw new SnapshotError('damaged snapshot: the packed sections are cut short');
-    if (!decompress) {
-      throw new SnapshotError(`this snapshot is ${header.compression ?? 'packed'}-compressed and this reader has no decompressor (a browser reads the unpacked files npm run export:offline writes)`);
-    }
-    const more = view.getUint32(12, true);
-    if (more > 0 && header.formatVersion < 5) throw new SnapshotError('damaged snapshot: the packed sections are cut short');
-    const table = 16 + 8 * more;
-    if (more > 64 || table > payload.length) throw new SnapshotError('damaged snapshot: the packed sections are cut short');
-    const unpack = (from: number, length: number, size: number): Uint8Array => {
-      if (from + length > payload.length) throw new SnapshotError('damaged snapshot: the packed sections are cut short');
-      let out: Uint8Array;
-      try {
-        out = decompress(payload.subarray(from, from + length), size);
-      } catch (e) {
-        throw new SnapshotError(`damaged snapshot: the packed sections do not unpack (${(e as Error).message})`);
-      }
-      if (out.length !== size) throw new SnapshotError(`damaged snapshot: the packed sections unpack to ${out.length} bytes, not ${size}`);
-      // Typed views need their element alignment.
-      return out.byteOffset % 8 !== 0 ? out.slice() : out;
-    };
-    inner = unpack(table, packedLength, view.getUint32(8, true));
-    let at = table + packedLength;
-    for (let i = 0; i < more; i++) {
-      const length = view.getUint32(16 + 8 * i, true);
-      streams.push(unpack(at, length, view.getUint32(20 + 8 * i, true)));
-      at += length;
-    }
-    lead = 0;
-    rawBase = pad8(at);
-  }
+  const streams = unpacked.slice(1);
   if (lead + skeletonLength > inner.length) throw new SnapshotError('damaged snapshot: the body is cut short');
   const sectionsStart = pad8(lead + skeletonLength);
   let parsed: unknown;
@@ -467,7 +510,7 @@ export function decodeSnapshot(input: Uint8Array, sha256: Sha256, decompress?: D
   if (!Array.isArray(body.records) || body.records.length !== header.records || body.index === undefined || !body.analysis?.vocabulary) {
     throw new SnapshotError('damaged snapshot: missing records, index or analysis data');
   }
-  return { header, body };
+  return body;
 
   function section(ref: SectionRef): Typed | string {
     const Ctor = TYPED[ref.$typed as TypedKind];

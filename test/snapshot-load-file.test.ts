@@ -1,0 +1,94 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { SnapshotBody } from '../snapshot/body.js';
+import { readSnapshotHeader } from '../snapshot/container.js';
+import { decodeSnapshotBytes, loadSnapshotFile, sha256, writeSnapshotFile } from '../snapshot/file.js';
+import { SearchService } from '../search/service.js';
+import { seedSnapshot } from './helpers.js';
+
+let dir: string;
+let file: string;
+let good: Uint8Array;
+let body: SnapshotBody;
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'ftz-load-file-'));
+  body = await seedSnapshot();
+  file = join(dir, 'seeds.snapshot');
+  await writeSnapshotFile(file, body);
+  good = new Uint8Array(readFileSync(file));
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+/** Where the packed streams lie in a file: [start, end) of each, from the payload's table. */
+function streamsOf(bytes: Uint8Array): [number, number][] {
+  const { payloadStart } = readSnapshotHeader(bytes);
+  const view = new DataView(bytes.buffer, bytes.byteOffset + payloadStart);
+  const more = view.getUint32(12, true);
+  let at = payloadStart + 16 + 8 * more;
+  const out: [number, number][] = [[at, (at += view.getUint32(4, true))]];
+  for (let i = 0; i < more; i++) out.push([at, (at += view.getUint32(16 + 8 * i, true))]);
+  return out;
+}
+
+/** Change the payload and put its correct checksum in the header (a writer's bug, not a damaged disk). */
+function reseal(bytes: Uint8Array, change: (file: Uint8Array) => void): Uint8Array {
+  const { header, payloadStart } = readSnapshotHeader(bytes);
+  const out = Uint8Array.from(bytes);
+  change(out);
+  const at = Buffer.from(out).indexOf(Buffer.from(header.payload.sha256));
+  out.set(Buffer.from(sha256(out.subarray(payloadStart))), at);
+  return out;
+}
+
+/** A page as JSON, without its timing. */
+const answer = (service: SearchService, q: string) => JSON.stringify({ ...service.search({ q, size: 10 }), took_ms: 0 });
+
+const messageOf = async (load: () => unknown): Promise<string> => {
+  try {
+    await load();
+  } catch (e) {
+    return (e as Error).message;
+  }
+  return 'loaded';
+};
+
+describe('a snapshot file is read, checksummed and unpacked in overlapping steps, to what its bytes decode to whole', () => {
+  it('the seeds file loads to the same header, records and answers as its bytes decoded at once, read in one chunk or in many', async () => {
+    const whole = decodeSnapshotBytes(good);
+    const reference = new SearchService(whole.body);
+    // 4 KiB chunks: both packed streams start unpacking while the rest of the file is still being read.
+    expect(streamsOf(good).length).toBe(2);
+    for (const readChunk of [undefined, 4096]) {
+      const loaded = await loadSnapshotFile(file, { readChunk });
+      expect(loaded.header).toEqual(whole.header);
+      expect(loaded.info).toEqual(whole.info);
+      expect(loaded.body.records.length).toBe(whole.body.records.length);
+      for (const i of [0, 137, whole.body.records.length - 1]) expect(loaded.body.records[i]).toEqual(whole.body.records[i]);
+      const service = new SearchService(loaded.body);
+      for (const q of ['退税', '海关 监管', '"一网通办"', '融资 -银行', '怎样办理跨境电商退货']) {
+        expect(answer(service, q), q).toBe(answer(reference, q));
+      }
+    }
+  });
+
+  it('a damaged packed file gets the message decoding its bytes whole gives, the checksum before anything unpacked', async () => {
+    const [s0, s1] = streamsOf(good);
+    const cases: [string, Uint8Array, RegExp][] = [
+      ['a flipped byte in the text stream', (() => { const b = Uint8Array.from(good); b[s0[0] + 10] ^= 0x20; return b; })(), /damaged snapshot: checksum [0-9a-f]{12}… does not match/],
+      ['a flipped byte in the numbers stream', (() => { const b = Uint8Array.from(good); b[s1[1] - 3] ^= 0x20; return b; })(), /damaged snapshot: checksum [0-9a-f]{12}… does not match/],
+      ['a flipped byte among the raw sections', (() => { const b = Uint8Array.from(good); b[b.length - 9] ^= 0x01; return b; })(), /damaged snapshot: checksum [0-9a-f]{12}… does not match/],
+      ['a numbers stream that does not unpack (checksum valid)', reseal(good, (b) => b.fill(0xff, s1[0], s1[0] + 64)), /damaged snapshot: the packed sections do not unpack/],
+      ['a text stream that does not unpack (checksum valid)', reseal(good, (b) => b.fill(0x00, s0[0] + 8, s0[0] + 72)), /damaged snapshot: the packed sections (do not unpack|unpack to \d+ bytes)/],
+      ['a truncated file', good.subarray(0, good.length - 100), /damaged snapshot: \d+ bytes where the header says \d+ \(truncated or extended\)/],
+    ];
+    for (const [n, [kind, bytes, message]] of cases.entries()) {
+      const path = join(dir, `damaged-${n}.snapshot`);
+      writeFileSync(path, bytes);
+      const whole = await messageOf(() => decodeSnapshotBytes(bytes));
+      expect(whole, kind).toMatch(message);
+      for (const readChunk of [undefined, 4096]) expect(await messageOf(() => loadSnapshotFile(path, { readChunk })), kind).toBe(whole);
+    }
+  });
+});
