@@ -31,7 +31,7 @@ export function nearKey(a: string, b: string): string {
 }
 
 /** A split is stored when each part's rarest bigram holds at least half this many positions (at 100k: 知识…产权, 跨境…电商). */
-export const DEFAULT_NEAR_COST = 32768;
+export const DEFAULT_NEAR_COST = 24576;
 
 const HAN_PART = /^[\u4e00-\u9fff]{2,}$/;
 

@@ -25,7 +25,7 @@ import { BlockTop, KeptScores, LazyScores, NO_DOCS, addScores, bm25, idf, inters
 import { Highlighter } from './snippet.js';
 import { DOWN_VERBS, UP_VERBS } from '../analysis/outcomes.js';
 import { recordStoreOf } from '../snapshot/records.js';
-import { reformsOf } from './reforms.js';
+import { ReformPage, reformsOf } from './reforms.js';
 import { asksQuestion, isMeasureWord, isSuperlative, namesMeasure, questionAimStart } from '../analysis/ask.js';
 
 /** The longest clause read as a question of manner (进口食品怎么快速通关 is 10): longer text is pasted, not asked. */
@@ -774,12 +774,10 @@ export class SearchEngine {
    */
   private fillsPage(docs: ArrayLike<number>, holds?: (d: number) => boolean): boolean {
     if (docs.length < FILL_TO) return false;
-    const reformOf = this.reforms;
-    const seen: number[] = [];
+    const page = new ReformPage(this.reforms, FILL_TO);
     for (let i = 0; i < docs.length; i++) {
       if (holds && !holds(docs[i])) continue;
-      const r = reformOf[docs[i]];
-      if (!seen.includes(r) && seen.push(r) >= FILL_TO) return true;
+      if (page.add(docs[i])) return true;
     }
     return false;
   }
@@ -1138,19 +1136,18 @@ export class SearchEngine {
     const total = idfs.reduce((a, b) => a + b, 0);
     const rare = this.count;
     const brought: number[] = [];
-    // The rarest parts bring records in, as many as it takes to fill a page (FILL_TO reforms, as fillsPage counts
-    // them, here counted while bringing rather than recounted from the start for each part); a part in a large share
-    // of all records never does (it only adds to the score).
-    const reformOf = this.reforms;
-    const reforms = new Set<number>();
+    // The rarest parts bring records in, as many as it takes to fill a page (FILL_TO reforms, counted as fillsPage
+    // counts them, while bringing rather than recounted from the start for each part); a part in a large share of all
+    // records never does (it only adds to the score).
+    const page = new ReformPage(this.reforms, FILL_TO);
     for (const l of [...lists].sort((a, b) => a.docs.length - b.docs.length)) {
-      if (reforms.size >= FILL_TO || l.docs.length > N * this.options.commonShare) break;
+      if (page.full || l.docs.length > N * this.options.commonShare) break;
       for (let i = 0; i < l.docs.length; i++) {
         const d = l.docs[i];
         if (rare[d]) continue;
         rare[d] = 1;
         brought.push(d);
-        if (reforms.size < FILL_TO) reforms.add(reformOf[d]);
+        page.add(d);
       }
     }
     const docs = this.increasing(brought, rare);

@@ -29,3 +29,33 @@ export function reformMembers(reformOf: Int32Array): Map<number, number[]> {
   }
   return out;
 }
+
+/**
+ * Distinct reforms counted until `size` of them make a page: the one count behind "does this fill a page" (the
+ * engine's fillsPage) and "bring records in until a page is full" (its partsFill). A page is a few reforms, so they are
+ * kept in a small array and compared one by one (no Set per count).
+ */
+export class ReformPage {
+  private readonly seen: Int32Array;
+  private n = 0;
+
+  constructor(
+    private readonly reformOf: Int32Array,
+    private readonly size: number,
+  ) {
+    this.seen = new Int32Array(size);
+  }
+
+  /** Counts record d's reform (nothing once full); whether the page is full now. */
+  add(d: number): boolean {
+    if (this.n >= this.size) return true;
+    const r = this.reformOf[d];
+    for (let k = 0; k < this.n; k++) if (this.seen[k] === r) return false;
+    this.seen[this.n++] = r;
+    return this.n >= this.size;
+  }
+
+  get full(): boolean {
+    return this.n >= this.size;
+  }
+}
