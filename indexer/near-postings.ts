@@ -104,8 +104,17 @@ export function buildNearPostings(
   const gap = options.gap ?? NEAR_GAP;
   const stored = new Map<string, number>();
   if (options.words) options.words.terms.split('\u0000').forEach((w, k) => w && stored.set(w, k));
-  // Each part decoded once for the stage: parts repeat across splits (a region's name, 交通运输厅, 管理).
+  // Each part decoded once for the stage: parts repeat across splits (a region's name, 交通运输厅, 管理). A part's
+  // places are let go after the last split using it (they were all held to the stage's end: a common part's stream
+  // is megabytes at 100k records), so the stage holds only the parts still to be read.
   const places = new Map<string, PartPlaces>();
+  const usesLeft = new Map<string, number>();
+  for (const [a, b] of pairs) for (const part of [a, b]) usesLeft.set(part, (usesLeft.get(part) ?? 0) + 1);
+  const used = (part: string) => {
+    const left = usesLeft.get(part)! - 1;
+    usesLeft.set(part, left);
+    if (left === 0) places.delete(part);
+  };
   const placesOf = (part: string): PartPlaces => {
     let got = places.get(part);
     if (got) return got;
@@ -177,6 +186,8 @@ export function buildNearPostings(
         posOf.push(aPos[x]);
       }
     }
+    used(a);
+    used(b);
   });
   start[pairs.length] = slotOf.length;
   const table = encodeTermTable(pairs.map(([a, b]) => nearKey(a, b)), slotOf.data.subarray(0, slotOf.length), posOf.data.subarray(0, posOf.length), start, index);

@@ -59,81 +59,105 @@ class UnitCoder {
 
 /**
  * Open-addressing table from a shingle (two 26-bit halves) to a dense id, with the number of records holding it.
- * Typed arrays only: millions of shingles at 100k records, where a Map of doubles costs seconds and gigabytes.
+ * Typed arrays only: millions of shingles at 100k records, where a Map of doubles costs seconds and gigabytes. A
+ * slot's key halves and id sit side by side (stride 4: a probe reads one cache line, not three arrays), and an id's
+ * record count and stamp likewise (stride 2): the table outgrows the caches, so a look-up is as fast as its misses.
  */
 class ShingleTable {
-  private hi: Int32Array;
-  private lo: Int32Array;
-  private idAt: Int32Array;
+  /** Per slot: hi (-1 free), lo, id, unused. */
+  private slots: Int32Array;
   private mask: number;
   size = 0;
-  df: Int32Array;
-  /** The record that last counted each id (a record counts a shingle once). */
-  stamp: Int32Array;
+  /** Per id: the number of records holding it, and the record that last counted it (a record counts a shingle once). */
+  private counts: Int32Array;
   /** The shingle of each id, as one number (its sort key). */
   keys: Float64Array;
 
   constructor(capacity = 1 << 16) {
-    this.hi = new Int32Array(capacity).fill(-1);
-    this.lo = new Int32Array(capacity);
-    this.idAt = new Int32Array(capacity);
+    this.slots = ShingleTable.freeSlots(capacity);
     this.mask = capacity - 1;
-    this.df = new Int32Array(capacity >> 1);
-    this.stamp = new Int32Array(capacity >> 1).fill(-1);
+    this.counts = ShingleTable.freeCounts(capacity >> 1);
     this.keys = new Float64Array(capacity >> 1);
   }
 
-  /** The id of a shingle, added when new. */
-  id(hi: number, lo: number): number {
+  private static freeSlots(capacity: number): Int32Array {
+    const slots = new Int32Array(capacity * 4);
+    for (let s = 0; s < slots.length; s += 4) slots[s] = -1;
+    return slots;
+  }
+
+  private static freeCounts(ids: number): Int32Array {
+    const counts = new Int32Array(ids * 2);
+    for (let x = 1; x < counts.length; x += 2) counts[x] = -1;
+    return counts;
+  }
+
+  /** Count a shingle for `record` (once per record) and return its id, added when new; -1 when the record counted it already. */
+  count(hi: number, lo: number, record: number): number {
+    const slots = this.slots;
     let h = (Math.imul(hi, 0x9e3779b1) ^ Math.imul(lo + 0x7f4a7c15, 0x85ebca6b)) >>> 0;
     h = (h ^ (h >>> 15)) & this.mask;
+    let id = -1;
     for (;;) {
-      const k = this.hi[h];
+      const k = slots[h * 4];
       if (k === -1) break;
-      if (k === hi && this.lo[h] === lo) return this.idAt[h];
+      if (k === hi && slots[h * 4 + 1] === lo) {
+        id = slots[h * 4 + 2];
+        break;
+      }
       h = (h + 1) & this.mask;
     }
-    const id = this.size++;
-    this.hi[h] = hi;
-    this.lo[h] = lo;
-    this.idAt[h] = id;
-    if (id >= this.df.length) {
-      const grow = <T extends Int32Array | Float64Array>(a: T, fill?: number): T => {
-        const b = new (a.constructor as new (n: number) => T)(a.length * 2);
-        if (fill !== undefined) b.fill(fill);
-        b.set(a);
-        return b;
-      };
-      this.df = grow(this.df);
-      this.stamp = grow(this.stamp, -1);
-      this.keys = grow(this.keys);
+    if (id < 0) {
+      id = this.size++;
+      slots[h * 4] = hi;
+      slots[h * 4 + 1] = lo;
+      slots[h * 4 + 2] = id;
+      if (id * 2 >= this.counts.length) {
+        const counts = ShingleTable.freeCounts(this.counts.length);
+        counts.set(this.counts);
+        this.counts = counts;
+        const keys = new Float64Array(this.keys.length * 2);
+        keys.set(this.keys);
+        this.keys = keys;
+      }
+      this.keys[id] = hi * 67108864 + lo;
+      if (this.size * 2 > this.mask) this.rehash();
     }
-    this.keys[id] = hi * 67108864 + lo;
-    if (this.size * 2 > this.mask) this.rehash();
+    const counts = this.counts;
+    if (counts[id * 2 + 1] === record) return -1;
+    counts[id * 2 + 1] = record;
+    counts[id * 2]++;
     return id;
   }
 
+  /** The number of records holding each id, indexed by id. */
+  df(): Int32Array {
+    const df = new Int32Array(this.size);
+    for (let id = 0; id < this.size; id++) df[id] = this.counts[id * 2];
+    return df;
+  }
+
   private rehash(): void {
-    const { hi, lo, idAt } = this;
-    const capacity = hi.length * 2;
-    this.hi = new Int32Array(capacity).fill(-1);
-    this.lo = new Int32Array(capacity);
-    this.idAt = new Int32Array(capacity);
+    const old = this.slots;
+    const capacity = (this.mask + 1) * 2;
+    const slots = (this.slots = ShingleTable.freeSlots(capacity));
     this.mask = capacity - 1;
-    for (let s = 0; s < hi.length; s++) {
-      if (hi[s] === -1) continue;
-      let h = (Math.imul(hi[s], 0x9e3779b1) ^ Math.imul(lo[s] + 0x7f4a7c15, 0x85ebca6b)) >>> 0;
+    for (let s = 0; s < old.length; s += 4) {
+      const hi = old[s];
+      if (hi === -1) continue;
+      const lo = old[s + 1];
+      let h = (Math.imul(hi, 0x9e3779b1) ^ Math.imul(lo + 0x7f4a7c15, 0x85ebca6b)) >>> 0;
       h = (h ^ (h >>> 15)) & this.mask;
-      while (this.hi[h] !== -1) h = (h + 1) & this.mask;
-      this.hi[h] = hi[s];
-      this.lo[h] = lo[s];
-      this.idAt[h] = idAt[s];
+      while (slots[h * 4] !== -1) h = (h + 1) & this.mask;
+      slots[h * 4] = hi;
+      slots[h * 4 + 1] = lo;
+      slots[h * 4 + 2] = old[s + 2];
     }
   }
 
-  /** Drop the look-up part (ids, df and keys stay). */
+  /** Drop the look-up part and the stamps (keys stay; take df() first). */
   release(): void {
-    this.hi = this.lo = this.idAt = new Int32Array(0);
+    this.slots = this.counts = new Int32Array(0);
   }
 }
 
@@ -149,11 +173,8 @@ function shingleIds(texts: Iterable<string>, n: number, count: number, coder: Un
   for (const s of texts) {
     units = coder.encode(s, units);
     for (let p = 0; p + n <= s.length; p++) {
-      const id = n === 2 ? table.id(0, units[p] * 8192 + units[p + 1]) : table.id(units[p] * 8192 + units[p + 1], units[p + 2] * 8192 + units[p + 3]);
-      if (table.stamp[id] === i) continue;
-      table.stamp[id] = i;
-      table.df[id]++;
-      list.push(id);
+      const id = n === 2 ? table.count(0, units[p] * 8192 + units[p + 1], i) : table.count(units[p] * 8192 + units[p + 1], units[p + 2] * 8192 + units[p + 3], i);
+      if (id >= 0) list.push(id);
     }
     offsets[++i] = list.length;
   }
@@ -196,6 +217,7 @@ export function linkRelated(records: ReformRecord[]): void {
     coder,
     titleTable,
   );
+  const titleDf = titleTable.df();
   titleTable.release();
 
   // Prefix filtering. A Dice ≥ τ needs an overlap ≥ τ|A|/(2−τ), so two such titles share a bigram among their
@@ -205,7 +227,7 @@ export function linkRelated(records: ReformRecord[]): void {
   const minShare = (size: number, tau: number) => Math.ceil((tau * size) / (2 - tau) - 1e-9);
   const sameLength = new Int32Array(n);
   {
-    const df = titleTable.df;
+    const df = titleDf;
     const keys = titleTable.keys;
     for (let r = 0; r < n; r++) {
       const own = title.ids.subarray(title.offsets[r], title.offsets[r + 1]);
@@ -228,13 +250,14 @@ export function linkRelated(records: ReformRecord[]): void {
     coder,
     bodyTable,
   );
+  const bodyDf = bodyTable.df();
   bodyTable.release();
   const bodySizes = new Int32Array(n);
   for (let r = 0; r < n; r++) bodySizes[r] = body.offsets[r + 1] - body.offsets[r];
   // Keep the rare ids only, compacted in place.
   const rareOffsets = new Int32Array(n + 1);
   {
-    const df = bodyTable.df;
+    const df = bodyDf;
     let w = 0;
     for (let r = 0; r < n; r++) {
       for (let at = body.offsets[r]; at < body.offsets[r + 1]; at++) if (df[body.ids[at]] <= COMMON_SHINGLE) body.ids[w++] = body.ids[at];
@@ -266,6 +289,9 @@ export function linkRelated(records: ReformRecord[]): void {
   const sPositions = sameIndex.positions;
   const bStarts = bodyIndex.starts;
   const bRecords = bodyIndex.records;
+  /** Per rare shingle: where in its list the record being linked sits (the records before it are done). */
+  const bNext = bStarts.slice(0, bodyTable.size);
+  for (let k = 0; k < bNext.length; k++) bNext[k]--;
   /** First position of a list (ascending) holding a record after i. */
   const after = (records: Int32Array, lo: number, hi: number, i: number) => {
     while (lo < hi) {
@@ -296,11 +322,12 @@ export function linkRelated(records: ReformRecord[]): void {
   for (let i = 0; i < n; i++) {
     const full = links[i] >= MAX_LINKS;
     // Candidates sharing a rare text shingle, with how many they share.
+    // A list holds its records in order and records are linked in order, so record i is at its list's cursor: the
+    // later records follow it (the earlier ones, half of every list, are never read).
     for (let at = rareOffsets[i]; at < rareOffsets[i + 1]; at++) {
       const k = rareIds[at];
-      for (let x = bStarts[k]; x < bStarts[k + 1]; x++) {
+      for (let x = ++bNext[k]; x < bStarts[k + 1]; x++) {
         const j = bRecords[x];
-        if (j <= i) continue;
         if (shared[j] === 0) touched.push(j);
         shared[j]++;
       }
