@@ -48,7 +48,13 @@ export function recordOf(records: ReformRecord[], file: string, no: number, sect
 async function sharedSeedSnapshotFile(): Promise<string | undefined> {
   if (!process.env.VITEST) return undefined;
   const { inject } = await import('vitest');
-  const file = inject('seedSnapshotFile');
+  let file: string;
+  try {
+    file = inject('seedSnapshotFile');
+  } catch {
+    // A script a test starts in a child process inherits VITEST but is no vitest worker: it builds for itself.
+    return undefined;
+  }
   return file && existsSync(file) ? file : undefined;
 }
 
