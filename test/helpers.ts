@@ -6,6 +6,7 @@ import { buildSnapshot } from '../indexer/build.js';
 import { parseSnapshot } from '../snapshot/file.js';
 import { parseCorpus, type Corpus } from '../indexer/corpus.js';
 import type { ReformRecord } from '../indexer/schema.js';
+import type { ProvidedContext } from 'vitest';
 import type { SnapshotBody } from '../snapshot/body.js';
 import { SearchService } from '../search/service.js';
 import { facetValues, type FacetName, type Filters } from '../search/facets.js';
@@ -44,17 +45,24 @@ export function recordOf(records: ReformRecord[], file: string, no: number, sect
   return found[0];
 }
 
-/** The seed snapshot test/global-setup.ts built for this vitest run, if any (none for a script run outside vitest). */
-async function sharedSeedSnapshotFile(): Promise<string | undefined> {
-  if (!process.env.VITEST) return undefined;
+/**
+ * A value test/global-setup.ts provided for this vitest run, or '' when there is none: outside vitest (a script such
+ * as npm run screenshots), in a script a test starts in a child process (it inherits VITEST but is no vitest worker,
+ * so inject throws), or when the run did not build it.
+ */
+export async function provided(key: keyof ProvidedContext): Promise<string> {
+  if (!process.env.VITEST) return '';
   const { inject } = await import('vitest');
-  let file: string;
   try {
-    file = inject('seedSnapshotFile');
+    return inject(key) ?? '';
   } catch {
-    // A script a test starts in a child process inherits VITEST but is no vitest worker: it builds for itself.
-    return undefined;
+    return '';
   }
+}
+
+/** The seed snapshot test/global-setup.ts built for this vitest run, if any and still there. */
+async function sharedSeedSnapshotFile(): Promise<string | undefined> {
+  const file = await provided('seedSnapshotFile');
   return file && existsSync(file) ? file : undefined;
 }
 
