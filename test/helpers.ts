@@ -52,7 +52,7 @@ export function recordOf(records: ReformRecord[], file: string, no: number, sect
 /**
  * A value test/global-setup.ts provided for this vitest run, or '' when there is none: outside vitest (a script such
  * as npm run screenshots), in a script a test starts in a child process (it inherits VITEST but is no vitest worker,
- * so inject throws), or when the run did not build it.
+ * so inject throws), or when the run did not build it (global setup builds the page only for runs that serve it).
  */
 export async function provided(key: keyof ProvidedContext): Promise<string> {
   if (!process.env.VITEST) return '';

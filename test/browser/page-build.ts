@@ -13,7 +13,8 @@ export async function buildPage(outDir = mkdtempSync(join(tmpdir(), 'ftz-web-'))
 
 /**
  * The page to serve: the one test/global-setup.ts built for this vitest run (shared, read-only: `own` false), or one
- * built here into a folder of the caller's own (a script run outside vitest, such as npm run screenshots).
+ * built here into a folder of the caller's own (a script run outside vitest, such as npm run screenshots, or a run
+ * global setup built no page for: watch mode).
  */
 export async function pageForRun(): Promise<{ webRoot: string; own: boolean }> {
   const shared = await provided('webRoot');
