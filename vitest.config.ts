@@ -4,7 +4,8 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
-    // The seed snapshot, built once for the run and read by every file that needs it (test/global-setup.ts).
+    // Built once per `vitest run` and read by every file that needs them (test/global-setup.ts): the seed snapshot,
+    // the build's own body beside it, and the page when the run includes a file that serves it.
     globalSetup: ['test/global-setup.ts'],
     // Vitest runs one file at a time on a 2-core machine by default (cores − 1); most slow files wait on child
     // processes (builds, servers, Chromium), so two at once use the idle core: 463 s → 373 s on a fresh clone here.

@@ -1,11 +1,16 @@
-/** Shared test fixtures: the real seed corpus, built once per test file. */
+/**
+ * Shared test fixtures on the real seed corpus: the seed snapshot and the build's own body (built once per
+ * `vitest run` by test/global-setup.ts, read here once per test file), the parsed corpus, filter choices.
+ */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { deserialize } from 'node:v8';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildSnapshot } from '../indexer/build.js';
-import { parseSnapshot } from '../snapshot/file.js';
+import { parseSnapshot, serializeSnapshot } from '../snapshot/file.js';
 import { parseCorpus, type Corpus } from '../indexer/corpus.js';
 import type { ReformRecord } from '../indexer/schema.js';
+import type { ProvidedContext } from 'vitest';
 import type { SnapshotBody } from '../snapshot/body.js';
 import { SearchService } from '../search/service.js';
 import { facetValues, type FacetName, type Filters } from '../search/facets.js';
@@ -44,27 +49,49 @@ export function recordOf(records: ReformRecord[], file: string, no: number, sect
   return found[0];
 }
 
-/** The seed snapshot test/global-setup.ts built for this vitest run, if any (none for a script run outside vitest). */
-async function sharedSeedSnapshotFile(): Promise<string | undefined> {
-  if (!process.env.VITEST) return undefined;
+/**
+ * A value test/global-setup.ts provided for this vitest run, or '' when there is none: outside vitest (a script such
+ * as npm run screenshots), in a script a test starts in a child process (it inherits VITEST but is no vitest worker,
+ * so inject throws), or when the run did not build it (global setup builds the page only for runs that serve it).
+ */
+export async function provided(key: keyof ProvidedContext): Promise<string> {
+  if (!process.env.VITEST) return '';
   const { inject } = await import('vitest');
-  let file: string;
   try {
-    file = inject('seedSnapshotFile');
+    return inject(key) ?? '';
   } catch {
-    // A script a test starts in a child process inherits VITEST but is no vitest worker: it builds for itself.
-    return undefined;
+    return '';
   }
+}
+
+/** A file global setup wrote for this run, if it provided one and it is still there. */
+async function sharedFile(key: 'seedSnapshotFile' | 'seedBuiltBodyFile'): Promise<string | undefined> {
+  const file = await provided(key);
   return file && existsSync(file) ? file : undefined;
+}
+
+let built: Promise<SnapshotBody> | undefined;
+/**
+ * The body the seed build returned, in memory as the build gave it (records a plain array, no record store), once
+ * per test file: global setup's structured clone of it (node:v8 serialize, so no snapshot writer or reader between
+ * the build and this copy), or built here when there is none. What the snapshot tests compare a written and read
+ * snapshot with, and how `npm run serve` serves when it builds from the seeds (server/main.ts).
+ */
+export function builtSeedBody(): Promise<SnapshotBody> {
+  built ??= sharedFile('seedBuiltBodyFile').then((file) =>
+    file ? (deserialize(readFileSync(file)) as SnapshotBody) : buildSnapshot({ seedsDir: SEEDS, dictDir: DICT }).then((r) => r.body),
+  );
+  return built;
 }
 
 let snapshot: Promise<SnapshotBody> | undefined;
 /**
- * The seed snapshot's body, once per test file: read from the file the run's global setup built (the same bytes a
- * build writes, parsed as the server parses them), or built here when there is none.
+ * The seed snapshot's body, once per test file, as a server loads it (records behind a lazy record store): parsed
+ * from the snapshot file the run's global setup wrote from the build, or, when there is none, from the build's body
+ * written here.
  */
 export function seedSnapshot(): Promise<SnapshotBody> {
-  snapshot ??= sharedSeedSnapshotFile().then((file) => (file ? parseSnapshot(readFileSync(file)) : buildSnapshot({ seedsDir: SEEDS, dictDir: DICT }).then((r) => r.body)));
+  snapshot ??= sharedFile('seedSnapshotFile').then(async (file) => parseSnapshot(file ? readFileSync(file) : serializeSnapshot(await builtSeedBody())));
   return snapshot;
 }
 

@@ -2,7 +2,7 @@
 import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ROOT } from '../helpers.js';
+import { provided, ROOT } from '../helpers.js';
 
 /** Builds the page with the project's vite.config.ts into a fresh folder; returns that folder. */
 export async function buildPage(outDir = mkdtempSync(join(tmpdir(), 'ftz-web-'))): Promise<string> {
@@ -13,14 +13,11 @@ export async function buildPage(outDir = mkdtempSync(join(tmpdir(), 'ftz-web-'))
 
 /**
  * The page to serve: the one test/global-setup.ts built for this vitest run (shared, read-only: `own` false), or one
- * built here into a folder of the caller's own (a script run outside vitest, such as npm run screenshots).
+ * built here into a folder of the caller's own (a script run outside vitest, such as npm run screenshots, or a run
+ * global setup built no page for: watch mode).
  */
 export async function pageForRun(): Promise<{ webRoot: string; own: boolean }> {
-  if (process.env.VITEST) {
-    const { inject } = await import('vitest');
-    const shared = inject('webRoot');
-    if (shared && existsSync(join(shared, 'index.html'))) return { webRoot: shared, own: false };
-  }
+  const shared = await provided('webRoot');
+  if (shared && existsSync(join(shared, 'index.html'))) return { webRoot: shared, own: false };
   return { webRoot: await buildPage(), own: true };
 }
-
