@@ -47,6 +47,13 @@ export interface BuildOptions<P = never> {
    * instead of in this thread after links.
    */
   indexWorker?: boolean;
+  /**
+   * The cost from which vocabulary words and split compounds get postings of their own (indexer/word-postings.ts,
+   * indexer/near-postings.ts: their `minCost`, one value for both). Default: each its own, DEFAULT_WORD_COST (32,768)
+   * and DEFAULT_NEAR_COST (24,576). Lowered, a small corpus stores some, so the seeds can show that every way of
+   * building gives the same stored words and splits (test/build-parallel.test.ts).
+   */
+  storedMinCost?: number;
   /** Progress lines for large inputs (the CLI prints them to stderr). */
   progress?: Progress;
   /**
@@ -208,7 +215,7 @@ export async function buildSnapshot<P = never>(options: BuildOptions<P>): Promis
     const indexWorker = options.indexWorker ?? chars >= PARALLEL_MIN_CHARS;
     let sendVocabulary: (v: [string, number][]) => void = () => undefined;
     const vocabularyForWorker = new Promise<[string, number][]>((resolve) => (sendVocabulary = resolve));
-    const indexed = indexWorker ? buildEngineIndexAsync(corpus.records, normalized, failed.signal, { vocabulary: vocabularyForWorker }) : Promise.resolve(buildEngineIndex(corpus.records, normalized));
+    const indexed = indexWorker ? buildEngineIndexAsync(corpus.records, normalized, failed.signal, { vocabulary: vocabularyForWorker, minCost: options.storedMinCost }) : Promise.resolve(buildEngineIndex(corpus.records, normalized));
     // Awaited after the similar stage; a worker that failed before (noticed while the count is awaited below) ends
     // the build there, and nothing rejects unobserved meanwhile.
     indexed.catch(() => failed.abort());
@@ -296,11 +303,11 @@ export async function buildSnapshot<P = never>(options: BuildOptions<P>): Promis
     const rssCounts = peakRssMiB();
     // Costly words' own postings (indexer/word-postings.ts), from the same texts and the vocabulary's words (the index
     // worker's, when it built the index).
-    const words = indexWorker ? built.words : buildWordPostings(texts, index.postings, counts.keys());
+    const words = indexWorker ? built.words : buildWordPostings(texts, index.postings, counts.keys(), { minCost: options.storedMinCost });
     if (words) index.words = words;
     // Costly split compounds' own postings (indexer/near-postings.ts), from the same texts and the vocabulary's words;
     // a stored word's postings give that part's places.
-    const nears = indexWorker ? built.nears : buildNearPostings(texts, index.postings, body.analysis.vocabulary, { words });
+    const nears = indexWorker ? built.nears : buildNearPostings(texts, index.postings, body.analysis.vocabulary, { words, minCost: options.storedMinCost });
     if (nears) index.nears = nears;
     const tWords = performance.now();
     const rssWords = peakRssMiB();

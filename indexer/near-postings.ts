@@ -9,8 +9,9 @@
  * and what counts as split are analysis/compounds.ts's, so the stored occurrences are exactly what `near` returns.
  *
  * Which splits: those of vocabulary words whose two parts' rarest bigrams each hold at least half of `minCost`
- * positions (DEFAULT_NEAR_COST, the stored words' scale): both parts common, so matching the split reads many
- * positions of each. A small corpus stores none. Keyed by a + U+0001 + b (`nearKey`), so
+ * positions (DEFAULT_NEAR_COST, 24,576: lower than the stored words' DEFAULT_WORD_COST of 32,768, so that at 100k
+ * 工程…建设项目 is stored too): both parts common, so matching the split reads many positions of each. A small
+ * corpus stores none. Keyed by a + U+0001 + b (`nearKey`), so
  * any word splitting into the same parts reads them; `gap` is the NEAR_GAP they were found with (an engine with
  * another gap computes splits as before).
  *
@@ -30,7 +31,7 @@ export function nearKey(a: string, b: string): string {
   return `${a}\u0001${b}`;
 }
 
-/** A split is stored when each part's rarest bigram holds at least half this many positions (at 100k: 知识…产权, 跨境…电商). */
+/** A split is stored when each part's rarest bigram holds at least half this many positions (at 100k: 知识…产权, 跨境…电商, 工程…建设项目). */
 export const DEFAULT_NEAR_COST = 24576;
 
 const HAN_PART = /^[\u4e00-\u9fff]{2,}$/;

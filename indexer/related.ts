@@ -322,11 +322,12 @@ export function linkRelated(records: ReformRecord[]): void {
   for (let i = 0; i < n; i++) {
     const full = links[i] >= MAX_LINKS;
     // Candidates sharing a rare text shingle, with how many they share.
-    // A list holds its records in order and records are linked in order, so record i is at its list's cursor: the
-    // later records follow it (the earlier ones, half of every list, are never read).
+    // A list holds its records in order and records are linked in order, so record i is at its list's cursor once
+    // it is moved on: the later records follow it (the earlier ones, half of every list, are never read; nor is i).
     for (let at = rareOffsets[i]; at < rareOffsets[i + 1]; at++) {
       const k = rareIds[at];
-      for (let x = ++bNext[k]; x < bStarts[k + 1]; x++) {
+      const own = ++bNext[k];
+      for (let x = own + 1; x < bStarts[k + 1]; x++) {
         const j = bRecords[x];
         if (shared[j] === 0) touched.push(j);
         shared[j]++;

@@ -82,14 +82,25 @@ export const brotli: Compress = (bytes) => brotliCompressSync(bytes, brotliOptio
 export const brotliAsync = (bytes: Uint8Array): Promise<Uint8Array> =>
   new Promise((resolve, reject) => brotliCompress(bytes, brotliOptions(bytes), (e, out) => (e ? reject(e) : resolve(out))));
 /**
- * Unpacking into one buffer of the size the table gives (chunkSize a little above it): zlib's default 16 KiB chunks
- * would be joined by a copy of the whole stream at the end (79 MB for the text of 100,000 records).
+ * The most a packed stream of `length` bytes plausibly unpacks to: 64 times its length and a MiB. Our streams unpack
+ * to 1.7-13.3 times their length (seeds, 10k and 100k builds); the size in a stream's table is a 32-bit field,
+ * unchecked until the file's checksum is, so a flipped high byte could otherwise ask for up to 4 GiB at once.
  */
-const unbrotliOptions = (size: number) => ({ maxOutputLength: Math.max(1, size), chunkSize: Math.max(64, size + 64) });
-export const unbrotli: Decompress = (bytes, size) => brotliDecompressSync(bytes, unbrotliOptions(size));
+const plausibleSize = (length: number) => 64 * length + 2 ** 20;
+/**
+ * Unpacking into one buffer of the size the table gives (chunkSize a little above it): zlib's default 16 KiB chunks
+ * would be joined by a copy of the whole stream at the end (79 MB for the text of 100,000 records). The buffer is at
+ * most plausibleSize: a larger size in the table unpacks in chunks of that, to what the stream holds (then refused
+ * by checkUnpacked when that is not the size), never allocating what the table says up front.
+ */
+const unbrotliOptions = (length: number, size: number) => ({
+  maxOutputLength: Math.max(1, size),
+  chunkSize: Math.max(64, Math.min(size, plausibleSize(length)) + 64),
+});
+export const unbrotli: Decompress = (bytes, size) => brotliDecompressSync(bytes, unbrotliOptions(bytes.length, size));
 /** The same as `unbrotli`, on libuv's thread pool. */
 const unbrotliAsync = (bytes: Uint8Array, size: number): Promise<Uint8Array> =>
-  new Promise((resolve, reject) => brotliDecompress(bytes, unbrotliOptions(size), (e, out) => (e ? reject(e) : resolve(out))));
+  new Promise((resolve, reject) => brotliDecompress(bytes, unbrotliOptions(bytes.length, size), (e, out) => (e ? reject(e) : resolve(out))));
 
 export interface SerializeOptions {
   /**
@@ -190,17 +201,19 @@ export async function loadSnapshotFile(path: string, options: LoadOptions = {}):
       layoutError = e;
     }
     // Unpacking started while the rest is read: settled into values, so a refused file leaves no rejection behind.
-    const unpacking: Promise<{ out?: Uint8Array; error?: unknown }>[] = [];
+    const unpack = ({ from, length, size: unpackedSize }: PayloadLayout['streams'][number]): Promise<{ out?: Uint8Array; error?: unknown }> =>
+      unbrotliAsync(payload.subarray(from, from + length), unpackedSize).then(
+        (out) => ({ out }),
+        (error) => ({ error }),
+      );
+    // Per stream, its unpacking if started early: only a stream whose size is plausible for its length starts before
+    // the checksum is known (the size is not checked until then); any other waits for the checksum.
+    const unpacking: (Promise<{ out?: Uint8Array; error?: unknown }> | undefined)[] = [];
+    let reached = 0;
     const startUnpacking = () => {
       const streams = layout?.streams ?? [];
-      while (unpacking.length < streams.length && payloadStart + streams[unpacking.length].from + streams[unpacking.length].length <= got) {
-        const { from, length, size: unpackedSize } = streams[unpacking.length];
-        unpacking.push(
-          unbrotliAsync(payload.subarray(from, from + length), unpackedSize).then(
-            (out) => ({ out }),
-            (error) => ({ error }),
-          ),
-        );
+      for (; reached < streams.length && payloadStart + streams[reached].from + streams[reached].length <= got; reached++) {
+        if (streams[reached].size <= plausibleSize(streams[reached].length)) unpacking[reached] = unpack(streams[reached]);
       }
     };
     const hash = createHash('sha256');
@@ -219,7 +232,7 @@ export async function loadSnapshotFile(path: string, options: LoadOptions = {}):
     checkPayloadHash(header, hash.digest('hex'));
     if (layoutError !== undefined) throw layoutError;
     const unpacked: Uint8Array[] = [];
-    for (const [i, job] of (await Promise.all(unpacking)).entries()) {
+    for (const [i, job] of (await Promise.all(layout!.streams.map((s, i) => unpacking[i] ?? unpack(s)))).entries()) {
       if (job.error !== undefined) throw unpackError(job.error);
       unpacked.push(checkUnpacked(job.out!, layout!.streams[i].size));
     }

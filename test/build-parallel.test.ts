@@ -86,6 +86,23 @@ describe('a build with its stages side by side (a counting process, an index wor
     expect(bodyHash(par.body)).toBe(bodyHash(one));
   });
 
+  it('stores the same words and split compounds from the seeds with the index worker as in one thread, at a cost low enough that the seeds store some', async () => {
+    // At the default costs the seeds store neither (so the builds above compare none): both builds here lower it.
+    const stored = (body: { index: unknown }) => body.index as { words?: { terms: string }; nears?: { terms: string } };
+    expect(stored(await seedSnapshot()).words).toBeUndefined();
+    const storedMinCost = 200;
+    // Both count in a process of their own (this thread's jieba may hold another build's user dictionary).
+    const one = await buildSnapshot({ seedsDir: SEEDS, dictDir: DICT, vocabularyWorkers: 1, indexWorker: false, storedMinCost });
+    const par = await buildSnapshot({ seedsDir: SEEDS, dictDir: DICT, vocabularyWorkers: 1, indexWorker: true, storedMinCost });
+    par.body.builtAt = one.body.builtAt;
+    const terms = (t?: { terms: string }) => t?.terms.split('\u0000').filter(Boolean) ?? [];
+    expect(terms(stored(one.body).words).length).toBeGreaterThan(10);
+    expect(terms(stored(one.body).nears).length).toBeGreaterThan(0);
+    expect(terms(stored(par.body).words)).toEqual(terms(stored(one.body).words));
+    expect(terms(stored(par.body).nears)).toEqual(terms(stored(one.body).nears));
+    expect(bodyHash(par.body)).toBe(bodyHash(one.body));
+  });
+
   it('links copies of unlinked records while the vocabulary is counted, and counts their units after, as one thread does', async () => {
     // Both given the CLI's packing: only the build that waits for a counting process runs it.
     const pack = (records: Corpus['records']) => packRecords(records, recordValidator());

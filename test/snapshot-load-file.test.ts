@@ -45,6 +45,26 @@ function reseal(bytes: Uint8Array, change: (file: Uint8Array) => void): Uint8Arr
 /** A page as JSON, without its timing. */
 const answer = (service: SearchService, q: string) => JSON.stringify({ ...service.search({ q, size: 10 }), took_ms: 0 });
 
+/** The most the memory held by ArrayBuffers (Buffers included) grew while `load` ran, polled between its steps. */
+async function arrayBufferGrowth(load: () => Promise<unknown>): Promise<number> {
+  const base = process.memoryUsage().arrayBuffers;
+  let peak = base;
+  let done = false;
+  const poll = () => {
+    peak = Math.max(peak, process.memoryUsage().arrayBuffers);
+    if (!done) setImmediate(poll);
+  };
+  poll();
+  try {
+    await load();
+  } catch {
+    // Only the memory is looked at here.
+  } finally {
+    done = true;
+  }
+  return peak - base;
+}
+
 const messageOf = async (load: () => unknown): Promise<string> => {
   try {
     await load();
@@ -89,6 +109,41 @@ describe('a snapshot file is read, checksummed and unpacked in overlapping steps
       const whole = await messageOf(() => decodeSnapshotBytes(bytes));
       expect(whole, kind).toMatch(message);
       for (const readChunk of [undefined, 4096]) expect(await messageOf(() => loadSnapshotFile(path, { readChunk })), kind).toBe(whole);
+    }
+  });
+
+  it('a flipped byte in the packed streams\' table (a size, a length, the count) gets the whole decoder\'s message, and no buffer of a stated size it cannot hold', async () => {
+    const { payloadStart } = readSnapshotHeader(good);
+    // The table: text stream's packed length at 4 and size at 8, the count of further streams at 12, the numbers
+    // stream's packed length at 16 and size at 20 (4 bytes each, little-endian).
+    const flip = (bytes: Uint8Array, at: number, bit: number) => {
+      const b = Uint8Array.from(bytes);
+      b[payloadStart + at] ^= bit;
+      return b;
+    };
+    const checksum = /damaged snapshot: checksum [0-9a-f]{12}… does not match/;
+    const sizes = new DataView(good.buffer, good.byteOffset + payloadStart);
+    const [textSize, numbersSize] = [sizes.getUint32(8, true), sizes.getUint32(20, true)];
+    const cases: [string, Uint8Array, RegExp][] = [
+      ['the text stream\'s size, its high byte', flip(good, 11, 0x40), checksum],
+      ['the numbers stream\'s size, its high byte', flip(good, 23, 0x40), checksum],
+      ['the text stream\'s packed length', flip(good, 5, 0x01), checksum],
+      ['the numbers stream\'s packed length, its high byte', flip(good, 19, 0x10), checksum],
+      ['the count of further streams', flip(good, 12, 0x02), checksum],
+      // A writer's bug (checksum valid): the stated size is refused once the stream is unpacked to what it holds.
+      ['the text stream\'s size, its high byte (checksum valid)', reseal(good, (b) => (b[payloadStart + 11] ^= 0x40)), new RegExp(`damaged snapshot: the packed sections unpack to ${textSize} bytes, not ${textSize + 0x40 * 2 ** 24}`)],
+      ['the numbers stream\'s size, its high byte (checksum valid)', reseal(good, (b) => (b[payloadStart + 23] ^= 0x40)), new RegExp(`damaged snapshot: the packed sections unpack to ${numbersSize} bytes, not ${numbersSize + 0x40 * 2 ** 24}`)],
+    ];
+    for (const [n, [kind, bytes, message]] of cases.entries()) {
+      const path = join(dir, `table-${n}.snapshot`);
+      writeFileSync(path, bytes);
+      const whole = await messageOf(() => decodeSnapshotBytes(bytes));
+      expect(whole, kind).toMatch(message);
+      for (const readChunk of [undefined, 4096]) {
+        expect(await messageOf(() => loadSnapshotFile(path, { readChunk })), kind).toBe(whole);
+        // The file is under half a MiB and unpacks to under 2 MiB: nothing near the GiB a flipped high byte states.
+        expect(await arrayBufferGrowth(() => loadSnapshotFile(path, { readChunk })), kind).toBeLessThan(64 * 2 ** 20);
+      }
     }
   });
 });
