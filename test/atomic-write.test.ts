@@ -15,9 +15,15 @@ const OLD = Buffer.from('the previous good snapshot\n'.repeat(1000));
 async function killMidWrite(target: string, signal: NodeJS.Signals): Promise<{ code: number | null; signal: NodeJS.Signals | null; sawTemp: number }> {
   const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'test/fixtures/snapshot-writer.ts'), target, '768'], { stdio: ['ignore', 'pipe', 'inherit'] });
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((r) => child.once('exit', (code, sig) => r({ code, signal: sig })));
+  // Poll from the moment it says it is writing (a loaded machine may take seconds to start it), until it has written
+  // 4 MiB or ended: bounded by time, not by a count of polls that a slow start could use up.
+  await new Promise<void>((resolve) => {
+    child.stdout.on('data', (d: Buffer) => d.includes('writing') && resolve());
+    child.once('exit', () => resolve());
+  });
   let sawTemp = 0;
   const folder = join(target, '..');
-  for (let i = 0; i < 3000 && child.exitCode === null; i++) {
+  for (const until = Date.now() + 30_000; child.exitCode === null && Date.now() < until; ) {
     const tmp = readdirSync(folder).find((n) => n.endsWith('.tmp'));
     const size = tmp ? statSync(join(folder, tmp), { throwIfNoEntry: false })?.size ?? 0 : 0;
     if (size > 4 * 2 ** 20) {
