@@ -258,7 +258,7 @@ describe('one client cannot take the server down', () => {
     expect(() => limitsFromEnv({ RATE_LIMIT_EXEMPT_LOOPBACK: 'yes' })).toThrow(/RATE_LIMIT_EXEMPT_LOOPBACK/);
   });
 
-  it('keeps /api/health under 100 ms during a flood of long distinct queries', async () => {
+  it('answers /api/health between search slices during a flood of long distinct queries, not behind the flood', async () => {
     // The server runs in a process of its own, as in production: the flooding client must not share its event loop.
     const server = await startChildServer();
     try {
@@ -272,32 +272,37 @@ describe('one client cannot take the server down', () => {
       await (await fetch(`${server.base}/api/health`)).json();
       let done = 0;
       const statuses = new Map<number, number>();
+      const searchMs: number[] = [];
       const flood = Array.from({ length: 48 }, async (_, c) => {
         for (let j = 0; j < 4; j++) {
+          const t = performance.now();
           const res = await fetch(`${server.base}/api/search?q=${enc(longQuery(c * 10 + j))}`);
           await res.arrayBuffer();
+          searchMs.push(performance.now() - t);
           statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);
           done++;
         }
       });
-      const times: number[] = [];
+      const healthMs: number[] = [];
       await new Promise((r) => setTimeout(r, 30));
       while (done < 48 * 4 - 24) {
         const t = performance.now();
         const res = await fetch(`${server.base}/api/health`);
         await res.json();
-        times.push(performance.now() - t);
+        healthMs.push(performance.now() - t);
         await new Promise((r) => setTimeout(r, 10));
       }
       await Promise.all(flood);
       const stats = await server.stats();
-      expect(times.length).toBeGreaterThan(5);
-      // Without the queue every probe waited behind the whole flood (13.6 s measured). The 90th percentile is held
-      // to 100 ms and the worst to 1 s: on a shared 2-core machine other processes add delays the server does not cause.
-      const sorted = [...times].sort((a, b) => a - b);
-      const why = `health ms: ${times.map((t) => t.toFixed(0)).join(',')}; longest search slice ${stats.longestJobMs.toFixed(0)} ms`;
-      expect(sorted[Math.floor(sorted.length * 0.9)], why).toBeLessThan(100);
-      expect(sorted[sorted.length - 1], why).toBeLessThan(1000);
+      expect(healthMs.length).toBeGreaterThan(5);
+      // The property, not a wall-clock figure (that is npm run soak's flood step, docs/reliability.md): a probe waits
+      // for at most the search slice that is running, while each search waits for its own slices among 48 others'.
+      // Without the queue a probe waited behind the whole flood (13.6 s measured), as long as the searches themselves;
+      // a loaded machine stretches both alike, so the ratio holds where a fixed bound in ms did not (p90 107–114 ms
+      // against 100 in two of three fresh-clone CI runs of session 11, with another test file beside it on 2 cores).
+      const p = (xs: number[], q: number) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length * q)];
+      const why = `health ms: ${healthMs.map((t) => t.toFixed(0)).join(',')}; search p50 ${p(searchMs, 0.5).toFixed(0)} ms; longest search slice ${stats.longestJobMs.toFixed(0)} ms`;
+      expect(p(healthMs, 0.9) * 5, why).toBeLessThan(p(searchMs, 0.5));
       // Every flood request was answered: 200, or 503 with Retry-After when it outlived its budget; never another 5xx.
       expect([...statuses.keys()].filter((s) => s !== 200 && s !== 503)).toEqual([]);
       expect(statuses.get(200)).toBeGreaterThan(0);
