@@ -163,7 +163,7 @@ export async function similarSection(body: SnapshotBody, snapFile: string, opts:
     [`quotes of two or three characters as slogans too (shipped: from ${DEFAULT_SIMILAR_OPTIONS.sloganMinLength})`, { sloganMinLength: 2 }],
     [`process steps weighted 1, as content (shipped ${DEFAULT_SIMILAR_OPTIONS.fieldWeights.process})`, { fieldWeights: { ...DEFAULT_SIMILAR_OPTIONS.fieldWeights, process: 1 } }],
     ['process steps weighted 0.5', { fieldWeights: { ...DEFAULT_SIMILAR_OPTIONS.fieldWeights, process: 0.5 } }],
-    [`title words around a quoted slogan (原油 in 进口原油“先放后检”) at full title weight (shipped ×${DEFAULT_SIMILAR_OPTIONS.titleObjectWeight})`, { titleObjectWeight: 1 }],
+    [`title words around a quoted slogan (原油 in 进口原油“先放后检”) weighed ×0.9, the default until session 12 (shipped ×${DEFAULT_SIMILAR_OPTIONS.titleObjectWeight})`, { titleObjectWeight: 0.9 }],
     ['all terms kept per reform (no top-40 cut)', { topTerms: 100000 }],
     ['top 20 terms per reform', { topTerms: 20 }],
   ];
