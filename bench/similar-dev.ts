@@ -7,6 +7,9 @@
  *   npx tsx bench/similar-dev.ts '{"maxDf":0.05}' ...    each JSON argument a variant of the options
  *   A variant's line ends with how many sources it moved up / down against the shipped lists (by more than 0.005),
  *   per fold: a gain resting on a few sources of one fold is that fold's, not a rule's.
+ *   npx tsx bench/similar-dev.ts --body-cache=FILE       the seeds built once and kept in FILE for later runs
+ *   npx tsx bench/similar-dev.ts --snapshot=FILE         the seeds read from a snapshot built by `npm run index`
+ *                                                        (same records, vocabulary and classes; faster than building)
  *   npx tsx bench/similar-dev.ts --misses                each dev source's top 10 (grades) and its missed judgements
  *   npx tsx bench/similar-dev.ts --ideas-without=a,b     the mechanism classes of dict/ideas.txt named left out
  *                                                        (how much of a gain rests on the classes written after
@@ -15,7 +18,11 @@
  *                                                        (CLASSES_FROM_DEV_MISSES in bench/similar-eval.ts)
  * Not part of `npm run bench`: the benchmark reports both halves once; this is how the defaults are chosen.
  */
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { deserialize, serialize } from 'node:v8';
+import type { SnapshotBody } from '../snapshot/body.js';
+import { parseSnapshot } from '../snapshot/file.js';
 import { fileURLToPath } from 'node:url';
 import { buildSimilar, type SimilarOptions } from '../indexer/similar.js';
 import { namingWordTest } from '../indexer/general-words.js';
@@ -26,8 +33,18 @@ import { diversity, servedRanker } from './similar.js';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 
 async function main() {
-  const { buildSnapshot } = await import('../indexer/build.js');
-  const { body } = await buildSnapshot({ seedsDir: join(root, 'seeds'), dictDir: join(root, 'dict') });
+  // --body-cache=FILE: the seeds' build body kept (node:v8 serialize) between runs, so a series of variants
+  // segments the seeds once; delete the file after changing the seeds, dict/ or the indexer.
+  const cache = process.argv.find((x) => x.startsWith('--body-cache='))?.slice('--body-cache='.length);
+  let body: SnapshotBody;
+  const snap = process.argv.find((x) => x.startsWith('--snapshot='))?.slice('--snapshot='.length);
+  if (snap) body = parseSnapshot(readFileSync(snap));
+  else if (cache && existsSync(cache)) body = deserialize(readFileSync(cache)) as SnapshotBody;
+  else {
+    const { buildSnapshot } = await import('../indexer/build.js');
+    body = (await buildSnapshot({ seedsDir: join(root, 'seeds'), dictDir: join(root, 'dict') })).body;
+    if (cache) writeFileSync(cache, serialize(body));
+  }
   const without: string[] = process.argv.find((x) => x.startsWith('--ideas-without='))?.slice('--ideas-without='.length).split(',') ?? [];
   if (process.argv.includes('--general-only')) without.push(...CLASSES_FROM_DEV_MISSES);
   for (const name of without) if (!body.dictionary.ideas?.some(([n]) => n === name)) throw new Error(`no class "${name}" in dict/ideas.txt`);
@@ -42,7 +59,7 @@ async function main() {
   const args = process.argv.slice(2).filter((x) => !x.startsWith('--'));
   const variants: Partial<SimilarOptions>[] = [{}, ...args.map((x) => JSON.parse(x) as Partial<SimilarOptions>)];
   const f3 = (x: number) => x.toFixed(3);
-  console.log(`dev ${dev.length} sources (fold A ${a.length}, B ${b.length}), other-regions dev ${devOther.length}`);
+  console.log(`dev ${dev.length} sources (fold A ${a.length}, B ${b.length}; first ${dev.filter((s) => !s.added).length}, widened ${dev.filter((s) => s.added).length}), other-regions dev ${devOther.length}`);
   let shipped: Map<string, number> | undefined;
   const inA = new Set(a.map((s) => s.id));
   for (const [v, o] of variants.entries()) {
@@ -51,6 +68,8 @@ async function main() {
     const all = evaluateSimilar(dev, body.records, rank);
     const fa = evaluateSimilar(a, body.records, rank).dev.ndcg;
     const fb = evaluateSimilar(b, body.records, rank).dev.ndcg;
+    const first = evaluateSimilar(dev.filter((s) => !s.added), body.records, rank).dev.ndcg;
+    const widened = evaluateSimilar(dev.filter((s) => s.added), body.records, rank).dev.ndcg;
     const other = evaluateSimilar(devOther, body.records, servedRanker(body, data, plain, 'other-regions')).dev.ndcg;
     // Diversity over every seed record's list (no judgement needed): distinct documents in the top 10, most from one.
     const div = diversity(body, data);
@@ -61,7 +80,7 @@ async function main() {
       const count = (fold: boolean, sign: number) => [...per].filter(([id, x]) => inA.has(id) === fold && sign * (x - shipped!.get(id)!) > 0.005).length;
       moved = `  moved A +${count(true, 1)}/-${count(true, -1)} B +${count(false, 1)}/-${count(false, -1)}`;
     } else shipped = per;
-    console.log(`${v === 0 ? 'shipped' : JSON.stringify(o)}: dev ${f3(all.dev.ndcg)}  A ${f3(fa)}  B ${f3(fb)}  other ${f3(other)}  documents ${div.distinct.toFixed(2)} (most ${div.most.toFixed(2)})${moved}`);
+    console.log(`${v === 0 ? 'shipped' : JSON.stringify(o)}: dev ${f3(all.dev.ndcg)}  A ${f3(fa)}  B ${f3(fb)}  (first ${f3(first)} widened ${f3(widened)})  other ${f3(other)}  documents ${div.distinct.toFixed(2)} (most ${div.most.toFixed(2)})${moved}`);
     if (process.argv.includes('--misses')) {
       const titleOf = new Map(body.records.map((r) => [r.id, r.title]));
       for (const p of all.perSource) {

@@ -16,6 +16,8 @@ export interface JudgedSource {
   file: string;
   half: 'dev' | 'test';
   idea: string;
+  /** 'widened': a dev source added in session 12 (bench/similar-judged.json's `split` says how they were chosen). */
+  added?: 'widened';
   relevant: { id: string; title: string; grade: number }[];
 }
 

@@ -94,10 +94,12 @@ export interface SimilarOptions {
   departmentWeight: number;
   /** In a title that quotes a slogan (进口原油“先放后检”监管新模式), the weight of its words outside the slogans, relative
    *  to a title word: the slogan names the idea, the words around it what it is applied to (原油), which reforms doing
-   *  other things share. Default 0.9, the best of a joint sweep with the process weight on the dev half
-   *  (bench/similar-sweep.ts, 0.5-1 × process 1-2): dev nDCG@10 0.854 and other regions 0.955 at 0.9 with process
-   *  1.5, against 0.853 / 0.953 at 0.75, 0.853 / 0.949 at 0.6, 0.848 / 0.945 at 1 (a margin within noise on 30
-   *  sources; every weight below 1 beats 1 at process 1.5). */
+   *  other things share. Default 1 (off) since session 12: on the widened dev half (66 sources, bench/similar-dev.ts)
+   *  dev nDCG@10 0.789 at 0.9 → 0.792 at 1, fold A 0.730 → 0.732, B 0.851 → 0.855, the first 30 sources 0.902 →
+   *  0.903, the 36 added 0.694 → 0.699, other regions 0.855 either way; no source lower by more than 0.005 (A +3/−0,
+   *  B +1/−0), and the same with only the classes written from general knowledge (0.763 → 0.766); 0.785 at 0.6.
+   *  Before, 0.9 was the best of a joint sweep with the process weight on the first 30 dev sources (0.854 against
+   *  0.848 at 1, a margin within the noise of 30 sources). */
   titleObjectWeight: number;
   /** Weight of a reform mechanism (dict/ideas.txt: 先放后检, 附条件提离 and 先声明后验证 are one class) relative to the
    *  text that prints one of its names. 0 turns them off. Default 2 (dev nDCG@10 0.854 → 0.907, fold A 0.835 →
@@ -137,7 +139,7 @@ export const DEFAULT_SIMILAR_OPTIONS: SimilarOptions = {
   sameDocPenalty: 0.06,
   pool: 60,
   departmentWeight: 0,
-  titleObjectWeight: 0.9,
+  titleObjectWeight: 1,
   ideaWeight: 2,
   ideaBodyFactor: 0.5,
 };
