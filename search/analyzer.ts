@@ -237,7 +237,8 @@ export class QueryAnalyzer {
     const kinds = this.narrowerOf(text).flatMap((n) => [n, ...(this.synonyms.get(n) ?? [])]);
     for (const n of kinds) if (!alts.some((a) => a.text === n)) alts.push({ text: n, weight: NARROWER_WEIGHT, kind: true });
     const split = this.split(text);
-    if (split) alts.push({ text, weight: NEAR_WEIGHT, near: split });
+    // A compound no record prints whole (仓单质押: 仓单的动产质押) has no printing but the split one: that is the word.
+    if (split) alts.push({ text, weight: this.prints && !this.prints(text) ? 1 : NEAR_WEIGHT, near: split });
     return alts;
   }
 
