@@ -160,8 +160,9 @@ export class QueryAnalyzer {
   /**
    * @param cooccurrence In how many records two strings occur (each, both, of all): lets a typed long form the corpus
    *   never prints reach a corpus short form only where the corpus uses that short form with the long form's words.
-   * @param prints Whether any record prints a string (joinPrinted asks it per lone character); without it, lone
-   *   characters are dropped as before.
+   * @param prints Whether any record prints a string (joinPrinted asks it per lone character; alternatives asks it of a
+   *   compound found split, which counts at full weight where it is never printed whole); without it, lone
+   *   characters are dropped as before and a split compound keeps NEAR_WEIGHT.
    */
   constructor(
     data: AnalyzerData,
