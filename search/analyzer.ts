@@ -160,8 +160,9 @@ export class QueryAnalyzer {
   /**
    * @param cooccurrence In how many records two strings occur (each, both, of all): lets a typed long form the corpus
    *   never prints reach a corpus short form only where the corpus uses that short form with the long form's words.
-   * @param prints Whether any record prints a string (joinPrinted asks it per lone character); without it, lone
-   *   characters are dropped as before.
+   * @param prints Whether any record prints a string (joinPrinted asks it per lone character; alternatives asks it of a
+   *   compound found split, which counts at full weight where it is never printed whole); without it, lone
+   *   characters are dropped as before and a split compound keeps NEAR_WEIGHT.
    */
   constructor(
     data: AnalyzerData,
@@ -237,7 +238,8 @@ export class QueryAnalyzer {
     const kinds = this.narrowerOf(text).flatMap((n) => [n, ...(this.synonyms.get(n) ?? [])]);
     for (const n of kinds) if (!alts.some((a) => a.text === n)) alts.push({ text: n, weight: NARROWER_WEIGHT, kind: true });
     const split = this.split(text);
-    if (split) alts.push({ text, weight: NEAR_WEIGHT, near: split });
+    // A compound no record prints whole (仓单质押: 仓单的动产质押) has no printing but the split one: that is the word.
+    if (split) alts.push({ text, weight: this.prints && !this.prints(text) ? 1 : NEAR_WEIGHT, near: split });
     return alts;
   }
 

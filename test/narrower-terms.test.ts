@@ -228,6 +228,21 @@ describe('a word lacking from the records is filled in by its broader terms besi
     expect(ids.indexOf(mineral!.id)).toBeGreaterThan(lastIron);
   });
 
+  it('活鱼出口 brings in the 鲜活水生动物出口 reform (live fish are live aquatic animals) after the record on 活鱼, listing 活鱼 as missing', () => {
+    expect(parseNarrower(readFileSync(join(DICT, 'synonyms.txt'), 'utf8')).find(([b]) => b === '鲜活水生动物')?.[1]).toContain('活鱼');
+    const res = service.search({ q: '活鱼出口', size: 10, collapse: false });
+    const ids = res.hits.map((h) => h.id);
+    const live = res.hits.filter((h) => h.title.includes('鲜活水生动物出口'));
+    expect(live.length).toBeGreaterThan(0);
+    for (const h of live) {
+      expect(text(h.id)).not.toContain('活鱼');
+      expect(h.missing).toEqual(['活鱼']);
+    }
+    const lastFish = Math.max(...res.hits.filter((h) => text(h.id).includes('活鱼')).map((h) => ids.indexOf(h.id)));
+    expect(lastFish).toBeGreaterThanOrEqual(0);
+    for (const h of live) expect(ids.indexOf(h.id)).toBeGreaterThan(lastFish);
+  });
+
   it('a question counts them too: 二手车怎么出口 lists the 整车出口 reform, which lacks 二手车, after the 二手车出口 one', () => {
     const hits = service.search({ q: '二手车怎么出口', size: 10, collapse: false }).hits;
     expect(hits[0].missing).toEqual([]);

@@ -528,6 +528,21 @@ describe('compound words found split, and exclusions', () => {
     expect(res.hits[split].highlight.title).toContain('<mark>不动产</mark>抵押注销再<mark>登记</mark>');
   });
 
+  it('counts a compound no record prints whole (仓单质押) by its split printing as the word itself, and one printed whole at half', () => {
+    const near = (q: string) => service.engine.analyse(q).groups.flat().flatMap((c) => c.constraints).flatMap((c) => c.alternatives).find((a) => a.near);
+    // The premises: 不动产登记 is printed whole; 仓单质押 is not, though 基于标准化数字仓单的动产质押融资新模式 prints 仓单的动产质押.
+    expect(search('"不动产登记"').hits.length).toBeGreaterThan(0);
+    expect(search('"仓单质押"').hits).toEqual([]);
+    expect(near('不动产登记')?.weight).toBe(0.5);
+    expect(near('仓单质押')?.weight).toBe(1);
+    // So in a sentence the record printing 仓单…质押 outranks records that only say 贷款 or 信贷 (it came fourth at half weight).
+    const hits = search('用仓单质押贷款').hits;
+    const pledge = hits.findIndex((h) => h.title === '基于标准化数字仓单的动产质押融资新模式');
+    expect(pledge).toBeGreaterThan(-1);
+    expect(pledge).toBeLessThanOrEqual(1);
+    expect(hits[pledge].missing).toEqual(['贷款']);
+  });
+
   it('never joins the parts of a compound across a sentence break', () => {
     // Fewer than a page of records hold 不动产登记 (whole or split), so records with only its parts fill the page:
     // they come after, and say they lack the word.
