@@ -1,10 +1,12 @@
 /**
  * Loading a snapshot, measured as an operator meets it: the snapshot's size against its records' text, and a fresh
- * `node` process (bench/first-answer-child.ts bundled with esbuild, as a release bundles the server) from its start
- * to the first answer, with its serving RSS. Used for the seeds (bench/run.ts) and each scale size (bench/scale.ts).
+ * `node` process from its start to the first answer, with its serving RSS. The process starts as a release's server
+ * does (scripts/release.ts): bench/first-answer-child.ts bundled with esbuild into one minified CommonJS file, compiled
+ * by a small loader with V8's code cache, which one warm-up run writes first (a release writes server.cache the same
+ * way at release time). Used for the seeds (bench/run.ts) and each scale size (bench/scale.ts).
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
@@ -23,25 +25,61 @@ export interface FirstAnswer {
   rssMiB: number;
   heapMiB: number;
   bytes: number;
+  /** Whether V8 used the code cache the warm-up run wrote ('used'), rejected it, or found none. */
+  codeCache?: 'used' | 'rejected' | 'none';
 }
 
 let bundled: string | undefined;
 
-/** Bundle the child once per run (into `workDir`). */
-async function bundle(workDir: string): Promise<string> {
+/**
+ * The child's loader, as a release's server.mjs: the bundle compiled as a vm.Script with V8's code cache when this
+ * Node accepts it (V8 rejects a cache from another version or other command-line flags, and then compiles as usual).
+ * With FTZ_WRITE_CODE_CACHE=1 (the warm-up run) it saves what V8 compiled once the query mix has run.
+ */
+const LOADER = `import { readFileSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Script } from 'node:vm';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const file = join(here, 'first-answer.cjs');
+const cacheFile = join(here, 'first-answer.cache');
+let cachedData;
+try {
+  cachedData = readFileSync(cacheFile);
+} catch {
+  // no cache: compile as usual
+}
+const script = new Script('(function (exports, require, module, __filename, __dirname) {' + readFileSync(file, 'utf8') + '\\n})', { filename: file, cachedData });
+const module = { exports: {} };
+script.runInThisContext()(module.exports, createRequire(file), module, file, here);
+const figures = await module.exports.firstAnswer(process.argv[2]);
+console.log(JSON.stringify({ ...figures, codeCache: cachedData === undefined ? 'none' : script.cachedDataRejected ? 'rejected' : 'used' }));
+if (process.env.FTZ_WRITE_CODE_CACHE === '1') writeFileSync(cacheFile, script.createCachedData());
+`;
+
+/** The flags every measured process (and the warm-up run, so V8 accepts its cache) starts with. */
+const NODE_FLAGS = ['--expose-gc', '--max-old-space-size=8192'];
+
+/** Bundle the child once per run (into `workDir`), and write its code cache with one warm-up run on `snapshot`. */
+async function bundle(workDir: string, snapshot: string): Promise<string> {
   if (bundled && existsSync(bundled)) return bundled;
   mkdirSync(workDir, { recursive: true });
+  // CommonJS and minified, as a release bundles its server.
+  await build({ entryPoints: [join(here, 'first-answer-child.ts')], bundle: true, platform: 'node', format: 'cjs', target: 'node20', minify: true, outfile: join(workDir, 'first-answer.cjs'), logLevel: 'error' });
   const out = join(workDir, 'first-answer.mjs');
-  await build({ entryPoints: [join(here, 'first-answer-child.ts')], bundle: true, platform: 'node', format: 'esm', target: 'node20', outfile: out, logLevel: 'error' });
+  writeFileSync(out, LOADER);
+  execFileSync(process.execPath, [...NODE_FLAGS, out, snapshot], { env: { ...process.env, FTZ_WRITE_CODE_CACHE: '1' }, stdio: 'ignore' });
   return (bundled = out);
 }
 
 /** The median of `runs` fresh processes (by time to first answer). */
 export async function measureFirstAnswer(snapshot: string, workDir: string, runs = 3): Promise<FirstAnswer> {
-  const script = await bundle(workDir);
+  const script = await bundle(workDir, snapshot);
   const all: FirstAnswer[] = [];
   for (let i = 0; i < runs; i++) {
-    const stdout = execFileSync(process.execPath, ['--expose-gc', '--max-old-space-size=8192', script, snapshot], { encoding: 'utf8', maxBuffer: 1 << 20 });
+    const stdout = execFileSync(process.execPath, [...NODE_FLAGS, script, snapshot], { encoding: 'utf8', maxBuffer: 1 << 20 });
     all.push(JSON.parse(stdout.trim().split('\n').pop()!));
   }
   all.sort((a, b) => a.processToFirstMs - b.processToFirstMs);
@@ -57,7 +95,7 @@ export function loadTargetLines(what: keyof typeof LOAD_TARGETS, a: FirstAnswer,
   const s = a.steps;
   return [
     `- snapshot < ${t.snapshotPerText}× the text: ${ratio.toFixed(2)}× (${mib(a.bytes)} MiB for ${mib(textBytes)} MiB of UTF-8 text) — ${verdict(ratio < t.snapshotPerText)}.`,
-    `- fresh process → first answer < ${t.firstAnswerMs >= 1000 ? `${t.firstAnswerMs / 1000} s` : `${t.firstAnswerMs / 1000} s`}: ${(a.processToFirstMs / 1000).toFixed(2)} s (Node and modules ${ms(s.modules)} ms, read + checksum + decode + validate ${ms(s.load)} ms, service ${ms(s.service)} ms, first query ${ms(s.firstQuery)} ms) — ${verdict(a.processToFirstMs < t.firstAnswerMs)}.`,
+    `- fresh process → first answer < ${t.firstAnswerMs >= 1000 ? `${t.firstAnswerMs / 1000} s` : `${t.firstAnswerMs / 1000} s`}: ${(a.processToFirstMs / 1000).toFixed(2)} s (Node and modules ${ms(s.modules)} ms, read + checksum + decode + validate ${ms(s.load)} ms, service ${ms(s.service)} ms, first query ${ms(s.firstQuery)} ms; V8 code cache ${a.codeCache ?? 'none'}) — ${verdict(a.processToFirstMs < t.firstAnswerMs)}.`,
     `- serving RSS < ${t.rssMiB >= 1024 ? `${t.rssMiB / 1024} GB` : `${t.rssMiB} MB`}: ${a.rssMiB} MiB after the query mix and a forced GC (heap ${a.heapMiB} MiB) — ${verdict(a.rssMiB < t.rssMiB)}.`,
   ];
 }
