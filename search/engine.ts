@@ -894,6 +894,16 @@ export class SearchEngine {
 
   private pairMergeCount = 0;
 
+  /**
+   * How many words kept with their narrower terms reused their own alternatives' match (constraintDocs) since this
+   * engine was made: tests tell the reuse ran by it.
+   */
+  get ownReuses(): number {
+    return this.ownReuseCount;
+  }
+
+  private ownReuseCount = 0;
+
   /** Distinct terms in the positional index. */
   get termCount(): number {
     return this.postings.termCount;
@@ -904,8 +914,12 @@ export class SearchEngine {
   }
 
   /** Records a constraint matches through any alternative, with the best weighted BM25 per record (cached). */
+  private static constraintKey(c: Constraint): string {
+    return `${c.fields?.join(',') ?? '*'}\u0000${c.alternatives.map((a) => `${a.text}\u0001${a.weight}\u0001${a.near?.join('\u0001') ?? ''}`).join('\u0000')}`;
+  }
+
   private constraintDocs(c: Constraint): DocScores {
-    const key = `${c.fields?.join(',') ?? '*'}\u0000${c.alternatives.map((a) => `${a.text}\u0001${a.weight}\u0001${a.near?.join('\u0001') ?? ''}`).join('\u0000')}`;
+    const key = SearchEngine.constraintKey(c);
     const cached = this.constraintCache.get(key);
     if (cached) return cached;
     // The request's time budget, before each constraint is matched; a yield here loses nothing (matches are cached).
@@ -920,9 +934,18 @@ export class SearchEngine {
       this.constraintCache.set(key, out);
       return out;
     }
-    let out = NO_DOCS;
+    // A word kept with its narrower terms (withKindsWhereFew found its own alternatives short of a page) had those
+    // matched and scored already, as the constraint without kinds: that list is reused, not matched and scored again
+    // (a loose expansion's words each rescored, its fields rejoined). It is the list the loop below builds from them,
+    // unless it was read by blocks (a lone common word, above): then they are matched here as before.
+    const ownKinds = c.alternatives.some((a) => a.kind);
+    const ownDone = ownKinds ? this.constraintCache.get(SearchEngine.constraintKey(withoutKinds(c))) : undefined;
+    const reuse = ownDone !== undefined && !(ownDone instanceof BlockWordScores);
+    if (reuse) this.ownReuseCount++;
+    let out = reuse ? ownDone : NO_DOCS;
     let kinds = NO_DOCS;
     for (const alt of c.alternatives) {
+      if (reuse && !alt.kind) continue;
       if (alt.words) {
         out = union(out, this.looseDocs(alt.words, fields, alt.weight), Math.max);
         continue;
