@@ -20,21 +20,23 @@ export class SortedCharMap {
     }
   }
 
-  /** The value of a one-unit key, or undefined (binary search over the keys). */
+  /**
+   * Each code unit's value code plus one (0: not a key), filled on the first look-up: the normaliser looks up every
+   * distinct character of the texts it walks (a first answer's highlights: a thousand or more), and one array read
+   * is cheaper than a search or an object's hash look-up, in a process whose code is not optimised yet.
+   */
+  private dense: Uint32Array | undefined;
+
+  /** The value of a one-unit key, or undefined. */
   get(ch: string): string | undefined {
     if (ch.length !== 1) return undefined;
-    const code = ch.charCodeAt(0);
-    const from = this.from;
-    let lo = 0;
-    let hi = from.length - 1;
-    while (lo <= hi) {
-      const mid = (lo + hi) >>> 1;
-      const k = from[mid];
-      if (k === code) return this.to[mid];
-      if (k < code) lo = mid + 1;
-      else hi = mid - 1;
+    let dense = this.dense;
+    if (dense === undefined) {
+      dense = this.dense = new Uint32Array(0x10000);
+      for (let i = 0; i < this.from.length; i++) dense[this.from[i]] = this.to.charCodeAt(i) + 1;
     }
-    return undefined;
+    const v = dense[ch.charCodeAt(0)];
+    return v === 0 ? undefined : String.fromCharCode(v - 1);
   }
 
   get size(): number {
