@@ -19,6 +19,7 @@
  */
 import type { SnapshotBody } from './body.js';
 import type { SimilarData } from '../indexer/similar-data.js';
+import { SortedCharMap, type CharTable } from '../analysis/char-map.js';
 
 export const TABLES_FORMAT = 'tables-1';
 
@@ -134,7 +135,8 @@ function termsAt(index: unknown, ids: Uint32Array): string[] {
   return out;
 }
 
-function t2s(table: Record<string, string>): Record<string, string> {
+function t2s(table: CharTable): CharTable {
+  if (table instanceof SortedCharMap) return { $t2s: TABLES_FORMAT, from: table.from, to: table.to } satisfies StoredT2s as unknown as CharTable;
   if (!table || typeof table !== 'object') return table;
   const keys = Object.keys(table);
   const from = new Uint32Array(keys.length);
@@ -146,7 +148,7 @@ function t2s(table: Record<string, string>): Record<string, string> {
     from[i] = k.charCodeAt(0);
     to += v;
   }
-  return { $t2s: TABLES_FORMAT, from, to } satisfies StoredT2s as unknown as Record<string, string>;
+  return { $t2s: TABLES_FORMAT, from, to } satisfies StoredT2s as unknown as CharTable;
 }
 
 function scores<L extends { scores: Float32Array }>(list: L): L {
@@ -212,9 +214,8 @@ export function restoreTables(body: SnapshotBody): void {
   const t = body.analysis.t2s as unknown as StoredT2s;
   if (t && typeof t === 'object' && (t as { $t2s?: unknown }).$t2s !== undefined) {
     if (t.$t2s !== TABLES_FORMAT || !(t.from instanceof Uint32Array) || typeof t.to !== 'string' || t.to.length !== t.from.length) throw new Error('analysis.t2s is not stored as this reader knows');
-    const table: Record<string, string> = {};
-    for (let i = 0; i < t.from.length; i++) table[String.fromCharCode(t.from[i])] = t.to[i];
-    body.analysis.t2s = table;
+    // Kept as the stored columns (checked here: keys increasing, one value each), not built into an object.
+    body.analysis.t2s = new SortedCharMap(t.from, t.to);
   }
   const s = body.similar;
   if (s && typeof s === 'object') {
