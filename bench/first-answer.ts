@@ -10,6 +10,7 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
+import { codeCacheLoader } from '../scripts/code-cache-loader.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 
@@ -32,32 +33,15 @@ export interface FirstAnswer {
 let bundled: string | undefined;
 
 /**
- * The child's loader, as a release's server.mjs: the bundle compiled as a vm.Script with V8's code cache when this
- * Node accepts it (V8 rejects a cache from another version or other command-line flags, and then compiles as usual).
+ * The child's loader: the release's (scripts/code-cache-loader.ts), compiling first-answer.cjs with V8's code cache.
  * With FTZ_WRITE_CODE_CACHE=1 (the warm-up run) it saves what V8 compiled once the query mix has run.
  */
-const LOADER = `import { readFileSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { Script } from 'node:vm';
-
-const here = dirname(fileURLToPath(import.meta.url));
-const file = join(here, 'first-answer.cjs');
-const cacheFile = join(here, 'first-answer.cache');
-let cachedData;
-try {
-  cachedData = readFileSync(cacheFile);
-} catch {
-  // no cache: compile as usual
-}
-const script = new Script('(function (exports, require, module, __filename, __dirname) {' + readFileSync(file, 'utf8') + '\\n})', { filename: file, cachedData });
-const module = { exports: {} };
-script.runInThisContext()(module.exports, createRequire(file), module, file, here);
-const figures = await module.exports.firstAnswer(process.argv[2]);
+const LOADER = codeCacheLoader(
+  'first-answer',
+  `const figures = await module.exports.firstAnswer(process.argv[2]);
 console.log(JSON.stringify({ ...figures, codeCache: cachedData === undefined ? 'none' : script.cachedDataRejected ? 'rejected' : 'used' }));
-if (process.env.FTZ_WRITE_CODE_CACHE === '1') writeFileSync(cacheFile, script.createCachedData());
-`;
+if (process.env.FTZ_WRITE_CODE_CACHE === '1') writeFileSync(cacheFile, script.createCachedData());`,
+);
 
 /** The flags every measured process (and the warm-up run, so V8 accepts its cache) starts with. */
 const NODE_FLAGS = ['--expose-gc', '--max-old-space-size=8192'];
