@@ -1,9 +1,11 @@
 /**
  * Loading a snapshot, measured as an operator meets it: the snapshot's size against its records' text, and a fresh
- * `node` process from its start to the first answer, with its serving RSS. The process starts as a release's server
- * does (scripts/release.ts): bench/first-answer-child.ts bundled with esbuild into one minified CommonJS file, compiled
- * by a small loader with V8's code cache, which one warm-up run writes first (a release writes server.cache the same
- * way at release time). Used for the seeds (bench/run.ts) and each scale size (bench/scale.ts).
+ * `node` process from its start to the first answer, with its serving RSS. The process runs the server's load path,
+ * compiled and cached as a release compiles it (scripts/release.ts): bench/first-answer-child.ts bundled with esbuild
+ * into one minified CommonJS file, started by the release's loader with V8's code cache, which one warm-up run writes
+ * first (a release writes server.cache at release time; the warm-up here makes the service calls of the release's
+ * warm-up requests on the measured snapshot, not the measured queries). It has no Fastify or routes, so it is not the
+ * whole server's start. Used for the seeds (bench/run.ts) and each scale size (bench/scale.ts).
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
@@ -34,19 +36,24 @@ let bundled: string | undefined;
 
 /**
  * The child's loader: the release's (scripts/code-cache-loader.ts), compiling first-answer.cjs with V8's code cache.
- * With FTZ_WRITE_CODE_CACHE=1 (the warm-up run) it saves what V8 compiled once the query mix has run.
+ * With FTZ_WRITE_CODE_CACHE=1 (the warm-up run) it runs the child's warmUp (a release's warm-up requests, not the
+ * measured queries) and saves what V8 compiled.
  */
 const LOADER = codeCacheLoader(
   'first-answer',
-  `const figures = await module.exports.firstAnswer(process.argv[2]);
-console.log(JSON.stringify({ ...figures, codeCache: cachedData === undefined ? 'none' : script.cachedDataRejected ? 'rejected' : 'used' }));
-if (process.env.FTZ_WRITE_CODE_CACHE === '1') writeFileSync(cacheFile, script.createCachedData());`,
+  `if (process.env.FTZ_WRITE_CODE_CACHE === '1') {
+  await module.exports.warmUp(process.argv[2]);
+  writeFileSync(cacheFile, script.createCachedData());
+} else {
+  const figures = await module.exports.firstAnswer(process.argv[2]);
+  console.log(JSON.stringify({ ...figures, codeCache: cachedData === undefined ? 'none' : script.cachedDataRejected ? 'rejected' : 'used' }));
+}`,
 );
 
 /** The flags every measured process (and the warm-up run, so V8 accepts its cache) starts with. */
 const NODE_FLAGS = ['--expose-gc', '--max-old-space-size=8192'];
 
-/** Bundle the child once per run (into `workDir`), and write its code cache with one warm-up run on `snapshot`. */
+/** Bundle the child once per run (into `workDir`), and write its code cache with one warm-up run (the child's warmUp) on `snapshot`. */
 async function bundle(workDir: string, snapshot: string): Promise<string> {
   if (bundled && existsSync(bundled)) return bundled;
   mkdirSync(workDir, { recursive: true });
