@@ -61,7 +61,8 @@ async function bundle(workDir: string, snapshot: string): Promise<string> {
   await build({ entryPoints: [join(here, 'first-answer-child.ts')], bundle: true, platform: 'node', format: 'cjs', target: 'node20', minify: true, outfile: join(workDir, 'first-answer.cjs'), logLevel: 'error' });
   const out = join(workDir, 'first-answer.mjs');
   writeFileSync(out, LOADER);
-  execFileSync(process.execPath, [...NODE_FLAGS, out, snapshot], { env: { ...process.env, FTZ_WRITE_CODE_CACHE: '1' }, stdio: 'ignore' });
+  // Its stderr is ours: a failed warm-up throws here and its reason is shown, not hidden.
+  execFileSync(process.execPath, [...NODE_FLAGS, out, snapshot], { env: { ...process.env, FTZ_WRITE_CODE_CACHE: '1' }, stdio: ['ignore', 'ignore', 'inherit'] });
   return (bundled = out);
 }
 
