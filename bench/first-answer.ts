@@ -1,15 +1,18 @@
 /**
  * Loading a snapshot, measured as an operator meets it: the snapshot's size against its records' text, and a fresh
- * `node` process from its start to the first answer, with its serving RSS. The process starts as a release's server
- * does (scripts/release.ts): bench/first-answer-child.ts bundled with esbuild into one minified CommonJS file, compiled
- * by a small loader with V8's code cache, which one warm-up run writes first (a release writes server.cache the same
- * way at release time). Used for the seeds (bench/run.ts) and each scale size (bench/scale.ts).
+ * `node` process from its start to the first answer, with its serving RSS. The process runs the server's load path,
+ * compiled and cached as a release compiles it (scripts/release.ts): bench/first-answer-child.ts bundled with esbuild
+ * into one minified CommonJS file, started by the release's loader with V8's code cache, which one warm-up run writes
+ * first (a release writes server.cache at release time; the warm-up here makes the service calls of the release's
+ * warm-up requests on the measured snapshot, not the measured queries). It has no Fastify or routes, so it is not the
+ * whole server's start. Used for the seeds (bench/run.ts) and each scale size (bench/scale.ts).
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
+import { codeCacheLoader } from '../scripts/code-cache-loader.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 
@@ -32,37 +35,25 @@ export interface FirstAnswer {
 let bundled: string | undefined;
 
 /**
- * The child's loader, as a release's server.mjs: the bundle compiled as a vm.Script with V8's code cache when this
- * Node accepts it (V8 rejects a cache from another version or other command-line flags, and then compiles as usual).
- * With FTZ_WRITE_CODE_CACHE=1 (the warm-up run) it saves what V8 compiled once the query mix has run.
+ * The child's loader: the release's (scripts/code-cache-loader.ts), compiling first-answer.cjs with V8's code cache.
+ * With FTZ_WRITE_CODE_CACHE=1 (the warm-up run) it runs the child's warmUp (a release's warm-up requests, not the
+ * measured queries) and saves what V8 compiled.
  */
-const LOADER = `import { readFileSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { Script } from 'node:vm';
-
-const here = dirname(fileURLToPath(import.meta.url));
-const file = join(here, 'first-answer.cjs');
-const cacheFile = join(here, 'first-answer.cache');
-let cachedData;
-try {
-  cachedData = readFileSync(cacheFile);
-} catch {
-  // no cache: compile as usual
-}
-const script = new Script('(function (exports, require, module, __filename, __dirname) {' + readFileSync(file, 'utf8') + '\\n})', { filename: file, cachedData });
-const module = { exports: {} };
-script.runInThisContext()(module.exports, createRequire(file), module, file, here);
-const figures = await module.exports.firstAnswer(process.argv[2]);
-console.log(JSON.stringify({ ...figures, codeCache: cachedData === undefined ? 'none' : script.cachedDataRejected ? 'rejected' : 'used' }));
-if (process.env.FTZ_WRITE_CODE_CACHE === '1') writeFileSync(cacheFile, script.createCachedData());
-`;
+const LOADER = codeCacheLoader(
+  'first-answer',
+  `if (process.env.FTZ_WRITE_CODE_CACHE === '1') {
+  await module.exports.warmUp(process.argv[2]);
+  writeFileSync(cacheFile, script.createCachedData());
+} else {
+  const figures = await module.exports.firstAnswer(process.argv[2]);
+  console.log(JSON.stringify({ ...figures, codeCache: cachedData === undefined ? 'none' : script.cachedDataRejected ? 'rejected' : 'used' }));
+}`,
+);
 
 /** The flags every measured process (and the warm-up run, so V8 accepts its cache) starts with. */
 const NODE_FLAGS = ['--expose-gc', '--max-old-space-size=8192'];
 
-/** Bundle the child once per run (into `workDir`), and write its code cache with one warm-up run on `snapshot`. */
+/** Bundle the child once per run (into `workDir`), and write its code cache with one warm-up run (the child's warmUp) on `snapshot`. */
 async function bundle(workDir: string, snapshot: string): Promise<string> {
   if (bundled && existsSync(bundled)) return bundled;
   mkdirSync(workDir, { recursive: true });
@@ -70,7 +61,8 @@ async function bundle(workDir: string, snapshot: string): Promise<string> {
   await build({ entryPoints: [join(here, 'first-answer-child.ts')], bundle: true, platform: 'node', format: 'cjs', target: 'node20', minify: true, outfile: join(workDir, 'first-answer.cjs'), logLevel: 'error' });
   const out = join(workDir, 'first-answer.mjs');
   writeFileSync(out, LOADER);
-  execFileSync(process.execPath, [...NODE_FLAGS, out, snapshot], { env: { ...process.env, FTZ_WRITE_CODE_CACHE: '1' }, stdio: 'ignore' });
+  // Its stderr is ours: a failed warm-up throws here and its reason is shown, not hidden.
+  execFileSync(process.execPath, [...NODE_FLAGS, out, snapshot], { env: { ...process.env, FTZ_WRITE_CODE_CACHE: '1' }, stdio: ['ignore', 'ignore', 'inherit'] });
   return (bundled = out);
 }
 

@@ -142,7 +142,7 @@ the targets and whether this run met them. --sizes none skips the generated corp
     const loadDir = join(os.tmpdir(), `ftz-bench-${process.pid}-load`);
     const load = await measureFirstAnswer(snapFile, loadDir);
     rmSync(loadDir, { recursive: true, force: true });
-    out('Loading targets on the seeds, measured by bench/first-answer.ts (a fresh `node` process running the server\'s load path bundled with esbuild and compiled with V8\'s code cache from one warm-up run, as a release starts; median of 3):');
+    out('Loading targets on the seeds, measured by bench/first-answer.ts (a fresh `node` process running the server\'s load path, compiled and cached as a release compiles it: bundled with esbuild, V8\'s code cache from one warm-up run; median of 3):');
     out();
     for (const l of loadTargetLines('seeds', load, seedText)) out(l);
     out();

@@ -501,7 +501,7 @@ export function scaleMarkdown(results: SizeResult[], chartPath: string): string[
   if (withLoad.length) {
     out('### Loading our snapshot: size, fresh process → first answer, serving RSS');
     out();
-    out('bench/first-answer.ts: the snapshot written by the build above, loaded by a fresh `node` process running the server\'s load path bundled with esbuild and compiled with V8\'s code cache from one warm-up run (as a release runs it; no TypeScript compiler): read with the checksum computed while reading, decode, validate, build the search service, answer one query; RSS after the query mix and a forced GC. Median of 3 processes.');
+    out('bench/first-answer.ts: the snapshot written by the build above, loaded by a fresh `node` process running the server\'s load path, compiled and cached as a release compiles it (bundled with esbuild, V8\'s code cache from one warm-up run; no Fastify or routes, no TypeScript compiler): read with the checksum computed while reading, decode, validate, build the search service, answer one query; RSS after the query mix and a forced GC. Median of 3 processes.');
     out();
     out('| records | snapshot (× text bytes) | first answer | Node + modules | read + checksum + decode + validate | service | first query | serving RSS |');
     out('|---|---|---|---|---|---|---|---|');

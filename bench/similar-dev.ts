@@ -8,6 +8,7 @@
  *   A variant's line ends with how many sources it moved up / down against the shipped lists (by more than 0.005),
  *   per fold: a gain resting on a few sources of one fold is that fold's, not a rule's.
  *   npx tsx bench/similar-dev.ts --body-cache=FILE       the seeds built once and kept in FILE for later runs
+ *                                                        (built again when the seeds, dict/ or build code change)
  *   npx tsx bench/similar-dev.ts --snapshot=FILE         the seeds read from a snapshot built by `npm run index`
  *                                                        (same records, vocabulary and classes; faster than building)
  *   npx tsx bench/similar-dev.ts --misses                each dev source's top 10 (grades) and its missed judgements
@@ -18,7 +19,8 @@
  *                                                        (CLASSES_FROM_DEV_MISSES in bench/similar-eval.ts)
  * Not part of `npm run bench`: the benchmark reports both halves once; this is how the defaults are chosen.
  */
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { deserialize, serialize } from 'node:v8';
 import type { SnapshotBody } from '../snapshot/body.js';
@@ -32,18 +34,41 @@ import { diversity, servedRanker } from './similar.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 
+/**
+ * sha256 of everything a seeds build reads: the seeds, dict/, the build's code (indexer/ and the analysis/ and
+ * snapshot/ code it imports) and package-lock.json (the segmenter's version), each file by path and content.
+ */
+function buildInputsHash(): string {
+  const hash = createHash('sha256');
+  const walk = (dir: string) => {
+    for (const e of readdirSync(join(root, dir), { withFileTypes: true }).sort((x, y) => (x.name < y.name ? -1 : x.name > y.name ? 1 : 0))) {
+      const rel = `${dir}/${e.name}`;
+      if (e.isDirectory()) walk(rel);
+      else if (e.isFile()) hash.update(`${rel}\u0000`).update(readFileSync(join(root, rel))).update('\u0000');
+    }
+  };
+  for (const dir of ['seeds', 'dict', 'indexer', 'analysis', 'snapshot']) walk(dir);
+  return hash.update(readFileSync(join(root, 'package-lock.json'))).digest('hex');
+}
+
 async function main() {
   // --body-cache=FILE: the seeds' build body kept (node:v8 serialize) between runs, so a series of variants
-  // segments the seeds once; delete the file after changing the seeds, dict/ or the indexer.
+  // segments the seeds once. FILE.inputs holds the hash of what the build read (buildInputsHash); a cache whose
+  // hash differs (seeds, dict/ or the build's code changed since) is built again, never read stale.
   const cache = process.argv.find((x) => x.startsWith('--body-cache='))?.slice('--body-cache='.length);
   let body: SnapshotBody;
   const snap = process.argv.find((x) => x.startsWith('--snapshot='))?.slice('--snapshot='.length);
+  const inputs = cache ? buildInputsHash() : '';
   if (snap) body = parseSnapshot(readFileSync(snap));
-  else if (cache && existsSync(cache)) body = deserialize(readFileSync(cache)) as SnapshotBody;
+  else if (cache && existsSync(cache) && existsSync(`${cache}.inputs`) && readFileSync(`${cache}.inputs`, 'utf8') === inputs) body = deserialize(readFileSync(cache)) as SnapshotBody;
   else {
+    if (cache && existsSync(cache)) console.log(`--body-cache: ${cache} was built from other seeds, dict/ or build code; building again`);
     const { buildSnapshot } = await import('../indexer/build.js');
     body = (await buildSnapshot({ seedsDir: join(root, 'seeds'), dictDir: join(root, 'dict') })).body;
-    if (cache) writeFileSync(cache, serialize(body));
+    if (cache) {
+      writeFileSync(cache, serialize(body));
+      writeFileSync(`${cache}.inputs`, inputs);
+    }
   }
   const without: string[] = process.argv.find((x) => x.startsWith('--ideas-without='))?.slice('--ideas-without='.length).split(',') ?? [];
   if (process.argv.includes('--general-only')) without.push(...CLASSES_FROM_DEV_MISSES);

@@ -17,6 +17,7 @@ import { parseArgs } from 'node:util';
 import { build, type Plugin } from 'esbuild';
 import { loadSnapshotFile, writeSnapshotFile } from '../snapshot/file.js';
 import { removeTempFilesOnSignal, trackTemp } from '../snapshot/atomic.js';
+import { codeCacheLoader } from './code-cache-loader.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const version = (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string }).version;
@@ -117,31 +118,13 @@ export async function release(o: { snapshot?: string; seeds: string; dict: strin
 }
 
 /**
- * DIR/server.mjs. Compiling the 1.5 MB bundle, and then each function as it first runs, was a third of the start-up
- * time; with V8's code cache (server.cache, made by the same Node version at release time) that compiled code is
- * read instead. A cache from another Node or V8 version is rejected by V8 itself and the bundle is compiled as
- * usual: the cache only ever changes speed.
+ * DIR/server.mjs: server.cjs compiled with V8's code cache (server.cache, made by the same Node version at release
+ * time; scripts/code-cache-loader.ts says why and what happens with a cache V8 rejects).
  */
 const LOADER = `// Starts the bundled server (server.cjs), with V8's compiled code from server.cache when this Node accepts it.
-import { readFileSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { Script } from 'node:vm';
-
-const here = dirname(fileURLToPath(import.meta.url));
-const file = join(here, 'server.cjs');
-const cacheFile = join(here, 'server.cache');
-let cachedData;
-try {
-  cachedData = readFileSync(cacheFile);
-} catch {
-  // no cache: compile as usual
-}
-const script = new Script('(function (exports, require, module, __filename, __dirname) {' + readFileSync(file, 'utf8') + '\\n})', { filename: file, cachedData });
-const module = { exports: {} };
-script.runInThisContext()(module.exports, createRequire(file), module, file, here);
-await module.exports.startRelease(here);
+${codeCacheLoader(
+  'server',
+  `await module.exports.startRelease(here);
 // Release time only (scripts/release.ts): after the warm-up requests, save what V8 compiled, then stop.
 if (process.env.FTZ_WRITE_CODE_CACHE === '1' && process.send) {
   process.on('message', (m) => {
@@ -150,8 +133,8 @@ if (process.env.FTZ_WRITE_CODE_CACHE === '1' && process.send) {
     process.exit(0);
   });
   process.send('ready');
-}
-`;
+}`,
+)}`;
 
 /** Runs the release once on a free port, sends it the requests an operator's first users make, saves V8's code cache. */
 async function writeCodeCache(dir: string): Promise<number | undefined> {

@@ -913,11 +913,12 @@ export class SearchEngine {
     return fields?.map((f) => this.fieldIndex.get(f)!).filter((i) => i !== undefined);
   }
 
-  /** Records a constraint matches through any alternative, with the best weighted BM25 per record (cached). */
+  /** The constraint cache's key: fields, then each alternative's text, weight and near words. */
   private static constraintKey(c: Constraint): string {
     return `${c.fields?.join(',') ?? '*'}\u0000${c.alternatives.map((a) => `${a.text}\u0001${a.weight}\u0001${a.near?.join('\u0001') ?? ''}`).join('\u0000')}`;
   }
 
+  /** Records a constraint matches through any alternative, with the best weighted BM25 per record (cached). */
   private constraintDocs(c: Constraint): DocScores {
     const key = SearchEngine.constraintKey(c);
     const cached = this.constraintCache.get(key);
