@@ -78,10 +78,10 @@ const ours: Engine = {
     const corpus = await loadRecordsFile(recordsFile, { deferLinks: true });
     const t1 = performance.now();
     const readPeak = peakRssMiB();
-    // As the CLI does: the records are packed into the snapshot's columns while the build waits for its workers.
-    const result = await buildSnapshot({ seedsDir: '', dictDir, corpus, whileWaiting: (records) => packRecords(records, recordValidator()) });
+    // As the CLI does: the records are packed into the snapshot's columns while the count finishes.
+    const result = await buildSnapshot({ seedsDir: '', dictDir, corpus, whileCounting: (records) => packRecords(records, recordValidator()) });
     const t2 = performance.now();
-    writeFileSync(out, await serializeSnapshotPacked(result.body, { packedRecords: result.whileWaiting }));
+    writeFileSync(out, await serializeSnapshotPacked(result.body, { packedRecords: result.whileCounting }));
     const t3 = performance.now();
     const { parse: _parse, total: _total, ...rest } = result.timings as Record<string, number>;
     const { parse: _p, ...restPeak } = result.peakRssMiB as Record<string, number>;

@@ -2,10 +2,9 @@
  * seeds → snapshot: parse the documents, build the user dictionary from the corpus and the editable files,
  * count the corpus vocabulary with jieba (for query-time segmentation), and build the inverted index. On a large
  * corpus a child process counts the vocabulary while this thread links copies (indexer/vocabulary.ts); a worker
- * thread then builds the positional index beside the end of the count and beside the similar stage, which uses a
- * worker of its own (indexer/engine-index.ts, indexer/similar-threads.ts), and then the stored words and split
- * compounds while this thread runs the caller's `whileWaiting` (the CLI packs the records into the snapshot's
- * columns). Every way gives the same bytes as one thread.
+ * thread then builds the positional index beside the end of the count (while this thread runs the caller's
+ * `whileCounting`, which the CLI uses to pack the records into the snapshot's columns) and beside the similar stage, which uses a worker of its own (indexer/engine-index.ts,
+ * indexer/similar-threads.ts). Every way gives the same bytes as one thread.
  */
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
@@ -15,7 +14,7 @@ import { mineForms } from '../analysis/forms.js';
 import { Normalizer } from '../analysis/normalize.js';
 import type { SnapshotBody } from '../snapshot/body.js';
 import { loadCorpus, PROGRESS_BYTES, type Corpus, type Progress } from './corpus.js';
-import { buildEngineIndex, buildEngineIndexAsync, type EngineIndex } from './engine-index.js';
+import { buildEngineIndex, buildEngineIndexAsync } from './engine-index.js';
 import { buildStoredCounts } from './facet-counts.js';
 import { reformGroups } from './reform-groups.js';
 import { SEARCH_FIELDS, copyDepartmentTexts, normalizedSearchTexts, type SearchField } from './fields.js';
@@ -57,14 +56,13 @@ export interface BuildOptions<P = never> {
   /** Progress lines for large inputs (the CLI prints them to stderr). */
   progress?: Progress;
   /**
-   * Work on the final records (linked; nothing after links changes a record) run in this thread while it would only
-   * wait: with the index worker, after the similar stage while the worker finishes the index and the stored words;
-   * without it, while a counting process finishes. Its result is BuildResult.whileWaiting. Not called when neither
-   * runs (small corpora: no wait to fill). The CLI and the benchmark pass the snapshot's record packing
+   * Work on the final records (linked; nothing after links changes a record) run in this thread while a counting
+   * process finishes, when this thread would only wait; its result is BuildResult.whileCounting. Not called when this
+   * thread counts (small corpora: no wait to fill). The CLI and the benchmark pass the snapshot's record packing
    * (`(records) => packRecords(records, recordValidator())`), which writing the snapshot then reuses; a callback
    * because packing belongs to the snapshot stage, later than this one. Default: none.
    */
-  whileWaiting?: (records: ReformRecord[]) => P;
+  whileCounting?: (records: ReformRecord[]) => P;
 }
 
 /**
@@ -80,19 +78,17 @@ export interface BuildResult<P = never> {
   body: SnapshotBody;
   corpus: Corpus;
   /**
-   * What options.whileWaiting returned for body.records while this thread waited for a worker or a counting process
-   * (large corpora; undefined otherwise, or without the option). With the CLI's packing: pass it as packedRecords to
+   * What options.whileCounting returned for body.records while a counting process finished (large corpora;
+   * undefined otherwise, or without the option). With the CLI's packing: pass it as packedRecords to
    * serializeSnapshot / writeSnapshotFile so they do not pack the records again.
    */
-  whileWaiting?: P;
+  whileCounting?: P;
   /**
    * Milliseconds per stage. `jiebaLoad` is jieba's dictionary load in this thread (0 when a child process counts, or
    * when jieba was already loaded); `analyse` is normalising the texts, counting the vocabulary (what of it links did not
    * hide) and mining forms; `index` the positional index and facet columns (with the index worker: starting it and
-   * the wait for it after the similar stage and the packing, which holds the wait for its stored words and splits
-   * too); `words` the stored words and splits (0 with the index worker: they are in its wait, under `index`); `pack`
-   * options.whileWaiting (the CLI: packing the records into the snapshot's columns) while a worker or a counting
-   * process finishes (0 otherwise); `links` copy linking when the corpus left it to the build (records
+   * the wait for it after the similar stage); `pack` options.whileCounting (the CLI: packing the records into the
+   * snapshot's columns) while a counting process finishes (0 otherwise); `links` copy linking when the corpus left it to the build (records
    * input read with deferLinks; 0 otherwise), beside the count.
    */
   timings: Record<BuildStage | 'total', number>;
@@ -209,28 +205,19 @@ export async function buildSnapshot<P = never>(options: BuildOptions<P>): Promis
     // then took 11.3 s where it takes 7.9 s alone: 100k records, recorded run at 052c7dd). Built in this thread
     // instead (indexWorker: false), after links while the count finishes, it took 40.2 s at 100k at 51242b4. On a
     // small corpus in this thread: a worker's start costs more than the index.
-    // The worker then also builds the stored words and split compounds once it is sent the vocabulary (before the
-    // similar stage), beside the end of that stage, while this thread packs the records (options.whileWaiting):
-    // built here after the similar stage, they had this thread alone (4.75 s at 100k in the recorded run at 531b184).
     const indexWorker = options.indexWorker ?? chars >= PARALLEL_MIN_CHARS;
-    let sendVocabulary: (v: [string, number][]) => void = () => undefined;
-    const vocabularyForWorker = new Promise<[string, number][]>((resolve) => (sendVocabulary = resolve));
-    const indexed = indexWorker ? buildEngineIndexAsync(corpus.records, normalized, failed.signal, { vocabulary: vocabularyForWorker, minCost: options.storedMinCost }) : Promise.resolve(buildEngineIndex(corpus.records, normalized));
+    const indexed = indexWorker ? buildEngineIndexAsync(corpus.records, normalized, failed.signal) : Promise.resolve(buildEngineIndex(corpus.records, normalized));
     // Awaited after the similar stage; a worker that failed before (noticed while the count is awaited below) ends
     // the build there, and nothing rejects unobserved meanwhile.
     indexed.catch(() => failed.abort());
     const tIndexed = performance.now();
     const rssIndexed = peakRssMiB();
-    // Without an index worker, while a counting process finishes this thread would only wait: it runs the caller's
-    // work on the records then (final once linked: nothing after links changes a record); the CLI packs them into the
-    // snapshot's columns, which writing the snapshot then reuses instead of packing them after everything else. With
-    // the worker it runs after the similar stage instead, while the worker finishes (below): the count then has a
-    // core of its own beside the worker.
-    const packNow = !indexWorker && count.background && options.whileWaiting !== undefined;
-    let whileWaiting = packNow ? options.whileWaiting!(corpus.records) : undefined;
+    // While a counting process finishes, this thread would only wait: it runs the caller's work on the records (final
+    // once linked: nothing after links changes a record); the CLI packs them into the snapshot's columns, which
+    // writing the snapshot then reuses instead of packing them after everything else.
+    const whileCounting = count.background && options.whileCounting ? options.whileCounting(corpus.records) : undefined;
     const tPacked = performance.now();
-    let packMs = tPacked - tIndexed;
-    let rssPacked = peakRssMiB();
+    const rssPacked = peakRssMiB();
 
     const jiebaWasLoaded = jiebaLoaded();
     const countsPromise = count.finish();
@@ -279,35 +266,24 @@ export async function buildSnapshot<P = never>(options: BuildOptions<P>): Promis
     const slot = Object.fromEntries(SEARCH_FIELDS.map((f, k) => [f, k])) as Record<SearchField, number>;
     // One grouping of the records into reforms for the similar lists and the stored facet counts.
     const reformOf = reformGroups(corpus.records);
-    // The index worker builds the stored words and splits from here on (indexer/index-worker.ts).
-    if (indexWorker) sendVocabulary(body.analysis.vocabulary);
     body.similar = buildSimilar(body, {}, { normalized: (i, f) => texts[i * F + slot[f]], naming: namingWordTest(body.analysis.vocabulary.map(([w]) => w)), threads: similarThreads, reformOf });
     const tSimilar = performance.now();
     const rssSimilar = peakRssMiB();
-    if (indexWorker && options.whileWaiting) {
-      whileWaiting = options.whileWaiting(corpus.records);
-      rssPacked = peakRssMiB();
-    }
-    const tPackedLate = performance.now();
-    packMs += tPackedLate - tSimilar;
-    const built = await indexed;
+    const index = await indexed;
     const tIndexDone = performance.now();
     // The index stage's peak is read before the counts stage can raise it (a worker's index is only whole here).
     const rssIndexDone = indexWorker ? peakRssMiB() : rssIndexed;
-    // The parts in the snapshot's order (its bytes follow the key order): postings, facets, counts, words, splits.
-    const index: EngineIndex = { postings: built.postings, facets: built.facets };
     // Facet counts of common words' record sets (indexer/facet-counts.ts), from the postings just built; the
     // vocabulary says which common terms are words.
     index.counts = buildStoredCounts(index.postings, index.facets, reformOf, { words: (t) => counts.has(t) });
     const tCounts = performance.now();
     const rssCounts = peakRssMiB();
-    // Costly words' own postings (indexer/word-postings.ts), from the same texts and the vocabulary's words (the index
-    // worker's, when it built the index).
-    const words = indexWorker ? built.words : buildWordPostings(texts, index.postings, counts.keys(), { minCost: options.storedMinCost });
+    // Costly words' own postings (indexer/word-postings.ts), from the same texts and the vocabulary's words.
+    const words = buildWordPostings(texts, index.postings, counts.keys(), { minCost: options.storedMinCost });
     if (words) index.words = words;
     // Costly split compounds' own postings (indexer/near-postings.ts), from the same texts and the vocabulary's words;
     // a stored word's postings give that part's places.
-    const nears = indexWorker ? built.nears : buildNearPostings(texts, index.postings, body.analysis.vocabulary, { words, minCost: options.storedMinCost });
+    const nears = buildNearPostings(texts, index.postings, body.analysis.vocabulary, { words, minCost: options.storedMinCost });
     if (nears) index.nears = nears;
     const tWords = performance.now();
     const rssWords = peakRssMiB();
@@ -323,12 +299,12 @@ export async function buildSnapshot<P = never>(options: BuildOptions<P>): Promis
     return {
       body,
       corpus,
-      whileWaiting,
+      whileCounting,
       timings: {
         parse: tParse - t0,
         links: tLinked - tCount,
-        index: tIndexed - tCounted + (tIndexDone - tPackedLate),
-        pack: packMs,
+        index: tIndexed - tCounted + (tIndexDone - tSimilar),
+        pack: tPacked - tIndexed,
         jiebaLoad,
         analyse: tCount - tParse + (tCounted - tLinked) + (tVocabulary - tPacked - jiebaLoad) + (tAnalysed - tVocabulary),
         similar: tSimilar - tAnalysed,

@@ -64,13 +64,13 @@ async function main(): Promise<number> {
   removeTempFilesOnSignal();
   // --records: records in the schema, one JSON object a line; a bad line is a warning naming it, never fatal.
   const corpus = values.records ? await loadRecordsFile(values.records, { deferLinks: true }) : undefined;
-  // While it waits for a worker (or a counting process), the build packs the records into the snapshot's columns, reused when writing.
+  // While a counting process finishes, the build packs the records into the snapshot's columns, reused when writing.
   const result = await buildSnapshot({
     seedsDir: values.seeds!,
     dictDir: values.dict!,
     corpus,
     progress: (m) => console.error(m),
-    whileWaiting: (records) => packRecords(records, recordValidator()),
+    whileCounting: (records) => packRecords(records, recordValidator()),
   });
   console.log(formatSummary(result));
   if (result.body.records.length === 0) {
@@ -78,7 +78,7 @@ async function main(): Promise<number> {
     return 1;
   }
   if (values.out) {
-    await writeSnapshotFile(values.out, result.body, { packedRecords: result.whileWaiting });
+    await writeSnapshotFile(values.out, result.body, { packedRecords: result.whileCounting });
     console.log(`snapshot written to ${values.out}`);
   }
   if (values['dump-records']) {

@@ -10,7 +10,7 @@ import type { NearIndex } from './near-postings.js';
 import type { RecordBits } from './record-bits.js';
 import type { DocSkips } from './doc-skips.js';
 import { SEARCH_FIELDS } from './fields.js';
-import type { IndexAnswer, IndexJob, StoredJob } from './index-worker.js';
+import type { IndexJob } from './index-worker.js';
 import { runInWorker, siblingModule } from './module-worker.js';
 import { buildIndex, type IndexData } from './postings.js';
 import type { ReformRecord } from './schema.js';
@@ -55,25 +55,11 @@ export function buildEngineIndex(records: ReformRecord[], normalized: string[]):
  * The same index, with the positional index built in a worker thread (indexer/index-worker.ts), so this thread can
  * run another stage meanwhile: at 100k records the index is about 8 s of one core. The texts are copied to the
  * worker (about 0.3 s at 100k); the index comes back with its arrays moved. The same bytes as buildEngineIndex.
- * `signal` aborted ends the worker (the build failed meanwhile). With `stored.vocabulary` (resolving to the build's
- * body.analysis.vocabulary once counted), the worker then also builds the stored words and split compounds from its
- * copy of the texts, as buildWordPostings and buildNearPostings would here (`words`, `nears`; absent when none
- * qualifies; `stored.minCost` is both their minCost, default theirs).
+ * `signal` aborted ends the worker (the build failed meanwhile).
  */
-export async function buildEngineIndexAsync(
-  records: ReformRecord[],
-  normalized: string[],
-  signal?: AbortSignal,
-  stored?: { vocabulary: Promise<[string, number][]>; minCost?: number },
-): Promise<EngineIndex> {
-  const job: IndexJob = { texts: normalized, fields: [...SEARCH_FIELDS], titleKeys: titleKeys(records, normalized), ...(stored ? { stored: true } : {}) };
-  const later = stored?.vocabulary.then((v): StoredJob => ({ vocabulary: v, minCost: stored.minCost }));
-  const answer = runInWorker<IndexAnswer | IndexData>(siblingModule('index-worker', import.meta.url), job, [], signal, later);
+export async function buildEngineIndexAsync(records: ReformRecord[], normalized: string[], signal?: AbortSignal): Promise<EngineIndex> {
+  const job: IndexJob = { texts: normalized, fields: [...SEARCH_FIELDS], titleKeys: titleKeys(records, normalized) };
+  const postings = runInWorker<IndexData>(siblingModule('index-worker', import.meta.url), job, [], signal);
   const facets = buildFacetColumns(records);
-  const got = await answer;
-  if (!('stored' in got)) return { postings: got, facets };
-  const index: EngineIndex = { postings: got.postings, facets };
-  if (got.words) index.words = got.words;
-  if (got.nears) index.nears = got.nears;
-  return index;
+  return { postings: await postings, facets };
 }

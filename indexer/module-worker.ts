@@ -34,16 +34,13 @@ export function siblingModule(name: string, from: string): URL {
 }
 
 /**
- * Start `module` in a worker, send it `input` (the buffers in `transfer` are moved, not copied), then what `later`
- * resolves to once it does, and resolve with the first message it posts back. A worker that fails or exits before answering rejects with why; `signal`
+ * Start `module` in a worker, send it `input` (the buffers in `transfer` are moved, not copied) and resolve with
+ * the first message it posts back. A worker that fails or exits before answering rejects with why; `signal`
  * aborted ends the worker (its caller failed and will not read the answer).
  */
-export function runInWorker<T>(module: URL, input: unknown, transfer: TransferListItem[] = [], signal?: AbortSignal, later?: Promise<unknown>): Promise<T> {
+export function runInWorker<T>(module: URL, input: unknown, transfer: TransferListItem[] = [], signal?: AbortSignal): Promise<T> {
   const worker = startModuleWorker(module);
   worker.postMessage(input, transfer);
-  // A second message the worker waits for (what it needs once the caller knows it); a caller that cannot give it
-  // fails, and its signal ends the worker.
-  later?.then((m) => worker.postMessage(m), () => undefined);
   const end = () => void worker.terminate();
   // Already aborted: the caller failed before the worker started, so it is ended at once (an abort listener added
   // now would never run).

@@ -15,7 +15,7 @@ export function formatSummary({ body, timings }: Pick<BuildResult, 'body'> & Par
   }
   if (timings) {
     const ms = (n: number) => `${Math.round(n)} ms`;
-    lines.push(`time: ${ms(timings.total)} (parse ${ms(timings.parse)}${timings.links ? `, copy links ${ms(timings.links)}` : ''}, jieba dictionary load ${ms(timings.jiebaLoad)}, analyse ${ms(timings.analyse)}, index ${ms(timings.index)}${timings.pack ? `, records packed while waiting for workers ${ms(timings.pack)}` : ''}, similar ${ms(timings.similar)}${timings.counts ? `, facet counts of common words ${ms(timings.counts)}` : ''}${timings.words ? `, stored words ${ms(timings.words)}` : ''}${timings.bits ? `, record maps and block starts ${ms(timings.bits)}` : ''})`);
+    lines.push(`time: ${ms(timings.total)} (parse ${ms(timings.parse)}${timings.links ? `, copy links ${ms(timings.links)}` : ''}, jieba dictionary load ${ms(timings.jiebaLoad)}, analyse ${ms(timings.analyse)}, index ${ms(timings.index)}${timings.pack ? `, records packed while counting ${ms(timings.pack)}` : ''}, similar ${ms(timings.similar)}${timings.counts ? `, facet counts of common words ${ms(timings.counts)}` : ''}${timings.words ? `, stored words ${ms(timings.words)}` : ''}${timings.bits ? `, record maps and block starts ${ms(timings.bits)}` : ''})`);
   }
   return lines.join('\n');
 }

@@ -108,7 +108,7 @@ export interface SerializeOptions {
    * browser can read without a decompressor). Files on disk are written packed (writeSnapshotFile).
    */
   compress?: boolean;
-  /** body.records already packed into columns (BuildResult.whileWaiting, when the build was given packRecords), so they are not packed again. */
+  /** body.records already packed into columns (BuildResult.whileCounting, when the build was given packRecords), so they are not packed again. */
   packedRecords?: PackedRecords;
 }
 

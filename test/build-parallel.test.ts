@@ -14,8 +14,6 @@ import type { Corpus } from '../indexer/corpus.js';
 import { startVocabularyCount, countVocabulary } from '../indexer/vocabulary.js';
 import { buildEngineIndex, buildEngineIndexAsync } from '../indexer/engine-index.js';
 import { normalizedSearchTexts } from '../indexer/fields.js';
-import { buildWordPostings } from '../indexer/word-postings.js';
-import { buildNearPostings } from '../indexer/near-postings.js';
 import { bodyHash, serializeSnapshot, serializeSnapshotPacked } from '../snapshot/file.js';
 import { packRecords } from '../snapshot/records.js';
 import { recordValidator } from '../snapshot/validate.js';
@@ -106,8 +104,8 @@ describe('a build with its stages side by side (a counting process, an index wor
   it('links copies of unlinked records while the vocabulary is counted, and counts their units after, as one thread does', async () => {
     // Both given the CLI's packing: only the build that waits for a counting process runs it.
     const pack = (records: Corpus['records']) => packRecords(records, recordValidator());
-    const one = await buildSnapshot({ seedsDir: '', dictDir: DICT, corpus: await unlinkedSeeds(), vocabularyWorkers: 0, indexWorker: false, whileWaiting: pack });
-    const par = await buildSnapshot({ seedsDir: '', dictDir: DICT, corpus: await unlinkedSeeds(), vocabularyWorkers: 1, indexWorker: true, whileWaiting: pack });
+    const one = await buildSnapshot({ seedsDir: '', dictDir: DICT, corpus: await unlinkedSeeds(), vocabularyWorkers: 0, indexWorker: false, whileCounting: pack });
+    const par = await buildSnapshot({ seedsDir: '', dictDir: DICT, corpus: await unlinkedSeeds(), vocabularyWorkers: 1, indexWorker: true, whileCounting: pack });
     par.body.builtAt = one.body.builtAt;
     expect(one.body.records.filter((r) => r.related.length > 0).length).toBeGreaterThan(40);
     expect(bodyHash(par.body)).toBe(bodyHash(one.body));
@@ -115,13 +113,13 @@ describe('a build with its stages side by side (a counting process, an index wor
     // The records packed into columns while the count finished (links included) write the very file packing them at
     // write time does, with the packed streams compressed side by side; a build that counted in its own thread had
     // no wait to pack them in.
-    expect(one.whileWaiting).toBeUndefined();
-    expect(par.whileWaiting?.count).toBe(par.body.records.length);
-    expect(par.whileWaiting!.relatedIndex.length).toBe(par.body.records.reduce((n, r) => n + r.related.length, 0));
-    const written = await serializeSnapshotPacked(par.body, { packedRecords: par.whileWaiting });
+    expect(one.whileCounting).toBeUndefined();
+    expect(par.whileCounting?.count).toBe(par.body.records.length);
+    expect(par.whileCounting!.relatedIndex.length).toBe(par.body.records.reduce((n, r) => n + r.related.length, 0));
+    const written = await serializeSnapshotPacked(par.body, { packedRecords: par.whileCounting });
     expect(Buffer.from(written).equals(Buffer.from(serializeSnapshot(par.body, { compress: true })))).toBe(true);
     // Columns packed from other records are refused, never written under this body's header.
-    expect(() => serializeSnapshot(par.body, { compress: true, packedRecords: { ...par.whileWaiting!, count: 3 } })).toThrow(`packed records hold 3 records, the body ${par.body.records.length}`);
+    expect(() => serializeSnapshot(par.body, { compress: true, packedRecords: { ...par.whileCounting!, count: 3 } })).toThrow(`packed records hold 3 records, the body ${par.body.records.length}`);
     // ... and so are columns packed from as many other records: here the same records with two of them swapped.
     const swapped = [...par.body.records];
     [swapped[0], swapped[1]] = [swapped[1], swapped[0]];
@@ -148,23 +146,6 @@ describe('a build with its stages side by side (a counting process, an index wor
     expect(whole.postings.postings.length).toBeGreaterThan(100_000);
     expect(Buffer.from(whole.postings.postings).equals(Buffer.from(here.postings.postings))).toBe(true);
     expect(whole).toEqual(here);
-  });
-
-  it('builds in the index worker, once sent the vocabulary, the same stored words and split compounds as the build\'s thread', async () => {
-    const { records } = seedCorpus();
-    const { vocabulary } = (await seedSnapshot()).analysis;
-    // A low cost threshold, so the seeds (which store none at the default) store some of each.
-    const minCost = 200;
-    const texts = normalizedSearchTexts(records, (s) => s);
-    const worker = await buildEngineIndexAsync(records, normalizedSearchTexts(records, (s) => s), new AbortController().signal, { vocabulary: Promise.resolve(vocabulary), minCost });
-    const here = buildEngineIndex(records, texts);
-    const words = buildWordPostings(texts, here.postings, vocabulary.map(([w]) => w), { minCost });
-    const nears = buildNearPostings(texts, here.postings, vocabulary, { words, minCost });
-    expect(words?.terms.split('\u0000').filter(Boolean).length).toBeGreaterThan(10);
-    expect(nears?.terms.split('\u0000').filter(Boolean).length).toBeGreaterThan(0);
-    expect(worker.postings).toEqual(here.postings);
-    expect(worker.words).toEqual(words);
-    expect(worker.nears).toEqual(nears);
   });
 
   it('counts texts sent to the vocabulary\'s counting process in several batches as if they were counted together', async () => {

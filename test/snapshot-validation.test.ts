@@ -50,6 +50,21 @@ describe('a snapshot body is validated before it is served', () => {
     expect(() => validateBody(field.body)).toThrow(/quantities\[0\]\.field is a string, expected one of title, content/);
   });
 
+  it('names the exact item of a list that is wrong: a list element, a link, an outcome, a quantity that is not an object, a normalised unit', () => {
+    const withOutcome = body.records.findIndex((r) => (r.outcomes?.length ?? 0) > 1);
+    expect(withOutcome).toBeGreaterThanOrEqual(0);
+    const at = (i: number) => `record ${i + 1} (id ${JSON.stringify(body.records[i].id)}): `;
+    expect(() => validateBody(withRecord(3, (r) => (r.departments = [...r.departments, '海关', 7 as unknown as string])))).toThrow(`${at(3)}departments[${body.records[3].departments.length + 1}] is number (7), expected a string`);
+    expect(() => validateBody(withRecord(3, (r) => (r.related = [{ id: body.records[0].id, file: 'x' }, { id: '', file: 'y' }])))).toThrow(`${at(3)}related[1].id is a string, expected a non-empty string`);
+    expect(() => validateBody(withRecord(3, (r) => (r.related = [null as unknown as ReformRecord['related'][number]])))).toThrow(`${at(3)}related[0] is null, expected an object`);
+    expect(() => validateBody(withRecord(withOutcome, (r) => ((r.outcomes![1] as unknown as Record<string, unknown>).metric = null)))).toThrow(`${at(withOutcome)}outcomes[1].metric is null, expected a string`);
+    expect(() => validateBody(withRecord(withOutcome, (r) => ((r.outcomes![1] as unknown as Record<string, unknown>).direction = 'sideways')))).toThrow(`${at(withOutcome)}outcomes[1].direction is a string, expected down, up or none`);
+    const notObject = withQuantity((_q, r) => ((r.quantities as unknown[])[0] = 'x'));
+    expect(() => validateBody(notObject.body)).toThrow(`record ${notObject.i + 1} (id ${JSON.stringify(notObject.id)}): quantities[0] is a string, expected an object`);
+    const unit = withQuantity((q) => (q.normalized = { value: 1, unit: '米' }));
+    expect(() => validateBody(unit.body)).toThrow(`record ${unit.i + 1} (id ${JSON.stringify(unit.id)}): quantities[0].normalized.unit is a string, expected 元, 天 or 工作日`);
+  });
+
   it('refuses wrong types in every part: lists, source, related ids, duplicate ids, dictionaries, mechanism classes, vocabulary', () => {
     expect(() => validateBody(withRecord(3, (r) => ((r as Record<string, unknown>).regions = '山东')))).toThrow(/record 4 .*regions is a string, expected an array/);
     expect(() => validateBody(withRecord(3, (r) => ((r.source as unknown as Record<string, unknown>).line = 0)))).toThrow(/record 4 .*source\.line is number \(0\)/);
