@@ -3,7 +3,8 @@
  * count the corpus vocabulary with jieba (for query-time segmentation), and build the inverted index. On a large
  * corpus a child process counts the vocabulary while this thread links copies (indexer/vocabulary.ts); a worker
  * thread then builds the positional index beside the end of the count (while this thread runs the caller's
- * `whileCounting`, which the CLI uses to pack the records into the snapshot's columns) and beside the similar stage, which uses a worker of its own (indexer/engine-index.ts,
+ * `whileCounting`, which the CLI uses to pack the records into the snapshot's columns) and beside the similar
+ * stage, which uses a worker of its own (indexer/engine-index.ts,
  * indexer/similar-threads.ts). Every way gives the same bytes as one thread.
  */
 import { createHash } from 'node:crypto';
