@@ -33,6 +33,8 @@ export interface FirstAnswer {
 }
 
 let bundled: string | undefined;
+/** The snapshot the code cache was last written on (a release warms up on the snapshot it ships). */
+let warmedOn: string | undefined;
 
 /**
  * The child's loader: the release's (scripts/code-cache-loader.ts), compiling first-answer.cjs with V8's code cache.
@@ -53,17 +55,26 @@ const LOADER = codeCacheLoader(
 /** The flags every measured process (and the warm-up run, so V8 accepts its cache) starts with. */
 const NODE_FLAGS = ['--expose-gc', '--max-old-space-size=8192'];
 
-/** Bundle the child once per run (into `workDir`), and write its code cache with one warm-up run (the child's warmUp) on `snapshot`. */
+/**
+ * Bundle the child once per run (into `workDir`), and write its code cache with one warm-up run (the child's warmUp)
+ * on `snapshot`, again whenever the snapshot measured changes (the seeds, then each scale size, in one bench run).
+ */
 async function bundle(workDir: string, snapshot: string): Promise<string> {
-  if (bundled && existsSync(bundled)) return bundled;
-  mkdirSync(workDir, { recursive: true });
-  // CommonJS and minified, as a release bundles its server.
-  await build({ entryPoints: [join(here, 'first-answer-child.ts')], bundle: true, platform: 'node', format: 'cjs', target: 'node20', minify: true, outfile: join(workDir, 'first-answer.cjs'), logLevel: 'error' });
-  const out = join(workDir, 'first-answer.mjs');
-  writeFileSync(out, LOADER);
-  // Its stderr is ours: a failed warm-up throws here and its reason is shown, not hidden.
-  execFileSync(process.execPath, [...NODE_FLAGS, out, snapshot], { env: { ...process.env, FTZ_WRITE_CODE_CACHE: '1' }, stdio: ['ignore', 'ignore', 'inherit'] });
-  return (bundled = out);
+  if (!bundled || !existsSync(bundled)) {
+    mkdirSync(workDir, { recursive: true });
+    // CommonJS and minified, as a release bundles its server.
+    await build({ entryPoints: [join(here, 'first-answer-child.ts')], bundle: true, platform: 'node', format: 'cjs', target: 'node20', minify: true, outfile: join(workDir, 'first-answer.cjs'), logLevel: 'error' });
+    const out = join(workDir, 'first-answer.mjs');
+    writeFileSync(out, LOADER);
+    bundled = out;
+    warmedOn = undefined;
+  }
+  if (warmedOn !== snapshot) {
+    // Its stderr is ours: a failed warm-up throws here and its reason is shown, not hidden.
+    execFileSync(process.execPath, [...NODE_FLAGS, bundled, snapshot], { env: { ...process.env, FTZ_WRITE_CODE_CACHE: '1' }, stdio: ['ignore', 'ignore', 'inherit'] });
+    warmedOn = snapshot;
+  }
+  return bundled;
 }
 
 /** The median of `runs` fresh processes (by time to first answer). */
