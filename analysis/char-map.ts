@@ -3,6 +3,8 @@
  * increasing order and its values as one string: the form a packed snapshot stores it in (snapshot/tables.ts), so
  * loading keeps the two columns as they are instead of building an object of thousands of keys (a fresh process's
  * first answer waited on that object; the normaliser looks each distinct character up once and remembers it).
+ * The one in-memory form: the indexer builds it (indexer/t2s.ts); a body of an older snapshot, which held the table
+ * as a plain object, is turned into it as it is read (`fromTable`, snapshot/tables.ts).
  */
 export class SortedCharMap {
   /**
@@ -41,18 +43,23 @@ export class SortedCharMap {
     return undefined;
   }
 
-  /** The table as a plain object (the unpacked layout and JSON write it this way, as a table built from seeds is). */
+  /**
+   * The map of a plain object of one-character keys and values, in any key order. Throws on any other entry (a
+   * damaged snapshot is refused, never half-loaded).
+   */
+  static fromTable(table: Readonly<Record<string, unknown>>): SortedCharMap {
+    const entries = Object.entries(table);
+    for (const [k, v] of entries) {
+      if (k.length !== 1 || typeof v !== 'string' || v.length !== 1) throw new Error(`a character table maps ${JSON.stringify(k.slice(0, 8))} to ${typeof v === 'string' ? JSON.stringify(v.slice(0, 8)) : typeof v}, not one character to one character`);
+    }
+    entries.sort((a, b) => a[0].charCodeAt(0) - b[0].charCodeAt(0));
+    return new SortedCharMap(Uint32Array.from(entries, ([k]) => k.charCodeAt(0)), entries.map(([, v]) => v).join(''));
+  }
+
+  /** The table as a plain object (what `JSON.stringify` writes). */
   toJSON(): Record<string, string> {
     const out: Record<string, string> = {};
     for (let i = 0; i < this.from.length; i++) out[String.fromCharCode(this.from[i])] = this.to[i];
     return out;
   }
-}
-
-/** A character table in either form: a plain object (a body built from seeds) or the stored columns (a loaded file). */
-export type CharTable = Readonly<Record<string, string>> | SortedCharMap;
-
-/** What `table` maps the character `ch` to, or undefined. */
-export function mapChar(table: CharTable, ch: string): string | undefined {
-  return table instanceof SortedCharMap ? table.get(ch) : table[ch];
 }

@@ -16,7 +16,7 @@ export interface NormalizedText {
 }
 
 import { Lru } from './lru.js';
-import { mapChar as lookUp, type CharTable } from './char-map.js';
+import type { SortedCharMap } from './char-map.js';
 
 /**
  * Characters whose normal form is remembered. Real text repeats a few thousand distinct characters; a client
@@ -34,8 +34,8 @@ export class Normalizer {
   /** Per-character results: texts repeat few distinct characters, and NFKC per character is slow. */
   private readonly memo = new Lru<string, string>(NORMALIZER_MEMO_SIZE);
 
-  /** @param t2s traditional → simplified, one character each (a plain object or a loaded snapshot's stored columns). */
-  constructor(private readonly t2s: CharTable) {}
+  /** @param t2s traditional → simplified, one character each. */
+  constructor(private readonly t2s: SortedCharMap) {}
 
   /** Normalise one character (a code point) to zero or more characters. */
   private mapChar(ch: string): string {
@@ -43,7 +43,7 @@ export class Normalizer {
     if (known !== undefined) return known;
     let out = '';
     for (const c of ch.normalize('NFKC')) {
-      const s = lookUp(this.t2s, c) ?? c;
+      const s = this.t2s.get(c) ?? c;
       out += DASHES[s] ?? s.toLowerCase();
     }
     this.memo.set(ch, out);

@@ -19,6 +19,7 @@
  *                                                        (CLASSES_FROM_DEV_MISSES in bench/similar-eval.ts)
  * Not part of `npm run bench`: the benchmark reports both halves once; this is how the defaults are chosen.
  */
+import { restoreCharTable } from '../snapshot/tables.js';
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -60,7 +61,10 @@ async function main() {
   const snap = process.argv.find((x) => x.startsWith('--snapshot='))?.slice('--snapshot='.length);
   const inputs = cache ? buildInputsHash() : '';
   if (snap) body = parseSnapshot(readFileSync(snap));
-  else if (cache && existsSync(cache) && existsSync(`${cache}.inputs`) && readFileSync(`${cache}.inputs`, 'utf8') === inputs) body = deserialize(readFileSync(cache)) as SnapshotBody;
+  else if (cache && existsSync(cache) && existsSync(`${cache}.inputs`) && readFileSync(`${cache}.inputs`, 'utf8') === inputs) {
+    body = deserialize(readFileSync(cache)) as SnapshotBody;
+    restoreCharTable(body); // v8 serialize keeps the table's columns, not its class
+  }
   else {
     if (cache && existsSync(cache)) console.log(`--body-cache: ${cache} was built from other seeds, dict/ or build code; building again`);
     const { buildSnapshot } = await import('../indexer/build.js');

@@ -9,7 +9,7 @@
  */
 import { splitCompound } from '../analysis/compounds.js';
 import { framedTerms, quantityAsk, questionContent, type QuantityAsk } from '../analysis/ask.js';
-import type { CharTable } from '../analysis/char-map.js';
+import type { SortedCharMap } from '../analysis/char-map.js';
 import { FormIndex, type MinedForms } from '../analysis/forms.js';
 import { Normalizer } from '../analysis/normalize.js';
 import { parseQuery, type Clause, type QueryField } from '../analysis/query.js';
@@ -136,7 +136,7 @@ const FIELD_MAP: Record<QueryField, SearchField[]> = {
 export { keyOf } from '../analysis/terms.js';
 
 export interface AnalyzerData {
-  t2s: CharTable;
+  t2s: SortedCharMap;
   vocabulary: [string, number][];
   synonyms: string[][];
   stopwords: string[];

@@ -3,7 +3,7 @@
  * records, the inverted index, and all query-analysis data (vocabulary, dictionaries, character table). The body is
  * a plain object; typed arrays anywhere in it are stored as binary sections by the container (container.ts).
  */
-import type { CharTable } from '../analysis/char-map.js';
+import type { SortedCharMap } from '../analysis/char-map.js';
 import type { MinedForms } from '../analysis/forms.js';
 import type { ParseWarning, ReformRecord } from '../indexer/schema.js';
 import type { SimilarData } from '../indexer/similar-data.js';
@@ -38,9 +38,9 @@ export interface SnapshotBody {
     ideas?: [string, string[]][];
   };
   analysis: {
-    /** Traditional → simplified, character to character: a plain object as built, the stored columns once loaded from
-     *  a packed file (analysis/char-map.ts). */
-    t2s: CharTable;
+    /** Traditional → simplified, character to character, as its sorted columns (analysis/char-map.ts); the unpacked
+     *  layout writes it as a plain object, turned back into the columns as it is read (snapshot/tables.ts). */
+    t2s: SortedCharMap;
     /** Words jieba produced over the corpus (plus dictionary words), with counts: the query segmenter's dictionary. */
     vocabulary: [string, number][];
     /** Long and short forms mined from the corpus (analysis/forms.ts); absent in snapshots built before them. */

@@ -19,7 +19,7 @@
  */
 import type { SnapshotBody } from './body.js';
 import type { SimilarData } from '../indexer/similar-data.js';
-import { SortedCharMap, type CharTable } from '../analysis/char-map.js';
+import { SortedCharMap } from '../analysis/char-map.js';
 
 export const TABLES_FORMAT = 'tables-1';
 
@@ -135,20 +135,8 @@ function termsAt(index: unknown, ids: Uint32Array): string[] {
   return out;
 }
 
-function t2s(table: CharTable): CharTable {
-  if (table instanceof SortedCharMap) return { $t2s: TABLES_FORMAT, from: table.from, to: table.to } satisfies StoredT2s as unknown as CharTable;
-  if (!table || typeof table !== 'object') return table;
-  const keys = Object.keys(table);
-  const from = new Uint32Array(keys.length);
-  let to = '';
-  for (let i = 0; i < keys.length; i++) {
-    const k = keys[i];
-    const v = table[k];
-    if (k.length !== 1 || typeof v !== 'string' || v.length !== 1 || (i > 0 && k.charCodeAt(0) <= from[i - 1])) return table;
-    from[i] = k.charCodeAt(0);
-    to += v;
-  }
-  return { $t2s: TABLES_FORMAT, from, to } satisfies StoredT2s as unknown as CharTable;
+function t2s(table: SortedCharMap): SortedCharMap {
+  return { $t2s: TABLES_FORMAT, from: table.from, to: table.to } satisfies StoredT2s as unknown as SortedCharMap;
 }
 
 function scores<L extends { scores: Float32Array }>(list: L): L {
@@ -162,8 +150,33 @@ function scores<L extends { scores: Float32Array }>(list: L): L {
   return { ...list, scores: { $milli: TABLES_FORMAT, milli } satisfies StoredScores as unknown as Float32Array };
 }
 
+/**
+ * The character table as the one form the code reads (analysis/char-map.ts): a packed file's stored columns and the
+ * unpacked layout's (the map's own two fields) kept as they are, checked (keys increasing, one value each); the plain
+ * object of older files turned into them, checked entry by entry. A damaged table is refused here. Also for a body
+ * that went through a structured clone (v8 serialize, a worker message), which keeps the fields but not the class.
+ */
+export function restoreCharTable(body: SnapshotBody): void {
+  const analysis = body.analysis as { t2s?: unknown } | undefined;
+  if (!analysis || typeof analysis !== 'object') return; // the body check after this names what is missing
+  const t = analysis.t2s;
+  if (t instanceof SortedCharMap) return;
+  if (!t || typeof t !== 'object' || Array.isArray(t)) throw new Error('analysis.t2s is not a character table');
+  if ((t as { $t2s?: unknown }).$t2s === undefined) {
+    const { from, to } = t as { from?: unknown; to?: unknown };
+    // A valid plain table has one-character keys only, so these two names mean the columns.
+    if (from instanceof Uint32Array && typeof to === 'string') analysis.t2s = new SortedCharMap(from, to);
+    else analysis.t2s = SortedCharMap.fromTable(t as Record<string, unknown>);
+    return;
+  }
+  const s = t as StoredT2s;
+  if (s.$t2s !== TABLES_FORMAT || !(s.from instanceof Uint32Array) || typeof s.to !== 'string' || s.to.length !== s.from.length) throw new Error('analysis.t2s is not stored as this reader knows');
+  analysis.t2s = new SortedCharMap(s.from, s.to);
+}
+
 /** Put the stored tables back in place (a decoded body, changed in place). Throws on a stored form that is off. */
 export function restoreTables(body: SnapshotBody): void {
+  restoreCharTable(body);
   const v = body.analysis?.vocabulary as unknown as StoredVocabulary | undefined;
   if (!v || (v as { $tables?: unknown }).$tables === undefined) return;
   if (v.$tables !== TABLES_FORMAT || typeof v.words !== 'string' || !(v.counts instanceof Uint32Array)) throw new Error('the vocabulary is not stored as this reader knows');
@@ -211,12 +224,6 @@ export function restoreTables(body: SnapshotBody): void {
   if (body.dictionary) body.dictionary.userWords = words(body.dictionary.userWords, 'dictionary.userWords');
   const forms = body.analysis.forms;
   if (forms && typeof forms === 'object') forms.shorts = words(forms.shorts, 'analysis.forms.shorts');
-  const t = body.analysis.t2s as unknown as StoredT2s;
-  if (t && typeof t === 'object' && (t as { $t2s?: unknown }).$t2s !== undefined) {
-    if (t.$t2s !== TABLES_FORMAT || !(t.from instanceof Uint32Array) || typeof t.to !== 'string' || t.to.length !== t.from.length) throw new Error('analysis.t2s is not stored as this reader knows');
-    // Kept as the stored columns (checked here: keys increasing, one value each), not built into an object.
-    body.analysis.t2s = new SortedCharMap(t.from, t.to);
-  }
   const s = body.similar;
   if (s && typeof s === 'object') {
     s.terms = words(s.terms, 'similar.terms');

@@ -27,7 +27,7 @@ function normalizeByCodePoint(original: string): { text: string; from: number[];
     }
     let mapped = '';
     for (const c of ch.normalize('NFKC')) {
-      const s = t2s[c] ?? c;
+      const s = t2s.get(c) ?? c;
       mapped += DASHES[s] ?? s.toLowerCase();
     }
     if (!mapped) continue;

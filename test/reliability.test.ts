@@ -3,6 +3,7 @@
  * parameters, one error shape, security headers, the search queue and time budget, the rate limit, relative paths,
  * exclusions kept past the word budget, bounded caches.
  */
+import { SortedCharMap } from '../analysis/char-map.js';
 import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -367,7 +368,7 @@ describe('bounded memory from user input', () => {
   });
 
   it('the normaliser remembers at most NORMALIZER_MEMO_SIZE characters after a sweep of all of Unicode', () => {
-    const n = new Normalizer({ 齊: '齐' });
+    const n = new Normalizer(SortedCharMap.fromTable({ 齊: '齐' }));
     let chunk = '';
     for (let cp = 0; cp <= 0x10ffff; cp++) {
       if (cp >= 0xd800 && cp <= 0xdfff) continue;

@@ -1,4 +1,3 @@
-import { mapChar } from '../analysis/char-map.js';
 import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -28,8 +27,8 @@ describe('snapshots', () => {
 
   it('carry all query-analysis data (vocabulary, dictionaries, character table), so serving needs no jieba', () => {
     expect(body.analysis.vocabulary.length).toBeGreaterThan(1000);
-    expect(mapChar(body.analysis.t2s, '綜')).toBe('综');
-    expect(mapChar(body.analysis.t2s, '么')).toBeUndefined();
+    expect(body.analysis.t2s.get('綜')).toBe('综');
+    expect(body.analysis.t2s.get('么')).toBeUndefined();
     expect(body.dictionary.synonyms.some((g) => g.includes('综保区') && g.includes('综合保税区'))).toBe(true);
   });
 

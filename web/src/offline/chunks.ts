@@ -11,6 +11,7 @@
  * kept); ChunkedIndex.run fetches what a round found missing, all at once, and asks again. Environment-neutral: the
  * export script splits in Node, the page and the parity benchmark assemble.
  */
+import { SortedCharMap } from '../../../analysis/char-map.js';
 import type { ReformRecord } from '../../../indexer/schema.js';
 import type { SnapshotBody } from '../../../snapshot/body.js';
 import { decodeSnapshot } from '../../../snapshot/container.js';
@@ -58,7 +59,7 @@ export class ChunkMissing extends Error {
 /** The similar-reform lists as a file of their own: a snapshot container whose body carries only them. */
 export function similarFile(body: SnapshotBody, serialize: (body: SnapshotBody) => Uint8Array, hash: (bytes: Uint8Array) => string): { file: string; sha256: string; bytes: Uint8Array } | undefined {
   if (!body.similar) return undefined;
-  const bytes = serialize({ builtAt: body.builtAt, sources: [], warnings: [], dictionary: body.dictionary, analysis: { t2s: {}, vocabulary: [] }, records: [], index: null, similar: body.similar });
+  const bytes = serialize({ builtAt: body.builtAt, sources: [], warnings: [], dictionary: body.dictionary, analysis: { t2s: SortedCharMap.fromTable({}), vocabulary: [] }, records: [], index: null, similar: body.similar });
   const sha256 = hash(bytes);
   return { file: `similar-${sha256.slice(0, 12)}.bin`, sha256, bytes };
 }
