@@ -6,9 +6,10 @@
  * vectors of indexer/similar.ts, linear in the vector entries times the vector length.
  */
 
-/** Most carriers of one term read (see termCoherence). The seeds' terms have at most 10 % of ~250 reforms, so
- *  every carrier is read there; 32 give 496 pairs per term. */
-export const MAX_CARRIERS = 32;
+/** Most carriers of one term read (see termCoherence): 16 give 120 pairs per term, and the cost per term stays bounded
+ *  as the corpus grows. The seeds' terms are carried by at most 10 % of ~250 reforms; their dev figures are the same
+ *  with 16 as with every carrier read (bench/similar-dev.ts). */
+export const MAX_CARRIERS = 16;
 
 /** The vectors (CSR over reforms, entries sorted by feature id, L2-normalised) and the feature count. */
 export interface CoherenceInput {
