@@ -160,6 +160,7 @@ export async function similarSection(body: SnapshotBody, snapFile: string, opts:
     ['no words-inside-compounds (subwords)', { subwordWeight: 0 }],
     ['place names kept', { places: false }],
     ['no thesaurus groups', { synonyms: false }],
+    [`no coherence weighting (a term's weight × c / (c + ${DEFAULT_SIMILAR_OPTIONS.coherence}), c the likeness of the reforms carrying it; session 13)`, { coherence: 0 }],
     ['mined long/short forms mapped to one key (off in shipped)', { forms: true }],
     ['no outcome kind (time cut / cost cut)', { outcomeWeight: 0 }],
     ['kind of responsible authority at weight 1 (department with place names taken out; off in shipped)', { departmentWeight: 1 }],

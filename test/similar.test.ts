@@ -4,6 +4,7 @@ import { PROVINCES } from '../indexer/regions.js';
 import { similarThreads } from '../indexer/similar-threads.js';
 import { startModuleWorker } from '../indexer/module-worker.js';
 import { Strongest } from '../indexer/similar-candidates.js';
+import { termCoherence, weighByCoherence } from '../indexer/similar-coherence.js';
 import { FeatureReader, featureSetup, FIELDS } from '../indexer/similar-features.js';
 import { Normalizer } from '../analysis/normalize.js';
 import fc from 'fast-check';
@@ -356,6 +357,63 @@ describe('similar reforms on the seed corpus', () => {
     const data = buildSimilar(body);
     const back = Array.from(data.all.ids.subarray(declare * data.k, declare * data.k + 10)).filter(Boolean).map((v) => body.records[v - 1].title);
     expect(back).toContain(body.records[source].title);
+  });
+
+  it('weighs a term by how alike the reforms carrying it are: “链上自贸”保税展销 lists 打造“旅游+新零售” (bonded goods shown and sold) first, which it did not without that weighting', async () => {
+    const body = await seedSnapshot();
+    const at = (title: string) => body.records.findIndex((r) => r.title.startsWith(title));
+    const source = at('“链上自贸”保税展销');
+    const display = at('打造“旅游+新零售”');
+    expect(source).toBeGreaterThanOrEqual(0);
+    expect(display).toBeGreaterThanOrEqual(0);
+    const first = (data: ReturnType<typeof buildSimilar>) => body.records[data.all.ids[source * data.k] - 1].title;
+    expect(DEFAULT_SIMILAR_OPTIONS.coherence).toBeGreaterThan(0);
+    expect(first(buildSimilar(body))).toBe(body.records[display].title);
+    expect(first(buildSimilar(body, { coherence: 0 }))).not.toBe(body.records[display].title);
+  });
+
+  it('measures a term\'s coherence as the mean inner product over pairs of its carriers\' vectors without it, and takes weight only from terms whose carriers share little else', () => {
+    // Vectors over 6 features (ids sorted per vector), as indexer/similar.ts builds them.
+    const vector = fc.uniqueArray(fc.integer({ min: 0, max: 5 }), { minLength: 1, maxLength: 6 }).chain((ids) =>
+      fc.array(fc.double({ min: 0.05, max: 1, noNaN: true }), { minLength: ids.length, maxLength: ids.length }).map((ws) => ({ ids: [...ids].sort((a, b) => a - b), ws })),
+    );
+    fc.assert(
+      fc.property(fc.array(vector, { minLength: 2, maxLength: 12 }), (vs) => {
+        const R = vs.length;
+        const F = 6;
+        const vecStart = new Int32Array(R + 1);
+        vs.forEach((v, r) => (vecStart[r + 1] = vecStart[r] + v.ids.length));
+        const vIds = Int32Array.from(vs.flatMap((v) => v.ids));
+        const vW = Float32Array.from(vs.flatMap((v) => v.ws));
+        const c = termCoherence({ R, F, vecStart, vIds, vW });
+        for (let f = 0; f < F; f++) {
+          const carriers = [...vs.keys()].filter((r) => vs[r].ids.includes(f));
+          if (carriers.length < 2) {
+            expect(c[f]).toBeNaN();
+            continue;
+          }
+          const w = (r: number, g: number) => (g === f ? 0 : Math.fround(vs[r].ws[vs[r].ids.indexOf(g)] ?? 0));
+          let sum = 0;
+          let pairs = 0;
+          for (const a of carriers) for (const b of carriers) if (a !== b) {
+            pairs++;
+            for (let g = 0; g < F; g++) sum += w(a, g) * w(b, g);
+          }
+          expect(c[f]).toBeCloseTo(sum / pairs, 5);
+        }
+        // Reweighted: every vector unit length again; a term whose carriers share nothing else (c = 0) weighs 0.
+        weighByCoherence({ R, F, vecStart, vIds, vW }, 0.002, () => true);
+        for (let r = 0; r < R; r++) {
+          let n2 = 0;
+          for (let x = vecStart[r]; x < vecStart[r + 1]; x++) {
+            n2 += vW[x] * vW[x];
+            if (c[vIds[x]] === 0) expect(vW[x]).toBe(0);
+          }
+          if (n2 > 0) expect(n2).toBeCloseTo(1, 4);
+        }
+      }),
+      { numRuns: 200 },
+    );
   });
 
   it('orders each list as the diversity re-ranking picks: similarity discounted 6 % per entry already listed from the same document', async () => {
