@@ -63,6 +63,12 @@ export interface Alternative {
 export const SPELLED_SHARE = 0.75;
 export const SPELLED_SLACK = 3;
 
+/**
+ * The highest count the build gives a vocabulary word the corpus may never print (indexer/build.ts: dictionary words
+ * at 3, stop words at 5): a word counted above it was cut from the records themselves.
+ */
+const FLOOR_COUNT = 5;
+
 /** Weight of an expansion matched by its words (not verbatim) relative to the expansion itself. */
 export const LOOSE_WEIGHT = 0.6;
 
@@ -526,7 +532,10 @@ export class QueryAnalyzer {
     if (!prints) return words;
     const out: string[] = [];
     for (const w of words) {
-      const unprinted = /^\p{Script=Han}{3,}$/u.test(w) && ![w, ...(this.synonyms.get(w) ?? []), ...this.formsOf(w)].some(prints);
+      // A word counted above every floor was cut from the corpus by jieba, so it is printed: no index look-up (a common
+      // word's would decode its every position at scale). The rest are rare, and cheap to look up.
+      const counted = (this.vocab.counts.get(w) ?? 0) > FLOOR_COUNT;
+      const unprinted = !counted && /^\p{Script=Han}{3,}$/u.test(w) && !prints(w) && !(this.synonyms.get(w) ?? []).some(prints) && !this.formsOf(w).some(prints);
       const pieces = unprinted ? this.subWords(w).filter((p) => p.length >= 2 && !this.stopwords.has(p) && prints(p)) : [];
       out.push(...(pieces.length ? pieces : [w]));
     }
