@@ -96,6 +96,13 @@ export interface Constraint {
    * listing the word as missing.
    */
   broader?: string[];
+  /**
+   * The word's narrower terms (Alternative.kind) that the engine dropped because the word alone finds a page of
+   * reforms (SearchEngine.withKindsWhereFew): they match nothing then, but a record printing the word and one of its
+   * kinds treats the word's topic itself (融资 with 贷款 or 债券, not only 融资租赁): the top window ranks it up
+   * (EngineOptions.bonus.kinds).
+   */
+  asideKinds?: string[];
 }
 
 /** One clause as typed: all its constraints must match. */
