@@ -63,6 +63,12 @@ export interface Alternative {
 export const SPELLED_SHARE = 0.75;
 export const SPELLED_SLACK = 3;
 
+/**
+ * The highest count the build gives a vocabulary word the corpus may never print (indexer/build.ts: dictionary words
+ * at 3, stop words at 5): a word counted above it was cut from the records themselves.
+ */
+const FLOOR_COUNT = 5;
+
 /** Weight of an expansion matched by its words (not verbatim) relative to the expansion itself. */
 export const LOOSE_WEIGHT = 0.6;
 
@@ -90,6 +96,13 @@ export interface Constraint {
    * listing the word as missing.
    */
   broader?: string[];
+  /**
+   * The word's narrower terms (Alternative.kind) that the engine dropped because the word alone finds a page of
+   * reforms (SearchEngine.withKindsWhereFew): they match nothing then, but a record printing the word and one of its
+   * kinds treats the word's topic itself (融资 with 贷款 or 债券, not only 融资租赁): the top window ranks it up
+   * (EngineOptions.bonus.kinds).
+   */
+  asideKinds?: string[];
 }
 
 /** One clause as typed: all its constraints must match. */
@@ -512,6 +525,30 @@ export class QueryAnalyzer {
     return out;
   }
 
+  /**
+   * In a sentence, a word of the vocabulary that no record prints, nor any of its equivalents, is searched by the
+   * printed words it is cut into (仓单质押 → 仓单, 质押 in 用仓单质押贷款; 初创公司 → 公司): the vocabulary holds it from a
+   * dictionary entry at a floor count, so the cut glued characters that a user describing an idea in plain words
+   * means as the common words a general segmenter would cut. Kept whole it would decide nothing. A word some record
+   * prints stays whole (one printed by a single record was tried as well: 连锁店 → 连锁 and 人防工程 → 人防|工程 lost the
+   * one record they meant, docs/design.md). A keyword list keeps its words as typed: there a compound no record
+   * prints fills by its parts (Constraint.parts).
+   */
+  private printedCut(words: string[]): string[] {
+    const prints = this.prints;
+    if (!prints) return words;
+    const out: string[] = [];
+    for (const w of words) {
+      // A word counted above every floor was cut from the corpus by jieba, so it is printed: no index look-up (a common
+      // word's would decode its every position at scale). The rest are rare, and cheap to look up.
+      const counted = (this.vocab.counts.get(w) ?? 0) > FLOOR_COUNT;
+      const unprinted = !counted && /^\p{Script=Han}{3,}$/u.test(w) && !prints(w) && !(this.synonyms.get(w) ?? []).some(prints) && !this.formsOf(w).some(prints);
+      const pieces = unprinted ? this.subWords(w).filter((p) => p.length >= 2 && !this.stopwords.has(p) && prints(p)) : [];
+      out.push(...(pieces.length ? pieces : [w]));
+    }
+    return [...new Set(out)];
+  }
+
   /** The best cut of a Han compound of four or more characters into two known words of two or more each. */
   private split(text: string): [string, string] | undefined {
     return splitCompound(text, this.vocab.counts);
@@ -580,11 +617,13 @@ export class QueryAnalyzer {
       return out;
     }
     for (const s of singles) out.dropped.push({ text: s, reason: 'single-character' });
-    for (const k of [...new Set(kept)]) out.constraints.push(make(k, false));
     const droppedStop = out.dropped.some((d) => d.reason === 'stopword');
     // Lone characters left over (not joined into a printed word above) are a sentence's verbs and particles (不用|登|船
     // in 不用登船就能检查船舶): typed so, two words are a sentence as much as with a stop word dropped.
-    out.natural = out.constraints.length >= 3 || ((droppedStop || singles.length > 0) && out.constraints.length >= 2);
+    const distinct = new Set(kept).size;
+    out.natural = distinct >= 3 || ((droppedStop || singles.length > 0) && distinct >= 2);
+    const words = out.natural && !fields ? this.printedCut([...new Set(kept)]) : [...new Set(kept)];
+    for (const k of words) out.constraints.push(make(k, false));
     // A term the words spell out (拿地即开工 for 拿到|土地|马上|开工) is one more way of saying each word it drew on.
     if (!fields && singles.length > 0) {
       for (const { term, from } of this.spelledTerms(pieces.map((p) => p.text))) {

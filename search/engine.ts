@@ -95,6 +95,11 @@ export interface BonusPlan {
   verbatim: Occurrences[];
   /** Words (units) of the query: a record with all of them can get the title bonus. */
   unitCount: number;
+  /**
+   * Per word whose kinds were set aside (Constraint.asideKinds), how to tell a record printing one of them: a common kind
+   * read by blocks (only the top window's records' blocks are decoded), a rarer one-token kind by its record list.
+   */
+  kinds: { blocks: Occurrences[]; lists: Int32Array[] }[];
 }
 
 /** Whether occurrences have any position in a slot. */
@@ -443,8 +448,10 @@ export class SearchResult {
     const boosted = new Map<number, number>();
     checkDeadline(false);
     const plan = this.engine.bonusPlan(this.analysis, this.units);
+    const kinds = this.engine.options.bonus.kinds;
     for (const i of top.slice(0, this.engine.options.rerankWindow)) {
-      boosted.set(i, base(i) + this.engine.bonus(this.docs[i], plan, plan.unitCount - this.missingCount(i)));
+      const corroborated = plan.kinds.length ? 1 + kinds * this.engine.kindsShare(this.docs[i], plan) : 1;
+      boosted.set(i, base(i) * corroborated + this.engine.bonus(this.docs[i], plan, plan.unitCount - this.missingCount(i)));
     }
     const score = (i: number) => boosted.get(i) ?? base(i);
     top.sort((a, b) => (this.better(a, b, score) ? -1 : this.better(b, a, score) ? 1 : 0));
@@ -825,9 +832,11 @@ export class SearchEngine {
       if (!widened(c)) return c;
       const own = withoutKinds(c);
       if (!this.fillsPage(this.constraintDocs(own).docs)) return c;
-      // Its broader terms go too (Constraint.broader): a word printed often has its own records to fill with.
+      // Its broader terms go too (Constraint.broader): a word printed often has its own records to fill with. Its kinds
+      // stay aside for the top window's bonus (Constraint.asideKinds).
       const { broader: _, ...narrow } = own;
-      return narrow;
+      const kinds = c.alternatives.filter((a) => a.kind).map((a) => a.text);
+      return kinds.length && this.options.bonus.kinds > 0 ? { ...narrow, asideKinds: kinds } : narrow;
     };
     // A constraint is a word of its own (a unit) in a plain clause, or as an OR group's only constraint.
     const groups = analysis.groups.map((g) => {
@@ -2004,7 +2013,49 @@ export class SearchEngine {
       // A clause no record prints verbatim is dropped here, not checked per record and field.
       verbatim: analysis.groups.flat().filter((c) => c.constraints.length >= 2).map((c) => this.matcher.needle(c.text.replace(/\s+/g, ''))).filter((o) => o.slots.length > 0),
       unitCount: units.length,
+      kinds: constraints.filter((c) => c.asideKinds).map((c) => this.kindReaders(c.asideKinds!)),
     };
+  }
+
+  /**
+   * Readers of a word's set-aside kinds for the top window, never a kind's positions across the corpus: one with block
+   * starts (a common word) by blocks, another that is one index token by its record list (rare, so short). A kind of
+   * several tokens (供应链金融) would need its positions intersected, tens of milliseconds at 100k records with the
+   * caches cleared: it is not read.
+   */
+  private kindReaders(kinds: string[]): { blocks: Occurrences[]; lists: Int32Array[] } {
+    const blocks: Occurrences[] = [];
+    const lists: Int32Array[] = [];
+    for (const k of kinds) {
+      if (this.matcher.soleTerm(k) === undefined) continue;
+      const b = this.matcher.blockTerm(k);
+      if (b) {
+        if (b.records > 0) blocks.push(b);
+      } else {
+        const l = this.matcher.records(k);
+        if (l.length > 0) lists.push(l);
+      }
+    }
+    return { blocks, lists };
+  }
+
+  /**
+   * The share of the query's words whose set-aside kinds (Constraint.asideKinds) a record prints in any field: its
+   * base score grows by bonus.kinds × that share in the top window (SearchResult.select).
+   */
+  kindsShare(doc: number, plan: BonusPlan): number {
+    if (plan.kinds.length === 0) return 0;
+    const F = this.stats.fieldCount;
+    let held = 0;
+    for (const { blocks, lists } of plan.kinds) {
+      let found = lists.some((l) => {
+        const i = gallop(l, doc, 0);
+        return i < l.length && l[i] === doc;
+      });
+      for (let f = 0; f < F && !found; f++) found = blocks.some((b) => hasSlot(b, doc * F + f));
+      if (found) held++;
+    }
+    return held / plan.unitCount;
   }
 
   /**

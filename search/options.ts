@@ -21,6 +21,11 @@ export interface EngineOptions {
     verbatim: number;
     /** The query's words occur close together, × that field's weight × closeness (0…1). */
     proximity: number;
+    /**
+     * A record printing a narrower term of a word that finds a page by itself (its kinds set aside:
+     * Constraint.asideKinds) treats the word's topic: its base score × (1 + kinds × the share of such words). 0 = off.
+     */
+    kinds: number;
   };
   /** Records re-scored with position bonuses (proximity, verbatim, title holds every word): the top of the ranking. */
   rerankWindow: number;
@@ -150,7 +155,7 @@ export const DEFAULT_ENGINE_OPTIONS: EngineOptions = {
     scope: 0.4,
   },
   bm25: { k1: 1.2, b: 0.7 },
-  bonus: { exactTitle: 1000, titleHasAll: 8, verbatim: 1.5, proximity: 2 },
+  bonus: { exactTitle: 1000, titleHasAll: 8, verbatim: 1.5, proximity: 2, kinds: 0.5 },
   rerankWindow: 30,
   proximityWindow: 40,
   proximityFields: ['title', 'content', 'applicableTo', 'process', 'outcome'],

@@ -535,7 +535,8 @@ describe('compound words found split, and exclusions', () => {
     expect(search('"仓单质押"').hits).toEqual([]);
     expect(near('不动产登记')?.weight).toBe(0.5);
     expect(near('仓单质押')?.weight).toBe(1);
-    // So in a sentence the record printing 仓单…质押 outranks records that only say 贷款 or 信贷 (it came fourth at half weight).
+    // In a sentence the record printing 仓单…质押 outranks records that only say 贷款 or 信贷 (it came fourth at half weight;
+    // there the unprinted word is now searched as 仓单 and 质押: test/sentence-cut.test.ts).
     const hits = search('用仓单质押贷款').hits;
     const pledge = hits.findIndex((h) => h.title === '基于标准化数字仓单的动产质押融资新模式');
     expect(pledge).toBeGreaterThan(-1);

@@ -1,0 +1,48 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { SearchService } from '../search/service.js';
+import { seedService } from './helpers.js';
+
+let service: SearchService;
+beforeAll(async () => {
+  service = await seedService();
+});
+
+const search = (q: string) => service.search({ q, size: 100, collapse: false });
+/** The words a query searches, in order (one clause each here). */
+const words = (q: string) => service.engine.analyse(q).groups.flat().flatMap((c) => c.constraints.map((k) => k.text));
+const printed = (t: string) => search(`"${t}"`).hits.length > 0;
+
+describe('a sentence word no record prints is searched by the printed words it is cut into', () => {
+  it('searches 用仓单质押贷款 by 仓单 and 质押, which the records print, and ranks the warehouse-receipt pledge record first', () => {
+    // The premises: no record prints 仓单质押 (nor an equivalent), while 仓单 and 质押 are each printed.
+    expect(printed('仓单质押')).toBe(false);
+    expect(printed('仓单') && printed('质押')).toBe(true);
+    const searched = words('用仓单质押贷款');
+    expect(searched).toEqual(expect.arrayContaining(['仓单', '质押', '贷款']));
+    expect(searched).not.toContain('仓单质押');
+    const hits = search('用仓单质押贷款').hits;
+    expect(hits[0].title).toBe('基于标准化数字仓单的动产质押融资新模式');
+    expect(hits[0].missing).toEqual(['贷款']);
+  });
+
+  it('cuts 初创公司 in a sentence to 公司, since no record prints it or its equivalent 初创企业', () => {
+    expect(printed('初创公司') || printed('初创企业')).toBe(false);
+    const searched = words('科技初创公司同时拿到投资和贷款');
+    expect(searched).toContain('公司');
+    expect(searched).not.toContain('初创公司');
+    // Every word searched is printed by some record: none of them decides nothing.
+    for (const w of searched) expect(printed(w)).toBe(true);
+  });
+
+  it('keeps a sentence word that one record prints whole (连锁店), and a keyword typed alone whole (仓单质押)', () => {
+    expect(printed('连锁店')).toBe(true);
+    expect(words('一张营业执照开好几家连锁店')).toContain('连锁店');
+    expect(words('仓单质押')).toEqual(['仓单质押']);
+  });
+
+  it('keeps an unprinted word whose thesaurus equivalent is printed (大公司 = 大企业)', () => {
+    expect(printed('大公司')).toBe(false);
+    expect(printed('大企业')).toBe(true);
+    expect(words('大公司牵头带动小公司一起搞创新')).toContain('大公司');
+  });
+});
