@@ -134,27 +134,35 @@ export class FacetIndex {
     return this.kept(docs, filters)?.keep;
   }
 
-  /** What passing() gives, with how many of docs pass (the marks set), known without a pass over the marks. */
-  kept(docs: ArrayLike<number>, filters: Filters): { keep: Uint8Array; count: number } | undefined {
+  /**
+   * What passing() gives, with how many of docs pass (the marks set), known without a pass over the marks, and where
+   * they are in docs (`at`, increasing: a ranking of a filtered view then reads only them).
+   */
+  kept(docs: ArrayLike<number>, filters: Filters): { keep: Uint8Array; count: number; at: Int32Array } | undefined {
     const wanted = this.wanted(filters);
     if (!wanted) return undefined;
     const out = new Uint8Array(docs.length);
     if (!(docs instanceof Int32Array) || (docs.length <= FEW && !isEveryRecord(docs, this.recordCount))) {
       // A few records (a hit's printings, a rare word's matches), in any order: each tested against the filters.
+      const at = new Int32Array(docs.length);
       let count = 0;
-      for (let i = 0; i < docs.length; i++) count += out[i] = this.failures(docs[i], wanted) === 0 ? 1 : 0;
-      return { keep: out, count };
+      for (let i = 0; i < docs.length; i++) {
+        if (this.failures(docs[i], wanted) !== 0) continue;
+        out[i] = 1;
+        at[count++] = i;
+      }
+      return { keep: out, count, at: at.subarray(0, count) };
     }
     const passed = this.passedSet(filters, wanted);
     if (isEveryRecord(docs, this.recordCount)) {
       // Every record (the empty query): the passing records are the marks' positions.
       const pass = passed.docs;
       for (let i = 0; i < pass.length; i++) out[pass[i]] = 1;
-      return { keep: out, count: pass.length };
+      return { keep: out, count: pass.length, at: pass };
     }
     const at = passed.within(docs, this.recordCount);
     for (let i = 0; i < at.length; i++) out[at[i]] = 1;
-    return { keep: out, count: at.length };
+    return { keep: out, count: at.length, at };
   }
 
   /**

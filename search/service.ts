@@ -183,7 +183,7 @@ export class SearchService {
    * A result after filters: its totals and facets, and per reform printed several times that a page has shown, how
    * many of its records the set holds (counted when first shown, from the reform's few records, not for every reform).
    */
-  private readonly filtered = new Lru<string, { result: SearchResult; keep?: Uint8Array; total: number; reforms: number; copies: Map<number, number>; facets: Record<FacetName, FacetValue[]> }>(512);
+  private readonly filtered = new Lru<string, { result: SearchResult; keep?: Uint8Array; keptAt?: Int32Array; total: number; reforms: number; copies: Map<number, number>; facets: Record<FacetName, FacetValue[]> }>(512);
 
   constructor(readonly body: SnapshotBody, options: Partial<EngineOptions> = {}) {
     this.engine = new SearchEngine(body, options);
@@ -261,6 +261,7 @@ export class SearchService {
       set = {
         result,
         keep,
+        keptAt: kept?.at,
         total,
         reforms: !collapse ? total : tallied.reforms >= 0 ? tallied.reforms : this.everyReform,
         copies: new Map<number, number>(),
@@ -268,7 +269,7 @@ export class SearchService {
       };
       this.filtered.set(key, set, 1 + (result.docs.length >> 12));
     }
-    const { keep, total } = set;
+    const { keep, keptAt, total } = set;
     const sort = params.sort ?? 'relevance';
     const inOrder = (k: number) => {
       const out: RankedEntry[] = [];
@@ -287,7 +288,7 @@ export class SearchService {
         return ranked.slice(0, k);
       };
     } else {
-      first = (k) => result.order(k, keep);
+      first = (k) => result.order(k, keep, keptAt);
     }
     const records = total;
     let grouped = (k: number) => first(k).map((entry) => ({ entry, copies: [] as number[], copyCount: 0 }));

@@ -148,6 +148,41 @@ describe('block score bounds (postings format 4)', () => {
     }
   });
 
+  it('a region keeping few of a common seed word\'s records ranks them by scoring each, exactly as the same snapshot without bounds ranks them', () => {
+    // A window of 1 and pages of one hit (the service reads 2, then 4 …) put words in 16 or more seed records on the
+    // bounded path. The seeds' regions are one large (山东) and many tiny, so "few" is widened to any share of the
+    // word's records (keptRankRatio 1): a region holding more records than the window is ranked by a selection among
+    // them (SearchResult.keptTop), never through the blocks. Under the default ratio the same path answers too.
+    const whole = new SearchService(withoutBounds(body), { rerankWindow: 1 });
+    for (const keptRankRatio of [1, DEFAULT_ENGINE_OPTIONS.keptRankRatio]) {
+      const bounded = new SearchService(body, { rerankWindow: 1, keptRankRatio });
+    // The regions of three or more seed records (a region of one or two never has more than the window to choose from).
+    const held = new Map<string, number>();
+    for (const r of body.records) for (const g of r.regions) held.set(g, (held.get(g) ?? 0) + 1);
+    const regions = [...held].filter(([, n]) => n >= 3).map(([g]) => g);
+    expect(regions.length).toBeGreaterThanOrEqual(2);
+      let selected = 0;
+      for (const q of boundedTerms(index).slice(0, 30)) {
+        const all = bounded.search({ q, size: 0, collapse: false }).total;
+        for (const region of regions) {
+          for (const request of [1, 2, 3].map((page) => ({ q, size: 1, page, filters: { region: [region] } }))) {
+            bounded.clearCache();
+            whole.clearCache();
+            const before = bounded.engine.boundStats.kept;
+            const got = bounded.search(request);
+            expect({ ...got, took_ms: 0 }, JSON.stringify(request)).toEqual({ ...whole.search(request), took_ms: 0 });
+            if (bounded.engine.boundStats.kept === before) continue;
+            const kept = bounded.search({ ...request, size: 0, collapse: false }).total;
+            expect(kept * keptRankRatio, JSON.stringify(request)).toBeLessThanOrEqual(all);
+            // More records kept than the first page's window (2): a selection among them, not all of them.
+            if (kept > 2 && request.page === 1) selected++;
+          }
+        }
+      }
+      if (keptRankRatio === 1) expect(selected).toBeGreaterThanOrEqual(20);
+    }
+  });
+
   it('an engine with other field weights ignores the stored bounds and ranks as the same snapshot without them', () => {
     const weights = { fieldWeights: { ...DEFAULT_ENGINE_OPTIONS.fieldWeights, title: 1, content: 5 } };
     // A window of 5 and a page of three put these words on the bounded path under default weights (checked below).

@@ -38,7 +38,7 @@ describe('block starts: a common word is asked about at a few records by decodin
     expect(buildDocSkips((plain.index as EngineIndex).postings)).toBeUndefined();
   });
 
-  it('reads, block by block, the same positions and BM25 scores as decoding each term whole, and knows its record count undecoded', () => {
+  it('reads, block by block, the same positions and BM25 scores as decoding each term whole, and knows its record count undecoded and which fields hold it from its slots alone', () => {
     const data = (plain.index as EngineIndex).postings;
     const postings = new Postings(data, 1 << 20);
     const index = new DocSkipIndex(skips, data);
@@ -73,10 +73,13 @@ describe('block starts: a common word is asked about at a few records by decodin
       for (let e = 0; e < whole.slots.length; e++) {
         const [from, to, pos] = blocks.slotPositions(whole.slots[e]);
         expect(Array.from(pos.subarray(from, to)), `${term} ${whole.slots[e]}`).toEqual(Array.from(whole.pos.subarray(whole.starts[e], whole.starts[e + 1])));
+        // The engine's "does this field hold the word" (title and proximity bonuses) reads the slots, not the positions.
+        expect(blocks.entryOf(whole.slots[e]), `${term} ${whole.slots[e]}`).toBe(e);
         const next = whole.slots[e] + 1;
         if (e + 1 < whole.slots.length && whole.slots[e + 1] !== next && next % F !== 0) {
           const [a, b] = blocks.slotPositions(next);
           expect(b - a).toBe(0);
+          expect(blocks.entryOf(next)).toBe(-1);
         }
       }
       checked++;
