@@ -3,6 +3,7 @@
  * (server/release.ts): options, --help, validation, and the signals an operator sends.
  */
 import { parseArgs } from 'node:util';
+import type { CompiledSchemas } from './compilers.js';
 import type { RunOptions, RunningServer } from './run.js';
 
 export interface CliDefaults {
@@ -15,6 +16,8 @@ export interface CliDefaults {
   dict?: string;
   webRoot: string;
   version: string;
+  /** A release's route schemas, compiled when it was made (server/compiled-schemas.ts). */
+  compiledSchemas?: CompiledSchemas;
 }
 
 export function helpText(d: CliDefaults): string {
@@ -167,6 +170,7 @@ export async function serverCommand(argv: string[], d: CliDefaults, build?: (see
   try {
     server = await runServer({
       ...options,
+      compiledSchemas: d.compiledSchemas,
       log,
       build: !options.snapshot && build && seeds && dict ? () => build(seeds, dict) : undefined,
     });
