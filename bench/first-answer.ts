@@ -12,6 +12,7 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
+import { asciiOnly } from '../scripts/ascii-bundle.js';
 import { codeCacheLoader } from '../scripts/code-cache-loader.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -62,8 +63,8 @@ const NODE_FLAGS = ['--expose-gc', '--max-old-space-size=8192'];
 async function bundle(workDir: string, snapshot: string): Promise<string> {
   if (!bundled || !existsSync(bundled)) {
     mkdirSync(workDir, { recursive: true });
-    // CommonJS and minified, as a release bundles its server.
-    await build({ entryPoints: [join(here, 'first-answer-child.ts')], bundle: true, platform: 'node', format: 'cjs', target: 'node20', minify: true, outfile: join(workDir, 'first-answer.cjs'), logLevel: 'error' });
+    // CommonJS, minified and ASCII only, as a release bundles its server.
+    await build({ entryPoints: [join(here, 'first-answer-child.ts')], bundle: true, platform: 'node', format: 'cjs', target: 'node20', minify: true, write: false, logLevel: 'error' }).then((r) => writeFileSync(join(workDir, 'first-answer.cjs'), asciiOnly(r.outputFiles[0].text)));
     const out = join(workDir, 'first-answer.mjs');
     writeFileSync(out, LOADER);
     bundled = out;

@@ -17,7 +17,10 @@ import { parseArgs } from 'node:util';
 import { build, type Plugin } from 'esbuild';
 import { loadSnapshotFile, writeSnapshotFile } from '../snapshot/file.js';
 import { removeTempFilesOnSignal, trackTemp } from '../snapshot/atomic.js';
+import { asciiOnly } from './ascii-bundle.js';
 import { codeCacheLoader } from './code-cache-loader.js';
+import { compileRouteSchemas } from './compiled-schemas.js';
+import { SearchService } from '../search/service.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const version = (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string }).version;
@@ -75,7 +78,17 @@ export async function release(o: { snapshot?: string; seeds: string; dict: strin
       await writeSnapshotFile(target, body);
       o.log(`snapshot built from ${o.seeds}: ${body.records.length} records`);
     }
-    // 2. The server, bundled with its dependencies; a guard refuses the indexer's and build tools' code. CommonJS, so
+    // 2. Every route's schemas compiled now (scripts/compiled-schemas.ts), so the released server restores them
+    // instead of running Ajv at its first requests; built on the shipped snapshot's service, as it will serve.
+    const schemas = await compileRouteSchemas(new SearchService((await loadSnapshotFile(target)).body));
+    const compiledSchemas: Plugin = {
+      name: 'compiled-schemas',
+      setup(b) {
+        // Their generated code requires Ajv's and fast-json-stringify's runtime helpers, resolved from the project.
+        b.onLoad({ filter: /[\\/]server[\\/]compiled-schemas\.ts$/ }, () => ({ contents: schemas, loader: 'js', resolveDir: root }));
+      },
+    };
+    // 3. The server, bundled with its dependencies; a guard refuses the indexer's and build tools' code. CommonJS, so
     // server.mjs can compile it as a vm.Script with V8's code cache (Node 20 has no compile cache for ES modules).
     const result = await build({
       entryPoints: [join(root, 'server', 'release.ts')],
@@ -84,8 +97,9 @@ export async function release(o: { snapshot?: string; seeds: string; dict: strin
       format: 'cjs',
       target: 'node20',
       outfile: join(staging, 'server.cjs'),
+      write: false,
       define: { FTZ_RELEASE_VERSION: JSON.stringify(version) },
-      plugins: [guard],
+      plugins: [compiledSchemas, guard],
       legalComments: 'none',
       // Smaller is faster to compile at start-up when the code cache is not usable (another Node version).
       minify: true,
@@ -93,19 +107,21 @@ export async function release(o: { snapshot?: string; seeds: string; dict: strin
       metafile: true,
     });
     const modules = Object.keys(result.metafile!.inputs).length;
+    // ASCII only (scripts/ascii-bundle.ts): Node then reads it as a one-byte string, much faster at every start.
+    writeFileSync(join(staging, 'server.cjs'), asciiOnly(result.outputFiles![0].text));
     writeFileSync(join(staging, 'server.mjs'), LOADER);
     o.log(`server.cjs: ${modules} modules bundled`);
-    // 3. The page, built straight into the release (dist/web in the work tree is left alone).
+    // 4. The page, built straight into the release (dist/web in the work tree is left alone).
     execFileSync(process.execPath, [join(root, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--logLevel', 'warn', '--outDir', join(staging, 'web'), '--emptyOutDir'], { cwd: root, stdio: ['ignore', 'inherit', 'inherit'] });
     if (!existsSync(join(staging, 'web', 'index.html'))) throw new Error('the page build produced no index.html');
     o.log('web/: page built');
-    // 4. V8's code cache: one warm-up run compiles what start-up and the first requests need, and saves it.
+    // 5. V8's code cache: one warm-up run compiles what start-up and the first requests need, and saves it.
     const cache = await writeCodeCache(staging);
     o.log(cache ? `server.cache: ${Math.round(cache / 1024)} KiB of compiled code` : 'server.cache: not written (the warm-up run failed; the release starts without it)');
-    // 5. Instructions.
+    // 6. Instructions.
     writeFileSync(join(staging, 'README.txt'), operatorReadme());
     writeFileSync(join(staging, 'ftz-search.service'), systemdUnit());
-    // 6. Into place: the previous release (if any) goes only once the new one is complete.
+    // 7. Into place: the previous release (if any) goes only once the new one is complete.
     const previous = existsSync(out) ? `${staging}.previous` : undefined;
     if (previous) renameSync(out, previous);
     renameSync(staging, out);

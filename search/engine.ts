@@ -21,7 +21,7 @@ import { isRecordBits } from '../indexer/record-bits.js';
 import { isDocSkips } from '../indexer/doc-skips.js';
 import { BlockTerm, BlockWordScores, DocSkipIndex, recordCount } from './doc-skips.js';
 import { RecordMaps, RecordSet, andInto, hasRecord, mapOf, markInto, orInto } from './record-bits.js';
-import { BlockTop, KeptScores, LazyScores, NO_DOCS, addScores, bm25, idf, intersectSum, minimalWindow, scoreAt, union, unionRecords, worthBounding, type DocScores, type FieldStats } from './score.js';
+import { BlockTop, KeptScores, LazyScores, NO_DOCS, addScores, bm25, idf, intersectSum, scoreAt, union, unionRecords, windowAdd, windowOfAdded, windowStart, worthBounding, type DocScores, type FieldStats } from './score.js';
 import { Highlighter } from './snippet.js';
 import { DOWN_VERBS, UP_VERBS } from '../analysis/outcomes.js';
 import { recordStoreOf } from '../snapshot/records.js';
@@ -2206,21 +2206,28 @@ export class SearchEngine {
         let holding = 0;
         for (const alts of plan.alternatives) if (alts.some((a) => hasSlot(a.occ, slot)) && ++holding === 2) break;
         if (holding < 2) continue;
-        const present: { start: number; length: number }[][] = [];
+        // Each word present in the field is one list of the window, its alternatives' positions given straight to
+        // the window's columns (score.ts windowAdd); `span` adds each present word's first occurrence's length.
+        windowStart();
+        let present = 0;
+        let span = 0;
         for (const alts of plan.alternatives) {
-          const list: { start: number; length: number }[] = [];
+          let first = -1;
           for (const a of alts) {
             const [s, e, pos] = slotPositions(a.occ, slot);
-            for (let x = s; x < e; x++) list.push({ start: pos[x], length: a.length });
+            if (e > s && first < 0) first = a.length;
+            for (let x = s; x < e; x++) windowAdd(present, pos[x], a.length);
           }
-          if (list.length > 0) present.push(list);
+          if (first >= 0) {
+            present++;
+            span += first;
+          }
         }
-        if (present.length < 2) continue;
-        const window = minimalWindow(present);
-        const span = present.reduce((sum, l) => sum + l[0].length, 0);
+        if (present < 2) continue;
+        const window = windowOfAdded(present);
         if (window > o.proximityWindow + span) continue;
         const closeness = 1 - Math.max(0, window - span) / (o.proximityWindow + 1);
-        best = Math.max(best, closeness * (present.length / plan.alternatives.length) * o.fieldWeights[name]);
+        best = Math.max(best, closeness * (present / plan.alternatives.length) * o.fieldWeights[name]);
       }
       score += o.bonus.proximity * best;
     }

@@ -793,12 +793,15 @@ interface WindowScratch {
   count: Int32Array;
 }
 let scratch: WindowScratch | undefined;
-/** minimalWindow's columns for n occurrences of `need` lists (contents left from the last call). */
+/**
+ * minimalWindow's columns for n occurrences of `need` lists (kept between calls, grown, never shrunk). Growing keeps
+ * the occurrences added so far: `windowAdd` fills the columns before their number is known.
+ */
 function windowScratch(n: number, need: number): WindowScratch {
   if (scratch && scratch.start.length >= n && scratch.count.length >= need) return scratch;
   const size = Math.max(64, 2 ** Math.ceil(Math.log2(Math.max(n, 1))), scratch?.start.length ?? 0);
   const lists = Math.max(16, 2 ** Math.ceil(Math.log2(Math.max(need, 1))), scratch?.count.length ?? 0);
-  return (scratch = {
+  const next = {
     start: new Int32Array(size),
     end: new Int32Array(size),
     list: new Int32Array(size),
@@ -806,7 +809,34 @@ function windowScratch(n: number, need: number): WindowScratch {
     order: new Int32Array(size),
     ends: new Int32Array(size),
     count: new Int32Array(lists),
-  });
+  };
+  if (scratch) {
+    next.start.set(scratch.start);
+    next.end.set(scratch.end);
+    next.list.set(scratch.list);
+  }
+  return (scratch = next);
+}
+
+/** Occurrences added since `windowStart`. */
+let added = 0;
+
+/**
+ * The minimal window's occurrences given one at a time, straight into its scratch columns: windowStart, then
+ * windowAdd for each occurrence of each list (lists numbered from 0 in order, each list's occurrences in order), then
+ * windowOfAdded. The engine's re-ranking does this for every field of every record of its window, so no lists of
+ * {start, length} objects are made for it.
+ */
+export function windowStart(): void {
+  added = 0;
+}
+
+export function windowAdd(list: number, start: number, length: number): void {
+  const w = windowScratch(added + 1, list + 1);
+  w.start[added] = start;
+  w.end[added] = start + length;
+  w.list[added] = list;
+  added++;
 }
 
 /**
@@ -814,26 +844,22 @@ function windowScratch(n: number, need: number): WindowScratch {
  * how close together a field uses the query's words.
  */
 export function minimalWindow(lists: { start: number; length: number }[][]): number {
-  // Occurrences ordered by start (ties in list order), as numbers sorted natively: this runs for every record of
+  windowStart();
+  lists.forEach((l, k) => {
+    for (const o of l) windowAdd(k, o.start, o.length);
+  });
+  return windowOfAdded(lists.length);
+}
+
+/** minimalWindow of the occurrences added since windowStart, in `need` lists. */
+export function windowOfAdded(need: number): number {
+  // Occurrences ordered by start (ties in the order added), as numbers sorted natively: this runs for every record of
   // the re-ranked window, so no event objects and no comparison callback.
-  let n = 0;
-  for (const l of lists) n += l.length;
-  const need = lists.length;
-  // Scratch columns kept between calls (grown, never shrunk): a query's re-ranking calls this for every field of
-  // every record of its window, and each new typed array is a buffer each young collection has to sweep.
+  const n = added;
   const w = windowScratch(n, need);
   const { start, end, list, order, count, ends } = w;
   const keys = w.keys.subarray(0, n);
-  let e = 0;
-  lists.forEach((l, k) => {
-    for (const o of l) {
-      start[e] = o.start;
-      end[e] = o.start + o.length;
-      list[e] = k;
-      keys[e] = o.start * n + e;
-      e++;
-    }
-  });
+  for (let e = 0; e < n; e++) keys[e] = start[e] * n + e;
   keys.sort();
   for (let i = 0; i < n; i++) order[i] = keys[i] % n;
   count.fill(0, 0, need);

@@ -8,7 +8,7 @@ import { STATUS_CODES } from 'node:http';
 import fastifyHelmet, { type FastifyHelmetOptions } from '@fastify/helmet';
 import fastifyRateLimit from '@fastify/rate-limit';
 import fastifySwagger from '@fastify/swagger';
-import Fastify, { type FastifyInstance, type FastifyError } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyError, type FastifyServerOptions } from 'fastify';
 import type { SearchService } from '../search/service.js';
 import { bodyHash } from '../snapshot/file.js';
 import { registerAccessLog } from './access-log.js';
@@ -22,7 +22,7 @@ import { reformRoutes } from './routes/reforms.js';
 import { searchRoutes } from './routes/search.js';
 import { ServingState } from './serving.js';
 import { serveWeb } from './static.js';
-import { lazyCompilers } from './compilers.js';
+import { lazyCompilers, type CompiledSchemas } from './compilers.js';
 
 export interface AppOptions {
   /** Served for the app's lifetime, unless `serving` is given. */
@@ -38,6 +38,10 @@ export interface AppOptions {
   logger?: boolean;
   /** Budgets, queue, rate limit and timeouts; DEFAULT_LIMITS where not given (main.ts reads them from the environment). */
   limits?: Partial<Limits>;
+  /** Route schemas a release compiled ahead (server/compilers.ts); the others are compiled on first use. */
+  compiledSchemas?: CompiledSchemas;
+  /** Replaces the compilers altogether (release time: scripts/compiled-schemas.ts compiles every schema at once). */
+  schemaController?: FastifyServerOptions['schemaController'];
 }
 
 declare module 'fastify' {
@@ -52,9 +56,9 @@ declare module 'fastify' {
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const limits: Limits = { ...DEFAULT_LIMITS, ...options.limits };
   // Route schemas are compiled on first use (or just after listen), not before the port opens: server/compilers.ts.
-  const compilers = lazyCompilers();
+  const compilers = lazyCompilers(options.compiledSchemas);
   const app = Fastify({
-    schemaController: compilers.schemaController,
+    schemaController: options.schemaController ?? compilers.schemaController,
     logger: options.logger ?? false,
     // Query strings are small; anything else is refused rather than parsed.
     bodyLimit: 1024,

@@ -3,6 +3,7 @@
  * (server/release.ts): options, --help, validation, and the signals an operator sends.
  */
 import { parseArgs } from 'node:util';
+import type { CompiledSchemas } from './compilers.js';
 import type { RunOptions, RunningServer } from './run.js';
 
 export interface CliDefaults {
@@ -15,6 +16,8 @@ export interface CliDefaults {
   dict?: string;
   webRoot: string;
   version: string;
+  /** A release's route schemas, compiled when it was made (server/compiled-schemas.ts). */
+  compiledSchemas?: CompiledSchemas;
 }
 
 export function helpText(d: CliDefaults): string {
@@ -157,8 +160,8 @@ export async function serverCommand(argv: string[], d: CliDefaults, build?: (see
   }
   const { options, seeds, dict } = parsed;
   // --workers N: this process forks N servers on one port, each loading its own copy of the snapshot (server/cluster.ts).
-  const { superviseWorkers } = await import('./cluster.js');
-  if (await superviseWorkers({ workers: parsed.workers, log })) return;
+  // node:cluster is loaded only when asked for (a few ms of every single server's start otherwise).
+  if (parsed.workers > 1 && (await (await import('./cluster.js')).superviseWorkers({ workers: parsed.workers, log }))) return;
   // Scavenges on one thread (server/serving-gc.ts): a query's collection is its own work, not a wait for a helper.
   (await import('./serving-gc.js')).applyServingGc();
   const { runServer } = await import('./run.js');
@@ -167,6 +170,7 @@ export async function serverCommand(argv: string[], d: CliDefaults, build?: (see
   try {
     server = await runServer({
       ...options,
+      compiledSchemas: d.compiledSchemas,
       log,
       build: !options.snapshot && build && seeds && dict ? () => build(seeds, dict) : undefined,
     });

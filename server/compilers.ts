@@ -5,12 +5,39 @@
  * request, or by `warmCompilers` once the port is open. The compilers, their options and the schemas are Fastify's
  * defaults unchanged, so validation, coercion, error messages and serialisation are exactly those of eager
  * compilation: only the moment differs.
+ *
+ * A release goes one step further (scripts/release.ts): `storeCompilers` compiles every route's schemas at release
+ * time into Ajv's and fast-json-stringify's own standalone code (scripts/compiled-schemas.ts), which is bundled into server.cjs
+ * (server/compiled-schemas.ts) and so also lands in V8's code cache. Its server then restores each route's functions
+ * instead of compiling them: the first search no longer pays for Ajv (about 90 ms of CPU here, most of it Ajv
+ * compiling its meta-schema to check ours). A route missing from the table is compiled on first use, as before.
  */
 import { AjvCompiler } from '@fastify/ajv-compiler';
 import { SerializerSelector } from '@fastify/fast-json-stringify-compiler';
 import type { FastifyServerOptions } from 'fastify';
 
 type Fn = ((data: unknown) => unknown) & { errors?: unknown };
+
+/** What Fastify tells a compiler about the schema it asks for. */
+export interface RouteSchema {
+  schema: unknown;
+  method: string;
+  url: string;
+  httpPart?: string;
+  httpStatus?: string;
+  contentType?: string;
+}
+
+/**
+ * Route schemas compiled ahead of time: each key (`schemaKey`) gives a function returning the compiled validator or
+ * serializer. Filled only in a release's bundle (server/compiled-schemas.ts).
+ */
+export type CompiledSchemas = Readonly<Record<string, () => unknown>>;
+
+/** The table key of one route's validator (by request part) or serializer (by status and content type). */
+export function schemaKey(kind: 'validator' | 'serializer', route: RouteSchema): string {
+  return kind === 'validator' ? `validator ${route.method} ${route.url} ${route.httpPart}` : `serializer ${route.method} ${route.url} ${route.httpStatus} ${route.contentType ?? ''}`;
+}
 
 export interface LazyCompilers {
   /** The `schemaController` option for Fastify(): its default compilers, each schema compiled on first use. */
@@ -23,7 +50,8 @@ export interface LazyCompilers {
   stop(): void;
 }
 
-export function lazyCompilers(): LazyCompilers {
+/** `compiled`: a release's table of functions compiled at release time, used in place of compiling those schemas. */
+export function lazyCompilers(compiled: CompiledSchemas = {}): LazyCompilers {
   /** Compilations not done yet, in registration order. */
   const pending = new Set<() => void>();
   let stopped = false;
@@ -51,11 +79,17 @@ export function lazyCompilers(): LazyCompilers {
       compilersFactory: {
         buildValidator(externalSchemas: unknown, options: unknown) {
           let compiler: ReturnType<typeof validators> | undefined;
-          return (route: unknown) => lazy(() => (compiler ??= validators(externalSchemas as never, options as never))(route as never) as (d: unknown) => unknown);
+          return (route: RouteSchema) => {
+            const ahead = compiled[schemaKey('validator', route)];
+            return lazy(() => (ahead ? ahead() : (compiler ??= validators(externalSchemas as never, options as never))(route as never)) as (d: unknown) => unknown);
+          };
         },
         buildSerializer(externalSchemas: unknown, options: unknown) {
           let compiler: ReturnType<typeof serializers> | undefined;
-          return (route: unknown) => lazy(() => (compiler ??= serializers(externalSchemas as never, options as never))(route as never) as (d: unknown) => unknown) as (d: unknown) => string;
+          return (route: RouteSchema) => {
+            const ahead = compiled[schemaKey('serializer', route)];
+            return lazy(() => (ahead ? ahead() : (compiler ??= serializers(externalSchemas as never, options as never))(route as never)) as (d: unknown) => unknown) as (d: unknown) => string;
+          };
         },
       },
       // Fastify types its compilers as Ajv's: these return plain functions with the same call and `errors` contract.
@@ -75,3 +109,4 @@ export function lazyCompilers(): LazyCompilers {
     },
   };
 }
+

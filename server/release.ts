@@ -5,6 +5,7 @@
  */
 import { join } from 'node:path';
 import { serverCommand } from './cli.js';
+import { compiledSchemas } from './compiled-schemas.js';
 
 /** Replaced by the release script with the product version. */
 declare const FTZ_RELEASE_VERSION: string;
@@ -16,5 +17,6 @@ export function startRelease(here: string): Promise<unknown> {
     snapshot: join(here, 'index.snapshot'),
     webRoot: join(here, 'web'),
     version: typeof FTZ_RELEASE_VERSION === 'string' ? FTZ_RELEASE_VERSION : 'dev',
+    compiledSchemas,
   });
 }

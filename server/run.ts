@@ -11,6 +11,7 @@ import type { SnapshotBody } from '../snapshot/body.js';
 import { SearchService } from '../search/service.js';
 import { bodyHash } from '../snapshot/file.js';
 import { buildApp } from './app.js';
+import type { CompiledSchemas } from './compilers.js';
 import { limitsFromEnv } from './guard.js';
 import { loadServed, Reloader, ServingState, type Served } from './serving.js';
 
@@ -31,6 +32,8 @@ export interface RunOptions {
   log: (line: string) => void;
   /** Shown in the start-up line. */
   version: string;
+  /** Route schemas compiled at release time (server/compilers.ts). */
+  compiledSchemas?: CompiledSchemas;
 }
 
 export interface RunningServer {
@@ -65,6 +68,7 @@ export async function runServer(o: RunOptions): Promise<RunningServer> {
     accessLog: o.accessLog ? o.log : undefined,
     admin: o.adminToken && reloader ? { token: o.adminToken, reload: (t) => reloader.reload(t) } : undefined,
     limits: limitsFromEnv(),
+    compiledSchemas: o.compiledSchemas,
   });
 
   // Shutdown bookkeeping: requests in flight, and once draining every answer asks the client to close.

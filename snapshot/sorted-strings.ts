@@ -14,6 +14,12 @@ import { VarintReader, VarintWriter } from './varint.js';
 
 const SEP = 0;
 
+/**
+ * UTF-16LE text straight from a Uint16Array's memory: only where that memory is little-endian (every platform Node
+ * runs on in practice; elsewhere the units are joined with fromCharCode). Keeps a leading U+FEFF (ignoreBOM).
+ */
+const UTF16 = new Uint8Array(Uint16Array.of(1).buffer)[0] === 1 ? new TextDecoder('utf-16le', { fatal: true, ignoreBOM: true }) : undefined;
+
 /** A joined list this codec stores: at least `minItems` items, strictly increasing in UTF-16 order (a last empty item aside). */
 export function sortedItems(joined: string, minItems = 64): string[] | undefined {
   if (joined.indexOf('\0') < 0) return undefined;
@@ -68,7 +74,13 @@ export function decodeSortedList(bytes: Uint8Array): string {
   const column = new VarintReader(bytes, 4 + n, 'sorted list');
   let total = n > 0 ? n - 1 : 0;
   for (let i = 0; i < n; i++) {
-    lengths[i] = column.varint();
+    // Nearly every suffix is under 128 units, one byte: read inline (a load runs this cold, in the interpreter, for
+    // every term of the index); the reader takes longer ones and a column cut short.
+    const x = bytes[column.i];
+    if (x < 0x80) {
+      lengths[i] = x;
+      column.i++;
+    } else lengths[i] = column.varint();
     total += bytes[4 + i] + lengths[i];
   }
   let u = column.i;
@@ -90,7 +102,16 @@ export function decodeSortedList(bytes: Uint8Array): string {
     prevLength = p + len;
   }
   if (u !== bytes.length) throw new Error('sorted list has trailing bytes');
-  // fromCharCode keeps every unit as it is (a TextDecoder would replace a lone surrogate); in chunks, for the stack.
+  // Well-formed UTF-16 (every list the indexer writes) is decoded in one call; a strict decoder refuses a lone
+  // surrogate, which fromCharCode keeps as it is (below). Both give the same string for well-formed units.
+  if (UTF16) {
+    try {
+      return UTF16.decode(units);
+    } catch {
+      // a lone surrogate: kept, unit by unit
+    }
+  }
+  // In chunks, for the stack.
   const parts: string[] = [];
   const CHUNK = 1 << 14;
   for (let i = 0; i < total; i += CHUNK) parts.push(String.fromCharCode.apply(null, units.subarray(i, Math.min(total, i + CHUNK)) as unknown as number[]));

@@ -309,6 +309,20 @@ describe('the proximity bonus reads the same window, found in one pass', () => {
     );
   });
 
+  it('keeps every occurrence when its columns grow while they are filled: many occurrences give the window the scan gives', () => {
+    // The first word's few occurrences are added first, so a growth that lost them would change the window.
+    const occurrence = fc.record({ start: fc.integer({ min: 1, max: 20_000 }), length: fc.integer({ min: 1, max: 8 }) });
+    const first = fc.array(occurrence, { minLength: 1, maxLength: 3 });
+    const rest = fc.array(fc.array(occurrence, { minLength: 100, maxLength: 600 }), { minLength: 1, maxLength: 7 });
+    fc.assert(
+      fc.property(first, rest, (head, tail) => {
+        const lists = [head, ...tail];
+        expect(minimalWindow(lists)).toBe(windowByScan(lists));
+      }),
+      { numRuns: 40 },
+    );
+  });
+
   it('measures the span of 通关 and 时间 in seed records as the scan does, never shorter than the two words', () => {
     const n = service.engine.analyzer.normalizer;
     const texts = service.records.map((r) => n.plain(r.content ?? '')).filter((t) => t.includes('通关') && t.includes('时间'));
