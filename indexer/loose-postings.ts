@@ -11,8 +11,10 @@
  * The engine reads a stored expansion only where its rule requires every word in one field (every word present and
  * required: search/engine.ts looseRule), which is exactly the stored set; anywhere else it matches the words as
  * before. Which expansions: those of two or three words (with four, one may be missing, so the stored set is not
- * the answer) whose words together hold at least `minCost` fields (DEFAULT_LOOSE_COST), and whose stored set is at
- * most a quarter of that (storing 监督|管理's 72k records would spare little). A small corpus stores none.
+ * the answer) whose words together hold at least `minCost` fields (DEFAULT_LOOSE_COST), whose stored entries
+ * (records × words) are at most `share` of those fields (DEFAULT_LOOSE_SHARE: storing 监督|管理's 72k records would
+ * spare little) and whose records are at most `recordShare` of the corpus (DEFAULT_LOOSE_RECORD_SHARE). A small
+ * corpus stores none. The options are lowered in tests so that the seeds store some.
  *
  * Layout (`LooseIndex`): `keys` the expansions' keys (looseKey) joined by U+0000, sorted; expansion e's words are
  * entries wordStart[e] … wordStart[e + 1] − 1 of `df` (each word's record count, over all fields); its records
@@ -47,9 +49,9 @@ export const DEFAULT_LOOSE_COST = 16384;
  * stored where reading it is at least 16 times cheaper than matching its words (at 100k: 跨境|电子|商务, 888 records
  * for 70k fields; not 企业|信用, 26k records for 218k fields).
  */
-const STORED_SHARE = 1 / 16;
+export const DEFAULT_LOOSE_SHARE = 1 / 16;
 /** At most this share of the corpus's records in one stored set: the section stays small (1.8 MB at 100k records). */
-const MAX_RECORD_SHARE = 1 / 100;
+export const DEFAULT_LOOSE_RECORD_SHARE = 1 / 100;
 
 const HAN_WORD = /^[\u4e00-\u9fff]{2,}$/;
 
@@ -158,9 +160,11 @@ export function buildLoosePostings(
   terms: Iterable<string>,
   vocab: Vocabulary,
   stopwords: ReadonlySet<string>,
-  options: { minCost?: number; words?: WordIndex; ids?: Map<string, number> } = {},
+  options: { minCost?: number; share?: number; recordShare?: number; words?: WordIndex; ids?: Map<string, number> } = {},
 ): LooseIndex | undefined {
   const minCost = Math.max(1, options.minCost ?? DEFAULT_LOOSE_COST);
+  const share = options.share ?? DEFAULT_LOOSE_SHARE;
+  const maxRecords = (options.recordShare ?? DEFAULT_LOOSE_RECORD_SHARE) * (texts.length / F);
   const ids = options.ids ?? bigramIds(index);
   const stored = new Map<string, number>();
   if (options.words) options.words.terms.split('\u0000').forEach((w, k) => w && stored.set(w, k));
@@ -197,7 +201,7 @@ export function buildLoosePostings(
     const cost = held.reduce((n, l) => n + l.slots.length, 0);
     if (cost < minCost) continue;
     const shared = sharedRecords(held.map((l) => l.slots), F);
-    if (shared.length === 0 || shared.length * ws.length > STORED_SHARE * cost || shared.length > MAX_RECORD_SHARE * (texts.length / F)) continue;
+    if (shared.length === 0 || shared.length * ws.length > share * cost || shared.length > maxRecords) continue;
     keys.push(ws.join('\u0001'));
     wordStart.push(df.length);
     recordStart.push(records.length);
