@@ -55,8 +55,8 @@ export const DEFAULT_LOOSE_RECORD_SHARE = 1 / 100;
 
 const HAN_WORD = /^[\u4e00-\u9fff]{2,}$/;
 
-/** One word's fields (increasing) and how often it occurs in each. */
-type WordFields = { slots: Int32Array; counts: Int32Array };
+/** One word's fields (increasing) and its occurrences in field e: starts[e + 1] − starts[e]. */
+type WordFields = { slots: Int32Array; starts: Int32Array };
 
 /** A term's slots and starts, decoded from postings in the index's codec; positions only when asked. */
 function decodeTerm(postings: Uint8Array, byte: number, entries: number, withPositions: boolean) {
@@ -68,12 +68,6 @@ function decodeTerm(postings: Uint8Array, byte: number, entries: number, withPos
   return { slots, starts, pos };
 }
 
-function countsOf(starts: Int32Array): Int32Array {
-  const out = new Int32Array(starts.length - 1);
-  for (let e = 0; e < out.length; e++) out[e] = starts[e + 1] - starts[e];
-  return out;
-}
-
 /**
  * A word's fields and occurrence counts, exactly where the texts hold it: a two-character word is a bigram term, a
  * longer one a stored word (the table buildWordPostings made from the same texts) or else its rarest bigram's places
@@ -82,15 +76,10 @@ function countsOf(starts: Int32Array): Int32Array {
 function wordFields(word: string, texts: readonly string[], index: IndexData, ids: Map<string, number>, stored: Map<string, number>, words?: WordIndex): WordFields | undefined {
   if (word.length === 2) {
     const k = ids.get(word);
-    if (k === undefined) return undefined;
-    const t = decodeTerm(index.postings, index.termBytes[k], index.termEntries[k], false);
-    return { slots: t.slots, counts: countsOf(t.starts) };
+    return k === undefined ? undefined : decodeTerm(index.postings, index.termBytes[k], index.termEntries[k], false);
   }
   const w = stored.get(word);
-  if (w !== undefined && words) {
-    const t = decodeTerm(words.postings, words.termBytes[w], words.termEntries[w], false);
-    return { slots: t.slots, counts: countsOf(t.starts) };
-  }
+  if (w !== undefined && words) return decodeTerm(words.postings, words.termBytes[w], words.termEntries[w], false);
   let best = -1;
   let offset = 0;
   for (let o = 0; o + 1 < word.length; o++) {
@@ -100,17 +89,19 @@ function wordFields(word: string, texts: readonly string[], index: IndexData, id
   }
   const t = decodeTerm(index.postings, index.termBytes[best], index.termEntries[best], true);
   const slots = new Grow(new Int32Array(64));
-  const counts = new Grow(new Int32Array(64));
+  const starts = new Grow(new Int32Array(64));
+  starts.push(0);
+  let n = 0;
   for (let e = 0; e < t.slots.length; e++) {
     const text = texts[t.slots[e]];
-    let n = 0;
+    const before = n;
     for (let x = t.starts[e]; x < t.starts[e + 1]; x++) {
       const at = t.pos![x] - offset;
       if (at >= 0 && text.startsWith(word, at)) n++;
     }
-    if (n > 0) (slots.push(t.slots[e]), counts.push(n));
+    if (n > before) (slots.push(t.slots[e]), starts.push(n));
   }
-  return { slots: slots.done(), counts: counts.done() };
+  return { slots: slots.done(), starts: starts.done() };
 }
 
 /** How many records a word's fields belong to (F slots a record, slots increasing). */
@@ -124,8 +115,29 @@ function recordCount(slots: Int32Array, F: number): number {
   return n;
 }
 
-/** The records (increasing, each once) with a field every list holds: the shortest walked, the others galloped. */
-function sharedRecords(lists: Int32Array[], F: number): Int32Array {
+/** First index in a[from…) with a[i] ≥ v (galloping, then binary search). */
+function gallop(a: Int32Array, v: number, from: number): number {
+  let step = 1;
+  let hi = from;
+  while (hi < a.length && a[hi] < v) {
+    from = hi + 1;
+    hi += step;
+    step *= 2;
+  }
+  hi = Math.min(hi, a.length);
+  while (from < hi) {
+    const mid = (from + hi) >>> 1;
+    if (a[mid] < v) from = mid + 1;
+    else hi = mid;
+  }
+  return from;
+}
+
+/**
+ * The records (increasing, each once) with a field every list holds: the shortest walked, the others galloped.
+ * Undefined as soon as there are more than `limit` (the expansion is not stored, so the rest is not looked for).
+ */
+function sharedRecords(lists: Int32Array[], F: number, limit: number): Int32Array | undefined {
   const sorted = [...lists].sort((a, b) => a.length - b.length);
   const driver = sorted[0];
   const cursor = new Int32Array(sorted.length);
@@ -137,12 +149,11 @@ function sharedRecords(lists: Int32Array[], F: number): Int32Array {
     if (d === last) continue;
     for (let k = 1; k < sorted.length; k++) {
       const list = sorted[k];
-      let j = cursor[k];
-      while (j < list.length && list[j] < slot) j++;
-      cursor[k] = j;
+      const j = (cursor[k] = gallop(list, slot, cursor[k]));
       if (j >= list.length) break next;
       if (list[j] !== slot) continue next;
     }
+    if (out.length + 1 > limit) return undefined;
     out.push((last = d));
   }
   return out.done();
@@ -178,11 +189,20 @@ export function buildLoosePostings(
   const candidates = looseExpansions(terms, vocab, stopwords).filter(
     (ws) => ws.length <= 3 && ws.every((w) => HAN_WORD.test(w) && !HAN_PERCENT.test(w)) && ws.reduce((n, w) => n + entriesAtMost(w), 0) >= minCost,
   );
+  // Each word decoded once for the stage, and let go after the last expansion using it (a common word's fields are
+  // megabytes at 100k records), so the stage holds only the words still to be read.
   const fieldsOf = new Map<string, WordFields | null>();
+  const usesLeft = new Map<string, number>();
+  for (const ws of candidates) for (const w of ws) usesLeft.set(w, (usesLeft.get(w) ?? 0) + 1);
   const fields = (w: string) => {
     let got = fieldsOf.get(w);
     if (got === undefined) fieldsOf.set(w, (got = wordFields(w, texts, index, ids, stored, options.words) ?? null));
     return got;
+  };
+  const used = (w: string) => {
+    const left = usesLeft.get(w)! - 1;
+    usesLeft.set(w, left);
+    if (left === 0) fieldsOf.delete(w);
   };
   const keys: string[] = [];
   const wordStart = new Grow(new Uint32Array(64));
@@ -196,12 +216,13 @@ export function buildLoosePostings(
   let tf = 0;
   for (const ws of candidates) {
     const lists = ws.map(fields);
+    ws.forEach(used);
     if (lists.some((l) => l === null || l.slots.length === 0)) continue;
     const held = lists as WordFields[];
     const cost = held.reduce((n, l) => n + l.slots.length, 0);
     if (cost < minCost) continue;
-    const shared = sharedRecords(held.map((l) => l.slots), F);
-    if (shared.length === 0 || shared.length * ws.length > share * cost || shared.length > maxRecords) continue;
+    const shared = sharedRecords(held.map((l) => l.slots), F, Math.min(maxRecords, (share * cost) / ws.length));
+    if (!shared || shared.length === 0) continue;
     keys.push(ws.join('\u0001'));
     wordStart.push(df.length);
     recordStart.push(records.length);
@@ -213,10 +234,10 @@ export function buildLoosePostings(
       let j = 0;
       for (let i = 0; i < shared.length; i++) {
         const from = shared[i] * F;
-        while (l.slots[j] < from) j++;
+        j = gallop(l.slots, from, j);
         for (; j < l.slots.length && l.slots[j] < from + F; j++) {
           slots.push(l.slots[j]);
-          tfStart.push((tf += l.counts[j]));
+          tfStart.push((tf += l.starts[j + 1] - l.starts[j]));
         }
       }
     }
