@@ -50,9 +50,10 @@ export interface BuildOptions<P = never> {
    */
   indexWorker?: boolean;
   /**
-   * The cost from which vocabulary words and split compounds get postings of their own (indexer/word-postings.ts,
-   * indexer/near-postings.ts: their `minCost`, one value for both). Default: each its own, DEFAULT_WORD_COST (32,768)
-   * and DEFAULT_NEAR_COST (24,576). Lowered, a small corpus stores some, so the seeds can show that every way of
+   * The cost from which vocabulary words and split compounds get postings of their own, and loose expansions their
+   * records (indexer/word-postings.ts, indexer/near-postings.ts, indexer/loose-postings.ts: their `minCost`, one value
+   * for all three). Default: each its own, DEFAULT_WORD_COST (32,768), DEFAULT_NEAR_COST (24,576) and
+   * DEFAULT_LOOSE_COST (16,384 fields). Lowered, a small corpus stores some, so the seeds can show that every way of
    * building gives the same stored words and splits (test/build-parallel.test.ts).
    */
   storedMinCost?: number;
