@@ -12,6 +12,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseNarrower, parseStopwords, parseSynonyms, parseUserWords, type Dictionaries, type DictionaryWarning } from '../analysis/dictionary.js';
 import { mineForms } from '../analysis/forms.js';
+import { buildVocabulary } from '../analysis/segment.js';
 import { Normalizer } from '../analysis/normalize.js';
 import type { SnapshotBody } from '../snapshot/body.js';
 import { loadCorpus, PROGRESS_BYTES, type Corpus, type Progress } from './corpus.js';
@@ -30,6 +31,7 @@ import { traditionalToSimplifiedTable } from './t2s.js';
 import { PARALLEL_MIN_CHARS, startVocabularyCount } from './vocabulary.js';
 import { buildWordPostings } from './word-postings.js';
 import { buildNearPostings } from './near-postings.js';
+import { buildLoosePostings } from './loose-postings.js';
 import { buildRecordBits } from './record-bits.js';
 import { buildDocSkips } from './doc-skips.js';
 import { jiebaLoaded, lastJiebaLoadMs } from './jieba.js';
@@ -48,9 +50,10 @@ export interface BuildOptions<P = never> {
    */
   indexWorker?: boolean;
   /**
-   * The cost from which vocabulary words and split compounds get postings of their own (indexer/word-postings.ts,
-   * indexer/near-postings.ts: their `minCost`, one value for both). Default: each its own, DEFAULT_WORD_COST (32,768)
-   * and DEFAULT_NEAR_COST (24,576). Lowered, a small corpus stores some, so the seeds can show that every way of
+   * The cost from which vocabulary words and split compounds get postings of their own, and loose expansions their
+   * records (indexer/word-postings.ts, indexer/near-postings.ts, indexer/loose-postings.ts: their `minCost`, one value
+   * for all three). Default: each its own, DEFAULT_WORD_COST (32,768), DEFAULT_NEAR_COST (24,576) and
+   * DEFAULT_LOOSE_COST (16,384 fields). Lowered, a small corpus stores some, so the seeds can show that every way of
    * building gives the same stored words and splits (test/build-parallel.test.ts).
    */
   storedMinCost?: number;
@@ -286,6 +289,11 @@ export async function buildSnapshot<P = never>(options: BuildOptions<P>): Promis
     // a stored word's postings give that part's places.
     const nears = buildNearPostings(texts, index.postings, body.analysis.vocabulary, { words, minCost: options.storedMinCost });
     if (nears) index.nears = nears;
+    // Costly loose expansions' records (indexer/loose-postings.ts): every term an alternative can be, cut into words as
+    // query analysis cuts it (the snapshot's vocabulary and stop words).
+    const looseTerms = [...body.dictionary.synonyms.flat(), ...forms.pairs.flat(), ...forms.shorts];
+    const loose = buildLoosePostings(texts, index.postings, F, looseTerms, buildVocabulary(body.analysis.vocabulary), new Set(body.dictionary.stopwords), { words, minCost: options.storedMinCost });
+    if (loose) index.loose = loose;
     const tWords = performance.now();
     const rssWords = peakRssMiB();
     // Record maps of common words (indexer/record-bits.ts): an exclusion reads a map, not a whole record list.

@@ -7,6 +7,7 @@ import { buildFacetColumns, type FacetColumns } from './facet-columns.js';
 import type { StoredCounts } from './facet-counts.js';
 import type { WordIndex } from './word-postings.js';
 import type { NearIndex } from './near-postings.js';
+import type { LooseIndex } from './loose-postings.js';
 import type { RecordBits } from './record-bits.js';
 import type { DocSkips } from './doc-skips.js';
 import { SEARCH_FIELDS } from './fields.js';
@@ -28,6 +29,8 @@ export interface EngineIndex {
   words?: WordIndex;
   /** Costly split compounds' own postings (indexer/near-postings.ts; absent on small corpora and in older snapshots). */
   nears?: NearIndex;
+  /** Costly loose expansions' records where all their words share a field (indexer/loose-postings.ts; absent on small corpora and in older snapshots). */
+  loose?: LooseIndex;
   /** Record maps of common words (indexer/record-bits.ts; absent on small corpora and in older snapshots). */
   bits?: RecordBits;
   /** Block starts of common terms' document streams (indexer/doc-skips.ts; absent on small corpora and in older snapshots). */

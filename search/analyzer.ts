@@ -8,6 +8,7 @@
  * its own when the clause has real words, so nothing matches through one shared character.
  */
 import { splitCompound } from '../analysis/compounds.js';
+import { contentWords, subWords } from '../analysis/loose.js';
 import { framedTerms, quantityAsk, questionContent, type QuantityAsk } from '../analysis/ask.js';
 import type { SortedCharMap } from '../analysis/char-map.js';
 import { FormIndex, type MinedForms } from '../analysis/forms.js';
@@ -358,38 +359,14 @@ export class QueryAnalyzer {
     return (this.termsByFrame.get(text[0] + text[2]) ?? []).filter((w) => w !== text && (w[1] === text[1] || w[3] === text[3]));
   }
 
-  /** The content words of a phrase (segmented, stop words and single characters dropped), for loose matching. */
+  /** The content words of a phrase (analysis/loose.ts, shared with the indexer's stored expansions). */
   private contentWords(text: string): string[] {
-    if (!/^\p{Script=Han}{4,}$/u.test(text)) return [];
-    const pieces = this.subWords(text);
-    // A compound of words (工程建设项目|审批|制度|改革), not a definition with particles (经|认证|的|经营者).
-    if (pieces.some((w) => w.length < 2)) return [];
-    const words = pieces.filter((w) => !this.stopwords.has(w));
-    return [...new Set(words)];
+    return contentWords(text, this.vocab, this.stopwords);
   }
 
-  /**
-   * The most probable cut of a Han word into shorter vocabulary words (single characters where none fits): the
-   * words a thesaurus term or a compound is made of, though the vocabulary also holds it whole.
-   */
+  /** The most probable cut of a Han word into shorter vocabulary words (analysis/loose.ts). */
   subWords(text: string): string[] {
-    const n = text.length;
-    const logTotal = Math.log(this.vocab.total);
-    const best = new Float64Array(n + 1).fill(-Infinity);
-    const next = new Int32Array(n + 1);
-    best[n] = 0;
-    for (let i = n - 1; i >= 0; i--) {
-      for (let j = i + 1; j <= Math.min(n, i + this.vocab.maxLength); j++) {
-        if (j - i === n) continue;
-        const c = this.vocab.counts.get(text.slice(i, j));
-        if (c === undefined && j > i + 1) continue;
-        const score = (c !== undefined ? Math.log(c + 1) : Math.log(0.1)) - logTotal + best[j];
-        if (score > best[i]) [best[i], next[i]] = [score, j];
-      }
-    }
-    const out: string[] = [];
-    for (let i = 0; i < n; i = next[i]) out.push(text.slice(i, next[i]));
-    return out;
+    return subWords(text, this.vocab);
   }
 
   /**

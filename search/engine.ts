@@ -17,6 +17,8 @@ import { Postings, hash32, isIndexData, recordsOf, type IndexData, type Occurren
 import type { EngineIndex } from '../indexer/engine-index.js';
 import { isWordIndex } from '../indexer/word-postings.js';
 import { isNearIndex } from '../indexer/near-postings.js';
+import { isLooseIndex } from '../indexer/loose-postings.js';
+import { StoredExpansions } from './loose.js';
 import { isRecordBits } from '../indexer/record-bits.js';
 import { isDocSkips } from '../indexer/doc-skips.js';
 import { BlockTerm, BlockWordScores, DocSkipIndex, recordCount } from './doc-skips.js';
@@ -695,6 +697,8 @@ export class SearchEngine {
   private readonly words?: Postings;
   /** Stored split compounds' postings (absent: every split is matched from the index). */
   private readonly nears?: Postings;
+  /** Stored loose expansions (indexer/loose-postings.ts; absent: every expansion is matched by decoding its words). */
+  private readonly loose?: StoredExpansions;
   private readonly highlighter: Highlighter;
   private readonly stats: FieldStats;
   private readonly fieldIndex = new Map<SearchField, number>();
@@ -768,6 +772,8 @@ export class SearchEngine {
     // Damaged maps refuse the snapshot, never half-read; absent ones leave exclusions to decode record lists.
     if (index.bits !== undefined && !isRecordBits(index.bits, index.postings)) throw new Error('snapshot record maps do not fit its index (rebuild the snapshot)');
     this.maps = index.bits ? new RecordMaps(index.bits, (t) => this.postings.termId(t)) : undefined;
+    if (index.loose !== undefined && !isLooseIndex(index.loose, this.records.length, index.postings.fields.length)) throw new Error('snapshot stored loose expansions do not fit its index (rebuild the snapshot)');
+    this.loose = index.loose ? new StoredExpansions(index.loose) : undefined;
     index.postings.fields.forEach((f, i) => this.fieldIndex.set(f as SearchField, i));
     this.stats = {
       fieldCount: index.postings.fields.length,
@@ -962,6 +968,13 @@ export class SearchEngine {
 
   private pairMergeCount = 0;
 
+  /** How many loose expansions were read from the stored section since this engine was made (tests tell it ran by it). */
+  get looseStoredReads(): number {
+    return this.looseStoredCount;
+  }
+
+  private looseStoredCount = 0;
+
   /**
    * How many words kept with their narrower terms reused their own alternatives' match (constraintDocs) since this
    * engine was made: tests tell the reuse ran by it.
@@ -1113,6 +1126,19 @@ export class SearchEngine {
    * all but one when there are four or more, in one field; its score is the mean weighted BM25 of the words it holds.
    */
   private looseDocs(words: string[], fields: number[] | undefined, weight: number): DocScores {
+    // A stored expansion (indexer/loose-postings.ts) is the answer where every word is required in one field: its
+    // records are those recordsOfSharedSlots finds below, scored as gather scores them. Anywhere else (a field prefix,
+    // a word not required) the words are matched as before.
+    const stored = fields === undefined && this.loose ? this.loose.find(words) : -1;
+    if (stored >= 0) {
+      const rule = this.looseRule(this.loose!.counts(stored));
+      this.keepLooseRule(SearchEngine.looseKey(words, fields), words, rule);
+      if (!rule) return NO_DOCS;
+      if (rule.need === words.length) {
+        this.looseStoredCount++;
+        return this.loose!.scores(stored, this.stats, this.options.bm25, weight / words.length);
+      }
+    }
     const occs = words.map((w) => this.matcher.needle(w, fields));
     const lists = occs.map((o) => bm25(o, this.stats, this.options.bm25, weight / words.length));
     const rule = this.looseRule(lists.map((l) => l.docs.length));

@@ -315,7 +315,7 @@ export class WordScores extends LazyScores {
  * stride records, offset the record; a field's smallest, for a quick bound: stride 1, offset 0). The one scoring
  * loop of WordScores: every way of reading a score adds the same terms in the same order.
  */
-function entrySum(slots: Int32Array, starts: Int32Array, from: number, to: number, base: number, fieldWeight: Float64Array, k1: number, norms: Float64Array, stride: number, offset: number): number {
+export function entrySum(slots: Int32Array, starts: Int32Array, from: number, to: number, base: number, fieldWeight: Float64Array, k1: number, norms: Float64Array, stride: number, offset: number): number {
   let s = 0;
   for (let x = from; x < to; x++) {
     const f = slots[x] - base;
