@@ -24,7 +24,7 @@ import { Grow } from './grow.js';
 import { buildLists, findCandidates, shareCandidates, shareLists, Strongest, type ListInput } from './similar-candidates.js';
 import type { SimilarThreads, SimilarWorker } from './similar-threads.js';
 import { weighByCoherence } from './similar-coherence.js';
-import { DEPARTMENT, DEPT, FeatureReader, featureSetup, FIELDS, IDEA, OUTCOME_KIND, Scratch, SLOGAN, WORD, type FeatureSetup, type Printing } from './similar-features.js';
+import { DEPARTMENT, DEPT, FeatureReader, featureSetup, FIELDS, IDEA, OUTCOME_KIND, GRAM, TEMPLATE, Scratch, SLOGAN, WORD, type FeatureSetup, type Printing } from './similar-features.js';
 
 export interface SimilarOptions {
   /** Entries stored per record and scope. Default 20. */
@@ -208,6 +208,22 @@ export interface SimilarBuildExtras {
   /** Each record's reform (indexer/reform-groups.ts reformGroups of body.records), when the caller has grouped them
    *  already (the build, which stores facet counts under the same grouping). Default: grouped here. */
   reformOf?: Int32Array;
+  /** Called once per reform with the vector its list is built from (after coherence weighting): the record shown for
+   *  it and its terms, strongest first. For tuning aids (bench/similar-dev.ts --vectors=…); the lists do not change. */
+  vectors?: (record: number, terms: VectorTerm[]) => void;
+}
+
+/** One term of a reform's vector as `SimilarBuildExtras.vectors` reports it. */
+export interface VectorTerm {
+  /** What the term is: a word, a quoted slogan, a title or slogan bigram, a slogan template, an outcome kind, an
+   *  authority kind or a mechanism class of dict/ideas.txt. */
+  kind: 'word' | 'slogan' | 'bigram' | 'template' | 'outcome' | 'authority' | 'class';
+  /** As printed (a slogan in its quotes, a template as 先…后…, a class by its name, an outcome kind as time / cost). */
+  text: string;
+  /** Its weight in the unit-length vector. */
+  weight: number;
+  /** How many reforms carry it (its thesaurus group's count). */
+  df: number;
 }
 
 /**
@@ -569,6 +585,22 @@ function similarLists(body: Pick<SnapshotBody, 'records' | 'analysis' | 'diction
   }
   const vIds = vecIds.data;
   const vW = vecW.data;
+  if (extras.vectors) {
+    const KINDS = ['word', 'slogan', 'bigram', 'outcome', 'authority', 'class'] as const;
+    for (let r = 0; r < R; r++) {
+      const terms: VectorTerm[] = [];
+      for (let x = vecStart[r]; x < vecStart[r + 1]; x++) {
+        const f = vIds[x];
+        const raw = featureText[f];
+        const k = kind.data[f];
+        // Features other than words and slogans are keyed by a control character: bigram, template, kind or class.
+        const special = raw.charCodeAt(0) < 0x20;
+        terms.push({ kind: k === GRAM && raw[0] === TEMPLATE ? 'template' : KINDS[k], text: special ? raw.slice(1) : raw, weight: vW[x], df: df[f] });
+      }
+      terms.sort((a, b) => b.weight - a.weight);
+      extras.vectors(shown[r], terms);
+    }
+  }
   // What was read is in the vectors and key terms now: its arrays (nine bytes an entry, tens of MiB at 100,000
   // records) go before the candidates and lists allocate theirs.
   reader.dropRead();

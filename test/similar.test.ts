@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { authorityKinds, buildSimilar, DEFAULT_SIMILAR_OPTIONS, type SimilarBuildInfo } from '../indexer/similar.js';
+import { authorityKinds, buildSimilar, DEFAULT_SIMILAR_OPTIONS, type SimilarBuildInfo, type VectorTerm } from '../indexer/similar.js';
 import { PROVINCES } from '../indexer/regions.js';
 import { similarThreads } from '../indexer/similar-threads.js';
 import { startModuleWorker } from '../indexer/module-worker.js';
@@ -370,6 +370,26 @@ describe('similar reforms on the seed corpus', () => {
     expect(DEFAULT_SIMILAR_OPTIONS.coherence).toBeGreaterThan(0);
     expect(first(buildSimilar(body))).toBe(body.records[display].title);
     expect(first(buildSimilar(body, { coherence: 0 }))).not.toBe(body.records[display].title);
+  });
+
+  it('reports each reform\'s vector as its list reads it: one call per reform, unit length, strongest first, and 进口原油“先放后检” carrying its mechanism and template', async () => {
+    const body = await seedSnapshot();
+    const seen = new Map<number, VectorTerm[]>();
+    const data = buildSimilar(body, {}, { vectors: (i, terms) => seen.set(i, terms) });
+    // One call per reform: as many as the reforms listed, each on a different record.
+    expect(seen.size).toBe(new Set(reformsOf(body.records)).size);
+    for (const terms of seen.values()) {
+      if (!terms.length) continue;
+      expect(terms.reduce((sum, t) => sum + t.weight * t.weight, 0)).toBeCloseTo(1, 4);
+      for (let x = 1; x < terms.length; x++) expect(terms[x].weight).toBeLessThanOrEqual(terms[x - 1].weight);
+      for (const t of terms) expect(t.df).toBeGreaterThanOrEqual(2);
+    }
+    const source = body.records.findIndex((r) => r.title.startsWith('进口原油“先放后检”'));
+    const terms = [...seen].find(([i]) => body.records[i].title === body.records[source].title)![1];
+    expect(terms.some((t) => t.kind === 'class' && t.text === 'release-before-inspection')).toBe(true);
+    expect(terms.some((t) => t.kind === 'template' && t.text === '先…后…')).toBe(true);
+    // Reporting changes nothing: the lists are those of a build without it.
+    expect(Array.from(data.all.ids)).toEqual(Array.from(buildSimilar(body).all.ids));
   });
 
   it('measures a term\'s coherence as the mean inner product over pairs of its carriers\' vectors without it, and takes weight only from terms whose carriers share little else', () => {
