@@ -21,7 +21,7 @@ import { reformGroups } from './reform-groups.js';
 import { PROVINCES } from './regions.js';
 import type { ReformRecord, TextField } from './schema.js';
 import { Grow } from './grow.js';
-import { buildLists, findCandidates, shareCandidates, shareLists, Strongest, type ListInput } from './similar-candidates.js';
+import { buildLists, CLASS_FEATURE, findCandidates, shareCandidates, shareLists, Strongest, WORD_FEATURE, type ListInput } from './similar-candidates.js';
 import type { SimilarThreads, SimilarWorker } from './similar-threads.js';
 import { weighByCoherence } from './similar-coherence.js';
 import { DEPARTMENT, DEPT, FeatureReader, featureSetup, FIELDS, IDEA, OUTCOME_KIND, GRAM, TEMPLATE, Scratch, SLOGAN, WORD, type FeatureSetup, type Printing } from './similar-features.js';
@@ -69,6 +69,9 @@ export interface SimilarOptions {
   minShared: number;
   /** Score factor of a reform sharing a single word or slogan with the source. Default 0.8. */
   oneWordFactor: number;
+  /** Score factor of a reform that carries a mechanism class (dict/ideas.txt) the source carries: the same idea under
+   *  its own name. 1 = off. */
+  mechanismFactor: number;
   /** Weight of second-order likeness (through the closest reforms). 0 turns it off. */
   feedback: number;
   /** How many of the closest reforms lend their likeness. */
@@ -141,6 +144,7 @@ export const DEFAULT_SIMILAR_OPTIONS: SimilarOptions = {
   keyTerms: 40,
   minShared: 1,
   oneWordFactor: 0.8,
+  mechanismFactor: 1.25,
   maxPostings: 100,
   queryTerms: 40,
   feedback: 1.5,
@@ -688,7 +692,7 @@ function similarLists(body: Pick<SnapshotBody, 'records' | 'analysis' | 'diction
     return id;
   });
   const isWord = new Uint8Array(F);
-  for (let f = 0; f < F; f++) isWord[f] = kind.data[f] === WORD || kind.data[f] === SLOGAN ? 1 : 0;
+  for (let f = 0; f < F; f++) isWord[f] = kind.data[f] === WORD || kind.data[f] === SLOGAN ? WORD_FEATURE : kind.data[f] === IDEA ? CLASS_FEATURE : 0;
 
   const k = o.k;
   // With a worker, it lists the later half of the reforms meanwhile, into shared result arrays (same code).
@@ -696,7 +700,7 @@ function similarLists(body: Pick<SnapshotBody, 'records' | 'analysis' | 'diction
   const outArray = <T extends Uint32Array | Float32Array>(make: new (b: ArrayBuffer | SharedArrayBuffer) => T, bytes: number): T => new make(parallelLists ? new SharedArrayBuffer(bytes) : new ArrayBuffer(bytes));
   const listInput: ListInput = {
     R, C, k, F,
-    options: { feedback: o.feedback, feedbackDepth: o.feedbackDepth, pool: o.pool, minShared: o.minShared, oneWordFactor: o.oneWordFactor, mmrLambda: o.mmrLambda, sameDocPenalty: o.sameDocPenalty },
+    options: { feedback: o.feedback, feedbackDepth: o.feedbackDepth, pool: o.pool, minShared: o.minShared, oneWordFactor: o.oneWordFactor, mechanismFactor: o.mechanismFactor, mmrLambda: o.mmrLambda, sameDocPenalty: o.sameDocPenalty },
     files: fileId.size,
     candIds, candS,
     vecStart: cand.vecStart, vIds: cand.vIds, vW: cand.vW,

@@ -372,6 +372,23 @@ describe('similar reforms on the seed corpus', () => {
     expect(first(buildSimilar(body, { coherence: 0 }))).not.toBe(body.records[display].title);
   });
 
+  it('ranks a reform of the same mechanism higher: 航运企业集成化审批 lists 海事静态业务集成办理 (both integrated approval, 集成化审批 / 集成办理) first, which it did not with mechanismFactor 1', async () => {
+    const body = await seedSnapshot();
+    const at = (title: string) => body.records.findIndex((r) => r.title.startsWith(title));
+    const source = at('航运企业集成化审批服务新模式');
+    const same = at('海事静态业务集成办理新模式');
+    expect(source).toBeGreaterThanOrEqual(0);
+    expect(same).toBeGreaterThanOrEqual(0);
+    const list = (data: ReturnType<typeof buildSimilar>) => Array.from(data.all.ids.subarray(source * data.k, (source + 1) * data.k)).filter(Boolean).map((v) => body.records[v - 1].title);
+    expect(DEFAULT_SIMILAR_OPTIONS.mechanismFactor).toBeGreaterThan(1);
+    const shipped = list(buildSimilar(body));
+    const without = list(buildSimilar(body, { mechanismFactor: 1 }));
+    expect(shipped[0]).toBe(body.records[same].title);
+    expect(without[0]).not.toBe(body.records[same].title);
+    // The factor reorders what was found: each of the first ten was in the list without it too.
+    expect(shipped.slice(0, 10).filter((t) => !without.includes(t))).toEqual([]);
+  });
+
   it('reports each reform\'s vector as its list reads it: one call per reform, unit length, strongest first, and 进口原油“先放后检” carrying its mechanism and template', async () => {
     const body = await seedSnapshot();
     const seen = new Map<number, VectorTerm[]>();
