@@ -211,9 +211,14 @@ export function buildLists(input: ListInput, from: number, to: number): void {
     // The source's words and slogans, marked once: each candidate then counts what it shares in one pass over its
     // own vector (and stops once the count can no longer change the outcome).
     markPass++;
+    // Most reforms carry no class: then no candidate is read for one.
+    let classes = 0;
     for (let x = vecStart[r]; x < vecStart[r + 1]; x++) {
       if (isWord[vIds[x]] === WORD_FEATURE) mark[vIds[x]] = markPass;
-      else if (isWord[vIds[x]] === CLASS_FEATURE) markClass[vIds[x]] = markPass;
+      else if (isWord[vIds[x]] === CLASS_FEATURE) {
+        markClass[vIds[x]] = markPass;
+        classes++;
+      }
     }
     /** Reform j carries a mechanism class the source carries. */
     const sameMechanism = (j: number): boolean => {
@@ -231,7 +236,7 @@ export function buildLists(input: ListInput, from: number, to: number): void {
       if (shared === 1) c.s *= o.oneWordFactor;
       // A reform of the same mechanism (a class of dict/ideas.txt both carry) is what an official asks for ("the same
       // idea"); in the cosine the class is one term among forty, and reforms alike by their field's words outrank it.
-      if (o.mechanismFactor !== 1 && sameMechanism(c.j)) c.s *= o.mechanismFactor;
+      if (classes > 0 && o.mechanismFactor !== 1 && sameMechanism(c.j)) c.s *= o.mechanismFactor;
       pool.push(c);
       if (elsewhere(r, c.j)) otherPool.push(c);
     }
