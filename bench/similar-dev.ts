@@ -17,6 +17,9 @@
  *                                                        reading dev misses)
  *   npx tsx bench/similar-dev.ts --general-only          the same for every class written after reading dev misses
  *                                                        (CLASSES_FROM_DEV_MISSES in bench/similar-eval.ts)
+ *   npx tsx bench/similar-dev.ts --vectors=TEXT          the vector (terms, weights, reforms carrying each) of every
+ *                                                        seed reform whose title holds TEXT, as the shipped options
+ *                                                        build it: why a reform meets another, or does not
  * Not part of `npm run bench`: the benchmark reports both halves once; this is how the defaults are chosen.
  */
 import { restoreCharTable } from '../snapshot/tables.js';
@@ -27,7 +30,7 @@ import { deserialize, serialize } from 'node:v8';
 import type { SnapshotBody } from '../snapshot/body.js';
 import { parseSnapshot } from '../snapshot/file.js';
 import { fileURLToPath } from 'node:url';
-import { buildSimilar, type SimilarOptions } from '../indexer/similar.js';
+import { buildSimilar, type SimilarOptions, type VectorTerm } from '../indexer/similar.js';
 import { namingWordTest } from '../indexer/general-words.js';
 import { CLASSES_FROM_DEV_MISSES, checkJudged, devFolds, evaluateSimilar, loadJudged, otherRegionsJudged } from './similar-eval.js';
 import { Normalizer } from '../analysis/normalize.js';
@@ -91,6 +94,18 @@ async function main() {
   console.log(`dev ${dev.length} sources (fold A ${a.length}, B ${b.length}; first ${dev.filter((s) => !s.added).length}, widened ${dev.filter((s) => s.added).length}), other-regions dev ${devOther.length}`);
   let shipped: Map<string, number> | undefined;
   const inA = new Set(a.map((s) => s.id));
+  const inspect = process.argv.find((x) => x.startsWith('--vectors='))?.slice('--vectors='.length);
+  if (inspect) {
+    buildSimilar(body, {}, {
+      naming,
+      vectors: (i, terms) => {
+        if (!body.records[i].title.includes(inspect)) return;
+        const label = (t: VectorTerm) => (t.kind === 'word' || t.kind === 'slogan' ? t.text : `${t.kind}:${t.text}`);
+        console.log(`\n## ${body.records[i].title}\n  ${terms.map((t) => `${label(t)} ${t.weight.toFixed(2)}/${t.df}`).join('  ')}`);
+      },
+    });
+    return;
+  }
   for (const [v, o] of variants.entries()) {
     const data = buildSimilar(body, o, { naming });
     const rank = servedRanker(body, data, plain);

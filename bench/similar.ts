@@ -161,6 +161,7 @@ export async function similarSection(body: SnapshotBody, snapFile: string, opts:
     ['place names kept', { places: false }],
     ['no thesaurus groups', { synonyms: false }],
     [`no coherence weighting (a term's weight × c / (c + ${DEFAULT_SIMILAR_OPTIONS.coherence}), c the likeness of the reforms carrying it; session 13)`, { coherence: 0 }],
+    [`no mechanism factor (a reform carrying a class of dict/ideas.txt the source carries scores ×${DEFAULT_SIMILAR_OPTIONS.mechanismFactor}; session 13)`, { mechanismFactor: 1 }],
     ['mined long/short forms mapped to one key (off in shipped)', { forms: true }],
     ['no outcome kind (time cut / cost cut)', { outcomeWeight: 0 }],
     ['kind of responsible authority at weight 1 (department with place names taken out; off in shipped)', { departmentWeight: 1 }],

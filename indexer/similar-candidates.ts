@@ -95,7 +95,7 @@ export interface ListInput {
   C: number;
   k: number;
   F: number;
-  options: { feedback: number; feedbackDepth: number; pool: number; minShared: number; oneWordFactor: number; mmrLambda: number; sameDocPenalty: number };
+  options: { feedback: number; feedbackDepth: number; pool: number; minShared: number; oneWordFactor: number; mechanismFactor: number; mmrLambda: number; sameDocPenalty: number };
   /** Distinct source documents (files). */
   files: number;
   candIds: Int32Array;
@@ -103,7 +103,7 @@ export interface ListInput {
   vecStart: Int32Array;
   vIds: Int32Array;
   vW: Float32Array;
-  /** 1 for a word or slogan feature. */
+  /** 1 for a word or slogan feature (WORD_FEATURE), 2 for a mechanism class of dict/ideas.txt (CLASS_FEATURE), else 0. */
   isWord: Uint8Array;
   /** Provinces of each reform (CSR). */
   regStart: Int32Array;
@@ -128,6 +128,10 @@ function share<T extends Int32Array | Float32Array | Uint8Array>(a: T): T {
   b.set(a);
   return (a.length === b.length ? b : b.subarray(0, a.length)) as T;
 }
+
+/** Values of ListInput.isWord. */
+export const WORD_FEATURE = 1;
+export const CLASS_FEATURE = 2;
 
 /** Lists of reforms [from, to), both scopes, written for each of their printings. */
 export function buildLists(input: ListInput, from: number, to: number): void {
@@ -171,6 +175,8 @@ export function buildLists(input: ListInput, from: number, to: number): void {
   };
   const fileCount = new Int32Array(input.files);
   const mark = new Int32Array(F);
+  /** The source's mechanism classes, marked per pass like its words. */
+  const markClass = new Int32Array(F);
   let markPass = 0;
   /** Shared words or slogans between the marked source and reform j, counted up to `upTo`. */
   const cap = Math.max(2, o.minShared);
@@ -205,7 +211,20 @@ export function buildLists(input: ListInput, from: number, to: number): void {
     // The source's words and slogans, marked once: each candidate then counts what it shares in one pass over its
     // own vector (and stops once the count can no longer change the outcome).
     markPass++;
-    for (let x = vecStart[r]; x < vecStart[r + 1]; x++) if (isWord[vIds[x]]) mark[vIds[x]] = markPass;
+    // Most reforms carry no class: then no candidate is read for one.
+    let classes = 0;
+    for (let x = vecStart[r]; x < vecStart[r + 1]; x++) {
+      if (isWord[vIds[x]] === WORD_FEATURE) mark[vIds[x]] = markPass;
+      else if (isWord[vIds[x]] === CLASS_FEATURE) {
+        markClass[vIds[x]] = markPass;
+        classes++;
+      }
+    }
+    /** Reform j carries a mechanism class the source carries. */
+    const sameMechanism = (j: number): boolean => {
+      for (let x = vecStart[j], e = vecStart[j + 1]; x < e; x++) if (markClass[vIds[x]] === markPass) return true;
+      return false;
+    };
     // An entry must share a word or slogan with the source (not only bigrams or an outcome kind), so it can say why;
     // one that shares a single word is likely alike by that word only, and ranks lower.
     const pool: { j: number; s: number }[] = [];
@@ -215,6 +234,9 @@ export function buildLists(input: ListInput, from: number, to: number): void {
       const shared = sharedWords(c.j, cap);
       if (shared < o.minShared) continue;
       if (shared === 1) c.s *= o.oneWordFactor;
+      // A reform of the same mechanism (a class of dict/ideas.txt both carry) is what an official asks for ("the same
+      // idea"); in the cosine the class is one term among forty, and reforms alike by their field's words outrank it.
+      if (classes > 0 && o.mechanismFactor !== 1 && sameMechanism(c.j)) c.s *= o.mechanismFactor;
       pool.push(c);
       if (elsewhere(r, c.j)) otherPool.push(c);
     }

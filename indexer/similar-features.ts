@@ -32,7 +32,7 @@ const LATIN = /[a-z][a-z0-9]+/g;
 const RUN_MEMO = 200_000;
 const QUOTED = /[“"‘「『]([^”"’」』]{2,24})[”"’」』]/g;
 const BIGRAM = '\u0001';
-const TEMPLATE = '\u0004';
+export const TEMPLATE = '\u0004';
 /**
  * The templates reform slogans are coined from, each naming a way of working whatever it is applied to: 先放后检 and
  * 先声明后验证 both release first and check after, 拿地即开工 and 方案获批即开工 both start at once, 即申即退 and

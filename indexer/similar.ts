@@ -21,10 +21,10 @@ import { reformGroups } from './reform-groups.js';
 import { PROVINCES } from './regions.js';
 import type { ReformRecord, TextField } from './schema.js';
 import { Grow } from './grow.js';
-import { buildLists, findCandidates, shareCandidates, shareLists, Strongest, type ListInput } from './similar-candidates.js';
+import { buildLists, CLASS_FEATURE, findCandidates, shareCandidates, shareLists, Strongest, WORD_FEATURE, type ListInput } from './similar-candidates.js';
 import type { SimilarThreads, SimilarWorker } from './similar-threads.js';
 import { weighByCoherence } from './similar-coherence.js';
-import { DEPARTMENT, DEPT, FeatureReader, featureSetup, FIELDS, IDEA, OUTCOME_KIND, Scratch, SLOGAN, WORD, type FeatureSetup, type Printing } from './similar-features.js';
+import { DEPARTMENT, DEPT, FeatureReader, featureSetup, FIELDS, IDEA, OUTCOME_KIND, GRAM, TEMPLATE, Scratch, SLOGAN, WORD, type FeatureSetup, type Printing } from './similar-features.js';
 
 export interface SimilarOptions {
   /** Entries stored per record and scope. Default 20. */
@@ -69,6 +69,9 @@ export interface SimilarOptions {
   minShared: number;
   /** Score factor of a reform sharing a single word or slogan with the source. Default 0.8. */
   oneWordFactor: number;
+  /** Score factor of a reform that carries a mechanism class (dict/ideas.txt) the source carries: the same idea under
+   *  its own name. 1 = off. */
+  mechanismFactor: number;
   /** Weight of second-order likeness (through the closest reforms). 0 turns it off. */
   feedback: number;
   /** How many of the closest reforms lend their likeness. */
@@ -141,6 +144,7 @@ export const DEFAULT_SIMILAR_OPTIONS: SimilarOptions = {
   keyTerms: 40,
   minShared: 1,
   oneWordFactor: 0.8,
+  mechanismFactor: 1.25,
   maxPostings: 100,
   queryTerms: 40,
   feedback: 1.5,
@@ -208,6 +212,22 @@ export interface SimilarBuildExtras {
   /** Each record's reform (indexer/reform-groups.ts reformGroups of body.records), when the caller has grouped them
    *  already (the build, which stores facet counts under the same grouping). Default: grouped here. */
   reformOf?: Int32Array;
+  /** Called once per reform with the vector its list is built from (after coherence weighting): the record shown for
+   *  it and its terms, strongest first. For tuning aids (bench/similar-dev.ts --vectors=…); the lists do not change. */
+  vectors?: (record: number, terms: VectorTerm[]) => void;
+}
+
+/** One term of a reform's vector as `SimilarBuildExtras.vectors` reports it. */
+export interface VectorTerm {
+  /** What the term is: a word, a quoted slogan, a title or slogan bigram, a slogan template, an outcome kind, an
+   *  authority kind or a mechanism class of dict/ideas.txt. */
+  kind: 'word' | 'slogan' | 'bigram' | 'template' | 'outcome' | 'authority' | 'class';
+  /** As printed (a slogan in its quotes, a template as 先…后…, a class by its name, an outcome kind as time / cost). */
+  text: string;
+  /** Its weight in the unit-length vector. */
+  weight: number;
+  /** How many reforms carry it (its thesaurus group's count). */
+  df: number;
 }
 
 /**
@@ -569,6 +589,22 @@ function similarLists(body: Pick<SnapshotBody, 'records' | 'analysis' | 'diction
   }
   const vIds = vecIds.data;
   const vW = vecW.data;
+  if (extras.vectors) {
+    const KINDS = ['word', 'slogan', 'bigram', 'outcome', 'authority', 'class'] as const;
+    for (let r = 0; r < R; r++) {
+      const terms: VectorTerm[] = [];
+      for (let x = vecStart[r]; x < vecStart[r + 1]; x++) {
+        const f = vIds[x];
+        const raw = featureText[f];
+        const k = kind.data[f];
+        // Features other than words and slogans are keyed by a control character: bigram, template, kind or class.
+        const special = raw.charCodeAt(0) < 0x20;
+        terms.push({ kind: k === GRAM && raw[0] === TEMPLATE ? 'template' : KINDS[k], text: special ? raw.slice(1) : raw, weight: vW[x], df: df[f] });
+      }
+      terms.sort((a, b) => b.weight - a.weight);
+      extras.vectors(shown[r], terms);
+    }
+  }
   // What was read is in the vectors and key terms now: its arrays (nine bytes an entry, tens of MiB at 100,000
   // records) go before the candidates and lists allocate theirs.
   reader.dropRead();
@@ -656,7 +692,7 @@ function similarLists(body: Pick<SnapshotBody, 'records' | 'analysis' | 'diction
     return id;
   });
   const isWord = new Uint8Array(F);
-  for (let f = 0; f < F; f++) isWord[f] = kind.data[f] === WORD || kind.data[f] === SLOGAN ? 1 : 0;
+  for (let f = 0; f < F; f++) isWord[f] = kind.data[f] === WORD || kind.data[f] === SLOGAN ? WORD_FEATURE : kind.data[f] === IDEA ? CLASS_FEATURE : 0;
 
   const k = o.k;
   // With a worker, it lists the later half of the reforms meanwhile, into shared result arrays (same code).
@@ -664,7 +700,7 @@ function similarLists(body: Pick<SnapshotBody, 'records' | 'analysis' | 'diction
   const outArray = <T extends Uint32Array | Float32Array>(make: new (b: ArrayBuffer | SharedArrayBuffer) => T, bytes: number): T => new make(parallelLists ? new SharedArrayBuffer(bytes) : new ArrayBuffer(bytes));
   const listInput: ListInput = {
     R, C, k, F,
-    options: { feedback: o.feedback, feedbackDepth: o.feedbackDepth, pool: o.pool, minShared: o.minShared, oneWordFactor: o.oneWordFactor, mmrLambda: o.mmrLambda, sameDocPenalty: o.sameDocPenalty },
+    options: { feedback: o.feedback, feedbackDepth: o.feedbackDepth, pool: o.pool, minShared: o.minShared, oneWordFactor: o.oneWordFactor, mechanismFactor: o.mechanismFactor, mmrLambda: o.mmrLambda, sameDocPenalty: o.sameDocPenalty },
     files: fileId.size,
     candIds, candS,
     vecStart: cand.vecStart, vIds: cand.vIds, vW: cand.vW,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { authorityKinds, buildSimilar, DEFAULT_SIMILAR_OPTIONS, type SimilarBuildInfo } from '../indexer/similar.js';
+import { authorityKinds, buildSimilar, DEFAULT_SIMILAR_OPTIONS, type SimilarBuildInfo, type VectorTerm } from '../indexer/similar.js';
 import { PROVINCES } from '../indexer/regions.js';
 import { similarThreads } from '../indexer/similar-threads.js';
 import { startModuleWorker } from '../indexer/module-worker.js';
@@ -369,7 +369,47 @@ describe('similar reforms on the seed corpus', () => {
     const first = (data: ReturnType<typeof buildSimilar>) => body.records[data.all.ids[source * data.k] - 1].title;
     expect(DEFAULT_SIMILAR_OPTIONS.coherence).toBeGreaterThan(0);
     expect(first(buildSimilar(body))).toBe(body.records[display].title);
-    expect(first(buildSimilar(body, { coherence: 0 }))).not.toBe(body.records[display].title);
+    // Coherence alone does it: with the same-mechanism factor off (both carry bonded display and sale), first with
+    // it, not without it.
+    expect(first(buildSimilar(body, { mechanismFactor: 1 }))).toBe(body.records[display].title);
+    expect(first(buildSimilar(body, { coherence: 0, mechanismFactor: 1 }))).not.toBe(body.records[display].title);
+  });
+
+  it('ranks a reform of the same mechanism higher: 航运企业集成化审批 lists 海事静态业务集成办理 (both integrated approval, 集成化审批 / 集成办理) first, which it did not with mechanismFactor 1', async () => {
+    const body = await seedSnapshot();
+    const at = (title: string) => body.records.findIndex((r) => r.title.startsWith(title));
+    const source = at('航运企业集成化审批服务新模式');
+    const same = at('海事静态业务集成办理新模式');
+    expect(source).toBeGreaterThanOrEqual(0);
+    expect(same).toBeGreaterThanOrEqual(0);
+    const list = (data: ReturnType<typeof buildSimilar>) => Array.from(data.all.ids.subarray(source * data.k, (source + 1) * data.k)).filter(Boolean).map((v) => body.records[v - 1].title);
+    expect(DEFAULT_SIMILAR_OPTIONS.mechanismFactor).toBeGreaterThan(1);
+    const shipped = list(buildSimilar(body));
+    const without = list(buildSimilar(body, { mechanismFactor: 1 }));
+    expect(shipped[0]).toBe(body.records[same].title);
+    expect(without[0]).not.toBe(body.records[same].title);
+    // The factor reorders what was found: each of the first ten was in the list without it too.
+    expect(shipped.slice(0, 10).filter((t) => !without.includes(t))).toEqual([]);
+  });
+
+  it('reports each reform\'s vector as its list reads it: one call per reform, unit length, strongest first, and 进口原油“先放后检” carrying its mechanism and template', async () => {
+    const body = await seedSnapshot();
+    const seen = new Map<number, VectorTerm[]>();
+    const data = buildSimilar(body, {}, { vectors: (i, terms) => seen.set(i, terms) });
+    // One call per reform: as many as the reforms listed, each on a different record.
+    expect(seen.size).toBe(new Set(reformsOf(body.records)).size);
+    for (const terms of seen.values()) {
+      if (!terms.length) continue;
+      expect(terms.reduce((sum, t) => sum + t.weight * t.weight, 0)).toBeCloseTo(1, 4);
+      for (let x = 1; x < terms.length; x++) expect(terms[x].weight).toBeLessThanOrEqual(terms[x - 1].weight);
+      for (const t of terms) expect(t.df).toBeGreaterThanOrEqual(2);
+    }
+    const source = body.records.findIndex((r) => r.title.startsWith('进口原油“先放后检”'));
+    const terms = [...seen].find(([i]) => body.records[i].title === body.records[source].title)![1];
+    expect(terms.some((t) => t.kind === 'class' && t.text === 'release-before-inspection')).toBe(true);
+    expect(terms.some((t) => t.kind === 'template' && t.text === '先…后…')).toBe(true);
+    // Reporting changes nothing: the lists are those of a build without it.
+    expect(Array.from(data.all.ids)).toEqual(Array.from(buildSimilar(body).all.ids));
   });
 
   it('measures a term\'s coherence as the mean inner product over pairs of its carriers\' vectors without it, and takes weight only from terms whose carriers share little else', () => {
