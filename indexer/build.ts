@@ -3,8 +3,8 @@
  * count the corpus vocabulary with jieba (for query-time segmentation), and build the inverted index. On a large
  * corpus a child process counts the vocabulary while this thread links copies (indexer/vocabulary.ts); a worker
  * thread then builds the positional index beside the end of the count (while this thread runs the caller's
- * `whileCounting`, which the CLI uses to pack the records into the snapshot's columns), and the stored words and
- * split compounds beside the similar stage, which uses a worker of its own (indexer/engine-index.ts,
+ * `whileCounting`, which the CLI uses to pack the records into the snapshot's columns) and beside the similar
+ * stage, which uses a worker of its own (indexer/engine-index.ts,
  * indexer/similar-threads.ts). Every way gives the same bytes as one thread.
  */
 import { createHash } from 'node:crypto';
@@ -15,7 +15,7 @@ import { mineForms } from '../analysis/forms.js';
 import { Normalizer } from '../analysis/normalize.js';
 import type { SnapshotBody } from '../snapshot/body.js';
 import { loadCorpus, PROGRESS_BYTES, type Corpus, type Progress } from './corpus.js';
-import { buildEngineIndex, buildEngineIndexAsync, type EngineIndex } from './engine-index.js';
+import { buildEngineIndex, buildEngineIndexAsync } from './engine-index.js';
 import { buildStoredCounts } from './facet-counts.js';
 import { reformGroups } from './reform-groups.js';
 import { SEARCH_FIELDS, copyDepartmentTexts, normalizedSearchTexts, type SearchField } from './fields.js';
@@ -88,8 +88,7 @@ export interface BuildResult<P = never> {
    * Milliseconds per stage. `jiebaLoad` is jieba's dictionary load in this thread (0 when a child process counts, or
    * when jieba was already loaded); `analyse` is normalising the texts, counting the vocabulary (what of it links did not
    * hide) and mining forms; `index` the positional index and facet columns (with the index worker: starting it and
-   * the wait for it after the similar stage, which includes the stored words and splits it builds then); `words` the
-   * stored words and splits when this thread builds them (0 with the index worker); `pack` options.whileCounting (the CLI: packing the records into the
+   * the wait for it after the similar stage); `pack` options.whileCounting (the CLI: packing the records into the
    * snapshot's columns) while a counting process finishes (0 otherwise); `links` copy linking when the corpus left it to the build (records
    * input read with deferLinks; 0 otherwise), beside the count.
    */
@@ -207,16 +206,8 @@ export async function buildSnapshot<P = never>(options: BuildOptions<P>): Promis
     // then took 11.3 s where it takes 7.9 s alone: 100k records, recorded run at 052c7dd). Built in this thread
     // instead (indexWorker: false), after links while the count finishes, it took 40.2 s at 100k at 51242b4. On a
     // small corpus in this thread: a worker's start costs more than the index.
-    // The worker then also builds the stored words and split compounds once it is sent the vocabulary (right before
-    // the similar stage), beside that stage: built here after it, they had this thread alone while the other core
-    // idled (5.1 s at 100k in the recorded run at 9167931). Session 11 tried this (d8ebbd3) and measured a loss, but
-    // its vocabulary went through a promise callback, which this thread runs only once the similar stage (synchronous)
-    // is over: the worker started on the words after the stage, not beside it; here the message is posted at once.
     const indexWorker = options.indexWorker ?? chars >= PARALLEL_MIN_CHARS;
-    const indexing = indexWorker
-      ? buildEngineIndexAsync(corpus.records, normalized, failed.signal, { minCost: options.storedMinCost })
-      : { index: Promise.resolve(buildEngineIndex(corpus.records, normalized)), sendVocabulary: () => undefined };
-    const indexed = indexing.index;
+    const indexed = indexWorker ? buildEngineIndexAsync(corpus.records, normalized, failed.signal) : Promise.resolve(buildEngineIndex(corpus.records, normalized));
     // Awaited after the similar stage; a worker that failed before (noticed while the count is awaited below) ends
     // the build there, and nothing rejects unobserved meanwhile.
     indexed.catch(() => failed.abort());
@@ -276,30 +267,24 @@ export async function buildSnapshot<P = never>(options: BuildOptions<P>): Promis
     const slot = Object.fromEntries(SEARCH_FIELDS.map((f, k) => [f, k])) as Record<SearchField, number>;
     // One grouping of the records into reforms for the similar lists and the stored facet counts.
     const reformOf = reformGroups(corpus.records);
-    // The index worker builds the stored words and splits from here on, beside the similar stage.
-    indexing.sendVocabulary(body.analysis.vocabulary);
     body.similar = buildSimilar(body, {}, { normalized: (i, f) => texts[i * F + slot[f]], naming: namingWordTest(body.analysis.vocabulary.map(([w]) => w)), threads: similarThreads, reformOf });
     const tSimilar = performance.now();
     const rssSimilar = peakRssMiB();
-    const built = await indexed;
+    const index = await indexed;
     const tIndexDone = performance.now();
     // The index stage's peak is read before the counts stage can raise it (a worker's index is only whole here).
     const rssIndexDone = indexWorker ? peakRssMiB() : rssIndexed;
-    // The parts in the snapshot's order (its bytes follow the key order): postings, facets, counts, words, splits,
-    // maps, block starts.
-    const index: EngineIndex = { postings: built.postings, facets: built.facets };
     // Facet counts of common words' record sets (indexer/facet-counts.ts), from the postings just built; the
     // vocabulary says which common terms are words.
     index.counts = buildStoredCounts(index.postings, index.facets, reformOf, { words: (t) => counts.has(t) });
     const tCounts = performance.now();
     const rssCounts = peakRssMiB();
-    // Costly words' own postings (indexer/word-postings.ts), from the same texts and the vocabulary's words (the index
-    // worker's, when it built the index).
-    const words = indexWorker ? built.words : buildWordPostings(texts, index.postings, counts.keys(), { minCost: options.storedMinCost });
+    // Costly words' own postings (indexer/word-postings.ts), from the same texts and the vocabulary's words.
+    const words = buildWordPostings(texts, index.postings, counts.keys(), { minCost: options.storedMinCost });
     if (words) index.words = words;
     // Costly split compounds' own postings (indexer/near-postings.ts), from the same texts and the vocabulary's words;
     // a stored word's postings give that part's places.
-    const nears = indexWorker ? built.nears : buildNearPostings(texts, index.postings, body.analysis.vocabulary, { words, minCost: options.storedMinCost });
+    const nears = buildNearPostings(texts, index.postings, body.analysis.vocabulary, { words, minCost: options.storedMinCost });
     if (nears) index.nears = nears;
     const tWords = performance.now();
     const rssWords = peakRssMiB();

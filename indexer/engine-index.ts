@@ -10,7 +10,7 @@ import type { NearIndex } from './near-postings.js';
 import type { RecordBits } from './record-bits.js';
 import type { DocSkips } from './doc-skips.js';
 import { SEARCH_FIELDS } from './fields.js';
-import type { IndexAnswer, IndexJob, StoredJob } from './index-worker.js';
+import type { IndexJob } from './index-worker.js';
 import { runInWorker, siblingModule } from './module-worker.js';
 import { buildIndex, type IndexData } from './postings.js';
 import type { ReformRecord } from './schema.js';
@@ -55,29 +55,11 @@ export function buildEngineIndex(records: ReformRecord[], normalized: string[]):
  * The same index, with the positional index built in a worker thread (indexer/index-worker.ts), so this thread can
  * run another stage meanwhile: at 100k records the index is about 8 s of one core. The texts are copied to the
  * worker (about 0.3 s at 100k); the index comes back with its arrays moved. The same bytes as buildEngineIndex.
- * `signal` aborted ends the worker (the build failed meanwhile). With `stored`, the worker keeps its copy of the texts
- * and, once `sendVocabulary` is called with the build's body.analysis.vocabulary, also builds the stored words and
- * split compounds from them, as buildWordPostings and buildNearPostings would here (`words`, `nears`; absent when
- * none qualifies; `stored.minCost` is both their minCost, default theirs).
+ * `signal` aborted ends the worker (the build failed meanwhile).
  */
-export function buildEngineIndexAsync(
-  records: ReformRecord[],
-  normalized: string[],
-  signal?: AbortSignal,
-  stored?: { minCost?: number },
-): { index: Promise<EngineIndex>; sendVocabulary: (vocabulary: [string, number][]) => void } {
-  const job: IndexJob = { texts: normalized, fields: [...SEARCH_FIELDS], titleKeys: titleKeys(records, normalized), ...(stored ? { stored: true } : {}) };
-  const run = runInWorker<IndexAnswer | IndexData>(siblingModule('index-worker', import.meta.url), job, [], signal);
+export async function buildEngineIndexAsync(records: ReformRecord[], normalized: string[], signal?: AbortSignal): Promise<EngineIndex> {
+  const job: IndexJob = { texts: normalized, fields: [...SEARCH_FIELDS], titleKeys: titleKeys(records, normalized) };
+  const postings = runInWorker<IndexData>(siblingModule('index-worker', import.meta.url), job, [], signal);
   const facets = buildFacetColumns(records);
-  const index = run.then((got): EngineIndex => {
-    if (!('stored' in got)) return { postings: got, facets };
-    const out: EngineIndex = { postings: got.postings, facets };
-    if (got.words) out.words = got.words;
-    if (got.nears) out.nears = got.nears;
-    return out;
-  });
-  const sendVocabulary = (vocabulary: [string, number][]) => {
-    if (stored) run.post({ vocabulary, minCost: stored.minCost } satisfies StoredJob);
-  };
-  return { index, sendVocabulary };
+  return { postings: await postings, facets };
 }

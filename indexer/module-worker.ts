@@ -33,21 +33,12 @@ export function siblingModule(name: string, from: string): URL {
   return new URL(`./${name}${from.endsWith('.ts') ? '.ts' : '.js'}`, from);
 }
 
-/** runInWorker's answer, and a way to send the worker more input while it works. */
-export type WorkerRun<T> = Promise<T> & {
-  /**
-   * Sends the worker another message at once (not from a promise callback: a caller that then runs a long synchronous
-   * stage would only send it when that stage ends and its event loop runs again).
-   */
-  post(message: unknown): void;
-};
-
 /**
  * Start `module` in a worker, send it `input` (the buffers in `transfer` are moved, not copied) and resolve with
  * the first message it posts back. A worker that fails or exits before answering rejects with why; `signal`
  * aborted ends the worker (its caller failed and will not read the answer).
  */
-export function runInWorker<T>(module: URL, input: unknown, transfer: TransferListItem[] = [], signal?: AbortSignal): WorkerRun<T> {
+export function runInWorker<T>(module: URL, input: unknown, transfer: TransferListItem[] = [], signal?: AbortSignal): Promise<T> {
   const worker = startModuleWorker(module);
   worker.postMessage(input, transfer);
   const end = () => void worker.terminate();
@@ -55,7 +46,7 @@ export function runInWorker<T>(module: URL, input: unknown, transfer: TransferLi
   // now would never run).
   if (signal?.aborted) end();
   else signal?.addEventListener('abort', end, { once: true });
-  const answer = new Promise<T>((resolve, reject) => {
+  return new Promise<T>((resolve, reject) => {
     worker.once('message', (answer: T) => {
       resolve(answer);
       end();
@@ -63,6 +54,4 @@ export function runInWorker<T>(module: URL, input: unknown, transfer: TransferLi
     worker.once('error', reject);
     worker.once('exit', (code) => reject(new Error(`${module.pathname.split('/').pop()} worker exited with ${code} before answering`)));
   }).finally(() => signal?.removeEventListener('abort', end)); // answered or exited: the signal no longer holds the worker
-  // A worker already ended (failed, aborted) cannot take a message: its answer says why.
-  return Object.assign(answer, { post: (message: unknown) => void worker.postMessage(message) });
 }

@@ -1,6 +1,6 @@
 /**
  * The build runs stages side by side on a large corpus: jieba counts the vocabulary in a child process while this thread
- * links copies and builds the positional index, which can also be built in a worker (with the stored words and splits) beside the similar stage. None
+ * links copies and builds the positional index, which can also be built in a worker beside the similar stage. None
  * of that may change a byte: the seeds are built here with every worker forced on and compared with the build in
  * one thread.
  */
@@ -84,7 +84,7 @@ describe('a build with its stages side by side (a counting process, an index wor
     expect(bodyHash(par.body)).toBe(bodyHash(one));
   });
 
-  it('stores the same words and split compounds from the seeds when the index worker builds them as when this thread does, at a cost low enough that the seeds store some', async () => {
+  it('stores the same words and split compounds from the seeds with the index worker as in one thread, at a cost low enough that the seeds store some', async () => {
     // At the default costs the seeds store neither (so the builds above compare none): both builds here lower it.
     const stored = (body: { index: unknown }) => body.index as { words?: { terms: string }; nears?: { terms: string } };
     expect(stored(await seedSnapshot()).words).toBeUndefined();
@@ -131,15 +131,15 @@ describe('a build with its stages side by side (a counting process, an index wor
   it('ends an index worker whose build failed instead of leaving it building an index nobody reads', async () => {
     const { records } = seedCorpus();
     const failed = new AbortController();
-    const index = buildEngineIndexAsync(records, normalizedSearchTexts(records, (s) => s), failed.signal).index;
+    const index = buildEngineIndexAsync(records, normalizedSearchTexts(records, (s) => s), failed.signal);
     failed.abort();
     await expect(index).rejects.toThrow(/index-worker\.ts worker exited with \d+ before answering/);
     // A signal aborted before the worker starts ends it at once too.
     const early = new AbortController();
     early.abort();
-    await expect(buildEngineIndexAsync(records, normalizedSearchTexts(records, (s) => s), early.signal).index).rejects.toThrow(/index-worker\.ts worker exited with \d+ before answering/);
+    await expect(buildEngineIndexAsync(records, normalizedSearchTexts(records, (s) => s), early.signal)).rejects.toThrow(/index-worker\.ts worker exited with \d+ before answering/);
     // Not aborted, the same worker answers with the whole index.
-    const whole = await buildEngineIndexAsync(records, normalizedSearchTexts(records, (s) => s), new AbortController().signal).index;
+    const whole = await buildEngineIndexAsync(records, normalizedSearchTexts(records, (s) => s), new AbortController().signal);
     expect(whole.postings.records).toBe(records.length);
     // ... the very index this thread builds: its postings (every array and table) and facet columns equal.
     const here = buildEngineIndex(records, normalizedSearchTexts(records, (s) => s));
