@@ -25,6 +25,12 @@ export interface CandidateInput {
 
 /** Candidates of reforms [from, to). */
 export function findCandidates(input: CandidateInput, from: number, to: number): void {
+  candidateRunner(input)(from, to);
+}
+
+/** Finds the candidates of a range of reforms at a time, its scratch arrays (four of R entries) made once for every
+ *  range it is given (a thread runs many chunks, indexer/shared-chunks.ts). */
+export function candidateRunner(input: CandidateInput): (from: number, to: number) => void {
   const { R, C, queryTerms, vecStart, vIds, vW, postStart, postEnd, postDoc, postW, candIds, candS } = input;
   const acc = new Float32Array(R);
   const touched = new Int32Array(R);
@@ -34,39 +40,41 @@ export function findCandidates(input: CandidateInput, from: number, to: number):
   const best = new Strongest();
   const byId = (a: number, b: number) => reached[a] < reached[b];
   const qOrder: number[] = [];
-  for (let r = from; r < to; r++) {
-    let nt = 0;
-    qOrder.length = 0;
-    for (let x = vecStart[r]; x < vecStart[r + 1]; x++) qOrder.push(x);
-    if (qOrder.length > queryTerms) {
-      qOrder.sort((a, b) => vW[b] - vW[a] || a - b);
-      qOrder.length = queryTerms;
-    }
-    for (const x of qOrder) {
-      const f = vIds[x];
-      const wi = vW[x];
-      for (let p = postStart[f], end = postEnd[f]; p < end; p++) {
-        const j = postDoc[p];
-        if (acc[j] === 0) touched[nt++] = j;
-        acc[j] += wi * postW[p];
+  return (from, to) => {
+    for (let r = from; r < to; r++) {
+      let nt = 0;
+      qOrder.length = 0;
+      for (let x = vecStart[r]; x < vecStart[r + 1]; x++) qOrder.push(x);
+      if (qOrder.length > queryTerms) {
+        qOrder.sort((a, b) => vW[b] - vW[a] || a - b);
+        qOrder.length = queryTerms;
+      }
+      for (const x of qOrder) {
+        const f = vIds[x];
+        const wi = vW[x];
+        for (let p = postStart[f], end = postEnd[f]; p < end; p++) {
+          const j = postDoc[p];
+          if (acc[j] === 0) touched[nt++] = j;
+          acc[j] += wi * postW[p];
+        }
+      }
+      let m = 0;
+      for (let x = 0; x < nt; x++) {
+        const j = touched[x];
+        if (j !== r) {
+          reached[m] = j;
+          reachedS[m++] = acc[j];
+        }
+        acc[j] = 0;
+      }
+      // Best first, ties to the lower id; the rest of the C slots stay -1 (none).
+      const top = best.select(reachedS, m, C, byId);
+      for (let slot = 0; slot < top.length; slot++) {
+        candIds[r * C + slot] = reached[top[slot]];
+        candS[r * C + slot] = reachedS[top[slot]];
       }
     }
-    let m = 0;
-    for (let x = 0; x < nt; x++) {
-      const j = touched[x];
-      if (j !== r) {
-        reached[m] = j;
-        reachedS[m++] = acc[j];
-      }
-      acc[j] = 0;
-    }
-    // Best first, ties to the lower id; the rest of the C slots stay -1 (none).
-    const top = best.select(reachedS, m, C, byId);
-    for (let slot = 0; slot < top.length; slot++) {
-      candIds[r * C + slot] = reached[top[slot]];
-      candS[r * C + slot] = reachedS[top[slot]];
-    }
-  }
+  };
 }
 
 /** The same arrays in shared memory, for a worker to write into. */
@@ -135,6 +143,12 @@ export const CLASS_FEATURE = 2;
 
 /** Lists of reforms [from, to), both scopes, written for each of their printings. */
 export function buildLists(input: ListInput, from: number, to: number): void {
+  listRunner(input)(from, to);
+}
+
+/** Builds the lists of a range of reforms at a time, its scratch arrays (of R entries, and one of F) made once for
+ *  every range it is given. */
+export function listRunner(input: ListInput): (from: number, to: number) => void {
   const { R, C, k, F, candIds, candS, vecStart, vIds, vW, isWord, regStart, regIds, fileOf, memberStart, memberIdx, shown, all, otherRegions } = input;
   const o = input.options;
   /** Reform j has a province that reform i does not. */
@@ -185,72 +199,75 @@ export function buildLists(input: ListInput, from: number, to: number): void {
     for (let x = vecStart[j], e = vecStart[j + 1]; x < e; x++) if (mark[vIds[x]] === markPass && ++n >= upTo) return n;
     return n;
   };
-  for (let r = from; r < to; r++) {
-    nt = 0;
-    for (let x = 0; x < C && candIds[r * C + x] >= 0; x++) bump(candIds[r * C + x], candS[r * C + x]);
-    if (o.feedback > 0) {
-      // What the closest reforms are like counts a little too: it bridges ideas printed in different words.
-      for (let x = 0; x < o.feedbackDepth && candIds[r * C + x] >= 0; x++) {
-        const m = candIds[r * C + x];
-        const sm = candS[r * C + x];
-        for (let y = 0; y < C && candIds[m * C + y] >= 0; y++) {
-          const j = candIds[m * C + y];
-          if (j !== r) bump(j, o.feedback * sm * candS[m * C + y]);
+  return (from, to) => {
+    for (let r = from; r < to; r++) {
+      nt = 0;
+      for (let x = 0; x < C && candIds[r * C + x] >= 0; x++) bump(candIds[r * C + x], candS[r * C + x]);
+      if (o.feedback > 0) {
+        // What the closest reforms are like counts a little too: it bridges ideas printed in different words.
+        for (let x = 0; x < o.feedbackDepth && candIds[r * C + x] >= 0; x++) {
+          const m = candIds[r * C + x];
+          const sm = candS[r * C + x];
+          for (let y = 0; y < C && candIds[m * C + y] >= 0; y++) {
+            const j = candIds[m * C + y];
+            if (j !== r) bump(j, o.feedback * sm * candS[m * C + y]);
+          }
         }
       }
-    }
-    for (let x = 0; x < nt; x++) {
-      const j = touched[x];
-      candJ[x] = j;
-      candW[x] = score[j];
-      score[j] = 0;
-      listed[j] = 0;
-    }
-    // Only the best 2 × pool are read below: selected, not the whole set sorted.
-    const best = candSelect.select(candW, nt, 2 * o.pool, (a, b) => candJ[a] < candJ[b]);
-    // The source's words and slogans, marked once: each candidate then counts what it shares in one pass over its
-    // own vector (and stops once the count can no longer change the outcome).
-    markPass++;
-    // Most reforms carry no class: then no candidate is read for one.
-    let classes = 0;
-    for (let x = vecStart[r]; x < vecStart[r + 1]; x++) {
-      if (isWord[vIds[x]] === WORD_FEATURE) mark[vIds[x]] = markPass;
-      else if (isWord[vIds[x]] === CLASS_FEATURE) {
-        markClass[vIds[x]] = markPass;
-        classes++;
+      for (let x = 0; x < nt; x++) {
+        const j = touched[x];
+        candJ[x] = j;
+        candW[x] = score[j];
+        score[j] = 0;
+        listed[j] = 0;
+      }
+      // Only the best 2 × pool are read below: selected, not the whole set sorted.
+      const best = candSelect.select(candW, nt, 2 * o.pool, (a, b) => candJ[a] < candJ[b]);
+      // The source's words and slogans, marked once: each candidate then counts what it shares in one pass over its
+      // own vector (and stops once the count can no longer change the outcome).
+      markPass++;
+      // Most reforms carry no class: then no candidate is read for one.
+      let classes = 0;
+      for (let x = vecStart[r]; x < vecStart[r + 1]; x++) {
+        if (isWord[vIds[x]] === WORD_FEATURE) mark[vIds[x]] = markPass;
+        else if (isWord[vIds[x]] === CLASS_FEATURE) {
+          markClass[vIds[x]] = markPass;
+          classes++;
+        }
+      }
+      /** Reform j carries a mechanism class the source carries. */
+      const sameMechanism = (j: number): boolean => {
+        for (let x = vecStart[j], e = vecStart[j + 1]; x < e; x++) if (markClass[vIds[x]] === markPass) return true;
+        return false;
+      };
+      // An entry must share a word or slogan with the source (not only bigrams or an outcome kind), so it can say why;
+      // one that shares a single word is likely alike by that word only, and ranks lower.
+      const pool: { j: number; s: number }[] = [];
+      const otherPool: { j: number; s: number }[] = [];
+      for (let x = 0; x < best.length; x++) {
+        const c = { j: candJ[best[x]], s: candW[best[x]] };
+        const shared = sharedWords(c.j, cap);
+        if (shared < o.minShared) continue;
+        if (shared === 1) c.s *= o.oneWordFactor;
+        // A reform of the same mechanism (a class of dict/ideas.txt both carry) is what an official asks for ("the
+        // same idea"); in the cosine the class is one term among forty, and reforms alike by their field's words
+        // outrank it.
+        if (classes > 0 && o.mechanismFactor !== 1 && sameMechanism(c.j)) c.s *= o.mechanismFactor;
+        pool.push(c);
+        if (elsewhere(r, c.j)) otherPool.push(c);
+      }
+      pool.sort((a, b) => b.s - a.s || a.j - b.j);
+      otherPool.sort((a, b) => b.s - a.s || a.j - b.j);
+      if (pool.length > o.pool) pool.length = o.pool;
+      if (otherPool.length > o.pool) otherPool.length = o.pool;
+      const listAll = rerank(pool);
+      const listOther = rerank(otherPool);
+      for (let m = memberStart[r]; m < memberStart[r + 1]; m++) {
+        fill(all, memberIdx[m], listAll);
+        fill(otherRegions, memberIdx[m], listOther);
       }
     }
-    /** Reform j carries a mechanism class the source carries. */
-    const sameMechanism = (j: number): boolean => {
-      for (let x = vecStart[j], e = vecStart[j + 1]; x < e; x++) if (markClass[vIds[x]] === markPass) return true;
-      return false;
-    };
-    // An entry must share a word or slogan with the source (not only bigrams or an outcome kind), so it can say why;
-    // one that shares a single word is likely alike by that word only, and ranks lower.
-    const pool: { j: number; s: number }[] = [];
-    const otherPool: { j: number; s: number }[] = [];
-    for (let x = 0; x < best.length; x++) {
-      const c = { j: candJ[best[x]], s: candW[best[x]] };
-      const shared = sharedWords(c.j, cap);
-      if (shared < o.minShared) continue;
-      if (shared === 1) c.s *= o.oneWordFactor;
-      // A reform of the same mechanism (a class of dict/ideas.txt both carry) is what an official asks for ("the same
-      // idea"); in the cosine the class is one term among forty, and reforms alike by their field's words outrank it.
-      if (classes > 0 && o.mechanismFactor !== 1 && sameMechanism(c.j)) c.s *= o.mechanismFactor;
-      pool.push(c);
-      if (elsewhere(r, c.j)) otherPool.push(c);
-    }
-    pool.sort((a, b) => b.s - a.s || a.j - b.j);
-    otherPool.sort((a, b) => b.s - a.s || a.j - b.j);
-    if (pool.length > o.pool) pool.length = o.pool;
-    if (otherPool.length > o.pool) otherPool.length = o.pool;
-    const listAll = rerank(pool);
-    const listOther = rerank(otherPool);
-    for (let m = memberStart[r]; m < memberStart[r + 1]; m++) {
-      fill(all, memberIdx[m], listAll);
-      fill(otherRegions, memberIdx[m], listOther);
-    }
-  }
+  };
 
   /** MMR over the pool: each next entry trades its similarity for unlikeness to those listed. */
   function rerank(pool: { j: number; s: number }[]): { j: number; s: number }[] {

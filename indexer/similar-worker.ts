@@ -7,13 +7,18 @@
 import { workerData } from 'node:worker_threads';
 import type { MessagePort } from 'node:worker_threads';
 import { FeatureReader, FIELDS, type FeatureSetup } from './similar-features.js';
-import { buildLists, findCandidates, type CandidateInput, type ListInput } from './similar-candidates.js';
+import { candidateRunner, listRunner, type CandidateInput, type ListInput } from './similar-candidates.js';
+import { runChunks, type Chunks } from './shared-chunks.js';
 
-const data = workerData as { role: 'read' | 'rank'; flag: Int32Array; port: MessagePort; setup: FeatureSetup; units: Uint16Array; lengths: Int32Array; counts: Int32Array; bits: Uint8Array };
+const data = workerData as { role: 'read' | 'rank'; flag: Int32Array; port: MessagePort; setup: FeatureSetup; units: Uint16Array; lengths: Int32Array; counts: Int32Array; bits: Uint8Array; claims: Int32Array; chunkStart: Int32Array };
 if (data.role === 'read') read();
 else rank();
 
-/** Reads the reforms handed over and answers with the features; the thread then ends. */
+/**
+ * Reads the reforms handed over, a chunk at a time from the first (chunk c is reforms chunkStart[c] … chunkStart[c + 1]
+ * of the job), claiming each in `claims` (0 open, 1 this worker's, 2 the build thread's) until it meets one the build
+ * thread took from the end; answers with the features of the chunks it read (the first ones, in order), and ends.
+ */
 function read() {
   const t0 = performance.now();
   try {
@@ -34,13 +39,17 @@ function read() {
     };
     const reader = new FeatureReader(data.setup);
     let p = 0;
-    for (const count of data.counts) {
-      const printings = [];
-      for (let c = 0; c < count; c++, p++) {
-        const base = p * FIELDS.length;
-        printings.push({ text: (fi: number) => text(base + fi), outcomeBits: data.bits[p] });
+    let r = 0;
+    for (let chunk = 0; chunk < data.claims.length && Atomics.compareExchange(data.claims, chunk, 0, 1) === 0; chunk++) {
+      for (; r < data.chunkStart[chunk + 1]; r++) {
+        const printings = [];
+        for (let c = 0; c < data.counts[r]; c++, p++) {
+          const base = p * FIELDS.length;
+          printings.push({ text: (fi: number) => text(base + fi), outcomeBits: data.bits[p] });
+        }
+        reader.readReform(printings);
       }
-      reader.readReform(printings);
+      Atomics.add(data.flag, 4, 1);
     }
     const state = reader.exportState();
     data.port.postMessage(state, [state.kind, state.placeCount, state.rawStart, state.rawIds, state.rawTf, state.rawFlags].map((a) => a.buffer as ArrayBuffer));
@@ -54,13 +63,13 @@ function read() {
   Atomics.notify(data.flag, 0);
 }
 
-/** Finds, when asked, the candidates and the lists of the later reforms, written straight into shared arrays. */
+/** Takes chunks of the candidates or lists pass when asked, written straight into shared arrays, until none is left
+ *  to claim. */
 function rank() {
-  data.port.on('message', ({ task, job, from, to }: { task: 'candidates' | 'lists'; job: CandidateInput & ListInput; from: number; to: number }) => {
+  data.port.on('message', ({ task, job, chunks }: { task: 'candidates' | 'lists'; job: CandidateInput & ListInput; chunks: Chunks }) => {
     const slot = task === 'candidates' ? 2 : 3;
     try {
-      if (task === 'candidates') findCandidates(job, from, to);
-      else buildLists(job, from, to);
+      runChunks(chunks, task === 'candidates' ? candidateRunner(job) : listRunner(job));
       Atomics.store(data.flag, slot, 1);
     } catch {
       Atomics.store(data.flag, slot, 2);

@@ -21,10 +21,11 @@ import { reformGroups } from './reform-groups.js';
 import { PROVINCES } from './regions.js';
 import type { ReformRecord, TextField } from './schema.js';
 import { Grow } from './grow.js';
-import { buildLists, CLASS_FEATURE, findCandidates, shareCandidates, shareLists, Strongest, WORD_FEATURE, type ListInput } from './similar-candidates.js';
+import { buildLists, candidateRunner, CLASS_FEATURE, findCandidates, listRunner, shareCandidates, shareLists, Strongest, WORD_FEATURE, type ListInput } from './similar-candidates.js';
+import { finishChunks, runChunks, sharedChunks } from './shared-chunks.js';
 import type { SimilarThreads, SimilarWorker } from './similar-threads.js';
 import { weighByCoherence } from './similar-coherence.js';
-import { DEPARTMENT, DEPT, FeatureReader, featureSetup, FIELDS, IDEA, OUTCOME_KIND, GRAM, TEMPLATE, Scratch, SLOGAN, WORD, type FeatureSetup, type Printing } from './similar-features.js';
+import { DEPARTMENT, DEPT, FeatureReader, featureSetup, FIELDS, IDEA, OUTCOME_KIND, GRAM, TEMPLATE, Scratch, SLOGAN, WORD, type FeatureSetup, type Printing, type ReaderState } from './similar-features.js';
 
 export interface SimilarOptions {
   /** Entries stored per record and scope. Default 20. */
@@ -190,8 +191,26 @@ export interface SimilarBuildInfo {
   runsSegmented: number;
   /** When a worker read part of the texts: handing the worker its texts, this thread's reading of its share, the
    *  wait for the worker, the merge, the worker's own reading time, its share of the reforms, whether it answered, and
-   *  whether it found the later half's candidates and lists. */
-  parallel?: { handOverMs: number; thisThreadMs: number; waitMs: number; mergeMs: number; workerMs: number; workerShare: number; merged: boolean; candidates?: boolean; lists?: boolean };
+   *  how the ranking worker shared the candidates and lists. */
+  parallel?: {
+    handOverMs: number;
+    thisThreadMs: number;
+    /** This thread reading the later chunks of the worker's share that the worker had not claimed. */
+    tailMs: number;
+    waitMs: number;
+    mergeMs: number;
+    workerMs: number;
+    /** The share of the reforms handed to the worker, and the share it read (the rest: read here). */
+    workerShare: number;
+    workerRead: number;
+    merged: boolean;
+    /** Whether the ranking worker finished the chunks it claimed (false: it failed and this thread ran them). */
+    candidates?: boolean;
+    lists?: boolean;
+    /** The share of the chunks the ranking worker ran. */
+    candidateShare?: number;
+    listShare?: number;
+  };
   /** Wall time of each pass, in milliseconds: where the stage's time goes. */
   phaseMs: { setup: number; features: number; vectors: number; candidates: number; lists: number };
 }
@@ -260,12 +279,14 @@ export function authorityKinds(departments: Iterable<string>, placeWords: Iterab
 /** From this many records a worker thread reads part of the texts: below it (about 2 s of reading) its start-up
  *  (loading the modules, building the vocabulary's lookup tables, ~0.5 s) would cost more than it saves. */
 export const PARALLEL_MIN_RECORDS = 20_000;
-/** The worker's share of the text. Half: with 42 % the build thread never waited for it at 30,000 records, its
- *  start-up hidden behind this thread's larger share of reforms printed many times. */
+/** The worker's share of the text, at most: the reforms from the split on are the worker's to read, in chunks it claims
+ *  from the first; this thread, once done with its own, takes the later half of those not yet claimed (READ_CHUNKS). */
 const WORKER_SHARE = 0.5;
-/** This thread's share of the reforms whose candidates, then lists, are found beside the worker. */
-const CANDIDATE_SHARE = 0.5;
-const LIST_SHARE = 0.5;
+/** Chunks the worker's share is cut into (about equal text each): this thread waits at most for the one the worker is
+ *  on when it has taken its part of the rest. */
+const READ_CHUNKS = 64;
+/** Chunks of reforms whose candidates, then lists, this thread and the worker claim in turn (indexer/shared-chunks.ts). */
+const RANK_CHUNKS = 64;
 
 /** The first reform of the worker's share: the reforms from it on hold about `share` of all text. */
 function splitPoint(R: number, chars: (r: number) => number, share: number): number {
@@ -285,6 +306,7 @@ function readJob(setup: FeatureSetup, from: number, to: number, printingsOf: (r:
   const texts: string[] = [];
   const counts = new Int32Array(to - from);
   const bits: number[] = [];
+  const reformChars = new Float64Array(to - from);
   let total = 0;
   for (let r = from; r < to; r++) {
     const printings = printingsOf(r);
@@ -294,14 +316,28 @@ function readJob(setup: FeatureSetup, from: number, to: number, printingsOf: (r:
         const t = p.text(fi);
         texts.push(t);
         total += t.length;
+        reformChars[r - from] += t.length;
       }
       bits.push(p.outcomeBits);
     }
   }
+  // Chunks of about equal text, claimed by the worker from the first and by this thread from the last (0 open, 1 the
+  // worker's, 2 this thread's); chunkChars for this thread's choice of how many to take.
+  const chunkStart = new Int32Array(READ_CHUNKS + 1);
+  const chunkChars = new Float64Array(READ_CHUNKS);
+  let c = 0;
+  for (let r = 0, acc = 0; r < to - from; r++) {
+    acc += reformChars[r];
+    chunkChars[c] += reformChars[r];
+    if (acc >= (total * (c + 1)) / READ_CHUNKS && c < READ_CHUNKS - 1) chunkStart[++c] = r + 1;
+  }
+  chunkStart[READ_CHUNKS] = to - from;
+  for (let x = c + 1; x < READ_CHUNKS; x++) chunkStart[x] = to - from;
   const units = new Uint16Array(new SharedArrayBuffer(2 * Math.max(1, total)));
   let at = 0;
   for (const t of texts) for (let c = 0; c < t.length; c++) units[at++] = t.charCodeAt(c);
-  return { role: 'read' as const, setup, units, lengths: Int32Array.from(texts, (t) => t.length), counts, bits: Uint8Array.from(bits) };
+  const claims = new Int32Array(new SharedArrayBuffer(4 * READ_CHUNKS));
+  return { role: 'read' as const, setup, units, lengths: Int32Array.from(texts, (t) => t.length), counts, bits: Uint8Array.from(bits), claims, chunkStart, chunkChars };
 }
 
 export function buildSimilar(body: Pick<SnapshotBody, 'records' | 'analysis' | 'dictionary'>, options: Partial<SimilarOptions> = {}, extras: SimilarBuildExtras = {}): SimilarData {
@@ -388,23 +424,62 @@ function similarLists(body: Pick<SnapshotBody, 'records' | 'analysis' | 'diction
     for (let m = memberStart[r]; m < memberStart[r + 1]; m++) chars += textLength(records[memberIdx[m]]);
     return chars;
   }, WORKER_SHARE) : R;
-  const helper = split < R && threads ? threads.start(readJob(setup, split, R, printingsOf)) : undefined;
+  const readJobData = split < R && threads ? readJob(setup, split, R, printingsOf) : undefined;
+  const helper = readJobData ? threads!.start(readJobData) : undefined;
   const handedMs = performance.now() - phaseA;
   let ranker: SimilarWorker | undefined;
   for (let r = 0; r < split; r++) reader.readReform(printingsOf(r));
   if (!helper) reader.release();
-  if (helper) {
+  if (helper && readJobData) {
     const t0 = performance.now();
     reader.forgetRuns();
-    const state = helper.features();
+    // This thread's share is read: it takes the later half (by text) of the worker's chunks not claimed yet, from the
+    // last down, and reads them with a reader of its own, merged after the worker's (ids in order of first sight over
+    // all reforms, as one reader would give them). The worker keeps the chunks before. So neither waits long for the
+    // other, and a worker that starts late or runs slowly (beside the index worker, on a loaded machine) is helped
+    // instead of waited for.
+    const { claims, chunkStart, chunkChars } = readJobData;
+    const chunks = claims.length;
+    let open = 0;
+    while (open < chunks && Atomics.load(claims, open) !== 0) open++;
+    let left = 0;
+    for (let c = open; c < chunks; c++) left += chunkChars[c];
+    let target = chunks;
+    for (let tail = 0; target > open && tail + chunkChars[target - 1] <= left / 2; ) tail += chunkChars[--target];
+    let mine = chunks;
+    while (mine > target && Atomics.compareExchange(claims, mine - 1, 0, 2) === 0) mine--;
+    let tail: ReaderState | undefined;
+    if (mine < chunks) {
+      const tailReader = new FeatureReader(setup);
+      for (let r = split + chunkStart[mine]; r < R; r++) tailReader.readReform(printingsOf(r));
+      tailReader.forgetRuns();
+      tail = tailReader.exportState();
+    }
     const t1 = performance.now();
+    // The worker's chunks are [0, mine): none when this thread took them all (the worker had not started).
+    const state = mine > 0 ? helper.features() : undefined;
+    if (mine === 0) helper.stop();
+    const t2 = performance.now();
     if (state) reader.mergeFrom(state);
-    else for (let r = split; r < R; r++) reader.readReform(printingsOf(r));
+    else for (let r = split; r < split + chunkStart[mine]; r++) reader.readReform(printingsOf(r));
+    if (tail) reader.mergeFrom(tail);
     reader.release();
     // The worker that ranks starts now (its module load hidden behind the vectors pass), with nothing of the
-    // reader's memory.
-    if (state) ranker = threads!.start({ role: 'rank' });
-    if (info) info.parallel = { handOverMs: handedMs, thisThreadMs: t0 - phaseA - handedMs, waitMs: t1 - t0, mergeMs: performance.now() - t1, workerMs: helper.workerMs(), workerShare: (R - split) / R, merged: state !== undefined };
+    // reader's memory; not after a reading worker that failed.
+    if (state || mine === 0) ranker = threads!.start({ role: 'rank' });
+    if (info) {
+      info.parallel = {
+        handOverMs: handedMs,
+        thisThreadMs: t0 - phaseA - handedMs,
+        tailMs: t1 - t0,
+        waitMs: t2 - t1,
+        mergeMs: performance.now() - t2,
+        workerMs: helper.workerMs(),
+        workerShare: (R - split) / R,
+        workerRead: (chunkStart[mine] / (R - split)) * ((R - split) / R),
+        merged: state !== undefined,
+      };
+    }
   }
   const rawStart = reader.rawStart.data;
   const rawIds = reader.rawIds;
@@ -657,13 +732,19 @@ function similarLists(body: Pick<SnapshotBody, 'records' | 'analysis' | 'diction
   // worker, it finds those of the later reforms meanwhile (indexer/similar-candidates.ts; shared memory, same code).
   const C = o.pool;
   const job = ranker ? shareCandidates({ R, C, queryTerms: o.queryTerms, vecStart, vIds, vW, postStart, postEnd, postDoc, postW }) : undefined;
-  const mine = job ? Math.round(R * CANDIDATE_SHARE) : R;
-  const workerTook = job ? ranker!.candidates(job, mine, R) : false;
   const { candIds, candS } = job ?? { candIds: new Int32Array(R * C).fill(-1), candS: new Float32Array(R * C) };
   const cand = job ?? { R, C, queryTerms: o.queryTerms, vecStart, vIds, vW, postStart, postEnd, postDoc, postW, candIds, candS };
-  findCandidates(cand, 0, workerTook ? mine : R);
-  const workerCandidates = workerTook && ranker!.candidatesDone();
-  if (workerTook && !workerCandidates) findCandidates(cand, mine, R);
+  // With a worker, both claim chunks of reforms in turn; this thread then waits only for the chunk the worker is on.
+  let workerCandidates = false;
+  let workerCandidateChunks = 0;
+  if (job && ranker) {
+    const chunks = sharedChunks(R, RANK_CHUNKS);
+    const asked = ranker.candidates(job, chunks);
+    const run = candidateRunner(cand);
+    const ran = runChunks(chunks, run);
+    workerCandidates = asked && finishChunks(chunks, run, () => ranker!.candidatesFailed());
+    workerCandidateChunks = workerCandidates ? chunks.count - ran : 0;
+  } else findCandidates(cand, 0, R);
 
   const phase3 = performance.now();
   // 4. Lists per reform and scope, shared by its printings.
@@ -709,13 +790,18 @@ function similarLists(body: Pick<SnapshotBody, 'records' | 'analysis' | 'diction
     otherRegions: { ids: outArray(Uint32Array, 4 * n * k), scores: outArray(Float32Array, 4 * n * k) },
   };
   const listsShared = parallelLists ? shareLists(listInput) : listInput;
-  const listMine = parallelLists ? Math.round(R * LIST_SHARE) : R;
-  const workerLists = parallelLists ? ranker!.lists(listsShared, listMine, R) : false;
-  buildLists(listsShared, 0, workerLists ? listMine : R);
-  const workerListed = workerLists && ranker!.listsDone();
-  if (workerLists && !workerListed) buildLists(listsShared, listMine, R);
+  let workerListed = false;
+  let workerListChunks = 0;
+  if (parallelLists) {
+    const chunks = sharedChunks(R, RANK_CHUNKS);
+    const asked = ranker!.lists(listsShared, chunks);
+    const run = listRunner(listsShared);
+    const ran = runChunks(chunks, run);
+    workerListed = asked && finishChunks(chunks, run, () => ranker!.listsFailed());
+    workerListChunks = workerListed ? chunks.count - ran : 0;
+  } else buildLists(listsShared, 0, R);
   ranker?.stop();
-  if (info?.parallel) Object.assign(info.parallel, { candidates: workerCandidates, lists: workerListed });
+  if (info?.parallel) Object.assign(info.parallel, { candidates: workerCandidates, lists: workerListed, candidateShare: workerCandidateChunks / RANK_CHUNKS, listShare: workerListChunks / RANK_CHUNKS });
   // Plain (unshared) arrays in the result, as without a worker.
   const plain = <T extends Uint32Array | Float32Array>(a: T): T => (a.buffer instanceof SharedArrayBuffer ? (a.slice() as T) : a);
   const all = { ids: plain(listsShared.all.ids), scores: plain(listsShared.all.scores) };

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { authorityKinds, buildSimilar, DEFAULT_SIMILAR_OPTIONS, type SimilarBuildInfo, type VectorTerm } from '../indexer/similar.js';
 import { PROVINCES } from '../indexer/regions.js';
-import { similarThreads } from '../indexer/similar-threads.js';
+import { similarThreads, type SimilarThreads, type SimilarWorker } from '../indexer/similar-threads.js';
 import { startModuleWorker } from '../indexer/module-worker.js';
 import { Strongest } from '../indexer/similar-candidates.js';
 import { termCoherence, weighByCoherence } from '../indexer/similar-coherence.js';
@@ -523,6 +523,28 @@ describe('similar reforms on the seed corpus', () => {
     expect(two.terms).toEqual(one.terms);
     expect(Array.from(two.termIds)).toEqual(Array.from(one.termIds));
     expect(Array.from(two.termWeights)).toEqual(Array.from(one.termWeights));
+  });
+
+  it('builds the same lists when its workers never take a chunk: the build thread claims them all and reads the reading worker\'s share itself', async () => {
+    const body = await seedSnapshot();
+    const one = buildSimilar(body, {}, { workers: 0 });
+    // A worker that takes its jobs and never claims any of the work (started late, stuck behind a loaded machine).
+    const idle: SimilarWorker = { features: () => undefined, workerMs: () => 0, candidates: () => true, candidatesFailed: () => false, lists: () => true, listsFailed: () => false, stop: () => {} };
+    const allIdle: SimilarThreads = { start: () => idle };
+    // A real reading worker, and a ranking worker that never claims a chunk of candidates or lists.
+    const idleRanker: SimilarThreads = { start: (job) => (job.role === 'read' ? similarThreads.start(job) : idle) };
+    for (const threads of [allIdle, idleRanker]) {
+      const info = {} as SimilarBuildInfo;
+      const two = buildSimilar(body, {}, { workers: 1, threads, info });
+      expect(info.parallel!.merged).toBe(threads === idleRanker);
+      if (threads === idleRanker) expect(info.parallel).toMatchObject({ candidates: true, lists: true, candidateShare: 0, listShare: 0 });
+      for (const scope of ['all', 'otherRegions'] as const) {
+        expect(Array.from(two[scope].ids)).toEqual(Array.from(one[scope].ids));
+        expect(Array.from(two[scope].scores)).toEqual(Array.from(one[scope].scores));
+      }
+      expect(two.terms).toEqual(one.terms);
+      expect(Array.from(two.termIds)).toEqual(Array.from(one.termIds));
+    }
   });
 
   it('selects the strongest entries as a full sort would: weight descending, ties to the lower id, at most the limit (with many ties)', () => {
