@@ -729,7 +729,8 @@ function similarLists(body: Pick<SnapshotBody, 'records' | 'analysis' | 'diction
   }
 
   // Candidates: each reform's best `pool` by the inner product over the walked lists, kept in a bounded heap. With a
-  // worker, it finds those of the later reforms meanwhile (indexer/similar-candidates.ts; shared memory, same code).
+  // worker, it finds those of the chunks of reforms it claims (of RANK_CHUNKS, claimed in turn with this thread;
+  // indexer/similar-candidates.ts, shared memory, same code).
   const C = o.pool;
   const job = ranker ? shareCandidates({ R, C, queryTerms: o.queryTerms, vecStart, vIds, vW, postStart, postEnd, postDoc, postW }) : undefined;
   const { candIds, candS } = job ?? { candIds: new Int32Array(R * C).fill(-1), candS: new Float32Array(R * C) };
@@ -776,7 +777,8 @@ function similarLists(body: Pick<SnapshotBody, 'records' | 'analysis' | 'diction
   for (let f = 0; f < F; f++) isWord[f] = kind.data[f] === WORD || kind.data[f] === SLOGAN ? WORD_FEATURE : kind.data[f] === IDEA ? CLASS_FEATURE : 0;
 
   const k = o.k;
-  // With a worker, it lists the later half of the reforms meanwhile, into shared result arrays (same code).
+  // With a worker, it lists the chunks of reforms it claims (of RANK_CHUNKS, in turn with this thread, as for the
+  // candidates), into shared result arrays (same code).
   const parallelLists = job !== undefined && workerCandidates;
   const outArray = <T extends Uint32Array | Float32Array>(make: new (b: ArrayBuffer | SharedArrayBuffer) => T, bytes: number): T => new make(parallelLists ? new SharedArrayBuffer(bytes) : new ArrayBuffer(bytes));
   const listInput: ListInput = {
