@@ -71,7 +71,7 @@ export interface SimilarOptions {
   /** Score factor of a reform sharing a single word or slogan with the source. Default 0.8. */
   oneWordFactor: number;
   /** Score factor of a reform that carries a mechanism class (dict/ideas.txt) the source carries: the same idea under
-   *  its own name. 1 = off. */
+   *  its own name. 1 = off. Default 1.25: the largest that holds dev fold B (docs/design.md, "Same-mechanism factor"). */
   mechanismFactor: number;
   /** Weight of second-order likeness (through the closest reforms). 0 turns it off. */
   feedback: number;
