@@ -200,7 +200,8 @@ export interface SimilarBuildInfo {
     waitMs: number;
     mergeMs: number;
     workerMs: number;
-    /** The share of the reforms handed to the worker, and the share it read (the rest: read here). */
+    /** The share of the reforms handed to the worker, and the share whose reading was used (the rest: read here; 0
+     *  when the worker gave no features and this thread read its chunks again). */
     workerShare: number;
     workerRead: number;
     merged: boolean;
@@ -476,7 +477,7 @@ function similarLists(body: Pick<SnapshotBody, 'records' | 'analysis' | 'diction
         mergeMs: performance.now() - t2,
         workerMs: helper.workerMs(),
         workerShare: (R - split) / R,
-        workerRead: (chunkStart[mine] / (R - split)) * ((R - split) / R),
+        workerRead: state ? chunkStart[mine] / R : 0,
         merged: state !== undefined,
       };
     }
