@@ -31,11 +31,8 @@ export function chunkRange(chunks: Chunks, c: number): [number, number] {
   return [c * chunks.size, Math.min(chunks.total, (c + 1) * chunks.size)];
 }
 
-/**
- * Claims chunks and runs them until none is left to claim; `onDone` is told after each (a worker publishes its
- * progress there). Returns how many chunks this thread ran.
- */
-export function runChunks(chunks: Chunks, run: (from: number, to: number) => void, onDone?: () => void): number {
+/** Claims chunks and runs them until none is left to claim. Returns how many chunks this thread ran. */
+export function runChunks(chunks: Chunks, run: (from: number, to: number) => void): number {
   let ran = 0;
   for (;;) {
     const c = Atomics.add(chunks.state, 0, 1);
@@ -44,7 +41,6 @@ export function runChunks(chunks: Chunks, run: (from: number, to: number) => voi
     run(from, to);
     Atomics.store(chunks.state, 1 + c, 1);
     Atomics.notify(chunks.state, 1 + c);
-    onDone?.();
     ran++;
   }
 }

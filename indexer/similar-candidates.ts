@@ -2,8 +2,8 @@
  * The third and fourth passes of the similar-reform build (indexer/similar.ts): each reform's best `C` candidates by
  * the inner product of tf-idf vectors, walked over inverted lists cut to the reforms where a term weighs most; then its
  * lists (second-order part, shared-word check, diversity re-ranking, both scopes). Pure typed-array work over a range
- * of reforms, so a worker thread (indexer/similar-worker.ts) can take the later reforms over shared memory while the
- * build thread takes the first: both run this same code, so the lists are the same.
+ * of reforms, so a worker thread (indexer/similar-worker.ts) and the build thread can each take the chunks of reforms
+ * they claim, over shared memory (indexer/shared-chunks.ts): both run this same code, so the lists are the same.
  */
 
 /** The vectors and cut inverted lists, and where the candidates go (`C` slots per reform, -1 = none). */

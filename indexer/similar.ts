@@ -71,7 +71,7 @@ export interface SimilarOptions {
   /** Score factor of a reform sharing a single word or slogan with the source. Default 0.8. */
   oneWordFactor: number;
   /** Score factor of a reform that carries a mechanism class (dict/ideas.txt) the source carries: the same idea under
-   *  its own name. 1 = off. */
+   *  its own name. 1 = off. Default 1.25: the largest that holds dev fold B (docs/design.md, "Same-mechanism factor"). */
   mechanismFactor: number;
   /** Weight of second-order likeness (through the closest reforms). 0 turns it off. */
   feedback: number;
@@ -200,7 +200,8 @@ export interface SimilarBuildInfo {
     waitMs: number;
     mergeMs: number;
     workerMs: number;
-    /** The share of the reforms handed to the worker, and the share it read (the rest: read here). */
+    /** The share of the reforms handed to the worker, and the share whose reading was used (the rest: read here; 0
+     *  when the worker gave no features and this thread read its chunks again). */
     workerShare: number;
     workerRead: number;
     merged: boolean;
@@ -476,7 +477,7 @@ function similarLists(body: Pick<SnapshotBody, 'records' | 'analysis' | 'diction
         mergeMs: performance.now() - t2,
         workerMs: helper.workerMs(),
         workerShare: (R - split) / R,
-        workerRead: (chunkStart[mine] / (R - split)) * ((R - split) / R),
+        workerRead: state ? chunkStart[mine] / R : 0,
         merged: state !== undefined,
       };
     }
@@ -729,7 +730,8 @@ function similarLists(body: Pick<SnapshotBody, 'records' | 'analysis' | 'diction
   }
 
   // Candidates: each reform's best `pool` by the inner product over the walked lists, kept in a bounded heap. With a
-  // worker, it finds those of the later reforms meanwhile (indexer/similar-candidates.ts; shared memory, same code).
+  // worker, it finds those of the chunks of reforms it claims (of RANK_CHUNKS, claimed in turn with this thread;
+  // indexer/similar-candidates.ts, shared memory, same code).
   const C = o.pool;
   const job = ranker ? shareCandidates({ R, C, queryTerms: o.queryTerms, vecStart, vIds, vW, postStart, postEnd, postDoc, postW }) : undefined;
   const { candIds, candS } = job ?? { candIds: new Int32Array(R * C).fill(-1), candS: new Float32Array(R * C) };
@@ -776,7 +778,8 @@ function similarLists(body: Pick<SnapshotBody, 'records' | 'analysis' | 'diction
   for (let f = 0; f < F; f++) isWord[f] = kind.data[f] === WORD || kind.data[f] === SLOGAN ? WORD_FEATURE : kind.data[f] === IDEA ? CLASS_FEATURE : 0;
 
   const k = o.k;
-  // With a worker, it lists the later half of the reforms meanwhile, into shared result arrays (same code).
+  // With a worker, it lists the chunks of reforms it claims (of RANK_CHUNKS, in turn with this thread, as for the
+  // candidates), into shared result arrays (same code).
   const parallelLists = job !== undefined && workerCandidates;
   const outArray = <T extends Uint32Array | Float32Array>(make: new (b: ArrayBuffer | SharedArrayBuffer) => T, bytes: number): T => new make(parallelLists ? new SharedArrayBuffer(bytes) : new ArrayBuffer(bytes));
   const listInput: ListInput = {

@@ -15,6 +15,7 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { build, type Plugin } from 'esbuild';
+import type { SnapshotBody } from '../snapshot/body.js';
 import { loadSnapshotFile, writeSnapshotFile } from '../snapshot/file.js';
 import { removeTempFilesOnSignal, trackTemp } from '../snapshot/atomic.js';
 import { asciiOnly } from './ascii-bundle.js';
@@ -68,19 +69,22 @@ export async function release(o: { snapshot?: string; seeds: string; dict: strin
     const t0 = performance.now();
     // 1. The snapshot first: a damaged one stops the release before anything else is done.
     const target = join(staging, 'index.snapshot');
+    let body: SnapshotBody;
     if (o.snapshot) {
-      const { info } = await loadSnapshotFile(o.snapshot);
+      const loaded = await loadSnapshotFile(o.snapshot);
+      body = loaded.body;
       cpSync(o.snapshot, target);
-      o.log(`snapshot ${o.snapshot}: ${info.records} records from ${info.documents} documents, ${info.hash.slice(0, 12)}`);
+      o.log(`snapshot ${o.snapshot}: ${loaded.info.records} records from ${loaded.info.documents} documents, ${loaded.info.hash.slice(0, 12)}`);
     } else {
       const { buildSnapshot } = await import('../indexer/build.js');
-      const { body } = await buildSnapshot({ seedsDir: o.seeds, dictDir: o.dict });
+      body = (await buildSnapshot({ seedsDir: o.seeds, dictDir: o.dict })).body;
       await writeSnapshotFile(target, body);
       o.log(`snapshot built from ${o.seeds}: ${body.records.length} records`);
     }
     // 2. Every route's schemas compiled now (scripts/compiled-schemas.ts), so the released server restores them
-    // instead of running Ajv at its first requests; built on the shipped snapshot's service, as it will serve.
-    const schemas = await compileRouteSchemas(new SearchService((await loadSnapshotFile(target)).body));
+    // instead of running Ajv at its first requests; built on the shipped snapshot's service, as it will serve (its body
+    // from step 1, not loaded again).
+    const schemas = await compileRouteSchemas(new SearchService(body));
     const compiledSchemas: Plugin = {
       name: 'compiled-schemas',
       setup(b) {

@@ -188,7 +188,7 @@ export function validateBody(body: unknown): asserts body is SnapshotBody {
       if (kept.length !== classes) fail('similar.ideasKept', kept.length, `one flag per mechanism class (${classes})`);
     }
     const a = obj(b.analysis, 'analysis');
-    // Its entries were checked as it was read (snapshot/tables.ts restoreT2s).
+    // Its entries were checked as it was read (snapshot/tables.ts restoreCharTable).
     if (!(a.t2s instanceof SortedCharMap)) fail('analysis.t2s', a.t2s, 'a character table');
     arr(a.vocabulary, 'analysis.vocabulary').forEach((e, i) => {
       const pair = arr(e, `analysis.vocabulary[${i}]`);

@@ -23,10 +23,12 @@ describe('work in chunks claimed through shared memory', () => {
     const run = (from: number, to: number) => {
       for (let x = from; x < to; x++) runs[x]++;
     };
-    // Another thread claims the first and the fifth chunk it is handed, and fails before finishing either.
+    // Another thread claims the first chunk, then the fifth while this one runs the fourth, and fails before finishing
+    // either.
     const lost = [Atomics.add(chunks.state, 0, 1)];
-    expect(runChunks(chunks, run, () => {
+    expect(runChunks(chunks, (from, to) => {
       if (lost.length === 1 && Atomics.load(chunks.state, 0) === 4) lost.push(Atomics.add(chunks.state, 0, 1));
+      run(from, to);
     })).toBe(14);
     expect(lost).toEqual([0, 4]);
     expect(Array.from(runs).filter((n) => n === 1)).toHaveLength(1000 - 2 * chunks.size);

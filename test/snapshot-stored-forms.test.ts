@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { SnapshotBody } from '../snapshot/body.js';
-import { readSnapshotHeader } from '../snapshot/container.js';
+import { readSnapshotHeader, SnapshotError } from '../snapshot/container.js';
 import { brotli, decodeSnapshotBytes, serializeSnapshot, sha256, unbrotli } from '../snapshot/file.js';
 import { decodeSortedList, encodeSortedList, sortedItems } from '../snapshot/sorted-strings.js';
 import { SearchService } from '../search/service.js';
@@ -178,6 +178,34 @@ describe('a damaged stored form is refused whole, naming what is off', () => {
   it('a vocabulary stored in a form this reader does not know', () => {
     const bad = withSkeleton(packed, (j) => j.replace('"$tables":"tables-1"', '"$tables":"tables-9"'));
     expect(() => decodeSnapshotBytes(bad)).toThrow(/damaged snapshot: the vocabulary is not stored as this reader knows/);
+  });
+
+  it('a character table written wrong is refused whole, naming the table: a character mapped to two, or keys out of order', () => {
+    const t = body.analysis.t2s as SortedCharMap;
+    // The seed body with another analysis.t2s, written by the real writer (so its checksum holds).
+    const written = (t2s: unknown, compress: boolean) => serializeSnapshot({ ...body, records: [...body.records], analysis: { ...body.analysis, t2s } } as unknown as SnapshotBody, { compress });
+    const refusal = (bytes: Uint8Array): Error => {
+      try {
+        decodeSnapshotBytes(bytes);
+      } catch (e) {
+        return e as Error;
+      }
+      throw new Error('the damaged snapshot loaded');
+    };
+    // The two columns as a plain object (what a structured clone leaves) load: what is refused below is the damage.
+    expect(decodeSnapshotBytes(written({ from: t.from, to: t.to }, false)).body.analysis.t2s.get('經')).toBe('经');
+    // Unpacked, as a plain object (the layout older files and a browser's snapshot hold), one value two characters long.
+    const twoCharacters = refusal(written({ ...t.toJSON(), 綜: '综合' }, false));
+    expect(twoCharacters).toBeInstanceOf(SnapshotError);
+    expect(twoCharacters.message).toMatch(/^damaged snapshot: a character table maps "綜" to "综合", not one character to one character/);
+    // Unpacked and packed, as the two columns, with the first two keys swapped.
+    const swapped = t.from.slice();
+    [swapped[0], swapped[1]] = [swapped[1], swapped[0]];
+    for (const compress of [false, true]) {
+      const outOfOrder = refusal(written({ from: swapped, to: t.to }, compress));
+      expect(outOfOrder).toBeInstanceOf(SnapshotError);
+      expect(outOfOrder.message).toMatch(/^damaged snapshot: a character table's keys are not single characters in increasing order/);
+    }
   });
 });
 
