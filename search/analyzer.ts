@@ -514,13 +514,14 @@ export class QueryAnalyzer {
   private printedCut(words: string[]): string[] {
     const prints = this.prints;
     if (!prints) return words;
+    // A word counted above every floor was cut from the corpus by jieba, so it is printed: no index look-up (a common
+    // word's would decode its every position at scale). The rest are rare, and cheap to look up. The same holds for
+    // the word, its equivalents, its forms and its pieces alike (初创公司's piece 公司 is common).
+    const printed = (w: string): boolean => (this.vocab.counts.get(w) ?? 0) > FLOOR_COUNT || prints(w);
     const out: string[] = [];
     for (const w of words) {
-      // A word counted above every floor was cut from the corpus by jieba, so it is printed: no index look-up (a common
-      // word's would decode its every position at scale). The rest are rare, and cheap to look up.
-      const counted = (this.vocab.counts.get(w) ?? 0) > FLOOR_COUNT;
-      const unprinted = !counted && /^\p{Script=Han}{3,}$/u.test(w) && !prints(w) && !(this.synonyms.get(w) ?? []).some(prints) && !this.formsOf(w).some(prints);
-      const pieces = unprinted ? this.subWords(w).filter((p) => p.length >= 2 && !this.stopwords.has(p) && prints(p)) : [];
+      const unprinted = /^\p{Script=Han}{3,}$/u.test(w) && !printed(w) && !(this.synonyms.get(w) ?? []).some(printed) && !this.formsOf(w).some(printed);
+      const pieces = unprinted ? this.subWords(w).filter((p) => p.length >= 2 && !this.stopwords.has(p) && printed(p)) : [];
       out.push(...(pieces.length ? pieces : [w]));
     }
     return [...new Set(out)];
