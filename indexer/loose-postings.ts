@@ -272,5 +272,21 @@ export function isLooseIndex(x: unknown, records: number, F: number): x is Loose
   for (let w = 0; w < W; w++) if (l.slotStart[w] > l.slotStart[w + 1] || l.df[w] < 0 || l.df[w] > records) return false;
   for (let i = 0; i < l.records.length; i++) if (l.records[i] < 0 || l.records[i] >= records) return false;
   for (let x = 0; x < l.slots.length; x++) if (l.slots[x] < 0 || l.slots[x] >= records * F || l.tfStart[x + 1] < l.tfStart[x]) return false;
+  // Order, not just range: StoredExpansions.scores walks an expansion's records and each word's slots together, so
+  // records out of order, slots out of order or a slot outside its expansion's records would score wrongly.
+  for (let e = 0; e < E; e++) {
+    const first = l.recordStart[e];
+    const end = l.recordStart[e + 1];
+    for (let i = first + 1; i < end; i++) if (l.records[i] <= l.records[i - 1]) return false;
+    for (let w = l.wordStart[e]; w < l.wordStart[e + 1]; w++) {
+      let r = first;
+      for (let x = l.slotStart[w]; x < l.slotStart[w + 1]; x++) {
+        if (x > l.slotStart[w] && l.slots[x] <= l.slots[x - 1]) return false;
+        const d = (l.slots[x] / F) | 0;
+        while (r < end && l.records[r] < d) r++;
+        if (r === end || l.records[r] !== d) return false;
+      }
+    }
+  }
   return true;
 }
