@@ -18,6 +18,7 @@ import type { EngineIndex } from '../indexer/engine-index.js';
 import { isWordIndex } from '../indexer/word-postings.js';
 import { isNearIndex } from '../indexer/near-postings.js';
 import { isLooseIndex } from '../indexer/loose-postings.js';
+import { recordsOfSharedSlots } from '../indexer/slot-intersection.js';
 import { StoredExpansions } from './loose.js';
 import { isRecordBits } from '../indexer/record-bits.js';
 import { isDocSkips } from '../indexer/doc-skips.js';
@@ -1152,7 +1153,7 @@ export class SearchEngine {
       // Every rare word required in one field: the records of the fields all of them hold, from their slots (no
       // record lists intersected, no field count per record: 跨境电子商务 by its words reads 跨境, 电子 and 商务, tens of
       // thousands of fields each at 100k).
-      docs = SearchEngine.recordsOfSharedSlots(rareOccs, this.stats.fieldCount);
+      docs = recordsOfSharedSlots(rareOccs.map((o) => o.slots), this.stats.fieldCount);
     } else {
       const { count } = this;
       const touched: number[] = [];
@@ -1179,33 +1180,6 @@ export class SearchEngine {
     const scores = new Float64Array(docs.length);
     SearchEngine.gather(docs, lists, (k, j, i) => (scores[i] += scoreAt(lists[k], j)));
     return { docs, scores };
-  }
-
-  /**
-   * The records (increasing, each once) with a field (slot) that every one of `occs` holds: the shortest slot list
-   * walked, the others galloped from where the last slot was found.
-   */
-  private static recordsOfSharedSlots(occs: Occurrences[], F: number): Int32Array {
-    const lists = occs.map((o) => o.slots).sort((a, b) => a.length - b.length);
-    const driver = lists[0];
-    const cursor = new Int32Array(lists.length);
-    const out = new Int32Array(driver.length);
-    let n = 0;
-    let last = -1;
-    next: for (let i = 0; i < driver.length; i++) {
-      const slot = driver[i];
-      const d = (slot / F) | 0;
-      // A record already kept through an earlier field needs no other.
-      if (d === last) continue;
-      for (let k = 1; k < lists.length; k++) {
-        const list = lists[k];
-        const j = (cursor[k] = gallop(list, slot, cursor[k]));
-        if (j >= list.length) break next;
-        if (list[j] !== slot) continue next;
-      }
-      out[n++] = last = d;
-    }
-    return out.slice(0, n);
   }
 
   /**
