@@ -24,7 +24,7 @@ import { isRecordBits } from '../indexer/record-bits.js';
 import { isDocSkips } from '../indexer/doc-skips.js';
 import { BlockTerm, BlockWordScores, DocSkipIndex, recordCount } from './doc-skips.js';
 import { RecordMaps, RecordSet, andInto, hasRecord, mapOf, markInto, orInto } from './record-bits.js';
-import { BlockTop, KeptScores, LazyScores, NO_DOCS, addScores, bm25, idf, intersectSum, scoreAt, union, unionRecords, windowAdd, windowOfAdded, windowStart, worthBounding, type DocScores, type FieldStats } from './score.js';
+import { BlockTop, KeptScores, TopK, LazyScores, NO_DOCS, addScores, bm25, idf, intersectSum, scoreAt, union, unionRecords, windowAdd, windowOfAdded, windowStart, worthBounding, type DocScores, type FieldStats } from './score.js';
 import { Highlighter } from './snippet.js';
 import { DOWN_VERBS, UP_VERBS } from '../analysis/outcomes.js';
 import { recordStoreOf } from '../snapshot/records.js';
@@ -478,44 +478,9 @@ export class SearchResult {
   private keptTop(k: number, kept: Int32Array): { idx: Int32Array; scores: Float64Array } {
     this.engine.keptRankings++;
     const at = this.scoring!.at;
-    const n = kept.length;
-    const size = Math.min(k, n);
-    const hi = new Int32Array(size);
-    const hs = new Float64Array(size);
-    // Min-heap of the best so far: hi[0] is the worst (lowest score; of equal scores, the later record). Kept indexes
-    // come in increasing order, so a later one equal to the worst never displaces it.
-    for (let j = 0, m = 0; j < n; j++) {
-      const i = kept[j];
-      const s = at(i);
-      let x: number;
-      if (m < size) {
-        x = m++;
-        for (; x > 0; ) {
-          const p = (x - 1) >> 1;
-          if (hs[p] < s || (hs[p] === s && hi[p] > i)) break;
-          hi[x] = hi[p];
-          hs[x] = hs[p];
-          x = p;
-        }
-      } else {
-        if (s <= hs[0]) continue;
-        x = 0;
-        for (;;) {
-          const l = 2 * x + 1;
-          const r = l + 1;
-          let c = l;
-          if (l >= size) break;
-          if (r < size && (hs[r] < hs[l] || (hs[r] === hs[l] && hi[r] > hi[l]))) c = r;
-          if (hs[c] > s || (hs[c] === s && hi[c] < i)) break;
-          hi[x] = hi[c];
-          hs[x] = hs[c];
-          x = c;
-        }
-      }
-      hi[x] = i;
-      hs[x] = s;
-    }
-    return { idx: hi, scores: hs };
+    const best = new TopK(Math.min(k, kept.length));
+    for (let j = 0; j < kept.length; j++) best.offer(kept[j], at(kept[j]));
+    return best.result();
   }
 
   /**
