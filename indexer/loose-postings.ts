@@ -22,7 +22,7 @@
  * slots[slotStart[w] … slotStart[w + 1]) in those records (increasing), and slot x holds the word
  * tfStart[x + 1] − tfStart[x] times. Optional in a snapshot: without it every expansion is matched from the index.
  */
-import { looseExpansions } from '../analysis/loose.js';
+import { looseExpansions, looseKey } from '../analysis/loose.js';
 import { HAN_PERCENT } from '../analysis/quantities.js';
 import type { Vocabulary } from '../analysis/segment.js';
 import { Grow } from './grow.js';
@@ -180,7 +180,7 @@ export function buildLoosePostings(
     if (cost < minCost) continue;
     const shared = recordsOfSharedSlots(held.map((l) => l.slots), F, Math.min(maxRecords, (share * cost) / ws.length));
     if (!shared || shared.length === 0) continue;
-    keys.push(ws.join('\u0001'));
+    keys.push(looseKey(ws));
     wordStart.push(df.length);
     recordStart.push(records.length);
     for (let i = 0; i < shared.length; i++) records.push(shared[i]);

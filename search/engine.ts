@@ -1067,7 +1067,7 @@ export class SearchEngine {
    */
   looseWords(words: string[], fields?: readonly SearchField[]): { rare: string[]; need: number } | undefined {
     const ids = this.fieldIds(fields);
-    const key = SearchEngine.looseKey(words, ids);
+    const key = SearchEngine.looseRuleKey(words, ids);
     const kept = this.looseRules.get(key);
     if (kept !== undefined) return kept ?? undefined;
     // Not kept (evicted): counted again from the words' occurrences, with no scoring.
@@ -1076,7 +1076,8 @@ export class SearchEngine {
     return this.keepLooseRule(key, words, this.looseRule(counts)) ?? undefined;
   }
 
-  private static looseKey(words: string[], fields: number[] | undefined): string {
+  /** A kept loose rule's cache key: the fields searched and the words (not analysis/loose.ts looseKey, a stored expansion's name). */
+  private static looseRuleKey(words: string[], fields: number[] | undefined): string {
     return `${fields?.join(',') ?? '*'}\u0000${words.join('\u0000')}`;
   }
 
@@ -1098,7 +1099,7 @@ export class SearchEngine {
     const stored = fields === undefined && this.loose ? this.loose.find(words) : -1;
     if (stored >= 0) {
       const rule = this.looseRule(this.loose!.counts(stored));
-      this.keepLooseRule(SearchEngine.looseKey(words, fields), words, rule);
+      this.keepLooseRule(SearchEngine.looseRuleKey(words, fields), words, rule);
       if (!rule) return NO_DOCS;
       if (rule.need === words.length) {
         this.looseStoredCount++;
@@ -1108,7 +1109,7 @@ export class SearchEngine {
     const occs = words.map((w) => this.matcher.needle(w, fields));
     const lists = occs.map((o) => bm25(o, this.stats, this.options.bm25, weight / words.length));
     const rule = this.looseRule(lists.map((l) => l.docs.length));
-    this.keepLooseRule(SearchEngine.looseKey(words, fields), words, rule);
+    this.keepLooseRule(SearchEngine.looseRuleKey(words, fields), words, rule);
     if (!rule) return NO_DOCS;
     const { rare, need } = rule;
     const present = rare.filter(Boolean).length;
