@@ -447,12 +447,12 @@ export class BlockTop {
  * break ties alike.
  */
 export class TopK {
-  readonly idx: Int32Array;
-  readonly scores: Float64Array;
+  private readonly idx: Int32Array;
+  private readonly scores: Float64Array;
   /** How many are kept (at most k). */
-  size = 0;
+  private size = 0;
 
-  constructor(readonly k: number) {
+  constructor(private readonly k: number) {
     this.idx = new Int32Array(k);
     this.scores = new Float64Array(k);
   }
@@ -473,7 +473,7 @@ export class TopK {
     const k = this.k;
     let x: number;
     if (this.size < k) {
-      // Sift up from the new leaf: parents worse than (s, i) move down.
+      // Sift up from the new leaf: parents better than (s, i) move down.
       x = this.size++;
       while (x > 0) {
         const p = (x - 1) >> 1;
