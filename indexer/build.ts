@@ -29,6 +29,7 @@ import { parseIdeas, type IdeaClass } from './similar-ideas.js';
 import { similarThreads } from './similar-threads.js';
 import { traditionalToSimplifiedTable } from './t2s.js';
 import { PARALLEL_MIN_CHARS, startVocabularyCount } from './vocabulary.js';
+import { DICTIONARY_WORD_FLOOR, STOP_WORD_FLOOR } from './vocabulary-floors.js';
 import { buildWordPostings } from './word-postings.js';
 import { buildNearPostings } from './near-postings.js';
 import { buildLoosePostings } from './loose-postings.js';
@@ -68,13 +69,6 @@ export interface BuildOptions<P = never> {
    */
   whileCounting?: (records: ReformRecord[]) => P;
 }
-
-/**
- * The count every dictionary word gets at least in the vocabulary (userdict words, synonym-group terms, the terms of
- * the thesaurus's `>` lines), though the corpus never printed it as a word: query analysis keeps it whole and the word
- * stages (word postings, stored counts, record bits) index it like the words the corpus prints.
- */
-export const DICTIONARY_WORD_FLOOR = 3;
 
 export type BuildStage = 'parse' | 'links' | 'jiebaLoad' | 'analyse' | 'index' | 'pack' | 'similar' | 'counts' | 'words' | 'bits';
 
@@ -242,7 +236,7 @@ export async function buildSnapshot<P = never>(options: BuildOptions<P>): Promis
     // The terms of `>` lines are words people type (改制, 大宗商品) even where jieba cut the corpus otherwise (转企改制
     // whole): floored like the other dictionary words, but not handed to jieba, so its cuts of the corpus stay as they were.
     for (const [b, ns] of dictionaries.narrower) for (const w of [b, ...ns]) floor(norm(w), DICTIONARY_WORD_FLOOR);
-    for (const w of dictionaries.stopwords) floor(norm(w), 5);
+    for (const w of dictionaries.stopwords) floor(norm(w), STOP_WORD_FLOOR);
     const tAnalysed = performance.now();
     const rssAnalysed = peakRssMiB();
 

@@ -22,11 +22,12 @@
  * slots[slotStart[w] … slotStart[w + 1]) in those records (increasing), and slot x holds the word
  * tfStart[x + 1] − tfStart[x] times. Optional in a snapshot: without it every expansion is matched from the index.
  */
-import { looseExpansions } from '../analysis/loose.js';
+import { looseExpansions, looseKey } from '../analysis/loose.js';
 import { HAN_PERCENT } from '../analysis/quantities.js';
 import type { Vocabulary } from '../analysis/segment.js';
 import { Grow } from './grow.js';
 import { decodeDocs, decodePositions } from './postings-codec.js';
+import { gallop, recordsOfSharedSlots } from './slot-intersection.js';
 import type { IndexData } from './postings.js';
 import { bigramIds, type WordIndex } from './word-postings.js';
 
@@ -115,50 +116,6 @@ function recordCount(slots: Int32Array, F: number): number {
   return n;
 }
 
-/** First index in a[from…) with a[i] ≥ v (galloping, then binary search). */
-function gallop(a: Int32Array, v: number, from: number): number {
-  let step = 1;
-  let hi = from;
-  while (hi < a.length && a[hi] < v) {
-    from = hi + 1;
-    hi += step;
-    step *= 2;
-  }
-  hi = Math.min(hi, a.length);
-  while (from < hi) {
-    const mid = (from + hi) >>> 1;
-    if (a[mid] < v) from = mid + 1;
-    else hi = mid;
-  }
-  return from;
-}
-
-/**
- * The records (increasing, each once) with a field every list holds: the shortest walked, the others galloped.
- * Undefined as soon as there are more than `limit` (the expansion is not stored, so the rest is not looked for).
- */
-function sharedRecords(lists: Int32Array[], F: number, limit: number): Int32Array | undefined {
-  const sorted = [...lists].sort((a, b) => a.length - b.length);
-  const driver = sorted[0];
-  const cursor = new Int32Array(sorted.length);
-  const out = new Grow(new Int32Array(64));
-  let last = -1;
-  next: for (let i = 0; i < driver.length; i++) {
-    const slot = driver[i];
-    const d = (slot / F) | 0;
-    if (d === last) continue;
-    for (let k = 1; k < sorted.length; k++) {
-      const list = sorted[k];
-      const j = (cursor[k] = gallop(list, slot, cursor[k]));
-      if (j >= list.length) break next;
-      if (list[j] !== slot) continue next;
-    }
-    if (out.length + 1 > limit) return undefined;
-    out.push((last = d));
-  }
-  return out.done();
-}
-
 /**
  * The stored expansions over the index's texts (flat in slot order, F fields a record, as the index was built from),
  * or undefined when none qualifies. `terms` are every term an alternative can be (the thesaurus's terms, the mined
@@ -221,9 +178,9 @@ export function buildLoosePostings(
     const held = lists as WordFields[];
     const cost = held.reduce((n, l) => n + l.slots.length, 0);
     if (cost < minCost) continue;
-    const shared = sharedRecords(held.map((l) => l.slots), F, Math.min(maxRecords, (share * cost) / ws.length));
+    const shared = recordsOfSharedSlots(held.map((l) => l.slots), F, Math.min(maxRecords, (share * cost) / ws.length));
     if (!shared || shared.length === 0) continue;
-    keys.push(ws.join('\u0001'));
+    keys.push(looseKey(ws));
     wordStart.push(df.length);
     recordStart.push(records.length);
     for (let i = 0; i < shared.length; i++) records.push(shared[i]);
@@ -272,5 +229,21 @@ export function isLooseIndex(x: unknown, records: number, F: number): x is Loose
   for (let w = 0; w < W; w++) if (l.slotStart[w] > l.slotStart[w + 1] || l.df[w] < 0 || l.df[w] > records) return false;
   for (let i = 0; i < l.records.length; i++) if (l.records[i] < 0 || l.records[i] >= records) return false;
   for (let x = 0; x < l.slots.length; x++) if (l.slots[x] < 0 || l.slots[x] >= records * F || l.tfStart[x + 1] < l.tfStart[x]) return false;
+  // Order, not just range: StoredExpansions.scores walks an expansion's records and each word's slots together, so
+  // records out of order, slots out of order or a slot outside its expansion's records would score wrongly.
+  for (let e = 0; e < E; e++) {
+    const first = l.recordStart[e];
+    const end = l.recordStart[e + 1];
+    for (let i = first + 1; i < end; i++) if (l.records[i] <= l.records[i - 1]) return false;
+    for (let w = l.wordStart[e]; w < l.wordStart[e + 1]; w++) {
+      let r = first;
+      for (let x = l.slotStart[w]; x < l.slotStart[w + 1]; x++) {
+        if (x > l.slotStart[w] && l.slots[x] <= l.slots[x - 1]) return false;
+        const d = (l.slots[x] / F) | 0;
+        while (r < end && l.records[r] < d) r++;
+        if (r === end || l.records[r] !== d) return false;
+      }
+    }
+  }
   return true;
 }

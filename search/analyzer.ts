@@ -18,6 +18,7 @@ import { buildVocabulary, segment, type Piece, type Vocabulary } from '../analys
 import { sameValueForms } from '../analysis/quantities.js';
 import { keyOf } from '../analysis/terms.js';
 import { OWN_FIELDS, SEARCH_FIELDS, type SearchField } from './fields.js';
+import { DICTIONARY_WORD_FLOOR, STOP_WORD_FLOOR } from '../indexer/vocabulary-floors.js';
 
 /** Weight of a synonym relative to the term the user typed. */
 export const SYNONYM_WEIGHT = 0.7;
@@ -65,10 +66,10 @@ export const SPELLED_SHARE = 0.75;
 export const SPELLED_SLACK = 3;
 
 /**
- * The highest count the build gives a vocabulary word the corpus may never print (indexer/build.ts: dictionary words
- * at 3, stop words at 5): a word counted above it was cut from the records themselves.
+ * The highest count the build gives a vocabulary word the corpus may never print (indexer/vocabulary-floors.ts:
+ * dictionary words and stop words): a word counted above it was cut from the records themselves.
  */
-const FLOOR_COUNT = 5;
+const FLOOR_COUNT = Math.max(DICTIONARY_WORD_FLOOR, STOP_WORD_FLOOR);
 
 /** Weight of an expansion matched by its words (not verbatim) relative to the expansion itself. */
 export const LOOSE_WEIGHT = 0.6;
@@ -187,7 +188,7 @@ export class QueryAnalyzer {
     this.forms = new FormIndex(data.forms ?? { pairs: [], shorts: [] }, data.vocabulary);
     this.normalizer = new Normalizer(data.t2s);
     // Dictionary words, the terms of the thesaurus's `>` lines among them (改制), are in the vocabulary at a floor count
-    // (indexer/build.ts DICTIONARY_WORD_FLOOR), so query and index cut them alike.
+    // (indexer/vocabulary-floors.ts DICTIONARY_WORD_FLOOR), so query and index cut them alike.
     this.vocab = buildVocabulary(data.vocabulary);
     for (const group of data.synonyms) {
       for (const term of group) {
@@ -514,13 +515,14 @@ export class QueryAnalyzer {
   private printedCut(words: string[]): string[] {
     const prints = this.prints;
     if (!prints) return words;
+    // A word counted above every floor was cut from the corpus by jieba, so it is printed: no index look-up (a common
+    // word's would decode its every position at scale). The rest are rare, and cheap to look up. The same holds for
+    // the word, its equivalents, its forms and its pieces alike (初创公司's piece 公司 is common).
+    const printed = (w: string): boolean => (this.vocab.counts.get(w) ?? 0) > FLOOR_COUNT || prints(w);
     const out: string[] = [];
     for (const w of words) {
-      // A word counted above every floor was cut from the corpus by jieba, so it is printed: no index look-up (a common
-      // word's would decode its every position at scale). The rest are rare, and cheap to look up.
-      const counted = (this.vocab.counts.get(w) ?? 0) > FLOOR_COUNT;
-      const unprinted = !counted && /^\p{Script=Han}{3,}$/u.test(w) && !prints(w) && !(this.synonyms.get(w) ?? []).some(prints) && !this.formsOf(w).some(prints);
-      const pieces = unprinted ? this.subWords(w).filter((p) => p.length >= 2 && !this.stopwords.has(p) && prints(p)) : [];
+      const unprinted = /^\p{Script=Han}{3,}$/u.test(w) && !printed(w) && !(this.synonyms.get(w) ?? []).some(printed) && !this.formsOf(w).some(printed);
+      const pieces = unprinted ? this.subWords(w).filter((p) => p.length >= 2 && !this.stopwords.has(p) && printed(p)) : [];
       out.push(...(pieces.length ? pieces : [w]));
     }
     return [...new Set(out)];

@@ -18,12 +18,13 @@ import type { EngineIndex } from '../indexer/engine-index.js';
 import { isWordIndex } from '../indexer/word-postings.js';
 import { isNearIndex } from '../indexer/near-postings.js';
 import { isLooseIndex } from '../indexer/loose-postings.js';
+import { recordsOfSharedSlots } from '../indexer/slot-intersection.js';
 import { StoredExpansions } from './loose.js';
 import { isRecordBits } from '../indexer/record-bits.js';
 import { isDocSkips } from '../indexer/doc-skips.js';
 import { BlockTerm, BlockWordScores, DocSkipIndex, recordCount } from './doc-skips.js';
 import { RecordMaps, RecordSet, andInto, hasRecord, mapOf, markInto, orInto } from './record-bits.js';
-import { BlockTop, KeptScores, LazyScores, NO_DOCS, addScores, bm25, idf, intersectSum, scoreAt, union, unionRecords, windowAdd, windowOfAdded, windowStart, worthBounding, type DocScores, type FieldStats } from './score.js';
+import { BlockTop, KeptScores, TopK, LazyScores, NO_DOCS, addScores, bm25, idf, intersectSum, scoreAt, union, unionRecords, windowAdd, windowOfAdded, windowStart, worthBounding, type DocScores, type FieldStats } from './score.js';
 import { Highlighter } from './snippet.js';
 import { DOWN_VERBS, UP_VERBS } from '../analysis/outcomes.js';
 import { recordStoreOf } from '../snapshot/records.js';
@@ -477,44 +478,9 @@ export class SearchResult {
   private keptTop(k: number, kept: Int32Array): { idx: Int32Array; scores: Float64Array } {
     this.engine.keptRankings++;
     const at = this.scoring!.at;
-    const n = kept.length;
-    const size = Math.min(k, n);
-    const hi = new Int32Array(size);
-    const hs = new Float64Array(size);
-    // Min-heap of the best so far: hi[0] is the worst (lowest score; of equal scores, the later record). Kept indexes
-    // come in increasing order, so a later one equal to the worst never displaces it.
-    for (let j = 0, m = 0; j < n; j++) {
-      const i = kept[j];
-      const s = at(i);
-      let x: number;
-      if (m < size) {
-        x = m++;
-        for (; x > 0; ) {
-          const p = (x - 1) >> 1;
-          if (hs[p] < s || (hs[p] === s && hi[p] > i)) break;
-          hi[x] = hi[p];
-          hs[x] = hs[p];
-          x = p;
-        }
-      } else {
-        if (s <= hs[0]) continue;
-        x = 0;
-        for (;;) {
-          const l = 2 * x + 1;
-          const r = l + 1;
-          let c = l;
-          if (l >= size) break;
-          if (r < size && (hs[r] < hs[l] || (hs[r] === hs[l] && hi[r] > hi[l]))) c = r;
-          if (hs[c] > s || (hs[c] === s && hi[c] < i)) break;
-          hi[x] = hi[c];
-          hs[x] = hs[c];
-          x = c;
-        }
-      }
-      hi[x] = i;
-      hs[x] = s;
-    }
-    return { idx: hi, scores: hs };
+    const best = new TopK(Math.min(k, kept.length));
+    for (let j = 0; j < kept.length; j++) best.offer(kept[j], at(kept[j]));
+    return best.result();
   }
 
   /**
@@ -1101,7 +1067,7 @@ export class SearchEngine {
    */
   looseWords(words: string[], fields?: readonly SearchField[]): { rare: string[]; need: number } | undefined {
     const ids = this.fieldIds(fields);
-    const key = SearchEngine.looseKey(words, ids);
+    const key = SearchEngine.looseRuleKey(words, ids);
     const kept = this.looseRules.get(key);
     if (kept !== undefined) return kept ?? undefined;
     // Not kept (evicted): counted again from the words' occurrences, with no scoring.
@@ -1110,7 +1076,8 @@ export class SearchEngine {
     return this.keepLooseRule(key, words, this.looseRule(counts)) ?? undefined;
   }
 
-  private static looseKey(words: string[], fields: number[] | undefined): string {
+  /** A kept loose rule's cache key: the fields searched and the words (not analysis/loose.ts looseKey, a stored expansion's name). */
+  private static looseRuleKey(words: string[], fields: number[] | undefined): string {
     return `${fields?.join(',') ?? '*'}\u0000${words.join('\u0000')}`;
   }
 
@@ -1132,7 +1099,7 @@ export class SearchEngine {
     const stored = fields === undefined && this.loose ? this.loose.find(words) : -1;
     if (stored >= 0) {
       const rule = this.looseRule(this.loose!.counts(stored));
-      this.keepLooseRule(SearchEngine.looseKey(words, fields), words, rule);
+      this.keepLooseRule(SearchEngine.looseRuleKey(words, fields), words, rule);
       if (!rule) return NO_DOCS;
       if (rule.need === words.length) {
         this.looseStoredCount++;
@@ -1142,7 +1109,7 @@ export class SearchEngine {
     const occs = words.map((w) => this.matcher.needle(w, fields));
     const lists = occs.map((o) => bm25(o, this.stats, this.options.bm25, weight / words.length));
     const rule = this.looseRule(lists.map((l) => l.docs.length));
-    this.keepLooseRule(SearchEngine.looseKey(words, fields), words, rule);
+    this.keepLooseRule(SearchEngine.looseRuleKey(words, fields), words, rule);
     if (!rule) return NO_DOCS;
     const { rare, need } = rule;
     const present = rare.filter(Boolean).length;
@@ -1152,7 +1119,7 @@ export class SearchEngine {
       // Every rare word required in one field: the records of the fields all of them hold, from their slots (no
       // record lists intersected, no field count per record: 跨境电子商务 by its words reads 跨境, 电子 and 商务, tens of
       // thousands of fields each at 100k).
-      docs = SearchEngine.recordsOfSharedSlots(rareOccs, this.stats.fieldCount);
+      docs = recordsOfSharedSlots(rareOccs.map((o) => o.slots), this.stats.fieldCount);
     } else {
       const { count } = this;
       const touched: number[] = [];
@@ -1179,33 +1146,6 @@ export class SearchEngine {
     const scores = new Float64Array(docs.length);
     SearchEngine.gather(docs, lists, (k, j, i) => (scores[i] += scoreAt(lists[k], j)));
     return { docs, scores };
-  }
-
-  /**
-   * The records (increasing, each once) with a field (slot) that every one of `occs` holds: the shortest slot list
-   * walked, the others galloped from where the last slot was found.
-   */
-  private static recordsOfSharedSlots(occs: Occurrences[], F: number): Int32Array {
-    const lists = occs.map((o) => o.slots).sort((a, b) => a.length - b.length);
-    const driver = lists[0];
-    const cursor = new Int32Array(lists.length);
-    const out = new Int32Array(driver.length);
-    let n = 0;
-    let last = -1;
-    next: for (let i = 0; i < driver.length; i++) {
-      const slot = driver[i];
-      const d = (slot / F) | 0;
-      // A record already kept through an earlier field needs no other.
-      if (d === last) continue;
-      for (let k = 1; k < lists.length; k++) {
-        const list = lists[k];
-        const j = (cursor[k] = gallop(list, slot, cursor[k]));
-        if (j >= list.length) break next;
-        if (list[j] !== slot) continue next;
-      }
-      out[n++] = last = d;
-    }
-    return out.slice(0, n);
   }
 
   /**

@@ -13,6 +13,7 @@ import { EMPTY, TermOccurrences, positionCount, positionsOf, recordsOf, type Bou
 import { Grow } from '../indexer/grow.js';
 import { BlockTerm, type DocSkipIndex } from './doc-skips.js';
 import { nearKey } from '../indexer/near-postings.js';
+import { gallop } from '../indexer/slot-intersection.js';
 
 /**
  * near() reads a common first part by its blocks (Matcher.blockTerm) when the second part is in fewer than 1 in this
@@ -21,23 +22,8 @@ import { nearKey } from '../indexer/near-postings.js';
  */
 export const NEAR_BLOCK_RATIO = 64;
 
-/** First index in a[from…) with a[i] ≥ v (galloping, then binary search: cheap when a is much longer than what it is intersected with). */
-export function gallop(a: Int32Array, v: number, from: number): number {
-  let step = 1;
-  let hi = from;
-  while (hi < a.length && a[hi] < v) {
-    from = hi + 1;
-    hi += step;
-    step *= 2;
-  }
-  hi = Math.min(hi, a.length);
-  while (from < hi) {
-    const mid = (from + hi) >>> 1;
-    if (a[mid] < v) from = mid + 1;
-    else hi = mid;
-  }
-  return from;
-}
+// The one galloping search, shared with the indexer's intersections (indexer/slot-intersection.ts).
+export { gallop };
 
 /** The positions of slot `slot` in occurrences, or an empty range. */
 export function slotRange(o: Occurrences, slot: number): [number, number] {

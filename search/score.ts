@@ -386,47 +386,9 @@ export class BlockTop {
       this.blocks = new BlockHeap(ub);
     }
     const isForced = this.isForced;
-    // Min-heap of the best so far: heap[0] is the worst (lowest score; of equal scores, the later record).
-    const hi = new Int32Array(k);
-    const hs = new Float64Array(k);
-    let size = 0;
-    const worse = (a: number, b: number) => hs[a] < hs[b] || (hs[a] === hs[b] && hi[a] > hi[b]);
-    const swap = (a: number, b: number) => {
-      const i = hi[a];
-      hi[a] = hi[b];
-      hi[b] = i;
-      const s = hs[a];
-      hs[a] = hs[b];
-      hs[b] = s;
-    };
-    const offer = (i: number, s: number) => {
-      if (size < k) {
-        hi[size] = i;
-        hs[size] = s;
-        for (let x = size++; x > 0; ) {
-          const p = (x - 1) >> 1;
-          if (!worse(x, p)) break;
-          swap(x, p);
-          x = p;
-        }
-        return;
-      }
-      if (s < hs[0] || (s === hs[0] && i > hi[0])) return;
-      hi[0] = i;
-      hs[0] = s;
-      for (let x = 0; ; ) {
-        const l = 2 * x + 1;
-        const r = l + 1;
-        let m = x;
-        if (l < k && worse(l, m)) m = l;
-        if (r < k && worse(r, m)) m = r;
-        if (m === x) break;
-        swap(m, x);
-        x = m;
-      }
-    };
+    const best = new TopK(k);
     // What earlier calls (and the forced records) scored: the heap starts from them.
-    for (let t = 0, known = scoredIdx.length; t < known; t++) offer(scoredIdx[t], scoredValue[t]);
+    for (let t = 0, known = scoredIdx.length; t < known; t++) best.offer(scoredIdx[t], scoredValue[t]);
     const lazy = this.ds;
     // Records an earlier call passed over on their quick bound: scored now if the lower bar lets them in.
     if (this.deferredIdx.length) {
@@ -435,7 +397,7 @@ export class BlockTop {
       this.deferredIdx = [];
       this.deferredQuick = [];
       for (let t = 0; t < idx.length; t++) {
-        if (size === k && quick[t] < hs[0]) {
+        if (best.full && quick[t] < best.bar) {
           this.deferredIdx.push(idx[t]);
           this.deferredQuick.push(quick[t]);
           continue;
@@ -443,7 +405,7 @@ export class BlockTop {
         const s = score(idx[t]);
         scoredIdx.push(idx[t]);
         scoredValue.push(s);
-        offer(idx[t], s);
+        best.offer(idx[t], s);
       }
     }
     // Blocks best bound first from a max-heap, not a sort: the pass usually stops after a few dozen of a common
@@ -453,16 +415,16 @@ export class BlockTop {
       this.pending = -1;
       if (j < 0) break;
       // A record of this block scoring the bound exactly could still win a tie on record order: stop only below it.
-      if (size === k && ub[j] < hs[0]) {
+      if (best.full && ub[j] < best.bar) {
         this.pending = j;
         break;
       }
       for (let i = start[j], end = start[j + 1]; i < end; i++) {
         if ((admit && !admit(i)) || (isForced.size > 0 && isForced.has(i))) continue;
         // Below the bar on its fields and counts alone: not scored (kept for a later, longer ranking).
-        if (size === k) {
+        if (best.full) {
           const q = lazy.quickBound(i);
-          if (q < hs[0]) {
+          if (q < best.bar) {
             this.deferredIdx.push(i);
             this.deferredQuick.push(q);
             continue;
@@ -471,10 +433,77 @@ export class BlockTop {
         const s = score(i);
         scoredIdx.push(i);
         scoredValue.push(s);
-        offer(i, s);
+        best.offer(i, s);
       }
     }
-    return { idx: hi.slice(0, size), scores: hs.slice(0, size), scored: scoredIdx.length - before };
+    return { ...best.result(), scored: scoredIdx.length - before };
+  }
+}
+
+/**
+ * The best k of the (index, score) pairs offered, by score, then the lower index: a bounded min-heap whose root is the
+ * worst kept (lowest score; of equal scores, the higher index), the bar a newcomer must clear. The one selection of
+ * BlockTop.top and of the engine's ranking of the few records a filter keeps (SearchResult.keptTop), so the two
+ * break ties alike.
+ */
+export class TopK {
+  private readonly idx: Int32Array;
+  private readonly scores: Float64Array;
+  /** How many are kept (at most k). */
+  private size = 0;
+
+  constructor(private readonly k: number) {
+    this.idx = new Int32Array(k);
+    this.scores = new Float64Array(k);
+  }
+
+  /** Whether k are kept: only then does `bar` turn a newcomer away. */
+  get full(): boolean {
+    return this.size === this.k;
+  }
+
+  /** The worst kept score (when full, a record scoring below it cannot enter). */
+  get bar(): number {
+    return this.scores[0];
+  }
+
+  offer(i: number, s: number): void {
+    const hi = this.idx;
+    const hs = this.scores;
+    const k = this.k;
+    let x: number;
+    if (this.size < k) {
+      // Sift up from the new leaf: parents better than (s, i) move down.
+      x = this.size++;
+      while (x > 0) {
+        const p = (x - 1) >> 1;
+        if (hs[p] < s || (hs[p] === s && hi[p] > i)) break;
+        hi[x] = hi[p];
+        hs[x] = hs[p];
+        x = p;
+      }
+    } else {
+      if (k === 0 || s < hs[0] || (s === hs[0] && i > hi[0])) return;
+      // Replace the root and sift down: the worse child moves up while it is worse than (s, i).
+      x = 0;
+      for (;;) {
+        const l = 2 * x + 1;
+        if (l >= k) break;
+        const r = l + 1;
+        const c = r < k && (hs[r] < hs[l] || (hs[r] === hs[l] && hi[r] > hi[l])) ? r : l;
+        if (hs[c] > s || (hs[c] === s && hi[c] < i)) break;
+        hi[x] = hi[c];
+        hs[x] = hs[c];
+        x = c;
+      }
+    }
+    hi[x] = i;
+    hs[x] = s;
+  }
+
+  /** The kept indexes and their scores, in no particular order. */
+  result(): { idx: Int32Array; scores: Float64Array } {
+    return { idx: this.idx.slice(0, this.size), scores: this.scores.slice(0, this.size) };
   }
 }
 

@@ -110,4 +110,31 @@ describe('stored loose expansions: an expansion matched by its words read as its
     const outOfRange = { ...loose, records: Int32Array.from(loose.records, (d, i) => (i === 0 ? plain.records.length : d)) };
     expect(() => new SearchService({ ...plain, index: { ...(plain.index as EngineIndex), loose: outOfRange } })).toThrow(/stored loose expansions/);
   });
+
+  it('refuses a section whose values are in range but out of order, since scoring walks records and fields together', () => {
+    const refuses = (l: LooseIndex) => expect(() => new SearchService({ ...plain, index: { ...(plain.index as EngineIndex), loose: l } })).toThrow(/stored loose expansions/);
+    const swapped = (a: Int32Array, i: number) => {
+      const b = a.slice();
+      [b[i], b[i + 1]] = [b[i + 1], b[i]];
+      return b;
+    };
+    // Two records of one expansion swapped.
+    const e = keys.findIndex((_, k) => loose.recordStart[k + 1] - loose.recordStart[k] >= 2);
+    expect(e).toBeGreaterThanOrEqual(0);
+    refuses({ ...loose, records: swapped(loose.records, loose.recordStart[e]) });
+    // Two fields of one word swapped.
+    const w = Array.from(loose.df, (_, k) => k).find((k) => loose.slotStart[k + 1] - loose.slotStart[k] >= 2)!;
+    expect(w).toBeDefined();
+    refuses({ ...loose, slots: swapped(loose.slots, loose.slotStart[w]) });
+    // A word's field moved into a record its expansion does not hold (still in range, order kept).
+    const F = (plain.index as EngineIndex).postings.fields.length;
+    const last = loose.slotStart[1] - 1;
+    const held = new Set(Array.from(loose.records.subarray(loose.recordStart[0], loose.recordStart[1])));
+    let d = ((loose.slots[last] / F) | 0) + 1;
+    while (held.has(d)) d++;
+    expect(d).toBeLessThan(plain.records.length);
+    refuses({ ...loose, slots: Int32Array.from(loose.slots, (s, x) => (x === last ? d * F : s)) });
+    // The section as built loads.
+    expect(() => new SearchService(stored)).not.toThrow();
+  });
 });
