@@ -20,6 +20,13 @@ import { seedService, seedSnapshot } from './helpers.js';
 const text = (r: { title: string; content?: string; applicableTo?: string; process?: string; outcome?: string }) =>
   [r.title, r.content, r.applicableTo, r.process, r.outcome].filter(Boolean).join('\n');
 
+/** Index of the record whose title starts with `title`; fails the test, naming the title, when no record has it. */
+function recordAt(body: { records: readonly { title: string }[] }, title: string): number {
+  const i = body.records.findIndex((r) => r.title.startsWith(title));
+  expect(i, title).toBeGreaterThanOrEqual(0);
+  return i;
+}
+
 describe('similar reforms on the seed corpus', () => {
   it('never lists a reform twice, nor the source itself or its own copies, and lists copies under their entry', async () => {
     const svc = await seedService();
@@ -241,7 +248,7 @@ describe('similar reforms on the seed corpus', () => {
 
   it('reads a short quote (“串联”, “并联”) as the word it is, so 进口原油“先放后检” no longer lists a publishing licence reform for those two quoted words', async () => {
     const body = await seedSnapshot();
-    const at = (title: string) => body.records.findIndex((r) => r.title.startsWith(title));
+    const at = (title: string) => recordAt(body, title);
     const source = at('进口原油“先放后检”');
     const publishing = at('出版物发行业务许可与网络发行备案联办制度');
     // Both print “串联” and “并联” (as in 串联改并联) and share no other word of the idea.
@@ -341,11 +348,9 @@ describe('similar reforms on the seed corpus', () => {
 
   it('meets a slogan coined from the same template: 进口原油“先放后检” lists 进口汽车零部件“先声明后验证”, which shares no word of the slogan', async () => {
     const body = await seedSnapshot();
-    const at = (title: string) => body.records.findIndex((r) => r.title.startsWith(title));
+    const at = (title: string) => recordAt(body, title);
     const source = at('进口原油“先放后检”');
     const declare = at('进口汽车零部件“先声明后验证”');
-    expect(source).toBeGreaterThanOrEqual(0);
-    expect(declare).toBeGreaterThanOrEqual(0);
     // By title: a list shows each reform by the printing with the most text, which may be another copy.
     const rank = (data: ReturnType<typeof buildSimilar>) => Array.from(data.all.ids.subarray(source * data.k, (source + 1) * data.k)).findIndex((v) => v > 0 && body.records[v - 1].title === body.records[declare].title);
     const without = rank(buildSimilar(body, { templateWeight: 0 }));
@@ -361,11 +366,9 @@ describe('similar reforms on the seed corpus', () => {
 
   it('weighs a term by how alike the reforms carrying it are: “链上自贸”保税展销 lists 打造“旅游+新零售” (bonded goods shown and sold) first, which it did not without that weighting', async () => {
     const body = await seedSnapshot();
-    const at = (title: string) => body.records.findIndex((r) => r.title.startsWith(title));
+    const at = (title: string) => recordAt(body, title);
     const source = at('“链上自贸”保税展销');
     const display = at('打造“旅游+新零售”');
-    expect(source).toBeGreaterThanOrEqual(0);
-    expect(display).toBeGreaterThanOrEqual(0);
     const first = (data: ReturnType<typeof buildSimilar>) => body.records[data.all.ids[source * data.k] - 1].title;
     expect(DEFAULT_SIMILAR_OPTIONS.coherence).toBeGreaterThan(0);
     expect(first(buildSimilar(body))).toBe(body.records[display].title);
@@ -377,11 +380,9 @@ describe('similar reforms on the seed corpus', () => {
 
   it('ranks a reform of the same mechanism higher: 航运企业集成化审批 lists 海事静态业务集成办理 (both integrated approval, 集成化审批 / 集成办理) first, which it did not with mechanismFactor 1', async () => {
     const body = await seedSnapshot();
-    const at = (title: string) => body.records.findIndex((r) => r.title.startsWith(title));
+    const at = (title: string) => recordAt(body, title);
     const source = at('航运企业集成化审批服务新模式');
     const same = at('海事静态业务集成办理新模式');
-    expect(source).toBeGreaterThanOrEqual(0);
-    expect(same).toBeGreaterThanOrEqual(0);
     const list = (data: ReturnType<typeof buildSimilar>) => Array.from(data.all.ids.subarray(source * data.k, (source + 1) * data.k)).filter(Boolean).map((v) => body.records[v - 1].title);
     expect(DEFAULT_SIMILAR_OPTIONS.mechanismFactor).toBeGreaterThan(1);
     const shipped = list(buildSimilar(body));
