@@ -91,7 +91,7 @@ async function main() {
   const args = process.argv.slice(2).filter((x) => !x.startsWith('--'));
   const variants: Partial<SimilarOptions>[] = [{}, ...args.map((x) => JSON.parse(x) as Partial<SimilarOptions>)];
   const f3 = (x: number) => x.toFixed(3);
-  console.log(`dev ${dev.length} sources (fold A ${a.length}, B ${b.length}; first ${dev.filter((s) => !s.added).length}, widened ${dev.filter((s) => s.added).length}), other-regions dev ${devOther.length}`);
+  console.log(`dev ${dev.length} sources (fold A ${a.length}, B ${b.length}; first ${dev.filter((s) => !s.added).length}, widened ${dev.filter((s) => s.added === 'widened').length}, grown ${dev.filter((s) => s.added === 'grown').length}), other-regions dev ${devOther.length}`);
   let shipped: Map<string, number> | undefined;
   const inA = new Set(a.map((s) => s.id));
   const inspect = process.argv.find((x) => x.startsWith('--vectors='))?.slice('--vectors='.length);
@@ -113,7 +113,8 @@ async function main() {
     const fa = evaluateSimilar(a, body.records, rank).dev.ndcg;
     const fb = evaluateSimilar(b, body.records, rank).dev.ndcg;
     const first = evaluateSimilar(dev.filter((s) => !s.added), body.records, rank).dev.ndcg;
-    const widened = evaluateSimilar(dev.filter((s) => s.added), body.records, rank).dev.ndcg;
+    const widened = evaluateSimilar(dev.filter((s) => s.added === 'widened'), body.records, rank).dev.ndcg;
+    const grown = evaluateSimilar(dev.filter((s) => s.added === 'grown'), body.records, rank).dev.ndcg;
     const other = evaluateSimilar(devOther, body.records, servedRanker(body, data, plain, 'other-regions')).dev.ndcg;
     // Diversity over every seed record's list (no judgement needed): distinct documents in the top 10, most from one.
     const div = diversity(body, data);
@@ -124,7 +125,7 @@ async function main() {
       const count = (fold: boolean, sign: number) => [...per].filter(([id, x]) => inA.has(id) === fold && sign * (x - shipped!.get(id)!) > 0.005).length;
       moved = `  moved A +${count(true, 1)}/-${count(true, -1)} B +${count(false, 1)}/-${count(false, -1)}`;
     } else shipped = per;
-    console.log(`${v === 0 ? 'shipped' : JSON.stringify(o)}: dev ${f3(all.dev.ndcg)}  A ${f3(fa)}  B ${f3(fb)}  (first ${f3(first)} widened ${f3(widened)})  other ${f3(other)}  documents ${div.distinct.toFixed(2)} (most ${div.most.toFixed(2)})${moved}`);
+    console.log(`${v === 0 ? 'shipped' : JSON.stringify(o)}: dev ${f3(all.dev.ndcg)}  A ${f3(fa)}  B ${f3(fb)}  (first ${f3(first)} widened ${f3(widened)} grown ${f3(grown)})  other ${f3(other)}  documents ${div.distinct.toFixed(2)} (most ${div.most.toFixed(2)})${moved}`);
     if (process.argv.includes('--misses')) {
       const titleOf = new Map(body.records.map((r) => [r.id, r.title]));
       for (const p of all.perSource) {

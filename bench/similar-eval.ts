@@ -16,8 +16,11 @@ export interface JudgedSource {
   file: string;
   half: 'dev' | 'test';
   idea: string;
-  /** 'widened': a dev source added in session 12 (bench/similar-judged.json's `split` says how they were chosen). */
-  added?: 'widened';
+  /**
+   * A dev source added later (bench/similar-judged.json's `split` says how each group was chosen): 'widened' in session
+   * 12, 'grown' in session 14 (judged over a pool of four systems' lists).
+   */
+  added?: 'widened' | 'grown';
   relevant: { id: string; title: string; grade: number }[];
 }
 

@@ -622,4 +622,25 @@ describe('the judged set\'s dev folds (bench/similar-dev.ts)', () => {
     const files = (xs: { file: string }[]) => new Set(xs.map((s) => s.file));
     for (const file of files(dev)) if (dev.filter((s) => s.file === file).length >= 2) expect(files(a).has(file) && files(b).has(file)).toBe(true);
   });
+
+  it('names seed records only, never judges a source\'s own printings, and holds each reform as a source once, so no dev source is a printing of a test source', async () => {
+    const { checkJudged, loadJudged } = await import('../bench/similar-eval.js');
+    const judged = loadJudged();
+    const body = await seedSnapshot();
+    expect(() => checkJudged(judged, body.records)).not.toThrow();
+    const group = reformsOf(body.records);
+    const reformOf = new Map(body.records.map((r, i) => [r.id, group[i]]));
+    const sources = judged.map((s) => reformOf.get(s.id)!);
+    expect(new Set(sources).size).toBe(sources.length);
+    for (const s of judged) {
+      const judgedReforms = s.relevant.map((r) => reformOf.get(r.id)!);
+      expect(judgedReforms).not.toContain(reformOf.get(s.id));
+      // One judgement per reform: a second printing judged again would count the reform twice in the ideal ranking.
+      expect(new Set(judgedReforms).size).toBe(judgedReforms.length);
+      expect(s.relevant.every((r) => r.grade === 1 || r.grade === 2)).toBe(true);
+    }
+    // Every group of added dev sources is dev only, and the test half keeps its 29 sources.
+    expect(judged.filter((s) => s.added).every((s) => s.half === 'dev')).toBe(true);
+    expect(judged.filter((s) => s.half === 'test').length).toBe(29);
+  });
 });
