@@ -603,11 +603,15 @@ export class QueryAnalyzer {
     out.natural = distinct >= 3 || ((droppedStop || singles.length > 0) && distinct >= 2);
     const words = out.natural && !fields ? this.printedCut([...new Set(kept)]) : [...new Set(kept)];
     for (const k of words) out.constraints.push(make(k, false));
-    // A term the words spell out (拿地即开工 for 拿到|土地|马上|开工) is one more way of saying each word it drew on.
+    // A term the words spell out (拿地即开工 for 拿到|土地|马上|开工) is one more way of saying each word it drew on, and
+    // so are its thesaurus equivalents, as a typed word's are (船舶加油 spelled by 船舶|加|油 is also 船供油, the word
+    // the records print: 保税船供油).
     if (!fields && singles.length > 0) {
       for (const { term, from } of this.spelledTerms(pieces.map((p) => p.text))) {
+        const ways = [{ text: term, weight: FORM_WEIGHT }, ...(this.synonyms.get(term) ?? []).map((s) => ({ text: s, weight: FORM_WEIGHT * SYNONYM_WEIGHT }))];
         for (const c of out.constraints) {
-          if (from.has(c.text) && !c.alternatives.some((a) => a.text === term)) c.alternatives.push({ text: term, weight: FORM_WEIGHT });
+          if (!from.has(c.text)) continue;
+          for (const w of ways) if (!c.alternatives.some((a) => a.text === w.text)) c.alternatives.push(w);
         }
       }
     }
