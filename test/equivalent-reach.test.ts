@@ -1,0 +1,53 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { type SearchService } from '../search/service.js';
+import { seedService } from './helpers.js';
+
+let service: SearchService;
+beforeAll(async () => {
+  service = await seedService();
+}, 120_000);
+
+const plainText = (id: string) => {
+  const r = service.reform(id)!;
+  const n = service.engine.analyzer.normalizer;
+  return n.plain([r.title, r.content, r.applicableTo, r.process, r.outcome].join('\n'));
+};
+
+/** Per word of the query, the texts it is searched by; and its parts. */
+const constraintsOf = (q: string) =>
+  service.engine.analyse(q).groups.flat().flatMap((cl) => cl.constraints.map((c) => ({ text: c.text, alternatives: c.alternatives.map((a) => a.text), parts: c.parts ?? [] })));
+
+describe('a term the words of a sentence spell out brings its thesaurus equivalents', () => {
+  it('reads 船舶 … 加 … 油 as 船舶加油 and so as 船供油, the word the bunkering record prints', () => {
+    const ship = constraintsOf('给国际航行船舶加保税油').find((c) => c.text === '船舶')!;
+    expect(ship.alternatives).toContain('船舶加油');
+    expect(ship.alternatives).toContain('船供油');
+    const hits = service.search({ q: '给国际航行船舶加保税油', size: 10 }).hits;
+    const at = hits.findIndex((h) => plainText(h.id).includes('保税船供油'));
+    expect(at).toBeGreaterThanOrEqual(0);
+    expect(at).toBeLessThan(3);
+    // Found through the equivalent, it holds the words it was spelled from.
+    expect(hits[at].missing).not.toContain('船舶');
+  });
+
+  it('adds nothing to a keyword list: no lone character, no spelled term, no equivalents of one', () => {
+    const words = constraintsOf('船舶 保税油');
+    expect(words.flatMap((c) => c.alternatives)).not.toContain('船供油');
+  });
+});
+
+describe('an equivalent kept whole as one word lends its pieces to the word’s parts', () => {
+  it('gives 先放后检 the pieces of 先放行后检测 as parts, so release-before-test records fill its short page', () => {
+    const [slogan] = constraintsOf('先放后检');
+    expect(slogan.parts).toEqual(expect.arrayContaining(['检测']));
+    const res = service.search({ q: '先放后检', size: 10 });
+    // The records printing the slogan come first; the page is then filled by records lacking it, which say so.
+    const printing = res.hits.filter((h) => plainText(h.id).includes('先放后检'));
+    expect(printing.length).toBeGreaterThan(0);
+    expect(res.hits.slice(0, printing.length)).toEqual(printing);
+    const filled = res.hits.slice(printing.length);
+    expect(filled.length).toBeGreaterThan(0);
+    for (const h of filled) expect(h.missing, h.title).toEqual(['先放后检']);
+    expect(filled.some((h) => /附条件放行/.test(h.title))).toBe(true);
+  });
+});
