@@ -574,7 +574,8 @@ export class QueryAnalyzer {
       else out.constraints.push(make(compact, false));
       return out;
     }
-    let pieces = this.joinRuns(this.joinForms(segment(compact, this.vocab)));
+    // Segmented with its spaces: where a question's frame was cut (analysis/ask.ts) a word ends.
+    let pieces = this.joinRuns(this.joinForms(segment(text.trim(), this.vocab)));
     // A four-character keyword cut lone|word|lone (先|证后|照) is a slogan coined one character per word, and its
     // middle "word" straddles two of them: it is searched whole, as a keyword of lone characters is, never by the
     // straddling piece (证后 is in 换证后, not in 先证后照).

@@ -51,3 +51,14 @@ describe('an equivalent kept whole as one word lends its pieces to the word’s 
     expect(filled.some((h) => /附条件放行/.test(h.title))).toBe(true);
   });
 });
+
+describe('a framing word cut from a sentence leaves a word boundary', () => {
+  it('searches 保函 in 没有银行保函也能向海关提供担保, never 保函向 glued across the cut 也能', () => {
+    const words = constraintsOf('没有银行保函也能向海关提供担保').map((c) => c.text);
+    expect(words).toContain('保函');
+    expect(words.some((w) => w.length > 2 && w.startsWith('保函'))).toBe(false);
+    // Every hit on the first page prints a guarantee word (保函 or 担保): the query is about guarantees.
+    const hits = service.search({ q: '没有银行保函也能向海关提供担保', size: 5 }).hits;
+    for (const h of hits) expect(/保函|担保/.test(plainText(h.id)), h.title).toBe(true);
+  });
+});
