@@ -322,9 +322,11 @@ export class QueryAnalyzer {
     // The middle piece of a slogan cut (申即 of 免申即批, 证后 of 先证后照) lies across two of its words: no part of it.
     if (this.isSloganCut(text, sub)) sub = [];
     const own = sub.filter((w) => w.length >= 2 && !this.stopwords.has(w) && this.vocab.counts.has(w));
-    // An equivalent kept whole as one word (危险化学品 for 危化品) is made of words too: its pieces are the word's parts.
+    // An equivalent kept whole as one word (先放行后检测 for 先放后检) is made of words too: its pieces are the word's
+    // parts. Not one that holds the word (铁矿石 for 铁矿): its pieces beside the word are only its head (矿石), broader
+    // than the word, and a one-word query is never widened upwards.
     const whole = alternatives
-      .filter((a) => !a.words && !a.kind && a.text !== text && /^\p{Script=Han}{3,}$/u.test(a.text))
+      .filter((a) => !a.words && !a.kind && !a.text.includes(text) && /^\p{Script=Han}{3,}$/u.test(a.text))
       .flatMap((a) => this.subWords(a.text).filter((w) => w.length >= 2 && w !== a.text && !this.stopwords.has(w) && this.vocab.counts.has(w)));
     return [...new Set([...own, ...alternatives.flatMap((a) => a.words ?? []), ...whole, ...this.sameFrame(text)])];
   }
