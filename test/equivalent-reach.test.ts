@@ -62,3 +62,16 @@ describe('a framing word cut from a sentence leaves a word boundary', () => {
     for (const h of hits) expect(/保函|担保/.test(plainText(h.id)), h.title).toBe(true);
   });
 });
+
+describe('the plain words users type reach the words the records print (dict/synonyms.txt)', () => {
+  it('reads 初次 and 第一次 as 首次, and 罚单 as 处罚决定书', () => {
+    const alternativesOf = (q: string, word: string) => constraintsOf(q).find((c) => c.text === word)?.alternatives ?? [];
+    expect(alternativesOf('初次 违法', '初次')).toContain('首次');
+    expect(alternativesOf('海关 罚单', '罚单')).toContain('处罚决定书');
+    // No record prints 罚单: the first page holds records printing 处罚决定书.
+    const hits = service.search({ q: '海关 罚单', size: 3 }).hits;
+    expect(hits.length).toBeGreaterThan(0);
+    for (const h of hits) expect(plainText(h.id).includes('罚单')).toBe(false);
+    expect(hits.some((h) => plainText(h.id).includes('处罚决定书'))).toBe(true);
+  });
+});
