@@ -160,15 +160,17 @@ export function questionContent(text: string, ask?: QuantityAsk, whole: readonly
 
 /**
  * The text without one frame, except where the frame lies inside a term of `whole` that the text prints: a thesaurus
- * term may print a framing word (即可 of 拿地即可开工), and cutting it would leave a phrase no record prints.
+ * term may print a framing word (即可 of 拿地即可开工), and cutting it would leave a phrase no record prints. A frame cut
+ * leaves a space: the words on either side of it were typed apart, and glued they could read as a word no one typed
+ * (保函也能向海关 → 保函向, a word the corpus's segmenter guessed once, so 保函 was never searched).
  */
 function withoutFrame(text: string, frame: RegExp, whole: readonly string[]): string {
   const spans: [number, number][] = [];
   for (const term of whole) for (let at = text.indexOf(term); at >= 0; at = text.indexOf(term, at + 1)) spans.push([at, at + term.length]);
-  if (spans.length === 0) return text.replace(frame, '');
+  if (spans.length === 0) return text.replace(frame, ' ');
   return text.replace(frame, (m: string, ...rest: unknown[]) => {
     const at = rest.find((x) => typeof x === 'number') as number;
-    return spans.some(([a, b]) => at < b && at + m.length > a) ? m : '';
+    return spans.some(([a, b]) => at < b && at + m.length > a) ? m : ' ';
   });
 }
 

@@ -322,7 +322,13 @@ export class QueryAnalyzer {
     // The middle piece of a slogan cut (申即 of 免申即批, 证后 of 先证后照) lies across two of its words: no part of it.
     if (this.isSloganCut(text, sub)) sub = [];
     const own = sub.filter((w) => w.length >= 2 && !this.stopwords.has(w) && this.vocab.counts.has(w));
-    return [...new Set([...own, ...alternatives.flatMap((a) => a.words ?? []), ...this.sameFrame(text)])];
+    // An equivalent kept whole as one word (先放行后检测 for 先放后检) is made of words too: its pieces are the word's
+    // parts. Not one that holds the word (铁矿石 for 铁矿): its pieces beside the word are only its head (矿石), broader
+    // than the word, and a one-word query is never widened upwards.
+    const whole = alternatives
+      .filter((a) => !a.words && !a.kind && !a.text.includes(text) && /^\p{Script=Han}{3,}$/u.test(a.text))
+      .flatMap((a) => this.subWords(a.text).filter((w) => w.length >= 2 && w !== a.text && !this.stopwords.has(w) && this.vocab.counts.has(w)));
+    return [...new Set([...own, ...alternatives.flatMap((a) => a.words ?? []), ...whole, ...this.sameFrame(text)])];
   }
 
   /**
@@ -570,7 +576,8 @@ export class QueryAnalyzer {
       else out.constraints.push(make(compact, false));
       return out;
     }
-    let pieces = this.joinRuns(this.joinForms(segment(compact, this.vocab)));
+    // Segmented with its spaces: where a question's frame was cut (analysis/ask.ts) a word ends.
+    let pieces = this.joinRuns(this.joinForms(segment(text.trim(), this.vocab)));
     // A four-character keyword cut lone|word|lone (先|证后|照) is a slogan coined one character per word, and its
     // middle "word" straddles two of them: it is searched whole, as a keyword of lone characters is, never by the
     // straddling piece (证后 is in 换证后, not in 先证后照).
@@ -603,11 +610,15 @@ export class QueryAnalyzer {
     out.natural = distinct >= 3 || ((droppedStop || singles.length > 0) && distinct >= 2);
     const words = out.natural && !fields ? this.printedCut([...new Set(kept)]) : [...new Set(kept)];
     for (const k of words) out.constraints.push(make(k, false));
-    // A term the words spell out (拿地即开工 for 拿到|土地|马上|开工) is one more way of saying each word it drew on.
+    // A term the words spell out (拿地即开工 for 拿到|土地|马上|开工) is one more way of saying each word it drew on, and
+    // so are its thesaurus equivalents, as a typed word's are (船舶加油 spelled by 船舶|加|油 is also 船供油, the word
+    // the records print: 保税船供油).
     if (!fields && singles.length > 0) {
       for (const { term, from } of this.spelledTerms(pieces.map((p) => p.text))) {
+        const ways = [{ text: term, weight: FORM_WEIGHT }, ...(this.synonyms.get(term) ?? []).map((s) => ({ text: s, weight: FORM_WEIGHT * SYNONYM_WEIGHT }))];
         for (const c of out.constraints) {
-          if (from.has(c.text) && !c.alternatives.some((a) => a.text === term)) c.alternatives.push({ text: term, weight: FORM_WEIGHT });
+          if (!from.has(c.text)) continue;
+          for (const w of ways) if (!c.alternatives.some((a) => a.text === w.text)) c.alternatives.push(w);
         }
       }
     }

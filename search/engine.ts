@@ -1369,7 +1369,7 @@ export class SearchEngine {
     for (const group of analysis.groups) {
       if (group.length !== 1) continue;
       const clause = group[0];
-      if (clause.text.length > QUESTION_AIM_MAX_CHARS || clause.constraints.some((c) => c.fields || c.phrase)) continue;
+      if (clause.text.replace(/\s+/g, '').length > QUESTION_AIM_MAX_CHARS || clause.constraints.some((c) => c.fields || c.phrase)) continue;
       const start = questionAimStart(clause.text);
       if (start === undefined) continue;
       const at = clause.constraints.map((c) => clause.text.indexOf(c.text));
