@@ -6,7 +6,12 @@
  *                                                        many documents a top 10 spans (every seed record's list)
  *   npx tsx bench/similar-dev.ts '{"maxDf":0.05}' ...    each JSON argument a variant of the options
  *   A variant's line ends with how many sources it moved up / down against the shipped lists (by more than 0.005),
- *   per fold: a gain resting on a few sources of one fold is that fold's, not a rule's.
+ *   per fold: a gain resting on a few sources of one fold is that fold's, not a rule's. A second line gives the dev
+ *   gain with its paired-bootstrap 95 % interval (pairedInterval in bench/similar-eval.ts: an interval holding 0 is
+ *   within what the choice of sources alone gives) and whether the variant meets the rule for taking a change: fold A,
+ *   fold B and the grown group all higher, other regions (the page's default scope) not lower.
+ *   npx tsx bench/similar-dev.ts --moved '{...}'         also each source a variant moved, with its fold and group:
+ *                                                        which sources a gain or a loss rests on
  *   npx tsx bench/similar-dev.ts --body-cache=FILE       the seeds built once and kept in FILE for later runs
  *                                                        (built again when the seeds, dict/ or build code change)
  *   npx tsx bench/similar-dev.ts --snapshot=FILE         the seeds read from a snapshot built by `npm run index`
@@ -32,7 +37,7 @@ import { parseSnapshot } from '../snapshot/file.js';
 import { fileURLToPath } from 'node:url';
 import { buildSimilar, type SimilarOptions, type VectorTerm } from '../indexer/similar.js';
 import { namingWordTest } from '../indexer/general-words.js';
-import { CLASSES_FROM_DEV_MISSES, checkJudged, devFolds, evaluateSimilar, loadJudged, otherRegionsJudged } from './similar-eval.js';
+import { CLASSES_FROM_DEV_MISSES, checkJudged, devFolds, evaluateSimilar, loadJudged, otherRegionsJudged, pairedInterval } from './similar-eval.js';
 import { Normalizer } from '../analysis/normalize.js';
 import { diversity, servedRanker } from './similar.js';
 
@@ -93,6 +98,7 @@ async function main() {
   const f3 = (x: number) => x.toFixed(3);
   console.log(`dev ${dev.length} sources (fold A ${a.length}, B ${b.length}; first ${dev.filter((s) => !s.added).length}, widened ${dev.filter((s) => s.added === 'widened').length}, grown ${dev.filter((s) => s.added === 'grown').length}), other-regions dev ${devOther.length}`);
   let shipped: Map<string, number> | undefined;
+  let shippedScores: { a: number; b: number; grown: number; other: number } | undefined;
   const inA = new Set(a.map((s) => s.id));
   const inspect = process.argv.find((x) => x.startsWith('--vectors='))?.slice('--vectors='.length);
   if (inspect) {
@@ -120,12 +126,29 @@ async function main() {
     const div = diversity(body, data);
     const per = new Map(all.perSource.map((p) => [p.id, p.ndcg]));
     let moved = '';
-    if (shipped) {
+    let verdict = '';
+    if (shipped && shippedScores) {
       // Sources moved by more than noise, per fold: up / down.
       const count = (fold: boolean, sign: number) => [...per].filter(([id, x]) => inA.has(id) === fold && sign * (x - shipped!.get(id)!) > 0.005).length;
       moved = `  moved A +${count(true, 1)}/-${count(true, -1)} B +${count(false, 1)}/-${count(false, -1)}`;
-    } else shipped = per;
-    console.log(`${v === 0 ? 'shipped' : JSON.stringify(o)}: dev ${f3(all.dev.ndcg)}  A ${f3(fa)}  B ${f3(fb)}  (first ${f3(first)} widened ${f3(widened)} grown ${f3(grown)})  other ${f3(other)}  documents ${div.distinct.toFixed(2)} (most ${div.most.toFixed(2)})${moved}`);
+      const ci = pairedInterval(all.perSource.map((p) => p.ndcg - shipped!.get(p.id)!));
+      const sign = (x: number) => `${x >= 0 ? '+' : ''}${f3(x)}`;
+      const was = shippedScores;
+      const meets = fa > was.a && fb > was.b && grown > was.grown && other >= was.other;
+      verdict = `\n    dev ${sign(ci.mean)} [${sign(ci.low)}, ${sign(ci.high)}]  rule (A, B, grown up; other not down): ${meets ? 'met' : 'not met'}${meets && ci.low <= 0 ? ', within noise' : ''}`;
+    } else {
+      shipped = per;
+      shippedScores = { a: fa, b: fb, grown, other };
+    }
+    console.log(`${v === 0 ? 'shipped' : JSON.stringify(o)}: dev ${f3(all.dev.ndcg)}  A ${f3(fa)}  B ${f3(fb)}  (first ${f3(first)} widened ${f3(widened)} grown ${f3(grown)})  other ${f3(other)}  documents ${div.distinct.toFixed(2)} (most ${div.most.toFixed(2)})${moved}${verdict}`);
+    if (v > 0 && process.argv.includes('--moved')) {
+      for (const p of all.perSource) {
+        const d = p.ndcg - shipped.get(p.id)!;
+        if (Math.abs(d) <= 0.005) continue;
+        const s = dev.find((x) => x.id === p.id)!;
+        console.log(`    ${d > 0 ? '+' : ''}${f3(d)} ${inA.has(p.id) ? 'A' : 'B'} ${s.added ?? 'first'}: ${f3(shipped.get(p.id)!)} → ${f3(p.ndcg)} ${p.title}`);
+      }
+    }
     if (process.argv.includes('--misses')) {
       const titleOf = new Map(body.records.map((r) => [r.id, r.title]));
       for (const p of all.perSource) {

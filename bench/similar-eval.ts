@@ -113,3 +113,33 @@ export function devFolds(judged: JudgedSource[]): { a: JudgedSource[]; b: Judged
   const folds = alternateFolds(dev, (s) => s.file);
   return { a: dev.filter((_, i) => folds[i] === 0), b: dev.filter((_, i) => folds[i] === 1), dev };
 }
+
+/**
+ * How far a change's mean gain over n sources can be told from noise: a paired bootstrap over the per-source
+ * differences (variant − shipped), drawing n sources with replacement `draws` times, the 2.5 % and 97.5 % points of
+ * the mean. A fixed seed (a small xorshift generator, not Math.random) makes a run repeatable, so two variants are read
+ * against the same draws. With 94 dev sources a gain whose interval holds 0 is within what the choice of sources
+ * alone would give: a change is not taken on it.
+ */
+export function pairedInterval(deltas: readonly number[], draws = 2000, seed = 0x9e3779b9): { mean: number; low: number; high: number } {
+  const n = deltas.length;
+  if (n === 0) return { mean: 0, low: 0, high: 0 };
+  const mean = deltas.reduce((a, b) => a + b, 0) / n;
+  let x = seed >>> 0 || 1;
+  const next = () => {
+    x ^= x << 13;
+    x >>>= 0;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    x >>>= 0;
+    return x / 0x100000000;
+  };
+  const means = new Float64Array(draws);
+  for (let d = 0; d < draws; d++) {
+    let s = 0;
+    for (let i = 0; i < n; i++) s += deltas[Math.floor(next() * n)];
+    means[d] = s / n;
+  }
+  means.sort();
+  return { mean, low: means[Math.floor(0.025 * (draws - 1))], high: means[Math.ceil(0.975 * (draws - 1))] };
+}

@@ -643,4 +643,29 @@ describe('the judged set\'s dev folds (bench/similar-dev.ts)', () => {
     expect(judged.filter((s) => s.added).every((s) => s.half === 'dev')).toBe(true);
     expect(judged.filter((s) => s.half === 'test').length).toBe(29);
   });
+
+  it('tells a dev gain from noise: the paired interval of the per-source differences holds their mean, is repeatable, is nil for unchanged lists and narrows to the shift when every source gains alike', async () => {
+    const { devFolds, evaluateSimilar, loadJudged, pairedInterval } = await import('../bench/similar-eval.js');
+    const { servedRanker } = await import('../bench/similar.js');
+    const body = await seedSnapshot();
+    const { dev } = devFolds(loadJudged());
+    const normalizer = new Normalizer(body.analysis.t2s);
+    const perSource = (o: Partial<typeof DEFAULT_SIMILAR_OPTIONS>) =>
+      evaluateSimilar(dev, body.records, servedRanker(body, buildSimilar(body, o), (t) => normalizer.plain(t))).perSource.map((p) => p.ndcg);
+    const shipped = perSource({});
+    // Lists without the second-order part: some sources gain, some lose.
+    const first = perSource({ feedback: 0 });
+    const deltas = first.map((x, i) => x - shipped[i]);
+    expect(deltas.some((d) => d > 0.005) && deltas.some((d) => d < -0.005)).toBe(true);
+    const ci = pairedInterval(deltas);
+    expect(ci.mean).toBeCloseTo(first.reduce((a, b) => a + b, 0) / dev.length - shipped.reduce((a, b) => a + b, 0) / dev.length, 9);
+    expect(ci.low).toBeLessThanOrEqual(ci.mean);
+    expect(ci.high).toBeGreaterThanOrEqual(ci.mean);
+    expect(ci.high - ci.low).toBeGreaterThan(0);
+    expect(pairedInterval(deltas)).toEqual(ci);
+    expect(pairedInterval(shipped.map(() => 0))).toEqual({ mean: 0, low: 0, high: 0 });
+    const even = pairedInterval(shipped.map(() => 0.01));
+    expect(even.low).toBeCloseTo(0.01, 9);
+    expect(even.high).toBeCloseTo(0.01, 9);
+  });
 });
