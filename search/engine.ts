@@ -24,7 +24,7 @@ import { isRecordBits } from '../indexer/record-bits.js';
 import { isDocSkips } from '../indexer/doc-skips.js';
 import { BlockTerm, BlockWordScores, DocSkipIndex, recordCount } from './doc-skips.js';
 import { RecordMaps, RecordSet, andInto, hasRecord, mapOf, markInto, orInto } from './record-bits.js';
-import { BlockTop, KeptScores, TopK, LazyScores, NO_DOCS, addScores, bm25, idf, intersectSum, scoreAt, union, unionRecords, windowAdd, windowOfAdded, windowStart, worthBounding, type DocScores, type FieldStats } from './score.js';
+import { BlockTop, KeptScores, TopK, LazyScores, NO_DOCS, addScores, bm25, idf, intersectSum, scoreAt, union, unionMax, unionRecords, windowAdd, windowOfAdded, windowStart, worthBounding, type DocScores, type FieldStats } from './score.js';
 import { Highlighter } from './snippet.js';
 import { DOWN_VERBS, UP_VERBS } from '../analysis/outcomes.js';
 import { recordStoreOf } from '../snapshot/records.js';
@@ -990,19 +990,21 @@ export class SearchEngine {
     const ownDone = ownKinds ? this.constraintCache.get(SearchEngine.constraintKey(withoutKinds(c))) : undefined;
     const reuse = ownDone !== undefined && !(ownDone instanceof BlockWordScores);
     if (reuse) this.ownReuseCount++;
-    let out = reuse ? ownDone : NO_DOCS;
-    let kinds = NO_DOCS;
+    // The alternatives' lists, joined once each (unionMax: one k-way merge, not a chain of pairwise unions).
+    const own: DocScores[] = reuse ? [ownDone] : [];
+    const kindParts: DocScores[] = [];
     for (const alt of c.alternatives) {
       if (reuse && !alt.kind) continue;
       if (alt.words) {
-        out = union(out, this.looseDocs(alt.words, fields, alt.weight), Math.max);
+        own.push(this.looseDocs(alt.words, fields, alt.weight));
         continue;
       }
       const occ = alt.near ? this.matcher.near(alt.near[0], alt.near[1], fields) : this.matcher.needle(alt.text, fields);
       const ds = bm25(occ, this.stats, this.options.bm25, alt.weight);
-      if (alt.kind) kinds = union(kinds, ds, Math.max);
-      else out = union(out, ds, Math.max);
+      (alt.kind ? kindParts : own).push(ds);
     }
+    let out = unionMax(own);
+    const kinds = unionMax(kindParts);
     if (kinds.docs.length) out = union(out, SearchEngine.belowOwn(out, kinds), Math.max);
     this.constraintCache.set(key, out);
     return out;
