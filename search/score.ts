@@ -674,31 +674,42 @@ class MaxUnion extends LazyScores {
 
   constructor(private readonly sides: DocScores[]) {
     super();
-    const K = sides.length;
+    // The records of every side marked in a bit set and read back in order (32 records a word), then each side's
+    // entries found by one walk beside them: a side's records are a subset, so its next record is the next match.
+    let top = 0;
+    for (const s of sides) top = Math.max(top, s.docs[s.docs.length - 1] + 1);
+    const bits = new Int32Array((top + 31) >>> 5);
     let total = 0;
-    for (const s of sides) total += s.docs.length;
-    const lists = sides.map((s) => s.docs);
-    const docs = new Int32Array(total);
-    const inSide = sides.map(() => new Int32Array(total));
-    const cursor = new Int32Array(K);
-    let n = 0;
-    for (;;) {
-      // The smallest record at any side's head (K is a handful: a scan, no heap).
-      let d = 0x7fffffff;
-      for (let s = 0; s < K; s++) {
-        const c = cursor[s];
-        if (c < lists[s].length && lists[s][c] < d) d = lists[s][c];
-      }
-      if (d === 0x7fffffff) break;
-      for (let s = 0; s < K; s++) {
-        const c = cursor[s];
-        if (c < lists[s].length && lists[s][c] === d) (inSide[s][n] = c), (cursor[s] = c + 1);
-        else inSide[s][n] = -1;
-      }
-      docs[n++] = d;
+    for (const s of sides) {
+      const list = s.docs;
+      total += list.length;
+      for (let i = 0; i < list.length; i++) bits[list[i] >>> 5] |= 1 << (list[i] & 31);
     }
+    const docs = new Int32Array(total);
+    let n = 0;
+    for (let w = 0; w < bits.length; w++) {
+      let word = bits[w];
+      while (word !== 0) {
+        const low = word & -word;
+        docs[n++] = (w << 5) + 31 - Math.clz32(low);
+        word ^= low;
+      }
+    }
+    const inSide = sides.map((s) => {
+      const list = s.docs;
+      const L = list.length;
+      const at = new Int32Array(n);
+      let c = 0;
+      for (let i = 0; i < n; i++) {
+        // Without a branch on whether the side holds the record (a rare side's hits follow no pattern).
+        const h = c < L && list[c] === docs[i] ? 1 : 0;
+        at[i] = (c + 1) * h - 1;
+        c += h;
+      }
+      return at;
+    });
     this.docs = docs.slice(0, n);
-    this.inSide = inSide.map((a) => a.slice(0, n));
+    this.inSide = inSide;
   }
 
   /** Every side bounds its records' scores (the largest of bounds bounds the largest of scores). */
