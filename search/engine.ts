@@ -455,7 +455,7 @@ export class SearchResult {
       // Block rankings come only from one-word results (never partial): here every record of the view is scored.
       const sc = this.scoresFor(keep);
       const { idx, at } = kept();
-      top = this.bounded(idx.length, at, window, sc);
+      top = this.bounded(idx.length, keep ? at : undefined, window, sc);
       base = (i) => sc[i];
     }
     const boosted = new Map<number, number>();
@@ -566,9 +566,11 @@ export class SearchResult {
    * with a bounded heap whose worst entry is the bar a candidate must clear, checked with two array reads, so a
    * common word's thousands of records are not sorted (or compared through callbacks) to show ten.
    */
-  private bounded(n: number, at: (j: number) => number, k: number, sc: Float64Array): number[] {
+  private bounded(n: number, atOf: ((j: number) => number) | undefined, k: number, sc: Float64Array): number[] {
     // One tier: no tier array to allocate, fill and read per record.
     const oneTier = this.oneTier;
+    // No filter: the candidates are the records themselves (at(j) = j), read in a loop with no call per record.
+    const at = atOf ?? ((j: number) => j);
     const tier = oneTier ? ONE_TIER : this.tiers();
     const docs = this.docs;
     // a ranks below b.
@@ -600,6 +602,26 @@ export class SearchResult {
         x = m;
       }
     };
+    if (!atOf && oneTier) {
+      // The common case (every record has every word, no filter): the bar's score and record held in locals, so a
+      // record below it costs one read and one comparison.
+      const first = Math.min(k, n);
+      for (let i = 0; i < first; i++) {
+        heap.push(i);
+        up(i);
+      }
+      let bar = sc[heap[0]];
+      let barDoc = docs[heap[0]];
+      for (let i = first; i < n; i++) {
+        const s = sc[i];
+        if (s < bar || (s === bar && docs[i] > barDoc)) continue;
+        heap[0] = i;
+        down(0);
+        bar = sc[heap[0]];
+        barDoc = docs[heap[0]];
+      }
+      return heap.sort(order);
+    }
     for (let j = 0; j < n; j++) {
       const i = at(j);
       if (heap.length < k) {

@@ -37,7 +37,7 @@ const GROUPS: [string, number][][] = [
 describe('a word\'s alternatives joined in one union (unionMax)', () => {
   it('lists the same seed records with the same scores, to the last bit, as the chain of pairwise unions it replaced, read one by one, in one pass or all at once', () => {
     const stats = statsOf(index);
-    const matcher = new Matcher(new Postings(index, 1 << 20));
+    const matcher = new Matcher(new Postings(index, 1 << 20), 100, 4);
     let wider = 0;
     for (const group of GROUPS) {
       const sides = (): DocScores[] => group.map(([w, weight]) => bm25(matcher.needle(w), stats, DEFAULT_ENGINE_OPTIONS.bm25, weight));
@@ -67,7 +67,7 @@ describe('a word\'s alternatives joined in one union (unionMax)', () => {
 
   it('is one of its lists when only one has records, and nothing when none has', () => {
     const stats = statsOf(index);
-    const matcher = new Matcher(new Postings(index, 1 << 20));
+    const matcher = new Matcher(new Postings(index, 1 << 20), 100, 4);
     const word = bm25(matcher.needle('退税'), stats, DEFAULT_ENGINE_OPTIONS.bm25, 1);
     const none = bm25(matcher.needle('没有这个词语'), stats, DEFAULT_ENGINE_OPTIONS.bm25, 1);
     expect(unionMax([none, word, none])).toBe(word);
