@@ -24,7 +24,7 @@ import { isRecordBits } from '../indexer/record-bits.js';
 import { isDocSkips } from '../indexer/doc-skips.js';
 import { BlockTerm, BlockWordScores, DocSkipIndex, recordCount } from './doc-skips.js';
 import { RecordMaps, RecordSet, andInto, hasRecord, mapOf, markInto, orInto } from './record-bits.js';
-import { BlockTop, KeptScores, TopK, LazyScores, NO_DOCS, addScores, bm25, idf, intersectSum, scoreAt, union, unionRecords, windowAdd, windowOfAdded, windowStart, worthBounding, type DocScores, type FieldStats } from './score.js';
+import { BlockTop, KeptScores, TopK, LazyScores, NO_DOCS, addScores, bm25, idf, intersectSum, scoreAt, union, unionMax, unionRecords, windowAdd, windowOfAdded, windowStart, worthBounding, type DocScores, type FieldStats } from './score.js';
 import { Highlighter } from './snippet.js';
 import { DOWN_VERBS, UP_VERBS } from '../analysis/outcomes.js';
 import { recordStoreOf } from '../snapshot/records.js';
@@ -455,7 +455,7 @@ export class SearchResult {
       // Block rankings come only from one-word results (never partial): here every record of the view is scored.
       const sc = this.scoresFor(keep);
       const { idx, at } = kept();
-      top = this.bounded(idx.length, at, window, sc);
+      top = this.bounded(idx.length, keep ? at : undefined, window, sc);
       base = (i) => sc[i];
     }
     const boosted = new Map<number, number>();
@@ -566,9 +566,11 @@ export class SearchResult {
    * with a bounded heap whose worst entry is the bar a candidate must clear, checked with two array reads, so a
    * common word's thousands of records are not sorted (or compared through callbacks) to show ten.
    */
-  private bounded(n: number, at: (j: number) => number, k: number, sc: Float64Array): number[] {
+  private bounded(n: number, atOf: ((j: number) => number) | undefined, k: number, sc: Float64Array): number[] {
     // One tier: no tier array to allocate, fill and read per record.
     const oneTier = this.oneTier;
+    // No filter: the candidates are the records themselves (at(j) = j), read in a loop with no call per record.
+    const at = atOf ?? ((j: number) => j);
     const tier = oneTier ? ONE_TIER : this.tiers();
     const docs = this.docs;
     // a ranks below b.
@@ -600,6 +602,26 @@ export class SearchResult {
         x = m;
       }
     };
+    if (!atOf && oneTier) {
+      // The common case (every record has every word, no filter): the bar's score and record held in locals, so a
+      // record below it costs one read and one comparison.
+      const first = Math.min(k, n);
+      for (let i = 0; i < first; i++) {
+        heap.push(i);
+        up(i);
+      }
+      let bar = sc[heap[0]];
+      let barDoc = docs[heap[0]];
+      for (let i = first; i < n; i++) {
+        const s = sc[i];
+        if (s < bar || (s === bar && docs[i] > barDoc)) continue;
+        heap[0] = i;
+        down(0);
+        bar = sc[heap[0]];
+        barDoc = docs[heap[0]];
+      }
+      return heap.sort(order);
+    }
     for (let j = 0; j < n; j++) {
       const i = at(j);
       if (heap.length < k) {
@@ -990,19 +1012,21 @@ export class SearchEngine {
     const ownDone = ownKinds ? this.constraintCache.get(SearchEngine.constraintKey(withoutKinds(c))) : undefined;
     const reuse = ownDone !== undefined && !(ownDone instanceof BlockWordScores);
     if (reuse) this.ownReuseCount++;
-    let out = reuse ? ownDone : NO_DOCS;
-    let kinds = NO_DOCS;
+    // The alternatives' lists, joined once each (unionMax: one k-way merge, not a chain of pairwise unions).
+    const own: DocScores[] = reuse ? [ownDone] : [];
+    const kindParts: DocScores[] = [];
     for (const alt of c.alternatives) {
       if (reuse && !alt.kind) continue;
       if (alt.words) {
-        out = union(out, this.looseDocs(alt.words, fields, alt.weight), Math.max);
+        own.push(this.looseDocs(alt.words, fields, alt.weight));
         continue;
       }
       const occ = alt.near ? this.matcher.near(alt.near[0], alt.near[1], fields) : this.matcher.needle(alt.text, fields);
       const ds = bm25(occ, this.stats, this.options.bm25, alt.weight);
-      if (alt.kind) kinds = union(kinds, ds, Math.max);
-      else out = union(out, ds, Math.max);
+      (alt.kind ? kindParts : own).push(ds);
     }
+    let out = unionMax(own);
+    const kinds = unionMax(kindParts);
     if (kinds.docs.length) out = union(out, SearchEngine.belowOwn(out, kinds), Math.max);
     this.constraintCache.set(key, out);
     return out;
@@ -1651,9 +1675,12 @@ export class SearchEngine {
     const from = new Int32Array(docs.length);
     let n = 0;
     const excluded = this.excluded;
+    // Without a branch per record (which records an exclusion removes follows no pattern the CPU predicts): each
+    // writes its index at the next free entry, and only a kept one (its bit clear, as hasRecord reads it) moves past it.
     for (let i = 0; i < docs.length; i++) {
       const d = docs[i];
-      if (!hasRecord(excluded, d)) from[n++] = i;
+      from[n] = i;
+      n += ((excluded[d >>> 5] >>> d) & 1) ^ 1;
     }
     return new KeptScores(ds, from.slice(0, n));
   }

@@ -646,6 +646,142 @@ export function union(a: DocScores, b: DocScores, combine: (x: number, y: number
   return { docs: docs.slice(0, n), scores: scores.slice(0, n) };
 }
 
+/**
+ * Union of several score lists, a record's score the largest of its sides' (each side read in order, as folding
+ * `union(…, Math.max)` over them reads it: max is exact, so the same number to the last bit). A word's alternatives
+ * (跨境电商, 跨境电子商务, 跨境…电商, 跨境|电子|商务) were a chain of pairwise unions: each merge allocated and copied
+ * the records merged so far, and a score was read through every link of the chain, a call per link. Here the lists
+ * are merged once (MaxUnion) and a ranking reads each side's scores in that side's own loop (addScores).
+ */
+export function unionMax(parts: DocScores[]): DocScores {
+  const live = parts.filter((p) => p.docs.length > 0);
+  if (live.length === 0) return NO_DOCS;
+  if (live.length === 1) return live[0];
+  // Lists that hold their scores already (no side scores on demand) merge eagerly, as before.
+  if (!live.some((p) => p instanceof LazyScores)) return live.reduce((a, b) => union(a, b, Math.max));
+  return new MaxUnion(live);
+}
+
+/**
+ * A k-way union scored on demand: the merged records, and per side where each record is in it (−1: absent). A record's
+ * score (or bound) is the largest of its sides' in side order, starting from −Infinity (max(−∞, x) = x exactly).
+ */
+class MaxUnion extends LazyScores {
+  readonly docs: Int32Array;
+  /** inSide[s][i]: the i-th record's entry in side s, −1 when the side lacks it. */
+  private readonly inSide: Int32Array[];
+  private all?: Float64Array;
+
+  constructor(private readonly sides: DocScores[]) {
+    super();
+    // The records of every side marked in a bit set and read back in order (32 records a word), then each side's
+    // entries found by one walk beside them: a side's records are a subset, so its next record is the next match.
+    let top = 0;
+    for (const s of sides) top = Math.max(top, s.docs[s.docs.length - 1] + 1);
+    const bits = new Int32Array((top + 31) >>> 5);
+    let total = 0;
+    for (const s of sides) {
+      const list = s.docs;
+      total += list.length;
+      for (let i = 0; i < list.length; i++) bits[list[i] >>> 5] |= 1 << (list[i] & 31);
+    }
+    const docs = new Int32Array(total);
+    let n = 0;
+    for (let w = 0; w < bits.length; w++) {
+      let word = bits[w];
+      while (word !== 0) {
+        const low = word & -word;
+        docs[n++] = (w << 5) + 31 - Math.clz32(low);
+        word ^= low;
+      }
+    }
+    const inSide = sides.map((s) => {
+      const list = s.docs;
+      const L = list.length;
+      const at = new Int32Array(n);
+      let c = 0;
+      for (let i = 0; i < n; i++) {
+        // Without a branch on whether the side holds the record (a rare side's hits follow no pattern).
+        const h = c < L && list[c] === docs[i] ? 1 : 0;
+        at[i] = (c + 1) * h - 1;
+        c += h;
+      }
+      return at;
+    });
+    this.docs = docs.slice(0, n);
+    this.inSide = inSide;
+  }
+
+  /** Every side bounds its records' scores (the largest of bounds bounds the largest of scores). */
+  get bounded(): boolean {
+    return this.sides.every(boundable);
+  }
+
+  /** The largest of `of` over the sides holding the i-th record, in side order. */
+  private fold(i: number, of: (ds: DocScores, j: number) => number): number {
+    let best = -Infinity;
+    for (let s = 0; s < this.sides.length; s++) {
+      const j = this.inSide[s][i];
+      if (j >= 0) best = Math.max(best, of(this.sides[s], j));
+    }
+    return best;
+  }
+
+  recordBound(i: number): number {
+    return this.fold(i, boundAt);
+  }
+
+  override quickBound(i: number): number {
+    return this.all ? this.all[i] : this.fold(i, quickAt);
+  }
+
+  scoreAt(i: number): number {
+    return this.all ? this.all[i] : this.fold(i, scoreAt);
+  }
+
+  /**
+   * scoreAt of every entry at[j], added to out[j]: each side's entries of these records scored in the side's own loop
+   * (a word's one-pass addScores), then the largest kept per record in side order: the same number as scoreAt.
+   */
+  override addScores(at: Int32Array, out: Float64Array): void {
+    const m = out.length;
+    if (this.all) {
+      for (let j = 0; j < m; j++) out[j] += this.all[at[j]];
+      return;
+    }
+    const best = new Float64Array(m).fill(-Infinity);
+    const idx = new Int32Array(m);
+    const pos = new Int32Array(m);
+    for (let s = 0; s < this.sides.length; s++) {
+      const inS = this.inSide[s];
+      let c = 0;
+      for (let j = 0; j < m; j++) {
+        const e = inS[at[j]];
+        if (e >= 0) (idx[c] = e), (pos[c++] = j);
+      }
+      if (c === 0) continue;
+      // Zeros plus each score: the score itself (x + 0 = x).
+      const got = new Float64Array(c);
+      addScores(this.sides[s], idx.subarray(0, c), got);
+      for (let t = 0; t < c; t++) {
+        const j = pos[t];
+        best[j] = Math.max(best[j], got[t]);
+      }
+    }
+    for (let j = 0; j < m; j++) out[j] += best[j];
+  }
+
+  get scores(): Float64Array {
+    if (this.all) return this.all;
+    const n = this.docs.length;
+    const every = new Int32Array(n);
+    for (let i = 0; i < n; i++) every[i] = i;
+    const all = new Float64Array(n);
+    this.addScores(every, all);
+    return (this.all = all);
+  }
+}
+
 /** A union whose scores are computed on demand: per merged record, where it is in each side (-1: absent). */
 class UnionScores extends LazyScores {
   readonly docs: Int32Array;
