@@ -116,8 +116,8 @@ export class Matcher {
     this.cache = new Lru(cacheSize);
   }
 
-  /** Common terms read by blocks this query (blockTerm), dropped with the cache. */
-  private readonly blockTerms = new Map<string, BlockTerm>();
+  /** Common terms read by blocks this query (blockTerm), dropped with the cache (replaced, as Lru.clear says why). */
+  private blockTerms = new Map<string, BlockTerm>();
 
   /**
    * A normalised string that is one common stored token (soleTerm) with block starts, as a term read by blocks: a
@@ -487,7 +487,7 @@ export class Matcher {
 
   clearCache(): void {
     this.cache.clear();
-    this.blockTerms.clear();
+    this.blockTerms = new Map();
   }
 }
 
