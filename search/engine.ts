@@ -124,6 +124,15 @@ function anyHasSlot(alts: readonly { occ: Occurrences }[], slot: number): boolea
 }
 
 
+/**
+ * Whether a text prints one of a unit's alternatives (not one matched by its words): loops, not two closures made per
+ * unit for each outcome fact of every candidate record.
+ */
+function printsUnit(plain: string, u: Unit): boolean {
+  for (const c of u.constraints) for (const a of c.alternatives) if (!a.words && plain.includes(a.text)) return true;
+  return false;
+}
+
 /** No positions (a word absent from a field), shared. */
 const NO_POS = new Int32Array(0);
 
@@ -2157,7 +2166,7 @@ export class SearchEngine {
     }
     let have = 0;
     for (const u of metricUnits) {
-      if (u.constraints.some((c) => c.alternatives.some((a) => !a.words && plain.includes(a.text)))) have += u.idf;
+      if (printsUnit(plain, u)) have += u.idf;
       else if (this.options.measureWords && namesMeasure(u.text, o)) have += u.idf;
     }
     return have;
