@@ -11,9 +11,9 @@ import { FacetIndex } from './facets.js';
 import { SEARCH_FIELDS, type SearchField } from './fields.js';
 import { Lru } from '../analysis/lru.js';
 import { checkDeadline } from './budget.js';
-import { Matcher, gallop, slotPositions, slotRange } from './match.js';
+import { Matcher, gallop } from './match.js';
 import { engineOptions, type EngineOptions } from './options.js';
-import { Postings, hash32, isIndexData, recordsOf, type IndexData, type Occurrences } from './postings.js';
+import { Postings, hash32, isIndexData, positionsOf, recordsOf, type IndexData, type Occurrences } from './postings.js';
 import type { EngineIndex } from '../indexer/engine-index.js';
 import { isWordIndex } from '../indexer/word-postings.js';
 import { isNearIndex } from '../indexer/near-postings.js';
@@ -112,10 +112,29 @@ export interface BonusPlan {
  */
 function hasSlot(o: Occurrences, slot: number): boolean {
   if (o instanceof BlockTerm) return o.entryOf(slot) >= 0;
-  const [s, e] = slotRange(o, slot);
-  return e > s;
+  // Read in place (no [from, to] pair per question: this runs per field and word for each record of the top window).
+  const i = gallop(o.slots, slot, 0);
+  return i < o.slots.length && o.slots[i] === slot && o.starts[i + 1] > o.starts[i];
 }
 
+/** Whether any of a word's alternatives occurs in a slot (a loop, not a closure made per record and field). */
+function anyHasSlot(alts: readonly { occ: Occurrences }[], slot: number): boolean {
+  for (let j = 0; j < alts.length; j++) if (hasSlot(alts[j].occ, slot)) return true;
+  return false;
+}
+
+
+/**
+ * Whether a text prints one of a unit's alternatives (not one matched by its words): loops, not two closures made per
+ * unit for each outcome fact of every candidate record.
+ */
+function printsUnit(plain: string, u: Unit): boolean {
+  for (const c of u.constraints) for (const a of c.alternatives) if (!a.words && plain.includes(a.text)) return true;
+  return false;
+}
+
+/** No positions (a word absent from a field), shared. */
+const NO_POS = new Int32Array(0);
 
 /** The tiers of a result with one tier (SearchResult.bounded never reads it). */
 const ONE_TIER = new Uint32Array(0);
@@ -2174,7 +2193,7 @@ export class SearchEngine {
     }
     let have = 0;
     for (const u of metricUnits) {
-      if (u.constraints.some((c) => c.alternatives.some((a) => !a.words && plain.includes(a.text)))) have += u.idf;
+      if (printsUnit(plain, u)) have += u.idf;
       else if (this.options.measureWords && namesMeasure(u.text, o)) have += u.idf;
     }
     return have;
@@ -2188,7 +2207,9 @@ export class SearchEngine {
     let score = 0;
     if (plan.unitCount > 1 && matched === plan.unitCount) {
       const slot = doc * F + title;
-      if (plan.alternatives.every((alts) => alts.some((a) => hasSlot(a.occ, slot)))) score += o.bonus.titleHasAll;
+      let all = true;
+      for (const alts of plan.alternatives) if (!anyHasSlot(alts, slot)) (all = false);
+      if (all) score += o.bonus.titleHasAll;
     }
     if (matched >= 2) {
       let best = 0;
@@ -2197,7 +2218,7 @@ export class SearchEngine {
         // A field holding fewer than two of the words adds nothing: found out from the slots alone, before any
         // position is read or listed (most fields of most records).
         let holding = 0;
-        for (const alts of plan.alternatives) if (alts.some((a) => hasSlot(a.occ, slot)) && ++holding === 2) break;
+        for (const alts of plan.alternatives) if (anyHasSlot(alts, slot) && ++holding === 2) break;
         if (holding < 2) continue;
         // Each word present in the field is one list of the window, its alternatives' positions given straight to
         // the window's columns (score.ts windowAdd); `span` adds each present word's first occurrence's length.
@@ -2207,7 +2228,17 @@ export class SearchEngine {
         for (const alts of plan.alternatives) {
           let first = -1;
           for (const a of alts) {
-            const [s, e, pos] = slotPositions(a.occ, slot);
+            const occ = a.occ;
+            let s = 0;
+            let e = 0;
+            let pos: Int32Array;
+            if (occ instanceof BlockTerm) [s, e, pos] = occ.slotPositions(slot);
+            else {
+              // A decoded list read in place: no [from, to, positions] triple per word, field and record.
+              const i = gallop(occ.slots, slot, 0);
+              if (i < occ.slots.length && occ.slots[i] === slot) (s = occ.starts[i]), (e = occ.starts[i + 1]);
+              pos = e > s ? positionsOf(occ, i) : NO_POS;
+            }
             if (e > s && first < 0) first = a.length;
             for (let x = s; x < e; x++) windowAdd(present, pos[x], a.length);
           }

@@ -19,8 +19,12 @@ export function escapeHtml(s: string): string {
  * is returned (callers pass a list of their own; no copy per shown field).
  */
 export function mergeSpans(spans: [number, number][]): [number, number][] {
-  // One string's occurrences arrive in order already (a sort copies the list).
-  if (!inOrder(spans)) spans.sort(byStartLongestFirst);
+  // One string's occurrences arrive in order already (a sort copies the list); a field's few spans of several
+  // strings are put in order in place (Array sort copies them to a work array first).
+  if (!inOrder(spans)) {
+    if (spans.length <= 32) insertionSort(spans);
+    else spans.sort(byStartLongestFirst);
+  }
   let n = 0;
   for (let k = 0; k < spans.length; k++) {
     const sp = spans[k];
@@ -34,6 +38,19 @@ export function mergeSpans(spans: [number, number][]): [number, number][] {
 
 function byStartLongestFirst(a: [number, number], b: [number, number]): number {
   return a[0] - b[0] || b[1] - a[1];
+}
+
+/** Stable, as Array sort is: the same order for spans that compare equal. */
+function insertionSort(spans: [number, number][]): void {
+  for (let i = 1; i < spans.length; i++) {
+    const x = spans[i];
+    let j = i - 1;
+    while (j >= 0 && byStartLongestFirst(spans[j], x) > 0) {
+      spans[j + 1] = spans[j];
+      j--;
+    }
+    spans[j + 1] = x;
+  }
 }
 
 function inOrder(spans: [number, number][]): boolean {

@@ -48,6 +48,32 @@ export function slotPositions(o: Occurrences, slot: number): [from: number, to: 
   return [0, 0, EMPTY.pos];
 }
 
+/** Scratch columns of Matcher.intersect for a rarest list of at most this many entries and positions. */
+const SCRATCH_ENTRIES = 1 << 14;
+const SCRATCH_POSITIONS = 1 << 16;
+const SCRATCH = {
+  rec: new Int32Array(SCRATCH_ENTRIES),
+  slots: new Int32Array(SCRATCH_ENTRIES),
+  starts: new Int32Array(SCRATCH_ENTRIES + 1),
+  pos: new Int32Array(SCRATCH_POSITIONS),
+};
+
+/**
+ * Sort by count, ties kept in order (what a stable Array sort gives): an insertion sort of the few covering tokens,
+ * with no comparator closure or work array per needle.
+ */
+function sortByCount<T extends { count: number }>(list: T[]): void {
+  for (let i = 1; i < list.length; i++) {
+    const x = list[i];
+    let j = i - 1;
+    while (j >= 0 && list[j].count > x.count) {
+      list[j + 1] = list[j];
+      j--;
+    }
+    list[j + 1] = x;
+  }
+}
+
 /** Occurrences built in (slot, position) order, in growable typed arrays (a common word's near matches are many). */
 class Builder {
   private readonly slots = new Grow(new Int32Array(64));
@@ -116,8 +142,8 @@ export class Matcher {
     this.cache = new Lru(cacheSize);
   }
 
-  /** Common terms read by blocks this query (blockTerm), dropped with the cache. */
-  private readonly blockTerms = new Map<string, BlockTerm>();
+  /** Common terms read by blocks this query (blockTerm), dropped with the cache (replaced, as Lru.clear says why). */
+  private blockTerms = new Map<string, BlockTerm>();
 
   /**
    * A normalised string that is one common stored token (soleTerm) with block starts, as a term read by blocks: a
@@ -382,7 +408,7 @@ export class Matcher {
       const occ = t.prefix ? this.postings.prefix(t.term) : undefined;
       return { token: t, count: occ ? positionCount(occ) : countOf(t), occ };
     });
-    sized.sort((x, y) => x.count - y.count);
+    sortByCount(sized);
     // A one-token word is its term's postings as they are: positions stay undecoded until something reads them.
     if (sized[0].count === 0) return EMPTY;
     const lists: { offset: number; occ: Occurrences }[] = [];
@@ -397,15 +423,19 @@ export class Matcher {
     const E0 = fSlots.length;
     // Which of the driving term's entries each candidate is: its block bounds then bound the string (BoundSource),
     // through record numbers worked out only if a ranking reads them (a phrase alone is scored whole).
-    const rec = fOcc instanceof TermOccurrences && fOcc.bounds ? new Int32Array(E0) : undefined;
-    const slots = new Int32Array(E0);
-    const starts = new Int32Array(E0 + 1);
-    const pos = new Int32Array(fStarts[E0]);
+    // Worked in shared scratch columns when the rarest list is small (nearly every needle of a query): the result is
+    // copied out at the end, so a needle costs the few arrays it keeps, not four more the size of the rarest list.
+    const scratch = E0 <= SCRATCH_ENTRIES && fStarts[E0] <= SCRATCH_POSITIONS;
+    const rec = fOcc instanceof TermOccurrences && fOcc.bounds ? (scratch ? SCRATCH.rec : new Int32Array(E0)) : undefined;
+    const slots = scratch ? SCRATCH.slots : new Int32Array(E0);
+    const starts = scratch ? SCRATCH.starts : new Int32Array(E0 + 1);
+    const pos = scratch ? SCRATCH.pos : new Int32Array(fStarts[E0]);
     let E = 0;
     if (sized.length === 1) {
       // One token at an offset: its positions, shifted.
       const firstPos = fOcc.pos;
-      for (let x = 0; x < pos.length; x++) pos[x] = firstPos[x] - first.offset;
+      const n = fStarts[E0];
+      for (let x = 0; x < n; x++) pos[x] = firstPos[x] - first.offset;
       slots.set(fSlots);
       starts.set(fStarts);
       if (rec) for (let e = 0; e < E0; e++) rec[e] = e;
@@ -487,7 +517,7 @@ export class Matcher {
 
   clearCache(): void {
     this.cache.clear();
-    this.blockTerms.clear();
+    this.blockTerms = new Map();
   }
 }
 
