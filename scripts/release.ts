@@ -20,6 +20,7 @@ import { loadSnapshotFile, writeSnapshotFile } from '../snapshot/file.js';
 import { removeTempFilesOnSignal, trackTemp } from '../snapshot/atomic.js';
 import { asciiOnly } from './ascii-bundle.js';
 import { codeCacheLoader } from './code-cache-loader.js';
+import { lazyRequires } from './lazy-requires.js';
 import { compileRouteSchemas, releaseHeadersModule } from './compiled-schemas.js';
 import { probeSecurityHeaders } from '../server/security-headers.js';
 import { SearchService } from '../search/service.js';
@@ -108,7 +109,8 @@ export async function release(o: { snapshot?: string; seeds: string; dict: strin
       outfile: join(staging, 'server.cjs'),
       write: false,
       define: { FTZ_RELEASE_VERSION: JSON.stringify(version) },
-      plugins: [compiledSchemas, guard],
+      // Packages needed only off the start-up path load on first use (scripts/lazy-requires.ts).
+      plugins: [compiledSchemas, lazyRequires(), guard],
       legalComments: 'none',
       // Smaller is faster to compile at start-up when the code cache is not usable (another Node version).
       minify: true,
