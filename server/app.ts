@@ -82,6 +82,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       socket.end(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nConnection: close\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
     },
   });
+  // Every route is registered by onReady: the compilers load now if some route's schema is not in a release's table.
+  app.addHook('onReady', async () => compilers.prepare());
   // Warm the rest once start-up's own requests are through: compiling competes with the first answers otherwise.
   app.addHook('onListen', (done) => {
     setTimeout(() => void compilers.warm(), 1000).unref();
