@@ -13,11 +13,11 @@ import type { Plugin } from 'esbuild';
  * What the release defers, and when each is first needed:
  * - `http-errors` (with `depd`, which captures a stack trace at load): @fastify/send's error answers for the page's
  *   files (a missing file, a bad range);
- * - `mime` (1,000 types defined at load) and `mime-db` (a 150 KB table): the first file of the page served, and
- *   @fastify/compress deciding whether such a file is compressible;
+ * - `mime-db` (a 150 KB table): @fastify/compress deciding whether a file of the page is compressible;
  * - `yaml`: @fastify/swagger's YAML output, which the server never asks for.
+ * Not `mime`: @fastify/static sets its default type as it loads, which would load it at once anyway.
  */
-export const LAZY_PACKAGES = ['http-errors', 'mime', 'mime-db', 'yaml'] as const;
+export const LAZY_PACKAGES = ['http-errors', 'mime-db', 'yaml'] as const;
 
 const NAMESPACE = 'lazy-require';
 
