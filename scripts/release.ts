@@ -20,7 +20,9 @@ import { loadSnapshotFile, writeSnapshotFile } from '../snapshot/file.js';
 import { removeTempFilesOnSignal, trackTemp } from '../snapshot/atomic.js';
 import { asciiOnly } from './ascii-bundle.js';
 import { codeCacheLoader } from './code-cache-loader.js';
-import { compileRouteSchemas } from './compiled-schemas.js';
+import { lazyRequires } from './lazy-requires.js';
+import { compileRouteSchemas, releaseHeadersModule } from './compiled-schemas.js';
+import { probeSecurityHeaders } from '../server/security-headers.js';
 import { SearchService } from '../search/service.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -84,12 +86,16 @@ export async function release(o: { snapshot?: string; seeds: string; dict: strin
     // 2. Every route's schemas compiled now (scripts/compiled-schemas.ts), so the released server restores them
     // instead of running Ajv at its first requests; built on the shipped snapshot's service, as it will serve (its body
     // from step 1, not loaded again).
+    // And the security headers, probed as the server would at start-up (server/security-headers.ts): the released server
+    // reads them from its bundle and never loads helmet.
     const schemas = await compileRouteSchemas(new SearchService(body));
+    const headers = releaseHeadersModule(await probeSecurityHeaders());
     const compiledSchemas: Plugin = {
       name: 'compiled-schemas',
       setup(b) {
         // Their generated code requires Ajv's and fast-json-stringify's runtime helpers, resolved from the project.
         b.onLoad({ filter: /[\\/]server[\\/]compiled-schemas\.ts$/ }, () => ({ contents: schemas, loader: 'js', resolveDir: root }));
+        b.onLoad({ filter: /[\\/]server[\\/]release-headers\.ts$/ }, () => ({ contents: headers, loader: 'js' }));
       },
     };
     // 3. The server, bundled with its dependencies; a guard refuses the indexer's and build tools' code. CommonJS, so
@@ -103,7 +109,8 @@ export async function release(o: { snapshot?: string; seeds: string; dict: strin
       outfile: join(staging, 'server.cjs'),
       write: false,
       define: { FTZ_RELEASE_VERSION: JSON.stringify(version) },
-      plugins: [compiledSchemas, guard],
+      // Packages needed only off the start-up path load on first use (scripts/lazy-requires.ts).
+      plugins: [compiledSchemas, lazyRequires(), guard],
       legalComments: 'none',
       // Smaller is faster to compile at start-up when the code cache is not usable (another Node version).
       minify: true,

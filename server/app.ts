@@ -5,7 +5,6 @@
  * work (server/guard.ts), connection timeouts.
  */
 import { STATUS_CODES } from 'node:http';
-import fastifyHelmet, { type FastifyHelmetOptions } from '@fastify/helmet';
 import fastifyRateLimit from '@fastify/rate-limit';
 import fastifySwagger from '@fastify/swagger';
 import Fastify, { type FastifyInstance, type FastifyError, type FastifyServerOptions } from 'fastify';
@@ -23,6 +22,7 @@ import { searchRoutes } from './routes/search.js';
 import { ServingState } from './serving.js';
 import { serveWeb } from './static.js';
 import { lazyCompilers, type CompiledSchemas } from './compilers.js';
+import { API_HEADERS_LEFT_OUT, probeSecurityHeaders, type SecurityHeaders } from './security-headers.js';
 
 export interface AppOptions {
   /** Served for the app's lifetime, unless `serving` is given. */
@@ -40,6 +40,8 @@ export interface AppOptions {
   limits?: Partial<Limits>;
   /** Route schemas a release compiled ahead (server/compilers.ts); the others are compiled on first use. */
   compiledSchemas?: CompiledSchemas;
+  /** The security headers a release probed when it was made (server/security-headers.ts); probed at start-up when absent. */
+  securityHeaders?: SecurityHeaders;
   /** Replaces the compilers altogether (release time: scripts/compiled-schemas.ts compiles every schema at once). */
   schemaController?: FastifyServerOptions['schemaController'];
 }
@@ -80,6 +82,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       socket.end(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nConnection: close\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
     },
   });
+  // Every route is registered by onReady: the compilers load now if some route's schema is not in a release's table.
+  app.addHook('onReady', async () => compilers.prepare());
   // Warm the rest once start-up's own requests are through: compiling competes with the first answers otherwise.
   app.addHook('onListen', (done) => {
     setTimeout(() => void compilers.warm(), 1000).unref();
@@ -95,9 +99,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.decorate('serving', serving);
   if (options.accessLog) registerAccessLog(app, options.accessLog);
 
-  // Security headers (the policy in HELMET_OPTIONS): computed once, set per request; /api answers leave out those
-  // that act only on a rendered document (API_HEADERS_LEFT_OUT).
-  const security = await securityHeaders();
+  // Security headers (server/security-headers.ts): computed once (a release's at release time), set per request; /api
+  // answers leave out those that act only on a rendered document (API_HEADERS_LEFT_OUT).
+  const security = options.securityHeaders ?? (await probeSecurityHeaders());
   const apiSecurity = Object.fromEntries(Object.entries(security).filter(([name]) => !API_HEADERS_LEFT_OUT.has(name)));
   app.addHook('onRequest', (request, reply, done) => {
     reply.headers(request.url.startsWith('/api/') ? apiSecurity : security);
@@ -153,59 +157,6 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
 
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   return app;
-}
-
-/**
- * The page is a built bundle: scripts and styles from our own origin only, never inline script; nothing may frame
- * it. No upgrade-insecure-requests and no HSTS: intranets often serve plain HTTP, TLS is the proxy's call.
- */
-const HELMET_OPTIONS: FastifyHelmetOptions = {
-  contentSecurityPolicy: {
-    useDefaults: false,
-    directives: {
-      defaultSrc: ["'self'"],
-      scriptSrc: ["'self'"],
-      styleSrc: ["'self'", "'unsafe-inline'"],
-      imgSrc: ["'self'", 'data:'],
-      fontSrc: ["'self'", 'data:'],
-      connectSrc: ["'self'"],
-      objectSrc: ["'none'"],
-      baseUri: ["'self'"],
-      formAction: ["'self'"],
-      frameAncestors: ["'none'"],
-    },
-  },
-  strictTransportSecurity: false,
-  referrerPolicy: { policy: 'no-referrer' },
-  crossOriginEmbedderPolicy: false,
-};
-
-/**
- * Helmet headers that only act on a document a browser renders: its process isolation (Origin-Agent-Cluster,
- * Cross-Origin-Opener-Policy), DNS prefetching of its links, and switches for Internet Explorer downloads, Adobe
- * clients and the retired XSS auditor. JSON answers keep what applies to them (the OWASP REST security set): CSP,
- * frame options, nosniff, referrer and resource policy. Six headers fewer (~190 bytes) on every API answer, which the
- * server sets and validates and every client parses.
- */
-const API_HEADERS_LEFT_OUT = new Set(['origin-agent-cluster', 'cross-origin-opener-policy', 'x-dns-prefetch-control', 'x-download-options', 'x-permitted-cross-domain-policies', 'x-xss-protection']);
-
-/** Headers every answer carries regardless of route (not security policy). */
-const ORDINARY_HEADERS = new Set(['content-type', 'content-length', 'date', 'connection', 'keep-alive']);
-
-/**
- * The headers @fastify/helmet sets under HELMET_OPTIONS, read once from a probe instance. The plugin rebuilds
- * helmet's middleware (parsing the CSP directives) on every request, which cost ~60 µs of CPU per request here,
- * more than answering a repeated search; the headers themselves never change, so they are computed once.
- */
-async function securityHeaders(): Promise<Record<string, string>> {
-  const probe = Fastify();
-  await probe.register(fastifyHelmet, HELMET_OPTIONS);
-  probe.get('/', async () => '');
-  const res = await probe.inject('/');
-  await probe.close();
-  const out: Record<string, string> = {};
-  for (const [name, value] of Object.entries(res.headers)) if (!ORDINARY_HEADERS.has(name) && value !== undefined) out[name] = String(value);
-  return out;
 }
 
 function fixedServing(service: SearchService | undefined): ServingState {

@@ -4,6 +4,7 @@
  */
 import { parseArgs } from 'node:util';
 import type { CompiledSchemas } from './compilers.js';
+import type { SecurityHeaders } from './security-headers.js';
 import type { RunOptions, RunningServer } from './run.js';
 
 export interface CliDefaults {
@@ -18,6 +19,8 @@ export interface CliDefaults {
   version: string;
   /** A release's route schemas, compiled when it was made (server/compiled-schemas.ts). */
   compiledSchemas?: CompiledSchemas;
+  /** A release's security headers, probed when it was made (server/release-headers.ts). */
+  securityHeaders?: SecurityHeaders;
 }
 
 export function helpText(d: CliDefaults): string {
@@ -171,6 +174,7 @@ export async function serverCommand(argv: string[], d: CliDefaults, build?: (see
     server = await runServer({
       ...options,
       compiledSchemas: d.compiledSchemas,
+      securityHeaders: d.securityHeaders,
       log,
       build: !options.snapshot && build && seeds && dict ? () => build(seeds, dict) : undefined,
     });

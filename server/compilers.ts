@@ -11,9 +11,13 @@
  * (server/compiled-schemas.ts) and so also lands in V8's code cache. Its server then restores each route's functions
  * instead of compiling them: the first search no longer pays for Ajv (about 90 ms of CPU here, most of it Ajv
  * compiling its meta-schema to check ours). A route missing from the table is compiled on first use, as before.
+ *
+ * The compilers themselves (Ajv, fast-json-stringify and their helpers) are loaded only when some route's schema is
+ * not in the table: `prepare`, run before the port opens, loads them then. A release whose table covers every route
+ * never loads them at all.
  */
-import { AjvCompiler } from '@fastify/ajv-compiler';
-import { SerializerSelector } from '@fastify/fast-json-stringify-compiler';
+import type { AjvCompiler } from '@fastify/ajv-compiler';
+import type { SerializerSelector } from '@fastify/fast-json-stringify-compiler';
 import type { FastifyServerOptions } from 'fastify';
 
 type Fn = ((data: unknown) => unknown) & { errors?: unknown };
@@ -48,6 +52,22 @@ export interface LazyCompilers {
    */
   warm(): Promise<void>;
   stop(): void;
+  /**
+   * Loads the compilers if a route asked for a schema the table lacks (call once every route is registered, before
+   * the first request: Fastify's onReady). Without this, such a route fails on first use.
+   */
+  prepare(): Promise<void>;
+}
+
+/** Fastify's default compilers, loaded when first needed. */
+interface Compilers {
+  validators: ReturnType<typeof AjvCompiler>;
+  serializers: ReturnType<typeof SerializerSelector>;
+}
+
+async function loadCompilers(): Promise<Compilers> {
+  const [{ AjvCompiler }, { SerializerSelector }] = await Promise.all([import('@fastify/ajv-compiler'), import('@fastify/fast-json-stringify-compiler')]);
+  return { validators: AjvCompiler(), serializers: SerializerSelector() };
 }
 
 /** `compiled`: a release's table of functions compiled at release time, used in place of compiling those schemas. */
@@ -72,23 +92,30 @@ export function lazyCompilers(compiled: CompiledSchemas = {}): LazyCompilers {
     };
     return wrapper;
   };
-  const validators = AjvCompiler();
-  const serializers = SerializerSelector();
+  /** Set once a route's schema is missing from the table; `prepare` then loads the compilers. */
+  let missing = false;
+  let compilers: Compilers | undefined;
+  const loaded = (): Compilers => {
+    if (!compilers) throw new Error('a route schema is compiled before the compilers were loaded (lazyCompilers().prepare)');
+    return compilers;
+  };
   return {
     schemaController: {
       compilersFactory: {
         buildValidator(externalSchemas: unknown, options: unknown) {
-          let compiler: ReturnType<typeof validators> | undefined;
+          let compiler: ReturnType<Compilers['validators']> | undefined;
           return (route: RouteSchema) => {
             const ahead = compiled[schemaKey('validator', route)];
-            return lazy(() => (ahead ? ahead() : (compiler ??= validators(externalSchemas as never, options as never))(route as never)) as (d: unknown) => unknown);
+            if (!ahead) missing = true;
+            return lazy(() => (ahead ? ahead() : (compiler ??= loaded().validators(externalSchemas as never, options as never))(route as never)) as (d: unknown) => unknown);
           };
         },
         buildSerializer(externalSchemas: unknown, options: unknown) {
-          let compiler: ReturnType<typeof serializers> | undefined;
+          let compiler: ReturnType<Compilers['serializers']> | undefined;
           return (route: RouteSchema) => {
             const ahead = compiled[schemaKey('serializer', route)];
-            return lazy(() => (ahead ? ahead() : (compiler ??= serializers(externalSchemas as never, options as never))(route as never)) as (d: unknown) => unknown) as (d: unknown) => string;
+            if (!ahead) missing = true;
+            return lazy(() => (ahead ? ahead() : (compiler ??= loaded().serializers(externalSchemas as never, options as never))(route as never)) as (d: unknown) => unknown) as (d: unknown) => string;
           };
         },
       },
@@ -106,6 +133,9 @@ export function lazyCompilers(compiled: CompiledSchemas = {}): LazyCompilers {
       }),
     stop: () => {
       stopped = true;
+    },
+    prepare: async () => {
+      if (missing) compilers ??= await loadCompilers();
     },
   };
 }

@@ -6,6 +6,7 @@
 import { join } from 'node:path';
 import { serverCommand } from './cli.js';
 import { compiledSchemas } from './compiled-schemas.js';
+import { releaseSecurityHeaders } from './release-headers.js';
 
 /** Replaced by the release script with the product version. */
 declare const FTZ_RELEASE_VERSION: string;
@@ -18,5 +19,6 @@ export function startRelease(here: string): Promise<unknown> {
     webRoot: join(here, 'web'),
     version: typeof FTZ_RELEASE_VERSION === 'string' ? FTZ_RELEASE_VERSION : 'dev',
     compiledSchemas,
+    securityHeaders: releaseSecurityHeaders,
   });
 }

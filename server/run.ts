@@ -12,6 +12,7 @@ import { SearchService } from '../search/service.js';
 import { bodyHash } from '../snapshot/file.js';
 import { buildApp } from './app.js';
 import type { CompiledSchemas } from './compilers.js';
+import type { SecurityHeaders } from './security-headers.js';
 import { limitsFromEnv } from './guard.js';
 import { loadServed, Reloader, ServingState, type Served } from './serving.js';
 
@@ -34,6 +35,8 @@ export interface RunOptions {
   version: string;
   /** Route schemas compiled at release time (server/compilers.ts). */
   compiledSchemas?: CompiledSchemas;
+  /** Security headers probed at release time (server/security-headers.ts); probed at start-up when absent. */
+  securityHeaders?: SecurityHeaders;
 }
 
 export interface RunningServer {
@@ -69,6 +72,7 @@ export async function runServer(o: RunOptions): Promise<RunningServer> {
     admin: o.adminToken && reloader ? { token: o.adminToken, reload: (t) => reloader.reload(t) } : undefined,
     limits: limitsFromEnv(),
     compiledSchemas: o.compiledSchemas,
+    securityHeaders: o.securityHeaders,
   });
 
   // Shutdown bookkeeping: requests in flight, and once draining every answer asks the client to close.

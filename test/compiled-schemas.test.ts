@@ -2,9 +2,10 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { compileRouteSchemas } from '../scripts/compiled-schemas.js';
+import { compileRouteSchemas, releaseHeadersModule } from '../scripts/compiled-schemas.js';
 import { buildApp } from '../server/app.js';
 import type { CompiledSchemas } from '../server/compilers.js';
+import { API_HEADERS_LEFT_OUT, probeSecurityHeaders, type SecurityHeaders } from '../server/security-headers.js';
 import { ROOT, seedService } from './helpers.js';
 
 /** The module a release bundles as server/compiled-schemas.ts, evaluated here (its requires resolved from the project). */
@@ -13,9 +14,16 @@ function evaluate(source: string): CompiledSchemas {
   return new Function('require', body)(createRequire(join(ROOT, 'package.json'))) as CompiledSchemas;
 }
 
+/** The module a release bundles as server/release-headers.ts, evaluated here. */
+function evaluateHeaders(source: string): SecurityHeaders {
+  return new Function(source.replace('export const releaseSecurityHeaders =', 'return'))() as SecurityHeaders;
+}
+
 const admin = { token: 'a-long-enough-admin-token', reload: () => Promise.reject(new Error('no reload in this test')) };
 let lazy: FastifyInstance;
 let ahead: FastifyInstance;
+let releaseHeaders: SecurityHeaders;
+let partial: FastifyInstance;
 const used = new Set<string>();
 const missed = new Set<string>();
 
@@ -32,12 +40,17 @@ beforeAll(async () => {
   });
   // No answer cache: it is kept per service, and the two apps share one (ahead would be answered from lazy's).
   lazy = await buildApp({ service, admin, limits: { answerCacheBytes: 0 } });
-  ahead = await buildApp({ service, admin, limits: { answerCacheBytes: 0 }, compiledSchemas: watched });
+  releaseHeaders = evaluateHeaders(releaseHeadersModule(await probeSecurityHeaders()));
+  ahead = await buildApp({ service, admin, limits: { answerCacheBytes: 0 }, compiledSchemas: watched, securityHeaders: releaseHeaders });
+  // A table that lacks the search route's parameter validator (as a release made before a route changed would).
+  const { ['validator GET /api/search querystring']: _left, ...rest } = table;
+  partial = await buildApp({ service, admin, limits: { answerCacheBytes: 0 }, compiledSchemas: rest });
 }, 60_000);
 
 afterAll(async () => {
   await lazy?.close();
   await ahead?.close();
+  await partial?.close();
 });
 
 const URLS = [
@@ -85,8 +98,35 @@ describe('route schemas compiled when a release is made', () => {
     expect(used).toContain('serializer GET /api/search 400 ');
   });
 
+  it('leave a route missing from the table compiled on first use, the compilers loaded before the first request', async () => {
+    for (const url of ['/api/search?size=abc', '/api/search?q=%E9%80%80%E7%A8%8E&size=2', '/api/search?page=0']) {
+      const [a, b] = [await lazy.inject(url), await partial.inject(url)];
+      expect([b.statusCode, b.json().error, b.json().message], url).toEqual([a.statusCode, a.json().error, a.json().message]);
+    }
+  });
+
   it('leave no route schema to compile at run time', () => {
     expect([...missed]).toEqual([]);
     expect(used.size).toBeGreaterThan(5);
+  });
+});
+
+describe('security headers probed when a release is made', () => {
+  it('are the policy helmet sets: CSP from our own origin, no framing, no sniffing, no referrer', () => {
+    expect(releaseHeaders['content-security-policy']).toContain("default-src 'self'");
+    expect(releaseHeaders['content-security-policy']).toContain("frame-ancestors 'none'");
+    expect(releaseHeaders['x-content-type-options']).toBe('nosniff');
+    expect(releaseHeaders['referrer-policy']).toBe('no-referrer');
+    expect(releaseHeaders['strict-transport-security']).toBeUndefined();
+  });
+
+  it('are set on API answers, errors and 404s exactly as by a server that probes them at start-up', async () => {
+    for (const url of ['/api/search?q=%E9%80%80%E7%A8%8E&size=3', '/api/search?size=abc', '/api/health', '/api/nothing', '/nothing']) {
+      const [a, b] = [await lazy.inject(url), await ahead.inject(url)];
+      for (const name of Object.keys(releaseHeaders)) expect(b.headers[name], `${url} ${name}`).toBe(a.headers[name]);
+      // API answers leave out the headers that only act on a rendered page; other paths keep them.
+      const api = url.startsWith('/api/');
+      for (const name of API_HEADERS_LEFT_OUT) if (name in releaseHeaders) expect(b.headers[name] === undefined, `${url} ${name}`).toBe(api);
+    }
   });
 });

@@ -1,0 +1,49 @@
+import { createRequire } from 'node:module';
+import { build } from 'esbuild';
+import { describe, expect, it } from 'vitest';
+import { lazyRequires } from '../scripts/lazy-requires.js';
+import { ROOT } from './helpers.js';
+
+/**
+ * A CommonJS file bundled as the release bundles the server, run with a `require` that records the built-in modules
+ * asked for: http-errors loads `depd`, which requires node:path when it is initialised, and mime reads no built-in.
+ */
+async function bundle(plugins: Parameters<typeof build>[0]['plugins']) {
+  const result = await build({
+    stdin: { contents: "exports.createError = require('http-errors');\nexports.mime = require('mime');\n", resolveDir: ROOT, loader: 'js' },
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    write: false,
+    logLevel: 'error',
+    plugins,
+  });
+  const required: string[] = [];
+  const exports = {} as { createError: ((status: number) => Error & { status: number; expose: boolean }) & { HttpError: new () => Error }; mime: { getType(path: string): string | null } };
+  const nodeRequire = createRequire(import.meta.url);
+  const record = (name: string) => (required.push(name), nodeRequire(name));
+  new Function('exports', 'require', 'module', result.outputFiles[0].text)(exports, record, { exports });
+  return { exports, required };
+}
+
+describe('packages a release loads on first use', () => {
+  it('are not initialised when the bundle starts, and act exactly as the package once used', async () => {
+    const { exports, required } = await bundle([lazyRequires(['http-errors', 'mime'])]);
+    expect(required).toEqual([]);
+    const notFound = exports.createError(404);
+    expect(required).toContain('path');
+    expect([notFound.status, notFound.message, notFound.expose, notFound instanceof exports.createError.HttpError, notFound instanceof Error]).toEqual([404, 'Not Found', true, true, true]);
+    const plain = await bundle([]);
+    const expected = plain.exports.createError(404);
+    expect([notFound.name, Object.keys(notFound)]).toEqual([expected.name, Object.keys(expected)]);
+    // mime's methods are bound to its instance; read through the stand-in they find the same types.
+    for (const file of ['index.html', 'assets/index-1a2b.js', 'assets/index.css', 'favicon.svg', 'x.json', 'x.woff2', 'x.unknown']) {
+      expect(exports.mime.getType(file), file).toBe(plain.exports.mime.getType(file));
+    }
+  });
+
+  it('are loaded at once without the plugin (the property the test above relies on)', async () => {
+    const { required } = await bundle([]);
+    expect(required).toContain('path');
+  });
+});
