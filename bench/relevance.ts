@@ -154,6 +154,28 @@ export function formatBars(result: Evaluation): string {
     .join('\n');
 }
 
+/**
+ * The plain-term kind in its two groups: the terms first judged (q, t, u ids) and the grown group (g01–g37, chosen by
+ * the rule in bench/term-candidates.ts and judged over three engines' pooled lists). The grown group is the larger and
+ * the less hand-picked, so a term figure that holds on one group only is worth a look.
+ */
+export function termGroups(result: Evaluation): { name: string; ndcg: number; recall: number; n: number }[] {
+  const terms = result.perQuery.filter((q) => q.type === 'term');
+  const grown = (q: QueryScore) => /^g\d+$/.test(q.id);
+  return [
+    { name: 'first judged', ...summarize(terms.filter((q) => !grown(q))) },
+    { name: 'grown (g01–g37)', ...summarize(terms.filter(grown)) },
+  ];
+}
+
+/** One line per plain-term group: each run's mean nDCG@10 and recall@10. */
+export function formatTermGroups(runs: { name: string; result: Evaluation }[]): string {
+  const groups = runs.map((r) => termGroups(r.result));
+  return groups[0]
+    .map((g, i) => `- plain terms, ${g.name} (${g.n} queries): ${runs.map((r, j) => `${r.name} ${fmt(groups[j][i].ndcg)} (R@10 ${fmt(groups[j][i].recall)})`).join(', ')}`)
+    .join('\n');
+}
+
 /** A markdown table of one or more evaluations side by side (per type, then overall). */
 export function formatTable(runs: { name: string; result: Evaluation }[]): string {
   const types = [...new Set(runs.flatMap((r) => Object.keys(r.result.byType)))];
@@ -253,6 +275,7 @@ async function main(): Promise<void> {
     if (baseline) runs.push({ name: 'baseline', result: baseline[split] });
     console.log(formatTable(runs));
     console.log(`\nAgainst issue 9's bars (mean nDCG@10 of our ${split} queries of each hidden set's kinds):\n${formatBars(result)}`);
+    if (split === 'dev') console.log(`\nPlain terms by group:\n${formatTermGroups(runs)}`);
     if (split === 'dev' && process.argv.includes('--folds')) console.log(`\nTwo folds of the development half (alternate queries of each kind):\n\n${formatFolds(result, queries)}`);
     if (split === 'dev' && process.argv.includes('--worst')) {
       console.log('\n## 10 worst development queries\n');

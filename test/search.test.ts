@@ -657,6 +657,27 @@ describe('relevance reporting against issue 9’s bars', () => {
     expect(novel.ndcg).toBeCloseTo(0.75, 10);
   });
 
+  it('reports plain terms in two groups, the terms first judged and the grown group g01–g37, each averaged per query', async () => {
+    const { termGroups, loadQueries } = await import('../bench/relevance.js');
+    const grown = loadQueries('dev').filter((q) => /^g\d+$/.test(q.id));
+    // The grown group is plain terms only, each judged with at least one record about the term (grade 2).
+    expect(grown.length).toBe(37);
+    for (const q of grown) {
+      expect(q.type, q.id).toBe('term');
+      expect(Object.values(q.judgments), q.id).toContain(2);
+    }
+    const perQuery = [
+      { id: 'q01', type: 'term', query: 'a', ndcg: 1, recall: 1 },
+      { id: 'g01', type: 'term', query: 'b', ndcg: 0.8, recall: 0.5 },
+      { id: 'g02', type: 'term', query: 'c', ndcg: 0.6, recall: 1 },
+      { id: 'g03', type: 'slogan', query: 'd', ndcg: 0, recall: 0 },
+    ];
+    const [first, grownGroup] = termGroups({ overall: { ndcg: 0, recall: 0, n: 4 }, byType: {}, perQuery });
+    expect(first).toMatchObject({ n: 1, ndcg: 1, recall: 1 });
+    expect(grownGroup).toMatchObject({ n: 2, recall: 0.75 });
+    expect(grownGroup.ndcg).toBeCloseTo(0.7, 10);
+  });
+
   it('splits the development half into two folds that alternate within each kind, so every kind is in both', async () => {
     const { foldOf, loadQueries } = await import('../bench/relevance.js');
     const dev = loadQueries('dev');

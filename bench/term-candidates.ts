@@ -1,0 +1,90 @@
+/**
+ * How the grown plain-term group of the development half (bench/queries.dev.json g01–g37) was chosen: by a rule over
+ * the record titles, fixed before any engine's result list was seen, so the terms do not favour any engine.
+ *
+ *   npx tsx bench/term-candidates.ts SNAPSHOT
+ *
+ * prints both rules' candidate lists (in corpus order) and their picks as JSON.
+ *
+ * - Rule A (g01–g25, single words): the title words as plain nodejieba tags them (its bundled dictionary, no
+ *   project dictionary), 2–6 Han characters, noun-like tags (n, nz, vn, nt, j, l; place and person names out);
+ *   printed in the titles of records of at least two documents and in at most 3 % of all titles; no more frequent
+ *   than 1000 in jieba's own dictionary (general-language words such as 工作, 地方, 合作 out); not already the exact
+ *   query string of a judged query in either half. In order of first title occurrence, every 3rd is taken, 25 in all.
+ * - Rule B (g26–g37, compounds): two adjacent title words of 2+ Han characters each, joined 4–6 characters, the
+ *   joined string printed in titles of records of at least two documents and in at most 3 % of titles, not a judged
+ *   query string; every 16th in order of first occurrence, 12 in all.
+ *
+ * Picks replaced by hand, before any result list was seen, with the next candidate in order: 化发展 (A; a jieba
+ * fragment of 数智化发展, not a word), and in B four pairs that cut across a term (赋能企业 → 双向贸易, 直接装卸 →
+ * 国际中转, 基于区块链 → 普惠金融服务, 商品智慧 → 审批服务). Judging: the union of the top 10 of ours, plain
+ * MiniSearch + jieba (bench/baseline.ts) and FlexSearch (CJK charset, the bench/scale-engines.ts set-up), shown
+ * unlabelled in id order with the title and the text around the term; grade 2 = about the term's subject, 1 = touches
+ * it, a copy of a reform in another document graded as the reform.
+ */
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import jieba from 'nodejieba';
+import { parseSnapshot } from '../snapshot/file.js';
+import { loadQueries } from './relevance.js';
+
+const NOUNISH = new Set(['n', 'nz', 'vn', 'nt', 'j', 'l']);
+const HAN = (min: number, max: number) => new RegExp(`^\\p{Script=Han}{${min},${max}}$`, 'u');
+
+/** Word frequencies of jieba's bundled dictionary (general language). */
+function jiebaFrequencies(): Map<string, number> {
+  const dir = dirname(createRequire(import.meta.url).resolve('nodejieba/package.json'));
+  const freq = new Map<string, number>();
+  for (const line of readFileSync(join(dir, 'submodules/cppjieba/dict/jieba.dict.utf8'), 'utf8').split('\n')) {
+    const [w, f] = line.split(' ');
+    if (w && f) freq.set(w, Number(f));
+  }
+  return freq;
+}
+
+function main(): void {
+  const path = process.argv[2];
+  if (!path) throw new Error('usage: npx tsx bench/term-candidates.ts SNAPSHOT');
+  const records = parseSnapshot(readFileSync(path)).records;
+  const documentOf = (id: string) => id.split('-')[0];
+  // The group itself (g01–g37) is left out of the check, so a rerun reprints the same picks.
+  const judged = new Set(loadQueries().filter((q) => !/^g\d+$/.test(q.id)).map((q) => q.query));
+  const titled = (s: string) => records.filter((r) => r.title.includes(s));
+  const spread = (s: string) => new Set(titled(s).map((r) => documentOf(r.id))).size;
+  const freq = jiebaFrequencies();
+
+  const firstA = new Map<string, number>();
+  const firstB = new Map<string, number>();
+  const titleCount = new Map<string, number>();
+  const docsOf = new Map<string, Set<string>>();
+  records.forEach((r, i) => {
+    const tagged = jieba.tag(r.title) as { word: string; tag: string }[];
+    const seen = new Set<string>();
+    for (const { word, tag } of tagged) {
+      if (!HAN(2, 6).test(word) || !NOUNISH.has(tag) || seen.has(word)) continue;
+      seen.add(word);
+      if (!firstA.has(word)) firstA.set(word, i);
+      titleCount.set(word, (titleCount.get(word) ?? 0) + 1);
+      (docsOf.get(word) ?? docsOf.set(word, new Set()).get(word)!).add(documentOf(r.id));
+    }
+    const words = tagged.map((t) => t.word);
+    for (let k = 0; k + 1 < words.length; k++) {
+      if (!HAN(2, 99).test(words[k]) || !HAN(2, 99).test(words[k + 1])) continue;
+      const joined = words[k] + words[k + 1];
+      if (joined.length <= 6 && !firstB.has(joined)) firstB.set(joined, i);
+    }
+  });
+  const byFirst = (m: Map<string, number>) => (a: string, b: string) => m.get(a)! - m.get(b)!;
+  const a = [...firstA.keys()]
+    .filter((w) => docsOf.get(w)!.size >= 2 && titleCount.get(w)! <= 0.03 * records.length && !judged.has(w))
+    .filter((w) => (freq.get(w) ?? 0) <= 1000)
+    .sort(byFirst(firstA));
+  const b = [...firstB.keys()]
+    .filter((j) => spread(j) >= 2 && titled(j).length <= 0.03 * records.length && !judged.has(j))
+    .sort(byFirst(firstB));
+  const every = (xs: string[], n: number, count: number) => xs.filter((_, i) => i % n === 0).slice(0, count);
+  console.log(JSON.stringify({ ruleA: { candidates: a, picks: every(a, 3, 25) }, ruleB: { candidates: b, picks: every(b, 16, 12) } }, null, 1));
+}
+
+main();
