@@ -236,7 +236,9 @@ the targets and whether this run met them. --sizes none skips the generated corp
       out(`## Relevance, ${split === 'dev' ? 'development' : 'test'} half (bench/queries.${split}.json, ${ours.overall.n} queries)`);
       out();
       if (split === 'dev') {
-        out('Graded judgments (2 = answers it, 1 = related) made by reading the records, before looking at any engine output.');
+        out('Graded judgments (2 = answers it, 1 = related) made by reading the records: the first 179 queries before looking at any');
+        out('engine output; the grown plain terms (g01–g37, chosen by the rule in bench/term-candidates.ts) over the pooled, unlabelled');
+        out('top 10s of three engines (ours, MiniSearch + jieba, FlexSearch).');
         out('Ranking and dictionaries are tuned on the development half only; the test half is reported, never tuned on.');
         out('A copy listed under a hit (`copies`) counts as shown right after that hit. Baseline: MiniSearch with a plain');
         out('jieba tokenizer (default OR, title boost 2).');
@@ -257,6 +259,10 @@ the targets and whether this run met them. --sizes none skips the generated corp
       if (split === 'dev') {
         const worst = [...ours.perQuery].sort((x, y) => x.ndcg - y.ndcg).slice(0, 5);
         out('Weakest development queries (ours): ' + worst.map((w) => `\`${w.query}\` ${w.ndcg.toFixed(2)}`).join(', ') + '.');
+        out();
+        out('Plain terms by group (the grown group is the larger and less hand-picked):');
+        out();
+        out(rel.formatTermGroups([{ name: 'ours', result: ours }, ...(b0 ? [{ name: 'baseline', result: b0 }] : [])]));
         out();
         out('The development half in two folds (queries of each kind alternate; a rule tuned on it should help or not hurt both):');
         out();
