@@ -208,7 +208,7 @@ export interface SimilarBuildInfo {
     /** Whether the ranking worker finished the chunks it claimed (false: it failed and this thread ran them). */
     candidates?: boolean;
     lists?: boolean;
-    /** The share of the chunks the ranking worker ran. */
+    /** The share of the chunks the ranking worker ran (of the chunks made: fewer than RANK_CHUNKS under 64 reforms). */
     candidateShare?: number;
     listShare?: number;
   };
@@ -739,6 +739,7 @@ function similarLists(body: Pick<SnapshotBody, 'records' | 'analysis' | 'diction
   // With a worker, both claim chunks of reforms in turn; this thread then waits only for the chunk the worker is on.
   let workerCandidates = false;
   let workerCandidateChunks = 0;
+  let candidateChunkCount = 1;
   if (job && ranker) {
     const chunks = sharedChunks(R, RANK_CHUNKS);
     const asked = ranker.candidates(job, chunks);
@@ -746,6 +747,7 @@ function similarLists(body: Pick<SnapshotBody, 'records' | 'analysis' | 'diction
     const ran = runChunks(chunks, run);
     workerCandidates = asked && finishChunks(chunks, run, () => ranker!.candidatesFailed());
     workerCandidateChunks = workerCandidates ? chunks.count - ran : 0;
+    candidateChunkCount = Math.max(1, chunks.count);
   } else findCandidates(cand, 0, R);
 
   const phase3 = performance.now();
@@ -795,6 +797,7 @@ function similarLists(body: Pick<SnapshotBody, 'records' | 'analysis' | 'diction
   const listsShared = parallelLists ? shareLists(listInput) : listInput;
   let workerListed = false;
   let workerListChunks = 0;
+  let listChunkCount = 1;
   if (parallelLists) {
     const chunks = sharedChunks(R, RANK_CHUNKS);
     const asked = ranker!.lists(listsShared, chunks);
@@ -802,9 +805,10 @@ function similarLists(body: Pick<SnapshotBody, 'records' | 'analysis' | 'diction
     const ran = runChunks(chunks, run);
     workerListed = asked && finishChunks(chunks, run, () => ranker!.listsFailed());
     workerListChunks = workerListed ? chunks.count - ran : 0;
+    listChunkCount = Math.max(1, chunks.count);
   } else buildLists(listsShared, 0, R);
   ranker?.stop();
-  if (info?.parallel) Object.assign(info.parallel, { candidates: workerCandidates, lists: workerListed, candidateShare: workerCandidateChunks / RANK_CHUNKS, listShare: workerListChunks / RANK_CHUNKS });
+  if (info?.parallel) Object.assign(info.parallel, { candidates: workerCandidates, lists: workerListed, candidateShare: workerCandidateChunks / candidateChunkCount, listShare: workerListChunks / listChunkCount });
   // Plain (unshared) arrays in the result, as without a worker.
   const plain = <T extends Uint32Array | Float32Array>(a: T): T => (a.buffer instanceof SharedArrayBuffer ? (a.slice() as T) : a);
   const all = { ids: plain(listsShared.all.ids), scores: plain(listsShared.all.scores) };
