@@ -67,7 +67,7 @@ async function main(): Promise<number> {
   const t0 = performance.now();
   // --records: records in the schema, one JSON object a line; a bad line is a warning naming it, never fatal.
   const corpus = values.records ? await loadRecordsFile(values.records, { deferLinks: true }) : undefined;
-  const readMs = performance.now() - t0;
+  const readMs = corpus ? performance.now() - t0 : undefined;
   // While a counting process finishes, the build packs the records into the snapshot's columns, reused when writing.
   const result = await buildSnapshot({
     seedsDir: values.seeds!,
