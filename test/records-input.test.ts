@@ -112,6 +112,21 @@ describe('records as input (JSON Lines in the shape --dump-records writes)', () 
     expect(service.search({ q: '增值税留抵退税确认制', size: 1 }).hits[0].title).toContain('增值税留抵退税确认制');
   });
 
+  it('npm run index -- --records times the whole build, reading the file and writing the snapshot included', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ftz-records-'));
+    const file = join(dir, 'records.jsonl');
+    const out = join(dir, 'snap.json');
+    writeFileSync(file, seeds.map((r) => JSON.stringify(r)).join('\n') + '\n');
+    const { stdout } = await run(process.execPath, ['--import', 'tsx', join(ROOT, 'indexer/cli.ts'), '--records', file, '--out', out], { cwd: ROOT });
+    const line = stdout.split('\n').find((l) => l.startsWith('time: '))!;
+    const total = Number(/^time: (\d+) ms/.exec(line)![1]);
+    // Every part is named, and the total is the span they cover: never less than their sum (each part is rounded).
+    const parts = [...line.matchAll(/([a-z ]+) (\d+) ms/g)].map((m) => [m[1].replace(/^[ (,]+/, ''), Number(m[2])] as const);
+    expect(parts.map(([name]) => name)).toEqual(expect.arrayContaining(['read records', 'parse', 'similar', 'write snapshot']));
+    expect(total).toBeGreaterThanOrEqual(parts.reduce((s, [, ms]) => s + ms, 0) - parts.length);
+    expect(parseSnapshot(readFileSync(out)).records).toHaveLength(seeds.length);
+  });
+
   it('exits non-zero when no line of the file is a record', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'ftz-records-'));
     const file = join(dir, 'junk.jsonl');
