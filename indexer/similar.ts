@@ -208,7 +208,8 @@ export interface SimilarBuildInfo {
     /** Whether the ranking worker finished the chunks it claimed (false: it failed and this thread ran them). */
     candidates?: boolean;
     lists?: boolean;
-    /** The share of the chunks the ranking worker ran (of the chunks made: fewer than RANK_CHUNKS under 64 reforms). */
+    /** The share of the chunks the ranking worker ran, of the chunks made, which can be fewer than RANK_CHUNKS (R
+     *  reforms give ceil(R / ceil(R / 64)): 50 for 100 reforms, 60 for 300). */
     candidateShare?: number;
     listShare?: number;
   };

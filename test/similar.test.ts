@@ -4,6 +4,7 @@ import { PROVINCES } from '../indexer/regions.js';
 import { similarThreads, type SimilarThreads, type SimilarWorker } from '../indexer/similar-threads.js';
 import { startModuleWorker } from '../indexer/module-worker.js';
 import { Strongest } from '../indexer/similar-candidates.js';
+import type { Chunks } from '../indexer/shared-chunks.js';
 import { termCoherence, weighByCoherence } from '../indexer/similar-coherence.js';
 import { FeatureReader, featureSetup, FIELDS } from '../indexer/similar-features.js';
 import { Normalizer } from '../analysis/normalize.js';
@@ -546,6 +547,29 @@ describe('similar reforms on the seed corpus', () => {
       expect(two.terms).toEqual(one.terms);
       expect(Array.from(two.termIds)).toEqual(Array.from(one.termIds));
     }
+  });
+
+  it('reports a share of 1 for a ranking worker that ran every chunk made, though the seeds make fewer than 64 chunks', async () => {
+    const body = await seedSnapshot();
+    // The real ranking worker, handed each pass and then waited for until it has run every chunk, so the build
+    // thread finds none left to claim.
+    const made: number[] = [];
+    const waitForAll = (asked: boolean, chunks: Chunks, failed: () => boolean) => {
+      made.push(chunks.count);
+      for (let c = 0; asked && c < chunks.count; c++) while (Atomics.load(chunks.state, 1 + c) === 0 && !failed()) Atomics.wait(chunks.state, 1 + c, 0, 100);
+      return asked;
+    };
+    const greedy = (worker: SimilarWorker): SimilarWorker => ({
+      ...worker,
+      candidates: (data, chunks) => waitForAll(worker.candidates(data, chunks), chunks, worker.candidatesFailed),
+      lists: (data, chunks) => waitForAll(worker.lists(data, chunks), chunks, worker.listsFailed),
+    });
+    const threads: SimilarThreads = { start: (job) => (job.role === 'rank' ? greedy(similarThreads.start(job)) : similarThreads.start(job)) };
+    const info = {} as SimilarBuildInfo;
+    buildSimilar(body, {}, { workers: 1, threads, info });
+    expect(made).toHaveLength(2);
+    for (const count of made) expect(count).toBeLessThan(64);
+    expect(info.parallel).toMatchObject({ candidates: true, lists: true, candidateShare: 1, listShare: 1 });
   });
 
   it('selects the strongest entries as a full sort would: weight descending, ties to the lower id, at most the limit (with many ties)', () => {
