@@ -2208,7 +2208,12 @@ export class SearchEngine {
     if (plan.unitCount > 1 && matched === plan.unitCount) {
       const slot = doc * F + title;
       let all = true;
-      for (const alts of plan.alternatives) if (!anyHasSlot(alts, slot)) (all = false);
+      for (const alts of plan.alternatives) {
+        if (!anyHasSlot(alts, slot)) {
+          all = false;
+          break;
+        }
+      }
       if (all) score += o.bonus.titleHasAll;
     }
     if (matched >= 2) {
