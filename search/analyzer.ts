@@ -243,10 +243,19 @@ export class QueryAnalyzer {
     return segment(this.normalizer.plain(text).replace(/\s+/g, ''), this.vocab);
   }
 
-  private alternatives(text: string, phrase: boolean): Alternative[] {
+  /**
+   * A word and its thesaurus equivalents, at their weights: how every word's alternatives start (alternatives), and a
+   * term spelled by a sentence's words (clause) brings the same, scaled by FORM_WEIGHT.
+   */
+  private equivalents(text: string): Alternative[] {
     const alts: Alternative[] = [{ text, weight: 1 }];
-    if (phrase) return alts;
     for (const s of this.synonyms.get(text) ?? []) alts.push({ text: s, weight: SYNONYM_WEIGHT });
+    return alts;
+  }
+
+  private alternatives(text: string, phrase: boolean): Alternative[] {
+    if (phrase) return [{ text, weight: 1 }];
+    const alts = this.equivalents(text);
     for (const f of this.formsOf(text)) if (!alts.some((a) => a.text === f)) alts.push({ text: f, weight: FORM_WEIGHT });
     for (const a of alts.slice(1)) {
       const words = this.contentWords(a.text);
@@ -635,7 +644,7 @@ export class QueryAnalyzer {
     // the records print: 保税船供油).
     if (!fields && singles.length > 0) {
       for (const { term, from } of this.spelledTerms(pieces.map((p) => p.text))) {
-        const ways = [{ text: term, weight: FORM_WEIGHT }, ...(this.synonyms.get(term) ?? []).map((s) => ({ text: s, weight: FORM_WEIGHT * SYNONYM_WEIGHT }))];
+        const ways = this.equivalents(term).map((a) => ({ text: a.text, weight: a.weight * FORM_WEIGHT }));
         for (const c of out.constraints) {
           if (!from.has(c.text)) continue;
           for (const w of ways) if (!c.alternatives.some((a) => a.text === w.text)) c.alternatives.push(w);
