@@ -243,19 +243,10 @@ export class QueryAnalyzer {
     return segment(this.normalizer.plain(text).replace(/\s+/g, ''), this.vocab);
   }
 
-  /**
-   * A word and its thesaurus equivalents, at their weights: how every word's alternatives start (alternatives), and a
-   * term spelled by a sentence's words (clause) brings the same, scaled by FORM_WEIGHT.
-   */
-  private equivalents(text: string): Alternative[] {
-    const alts: Alternative[] = [{ text, weight: 1 }];
-    for (const s of this.synonyms.get(text) ?? []) alts.push({ text: s, weight: SYNONYM_WEIGHT });
-    return alts;
-  }
-
   private alternatives(text: string, phrase: boolean): Alternative[] {
-    if (phrase) return [{ text, weight: 1 }];
-    const alts = this.equivalents(text);
+    const alts: Alternative[] = [{ text, weight: 1 }];
+    if (phrase) return alts;
+    for (const s of this.synonyms.get(text) ?? []) alts.push({ text: s, weight: SYNONYM_WEIGHT });
     for (const f of this.formsOf(text)) if (!alts.some((a) => a.text === f)) alts.push({ text: f, weight: FORM_WEIGHT });
     for (const a of alts.slice(1)) {
       const words = this.contentWords(a.text);
@@ -640,11 +631,11 @@ export class QueryAnalyzer {
     const words = out.natural && !fields ? this.printedCut([...new Set(kept)]) : [...new Set(kept)];
     for (const k of words) out.constraints.push(make(k, false));
     // A term the words spell out (拿地即开工 for 拿到|土地|马上|开工) is one more way of saying each word it drew on, and
-    // so are its thesaurus equivalents, as a typed word's are (船舶加油 spelled by 船舶|加|油 is also 船供油, the word
-    // the records print: 保税船供油).
+    // so are its alternatives, the very ones a typed word gets (alternatives), at FORM_WEIGHT of theirs (船舶加油 spelled
+    // by 船舶|加|油 is also 船供油, the word the records print: 保税船供油).
     if (!fields && singles.length > 0) {
       for (const { term, from } of this.spelledTerms(pieces.map((p) => p.text))) {
-        const ways = this.equivalents(term).map((a) => ({ text: a.text, weight: a.weight * FORM_WEIGHT }));
+        const ways = this.alternatives(term, false).map((a) => ({ ...a, weight: a.weight * FORM_WEIGHT }));
         for (const c of out.constraints) {
           if (!from.has(c.text)) continue;
           for (const w of ways) if (!c.alternatives.some((a) => a.text === w.text)) c.alternatives.push(w);
