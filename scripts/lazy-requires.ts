@@ -47,18 +47,28 @@ export function lazyRequires(packages: readonly string[] = LAZY_PACKAGES): Plugi
 
 /**
  * A function-shaped Proxy (so the module may be a function, a class or a plain object): a call, `new`, a property read
- * or write, or `in` loads the real module and acts on it. Methods read through it run with the stand-in as `this`,
- * which forwards to the module, so they see its fields.
+ * or write, `in`, or listing its keys or own properties (Object.keys, a spread) loads the real module and acts on it.
+ * Methods read through it run with the stand-in as `this`, which forwards to the module, so they see its fields.
+ *
+ * The target is a bound function: it is callable and constructible like a plain one but has no own `prototype`, a
+ * property a plain function cannot give up (non-configurable), which a Proxy must then list among the keys of any
+ * module, a plain object too. A property is described as configurable for the same reason (a Proxy may call a
+ * property non-configurable only if its target has it so): only Object.defineProperty-style checks see the difference.
  */
 function standIn(realPath: string): string {
   return `let real;
 const load = () => (real ??= require(${JSON.stringify(realPath)}));
-module.exports = new Proxy(function lazyRequired() {}, {
+module.exports = new Proxy(function lazyRequired() {}.bind(null), {
   apply: (_target, self, args) => Reflect.apply(load(), self, args),
   construct: (_target, args) => Reflect.construct(load(), args),
   get: (_target, key) => load()[key],
   set: (_target, key, value) => ((load()[key] = value), true),
   has: (_target, key) => key in load(),
+  ownKeys: () => Reflect.ownKeys(load()),
+  getOwnPropertyDescriptor: (_target, key) => {
+    const d = Reflect.getOwnPropertyDescriptor(load(), key);
+    return d && { ...d, configurable: true };
+  },
 });
 `;
 }

@@ -17,6 +17,7 @@ import { parseQuery, type Clause, type QueryField } from '../analysis/query.js';
 import { buildVocabulary, segment, type Piece, type Vocabulary } from '../analysis/segment.js';
 import { sameValueForms } from '../analysis/quantities.js';
 import { keyOf } from '../analysis/terms.js';
+import { Lru } from '../analysis/lru.js';
 import { OWN_FIELDS, SEARCH_FIELDS, type SearchField } from './fields.js';
 import { DICTIONARY_WORD_FLOOR, STOP_WORD_FLOOR } from '../indexer/vocabulary-floors.js';
 
@@ -136,6 +137,9 @@ export interface QueryAnalysis {
   /** The figure the query asks for (服务企业多少家: a count in 家), matched against records' outcome facts. */
   ask?: QuantityAsk;
 }
+
+/** Equivalents whose pieces (QueryAnalyzer.piecesOf) are kept cut: more than the thesaurus has terms. */
+const EQUIVALENT_PIECES_CACHE = 1 << 13;
 
 /** At most this many words of a query are searched: bounds the work a pasted paragraph can cause. */
 export const MAX_CONSTRAINTS = 32;
@@ -322,13 +326,29 @@ export class QueryAnalyzer {
     // The middle piece of a slogan cut (申即 of 免申即批, 证后 of 先证后照) lies across two of its words: no part of it.
     if (this.isSloganCut(text, sub)) sub = [];
     const own = sub.filter((w) => w.length >= 2 && !this.stopwords.has(w) && this.vocab.counts.has(w));
-    // An equivalent kept whole as one word (先放行后检测 for 先放后检) is made of words too: its pieces are the word's
-    // parts. Not one that holds the word (铁矿石 for 铁矿): its pieces beside the word are only its head (矿石), broader
-    // than the word, and a one-word query is never widened upwards.
-    const whole = alternatives
-      .filter((a) => !a.words && !a.kind && !a.text.includes(text) && /^\p{Script=Han}{3,}$/u.test(a.text))
-      .flatMap((a) => this.subWords(a.text).filter((w) => w.length >= 2 && w !== a.text && !this.stopwords.has(w) && this.vocab.counts.has(w)));
+    // Every equivalent written in three or more Han characters (a thesaurus term, a corpus form, a percentage spelled
+    // out) lends its pieces to the word's parts: 先放行后检测 for 先放后检, which jieba keeps whole (the thesaurus hands
+    // it its terms), and as well one also matched by its words (跨境电子商务 for 跨境电商). Not one that holds the word
+    // (铁矿石 for 铁矿): its pieces beside the word are only its head (矿石), broader than the word, and a one-word query
+    // is never widened upwards.
+    const whole = alternatives.filter((a) => !a.words && !a.kind && !a.text.includes(text) && /^\p{Script=Han}{3,}$/u.test(a.text)).flatMap((a) => this.piecesOf(a.text));
     return [...new Set([...own, ...alternatives.flatMap((a) => a.words ?? []), ...whole, ...this.sameFrame(text)])];
+  }
+
+  /**
+   * An equivalent's pieces lent to a word's parts (partsOf): its most probable cut into vocabulary words of two or
+   * more characters, stop words left out. Cut once per term, not on every query that reaches it (bounded: the
+   * thesaurus's terms and the forms queries reach, a few thousand strings).
+   */
+  private readonly pieces = new Lru<string, string[]>(EQUIVALENT_PIECES_CACHE);
+
+  private piecesOf(term: string): string[] {
+    let out = this.pieces.get(term);
+    if (!out) {
+      out = this.subWords(term).filter((w) => w.length >= 2 && w !== term && !this.stopwords.has(w) && this.vocab.counts.has(w));
+      this.pieces.set(term, out);
+    }
+    return out;
   }
 
   /**
@@ -611,11 +631,11 @@ export class QueryAnalyzer {
     const words = out.natural && !fields ? this.printedCut([...new Set(kept)]) : [...new Set(kept)];
     for (const k of words) out.constraints.push(make(k, false));
     // A term the words spell out (拿地即开工 for 拿到|土地|马上|开工) is one more way of saying each word it drew on, and
-    // so are its thesaurus equivalents, as a typed word's are (船舶加油 spelled by 船舶|加|油 is also 船供油, the word
-    // the records print: 保税船供油).
+    // so are its alternatives, the very ones a typed word gets (alternatives), at FORM_WEIGHT of theirs (船舶加油 spelled
+    // by 船舶|加|油 is also 船供油, the word the records print: 保税船供油).
     if (!fields && singles.length > 0) {
       for (const { term, from } of this.spelledTerms(pieces.map((p) => p.text))) {
-        const ways = [{ text: term, weight: FORM_WEIGHT }, ...(this.synonyms.get(term) ?? []).map((s) => ({ text: s, weight: FORM_WEIGHT * SYNONYM_WEIGHT }))];
+        const ways = this.alternatives(term, false).map((a) => ({ ...a, weight: a.weight * FORM_WEIGHT }));
         for (const c of out.constraints) {
           if (!from.has(c.text)) continue;
           for (const w of ways) if (!c.alternatives.some((a) => a.text === w.text)) c.alternatives.push(w);

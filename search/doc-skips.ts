@@ -37,7 +37,7 @@ export class DocSkipIndex {
 }
 
 /**
- * One common term's occurrences, read by blocks: `recordScore` and `slotPositions` decode only the blocks they
+ * One common term's occurrences, read by blocks: `recordScore`, `entryOf` and `positionsAt` decode only the blocks they
  * touch. Read as plain Occurrences (slots, starts, pos), it is the term decoded whole (`whole`, the postings' cached
  * decode): any reader that walks every entry gets what it always got.
  */
@@ -172,15 +172,7 @@ export class BlockTerm implements Occurrences {
     }
     return [b.starts![e], b.starts![e + 1], b.pos];
   }
-
-  /** The positions of slot `slot`: pos[from] … pos[to − 1] (from = to when the term is not in it). */
-  slotPositions(slot: number): [from: number, to: number, pos: Int32Array] {
-    const entry = this.entryOf(slot);
-    return entry < 0 ? [0, 0, EMPTY_POS] : this.positionsAt(entry);
-  }
 }
-
-const EMPTY_POS = new Int32Array(0);
 
 /**
  * A common word's BM25 scores, computed only for the records asked about (`recordScore`); its idf from the stored

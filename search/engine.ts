@@ -11,7 +11,7 @@ import { FacetIndex } from './facets.js';
 import { SEARCH_FIELDS, type SearchField } from './fields.js';
 import { Lru } from '../analysis/lru.js';
 import { checkDeadline } from './budget.js';
-import { Matcher, gallop } from './match.js';
+import { Matcher, gallop, slotEntry } from './match.js';
 import { engineOptions, type EngineOptions } from './options.js';
 import { Postings, hash32, isIndexData, positionsOf, recordsOf, type IndexData, type Occurrences } from './postings.js';
 import type { EngineIndex } from '../indexer/engine-index.js';
@@ -105,21 +105,9 @@ export interface BonusPlan {
   kinds: { blocks: Occurrences[]; lists: Int32Array[] }[];
 }
 
-/**
- * Whether occurrences have any position in a slot. A common term read by blocks answers from its slots alone (each
- * entry has a position): asking for the slot's positions decoded the block's positions for a yes or no (the title
- * and proximity checks of a question's page at 100k, for every field of each of its 30 records).
- */
-function hasSlot(o: Occurrences, slot: number): boolean {
-  if (o instanceof BlockTerm) return o.entryOf(slot) >= 0;
-  // Read in place (no [from, to] pair per question: this runs per field and word for each record of the top window).
-  const i = gallop(o.slots, slot, 0);
-  return i < o.slots.length && o.slots[i] === slot && o.starts[i + 1] > o.starts[i];
-}
-
 /** Whether any of a word's alternatives occurs in a slot (a loop, not a closure made per record and field). */
 function anyHasSlot(alts: readonly { occ: Occurrences }[], slot: number): boolean {
-  for (let j = 0; j < alts.length; j++) if (hasSlot(alts[j].occ, slot)) return true;
+  for (let j = 0; j < alts.length; j++) if (slotEntry(alts[j].occ, slot) >= 0) return true;
   return false;
 }
 
@@ -132,9 +120,6 @@ function printsUnit(plain: string, u: Unit): boolean {
   for (const c of u.constraints) for (const a of c.alternatives) if (!a.words && plain.includes(a.text)) return true;
   return false;
 }
-
-/** No positions (a word absent from a field), shared. */
-const NO_POS = new Int32Array(0);
 
 /** The tiers of a result with one tier (SearchResult.bounded never reads it). */
 const ONE_TIER = new Uint32Array(0);
@@ -2126,7 +2111,7 @@ export class SearchEngine {
         const i = gallop(l, doc, 0);
         return i < l.length && l[i] === doc;
       });
-      for (let f = 0; f < F && !found; f++) found = blocks.some((b) => hasSlot(b, doc * F + f));
+      for (let f = 0; f < F && !found; f++) found = blocks.some((b) => slotEntry(b, doc * F + f) >= 0);
       if (found) held++;
     }
     return held / plan.unitCount;
@@ -2208,7 +2193,12 @@ export class SearchEngine {
     if (plan.unitCount > 1 && matched === plan.unitCount) {
       const slot = doc * F + title;
       let all = true;
-      for (const alts of plan.alternatives) if (!anyHasSlot(alts, slot)) (all = false);
+      for (const alts of plan.alternatives) {
+        if (!anyHasSlot(alts, slot)) {
+          all = false;
+          break;
+        }
+      }
       if (all) score += o.bonus.titleHasAll;
     }
     if (matched >= 2) {
@@ -2229,17 +2219,16 @@ export class SearchEngine {
           let first = -1;
           for (const a of alts) {
             const occ = a.occ;
-            let s = 0;
-            let e = 0;
+            const entry = slotEntry(occ, slot);
+            if (entry < 0) continue;
+            let s: number;
+            let e: number;
             let pos: Int32Array;
-            if (occ instanceof BlockTerm) [s, e, pos] = occ.slotPositions(slot);
-            else {
-              // A decoded list read in place: no [from, to, positions] triple per word, field and record.
-              const i = gallop(occ.slots, slot, 0);
-              if (i < occ.slots.length && occ.slots[i] === slot) (s = occ.starts[i]), (e = occ.starts[i + 1]);
-              pos = e > s ? positionsOf(occ, i) : NO_POS;
-            }
-            if (e > s && first < 0) first = a.length;
+            if (occ instanceof BlockTerm) [s, e, pos] = occ.positionsAt(entry);
+            // A list read in place (no [from, to, positions] triple per word, field and record); a term decoded lazily
+            // decodes only the block of positions holding the entry.
+            else (s = occ.starts[entry]), (e = occ.starts[entry + 1]), (pos = positionsOf(occ, entry));
+            if (first < 0) first = a.length;
             for (let x = s; x < e; x++) windowAdd(present, pos[x], a.length);
           }
           if (first >= 0) {
@@ -2257,7 +2246,7 @@ export class SearchEngine {
     }
     for (const occ of plan.verbatim) {
       for (const name of SEARCH_FIELDS) {
-        if (hasSlot(occ, doc * F + this.fieldIndex.get(name)!)) {
+        if (slotEntry(occ, doc * F + this.fieldIndex.get(name)!) >= 0) {
           score += o.bonus.verbatim * o.fieldWeights[name];
           break;
         }

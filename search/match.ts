@@ -25,27 +25,15 @@ export const NEAR_BLOCK_RATIO = 64;
 // The one galloping search, shared with the indexer's intersections (indexer/slot-intersection.ts).
 export { gallop };
 
-/** The positions of slot `slot` in occurrences, or an empty range. */
-export function slotRange(o: Occurrences, slot: number): [number, number] {
-  if (o instanceof BlockTerm) {
-    const [from, to] = o.slotPositions(slot);
-    return [from, to];
-  }
-  const i = gallop(o.slots, slot, 0);
-  if (i < o.slots.length && o.slots[i] === slot) return [o.starts[i], o.starts[i + 1]];
-  return [0, 0];
-}
-
 /**
- * The positions of slot `slot` in occurrences: pos[from] … pos[to − 1] (from = to when the slot is absent). Reads
- * only the block of positions holding that slot when `o` is a term decoded lazily (a proximity check over a page
- * of records then decodes a few blocks of a common word, not all its positions).
+ * The entry of occurrences holding slot `slot` (its index among their entries), or −1 when no position of them is in
+ * it. Reads only the slots, never positions, and allocates nothing: the engine asks this per word and field of every
+ * record of a page (title and proximity bonuses). A term read by blocks decodes only the slots of the block holding it.
  */
-export function slotPositions(o: Occurrences, slot: number): [from: number, to: number, pos: Int32Array] {
-  if (o instanceof BlockTerm) return o.slotPositions(slot);
+export function slotEntry(o: Occurrences, slot: number): number {
+  if (o instanceof BlockTerm) return o.entryOf(slot);
   const i = gallop(o.slots, slot, 0);
-  if (i < o.slots.length && o.slots[i] === slot) return [o.starts[i], o.starts[i + 1], positionsOf(o, i)];
-  return [0, 0, EMPTY.pos];
+  return i < o.slots.length && o.slots[i] === slot && o.starts[i + 1] > o.starts[i] ? i : -1;
 }
 
 /** Scratch columns of Matcher.intersect for a rarest list of at most this many entries and positions. */

@@ -42,6 +42,25 @@ describe('packages a release loads on first use', () => {
     }
   });
 
+  it('list the same keys and own properties as the package, loading it when first listed', async () => {
+    const lazy = await bundle([lazyRequires(['http-errors', 'mime'])]);
+    const plain = await bundle([]);
+    expect(lazy.required).toEqual([]);
+    const keys = Object.keys(lazy.exports.createError);
+    expect(lazy.required).toContain('path');
+    expect(keys).toEqual(Object.keys(plain.exports.createError));
+    expect(keys).toContain('HttpError');
+    expect(Object.keys(lazy.exports.mime)).toEqual(Object.keys(plain.exports.mime));
+    expect(Object.keys(lazy.exports.mime).length).toBeGreaterThan(0);
+    expect('getType' in lazy.exports.mime).toBe(true);
+    const own = (o: object, k: string) => Object.getOwnPropertyDescriptor(o, k)?.enumerable;
+    expect(own(lazy.exports.createError, 'HttpError')).toBe(own(plain.exports.createError, 'HttpError'));
+    expect(own(lazy.exports.createError, 'not-a-key')).toBeUndefined();
+    const spread: Record<string, unknown> = { ...lazy.exports.createError };
+    expect(spread.NotFound).toBe((lazy.exports.createError as unknown as Record<string, unknown>).NotFound);
+    expect(spread.NotFound).toBeTypeOf('function');
+  });
+
   it('are loaded at once without the plugin (the property the test above relies on)', async () => {
     const { required } = await bundle([]);
     expect(required).toContain('path');

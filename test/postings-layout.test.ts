@@ -7,8 +7,8 @@ import { searchTexts, type SearchField } from '../indexer/fields.js';
 import { INDEX_FORMAT, INDEX_FORMAT_VARINT, type IndexData } from '../indexer/postings.js';
 import type { SnapshotBody } from '../snapshot/body.js';
 import { decodeSnapshotBytes } from '../snapshot/file.js';
-import { Matcher, slotPositions } from '../search/match.js';
-import { Postings, TermOccurrences, recordsOf } from '../search/postings.js';
+import { Matcher, slotEntry } from '../search/match.js';
+import { Postings, TermOccurrences, positionsOf, recordsOf } from '../search/postings.js';
 import { SearchService } from '../search/service.js';
 import { ROOT, seedSnapshot } from './helpers.js';
 
@@ -134,8 +134,10 @@ describe('postings store each term\'s records apart from its positions, and posi
     // Ranked, filtered and excluded on record lists alone: not one position of 企业 was decoded for the three searches.
     expect(term.positionsDecoded).toBe(0);
     const i = term.slots.length - 3;
-    const [from, to, pos] = slotPositions(term, term.slots[i]);
-    expect(to - from).toBe(term.starts[i + 1] - term.starts[i]);
+    const entry = slotEntry(term, term.slots[i]);
+    expect(entry).toBe(i);
+    expect(term.positionsDecoded).toBe(0);
+    const [from, to, pos] = [term.starts[entry], term.starts[entry + 1], positionsOf(term, entry)];
     expect(term.positionsDecoded).toBeGreaterThan(0);
     expect(term.positionsDecoded).toBeLessThan(term.starts[term.slots.length] / 2);
     // The positions decoded are where 企业 is in that record's normalised field text.
@@ -184,8 +186,9 @@ describe('postings store each term\'s records apart from its positions, and posi
       for (let x = phrase.starts[e]; x < phrase.starts[e + 1]; x++) {
         const p = phrase.pos[x];
         for (const [o, off] of [[a, 0], [b, 1], [c, 2]] as const) {
-          const [s, t, pos] = slotPositions(o, phrase.slots[e]);
-          expect([...pos.subarray(s, t)]).toContain(p + off);
+          const entry = slotEntry(o, phrase.slots[e]);
+          expect(entry).toBeGreaterThanOrEqual(0);
+          expect([...positionsOf(o, entry).subarray(o.starts[entry], o.starts[entry + 1])]).toContain(p + off);
         }
       }
     }
