@@ -4,9 +4,9 @@ import type { SnapshotBody } from '../snapshot/body.js';
 import { DEFAULT_ENGINE_OPTIONS } from '../search/options.js';
 import { Matcher } from '../search/match.js';
 import { Postings } from '../search/postings.js';
-import { LazyScores, bm25, scoreAt, union, unionMax, type DocScores, type FieldStats } from '../search/score.js';
+import { LazyScores, bm25, scoreAt, union, unionMax, type DocScores } from '../search/score.js';
 import { SearchService } from '../search/service.js';
-import { seedSnapshot } from './helpers.js';
+import { fieldStatsOf, seedSnapshot } from './helpers.js';
 
 let body: SnapshotBody;
 let index: IndexData;
@@ -15,16 +15,6 @@ beforeAll(async () => {
   index = (body.index as { postings: IndexData }).postings;
 });
 
-function statsOf(d: IndexData): FieldStats {
-  return {
-    fieldCount: d.fields.length,
-    records: d.records,
-    fieldLengths: d.fieldLengths,
-    avgLengths: d.avgLengths,
-    weights: Float64Array.from(d.fields, (f) => DEFAULT_ENGINE_OPTIONS.fieldWeights[f as keyof typeof DEFAULT_ENGINE_OPTIONS.fieldWeights] ?? 0),
-    bounded: true,
-  };
-}
 
 /** Seed words read as a word's alternatives would be (the word, an equivalent, a broader string), with weights. */
 const GROUPS: [string, number][][] = [
@@ -36,7 +26,7 @@ const GROUPS: [string, number][][] = [
 
 describe('a word\'s alternatives joined in one union (unionMax)', () => {
   it('lists the same seed records with the same scores, to the last bit, as the chain of pairwise unions it replaced, read one by one, in one pass or all at once', () => {
-    const stats = statsOf(index);
+    const stats = fieldStatsOf(index);
     const matcher = new Matcher(new Postings(index, 1 << 20), 100, 4);
     let wider = 0;
     for (const group of GROUPS) {
@@ -66,7 +56,7 @@ describe('a word\'s alternatives joined in one union (unionMax)', () => {
   });
 
   it('is one of its lists when only one has records, and nothing when none has', () => {
-    const stats = statsOf(index);
+    const stats = fieldStatsOf(index);
     const matcher = new Matcher(new Postings(index, 1 << 20), 100, 4);
     const word = bm25(matcher.needle('退税'), stats, DEFAULT_ENGINE_OPTIONS.bm25, 1);
     const none = bm25(matcher.needle('没有这个词语'), stats, DEFAULT_ENGINE_OPTIONS.bm25, 1);

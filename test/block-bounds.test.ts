@@ -8,9 +8,9 @@ import { DEFAULT_ENGINE_OPTIONS } from '../search/options.js';
 import { searchTexts, type SearchField } from '../indexer/fields.js';
 import { Matcher } from '../search/match.js';
 import { Postings, TermOccurrences } from '../search/postings.js';
-import { BlockTop, KeptScores, WordScores, bm25, type FieldStats } from '../search/score.js';
+import { BlockTop, KeptScores, WordScores, bm25 } from '../search/score.js';
 import { SearchService } from '../search/service.js';
-import { ROOT, seedSnapshot } from './helpers.js';
+import { fieldStatsOf, ROOT, seedSnapshot } from './helpers.js';
 
 let body: SnapshotBody;
 let index: IndexData;
@@ -19,16 +19,6 @@ beforeAll(async () => {
   index = (body.index as { postings: IndexData }).postings;
 });
 
-function statsOf(d: IndexData, bounded: boolean): FieldStats {
-  return {
-    fieldCount: d.fields.length,
-    records: d.records,
-    fieldLengths: d.fieldLengths,
-    avgLengths: d.avgLengths,
-    weights: Float64Array.from(d.fields, (f) => DEFAULT_ENGINE_OPTIONS.fieldWeights[f as keyof typeof DEFAULT_ENGINE_OPTIONS.fieldWeights] ?? 0),
-    bounded,
-  };
-}
 
 /** The seed terms in more than one block of records: the ones with stored bounds. */
 function boundedTerms(d: IndexData): string[] {
@@ -59,7 +49,7 @@ describe('block score bounds (postings format 4)', () => {
     const terms = boundedTerms(index);
     expect(terms.length).toBeGreaterThan(10);
     expect(terms).toContain('企业');
-    const stats = statsOf(index, true);
+    const stats = fieldStatsOf(index, true);
     const postings = new Postings(index, 1 << 20);
     for (const t of terms) {
       const ds = bm25(postings.term(t), stats, DEFAULT_ENGINE_OPTIONS.bm25, 1) as WordScores;
@@ -75,7 +65,7 @@ describe('block score bounds (postings format 4)', () => {
   });
 
   it('the best ten records of a common seed word from its bounds are the best ten by every score, ties by record order, with fewer records scored', () => {
-    const stats = statsOf(index, true);
+    const stats = fieldStatsOf(index, true);
     const postings = new Postings(index, 1 << 20);
     let fewer = 0;
     for (const t of boundedTerms(index)) {
@@ -93,7 +83,7 @@ describe('block score bounds (postings format 4)', () => {
   });
 
   it('a record forced in (its title is the query) and a filter that admits only some records still give the best of those admitted', () => {
-    const stats = statsOf(index, true);
+    const stats = fieldStatsOf(index, true);
     const ds = bm25(new Postings(index, 1 << 20).term('企业'), stats, DEFAULT_ENGINE_OPTIONS.bm25, 1) as WordScores;
     const all = ds.scores;
     // The lowest-scoring odd record, its title the query: its bonus is not in any bound, yet it must come first.
@@ -111,10 +101,10 @@ describe('block score bounds (postings format 4)', () => {
     const postings = new Postings(index, 1 << 20);
     const occ = postings.term('企业');
     expect(occ).toBeInstanceOf(TermOccurrences);
-    expect(new BlockTop(bm25(occ, statsOf(index, false), DEFAULT_ENGINE_OPTIONS.bm25, 1), () => 0, []).top(10)).toBeUndefined();
+    expect(new BlockTop(bm25(occ, fieldStatsOf(index, false), DEFAULT_ENGINE_OPTIONS.bm25, 1), () => 0, []).top(10)).toBeUndefined();
     const copy = { slots: occ.slots, starts: occ.starts, pos: occ.pos };
-    expect(new BlockTop(bm25(copy, statsOf(index, true), DEFAULT_ENGINE_OPTIONS.bm25, 1), () => 0, []).top(10)).toBeUndefined();
-    const bounded = bm25(occ, statsOf(index, true), DEFAULT_ENGINE_OPTIONS.bm25, 1);
+    expect(new BlockTop(bm25(copy, fieldStatsOf(index, true), DEFAULT_ENGINE_OPTIONS.bm25, 1), () => 0, []).top(10)).toBeUndefined();
+    const bounded = bm25(occ, fieldStatsOf(index, true), DEFAULT_ENGINE_OPTIONS.bm25, 1);
     expect(new BlockTop(bounded, () => 0, []).top(10)).toBeDefined();
     expect(new BlockTop(bounded, () => 0, []).top(bounded.docs.length)).toBeUndefined();
   });
@@ -201,7 +191,7 @@ describe('block score bounds (postings format 4)', () => {
   });
 
   it('a common seed word less the records of another is ranked through the word\'s own blocks: the best of the records kept, with records outside them never scored', () => {
-    const stats = statsOf(index, true);
+    const stats = fieldStatsOf(index, true);
     const postings = new Postings(index, 1 << 20);
     const word = bm25(postings.term('企业'), stats, DEFAULT_ENGINE_OPTIONS.bm25, 1) as WordScores;
     const all = word.scores;
@@ -230,7 +220,7 @@ describe('block score bounds (postings format 4)', () => {
   });
 
   it('no seed record scores above its quick bound (fields and position counts with each field\'s smallest norm) for any seed term, and the bound skips most records of a common word', () => {
-    const stats = statsOf(index, true);
+    const stats = fieldStatsOf(index, true);
     const postings = new Postings(index, 1 << 20);
     let below = 0;
     let records = 0;
@@ -248,7 +238,7 @@ describe('block score bounds (postings format 4)', () => {
   });
 
   it('a block ranking asked for more after a first window gives the best of the larger window, scoring no record twice', () => {
-    const stats = statsOf(index, true);
+    const stats = fieldStatsOf(index, true);
     const postings = new Postings(index, 1 << 20);
     let resumed = 0;
     for (const t of boundedTerms(index)) {

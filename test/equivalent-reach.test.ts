@@ -1,17 +1,13 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { type SearchService } from '../search/service.js';
-import { seedService } from './helpers.js';
+import { recordPlainText, seedService } from './helpers.js';
 
 let service: SearchService;
 beforeAll(async () => {
   service = await seedService();
 }, 120_000);
 
-const plainText = (id: string) => {
-  const r = service.reform(id)!;
-  const n = service.engine.analyzer.normalizer;
-  return n.plain([r.title, r.content, r.applicableTo, r.process, r.outcome].join('\n'));
-};
+const plainText = (id: string) => recordPlainText(service, id);
 
 /** Per word of the query, the texts it is searched by; and its parts. */
 const constraintsOf = (q: string) =>

@@ -16,6 +16,9 @@ import type { SnapshotBody } from '../snapshot/body.js';
 import { SearchService } from '../search/service.js';
 import { facetValues, type FacetName, type Filters } from '../search/facets.js';
 import { fieldText, OWN_FIELDS, type SearchField } from '../search/fields.js';
+import type { IndexData } from '../indexer/postings.js';
+import { DEFAULT_ENGINE_OPTIONS } from '../search/options.js';
+import type { FieldStats } from '../search/score.js';
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 export const SEEDS = join(ROOT, 'seeds');
@@ -132,4 +135,22 @@ export function passesFilters(records: readonly ReformRecord[], d: number, filte
 export function ownTextSays(service: SearchService, d: number, text: string, fields: readonly SearchField[] = OWN_FIELDS): boolean {
   const n = service.engine.analyzer.normalizer;
   return fields.some((f) => n.plain(fieldText(service.records[d], f)).includes(text));
+}
+
+/** A reform's own text (title, content, applicability, process, outcome), normalised as the index is. */
+export function recordPlainText(service: SearchService, id: string): string {
+  const r = service.reform(id)!;
+  return service.engine.analyzer.normalizer.plain([r.title, r.content, r.applicableTo, r.process, r.outcome].join('\n'));
+}
+
+/** The ranking's field statistics of a snapshot's positional index, with the default field weights. */
+export function fieldStatsOf(d: IndexData, bounded = true): FieldStats {
+  return {
+    fieldCount: d.fields.length,
+    records: d.records,
+    fieldLengths: d.fieldLengths,
+    avgLengths: d.avgLengths,
+    weights: Float64Array.from(d.fields, (f) => DEFAULT_ENGINE_OPTIONS.fieldWeights[f as keyof typeof DEFAULT_ENGINE_OPTIONS.fieldWeights] ?? 0),
+    bounded,
+  };
 }
