@@ -82,3 +82,22 @@ export function finishChunks(chunks: Chunks, run: (from: number, to: number) => 
   }
   return true;
 }
+
+/**
+ * One pass split with a worker: makes the chunks, hands them to the worker (`ask` says whether it took them), claims
+ * chunks in turn with it, then waits for the worker's. `worker` is whether the worker finished what it claimed;
+ * `share` the part of the chunks made that it ran (0 when it failed and this thread ran them).
+ */
+export function splitWithWorker(
+  total: number,
+  count: number,
+  ask: (chunks: Chunks) => boolean,
+  run: (from: number, to: number) => void,
+  failed: () => boolean,
+): { worker: boolean; share: number } {
+  const chunks = sharedChunks(total, count);
+  const asked = ask(chunks);
+  const ran = runChunks(chunks, run);
+  const worker = asked && finishChunks(chunks, run, failed);
+  return { worker, share: worker && chunks.count > 0 ? (chunks.count - ran) / chunks.count : 0 };
+}

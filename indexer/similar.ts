@@ -22,7 +22,7 @@ import { PROVINCES } from './regions.js';
 import type { ReformRecord, TextField } from './schema.js';
 import { Grow } from './grow.js';
 import { buildLists, candidateRunner, CLASS_FEATURE, findCandidates, listRunner, shareCandidates, shareLists, Strongest, WORD_FEATURE, type ListInput } from './similar-candidates.js';
-import { finishChunks, runChunks, sharedChunks } from './shared-chunks.js';
+import { splitWithWorker } from './shared-chunks.js';
 import type { SimilarThreads, SimilarWorker } from './similar-threads.js';
 import { weighByCoherence } from './similar-coherence.js';
 import { DEPARTMENT, DEPT, FeatureReader, featureSetup, FIELDS, IDEA, OUTCOME_KIND, GRAM, TEMPLATE, Scratch, SLOGAN, WORD, type FeatureSetup, type Printing, type ReaderState } from './similar-features.js';
@@ -738,17 +738,9 @@ function similarLists(body: Pick<SnapshotBody, 'records' | 'analysis' | 'diction
   const { candIds, candS } = job ?? { candIds: new Int32Array(R * C).fill(-1), candS: new Float32Array(R * C) };
   const cand = job ?? { R, C, queryTerms: o.queryTerms, vecStart, vIds, vW, postStart, postEnd, postDoc, postW, candIds, candS };
   // With a worker, both claim chunks of reforms in turn; this thread then waits only for the chunk the worker is on.
-  let workerCandidates = false;
-  let workerCandidateChunks = 0;
-  let candidateChunkCount = 1;
+  let candidatesSplit = { worker: false, share: 0 };
   if (job && ranker) {
-    const chunks = sharedChunks(R, RANK_CHUNKS);
-    const asked = ranker.candidates(job, chunks);
-    const run = candidateRunner(cand);
-    const ran = runChunks(chunks, run);
-    workerCandidates = asked && finishChunks(chunks, run, () => ranker!.candidatesFailed());
-    workerCandidateChunks = workerCandidates ? chunks.count - ran : 0;
-    candidateChunkCount = Math.max(1, chunks.count);
+    candidatesSplit = splitWithWorker(R, RANK_CHUNKS, (chunks) => ranker.candidates(job, chunks), candidateRunner(cand), () => ranker.candidatesFailed());
   } else findCandidates(cand, 0, R);
 
   const phase3 = performance.now();
@@ -783,7 +775,7 @@ function similarLists(body: Pick<SnapshotBody, 'records' | 'analysis' | 'diction
   const k = o.k;
   // With a worker, it lists the chunks of reforms it claims (of RANK_CHUNKS, in turn with this thread, as for the
   // candidates), into shared result arrays (same code).
-  const parallelLists = job !== undefined && workerCandidates;
+  const parallelLists = job !== undefined && candidatesSplit.worker;
   const outArray = <T extends Uint32Array | Float32Array>(make: new (b: ArrayBuffer | SharedArrayBuffer) => T, bytes: number): T => new make(parallelLists ? new SharedArrayBuffer(bytes) : new ArrayBuffer(bytes));
   const listInput: ListInput = {
     R, C, k, F,
@@ -796,20 +788,12 @@ function similarLists(body: Pick<SnapshotBody, 'records' | 'analysis' | 'diction
     otherRegions: { ids: outArray(Uint32Array, 4 * n * k), scores: outArray(Float32Array, 4 * n * k) },
   };
   const listsShared = parallelLists ? shareLists(listInput) : listInput;
-  let workerListed = false;
-  let workerListChunks = 0;
-  let listChunkCount = 1;
+  let listsSplit = { worker: false, share: 0 };
   if (parallelLists) {
-    const chunks = sharedChunks(R, RANK_CHUNKS);
-    const asked = ranker!.lists(listsShared, chunks);
-    const run = listRunner(listsShared);
-    const ran = runChunks(chunks, run);
-    workerListed = asked && finishChunks(chunks, run, () => ranker!.listsFailed());
-    workerListChunks = workerListed ? chunks.count - ran : 0;
-    listChunkCount = Math.max(1, chunks.count);
+    listsSplit = splitWithWorker(R, RANK_CHUNKS, (chunks) => ranker!.lists(listsShared, chunks), listRunner(listsShared), () => ranker!.listsFailed());
   } else buildLists(listsShared, 0, R);
   ranker?.stop();
-  if (info?.parallel) Object.assign(info.parallel, { candidates: workerCandidates, lists: workerListed, candidateShare: workerCandidateChunks / candidateChunkCount, listShare: workerListChunks / listChunkCount });
+  if (info?.parallel) Object.assign(info.parallel, { candidates: candidatesSplit.worker, lists: listsSplit.worker, candidateShare: candidatesSplit.share, listShare: listsSplit.share });
   // Plain (unshared) arrays in the result, as without a worker.
   const plain = <T extends Uint32Array | Float32Array>(a: T): T => (a.buffer instanceof SharedArrayBuffer ? (a.slice() as T) : a);
   const all = { ids: plain(listsShared.all.ids), scores: plain(listsShared.all.scores) };
