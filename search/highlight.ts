@@ -3,6 +3,8 @@
  * form), everything else HTML-escaped; long fields become a snippet of about 120 characters around the best
  * match, cut at character boundaries, with … where cut.
  */
+import { insertionSort } from './insertion-sort.js';
+
 export const SNIPPET_LENGTH = 120;
 
 const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
@@ -22,7 +24,7 @@ export function mergeSpans(spans: [number, number][]): [number, number][] {
   // One string's occurrences arrive in order already (a sort copies the list); a field's few spans of several
   // strings are put in order in place (Array sort copies them to a work array first).
   if (!inOrder(spans)) {
-    if (spans.length <= 32) insertionSort(spans);
+    if (spans.length <= 32) insertionSort(spans, byStartLongestFirst);
     else spans.sort(byStartLongestFirst);
   }
   let n = 0;
@@ -38,19 +40,6 @@ export function mergeSpans(spans: [number, number][]): [number, number][] {
 
 function byStartLongestFirst(a: [number, number], b: [number, number]): number {
   return a[0] - b[0] || b[1] - a[1];
-}
-
-/** Stable, as Array sort is: the same order for spans that compare equal. */
-function insertionSort(spans: [number, number][]): void {
-  for (let i = 1; i < spans.length; i++) {
-    const x = spans[i];
-    let j = i - 1;
-    while (j >= 0 && byStartLongestFirst(spans[j], x) > 0) {
-      spans[j + 1] = spans[j];
-      j--;
-    }
-    spans[j + 1] = x;
-  }
 }
 
 function inOrder(spans: [number, number][]): boolean {

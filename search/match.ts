@@ -14,6 +14,7 @@ import { Grow } from '../indexer/grow.js';
 import { BlockTerm, type DocSkipIndex } from './doc-skips.js';
 import { nearKey } from '../indexer/near-postings.js';
 import { gallop } from '../indexer/slot-intersection.js';
+import { insertionSort } from './insertion-sort.js';
 
 /**
  * near() reads a common first part by its blocks (Matcher.blockTerm) when the second part is in fewer than 1 in this
@@ -46,21 +47,8 @@ const SCRATCH = {
   pos: new Int32Array(SCRATCH_POSITIONS),
 };
 
-/**
- * Sort by count, ties kept in order (what a stable Array sort gives): an insertion sort of the few covering tokens,
- * with no comparator closure or work array per needle.
- */
-function sortByCount<T extends { count: number }>(list: T[]): void {
-  for (let i = 1; i < list.length; i++) {
-    const x = list[i];
-    let j = i - 1;
-    while (j >= 0 && list[j].count > x.count) {
-      list[j + 1] = list[j];
-      j--;
-    }
-    list[j + 1] = x;
-  }
-}
+/** Covering tokens, rarest first (sorted in place by insertionSort: ties keep their order). */
+const byCount = (x: { count: number }, y: { count: number }): number => x.count - y.count;
 
 /** Occurrences built in (slot, position) order, in growable typed arrays (a common word's near matches are many). */
 class Builder {
@@ -396,7 +384,7 @@ export class Matcher {
       const occ = t.prefix ? this.postings.prefix(t.term) : undefined;
       return { token: t, count: occ ? positionCount(occ) : countOf(t), occ };
     });
-    sortByCount(sized);
+    insertionSort(sized, byCount);
     // A one-token word is its term's postings as they are: positions stay undecoded until something reads them.
     if (sized[0].count === 0) return EMPTY;
     const lists: { offset: number; occ: Occurrences }[] = [];
