@@ -111,7 +111,6 @@ function anyHasSlot(alts: readonly { occ: Occurrences }[], slot: number): boolea
   return false;
 }
 
-
 /**
  * Whether a text prints one of a unit's alternatives (not one matched by its words): loops, not two closures made per
  * unit for each outcome fact of every candidate record.
