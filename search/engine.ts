@@ -884,7 +884,9 @@ export class SearchEngine {
       g.map((cl): AnalysedClause => ({
         ...cl,
         constraints: cl.constraints.map((c) => {
-          if (!plain(c) || directionOf(c.text)) return c;
+          // A word read by blocks (indexer/doc-skips.ts) is printed on far more than a page of reforms: it would lose
+          // its broader terms (withKindsWhereFew), and asking costs that check a whole decode of its list.
+          if (!plain(c) || directionOf(c.text) || this.matcher.blockTerm(c.text)) return c;
           const head = this.analyzer.headOf(c.text);
           if (!head || isMeasureWord(head) || c.alternatives.some((a) => a.text === head) || c.broader?.includes(head)) return c;
           changed = true;
