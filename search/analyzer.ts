@@ -391,6 +391,19 @@ export class QueryAnalyzer {
     return contentWords(text, this.vocab, this.stopwords);
   }
 
+  /**
+   * The head noun of a compound typed in an outcome query (申报材料 → 材料): the compound cut into exactly two printed
+   * words of two or more Han characters, its last. Reforms state what they cut by the head (提供材料率压减 85%,
+   * 材料精简 45%) whatever the modifier says of it (申报, 提供, 提交 are one act to the applicant), so the head is a
+   * broader term of the compound there (SearchEngine.withOutcomeHeads). Undefined for anything else.
+   */
+  headOf(text: string): string | undefined {
+    if (!/^\p{Script=Han}{4,}$/u.test(text) || this.synonyms.has(text)) return undefined;
+    const words = this.subWords(text);
+    if (words.length !== 2 || words.some((w) => w.length < 2 || this.stopwords.has(w) || !this.vocab.counts.has(w))) return undefined;
+    return words[1];
+  }
+
   /** The most probable cut of a Han word into shorter vocabulary words (analysis/loose.ts). */
   subWords(text: string): string[] {
     return subWords(text, this.vocab);

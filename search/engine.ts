@@ -864,8 +864,37 @@ export class SearchEngine {
   /** Query analysis, cached: a user paging or filtering repeats the same query. */
   analyse(query: string): QueryAnalysis {
     let a = this.analyses.get(query);
-    if (!a) this.analyses.set(query, (a = this.withKindsWhereFew(this.analyzer.analyse(query))));
+    if (!a) this.analyses.set(query, (a = this.withKindsWhereFew(this.withOutcomeHeads(this.analyzer.analyse(query)))));
     return a;
+  }
+
+  /**
+   * In an outcome query (a change verb typed: 申报材料减少多少), a compound's head noun is one of its broader terms
+   * (QueryAnalyzer.headOf: 材料 for 申报材料), so that reforms stating the cut by the head (材料精简 45%) fill in for
+   * the compound as 矿产品 does for 铁矿 (Constraint.broader, with its rules: only for a word printed on less than a
+   * page, at broaderWeight). Off with EngineOptions.outcomeHeads false.
+   */
+  private withOutcomeHeads(analysis: QueryAnalysis): QueryAnalysis {
+    if (!this.options.outcomeHeads) return analysis;
+    const plain = (c: Constraint) => !c.phrase && !c.fields;
+    const outcome = analysis.groups.some((g) => g.some((cl) => cl.constraints.some((c) => plain(c) && directionOf(c.text))));
+    if (!outcome) return analysis;
+    let changed = false;
+    const groups = analysis.groups.map((g) =>
+      g.map((cl): AnalysedClause => ({
+        ...cl,
+        constraints: cl.constraints.map((c) => {
+          // A word read by blocks (indexer/doc-skips.ts) is printed on far more than a page of reforms: it would lose
+          // its broader terms (withKindsWhereFew), and asking costs that check a whole decode of its list.
+          if (!plain(c) || directionOf(c.text) || this.matcher.blockTerm(c.text)) return c;
+          const head = this.analyzer.headOf(c.text);
+          if (!head || isMeasureWord(head) || c.alternatives.some((a) => a.text === head) || c.broader?.includes(head)) return c;
+          changed = true;
+          return { ...c, broader: [...(c.broader ?? []), head] };
+        }),
+      })),
+    );
+    return changed ? { ...analysis, groups } : analysis;
   }
 
   /**

@@ -76,6 +76,11 @@ export interface EngineOptions {
    */
   broaderWeight: number;
   /**
+   * In an outcome query (a change verb typed), a compound's head noun is a broader term of it (申报材料 → 材料:
+   * SearchEngine.withOutcomeHeads), filling in at broaderWeight as Constraint.broader does. false turns it off.
+   */
+  outcomeHeads: boolean;
+  /**
    * A query asking for a figure (多少家, 几个工作日, 多久): a record with an outcome fact of that figure gains
    * outcomeMetric × (askBase + (1 − askBase) × the share of the query's words its metric names).
    */
@@ -176,6 +181,7 @@ export const DEFAULT_ENGINE_OPTIONS: EngineOptions = {
   outcomeMetric: 10,
   partsWeight: 0.5,
   broaderWeight: 0.5,
+  outcomeHeads: true,
   askBase: 0.2,
   measureWords: true,
   qualifierCost: 0.4,

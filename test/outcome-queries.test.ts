@@ -381,3 +381,46 @@ describe('the records read for a figure asked for are the best-scored ones, pick
     );
   });
 });
+
+describe('in an outcome query a compound is also said by its head noun (申报材料 → 材料)', () => {
+  const broaderOf = (q: string, word: string) =>
+    service.engine
+      .analyse(q)
+      .groups.flat()
+      .flatMap((c) => c.constraints)
+      .find((c) => c.text === word)?.broader ?? [];
+
+  it('cuts a two-word compound into its head, and nothing else', () => {
+    const a = service.engine.analyzer;
+    expect(a.headOf('申报材料')).toBe('材料');
+    // One word of the vocabulary, not two: no head.
+    expect(a.headOf('材料')).toBeUndefined();
+    expect(a.headOf('退税')).toBeUndefined();
+  });
+
+  it('gives the head as a broader term only where a change verb is typed', () => {
+    expect(broaderOf('申报材料减少多少', '申报材料')).toContain('材料');
+    expect(broaderOf('申报材料 企业', '申报材料')).not.toContain('材料');
+    // A measure word is a qualifier of the query already, never the compound's stand-in (物流费用 → 费用).
+    expect(broaderOf('节省物流费用', '物流费用')).not.toContain('费用');
+  });
+
+  it('finds a reform that states the cut by the head (提供材料率压减, 材料精简) though it never prints the compound', async () => {
+    const hits = service.search({ q: '申报材料减少多少', size: 50, collapse: false }).hits;
+    const byHead = hits.filter((h) => h.missing.includes('申报材料'));
+    expect(byHead.length).toBeGreaterThan(0);
+    for (const h of byHead) {
+      expect(plainText(h.id)).toContain('材料');
+      expect(plainText(h.id)).not.toContain('申报材料');
+    }
+    expect(byHead.some((h) => service.reform(h.id)!.outcomes.some((o) => o.direction === 'down' && o.metric.includes('材料')))).toBe(true);
+    // Every hit holding the compound still ranks before every hit that has only its head.
+    const firstByHead = hits.findIndex((h) => h.missing.includes('申报材料'));
+    const lastWithWord = hits.map((h) => !h.missing.includes('申报材料')).lastIndexOf(true);
+    expect(lastWithWord).toBeLessThan(firstByHead);
+
+    const { SearchEngine } = await import('../search/engine.js');
+    const off = new SearchEngine(service.engine.body, { outcomeHeads: false });
+    expect(off.search('申报材料减少多少').ranked.every((e) => !e.missing.includes('申报材料'))).toBe(true);
+  });
+});
