@@ -99,6 +99,32 @@ describe('similar reforms on the seed corpus', () => {
     expect(two / entries).toBeGreaterThan(0.6);
   });
 
+  it('names what carries a pair\'s likeness, not a side word both reforms print: 增值税留抵退税确认制 meets its tax neighbours by 增值税 and 退税, never by 享受, 政策 or 问题', async () => {
+    const svc = await seedService();
+    const byId = new Map(svc.records.map((r) => [r.id, r]));
+    const plain = (t: string) => svc.engine.analyzer.normalizer.plain(t);
+    const reformText = (id: string, copies: string[]) => plain([id, ...copies].map((c) => text(byId.get(c)!)).join('\n'));
+    const source = svc.records.find((r) => r.title === '增值税留抵退税确认制')!;
+    const mine = reformText(source.id, source.related.map((x) => x.id));
+    const hits = svc.similar(source.id, 10, 'all')!;
+    let sideWordsShared = 0;
+    for (const h of hits) {
+      const theirs = reformText(h.id, h.copies.map((c) => c.id));
+      // Words of the tax reforms' boilerplate (享受…政策, 解决…问题): both reforms print them beside the terms of the idea.
+      for (const side of ['享受', '政策', '问题']) {
+        if (!mine.includes(side) || !theirs.includes(side)) continue;
+        sideWordsShared++;
+        expect(h.because, h.title).not.toContain(side);
+      }
+    }
+    expect(sideWordsShared).toBeGreaterThan(0);
+    // The entries themselves are unchanged by what is named: the first two tax reforms lead, named by their tax terms.
+    const instant = hits.find((h) => h.title.includes('即申即退'))!;
+    expect(instant.because).toEqual(expect.arrayContaining(['增值税', '退税']));
+    const loan = hits.find((h) => h.title.includes('留抵贷'))!;
+    expect(loan.because).toEqual(expect.arrayContaining(['留抵退税', '增值税']));
+  });
+
   it('names the shared mechanism when two reforms print one class of dict/ideas.txt under their own names, each name printed by its reform', async () => {
     const svc = await seedService();
     const byId = new Map(svc.records.map((r) => [r.id, r]));
