@@ -11,15 +11,36 @@ import type { EngineOptions } from './options.js';
 import type { IndexData, Occurrences } from './postings.js';
 import { LazyScores, idf, normsOf, type BlockView, type DocScores, type FieldStats } from './score.js';
 
-/** A decoded block: its entries' slots and position counts; positions when first read. */
-interface Block {
-  n: number;
-  slots: Int32Array;
-  counts: Int32Array;
-  /** Local starts (n + 1) and positions, decoded when a position is first asked for. */
-  starts?: Int32Array;
-  pos?: Int32Array;
+/**
+ * A growing array of 32-bit integers that decoded blocks are written into one after another, so decoding a block
+ * allocates no array of its own. A typed array of more than 64 bytes keeps its elements outside V8's heap: each
+ * block's two arrays of 64 entries (and its positions) were each a separate allocation with its own backing store,
+ * freed by the collector, a few hundred per first-seen question at 100k records. Offsets into `data` stay valid as it
+ * grows (it is copied into a larger array; a reader holding the old one still finds the entries it was given there).
+ */
+class Slab {
+  data: Int32Array;
+  length = 0;
+
+  constructor(capacity: number) {
+    this.data = new Int32Array(capacity);
+  }
+
+  /** Room for n more entries; returns where they start. */
+  take(n: number): number {
+    const at = this.length;
+    if (at + n > this.data.length) {
+      const grown = new Int32Array(Math.max(2 * this.data.length, at + n));
+      grown.set(this.data.subarray(0, at));
+      this.data = grown;
+    }
+    this.length = at + n;
+    return at;
+  }
 }
+
+/** Blocks' slots and counts first held: eight blocks of POSITION_BLOCK entries (a question asks a few dozen records). */
+const FIRST_BLOCKS = 8;
 
 /** The snapshot's block starts, found by term id. */
 export class DocSkipIndex {
@@ -51,7 +72,15 @@ export class BlockTerm implements Occurrences {
   readonly entries: number;
   /** The term's stored block score bounds (format 4, as TermOccurrences.bounds), if it has them. */
   readonly bounds?: Float32Array;
-  private readonly blocks = new Map<number, Block>();
+  /**
+   * Decoded blocks: block j's slots at entries[o] … entries[o + n − 1] and its position counts right after (n =
+   * blockSize(j)), where o + 1 = entryAt[j] (0: not decoded). Its local starts (n + 1) and positions are in
+   * `positions` from posAt[j] − 1, decoded when a position is first asked for.
+   */
+  private entryAt?: Int32Array;
+  private posAt?: Int32Array;
+  private entrySlab?: Slab;
+  private posSlab?: Slab;
 
   constructor(
     private readonly skips: DocSkipIndex,
@@ -100,15 +129,24 @@ export class BlockTerm implements Occurrences {
     return lo;
   }
 
-  private block(j: number): Block {
-    let b = this.blocks.get(j);
-    if (b) return b;
+  /** Entries in block j (POSITION_BLOCK, fewer in the last). */
+  private blockSize(j: number): number {
+    return Math.min(POSITION_BLOCK, this.entries - j * POSITION_BLOCK);
+  }
+
+  /** Where block j's slots start in the entry slab (its counts follow them), decoding it on first use. */
+  private block(j: number): number {
+    const at = (this.entryAt ??= new Int32Array(this.blockCount));
+    const kept = at[j];
+    if (kept) return kept - 1;
+    const slab = (this.entrySlab ??= new Slab(2 * POSITION_BLOCK * FIRST_BLOCKS));
+    const n = this.blockSize(j);
+    const o = slab.take(2 * n);
     const s = this.skips.data;
-    const n = Math.min(POSITION_BLOCK, this.entries - j * POSITION_BLOCK);
-    b = { n, slots: new Int32Array(n), counts: new Int32Array(n) };
-    decodeDocBlock(this.skips.index.postings, this.byteOffset, s.bits[this.firstBlock + j], s.slotBefore[this.firstBlock + j], n, b.slots, b.counts);
-    this.blocks.set(j, b);
-    return b;
+    const data = slab.data;
+    decodeDocBlock(this.skips.index.postings, this.byteOffset, s.bits[this.firstBlock + j], s.slotBefore[this.firstBlock + j], n, data.subarray(o, o + n), data.subarray(o + n, o + 2 * n));
+    at[j] = o + 1;
+    return o;
   }
 
   /**
@@ -120,12 +158,14 @@ export class BlockTerm implements Occurrences {
     const hi = lo + F;
     let seen = 0;
     for (let j = this.blockOf(lo); j < this.blockCount; j++) {
-      const b = this.block(j);
-      for (let e = 0; e < b.n; e++) {
-        const slot = b.slots[e];
+      const o = this.block(j);
+      const n = this.blockSize(j);
+      const data = this.entrySlab!.data;
+      for (let e = 0; e < n; e++) {
+        const slot = data[o + e];
         if (slot >= hi) return seen;
         if (slot >= lo) {
-          visit(slot, b.counts[e]);
+          visit(slot, data[o + n + e]);
           seen++;
         }
       }
@@ -150,27 +190,39 @@ export class BlockTerm implements Occurrences {
   /** The term's entry for slot `slot` (its index among the term's entries), or −1 when the term is not in it. */
   entryOf(slot: number): number {
     const j = this.blockOf(slot);
-    const b = this.block(j);
+    const o = this.block(j);
+    const n = this.blockSize(j);
+    const data = this.entrySlab!.data;
     let e = 0;
-    while (e < b.n && b.slots[e] < slot) e++;
-    return e < b.n && b.slots[e] === slot ? j * POSITION_BLOCK + e : -1;
+    while (e < n && data[o + e] < slot) e++;
+    return e < n && data[o + e] === slot ? j * POSITION_BLOCK + e : -1;
   }
 
   /** Entry `entry`'s positions: pos[from] … pos[to − 1], its block's positions decoded on first read. */
   positionsAt(entry: number): [from: number, to: number, pos: Int32Array] {
     const j = (entry / POSITION_BLOCK) | 0;
     const e = entry - j * POSITION_BLOCK;
-    const b = this.block(j);
-    if (!b.pos) {
-      const starts = new Int32Array(b.n + 1);
-      for (let x = 0; x < b.n; x++) starts[x + 1] = starts[x] + b.counts[x];
-      const pos = new Int32Array(starts[b.n]);
+    const o = this.block(j);
+    const n = this.blockSize(j);
+    const at = (this.posAt ??= new Int32Array(this.blockCount));
+    let p = at[j] - 1;
+    if (p < 0) {
+      // Local starts (n + 1) from the counts, then the block's positions after them.
+      const counts = this.entrySlab!.data;
+      let total = 0;
+      for (let x = 0; x < n; x++) total += counts[o + n + x];
+      const slab = (this.posSlab ??= new Slab(4 * (n + 1 + total)));
+      p = slab.take(n + 1 + total);
+      const data = slab.data;
+      data[p] = 0;
+      for (let x = 0; x < n; x++) data[p + x + 1] = data[p + x] + counts[o + n + x];
       const s = this.skips.data;
-      decodePositionBlock(this.skips.index.postings, this.byteOffset, this.byteOffset + s.tableBytes[this.at], this.entries, j * POSITION_BLOCK, b.n, starts, pos);
-      b.starts = starts;
-      b.pos = pos;
+      decodePositionBlock(this.skips.index.postings, this.byteOffset, this.byteOffset + s.tableBytes[this.at], this.entries, j * POSITION_BLOCK, n, data.subarray(p, p + n + 1), data.subarray(p + n + 1, p + n + 1 + total));
+      at[j] = p + 1;
     }
-    return [b.starts![e], b.starts![e + 1], b.pos];
+    const data = this.posSlab!.data;
+    const base = p + n + 1;
+    return [base + data[p + e], base + data[p + e + 1], data];
   }
 }
 
