@@ -12,35 +12,45 @@ import type { IndexData, Occurrences } from './postings.js';
 import { LazyScores, idf, normsOf, type BlockView, type DocScores, type FieldStats } from './score.js';
 
 /**
- * A growing array of 32-bit integers that decoded blocks are written into one after another, so decoding a block
- * allocates no array of its own. A typed array of more than 64 bytes keeps its elements outside V8's heap: each
- * block's two arrays of 64 entries (and its positions) were each a separate allocation with its own backing store,
- * freed by the collector, a few hundred per first-seen question at 100k records. Offsets into `data` stay valid as it
- * grows (it is copied into a larger array; a reader holding the old one still finds the entries it was given there).
+ * Chunks of 32-bit integers that decoded blocks are written into one after another, so decoding a block allocates no
+ * array of its own. A typed array of more than 64 bytes keeps its elements outside V8's heap: each block's two arrays
+ * of 64 entries (and its positions) were each an allocation with its own backing store, freed by the collector, 520 to
+ * 630 per first-seen question at 100k records. Filled chunks are kept as they are (never copied or reused), so an
+ * array handed out with an offset into it reads the same entries later.
  */
 class Slab {
-  data: Int32Array;
-  length = 0;
+  readonly chunks: Int32Array[] = [];
+  private used = 0;
 
-  constructor(capacity: number) {
-    this.data = new Int32Array(capacity);
-  }
+  constructor(private readonly chunkSize: number) {}
 
-  /** Room for n more entries; returns where they start. */
+  /**
+   * Room for n entries in one chunk; returns where: chunk index × 2^OFFSET_BITS + offset (read it with chunkOf and
+   * offsetOf). A run longer than a chunk gets a chunk of its own size.
+   */
   take(n: number): number {
-    const at = this.length;
-    if (at + n > this.data.length) {
-      const grown = new Int32Array(Math.max(2 * this.data.length, at + n));
-      grown.set(this.data.subarray(0, at));
-      this.data = grown;
+    let c = this.chunks.length - 1;
+    if (c < 0 || this.used + n > this.chunks[c].length) {
+      this.chunks.push(new Int32Array(Math.max(this.chunkSize, n)));
+      c++;
+      this.used = 0;
     }
-    this.length = at + n;
-    return at;
+    const at = this.used;
+    this.used += n;
+    return c * OFFSET_SPAN + at;
   }
 }
 
-/** Blocks' slots and counts first held: eight blocks of POSITION_BLOCK entries (a question asks a few dozen records). */
-const FIRST_BLOCKS = 8;
+/** A place in a Slab: chunk index × OFFSET_SPAN + offset (offsets below 2^21: a term's positions at 100k records fit). */
+const OFFSET_SPAN = 1 << 21;
+
+/**
+ * Entries per chunk of blocks' slots and counts (eight blocks of POSITION_BLOCK entries, 4 KB) and of blocks' starts
+ * and positions (4 KB): a first-seen question at 100k records decodes a few hundred blocks of its common words, so a
+ * few dozen chunks, each no larger than what is written into it.
+ */
+const ENTRY_CHUNK = 2 * POSITION_BLOCK * 8;
+const POSITION_CHUNK = 1024;
 
 /** The snapshot's block starts, found by term id. */
 export class DocSkipIndex {
@@ -134,19 +144,20 @@ export class BlockTerm implements Occurrences {
     return Math.min(POSITION_BLOCK, this.entries - j * POSITION_BLOCK);
   }
 
-  /** Where block j's slots start in the entry slab (its counts follow them), decoding it on first use. */
+  /** Where block j's slots are in the entry slab (a Slab place; its counts follow them), decoding it on first use. */
   private block(j: number): number {
     const at = (this.entryAt ??= new Int32Array(this.blockCount));
     const kept = at[j];
     if (kept) return kept - 1;
-    const slab = (this.entrySlab ??= new Slab(2 * POSITION_BLOCK * FIRST_BLOCKS));
+    const slab = (this.entrySlab ??= new Slab(ENTRY_CHUNK));
     const n = this.blockSize(j);
-    const o = slab.take(2 * n);
+    const place = slab.take(2 * n);
+    const data = slab.chunks[(place / OFFSET_SPAN) | 0];
+    const o = place % OFFSET_SPAN;
     const s = this.skips.data;
-    const data = slab.data;
     decodeDocBlock(this.skips.index.postings, this.byteOffset, s.bits[this.firstBlock + j], s.slotBefore[this.firstBlock + j], n, data.subarray(o, o + n), data.subarray(o + n, o + 2 * n));
-    at[j] = o + 1;
-    return o;
+    at[j] = place + 1;
+    return place;
   }
 
   /**
@@ -158,9 +169,10 @@ export class BlockTerm implements Occurrences {
     const hi = lo + F;
     let seen = 0;
     for (let j = this.blockOf(lo); j < this.blockCount; j++) {
-      const o = this.block(j);
+      const place = this.block(j);
+      const data = this.entrySlab!.chunks[(place / OFFSET_SPAN) | 0];
+      const o = place % OFFSET_SPAN;
       const n = this.blockSize(j);
-      const data = this.entrySlab!.data;
       for (let e = 0; e < n; e++) {
         const slot = data[o + e];
         if (slot >= hi) return seen;
@@ -190,9 +202,10 @@ export class BlockTerm implements Occurrences {
   /** The term's entry for slot `slot` (its index among the term's entries), or −1 when the term is not in it. */
   entryOf(slot: number): number {
     const j = this.blockOf(slot);
-    const o = this.block(j);
+    const place = this.block(j);
+    const data = this.entrySlab!.chunks[(place / OFFSET_SPAN) | 0];
+    const o = place % OFFSET_SPAN;
     const n = this.blockSize(j);
-    const data = this.entrySlab!.data;
     let e = 0;
     while (e < n && data[o + e] < slot) e++;
     return e < n && data[o + e] === slot ? j * POSITION_BLOCK + e : -1;
@@ -202,27 +215,30 @@ export class BlockTerm implements Occurrences {
   positionsAt(entry: number): [from: number, to: number, pos: Int32Array] {
     const j = (entry / POSITION_BLOCK) | 0;
     const e = entry - j * POSITION_BLOCK;
-    const o = this.block(j);
+    const place = this.block(j);
+    const counts = this.entrySlab!.chunks[(place / OFFSET_SPAN) | 0];
+    const c = (place % OFFSET_SPAN) + this.blockSize(j);
     const n = this.blockSize(j);
     const at = (this.posAt ??= new Int32Array(this.blockCount));
     let p = at[j] - 1;
     if (p < 0) {
       // Local starts (n + 1) from the counts, then the block's positions after them.
-      const counts = this.entrySlab!.data;
       let total = 0;
-      for (let x = 0; x < n; x++) total += counts[o + n + x];
-      const slab = (this.posSlab ??= new Slab(4 * (n + 1 + total)));
+      for (let x = 0; x < n; x++) total += counts[c + x];
+      const slab = (this.posSlab ??= new Slab(POSITION_CHUNK));
       p = slab.take(n + 1 + total);
-      const data = slab.data;
-      data[p] = 0;
-      for (let x = 0; x < n; x++) data[p + x + 1] = data[p + x] + counts[o + n + x];
+      const data = slab.chunks[(p / OFFSET_SPAN) | 0];
+      const q = p % OFFSET_SPAN;
+      data[q] = 0;
+      for (let x = 0; x < n; x++) data[q + x + 1] = data[q + x] + counts[c + x];
       const s = this.skips.data;
-      decodePositionBlock(this.skips.index.postings, this.byteOffset, this.byteOffset + s.tableBytes[this.at], this.entries, j * POSITION_BLOCK, n, data.subarray(p, p + n + 1), data.subarray(p + n + 1, p + n + 1 + total));
+      decodePositionBlock(this.skips.index.postings, this.byteOffset, this.byteOffset + s.tableBytes[this.at], this.entries, j * POSITION_BLOCK, n, data.subarray(q, q + n + 1), data.subarray(q + n + 1, q + n + 1 + total));
       at[j] = p + 1;
     }
-    const data = this.posSlab!.data;
-    const base = p + n + 1;
-    return [base + data[p + e], base + data[p + e + 1], data];
+    const data = this.posSlab!.chunks[(p / OFFSET_SPAN) | 0];
+    const q = p % OFFSET_SPAN;
+    const base = q + n + 1;
+    return [base + data[q + e], base + data[q + e + 1], data];
   }
 }
 

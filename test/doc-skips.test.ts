@@ -90,13 +90,15 @@ describe('block starts: a common word is asked about at a few records by decodin
     expect(checked).toBeGreaterThan(15);
   });
 
-  it('reads blocks in any order, more of them than its storage first holds, and the positions it handed out before still read right after later blocks grew that storage', () => {
+  it('reads blocks in any order, more of them and more positions than one chunk of its storage holds, and the positions it handed out before still read right after later blocks filled more chunks', () => {
     const data = (plain.index as EngineIndex).postings;
     const postings = new Postings(data, 1 << 20);
     const index = new DocSkipIndex(skips, data);
-    // The seeds' terms in the most record fields: the first has more than the eight blocks first held.
+    // The seeds' terms in the most record fields: the first has more blocks than a chunk holds (eight of 64 entries),
+    // and each more positions than one (1,024 entries).
     const terms = Array.from(skips.terms).sort((a, b) => data.termEntries[b] - data.termEntries[a]).slice(0, 3);
     expect(data.termEntries[terms[0]]).toBeGreaterThan(8 * 64);
+    for (const k of terms) expect(data.termPositions[k]).toBeGreaterThan(1024);
     for (const k of terms) {
       const term = postings.termAt(k);
       const whole = postings.term(term);
