@@ -11,15 +11,46 @@ import type { EngineOptions } from './options.js';
 import type { IndexData, Occurrences } from './postings.js';
 import { LazyScores, idf, normsOf, type BlockView, type DocScores, type FieldStats } from './score.js';
 
-/** A decoded block: its entries' slots and position counts; positions when first read. */
-interface Block {
-  n: number;
-  slots: Int32Array;
-  counts: Int32Array;
-  /** Local starts (n + 1) and positions, decoded when a position is first asked for. */
-  starts?: Int32Array;
-  pos?: Int32Array;
+/**
+ * Chunks of 32-bit integers that decoded blocks are written into one after another, so decoding a block allocates no
+ * array of its own. A typed array of more than 64 bytes keeps its elements outside V8's heap: each block's two arrays
+ * of 64 entries (and its positions) were each an allocation with its own backing store, freed by the collector, 520 to
+ * 630 per first-seen question at 100k records. Filled chunks are kept as they are (never copied or reused), so an
+ * array handed out with an offset into it reads the same entries later.
+ */
+class Slab {
+  readonly chunks: Int32Array[] = [];
+  private used = 0;
+
+  constructor(private readonly chunkSize: number) {}
+
+  /**
+   * Room for n entries in one chunk; returns where: chunk index × 2^OFFSET_BITS + offset (read it with chunkOf and
+   * offsetOf). A run longer than a chunk gets a chunk of its own size.
+   */
+  take(n: number): number {
+    let c = this.chunks.length - 1;
+    if (c < 0 || this.used + n > this.chunks[c].length) {
+      this.chunks.push(new Int32Array(Math.max(this.chunkSize, n)));
+      c++;
+      this.used = 0;
+    }
+    const at = this.used;
+    this.used += n;
+    return c * OFFSET_SPAN + at;
+  }
 }
+
+/** A place in a Slab: chunk index × OFFSET_SPAN + offset (offsets below 2^21: a term's positions at 100k records fit). */
+const OFFSET_SPAN = 1 << 21;
+
+/**
+ * Entries per chunk of blocks' slots and counts (eight blocks of POSITION_BLOCK entries, 4 KB) and of blocks' starts
+ * and positions (4 KB): a first-seen question at 100k records decodes a few hundred blocks of its common words, so a
+ * few dozen chunks, each no larger than what is written into it.
+ */
+const ENTRY_CHUNK = 2 * POSITION_BLOCK * 8;
+const POSITION_CHUNK = 1024;
 
 /** The snapshot's block starts, found by term id. */
 export class DocSkipIndex {
@@ -51,7 +82,15 @@ export class BlockTerm implements Occurrences {
   readonly entries: number;
   /** The term's stored block score bounds (format 4, as TermOccurrences.bounds), if it has them. */
   readonly bounds?: Float32Array;
-  private readonly blocks = new Map<number, Block>();
+  /**
+   * Decoded blocks: block j's slots at entries[o] … entries[o + n − 1] and its position counts right after (n =
+   * blockSize(j)), where o + 1 = entryAt[j] (0: not decoded). Its local starts (n + 1) and positions are in
+   * `positions` from posAt[j] − 1, decoded when a position is first asked for.
+   */
+  private entryAt?: Int32Array;
+  private posAt?: Int32Array;
+  private entrySlab?: Slab;
+  private posSlab?: Slab;
 
   constructor(
     private readonly skips: DocSkipIndex,
@@ -100,15 +139,25 @@ export class BlockTerm implements Occurrences {
     return lo;
   }
 
-  private block(j: number): Block {
-    let b = this.blocks.get(j);
-    if (b) return b;
+  /** Entries in block j (POSITION_BLOCK, fewer in the last). */
+  private blockSize(j: number): number {
+    return Math.min(POSITION_BLOCK, this.entries - j * POSITION_BLOCK);
+  }
+
+  /** Where block j's slots are in the entry slab (a Slab place; its counts follow them), decoding it on first use. */
+  private block(j: number): number {
+    const at = (this.entryAt ??= new Int32Array(this.blockCount));
+    const kept = at[j];
+    if (kept) return kept - 1;
+    const slab = (this.entrySlab ??= new Slab(ENTRY_CHUNK));
+    const n = this.blockSize(j);
+    const place = slab.take(2 * n);
+    const data = slab.chunks[(place / OFFSET_SPAN) | 0];
+    const o = place % OFFSET_SPAN;
     const s = this.skips.data;
-    const n = Math.min(POSITION_BLOCK, this.entries - j * POSITION_BLOCK);
-    b = { n, slots: new Int32Array(n), counts: new Int32Array(n) };
-    decodeDocBlock(this.skips.index.postings, this.byteOffset, s.bits[this.firstBlock + j], s.slotBefore[this.firstBlock + j], n, b.slots, b.counts);
-    this.blocks.set(j, b);
-    return b;
+    decodeDocBlock(this.skips.index.postings, this.byteOffset, s.bits[this.firstBlock + j], s.slotBefore[this.firstBlock + j], n, data.subarray(o, o + n), data.subarray(o + n, o + 2 * n));
+    at[j] = place + 1;
+    return place;
   }
 
   /**
@@ -120,12 +169,15 @@ export class BlockTerm implements Occurrences {
     const hi = lo + F;
     let seen = 0;
     for (let j = this.blockOf(lo); j < this.blockCount; j++) {
-      const b = this.block(j);
-      for (let e = 0; e < b.n; e++) {
-        const slot = b.slots[e];
+      const place = this.block(j);
+      const data = this.entrySlab!.chunks[(place / OFFSET_SPAN) | 0];
+      const o = place % OFFSET_SPAN;
+      const n = this.blockSize(j);
+      for (let e = 0; e < n; e++) {
+        const slot = data[o + e];
         if (slot >= hi) return seen;
         if (slot >= lo) {
-          visit(slot, b.counts[e]);
+          visit(slot, data[o + n + e]);
           seen++;
         }
       }
@@ -150,27 +202,43 @@ export class BlockTerm implements Occurrences {
   /** The term's entry for slot `slot` (its index among the term's entries), or −1 when the term is not in it. */
   entryOf(slot: number): number {
     const j = this.blockOf(slot);
-    const b = this.block(j);
+    const place = this.block(j);
+    const data = this.entrySlab!.chunks[(place / OFFSET_SPAN) | 0];
+    const o = place % OFFSET_SPAN;
+    const n = this.blockSize(j);
     let e = 0;
-    while (e < b.n && b.slots[e] < slot) e++;
-    return e < b.n && b.slots[e] === slot ? j * POSITION_BLOCK + e : -1;
+    while (e < n && data[o + e] < slot) e++;
+    return e < n && data[o + e] === slot ? j * POSITION_BLOCK + e : -1;
   }
 
   /** Entry `entry`'s positions: pos[from] … pos[to − 1], its block's positions decoded on first read. */
   positionsAt(entry: number): [from: number, to: number, pos: Int32Array] {
     const j = (entry / POSITION_BLOCK) | 0;
     const e = entry - j * POSITION_BLOCK;
-    const b = this.block(j);
-    if (!b.pos) {
-      const starts = new Int32Array(b.n + 1);
-      for (let x = 0; x < b.n; x++) starts[x + 1] = starts[x] + b.counts[x];
-      const pos = new Int32Array(starts[b.n]);
+    const place = this.block(j);
+    const counts = this.entrySlab!.chunks[(place / OFFSET_SPAN) | 0];
+    const c = (place % OFFSET_SPAN) + this.blockSize(j);
+    const n = this.blockSize(j);
+    const at = (this.posAt ??= new Int32Array(this.blockCount));
+    let p = at[j] - 1;
+    if (p < 0) {
+      // Local starts (n + 1) from the counts, then the block's positions after them.
+      let total = 0;
+      for (let x = 0; x < n; x++) total += counts[c + x];
+      const slab = (this.posSlab ??= new Slab(POSITION_CHUNK));
+      p = slab.take(n + 1 + total);
+      const data = slab.chunks[(p / OFFSET_SPAN) | 0];
+      const q = p % OFFSET_SPAN;
+      data[q] = 0;
+      for (let x = 0; x < n; x++) data[q + x + 1] = data[q + x] + counts[c + x];
       const s = this.skips.data;
-      decodePositionBlock(this.skips.index.postings, this.byteOffset, this.byteOffset + s.tableBytes[this.at], this.entries, j * POSITION_BLOCK, b.n, starts, pos);
-      b.starts = starts;
-      b.pos = pos;
+      decodePositionBlock(this.skips.index.postings, this.byteOffset, this.byteOffset + s.tableBytes[this.at], this.entries, j * POSITION_BLOCK, n, data.subarray(q, q + n + 1), data.subarray(q + n + 1, q + n + 1 + total));
+      at[j] = p + 1;
     }
-    return [b.starts![e], b.starts![e + 1], b.pos];
+    const data = this.posSlab!.chunks[(p / OFFSET_SPAN) | 0];
+    const q = p % OFFSET_SPAN;
+    const base = q + n + 1;
+    return [base + data[q + e], base + data[q + e + 1], data];
   }
 }
 

@@ -90,6 +90,35 @@ describe('block starts: a common word is asked about at a few records by decodin
     expect(checked).toBeGreaterThan(15);
   });
 
+  it('reads blocks in any order, more of them and more positions than one chunk of its storage holds, and the positions it handed out before still read right after later blocks filled more chunks', () => {
+    const data = (plain.index as EngineIndex).postings;
+    const postings = new Postings(data, 1 << 20);
+    const index = new DocSkipIndex(skips, data);
+    // The seeds' terms in the most record fields: the first has more blocks than a chunk holds (eight of 64 entries),
+    // and each more positions than one (1,024 entries).
+    const terms = Array.from(skips.terms).sort((a, b) => data.termEntries[b] - data.termEntries[a]).slice(0, 3);
+    expect(data.termEntries[terms[0]]).toBeGreaterThan(8 * 64);
+    for (const k of terms) expect(data.termPositions[k]).toBeGreaterThan(1024);
+    for (const k of terms) {
+      const term = postings.termAt(k);
+      const whole = postings.term(term);
+      const blocks = new BlockTerm(index, index.of(k), k, () => whole);
+      const E = whole.slots.length;
+      // Last block first, then every fifth entry from the end, then the rest: blocks decoded out of order.
+      const order = [E - 1, ...Array.from({ length: E }, (_, i) => E - 1 - i).filter((e) => e % 5 === 0), ...Array.from({ length: E }, (_, e) => e)];
+      const handed: { e: number; from: number; to: number; pos: Int32Array }[] = [];
+      for (const e of order) {
+        expect(blocks.entryOf(whole.slots[e]), `${term} ${e}`).toBe(e);
+        const [from, to, pos] = blocks.positionsAt(e);
+        handed.push({ e, from, to, pos });
+      }
+      // Each triple as it was handed out, read after every block was decoded.
+      for (const { e, from, to, pos } of handed) {
+        expect(Array.from(pos.subarray(from, to)), `${term} ${e}`).toEqual(Array.from(whole.pos.subarray(whole.starts[e], whole.starts[e + 1])));
+      }
+    }
+  });
+
   it('answers questions and keyword lists with the same pages as decoding every word whole, and asks common words by blocks to do it', () => {
     const queries = [
       '企业如何申请知识产权质押融资',
