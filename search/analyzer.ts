@@ -562,13 +562,14 @@ export class QueryAnalyzer {
   }
 
   /**
-   * Whether a typed word is a short form the records never print (Constraint.scattered): 2–4 Han characters, not a
-   * stop word, counted within the build's floors (a word counted above them was cut by jieba from the records, so it
-   * is printed: no index look-up), and neither it nor any equivalent printed.
+   * Whether a typed word is a short form the records never print (Constraint.scattered): 2–4 Han characters, each
+   * once (a repeated one is a coined frame, 一企一证, 多规合一: the frame's corpus slogans fill it, and its characters
+   * apart are no form of it), not a stop word, counted within the build's floors (a word counted above them was cut
+   * by jieba from the records, so it is printed: no index look-up), and neither it nor any equivalent printed.
    */
   private unprintedShort(text: string, alternatives: Alternative[]): boolean {
     const prints = this.prints;
-    if (!prints || !/^\p{Script=Han}{2,4}$/u.test(text) || this.stopwords.has(text)) return false;
+    if (!prints || !/^\p{Script=Han}{2,4}$/u.test(text) || new Set(text).size !== text.length || this.stopwords.has(text)) return false;
     const printed = (w: string): boolean => (this.vocab.counts.get(w) ?? 0) > FLOOR_COUNT || prints(w);
     return !printed(text) && !alternatives.some((a) => a.text !== text && printed(a.text));
   }

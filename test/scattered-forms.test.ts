@@ -50,6 +50,12 @@ describe('a short form no record prints is found where the records spell its sub
     }
   });
 
+  it('leaves a coined frame with a repeated character (一企一证) to its frame’s slogans, never to its characters apart', () => {
+    const [slogan] = constraintsOf(service, '一企一证');
+    expect(slogan.scattered).toBeUndefined();
+    expect(service.search({ q: '一企一证', size: 10 }).hits.map((h) => h.id)).toEqual(off.search({ q: '一企一证', size: 10 }).hits.map((h) => h.id));
+  });
+
   it('leaves quoted phrases and field prefixes as typed', () => {
     expect(service.search({ q: '"修船"', size: 10 }).total).toBe(0);
     expect(service.search({ q: 'title:修船', size: 10 }).total).toBe(0);
