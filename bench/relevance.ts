@@ -155,16 +155,20 @@ export function formatBars(result: Evaluation): string {
 }
 
 /**
- * The plain-term kind in its two groups: the terms first judged (q, t, u ids) and the grown group (g01–g37, chosen by
- * the rule in bench/term-candidates.ts and judged over three engines' pooled lists). The grown group is the larger and
- * the less hand-picked, so a term figure that holds on one group only is worth a look.
+ * The plain-term kind in its three groups: the terms first judged (q, t, u ids), the grown group (g01–g37, title
+ * words chosen by the rules in bench/term-candidates.ts) and the blind forms (b01–b25, session 15: short forms,
+ * everyday wording and plain field nouns written by hand for records picked by rule, none printed in its source's
+ * title). The last two are judged over three engines' pooled lists. A term figure that holds on one group only is
+ * worth a look: the title words and the blind forms test different things.
  */
 export function termGroups(result: Evaluation): { name: string; ndcg: number; recall: number; n: number }[] {
   const terms = result.perQuery.filter((q) => q.type === 'term');
   const grown = (q: QueryScore) => /^g\d+$/.test(q.id);
+  const blind = (q: QueryScore) => /^b\d+$/.test(q.id);
   return [
-    { name: 'first judged', ...summarize(terms.filter((q) => !grown(q))) },
+    { name: 'first judged', ...summarize(terms.filter((q) => !grown(q) && !blind(q))) },
     { name: 'grown (g01–g37)', ...summarize(terms.filter(grown)) },
+    { name: 'blind forms (b01–b25)', ...summarize(terms.filter(blind)) },
   ];
 }
 

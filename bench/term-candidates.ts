@@ -26,6 +26,17 @@
  * 海洋牧场 is the head word of the test query 海洋牧场 融资; 不动产 is in 不动产登记, 金融服务 in 科技金融服务, 海事 in
  * 船舶 -海事 and 海事云登轮…, 试验区 in 自由贸易试验区 海洋经济. Tuning on these (g31 above all) tunes those test
  * queries' main words too. They stay: this session's figures include them.
+ *
+ * Rule C (b01–b25, blind forms, session 15): the forms officials type that titles do not print. The script picks the
+ * source records (`blind.sources`): the records in snapshot order at positions i with i % 12 == 6, a record whose copy
+ * (`related`) was already picked giving way to the next record. For each source one query was written by hand, from
+ * the record's title and text only, before any engine ran it: the 2–6 Han character term a reader would type for its
+ * subject, in the first of three forms that fits: S, a short form in use in the field (知产证券化, 修船); E, the
+ * everyday wording of the field term (房产证 for 不动产登记, 以货易货 for 易货贸易); G, the plain noun of the subject's
+ * field (贷款, 重量鉴定). The written term may not be a substring of the source's title or of its copies' titles, nor the
+ * exact string of a judged query in either half (一窗受理 was, so 企业开办 replaced it); the script checks both
+ * (`blind.checks`) for the b-queries in bench/queries.dev.json. Judged as rules A and B, and the source record and its
+ * copies are grade 2 by construction (one, 79c90300-88 for 污水排放, was in no engine's top 10).
  */
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -89,7 +100,29 @@ function main(): void {
     .filter((j) => spread(j) >= 2 && titled(j).length <= 0.03 * records.length && !judged.has(j))
     .sort(byFirst(firstB));
   const every = (xs: string[], n: number, count: number) => xs.filter((_, i) => i % n === 0).slice(0, count);
-  console.log(JSON.stringify({ ruleA: { candidates: a, picks: every(a, 3, 25) }, ruleB: { candidates: b, picks: every(b, 16, 12) } }, null, 1));
+  console.log(JSON.stringify({ ruleA: { candidates: a, picks: every(a, 3, 25) }, ruleB: { candidates: b, picks: every(b, 16, 12) }, blind: blindRule(records) }, null, 1));
+}
+
+/** Rule C: the source records of the blind forms, and the checks on the terms written for them (see the header). */
+function blindRule(records: ReturnType<typeof parseSnapshot>['records']): { sources: { id: string; title: string }[]; checks: { id: string; query: string; inSourceTitle: boolean; judgedElsewhere: boolean }[] } {
+  const picked = new Set<string>();
+  const sources: { id: string; title: string }[] = [];
+  for (let i = 6; i < records.length && sources.length < 25; i += 12) {
+    let j = i;
+    while (j < records.length && [records[j].id, ...records[j].related.map((r) => r.id)].some((id) => picked.has(id))) j++;
+    if (j >= records.length) break;
+    picked.add(records[j].id);
+    sources.push({ id: records[j].id, title: records[j].title });
+  }
+  const byId = new Map(records.map((r) => [r.id, r]));
+  const blind = loadQueries('dev').filter((q) => /^b\d+$/.test(q.id));
+  const others = new Set(loadQueries().filter((q) => !/^b\d+$/.test(q.id)).map((q) => q.query));
+  const checks = blind.map((q, k) => {
+    const source = byId.get(sources[k].id)!;
+    const titles = [source.title, ...source.related.map((r) => byId.get(r.id)?.title ?? '')];
+    return { id: q.id, query: q.query, inSourceTitle: titles.some((t) => t.includes(q.query)), judgedElsewhere: others.has(q.query) };
+  });
+  return { sources, checks };
 }
 
 main();

@@ -106,6 +106,13 @@ export interface Constraint {
    * (EngineOptions.bonus.kinds).
    */
   asideKinds?: string[];
+  /**
+   * A short word no record prints, nor any of its equivalents (修船, 技贸 of 技贸措施: 2–4 Han characters): its
+   * characters, found together in one sentence as the records spell the subject out (船舶修理, 技术性贸易措施). Counted
+   * with the word's parts (engine.ts partsFill), so such a record fills in after every record with the word and lists it
+   * as missing.
+   */
+  scattered?: string;
 }
 
 /** One clause as typed: all its constraints must match. */
@@ -567,6 +574,19 @@ export class QueryAnalyzer {
     return [...new Set(out)];
   }
 
+  /**
+   * Whether a typed word is a short form the records never print (Constraint.scattered): 2–4 Han characters, each
+   * once (a repeated one is a coined frame, 一企一证, 多规合一: the frame's corpus slogans fill it, and its characters
+   * apart are no form of it), not a stop word, counted within the build's floors (a word counted above them was cut
+   * by jieba from the records, so it is printed: no index look-up), and neither it nor any equivalent printed.
+   */
+  private unprintedShort(text: string, alternatives: Alternative[]): boolean {
+    const prints = this.prints;
+    if (!prints || !/^\p{Script=Han}{2,4}$/u.test(text) || new Set(text).size !== text.length || this.stopwords.has(text)) return false;
+    const printed = (w: string): boolean => (this.vocab.counts.get(w) ?? 0) > FLOOR_COUNT || prints(w);
+    return !printed(text) && !alternatives.some((a) => a.text !== text && printed(a.text));
+  }
+
   /** The best cut of a Han compound of four or more characters into two known words of two or more each. */
   private split(text: string): [string, string] | undefined {
     return splitCompound(text, this.vocab.counts);
@@ -595,7 +615,8 @@ export class QueryAnalyzer {
       // A field prefix narrows: title:确认制 means records whose title says 确认制, never its parts.
       const parts = phrase || fields ? [] : this.partsOf(t, alternatives);
       const broader = phrase || fields ? [] : this.broaderOf(t);
-      return { text: t, alternatives, phrase, ...(fields ? { fields } : {}), ...(parts.length ? { parts } : {}), ...(broader.length ? { broader } : {}) };
+      const scattered = !phrase && !fields && this.unprintedShort(t, alternatives);
+      return { text: t, alternatives, phrase, ...(fields ? { fields } : {}), ...(parts.length ? { parts } : {}), ...(broader.length ? { broader } : {}), ...(scattered ? { scattered: t } : {}) };
     };
     if (c.phrase) {
       const t = text.trim();

@@ -1242,10 +1242,13 @@ export class SearchEngine {
    */
   private partsFill(c: Constraint): DocScores & { shares?: Float64Array } {
     const parts = c.parts ?? [];
-    if (!parts.length || !this.options.partsWeight) return NO_DOCS;
+    const span = c.scattered && this.options.scatteredSpan > 0 ? this.options.scatteredSpan * c.scattered.length : 0;
+    if ((!parts.length && !span) || !this.options.partsWeight) return NO_DOCS;
     const N = this.records.length;
     const fields = this.fieldIds(c.fields);
     const lists = parts.map((w) => bm25(this.matcher.needle(w, fields), this.stats, this.options.bm25, this.options.partsWeight));
+    // An unprinted short form's characters found together (Constraint.scattered) count as one more part.
+    if (span) lists.push(bm25(this.matcher.scattered(c.scattered!, span, fields), this.stats, this.options.bm25, this.options.partsWeight));
     const idfs = lists.map((l) => (l.docs.length ? idf(N, l.docs.length) : 0));
     const total = idfs.reduce((a, b) => a + b, 0);
     const rare = this.count;

@@ -323,6 +323,65 @@ export class Matcher {
   }
 
   /**
+   * Occurrences of every character of `chars` inside a span of at most `span` characters, in any order, within one
+   * sentence: a short form no record prints as typed, spelled out the way the records write its subject (修船 in
+   * 船舶修理, 技贸 in 技术性贸易措施). Positions are the spans' starts, one per span (the first span found, then the next
+   * starting after it ends). Each character's occurrences are a lone character's (every token starting with it).
+   */
+  scattered(chars: string, span: number, fields?: readonly number[]): Occurrences {
+    const key = `${fields?.join(',') ?? '*'}\u0000${chars}\u0000${span}\u0000scattered`;
+    const cached = this.cache.get(key);
+    if (cached) return cached;
+    const wanted = [...new Set(chars)];
+    const lists = wanted.map((c) => this.needle(c, fields));
+    const out = new Builder();
+    const breaks = this.breaks();
+    const kSlots = breaks.slots;
+    let k = 0;
+    const entry = new Int32Array(lists.length);
+    const lead = lists.reduce((a, b) => (b.slots.length < a.slots.length ? b : a));
+    // Positions of the slot, labelled by character, merged in order (a handful per character in one field).
+    const merged: { p: number; c: number }[] = [];
+    for (const slot of lead.slots) {
+      let all = true;
+      for (let c = 0; c < lists.length && all; c++) {
+        entry[c] = gallop(lists[c].slots, slot, entry[c]);
+        all = lists[c].slots[entry[c]] === slot;
+      }
+      if (!all) continue;
+      merged.length = 0;
+      for (let c = 0; c < lists.length; c++) {
+        const pos = positionsOf(lists[c], entry[c]);
+        for (let x = lists[c].starts[entry[c]]; x < lists[c].starts[entry[c] + 1]; x++) merged.push({ p: pos[x], c });
+      }
+      merged.sort((a, b) => a.p - b.p);
+      k = gallop(kSlots, slot, k);
+      const held = k < kSlots.length && kSlots[k] === slot;
+      const bpos = breaks.pos;
+      const bFrom = held ? breaks.starts[k] : 0;
+      const bEnd = held ? breaks.starts[k + 1] : 0;
+      // Sliding window over the merged positions: the shortest cover of every character ending at each position.
+      const last = new Int32Array(lists.length).fill(-1);
+      let after = -1;
+      for (let x = 0; x < merged.length; x++) {
+        last[merged[x].c] = merged[x].p;
+        let from = Infinity;
+        for (let c = 0; c < lists.length; c++) from = Math.min(from, last[c] < 0 ? -Infinity : last[c]);
+        const to = merged[x].p;
+        if (from === -Infinity || from <= after || to - from + 1 > span) continue;
+        let broken = false;
+        for (let z = bFrom; z < bEnd && !broken; z++) broken = bpos[z] > from && bpos[z] < to;
+        if (broken) continue;
+        out.add(slot, from);
+        after = to;
+      }
+    }
+    const occ = out.done();
+    this.cache.set(key, occ);
+    return occ;
+  }
+
+  /**
    * Sentence breaks of the whole corpus, merged once and kept for the engine's lifetime: they are structure of the
    * indexed text, not of any query, so clearing the query caches does not drop them.
    */

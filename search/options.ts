@@ -69,6 +69,12 @@ export interface EngineOptions {
    */
   partsWeight: number;
   /**
+   * A short word no record prints (修船, 技贸: Constraint.scattered) also counts as a part where its characters stand
+   * together, in any order, within this many characters per character typed inside one sentence (2: 修船 in 船舶修理,
+   * 技贸 in 技术性贸易). 0 turns it off.
+   */
+  scatteredSpan: number;
+  /**
    * In a query of two to four words of which less than a page has every word, a record holding another word of the
    * query and a broader term of a word it lacks and that is printed on less than a page of reforms (进口矿产品 for
    * 铁矿进口: Constraint.broader) fills in at this weight
@@ -180,6 +186,7 @@ export const DEFAULT_ENGINE_OPTIONS: EngineOptions = {
   outcomeChange: 0.7,
   outcomeMetric: 10,
   partsWeight: 0.5,
+  scatteredSpan: 2,
   broaderWeight: 0.5,
   outcomeHeads: true,
   askBase: 0.2,

@@ -657,7 +657,7 @@ describe('relevance reporting against issue 9’s bars', () => {
     expect(novel.ndcg).toBeCloseTo(0.75, 10);
   });
 
-  it('reports plain terms in two groups, the terms first judged and the grown group g01–g37, each averaged per query', async () => {
+  it('reports plain terms in three groups, the terms first judged, the grown group g01–g37 and the blind forms b01–b25, each averaged per query', async () => {
     const { termGroups, loadQueries } = await import('../bench/relevance.js');
     const grown = loadQueries('dev').filter((q) => /^g\d+$/.test(q.id));
     // The grown group is plain terms only, each judged with at least one record about the term (grade 2).
@@ -666,16 +666,31 @@ describe('relevance reporting against issue 9’s bars', () => {
       expect(q.type, q.id).toBe('term');
       expect(Object.values(q.judgments), q.id).toContain(2);
     }
+    // The blind forms are plain terms too: each names its source record (graded 2), and neither the source's title
+    // nor its copies' titles print the query.
+    const blind = loadQueries('dev').filter((q) => /^b\d+$/.test(q.id));
+    expect(blind.length).toBe(25);
+    const { records } = await seedSnapshot();
+    const byId = new Map(records.map((r) => [r.id, r]));
+    for (const q of blind) {
+      expect(q.type, q.id).toBe('term');
+      const source = byId.get(/written from (\S+)/.exec(q.note ?? '')?.[1] ?? '');
+      expect(source, q.id).toBeDefined();
+      expect(q.judgments[source!.id], q.id).toBe(2);
+      for (const id of [source!.id, ...source!.related.map((r) => r.id)]) expect(byId.get(id)!.title, q.id).not.toContain(q.query);
+    }
     const perQuery = [
       { id: 'q01', type: 'term', query: 'a', ndcg: 1, recall: 1 },
       { id: 'g01', type: 'term', query: 'b', ndcg: 0.8, recall: 0.5 },
       { id: 'g02', type: 'term', query: 'c', ndcg: 0.6, recall: 1 },
       { id: 'g03', type: 'slogan', query: 'd', ndcg: 0, recall: 0 },
+      { id: 'b01', type: 'term', query: 'e', ndcg: 0.2, recall: 0 },
     ];
-    const [first, grownGroup] = termGroups({ overall: { ndcg: 0, recall: 0, n: 4 }, byType: {}, perQuery });
+    const [first, grownGroup, blindGroup] = termGroups({ overall: { ndcg: 0, recall: 0, n: 5 }, byType: {}, perQuery });
     expect(first).toMatchObject({ n: 1, ndcg: 1, recall: 1 });
     expect(grownGroup).toMatchObject({ n: 2, recall: 0.75 });
     expect(grownGroup.ndcg).toBeCloseTo(0.7, 10);
+    expect(blindGroup).toMatchObject({ n: 1, ndcg: 0.2, recall: 0 });
   });
 
   it('splits the development half into two folds that alternate within each kind, so every kind is in both', async () => {

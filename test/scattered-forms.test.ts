@@ -1,0 +1,63 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { SearchService } from '../search/service.js';
+import { SENTENCE_BREAKS } from '../analysis/compounds.js';
+import { recordPlainText, seedService, seedSnapshot } from './helpers.js';
+
+let service: SearchService;
+let off: SearchService;
+beforeAll(async () => {
+  service = await seedService();
+  off = new SearchService(await seedSnapshot(), { scatteredSpan: 0 });
+}, 120_000);
+
+const constraintsOf = (s: SearchService, q: string) => s.engine.analyse(q).groups.flat().flatMap((cl) => cl.constraints);
+
+/** Whether some sentence of the text holds every character of `word` inside `span` characters. */
+function together(text: string, word: string, span: number): boolean {
+  for (const sentence of text.split(new RegExp(`[${SENTENCE_BREAKS.join('')}]`))) {
+    for (let i = 0; i < sentence.length; i++) {
+      const window = sentence.slice(i, i + span);
+      if ([...word].every((c) => window.includes(c))) return true;
+    }
+  }
+  return false;
+}
+
+describe('a short form no record prints is found where the records spell its subject out', () => {
+  it('finds the ship-repair record (船舶修理) for 修船, which no record prints, and says the hit lacks 修船', () => {
+    expect(off.search({ q: '修船', size: 10 }).total).toBe(0);
+    const res = service.search({ q: '修船', size: 10 });
+    expect(res.hits.length).toBeGreaterThan(0);
+    expect(recordPlainText(service, res.hits[0].id)).toContain('船舶修理');
+    for (const h of res.hits) {
+      expect(h.missing).toContain('修船');
+      expect(together(recordPlainText(service, h.id), '修船', 4)).toBe(true);
+    }
+    expect(res.partial).toBe(true);
+  });
+
+  it('finds the technical-trade-measures records (技术性贸易措施) for 技贸措施, where the typed 技贸 is printed by none', () => {
+    expect(off.search({ q: '技贸措施', size: 10 }).total).toBe(0);
+    const hits = service.search({ q: '技贸措施', size: 10 }).hits;
+    expect(hits.length).toBeGreaterThan(0);
+    for (const h of hits) expect(recordPlainText(service, h.id)).toContain('技术性贸易措施');
+  });
+
+  it('never searches a printed word by its characters: 退税, 估价 and 船舶 keep their own records only', () => {
+    for (const q of ['退税', '估价', '船舶']) {
+      for (const c of constraintsOf(service, q)) expect(c.scattered, q).toBeUndefined();
+      expect(service.search({ q, size: 20 }).hits.map((h) => h.id)).toEqual(off.search({ q, size: 20 }).hits.map((h) => h.id));
+    }
+  });
+
+  it('leaves a coined frame with a repeated character (一企一证) to its frame’s slogans, never to its characters apart', () => {
+    const [slogan] = constraintsOf(service, '一企一证');
+    expect(slogan.scattered).toBeUndefined();
+    expect(service.search({ q: '一企一证', size: 10 }).hits.map((h) => h.id)).toEqual(off.search({ q: '一企一证', size: 10 }).hits.map((h) => h.id));
+  });
+
+  it('leaves quoted phrases and field prefixes as typed', () => {
+    expect(service.search({ q: '"修船"', size: 10 }).total).toBe(0);
+    expect(service.search({ q: 'title:修船', size: 10 }).total).toBe(0);
+  });
+});
