@@ -86,7 +86,7 @@ export function isContraction(long: string, short: string, isWord: (w: string) =
 }
 
 /** A vocabulary lookup: words of two or more characters, and single characters only as a final suffix. */
-function wordTest(vocabulary: Map<string, number>): (w: string) => boolean {
+function wordTest(vocabulary: ReadonlyMap<string, number>): (w: string) => boolean {
   return (w) => (w.length === 1 ? HAN.test(w) : vocabulary.has(w));
 }
 
@@ -129,7 +129,8 @@ export class FormIndex {
   private readonly isWord: (w: string) => boolean;
   private readonly memo = new Map<string, string[]>();
 
-  constructor(forms: MinedForms, vocabulary: [string, number][], private readonly options: FormOptions = DEFAULT_FORM_OPTIONS) {
+  /** @param vocabulary The corpus words; a map of them is used as it is (the query analyser passes its own). */
+  constructor(forms: MinedForms, vocabulary: [string, number][] | ReadonlyMap<string, number>, private readonly options: FormOptions = DEFAULT_FORM_OPTIONS) {
     const add = (a: string, b: string) => {
       const list = this.forms.get(a) ?? [];
       if (!list.includes(b)) list.push(b);
@@ -139,7 +140,7 @@ export class FormIndex {
       add(long, short);
       add(short, long);
     }
-    this.isWord = wordTest(new Map(vocabulary));
+    this.isWord = wordTest(vocabulary instanceof Map ? vocabulary : new Map(vocabulary));
     for (const w of forms.shorts) {
       const list = this.shortsByFirst.get(w[0]) ?? [];
       list.push(w);

@@ -137,14 +137,16 @@ the targets and whether this run met them. --sizes none skips the generated corp
   out();
   {
     // The loading targets on the seeds: text as the scale benchmark counts it (the searched fields and departments).
-    const { measureFirstAnswer, loadTargetLines } = await import('./first-answer.js');
+    const { measureFirstAnswer, loadTargetLines, EXTRA_CA_CERTS } = await import('./first-answer.js');
     const seedText = builds[builds.length - 1].body.records.reduce((n, r) => n + [r.title, r.content, r.applicableTo, r.process, r.outcome, r.departments.join('、')].reduce((m, t) => m + (t ? Buffer.byteLength(t) : 0), 0), 0);
     const loadDir = join(os.tmpdir(), `ftz-bench-${process.pid}-load`);
     const load = await measureFirstAnswer(snapFile, loadDir);
+    // Also without the environment's extra CA file, when it has one (bench/first-answer.ts EXTRA_CA_CERTS says why).
+    const plain = EXTRA_CA_CERTS ? await measureFirstAnswer(snapFile, loadDir, 3, { withoutExtraCaCerts: true }) : undefined;
     rmSync(loadDir, { recursive: true, force: true });
     out('Loading targets on the seeds, measured by bench/first-answer.ts (a fresh `node` process running the server\'s load path, compiled and cached as a release compiles it: bundled with esbuild, V8\'s code cache from one warm-up run; median of 3):');
     out();
-    for (const l of loadTargetLines('seeds', load, seedText)) out(l);
+    for (const l of loadTargetLines('seeds', load, seedText, plain)) out(l);
     out();
   }
   out(`## Search latency, in-process (${lat.queries} distinct queries × ${lat.rounds} rounds; a page of 10 with highlights and facets)`);

@@ -196,11 +196,13 @@ export class QueryAnalyzer {
     private readonly cooccurrence?: (a: string, b: string) => { a: number; b: number; both: number; records: number },
     private readonly prints?: (text: string) => boolean,
   ) {
-    this.forms = new FormIndex(data.forms ?? { pairs: [], shorts: [] }, data.vocabulary);
     this.normalizer = new Normalizer(data.t2s);
     // Dictionary words, the terms of the thesaurus's `>` lines among them (改制), are in the vocabulary at a floor count
     // (indexer/vocabulary-floors.ts DICTIONARY_WORD_FLOOR), so query and index cut them alike.
     this.vocab = buildVocabulary(data.vocabulary);
+    // The forms test words against the same map (its keys are the table's words: a served vocabulary has no empty word,
+    // snapshot/validate.ts): one map of the vocabulary built at start-up, not two.
+    this.forms = new FormIndex(data.forms ?? { pairs: [], shorts: [] }, this.vocab.counts);
     for (const group of data.synonyms) {
       for (const term of group) {
         const others = group.filter((g) => g !== term);

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { SnapshotBody } from '../snapshot/body.js';
 import { SearchService } from '../search/service.js';
-import { bodyHash } from '../snapshot/file.js';
+import { bodyHash, type ReadSnapshot } from '../snapshot/file.js';
 import { buildApp } from './app.js';
 import type { CompiledSchemas } from './compilers.js';
 import type { SecurityHeaders } from './security-headers.js';
@@ -19,6 +19,8 @@ import { loadServed, Reloader, ServingState, type Served } from './serving.js';
 export interface RunOptions {
   /** A snapshot file to serve (re-read on SIGHUP and by the admin route). */
   snapshot?: string;
+  /** The read of `snapshot` already under way (server/cli.ts starts it before this module loads); read here otherwise. */
+  reading?: Promise<ReadSnapshot>;
   /** Otherwise: build the index in-process (needs the indexer and jieba; never in a release). */
   build?: () => Promise<{ body: SnapshotBody; origin: string }>;
   /** Folder of the built page; `/` serves nothing when it has no index.html (said at start-up). */
@@ -55,7 +57,7 @@ export async function runServer(o: RunOptions): Promise<RunningServer> {
   const t0 = performance.now();
   let served: Served;
   if (o.snapshot) {
-    served = await loadServed(o.snapshot);
+    served = await loadServed(o.snapshot, o.reading);
   } else if (o.build) {
     const { body, origin } = await o.build();
     served = { service: new SearchService(body), snapshot: { hash: bodyHash(body), records: body.records.length, documents: body.sources.filter((s) => s.records > 0).length, builtAt: body.builtAt, origin, loadedAt: new Date().toISOString() } };

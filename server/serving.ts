@@ -4,7 +4,7 @@
  * new one, never a mix, and a snapshot that fails any check never replaces the one being served.
  */
 import { SearchService } from '../search/service.js';
-import { loadSnapshotFile, type SnapshotInfo } from '../snapshot/file.js';
+import { readSnapshotFile, type ReadSnapshot, type SnapshotInfo } from '../snapshot/file.js';
 
 export interface Served {
   service: SearchService;
@@ -46,9 +46,12 @@ export class ServingState {
   }
 }
 
-/** Read, verify, validate and load a snapshot file into a service (throws on any problem). */
-export async function loadServed(path: string): Promise<Served> {
-  const { body, info } = await loadSnapshotFile(path);
+/**
+ * Read, verify, validate and load a snapshot file into a service (throws on any problem). `reading`: that file's read
+ * already started (readSnapshotFile; server/cli.ts starts it before the server's modules load).
+ */
+export async function loadServed(path: string, reading?: Promise<ReadSnapshot>): Promise<Served> {
+  const { body, info } = await (await (reading ?? readSnapshotFile(path))).finish();
   let service: SearchService;
   try {
     service = new SearchService(body);

@@ -157,6 +157,22 @@ export interface LoadOptions {
  * decodeSnapshotBytes gives it (the checksum's first).
  */
 export async function loadSnapshotFile(path: string, options: LoadOptions = {}): Promise<LoadedSnapshot> {
+  return (await readSnapshotFile(path, options)).finish();
+}
+
+/** A snapshot file read and its checksum verified, its packed streams unpacking on libuv's thread pool. */
+export interface ReadSnapshot {
+  /** Waits for the unpacking, then decodes and validates; throws SnapshotError, never returns a partial body. */
+  finish(): Promise<LoadedSnapshot>;
+}
+
+/**
+ * The first half of loadSnapshotFile: resolves once the file is read, its checksum checked and every packed stream's
+ * unpacking started on the thread pool, so the caller can do other main-thread work (a server initialising its
+ * modules) while the streams unpack, then `finish`. A file refused on reading (missing, truncated, checksum, layout)
+ * rejects here; one refused on unpacking or decoding, in `finish`.
+ */
+export async function readSnapshotFile(path: string, options: LoadOptions = {}): Promise<ReadSnapshot> {
   const READ_CHUNK = Math.max(64, options.readChunk ?? 4 * 2 ** 20);
   const cannot = (e: unknown) => new SnapshotError(`cannot read snapshot ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
   let fh: FileHandle;
@@ -231,14 +247,21 @@ export async function loadSnapshotFile(path: string, options: LoadOptions = {}):
     if (hashed < size) hash.update(bytes.subarray(hashed, size));
     checkPayloadHash(header, hash.digest('hex'));
     if (layoutError !== undefined) throw layoutError;
-    const unpacked: Uint8Array[] = [];
-    for (const [i, job] of (await Promise.all(layout!.streams.map((s, i) => unpacking[i] ?? unpack(s)))).entries()) {
-      if (job.error !== undefined) throw unpackError(job.error);
-      unpacked.push(checkUnpacked(job.out!, layout!.streams[i].size));
-    }
-    const body = decodeVerified(header, payload, layout!, unpacked);
-    validateBody(body);
-    return { header, body, info: describe(header, body) };
+    const streams = layout!.streams;
+    // Every stream unpacking now (settled into values: nothing rejects unawaited while the caller works).
+    const jobs = Promise.all(streams.map((s, i) => unpacking[i] ?? unpack(s)));
+    return {
+      async finish() {
+        const unpacked: Uint8Array[] = [];
+        for (const [i, job] of (await jobs).entries()) {
+          if (job.error !== undefined) throw unpackError(job.error);
+          unpacked.push(checkUnpacked(job.out!, streams[i].size));
+        }
+        const body = decodeVerified(header, payload, layout!, unpacked);
+        validateBody(body);
+        return { header, body, info: describe(header, body) };
+      },
+    };
   } finally {
     await fh.close();
   }

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SnapshotBody } from '../snapshot/body.js';
 import { readSnapshotHeader } from '../snapshot/container.js';
-import { decodeSnapshotBytes, loadSnapshotFile, sha256, writeSnapshotFile } from '../snapshot/file.js';
+import { decodeSnapshotBytes, loadSnapshotFile, readSnapshotFile, sha256, writeSnapshotFile } from '../snapshot/file.js';
 import { SearchService } from '../search/service.js';
 import { seedSnapshot } from './helpers.js';
 
@@ -110,6 +110,36 @@ describe('a snapshot file is read, checksummed and unpacked in overlapping steps
       expect(whole, kind).toMatch(message);
       for (const readChunk of [undefined, 4096]) expect(await messageOf(() => loadSnapshotFile(path, { readChunk })), kind).toBe(whole);
     }
+  });
+
+  it('read in two halves (as a server starts: the read, then the decode once its modules are loaded) the seeds file gives what one load gives; a checksum is refused in the first half, a stream that does not unpack in the second', async () => {
+    const whole = decodeSnapshotBytes(good);
+    const reference = new SearchService(whole.body);
+    const read = await readSnapshotFile(file);
+    // Other main-thread work happens here in a server (its modules initialise) while the streams unpack.
+    await new Promise((r) => setTimeout(r, 20));
+    const loaded = await read.finish();
+    expect(loaded.header).toEqual(whole.header);
+    expect(loaded.info).toEqual(whole.info);
+    const service = new SearchService(loaded.body);
+    for (const q of ['退税', '海关 监管', '"一网通办"', '融资 -银行', '怎样办理跨境电商退货']) expect(answer(service, q), q).toBe(answer(reference, q));
+
+    const [s0, s1] = streamsOf(good);
+    const flipped = Uint8Array.from(good);
+    flipped[s0[0] + 10] ^= 0x20;
+    const badSum = join(dir, 'halves-checksum.snapshot');
+    writeFileSync(badSum, flipped);
+    expect(await messageOf(() => readSnapshotFile(badSum))).toBe(await messageOf(() => decodeSnapshotBytes(flipped)));
+    expect(await messageOf(() => readSnapshotFile(badSum))).toMatch(/damaged snapshot: checksum [0-9a-f]{12}… does not match/);
+
+    const unpackable = reseal(good, (b) => b.fill(0xff, s1[0], s1[0] + 64));
+    const badStream = join(dir, 'halves-stream.snapshot');
+    writeFileSync(badStream, unpackable);
+    const half = await readSnapshotFile(badStream);
+    const message = await messageOf(() => half.finish());
+    expect(message).toMatch(/damaged snapshot: the packed sections do not unpack/);
+    expect(message).toBe(await messageOf(() => decodeSnapshotBytes(unpackable)));
+    expect(await messageOf(() => readSnapshotFile(join(dir, 'no-such.snapshot')))).toMatch(/cannot read snapshot .*no-such\.snapshot: ENOENT/);
   });
 
   it('a flipped byte in the packed streams\' table (a size, a length, the count) gets the whole decoder\'s message, and no buffer of a stated size it cannot hold', async () => {

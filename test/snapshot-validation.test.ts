@@ -85,6 +85,18 @@ describe('a snapshot body is validated before it is served', () => {
     expect(() => validateBody({ ...body, similar: { ...body.similar!, ideasKept: [1] } } as unknown as SnapshotBody)).toThrow('damaged snapshot: similar.ideasKept is an array, expected a Uint8Array');
     const vocab = { ...body, analysis: { ...body.analysis, vocabulary: [...body.analysis.vocabulary, ['词', 'many']] } } as unknown as SnapshotBody;
     expect(() => validateBody(vocab)).toThrow(/analysis\.vocabulary\[\d+\]\[1\] is a string, expected a finite number/);
+    // Every other way an entry can be wrong is named by its position too (names are built only for an entry that fails).
+    const n = body.analysis.vocabulary.length;
+    const wrong: [unknown, string][] = [
+      [['', 3], `analysis.vocabulary[${n}][0] is a string, expected a non-empty string`],
+      [['词', Infinity], `analysis.vocabulary[${n}][1] is number (Infinity), expected a finite number`],
+      ['词', `analysis.vocabulary[${n}] is a string, expected an array`],
+      [[7, 3], `analysis.vocabulary[${n}][0] is number (7), expected a non-empty string`],
+    ];
+    for (const [entry, message] of wrong) {
+      const bad = { ...body, analysis: { ...body.analysis, vocabulary: [...body.analysis.vocabulary, entry] } } as unknown as SnapshotBody;
+      expect(() => validateBody(bad)).toThrow(`damaged snapshot: ${message}`);
+    }
     const noRecords = { ...body } as unknown as Record<string, unknown>;
     delete noRecords.records;
     expect(() => validateBody(noRecords)).toThrow('damaged snapshot: records is undefined, expected an array');
