@@ -52,6 +52,32 @@ describe('copy linking', () => {
     }
   });
 
+  it('links by title alone exactly as comparing every pair does, when seed titles are reprinted shortened, cut and joined', () => {
+    // Titles that differ by a few characters sit on both sides of the title threshold, so the title walk meets many
+    // that nearly reach it (where its bit-signature test drops a title without reading it); no body text, so titles decide.
+    const titles = records.map((r) => r.title).filter((t) => titleKey(t).length >= 8).slice(0, 120);
+    const variants = titles.flatMap((t, k) => {
+      const half = t.length >> 1;
+      return [t, t.slice(1), t.slice(0, -2), t.slice(0, half) + t.slice(half + 3), t.slice(3) + titles[(k + 1) % titles.length].slice(0, 3), t.slice(0, half)];
+    });
+    const printed: ReformRecord[] = variants.map((title, i) => ({
+      ...records[0],
+      id: `t-${i}`,
+      title,
+      content: '',
+      process: undefined,
+      outcome: undefined,
+      applicableTo: undefined,
+      source: { ...records[0].source, file: `doc-${i}.txt` },
+      quantities: [],
+      related: [],
+    }));
+    linkRelated(printed);
+    const links = printed.flatMap((r) => r.related.filter((x) => r.id < x.id).map((x) => [r.id, x.id].sort().join(' '))).sort();
+    expect(links).toEqual(allPairsLinks(printed));
+    expect(links.length).toBeGreaterThan(titles.length);
+  });
+
   it('stays bounded when thousands of records print the same title (links capped per record)', () => {
     const base = records[0];
     const copies: ReformRecord[] = Array.from({ length: 3000 }, (_, i) => ({
