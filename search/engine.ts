@@ -1238,14 +1238,17 @@ export class SearchEngine {
     const docs = this.increasing(brought, rare);
     for (const d of brought) rare[d] = 0;
     // The parts each brought record holds, scored for those records only (a common part's others are not scored).
-    const held = new Float64Array(docs.length);
-    const sum = new Float64Array(docs.length);
+    // Its four columns in one buffer: one off-heap buffer for a scavenge to sweep instead of four (search/slab.ts).
+    const n = docs.length;
+    const columns = new Float64Array(4 * n);
+    const held = columns.subarray(0, n);
+    const sum = columns.subarray(n, 2 * n);
     SearchEngine.gather(docs, lists, (k, j, i) => {
       held[i] += idfs[k];
       sum[i] += scoreAt(lists[k], j);
     });
-    const scores = new Float64Array(docs.length);
-    const shares = new Float64Array(docs.length);
+    const scores = columns.subarray(2 * n, 3 * n);
+    const shares = columns.subarray(3 * n);
     for (let i = 0; i < docs.length; i++) {
       scores[i] = sum[i] * (held[i] / total) ** this.options.coveragePower;
       shares[i] = held[i] / total;

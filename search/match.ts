@@ -486,7 +486,13 @@ export class Matcher {
       E = ns;
     }
     if (E === 0) return EMPTY;
-    const out: Occurrences = { slots: slots.slice(0, E), starts: starts.slice(0, E + 1), pos: pos.slice(0, starts[E]) };
+    // Copied out into one buffer: one off-heap buffer for a scavenge to sweep instead of three (search/slab.ts).
+    const P = starts[E];
+    const kept = new Int32Array(2 * E + 1 + P);
+    kept.set(slots.subarray(0, E));
+    kept.set(starts.subarray(0, E + 1), E);
+    kept.set(pos.subarray(0, P), 2 * E + 1);
+    const out: Occurrences = { slots: kept.subarray(0, E), starts: kept.subarray(E, 2 * E + 1), pos: kept.subarray(2 * E + 1) };
     if (rec) out.bound = new DrivingBound((first.occ as TermOccurrences).bounds!, first.occ.slots, rec.slice(0, E), this.postings.fieldCount);
     return out;
   }

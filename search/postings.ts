@@ -288,9 +288,12 @@ export class Postings {
   private decodeSplit(k: number): Occurrences {
     const d = this.data;
     const E = d.termEntries[k];
-    const slots = new Int32Array(E);
-    const starts = new Int32Array(E + 1);
-    const runs: RecordRuns = { F: this.fieldCount, docs: new Int32Array(E), first: new Int32Array(E + 1), n: 0 };
+    // The four lists of the document stream in one buffer: one off-heap buffer for a scavenge to sweep instead of four
+    // (search/slab.ts); they are the term's and die together.
+    const lists = new Int32Array(4 * E + 2);
+    const slots = lists.subarray(0, E);
+    const starts = lists.subarray(E, 2 * E + 1);
+    const runs: RecordRuns = { F: this.fieldCount, docs: lists.subarray(2 * E + 1, 3 * E + 1), first: lists.subarray(3 * E + 1), n: 0 };
     const table = decodeDocs(d.postings, d.termBytes[k], slots, starts, runs);
     if (starts[E] !== d.termPositions[k]) throw new Error(`index: term ${k} decodes to ${starts[E]} positions, not ${d.termPositions[k]}`);
     const from = d.boundStart?.[k] ?? 0;
