@@ -15,6 +15,7 @@
  *   titleKeys      a 32-bit hash of every record's title key (a title typed in full)
  */
 import { Lru } from '../analysis/lru.js';
+import { int32Columns } from './slab.js';
 import { POSITION_BLOCK, decodeDocs, decodePositions, decodeRecords, decodeTermInterleaved, type RecordRuns } from '../indexer/postings-codec.js';
 
 export type { RecordRuns } from '../indexer/postings-codec.js';
@@ -288,12 +289,9 @@ export class Postings {
   private decodeSplit(k: number): Occurrences {
     const d = this.data;
     const E = d.termEntries[k];
-    // The four lists of the document stream in one buffer: one off-heap buffer for a scavenge to sweep instead of four
-    // (search/slab.ts); they are the term's and die together.
-    const lists = new Int32Array(4 * E + 2);
-    const slots = lists.subarray(0, E);
-    const starts = lists.subarray(E, 2 * E + 1);
-    const runs: RecordRuns = { F: this.fieldCount, docs: lists.subarray(2 * E + 1, 3 * E + 1), first: lists.subarray(3 * E + 1), n: 0 };
+    // The four lists of the document stream are the term's and die together: one buffer (search/slab.ts).
+    const [slots, starts, docs, first] = int32Columns(E, E + 1, E, E + 1);
+    const runs: RecordRuns = { F: this.fieldCount, docs, first, n: 0 };
     const table = decodeDocs(d.postings, d.termBytes[k], slots, starts, runs);
     if (starts[E] !== d.termPositions[k]) throw new Error(`index: term ${k} decodes to ${starts[E]} positions, not ${d.termPositions[k]}`);
     const from = d.boundStart?.[k] ?? 0;

@@ -4,7 +4,7 @@
  * word).
  */
 import type { EngineOptions } from './options.js';
-import { smallFloat64 } from './slab.js';
+import { int32Columns, smallFloat64 } from './slab.js';
 import { BOUND_BLOCK, TermOccurrences, type BoundSource, type Occurrences, type RecordRuns } from './postings.js';
 
 /** Records matched by one alternative or constraint, increasing, each with its score. */
@@ -139,10 +139,8 @@ const SELF_BOUND = 1024;
  * (RecordRuns); this lists a string's (an intersection).
  */
 function recordRuns(slots: Int32Array, F: number): RecordRuns {
-  // Both lists in one buffer: one off-heap buffer for a scavenge to sweep instead of two (search/slab.ts).
-  const both = new Int32Array(2 * slots.length + 1);
-  const docs = both.subarray(0, slots.length);
-  const first = both.subarray(slots.length);
+  // Both lists in one buffer (search/slab.ts).
+  const [docs, first] = int32Columns(slots.length, slots.length + 1);
   let n = 0;
   let last = -1;
   for (let i = 0; i < slots.length; i++) {

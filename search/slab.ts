@@ -26,3 +26,25 @@ export function smallFloat64(n: number): Float64Array {
   used += bytes;
   return out;
 }
+
+/** Typed arrays up to this many bytes are kept on V8's heap (V8_TYPED_ARRAY_MAX_SIZE_IN_HEAP): no buffer to sweep. */
+export const ON_HEAP_BYTES = 64;
+
+/**
+ * Int32Arrays of these lengths that live and die together: each its own while every one is small enough for V8's
+ * heap, else views of one buffer (one off-heap buffer for a scavenge to sweep instead of one per array).
+ */
+export function int32Columns(...lengths: number[]): Int32Array[] {
+  if (lengths.every((n) => n * 4 <= ON_HEAP_BYTES)) return lengths.map((n) => new Int32Array(n));
+  const all = new Int32Array(lengths.reduce((a, b) => a + b, 0));
+  let at = 0;
+  return lengths.map((n) => all.subarray(at, (at += n)));
+}
+
+/** Float64Arrays of these lengths that live and die together (as int32Columns). */
+export function float64Columns(...lengths: number[]): Float64Array[] {
+  if (lengths.every((n) => n * 8 <= ON_HEAP_BYTES)) return lengths.map((n) => new Float64Array(n));
+  const all = new Float64Array(lengths.reduce((a, b) => a + b, 0));
+  let at = 0;
+  return lengths.map((n) => all.subarray(at, (at += n)));
+}
