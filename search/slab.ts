@@ -2,8 +2,8 @@
  * Small typed arrays carved out of shared buffers. A typed array of more than 64 bytes owns an off-heap buffer (V8
  * keeps smaller ones on its heap), and every such buffer, dead or alive, is a step of the next scavenge's array-buffer
  * sweep, while a dead on-heap object costs a scavenge nothing. At the seeds, a question left ~75 buffers per first-seen
- * + repeated pair and sweeping them was half of each scavenge's pause (docs/design.md, Serving). A word's field weights
- * (one per field, a few per query) are views of one slab instead. A live view keeps its whole slab alive, so only
+ * + repeated pair, and their sweep (in the pause with server/serving-gc.ts) was about half of an undisturbed scavenge
+ * (docs/design.md, Serving). A word's field weights (one per field, a few per query) are views of one slab instead. A live view keeps its whole slab alive, so only
  * arrays this small come from here (a slab holds ~50 of them; SLAB_BYTES is all a long-cached view can pin).
  */
 const SLAB_BYTES = 4096;

@@ -10,9 +10,10 @@
  *
  * The young generation's dead array buffers are freed in the scavenge too, not handed to a helper thread. A scavenge
  * posts that sweep to a worker and the next one (or its own epilogue) waits for it; on a busy 2-core machine the wait
- * was most of a scavenge's pause (seeds, --trace-gc-nvp: scavenge.sweep_array_buffers 2.6–38 ms in 12 of a question
- * loop's 31 scavenges, the main thread asleep on the helper's signal). Done in the pause it costs ~0.2 µs a buffer
- * (0.45–0.65 ms for a question loop's ~2,400 buffers before search/slab.ts cut them). Full (mark-compact) collections
+ * was most of a scavenge's pause (seeds, --trace-gc-nvp at load 16–19: scavenge.sweep_array_buffers over 2 ms in 24
+ * of a question loop's 62 scavenges, the main thread asleep on the helper's signal; 13 of 64 with this flag). Done in
+ * the pause the sweep costs 0.25–0.5 ms a scavenge at the seeds, which an idle machine would have left to the helper
+ * (search/slab.ts cuts the buffers a query leaves to make it less; docs/design.md). Full (mark-compact) collections
  * keep V8's concurrent marking and sweeping.
  */
 import { setFlagsFromString } from 'node:v8';
