@@ -4,6 +4,7 @@
  * records are decoded, and only those records scored. Anything that needs the whole list (a ranking of the word's
  * own records, a union with another alternative) gets the term decoded whole, as before: the same numbers either way.
  */
+import { smallFloat64 } from './slab.js';
 import { below } from './sorted.js';
 import type { DocSkips } from '../indexer/doc-skips.js';
 import { POSITION_BLOCK, decodeDocBlock, decodePositionBlock } from '../indexer/postings-codec.js';
@@ -267,7 +268,7 @@ export class BlockWordScores extends LazyScores {
     this.F = stats.fieldCount;
     // The same products as WordScores: weight × idf from the record count, times each field's weight.
     const w = weight * idf(stats.records, term.records);
-    this.fieldWeight = new Float64Array(this.F);
+    this.fieldWeight = smallFloat64(this.F);
     for (let f = 0; f < this.F; f++) this.fieldWeight[f] = stats.weights[f] * w;
     this.norms = normsOf(stats, bm).norms;
     this.k1 = bm.k1 + 1;

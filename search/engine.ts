@@ -24,6 +24,7 @@ import { isRecordBits } from '../indexer/record-bits.js';
 import { isDocSkips } from '../indexer/doc-skips.js';
 import { BlockTerm, BlockWordScores, DocSkipIndex, recordCount } from './doc-skips.js';
 import { RecordMaps, RecordSet, andInto, hasRecord, mapOf, markInto, orInto } from './record-bits.js';
+import { ON_HEAP_BYTES, float64Columns } from './slab.js';
 import { BlockTop, KeptScores, TopK, LazyScores, NO_DOCS, addScores, bm25, idf, intersectSum, scoreAt, union, unionMax, unionRecords, windowAdd, windowOfAdded, windowStart, worthBounding, type DocScores, type FieldStats } from './score.js';
 import { Highlighter } from './snippet.js';
 import { DOWN_VERBS, UP_VERBS } from '../analysis/outcomes.js';
@@ -1270,14 +1271,13 @@ export class SearchEngine {
     const docs = this.increasing(brought, rare);
     for (const d of brought) rare[d] = 0;
     // The parts each brought record holds, scored for those records only (a common part's others are not scored).
-    const held = new Float64Array(docs.length);
-    const sum = new Float64Array(docs.length);
+    // Its four columns in one buffer (search/slab.ts).
+    const n = docs.length;
+    const [held, sum, scores, shares] = float64Columns(n, n, n, n);
     SearchEngine.gather(docs, lists, (k, j, i) => {
       held[i] += idfs[k];
       sum[i] += scoreAt(lists[k], j);
     });
-    const scores = new Float64Array(docs.length);
-    const shares = new Float64Array(docs.length);
     for (let i = 0; i < docs.length; i++) {
       scores[i] = sum[i] * (held[i] / total) ** this.options.coveragePower;
       shares[i] = held[i] / total;
@@ -1987,9 +1987,13 @@ export class SearchEngine {
         };
         return new SearchResult(this, analysis, units, docs, { all, at, top }, missingMask, missingIdf, strategy, false);
       }
-      const missingMask = new Uint32Array(n);
-      const missingIdf = new Float64Array(n);
-      const scores = new Float64Array(n);
+      // The result's three columns in one buffer: one off-heap buffer for a scavenge to sweep instead of three
+      // (search/slab.ts); they are the result set's and die with it.
+      // (Apart while small enough for V8's heap, where they need no sweeping.)
+      const columns = 8 * n > ON_HEAP_BYTES ? new ArrayBuffer(20 * n) : undefined;
+      const missingIdf = columns ? new Float64Array(columns, 0, n) : new Float64Array(n);
+      const scores = columns ? new Float64Array(columns, 8 * n, n) : new Float64Array(n);
+      const missingMask = columns ? new Uint32Array(columns, 16 * n, n) : new Uint32Array(n);
       for (let i = 0; i < n; i++) {
         const d = docs[i];
         const m = single ? all : mask[d];

@@ -6,6 +6,7 @@
 import { looseKey } from '../analysis/loose.js';
 import type { LooseIndex } from '../indexer/loose-postings.js';
 import type { EngineOptions } from './options.js';
+import { smallFloat64 } from './slab.js';
 import { entrySum, idf, normsOf, type DocScores, type FieldStats } from './score.js';
 
 export class StoredExpansions {
@@ -39,7 +40,7 @@ export class StoredExpansions {
     const N = stats.fieldLengths.length / F;
     const { norms } = normsOf(stats, bm);
     const k1 = bm.k1 + 1;
-    const fieldWeight = new Float64Array(F);
+    const fieldWeight = smallFloat64(F);
     for (let w = wordStart[e]; w < wordStart[e + 1]; w++) {
       const wt = weight * idf(stats.records, df[w]);
       for (let f = 0; f < F; f++) fieldWeight[f] = stats.weights[f] * wt;

@@ -15,6 +15,7 @@ import { BlockTerm, type DocSkipIndex } from './doc-skips.js';
 import { nearKey } from '../indexer/near-postings.js';
 import { gallop } from '../indexer/slot-intersection.js';
 import { insertionSort } from './insertion-sort.js';
+import { int32Columns } from './slab.js';
 
 /**
  * near() reads a common first part by its blocks (Matcher.blockTerm) when the second part is in fewer than 1 in this
@@ -545,7 +546,13 @@ export class Matcher {
       E = ns;
     }
     if (E === 0) return EMPTY;
-    const out: Occurrences = { slots: slots.slice(0, E), starts: starts.slice(0, E + 1), pos: pos.slice(0, starts[E]) };
+    // Copied out into one buffer: one off-heap buffer for a scavenge to sweep instead of three (search/slab.ts).
+    const P = starts[E];
+    const [keptSlots, keptStarts, keptPos] = int32Columns(E, E + 1, P);
+    keptSlots.set(slots.subarray(0, E));
+    keptStarts.set(starts.subarray(0, E + 1));
+    keptPos.set(pos.subarray(0, P));
+    const out: Occurrences = { slots: keptSlots, starts: keptStarts, pos: keptPos };
     if (rec) out.bound = new DrivingBound((first.occ as TermOccurrences).bounds!, first.occ.slots, rec.slice(0, E), this.postings.fieldCount);
     return out;
   }

@@ -15,6 +15,7 @@
  *   titleKeys      a 32-bit hash of every record's title key (a title typed in full)
  */
 import { Lru } from '../analysis/lru.js';
+import { int32Columns } from './slab.js';
 import { POSITION_BLOCK, decodeDocs, decodePositions, decodeRecords, decodeTermInterleaved, type RecordRuns } from '../indexer/postings-codec.js';
 
 export type { RecordRuns } from '../indexer/postings-codec.js';
@@ -288,9 +289,9 @@ export class Postings {
   private decodeSplit(k: number): Occurrences {
     const d = this.data;
     const E = d.termEntries[k];
-    const slots = new Int32Array(E);
-    const starts = new Int32Array(E + 1);
-    const runs: RecordRuns = { F: this.fieldCount, docs: new Int32Array(E), first: new Int32Array(E + 1), n: 0 };
+    // The four lists of the document stream are the term's and die together: one buffer (search/slab.ts).
+    const [slots, starts, docs, first] = int32Columns(E, E + 1, E, E + 1);
+    const runs: RecordRuns = { F: this.fieldCount, docs, first, n: 0 };
     const table = decodeDocs(d.postings, d.termBytes[k], slots, starts, runs);
     if (starts[E] !== d.termPositions[k]) throw new Error(`index: term ${k} decodes to ${starts[E]} positions, not ${d.termPositions[k]}`);
     const from = d.boundStart?.[k] ?? 0;

@@ -4,6 +4,7 @@
  * word).
  */
 import type { EngineOptions } from './options.js';
+import { int32Columns, smallFloat64 } from './slab.js';
 import { BOUND_BLOCK, TermOccurrences, type BoundSource, type Occurrences, type RecordRuns } from './postings.js';
 
 /** Records matched by one alternative or constraint, increasing, each with its score. */
@@ -138,8 +139,8 @@ const SELF_BOUND = 1024;
  * (RecordRuns); this lists a string's (an intersection).
  */
 function recordRuns(slots: Int32Array, F: number): RecordRuns {
-  const docs = new Int32Array(slots.length);
-  const first = new Int32Array(slots.length + 1);
+  // Both lists in one buffer (search/slab.ts).
+  const [docs, first] = int32Columns(slots.length, slots.length + 1);
   let n = 0;
   let last = -1;
   for (let i = 0; i < slots.length; i++) {
@@ -188,7 +189,7 @@ export class WordScores extends LazyScores {
     const docs = runs.docs.subarray(0, df);
     const firstSlot = runs.first.subarray(0, df + 1);
     const w = weight * idf(stats.records, df);
-    this.fieldWeight = new Float64Array(F);
+    this.fieldWeight = smallFloat64(F);
     for (let f = 0; f < F; f++) this.fieldWeight[f] = stats.weights[f] * w;
     this.docs = docs;
     this.firstSlot = firstSlot;
