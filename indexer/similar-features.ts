@@ -102,7 +102,7 @@ export class Scratch {
 }
 
 /** The options the reader reads, named once: the type below and `featureSetup` both come from this list. */
-const FEATURE_OPTIONS = ['fieldWeights', 'bigramWeight', 'subwordWeight', 'places', 'synonyms', 'forms', 'outcomeWeight', 'sloganMinLength', 'templateWeight', 'titleObjectWeight', 'ideaWeight', 'ideaBodyFactor', 'titleFrameGrams'] as const satisfies readonly (keyof SimilarOptions)[];
+const FEATURE_OPTIONS = ['fieldWeights', 'bigramWeight', 'subwordWeight', 'places', 'synonyms', 'forms', 'outcomeWeight', 'sloganMinLength', 'templateWeight', 'titleObjectWeight', 'ideaWeight', 'ideaBodyFactor'] as const satisfies readonly (keyof SimilarOptions)[];
 export type FeatureOptions = Pick<SimilarOptions, (typeof FEATURE_OPTIONS)[number]>;
 
 /** What the reader needs: plain data, so a worker thread can be handed the same. */
@@ -117,15 +117,12 @@ export interface FeatureSetup {
   /** Reform mechanisms (dict/ideas.txt), terms normalised as the text is (the build stores them so); empty when the
    *  snapshot has none. */
   ideas: IdeaClass[];
-  /** Title frame words (indexer/similar-frames.ts): weighed in a title as in the body text. */
-  frames: string[];
   options: FeatureOptions;
 }
 
 /** The reader's setup for a snapshot body under the (complete) similar options `o`. */
-export function featureSetup(body: Pick<SnapshotBody, 'analysis' | 'dictionary'>, o: SimilarOptions, frames: string[] = []): FeatureSetup {
+export function featureSetup(body: Pick<SnapshotBody, 'analysis' | 'dictionary'>, o: SimilarOptions): FeatureSetup {
   return {
-    frames,
     vocabulary: body.analysis.vocabulary,
     stopwords: body.dictionary.stopwords,
     synonyms: body.dictionary.synonyms,
@@ -149,9 +146,6 @@ export class FeatureReader {
   readonly canonOf = new Grow(new Int32Array(1024));
   /** How often each word was printed right before 市 / 省 / 县 / 片区. */
   readonly placeCount = new Grow(new Int32Array(1024));
-  /** 1 for a title frame word (see FeatureSetup.frames), by feature id. */
-  private readonly frame = new Grow(new Uint8Array(1024));
-  private readonly frames: Set<string>;
   /** Per reform read (CSR): features, richest weight over its printings, field flags. */
   readonly rawStart = new Grow(new Int32Array(1024));
   readonly rawIds = new Grow(new Int32Array(1 << 16));
@@ -191,7 +185,6 @@ export class FeatureReader {
     this.o = setup.options;
     this.vocab = buildVocabulary(setup.vocabulary);
     this.stop = new Set(setup.stopwords);
-    this.frames = new Set(setup.frames);
     this.vocabulary = new Set(setup.vocabulary.filter(([w, c]) => c >= 2 && w.length >= 2 && /^\p{Script=Han}+$/u.test(w)).map(([w]) => w));
     if (this.o.synonyms) for (const group of setup.synonyms) for (const w of group) if (!this.canonical.has(w)) this.canonical.set(w, group[0]);
     // Mined long/short forms the corpus prints (环境影响评价 / 环评): the short form meets its long form.
@@ -222,7 +215,6 @@ export class FeatureReader {
       this.featureText.push(key);
       this.kind.push(k);
       this.canonOf.push(id);
-      this.frame.push(k === WORD && this.frames.has(key) ? 1 : 0);
       if (k === WORD) {
         const c = this.canonical.get(key);
         if (c !== undefined && c !== key) this.canonOf.data[id] = this.intern(c, WORD);
@@ -288,8 +280,7 @@ export class FeatureReader {
   private titleGrams(run: string): number {
     let at = this.gramMemo.get(run);
     if (at === undefined) {
-      let ids = this.o.bigramWeight > 0 ? this.gramIds(run) : new Int32Array(0);
-      if (ids.length && this.o.titleFrameGrams && this.frames.size) ids = this.unframedGrams(run, ids);
+      const ids = this.o.bigramWeight > 0 ? this.gramIds(run) : new Int32Array(0);
       const templates = this.templateIds(run);
       at = this.gramPool.length;
       this.gramPool.push(ids.length);
@@ -300,31 +291,6 @@ export class FeatureReader {
       this.recordScratch.ensure(this.featureText.length);
     }
     return at;
-  }
-
-  /** A title run's bigrams (`ids`, in order) less those touching a frame word or a single character next to one
-   *  (新 in 新路径, 服务新机制's 务新): the formula's characters, which unrelated titles share as bigrams too. */
-  private unframedGrams(run: string, ids: Int32Array): Int32Array {
-    const pieces = segment(run, this.vocab);
-    const inFrame = new Uint8Array(run.length);
-    let at = 0;
-    const starts: number[] = [];
-    for (const p of pieces) {
-      starts.push(at);
-      at += p.text.length;
-    }
-    if (at !== run.length) return ids; // pieces not laid end to end (numbers rewritten): keep every bigram
-    for (let q = 0; q < pieces.length; q++) {
-      if (!this.frames.has(pieces[q].text)) continue;
-      let a = starts[q];
-      let b = a + pieces[q].text.length;
-      if (q > 0 && pieces[q - 1].text.length === 1) a--;
-      if (q + 1 < pieces.length && pieces[q + 1].text.length === 1) b++;
-      inFrame.fill(1, a, b);
-    }
-    const kept: number[] = [];
-    for (let i = 0; i < ids.length; i++) if (!inFrame[i] && !inFrame[i + 1]) kept.push(ids[i]);
-    return Int32Array.from(kept);
   }
 
   /** Feature ids of the templates a slogan or title run is coined from (see TEMPLATES). */
@@ -406,14 +372,10 @@ export class FeatureReader {
             this.runLookups++;
             recordScratch.ensure(this.featureText.length);
             const pool = this.runPool.data;
-            // A title frame word (新路径, 模式) names the title's formula, not the reform: weighed as body text.
-            const framed = field === 'title' && this.frames.size > 0;
-            const fwFrame = (fw * o.fieldWeights.content) / full;
-            const frame = this.frame.data;
             for (let end = at + 1 + pool[at++]; at < end; at++) {
               const id = pool[at];
-              if (id >= 0) recordScratch.put(id, framed && frame[id] ? fwFrame : fw, flag);
-              else recordScratch.put(-1 - id, (framed && frame[-1 - id] ? fwFrame : fw) * o.subwordWeight, flag);
+              if (id >= 0) recordScratch.put(id, fw, flag);
+              else recordScratch.put(-1 - id, fw * o.subwordWeight, flag);
             }
             for (let end = at + 1 + pool[at++]; at < end; at++) this.placeCount.data[pool[at]]++;
             // A mechanism named in the body text is often a passing mention (a reform that cites another), so it weighs

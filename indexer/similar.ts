@@ -24,7 +24,6 @@ import { Grow } from './grow.js';
 import { buildLists, candidateRunner, CLASS_FEATURE, findCandidates, listRunner, shareCandidates, shareLists, Strongest, WORD_FEATURE, type ListInput } from './similar-candidates.js';
 import { splitWithWorker } from './shared-chunks.js';
 import type { SimilarThreads, SimilarWorker } from './similar-threads.js';
-import { titleFrameWords } from './similar-frames.js';
 import { weighByCoherence } from './similar-coherence.js';
 import { DEPARTMENT, DEPT, FeatureReader, featureSetup, FIELDS, IDEA, OUTCOME_KIND, GRAM, TEMPLATE, Scratch, SLOGAN, WORD, type FeatureSetup, type Printing, type ReaderState } from './similar-features.js';
 
@@ -127,15 +126,6 @@ export interface SimilarOptions {
    *  regions 0.855 → 0.856, moved A +10/−2, B +4/−4; a plateau from 0.0005 to 0.003 (0.807 / 0.808 / 0.807 / 0.806),
    *  0.801 at 0.004, 0.796 at 0.01; with only the classes written from general knowledge 0.766 → 0.775. */
   coherence: number;
-  /** Title frame words (indexer/similar-frames.ts): a word printed first or last in at least this share of the
-   *  titles printing it, and first or last in at least `titleFrameMin` titles, weighs in a title as in the body text.
-   *  0 turns it off. */
-  titleFrameShare: number;
-  titleFrameMin: number;
-  /** Whether a title's first word counts as an edge (else only its last word does). */
-  titleFrameStart: boolean;
-  /** Whether a title's character bigrams inside a frame word are left out. */
-  titleFrameGrams: boolean;
 }
 
 export const DEFAULT_SIMILAR_OPTIONS: SimilarOptions = {
@@ -168,10 +158,6 @@ export const DEFAULT_SIMILAR_OPTIONS: SimilarOptions = {
   ideaWeight: 2,
   ideaBodyFactor: 0.5,
   coherence: 0.002,
-  titleFrameShare: 0,
-  titleFrameMin: 3,
-  titleFrameStart: true,
-  titleFrameGrams: false,
 };
 
 /** Outcome kinds a text reports: a waiting time or a cost cut. */
@@ -382,6 +368,10 @@ function similarLists(body: Pick<SnapshotBody, 'records' | 'analysis' | 'diction
   const n = records.length;
   const normalizer = new Normalizer(body.analysis.t2s);
   const norm = (s: string) => normalizer.plain(s);
+  const setup = featureSetup(body, o);
+  const reader = new FeatureReader(setup);
+  const { featureId, featureText, kind, canonOf, placeCount } = reader;
+  const intern = (key: string, k: number) => reader.intern(key, k);
 
   // Reforms: the printings of one reform (its `related` copies) are one entry.
   const group = extras.reformOf ?? reformGroups(records);
@@ -419,14 +409,6 @@ function similarLists(body: Pick<SnapshotBody, 'records' | 'analysis' | 'diction
     const raw = records[i][FIELDS[fi]];
     return !raw ? '' : normalized ? normalized(i, FIELDS[fi]) : norm(raw);
   };
-  const titles = function* () {
-    for (let r = 0; r < R; r++) yield textOf(shown[r], 0);
-  };
-  const frames = titleFrameWords(titles(), body.analysis.vocabulary, body.dictionary.stopwords, { share: o.titleFrameShare, min: o.titleFrameMin, start: o.titleFrameStart });
-  const setup = featureSetup(body, o, frames);
-  const reader = new FeatureReader(setup);
-  const { featureId, featureText, kind, canonOf, placeCount } = reader;
-  const intern = (key: string, k: number) => reader.intern(key, k);
   const printingsOf = (r: number): Printing[] => {
     const out: Printing[] = [];
     for (let m = memberStart[r]; m < memberStart[r + 1]; m++) {
