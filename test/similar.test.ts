@@ -125,6 +125,25 @@ describe('similar reforms on the seed corpus', () => {
     expect(loan.because).toEqual(expect.arrayContaining(['留抵退税', '增值税']));
   });
 
+  it('names no word a reform prints only in passing, even when every other shared word is weak: 维修物品综保区流转新模式 meets 即到即入 by 综合保税区 and 综保区, not by 运营, 借助 or 公司', async () => {
+    const svc = await seedService();
+    const byId = new Map(svc.records.map((r) => [r.id, r]));
+    const plain = (t: string) => svc.engine.analyzer.normalizer.plain(t);
+    const source = svc.records.find((r) => r.title === '维修物品综保区流转新模式')!;
+    const hits = svc.similar(source.id, 10, 'all')!;
+    const arrival = hits.find((h) => h.title.includes('即到即入'))!;
+    // Still listed: what is named never changes the list.
+    expect(arrival).toBeDefined();
+    expect(arrival.because).toEqual(expect.arrayContaining(['综合保税区', '综保区']));
+    const mine = plain(text(source));
+    const theirs = plain(text(byId.get(arrival.id)!));
+    for (const side of ['运营', '借助', '公司']) {
+      // Both reforms print the word, so only its weight keeps it out.
+      expect(mine.includes(side) && theirs.includes(side)).toBe(true);
+      expect(arrival.because).not.toContain(side);
+    }
+  });
+
   it('names the shared mechanism when two reforms print one class of dict/ideas.txt under their own names, each name printed by its reform', async () => {
     const svc = await seedService();
     const byId = new Map(svc.records.map((r) => [r.id, r]));
