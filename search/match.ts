@@ -328,21 +328,116 @@ export class Matcher {
    * sentence: a short form no record prints as typed, spelled out the way the records write its subject (修船 in
    * 船舶修理, 技贸 in 技术性贸易措施). Positions are the spans' starts, one per span (the first span found, then the next
    * starting after it ends). Each character's occurrences are a lone character's (every token starting with it).
+   *
+   * The work grows with the records holding every character, not with how common each is: only the rarest character
+   * (fewest positions, counted from the index without decoding) is united whole; each other character's terms are read
+   * for their documents and galloped against the candidate slots left (rarest character next), and their positions
+   * decoded only in the slots holding them all (a common term decodes just those blocks). At 100k records 技贸措施 had
+   * united every term starting with 技, 贸, 措 and 施 (millions of positions) to find ~1k records.
    */
   scattered(chars: string, span: number, fields?: readonly number[]): Occurrences {
     const key = `${fields?.join(',') ?? '*'}\u0000${chars}\u0000${span}\u0000scattered`;
     const cached = this.cache.get(key);
     if (cached) return cached;
     const wanted = [...new Set(chars)];
+    const listed = wanted.map((c) => this.postings.prefixTerms(c));
+    const occ = listed.every((l) => l !== undefined) ? this.scatteredFromRarest(wanted, listed as { terms: string[]; positions: number }[], span, fields) : this.scatteredUnited(wanted, span, fields);
+    this.cache.set(key, occ);
+    return occ;
+  }
+
+  /** scattered() where the terms are listed: the rarest character's union drives, the others are read per slot. */
+  private scatteredFromRarest(wanted: string[], listed: { terms: string[]; positions: number }[], span: number, fields?: readonly number[]): Occurrences {
+    const order = wanted.map((_, c) => c).sort((x, y) => listed[x].positions - listed[y].positions || x - y);
+    const lead = this.needle(wanted[order[0]], fields);
+    let m = lead.slots.length;
+    if (m === 0) return EMPTY;
+    // Candidates: the lead's entries still holding every character read so far (entry indexes, increasing).
+    let cand = new Int32Array(m);
+    const candSlots = new Int32Array(m);
+    for (let i = 0; i < m; i++) cand[i] = i;
+    const lSlots = lead.slots;
+    candSlots.set(lSlots);
+    const has = new Uint8Array(m);
+    for (let o = 1; o < order.length && m > 0; o++) {
+      has.fill(0, 0, m);
+      const cs = candSlots.subarray(0, m);
+      for (const t of listed[order[o]].terms) {
+        const occ = this.postings.term(t);
+        const tSlots = occ.slots;
+        // Galloped both ways: a rare term costs its own few entries, a common one the candidates'.
+        let i = 0;
+        let j = 0;
+        while (i < m && j < tSlots.length) {
+          const a = cs[i];
+          const b = tSlots[j];
+          if (a < b) i = gallop(cs, b, i + 1);
+          else if (b < a) j = gallop(tSlots, a, j + 1);
+          else {
+            if (occ.starts[j + 1] > occ.starts[j]) has[i] = 1;
+            i++;
+            j++;
+          }
+        }
+      }
+      let n = 0;
+      for (let i = 0; i < m; i++) {
+        if (!has[i]) continue;
+        cand[n] = cand[i];
+        candSlots[n++] = candSlots[i];
+      }
+      m = n;
+    }
+    if (m === 0) return EMPTY;
+    cand = cand.subarray(0, m);
+    // Positions of the slots left, labelled by character (position × 4 + character: sorting them sorts by position;
+    // two characters never share one).
+    const bag: number[][] = Array.from({ length: m }, () => []);
+    const lc = order[0];
+    for (let i = 0; i < m; i++) {
+      const e = cand[i];
+      const pos = positionsOf(lead, e);
+      for (let x = lead.starts[e]; x < lead.starts[e + 1]; x++) bag[i].push(pos[x] * 4 + lc);
+    }
+    for (let o = 1; o < order.length; o++) {
+      const c = order[o];
+      for (const t of listed[c].terms) {
+        const occ = this.postings.term(t);
+        const tSlots = occ.slots;
+        const cs = candSlots.subarray(0, m);
+        let i = 0;
+        let j = 0;
+        while (i < m && j < tSlots.length) {
+          const a = cs[i];
+          const b = tSlots[j];
+          if (a < b) i = gallop(cs, b, i + 1);
+          else if (b < a) j = gallop(tSlots, a, j + 1);
+          else {
+            const pos = positionsOf(occ, j);
+            for (let x = occ.starts[j]; x < occ.starts[j + 1]; x++) bag[i].push(pos[x] * 4 + c);
+            i++;
+            j++;
+          }
+        }
+      }
+    }
+    const out = new Builder();
+    const window = new SpanWindow(this.breaks(), wanted.length, span);
+    for (let i = 0; i < m; i++) {
+      const b = bag[i].sort((x, y) => x - y);
+      window.run(candSlots[i], b, out);
+    }
+    return out.done();
+  }
+
+  /** scattered() from every character's whole union (a reader whose terms are not listed). */
+  private scatteredUnited(wanted: string[], span: number, fields?: readonly number[]): Occurrences {
     const lists = wanted.map((c) => this.needle(c, fields));
     const out = new Builder();
-    const breaks = this.breaks();
-    const kSlots = breaks.slots;
-    let k = 0;
+    const window = new SpanWindow(this.breaks(), wanted.length, span);
     const entry = new Int32Array(lists.length);
     const lead = lists.reduce((a, b) => (b.slots.length < a.slots.length ? b : a));
-    // Positions of the slot, labelled by character, merged in order (a handful per character in one field).
-    const merged: { p: number; c: number }[] = [];
+    const merged: number[] = [];
     for (const slot of lead.slots) {
       let all = true;
       for (let c = 0; c < lists.length && all; c++) {
@@ -353,33 +448,12 @@ export class Matcher {
       merged.length = 0;
       for (let c = 0; c < lists.length; c++) {
         const pos = positionsOf(lists[c], entry[c]);
-        for (let x = lists[c].starts[entry[c]]; x < lists[c].starts[entry[c] + 1]; x++) merged.push({ p: pos[x], c });
+        for (let x = lists[c].starts[entry[c]]; x < lists[c].starts[entry[c] + 1]; x++) merged.push(pos[x] * 4 + c);
       }
-      merged.sort((a, b) => a.p - b.p);
-      k = gallop(kSlots, slot, k);
-      const held = k < kSlots.length && kSlots[k] === slot;
-      const bpos = breaks.pos;
-      const bFrom = held ? breaks.starts[k] : 0;
-      const bEnd = held ? breaks.starts[k + 1] : 0;
-      // Sliding window over the merged positions: the shortest cover of every character ending at each position.
-      const last = new Int32Array(lists.length).fill(-1);
-      let after = -1;
-      for (let x = 0; x < merged.length; x++) {
-        last[merged[x].c] = merged[x].p;
-        let from = Infinity;
-        for (let c = 0; c < lists.length; c++) from = Math.min(from, last[c] < 0 ? -Infinity : last[c]);
-        const to = merged[x].p;
-        if (from === -Infinity || from <= after || to - from + 1 > span) continue;
-        let broken = false;
-        for (let z = bFrom; z < bEnd && !broken; z++) broken = bpos[z] > from && bpos[z] < to;
-        if (broken) continue;
-        out.add(slot, from);
-        after = to;
-      }
+      merged.sort((a, b) => a - b);
+      window.run(slot, merged, out);
     }
-    const occ = out.done();
-    this.cache.set(key, occ);
-    return occ;
+    return out.done();
   }
 
   /**
@@ -664,4 +738,46 @@ function coveringTokens(tokens: NeedleToken[], positions: (t: NeedleToken) => nu
     i = j;
   }
   return out;
+}
+
+/**
+ * The spans of Matcher.scattered in one slot: a sliding window over the slot's positions labelled by character
+ * (position × 4 + character, in order), the shortest cover of every character ending at each position, kept when it
+ * is at most `span` long, starts after the last span kept ends and holds no sentence break. Slots come in order.
+ */
+class SpanWindow {
+  private k = 0;
+  private readonly last: Int32Array;
+  constructor(
+    private readonly breaks: Occurrences,
+    chars: number,
+    private readonly span: number,
+  ) {
+    this.last = new Int32Array(chars);
+  }
+
+  run(slot: number, merged: readonly number[], out: Builder): void {
+    const { breaks, last, span } = this;
+    const kSlots = breaks.slots;
+    this.k = gallop(kSlots, slot, this.k);
+    const k = this.k;
+    const held = k < kSlots.length && kSlots[k] === slot;
+    const bpos = breaks.pos;
+    const bFrom = held ? breaks.starts[k] : 0;
+    const bEnd = held ? breaks.starts[k + 1] : 0;
+    last.fill(-1);
+    let after = -1;
+    for (let x = 0; x < merged.length; x++) {
+      const to = Math.floor(merged[x] / 4);
+      last[merged[x] % 4] = to;
+      let from = Infinity;
+      for (let c = 0; c < last.length; c++) from = Math.min(from, last[c] < 0 ? -Infinity : last[c]);
+      if (from === -Infinity || from <= after || to - from + 1 > span) continue;
+      let broken = false;
+      for (let z = bFrom; z < bEnd && !broken; z++) broken = bpos[z] > from && bpos[z] < to;
+      if (broken) continue;
+      out.add(slot, from);
+      after = to;
+    }
+  }
 }

@@ -252,6 +252,23 @@ export class Postings {
     return out.slice(0, decodeRecords(d.postings, d.termBytes[k], out.length, this.fieldCount, out, keep));
   }
 
+  /**
+   * The terms starting with `prefix` (what prefix() unites) and how many positions they hold together, read from the
+   * term list and the index's counts (nothing decoded); undefined where the terms are not listed here (a chunked
+   * reader's), and the caller unites them with prefix().
+   */
+  prefixTerms(prefix: string): { terms: string[]; positions: number } | undefined {
+    const lo = this.lowerBound(prefix);
+    const hi = this.lowerBound(prefix + '\uffff');
+    const terms: string[] = [];
+    let positions = 0;
+    for (let k = lo; k < hi; k++) {
+      terms.push(this.termAt(k));
+      positions += this.data.termPositions[k];
+    }
+    return { terms, positions };
+  }
+
   /** Union of the positions of every term starting with `prefix` (a single Han character typed at a needle's end). */
   prefix(prefix: string): Occurrences {
     const key = `\u0001${prefix}`;

@@ -61,3 +61,31 @@ describe('a short form no record prints is found where the records spell its sub
     expect(service.search({ q: 'title:修船', size: 10 }).total).toBe(0);
   });
 });
+
+describe('the characters are read from the rarest one out, with the same spans as uniting every character whole', () => {
+  it('gives identical spans for typed short forms on the seeds, in every field and in the title alone, whichever way they are read', async () => {
+    const { Matcher } = await import('../search/match.js');
+    const { Postings } = await import('../search/postings.js');
+    const postings = (service.engine as unknown as { postings: InstanceType<typeof Postings> }).postings;
+    // A reader whose terms are not listed (as the offline page's) unites each character whole.
+    class Unlisted extends Postings {
+      override prefixTerms(): undefined {
+        return undefined;
+      }
+    }
+    const united = new Matcher(new Unlisted(postings.data, 1 << 20), 100, 4);
+    const rarest = new Matcher(new Postings(postings.data, 1 << 20), 100, 4);
+    let found = 0;
+    for (const w of ['修船', '技贸措施', '进口生鲜', '海关估价', '科研机构', '污水排放', '贸易便利', '港口船舶']) {
+      for (const fields of [undefined, [0]]) {
+        const a = united.scattered(w, 2 * w.length, fields);
+        const b = rarest.scattered(w, 2 * w.length, fields);
+        expect([...b.slots], w).toEqual([...a.slots]);
+        expect([...b.starts], w).toEqual([...a.starts]);
+        expect([...b.pos], w).toEqual([...a.pos]);
+        found += b.slots.length;
+      }
+    }
+    expect(found).toBeGreaterThan(10);
+  });
+});

@@ -282,6 +282,11 @@ export class ChunkedPostings extends Postings {
     return recordsOf(this.term(term), this.fieldCount, keep);
   }
 
+  /** Terms are held in chunks here: the matcher unites a prefix with prefix() instead. */
+  override prefixTerms(): undefined {
+    return undefined;
+  }
+
   override termAt(): string {
     throw new Error('the offline index holds its terms in chunks: look terms up with term() or prefix()');
   }
