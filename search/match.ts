@@ -95,6 +95,50 @@ class RestrictedOccurrences implements Occurrences {
   }
 }
 
+/** A term of a scattered() character as read for the candidate slots: by its blocks, or its document stream whole. */
+type CandidateTerm = BlockTerm | Occurrences;
+
+/** Calls visit(i, entry) for each candidate slot cs[i] (increasing) the term holds, `entry` being the term's entry. */
+function eachCandidate(t: CandidateTerm, cs: Int32Array, visit: (i: number, entry: number) => void): void {
+  const m = cs.length;
+  if (t instanceof BlockTerm) {
+    for (let i = 0; i < m; i++) {
+      const e = t.entryOf(cs[i]);
+      if (e >= 0) visit(i, e);
+    }
+    return;
+  }
+  // Galloped both ways: a rare term costs its own few entries, a common one the candidates'.
+  const tSlots = t.slots;
+  let i = 0;
+  let j = 0;
+  while (i < m && j < tSlots.length) {
+    const a = cs[i];
+    const b = tSlots[j];
+    if (a < b) i = gallop(cs, b, i + 1);
+    else if (b < a) j = gallop(tSlots, a, j + 1);
+    else {
+      if (t.starts[j + 1] > t.starts[j]) visit(i, j);
+      i++;
+      j++;
+    }
+  }
+}
+
+/**
+ * Pushes entry `entry`'s positions onto `bag`, each labelled position × n + c (character c of n): sorting the labels
+ * sorts by position, and no two characters share one, however many characters there are.
+ */
+function pushLabelled(bag: number[], t: CandidateTerm, entry: number, c: number, n: number): void {
+  if (t instanceof BlockTerm) {
+    const [from, to, pos] = t.positionsAt(entry);
+    for (let x = from; x < to; x++) bag.push(pos[x] * n + c);
+    return;
+  }
+  const pos = positionsOf(t, entry);
+  for (let x = t.starts[entry]; x < t.starts[entry + 1]; x++) bag.push(pos[x] * n + c);
+}
+
 export class Matcher {
   private readonly cache: Lru<string, Occurrences>;
 
@@ -356,29 +400,15 @@ export class Matcher {
     let cand = new Int32Array(m);
     const candSlots = new Int32Array(m);
     for (let i = 0; i < m; i++) cand[i] = i;
-    const lSlots = lead.slots;
-    candSlots.set(lSlots);
+    candSlots.set(lead.slots);
     const has = new Uint8Array(m);
     for (let o = 1; o < order.length && m > 0; o++) {
       has.fill(0, 0, m);
       const cs = candSlots.subarray(0, m);
       for (const t of listed[order[o]].terms) {
-        const occ = this.postings.term(t);
-        const tSlots = occ.slots;
-        // Galloped both ways: a rare term costs its own few entries, a common one the candidates'.
-        let i = 0;
-        let j = 0;
-        while (i < m && j < tSlots.length) {
-          const a = cs[i];
-          const b = tSlots[j];
-          if (a < b) i = gallop(cs, b, i + 1);
-          else if (b < a) j = gallop(tSlots, a, j + 1);
-          else {
-            if (occ.starts[j + 1] > occ.starts[j]) has[i] = 1;
-            i++;
-            j++;
-          }
-        }
+        eachCandidate(this.postings.term(t), cs, (i) => {
+          has[i] = 1;
+        });
       }
       let n = 0;
       for (let i = 0; i < m; i++) {
@@ -390,54 +420,27 @@ export class Matcher {
     }
     if (m === 0) return EMPTY;
     cand = cand.subarray(0, m);
-    // Positions of the slots left, labelled by character (position × 4 + character: sorting them sorts by position;
-    // two characters never share one).
-    const bag: number[][] = Array.from({ length: m }, () => []);
-    const lc = order[0];
-    for (let i = 0; i < m; i++) {
-      const e = cand[i];
-      const pos = positionsOf(lead, e);
-      for (let x = lead.starts[e]; x < lead.starts[e + 1]; x++) bag[i].push(pos[x] * 4 + lc);
-    }
+    const cs = candSlots.subarray(0, m);
+    // Positions of the slots left, labelled by character (pushLabelled).
+    const n = wanted.length;
+    const bags: number[][] = Array.from({ length: m }, () => []);
+    for (let i = 0; i < m; i++) pushLabelled(bags[i], lead, cand[i], order[0], n);
     for (let o = 1; o < order.length; o++) {
-      const c = order[o];
-      for (const t of listed[c].terms) {
+      for (const t of listed[order[o]].terms) {
         const occ = this.postings.term(t);
-        const tSlots = occ.slots;
-        const cs = candSlots.subarray(0, m);
-        let i = 0;
-        let j = 0;
-        while (i < m && j < tSlots.length) {
-          const a = cs[i];
-          const b = tSlots[j];
-          if (a < b) i = gallop(cs, b, i + 1);
-          else if (b < a) j = gallop(tSlots, a, j + 1);
-          else {
-            const pos = positionsOf(occ, j);
-            for (let x = occ.starts[j]; x < occ.starts[j + 1]; x++) bag[i].push(pos[x] * 4 + c);
-            i++;
-            j++;
-          }
-        }
+        eachCandidate(occ, cs, (i, e) => pushLabelled(bags[i], occ, e, order[o], n));
       }
     }
-    const out = new Builder();
-    const window = new SpanWindow(this.breaks(), wanted.length, span);
-    for (let i = 0; i < m; i++) {
-      const b = bag[i].sort((x, y) => x - y);
-      window.run(candSlots[i], b, out);
-    }
-    return out.done();
+    return this.spans(cs, bags, n, span);
   }
 
   /** scattered() from every character's whole union (a reader whose terms are not listed). */
   private scatteredUnited(wanted: string[], span: number, fields?: readonly number[]): Occurrences {
     const lists = wanted.map((c) => this.needle(c, fields));
-    const out = new Builder();
-    const window = new SpanWindow(this.breaks(), wanted.length, span);
     const entry = new Int32Array(lists.length);
     const lead = lists.reduce((a, b) => (b.slots.length < a.slots.length ? b : a));
-    const merged: number[] = [];
+    const slots: number[] = [];
+    const bags: number[][] = [];
     for (const slot of lead.slots) {
       let all = true;
       for (let c = 0; c < lists.length && all; c++) {
@@ -445,14 +448,19 @@ export class Matcher {
         all = lists[c].slots[entry[c]] === slot;
       }
       if (!all) continue;
-      merged.length = 0;
-      for (let c = 0; c < lists.length; c++) {
-        const pos = positionsOf(lists[c], entry[c]);
-        for (let x = lists[c].starts[entry[c]]; x < lists[c].starts[entry[c] + 1]; x++) merged.push(pos[x] * 4 + c);
-      }
-      merged.sort((a, b) => a - b);
-      window.run(slot, merged, out);
+      const bag: number[] = [];
+      for (let c = 0; c < lists.length; c++) pushLabelled(bag, lists[c], entry[c], c, lists.length);
+      slots.push(slot);
+      bags.push(bag);
     }
+    return this.spans(slots, bags, wanted.length, span);
+  }
+
+  /** The spans of scattered(): per slot (increasing), its characters' labelled positions, sorted here. */
+  private spans(slots: ArrayLike<number>, bags: number[][], chars: number, span: number): Occurrences {
+    const out = new Builder();
+    const window = new SpanWindow(this.breaks(), chars, span);
+    for (let i = 0; i < slots.length; i++) window.run(slots[i], bags[i].sort((x, y) => x - y), out);
     return out.done();
   }
 
@@ -742,8 +750,9 @@ function coveringTokens(tokens: NeedleToken[], positions: (t: NeedleToken) => nu
 
 /**
  * The spans of Matcher.scattered in one slot: a sliding window over the slot's positions labelled by character
- * (position × 4 + character, in order), the shortest cover of every character ending at each position, kept when it
- * is at most `span` long, starts after the last span kept ends and holds no sentence break. Slots come in order.
+ * (position × n + character for n characters, pushLabelled; in order), the shortest cover of every character ending
+ * at each position, kept when it is at most `span` long, starts after the last span kept ends and holds no sentence
+ * break. Slots come in order.
  */
 class SpanWindow {
   private k = 0;
@@ -767,9 +776,11 @@ class SpanWindow {
     const bEnd = held ? breaks.starts[k + 1] : 0;
     last.fill(-1);
     let after = -1;
+    // Labels are position × n + character, n the characters counted (pushLabelled).
+    const n = last.length;
     for (let x = 0; x < merged.length; x++) {
-      const to = Math.floor(merged[x] / 4);
-      last[merged[x] % 4] = to;
+      const to = Math.floor(merged[x] / n);
+      last[merged[x] % n] = to;
       let from = Infinity;
       for (let c = 0; c < last.length; c++) from = Math.min(from, last[c] < 0 ? -Infinity : last[c]);
       if (from === -Infinity || from <= after || to - from + 1 > span) continue;

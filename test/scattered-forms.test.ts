@@ -88,4 +88,37 @@ describe('the characters are read from the rarest one out, with the same spans a
     }
     expect(found).toBeGreaterThan(10);
   });
+
+  it('finds five characters as surely as four: every span holds each character, and both readers agree', async () => {
+    const { Matcher } = await import('../search/match.js');
+    const { Postings } = await import('../search/postings.js');
+    const postings = (service.engine as unknown as { postings: InstanceType<typeof Postings> }).postings;
+    class Unlisted extends Postings {
+      override prefixTerms(): undefined {
+        return undefined;
+      }
+    }
+    const united = new Matcher(new Unlisted(postings.data, 1 << 20), 100, 4);
+    const rarest = new Matcher(new Postings(postings.data, 1 << 20), 100, 4);
+    // 技术性贸易措施 holds all five within 7 characters.
+    const w = '技术贸易措';
+    const span = 2 * w.length;
+    const got = rarest.scattered(w, span);
+    expect(got.slots.length).toBeGreaterThan(0);
+    const a = united.scattered(w, span);
+    expect([...got.slots]).toEqual([...a.slots]);
+    expect([...got.pos]).toEqual([...a.pos]);
+    // Each span [from, from + span) holds every character, read from that character's own occurrences.
+    for (const c of w) {
+      const occ = rarest.needle(c);
+      for (let i = 0; i < got.slots.length; i++) {
+        const e = [...occ.slots].indexOf(got.slots[i]);
+        expect(e, c).toBeGreaterThanOrEqual(0);
+        const at = [...occ.pos.subarray(occ.starts[e], occ.starts[e + 1])];
+        for (let x = got.starts[i]; x < got.starts[i + 1]; x++) {
+          expect(at.some((p) => p >= got.pos[x] && p < got.pos[x] + span), `${c} near ${got.pos[x]}`).toBe(true);
+        }
+      }
+    }
+  });
 });
