@@ -95,6 +95,13 @@ class RestrictedOccurrences implements Occurrences {
   }
 }
 
+/**
+ * scattered() reads a character's common term (one with block starts) by its blocks when the candidate slots are
+ * fewer than 1 in this many of its entries: each candidate then decodes at most one block of 64 entries, and the
+ * blocks touched hold fewer entries than the whole stream.
+ */
+export const SCATTERED_BLOCK_RATIO = 8;
+
 /** A term of a scattered() character as read for the candidate slots: by its blocks, or its document stream whole. */
 type CandidateTerm = BlockTerm | Occurrences;
 
@@ -375,9 +382,11 @@ export class Matcher {
    *
    * The work grows with the records holding every character, not with how common each is: only the rarest character
    * (fewest positions, counted from the index without decoding) is united whole; each other character's terms are read
-   * for their documents and galloped against the candidate slots left (rarest character next), and their positions
-   * decoded only in the slots holding them all (a common term decodes just those blocks). At 100k records 技贸措施 had
-   * united every term starting with 技, 贸, 措 and 施 (millions of positions) to find ~1k records.
+   * for their documents against the candidate slots left (rarest character next), and their positions decoded only in
+   * the slots holding them all. A term's documents are its stream decoded whole and galloped, or, for a common term
+   * with block starts beside few candidates, only the blocks the candidates fall in (candidateTerm); none enters the
+   * postings' cache, and each is read once. At 100k records 技贸措施 had united every term starting with 技, 贸, 措
+   * and 施 (millions of positions) to find ~1k records.
    */
   scattered(chars: string, span: number, fields?: readonly number[]): Occurrences {
     const key = `${fields?.join(',') ?? '*'}\u0000${chars}\u0000${span}\u0000scattered`;
@@ -402,14 +411,22 @@ export class Matcher {
     for (let i = 0; i < m; i++) cand[i] = i;
     candSlots.set(lead.slots);
     const has = new Uint8Array(m);
+    // Per other character (in `order`), its terms that hold a candidate: read once, their positions taken below.
+    const held: CandidateTerm[][] = [];
     for (let o = 1; o < order.length && m > 0; o++) {
       has.fill(0, 0, m);
       const cs = candSlots.subarray(0, m);
+      const kept: CandidateTerm[] = [];
       for (const t of listed[order[o]].terms) {
-        eachCandidate(this.postings.term(t), cs, (i) => {
+        const occ = this.candidateTerm(t, m);
+        let hit = false;
+        eachCandidate(occ, cs, (i) => {
           has[i] = 1;
+          hit = true;
         });
+        if (hit) kept.push(occ);
       }
+      held.push(kept);
       let n = 0;
       for (let i = 0; i < m; i++) {
         if (!has[i]) continue;
@@ -426,10 +443,7 @@ export class Matcher {
     const bags: number[][] = Array.from({ length: m }, () => []);
     for (let i = 0; i < m; i++) pushLabelled(bags[i], lead, cand[i], order[0], n);
     for (let o = 1; o < order.length; o++) {
-      for (const t of listed[order[o]].terms) {
-        const occ = this.postings.term(t);
-        eachCandidate(occ, cs, (i, e) => pushLabelled(bags[i], occ, e, order[o], n));
-      }
+      for (const occ of held[o - 1]) eachCandidate(occ, cs, (i, e) => pushLabelled(bags[i], occ, e, order[o], n));
     }
     return this.spans(cs, bags, n, span);
   }
@@ -462,6 +476,20 @@ export class Matcher {
     const window = new SpanWindow(this.breaks(), chars, span);
     for (let i = 0; i < slots.length; i++) window.run(slots[i], bags[i].sort((x, y) => x - y), out);
     return out.done();
+  }
+
+  /**
+   * A term of a scattered() character, read for `candidates` slots: by its blocks (BlockTerm) when it has block starts
+   * and the candidates are fewer than 1 in SCATTERED_BLOCK_RATIO of its entries, else its document stream decoded
+   * whole. Either way it stays out of the postings' cache (Postings.termOnce), unless it is cached already.
+   */
+  private candidateTerm(term: string, candidates: number): CandidateTerm {
+    if (this.skips && !this.postings.hasCached(term)) {
+      const k = this.postings.termId(term);
+      const at = k < 0 ? -1 : this.skips.of(k);
+      if (at >= 0 && candidates * SCATTERED_BLOCK_RATIO < this.skips.index.termEntries[k]) return new BlockTerm(this.skips, at, k, () => this.postings.term(term));
+    }
+    return this.postings.termOnce(term);
   }
 
   /**

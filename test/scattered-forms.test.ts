@@ -1,4 +1,4 @@
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { SearchService } from '../search/service.js';
 import { SENTENCE_BREAKS } from '../analysis/compounds.js';
 import { recordPlainText, seedService, seedSnapshot } from './helpers.js';
@@ -87,6 +87,36 @@ describe('the characters are read from the rarest one out, with the same spans a
       }
     }
     expect(found).toBeGreaterThan(10);
+  });
+
+  it('gives the same spans when the common characters’ terms are read by their blocks, and reads some that way', async () => {
+    const { Matcher } = await import('../search/match.js');
+    const { Postings } = await import('../search/postings.js');
+    const { BlockTerm, DocSkipIndex } = await import('../search/doc-skips.js');
+    const { buildDocSkips } = await import('../indexer/doc-skips.js');
+    const postings = (service.engine as unknown as { postings: InstanceType<typeof Postings> }).postings;
+    // Block starts for every term of a few entries (the seeds store none: too small a corpus).
+    const skips = new DocSkipIndex(buildDocSkips(postings.data, { minEntries: 8, share: 1000 })!, postings.data);
+    const whole = new Matcher(new Postings(postings.data, 1 << 20), 100, 4);
+    const byBlocks = new Matcher(new Postings(postings.data, 1 << 20), 100, 4, undefined, skips);
+    const read = vi.spyOn(BlockTerm.prototype, 'entryOf');
+    try {
+      let found = 0;
+      for (const w of ['修船', '技贸措施', '进口生鲜', '海关估价', '科研机构', '污水排放', '贸易便利', '港口船舶']) {
+        for (const fields of [undefined, [0]]) {
+          const a = whole.scattered(w, 2 * w.length, fields);
+          const b = byBlocks.scattered(w, 2 * w.length, fields);
+          expect([...b.slots], w).toEqual([...a.slots]);
+          expect([...b.starts], w).toEqual([...a.starts]);
+          expect([...b.pos], w).toEqual([...a.pos]);
+          found += b.slots.length;
+        }
+      }
+      expect(found).toBeGreaterThan(10);
+      expect(read).toHaveBeenCalled();
+    } finally {
+      read.mockRestore();
+    }
   });
 
   it('finds five characters as surely as four: every span holds each character, and both readers agree', async () => {
