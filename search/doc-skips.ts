@@ -4,46 +4,13 @@
  * records are decoded, and only those records scored. Anything that needs the whole list (a ranking of the word's
  * own records, a union with another alternative) gets the term decoded whole, as before: the same numbers either way.
  */
-import { smallFloat64 } from './slab.js';
+import { Int32Chunks, offsetOf, smallFloat64 } from './slab.js';
 import { below } from './sorted.js';
 import type { DocSkips } from '../indexer/doc-skips.js';
 import { POSITION_BLOCK, decodeDocBlock, decodePositionBlock } from '../indexer/postings-codec.js';
 import type { EngineOptions } from './options.js';
 import type { IndexData, Occurrences } from './postings.js';
 import { LazyScores, idf, normsOf, type BlockView, type DocScores, type FieldStats } from './score.js';
-
-/**
- * Chunks of 32-bit integers that decoded blocks are written into one after another, so decoding a block allocates no
- * array of its own. A typed array of more than 64 bytes keeps its elements outside V8's heap: each block's two arrays
- * of 64 entries (and its positions) were each an allocation with its own backing store, freed by the collector, 520 to
- * 630 per first-seen question at 100k records. Filled chunks are kept as they are (never copied or reused), so an
- * array handed out with an offset into it reads the same entries later.
- */
-class Slab {
-  readonly chunks: Int32Array[] = [];
-  private used = 0;
-
-  constructor(private readonly chunkSize: number) {}
-
-  /**
-   * Room for n entries in one chunk; returns where: chunk index × 2^OFFSET_BITS + offset (read it with chunkOf and
-   * offsetOf). A run longer than a chunk gets a chunk of its own size.
-   */
-  take(n: number): number {
-    let c = this.chunks.length - 1;
-    if (c < 0 || this.used + n > this.chunks[c].length) {
-      this.chunks.push(new Int32Array(Math.max(this.chunkSize, n)));
-      c++;
-      this.used = 0;
-    }
-    const at = this.used;
-    this.used += n;
-    return c * OFFSET_SPAN + at;
-  }
-}
-
-/** A place in a Slab: chunk index × OFFSET_SPAN + offset (offsets below 2^21: a term's positions at 100k records fit). */
-const OFFSET_SPAN = 1 << 21;
 
 /**
  * Entries per chunk of blocks' slots and counts (eight blocks of POSITION_BLOCK entries, 4 KB) and of blocks' starts
@@ -90,8 +57,8 @@ export class BlockTerm implements Occurrences {
    */
   private entryAt?: Int32Array;
   private posAt?: Int32Array;
-  private entrySlab?: Slab;
-  private posSlab?: Slab;
+  private entrySlab?: Int32Chunks;
+  private posSlab?: Int32Chunks;
 
   constructor(
     private readonly skips: DocSkipIndex,
@@ -145,16 +112,16 @@ export class BlockTerm implements Occurrences {
     return Math.min(POSITION_BLOCK, this.entries - j * POSITION_BLOCK);
   }
 
-  /** Where block j's slots are in the entry slab (a Slab place; its counts follow them), decoding it on first use. */
+  /** Where block j's slots are in the entry chunks (a place; its counts follow them), decoding it on first use. */
   private block(j: number): number {
     const at = (this.entryAt ??= new Int32Array(this.blockCount));
     const kept = at[j];
     if (kept) return kept - 1;
-    const slab = (this.entrySlab ??= new Slab(ENTRY_CHUNK));
+    const slab = (this.entrySlab ??= new Int32Chunks(ENTRY_CHUNK));
     const n = this.blockSize(j);
     const place = slab.take(2 * n);
-    const data = slab.chunks[(place / OFFSET_SPAN) | 0];
-    const o = place % OFFSET_SPAN;
+    const data = slab.chunkOf(place);
+    const o = offsetOf(place);
     const s = this.skips.data;
     decodeDocBlock(this.skips.index.postings, this.byteOffset, s.bits[this.firstBlock + j], s.slotBefore[this.firstBlock + j], n, data.subarray(o, o + n), data.subarray(o + n, o + 2 * n));
     at[j] = place + 1;
@@ -171,8 +138,8 @@ export class BlockTerm implements Occurrences {
     let seen = 0;
     for (let j = this.blockOf(lo); j < this.blockCount; j++) {
       const place = this.block(j);
-      const data = this.entrySlab!.chunks[(place / OFFSET_SPAN) | 0];
-      const o = place % OFFSET_SPAN;
+      const data = this.entrySlab!.chunkOf(place);
+      const o = offsetOf(place);
       const n = this.blockSize(j);
       for (let e = 0; e < n; e++) {
         const slot = data[o + e];
@@ -204,8 +171,8 @@ export class BlockTerm implements Occurrences {
   entryOf(slot: number): number {
     const j = this.blockOf(slot);
     const place = this.block(j);
-    const data = this.entrySlab!.chunks[(place / OFFSET_SPAN) | 0];
-    const o = place % OFFSET_SPAN;
+    const data = this.entrySlab!.chunkOf(place);
+    const o = offsetOf(place);
     const n = this.blockSize(j);
     let e = 0;
     while (e < n && data[o + e] < slot) e++;
@@ -217,8 +184,8 @@ export class BlockTerm implements Occurrences {
     const j = (entry / POSITION_BLOCK) | 0;
     const e = entry - j * POSITION_BLOCK;
     const place = this.block(j);
-    const counts = this.entrySlab!.chunks[(place / OFFSET_SPAN) | 0];
-    const c = (place % OFFSET_SPAN) + this.blockSize(j);
+    const counts = this.entrySlab!.chunkOf(place);
+    const c = offsetOf(place) + this.blockSize(j);
     const n = this.blockSize(j);
     const at = (this.posAt ??= new Int32Array(this.blockCount));
     let p = at[j] - 1;
@@ -226,18 +193,18 @@ export class BlockTerm implements Occurrences {
       // Local starts (n + 1) from the counts, then the block's positions after them.
       let total = 0;
       for (let x = 0; x < n; x++) total += counts[c + x];
-      const slab = (this.posSlab ??= new Slab(POSITION_CHUNK));
+      const slab = (this.posSlab ??= new Int32Chunks(POSITION_CHUNK));
       p = slab.take(n + 1 + total);
-      const data = slab.chunks[(p / OFFSET_SPAN) | 0];
-      const q = p % OFFSET_SPAN;
+      const data = slab.chunkOf(p);
+      const q = offsetOf(p);
       data[q] = 0;
       for (let x = 0; x < n; x++) data[q + x + 1] = data[q + x] + counts[c + x];
       const s = this.skips.data;
       decodePositionBlock(this.skips.index.postings, this.byteOffset, this.byteOffset + s.tableBytes[this.at], this.entries, j * POSITION_BLOCK, n, data.subarray(q, q + n + 1), data.subarray(q + n + 1, q + n + 1 + total));
       at[j] = p + 1;
     }
-    const data = this.posSlab!.chunks[(p / OFFSET_SPAN) | 0];
-    const q = p % OFFSET_SPAN;
+    const data = this.posSlab!.chunkOf(p);
+    const q = offsetOf(p);
     const base = q + n + 1;
     return [base + data[q + e], base + data[q + e + 1], data];
   }

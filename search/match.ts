@@ -95,6 +95,57 @@ class RestrictedOccurrences implements Occurrences {
   }
 }
 
+/**
+ * scattered() reads a character's common term (one with block starts) by its blocks when the candidate slots are
+ * fewer than 1 in this many of its entries: each candidate then decodes at most one block of 64 entries, and the
+ * blocks touched hold fewer entries than the whole stream.
+ */
+export const SCATTERED_BLOCK_RATIO = 8;
+
+/** A term of a scattered() character as read for the candidate slots: by its blocks, or its document stream whole. */
+type CandidateTerm = BlockTerm | Occurrences;
+
+/** Calls visit(i, entry) for each candidate slot cs[i] (increasing) the term holds, `entry` being the term's entry. */
+function eachCandidate(t: CandidateTerm, cs: Int32Array, visit: (i: number, entry: number) => void): void {
+  const m = cs.length;
+  if (t instanceof BlockTerm) {
+    for (let i = 0; i < m; i++) {
+      const e = t.entryOf(cs[i]);
+      if (e >= 0) visit(i, e);
+    }
+    return;
+  }
+  // Galloped both ways: a rare term costs its own few entries, a common one the candidates'.
+  const tSlots = t.slots;
+  let i = 0;
+  let j = 0;
+  while (i < m && j < tSlots.length) {
+    const a = cs[i];
+    const b = tSlots[j];
+    if (a < b) i = gallop(cs, b, i + 1);
+    else if (b < a) j = gallop(tSlots, a, j + 1);
+    else {
+      if (t.starts[j + 1] > t.starts[j]) visit(i, j);
+      i++;
+      j++;
+    }
+  }
+}
+
+/**
+ * Pushes entry `entry`'s positions onto `bag`, each labelled position × n + c (character c of n): sorting the labels
+ * sorts by position, and no two characters share one, however many characters there are.
+ */
+function pushLabelled(bag: number[], t: CandidateTerm, entry: number, c: number, n: number): void {
+  if (t instanceof BlockTerm) {
+    const [from, to, pos] = t.positionsAt(entry);
+    for (let x = from; x < to; x++) bag.push(pos[x] * n + c);
+    return;
+  }
+  const pos = positionsOf(t, entry);
+  for (let x = t.starts[entry]; x < t.starts[entry + 1]; x++) bag.push(pos[x] * n + c);
+}
+
 export class Matcher {
   private readonly cache: Lru<string, Occurrences>;
 
@@ -331,9 +382,11 @@ export class Matcher {
    *
    * The work grows with the records holding every character, not with how common each is: only the rarest character
    * (fewest positions, counted from the index without decoding) is united whole; each other character's terms are read
-   * for their documents and galloped against the candidate slots left (rarest character next), and their positions
-   * decoded only in the slots holding them all (a common term decodes just those blocks). At 100k records 技贸措施 had
-   * united every term starting with 技, 贸, 措 and 施 (millions of positions) to find ~1k records.
+   * for their documents against the candidate slots left (rarest character next), and their positions decoded only in
+   * the slots holding them all. A term's documents are its stream decoded whole and galloped, or, for a common term
+   * with block starts beside few candidates, only the blocks the candidates fall in (candidateTerm); none enters the
+   * postings' cache, and each is read once. At 100k records 技贸措施 had united every term starting with 技, 贸, 措
+   * and 施 (millions of positions) to find ~1k records.
    */
   scattered(chars: string, span: number, fields?: readonly number[]): Occurrences {
     const key = `${fields?.join(',') ?? '*'}\u0000${chars}\u0000${span}\u0000scattered`;
@@ -356,30 +409,24 @@ export class Matcher {
     let cand = new Int32Array(m);
     const candSlots = new Int32Array(m);
     for (let i = 0; i < m; i++) cand[i] = i;
-    const lSlots = lead.slots;
-    candSlots.set(lSlots);
+    candSlots.set(lead.slots);
     const has = new Uint8Array(m);
+    // Per other character (in `order`), its terms that hold a candidate: read once, their positions taken below.
+    const held: CandidateTerm[][] = [];
     for (let o = 1; o < order.length && m > 0; o++) {
       has.fill(0, 0, m);
       const cs = candSlots.subarray(0, m);
+      const kept: CandidateTerm[] = [];
       for (const t of listed[order[o]].terms) {
-        const occ = this.postings.term(t);
-        const tSlots = occ.slots;
-        // Galloped both ways: a rare term costs its own few entries, a common one the candidates'.
-        let i = 0;
-        let j = 0;
-        while (i < m && j < tSlots.length) {
-          const a = cs[i];
-          const b = tSlots[j];
-          if (a < b) i = gallop(cs, b, i + 1);
-          else if (b < a) j = gallop(tSlots, a, j + 1);
-          else {
-            if (occ.starts[j + 1] > occ.starts[j]) has[i] = 1;
-            i++;
-            j++;
-          }
-        }
+        const occ = this.candidateTerm(t, m);
+        let hit = false;
+        eachCandidate(occ, cs, (i) => {
+          has[i] = 1;
+          hit = true;
+        });
+        if (hit) kept.push(occ);
       }
+      held.push(kept);
       let n = 0;
       for (let i = 0; i < m; i++) {
         if (!has[i]) continue;
@@ -390,54 +437,24 @@ export class Matcher {
     }
     if (m === 0) return EMPTY;
     cand = cand.subarray(0, m);
-    // Positions of the slots left, labelled by character (position × 4 + character: sorting them sorts by position;
-    // two characters never share one).
-    const bag: number[][] = Array.from({ length: m }, () => []);
-    const lc = order[0];
-    for (let i = 0; i < m; i++) {
-      const e = cand[i];
-      const pos = positionsOf(lead, e);
-      for (let x = lead.starts[e]; x < lead.starts[e + 1]; x++) bag[i].push(pos[x] * 4 + lc);
-    }
+    const cs = candSlots.subarray(0, m);
+    // Positions of the slots left, labelled by character (pushLabelled).
+    const n = wanted.length;
+    const bags: number[][] = Array.from({ length: m }, () => []);
+    for (let i = 0; i < m; i++) pushLabelled(bags[i], lead, cand[i], order[0], n);
     for (let o = 1; o < order.length; o++) {
-      const c = order[o];
-      for (const t of listed[c].terms) {
-        const occ = this.postings.term(t);
-        const tSlots = occ.slots;
-        const cs = candSlots.subarray(0, m);
-        let i = 0;
-        let j = 0;
-        while (i < m && j < tSlots.length) {
-          const a = cs[i];
-          const b = tSlots[j];
-          if (a < b) i = gallop(cs, b, i + 1);
-          else if (b < a) j = gallop(tSlots, a, j + 1);
-          else {
-            const pos = positionsOf(occ, j);
-            for (let x = occ.starts[j]; x < occ.starts[j + 1]; x++) bag[i].push(pos[x] * 4 + c);
-            i++;
-            j++;
-          }
-        }
-      }
+      for (const occ of held[o - 1]) eachCandidate(occ, cs, (i, e) => pushLabelled(bags[i], occ, e, order[o], n));
     }
-    const out = new Builder();
-    const window = new SpanWindow(this.breaks(), wanted.length, span);
-    for (let i = 0; i < m; i++) {
-      const b = bag[i].sort((x, y) => x - y);
-      window.run(candSlots[i], b, out);
-    }
-    return out.done();
+    return this.spans(cs, bags, n, span);
   }
 
   /** scattered() from every character's whole union (a reader whose terms are not listed). */
   private scatteredUnited(wanted: string[], span: number, fields?: readonly number[]): Occurrences {
     const lists = wanted.map((c) => this.needle(c, fields));
-    const out = new Builder();
-    const window = new SpanWindow(this.breaks(), wanted.length, span);
     const entry = new Int32Array(lists.length);
     const lead = lists.reduce((a, b) => (b.slots.length < a.slots.length ? b : a));
-    const merged: number[] = [];
+    const slots: number[] = [];
+    const bags: number[][] = [];
     for (const slot of lead.slots) {
       let all = true;
       for (let c = 0; c < lists.length && all; c++) {
@@ -445,15 +462,34 @@ export class Matcher {
         all = lists[c].slots[entry[c]] === slot;
       }
       if (!all) continue;
-      merged.length = 0;
-      for (let c = 0; c < lists.length; c++) {
-        const pos = positionsOf(lists[c], entry[c]);
-        for (let x = lists[c].starts[entry[c]]; x < lists[c].starts[entry[c] + 1]; x++) merged.push(pos[x] * 4 + c);
-      }
-      merged.sort((a, b) => a - b);
-      window.run(slot, merged, out);
+      const bag: number[] = [];
+      for (let c = 0; c < lists.length; c++) pushLabelled(bag, lists[c], entry[c], c, lists.length);
+      slots.push(slot);
+      bags.push(bag);
     }
+    return this.spans(slots, bags, wanted.length, span);
+  }
+
+  /** The spans of scattered(): per slot (increasing), its characters' labelled positions, sorted here. */
+  private spans(slots: ArrayLike<number>, bags: number[][], chars: number, span: number): Occurrences {
+    const out = new Builder();
+    const window = new SpanWindow(this.breaks(), chars, span);
+    for (let i = 0; i < slots.length; i++) window.run(slots[i], bags[i].sort((x, y) => x - y), out);
     return out.done();
+  }
+
+  /**
+   * A term of a scattered() character, read for `candidates` slots: by its blocks (BlockTerm) when it has block starts
+   * and the candidates are fewer than 1 in SCATTERED_BLOCK_RATIO of its entries, else its document stream decoded
+   * whole. Either way it stays out of the postings' cache (Postings.termOnce), unless it is cached already.
+   */
+  private candidateTerm(term: string, candidates: number): CandidateTerm {
+    if (this.skips && !this.postings.hasCached(term)) {
+      const k = this.postings.termId(term);
+      const at = k < 0 ? -1 : this.skips.of(k);
+      if (at >= 0 && candidates * SCATTERED_BLOCK_RATIO < this.skips.index.termEntries[k]) return new BlockTerm(this.skips, at, k, () => this.postings.term(term));
+    }
+    return this.postings.termOnce(term);
   }
 
   /**
@@ -742,8 +778,9 @@ function coveringTokens(tokens: NeedleToken[], positions: (t: NeedleToken) => nu
 
 /**
  * The spans of Matcher.scattered in one slot: a sliding window over the slot's positions labelled by character
- * (position × 4 + character, in order), the shortest cover of every character ending at each position, kept when it
- * is at most `span` long, starts after the last span kept ends and holds no sentence break. Slots come in order.
+ * (position × n + character for n characters, pushLabelled; in order), the shortest cover of every character ending
+ * at each position, kept when it is at most `span` long, starts after the last span kept ends and holds no sentence
+ * break. Slots come in order.
  */
 class SpanWindow {
   private k = 0;
@@ -767,9 +804,11 @@ class SpanWindow {
     const bEnd = held ? breaks.starts[k + 1] : 0;
     last.fill(-1);
     let after = -1;
+    // Labels are position × n + character, n the characters counted (pushLabelled).
+    const n = last.length;
     for (let x = 0; x < merged.length; x++) {
-      const to = Math.floor(merged[x] / 4);
-      last[merged[x] % 4] = to;
+      const to = Math.floor(merged[x] / n);
+      last[merged[x] % n] = to;
       let from = Infinity;
       for (let c = 0; c < last.length; c++) from = Math.min(from, last[c] < 0 ? -Infinity : last[c]);
       if (from === -Infinity || from <= after || to - from + 1 > span) continue;

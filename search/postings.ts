@@ -237,6 +237,23 @@ export class Postings {
   }
 
   /**
+   * Positions a term occurs at, decoded without entering the cache (the cached ones when there): a term read once for
+   * a few records (Matcher.scattered's characters, hundreds of terms a query) would otherwise be charged its whole
+   * position count and push the query's own words out.
+   */
+  termOnce(term: string): Occurrences {
+    const cached = this.cache.get(term);
+    if (cached) return cached;
+    const k = this.termId(term);
+    return k < 0 ? EMPTY : this.decode(k);
+  }
+
+  /** Whether a term's decoded postings are cached (reading them again costs nothing). */
+  hasCached(term: string): boolean {
+    return this.cache.has(term);
+  }
+
+  /**
    * The records a term occurs in (in the fields `keep` marks), increasing: from its decoded postings when cached, else
    * straight from its document stream (an excluded common word lists its records without slots, starts or a cache
    * entry of its postings).

@@ -5,6 +5,9 @@
  * + repeated pair, and their sweep (in the pause with server/serving-gc.ts) was about half of an undisturbed scavenge
  * (docs/design.md, Serving). A word's field weights (one per field, a few per query) are views of one slab instead. A live view keeps its whole slab alive, so only
  * arrays this small come from here (a slab holds ~50 of them; SLAB_BYTES is all a long-cached view can pin).
+ * Columns that die together share one buffer (int32Columns, float64Columns; a result set's scores, missing idf and
+ * missing masks mix Float64 and Uint32, so search/engine.ts carves that one buffer itself), and a common term's
+ * decoded blocks are written into chunks (Int32Chunks).
  */
 const SLAB_BYTES = 4096;
 /** Arrays above this many bytes get a buffer of their own (a slab would then pin more than it saves). */
@@ -47,4 +50,47 @@ export function float64Columns(...lengths: number[]): Float64Array[] {
   const all = new Float64Array(lengths.reduce((a, b) => a + b, 0));
   let at = 0;
   return lengths.map((n) => all.subarray(at, (at += n)));
+}
+
+/** A place is chunk index × PLACES_PER_CHUNK + offset (offsets below 2^21: a term's positions at 100k records fit). */
+const PLACES_PER_CHUNK = 1 << 21;
+
+/**
+ * Chunks of 32-bit integers that runs are written into one after another, so writing a run allocates no array of its
+ * own (search/doc-skips.ts: a common term's decoded blocks). Each block's two arrays of 64 entries (and its positions)
+ * were each an allocation with its own backing store, freed by the collector, 520 to 630 per first-seen question at
+ * 100k records. Filled chunks are kept as they are (never copied or reused), so an array handed out with an offset
+ * into it reads the same entries later.
+ */
+export class Int32Chunks {
+  readonly chunks: Int32Array[] = [];
+  private used = 0;
+
+  constructor(private readonly chunkSize: number) {}
+
+  /**
+   * Room for n entries in one chunk; returns where (a place: read its chunk with chunkOf and its offset there with
+   * offsetOf). A run longer than a chunk gets a chunk of its own size.
+   */
+  take(n: number): number {
+    let c = this.chunks.length - 1;
+    if (c < 0 || this.used + n > this.chunks[c].length) {
+      this.chunks.push(new Int32Array(Math.max(this.chunkSize, n)));
+      c++;
+      this.used = 0;
+    }
+    const at = this.used;
+    this.used += n;
+    return c * PLACES_PER_CHUNK + at;
+  }
+
+  /** The chunk a place is in. */
+  chunkOf(place: number): Int32Array {
+    return this.chunks[(place / PLACES_PER_CHUNK) | 0];
+  }
+}
+
+/** A place's offset in its chunk. */
+export function offsetOf(place: number): number {
+  return place % PLACES_PER_CHUNK;
 }

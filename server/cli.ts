@@ -167,6 +167,10 @@ export async function serverCommand(argv: string[], d: CliDefaults, build?: (see
   if (parsed.workers > 1 && (await (await import('./cluster.js')).superviseWorkers({ workers: parsed.workers, log }))) return;
   // Scavenges on one thread (server/serving-gc.ts): a query's collection is its own work, not a wait for a helper.
   (await import('./serving-gc.js')).applyServingGc();
+  // The signal handlers come before the snapshot's read: a SIGTERM while a large file is read and checked exits
+  // through them ("during start-up"), not by Node's default, and a SIGHUP then is ignored instead of killing the process.
+  let server: RunningServer | undefined;
+  handleSignals(() => server, log);
   // The snapshot is read, its checksum checked and its packed streams set unpacking on libuv's thread pool before the
   // server's modules initialise (run.js: Fastify and its plugins, most of a release's start-up work on the main
   // thread), so on two cores the unpacking runs beside that initialisation instead of after it. A refused file is
@@ -174,8 +178,6 @@ export async function serverCommand(argv: string[], d: CliDefaults, build?: (see
   const reading = options.snapshot ? (await import('../snapshot/file.js')).readSnapshotFile(options.snapshot) : undefined;
   await reading?.catch(() => undefined);
   const { runServer } = await import('./run.js');
-  let server: RunningServer | undefined;
-  handleSignals(() => server, log);
   try {
     server = await runServer({
       ...options,

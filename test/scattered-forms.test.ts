@@ -1,4 +1,4 @@
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { SearchService } from '../search/service.js';
 import { SENTENCE_BREAKS } from '../analysis/compounds.js';
 import { recordPlainText, seedService, seedSnapshot } from './helpers.js';
@@ -87,5 +87,68 @@ describe('the characters are read from the rarest one out, with the same spans a
       }
     }
     expect(found).toBeGreaterThan(10);
+  });
+
+  it('gives the same spans when the common characters’ terms are read by their blocks, and reads some that way', async () => {
+    const { Matcher } = await import('../search/match.js');
+    const { Postings } = await import('../search/postings.js');
+    const { BlockTerm, DocSkipIndex } = await import('../search/doc-skips.js');
+    const { buildDocSkips } = await import('../indexer/doc-skips.js');
+    const postings = (service.engine as unknown as { postings: InstanceType<typeof Postings> }).postings;
+    // Block starts for every term of a few entries (the seeds store none: too small a corpus).
+    const skips = new DocSkipIndex(buildDocSkips(postings.data, { minEntries: 8, share: 1000 })!, postings.data);
+    const whole = new Matcher(new Postings(postings.data, 1 << 20), 100, 4);
+    const byBlocks = new Matcher(new Postings(postings.data, 1 << 20), 100, 4, undefined, skips);
+    const read = vi.spyOn(BlockTerm.prototype, 'entryOf');
+    try {
+      let found = 0;
+      for (const w of ['修船', '技贸措施', '进口生鲜', '海关估价', '科研机构', '污水排放', '贸易便利', '港口船舶']) {
+        for (const fields of [undefined, [0]]) {
+          const a = whole.scattered(w, 2 * w.length, fields);
+          const b = byBlocks.scattered(w, 2 * w.length, fields);
+          expect([...b.slots], w).toEqual([...a.slots]);
+          expect([...b.starts], w).toEqual([...a.starts]);
+          expect([...b.pos], w).toEqual([...a.pos]);
+          found += b.slots.length;
+        }
+      }
+      expect(found).toBeGreaterThan(10);
+      expect(read).toHaveBeenCalled();
+    } finally {
+      read.mockRestore();
+    }
+  });
+
+  it('finds five characters as surely as four: every span holds each character, and both readers agree', async () => {
+    const { Matcher } = await import('../search/match.js');
+    const { Postings } = await import('../search/postings.js');
+    const postings = (service.engine as unknown as { postings: InstanceType<typeof Postings> }).postings;
+    class Unlisted extends Postings {
+      override prefixTerms(): undefined {
+        return undefined;
+      }
+    }
+    const united = new Matcher(new Unlisted(postings.data, 1 << 20), 100, 4);
+    const rarest = new Matcher(new Postings(postings.data, 1 << 20), 100, 4);
+    // 技术性贸易措施 holds all five within 7 characters.
+    const w = '技术贸易措';
+    const span = 2 * w.length;
+    const got = rarest.scattered(w, span);
+    expect(got.slots.length).toBeGreaterThan(0);
+    const a = united.scattered(w, span);
+    expect([...got.slots]).toEqual([...a.slots]);
+    expect([...got.pos]).toEqual([...a.pos]);
+    // Each span [from, from + span) holds every character, read from that character's own occurrences.
+    for (const c of w) {
+      const occ = rarest.needle(c);
+      for (let i = 0; i < got.slots.length; i++) {
+        const e = [...occ.slots].indexOf(got.slots[i]);
+        expect(e, c).toBeGreaterThanOrEqual(0);
+        const at = [...occ.pos.subarray(occ.starts[e], occ.starts[e + 1])];
+        for (let x = got.starts[i]; x < got.starts[i + 1]; x++) {
+          expect(at.some((p) => p >= got.pos[x] && p < got.pos[x] + span), `${c} near ${got.pos[x]}`).toBe(true);
+        }
+      }
+    }
   });
 });

@@ -63,16 +63,16 @@ describe('a serving process collects its young generation on one thread', () => 
 /**
  * V8's count of external memory (getHeapStatistics().external_memory) dropped by a young-generation collection of
  * dead array buffers (2,000 Float64Arrays of 1 KB, each over the 64 bytes V8 keeps on its heap, so each owns an
- * off-heap buffer), read 20 ms after it, in a process with the serving flags applied or not.
+ * off-heap buffer), read 20 ms after it, in a process with the serving flags applied.
  */
-function freedByScavenge(serving: boolean): number[] {
-  const script = join(dir, `array-buffers-${serving}.mts`);
+function freedByScavenge(): number[] {
+  const script = join(dir, 'array-buffers.mts');
   writeFileSync(
     script,
     [
       `import { getHeapStatistics } from 'node:v8';`,
       `import { applyServingGc } from ${JSON.stringify(join(ROOT, 'server/serving-gc.ts'))};`,
-      serving ? 'applyServingGc();' : '',
+      'applyServingGc();',
       'const gc = (globalThis as { gc?: (o?: object) => void }).gc!;',
       'gc();',
       'const freed: number[] = [];',
@@ -97,11 +97,11 @@ describe('a serving process frees its dead array buffers within the scavenge tha
 
   it('after the serving flags, each scavenge has freed what the dead buffers held by the time it ends', () => {
     // Within a tenth: the process's other external memory (the loader's buffers) moves a little meanwhile.
-    for (const f of freedByScavenge(true)) expect(f).toBeGreaterThan(0.9 * held);
+    for (const f of freedByScavenge()) expect(f).toBeGreaterThan(0.9 * held);
   }, 60_000);
 
-  it('without them, the freeing is a helper thread’s, merged later: the scavenge ends with none of it counted', () => {
-    for (const f of freedByScavenge(false)) expect(f).toBeLessThan(held / 2);
-  }, 60_000);
+  // Without the flags the freeing is a helper thread's, merged later; how much of it lands within the 20 ms is V8's
+  // thread scheduling, not this project's code, so it is not asserted (a fast helper would fail such a test with
+  // nothing here changed). The flags themselves are checked above: no scavenge hands work to a helper thread.
 });
 

@@ -238,6 +238,15 @@ export class ChunkedPostings extends Postings {
     return this.remember(term, this.occurrences(chunk, term, i));
   }
 
+  /** A term read once: through term() here (its chunk noted when not loaded; the chunk cache is cheap to refill). */
+  override termOnce(term: string): Occurrences {
+    return this.term(term);
+  }
+
+  override hasCached(term: string): boolean {
+    return this.ownCache.has(term);
+  }
+
   override prefix(prefix: string): Occurrences {
     const key = `\u0001${prefix}`;
     const cached = this.ownCache.get(key);
