@@ -352,7 +352,8 @@ export function linkRelated(records: ReformRecord[]): void {
     if (least > sizeA || least > sizeB) return false;
     let misses = sizeB - least;
     // Each bit B sets that A does not is at least one of B's bigrams missing from A: too many, and B's own bigrams
-    // (a cache miss each) need not be read. Most walked titles end here (100k records: 25 M tests, 1 M links).
+    // (a cache miss each) need not be read. Most tests end here (100k records: 28.3 M of 31.0 M, the title walk's
+    // 24.7 M and the rare-shingle candidates' 6.4 M).
     if (missingBits(state, j, i) > misses) return false;
     for (let at = tOff[j]; at < tOff[j + 1]; at++) {
       if (mark[tIds[at]] !== i + 1 && --misses < 0) return false;

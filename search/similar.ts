@@ -322,18 +322,23 @@ export class SimilarLists {
       const weakestI = weakest(mine);
       const weakestJ = weakest(theirs);
       // Its weight there is estimated from the weight where it is ranked: the same idf, tf as printed (log1p of the
-      // times each text prints it), never above that reform's weakest key term.
-      const estimate = (w: number, ranked: string, other: string, term: string, cap: number) => {
+      // times each text prints it), never above that reform's weakest key term. Each text is scanned once per term:
+      // the count in the other text is also what says it prints the term at all.
+      const estimate = (w: number, ranked: string, inOther: number, term: string, cap: number) => {
         const here = printed(ranked, term);
-        return here > 0 ? Math.min(cap, (w * Math.log1p(printed(other, term))) / Math.log1p(here)) : cap;
+        return here > 0 ? Math.min(cap, (w * Math.log1p(inOther)) / Math.log1p(here)) : cap;
       };
       for (const [id, t] of mine) {
         const term = this.data.terms[id];
-        if (!have.has(term) && textJ.includes(term)) extra.push({ text: term, score: t.w * estimate(t.w, textI, textJ, term, weakestJ), fi: t.f, fj: 0 });
+        if (have.has(term)) continue;
+        const inJ = printed(textJ, term);
+        if (inJ > 0) extra.push({ text: term, score: t.w * estimate(t.w, textI, inJ, term, weakestJ), fi: t.f, fj: 0 });
       }
       for (const [id, u] of theirs) {
         const term = this.data.terms[id];
-        if (!have.has(term) && !mine.has(id) && textI.includes(term)) extra.push({ text: term, score: u.w * estimate(u.w, textJ, textI, term, weakestI), fi: 0, fj: u.f });
+        if (have.has(term) || mine.has(id)) continue;
+        const inI = printed(textI, term);
+        if (inI > 0) extra.push({ text: term, score: u.w * estimate(u.w, textJ, inI, term, weakestI), fi: 0, fj: u.f });
       }
       extra.sort((a, b) => b.score - a.score || (a.text < b.text ? -1 : 1));
       // Without a shared key term the strongest look-up sets the relative floor and is kept whatever its part; every
