@@ -63,18 +63,27 @@ describe('a short form no record prints is found where the records spell its sub
 });
 
 describe('the characters are read from the rarest one out, with the same spans as uniting every character whole', () => {
-  it('gives identical spans for typed short forms on the seeds, in every field and in the title alone, whichever way they are read', async () => {
+  /** The seeds' postings read two ways: unlisted (as the offline page's reader: each character's terms united whole) and listed (rarest character first). */
+  async function readers() {
     const { Matcher } = await import('../search/match.js');
     const { Postings } = await import('../search/postings.js');
     const postings = (service.engine as unknown as { postings: InstanceType<typeof Postings> }).postings;
-    // A reader whose terms are not listed (as the offline page's) unites each character whole.
     class Unlisted extends Postings {
       override prefixTerms(): undefined {
         return undefined;
       }
     }
-    const united = new Matcher(new Unlisted(postings.data, 1 << 20), 100, 4);
-    const rarest = new Matcher(new Postings(postings.data, 1 << 20), 100, 4);
+    return {
+      Matcher,
+      Postings,
+      postings,
+      united: new Matcher(new Unlisted(postings.data, 1 << 20), 100, 4),
+      rarest: new Matcher(new Postings(postings.data, 1 << 20), 100, 4),
+    };
+  }
+
+  it('gives identical spans for typed short forms on the seeds, in every field and in the title alone, whichever way they are read', async () => {
+    const { united, rarest } = await readers();
     let found = 0;
     for (const w of ['修船', '技贸措施', '进口生鲜', '海关估价', '科研机构', '污水排放', '贸易便利', '港口船舶']) {
       for (const fields of [undefined, [0]]) {
@@ -90,11 +99,9 @@ describe('the characters are read from the rarest one out, with the same spans a
   });
 
   it('gives the same spans when the common characters’ terms are read by their blocks, and reads some that way', async () => {
-    const { Matcher } = await import('../search/match.js');
-    const { Postings } = await import('../search/postings.js');
+    const { Matcher, Postings, postings } = await readers();
     const { BlockTerm, DocSkipIndex } = await import('../search/doc-skips.js');
     const { buildDocSkips } = await import('../indexer/doc-skips.js');
-    const postings = (service.engine as unknown as { postings: InstanceType<typeof Postings> }).postings;
     // Block starts for every term of a few entries (the seeds store none: too small a corpus).
     const skips = new DocSkipIndex(buildDocSkips(postings.data, { minEntries: 8, share: 1000 })!, postings.data);
     const whole = new Matcher(new Postings(postings.data, 1 << 20), 100, 4);
@@ -120,16 +127,7 @@ describe('the characters are read from the rarest one out, with the same spans a
   });
 
   it('finds five characters as surely as four: every span holds each character, and both readers agree', async () => {
-    const { Matcher } = await import('../search/match.js');
-    const { Postings } = await import('../search/postings.js');
-    const postings = (service.engine as unknown as { postings: InstanceType<typeof Postings> }).postings;
-    class Unlisted extends Postings {
-      override prefixTerms(): undefined {
-        return undefined;
-      }
-    }
-    const united = new Matcher(new Unlisted(postings.data, 1 << 20), 100, 4);
-    const rarest = new Matcher(new Postings(postings.data, 1 << 20), 100, 4);
+    const { united, rarest } = await readers();
     // 技术性贸易措施 holds all five within 7 characters.
     const w = '技术贸易措';
     const span = 2 * w.length;
