@@ -112,3 +112,10 @@ export function isRecordBits(x: unknown, index: IndexData): x is RecordBits {
   }
   return true;
 }
+
+/** Set bits in a 32-bit word (search/record-bits.ts counts maps with it; copy linking compares title signatures). */
+export function bitCount(x: number): number {
+  x -= (x >>> 1) & 0x55555555;
+  x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
+  return (Math.imul((x + (x >>> 4)) & 0x0f0f0f0f, 0x01010101) >>> 24) & 0xff;
+}

@@ -13,6 +13,7 @@
 import type { ReformRecord, TextField } from './schema.js';
 import { keyOf } from '../analysis/terms.js';
 import { Grow } from './grow.js';
+import { bitCount } from './record-bits.js';
 
 /** Title similarity (Dice over character bigrams) above which two titles name the same reform. */
 export const SAME_TITLE = 0.72;
@@ -226,12 +227,7 @@ const SIGNATURE = 4;
  */
 function missingBits(state: Int32Array, b: number, a: number): number {
   let count = 0;
-  for (let w = SIGNATURE; w < SIGNATURE + 4; w++) {
-    let x = state[b * STRIDE + w] & ~state[a * STRIDE + w];
-    x -= (x >>> 1) & 0x55555555;
-    x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
-    count += Math.imul((x + (x >>> 4)) & 0x0f0f0f0f, 0x01010101) >>> 24;
-  }
+  for (let w = SIGNATURE; w < SIGNATURE + 4; w++) count += bitCount(state[b * STRIDE + w] & ~state[a * STRIDE + w]);
   return count;
 }
 

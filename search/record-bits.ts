@@ -5,14 +5,7 @@
  * read, where a list needs a merge or a gallop.
  */
 import { below } from './sorted.js';
-import { mapWords, type RecordBits } from '../indexer/record-bits.js';
-
-/** Set bits in a 32-bit word. */
-function bitCount(x: number): number {
-  x -= (x >>> 1) & 0x55555555;
-  x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
-  return (Math.imul((x + (x >>> 4)) & 0x0f0f0f0f, 0x01010101) >>> 24) & 0xff;
-}
+import { bitCount, mapWords, type RecordBits } from '../indexer/record-bits.js';
 
 /** Whether map `bits` holds record d. */
 export function hasRecord(bits: Int32Array, d: number): boolean {
