@@ -18,9 +18,10 @@ export interface JudgedSource {
   idea: string;
   /**
    * A dev source added later (bench/similar-judged.json's `split` says how each group was chosen): 'widened' in session
-   * 12, 'grown' in session 14 and 'regrown' in session 15 (both judged over a pool of four systems' lists).
+   * 12, 'grown' in session 14, 'regrown' in session 15 and 'extended' in session 16 (the last three judged over a pool
+   * of four systems' lists).
    */
-  added?: 'widened' | 'grown' | 'regrown';
+  added?: 'widened' | 'grown' | 'regrown' | 'extended';
   relevant: { id: string; title: string; grade: number }[];
 }
 
