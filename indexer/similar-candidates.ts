@@ -103,7 +103,7 @@ export interface ListInput {
   C: number;
   k: number;
   F: number;
-  options: { feedback: number; feedbackDepth: number; pool: number; minShared: number; oneWordFactor: number; mechanismFactor: number; mechanismShares: boolean; shortFeedback: number; fullTerms: number; mmrLambda: number; sameDocPenalty: number };
+  options: { feedback: number; feedbackDepth: number; pool: number; minShared: number; oneWordFactor: number; mechanismFactor: number; mechanismShares: boolean; mmrLambda: number; sameDocPenalty: number };
   /** Distinct source documents (files). */
   files: number;
   candIds: Int32Array;
@@ -204,16 +204,13 @@ export function listRunner(input: ListInput): (from: number, to: number) => void
       nt = 0;
       for (let x = 0; x < C && candIds[r * C + x] >= 0; x++) bump(candIds[r * C + x], candS[r * C + x]);
       if (o.feedback > 0) {
-        // What the closest reforms are like counts a little too: it bridges ideas printed in different words. A
-        // reform printing little (a title and an outcome line) leans on it more, as a short query does on feedback.
-        const len = vecStart[r + 1] - vecStart[r];
-        const fb = o.shortFeedback > 0 && len > 0 && len < o.fullTerms ? o.feedback * Math.pow(o.fullTerms / len, o.shortFeedback) : o.feedback;
+        // What the closest reforms are like counts a little too: it bridges ideas printed in different words.
         for (let x = 0; x < o.feedbackDepth && candIds[r * C + x] >= 0; x++) {
           const m = candIds[r * C + x];
           const sm = candS[r * C + x];
           for (let y = 0; y < C && candIds[m * C + y] >= 0; y++) {
             const j = candIds[m * C + y];
-            if (j !== r) bump(j, fb * sm * candS[m * C + y]);
+            if (j !== r) bump(j, o.feedback * sm * candS[m * C + y]);
           }
         }
       }

@@ -77,9 +77,6 @@ export interface SimilarOptions {
    *  printing one mechanism under different names (一口受理 / 一个窗口受理) are not dropped for sharing no word.
    *  Serving still offers an entry only with a `because` term. Default false. */
   mechanismShares: boolean;
-  /** Exponent p of the second-order weight's rise for a reform whose vector holds n < topTerms terms:
-   *  feedback × (topTerms / n)^p. 0 = off. */
-  shortFeedback: number;
   /** Weight of second-order likeness (through the closest reforms). 0 turns it off. */
   feedback: number;
   /** How many of the closest reforms lend their likeness. */
@@ -154,7 +151,6 @@ export const DEFAULT_SIMILAR_OPTIONS: SimilarOptions = {
   oneWordFactor: 0.8,
   mechanismFactor: 1.25,
   mechanismShares: false,
-  shortFeedback: 0,
   maxPostings: 100,
   queryTerms: 40,
   feedback: 1.5,
@@ -788,7 +784,7 @@ function similarLists(body: Pick<SnapshotBody, 'records' | 'analysis' | 'diction
   const outArray = <T extends Uint32Array | Float32Array>(make: new (b: ArrayBuffer | SharedArrayBuffer) => T, bytes: number): T => new make(parallelLists ? new SharedArrayBuffer(bytes) : new ArrayBuffer(bytes));
   const listInput: ListInput = {
     R, C, k, F,
-    options: { feedback: o.feedback, feedbackDepth: o.feedbackDepth, pool: o.pool, minShared: o.minShared, oneWordFactor: o.oneWordFactor, mechanismFactor: o.mechanismFactor, mechanismShares: o.mechanismShares, shortFeedback: o.shortFeedback, fullTerms: o.topTerms, mmrLambda: o.mmrLambda, sameDocPenalty: o.sameDocPenalty },
+    options: { feedback: o.feedback, feedbackDepth: o.feedbackDepth, pool: o.pool, minShared: o.minShared, oneWordFactor: o.oneWordFactor, mechanismFactor: o.mechanismFactor, mechanismShares: o.mechanismShares, mmrLambda: o.mmrLambda, sameDocPenalty: o.sameDocPenalty },
     files: fileId.size,
     candIds, candS,
     vecStart: cand.vecStart, vIds: cand.vIds, vW: cand.vW,
