@@ -103,7 +103,7 @@ export interface ListInput {
   C: number;
   k: number;
   F: number;
-  options: { feedback: number; feedbackDepth: number; pool: number; minShared: number; oneWordFactor: number; mechanismFactor: number; mechanismShares: boolean; mmrLambda: number; sameDocPenalty: number };
+  options: { feedback: number; feedbackDepth: number; pool: number; minShared: number; oneWordFactor: number; mechanismFactor: number; mmrLambda: number; sameDocPenalty: number };
   /** Distinct source documents (files). */
   files: number;
   candIds: Int32Array;
@@ -246,16 +246,13 @@ export function listRunner(input: ListInput): (from: number, to: number) => void
       const otherPool: { j: number; s: number }[] = [];
       for (let x = 0; x < best.length; x++) {
         const c = { j: candJ[best[x]], s: candW[best[x]] };
-        const same = classes > 0 && (o.mechanismFactor !== 1 || o.mechanismShares) && sameMechanism(c.j);
-        // A mechanism both carry is a name of the idea both print (一口受理 / 一个窗口受理 … 并联审批): with
-        // mechanismShares it counts as one shared word, so the pair is not dropped for printing it in other words.
-        const shared = sharedWords(c.j, cap) + (same && o.mechanismShares ? 1 : 0);
+        const shared = sharedWords(c.j, cap);
         if (shared < o.minShared) continue;
         if (shared === 1) c.s *= o.oneWordFactor;
         // A reform of the same mechanism (a class of dict/ideas.txt both carry) is what an official asks for ("the
         // same idea"); in the cosine the class is one term among forty, and reforms alike by their field's words
         // outrank it.
-        if (same && o.mechanismFactor !== 1) c.s *= o.mechanismFactor;
+        if (classes > 0 && o.mechanismFactor !== 1 && sameMechanism(c.j)) c.s *= o.mechanismFactor;
         pool.push(c);
         if (elsewhere(r, c.j)) otherPool.push(c);
       }

@@ -73,10 +73,6 @@ export interface SimilarOptions {
   /** Score factor of a reform that carries a mechanism class (dict/ideas.txt) the source carries: the same idea under
    *  its own name. 1 = off. Default 1.25: the largest that holds dev fold B (docs/design.md, "Same-mechanism factor"). */
   mechanismFactor: number;
-  /** A mechanism class both reforms carry counts as one shared word for `minShared` and `oneWordFactor`: two reforms
-   *  printing one mechanism under different names (一口受理 / 一个窗口受理) are not dropped for sharing no word.
-   *  Serving still offers an entry only with a `because` term. Default false. */
-  mechanismShares: boolean;
   /** Weight of second-order likeness (through the closest reforms). 0 turns it off. */
   feedback: number;
   /** How many of the closest reforms lend their likeness. */
@@ -150,7 +146,6 @@ export const DEFAULT_SIMILAR_OPTIONS: SimilarOptions = {
   minShared: 1,
   oneWordFactor: 0.8,
   mechanismFactor: 1.25,
-  mechanismShares: false,
   maxPostings: 100,
   queryTerms: 40,
   feedback: 1.5,
@@ -784,7 +779,7 @@ function similarLists(body: Pick<SnapshotBody, 'records' | 'analysis' | 'diction
   const outArray = <T extends Uint32Array | Float32Array>(make: new (b: ArrayBuffer | SharedArrayBuffer) => T, bytes: number): T => new make(parallelLists ? new SharedArrayBuffer(bytes) : new ArrayBuffer(bytes));
   const listInput: ListInput = {
     R, C, k, F,
-    options: { feedback: o.feedback, feedbackDepth: o.feedbackDepth, pool: o.pool, minShared: o.minShared, oneWordFactor: o.oneWordFactor, mechanismFactor: o.mechanismFactor, mechanismShares: o.mechanismShares, mmrLambda: o.mmrLambda, sameDocPenalty: o.sameDocPenalty },
+    options: { feedback: o.feedback, feedbackDepth: o.feedbackDepth, pool: o.pool, minShared: o.minShared, oneWordFactor: o.oneWordFactor, mechanismFactor: o.mechanismFactor, mmrLambda: o.mmrLambda, sameDocPenalty: o.sameDocPenalty },
     files: fileId.size,
     candIds, candS,
     vecStart: cand.vecStart, vIds: cand.vIds, vW: cand.vW,
