@@ -10,6 +10,10 @@ import type { ReformRecord } from '../indexer/schema.js';
 import { reformsOf } from '../search/reforms.js';
 import { alternateFolds } from './folds.js';
 
+/** The groups of dev sources added after the first 30, in the order they were added (similar-dev prints each). */
+export const ADDED_GROUPS = ['widened', 'grown', 'regrown', 'extended'] as const;
+export type AddedGroup = (typeof ADDED_GROUPS)[number];
+
 export interface JudgedSource {
   id: string;
   title: string;
@@ -18,9 +22,10 @@ export interface JudgedSource {
   idea: string;
   /**
    * A dev source added later (bench/similar-judged.json's `split` says how each group was chosen): 'widened' in session
-   * 12, 'grown' in session 14 and 'regrown' in session 15 (both judged over a pool of four systems' lists).
+   * 12, 'grown' in session 14, 'regrown' in session 15 and 'extended' in session 16 (the last three judged over a pool
+   * of four systems' lists).
    */
-  added?: 'widened' | 'grown' | 'regrown';
+  added?: AddedGroup;
   relevant: { id: string; title: string; grade: number }[];
 }
 
@@ -30,11 +35,15 @@ export function loadJudged(): JudgedSource[] {
   return data.sources;
 }
 
-/** Every judged id must be a record of this corpus: a rename in the parser must fail loudly, not score zero. */
+/** Every judged id must be a record of this corpus (a rename in the parser must fail loudly, not score zero), and every
+ *  added source a dev source of a known group. */
 export function checkJudged(judged: JudgedSource[], records: ReformRecord[]): void {
   const ids = new Set(records.map((r) => r.id));
   const missing = judged.flatMap((s) => [s.id, ...s.relevant.map((r) => r.id)]).filter((id) => !ids.has(id));
   if (missing.length) throw new Error(`similar-judged.json names records this corpus does not have: ${[...new Set(missing)].slice(0, 5).join(', ')}`);
+  // A group name the harness does not know would be scored in dev but printed in no group and asked nothing by the rule.
+  const unknown = judged.filter((s) => s.added !== undefined && (!(ADDED_GROUPS as readonly string[]).includes(s.added) || s.half !== 'dev'));
+  if (unknown.length) throw new Error(`similar-judged.json: "added" must be one of ${ADDED_GROUPS.join(', ')} on a dev source: ${unknown.slice(0, 5).map((s) => `${s.id} (${s.half}, ${s.added})`).join(', ')}`);
 }
 
 /**

@@ -118,13 +118,13 @@ export async function similarSection(body: SnapshotBody, snapFile: string, opts:
   if (baselines.minisearch) row('more-like-this: MiniSearch + plain jieba, the record\'s text as the query', evalOf((id) => baselines.minisearch[id] ?? []));
   if (baselines.orama) row('more-like-this: Orama (Mandarin tokenizer), title and opening text as the query', evalOf((id) => baselines.orama[id] ?? []));
   out();
-  // The dev half as first judged (tuned on for sessions), the sources added in session 12 and those added in sessions 14
-  // and 15 (judged over a pool of four systems' lists), apart: the gaps between them say how much of the dev figure is fitted.
+  // The dev half as first judged (tuned on for sessions), the sources added in session 12 and those added in sessions 14,
+  // 15 and 16 (judged over a pool of four systems' lists), apart: the gaps between them say how much of the dev figure is fitted.
   const devMean = (added: JudgedSource['added']) => {
     const xs = ours.perSource.filter((p) => p.half === 'dev' && judged.find((s) => s.id === p.id)!.added === added);
     return `${f3(xs.reduce((a, p) => a + p.ndcg, 0) / Math.max(1, xs.length))} (n=${xs.length})`;
   };
-  out(`Ours on the dev half as first judged ${devMean(undefined)}, on the dev sources added in session 12 ${devMean('widened')}, in session 14 ${devMean('grown')}, in session 15 ${devMean('regrown')}.`);
+  out(`Ours on the dev half as first judged ${devMean(undefined)}, on the dev sources added in session 12 ${devMean('widened')}, in session 14 ${devMean('grown')}, in session 15 ${devMean('regrown')}, in session 16 ${devMean('extended')}.`);
   // Dev's weakest only: printing the test half's sources by title on every run would invite tuning on them.
   const worst = [...ours.perSource].filter((p) => p.half === 'dev').sort((a, b) => a.ndcg - b.ndcg).slice(0, 4);
   out('Weakest dev sources (ours): ' + worst.map((w) => `${w.title} ${w.ndcg.toFixed(2)}`).join('; ') + '.');

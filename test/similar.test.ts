@@ -713,6 +713,20 @@ describe('the judged set\'s dev folds (bench/similar-dev.ts)', () => {
     expect(judged.filter((s) => s.half === 'test').length).toBe(29);
   });
 
+  it('refuses a judged set whose added group the harness does not know, or that marks a test source as added, naming the source', async () => {
+    const { ADDED_GROUPS, checkJudged, loadJudged } = await import('../bench/similar-eval.js');
+    const judged = loadJudged();
+    const body = await seedSnapshot();
+    // Every group the judged set uses is one the harness prints and its rule asks about.
+    expect(new Set(judged.flatMap((s) => (s.added ? [s.added] : [])))).toEqual(new Set(ADDED_GROUPS));
+    const dev = judged.find((s) => s.added === 'extended')!;
+    const misspelt = judged.map((s) => (s === dev ? { ...s, added: 'extnded' as never } : s));
+    expect(() => checkJudged(misspelt, body.records)).toThrow(dev.id);
+    const test = judged.find((s) => s.half === 'test')!;
+    const addedTest = judged.map((s) => (s === test ? { ...s, added: 'extended' as const } : s));
+    expect(() => checkJudged(addedTest, body.records)).toThrow(test.id);
+  });
+
   it('tells a dev gain from noise: the paired interval of the per-source differences holds their mean, is repeatable, is nil for unchanged lists and narrows to the shift when every source gains alike', async () => {
     const { devFolds, evaluateSimilar, loadJudged, pairedInterval } = await import('../bench/similar-eval.js');
     const { servedRanker } = await import('../bench/similar.js');
