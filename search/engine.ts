@@ -915,6 +915,13 @@ export class SearchEngine {
         const { broader: _, ...rest } = c;
         c = rest;
       }
+      // A word read by blocks (indexer/doc-skips.ts) is printed on far more than a page of reforms, so its broader terms
+      // would go below anyway: dropped before the page check, which would decode its whole list (a long sentence at
+      // scale holds several such words).
+      if (c.broader && this.matcher.blockTerm(c.text)) {
+        const { broader: _, ...rest } = c;
+        c = rest;
+      }
       if (!widened(c)) return c;
       const own = withoutKinds(c);
       if (!this.fillsPage(this.constraintDocs(own).docs)) return c;
