@@ -915,6 +915,13 @@ export class SearchEngine {
         const { broader: _, ...rest } = c;
         c = rest;
       }
+      // A word read by blocks (indexer/doc-skips.ts) is printed on far more than a page of reforms, so its broader terms
+      // would go below anyway: dropped before the page check, which would decode its whole list (a long sentence at
+      // scale holds several such words).
+      if (c.broader && this.matcher.blockTerm(c.text)) {
+        const { broader: _, ...rest } = c;
+        c = rest;
+      }
       if (!widened(c)) return c;
       const own = withoutKinds(c);
       if (!this.fillsPage(this.constraintDocs(own).docs)) return c;
@@ -933,14 +940,24 @@ export class SearchEngine {
   }
 
   /**
-   * Whether combine can fill with broader terms for this analysis: a query of two to MAX_PARTS_WORDS words (an OR
+   * Whether combine can fill with broader terms for this analysis: a query of two to broaderWords words (an OR
    * group one, a question's asked figure one more), never one word alone, with or without its asked figure.
    */
   private broaderUsable(analysis: QueryAnalysis): boolean {
     if (!this.options.broaderWeight) return false;
     const words = analysis.groups.reduce((n, g) => n + (g.length === 1 ? g[0].constraints.length : 1), 0);
     const asked = analysis.ask && this.options.outcomeMetric && words > 0 ? 1 : 0;
-    return words >= 2 && words + asked <= MAX_PARTS_WORDS;
+    const sentence = analysis.groups.some((g) => g.some((c) => c.natural));
+    return words >= 2 && words + asked <= this.broaderWords(sentence);
+  }
+
+  /**
+   * The most words a query may have for its broader terms to count: MAX_PARTS_WORDS for a list of keywords; for a
+   * sentence (a description in the user's own words) EngineOptions.broaderSentenceWords, as its words are fewer per
+   * idea (用专利和商标的未来收益…融资 names 专利 and 商标 where the record says 知识产权), at most 31 (one mask bit each).
+   */
+  private broaderWords(sentence: boolean): number {
+    return sentence ? Math.min(31, Math.max(MAX_PARTS_WORDS, this.options.broaderSentenceWords)) : MAX_PARTS_WORDS;
   }
 
   /** Forget cached postings, matches and analyses (benchmarks measure uncached queries with it). */
@@ -1858,9 +1875,11 @@ export class SearchEngine {
     // half: keeping records that share any one part gained 0.003 overall, all of it through records sharing a single
     // part (确认 of 确认制), so a lesser part alone never keeps one.
     const sentence = analysis.groups.some((g) => g.some((c) => c.natural));
-    // Each compound's parts are matched anew: bounded to short queries, so a pasted paragraph costs what it did.
-    if (strategy === 'last' && (lone ? !lonePaged : U <= MAX_PARTS_WORDS)) {
-      for (let b = 0; b < U; b++) {
+    // Each compound's parts are matched anew: bounded to short queries, so a pasted paragraph costs what it did. A
+    // description typed as a sentence reaches its broader terms up to broaderSentenceWords (broaderUsable pruned them
+    // beyond): only its parts stop at MAX_PARTS_WORDS.
+    if (strategy === 'last' && (lone ? !lonePaged : U <= this.broaderWords(sentence))) {
+      for (let b = 0; b < U && (lone || U <= MAX_PARTS_WORDS); b++) {
         const u = units[b];
         if (lone ? b !== 0 : u.ask || u.constraints.length !== 1) continue;
         const fill = this.partsFill(u.constraints[0]);

@@ -82,6 +82,13 @@ export interface EngineOptions {
    */
   broaderWeight: number;
   /**
+   * A query typed as a sentence (analyzer.ts `natural`: a description in the user's own words) uses broader terms as a
+   * two-to-four-word query does (Constraint.broader, above) up to this many words (专利 and 商标 of
+   * 用专利和商标的未来收益打包发行资产支持产品在交易所融资 are said 知识产权 by the record); a list of keywords keeps four.
+   * 4 turns the widening off.
+   */
+  broaderSentenceWords: number;
+  /**
    * In an outcome query (a change verb typed), a compound's head noun is a broader term of it (申报材料 → 材料:
    * SearchEngine.withOutcomeHeads), filling in at broaderWeight as Constraint.broader does. false turns it off.
    */
@@ -188,6 +195,7 @@ export const DEFAULT_ENGINE_OPTIONS: EngineOptions = {
   partsWeight: 0.5,
   scatteredSpan: 2,
   broaderWeight: 0.5,
+  broaderSentenceWords: 16,
   outcomeHeads: true,
   askBase: 0.2,
   measureWords: true,

@@ -274,6 +274,34 @@ describe('a word lacking from the records is filled in by its broader terms besi
     for (const h of lacking) expect(h.highlight.title + h.highlight.snippet).not.toMatch(/<mark>[^<]*船舶[^<]*<\/mark>/);
   });
 
+  it('a description typed as a sentence of more than four words counts them too: the 知识产权证券化 reforms rank higher for 用专利和商标的未来收益打包发行资产支持产品在交易所融资, their 知识产权 marked, 专利 and 商标 still missing', () => {
+    const q = '用专利和商标的未来收益打包发行资产支持产品在交易所融资';
+    const broaderOf = (s: SearchService, query: string) => s.engine.analyse(query).groups.flat().flatMap((c) => c.constraints).flatMap((c) => c.broader ?? []);
+    // The premises: 专利 and 商标 are kinds of 知识产权 in the thesaurus, and the sentence has more than four words.
+    const narrower = parseNarrower(readFileSync(join(DICT, 'synonyms.txt'), 'utf8')).find(([b]) => b === '知识产权')?.[1];
+    expect(narrower).toEqual(expect.arrayContaining(['专利', '商标']));
+    expect(service.engine.analyse(q).groups.flat().flatMap((c) => c.constraints).length).toBeGreaterThan(4);
+    expect(broaderOf(service, q)).toContain('知识产权');
+    const off = new SearchService(service.body, { broaderSentenceWords: 4 });
+    expect(broaderOf(off, q)).toEqual([]);
+    const rankOf = (s: SearchService) => {
+      const hits = s.search({ q, size: 30, collapse: false }).hits;
+      const i = hits.findIndex((h) => h.title === '知识产权证券化');
+      return { i, hit: hits[i] };
+    };
+    const on = rankOf(service);
+    const before = rankOf(off);
+    expect(on.i).toBeGreaterThanOrEqual(0);
+    expect(before.i === -1 || on.i < before.i).toBe(true);
+    expect(on.hit.missing).toEqual(expect.arrayContaining(['专利', '商标']));
+    expect(on.hit.highlight.title).toContain('<mark>知识产权</mark>');
+  });
+
+  it('a list of keywords keeps the four-word bound: 专利 商标 收益 发行 资产 融资 gets no broader term', () => {
+    const broader = service.engine.analyse('专利 商标 收益 发行 资产 融资').groups.flat().flatMap((c) => c.constraints).flatMap((c) => c.broader ?? []);
+    expect(broader).toEqual([]);
+  });
+
   it('off when its weight is 0: 铁矿进口 then finds only the records that say 铁矿', async () => {
     const off = new SearchService(service.body, { broaderWeight: 0 });
     const hits = off.search({ q: '铁矿进口', size: 100, collapse: false }).hits;

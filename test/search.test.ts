@@ -693,6 +693,30 @@ describe('relevance reporting against issue 9’s bars', () => {
     expect(blindGroup).toMatchObject({ n: 1, ndcg: 0.2, recall: 0 });
   });
 
+  it('holds blind paraphrases w01–w22 written by rule W: each names its source reforms (graded 2) and shares no two adjacent Han characters with their titles', async () => {
+    const { loadQueries } = await import('../bench/relevance.js');
+    const blind = loadQueries('dev').filter((q) => /^w\d+$/.test(q.id));
+    expect(blind.length).toBe(22);
+    const { records } = await seedSnapshot();
+    const byId = new Map(records.map((r) => [r.id, r]));
+    for (const q of blind) {
+      expect(q.type, q.id).toBe('paraphrase');
+      const sources = /paraphrase of the reform ([^ ]+(?:, [^ ]+)*), written blind/.exec(q.note ?? '')?.[1].split(', ') ?? [];
+      expect(sources.length, q.id).toBeGreaterThan(0);
+      for (const id of sources) {
+        const source = byId.get(id);
+        expect(source, `${q.id} ${id}`).toBeDefined();
+        expect(q.judgments[id], `${q.id} ${id}`).toBe(2);
+        for (const t of [source!.title, ...source!.related.map((r) => byId.get(r.id)!.title)]) {
+          for (let i = 0; i + 1 < t.length; i++) {
+            const pair = t.slice(i, i + 2);
+            if (/^\p{Script=Han}{2}$/u.test(pair)) expect(q.query, `${q.id} shares ${pair} with ${t}`).not.toContain(pair);
+          }
+        }
+      }
+    }
+  });
+
   it('splits the development half into two folds that alternate within each kind, so every kind is in both', async () => {
     const { foldOf, loadQueries } = await import('../bench/relevance.js');
     const dev = loadQueries('dev');
