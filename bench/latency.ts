@@ -48,8 +48,9 @@ export interface GcStats {
 const WARM_ROUNDS = 5;
 const WARM_KIND_QUERIES = 100;
 
-/** Counts the collections that end while `run` runs (a GC PerformanceEntry is delivered after the fact). */
-async function withGc(run: () => void): Promise<GcStats> {
+/** Counts the collections that end while `run` runs (a GC PerformanceEntry is delivered after the fact); `pauses`, when
+ * given, receives each one's start and end (performance.now() time) in turn. */
+async function withGc(run: () => void, pauses?: number[]): Promise<GcStats> {
   const out: GcStats = { minor: 0, major: 0, other: 0, totalMs: 0, maxMs: 0 };
   let live = true;
   const obs = new PerformanceObserver((list) => {
@@ -61,6 +62,7 @@ async function withGc(run: () => void): Promise<GcStats> {
       else out.other++;
       out.totalMs += e.duration;
       out.maxMs = Math.max(out.maxMs, e.duration);
+      pauses?.push(e.startTime, e.startTime + e.duration);
     }
   });
   // Collections of what ran before (the warm-up) report on a later tick: let them pass before observing.
@@ -79,12 +81,33 @@ export function stats(times: number[]): LatencyStats {
   return { n: t.length, median: at(0.5), p95: at(0.95), p99: at(0.99), max: t[t.length - 1] };
 }
 
+/**
+ * Which timed samples a collection paused: sample i ran from `starts[i]` to `ends[i]` (in order, not overlapping),
+ * `pauses` holds each collection's start and end, in order. A first-seen p99 of 1,000 samples is the 10th slowest, so
+ * whether it is a collection's figure or the queries' own depends on how many samples a pause fell in.
+ */
+export function pausedSamples(starts: Float64Array, ends: Float64Array, pauses: readonly number[]): Uint8Array {
+  const hit = new Uint8Array(starts.length);
+  const order = Array.from({ length: pauses.length / 2 }, (_, k) => 2 * k).sort((a, b) => pauses[a] - pauses[b]);
+  let i = 0;
+  for (const p of order) {
+    const [from, to] = [pauses[p], pauses[p + 1]];
+    while (i < starts.length && ends[i] < from) i++;
+    for (let j = i; j < starts.length && starts[j] <= to; j++) hit[j] = 1;
+  }
+  return hit;
+}
+
 /** One kind's figures, from its own process. */
 export interface KindLatency {
   uncached: LatencyStats;
   cached: LatencyStats;
   rounds: number;
   gc: GcStats;
+  /** First-seen samples a collection paused (began, ended or ran within them). */
+  uncachedPaused: number;
+  /** The first-seen samples no collection paused: the queries' own time (and the machine's), apart from collections. */
+  uncachedUnpaused: LatencyStats;
 }
 
 /**
@@ -102,26 +125,38 @@ async function kindMain(snapshotPath: string, kind: QueryKind): Promise<KindLate
   const rounds = Math.max(20, Math.ceil(KIND_SAMPLES / queries.length));
   const uncached: number[] = [];
   const cached: number[] = [];
+  // Each first-seen sample's start and end, written in place (no garbage of the measuring's own in the loop).
+  const starts = new Float64Array(rounds * queries.length);
+  const ends = new Float64Array(rounds * queries.length);
   const loop = (n: number, record: boolean, mix = queries) => {
     for (let r = 0; r < n; r++) {
       for (const bq of mix) {
         const params = { q: bq.q, size: 10, filters: bq.region ? { region: [bq.region] } : {} };
         service.clearCache();
-        let t = performance.now();
+        const t0 = performance.now();
         service.search(params);
-        const first = performance.now() - t;
-        t = performance.now();
+        const t1 = performance.now();
         service.search(params);
-        const repeated = performance.now() - t;
-        if (record) uncached.push(first), cached.push(repeated);
+        const t2 = performance.now();
+        if (record) starts[uncached.length] = t0, ends[uncached.length] = t1, uncached.push(t1 - t0), cached.push(t2 - t1);
       }
     }
   };
   loop(WARM_ROUNDS, false, BENCH_QUERIES);
   loop(Math.max(WARM_ROUNDS, Math.ceil(WARM_KIND_QUERIES / queries.length)), false);
   (globalThis as { gc?: () => void }).gc?.();
-  const gc = await withGc(() => loop(rounds, true));
-  return { uncached: stats(uncached), cached: stats(cached), rounds, gc };
+  const pauses: number[] = [];
+  const gc = await withGc(() => loop(rounds, true), pauses);
+  const paused = pausedSamples(starts, ends, pauses);
+  const unpaused = uncached.filter((_, i) => !paused[i]);
+  return {
+    uncached: stats(uncached),
+    cached: stats(cached),
+    rounds,
+    gc,
+    uncachedPaused: uncached.length - unpaused.length,
+    uncachedUnpaused: stats(unpaused),
+  };
 }
 
 /** Each kind of the mix in a fresh process of its own (this script with --kind): its figures and collections its own. */

@@ -24,7 +24,7 @@ import { isRecordBits } from '../indexer/record-bits.js';
 import { isDocSkips } from '../indexer/doc-skips.js';
 import { BlockTerm, BlockWordScores, DocSkipIndex, recordCount } from './doc-skips.js';
 import { RecordMaps, RecordSet, andInto, hasRecord, mapOf, markInto, orInto } from './record-bits.js';
-import { ON_HEAP_BYTES, float64Columns } from './slab.js';
+import { ON_HEAP_BYTES, float64Columns, head } from './slab.js';
 import { BlockTop, KeptScores, TopK, LazyScores, NO_DOCS, addScores, bm25, idf, intersectSum, scoreAt, union, unionMax, unionRecords, windowAdd, windowOfAdded, windowStart, worthBounding, type DocScores, type FieldStats } from './score.js';
 import { Highlighter } from './snippet.js';
 import { DOWN_VERBS, UP_VERBS } from '../analysis/outcomes.js';
@@ -1680,8 +1680,8 @@ export class SearchEngine {
     // A word asked by blocks lists exactly the records kept, in order: its entry for the i-th is i.
     for (let b = 0; b < U; b++) if (own[b]) for (let i = 0; i < n; i++) at[b][i] = i;
     // The result is cached: views of arrays sized for the rarest word would keep all of them alive, so a result of
-    // at most half of them is copied out.
-    const cut = <T extends Int32Array | Float64Array>(a: T): T => (2 * n <= driver.length ? (a.slice(0, n) as T) : (a.subarray(0, n) as T));
+    // at most half of them is copied out (and a small one: head).
+    const cut = <T extends Int32Array | Float64Array>(a: T): T => (2 * n <= driver.length ? (a.slice(0, n) as T) : head(a, n));
     const every = cut(docs);
     return { docs: every, at: at.map(cut), lists: units.map((u, b) => (own[b] ? { docs: every, scores: cut(own[b]!) } : u.ds)) };
   }
@@ -1975,7 +1975,7 @@ export class SearchEngine {
         const kept = new Int32Array(inOrder.length);
         let k = 0;
         for (let i = 0; i < inOrder.length; i++) if (keep(mask[inOrder[i]])) kept[k++] = inOrder[i];
-        docs = kept.subarray(0, k);
+        docs = head(kept, k);
       }
       const n = docs.length;
       const titleKey = analysis.titleKey ? hash32(analysis.titleKey) : -1;

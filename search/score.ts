@@ -4,7 +4,7 @@
  * word).
  */
 import type { EngineOptions } from './options.js';
-import { int32Columns, smallFloat64 } from './slab.js';
+import { head, int32Columns, smallFloat64 } from './slab.js';
 import { BOUND_BLOCK, TermOccurrences, type BoundSource, type Occurrences, type RecordRuns } from './postings.js';
 
 /** Records matched by one alternative or constraint, increasing, each with its score. */
@@ -186,8 +186,8 @@ export class WordScores extends LazyScores {
     // A stored term's records were listed while it was decoded (RecordRuns); a string's (an intersection) are listed here.
     const runs = o.runs?.F === F ? o.runs : recordRuns(slots, F);
     const df = runs.n;
-    const docs = runs.docs.subarray(0, df);
-    const firstSlot = runs.first.subarray(0, df + 1);
+    const docs = head(runs.docs, df);
+    const firstSlot = head(runs.first, df + 1);
     const w = weight * idf(stats.records, df);
     this.fieldWeight = smallFloat64(F);
     for (let f = 0; f < F; f++) this.fieldWeight[f] = stats.weights[f] * w;
@@ -763,7 +763,7 @@ class MaxUnion extends LazyScores {
       if (c === 0) continue;
       // Zeros plus each score: the score itself (x + 0 = x).
       const got = new Float64Array(c);
-      addScores(this.sides[s], idx.subarray(0, c), got);
+      addScores(this.sides[s], head(idx, c), got);
       for (let t = 0; t < c; t++) {
         const j = pos[t];
         best[j] = Math.max(best[j], got[t]);
@@ -820,8 +820,8 @@ class UnionScores extends LazyScores {
       }
     }
     this.docs = docs.slice(0, n);
-    this.inA = inA.subarray(0, n);
-    this.inB = inB.subarray(0, n);
+    this.inA = head(inA, n);
+    this.inB = head(inB, n);
   }
 
   /** Both sides bound their records' scores (the union's combine, max or sum, grows with each side). */

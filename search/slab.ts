@@ -34,6 +34,18 @@ export function smallFloat64(n: number): Float64Array {
 export const ON_HEAP_BYTES = 64;
 
 /**
+ * The first n entries of a typed array, for reading: the array itself when it has n entries, a copy when it fits V8's
+ * heap, else a view. A view of an array kept on V8's heap (ON_HEAP_BYTES or less) moves its contents off the heap
+ * (subarray needs a buffer to view), so each such view made one more buffer for the next scavenge to sweep (at the
+ * seeds a first-seen question's word scores made 17 of its 53), where copying at most 64 bytes leaves nothing to sweep.
+ * Only for arrays neither side writes to afterwards: a copy does not share later writes.
+ */
+export function head<T extends Int32Array | Uint32Array | Float64Array>(a: T, n: number): T {
+  if (n === a.length) return a;
+  return (a.byteLength <= ON_HEAP_BYTES ? a.slice(0, n) : a.subarray(0, n)) as T;
+}
+
+/**
  * Int32Arrays of these lengths that live and die together: each its own while every one is small enough for V8's
  * heap, else views of one buffer (one off-heap buffer for a scavenge to sweep instead of one per array).
  */

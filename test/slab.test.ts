@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { IndexData } from '../indexer/postings.js';
 import { Postings, TermOccurrences } from '../search/postings.js';
-import { ON_HEAP_BYTES, float64Columns, int32Columns, smallFloat64 } from '../search/slab.js';
+import { ON_HEAP_BYTES, float64Columns, head, int32Columns, smallFloat64 } from '../search/slab.js';
 import { seedSnapshot } from './helpers.js';
 
 let index: IndexData;
@@ -62,5 +62,29 @@ describe('small arrays of a query share buffers (fewer for a scavenge to sweep)'
     expect([...t.runs!.docs.subarray(0, t.runs!.n)]).toEqual(records);
     // Positions (decoded on demand) are the term's own: one per occurrence.
     expect(t.pos.length).toBe(t.starts[t.slots.length]);
+  });
+
+  it('the first entries of a seed term’s record lists, taken for scoring, are the list itself, a copy when small, else a view', () => {
+    const postings = new Postings(index, 1 << 20);
+    // 冷链: two records, a list of exactly two entries kept on V8's heap: scoring takes the list itself (a view of it
+    // would move it off the heap, one more buffer to sweep).
+    const rare = (postings.term('冷链') as TermOccurrences).runs!;
+    expect(rare.docs.length).toBe(rare.n);
+    expect(rare.docs.byteLength).toBeLessThanOrEqual(ON_HEAP_BYTES);
+    expect(head(rare.docs, rare.n)).toBe(rare.docs);
+    // Its record starts less the last: a copy of the same entries, which later writes to the list do not reach.
+    const starts = Int32Array.from(rare.first);
+    const first = head(starts, rare.n);
+    expect([...first]).toEqual([...rare.first].slice(0, rare.n));
+    starts[0] = -1;
+    expect(first[0]).toBe(rare.first[0]);
+    // 退税: 13 records in a list of 24 (over 64 bytes, off the heap already): a view, as before, sharing writes.
+    const common = (postings.term('退税') as TermOccurrences).runs!;
+    expect(common.n).toBeLessThan(common.docs.length);
+    const docs = Int32Array.from(common.docs);
+    const view = head(docs, common.n);
+    expect([...view]).toEqual([...common.docs].slice(0, common.n));
+    docs[0] = -1;
+    expect(view[0]).toBe(-1);
   });
 });
