@@ -1015,6 +1015,16 @@ export class SearchEngine {
 
   private bonusReadCount = 0;
 
+  /** How many fields' proximity the bound let go unread (bonus): tests tell the bound ran by it. */
+  get proximitySkips(): number {
+    return this.proximitySkipCount;
+  }
+
+  private proximitySkipCount = 0;
+
+  /** EngineOptions.proximityFields, heaviest first (bonus). */
+  private proximityOrder?: SearchField[];
+
   /**
    * How many words kept with their narrower terms reused their own alternatives' match (constraintDocs) since this
    * engine was made: tests tell the reuse ran by it.
@@ -2258,13 +2268,20 @@ export class SearchEngine {
     }
     if (matched >= 2) {
       let best = 0;
-      for (const name of o.proximityFields) {
+      // Heaviest field first: the bonus is the best field's, and a field's can be no more than its share of the words
+      // held × its weight (closeness is at most 1), so a field whose share cannot beat the best so far has its
+      // positions never read (a title holding the words close together leaves the long text fields unread). The
+      // maximum is the same in any order.
+      for (const name of (this.proximityOrder ??= [...o.proximityFields].sort((a, b) => o.fieldWeights[b] - o.fieldWeights[a]))) {
         const slot = doc * F + this.fieldIndex.get(name)!;
         // A field holding fewer than two of the words adds nothing: found out from the slots alone, before any
         // position is read or listed (most fields of most records).
         let holding = 0;
-        for (const alts of plan.alternatives) if (anyHasSlot(alts, slot) && ++holding === 2) break;
-        if (holding < 2) continue;
+        for (const alts of plan.alternatives) if (anyHasSlot(alts, slot)) holding++;
+        if (holding < 2 || (holding / plan.alternatives.length) * o.fieldWeights[name] <= best) {
+          if (holding >= 2) this.proximitySkipCount++;
+          continue;
+        }
         // Each word present in the field is one list of the window, its alternatives' positions given straight to
         // the window's columns (score.ts windowAdd); `span` adds each present word's first occurrence's length.
         windowStart();
