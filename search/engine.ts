@@ -357,6 +357,8 @@ export class SearchResult {
 
   private scoreList?: Float64Array;
   private scoring?: Scoring;
+  /** Per matched record (index into docs) re-ranked so far: its kinds factor and position bonus (select). */
+  private bonuses?: Map<number, { corroborated: number; bonus: number }>;
 
   /** Every matched record's base score (computed on first use when the result was made with score functions). */
   get scores(): Float64Array {
@@ -464,11 +466,21 @@ export class SearchResult {
     }
     const boosted = new Map<number, number>();
     checkDeadline(false);
-    const plan = this.engine.bonusPlan(this.analysis, this.units);
-    const kinds = this.engine.options.bonus.kinds;
-    for (const i of top.slice(0, this.engine.options.rerankWindow)) {
-      const corroborated = plan.kinds.length ? 1 + kinds * this.engine.kindsShare(this.docs[i], plan) : 1;
-      boosted.set(i, base(i) * corroborated + this.engine.bonus(this.docs[i], plan, plan.unitCount - this.missingCount(i)));
+    const reranked = top.slice(0, this.engine.options.rerankWindow);
+    // A record's bonuses are a property of the result (its words, the record): worked out once per record and kept,
+    // so the service reading a ranking in doubling prefixes (20, then 40 when copies leave too few reforms), a second
+    // page or another filter re-ranks without reading positions again.
+    const bonuses = (this.bonuses ??= new Map());
+    let plan: BonusPlan | undefined;
+    for (const i of reranked) {
+      let b = bonuses.get(i);
+      if (!b) {
+        plan ??= this.engine.bonusPlan(this.analysis, this.units);
+        const corroborated = plan.kinds.length ? 1 + this.engine.options.bonus.kinds * this.engine.kindsShare(this.docs[i], plan) : 1;
+        b = { corroborated, bonus: this.engine.bonus(this.docs[i], plan, plan.unitCount - this.missingCount(i)) };
+        bonuses.set(i, b);
+      }
+      boosted.set(i, base(i) * b.corroborated + b.bonus);
     }
     const score = (i: number) => boosted.get(i) ?? base(i);
     top.sort((a, b) => (this.better(a, b, score) ? -1 : this.better(b, a, score) ? 1 : 0));
@@ -1012,6 +1024,23 @@ export class SearchEngine {
   }
 
   private looseStoredCount = 0;
+
+  /** How many records' position bonuses were worked out (bonus) since this engine was made: tests tell reuse by it. */
+  get bonusReads(): number {
+    return this.bonusReadCount;
+  }
+
+  private bonusReadCount = 0;
+
+  /** How many fields' proximity the bound let go unread (bonus): tests tell the bound ran by it. */
+  get proximitySkips(): number {
+    return this.proximitySkipCount;
+  }
+
+  private proximitySkipCount = 0;
+
+  /** EngineOptions.proximityFields, heaviest first (bonus). */
+  private proximityOrder?: SearchField[];
 
   /**
    * How many words kept with their narrower terms reused their own alternatives' match (constraintDocs) since this
@@ -2240,6 +2269,7 @@ export class SearchEngine {
 
   /** Every word in the title, words close together, a clause found verbatim: from positions, for the top window only. */
   bonus(doc: number, plan: BonusPlan, matched: number): number {
+    this.bonusReadCount++;
     const o = this.options;
     const F = this.stats.fieldCount;
     const title = this.fieldIndex.get('title')!;
@@ -2257,13 +2287,20 @@ export class SearchEngine {
     }
     if (matched >= 2) {
       let best = 0;
-      for (const name of o.proximityFields) {
+      // Heaviest field first: the bonus is the best field's, and a field's can be no more than its share of the words
+      // held × its weight (closeness is at most 1), so a field whose share cannot beat the best so far has its
+      // positions never read (a title holding the words close together leaves the long text fields unread). The
+      // maximum is the same in any order.
+      for (const name of (this.proximityOrder ??= [...o.proximityFields].sort((a, b) => o.fieldWeights[b] - o.fieldWeights[a]))) {
         const slot = doc * F + this.fieldIndex.get(name)!;
         // A field holding fewer than two of the words adds nothing: found out from the slots alone, before any
         // position is read or listed (most fields of most records).
         let holding = 0;
-        for (const alts of plan.alternatives) if (anyHasSlot(alts, slot) && ++holding === 2) break;
-        if (holding < 2) continue;
+        for (const alts of plan.alternatives) if (anyHasSlot(alts, slot)) holding++;
+        if (holding < 2 || (holding / plan.alternatives.length) * o.fieldWeights[name] <= best) {
+          if (holding >= 2) this.proximitySkipCount++;
+          continue;
+        }
         // Each word present in the field is one list of the window, its alternatives' positions given straight to
         // the window's columns (score.ts windowAdd); `span` adds each present word's first occurrence's length.
         windowStart();
