@@ -111,6 +111,11 @@ export abstract class LazyScores implements DocScores {
   addScores(at: Int32Array, out: Float64Array): void {
     for (let j = 0; j < out.length; j++) out[j] += this.scoreAt(at[j]);
   }
+
+  /** The one word whose scores these are, still scored from its slots (addPairScores); undefined for other lists. */
+  plainWord(): WordScores | undefined {
+    return undefined;
+  }
 }
 
 /** Block starts of a list cut every BOUND_BLOCK records. */
@@ -291,6 +296,36 @@ export class WordScores extends LazyScores {
       const e = at[j];
       const d = docs[e];
       out[j] += entrySum(slots, starts, firstSlot[e], firstSlot[e + 1], d * F, fieldWeight, k1, norms, N, d);
+    }
+  }
+
+  override plainWord(): WordScores | undefined {
+    return this.all ? undefined : this;
+  }
+
+  /**
+   * addScores of two words, x then y, at the same records (entry atX[j] of x and atY[j] of y are one record), in one
+   * loop: per record x's sum, then y's, added to out[j] in that order, so the numbers are those of two addScores
+   * calls. Both words read the record's norms (norms of one field of one record are one place), so y's read finds
+   * the line x's just loaded, where a second loop over thousands of records found it evicted.
+   */
+  static addPair(x: WordScores, atX: Int32Array, y: WordScores, atY: Int32Array, out: Float64Array): void {
+    const n = out.length;
+    const { slots: sx, starts: tx } = x.occ!;
+    const { slots: sy, starts: ty } = y.occ!;
+    const { docs: dx, firstSlot: fx, fieldWeight: wx, norms: nx, k1: kx, records: Nx } = x;
+    const { docs: dy, firstSlot: fy, fieldWeight: wy, norms: ny, k1: ky, records: Ny } = y;
+    const F = wx.length;
+    const G = wy.length;
+    for (let j = 0; j < n; j++) {
+      const e = atX[j];
+      const d = dx[e];
+      let o = out[j];
+      o += entrySum(sx, tx, fx[e], fx[e + 1], d * F, wx, kx, nx, Nx, d);
+      const g = atY[j];
+      const c = dy[g];
+      o += entrySum(sy, ty, fy[g], fy[g + 1], c * G, wy, ky, ny, Ny, c);
+      out[j] = o;
     }
   }
 
@@ -569,6 +604,15 @@ function quickAt(ds: DocScores, i: number): number {
 export function addScores(ds: DocScores, at: Int32Array, out: Float64Array): void {
   if (ds instanceof LazyScores) ds.addScores(at, out);
   else for (let j = 0; j < out.length; j++) out[j] += ds.scores[at[j]];
+}
+
+/** addScores of a, then of b, at the same records: in one loop when both are plain words (WordScores.addPair). */
+export function addPairScores(a: DocScores, atA: Int32Array, b: DocScores, atB: Int32Array, out: Float64Array): void {
+  const x = a instanceof LazyScores ? a.plainWord() : undefined;
+  const y = x && b instanceof LazyScores ? b.plainWord() : undefined;
+  if (x && y) return WordScores.addPair(x, atA, y, atB, out);
+  addScores(a, atA, out);
+  addScores(b, atB, out);
 }
 
 /** Whether boundAt(ds, i) is finite for every record. */
