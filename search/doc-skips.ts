@@ -10,7 +10,7 @@ import type { DocSkips } from '../indexer/doc-skips.js';
 import { POSITION_BLOCK, decodeDocBlock, decodePositionBlock } from '../indexer/postings-codec.js';
 import type { EngineOptions } from './options.js';
 import type { IndexData, Occurrences } from './postings.js';
-import { LazyScores, idf, normsOf, type BlockView, type DocScores, type FieldStats } from './score.js';
+import { LazyScores, idf, normsOf, type BlockView, type DocScores, type FieldStats, type WordScores } from './score.js';
 
 /**
  * Entries per chunk of blocks' slots and counts (eight blocks of POSITION_BLOCK entries, 4 KB) and of blocks' starts
@@ -286,6 +286,10 @@ export class BlockWordScores extends LazyScores {
 
   override addScores(at: Int32Array, out: Float64Array): void {
     this.list().addScores(at, out);
+  }
+
+  override plainWord(): WordScores | undefined {
+    return this.list().plainWord();
   }
 }
 

@@ -25,7 +25,7 @@ import { isDocSkips } from '../indexer/doc-skips.js';
 import { BlockTerm, BlockWordScores, DocSkipIndex, recordCount } from './doc-skips.js';
 import { RecordMaps, RecordSet, andInto, hasRecord, mapOf, markInto, orInto } from './record-bits.js';
 import { ON_HEAP_BYTES, float64Columns, head } from './slab.js';
-import { BlockTop, KeptScores, TopK, LazyScores, NO_DOCS, addScores, bm25, idf, intersectSum, scoreAt, union, unionMax, unionRecords, windowAdd, windowOfAdded, windowStart, worthBounding, type DocScores, type FieldStats } from './score.js';
+import { BlockTop, KeptScores, TopK, LazyScores, NO_DOCS, addPairScores, addScores, bm25, idf, intersectSum, scoreAt, union, unionMax, unionRecords, windowAdd, windowOfAdded, windowStart, worthBounding, type DocScores, type FieldStats } from './score.js';
 import { Highlighter } from './snippet.js';
 import { DOWN_VERBS, UP_VERBS } from '../analysis/outcomes.js';
 import { recordStoreOf } from '../snapshot/records.js';
@@ -166,7 +166,8 @@ class EveryWordScores extends LazyScores {
     if (this.all) return this.all;
     // The words' sums, each word's in one loop (the same additions in the same order as scoreAt), then finished.
     const out = new Float64Array(this.docs.length);
-    for (let b = 0; b < this.lists.length; b++) addScores(this.lists[b], this.at[b], out);
+    if (this.lists.length === 2) addPairScores(this.lists[0], this.at[0], this.lists[1], this.at[1], out);
+    else for (let b = 0; b < this.lists.length; b++) addScores(this.lists[b], this.at[b], out);
     const only = this.finished;
     if (only) for (let j = 0; j < only.length; j++) out[only[j]] = this.finish(out[only[j]], this.docs[only[j]]);
     else for (let i = 0; i < out.length; i++) out[i] = this.finish(out[i], this.docs[i]);

@@ -22,6 +22,9 @@ const GROUPS: [string, number][][] = [
   [['知识产权', 1], ['专利', 0.7], ['产权', 0.5], ['商标', 0.42]],
   [['退税', 1], ['出口退税', 0.7], ['留抵退税', 0.5]],
   [['海关', 1], ['通关', 0.7], ['口岸', 0.5], ['监管', 0.3]],
+  // One side holding most of the union, the others few and sharing records among themselves (the widest side's merge).
+  [['企业', 1], ['留抵退税', 0.7], ['退税', 0.5], ['船舶', 0.42]],
+  [['退税', 0.7], ['企业', 1], ['船舶', 0.42]],
 ];
 
 describe('a word\'s alternatives joined in one union (unionMax)', () => {
