@@ -551,13 +551,10 @@ export class SearchResult {
         }));
         masks.sort((a, b) => a.off - b.off || a.count - b.count || a.idf - b.idf);
         const rankOf = new Map<number, number>();
-        const tie = this.engine.options.missingIdfTie;
         let rank = 0;
-        let tierIdf = masks[0].idf;
         masks.forEach((x, j) => {
           const prev = masks[j - 1];
-          const apart = tie > 0 ? x.idf - tierIdf >= tie : x.idf !== prev?.idf;
-          if (j > 0 && (x.off !== prev.off || x.count !== prev.count || apart)) rank++, (tierIdf = x.idf);
+          if (j > 0 && (x.off !== prev.off || x.count !== prev.count || x.idf !== prev.idf)) rank++;
           if (table) table[x.m] = rank;
           else rankOf.set(x.m, rank);
         });

@@ -118,11 +118,6 @@ export interface EngineOptions {
    */
   missingRarityPower: number;
   /**
-   * Tiers of partial matches lacking as many words: masks whose missing idf (Σ) differs by less than this from the
-   * first of their tier share it, and score decides between them. 0 (exact idf) is the default.
-   */
-  missingIdfTie: number;
-  /**
    * A query that describes an idea in the user's own words (a sentence or a run of three or more words: analyzer.ts
    * `natural`) and neither asks a question (如何, 哪些, 多少家) nor names a change or measure (缩短, 时间) ranks its
    * partial matches by score alone (scaled by coveragePower), not in tiers of missing words: a record lacking a word
@@ -192,7 +187,6 @@ export const DEFAULT_ENGINE_OPTIONS: EngineOptions = {
   outcomeMetric: 10,
   partsWeight: 0.5,
   scatteredSpan: 2,
-  missingIdfTie: 0,
   broaderWeight: 0.5,
   outcomeHeads: true,
   askBase: 0.2,
