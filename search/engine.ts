@@ -468,6 +468,9 @@ export class SearchResult {
     const boosted = new Map<number, number>();
     checkDeadline(false);
     const reranked = top.slice(0, this.engine.options.rerankWindow);
+    // A keyword list's partial match had its base scaled by its missing words' rarity (missingIdfDecay): its position
+    // bonus is scaled alike, so the bonus does not undo the scaling.
+    const decay = this.strategy === 'last' && this.partial && this.engine.options.missingIdfDecay > 0 && this.engine.keywordList(this.analysis, this.units) ? this.engine.options.missingIdfDecay : 0;
     // A record's bonuses are a property of the result (its words, the record): worked out once per record and kept,
     // so the service reading a ranking in doubling prefixes (20, then 40 when copies leave too few reforms), a second
     // page or another filter re-ranks without reading positions again.
@@ -481,7 +484,7 @@ export class SearchResult {
         b = { corroborated, bonus: this.engine.bonus(this.docs[i], plan, plan.unitCount - this.missingCount(i)) };
         bonuses.set(i, b);
       }
-      boosted.set(i, base(i) * b.corroborated + b.bonus);
+      boosted.set(i, base(i) * b.corroborated + (decay && b.bonus ? b.bonus * Math.exp(-decay * this.missingIdf[i]) : b.bonus));
     }
     const score = (i: number) => boosted.get(i) ?? base(i);
     top.sort((a, b) => (this.better(a, b, score) ? -1 : this.better(b, a, score) ? 1 : 0));
@@ -562,12 +565,15 @@ export class SearchResult {
           count: cost(m),
           idf: this.missingIdf[table ? table[m] : firstOf.get(m)!],
         }));
-        masks.sort((a, b) => a.off - b.off || a.count - b.count || a.idf - b.idf);
+        // In a keyword list with missingIdfDecay on, the missing words' rarity scales the score (SearchEngine.search)
+        // instead of making tiers of its own: the count of missing words still does.
+        const byIdf = this.engine.options.missingIdfDecay > 0 && this.engine.keywordList(this.analysis, this.units) ? 0 : 1;
+        masks.sort((a, b) => a.off - b.off || a.count - b.count || byIdf * (a.idf - b.idf));
         const rankOf = new Map<number, number>();
         let rank = 0;
         masks.forEach((x, j) => {
           const prev = masks[j - 1];
-          if (j > 0 && (x.off !== prev.off || x.count !== prev.count || x.idf !== prev.idf)) rank++;
+          if (j > 0 && (x.off !== prev.off || x.count !== prev.count || (byIdf && x.idf !== prev.idf))) rank++;
           if (table) table[x.m] = rank;
           else rankOf.set(x.m, rank);
         });
@@ -857,6 +863,14 @@ export class SearchEngine {
       if (page.add(docs[i])) return true;
     }
     return false;
+  }
+
+  /**
+   * A list of keywords: no clause typed as a sentence or question (`natural`), no figure asked for, and no word that
+   * is a change verb, a measure word or a superlative (namesQualifier, as describesIdea reads them).
+   */
+  keywordList(analysis: QueryAnalysis, units: readonly Unit[]): boolean {
+    return !analysis.groups.some((g) => g.some((c) => c.natural)) && !units.some((u) => u.qualifier || u.ask || namesQualifier(u));
   }
 
   /**
@@ -2043,6 +2057,7 @@ export class SearchEngine {
       const missingIdf = columns ? new Float64Array(columns, 0, n) : new Float64Array(n);
       const scores = columns ? new Float64Array(columns, 8 * n, n) : new Float64Array(n);
       const missingMask = columns ? new Uint32Array(columns, 16 * n, n) : new Uint32Array(n);
+      const decay = this.options.missingIdfDecay > 0 && strategy === 'last' && this.keywordList(analysis, units) ? this.options.missingIdfDecay : 0;
       for (let i = 0; i < n; i++) {
         const d = docs[i];
         const m = single ? all : mask[d];
@@ -2062,6 +2077,8 @@ export class SearchEngine {
         // A partial match's score shows it: scaled by the share of the words it has (its rank comes from its tier).
         // A record found through a word's parts is already scaled by the share of parts it holds.
         if (matched < U && !(m & PARTS_BIT)) s *= (matched / U) ** this.options.coveragePower;
+        // A keyword list: lacking a word costs about the share of records that print it (EngineOptions.missingIdfDecay).
+        if (decay && missingIdf[i] > 0) s *= Math.exp(-decay * missingIdf[i]);
         scores[i] = finish(s, d);
       }
       return new SearchResult(this, analysis, units, docs, scores, missingMask, missingIdf, strategy, partial || partialSet);

@@ -125,6 +125,15 @@ export interface EngineOptions {
    */
   missingRarityPower: number;
   /**
+   * In a list of keywords (no sentence, question, qualifier or asked figure), partial matches lacking as many words
+   * share one tier, each score scaled by exp(−decay × Σ idf of the words it lacks): at 1, about the share of records
+   * that print each missing word, so lacking a rare word costs much, a common one little, and a strong record lacking
+   * the rarer word can still lead a weak one that prints it in passing (无人闸口: the 无人卡口 reform above a record
+   * naming a 闸口 once). 0 ranks lacking a rarer word in a tier below, whatever the scores (as before session 16).
+   * Questions, outcome queries and descriptions keep their own ordering. docs/design.md gives the figures.
+   */
+  missingIdfDecay: number;
+  /**
    * A query that describes an idea in the user's own words (a sentence or a run of three or more words: analyzer.ts
    * `natural`) and neither asks a question (如何, 哪些, 多少家) nor names a change or measure (缩短, 时间) ranks its
    * partial matches by score alone (scaled by coveragePower), not in tiers of missing words: a record lacking a word
@@ -194,6 +203,7 @@ export const DEFAULT_ENGINE_OPTIONS: EngineOptions = {
   outcomeMetric: 10,
   partsWeight: 0.5,
   scatteredSpan: 2,
+  missingIdfDecay: 1,
   broaderWeight: 0.5,
   broaderSentenceWords: 16,
   outcomeHeads: true,
