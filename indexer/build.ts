@@ -81,7 +81,9 @@ export interface BuildResult<P = never> {
    * hide) and mining forms; `index` the positional index and facet columns (with the index worker: starting it and
    * the wait for it after the similar stage); `pack` options.whileCounting (the CLI: packing the records into the
    * snapshot's columns) while a counting process finishes (0 otherwise); `links` copy linking when the corpus left it to the build (records
-   * input read with deferLinks; 0 otherwise), beside the count.
+   * input read with deferLinks; 0 otherwise), beside the count. With a tail worker (indexer/tail.ts, large corpora)
+   * `counts` is 0 (the worker builds them), `words` is the stored words, splits and loose expansions with the wait for
+   * the worker's half of the words' places, and `bits` the wait for the worker's counts, maps and block starts.
    */
   timings: Record<BuildStage | 'total', number>;
   /** The process's peak RSS (MiB) at the end of each stage: the stage that raised it is where memory went. */
