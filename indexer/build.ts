@@ -12,12 +12,10 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseNarrower, parseStopwords, parseSynonyms, parseUserWords, type Dictionaries, type DictionaryWarning } from '../analysis/dictionary.js';
 import { mineForms } from '../analysis/forms.js';
-import { buildVocabulary } from '../analysis/segment.js';
 import { Normalizer } from '../analysis/normalize.js';
 import type { SnapshotBody } from '../snapshot/body.js';
 import { loadCorpus, PROGRESS_BYTES, type Corpus, type Progress } from './corpus.js';
 import { buildEngineIndex, buildEngineIndexAsync } from './engine-index.js';
-import { buildStoredCounts } from './facet-counts.js';
 import { reformGroups } from './reform-groups.js';
 import { SEARCH_FIELDS, copyDepartmentTexts, normalizedSearchTexts, type SearchField } from './fields.js';
 import { linkRelated } from './related.js';
@@ -30,11 +28,7 @@ import { similarThreads } from './similar-threads.js';
 import { traditionalToSimplifiedTable } from './t2s.js';
 import { PARALLEL_MIN_CHARS, startVocabularyCount } from './vocabulary.js';
 import { DICTIONARY_WORD_FLOOR, STOP_WORD_FLOOR } from './vocabulary-floors.js';
-import { buildWordPostings } from './word-postings.js';
-import { buildNearPostings } from './near-postings.js';
-import { buildLoosePostings } from './loose-postings.js';
-import { buildRecordBits } from './record-bits.js';
-import { buildDocSkips } from './doc-skips.js';
+import { buildTail, startTailWorker, type TailWorker } from './tail.js';
 import { jiebaLoaded, lastJiebaLoadMs } from './jieba.js';
 
 export interface BuildOptions<P = never> {
@@ -87,7 +81,9 @@ export interface BuildResult<P = never> {
    * hide) and mining forms; `index` the positional index and facet columns (with the index worker: starting it and
    * the wait for it after the similar stage); `pack` options.whileCounting (the CLI: packing the records into the
    * snapshot's columns) while a counting process finishes (0 otherwise); `links` copy linking when the corpus left it to the build (records
-   * input read with deferLinks; 0 otherwise), beside the count.
+   * input read with deferLinks; 0 otherwise), beside the count. With a tail worker (indexer/tail.ts, large corpora)
+   * `counts` is 0 (the worker builds them), `words` is the stored words, splits and loose expansions with the wait for
+   * the worker's half of the words' places, and `bits` the wait for the worker's counts, maps and block starts.
    */
   timings: Record<BuildStage | 'total', number>;
   /** The process's peak RSS (MiB) at the end of each stage: the stage that raised it is where memory went. */
@@ -181,6 +177,7 @@ export async function buildSnapshot<P = never>(options: BuildOptions<P>): Promis
   // texts behind, nor keep the event loop alive: cancel() ends them (nothing to do once finish() has run). A failure
   // once the index worker runs (the count, the similar stage) ends that worker too.
   const failed = new AbortController();
+  let tailWorker: TailWorker | undefined;
   try {
     const normalized: string[] = normalizedSearchTexts(corpus.records, norm, { copies: !linksPending });
     progress?.(`${corpus.records.length} records parsed; counting the vocabulary with jieba…`);
@@ -264,39 +261,33 @@ export async function buildSnapshot<P = never>(options: BuildOptions<P>): Promis
     const slot = Object.fromEntries(SEARCH_FIELDS.map((f, k) => [f, k])) as Record<SearchField, number>;
     // One grouping of the records into reforms for the similar lists and the stored facet counts.
     const reformOf = reformGroups(corpus.records);
+    // The tail's worker starts now, so its module loads beside the similar stage (it is sent its work after it).
+    tailWorker = indexWorker ? startTailWorker() : undefined;
     body.similar = buildSimilar(body, {}, { normalized: (i, f) => texts[i * F + slot[f]], naming: namingWordTest(body.analysis.vocabulary.map(([w]) => w)), threads: similarThreads, reformOf });
     const tSimilar = performance.now();
     const rssSimilar = peakRssMiB();
     const index = await indexed;
     const tIndexDone = performance.now();
-    // The index stage's peak is read before the counts stage can raise it (a worker's index is only whole here).
+    // The index stage's peak is read before the tail can raise it (a worker's index is only whole here).
     const rssIndexDone = indexWorker ? peakRssMiB() : rssIndexed;
-    // Facet counts of common words' record sets (indexer/facet-counts.ts), from the postings just built; the
-    // vocabulary says which common terms are words.
-    index.counts = buildStoredCounts(index.postings, index.facets, reformOf, { words: (t) => counts.has(t) });
-    const tCounts = performance.now();
-    const rssCounts = peakRssMiB();
-    // Costly words' own postings (indexer/word-postings.ts), from the same texts and the vocabulary's words.
-    const words = buildWordPostings(texts, index.postings, counts.keys(), { minCost: options.storedMinCost });
-    if (words) index.words = words;
-    // Costly split compounds' own postings (indexer/near-postings.ts), from the same texts and the vocabulary's words;
-    // a stored word's postings give that part's places.
-    const nears = buildNearPostings(texts, index.postings, body.analysis.vocabulary, { words, minCost: options.storedMinCost });
-    if (nears) index.nears = nears;
-    // Costly loose expansions' records (indexer/loose-postings.ts): every term an alternative can be, cut into words as
-    // query analysis cuts it (the snapshot's vocabulary and stop words).
-    const looseTerms = [...body.dictionary.synonyms.flat(), ...forms.pairs.flat(), ...forms.shorts];
-    const loose = buildLoosePostings(texts, index.postings, F, looseTerms, buildVocabulary(body.analysis.vocabulary), new Set(body.dictionary.stopwords), { words, minCost: options.storedMinCost });
-    if (loose) index.loose = loose;
-    const tWords = performance.now();
+    // The tail (indexer/tail.ts): facet counts of common words' record sets, costly words', split compounds' and
+    // loose expansions' own postings, record maps of common words and block starts of common terms, from the
+    // postings just built, the same texts and the vocabulary; on a large corpus with the tail worker started above.
+    const tail = await buildTail(
+      index,
+      {
+        texts,
+        fields: F,
+        reformOf,
+        vocabulary: body.analysis.vocabulary,
+        looseTerms: [...body.dictionary.synonyms.flat(), ...forms.pairs.flat(), ...forms.shorts],
+        stopwords: body.dictionary.stopwords,
+        minCost: options.storedMinCost,
+      },
+      tailWorker,
+    );
+    tailWorker = undefined;
     const rssWords = peakRssMiB();
-    // Record maps of common words (indexer/record-bits.ts): an exclusion reads a map, not a whole record list.
-    const bits = buildRecordBits(index.postings, { words: (t) => counts.has(t) });
-    if (bits) index.bits = bits;
-    // Block starts of common terms (indexer/doc-skips.ts), timed with the maps: a question reads a common word's blocks
-    // holding its rarer words' records, not its whole document stream.
-    const skips = buildDocSkips(index.postings);
-    if (skips) index.skips = skips;
     body.index = index;
     const tDone = performance.now();
     return {
@@ -311,16 +302,17 @@ export async function buildSnapshot<P = never>(options: BuildOptions<P>): Promis
         jiebaLoad,
         analyse: tCount - tParse + (tCounted - tLinked) + (tVocabulary - tPacked - jiebaLoad) + (tAnalysed - tVocabulary),
         similar: tSimilar - tAnalysed,
-        counts: tCounts - tIndexDone,
-        words: tWords - tCounts,
-        bits: tDone - tWords,
+        counts: tail.counts,
+        words: tail.words,
+        bits: tail.bits,
         total: tDone - t0,
       },
-      peakRssMiB: { parse: rssParse, links: rssLinks, index: rssIndexDone, pack: rssPacked, jiebaLoad: rssAnalysed, analyse: rssAnalysed, similar: rssSimilar, counts: rssCounts, words: rssWords, bits: peakRssMiB() },
+      peakRssMiB: { parse: rssParse, links: rssLinks, index: rssIndexDone, pack: rssPacked, jiebaLoad: rssAnalysed, analyse: rssAnalysed, similar: rssSimilar, counts: rssWords, words: rssWords, bits: peakRssMiB() },
       counting,
     };
   } catch (e) {
     failed.abort();
+    tailWorker?.stop();
     throw e;
   } finally {
     await count.cancel();

@@ -17,7 +17,7 @@
  * termBytes, termEntries, termPositions, postings, blockBounds, boundStart); the fields, field lengths and bound
  * scoring are the positional index's own. Optional in a snapshot: without it every word is intersected.
  */
-import { BitWriter, decodeDocs, decodePositions } from './postings-codec.js';
+import { BitWriter, decodeDocs, decodePositions, POSITION_BLOCK } from './postings-codec.js';
 import { Grow } from './grow.js';
 import { addBlockBounds, boundSetup, termScratch, writeTerm, type IndexData } from './postings.js';
 
@@ -71,17 +71,19 @@ function costlyWords(index: IndexData, vocabulary: Iterable<string>, minCost = D
   return [...out].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
 }
 
-/**
- * The stored words' postings over the index's texts (flat in slot order, as the index was built from), or undefined
- * when no word qualifies. Each word is looked for only where its rarest bigram sits (decoded from the index once per
- * bigram, for every word it is the rarest of), by comparing the text there: the index already says where to look,
- * which costs a fraction of reading every character of the corpus.
- */
-export function buildWordPostings(texts: readonly string[], index: IndexData, vocabulary: Iterable<string>, options: { minCost?: number } = {}): WordIndex | undefined {
+/** Which words are stored and where each is looked for: its rarest bigram (a term id of the index) and that bigram's offset in it. */
+export interface WordPlan {
+  /** The words, sorted (UTF-16 order): a word's id is its place here. */
+  words: string[];
+  /** Per rarest bigram (term id `k`), the words it is rarest in, with its offset in each. */
+  groups: { k: number; list: { id: number; offset: number }[] }[];
+}
+
+/** The stored words of `vocabulary` against `index` and where to look for each, or undefined when no word qualifies. */
+export function planWords(index: IndexData, vocabulary: Iterable<string>, minCost = DEFAULT_WORD_COST): WordPlan | undefined {
   const ids = bigramIds(index);
-  const words = costlyWords(index, vocabulary, options.minCost, ids);
+  const words = costlyWords(index, vocabulary, minCost, ids);
   if (words.length === 0) return undefined;
-  // Rarest bigram (term id) → the words it is rarest in, with the bigram's offset in each.
   const byBigram = new Map<number, { id: number; offset: number }[]>();
   words.forEach((w, id) => {
     let best = -1;
@@ -94,32 +96,66 @@ export function buildWordPostings(texts: readonly string[], index: IndexData, vo
     if (list) list.push({ id, offset });
     else byBigram.set(best, [{ id, offset }]);
   });
+  return { words, groups: [...byBigram].map(([k, list]) => ({ k, list })) };
+}
+
+/** Occurrences found in a range of slots, in (slot, position) order of the search: word id, slot and start of each. */
+export interface WordPlaces {
+  wordOf: Int32Array;
+  slotOf: Int32Array;
+  posOf: Int32Array;
+}
+
+/** The first entry of a term's increasing `slots` at or after `slot`. */
+function firstEntryFrom(slots: Int32Array, slot: number): number {
+  let lo = 0;
+  let hi = slots.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (slots[mid] < slot) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/**
+ * The plan's words' occurrences in slots [from, to), where `text(slot)` is the slot's normalised text (the texts the
+ * index was built from). Ranges searched apart and joined in slot order give what one search of all slots gives, so
+ * two threads can each take a range (indexer/tail-worker.ts). Each word is looked for only where its rarest bigram
+ * sits (decoded from the index once per bigram, for every word it is the rarest of; positions from the block holding
+ * the range's first entry), by comparing the text there: the index already says where to look, which costs a
+ * fraction of reading every character of the corpus.
+ */
+export function findWordPlaces(text: (slot: number) => string, index: IndexData, plan: WordPlan, from: number, to: number): WordPlaces {
   // The places to compare, bucketed by slot (a counting sort over the rarest bigrams' entries), so each text is read
   // once with every place in it: read bigram by bigram, the texts were visited in a random order again for each
   // bigram, and that cost more than the comparisons (at 100k records 2.6 s of CPU; in slot order a fraction).
-  const groups = [...byBigram];
-  const S = texts.length;
+  const S = Math.max(0, to - from);
   const perSlot = new Uint32Array(S + 1);
-  const decoded = groups.map(([k]) => {
+  const decoded = plan.groups.map(({ k }) => {
     const E = index.termEntries[k];
     const slots = new Int32Array(E);
     const starts = new Int32Array(E + 1);
     const table = decodeDocs(index.postings, index.termBytes[k], slots, starts);
-    for (let e = 0; e < E; e++) perSlot[slots[e] + 1] += starts[e + 1] - starts[e];
-    return { k, slots, starts, table };
+    const e0 = firstEntryFrom(slots, from);
+    const e1 = firstEntryFrom(slots, to);
+    for (let e = e0; e < e1; e++) perSlot[slots[e] - from + 1] += starts[e + 1] - starts[e];
+    return { k, slots, starts, table, e0, e1 };
   });
   for (let x = 0; x < S; x++) perSlot[x + 1] += perSlot[x];
   const places = perSlot[S];
   const placePos = new Int32Array(places);
   const placeGroup = new Int32Array(places);
   const fillAt = perSlot.slice(0, S);
-  decoded.forEach(({ k, slots, starts, table }, g) => {
-    const E = slots.length;
-    const pos = new Int32Array(starts[E]);
-    decodePositions(index.postings, index.termBytes[k], table, starts, pos, 0, E);
-    for (let e = 0; e < E; e++) {
+  decoded.forEach(({ k, slots, starts, table, e0, e1 }, g) => {
+    if (e0 === e1) return;
+    // Positions decode from the start of a block: the one holding the range's first entry.
+    const first = e0 - (e0 % POSITION_BLOCK);
+    const pos = new Int32Array(starts[e1]);
+    decodePositions(index.postings, index.termBytes[k], table, starts, pos, first, e1);
+    for (let e = e0; e < e1; e++) {
       for (let x = starts[e]; x < starts[e + 1]; x++) {
-        const at = fillAt[slots[e]]++;
+        const at = fillAt[slots[e] - from]++;
         placePos[at] = pos[x];
         placeGroup[at] = g;
       }
@@ -129,14 +165,16 @@ export function buildWordPostings(texts: readonly string[], index: IndexData, vo
   const wordOf = new Grow(new Int32Array(1 << 16));
   const slotOf = new Grow(new Int32Array(1 << 16));
   const posOf = new Grow(new Int32Array(1 << 16));
-  const lists = groups.map(([, list]) => list);
-  for (let slot = 0; slot < S; slot++) {
-    if (perSlot[slot] === perSlot[slot + 1]) continue;
-    const text = texts[slot];
-    for (let x = perSlot[slot]; x < perSlot[slot + 1]; x++) {
+  const lists = plan.groups.map(({ list }) => list);
+  const words = plan.words;
+  for (let x0 = 0; x0 < S; x0++) {
+    if (perSlot[x0] === perSlot[x0 + 1]) continue;
+    const slot = from + x0;
+    const t = text(slot);
+    for (let x = perSlot[x0]; x < perSlot[x0 + 1]; x++) {
       for (const { id, offset } of lists[placeGroup[x]]) {
         const at = placePos[x] - offset;
-        if (at >= 0 && text.startsWith(words[id], at)) {
+        if (at >= 0 && t.startsWith(words[id], at)) {
           wordOf.push(id);
           slotOf.push(slot);
           posOf.push(at);
@@ -144,21 +182,40 @@ export function buildWordPostings(texts: readonly string[], index: IndexData, vo
       }
     }
   }
-  // Grouped by word, each word's occurrences kept in (slot, position) order (a stable counting sort).
-  const W = words.length;
-  const P = wordOf.length;
+  return { wordOf: wordOf.done(), slotOf: slotOf.done(), posOf: posOf.done() };
+}
+
+/** The stored words' table from their occurrences found by ranges of slots (`parts`, in slot order). */
+export function encodeWordPlaces(plan: WordPlan, parts: readonly WordPlaces[], index: IndexData): WordIndex {
+  // Grouped by word, each word's occurrences kept in (slot, position) order (a stable counting sort over the parts
+  // in order).
+  const W = plan.words.length;
+  let P = 0;
+  for (const p of parts) P += p.wordOf.length;
   const start = new Uint32Array(W + 1);
-  for (let i = 0; i < P; i++) start[wordOf.data[i] + 1]++;
+  for (const { wordOf } of parts) for (let i = 0; i < wordOf.length; i++) start[wordOf[i] + 1]++;
   for (let k = 0; k < W; k++) start[k + 1] += start[k];
   const fill = start.slice(0, W);
   const slots = new Int32Array(P);
   const pos = new Int32Array(P);
-  for (let i = 0; i < P; i++) {
-    const at = fill[wordOf.data[i]]++;
-    slots[at] = slotOf.data[i];
-    pos[at] = posOf.data[i];
+  for (const { wordOf, slotOf, posOf } of parts) {
+    for (let i = 0; i < wordOf.length; i++) {
+      const at = fill[wordOf[i]]++;
+      slots[at] = slotOf[i];
+      pos[at] = posOf[i];
+    }
   }
-  return encodeTermTable(words, slots, pos, start, index);
+  return encodeTermTable(plan.words, slots, pos, start, index);
+}
+
+/**
+ * The stored words' postings over the index's texts (flat in slot order, as the index was built from), or undefined
+ * when no word qualifies: planWords, findWordPlaces over every slot, encodeWordPlaces.
+ */
+export function buildWordPostings(texts: readonly string[], index: IndexData, vocabulary: Iterable<string>, options: { minCost?: number } = {}): WordIndex | undefined {
+  const plan = planWords(index, vocabulary, options.minCost);
+  if (!plan) return undefined;
+  return encodeWordPlaces(plan, [findWordPlaces((slot) => texts[slot], index, plan, 0, texts.length)], index);
 }
 
 /**

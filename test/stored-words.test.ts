@@ -3,7 +3,7 @@ import { Normalizer } from '../analysis/normalize.js';
 import { normalizedSearchTexts } from '../indexer/fields.js';
 import { traditionalToSimplifiedTable } from '../indexer/t2s.js';
 import type { EngineIndex } from '../indexer/engine-index.js';
-import { buildWordPostings, coverCost, DEFAULT_WORD_COST, type WordIndex } from '../indexer/word-postings.js';
+import { buildWordPostings, coverCost, DEFAULT_WORD_COST, encodeWordPlaces, findWordPlaces, planWords, type WordIndex } from '../indexer/word-postings.js';
 import type { SnapshotBody } from '../snapshot/body.js';
 import { parseSnapshot, serializeSnapshot } from '../snapshot/file.js';
 import { NEAR_GAP } from '../search/analyzer.js';
@@ -66,6 +66,25 @@ describe('stored words: costly words read as one term', () => {
       expect(a, w).not.toBeInstanceOf(TermOccurrences);
       expect(plainArrays(b), w).toEqual(plainArrays(a));
       expect(Array.from(fromWords.records(w)), w).toEqual(Array.from(fromBigrams.records(w)));
+    }
+  });
+
+  it('finds the same stored words searching the slots in ranges joined in order as searching them all at once', () => {
+    const normalizer = new Normalizer(traditionalToSimplifiedTable());
+    const texts = normalizedSearchTexts(plain.records, (t) => normalizer.plain(t), { copies: true });
+    const index = (plain.index as EngineIndex).postings;
+    const plan = planWords(index, plain.analysis.vocabulary.map(([w]) => w), 1)!;
+    const text = (slot: number) => texts[slot];
+    // Cuts inside terms' position blocks (a common bigram's entries run over many 64-entry blocks on the seeds), at an
+    // odd slot, and an empty range.
+    const S = texts.length;
+    const cuts = [0, 7, Math.floor(S / 3), Math.floor(S / 3), Math.floor(S / 2) + 1, S];
+    const parts = cuts.slice(1).map((to, k) => findWordPlaces(text, index, plan, cuts[k], to));
+    expect(parts.filter((p) => p.wordOf.length > 0).length).toBeGreaterThanOrEqual(3);
+    const joined = encodeWordPlaces(plan, parts, index);
+    expect(joined.terms).toBe(words.terms);
+    for (const key of ['termOffsets', 'termBytes', 'termEntries', 'termPositions', 'postings', 'blockBounds', 'boundStart'] as const) {
+      expect(Array.from(joined[key])).toEqual(Array.from(words[key]));
     }
   });
 
