@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { asciiOnly } from '../scripts/ascii-bundle.js';
-import { seedCorpus } from './helpers.js';
+import { seedCorpus } from './seed-corpus.js';
 
 /** Code as esbuild leaves it in a bundle: non-ASCII characters inside regular-expression literals, and elsewhere. */
 const CODE = String.raw`return {

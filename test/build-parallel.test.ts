@@ -17,7 +17,8 @@ import { normalizedSearchTexts } from '../indexer/fields.js';
 import { bodyHash, serializeSnapshot, serializeSnapshotPacked } from '../snapshot/file.js';
 import { packRecords } from '../snapshot/records.js';
 import { recordValidator } from '../snapshot/validate.js';
-import { DICT, SEEDS, seedCorpus, seedSnapshot } from './helpers.js';
+import { DICT, SEEDS, seedSnapshot } from './helpers.js';
+import { seedCorpus } from './seed-corpus.js';
 
 /** Processes whose command line names `dir` (the counting process runs a script written in its ftz-vocab- folder). */
 function processesUsing(dir: string): number[] {

@@ -2,7 +2,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { buildSnapshot } from '../indexer/build.js';
 import type { ReformRecord } from '../indexer/schema.js';
 import { SearchService } from '../search/service.js';
-import { DICT, seedCorpus } from './helpers.js';
+import { DICT } from './helpers.js';
+import { seedCorpus } from './seed-corpus.js';
 
 // The seeds spell no percentage in Chinese: two seed records are given one each (the rest of the corpus as it is).
 let service: SearchService;

@@ -1,15 +1,16 @@
 /**
  * Shared test fixtures on the real seed corpus: the seed snapshot and the build's own body (built once per
- * `vitest run` by test/global-setup.ts, read here once per test file), the parsed corpus, filter choices.
+ * `vitest run` by test/global-setup.ts, read here once per test file), filter choices. The parsed corpus is in
+ * test/seed-corpus.ts. Nothing here imports the indexer's build or document parsing at load: every test file imports
+ * this module, and under vitest the seeds are built once by global setup, so the build's module graph (parsers,
+ * jieba, OpenCC, the build stages: about half of this module's import time) is imported only by a file that builds.
  */
 import { restoreCharTable } from '../snapshot/tables.js';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { deserialize } from 'node:v8';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { buildSnapshot } from '../indexer/build.js';
 import { parseSnapshot, serializeSnapshot } from '../snapshot/file.js';
-import { parseCorpus, type Corpus } from '../indexer/corpus.js';
 import type { ReformRecord } from '../indexer/schema.js';
 import type { ProvidedContext } from 'vitest';
 import type { SnapshotBody } from '../snapshot/body.js';
@@ -40,12 +41,6 @@ export function seedDocuments(): { file: string; bytes: Uint8Array }[] {
   return readdirSync(SEEDS).sort().map((file) => ({ file, bytes: seedBytes(file) }));
 }
 
-let corpus: Corpus | undefined;
-export function seedCorpus(): Corpus {
-  corpus ??= parseCorpus(seedDocuments());
-  return corpus;
-}
-
 /** The record of `file` with item number `no` (and printed section, where numbers restart per section). */
 export function recordOf(records: ReformRecord[], file: string, no: number, section?: string): ReformRecord {
   const found = records.filter((r) => r.source.file === file && r.source.no === no && (section === undefined || r.section === section));
@@ -74,6 +69,18 @@ async function sharedFile(key: 'seedSnapshotFile' | 'seedBuiltBodyFile'): Promis
   return file && existsSync(file) ? file : undefined;
 }
 
+/** A body passed through v8 serialize keeps the character table's columns but not its class. */
+function revived(body: SnapshotBody): SnapshotBody {
+  restoreCharTable(body);
+  return body;
+}
+
+/** The seeds built here, when the run provided no build (the indexer imported only then). */
+async function buildSeeds(): Promise<SnapshotBody> {
+  const { buildSnapshot } = await import('../indexer/build.js');
+  return (await buildSnapshot({ seedsDir: SEEDS, dictDir: DICT })).body;
+}
+
 let built: Promise<SnapshotBody> | undefined;
 /**
  * The body the seed build returned, in memory as the build gave it (records a plain array, no record store), once
@@ -81,15 +88,9 @@ let built: Promise<SnapshotBody> | undefined;
  * the build and this copy), or built here when there is none. What the snapshot tests compare a written and read
  * snapshot with, and how `npm run serve` serves when it builds from the seeds (server/main.ts).
  */
-/** A body passed through v8 serialize keeps the character table's columns but not its class. */
-function revived(body: SnapshotBody): SnapshotBody {
-  restoreCharTable(body);
-  return body;
-}
-
 export function builtSeedBody(): Promise<SnapshotBody> {
   built ??= sharedFile('seedBuiltBodyFile').then((file) =>
-    file ? revived(deserialize(readFileSync(file)) as SnapshotBody) : buildSnapshot({ seedsDir: SEEDS, dictDir: DICT }).then((r) => r.body),
+    file ? revived(deserialize(readFileSync(file)) as SnapshotBody) : buildSeeds(),
   );
   return built;
 }

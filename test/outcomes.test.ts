@@ -10,7 +10,8 @@ import { policyAreas, scopeLevels } from '../indexer/classify.js';
 import type { Outcome } from '../indexer/schema.js';
 import { buildApp } from '../server/app.js';
 import { csvCell, toCsv } from '../server/csv.js';
-import { FILES, SEEDS, recordOf, seedCorpus, seedService } from './helpers.js';
+import { FILES, SEEDS, recordOf, seedService } from './helpers.js';
+import { seedCorpus } from './seed-corpus.js';
 
 const SEED_TEXT: Record<string, string> = Object.fromEntries(readdirSync(SEEDS).map((f) => [f.slice(0, 3), readFileSync(join(SEEDS, f), 'utf8')]));
 /** A sentence copied from a seed (line breaks of the PDF text removed); throws when it is not there. */

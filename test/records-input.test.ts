@@ -9,7 +9,8 @@ import type { ReformRecord } from '../indexer/schema.js';
 import { buildSnapshot } from '../indexer/build.js';
 import { parseSnapshot, serializeSnapshot } from '../snapshot/file.js';
 import { SearchService } from '../search/service.js';
-import { DICT, FILES, recordOf, ROOT, seedCorpus } from './helpers.js';
+import { DICT, FILES, recordOf, ROOT } from './helpers.js';
+import { seedCorpus } from './seed-corpus.js';
 
 const run = promisify(execFile);
 const seeds = seedCorpus().records;

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { parseCorpus } from '../indexer/corpus.js';
 import { decodeDocument } from '../indexer/decode.js';
-import { FILES, recordOf, seedBytes, seedCorpus, seedDocuments } from './helpers.js';
+import { FILES, recordOf, seedBytes, seedDocuments } from './helpers.js';
+import { seedCorpus } from './seed-corpus.js';
 
 const { records, warnings } = seedCorpus();
 const of = (file: string) => records.filter((r) => r.source.file === file);

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { keyOf } from '../analysis/terms.js';
 import { COMMON_SHINGLE, LOOSE_TITLE, SAME_TEXT, SAME_TITLE, SHARED_TEXT, linkRelated, titleKey } from '../indexer/related.js';
 import type { ReformRecord } from '../indexer/schema.js';
-import { seedCorpus } from './helpers.js';
+import { seedCorpus } from './seed-corpus.js';
 
 /** The definition of a copy, checked on every pair of records (quadratic: fine for 300 records, a reference only). */
 function allPairsLinks(records: ReformRecord[]): string[] {

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { copyDepartmentTexts, normalizedSearchTexts, SEARCH_FIELDS, searchTexts } from '../indexer/fields.js';
-import { seedCorpus } from './helpers.js';
+import { seedCorpus } from './seed-corpus.js';
 
 describe('the units of a record\'s copies in the flat search texts', () => {
   const { records } = seedCorpus();

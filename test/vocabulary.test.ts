@@ -2,14 +2,16 @@ import { describe, expect, it } from 'vitest';
 import { buildSnapshot } from '../indexer/build.js';
 import { cut, loadJieba } from '../indexer/jieba.js';
 import { countVocabulary, defaultWorkers, PARALLEL_MIN_CHARS, splitByChars } from '../indexer/vocabulary.js';
-import { DICT, SEEDS } from './helpers.js';
+import { builtSeedBody, DICT, SEEDS } from './helpers.js';
 
 describe('jieba vocabulary counting', () => {
   it('gives the same vocabulary on the seeds counted in this thread or in a worker thread', async () => {
-    const alone = await buildSnapshot({ seedsDir: SEEDS, dictDir: DICT, vocabularyWorkers: 0 });
+    // The run's shared seed build counted in its own thread (the seeds are under PARALLEL_MIN_CHARS: no worker by
+    // default, checked in the last test below), so it is the one-thread build, without a build of its own here.
+    const alone = await builtSeedBody();
     const split = await buildSnapshot({ seedsDir: SEEDS, dictDir: DICT, vocabularyWorkers: 1 });
-    expect(split.body.analysis.vocabulary).toEqual(alone.body.analysis.vocabulary);
-    const counts = new Map(alone.body.analysis.vocabulary);
+    expect(split.body.analysis.vocabulary).toEqual(alone.analysis.vocabulary);
+    const counts = new Map(alone.analysis.vocabulary);
     expect(counts.get('留抵退税')).toBeGreaterThan(0);
   });
 
@@ -24,11 +26,11 @@ describe('jieba vocabulary counting', () => {
   });
 
   it('counts each distinct piece between jieba separators once, with the same counts as cutting every text whole', async () => {
-    const alone = await buildSnapshot({ seedsDir: SEEDS, dictDir: DICT, vocabularyWorkers: 0 });
-    const texts = alone.body.records.flatMap((r) => [r.title, r.content ?? '', r.process ?? '', r.outcome ?? '']);
+    const alone = await builtSeedBody();
+    const texts = alone.records.flatMap((r) => [r.title, r.content ?? '', r.process ?? '', r.outcome ?? '']);
     // Repeated sentences and every separator kind, so pieces repeat within and across texts.
     texts.push(texts.slice(0, 20).join('。'), `${texts[0]} ${texts[1]}\n${texts[2]}\t${texts[3]}，${texts[0]}`);
-    loadJieba(alone.body.dictionary.userWords.map((w) => [w, undefined]));
+    loadJieba(alone.dictionary.userWords.map((w) => [w, undefined]));
     const whole = new Map<string, number>();
     for (const t of texts) for (const w of cut(t)) if (/[\p{L}\p{N}]/u.test(w)) whole.set(w, (whole.get(w) ?? 0) + 1);
     const counted = await countVocabulary(texts, { userWords: [], workers: 0 });
