@@ -27,6 +27,9 @@ import type { SimilarThreads, SimilarWorker } from './similar-threads.js';
 import { weighByCoherence } from './similar-coherence.js';
 import { DEPARTMENT, DEPT, FeatureReader, featureSetup, FIELDS, IDEA, OUTCOME_KIND, GRAM, TEMPLATE, Scratch, SLOGAN, WORD, type FeatureSetup, type Printing, type ReaderState } from './similar-features.js';
 
+/** Field weights of the plain view (`plainWeight`): those of the tf-idf lists before issue 14. */
+const PLAIN_FIELD_WEIGHTS: SimilarOptions['fieldWeights'] = { title: 3, content: 1, outcome: 1.2, process: 0.8, applicableTo: 0.5, slogan: 0 };
+
 export interface SimilarOptions {
   /** Entries stored per record and scope. Default 20. */
   k: number;
@@ -91,11 +94,12 @@ export interface SimilarOptions {
    *  0.969 → 0.970; documents in a seed record's top 10 3.76 → 3.95, most from one document 5.22 → 4.90. */
   sameDocPenalty: number;
   /** Weight of a second, plain view in a candidate's score: the tf-idf cosine of the two reforms' words alone (no
-   *  thesaurus keys, bigrams, slogans, classes, kinds or coherence; words in up to `plainMaxDf` of reforms), each view
+   *  thesaurus keys, bigrams, slogans, classes, kinds or coherence; the pre-issue field weights; words in up to
+   *  `plainMaxDf` of reforms), each view
    *  normalised by its best candidate and the two summed at (1 − w) and w. The idea-weighted vectors lead where the
    *  title carries the idea; the plain words hold up where a title word names the field, not the idea (sim14j: on the
    *  extended dev group the pre-issue tf-idf lists nearly tied ours, 0.648 against 0.655, winning by turns).
-   *  0 turns it off. Default 0 (measured, not taken: docs/design.md, session 16 sim14k). */
+   *  0 turns it off. Default 0.2 (docs/design.md, session 16 sim14k). */
   plainWeight: number;
   /** Words in more than this share of reforms are left out of the plain view (the pre-issue lists' cut). Default 0.3. */
   plainMaxDf: number;
@@ -161,7 +165,7 @@ export const DEFAULT_SIMILAR_OPTIONS: SimilarOptions = {
   feedbackDepth: 5,
   mmrLambda: 1,
   sameDocPenalty: 0.06,
-  plainWeight: 0,
+  plainWeight: 0.2,
   plainMaxDf: 0.3,
   pool: 60,
   departmentWeight: 0,
@@ -693,33 +697,39 @@ function similarLists(body: Pick<SnapshotBody, 'records' | 'analysis' | 'diction
       extras.vectors(shown[r], terms);
     }
   }
-  // 2b. The plain view (`plainWeight`): each reform's words alone, weighted by log1p(tf) · idf over its printed words,
-  //     L2-normalised, sorted by id; read here, before the raw features are dropped.
+  // 2b. The plain view (`plainWeight`): each reform's words alone, read again by a reader of its own with the
+  //     pre-issue lists' field weights (bench/similar-before.ts: title 3, content 1, outcome 1.2, process 0.8,
+  //     applicable 0.5; no subwords, bigrams, slogans, templates, classes, kinds or thesaurus keys), weighted by
+  //     log1p(tf) · idf over its own counts, words in up to `plainMaxDf` of reforms, L2-normalised, sorted by id.
   const plainStart = new Int32Array(R + 1);
   let plainIds = new Int32Array(0);
   let plainW = new Float32Array(0);
   if (o.plainWeight > 0) {
-    const ids = new Grow(new Int32Array(Math.max(16, rawIds.length >> 1)));
-    const ws = new Grow(new Float32Array(ids.data.length));
+    const po: SimilarOptions = { ...o, fieldWeights: PLAIN_FIELD_WEIGHTS, bigramWeight: 0, subwordWeight: 0, templateWeight: 0, ideaWeight: 0, outcomeWeight: 0, synonyms: false, forms: false, sloganMinLength: Number.MAX_SAFE_INTEGER, titleObjectWeight: 1 };
+    const pr = new FeatureReader(featureSetup(body, po));
+    for (let r = 0; r < R; r++) pr.readReform(printingsOf(r));
+    const ps = pr.rawStart.data;
+    const pi = pr.rawIds.data;
+    const pt = pr.rawTf.data;
+    const pk = pr.kind.data;
+    const pdf = new Int32Array(pr.featureText.length);
+    for (let x = 0; x < ps[R]; x++) pdf[pi[x]]++;
     const plainMax = Math.max(2, o.plainMaxDf * R);
-    const scratch = new Scratch();
-    scratch.ensure(F);
+    const ids = new Grow(new Int32Array(Math.max(16, ps[R])));
+    const ws = new Grow(new Float32Array(ids.data.length));
+    const order: number[] = [];
     for (let r = 0; r < R; r++) {
-      scratch.next();
-      for (let x = rawStart[r]; x < rawStart[r + 1]; x++) {
-        const f = rawIds.data[x];
-        // The df of a word is its thesaurus group's (the only count kept); a word of a group is still its own term.
-        const d = df[canonOf.data[f]];
-        if (kind.data[f] !== WORD || isPlace[f] || d < 2 || d > plainMax) continue;
-        scratch.put(f, rawTf.data[x], 0);
+      order.length = 0;
+      for (let x = ps[r]; x < ps[r + 1]; x++) {
+        const f = pi[x];
+        if (pk[f] === WORD && pdf[f] >= 2 && pdf[f] <= plainMax && pr.featureText[f].length >= 2) order.push(x);
       }
-      const t = scratch.touched;
+      order.sort((x, y) => pi[x] - pi[y]);
       const from = ids.length;
       let norm2 = 0;
-      const order = Array.from(t.data.subarray(0, t.length)).sort((a, b) => a - b);
-      for (const f of order) {
-        const w = Math.log1p(scratch.value[f]) * Math.log(R / df[canonOf.data[f]]);
-        ids.push(f);
+      for (const x of order) {
+        const w = Math.log1p(pt[x]) * Math.log(R / pdf[pi[x]]);
+        ids.push(pi[x]);
         ws.push(w);
         norm2 += w * w;
       }
@@ -729,34 +739,6 @@ function similarLists(body: Pick<SnapshotBody, 'records' | 'analysis' | 'diction
     }
     plainIds = ids.data.subarray(0, ids.length);
     plainW = ws.data.subarray(0, ws.length);
-  }
-  if ((extras as any).plainReader) { // EXPERIMENT sim14k (extras.plainReader): a second reader with the pre-issue field weights, words only
-    const po: SimilarOptions = { ...o, fieldWeights: { title: 3, content: 1, outcome: 1.2, process: 0.8, applicableTo: 0.5, slogan: 0 }, bigramWeight: 0, subwordWeight: 0, templateWeight: 0, ideaWeight: 0, outcomeWeight: 0, sloganMinLength: 1000, titleObjectWeight: 1 };
-    const pr = new FeatureReader(featureSetup(body, po));
-    for (let r = 0; r < R; r++) pr.readReform(printingsOf(r));
-    const ps = pr.rawStart.data, pi = pr.rawIds.data, pt = pr.rawTf.data, pk = pr.kind.data;
-    const pdf = new Int32Array(pr.featureText.length);
-    for (let x = 0; x < ps[R]; x++) pdf[pi[x]]++;
-    const plainMax = Math.max(2, o.plainMaxDf * R);
-    const I: number[] = []; const Wt: number[] = [];
-    for (let r = 0; r < R; r++) {
-      const v: [number, number][] = [];
-      for (let x = ps[r]; x < ps[r + 1]; x++) { const f = pi[x]; if (pk[f] !== WORD || pdf[f] < 2 || pdf[f] > plainMax || pr.featureText[f].length < 2) continue; v.push([f, Math.log1p(pt[x]) * Math.log(R / pdf[f])]); }
-      v.sort((p, q) => p[0] - q[0]); const by = Math.sqrt(v.reduce((z, [, w]) => z + w * w, 0)) || 1;
-      for (const [f, w] of v) { I.push(f); Wt.push(w / by); }
-      plainStart[r + 1] = I.length;
-    }
-    plainIds = Int32Array.from(I); plainW = Float32Array.from(Wt);
-  }
-  const override = (extras as any).plainOverride as ((i: number) => Map<string, number>) | undefined; // EXPERIMENT sim14k (extras.plainOverride): the pre-issue vectors themselves (bench/similar-before.ts)
-  if (override) {
-    const tid = new Map<string, number>(); const I: number[] = []; const Wt: number[] = [];
-    for (let r = 0; r < R; r++) {
-      const v = [...override(shown[r])].map(([w, x]) => [tid.get(w) ?? (tid.set(w, tid.size), tid.size - 1), x] as [number, number]).sort((p, q) => p[0] - q[0]);
-      for (const [i, x] of v) { I.push(i); Wt.push(x); }
-      plainStart[r + 1] = I.length;
-    }
-    plainIds = Int32Array.from(I); plainW = Float32Array.from(Wt);
   }
   // What was read is in the vectors and key terms now: its arrays (nine bytes an entry, tens of MiB at 100,000
   // records) go before the candidates and lists allocate theirs.
