@@ -27,9 +27,6 @@ import type { SimilarThreads, SimilarWorker } from './similar-threads.js';
 import { weighByCoherence } from './similar-coherence.js';
 import { DEPARTMENT, DEPT, FeatureReader, featureSetup, FIELDS, IDEA, OUTCOME_KIND, GRAM, TEMPLATE, Scratch, SLOGAN, WORD, type FeatureSetup, type Printing, type ReaderState } from './similar-features.js';
 
-/** Field weights of the plain view (`plainWeight`): those of the tf-idf lists before issue 14. */
-const PLAIN_FIELD_WEIGHTS: SimilarOptions['fieldWeights'] = { title: 3, content: 1, outcome: 1.2, process: 0.8, applicableTo: 0.5, slogan: 0 };
-
 export interface SimilarOptions {
   /** Entries stored per record and scope. Default 20. */
   k: number;
@@ -94,7 +91,7 @@ export interface SimilarOptions {
    *  0.969 → 0.970; documents in a seed record's top 10 3.76 → 3.95, most from one document 5.22 → 4.90. */
   sameDocPenalty: number;
   /** Weight of a second, plain view in a candidate's score: the tf-idf cosine of the two reforms' words alone (no
-   *  thesaurus keys, bigrams, slogans, classes, kinds or coherence; the pre-issue field weights; words in up to
+   *  thesaurus keys, bigrams, slogans, classes, kinds or coherence; the pre-issue field weights, PLAIN_FIELD_WEIGHTS in indexer/similar-features.ts; words in up to
    *  `plainMaxDf` of reforms), each view
    *  normalised by its best candidate and the two summed at (1 − w) and w. The idea-weighted vectors lead where the
    *  title carries the idea; the plain words hold up where a title word names the field, not the idea (sim14j: on the
@@ -697,48 +694,44 @@ function similarLists(body: Pick<SnapshotBody, 'records' | 'analysis' | 'diction
       extras.vectors(shown[r], terms);
     }
   }
-  // 2b. The plain view (`plainWeight`): each reform's words alone, read again by a reader of its own with the
-  //     pre-issue lists' field weights (bench/similar-before.ts: title 3, content 1, outcome 1.2, process 0.8,
-  //     applicable 0.5; no subwords, bigrams, slogans, templates, classes, kinds or thesaurus keys), weighted by
-  //     log1p(tf) · idf over its own counts, words in up to `plainMaxDf` of reforms, L2-normalised, sorted by id.
+  // 2b. The plain view (`plainWeight`): each reform's words alone as the reader counted them under the pre-issue
+  //     lists' field weights (PLAIN_FIELD_WEIGHTS; words printed as themselves, no subwords, bigrams, slogans,
+  //     templates, classes, kinds or thesaurus keys), weighted by log1p(count) · idf over the reforms printing the word,
+  //     words in up to `plainMaxDf` of reforms, L2-normalised, sorted by id. Read in the same pass as the idea view.
   const plainStart = new Int32Array(R + 1);
   let plainIds = new Int32Array(0);
   let plainW = new Float32Array(0);
   if (o.plainWeight > 0) {
-    const po: SimilarOptions = { ...o, fieldWeights: PLAIN_FIELD_WEIGHTS, bigramWeight: 0, subwordWeight: 0, templateWeight: 0, ideaWeight: 0, outcomeWeight: 0, synonyms: false, forms: false, sloganMinLength: Number.MAX_SAFE_INTEGER, titleObjectWeight: 1 };
-    const pr = new FeatureReader(featureSetup(body, po));
-    for (let r = 0; r < R; r++) pr.readReform(printingsOf(r));
-    const ps = pr.rawStart.data;
-    const pi = pr.rawIds.data;
-    const pt = pr.rawTf.data;
-    const pk = pr.kind.data;
-    const pdf = new Int32Array(pr.featureText.length);
-    for (let x = 0; x < ps[R]; x++) pdf[pi[x]]++;
+    const rawPlain = reader.rawPlain.data;
+    const pdf = new Int32Array(F);
+    for (let x = 0; x < rawStart[R]; x++) if (rawPlain[x] > 0) pdf[rawIds.data[x]]++;
     const plainMax = Math.max(2, o.plainMaxDf * R);
-    const ids = new Grow(new Int32Array(Math.max(16, ps[R])));
-    const ws = new Grow(new Float32Array(ids.data.length));
+    const keep = (x: number) => {
+      const f = rawIds.data[x];
+      return rawPlain[x] > 0 && kind.data[f] === WORD && pdf[f] >= 2 && pdf[f] <= plainMax && featureText[f].length >= 2;
+    };
+    let total = 0;
+    for (let x = 0; x < rawStart[R]; x++) if (keep(x)) total++;
+    plainIds = new Int32Array(total);
+    plainW = new Float32Array(total);
     const order: number[] = [];
-    for (let r = 0; r < R; r++) {
+    for (let r = 0, at = 0; r < R; r++) {
       order.length = 0;
-      for (let x = ps[r]; x < ps[r + 1]; x++) {
-        const f = pi[x];
-        if (pk[f] === WORD && pdf[f] >= 2 && pdf[f] <= plainMax && pr.featureText[f].length >= 2) order.push(x);
-      }
-      order.sort((x, y) => pi[x] - pi[y]);
-      const from = ids.length;
+      for (let x = rawStart[r]; x < rawStart[r + 1]; x++) if (keep(x)) order.push(x);
+      order.sort((x, y) => rawIds.data[x] - rawIds.data[y]);
       let norm2 = 0;
-      for (const x of order) {
-        const w = Math.log1p(pt[x]) * Math.log(R / pdf[pi[x]]);
-        ids.push(pi[x]);
-        ws.push(w);
+      for (let y = 0; y < order.length; y++) {
+        const x = order[y];
+        const w = Math.log1p(rawPlain[x]) * Math.log(R / pdf[rawIds.data[x]]);
+        plainIds[at + y] = rawIds.data[x];
+        plainW[at + y] = w;
         norm2 += w * w;
       }
       const by = Math.sqrt(norm2) || 1;
-      for (let x = from; x < ids.length; x++) ws.data[x] /= by;
-      plainStart[r + 1] = ids.length;
+      for (let y = 0; y < order.length; y++) plainW[at + y] /= by;
+      at += order.length;
+      plainStart[r + 1] = at;
     }
-    plainIds = ids.data.subarray(0, ids.length);
-    plainW = ws.data.subarray(0, ws.length);
   }
   // What was read is in the vectors and key terms now: its arrays (nine bytes an entry, tens of MiB at 100,000
   // records) go before the candidates and lists allocate theirs.
