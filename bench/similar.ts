@@ -164,6 +164,7 @@ export async function similarSection(body: SnapshotBody, snapFile: string, opts:
     [`no mechanism factor (a reform carrying a class of dict/ideas.txt the source carries scores ×${DEFAULT_SIMILAR_OPTIONS.mechanismFactor}; session 13)`, { mechanismFactor: 1 }],
     ['mined long/short forms mapped to one key (off in shipped)', { forms: true }],
     ['no outcome kind (time cut / cost cut)', { outcomeWeight: 0 }],
+    [`no plain word view (its tf-idf cosine fused at ${DEFAULT_SIMILAR_OPTIONS.plainWeight} beside the idea view; session 16)`, { plainWeight: 0 }],
     ['kind of responsible authority at weight 1 (department with place names taken out; off in shipped)', { departmentWeight: 1 }],
     ['no background cut (maxDf 1)', { maxDf: 1 }],
     ['background cut at 5 % of reforms', { maxDf: 0.05 }],

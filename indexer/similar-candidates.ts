@@ -103,7 +103,7 @@ export interface ListInput {
   C: number;
   k: number;
   F: number;
-  options: { feedback: number; feedbackDepth: number; pool: number; minShared: number; oneWordFactor: number; mechanismFactor: number; mmrLambda: number; sameDocPenalty: number };
+  options: { feedback: number; feedbackDepth: number; pool: number; minShared: number; oneWordFactor: number; mechanismFactor: number; mmrLambda: number; sameDocPenalty: number; plainWeight: number };
   /** Distinct source documents (files). */
   files: number;
   candIds: Int32Array;
@@ -111,6 +111,10 @@ export interface ListInput {
   vecStart: Int32Array;
   vIds: Int32Array;
   vW: Float32Array;
+  /** The plain view of each reform (CSR, ids sorted, unit length; empty when `plainWeight` is 0): its words alone. */
+  plainStart: Int32Array;
+  plainIds: Int32Array;
+  plainW: Float32Array;
   /** 1 for a word or slogan feature (WORD_FEATURE), 2 for a mechanism class of dict/ideas.txt (CLASS_FEATURE), else 0. */
   isWord: Uint8Array;
   /** Provinces of each reform (CSR). */
@@ -127,7 +131,7 @@ export interface ListInput {
 
 /** The same input with every array in shared memory (the result arrays must be shared already). */
 export function shareLists(input: ListInput): ListInput {
-  return { ...input, isWord: share(input.isWord), regStart: share(input.regStart), regIds: share(input.regIds), fileOf: share(input.fileOf), memberStart: share(input.memberStart), memberIdx: share(input.memberIdx), shown: share(input.shown) };
+  return { ...input, isWord: share(input.isWord), regStart: share(input.regStart), regIds: share(input.regIds), fileOf: share(input.fileOf), memberStart: share(input.memberStart), memberIdx: share(input.memberIdx), shown: share(input.shown), plainStart: share(input.plainStart), plainIds: share(input.plainIds), plainW: share(input.plainW) };
 }
 
 function share<T extends Int32Array | Float32Array | Uint8Array>(a: T): T {
@@ -168,6 +172,20 @@ export function listRunner(input: ListInput): (from: number, to: number) => void
         p++;
         q++;
       } else if (vIds[p] < vIds[q]) p++;
+      else q++;
+    }
+    return s;
+  };
+  const { plainStart, plainIds, plainW } = input;
+  /** Cosine of two reforms' plain views. */
+  const plainLikeness = (a: number, b: number): number => {
+    let s = 0;
+    for (let p = plainStart[a], q = plainStart[b], pe = plainStart[a + 1], qe = plainStart[b + 1]; p < pe && q < qe;) {
+      if (plainIds[p] === plainIds[q]) {
+        s += plainW[p] * plainW[q];
+        p++;
+        q++;
+      } else if (plainIds[p] < plainIds[q]) p++;
       else q++;
     }
     return s;
@@ -242,10 +260,10 @@ export function listRunner(input: ListInput): (from: number, to: number) => void
       };
       // An entry must share a word or slogan with the source (not only bigrams or an outcome kind), so it can say why;
       // one that shares a single word is likely alike by that word only, and ranks lower.
-      const pool: { j: number; s: number }[] = [];
-      const otherPool: { j: number; s: number }[] = [];
+      const pool: { j: number; s: number; p: number }[] = [];
+      const otherPool: { j: number; s: number; p: number }[] = [];
       for (let x = 0; x < best.length; x++) {
-        const c = { j: candJ[best[x]], s: candW[best[x]] };
+        const c = { j: candJ[best[x]], s: candW[best[x]], p: 0 };
         const shared = sharedWords(c.j, cap);
         if (shared < o.minShared) continue;
         if (shared === 1) c.s *= o.oneWordFactor;
@@ -255,6 +273,20 @@ export function listRunner(input: ListInput): (from: number, to: number) => void
         if (classes > 0 && o.mechanismFactor !== 1 && sameMechanism(c.j)) c.s *= o.mechanismFactor;
         pool.push(c);
         if (elsewhere(r, c.j)) otherPool.push(c);
+      }
+      // The two views fused (`plainWeight`): each normalised by its best candidate here, so neither's scale rules; the
+      // result is kept on the idea view's scale (the diversity penalties below are relative to it). otherPool holds
+      // the same entries, so it is fused with them.
+      if (o.plainWeight > 0 && pool.length) {
+        let top = 0;
+        let topPlain = 0;
+        for (const c of pool) {
+          c.p = plainLikeness(r, c.j);
+          if (c.s > top) top = c.s;
+          if (c.p > topPlain) topPlain = c.p;
+        }
+        const w = o.plainWeight;
+        for (const c of pool) c.s = (1 - w) * c.s + (topPlain > 0 ? w * top * (c.p / topPlain) : 0);
       }
       pool.sort((a, b) => b.s - a.s || a.j - b.j);
       otherPool.sort((a, b) => b.s - a.s || a.j - b.j);

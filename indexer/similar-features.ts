@@ -67,6 +67,8 @@ function spanWeight(slogans: number[] | undefined, a: number, b: number, full: n
 export class Scratch {
   stamp = new Int32Array(1024);
   value = new Float64Array(1024);
+  /** A second weight per feature: a word's count under the plain view's field weights (PLAIN_FIELD_WEIGHTS). */
+  plain = new Float64Array(1024);
   flags = new Uint8Array(1024);
   touched = new Grow(new Int32Array(256));
   private pass = 0;
@@ -85,6 +87,7 @@ export class Scratch {
     };
     this.stamp = grow(this.stamp);
     this.value = grow(this.value);
+    this.plain = grow(this.plain);
     this.flags = grow(this.flags);
   }
   /** Add (or, with `max`, keep the larger) weight for feature f in this pass. */
@@ -92,6 +95,7 @@ export class Scratch {
     if (this.stamp[f] !== this.pass) {
       this.stamp[f] = this.pass;
       this.value[f] = w;
+      this.plain[f] = 0;
       this.flags[f] = flag;
       this.touched.push(f);
     } else {
@@ -100,6 +104,12 @@ export class Scratch {
     }
   }
 }
+
+/**
+ * Field weights of the plain view (indexer/similar.ts `plainWeight`): those of the tf-idf lists before issue 14
+ * (bench/similar-before.ts). The reader counts each word printed in a run under them too, beside its own weights.
+ */
+export const PLAIN_FIELD_WEIGHTS: Record<TextField, number> = { title: 3, content: 1, outcome: 1.2, process: 0.8, applicableTo: 0.5 };
 
 /** The options the reader reads, named once: the type below and `featureSetup` both come from this list. */
 const FEATURE_OPTIONS = ['fieldWeights', 'bigramWeight', 'subwordWeight', 'places', 'synonyms', 'forms', 'outcomeWeight', 'sloganMinLength', 'templateWeight', 'titleObjectWeight', 'ideaWeight', 'ideaBodyFactor'] as const satisfies readonly (keyof SimilarOptions)[];
@@ -151,6 +161,8 @@ export class FeatureReader {
   readonly rawIds = new Grow(new Int32Array(1 << 16));
   readonly rawTf = new Grow(new Float32Array(1 << 16));
   readonly rawFlags = new Grow(new Uint8Array(1 << 16));
+  /** Per entry: the word's count under PLAIN_FIELD_WEIGHTS, printed as itself (not inside a longer word); 0 if none. */
+  readonly rawPlain = new Grow(new Float32Array(1 << 16));
   runLookups = 0;
   runMisses = 0;
 
@@ -349,6 +361,7 @@ export class FeatureReader {
         const text = printing.text(fi);
         if (!text) continue;
         const full = o.fieldWeights[field];
+        const plainWeight = PLAIN_FIELD_WEIGHTS[field];
         const object = full * o.titleObjectWeight;
         const flag = TERM_FLAG[field];
         // A title that quotes a slogan names its idea there (进口原油“先放后检”监管新模式: 先放后检); the words around
@@ -374,8 +387,10 @@ export class FeatureReader {
             const pool = this.runPool.data;
             for (let end = at + 1 + pool[at++]; at < end; at++) {
               const id = pool[at];
-              if (id >= 0) recordScratch.put(id, fw, flag);
-              else recordScratch.put(-1 - id, fw * o.subwordWeight, flag);
+              if (id >= 0) {
+                recordScratch.put(id, fw, flag);
+                recordScratch.plain[id] += plainWeight;
+              } else recordScratch.put(-1 - id, fw * o.subwordWeight, flag);
             }
             for (let end = at + 1 + pool[at++]; at < end; at++) this.placeCount.data[pool[at]]++;
             // A mechanism named in the body text is often a passing mention (a reform that cites another), so it weighs
@@ -427,6 +442,7 @@ export class FeatureReader {
       for (let x = 0; x < t.length; x++) {
         const f = t.data[x];
         reformScratch.put(f, recordScratch.value[f], recordScratch.flags[f], true);
+        if (recordScratch.plain[f] > reformScratch.plain[f]) reformScratch.plain[f] = recordScratch.plain[f];
       }
     }
     const t = reformScratch.touched;
@@ -435,6 +451,7 @@ export class FeatureReader {
       this.rawIds.push(f);
       this.rawTf.push(reformScratch.value[f]);
       this.rawFlags.push(reformScratch.flags[f]);
+      this.rawPlain.push(reformScratch.plain[f]);
     }
     this.rawStart.push(this.rawIds.length);
   }
@@ -449,7 +466,7 @@ export class FeatureReader {
 
   /** Lets go of what was read (the per-reform features), once the vectors and key terms hold what is needed of it. */
   dropRead() {
-    for (const g of [this.rawIds, this.rawTf, this.rawFlags] as Grow<Int32Array | Float32Array | Uint8Array>[]) {
+    for (const g of [this.rawIds, this.rawTf, this.rawFlags, this.rawPlain] as Grow<Int32Array | Float32Array | Uint8Array>[]) {
       g.data = new (g.data.constructor as new (n: number) => typeof g.data)(0);
       g.length = 0;
     }
@@ -471,7 +488,7 @@ export class FeatureReader {
   exportState(): ReaderState {
     // The large arrays leave at their length, not with their spare room (up to half of them, grown by doubling): the
     // build thread holds them beside its own and the merged ones while it merges.
-    for (const g of [this.rawIds, this.rawTf, this.rawFlags] as Grow<Int32Array | Float32Array | Uint8Array>[]) if (g.data.length > g.length) g.data = g.data.slice(0, g.length);
+    for (const g of [this.rawIds, this.rawTf, this.rawFlags, this.rawPlain] as Grow<Int32Array | Float32Array | Uint8Array>[]) if (g.data.length > g.length) g.data = g.data.slice(0, g.length);
     const view = <T extends Int32Array | Float32Array | Uint8Array>(g: Grow<T>): T => g.data.subarray(0, g.length) as T;
     return {
       featureText: this.featureText,
@@ -481,6 +498,7 @@ export class FeatureReader {
       rawIds: view(this.rawIds),
       rawTf: view(this.rawTf),
       rawFlags: view(this.rawFlags),
+      rawPlain: view(this.rawPlain),
       runLookups: this.runLookups,
       runMisses: this.runMisses,
     };
@@ -500,7 +518,7 @@ export class FeatureReader {
     // The worker's entries in bulk: room made once, ids mapped in one loop, weights and flags copied as they are.
     const base = this.rawIds.length;
     const count = s.rawIds.length;
-    for (const g of [this.rawIds, this.rawTf, this.rawFlags] as Grow<Int32Array | Float32Array | Uint8Array>[]) {
+    for (const g of [this.rawIds, this.rawTf, this.rawFlags, this.rawPlain] as Grow<Int32Array | Float32Array | Uint8Array>[]) {
       if (g.data.length < base + count) {
         const next = new (g.data.constructor as new (n: number) => typeof g.data)(base + count);
         next.set(g.data.subarray(0, base));
@@ -512,6 +530,7 @@ export class FeatureReader {
     for (let x = 0; x < count; x++) ids[base + x] = map[s.rawIds[x]];
     this.rawTf.data.set(s.rawTf, base);
     this.rawFlags.data.set(s.rawFlags, base);
+    this.rawPlain.data.set(s.rawPlain, base);
     for (let r = 1; r < s.rawStart.length; r++) this.rawStart.push(base + s.rawStart[r]);
     this.runLookups += s.runLookups;
     this.runMisses += s.runMisses;
@@ -526,6 +545,7 @@ export interface ReaderState {
   rawIds: Int32Array;
   rawTf: Float32Array;
   rawFlags: Uint8Array;
+  rawPlain: Float32Array;
   runLookups: number;
   runMisses: number;
 }

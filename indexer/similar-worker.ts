@@ -52,7 +52,7 @@ function read() {
       Atomics.add(data.flag, 4, 1);
     }
     const state = reader.exportState();
-    data.port.postMessage(state, [state.kind, state.placeCount, state.rawStart, state.rawIds, state.rawTf, state.rawFlags].map((a) => a.buffer as ArrayBuffer));
+    data.port.postMessage(state, [state.kind, state.placeCount, state.rawStart, state.rawIds, state.rawTf, state.rawFlags, state.rawPlain].map((a) => a.buffer as ArrayBuffer));
     Atomics.store(data.flag, 1, Math.round(performance.now() - t0));
     Atomics.store(data.flag, 0, 1);
   } catch (e) {

@@ -90,6 +90,16 @@ export interface SimilarOptions {
    *  0.04 / 0.05 / 0.06 / 0.07 / 0.08, fold A 0.885 → 0.887 and B 0.912 → 0.920 from 0.03 to 0.06, other regions
    *  0.969 → 0.970; documents in a seed record's top 10 3.76 → 3.95, most from one document 5.22 → 4.90. */
   sameDocPenalty: number;
+  /** Weight of a second, plain view in a candidate's score: the tf-idf cosine of the two reforms' words alone (no
+   *  thesaurus keys, bigrams, slogans, classes, kinds or coherence; the pre-issue field weights, PLAIN_FIELD_WEIGHTS in indexer/similar-features.ts; words in up to
+   *  `plainMaxDf` of reforms), each view
+   *  normalised by its best candidate and the two summed at (1 − w) and w. The idea-weighted vectors lead where the
+   *  title carries the idea; the plain words hold up where a title word names the field, not the idea (sim14j: on the
+   *  extended dev group the pre-issue tf-idf lists nearly tied ours, 0.648 against 0.655, winning by turns).
+   *  0 turns it off. Default 0.2 (docs/design.md, session 16 sim14k). */
+  plainWeight: number;
+  /** Words in more than this share of reforms are left out of the plain view (the pre-issue lists' cut). Default 0.3. */
+  plainMaxDf: number;
   /** Candidates considered for re-ranking. Default 60. */
   pool: number;
   /** Weight of the kind of authority responsible (海关 in 青岛海关, 住房和城乡建设厅; see `authorityKinds`), relative to
@@ -152,6 +162,8 @@ export const DEFAULT_SIMILAR_OPTIONS: SimilarOptions = {
   feedbackDepth: 5,
   mmrLambda: 1,
   sameDocPenalty: 0.06,
+  plainWeight: 0.2,
+  plainMaxDf: 0.3,
   pool: 60,
   departmentWeight: 0,
   titleObjectWeight: 1,
@@ -682,6 +694,45 @@ function similarLists(body: Pick<SnapshotBody, 'records' | 'analysis' | 'diction
       extras.vectors(shown[r], terms);
     }
   }
+  // 2b. The plain view (`plainWeight`): each reform's words alone as the reader counted them under the pre-issue
+  //     lists' field weights (PLAIN_FIELD_WEIGHTS; words printed as themselves, no subwords, bigrams, slogans,
+  //     templates, classes, kinds or thesaurus keys), weighted by log1p(count) · idf over the reforms printing the word,
+  //     words in up to `plainMaxDf` of reforms, L2-normalised, sorted by id. Read in the same pass as the idea view.
+  const plainStart = new Int32Array(R + 1);
+  let plainIds = new Int32Array(0);
+  let plainW = new Float32Array(0);
+  if (o.plainWeight > 0) {
+    const rawPlain = reader.rawPlain.data;
+    const pdf = new Int32Array(F);
+    for (let x = 0; x < rawStart[R]; x++) if (rawPlain[x] > 0) pdf[rawIds.data[x]]++;
+    const plainMax = Math.max(2, o.plainMaxDf * R);
+    const keep = (x: number) => {
+      const f = rawIds.data[x];
+      return rawPlain[x] > 0 && kind.data[f] === WORD && pdf[f] >= 2 && pdf[f] <= plainMax && featureText[f].length >= 2;
+    };
+    let total = 0;
+    for (let x = 0; x < rawStart[R]; x++) if (keep(x)) total++;
+    plainIds = new Int32Array(total);
+    plainW = new Float32Array(total);
+    const order: number[] = [];
+    for (let r = 0, at = 0; r < R; r++) {
+      order.length = 0;
+      for (let x = rawStart[r]; x < rawStart[r + 1]; x++) if (keep(x)) order.push(x);
+      order.sort((x, y) => rawIds.data[x] - rawIds.data[y]);
+      let norm2 = 0;
+      for (let y = 0; y < order.length; y++) {
+        const x = order[y];
+        const w = Math.log1p(rawPlain[x]) * Math.log(R / pdf[rawIds.data[x]]);
+        plainIds[at + y] = rawIds.data[x];
+        plainW[at + y] = w;
+        norm2 += w * w;
+      }
+      const by = Math.sqrt(norm2) || 1;
+      for (let y = 0; y < order.length; y++) plainW[at + y] /= by;
+      at += order.length;
+      plainStart[r + 1] = at;
+    }
+  }
   // What was read is in the vectors and key terms now: its arrays (nine bytes an entry, tens of MiB at 100,000
   // records) go before the candidates and lists allocate theirs.
   reader.dropRead();
@@ -779,10 +830,11 @@ function similarLists(body: Pick<SnapshotBody, 'records' | 'analysis' | 'diction
   const outArray = <T extends Uint32Array | Float32Array>(make: new (b: ArrayBuffer | SharedArrayBuffer) => T, bytes: number): T => new make(parallelLists ? new SharedArrayBuffer(bytes) : new ArrayBuffer(bytes));
   const listInput: ListInput = {
     R, C, k, F,
-    options: { feedback: o.feedback, feedbackDepth: o.feedbackDepth, pool: o.pool, minShared: o.minShared, oneWordFactor: o.oneWordFactor, mechanismFactor: o.mechanismFactor, mmrLambda: o.mmrLambda, sameDocPenalty: o.sameDocPenalty },
+    options: { feedback: o.feedback, feedbackDepth: o.feedbackDepth, pool: o.pool, minShared: o.minShared, oneWordFactor: o.oneWordFactor, mechanismFactor: o.mechanismFactor, mmrLambda: o.mmrLambda, sameDocPenalty: o.sameDocPenalty, plainWeight: o.plainWeight },
     files: fileId.size,
     candIds, candS,
     vecStart: cand.vecStart, vIds: cand.vIds, vW: cand.vW,
+    plainStart, plainIds, plainW,
     isWord, regStart, regIds: regIds.data.subarray(0, regIds.length), fileOf, memberStart, memberIdx, shown,
     all: { ids: outArray(Uint32Array, 4 * n * k), scores: outArray(Float32Array, 4 * n * k) },
     otherRegions: { ids: outArray(Uint32Array, 4 * n * k), scores: outArray(Float32Array, 4 * n * k) },

@@ -432,11 +432,27 @@ describe('similar reforms on the seed corpus', () => {
     const list = (data: ReturnType<typeof buildSimilar>) => Array.from(data.all.ids.subarray(source * data.k, (source + 1) * data.k)).filter(Boolean).map((v) => body.records[v - 1].title);
     expect(DEFAULT_SIMILAR_OPTIONS.mechanismFactor).toBeGreaterThan(1);
     const shipped = list(buildSimilar(body));
-    const without = list(buildSimilar(body, { mechanismFactor: 1 }));
     expect(shipped[0]).toBe(body.records[same].title);
+    // The plain word view (plainWeight) lifts it first too, so the factor's own effect is read with that view off.
+    const idea = list(buildSimilar(body, { plainWeight: 0 }));
+    const without = list(buildSimilar(body, { mechanismFactor: 1, plainWeight: 0 }));
+    expect(idea[0]).toBe(body.records[same].title);
     expect(without[0]).not.toBe(body.records[same].title);
     // The factor reorders what was found: each of the first ten was in the list without it too.
-    expect(shipped.slice(0, 10).filter((t) => !without.includes(t))).toEqual([]);
+    expect(idea.slice(0, 10).filter((t) => !without.includes(t))).toEqual([]);
+  });
+
+  it('weighs a plain word view beside the idea-weighted one: 加工贸易风险类保证金 (a guarantee) lists the 加工贸易 guarantee-insurance reform in its first five, which it did not with plainWeight 0', async () => {
+    const body = await seedSnapshot();
+    const at = (title: string) => recordAt(body, title);
+    const source = at('加工贸易风险类保证金管理新模式');
+    const list = (data: ReturnType<typeof buildSimilar>) => Array.from(data.all.ids.subarray(source * data.k, (source + 1) * data.k)).filter(Boolean).map((v) => body.records[v - 1].title);
+    expect(DEFAULT_SIMILAR_OPTIONS.plainWeight).toBeGreaterThan(0);
+    const shipped = list(buildSimilar(body));
+    const without = list(buildSimilar(body, { plainWeight: 0 }));
+    const guarantee = (titles: string[]) => titles.slice(0, 5).some((t) => t.includes('担保') && t.includes('保证保险'));
+    expect(guarantee(shipped)).toBe(true);
+    expect(guarantee(without)).toBe(false);
   });
 
   it('reports each reform\'s vector as its list reads it: one call per reform, unit length, strongest first, and 进口原油“先放后检” carrying its mechanism and template', async () => {
