@@ -302,6 +302,14 @@ function namesQualifier(u: { text: string; constraints: readonly Constraint[]; a
 }
 
 /**
+ * Whether a query asks for a figure or for what about its topic changed (a qualifier, an asked figure, or a word
+ * namesQualifier reads as one): such a query is neither a keyword list nor a description, and keeps its tiers.
+ */
+function asksForQualifier(units: readonly Unit[]): boolean {
+  return units.some((u) => u.qualifier || u.ask || namesQualifier(u));
+}
+
+/**
  * Whether a query asks about a topic, so that any printing of a matched reform answers it (its copies in other
  * documents are listed under the hit even where their own text lacks a word: a short printing of the same reform).
  * Not when the words ask about the text itself: a phrase, a field (department:), a number, a figure asked for
@@ -866,11 +874,13 @@ export class SearchEngine {
   }
 
   /**
-   * A list of keywords: no clause typed as a sentence or question (`natural`), no figure asked for, and no word that
-   * is a change verb, a measure word or a superlative (namesQualifier, as describesIdea reads them).
+   * A list of keywords: no clause typed as a sentence (`natural`) or asking a question (asksQuestion on the text as
+   * typed: a question's frame is cut from the words searched, so 船舶登记有哪些方式 leaves two words and is not
+   * `natural`), and no word that asks for a figure or qualifies (asksForQualifier, as describesIdea reads them).
    */
   keywordList(analysis: QueryAnalysis, units: readonly Unit[]): boolean {
-    return !analysis.groups.some((g) => g.some((c) => c.natural)) && !units.some((u) => u.qualifier || u.ask || namesQualifier(u));
+    const clauses = analysis.groups.flat();
+    return !clauses.some((c) => c.natural || asksQuestion(c.plain)) && !asksForQualifier(units);
   }
 
   /**
@@ -884,7 +894,7 @@ export class SearchEngine {
    * idea. A question keeps its tiers (its topic words are what it asks about), and so does a change or figure query.
    */
   describesIdea(analysis: QueryAnalysis, units: readonly Unit[]): boolean {
-    if (!this.options.descriptionsByScore || units.some((u) => u.qualifier || u.ask || namesQualifier(u))) return false;
+    if (!this.options.descriptionsByScore || asksForQualifier(units)) return false;
     const clauses = analysis.groups.flat();
     return clauses.some((c) => c.natural) && !clauses.some((c) => asksQuestion(c.plain));
   }

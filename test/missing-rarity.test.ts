@@ -48,6 +48,15 @@ describe('a keyword list ranks partial matches by score, scaled by how rare the 
     }
   });
 
+  it('leaves a question in its own order when its frame is cut and only two keywords remain', () => {
+    // 有哪些方式 is cut from the words searched, so nothing but the typed text says 船舶登记有哪些方式 is a question.
+    for (const q of ['船舶登记有哪些方式', '关税担保有哪些方式']) {
+      const result = service.search({ q, size: 20 });
+      expect(result.partial, q).toBe(true);
+      expect(ids(service, q), q).toEqual(ids(tiers, q));
+    }
+  });
+
   it('leaves results where every hit has every word untouched, scores included', () => {
     for (const q of ['退税', '海关 监管', '审批 服务']) {
       const a = service.search({ q, size: 20 }).hits;
