@@ -10,13 +10,13 @@
  */
 import { buildVocabulary } from '../analysis/segment.js';
 import type { EngineIndex } from './engine-index.js';
-import { buildDocSkips } from './doc-skips.js';
+import { buildDocSkips, type DocSkipsOptions } from './doc-skips.js';
 import { buildStoredCounts } from './facet-counts.js';
 import { buildLoosePostings } from './loose-postings.js';
 import { siblingModule, startModuleWorker } from './module-worker.js';
 import { buildNearPostings } from './near-postings.js';
 import { buildRecordBits } from './record-bits.js';
-import type { TailJob } from './tail-worker.js';
+import type { RecordBitsThresholds, TailJob } from './tail-worker.js';
 import { encodeWordPlaces, findWordPlaces, planWords, type WordPlaces } from './word-postings.js';
 
 /** What the tail reads besides the index: the corpus vocabulary with its counts, the terms loose expansions are made of, the stop words. */
@@ -34,6 +34,10 @@ export interface TailInput {
   stopwords: string[];
   /** BuildOptions.storedMinCost. */
   minCost?: number;
+  /** The record maps' thresholds (indexer/record-bits.ts; default DEFAULT_RECORD_BITS: share 8, minRecords 4096). */
+  bits?: RecordBitsThresholds;
+  /** The block starts' thresholds (indexer/doc-skips.ts; default DEFAULT_DOC_SKIPS: share 16, minEntries 4096). */
+  skips?: Partial<DocSkipsOptions>;
 }
 
 /** Milliseconds: `counts` the facet counts in this thread (0 when the worker built them), `words` the stored words,
@@ -102,7 +106,7 @@ export function startTailWorker(): TailWorker | undefined {
  * in this thread alone or with `worker` (which it stops).
  */
 export async function buildTail(index: EngineIndex, input: TailInput, worker?: TailWorker): Promise<TailTimings> {
-  const { texts, fields: F, reformOf, minCost } = input;
+  const { texts, fields: F, reformOf, minCost, bits: bitsOptions, skips: skipsOptions } = input;
   const isWord = new Set(input.vocabulary.map(([w]) => w));
   const words = (t: string) => isWord.has(t);
   const postings = index.postings;
@@ -111,7 +115,7 @@ export async function buildTail(index: EngineIndex, input: TailInput, worker?: T
   const S = texts.length;
   // The worker's range starts at a record boundary halfway (by slots: records' texts are alike in size).
   const mid = worker ? Math.floor(S / F / 2) * F : S;
-  const answers = worker?.run({ texts: texts.slice(mid), from: mid, to: S, index: postings, plan, facets: index.facets, reformOf, vocabulary: [...isWord] });
+  const answers = worker?.run({ texts: texts.slice(mid), from: mid, to: S, index: postings, plan, facets: index.facets, reformOf, vocabulary: [...isWord], bits: bitsOptions, skips: skipsOptions });
   // A failed worker's part is done here instead (caught at once: nothing rejects unobserved meanwhile).
   const placesAnswer = answers?.places.catch(() => undefined);
   const rest = answers?.rest.catch(() => undefined);
@@ -135,9 +139,9 @@ export async function buildTail(index: EngineIndex, input: TailInput, worker?: T
   if (wordTable) index.words = wordTable;
   if (nears) index.nears = nears;
   if (loose) index.loose = loose;
-  const bits = done ? done.bits : buildRecordBits(postings, { words });
+  const bits = done ? done.bits : buildRecordBits(postings, { ...bitsOptions, words });
   if (bits) index.bits = bits;
-  const skips = done ? done.skips : buildDocSkips(postings);
+  const skips = done ? done.skips : buildDocSkips(postings, skipsOptions);
   if (skips) index.skips = skips;
   return { counts, words: t1 - t0 + (t3 - t2), bits: performance.now() - t3 };
 }
