@@ -5,8 +5,11 @@
  * one thread the tail left one idle for about 6 s at 100k records. With a tail worker (large corpora), the worker
  * searches the later half of the slots for the stored words while this thread searches the earlier half, then builds
  * the counts, maps and block starts while this thread encodes the words and builds the splits and loose
- * expansions, which need the words. The results are the same bytes either way (test/build-parallel.test.ts); a
- * worker that fails leaves its part to this thread (slower, never different).
+ * expansions, which need the words. The results are the same bytes either way; a worker that fails leaves its part
+ * to this thread (slower, never different). test/build-tail.test.ts compares every table built with the worker, and
+ * with a failing one, against one thread's; test/stored-words.test.ts that slot ranges searched apart and joined give
+ * the stored words one search gives; test/build-parallel.test.ts the whole build's bytes with the workers on (the index
+ * worker's flag also starts this one).
  */
 import { buildVocabulary } from '../analysis/segment.js';
 import type { EngineIndex } from './engine-index.js';
