@@ -280,6 +280,7 @@ export async function buildSnapshot<P = never>(options: BuildOptions<P>): Promis
         fields: F,
         reformOf,
         vocabulary: body.analysis.vocabulary,
+        counts,
         looseTerms: [...body.dictionary.synonyms.flat(), ...forms.pairs.flat(), ...forms.shorts],
         stopwords: body.dictionary.stopwords,
         minCost: options.storedMinCost,

@@ -25,8 +25,8 @@ export interface TailJob {
   plan?: WordPlan;
   facets: FacetColumns;
   reformOf: Int32Array;
-  /** The corpus vocabulary's words: which terms are words for the counts and the maps. */
-  vocabulary: string[];
+  /** The corpus vocabulary's words (TailInput.counts, a copy): which terms are words for the counts and the maps. */
+  vocabulary: ReadonlyMap<string, number>;
   /** TailInput.bits and .skips: the thresholds this thread would build the maps and block starts with. */
   bits?: RecordBitsThresholds;
   skips?: Partial<DocSkipsOptions>;
@@ -47,7 +47,7 @@ parentPort!.once('message', (job: TailJob) => {
   const places = job.plan ? findWordPlaces((slot) => texts[slot - from], job.index, job.plan, from, job.to) : undefined;
   job.texts = [];
   parentPort!.postMessage({ places }, places ? buffersOf(places) : []);
-  const vocabulary = new Set(job.vocabulary);
+  const vocabulary = job.vocabulary;
   const words = (t: string) => vocabulary.has(t);
   const counts = buildStoredCounts(job.index, job.facets, job.reformOf, { words });
   const bits = buildRecordBits(job.index, { ...job.bits, words });

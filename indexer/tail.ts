@@ -32,6 +32,8 @@ export interface TailInput {
   reformOf: Int32Array;
   /** The vocabulary in the snapshot's order (word, count). */
   vocabulary: [string, number][];
+  /** The same words and counts as a map (build.ts's `counts`): which terms are words, here and sent to the worker. */
+  counts: ReadonlyMap<string, number>;
   /** Every term a loose expansion can be (synonyms, mined forms). */
   looseTerms: string[];
   stopwords: string[];
@@ -110,15 +112,15 @@ export function startTailWorker(): TailWorker | undefined {
  */
 export async function buildTail(index: EngineIndex, input: TailInput, worker?: TailWorker): Promise<TailTimings> {
   const { texts, fields: F, reformOf, minCost, bits: bitsOptions, skips: skipsOptions } = input;
-  const isWord = new Set(input.vocabulary.map(([w]) => w));
+  const isWord = input.counts;
   const words = (t: string) => isWord.has(t);
   const postings = index.postings;
   const t0 = performance.now();
-  const plan = planWords(postings, isWord, minCost);
+  const plan = planWords(postings, isWord.keys(), minCost);
   const S = texts.length;
   // The worker's range starts at a record boundary halfway (by slots: records' texts are alike in size).
   const mid = worker ? Math.floor(S / F / 2) * F : S;
-  const answers = worker?.run({ texts: texts.slice(mid), from: mid, to: S, index: postings, plan, facets: index.facets, reformOf, vocabulary: [...isWord], bits: bitsOptions, skips: skipsOptions });
+  const answers = worker?.run({ texts: texts.slice(mid), from: mid, to: S, index: postings, plan, facets: index.facets, reformOf, vocabulary: isWord, bits: bitsOptions, skips: skipsOptions });
   // A failed worker's part is done here instead (caught at once: nothing rejects unobserved meanwhile).
   const placesAnswer = answers?.places.catch(() => undefined);
   const rest = answers?.rest.catch(() => undefined);

@@ -28,6 +28,7 @@ beforeAll(async () => {
     fields: SEARCH_FIELDS.length,
     reformOf: reformGroups(plain.records),
     vocabulary: plain.analysis.vocabulary,
+    counts: new Map(plain.analysis.vocabulary),
     looseTerms: [...plain.dictionary.synonyms.flat(), ...(plain.analysis.forms?.pairs.flat() ?? []), ...(plain.analysis.forms?.shorts ?? [])],
     stopwords: plain.dictionary.stopwords,
     minCost: 1,
