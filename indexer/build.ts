@@ -86,7 +86,11 @@ export interface BuildResult<P = never> {
    * the worker's half of the words' places, and `bits` the wait for the worker's counts, maps and block starts.
    */
   timings: Record<BuildStage | 'total', number>;
-  /** The process's peak RSS (MiB) at the end of each stage: the stage that raised it is where memory went. */
+  /**
+   * The process's peak RSS (MiB) at the end of each stage: the stage that raised it is where memory went. `counts`,
+   * `words` and `bits` are one reading, the tail's peak at its end: the tail (indexer/tail.ts) builds them in one call,
+   * with a tail worker at the same time (its memory is this process's), so they have no separate ends to read at.
+   */
   peakRssMiB: Record<BuildStage, number>;
   /**
    * The vocabulary's counting process (large corpora), whose memory and CPU are not in this process's figures: its
@@ -280,6 +284,7 @@ export async function buildSnapshot<P = never>(options: BuildOptions<P>): Promis
         fields: F,
         reformOf,
         vocabulary: body.analysis.vocabulary,
+        counts,
         looseTerms: [...body.dictionary.synonyms.flat(), ...forms.pairs.flat(), ...forms.shorts],
         stopwords: body.dictionary.stopwords,
         minCost: options.storedMinCost,
@@ -287,7 +292,7 @@ export async function buildSnapshot<P = never>(options: BuildOptions<P>): Promis
       tailWorker,
     );
     tailWorker = undefined;
-    const rssWords = peakRssMiB();
+    const rssTail = peakRssMiB();
     body.index = index;
     const tDone = performance.now();
     return {
@@ -307,7 +312,7 @@ export async function buildSnapshot<P = never>(options: BuildOptions<P>): Promis
         bits: tail.bits,
         total: tDone - t0,
       },
-      peakRssMiB: { parse: rssParse, links: rssLinks, index: rssIndexDone, pack: rssPacked, jiebaLoad: rssAnalysed, analyse: rssAnalysed, similar: rssSimilar, counts: rssWords, words: rssWords, bits: peakRssMiB() },
+      peakRssMiB: { parse: rssParse, links: rssLinks, index: rssIndexDone, pack: rssPacked, jiebaLoad: rssAnalysed, analyse: rssAnalysed, similar: rssSimilar, counts: rssTail, words: rssTail, bits: rssTail },
       counting,
     };
   } catch (e) {

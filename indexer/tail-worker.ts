@@ -5,12 +5,15 @@
  * rest. Every result is what the build thread would compute from the same input.
  */
 import { parentPort } from 'node:worker_threads';
-import { buildDocSkips } from './doc-skips.js';
+import { buildDocSkips, type DocSkipsOptions } from './doc-skips.js';
 import { buildStoredCounts } from './facet-counts.js';
 import type { FacetColumns } from './facet-columns.js';
 import type { IndexData } from './postings.js';
-import { buildRecordBits } from './record-bits.js';
+import { buildRecordBits, type RecordBitsOptions } from './record-bits.js';
 import { findWordPlaces, type WordPlan } from './word-postings.js';
+
+/** The record maps' thresholds (their `words` test is the vocabulary's, made on each side). */
+export type RecordBitsThresholds = Partial<Pick<RecordBitsOptions, 'share' | 'minRecords'>>;
 
 export interface TailJob {
   /** Texts of slots [from, to), in slot order. */
@@ -22,8 +25,11 @@ export interface TailJob {
   plan?: WordPlan;
   facets: FacetColumns;
   reformOf: Int32Array;
-  /** The corpus vocabulary's words: which terms are words for the counts and the maps. */
-  vocabulary: string[];
+  /** The corpus vocabulary's words (TailInput.counts, a copy): which terms are words for the counts and the maps. */
+  vocabulary: ReadonlyMap<string, number>;
+  /** TailInput.bits and .skips: the thresholds this thread would build the maps and block starts with. */
+  bits?: RecordBitsThresholds;
+  skips?: Partial<DocSkipsOptions>;
 }
 
 const buffersOf = (x: object): ArrayBuffer[] => {
@@ -41,11 +47,11 @@ parentPort!.once('message', (job: TailJob) => {
   const places = job.plan ? findWordPlaces((slot) => texts[slot - from], job.index, job.plan, from, job.to) : undefined;
   job.texts = [];
   parentPort!.postMessage({ places }, places ? buffersOf(places) : []);
-  const vocabulary = new Set(job.vocabulary);
+  const vocabulary = job.vocabulary;
   const words = (t: string) => vocabulary.has(t);
   const counts = buildStoredCounts(job.index, job.facets, job.reformOf, { words });
-  const bits = buildRecordBits(job.index, { words });
-  const skips = buildDocSkips(job.index);
+  const bits = buildRecordBits(job.index, { ...job.bits, words });
+  const skips = buildDocSkips(job.index, job.skips);
   const rest = { counts, bits, skips };
   parentPort!.postMessage(rest, buffersOf(rest));
 });

@@ -5,18 +5,21 @@
  * one thread the tail left one idle for about 6 s at 100k records. With a tail worker (large corpora), the worker
  * searches the later half of the slots for the stored words while this thread searches the earlier half, then builds
  * the counts, maps and block starts while this thread encodes the words and builds the splits and loose
- * expansions, which need the words. The results are the same bytes either way (test/build-parallel.test.ts); a
- * worker that fails leaves its part to this thread (slower, never different).
+ * expansions, which need the words. The results are the same bytes either way; a worker that fails leaves its part
+ * to this thread (slower, never different). test/build-tail.test.ts compares every table built with the worker, and
+ * with a failing one, against one thread's; test/stored-words.test.ts that slot ranges searched apart and joined give
+ * the stored words one search gives; test/build-parallel.test.ts the whole build's bytes with the workers on (the index
+ * worker's flag also starts this one).
  */
 import { buildVocabulary } from '../analysis/segment.js';
 import type { EngineIndex } from './engine-index.js';
-import { buildDocSkips } from './doc-skips.js';
+import { buildDocSkips, type DocSkipsOptions } from './doc-skips.js';
 import { buildStoredCounts } from './facet-counts.js';
 import { buildLoosePostings } from './loose-postings.js';
 import { siblingModule, startModuleWorker } from './module-worker.js';
 import { buildNearPostings } from './near-postings.js';
 import { buildRecordBits } from './record-bits.js';
-import type { TailJob } from './tail-worker.js';
+import type { RecordBitsThresholds, TailJob } from './tail-worker.js';
 import { encodeWordPlaces, findWordPlaces, planWords, type WordPlaces } from './word-postings.js';
 
 /** What the tail reads besides the index: the corpus vocabulary with its counts, the terms loose expansions are made of, the stop words. */
@@ -29,11 +32,17 @@ export interface TailInput {
   reformOf: Int32Array;
   /** The vocabulary in the snapshot's order (word, count). */
   vocabulary: [string, number][];
+  /** The same words and counts as a map (build.ts's `counts`): which terms are words, here and sent to the worker. */
+  counts: ReadonlyMap<string, number>;
   /** Every term a loose expansion can be (synonyms, mined forms). */
   looseTerms: string[];
   stopwords: string[];
   /** BuildOptions.storedMinCost. */
   minCost?: number;
+  /** The record maps' thresholds (indexer/record-bits.ts; default DEFAULT_RECORD_BITS: share 8, minRecords 4096). */
+  bits?: RecordBitsThresholds;
+  /** The block starts' thresholds (indexer/doc-skips.ts; default DEFAULT_DOC_SKIPS: share 16, minEntries 4096). */
+  skips?: Partial<DocSkipsOptions>;
 }
 
 /** Milliseconds: `counts` the facet counts in this thread (0 when the worker built them), `words` the stored words,
@@ -102,16 +111,16 @@ export function startTailWorker(): TailWorker | undefined {
  * in this thread alone or with `worker` (which it stops).
  */
 export async function buildTail(index: EngineIndex, input: TailInput, worker?: TailWorker): Promise<TailTimings> {
-  const { texts, fields: F, reformOf, minCost } = input;
-  const isWord = new Set(input.vocabulary.map(([w]) => w));
+  const { texts, fields: F, reformOf, minCost, bits: bitsOptions, skips: skipsOptions } = input;
+  const isWord = input.counts;
   const words = (t: string) => isWord.has(t);
   const postings = index.postings;
   const t0 = performance.now();
-  const plan = planWords(postings, isWord, minCost);
+  const plan = planWords(postings, isWord.keys(), minCost);
   const S = texts.length;
   // The worker's range starts at a record boundary halfway (by slots: records' texts are alike in size).
   const mid = worker ? Math.floor(S / F / 2) * F : S;
-  const answers = worker?.run({ texts: texts.slice(mid), from: mid, to: S, index: postings, plan, facets: index.facets, reformOf, vocabulary: [...isWord] });
+  const answers = worker?.run({ texts: texts.slice(mid), from: mid, to: S, index: postings, plan, facets: index.facets, reformOf, vocabulary: isWord, bits: bitsOptions, skips: skipsOptions });
   // A failed worker's part is done here instead (caught at once: nothing rejects unobserved meanwhile).
   const placesAnswer = answers?.places.catch(() => undefined);
   const rest = answers?.rest.catch(() => undefined);
@@ -135,9 +144,9 @@ export async function buildTail(index: EngineIndex, input: TailInput, worker?: T
   if (wordTable) index.words = wordTable;
   if (nears) index.nears = nears;
   if (loose) index.loose = loose;
-  const bits = done ? done.bits : buildRecordBits(postings, { words });
+  const bits = done ? done.bits : buildRecordBits(postings, { ...bitsOptions, words });
   if (bits) index.bits = bits;
-  const skips = done ? done.skips : buildDocSkips(postings);
+  const skips = done ? done.skips : buildDocSkips(postings, skipsOptions);
   if (skips) index.skips = skips;
   return { counts, words: t1 - t0 + (t3 - t2), bits: performance.now() - t3 };
 }

@@ -692,18 +692,18 @@ export function union(a: DocScores, b: DocScores, combine: (x: number, y: number
 }
 
 /**
+ * MaxUnion merges the other sides into the widest one's list (intoWidest) when they hold at most 1/FEW_BESIDE of its
+ * records, else marks every side in a bit set (marked).
+ */
+const FEW_BESIDE = 2;
+
+/**
  * Union of several score lists, a record's score the largest of its sides' (each side read in order, as folding
  * `union(…, Math.max)` over them reads it: max is exact, so the same number to the last bit). A word's alternatives
  * (跨境电商, 跨境电子商务, 跨境…电商, 跨境|电子|商务) were a chain of pairwise unions: each merge allocated and copied
  * the records merged so far, and a score was read through every link of the chain, a call per link. Here the lists
  * are merged once (MaxUnion) and a ranking reads each side's scores in that side's own loop (addScores).
  */
-/**
- * MaxUnion merges the other sides into the widest one's list (intoWidest) when they hold at most 1/FEW_BESIDE of its
- * records, else marks every side in a bit set (marked).
- */
-const FEW_BESIDE = 2;
-
 export function unionMax(parts: DocScores[]): DocScores {
   const live = parts.filter((p) => p.docs.length > 0);
   if (live.length === 0) return NO_DOCS;
@@ -749,13 +749,13 @@ class MaxUnion extends LazyScores {
     const [docs, ...inSide] = int32Columns(cap, ...sides.map(() => cap));
     for (let s = 0; s < K; s++) if (s !== widest) inSide[s].fill(-1);
     const inWide = inSide[widest];
-    const head = new Int32Array(K);
+    const next = new Int32Array(K);
     const NONE = 0x7fffffff;
     const smallest = (): number => {
       let m = NONE;
       for (let s = 0; s < K; s++) {
         const list = sides[s].docs;
-        if (s !== widest && head[s] < list.length && list[head[s]] < m) m = list[head[s]];
+        if (s !== widest && next[s] < list.length && list[next[s]] < m) m = list[next[s]];
       }
       return m;
     };
@@ -770,7 +770,7 @@ class MaxUnion extends LazyScores {
       if (other === d) {
         for (let s = 0; s < K; s++) {
           const list = sides[s].docs;
-          if (s !== widest && head[s] < list.length && list[head[s]] === d) inSide[s][n] = head[s]++;
+          if (s !== widest && next[s] < list.length && list[next[s]] === d) inSide[s][n] = next[s]++;
         }
         other = smallest();
       }

@@ -1,8 +1,9 @@
 /**
  * The build's tail (indexer/tail.ts) runs in this thread on a small corpus and with a worker thread on a large one,
  * which searches the later half of the slots for the stored words and builds the counts, maps and block starts. The
- * seeds are run here both ways, at a cost low enough that they store words, splits and loose expansions, and with a
- * worker that fails: every way must give the same tables.
+ * seeds are run here both ways, at a cost low enough that they store words, splits and loose expansions and at
+ * thresholds low enough that they store record maps and block starts (their defaults store neither below 4,096
+ * records or entries), and with a worker that fails: every way must give the same tables.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createHash } from 'node:crypto';
@@ -27,9 +28,13 @@ beforeAll(async () => {
     fields: SEARCH_FIELDS.length,
     reformOf: reformGroups(plain.records),
     vocabulary: plain.analysis.vocabulary,
+    counts: new Map(plain.analysis.vocabulary),
     looseTerms: [...plain.dictionary.synonyms.flat(), ...(plain.analysis.forms?.pairs.flat() ?? []), ...(plain.analysis.forms?.shorts ?? [])],
     stopwords: plain.dictionary.stopwords,
     minCost: 1,
+    // Maps of words in 1 record in 8 (38 of the seeds' 300), block starts of terms with 19 entries and more.
+    bits: { minRecords: 1 },
+    skips: { minEntries: 1 },
   };
 });
 
@@ -46,15 +51,18 @@ const tables = (index: EngineIndex) => Object.entries(index).map(([k, v]) => [k,
 const written = (index: EngineIndex) => bodyHash({ ...plain, index });
 
 describe('the build tail beside a worker thread', { timeout: 120_000 }, () => {
-  it('builds the same stored words, splits, loose expansions and facet counts with a tail worker as in one thread', async () => {
+  it('builds the same stored words, splits, loose expansions, facet counts, record maps and block starts with a tail worker as in one thread', async () => {
     const one = bare();
     await buildTail(one, input);
     const two = bare();
     const worker = startTailWorker();
     expect(worker).toBeDefined();
     await buildTail(two, input, worker);
-    expect(Object.keys(one)).toEqual(['postings', 'facets', 'counts', 'words', 'nears', 'loose']);
+    expect(Object.keys(one)).toEqual(['postings', 'facets', 'counts', 'words', 'nears', 'loose', 'bits', 'skips']);
     expect(one.words!.terms.split('\u0000').length).toBeGreaterThan(100);
+    expect(one.bits!.terms.length).toBeGreaterThan(10);
+    expect(one.skips!.terms.length).toBeGreaterThan(10);
+    expect(Object.keys(two)).toEqual(Object.keys(one));
     expect(tables(two)).toEqual(tables(one));
     expect(written(two)).toBe(written(one));
   });

@@ -2,13 +2,21 @@ import { describe, expect, it } from 'vitest';
 import { buildSnapshot } from '../indexer/build.js';
 import { cut, loadJieba } from '../indexer/jieba.js';
 import { countVocabulary, defaultWorkers, PARALLEL_MIN_CHARS, splitByChars } from '../indexer/vocabulary.js';
+import { TEXT_FIELDS } from '../indexer/schema.js';
 import { builtSeedBody, DICT, SEEDS } from './helpers.js';
 
 describe('jieba vocabulary counting', () => {
   it('gives the same vocabulary on the seeds counted in this thread or in a worker thread', async () => {
-    // The run's shared seed build counted in its own thread (the seeds are under PARALLEL_MIN_CHARS: no worker by
-    // default, checked in the last test below), so it is the one-thread build, without a build of its own here.
+    // The run's shared seed build counted in its own thread, so it is the one-thread build, without a build of its own
+    // here: it took the default, and the seeds' text (measured as the build measures it) is under PARALLEL_MIN_CHARS,
+    // below which the default is no worker (the last test below). Were the seeds to grow past it, this would compare
+    // two worker counts: it fails instead.
     const alone = await builtSeedBody();
+    let chars = 0;
+    for (const r of alone.records) for (const f of TEXT_FIELDS) chars += r[f]?.length ?? 0;
+    expect(chars).toBeGreaterThan(50_000);
+    expect(chars).toBeLessThan(PARALLEL_MIN_CHARS);
+    expect(defaultWorkers(chars)).toBe(0);
     const split = await buildSnapshot({ seedsDir: SEEDS, dictDir: DICT, vocabularyWorkers: 1 });
     expect(split.body.analysis.vocabulary).toEqual(alone.analysis.vocabulary);
     const counts = new Map(alone.analysis.vocabulary);
