@@ -45,6 +45,14 @@ export interface BuildOptions<P = never> {
    */
   indexWorker?: boolean;
   /**
+   * Split the build's tail (stored words, facet counts, record maps, block starts: indexer/tail.ts) between this thread
+   * and a worker thread, each searching half of the slots. Default false: on this 2-core machine the worker cost ~3 s
+   * more CPU at 100k and gave the tail no shorter wall time (lead's interleaved CLI builds at 2e78b20, tail 7.6 / 9.3 s
+   * with it, 8.8 / 7.5 s without; docs/design.md). Needs the index worker (ignored without it); the result is the
+   * same either way (test/build-tail.test.ts, test/build-parallel.test.ts).
+   */
+  tailWorker?: boolean;
+  /**
    * The cost from which vocabulary words and split compounds get postings of their own, and loose expansions their
    * records (indexer/word-postings.ts, indexer/near-postings.ts, indexer/loose-postings.ts: their `minCost`, one value
    * for all three). Default: each its own, DEFAULT_WORD_COST (32,768), DEFAULT_NEAR_COST (24,576) and
@@ -266,7 +274,7 @@ export async function buildSnapshot<P = never>(options: BuildOptions<P>): Promis
     // One grouping of the records into reforms for the similar lists and the stored facet counts.
     const reformOf = reformGroups(corpus.records);
     // The tail's worker starts now, so its module loads beside the similar stage (it is sent its work after it).
-    tailWorker = indexWorker ? startTailWorker() : undefined;
+    tailWorker = indexWorker && options.tailWorker ? startTailWorker() : undefined;
     body.similar = buildSimilar(body, {}, { normalized: (i, f) => texts[i * F + slot[f]], naming: namingWordTest(body.analysis.vocabulary.map(([w]) => w)), threads: similarThreads, reformOf });
     const tSimilar = performance.now();
     const rssSimilar = peakRssMiB();

@@ -92,7 +92,7 @@ describe('a build with its stages side by side (a counting process, an index wor
     const storedMinCost = 200;
     // Both count in a process of their own (this thread's jieba may hold another build's user dictionary).
     const one = await buildSnapshot({ seedsDir: SEEDS, dictDir: DICT, vocabularyWorkers: 1, indexWorker: false, storedMinCost });
-    const par = await buildSnapshot({ seedsDir: SEEDS, dictDir: DICT, vocabularyWorkers: 1, indexWorker: true, storedMinCost });
+    const par = await buildSnapshot({ seedsDir: SEEDS, dictDir: DICT, vocabularyWorkers: 1, indexWorker: true, tailWorker: true, storedMinCost });
     par.body.builtAt = one.body.builtAt;
     const terms = (t?: { terms: string }) => t?.terms.split('\u0000').filter(Boolean) ?? [];
     expect(terms(stored(one.body).words).length).toBeGreaterThan(10);
