@@ -20,6 +20,7 @@
 import { BitWriter, decodeDocs, decodePositions, POSITION_BLOCK } from './postings-codec.js';
 import { Grow } from './grow.js';
 import { addBlockBounds, boundSetup, termScratch, writeTerm, type IndexData } from './postings.js';
+import { below } from './sorted.js';
 
 /** The stored words' own term table and postings: the index's layout (IndexData) for these words, bounds always present. */
 export type WordIndex = Pick<IndexData, 'terms' | 'termOffsets' | 'termBytes' | 'termEntries' | 'termPositions' | 'postings'> &
@@ -106,17 +107,6 @@ export interface WordPlaces {
   posOf: Int32Array;
 }
 
-/** The first entry of a term's increasing `slots` at or after `slot`. */
-function firstEntryFrom(slots: Int32Array, slot: number): number {
-  let lo = 0;
-  let hi = slots.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (slots[mid] < slot) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
 
 /**
  * The plan's words' occurrences in slots [from, to), where `text(slot)` is the slot's normalised text (the texts the
@@ -137,8 +127,8 @@ export function findWordPlaces(text: (slot: number) => string, index: IndexData,
     const slots = new Int32Array(E);
     const starts = new Int32Array(E + 1);
     const table = decodeDocs(index.postings, index.termBytes[k], slots, starts);
-    const e0 = firstEntryFrom(slots, from);
-    const e1 = firstEntryFrom(slots, to);
+    const e0 = below(slots, from);
+    const e1 = below(slots, to);
     for (let e = e0; e < e1; e++) perSlot[slots[e] - from + 1] += starts[e + 1] - starts[e];
     return { k, slots, starts, table, e0, e1 };
   });

@@ -5,7 +5,7 @@
  * own records, a union with another alternative) gets the term decoded whole, as before: the same numbers either way.
  */
 import { Int32Chunks, offsetOf, smallFloat64 } from './slab.js';
-import { below } from './sorted.js';
+import { below } from '../indexer/sorted.js';
 import type { DocSkips } from '../indexer/doc-skips.js';
 import { POSITION_BLOCK, decodeDocBlock, decodePositionBlock } from '../indexer/postings-codec.js';
 import type { EngineOptions } from './options.js';

@@ -6,7 +6,7 @@
  * integer value ids per record (typed arrays in the snapshot: offsets + ids, values sorted in Chinese collation
  * order so ties in counts order by id); at query time filters and counts work on those ids, never on strings.
  */
-import { below } from './sorted.js';
+import { below } from '../indexer/sorted.js';
 import type { ReformRecord } from '../indexer/schema.js';
 
 import { FACET_LIST, type FacetColumns, type FacetName } from '../indexer/facet-columns.js';

@@ -4,7 +4,7 @@
  * decoded record lists otherwise. Unions and intersections of maps are a word at a time; a record is tested with one
  * read, where a list needs a merge or a gallop.
  */
-import { below } from './sorted.js';
+import { below } from '../indexer/sorted.js';
 import { bitCount, mapWords, type RecordBits } from '../indexer/record-bits.js';
 
 /** Whether map `bits` holds record d. */

@@ -1,3 +1,4 @@
+// Sorted-array helpers shared by the build and the engine (search/ imports indexer/, never the reverse).
 /** How many of `sorted` (increasing) are below `v`: the first index holding v or more (a lower bound). */
 export function below(sorted: ArrayLike<number>, v: number): number {
   let lo = 0;
