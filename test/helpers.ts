@@ -6,7 +6,7 @@
  * jieba, OpenCC, the build stages: about half of this module's import time) is imported only by a file that builds.
  */
 import { restoreCharTable } from '../snapshot/tables.js';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { deserialize } from 'node:v8';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -104,6 +104,18 @@ let snapshot: Promise<SnapshotBody> | undefined;
 export function seedSnapshot(): Promise<SnapshotBody> {
   snapshot ??= sharedFile('seedSnapshotFile').then(async (file) => parseSnapshot(file ? readFileSync(file) : serializeSnapshot(await builtSeedBody())));
   return snapshot;
+}
+
+/**
+ * A file holding the seed snapshot, for a child process that is no vitest worker and cannot ask for the run's file
+ * itself: the run's shared file, or the seed snapshot written into `dir` when there is none.
+ */
+export async function seedSnapshotFile(dir: string): Promise<string> {
+  const shared = await sharedFile('seedSnapshotFile');
+  if (shared) return shared;
+  const file = join(dir, 'seeds.snapshot');
+  writeFileSync(file, serializeSnapshot(await seedSnapshot()));
+  return file;
 }
 
 let service: Promise<SearchService> | undefined;

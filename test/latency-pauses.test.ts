@@ -1,21 +1,17 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pausedSamples, type KindLatency } from '../bench/latency.js';
-import { serializeSnapshot } from '../snapshot/file.js';
-import { provided, ROOT, seedSnapshot } from './helpers.js';
+import { ROOT, seedSnapshotFile } from './helpers.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'ftz-latency-pauses-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 let snapshotFile: string;
 beforeAll(async () => {
-  snapshotFile = await provided('seedSnapshotFile');
-  if (snapshotFile) return;
-  snapshotFile = join(dir, 'seeds.snapshot');
-  writeFileSync(snapshotFile, serializeSnapshot(await seedSnapshot()));
+  snapshotFile = await seedSnapshotFile(dir);
 });
 
 describe('which first-seen samples a collection paused', () => {

@@ -3,8 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { serializeSnapshot } from '../snapshot/file.js';
-import { provided, ROOT, seedSnapshot } from './helpers.js';
+import { ROOT, seedSnapshotFile } from './helpers.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'ftz-serving-gc-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -13,10 +12,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 // itself), or one written here from this file's seed snapshot.
 let snapshotFile: string;
 beforeAll(async () => {
-  snapshotFile = await provided('seedSnapshotFile');
-  if (snapshotFile) return;
-  snapshotFile = join(dir, 'seeds.snapshot');
-  writeFileSync(snapshotFile, serializeSnapshot(await seedSnapshot()));
+  snapshotFile = await seedSnapshotFile(dir);
 });
 
 /**
