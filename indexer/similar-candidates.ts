@@ -164,32 +164,10 @@ export function listRunner(input: ListInput): (from: number, to: number) => void
     }
     return false;
   };
-  const merge = (a: number, b: number): number => {
-    let s = 0;
-    for (let p = vecStart[a], q = vecStart[b], pe = vecStart[a + 1], qe = vecStart[b + 1]; p < pe && q < qe;) {
-      if (vIds[p] === vIds[q]) {
-        s += vW[p] * vW[q];
-        p++;
-        q++;
-      } else if (vIds[p] < vIds[q]) p++;
-      else q++;
-    }
-    return s;
-  };
+  const merge = (a: number, b: number): number => sparseDot(vecStart, vIds, vW, a, b);
   const { plainStart, plainIds, plainW } = input;
   /** Cosine of two reforms' plain views. */
-  const plainLikeness = (a: number, b: number): number => {
-    let s = 0;
-    for (let p = plainStart[a], q = plainStart[b], pe = plainStart[a + 1], qe = plainStart[b + 1]; p < pe && q < qe;) {
-      if (plainIds[p] === plainIds[q]) {
-        s += plainW[p] * plainW[q];
-        p++;
-        q++;
-      } else if (plainIds[p] < plainIds[q]) p++;
-      else q++;
-    }
-    return s;
-  };
+  const plainLikeness = (a: number, b: number): number => sparseDot(plainStart, plainIds, plainW, a, b);
   const touched = new Int32Array(R);
   const score = new Float32Array(R);
   const listed = new Uint8Array(R);
@@ -401,4 +379,18 @@ export class Strongest {
       c = m;
     }
   }
+}
+
+/** The dot product of rows a and b of a CSR matrix whose rows' ids increase (the idea and plain views' likeness). */
+function sparseDot(start: Int32Array, ids: Int32Array, w: Float32Array, a: number, b: number): number {
+  let s = 0;
+  for (let p = start[a], q = start[b], pe = start[a + 1], qe = start[b + 1]; p < pe && q < qe;) {
+    if (ids[p] === ids[q]) {
+      s += w[p] * w[q];
+      p++;
+      q++;
+    } else if (ids[p] < ids[q]) p++;
+    else q++;
+  }
+  return s;
 }
