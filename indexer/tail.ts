@@ -5,11 +5,11 @@
  * one thread the tail left one idle for about 6 s at 100k records. With a tail worker (large corpora), the worker
  * searches the later half of the slots for the stored words while this thread searches the earlier half, then builds
  * the counts, maps and block starts while this thread encodes the words and builds the splits and loose
- * expansions, which need the words. The results are the same bytes either way; a worker that fails leaves its part
+ * expansions, which need the words (BuildOptions.tailWorker, off by default: it showed no gain on two cores). The
+ * results are the same bytes either way; a worker that fails leaves its part
  * to this thread (slower, never different). test/build-tail.test.ts compares every table built with the worker, and
  * with a failing one, against one thread's; test/stored-words.test.ts that slot ranges searched apart and joined give
- * the stored words one search gives; test/build-parallel.test.ts the whole build's bytes with the workers on (the index
- * worker's flag also starts this one).
+ * the stored words one search gives; test/build-parallel.test.ts the whole build's stored words with both workers on.
  */
 import { buildVocabulary } from '../analysis/segment.js';
 import type { EngineIndex } from './engine-index.js';
@@ -134,7 +134,9 @@ export async function buildTail(index: EngineIndex, input: TailInput, worker?: T
     counts = performance.now() - t1;
   }
   const t2 = performance.now();
-  const wordTable = plan ? encodeWordPlaces(plan, [mine!, theirs?.places ?? findWordPlaces((slot) => texts[slot], postings, plan, mid, S)], postings) : undefined;
+  // Alone, this thread's range is every slot; with a worker that failed, its range is searched here.
+  const parts = plan ? (mid < S ? [mine!, theirs?.places ?? findWordPlaces((slot) => texts[slot], postings, plan, mid, S)] : [mine!]) : [];
+  const wordTable = plan ? encodeWordPlaces(plan, parts, postings) : undefined;
   const nears = buildNearPostings(texts, postings, input.vocabulary, { words: wordTable, minCost });
   const loose = buildLoosePostings(texts, postings, F, input.looseTerms, buildVocabulary(input.vocabulary), new Set(input.stopwords), { words: wordTable, minCost });
   const t3 = performance.now();
