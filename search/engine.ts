@@ -368,6 +368,12 @@ export class SearchResult {
   private scoring?: Scoring;
   /** Per matched record (index into docs) re-ranked so far: its kinds factor and position bonus (select). */
   private bonuses?: Map<number, { corroborated: number; bonus: number }>;
+  /** Whether the query is a list of keywords (SearchEngine.keywordList), asked once per result by select and tiers. */
+  private keywords?: boolean;
+
+  private keywordList(): boolean {
+    return (this.keywords ??= this.engine.keywordList(this.analysis, this.units));
+  }
 
   /** Every matched record's base score (computed on first use when the result was made with score functions). */
   get scores(): Float64Array {
@@ -478,7 +484,7 @@ export class SearchResult {
     const reranked = top.slice(0, this.engine.options.rerankWindow);
     // A keyword list's partial match had its base scaled by its missing words' rarity (missingIdfDecay): its position
     // bonus is scaled alike, so the bonus does not undo the scaling.
-    const decay = this.strategy === 'last' && this.partial && this.engine.options.missingIdfDecay > 0 && this.engine.keywordList(this.analysis, this.units) ? this.engine.options.missingIdfDecay : 0;
+    const decay = this.strategy === 'last' && this.partial && this.engine.options.missingIdfDecay > 0 && this.keywordList() ? this.engine.options.missingIdfDecay : 0;
     // A record's bonuses are a property of the result (its words, the record): worked out once per record and kept,
     // so the service reading a ranking in doubling prefixes (20, then 40 when copies leave too few reforms), a second
     // page or another filter re-ranks without reading positions again.
@@ -575,7 +581,7 @@ export class SearchResult {
         }));
         // In a keyword list with missingIdfDecay on, the missing words' rarity scales the score (SearchEngine.search)
         // instead of making tiers of its own: the count of missing words still does.
-        const byIdf = this.engine.options.missingIdfDecay > 0 && this.engine.keywordList(this.analysis, this.units) ? 0 : 1;
+        const byIdf = this.engine.options.missingIdfDecay > 0 && this.keywordList() ? 0 : 1;
         masks.sort((a, b) => a.off - b.off || a.count - b.count || byIdf * (a.idf - b.idf));
         const rankOf = new Map<number, number>();
         let rank = 0;
