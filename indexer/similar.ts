@@ -91,9 +91,9 @@ export interface SimilarOptions {
    *  0.969 → 0.970; documents in a seed record's top 10 3.76 → 3.95, most from one document 5.22 → 4.90. */
   sameDocPenalty: number;
   /** Weight of a second, plain view in a candidate's score: the tf-idf cosine of the two reforms' words alone (no
-   *  thesaurus keys, bigrams, slogans, classes, kinds or coherence; the pre-issue field weights, PLAIN_FIELD_WEIGHTS in indexer/similar-features.ts; words in up to
-   *  `plainMaxDf` of reforms), each view
-   *  normalised by its best candidate and the two summed at (1 − w) and w. The idea-weighted vectors lead where the
+   *  thesaurus keys, bigrams, slogans, classes, kinds or coherence; the pre-issue field weights, PLAIN_FIELD_WEIGHTS
+   *  in indexer/similar-features.ts; words in up to `plainMaxDf` of reforms), each view normalised by its best
+   *  candidate and the two summed at (1 − w) and w. The idea-weighted vectors lead where the
    *  title carries the idea; the plain words hold up where a title word names the field, not the idea (sim14j: on the
    *  extended dev group the pre-issue tf-idf lists nearly tied ours, 0.648 against 0.655, winning by turns).
    *  0 turns it off. Default 0.2 (docs/design.md, session 16 sim14k). */
