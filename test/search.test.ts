@@ -719,6 +719,26 @@ describe('relevance reporting against issue 9’s bars', () => {
     }
   });
 
+  it('holds blind partial compounds m01–m15 written by rule P: each joins two words, and its source reform (graded 2) prints exactly one of them', async () => {
+    const { loadQueries } = await import('../bench/relevance.js');
+    const blind = loadQueries('dev').filter((q) => /^m\d+$/.test(q.id));
+    expect(blind.length).toBe(15);
+    const { records } = await seedSnapshot();
+    const byId = new Map(records.map((r) => [r.id, r]));
+    const text = (r: (typeof records)[number]) => [r.title, r.content, r.applicableTo, r.process, r.outcome].filter(Boolean).join(' ');
+    for (const q of blind) {
+      expect(q.type, q.id).toBe('partial');
+      const m = /rule P\): (\p{Script=Han}+) \+ (\p{Script=Han}+), written from ([^ ]+) /u.exec(q.note ?? '');
+      expect(m, q.id).not.toBeNull();
+      const [, a, b, id] = m!;
+      expect(a + b, q.id).toBe(q.query);
+      const source = byId.get(id);
+      expect(source, `${q.id} ${id}`).toBeDefined();
+      expect(q.judgments[id], `${q.id} ${id}`).toBe(2);
+      expect(text(source!).includes(a) !== text(source!).includes(b), `${q.id}: ${id} prints exactly one of ${a}, ${b}`).toBe(true);
+    }
+  });
+
   it('splits the development half into two folds that alternate within each kind, so every kind is in both', async () => {
     const { foldOf, loadQueries } = await import('../bench/relevance.js');
     const dev = loadQueries('dev');
