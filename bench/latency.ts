@@ -4,10 +4,12 @@
  *
  *   npx tsx bench/latency.ts SNAPSHOT QUERIES.json     the general loop and suggest here, then each kind of the mix
  *   npx tsx bench/latency.ts SNAPSHOT --kind KIND      one kind of the mix alone (what the first form starts per kind)
+ *   … --warm-pairs N                                     either form: N unmeasured pairs of each kind alone before its
+ *                                                        rounds instead of WARM_KIND_QUERIES (how warm the JIT is)
  *
- * Each kind of issue 8's mix is timed in a fresh process of its own, after a forced collection of its warm-up's
- * garbage: a kind's p99 is then its own queries' pauses, not a collection of the general loop's thousands of result
- * sets (or of another kind's) that happened to fall on it. Every loop runs with the serving process's collection
+ * Each kind of issue 8's mix is timed in a fresh process of its own, its warm-up's garbage collected first: a kind's
+ * p99 is then its own queries' pauses, not a collection of the general loop's thousands of result sets (or of another
+ * kind's) that happened to fall on it. Every loop runs with the serving process's collection
  * flags (server/serving-gc.ts), as `npm start` and a release run.
  */
 import { execFileSync } from 'node:child_process';
@@ -47,6 +49,15 @@ export interface GcStats {
  */
 const WARM_ROUNDS = 5;
 const WARM_KIND_QUERIES = 100;
+
+/** `--warm-pairs N` anywhere in the arguments (and the arguments without it); N ≥ 0. */
+export function warmPairsArg(argv: readonly string[]): { warmPairs?: number; rest: string[] } {
+  const at = argv.indexOf('--warm-pairs');
+  if (at < 0) return { rest: [...argv] };
+  const n = Number(argv[at + 1]);
+  if (!Number.isInteger(n) || n < 0) throw new Error(`--warm-pairs: expected a whole number ≥ 0, got ${argv[at + 1]}`);
+  return { warmPairs: n, rest: [...argv.slice(0, at), ...argv.slice(at + 2)] };
+}
 
 /** Counts the collections that end while `run` runs (a GC PerformanceEntry is delivered after the fact); `pauses`, when
  * given, receives each one's start and end (performance.now() time) in turn. */
@@ -108,6 +119,8 @@ export interface KindLatency {
   uncachedPaused: number;
   /** The first-seen samples no collection paused: the queries' own time (and the machine's), apart from collections. */
   uncachedUnpaused: LatencyStats;
+  /** Unmeasured pairs of the kind alone before its rounds. */
+  warmKindPairs: number;
 }
 
 /**
@@ -115,8 +128,15 @@ export interface KindLatency {
  * first-seen samples. "First seen" means every cache cleared, not code the JIT has never run (a server answers every
  * kind within its first seconds), so warm rounds come first (WARM_ROUNDS); their garbage is collected before the
  * measured rounds (with --expose-gc, which eachKind passes).
+ *
+ * The full collection comes between the mix's warm rounds and the kind's, and only a scavenge right before the
+ * measured rounds. A full collection deoptimises the compiled functions whose code holds objects that died (per-query
+ * closures and the like: `--trace-deopt` "weak objects", seeds: 5 functions at once), and they compile again while
+ * the rounds run: forced right before them, it put 24–28 of the 124–148 TurboFan compilations counted in a kind's
+ * 1,000 measured pairs there (two words, question; `--no-concurrent-recompilation`, so counts load cannot change).
+ * Before the kind's warm rounds it still leaves no mark-compact in them.
  */
-async function kindMain(snapshotPath: string, kind: QueryKind): Promise<KindLatency> {
+async function kindMain(snapshotPath: string, kind: QueryKind, warmPairs = WARM_KIND_QUERIES): Promise<KindLatency> {
   // Collections as a serving process runs them (server/cli.ts applies the same at start-up).
   applyServingGc();
   const service = new SearchService(parseSnapshot(readFileSync(snapshotPath)));
@@ -142,30 +162,34 @@ async function kindMain(snapshotPath: string, kind: QueryKind): Promise<KindLate
       }
     }
   };
+  const gc = (globalThis as { gc?: (o?: { type: 'minor' | 'major' }) => void }).gc;
   loop(WARM_ROUNDS, false, BENCH_QUERIES);
-  loop(Math.max(WARM_ROUNDS, Math.ceil(WARM_KIND_QUERIES / queries.length)), false);
-  (globalThis as { gc?: () => void }).gc?.();
+  gc?.();
+  const kindRounds = Math.max(WARM_ROUNDS, Math.ceil(warmPairs / queries.length));
+  loop(kindRounds, false);
+  gc?.({ type: 'minor' });
   const pauses: number[] = [];
-  const gc = await withGc(() => loop(rounds, true), pauses);
+  const gcs = await withGc(() => loop(rounds, true), pauses);
   const paused = pausedSamples(starts, ends, pauses);
   const unpaused = uncached.filter((_, i) => !paused[i]);
   return {
     uncached: stats(uncached),
     cached: stats(cached),
     rounds,
-    gc,
+    gc: gcs,
     uncachedPaused: uncached.length - unpaused.length,
     uncachedUnpaused: stats(unpaused),
+    warmKindPairs: kindRounds * queries.length,
   };
 }
 
 /** Each kind of the mix in a fresh process of its own (this script with --kind): its figures and collections its own. */
-function eachKind(snapshotPath: string): Record<string, KindLatency> {
+function eachKind(snapshotPath: string, warmPairs?: number): Record<string, KindLatency> {
   const kinds: Record<string, KindLatency> = {};
   for (const kind of QUERY_KINDS) {
     if (!BENCH_QUERIES.some((b) => b.kind === kind)) continue;
     // This process's own flags (tsx's loader, however it was started), and a collection the child may force.
-    const args = [...process.execArgv.filter((a) => a !== '--expose-gc'), '--expose-gc', process.argv[1], snapshotPath, '--kind', kind];
+    const args = [...process.execArgv.filter((a) => a !== '--expose-gc'), '--expose-gc', process.argv[1], snapshotPath, '--kind', kind, ...(warmPairs === undefined ? [] : ['--warm-pairs', String(warmPairs)])];
     const out = execFileSync(process.execPath, args, { encoding: 'utf8', maxBuffer: 1 << 26 });
     kinds[kind] = JSON.parse(out.trim().split('\n').pop()!);
   }
@@ -173,9 +197,10 @@ function eachKind(snapshotPath: string): Record<string, KindLatency> {
 }
 
 async function main() {
-  const [snapshotPath, queriesPath, kindArg] = process.argv.slice(2);
+  const { warmPairs, rest } = warmPairsArg(process.argv.slice(2));
+  const [snapshotPath, queriesPath, kindArg] = rest;
   if (queriesPath === '--kind') {
-    console.log(JSON.stringify(await kindMain(snapshotPath, kindArg as QueryKind)));
+    console.log(JSON.stringify(await kindMain(snapshotPath, kindArg as QueryKind, warmPairs)));
     return;
   }
   applyServingGc();
@@ -209,7 +234,7 @@ async function main() {
   }
   const rssMiB = Math.round(process.memoryUsage().rss / 2 ** 20);
   // The query mix of issue 8 (bench/scale-queries.ts), per kind, each kind in its own process.
-  const kinds = eachKind(snapshotPath);
+  const kinds = eachKind(snapshotPath, warmPairs);
   const gcs = Object.values(kinds).map((k) => k.gc);
   const kindGc: GcStats = {
     minor: gcs.reduce((n, g) => n + g.minor, 0),
@@ -229,7 +254,7 @@ async function main() {
     suggest: stats(suggest),
     kindSamples: KIND_SAMPLES,
     warmRounds: WARM_ROUNDS,
-    warmKindQueries: WARM_KIND_QUERIES,
+    warmKindQueries: warmPairs ?? WARM_KIND_QUERIES,
     kindGc,
     kinds,
   }));

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { pausedSamples, type KindLatency } from '../bench/latency.js';
+import { pausedSamples, warmPairsArg, type KindLatency } from '../bench/latency.js';
 import { ROOT, seedSnapshotFile } from './helpers.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'ftz-latency-pauses-'));
@@ -30,7 +30,7 @@ describe('which first-seen samples a collection paused', () => {
   });
 
   it('a kind timed on the seed snapshot accounts for every first-seen sample: paused by a collection or not', () => {
-    const out = execFileSync(process.execPath, ['--import', 'tsx', '--expose-gc', join(ROOT, 'bench/latency.ts'), snapshotFile, '--kind', 'phrase'], {
+    const out = execFileSync(process.execPath, ['--import', 'tsx', '--expose-gc', join(ROOT, 'bench/latency.ts'), snapshotFile, '--kind', 'phrase', '--warm-pairs', '40'], {
       cwd: ROOT,
       encoding: 'utf8',
       maxBuffer: 1 << 26,
@@ -41,5 +41,21 @@ describe('which first-seen samples a collection paused', () => {
     // A collection pauses at most the one sample it runs in (samples do not overlap; a pause is shorter than a query
     // pair here), and the sample it runs in may be a repeated query's instead.
     expect(k.uncachedPaused).toBeLessThanOrEqual(k.gc.minor + k.gc.major + k.gc.other);
+    // The phrase kind's four queries, ten unmeasured rounds of them: the warm-up asked for, not the default.
+    expect(k.warmKindPairs).toBe(40);
   }, 120_000);
+});
+
+describe('how warm a kind is before its rounds', () => {
+  it('reads --warm-pairs from anywhere in the arguments and leaves the others in order', () => {
+    expect(warmPairsArg(['s.snap', '--kind', 'phrase', '--warm-pairs', '3000'])).toEqual({ warmPairs: 3000, rest: ['s.snap', '--kind', 'phrase'] });
+    expect(warmPairsArg(['s.snap', '--warm-pairs', '0', 'queries.json'])).toEqual({ warmPairs: 0, rest: ['s.snap', 'queries.json'] });
+    expect(warmPairsArg(['s.snap', 'queries.json'])).toEqual({ rest: ['s.snap', 'queries.json'] });
+  });
+
+  it('refuses a count that is not a whole number, naming the option', () => {
+    expect(() => warmPairsArg(['s.snap', '--warm-pairs', 'many'])).toThrow(/--warm-pairs/);
+    expect(() => warmPairsArg(['s.snap', '--warm-pairs'])).toThrow(/--warm-pairs/);
+    expect(() => warmPairsArg(['s.snap', '--warm-pairs', '-5'])).toThrow(/--warm-pairs/);
+  });
 });
