@@ -103,7 +103,7 @@ export interface ListInput {
   C: number;
   k: number;
   F: number;
-  options: { feedback: number; feedbackDepth: number; pool: number; minShared: number; oneWordFactor: number; mechanismFactor: number; mmrLambda: number; sameDocPenalty: number; plainWeight: number; hubScaling: number; mutualFactor: number; mutualDepth: number; plainFloor: number; plainWeightUnnamed: number; localIdf: number; titleWeight: number; factorsAfter: number; concentration: number };
+  options: { feedback: number; feedbackDepth: number; pool: number; minShared: number; oneWordFactor: number; mechanismFactor: number; mmrLambda: number; sameDocPenalty: number; plainWeight: number };
   /** Distinct source documents (files). */
   files: number;
   candIds: Int32Array;
@@ -115,14 +115,6 @@ export interface ListInput {
   plainStart: Int32Array;
   plainIds: Int32Array;
   plainW: Float32Array;
-  /** Per plain entry, the word's idf where printed in the reform's title (else 0), and each reform's sum of them. */
-  plainTitle: Float32Array;
-  titleIdf: Float32Array;
-  /** How close each reform is to its own nearest reforms (the mean of its best `hubDepth` candidate scores): a reform
-   *  near everything (a hub) is divided by it to the power `hubScaling`. Empty when `hubScaling` is 0. */
-  hub: Float32Array;
-  /** 1 for a reform whose vector holds a quoted slogan or a mechanism class (its idea has a name), else 0. */
-  named: Uint8Array;
   /** 1 for a word or slogan feature (WORD_FEATURE), 2 for a mechanism class of dict/ideas.txt (CLASS_FEATURE), else 0. */
   isWord: Uint8Array;
   /** Provinces of each reform (CSR). */
@@ -139,7 +131,7 @@ export interface ListInput {
 
 /** The same input with every array in shared memory (the result arrays must be shared already). */
 export function shareLists(input: ListInput): ListInput {
-  return { ...input, isWord: share(input.isWord), regStart: share(input.regStart), regIds: share(input.regIds), fileOf: share(input.fileOf), memberStart: share(input.memberStart), memberIdx: share(input.memberIdx), shown: share(input.shown), plainStart: share(input.plainStart), plainIds: share(input.plainIds), plainW: share(input.plainW), plainTitle: share(input.plainTitle), titleIdf: share(input.titleIdf), hub: share(input.hub), named: share(input.named) };
+  return { ...input, isWord: share(input.isWord), regStart: share(input.regStart), regIds: share(input.regIds), fileOf: share(input.fileOf), memberStart: share(input.memberStart), memberIdx: share(input.memberIdx), shown: share(input.shown), plainStart: share(input.plainStart), plainIds: share(input.plainIds), plainW: share(input.plainW) };
 }
 
 function share<T extends Int32Array | Float32Array | Uint8Array>(a: T): T {
@@ -176,21 +168,6 @@ export function listRunner(input: ListInput): (from: number, to: number) => void
   const { plainStart, plainIds, plainW } = input;
   /** Cosine of two reforms' plain views. */
   const plainLikeness = (a: number, b: number): number => sparseDot(plainStart, plainIds, plainW, a, b);
-  const { plainTitle, titleIdf } = input;
-  /** The share of reform a's title (by idf) that reform b prints anywhere. */
-  const titleIn = (a: number, b: number): number => {
-    if (titleIdf[a] <= 0) return 0;
-    let s = 0;
-    for (let p = plainStart[a], q = plainStart[b], pe = plainStart[a + 1], qe = plainStart[b + 1]; p < pe && q < qe;) {
-      if (plainIds[p] === plainIds[q]) {
-        s += plainTitle[p];
-        p++;
-        q++;
-      } else if (plainIds[p] < plainIds[q]) p++;
-      else q++;
-    }
-    return s / titleIdf[a];
-  };
   const touched = new Int32Array(R);
   const score = new Float32Array(R);
   const listed = new Uint8Array(R);
@@ -211,10 +188,6 @@ export function listRunner(input: ListInput): (from: number, to: number) => void
   /** The source's mechanism classes, marked per pass like its words. */
   const markClass = new Int32Array(F);
   let markPass = 0;
-  const markAll = new Int32Array(F);
-  const srcW = new Float32Array(F);
-  const localDf = new Int32Array(F);
-  let markPass2 = 0;
   /** Shared words or slogans between the marked source and reform j, counted up to `upTo`. */
   const cap = Math.max(2, o.minShared);
   const sharedWords = (j: number, upTo: number): number => {
@@ -265,68 +238,23 @@ export function listRunner(input: ListInput): (from: number, to: number) => void
       };
       // An entry must share a word or slogan with the source (not only bigrams or an outcome kind), so it can say why;
       // one that shares a single word is likely alike by that word only, and ranks lower.
-      const pool: { j: number; s: number; p: number; f: number }[] = [];
-      const otherPool: { j: number; s: number; p: number; f: number }[] = [];
+      const pool: { j: number; s: number; p: number }[] = [];
+      const otherPool: { j: number; s: number; p: number }[] = [];
       for (let x = 0; x < best.length; x++) {
-        const c = { j: candJ[best[x]], s: candW[best[x]], p: 0, f: 1 };
+        const c = { j: candJ[best[x]], s: candW[best[x]], p: 0 };
         const shared = sharedWords(c.j, cap);
         if (shared < o.minShared) continue;
-        if (shared === 1) c.f *= o.oneWordFactor;
+        if (shared === 1) c.s *= o.oneWordFactor;
         // A reform of the same mechanism (a class of dict/ideas.txt both carry) is what an official asks for ("the
         // same idea"); in the cosine the class is one term among forty, and reforms alike by their field's words
         // outrank it.
-        if (classes > 0 && o.mechanismFactor !== 1 && sameMechanism(c.j)) c.f *= o.mechanismFactor;
-        if (!o.factorsAfter) c.s *= c.f;
+        if (classes > 0 && o.mechanismFactor !== 1 && sameMechanism(c.j)) c.s *= o.mechanismFactor;
         pool.push(c);
         if (elsewhere(r, c.j)) otherPool.push(c);
       }
       // The two views fused (`plainWeight`): each normalised by its best candidate here, so neither's scale rules; the
       // result is kept on the idea view's scale (the diversity penalties below are relative to it). otherPool holds
       // the same entries, so it is fused with them.
-      if (o.localIdf > 0 && pool.length > 1) {
-        // Terms most of the pool shares with the source name the field they are all in, not what sets one apart.
-        markPass2++;
-        for (let x = vecStart[r]; x < vecStart[r + 1]; x++) {
-          markAll[vIds[x]] = markPass2;
-          srcW[vIds[x]] = vW[x];
-          localDf[vIds[x]] = 0;
-        }
-        for (const c of pool) for (let x = vecStart[c.j], e = vecStart[c.j + 1]; x < e; x++) if (markAll[vIds[x]] === markPass2) localDf[vIds[x]]++;
-        const P = pool.length;
-        for (const c of pool) {
-          let dot = 0;
-          let dotL = 0;
-          for (let x = vecStart[c.j], e = vecStart[c.j + 1]; x < e; x++) {
-            const f = vIds[x];
-            if (markAll[f] !== markPass2) continue;
-            const d = srcW[f] * vW[x];
-            dot += d;
-            dotL += d / (1 + o.localIdf * (localDf[f] / P));
-          }
-          if (dot > 0) c.s *= dotL / dot;
-        }
-      }
-      if (o.concentration > 0 && pool.length) {
-        // A likeness that rests on one term (绿色, 研发, 远程) is likely alike by that term only.
-        markPass2++;
-        for (let x = vecStart[r]; x < vecStart[r + 1]; x++) {
-          markAll[vIds[x]] = markPass2;
-          srcW[vIds[x]] = vW[x];
-        }
-        for (const c of pool) {
-          let dot = 0;
-          let most = 0;
-          for (let x = vecStart[c.j], e = vecStart[c.j + 1]; x < e; x++) {
-            const f = vIds[x];
-            if (markAll[f] !== markPass2) continue;
-            const d = srcW[f] * vW[x];
-            dot += d;
-            if (d > most) most = d;
-          }
-          if (dot > 0) c.s *= 1 - o.concentration * (most / dot);
-        }
-      }
-      for (const c of pool) (c as { r?: number }).r = c.s;
       if (o.plainWeight > 0 && pool.length) {
         let top = 0;
         let topPlain = 0;
@@ -335,40 +263,13 @@ export function listRunner(input: ListInput): (from: number, to: number) => void
           if (c.s > top) top = c.s;
           if (c.p > topPlain) topPlain = c.p;
         }
-        const w = o.plainWeightUnnamed >= 0 && !input.named[r] ? o.plainWeightUnnamed : o.plainWeight;
-        if (o.plainFloor > 0) for (const c of pool) c.s = top * Math.pow(c.s / top, 1 - w) * Math.pow(o.plainFloor + (topPlain > 0 ? c.p / topPlain : 0), w);
-        else {
-          const u = o.titleWeight;
-          let topTitle = 0;
-          const t = u > 0 ? pool.map((c) => titleIn(r, c.j) + titleIn(c.j, r)) : [];
-          for (const x of t) if (x > topTitle) topTitle = x;
-          for (let x = 0; x < pool.length; x++) {
-            const c = pool[x];
-            c.s = (1 - w - u) * c.s + (topPlain > 0 ? w * top * (c.p / topPlain) : 0) + (topTitle > 0 ? u * top * (t[x] / topTitle) : 0);
-          }
-        }
-      }
-      if (o.factorsAfter) for (const c of pool) c.s *= Math.pow(c.f, o.factorsAfter);
-      if (o.hubScaling > 0) for (const c of pool) c.s /= Math.pow(input.hub[c.j], o.hubScaling);
-      if (o.mutualFactor !== 1) {
-        for (const c of pool) {
-          for (let y = 0; y < o.mutualDepth && candIds[c.j * C + y] >= 0; y++) {
-            if (candIds[c.j * C + y] === r) {
-              c.s *= o.mutualFactor;
-              break;
-            }
-          }
-        }
+        const w = o.plainWeight;
+        for (const c of pool) c.s = (1 - w) * c.s + (topPlain > 0 ? w * top * (c.p / topPlain) : 0);
       }
       pool.sort((a, b) => b.s - a.s || a.j - b.j);
       otherPool.sort((a, b) => b.s - a.s || a.j - b.j);
       if (pool.length > o.pool) pool.length = o.pool;
       if (otherPool.length > o.pool) otherPool.length = o.pool;
-      const dbg = (globalThis as { __simDebug?: Map<number, object> }).__simDebug;
-      if (dbg) {
-        const e = { reached: Array.from(candJ.subarray(0, nt), (j) => shown[j]), pool: pool.map((c) => shown[c.j]), idea: pool.map((c) => (c as { r?: number }).r ?? 0), plain: pool.map((c) => c.p), fused: pool.map((c) => c.s), file: pool.map((c) => fileOf[c.j]), srcFile: fileOf[r] };
-        for (let m = memberStart[r]; m < memberStart[r + 1]; m++) dbg.set(memberIdx[m], e);
-      }
       const listAll = rerank(pool);
       const listOther = rerank(otherPool);
       for (let m = memberStart[r]; m < memberStart[r + 1]; m++) {

@@ -16,7 +16,7 @@
  */
 import { Normalizer } from '../analysis/normalize.js';
 import type { SnapshotBody } from '../snapshot/body.js';
-import { OUTCOME_FLAG, TERM_FLAG, type SimilarData } from './similar-data.js';
+import { OUTCOME_FLAG, type SimilarData } from './similar-data.js';
 import { reformGroups } from './reform-groups.js';
 import { PROVINCES } from './regions.js';
 import type { ReformRecord, TextField } from './schema.js';
@@ -100,29 +100,6 @@ export interface SimilarOptions {
   plainWeight: number;
   /** Words in more than this share of reforms are left out of the plain view (the pre-issue lists' cut). Default 0.3. */
   plainMaxDf: number;
-  /** Local scaling against hubs: a candidate's score is divided by its own closeness to its nearest reforms (the mean
-   *  of its best `hubDepth` candidate scores) to this power. 0 turns it off. */
-  hubScaling: number;
-  /** How many of a reform's best candidates measure its closeness (see `hubScaling`). */
-  hubDepth: number;
-  /** Score factor of a candidate whose own best `mutualDepth` candidates hold the source (mutual neighbours). 1 = off. */
-  mutualFactor: number;
-  mutualDepth: number;
-  /** Weight of a word that does not name a thing (jieba's tag not a noun, abbreviation or set phrase: 加强, 确保, 收取)
-   *  relative to one that does. 1 = off. */
-  generalWordWeight: number;
-  /** When > 0, the two views are multiplied (idea^(1 − w) · (floor + plain)^w) instead of summed. */
-  plainFloor: number;
-  /** `plainWeight` for a source whose vector holds no slogan and no mechanism class; -1 = the same. */
-  plainWeightUnnamed: number;
-  /** Local discount of a source term by the share of the candidate pool that shares it: × 1 / (1 + localIdf · share). 0 = off. */
-  localIdf: number;
-  /** Weight of a third view: how much of each reform's title (its words' idf) the other prints anywhere, both ways. */
-  titleWeight: number;
-  /** When > 0, the one-word and mechanism factors apply after the fusion (to this power), not to the idea view alone. */
-  factorsAfter: number;
-  /** A candidate's idea score × (1 − concentration · the share of its likeness owed to its strongest shared term). */
-  concentration: number;
   /** Candidates considered for re-ranking. Default 60. */
   pool: number;
   /** Weight of the kind of authority responsible (海关 in 青岛海关, 住房和城乡建设厅; see `authorityKinds`), relative to
@@ -187,17 +164,6 @@ export const DEFAULT_SIMILAR_OPTIONS: SimilarOptions = {
   sameDocPenalty: 0.06,
   plainWeight: 0.2,
   plainMaxDf: 0.3,
-  hubScaling: 0,
-  hubDepth: 10,
-  mutualFactor: 1,
-  mutualDepth: 10,
-  generalWordWeight: 1,
-  plainFloor: 0,
-  plainWeightUnnamed: -1,
-  localIdf: 0,
-  titleWeight: 0,
-  factorsAfter: 0,
-  concentration: 0,
   pool: 60,
   departmentWeight: 0,
   titleObjectWeight: 1,
@@ -612,13 +578,6 @@ function similarLists(body: Pick<SnapshotBody, 'records' | 'analysis' | 'diction
     return d <= keyMaxDf && naming !== undefined && (kind.data[f] === SLOGAN || naming(featureText[f]));
   };
 
-  /** A word that does not name a thing (a verb, adverb or adjective of the general language: 加强, 确保, 进一步). */
-  const generalMemo = new Int8Array(F);
-  const isGeneral = (f: number): boolean => {
-    if (naming === undefined || o.generalWordWeight === 1) return false;
-    if (generalMemo[f] === 0) generalMemo[f] = naming(featureText[f]) ? 1 : 2;
-    return generalMemo[f] === 2;
-  };
   // 2. One vector per reform over thesaurus keys: the strongest `topTerms`, L2-normalised, sorted by id. Key terms
   //    per reform for `because`: words and slogans as printed (not bigrams), strongest first.
   const vecStart = new Int32Array(R + 1);
@@ -659,7 +618,7 @@ function similarLists(body: Pick<SnapshotBody, 'records' | 'analysis' | 'diction
     for (let x = 0; x < t.length; x++) {
       const f = t.data[x];
       eF[m] = f;
-      eW[m++] = Math.log1p(canonScratch.value[f]) * idf(f) * (kind.data[f] === WORD && isGeneral(f) ? o.generalWordWeight : 1);
+      eW[m++] = Math.log1p(canonScratch.value[f]) * idf(f);
     }
     // The strongest `topTerms` (weight, then id), summed in that order so the norm does not depend on how they were
     // found; stored by id.
@@ -742,9 +701,6 @@ function similarLists(body: Pick<SnapshotBody, 'records' | 'analysis' | 'diction
   const plainStart = new Int32Array(R + 1);
   let plainIds = new Int32Array(0);
   let plainW = new Float32Array(0);
-  // Per plain entry: the word's idf where the reform prints it in its title, else 0 (`titleWeight`).
-  let plainTitle = new Float32Array(0);
-  const titleIdf = new Float32Array(R);
   if (o.plainWeight > 0) {
     const rawPlain = reader.rawPlain.data;
     const pdf = new Int32Array(F);
@@ -758,7 +714,6 @@ function similarLists(body: Pick<SnapshotBody, 'records' | 'analysis' | 'diction
     for (let x = 0; x < rawStart[R]; x++) if (keep(x)) total++;
     plainIds = new Int32Array(total);
     plainW = new Float32Array(total);
-    plainTitle = new Float32Array(o.titleWeight > 0 ? total : 0);
     const order: number[] = [];
     for (let r = 0, at = 0; r < R; r++) {
       order.length = 0;
@@ -771,10 +726,6 @@ function similarLists(body: Pick<SnapshotBody, 'records' | 'analysis' | 'diction
         plainIds[at + y] = rawIds.data[x];
         plainW[at + y] = w;
         norm2 += w * w;
-        if (o.titleWeight > 0 && rawFlags.data[x] & TERM_FLAG.title) {
-          plainTitle[at + y] = Math.log(R / pdf[rawIds.data[x]]);
-          titleIdf[r] += plainTitle[at + y];
-        }
       }
       const by = Math.sqrt(norm2) || 1;
       for (let y = 0; y < order.length; y++) plainW[at + y] /= by;
@@ -879,16 +830,11 @@ function similarLists(body: Pick<SnapshotBody, 'records' | 'analysis' | 'diction
   const outArray = <T extends Uint32Array | Float32Array>(make: new (b: ArrayBuffer | SharedArrayBuffer) => T, bytes: number): T => new make(parallelLists ? new SharedArrayBuffer(bytes) : new ArrayBuffer(bytes));
   const listInput: ListInput = {
     R, C, k, F,
-    options: { feedback: o.feedback, feedbackDepth: o.feedbackDepth, pool: o.pool, minShared: o.minShared, oneWordFactor: o.oneWordFactor, mechanismFactor: o.mechanismFactor, mmrLambda: o.mmrLambda, sameDocPenalty: o.sameDocPenalty, plainWeight: o.plainWeight, hubScaling: o.hubScaling, mutualFactor: o.mutualFactor, mutualDepth: o.mutualDepth, plainFloor: o.plainFloor, plainWeightUnnamed: o.plainWeightUnnamed, localIdf: o.localIdf, titleWeight: o.titleWeight, factorsAfter: o.factorsAfter, concentration: o.concentration },
+    options: { feedback: o.feedback, feedbackDepth: o.feedbackDepth, pool: o.pool, minShared: o.minShared, oneWordFactor: o.oneWordFactor, mechanismFactor: o.mechanismFactor, mmrLambda: o.mmrLambda, sameDocPenalty: o.sameDocPenalty, plainWeight: o.plainWeight },
     files: fileId.size,
     candIds, candS,
     vecStart: cand.vecStart, vIds: cand.vIds, vW: cand.vW,
-    plainStart, plainIds, plainW, plainTitle, titleIdf,
-    named: Uint8Array.from({ length: R }, (_, r) => {
-      for (let x = vecStart[r]; x < vecStart[r + 1]; x++) if (kind.data[vIds[x]] === SLOGAN || kind.data[vIds[x]] === IDEA) return 1;
-      return 0;
-    }),
-    hub: hubOf(candIds, candS, R, C, o.hubScaling > 0 ? o.hubDepth : 0),
+    plainStart, plainIds, plainW,
     isWord, regStart, regIds: regIds.data.subarray(0, regIds.length), fileOf, memberStart, memberIdx, shown,
     all: { ids: outArray(Uint32Array, 4 * n * k), scores: outArray(Float32Array, 4 * n * k) },
     otherRegions: { ids: outArray(Uint32Array, 4 * n * k), scores: outArray(Float32Array, 4 * n * k) },
@@ -946,18 +892,4 @@ function similarLists(body: Pick<SnapshotBody, 'records' | 'analysis' | 'diction
     outcomes: outcomeBits,
     ideasKept,
   };
-}
-
-/** Each reform's closeness to its nearest: the mean of its best `depth` candidate scores (1 where it has none, and all
- *  1 when depth is 0). */
-function hubOf(candIds: Int32Array, candS: Float32Array, R: number, C: number, depth: number): Float32Array {
-  const hub = new Float32Array(R).fill(1);
-  if (depth <= 0) return hub;
-  for (let r = 0; r < R; r++) {
-    let s = 0;
-    let m = 0;
-    for (let x = 0; x < depth && x < C && candIds[r * C + x] >= 0; x++, m++) s += candS[r * C + x];
-    if (m > 0 && s > 0) hub[r] = s / m;
-  }
-  return hub;
 }
