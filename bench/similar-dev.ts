@@ -22,6 +22,10 @@
  *                                                        reading dev misses)
  *   npx tsx bench/similar-dev.ts --general-only          the same for every class written after reading dev misses
  *                                                        (CLASSES_FROM_DEV_MISSES in bench/similar-eval.ts)
+ *   npx tsx bench/similar-dev.ts --pools [{...}]      per group, where the judged reforms are before the diversity
+ *                                                        re-ranking: how many reached the candidate pool, its first 10
+ *                                                        and 20, and how well each view orders the pool's first 20
+ *                                                        (poolViews: share of judged pairs of unequal grade in order)
  *   npx tsx bench/similar-dev.ts --vectors=TEXT          the vector (terms, weights, reforms carrying each) of every
  *                                                        seed reform whose title holds TEXT, as the shipped options
  *                                                        build it: why a reform meets another, or does not
@@ -35,7 +39,8 @@ import { deserialize, serialize } from 'node:v8';
 import type { SnapshotBody } from '../snapshot/body.js';
 import { parseSnapshot } from '../snapshot/file.js';
 import { fileURLToPath } from 'node:url';
-import { buildSimilar, type SimilarOptions, type VectorTerm } from '../indexer/similar.js';
+import { buildSimilar, type PoolEntry, type SimilarOptions, type VectorTerm } from '../indexer/similar.js';
+import { reformsOf } from '../search/reforms.js';
 import { namingWordTest } from '../indexer/general-words.js';
 import { ADDED_GROUPS, CLASSES_FROM_DEV_MISSES, checkJudged, devFolds, evaluateSimilar, loadJudged, otherRegionsJudged, pairedInterval } from './similar-eval.js';
 import { Normalizer } from '../analysis/normalize.js';
@@ -112,6 +117,17 @@ async function main() {
     });
     return;
   }
+  if (process.argv.includes('--pools')) {
+    const pools = new Map<number, PoolEntry[]>();
+    buildSimilar(body, variants[variants.length - 1], { naming, pools: (i, pool) => pools.set(i, pool) });
+    const groups = ['first', ...ADDED_GROUPS].map((g) => ({ name: g, sources: dev.filter((s) => (s.added ?? 'first') === g) }));
+    console.log(`options ${JSON.stringify(variants[variants.length - 1])}; a judged reform's place in its source's pool (copies are one reform), and pairs in order of the pool's first 20`);
+    for (const { name, sources } of [...groups, { name: 'all', sources: dev }]) {
+      const v = poolViews(body.records, sources, pools);
+      console.log(`${name.padEnd(9)} judged ${v.judged}  in pool ${v.reached}  first 10 ${v.top10}  first 20 ${v.top20}  pairs ${v.pairs}: idea ${f3(v.idea)}  plain ${f3(v.plain)}  fused ${f3(v.fused)}`);
+    }
+    return;
+  }
   for (const [v, o] of variants.entries()) {
     const data = buildSimilar(body, o, { naming });
     const rank = servedRanker(body, data, plain);
@@ -163,6 +179,41 @@ async function main() {
       }
     }
   }
+}
+
+/**
+ * Where the judged reforms of `sources` are in their sources' pools (`pools`: SimilarBuildExtras.pools by record), and
+ * for each view the share of pairs of the pool's first 20 with unequal grades (ungraded = 0) that the view puts in
+ * grade order (ties count half): a pairwise ordering accuracy (AUC), per view.
+ */
+export function poolViews(records: SnapshotBody['records'], sources: ReturnType<typeof loadJudged>, pools: Map<number, PoolEntry[]>) {
+  const group = reformsOf(records);
+  const index = new Map(records.map((r, i) => [r.id, i]));
+  const out = { judged: 0, reached: 0, top10: 0, top20: 0, pairs: 0, idea: 0, plain: 0, fused: 0 };
+  for (const s of sources) {
+    const pool = pools.get(index.get(s.id)!);
+    if (!pool) continue;
+    const gradeOf = new Map(s.relevant.map((r) => [group[index.get(r.id)!], r.grade]));
+    const at = new Map(pool.map((e, x) => [group[e.record], x]));
+    for (const reform of gradeOf.keys()) {
+      out.judged++;
+      const x = at.get(reform);
+      if (x === undefined) continue;
+      out.reached++;
+      if (x < 10) out.top10++;
+      if (x < 20) out.top20++;
+    }
+    const first = pool.slice(0, 20).map((e) => ({ ...e, grade: gradeOf.get(group[e.record]) ?? 0 }));
+    for (const a of first) {
+      for (const b of first) {
+        if (a.grade <= b.grade) continue;
+        out.pairs++;
+        for (const view of ['idea', 'plain', 'fused'] as const) out[view] += a[view] > b[view] ? 1 : a[view] === b[view] ? 0.5 : 0;
+      }
+    }
+  }
+  for (const view of ['idea', 'plain', 'fused'] as const) out[view] /= Math.max(1, out.pairs);
+  return out;
 }
 
 main().then(() => process.exit(0), (e) => {

@@ -127,11 +127,13 @@ export interface ListInput {
   shown: Int32Array;
   all: { ids: Uint32Array; scores: Float32Array };
   otherRegions: { ids: Uint32Array; scores: Float32Array };
+  /** SimilarBuildExtras.pools (this thread only: a function does not pass to a worker). */
+  inspect?: (record: number, pool: { record: number; idea: number; plain: number; fused: number }[]) => void;
 }
 
 /** The same input with every array in shared memory (the result arrays must be shared already). */
 export function shareLists(input: ListInput): ListInput {
-  return { ...input, isWord: share(input.isWord), regStart: share(input.regStart), regIds: share(input.regIds), fileOf: share(input.fileOf), memberStart: share(input.memberStart), memberIdx: share(input.memberIdx), shown: share(input.shown), plainStart: share(input.plainStart), plainIds: share(input.plainIds), plainW: share(input.plainW) };
+  return { ...input, inspect: undefined, isWord: share(input.isWord), regStart: share(input.regStart), regIds: share(input.regIds), fileOf: share(input.fileOf), memberStart: share(input.memberStart), memberIdx: share(input.memberIdx), shown: share(input.shown), plainStart: share(input.plainStart), plainIds: share(input.plainIds), plainW: share(input.plainW) };
 }
 
 function share<T extends Int32Array | Float32Array | Uint8Array>(a: T): T {
@@ -238,10 +240,10 @@ export function listRunner(input: ListInput): (from: number, to: number) => void
       };
       // An entry must share a word or slogan with the source (not only bigrams or an outcome kind), so it can say why;
       // one that shares a single word is likely alike by that word only, and ranks lower.
-      const pool: { j: number; s: number; p: number }[] = [];
-      const otherPool: { j: number; s: number; p: number }[] = [];
+      const pool: { j: number; s: number; p: number; idea: number }[] = [];
+      const otherPool: { j: number; s: number; p: number; idea: number }[] = [];
       for (let x = 0; x < best.length; x++) {
-        const c = { j: candJ[best[x]], s: candW[best[x]], p: 0 };
+        const c = { j: candJ[best[x]], s: candW[best[x]], p: 0, idea: 0 };
         const shared = sharedWords(c.j, cap);
         if (shared < o.minShared) continue;
         if (shared === 1) c.s *= o.oneWordFactor;
@@ -255,6 +257,7 @@ export function listRunner(input: ListInput): (from: number, to: number) => void
       // The two views fused (`plainWeight`): each normalised by its best candidate here, so neither's scale rules; the
       // result is kept on the idea view's scale (the diversity penalties below are relative to it). otherPool holds
       // the same entries, so it is fused with them.
+      if (input.inspect) for (const c of pool) c.idea = c.s;
       if (o.plainWeight > 0 && pool.length) {
         let top = 0;
         let topPlain = 0;
@@ -268,6 +271,7 @@ export function listRunner(input: ListInput): (from: number, to: number) => void
       }
       pool.sort((a, b) => b.s - a.s || a.j - b.j);
       otherPool.sort((a, b) => b.s - a.s || a.j - b.j);
+      if (input.inspect) input.inspect(shown[r], pool.map((c) => ({ record: shown[c.j], idea: c.idea, plain: c.p, fused: c.s })));
       if (pool.length > o.pool) pool.length = o.pool;
       if (otherPool.length > o.pool) otherPool.length = o.pool;
       const listAll = rerank(pool);

@@ -248,6 +248,21 @@ export interface SimilarBuildExtras {
   /** Called once per reform with the vector its list is built from (after coherence weighting): the record shown for
    *  it and its terms, strongest first. For tuning aids (bench/similar-dev.ts --vectors=…); the lists do not change. */
   vectors?: (record: number, terms: VectorTerm[]) => void;
+  /** Called once per reform with its candidate pool as the list stage ranks it (every candidate that passed the
+   *  shared-word check, before the cut to `pool` and the diversity re-ranking):
+   *  the record shown for the reform and, per candidate (best first), the record shown for it and its idea-view score
+   *  (second-order part and factors in), plain-view cosine and fused score. For tuning aids (bench/similar-dev.ts
+   *  --pools): whether a judged reform reached the pool, and which view orders the pool best. Runs the lists in
+   *  this thread (no worker); the lists do not change. */
+  pools?: (record: number, pool: PoolEntry[]) => void;
+}
+
+/** One candidate of a reform's pool as `SimilarBuildExtras.pools` reports it. */
+export interface PoolEntry {
+  record: number;
+  idea: number;
+  plain: number;
+  fused: number;
 }
 
 /** One term of a reform's vector as `SimilarBuildExtras.vectors` reports it. */
@@ -826,7 +841,7 @@ function similarLists(body: Pick<SnapshotBody, 'records' | 'analysis' | 'diction
   const k = o.k;
   // With a worker, it lists the chunks of reforms it claims (of RANK_CHUNKS, in turn with this thread, as for the
   // candidates), into shared result arrays (same code).
-  const parallelLists = job !== undefined && candidatesSplit.worker;
+  const parallelLists = job !== undefined && candidatesSplit.worker && !extras.pools;
   const outArray = <T extends Uint32Array | Float32Array>(make: new (b: ArrayBuffer | SharedArrayBuffer) => T, bytes: number): T => new make(parallelLists ? new SharedArrayBuffer(bytes) : new ArrayBuffer(bytes));
   const listInput: ListInput = {
     R, C, k, F,
@@ -839,6 +854,7 @@ function similarLists(body: Pick<SnapshotBody, 'records' | 'analysis' | 'diction
     all: { ids: outArray(Uint32Array, 4 * n * k), scores: outArray(Float32Array, 4 * n * k) },
     otherRegions: { ids: outArray(Uint32Array, 4 * n * k), scores: outArray(Float32Array, 4 * n * k) },
   };
+  if (extras.pools) listInput.inspect = extras.pools;
   const listsShared = parallelLists ? shareLists(listInput) : listInput;
   let listsSplit = { worker: false, share: 0 };
   if (parallelLists) {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { authorityKinds, buildSimilar, DEFAULT_SIMILAR_OPTIONS, type SimilarBuildInfo, type VectorTerm } from '../indexer/similar.js';
+import { authorityKinds, buildSimilar, DEFAULT_SIMILAR_OPTIONS, type PoolEntry, type SimilarBuildInfo, type VectorTerm } from '../indexer/similar.js';
 import { PROVINCES } from '../indexer/regions.js';
 import { similarThreads, type SimilarThreads, type SimilarWorker } from '../indexer/similar-threads.js';
 import { startModuleWorker } from '../indexer/module-worker.js';
@@ -473,6 +473,39 @@ describe('similar reforms on the seed corpus', () => {
     expect(terms.some((t) => t.kind === 'template' && t.text === '先…后…')).toBe(true);
     // Reporting changes nothing: the lists are those of a build without it.
     expect(Array.from(data.all.ids)).toEqual(Array.from(buildSimilar(body).all.ids));
+  });
+
+  it('reports each reform\'s candidate pool before the diversity re-ranking: best fused first, each fused score the two views combined at plainWeight, every listed entry in it with its stored score, and the lists unchanged', async () => {
+    const body = await seedSnapshot();
+    const pools = new Map<number, PoolEntry[]>();
+    const data = buildSimilar(body, {}, { pools: (i, pool) => pools.set(i, pool) });
+    // One call per reform, on the record shown for it.
+    expect(pools.size).toBe(new Set(reformsOf(body.records)).size);
+    const w = DEFAULT_SIMILAR_OPTIONS.plainWeight;
+    let plainMoved = 0;
+    for (const [i, pool] of pools) {
+      if (!pool.length) continue;
+      for (let x = 1; x < pool.length; x++) expect(pool[x].fused).toBeLessThanOrEqual(pool[x - 1].fused);
+      const top = Math.max(...pool.map((e) => e.idea));
+      const topPlain = Math.max(...pool.map((e) => e.plain));
+      for (const e of pool) {
+        expect(e.fused).toBeCloseTo((1 - w) * e.idea + (topPlain > 0 ? (w * top * e.plain) / topPlain : 0), 4);
+        expect(e.record).not.toBe(i);
+      }
+      // The plain view does reorder some pools (else the views would be one).
+      if (pool.slice(1).some((e, x) => e.idea > pool[x].idea)) plainMoved++;
+      const fused = new Map(pool.map((e) => [e.record, e.fused]));
+      for (let slot = 0; slot < data.k && data.all.ids[i * data.k + slot]; slot++) {
+        const listed = data.all.ids[i * data.k + slot] - 1;
+        expect(fused.has(listed)).toBe(true);
+        expect(data.all.scores[i * data.k + slot]).toBeCloseTo(fused.get(listed)!, 4);
+      }
+    }
+    expect(plainMoved).toBeGreaterThan(0);
+    // Reporting changes nothing: the lists are those of a build without it.
+    const plain = buildSimilar(body);
+    expect(Array.from(data.all.ids)).toEqual(Array.from(plain.all.ids));
+    expect(Array.from(data.otherRegions.ids)).toEqual(Array.from(plain.otherRegions.ids));
   });
 
   it('measures a term\'s coherence as the mean inner product over pairs of its carriers\' vectors without it, and takes weight only from terms whose carriers share little else', () => {
