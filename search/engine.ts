@@ -735,6 +735,11 @@ export class SearchEngine {
   /** Scratch per record, reset after each search (searches run one at a time). */
   private readonly mask: Uint32Array;
   private readonly acc: Float64Array;
+  /**
+   * Per record, the words it lacks but holds evidence of (bit b: most of word b's parts, its characters together, or
+   * an informative broader term: what keeps it as a partial match, CREDIT_BIT): made on first use, reset with mask.
+   */
+  private evidence?: Uint32Array;
   /** A result's missing words and their idf where no record misses one (a one-word result): zeros, made on first use. */
   private noneMissing?: { mask: Uint32Array; idf: Float64Array };
   /**
@@ -1894,6 +1899,7 @@ export class SearchEngine {
     const U = units.length;
     const all = U >= 32 ? 0xffffffff : (1 << U) - 1;
     const { mask, acc, excluded } = this;
+    const evidence = (this.evidence ??= new Uint32Array(N));
     // Which words are informative for this query: the same test for the query's words and for broader terms, made once.
     let informativeOnce: InformativeTest | undefined;
     const informative = () => (informativeOnce ??= this.informativeTest(analysis, units));
@@ -1953,7 +1959,10 @@ export class SearchEngine {
           // A list of keywords (水产品 出口): a record holding another word and most of the compound's parts, by
           // idf, is a partial match of its own (鲜活水生动物出口 … 产品), after every record holding the compound;
           // one sharing only a lesser part never is (人民 of 人民防空: 中国人民银行).
-          else if (!sentence && fill.shares![i] >= 0.5) mask[d] |= CREDIT_BIT;
+          else if (!sentence && fill.shares![i] >= 0.5) {
+            mask[d] |= CREDIT_BIT;
+            evidence[d] |= 1 << b;
+          }
           acc[d] += fill.scores[i];
         }
       }
@@ -1972,7 +1981,10 @@ export class SearchEngine {
           for (let i = 0; i < fill.docs.length; i++) {
             const d = fill.docs[i];
             if (hasRecord(excluded, d) || (mask[d] & (1 << b)) !== 0 || (mask[d] & all) === 0) continue;
-            if (fill.brings[i]) mask[d] |= CREDIT_BIT;
+            if (fill.brings[i]) {
+              mask[d] |= CREDIT_BIT;
+              evidence[d] |= 1 << b;
+            }
             acc[d] += fill.scores[i];
           }
         }
@@ -2082,9 +2094,13 @@ export class SearchEngine {
         let matched = U;
         if (missing) {
           partial = true;
+          // In a keyword list, lacking a word the record holds evidence of (its parts, its characters together, a
+          // broader term: EngineOptions.evidenceCost) costs that share of its idf in the decay: 船舶安检's 船舶安全检查
+          // record before records that only print 船舶.
+          const held = decay && !single ? evidence[d] : 0;
           for (let b = 0; b < U; b++) {
             if (missing & (1 << b)) {
-              missingIdf[i] += units[b].idf;
+              missingIdf[i] += held & (1 << b) ? this.options.evidenceCost * units[b].idf : units[b].idf;
               matched--;
             }
           }
@@ -2102,6 +2118,7 @@ export class SearchEngine {
       for (const d of touched) {
         mask[d] = 0;
         acc[d] = 0;
+        evidence[d] = 0;
       }
     }
   }

@@ -134,6 +134,14 @@ export interface EngineOptions {
    */
   missingIdfDecay: number;
   /**
+   * In that decay, lacking a word the record holds evidence of (most of the word's parts by idf, its characters
+   * together for an unprinted short word, or an informative broader term: what already keeps such a record as a
+   * partial match) counts this share of the word's idf: 船舶安检 puts the record printing 船舶安全检查 before records
+   * that print only 船舶, where the evidence's own small score was lost under 船舶's. 1 = counted as lacking it
+   * outright (as before session 17). docs/design.md gives the figures.
+   */
+  evidenceCost: number;
+  /**
    * A query that describes an idea in the user's own words (a sentence or a run of three or more words: analyzer.ts
    * `natural`) and neither asks a question (如何, 哪些, 多少家) nor names a change or measure (缩短, 时间) ranks its
    * partial matches by score alone (scaled by coveragePower), not in tiers of missing words: a record lacking a word
@@ -204,6 +212,7 @@ export const DEFAULT_ENGINE_OPTIONS: EngineOptions = {
   partsWeight: 0.5,
   scatteredSpan: 2,
   missingIdfDecay: 1,
+  evidenceCost: 0.75,
   broaderWeight: 0.5,
   broaderSentenceWords: 16,
   outcomeHeads: true,

@@ -32,6 +32,18 @@ describe('a term the words of a sentence spell out brings its thesaurus equivale
   });
 });
 
+describe('the everyday name of a procedure finds the records that print its official name', () => {
+  it('finds the business start-up (企业开办) records for 注册公司, what founders call registering a company', () => {
+    const [word] = constraintsOf('注册公司');
+    expect(word.alternatives).toEqual(expect.arrayContaining(['企业开办', '企业设立']));
+    const hits = service.search({ q: '注册公司', size: 10 }).hits;
+    expect(hits.length).toBeGreaterThan(0);
+    // No record prints 注册公司: the first hits print the official name and are found through it.
+    expect(plainText(hits[0].id)).toMatch(/企业开办|企业设立|开办企业|新办企业/);
+    expect(hits[0].missing).toEqual([]);
+  });
+});
+
 describe('an equivalent kept whole as one word lends its pieces to the word’s parts', () => {
   it('gives 先放后检 the pieces of 先放行后检测 as parts, so release-before-test records fill its short page', () => {
     const [slogan] = constraintsOf('先放后检');

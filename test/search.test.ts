@@ -657,7 +657,7 @@ describe('relevance reporting against issue 9’s bars', () => {
     expect(novel.ndcg).toBeCloseTo(0.75, 10);
   });
 
-  it('reports plain terms in four groups, the terms first judged, the grown group g01–g37 and the two draws of blind forms b01–b25 and b26–b50, each averaged per query', async () => {
+  it('reports plain terms in five groups, the terms first judged, the grown group g01–g37 and the three draws of blind forms b01–b25, b26–b50 and the held-out c01–c25, each averaged per query', async () => {
     const { termGroups, loadQueries } = await import('../bench/relevance.js');
     const grown = loadQueries('dev').filter((q) => /^g\d+$/.test(q.id));
     // The grown group is plain terms only, each judged with at least one record about the term (grade 2).
@@ -668,8 +668,8 @@ describe('relevance reporting against issue 9’s bars', () => {
     }
     // The blind forms are plain terms too: each names its source record (graded 2), and neither the source's title
     // nor its copies' titles print the query.
-    const blind = loadQueries('dev').filter((q) => /^b\d+$/.test(q.id));
-    expect(blind.length).toBe(50);
+    const blind = loadQueries('dev').filter((q) => /^[bc]\d+$/.test(q.id));
+    expect(blind.length).toBe(75);
     const { records } = await seedSnapshot();
     const byId = new Map(records.map((r) => [r.id, r]));
     for (const q of blind) {
@@ -686,13 +686,15 @@ describe('relevance reporting against issue 9’s bars', () => {
       { id: 'g03', type: 'slogan', query: 'd', ndcg: 0, recall: 0 },
       { id: 'b01', type: 'term', query: 'e', ndcg: 0.2, recall: 0 },
       { id: 'b26', type: 'term', query: 'f', ndcg: 0.4, recall: 1 },
+      { id: 'c01', type: 'term', query: 'g', ndcg: 0.3, recall: 0.5 },
     ];
-    const [first, grownGroup, blindGroup, secondDraw] = termGroups({ overall: { ndcg: 0, recall: 0, n: 6 }, byType: {}, perQuery });
+    const [first, grownGroup, blindGroup, secondDraw, thirdDraw] = termGroups({ overall: { ndcg: 0, recall: 0, n: 7 }, byType: {}, perQuery });
     expect(first).toMatchObject({ n: 1, ndcg: 1, recall: 1 });
     expect(grownGroup).toMatchObject({ n: 2, recall: 0.75 });
     expect(grownGroup.ndcg).toBeCloseTo(0.7, 10);
     expect(blindGroup).toMatchObject({ n: 1, ndcg: 0.2, recall: 0 });
     expect(secondDraw).toMatchObject({ n: 1, ndcg: 0.4, recall: 1 });
+    expect(thirdDraw).toMatchObject({ n: 1, ndcg: 0.3, recall: 0.5 });
   });
 
   it('holds blind paraphrases w01–w22 written by rule W: each names its source reforms (graded 2) and shares no two adjacent Han characters with their titles', async () => {
