@@ -84,6 +84,17 @@ const SECTION_AREAS: [RegExp, string][] = [
   [/开放/, '投资'],
 ];
 
+/**
+ * How many times `word` (not empty) occurs in `text`, without overlaps, counted from the left: what
+ * `text.split(word).length - 1` says, without building the pieces (300 records × 150 area words made 45,000 arrays of
+ * substrings per seeds build).
+ */
+function occurrences(text: string, word: string): number {
+  let n = 0;
+  for (let at = text.indexOf(word); at >= 0; at = text.indexOf(word, at + word.length)) n++;
+  return n;
+}
+
 /** The policy areas of a record, most evident first; never empty (a record that names none is 综合). */
 export function policyAreas(r: { title: string; content?: string; process?: string; outcome?: string; applicableTo?: string; section?: string }): string[] {
   const body = [r.content, r.process, r.applicableTo, r.outcome].filter(Boolean).join('\n');
@@ -93,7 +104,7 @@ export function policyAreas(r: { title: string; content?: string; process?: stri
     let inBody = 0;
     for (const w of words) {
       if (r.title.includes(w)) inTitle++;
-      inBody += body.split(w).length - 1;
+      inBody += occurrences(body, w);
     }
     const score = inTitle * 5 + inBody;
     if (inTitle > 0 || inBody >= 2) scored.push([area, score]);

@@ -97,9 +97,9 @@ export function buildNearPostings(
   texts: readonly string[],
   index: IndexData,
   vocabulary: Iterable<[string, number]>,
-  options: { minCost?: number; gap?: number; words?: WordIndex } = {},
+  options: { minCost?: number; gap?: number; words?: WordIndex; ids?: Map<string, number> } = {},
 ): NearIndex | undefined {
-  const ids = bigramIds(index);
+  const ids = options.ids ?? bigramIds(index);
   const pairs = costlyPairs(index, vocabulary, options.minCost, ids);
   if (pairs.length === 0) return undefined;
   const gap = options.gap ?? NEAR_GAP;

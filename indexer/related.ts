@@ -65,32 +65,20 @@ class UnitCoder {
  * record count and stamp likewise (stride 2): the table outgrows the caches, so a look-up is as fast as its misses.
  */
 class ShingleTable {
-  /** Per slot: hi (-1 free), lo, id, unused. */
+  /** Per slot: hi, lo, id + 1 (0: free), unused. Zero means empty, so a table is free as it is allocated: no fill pass. */
   private slots: Int32Array;
   private mask: number;
   size = 0;
-  /** Per id: the number of records holding it, and the record that last counted it (a record counts a shingle once). */
+  /** Per id: the number of records holding it, and the record that last counted it, + 1 (a record counts a shingle once). */
   private counts: Int32Array;
   /** The shingle of each id, as one number (its sort key). */
   keys: Float64Array;
 
   constructor(capacity = 1 << 16) {
-    this.slots = ShingleTable.freeSlots(capacity);
+    this.slots = new Int32Array(capacity * 4);
     this.mask = capacity - 1;
-    this.counts = ShingleTable.freeCounts(capacity >> 1);
+    this.counts = new Int32Array(capacity);
     this.keys = new Float64Array(capacity >> 1);
-  }
-
-  private static freeSlots(capacity: number): Int32Array {
-    const slots = new Int32Array(capacity * 4);
-    for (let s = 0; s < slots.length; s += 4) slots[s] = -1;
-    return slots;
-  }
-
-  private static freeCounts(ids: number): Int32Array {
-    const counts = new Int32Array(ids * 2);
-    for (let x = 1; x < counts.length; x += 2) counts[x] = -1;
-    return counts;
   }
 
   /** Count a shingle for `record` (once per record) and return its id, added when new; -1 when the record counted it already. */
@@ -100,10 +88,10 @@ class ShingleTable {
     h = (h ^ (h >>> 15)) & this.mask;
     let id = -1;
     for (;;) {
-      const k = slots[h * 4];
-      if (k === -1) break;
-      if (k === hi && slots[h * 4 + 1] === lo) {
-        id = slots[h * 4 + 2];
+      const stored = slots[h * 4 + 2];
+      if (stored === 0) break;
+      if (slots[h * 4] === hi && slots[h * 4 + 1] === lo) {
+        id = stored - 1;
         break;
       }
       h = (h + 1) & this.mask;
@@ -112,9 +100,9 @@ class ShingleTable {
       id = this.size++;
       slots[h * 4] = hi;
       slots[h * 4 + 1] = lo;
-      slots[h * 4 + 2] = id;
+      slots[h * 4 + 2] = id + 1;
       if (id * 2 >= this.counts.length) {
-        const counts = ShingleTable.freeCounts(this.counts.length);
+        const counts = new Int32Array(this.counts.length * 2);
         counts.set(this.counts);
         this.counts = counts;
         const keys = new Float64Array(this.keys.length * 2);
@@ -125,8 +113,8 @@ class ShingleTable {
       if (this.size * 2 > this.mask) this.rehash();
     }
     const counts = this.counts;
-    if (counts[id * 2 + 1] === record) return -1;
-    counts[id * 2 + 1] = record;
+    if (counts[id * 2 + 1] === record + 1) return -1;
+    counts[id * 2 + 1] = record + 1;
     counts[id * 2]++;
     return id;
   }
@@ -141,15 +129,15 @@ class ShingleTable {
   private rehash(): void {
     const old = this.slots;
     const capacity = (this.mask + 1) * 2;
-    const slots = (this.slots = ShingleTable.freeSlots(capacity));
+    const slots = (this.slots = new Int32Array(capacity * 4));
     this.mask = capacity - 1;
     for (let s = 0; s < old.length; s += 4) {
+      if (old[s + 2] === 0) continue;
       const hi = old[s];
-      if (hi === -1) continue;
       const lo = old[s + 1];
       let h = (Math.imul(hi, 0x9e3779b1) ^ Math.imul(lo + 0x7f4a7c15, 0x85ebca6b)) >>> 0;
       h = (h ^ (h >>> 15)) & this.mask;
-      while (slots[h * 4] !== -1) h = (h + 1) & this.mask;
+      while (slots[h * 4 + 2] !== 0) h = (h + 1) & this.mask;
       slots[h * 4] = hi;
       slots[h * 4 + 1] = lo;
       slots[h * 4 + 2] = old[s + 2];
@@ -163,11 +151,22 @@ class ShingleTable {
 }
 
 /**
+ * A table or list size for about `units` entries: a power of two from 1,024 to 2^20 (larger ones grow). Sized by the
+ * text, not fixed: the seeds' 74k units of text need a 2^17-slot table, and a fixed 2^20 one (16 MB of slots, 30 MB
+ * with the lists) cost the seeds' linking ~60 % of its time in allocating and first touching the memory.
+ */
+function tableSize(units: number): number {
+  let size = 1 << 10;
+  while (size < units && size < 1 << 20) size *= 2;
+  return size;
+}
+
+/**
  * Every record's distinct shingles of length n (2 or 4) as ids into `table`, concatenated: record i's are
  * ids[offsets[i] … offsets[i+1]). Document frequencies are counted on the way.
  */
-function shingleIds(texts: Iterable<string>, n: number, count: number, coder: UnitCoder, table: ShingleTable): { ids: Int32Array; offsets: Int32Array } {
-  const list = new Grow(new Int32Array(1 << 20));
+function shingleIds(texts: Iterable<string>, n: number, count: number, coder: UnitCoder, table: ShingleTable, textUnits: number): { ids: Int32Array; offsets: Int32Array } {
+  const list = new Grow(new Int32Array(tableSize(textUnits)));
   const offsets = new Int32Array(count + 1);
   let units: Int32Array = new Int32Array(1024);
   let i = 0;
@@ -237,14 +236,11 @@ export function linkRelated(records: ReformRecord[]): void {
   const coder = new UnitCoder();
 
   // Titles: distinct character bigrams per record, sizes and document frequencies.
-  const titleTable = new ShingleTable();
-  const title = shingleIds(
-    records.map((r) => titleKey(r.title)),
-    2,
-    n,
-    coder,
-    titleTable,
-  );
+  const titleKeys = records.map((r) => titleKey(r.title));
+  let titleUnits = 0;
+  for (const k of titleKeys) titleUnits += k.length;
+  const titleTable = new ShingleTable(tableSize(2 * titleUnits));
+  const title = shingleIds(titleKeys, 2, n, coder, titleTable, titleUnits);
   const titleDf = titleTable.df();
   titleTable.release();
 
@@ -268,7 +264,9 @@ export function linkRelated(records: ReformRecord[]): void {
   const sameIndex = invert(title.ids, title.offsets, titleTable.size, (r, at) => at - title.offsets[r] < sameLength[r]);
 
   // Text: only shingles fewer than COMMON_SHINGLE records hold are kept (the share counts only those).
-  const bodyTable = new ShingleTable(1 << 20);
+  let bodyUnits = 0;
+  for (const r of records) for (const f of BODY_FIELDS) bodyUnits += r[f]?.length ?? 0;
+  const bodyTable = new ShingleTable(tableSize(2 * bodyUnits));
   const body = shingleIds(
     (function* () {
       for (const r of records) yield BODY_FIELDS.map((f) => titleKey(r[f] ?? '')).join('');
@@ -277,6 +275,7 @@ export function linkRelated(records: ReformRecord[]): void {
     n,
     coder,
     bodyTable,
+    bodyUnits,
   );
   const bodyDf = bodyTable.df();
   bodyTable.release();

@@ -20,7 +20,7 @@ import { siblingModule, startModuleWorker } from './module-worker.js';
 import { buildNearPostings } from './near-postings.js';
 import { buildRecordBits } from './record-bits.js';
 import type { RecordBitsThresholds, TailJob } from './tail-worker.js';
-import { encodeWordPlaces, findWordPlaces, planWords, type WordPlaces } from './word-postings.js';
+import { bigramIds, encodeWordPlaces, findWordPlaces, planWords, type WordPlaces } from './word-postings.js';
 
 /** What the tail reads besides the index: the corpus vocabulary with its counts, the terms loose expansions are made of, the stop words. */
 export interface TailInput {
@@ -116,7 +116,10 @@ export async function buildTail(index: EngineIndex, input: TailInput, worker?: T
   const words = (t: string) => isWord.has(t);
   const postings = index.postings;
   const t0 = performance.now();
-  const plan = planWords(postings, isWord.keys(), minCost);
+  // The index's Han bigrams by text, built once for the three tables that look words up by them (a map of every
+  // bigram term: built three times, it was a tenth of the seeds' tail).
+  const ids = bigramIds(postings);
+  const plan = planWords(postings, isWord.keys(), minCost, ids);
   const S = texts.length;
   // The worker's range starts at a record boundary halfway (by slots: records' texts are alike in size).
   const mid = worker ? Math.floor(S / F / 2) * F : S;
@@ -137,8 +140,8 @@ export async function buildTail(index: EngineIndex, input: TailInput, worker?: T
   // Alone, this thread's range is every slot; with a worker that failed, its range is searched here.
   const parts = plan ? (mid < S ? [mine!, theirs?.places ?? findWordPlaces((slot) => texts[slot], postings, plan, mid, S)] : [mine!]) : [];
   const wordTable = plan ? encodeWordPlaces(plan, parts, postings) : undefined;
-  const nears = buildNearPostings(texts, postings, input.vocabulary, { words: wordTable, minCost });
-  const loose = buildLoosePostings(texts, postings, F, input.looseTerms, buildVocabulary(input.vocabulary), new Set(input.stopwords), { words: wordTable, minCost });
+  const nears = buildNearPostings(texts, postings, input.vocabulary, { words: wordTable, minCost, ids });
+  const loose = buildLoosePostings(texts, postings, F, input.looseTerms, buildVocabulary(input.vocabulary), new Set(input.stopwords), { words: wordTable, minCost, ids });
   const t3 = performance.now();
   const done = rest ? await rest : undefined;
   worker?.stop();

@@ -81,8 +81,7 @@ export interface WordPlan {
 }
 
 /** The stored words of `vocabulary` against `index` and where to look for each, or undefined when no word qualifies. */
-export function planWords(index: IndexData, vocabulary: Iterable<string>, minCost = DEFAULT_WORD_COST): WordPlan | undefined {
-  const ids = bigramIds(index);
+export function planWords(index: IndexData, vocabulary: Iterable<string>, minCost = DEFAULT_WORD_COST, ids = bigramIds(index)): WordPlan | undefined {
   const words = costlyWords(index, vocabulary, minCost, ids);
   if (words.length === 0) return undefined;
   const byBigram = new Map<number, { id: number; offset: number }[]>();
