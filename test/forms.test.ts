@@ -127,15 +127,24 @@ describe('terms a plain phrase spells out across its words', () => {
   });
 
   it('widens a word only to the ways of a spelled term that keep a character the word lent it', () => {
-    // 民|用|…|空 spell 民用航空 across 盖民|用|楼房|时|防空; 防空 lent only 空, and 民航 (民用航空's short form) has none of it.
-    const q = '盖民用楼房时防空地下室不再单独报批';
+    // 全|流程|网上交易 spell 全程网办 (a seed record's sentence); 流程 lent it 程, which 一网通办 and 网上办理 (its
+    // equivalents) lack: 流程 widens to 全程网办 alone, 网上交易 (which lent 网) to all of them.
+    const q = '商品住宅等经营性用地可实现全流程网上交易';
     const spelled = service.engine.analyzer.spelledTerms(service.engine.analyzer.segment(q).map((p) => p.text));
-    const aviation = spelled.find((t) => t.term === '民用航空');
-    expect(aviation?.drew.get('防空')).toBe('空');
-    const alts = alternativesOf(q).get('防空')!;
-    expect(alts).not.toContain('民航');
+    expect(spelled.find((t) => t.term === '全程网办')?.drew.get('流程')).toBe('程');
+    const alts = alternativesOf(q);
+    expect(alts.get('流程')).toContain('全程网办');
+    expect(alts.get('流程')).not.toContain('一网通办');
+    expect(alts.get('网上交易')).toEqual(expect.arrayContaining(['全程网办', '一网通办']));
     // 船舶 lent 船舶 to 船舶加油 in 给国际航行船舶加保税油: 船供油 keeps 船 and stays.
     expect(alternativesOf('给国际航行船舶加保税油').get('船舶')).toContain('船供油');
+  });
+
+  it('spells a term only from the first characters of the words it draws on (防空 does not spell 民用航空)', () => {
+    // 民|用|…|空 are three of 民用航空's four characters in order, but 航空 would be drawn on through its 空 alone.
+    const q = '盖民用楼房时防空地下室不再单独报批';
+    expect(service.engine.analyzer.spelledTerms(service.engine.analyzer.segment(q).map((p) => p.text)).map((t) => t.term)).not.toContain('民用航空');
+    expect([...alternativesOf(q).values()].flat()).not.toContain('民航');
   });
 
   it('leaves keyword queries, phrases and field prefixes alone: no lone character, no spelled term', () => {
