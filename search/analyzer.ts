@@ -530,7 +530,6 @@ export class QueryAnalyzer {
       for (let start = 0; start + need <= w.length; start++) {
         const used = new Set<number>();
         const drew = new Map<string, string>();
-        const hit = new Uint8Array(w.length);
         let matched = 0;
         let at = 0;
         let first = -1;
@@ -542,15 +541,11 @@ export class QueryAnalyzer {
           last = k;
           at = k + 1;
           matched++;
-          hit[i] = 1;
           used.add(owner[k]);
           drew.set(pieces[owner[k]], (drew.get(pieces[owner[k]]) ?? '') + w[i]);
         }
         if (matched < need || last - first + 1 > w.length + SPELLED_SLACK || used.size < 3) continue;
         if (![...used].some((i) => pieces[i].length === 1)) continue;
-        // A name keeps the first characters of the words it shortens: a word of the term drawn on only through a later
-        // character (航空 of 民用航空 through the 空 of 防空) is a chance meeting of characters, not a spelling of it.
-        if (!firstCharactersKept(this.subWords(w), hit)) continue;
         out.push({ term: w, from: new Set([...used].map((i) => pieces[i])), drew });
         break;
       }
@@ -690,16 +685,4 @@ export class QueryAnalyzer {
     }
     return out;
   }
-}
-
-/** Whether every word of a cut that has a `hit` character has its first one hit (`hit` indexes the joined words). */
-function firstCharactersKept(words: string[], hit: Uint8Array): boolean {
-  let at = 0;
-  for (const word of words) {
-    let any = false;
-    for (let i = 0; i < word.length; i++) if (hit[at + i]) any = true;
-    if (any && !hit[at]) return false;
-    at += word.length;
-  }
-  return true;
 }
