@@ -52,9 +52,10 @@ const HAN = /^\p{Script=Han}+$/u;
 
 /**
  * Whether `short` is an in-order contraction of `long` under the rule above, cutting `long` into words that
- * `isWord` accepts.
+ * `isWord` accepts. With `skips` false every word of the cut gives `short` its first character (人民|防空 → 人防,
+ * 综合|保税|区 → 综保区): no word is passed over.
  */
-export function isContraction(long: string, short: string, isWord: (w: string) => boolean, options: FormOptions = DEFAULT_FORM_OPTIONS): boolean {
+export function isContraction(long: string, short: string, isWord: (w: string) => boolean, options: FormOptions = DEFAULT_FORM_OPTIONS, skips = true): boolean {
   const n = long.length;
   const k = short.length;
   if (k < options.minShort || k > options.maxShort || n > options.maxLong || n < k + 2) return false;
@@ -77,7 +78,7 @@ export function isContraction(long: string, short: string, isWord: (w: string) =
       if (!isWord(w)) continue;
       if (matched < k && w[0] === short[matched] && search(pos + len, matched + 1, true)) return true;
       // Words may be skipped, but never the first one.
-      if (pos > 0 && search(pos + len, matched, false)) return true;
+      if (skips && pos > 0 && search(pos + len, matched, false)) return true;
     }
     failed.add(key);
     return false;
@@ -153,7 +154,12 @@ export class FormIndex {
     return this.forms.has(word);
   }
 
-  /** Other forms of a normalised word (empty when it has none). */
+  /**
+   * Other forms of a normalised word (empty when it has none). A word that is not itself a term of the vocabulary
+   * (a span of typed words: 人民防空, 授权调用社保信息) reaches a short form only when each of its words gives the
+   * short form a character: 授信 is not 授权调用社保信息, whose 调用 and 社保 it passes over (the mined pairs, both printed
+   * in the corpus, may pass over words: 环境影响评价 ↔ 环评).
+   */
   formsOf(word: string): string[] {
     const known = this.forms.get(word);
     if (known) return known;
@@ -161,7 +167,8 @@ export class FormIndex {
     if (cached) return cached;
     let out: string[] = [];
     if (word.length >= this.options.minShort + 2 && word.length <= this.options.maxLong && HAN.test(word)) {
-      out = (this.shortsByFirst.get(word[0]) ?? []).filter((s) => isContraction(word, s, this.isWord, this.options));
+      const skips = this.isWord(word);
+      out = (this.shortsByFirst.get(word[0]) ?? []).filter((s) => isContraction(word, s, this.isWord, this.options, skips));
     }
     if (this.memo.size > 10_000) this.memo.clear();
     this.memo.set(word, out);

@@ -497,10 +497,10 @@ export class QueryAnalyzer {
    * SPELLED_SHARE of its characters (three or more) occur in order within its length plus SPELLED_SLACK characters,
    * drawn from three or more of the query's pieces, one of them a lone character (到, 拿: a piece no word search
    * would use). The term itself must not be in the query or a stop word, and the vocabulary must count it twice or
-   * more. `from` names the pieces it drew on. Measured on the seeds (docs/forms.md): corpus sentences used as queries
-   * trigger it rarely.
+   * more. `from` names the pieces it drew on, and `drew` the characters it drew from each. Measured on the seeds
+   * (docs/forms.md): corpus sentences used as queries trigger it rarely.
    */
-  spelledTerms(pieces: string[]): { term: string; from: Set<string> }[] {
+  spelledTerms(pieces: string[]): { term: string; from: Set<string>; drew: Map<string, string> }[] {
     const text = pieces.join('');
     if (text.length < 5) return [];
     const owner: number[] = [];
@@ -522,13 +522,14 @@ export class QueryAnalyzer {
     // Terms holding three or more distinct characters of the query are the only candidates.
     const shared = new Map<string, number>();
     for (const ch of new Set(text)) for (const w of this.termsByChar.get(ch) ?? []) shared.set(w, (shared.get(w) ?? 0) + 1);
-    const out: { term: string; from: Set<string> }[] = [];
+    const out: { term: string; from: Set<string>; drew: Map<string, string> }[] = [];
     for (const [w, n] of shared) {
       if (n < 3 || text.includes(w)) continue;
       const need = Math.max(3, Math.ceil(SPELLED_SHARE * w.length));
       // The term's characters matched in order, from each starting character of the term (it may drop its first).
       for (let start = 0; start + need <= w.length; start++) {
         const used = new Set<number>();
+        const drew = new Map<string, string>();
         let matched = 0;
         let at = 0;
         let first = -1;
@@ -541,10 +542,11 @@ export class QueryAnalyzer {
           at = k + 1;
           matched++;
           used.add(owner[k]);
+          drew.set(pieces[owner[k]], (drew.get(pieces[owner[k]]) ?? '') + w[i]);
         }
         if (matched < need || last - first + 1 > w.length + SPELLED_SLACK || used.size < 3) continue;
         if (![...used].some((i) => pieces[i].length === 1)) continue;
-        out.push({ term: w, from: new Set([...used].map((i) => pieces[i])) });
+        out.push({ term: w, from: new Set([...used].map((i) => pieces[i])), drew });
         break;
       }
     }
@@ -668,13 +670,16 @@ export class QueryAnalyzer {
     for (const k of words) out.constraints.push(make(k, false));
     // A term the words spell out (拿地即开工 for 拿到|土地|马上|开工) is one more way of saying each word it drew on, and
     // so are its alternatives, the very ones a typed word gets (alternatives), at FORM_WEIGHT of theirs (船舶加油 spelled
-    // by 船舶|加|油 is also 船供油, the word the records print: 保税船供油).
+    // by 船舶|加|油 is also 船供油, the word the records print: 保税船供油). A word widens only to the ways that keep a
+    // character it lent the term: a way with none of them is reached across the word's edge (防空 lends 空 to
+    // 民用航空, spelled by 盖民|用|…|防空, whose short form 民航 says nothing of 防空).
     if (!fields && singles.length > 0) {
-      for (const { term, from } of this.spelledTerms(pieces.map((p) => p.text))) {
+      for (const { term, from, drew } of this.spelledTerms(pieces.map((p) => p.text))) {
         const ways = this.alternatives(term, false).map((a) => ({ ...a, weight: a.weight * FORM_WEIGHT }));
         for (const c of out.constraints) {
           if (!from.has(c.text)) continue;
-          for (const w of ways) if (!c.alternatives.some((a) => a.text === w.text)) c.alternatives.push(w);
+          const lent = [...drew.get(c.text)!];
+          for (const w of ways) if (lent.some((ch) => w.text.includes(ch)) && !c.alternatives.some((a) => a.text === w.text)) c.alternatives.push(w);
         }
       }
     }

@@ -42,6 +42,18 @@ describe('long and short forms: the contraction rule', () => {
     expect(index.formsOf('人民防空')).toEqual(['人防']);
     expect(index.formsOf('人民')).toEqual([]);
   });
+
+  it('lets a typed span of several words reach a short form only through every one of its words', () => {
+    const vocabulary: [string, number][] = [['授权', 9], ['调用', 9], ['社保', 9], ['信息', 9], ['授信', 5], ['人民', 9], ['防空', 9], ['人防', 5]];
+    const index = new FormIndex(mineForms({ vocabulary }), vocabulary);
+    // 授信 takes 授 and 信 and passes over 调用 and 社保: not what the four typed words abbreviate.
+    expect(index.formsOf('授权调用社保信息')).toEqual([]);
+    expect(index.formsOf('授权信息')).toEqual(['授信']);
+    expect(index.formsOf('人民防空')).toEqual(['人防']);
+    // A term of the vocabulary may still pass over a word (环境|影响|评价 → 环评), as the mined pairs do.
+    const terms: [string, number][] = [['环境影响评价', 3], ['环境', 9], ['影响', 9], ['评价', 9], ['环评', 4]];
+    expect(new FormIndex({ pairs: [], shorts: ['环评'] }, terms).formsOf('环境影响评价')).toEqual(['环评']);
+  });
 });
 
 describe('long and short forms mined from the seeds', () => {
@@ -68,6 +80,15 @@ describe('long and short forms mined from the seeds', () => {
     expect(alternatives('保险理赔')).not.toContain('保理');
     // 人防 records do say 防空: the short form holds.
     expect(alternatives('人民防空')).toContain('人防');
+  });
+
+  it('keeps the typed words of a sentence whose span only a word-skipping short form would glue (授权调用社保信息 is not 授信)', () => {
+    const q = '生病住院花的钱找商保公司报销时授权调用社保信息，不用交纸质清单';
+    const words = service.engine.analyzer.analyse(q).groups.flat().flatMap((c) => c.constraints);
+    expect(words.flatMap((k) => k.alternatives.map((a) => a.text))).not.toContain('授信');
+    // Each typed word searches as itself, with its own equivalents (社保 = 社会保险).
+    for (const w of ['授权', '调用', '社保', '信息']) expect(words.map((k) => k.text), w).toContain(w);
+    expect(words.find((k) => k.text === '社保')!.alternatives.map((a) => a.text)).toContain('社会保险');
   });
 });
 
@@ -103,6 +124,22 @@ describe('terms a plain phrase spells out across its words', () => {
     expect(alts.get('开工')).toContain('拿地即开工');
     const first = service.search({ q: '拿到土地马上开工', size: 1 }).hits[0];
     expect(first.title).toContain('拿地即开工');
+  });
+
+  it('widens a word only to the ways of a spelled term that keep a character the word lent it', () => {
+    // 全|流程|网上交易 spell 全程网办 (a seed record's sentence); 流程 lent it 程, which 一网通办 and 网上办理 (its
+    // equivalents) lack: 流程 widens to 全程网办 alone, 网上交易 (which lent 网) to all of them.
+    const q = '商品住宅等经营性用地可实现全流程网上交易';
+    const spelled = service.engine.analyzer.spelledTerms(service.engine.analyzer.segment(q).map((p) => p.text));
+    expect(spelled.find((t) => t.term === '全程网办')?.drew.get('流程')).toBe('程');
+    const alts = alternativesOf(q);
+    expect(alts.get('流程')).toContain('全程网办');
+    expect(alts.get('流程')).not.toContain('一网通办');
+    expect(alts.get('网上交易')).toEqual(expect.arrayContaining(['全程网办', '一网通办']));
+    // 防空 lent 空 to 民用航空 (spelled by 盖民|用|…|防空): that term's short form 民航 has none of it.
+    expect(alternativesOf('盖民用楼房时防空地下室不再单独报批').get('防空')).not.toContain('民航');
+    // 船舶 lent 船舶 to 船舶加油 in 给国际航行船舶加保税油: 船供油 keeps 船 and stays.
+    expect(alternativesOf('给国际航行船舶加保税油').get('船舶')).toContain('船供油');
   });
 
   it('leaves keyword queries, phrases and field prefixes alone: no lone character, no spelled term', () => {
