@@ -412,7 +412,7 @@ export function scaleMarkdown(results: SizeResult[], chartPath: string): string[
       similar: 'similar-reform lists (indexer/similar.ts; budget ≤ 10 s and ≤ 500 MB at 100k)',
       counts: 'facet counts stored for common words\' record sets (indexer/facet-counts.ts; after the index)',
       words: 'stored words: postings of words whose bigram cover is costly (indexer/word-postings.ts; after the counts)',
-      bits: 'record maps: a bit per record for words in at least 1/8 of the records (indexer/record-bits.ts; after the stored words), and block starts of common terms (indexer/doc-skips.ts)',
+      bits: 'record maps: a bit per record for words in at least 1/8 of the records (indexer/record-bits.ts; after the stored words), block starts of common terms (indexer/doc-skips.ts) and of common stored words (indexer/word-skips.ts)',
       serialise: 'serialise and write the snapshot (its two packed streams compressed side by side; written atomically with fsync, as the CLI writes it)',
     };
     for (const stage of Object.keys(builds[0].stages)) {

@@ -283,7 +283,7 @@ export async function buildSnapshot<P = never>(options: BuildOptions<P>): Promis
     // The index stage's peak is read before the tail can raise it (a worker's index is only whole here).
     const rssIndexDone = indexWorker ? peakRssMiB() : rssIndexed;
     // The tail (indexer/tail.ts): facet counts of common words' record sets, costly words', split compounds' and
-    // loose expansions' own postings, record maps of common words and block starts of common terms, from the
+    // loose expansions' own postings, record maps of common words and block starts of common terms and stored words, from the
     // postings just built, the same texts and the vocabulary; on a large corpus with the tail worker started above.
     const tail = await buildTail(
       index,

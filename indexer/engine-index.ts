@@ -35,6 +35,8 @@ export interface EngineIndex {
   bits?: RecordBits;
   /** Block starts of common terms' document streams (indexer/doc-skips.ts; absent on small corpora and in older snapshots). */
   skips?: DocSkips;
+  /** Block starts of common stored words' document streams (indexer/word-skips.ts; absent on small corpora and in older snapshots). */
+  wordSkips?: DocSkips;
 }
 
 function titleKeys(records: ReformRecord[], normalized: string[]): string[] {

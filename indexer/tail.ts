@@ -14,6 +14,7 @@
 import { buildVocabulary } from '../analysis/segment.js';
 import type { EngineIndex } from './engine-index.js';
 import { buildDocSkips, type DocSkipsOptions } from './doc-skips.js';
+import { buildWordSkips } from './word-skips.js';
 import { buildStoredCounts } from './facet-counts.js';
 import { buildLoosePostings } from './loose-postings.js';
 import { siblingModule, startModuleWorker } from './module-worker.js';
@@ -107,7 +108,7 @@ export function startTailWorker(): TailWorker | undefined {
 }
 
 /**
- * Adds the tail's tables to `index` (in the order a snapshot lists them: counts, words, nears, loose, bits, skips),
+ * Adds the tail's tables to `index` (in the order a snapshot lists them: counts, words, nears, loose, bits, skips, wordSkips),
  * in this thread alone or with `worker` (which it stops).
  */
 export async function buildTail(index: EngineIndex, input: TailInput, worker?: TailWorker): Promise<TailTimings> {
@@ -153,5 +154,7 @@ export async function buildTail(index: EngineIndex, input: TailInput, worker?: T
   if (bits) index.bits = bits;
   const skips = done ? done.skips : buildDocSkips(postings, skipsOptions);
   if (skips) index.skips = skips;
+  const wordSkips = buildWordSkips(postings, wordTable, skipsOptions);
+  if (wordSkips) index.wordSkips = wordSkips;
   return { counts, words: t1 - t0 + (t3 - t2), bits: performance.now() - t3 };
 }

@@ -22,6 +22,7 @@ import { recordsOfSharedSlots } from '../indexer/slot-intersection.js';
 import { StoredExpansions } from './loose.js';
 import { isRecordBits } from '../indexer/record-bits.js';
 import { isDocSkips } from '../indexer/doc-skips.js';
+import { isWordSkips, wordsAsIndex } from '../indexer/word-skips.js';
 import { BlockTerm, BlockWordScores, DocSkipIndex, recordCount } from './doc-skips.js';
 import { RecordMaps, RecordSet, andInto, hasRecord, mapOf, markInto, orInto } from './record-bits.js';
 import { ON_HEAP_BYTES, float64Columns, head } from './slab.js';
@@ -797,7 +798,10 @@ export class SearchEngine {
     if (index.skips !== undefined && !isDocSkips(index.skips, index.postings)) throw new Error('snapshot block starts do not fit its index (rebuild the snapshot)');
     const skips = index.skips ? new DocSkipIndex(index.skips, index.postings) : undefined;
     this.nears = nears ? new Postings({ ...index.postings, ...nears }, nearBudget) : undefined;
-    this.matcher = new Matcher(this.postings, this.options.cache.matches, NEAR_GAP, this.words, skips, this.nears);
+    // Block starts of common stored words (indexer/word-skips.ts), likewise: damaged ones refuse the snapshot.
+    if (index.wordSkips !== undefined && !isWordSkips(index.wordSkips, index.postings, index.words)) throw new Error('snapshot stored words\' block starts do not fit its stored words (rebuild the snapshot)');
+    const wordSkips = index.wordSkips && index.words ? new DocSkipIndex(index.wordSkips, wordsAsIndex(index.postings, index.words)) : undefined;
+    this.matcher = new Matcher(this.postings, this.options.cache.matches, NEAR_GAP, this.words, skips, this.nears, wordSkips);
     this.facets = new FacetIndex(index.facets, index.counts);
     // Damaged maps refuse the snapshot, never half-read; absent ones leave exclusions to decode record lists.
     if (index.bits !== undefined && !isRecordBits(index.bits, index.postings)) throw new Error('snapshot record maps do not fit its index (rebuild the snapshot)');
@@ -1061,6 +1065,13 @@ export class SearchEngine {
 
   private looseStoredCount = 0;
 
+  /** How many loose expansions' optional common words were read by blocks at the kept records (looseDocs): tests tell it ran by it. */
+  get looseBlockReads(): number {
+    return this.looseBlockAsks;
+  }
+
+  private looseBlockAsks = 0;
+
   /** How many records' position bonuses were worked out (bonus) since this engine was made: tests tell reuse by it. */
   get bonusReads(): number {
     return this.bonusReadCount;
@@ -1245,14 +1256,19 @@ export class SearchEngine {
         return this.loose!.scores(stored, this.stats, this.options.bm25, weight / words.length);
       }
     }
-    const occs = words.map((w) => this.matcher.needle(w, fields));
-    const lists = occs.map((o) => bm25(o, this.stats, this.options.bm25, weight / words.length));
-    const rule = this.looseRule(lists.map((l) => l.docs.length));
+    // A common word (one with block starts: an index token or a stored word, Matcher.commonTerm) is counted from its
+    // stored record count and decoded only if the rule requires it: a word the rule leaves optional only adds its score
+    // at the records the rarer words keep, read below from the blocks holding them (知识产权 of 知识产权质押贷款).
+    const w = weight / words.length;
+    const common = words.map((t) => (fields === undefined ? this.matcher.commonTerm(t) : undefined));
+    const lists: (DocScores | undefined)[] = words.map((t, k) => (common[k] ? undefined : bm25(this.matcher.needle(t, fields), this.stats, this.options.bm25, w)));
+    const rule = this.looseRule(words.map((_, k) => lists[k]?.docs.length ?? common[k]!.records));
     this.keepLooseRule(SearchEngine.looseRuleKey(words, fields), words, rule);
     if (!rule) return NO_DOCS;
     const { rare, need } = rule;
+    const wholeList = (k: number) => (lists[k] ??= bm25(this.matcher.needle(words[k], fields), this.stats, this.options.bm25, w));
     const present = rare.filter(Boolean).length;
-    const rareOccs = occs.filter((_, k) => rare[k]);
+    const rareOccs = words.filter((_, k) => rare[k]).map((t) => this.matcher.needle(t, fields));
     let docs: Int32Array;
     if (need === present) {
       // Every rare word required in one field: the records of the fields all of them hold, from their slots (no
@@ -1263,8 +1279,9 @@ export class SearchEngine {
       const { count } = this;
       const touched: number[] = [];
       // Only the rare words' records can qualify: they are the ones marked (a record in no rare list has count 0).
-      lists.forEach((l, k) => {
+      words.forEach((_, k) => {
         if (!rare[k]) return;
+        const l = wholeList(k);
         for (let i = 0; i < l.docs.length; i++) {
           const d = l.docs[i];
           if (count[d] === 0) touched.push(d);
@@ -1282,8 +1299,24 @@ export class SearchEngine {
       docs = Int32Array.from(kept);
     }
     // Scored for the records kept only: a common word of the phrase adds to theirs, its other records are not scored.
+    // Word by word in the words' order (the same additions in the same order as one gather over every list): a common
+    // word left optional is read by its blocks when the kept records are few beside its own (blockAskRatio, as
+    // allWords), else decoded whole.
     const scores = new Float64Array(docs.length);
-    SearchEngine.gather(docs, lists, (k, j, i) => (scores[i] += scoreAt(lists[k], j)));
+    for (let k = 0; k < words.length; k++) {
+      const term = common[k];
+      if (!lists[k] && term && docs.length * this.options.blockAskRatio < term.records) {
+        const ask = new BlockWordScores(term, this.stats, this.options.bm25, w, () => wholeList(k));
+        for (let i = 0; i < docs.length; i++) {
+          const s = ask.recordScore(docs[i]);
+          if (s === s) scores[i] += s;
+        }
+        this.looseBlockAsks++;
+        continue;
+      }
+      const l = wholeList(k);
+      SearchEngine.gather(docs, [l], (_, j, i) => (scores[i] += scoreAt(l, j)));
+    }
     return { docs, scores };
   }
 

@@ -166,6 +166,8 @@ export class Matcher {
      * one term, its occurrences the same as `near` computes.
      */
     private readonly nears?: Postings,
+    /** Block starts of common stored words (indexer/word-skips.ts): such a word can be read by blocks (commonTerm). */
+    private readonly wordSkips?: DocSkipIndex,
   ) {
     this.cache = new Lru(cacheSize);
   }
@@ -190,6 +192,27 @@ export class Matcher {
     if (at < 0) return undefined;
     const out = new BlockTerm(this.skips, at, k, () => this.needle(text));
     this.blockTerms.set(text, out);
+    return out;
+  }
+
+  /**
+   * A normalised string that is one common term with block starts, read by blocks: an index token (blockTerm) or a
+   * common stored word (its own postings, indexer/word-skips.ts: 知识产权 at 100k records). Undefined otherwise, or
+   * when its occurrences are decoded already. Kept apart from blockTerm, whose answer some analysis steps read as
+   * "printed far more often than a page" for index tokens only: a stored word's answer here changes no analysis.
+   */
+  commonTerm(text: string): BlockTerm | undefined {
+    const token = this.blockTerm(text);
+    if (token || !this.wordSkips || !this.stored(text)) return token;
+    const key = `\u0001${text}`;
+    const kept = this.blockTerms.get(key);
+    if (kept) return kept;
+    if (this.cache.has(`*\u0000${text}`)) return undefined;
+    const k = this.words!.termId(text);
+    const at = this.wordSkips.of(k);
+    if (at < 0) return undefined;
+    const out = new BlockTerm(this.wordSkips, at, k, () => this.needle(text));
+    this.blockTerms.set(key, out);
     return out;
   }
 

@@ -32,7 +32,7 @@ beforeAll(async () => {
     looseTerms: [...plain.dictionary.synonyms.flat(), ...(plain.analysis.forms?.pairs.flat() ?? []), ...(plain.analysis.forms?.shorts ?? [])],
     stopwords: plain.dictionary.stopwords,
     minCost: 1,
-    // Maps of words in 1 record in 8 (38 of the seeds' 300), block starts of terms with 19 entries and more.
+    // Maps of words in 1 record in 8 (38 of the seeds' 300), block starts of terms and stored words with 19 entries and more.
     bits: { minRecords: 1 },
     skips: { minEntries: 1 },
   };
@@ -58,10 +58,11 @@ describe('the build tail beside a worker thread', { timeout: 120_000 }, () => {
     const worker = startTailWorker();
     expect(worker).toBeDefined();
     await buildTail(two, input, worker);
-    expect(Object.keys(one)).toEqual(['postings', 'facets', 'counts', 'words', 'nears', 'loose', 'bits', 'skips']);
+    expect(Object.keys(one)).toEqual(['postings', 'facets', 'counts', 'words', 'nears', 'loose', 'bits', 'skips', 'wordSkips']);
     expect(one.words!.terms.split('\u0000').length).toBeGreaterThan(100);
     expect(one.bits!.terms.length).toBeGreaterThan(10);
     expect(one.skips!.terms.length).toBeGreaterThan(10);
+    expect(one.wordSkips!.terms.length).toBeGreaterThan(10);
     expect(Object.keys(two)).toEqual(Object.keys(one));
     expect(tables(two)).toEqual(tables(one));
     expect(written(two)).toBe(written(one));
