@@ -168,8 +168,20 @@ export function listRunner(input: ListInput): (from: number, to: number) => void
   };
   const merge = (a: number, b: number): number => sparseDot(vecStart, vIds, vW, a, b);
   const { plainStart, plainIds, plainW } = input;
-  /** Cosine of two reforms' plain views. */
-  const plainLikeness = (a: number, b: number): number => sparseDot(plainStart, plainIds, plainW, a, b);
+  /** The source's plain view spread over feature ids (0 elsewhere; its float32 weights exactly), while its candidates
+   *  are compared with it. */
+  const plainDense = new Float32Array(o.plainWeight > 0 ? F : 0);
+  /**
+   * Cosine of the spread source's plain view with reform j's: one pass over j's words, no merge. A candidate's plain
+   * vector holds hundreds of words and the pool up to 2 × pool candidates, so the merge's branch on every step was a
+   * third of the lists pass at 100,000 records (12.3 → 8.1 s CPU, docs/design.md). The same products are added in the same (id) order as `sparseDot` would, the
+   * unmatched ones adding +0 to a sum that starts at +0 and only grows: the same value to the bit.
+   */
+  const plainLikeness = (j: number): number => {
+    let s = 0;
+    for (let q = plainStart[j], qe = plainStart[j + 1]; q < qe; q++) s += plainDense[plainIds[q]] * plainW[q];
+    return s;
+  };
   const touched = new Int32Array(R);
   const score = new Float32Array(R);
   const listed = new Uint8Array(R);
@@ -261,11 +273,13 @@ export function listRunner(input: ListInput): (from: number, to: number) => void
       if (o.plainWeight > 0 && pool.length) {
         let top = 0;
         let topPlain = 0;
+        for (let x = plainStart[r]; x < plainStart[r + 1]; x++) plainDense[plainIds[x]] = plainW[x];
         for (const c of pool) {
-          c.p = plainLikeness(r, c.j);
+          c.p = plainLikeness(c.j);
           if (c.s > top) top = c.s;
           if (c.p > topPlain) topPlain = c.p;
         }
+        for (let x = plainStart[r]; x < plainStart[r + 1]; x++) plainDense[plainIds[x]] = 0;
         const w = o.plainWeight;
         for (const c of pool) c.s = (1 - w) * c.s + (topPlain > 0 ? w * top * (c.p / topPlain) : 0);
       }

@@ -30,6 +30,15 @@ const HAN_RUN = /\p{Script=Han}{2,}/gu;
 const LATIN = /[a-z][a-z0-9]+/g;
 /** Most distinct runs of Han text kept segmented at once. */
 const RUN_MEMO = 200_000;
+/** FNV-1a over a run's UTF-16 code units (findRun's memo key). */
+const RUN_HASH_SEED = 0x811c9dc5 | 0;
+function runHashStep(h: number, c: number): number {
+  return Math.imul(h ^ c, 0x01000193);
+}
+/** A hash's slot in a table of mask + 1 slots: its high bits folded in (FNV's low bits alone cluster). */
+function runSlot(h: number, mask: number): number {
+  return (h ^ (h >>> 15)) & mask;
+}
 const QUOTED = /[“"‘「『]([^”"’」』]{2,24})[”"’」』]/g;
 const BIGRAM = '\u0001';
 export const TEMPLATE = '\u0004';
@@ -172,8 +181,17 @@ export class FeatureReader {
   private vocabulary: Set<string>;
   private readonly canonical = new Map<string, string>();
   private readonly subwordMemo = new Map<string, number[]>();
-  /** Segmented runs: where each run's entry starts in `runPool`. Bounded: cleared when it holds `RUN_MEMO` runs. */
-  private readonly runMemo = new Map<string, number>();
+  /**
+   * Segmented runs, found by a hash of their code units taken while the text is scanned for them (`runHash`): an open
+   * table of run numbers + 1 (0 empty), each run's text, hash and entry in `runPool`. A run read again (most are, at
+   * scale: copies and stock phrases) is compared in place with `startsWith`, so no string is cut for it and none hashed
+   * by a Map (that lookup and the slice it needed were a tenth of this pass at 10,000 records). Bounded: cleared when it
+   * holds `RUN_MEMO` runs.
+   */
+  private runSlots = new Int32Array(1 << 12);
+  private runKeys: string[] = [];
+  private runHashes = new Grow(new Int32Array(1 << 10));
+  private runEntry = new Grow(new Int32Array(1 << 10));
   /** The runs' entries, flat (an object and typed arrays per run cost about 870 bytes a run, half of each thread's
    *  reading memory at 100,000 records): the word count n, n feature ids (a word inside a compound as -1 - id), the
    *  count p of words printed right before 市 / 省 / 县 / 片区, then those p ids, then the count of mechanism classes
@@ -247,10 +265,28 @@ export class FeatureReader {
 
   /** A run of Han text as words (and the words inside them): the offset of its entry in `runPool` (see there). */
   runFeatures(run: string): number {
-    const known = this.runMemo.get(run);
-    if (known !== undefined) return known;
+    let h = RUN_HASH_SEED;
+    for (let i = 0; i < run.length; i++) h = runHashStep(h, run.charCodeAt(i));
+    return this.findRun(run, 0, run.length, h);
+  }
+
+  /** The run printed at [a, b) of `text`, whose code units hash to `h` (runHashStep from RUN_HASH_SEED): its entry in
+   *  `runPool`, segmented now if it is not in the memo. */
+  private findRun(text: string, a: number, b: number, h: number): number {
+    const len = b - a;
+    const slots = this.runSlots;
+    const mask = slots.length - 1;
+    for (let slot = runSlot(h, mask), e = slots[slot]; e !== 0; slot = (slot + 1) & mask, e = slots[slot]) {
+      const k = e - 1;
+      if (this.runHashes.data[k] === h && this.runKeys[k].length === len && text.startsWith(this.runKeys[k], a)) return this.runEntry.data[k];
+    }
+    return this.segmentRun(a === 0 && b === text.length ? text : text.slice(a, b), h);
+  }
+
+  /** Segments a run not in the memo and remembers it (see `runSlots`). */
+  private segmentRun(run: string, h: number): number {
     this.runMisses++;
-    if (this.runMemo.size >= RUN_MEMO) this.forgetRuns();
+    if (this.runKeys.length >= RUN_MEMO) this.forgetRuns();
     const pieces = segment(run, this.vocab);
     const pool = this.runPool;
     const at = pool.length;
@@ -282,8 +318,29 @@ export class FeatureReader {
     pool.push(ideas.length);
     for (const k of ideas) pool.push(this.ideaIds[k]);
     while (this.placeCount.length < this.featureText.length) this.placeCount.push(0);
-    this.runMemo.set(run, at);
+    this.rememberRun(run, h, at);
     return at;
+  }
+
+  private rememberRun(run: string, h: number, at: number) {
+    const k = this.runKeys.length;
+    this.runKeys.push(run);
+    this.runHashes.push(h);
+    this.runEntry.push(at);
+    // At most half full: the table doubles (its runs placed again by their stored hashes) before it would be more.
+    if (2 * (k + 1) > this.runSlots.length) {
+      this.runSlots = new Int32Array(2 * this.runSlots.length);
+      for (let x = 0; x < k; x++) this.placeRun(x);
+    }
+    this.placeRun(k);
+  }
+
+  private placeRun(k: number) {
+    const slots = this.runSlots;
+    const mask = slots.length - 1;
+    let slot = runSlot(this.runHashes.data[k], mask);
+    while (slots[slot] !== 0) slot = (slot + 1) & mask;
+    slots[slot] = k + 1;
   }
 
   /** A title run's character bigrams and templates: the offset of their entry in `gramPool`. Kept per run: titles
@@ -372,16 +429,21 @@ export class FeatureReader {
         // Words of each run of Han characters (numbers and punctuation separate runs; a run printed again, in a
         // copy or a stock phrase, is segmented once).
         for (let a = 0; a < text.length;) {
-          if (!isHan(text.charCodeAt(a))) {
+          let c = text.charCodeAt(a);
+          if (!isHan(c)) {
             a++;
             continue;
           }
+          // The run's hash is taken on the way to its end, for the memo (findRun).
+          let h = runHashStep(RUN_HASH_SEED, c);
           let b = a + 1;
-          while (b < text.length && isHan(text.charCodeAt(b))) b++;
+          while (b < text.length && isHan((c = text.charCodeAt(b)))) {
+            h = runHashStep(h, c);
+            b++;
+          }
           if (b - a >= 2) {
-            const runText = text.slice(a, b);
             const fw = spanWeight(slogans, a, b, full, object);
-            let at = this.runFeatures(runText);
+            let at = this.findRun(text, a, b, h);
             this.runLookups++;
             recordScratch.ensure(this.featureText.length);
             const pool = this.runPool.data;
@@ -398,7 +460,7 @@ export class FeatureReader {
             const iw = fw * o.ideaWeight * (field === 'title' || field === 'process' ? 1 : o.ideaBodyFactor);
             for (let end = at + 1 + pool[at++]; at < end; at++) recordScratch.put(pool[at], iw, 0);
             if (field === 'title' && (o.bigramWeight > 0 || o.templateWeight > 0)) {
-              let g = this.titleGrams(runText);
+              let g = this.titleGrams(text.slice(a, b));
               const grams = this.gramPool.data;
               const gw = o.bigramWeight * fw;
               for (let end = g + 1 + grams[g++]; g < end; g++) recordScratch.put(grams[g], gw, 0);
@@ -475,7 +537,10 @@ export class FeatureReader {
   /** Forgets the segmented runs (they are segmented again if more is read): the build thread drops them while it
    *  waits for a reading worker, before the worker's features arrive, so both are not held at once. */
   forgetRuns() {
-    this.runMemo.clear();
+    this.runSlots = new Int32Array(1 << 12);
+    this.runKeys = [];
+    this.runHashes.length = 0;
+    this.runEntry.length = 0;
     this.subwordMemo.clear();
     this.gramMemo.clear();
     this.sloganTemplates.clear();

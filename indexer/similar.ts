@@ -729,22 +729,26 @@ function similarLists(body: Pick<SnapshotBody, 'records' | 'analysis' | 'diction
     for (let x = 0; x < rawStart[R]; x++) if (keep(x)) total++;
     plainIds = new Int32Array(total);
     plainW = new Float32Array(total);
-    const order: number[] = [];
+    // A reform's kept words are written in reading order, then sorted in place as numbers (a reform reads each feature
+    // once, so its ids are distinct): no comparator called per pair. Each word's count is looked up by id after.
+    const countOf = new Float32Array(F);
     for (let r = 0, at = 0; r < R; r++) {
-      order.length = 0;
-      for (let x = rawStart[r]; x < rawStart[r + 1]; x++) if (keep(x)) order.push(x);
-      order.sort((x, y) => rawIds.data[x] - rawIds.data[y]);
+      let m = 0;
+      for (let x = rawStart[r]; x < rawStart[r + 1]; x++) {
+        if (!keep(x)) continue;
+        plainIds[at + m++] = rawIds.data[x];
+        countOf[rawIds.data[x]] = rawPlain[x];
+      }
+      const ids = plainIds.subarray(at, at + m).sort();
       let norm2 = 0;
-      for (let y = 0; y < order.length; y++) {
-        const x = order[y];
-        const w = Math.log1p(rawPlain[x]) * Math.log(R / pdf[rawIds.data[x]]);
-        plainIds[at + y] = rawIds.data[x];
+      for (let y = 0; y < m; y++) {
+        const w = Math.log1p(countOf[ids[y]]) * Math.log(R / pdf[ids[y]]);
         plainW[at + y] = w;
         norm2 += w * w;
       }
       const by = Math.sqrt(norm2) || 1;
-      for (let y = 0; y < order.length; y++) plainW[at + y] /= by;
-      at += order.length;
+      for (let y = 0; y < m; y++) plainW[at + y] /= by;
+      at += m;
       plainStart[r + 1] = at;
     }
   }
