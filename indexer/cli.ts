@@ -14,7 +14,7 @@ import type { SnapshotHeader } from '../snapshot/container.js';
 import { readSnapshotFileHeader, writeSnapshotFile } from '../snapshot/file.js';
 import { packRecords } from '../snapshot/records.js';
 import { recordValidator } from '../snapshot/validate.js';
-import { buildSnapshot } from './build.js';
+import { buildSnapshot, readDictionaries } from './build.js';
 import { loadRecordsFile } from './records-input.js';
 import { formatSummary } from './summary.js';
 
@@ -68,6 +68,14 @@ async function main(): Promise<number> {
   // --records: records in the schema, one JSON object a line; a bad line is a warning naming it, never fatal.
   const corpus = values.records ? await loadRecordsFile(values.records, { deferLinks: true }) : undefined;
   const readMs = corpus ? performance.now() - t0 : undefined;
+  if (corpus && corpus.records.length === 0) {
+    // Nothing to index is known once the file is read: said with the same files and warnings, without loading jieba
+    // and running every stage on no records first (seconds of CPU for an answer already known).
+    const { warnings } = await readDictionaries(values.dict!);
+    console.log(formatSummary({ body: { records: [], sources: corpus.files, warnings: [...corpus.warnings, ...warnings] } }, { readMs }));
+    console.error('error: nothing could be indexed');
+    return 1;
+  }
   // While a counting process finishes, the build packs the records into the snapshot's columns, reused when writing.
   const result = await buildSnapshot({
     seedsDir: values.seeds!,
