@@ -12,10 +12,6 @@ import { parseArgs } from 'node:util';
 import { removeTempFilesOnSignal, writeFileAtomic } from '../snapshot/atomic.js';
 import type { SnapshotHeader } from '../snapshot/container.js';
 import { readSnapshotFileHeader, writeSnapshotFile } from '../snapshot/file.js';
-import { packRecords } from '../snapshot/records.js';
-import { recordValidator } from '../snapshot/validate.js';
-import { buildSnapshot } from './build.js';
-import { loadRecordsFile } from './records-input.js';
 import { formatSummary } from './summary.js';
 
 const HELP = `usage: npm run index -- [--seeds DIR] [--dict DIR] [--out FILE] [--dump-records FILE.jsonl]
@@ -62,12 +58,28 @@ async function main(): Promise<number> {
     return 0;
   }
   removeTempFilesOnSignal();
+  // The build's modules (parsers, jieba, OpenCC, every stage: over a second of CPU to import) are imported only by a
+  // run that builds, so --inspect and --help answer without them.
+  const [{ buildSnapshot, readDictionaries }, { loadRecordsFile }, { packRecords }, { recordValidator }] = await Promise.all([
+    import('./build.js'),
+    import('./records-input.js'),
+    import('../snapshot/records.js'),
+    import('../snapshot/validate.js'),
+  ]);
   // The time line counts from here to the snapshot written (reading a records file and writing included), the span
   // the benchmark times as a build: the build stages alone left out seconds at 100k records (docs/design.md).
   const t0 = performance.now();
   // --records: records in the schema, one JSON object a line; a bad line is a warning naming it, never fatal.
   const corpus = values.records ? await loadRecordsFile(values.records, { deferLinks: true }) : undefined;
   const readMs = corpus ? performance.now() - t0 : undefined;
+  if (corpus && corpus.records.length === 0) {
+    // Nothing to index is known once the file is read: said with the same files and warnings, without loading jieba
+    // and running every stage on no records first (seconds of CPU for an answer already known).
+    const { warnings } = await readDictionaries(values.dict!);
+    console.log(formatSummary({ body: { records: [], sources: corpus.files, warnings: [...corpus.warnings, ...warnings] } }, { readMs }));
+    console.error('error: nothing could be indexed');
+    return 1;
+  }
   // While a counting process finishes, the build packs the records into the snapshot's columns, reused when writing.
   const result = await buildSnapshot({
     seedsDir: values.seeds!,

@@ -1,4 +1,5 @@
 /** The index summary printed by the indexer and logged by the server at start-up. */
+import type { SnapshotBody } from '../snapshot/body.js';
 import type { BuildResult } from './build.js';
 
 /**
@@ -6,7 +7,7 @@ import type { BuildResult } from './build.js';
  * total is the whole span from the first byte read to the snapshot written (what bench/scale.ts times as a build),
  * not the build stages alone.
  */
-export function formatSummary({ body, timings }: Pick<BuildResult, 'body'> & Partial<Pick<BuildResult, 'timings'>>, io: { readMs?: number; writeMs?: number } = {}): string {
+export function formatSummary({ body, timings }: { body: Pick<SnapshotBody, 'records' | 'sources' | 'warnings'> } & Partial<Pick<BuildResult, 'timings'>>, io: { readMs?: number; writeMs?: number } = {}): string {
   const lines: string[] = [];
   lines.push(`${body.records.length} records from ${body.sources.filter((s) => s.records > 0).length} of ${body.sources.length} files`);
   for (const s of body.sources) {
