@@ -705,6 +705,21 @@ describe('relevance reporting against issue 9’s bars', () => {
     expect(shared).toEqual([...SHARED_WITH_M]);
   });
 
+  it('leaves the held-out c01–c25 out of the development figures (table, bars, folds, worst list), kind by kind', async () => {
+    const { developmentOnly, isHeldOut } = await import('../bench/relevance.js');
+    const perQuery = [
+      { id: 'q01', type: 'term', query: 'a', ndcg: 1, recall: 1 },
+      { id: 'c01', type: 'term', query: 'b', ndcg: 0, recall: 0 },
+      { id: 'm01', type: 'partial', query: 'c', ndcg: 0.5, recall: 0.5 },
+      { id: 'c13', type: 'term', query: 'd', ndcg: 0.2, recall: 0 },
+    ];
+    const dev = developmentOnly({ overall: { ndcg: 0, recall: 0, n: 4 }, byType: {}, perQuery });
+    expect(dev.perQuery.map((q) => q.id)).toEqual(['q01', 'm01']);
+    expect(dev.overall).toEqual({ ndcg: 0.75, recall: 0.75, n: 2 });
+    expect(dev.byType.term).toEqual({ ndcg: 1, recall: 1, n: 1 });
+    expect(['c01', 'c25'].every(isHeldOut) && !['b01', 'm01', 'cx1'].some(isHeldOut)).toBe(true);
+  });
+
   it('holds blind paraphrases w01–w22 written by rule W: each names its source reforms (graded 2) and shares no two adjacent Han characters with their titles', async () => {
     const { loadQueries } = await import('../bench/relevance.js');
     const blind = loadQueries('dev').filter((q) => /^w\d+$/.test(q.id));
