@@ -2,6 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { SearchService } from '../search/service.js';
 import type { EngineOptions } from '../search/options.js';
 import { reformGroups } from '../indexer/reform-groups.js';
+import { TEXT_FIELDS } from '../indexer/schema.js';
 import { FILES, seedService, seedSnapshot } from './helpers.js';
 
 let service: SearchService;
@@ -750,7 +751,7 @@ describe('relevance reporting against issue 9’s bars', () => {
     expect(blind.length).toBe(15);
     const { records } = await seedSnapshot();
     const byId = new Map(records.map((r) => [r.id, r]));
-    const text = (r: (typeof records)[number]) => [r.title, r.content, r.applicableTo, r.process, r.outcome].filter(Boolean).join(' ');
+    const text = (r: (typeof records)[number]) => TEXT_FIELDS.map((f) => r[f] ?? '').join('\n');
     for (const q of blind) {
       expect(q.type, q.id).toBe('partial');
       const m = /rule P\): (\p{Script=Han}+) \+ (\p{Script=Han}+), written from ([^ ]+) /u.exec(q.note ?? '');
