@@ -4,7 +4,9 @@
  *
  *   npx tsx bench/latency.ts SNAPSHOT QUERIES.json     the general loop and suggest here, then each kind of the mix
  *   npx tsx bench/latency.ts SNAPSHOT --kind KIND      one kind of the mix alone (what the first form starts per kind)
- *   … --warm-pairs N                                     either form: N unmeasured pairs of each kind alone before its
+ *   npx tsx bench/latency.ts SNAPSHOT --kinds-only     each kind of the mix only (no general loop, no suggest): what
+ *                                                        bench/run.ts asks for its second, settled per-kind table
+ *   … --warm-pairs N                                     any form: N unmeasured pairs of each kind alone before its
  *                                                        rounds instead of WARM_KIND_QUERIES (how warm the JIT is)
  *
  * Each kind of issue 8's mix is timed in a fresh process of its own, its warm-up's garbage collected first: a kind's
@@ -196,11 +198,36 @@ function eachKind(snapshotPath: string, warmPairs?: number): Record<string, Kind
   return kinds;
 }
 
+/** The collections of every kind's rounds together. */
+function totalGc(kinds: Record<string, KindLatency>): GcStats {
+  const gcs = Object.values(kinds).map((k) => k.gc);
+  return {
+    minor: gcs.reduce((n, g) => n + g.minor, 0),
+    major: gcs.reduce((n, g) => n + g.major, 0),
+    other: gcs.reduce((n, g) => n + g.other, 0),
+    totalMs: gcs.reduce((n, g) => n + g.totalMs, 0),
+    maxMs: Math.max(0, ...gcs.map((g) => g.maxMs)),
+  };
+}
+
+/** What the per-kind part prints, in both the full and the --kinds-only form. */
+function kindsReport(snapshotPath: string, warmPairs: number | undefined) {
+  const kinds = eachKind(snapshotPath, warmPairs);
+  return { kindSamples: KIND_SAMPLES, warmRounds: WARM_ROUNDS, warmKindQueries: warmPairs ?? WARM_KIND_QUERIES, kindGc: totalGc(kinds), kinds };
+}
+
 async function main() {
-  const { warmPairs, rest } = warmPairsArg(process.argv.slice(2));
+  const { warmPairs, rest: args } = warmPairsArg(process.argv.slice(2));
+  const kindsOnly = args.includes('--kinds-only');
+  const rest = args.filter((a) => a !== '--kinds-only');
   const [snapshotPath, queriesPath, kindArg] = rest;
   if (queriesPath === '--kind') {
     console.log(JSON.stringify(await kindMain(snapshotPath, kindArg as QueryKind, warmPairs)));
+    return;
+  }
+  if (kindsOnly) {
+    // Each kind runs in a process of its own, so this process need not load the snapshot at all.
+    console.log(JSON.stringify(kindsReport(snapshotPath, warmPairs)));
     return;
   }
   applyServingGc();
@@ -233,16 +260,6 @@ async function main() {
     }
   }
   const rssMiB = Math.round(process.memoryUsage().rss / 2 ** 20);
-  // The query mix of issue 8 (bench/scale-queries.ts), per kind, each kind in its own process.
-  const kinds = eachKind(snapshotPath, warmPairs);
-  const gcs = Object.values(kinds).map((k) => k.gc);
-  const kindGc: GcStats = {
-    minor: gcs.reduce((n, g) => n + g.minor, 0),
-    major: gcs.reduce((n, g) => n + g.major, 0),
-    other: gcs.reduce((n, g) => n + g.other, 0),
-    totalMs: gcs.reduce((n, g) => n + g.totalMs, 0),
-    maxMs: Math.max(0, ...gcs.map((g) => g.maxMs)),
-  };
   console.log(JSON.stringify({
     loadMs,
     rssMiB,
@@ -252,11 +269,8 @@ async function main() {
     uncached: stats(uncached),
     cached: stats(cached),
     suggest: stats(suggest),
-    kindSamples: KIND_SAMPLES,
-    warmRounds: WARM_ROUNDS,
-    warmKindQueries: warmPairs ?? WARM_KIND_QUERIES,
-    kindGc,
-    kinds,
+    // The query mix of issue 8 (bench/scale-queries.ts), per kind, each kind in its own process.
+    ...kindsReport(snapshotPath, warmPairs),
   }));
 }
 

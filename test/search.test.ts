@@ -2,6 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { SearchService } from '../search/service.js';
 import type { EngineOptions } from '../search/options.js';
 import { reformGroups } from '../indexer/reform-groups.js';
+import { TEXT_FIELDS } from '../indexer/schema.js';
 import { FILES, seedService, seedSnapshot } from './helpers.js';
 
 let service: SearchService;
@@ -657,8 +658,8 @@ describe('relevance reporting against issue 9’s bars', () => {
     expect(novel.ndcg).toBeCloseTo(0.75, 10);
   });
 
-  it('reports plain terms in five groups, the terms first judged, the grown group g01–g37 and the three draws of blind forms b01–b25, b26–b50 and the held-out c01–c25, each averaged per query', async () => {
-    const { termGroups, loadQueries } = await import('../bench/relevance.js');
+  it('reports plain terms in six groups, the terms first judged, the grown group g01–g37, the draws of blind forms b01–b25 and b26–b50, the held-out c01–c25 and apart from them the c queries whose source an m query shares, each averaged per query', async () => {
+    const { termGroups, loadQueries, SHARED_WITH_M } = await import('../bench/relevance.js');
     const grown = loadQueries('dev').filter((q) => /^g\d+$/.test(q.id));
     // The grown group is plain terms only, each judged with at least one record about the term (grade 2).
     expect(grown.length).toBe(37);
@@ -687,14 +688,37 @@ describe('relevance reporting against issue 9’s bars', () => {
       { id: 'b01', type: 'term', query: 'e', ndcg: 0.2, recall: 0 },
       { id: 'b26', type: 'term', query: 'f', ndcg: 0.4, recall: 1 },
       { id: 'c01', type: 'term', query: 'g', ndcg: 0.3, recall: 0.5 },
+      { id: 'c13', type: 'term', query: 'h', ndcg: 0.9, recall: 1 },
     ];
-    const [first, grownGroup, blindGroup, secondDraw, thirdDraw] = termGroups({ overall: { ndcg: 0, recall: 0, n: 7 }, byType: {}, perQuery });
+    const [first, grownGroup, blindGroup, secondDraw, thirdDraw, sharedWithM] = termGroups({ overall: { ndcg: 0, recall: 0, n: 8 }, byType: {}, perQuery });
     expect(first).toMatchObject({ n: 1, ndcg: 1, recall: 1 });
     expect(grownGroup).toMatchObject({ n: 2, recall: 0.75 });
     expect(grownGroup.ndcg).toBeCloseTo(0.7, 10);
     expect(blindGroup).toMatchObject({ n: 1, ndcg: 0.2, recall: 0 });
     expect(secondDraw).toMatchObject({ n: 1, ndcg: 0.4, recall: 1 });
     expect(thirdDraw).toMatchObject({ n: 1, ndcg: 0.3, recall: 0.5 });
+    expect(sharedWithM).toMatchObject({ n: 1, ndcg: 0.9, recall: 1 });
+    // The c queries reported apart are exactly those whose source (named in the note) is an m query's source too.
+    const sourceOf = (note = '') => /written from (\S+)/.exec(note)?.[1];
+    const dev = loadQueries('dev');
+    const mSources = new Set(dev.filter((q) => /^m\d+$/.test(q.id)).map((q) => sourceOf(q.note)));
+    const shared = dev.filter((q) => /^c\d+$/.test(q.id) && mSources.has(sourceOf(q.note))).map((q) => q.id);
+    expect(shared).toEqual([...SHARED_WITH_M]);
+  });
+
+  it('leaves the held-out c01–c25 out of the development figures (table, bars, folds, worst list), kind by kind', async () => {
+    const { developmentOnly, isHeldOut } = await import('../bench/relevance.js');
+    const perQuery = [
+      { id: 'q01', type: 'term', query: 'a', ndcg: 1, recall: 1 },
+      { id: 'c01', type: 'term', query: 'b', ndcg: 0, recall: 0 },
+      { id: 'm01', type: 'partial', query: 'c', ndcg: 0.5, recall: 0.5 },
+      { id: 'c13', type: 'term', query: 'd', ndcg: 0.2, recall: 0 },
+    ];
+    const dev = developmentOnly({ overall: { ndcg: 0, recall: 0, n: 4 }, byType: {}, perQuery });
+    expect(dev.perQuery.map((q) => q.id)).toEqual(['q01', 'm01']);
+    expect(dev.overall).toEqual({ ndcg: 0.75, recall: 0.75, n: 2 });
+    expect(dev.byType.term).toEqual({ ndcg: 1, recall: 1, n: 1 });
+    expect(['c01', 'c25'].every(isHeldOut) && !['b01', 'm01', 'cx1'].some(isHeldOut)).toBe(true);
   });
 
   it('holds blind paraphrases w01–w22 written by rule W: each names its source reforms (graded 2) and shares no two adjacent Han characters with their titles', async () => {
@@ -727,7 +751,7 @@ describe('relevance reporting against issue 9’s bars', () => {
     expect(blind.length).toBe(15);
     const { records } = await seedSnapshot();
     const byId = new Map(records.map((r) => [r.id, r]));
-    const text = (r: (typeof records)[number]) => [r.title, r.content, r.applicableTo, r.process, r.outcome].filter(Boolean).join(' ');
+    const text = (r: (typeof records)[number]) => TEXT_FIELDS.map((f) => r[f] ?? '').join('\n');
     for (const q of blind) {
       expect(q.type, q.id).toBe('partial');
       const m = /rule P\): (\p{Script=Han}+) \+ (\p{Script=Han}+), written from ([^ ]+) /u.exec(q.note ?? '');
