@@ -4,7 +4,9 @@ import { defineConfig } from 'vitest/config';
 // each test process that builds or counts the vocabulary, about 20 of them per run; with glibc's malloc asking for
 // transparent huge pages it takes ~2 s, the same dictionary and the same words (fewer page faults and TLB misses).
 // Set here, before the workers start, so every test process and every child a test starts (CLI builds, counting
-// processes, servers) inherits it; a glibc or kernel without the tunable ignores it.
+// processes, servers) inherits it; a glibc or kernel without the tunable ignores it. vitest's own process (the global
+// setup's seeds build loads jieba there while both workers wait) can only get it at its start: package.json's `test`
+// script sets it too, and this keeps it for a `vitest` started another way.
 const HUGE_PAGES = 'glibc.malloc.hugetlb=1';
 if (!process.env.GLIBC_TUNABLES?.includes('glibc.malloc.hugetlb')) {
   process.env.GLIBC_TUNABLES = [process.env.GLIBC_TUNABLES, HUGE_PAGES].filter(Boolean).join(':');
