@@ -263,13 +263,6 @@ export class FeatureReader {
     return out;
   }
 
-  /** A run of Han text as words (and the words inside them): the offset of its entry in `runPool` (see there). */
-  runFeatures(run: string): number {
-    let h = RUN_HASH_SEED;
-    for (let i = 0; i < run.length; i++) h = runHashStep(h, run.charCodeAt(i));
-    return this.findRun(run, 0, run.length, h);
-  }
-
   /** The run printed at [a, b) of `text`, whose code units hash to `h` (runHashStep from RUN_HASH_SEED): its entry in
    *  `runPool`, segmented now if it is not in the memo. */
   private findRun(text: string, a: number, b: number, h: number): number {
