@@ -532,8 +532,8 @@ export class FeatureReader {
   forgetRuns() {
     this.runSlots = new Int32Array(1 << 12);
     this.runKeys = [];
-    this.runHashes.length = 0;
-    this.runEntry.length = 0;
+    this.runHashes = new Grow(new Int32Array(1 << 10));
+    this.runEntry = new Grow(new Int32Array(1 << 10));
     this.subwordMemo.clear();
     this.gramMemo.clear();
     this.sloganTemplates.clear();
