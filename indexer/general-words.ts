@@ -8,9 +8,11 @@ import { createRequire } from 'node:module';
 import jieba from 'nodejieba';
 
 /**
- * jieba's dictionary as a look-up, parsed once per process: word → [highest frequency, whether every line of it is
- * tagged as naming a thing]. Both tests below ask it for every build; splitting the ~350 000-line text per test and
- * build cost ~150 ms each on the seeds, more than the seeds' whole similar stage's own work.
+ * jieba's dictionary as a look-up, parsed once and kept until `releaseGeneralWords`: word → [highest frequency,
+ * whether every line of it is tagged as naming a thing]. Both tests below ask it for every build; splitting the
+ * ~350 000-line text per test and build cost ~150 ms each on the seeds, more than the seeds' whole similar stage's own
+ * work. Held, it is about 32 MB (a ~349k-key Map, 28 MB of heap, and 4.5 MB of arrays), so a build lets go of it at
+ * its end unless asked to keep it (BuildOptions.keepGeneralWords).
  */
 interface GeneralWords {
   file: string;
@@ -57,6 +59,16 @@ function generalWords(file: string): GeneralWords {
     }
   }
   return (general = { file, index, freq, naming });
+}
+
+/** Whether the parsed dictionary is held in this process (what `releaseGeneralWords` lets go of). */
+export function generalWordsHeld(): boolean {
+  return general !== undefined;
+}
+
+/** Lets go of the parsed dictionary (buildSnapshot calls it at its end unless `keepGeneralWords`); the next test parses it again. */
+export function releaseGeneralWords(): void {
+  general = undefined;
 }
 
 function dictionaryFile(): string {

@@ -28,8 +28,6 @@ export const IDEA = 5;
 
 const HAN_RUN = /\p{Script=Han}{2,}/gu;
 const LATIN = /[a-z][a-z0-9]+/g;
-/** Most distinct runs of Han text kept segmented at once. */
-const RUN_MEMO = 200_000;
 /** FNV-1a over a run's UTF-16 code units (findRun's memo key). */
 const RUN_HASH_SEED = 0x811c9dc5 | 0;
 function runHashStep(h: number, c: number): number {
@@ -121,7 +119,7 @@ export class Scratch {
 export const PLAIN_FIELD_WEIGHTS: Record<TextField, number> = { title: 3, content: 1, outcome: 1.2, process: 0.8, applicableTo: 0.5 };
 
 /** The options the reader reads, named once: the type below and `featureSetup` both come from this list. */
-const FEATURE_OPTIONS = ['fieldWeights', 'bigramWeight', 'subwordWeight', 'places', 'synonyms', 'forms', 'outcomeWeight', 'sloganMinLength', 'templateWeight', 'titleObjectWeight', 'ideaWeight', 'ideaBodyFactor'] as const satisfies readonly (keyof SimilarOptions)[];
+const FEATURE_OPTIONS = ['fieldWeights', 'bigramWeight', 'subwordWeight', 'places', 'synonyms', 'forms', 'outcomeWeight', 'sloganMinLength', 'templateWeight', 'titleObjectWeight', 'ideaWeight', 'ideaBodyFactor', 'runMemo'] as const satisfies readonly (keyof SimilarOptions)[];
 export type FeatureOptions = Pick<SimilarOptions, (typeof FEATURE_OPTIONS)[number]>;
 
 /** What the reader needs: plain data, so a worker thread can be handed the same. */
@@ -186,7 +184,7 @@ export class FeatureReader {
    * table of run numbers + 1 (0 empty), each run's text, hash and entry in `runPool`. A run read again (most are, at
    * scale: copies and stock phrases) is compared in place with `startsWith`, so no string is cut for it and none hashed
    * by a Map (that lookup and the slice it needed were a tenth of this pass at 10,000 records). Bounded: cleared when it
-   * holds `RUN_MEMO` runs.
+   * holds `runMemo` runs (SimilarOptions).
    */
   private runSlots = new Int32Array(1 << 12);
   private runKeys: string[] = [];
@@ -263,13 +261,6 @@ export class FeatureReader {
     return out;
   }
 
-  /** A run of Han text as words (and the words inside them): the offset of its entry in `runPool` (see there). */
-  runFeatures(run: string): number {
-    let h = RUN_HASH_SEED;
-    for (let i = 0; i < run.length; i++) h = runHashStep(h, run.charCodeAt(i));
-    return this.findRun(run, 0, run.length, h);
-  }
-
   /** The run printed at [a, b) of `text`, whose code units hash to `h` (runHashStep from RUN_HASH_SEED): its entry in
    *  `runPool`, segmented now if it is not in the memo. */
   private findRun(text: string, a: number, b: number, h: number): number {
@@ -286,7 +277,7 @@ export class FeatureReader {
   /** Segments a run not in the memo and remembers it (see `runSlots`). */
   private segmentRun(run: string, h: number): number {
     this.runMisses++;
-    if (this.runKeys.length >= RUN_MEMO) this.forgetRuns();
+    if (this.runKeys.length >= this.o.runMemo) this.forgetRuns();
     const pieces = segment(run, this.vocab);
     const pool = this.runPool;
     const at = pool.length;
@@ -539,8 +530,8 @@ export class FeatureReader {
   forgetRuns() {
     this.runSlots = new Int32Array(1 << 12);
     this.runKeys = [];
-    this.runHashes.length = 0;
-    this.runEntry.length = 0;
+    this.runHashes = new Grow(new Int32Array(1 << 10));
+    this.runEntry = new Grow(new Int32Array(1 << 10));
     this.subwordMemo.clear();
     this.gramMemo.clear();
     this.sloganTemplates.clear();

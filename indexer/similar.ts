@@ -127,6 +127,10 @@ export interface SimilarOptions {
    *  0.907, against 0.909 at 1 and 0.904 at 0.25; with only the classes not written from dev misses, 0.846 at 1, 0.854
    *  at 0.5; classes as first written, before the pruning). */
   ideaBodyFactor: number;
+  /** Most distinct runs of Han text a reader keeps segmented at once (indexer/similar-features.ts `findRun`): a bound
+   *  on its memory, cleared when reached. Default 200,000. Any value gives the same lists (test/similar.test.ts builds
+   *  the seeds' with the memo cleared at every new run); a run is only segmented again after a clear. */
+  runMemo: number;
   /** How a term's weight follows the likeness of the reforms that carry it (indexer/similar-coherence.ts): × c / (c +
    *  coherence), c the mean inner product of its carriers' vectors without it. A word whose reforms share nothing else
    *  (进一步, 作用, 成功, 多维度 in a blue-carbon and a trade-secret reform) is generic however rare, which idf cannot
@@ -169,6 +173,7 @@ export const DEFAULT_SIMILAR_OPTIONS: SimilarOptions = {
   titleObjectWeight: 1,
   ideaWeight: 2,
   ideaBodyFactor: 0.5,
+  runMemo: 200_000,
   coherence: 0.002,
 };
 

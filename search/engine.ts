@@ -1301,11 +1301,12 @@ export class SearchEngine {
     // Scored for the records kept only: a common word of the phrase adds to theirs, its other records are not scored.
     // Word by word in the words' order (the same additions in the same order as one gather over every list): a common
     // word left optional is read by its blocks when the kept records are few beside its own (blockAskRatio, as
-    // allWords), else decoded whole.
+    // allWords), else decoded whole. A required word is decoded whole: its occurrences were decoded to keep the
+    // records (rareOccs), and asking its blocks again would decode the same postings twice.
     const scores = new Float64Array(docs.length);
     for (let k = 0; k < words.length; k++) {
       const term = common[k];
-      if (!lists[k] && term && docs.length * this.options.blockAskRatio < term.records) {
+      if (!rare[k] && !lists[k] && term && docs.length * this.options.blockAskRatio < term.records) {
         const ask = new BlockWordScores(term, this.stats, this.options.bm25, w, () => wholeList(k));
         for (let i = 0; i < docs.length; i++) {
           const s = ask.recordScore(docs[i]);

@@ -346,6 +346,22 @@ describe('similar reforms on the seed corpus', () => {
     expect(tf('\u0001留抵')).toBe(o.bigramWeight * title);
   });
 
+  it('lists the same similar reforms and key terms when the run memo is cleared at every new run as when it keeps every run', async () => {
+    const body = await seedSnapshot();
+    const keptInfo = {} as SimilarBuildInfo;
+    const clearedInfo = {} as SimilarBuildInfo;
+    const kept = buildSimilar(body, {}, { info: keptInfo });
+    const cleared = buildSimilar(body, { runMemo: 1 }, { info: clearedInfo });
+    // Both read the same runs; the default memo found those printed again (about an eighth at the seeds), the cleared
+    // one segmented them anew, so a run the memo handed back for another (its slot, its hash, its entry) would change
+    // what the default build read.
+    expect(keptInfo.runs).toBe(clearedInfo.runs);
+    expect(keptInfo.runs - keptInfo.runsSegmented).toBeGreaterThan(keptInfo.runs / 10);
+    expect(clearedInfo.runsSegmented).toBeGreaterThan(keptInfo.runsSegmented);
+    expect(kept.all.ids.some(Boolean)).toBe(true);
+    expect(cleared).toEqual(kept);
+  });
+
   it('weighs the words a title prints around its quoted slogan (原油 in 进口原油“先放后检”) below a title word when titleObjectWeight is under 1, and a title without a slogan in full', async () => {
     const body = await seedSnapshot();
     // The option's mechanism (off by default since session 12: the widened dev half measured 1 at least as good).
