@@ -8,9 +8,9 @@ import { engineOptions } from '../search/options.js';
 import { Matcher, NEAR_BLOCK_RATIO, slotEntry } from '../search/match.js';
 import { NEAR_GAP } from '../search/analyzer.js';
 import { Postings } from '../search/postings.js';
-import { bm25, normsOf, type FieldStats } from '../search/score.js';
+import { bm25, normsOf } from '../search/score.js';
 import { SearchService, type SearchParams } from '../search/service.js';
-import { seedSnapshot } from './helpers.js';
+import { fieldStatsOf, seedSnapshot } from './helpers.js';
 
 // The seeds (300 records) are far below the default threshold: block starts are built here for every term in at least
 // 8 record fields, and the engine asks by blocks whenever fewer records are left than the word has (ratio 1), so the
@@ -43,13 +43,7 @@ describe('block starts: a common word is asked about at a few records by decodin
     const postings = new Postings(data, 1 << 20);
     const index = new DocSkipIndex(skips, data);
     const options = engineOptions();
-    const stats: FieldStats = {
-      fieldCount: data.fields.length,
-      records: data.records,
-      fieldLengths: data.fieldLengths,
-      avgLengths: data.avgLengths,
-      weights: Float64Array.from(data.fields, (f) => options.fieldWeights[f as keyof typeof options.fieldWeights] ?? 0),
-    };
+    const stats = fieldStatsOf(data, false);
     normsOf(stats, options.bm25);
     const F = data.fields.length;
     expect(skips.terms.length).toBeGreaterThan(100);

@@ -14,9 +14,9 @@ import { parseSnapshot, serializeSnapshot } from '../snapshot/file.js';
 import { BlockTerm, BlockWordScores, DocSkipIndex } from '../search/doc-skips.js';
 import { engineOptions } from '../search/options.js';
 import { Postings } from '../search/postings.js';
-import { bm25, normsOf, type FieldStats } from '../search/score.js';
+import { bm25, normsOf } from '../search/score.js';
 import { SearchService, type SearchParams } from '../search/service.js';
-import { seedSnapshot } from './helpers.js';
+import { fieldStatsOf, seedSnapshot } from './helpers.js';
 
 // The seeds are far below the default thresholds: their stored words are built for every word of three or more Han
 // characters (cost ≥ 1), the block starts for every index term and stored word in at least 8 record fields, and the
@@ -59,13 +59,7 @@ describe('block starts of stored words: a common stored word is asked about at a
     const postings = new Postings(own, 1 << 20);
     const index = new DocSkipIndex(wordSkips, own);
     const options = engineOptions();
-    const stats: FieldStats = {
-      fieldCount: data.fields.length,
-      records: data.records,
-      fieldLengths: data.fieldLengths,
-      avgLengths: data.avgLengths,
-      weights: Float64Array.from(data.fields, (f) => options.fieldWeights[f as keyof typeof options.fieldWeights] ?? 0),
-    };
+    const stats = fieldStatsOf(data, false);
     normsOf(stats, options.bm25);
     expect(wordSkips.terms.length).toBeGreaterThan(20);
     const names = Array.from(wordSkips.terms, (k) => postings.termAt(k));
