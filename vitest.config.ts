@@ -40,7 +40,8 @@ export default defineConfig({
     globalSetup: ['test/global-setup.ts'],
     // Vitest runs one file at a time on a 2-core machine by default (cores − 1); most slow files wait on child
     // processes (builds, servers, Chromium), so two at once use the idle core: 463 s → 373 s on a fresh clone here; with the seeds
-    // and the page built once per run (global setup above), 246 s of vitest in the fresh-clone CI run at a98280d.
+    // and the page built once per run (global setup above), 246 s of vitest in the fresh-clone CI run at a98280d; 284 s
+    // at c1daf12 with a session's more tests, 210 s at 1104a14 with the two projects below and malloc on huge pages.
     maxWorkers: 2,
     reporters: ['default', 'json'],
     outputFile: { json: '.vitest-report.json' },
