@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { authorityKinds, buildSimilar, DEFAULT_SIMILAR_OPTIONS, type PoolEntry, type SimilarBuildInfo, type VectorTerm } from '../indexer/similar.js';
+import { authorityKinds, buildSimilar, DEFAULT_SIMILAR_OPTIONS, type PoolEntry, type SimilarBuildInfo, type SimilarOptions, type VectorTerm } from '../indexer/similar.js';
 import { PROVINCES } from '../indexer/regions.js';
 import { similarThreads, type SimilarThreads, type SimilarWorker } from '../indexer/similar-threads.js';
 import { startModuleWorker } from '../indexer/module-worker.js';
@@ -27,6 +27,28 @@ function recordAt(body: { records: readonly { title: string }[] }, title: string
   expect(i, title).toBeGreaterThanOrEqual(0);
   return i;
 }
+
+type SimilarBody = Parameters<typeof buildSimilar>[0];
+const builds = new WeakMap<SimilarBody, Map<string, { data: SimilarData; info: SimilarBuildInfo }>>();
+/**
+ * The lists `buildSimilar(body, options)` builds in this thread (no worker threads), and what the build reports, built
+ * once per body and options in this file: fourteen tests read lists built without hooks, thirteen of them the shipped
+ * options' lists, two the same variant (plainWeight 0). The info is only written by a build, never read, so
+ * collecting it changes no list. Tests only read what they are handed; a build with a hook (vectors, pools) or a
+ * worker thread, whose property is that build, is called in its test.
+ */
+function built(body: SimilarBody, options: Partial<SimilarOptions> = {}): { data: SimilarData; info: SimilarBuildInfo } {
+  let byOptions = builds.get(body);
+  if (!byOptions) builds.set(body, (byOptions = new Map()));
+  const key = JSON.stringify(options);
+  let entry = byOptions.get(key);
+  if (!entry) {
+    const info = {} as SimilarBuildInfo;
+    byOptions.set(key, (entry = { data: buildSimilar(body, options, { info }), info }));
+  }
+  return entry;
+}
+const listsFor = (body: SimilarBody, options: Partial<SimilarOptions> = {}): SimilarData => built(body, options).data;
 
 describe('similar reforms on the seed corpus', () => {
   it('never lists a reform twice, nor the source itself or its own copies, and lists copies under their entry', async () => {
@@ -194,13 +216,13 @@ describe('similar reforms on the seed corpus', () => {
     for (const name of shipped) expect(cut(body.similar!)).toContain(name);
     // A background cut at 1 % of reforms (3 of the seeds' reforms): the classes printed by more drop out of the
     // likeness and are no longer named, though their reforms still print them.
-    const tight = buildSimilar(body, { maxDf: 0.01 });
+    const tight = listsFor(body, { maxDf: 0.01 });
     const above = [...shipped].filter((name) => !cut(tight).has(name));
     expect(above.length).toBeGreaterThan(0);
     const tightNamed = named(tight);
     for (const name of above) expect(tightNamed).not.toContain(name);
     for (const name of tightNamed) expect(cut(tight)).toContain(name);
-    expect(named(buildSimilar(body, { ideaWeight: 0 })).size).toBe(0);
+    expect(named(listsFor(body, { ideaWeight: 0 })).size).toBe(0);
     expect(named({ ...body.similar!, ideasKept: undefined }).size).toBe(0);
   });
 
@@ -300,8 +322,8 @@ describe('similar reforms on the seed corpus', () => {
     // Both print “串联” and “并联” (as in 串联改并联) and share no other word of the idea.
     for (const i of [source, publishing]) expect(body.records[i].content! + body.records[i].process).toMatch(/“串联”[^]*“并联”/);
     const top10 = (data: ReturnType<typeof buildSimilar>) => Array.from(data.all.ids.subarray(source * data.k, source * data.k + 10)).filter(Boolean).map((v) => v - 1);
-    expect(top10(buildSimilar(body, { sloganMinLength: 2 }))).toContain(publishing);
-    const shipped = top10(buildSimilar(body));
+    expect(top10(listsFor(body, { sloganMinLength: 2 }))).toContain(publishing);
+    const shipped = top10(listsFor(body));
     expect(shipped).not.toContain(publishing);
     // The release-before-the-result reforms stay near the top.
     expect(shipped.slice(0, 6).map((i) => body.records[i].title)).toEqual(expect.arrayContaining([expect.stringContaining('特定附条件放行'), '冰鲜水产品两段准入监管模式', expect.stringContaining('先声明后验证')]));
@@ -348,10 +370,8 @@ describe('similar reforms on the seed corpus', () => {
 
   it('lists the same similar reforms and key terms when the run memo is cleared at every new run as when it keeps every run', async () => {
     const body = await seedSnapshot();
-    const keptInfo = {} as SimilarBuildInfo;
-    const clearedInfo = {} as SimilarBuildInfo;
-    const kept = buildSimilar(body, {}, { info: keptInfo });
-    const cleared = buildSimilar(body, { runMemo: 1 }, { info: clearedInfo });
+    const { data: kept, info: keptInfo } = built(body);
+    const { data: cleared, info: clearedInfo } = built(body, { runMemo: 1 });
     // Both read the same runs; the default memo found those printed again (about an eighth at the seeds), the cleared
     // one segmented them anew, so a run the memo handed back for another (its slot, its hash, its entry) would change
     // what the default build read.
@@ -415,13 +435,13 @@ describe('similar reforms on the seed corpus', () => {
     const declare = at('进口汽车零部件“先声明后验证”');
     // By title: a list shows each reform by the printing with the most text, which may be another copy.
     const rank = (data: ReturnType<typeof buildSimilar>) => Array.from(data.all.ids.subarray(source * data.k, (source + 1) * data.k)).findIndex((v) => v > 0 && body.records[v - 1].title === body.records[declare].title);
-    const without = rank(buildSimilar(body, { templateWeight: 0 }));
-    const shipped = rank(buildSimilar(body));
+    const without = rank(listsFor(body, { templateWeight: 0 }));
+    const shipped = rank(listsFor(body));
     expect(shipped).toBeGreaterThanOrEqual(0);
     expect(shipped).toBeLessThan(5);
     expect(without === -1 || without > shipped).toBe(true);
     // The same holds the other way round: a template is read from the slogan wherever it is printed.
-    const data = buildSimilar(body);
+    const data = listsFor(body);
     const back = Array.from(data.all.ids.subarray(declare * data.k, declare * data.k + 10)).filter(Boolean).map((v) => body.records[v - 1].title);
     expect(back).toContain(body.records[source].title);
   });
@@ -433,11 +453,11 @@ describe('similar reforms on the seed corpus', () => {
     const display = at('打造“旅游+新零售”');
     const first = (data: ReturnType<typeof buildSimilar>) => body.records[data.all.ids[source * data.k] - 1].title;
     expect(DEFAULT_SIMILAR_OPTIONS.coherence).toBeGreaterThan(0);
-    expect(first(buildSimilar(body))).toBe(body.records[display].title);
+    expect(first(listsFor(body))).toBe(body.records[display].title);
     // Coherence alone does it: with the same-mechanism factor off (both carry bonded display and sale), first with
     // it, not without it.
-    expect(first(buildSimilar(body, { mechanismFactor: 1 }))).toBe(body.records[display].title);
-    expect(first(buildSimilar(body, { coherence: 0, mechanismFactor: 1 }))).not.toBe(body.records[display].title);
+    expect(first(listsFor(body, { mechanismFactor: 1 }))).toBe(body.records[display].title);
+    expect(first(listsFor(body, { coherence: 0, mechanismFactor: 1 }))).not.toBe(body.records[display].title);
   });
 
   it('ranks a reform of the same mechanism higher: 航运企业集成化审批 lists 海事静态业务集成办理 (both integrated approval, 集成化审批 / 集成办理) first, which it did not with mechanismFactor 1', async () => {
@@ -447,11 +467,11 @@ describe('similar reforms on the seed corpus', () => {
     const same = at('海事静态业务集成办理新模式');
     const list = (data: ReturnType<typeof buildSimilar>) => Array.from(data.all.ids.subarray(source * data.k, (source + 1) * data.k)).filter(Boolean).map((v) => body.records[v - 1].title);
     expect(DEFAULT_SIMILAR_OPTIONS.mechanismFactor).toBeGreaterThan(1);
-    const shipped = list(buildSimilar(body));
+    const shipped = list(listsFor(body));
     expect(shipped[0]).toBe(body.records[same].title);
     // The plain word view (plainWeight) lifts it first too, so the factor's own effect is read with that view off.
-    const idea = list(buildSimilar(body, { plainWeight: 0 }));
-    const without = list(buildSimilar(body, { mechanismFactor: 1, plainWeight: 0 }));
+    const idea = list(listsFor(body, { plainWeight: 0 }));
+    const without = list(listsFor(body, { mechanismFactor: 1, plainWeight: 0 }));
     expect(idea[0]).toBe(body.records[same].title);
     expect(without[0]).not.toBe(body.records[same].title);
     // The factor reorders what was found: each of the first ten was in the list without it too.
@@ -464,8 +484,8 @@ describe('similar reforms on the seed corpus', () => {
     const source = at('加工贸易风险类保证金管理新模式');
     const list = (data: ReturnType<typeof buildSimilar>) => Array.from(data.all.ids.subarray(source * data.k, (source + 1) * data.k)).filter(Boolean).map((v) => body.records[v - 1].title);
     expect(DEFAULT_SIMILAR_OPTIONS.plainWeight).toBeGreaterThan(0);
-    const shipped = list(buildSimilar(body));
-    const without = list(buildSimilar(body, { plainWeight: 0 }));
+    const shipped = list(listsFor(body));
+    const without = list(listsFor(body, { plainWeight: 0 }));
     const guarantee = (titles: string[]) => titles.slice(0, 5).some((t) => t.includes('担保') && t.includes('保证保险'));
     expect(guarantee(shipped)).toBe(true);
     expect(guarantee(without)).toBe(false);
@@ -488,7 +508,7 @@ describe('similar reforms on the seed corpus', () => {
     expect(terms.some((t) => t.kind === 'class' && t.text === 'release-before-inspection')).toBe(true);
     expect(terms.some((t) => t.kind === 'template' && t.text === '先…后…')).toBe(true);
     // Reporting changes nothing: the lists are those of a build without it.
-    expect(Array.from(data.all.ids)).toEqual(Array.from(buildSimilar(body).all.ids));
+    expect(Array.from(data.all.ids)).toEqual(Array.from(listsFor(body).all.ids));
   });
 
   it('reports each reform\'s candidate pool before the diversity re-ranking: best fused first, each fused score the two views combined at plainWeight, every listed entry in it with its stored score, and the lists unchanged', async () => {
@@ -519,7 +539,7 @@ describe('similar reforms on the seed corpus', () => {
     }
     expect(plainMoved).toBeGreaterThan(0);
     // Reporting changes nothing: the lists are those of a build without it.
-    const plain = buildSimilar(body);
+    const plain = listsFor(body);
     expect(Array.from(data.all.ids)).toEqual(Array.from(plain.all.ids));
     expect(Array.from(data.otherRegions.ids)).toEqual(Array.from(plain.otherRegions.ids));
   });
@@ -570,7 +590,7 @@ describe('similar reforms on the seed corpus', () => {
 
   it('orders each list as the diversity re-ranking picks: similarity discounted 6 % per entry already listed from the same document', async () => {
     const body = await seedSnapshot();
-    const data = buildSimilar(body);
+    const data = listsFor(body);
     const penalty = DEFAULT_SIMILAR_OPTIONS.sameDocPenalty;
     expect(penalty).toBeGreaterThan(0);
     let reordered = 0;
@@ -617,14 +637,15 @@ describe('similar reforms on the seed corpus', () => {
     const id = body.records[10].id;
     expect(a.similar(id, 10, 'other-regions')).toEqual(b.similar(id, 10, 'other-regions'));
     // Built the same way twice, the lists are identical (the payload stays reproducible).
-    expect(Array.from(buildSimilar(body).all.ids)).toEqual(Array.from(body.similar!.all.ids));
+    expect(Array.from(listsFor(body).all.ids)).toEqual(Array.from(body.similar!.all.ids));
   });
 
   it('builds the same lists when a worker thread reads part of the texts and finds part of the candidates and lists', async () => {
     const body = await seedSnapshot();
     const info = {} as SimilarBuildInfo;
     const two = buildSimilar(body, {}, { workers: 1, threads: similarThreads, info });
-    const one = buildSimilar(body, {}, { workers: 0 });
+    // Without threads the build runs in this thread alone (workers 0).
+    const one = listsFor(body);
     // The worker did answer (a worker that fails is replaced by this thread, which would pass the comparison alone).
     expect(info.parallel).toMatchObject({ merged: true, candidates: true, lists: true });
     expect(info.parallel!.workerShare).toBeGreaterThan(0);
@@ -639,7 +660,8 @@ describe('similar reforms on the seed corpus', () => {
 
   it('builds the same lists when its workers never take a chunk: the build thread claims them all and reads the reading worker\'s share itself', async () => {
     const body = await seedSnapshot();
-    const one = buildSimilar(body, {}, { workers: 0 });
+    // Without threads the build runs in this thread alone (workers 0).
+    const one = listsFor(body);
     // A worker that takes its jobs and never claims any of the work (started late, stuck behind a loaded machine).
     const idle: SimilarWorker = { features: () => undefined, workerMs: () => 0, candidates: () => true, candidatesFailed: () => false, lists: () => true, listsFailed: () => false, stop: () => {} };
     const allIdle: SimilarThreads = { start: () => idle };
@@ -799,7 +821,7 @@ describe('the judged set\'s dev folds (bench/similar-dev.ts)', () => {
     const { dev } = devFolds(loadJudged());
     const normalizer = new Normalizer(body.analysis.t2s);
     const perSource = (o: Partial<typeof DEFAULT_SIMILAR_OPTIONS>) =>
-      evaluateSimilar(dev, body.records, servedRanker(body, buildSimilar(body, o), (t) => normalizer.plain(t))).perSource.map((p) => p.ndcg);
+      evaluateSimilar(dev, body.records, servedRanker(body, listsFor(body, o), (t) => normalizer.plain(t))).perSource.map((p) => p.ndcg);
     const shipped = perSource({});
     // Lists without the second-order part: some sources gain, some lose.
     const first = perSource({ feedback: 0 });
