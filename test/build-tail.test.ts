@@ -7,22 +7,20 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createHash } from 'node:crypto';
-import { Normalizer } from '../analysis/normalize.js';
 import type { EngineIndex } from '../indexer/engine-index.js';
-import { normalizedSearchTexts, SEARCH_FIELDS } from '../indexer/fields.js';
+import { SEARCH_FIELDS } from '../indexer/fields.js';
 import { reformGroups } from '../indexer/reform-groups.js';
 import { buildTail, startTailWorker, type TailInput, type TailWorker } from '../indexer/tail.js';
-import { traditionalToSimplifiedTable } from '../indexer/t2s.js';
 import type { SnapshotBody } from '../snapshot/body.js';
 import { bodyHash } from '../snapshot/file.js';
 import { seedSnapshot } from './helpers.js';
+import { indexedTexts } from './seed-texts.js';
 
 let plain: SnapshotBody;
 let input: TailInput;
 beforeAll(async () => {
   plain = await seedSnapshot();
-  const normalizer = new Normalizer(traditionalToSimplifiedTable());
-  const texts = normalizedSearchTexts(plain.records, (t) => normalizer.plain(t), { copies: true });
+  const texts = indexedTexts(plain);
   input = {
     texts,
     fields: SEARCH_FIELDS.length,

@@ -1,14 +1,12 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { Normalizer } from '../analysis/normalize.js';
-import { normalizedSearchTexts } from '../indexer/fields.js';
-import { traditionalToSimplifiedTable } from '../indexer/t2s.js';
 import type { EngineIndex } from '../indexer/engine-index.js';
-import { buildWordPostings, type WordIndex } from '../indexer/word-postings.js';
+import { type WordIndex } from '../indexer/word-postings.js';
 import type { SnapshotBody } from '../snapshot/body.js';
 import { NEAR_GAP } from '../search/analyzer.js';
 import { Matcher } from '../search/match.js';
 import { Postings, TermOccurrences, type Occurrences } from '../search/postings.js';
 import { seedSnapshot } from './helpers.js';
+import { everyLongWordStored, indexedTexts } from './seed-texts.js';
 
 // What a question's matching reads, checked against the seeds' own text: the strings it looks up (its words, their
 // narrower kinds, the question typed whole, which no record prints) and the compounds it finds split.
@@ -19,13 +17,11 @@ let words: WordIndex;
 beforeAll(async () => {
   body = await seedSnapshot();
   // The texts the build indexed, in slot order (record × field): positions are offsets into them.
-  const normalizer = new Normalizer(traditionalToSimplifiedTable());
-  texts = normalizedSearchTexts(body.records, (t) => normalizer.plain(t), { copies: true });
+  texts = indexedTexts(body);
   postings = new Postings((body.index as EngineIndex).postings, 1 << 20);
   // Every word of three or more Han characters stored (the seeds are too small for the default cost), so the stored
   // path is checked on real text too (as in stored-words.test.ts).
-  const index = (body.index as EngineIndex).postings;
-  words = buildWordPostings(texts, index, body.analysis.vocabulary.map(([w]) => w), { minCost: 1 })!;
+  words = everyLongWordStored(body, texts);
 });
 
 /** A matcher over the seeds' index, with every long word stored (read as one term) or without. */

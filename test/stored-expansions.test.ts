@@ -1,9 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { contentWords, looseExpansions } from '../analysis/loose.js';
-import { Normalizer } from '../analysis/normalize.js';
 import { buildVocabulary } from '../analysis/segment.js';
-import { normalizedSearchTexts } from '../indexer/fields.js';
-import { traditionalToSimplifiedTable } from '../indexer/t2s.js';
 import type { EngineIndex } from '../indexer/engine-index.js';
 import { buildLoosePostings, type LooseIndex } from '../indexer/loose-postings.js';
 import type { SnapshotBody } from '../snapshot/body.js';
@@ -13,6 +10,7 @@ import { Matcher } from '../search/match.js';
 import { Postings, recordsOf } from '../search/postings.js';
 import { SearchService, type SearchParams } from '../search/service.js';
 import { seedSnapshot } from './helpers.js';
+import { indexedTexts } from './seed-texts.js';
 
 // The seeds are far too small for any expansion to reach the default cost: their stored expansions are built here for
 // every expansion whose words share a field somewhere (cost ≥ 1, no share limits), so the stored path runs on real text.
@@ -23,8 +21,7 @@ let keys: string[][];
 let terms: string[];
 beforeAll(async () => {
   plain = await seedSnapshot();
-  const normalizer = new Normalizer(traditionalToSimplifiedTable());
-  const texts = normalizedSearchTexts(plain.records, (t) => normalizer.plain(t), { copies: true });
+  const texts = indexedTexts(plain);
   const index = plain.index as EngineIndex;
   const forms = plain.analysis.forms!;
   terms = [...plain.dictionary.synonyms.flat(), ...forms.pairs.flat(), ...forms.shorts];

@@ -1,17 +1,14 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { NEAR_GAP, nearStarts, splitCompound } from '../analysis/compounds.js';
-import { Normalizer } from '../analysis/normalize.js';
-import { normalizedSearchTexts } from '../indexer/fields.js';
-import { traditionalToSimplifiedTable } from '../indexer/t2s.js';
 import type { EngineIndex } from '../indexer/engine-index.js';
 import { buildNearPostings, costlyPairs, nearKey, type NearIndex } from '../indexer/near-postings.js';
-import { buildWordPostings } from '../indexer/word-postings.js';
 import type { SnapshotBody } from '../snapshot/body.js';
 import { parseSnapshot, serializeSnapshot } from '../snapshot/file.js';
 import { Matcher } from '../search/match.js';
 import { Postings, TermOccurrences, type Occurrences } from '../search/postings.js';
 import { SearchService, type SearchParams } from '../search/service.js';
 import { seedSnapshot } from './helpers.js';
+import { everyLongWordStored, indexedTexts } from './seed-texts.js';
 
 // The seeds are far too small for any split to reach the default cost: their stored splits are built here for every
 // split of a vocabulary word whose parts both occur (cost ≥ 1), so the stored path runs on real text.
@@ -23,8 +20,7 @@ let texts: string[];
 beforeAll(async () => {
   plain = await seedSnapshot();
   // The texts the build indexed (every searched field normalised, in slot order): the splits are found in them.
-  const normalizer = new Normalizer(traditionalToSimplifiedTable());
-  texts = normalizedSearchTexts(plain.records, (t) => normalizer.plain(t), { copies: true });
+  texts = indexedTexts(plain);
   const index = plain.index as EngineIndex;
   nears = buildNearPostings(texts, index.postings, plain.analysis.vocabulary, { minCost: 1 })!;
   stored = { ...plain, index: { ...index, nears } };
@@ -80,7 +76,7 @@ describe('stored split compounds: costly splits read as one term', () => {
   it('finds the same splits when longer parts are read from stored words as when they are found in the text', () => {
     const index = (plain.index as EngineIndex).postings;
     // Every word with a cover stored, so the parts of three or more characters come from the stored words' postings.
-    const words = buildWordPostings(texts, index, plain.analysis.vocabulary.map(([w]) => w), { minCost: 1 })!;
+    const words = everyLongWordStored(plain, texts);
     const storedParts = new Set(words.terms.split('\u0000'));
     expect(pairs.filter(([a, b]) => storedParts.has(a) || storedParts.has(b)).length).toBeGreaterThan(20);
     const viaWords = buildNearPostings(texts, index, plain.analysis.vocabulary, { minCost: 1, words })!;

@@ -3,7 +3,7 @@ import { Normalizer } from '../analysis/normalize.js';
 import { normalizedSearchTexts } from '../indexer/fields.js';
 import { traditionalToSimplifiedTable } from '../indexer/t2s.js';
 import type { EngineIndex } from '../indexer/engine-index.js';
-import { buildWordPostings, coverCost, DEFAULT_WORD_COST, encodeWordPlaces, findWordPlaces, planWords, type WordIndex } from '../indexer/word-postings.js';
+import { coverCost, DEFAULT_WORD_COST, encodeWordPlaces, findWordPlaces, planWords, type WordIndex } from '../indexer/word-postings.js';
 import type { SnapshotBody } from '../snapshot/body.js';
 import { parseSnapshot, serializeSnapshot } from '../snapshot/file.js';
 import { NEAR_GAP } from '../search/analyzer.js';
@@ -13,6 +13,7 @@ import { SearchService, type SearchParams } from '../search/service.js';
 import { chunkedIndexFromEntry, offlineChunks } from '../web/src/offline/chunks.js';
 import { sha256Hex } from '../web/src/offline/sha256.js';
 import { seedSnapshot } from './helpers.js';
+import { everyLongWordStored } from './seed-texts.js';
 
 // The seeds are far too small for any word to reach the default cost: their stored words are built here for every word
 // of three or more Han characters the corpus prints (cost ≥ 1), so the stored path runs on real text.
@@ -22,11 +23,8 @@ let words: WordIndex;
 let list: string[];
 beforeAll(async () => {
   plain = await seedSnapshot();
-  // The texts the build indexed (every searched field normalised, in slot order): the stored words are found in them.
-  const normalizer = new Normalizer(traditionalToSimplifiedTable());
-  const texts = normalizedSearchTexts(plain.records, (t) => normalizer.plain(t), { copies: true });
   const index = plain.index as EngineIndex;
-  words = buildWordPostings(texts, index.postings, plain.analysis.vocabulary.map(([w]) => w), { minCost: 1 })!;
+  words = everyLongWordStored(plain);
   stored = { ...plain, index: { ...index, words } };
   list = words.terms.split('\u0000').slice(0, -1);
 });

@@ -1,12 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { Normalizer } from '../analysis/normalize.js';
 import { buildDocSkips } from '../indexer/doc-skips.js';
 import type { EngineIndex } from '../indexer/engine-index.js';
-import { normalizedSearchTexts } from '../indexer/fields.js';
-import { traditionalToSimplifiedTable } from '../indexer/t2s.js';
-import { buildWordPostings, type WordIndex } from '../indexer/word-postings.js';
+import { type WordIndex } from '../indexer/word-postings.js';
 import { buildWordSkips, wordsAsIndex } from '../indexer/word-skips.js';
 import type { DocSkips } from '../indexer/doc-skips.js';
 import type { SnapshotBody } from '../snapshot/body.js';
@@ -17,6 +14,7 @@ import { Postings } from '../search/postings.js';
 import { bm25, normsOf } from '../search/score.js';
 import { SearchService, type SearchParams } from '../search/service.js';
 import { fieldStatsOf, seedSnapshot } from './helpers.js';
+import { everyLongWordStored } from './seed-texts.js';
 
 // The seeds are far below the default thresholds: their stored words are built for every word of three or more Han
 // characters (cost ≥ 1), the block starts for every index term and stored word in at least 8 record fields, and the
@@ -29,10 +27,8 @@ let decodedWhole: SearchService;
 let byBlocks: SearchService;
 beforeAll(async () => {
   plain = await seedSnapshot();
-  const normalizer = new Normalizer(traditionalToSimplifiedTable());
-  const texts = normalizedSearchTexts(plain.records, (t) => normalizer.plain(t), { copies: true });
   const index = plain.index as EngineIndex;
-  words = buildWordPostings(texts, index.postings, plain.analysis.vocabulary.map(([w]) => w), { minCost: 1 })!;
+  words = everyLongWordStored(plain);
   const thresholds = { minEntries: 8, share: 1000 };
   wordSkips = buildWordSkips(index.postings, words, thresholds)!;
   const skips = buildDocSkips(index.postings, thresholds)!;
