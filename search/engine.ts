@@ -963,14 +963,10 @@ export class SearchEngine {
     const usable = this.broaderUsable(analysis);
     const prune = (c: Constraint, ownUnit: boolean): Constraint => {
       // Broader terms the engine never fills with (combine) go first, so highlights mark only what matched.
-      if (c.broader && !(usable && ownUnit)) {
-        const { broader: _, ...rest } = c;
-        c = rest;
-      }
       // A word read by blocks (indexer/doc-skips.ts) is printed on far more than a page of reforms, so its broader terms
       // would go below anyway: dropped before the page check, which would decode its whole list (a long sentence at
       // scale holds several such words).
-      if (c.broader && this.matcher.blockTerm(c.text)) {
+      if (c.broader && (!(usable && ownUnit) || this.matcher.blockTerm(c.text))) {
         const { broader: _, ...rest } = c;
         c = rest;
       }
@@ -1006,10 +1002,11 @@ export class SearchEngine {
   /**
    * The most words a query may have for its broader terms to count: MAX_PARTS_WORDS for a list of keywords; for a
    * sentence (a description in the user's own words) EngineOptions.broaderSentenceWords, as its words are fewer per
-   * idea (用专利和商标的未来收益…融资 names 专利 and 商标 where the record says 知识产权), at most 31 (one mask bit each).
+   * idea (用专利和商标的未来收益…融资 names 专利 and 商标 where the record says 知识产权), at most 30 (one mask bit each;
+   * bits 30 and 31 are CREDIT_BIT and PARTS_BIT).
    */
   private broaderWords(sentence: boolean): number {
-    return sentence ? Math.min(31, Math.max(MAX_PARTS_WORDS, this.options.broaderSentenceWords)) : MAX_PARTS_WORDS;
+    return sentence ? Math.min(30, Math.max(MAX_PARTS_WORDS, this.options.broaderSentenceWords)) : MAX_PARTS_WORDS;
   }
 
   /** Forget cached postings, matches and analyses (benchmarks measure uncached queries with it). */

@@ -85,7 +85,7 @@ export interface EngineOptions {
    * A query typed as a sentence (analyzer.ts `natural`: a description in the user's own words) uses broader terms as a
    * two-to-four-word query does (Constraint.broader, above) up to this many words (专利 and 商标 of
    * 用专利和商标的未来收益打包发行资产支持产品在交易所融资 are said 知识产权 by the record); a list of keywords keeps four.
-   * 4 turns the widening off.
+   * 4 turns the widening off; above 30 it counts as 30 (a mask bit per word, two bits kept for the engine's own flags).
    */
   broaderSentenceWords: number;
   /**

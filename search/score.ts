@@ -776,7 +776,7 @@ class MaxUnion extends LazyScores {
       }
       n++;
     }
-    return [docs.subarray(0, n), inSide.map((a) => a.subarray(0, n))];
+    return [head(docs, n), inSide.map((a) => head(a, n))];
   }
 
   /**
