@@ -1,4 +1,5 @@
 import { defineConfig } from 'vitest/config';
+import { hugePagesEnv } from './indexer/huge-pages.js';
 
 // jieba's dictionary load (nodejieba builds a trie of ~350,000 words out of many small mallocs) took ~4 s of CPU in
 // each test process that builds or counts the vocabulary, about 20 of them per run; with glibc's malloc asking for
@@ -6,11 +7,8 @@ import { defineConfig } from 'vitest/config';
 // Set here, before the workers start, so every test process and every child a test starts (CLI builds, counting
 // processes, servers) inherits it; a glibc or kernel without the tunable ignores it. vitest's own process (the global
 // setup's seeds build loads jieba there while both workers wait) can only get it at its start: package.json's `test`
-// script sets it too, and this keeps it for a `vitest` started another way.
-const HUGE_PAGES = 'glibc.malloc.hugetlb=1';
-if (!process.env.GLIBC_TUNABLES?.includes('glibc.malloc.hugetlb')) {
-  process.env.GLIBC_TUNABLES = [process.env.GLIBC_TUNABLES, HUGE_PAGES].filter(Boolean).join(':');
-}
+// script sets it when GLIBC_TUNABLES is unset, and this keeps it for a `vitest` started another way.
+process.env.GLIBC_TUNABLES = hugePagesEnv(process.env).GLIBC_TUNABLES;
 
 // Files that need a process of their own, each for a reason that outlives the file in a shared one: jieba loaded in the
 // test's thread (it keeps the first user dictionary of its process, and each of these builds another corpus or
@@ -22,6 +20,7 @@ const OWN_PROCESS = [
   'test/chinese-percent-match.test.ts', // builds another corpus in this thread (jieba)
   'test/operator-server.test.ts', // builds part of the seeds in this thread (jieba)
   'test/records-input.test.ts', // builds in this thread (jieba)
+  'test/general-words.test.ts', // builds a 20-record corpus in this thread (jieba)
   'test/similar-ideas.test.ts', // builds with another dictionary folder in this thread (jieba)
   'test/vocabulary.test.ts', // loads jieba in this thread with the build's words
   'test/similar.test.ts', // sets V8 flags (node:v8 setFlagsFromString)

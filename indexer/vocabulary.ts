@@ -20,6 +20,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import { join } from 'node:path';
+import { hugePagesEnv } from './huge-pages.js';
 import { cut, loadJieba } from './jieba.js';
 
 export interface VocabularyOptions {
@@ -210,7 +211,8 @@ export function startVocabularyCount(chars: number, options: VocabularyOptions):
   const script = join(dir, 'count.cjs');
   writeFileSync(script, CHILD_SOURCE);
   // Plain node (no loader flags of this process: the script is CommonJS), the structured clone for its answer's array,
-  // and malloc on huge pages (see hugePagesEnv).
+  // and malloc on huge pages (indexer/huge-pages.ts): the counting process's jieba load sits on the build's critical
+  // path after copy links.
   const env = hugePagesEnv(process.env);
   const pool = Array.from({ length: workers }, () => fork(script, [jiebaPath, userDict], { execArgv: [], env, serialization: 'advanced', stdio: ['ignore', 'inherit', 'inherit', 'ipc'] }));
   type Answer = { words: string[]; counts: Float64Array; maxRssKiB: number; cpuUs: number };
@@ -282,15 +284,3 @@ export async function countVocabulary(texts: string[], options: VocabularyOption
   return count.finish();
 }
 
-/**
- * The environment for a counting process: glibc's malloc asked for transparent huge pages (`glibc.malloc.hugetlb=1`,
- * added to any GLIBC_TUNABLES already set, never overriding a hugetlb the operator chose). jieba's dictionary load is
- * hundreds of thousands of small allocations; on huge pages it takes about half the CPU (tests8: 4.3 → 1.8 s, three
- * interleaved pairs), and the counting process's load sits on the build's critical path after copy links. A glibc or
- * kernel without the tunable ignores it.
- */
-export function hugePagesEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
-  const tunables = env.GLIBC_TUNABLES;
-  if (tunables?.includes('glibc.malloc.hugetlb')) return env;
-  return { ...env, GLIBC_TUNABLES: [tunables, 'glibc.malloc.hugetlb=1'].filter(Boolean).join(':') };
-}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { hugePagesEnv } from '../indexer/vocabulary.js';
+import { hugePagesEnv } from '../indexer/huge-pages.js';
 
 describe('the counting process environment', () => {
   it('asks glibc for huge pages, keeping every other tunable and variable the build process has', () => {
