@@ -17,6 +17,7 @@ import { buildSnapshot } from '../indexer/build.js';
 import { parseArgs } from 'node:util';
 import { parseSnapshot, serializeSnapshot } from '../snapshot/file.js';
 import { SearchService } from '../search/service.js';
+import type { GcStats, KindLatency } from './latency.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const seedsDir = join(root, 'seeds');
@@ -128,8 +129,8 @@ the targets and whether this run met them. --sizes none skips the generated corp
   writeFileSync(queriesFile, JSON.stringify(queries));
   // Latency is measured in a fresh process holding only the snapshot, as a server does (no jieba, no build garbage).
   type KindsPart = {
-    kindSamples: number; warmRounds: number; warmKindQueries: number; kindGc: { minor: number; major: number; other: number; totalMs: number; maxMs: number };
-    kinds: Record<string, { uncached: Stats; cached: Stats; rounds: number; gc: { minor: number; major: number; other: number; totalMs: number; maxMs: number }; uncachedPaused: number; uncachedUnpaused: Stats; warmKindPairs: number }>;
+    kindSamples: number; warmRounds: number; warmKindQueries: number; kindGc: GcStats;
+    kinds: Record<string, KindLatency>;
   };
   const lat: KindsPart & {
     loadMs: number; rssMiB: number; queries: number; rounds: number; prefixes: number;

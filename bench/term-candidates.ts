@@ -159,13 +159,9 @@ function blindRule(records: ReturnType<typeof parseSnapshot>['records']): { sour
     for (const r of byId.get(id)?.related ?? []) picked.add(r.id);
   }
   const thirdSources = draw(9);
-  // A later draw (none yet) is taken after this line: it gives way to the third draw's copies and to rule P's sources
-  // (m01–m15, tuned on) and their copies too, which the third draw did not (four c sources are m sources).
-  const partialSources = dev.filter((q) => /^m\d+$/.test(q.id)).flatMap((q) => /rule P\).*?written from (\S+)/.exec(q.note ?? '')?.[1] ?? []);
-  for (const id of [...thirdSources.map((s) => s.id), ...partialSources]) {
-    picked.add(id);
-    for (const r of byId.get(id)?.related ?? []) picked.add(r.id);
-  }
+  // A later draw (none yet) must first give way to the third draw's sources and copies and to rule P's sources (m01–m15,
+  // tuned on; `written from ID` in their notes) and their copies, which the third draw did not (four c sources are m
+  // sources): add them to `picked` here, as above, before drawing it.
   const blind = dev.filter((q) => /^[bc]\d+$/.test(q.id));
   const others = new Set(loadQueries().filter((q) => !/^[bc]\d+$/.test(q.id)).map((q) => q.query));
   const all = [...sources, ...secondSources, ...thirdSources];
