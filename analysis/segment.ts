@@ -35,6 +35,15 @@ export function buildVocabulary(entries: Iterable<[string, number]>): Vocabulary
   return { counts, total: Math.max(total, 1), maxLength, prefixes };
 }
 
+export interface SegmentOptions {
+  /**
+   * Split a stem off the end of a run of unknown characters: its last character and the lone character after it,
+   * when the two begin a word (民用 of 民用建筑, which jieba kept whole): 盖民用楼房 is 盖|民用|楼房, not 盖民|用|楼房.
+   * Off by default (the indexer's segmentation is unchanged); the query analyser turns it on.
+   */
+  stems?: boolean;
+}
+
 export interface Piece {
   text: string;
   /** 'word' from the vocabulary, 'unknown' run of characters the corpus never used as a word, 'number' with unit, 'latin'. */
@@ -47,7 +56,7 @@ const HAN = /\p{Script=Han}/u;
 const MAY_HOLD_NUMBER = new RegExp(`[0-9\\uff10-\\uff19${CN_DIGITS}]`);
 
 /** Split a normalised chunk (no spaces) into pieces. */
-export function segment(text: string, vocab: Vocabulary): Piece[] {
+export function segment(text: string, vocab: Vocabulary, options: SegmentOptions = {}): Piece[] {
   const pieces: Piece[] = [];
   let i = 0;
   // Every figure the scanner finds has a digit or a Chinese numeral: text with neither (most runs of words) skips it.
@@ -65,7 +74,7 @@ export function segment(text: string, vocab: Vocabulary): Piece[] {
       let j = i;
       const limit = n < numbers.length ? numbers[n].start : text.length;
       while (j < limit && HAN.test(text[j])) j++;
-      pieces.push(...segmentHan(text.slice(i, j), vocab));
+      pieces.push(...segmentHan(text.slice(i, j), vocab, options));
       i = j;
       continue;
     }
@@ -81,7 +90,8 @@ export function segment(text: string, vocab: Vocabulary): Piece[] {
 }
 
 /** Max-probability path over the vocabulary (jieba's own algorithm, over a corpus-sized dictionary). */
-function segmentHan(run: string, vocab: Vocabulary): Piece[] {
+function segmentHan(run: string, vocab: Vocabulary, options: SegmentOptions): Piece[] {
+  const stems = options.stems === true && vocab.prefixes !== undefined;
   const len = run.length;
   const logTotal = Math.log(vocab.total);
   const best = new Float64Array(len + 1);
@@ -113,6 +123,14 @@ function segmentHan(run: string, vocab: Vocabulary): Piece[] {
   for (let i = 0; i < len; i = next[i]) {
     const w = run.slice(i, next[i]);
     const prev = pieces[pieces.length - 1];
+    // An unknown character that begins a word with the lone character after it (民 of 民用建筑 before 用) is that
+    // word's stem, not the tail of the unknown run before it (盖民用楼房: 盖|民用|楼房, not 盖民|用|楼房).
+    if (stems && known[i] && w.length === 1 && prev?.kind === 'unknown' && prev.text.length >= 2 && vocab.prefixes!.has(prev.text.slice(-1) + w)) {
+      const stem = prev.text.slice(-1) + w;
+      prev.text = prev.text.slice(0, -1);
+      pieces.push({ text: stem, kind: 'word' });
+      continue;
+    }
     if (!known[i] && prev?.kind === 'unknown') prev.text += w; // keep unknown characters together
     else pieces.push({ text: w, kind: known[i] ? 'word' : 'unknown' });
   }

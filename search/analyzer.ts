@@ -635,7 +635,7 @@ export class QueryAnalyzer {
       return out;
     }
     // Segmented with its spaces: where a question's frame was cut (analysis/ask.ts) a word ends.
-    let pieces = this.joinRuns(this.joinForms(segment(text.trim(), this.vocab)));
+    let pieces = this.joinRuns(this.joinForms(segment(text.trim(), this.vocab, { stems: true })));
     // A four-character keyword cut lone|word|lone (先|证后|照) is a slogan coined one character per word, and its
     // middle "word" straddles two of them: it is searched whole, as a keyword of lone characters is, never by the
     // straddling piece (证后 is in 换证后, not in 先证后照).

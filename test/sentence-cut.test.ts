@@ -48,3 +48,25 @@ describe('a sentence word no record prints is searched by the printed words it i
     expect(words('大公司牵头带动小公司一起搞创新')).toContain('大公司');
   });
 });
+
+describe('a stem typed after a character the corpus never cuts alone is split off, not glued to it', () => {
+  it('reads 盖民用楼房 as 盖|民用|楼房: 民用 (the start of 民用建筑) is searched, no glued 盖民', () => {
+    // The premises: records print 民用 (in 民用建筑), none prints 盖民.
+    expect(printed('民用')).toBe(true);
+    expect(printed('盖民')).toBe(false);
+    const q = '盖民用楼房时防空地下室不再单独报批';
+    const searched = words(q);
+    expect(searched).toContain('民用');
+    expect(searched).not.toContain('盖民');
+    // Every record the query brings in that prints 民用 holds it as a word searched, not as a missing one.
+    const printing = new Set(search('"民用"').hits.map((h) => h.id));
+    const hits = search(q).hits.filter((h) => printing.has(h.id));
+    expect(hits.length).toBeGreaterThan(0);
+    for (const h of hits) expect(h.missing).not.toContain('民用');
+  });
+
+  it('keeps 一次办完 whole (a term of the 一次办结 group), not 一次办 with 完 dropped', () => {
+    expect(words('企业关门注销一次办完')).toContain('一次办完');
+    expect(words('企业关门注销一次办完')).not.toContain('一次办');
+  });
+});
