@@ -7,6 +7,7 @@
  * Only for CommonJS importers: esbuild's ES-module interop reads a module's keys when it is imported, which loads
  * it at once (still correct, only not deferred).
  */
+import { isBuiltin } from 'node:module';
 import type { Plugin } from 'esbuild';
 
 /**
@@ -15,9 +16,13 @@ import type { Plugin } from 'esbuild';
  *   files (a missing file, a bad range);
  * - `mime-db` (a 150 KB table): @fastify/compress deciding whether a file of the page is compressible;
  * - `yaml`: @fastify/swagger's YAML output, which the server never asks for.
+ * - `node:https` and `node:http2` (with node:tls; together with node:dns about 6 ms of CPU at every start here):
+ *   Fastify's server module requires them as it loads but creates such a server only when given https or http2
+ *   options, which the server never passes;
+ * - `node:dns`: Fastify's listen looks up a host name only to bind its other addresses (`--host localhost`).
  * Not `mime`: @fastify/static sets its default type as it loads, which would load it at once anyway.
  */
-export const LAZY_PACKAGES = ['http-errors', 'mime-db', 'yaml'] as const;
+export const LAZY_PACKAGES = ['http-errors', 'mime-db', 'yaml', 'node:https', 'node:http2', 'node:dns'] as const;
 
 const NAMESPACE = 'lazy-require';
 
@@ -28,7 +33,7 @@ export function lazyRequires(packages: readonly string[] = LAZY_PACKAGES): Plugi
     name: 'lazy-requires',
     setup(b) {
       b.onResolve({ filter }, async (args) => {
-        if (args.kind !== 'require-call' || args.pluginData === NAMESPACE) return undefined;
+        if (args.kind !== 'require-call' || args.pluginData === NAMESPACE || args.namespace === NAMESPACE) return undefined;
         // The module the importer would get (its own nested copy if it has one).
         const real = await b.resolve(args.path, { resolveDir: args.resolveDir, kind: args.kind, importer: args.importer, pluginData: NAMESPACE });
         if (real.errors.length > 0) return { errors: real.errors };
@@ -39,8 +44,8 @@ export function lazyRequires(packages: readonly string[] = LAZY_PACKAGES): Plugi
         loader: 'js',
         resolveDir: '/',
       }));
-      // The stand-in's own require of the real file resolves normally.
-      b.onResolve({ filter: /.*/, namespace: NAMESPACE }, (args) => ({ path: args.path }));
+      // The stand-in's own require of the real file resolves normally; a built-in module stays a require at run time.
+      b.onResolve({ filter: /.*/, namespace: NAMESPACE }, (args) => ({ path: args.path, external: isBuiltin(args.path) }));
     },
   };
 }

@@ -61,6 +61,26 @@ describe('packages a release loads on first use', () => {
     expect(spread.NotFound).toBeTypeOf('function');
   });
 
+  it('include built-in modules, required on first use and then the module itself', async () => {
+    const result = await build({
+      stdin: { contents: "exports.https = require('node:https');\n", resolveDir: ROOT, loader: 'js' },
+      bundle: true,
+      platform: 'node',
+      format: 'cjs',
+      write: false,
+      logLevel: 'error',
+      plugins: [lazyRequires(['node:https'])],
+    });
+    const required: string[] = [];
+    const nodeRequire = createRequire(import.meta.url);
+    const exports = {} as { https: typeof import('node:https') };
+    new Function('exports', 'require', 'module', result.outputFiles[0].text)(exports, (name: string) => (required.push(name), nodeRequire(name)), { exports });
+    expect(required).toEqual([]);
+    expect(exports.https.createServer).toBe(nodeRequire('node:https').createServer);
+    expect(exports.https.Agent).toBe(nodeRequire('node:https').Agent);
+    expect(required).toEqual(['node:https']);
+  });
+
   it('are loaded at once without the plugin (the property the test above relies on)', async () => {
     const { required } = await bundle([]);
     expect(required).toContain('path');

@@ -10,7 +10,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Lru } from '../analysis/lru.js';
 import { NORMALIZER_MEMO_SIZE, Normalizer } from '../analysis/normalize.js';
 import { DeadlineExceeded, checkDeadline, withDeadline } from '../search/budget.js';
-import { buildApp } from '../server/app.js';
+import { normalizeIP } from '@fastify/rate-limit';
+import { buildApp, rateLimitKey } from '../server/app.js';
 import { limitsFromEnv, redactPaths } from '../server/guard.js';
 import { seedService } from './helpers.js';
 import { startChildServer } from '../bench/child.js';
@@ -239,6 +240,21 @@ describe('one client cannot take the server down', () => {
       expect(replies.map((r) => r.statusCode)).toEqual([200, 200, 200, 429, 429]);
       expect(replies[2].json().hits[0].title).toContain('海关');
       expect(replies[4].headers['content-security-policy']).toContain("frame-ancestors 'none'");
+    } finally {
+      await limited.close();
+    }
+  });
+
+  it('counts a client as the rate limit plugin does: an IPv6 client by its /64, an IPv4-mapped one as its IPv4 address', async () => {
+    const addresses = ['10.0.0.1', '127.0.0.1', '::1', '::ffff:10.0.0.1', '2001:db8:1:2::5', '2001:DB8:1:2:ffff::9', 'fe80::1%eth0'];
+    for (const ip of addresses) expect(rateLimitKey({ ip }), ip).toBe(normalizeIP(ip));
+    const limited = await buildApp({ service: await seedService(), limits: { rateLimitPerMinute: 2, rateLimitExemptLoopback: false } });
+    try {
+      const status = async (remoteAddress: string) => (await limited.inject({ url: '/api/stats', remoteAddress })).statusCode;
+      // One quota for two addresses of one /64, and for an IPv4 address with and without its IPv6 mapping.
+      expect([await status('2001:db8:1:2::5'), await status('2001:db8:1:2::6'), await status('2001:db8:1:2::7')]).toEqual([200, 200, 429]);
+      expect([await status('10.0.0.1'), await status('::ffff:10.0.0.1'), await status('10.0.0.1')]).toEqual([200, 200, 429]);
+      expect([await status('10.0.0.2'), await status('2001:db8:1:3::5')]).toEqual([200, 200]);
     } finally {
       await limited.close();
     }
