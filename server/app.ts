@@ -175,7 +175,8 @@ function fixedServing(service: SearchService | undefined): ServingState {
  * The rate limit's own key (its normalizeIP: an IPv6 client by its /64, an IPv4-mapped one as IPv4), with IPv4
  * addresses told apart by their lack of a colon first. The plugin asks node:net's isIPv6 for every request, whose
  * regular expression is compiled at its first call and again at its second (about 4 ms of CPU in the first answers
- * after start-up); an address without a colon is never IPv6, so the keys are the same.
+ * after start-up); an address without a colon is never IPv6, so the keys are the same. The plugin's `ipv6Subnet`
+ * option reaches only its default key generator: this key always groups IPv6 clients by /64 (the plugin's default).
  */
 export function rateLimitKey(request: { ip: string }): string {
   return request.ip.includes(':') ? normalizeIP(request.ip) : request.ip.toLowerCase();
