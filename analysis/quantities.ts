@@ -317,6 +317,9 @@ function qualifierOf(s: string, q: Found): string | undefined {
   return inside ? inside[0] : undefined;
 }
 
+/** What any match of SCANNER holds: an ASCII or full-width digit, or 分之 (百分之三十, 三分之二). Changes with SCANNER. */
+const MAY_HOLD_FIGURE = /[0-9\uff10-\uff19]|分之/;
+
 /** Run the recogniser over one text: accepted quantities in order, without field or change marks. */
 function scan(original: string): Found[] {
   const s = toHalfWidth(original);
@@ -450,6 +453,10 @@ function markChanges(s: string, qs: Found[]): ChangePair[] {
  * indexes into it. The outcome analysis builds facts from this.
  */
 export function scanChanges(text: string, field: TextField): { quantities: Quantity[]; pairs: ChangePair[] } {
+  // Every alternative of SCANNER needs a digit (a full-width one is a digit in the half-width copy) or 分之: a text
+  // with neither has no figure, and three quarters of a generated corpus's fields are such (100k records: the read
+  // stage's quantity CPU halved, same quantities).
+  if (!MAY_HOLD_FIGURE.test(text)) return { quantities: [], pairs: [] };
   const found = scan(text);
   const pairs = markChanges(toHalfWidth(text), found);
   return { quantities: found.map((q) => ({ ...q, field })), pairs };

@@ -31,6 +31,12 @@ import { DICTIONARY_WORD_FLOOR, STOP_WORD_FLOOR } from './vocabulary-floors.js';
 import { buildTail, startTailWorker, type TailWorker } from './tail.js';
 import { jiebaLoaded, lastJiebaLoadMs } from './jieba.js';
 
+/**
+ * Runs of records normalised and handed to a counting process one after the other (records input, whose copies are
+ * linked later): the process starts counting after the first instead of after all.
+ */
+const NORMALIZE_PARTS = 4;
+
 export interface BuildOptions<P = never> {
   seedsDir: string;
   /** Records already read (`--records FILE.jsonl`); when given, seedsDir is not read. */
@@ -198,9 +204,18 @@ export async function buildSnapshot<P = never>(options: BuildOptions<P>): Promis
   const failed = new AbortController();
   let tailWorker: TailWorker | undefined;
   try {
-    const normalized: string[] = normalizedSearchTexts(corpus.records, norm, { copies: !linksPending });
+    // With a counting process, the texts are normalised and handed over in NORMALIZE_PARTS runs of records, so it
+    // counts the first while this thread normalises the next (counts of parts add up to the counts of the whole:
+    // indexer/vocabulary.ts); this thread counting adds them all at finish() either way.
+    const parts = count.background && linksPending ? NORMALIZE_PARTS : 1;
+    const R = corpus.records.length;
+    let normalized: string[] = [];
+    for (let k = 0; k < parts; k++) {
+      const part = normalizedSearchTexts(corpus.records.slice(Math.floor((R * k) / parts), Math.floor((R * (k + 1)) / parts)), norm, { copies: !linksPending });
+      count.add(part);
+      normalized = k === 0 ? part : normalized.concat(part);
+    }
     progress?.(`${corpus.records.length} records parsed; counting the vocabulary with jieba…`);
-    count.add(normalized);
     const tCount = performance.now();
     let tLinked = tCount;
     let rssLinks = peakRssMiB();

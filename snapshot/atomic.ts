@@ -45,20 +45,27 @@ export async function staleTempFiles(target: string): Promise<string[]> {
     .map((n) => join(dirname(target), n));
 }
 
-/** Write `data` to `target` atomically; on any error the temporary file is removed and the old target is untouched. */
-export async function writeFileAtomic(target: string, data: Uint8Array | string): Promise<void> {
+/**
+ * Write `data` to `target` atomically; on any error the temporary file is removed and the old target is untouched.
+ * `data` may be parts written one after the other (a snapshot's head and its payload's sections, never joined).
+ */
+export async function writeFileAtomic(target: string, data: Uint8Array | string | readonly Uint8Array[]): Promise<void> {
   for (const stale of await staleTempFiles(target)) await rm(stale, { force: true });
-  const bytes = typeof data === 'string' ? Buffer.from(data) : data;
+  const parts = typeof data === 'string' ? [Buffer.from(data)] : data instanceof Uint8Array ? [data] : data;
   const tmp = tempName(target);
   live.add(tmp);
   let fh: Awaited<ReturnType<typeof open>> | undefined;
   try {
     fh = await open(tmp, 'wx', 0o644);
     // In chunks, so a large snapshot does not need a second copy in memory and a kill can land mid-way.
-    for (let at = 0; at < bytes.length; at += CHUNK) {
-      const end = Math.min(bytes.length, at + CHUNK);
-      let done = at;
-      while (done < end) done += (await fh.write(bytes, done, end - done, done)).bytesWritten;
+    let offset = 0;
+    for (const bytes of parts) {
+      for (let at = 0; at < bytes.length; at += CHUNK) {
+        const end = Math.min(bytes.length, at + CHUNK);
+        let done = at;
+        while (done < end) done += (await fh.write(bytes, done, end - done, offset + done)).bytesWritten;
+      }
+      offset += bytes.length;
     }
     await fh.sync();
     await fh.close();
