@@ -71,11 +71,15 @@ export function bigramView(records: readonly ReformRecord[], shown: Int32Array):
     }
     rowStart[r + 1] = rowIds.length;
   }
-  idOf.clear();
-  // Kept: bigrams at least two reforms print, renumbered densely.
+  // Kept: bigrams at least two reforms print, renumbered in the order of their codes, so that a row, read in code order
+  // (its codes were sorted), is in increasing id order as it is written: no sort per row.
+  const keptCodes = new Grow(new Int32Array(1024));
+  for (const [code, id] of idOf) if (df.data[id] >= 2) keptCodes.push(code);
+  const codesInOrder = keptCodes.done().sort();
   const keptId = new Int32Array(df.length).fill(-1);
-  let size = 0;
-  for (let id = 0; id < df.length; id++) if (df.data[id] >= 2) keptId[id] = size++;
+  for (let x = 0; x < codesInOrder.length; x++) keptId[idOf.get(codesInOrder[x])!] = x;
+  const size = codesInOrder.length;
+  idOf.clear();
   const start = new Int32Array(R + 1);
   const ids = new Grow(new Int32Array(1024));
   const w = new Grow(new Float32Array(1024));
@@ -93,16 +97,6 @@ export function bigramView(records: readonly ReformRecord[], shown: Int32Array):
     }
     const by = Math.sqrt(norm2) || 1;
     for (let x = from; x < ids.length; x++) w.data[x] /= by;
-    // Ids in increasing order within the row (first-sight ids are not sorted by code): sorted as numbers, weights
-    // carried by a second pass over a copy.
-    const row = ids.data.subarray(from, ids.length);
-    const order = Array.from(row.keys()).sort((a, b) => row[a] - row[b]);
-    const rowW = w.data.slice(from, ids.length);
-    const rowI = row.slice();
-    for (let x = 0; x < order.length; x++) {
-      row[x] = rowI[order[x]];
-      w.data[from + x] = rowW[order[x]];
-    }
     start[r + 1] = ids.length;
   }
   return { start, ids: ids.done(), w: w.done(), size };
