@@ -12,7 +12,8 @@ import { Grow } from './grow.js';
 /** One unit-length vector per reform (CSR: ids increase within a row), over compact bigram ids [0, size). */
 export interface BigramView {
   start: Int32Array;
-  ids: Int32Array;
+  /** Two bytes an id while the kept bigrams number at most 65,536 (33,482 at 100,000 generated records), else four. */
+  ids: Uint16Array | Int32Array;
   w: Float32Array;
   /** Distinct bigrams kept (the dense spread array's length). */
   size: number;
@@ -81,7 +82,7 @@ export function bigramView(records: readonly ReformRecord[], shown: Int32Array):
   const size = codesInOrder.length;
   idOf.clear();
   const start = new Int32Array(R + 1);
-  const ids = new Grow(new Int32Array(1024));
+  const ids = new Grow<Uint16Array | Int32Array>(size <= 0x10000 ? new Uint16Array(1024) : new Int32Array(1024));
   const w = new Grow(new Float32Array(1024));
   for (let r = 0; r < R; r++) {
     let norm2 = 0;

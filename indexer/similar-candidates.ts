@@ -118,7 +118,7 @@ export interface ListInput {
   /** The bigram view of each reform (indexer/similar-bigram-view.ts; CSR, ids sorted, unit length, over `bigramSize`
    *  ids; empty when `bigramViewWeight` is 0). */
   bigramStart: Int32Array;
-  bigramIds: Int32Array;
+  bigramIds: Uint16Array | Int32Array;
   bigramW: Float32Array;
   bigramSize: number;
   /** 1 for a word or slogan feature (WORD_FEATURE), 2 for a mechanism class of dict/ideas.txt (CLASS_FEATURE), else 0. */
@@ -142,7 +142,7 @@ export function shareLists(input: ListInput): ListInput {
   return { ...input, inspect: undefined, isWord: share(input.isWord), regStart: share(input.regStart), regIds: share(input.regIds), fileOf: share(input.fileOf), memberStart: share(input.memberStart), memberIdx: share(input.memberIdx), shown: share(input.shown), plainStart: share(input.plainStart), plainIds: share(input.plainIds), plainW: share(input.plainW), bigramStart: share(input.bigramStart), bigramIds: share(input.bigramIds), bigramW: share(input.bigramW) };
 }
 
-function share<T extends Int32Array | Float32Array | Uint8Array>(a: T): T {
+function share<T extends Int32Array | Float32Array | Uint8Array | Uint16Array>(a: T): T {
   if (a.buffer instanceof SharedArrayBuffer) return a;
   const b = new (a.constructor as new (buffer: SharedArrayBuffer) => T)(new SharedArrayBuffer(Math.max(1, a.byteLength)));
   b.set(a);
