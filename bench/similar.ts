@@ -165,6 +165,7 @@ export async function similarSection(body: SnapshotBody, snapFile: string, opts:
     ['mined long/short forms mapped to one key (off in shipped)', { forms: true }],
     ['no outcome kind (time cut / cost cut)', { outcomeWeight: 0 }],
     [`no plain word view (its tf-idf cosine fused at ${DEFAULT_SIMILAR_OPTIONS.plainWeight} beside the idea view; session 16)`, { plainWeight: 0 }],
+    [`no bigram view (the whole texts' character-bigram tf-idf cosine fused at ${DEFAULT_SIMILAR_OPTIONS.bigramViewWeight} over the word views; session 18)`, { bigramViewWeight: 0 }],
     ['kind of responsible authority at weight 1 (department with place names taken out; off in shipped)', { departmentWeight: 1 }],
     ['no background cut (maxDf 1)', { maxDf: 1 }],
     ['background cut at 5 % of reforms', { maxDf: 0.05 }],

@@ -103,7 +103,7 @@ export interface ListInput {
   C: number;
   k: number;
   F: number;
-  options: { feedback: number; feedbackDepth: number; pool: number; minShared: number; oneWordFactor: number; mechanismFactor: number; mmrLambda: number; sameDocPenalty: number; plainWeight: number };
+  options: { feedback: number; feedbackDepth: number; pool: number; minShared: number; oneWordFactor: number; mechanismFactor: number; mmrLambda: number; sameDocPenalty: number; plainWeight: number; bigramViewWeight: number };
   /** Distinct source documents (files). */
   files: number;
   candIds: Int32Array;
@@ -115,6 +115,12 @@ export interface ListInput {
   plainStart: Int32Array;
   plainIds: Int32Array;
   plainW: Float32Array;
+  /** The bigram view of each reform (indexer/similar-bigram-view.ts; CSR, ids sorted, unit length, over `bigramSize`
+   *  ids; empty when `bigramViewWeight` is 0). */
+  bigramStart: Int32Array;
+  bigramIds: Uint16Array | Int32Array;
+  bigramW: Float32Array;
+  bigramSize: number;
   /** 1 for a word or slogan feature (WORD_FEATURE), 2 for a mechanism class of dict/ideas.txt (CLASS_FEATURE), else 0. */
   isWord: Uint8Array;
   /** Provinces of each reform (CSR). */
@@ -128,15 +134,15 @@ export interface ListInput {
   all: { ids: Uint32Array; scores: Float32Array };
   otherRegions: { ids: Uint32Array; scores: Float32Array };
   /** SimilarBuildExtras.pools (this thread only: a function does not pass to a worker). */
-  inspect?: (record: number, pool: { record: number; idea: number; plain: number; fused: number }[]) => void;
+  inspect?: (record: number, pool: { record: number; idea: number; plain: number; bigram: number; fused: number }[]) => void;
 }
 
 /** The same input with every array in shared memory (the result arrays must be shared already). */
 export function shareLists(input: ListInput): ListInput {
-  return { ...input, inspect: undefined, isWord: share(input.isWord), regStart: share(input.regStart), regIds: share(input.regIds), fileOf: share(input.fileOf), memberStart: share(input.memberStart), memberIdx: share(input.memberIdx), shown: share(input.shown), plainStart: share(input.plainStart), plainIds: share(input.plainIds), plainW: share(input.plainW) };
+  return { ...input, inspect: undefined, isWord: share(input.isWord), regStart: share(input.regStart), regIds: share(input.regIds), fileOf: share(input.fileOf), memberStart: share(input.memberStart), memberIdx: share(input.memberIdx), shown: share(input.shown), plainStart: share(input.plainStart), plainIds: share(input.plainIds), plainW: share(input.plainW), bigramStart: share(input.bigramStart), bigramIds: share(input.bigramIds), bigramW: share(input.bigramW) };
 }
 
-function share<T extends Int32Array | Float32Array | Uint8Array>(a: T): T {
+function share<T extends Int32Array | Float32Array | Uint8Array | Uint16Array>(a: T): T {
   if (a.buffer instanceof SharedArrayBuffer) return a;
   const b = new (a.constructor as new (buffer: SharedArrayBuffer) => T)(new SharedArrayBuffer(Math.max(1, a.byteLength)));
   b.set(a);
@@ -182,6 +188,9 @@ export function listRunner(input: ListInput): (from: number, to: number) => void
     for (let q = plainStart[j], qe = plainStart[j + 1]; q < qe; q++) s += plainDense[plainIds[q]] * plainW[q];
     return s;
   };
+  const { bigramStart, bigramIds, bigramW } = input;
+  /** The source's bigram view spread over bigram ids, as `plainDense` for the plain view. */
+  const bigramDense = new Float32Array(o.bigramViewWeight > 0 ? input.bigramSize : 0);
   const touched = new Int32Array(R);
   const score = new Float32Array(R);
   const listed = new Uint8Array(R);
@@ -252,10 +261,10 @@ export function listRunner(input: ListInput): (from: number, to: number) => void
       };
       // An entry must share a word or slogan with the source (not only bigrams or an outcome kind), so it can say why;
       // one that shares a single word is likely alike by that word only, and ranks lower.
-      const pool: { j: number; s: number; p: number; idea: number }[] = [];
-      const otherPool: { j: number; s: number; p: number; idea: number }[] = [];
+      const pool: { j: number; s: number; p: number; b: number; idea: number }[] = [];
+      const otherPool: { j: number; s: number; p: number; b: number; idea: number }[] = [];
       for (let x = 0; x < best.length; x++) {
-        const c = { j: candJ[best[x]], s: candW[best[x]], p: 0, idea: 0 };
+        const c = { j: candJ[best[x]], s: candW[best[x]], p: 0, b: 0, idea: 0 };
         const shared = sharedWords(c.j, cap);
         if (shared < o.minShared) continue;
         if (shared === 1) c.s *= o.oneWordFactor;
@@ -283,9 +292,25 @@ export function listRunner(input: ListInput): (from: number, to: number) => void
         const w = o.plainWeight;
         for (const c of pool) c.s = (1 - w) * c.s + (topPlain > 0 ? w * top * (c.p / topPlain) : 0);
       }
+      // The bigram view fused the same way, over the two views' fusion (`bigramViewWeight`).
+      if (o.bigramViewWeight > 0 && pool.length) {
+        let top = 0;
+        let topB = 0;
+        for (let x = bigramStart[r]; x < bigramStart[r + 1]; x++) bigramDense[bigramIds[x]] = bigramW[x];
+        for (const c of pool) {
+          let b = 0;
+          for (let q = bigramStart[c.j], qe = bigramStart[c.j + 1]; q < qe; q++) b += bigramDense[bigramIds[q]] * bigramW[q];
+          c.b = b;
+          if (c.s > top) top = c.s;
+          if (b > topB) topB = b;
+        }
+        for (let x = bigramStart[r]; x < bigramStart[r + 1]; x++) bigramDense[bigramIds[x]] = 0;
+        const w = o.bigramViewWeight;
+        for (const c of pool) c.s = (1 - w) * c.s + (topB > 0 ? w * top * (c.b / topB) : 0);
+      }
       pool.sort((a, b) => b.s - a.s || a.j - b.j);
       otherPool.sort((a, b) => b.s - a.s || a.j - b.j);
-      if (input.inspect) input.inspect(shown[r], pool.map((c) => ({ record: shown[c.j], idea: c.idea, plain: c.p, fused: c.s })));
+      if (input.inspect) input.inspect(shown[r], pool.map((c) => ({ record: shown[c.j], idea: c.idea, plain: c.p, bigram: c.b, fused: c.s })));
       if (pool.length > o.pool) pool.length = o.pool;
       if (otherPool.length > o.pool) otherPool.length = o.pool;
       const listAll = rerank(pool);

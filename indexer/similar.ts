@@ -25,6 +25,7 @@ import { buildLists, candidateRunner, CLASS_FEATURE, findCandidates, listRunner,
 import { splitWithWorker } from './shared-chunks.js';
 import type { SimilarThreads, SimilarWorker } from './similar-threads.js';
 import { weighByCoherence } from './similar-coherence.js';
+import { bigramView } from './similar-bigram-view.js';
 import { DEPARTMENT, DEPT, FeatureReader, featureSetup, FIELDS, IDEA, OUTCOME_KIND, GRAM, TEMPLATE, Scratch, SLOGAN, WORD, type FeatureSetup, type Printing, type ReaderState } from './similar-features.js';
 
 export interface SimilarOptions {
@@ -100,6 +101,12 @@ export interface SimilarOptions {
   plainWeight: number;
   /** Words in more than this share of reforms are left out of the plain view (the pre-issue lists' cut). Default 0.3. */
   plainMaxDf: number;
+  /** Weight of a third view in a candidate's score: the tf-idf cosine of the two reforms' Han character bigrams over
+   *  their whole text (indexer/similar-bigram-view.ts), normalised by its best candidate and fused with the two views
+   *  above at (1 − w) and w. It needs no segmentation, so it meets the same idea printed in words the word views split
+   *  or cut differently. 0 turns it off. Default 0.375 (docs/design.md, session 18 sim14: dev 0.730 → 0.747; a
+   *  plateau from 0.35 to 0.45). */
+  bigramViewWeight: number;
   /** Candidates considered for re-ranking. Default 60. */
   pool: number;
   /** Weight of the kind of authority responsible (海关 in 青岛海关, 住房和城乡建设厅; see `authorityKinds`), relative to
@@ -168,6 +175,7 @@ export const DEFAULT_SIMILAR_OPTIONS: SimilarOptions = {
   sameDocPenalty: 0.06,
   plainWeight: 0.2,
   plainMaxDf: 0.3,
+  bigramViewWeight: 0.375,
   pool: 60,
   departmentWeight: 0,
   titleObjectWeight: 1,
@@ -267,6 +275,8 @@ export interface PoolEntry {
   record: number;
   idea: number;
   plain: number;
+  /** The bigram view's cosine (indexer/similar-bigram-view.ts; 0 with `bigramViewWeight` 0). */
+  bigram: number;
   fused: number;
 }
 
@@ -847,6 +857,8 @@ function similarLists(body: Pick<SnapshotBody, 'records' | 'analysis' | 'diction
   const isWord = new Uint8Array(F);
   for (let f = 0; f < F; f++) isWord[f] = kind.data[f] === WORD || kind.data[f] === SLOGAN ? WORD_FEATURE : kind.data[f] === IDEA ? CLASS_FEATURE : 0;
 
+  // 2c. The bigram view (`bigramViewWeight`), from the shown printings' text.
+  const bigrams = o.bigramViewWeight > 0 ? bigramView(records, shown) : { start: new Int32Array(R + 1), ids: new Int32Array(0), w: new Float32Array(0), size: 0 };
   const k = o.k;
   // With a worker, it lists the chunks of reforms it claims (of RANK_CHUNKS, in turn with this thread, as for the
   // candidates), into shared result arrays (same code).
@@ -854,11 +866,12 @@ function similarLists(body: Pick<SnapshotBody, 'records' | 'analysis' | 'diction
   const outArray = <T extends Uint32Array | Float32Array>(make: new (b: ArrayBuffer | SharedArrayBuffer) => T, bytes: number): T => new make(parallelLists ? new SharedArrayBuffer(bytes) : new ArrayBuffer(bytes));
   const listInput: ListInput = {
     R, C, k, F,
-    options: { feedback: o.feedback, feedbackDepth: o.feedbackDepth, pool: o.pool, minShared: o.minShared, oneWordFactor: o.oneWordFactor, mechanismFactor: o.mechanismFactor, mmrLambda: o.mmrLambda, sameDocPenalty: o.sameDocPenalty, plainWeight: o.plainWeight },
+    options: { feedback: o.feedback, feedbackDepth: o.feedbackDepth, pool: o.pool, minShared: o.minShared, oneWordFactor: o.oneWordFactor, mechanismFactor: o.mechanismFactor, mmrLambda: o.mmrLambda, sameDocPenalty: o.sameDocPenalty, plainWeight: o.plainWeight, bigramViewWeight: o.bigramViewWeight },
     files: fileId.size,
     candIds, candS,
     vecStart: cand.vecStart, vIds: cand.vIds, vW: cand.vW,
     plainStart, plainIds, plainW,
+    bigramStart: bigrams.start, bigramIds: bigrams.ids, bigramW: bigrams.w, bigramSize: bigrams.size,
     isWord, regStart, regIds: regIds.data.subarray(0, regIds.length), fileOf, memberStart, memberIdx, shown,
     all: { ids: outArray(Uint32Array, 4 * n * k), scores: outArray(Float32Array, 4 * n * k) },
     otherRegions: { ids: outArray(Uint32Array, 4 * n * k), scores: outArray(Float32Array, 4 * n * k) },

@@ -32,8 +32,8 @@ type SimilarBody = Parameters<typeof buildSimilar>[0];
 const builds = new WeakMap<SimilarBody, Map<string, { data: SimilarData; info: SimilarBuildInfo }>>();
 /**
  * The lists `buildSimilar(body, options)` builds in this thread (no worker threads), and what the build reports, built
- * once per body and options in this file: fourteen tests read lists built without hooks, thirteen of them the shipped
- * options' lists, two the same variant (plainWeight 0). The info is only written by a build, never read, so
+ * once per body and options in this file: many tests read lists built without hooks, most of them the shipped
+ * options' lists, several the same variants (a view off, to read one mechanism's own effect). The info is only written by a build, never read, so
  * collecting it changes no list. Tests only read what they are handed; a build with a hook (vectors, pools) or a
  * worker thread, whose property is that build, is called in its test.
  */
@@ -130,7 +130,9 @@ describe('similar reforms on the seed corpus', () => {
     const mine = reformText(source.id, source.related.map((x) => x.id));
     const hits = svc.similar(source.id, 10, 'all')!;
     let sideWordsShared = 0;
-    for (const h of hits) {
+    // Its tax neighbours (named by a tax term): an entry the bigram view brings in sharing only weak words (企业许可“无感续证”,
+    // by 确认 / 主动 / 选择) has no strong term beside which a side word is one.
+    for (const h of hits.filter((x) => x.because.some((t) => t.includes('增值税') || t.includes('退税')))) {
       const theirs = reformText(h.id, h.copies.map((c) => c.id));
       // Words of the tax reforms' boilerplate (享受…政策, 解决…问题): both reforms print them beside the terms of the idea.
       for (const side of ['享受', '政策', '问题']) {
@@ -453,11 +455,13 @@ describe('similar reforms on the seed corpus', () => {
     const display = at('打造“旅游+新零售”');
     const first = (data: ReturnType<typeof buildSimilar>) => body.records[data.all.ids[source * data.k] - 1].title;
     expect(DEFAULT_SIMILAR_OPTIONS.coherence).toBeGreaterThan(0);
-    expect(first(listsFor(body))).toBe(body.records[display].title);
+    // Read with the bigram view off (bigramViewWeight 0: it puts 进口散装葡萄酒保税加工, another bonded reform, first).
+    const words = { bigramViewWeight: 0 };
+    expect(first(listsFor(body, words))).toBe(body.records[display].title);
     // Coherence alone does it: with the same-mechanism factor off (both carry bonded display and sale), first with
     // it, not without it.
-    expect(first(listsFor(body, { mechanismFactor: 1 }))).toBe(body.records[display].title);
-    expect(first(listsFor(body, { coherence: 0, mechanismFactor: 1 }))).not.toBe(body.records[display].title);
+    expect(first(listsFor(body, { ...words, mechanismFactor: 1 }))).toBe(body.records[display].title);
+    expect(first(listsFor(body, { ...words, coherence: 0, mechanismFactor: 1 }))).not.toBe(body.records[display].title);
   });
 
   it('ranks a reform of the same mechanism higher: 航运企业集成化审批 lists 海事静态业务集成办理 (both integrated approval, 集成化审批 / 集成办理) first, which it did not with mechanismFactor 1', async () => {
@@ -469,9 +473,10 @@ describe('similar reforms on the seed corpus', () => {
     expect(DEFAULT_SIMILAR_OPTIONS.mechanismFactor).toBeGreaterThan(1);
     const shipped = list(listsFor(body));
     expect(shipped[0]).toBe(body.records[same].title);
-    // The plain word view (plainWeight) lifts it first too, so the factor's own effect is read with that view off.
-    const idea = list(listsFor(body, { plainWeight: 0 }));
-    const without = list(listsFor(body, { mechanismFactor: 1, plainWeight: 0 }));
+    // The plain word view (plainWeight) and the bigram view lift it first too, so the factor's own effect is read with
+    // those views off.
+    const idea = list(listsFor(body, { plainWeight: 0, bigramViewWeight: 0 }));
+    const without = list(listsFor(body, { mechanismFactor: 1, plainWeight: 0, bigramViewWeight: 0 }));
     expect(idea[0]).toBe(body.records[same].title);
     expect(without[0]).not.toBe(body.records[same].title);
     // The factor reorders what was found: each of the first ten was in the list without it too.
@@ -484,8 +489,9 @@ describe('similar reforms on the seed corpus', () => {
     const source = at('加工贸易风险类保证金管理新模式');
     const list = (data: ReturnType<typeof buildSimilar>) => Array.from(data.all.ids.subarray(source * data.k, (source + 1) * data.k)).filter(Boolean).map((v) => body.records[v - 1].title);
     expect(DEFAULT_SIMILAR_OPTIONS.plainWeight).toBeGreaterThan(0);
-    const shipped = list(listsFor(body));
-    const without = list(listsFor(body, { plainWeight: 0 }));
+    // The bigram view lifts it too, so the plain view's own effect is read with that view off.
+    const shipped = list(listsFor(body, { bigramViewWeight: 0 }));
+    const without = list(listsFor(body, { plainWeight: 0, bigramViewWeight: 0 }));
     const guarantee = (titles: string[]) => titles.slice(0, 5).some((t) => t.includes('担保') && t.includes('保证保险'));
     expect(guarantee(shipped)).toBe(true);
     expect(guarantee(without)).toBe(false);
@@ -511,21 +517,25 @@ describe('similar reforms on the seed corpus', () => {
     expect(Array.from(data.all.ids)).toEqual(Array.from(listsFor(body).all.ids));
   });
 
-  it('reports each reform\'s candidate pool before the diversity re-ranking: best fused first, each fused score the two views combined at plainWeight, every listed entry in it with its stored score, and the lists unchanged', async () => {
+  it('reports each reform\'s candidate pool before the diversity re-ranking: best fused first, each fused score the two word views combined at plainWeight and then the bigram view at bigramViewWeight, every listed entry in it with its stored score, and the lists unchanged', async () => {
     const body = await seedSnapshot();
     const pools = new Map<number, PoolEntry[]>();
     const data = buildSimilar(body, {}, { pools: (i, pool) => pools.set(i, pool) });
     // One call per reform, on the record shown for it.
     expect(pools.size).toBe(new Set(reformsOf(body.records)).size);
     const w = DEFAULT_SIMILAR_OPTIONS.plainWeight;
+    const wb = DEFAULT_SIMILAR_OPTIONS.bigramViewWeight;
     let plainMoved = 0;
     for (const [i, pool] of pools) {
       if (!pool.length) continue;
       for (let x = 1; x < pool.length; x++) expect(pool[x].fused).toBeLessThanOrEqual(pool[x - 1].fused);
       const top = Math.max(...pool.map((e) => e.idea));
       const topPlain = Math.max(...pool.map((e) => e.plain));
-      for (const e of pool) {
-        expect(e.fused).toBeCloseTo((1 - w) * e.idea + (topPlain > 0 ? (w * top * e.plain) / topPlain : 0), 4);
+      const two = pool.map((e) => (1 - w) * e.idea + (topPlain > 0 ? (w * top * e.plain) / topPlain : 0));
+      const topTwo = Math.max(...two);
+      const topBigram = Math.max(...pool.map((e) => e.bigram));
+      for (const [x, e] of pool.entries()) {
+        expect(e.fused).toBeCloseTo((1 - wb) * two[x] + (topBigram > 0 ? (wb * topTwo * e.bigram) / topBigram : 0), 4);
         expect(e.record).not.toBe(i);
       }
       // The plain view does reorder some pools (else the views would be one).
