@@ -23,7 +23,7 @@ export const LOOSE_TITLE = 0.45;
 export const SHARED_TEXT = 0.15;
 /** Text this similar is the same reform whatever its title. */
 export const SAME_TEXT = 0.5;
-/** Shingles shared by more records than this say nothing about sameness and are not compared (keeps linking linear). */
+/** Shingles shared by more records than this say nothing about sameness and are not compared (keeps linking linear; under 63, where TextShingleTable stops counting). */
 export const COMMON_SHINGLE = 40;
 /** At most this many title-index entries are visited per record (rarest bigrams first). */
 export const MAX_TITLE_VISITS = 2000;
@@ -151,6 +151,82 @@ class ShingleTable {
 }
 
 /**
+ * The text shingles' table: like ShingleTable, but all a look-up reads or writes is its slot (the key halves, the
+ * record count, the stamp and the id in 16 bytes), since the text's tens of millions of shingles miss the caches on
+ * every look-up and ShingleTable's separate counts cost a second miss. The text only asks whether a shingle is rare
+ * (held by at most COMMON_SHINGLE records), so the count stops at 63 and sits in the first word's top bits (a key half
+ * is 26 bits); no keys are kept (nothing sorts text shingles).
+ */
+class TextShingleTable {
+  /** Per slot: hi | min(records holding it, 63) << 26, lo, id + 1 (0: free), the record that last counted it + 1. */
+  private slots: Int32Array;
+  private mask: number;
+  size = 0;
+
+  constructor(capacity = 1 << 16) {
+    this.slots = new Int32Array(capacity * 4);
+    this.mask = capacity - 1;
+  }
+
+  /** Count a shingle for `record` (once per record) and return its id, added when new; -1 when the record counted it already. */
+  count(hi: number, lo: number, record: number): number {
+    const slots = this.slots;
+    let h = (Math.imul(hi, 0x9e3779b1) ^ Math.imul(lo + 0x7f4a7c15, 0x85ebca6b)) >>> 0;
+    h = (h ^ (h >>> 15)) & this.mask;
+    for (;;) {
+      const s = h * 4;
+      const stored = slots[s + 2];
+      if (stored === 0) {
+        const id = this.size++;
+        slots[s] = hi | (1 << 26);
+        slots[s + 1] = lo;
+        slots[s + 2] = id + 1;
+        slots[s + 3] = record + 1;
+        if (this.size * 2 > this.mask) this.rehash();
+        return id;
+      }
+      const first = slots[s];
+      if ((first & 0x3ffffff) === hi && slots[s + 1] === lo) {
+        if (slots[s + 3] === record + 1) return -1;
+        slots[s + 3] = record + 1;
+        if (first >>> 26 < 63) slots[s] = first + (1 << 26);
+        return stored - 1;
+      }
+      h = (h + 1) & this.mask;
+    }
+  }
+
+  /** The number of records holding each id (63 for 63 or more), indexed by id. */
+  df(): Int32Array {
+    const df = new Int32Array(this.size);
+    const slots = this.slots;
+    for (let s = 0; s < slots.length; s += 4) if (slots[s + 2] !== 0) df[slots[s + 2] - 1] = slots[s] >>> 26;
+    return df;
+  }
+
+  private rehash(): void {
+    const old = this.slots;
+    const capacity = (this.mask + 1) * 2;
+    const slots = (this.slots = new Int32Array(capacity * 4));
+    this.mask = capacity - 1;
+    for (let s = 0; s < old.length; s += 4) {
+      if (old[s + 2] === 0) continue;
+      const hi = old[s] & 0x3ffffff;
+      const lo = old[s + 1];
+      let h = (Math.imul(hi, 0x9e3779b1) ^ Math.imul(lo + 0x7f4a7c15, 0x85ebca6b)) >>> 0;
+      h = (h ^ (h >>> 15)) & this.mask;
+      while (slots[h * 4 + 2] !== 0) h = (h + 1) & this.mask;
+      slots.set(old.subarray(s, s + 4), h * 4);
+    }
+  }
+
+  /** Drop the table (take df() first). */
+  release(): void {
+    this.slots = new Int32Array(0);
+  }
+}
+
+/**
  * A table or list size for about `units` entries: a power of two from 1,024 to 2^20 (larger ones grow). Sized by the
  * text, not fixed: the seeds' 74k units of text need a 2^17-slot table, and a fixed 2^20 one (16 MB of slots, 30 MB
  * with the lists) cost the seeds' linking ~60 % of its time in allocating and first touching the memory.
@@ -165,7 +241,7 @@ function tableSize(units: number): number {
  * Every record's distinct shingles of length n (2 or 4) as ids into `table`, concatenated: record i's are
  * ids[offsets[i] … offsets[i+1]). Document frequencies are counted on the way.
  */
-function shingleIds(texts: Iterable<string>, n: number, count: number, coder: UnitCoder, table: ShingleTable, textUnits: number): { ids: Int32Array; offsets: Int32Array } {
+function shingleIds(texts: Iterable<string>, n: number, count: number, coder: UnitCoder, table: ShingleTable | TextShingleTable, textUnits: number): { ids: Int32Array; offsets: Int32Array } {
   const list = new Grow(new Int32Array(tableSize(textUnits)));
   const offsets = new Int32Array(count + 1);
   let units: Int32Array = new Int32Array(1024);
@@ -230,6 +306,18 @@ function missingBits(state: Int32Array, b: number, a: number): number {
   return count;
 }
 
+/**
+ * How many of B's title bigrams may be missing from A's for Dice ≥ `need` (Dice = 2·overlap / (|A| + |B|): B may miss
+ * all but the least overlap that reaches it); −1 when no overlap can.
+ */
+function allowedMisses(sizeA: number, sizeB: number, need: number): number {
+  const total = sizeA + sizeB;
+  let least = Math.ceil((need * total) / 2);
+  while (least > 0 && (2 * (least - 1)) / total >= need) least--;
+  while ((2 * least) / total < need) least++;
+  return least > sizeA || least > sizeB ? -1 : sizeB - least;
+}
+
 /** Fill `related` on every record, both ways. */
 export function linkRelated(records: ReformRecord[]): void {
   const n = records.length;
@@ -266,7 +354,7 @@ export function linkRelated(records: ReformRecord[]): void {
   // Text: only shingles fewer than COMMON_SHINGLE records hold are kept (the share counts only those).
   let bodyUnits = 0;
   for (const r of records) for (const f of BODY_FIELDS) bodyUnits += r[f]?.length ?? 0;
-  const bodyTable = new ShingleTable(tableSize(2 * bodyUnits));
+  const bodyTable = new TextShingleTable(tableSize(2 * bodyUnits));
   const body = shingleIds(
     (function* () {
       for (const r of records) yield BODY_FIELDS.map((f) => titleKey(r[f] ?? '')).join('');
@@ -318,7 +406,28 @@ export function linkRelated(records: ReformRecord[]): void {
   const tOff = title.offsets;
   const sStarts = sameIndex.starts;
   const sRecords = sameIndex.records;
-  const sPositions = sameIndex.positions;
+  // What the walk's necessary tests read of an entry, beside it in list order: B's title size, how many of its
+  // bigrams follow the entry's, and its signature. An entry that fails them (most do) costs a sequential read, not a
+  // cache miss on its record.
+  const entries = sRecords.length;
+  const eSizes = new Int32Array(entries * 2);
+  const eSigs = new Int32Array(entries * 4);
+  let maxTitle = 0;
+  for (let x = 0; x < entries; x++) {
+    const sj = sRecords[x] * STRIDE;
+    const sizeB = state[sj + TITLE_SIZE];
+    if (sizeB > maxTitle) maxTitle = sizeB;
+    eSizes[x * 2] = sizeB;
+    eSizes[x * 2 + 1] = sizeB - sameIndex.positions[x] - 1;
+    for (let w = 0; w < 4; w++) eSigs[x * 4 + w] = state[sj + SIGNATURE + w];
+  }
+  /**
+   * By B's size, for the record being linked (stamped): the least bigrams that must follow a first meeting on both
+   * sides for the bound to reach SAME_TITLE, and allowedMisses at SAME_TITLE. Filled as sizes are met.
+   */
+  const walkRest = new Int32Array(maxTitle + 1);
+  const walkMisses = new Int32Array(maxTitle + 1);
+  const walkStamp = new Int32Array(maxTitle + 1);
   const bStarts = bodyIndex.starts;
   const bRecords = bodyIndex.records;
   /** Per rare shingle: where in its list the record being linked sits (the records before it are done). */
@@ -338,14 +447,8 @@ export function linkRelated(records: ReformRecord[]): void {
     const sizeA = state[i * STRIDE + TITLE_SIZE];
     const sizeB = state[j * STRIDE + TITLE_SIZE];
     if (!sizeA || !sizeB) return false;
-    // Dice = 2·overlap / (|A| + |B|): the least overlap that reaches `need`, and how many of B's bigrams may then
-    // be missing from A.
-    const total = sizeA + sizeB;
-    let least = Math.ceil((need * total) / 2);
-    while (least > 0 && (2 * (least - 1)) / total >= need) least--;
-    while ((2 * least) / total < need) least++;
-    if (least > sizeA || least > sizeB) return false;
-    let misses = sizeB - least;
+    let misses = allowedMisses(sizeA, sizeB, need);
+    if (misses < 0) return false;
     // Each bit B sets that A does not is at least one of B's bigrams missing from A: too many, and B's own bigrams
     // (a cache miss each) need not be read. Most tests end here (100k records: 28.3 M of 31.0 M, the title walk's
     // 24.7 M and the rare-shingle candidates' 6.4 M).
@@ -375,24 +478,43 @@ export function linkRelated(records: ReformRecord[]): void {
     // both titles' SAME_TITLE prefixes: walk those lists, rarest bigram first, at most MAX_TITLE_VISITS entries.
     if (!full) {
       let visits = 0;
+      const sizeA = tOff[i + 1] - tOff[i];
+      const sigA0 = state[i * STRIDE + SIGNATURE];
+      const sigA1 = state[i * STRIDE + SIGNATURE + 1];
+      const sigA2 = state[i * STRIDE + SIGNATURE + 2];
+      const sigA3 = state[i * STRIDE + SIGNATURE + 3];
       for (let at = tOff[i]; at < tOff[i] + sameLength[i] && visits < MAX_TITLE_VISITS; at++) {
         const k = tIds[at];
         const x0 = after(sRecords, sStarts[k], sStarts[k + 1], i);
         const end = Math.min(sStarts[k + 1], x0 + (MAX_TITLE_VISITS - visits));
         visits += end - x0;
-        const pi = at - tOff[i];
+        const restA = sizeA - (at - tOff[i]) - 1;
         for (let x = x0; x < end; x++) {
+          // First meeting at A's bigram pi and B's pj: no bigram before either is shared (it would be earlier in
+          // both prefixes), so the overlap is at most 1 + min(bigrams after each). At a later meeting this bound
+          // says nothing, but B was tested (or set aside) at the first, so any test here only saves work: both
+          // tests below are necessary conditions and titleReaches decides exactly, whatever order they run in.
+          const sizeB = eSizes[x * 2];
+          if (walkStamp[sizeB] !== i + 1) {
+            walkStamp[sizeB] = i + 1;
+            // The least bound with (2·bound) / (|A| + |B|) ≥ SAME_TITLE, the test as written elsewhere.
+            let bound = 1;
+            while (bound <= sizeA && (2 * bound) / (sizeA + sizeB) < SAME_TITLE) bound++;
+            walkRest[sizeB] = bound - 1;
+            walkMisses[sizeB] = allowedMisses(sizeA, sizeB, SAME_TITLE);
+          }
+          // bound = 1 + min(restA, restB) must reach the least bound.
+          const rest = walkRest[sizeB];
+          if (restA < rest || eSizes[x * 2 + 1] < rest) continue;
+          // The signature test of titleReaches, from the entry's copy of B's signature.
+          const missing =
+            bitCount(eSigs[x * 4] & ~sigA0) + bitCount(eSigs[x * 4 + 1] & ~sigA1) + bitCount(eSigs[x * 4 + 2] & ~sigA2) + bitCount(eSigs[x * 4 + 3] & ~sigA3);
+          if (missing > walkMisses[sizeB]) continue;
           const j = sRecords[x];
           const sj = j * STRIDE;
           if (shared[j] !== 0 || state[sj + SEEN] === i + 1) continue;
           state[sj + SEEN] = i + 1;
           if (fileI === state[sj + FILE] || state[sj + LINKS] >= MAX_LINKS) continue;
-          // First meeting at A's bigram pi and B's pj: no bigram before either is shared (it would be earlier in
-          // both prefixes), so the overlap is at most 1 + min(bigrams after each).
-          const sizeA = tOff[i + 1] - tOff[i];
-          const sizeB = state[sj + TITLE_SIZE];
-          const bound = 1 + Math.min(sizeA - pi - 1, sizeB - sPositions[x] - 1);
-          if ((2 * bound) / (sizeA + sizeB) < SAME_TITLE) continue;
           if (titleReaches(i, j, SAME_TITLE)) linked.push(j);
         }
       }

@@ -78,6 +78,31 @@ describe('copy linking', () => {
     expect(links.length).toBeGreaterThan(titles.length);
   });
 
+  it('links records by a passage that COMMON_SHINGLE records print, and by none that one more record prints', () => {
+    // Titles and the rest of each text from character ranges of their own, so only the shared passage can link.
+    const han = (from: number, length: number) => String.fromCharCode(...Array.from({ length }, (_, k) => 0x4e00 + from + k));
+    const passage = han(20000, 60);
+    const printedBy = (count: number): ReformRecord[] =>
+      Array.from({ length: count }, (_, i) => ({
+        ...records[0],
+        id: `p-${i}`,
+        title: han(i * 16, 8),
+        content: passage + han(2000 + i * 16, 8),
+        process: undefined,
+        outcome: undefined,
+        applicableTo: undefined,
+        source: { ...records[0].source, file: `doc-${i}.txt` },
+        quantities: [],
+        related: [],
+      }));
+    const rare = printedBy(COMMON_SHINGLE);
+    linkRelated(rare);
+    expect(Math.min(...rare.map((r) => r.related.length))).toBeGreaterThan(0);
+    const common = printedBy(COMMON_SHINGLE + 1);
+    linkRelated(common);
+    expect(common.flatMap((r) => r.related)).toEqual([]);
+  });
+
   it('stays bounded when thousands of records print the same title (links capped per record)', () => {
     const base = records[0];
     const copies: ReformRecord[] = Array.from({ length: 3000 }, (_, i) => ({
