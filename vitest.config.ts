@@ -18,7 +18,6 @@ const OWN_PROCESS = [
   'test/build-parallel.test.ts', // builds in this thread (jieba), process.env.TMPDIR, this process's RSS
   'test/build-tail.test.ts', // tail worker threads started and failed on purpose
   'test/chinese-percent-match.test.ts', // builds another corpus in this thread (jieba)
-  'test/operator-server.test.ts', // builds part of the seeds in this thread (jieba)
   'test/records-input.test.ts', // builds in this thread (jieba)
   'test/general-words.test.ts', // builds a 20-record corpus in this thread (jieba)
   'test/similar-ideas.test.ts', // builds with another dictionary folder in this thread (jieba)

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildSnapshot } from '../indexer/build.js';
+import { jiebaLoaded } from '../indexer/jieba.js';
 import type { SnapshotBody } from '../snapshot/body.js';
 import { bodyHash, writeSnapshotFile } from '../snapshot/file.js';
 import { runServer, type RunningServer } from '../server/run.js';
@@ -25,7 +26,11 @@ beforeAll(async () => {
   const part = join(dir, 'part');
   mkdirSync(part);
   for (const f of [FILES.shandongTable, FILES.liaoningTable]) copyFileSync(join(SEEDS, f), join(part, f));
-  bodyB = (await buildSnapshot({ seedsDir: part, dictDir: DICT })).body;
+  // Counted in a process of its own, so jieba never loads in this one: the file shares its process with others
+  // (vitest.config.ts), whose jieba would keep the first user dictionary loaded; the same body as a count here.
+  const loaded = jiebaLoaded();
+  bodyB = (await buildSnapshot({ seedsDir: part, dictDir: DICT, vocabularyWorkers: 1 })).body;
+  if (!loaded && jiebaLoaded()) throw new Error('the two-document build loaded jieba in this shared process');
   fileA = join(dir, 'a.snapshot');
   fileB = join(dir, 'b.snapshot');
   await writeSnapshotFile(fileA, bodyA);
