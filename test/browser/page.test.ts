@@ -201,8 +201,13 @@ describe('the search page in Chromium', () => {
       if (q !== '退税') return route.continue().catch(() => undefined);
       asked();
       await released;
-      // Answered late, or refused because the page already dropped the request: either way it is over when this settles.
-      slowSettled = route.continue().catch(() => undefined);
+      // Answered late (settled once its whole body reached the page), or refused because the page already dropped the
+      // request (no response): either way it is over when this settles.
+      slowSettled = route
+        .continue()
+        .then(() => route.request().response())
+        .then((res) => res?.finished())
+        .catch(() => undefined);
       await slowSettled;
     });
     await page.fill('#q', '退税');
@@ -213,7 +218,7 @@ describe('the search page in Chromium', () => {
     release();
     await expect.poll(() => slowSettled !== undefined).toBe(true);
     await slowSettled;
-    // A late answer the page did receive is read and (wrongly) shown within a few tasks: give it ample time to.
+    // A late answer that reached the page is read and (wrongly) shown within a few tasks: give it ample time to.
     await page.waitForTimeout(300);
     expect(await page.inputValue('#q')).toBe('海铁联运');
     expect(await page.locator('.summary').innerText()).toContain('海铁联运');
