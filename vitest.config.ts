@@ -17,11 +17,8 @@ process.env.GLIBC_TUNABLES = hugePagesEnv(process.env).GLIBC_TUNABLES;
 const OWN_PROCESS = [
   'test/build-parallel.test.ts', // builds in this thread (jieba), process.env.TMPDIR, this process's RSS
   'test/build-tail.test.ts', // tail worker threads started and failed on purpose
-  'test/chinese-percent-match.test.ts', // builds another corpus in this thread (jieba)
-  'test/operator-server.test.ts', // builds part of the seeds in this thread (jieba)
   'test/records-input.test.ts', // builds in this thread (jieba)
   'test/general-words.test.ts', // builds a 20-record corpus in this thread (jieba)
-  'test/similar-ideas.test.ts', // builds with another dictionary folder in this thread (jieba)
   'test/vocabulary.test.ts', // loads jieba in this thread with the build's words
   'test/similar.test.ts', // sets V8 flags (node:v8 setFlagsFromString)
   'test/snapshot-damage.test.ts', // runs the server's start-up in process (signal handlers)

@@ -1,8 +1,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { buildSnapshot } from '../indexer/build.js';
 import type { ReformRecord } from '../indexer/schema.js';
 import { SearchService } from '../search/service.js';
 import { DICT } from './helpers.js';
+import { buildInSharedProcess } from './shared-build.js';
 import { seedCorpus } from './seed-corpus.js';
 
 // The seeds spell no percentage in Chinese: two seed records are given one each (the rest of the corpus as it is).
@@ -15,7 +15,7 @@ beforeAll(async () => {
   longer = { ...clean[0], content: `${clean[0].content}改革后办事满意度提高百分之三十五。` };
   exact = { ...clean[1], content: `${clean[1].content}改革后办事满意度提高百分之三十。` };
   const records = corpus.records.map((r) => (r.id === longer.id ? longer : r.id === exact.id ? exact : r));
-  const { body } = await buildSnapshot({ seedsDir: '', dictDir: DICT, corpus: { ...corpus, records }, vocabularyWorkers: 0, indexWorker: false });
+  const { body } = await buildInSharedProcess({ seedsDir: '', dictDir: DICT, corpus: { ...corpus, records }, indexWorker: false });
   service = new SearchService(body);
 }, 180_000);
 

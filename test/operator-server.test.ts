@@ -2,12 +2,12 @@ import { copyFileSync, mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildSnapshot } from '../indexer/build.js';
 import type { SnapshotBody } from '../snapshot/body.js';
 import { bodyHash, writeSnapshotFile } from '../snapshot/file.js';
 import { runServer, type RunningServer } from '../server/run.js';
 import { DICT, FILES, ROOT, SEEDS, seedSnapshot } from './helpers.js';
 import { load, request, startServerProcess, until } from './server-process.js';
+import { buildInSharedProcess } from './shared-build.js';
 import http from 'node:http';
 
 const QUERIES = ['退税', '综保区 -跨境', '"一网通办"', '湖南 通关', '5000万元', '海关', '知识产权', '告知承诺制'];
@@ -25,7 +25,7 @@ beforeAll(async () => {
   const part = join(dir, 'part');
   mkdirSync(part);
   for (const f of [FILES.shandongTable, FILES.liaoningTable]) copyFileSync(join(SEEDS, f), join(part, f));
-  bodyB = (await buildSnapshot({ seedsDir: part, dictDir: DICT })).body;
+  bodyB = (await buildInSharedProcess({ seedsDir: part, dictDir: DICT })).body;
   fileA = join(dir, 'a.snapshot');
   fileB = join(dir, 'b.snapshot');
   await writeSnapshotFile(fileA, bodyA);

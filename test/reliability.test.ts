@@ -105,7 +105,8 @@ describe('one error shape everywhere', () => {
 
 describe('slow clients', () => {
   it('cuts a client whose headers never finish soon after the headers timeout, with a 408', async () => {
-    const server = await buildApp({ service: await seedService(), limits: { headersTimeoutMs: 1000 } });
+    // A short timeout: Node checks it once a second (server/app.ts), so the client is cut at the first check after it.
+    const server = await buildApp({ service: await seedService(), limits: { headersTimeoutMs: 200 } });
     await server.listen({ port: 0, host: '127.0.0.1' });
     try {
       const { port } = server.server.address() as AddressInfo;

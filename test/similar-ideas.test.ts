@@ -2,12 +2,13 @@ import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from '
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { buildSnapshot, readDictionaries } from '../indexer/build.js';
+import { readDictionaries } from '../indexer/build.js';
 import { buildSimilar } from '../indexer/similar.js';
 import { IdeaMatcher, parseIdeas } from '../indexer/similar-ideas.js';
 import { SearchService } from '../search/service.js';
 import { parseSnapshot, serializeSnapshot } from '../snapshot/file.js';
 import { DICT, SEEDS, seedService, seedSnapshot } from './helpers.js';
+import { buildInSharedProcess } from './shared-build.js';
 
 /** The titles a record's stored similar list (scope all) shows, best first. */
 function listed(body: Awaited<ReturnType<typeof seedSnapshot>>, data: ReturnType<typeof buildSimilar>, source: number, n = 10): string[] {
@@ -84,7 +85,7 @@ describe('reform mechanism classes (dict/ideas.txt) in the similar lists', () =>
       const shipped = readFileSync(join(DICT, 'ideas.txt'), 'utf8');
       expect(shipped).toMatch(/release-before-inspection: 先放后检 附条件提离 /);
       writeFileSync(join(dir, 'ideas.txt'), shipped.replace('release-before-inspection: 先放后检 附条件提离 ', 'release-before-inspection: 先放後檢 附條件提離 '));
-      const built = await buildSnapshot({ seedsDir: SEEDS, dictDir: dir });
+      const built = await buildInSharedProcess({ seedsDir: SEEDS, dictDir: dir });
       const read = parseSnapshot(serializeSnapshot(built.body));
       const ideas = read.dictionary.ideas ?? [];
       expect(ideas.length).toBeGreaterThanOrEqual(30);

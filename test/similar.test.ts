@@ -33,9 +33,10 @@ const builds = new WeakMap<SimilarBody, Map<string, { data: SimilarData; info: S
 /**
  * The lists `buildSimilar(body, options)` builds in this thread (no worker threads), and what the build reports, built
  * once per body and options in this file: many tests read lists built without hooks, most of them the shipped
- * options' lists, several the same variants (a view off, to read one mechanism's own effect). The info is only written by a build, never read, so
- * collecting it changes no list. Tests only read what they are handed; a build with a hook (vectors, pools) or a
- * worker thread, whose property is that build, is called in its test.
+ * options' lists, several the same variants (a view off, to read one mechanism's own effect). The info is only written
+ * by a build, never read, so collecting it changes no list. Tests only read what they are handed; the build with the
+ * reporting hooks (vectors and pools) is reported() below, and a build with a worker thread, whose property is that
+ * build, is called in its test.
  */
 function built(body: SimilarBody, options: Partial<SimilarOptions> = {}): { data: SimilarData; info: SimilarBuildInfo } {
   let byOptions = builds.get(body);
@@ -49,6 +50,22 @@ function built(body: SimilarBody, options: Partial<SimilarOptions> = {}): { data
   return entry;
 }
 const listsFor = (body: SimilarBody, options: Partial<SimilarOptions> = {}): SimilarData => built(body, options).data;
+
+let reports: { body: SimilarBody; data: SimilarData; vectors: Map<number, VectorTerm[]>; pools: Map<number, PoolEntry[]> } | undefined;
+/**
+ * One build of the shipped lists with both reporting hooks on, each reform's vector and its candidate pool, read by
+ * the two tests of those hooks (one build instead of one each): each checks what its hook reported and that the lists
+ * are those of a build without hooks, which holds for this build with both.
+ */
+function reported(body: SimilarBody): NonNullable<typeof reports> {
+  if (reports?.body !== body) {
+    const vectors = new Map<number, VectorTerm[]>();
+    const pools = new Map<number, PoolEntry[]>();
+    const data = buildSimilar(body, {}, { vectors: (i, terms) => vectors.set(i, terms), pools: (i, pool) => pools.set(i, pool) });
+    reports = { body, data, vectors, pools };
+  }
+  return reports;
+}
 
 describe('similar reforms on the seed corpus', () => {
   it('never lists a reform twice, nor the source itself or its own copies, and lists copies under their entry', async () => {
@@ -499,8 +516,7 @@ describe('similar reforms on the seed corpus', () => {
 
   it('reports each reform\'s vector as its list reads it: one call per reform, unit length, strongest first, and 进口原油“先放后检” carrying its mechanism and template', async () => {
     const body = await seedSnapshot();
-    const seen = new Map<number, VectorTerm[]>();
-    const data = buildSimilar(body, {}, { vectors: (i, terms) => seen.set(i, terms) });
+    const { data, vectors: seen } = reported(body);
     // One call per reform: as many as the reforms listed, each on a different record.
     expect(seen.size).toBe(new Set(reformsOf(body.records)).size);
     for (const terms of seen.values()) {
@@ -519,8 +535,7 @@ describe('similar reforms on the seed corpus', () => {
 
   it('reports each reform\'s candidate pool before the diversity re-ranking: best fused first, each fused score the two word views combined at plainWeight and then the bigram view at bigramViewWeight, every listed entry in it with its stored score, and the lists unchanged', async () => {
     const body = await seedSnapshot();
-    const pools = new Map<number, PoolEntry[]>();
-    const data = buildSimilar(body, {}, { pools: (i, pool) => pools.set(i, pool) });
+    const { data, pools } = reported(body);
     // One call per reform, on the record shown for it.
     expect(pools.size).toBe(new Set(reformsOf(body.records)).size);
     const w = DEFAULT_SIMILAR_OPTIONS.plainWeight;

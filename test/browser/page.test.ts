@@ -189,17 +189,37 @@ describe('the search page in Chromium', () => {
 
   it('never lets a slow first answer overwrite a newer one', async () => {
     const { page, context } = await open('/');
+    // The first query's answer is held until the newer one is on screen, then let go: the order is forced by events,
+    // not by a delay long enough on a quiet machine (1.5 s before, and 1.8 s of waiting for it).
+    let asked!: () => void;
+    const slowAsked = new Promise<void>((r) => (asked = r));
+    let release!: () => void;
+    const released = new Promise<void>((r) => (release = r));
+    let slowSettled: Promise<unknown> | undefined;
     await page.route('**/api/search?*', async (route) => {
       const q = new URL(route.request().url()).searchParams.get('q');
-      if (q === '退税') await new Promise((r) => setTimeout(r, 1500));
-      await route.continue().catch(() => undefined);
+      if (q !== '退税') return route.continue().catch(() => undefined);
+      asked();
+      await released;
+      // Answered late (settled once its whole body reached the page), or refused because the page already dropped the
+      // request (no response): either way it is over when this settles.
+      slowSettled = route
+        .continue()
+        .then(() => route.request().response())
+        .then((res) => res?.finished())
+        .catch(() => undefined);
+      await slowSettled;
     });
     await page.fill('#q', '退税');
     await page.press('#q', 'Enter');
-    await page.waitForTimeout(100);
+    await slowAsked;
     await searchFor(page, '海铁联运');
     const wanted = await firstTitle(page);
-    await page.waitForTimeout(1800);
+    release();
+    await expect.poll(() => slowSettled !== undefined).toBe(true);
+    await slowSettled;
+    // A late answer that reached the page is read and (wrongly) shown within a few tasks: give it ample time to.
+    await page.waitForTimeout(300);
     expect(await page.inputValue('#q')).toBe('海铁联运');
     expect(await page.locator('.summary').innerText()).toContain('海铁联运');
     expect(await firstTitle(page)).toBe(wanted);
