@@ -145,21 +145,6 @@ export interface QueryAnalysis {
   ask?: QuantityAsk;
 }
 
-/**
- * Every QueryAnalysis is made here, `ask` always present (undefined when none): one creation site, one map. With `ask`
- * spread in only when present, and the engine's copies spread from an analysis (`{ ...analysis, groups }`, a cloned
- * map), the engine's, the highlighter's and the service's reads of `groups` met several maps, each a deoptimisation
- * ("wrong map") once optimised code met the next one (docs/design.md "What the JIT does in a kind's measured rounds").
- */
-export function newAnalysis(groups: AnalysedClause[][], exclude: AnalysedClause[], titleKey: string, truncated: boolean, ask: QuantityAsk | undefined): QueryAnalysis {
-  return { groups, exclude, titleKey, truncated, ask };
-}
-
-/** The analysis with other groups (the engine's pruned or widened words), the rest as it was. */
-export function withGroups(analysis: QueryAnalysis, groups: AnalysedClause[][]): QueryAnalysis {
-  return newAnalysis(groups, analysis.exclude, analysis.titleKey, analysis.truncated, analysis.ask);
-}
-
 /** Equivalents whose pieces (QueryAnalyzer.piecesOf) are kept cut: more than the thesaurus has terms. */
 const EQUIVALENT_PIECES_CACHE = 1 << 13;
 
@@ -283,7 +268,9 @@ export class QueryAnalyzer {
       }
       if (out.length > 0) limited.push(out);
     }
-    return newAnalysis(limited, exclude, titleKey, truncated, ask);
+    // `ask` always present (undefined when none): every analysis has one shape, so the engine's and the service's
+    // reads of `groups` see one map, not two (each a deoptimisation once optimised code met the other).
+    return { groups: limited, exclude, titleKey, truncated, ask };
   }
 
   /** The typed groups' clauses analysed (`literal`: as typed, no question frame taken off), empty ones and groups left out. */

@@ -6,7 +6,7 @@
  */
 import type { Outcome, ReformRecord } from '../indexer/schema.js';
 import type { SnapshotBody } from '../snapshot/body.js';
-import { NEAR_GAP, QueryAnalyzer, keyOf, withGroups, type AnalysedClause, type Constraint, type QueryAnalysis } from './analyzer.js';
+import { NEAR_GAP, QueryAnalyzer, keyOf, type AnalysedClause, type Constraint, type QueryAnalysis } from './analyzer.js';
 import { FacetIndex } from './facets.js';
 import { SEARCH_FIELDS, type SearchField } from './fields.js';
 import { Lru } from '../analysis/lru.js';
@@ -308,23 +308,6 @@ function namesQualifier(u: { text: string; constraints: readonly Constraint[]; a
  */
 function asksForQualifier(units: readonly Unit[]): boolean {
   return units.some((u) => u.qualifier || u.ask || namesQualifier(u));
-}
-
-/**
- * Whether some clause of the query's groups passes `test`. Loops, not groups.flat() or .some chains: these run once
- * per first-seen query, and the inlined chains deoptimised their callers (wrong map) after their first optimisation.
- */
-function someClause(analysis: QueryAnalysis, test: (c: AnalysedClause) => boolean): boolean {
-  const groups = analysis.groups;
-  for (let g = 0; g < groups.length; g++) for (let j = 0; j < groups[g].length; j++) if (test(groups[g][j])) return true;
-  return false;
-}
-
-/** Whether a clause of the query was typed as a sentence (AnalysedClause.natural). */
-function anyNatural(analysis: QueryAnalysis): boolean {
-  const groups = analysis.groups;
-  for (let g = 0; g < groups.length; g++) for (let j = 0; j < groups[g].length; j++) if (groups[g][j].natural) return true;
-  return false;
 }
 
 /**
@@ -914,7 +897,8 @@ export class SearchEngine {
    * `natural`), and no word that asks for a figure or qualifies (asksForQualifier, as describesIdea reads them).
    */
   keywordList(analysis: QueryAnalysis, units: readonly Unit[]): boolean {
-    return !someClause(analysis, (c) => c.natural || asksQuestion(c.plain)) && !asksForQualifier(units);
+    const clauses = analysis.groups.flat();
+    return !clauses.some((c) => c.natural || asksQuestion(c.plain)) && !asksForQualifier(units);
   }
 
   /**
@@ -929,7 +913,8 @@ export class SearchEngine {
    */
   describesIdea(analysis: QueryAnalysis, units: readonly Unit[]): boolean {
     if (!this.options.descriptionsByScore || asksForQualifier(units)) return false;
-    return anyNatural(analysis) && !someClause(analysis, (c) => asksQuestion(c.plain));
+    const clauses = analysis.groups.flat();
+    return clauses.some((c) => c.natural) && !clauses.some((c) => asksQuestion(c.plain));
   }
 
   /** Query analysis, cached: a user paging or filtering repeats the same query. */
@@ -965,7 +950,7 @@ export class SearchEngine {
         }),
       })),
     );
-    return changed ? withGroups(analysis, groups) : analysis;
+    return changed ? { ...analysis, groups } : analysis;
   }
 
   /**
@@ -977,7 +962,7 @@ export class SearchEngine {
    */
   private withKindsWhereFew(analysis: QueryAnalysis): QueryAnalysis {
     const widened = (c: Constraint) => c.broader !== undefined || c.alternatives.some((a) => a.kind);
-    if (!someClause(analysis, (cl) => cl.constraints.some(widened))) return analysis;
+    if (!analysis.groups.some((g) => g.some((cl) => cl.constraints.some(widened)))) return analysis;
     const usable = this.broaderUsable(analysis);
     const prune = (c: Constraint, ownUnit: boolean): Constraint => {
       // Broader terms the engine never fills with (combine) go first, so highlights mark only what matched.
@@ -1002,7 +987,7 @@ export class SearchEngine {
       const ownUnit = g.length === 1 || g.reduce((n, cl) => n + cl.constraints.length, 0) === 1;
       return g.map((cl): AnalysedClause => ({ ...cl, constraints: cl.constraints.map((c) => prune(c, ownUnit)) }));
     });
-    return withGroups(analysis, groups);
+    return { ...analysis, groups };
   }
 
   /**
@@ -1013,7 +998,7 @@ export class SearchEngine {
     if (!this.options.broaderWeight) return false;
     const words = analysis.groups.reduce((n, g) => n + (g.length === 1 ? g[0].constraints.length : 1), 0);
     const asked = analysis.ask && this.options.outcomeMetric && words > 0 ? 1 : 0;
-    const sentence = anyNatural(analysis);
+    const sentence = analysis.groups.some((g) => g.some((c) => c.natural));
     return words >= 2 && words + asked <= this.broaderWords(sentence);
   }
 
@@ -2010,7 +1995,7 @@ export class SearchEngine {
     // word and most of the compound's parts, by idf, is kept as a partial match of its own. Tried on the development
     // half: keeping records that share any one part gained 0.003 overall, all of it through records sharing a single
     // part (确认 of 确认制), so a lesser part alone never keeps one.
-    const sentence = anyNatural(analysis);
+    const sentence = analysis.groups.some((g) => g.some((c) => c.natural));
     // Each compound's parts are matched anew: bounded to short queries, so a pasted paragraph costs what it did. A
     // description typed as a sentence reaches its broader terms up to broaderSentenceWords (broaderUsable pruned them
     // beyond): only its parts stop at MAX_PARTS_WORDS.
@@ -2202,7 +2187,7 @@ export class SearchEngine {
   private commonBelow(analysis: QueryAnalysis, units: Unit[]): number {
     const found = units.filter((u) => u.ds.docs.length > 0);
     const maxIdf = Math.max(0, ...found.map((u) => u.ownIdf ?? u.idf));
-    const ratio = anyNatural(analysis) ? this.options.commonIdfRatioNatural : this.options.commonIdfRatio;
+    const ratio = analysis.groups.some((g) => g.some((c) => c.natural)) ? this.options.commonIdfRatioNatural : this.options.commonIdfRatio;
     return ratio * maxIdf;
   }
 
