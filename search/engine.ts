@@ -1403,7 +1403,11 @@ export class SearchEngine {
     // The parts each brought record holds, scored for those records only (a common part's others are not scored).
     // Its four columns in one buffer (search/slab.ts).
     const n = docs.length;
-    const [held, sum, scores, shares] = float64Columns(n, n, n, n);
+    const columns = float64Columns(n, n, n, n);
+    const held = columns[0];
+    const sum = columns[1];
+    const scores = columns[2];
+    const shares = columns[3];
     SearchEngine.gather(docs, lists, (k, j, i) => {
       held[i] += idfs[k];
       sum[i] += scoreAt(lists[k], j);
