@@ -215,36 +215,79 @@ export class QueryAnalyzer {
     this.framed = framedTerms(new Set([...this.synonyms.keys(), ...[...this.narrower].flatMap(([b, ns]) => [b, ...ns])]));
   }
 
+  // Loops over the clauses, not chains of map/filter/flat: this runs once per first-seen query, and TurboFan's inlined
+  // chains built arrays whose maps the next call's feedback had not seen, so `analyse` deoptimised ("wrong map") right
+  // after its first optimisation in every kind of bench/latency.ts, settled or not (docs/design.md "What the JIT does").
   analyse(query: string): QueryAnalysis {
     const parsed = parseQuery(query);
+    // Each clause normalised once: the figure asked, each clause's content and the title key all read it.
+    const plain = new Map<Clause, string>();
     // A field clause (title:, department:) names what a field says, never a question.
-    const free = (c: Clause) => !c.phrase && !c.field;
-    // Each clause normalised once: the figure asked and each clause's content both read it.
-    const plain = new Map(parsed.must.flat().map((c) => [c, this.normalizer.plain(c.text)] as const));
-    const ask = quantityAsk(parsed.must.flat().filter(free).map((c) => plain.get(c)!).join(' '));
+    let freeText = '';
+    let anyFree = false;
+    let titleText = '';
+    for (let i = 0; i < parsed.must.length; i++) {
+      const g = parsed.must[i];
+      for (let j = 0; j < g.length; j++) {
+        const c = g[j];
+        const p = this.normalizer.plain(c.text);
+        plain.set(c, p);
+        titleText += p;
+        if (!c.phrase && !c.field) {
+          freeText = anyFree ? `${freeText} ${p}` : p;
+          anyFree = true;
+        }
+      }
+    }
+    const ask = quantityAsk(freeText);
     // A question's frame (我想了解, 需要 of 需要多长时间) is the question's, not words to find (analysis/ask.ts); a clause
     // that is all frame is dropped. The clause keeps its text as typed (AnalysedClause.typed).
-    const content = (c: Clause) => (free(c) ? questionContent(plain.get(c)!, ask, this.framed) : plain.get(c)!);
-    let groups = parsed.must.map((g) => g.map((c) => this.clause(c, content(c), plain.get(c)!))).map((g) => g.filter((c) => c.constraints.length > 0)).filter((g) => g.length > 0);
-    if (groups.length === 0 && parsed.must.length > 0) {
-      // Nothing but stop words (改革, 模式) or a question's frame: search what was typed, literally.
-      groups = parsed.must.map((g) => g.map((c) => this.literal(c, plain.get(c)!))).map((g) => g.filter((c) => c.constraints.length > 0)).filter((g) => g.length > 0);
+    let groups = this.clauseGroups(parsed.must, plain, ask, false);
+    // Nothing but stop words (改革, 模式) or a question's frame: search what was typed, literally.
+    if (groups.length === 0 && parsed.must.length > 0) groups = this.clauseGroups(parsed.must, plain, ask, true);
+    const exclude: AnalysedClause[] = [];
+    for (let i = 0; i < parsed.not.length; i++) {
+      const c = this.literal(parsed.not[i], this.normalizer.plain(parsed.not[i].text), true);
+      if (c.constraints.length > 0) exclude.push(c);
     }
-    const exclude = parsed.not.map((c) => this.literal(c, this.normalizer.plain(c.text), true)).filter((c) => c.constraints.length > 0);
-    const titleKey = keyOf(parsed.must.flat().map((c) => this.normalizer.plain(c.text)).join(''));
+    const titleKey = keyOf(titleText);
+    // Exclusions are never dropped: the budget is for the words searched, and -word must hold however long the
+    // query (the query's length limit bounds them).
     let budget = MAX_CONSTRAINTS;
     let truncated = false;
-    const limit = (clauses: AnalysedClause[]) =>
-      clauses.map((c) => {
+    const limited: AnalysedClause[][] = [];
+    for (let i = 0; i < groups.length; i++) {
+      const g = groups[i];
+      const out: AnalysedClause[] = [];
+      for (let j = 0; j < g.length; j++) {
+        const c = g[j];
         const kept = c.constraints.slice(0, Math.max(0, budget));
         budget -= kept.length;
         if (kept.length < c.constraints.length) truncated = true;
-        return { ...c, constraints: kept };
-      }).filter((c) => c.constraints.length > 0);
-    // Exclusions are never dropped: the budget is for the words searched, and -word must hold however long the
-    // query (the query's length limit bounds them).
-    groups = groups.map(limit).filter((g) => g.length > 0);
-    return { groups, exclude, titleKey, truncated, ...(ask ? { ask } : {}) };
+        if (kept.length > 0) out.push({ ...c, constraints: kept });
+      }
+      if (out.length > 0) limited.push(out);
+    }
+    // `ask` always present (undefined when none): every analysis has one shape, so the engine's and the service's
+    // reads of `groups` see one map, not two (each a deoptimisation once optimised code met the other).
+    return { groups: limited, exclude, titleKey, truncated, ask };
+  }
+
+  /** The typed groups' clauses analysed (`literal`: as typed, no question frame taken off), empty ones and groups left out. */
+  private clauseGroups(must: readonly Clause[][], plain: Map<Clause, string>, ask: QuantityAsk | undefined, literal: boolean): AnalysedClause[][] {
+    const groups: AnalysedClause[][] = [];
+    for (let i = 0; i < must.length; i++) {
+      const g = must[i];
+      const clauses: AnalysedClause[] = [];
+      for (let j = 0; j < g.length; j++) {
+        const c = g[j];
+        const p = plain.get(c)!;
+        const a = literal ? this.literal(c, p) : this.clause(c, !c.phrase && !c.field ? questionContent(p, ask, this.framed) : p, p);
+        if (a.constraints.length > 0) clauses.push(a);
+      }
+      if (clauses.length > 0) groups.push(clauses);
+    }
+    return groups;
   }
 
   /** Segment a normalised text against the vocabulary (for the debug route and tests). */

@@ -318,14 +318,17 @@ function asksForQualifier(units: readonly Unit[]): boolean {
  */
 export function asksAboutTopic(analysis: QueryAnalysis): boolean {
   if (analysis.ask) return false;
-  for (const group of analysis.groups) {
-    for (const clause of group) {
-      for (const c of clause.constraints) {
+  const groups = analysis.groups;
+  for (let g = 0; g < groups.length; g++) {
+    for (let j = 0; j < groups[g].length; j++) {
+      const cs = groups[g][j].constraints;
+      for (let k = 0; k < cs.length; k++) {
+        const c = cs[k];
         if (c.phrase || c.fields || /\d/.test(c.text) || directionOf(c.text)) return false;
       }
     }
   }
-  return analysis.groups.length > 0;
+  return groups.length > 0;
 }
 
 /** Scores computed on demand: all of them, the i-th alone, and (one word with block bounds) the best k. */
@@ -1107,7 +1110,13 @@ export class SearchEngine {
 
   /** The constraint cache's key: fields, then each alternative's text, weight and near words. */
   private static constraintKey(c: Constraint): string {
-    return `${c.fields?.join(',') ?? '*'}\u0000${c.alternatives.map((a) => `${a.text}\u0001${a.weight}\u0001${a.near?.join('\u0001') ?? ''}`).join('\u0000')}`;
+    // A loop, not map + join: once per constraint of a first-seen query, and the inlined chain deoptimised (wrong map).
+    let key = `${c.fields?.join(',') ?? '*'}`;
+    for (let i = 0; i < c.alternatives.length; i++) {
+      const a = c.alternatives[i];
+      key += `\u0000${a.text}\u0001${a.weight}\u0001${a.near?.join('\u0001') ?? ''}`;
+    }
+    return key;
   }
 
   /** Records a constraint matches through any alternative, with the best weighted BM25 per record (cached). */
@@ -1341,12 +1350,13 @@ export class SearchEngine {
    * record asked about, not per record of the lists (a sum made this way adds in the same order as a pass per list).
    */
   private static gather(docs: Int32Array, lists: DocScores[], found: (k: number, j: number, i: number) => void): void {
-    lists.forEach((l, k) => {
+    for (let k = 0; k < lists.length; k++) {
+      const l = lists[k];
       for (let i = 0, j = 0; i < docs.length && j < l.docs.length; i++) {
         j = gallop(l.docs, docs[i], j);
         if (l.docs[j] === docs[i]) found(k, j, i);
       }
-    });
+    }
   }
 
   /**
@@ -1360,11 +1370,18 @@ export class SearchEngine {
     if ((!parts.length && !span) || !this.options.partsWeight) return NO_DOCS;
     const N = this.records.length;
     const fields = this.fieldIds(c.fields);
-    const lists = parts.map((w) => bm25(this.matcher.needle(w, fields), this.stats, this.options.bm25, this.options.partsWeight));
+    // Loops and a typed column, not map/reduce: the inlined chain's arrays (idfs all Smi zeros or doubles) deoptimised
+    // this function and the gather callback (wrong map) in the kinds' measured rounds.
+    const lists: DocScores[] = [];
+    for (let k = 0; k < parts.length; k++) lists.push(bm25(this.matcher.needle(parts[k], fields), this.stats, this.options.bm25, this.options.partsWeight));
     // An unprinted short form's characters found together (Constraint.scattered) count as one more part.
     if (span) lists.push(bm25(this.matcher.scattered(c.scattered!, span, fields), this.stats, this.options.bm25, this.options.partsWeight));
-    const idfs = lists.map((l) => (l.docs.length ? idf(N, l.docs.length) : 0));
-    const total = idfs.reduce((a, b) => a + b, 0);
+    const idfs = new Float64Array(lists.length);
+    let total = 0;
+    for (let k = 0; k < lists.length; k++) {
+      idfs[k] = lists[k].docs.length ? idf(N, lists[k].docs.length) : 0;
+      total += idfs[k];
+    }
     const rare = this.count;
     const brought: number[] = [];
     // The rarest parts bring records in, as many as it takes to fill a page (FILL_TO reforms, counted as fillsPage
@@ -1386,7 +1403,11 @@ export class SearchEngine {
     // The parts each brought record holds, scored for those records only (a common part's others are not scored).
     // Its four columns in one buffer (search/slab.ts).
     const n = docs.length;
-    const [held, sum, scores, shares] = float64Columns(n, n, n, n);
+    const columns = float64Columns(n, n, n, n);
+    const held = columns[0];
+    const sum = columns[1];
+    const scores = columns[2];
+    const shares = columns[3];
     SearchEngine.gather(docs, lists, (k, j, i) => {
       held[i] += idfs[k];
       sum[i] += scoreAt(lists[k], j);
@@ -1559,14 +1580,15 @@ export class SearchEngine {
    */
   private markQualifiers(analysis: QueryAnalysis, units: Unit[]): void {
     if (this.options.qualifierCost === 1) return;
-    const verb = units.map((u) => namesQualifier(u) && directionOf(u.text) !== undefined);
-    if (!analysis.ask && !verb.some(Boolean)) return;
+    // Loops, not map/some chains (once per first-seen query; the chain's boolean arrays deoptimised it: wrong map).
+    let verb = false;
+    for (let b = 0; b < units.length && !verb; b++) verb = namesQualifier(units[b]) && directionOf(units[b].text) !== undefined;
+    if (!analysis.ask && !verb) return;
     // A superlative (最快 of 企业开办最快多久) says which figure of the topic is wanted, as a measure word does.
-    const qualifier = units.map(namesQualifier);
-    if (!units.some((u, b) => !qualifier[b] && !u.ask)) return;
-    units.forEach((u, b) => {
-      if (qualifier[b]) u.qualifier = true;
-    });
+    let other = false;
+    for (let b = 0; b < units.length && !other; b++) other = !units[b].ask && !namesQualifier(units[b]);
+    if (!other) return;
+    for (let b = 0; b < units.length; b++) if (namesQualifier(units[b])) units[b].qualifier = true;
   }
 
   /**
@@ -1688,8 +1710,14 @@ export class SearchEngine {
    */
   private allWords(units: Unit[]): { docs: Int32Array; at: Int32Array[]; lists: DocScores[] } {
     const U = units.length;
-    const counts = units.map((u) => recordCount(u.ds));
-    const order = units.map((_, b) => b).sort((x, y) => counts[x] - counts[y]);
+    // Filled by a loop (a map chain's arrays deoptimised the sort here: wrong map); sorted as before.
+    const counts: number[] = [];
+    const order: number[] = [];
+    for (let b = 0; b < U; b++) {
+      counts.push(recordCount(units[b].ds));
+      order.push(b);
+    }
+    order.sort((x, y) => counts[x] - counts[y]);
     const rarest = order[0];
     const driver = units[rarest].ds.docs;
     // A list not much longer than the rarest is walked step by step (two common words' lists are dense: the next
@@ -2183,10 +2211,20 @@ export class SearchEngine {
    * bonus of a title that is the query typed in full. `dir` is that direction, if the query has one.
    */
   private beyondWords(analysis: QueryAnalysis, units: Unit[]): { dir?: 'down' | 'up'; finish: (s: number, d: number) => number } {
-    const dirs = units.map((u) => (u.constraints.length === 1 && !u.constraints[0].phrase ? directionOf(u.text) : undefined));
-    const metricUnits = units.filter((u, b) => !dirs[b] && !u.ask);
-    const metricIdf = metricUnits.reduce((x, u) => x + u.idf, 0);
-    const dir = this.options.outcomeMetric > 0 && metricIdf > 0 ? dirs.find((x) => x) : undefined;
+    // Loops, not map/filter/reduce/find: once per first-seen query, and the inlined chain deoptimised (wrong map) here.
+    let first: 'down' | 'up' | undefined;
+    const metricUnits: Unit[] = [];
+    let metricIdf = 0;
+    for (let b = 0; b < units.length; b++) {
+      const u = units[b];
+      const d = u.constraints.length === 1 && !u.constraints[0].phrase ? directionOf(u.text) : undefined;
+      first ??= d || undefined;
+      if (!d && !u.ask) {
+        metricUnits.push(u);
+        metricIdf += u.idf;
+      }
+    }
+    const dir = this.options.outcomeMetric > 0 && metricIdf > 0 ? first : undefined;
     const store = dir ? this.store : undefined;
     const exact = this.exactTitle(analysis);
     const bonus = this.options.bonus.exactTitle;
@@ -2231,14 +2269,28 @@ export class SearchEngine {
 
   /** What the position bonuses of one query need, looked up once per ranking (not once per record). */
   bonusPlan(analysis: QueryAnalysis, units: Unit[]): BonusPlan {
-    const constraints = units.flatMap((u) => u.constraints);
-    return {
-      alternatives: constraints.map((c) => this.bonusAlternatives(c)),
-      // A clause no record prints verbatim is dropped here, not checked per record and field.
-      verbatim: analysis.groups.flat().filter((c) => c.constraints.length >= 2).map((c) => this.matcher.needle(c.text.replace(/\s+/g, ''))).filter((o) => o.slots.length > 0),
-      unitCount: units.length,
-      kinds: constraints.filter((c) => c.asideKinds).map((c) => this.kindReaders(c.asideKinds!)),
-    };
+    // Loops, not map/filter chains: once per first-seen query, and the inlined chains deoptimised (wrong map) here.
+    const alternatives: BonusPlan['alternatives'] = [];
+    for (let u = 0; u < units.length; u++) {
+      const cs = units[u].constraints;
+      for (let k = 0; k < cs.length; k++) alternatives.push(this.bonusAlternatives(cs[k]));
+    }
+    // A clause no record prints verbatim is dropped here, not checked per record and field.
+    const verbatim: Occurrences[] = [];
+    for (let g = 0; g < analysis.groups.length; g++) {
+      const group = analysis.groups[g];
+      for (let j = 0; j < group.length; j++) {
+        if (group[j].constraints.length < 2) continue;
+        const o = this.matcher.needle(group[j].text.replace(/\s+/g, ''));
+        if (o.slots.length > 0) verbatim.push(o);
+      }
+    }
+    const kinds: BonusPlan['kinds'] = [];
+    for (let u = 0; u < units.length; u++) {
+      const cs = units[u].constraints;
+      for (let k = 0; k < cs.length; k++) if (cs[k].asideKinds) kinds.push(this.kindReaders(cs[k].asideKinds!));
+    }
+    return { alternatives, verbatim, unitCount: units.length, kinds };
   }
 
   /**

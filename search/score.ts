@@ -145,7 +145,10 @@ const SELF_BOUND = 1024;
  */
 function recordRuns(slots: Int32Array, F: number): RecordRuns {
   // Both lists in one buffer (search/slab.ts).
-  const [docs, first] = int32Columns(slots.length, slots.length + 1);
+  // Indexed, not destructured: array destructuring runs the iterator protocol, which deoptimised here (wrong map).
+  const columns = int32Columns(slots.length, slots.length + 1);
+  const docs = columns[0];
+  const first = columns[1];
   let n = 0;
   let last = -1;
   for (let i = 0; i < slots.length; i++) {
