@@ -290,7 +290,10 @@ export class QueryAnalyzer {
     return groups;
   }
 
-  /** Segment a normalised text against the vocabulary (for the debug route and tests). */
+  /**
+   * Segment a normalised text against the vocabulary as the indexer does (no stems: SegmentOptions), for the debug
+   * route and tests; a query's own cut (`query` of /api/analyze) splits stems off unknown runs.
+   */
   segment(text: string) {
     return segment(this.normalizer.plain(text).replace(/\s+/g, ''), this.vocab);
   }
