@@ -6,7 +6,8 @@
  * read part of a large corpus beside this thread; `mergeFrom` then appends its reforms as if this reader had read
  * them, ids included (see there).
  */
-import { segment, buildVocabulary, type Vocabulary } from '../analysis/segment.js';
+import { buildVocabulary, type Vocabulary } from '../analysis/segment.js';
+import { RunSegmenter } from './similar-runs.js';
 import { OUTCOME_FLAG, TERM_FLAG } from './similar-data.js';
 import type { TextField } from './schema.js';
 import type { SnapshotBody } from '../snapshot/body.js';
@@ -180,6 +181,8 @@ export class FeatureReader {
 
   private readonly o: FeatureSetup['options'];
   private vocab: Vocabulary;
+  /** The vocabulary as a trie: segments a run as analysis/segment.ts would, faster (indexer/similar-runs.ts). */
+  private runSegmenter: RunSegmenter;
   private readonly stop: Set<string>;
   private vocabulary: Set<string>;
   private readonly canonical = new Map<string, string>();
@@ -222,6 +225,7 @@ export class FeatureReader {
   constructor(setup: FeatureSetup) {
     this.o = setup.options;
     this.vocab = buildVocabulary(setup.vocabulary);
+    this.runSegmenter = new RunSegmenter(this.vocab);
     this.stop = new Set(setup.stopwords);
     this.vocabulary = new Set(setup.vocabulary.filter(([w, c]) => c >= 2 && w.length >= 2 && /^\p{Script=Han}+$/u.test(w)).map(([w]) => w));
     if (this.o.synonyms) for (const group of setup.synonyms) for (const w of group) if (!this.canonical.has(w)) this.canonical.set(w, group[0]);
@@ -288,7 +292,7 @@ export class FeatureReader {
   private segmentRun(run: string, h: number): number {
     this.runMisses++;
     if (this.runKeys.length >= this.o.runMemo) this.forgetRuns();
-    const pieces = segment(run, this.vocab);
+    const pieces = this.runSegmenter.segment(run);
     const pool = this.runPool;
     const at = pool.length;
     pool.push(0);
@@ -539,6 +543,7 @@ export class FeatureReader {
   release() {
     this.forgetRuns();
     this.vocab = { counts: new Map(), total: 1, maxLength: 1 };
+    this.runSegmenter = new RunSegmenter(this.vocab);
     this.vocabulary = new Set();
   }
 
