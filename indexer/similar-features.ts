@@ -208,8 +208,7 @@ export class FeatureReader {
   private readonly gramMemo = new Map<string, number>();
   private gramPool = new Grow(new Int32Array(1 << 12));
   /** Each quote's slogan feature id by the quoted text (-1: it is no slogan, see sloganOf). Copies and stock slogans
-   *  repeat, and checking, cutting and interning each again (a string built and hashed per quote) cost a tenth of this
-   *  pass's interning at 100,000 records. */
+   *  repeat: each was checked, cut into a new key string and looked up in the feature Map again at every quote. */
   private readonly sloganIds = new Map<string, number>();
   /** Per slogan feature id, what it adds outside a title: its template count and ids, then its bigram count and ids;
    *  interned at its first such reading, in the order the reader interns them (templates, then bigrams). */
