@@ -6,7 +6,8 @@
  * read part of a large corpus beside this thread; `mergeFrom` then appends its reforms as if this reader had read
  * them, ids included (see there).
  */
-import { segment, buildVocabulary, type Vocabulary } from '../analysis/segment.js';
+import { buildVocabulary, type Vocabulary } from '../analysis/segment.js';
+import { RunSegmenter } from './similar-runs.js';
 import { OUTCOME_FLAG, TERM_FLAG } from './similar-data.js';
 import type { TextField } from './schema.js';
 import type { SnapshotBody } from '../snapshot/body.js';
@@ -38,6 +39,11 @@ function runSlot(h: number, mask: number): number {
   return (h ^ (h >>> 15)) & mask;
 }
 const QUOTED = /[“"‘「『]([^”"’」』]{2,24})[”"’」』]/g;
+const OPENING_QUOTE = /[“"‘「『]/;
+/** What readReform's scan of a field saw among the characters outside Han runs: an opening quote (QUOTED), a Latin
+ *  letter (LATIN). Only then are those patterns run over the field (most fields print neither). */
+const SAW_QUOTE = 1;
+const SAW_LATIN = 2;
 const BIGRAM = '\u0001';
 export const TEMPLATE = '\u0004';
 /**
@@ -175,6 +181,8 @@ export class FeatureReader {
 
   private readonly o: FeatureSetup['options'];
   private vocab: Vocabulary;
+  /** The vocabulary as a trie: segments a run as analysis/segment.ts would, faster (indexer/similar-runs.ts). */
+  private runSegmenter: RunSegmenter;
   private readonly stop: Set<string>;
   private vocabulary: Set<string>;
   private readonly canonical = new Map<string, string>();
@@ -199,8 +207,12 @@ export class FeatureReader {
    *  count, their ids). */
   private readonly gramMemo = new Map<string, number>();
   private gramPool = new Grow(new Int32Array(1 << 12));
-  /** The templates of each quoted slogan read (copies and stock slogans repeat). */
-  private readonly sloganTemplates = new Map<string, number[]>();
+  /** Each quote's slogan feature id by the quoted text (-1: it is no slogan, see sloganOf). Copies and stock slogans
+   *  repeat: each was checked, cut into a new key string and looked up in the feature Map again at every quote. */
+  private readonly sloganIds = new Map<string, number>();
+  /** Per slogan feature id, what it adds outside a title: its template count and ids, then its bigram count and ids;
+   *  interned at its first such reading, in the order the reader interns them (templates, then bigrams). */
+  private readonly sloganExtras = new Map<number, Int32Array>();
   private readonly recordScratch = new Scratch();
   private readonly reformScratch = new Scratch();
   private readonly timeId: number;
@@ -212,6 +224,7 @@ export class FeatureReader {
   constructor(setup: FeatureSetup) {
     this.o = setup.options;
     this.vocab = buildVocabulary(setup.vocabulary);
+    this.runSegmenter = new RunSegmenter(this.vocab);
     this.stop = new Set(setup.stopwords);
     this.vocabulary = new Set(setup.vocabulary.filter(([w, c]) => c >= 2 && w.length >= 2 && /^\p{Script=Han}+$/u.test(w)).map(([w]) => w));
     if (this.o.synonyms) for (const group of setup.synonyms) for (const w of group) if (!this.canonical.has(w)) this.canonical.set(w, group[0]);
@@ -278,7 +291,7 @@ export class FeatureReader {
   private segmentRun(run: string, h: number): number {
     this.runMisses++;
     if (this.runKeys.length >= this.o.runMemo) this.forgetRuns();
-    const pieces = segment(run, this.vocab);
+    const pieces = this.runSegmenter.segment(run);
     const pool = this.runPool;
     const at = pool.length;
     pool.push(0);
@@ -376,6 +389,14 @@ export class FeatureReader {
     return /\p{Script=Han}/u.test(slogan) && !this.stop.has(slogan) && slogan.length >= this.o.sloganMinLength ? slogan : undefined;
   }
 
+  /** A slogan's templates and character bigrams, as sloganExtras holds them (none of a kind whose weight is 0). */
+  private sloganExtrasOf(slogan: string): Int32Array {
+    const templates = this.o.templateWeight > 0 ? this.templateIds(slogan) : [];
+    const grams: number[] = [];
+    if (this.o.bigramWeight > 0) for (const h of slogan.matchAll(HAN_RUN)) grams.push(...this.gramIds(h[0]));
+    return Int32Array.from([templates.length, ...templates, grams.length, ...grams]);
+  }
+
   /** Where the slogans among a title's quotes are: [start, end) of each one's text inside its quotes. */
   private sloganSpans(quotes: RegExpExecArray[]): number[] {
     const spans: number[] = [];
@@ -415,13 +436,19 @@ export class FeatureReader {
         // A title that quotes a slogan names its idea there (进口原油“先放后检”监管新模式: 先放后检); the words around
         // it name what the idea is applied to (原油), which reforms doing other things share.
         // The field's quotes, read once: the slogans among them weigh a title's words here and are features below.
-        const quotes = /[“"‘「『]/.test(text) ? [...text.matchAll(QUOTED)] : NO_QUOTES;
-        const slogans = field === 'title' && o.titleObjectWeight !== 1 ? this.sloganSpans(quotes) : undefined;
+        // Where a title's words around its slogans weigh less, its quotes are read first; elsewhere only when the scan
+        // below saw an opening quote.
+        const weighSpans = field === 'title' && o.titleObjectWeight !== 1;
+        let quotes = weighSpans && OPENING_QUOTE.test(text) ? [...text.matchAll(QUOTED)] : NO_QUOTES;
+        const slogans = weighSpans ? this.sloganSpans(quotes) : undefined;
+        let saw = 0;
         // Words of each run of Han characters (numbers and punctuation separate runs; a run printed again, in a
         // copy or a stock phrase, is segmented once).
         for (let a = 0; a < text.length;) {
           let c = text.charCodeAt(a);
           if (!isHan(c)) {
+            if (c >= 0x61 && c <= 0x7a) saw |= SAW_LATIN;
+            else if (c === 0x201c || c === 0x22 || c === 0x2018 || c === 0x300c || c === 0x300e) saw |= SAW_QUOTE;
             a++;
             continue;
           }
@@ -462,25 +489,26 @@ export class FeatureReader {
           a = b;
         }
         // A Latin word weighs as the span it is printed in, like a run of Han text (KEY inside “关银一 KEY通”).
-        if (/[a-z]/.test(text)) {
+        if (saw & SAW_LATIN) {
           for (const hit of text.matchAll(LATIN)) {
             if (!this.stop.has(hit[0])) this.add(this.intern(hit[0], WORD), spanWeight(slogans, hit.index!, hit.index! + hit[0].length, full, object), flag);
           }
         }
+        if (!weighSpans && saw & SAW_QUOTE) quotes = [...text.matchAll(QUOTED)];
         for (const hit of quotes) {
-          const slogan = this.sloganOf(hit[1]);
-          if (slogan === undefined) continue;
-          this.add(this.intern(`“${slogan}”`, SLOGAN), o.fieldWeights.slogan, TERM_FLAG.slogan | flag);
-          if (field !== 'title' && o.templateWeight > 0) {
-            let ids = this.sloganTemplates.get(slogan);
-            if (!ids) this.sloganTemplates.set(slogan, (ids = this.templateIds(slogan)));
-            for (const id of ids) this.add(id, o.templateWeight * o.fieldWeights.slogan, 0);
+          let id = this.sloganIds.get(hit[1]);
+          if (id === undefined) {
+            const slogan = this.sloganOf(hit[1]);
+            this.sloganIds.set(hit[1], (id = slogan === undefined ? -1 : this.intern(`“${slogan}”`, SLOGAN)));
           }
-          if (o.bigramWeight > 0 && field !== 'title') {
-            for (const h of slogan.matchAll(HAN_RUN)) {
-              const grams = this.gramIds(h[0]);
-              for (let x = 0; x < grams.length; x++) this.add(grams[x], o.bigramWeight * o.fieldWeights.slogan, 0);
-            }
+          if (id < 0) continue;
+          this.add(id, o.fieldWeights.slogan, TERM_FLAG.slogan | flag);
+          if (field !== 'title' && (o.templateWeight > 0 || o.bigramWeight > 0)) {
+            let extras = this.sloganExtras.get(id);
+            if (!extras) this.sloganExtras.set(id, (extras = this.sloganExtrasOf(this.featureText[id].slice(1, -1))));
+            let x = 0;
+            for (let end = x + 1 + extras[x++]; x < end; x++) this.add(extras[x], o.templateWeight * o.fieldWeights.slogan, 0);
+            for (let end = x + 1 + extras[x++]; x < end; x++) this.add(extras[x], o.bigramWeight * o.fieldWeights.slogan, 0);
           }
         }
       }
@@ -514,6 +542,7 @@ export class FeatureReader {
   release() {
     this.forgetRuns();
     this.vocab = { counts: new Map(), total: 1, maxLength: 1 };
+    this.runSegmenter = new RunSegmenter(this.vocab);
     this.vocabulary = new Set();
   }
 
@@ -534,7 +563,8 @@ export class FeatureReader {
     this.runEntry = new Grow(new Int32Array(1 << 10));
     this.subwordMemo.clear();
     this.gramMemo.clear();
-    this.sloganTemplates.clear();
+    this.sloganIds.clear();
+    this.sloganExtras.clear();
     this.runPool = new Grow(new Int32Array(1 << 16));
     this.gramPool = new Grow(new Int32Array(1 << 12));
   }
