@@ -53,7 +53,10 @@ export interface Piece {
 const HAN = /\p{Script=Han}/u;
 
 /** A character every figure of analysis/quantities.ts's scanner starts or is made of (full-width digits included). */
-const MAY_HOLD_NUMBER = new RegExp(`[0-9\\uff10-\\uff19${CN_DIGITS}]`);
+/** Whether a text may hold a figure (a digit or a Chinese numeral): one without is never scanned for them. */
+export const MAY_HOLD_NUMBER = new RegExp(`[0-9\\uff10-\\uff19${CN_DIGITS}]`);
+/** The path's score of a character the vocabulary does not hold as a word (jieba's own unknown cost). */
+export const LOG_UNKNOWN = Math.log(0.1);
 
 /** Split a normalised chunk (no spaces) into pieces. */
 export function segment(text: string, vocab: Vocabulary, options: SegmentOptions = {}): Piece[] {
@@ -110,7 +113,7 @@ function segmentHan(run: string, vocab: Vocabulary, options: SegmentOptions): Pi
         continue;
       }
       // An unknown single character is possible but costly, so known words win.
-      const score = (c !== undefined ? Math.log(c + 1) : Math.log(0.1)) - logTotal + best[j];
+      const score = (c !== undefined ? Math.log(c + 1) : LOG_UNKNOWN) - logTotal + best[j];
       if (score > best[i]) {
         best[i] = score;
         next[i] = j;

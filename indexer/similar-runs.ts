@@ -5,14 +5,11 @@
  * longest word from every character; at 100,000 records the reader segments ~92,000 distinct runs). On every run of
  * the 10k corpus and 20,000 random ones: the same pieces, 244 → 116 ms CPU.
  */
-import { segment, type Piece, type Vocabulary } from '../analysis/segment.js';
-import { CN_DIGITS } from '../analysis/quantities.js';
+import { LOG_UNKNOWN, MAY_HOLD_NUMBER, segment, type Piece, type Vocabulary } from '../analysis/segment.js';
 
 /** A run `segment` reads as Han text throughout, with no figure in it: its pieces are the path's alone. Others (a
  *  Chinese numeral can start a figure, 三天) go through `segment` itself. */
 const HAN_ONLY = /^\p{Script=Han}+$/u;
-/** As analysis/segment.ts decides whether a text may hold a figure. */
-const MAY_HOLD_NUMBER = new RegExp(`[0-9\\uff10-\\uff19${CN_DIGITS}]`);
 
 export class RunSegmenter {
   /** Trie edges in an open table: (parent node, code unit) → child node + 1 (0 empty). */
@@ -25,7 +22,7 @@ export class RunSegmenter {
   private isWord: Uint8Array;
   private hasChild: Uint8Array;
   private readonly logTotal: number;
-  private readonly logUnknown = Math.log(0.1);
+  private readonly logUnknown = LOG_UNKNOWN;
   /** The path's scratch arrays (as segmentHan's, every slot the path reads written first), reused from run to run. */
   private best = new Float64Array(64);
   private next = new Int32Array(64);
