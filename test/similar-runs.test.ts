@@ -53,6 +53,32 @@ describe('the similar reader’s trie segmenter', () => {
     expect(differ).toEqual([]);
   });
 
+  it('cuts runs of overlapping vocabulary words as segment does, where two words claim a shared character and the paths compete on the words\' counts', () => {
+    const trie = new RunSegmenter(vocab);
+    const words = body.analysis.vocabulary.map(([w]) => w).filter((w) => w.length >= 2 && [...w].every((c) => isHan(c.charCodeAt(0))));
+    const byFirst = new Map<string, string[]>();
+    for (const w of words) byFirst.set(w[0], [...(byFirst.get(w[0]) ?? []), w]);
+    let s = 7;
+    const next = () => (s = (Math.imul(s, 1103515245) + 12345) >>> 0) / 2 ** 32;
+    const pick = <T>(xs: T[]) => xs[Math.floor(next() * xs.length)];
+    const differ: string[] = [];
+    let overlaps = 0;
+    for (let k = 0; k < 3000; k++) {
+      let run = pick(words);
+      for (let n = 1 + Math.floor(next() * 4); n > 0; n--) {
+        // A word that begins with the run's last character shares it: two words claim that character.
+        const follow = byFirst.get(run[run.length - 1]);
+        if (follow && next() < 0.7) {
+          run += pick(follow).slice(1);
+          overlaps++;
+        } else run += pick(words);
+      }
+      if (JSON.stringify(trie.segment(run)) !== JSON.stringify(segment(run, vocab))) differ.push(run);
+    }
+    expect(overlaps).toBeGreaterThan(1000);
+    expect(differ).toEqual([]);
+  });
+
   it('with an empty vocabulary (a reader that let go of its own) cuts a run as segment does: one unknown piece', () => {
     const empty: Vocabulary = { counts: new Map(), total: 1, maxLength: 1 };
     expect(new RunSegmenter(empty).segment('先放后检')).toEqual(segment('先放后检', empty));
