@@ -1710,7 +1710,7 @@ export class SearchEngine {
    */
   private allWords(units: Unit[]): { docs: Int32Array; at: Int32Array[]; lists: DocScores[] } {
     const U = units.length;
-    // Filled by a loop (a map chain's arrays deoptimised the sort here: wrong map); sorted as before.
+    // Filled by a loop (a map chain's arrays deoptimised the sort here: wrong map); the rarest word first.
     const counts: number[] = [];
     const order: number[] = [];
     for (let b = 0; b < U; b++) {
@@ -2218,7 +2218,7 @@ export class SearchEngine {
     for (let b = 0; b < units.length; b++) {
       const u = units[b];
       const d = u.constraints.length === 1 && !u.constraints[0].phrase ? directionOf(u.text) : undefined;
-      first ??= d || undefined;
+      if (first === undefined && d) first = d; // the first unit with a direction gives the query's
       if (!d && !u.ask) {
         metricUnits.push(u);
         metricIdf += u.idf;

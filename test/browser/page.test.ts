@@ -190,7 +190,7 @@ describe('the search page in Chromium', () => {
   it('never lets a slow first answer overwrite a newer one', async () => {
     const { page, context } = await open('/');
     // The first query's answer is held until the newer one is on screen, then let go: the order is forced by events,
-    // not by a delay long enough on a quiet machine (1.5 s before, and 1.8 s of waiting for it).
+    // so the test neither waits on a fixed delay nor depends on the machine's speed.
     let asked!: () => void;
     const slowAsked = new Promise<void>((r) => (asked = r));
     let release!: () => void;
