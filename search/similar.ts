@@ -150,7 +150,7 @@ export class SimilarLists {
   private readonly matcher?: IdeaMatcher;
   private readonly namedMemo = new Lru<number, Named>(NAMED_MEMO);
   /** Learned on the first `because` (see weights()). */
-  private learned?: { floor: number };
+  private learned?: { floor: number; names: boolean };
 
   constructor(
     private readonly records: ReformRecord[],
@@ -208,15 +208,17 @@ export class SimilarLists {
 
   /** What `because` learns from the stored key-term weights, once: the absolute floor on a looked-up term's part (the
    *  floor quantile of the weights, squared). */
-  private weights(): { floor: number } {
+  private weights(): { floor: number; names: boolean } {
     if (this.learned) return this.learned;
+    // Lists from a build before TERM_FLAG.names carry the bit on no term.
+    const names = this.data.termFlags.some((f) => (f & TERM_FLAG.names) !== 0);
     const w = this.data.termWeights;
     const step = Math.max(1, Math.floor(w.length / FLOOR_SAMPLE));
     const sample: number[] = [];
     for (let x = 0; x < w.length; x += step) sample.push(w[x]);
     sample.sort((a, b) => a - b);
     const q = sample.length ? sample[Math.min(sample.length - 1, Math.floor(BECAUSE_FLOOR_QUANTILE * sample.length))] : 0;
-    return (this.learned = { floor: q * q });
+    return (this.learned = { floor: q * q, names });
   }
 
   /** Key terms of a reform: of all its printings, strongest weight and every field flag per term. */
@@ -349,6 +351,18 @@ export class SimilarLists {
       extra.slice(0, MAX_BECAUSE + 3).forEach((e, x) => {
         if (naming(e.text) || (e.score >= extraFloor && ((first && x === 0) || e.score >= absolute))) strong.push(e);
       });
+    }
+    // Background words (TERM_FLAG.names unset: no slogan, no naming word, in the titles of fewer than two reforms,
+    // such as 主动 / 选择 / 享受) are not named beside a term that carries an idea, however strong their part (确认 in
+    // 确认制 is strong in its source, so 主动 / 选择 / 享受 passed the relative cut beside it). An entry sharing only
+    // such words keeps them: dropping those entries cost dev nDCG@10 0.747 → 0.734 (docs/design.md, session 18
+    // sim14m). Lists built before the flag: off.
+    if (this.weights().names) {
+      const carrying = strong.filter((s) => (s.fi | s.fj) & TERM_FLAG.names || naming(s.text));
+      if (carrying.length > 0) {
+        strong.length = 0;
+        strong.push(...carrying);
+      }
     }
     // A shared term that prints the shared mechanism's name (“先放后检” when both print it) says the most: first.
     if (mechanism) {
