@@ -4,7 +4,9 @@
  */
 
 /** Field bits of a key term: where a record says it. */
-export const TERM_FLAG = { title: 1, slogan: 2, content: 4, process: 8, outcome: 16, applicableTo: 32 } as const;
+/** Where a key term is printed, and `names`: the term can carry an idea (indexer/similar.ts, `namesOf`), not a word of
+ *  the background such as 确认 / 主动 / 享受 (set on every term when the build had no naming test). */
+export const TERM_FLAG = { title: 1, slogan: 2, content: 4, process: 8, outcome: 16, applicableTo: 32, names: 64 } as const;
 /** Outcome bits of a record: what it reports having cut. */
 export const OUTCOME_FLAG = { time: 1, cost: 2 } as const;
 

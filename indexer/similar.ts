@@ -16,7 +16,7 @@
  */
 import { Normalizer } from '../analysis/normalize.js';
 import type { SnapshotBody } from '../snapshot/body.js';
-import { OUTCOME_FLAG, type SimilarData } from './similar-data.js';
+import { OUTCOME_FLAG, TERM_FLAG, type SimilarData } from './similar-data.js';
 import { reformGroups } from './reform-groups.js';
 import { PROVINCES } from './regions.js';
 import type { ReformRecord, TextField } from './schema.js';
@@ -608,6 +608,14 @@ function similarLists(body: Pick<SnapshotBody, 'records' | 'analysis' | 'diction
     return d <= keyMaxDf && naming !== undefined && (kind.data[f] === SLOGAN || naming(featureText[f]));
   };
 
+  // Reforms printing each feature in their title: a word no two reforms are named by (主动, 享受, 按照, 即可) is a
+  // word of the background text, whatever its df; one that titles reforms (退税, 担保, 查验, 抵押) can name an idea.
+  const titleDf = new Uint32Array(F);
+  for (let x = 0; x < rawStart[R]; x++) if (rawFlags.data[x] & TERM_FLAG.title) titleDf[rawIds.data[x]]++;
+  /** A key term that can carry an idea (TERM_FLAG.names): a slogan, a word that names a thing, or a word in the titles
+   *  of two or more reforms; every term when the build has no naming test. Learned from the corpus, no list. */
+  const namesOf = (f: number) => naming === undefined || kind.data[f] === SLOGAN || titleDf[f] >= 2 || naming(featureText[f]);
+
   // 2. One vector per reform over thesaurus keys: the strongest `topTerms`, L2-normalised, sorted by id. Key terms
   //    per reform for `because`: words and slogans as printed (not bigrams), strongest first.
   const vecStart = new Int32Array(R + 1);
@@ -625,6 +633,8 @@ function similarLists(body: Pick<SnapshotBody, 'records' | 'analysis' | 'diction
   const textScratch = new Scratch();
   /** Key-term id of each feature: -2 not yet decided, -1 none. */
   const termOf = new Int32Array(F).fill(-2);
+  /** TERM_FLAG.names of each feature's key term, decided with termOf. */
+  const termNames = new Uint8Array(F);
   // Entries of one reform (feature or term id, weight) and the selection of its strongest.
   let eF = new Int32Array(1024);
   let eW = new Float64Array(1024);
@@ -681,10 +691,11 @@ function similarLists(body: Pick<SnapshotBody, 'records' | 'analysis' | 'diction
           }
         }
         termOf[f] = id;
+        if (id >= 0 && namesOf(f)) termNames[f] = TERM_FLAG.names;
       }
       if (id < 0) continue;
       textScratch.ensure(terms.length);
-      textScratch.put(id, Math.log1p(rawTf.data[x]) * idf(canonOf.data[f]), rawFlags.data[x], true);
+      textScratch.put(id, Math.log1p(rawTf.data[x]) * idf(canonOf.data[f]), rawFlags.data[x] | termNames[f], true);
     }
     const tt = textScratch.touched;
     for (let x = 0; x < tt.length; x++) {

@@ -150,7 +150,7 @@ export class SimilarLists {
   private readonly matcher?: IdeaMatcher;
   private readonly namedMemo = new Lru<number, Named>(NAMED_MEMO);
   /** Learned on the first `because` (see weights()). */
-  private learned?: { floor: number };
+  private learned?: { floor: number; names: boolean };
 
   constructor(
     private readonly records: ReformRecord[],
@@ -199,7 +199,8 @@ export class SimilarLists {
       if (stored === 0) break;
       const j = stored - 1;
       const why = this.explain(index, j, mine, reading);
-      // An entry alike only through bigrams or thesaurus variants has no term printed in both: it is not offered.
+      // An entry alike only through bigrams or thesaurus variants has no term printed in both, or shares only words of
+      // the background (explain): it is not offered.
       if (why.because.length === 0) continue;
       out.push({ index: j, score: Math.round(list.scores[index * k + slot] * 1000) / 1000, ...why });
     }
@@ -208,15 +209,17 @@ export class SimilarLists {
 
   /** What `because` learns from the stored key-term weights, once: the absolute floor on a looked-up term's part (the
    *  floor quantile of the weights, squared). */
-  private weights(): { floor: number } {
+  private weights(): { floor: number; names: boolean } {
     if (this.learned) return this.learned;
+    // Lists from a build before TERM_FLAG.names carry the bit on no term.
+    const names = this.data.termFlags.some((f) => (f & TERM_FLAG.names) !== 0);
     const w = this.data.termWeights;
     const step = Math.max(1, Math.floor(w.length / FLOOR_SAMPLE));
     const sample: number[] = [];
     for (let x = 0; x < w.length; x += step) sample.push(w[x]);
     sample.sort((a, b) => a - b);
     const q = sample.length ? sample[Math.min(sample.length - 1, Math.floor(BECAUSE_FLOOR_QUANTILE * sample.length))] : 0;
-    return (this.learned = { floor: q * q });
+    return (this.learned = { floor: q * q, names });
   }
 
   /** Key terms of a reform: of all its printings, strongest weight and every field flag per term. */
@@ -349,6 +352,32 @@ export class SimilarLists {
       extra.slice(0, MAX_BECAUSE + 3).forEach((e, x) => {
         if (naming(e.text) || (e.score >= extraFloor && ((first && x === 0) || e.score >= absolute))) strong.push(e);
       });
+    }
+    // Background words (TERM_FLAG.names unset: no slogan, no naming word, in the titles of fewer than two reforms,
+    // such as 主动 / 选择 / 享受) are never named, however strong their part (确认 in 确认制 is strong in its source, so
+    // 主动 / 选择 / 享受 passed the relative cut beside it). Lists built before the flag: off.
+    if (this.weights().names) {
+      const carrying = strong.filter((s) => (s.fi | s.fj) & TERM_FLAG.names || naming(s.text));
+      if (carrying.length === 0) {
+        // Before naming background words: any key term of either reform that carries an idea and that the other
+        // prints, whatever its part (the cuts above kept only stronger words, all of them background).
+        const textI = this.fullText(i, reading);
+        const textJ = this.fullText(j, reading);
+        for (const [id, t] of mine) {
+          if (t.f & TERM_FLAG.names && printed(textJ, this.data.terms[id]) > 0) carrying.push({ text: this.data.terms[id], score: t.w * (theirs.get(id)?.w ?? 0), fi: t.f, fj: theirs.get(id)?.f ?? 0 });
+        }
+        for (const [id, u] of theirs) {
+          if (!mine.has(id) && u.f & TERM_FLAG.names && printed(textI, this.data.terms[id]) > 0) carrying.push({ text: this.data.terms[id], score: 0, fi: 0, fj: u.f });
+        }
+        carrying.sort((a, b) => b.score - a.score || (a.text < b.text ? -1 : 1));
+      }
+      // Nothing carries an idea: the entry is not offered (49 of the seeds' 3,000 top-10 entries: 作为 / 重要, 运行,
+      // 提前; dev nDCG@10 0.747 → 0.745, within noise; docs/design.md, session 18 sim14m).
+      if (carrying.length === 0 && !mechanism) return { because: [], reason: 'same-topic' };
+      if (carrying.length > 0) {
+        strong.length = 0;
+        strong.push(...carrying);
+      }
     }
     // A shared term that prints the shared mechanism's name (“先放后检” when both print it) says the most: first.
     if (mechanism) {
