@@ -354,8 +354,9 @@ export class SimilarLists {
       });
     }
     // Background words (TERM_FLAG.names unset: no slogan, no naming word, in the titles of fewer than two reforms,
-    // such as 主动 / 选择 / 享受) are never named, however strong their part (确认 in 确认制 is strong in its source, so
-    // 主动 / 选择 / 享受 passed the relative cut beside it). Lists built before the flag: off.
+    // such as 主动 / 选择 / 享受) are not named, however strong their part (确认 in 确认制 is strong in its source, so
+    // 主动 / 选择 / 享受 passed the relative cut beside it), except beside a shared mechanism when no term carries an
+    // idea: the mechanism explains the entry then. Lists built before the flag: off.
     if (this.weights().names) {
       const carrying = strong.filter((s) => (s.fi | s.fj) & TERM_FLAG.names || naming(s.text));
       if (carrying.length === 0) {
