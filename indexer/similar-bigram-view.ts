@@ -19,6 +19,11 @@ export interface BigramView {
   size: number;
 }
 
+export interface BigramViewOptions {
+  /** Rows in SharedArrayBuffers, for the list stage's ranking worker (default false). */
+  shared?: boolean;
+}
+
 const HAN_FIRST = 0x4e00;
 const HAN_LAST = 0x9fff;
 const HAN_SPAN = HAN_LAST - HAN_FIRST + 1;
@@ -28,7 +33,7 @@ const HAN_SPAN = HAN_LAST - HAN_FIRST + 1;
  * reforms; a bigram no other reform prints is left out of the stored row (it can add nothing to any dot product) but
  * counted in the row's length, so the cosine is the full one.
  */
-export function bigramView(records: readonly ReformRecord[], shown: Int32Array): BigramView {
+export function bigramView(records: readonly ReformRecord[], shown: Int32Array, options: BigramViewOptions = {}): BigramView {
   const R = shown.length;
   // Bigram code → compact id in order of first sight; df and each reform's (id, count) pairs in flat arrays.
   const idOf = new Map<number, number>();
@@ -81,24 +86,34 @@ export function bigramView(records: readonly ReformRecord[], shown: Int32Array):
   for (let x = 0; x < codesInOrder.length; x++) keptId[idOf.get(codesInOrder[x])!] = x;
   const size = codesInOrder.length;
   idOf.clear();
-  const start = new Int32Array(R + 1);
-  const ids = new Grow<Uint16Array | Int32Array>(size <= 0x10000 ? new Uint16Array(1024) : new Int32Array(1024));
-  const w = new Grow(new Float32Array(1024));
+  // A row keeps a bigram another reform prints with a positive weight (df < R): counted first, so the rows are written
+  // once into arrays of their final length, shared when asked (no copy of them beside the original in the list stage).
+  let kept = 0;
+  for (let x = 0; x < rowStart[R]; x++) {
+    const id = rowIds.data[x];
+    if (keptId[id] >= 0 && df.data[id] < R) kept++;
+  }
+  const buffer = (bytes: number) => (options.shared ? new SharedArrayBuffer(Math.max(1, bytes)) : new ArrayBuffer(bytes));
+  const start = new Int32Array(buffer(4 * (R + 1)), 0, R + 1);
+  const ids = size <= 0x10000 ? new Uint16Array(buffer(2 * kept), 0, kept) : new Int32Array(buffer(4 * kept), 0, kept);
+  const w = new Float32Array(buffer(4 * kept), 0, kept);
+  let at = 0;
   for (let r = 0; r < R; r++) {
     let norm2 = 0;
-    const from = ids.length;
+    const from = at;
     for (let x = rowStart[r]; x < rowStart[r + 1]; x++) {
       const id = rowIds.data[x];
       const v = Math.log1p(rowCount.data[x]) * Math.log(R / df.data[id]);
       norm2 += v * v;
       if (keptId[id] >= 0 && v > 0) {
-        ids.push(keptId[id]);
-        w.push(v);
+        ids[at] = keptId[id];
+        w[at++] = v;
       }
     }
     const by = Math.sqrt(norm2) || 1;
-    for (let x = from; x < ids.length; x++) w.data[x] /= by;
-    start[r + 1] = ids.length;
+    for (let x = from; x < at; x++) w[x] /= by;
+    start[r + 1] = at;
   }
-  return { start, ids: ids.done(), w: w.done(), size };
+  if (at !== kept) throw new Error(`bigram view: ${at} entries written, ${kept} counted`);
+  return { start, ids, w, size };
 }

@@ -868,12 +868,13 @@ function similarLists(body: Pick<SnapshotBody, 'records' | 'analysis' | 'diction
   const isWord = new Uint8Array(F);
   for (let f = 0; f < F; f++) isWord[f] = kind.data[f] === WORD || kind.data[f] === SLOGAN ? WORD_FEATURE : kind.data[f] === IDEA ? CLASS_FEATURE : 0;
 
-  // 2c. The bigram view (`bigramViewWeight`), from the shown printings' text.
-  const bigrams = o.bigramViewWeight > 0 ? bigramView(records, shown) : { start: new Int32Array(R + 1), ids: new Int32Array(0), w: new Float32Array(0), size: 0 };
-  const k = o.k;
   // With a worker, it lists the chunks of reforms it claims (of RANK_CHUNKS, in turn with this thread, as for the
   // candidates), into shared result arrays (same code).
   const parallelLists = job !== undefined && candidatesSplit.worker && !extras.pools;
+  // 2c. The bigram view (`bigramViewWeight`), from the shown printings' text; its rows written straight into shared
+  // memory when a worker reads them, so shareLists has no copy of them to make (122 MiB at 100,000 records).
+  const bigrams = o.bigramViewWeight > 0 ? bigramView(records, shown, { shared: parallelLists }) : { start: new Int32Array(R + 1), ids: new Int32Array(0), w: new Float32Array(0), size: 0 };
+  const k = o.k;
   const outArray = <T extends Uint32Array | Float32Array>(make: new (b: ArrayBuffer | SharedArrayBuffer) => T, bytes: number): T => new make(parallelLists ? new SharedArrayBuffer(bytes) : new ArrayBuffer(bytes));
   const listInput: ListInput = {
     R, C, k, F,
