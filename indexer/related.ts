@@ -58,6 +58,12 @@ class UnitCoder {
   }
 }
 
+/** A shingle's home slot in a table of mask + 1 slots (both shingle tables hash alike). */
+function slotOf(hi: number, lo: number, mask: number): number {
+  const h = (Math.imul(hi, 0x9e3779b1) ^ Math.imul(lo + 0x7f4a7c15, 0x85ebca6b)) >>> 0;
+  return (h ^ (h >>> 15)) & mask;
+}
+
 /**
  * Open-addressing table from a shingle (two 26-bit halves) to a dense id, with the number of records holding it.
  * Typed arrays only: millions of shingles at 100k records, where a Map of doubles costs seconds and gigabytes. A
@@ -84,8 +90,7 @@ class ShingleTable {
   /** Count a shingle for `record` (once per record) and return its id, added when new; -1 when the record counted it already. */
   count(hi: number, lo: number, record: number): number {
     const slots = this.slots;
-    let h = (Math.imul(hi, 0x9e3779b1) ^ Math.imul(lo + 0x7f4a7c15, 0x85ebca6b)) >>> 0;
-    h = (h ^ (h >>> 15)) & this.mask;
+    let h = slotOf(hi, lo, this.mask);
     let id = -1;
     for (;;) {
       const stored = slots[h * 4 + 2];
@@ -135,8 +140,7 @@ class ShingleTable {
       if (old[s + 2] === 0) continue;
       const hi = old[s];
       const lo = old[s + 1];
-      let h = (Math.imul(hi, 0x9e3779b1) ^ Math.imul(lo + 0x7f4a7c15, 0x85ebca6b)) >>> 0;
-      h = (h ^ (h >>> 15)) & this.mask;
+      let h = slotOf(hi, lo, this.mask);
       while (slots[h * 4 + 2] !== 0) h = (h + 1) & this.mask;
       slots[h * 4] = hi;
       slots[h * 4 + 1] = lo;
@@ -171,8 +175,7 @@ class TextShingleTable {
   /** Count a shingle for `record` (once per record) and return its id, added when new; -1 when the record counted it already. */
   count(hi: number, lo: number, record: number): number {
     const slots = this.slots;
-    let h = (Math.imul(hi, 0x9e3779b1) ^ Math.imul(lo + 0x7f4a7c15, 0x85ebca6b)) >>> 0;
-    h = (h ^ (h >>> 15)) & this.mask;
+    let h = slotOf(hi, lo, this.mask);
     for (;;) {
       const s = h * 4;
       const stored = slots[s + 2];
@@ -213,8 +216,7 @@ class TextShingleTable {
       if (old[s + 2] === 0) continue;
       const hi = old[s] & 0x3ffffff;
       const lo = old[s + 1];
-      let h = (Math.imul(hi, 0x9e3779b1) ^ Math.imul(lo + 0x7f4a7c15, 0x85ebca6b)) >>> 0;
-      h = (h ^ (h >>> 15)) & this.mask;
+      let h = slotOf(hi, lo, this.mask);
       while (slots[h * 4 + 2] !== 0) h = (h + 1) & this.mask;
       slots.set(old.subarray(s, s + 4), h * 4);
     }

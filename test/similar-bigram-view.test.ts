@@ -37,19 +37,22 @@ function referenceCosine(texts: string[], a: number, b: number): number {
 
 const fieldsText = (r: ReformRecord) => [r.title, r.content, r.applicableTo, r.process, r.outcome].map((t) => t ?? '').join('\u0000');
 
+/** The dot product of two reforms' stored rows (each row's weights already divided by its length: their cosine). */
+function storedDot(view: ReturnType<typeof bigramView>, a: number, b: number): number {
+  const wa = new Map<number, number>();
+  for (let x = view.start[a]; x < view.start[a + 1]; x++) wa.set(view.ids[x], view.w[x]);
+  let s = 0;
+  for (let x = view.start[b]; x < view.start[b + 1]; x++) s += (wa.get(view.ids[x]) ?? 0) * view.w[x];
+  return s;
+}
+
 describe('the similar lists\' bigram view', () => {
   it('gives two seed reforms the tf-idf cosine of their whole texts\' Han character bigrams, read from its stored rows', async () => {
     const body = await seedSnapshot();
     const shown = Int32Array.from({ length: 60 }, (_, i) => i * 3);
     const view = bigramView(body.records, shown);
     const texts = [...shown].map((i) => fieldsText(body.records[i]));
-    const rowDot = (a: number, b: number) => {
-      const wa = new Map<number, number>();
-      for (let x = view.start[a]; x < view.start[a + 1]; x++) wa.set(view.ids[x], view.w[x]);
-      let s = 0;
-      for (let x = view.start[b]; x < view.start[b + 1]; x++) s += (wa.get(view.ids[x]) ?? 0) * view.w[x];
-      return s;
-    };
+    const rowDot = (a: number, b: number) => storedDot(view, a, b);
     let compared = 0;
     for (let a = 0; a < 60; a += 7) {
       for (let b = a + 1; b < 60; b += 5) {
@@ -104,13 +107,7 @@ describe('the similar lists\' bigram view', () => {
     expect(unsorted).toBe(0);
     expect(max).toBe(view.size - 1);
     const texts = records.map(fieldsText);
-    const rowDot = (a: number, b: number) => {
-      const wa = new Map<number, number>();
-      for (let x = view.start[a]; x < view.start[a + 1]; x++) wa.set(view.ids[x], view.w[x]);
-      let s = 0;
-      for (let x = view.start[b]; x < view.start[b + 1]; x++) s += (wa.get(view.ids[x]) ?? 0) * view.w[x];
-      return s;
-    };
+    const rowDot = (a: number, b: number) => storedDot(view, a, b);
     for (const [a, b] of [[0, 1], [5, 1999], [700, 701], [1234, 42]]) expect(rowDot(a, b)).toBeCloseTo(referenceCosine(texts, a, b), 5);
   });
 
