@@ -65,6 +65,21 @@ function slotOf(hi: number, lo: number, mask: number): number {
 }
 
 /**
+ * A shingle table's slots (stride 4: hi, lo, id + 1, a fourth word) moved into mask + 1 slots. A key's hi half is its
+ * slot's first word's low 26 bits (TextShingleTable keeps a count in the top bits, moved with it).
+ */
+function regrow(old: Int32Array, mask: number): Int32Array {
+  const slots = new Int32Array((mask + 1) * 4);
+  for (let s = 0; s < old.length; s += 4) {
+    if (old[s + 2] === 0) continue;
+    let h = slotOf(old[s] & 0x3ffffff, old[s + 1], mask);
+    while (slots[h * 4 + 2] !== 0) h = (h + 1) & mask;
+    slots.set(old.subarray(s, s + 4), h * 4);
+  }
+  return slots;
+}
+
+/**
  * Open-addressing table from a shingle (two 26-bit halves) to a dense id, with the number of records holding it.
  * Typed arrays only: millions of shingles at 100k records, where a Map of doubles costs seconds and gigabytes. A
  * slot's key halves and id sit side by side (stride 4: a probe reads one cache line, not three arrays), and an id's
@@ -132,20 +147,8 @@ class ShingleTable {
   }
 
   private rehash(): void {
-    const old = this.slots;
-    const capacity = (this.mask + 1) * 2;
-    const slots = (this.slots = new Int32Array(capacity * 4));
-    this.mask = capacity - 1;
-    for (let s = 0; s < old.length; s += 4) {
-      if (old[s + 2] === 0) continue;
-      const hi = old[s];
-      const lo = old[s + 1];
-      let h = slotOf(hi, lo, this.mask);
-      while (slots[h * 4 + 2] !== 0) h = (h + 1) & this.mask;
-      slots[h * 4] = hi;
-      slots[h * 4 + 1] = lo;
-      slots[h * 4 + 2] = old[s + 2];
-    }
+    this.mask = this.mask * 2 + 1;
+    this.slots = regrow(this.slots, this.mask);
   }
 
   /** Drop the look-up part and the stamps (keys stay; take df() first). */
@@ -208,18 +211,8 @@ class TextShingleTable {
   }
 
   private rehash(): void {
-    const old = this.slots;
-    const capacity = (this.mask + 1) * 2;
-    const slots = (this.slots = new Int32Array(capacity * 4));
-    this.mask = capacity - 1;
-    for (let s = 0; s < old.length; s += 4) {
-      if (old[s + 2] === 0) continue;
-      const hi = old[s] & 0x3ffffff;
-      const lo = old[s + 1];
-      let h = slotOf(hi, lo, this.mask);
-      while (slots[h * 4 + 2] !== 0) h = (h + 1) & this.mask;
-      slots.set(old.subarray(s, s + 4), h * 4);
-    }
+    this.mask = this.mask * 2 + 1;
+    this.slots = regrow(this.slots, this.mask);
   }
 
   /** Drop the table (take df() first). */
