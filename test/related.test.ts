@@ -35,6 +35,19 @@ function allPairsLinks(records: ReformRecord[]): string[] {
 
 describe('copy linking', () => {
   const records = seedCorpus().records;
+  /** A record of its own document (doc-N.txt) with only this title and content, nothing linked yet. */
+  const printing = (id: string, title: string, content: string, doc: number): ReformRecord => ({
+    ...records[0],
+    id,
+    title,
+    content,
+    process: undefined,
+    outcome: undefined,
+    applicableTo: undefined,
+    source: { ...records[0].source, file: `doc-${doc}.txt` },
+    quantities: [],
+    related: [],
+  });
   const found = records.flatMap((r) => r.related.filter((x) => r.id < x.id).map((x) => `${r.id} ${x.id}`)).sort();
 
   it('finds exactly the 53 links that comparing every pair of seed records finds', () => {
@@ -60,18 +73,7 @@ describe('copy linking', () => {
       const half = t.length >> 1;
       return [t, t.slice(1), t.slice(0, -2), t.slice(0, half) + t.slice(half + 3), t.slice(3) + titles[(k + 1) % titles.length].slice(0, 3), t.slice(0, half)];
     });
-    const printed: ReformRecord[] = variants.map((title, i) => ({
-      ...records[0],
-      id: `t-${i}`,
-      title,
-      content: '',
-      process: undefined,
-      outcome: undefined,
-      applicableTo: undefined,
-      source: { ...records[0].source, file: `doc-${i}.txt` },
-      quantities: [],
-      related: [],
-    }));
+    const printed = variants.map((title, i) => printing(`t-${i}`, title, '', i));
     linkRelated(printed);
     const links = printed.flatMap((r) => r.related.filter((x) => r.id < x.id).map((x) => [r.id, x.id].sort().join(' '))).sort();
     expect(links).toEqual(allPairsLinks(printed));
@@ -82,19 +84,8 @@ describe('copy linking', () => {
     // Titles and the rest of each text from character ranges of their own, so only the shared passage can link.
     const han = (from: number, length: number) => String.fromCharCode(...Array.from({ length }, (_, k) => 0x4e00 + from + k));
     const passage = han(20000, 60);
-    const printedBy = (count: number): ReformRecord[] =>
-      Array.from({ length: count }, (_, i) => ({
-        ...records[0],
-        id: `p-${i}`,
-        title: han(i * 16, 8),
-        content: passage + han(2000 + i * 16, 8),
-        process: undefined,
-        outcome: undefined,
-        applicableTo: undefined,
-        source: { ...records[0].source, file: `doc-${i}.txt` },
-        quantities: [],
-        related: [],
-      }));
+    const printedBy = (count: number) =>
+      Array.from({ length: count }, (_, i) => printing(`p-${i}`, han(i * 16, 8), passage + han(2000 + i * 16, 8), i));
     const rare = printedBy(COMMON_SHINGLE);
     linkRelated(rare);
     expect(Math.min(...rare.map((r) => r.related.length))).toBeGreaterThan(0);
