@@ -1,7 +1,7 @@
 import { createRequire } from 'node:module';
 import { build } from 'esbuild';
 import { describe, expect, it } from 'vitest';
-import { lazyRequires } from '../scripts/lazy-requires.js';
+import { LAZY_PACKAGES, lazyRequires } from '../scripts/lazy-requires.js';
 import { ROOT } from './helpers.js';
 
 /**
@@ -79,6 +79,32 @@ describe('packages a release loads on first use', () => {
     expect(exports.https.createServer).toBe(nodeRequire('node:https').createServer);
     expect(exports.https.Agent).toBe(nodeRequire('node:https').Agent);
     expect(required).toEqual(['node:https']);
+  });
+
+  it('defer the built-ins Fastify requires as it loads: without the plugin Fastify asks for node:https, node:http2 and node:dns at once, with it for none of them', async () => {
+    const builtins = LAZY_PACKAGES.filter((p) => p.startsWith('node:'));
+    const fastifyRequires = async (plugins: Parameters<typeof build>[0]['plugins']) => {
+      const result = await build({
+        stdin: { contents: "exports.fastify = require('fastify');\n", resolveDir: ROOT, loader: 'js' },
+        bundle: true,
+        platform: 'node',
+        format: 'cjs',
+        write: false,
+        logLevel: 'error',
+        plugins,
+      });
+      const required: string[] = [];
+      const nodeRequire = createRequire(import.meta.url);
+      const exports = {} as { fastify: unknown };
+      new Function('exports', 'require', 'module', '__filename', '__dirname', result.outputFiles[0].text)(exports, (name: string) => (required.push(name), nodeRequire(name)), { exports }, ROOT + '/bundle.cjs', ROOT);
+      expect(exports.fastify).toBeTypeOf('function');
+      // Node resolves 'https' and 'node:https' to one module: compare without the prefix.
+      return new Set(required.map((n) => n.replace(/^node:/, '')));
+    };
+    const plain = await fastifyRequires([]);
+    for (const b of builtins) expect(plain.has(b.slice(5)), `${b} is no longer required by Fastify at load: drop it from LAZY_PACKAGES`).toBe(true);
+    const lazy = await fastifyRequires([lazyRequires(builtins)]);
+    for (const b of builtins) expect(lazy.has(b.slice(5))).toBe(false);
   });
 
   it('are loaded at once without the plugin (the property the test above relies on)', async () => {
