@@ -18,6 +18,7 @@ import { SimilarLists, type SimilarData } from '../search/similar.js';
 import { parseSnapshot, serializeSnapshot } from '../snapshot/file.js';
 import { seedService, seedSnapshot } from './helpers.js';
 import { namingWordTest } from '../indexer/general-words.js';
+import { TERM_FLAG } from '../indexer/similar-data.js';
 
 const text = (r: { title: string; content?: string; applicableTo?: string; process?: string; outcome?: string }) =>
   [r.title, r.content, r.applicableTo, r.process, r.outcome].filter(Boolean).join('\n');
@@ -137,6 +138,27 @@ describe('similar reforms on the seed corpus', () => {
     }
     // Most entries carry at least two shared terms; one-line table items sometimes share only one.
     expect(two / entries).toBeGreaterThan(0.6);
+  });
+
+  it('serves lists built before the naming flag as stored: no entry left out for its words, every one explained, and the entries a current build offers among them', async () => {
+    const [now, body] = await Promise.all([seedService(), seedSnapshot()]);
+    const similar = body.similar!;
+    expect(similar.termFlags.some((f) => (f & TERM_FLAG.names) !== 0)).toBe(true);
+    // The same lists with no term carrying the flag: as a snapshot written before it reads.
+    const before = new SearchService({ ...body, similar: { ...similar, termFlags: similar.termFlags.map((f) => f & ~TERM_FLAG.names) } });
+    let offeredBefore = 0;
+    let offeredNow = 0;
+    for (const r of now.records) {
+      const old = before.similar(r.id, 20, 'all')!;
+      const current = now.similar(r.id, 20, 'all')!;
+      offeredBefore += old.length;
+      offeredNow += current.length;
+      for (const h of old) expect(h.because.length, `${r.title} → ${h.title}`).toBeGreaterThan(0);
+      const oldIds = new Set(old.map((h) => h.id));
+      for (const h of current) expect(oldIds.has(h.id), `${r.title} → ${h.title}`).toBe(true);
+    }
+    // The current build leaves out entries with nothing that carries an idea; the older lists keep them.
+    expect(offeredBefore).toBeGreaterThan(offeredNow);
   });
 
   it('never names a background word: every term of every entry of every seed list is a slogan, a word that names a thing or a word two titles print, unless the entry shares a mechanism', async () => {
