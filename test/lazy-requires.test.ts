@@ -5,25 +5,23 @@ import { LAZY_PACKAGES, lazyRequires } from '../scripts/lazy-requires.js';
 import { ROOT } from './helpers.js';
 
 /**
- * A CommonJS file bundled as the release bundles the server, run with a `require` that records the built-in modules
- * asked for: http-errors loads `depd`, which requires node:path when it is initialised, and mime reads no built-in.
+ * CommonJS `contents` bundled as the release bundles the server, run with a `require` that records the built-in
+ * modules asked for.
  */
-async function bundle(plugins: Parameters<typeof build>[0]['plugins']) {
-  const result = await build({
-    stdin: { contents: "exports.createError = require('http-errors');\nexports.mime = require('mime');\n", resolveDir: ROOT, loader: 'js' },
-    bundle: true,
-    platform: 'node',
-    format: 'cjs',
-    write: false,
-    logLevel: 'error',
-    plugins,
-  });
+async function bundled<T>(contents: string, plugins: Parameters<typeof build>[0]['plugins']) {
+  const result = await build({ stdin: { contents, resolveDir: ROOT, loader: 'js' }, bundle: true, platform: 'node', format: 'cjs', write: false, logLevel: 'error', plugins });
   const required: string[] = [];
-  const exports = {} as { createError: ((status: number) => Error & { status: number; expose: boolean }) & { HttpError: new () => Error }; mime: { getType(path: string): string | null } };
+  const exports = {} as T;
   const nodeRequire = createRequire(import.meta.url);
   const record = (name: string) => (required.push(name), nodeRequire(name));
-  new Function('exports', 'require', 'module', result.outputFiles[0].text)(exports, record, { exports });
+  new Function('exports', 'require', 'module', '__filename', '__dirname', result.outputFiles[0].text)(exports, record, { exports }, ROOT + '/bundle.cjs', ROOT);
   return { exports, required };
+}
+
+/** http-errors loads `depd`, which requires node:path when it is initialised, and mime reads no built-in. */
+function bundle(plugins: Parameters<typeof build>[0]['plugins']) {
+  type Exports = { createError: ((status: number) => Error & { status: number; expose: boolean }) & { HttpError: new () => Error }; mime: { getType(path: string): string | null } };
+  return bundled<Exports>("exports.createError = require('http-errors');\nexports.mime = require('mime');\n", plugins);
 }
 
 describe('packages a release loads on first use', () => {
@@ -62,19 +60,8 @@ describe('packages a release loads on first use', () => {
   });
 
   it('include built-in modules, required on first use and then the module itself', async () => {
-    const result = await build({
-      stdin: { contents: "exports.https = require('node:https');\n", resolveDir: ROOT, loader: 'js' },
-      bundle: true,
-      platform: 'node',
-      format: 'cjs',
-      write: false,
-      logLevel: 'error',
-      plugins: [lazyRequires(['node:https'])],
-    });
-    const required: string[] = [];
+    const { exports, required } = await bundled<{ https: typeof import('node:https') }>("exports.https = require('node:https');\n", [lazyRequires(['node:https'])]);
     const nodeRequire = createRequire(import.meta.url);
-    const exports = {} as { https: typeof import('node:https') };
-    new Function('exports', 'require', 'module', result.outputFiles[0].text)(exports, (name: string) => (required.push(name), nodeRequire(name)), { exports });
     expect(required).toEqual([]);
     expect(exports.https.createServer).toBe(nodeRequire('node:https').createServer);
     expect(exports.https.Agent).toBe(nodeRequire('node:https').Agent);
@@ -84,19 +71,7 @@ describe('packages a release loads on first use', () => {
   it('defer the built-ins Fastify requires as it loads: without the plugin Fastify asks for node:https, node:http2 and node:dns at once, with it for none of them', async () => {
     const builtins = LAZY_PACKAGES.filter((p) => p.startsWith('node:'));
     const fastifyRequires = async (plugins: Parameters<typeof build>[0]['plugins']) => {
-      const result = await build({
-        stdin: { contents: "exports.fastify = require('fastify');\n", resolveDir: ROOT, loader: 'js' },
-        bundle: true,
-        platform: 'node',
-        format: 'cjs',
-        write: false,
-        logLevel: 'error',
-        plugins,
-      });
-      const required: string[] = [];
-      const nodeRequire = createRequire(import.meta.url);
-      const exports = {} as { fastify: unknown };
-      new Function('exports', 'require', 'module', '__filename', '__dirname', result.outputFiles[0].text)(exports, (name: string) => (required.push(name), nodeRequire(name)), { exports }, ROOT + '/bundle.cjs', ROOT);
+      const { exports, required } = await bundled<{ fastify: unknown }>("exports.fastify = require('fastify');\n", plugins);
       expect(exports.fastify).toBeTypeOf('function');
       // Node resolves 'https' and 'node:https' to one module: compare without the prefix.
       return new Set(required.map((n) => n.replace(/^node:/, '')));
