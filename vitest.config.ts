@@ -21,6 +21,7 @@ const OWN_PROCESS = [
   'test/general-words.test.ts', // builds a 20-record corpus in this thread (jieba)
   'test/vocabulary.test.ts', // loads jieba in this thread with the build's words
   'test/similar.test.ts', // sets V8 flags (node:v8 setFlagsFromString)
+  'test/cache-garbage.test.ts', // sets V8 flags (--expose-gc) and reads this process's heap spaces
   'test/snapshot-damage.test.ts', // runs the server's start-up in process (signal handlers)
   'test/snapshot-load-file.test.ts', // measures this process's memory
   'test/browser/**/*.test.ts', // Chromium per file; long files, no gain from sharing
@@ -37,7 +38,7 @@ export default defineConfig({
     // Vitest runs one file at a time on a 2-core machine by default (cores − 1); most slow files wait on child
     // processes (builds, servers, Chromium), so two at once use the idle core: 463 s → 373 s on a fresh clone here; with the seeds
     // and the page built once per run (global setup above), 246 s of vitest in the fresh-clone CI run at a98280d; 284 s
-    // at c1daf12 with a session's more tests, 210 s at 1104a14 with the two projects below and malloc on huge pages.
+    // at c1daf12 with a session's more tests, 210 s at 1104a14 with the two projects below and malloc on huge pages; 118 s at cecef7d on a faster machine.
     maxWorkers: 2,
     reporters: ['default', 'json'],
     outputFile: { json: '.vitest-report.json' },

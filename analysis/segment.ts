@@ -52,8 +52,7 @@ export interface Piece {
 
 const HAN = /\p{Script=Han}/u;
 
-/** A character every figure of analysis/quantities.ts's scanner starts or is made of (full-width digits included). */
-/** Whether a text may hold a figure (a digit or a Chinese numeral): one without is never scanned for them. */
+/** Whether a text may hold a figure (a digit, full-width too, or a Chinese numeral): one without is never scanned for them. */
 export const MAY_HOLD_NUMBER = new RegExp(`[0-9\\uff10-\\uff19${CN_DIGITS}]`);
 /** The path's score of a character the vocabulary does not hold as a word (jieba's own unknown cost). */
 export const LOG_UNKNOWN = Math.log(0.1);

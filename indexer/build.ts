@@ -209,12 +209,13 @@ export async function buildSnapshot<P = never>(options: BuildOptions<P>): Promis
     // indexer/vocabulary.ts); this thread counting adds them all at finish() either way.
     const parts = count.background && linksPending ? NORMALIZE_PARTS : 1;
     const R = corpus.records.length;
-    let normalized: string[] = [];
+    const normalizedParts: string[][] = [];
     for (let k = 0; k < parts; k++) {
       const part = normalizedSearchTexts(corpus.records.slice(Math.floor((R * k) / parts), Math.floor((R * (k + 1)) / parts)), norm, { copies: !linksPending });
       count.add(part);
-      normalized = k === 0 ? part : normalized.concat(part);
+      normalizedParts.push(part);
     }
+    const normalized = parts === 1 ? normalizedParts[0] : normalizedParts.flat();
     progress?.(`${corpus.records.length} records parsed; counting the vocabulary with jieba…`);
     const tCount = performance.now();
     let tLinked = tCount;

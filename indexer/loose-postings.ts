@@ -71,7 +71,7 @@ function decodeTerm(postings: Uint8Array, byte: number, entries: number, withPos
 
 /**
  * A word's fields and occurrence counts, exactly where the texts hold it: a two-character word is a bigram term, a
- * longer one a stored word (the table encodeWordPlaces (indexer/tail.ts) made from the same texts) or else its rarest bigram's places
+ * longer one a stored word (the table encodeWordPlaces (indexer/word-postings.ts) made from the same texts) or else its rarest bigram's places
  * where the text holds the word (as the matcher's intersection finds it). Undefined when a bigram is absent.
  */
 function wordFields(word: string, texts: readonly string[], index: IndexData, ids: Map<string, number>, stored: Map<string, number>, words?: WordIndex): WordFields | undefined {

@@ -86,7 +86,7 @@ function decodeWhole(postings: Uint8Array, byte: number, entries: number): PartP
 /**
  * The stored splits' postings over the index's texts (flat in slot order, as the index was built from), or undefined
  * when none qualifies. Each part's occurrences come from the index, exactly where the text holds it: a two-character
- * part is a bigram term of its own, a longer one a stored word (`options.words`, the table encodeWordPlaces (indexer/tail.ts) made from
+ * part is a bigram term of its own, a longer one a stored word (`options.words`, the table encodeWordPlaces (indexer/word-postings.ts) made from
  * the same texts) or else its rarest bigram's places where the text holds the part. A split is then found as the
  * matcher finds it (search/match.ts `near`): in the fields holding both parts, the first b after each a, and the text
  * read only between the two for a sentence break. The texts are not scanned for the parts: at 100k records most

@@ -306,11 +306,16 @@ function missingBits(state: Int32Array, b: number, a: number): number {
  * all but the least overlap that reaches it); −1 when no overlap can.
  */
 function allowedMisses(sizeA: number, sizeB: number, need: number): number {
-  const total = sizeA + sizeB;
+  const least = leastOverlap(sizeA + sizeB, need);
+  return least > sizeA || least > sizeB ? -1 : sizeB - least;
+}
+
+/** The least overlap with Dice (2·overlap / total) ≥ `need`, by the same division the link test makes. */
+function leastOverlap(total: number, need: number): number {
   let least = Math.ceil((need * total) / 2);
   while (least > 0 && (2 * (least - 1)) / total >= need) least--;
   while ((2 * least) / total < need) least++;
-  return least > sizeA || least > sizeB ? -1 : sizeB - least;
+  return least;
 }
 
 /** Fill `related` on every record, both ways. */
@@ -492,10 +497,8 @@ export function linkRelated(records: ReformRecord[]): void {
           const sizeB = eSizes[x * 2];
           if (walkStamp[sizeB] !== i + 1) {
             walkStamp[sizeB] = i + 1;
-            // The least bound with (2·bound) / (|A| + |B|) ≥ SAME_TITLE, the test as written elsewhere.
-            let bound = 1;
-            while (bound <= sizeA && (2 * bound) / (sizeA + sizeB) < SAME_TITLE) bound++;
-            walkRest[sizeB] = bound - 1;
+            // The least bound with (2·bound) / (|A| + |B|) ≥ SAME_TITLE (past sizeA: none can).
+            walkRest[sizeB] = Math.min(Math.max(leastOverlap(sizeA + sizeB, SAME_TITLE), 1), sizeA + 1) - 1;
             walkMisses[sizeB] = allowedMisses(sizeA, sizeB, SAME_TITLE);
           }
           // bound = 1 + min(restA, restB) must reach the least bound.

@@ -182,16 +182,25 @@ export class Matcher {
    */
   blockTerm(text: string): BlockTerm | undefined {
     if (!this.skips) return undefined;
-    const kept = this.blockTerms.get(text);
+    return this.blockRead(text, text, this.skips, () => {
+      const term = this.soleTerm(text);
+      return term === undefined ? -1 : this.postings.termId(term);
+    });
+  }
+
+  /**
+   * The block reader of `text` kept under `key` this query, or a new one for the term `termId()` names when `skips`
+   * has its block starts; undefined when its occurrences are decoded already or it has none.
+   */
+  private blockRead(key: string, text: string, skips: DocSkipIndex, termId: () => number): BlockTerm | undefined {
+    const kept = this.blockTerms.get(key);
     if (kept) return kept;
     if (this.cache.has(`*\u0000${text}`)) return undefined;
-    const term = this.soleTerm(text);
-    if (term === undefined) return undefined;
-    const k = this.postings.termId(term);
-    const at = k < 0 ? -1 : this.skips.of(k);
+    const k = termId();
+    const at = k < 0 ? -1 : skips.of(k);
     if (at < 0) return undefined;
-    const out = new BlockTerm(this.skips, at, k, () => this.needle(text));
-    this.blockTerms.set(text, out);
+    const out = new BlockTerm(skips, at, k, () => this.needle(text));
+    this.blockTerms.set(key, out);
     return out;
   }
 
@@ -204,16 +213,7 @@ export class Matcher {
   commonTerm(text: string): BlockTerm | undefined {
     const token = this.blockTerm(text);
     if (token || !this.wordSkips || !this.stored(text)) return token;
-    const key = `\u0001${text}`;
-    const kept = this.blockTerms.get(key);
-    if (kept) return kept;
-    if (this.cache.has(`*\u0000${text}`)) return undefined;
-    const k = this.words!.termId(text);
-    const at = this.wordSkips.of(k);
-    if (at < 0) return undefined;
-    const out = new BlockTerm(this.wordSkips, at, k, () => this.needle(text));
-    this.blockTerms.set(key, out);
-    return out;
+    return this.blockRead(`\u0001${text}`, text, this.wordSkips, () => this.words!.termId(text));
   }
 
   /** Start positions of every occurrence of a normalised string, per slot; restricted to `fields` (indexes) when given. */

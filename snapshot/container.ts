@@ -113,25 +113,10 @@ export function encodeSnapshot(body: SnapshotBody, info: { productVersion: strin
 }
 
 /**
- * encodeSnapshot with the packed streams compressed at once by `compressAsync` (Node: brotli on libuv's thread pool,
- * so the skeleton's stream and the numbers' stream are compressed on two cores while this thread waits). `compress`
- * still samples which sections pack. The same bytes as encodeSnapshot.
- */
-export async function encodeSnapshotAsync(
-  body: SnapshotBody,
-  info: { productVersion: string },
-  sha256: Sha256,
-  compress: Compress,
-  compressAsync: (bytes: Uint8Array) => Promise<Uint8Array>,
-  packedRecords?: PackedRecords,
-): Promise<Uint8Array> {
-  const layout = layoutSnapshot(body, compress, packedRecords);
-  return assembleSnapshot(body, info, sha256, layout, await Promise.all(layout.streams.map(compressAsync)));
-}
-
-/**
- * encodeSnapshotAsync's bytes as the parts a writer writes one after the other (head, then the payload's parts; their
- * concatenation is encodeSnapshotAsync's answer): the payload is never copied into one array.
+ * encodeSnapshot's bytes as the parts a writer writes one after the other (head, then the payload's parts; their
+ * concatenation is encodeSnapshot's answer), with the packed streams compressed at once by `compressAsync` (Node:
+ * brotli on libuv's thread pool, so the skeleton's stream and the numbers' stream are compressed on two cores while
+ * this thread waits; `compress` still samples which sections pack): the payload is never copied into one array.
  */
 export async function encodeSnapshotPartsAsync(
   body: SnapshotBody,

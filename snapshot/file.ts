@@ -16,7 +16,6 @@ import {
   decodeSnapshot,
   decodeVerified,
   encodeSnapshot,
-  encodeSnapshotAsync,
   encodeSnapshotPartsAsync,
   PAYLOAD_HEAD_BYTES,
   payloadLayout,
@@ -121,15 +120,6 @@ export interface SerializeOptions {
 
 export function serializeSnapshot(body: SnapshotBody, options: SerializeOptions = {}): Uint8Array {
   return encodeSnapshot(body, { productVersion: productVersion() }, sha256, options.compress ? brotli : undefined, options.packedRecords);
-}
-
-/**
- * serializeSnapshot({ compress: true }) with its two packed streams (skeleton and text; numbers) compressed at once
- * on the thread pool: the same bytes, in about the time of the larger stream instead of both (a build writes its
- * snapshot this way, when nothing else is left to run).
- */
-export function serializeSnapshotPacked(body: SnapshotBody, options: Pick<SerializeOptions, 'packedRecords'> = {}): Promise<Uint8Array> {
-  return encodeSnapshotAsync(body, { productVersion: productVersion() }, sha256, brotli, brotliAsync, options.packedRecords);
 }
 
 /** Verify, decode and validate snapshot bytes; throws SnapshotError naming what is wrong, never returns a partial body. */
@@ -276,7 +266,8 @@ export async function readSnapshotFile(path: string, options: LoadOptions = {}):
 
 /** Write a snapshot atomically (temporary file in the same folder, fsync, rename): the old file survives any crash. */
 export async function writeSnapshotFile(path: string, body: SnapshotBody, options: Pick<SerializeOptions, 'packedRecords'> = {}): Promise<void> {
-  // serializeSnapshotPacked's bytes, written part by part: no copy of the payload in one array (138 MB at 100k).
+  // serializeSnapshot({ compress: true })'s bytes, its two packed streams compressed at once on the thread pool and
+  // written part by part: no copy of the payload in one array (138 MB at 100k).
   await writeFileAtomic(path, await encodeSnapshotPartsAsync(body, { productVersion: productVersion() }, sha256Parts, brotli, brotliAsync, options.packedRecords));
 }
 

@@ -208,6 +208,7 @@ describe('similar reforms on the seed corpus', () => {
     expect(sideWordsShared).toBeGreaterThan(0);
     // Beside 确认 (a word reforms are titled by: 确认制), the verbs of background text are not named either.
     const licence = hits.find((h) => h.title.includes('无感续证'));
+    expect(licence, '企业许可“无感续证” in the list').toBeDefined();
     if (licence) for (const verb of ['主动', '选择', '筛选']) expect(licence.because).not.toContain(verb);
     // The entries themselves are unchanged by what is named: the first two tax reforms lead, named by their tax terms.
     const instant = hits.find((h) => h.title.includes('即申即退'))!;
