@@ -28,10 +28,10 @@ import { RecordMaps, RecordSet, andInto, hasRecord, mapOf, markInto, orInto } fr
 import { ON_HEAP_BYTES, float64Columns, head } from './slab.js';
 import { BlockTop, KeptScores, TopK, LazyScores, NO_DOCS, addPairScores, addScores, bm25, idf, intersectSum, scoreAt, union, unionMax, unionRecords, windowAdd, windowOfAdded, windowStart, worthBounding, type DocScores, type FieldStats } from './score.js';
 import { Highlighter } from './snippet.js';
-import { DOWN_VERBS, UP_VERBS } from '../analysis/outcomes.js';
 import { recordStoreOf } from '../snapshot/records.js';
 import { ReformPage, reformsOf } from './reforms.js';
-import { asksQuestion, isMeasureWord, isSuperlative, namesMeasure, questionAimStart } from '../analysis/ask.js';
+import { asksQuestion, isMeasureWord, namesMeasure, questionAimStart } from '../analysis/ask.js';
+import { asksForQualifier, directionOf, namesQualifier, type Unit } from './query-words.js';
 
 /** The longest clause read as a question of manner (进口食品怎么快速通关 is 10): longer text is pasted, not asked. */
 export const QUESTION_AIM_MAX_CHARS = 20;
@@ -68,28 +68,6 @@ export interface RankedEntry {
   score: number;
   matched: number;
   missing: string[];
-}
-
-/** One word of the query as matching sees it: a constraint, or an OR group (either side, scored as one word). */
-interface Unit {
-  text: string;
-  ds: DocScores;
-  idf: number;
-  /** The analysed constraints behind it (the bonus stage looks at their positions). */
-  constraints: Constraint[];
-  /** The figure a question asks for (analysis.ask), matched against outcome facts rather than text. */
-  ask?: boolean;
-  /**
-   * In an outcome query, a change verb, a word naming a measure or a superlative (缩短, 时间 in 退税时间缩短), or the aim
-   * of a question of manner (快速 in 进口食品怎么快速通关): it says what about the topic is wanted, so lacking it
-   * costs less than lacking a topic word (EngineOptions.qualifierCost).
-   */
-  qualifier?: boolean;
-  /**
-   * The idf of the word as printed (it and its equivalents), where narrower terms widen it (药品 → 中药): whether the
-   * query's other words are common beside it is judged by how rarely the corpus prints the word, not its kinds.
-   */
-  ownIdf?: number;
 }
 
 /** The occurrences the position bonuses of one query read (SearchEngine.bonusPlan). */
@@ -285,50 +263,6 @@ const CLAUSE_END = /[，,。；;！？!?\n]/;
  */
 export function metricAndClause(o: { metric: string; sentence: string; sentenceStart: number; start: number; end: number }): string {
   return o.metric + '。' + factClause(o);
-}
-
-/** The direction a change verb states (缩短 down, 提高 up), if the word is one. */
-function directionOf(word: string): 'down' | 'up' | undefined {
-  return DOWN_VERBS.includes(word) ? 'down' : UP_VERBS.includes(word) ? 'up' : undefined;
-}
-
-/**
- * Whether a query word, typed plain (one constraint, no phrase or field), says what about the topic is wanted rather
- * than what the topic is: a change verb (缩短), a measure word (时间) or a superlative (最快).
- */
-function namesQualifier(u: { text: string; constraints: readonly Constraint[]; ask?: boolean }): boolean {
-  const c = u.constraints;
-  if (u.ask || c.length !== 1 || c[0].phrase || c[0].fields) return false;
-  return directionOf(u.text) !== undefined || isMeasureWord(u.text) || isSuperlative(u.text);
-}
-
-/**
- * Whether a query asks for a figure or for what about its topic changed (a qualifier, an asked figure, or a word
- * namesQualifier reads as one): such a query is neither a keyword list nor a description, and keeps its tiers.
- */
-function asksForQualifier(units: readonly Unit[]): boolean {
-  return units.some((u) => u.qualifier || u.ask || namesQualifier(u));
-}
-
-/**
- * Whether a query asks about a topic, so that any printing of a matched reform answers it (its copies in other
- * documents are listed under the hit even where their own text lacks a word: a short printing of the same reform).
- * Not when the words ask about the text itself: a phrase, a field (department:), a number, a figure asked for
- * (多少家) or a change verb of an outcome query (缩短): a printing without them does not answer.
- */
-export function asksAboutTopic(analysis: QueryAnalysis): boolean {
-  if (analysis.ask) return false;
-  const groups = analysis.groups;
-  for (let g = 0; g < groups.length; g++) {
-    for (let j = 0; j < groups[g].length; j++) {
-      const cs = groups[g][j].constraints;
-      for (let k = 0; k < cs.length; k++) {
-        const c = cs[k];
-        if (c.phrase || c.fields || /\d/.test(c.text) || directionOf(c.text)) return false;
-      }
-    }
-  }
-  return groups.length > 0;
 }
 
 /** Scores computed on demand: all of them, the i-th alone, and (one word with block bounds) the best k. */

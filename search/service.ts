@@ -4,7 +4,8 @@
  */
 import { indexTerms } from '../analysis/terms.js';
 import type { ReformRecord } from '../indexer/schema.js';
-import { SearchEngine, asksAboutTopic, occurrences, type MatchingStrategy, type RankedEntry, type SearchResult } from './engine.js';
+import { SearchEngine, occurrences, type MatchingStrategy, type RankedEntry, type SearchResult } from './engine.js';
+import { asksAboutTopic } from './query-words.js';
 import { isEveryRecord, type FacetName, type FacetValue, type Filters, type ReformTally } from './facets.js';
 import { Lru } from '../analysis/lru.js';
 import type { EngineOptions } from './options.js';
