@@ -4,7 +4,8 @@
  */
 import { indexTerms } from '../analysis/terms.js';
 import type { ReformRecord } from '../indexer/schema.js';
-import { SearchEngine, occurrences, type MatchingStrategy, type RankedEntry, type SearchResult } from './engine.js';
+import { SearchEngine, occurrences } from './engine.js';
+import type { MatchingStrategy, RankedEntry, SearchResult } from './result.js';
 import { asksAboutTopic } from './query-words.js';
 import { isEveryRecord, type FacetName, type FacetValue, type Filters, type ReformTally } from './facets.js';
 import { Lru } from '../analysis/lru.js';
