@@ -8,7 +8,8 @@
 import type { QueryAnalysis } from './analyzer.js';
 import { checkDeadline } from './budget.js';
 import { recordCount } from './doc-skips.js';
-import type { BonusPlan, SearchEngine } from './engine.js';
+import type { BonusPlan } from './bonus.js';
+import type { SearchEngine } from './engine.js';
 import type { Unit } from './query-words.js';
 import { RecordSet } from './record-bits.js';
 import { TopK } from './score.js';
@@ -198,9 +199,9 @@ export class SearchResult {
     for (const i of reranked) {
       let b = bonuses.get(i);
       if (!b) {
-        plan ??= this.engine.bonusPlan(this.analysis, this.units);
-        const corroborated = plan.kinds.length ? 1 + this.engine.options.bonus.kinds * this.engine.kindsShare(this.docs[i], plan) : 1;
-        b = { corroborated, bonus: this.engine.bonus(this.docs[i], plan, plan.unitCount - this.missingCount(i)) };
+        plan ??= this.engine.positions.bonusPlan(this.analysis, this.units);
+        const corroborated = plan.kinds.length ? 1 + this.engine.options.bonus.kinds * this.engine.positions.kindsShare(this.docs[i], plan) : 1;
+        b = { corroborated, bonus: this.engine.positions.bonus(this.docs[i], plan, plan.unitCount - this.missingCount(i)) };
         bonuses.set(i, b);
       }
       boosted.set(i, base(i) * b.corroborated + (decay && b.bonus ? b.bonus * Math.exp(-decay * this.missingIdf[i]) : b.bonus));
