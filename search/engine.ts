@@ -30,10 +30,11 @@ import { BlockTop, KeptScores, LazyScores, NO_DOCS, addPairScores, addScores, bm
 import { Highlighter } from './snippet.js';
 import { recordStoreOf } from '../snapshot/records.js';
 import { ReformPage, reformsOf } from './reforms.js';
-import { asksQuestion, isMeasureWord, namesMeasure, questionAimStart } from '../analysis/ask.js';
+import { asksQuestion, isMeasureWord, questionAimStart } from '../analysis/ask.js';
 import { asksForQualifier, directionOf, namesQualifier, type Unit } from './query-words.js';
 import { SearchResult, type MatchingStrategy, type RankedEntry } from './result.js';
 import { PositionBonus } from './bonus.js';
+import { OutcomeFacts } from './outcome-fit.js';
 
 /** The longest clause read as a question of manner (进口食品怎么快速通关 is 10): longer text is pasted, not asked. */
 export const QUESTION_AIM_MAX_CHARS = 20;
@@ -57,14 +58,6 @@ export interface Hit {
   highlight: { title: string; snippet: string };
 }
 
-/**
- * Whether a text prints one of a unit's alternatives (not one matched by its words): loops, not two closures made per
- * unit for each outcome fact of every candidate record.
- */
-function printsUnit(plain: string, u: Unit): boolean {
-  for (const c of u.constraints) for (const a of c.alternatives) if (!a.words && plain.includes(a.text)) return true;
-  return false;
-}
 
 /**
  * The records holding every word of a query (SearchEngine.allWords), scored when read: entry i is entry at[b][i] of
@@ -134,9 +127,6 @@ export const FILL_TO = 10;
 /** A narrower term's best record scores this share of the lowest record the word itself finds (belowOwn). */
 const KIND_BELOW = 0.9;
 
-/** At most this many records (those the query's words score best) are read for the figure a question asks for. */
-const ASK_CANDIDATES = 5000;
-
 /** Marks a record found only through the parts of a one-word query (it lacks the word itself). */
 const PARTS_BIT = 0x80000000;
 /** Marks a record of a keyword list that holds most of a compound's parts (it is kept as a partial match). */
@@ -151,81 +141,6 @@ const MAX_PARTS_WORDS = 4;
 /** A constraint as typed, its narrower terms (Alternative.kind) left out: the same cached lookup wherever it is asked. */
 function withoutKinds(c: Constraint): Constraint {
   return { ...c, alternatives: c.alternatives.filter((a) => !a.kind) };
-}
-
-/**
- * The k items of `items` with the highest `value[item]`, ties taken in the order of `items`: what a stable sort by
- * value, highest first, cut to k keeps, listed in the order of `items` (not by value), without the sort: for 90k records (服务企业多少家 at 100k) a comparator sort
- * took 75–89 ms and this 5 ms (a micro-benchmark on a loaded machine), since the k-th value is found by quickselect.
- */
-export function bestBy(items: readonly number[], value: ArrayLike<number>, k: number): number[] {
-  if (items.length <= k) return items.slice();
-  const values = new Float64Array(items.length);
-  for (let i = 0; i < items.length; i++) values[i] = value[items[i]];
-  const kth = kthLargest(values, k);
-  let above = 0;
-  for (let i = 0; i < values.length; i++) if (values[i] > kth) above++;
-  let ties = k - above;
-  const out: number[] = [];
-  for (const d of items) {
-    const v = value[d];
-    if (v > kth) out.push(d);
-    else if (v === kth && ties > 0) {
-      out.push(d);
-      ties--;
-    }
-  }
-  return out;
-}
-
-/** The k-th largest value (1-based) of `a`, by quickselect: `a` is reordered. */
-function kthLargest(a: Float64Array, k: number): number {
-  const target = a.length - k;
-  let lo = 0;
-  let hi = a.length - 1;
-  while (lo < hi) {
-    const pivot = a[(lo + hi) >>> 1];
-    let i = lo;
-    let j = hi;
-    while (i <= j) {
-      while (a[i] < pivot) i++;
-      while (a[j] > pivot) j--;
-      if (i <= j) {
-        const t = a[i];
-        a[i] = a[j];
-        a[j] = t;
-        i++;
-        j--;
-      }
-    }
-    if (target <= j) hi = j;
-    else if (target >= i) lo = i;
-    else break;
-  }
-  return a[target];
-}
-
-/**
- * The clause of a fact's sentence that holds its figure (服务全国 30 余万家企业): the words printed beside a figure are
- * what it counts or measures, also where the metric the extractor chose names only one of them.
- */
-function factClause(o: { sentence: string; sentenceStart: number; start: number; end: number }): string {
-  const s = o.sentence;
-  let a = Math.max(0, o.start - o.sentenceStart);
-  let b = Math.min(s.length, o.end - o.sentenceStart);
-  while (a > 0 && !CLAUSE_END.test(s[a - 1])) a--;
-  while (b < s.length && !CLAUSE_END.test(s[b])) b++;
-  return s.slice(a, b);
-}
-const CLAUSE_END = /[，,。；;！？!?\n]/;
-
-/**
- * A fact's metric and clause as one text to look for a question's words in, joined by 。, which normalisation keeps:
- * a space or line break between two Han characters is dropped (PDF spacing), and a word could then match across the
- * join, half in the metric and half in the clause.
- */
-export function metricAndClause(o: { metric: string; sentence: string; sentenceStart: number; start: number; end: number }): string {
-  return o.metric + '。' + factClause(o);
 }
 
 /** The index's block bounds were computed with the scoring these options use (any other scoring ignores them). */
@@ -279,8 +194,8 @@ export class SearchEngine {
   private readonly noneExcluded: Int32Array;
   /** Record maps of common words (indexer/record-bits.ts; absent on small corpora, in older snapshots and offline). */
   private readonly maps?: RecordMaps;
-  /** Scratch per record: sums for the figure pass (askUnit); zero between uses. */
-  private readonly sum: Float64Array;
+  /** A question's figure, change verbs and outcome fit from records' outcome facts (outcome-fit.ts). */
+  private readonly outcomes: OutcomeFacts;
   private readonly count: Uint8Array;
   /** Scratch per field: words of a loose expansion found in each field of one record (inOneField). */
   private readonly fieldTally: Uint8Array;
@@ -355,7 +270,7 @@ export class SearchEngine {
     this.acc = new Float64Array(this.records.length);
     this.noneExcluded = mapOf([], this.records.length);
     this.excluded = this.noneExcluded;
-    this.sum = new Float64Array(this.records.length);
+    this.outcomes = new OutcomeFacts(this.records, this.store, this.analyzer, this.options);
     this.count = new Uint8Array(this.records.length);
     this.fieldTally = new Uint8Array(this.stats.fieldCount);
   }
@@ -1045,7 +960,7 @@ export class SearchEngine {
     for (const group of analysis.groups) {
       if (group.length === 1) {
         for (const c of group[0].constraints) {
-          const ds = this.changeDocs(c, this.constraintDocs(c));
+          const ds = this.outcomes.changeDocs(c, this.constraintDocs(c));
           units.push({ text: c.text, ds, idf: idf(N, recordCount(ds)), constraints: [c], ...this.ownIdf(c) });
         }
       } else {
@@ -1054,7 +969,7 @@ export class SearchEngine {
         units.push({ text: group.map((c) => c.typed).join(' OR '), ds, idf: idf(N, ds.docs.length), constraints: group.flatMap((c) => c.constraints) });
       }
     }
-    const ask = this.askUnit(analysis, units);
+    const ask = this.outcomes.askUnit(analysis, units);
     if (ask) units.push(ask);
     this.markQualifiers(analysis, units);
     this.markQuestionAims(analysis, units);
@@ -1108,83 +1023,6 @@ export class SearchEngine {
     for (let b = 0; b < units.length && !other; b++) other = !units[b].ask && !namesQualifier(units[b]);
     if (!other) return;
     for (let b = 0; b < units.length; b++) if (namesQualifier(units[b])) units[b].qualifier = true;
-  }
-
-  /**
-   * A query asking for a figure (服务企业多少家, 审批时间压缩到几个工作日) has one more word: the figure. Records
-   * holding a word of the query and an outcome fact of that figure have it, scored outcomeMetric × how well the fact fits (outcomeFit); so the
-   * records that state the asked-for figure come first, then, to fill the page, those that only use the words.
-   */
-  private askUnit(analysis: QueryAnalysis, units: Unit[]): Unit | undefined {
-    const ask = analysis.ask;
-    if (!ask || !this.options.outcomeMetric || units.length === 0) return undefined;
-    const dir = units.map((u) => (u.constraints.length === 1 && !u.constraints[0].phrase ? directionOf(u.text) : undefined)).find((x) => x);
-    const metricUnits = units.filter((u) => !(u.constraints.length === 1 && directionOf(u.text)));
-    const metricIdf = metricUnits.reduce((x, u) => x + u.idf, 0);
-    // Only records holding a word of the query can state its figure; of those, the best-scored few thousand are
-    // read (a fact lives in the record, which a large snapshot decodes on demand).
-    const sum = this.sum;
-    const seen: number[] = [];
-    for (const u of units) {
-      for (let i = 0; i < u.ds.docs.length; i++) {
-        const d = u.ds.docs[i];
-        if (sum[d] === 0) seen.push(d);
-        sum[d] += u.ds.scores[i] || Number.MIN_VALUE;
-      }
-    }
-    const candidates = seen.length > ASK_CANDIDATES ? bestBy(seen, sum, ASK_CANDIDATES) : seen.slice();
-    for (const d of seen) sum[d] = 0;
-    candidates.sort((a, b) => a - b);
-    const docs: number[] = [];
-    const scores: number[] = [];
-    const metrics = new Map<string, string>();
-    for (const d of candidates) {
-      const fit = this.outcomeFit(d, dir, ask, metricUnits, metricIdf, metrics);
-      if (fit > 0) {
-        docs.push(d);
-        scores.push(this.options.outcomeMetric * fit);
-      }
-    }
-    return { text: ask.text, ds: { docs: Int32Array.from(docs), scores: Float64Array.from(scores) }, idf: idf(this.records.length, docs.length), constraints: [], ask: true };
-  }
-
-  /** Records, per direction, with a quantified outcome that moved that way (built on first use). */
-  private changed?: { down: Int32Array; up: Int32Array };
-
-  /**
-   * A change verb typed as a word (缩短, 节省, 提高) also matches a record whose outcomes state a change that way,
-   * whatever verb it prints (压缩至, 减少): a reporter's 通关时间缩短 means the outcome, not the verb.
-   */
-  private changeDocs(c: Constraint, ds: DocScores): DocScores {
-    const dir = c.phrase || c.fields ? undefined : directionOf(c.text);
-    if (!dir || !this.options.outcomeChange) return ds;
-    this.changed ??= (() => {
-      const down: number[] = [];
-      const up: number[] = [];
-      // A loaded snapshot keeps each record's outcome directions as a column: no record is decoded for this.
-      const store = this.store;
-      if (store) {
-        for (let i = 0; i < store.length; i++) {
-          if (store.moved(i, 'down')) down.push(i);
-          if (store.moved(i, 'up')) up.push(i);
-        }
-        return { down: Int32Array.from(down), up: Int32Array.from(up) };
-      }
-      this.records.forEach((r, i) => {
-        if (r.outcomes?.some((o) => o.direction === 'down')) down.push(i);
-        if (r.outcomes?.some((o) => o.direction === 'up')) up.push(i);
-      });
-      return { down: Int32Array.from(down), up: Int32Array.from(up) };
-    })();
-    const docs = this.changed[dir];
-    // No record moved that way (a corpus without outcome facts): the union would be ds itself, and the mean below
-    // would have scored every record of the verb (缩短 at 100k: an eighth of a first-seen question) for nothing.
-    if (docs.length === 0) return ds;
-    let mean = 0;
-    for (let i = 0; i < ds.scores.length; i++) mean += ds.scores[i];
-    mean = ds.scores.length ? mean / ds.scores.length : 1;
-    const extra = { docs, scores: new Float64Array(docs.length).fill(mean * this.options.outcomeChange) };
-    return union(ds, extra, Math.max);
   }
 
   /** Rank records for a query. An empty query (or one with only exclusions) lists records in document order. */
@@ -1752,7 +1590,7 @@ export class SearchEngine {
     // Outcome metrics repeat across records (时间, 成本): each distinct one is normalised once per query.
     const metrics = new Map<string, string>();
     const finish = (s: number, d: number) => {
-      if (moved(d)) s += this.options.outcomeMetric * this.outcomeFit(d, dir, undefined, metricUnits, metricIdf, metrics);
+      if (moved(d)) s += this.options.outcomeMetric * this.outcomes.outcomeFit(d, dir, undefined, metricUnits, metricIdf, metrics);
       if (exact?.(d)) s += bonus;
       return s;
     };
@@ -1784,53 +1622,6 @@ export class SearchEngine {
     const all = () => ds.scores;
     const at = (i: number) => ds.scoreAt(i);
     return new SearchResult(this, analysis, units, docs, { all, at }, new Uint32Array(n), new Float64Array(n), strategy, false);
-  }
-
-  /**
-   * How well a record's outcome facts answer an outcome query (0…1): among facts moving the asked way (a change
-   * verb) and of the asked figure (多少家: a count in 家; 多久: a duration), the best share (by idf) of the query's
-   * other words that the fact's metric names; a fact of the asked figure that names none still counts a little
-   * (askBase), because it states the figure the reporter wants.
-   */
-  private outcomeFit(d: number, dir: 'down' | 'up' | undefined, ask: QueryAnalysis['ask'], metricUnits: Unit[], metricIdf: number, metrics?: Map<string, string>): number {
-    let best = 0;
-    for (const o of this.outcomesOf(d)) {
-      if (dir && o.direction !== dir) continue;
-      if (ask?.kind && o.kind !== ask.kind) continue;
-      if (ask?.unit) {
-        const unit = o.unit ?? o.to?.unit ?? '';
-        if (!unit.endsWith(ask.unit) && o.normalized?.unit !== ask.unit && o.to?.normalized?.unit !== ask.unit) continue;
-      }
-      // The metric first (distinct metrics repeat: normalised once per query); for a figure asked for, the clause too
-      // where the metric names fewer than all of the words (the figure cited is read with its clause). Not for every
-      // record a change verb ranks: reading each fact's clause there cost the seeds' question about 0.95 → 1.15 ms.
-      let have = o.metric ? this.wordsNamed(o.metric, o, metricUnits, metrics) : 0;
-      if (ask && have < metricIdf) have = Math.max(have, this.wordsNamed(metricAndClause(o), o, metricUnits, metrics));
-      else if (!ask && !o.metric) continue;
-      const share = have / metricIdf;
-      best = Math.max(best, ask && !dir ? this.options.askBase + (1 - this.options.askBase) * share : share);
-    }
-    return best;
-  }
-
-  /** A record's outcome facts; from a loaded snapshot without decoding the record's other fields. */
-  private outcomesOf(d: number): Outcome[] {
-    return this.store ? this.store.outcomes(d) : this.records[d].outcomes ?? [];
-  }
-
-  /** The idf of the query's words that a fact's text (its metric, or its metric and clause) names, or whose measure it is. */
-  private wordsNamed(text: string, o: Outcome, metricUnits: Unit[], cache?: Map<string, string>): number {
-    let plain = cache?.get(text);
-    if (plain === undefined) {
-      plain = this.analyzer.normalizer.plain(text);
-      cache?.set(text, plain);
-    }
-    let have = 0;
-    for (const u of metricUnits) {
-      if (printsUnit(plain, u)) have += u.idf;
-      else if (this.options.measureWords && namesMeasure(u.text, o)) have += u.idf;
-    }
-    return have;
   }
 
   /** Build a hit (record, score, highlights) for one ranked entry of a result (its highlights are kept with it). */
