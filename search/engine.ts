@@ -13,12 +13,11 @@ import { Lru } from '../analysis/lru.js';
 import { checkDeadline } from './budget.js';
 import { Matcher, gallop } from './match.js';
 import { engineOptions, type EngineOptions } from './options.js';
-import { Postings, hash32, isIndexData, recordsOf, type IndexData, type Occurrences } from './postings.js';
+import { Postings, hash32, isIndexData, recordsOf, type IndexData } from './postings.js';
 import type { EngineIndex } from '../indexer/engine-index.js';
 import { isWordIndex } from '../indexer/word-postings.js';
 import { isNearIndex } from '../indexer/near-postings.js';
 import { isLooseIndex } from '../indexer/loose-postings.js';
-import { recordsOfSharedSlots } from '../indexer/slot-intersection.js';
 import { StoredExpansions } from './loose.js';
 import { isRecordBits } from '../indexer/record-bits.js';
 import { isDocSkips } from '../indexer/doc-skips.js';
@@ -35,6 +34,8 @@ import { asksForQualifier, directionOf, namesQualifier, type Unit } from './quer
 import { SearchResult, type MatchingStrategy, type RankedEntry } from './result.js';
 import { PositionBonus } from './bonus.js';
 import { OutcomeFacts } from './outcome-fit.js';
+import { LooseMatch } from './loose-match.js';
+import { gather, increasing } from './record-lists.js';
 
 /** The longest clause read as a question of manner (进口食品怎么快速通关 is 10): longer text is pasted, not asked. */
 export const QUESTION_AIM_MAX_CHARS = 20;
@@ -164,8 +165,8 @@ export class SearchEngine {
   private readonly words?: Postings;
   /** Stored split compounds' postings (absent: every split is matched from the index). */
   private readonly nears?: Postings;
-  /** Stored loose expansions (indexer/loose-postings.ts; absent: every expansion is matched by decoding its words). */
-  private readonly loose?: StoredExpansions;
+  /** Loose expansions matched by their words (loose-match.ts). */
+  private readonly looseMatch: LooseMatch;
   private readonly highlighter: Highlighter;
   /** Position bonuses of a ranking's top window (bonus.ts), read by SearchResult.select. */
   readonly positions: PositionBonus;
@@ -196,9 +197,8 @@ export class SearchEngine {
   private readonly maps?: RecordMaps;
   /** A question's figure, change verbs and outcome fit from records' outcome facts (outcome-fit.ts). */
   private readonly outcomes: OutcomeFacts;
+  /** Scratch per record: the records a compound's parts bring (partsFill) and loose expansions' rare words held (LooseMatch.looseDocs); zero between uses. */
   private readonly count: Uint8Array;
-  /** Scratch per field: words of a loose expansion found in each field of one record (inOneField). */
-  private readonly fieldTally: Uint8Array;
   /** Rankings answered from block bounds (BlockTop), and the records they scored: read by tests through `boundStats`. */
   private boundRankings = 0;
   private boundScored = 0;
@@ -250,7 +250,7 @@ export class SearchEngine {
     if (index.bits !== undefined && !isRecordBits(index.bits, index.postings)) throw new Error('snapshot record maps do not fit its index (rebuild the snapshot)');
     this.maps = index.bits ? new RecordMaps(index.bits, (t) => this.postings.termId(t)) : undefined;
     if (index.loose !== undefined && !isLooseIndex(index.loose, this.records.length, index.postings.fields.length)) throw new Error('snapshot stored loose expansions do not fit its index (rebuild the snapshot)');
-    this.loose = index.loose ? new StoredExpansions(index.loose) : undefined;
+    const loose = index.loose ? new StoredExpansions(index.loose) : undefined;
     index.postings.fields.forEach((f, i) => this.fieldIndex.set(f as SearchField, i));
     this.stats = {
       fieldCount: index.postings.fields.length,
@@ -261,7 +261,7 @@ export class SearchEngine {
       bounded: boundsHold(index.postings, this.options),
     };
     this.positions = new PositionBonus(this.matcher, this.stats, this.fieldIndex, this.options);
-    this.highlighter = new Highlighter(this.records, this.analyzer.normalizer, this.options.cache.normalizedRecords, this.options.snippetFields, (words, fields) => this.looseWords(words, fields));
+    this.highlighter = new Highlighter(this.records, this.analyzer.normalizer, this.options.cache.normalizedRecords, this.options.snippetFields, (words, fields) => this.looseMatch.looseWords(words, fields));
     this.analyses = new Lru(this.options.cache.analyses);
     this.constraintCache = new Lru(this.options.cache.matches);
     this.looseRules = new Lru(this.options.cache.matches);
@@ -272,21 +272,7 @@ export class SearchEngine {
     this.excluded = this.noneExcluded;
     this.outcomes = new OutcomeFacts(this.records, this.store, this.analyzer, this.options);
     this.count = new Uint8Array(this.records.length);
-    this.fieldTally = new Uint8Array(this.stats.fieldCount);
-  }
-
-  /**
-   * The records in `touched` (each once, each marked non-zero in `marks`) in increasing order: a scan of the marks
-   * when they are many, a numeric sort when few (a corpus-sized pass per first-seen query is what this spares).
-   */
-  private increasing(touched: number[], marks: Uint8Array | Uint32Array): Int32Array {
-    const N = this.records.length;
-    if (touched.length * 8 <= N) return Int32Array.from(touched).sort();
-    const out = new Int32Array(touched.length);
-    let k = 0;
-    // A touched record is one whose scratch mark is set: read straight from the array (no call per record).
-    for (let d = 0; d < N && k < out.length; d++) if (marks[d] !== 0) out[k++] = d;
-    return out;
+    this.looseMatch = new LooseMatch(this.records, this.matcher, this.stats, this.options, loose, this.looseRules, this.count, (fields) => this.fieldIds(fields));
   }
 
   /** In how many records each of two strings occurs, and both (query analysis checks a long form's short form with it). */
@@ -501,17 +487,13 @@ export class SearchEngine {
 
   /** How many loose expansions were read from the stored section since this engine was made (tests tell it ran by it). */
   get looseStoredReads(): number {
-    return this.looseStoredCount;
+    return this.looseMatch.looseStoredCount;
   }
-
-  private looseStoredCount = 0;
 
   /** How many loose expansions' optional common words were read by blocks at the kept records (looseDocs): tests tell it ran by it. */
   get looseBlockReads(): number {
-    return this.looseBlockAsks;
+    return this.looseMatch.looseBlockAsks;
   }
-
-  private looseBlockAsks = 0;
 
   /** How many records' position bonuses were worked out (bonus) since this engine was made: tests tell reuse by it. */
   get bonusReads(): number {
@@ -584,7 +566,7 @@ export class SearchEngine {
     for (const alt of c.alternatives) {
       if (reuse && !alt.kind) continue;
       if (alt.words) {
-        own.push(this.looseDocs(alt.words, fields, alt.weight));
+        own.push(this.looseMatch.looseDocs(alt.words, fields, alt.weight));
         continue;
       }
       const occ = alt.near ? this.matcher.near(alt.near[0], alt.near[1], fields) : this.matcher.needle(alt.text, fields);
@@ -619,178 +601,6 @@ export class SearchEngine {
     const scores = new Float64Array(kinds.docs.length);
     for (let i = 0; i < scores.length; i++) scores[i] = scoreAt(kinds, i) * scale;
     return { docs: kinds.docs, scores };
-  }
-
-  /**
-   * Which of a loose expansion's words a record must hold (`rare`: not common beside the rarest, or never printed)
-   * and how many of them in one field (`need`), from each word's record count; undefined when no record can qualify.
-   */
-  private looseRule(counts: number[]): { rare: boolean[]; need: number } | undefined {
-    const N = this.records.length;
-    const idfs = counts.map((n) => idf(N, n));
-    const maxIdf = Math.max(0, ...counts.map((n, k) => (n ? idfs[k] : 0)));
-    const rare = counts.map((n, k) => n > 0 && n <= N * this.options.commonShare && idfs[k] >= this.options.commonIdfRatio * maxIdf);
-    // One word of a phrase is not the phrase: the rarest printed words are required up to looseMinWords.
-    const want = Math.min(this.options.looseMinWords, counts.filter((n) => n > 0).length);
-    for (let held = rare.filter(Boolean).length; held < want; held++) {
-      let next = -1;
-      counts.forEach((n, k) => {
-        if (n > 0 && !rare[k] && (next < 0 || n < counts[next])) next = k;
-      });
-      rare[next] = true;
-    }
-    // A word the corpus never prints is the rarest of all: it counts as required, and no record holds it (全国通关一体化
-    // is not found through 全国 alone when 通关一体化 is printed nowhere).
-    const absent = counts.filter((n) => n === 0).length;
-    const present = rare.filter(Boolean).length;
-    const required = present + absent;
-    if (present === 0) return undefined;
-    const need = required >= 4 ? required - 1 : required;
-    if (need > present) return undefined;
-    return { rare, need };
-  }
-
-  /**
-   * For highlighting a record found through a loose expansion: the words that decide the match and how many of them
-   * one field must hold (looseDocs's rule), or undefined when the expansion matches nothing. Record counts come from
-   * the words' occurrences (cached by the match just made), with no scoring.
-   */
-  looseWords(words: string[], fields?: readonly SearchField[]): { rare: string[]; need: number } | undefined {
-    const ids = this.fieldIds(fields);
-    const key = SearchEngine.looseRuleKey(words, ids);
-    const kept = this.looseRules.get(key);
-    if (kept !== undefined) return kept ?? undefined;
-    // Not kept (evicted): counted again from the words' occurrences, with no scoring.
-    const F = this.stats.fieldCount;
-    const counts = words.map((w) => recordsOf(this.matcher.needle(w, ids), F).length);
-    return this.keepLooseRule(key, words, this.looseRule(counts)) ?? undefined;
-  }
-
-  /** A kept loose rule's cache key: the fields searched and the words (not analysis/loose.ts looseKey, a stored expansion's name). */
-  private static looseRuleKey(words: string[], fields: number[] | undefined): string {
-    return `${fields?.join(',') ?? '*'}\u0000${words.join('\u0000')}`;
-  }
-
-  private keepLooseRule(key: string, words: string[], rule: { rare: boolean[]; need: number } | undefined): { rare: string[]; need: number } | null {
-    const kept = rule ? { rare: words.filter((_, k) => rule.rare[k]), need: rule.need } : null;
-    this.looseRules.set(key, kept);
-    return kept;
-  }
-
-  /**
-   * An expansion matched by its words (analyzer.ts `words`): a record must hold the phrase's rare words — those not
-   * common beside its rarest (the same test as filling a page), and those the corpus never prints — all of them, or
-   * all but one when there are four or more, in one field; its score is the mean weighted BM25 of the words it holds.
-   */
-  private looseDocs(words: string[], fields: number[] | undefined, weight: number): DocScores {
-    // A stored expansion (indexer/loose-postings.ts) is the answer where every word is required in one field: its
-    // records are those recordsOfSharedSlots finds below, scored as gather scores them. Anywhere else (a field prefix,
-    // a word not required) the words are matched as before.
-    const stored = fields === undefined && this.loose ? this.loose.find(words) : -1;
-    if (stored >= 0) {
-      const rule = this.looseRule(this.loose!.counts(stored));
-      this.keepLooseRule(SearchEngine.looseRuleKey(words, fields), words, rule);
-      if (!rule) return NO_DOCS;
-      if (rule.need === words.length) {
-        this.looseStoredCount++;
-        return this.loose!.scores(stored, this.stats, this.options.bm25, weight / words.length);
-      }
-    }
-    // A common word (one with block starts: an index token or a stored word, Matcher.commonTerm) is counted from its
-    // stored record count and decoded only if the rule requires it: a word the rule leaves optional only adds its score
-    // at the records the rarer words keep, read below from the blocks holding them (知识产权 of 知识产权质押贷款).
-    const w = weight / words.length;
-    const common = words.map((t) => (fields === undefined ? this.matcher.commonTerm(t) : undefined));
-    const lists: (DocScores | undefined)[] = words.map((t, k) => (common[k] ? undefined : bm25(this.matcher.needle(t, fields), this.stats, this.options.bm25, w)));
-    const rule = this.looseRule(words.map((_, k) => lists[k]?.docs.length ?? common[k]!.records));
-    this.keepLooseRule(SearchEngine.looseRuleKey(words, fields), words, rule);
-    if (!rule) return NO_DOCS;
-    const { rare, need } = rule;
-    const wholeList = (k: number) => (lists[k] ??= bm25(this.matcher.needle(words[k], fields), this.stats, this.options.bm25, w));
-    const present = rare.filter(Boolean).length;
-    const rareOccs = words.filter((_, k) => rare[k]).map((t) => this.matcher.needle(t, fields));
-    let docs: Int32Array;
-    if (need === present) {
-      // Every rare word required in one field: the records of the fields all of them hold, from their slots (no
-      // record lists intersected, no field count per record: 跨境电子商务 by its words reads 跨境, 电子 and 商务, tens of
-      // thousands of fields each at 100k).
-      docs = recordsOfSharedSlots(rareOccs.map((o) => o.slots), this.stats.fieldCount);
-    } else {
-      const { count } = this;
-      const touched: number[] = [];
-      // Only the rare words' records can qualify: they are the ones marked (a record in no rare list has count 0).
-      words.forEach((_, k) => {
-        if (!rare[k]) return;
-        const l = wholeList(k);
-        for (let i = 0; i < l.docs.length; i++) {
-          const d = l.docs[i];
-          if (count[d] === 0) touched.push(d);
-          count[d]++;
-        }
-      });
-      const candidates = this.increasing(touched, count);
-      const kept: number[] = [];
-      const cursors = new Int32Array(rareOccs.length);
-      for (let i = 0; i < candidates.length; i++) {
-        const d = candidates[i];
-        if (count[d] >= need && this.inOneField(d, rareOccs, cursors, need)) kept.push(d);
-      }
-      for (const d of touched) count[d] = 0;
-      docs = Int32Array.from(kept);
-    }
-    // Scored for the records kept only: a common word of the phrase adds to theirs, its other records are not scored.
-    // Word by word in the words' order (the same additions in the same order as one gather over every list): a common
-    // word left optional is read by its blocks when the kept records are few beside its own (blockAskRatio, as
-    // allWords), else decoded whole. A required word is decoded whole: its occurrences were decoded to keep the
-    // records (rareOccs), and asking its blocks again would decode the same postings twice.
-    const scores = new Float64Array(docs.length);
-    for (let k = 0; k < words.length; k++) {
-      const term = common[k];
-      if (!rare[k] && !lists[k] && term && docs.length * this.options.blockAskRatio < term.records) {
-        const ask = new BlockWordScores(term, this.stats, this.options.bm25, w, () => wholeList(k));
-        for (let i = 0; i < docs.length; i++) {
-          const s = ask.recordScore(docs[i]);
-          if (s === s) scores[i] += s;
-        }
-        this.looseBlockAsks++;
-        continue;
-      }
-      const l = wholeList(k);
-      SearchEngine.gather(docs, [l], (_, j, i) => (scores[i] += scoreAt(l, j)));
-    }
-    return { docs, scores };
-  }
-
-  /**
-   * Whether at least `need` of the words' occurrences sit in one field of record d. A reworded phrase keeps its words
-   * together; words scattered over title, process and outcome (特殊 in 特殊项目, 监管 in a title, 区域 in 区域行业) are
-   * not the phrase 特殊监管区域. Records are asked about in increasing order: `cursors` carry each list's place.
-   * Slots only, no positions: requiring one sentence as well removed a few more loose matches on the seeds (574 → 513
-   * over the thesaurus's terms) but decoded common words' positions, 13 → 26 ms CPU for 降成本 at 100k records.
-   */
-  private inOneField(d: number, occs: Occurrences[], cursors: Int32Array, need: number): boolean {
-    const F = this.stats.fieldCount;
-    const perField = this.fieldTally.fill(0, 0, F);
-    for (let k = 0; k < occs.length; k++) {
-      const slots = occs[k].slots;
-      let j = (cursors[k] = gallop(slots, d * F, cursors[k]));
-      for (; j < slots.length && slots[j] < (d + 1) * F; j++) if (++perField[slots[j] - d * F] >= need) return true;
-    }
-    return false;
-  }
-
-  /**
-   * For records (increasing), each list holding each, in list order: one galloping walk per list, so work is per
-   * record asked about, not per record of the lists (a sum made this way adds in the same order as a pass per list).
-   */
-  private static gather(docs: Int32Array, lists: DocScores[], found: (k: number, j: number, i: number) => void): void {
-    for (let k = 0; k < lists.length; k++) {
-      const l = lists[k];
-      for (let i = 0, j = 0; i < docs.length && j < l.docs.length; i++) {
-        j = gallop(l.docs, docs[i], j);
-        if (l.docs[j] === docs[i]) found(k, j, i);
-      }
-    }
   }
 
   /**
@@ -832,7 +642,7 @@ export class SearchEngine {
         page.add(d);
       }
     }
-    const docs = this.increasing(brought, rare);
+    const docs = increasing(brought, rare, this.records.length);
     for (const d of brought) rare[d] = 0;
     // The parts each brought record holds, scored for those records only (a common part's others are not scored).
     // Its four columns in one buffer (search/slab.ts).
@@ -842,7 +652,7 @@ export class SearchEngine {
     const sum = columns[1];
     const scores = columns[2];
     const shares = columns[3];
-    SearchEngine.gather(docs, lists, (k, j, i) => {
+    gather(docs, lists, (k, j, i) => {
       held[i] += idfs[k];
       sum[i] += scoreAt(lists[k], j);
     });
@@ -896,7 +706,7 @@ export class SearchEngine {
     let bits: Int32Array | undefined;
     for (const alt of c.alternatives) {
       if (alt.words) {
-        out = unionRecords(out, this.looseDocs(alt.words, this.fieldIds(c.fields), alt.weight).docs);
+        out = unionRecords(out, this.looseMatch.looseDocs(alt.words, this.fieldIds(c.fields), alt.weight).docs);
         continue;
       }
       const term = this.maps && this.mapsFit(keep) && !alt.near ? this.matcher.soleTerm(alt.text) : undefined;
@@ -1409,7 +1219,7 @@ export class SearchEngine {
     // Records in index order: a scan of the marks when many records matched, a numeric sort when few did.
     let inOrder: ArrayLike<number>;
     if (single) inOrder = single.docs;
-    else inOrder = this.increasing(touched, mask);
+    else inOrder = increasing(touched, mask, this.records.length);
     try {
       let keep: (m: number) => boolean;
       let partialSet = false;
