@@ -13,7 +13,7 @@ import { Lru } from '../analysis/lru.js';
 import { checkDeadline } from './budget.js';
 import { Matcher, gallop } from './match.js';
 import { engineOptions, type EngineOptions } from './options.js';
-import { Postings, hash32, isIndexData, recordsOf, type IndexData } from './postings.js';
+import { Postings, hash32, isIndexData, type IndexData } from './postings.js';
 import type { EngineIndex } from '../indexer/engine-index.js';
 import { isWordIndex } from '../indexer/word-postings.js';
 import { isNearIndex } from '../indexer/near-postings.js';
@@ -23,9 +23,9 @@ import { isRecordBits } from '../indexer/record-bits.js';
 import { isDocSkips } from '../indexer/doc-skips.js';
 import { isWordSkips, wordsAsIndex } from '../indexer/word-skips.js';
 import { BlockWordScores, DocSkipIndex, recordCount } from './doc-skips.js';
-import { RecordMaps, RecordSet, andInto, hasRecord, mapOf, markInto, orInto } from './record-bits.js';
+import { RecordMaps, RecordSet, hasRecord, mapOf } from './record-bits.js';
 import { ON_HEAP_BYTES, float64Columns, head } from './slab.js';
-import { BlockTop, KeptScores, NO_DOCS, bm25, idf, intersectSum, scoreAt, union, unionMax, unionRecords, worthBounding, type DocScores, type FieldStats } from './score.js';
+import { BlockTop, KeptScores, NO_DOCS, bm25, idf, intersectSum, scoreAt, union, unionMax, worthBounding, type DocScores, type FieldStats } from './score.js';
 import { Highlighter } from './snippet.js';
 import { recordStoreOf } from '../snapshot/records.js';
 import { ReformPage, reformsOf } from './reforms.js';
@@ -36,6 +36,7 @@ import { PositionBonus } from './bonus.js';
 import { OutcomeFacts } from './outcome-fit.js';
 import { LooseMatch } from './loose-match.js';
 import { EveryWordMatch, EveryWordScores } from './every-word.js';
+import { Exclusions } from './exclusions.js';
 import { gather, increasing } from './record-lists.js';
 
 /** The longest clause read as a question of manner (进口食品怎么快速通关 is 10): longer text is pasted, not asked. */
@@ -139,8 +140,8 @@ export class SearchEngine {
    */
   private excluded: Int32Array;
   private readonly noneExcluded: Int32Array;
-  /** Record maps of common words (indexer/record-bits.ts; absent on small corpora, in older snapshots and offline). */
-  private readonly maps?: RecordMaps;
+  /** The records a query's exclusions remove (exclusions.ts). */
+  private readonly exclusions: Exclusions;
   /** A question's figure, change verbs and outcome fit from records' outcome facts (outcome-fit.ts). */
   private readonly outcomes: OutcomeFacts;
   /** Scratch per record: the records a compound's parts bring (partsFill) and loose expansions' rare words held (LooseMatch.looseDocs); zero between uses. */
@@ -150,8 +151,6 @@ export class SearchEngine {
   private boundScored = 0;
   /** Filtered one-word rankings that scored the few records kept instead of reading blocks (SearchResult.keptTop). */
   keptRankings = 0;
-  /** Exclusions answered from a stored record map: read by tests through `mapReads`. */
-  private mapReadCount = 0;
 
   constructor(body: SnapshotBody, options: Partial<EngineOptions> = {}) {
     this.body = body;
@@ -194,7 +193,7 @@ export class SearchEngine {
     this.facets = new FacetIndex(index.facets, index.counts);
     // Damaged maps refuse the snapshot, never half-read; absent ones leave exclusions to decode record lists.
     if (index.bits !== undefined && !isRecordBits(index.bits, index.postings)) throw new Error('snapshot record maps do not fit its index (rebuild the snapshot)');
-    this.maps = index.bits ? new RecordMaps(index.bits, (t) => this.postings.termId(t)) : undefined;
+    const maps = index.bits ? new RecordMaps(index.bits, (t) => this.postings.termId(t)) : undefined;
     if (index.loose !== undefined && !isLooseIndex(index.loose, this.records.length, index.postings.fields.length)) throw new Error('snapshot stored loose expansions do not fit its index (rebuild the snapshot)');
     const loose = index.loose ? new StoredExpansions(index.loose) : undefined;
     index.postings.fields.forEach((f, i) => this.fieldIndex.set(f as SearchField, i));
@@ -220,6 +219,7 @@ export class SearchEngine {
     this.outcomes = new OutcomeFacts(this.records, this.store, this.analyzer, this.options);
     this.count = new Uint8Array(this.records.length);
     this.looseMatch = new LooseMatch(this.records, this.matcher, this.stats, this.options, loose, this.looseRules, this.count, (fields) => this.fieldIds(fields));
+    this.exclusions = new Exclusions(this.records, this.stats, this.matcher, this.postings, maps, this.looseMatch, (fields) => this.fieldIds(fields));
   }
 
   /** In how many records each of two strings occurs, and both (query analysis checks a long form's short form with it). */
@@ -412,7 +412,7 @@ export class SearchEngine {
    * the map path ran; clearCache does not reset it).
    */
   get mapReads(): number {
-    return this.mapReadCount;
+    return this.exclusions.mapReadCount;
   }
 
   /**
@@ -632,70 +632,6 @@ export class SearchEngine {
     return { docs, scores: Float64Array.from(docs, (d) => best.get(d)!), brings: Uint8Array.from(docs, (d) => (brought.has(d) ? 1 : 0)) };
   }
 
-  /**
-   * The records a constraint matches, unscored (what an exclusion needs), as a record map: a common word's stored map
-   * where the snapshot has one (any field), else each alternative's occurrences filtered by field while listing
-   * records, so neither BM25 nor a field-restricted copy of the positions is computed.
-   */
-  private constraintRecords(c: Constraint): Int32Array {
-    const F = this.stats.fieldCount;
-    const N = this.records.length;
-    let keep: Uint8Array | undefined;
-    if (c.fields) {
-      keep = new Uint8Array(F);
-      for (const f of this.fieldIds(c.fields)!) keep[f] = 1;
-    }
-    let out = NO_DOCS.docs;
-    let bits: Int32Array | undefined;
-    for (const alt of c.alternatives) {
-      if (alt.words) {
-        out = unionRecords(out, this.looseMatch.looseDocs(alt.words, this.fieldIds(c.fields), alt.weight).docs);
-        continue;
-      }
-      const term = this.maps && this.mapsFit(keep) && !alt.near ? this.matcher.soleTerm(alt.text) : undefined;
-      const map = term === undefined ? undefined : this.maps!.of(term);
-      if (map) {
-        // The stored map is the snapshot's own: read, never written.
-        bits = orInto(bits ?? new Int32Array(map.length), map);
-        this.mapReadCount++;
-        continue;
-      }
-      out = unionRecords(out, alt.near ? recordsOf(this.matcher.near(alt.near[0], alt.near[1]), F, keep) : this.matcher.records(alt.text, keep));
-    }
-    return bits ? markInto(bits, out) : mapOf(out, N);
-  }
-
-  /** Whether the stored record maps count exactly the fields `keep` marks (all fields when absent). */
-  private mapsFit(keep: Uint8Array | undefined): boolean {
-    const mask = (this.mapFields ??= this.maps!.fieldMask(this.postings.data.fields));
-    for (let f = 0; f < mask.length; f++) if (mask[f] !== (keep ? keep[f] : 1)) return false;
-    return true;
-  }
-
-  private mapFields?: Uint8Array;
-
-  /** Every record the query's exclusions remove: the clauses' maps joined a word at a time. */
-  private excludedSet(analysis: QueryAnalysis): RecordSet {
-    if (analysis.exclude.length === 0) return RecordSet.EMPTY;
-    let out: Int32Array | undefined;
-    for (const clause of analysis.exclude) {
-      const bits = this.excludedRecords(clause);
-      out = out ? orInto(out, bits) : bits;
-    }
-    return RecordSet.of(out!);
-  }
-
-  /** Records an excluded clause matches (every constraint of it; any of them for a question), unscored, as a map. */
-  private excludedRecords(clause: AnalysedClause): Int32Array {
-    let out: Int32Array | undefined;
-    for (const c of clause.constraints) {
-      checkDeadline();
-      const d = this.constraintRecords(c);
-      out = out === undefined ? d : clause.natural ? orInto(out, d) : andInto(out, d);
-    }
-    return out ?? mapOf([], this.records.length);
-  }
-
   /** Records a clause matches (all its constraints; any of them for a question), scores summed. */
   private clauseDocs(clause: AnalysedClause): DocScores {
     let out: DocScores | undefined;
@@ -794,7 +730,7 @@ export class SearchEngine {
   private evaluate(query: string, strategy: MatchingStrategy): SearchResult {
     const analysis = this.analyse(query);
     const N = this.records.length;
-    const marked = this.excludedSet(analysis);
+    const marked = this.exclusions.excludedSet(analysis);
     const excluded = marked.size ? marked.bits : this.noneExcluded;
     this.excluded = excluded;
     try {
