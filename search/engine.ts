@@ -24,7 +24,7 @@ import { isDocSkips } from '../indexer/doc-skips.js';
 import { isWordSkips, wordsAsIndex } from '../indexer/word-skips.js';
 import { BlockWordScores, DocSkipIndex, recordCount } from './doc-skips.js';
 import { RecordMaps, RecordSet, hasRecord, mapOf } from './record-bits.js';
-import { ON_HEAP_BYTES, float64Columns, head } from './slab.js';
+import { ON_HEAP_BYTES, head } from './slab.js';
 import { BlockTop, KeptScores, NO_DOCS, bm25, idf, intersectSum, scoreAt, union, unionMax, worthBounding, type DocScores, type FieldStats } from './score.js';
 import { Highlighter } from './snippet.js';
 import { recordStoreOf } from '../snapshot/records.js';
@@ -37,7 +37,8 @@ import { OutcomeFacts } from './outcome-fit.js';
 import { LooseMatch } from './loose-match.js';
 import { EveryWordMatch, EveryWordScores } from './every-word.js';
 import { Exclusions } from './exclusions.js';
-import { gather, increasing } from './record-lists.js';
+import { FILL_TO, PartialFill, type InformativeTest } from './partial-fill.js';
+import { increasing } from './record-lists.js';
 
 /** The longest clause read as a question of manner (进口食品怎么快速通关 is 10): longer text is pasted, not asked. */
 export const QUESTION_AIM_MAX_CHARS = 20;
@@ -45,9 +46,7 @@ export const QUESTION_AIM_MAX_CHARS = 20;
 export { occurrences, nearOccurrences } from './snippet.js';
 export { minimalWindow } from './score.js';
 export { SearchResult, type MatchingStrategy, type RankedEntry } from './result.js';
-
-/** Whether a word of `docs` records and idf `idf` is informative for one query (Engine.informativeTest). */
-type InformativeTest = (docs: number, idf: number) => boolean;
+export { FILL_TO } from './partial-fill.js';
 
 export type { EngineIndex } from '../indexer/engine-index.js';
 
@@ -69,9 +68,6 @@ function withExcluded(result: SearchResult, excluded: RecordSet): SearchResult {
 
 /** Whether typed arrays store the low byte first (a 64-bit integer's low 32-bit half comes first). */
 const LITTLE_ENDIAN = new Uint8Array(Uint32Array.of(1).buffer)[0] === 1;
-
-/** A page: this many distinct reforms (fillsPage). Partial matches fill in when the records with every word make fewer. */
-export const FILL_TO = 10;
 
 /** A narrower term's best record scores this share of the lowest record the word itself finds (belowOwn). */
 const KIND_BELOW = 0.9;
@@ -140,6 +136,8 @@ export class SearchEngine {
    */
   private excluded: Int32Array;
   private readonly noneExcluded: Int32Array;
+  /** Partial matches through a compound's parts or a broader term (partial-fill.ts). */
+  private readonly fill: PartialFill;
   /** The records a query's exclusions remove (exclusions.ts). */
   private readonly exclusions: Exclusions;
   /** A question's figure, change verbs and outcome fit from records' outcome facts (outcome-fit.ts). */
@@ -219,6 +217,7 @@ export class SearchEngine {
     this.outcomes = new OutcomeFacts(this.records, this.store, this.analyzer, this.options);
     this.count = new Uint8Array(this.records.length);
     this.looseMatch = new LooseMatch(this.records, this.matcher, this.stats, this.options, loose, this.looseRules, this.count, (fields) => this.fieldIds(fields));
+    this.fill = new PartialFill(this.records, this.matcher, this.stats, this.options, this.count, (fields) => this.fieldIds(fields), () => this.reforms);
     this.exclusions = new Exclusions(this.records, this.stats, this.matcher, this.postings, maps, this.looseMatch, (fields) => this.fieldIds(fields));
   }
 
@@ -546,92 +545,6 @@ export class SearchEngine {
     return { docs: kinds.docs, scores };
   }
 
-  /**
-   * Records holding the parts of a word (Constraint.parts: 证照 and 分离 of 证照分离, 首次, 违法 … of its expansion
-   * 首次违法不予处罚): one of the rarest parts, scored at partsWeight × Σ BM25 of
-   * the parts held × (share of the parts' idf held)^coveragePower.
-   */
-  private partsFill(c: Constraint): DocScores & { shares?: Float64Array } {
-    const parts = c.parts ?? [];
-    const span = c.scattered && this.options.scatteredSpan > 0 ? this.options.scatteredSpan * c.scattered.length : 0;
-    if ((!parts.length && !span) || !this.options.partsWeight) return NO_DOCS;
-    const N = this.records.length;
-    const fields = this.fieldIds(c.fields);
-    // Loops and a typed column, not map/reduce: the inlined chain's arrays (idfs all Smi zeros or doubles) deoptimised
-    // this function and the gather callback (wrong map) in the kinds' measured rounds.
-    const lists: DocScores[] = [];
-    for (let k = 0; k < parts.length; k++) lists.push(bm25(this.matcher.needle(parts[k], fields), this.stats, this.options.bm25, this.options.partsWeight));
-    // An unprinted short form's characters found together (Constraint.scattered) count as one more part.
-    if (span) lists.push(bm25(this.matcher.scattered(c.scattered!, span, fields), this.stats, this.options.bm25, this.options.partsWeight));
-    const idfs = new Float64Array(lists.length);
-    let total = 0;
-    for (let k = 0; k < lists.length; k++) {
-      idfs[k] = lists[k].docs.length ? idf(N, lists[k].docs.length) : 0;
-      total += idfs[k];
-    }
-    const rare = this.count;
-    const brought: number[] = [];
-    // The rarest parts bring records in, as many as it takes to fill a page (FILL_TO reforms, counted as fillsPage
-    // counts them, while bringing rather than recounted from the start for each part); a part in a large share of all
-    // records never does (it only adds to the score).
-    const page = new ReformPage(this.reforms, FILL_TO);
-    for (const l of [...lists].sort((a, b) => a.docs.length - b.docs.length)) {
-      if (page.full || l.docs.length > N * this.options.commonShare) break;
-      for (let i = 0; i < l.docs.length; i++) {
-        const d = l.docs[i];
-        if (rare[d]) continue;
-        rare[d] = 1;
-        brought.push(d);
-        page.add(d);
-      }
-    }
-    const docs = increasing(brought, rare, this.records.length);
-    for (const d of brought) rare[d] = 0;
-    // The parts each brought record holds, scored for those records only (a common part's others are not scored).
-    // Its four columns in one buffer (search/slab.ts).
-    const n = docs.length;
-    const columns = float64Columns(n, n, n, n);
-    const held = columns[0];
-    const sum = columns[1];
-    const scores = columns[2];
-    const shares = columns[3];
-    gather(docs, lists, (k, j, i) => {
-      held[i] += idfs[k];
-      sum[i] += scoreAt(lists[k], j);
-    });
-    for (let i = 0; i < docs.length; i++) {
-      scores[i] = sum[i] * (held[i] / total) ** this.options.coveragePower;
-      shares[i] = held[i] / total;
-    }
-    return { docs, scores, shares };
-  }
-
-  /**
-   * Records holding a broader term of a word (Constraint.broader: 矿产品 for 铁矿), each scored at broaderWeight × the
-   * best of its broader terms' BM25 (a record about minerals in general is no better for naming two kinds of them);
-   * `brings` marks those holding a broader term informative for the query (`informative`, see informativeTest).
-   */
-  private broaderFill(c: Constraint, informative: InformativeTest): DocScores & { brings: Uint8Array } {
-    const terms = c.broader ?? [];
-    if (!terms.length || !this.options.broaderWeight) return { ...NO_DOCS, brings: new Uint8Array(0) };
-    const N = this.records.length;
-    const fields = this.fieldIds(c.fields);
-    const lists = terms.map((w) => bm25(this.matcher.needle(w, fields), this.stats, this.options.bm25, this.options.broaderWeight));
-    const best = new Map<number, number>();
-    const brought = new Set<number>();
-    for (const l of lists) {
-      // A broader term common for this query (as a word of it would be) adds to a record's score but keeps none.
-      const brings = informative(l.docs.length, idf(N, l.docs.length));
-      for (let i = 0; i < l.docs.length; i++) {
-        const s = scoreAt(l, i);
-        if (s > (best.get(l.docs[i]) ?? 0)) best.set(l.docs[i], s);
-        if (brings) brought.add(l.docs[i]);
-      }
-    }
-    const docs = Int32Array.from(best.keys()).sort();
-    return { docs, scores: Float64Array.from(docs, (d) => best.get(d)!), brings: Uint8Array.from(docs, (d) => (brought.has(d) ? 1 : 0)) };
-  }
-
   /** Records a clause matches (all its constraints; any of them for a question), scores summed. */
   private clauseDocs(clause: AnalysedClause): DocScores {
     let out: DocScores | undefined;
@@ -915,7 +828,7 @@ export class SearchEngine {
       for (let b = 0; b < U && (lone || U <= MAX_PARTS_WORDS); b++) {
         const u = units[b];
         if (lone ? b !== 0 : u.ask || u.constraints.length !== 1) continue;
-        const fill = this.partsFill(u.constraints[0]);
+        const fill = this.fill.partsFill(u.constraints[0]);
         for (let i = 0; i < fill.docs.length; i++) {
           const d = fill.docs[i];
           if (hasRecord(excluded, d) || (mask[d] & (1 << b)) !== 0) continue;
@@ -944,7 +857,7 @@ export class SearchEngine {
           // A word printed on a page of reforms or more has no broader terms left (withKindsWhereFew): its own records
           // fill the page, and its broader terms (融资 for 贷款) would cost a look-up each.
           if (u.ask || u.constraints.length !== 1 || !u.constraints[0].broader) continue;
-          const fill = this.broaderFill(u.constraints[0], informative());
+          const fill = this.fill.broaderFill(u.constraints[0], informative());
           for (let i = 0; i < fill.docs.length; i++) {
             const d = fill.docs[i];
             if (hasRecord(excluded, d) || (mask[d] & (1 << b)) !== 0 || (mask[d] & all) === 0) continue;
