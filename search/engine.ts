@@ -6,7 +6,7 @@
  */
 import type { Outcome, ReformRecord } from '../indexer/schema.js';
 import type { SnapshotBody } from '../snapshot/body.js';
-import { NEAR_GAP, QueryAnalyzer, keyOf, type AnalysedClause, type Constraint, type QueryAnalysis } from './analyzer.js';
+import { NEAR_GAP, QueryAnalyzer, type AnalysedClause, type Constraint, type QueryAnalysis } from './analyzer.js';
 import { FacetIndex } from './facets.js';
 import type { SearchField } from './fields.js';
 import { Lru } from '../analysis/lru.js';
@@ -37,6 +37,7 @@ import { OutcomeFacts } from './outcome-fit.js';
 import { LooseMatch } from './loose-match.js';
 import { EveryWordMatch, EveryWordScores } from './every-word.js';
 import { Exclusions } from './exclusions.js';
+import { ExactTitles } from './exact-title.js';
 import { FILL_TO, PartialFill, type InformativeTest } from './partial-fill.js';
 import { increasing } from './record-lists.js';
 
@@ -65,9 +66,6 @@ function withExcluded(result: SearchResult, excluded: RecordSet): SearchResult {
   if (excluded.size) result.excluded = excluded;
   return result;
 }
-
-/** Whether typed arrays store the low byte first (a 64-bit integer's low 32-bit half comes first). */
-const LITTLE_ENDIAN = new Uint8Array(Uint32Array.of(1).buffer)[0] === 1;
 
 /** A narrower term's best record scores this share of the lowest record the word itself finds (belowOwn). */
 const KIND_BELOW = 0.9;
@@ -138,6 +136,8 @@ export class SearchEngine {
   private readonly noneExcluded: Int32Array;
   /** Partial matches through a compound's parts or a broader term (partial-fill.ts). */
   private readonly fill: PartialFill;
+  /** Titles typed in full (exact-title.ts). */
+  private readonly titles: ExactTitles;
   /** The records a query's exclusions remove (exclusions.ts). */
   private readonly exclusions: Exclusions;
   /** A question's figure, change verbs and outcome fit from records' outcome facts (outcome-fit.ts). */
@@ -218,6 +218,7 @@ export class SearchEngine {
     this.count = new Uint8Array(this.records.length);
     this.looseMatch = new LooseMatch(this.records, this.matcher, this.stats, this.options, loose, this.looseRules, this.count, (fields) => this.fieldIds(fields));
     this.fill = new PartialFill(this.records, this.matcher, this.stats, this.options, this.count, (fields) => this.fieldIds(fields), () => this.reforms);
+    this.titles = new ExactTitles(this.records, this.postings, this.analyzer);
     this.exclusions = new Exclusions(this.records, this.stats, this.matcher, this.postings, maps, this.looseMatch, (fields) => this.fieldIds(fields));
   }
 
@@ -692,7 +693,7 @@ export class SearchEngine {
     const forced: number[] = [];
     if (titleKey >= 0) {
       // The records titled with the query's key, found in the title index, not by reading every matched record's key.
-      for (const d of this.recordsTitled(titleKey)) {
+      for (const d of this.titles.recordsTitled(titleKey)) {
         const i = gallop(single.docs, d, 0);
         if (single.docs[i] === d && titled(i)) forced.push(i);
       }
@@ -718,56 +719,6 @@ export class SearchEngine {
    */
   prefixReach(k: number): number {
     return Math.max(k, this.options.rerankWindow);
-  }
-
-  /**
-   * The records in title-key order, ties by record, sorted on first use: a property of the snapshot, like the sentence
-   * breaks, so clearing the query caches keeps it.
-   */
-  private titleOrder?: Int32Array;
-
-  /** The records whose title key is `key`, increasing. */
-  private recordsTitled(key: number): number[] {
-    const keys = this.postings.data.titleKeys;
-    const N = keys.length;
-    if (!this.titleOrder) {
-      // Each record as the 64-bit integer key × 2^32 + record, written as two 32-bit halves and sorted numerically:
-      // exact for any record count (key × N + record as a double is exact only below about 2M records), and faster
-      // than sorting record numbers with a comparator (at 100k random keys: 7 ms against 28 ms; 11 ms as doubles).
-      const pairs = new BigUint64Array(N);
-      const halves = new Uint32Array(pairs.buffer);
-      const low = LITTLE_ENDIAN ? 0 : 1;
-      for (let d = 0; d < N; d++) {
-        halves[2 * d + low] = d;
-        halves[2 * d + 1 - low] = keys[d];
-      }
-      pairs.sort();
-      const order = new Int32Array(N);
-      for (let x = 0; x < N; x++) order[x] = halves[2 * x + low];
-      this.titleOrder = order;
-    }
-    const order = this.titleOrder;
-    let lo = 0;
-    let hi = N;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (keys[order[mid]] < key) lo = mid + 1;
-      else hi = mid;
-    }
-    const out: number[] = [];
-    for (let x = lo; x < N && keys[order[x]] === key; x++) out.push(order[x]);
-    return out;
-  }
-
-  /**
-   * Whether a record's title is the query typed in full (EngineOptions.bonus.exactTitle): the stored title key
-   * first (an integer compare), the title itself only where that matches. Undefined when the query has no title key.
-   */
-  private exactTitle(analysis: QueryAnalysis): ((d: number) => boolean) | undefined {
-    if (!analysis.titleKey) return undefined;
-    const titleKey = hash32(analysis.titleKey);
-    const titleKeys = this.postings.data.titleKeys;
-    return (d) => titleKeys[d] === titleKey && keyOf(this.analyzer.normalizer.plain(this.records[d].title)) === analysis.titleKey;
   }
 
   /**
@@ -942,7 +893,7 @@ export class SearchEngine {
         // One word (every record has it, none is partial): its scores, plus the bonus where the title is the query.
         // Scored when read: a filtered view (a region) scores only the records it keeps.
         const bonus = this.options.bonus.exactTitle;
-        const exact = this.exactTitle(analysis);
+        const exact = this.titles.exactTitle(analysis);
         const titled = (i: number) => exact !== undefined && exact(docs[i]);
         const all = () => {
           const out = single.scores.slice();
@@ -1047,7 +998,7 @@ export class SearchEngine {
     }
     const dir = this.options.outcomeMetric > 0 && metricIdf > 0 ? first : undefined;
     const store = dir ? this.store : undefined;
-    const exact = this.exactTitle(analysis);
+    const exact = this.titles.exactTitle(analysis);
     const bonus = this.options.bonus.exactTitle;
     // The outcome-direction column spares decoding a record that has no outcome moving that way.
     const moved = (d: number) => dir !== undefined && (!store || store.moved(d, dir));
@@ -1076,7 +1027,7 @@ export class SearchEngine {
     if (!dir) {
       titled = [];
       if (analysis.titleKey) {
-        for (const d of this.recordsTitled(hash32(analysis.titleKey))) {
+        for (const d of this.titles.recordsTitled(hash32(analysis.titleKey))) {
           const i = gallop(docs, d, 0);
           if (docs[i] === d) titled.push(i);
         }
