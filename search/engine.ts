@@ -29,8 +29,8 @@ import { BlockTop, KeptScores, NO_DOCS, bm25, idf, intersectSum, scoreAt, union,
 import { Highlighter } from './snippet.js';
 import { recordStoreOf } from '../snapshot/records.js';
 import { ReformPage, reformsOf } from './reforms.js';
-import { asksQuestion, isMeasureWord, questionAimStart } from '../analysis/ask.js';
-import { asksForQualifier, directionOf, namesQualifier, type Unit } from './query-words.js';
+import { asksQuestion, isMeasureWord } from '../analysis/ask.js';
+import { asksForQualifier, directionOf, markQualifiers, markQuestionAims, type Unit } from './query-words.js';
 import { SearchResult, type MatchingStrategy, type RankedEntry } from './result.js';
 import { PositionBonus } from './bonus.js';
 import { OutcomeFacts } from './outcome-fit.js';
@@ -41,13 +41,11 @@ import { ExactTitles } from './exact-title.js';
 import { FILL_TO, PartialFill, type InformativeTest } from './partial-fill.js';
 import { increasing } from './record-lists.js';
 
-/** The longest clause read as a question of manner (进口食品怎么快速通关 is 10): longer text is pasted, not asked. */
-export const QUESTION_AIM_MAX_CHARS = 20;
-
 export { occurrences, nearOccurrences } from './snippet.js';
 export { minimalWindow } from './score.js';
 export { SearchResult, type MatchingStrategy, type RankedEntry } from './result.js';
 export { FILL_TO } from './partial-fill.js';
+export { QUESTION_AIM_MAX_CHARS } from './query-words.js';
 
 export type { EngineIndex } from '../indexer/engine-index.js';
 
@@ -574,8 +572,8 @@ export class SearchEngine {
     }
     const ask = this.outcomes.askUnit(analysis, units);
     if (ask) units.push(ask);
-    this.markQualifiers(analysis, units);
-    this.markQuestionAims(analysis, units);
+    markQualifiers(analysis, units, this.options);
+    markQuestionAims(analysis, units, this.options);
     return units;
   }
 
@@ -583,49 +581,6 @@ export class SearchEngine {
   private ownIdf(c: Constraint): { ownIdf?: number } {
     if (!c.alternatives.some((a) => a.kind)) return {};
     return { ownIdf: idf(this.records.length, this.constraintDocs(withoutKinds(c)).docs.length) };
-  }
-
-  /**
-   * In a question of manner typed after its topic (进口食品怎么快速通关), the words after the question word say what is
-   * wanted of the topic, as a change verb does: they are qualifiers (Unit.qualifier), so in the tiers of partial
-   * matches a record on 食品 lacking 快速 and 通关 comes before one that lacks only 食品. Counting every word alike put
-   * 关保通 (通关 fast, no food) first. Only when the clause types words both before and after the question word, and
-   * only in a question: not in a field clause (title:…如何…) or a quoted phrase, which name what a text says, nor in a
-   * clause longer than a question (QUESTION_AIM_MAX_CHARS: a pasted paragraph's 如何 frames none of its words).
-   */
-  private markQuestionAims(analysis: QueryAnalysis, units: Unit[]): void {
-    if (!this.options.questionAims || this.options.qualifierCost === 1) return;
-    const unitOf = new Map(units.map((u) => [u.text, u] as const));
-    for (const group of analysis.groups) {
-      if (group.length !== 1) continue;
-      const clause = group[0];
-      if (clause.text.replace(/\s+/g, '').length > QUESTION_AIM_MAX_CHARS || clause.constraints.some((c) => c.fields || c.phrase)) continue;
-      const start = questionAimStart(clause.text);
-      if (start === undefined) continue;
-      const at = clause.constraints.map((c) => clause.text.indexOf(c.text));
-      if (!at.some((x) => x >= 0 && x < start) || !at.some((x) => x >= start)) continue;
-      clause.constraints.forEach((c, k) => {
-        const u = unitOf.get(c.text);
-        if (u && !u.ask && at[k] >= start) u.qualifier = true;
-      });
-    }
-  }
-
-  /**
-   * Marks the change verbs, measure words and superlatives of an outcome query (Unit.qualifier); not when nothing
-   * else is typed.
-   */
-  private markQualifiers(analysis: QueryAnalysis, units: Unit[]): void {
-    if (this.options.qualifierCost === 1) return;
-    // Loops, not map/some chains (once per first-seen query; the chain's boolean arrays deoptimised it: wrong map).
-    let verb = false;
-    for (let b = 0; b < units.length && !verb; b++) verb = namesQualifier(units[b]) && directionOf(units[b].text) !== undefined;
-    if (!analysis.ask && !verb) return;
-    // A superlative (最快 of 企业开办最快多久) says which figure of the topic is wanted, as a measure word does.
-    let other = false;
-    for (let b = 0; b < units.length && !other; b++) other = !units[b].ask && !namesQualifier(units[b]);
-    if (!other) return;
-    for (let b = 0; b < units.length; b++) if (namesQualifier(units[b])) units[b].qualifier = true;
   }
 
   /** Rank records for a query. An empty query (or one with only exclusions) lists records in document order. */
