@@ -8,6 +8,7 @@ import { SearchEngine, occurrences } from './engine.js';
 import type { MatchingStrategy, RankedEntry, SearchResult } from './result.js';
 import { asksAboutTopic } from './query-words.js';
 import { countPresent, presentMembers, topicalCopies } from './copies.js';
+import { Suggester } from './suggest.js';
 import { isEveryRecord, type FacetName, type FacetValue, type Filters, type ReformTally } from './facets.js';
 import { Lru } from '../analysis/lru.js';
 import type { EngineOptions } from './options.js';
@@ -116,11 +117,12 @@ export class SearchService {
   private outcomeList?: OutcomeIndex;
   /** Records of a loaded snapshot: columns, each record decoded when read (absent for a body built in memory). */
   private readonly store?: RecordStore;
+  /** Completions as the user types (suggest.ts). */
+  private readonly suggester: Suggester;
   private byIdMap?: Map<string, number>;
   /** Record index → index of the first record of its reform (copies linked by `related`, transitively). */
   private readonly reformOf: Int32Array;
   private readonly reformMembers: Map<number, number[]>;
-  private suggestions?: { titles: { key: string; title: string; id: string }[]; terms: [string, number][] };
   /**
    * A result after filters: its totals and facets, and per reform printed several times that a page has shown, how
    * many of its records the set holds (counted when first shown, from the reform's few records, not for every reform).
@@ -134,6 +136,7 @@ export class SearchService {
     // The engine's grouping (fillsPage counts reforms by it): the records are grouped once.
     this.reformOf = this.engine.reforms;
     this.reformMembers = reformMembers(this.reformOf);
+    this.suggester = new Suggester(body, this.engine.records, this.store, this.engine.analyzer);
   }
 
   /** Record index by id. */
@@ -446,36 +449,7 @@ export class SearchService {
 
   /** Completions: titles starting with the text, then terms starting with it, then titles containing it. */
   suggest(q: string, size: number): { text: string; kind: 'title' | 'term'; id?: string }[] {
-    const key = this.engine.analyzer.normalizer.plain(q).replace(/\s+/g, '');
-    if (!key) return [];
-    const out: { text: string; kind: 'title' | 'term'; id?: string }[] = [];
-    const seen = new Set<string>();
-    const push = (s: { text: string; kind: 'title' | 'term'; id?: string }) => {
-      if (out.length >= size || seen.has(s.text)) return;
-      seen.add(s.text);
-      out.push(s);
-    };
-    // Built on the first suggestion, not at load (loading does no per-record work).
-    if (!this.suggestions) {
-      const n = this.engine.analyzer.normalizer;
-      const stop = new Set(this.body.dictionary.stopwords);
-      this.suggestions = {
-        titles: Array.from({ length: this.records.length }, (_, i) => {
-          // Titles and ids only: a loaded snapshot's records are not decoded for this.
-          const title = this.store ? this.store.title(i) : this.records[i].title;
-          return { key: n.plain(title), title, id: this.store ? this.store.id(i) : this.records[i].id };
-        }),
-        terms: this.body.analysis.vocabulary.filter(([w]) => w.length >= 2 && !stop.has(w) && !/^[\d.]+$/.test(w)),
-      };
-    }
-    const { titles, terms } = this.suggestions;
-    for (const t of titles) if (t.key.startsWith(key)) push({ text: t.title, kind: 'title', id: t.id });
-    for (const [w] of terms) {
-      if (out.length >= size) break;
-      if (w.startsWith(key) && w !== key) push({ text: w, kind: 'term' });
-    }
-    for (const t of titles) if (!t.key.startsWith(key) && t.key.includes(key)) push({ text: t.title, kind: 'title', id: t.id });
-    return out;
+    return this.suggester.suggest(q, size);
   }
 
   /** How a text is analysed, for the debug route: normalised form, segmentation, index terms, query constraints. */
