@@ -10,7 +10,6 @@ import { NEAR_GAP, QueryAnalyzer, type AnalysedClause, type Constraint, type Que
 import { FacetIndex } from './facets.js';
 import type { SearchField } from './fields.js';
 import { Lru } from '../analysis/lru.js';
-import { checkDeadline } from './budget.js';
 import { Matcher, gallop } from './match.js';
 import { engineOptions, type EngineOptions } from './options.js';
 import { Postings, hash32, isIndexData, type IndexData } from './postings.js';
@@ -22,10 +21,10 @@ import { StoredExpansions } from './loose.js';
 import { isRecordBits } from '../indexer/record-bits.js';
 import { isDocSkips } from '../indexer/doc-skips.js';
 import { isWordSkips, wordsAsIndex } from '../indexer/word-skips.js';
-import { BlockWordScores, DocSkipIndex, recordCount } from './doc-skips.js';
+import { DocSkipIndex, recordCount } from './doc-skips.js';
 import { RecordMaps, RecordSet, hasRecord, mapOf } from './record-bits.js';
 import { ON_HEAP_BYTES, head } from './slab.js';
-import { BlockTop, KeptScores, NO_DOCS, bm25, idf, intersectSum, scoreAt, union, unionMax, worthBounding, type DocScores, type FieldStats } from './score.js';
+import { BlockTop, KeptScores, NO_DOCS, bm25, idf, scoreAt, union, worthBounding, type DocScores, type FieldStats } from './score.js';
 import { Highlighter } from './snippet.js';
 import { recordStoreOf } from '../snapshot/records.js';
 import { ReformPage, reformsOf } from './reforms.js';
@@ -39,6 +38,7 @@ import { EveryWordMatch, EveryWordScores } from './every-word.js';
 import { Exclusions } from './exclusions.js';
 import { ExactTitles } from './exact-title.js';
 import { MAX_PARTS_WORDS, QueryWidening, withoutKinds } from './widening.js';
+import { WordMatch } from './word-match.js';
 import { FILL_TO, PartialFill, type InformativeTest } from './partial-fill.js';
 import { increasing } from './record-lists.js';
 
@@ -65,9 +65,6 @@ function withExcluded(result: SearchResult, excluded: RecordSet): SearchResult {
   if (excluded.size) result.excluded = excluded;
   return result;
 }
-
-/** A narrower term's best record scores this share of the lowest record the word itself finds (belowOwn). */
-const KIND_BELOW = 0.9;
 
 /** Marks a record found only through the parts of a one-word query (it lacks the word itself). */
 const PARTS_BIT = 0x80000000;
@@ -127,6 +124,8 @@ export class SearchEngine {
   private readonly noneExcluded: Int32Array;
   /** Partial matches through a compound's parts or a broader term (partial-fill.ts). */
   private readonly fill: PartialFill;
+  /** Each constraint's scored records (word-match.ts). */
+  private readonly wordMatch: WordMatch;
   /** Broader and narrower terms kept where a word is rarely printed (widening.ts). */
   private readonly widening: QueryWidening;
   /** Titles typed in full (exact-title.ts). */
@@ -211,7 +210,8 @@ export class SearchEngine {
     this.count = new Uint8Array(this.records.length);
     this.looseMatch = new LooseMatch(this.records, this.matcher, this.stats, this.options, loose, this.looseRules, this.count, (fields) => this.fieldIds(fields));
     this.fill = new PartialFill(this.records, this.matcher, this.stats, this.options, this.count, (fields) => this.fieldIds(fields), () => this.reforms);
-    this.widening = new QueryWidening(this.options, this.matcher, this.analyzer, (c) => this.constraintDocs(c), (docs) => this.fillsPage(docs));
+    this.wordMatch = new WordMatch(this.matcher, this.stats, this.options, this.constraintCache, this.looseMatch, (fields) => this.fieldIds(fields));
+    this.widening = new QueryWidening(this.options, this.matcher, this.analyzer, (c) => this.wordMatch.constraintDocs(c), (docs) => this.fillsPage(docs));
     this.titles = new ExactTitles(this.records, this.postings, this.analyzer);
     this.exclusions = new Exclusions(this.records, this.stats, this.matcher, this.postings, maps, this.looseMatch, (fields) => this.fieldIds(fields));
   }
@@ -359,10 +359,8 @@ export class SearchEngine {
    * engine was made: tests tell the reuse ran by it.
    */
   get ownReuses(): number {
-    return this.ownReuseCount;
+    return this.wordMatch.ownReuseCount;
   }
-
-  private ownReuseCount = 0;
 
   /** Distinct terms in the positional index. */
   get termCount(): number {
@@ -373,95 +371,6 @@ export class SearchEngine {
     return fields?.map((f) => this.fieldIndex.get(f)!).filter((i) => i !== undefined);
   }
 
-  /** The constraint cache's key: fields, then each alternative's text, weight and near words. */
-  private static constraintKey(c: Constraint): string {
-    // A loop, not map + join: once per constraint of a first-seen query, and the inlined chain deoptimised (wrong map).
-    let key = `${c.fields?.join(',') ?? '*'}`;
-    for (let i = 0; i < c.alternatives.length; i++) {
-      const a = c.alternatives[i];
-      key += `\u0000${a.text}\u0001${a.weight}\u0001${a.near?.join('\u0001') ?? ''}`;
-    }
-    return key;
-  }
-
-  /** Records a constraint matches through any alternative, with the best weighted BM25 per record (cached). */
-  private constraintDocs(c: Constraint): DocScores {
-    const key = SearchEngine.constraintKey(c);
-    const cached = this.constraintCache.get(key);
-    if (cached) return cached;
-    // The request's time budget, before each constraint is matched; a yield here loses nothing (matches are cached).
-    checkDeadline();
-    const fields = this.fieldIds(c.fields);
-    // One common word, typed as such: read by blocks where only some records are asked about (a question's 企业 beside
-    // its rarer words), decoded whole where its list is read (BlockWordScores).
-    const lone = c.alternatives.length === 1 && !fields ? c.alternatives[0] : undefined;
-    const blocks = lone && !lone.words && !lone.near && !lone.kind ? this.matcher.blockTerm(lone.text) : undefined;
-    if (blocks) {
-      const out = new BlockWordScores(blocks, this.stats, this.options.bm25, lone!.weight, () => bm25(this.matcher.needle(lone!.text), this.stats, this.options.bm25, lone!.weight));
-      this.constraintCache.set(key, out);
-      return out;
-    }
-    // A word kept with its narrower terms (withKindsWhereFew found its own alternatives short of a page) had those
-    // matched and scored already, as the constraint without kinds: that list is reused, not matched and scored again
-    // (a loose expansion's words each rescored, its fields rejoined). It is the list the loop below builds from them,
-    // unless it was read by blocks (a lone common word, above): then they are matched here as before.
-    const ownKinds = c.alternatives.some((a) => a.kind);
-    const ownDone = ownKinds ? this.constraintCache.get(SearchEngine.constraintKey(withoutKinds(c))) : undefined;
-    const reuse = ownDone !== undefined && !(ownDone instanceof BlockWordScores);
-    if (reuse) this.ownReuseCount++;
-    // The alternatives' lists, joined once each (unionMax: one k-way merge, not a chain of pairwise unions).
-    const own: DocScores[] = reuse ? [ownDone] : [];
-    const kindParts: DocScores[] = [];
-    for (const alt of c.alternatives) {
-      if (reuse && !alt.kind) continue;
-      if (alt.words) {
-        own.push(this.looseMatch.looseDocs(alt.words, fields, alt.weight));
-        continue;
-      }
-      const occ = alt.near ? this.matcher.near(alt.near[0], alt.near[1], fields) : this.matcher.needle(alt.text, fields);
-      const ds = bm25(occ, this.stats, this.options.bm25, alt.weight);
-      (alt.kind ? kindParts : own).push(ds);
-    }
-    let out = unionMax(own);
-    const kinds = unionMax(kindParts);
-    if (kinds.docs.length) out = union(out, SearchEngine.belowOwn(out, kinds), Math.max);
-    this.constraintCache.set(key, out);
-    return out;
-  }
-
-  /**
-   * Records found through narrower terms, scored below every record the word itself (or an equivalent) finds: a
-   * record about 综合保税区 answers 特殊监管区 after the one that names 海关特殊监管区域, however often its title says
-   * 综合保税区 (NARROWER_WEIGHT alone cannot promise that against a title match). Scaled as a whole, so the kinds keep
-   * their order among themselves. Kinds are kept only for words that find less than a page, so both lists are short.
-   */
-  private static belowOwn(own: DocScores, kinds: DocScores): DocScores {
-    if (!own.docs.length) return kinds;
-    // The lowest positive score: a record matched only in a field of weight 0 must not zero every kind.
-    let low = Infinity;
-    for (let i = 0; i < own.docs.length; i++) {
-      const x = scoreAt(own, i);
-      if (x > 0 && x < low) low = x;
-    }
-    let high = 0;
-    for (let i = 0; i < kinds.docs.length; i++) high = Math.max(high, scoreAt(kinds, i));
-    if (high < low || low === Infinity) return kinds;
-    const scale = (KIND_BELOW * low) / high;
-    const scores = new Float64Array(kinds.docs.length);
-    for (let i = 0; i < scores.length; i++) scores[i] = scoreAt(kinds, i) * scale;
-    return { docs: kinds.docs, scores };
-  }
-
-  /** Records a clause matches (all its constraints; any of them for a question), scores summed. */
-  private clauseDocs(clause: AnalysedClause): DocScores {
-    let out: DocScores | undefined;
-    for (const c of clause.constraints) {
-      const d = this.constraintDocs(c);
-      out = out === undefined ? d : clause.natural ? union(out, d, (x, y) => x + y) : intersectSum(out, d);
-    }
-    return out ?? NO_DOCS;
-  }
-
   /** The query's words: each constraint of a plain clause, and each OR group as one word. */
   private units(analysis: QueryAnalysis): Unit[] {
     const N = this.records.length;
@@ -469,12 +378,12 @@ export class SearchEngine {
     for (const group of analysis.groups) {
       if (group.length === 1) {
         for (const c of group[0].constraints) {
-          const ds = this.outcomes.changeDocs(c, this.constraintDocs(c));
+          const ds = this.outcomes.changeDocs(c, this.wordMatch.constraintDocs(c));
           units.push({ text: c.text, ds, idf: idf(N, recordCount(ds)), constraints: [c], ...this.ownIdf(c) });
         }
       } else {
         let ds = NO_DOCS;
-        for (const clause of group) ds = union(ds, this.clauseDocs(clause), Math.max);
+        for (const clause of group) ds = union(ds, this.wordMatch.clauseDocs(clause), Math.max);
         units.push({ text: group.map((c) => c.typed).join(' OR '), ds, idf: idf(N, ds.docs.length), constraints: group.flatMap((c) => c.constraints) });
       }
     }
@@ -488,7 +397,7 @@ export class SearchEngine {
   /** Unit.ownIdf of a constraint widened to narrower terms (its records without them are cached: analyse() counted them). */
   private ownIdf(c: Constraint): { ownIdf?: number } {
     if (!c.alternatives.some((a) => a.kind)) return {};
-    return { ownIdf: idf(this.records.length, this.constraintDocs(withoutKinds(c)).docs.length) };
+    return { ownIdf: idf(this.records.length, this.wordMatch.constraintDocs(withoutKinds(c)).docs.length) };
   }
 
   /** Rank records for a query. An empty query (or one with only exclusions) lists records in document order. */
