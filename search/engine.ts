@@ -1,8 +1,11 @@
 /**
- * The search engine over a loaded snapshot: query analysis (analyzer.ts) → matching from the positional index
- * (match.ts over postings.ts) → BM25 per word (score.ts) → combining the words under a matching strategy → an
- * ordered result whose top is re-scored with position bonuses. Highlights (snippet.ts) and facets (facets.ts) are
- * computed only for what is shown. docs/design.md explains the choices.
+ * The search engine over a loaded snapshot: query analysis (analyzer.ts, widened where words are rare: widening.ts) →
+ * each word's scored records from the positional index (word-match.ts over match.ts and postings.ts; loose-match.ts,
+ * every-word.ts, exclusions.ts) → combining the words under a matching strategy (here, with partial-fill.ts,
+ * outcome-fit.ts and exact-title.ts) → an ordered result whose top is re-scored with position bonuses (result.ts,
+ * bonus.ts). This module opens the snapshot's index sections, makes those parts once, holds the caches and per-record
+ * scratch, and combines. Highlights (snippet.ts) and facets (facets.ts) are computed only for what is shown.
+ * docs/design.md explains the choices.
  */
 import type { Outcome, ReformRecord } from '../indexer/schema.js';
 import type { SnapshotBody } from '../snapshot/body.js';
