@@ -217,6 +217,17 @@ describe('similar reforms on the seed corpus', () => {
     expect(loan.because).toEqual(expect.arrayContaining(['留抵退税', '增值税']));
   });
 
+  it('names an entry whose strong shared words are all background by its idea-carrying words strongest first, not in spelling order: “境外投资一件事” meets 跨境贸易投资便利化集成创新 by 投资 first, a word both titles print', async () => {
+    const svc = await seedService();
+    const source = svc.records.find((r) => r.title.includes('境外投资一件事'))!;
+    const trade = svc.similar(source.id, 10, 'all')!.find((h) => h.title === '跨境贸易投资便利化集成创新');
+    expect(trade, '跨境贸易投资便利化集成创新 in the list').toBeDefined();
+    expect(source.title.includes('投资') && trade!.title.includes('投资')).toBe(true);
+    // Every term it names is looked up in the other reform's text (neither ranks a shared idea-carrying term), which
+    // once gave each of them part 0 and so spelling order (价值, 利用, 投资 …).
+    expect(trade!.because[0]).toBe('投资');
+  });
+
   it('names no word a reform prints only in passing, even when every other shared word is weak: 维修物品综保区流转新模式 meets 即到即入 by 综合保税区 and 综保区, not by 运营, 借助 or 公司', async () => {
     const svc = await seedService();
     const byId = new Map(svc.records.map((r) => [r.id, r]));
