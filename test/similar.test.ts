@@ -887,6 +887,42 @@ describe('the judged set\'s dev folds (bench/similar-dev.ts)', () => {
     expect(judged.filter((s) => s.half === 'test').length).toBe(29);
   });
 
+  it('holds the judging pool of every pool-judged dev source and of no other, each judged reform in it; a reform outside it counts as never judged and the condensed figure drops it', async () => {
+    const { evaluateSimilar, loadJudged, loadPools, poolBias } = await import('../bench/similar-eval.js');
+    const pools = loadPools();
+    const pooled = loadJudged().filter((s) => s.half === 'dev' && (s.added === 'grown' || s.added === 'regrown' || s.added === 'extended'));
+    expect([...pools.keys()].sort()).toEqual(pooled.map((s) => s.id).sort());
+    const body = await seedSnapshot();
+    const group = reformsOf(body.records);
+    const index = new Map(body.records.map((r, i) => [r.id, i]));
+    const reformOf = (id: string) => group[index.get(id)!];
+    for (const s of pooled) {
+      const pool = [...pools.get(s.id)!];
+      expect(pool.every((id) => index.has(id)), s.title).toBe(true);
+      const reforms = pool.map(reformOf);
+      expect(new Set(reforms).size, s.title).toBe(pool.length);
+      expect(reforms).not.toContain(reformOf(s.id));
+      for (const r of s.relevant) expect(reforms, `${s.title} → ${r.title}`).toContain(reformOf(r.id));
+    }
+    // The judged reforms best first, then the rest of the pool: nothing unjudged, the ideal list. A reform outside the
+    // pool put first costs the plain figure its first place and leaves the condensed one as it was.
+    const sources = pooled.filter((s) => s.added === 'grown');
+    const ideal = (id: string) => {
+      const s = sources.find((x) => x.id === id)!;
+      const judged = [...s.relevant].sort((a, b) => b.grade - a.grade).map((r) => r.id);
+      return [...judged, ...[...pools.get(id)!].filter((x) => !judged.some((j) => reformOf(j) === reformOf(x)))];
+    };
+    const outside = (id: string) => body.records.find((r) => r.id !== id && reformOf(r.id) !== reformOf(id) && ![...pools.get(id)!].some((x) => reformOf(x) === reformOf(r.id)))!.id;
+    const lead = (id: string) => [outside(id), ...ideal(id)];
+    const clean = poolBias(sources, body.records, ideal, pools);
+    expect(clean.unjudged).toBe(0);
+    expect(clean.condensed).toBeCloseTo(1, 9);
+    const led = poolBias(sources, body.records, lead, pools);
+    expect(led.unjudged).toBeCloseTo(1 / 10, 9);
+    expect(led.condensed).toBeCloseTo(1, 9);
+    expect(evaluateSimilar(sources, body.records, lead).dev.ndcg).toBeLessThan(0.9);
+  });
+
   it('refuses a judged set whose added group the harness does not know, or that marks a test source as added, naming the source', async () => {
     const { ADDED_GROUPS, checkJudged, loadJudged } = await import('../bench/similar-eval.js');
     const judged = loadJudged();
