@@ -85,9 +85,8 @@ describe('the plain words users type reach the words the records print (dict/syn
 });
 
 describe('the words people say find the records that print the documents’ word (session 19 thesaurus lines)', () => {
-  // No seed record prints 红酒, 交税 or 打官司: each is found only through its thesaurus equivalent, as a whole match.
+  // No seed record prints 交税 or 打官司: each is found only through its thesaurus equivalent, as a whole match.
   it.each([
-    ['红酒', /葡萄酒/],
     ['交税', /纳税|缴税/],
     ['打官司', /诉讼/],
   ])('finds records printing the official word for %s, first, lacking no word', (q, printed) => {
