@@ -371,7 +371,7 @@ export class SearchResult {
   private scoreList?: Float64Array;
   private scoring?: Scoring;
   /** Per matched record (index into docs) re-ranked so far: its kinds factor and position bonus (select). */
-  private bonuses?: Map<number, { corroborated: number; bonus: number }>;
+  private bonuses?: Map<number, { corroborated: number; bonus: number; apart: boolean }>;
   /** Whether the query is a list of keywords (SearchEngine.keywordList), asked once per result by select and tiers. */
   private keywords?: boolean;
 
@@ -422,8 +422,31 @@ export class SearchResult {
   }
 
   /** a ranks before b (indexes into docs), with score overrides for the re-scored top. */
-  private better(a: number, b: number, score: (i: number) => number): boolean {
-    if (this.strategy === 'last' && this.missingMask[a] !== this.missingMask[b]) {
+  /**
+   * The scale of a record holding every word of a compound typed whole, but apart (EngineOptions.apartCost): what a
+   * partial match lacking the query's least rare word at apartCost of its idf is scaled by (coveragePower, `decay`).
+   * 0 when the rule does not apply: not one clause typed without a space, fewer than two or more than four words, a
+   * phrase or a field prefix, or the option off.
+   */
+  private apartScale(decay: number): number {
+    const o = this.engine.options;
+    const U = this.units.length;
+    if (o.apartCost <= 0 || U < 2 || U > 4 || this.analysis.groups.length !== 1 || this.analysis.groups[0].length !== 1) return 0;
+    const clause = this.analysis.groups[0][0];
+    if (/\s/.test(clause.text.trim()) || clause.constraints.some((c) => c.phrase || c.fields)) return 0;
+    let least = Infinity;
+    for (const u of this.units) least = Math.min(least, u.idf);
+    return ((U - 1) / U) ** o.coveragePower * Math.exp(-decay * o.apartCost * least);
+  }
+
+  private better(a: number, b: number, score: (i: number) => number, apart?: Set<number>): boolean {
+    if (apart?.size && (apart.has(a) || apart.has(b))) {
+      // A record holding the words apart ranks in the first tier of partial matches (EngineOptions.apartCost).
+      const tier = this.tiers();
+      const ta = apart.has(a) ? Math.max(tier[a], 1) : tier[a];
+      const tb = apart.has(b) ? Math.max(tier[b], 1) : tier[b];
+      if (ta !== tb) return ta < tb;
+    } else if (this.strategy === 'last' && this.missingMask[a] !== this.missingMask[b]) {
       const tier = this.tiers();
       if (tier[a] !== tier[b]) return tier[a] < tier[b];
     }
@@ -494,18 +517,34 @@ export class SearchResult {
     // page or another filter re-ranks without reading positions again.
     const bonuses = (this.bonuses ??= new Map());
     let plan: BonusPlan | undefined;
+    // A compound typed whole whose words a record holds apart (EngineOptions.apartCost): that record's scale, or 0.
+    const apartScale = decay ? this.apartScale(decay) : 0;
+    const apart = apartScale ? new Set<number>() : undefined;
+    const met = { met: false };
     for (const i of reranked) {
       let b = bonuses.get(i);
       if (!b) {
         plan ??= this.engine.bonusPlan(this.analysis, this.units);
         const corroborated = plan.kinds.length ? 1 + this.engine.options.bonus.kinds * this.engine.kindsShare(this.docs[i], plan) : 1;
-        b = { corroborated, bonus: this.engine.bonus(this.docs[i], plan, plan.unitCount - this.missingCount(i)) };
+        const every = this.missingMask[i] === 0;
+        b = { corroborated, bonus: this.engine.bonus(this.docs[i], plan, plan.unitCount - this.missingCount(i), apart && every ? met : undefined), apart: false };
+        b.apart = apart !== undefined && every && !met.met;
         bonuses.set(i, b);
       }
-      boosted.set(i, base(i) * b.corroborated + (decay && b.bonus ? b.bonus * Math.exp(-decay * this.missingIdf[i]) : b.bonus));
+      let v = base(i) * b.corroborated + (decay && b.bonus ? b.bonus * Math.exp(-decay * this.missingIdf[i]) : b.bonus);
+      if (b.apart && apart) {
+        apart.add(i);
+        v *= apartScale;
+      }
+      boosted.set(i, v);
     }
     const score = (i: number) => boosted.get(i) ?? base(i);
-    top.sort((a, b) => (this.better(a, b, score) ? -1 : this.better(b, a, score) ? 1 : 0));
+    const cmp = (a: number, b: number) => (this.better(a, b, score, apart) ? -1 : this.better(b, a, score, apart) ? 1 : 0);
+    // Only the re-ranked window moves: the records after it were below it and bonuses only raise a record, but a record
+    // holding a compound's words apart is lowered, and ranking it below a record the window never read would make a
+    // longer prefix of the ranking (20, then 40) order its first records otherwise.
+    if (apart?.size) top = reranked.sort(cmp).concat(top.slice(reranked.length));
+    else top.sort(cmp);
     return top.slice(0, k).map((i) => this.entry(i, score(i)));
   }
 
@@ -2190,7 +2229,8 @@ export class SearchEngine {
    */
   private commonBelow(analysis: QueryAnalysis, units: Unit[]): number {
     const found = units.filter((u) => u.ds.docs.length > 0);
-    const maxIdf = Math.max(0, ...found.map((u) => u.ownIdf ?? u.idf));
+    // A word a single record prints is no yardstick (EngineOptions.rarestYardstickRecords): its idf is one mention's.
+    const maxIdf = Math.min(Math.max(0, ...found.map((u) => u.ownIdf ?? u.idf)), idf(this.records.length, this.options.rarestYardstickRecords));
     const ratio = analysis.groups.some((g) => g.some((c) => c.natural)) ? this.options.commonIdfRatioNatural : this.options.commonIdfRatio;
     return ratio * maxIdf;
   }
@@ -2401,13 +2441,20 @@ export class SearchEngine {
     return have;
   }
 
-  /** Every word in the title, words close together, a clause found verbatim: from positions, for the top window only. */
-  bonus(doc: number, plan: BonusPlan, matched: number): number {
+  /**
+   * Every word in the title, words close together, a clause found verbatim: from positions, for the top window only.
+   * With `met`, also whether the words meet: some word in the title, or two of them close together in one field.
+   */
+  bonus(doc: number, plan: BonusPlan, matched: number, met?: { met: boolean }): number {
     this.bonusReadCount++;
     const o = this.options;
     const F = this.stats.fieldCount;
     const title = this.fieldIndex.get('title')!;
     let score = 0;
+    if (met) {
+      met.met = false;
+      for (const alts of plan.alternatives) if (anyHasSlot(alts, doc * F + title)) met.met = true;
+    }
     if (plan.unitCount > 1 && matched === plan.unitCount) {
       const slot = doc * F + title;
       let all = true;
@@ -2468,6 +2515,7 @@ export class SearchEngine {
         best = Math.max(best, closeness * (present / plan.alternatives.length) * o.fieldWeights[name]);
       }
       score += o.bonus.proximity * best;
+      if (met && best > 0) met.met = true;
     }
     for (const occ of plan.verbatim) {
       for (const name of SEARCH_FIELDS) {
