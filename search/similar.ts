@@ -113,7 +113,7 @@ interface Shared {
   fj: number;
 }
 
-/** Stronger part first; equal parts in code-unit order of the text, so the choice does not depend on map order. */
+/** Stronger part first; equal parts in code-unit order of the text, so the fallback's choice does not depend on map order. */
 function strongerFirst(a: Shared, b: Shared): number {
   return b.score - a.score || (a.text < b.text ? -1 : a.text > b.text ? 1 : 0);
 }
