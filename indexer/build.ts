@@ -19,7 +19,7 @@ import { buildEngineIndex, buildEngineIndexAsync } from './engine-index.js';
 import { reformGroups } from './reform-groups.js';
 import { SEARCH_FIELDS, copyDepartmentTexts, normalizedSearchTexts, type SearchField } from './fields.js';
 import { linkRelated } from './related.js';
-import { commonWordTest, namingWordTest, releaseGeneralWords } from './general-words.js';
+import { commonWordTest, namingWordTest } from './general-words.js';
 import { PROVINCES } from './regions.js';
 import { TEXT_FIELDS, type ParseWarning, type ReformRecord } from './schema.js';
 import { buildSimilar } from './similar.js';
@@ -76,13 +76,6 @@ export interface BuildOptions<P = never> {
    * because packing belongs to the snapshot stage, later than this one. Default: none.
    */
   whileCounting?: (records: ReformRecord[]) => P;
-  /**
-   * Keep jieba's parsed general dictionary (indexer/general-words.ts, about 32 MB) after the build, for another build
-   * in this process: the next one then skips its parse (0.4–0.7 s). Default false: the build lets go of it at its end,
-   * so a CLI run or a server started from seeds does not hold it while it writes or serves. The benchmark's builds
-   * pass true.
-   */
-  keepGeneralWords?: boolean;
 }
 
 export type BuildStage = 'parse' | 'links' | 'jiebaLoad' | 'analyse' | 'index' | 'pack' | 'similar' | 'counts' | 'words' | 'bits';
@@ -352,6 +345,5 @@ export async function buildSnapshot<P = never>(options: BuildOptions<P>): Promis
     throw e;
   } finally {
     await count.cancel();
-    if (!options.keepGeneralWords) releaseGeneralWords();
   }
 }
