@@ -77,10 +77,9 @@ the targets and whether this run met them. --sizes none skips the generated corp
   out('Regenerate with `npm run bench` (this file is overwritten).');
   out();
 
-  // Index build: the first run also loads jieba's dictionary and parses its general dictionary (both once per process:
-  // keepGeneralWords keeps the parse for the next builds); later runs show the build itself.
+  // Index build: the first run also loads jieba's dictionary (once per process); later runs show the build itself.
   const builds: Awaited<ReturnType<typeof buildSnapshot>>[] = [];
-  for (let i = 0; i < 4; i++) builds.push(await buildSnapshot({ seedsDir, dictDir, keepGeneralWords: true }));
+  for (let i = 0; i < 4; i++) builds.push(await buildSnapshot({ seedsDir, dictDir }));
   const warm = builds.slice(1);
   const med = (f: (b: (typeof builds)[number]) => number) => stats(warm.map(f)).median;
   out('## Indexing the seeds (300 records from 5 documents)');
@@ -94,8 +93,6 @@ the targets and whether this run met them. --sizes none skips the generated corp
   out(`| **total** (target < 1000 ms) | **${ms(med((b) => b.timings.total))} ms** |`);
   out(`| jieba dictionary load, once per process (first run) | ${ms(builds[0].timings.jiebaLoad)} ms |`);
   out(`| first run in a fresh process, including that load | ${ms(builds[0].timings.total)} ms |`);
-  out();
-  out("The warm runs keep jieba's general dictionary parsed between builds (`keepGeneralWords`); a CLI build parses it once (about 0.4–0.7 s, in the first run's analyse stage) and lets go of it at its end.");
   out();
 
   const text = serializeSnapshot(builds[builds.length - 1].body, { compress: true }); // packed, as `npm run index` writes it
