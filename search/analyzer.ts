@@ -390,14 +390,19 @@ export class QueryAnalyzer {
     let sub = HAN_3_PLUS.test(text) ? this.subWords(text) : [];
     // The middle piece of a slogan cut (申即 of 免申即批, 证后 of 先证后照) lies across two of its words: no part of it.
     if (this.isSloganCut(text, sub)) sub = [];
-    const own = sub.filter((w) => w.length >= 2 && !this.stopwords.has(w) && this.vocab.counts.has(w));
+    // Gathered into one set in order (the word's own pieces, the loose expansions' words, the equivalents' pieces, the
+    // slogan's neighbours): loops, not filter/flatMap chains and spreads, on every word of a first-seen query.
+    const out = new Set<string>();
+    for (const w of sub) if (w.length >= 2 && !this.stopwords.has(w) && this.vocab.counts.has(w)) out.add(w);
+    for (const a of alternatives) if (a.words) for (const w of a.words) out.add(w);
     // Every equivalent written in three or more Han characters (a thesaurus term, a corpus form, a percentage spelled
     // out) lends its pieces to the word's parts: 先放行后检测 for 先放后检, which jieba keeps whole (the thesaurus hands
     // it its terms), and as well one also matched by its words (跨境电子商务 for 跨境电商). Not one that holds the word
     // (铁矿石 for 铁矿): its pieces beside the word are only its head (矿石), broader than the word, and a one-word query
     // is never widened upwards.
-    const whole = alternatives.filter((a) => !a.words && !a.kind && !a.text.includes(text) && HAN_3_PLUS.test(a.text)).flatMap((a) => this.piecesOf(a.text));
-    return [...new Set([...own, ...alternatives.flatMap((a) => a.words ?? []), ...whole, ...this.sameFrame(text)])];
+    for (const a of alternatives) if (!a.words && !a.kind && !a.text.includes(text) && HAN_3_PLUS.test(a.text)) for (const w of this.piecesOf(a.text)) out.add(w);
+    for (const w of this.sameFrame(text)) out.add(w);
+    return [...out];
   }
 
   /**
