@@ -727,9 +727,10 @@ export class SearchResult {
    */
   private rarityShare(b: number): number {
     const power = this.engine.options.missingRarityPower;
-    const topic = (u: Unit) => !u.qualifier && !u.ask;
-    if (!power || !topic(this.units[b])) return 1;
-    const maxIdf = Math.max(0, ...this.units.filter((u) => topic(u) && recordCount(u.ds) > 0).map((u) => u.idf));
+    // A topic word is neither a qualifier nor the asked figure (tested inline: a named closure here is one more
+    // Object.defineProperty per call under tsx's keepNames).
+    if (!power || this.units[b].qualifier || this.units[b].ask) return 1;
+    const maxIdf = Math.max(0, ...this.units.filter((u) => !u.qualifier && !u.ask && recordCount(u.ds) > 0).map((u) => u.idf));
     return maxIdf > 0 ? Math.min(1, this.units[b].idf / maxIdf) ** power : 1;
   }
 

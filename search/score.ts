@@ -198,14 +198,17 @@ export class WordScores extends LazyScores {
     const firstSlot = head(runs.first, df + 1);
     const w = weight * idf(stats.records, df);
     this.fieldWeight = smallFloat64(F);
-    for (let f = 0; f < F; f++) this.fieldWeight[f] = stats.weights[f] * w;
+    // Whether every field weighs ≥ 0, read in the loop that fills them (TypedArray every with a closure was a call per
+    // field on every word a first-seen query scores).
+    let nonNegative = true;
+    for (let f = 0; f < F; f++) if (!((this.fieldWeight[f] = stats.weights[f] * w) >= 0)) nonNegative = false;
     this.docs = docs;
     this.firstSlot = firstSlot;
     const { norms, least } = normsOf(stats, bm);
     this.norms = norms;
     this.records = stats.fieldLengths.length / F;
     // A quick bound needs every field weight ≥ 0 (a smaller norm then only raises a field's part).
-    this.leastNorms = this.fieldWeight.every((x) => x >= 0) ? least : undefined;
+    this.leastNorms = nonNegative ? least : undefined;
     this.k1 = bm.k1 + 1;
     this.occ = { slots: o.slots, starts: o.starts };
     // Bounds hold for this scoring only, and only scaled by a non-negative weight (a record's score is
