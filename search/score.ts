@@ -272,6 +272,7 @@ export class WordScores extends LazyScores {
     const { slots, starts } = this.occ!;
     const F = this.fieldWeight.length;
     const d = this.docs[i];
+    if (this.compact) return compactEntrySum(slots, starts, this.firstSlot[i], this.firstSlot[i + 1], d * F, this.fieldWeight, this.k1, this.compact, d);
     return entrySum(slots, starts, this.firstSlot[i], this.firstSlot[i + 1], d * F, this.fieldWeight, this.k1, this.norms, this.records, d);
   }
 
@@ -367,9 +368,17 @@ export class WordScores extends LazyScores {
     const { docs, firstSlot, fieldWeight, norms, k1, records: N } = this;
     const F = fieldWeight.length;
     const all = new Float64Array(docs.length);
-    for (let i = 0; i < docs.length; i++) {
-      const d = docs[i];
-      all[i] = entrySum(slots, starts, firstSlot[i], firstSlot[i + 1], d * F, fieldWeight, k1, norms, N, d);
+    const c = this.compact;
+    if (c) {
+      for (let i = 0; i < docs.length; i++) {
+        const d = docs[i];
+        all[i] = compactEntrySum(slots, starts, firstSlot[i], firstSlot[i + 1], d * F, fieldWeight, k1, c, d);
+      }
+    } else {
+      for (let i = 0; i < docs.length; i++) {
+        const d = docs[i];
+        all[i] = entrySum(slots, starts, firstSlot[i], firstSlot[i + 1], d * F, fieldWeight, k1, norms, N, d);
+      }
     }
     this.occ = undefined;
     return (this.all = all);
