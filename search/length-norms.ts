@@ -21,13 +21,21 @@ export interface CompactNorms {
 /** Table entries past which the norms are not made compact (a field this long would not stay in cache either). */
 const MAX_TABLE = 1 << 16;
 
+/**
+ * Record fields (records × fields) from which scoring reads the compact norms: below, the Float64 norms (8 bytes a
+ * field) stay in cache anyway, and the table's second read costs a little (the seeds' 3,000 fields).
+ */
+export const COMPACT_FROM = 1 << 16;
+
 const made = new WeakMap<FieldStats, { k1: number; b: number; norms: CompactNorms | undefined }>();
 
 /**
- * The compact norms of a snapshot's field lengths under BM25 parameters `bm`, made on first use; undefined when a field
- * is longer than 16 bits hold or the tables would pass MAX_TABLE entries (scoring then reads normsOf's).
+ * The compact norms of a snapshot's field lengths under BM25 parameters `bm`, made on first use; undefined when the
+ * snapshot has fewer than `from` record fields (COMPACT_FROM), a field is longer than 16 bits hold or the tables would
+ * pass MAX_TABLE entries (scoring then reads normsOf's).
  */
-export function compactNorms(stats: FieldStats, bm: EngineOptions['bm25']): CompactNorms | undefined {
+export function compactNorms(stats: FieldStats, bm: EngineOptions['bm25'], from = COMPACT_FROM): CompactNorms | undefined {
+  if (stats.fieldLengths.length < from) return undefined;
   const kept = made.get(stats);
   if (kept && kept.k1 === bm.k1 && kept.b === bm.b) return kept.norms;
   const norms = build(stats, bm);
