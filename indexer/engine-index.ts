@@ -87,10 +87,16 @@ export function buildEngineIndexWithTail(
   const job: IndexJob = { texts: normalized, fields: [...SEARCH_FIELDS], titleKeys: titleKeys(records, normalized), tail: true };
   const worker = talkToWorker<{ index: Omit<EngineIndex, 'facets'>; timings: TailTimings }>(siblingModule('index-worker', import.meta.url), job, [], signal);
   const facets = buildFacetColumns(records);
-  const index = worker.answer.then(({ index: { postings, ...tables }, timings }) => ({
-    // Keys in buildTail's order after postings and facets (the snapshot's JSON keeps the body's key order).
-    index: { postings, facets, ...tables },
-    timings,
-  }));
+  const index = worker.answer.then(
+    ({ index: { postings, ...tables }, timings }) => ({
+      // Keys in buildTail's order after postings and facets (the snapshot's JSON keeps the body's key order).
+      index: { postings, facets, ...tables },
+      timings,
+    }),
+    // The worker's own error names neither the worker nor the stage (a bare TypeError from inside the tail).
+    (e: unknown) => {
+      throw new Error(`index worker (positional index, then the build's tail): ${e instanceof Error ? e.message : String(e)}`, { cause: e });
+    },
+  );
   return { index, tail: (input) => worker.post({ ...input, facets } satisfies TailRequest) };
 }

@@ -142,7 +142,7 @@ export interface EngineOptions {
    */
   evidenceCost: number;
   /**
-   * In a compound typed whole (one clause, no space, two to four words: 执法平台, 科研机构) of which less than a page of
+   * In a compound typed whole (one clause, no space, two to four words: 执法平台, 住建数据) of which less than a page of
    * records has every word, a record holding every word apart (none in its title, no two within proximityWindow of
    * each other in one field: the words never meet) holds the compound no better than a partial match: it ranks in
    * the first tier of partial matches, its score scaled as theirs are (coveragePower, missingIdfDecay) as if it lacked

@@ -27,11 +27,11 @@ function meet(id: string, a: string, b: string): boolean {
 }
 
 describe('a compound typed whole: a record holding its words apart ranks with the partial matches (apartCost)', () => {
-  // 科研机构 is cut 科研|机构, each searched as itself only (no equivalent), so the records' own text says where they are.
-  const q = '科研机构';
-  it('analyses 科研机构 as two plain words with no other forms, fewer than a page of records holding both', () => {
+  // 执法平台 is cut 执法|平台, each searched as itself only (no equivalent), so the records' own text says where they are.
+  const q = '执法平台';
+  it('analyses 执法平台 as two plain words with no other forms, fewer than a page of records holding both', () => {
     const [clause] = service.engine.analyse(q).groups[0];
-    expect(clause.constraints.map((c) => c.alternatives.map((a) => a.text))).toEqual([['科研'], ['机构']]);
+    expect(clause.constraints.map((c) => c.alternatives.map((a) => a.text))).toEqual([['执法'], ['平台']]);
     expect(service.search({ q }).partial).toBe(true);
   });
 
@@ -41,21 +41,21 @@ describe('a compound typed whole: a record holding its words apart ranks with th
     expect(firstPartial).toBeGreaterThanOrEqual(0);
     const after = hits.slice(firstPartial).filter((h) => h.missing.length === 0);
     expect(after.length).toBeGreaterThan(0);
-    for (const h of after) expect(meet(h.id, '科研', '机构'), h.title).toBe(false);
+    for (const h of after) expect(meet(h.id, '执法', '平台'), h.title).toBe(false);
     // Every record holding both words where they meet still comes before every partial match.
-    for (const h of hits.slice(0, firstPartial)) expect(meet(h.id, '科研', '机构'), h.title).toBe(true);
+    for (const h of hits.slice(0, firstPartial)) expect(meet(h.id, '执法', '平台'), h.title).toBe(true);
   });
 
   it('with apartCost 0, every record holding both words comes first, as before', () => {
     const hits = withOptions({ apartCost: 0 }).search({ q, size: 20, collapse: false }).hits;
     const firstPartial = hits.findIndex((h) => h.missing.length > 0);
     expect(hits.slice(firstPartial).every((h) => h.missing.length > 0)).toBe(true);
-    expect(hits.slice(0, firstPartial).some((h) => !meet(h.id, '科研', '机构'))).toBe(true);
+    expect(hits.slice(0, firstPartial).some((h) => !meet(h.id, '执法', '平台'))).toBe(true);
   });
 
   it('changes only the order: the same records, totals and missing words as with apartCost 0', () => {
     const off = withOptions({ apartCost: 0 });
-    for (const query of ['科研机构', '执法平台', '建筑资质']) {
+    for (const query of ['执法平台', '科研机构', '建筑资质']) {
       const a = service.search({ q: query, size: 100, collapse: false });
       const b = off.search({ q: query, size: 100, collapse: false });
       expect(a.total, query).toBe(b.total);
@@ -64,8 +64,8 @@ describe('a compound typed whole: a record holding its words apart ranks with th
     }
   });
 
-  it('leaves two keywords typed apart (科研 机构) in their tiers: the user typed each word on its own', () => {
-    const ids = (s: SearchService) => s.search({ q: '科研 机构', size: 20, collapse: false }).hits.map((h) => `${h.id} ${h.score}`);
+  it('leaves two keywords typed apart (执法 平台) in their tiers: the user typed each word on its own', () => {
+    const ids = (s: SearchService) => s.search({ q: '执法 平台', size: 20, collapse: false }).hits.map((h) => `${h.id} ${h.score}`);
     expect(ids(service)).toEqual(ids(withOptions({ apartCost: 0 })));
   });
 });
