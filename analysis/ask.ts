@@ -210,12 +210,16 @@ const MEASURE_WORDS: { words: string[]; metricOnly?: string[]; of: { kind?: Outc
   { words: ['比例', '比率', '占比', '百分比'], of: { kind: 'percent' } },
 ];
 
-/** A query word that is a measure's word, whole. */
-const MEASURES: [RegExp, { kind?: OutcomeKind; unit?: string }][] = MEASURE_WORDS.map((m) => [new RegExp(`^(?:${m.words.join('|')})$`), m.of]);
+/**
+ * A query word that is a measure's word, whole: the word → what it is measured in (the first list naming it). A map,
+ * not a regex per list: namesMeasure runs per outcome fact and query word of a first-seen query.
+ */
+const MEASURES = new Map<string, { kind?: OutcomeKind; unit?: string }>();
+for (const m of MEASURE_WORDS) for (const w of m.words) if (!MEASURES.has(w)) MEASURES.set(w, m.of);
 
 /** Whether a query word names a measure (时间, 费用, 次数) rather than a thing. */
 export function isMeasureWord(word: string): boolean {
-  return MEASURES.some(([re]) => re.test(word));
+  return MEASURES.has(word);
 }
 
 /**
@@ -247,15 +251,13 @@ const PERCENT_OF: [RegExp, { kind?: OutcomeKind; unit?: string }][] = MEASURE_WO
  * measures what its metric names (物流成本 降低 20% answers 费用 as 节约费用 800 元 does).
  */
 export function namesMeasure(word: string, fact: { kind: OutcomeKind; unit?: string; to?: { unit: string }; metric?: string }): boolean {
-  for (const [re, m] of MEASURES) {
-    if (!re.test(word)) continue;
-    if (fact.kind === 'percent' && fact.metric !== undefined) {
-      const of = PERCENT_OF.find(([r]) => r.test(fact.metric!))?.[1];
-      if (of && of.kind === m.kind && of.unit === m.unit) return true;
-    }
-    if (m.kind && fact.kind !== m.kind) return false;
-    if (m.unit && !(fact.unit ?? fact.to?.unit ?? '').endsWith(m.unit)) return false;
-    return true;
+  const m = MEASURES.get(word);
+  if (!m) return false;
+  if (fact.kind === 'percent' && fact.metric !== undefined) {
+    const of = PERCENT_OF.find(([r]) => r.test(fact.metric!))?.[1];
+    if (of && of.kind === m.kind && of.unit === m.unit) return true;
   }
-  return false;
+  if (m.kind && fact.kind !== m.kind) return false;
+  if (m.unit && !(fact.unit ?? fact.to?.unit ?? '').endsWith(m.unit)) return false;
+  return true;
 }

@@ -210,7 +210,9 @@ function totalGc(kinds: Record<string, KindLatency>): GcStats {
   };
 }
 
-/** What the per-kind part prints, in both the full and the --kinds-only form. */
+/** What the per-kind part prints, in both the full and the --kinds-only form (bench/run.ts reads it). */
+export type KindsReport = ReturnType<typeof kindsReport>;
+
 function kindsReport(snapshotPath: string, warmPairs: number | undefined) {
   const kinds = eachKind(snapshotPath, warmPairs);
   return { kindSamples: KIND_SAMPLES, warmRounds: WARM_ROUNDS, warmKindQueries: warmPairs ?? WARM_KIND_QUERIES, kindGc: totalGc(kinds), kinds };

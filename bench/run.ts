@@ -17,25 +17,11 @@ import { buildSnapshot } from '../indexer/build.js';
 import { parseArgs } from 'node:util';
 import { parseSnapshot, serializeSnapshot } from '../snapshot/file.js';
 import { SearchService } from '../search/service.js';
-import type { GcStats, KindLatency } from './latency.js';
+import { stats, type KindsReport, type LatencyStats as Stats } from './latency.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const seedsDir = join(root, 'seeds');
 const dictDir = join(root, 'dict');
-
-interface Stats {
-  n: number;
-  median: number;
-  p95: number;
-  p99: number;
-  max: number;
-}
-
-function stats(times: number[]): Stats {
-  const t = [...times].sort((a, b) => a - b);
-  const at = (q: number) => t[Math.min(t.length - 1, Math.floor(q * t.length))];
-  return { n: t.length, median: at(0.5), p95: at(0.95), p99: at(0.99), max: t[t.length - 1] };
-}
 
 const ms = (x: number) => (x < 10 ? x.toFixed(3) : x.toFixed(1));
 
@@ -91,10 +77,9 @@ the targets and whether this run met them. --sizes none skips the generated corp
   out('Regenerate with `npm run bench` (this file is overwritten).');
   out();
 
-  // Index build: the first run also loads jieba's dictionary and parses its general dictionary (both once per process:
-  // keepGeneralWords keeps the parse for the next builds); later runs show the build itself.
+  // Index build: the first run also loads jieba's dictionary (once per process); later runs show the build itself.
   const builds: Awaited<ReturnType<typeof buildSnapshot>>[] = [];
-  for (let i = 0; i < 4; i++) builds.push(await buildSnapshot({ seedsDir, dictDir, keepGeneralWords: true }));
+  for (let i = 0; i < 4; i++) builds.push(await buildSnapshot({ seedsDir, dictDir }));
   const warm = builds.slice(1);
   const med = (f: (b: (typeof builds)[number]) => number) => stats(warm.map(f)).median;
   out('## Indexing the seeds (300 records from 5 documents)');
@@ -108,8 +93,6 @@ the targets and whether this run met them. --sizes none skips the generated corp
   out(`| **total** (target < 1000 ms) | **${ms(med((b) => b.timings.total))} ms** |`);
   out(`| jieba dictionary load, once per process (first run) | ${ms(builds[0].timings.jiebaLoad)} ms |`);
   out(`| first run in a fresh process, including that load | ${ms(builds[0].timings.total)} ms |`);
-  out();
-  out("The warm runs keep jieba's general dictionary parsed between builds (`keepGeneralWords`); a CLI build parses it once (about 0.4–0.7 s, in the first run's analyse stage) and lets go of it at its end.");
   out();
 
   const text = serializeSnapshot(builds[builds.length - 1].body, { compress: true }); // packed, as `npm run index` writes it
@@ -128,11 +111,7 @@ the targets and whether this run met them. --sizes none skips the generated corp
   const queriesFile = join(os.tmpdir(), `ftz-bench-${process.pid}.queries.json`);
   writeFileSync(queriesFile, JSON.stringify(queries));
   // Latency is measured in a fresh process holding only the snapshot, as a server does (no jieba, no build garbage).
-  type KindsPart = {
-    kindSamples: number; warmRounds: number; warmKindQueries: number; kindGc: GcStats;
-    kinds: Record<string, KindLatency>;
-  };
-  const lat: KindsPart & {
+  const lat: KindsReport & {
     loadMs: number; rssMiB: number; queries: number; rounds: number; prefixes: number;
     uncached: Stats; cached: Stats; suggest: Stats;
   } = JSON.parse(execFileSync(process.execPath, ['--import', 'tsx', join(root, 'bench', 'latency.ts'), snapFile, queriesFile], { encoding: 'utf8' }).trim().split('\n').pop()!);
@@ -141,9 +120,9 @@ the targets and whether this run met them. --sizes none skips the generated corp
   // thousand queries has behind it. Both are reported; neither replaces the other. Only the kinds run again
   // (--kinds-only: no general loop, no suggest).
   const SETTLED_PAIRS = 3000;
-  const settled: KindsPart = JSON.parse(execFileSync(process.execPath, ['--import', 'tsx', join(root, 'bench', 'latency.ts'), snapFile, '--kinds-only', '--warm-pairs', String(SETTLED_PAIRS)], { encoding: 'utf8' }).trim().split('\n').pop()!);
+  const settled: KindsReport = JSON.parse(execFileSync(process.execPath, ['--import', 'tsx', join(root, 'bench', 'latency.ts'), snapFile, '--kinds-only', '--warm-pairs', String(SETTLED_PAIRS)], { encoding: 'utf8' }).trim().split('\n').pop()!);
   // The unmeasured pairs each kind really ran (whole rounds of its queries, so at least the number asked for).
-  const warmRange = (l: KindsPart) => {
+  const warmRange = (l: KindsReport) => {
     const n = Object.values(l.kinds).map((k) => k.warmKindPairs);
     return Math.min(...n) === Math.max(...n) ? String(n[0]) : `${Math.min(...n)}–${Math.max(...n)}`;
   };
@@ -184,7 +163,7 @@ the targets and whether this run met them. --sizes none skips the generated corp
   out(`### Per query kind (issue 8 mix, each kind in a fresh process of its own: ${lat.warmRounds} unmeasured rounds of the whole mix, a forced full collection, ${warmRange(lat)} unmeasured queries of the kind (at least ${lat.warmKindQueries}), a forced scavenge, then ${Math.min(...kindN)}–${Math.max(...kindN)} first-seen queries; target p50 < ${SEED_P50} ms and p99 < ${SEED_P99} ms, highlights and facets included)`);
   out();
   const verdict = (x: Stats) => (x.median < SEED_P50 && x.p99 < SEED_P99 ? 'met' : '**missed**');
-  const kindTable = (l: KindsPart) => {
+  const kindTable = (l: KindsReport) => {
     out('| kind | first seen p50 / p99 | target | repeated p50 / p99 | target | collections during its rounds: scavenges / mark-compacts / other, longest pause | first-seen samples a collection paused | first-seen p99 of the others |');
     out('|---|---|---|---|---|---|---|---|');
     for (const [kind, k] of Object.entries(l.kinds)) {
@@ -197,7 +176,7 @@ the targets and whether this run met them. --sizes none skips the generated corp
   out();
   kindTable(settled);
   out('"First seen" clears every query cache of the service (analyses, matches, decoded postings, result sets, facet counts) before the query; per-record caches stay (records decoded from the snapshot, shown records\' normalised text). "Repeated" runs it again at once. Each kind runs alone in its own process (bench/latency.ts --kind), after its warm-up\'s garbage is collected (a full collection after the mix\'s warm rounds, a scavenge after the kind\'s: a full collection deoptimises compiled code that holds objects which died, and forced right before the rounds it put a fifth of their compilations in them), so the collections during its rounds are of its own queries\' garbage, not of the general loop\'s or another kind\'s. A p99 of 1,000 samples is the 10th slowest: when collections paused fewer than 10 first-seen samples, the p99 is the queries\' own (and the machine\'s), which the last column shows apart from every paused sample.');
-  const gcLine = (label: string, g: KindsPart['kindGc']) =>
+  const gcLine = (label: string, g: KindsReport['kindGc']) =>
     out(`- ${label}: ${g.minor} scavenges, ${g.major} mark-compacts, ${g.other} other pauses; ${ms(g.totalMs)} ms in all, the longest ${ms(g.maxMs)} ms.`);
   out('Garbage collection during the measured rounds, all kinds together (first seen and repeated):');
   out();

@@ -407,12 +407,12 @@ export function scaleMarkdown(results: SizeResult[], chartPath: string): string[
       links: 'copy links (while a child process counts the vocabulary)',
       jiebaLoad: 'jieba dictionary load in the build thread (small corpora; 0 when a child process counts)',
       analyse: 'normalise, vocabulary (on large corpora counted in a child process beside links: only the wait for it after links and packing; the index hand-over is under index), forms',
-      index: 'positional index and facet columns (on large corpora built in a worker from the end of links, beside the count and the similar stage: only the hand-over and the wait after the similar stage)',
+      index: 'positional index and facet columns (on large corpora built in a worker from the end of links, beside the count and the similar stage: only the hand-over and the wait after the similar stage, for the index and the tail the worker builds after it)',
       pack: 'records packed into the snapshot\'s columns (large corpora: while the count finishes; reused when writing)',
       similar: 'similar-reform lists (indexer/similar.ts; budget ≤ 10 s and ≤ 500 MB at 100k)',
-      counts: 'facet counts stored for common words\' record sets (indexer/facet-counts.ts; after the index)',
-      words: 'stored words: postings of words whose bigram cover is costly (indexer/word-postings.ts; after the counts)',
-      bits: 'record maps: a bit per record for words in at least 1/8 of the records (indexer/record-bits.ts; after the stored words), block starts of common terms (indexer/doc-skips.ts) and of common stored words (indexer/word-skips.ts)',
+      counts: 'facet counts stored for common words\' record sets (indexer/facet-counts.ts; after the index; large corpora: in the index worker beside the similar stage, its time there, the wait for it under index)',
+      words: 'stored words: postings of words whose bigram cover is costly (indexer/word-postings.ts; after the counts; where the counts are)',
+      bits: 'record maps: a bit per record for words in at least 1/8 of the records (indexer/record-bits.ts; after the stored words, where they are), block starts of common terms (indexer/doc-skips.ts) and of common stored words (indexer/word-skips.ts)',
       serialise: 'serialise and write the snapshot (its two packed streams compressed side by side; written atomically with fsync, as the CLI writes it)',
     };
     for (const stage of Object.keys(builds[0].stages)) {

@@ -26,6 +26,11 @@
  *                                                        re-ranking: how many reached the candidate pool, its first 10
  *                                                        and 20, and how well each view orders the pool's first 20
  *                                                        (poolViews: share of judged pairs of unequal grade in order)
+ *   npx tsx bench/similar-dev.ts --pool-bias [{...}]  per pool-judged group (grown, regrown, extended), the share of
+ *                                                        each top 10 that was never judged (outside the source's pool,
+ *                                                        bench/similar-pools.json) and nDCG with those entries dropped
+ *                                                        (condensed): a gain that rests on the pool's favour shrinks
+ *                                                        when condensed, one the pool could not see grows
  *   npx tsx bench/similar-dev.ts --vectors=TEXT          the vector (terms, weights, reforms carrying each) of every
  *                                                        seed reform whose title holds TEXT, as the shipped options
  *                                                        build it: why a reform meets another, or does not
@@ -42,7 +47,7 @@ import { fileURLToPath } from 'node:url';
 import { buildSimilar, type PoolEntry, type SimilarOptions, type VectorTerm } from '../indexer/similar.js';
 import { reformsOf } from '../search/reforms.js';
 import { namingWordTest } from '../indexer/general-words.js';
-import { ADDED_GROUPS, CLASSES_FROM_DEV_MISSES, checkJudged, devFolds, evaluateSimilar, loadJudged, otherRegionsJudged, pairedInterval } from './similar-eval.js';
+import { ADDED_GROUPS, CLASSES_FROM_DEV_MISSES, checkJudged, devFolds, evaluateSimilar, loadJudged, loadPools, otherRegionsJudged, pairedInterval, poolBias } from './similar-eval.js';
 import { Normalizer } from '../analysis/normalize.js';
 import { diversity, servedRanker } from './similar.js';
 
@@ -159,6 +164,14 @@ async function main() {
       shippedScores = { a: fa, b: fb, groups, other };
     }
     console.log(`${v === 0 ? 'shipped' : JSON.stringify(o)}: dev ${f3(all.dev.ndcg)}  A ${f3(fa)}  B ${f3(fb)}  (first ${f3(first)} ${ADDED_GROUPS.map((g, x) => `${g} ${f3(groups[x])}`).join(' ')})  other ${f3(other)}  documents ${div.distinct.toFixed(2)} (most ${div.most.toFixed(2)})${moved}${verdict}`);
+    if (process.argv.includes('--pool-bias')) {
+      const pools = loadPools();
+      const pooled = ADDED_GROUPS.filter((g) => dev.some((s) => s.added === g && pools.has(s.id)));
+      console.log(`    never judged in top 10 / condensed nDCG: ${pooled.map((g) => {
+        const bias = poolBias(dev.filter((s) => s.added === g && pools.has(s.id)), body.records, rank, pools);
+        return `${g} ${f3(bias.unjudged)} / ${f3(bias.condensed)}`;
+      }).join('  ')}`);
+    }
     if (v > 0 && process.argv.includes('--moved')) {
       for (const p of all.perSource) {
         const d = p.ndcg - shipped.get(p.id)!;

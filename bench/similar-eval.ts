@@ -47,6 +47,43 @@ export function checkJudged(judged: JudgedSource[], records: ReformRecord[]): vo
 }
 
 /**
+ * The judging pools of the pool-judged dev groups (bench/similar-pools.json, reconstructed: its `about` says how), by
+ * source id: one record id per reform. A reform outside its source's pool was never judged, so it counts 0 whether or
+ * not it is alike.
+ */
+export function loadPools(): Map<string, Set<string>> {
+  const file = fileURLToPath(new URL('./similar-pools.json', import.meta.url));
+  const data = JSON.parse(readFileSync(file, 'utf8')) as { pools: Record<string, string[]> };
+  return new Map(Object.entries(data.pools).map(([id, ids]) => [id, new Set(ids)]));
+}
+
+/**
+ * How a ranking meets the judging pools (`pools`: loadPools) of pool-judged `sources`: the share of their top 10s
+ * (reforms, as evaluateSimilar reads them) outside the source's pool, so never judged, and nDCG@10 of the lists with
+ * those entries dropped (condensed nDCG: unjudged entries neither count 0 nor take a place).
+ */
+export function poolBias(sources: JudgedSource[], records: ReformRecord[], rank: SimilarRanker, pools: Map<string, Set<string>>) {
+  const group = reformsOf(records);
+  const index = new Map(records.map((r, i) => [r.id, i]));
+  const reformsIn = new Map(sources.map((s) => [s.id, new Set([...pools.get(s.id)!].map((id) => group[index.get(id)!]))]));
+  let listed = 0;
+  let unjudged = 0;
+  for (const s of sources) {
+    const seen = new Set([group[index.get(s.id)!]]);
+    for (const id of rank(s.id)) {
+      const g = group[index.get(id)!];
+      if (seen.has(g)) continue;
+      seen.add(g);
+      listed++;
+      if (!reformsIn.get(s.id)!.has(g)) unjudged++;
+      if (seen.size > 10) break;
+    }
+  }
+  const condensed = evaluateSimilar(sources, records, (id) => rank(id).filter((x) => reformsIn.get(id)!.has(group[index.get(x)!]))).dev.ndcg;
+  return { unjudged: unjudged / Math.max(1, listed), condensed };
+}
+
+/**
  * The mechanism classes of dict/ideas.txt written after reading development-half misses (its header says so). Lists
  * built without them show what the classes written from general knowledge alone bring, on either half.
  */

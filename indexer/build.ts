@@ -3,9 +3,9 @@
  * count the corpus vocabulary with jieba (for query-time segmentation), and build the inverted index. On a large
  * corpus a child process counts the vocabulary while this thread links copies (indexer/vocabulary.ts); a worker
  * thread then builds the positional index beside the end of the count (while this thread runs the caller's
- * `whileCounting`, which the CLI uses to pack the records into the snapshot's columns) and beside the similar
- * stage, which uses a worker of its own (indexer/engine-index.ts,
- * indexer/similar-threads.ts). Every way gives the same bytes as one thread.
+ * `whileCounting`, which the CLI uses to pack the records into the snapshot's columns) and, once sent the
+ * vocabulary, the build's tail (indexer/tail.ts) beside the similar stage, which uses workers of its own
+ * (indexer/engine-index.ts, indexer/similar-threads.ts). Every way gives the same bytes as one thread.
  */
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
@@ -15,11 +15,11 @@ import { mineForms } from '../analysis/forms.js';
 import { Normalizer } from '../analysis/normalize.js';
 import type { SnapshotBody } from '../snapshot/body.js';
 import { loadCorpus, PROGRESS_BYTES, type Corpus, type Progress } from './corpus.js';
-import { buildEngineIndex, buildEngineIndexAsync } from './engine-index.js';
+import { buildEngineIndex, buildEngineIndexAsync, buildEngineIndexWithTail, type EngineIndex } from './engine-index.js';
 import { reformGroups } from './reform-groups.js';
 import { SEARCH_FIELDS, copyDepartmentTexts, normalizedSearchTexts, type SearchField } from './fields.js';
 import { linkRelated } from './related.js';
-import { commonWordTest, namingWordTest, releaseGeneralWords } from './general-words.js';
+import { commonWordTest, namingWordTest } from './general-words.js';
 import { PROVINCES } from './regions.js';
 import { TEXT_FIELDS, type ParseWarning, type ReformRecord } from './schema.js';
 import { buildSimilar } from './similar.js';
@@ -28,7 +28,7 @@ import { similarThreads } from './similar-threads.js';
 import { traditionalToSimplifiedTable } from './t2s.js';
 import { PARALLEL_MIN_CHARS, startVocabularyCount } from './vocabulary.js';
 import { DICTIONARY_WORD_FLOOR, STOP_WORD_FLOOR } from './vocabulary-floors.js';
-import { buildTail, startTailWorker, type TailWorker } from './tail.js';
+import { buildTail, startTailWorker, type TailInput, type TailTimings, type TailWorker } from './tail.js';
 import { jiebaLoaded, lastJiebaLoadMs } from './jieba.js';
 
 /**
@@ -50,6 +50,14 @@ export interface BuildOptions<P = never> {
    * instead of in this thread after links.
    */
   indexWorker?: boolean;
+  /**
+   * With the index worker, build the tail (indexer/tail.ts) there too, from its own index and texts, once it is sent
+   * the vocabulary (before the similar stage), instead of in this thread after the similar stage with the other core
+   * idle. Default true (false, or tailWorker, builds it here after the similar stage, as before session 19); the
+   * same bytes either way (test/build-parallel.test.ts). Its wall-time gain on a quiet machine is not measured yet
+   * (docs/design.md, "The build's tail in the index worker"): the switch lets a quiet run compare.
+   */
+  indexWorkerTail?: boolean;
   /**
    * Split the build's tail (stored words, facet counts, record maps, block starts: indexer/tail.ts) between this thread
    * and a worker thread, each searching half of the slots. Default false: on this 2-core machine the worker cost ~3 s
@@ -76,13 +84,6 @@ export interface BuildOptions<P = never> {
    * because packing belongs to the snapshot stage, later than this one. Default: none.
    */
   whileCounting?: (records: ReformRecord[]) => P;
-  /**
-   * Keep jieba's parsed general dictionary (indexer/general-words.ts, about 32 MB) after the build, for another build
-   * in this process: the next one then skips its parse (0.4–0.7 s). Default false: the build lets go of it at its end,
-   * so a CLI run or a server started from seeds does not hold it while it writes or serves. The benchmark's builds
-   * pass true.
-   */
-  keepGeneralWords?: boolean;
 }
 
 export type BuildStage = 'parse' | 'links' | 'jiebaLoad' | 'analyse' | 'index' | 'pack' | 'similar' | 'counts' | 'words' | 'bits';
@@ -102,7 +103,10 @@ export interface BuildResult<P = never> {
    * hide) and mining forms; `index` the positional index and facet columns (with the index worker: starting it and
    * the wait for it after the similar stage); `pack` options.whileCounting (the CLI: packing the records into the
    * snapshot's columns) while a counting process finishes (0 otherwise); `links` copy linking when the corpus left it to the build (records
-   * input read with deferLinks; 0 otherwise), beside the count. With a tail worker (indexer/tail.ts, large corpora)
+   * input read with deferLinks; 0 otherwise), beside the count. With the tail in the index worker (large corpora,
+   * the default), `counts`, `words` and `bits` are that worker's times for them, spent beside the similar stage and
+   * not on this thread's path (they overlap `similar` and `index`), and `index` includes the wait for the tail after
+   * the similar stage. With a tail worker (indexer/tail.ts, large corpora)
    * `counts` is 0 (the worker builds them), `words` is the stored words, splits and loose expansions with the wait for
    * the worker's half of the words' places, and `bits` the wait for the worker's counts, maps and block starts.
    */
@@ -236,7 +240,15 @@ export async function buildSnapshot<P = never>(options: BuildOptions<P>): Promis
     // instead (indexWorker: false), after links while the count finishes, it took 40.2 s at 100k at 51242b4. On a
     // small corpus in this thread: a worker's start costs more than the index.
     const indexWorker = options.indexWorker ?? chars >= PARALLEL_MIN_CHARS;
-    const indexed = indexWorker ? buildEngineIndexAsync(corpus.records, normalized, failed.signal) : Promise.resolve(buildEngineIndex(corpus.records, normalized));
+    // The index worker then builds the tail too (unless a tail worker is asked for), from its own index and texts,
+    // once it is sent the tail's input below: beside the similar stage, not after it on one core.
+    const tailInIndexWorker = indexWorker && (options.indexWorkerTail ?? true) && !options.tailWorker;
+    const withTail = tailInIndexWorker ? buildEngineIndexWithTail(corpus.records, normalized, failed.signal) : undefined;
+    const indexed: Promise<{ index: EngineIndex; timings?: TailTimings }> = withTail
+      ? withTail.index
+      : indexWorker
+        ? buildEngineIndexAsync(corpus.records, normalized, failed.signal).then((index) => ({ index }))
+        : Promise.resolve({ index: buildEngineIndex(corpus.records, normalized) });
     // Awaited after the similar stage; a worker that failed before (noticed while the count is awaited below) ends
     // the build there, and nothing rejects unobserved meanwhile.
     indexed.catch(() => failed.abort());
@@ -296,32 +308,32 @@ export async function buildSnapshot<P = never>(options: BuildOptions<P>): Promis
     const slot = Object.fromEntries(SEARCH_FIELDS.map((f, k) => [f, k])) as Record<SearchField, number>;
     // One grouping of the records into reforms for the similar lists and the stored facet counts.
     const reformOf = reformGroups(corpus.records);
+    // What the tail reads besides the index (indexer/tail.ts), all known now.
+    const tailInput: Omit<TailInput, 'texts' | 'fields'> = {
+      reformOf,
+      vocabulary: body.analysis.vocabulary,
+      counts,
+      looseTerms: [...body.dictionary.synonyms.flat(), ...forms.pairs.flat(), ...forms.shorts],
+      stopwords: body.dictionary.stopwords,
+      minCost: options.storedMinCost,
+    };
+    // Posted now: the similar stage below holds this thread until it ends.
+    withTail?.tail(tailInput);
     // The tail's worker starts now, so its module loads beside the similar stage (it is sent its work after it).
     tailWorker = indexWorker && options.tailWorker ? startTailWorker() : undefined;
     body.similar = buildSimilar(body, {}, { normalized: (i, f) => texts[i * F + slot[f]], naming: namingWordTest(body.analysis.vocabulary.map(([w]) => w)), threads: similarThreads, reformOf });
     const tSimilar = performance.now();
     const rssSimilar = peakRssMiB();
-    const index = await indexed;
+    const { index, timings: tailDone } = await indexed;
     const tIndexDone = performance.now();
-    // The index stage's peak is read before the tail can raise it (a worker's index is only whole here).
+    // The index stage's peak is read before the tail can raise it (a worker's index is only whole here; with the tail
+    // in the index worker, this reading includes it).
     const rssIndexDone = indexWorker ? peakRssMiB() : rssIndexed;
     // The tail (indexer/tail.ts): facet counts of common words' record sets, costly words', split compounds' and
     // loose expansions' own postings, record maps of common words and block starts of common terms and stored words, from the
-    // postings just built, the same texts and the vocabulary; on a large corpus with the tail worker started above.
-    const tail = await buildTail(
-      index,
-      {
-        texts,
-        fields: F,
-        reformOf,
-        vocabulary: body.analysis.vocabulary,
-        counts,
-        looseTerms: [...body.dictionary.synonyms.flat(), ...forms.pairs.flat(), ...forms.shorts],
-        stopwords: body.dictionary.stopwords,
-        minCost: options.storedMinCost,
-      },
-      tailWorker,
-    );
+    // postings just built, the same texts and the vocabulary; built in the index worker above, or here (with the tail
+    // worker started above when asked for).
+    const tail = tailDone ?? (await buildTail(index, { ...tailInput, texts, fields: F }, tailWorker));
     tailWorker = undefined;
     const rssTail = peakRssMiB();
     body.index = index;
@@ -352,6 +364,5 @@ export async function buildSnapshot<P = never>(options: BuildOptions<P>): Promis
     throw e;
   } finally {
     await count.cancel();
-    if (!options.keepGeneralWords) releaseGeneralWords();
   }
 }

@@ -11,8 +11,9 @@ import type { LooseIndex } from './loose-postings.js';
 import type { RecordBits } from './record-bits.js';
 import type { DocSkips } from './doc-skips.js';
 import { SEARCH_FIELDS } from './fields.js';
-import type { IndexJob } from './index-worker.js';
-import { runInWorker, siblingModule } from './module-worker.js';
+import type { IndexJob, TailRequest } from './index-worker.js';
+import type { TailTimings } from './tail.js';
+import { runInWorker, siblingModule, talkToWorker } from './module-worker.js';
 import { buildIndex, type IndexData } from './postings.js';
 import type { ReformRecord } from './schema.js';
 
@@ -67,4 +68,35 @@ export async function buildEngineIndexAsync(records: ReformRecord[], normalized:
   const postings = runInWorker<IndexData>(siblingModule('index-worker', import.meta.url), job, [], signal);
   const facets = buildFacetColumns(records);
   return { postings: await postings, facets };
+}
+
+/**
+ * The index built in a worker thread as buildEngineIndexAsync builds it, then the build's tail (indexer/tail.ts)
+ * built there too from the same index and texts, once it is sent the tail's input with `tail` (the build sends it
+ * when the vocabulary is known, before its similar stage). The tail then runs beside the similar stage instead of
+ * after it on one core (at 100k records about 6 s of one core while the other idled), and nothing is copied for it:
+ * the worker holds the postings and its copy of the texts already. `index` resolves with the whole index (the
+ * tail's tables set; the facet columns this thread's, built here) and the tail's stage times in the worker. The
+ * same bytes as buildEngineIndex followed by buildTail.
+ */
+export function buildEngineIndexWithTail(
+  records: ReformRecord[],
+  normalized: string[],
+  signal?: AbortSignal,
+): { index: Promise<{ index: EngineIndex; timings: TailTimings }>; tail: (input: Omit<TailRequest, 'facets'>) => void } {
+  const job: IndexJob = { texts: normalized, fields: [...SEARCH_FIELDS], titleKeys: titleKeys(records, normalized), tail: true };
+  const worker = talkToWorker<{ index: Omit<EngineIndex, 'facets'>; timings: TailTimings }>(siblingModule('index-worker', import.meta.url), job, [], signal);
+  const facets = buildFacetColumns(records);
+  const index = worker.answer.then(
+    ({ index: { postings, ...tables }, timings }) => ({
+      // Keys in buildTail's order after postings and facets (the snapshot's JSON keeps the body's key order).
+      index: { postings, facets, ...tables },
+      timings,
+    }),
+    // The worker's own error names neither the worker nor the stage (a bare TypeError from inside the tail).
+    (e: unknown) => {
+      throw new Error(`index worker (positional index, then the build's tail): ${e instanceof Error ? e.message : String(e)}`, { cause: e });
+    },
+  );
+  return { index, tail: (input) => worker.post({ ...input, facets } satisfies TailRequest) };
 }

@@ -39,6 +39,15 @@ export function siblingModule(name: string, from: string): URL {
  * aborted ends the worker (its caller failed and will not read the answer).
  */
 export function runInWorker<T>(module: URL, input: unknown, transfer: TransferListItem[] = [], signal?: AbortSignal): Promise<T> {
+  return talkToWorker<T>(module, input, transfer, signal).answer;
+}
+
+/**
+ * runInWorker, with `post` to send the worker more messages meanwhile (work whose input is known only after it
+ * started). `post` sends at once: a promise callback would run only when this thread next yields, which a build
+ * thread inside a long synchronous stage does not.
+ */
+export function talkToWorker<T>(module: URL, input: unknown, transfer: TransferListItem[] = [], signal?: AbortSignal): { answer: Promise<T>; post: (message: unknown) => void } {
   const worker = startModuleWorker(module);
   worker.postMessage(input, transfer);
   const end = () => void worker.terminate();
@@ -46,7 +55,7 @@ export function runInWorker<T>(module: URL, input: unknown, transfer: TransferLi
   // now would never run).
   if (signal?.aborted) end();
   else signal?.addEventListener('abort', end, { once: true });
-  return new Promise<T>((resolve, reject) => {
+  const answer = new Promise<T>((resolve, reject) => {
     worker.once('message', (answer: T) => {
       resolve(answer);
       end();
@@ -54,4 +63,5 @@ export function runInWorker<T>(module: URL, input: unknown, transfer: TransferLi
     worker.once('error', reject);
     worker.once('exit', (code) => reject(new Error(`${module.pathname.split('/').pop()} worker exited with ${code} before answering`)));
   }).finally(() => signal?.removeEventListener('abort', end)); // answered or exited: the signal no longer holds the worker
+  return { answer, post: (message) => worker.postMessage(message) };
 }

@@ -208,6 +208,23 @@ export function encodeTerm(occ: TermPostings): Uint8Array {
   return w.finish();
 }
 
+/**
+ * A DataView of the postings bytes, kept for the last array asked about (one snapshot's postings, nearly always): the
+ * decoders read a code's 4 bytes with one little-endian getUint32 instead of four byte loads, shifts and ors (on the
+ * 100k corpus the document streams of 登记, 船舶, 海关, 监管 and 企业 decoded 11-13 % faster, same output; A/B in one
+ * process on a loaded machine).
+ */
+let viewBytes: Uint8Array | undefined;
+let view: DataView<ArrayBufferLike> = new DataView(new ArrayBuffer(0));
+
+function viewOf(b: Uint8Array): DataView<ArrayBufferLike> {
+  if (b !== viewBytes) {
+    viewBytes = b;
+    view = new DataView(b.buffer, b.byteOffset, b.byteLength);
+  }
+  return view;
+}
+
 /** Where riceAt left the bit cursor (a module variable: a closure over the cursor decodes 2× slower). */
 let cursor = 0;
 
@@ -250,6 +267,7 @@ function riceAt(b: Uint8Array, bit: number, k: number): number {
  * interleaved) into exact-size arrays. Kept so those snapshots still load. Returns the number of positions decoded.
  */
 export function decodeTermInterleaved(b: Uint8Array, byteOffset: number, slots: Int32Array, starts: Int32Array, pos: Int32Array): number {
+  const dv = viewOf(b);
   const E = slots.length;
   const kSlot = b[byteOffset];
   const kFirst = b[byteOffset + 1] >>> 4;
@@ -267,7 +285,7 @@ export function decodeTermInterleaved(b: Uint8Array, byteOffset: number, slots: 
   let v = 0;
   for (let e = 0; e < E; e++) {
     at = bit >>> 3;
-    w = at < end ? (b[at] | (b[at + 1] << 8) | (b[at + 2] << 16) | (b[at + 3] << 24)) >>> (bit & 7) : 0;
+    w = at < end ? dv.getUint32(at, true) >>> (bit & 7) : 0;
     if ((w & 0xffff) !== 0 && (q = 31 - Math.clz32(w & -w)) + 1 + kSlot <= 25) {
       v = q * (mSlot + 1) + ((w >>> (q + 1)) & mSlot);
       bit += q + 1 + kSlot;
@@ -279,7 +297,7 @@ export function decodeTermInterleaved(b: Uint8Array, byteOffset: number, slots: 
     slots[e] = slot;
     starts[e] = m;
     at = bit >>> 3;
-    w = at < end ? (b[at] | (b[at + 1] << 8) | (b[at + 2] << 16) | (b[at + 3] << 24)) >>> (bit & 7) : 0;
+    w = at < end ? dv.getUint32(at, true) >>> (bit & 7) : 0;
     let more = 0;
     if ((w & 0xffff) !== 0) {
       more = 31 - Math.clz32(w & -w);
@@ -289,7 +307,7 @@ export function decodeTermInterleaved(b: Uint8Array, byteOffset: number, slots: 
       bit = cursor;
     }
     at = bit >>> 3;
-    w = at < end ? (b[at] | (b[at + 1] << 8) | (b[at + 2] << 16) | (b[at + 3] << 24)) >>> (bit & 7) : 0;
+    w = at < end ? dv.getUint32(at, true) >>> (bit & 7) : 0;
     if ((w & 0xffff) !== 0 && (q = 31 - Math.clz32(w & -w)) + 1 + kFirst <= 25) {
       v = (q << kFirst) | ((w >>> (q + 1)) & mFirst);
       bit += q + 1 + kFirst;
@@ -301,7 +319,7 @@ export function decodeTermInterleaved(b: Uint8Array, byteOffset: number, slots: 
     pos[m++] = p;
     for (let c = 0; c < more; c++) {
       at = bit >>> 3;
-      w = at < end ? (b[at] | (b[at + 1] << 8) | (b[at + 2] << 16) | (b[at + 3] << 24)) >>> (bit & 7) : 0;
+      w = at < end ? dv.getUint32(at, true) >>> (bit & 7) : 0;
       if ((w & 0xffff) !== 0 && (q = 31 - Math.clz32(w & -w)) + 1 + kGap <= 25) {
         v = (q << kGap) | ((w >>> (q + 1)) & mGap);
         bit += q + 1 + kGap;
@@ -326,6 +344,7 @@ export function decodeTermInterleaved(b: Uint8Array, byteOffset: number, slots: 
  * the entries are listed in the same pass (RecordRuns).
  */
 export function decodeDocs(b: Uint8Array, byteOffset: number, slots: Int32Array, starts: Int32Array, runs?: RecordRuns): number {
+  const dv = viewOf(b);
   const E = slots.length;
   const kSlot = b[byteOffset];
   const mSlot = (1 << kSlot) - 1;
@@ -350,7 +369,7 @@ export function decodeDocs(b: Uint8Array, byteOffset: number, slots: Int32Array,
   let d = 0;
   for (let e = 0; e < E; e++) {
     at = bit >>> 3;
-    w = at < end ? (b[at] | (b[at + 1] << 8) | (b[at + 2] << 16) | (b[at + 3] << 24)) >>> (bit & 7) : 0;
+    w = at < end ? dv.getUint32(at, true) >>> (bit & 7) : 0;
     if ((w & 0xffff) !== 0 && (q = 31 - Math.clz32(w & -w)) + 1 + kSlot <= 25) {
       v = q * (mSlot + 1) + ((w >>> (q + 1)) & mSlot);
       bit += q + 1 + kSlot;
@@ -375,7 +394,7 @@ export function decodeDocs(b: Uint8Array, byteOffset: number, slots: Int32Array,
     starts[e] = m;
     if (listing) (d = (slot / F) | 0), (docs[n] = d), (first[n] = e), (n += (last - d) >>> 31), (last = d);
     at = bit >>> 3;
-    w = at < end ? (b[at] | (b[at + 1] << 8) | (b[at + 2] << 16) | (b[at + 3] << 24)) >>> (bit & 7) : 0;
+    w = at < end ? dv.getUint32(at, true) >>> (bit & 7) : 0;
     if ((w & 0xffff) !== 0) {
       q = 31 - Math.clz32(w & -w);
       bit += q + 1;
@@ -412,6 +431,7 @@ const NO_RUNS = new Int32Array(0);
  * decodeDocs's reading of the codes on purpose (the hot path of an exclusion): the two change together.
  */
 export function decodeRecords(b: Uint8Array, byteOffset: number, E: number, F: number, out: Int32Array, keep?: Uint8Array): number {
+  const dv = viewOf(b);
   const kSlot = b[byteOffset];
   const mSlot = (1 << kSlot) - 1;
   const end = b.length - 4;
@@ -429,7 +449,7 @@ export function decodeRecords(b: Uint8Array, byteOffset: number, E: number, F: n
   let next = 0;
   for (let e = 0; e < E; e++) {
     at = bit >>> 3;
-    w = at < end ? (b[at] | (b[at + 1] << 8) | (b[at + 2] << 16) | (b[at + 3] << 24)) >>> (bit & 7) : 0;
+    w = at < end ? dv.getUint32(at, true) >>> (bit & 7) : 0;
     if ((w & 0xffff) !== 0 && (q = 31 - Math.clz32(w & -w)) + 1 + kSlot <= 17) {
       // The gap and, usually, the position count (k = 0, skipped) in one 4-byte read, as in decodeDocs.
       slot += q * (mSlot + 1) + ((w >>> (q + 1)) & mSlot) + 1;
@@ -445,7 +465,7 @@ export function decodeRecords(b: Uint8Array, byteOffset: number, E: number, F: n
       bit = cursor;
       slot += v + 1;
       at = bit >>> 3;
-      w = at < end ? (b[at] | (b[at + 1] << 8) | (b[at + 2] << 16) | (b[at + 3] << 24)) >>> (bit & 7) : 0;
+      w = at < end ? dv.getUint32(at, true) >>> (bit & 7) : 0;
       if ((w & 0xffff) !== 0) bit += 32 - Math.clz32(w & -w);
       else {
         riceAt(b, bit, 0);
@@ -475,6 +495,7 @@ export function positionStreamStart(entries: number, tableByte: number): number 
  * `tableByte` what decodeDocs returned. Phrases, adjacency and proximity read positions; nothing else does.
  */
 export function decodePositions(b: Uint8Array, paramByte: number, tableByte: number, starts: Int32Array, pos: Int32Array, from: number, to: number): void {
+  const dv = viewOf(b);
   const E = starts.length - 1;
   const kFirst = b[paramByte + 1] >>> 4;
   const kGap = b[paramByte + 1] & 15;
@@ -493,7 +514,7 @@ export function decodePositions(b: Uint8Array, paramByte: number, tableByte: num
   let m = starts[from];
   for (let e = from; e < to; e++) {
     at = bit >>> 3;
-    w = at < end ? (b[at] | (b[at + 1] << 8) | (b[at + 2] << 16) | (b[at + 3] << 24)) >>> (bit & 7) : 0;
+    w = at < end ? dv.getUint32(at, true) >>> (bit & 7) : 0;
     if ((w & 0xffff) !== 0 && (q = 31 - Math.clz32(w & -w)) + 1 + kFirst <= 25) {
       v = (q << kFirst) | ((w >>> (q + 1)) & mFirst);
       bit += q + 1 + kFirst;
@@ -506,7 +527,7 @@ export function decodePositions(b: Uint8Array, paramByte: number, tableByte: num
     const mEnd = starts[e + 1];
     while (m < mEnd) {
       at = bit >>> 3;
-      w = at < end ? (b[at] | (b[at + 1] << 8) | (b[at + 2] << 16) | (b[at + 3] << 24)) >>> (bit & 7) : 0;
+      w = at < end ? dv.getUint32(at, true) >>> (bit & 7) : 0;
       if ((w & 0xffff) !== 0 && (q = 31 - Math.clz32(w & -w)) + 1 + kGap <= 25) {
         v = (q << kGap) | ((w >>> (q + 1)) & mGap);
         bit += q + 1 + kGap;
@@ -569,6 +590,7 @@ export function docBlockStarts(b: Uint8Array, byteOffset: number, E: number, F: 
  * from the term's first byte, `slotBefore`): their slots into slots[0 … n) and their position counts into counts[0 … n).
  */
 export function decodeDocBlock(b: Uint8Array, byteOffset: number, bit: number, slotBefore: number, n: number, slots: Int32Array, counts: Int32Array): void {
+  const dv = viewOf(b);
   // decodeDocs's reading of the codes (a 4-byte read serves most codes), from a block start and writing counts.
   const kSlot = b[byteOffset];
   const mSlot = (1 << kSlot) - 1;
@@ -581,7 +603,7 @@ export function decodeDocBlock(b: Uint8Array, byteOffset: number, bit: number, s
   let v = 0;
   for (let e = 0; e < n; e++) {
     at = cur >>> 3;
-    w = at < end ? (b[at] | (b[at + 1] << 8) | (b[at + 2] << 16) | (b[at + 3] << 24)) >>> (cur & 7) : 0;
+    w = at < end ? dv.getUint32(at, true) >>> (cur & 7) : 0;
     if ((w & 0xffff) !== 0 && (q = 31 - Math.clz32(w & -w)) + 1 + kSlot <= 25) {
       v = q * (mSlot + 1) + ((w >>> (q + 1)) & mSlot);
       cur += q + 1 + kSlot;
@@ -592,7 +614,7 @@ export function decodeDocBlock(b: Uint8Array, byteOffset: number, bit: number, s
     slot += v + 1;
     slots[e] = slot;
     at = cur >>> 3;
-    w = at < end ? (b[at] | (b[at + 1] << 8) | (b[at + 2] << 16) | (b[at + 3] << 24)) >>> (cur & 7) : 0;
+    w = at < end ? dv.getUint32(at, true) >>> (cur & 7) : 0;
     if ((w & 0xffff) !== 0) {
       q = 31 - Math.clz32(w & -w);
       cur += q + 1;

@@ -35,17 +35,19 @@ const HAN_SPAN = HAN_LAST - HAN_FIRST + 1;
  */
 export function bigramView(records: readonly ReformRecord[], shown: Int32Array, options: BigramViewOptions = {}): BigramView {
   const R = shown.length;
-  // Bigram code → compact id in order of first sight; df and each reform's (id, count) pairs in flat arrays.
-  const idOf = new Map<number, number>();
+  // Bigram code → compact id in order of first sight, in an open-addressed table of typed arrays (a Map's look-up was
+  // a third of this pass at 100,000 records); df and each reform's (id, count) pairs in flat arrays.
+  const table = new CodeTable();
   const df = new Grow(new Int32Array(1024));
   const rowStart = new Int32Array(R + 1);
   const rowIds = new Grow(new Int32Array(1024));
-  const rowCount = new Grow(new Float32Array(1024));
+  const rowCount = new Grow(new Int32Array(1024));
   let codes = new Int32Array(1024);
   for (let r = 0; r < R; r++) {
     const rec = records[shown[r]];
     let n = 0;
-    for (const t of [rec.title, rec.content, rec.applicableTo, rec.process, rec.outcome]) {
+    for (let fi = 0; fi < 5; fi++) {
+      const t = fi === 0 ? rec.title : fi === 1 ? rec.content : fi === 2 ? rec.applicableTo : fi === 3 ? rec.process : rec.outcome;
       if (!t) continue;
       if (codes.length < n + t.length) {
         const next = new Int32Array(2 * (n + t.length));
@@ -62,14 +64,11 @@ export function bigramView(records: readonly ReformRecord[], shown: Int32Array, 
     // Sorted as numbers, equal codes are neighbours: one count per distinct bigram, no per-reform map.
     const sorted = codes.subarray(0, n).sort();
     for (let x = 0; x < n;) {
+      const code = sorted[x];
       let y = x + 1;
-      while (y < n && sorted[y] === sorted[x]) y++;
-      let id = idOf.get(sorted[x]);
-      if (id === undefined) {
-        id = idOf.size;
-        idOf.set(sorted[x], id);
-        df.push(0);
-      }
+      while (y < n && sorted[y] === code) y++;
+      const id = table.idOf(code);
+      if (id === df.length) df.push(0);
       df.data[id]++;
       rowIds.push(id);
       rowCount.push(y - x);
@@ -80,12 +79,16 @@ export function bigramView(records: readonly ReformRecord[], shown: Int32Array, 
   // Kept: bigrams at least two reforms print, renumbered in the order of their codes, so that a row, read in code order
   // (its codes were sorted), is in increasing id order as it is written: no sort per row.
   const keptCodes = new Grow(new Int32Array(1024));
-  for (const [code, id] of idOf) if (df.data[id] >= 2) keptCodes.push(code);
+  const codeOf = table.codesById(df.length);
+  for (let id = 0; id < df.length; id++) if (df.data[id] >= 2) keptCodes.push(codeOf[id]);
   const codesInOrder = keptCodes.done().sort();
   const keptId = new Int32Array(df.length).fill(-1);
-  for (let x = 0; x < codesInOrder.length; x++) keptId[idOf.get(codesInOrder[x])!] = x;
+  for (let x = 0; x < codesInOrder.length; x++) keptId[table.idOf(codesInOrder[x])] = x;
   const size = codesInOrder.length;
-  idOf.clear();
+  // Each bigram's idf, once per bigram rather than once per entry (the same double: the same Math.log of the same
+  // quotient).
+  const idf = new Float64Array(df.length);
+  for (let id = 0; id < df.length; id++) idf[id] = Math.log(R / df.data[id]);
   // A row keeps a bigram another reform prints with a positive weight (df < R): counted first, so the rows are written
   // once into arrays of their final length, shared when asked (no copy of them beside the original in the list stage).
   let kept = 0;
@@ -97,13 +100,17 @@ export function bigramView(records: readonly ReformRecord[], shown: Int32Array, 
   const start = new Int32Array(buffer(4 * (R + 1)), 0, R + 1);
   const ids = size <= 0x10000 ? new Uint16Array(buffer(2 * kept), 0, kept) : new Int32Array(buffer(4 * kept), 0, kept);
   const w = new Float32Array(buffer(4 * kept), 0, kept);
+  // log1p of the small counts most entries have, looked up (the same doubles Math.log1p gives).
+  const log1p = new Float64Array(64);
+  for (let c = 0; c < log1p.length; c++) log1p[c] = Math.log1p(c);
   let at = 0;
   for (let r = 0; r < R; r++) {
     let norm2 = 0;
     const from = at;
     for (let x = rowStart[r]; x < rowStart[r + 1]; x++) {
       const id = rowIds.data[x];
-      const v = Math.log1p(rowCount.data[x]) * Math.log(R / df.data[id]);
+      const count = rowCount.data[x];
+      const v = (count < 64 ? log1p[count] : Math.log1p(count)) * idf[id];
       norm2 += v * v;
       if (keptId[id] >= 0 && v > 0) {
         ids[at] = keptId[id];
@@ -116,4 +123,58 @@ export function bigramView(records: readonly ReformRecord[], shown: Int32Array, 
   }
   if (at !== kept) throw new Error(`bigram view: ${at} entries written, ${kept} counted`);
   return { start, ids, w, size };
+}
+
+/**
+ * Bigram code (≥ 0) → id in order of first sight: linear probing over a power-of-two table of codes and ids, grown at
+ * half full. A few tens of thousands of distinct bigrams at 100,000 records, so the table stays in cache.
+ */
+class CodeTable {
+  private keys = new Int32Array(1 << 14).fill(-1);
+  private vals = new Int32Array(1 << 14);
+  private mask = (1 << 14) - 1;
+  size = 0;
+
+  /** The id of `code`, a new one (the current size) when first seen. */
+  idOf(code: number): number {
+    const keys = this.keys;
+    let h = Math.imul(code, 0x9e3779b1) >>> 0;
+    for (;;) {
+      h &= this.mask;
+      const k = keys[h];
+      if (k === code) return this.vals[h];
+      if (k === -1) break;
+      h++;
+    }
+    keys[h] = code;
+    this.vals[h] = this.size;
+    if (2 * ++this.size > this.mask) this.grow();
+    return this.size - 1;
+  }
+
+  /** Each id's code. */
+  codesById(n: number): Int32Array {
+    const out = new Int32Array(n);
+    for (let h = 0; h <= this.mask; h++) if (this.keys[h] !== -1) out[this.vals[h]] = this.keys[h];
+    return out;
+  }
+
+  private grow() {
+    const keys = this.keys;
+    const vals = this.vals;
+    this.mask = 2 * keys.length - 1;
+    this.keys = new Int32Array(2 * keys.length).fill(-1);
+    this.vals = new Int32Array(2 * keys.length);
+    for (let h = 0; h < keys.length; h++) {
+      if (keys[h] === -1) continue;
+      let g = Math.imul(keys[h], 0x9e3779b1) >>> 0;
+      for (;;) {
+        g &= this.mask;
+        if (this.keys[g] === -1) break;
+        g++;
+      }
+      this.keys[g] = keys[h];
+      this.vals[g] = vals[h];
+    }
+  }
 }

@@ -23,7 +23,7 @@ export function formatSummary({ body, timings }: { body: Pick<SnapshotBody, 'rec
     const ms = (n: number) => `${Math.round(n)} ms`;
     const read = io.readMs ?? 0;
     const write = io.writeMs ?? 0;
-    lines.push(`time: ${ms(read + timings.total + write)} (${read ? `read records ${ms(read)}, ` : ''}parse ${ms(timings.parse)}${timings.links ? `, copy links ${ms(timings.links)}` : ''}, jieba dictionary load ${ms(timings.jiebaLoad)}, analyse ${ms(timings.analyse)}, index ${ms(timings.index)}${timings.pack ? `, records packed while counting ${ms(timings.pack)}` : ''}, similar ${ms(timings.similar)}${timings.counts ? `, facet counts of common words ${ms(timings.counts)}` : ''}${timings.words ? `, stored words ${ms(timings.words)}` : ''}${timings.bits ? `, record maps and block starts ${ms(timings.bits)}` : ''}${write ? `, write snapshot ${ms(write)}` : ''})`);
+    lines.push(`time: ${ms(read + timings.total + write)} (${read ? `read records ${ms(read)}, ` : ''}parse ${ms(timings.parse)}${timings.links ? `, copy links ${ms(timings.links)}` : ''}, jieba dictionary load ${ms(timings.jiebaLoad)}, analyse ${ms(timings.analyse)}, index ${ms(timings.index)}${timings.pack ? `, records packed while counting ${ms(timings.pack)}` : ''}, similar ${ms(timings.similar)}${timings.counts || timings.words || timings.bits ? `; the index's tail (on large corpora in the index worker, beside similar): facet counts of common words ${ms(timings.counts)}, stored words ${ms(timings.words)}, record maps and block starts ${ms(timings.bits)}` : ''}${write ? `, write snapshot ${ms(write)}` : ''})`);
   }
   return lines.join('\n');
 }

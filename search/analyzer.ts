@@ -31,9 +31,19 @@ export const NARROWER_WEIGHT = 0.5;
 /** Weight of a long or short form mined from the corpus (综保区 for 综合保税区): like a synonym. */
 export const FORM_WEIGHT = 0.7;
 
+// The Han-script tests as constants: esbuild (tsx, the release bundle) writes a `\p{…}` literal as `new RegExp(…)`
+// where it stands, so one inside a method built a RegExp object on every call of a first-seen query's analysis.
+// None has the g or y flag: `test` keeps no state between calls.
+const HAN = /\p{Script=Han}/u;
+const ALL_HAN = /^\p{Script=Han}+$/u;
+const HAN_2_TO_4 = /^\p{Script=Han}{2,4}$/u;
+const HAN_3_PLUS = /^\p{Script=Han}{3,}$/u;
+const HAN_4 = /^\p{Script=Han}{4}$/u;
+const HAN_4_PLUS = /^\p{Script=Han}{4,}$/u;
+
 /** Four Han characters: the length of most coined slogans (先放后检, 一业一证, 多测合一). */
 function isSlogan(text: string): boolean {
-  return text.length === 4 && /^\p{Script=Han}{4}$/u.test(text);
+  return text.length === 4 && HAN_4.test(text);
 }
 
 export interface Alternative {
@@ -350,7 +360,7 @@ export class QueryAnalyzer {
     // its kinds (中韩RCEP is no agreement at all). A kind of its first word still makes a kind of it (知识产权质押融资 →
     // 专利质押融资, 船舶检验 → 游艇检验), so a thesaurus term is narrowed there only; a free compound at either end.
     const named = this.synonyms.has(text);
-    if (!/^\p{Script=Han}{4,}$/u.test(text)) return [];
+    if (!HAN_4_PLUS.test(text)) return [];
     const words = this.subWords(text);
     if (words.length < 2) return [];
     const out: string[] = [];
@@ -377,17 +387,22 @@ export class QueryAnalyzer {
 
   /** The content words of a compound of three or more characters and of its multi-word expansions (see Constraint.parts). */
   private partsOf(text: string, alternatives: Alternative[]): string[] {
-    let sub = /^\p{Script=Han}{3,}$/u.test(text) ? this.subWords(text) : [];
+    let sub = HAN_3_PLUS.test(text) ? this.subWords(text) : [];
     // The middle piece of a slogan cut (申即 of 免申即批, 证后 of 先证后照) lies across two of its words: no part of it.
     if (this.isSloganCut(text, sub)) sub = [];
-    const own = sub.filter((w) => w.length >= 2 && !this.stopwords.has(w) && this.vocab.counts.has(w));
+    // Gathered into one set in order (the word's own pieces, the loose expansions' words, the equivalents' pieces, the
+    // slogan's neighbours): loops, not filter/flatMap chains and spreads, on every word of a first-seen query.
+    const out = new Set<string>();
+    for (const w of sub) if (w.length >= 2 && !this.stopwords.has(w) && this.vocab.counts.has(w)) out.add(w);
+    for (const a of alternatives) if (a.words) for (const w of a.words) out.add(w);
     // Every equivalent written in three or more Han characters (a thesaurus term, a corpus form, a percentage spelled
     // out) lends its pieces to the word's parts: 先放行后检测 for 先放后检, which jieba keeps whole (the thesaurus hands
     // it its terms), and as well one also matched by its words (跨境电子商务 for 跨境电商). Not one that holds the word
     // (铁矿石 for 铁矿): its pieces beside the word are only its head (矿石), broader than the word, and a one-word query
     // is never widened upwards.
-    const whole = alternatives.filter((a) => !a.words && !a.kind && !a.text.includes(text) && /^\p{Script=Han}{3,}$/u.test(a.text)).flatMap((a) => this.piecesOf(a.text));
-    return [...new Set([...own, ...alternatives.flatMap((a) => a.words ?? []), ...whole, ...this.sameFrame(text)])];
+    for (const a of alternatives) if (!a.words && !a.kind && !a.text.includes(text) && HAN_3_PLUS.test(a.text)) for (const w of this.piecesOf(a.text)) out.add(w);
+    for (const w of this.sameFrame(text)) out.add(w);
+    return [...out];
   }
 
   /**
@@ -453,7 +468,7 @@ export class QueryAnalyzer {
    * broader term of the compound there (QueryWidening.withOutcomeHeads). Undefined for anything else.
    */
   headOf(text: string): string | undefined {
-    if (!/^\p{Script=Han}{4,}$/u.test(text) || this.synonyms.has(text)) return undefined;
+    if (!HAN_4_PLUS.test(text) || this.synonyms.has(text)) return undefined;
     const words = this.subWords(text);
     if (words.length !== 2 || words.some((w) => w.length < 2 || this.stopwords.has(w) || !this.vocab.counts.has(w))) return undefined;
     return words[1];
@@ -472,23 +487,36 @@ export class QueryAnalyzer {
    * a word of its own.
    */
   private joinRuns(pieces: Piece[]): Piece[] {
-    const lone = (p: Piece) => p.text.length === 1 && /\p{Script=Han}/u.test(p.text) && !this.stopwords.has(p.text);
     const runs: Piece[][] = [];
     for (const p of pieces) {
       const last = runs[runs.length - 1];
-      if (last && lone(p) && lone(last[last.length - 1])) last.push(p);
+      if (last && this.lone(p) && this.lone(last[last.length - 1])) last.push(p);
       else runs.push([p]);
     }
     // Nothing but lone characters: the clause is looked up as typed (clause()).
     if (runs.length === 1) return pieces;
-    const words = runs.filter((r) => r.length === 1 && !lone(r[0]) && !this.stopwords.has(r[0].text)).length;
+    const words = runs.filter((r) => r.length === 1 && !this.lone(r[0]) && !this.stopwords.has(r[0].text)).length;
     const short = words + runs.filter((r) => r.length > 1).length <= 2 && !pieces.some((p) => this.stopwords.has(p.text));
     const joined = runs.flatMap((r) => {
       if (r.length === 1) return r;
       const text = r.map((p) => p.text).join('');
       return short ? [{ text, kind: 'unknown' as const }] : r;
     });
-    return short ? this.joinPrinted(joined, lone) : joined;
+    return short ? this.joinPrinted(joined) : joined;
+  }
+
+  // Methods, not closures made per call (lone, printedWord, constraintOf): tsx compiles with esbuild's keepNames, which
+  // names every closure it makes with an Object.defineProperty (about 0.3 µs each, and the function's map changes),
+  // and npm start and bench/latency.ts run under tsx.
+
+  /** A lone Han character that is no stop word (joinRuns, joinPrinted). */
+  private lone(p: Piece): boolean {
+    return p.text.length === 1 && HAN.test(p.text) && !this.stopwords.has(p.text);
+  }
+
+  /** A word of two or more Han characters, no lone character or stop word, beside which joinPrinted joins one. */
+  private joinableWord(p: Piece | undefined): boolean {
+    return p !== undefined && !this.lone(p) && p.text.length >= 2 && ALL_HAN.test(p.text) && !this.stopwords.has(p.text);
   }
 
   /**
@@ -497,20 +525,19 @@ export class QueryAnalyzer {
    * typed. Not printed, the character is dropped as before. Sentences are left alone (the tail-of-the-word reading was
    * tried there and dropped: design.md, Lone characters).
    */
-  private joinPrinted(pieces: Piece[], lone: (p: Piece) => boolean): Piece[] {
+  private joinPrinted(pieces: Piece[]): Piece[] {
     const printed = this.prints;
-    if (!printed || !pieces.some(lone)) return pieces;
-    const word = (p: Piece | undefined) => p !== undefined && !lone(p) && p.text.length >= 2 && /^\p{Script=Han}+$/u.test(p.text) && !this.stopwords.has(p.text);
+    if (!printed || !pieces.some((p) => this.lone(p))) return pieces;
     const out: Piece[] = [];
     for (let i = 0; i < pieces.length; i++) {
       const p = pieces[i];
-      if (!lone(p)) {
+      if (!this.lone(p)) {
         out.push(p);
         continue;
       }
       const before = out[out.length - 1];
-      if (word(before) && printed(before.text + p.text)) out[out.length - 1] = { text: before.text + p.text, kind: 'unknown' };
-      else if (word(pieces[i + 1]) && printed(p.text + pieces[i + 1].text)) out.push({ text: p.text + pieces[++i].text, kind: 'unknown' });
+      if (this.joinableWord(before) && printed(before.text + p.text)) out[out.length - 1] = { text: before.text + p.text, kind: 'unknown' };
+      else if (this.joinableWord(pieces[i + 1]) && printed(p.text + pieces[i + 1].text)) out.push({ text: p.text + pieces[++i].text, kind: 'unknown' });
       else out.push(p);
     }
     return out;
@@ -522,7 +549,9 @@ export class QueryAnalyzer {
     for (let i = 0; i < pieces.length; i++) {
       let joined: Piece | undefined;
       for (let j = Math.min(pieces.length, i + 4); j > i + 1 && !joined; j--) {
-        const text = pieces.slice(i, j).map((p) => p.text).join('');
+        // Concatenated, not slice + map + join: that chain's arrays deoptimised joinForms (wrong map) once optimised.
+        let text = '';
+        for (let k = i; k < j; k++) text += pieces[k].text;
         if (this.formsOf(text).length > 0) {
           joined = { ...pieces[i], text };
           i = j - 1;
@@ -556,7 +585,7 @@ export class QueryAnalyzer {
     this.termsByChar ??= (() => {
       const index = new Map<string, string[]>();
       for (const [w, c] of this.vocab.counts) {
-        if (c < 2 || w.length < 3 || w.length > 8 || !/^\p{Script=Han}+$/u.test(w) || this.stopwords.has(w)) continue;
+        if (c < 2 || w.length < 3 || w.length > 8 || !ALL_HAN.test(w) || this.stopwords.has(w)) continue;
         for (const ch of new Set(w)) {
           const list = index.get(ch);
           if (list) list.push(w);
@@ -614,11 +643,11 @@ export class QueryAnalyzer {
     // A word counted above every floor was cut from the corpus by jieba, so it is printed: no index look-up (a common
     // word's would decode its every position at scale). The rest are rare, and cheap to look up. The same holds for
     // the word, its equivalents, its forms and its pieces alike (初创公司's piece 公司 is common).
-    const printed = (w: string): boolean => (this.vocab.counts.get(w) ?? 0) > FLOOR_COUNT || prints(w);
     const out: string[] = [];
     for (const w of words) {
-      const unprinted = /^\p{Script=Han}{3,}$/u.test(w) && !printed(w) && !(this.synonyms.get(w) ?? []).some(printed) && !this.formsOf(w).some(printed);
-      const pieces = unprinted ? this.subWords(w).filter((p) => p.length >= 2 && !this.stopwords.has(p) && printed(p)) : [];
+      const unprinted =
+        HAN_3_PLUS.test(w) && !this.printedWord(w, prints) && !(this.synonyms.get(w) ?? []).some((s) => this.printedWord(s, prints)) && !this.formsOf(w).some((f) => this.printedWord(f, prints));
+      const pieces = unprinted ? this.subWords(w).filter((p) => p.length >= 2 && !this.stopwords.has(p) && this.printedWord(p, prints)) : [];
       out.push(...(pieces.length ? pieces : [w]));
     }
     return [...new Set(out)];
@@ -632,9 +661,16 @@ export class QueryAnalyzer {
    */
   private unprintedShort(text: string, alternatives: Alternative[]): boolean {
     const prints = this.prints;
-    if (!prints || !/^\p{Script=Han}{2,4}$/u.test(text) || new Set(text).size !== text.length || this.stopwords.has(text)) return false;
-    const printed = (w: string): boolean => (this.vocab.counts.get(w) ?? 0) > FLOOR_COUNT || prints(w);
-    return !printed(text) && !alternatives.some((a) => a.text !== text && printed(a.text));
+    if (!prints || !HAN_2_TO_4.test(text) || new Set(text).size !== text.length || this.stopwords.has(text)) return false;
+    return !this.printedWord(text, prints) && !alternatives.some((a) => a.text !== text && this.printedWord(a.text, prints));
+  }
+
+  /**
+   * Whether some record prints a word: counted above every floor, jieba cut it from the records, so it is printed (no
+   * index look-up: a common word's would decode its every position at scale); below, the index is asked (`prints`).
+   */
+  private printedWord(w: string, prints: (text: string) => boolean): boolean {
+    return (this.vocab.counts.get(w) ?? 0) > FLOOR_COUNT || prints(w);
   }
 
   /** The best cut of a Han compound of four or more characters into two known words of two or more each. */
@@ -655,29 +691,31 @@ export class QueryAnalyzer {
     return { typed: c.text, text, constraints, dropped: [], natural: false, plain };
   }
 
+  /** One word of a clause (`fields` its field prefix's) as a constraint: its alternatives, parts, broader terms. */
+  private constraintOf(t: string, phrase: boolean, fields: SearchField[] | undefined): Constraint {
+    const alternatives = this.alternatives(t, phrase);
+    // A field prefix narrows: title:确认制 means records whose title says 确认制, never its parts.
+    const parts = phrase || fields ? [] : this.partsOf(t, alternatives);
+    const broader = phrase || fields ? [] : this.broaderOf(t);
+    const scattered = !phrase && !fields && this.unprintedShort(t, alternatives);
+    return { text: t, alternatives, phrase, ...(fields ? { fields } : {}), ...(parts.length ? { parts } : {}), ...(broader.length ? { broader } : {}), ...(scattered ? { scattered: t } : {}) };
+  }
+
   /** @param text The clause's normalised words to search (its question frame removed); `c.text` is kept as typed.
    *  @param plain The clause as typed, normalised (AnalysedClause.plain). */
   private clause(c: Clause, text: string, plain: string): AnalysedClause {
     const fields = c.field ? FIELD_MAP[c.field] : undefined;
     const out: AnalysedClause = { typed: c.text, text, constraints: [], dropped: [], natural: false, plain };
-    const make = (t: string, phrase: boolean): Constraint => {
-      const alternatives = this.alternatives(t, phrase);
-      // A field prefix narrows: title:确认制 means records whose title says 确认制, never its parts.
-      const parts = phrase || fields ? [] : this.partsOf(t, alternatives);
-      const broader = phrase || fields ? [] : this.broaderOf(t);
-      const scattered = !phrase && !fields && this.unprintedShort(t, alternatives);
-      return { text: t, alternatives, phrase, ...(fields ? { fields } : {}), ...(parts.length ? { parts } : {}), ...(broader.length ? { broader } : {}), ...(scattered ? { scattered: t } : {}) };
-    };
     if (c.phrase) {
       const t = text.trim();
-      if (t) out.constraints.push(make(t, true));
+      if (t) out.constraints.push(this.constraintOf(t, true, fields));
       return out;
     }
     const compact = text.replace(/\s+/g, '');
     if (!compact) return out;
     if (this.synonyms.has(compact) || this.stopwords.has(compact) || this.formsOf(compact).length > 0) {
       if (this.stopwords.has(compact)) out.dropped.push({ text: compact, reason: 'stopword' });
-      else out.constraints.push(make(compact, false));
+      else out.constraints.push(this.constraintOf(compact, false, fields));
       return out;
     }
     // Segmented with its spaces: where a question's frame was cut (analysis/ask.ts) a word ends.
@@ -703,7 +741,7 @@ export class QueryAnalyzer {
       while (from < to && this.stopwords.has(pieces[from].text)) from++;
       while (to > from && this.stopwords.has(pieces[to - 1].text)) to--;
       const joined = pieces.slice(from, to).map((p) => p.text).join('');
-      out.constraints.push(make(joined, false));
+      out.constraints.push(this.constraintOf(joined, false, fields));
       return out;
     }
     for (const s of singles) out.dropped.push({ text: s, reason: 'single-character' });
@@ -713,7 +751,7 @@ export class QueryAnalyzer {
     const distinct = new Set(kept).size;
     out.natural = distinct >= 3 || ((droppedStop || singles.length > 0) && distinct >= 2);
     const words = out.natural && !fields ? this.printedCut([...new Set(kept)]) : [...new Set(kept)];
-    for (const k of words) out.constraints.push(make(k, false));
+    for (const k of words) out.constraints.push(this.constraintOf(k, false, fields));
     // A term the words spell out (拿地即开工 for 拿到|土地|马上|开工) is one more way of saying each word it drew on, and
     // so are its alternatives, the very ones a typed word gets (alternatives), at FORM_WEIGHT of theirs (船舶加油 spelled
     // by 船舶|加|油 is also 船供油, the word the records print: 保税船供油). A word widens only to the ways that keep a

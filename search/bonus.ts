@@ -138,13 +138,20 @@ export class PositionBonus {
     return out;
   }
 
-  /** Every word in the title, words close together, a clause found verbatim: from positions, for the top window only. */
-  bonus(doc: number, plan: BonusPlan, matched: number): number {
+  /**
+   * Every word in the title, words close together, a clause found verbatim: from positions, for the top window only.
+   * With `met`, also whether the words meet: some word in the title, or two of them close together in one field.
+   */
+  bonus(doc: number, plan: BonusPlan, matched: number, met?: { met: boolean }): number {
     this.bonusReadCount++;
     const o = this.options;
     const F = this.stats.fieldCount;
     const title = this.fieldIndex.get('title')!;
     let score = 0;
+    if (met) {
+      met.met = false;
+      for (const alts of plan.alternatives) if (anyHasSlot(alts, doc * F + title)) met.met = true;
+    }
     if (plan.unitCount > 1 && matched === plan.unitCount) {
       const slot = doc * F + title;
       let all = true;
@@ -205,6 +212,7 @@ export class PositionBonus {
         best = Math.max(best, closeness * (present / plan.alternatives.length) * o.fieldWeights[name]);
       }
       score += o.bonus.proximity * best;
+      if (met && best > 0) met.met = true;
     }
     for (const occ of plan.verbatim) {
       for (const name of SEARCH_FIELDS) {

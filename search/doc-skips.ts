@@ -10,6 +10,7 @@ import type { DocSkips } from '../indexer/doc-skips.js';
 import { POSITION_BLOCK, decodeDocBlock, decodePositionBlock } from '../indexer/postings-codec.js';
 import type { EngineOptions } from './options.js';
 import type { IndexData, Occurrences } from './postings.js';
+import { compactNorms, type CompactNorms } from './length-norms.js';
 import { LazyScores, idf, normsOf, type BlockView, type DocScores, type FieldStats, type WordScores } from './score.js';
 
 /**
@@ -157,13 +158,19 @@ export class BlockTerm implements Occurrences {
    * Record d's BM25 (WordScores.scoreAt's sum, in the same order, so the same number), or NaN when the record lacks
    * the term.
    */
-  recordScore(d: number, F: number, fieldWeight: Float64Array, norms: Float64Array, N: number, k1: number): number {
+  recordScore(d: number, F: number, fieldWeight: Float64Array, norms: Float64Array, N: number, k1: number, compact?: CompactNorms): number {
     let s = 0;
     const base = d * F;
-    const n = this.eachOf(d, F, (slot, tf) => {
-      const f = slot - base;
-      s += fieldWeight[f] * ((tf * k1) / (tf + norms[f * N + d]));
-    });
+    // The compact norms (search/length-norms.ts) where made: the same number, from data that stays in cache.
+    const n = compact
+      ? this.eachOf(d, F, (slot, tf) => {
+          const f = slot - base;
+          s += fieldWeight[f] * ((tf * k1) / (tf + compact.table[compact.start[f] + compact.lengths[f * N + d]]));
+        })
+      : this.eachOf(d, F, (slot, tf) => {
+          const f = slot - base;
+          s += fieldWeight[f] * ((tf * k1) / (tf + norms[f * N + d]));
+        });
     return n ? s : NaN;
   }
 
@@ -218,6 +225,7 @@ export class BlockTerm implements Occurrences {
 export class BlockWordScores extends LazyScores {
   private readonly fieldWeight: Float64Array;
   private readonly norms: Float64Array;
+  private readonly compact?: CompactNorms;
   private readonly k1: number;
   private readonly N: number;
   private readonly F: number;
@@ -238,6 +246,7 @@ export class BlockWordScores extends LazyScores {
     this.fieldWeight = smallFloat64(this.F);
     for (let f = 0; f < this.F; f++) this.fieldWeight[f] = stats.weights[f] * w;
     this.norms = normsOf(stats, bm).norms;
+    this.compact = compactNorms(stats, bm);
     this.k1 = bm.k1 + 1;
     this.N = stats.fieldLengths.length / this.F;
   }
@@ -249,7 +258,7 @@ export class BlockWordScores extends LazyScores {
 
   /** Record d's score, or NaN when it lacks the word. */
   recordScore(d: number): number {
-    return this.term.recordScore(d, this.F, this.fieldWeight, this.norms, this.N, this.k1);
+    return this.term.recordScore(d, this.F, this.fieldWeight, this.norms, this.N, this.k1, this.compact);
   }
 
   private list(): LazyScores {

@@ -737,7 +737,8 @@ export class SearchEngine {
    */
   private commonBelow(analysis: QueryAnalysis, units: Unit[]): number {
     const found = units.filter((u) => u.ds.docs.length > 0);
-    const maxIdf = Math.max(0, ...found.map((u) => u.ownIdf ?? u.idf));
+    // A word a single record prints is no yardstick (EngineOptions.rarestYardstickRecords): its idf is one mention's.
+    const maxIdf = Math.min(Math.max(0, ...found.map((u) => u.ownIdf ?? u.idf)), idf(this.records.length, this.options.rarestYardstickRecords));
     const ratio = analysis.groups.some((g) => g.some((c) => c.natural)) ? this.options.commonIdfRatioNatural : this.options.commonIdfRatio;
     return ratio * maxIdf;
   }

@@ -385,7 +385,9 @@ export class FacetIndex {
 
   private reformRows(reformOf: Int32Array): ReformRowsOwn {
     if (this.byReform?.reformOf === reformOf) return this.byReform;
-    return (this.byReform = { ...reformRows(this.rowIndex(), reformOf), own: [] });
+    const rows = this.rowIndex();
+    const r = reformRows(rows, reformOf);
+    return (this.byReform = { ...r, own: [], short: rows.size <= 0x10000 ? Uint16Array.from(r.ids) : undefined });
   }
 
   /** Facet f's entries (global ids) in reform order: what a record failing only f's filter counts. */
@@ -446,7 +448,7 @@ export class FacetIndex {
       let distinct = 0;
       let current = -1;
       const single = wanted && filters && docs.length > FEW ? this.singleFilter(filters, wanted, r.rank) : undefined;
-      if (!wanted) distinct = tallyReforms(ranks, r, counts, last);
+      if (!wanted) distinct = r.short ? tallyShort(ranks, r, r.short, counts, last) : tallyReforms(ranks, r, counts, last);
       else if (single) {
         const pass = single.pass;
         const own = this.ownRows(r, single.facet);
@@ -541,6 +543,30 @@ interface Single {
 /** The rows in reform order (FacetIndex.reformRows), with each filtered facet's own entries in that order. */
 interface ReformRowsOwn extends ReformRows {
   own: ({ start: Int32Array; ids: Int32Array } | undefined)[];
+  /** `ids` again as 16-bit numbers, when every global id fits (tallyShort); undefined otherwise. */
+  short?: Uint16Array;
+}
+
+/**
+ * indexer/facet-tally.ts tallyReforms (the same loop, so the same counts) over the rows' ids as 16-bit numbers: a count
+ * reads one row per matched record, scattered over the rows, and at half the bytes more of them stay in cache (at 100k,
+ * 3,251 values: the rows' 1.9 MB of ids become 0.96 MB). In situ, interleaved per count at 100k (load ~17, median CPU
+ * of 100 counts): 船舶 登记 747 → 559 µs, 融资 -银行 784 → 419, 跨境电商 退货 663 → 632, 企业 登记 701 → 678.
+ */
+function tallyShort(ranks: ArrayLike<number>, r: ReformRows, ids: Uint16Array, counts: Uint32Array, last: Int32Array): number {
+  const { reformAt, start } = r;
+  let distinct = 0;
+  let current = -1;
+  for (let i = 0; i < ranks.length; i++) {
+    const k = ranks[i];
+    const reform = reformAt[k];
+    if (reform !== current) (current = reform), distinct++;
+    for (let j = start[k], end = start[k + 1]; j < end; j++) {
+      const id = ids[j];
+      if (last[id] !== reform) (last[id] = reform), counts[id]++;
+    }
+  }
+  return distinct;
 }
 
 /**

@@ -7,6 +7,7 @@ import { looseKey } from '../analysis/loose.js';
 import type { LooseIndex } from '../indexer/loose-postings.js';
 import type { EngineOptions } from './options.js';
 import { smallFloat64 } from './slab.js';
+import { compactEntrySum, compactNorms } from './length-norms.js';
 import { entrySum, idf, normsOf, type DocScores, type FieldStats } from './score.js';
 
 export class StoredExpansions {
@@ -39,6 +40,7 @@ export class StoredExpansions {
     const F = stats.fieldCount;
     const N = stats.fieldLengths.length / F;
     const { norms } = normsOf(stats, bm);
+    const compact = compactNorms(stats, bm);
     const k1 = bm.k1 + 1;
     const fieldWeight = smallFloat64(F);
     for (let w = wordStart[e]; w < wordStart[e + 1]; w++) {
@@ -51,7 +53,8 @@ export class StoredExpansions {
         const from = x;
         const next = (d + 1) * F;
         while (x < end && slots[x] < next) x++;
-        scores[i] += entrySum(slots, tfStart, from, x, d * F, fieldWeight, k1, norms, N, d);
+        // The compact norms where made (search/length-norms.ts): the same number, from data that stays in cache.
+        scores[i] += compact ? compactEntrySum(slots, tfStart, from, x, d * F, fieldWeight, k1, compact, d) : entrySum(slots, tfStart, from, x, d * F, fieldWeight, k1, norms, N, d);
       }
     }
     return { docs, scores };

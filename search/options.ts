@@ -142,6 +142,22 @@ export interface EngineOptions {
    */
   evidenceCost: number;
   /**
+   * In a compound typed whole (one clause, no space, two to four words: 执法平台, 住建数据) of which less than a page of
+   * records has every word, a record holding every word apart (none in its title, no two within proximityWindow of
+   * each other in one field: the words never meet) holds the compound no better than a partial match: it ranks in
+   * the first tier of partial matches, its score scaled as theirs are (coveragePower, missingIdfDecay) as if it lacked
+   * the query's least rare word at this share of that word's idf. It still lists no word as missing. 0 = off (such a
+   * record ranks above every partial match, as before session 19). docs/design.md gives the figures.
+   */
+  apartCost: number;
+  /**
+   * Which words are common for a query (commonIdfRatio) is judged against its rarest word's idf, counted as at most
+   * that of a word this many records print: a word one record prints (房产 of 房产登记, 危化品 of 危化品运输) is no
+   * yardstick, its idf set by a single mention, and beside it 登记 and 运输 counted as common left one record on
+   * the page. 1 = the rarest word's own idf (as before session 19). docs/design.md gives the figures.
+   */
+  rarestYardstickRecords: number;
+  /**
    * A query that describes an idea in the user's own words (a sentence or a run of three or more words: analyzer.ts
    * `natural`) and neither asks a question (如何, 哪些, 多少家) nor names a change or measure (缩短, 时间) ranks its
    * partial matches by score alone (scaled by coveragePower), not in tiers of missing words: a record lacking a word
@@ -213,6 +229,8 @@ export const DEFAULT_ENGINE_OPTIONS: EngineOptions = {
   scatteredSpan: 2,
   missingIdfDecay: 1,
   evidenceCost: 0.75,
+  apartCost: 0.5,
+  rarestYardstickRecords: 2,
   broaderWeight: 0.5,
   broaderSentenceWords: 16,
   outcomeHeads: true,

@@ -73,7 +73,7 @@ export class SearchResult {
   private scoreList?: Float64Array;
   private scoring?: Scoring;
   /** Per matched record (index into docs) re-ranked so far: its kinds factor and position bonus (select). */
-  private bonuses?: Map<number, { corroborated: number; bonus: number }>;
+  private bonuses?: Map<number, { corroborated: number; bonus: number; apart: boolean }>;
   /** Whether the query is a list of keywords (SearchEngine.keywordList), asked once per result by select and tiers. */
   private keywords?: boolean;
 
@@ -124,8 +124,31 @@ export class SearchResult {
   }
 
   /** a ranks before b (indexes into docs), with score overrides for the re-scored top. */
-  private better(a: number, b: number, score: (i: number) => number): boolean {
-    if (this.strategy === 'last' && this.missingMask[a] !== this.missingMask[b]) {
+  /**
+   * The scale of a record holding every word of a compound typed whole, but apart (EngineOptions.apartCost): what a
+   * partial match lacking the query's least rare word at apartCost of its idf is scaled by (coveragePower, `decay`).
+   * 0 when the rule does not apply: not one clause typed without a space, fewer than two or more than four words, a
+   * phrase or a field prefix, or the option off.
+   */
+  private apartScale(decay: number): number {
+    const o = this.engine.options;
+    const U = this.units.length;
+    if (o.apartCost <= 0 || U < 2 || U > 4 || this.analysis.groups.length !== 1 || this.analysis.groups[0].length !== 1) return 0;
+    const clause = this.analysis.groups[0][0];
+    if (/\s/.test(clause.text.trim()) || clause.constraints.some((c) => c.phrase || c.fields)) return 0;
+    let least = Infinity;
+    for (const u of this.units) least = Math.min(least, u.idf);
+    return ((U - 1) / U) ** o.coveragePower * Math.exp(-decay * o.apartCost * least);
+  }
+
+  private better(a: number, b: number, score: (i: number) => number, apart?: Set<number>): boolean {
+    if (apart?.size && (apart.has(a) || apart.has(b))) {
+      // A record holding the words apart ranks in the first tier of partial matches (EngineOptions.apartCost).
+      const tier = this.tiers();
+      const ta = apart.has(a) ? Math.max(tier[a], 1) : tier[a];
+      const tb = apart.has(b) ? Math.max(tier[b], 1) : tier[b];
+      if (ta !== tb) return ta < tb;
+    } else if (this.strategy === 'last' && this.missingMask[a] !== this.missingMask[b]) {
       const tier = this.tiers();
       if (tier[a] !== tier[b]) return tier[a] < tier[b];
     }
@@ -196,18 +219,34 @@ export class SearchResult {
     // page or another filter re-ranks without reading positions again.
     const bonuses = (this.bonuses ??= new Map());
     let plan: BonusPlan | undefined;
+    // A compound typed whole whose words a record holds apart (EngineOptions.apartCost): that record's scale, or 0.
+    const apartScale = decay ? this.apartScale(decay) : 0;
+    const apart = apartScale ? new Set<number>() : undefined;
+    const met = { met: false };
     for (const i of reranked) {
       let b = bonuses.get(i);
       if (!b) {
         plan ??= this.engine.positions.bonusPlan(this.analysis, this.units);
         const corroborated = plan.kinds.length ? 1 + this.engine.options.bonus.kinds * this.engine.positions.kindsShare(this.docs[i], plan) : 1;
-        b = { corroborated, bonus: this.engine.positions.bonus(this.docs[i], plan, plan.unitCount - this.missingCount(i)) };
+        const every = this.missingMask[i] === 0;
+        b = { corroborated, bonus: this.engine.positions.bonus(this.docs[i], plan, plan.unitCount - this.missingCount(i), apart && every ? met : undefined), apart: false };
+        b.apart = apart !== undefined && every && !met.met;
         bonuses.set(i, b);
       }
-      boosted.set(i, base(i) * b.corroborated + (decay && b.bonus ? b.bonus * Math.exp(-decay * this.missingIdf[i]) : b.bonus));
+      let v = base(i) * b.corroborated + (decay && b.bonus ? b.bonus * Math.exp(-decay * this.missingIdf[i]) : b.bonus);
+      if (b.apart && apart) {
+        apart.add(i);
+        v *= apartScale;
+      }
+      boosted.set(i, v);
     }
     const score = (i: number) => boosted.get(i) ?? base(i);
-    top.sort((a, b) => (this.better(a, b, score) ? -1 : this.better(b, a, score) ? 1 : 0));
+    const cmp = (a: number, b: number) => (this.better(a, b, score, apart) ? -1 : this.better(b, a, score, apart) ? 1 : 0);
+    // Only the re-ranked window moves: the records after it were below it and bonuses only raise a record, but a record
+    // holding a compound's words apart is lowered, and ranking it below a record the window never read would make a
+    // longer prefix of the ranking (20, then 40) order its first records otherwise.
+    if (apart?.size) top = reranked.sort(cmp).concat(top.slice(reranked.length));
+    else top.sort(cmp);
     return top.slice(0, k).map((i) => this.entry(i, score(i)));
   }
 
@@ -390,9 +429,10 @@ export class SearchResult {
    */
   private rarityShare(b: number): number {
     const power = this.engine.options.missingRarityPower;
-    const topic = (u: Unit) => !u.qualifier && !u.ask;
-    if (!power || !topic(this.units[b])) return 1;
-    const maxIdf = Math.max(0, ...this.units.filter((u) => topic(u) && recordCount(u.ds) > 0).map((u) => u.idf));
+    // A topic word is neither a qualifier nor the asked figure (tested inline: a named closure here is one more
+    // Object.defineProperty per call under tsx's keepNames).
+    if (!power || this.units[b].qualifier || this.units[b].ask) return 1;
+    const maxIdf = Math.max(0, ...this.units.filter((u) => !u.qualifier && !u.ask && recordCount(u.ds) > 0).map((u) => u.idf));
     return maxIdf > 0 ? Math.min(1, this.units[b].idf / maxIdf) ** power : 1;
   }
 

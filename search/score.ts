@@ -6,6 +6,7 @@
 import type { EngineOptions } from './options.js';
 import { head, int32Columns, smallFloat64 } from './slab.js';
 import { BOUND_BLOCK, TermOccurrences, type BoundSource, type Occurrences, type RecordRuns } from './postings.js';
+import { compactEntrySum, compactNorms, type CompactNorms } from './length-norms.js';
 
 /** Records matched by one alternative or constraint, increasing, each with its score. */
 export interface DocScores {
@@ -174,6 +175,8 @@ export class WordScores extends LazyScores {
   /** Per field, the smallest norm of any record (quickBound); undefined when a field weighs below 0. */
   private readonly leastNorms?: Float64Array;
   private readonly k1: number;
+  /** The same norms in cache-sized form (search/length-norms.ts), read where the records scored are scattered. */
+  private readonly compact?: CompactNorms;
   private all?: Float64Array;
   /**
    * The word's slots and their position counts, which are all scoring reads: not the occurrences object itself, whose
@@ -198,15 +201,19 @@ export class WordScores extends LazyScores {
     const firstSlot = head(runs.first, df + 1);
     const w = weight * idf(stats.records, df);
     this.fieldWeight = smallFloat64(F);
-    for (let f = 0; f < F; f++) this.fieldWeight[f] = stats.weights[f] * w;
+    // Whether every field weighs ≥ 0, read in the loop that fills them (TypedArray every with a closure was a call per
+    // field on every word a first-seen query scores).
+    let nonNegative = true;
+    for (let f = 0; f < F; f++) if (!((this.fieldWeight[f] = stats.weights[f] * w) >= 0)) nonNegative = false;
     this.docs = docs;
     this.firstSlot = firstSlot;
     const { norms, least } = normsOf(stats, bm);
     this.norms = norms;
     this.records = stats.fieldLengths.length / F;
     // A quick bound needs every field weight ≥ 0 (a smaller norm then only raises a field's part).
-    this.leastNorms = this.fieldWeight.every((x) => x >= 0) ? least : undefined;
+    this.leastNorms = nonNegative ? least : undefined;
     this.k1 = bm.k1 + 1;
+    this.compact = compactNorms(stats, bm);
     this.occ = { slots: o.slots, starts: o.starts };
     // Bounds hold for this scoring only, and only scaled by a non-negative weight (a record's score is
     // weight × idf × its stored sum, up to rounding: blockBound adds a margin).
@@ -268,6 +275,7 @@ export class WordScores extends LazyScores {
     const { slots, starts } = this.occ!;
     const F = this.fieldWeight.length;
     const d = this.docs[i];
+    if (this.compact) return compactEntrySum(slots, starts, this.firstSlot[i], this.firstSlot[i + 1], d * F, this.fieldWeight, this.k1, this.compact, d);
     return entrySum(slots, starts, this.firstSlot[i], this.firstSlot[i + 1], d * F, this.fieldWeight, this.k1, this.norms, this.records, d);
   }
 
@@ -293,8 +301,16 @@ export class WordScores extends LazyScores {
       return;
     }
     const { slots, starts } = this.occ!;
-    const { docs, firstSlot, fieldWeight, norms, k1, records: N } = this;
+    const { docs, firstSlot, fieldWeight, norms, k1, records: N, compact } = this;
     const F = fieldWeight.length;
+    if (compact) {
+      for (let j = 0; j < n; j++) {
+        const e = at[j];
+        const d = docs[e];
+        out[j] += compactEntrySum(slots, starts, firstSlot[e], firstSlot[e + 1], d * F, fieldWeight, k1, compact, d);
+      }
+      return;
+    }
     for (let j = 0; j < n; j++) {
       const e = at[j];
       const d = docs[e];
@@ -320,6 +336,22 @@ export class WordScores extends LazyScores {
     const { docs: dy, firstSlot: fy, fieldWeight: wy, norms: ny, k1: ky, records: Ny } = y;
     const F = wx.length;
     const G = wy.length;
+    // The records holding both words are scattered over the corpus: their norms read from the compact form (x.compact
+    // and y.compact are one, made per snapshot), whose lengths stay in cache where the Float64 norms missed.
+    const c = x.compact;
+    if (c && c === y.compact) {
+      for (let j = 0; j < n; j++) {
+        const e = atX[j];
+        const d = dx[e];
+        let o = out[j];
+        o += compactEntrySum(sx, tx, fx[e], fx[e + 1], d * F, wx, kx, c, d);
+        const g = atY[j];
+        const r = dy[g];
+        o += compactEntrySum(sy, ty, fy[g], fy[g + 1], r * G, wy, ky, c, r);
+        out[j] = o;
+      }
+      return;
+    }
     for (let j = 0; j < n; j++) {
       const e = atX[j];
       const d = dx[e];
@@ -339,9 +371,17 @@ export class WordScores extends LazyScores {
     const { docs, firstSlot, fieldWeight, norms, k1, records: N } = this;
     const F = fieldWeight.length;
     const all = new Float64Array(docs.length);
-    for (let i = 0; i < docs.length; i++) {
-      const d = docs[i];
-      all[i] = entrySum(slots, starts, firstSlot[i], firstSlot[i + 1], d * F, fieldWeight, k1, norms, N, d);
+    const c = this.compact;
+    if (c) {
+      for (let i = 0; i < docs.length; i++) {
+        const d = docs[i];
+        all[i] = compactEntrySum(slots, starts, firstSlot[i], firstSlot[i + 1], d * F, fieldWeight, k1, c, d);
+      }
+    } else {
+      for (let i = 0; i < docs.length; i++) {
+        const d = docs[i];
+        all[i] = entrySum(slots, starts, firstSlot[i], firstSlot[i + 1], d * F, fieldWeight, k1, norms, N, d);
+      }
     }
     this.occ = undefined;
     return (this.all = all);

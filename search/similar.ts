@@ -105,6 +105,19 @@ function weakest(terms: Map<number, { w: number }>): number {
   for (const t of terms.values()) if (t.w < w) w = t.w;
   return Number.isFinite(w) ? w : 0;
 }
+/** A term `because` may name: its part in the pair's likeness and its TERM_FLAG bits in each reform (0: not ranked). */
+interface Shared {
+  text: string;
+  score: number;
+  fi: number;
+  fj: number;
+}
+
+/** Stronger part first; equal parts in code-unit order of the text, so the fallback's choice does not depend on map order. */
+function strongerFirst(a: Shared, b: Shared): number {
+  return b.score - a.score || (a.text < b.text ? -1 : a.text > b.text ? 1 : 0);
+}
+
 /** Printings of a reform whose text `because` reads. */
 const MAX_PRINTINGS_READ = 8;
 /** Reforms whose mechanism classes are remembered: a list reads its source and up to 20 entries, each from text. */
@@ -300,7 +313,7 @@ export class SimilarLists {
     const mechanism = this.sharedMechanism(i, named, j, this.namedOf(j, reading), reading);
     const mine = this.keyTerms(i);
     const theirs = this.keyTerms(j);
-    const shared: { text: string; score: number; fi: number; fj: number }[] = [];
+    const shared: Shared[] = [];
     for (const [id, t] of mine) {
       const u = theirs.get(id);
       if (u) shared.push({ text: this.data.terms[id], score: t.w * u.w, fi: t.f, fj: u.f });
@@ -314,38 +327,43 @@ export class SimilarLists {
     const naming = (t: string) => names !== undefined && [...names].some((n) => t.includes(n));
     const floor = (shared[0]?.score ?? 0) * BECAUSE_SHARE;
     const strong = shared.filter((s) => s.score >= floor || naming(s.text));
-    if (shared.length < MAX_BECAUSE) {
-      // Key terms of either reform that the other prints without ranking them among its own key terms (looked up in
-      // the printed text: a term in traditional or full-width print is simply not offered), the stronger first. Its
-      // part is at most its weight times the weakest key term of the reform that does not rank it.
+    // Key terms of either reform that the other prints without ranking them among its own key terms (looked up in the
+    // printed text: a term in traditional or full-width print is simply not offered), the stronger first; each text is
+    // searched once per term and pair, whichever of the two uses below asks first. Its part is estimated from its
+    // weight where it is ranked: the same idf, tf as printed (log1p of the times each text prints it), never above the
+    // weakest key term of the reform that does not rank it.
+    let lookedUp: Shared[] | undefined;
+    const lookups = (): Shared[] => {
+      if (lookedUp) return lookedUp;
       const textI = this.fullText(i, reading);
       const textJ = this.fullText(j, reading);
-      const have = new Set(shared.map((s) => s.text));
-      const extra: typeof shared = [];
       const weakestI = weakest(mine);
       const weakestJ = weakest(theirs);
-      // Its weight there is estimated from the weight where it is ranked: the same idf, tf as printed (log1p of the
-      // times each text prints it), never above that reform's weakest key term. Each text is scanned once per term:
-      // the count in the other text is also what says it prints the term at all.
+      // The count in the other text is also what says it prints the term at all.
       const estimate = (w: number, ranked: string, inOther: number, term: string, cap: number) => {
         const here = printed(ranked, term);
         return here > 0 ? Math.min(cap, (w * Math.log1p(inOther)) / Math.log1p(here)) : cap;
       };
+      const extra: Shared[] = [];
       for (const [id, t] of mine) {
+        if (theirs.has(id)) continue;
         const term = this.data.terms[id];
-        if (have.has(term)) continue;
         const inJ = printed(textJ, term);
         if (inJ > 0) extra.push({ text: term, score: t.w * estimate(t.w, textI, inJ, term, weakestJ), fi: t.f, fj: 0 });
       }
       for (const [id, u] of theirs) {
+        if (mine.has(id)) continue;
         const term = this.data.terms[id];
-        if (have.has(term) || mine.has(id)) continue;
         const inI = printed(textI, term);
         if (inI > 0) extra.push({ text: term, score: u.w * estimate(u.w, textJ, inI, term, weakestI), fi: 0, fj: u.f });
       }
-      extra.sort((a, b) => b.score - a.score || (a.text < b.text ? -1 : 1));
+      extra.sort(strongerFirst);
+      return (lookedUp = extra);
+    };
+    if (shared.length < MAX_BECAUSE) {
       // Without a shared key term the strongest look-up sets the relative floor and is kept whatever its part; every
       // other look-up must also pass the absolute floor.
+      const extra = lookups();
       const absolute = this.weights().floor;
       const first = strong.length === 0;
       const extraFloor = first ? (extra[0]?.score ?? 0) * BECAUSE_SHARE : floor;
@@ -358,19 +376,15 @@ export class SimilarLists {
     // 主动 / 选择 / 享受 passed the relative cut beside it), except beside a shared mechanism when no term carries an
     // idea: the mechanism explains the entry then. Lists built before the flag: off.
     if (this.weights().names) {
-      const carrying = strong.filter((s) => (s.fi | s.fj) & TERM_FLAG.names || naming(s.text));
+      let carrying = strong.filter((s) => (s.fi | s.fj) & TERM_FLAG.names || naming(s.text));
       if (carrying.length === 0) {
         // Before naming background words: any key term of either reform that carries an idea and that the other
-        // prints, whatever its part (the cuts above kept only stronger words, all of them background).
-        const textI = this.fullText(i, reading);
+        // prints, whatever its part (the cuts above kept only stronger words, all of them background), ordered by
+        // that part: a shared key term's as the lists weigh it, a looked-up one's as estimated above.
         const textJ = this.fullText(j, reading);
-        for (const [id, t] of mine) {
-          if (t.f & TERM_FLAG.names && printed(textJ, this.data.terms[id]) > 0) carrying.push({ text: this.data.terms[id], score: t.w * (theirs.get(id)?.w ?? 0), fi: t.f, fj: theirs.get(id)?.f ?? 0 });
-        }
-        for (const [id, u] of theirs) {
-          if (!mine.has(id) && u.f & TERM_FLAG.names && printed(textI, this.data.terms[id]) > 0) carrying.push({ text: this.data.terms[id], score: 0, fi: 0, fj: u.f });
-        }
-        carrying.sort((a, b) => b.score - a.score || (a.text < b.text ? -1 : 1));
+        carrying = shared.filter((s) => s.fi & TERM_FLAG.names && printed(textJ, s.text) > 0);
+        for (const e of lookups()) if ((e.fi | e.fj) & TERM_FLAG.names) carrying.push(e);
+        carrying.sort(strongerFirst);
       }
       // Nothing carries an idea: the entry is not offered (49 of the seeds' 3,000 top-10 entries: 作为 / 重要, 运行,
       // 提前; dev nDCG@10 0.747 → 0.745, within noise; docs/design.md, session 18 sim14m).

@@ -9,21 +9,28 @@ import { NEAR_GAP, type QueryAnalysis } from './analyzer.js';
 import type { SearchField } from './fields.js';
 import { markRange, mergeSpans, snippet } from './highlight.js';
 import { Lru } from '../analysis/lru.js';
+import { recordStoreOf } from '../snapshot/records.js';
 
 const TEXT_FIELDS: SearchField[] = ['title', 'content', 'applicableTo', 'process', 'outcome'];
 
 export class Highlighter {
   private readonly cache: Lru<number, Partial<Record<SearchField, NormalizedText>>>;
+  /** The snapshot's record store behind `records`, when loaded from one: a record read from it, not through the list's Proxy. */
+  private readonly store: ReturnType<typeof recordStoreOf>;
+  /** The snippet fields that are text fields, chosen once, not tested per field of every hit. */
+  private readonly textFields: readonly SearchField[];
 
   constructor(
     private readonly records: ReformRecord[],
     private readonly normalizer: Normalizer,
     cacheSize: number,
-    private readonly snippetFields: readonly SearchField[],
+    snippetFields: readonly SearchField[],
     /** The words deciding a loose expansion's match and how many one field needs (LooseMatch.looseWords). */
     private readonly looseWords: (words: string[], fields?: readonly SearchField[]) => { rare: string[]; need: number } | undefined = () => undefined,
   ) {
     this.cache = new Lru(cacheSize);
+    this.store = recordStoreOf(records);
+    this.textFields = snippetFields.filter((f) => TEXT_FIELDS.includes(f));
   }
 
   /** A record's text fields normalised so far (one cache look-up per shown record, not one per field). */
@@ -31,6 +38,14 @@ export class Highlighter {
     let nf = this.cache.get(i);
     if (!nf) this.cache.set(i, (nf = {}));
     return nf;
+  }
+
+  /**
+   * A field normalised with its map back to the original, once per record while it stays cached. A method, not a
+   * closure made per hit: tsx (npm start, bench/latency.ts) names each closure it makes with Object.defineProperty.
+   */
+  private field(nf: Partial<Record<SearchField, NormalizedText>>, record: ReformRecord, f: SearchField): NormalizedText {
+    return (nf[f] ??= this.normalizer.normalize((record[f as 'title'] as string | undefined) ?? ''));
   }
 
   /** The strings the last analysis highlights: every hit of a page shares them, so they are gathered once. */
@@ -75,9 +90,13 @@ export class Highlighter {
 
   /** The needles plus the parts of the words a hit lacks (the same needles when it lacks none with parts). */
   private withParts(needles: Needles, missing: readonly string[]): Needles {
-    if (!missing.length) return needles;
-    const extra = missing.flatMap((m) => needles.parts.get(m) ?? []);
-    return extra.length ? { ...needles, alts: [...new Set([...needles.alts, ...extra])] } : needles;
+    // Most hits lack no word with parts (a question's 办理): no list is made for them.
+    let extra: string[] | undefined;
+    for (let i = 0; i < missing.length; i++) {
+      const parts = needles.parts.get(missing[i]);
+      if (parts) (extra ??= []).push(...parts);
+    }
+    return extra?.length ? { ...needles, alts: [...new Set([...needles.alts, ...extra])] } : needles;
   }
 
   /** Merged original-text spans of the needles in one field (NO_SPANS, shared, when there are none). */
@@ -87,8 +106,10 @@ export class Highlighter {
     // Mapped to the original as found: no intermediate list of normalised spans.
     // Most strings are absent from most fields: one indexOf says so before a list of occurrences is made.
     for (const a of alts) {
-      if (!a || !text.includes(a)) continue;
-      for (const s of occurrences(text, a)) (spans ??= []).push([from[s], to[s + a.length - 1]]);
+      const first = a ? text.indexOf(a) : -1;
+      if (first < 0) continue;
+      // From its first place on: the text before it was read already.
+      for (const s of occurrences(text, a, first)) (spans ??= []).push([from[s], to[s + a.length - 1]]);
     }
     for (const [a, b] of nears) {
       if (!text.includes(a) || !text.includes(b)) continue;
@@ -115,18 +136,16 @@ export class Highlighter {
    * word's parts (engine.ts partsFill: 首次, 违法 … for 首违不罚), the parts it was found and scored by.
    */
   highlight(i: number, analysis: QueryAnalysis, missing: readonly string[] = []): { title: string; snippet: string } {
-    const record = this.records[i];
+    const record = this.store ? this.store.record(i) : this.records[i];
     const needles = this.withParts(this.needles(analysis), missing);
     const nf = this.fieldsOf(i);
-    // A field normalised with its map back to the original, once per record while it stays cached.
-    const field = (f: SearchField) => (nf[f] ??= this.normalizer.normalize((record[f as 'title'] as string | undefined) ?? ''));
-    const title = markRange(record.title, this.spansIn(field('title'), needles));
+    const title = markRange(record.title, this.spansIn(this.field(nf, record, 'title'), needles));
     let bestField: SearchField | undefined;
     let bestSpans = NO_SPANS;
     let bestDistinct = 0;
-    for (const f of this.snippetFields) {
-      if (!TEXT_FIELDS.includes(f) || !record[f as keyof ReformRecord]) continue;
-      const spans = this.spansIn(field(f), needles);
+    for (const f of this.textFields) {
+      if (!record[f as keyof ReformRecord]) continue;
+      const spans = this.spansIn(this.field(nf, record, f), needles);
       const distinct = distinctTexts(record[f as 'content'] as string, spans);
       if (bestField === undefined || distinct > bestDistinct || (distinct === bestDistinct && spans.length > bestSpans.length)) {
         bestField = f;
@@ -193,13 +212,14 @@ function isDigit(code: number): boolean {
 /**
  * Start offsets of `needle` in `hay`, respecting number and Latin word boundaries (5000 not inside 15000 or
  * 5000.5, ai not inside mail): the same rule the index's tokens give matching, for locating matches in a shown text.
+ * `start`: where to begin looking (a caller that found the first place with indexOf passes it).
  */
-export function occurrences(hay: string, needle: string): number[] {
+export function occurrences(hay: string, needle: string, start = 0): number[] {
   const out: number[] = [];
   if (!needle) return out;
   const checkStart = isAlnum(needle.charCodeAt(0));
   const checkEnd = isAlnum(needle.charCodeAt(needle.length - 1));
-  let from = 0;
+  let from = start;
   for (;;) {
     const at = hay.indexOf(needle, from);
     if (at < 0) break;

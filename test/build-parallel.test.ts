@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { loadRecordsFile, recordsFromLines } from '../indexer/records-input.js';
 import type { Corpus } from '../indexer/corpus.js';
 import { startVocabularyCount, countVocabulary } from '../indexer/vocabulary.js';
-import { buildEngineIndex, buildEngineIndexAsync } from '../indexer/engine-index.js';
+import { buildEngineIndex, buildEngineIndexAsync, buildEngineIndexWithTail } from '../indexer/engine-index.js';
 import { normalizedSearchTexts } from '../indexer/fields.js';
 import { bodyHash, serializeSnapshot } from '../snapshot/file.js';
 import { packRecords } from '../snapshot/records.js';
@@ -107,21 +107,24 @@ describe('a build with its stages side by side (a counting process, an index wor
     expect(bodyHash(par.body)).toBe(bodyHash(one));
   });
 
-  it('stores the same words and split compounds from the seeds with the index worker as in one thread, at a cost low enough that the seeds store some', async () => {
+  it('stores the same words and split compounds from the seeds with the tail in the index worker, and with a tail worker, as in one thread, at a cost low enough that the seeds store some', async () => {
     // At the default costs the seeds store neither (so the builds above compare none): both builds here lower it.
     const stored = (body: { index: unknown }) => body.index as { words?: { terms: string }; nears?: { terms: string } };
     expect(stored(await seedSnapshot()).words).toBeUndefined();
     const storedMinCost = 200;
     // Both count in a process of their own (this thread's jieba may hold another build's user dictionary).
     const one = await buildSnapshot({ seedsDir: SEEDS, dictDir: DICT, vocabularyWorkers: 1, indexWorker: false, storedMinCost });
-    const par = await buildSnapshot({ seedsDir: SEEDS, dictDir: DICT, vocabularyWorkers: 1, indexWorker: true, tailWorker: true, storedMinCost });
-    par.body.builtAt = one.body.builtAt;
     const terms = (t?: { terms: string }) => t?.terms.split('\u0000').filter(Boolean) ?? [];
     expect(terms(stored(one.body).words).length).toBeGreaterThan(10);
     expect(terms(stored(one.body).nears).length).toBeGreaterThan(0);
-    expect(terms(stored(par.body).words)).toEqual(terms(stored(one.body).words));
-    expect(terms(stored(par.body).nears)).toEqual(terms(stored(one.body).nears));
-    expect(bodyHash(par.body)).toBe(bodyHash(one.body));
+    // The index worker builds the tail (the default with the index worker), or this thread with a tail worker does.
+    for (const tailWorker of [false, true]) {
+      const par = await buildSnapshot({ seedsDir: SEEDS, dictDir: DICT, vocabularyWorkers: 1, indexWorker: true, tailWorker, storedMinCost });
+      par.body.builtAt = one.body.builtAt;
+      expect(terms(stored(par.body).words)).toEqual(terms(stored(one.body).words));
+      expect(terms(stored(par.body).nears)).toEqual(terms(stored(one.body).nears));
+      expect(bodyHash(par.body)).toBe(bodyHash(one.body));
+    }
   });
 
   it('links copies of unlinked records while the vocabulary is counted, and counts their units after, as one thread does', async () => {
@@ -169,6 +172,15 @@ describe('a build with its stages side by side (a counting process, an index wor
     expect(whole.postings.postings.length).toBeGreaterThan(100_000);
     expect(Buffer.from(whole.postings.postings).equals(Buffer.from(here.postings.postings))).toBe(true);
     expect(whole).toEqual(here);
+  });
+
+  it('ends an index worker that waits for the tail\'s input when the build fails before sending it', async () => {
+    const { records } = seedCorpus();
+    const failed = new AbortController();
+    // The tail's input never comes: the worker has built the index and waits; only the signal can end it.
+    const { index } = buildEngineIndexWithTail(records, normalizedSearchTexts(records, (s) => s), failed.signal);
+    setTimeout(() => failed.abort(), 200);
+    await expect(index).rejects.toThrow(/index-worker\.ts worker exited with \d+ before answering/);
   });
 
   it('counts texts sent to the vocabulary\'s counting process in several batches as if they were counted together', async () => {

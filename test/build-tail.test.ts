@@ -80,3 +80,15 @@ describe('the build tail beside a worker thread', { timeout: 120_000 }, () => {
     expect(tables(two)).toEqual(tables(one));
   });
 });
+
+describe('the build tail in the index worker', { timeout: 120_000 }, () => {
+  it('fails with an error naming the index worker and the tail when the tail cannot be built, never a half index', async () => {
+    const { buildEngineIndexWithTail } = await import('../indexer/engine-index.js');
+    const { records } = plain;
+    const withTail = buildEngineIndexWithTail(records, indexedTexts(plain));
+    // A tail input without its counts: the tail's first look-up fails inside the worker.
+    const { texts: _t, fields: _f, ...rest } = input;
+    withTail.tail({ ...rest, counts: null as unknown as Map<string, number> });
+    await expect(withTail.index).rejects.toThrow(/^index worker \(positional index, then the build's tail\): /);
+  });
+});

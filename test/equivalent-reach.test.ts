@@ -83,3 +83,17 @@ describe('the plain words users type reach the words the records print (dict/syn
     expect(hits.some((h) => plainText(h.id).includes('处罚决定书'))).toBe(true);
   });
 });
+
+describe('the words people say find the records that print the documents’ word (session 19 thesaurus lines)', () => {
+  // No seed record prints 交税 or 打官司: each is found only through its thesaurus equivalent, as a whole match.
+  it.each([
+    ['交税', /纳税|缴税/],
+    ['打官司', /诉讼/],
+  ])('finds records printing the official word for %s, first, lacking no word', (q, printed) => {
+    const hits = service.search({ q, size: 10 }).hits;
+    expect(hits.length).toBeGreaterThan(0);
+    for (const h of hits) expect(plainText(h.id).includes(q), h.title).toBe(false);
+    expect(plainText(hits[0].id)).toMatch(printed);
+    expect(hits[0].missing).toEqual([]);
+  });
+});

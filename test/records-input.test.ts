@@ -80,9 +80,7 @@ describe('records as input (JSON Lines in the shape --dump-records writes)', () 
     expect(later.links).toBe('pending');
     expect(later.records.every((r) => r.related.length === 0)).toBe(true);
     const corpus = (c: typeof now, linksPending?: boolean) => ({ records: c.records, warnings: c.warnings, files: [], ...(linksPending ? { linksPending } : {}) });
-    // The first build keeps jieba's parsed general dictionary for the second (a cache: its parse is skipped, the
-    // words are the same), as the benchmark's builds in one process do.
-    const a = await buildSnapshot({ seedsDir: '', dictDir: DICT, corpus: corpus(now), keepGeneralWords: true });
+    const a = await buildSnapshot({ seedsDir: '', dictDir: DICT, corpus: corpus(now) });
     const b = await buildSnapshot({ seedsDir: '', dictDir: DICT, corpus: corpus(later, true) });
     expect(b.body.records.map((r) => r.related)).toEqual(a.body.records.map((r) => r.related));
     expect(b.body.records.some((r) => r.related.length > 0)).toBe(true);

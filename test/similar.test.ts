@@ -217,6 +217,17 @@ describe('similar reforms on the seed corpus', () => {
     expect(loan.because).toEqual(expect.arrayContaining(['留抵退税', '增值税']));
   });
 
+  it('names an entry whose strong shared words are all background by its idea-carrying words strongest first, not in spelling order: “境外投资一件事” meets 跨境贸易投资便利化集成创新 by 投资 first, a word both titles print', async () => {
+    const svc = await seedService();
+    const source = svc.records.find((r) => r.title.includes('境外投资一件事'))!;
+    const trade = svc.similar(source.id, 10, 'all')!.find((h) => h.title === '跨境贸易投资便利化集成创新');
+    expect(trade, '跨境贸易投资便利化集成创新 in the list').toBeDefined();
+    expect(source.title.includes('投资') && trade!.title.includes('投资')).toBe(true);
+    // Every term it names is looked up in the other reform's text (neither ranks a shared idea-carrying term), which
+    // once gave each of them part 0 and so spelling order (价值, 利用, 投资 …).
+    expect(trade!.because[0]).toBe('投资');
+  });
+
   it('names no word a reform prints only in passing, even when every other shared word is weak: 维修物品综保区流转新模式 meets 即到即入 by 综合保税区 and 综保区, not by 运营, 借助 or 公司', async () => {
     const svc = await seedService();
     const byId = new Map(svc.records.map((r) => [r.id, r]));
@@ -874,6 +885,42 @@ describe('the judged set\'s dev folds (bench/similar-dev.ts)', () => {
     // Every group of added dev sources is dev only, and the test half keeps its 29 sources.
     expect(judged.filter((s) => s.added).every((s) => s.half === 'dev')).toBe(true);
     expect(judged.filter((s) => s.half === 'test').length).toBe(29);
+  });
+
+  it('holds the judging pool of every pool-judged dev source and of no other, each judged reform in it; a reform outside it counts as never judged and the condensed figure drops it', async () => {
+    const { evaluateSimilar, loadJudged, loadPools, poolBias } = await import('../bench/similar-eval.js');
+    const pools = loadPools();
+    const pooled = loadJudged().filter((s) => s.half === 'dev' && (s.added === 'grown' || s.added === 'regrown' || s.added === 'extended'));
+    expect([...pools.keys()].sort()).toEqual(pooled.map((s) => s.id).sort());
+    const body = await seedSnapshot();
+    const group = reformsOf(body.records);
+    const index = new Map(body.records.map((r, i) => [r.id, i]));
+    const reformOf = (id: string) => group[index.get(id)!];
+    for (const s of pooled) {
+      const pool = [...pools.get(s.id)!];
+      expect(pool.every((id) => index.has(id)), s.title).toBe(true);
+      const reforms = pool.map(reformOf);
+      expect(new Set(reforms).size, s.title).toBe(pool.length);
+      expect(reforms).not.toContain(reformOf(s.id));
+      for (const r of s.relevant) expect(reforms, `${s.title} → ${r.title}`).toContain(reformOf(r.id));
+    }
+    // The judged reforms best first, then the rest of the pool: nothing unjudged, the ideal list. A reform outside the
+    // pool put first costs the plain figure its first place and leaves the condensed one as it was.
+    const sources = pooled.filter((s) => s.added === 'grown');
+    const ideal = (id: string) => {
+      const s = sources.find((x) => x.id === id)!;
+      const judged = [...s.relevant].sort((a, b) => b.grade - a.grade).map((r) => r.id);
+      return [...judged, ...[...pools.get(id)!].filter((x) => !judged.some((j) => reformOf(j) === reformOf(x)))];
+    };
+    const outside = (id: string) => body.records.find((r) => r.id !== id && reformOf(r.id) !== reformOf(id) && ![...pools.get(id)!].some((x) => reformOf(x) === reformOf(r.id)))!.id;
+    const lead = (id: string) => [outside(id), ...ideal(id)];
+    const clean = poolBias(sources, body.records, ideal, pools);
+    expect(clean.unjudged).toBe(0);
+    expect(clean.condensed).toBeCloseTo(1, 9);
+    const led = poolBias(sources, body.records, lead, pools);
+    expect(led.unjudged).toBeCloseTo(1 / 10, 9);
+    expect(led.condensed).toBeCloseTo(1, 9);
+    expect(evaluateSimilar(sources, body.records, lead).dev.ndcg).toBeLessThan(0.9);
   });
 
   it('refuses a judged set whose added group the harness does not know, or that marks a test source as added, naming the source', async () => {

@@ -1,0 +1,107 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { IndexData } from '../indexer/postings.js';
+import { DEFAULT_ENGINE_OPTIONS } from '../search/options.js';
+import { Matcher } from '../search/match.js';
+import { Postings } from '../search/postings.js';
+import { COMPACT_FROM, compactEntrySum, compactNorms } from '../search/length-norms.js';
+import { addPairScores, addScores, bm25, entrySum, normsOf, scoreAt } from '../search/score.js';
+import { fieldStatsOf, seedSnapshot } from './helpers.js';
+
+let index: IndexData;
+beforeAll(async () => {
+  index = ((await seedSnapshot()).index as { postings: IndexData }).postings;
+});
+
+const BM = DEFAULT_ENGINE_OPTIONS.bm25;
+
+/** Entries of each list at the records both hold, in record order. */
+function bothAt(a: Int32Array, b: Int32Array): [Int32Array, Int32Array] {
+  const x: number[] = [];
+  const y: number[] = [];
+  for (let i = 0, j = 0; i < a.length && j < b.length; ) {
+    if (a[i] < b[j]) i++;
+    else if (a[i] > b[j]) j++;
+    else x.push(i++), y.push(j++);
+  }
+  return [Int32Array.from(x), Int32Array.from(y)];
+}
+
+describe('BM25 length norms in cache-sized form (search/length-norms.ts)', () => {
+  it('gives every field of every seed record the very norm normsOf computes', () => {
+    const stats = fieldStatsOf(index);
+    const c = compactNorms(stats, BM, 0)!;
+    expect(c).toBeDefined();
+    const { norms } = normsOf(stats, BM);
+    const F = stats.fieldCount;
+    const N = stats.records;
+    let compared = 0;
+    for (let f = 0; f < F; f++) {
+      for (let d = 0; d < N; d++) {
+        expect(c.table[c.start[f] + c.lengths[f * N + d]]).toBe(norms[f * N + d]);
+        compared++;
+      }
+    }
+    expect(compared).toBe(stats.fieldLengths.length);
+  });
+
+  it('sums every seed record of a word as entrySum does over the Float64 norms, to the last bit', () => {
+    const stats = fieldStatsOf(index);
+    const c = compactNorms(stats, BM, 0)!;
+    const { norms } = normsOf(stats, BM);
+    const matcher = new Matcher(new Postings(index, 1 << 20), 100, 4);
+    const F = stats.fieldCount;
+    const N = stats.records;
+    const fieldWeight = Float64Array.from(stats.weights, (w) => w * 1.7);
+    let records = 0;
+    for (const w of ['海关', '监管', '企业', '登记', '船舶', '知识产权', '质押']) {
+      const { slots, starts } = matcher.needle(w);
+      for (let x = 0; x < slots.length; ) {
+        const d = (slots[x] / F) | 0;
+        let to = x;
+        while (to < slots.length && ((slots[to] / F) | 0) === d) to++;
+        const k1 = BM.k1 + 1;
+        expect(compactEntrySum(slots, starts, x, to, d * F, fieldWeight, k1, c, d), w).toBe(entrySum(slots, starts, x, to, d * F, fieldWeight, k1, norms, N, d));
+        records++;
+        x = to;
+      }
+    }
+    expect(records).toBeGreaterThan(100);
+  });
+
+  it('scores two words at the records holding both (one loop, and each word alone) as record by record, to the last bit', () => {
+    const stats = fieldStatsOf(index);
+    const matcher = new Matcher(new Postings(index, 1 << 20), 100, 4);
+    const word = (w: string) => bm25(matcher.needle(w), stats, BM, 1);
+    let records = 0;
+    for (const [a, b] of [['海关', '监管'], ['企业', '登记'], ['船舶', '登记'], ['知识产权', '质押']]) {
+      const [atA, atB] = bothAt(word(a).docs, word(b).docs);
+      records += atA.length;
+      // Record by record (scoreAt), added in the order the loops add.
+      const one = word(a);
+      const two = word(b);
+      const expected = Float64Array.from(atA, (e, j) => j / 3 + scoreAt(one, e) + scoreAt(two, atB[j]));
+      const pair = Float64Array.from(atA, (_, j) => j / 3);
+      addPairScores(word(a), atA, word(b), atB, pair);
+      expect([...pair], `${a} ${b}`).toEqual([...expected]);
+      const apart = Float64Array.from(atA, (_, j) => j / 3);
+      addScores(word(a), atA, apart);
+      addScores(word(b), atB, apart);
+      expect([...apart], `${a} ${b} apart`).toEqual([...expected]);
+    }
+    expect(records).toBeGreaterThan(20);
+  });
+
+  it('is not made when a field is longer than 16 bits hold or the snapshot is small (scoring then reads the Float64 norms)', () => {
+    const stats = fieldStatsOf(index);
+    const fieldLengths = stats.fieldLengths.slice();
+    fieldLengths[0] = 70000;
+    expect(compactNorms({ ...stats, fieldLengths }, BM, 0)).toBeUndefined();
+    // Nor for a snapshot as small as the seeds, whose Float64 norms stay in cache.
+    expect(stats.fieldLengths.length).toBeLessThan(COMPACT_FROM);
+    expect(compactNorms(stats, BM)).toBeUndefined();
+    // Other parameters make their own norms.
+    const other = compactNorms(stats, { k1: 2, b: 0.5 }, 0)!;
+    const { norms } = normsOf(stats, { k1: 2, b: 0.5 });
+    expect(other.table[other.start[1] + other.lengths[stats.records + 5]]).toBe(norms[stats.records + 5]);
+  });
+});
