@@ -63,7 +63,7 @@ export interface Alternative {
   words?: string[];
   /**
    * A narrower term (整车 for 汽车): the engine keeps it only where the word and its equivalents find less than a
-   * page of reforms (SearchEngine.withKindsWhereFew), so a word the corpus prints often is never diluted by its kinds.
+   * page of reforms (QueryWidening.withKindsWhereFew), so a word the corpus prints often is never diluted by its kinds.
    */
   kind?: boolean;
 }
@@ -111,7 +111,7 @@ export interface Constraint {
   broader?: string[];
   /**
    * The word's narrower terms (Alternative.kind) that the engine dropped because the word alone finds a page of
-   * reforms (SearchEngine.withKindsWhereFew): they match nothing then, but a record printing the word and one of its
+   * reforms (QueryWidening.withKindsWhereFew): they match nothing then, but a record printing the word and one of its
    * kinds treats the word's topic itself (融资 with 贷款 or 债券, not only 融资租赁): the top window ranks it up
    * (EngineOptions.bonus.kinds).
    */
@@ -465,7 +465,7 @@ export class QueryAnalyzer {
    * The head noun of a compound typed in an outcome query (申报材料 → 材料): the compound cut into exactly two printed
    * words of two or more Han characters, its last. Reforms state what they cut by the head (提供材料率压减 85%,
    * 材料精简 45%) whatever the modifier says of it (申报, 提供, 提交 are one act to the applicant), so the head is a
-   * broader term of the compound there (SearchEngine.withOutcomeHeads). Undefined for anything else.
+   * broader term of the compound there (QueryWidening.withOutcomeHeads). Undefined for anything else.
    */
   headOf(text: string): string | undefined {
     if (!HAN_4_PLUS.test(text) || this.synonyms.has(text)) return undefined;

@@ -90,7 +90,7 @@ export interface EngineOptions {
   broaderSentenceWords: number;
   /**
    * In an outcome query (a change verb typed), a compound's head noun is a broader term of it (申报材料 → 材料:
-   * SearchEngine.withOutcomeHeads), filling in at broaderWeight as Constraint.broader does. false turns it off.
+   * QueryWidening.withOutcomeHeads), filling in at broaderWeight as Constraint.broader does. false turns it off.
    */
   outcomeHeads: boolean;
   /**

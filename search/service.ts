@@ -4,7 +4,11 @@
  */
 import { indexTerms } from '../analysis/terms.js';
 import type { ReformRecord } from '../indexer/schema.js';
-import { SearchEngine, asksAboutTopic, occurrences, type MatchingStrategy, type RankedEntry, type SearchResult } from './engine.js';
+import { SearchEngine, occurrences } from './engine.js';
+import type { MatchingStrategy, RankedEntry, SearchResult } from './result.js';
+import { asksAboutTopic } from './query-words.js';
+import { countPresent, presentMembers, topicalCopies } from './copies.js';
+import { Suggester } from './suggest.js';
 import { isEveryRecord, type FacetName, type FacetValue, type Filters, type ReformTally } from './facets.js';
 import { Lru } from '../analysis/lru.js';
 import type { EngineOptions } from './options.js';
@@ -15,7 +19,6 @@ import { buildSimilar } from '../indexer/similar.js';
 import { SimilarLists, type SharedMechanism, type SimilarReason, type SimilarScope } from './similar.js';
 import type { SnapshotBody } from '../snapshot/body.js';
 import { recordStoreOf, type RecordStore } from '../snapshot/records.js';
-import { gallop } from './match.js';
 
 export type SortOrder = 'relevance' | 'source' | 'quantity';
 export type FactSort = 'value_desc' | 'value_asc' | 'relevance';
@@ -100,66 +103,6 @@ export function largestMoney(r: ReformRecord): number | undefined {
   return best;
 }
 
-/**
- * A reform's members (increasing) in a result set (`keep`, where given, marking the ones passing the filters), the
- * first `enough` of them: one galloping walk over the result set, since members and docs are both increasing (a
- * reform of the generated 100k corpus can have thousands of printings, and a binary search per member from the start
- * of a common word's 68,000 records took 40 % of a filtered query's warm time).
- */
-export function presentMembers(members: readonly number[], docs: Int32Array, keep: Uint8Array | undefined, enough = Infinity): number[] {
-  const present: number[] = [];
-  for (let m = 0, at = 0; m < members.length && present.length < enough; m++) {
-    const i = members[m];
-    at = gallop(docs, i, at);
-    if (docs[at] === i && (!keep || keep[at] === 1)) present.push(i);
-  }
-  return present;
-}
-
-/**
- * How many of a reform's members (increasing) a result set holds (`keep`, where given, marking the ones passing the
- * filters): the shorter list walked, the longer galloped, so a reform of 9,543 printings costs a phrase's few
- * thousand records, and a rare word's few records cost a few look-ups.
- */
-export function countPresent(members: readonly number[], docs: Int32Array, keep?: Uint8Array): number {
-  let n = 0;
-  if (members.length <= docs.length) {
-    for (let m = 0, at = 0; m < members.length && at < docs.length; m++) {
-      at = gallop(docs, members[m], at);
-      if (docs[at] === members[m] && (!keep || keep[at] === 1)) n++;
-    }
-  } else {
-    for (let i = 0, m = 0; i < docs.length && m < members.length; i++) {
-      if (keep && keep[i] !== 1) continue;
-      m = gallopList(members, docs[i], m);
-      if (members[m] === docs[i]) n++;
-    }
-  }
-  return n;
-}
-
-/**
- * The first index at or after `from` whose value is at least `target` (list increasing), found by galloping: match.ts
- * `gallop` for a plain array. Kept apart so `gallop` only ever sees Int32Arrays: fed arrays too, its Int32Array
- * intersections ran 10–26 % slower (micro-benchmark, 3k ∩ 60k records, loaded machine, not in `npm run bench`).
- */
-function gallopList(list: readonly number[], target: number, from: number): number {
-  let step = 1;
-  let hi = from;
-  while (hi < list.length && list[hi] < target) {
-    from = hi + 1;
-    hi += step;
-    step *= 2;
-  }
-  hi = Math.min(hi, list.length);
-  while (from < hi) {
-    const mid = (from + hi) >>> 1;
-    if (list[mid] < target) from = mid + 1;
-    else hi = mid;
-  }
-  return from;
-}
-
 /** The page `params` asks for (page 1 of 10 unless it says) and its entries among a result set's grouped entries. */
 function pageOf<T>(params: SearchParams, grouped: (k: number) => T[]): { page: number; size: number; entries: T[] } {
   const page = params.page ?? 1;
@@ -174,11 +117,12 @@ export class SearchService {
   private outcomeList?: OutcomeIndex;
   /** Records of a loaded snapshot: columns, each record decoded when read (absent for a body built in memory). */
   private readonly store?: RecordStore;
+  /** Completions as the user types (suggest.ts). */
+  private readonly suggester: Suggester;
   private byIdMap?: Map<string, number>;
   /** Record index → index of the first record of its reform (copies linked by `related`, transitively). */
   private readonly reformOf: Int32Array;
   private readonly reformMembers: Map<number, number[]>;
-  private suggestions?: { titles: { key: string; title: string; id: string }[]; terms: [string, number][] };
   /**
    * A result after filters: its totals and facets, and per reform printed several times that a page has shown, how
    * many of its records the set holds (counted when first shown, from the reform's few records, not for every reform).
@@ -192,6 +136,7 @@ export class SearchService {
     // The engine's grouping (fillsPage counts reforms by it): the records are grouped once.
     this.reformOf = this.engine.reforms;
     this.reformMembers = reformMembers(this.reformOf);
+    this.suggester = new Suggester(body, this.engine.records, this.store, this.engine.analyzer);
   }
 
   /** Record index by id. */
@@ -335,7 +280,7 @@ export class SearchService {
             shown.add(reform);
             const members = this.reformMembers.get(reform);
             if (topical && members) {
-              out.push({ entry, ...this.topicalCopies(reform, members, rankedOf.get(reform)!, result, keep, passes, cap, totals, passingOf) });
+              out.push({ entry, ...topicalCopies(reform, members, rankedOf.get(reform)!, result, keep, passes, cap, totals, passingOf) });
               if (out.length === k) return out;
               continue;
             }
@@ -359,56 +304,6 @@ export class SearchService {
       };
     }
     return { result, total: set.reforms, first, grouped, facets: set.facets };
-  }
-
-  /**
-   * A topical query's shown reform: the copies its hit lists and how many there are, without walking every printing
-   * when nothing is filtered or excluded (a reform of the generated 100k corpus has 9,543, and it is on nearly every
-   * page); with a filter or an exclusion the count walks the members once per page. The hit stands for every
-   * printing that passes the filters and is not excluded, in the set or lacking a word alike (the set holds no
-   * excluded record), so the count is |members ∩ passing − excluded| − 1: the member count itself when nothing is
-   * filtered or excluded. The list is the ranked copies, then the members in the set, then those outside it, each in
-   * index order, so the walk stops once `cap` are listed. With filters and no exclusion, `passingOf` lists the
-   * members passing the filters (FacetIndex.reformPassing): the count is their number and the walk reads only them.
-   */
-  private topicalCopies(reform: number, members: number[], ranked: number[], result: SearchResult, keep: Uint8Array | undefined, passes: Uint8Array | undefined, cap: number, totals: Map<number, number>, passingOf?: (members: readonly number[]) => Int32Array): { copies: number[]; copyCount: number } {
-    const excluded = result.excluded;
-    // Every member, or (filtered, nothing excluded) the members passing the filters: the others are never counted or listed.
-    const walked: ArrayLike<number> = passingOf ? passingOf(members) : members;
-    let total = totals.get(reform);
-    if (total === undefined) {
-      total = members.length;
-      if (passingOf) total = walked.length;
-      else if (passes || excluded.size) {
-        total = 0;
-        for (let m = 0; m < members.length; m++) {
-          const i = members[m];
-          if (passes && !passes[i]) continue;
-          if (excluded.has(i)) continue;
-          total++;
-        }
-      }
-      totals.set(reform, total);
-    }
-    const copies = ranked.slice(1, cap + 1);
-    if (copies.length < cap) {
-      const docs = result.docs;
-      const listed = new Set(ranked);
-      const outside: number[] = [];
-      for (let m = 0, at = 0; m < walked.length && copies.length < cap; m++) {
-        const i = walked[m];
-        at = gallop(docs, i, at);
-        if (docs[at] === i) {
-          if ((!keep || keep[at] === 1) && !listed.has(i)) copies.push(i);
-          continue;
-        }
-        if (outside.length >= cap || (passes && !passes[i])) continue;
-        if (excluded.has(i)) continue;
-        outside.push(i);
-      }
-      for (let j = 0; j < outside.length && copies.length < cap; j++) copies.push(outside[j]);
-    }
-    return { copies, copyCount: total - 1 };
   }
 
   /** Distinct reforms over every record (the empty query's total): a property of the snapshot, counted once. */
@@ -554,36 +449,7 @@ export class SearchService {
 
   /** Completions: titles starting with the text, then terms starting with it, then titles containing it. */
   suggest(q: string, size: number): { text: string; kind: 'title' | 'term'; id?: string }[] {
-    const key = this.engine.analyzer.normalizer.plain(q).replace(/\s+/g, '');
-    if (!key) return [];
-    const out: { text: string; kind: 'title' | 'term'; id?: string }[] = [];
-    const seen = new Set<string>();
-    const push = (s: { text: string; kind: 'title' | 'term'; id?: string }) => {
-      if (out.length >= size || seen.has(s.text)) return;
-      seen.add(s.text);
-      out.push(s);
-    };
-    // Built on the first suggestion, not at load (loading does no per-record work).
-    if (!this.suggestions) {
-      const n = this.engine.analyzer.normalizer;
-      const stop = new Set(this.body.dictionary.stopwords);
-      this.suggestions = {
-        titles: Array.from({ length: this.records.length }, (_, i) => {
-          // Titles and ids only: a loaded snapshot's records are not decoded for this.
-          const title = this.store ? this.store.title(i) : this.records[i].title;
-          return { key: n.plain(title), title, id: this.store ? this.store.id(i) : this.records[i].id };
-        }),
-        terms: this.body.analysis.vocabulary.filter(([w]) => w.length >= 2 && !stop.has(w) && !/^[\d.]+$/.test(w)),
-      };
-    }
-    const { titles, terms } = this.suggestions;
-    for (const t of titles) if (t.key.startsWith(key)) push({ text: t.title, kind: 'title', id: t.id });
-    for (const [w] of terms) {
-      if (out.length >= size) break;
-      if (w.startsWith(key) && w !== key) push({ text: w, kind: 'term' });
-    }
-    for (const t of titles) if (!t.key.startsWith(key) && t.key.includes(key)) push({ text: t.title, kind: 'title', id: t.id });
-    return out;
+    return this.suggester.suggest(q, size);
   }
 
   /** How a text is analysed, for the debug route: normalised form, segmentation, index terms, query constraints. */

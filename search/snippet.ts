@@ -25,7 +25,7 @@ export class Highlighter {
     private readonly normalizer: Normalizer,
     cacheSize: number,
     snippetFields: readonly SearchField[],
-    /** The words deciding a loose expansion's match and how many one field needs (SearchEngine.looseWords). */
+    /** The words deciding a loose expansion's match and how many one field needs (LooseMatch.looseWords). */
     private readonly looseWords: (words: string[], fields?: readonly SearchField[]) => { rare: string[]; need: number } | undefined = () => undefined,
   ) {
     this.cache = new Lru(cacheSize);
@@ -173,7 +173,7 @@ interface LooseNeedle {
   text: string;
   /** The expansion's words, each marked in a field that holds enough of the deciding ones. */
   words: string[];
-  /** The words the engine requires (SearchEngine.looseWords) and how many of them one field must hold. */
+  /** The words the engine requires (LooseMatch.looseWords) and how many of them one field must hold. */
   rare: string[];
   need: number;
 }

@@ -1,9 +1,11 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { countPresent, presentMembers, type SearchService } from '../search/service.js';
+import type { SearchService } from '../search/service.js';
+import { countPresent, presentMembers } from '../search/copies.js';
 import { FACETS, facetValues, type FacetValue, type Filters } from '../search/facets.js';
 import { facetFilterChoices, passesFilters, seedService } from './helpers.js';
-import { asksAboutTopic, minimalWindow } from '../search/engine.js';
+import { minimalWindow } from '../search/engine.js';
+import { asksAboutTopic } from '../search/query-words.js';
 import type { Postings } from '../search/postings.js';
 
 let service: SearchService;

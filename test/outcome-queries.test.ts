@@ -321,7 +321,7 @@ describe('a figure answers the words printed in its own clause', () => {
   });
 
   it('keeps a fact’s metric and its clause apart once normalised, so no word is found across the join (许可证|实现 is no 证实)', async () => {
-    const { metricAndClause } = await import('../search/engine.js');
+    const { metricAndClause } = await import('../search/outcome-fit.js');
     const n = service.engine.analyzer.normalizer;
     let facts = 0;
     for (const r of service.engine.records) {
@@ -370,7 +370,7 @@ describe('a figure is understood by its value, not only as printed (bar point 7)
 describe('the records read for a figure asked for are the best-scored ones, picked without a sort', () => {
   it('bestBy keeps exactly what a stable sort by value, highest first, cut to k keeps (the first ties in input order), listed in input order', async () => {
     const fc = (await import('fast-check')).default;
-    const { bestBy } = await import('../search/engine.js');
+    const { bestBy } = await import('../search/best-by.js');
     fc.assert(
       fc.property(fc.array(fc.integer({ min: 0, max: 4 }), { minLength: 1, maxLength: 200 }), fc.integer({ min: 1, max: 220 }), (values, k) => {
         const items = values.map((_, i) => (i * 7919) % values.length).filter((d, i, a) => a.indexOf(d) === i);
