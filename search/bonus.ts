@@ -140,7 +140,8 @@ export class PositionBonus {
 
   /**
    * Every word in the title, words close together, a clause found verbatim: from positions, for the top window only.
-   * With `met`, also whether the words meet: some word in the title, or two of them close together in one field.
+   * With `met`, also whether the words meet: some word in the title, two of them close together in one field, or the
+   * clause printed whole in any field.
    */
   bonus(doc: number, plan: BonusPlan, matched: number, met?: { met: boolean }): number {
     this.bonusReadCount++;
@@ -218,6 +219,8 @@ export class PositionBonus {
       for (const name of SEARCH_FIELDS) {
         if (slotEntry(occ, doc * F + this.fieldIndex.get(name)!) >= 0) {
           score += o.bonus.verbatim * o.fieldWeights[name];
+          // The clause printed whole: its words meet, in whichever field (regions, departments and scope too).
+          if (met) met.met = true;
           break;
         }
       }

@@ -13,6 +13,7 @@ import type { SearchEngine } from './engine.js';
 import type { Unit } from './query-words.js';
 import { RecordSet } from './record-bits.js';
 import { TopK } from './score.js';
+import { MAX_PARTS_WORDS } from './widening.js';
 
 /**
  * How records lacking some of the query's words are treated:
@@ -127,13 +128,13 @@ export class SearchResult {
   /**
    * The scale of a record holding every word of a compound typed whole, but apart (EngineOptions.apartCost): what a
    * partial match lacking the query's least rare word at apartCost of its idf is scaled by (coveragePower, `decay`).
-   * 0 when the rule does not apply: not one clause typed without a space, fewer than two or more than four words, a
+   * 0 when the rule does not apply: not one clause typed without a space, fewer than two or more than MAX_PARTS_WORDS (4) words, a
    * phrase or a field prefix, or the option off.
    */
   private apartScale(decay: number): number {
     const o = this.engine.options;
     const U = this.units.length;
-    if (o.apartCost <= 0 || U < 2 || U > 4 || this.analysis.groups.length !== 1 || this.analysis.groups[0].length !== 1) return 0;
+    if (o.apartCost <= 0 || U < 2 || U > MAX_PARTS_WORDS || this.analysis.groups.length !== 1 || this.analysis.groups[0].length !== 1) return 0;
     const clause = this.analysis.groups[0][0];
     if (/\s/.test(clause.text.trim()) || clause.constraints.some((c) => c.phrase || c.fields)) return 0;
     let least = Infinity;
