@@ -224,7 +224,7 @@ export function isMeasureWord(word: string): boolean {
 
 /**
  * Superlatives that say which figure of a topic is meant (最快 35 分钟, 最高 3000 万元): a query word that is one
- * qualifies the topic asked about, as a measure word does (search/engine.ts markQualifiers). The outcome extractor's
+ * qualifies the topic asked about, as a measure word does (search/query-words.ts markQualifiers). The outcome extractor's
  * EDGE_WORDS (analysis/outcomes.ts) keeps its own shorter list off a metric's front: 最多 also starts slogans
  * (最多跑一次) that a metric may name, and the facts stay as built.
  */

@@ -36,8 +36,11 @@ export function subWords(text: string, vocab: Vocabulary): string[] {
  * empty when the phrase is not a compound of words of two or more characters (经|认证|的|经营者 is a definition with
  * particles, not a compound).
  */
+/** Module level: esbuild writes a `\p{Script=Han}` literal as `new RegExp(…)` where it stands (built at every call). */
+const HAN_FOUR_OR_MORE = /^\p{Script=Han}{4,}$/u;
+
 export function contentWords(text: string, vocab: Vocabulary, stopwords: ReadonlySet<string>): string[] {
-  if (!/^\p{Script=Han}{4,}$/u.test(text)) return [];
+  if (!HAN_FOUR_OR_MORE.test(text)) return [];
   const pieces = subWords(text, vocab);
   if (pieces.some((w) => w.length < 2)) return [];
   const words = pieces.filter((w) => !stopwords.has(w));

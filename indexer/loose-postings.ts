@@ -4,12 +4,12 @@
  * word's record count, and its fields and occurrence counts in those records), so a first-seen query reads a few
  * hundred records instead of decoding each word's whole list and intersecting their fields.
  *
- * Why: a query naming 跨境电商 expands to 跨境电子商务, which is also matched by its words (search/engine.ts
- * looseDocs). At 100k records that decodes 跨境, 电子 and 商务 (70k fields) and walks them for the 888 records holding
- * all three in one field: about a third of the two-word query 跨境电商 退货.
+ * Why: a query naming 跨境电商 expands to 跨境电子商务, which is also matched by its words (search/loose-match.ts). At
+ * 100k records that decodes 跨境, 电子 and 商务 (70k fields) and walks them for the 888 records holding all three in
+ * one field: about a third of the two-word query 跨境电商 退货.
  *
  * The engine reads a stored expansion only where its rule requires every word in one field (every word present and
- * required: search/engine.ts looseRule), which is exactly the stored set; anywhere else it matches the words as
+ * required: search/loose-match.ts looseRule), which is exactly the stored set; anywhere else it matches the words as
  * before. Which expansions: those of two or three words (with four, one may be missing, so the stored set is not
  * the answer) whose words together hold at least `minCost` fields (DEFAULT_LOOSE_COST), whose stored entries
  * (records × words) are at most `share` of those fields (DEFAULT_LOOSE_SHARE: storing 监督|管理's 72k records would

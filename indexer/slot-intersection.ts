@@ -1,6 +1,6 @@
 /**
  * Intersecting increasing slot lists (F slots a record): the one walk the build's stored expansions
- * (indexer/loose-postings.ts) and the engine's loose matching (search/engine.ts looseDocs) both use, so the records the
+ * (indexer/loose-postings.ts) and the engine's loose matching (search/loose-match.ts) both use, so the records the
  * build stores are the records the engine would find, by construction. Here, not in search/, because the indexer may
  * not import a later stage.
  */

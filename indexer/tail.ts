@@ -1,12 +1,13 @@
 /**
- * The build's tail, after the similar stage and the positional index: the stored facet counts, words, split
- * compounds and loose expansions, the record maps and the block starts (indexer/facet-counts.ts, word-postings.ts,
- * near-postings.ts, loose-postings.ts, record-bits.ts, doc-skips.ts). Everything before it used both cores; run in
- * one thread the tail left one idle for about 6 s at 100k records. So on a large corpus the index worker builds it
- * (indexer/index-worker.ts), beside the similar stage, from the index and texts it holds. With a tail worker
- * (BuildOptions.tailWorker, or indexWorkerTail false: the tail then runs here after the similar stage), the worker
- * searches the later half of the slots for the stored words while this thread searches the earlier half, then builds
- * the counts, maps and block starts while this thread encodes the words and builds the splits and loose
+ * The build's tail, after the positional index: the stored facet counts, words, split compounds and loose expansions,
+ * the record maps and the block starts (indexer/facet-counts.ts, word-postings.ts, near-postings.ts,
+ * loose-postings.ts, record-bits.ts, doc-skips.ts). Everything before it used both cores; run in one thread after the
+ * similar stage the tail left one idle for about 6 s at 100k records. So on a large corpus the index worker builds it
+ * (indexer/index-worker.ts), beside the similar stage, from the index and texts it holds (BuildOptions
+ * .indexWorkerTail, default true). Otherwise it runs here after the similar stage: in this thread alone, or with a
+ * tail worker (BuildOptions.tailWorker), which searches the later half of the slots for the stored words while this
+ * thread searches the earlier half, then builds the counts, maps and block starts while this thread encodes the words
+ * and builds the splits and loose
  * expansions, which need the words (BuildOptions.tailWorker, off by default: it showed no gain on two cores). The
  * results are the same bytes either way; a worker that fails leaves its part
  * to this thread (slower, never different). test/build-tail.test.ts compares every table built with the worker, and

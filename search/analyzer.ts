@@ -119,7 +119,7 @@ export interface Constraint {
   /**
    * A short word no record prints, nor any of its equivalents (修船, 技贸 of 技贸措施: 2–4 Han characters): its
    * characters, found together in one sentence as the records spell the subject out (船舶修理, 技术性贸易措施). Counted
-   * with the word's parts (engine.ts partsFill), so such a record fills in after every record with the word and lists it
+   * with the word's parts (partial-fill.ts partsFill), so such a record fills in after every record with the word and lists it
    * as missing.
    */
   scattered?: string;

@@ -149,20 +149,18 @@ export class PositionBonus {
     const F = this.stats.fieldCount;
     const title = this.fieldIndex.get('title')!;
     let score = 0;
-    if (met) {
-      met.met = false;
-      for (const alts of plan.alternatives) if (anyHasSlot(alts, doc * F + title)) met.met = true;
-    }
-    if (plan.unitCount > 1 && matched === plan.unitCount) {
+    // One walk of the words' title slots answers both: does the title hold every word (the bonus), any (`met`).
+    const asksAll = plan.unitCount > 1 && matched === plan.unitCount;
+    if (met || asksAll) {
       const slot = doc * F + title;
-      let all = true;
+      let held = 0;
       for (const alts of plan.alternatives) {
-        if (!anyHasSlot(alts, slot)) {
-          all = false;
-          break;
-        }
+        if (anyHasSlot(alts, slot)) held++;
+        else if (!met) break;
+        if (held > 0 && met && !asksAll) break;
       }
-      if (all) score += o.bonus.titleHasAll;
+      if (met) met.met = held > 0;
+      if (asksAll && held === plan.alternatives.length) score += o.bonus.titleHasAll;
     }
     if (matched >= 2) {
       let best = 0;

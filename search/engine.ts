@@ -2,7 +2,7 @@
  * The search engine over a loaded snapshot: query analysis (analyzer.ts, widened where words are rare: widening.ts) →
  * each word's scored records from the positional index (word-match.ts over match.ts and postings.ts; loose-match.ts,
  * every-word.ts, exclusions.ts) → combining the words under a matching strategy (here, with partial-fill.ts,
- * outcome-fit.ts and exact-title.ts) → an ordered result whose top is re-scored with position bonuses (result.ts,
+ * outcome-facts.ts and exact-title.ts) → an ordered result whose top is re-scored with position bonuses (result.ts,
  * bonus.ts). This module opens the snapshot's index sections, makes those parts once, holds the caches and per-record
  * scratch, and combines. Highlights (snippet.ts) and facets (facets.ts) are computed only for what is shown.
  * docs/design.md explains the choices.
@@ -32,15 +32,15 @@ import { Highlighter } from './snippet.js';
 import { recordStoreOf } from '../snapshot/records.js';
 import { ReformPage, reformsOf } from './reforms.js';
 import { asksQuestion } from '../analysis/ask.js';
-import { asksForQualifier, directionOf, markQualifiers, markQuestionAims, type Unit } from './query-words.js';
+import { asksForQualifier, directionOf, markQualifiers, markQuestionAims, MAX_PARTS_WORDS, type Unit } from './query-words.js';
 import { SearchResult, type MatchingStrategy, type RankedEntry } from './result.js';
 import { PositionBonus } from './bonus.js';
-import { OutcomeFacts } from './outcome-fit.js';
+import { OutcomeFacts } from './outcome-facts.js';
 import { LooseMatch } from './loose-match.js';
 import { EveryWordMatch, EveryWordScores } from './every-word.js';
 import { Exclusions } from './exclusions.js';
 import { ExactTitles } from './exact-title.js';
-import { MAX_PARTS_WORDS, QueryWidening, withoutKinds } from './widening.js';
+import { QueryWidening, withoutKinds } from './widening.js';
 import { WordMatch } from './word-match.js';
 import { FILL_TO, PartialFill, type InformativeTest } from './partial-fill.js';
 import { increasing } from './record-lists.js';
@@ -48,8 +48,6 @@ import { increasing } from './record-lists.js';
 export { occurrences, nearOccurrences } from './snippet.js';
 export { minimalWindow } from './score.js';
 export { SearchResult, type MatchingStrategy, type RankedEntry } from './result.js';
-export { FILL_TO } from './partial-fill.js';
-export { QUESTION_AIM_MAX_CHARS } from './query-words.js';
 
 export type { EngineIndex } from '../indexer/engine-index.js';
 
@@ -135,7 +133,7 @@ export class SearchEngine {
   private readonly titles: ExactTitles;
   /** The records a query's exclusions remove (exclusions.ts). */
   private readonly exclusions: Exclusions;
-  /** A question's figure, change verbs and outcome fit from records' outcome facts (outcome-fit.ts). */
+  /** A question's figure, change verbs and outcome fit from records' outcome facts (outcome-facts.ts). */
   private readonly outcomes: OutcomeFacts;
   /** Scratch per record: the records a compound's parts bring (partsFill) and loose expansions' rare words held (LooseMatch.looseDocs); zero between uses. */
   private readonly count: Uint8Array;

@@ -1,6 +1,6 @@
 /**
  * Stored loose expansions (indexer/loose-postings.ts) read at query time: an expansion matched by its words whose
- * every word is required in one field (search/engine.ts looseDocs) is its stored records, scored from the stored
+ * every word is required in one field (search/loose-match.ts) is its stored records, scored from the stored
  * fields and counts exactly as scoring each word's decoded list scores them.
  */
 import { looseKey } from '../analysis/loose.js';

@@ -144,7 +144,8 @@ export interface EngineOptions {
   /**
    * In a compound typed whole (one clause, no space, two to four words: 执法平台, 住建数据) of which less than a page of
    * records has every word, a record holding every word apart (none in its title, no two within proximityWindow of
-   * each other in one field: the words never meet) holds the compound no better than a partial match: it ranks in
+   * each other in one of the proximityFields, the clause printed whole in no field: the words never meet) holds the
+   * compound no better than a partial match (only when partial matches are scaled: missingIdfDecay > 0): it ranks in
    * the first tier of partial matches, its score scaled as theirs are (coveragePower, missingIdfDecay) as if it lacked
    * the query's least rare word at this share of that word's idf. It still lists no word as missing. 0 = off (such a
    * record ranks above every partial match, as before session 19). docs/design.md gives the figures.

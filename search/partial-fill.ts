@@ -16,7 +16,7 @@ import { float64Columns } from './slab.js';
 /** A page: this many distinct reforms (fillsPage). Partial matches fill in when the records with every word make fewer. */
 export const FILL_TO = 10;
 
-/** Whether a word of `docs` records and idf `idf` is informative for one query (Engine.informativeTest). */
+/** Whether a word of `docs` records and idf `idf` is informative for one query (SearchEngine.informativeTest). */
 export type InformativeTest = (docs: number, idf: number) => boolean;
 
 export class PartialFill {

@@ -11,6 +11,10 @@ import { DOWN_VERBS, UP_VERBS } from '../analysis/outcomes.js';
 import { isMeasureWord, isSuperlative, questionAimStart } from '../analysis/ask.js';
 import type { EngineOptions } from './options.js';
 
+/** Queries of at most this many words count the parts of their compounds (a longer one is a pasted paragraph), and
+ * only such a compound typed whole can hold its words apart (result.ts apartScale). */
+export const MAX_PARTS_WORDS = 4;
+
 /** One word of the query as matching sees it: a constraint, or an OR group (either side, scored as one word). */
 export interface Unit {
   text: string;

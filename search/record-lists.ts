@@ -1,6 +1,6 @@
 /**
  * Record lists a query's matching walks: touched records put in increasing order, and lists read at given records by
- * galloping. Shared by loose expansions (loose-match.ts), a compound's parts (engine.ts partsFill) and combine.
+ * galloping. Shared by loose expansions (loose-match.ts), a compound's parts (partial-fill.ts partsFill) and combine.
  */
 import { gallop } from './match.js';
 import type { DocScores } from './score.js';

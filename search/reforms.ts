@@ -32,7 +32,7 @@ export function reformMembers(reformOf: Int32Array): Map<number, number[]> {
 
 /**
  * Distinct reforms counted until `size` of them make a page: the one count behind "does this fill a page" (the
- * engine's fillsPage) and "bring records in until a page is full" (its partsFill). A page is a few reforms, so they are
+ * engine's fillsPage) and "bring records in until a page is full" (partial-fill.ts partsFill). A page is a few reforms, so they are
  * kept in a small array and compared one by one (no Set per count).
  */
 export class ReformPage {

@@ -10,10 +10,10 @@ import { checkDeadline } from './budget.js';
 import { recordCount } from './doc-skips.js';
 import type { BonusPlan } from './bonus.js';
 import type { SearchEngine } from './engine.js';
-import type { Unit } from './query-words.js';
+import { MAX_PARTS_WORDS, type Unit } from './query-words.js';
 import { RecordSet } from './record-bits.js';
 import { TopK } from './score.js';
-import { MAX_PARTS_WORDS } from './widening.js';
+
 
 /**
  * How records lacking some of the query's words are treated:
@@ -124,12 +124,11 @@ export class SearchResult {
     return n;
   }
 
-  /** a ranks before b (indexes into docs), with score overrides for the re-scored top. */
   /**
    * The scale of a record holding every word of a compound typed whole, but apart (EngineOptions.apartCost): what a
    * partial match lacking the query's least rare word at apartCost of its idf is scaled by (coveragePower, `decay`).
-   * 0 when the rule does not apply: not one clause typed without a space, fewer than two or more than MAX_PARTS_WORDS (4) words, a
-   * phrase or a field prefix, or the option off.
+   * 0 when the rule does not apply: not one clause typed without a space, fewer than two or more than MAX_PARTS_WORDS
+   * (4) words, a phrase or a field prefix, or the option off.
    */
   private apartScale(decay: number): number {
     const o = this.engine.options;
@@ -142,6 +141,7 @@ export class SearchResult {
     return ((U - 1) / U) ** o.coveragePower * Math.exp(-decay * o.apartCost * least);
   }
 
+  /** a ranks before b (indexes into docs), with score overrides for the re-scored top. */
   private better(a: number, b: number, score: (i: number) => number, apart?: Set<number>): boolean {
     if (apart?.size && (apart.has(a) || apart.has(b))) {
       // A record holding the words apart ranks in the first tier of partial matches (EngineOptions.apartCost).

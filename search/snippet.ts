@@ -133,7 +133,7 @@ export class Highlighter {
 
   /**
    * A hit's title and snippet. `missing` (the hit's missing words) marks, for a record that fills the page through a
-   * word's parts (engine.ts partsFill: 首次, 违法 … for 首违不罚), the parts it was found and scored by.
+   * word's parts (partial-fill.ts partsFill: 首次, 违法 … for 首违不罚), the parts it was found and scored by.
    */
   highlight(i: number, analysis: QueryAnalysis, missing: readonly string[] = []): { title: string; snippet: string } {
     const record = this.store ? this.store.record(i) : this.records[i];

@@ -8,11 +8,8 @@ import { isMeasureWord } from '../analysis/ask.js';
 import type { AnalysedClause, Constraint, QueryAnalysis, QueryAnalyzer } from './analyzer.js';
 import type { Matcher } from './match.js';
 import type { EngineOptions } from './options.js';
-import { directionOf } from './query-words.js';
+import { directionOf, MAX_PARTS_WORDS } from './query-words.js';
 import type { DocScores } from './score.js';
-
-/** Queries of at most this many words count the parts of their compounds (a longer one is a pasted paragraph). */
-export const MAX_PARTS_WORDS = 4;
 
 /** A constraint as typed, its narrower terms (Alternative.kind) left out: the same cached lookup wherever it is asked. */
 export function withoutKinds(c: Constraint): Constraint {

@@ -107,7 +107,7 @@ describe('a build with its stages side by side (a counting process, an index wor
     expect(bodyHash(par.body)).toBe(bodyHash(one));
   });
 
-  it('stores the same words and split compounds from the seeds with the tail in the index worker, and with a tail worker, as in one thread, at a cost low enough that the seeds store some', async () => {
+  it('stores the same words and split compounds from the seeds with the tail in the index worker, in this thread beside it, and with a tail worker, as in one thread, at a cost low enough that the seeds store some', async () => {
     // At the default costs the seeds store neither (so the builds above compare none): both builds here lower it.
     const stored = (body: { index: unknown }) => body.index as { words?: { terms: string }; nears?: { terms: string } };
     expect(stored(await seedSnapshot()).words).toBeUndefined();
@@ -117,9 +117,10 @@ describe('a build with its stages side by side (a counting process, an index wor
     const terms = (t?: { terms: string }) => t?.terms.split('\u0000').filter(Boolean) ?? [];
     expect(terms(stored(one.body).words).length).toBeGreaterThan(10);
     expect(terms(stored(one.body).nears).length).toBeGreaterThan(0);
-    // The index worker builds the tail (the default with the index worker), or this thread with a tail worker does.
-    for (const tailWorker of [false, true]) {
-      const par = await buildSnapshot({ seedsDir: SEEDS, dictDir: DICT, vocabularyWorkers: 1, indexWorker: true, tailWorker, storedMinCost });
+    // The index worker builds the tail (the default with the index worker), or this thread does, alone or with a tail
+    // worker.
+    for (const tail of [{}, { tailWorker: true }, { indexWorkerTail: false }]) {
+      const par = await buildSnapshot({ seedsDir: SEEDS, dictDir: DICT, vocabularyWorkers: 1, indexWorker: true, ...tail, storedMinCost });
       par.body.builtAt = one.body.builtAt;
       expect(terms(stored(par.body).words)).toEqual(terms(stored(one.body).words));
       expect(terms(stored(par.body).nears)).toEqual(terms(stored(one.body).nears));

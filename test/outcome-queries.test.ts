@@ -321,7 +321,7 @@ describe('a figure answers the words printed in its own clause', () => {
   });
 
   it('keeps a fact’s metric and its clause apart once normalised, so no word is found across the join (许可证|实现 is no 证实)', async () => {
-    const { metricAndClause } = await import('../search/outcome-fit.js');
+    const { metricAndClause } = await import('../search/outcome-facts.js');
     const n = service.engine.analyzer.normalizer;
     let facts = 0;
     for (const r of service.engine.records) {
