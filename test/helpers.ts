@@ -156,8 +156,11 @@ export function recordPlainText(service: SearchService, id: string): string {
   return service.engine.analyzer.normalizer.plain([r.title, r.content, r.applicableTo, r.process, r.outcome].join('\n'));
 }
 
-/** The ranking's field statistics of a snapshot's positional index, with the default field weights. */
-export function fieldStatsOf(d: IndexData, bounded = true): FieldStats {
+/**
+ * The ranking's field statistics of a snapshot's positional index, with the default field weights; `compactFrom` 0
+ * scores even the seeds through the compact length norms (search/length-norms.ts).
+ */
+export function fieldStatsOf(d: IndexData, bounded = true, compactFrom?: number): FieldStats {
   return {
     fieldCount: d.fields.length,
     records: d.records,
@@ -165,5 +168,6 @@ export function fieldStatsOf(d: IndexData, bounded = true): FieldStats {
     avgLengths: d.avgLengths,
     weights: Float64Array.from(d.fields, (f) => DEFAULT_ENGINE_OPTIONS.fieldWeights[f as keyof typeof DEFAULT_ENGINE_OPTIONS.fieldWeights] ?? 0),
     bounded,
+    compactFrom,
   };
 }
