@@ -11,14 +11,14 @@ import { deserialize } from 'node:v8';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseSnapshot, serializeSnapshot } from '../snapshot/file.js';
-import type { ReformRecord } from '../indexer/schema.js';
+import { TEXT_FIELDS, type ReformRecord } from '../indexer/schema.js';
 import type { ProvidedContext } from 'vitest';
 import type { SnapshotBody } from '../snapshot/body.js';
 import { SearchService } from '../search/service.js';
 import { facetValues, type FacetName, type Filters } from '../search/facets.js';
 import { fieldText, OWN_FIELDS, type SearchField } from '../search/fields.js';
 import type { IndexData } from '../indexer/postings.js';
-import { DEFAULT_ENGINE_OPTIONS } from '../search/options.js';
+import { DEFAULT_ENGINE_OPTIONS, type EngineOptions } from '../search/options.js';
 import type { FieldStats } from '../search/score.js';
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -154,6 +154,18 @@ export function ownTextSays(service: SearchService, d: number, text: string, fie
 export function recordPlainText(service: SearchService, id: string): string {
   const r = service.reform(id)!;
   return service.engine.analyzer.normalizer.plain([r.title, r.content, r.applicableTo, r.process, r.outcome].join('\n'));
+}
+
+/** A reform's text fields (TEXT_FIELDS: title, content, applicableTo, process, outcome), each normalised as the index is. */
+export function recordFieldTexts(service: SearchService, id: string): string[] {
+  const r = service.reform(id)!;
+  const n = service.engine.analyzer.normalizer;
+  return TEXT_FIELDS.map((f) => n.plain(r[f] ?? ''));
+}
+
+/** A service over the same snapshot body with other engine options (to compare a rule on and off). */
+export function withOptions(service: SearchService, options: Partial<EngineOptions>): SearchService {
+  return new SearchService(service.engine.body, options);
 }
 
 /**
