@@ -66,12 +66,17 @@ export function poolBias(sources: JudgedSource[], records: ReformRecord[], rank:
   const group = reformsOf(records);
   const index = new Map(records.map((r, i) => [r.id, i]));
   const reformsIn = new Map(sources.map((s) => [s.id, new Set([...pools.get(s.id)!].map((id) => group[index.get(id)!]))]));
+  // Each source's list made once, read by the count and by the condensed figure.
+  const lists = new Map(sources.map((s) => [s.id, rank(s.id)]));
   let listed = 0;
   let unjudged = 0;
   for (const s of sources) {
     const seen = new Set([group[index.get(s.id)!]]);
-    for (const id of rank(s.id)) {
-      const g = group[index.get(id)!];
+    for (const id of lists.get(s.id)!) {
+      // An id this corpus does not hold is skipped, as evaluateSimilar skips it.
+      const i = index.get(id);
+      if (i === undefined) continue;
+      const g = group[i];
       if (seen.has(g)) continue;
       seen.add(g);
       listed++;
@@ -79,7 +84,7 @@ export function poolBias(sources: JudgedSource[], records: ReformRecord[], rank:
       if (seen.size > 10) break;
     }
   }
-  const condensed = evaluateSimilar(sources, records, (id) => rank(id).filter((x) => reformsIn.get(id)!.has(group[index.get(x)!]))).dev.ndcg;
+  const condensed = evaluateSimilar(sources, records, (id) => lists.get(id)!.filter((x) => index.has(x) && reformsIn.get(id)!.has(group[index.get(x)!]))).dev.ndcg;
   return { unjudged: unjudged / Math.max(1, listed), condensed };
 }
 

@@ -32,10 +32,10 @@ const made = new WeakMap<FieldStats, { k1: number; b: number; norms: CompactNorm
 
 /**
  * The compact norms of a snapshot's field lengths under BM25 parameters `bm`, made on first use; undefined when the
- * snapshot has fewer than `from` record fields (COMPACT_FROM), a field is longer than 16 bits hold or the tables would
- * pass MAX_TABLE entries (scoring then reads normsOf's).
+ * snapshot has fewer than `from` record fields (the stats' compactFrom, else COMPACT_FROM), a field is longer than 16
+ * bits hold or the tables would pass MAX_TABLE entries (scoring then reads normsOf's).
  */
-export function compactNorms(stats: FieldStats, bm: EngineOptions['bm25'], from = COMPACT_FROM): CompactNorms | undefined {
+export function compactNorms(stats: FieldStats, bm: EngineOptions['bm25'], from = stats.compactFrom ?? COMPACT_FROM): CompactNorms | undefined {
   if (stats.fieldLengths.length < from) return undefined;
   const kept = made.get(stats);
   if (kept && kept.k1 === bm.k1 && kept.b === bm.b) return kept.norms;

@@ -25,6 +25,11 @@ export interface FieldStats {
   weights: Float64Array;
   /** The index's block bounds were computed with this scoring (indexer/postings.ts BOUND_SCORING): they may be used. */
   bounded?: boolean;
+  /**
+   * Record fields from which scoring reads the compact length norms (search/length-norms.ts; default COMPACT_FROM).
+   * A test sets 0 so that the seeds are scored through them too.
+   */
+  compactFrom?: number;
 }
 
 export function idf(N: number, df: number): number {

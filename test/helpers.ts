@@ -11,14 +11,14 @@ import { deserialize } from 'node:v8';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseSnapshot, serializeSnapshot } from '../snapshot/file.js';
-import type { ReformRecord } from '../indexer/schema.js';
+import { TEXT_FIELDS, type ReformRecord } from '../indexer/schema.js';
 import type { ProvidedContext } from 'vitest';
 import type { SnapshotBody } from '../snapshot/body.js';
 import { SearchService } from '../search/service.js';
 import { facetValues, type FacetName, type Filters } from '../search/facets.js';
 import { fieldText, OWN_FIELDS, type SearchField } from '../search/fields.js';
 import type { IndexData } from '../indexer/postings.js';
-import { DEFAULT_ENGINE_OPTIONS } from '../search/options.js';
+import { DEFAULT_ENGINE_OPTIONS, type EngineOptions } from '../search/options.js';
 import type { FieldStats } from '../search/score.js';
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -156,8 +156,23 @@ export function recordPlainText(service: SearchService, id: string): string {
   return service.engine.analyzer.normalizer.plain([r.title, r.content, r.applicableTo, r.process, r.outcome].join('\n'));
 }
 
-/** The ranking's field statistics of a snapshot's positional index, with the default field weights. */
-export function fieldStatsOf(d: IndexData, bounded = true): FieldStats {
+/** A reform's text fields (TEXT_FIELDS: title, content, applicableTo, process, outcome), each normalised as the index is. */
+export function recordFieldTexts(service: SearchService, id: string): string[] {
+  const r = service.reform(id)!;
+  const n = service.engine.analyzer.normalizer;
+  return TEXT_FIELDS.map((f) => n.plain(r[f] ?? ''));
+}
+
+/** A service over the same snapshot body with other engine options (to compare a rule on and off). */
+export function withOptions(service: SearchService, options: Partial<EngineOptions>): SearchService {
+  return new SearchService(service.engine.body, options);
+}
+
+/**
+ * The ranking's field statistics of a snapshot's positional index, with the default field weights; `compactFrom` 0
+ * scores even the seeds through the compact length norms (search/length-norms.ts).
+ */
+export function fieldStatsOf(d: IndexData, bounded = true, compactFrom?: number): FieldStats {
   return {
     fieldCount: d.fields.length,
     records: d.records,
@@ -165,5 +180,6 @@ export function fieldStatsOf(d: IndexData, bounded = true): FieldStats {
     avgLengths: d.avgLengths,
     weights: Float64Array.from(d.fields, (f) => DEFAULT_ENGINE_OPTIONS.fieldWeights[f as keyof typeof DEFAULT_ENGINE_OPTIONS.fieldWeights] ?? 0),
     bounded,
+    compactFrom,
   };
 }

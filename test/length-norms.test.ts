@@ -4,7 +4,7 @@ import { DEFAULT_ENGINE_OPTIONS } from '../search/options.js';
 import { Matcher } from '../search/match.js';
 import { Postings } from '../search/postings.js';
 import { COMPACT_FROM, compactEntrySum, compactNorms } from '../search/length-norms.js';
-import { addPairScores, addScores, bm25, entrySum, normsOf, scoreAt } from '../search/score.js';
+import { addPairScores, addScores, bm25, entrySum, idf, normsOf, type WordScores } from '../search/score.js';
 import { fieldStatsOf, seedSnapshot } from './helpers.js';
 
 let index: IndexData;
@@ -68,27 +68,53 @@ describe('BM25 length norms in cache-sized form (search/length-norms.ts)', () =>
     expect(records).toBeGreaterThan(100);
   });
 
-  it('scores two words at the records holding both (one loop, and each word alone) as record by record, to the last bit', () => {
-    const stats = fieldStatsOf(index);
+  it('scores each record, every record, and two words at the records holding both (one loop, and each word alone) as entrySum over the Float64 norms, to the last bit, with the compact norms and without', () => {
     const matcher = new Matcher(new Postings(index, 1 << 20), 100, 4);
-    const word = (w: string) => bm25(matcher.needle(w), stats, BM, 1);
-    let records = 0;
-    for (const [a, b] of [['海关', '监管'], ['企业', '登记'], ['船舶', '登记'], ['知识产权', '质押']]) {
-      const [atA, atB] = bothAt(word(a).docs, word(b).docs);
-      records += atA.length;
-      // Record by record (scoreAt), added in the order the loops add.
-      const one = word(a);
-      const two = word(b);
-      const expected = Float64Array.from(atA, (e, j) => j / 3 + scoreAt(one, e) + scoreAt(two, atB[j]));
-      const pair = Float64Array.from(atA, (_, j) => j / 3);
-      addPairScores(word(a), atA, word(b), atB, pair);
-      expect([...pair], `${a} ${b}`).toEqual([...expected]);
-      const apart = Float64Array.from(atA, (_, j) => j / 3);
-      addScores(word(a), atA, apart);
-      addScores(word(b), atB, apart);
-      expect([...apart], `${a} ${b} apart`).toEqual([...expected]);
+    // compactFrom 0 makes the compact norms for the seeds too, so WordScores reads them in each of its loops.
+    for (const compactFrom of [undefined, 0]) {
+      const stats = fieldStatsOf(index, true, compactFrom);
+      expect(compactNorms(stats, BM) !== undefined, `compactFrom ${compactFrom}`).toBe(compactFrom === 0);
+      const { norms } = normsOf(stats, BM);
+      const F = stats.fieldCount;
+      const N = stats.records;
+      const k1 = BM.k1 + 1;
+      const word = (w: string) => bm25(matcher.needle(w), stats, BM, 1) as WordScores;
+      /** The word's records and each one's sum as entrySum makes it over normsOf's norms (weight 1 × idf per field). */
+      const plain = (w: string) => {
+        const { slots, starts } = matcher.needle(w);
+        const runs: [number, number, number][] = [];
+        for (let x = 0; x < slots.length; ) {
+          const d = (slots[x] / F) | 0;
+          let to = x;
+          while (to < slots.length && ((slots[to] / F) | 0) === d) to++;
+          runs.push([d, x, to]);
+          x = to;
+        }
+        const fieldWeight = Float64Array.from(stats.weights, (v) => v * idf(N, runs.length));
+        return { docs: Int32Array.from(runs, ([d]) => d), sums: Float64Array.from(runs, ([d, from, to]) => entrySum(slots, starts, from, to, d * F, fieldWeight, k1, norms, N, d)) };
+      };
+      let records = 0;
+      for (const [a, b] of [['海关', '监管'], ['企业', '登记'], ['船舶', '登记'], ['知识产权', '质押']]) {
+        const x = plain(a);
+        const y = plain(b);
+        const one = word(a);
+        expect([...one.docs], a).toEqual([...x.docs]);
+        expect(Array.from(x.docs, (_, i) => one.scoreAt(i)), `${a} scoreAt`).toEqual([...x.sums]);
+        expect([...word(a).scores], `${a} scores`).toEqual([...x.sums]);
+        const [atA, atB] = bothAt(x.docs, y.docs);
+        records += atA.length;
+        // Added in the order the loops add: what was in out, then a's sum, then b's.
+        const expected = Float64Array.from(atA, (e, j) => j / 3 + x.sums[e] + y.sums[atB[j]]);
+        const pair = Float64Array.from(atA, (_, j) => j / 3);
+        addPairScores(word(a), atA, word(b), atB, pair);
+        expect([...pair], `${a} ${b}`).toEqual([...expected]);
+        const apart = Float64Array.from(atA, (_, j) => j / 3);
+        addScores(word(a), atA, apart);
+        addScores(word(b), atB, apart);
+        expect([...apart], `${a} ${b} apart`).toEqual([...expected]);
+      }
+      expect(records).toBeGreaterThan(20);
     }
-    expect(records).toBeGreaterThan(20);
   });
 
   it('is not made when a field is longer than 16 bits hold or the snapshot is small (scoring then reads the Float64 norms)', () => {

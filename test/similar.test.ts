@@ -887,7 +887,7 @@ describe('the judged set\'s dev folds (bench/similar-dev.ts)', () => {
     expect(judged.filter((s) => s.half === 'test').length).toBe(29);
   });
 
-  it('holds the judging pool of every pool-judged dev source and of no other, each judged reform in it; a reform outside it counts as never judged and the condensed figure drops it', async () => {
+  it('holds the judging pool of every pool-judged dev source and of no other, each judged reform in it; a reform outside it counts as never judged and the condensed figure drops it; an id the corpus lacks is skipped', async () => {
     const { evaluateSimilar, loadJudged, loadPools, poolBias } = await import('../bench/similar-eval.js');
     const pools = loadPools();
     const pooled = loadJudged().filter((s) => s.half === 'dev' && (s.added === 'grown' || s.added === 'regrown' || s.added === 'extended'));
@@ -921,6 +921,10 @@ describe('the judged set\'s dev folds (bench/similar-dev.ts)', () => {
     expect(led.unjudged).toBeCloseTo(1 / 10, 9);
     expect(led.condensed).toBeCloseTo(1, 9);
     expect(evaluateSimilar(sources, body.records, lead).dev.ndcg).toBeLessThan(0.9);
+    // Ids this corpus does not hold are skipped, as evaluateSimilar skips them: neither unjudged nor taking a place.
+    const ghosts = poolBias(sources, body.records, (id) => ['no-such-record', 'nor-this-one', ...ideal(id)], pools);
+    expect(ghosts.unjudged).toBe(0);
+    expect(ghosts.condensed).toBeCloseTo(1, 9);
   });
 
   it('refuses a judged set whose added group the harness does not know, or that marks a test source as added, naming the source', async () => {
