@@ -54,8 +54,9 @@ export interface BuildOptions<P = never> {
    * With the index worker, build the tail (indexer/tail.ts) there too, from its own index and texts, once it is sent
    * the vocabulary (before the similar stage), instead of in this thread after the similar stage with the other core
    * idle. Default true (false, or tailWorker, builds it here after the similar stage, as before session 19); the
-   * same bytes either way (test/build-parallel.test.ts). Its wall-time gain on a quiet machine is not measured yet
-   * (docs/design.md, "The build's tail in the index worker"): the switch lets a quiet run compare.
+   * same bytes either way (test/build-parallel.test.ts). Two quiet bench runs built 100k 1–2 s faster with it and
+   * simbuild8's changes together (docs/design.md, "The build's tail in the index worker"); the switch lets a quiet
+   * run compare it alone.
    */
   indexWorkerTail?: boolean;
   /**
