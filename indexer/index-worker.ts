@@ -5,6 +5,7 @@
  * tail's tables (indexer/tail.ts) from the index and texts it already holds, beside the build thread's similar stage.
  */
 import { parentPort } from 'node:worker_threads';
+import { buffersOf } from './module-worker.js';
 import type { EngineIndex } from './engine-index.js';
 import { buildIndex, type IndexData } from './postings.js';
 import { buildTail, type TailInput } from './tail.js';
@@ -19,16 +20,6 @@ export interface IndexJob {
 
 /** The tail's input without the texts the worker holds, with the build thread's facet columns. */
 export type TailRequest = Omit<TailInput, 'texts' | 'fields'> & Pick<EngineIndex, 'facets'>;
-
-const buffersOf = (x: object): ArrayBuffer[] => {
-  const out = new Set<ArrayBuffer>();
-  const walk = (v: unknown) => {
-    if (ArrayBuffer.isView(v)) out.add(v.buffer as ArrayBuffer);
-    else if (v && typeof v === 'object') for (const w of Object.values(v)) walk(w);
-  };
-  walk(x);
-  return [...out];
-};
 
 parentPort!.once('message', (job: IndexJob) => {
   // Without the tail, buildIndex gets the only reference to the texts (copied here, 100 MB at 100k records), so it

@@ -65,3 +65,14 @@ export function talkToWorker<T>(module: URL, input: unknown, transfer: TransferL
   }).finally(() => signal?.removeEventListener('abort', end)); // answered or exited: the signal no longer holds the worker
   return { answer, post: (message) => worker.postMessage(message) };
 }
+
+/** Every array buffer under `x` (typed arrays in nested objects), to move with a message instead of copying. */
+export const buffersOf = (x: object): ArrayBuffer[] => {
+  const out = new Set<ArrayBuffer>();
+  const walk = (v: unknown) => {
+    if (ArrayBuffer.isView(v)) out.add(v.buffer as ArrayBuffer);
+    else if (v && typeof v === 'object') for (const w of Object.values(v)) walk(w);
+  };
+  walk(x);
+  return [...out];
+};

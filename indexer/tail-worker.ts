@@ -5,6 +5,7 @@
  * rest. Every result is what the build thread would compute from the same input.
  */
 import { parentPort } from 'node:worker_threads';
+import { buffersOf } from './module-worker.js';
 import { buildDocSkips, type DocSkipsOptions } from './doc-skips.js';
 import { buildStoredCounts } from './facet-counts.js';
 import type { FacetColumns } from './facet-columns.js';
@@ -31,16 +32,6 @@ export interface TailJob {
   bits?: RecordBitsThresholds;
   skips?: Partial<DocSkipsOptions>;
 }
-
-const buffersOf = (x: object): ArrayBuffer[] => {
-  const out = new Set<ArrayBuffer>();
-  const walk = (v: unknown) => {
-    if (ArrayBuffer.isView(v)) out.add(v.buffer as ArrayBuffer);
-    else if (v && typeof v === 'object') for (const w of Object.values(v)) walk(w);
-  };
-  walk(x);
-  return [...out];
-};
 
 parentPort!.once('message', (job: TailJob) => {
   const { texts, from } = job;

@@ -183,3 +183,15 @@ export function fieldStatsOf(d: IndexData, bounded = true, compactFrom?: number)
     compactFrom,
   };
 }
+
+/** Entries of each list at the records both hold, in record order. */
+export function bothAt(a: Int32Array, b: Int32Array): [Int32Array, Int32Array] {
+  const x: number[] = [];
+  const y: number[] = [];
+  for (let i = 0, j = 0; i < a.length && j < b.length; ) {
+    if (a[i] < b[j]) i++;
+    else if (a[i] > b[j]) j++;
+    else x.push(i++), y.push(j++);
+  }
+  return [Int32Array.from(x), Int32Array.from(y)];
+}

@@ -5,7 +5,7 @@ import { Matcher } from '../search/match.js';
 import { Postings } from '../search/postings.js';
 import { COMPACT_FROM, compactEntrySum, compactNorms } from '../search/length-norms.js';
 import { addPairScores, addScores, bm25, entrySum, idf, normsOf, type WordScores } from '../search/score.js';
-import { fieldStatsOf, seedSnapshot } from './helpers.js';
+import { bothAt, fieldStatsOf, seedSnapshot } from './helpers.js';
 
 let index: IndexData;
 beforeAll(async () => {
@@ -13,18 +13,6 @@ beforeAll(async () => {
 });
 
 const BM = DEFAULT_ENGINE_OPTIONS.bm25;
-
-/** Entries of each list at the records both hold, in record order. */
-function bothAt(a: Int32Array, b: Int32Array): [Int32Array, Int32Array] {
-  const x: number[] = [];
-  const y: number[] = [];
-  for (let i = 0, j = 0; i < a.length && j < b.length; ) {
-    if (a[i] < b[j]) i++;
-    else if (a[i] > b[j]) j++;
-    else x.push(i++), y.push(j++);
-  }
-  return [Int32Array.from(x), Int32Array.from(y)];
-}
 
 describe('BM25 length norms in cache-sized form (search/length-norms.ts)', () => {
   it('gives every field of every seed record the very norm normsOf computes', () => {

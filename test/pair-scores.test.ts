@@ -4,7 +4,7 @@ import { DEFAULT_ENGINE_OPTIONS } from '../search/options.js';
 import { Matcher } from '../search/match.js';
 import { Postings } from '../search/postings.js';
 import { LazyScores, addPairScores, addScores, bm25, unionMax } from '../search/score.js';
-import { fieldStatsOf, seedSnapshot } from './helpers.js';
+import { bothAt, fieldStatsOf, seedSnapshot } from './helpers.js';
 
 let index: IndexData;
 beforeAll(async () => {
@@ -13,18 +13,6 @@ beforeAll(async () => {
 
 /** Seed word pairs with records holding both (the every-word records of a two-word query). */
 const PAIRS: [string, string][] = [['海关', '监管'], ['企业', '登记'], ['船舶', '登记'], ['知识产权', '质押'], ['跨境电商', '退货']];
-
-/** Entries of each list at the records both hold, in record order. */
-function bothAt(a: Int32Array, b: Int32Array): [Int32Array, Int32Array] {
-  const x: number[] = [];
-  const y: number[] = [];
-  for (let i = 0, j = 0; i < a.length && j < b.length; ) {
-    if (a[i] < b[j]) i++;
-    else if (a[i] > b[j]) j++;
-    else x.push(i++), y.push(j++);
-  }
-  return [Int32Array.from(x), Int32Array.from(y)];
-}
 
 describe('two words scored at the records holding both in one loop (addPairScores)', () => {
   it('adds to each record, onto any start, the very numbers two separate passes of the words add, to the last bit', () => {
