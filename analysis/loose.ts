@@ -5,7 +5,7 @@
  * (search/analyzer.ts) and the indexer (indexer/loose-postings.ts, which stores the records of costly expansions) cut
  * a phrase the same way. Pure: no I/O, no jieba.
  */
-import type { Vocabulary } from './segment.js';
+import { LOG_UNKNOWN, type Vocabulary } from './segment.js';
 
 /**
  * The most probable cut of a Han word into shorter vocabulary words (single characters where none fits): the words a
@@ -22,7 +22,7 @@ export function subWords(text: string, vocab: Vocabulary): string[] {
       if (j - i === n) continue;
       const c = vocab.counts.get(text.slice(i, j));
       if (c === undefined && j > i + 1) continue;
-      const score = (c !== undefined ? Math.log(c + 1) : Math.log(0.1)) - logTotal + best[j];
+      const score = (c !== undefined ? Math.log(c + 1) : LOG_UNKNOWN) - logTotal + best[j];
       if (score > best[i]) [best[i], next[i]] = [score, j];
     }
   }
@@ -31,14 +31,14 @@ export function subWords(text: string, vocab: Vocabulary): string[] {
   return out;
 }
 
+/** Module level: esbuild writes a `\p{Script=Han}` literal as `new RegExp(…)` where it stands (built at every call). */
+const HAN_FOUR_OR_MORE = /^\p{Script=Han}{4,}$/u;
+
 /**
  * The content words of a phrase of four or more Han characters (segmented, stop words dropped), for loose matching;
  * empty when the phrase is not a compound of words of two or more characters (经|认证|的|经营者 is a definition with
  * particles, not a compound).
  */
-/** Module level: esbuild writes a `\p{Script=Han}` literal as `new RegExp(…)` where it stands (built at every call). */
-const HAN_FOUR_OR_MORE = /^\p{Script=Han}{4,}$/u;
-
 export function contentWords(text: string, vocab: Vocabulary, stopwords: ReadonlySet<string>): string[] {
   if (!HAN_FOUR_OR_MORE.test(text)) return [];
   const pieces = subWords(text, vocab);

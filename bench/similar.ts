@@ -15,7 +15,6 @@ import os from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { buildSimilar, DEFAULT_SIMILAR_OPTIONS, type SimilarOptions } from '../indexer/similar.js';
-import type { ReformRecord } from '../indexer/schema.js';
 import { QueryAnalyzer } from '../search/analyzer.js';
 import { SearchService } from '../search/service.js';
 import { SimilarLists, type SimilarData } from '../search/similar.js';

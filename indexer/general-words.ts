@@ -20,8 +20,9 @@ function dictionaryFile(): string {
 const NAMING_TAG = /^(n|j|l|i|nz|eng)/;
 
 /**
- * Calls `line(word, lineStart, lineEnd)` for every line of jieba's dictionary whose word is in `wanted` (a word on
- * several lines is seen on each). Throws when the dictionary cannot be read.
+ * Calls `line(word, text, from, end)` for every line of jieba's dictionary whose word is in `wanted` (a word on
+ * several lines is seen on each): `text` is the whole dictionary, `from` just past the word's space, `end` the line's
+ * end. Throws when the dictionary cannot be read.
  */
 function scanDictionary(wanted: ReadonlySet<string>, line: (word: string, text: string, start: number, end: number) => void): void {
   const text = readFileSync(dictionaryFile(), 'utf8');

@@ -100,7 +100,7 @@ export function hash32(s: string): number {
  * Han bigram key (hanBigramKey: a non-negative integer below 2^29) → term id, by open addressing over two
  * Int32Arrays (-1 marks a free slot); grows at half full.
  */
-class BigramTable {
+export class BigramTable {
   private keys = new Int32Array(1 << 16).fill(-1);
   private vals = new Int32Array(1 << 16);
   private size = 0;

@@ -8,6 +8,8 @@
  */
 import type { ReformRecord } from './schema.js';
 import { Grow } from './grow.js';
+import { BigramTable } from './postings.js';
+import { hanBigramKey } from '../analysis/terms.js';
 
 /** One unit-length vector per reform (CSR: ids increase within a row), over compact bigram ids [0, size). */
 export interface BigramView {
@@ -24,10 +26,6 @@ export interface BigramViewOptions {
   shared?: boolean;
 }
 
-const HAN_FIRST = 0x4e00;
-const HAN_LAST = 0x9fff;
-const HAN_SPAN = HAN_LAST - HAN_FIRST + 1;
-
 /**
  * The view of reforms whose shown printings are `shown` (record indices). Weights log1p(count) · ln(R / df), df over
  * reforms; a bigram no other reform prints is left out of the stored row (it can add nothing to any dot product) but
@@ -35,9 +33,11 @@ const HAN_SPAN = HAN_LAST - HAN_FIRST + 1;
  */
 export function bigramView(records: readonly ReformRecord[], shown: Int32Array, options: BigramViewOptions = {}): BigramView {
   const R = shown.length;
-  // Bigram code → compact id in order of first sight, in an open-addressed table of typed arrays (a Map's look-up was
-  // a third of this pass at 100,000 records); df and each reform's (id, count) pairs in flat arrays.
-  const table = new CodeTable();
+  // Bigram code (hanBigramKey) → compact id in order of first sight, in the index's open-addressed table of typed
+  // arrays (a Map's look-up was a third of this pass at 100,000 records); each id's code, df and each reform's
+  // (id, count) pairs in flat arrays.
+  const table = new BigramTable();
+  const codeOf = new Grow(new Int32Array(1024));
   const df = new Grow(new Int32Array(1024));
   const rowStart = new Int32Array(R + 1);
   const rowIds = new Grow(new Int32Array(1024));
@@ -56,8 +56,8 @@ export function bigramView(records: readonly ReformRecord[], shown: Int32Array, 
       }
       for (let x = 0, prev = -1; x < t.length; x++) {
         const c = t.charCodeAt(x);
-        const han = c >= HAN_FIRST && c <= HAN_LAST ? c - HAN_FIRST : -1;
-        if (prev >= 0 && han >= 0) codes[n++] = prev * HAN_SPAN + han;
+        const han = c >= 0x4e00 && c <= 0x9fff ? c : -1;
+        if (prev >= 0 && han >= 0) codes[n++] = hanBigramKey(prev, han);
         prev = han;
       }
     }
@@ -67,8 +67,11 @@ export function bigramView(records: readonly ReformRecord[], shown: Int32Array, 
       const code = sorted[x];
       let y = x + 1;
       while (y < n && sorted[y] === code) y++;
-      const id = table.idOf(code);
-      if (id === df.length) df.push(0);
+      const id = table.idOf(code, df.length);
+      if (id === df.length) {
+        df.push(0);
+        codeOf.push(code);
+      }
       df.data[id]++;
       rowIds.push(id);
       rowCount.push(y - x);
@@ -79,11 +82,10 @@ export function bigramView(records: readonly ReformRecord[], shown: Int32Array, 
   // Kept: bigrams at least two reforms print, renumbered in the order of their codes, so that a row, read in code order
   // (its codes were sorted), is in increasing id order as it is written: no sort per row.
   const keptCodes = new Grow(new Int32Array(1024));
-  const codeOf = table.codesById(df.length);
-  for (let id = 0; id < df.length; id++) if (df.data[id] >= 2) keptCodes.push(codeOf[id]);
+  for (let id = 0; id < df.length; id++) if (df.data[id] >= 2) keptCodes.push(codeOf.data[id]);
   const codesInOrder = keptCodes.done().sort();
   const keptId = new Int32Array(df.length).fill(-1);
-  for (let x = 0; x < codesInOrder.length; x++) keptId[table.idOf(codesInOrder[x])] = x;
+  for (let x = 0; x < codesInOrder.length; x++) keptId[table.idOf(codesInOrder[x], df.length)] = x;
   const size = codesInOrder.length;
   // Each bigram's idf, once per bigram rather than once per entry (the same double: the same Math.log of the same
   // quotient).
@@ -123,58 +125,4 @@ export function bigramView(records: readonly ReformRecord[], shown: Int32Array, 
   }
   if (at !== kept) throw new Error(`bigram view: ${at} entries written, ${kept} counted`);
   return { start, ids, w, size };
-}
-
-/**
- * Bigram code (≥ 0) → id in order of first sight: linear probing over a power-of-two table of codes and ids, grown at
- * half full. A few tens of thousands of distinct bigrams at 100,000 records, so the table stays in cache.
- */
-class CodeTable {
-  private keys = new Int32Array(1 << 14).fill(-1);
-  private vals = new Int32Array(1 << 14);
-  private mask = (1 << 14) - 1;
-  size = 0;
-
-  /** The id of `code`, a new one (the current size) when first seen. */
-  idOf(code: number): number {
-    const keys = this.keys;
-    let h = Math.imul(code, 0x9e3779b1) >>> 0;
-    for (;;) {
-      h &= this.mask;
-      const k = keys[h];
-      if (k === code) return this.vals[h];
-      if (k === -1) break;
-      h++;
-    }
-    keys[h] = code;
-    this.vals[h] = this.size;
-    if (2 * ++this.size > this.mask) this.grow();
-    return this.size - 1;
-  }
-
-  /** Each id's code. */
-  codesById(n: number): Int32Array {
-    const out = new Int32Array(n);
-    for (let h = 0; h <= this.mask; h++) if (this.keys[h] !== -1) out[this.vals[h]] = this.keys[h];
-    return out;
-  }
-
-  private grow() {
-    const keys = this.keys;
-    const vals = this.vals;
-    this.mask = 2 * keys.length - 1;
-    this.keys = new Int32Array(2 * keys.length).fill(-1);
-    this.vals = new Int32Array(2 * keys.length);
-    for (let h = 0; h < keys.length; h++) {
-      if (keys[h] === -1) continue;
-      let g = Math.imul(keys[h], 0x9e3779b1) >>> 0;
-      for (;;) {
-        g &= this.mask;
-        if (this.keys[g] === -1) break;
-        g++;
-      }
-      this.keys[g] = keys[h];
-      this.vals[g] = vals[h];
-    }
-  }
 }

@@ -204,7 +204,8 @@ export function listRunner(input: ListInput): (from: number, to: number) => void
     for (let x = 0; x < n; x++) s += products[x];
     return s;
   };
-  /** The same for the bigram view. */
+  /** The same for the bigram view (a copy, not a shared loop: one loop fed both Int32Array and Uint16Array ids would
+   *  see two array types in the hottest loop of the pass). */
   const bigramLikeness = (j: number): number => {
     let n = 0;
     for (let q = bigramStart[j], qe = bigramStart[j + 1]; q < qe; q++) {

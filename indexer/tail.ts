@@ -5,12 +5,10 @@
  * similar stage the tail left one idle for about 6 s at 100k records. So on a large corpus the index worker builds it
  * (indexer/index-worker.ts), beside the similar stage, from the index and texts it holds (BuildOptions
  * .indexWorkerTail, default true). Otherwise it runs here after the similar stage: in this thread alone, or with a
- * tail worker (BuildOptions.tailWorker), which searches the later half of the slots for the stored words while this
- * thread searches the earlier half, then builds the counts, maps and block starts while this thread encodes the words
- * and builds the splits and loose
- * expansions, which need the words (BuildOptions.tailWorker, off by default: it showed no gain on two cores). The
- * results are the same bytes either way; a worker that fails leaves its part
- * to this thread (slower, never different). test/build-tail.test.ts compares every table built with the worker, and
+ * tail worker (off by default: it showed no gain on two cores), which searches the later half of the slots for the
+ * stored words while this thread searches the earlier half, then builds the counts, maps and block starts while this
+ * thread encodes the words and builds the splits and loose expansions, which need the words. The results are the same
+ * bytes either way; a worker that fails leaves its part to this thread (slower, never different). test/build-tail.test.ts compares every table built with the worker, and
  * with a failing one, against one thread's; test/stored-words.test.ts that slot ranges searched apart and joined give
  * the stored words one search gives; test/build-parallel.test.ts the whole build's stored words with both workers on.
  */

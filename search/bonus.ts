@@ -154,10 +154,12 @@ export class PositionBonus {
     if (met || asksAll) {
       const slot = doc * F + title;
       let held = 0;
+      let missed = false;
       for (const alts of plan.alternatives) {
         if (anyHasSlot(alts, slot)) held++;
-        else if (!met) break;
-        if (held > 0 && met && !asksAll) break;
+        else missed = true;
+        // Known once: `met` needs one word held, the bonus every word (a miss ends it).
+        if ((!met || held > 0) && (!asksAll || missed)) break;
       }
       if (met) met.met = held > 0;
       if (asksAll && held === plan.alternatives.length) score += o.bonus.titleHasAll;

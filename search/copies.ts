@@ -45,8 +45,8 @@ export function countPresent(members: readonly number[], docs: Int32Array, keep?
 }
 
 /**
- * The first index at or after `from` whose value is at least `target` (list increasing), found by galloping: match.ts
- * `gallop` for a plain array. Kept apart so `gallop` only ever sees Int32Arrays: fed arrays too, its Int32Array
+ * The first index at or after `from` whose value is at least `target` (list increasing), found by galloping:
+ * indexer/slot-intersection.ts `gallop` for a plain array. Kept apart so `gallop` only ever sees Int32Arrays: fed arrays too, its Int32Array
  * intersections ran 10–26 % slower (micro-benchmark, 3k ∩ 60k records, loaded machine, not in `npm run bench`).
  */
 function gallopList(list: readonly number[], target: number, from: number): number {

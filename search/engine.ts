@@ -7,9 +7,9 @@
  * scratch, and combines. Highlights (snippet.ts) and facets (facets.ts) are computed only for what is shown.
  * docs/design.md explains the choices.
  */
-import type { Outcome, ReformRecord } from '../indexer/schema.js';
+import type { ReformRecord } from '../indexer/schema.js';
 import type { SnapshotBody } from '../snapshot/body.js';
-import { NEAR_GAP, QueryAnalyzer, type AnalysedClause, type Constraint, type QueryAnalysis } from './analyzer.js';
+import { NEAR_GAP, QueryAnalyzer, type Constraint, type QueryAnalysis } from './analyzer.js';
 import { FacetIndex } from './facets.js';
 import type { SearchField } from './fields.js';
 import { Lru } from '../analysis/lru.js';
@@ -27,7 +27,7 @@ import { isWordSkips, wordsAsIndex } from '../indexer/word-skips.js';
 import { DocSkipIndex, recordCount } from './doc-skips.js';
 import { RecordMaps, RecordSet, hasRecord, mapOf } from './record-bits.js';
 import { ON_HEAP_BYTES, head } from './slab.js';
-import { BlockTop, KeptScores, NO_DOCS, bm25, idf, scoreAt, union, worthBounding, type DocScores, type FieldStats } from './score.js';
+import { BlockTop, KeptScores, NO_DOCS, idf, scoreAt, union, worthBounding, type DocScores, type FieldStats } from './score.js';
 import { Highlighter } from './snippet.js';
 import { recordStoreOf } from '../snapshot/records.js';
 import { ReformPage, reformsOf } from './reforms.js';
@@ -141,7 +141,12 @@ export class SearchEngine {
   private boundRankings = 0;
   private boundScored = 0;
   /** Filtered one-word rankings that scored the few records kept instead of reading blocks (SearchResult.keptTop). */
-  keptRankings = 0;
+  private keptRankings = 0;
+
+  /** SearchResult.keptTop counts itself here (read by tests through `boundStats`). */
+  noteKeptRanking(): void {
+    this.keptRankings++;
+  }
 
   constructor(body: SnapshotBody, options: Partial<EngineOptions> = {}) {
     this.body = body;

@@ -256,7 +256,7 @@ export class SearchResult {
    * a block ranking admitting only them returns (BlockTop.top, the same scores), in no particular order.
    */
   private keptTop(k: number, kept: Int32Array): { idx: Int32Array; scores: Float64Array } {
-    this.engine.keptRankings++;
+    this.engine.noteKeptRanking();
     const at = this.scoring!.at;
     const best = new TopK(Math.min(k, kept.length));
     for (let j = 0; j < kept.length; j++) best.offer(kept[j], at(kept[j]));

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
 import { COMMON_WORD_FREQUENCY, commonWordTest, namingWordTest } from '../indexer/general-words.js';
-import { DICT, seedSnapshot } from './helpers.js';
+import { seedSnapshot } from './helpers.js';
 
 /** jieba's dictionary read line by line, every line of a word counted: the plain reading the look-up must agree with. */
 function lineByLine(candidates: string[]): { common: Set<string>; notNaming: Set<string> } {
