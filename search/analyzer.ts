@@ -509,11 +509,6 @@ export class QueryAnalyzer {
   // names every closure it makes with an Object.defineProperty (about 0.3 µs each, and the function's map changes),
   // and npm start and bench/latency.ts run under tsx.
 
-  /** A run of characters the vocabulary never cut alone that no record prints (境石 of 过|境石|油): recutUnknown's cue. */
-  private unprintedRun(p: Piece, prints: (text: string) => boolean): boolean {
-    return p.kind === 'unknown' && p.text.length >= 2 && ALL_HAN.test(p.text) && !this.printedWord(p.text, prints);
-  }
-
   /**
    * A run of characters the vocabulary never cut alone, glued by the segmenter, that no record prints (过|境石|油 of
    * 过境石油: the corpus prints 过境 and 石油 only inside words jieba kept whole, so neither is a vocabulary word) is cut
@@ -529,16 +524,28 @@ export class QueryAnalyzer {
     let any = false;
     for (let i = 0; i < pieces.length && !any; i++) any = pieces[i].kind === 'unknown' && pieces[i].text.length >= 2;
     if (!any) return pieces;
-    const printed = (t: string) => !this.stopwords.has(t) && this.printedWord(t, prints);
+    // Each string asked once per query (the stretch's bigrams overlap its longer strings).
+    const asked = new Map<string, boolean>();
+    const printed = (t: string) => {
+      let v = asked.get(t);
+      if (v === undefined) asked.set(t, (v = !this.stopwords.has(t) && this.printedWord(t, prints)));
+      return v;
+    };
+    // A piece the vocabulary could not cut into a word: a lone character, or an unknown run no record prints.
+    const weak = new Uint8Array(pieces.length);
+    for (let i = 0; i < pieces.length; i++) {
+      const p = pieces[i];
+      weak[i] = this.lone(p) || (p.kind === 'unknown' && p.text.length >= 2 && ALL_HAN.test(p.text) && !printed(p.text)) ? 1 : 0;
+    }
     const out: Piece[] = [];
     for (let i = 0; i < pieces.length; ) {
-      if (!this.lone(pieces[i]) && !this.unprintedRun(pieces[i], prints)) {
+      if (!weak[i]) {
         out.push(pieces[i++]);
         continue;
       }
       let j = i;
       let cue = false;
-      while (j < pieces.length && (this.lone(pieces[j]) || this.unprintedRun(pieces[j], prints))) cue = pieces[j++].text.length >= 2 || cue;
+      while (j < pieces.length && weak[j]) cue = pieces[j++].text.length >= 2 || cue;
       const stretch = pieces.slice(i, j);
       i = j;
       if (!cue) {
