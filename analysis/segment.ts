@@ -144,8 +144,8 @@ export const PRINTED_SPAN_MAX = 4;
 
 /**
  * The words the records print in a stretch of characters the vocabulary cannot cut (lone characters and runs of
- * characters it never cut alone: 过|境石|油 of 过境石油, where the corpus prints 过境 and 石油 inside longer words jieba
- * kept whole): the cut covering the most characters with printed strings of two to PRINTED_SPAN_MAX characters, fewer
+ * characters it never cut alone: 过|境石|油 of 过境石油, where a corpus prints 过境 and 石油 only inside longer words
+ * jieba kept whole): the cut covering the most characters with printed strings of two to PRINTED_SPAN_MAX characters, fewer
  * words on a tie. `printed` answers whether some record prints a string (a string is only asked when every bigram before
  * its end is printed). Returns the words' [start, end) spans in order; characters outside them are left to the caller.
  */

@@ -511,7 +511,7 @@ export class QueryAnalyzer {
 
   /**
    * A run of characters the vocabulary never cut alone, glued by the segmenter, that no record prints (过|境石|油 of
-   * 过境石油: the corpus prints 过境 and 石油 only inside words jieba kept whole, so neither is a vocabulary word) is cut
+   * 过境石油, where a corpus prints 过境 and 石油 only inside words jieba kept whole, so neither is a vocabulary word) is cut
    * anew with the lone characters around it into the strings the records print (printedSpans: 过境|石油), so the query
    * searches words that hold in some record instead of one that holds in none. Characters no printed string takes stay
    * lone (dropped from a sentence as before); a run none of whose characters is taken stays whole (技贸 of 技贸措施, a
