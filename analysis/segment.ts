@@ -138,3 +138,37 @@ function segmentHan(run: string, vocab: Vocabulary, options: SegmentOptions): Pi
   }
   return pieces;
 }
+
+/** The longest string printedSpans asks about: coined FTZ words are two to four characters. */
+export const PRINTED_SPAN_MAX = 4;
+
+/**
+ * The words the records print in a stretch of characters the vocabulary cannot cut (lone characters and runs of
+ * characters it never cut alone: 过|境石|油 of 过境石油, where a corpus prints 过境 and 石油 only inside longer words
+ * jieba kept whole): the cut covering the most characters with printed strings of two to PRINTED_SPAN_MAX characters, fewer
+ * words on a tie. `printed` answers whether some record prints a string (a string is only asked when every bigram before
+ * its end is printed). Returns the words' [start, end) spans in order; characters outside them are left to the caller.
+ */
+export function printedSpans(text: string, printed: (s: string) => boolean): [number, number][] {
+  const n = text.length;
+  // Characters covered, less a hundredth per word: the most covered wins, then the cut into fewer (longer) words.
+  const best = new Float64Array(n + 1);
+  const next = new Int32Array(n + 1);
+  for (let a = n - 1; a >= 0; a--) {
+    best[a] = best[a + 1];
+    next[a] = a + 1;
+    for (let b = a + 2; b <= Math.min(n, a + PRINTED_SPAN_MAX); b++) {
+      // A string whose last bigram no record prints is printed by none, nor is any longer one from a.
+      if (!printed(text.slice(b - 2, b))) break;
+      if (b - a > 2 && !printed(text.slice(a, b))) continue;
+      const score = b - a - 0.01 + best[b];
+      if (score > best[a]) {
+        best[a] = score;
+        next[a] = b;
+      }
+    }
+  }
+  const spans: [number, number][] = [];
+  for (let a = 0; a < n; a = next[a]) if (next[a] - a >= 2) spans.push([a, next[a]]);
+  return spans;
+}

@@ -14,7 +14,7 @@ import type { SortedCharMap } from '../analysis/char-map.js';
 import { FormIndex, type MinedForms } from '../analysis/forms.js';
 import { Normalizer } from '../analysis/normalize.js';
 import { parseQuery, type Clause, type QueryField } from '../analysis/query.js';
-import { buildVocabulary, segment, type Piece, type Vocabulary } from '../analysis/segment.js';
+import { buildVocabulary, printedSpans, segment, type Piece, type Vocabulary } from '../analysis/segment.js';
 import { sameValueForms } from '../analysis/quantities.js';
 import { keyOf } from '../analysis/terms.js';
 import { Lru } from '../analysis/lru.js';
@@ -509,6 +509,86 @@ export class QueryAnalyzer {
   // names every closure it makes with an Object.defineProperty (about 0.3 µs each, and the function's map changes),
   // and npm start and bench/latency.ts run under tsx.
 
+  /**
+   * A run of characters the vocabulary never cut alone, glued by the segmenter, that no record prints (过|境石|油 of
+   * 过境石油, where a corpus prints 过境 and 石油 only inside words jieba kept whole, so neither is a vocabulary word) is cut
+   * anew with the lone characters around it into the strings the records print (printedSpans: 过境|石油), so the query
+   * searches words that hold in some record instead of one that holds in none. Characters no printed string takes stay
+   * lone (dropped from a sentence as before); a run none of whose characters is taken stays whole (技贸 of 技贸措施, a
+   * short form the scattered-characters rule reads). Only where such a run is: a query the vocabulary cuts into known
+   * words asks the index nothing here.
+   */
+  private recutUnknown(pieces: Piece[]): Piece[] {
+    const prints = this.prints;
+    if (!prints) return pieces;
+    let any = false;
+    for (let i = 0; i < pieces.length && !any; i++) any = pieces[i].kind === 'unknown' && pieces[i].text.length >= 2;
+    if (!any) return pieces;
+    // Each string asked once per query (the stretch's bigrams overlap its longer strings).
+    const asked = new Map<string, boolean>();
+    const printed = (t: string) => {
+      let v = asked.get(t);
+      if (v === undefined) asked.set(t, (v = !this.stopwords.has(t) && this.printedWord(t, prints)));
+      return v;
+    };
+    // A piece the vocabulary could not cut into a word: a lone character, or an unknown run no record prints.
+    const weak = new Uint8Array(pieces.length);
+    for (let i = 0; i < pieces.length; i++) {
+      const p = pieces[i];
+      weak[i] = this.lone(p) || (p.kind === 'unknown' && p.text.length >= 2 && ALL_HAN.test(p.text) && !printed(p.text)) ? 1 : 0;
+    }
+    const out: Piece[] = [];
+    for (let i = 0; i < pieces.length; ) {
+      if (!weak[i]) {
+        out.push(pieces[i++]);
+        continue;
+      }
+      let j = i;
+      let cue = false;
+      while (j < pieces.length && weak[j]) cue = pieces[j++].text.length >= 2 || cue;
+      const stretch = pieces.slice(i, j);
+      i = j;
+      if (!cue) {
+        out.push(...stretch);
+        continue;
+      }
+      // Which piece of the stretch each character is, and whether a printed word takes it.
+      let text = '';
+      const owner: number[] = [];
+      for (let k = 0; k < stretch.length; k++) {
+        text += stretch[k].text;
+        for (let c = 0; c < stretch[k].text.length; c++) owner.push(k);
+      }
+      const spans = printedSpans(text, printed);
+      // Only a cut that takes a character of an unprinted run changes anything (lone characters alone stay as cut).
+      const taken = new Uint8Array(stretch.length);
+      let changes = false;
+      for (const [a, b] of spans) for (let c = a; c < b; c++) {
+        taken[owner[c]] = 1;
+        if (stretch[owner[c]].text.length >= 2) changes = true;
+      }
+      if (!changes) {
+        out.push(...stretch);
+        continue;
+      }
+      let s = 0;
+      for (let c = 0; c < text.length; ) {
+        if (s < spans.length && spans[s][0] === c) {
+          out.push({ text: text.slice(c, spans[s][1]), kind: 'word' });
+          c = spans[s++][1];
+        } else if (!taken[owner[c]]) {
+          const k = owner[c];
+          out.push(stretch[k]);
+          while (c < text.length && owner[c] === k) c++;
+        } else {
+          out.push({ text: text[c], kind: 'unknown' });
+          c++;
+        }
+      }
+    }
+    return out;
+  }
+
   /** A lone Han character that is no stop word (joinRuns, joinPrinted). */
   private lone(p: Piece): boolean {
     return p.text.length === 1 && HAN.test(p.text) && !this.stopwords.has(p.text);
@@ -719,7 +799,7 @@ export class QueryAnalyzer {
       return out;
     }
     // Segmented with its spaces: where a question's frame was cut (analysis/ask.ts) a word ends.
-    let pieces = this.joinRuns(this.joinForms(segment(text.trim(), this.vocab, { stems: true })));
+    let pieces = this.joinRuns(this.joinForms(this.recutUnknown(segment(text.trim(), this.vocab, { stems: true }))));
     // A four-character keyword cut lone|word|lone (先|证后|照) is a slogan coined one character per word, and its
     // middle "word" straddles two of them: it is searched whole, as a keyword of lone characters is, never by the
     // straddling piece (证后 is in 换证后, not in 先证后照).

@@ -70,3 +70,40 @@ describe('a stem typed after a character the corpus never cuts alone is split of
     expect(words('企业关门注销一次办完')).not.toContain('一次办');
   });
 });
+
+describe('characters the vocabulary never cut alone, glued into a word no record prints, are cut into the words the records print', () => {
+  it('reads 基坑先开挖 as 基坑|先|开挖: 基坑 is searched, not the glued 基坑先, and the staged-permit record matches whole', () => {
+    // The premises: records print 基坑 (基坑支护和土方开挖), none prints 基坑先, and the vocabulary glued the two.
+    expect(printed('基坑')).toBe(true);
+    expect(printed('基坑先')).toBe(false);
+    expect(service.engine.analyzer.segment('基坑先开挖').map((p) => p.text)).toContain('基坑先');
+    const searched = words('基坑先开挖');
+    expect(searched).toContain('基坑');
+    expect(searched).not.toContain('基坑先');
+    const hits = search('基坑先开挖').hits;
+    expect(hits.length).toBeGreaterThan(0);
+    expect(hits[0].missing ?? []).toEqual([]);
+    expect(hits[0].title).toContain('分段');
+  });
+
+  it('cuts a run glued across two printed words into both (矿产公益: 矿产 and 公益), so the query finds records', () => {
+    expect(printed('矿产公益')).toBe(false);
+    expect(printed('矿产') && printed('公益')).toBe(true);
+    expect(words('矿产公益')).toEqual(['矿产', '公益']);
+    expect(search('矿产公益').hits.length).toBeGreaterThan(0);
+  });
+
+  it('keeps whole a run none of whose characters a printed string takes (技贸 of 技贸措施, read by its scattered characters)', () => {
+    expect(printed('技贸')).toBe(false);
+    expect(words('技贸措施')).toContain('技贸');
+  });
+
+  it('cuts the issue’s 过境石油 into 过境|石油 where the records print those two, and neither 境石 nor the lone ends', async () => {
+    const { printedSpans } = await import('../analysis/segment.js');
+    const corpus = new Set(['过境', '石油', '油轮']);
+    const spans = printedSpans('过境石油', (s) => corpus.has(s));
+    expect(spans.map(([a, b]) => '过境石油'.slice(a, b))).toEqual(['过境', '石油']);
+    // A stretch no printed string covers gives no word at all.
+    expect(printedSpans('境石', (s) => corpus.has(s))).toEqual([]);
+  });
+});
