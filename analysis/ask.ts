@@ -38,8 +38,34 @@ const OUTCOME_ASK = new RegExp(
   `(?:(?:取得了?|产生了?|带来了?|有)?(?:哪些|什么|怎样的?|多大的?|何种)${RESULTS}(?:如何|怎么样|怎样)?|${RESULTS}(?:如何|怎么样|怎样))${ASK_END}`,
 );
 
+/**
+ * A question for a percentage (办理时限压缩百分之多少, 提高了几个百分点, 降低了几成): the answer is a relative change or
+ * a share, whatever the measure, so the ask is of kind percent (a fact with a computed or printed percentage).
+ */
+const PERCENT_ASK = /百分之(?:多少|几)|(?:多少|几)个?百分点|多少%|几成/;
+
+/**
+ * Counters of one class: a question for 多少笔 is answered by 4990 票 or 9626 件 as well (each counts transactions or
+ * cases handled), 多少人 by 1500 名. A fact's unit answers an asked counter of its class. Not 户 for 家: 户 also
+ * counts households (养殖户 216 户), and 服务企业多少家 then found them.
+ */
+const COUNTER_CLASSES: readonly (readonly string[])[] = [
+  ['笔', '单', '票', '件', '宗'],
+  ['人', '名', '位'],
+  ['艘', '艘次'],
+];
+
+/** Whether a fact printed in `unit` (4990票, 30万家) counts what a question asks in `asked` (多少笔, 多少家). */
+export function countsAs(unit: string, asked: string): boolean {
+  if (unit.endsWith(asked)) return true;
+  const cls = COUNTER_CLASSES.find((c) => c.includes(asked));
+  return cls !== undefined && cls.some((c) => unit.endsWith(c));
+}
+
 /** The figure a normalised query asks for, or undefined when it asks for none. */
 export function quantityAsk(query: string): QuantityAsk | undefined {
+  const pct = PERCENT_ASK.exec(query);
+  if (pct) return { text: pct[0], kind: 'percent' };
   const m = ASK.exec(query);
   if (!m) {
     const results = OUTCOME_ASK.exec(query);
@@ -56,11 +82,12 @@ export function quantityAsk(query: string): QuantityAsk | undefined {
 }
 
 /**
- * Words a question puts before the figure it asks for (需要多长时间, 平均耗时多久, 大概花费多少钱): they belong to the
- * question, not to what it is about. Only words of two or more characters: a lone 要 or 需 is never a word of the
- * query anyway, and a single character may end a real word (费用多少钱).
+ * Words a question puts before the figure it asks for (需要多长时间, 平均耗时多久, 大概花费多少钱, 满意度达到多少):
+ * they belong to the question, not to what it is about (a record answers 满意度达 96% or 满意度近100% alike). Only
+ * words of two or more characters: a lone 要 or 需 is never a word of the query anyway, and a single character may
+ * end a real word (费用多少钱).
  */
-const ASK_LEAD = /(?:(?:大概|大约|一般|通常|平均|总共|一共)?(?:需要|花费|耗费|耗时|用时|要花|要用|需花))$/;
+const ASK_LEAD = /(?:(?:大概|大约|一般|通常|平均|总共|一共)?(?:需要|花费|耗费|耗时|用时|要花|要用|需花|达到|高达))$/;
 
 /**
  * The query text without the words that lead into the question for a figure (需要 in 企业开办需要多长时间): they
@@ -142,6 +169,7 @@ const BOUND_BEFORE =
 // Tried only where a figure starts (never inside a run of digits): linear in the query's length.
 const BOUND_AFTER = /(?<![\d.,])(\d[\d.,]*\s*[%‰]?[\u4e00-\u9fff]{0,4}?)\s*(?:以上|以下|以内|之内|左右)/g;
 const REFORM_CLOSE = /的改革(?=有哪些|是什么|有什么|吗|呢|$)/;
+const REFORM_END = /(?<=[\u4e00-\u9fff]{2})的改革$/;
 
 /**
  * The words of a normalised query clause that say what it is about: without its question frame (FRAMES), the
@@ -153,7 +181,10 @@ const REFORM_CLOSE = /的改革(?=有哪些|是什么|有什么|吗|呢|$)/;
 export function questionContent(text: string, ask?: QuantityAsk, whole: readonly string[] = []): string {
   let out = ask ? withoutAskLead(text, ask) : text;
   for (const frame of FRAMES) out = withoutFrame(out, frame, whole);
+  // 的改革 closing a question (关于船舶登记的改革有哪些) or a description of what reforms did (压缩审批时间的改革):
+  // every record is a reform, and as a word 改革 made the records that print it outrank those that did the thing.
   if (QUESTION.test(text)) out = out.replace(REFORM_CLOSE, '');
+  else out = out.replace(REFORM_END, '');
   out = out.replace(BOUND_BEFORE, '').replace(BOUND_AFTER, '$1');
   return out.trim();
 }
@@ -216,6 +247,17 @@ const MEASURE_WORDS: { words: string[]; metricOnly?: string[]; of: { kind?: Outc
  */
 const MEASURES = new Map<string, { kind?: OutcomeKind; unit?: string }>();
 for (const m of MEASURE_WORDS) for (const w of m.words) if (!MEASURES.has(w)) MEASURES.set(w, m.of);
+
+/**
+ * Measure words that name nothing but the measure (时间, 成本, 次数), unlike 物流成本, 税款 or 运费, which name what is
+ * measured too: only these are held by any fact of their measure (OutcomeFacts.withMeasureFacts).
+ */
+const GENERAL_MEASURES = new Set(['时间', '时限', '用时', '耗时', '时长', '周期', '天数', '期限', '费用', '成本', '开支', '支出', '次数']);
+
+/** Whether a query word names a measure and nothing else (时间, 成本; not 物流成本). */
+export function isGeneralMeasure(word: string): boolean {
+  return GENERAL_MEASURES.has(word);
+}
 
 /** Whether a query word names a measure (时间, 费用, 次数) rather than a thing. */
 export function isMeasureWord(word: string): boolean {

@@ -393,6 +393,7 @@ export class SearchEngine {
         units.push({ text: group.map((c) => c.typed).join(' OR '), ds, idf: idf(N, ds.docs.length), constraints: group.flatMap((c) => c.constraints) });
       }
     }
+    this.outcomes.withMeasureFacts(units);
     const ask = this.outcomes.askUnit(analysis, units);
     if (ask) units.push(ask);
     markQualifiers(analysis, units, this.options);

@@ -103,6 +103,8 @@ export interface EngineOptions {
    * a fact of that measure whatever its metric says (减少往返大厅 4.56 万人次 for 减少跑腿次数).
    */
   measureWords: boolean;
+  /** With a change verb, a measure word (时间, 成本) is held by a fact moving that way in that measure (OutcomeFacts.withMeasureFacts). */
+  measureFacts: boolean;
   /**
    * What lacking a qualifier counts for in the tiers of partial matches, where lacking any other word counts 1; 1
    * treats them as any word. Qualifiers say what about the topic is wanted: in an outcome query (one with a change
@@ -237,6 +239,7 @@ export const DEFAULT_ENGINE_OPTIONS: EngineOptions = {
   outcomeHeads: true,
   askBase: 0.2,
   measureWords: true,
+  measureFacts: true,
   qualifierCost: 0.4,
   questionAims: true,
   missingRarityPower: 0,

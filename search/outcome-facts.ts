@@ -6,7 +6,7 @@
  */
 import type { Outcome, ReformRecord } from '../indexer/schema.js';
 import type { recordStoreOf } from '../snapshot/records.js';
-import { namesMeasure } from '../analysis/ask.js';
+import { countsAs, isGeneralMeasure, namesMeasure } from '../analysis/ask.js';
 import type { Constraint, QueryAnalysis, QueryAnalyzer } from './analyzer.js';
 import { bestBy } from './best-by.js';
 import type { EngineOptions } from './options.js';
@@ -102,15 +102,12 @@ export class OutcomeFacts {
 
   /** Records, per direction, with a quantified outcome that moved that way (built on first use). */
   private changed?: { down: Int32Array; up: Int32Array };
+  /** Per direction and general measure word, the records with a fact moving that way in that measure (withMeasureFacts). */
+  private readonly measured = new Map<string, Int32Array>();
 
-  /**
-   * A change verb typed as a word (缩短, 节省, 提高) also matches a record whose outcomes state a change that way,
-   * whatever verb it prints (压缩至, 减少): a reporter's 通关时间缩短 means the outcome, not the verb.
-   */
-  changeDocs(c: Constraint, ds: DocScores): DocScores {
-    const dir = c.phrase || c.fields ? undefined : directionOf(c.text);
-    if (!dir || !this.options.outcomeChange) return ds;
-    this.changed ??= (() => {
+  /** The records per direction with a quantified outcome that moved that way: from the direction column, once. */
+  private movedDocs(): { down: Int32Array; up: Int32Array } {
+    return (this.changed ??= (() => {
       const down: number[] = [];
       const up: number[] = [];
       // A loaded snapshot keeps each record's outcome directions as a column: no record is decoded for this.
@@ -127,8 +124,17 @@ export class OutcomeFacts {
         if (r.outcomes?.some((o) => o.direction === 'up')) up.push(i);
       });
       return { down: Int32Array.from(down), up: Int32Array.from(up) };
-    })();
-    const docs = this.changed[dir];
+    })());
+  }
+
+  /**
+   * A change verb typed as a word (缩短, 节省, 提高) also matches a record whose outcomes state a change that way,
+   * whatever verb it prints (压缩至, 减少): a reporter's 通关时间缩短 means the outcome, not the verb.
+   */
+  changeDocs(c: Constraint, ds: DocScores): DocScores {
+    const dir = c.phrase || c.fields ? undefined : directionOf(c.text);
+    if (!dir || !this.options.outcomeChange) return ds;
+    const docs = this.movedDocs()[dir];
     // No record moved that way (a corpus without outcome facts): the union would be ds itself, and the mean below
     // would have scored every record of the verb (缩短 at 100k: an eighth of a first-seen question) for nothing.
     if (docs.length === 0) return ds;
@@ -141,6 +147,36 @@ export class OutcomeFacts {
 
 
   /**
+   * In a query with a change verb (退税时间缩短, 节约成本多少), a word naming a measure (时间, 成本, 次数) is also held by
+   * a record whose outcome fact moves the asked way measured that way (出口到退税时间由 75 天压缩至 25 天 holds 时间;
+   * 节约费用约 800 元 holds 成本), scored as a change verb's outcome records are (outcomeChange × the word's mean): the
+   * query asks for a time cut or a cost cut, which the record states whatever noun it prints.
+   */
+  withMeasureFacts(units: Unit[]): void {
+    if (!this.options.measureFacts || !this.options.outcomeChange) return;
+    let dir: 'down' | 'up' | undefined;
+    for (const u of units) if (!dir && u.constraints.length === 1 && !u.constraints[0].phrase && !u.constraints[0].fields) dir = directionOf(u.text);
+    if (!dir) return;
+    for (const u of units) {
+      const c = u.constraints;
+      if (u.ask || c.length !== 1 || c[0].phrase || c[0].fields || !isGeneralMeasure(u.text)) continue;
+      const key = `${dir}\u0000${u.text}`;
+      let docs = this.measured.get(key);
+      if (!docs) {
+        const found: number[] = [];
+        for (const d of this.movedDocs()[dir]) if (this.outcomesOf(d).some((o) => o.direction === dir && namesMeasure(u.text, o))) found.push(d);
+        this.measured.set(key, (docs = Int32Array.from(found)));
+      }
+      if (docs.length === 0) continue;
+      let mean = 0;
+      for (let i = 0; i < u.ds.scores.length; i++) mean += u.ds.scores[i];
+      mean = u.ds.scores.length ? mean / u.ds.scores.length : 1;
+      u.ds = union(u.ds, { docs, scores: new Float64Array(docs.length).fill(mean * this.options.outcomeChange) }, Math.max);
+      u.idf = idf(this.records.length, u.ds.docs.length);
+    }
+  }
+
+  /**
    * How well a record's outcome facts answer an outcome query (0…1): among facts moving the asked way (a change
    * verb) and of the asked figure (多少家: a count in 家; 多久: a duration), the best share (by idf) of the query's
    * other words that the fact's metric names; a fact of the asked figure that names none still counts a little
@@ -150,10 +186,12 @@ export class OutcomeFacts {
     let best = 0;
     for (const o of this.outcomesOf(d)) {
       if (dir && o.direction !== dir) continue;
-      if (ask?.kind && o.kind !== ask.kind) continue;
+      // A percentage asked for (百分之多少) is answered by a relative change of any measure (办理时限压缩 94.4%, or
+      // 由 75 天压缩至 25 天: −66.7) as well as by a share printed as one (满意度 96%).
+      if (ask?.kind && o.kind !== ask.kind && !(ask.kind === 'percent' && o.percent !== undefined)) continue;
       if (ask?.unit) {
         const unit = o.unit ?? o.to?.unit ?? '';
-        if (!unit.endsWith(ask.unit) && o.normalized?.unit !== ask.unit && o.to?.normalized?.unit !== ask.unit) continue;
+        if (!countsAs(unit, ask.unit) && o.normalized?.unit !== ask.unit && o.to?.normalized?.unit !== ask.unit) continue;
       }
       // The metric first (distinct metrics repeat: normalised once per query); for a figure asked for, the clause too
       // where the metric names fewer than all of the words (the figure cited is read with its clause). Not for every

@@ -167,7 +167,8 @@ describe('a question for a figure is about its content words, not the words that
     expect(questionContent('推行告知承诺制')).toBe('推行告知承诺制');
     // Outside the frame the words are the user's: 改革 in a compound, 介绍 or 了解 typed alone.
     expect(questionContent('地方金融改革')).toBe('地方金融改革');
-    expect(questionContent('船舶登记的改革')).toBe('船舶登记的改革');
+    // 的改革 closing a description is every record's frame too (压缩审批时间的改革: see below).
+    expect(questionContent('船舶登记的改革')).toBe('船舶登记');
     expect(questionContent('了解')).toBe('了解');
   });
 
@@ -422,5 +423,81 @@ describe('in an outcome query a compound is also said by its head noun (申报�
     const { SearchEngine } = await import('../search/engine.js');
     const off = new SearchEngine(service.engine.body, { outcomeHeads: false });
     expect(off.search('申报材料减少多少').ranked.every((e) => !e.missing.includes('申报材料'))).toBe(true);
+  });
+});
+
+describe('a reporter’s outcome words say what kind of outcome is wanted: a time cut, a cost cut, a percentage, a count', () => {
+  it('holds a measure word (时间, 成本) by a fact moving the asked way in that measure, whatever noun the record prints', async () => {
+    const hits = service.search({ q: '压缩审批时间', size: 100, collapse: false }).hits;
+    // Records that print no 时间 yet state a cut of time (办理时限压缩 94.4%) are whole matches.
+    const byFact = hits.filter((h) => h.missing.length === 0 && !plainText(h.id).includes('时间'));
+    expect(byFact.length).toBeGreaterThan(0);
+    for (const h of byFact) expect(service.reform(h.id)!.outcomes.some((o) => o.direction === 'down' && (o.kind === 'time' || /时限|时长|用时/.test(o.metric)))).toBe(true);
+    const { SearchEngine } = await import('../search/engine.js');
+    const off = new SearchEngine(service.engine.body, { measureFacts: false });
+    const n = off.analyzer.normalizer;
+    for (const e of off.search('压缩审批时间').ranked.filter((x) => x.missing.length === 0)) {
+      const r = off.records[e.index];
+      expect(n.plain([r.title, r.content, r.applicableTo, r.process, r.outcome].join('\n'))).toContain('时间');
+    }
+  });
+
+  it('holds only a measure word that names nothing else: 物流成本 and 工作日 are never held by a fact alone', async () => {
+    const { isGeneralMeasure } = await import('../analysis/ask.js');
+    expect(isGeneralMeasure('时间')).toBe(true);
+    expect(isGeneralMeasure('成本')).toBe(true);
+    expect(isGeneralMeasure('物流成本')).toBe(false);
+    expect(isGeneralMeasure('工作日')).toBe(false);
+    // 物流费用 names what is measured: the same records match it whole with the rule on or off.
+    const { SearchEngine } = await import('../search/engine.js');
+    const off = new SearchEngine(service.engine.body, { measureFacts: false });
+    const whole = (e: { search: (q: string) => { ranked: { index: number; missing: string[] }[] } }) =>
+      e.search('节省物流费用').ranked.filter((x) => x.missing.length === 0).map((x) => x.index).sort((a, b) => a - b);
+    expect(whole(service.engine)).toEqual(whole(off));
+    expect(whole(off).length).toBeGreaterThan(0);
+  });
+
+  it('reads 百分之多少 and 几个百分点 as asking for a percentage, answered by a relative change of any measure', async () => {
+    const { quantityAsk } = await import('../analysis/ask.js');
+    expect(quantityAsk('办理时限压缩百分之多少')).toEqual({ text: '百分之多少', kind: 'percent' });
+    expect(quantityAsk('融资成本降低了几个百分点')).toEqual({ text: '几个百分点', kind: 'percent' });
+    const hits = service.search({ q: '办理时限压缩百分之多少', size: 30, collapse: false }).hits;
+    const answering = hits.filter((h) => !h.missing.includes('百分之多少'));
+    expect(answering.length).toBeGreaterThan(3);
+    for (const h of answering) expect(service.reform(h.id)!.outcomes.some((o) => o.direction === 'down' && (o.percent !== undefined || o.kind === 'percent'))).toBe(true);
+    // 出口到退税时间由 75 天压缩至 25 天 prints no % yet states −66.7 %: it answers.
+    expect(answering.some((h) => service.reform(h.id)!.outcomes.some((o) => o.kind === 'time' && o.percent !== undefined && o.printedPercent === undefined))).toBe(true);
+  });
+
+  it('answers a counter with the counters of its class (多少笔: 4990 票, 9626 件), never 户 for 家', async () => {
+    const { countsAs } = await import('../analysis/ask.js');
+    expect(countsAs('票', '笔')).toBe(true);
+    expect(countsAs('件', '笔')).toBe(true);
+    expect(countsAs('名', '人')).toBe(true);
+    expect(countsAs('万家', '家')).toBe(true);
+    expect(countsAs('户', '家')).toBe(false);
+    expect(countsAs('天', '笔')).toBe(false);
+    const hits = service.search({ q: '累计办理多少笔业务', size: 20, collapse: false }).hits;
+    const answering = hits.filter((h) => !h.missing.includes('多少笔'));
+    expect(answering.some((h) => service.reform(h.id)!.outcomes.some((o) => o.kind === 'count' && /票|件/.test(o.unit ?? '')))).toBe(true);
+  });
+
+  it('reads 达到 before the figure asked for as the question’s (满意度达到多少 searches 满意度 and a figure)', async () => {
+    const { quantityAsk, questionContent } = await import('../analysis/ask.js');
+    const q = '群众满意度达到多少';
+    expect(questionContent(q, quantityAsk(q))).toBe('群众满意度多少');
+    expect(questionContent('交易额达到多少亿元', quantityAsk('交易额达到多少亿元'))).toBe('交易额多少亿元');
+    for (const h of service.search({ q, size: 20, collapse: false }).hits) expect(h.missing).not.toContain('达到');
+  });
+
+  it('drops 的改革 closing a description of what reforms did (压缩审批时间的改革), never 改革 of a term', async () => {
+    const { questionContent } = await import('../analysis/ask.js');
+    expect(questionContent('压缩审批时间的改革')).toBe('压缩审批时间');
+    expect(questionContent('国有企业改革')).toBe('国有企业改革');
+    expect(questionContent('地方金融改革')).toBe('地方金融改革');
+    expect(questionContent('的改革')).toBe('的改革');
+    const a = service.search({ q: '压缩审批时间的改革', size: 10, collapse: false }).hits.map((h) => h.id);
+    const b = service.search({ q: '压缩审批时间', size: 10, collapse: false }).hits.map((h) => h.id);
+    expect(a).toEqual(b);
   });
 });
