@@ -110,6 +110,8 @@ describe('everyday words find the records that print the documents’ word (sess
     ['等候', /等待/],
     ['称重', /计重/],
     ['押金', /保证金/],
+    ['还钱', /还款/],
+    ['房租', /租金/],
   ])('finds records printing the documents’ word for %s, first, lacking no word', (q, printed) => {
     const hits = service.search({ q, size: 10 }).hits;
     expect(hits.length).toBeGreaterThan(0);
