@@ -97,3 +97,33 @@ describe('the words people say find the records that print the documents’ word
     expect(hits[0].missing).toEqual([]);
   });
 });
+
+describe('everyday words find the records that print the documents’ word (session 20 lines)', () => {
+  // No seed record prints the typed word: each is found only through its thesaurus equivalent, as a whole match.
+  it.each([
+    ['一条龙', /一站式/],
+    ['寄递', /邮寄/],
+    ['库房', /仓库/],
+    ['筹资', /融资/],
+    ['借钱', /借款|贷款/],
+    ['零收费', /免费/],
+    ['等候', /等待/],
+    ['称重', /计重/],
+    ['押金', /保证金/],
+    ['还钱', /还款/],
+    ['房租', /租金/],
+  ])('finds records printing the documents’ word for %s, first, lacking no word', (q, printed) => {
+    const hits = service.search({ q, size: 10 }).hits;
+    expect(hits.length).toBeGreaterThan(0);
+    for (const h of hits) expect(plainText(h.id).includes(q), h.title).toBe(false);
+    expect(plainText(hits[0].id)).toMatch(printed);
+    expect(hits[0].missing).toEqual([]);
+  });
+
+  it('reads 网上 as 线上 and 在线, so a record saying only 线上 is a whole match for 网上', () => {
+    const hits = service.search({ q: '网上', size: 100 }).hits;
+    const online = hits.filter((h) => !plainText(h.id).includes('网上') && plainText(h.id).includes('线上'));
+    expect(online.length).toBeGreaterThan(0);
+    for (const h of online) expect(h.missing, h.title).toEqual([]);
+  });
+});

@@ -755,6 +755,10 @@ describe('relevance reporting against issue 9’s bars', () => {
     await expectBlindParaphrases('v', 16, 'rule V');
   });
 
+  it('holds blind paraphrases e01–e15 written by rule E: each names its source reform (graded 2) and shares no two adjacent Han characters with its title', async () => {
+    await expectBlindParaphrases('e', 15, 'rule E');
+  });
+
   it('holds blind partial compounds m01–m15 written by rule P: each joins two words, and its source reform (graded 2) prints exactly one of them', async () => {
     const { loadQueries } = await import('../bench/relevance.js');
     const blind = loadQueries('dev').filter((q) => /^m\d+$/.test(q.id));
