@@ -531,14 +531,18 @@ export class SearchEngine {
     if (single) {
       // Nothing to mark: every record of the list has the one word.
     } else {
+      // A description of four or more words: each word counts at most descriptionWordCap × its idf
+      // (EngineOptions.descriptionWordCap), so a common word printed in a title does not outweigh a rare one held in text.
+      const capped = this.options.descriptionWordCap > 0 && U >= this.options.descriptionCapMinWords && strategy === 'last' && this.describesIdea(analysis, units);
       for (let b = 0; b < U; b++) {
         const { docs, scores } = units[b].ds;
+        const cap = capped ? this.options.descriptionWordCap * units[b].idf : Infinity;
         for (let i = 0; i < docs.length; i++) {
           const d = docs[i];
           if (hasRecord(excluded, d)) continue;
           if (mask[d] === 0) touched.push(d);
           mask[d] |= 1 << b;
-          acc[d] += scores[i];
+          acc[d] += scores[i] < cap ? scores[i] : cap;
         }
       }
     }

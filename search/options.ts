@@ -168,6 +168,19 @@ export interface EngineOptions {
    * scattered through long text. false keeps tiers for every query. docs/design.md gives the figures.
    */
   descriptionsByScore: boolean;
+  /**
+   * In such a description of at least descriptionCapMinWords words, a word's score in a record (BM25 over its fields,
+   * weighted) counts at most this × the word's idf: a paraphrase's words are evidence held or not, so a common word
+   * printed in a title (网上 in a 全程网办 title) no longer outweighs a rare one held in the text (认购 of
+   * 老百姓在网上认购鱼苗一起放到海里, printed by its one reform). 0 = uncapped (as before session 20).
+   * docs/design.md gives the figures.
+   */
+  descriptionWordCap: number;
+  /**
+   * The fewest words a description has for descriptionWordCap to apply: three words typed whole (人才评价服务) are a
+   * compound more than a description, and where its words stand (a title) still tells.
+   */
+  descriptionCapMinWords: number;
   /** Fields a snippet is taken from, in order of preference when matches tie. */
   snippetFields: readonly SearchField[];
   /**
@@ -244,6 +257,8 @@ export const DEFAULT_ENGINE_OPTIONS: EngineOptions = {
   questionAims: true,
   missingRarityPower: 0,
   descriptionsByScore: true,
+  descriptionWordCap: 1.25,
+  descriptionCapMinWords: 4,
   snippetFields: ['content', 'outcome', 'process', 'applicableTo'],
   cache: { postingsPositions: 4_000_000, matches: 2000, analyses: 1000, results: 2048, normalizedRecords: 256 },
   facetSize: 50,

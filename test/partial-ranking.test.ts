@@ -145,6 +145,30 @@ describe('a description in the user’s own words ranks its partial matches by s
   });
 });
 
+describe('in a description of four or more words, a word counts at most descriptionWordCap × its idf', () => {
+  const hits = (s: SearchService, q: string) => s.search({ q, size: 20, collapse: false }).hits;
+
+  it('老百姓在网上认购鱼苗一起放到海里: the one record printing the rare 认购 ranks first, above records whose titles print the common 网上 group', () => {
+    const q = '老百姓在网上认购鱼苗一起放到海里';
+    const buying = service.records.filter((r, i) => ownTextSays(service, i, '认购'));
+    expect(buying.length).toBe(1);
+    const [first] = hits(service, q);
+    expect(first.id).toBe(buying[0].id);
+    expect(first.missing).not.toContain('认购');
+    // Uncapped, a record lacking 认购 leads on the common words it prints, its title's weigh six times its text's.
+    const [uncapped] = hits(new SearchService(service.engine.body, { descriptionWordCap: 0 }), q);
+    expect(uncapped.missing).toContain('认购');
+  });
+
+  it('leaves three words typed whole, keyword lists and questions as they were (same records, same order, same scores)', () => {
+    const off = new SearchService(service.engine.body, { descriptionWordCap: 0 });
+    const ids = (s: SearchService, q: string) => hits(s, q).map((h) => `${h.id} ${h.score}`);
+    for (const q of ['人才评价服务', '港口通关效率', '海关 担保 保险 企业', '进口食品怎么快速通关', '哪里可以申请知识产权证券化']) {
+      expect(ids(service, q), q).toEqual(ids(off, q));
+    }
+  });
+});
+
 describe('an outcome query keeps its tiers whatever qualifierCost is', () => {
   const ids = (s: SearchService, q: string) => s.search({ q, size: 30, collapse: false }).hits.map((h) => `${h.id} ${h.score}`);
 
