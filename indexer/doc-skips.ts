@@ -14,7 +14,7 @@
  * entries: about 0.19 bytes per entry of the terms kept, against about a byte per entry of their document streams.
  */
 import { POSITION_BLOCK, docBlockStarts } from './postings-codec.js';
-import { INDEX_FORMAT, INDEX_FORMAT_SPLIT, type IndexData } from './postings.js';
+import { splitStreams, type IndexData } from './postings.js';
 
 export const DOC_SKIPS_FORMAT = 'doc-skips-1';
 
@@ -55,8 +55,8 @@ export const DEFAULT_DOC_SKIPS: DocSkipsOptions = { share: 16, minEntries: 4096 
 export function buildDocSkips(postings: IndexData, options: Partial<DocSkipsOptions> = {}): DocSkips | undefined {
   const { share, minEntries } = { ...DEFAULT_DOC_SKIPS, ...options };
   if (!(share >= 1) || !(minEntries >= 1)) throw new RangeError(`block starts: share and minEntries must be ≥ 1, not ${share} and ${minEntries}`);
-  // Only the split formats (3, 4) keep the document stream apart from the positions.
-  if (postings.format !== INDEX_FORMAT && postings.format !== INDEX_FORMAT_SPLIT) return undefined;
+  // Only the split formats (3-5) keep the document stream apart from the positions.
+  if (!splitStreams(postings.format)) return undefined;
   const need = Math.max(minEntries, Math.ceil(postings.records / share));
   const F = postings.fields.length;
   const terms: number[] = [];
@@ -88,7 +88,7 @@ export function buildDocSkips(postings: IndexData, options: Partial<DocSkipsOpti
 export function isDocSkips(x: unknown, index: IndexData): x is DocSkips {
   const s = x as DocSkips;
   if (!s || s.$skips !== DOC_SKIPS_FORMAT || s.block !== POSITION_BLOCK) return false;
-  if (index.format !== INDEX_FORMAT && index.format !== INDEX_FORMAT_SPLIT) return false;
+  if (!splitStreams(index.format)) return false;
   const arrays = [s.terms, s.records, s.tableBytes, s.first, s.bits];
   if (!arrays.every((a) => a instanceof Uint32Array) || !(s.slotBefore instanceof Int32Array) || !(s.positionsBefore instanceof Int32Array)) return false;
   const T = s.terms.length;

@@ -11,7 +11,7 @@
  * reform (the default collapsed answer), under the reform grouping whose fingerprint `reformKey` holds (indexer/reform-groups.ts).
  */
 import { decodeRecords } from './postings-codec.js';
-import { INDEX_FORMAT, INDEX_FORMAT_SPLIT, type IndexData } from './postings.js';
+import { splitStreams, type IndexData } from './postings.js';
 import { FACET_LIST, type FacetColumns } from './facet-columns.js';
 import { facetRows, ranksOf, reformRows, tallyReforms } from './facet-tally.js';
 
@@ -174,8 +174,8 @@ export function buildStoredCounts(postings: IndexData, facets: FacetColumns, ref
     ids: Uint32Array.from(sets.ids),
     counts: Uint32Array.from(sets.counts),
   });
-  // Only the split formats (3, 4) keep a term's records apart from its positions; the indexer writes no older one.
-  if ((postings.format !== INDEX_FORMAT && postings.format !== INDEX_FORMAT_SPLIT) || N < minRecords) return out();
+  // Only the split formats (3-5) keep a term's records apart from its positions; the indexer writes no older one.
+  if (!splitStreams(postings.format) || N < minRecords) return out();
   // Every record's facet values side by side, in reform order (indexer/facet-tally.ts, the layout search/facets.ts
   // counts live with), so a value counts once per reform by remembering the last reform that counted it.
   const rows = facetRows(facets);

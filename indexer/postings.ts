@@ -8,32 +8,36 @@
  *   terms          the distinct tokens, sorted (UTF-16 order), joined by U+0000; termOffsets[t] … termOffsets[t+1]
  *   postings       per term, byte-aligned Rice codes (postings-codec.ts): for each slot (record × field,
  *                  increasing) the slot gap and the number of positions, then apart the first position and the
- *                  position gaps, with Rice parameters chosen per term. termBytes[t] is where t starts (format 2:
- *                  the same codes interleaved per slot; format 1: LEB128 varints).
+ *                  position gaps, with Rice parameters chosen per term; a common term's slot gaps and counts are
+ *                  packed in fixed-width blocks instead (format 5, postings-codec.ts packedFrom). termBytes[t] is
+ *                  where t starts (format 2: the same codes interleaved per slot; format 1: LEB128 varints).
  *   termEntries    slots per term, termPositions positions per term (decoding sizes its arrays exactly)
  *   fieldLengths   normalised length of every field of every record (BM25 length normalisation), avgLengths per field
  *   titleKeys      a 32-bit hash of every record's title key (a title typed in full)
- *   blockBounds    format 4: per term with more than BOUND_BLOCK records, for each block of BOUND_BLOCK of its records (in
+ *   blockBounds    formats 4 and 5: per term with more than BOUND_BLOCK records, for each block of BOUND_BLOCK of its records (in
  *                  record order) an upper bound of their BM25 sum over fields before idf and query weight (float32,
  *                  rounded up), scored with `boundScoring`; term t's blocks are boundStart[t] … boundStart[t + 1]. A
  *                  common word's top ten then scores only the blocks whose bound can still enter the page.
  */
 import { hanBigramText, positionalTokenKeys } from '../analysis/terms.js';
-import { BitWriter, writeTermCodes } from './postings-codec.js';
+import { BitWriter, packedFrom, writeTermCodes } from './postings-codec.js';
 import { Grow } from './grow.js';
 
 /**
- * Format 4: Rice-coded postings, each term's document stream apart from its positions (postings-codec.ts), and block
- * score bounds. Format 3 (the same postings, no bounds: every match is scored), format 2 (the codes interleaved per
- * entry) and format 1 (LEB128 varints, snapshot version 3) are still read.
+ * Format 5: Rice-coded postings, each term's document stream apart from its positions (postings-codec.ts), a common
+ * term's document stream packed in fixed-width blocks (postings-codec.ts writePackedDocs), and block score bounds.
+ * Format 4 (the same with every document stream in Rice codes: the same decoders read it), format 3 (no bounds: every
+ * match is scored), format 2 (the codes interleaved per entry) and format 1 (LEB128 varints, snapshot version 3) are
+ * still read. A reader that knows no format 5 refuses such a snapshot (it would misread the packed streams).
  */
-export const INDEX_FORMAT = 'positional-bigram-4';
+export const INDEX_FORMAT = 'positional-bigram-5';
+export const INDEX_FORMAT_BOUNDED = 'positional-bigram-4';
 export const INDEX_FORMAT_SPLIT = 'positional-bigram-3';
 export const INDEX_FORMAT_INTERLEAVED = 'positional-bigram-2';
 export const INDEX_FORMAT_VARINT = 'positional-bigram-1';
 
 export interface IndexData {
-  format: typeof INDEX_FORMAT | typeof INDEX_FORMAT_SPLIT | typeof INDEX_FORMAT_INTERLEAVED | typeof INDEX_FORMAT_VARINT;
+  format: typeof INDEX_FORMAT | typeof INDEX_FORMAT_BOUNDED | typeof INDEX_FORMAT_SPLIT | typeof INDEX_FORMAT_INTERLEAVED | typeof INDEX_FORMAT_VARINT;
   /** Field names in slot order: slot = record × fields.length + field. */
   fields: string[];
   records: number;
@@ -50,6 +54,16 @@ export interface IndexData {
   blockBounds?: Float32Array;
   boundStart?: Uint32Array;
   boundScoring?: BoundScoring;
+}
+
+/** Whether an index keeps each term's document stream apart from its positions (formats 3, 4 and 5). */
+export function splitStreams(format: IndexData['format']): boolean {
+  return format === INDEX_FORMAT || format === INDEX_FORMAT_BOUNDED || format === INDEX_FORMAT_SPLIT;
+}
+
+/** Whether an index has block score bounds (formats 4 and 5). */
+export function hasBlockBounds(format: IndexData['format']): boolean {
+  return format === INDEX_FORMAT || format === INDEX_FORMAT_BOUNDED;
 }
 
 /** Records per block of a term's score bounds. */
@@ -243,6 +257,7 @@ export function buildIndex(texts: string[], fields: readonly string[], titleKeys
   const bounds = new Grow(new Float32Array(1 << 12));
   const boundStart = new Uint32Array(T + 1);
   const scratch = termScratch(largest);
+  const packFrom = packedFrom(N);
   for (let k0 = 0; k0 < T; ) {
     let k1 = k0 + 1;
     while (k1 < T && start[k1 + 1] - start[k0] <= runTokens) k1++;
@@ -260,7 +275,7 @@ export function buildIndex(texts: string[], fields: readonly string[], titleKeys
     for (let k = k0; k < k1; k++) {
       out.align();
       termBytes[k] = out.length;
-      const entries = writeTerm(out, slots, pos, start[k] - base, start[k + 1] - base, scratch, names[sorted[k]]);
+      const entries = writeTerm(out, slots, pos, start[k] - base, start[k + 1] - base, scratch, names[sorted[k]], packFrom);
       termEntries[k] = entries;
       boundStart[k] = bounds.length;
       addBlockBounds(bounds, scratch.gaps, scratch.counts, entries, F, once, fieldLengths, avgLengths, fieldWeight, bk1, bb);
@@ -320,11 +335,12 @@ export function termScratch(largest: number): TermScratch {
 
 /**
  * Write one term's postings from its (slot, position) pairs slots[from … end), in (slot, position) order: per slot
- * the slot gap − 1, the position count − 1, the first position and the position gaps − 1 (postings-codec.ts). The
- * caller aligns `out` and notes where the term starts. Returns the term's entries (slots); its gaps and counts stay
- * in `scratch` for addBlockBounds.
+ * the slot gap − 1, the position count − 1, the first position and the position gaps − 1 (postings-codec.ts), its
+ * document stream packed when it has at least `packFrom` entries (postings-codec.ts packedFrom). The caller aligns
+ * `out` and notes where the term starts. Returns the term's entries (slots); its gaps and counts stay in `scratch`
+ * for addBlockBounds.
  */
-export function writeTerm(out: BitWriter, slots: Int32Array, pos: ArrayLike<number>, from: number, end: number, scratch: TermScratch, name: string): number {
+export function writeTerm(out: BitWriter, slots: Int32Array, pos: ArrayLike<number>, from: number, end: number, scratch: TermScratch, name: string, packFrom: number): number {
   const { gaps, counts, firsts, steps } = scratch;
   let entries = 0;
   let nSteps = 0;
@@ -344,7 +360,7 @@ export function writeTerm(out: BitWriter, slots: Int32Array, pos: ArrayLike<numb
     entries++;
     i = j;
   }
-  writeTermCodes(out, gaps, counts, firsts, steps, entries, nSteps);
+  writeTermCodes(out, gaps, counts, firsts, steps, entries, nSteps, entries >= packFrom);
   return entries;
 }
 

@@ -15,7 +15,7 @@
  * median 0.51×. At 10k the 4,096-record floor leaves 16 words, each map at most 0.30× its stream.
  */
 import { decodeRecords } from './postings-codec.js';
-import { INDEX_FORMAT, INDEX_FORMAT_SPLIT, type IndexData } from './postings.js';
+import { splitStreams, type IndexData } from './postings.js';
 import { OWN_FIELDS } from './fields.js';
 import { COUNTED_TERM } from './facet-counts.js';
 
@@ -61,8 +61,8 @@ export function mapWords(records: number): number {
 export function buildRecordBits(postings: IndexData, options: Partial<RecordBitsOptions> = {}): RecordBits | undefined {
   const { share, minRecords, words } = { ...DEFAULT_RECORD_BITS, ...options };
   if (!(share >= 1) || !(minRecords >= 1)) throw new RangeError(`record maps: share and minRecords must be ≥ 1, not ${share} and ${minRecords}`);
-  // Only the split formats (3, 4) list a term's records apart from its positions; the indexer writes no older one.
-  if (postings.format !== INDEX_FORMAT && postings.format !== INDEX_FORMAT_SPLIT) return undefined;
+  // Only the split formats (3-5) list a term's records apart from its positions; the indexer writes no older one.
+  if (!splitStreams(postings.format)) return undefined;
   const N = postings.records;
   const F = postings.fields.length;
   const need = Math.max(minRecords, Math.ceil(N / share));

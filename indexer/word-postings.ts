@@ -17,7 +17,7 @@
  * termBytes, termEntries, termPositions, postings, blockBounds, boundStart); the fields, field lengths and bound
  * scoring are the positional index's own. Optional in a snapshot: without it every word is intersected.
  */
-import { BitWriter, decodeDocs, decodePositions, POSITION_BLOCK } from './postings-codec.js';
+import { BitWriter, decodeDocs, decodePositions, packedFrom, POSITION_BLOCK } from './postings-codec.js';
 import { Grow } from './grow.js';
 import { addBlockBounds, boundSetup, termScratch, writeTerm, type IndexData } from './postings.js';
 import { below } from './sorted.js';
@@ -231,6 +231,8 @@ export function encodeTermTable(words: readonly string[], slots: Int32Array, pos
   let largest = 0;
   for (let k = 0; k < W; k++) largest = Math.max(largest, start[k + 1] - start[k]);
   const scratch = termScratch(largest);
+  // A common stored term's document stream is packed as a common index term's is.
+  const packFrom = packedFrom(index.records);
   let chars = 0;
   for (let k = 0; k < W; k++) {
     termOffsets[k] = chars;
@@ -238,7 +240,7 @@ export function encodeTermTable(words: readonly string[], slots: Int32Array, pos
     termPositions[k] = start[k + 1] - start[k];
     out.align();
     termBytes[k] = out.length;
-    const entries = writeTerm(out, slots, pos, start[k], start[k + 1], scratch, words[k]);
+    const entries = writeTerm(out, slots, pos, start[k], start[k + 1], scratch, words[k], packFrom);
     termEntries[k] = entries;
     boundStart[k] = bounds.length;
     addBlockBounds(bounds, scratch.gaps, scratch.counts, entries, F, once, index.fieldLengths, index.avgLengths, fieldWeight, k1, b);

@@ -8,8 +8,9 @@
  *   terms          the distinct tokens, sorted (UTF-16 order), joined by U+0000; termOffsets[t] … termOffsets[t+1]
  *   postings       per term, byte-aligned Rice codes (indexer/postings-codec.ts): for each slot (record × field,
  *                  increasing) the slot gap and the number of positions, then apart the first position and the
- *                  position gaps. termBytes[t] is where t starts. Format 3 decodes a term's slots on first use and its
- *                  positions only when read; formats 2 (codes interleaved) and 1 (LEB128 varints) are still read.
+ *                  position gaps (format 5: a common term's slot gaps and counts packed in fixed-width blocks).
+ *                  termBytes[t] is where t starts. Formats 3-5 decode a term's slots on first use and its positions
+ *                  only when read; formats 2 (codes interleaved) and 1 (LEB128 varints) are still read.
  *   termEntries    slots per term, termPositions positions per term (decoding sizes its arrays exactly)
  *   fieldLengths   normalised length of every field of every record (BM25 length normalisation), avgLengths per field
  *   titleKeys      a 32-bit hash of every record's title key (a title typed in full)
@@ -19,10 +20,10 @@ import { int32Columns } from './slab.js';
 import { POSITION_BLOCK, decodeDocs, decodePositions, decodeRecords, decodeTermInterleaved, type RecordRuns } from '../indexer/postings-codec.js';
 
 export type { RecordRuns } from '../indexer/postings-codec.js';
-import { INDEX_FORMAT, INDEX_FORMAT_INTERLEAVED, INDEX_FORMAT_SPLIT, INDEX_FORMAT_VARINT, type IndexData } from '../indexer/postings.js';
+import { INDEX_FORMAT, INDEX_FORMAT_BOUNDED, INDEX_FORMAT_INTERLEAVED, INDEX_FORMAT_SPLIT, INDEX_FORMAT_VARINT, hasBlockBounds, splitStreams, type IndexData } from '../indexer/postings.js';
 
 // The format is the indexer's (indexer/postings.ts builds it); this module reads it.
-export { BOUND_BLOCK, INDEX_FORMAT, INDEX_FORMAT_INTERLEAVED, INDEX_FORMAT_SPLIT, INDEX_FORMAT_VARINT, hash32, type IndexData } from '../indexer/postings.js';
+export { BOUND_BLOCK, INDEX_FORMAT, INDEX_FORMAT_BOUNDED, INDEX_FORMAT_INTERLEAVED, INDEX_FORMAT_SPLIT, INDEX_FORMAT_VARINT, hasBlockBounds, hash32, splitStreams, type IndexData } from '../indexer/postings.js';
 
 /** Decoded postings of one term (or a union of terms): slots increasing; positions of slot i are pos[starts[i]…starts[i+1]). */
 export interface Occurrences {
@@ -51,7 +52,7 @@ export interface BoundSource {
 export const EMPTY: Occurrences = { slots: new Int32Array(0), starts: new Int32Array(1), pos: new Int32Array(0) };
 
 /**
- * One term's postings as read from formats 3 and 4: slots and starts decoded at once (the document stream), positions only
+ * One term's postings as read from formats 3-5: slots and starts decoded at once (the document stream), positions only
  * when first read. `pos` decodes them all; `positionsOf` only the block of POSITION_BLOCK entries holding one entry
  * (a proximity bonus reads a page's records, not a common word's hundred thousand).
  */
@@ -68,7 +69,7 @@ export class TermOccurrences implements Occurrences {
     private readonly bytes: Uint8Array,
     private readonly paramByte: number,
     private readonly tableByte: number,
-    /** The term's block score bounds (format 4, a term in more than one block; see indexer/postings.ts). */
+    /** The term's block score bounds (formats 4 and 5, a term in more than one block; see indexer/postings.ts). */
     readonly bounds?: Float32Array,
     /** The entries' records, listed in the same decoding pass. */
     readonly runs?: RecordRuns,
@@ -149,13 +150,13 @@ export function recordsOf(o: Occurrences, F: number, keep?: Uint8Array): Int32Ar
 /** Check the index part of a snapshot body before anything uses it (a damaged index is refused whole). */
 export function isIndexData(x: unknown): x is IndexData {
   const d = x as IndexData;
-  return !!d && (d.format === INDEX_FORMAT || d.format === INDEX_FORMAT_SPLIT || d.format === INDEX_FORMAT_INTERLEAVED || d.format === INDEX_FORMAT_VARINT) && typeof d.terms === 'string' && d.termOffsets instanceof Uint32Array && d.termBytes instanceof Uint32Array
+  return !!d && (d.format === INDEX_FORMAT || d.format === INDEX_FORMAT_BOUNDED || d.format === INDEX_FORMAT_SPLIT || d.format === INDEX_FORMAT_INTERLEAVED || d.format === INDEX_FORMAT_VARINT) && typeof d.terms === 'string' && d.termOffsets instanceof Uint32Array && d.termBytes instanceof Uint32Array
     && d.postings instanceof Uint8Array && d.fieldLengths instanceof Uint32Array && d.titleKeys instanceof Uint32Array
     && d.termOffsets.length === d.termBytes.length && d.termEntries.length === d.termOffsets.length - 1 && d.fieldLengths.length === d.records * d.fields.length
-    && (d.format !== INDEX_FORMAT || hasBounds(d));
+    && (!hasBlockBounds(d.format) || hasBounds(d));
 }
 
-/** Format 4's block bounds are whole: a start per term and one more, as many bounds as the last start says. */
+/** Formats 4 and 5's block bounds are whole: a start per term and one more, as many bounds as the last start says. */
 function hasBounds(d: IndexData): boolean {
   const s = d.boundScoring;
   return d.blockBounds instanceof Float32Array && d.boundStart instanceof Uint32Array && d.boundStart.length === d.termEntries.length + 1
@@ -262,7 +263,7 @@ export class Postings {
     const cached = this.cache.get(term);
     if (cached) return recordsOf(cached, this.fieldCount, keep);
     const d = this.data;
-    if (d.format !== INDEX_FORMAT && d.format !== INDEX_FORMAT_SPLIT) return recordsOf(this.term(term), this.fieldCount, keep);
+    if (!splitStreams(d.format)) return recordsOf(this.term(term), this.fieldCount, keep);
     const k = this.termId(term);
     if (k < 0) return EMPTY.slots;
     const out = new Int32Array(d.termEntries[k]);
@@ -316,10 +317,10 @@ export class Postings {
 
   private decode(k: number): Occurrences {
     const format = this.data.format;
-    return format === INDEX_FORMAT || format === INDEX_FORMAT_SPLIT ? this.decodeSplit(k) : format === INDEX_FORMAT_INTERLEAVED ? this.decodeInterleaved(k) : this.decodeVarint(k);
+    return splitStreams(format) ? this.decodeSplit(k) : format === INDEX_FORMAT_INTERLEAVED ? this.decodeInterleaved(k) : this.decodeVarint(k);
   }
 
-  /** Formats 4 and 3: the document stream now, positions when read (TermOccurrences); format 4's block bounds. */
+  /** Formats 3-5: the document stream now (Rice codes or packed, postings-codec.ts), positions when read (TermOccurrences); the block bounds of formats 4 and 5. */
   private decodeSplit(k: number): Occurrences {
     const d = this.data;
     const E = d.termEntries[k];

@@ -13,7 +13,7 @@
  * Environment-neutral (the export script writes chunks in Node, the page and the parity benchmark read them).
  */
 import { decodeTerm, encodeTerm } from '../../../indexer/postings-codec.js';
-import { EMPTY, INDEX_FORMAT, INDEX_FORMAT_SPLIT, Postings, positionCount, recordsOf, type IndexData, type Occurrences } from '../../../search/postings.js';
+import { EMPTY, INDEX_FORMAT_SPLIT, Postings, hasBlockBounds, positionCount, recordsOf, type IndexData, type Occurrences } from '../../../search/postings.js';
 import { VarintReader, VarintWriter } from '../../../snapshot/varint.js';
 
 /** What the entry file says about the postings chunks (inside its body, so its checksum covers it). */
@@ -96,7 +96,7 @@ export function splitPostings(
  */
 export function withoutTerms(data: IndexData): IndexData {
   const { blockBounds: _bounds, boundStart: _starts, boundScoring: _scoring, ...rest } = data;
-  const format = data.format === INDEX_FORMAT ? INDEX_FORMAT_SPLIT : data.format;
+  const format = hasBlockBounds(data.format) ? INDEX_FORMAT_SPLIT : data.format;
   return { ...rest, format, terms: '', termOffsets: Uint32Array.of(0), termBytes: Uint32Array.of(0), termEntries: new Uint32Array(0), termPositions: new Uint32Array(0), postings: new Uint8Array(0) };
 }
 
