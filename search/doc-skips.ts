@@ -65,8 +65,8 @@ export class BlockTerm implements Occurrences {
     private readonly skips: DocSkipIndex,
     /** The term's place in the section (DocSkipIndex.of). */
     private readonly at: number,
-    /** The term's id in the index. */
-    private readonly k: number,
+    /** The term's id in the index (read here only: its byte offset, entries and bounds). */
+    k: number,
     /** The term decoded whole (cached by the postings). */
     readonly whole: () => Occurrences,
   ) {

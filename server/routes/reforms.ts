@@ -2,7 +2,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import { Type, type Static } from 'typebox';
 import { SIMILAR_REASONS, SIMILAR_SCOPES, type SharedMechanism, type SimilarScope } from '../../search/similar.js';
 import { recordExtraProperties } from './outcome-schemas.js';
-import { errorSchema, size } from './schemas.js';
+import { errorSchema } from './schemas.js';
 
 /** Similar lists are precomputed at build time, this many per reform. */
 const SIMILAR_MAX = 20;
