@@ -126,10 +126,20 @@ const FRAMES: RegExp[] = [
   // Asking where (哪个城市试点了首违不罚): the records' regions answer it; 城市 and 试点 are not words of the topic.
   // 在, 了 and 过 only with a verb (哪些城市过境免签, 在线办理 keep 过境, 在线); 省 and 地方 not where they begin a
   // longer word (省级部门, 地方金融改革).
+  // 有没有 / 是否有 / 有无 ask where as 哪些 does (有没有地方做过告知承诺制: 地方 is the question's, not a topic word).
   new RegExp(
-    '(?:哪个|哪些|什么)(?:城市|省市|省份|省(?!级|属|内|直|委|政府|际|外)|地方(?!金融|政府|性|标准|立法|债|特色|财政|法规|专项|税|监管|经济|党委|人大|国资|国企|银行|版)|地区|片区|自贸区|自贸试验区)' +
+    '(?:哪个|哪些|什么|有没有|是否有|有无)(?:城市|省市|省份|省(?!级|属|内|直|委|政府|际|外)|地方(?!金融|政府|性|标准|立法|债|特色|财政|法规|专项|税|监管|经济|党委|人大|国资|国企|银行|版)|地区|片区|自贸区|自贸试验区)' +
       '(?:(?:已经|已|在)?(?:试点|实行|推行|实施|开展|落地|推广)(?:了|过)?)?',
   ),
+  // The verb of 对 X 实行 Y (有没有地方对施工许可实行告知承诺制, 对进口货物实施先放后检): it applies the reform Y to X and
+  // says nothing of either; as a word it made records printing 实行 outrank those about X and Y. Only after 对 and a
+  // word of two or more characters, and before one: 实行 typed alone, or as a topic (实行情况), stays.
+  /(?<=对[\u4e00-\u9fff]{2,12})(?:实行|推行|实施|试行)(?=[\u4e00-\u9fff]{2})/,
+  // Asking how to solve a problem typed before it (跨境电商退货难怎么解决): the problem is what to find; 解决 is the
+  // question's, and a record about the problem rarely prints it, nor the 难 / 问题 naming it a difficulty (退货难 as a
+  // word outranked the record on 退货 that never says 难). Only closing the question: 如何解决融资难 keeps its words
+  // for markQuestionAims (search/query-words.ts).
+  /(?<=[\u4e00-\u9fff])(?:难|的?难题|的?问题)?(?:该|要|应该|应当|能)?(?:怎么|怎样|如何)(?:解决|处理|破解|应对|化解|办)(?=$|[\s,，。.;；:：!！?？、]|吗|呢)/,
   // Asking why a reform is done (为什么要推行告知承诺制): the reform is what to find, not the verb of doing it.
   /(?:为什么|为何)(?:要)?(?:推行|实行|实施|开展|推广|试点|搞)/,
   // Asking for the ways of doing something (海关担保有哪些方式): the topic is what to find.

@@ -37,7 +37,11 @@ interface Token {
   or?: boolean;
 }
 
-function tokenize(q: string): Token[] {
+/** Prefixes are looked up normalised (full width, 繁體: ＴＩＴＬＥ:, 標題:, 地區：); without a table, full width only. */
+export type PrefixNormalizer = (prefix: string) => string;
+const NFKC: PrefixNormalizer = (p) => p.normalize('NFKC');
+
+function tokenize(q: string, normalizePrefix: PrefixNormalizer): Token[] {
   const tokens: Token[] = [];
   let i = 0;
   while (i < q.length) {
@@ -53,8 +57,8 @@ function tokenize(q: string): Token[] {
       negated = true;
       j++;
     }
-    const prefix = /^([a-z\u4e00-\u9fff]+)(\+|＋)?[:：]/i.exec(q.slice(j));
-    const named = prefix ? FIELD_PREFIX[prefix[1].toLowerCase()] : undefined;
+    const prefix = /^([a-zａ-ｚ\u4e00-\u9fff]+)(\+|＋)?[:：]/i.exec(q.slice(j));
+    const named = prefix ? FIELD_PREFIX[normalizePrefix(prefix[1]).toLowerCase()] : undefined;
     if (prefix && named && (!prefix[2] || named === 'departments')) {
       field = prefix[2] ? 'departmentsWithCopies' : named;
       j += prefix[0].length;
@@ -86,8 +90,9 @@ function tokenize(q: string): Token[] {
   return tokens.filter((t) => t.or || t.text.trim() !== '' );
 }
 
-export function parseQuery(q: string): ParsedQuery {
-  const tokens = tokenize(q.normalize('NFC'));
+/** @param normalizePrefix How a field prefix is normalised before its lookup (the analyser's normaliser, with 繁體). */
+export function parseQuery(q: string, normalizePrefix: PrefixNormalizer = NFKC): ParsedQuery {
+  const tokens = tokenize(q.normalize('NFC'), normalizePrefix);
   const must: Clause[][] = [];
   const not: Clause[] = [];
   let joinNext = false;

@@ -228,8 +228,11 @@ export class QueryAnalyzer {
   // Loops over the clauses, not chains of map/filter/flat: this runs once per first-seen query, and TurboFan's inlined
   // chains built arrays whose maps the next call's feedback had not seen, so `analyse` deoptimised ("wrong map") right
   // after its first optimisation in every kind of bench/latency.ts, settled or not (docs/design.md "What the JIT does").
+  /** A field prefix normalised as query text is (標題 → 标题, ＴＩＴＬＥ → title) before parseQuery looks it up. */
+  private readonly normalizePrefix = (prefix: string): string => this.normalizer.plain(prefix);
+
   analyse(query: string): QueryAnalysis {
-    const parsed = parseQuery(query);
+    const parsed = parseQuery(query, this.normalizePrefix);
     // Each clause normalised once: the figure asked, each clause's content and the title key all read it.
     const plain = new Map<Clause, string>();
     // A field clause (title:, department:) names what a field says, never a question.
@@ -815,11 +818,17 @@ export class QueryAnalyzer {
       else kept.push(p.text);
     }
     if (kept.length === 0 && singles.length > 0) {
-      // Only single characters: look the clause up as it was typed (minus stop words at either end), never char by char.
+      // Only single characters: look the clause up as it was typed (minus stop words of two or more characters at
+      // either end: 如何 of 如何办), never char by char. A one-character stop word stays: beside lone characters it is a
+      // character of a word the vocabulary lacks (和 of 和平, 为 of 为民, 与 of 与时俱进), and trimmed it left a lone
+      // character (平) or a piece no one typed (时俱进) to search.
+      const trims = (p: { text: string }) => p.text.length > 1 && this.stopwords.has(p.text);
       let from = 0;
       let to = pieces.length;
-      while (from < to && this.stopwords.has(pieces[from].text)) from++;
-      while (to > from && this.stopwords.has(pieces[to - 1].text)) to--;
+      while (from < to && trims(pieces[from])) from++;
+      while (to > from && trims(pieces[to - 1])) to--;
+      // Never a lone character the user did not type alone (如何办 is looked up whole, not as 办).
+      if (to - from === 1 && pieces.length > 1) [from, to] = [0, pieces.length];
       const joined = pieces.slice(from, to).map((p) => p.text).join('');
       out.constraints.push(this.constraintOf(joined, false, fields));
       return out;
