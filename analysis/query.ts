@@ -39,8 +39,8 @@ const FIELD_PREFIX: Record<string, QueryField> = {
  */
 function typesetSpaces(q: string): Set<number> {
   const joined = new Set<number>();
-  if (!/\d/.test(q) || !/\s/.test(q)) return joined;
-  for (const f of scanNumberUnits(q)) {
+  if (!/[0-9\uff10-\uff19]/.test(q) || !/\s/.test(q)) return joined;
+  for (const f of scanNumberUnits(simplifiedUnits(q))) {
     for (let k = f.start; k < f.end; k++) if (/\s/.test(q[k])) joined.add(k);
     const before = HAN_THEN_SPACE.exec(q.slice(0, f.start));
     if (before) for (let k = f.start - before[1].length; k < f.start; k++) joined.add(k);
@@ -49,6 +49,18 @@ function typesetSpaces(q: string): Set<number> {
   }
   return joined;
 }
+/**
+ * The traditional characters of the units a figure is printed with (1.7 億元, 兩個工作日, 五千萬元), as simplified, one
+ * character for one so offsets hold: the query is read before the analyser's 繁→简 conversion, and a traditional unit
+ * must not break the figure it ends.
+ */
+const TRADITIONAL_UNIT: Record<string, string> = {
+  億: '亿', 萬: '万', 兩: '两', 個: '个', 時: '时', 鐘: '钟', 週: '周', 噸: '吨', 項: '项', 張: '张', 輛: '辆', 臺: '台',
+  戶: '户', 場: '场', 條: '条', 筆: '笔', 類: '类', 種: '种', 畝: '亩', 點: '点',
+};
+const TRADITIONAL_UNIT_CHARS = new RegExp(`[${Object.keys(TRADITIONAL_UNIT).join('')}]`, 'g');
+const simplifiedUnits = (s: string) => s.replace(TRADITIONAL_UNIT_CHARS, (c) => TRADITIONAL_UNIT[c]);
+
 /** A chunk of Han characters alone, then the whitespace before a figure; and whitespace, then such a chunk. */
 const HAN_THEN_SPACE = /(?:^|\s)\p{Script=Han}+(\s+)$/u;
 const SPACE_THEN_HAN = /^(\s+)\p{Script=Han}+(?:\s|$)/u;
@@ -105,7 +117,7 @@ function tokenize(q: string): Token[] {
     }
     // Words joined by | without spaces (跨境电商|海外仓) widen too.
     const alternatives = word.split(/[|｜]/);
-    const figures = !negated && !field && alternatives.length === 1 ? chineseFigures(word) : [];
+    const figures = !negated && !field && alternatives.length === 1 ? chineseFigures(simplifiedUnits(word)) : [];
     const whole = figures.length === 1 && figures[0].start === 0 && figures[0].end === word.length;
     // Cut around its figures, a word beside an OR would leave the OR its last or first piece only: read whole ones there.
     const besideOr = tokens[tokens.length - 1]?.or === true || /^\s+(?:OR|\||｜)(?:\s|$)/.test(q.slice(k));
@@ -134,7 +146,7 @@ function withFiguresInDigits(word: string, figures: ChineseFigure[]): Token[] {
   let at = 0;
   for (const f of figures) {
     rest.push(word.slice(at, f.start));
-    out.push({ text: f.text, phrase: true, negated: false }, { text: '', phrase: false, negated: false, or: true }, { text: f.digits, phrase: false, negated: false });
+    out.push({ text: word.slice(f.start, f.end), phrase: true, negated: false }, { text: '', phrase: false, negated: false, or: true }, { text: f.digits, phrase: false, negated: false });
     at = f.end;
   }
   rest.push(word.slice(at));

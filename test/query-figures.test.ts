@@ -36,6 +36,11 @@ describe('a figure copied with the spaces the documents print inside it is one f
     });
   }
 
+  it('reads the figure whatever the script or width: 1.7 億元, １.７ 亿元 and 1.7　亿元 (ideographic space) are 1.7亿元', () => {
+    const plain = ids('1.7亿元');
+    for (const q of ['1.7 億元', '１.７ 亿元', '1.7\u3000亿元']) expect(ids(q), q).toEqual(plain);
+  });
+
   it('由 75 天压缩至 25 天, copied from the record that prints it, finds that record alone, as typed without spaces', () => {
     const res = search('由 75 天压缩至 25 天');
     expect(res.hits.map((h) => h.id)).toEqual(ids('由75天压缩至25天'));
@@ -62,6 +67,13 @@ describe('figures spelled in Chinese numerals in a query are the figures the doc
     expect(hit.length).toBeGreaterThan(0);
     for (const id of hit) expect(textOf(id)).toContain('5000万元');
     expect(ids('节约五千万元成本')).toEqual(hit.slice(0, 1));
+  });
+
+  it('五千萬元 and 兩個工作日 in 繁體 are read as their simplified forms are', () => {
+    expect(ids('五千萬元')).toEqual(ids('五千万元'));
+    for (const id of ids('五千萬元')) expect(textOf(id)).toContain('5000万元');
+    expect(ids('兩個工作日')).toEqual(ids('两个工作日'));
+    for (const h of search('兩個工作日').hits) expect(h.missing ?? []).toEqual([]);
   });
 
   it('两个工作日 finds the records printing 2 个工作日, each a whole match', () => {
