@@ -137,8 +137,10 @@ const NUM = '\\d+(?:,\\d{3}(?!\\d))*(?:\\.\\d+)?';
 export const CN_DIGITS = '零〇一二两三四五六七八九十百千';
 /** Characters that continue a figure spelled in Chinese (百分之三十 of 百分之三十五, 百分之三十点五, 三十万): search and /api/outcomes share them. */
 export const CN_FIGURE_CONTINUES = CN_DIGITS + '万点';
+/** Decimals spelled in Chinese (点零九 of 九十五点零九): 点 and one digit character per decimal place. */
+const CN_DECIMALS = '点[零〇一二三四五六七八九]+';
 /** A percentage spelled in Chinese, as sameValueForms prints 30% (百分之三十): a figure that must stand whole. */
-export const HAN_PERCENT = new RegExp(`^百分之[${CN_DIGITS}]+$`);
+export const HAN_PERCENT = new RegExp(`^百分之[${CN_DIGITS}]+(?:${CN_DECIMALS})?$`);
 const RANGE_SEP = '(?:-|–|—{1,2}|―|~|〜|至|到)';
 const PCT = '\\\\?%';
 const APPROX = '[余多]';
@@ -156,7 +158,8 @@ const NUMBER_START = '(?<![\\dA-Za-z.+×*/])(?<!\\d:)';
 const SCANNER = new RegExp(
   [
     // 百分之三十 → 30 %
-    `(?<![${CN_DIGITS}])百分之(?<cpct>[${CN_DIGITS}]+)`,
+    // 百分之九十五点零九 → 95.09 %: the decimals belong to the figure (read without them it is another one, 95 %)
+    `(?<![${CN_DIGITS}])百分之(?<cpct>[${CN_DIGITS}]+)(?<cdec>${CN_DECIMALS})?`,
     // 三分之二 → 2/3
     `(?<![${CN_DIGITS}])(?<cden>[${CN_DIGITS}]+)分之(?<cnum>[${CN_DIGITS}]+)`,
     // 2/3, 1/4 (a date such as 2023/6/12 fails the numerator < denominator check)
@@ -203,6 +206,15 @@ function parseChineseInt(s: string): number | undefined {
     } else return undefined;
   }
   return total + cur;
+}
+
+const CN_DECIMAL_DIGIT: Record<string, string> = { 零: '0', 〇: '0', 一: '1', 二: '2', 三: '3', 四: '4', 五: '5', 六: '6', 七: '7', 八: '8', 九: '9' };
+
+/** 九十五 + 点零九 → 95.09; undefined when the integer part is not a plain Chinese integer. */
+function parseChineseNumber(int: string, decimals: string | undefined): number | undefined {
+  const whole = parseChineseInt(int);
+  if (whole === undefined || !decimals) return whole;
+  return Number(`${whole}.${[...decimals.slice(1)].map((c) => CN_DECIMAL_DIGIT[c]).join('')}`);
 }
 
 /** How a unit as printed breaks down: 万家 → count of 家 × 1e4; 元/吨 → rate; 亿美元 → money (not convertible). */
@@ -335,7 +347,7 @@ function scan(original: string): Found[] {
     const end = start + m[0].length;
     let q: Found;
     if (g.cpct !== undefined) {
-      const v = parseChineseInt(g.cpct);
+      const v = parseChineseNumber(g.cpct, g.cdec);
       if (v === undefined) continue;
       q = { value: v, unit: '%', text: '', start, end };
     } else if (g.cden !== undefined) {
@@ -514,6 +526,27 @@ function chineseNumber(n: number): string | undefined {
   return (n >= 20 ? d[Math.floor(n / 10)] : '') + '十' + (n % 10 ? d[n % 10] : '');
 }
 
+/** How a range is printed between its ends: 1-2 (the normaliser's form of 1~2, 1—2, 1－2), 1至2, 1到2. */
+const RANGE_PRINTINGS = ['-', '至', '到'];
+
+/**
+ * Other printings of a range typed as one figure (1至2个工作日 → 1-2个工作日, 1到2个工作日, 1-2工作日 …): the same ends in
+ * the same unit with another separator or printing of the unit. Never converted to another magnitude: 1-2 is read as
+ * printed, and a range's ends are not all that 100-200万元 = 1-2百万元 would need.
+ */
+function rangeForms(text: string, q: Found): string[] {
+  const lo = printed(q.value);
+  const hi = printed(q.max!);
+  const info = classifyUnit(q.unit);
+  if (lo === undefined || hi === undefined || !info || info.kind === 'rate') return [];
+  const mag = q.unit === '%' ? '' : q.unit.slice(0, q.unit.length - info.base.length);
+  const units = q.unit === '%' ? ['%'] : (UNIT_PRINTINGS.find((p) => p.includes(info.base)) ?? [info.base]).map((b) => mag + b);
+  const out = new Set<string>();
+  for (const sep of RANGE_PRINTINGS) for (const u of units) out.add(`${lo}${sep}${hi}${u}`);
+  out.delete(text);
+  return [...out];
+}
+
 /**
  * Other printings of the same figure, for a query that is one figure: 5000万元 → 0.5亿元, 50000000元; 1万家 → 10000家;
  * 2小时 → 120分钟, 2个小时; 30% → 百分之三十. Each has exactly the typed value in the same unit (never a rounded one, a
@@ -526,14 +559,16 @@ export function sameValueForms(text: string): string[] {
   const spans = scan(text);
   if (spans.length !== 1 || spans[0].start !== 0 || spans[0].end !== text.length) return [];
   const q = spans[0];
-  if (q.max !== undefined || /[余多]/.test(q.text)) return [];
+  if (/[余多]/.test(q.text)) return [];
+  if (q.max !== undefined) return rangeForms(text, q);
   const info = classifyUnit(q.unit);
   if (!info || info.kind === 'rate' || info.kind === 'fraction') return [];
   const out = new Set<string>();
   if (info.kind === 'percent') {
     if (q.unit !== '%') return [];
-    const cn = chineseNumber(q.value);
-    if (cn) out.add(`百分之${cn}`);
+    const cn = chineseNumber(Math.trunc(q.value));
+    const decimals = printed(q.value)?.split('.')[1];
+    if (cn) out.add(`百分之${cn}${decimals ? `点${[...decimals].map((d) => '零一二三四五六七八九'[Number(d)]).join('')}` : ''}`);
     const n = printed(q.value);
     if (n !== undefined) out.add(`${n}%`);
   } else if (q.unit !== '万' && q.unit !== '亿') {
@@ -560,4 +595,51 @@ export function sameValueForms(text: string): string[] {
   }
   out.delete(text);
   return [...out];
+}
+
+// ---------------------------------------------------------------------------------------------
+// Figures a query spells in Chinese numerals: 五千万元, 两个工作日, 一点五亿元. The records are not read so (their
+// Chinese-numeral counts are slogans: 一网通办, 一小时办结, 一周办结): a query's such figure is looked for as typed and
+// as the same figure in digits, which is how the documents print their measurements.
+
+/** Units a Chinese-numeral figure of a query is read with: money and durations (counts are slogans: 两步申报, 一单制). */
+const CN_FIGURE_UNITS = [...Object.keys(MONEY_UNITS), ...Object.keys(DURATION_UNITS)].sort((a, b) => b.length - a.length);
+const CN_FIGURE = new RegExp(
+  `(?<![${CN_DIGITS}万亿点第])(?<num>[${CN_DIGITS}]+(?:${CN_DECIMALS})?)(?<mag>${MAG_ALT})?(?<unit>${CN_FIGURE_UNITS.map(esc).join('|')})`,
+  'g',
+);
+/** Digit characters side by side with no place between (二〇二〇, 一二): a year or a code, not an amount. */
+const CN_DIGIT_RUN = /[一二两三四五六七八九][零〇一二两三四五六七八九]/;
+
+/** A figure spelled in Chinese numerals in a query, and the same figure in digits (五千万元 → 5000万元). */
+export interface ChineseFigure {
+  start: number;
+  end: number;
+  text: string;
+  digits: string;
+}
+
+/**
+ * The money and durations a query spells in Chinese numerals (五千万元, 两个工作日, 十亿元, 一点五亿元), each with its
+ * printing in digits. A duration of one (一天, 一周, 一小时) is left alone: in these documents it is a slogan's (一小时办结,
+ * 一天之内), never a measurement to convert. Dates, ordinals and years (二〇二〇年, 第二天, 2023年) are not read.
+ */
+export function chineseFigures(text: string): ChineseFigure[] {
+  if (!/[零〇一二两三四五六七八九十百千]/.test(text)) return [];
+  const out: ChineseFigure[] = [];
+  for (const m of text.matchAll(CN_FIGURE)) {
+    const g = m.groups!;
+    const int = g.num.split('点')[0];
+    if (CN_DIGIT_RUN.test(int)) continue;
+    const value = parseChineseNumber(int, g.num.slice(int.length) || undefined);
+    const n = value === undefined ? undefined : printed(value);
+    if (n === undefined) continue;
+    const unit = (g.mag ?? '') + g.unit;
+    const info = classifyUnit(unit);
+    if (!info || (info.kind === 'duration' && value! * info.magnitude < 2)) continue;
+    if (NOT_A_UNIT.has(g.unit + text.charAt(m.index + m[0].length))) continue;
+    if (unit === '年' && value! >= 1000) continue;
+    out.push({ start: m.index, end: m.index + m[0].length, text: m[0], digits: n + unit });
+  }
+  return out;
 }

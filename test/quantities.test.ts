@@ -463,10 +463,18 @@ describe('sameValueForms: other printings of exactly the typed figure', () => {
     expect(sameValueForms('30%')).toEqual(['百分之三十']);
     expect(sameValueForms('百分之三十')).toEqual(['30%']);
   });
-  it('gives nothing for ranges, bounds, rates, words, or a value it cannot print exactly', () => {
-    for (const t of ['1-2个工作日', '1100余家', '2.2元/吨', '退税', '95.09%', '5000万元 退税']) expect(sameValueForms(t)).toEqual([]);
+  it('gives nothing for bounds, rates, words, or a value it cannot print exactly', () => {
+    for (const t of ['1100余家', '2.2元/吨', '退税', '5000万元 退税']) expect(sameValueForms(t)).toEqual([]);
+    // A percentage with decimals is spelled with 点 (百分之九十五点零九), never rounded to 95%.
+    expect(sameValueForms('95.09%')).toEqual(['百分之九十五点零九']);
     // Every form has the typed value: none is rounded (0.012万分钟 is not printed and not offered).
     for (const f of sameValueForms('12.6亿元')) expect(normalizeValue(Number(f.replace(/[^\d.]/g, '')), f.replace(/[\d.]/g, ''))!.value).toBe(1.26e9);
     expect(sameValueForms('2小时')).not.toContain('0.012万分钟');
+  });
+
+  it('prints a range with each separator the documents use (1-2, 1至2, 1到2) and its unit, its ends as typed', () => {
+    expect(sameValueForms('1至2个工作日').sort()).toEqual(['1-2个工作日', '1-2工作日', '1到2个工作日', '1到2工作日', '1至2工作日'].sort());
+    // Never another magnitude: 100-200万元 is not offered as 1-2百万元 or in 元.
+    expect(sameValueForms('100-200万元').sort()).toEqual(['100到200万元', '100至200万元']);
   });
 });
