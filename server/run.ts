@@ -62,7 +62,7 @@ export interface RunningServer {
 const QUIET_MS = 250;
 
 /** The warm-up starts at the first answer, or this long after listening when no request came (a quiet start). */
-export const WARM_UP_AFTER_MS = 200;
+export const WARM_UP_AFTER_MS = 1000;
 
 export async function runServer(o: RunOptions): Promise<RunningServer> {
   const t0 = performance.now();

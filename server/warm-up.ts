@@ -103,15 +103,21 @@ export function warmUpSteps(service: SearchService, n: number): WarmUpStep[] {
   }
   if (!titles.length) return [];
   const regions = [...new Set(titles.flatMap((t) => t.regions))];
+  // The snapshot's most frequent words (its vocabulary's counts): queries of common words take the paths of long
+  // postings lists and many hits (block skipping, bounded top-k, large facet counts) that title words rarely reach.
+  const common = service.body.analysis.vocabulary.filter(([w]) => HAN_WORD.test(w)).sort((a, b) => b[1] - a[1]).slice(0, 200).map(([w]) => w);
+
   const steps: WarmUpStep[] = [];
   for (let i = 0; steps.length < n; i++) {
     const t = pick(titles);
-    const w = pick(t.words);
-    const other = pick(pick(titles).words);
+    // Every other round of the kinds, common words in place of the title's.
+    const often = common.length > 0 && Math.floor(i / 10) % 2 === 1;
+    const w = often ? pick(common) : pick(t.words);
+    const other = often ? pick(common) : pick(pick(titles).words);
     const region = t.regions.length ? pick(t.regions) : regions.length ? pick(regions) : undefined;
     switch (i % 10) {
       case 0: steps.push({ kind: 'one word', search: routeParams(w) }); break;
-      case 1: steps.push({ kind: 'two words', search: routeParams(t.words.length > 1 ? `${w} ${pick(t.words.filter((x) => x !== w))}` : `${w} ${other}`) }); break;
+      case 1: steps.push({ kind: 'two words', search: routeParams(!often && t.words.length > 1 ? `${w} ${pick(t.words.filter((x) => x !== w))}` : `${w} ${other}`) }); break;
       case 2: {
         // Two to six characters printed in a row in the title, quoted.
         const run = pick(t.runs);
