@@ -168,7 +168,7 @@ the targets and whether this run met them. --sizes none skips the generated corp
     if (!w.length) return 'no server warm-up';
     const asked = w.map((x) => x.asked);
     const cpu = w.map((x) => x.cpuMs / 1000);
-    return `the server's own warm-up (server/warm-up.ts, as \`npm start\` runs it once listening: ${Math.min(...asked) === Math.max(...asked) ? asked[0] : `${Math.min(...asked)}–${Math.max(...asked)}`} queries made from the snapshot's titles, ${Math.min(...cpu).toFixed(1)}–${Math.max(...cpu).toFixed(1)} s of process CPU)`;
+    return `the server's own warm-up (server/warm-up.ts, as \`npm start\` runs it once listening: ${Math.min(...asked) === Math.max(...asked) ? asked[0] : `${Math.min(...asked)}–${Math.max(...asked)}`} queries made from the snapshot's titles and vocabulary, ${Math.min(...cpu).toFixed(1)}–${Math.max(...cpu).toFixed(1)} s of process CPU)`;
   };
   out(`### Per query kind (issue 8 mix, each kind in a fresh process of its own: ${selfWarm(lat)}, ${lat.warmRounds} unmeasured rounds of the whole mix, a forced full collection, ${warmRange(lat)} unmeasured queries of the kind (at least ${lat.warmKindQueries}), a forced scavenge, then ${Math.min(...kindN)}–${Math.max(...kindN)} first-seen queries; target p50 < ${SEED_P50} ms and p99 < ${SEED_P99} ms, highlights and facets included)`);
   out();
