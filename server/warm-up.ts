@@ -1,10 +1,11 @@
 /**
  * A fresh server warms itself up: once it listens, it answers queries made from its OWN snapshot (titles cut by the
- * snapshot's vocabulary, its regions) in short slices that give way to real requests, so the JIT has compiled the
+ * snapshot's vocabulary, its most frequent words, its regions) in short slices that give way to real requests, so the JIT has compiled the
  * search paths before most users arrive. Without it a fresh process answers its first thousands of queries with
  * unoptimised code: its first-seen p99 on the seeds was 3.6–5.3 ms after a hundred queries and 0.1–1.3 ms after a few
  * thousand (docs/benchmarks.md), and the difference is TurboFan compiling (about 100 compilations in the 1,000
- * queries after the short warm-up; /work notes ask8). The bench's first-seen rounds run after this same function
+ * queries after the short warm-up; docs/design.md, Speed). What it buys and what undoes part of it (a full collection
+ * discards compiled code that embeds dead per-query objects) is counted in docs/design.md, Serving. The bench's first-seen rounds run after this same function
  * (bench/latency.ts), so its figures are a started server's.
  *
  * The queries never come from the judged sets or the bench's query lists: the words are the snapshot's, drawn by a
@@ -84,7 +85,8 @@ const ASKED = ['', '？', '的办法', '需要什么材料'];
 /**
  * The warm-up's steps for `service`'s snapshot, `n` of them: the eight kinds users type (one word, two words, a
  * phrase, an exclusion, a region filter, a question, a two-character prefix, the empty query with facets) in turn,
- * with a suggestion and a similar list every so often. Words are cut from record titles sampled across the snapshot.
+ * with a suggestion and a similar list every so often. Words are cut from record titles sampled across the snapshot,
+ * every other round from the vocabulary's most frequent words.
  */
 export function warmUpSteps(service: SearchService, n: number): WarmUpStep[] {
   const records = service.records;
