@@ -8,11 +8,18 @@
  *                                                        bench/run.ts asks for its second, settled per-kind table
  *   … --warm-pairs N                                     any form: N unmeasured pairs of each kind alone before its
  *                                                        rounds instead of WARM_KIND_QUERIES (how warm the JIT is)
+ *   … --clock cpu                                        the kinds' samples in CPU time of the whole process
+ *                                                        (process.cpuUsage, µs: every thread, the JIT's included)
+ *                                                        instead of wall-clock time: what a loaded machine distorts less
+ *   … --no-self-warm-up                                  any form: skip the server's own warm-up (server/warm-up.ts),
+ *                                                        which every process here runs first by default, as a server
+ *                                                        does once it listens (what it buys is the difference)
  *
  * Each kind of issue 8's mix is timed in a fresh process of its own, its warm-up's garbage collected first: a kind's
  * p99 is then its own queries' pauses, not a collection of the general loop's thousands of result sets (or of another
  * kind's) that happened to fall on it. Every loop runs with the serving process's collection
- * flags (server/serving-gc.ts), as `npm start` and a release run.
+ * flags (server/serving-gc.ts), as `npm start` and a release run, and after the warm-up a started server runs on its
+ * own snapshot (server/warm-up.ts warmUp, the same function with its defaults) unless --no-self-warm-up.
  */
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -21,6 +28,7 @@ import { pathToFileURL } from 'node:url';
 import { parseSnapshot } from '../snapshot/file.js';
 import { SearchService } from '../search/service.js';
 import { applyServingGc } from '../server/serving-gc.js';
+import { routeParams, warmUp, type WarmUpReport } from '../server/warm-up.js';
 import { BENCH_QUERIES, QUERY_KINDS, type QueryKind } from './scale-queries.js';
 
 export interface LatencyStats {
@@ -59,6 +67,29 @@ export function warmPairsArg(argv: readonly string[]): { warmPairs?: number; res
   const n = Number(argv[at + 1]);
   if (!Number.isInteger(n) || n < 0) throw new Error(`--warm-pairs: expected a whole number ≥ 0, got ${argv[at + 1]}`);
   return { warmPairs: n, rest: [...argv.slice(0, at), ...argv.slice(at + 2)] };
+}
+
+/** How the kinds' samples are timed: wall-clock (performance.now, the default) or the process's CPU time. */
+export type SampleClock = 'wall' | 'cpu';
+
+/** `--clock wall|cpu` anywhere in the arguments (and the arguments without it). */
+export function clockArg(argv: readonly string[]): { clock: SampleClock; rest: string[] } {
+  const at = argv.indexOf('--clock');
+  if (at < 0) return { clock: 'wall', rest: [...argv] };
+  const c = argv[at + 1];
+  if (c !== 'wall' && c !== 'cpu') throw new Error(`--clock: expected wall or cpu, got ${c}`);
+  return { clock: c, rest: [...argv.slice(0, at), ...argv.slice(at + 2)] };
+}
+
+/** The process's CPU time (user + system, every thread) in ms. */
+function cpuMs(): number {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
+}
+
+/** `--no-self-warm-up` anywhere in the arguments: whether the server's warm-up runs first (and the arguments without it). */
+export function selfWarmUpArg(argv: readonly string[]): { selfWarmUp: boolean; rest: string[] } {
+  return { selfWarmUp: !argv.includes('--no-self-warm-up'), rest: argv.filter((a) => a !== '--no-self-warm-up') };
 }
 
 /** Counts the collections that end while `run` runs (a GC PerformanceEntry is delivered after the fact); `pauses`, when
@@ -123,6 +154,8 @@ export interface KindLatency {
   uncachedUnpaused: LatencyStats;
   /** Unmeasured pairs of the kind alone before its rounds. */
   warmKindPairs: number;
+  /** What the server's own warm-up did first in this process (absent with --no-self-warm-up). */
+  selfWarmUp?: WarmUpReport;
 }
 
 /**
@@ -138,10 +171,13 @@ export interface KindLatency {
  * 1,000 measured pairs there (two words, question; `--no-concurrent-recompilation`, so counts load cannot change).
  * Before the kind's warm rounds it still leaves no mark-compact in them.
  */
-async function kindMain(snapshotPath: string, kind: QueryKind, warmPairs = WARM_KIND_QUERIES): Promise<KindLatency> {
+async function kindMain(snapshotPath: string, kind: QueryKind, warmPairs = WARM_KIND_QUERIES, selfWarm = true, clock: SampleClock = 'wall'): Promise<KindLatency> {
+  const cpu = clock === 'cpu';
   // Collections as a serving process runs them (server/cli.ts applies the same at start-up).
   applyServingGc();
   const service = new SearchService(parseSnapshot(readFileSync(snapshotPath)));
+  // What a started server does on its own once it listens (server/run.ts): the same function, its default options.
+  const selfWarmUp = selfWarm ? await warmUp(service) : undefined;
   const queries = BENCH_QUERIES.filter((b) => b.kind === kind);
   if (!queries.length) throw new Error(`no queries of kind ${kind}`);
   const rounds = Math.max(20, Math.ceil(KIND_SAMPLES / queries.length));
@@ -153,14 +189,18 @@ async function kindMain(snapshotPath: string, kind: QueryKind, warmPairs = WARM_
   const loop = (n: number, record: boolean, mix = queries) => {
     for (let r = 0; r < n; r++) {
       for (const bq of mix) {
-        const params = { q: bq.q, size: 10, filters: bq.region ? { region: [bq.region] } : {} };
+        // Shaped as /api/search passes them (every key, every facet): the objects the server's compiled code sees.
+        const params = routeParams(bq.q, bq.region);
         service.clearCache();
+        const c0 = cpu ? cpuMs() : 0;
         const t0 = performance.now();
         service.search(params);
         const t1 = performance.now();
+        const c1 = cpu ? cpuMs() : 0;
         service.search(params);
         const t2 = performance.now();
-        if (record) starts[uncached.length] = t0, ends[uncached.length] = t1, uncached.push(t1 - t0), cached.push(t2 - t1);
+        const c2 = cpu ? cpuMs() : 0;
+        if (record) starts[uncached.length] = t0, ends[uncached.length] = t1, uncached.push(cpu ? c1 - c0 : t1 - t0), cached.push(cpu ? c2 - c1 : t2 - t1);
       }
     }
   };
@@ -182,16 +222,17 @@ async function kindMain(snapshotPath: string, kind: QueryKind, warmPairs = WARM_
     uncachedPaused: uncached.length - unpaused.length,
     uncachedUnpaused: stats(unpaused),
     warmKindPairs: kindRounds * queries.length,
+    ...(selfWarmUp ? { selfWarmUp } : {}),
   };
 }
 
 /** Each kind of the mix in a fresh process of its own (this script with --kind): its figures and collections its own. */
-function eachKind(snapshotPath: string, warmPairs?: number): Record<string, KindLatency> {
+function eachKind(snapshotPath: string, warmPairs: number | undefined, selfWarm: boolean, clock: SampleClock): Record<string, KindLatency> {
   const kinds: Record<string, KindLatency> = {};
   for (const kind of QUERY_KINDS) {
     if (!BENCH_QUERIES.some((b) => b.kind === kind)) continue;
     // This process's own flags (tsx's loader, however it was started), and a collection the child may force.
-    const args = [...process.execArgv.filter((a) => a !== '--expose-gc'), '--expose-gc', process.argv[1], snapshotPath, '--kind', kind, ...(warmPairs === undefined ? [] : ['--warm-pairs', String(warmPairs)])];
+    const args = [...process.execArgv.filter((a) => a !== '--expose-gc'), '--expose-gc', process.argv[1], snapshotPath, '--kind', kind, ...(warmPairs === undefined ? [] : ['--warm-pairs', String(warmPairs)]), ...(selfWarm ? [] : ['--no-self-warm-up']), '--clock', clock];
     const out = execFileSync(process.execPath, args, { encoding: 'utf8', maxBuffer: 1 << 26 });
     kinds[kind] = JSON.parse(out.trim().split('\n').pop()!);
   }
@@ -213,29 +254,32 @@ function totalGc(kinds: Record<string, KindLatency>): GcStats {
 /** What the per-kind part prints, in both the full and the --kinds-only form (bench/run.ts reads it). */
 export type KindsReport = ReturnType<typeof kindsReport>;
 
-function kindsReport(snapshotPath: string, warmPairs: number | undefined) {
-  const kinds = eachKind(snapshotPath, warmPairs);
-  return { kindSamples: KIND_SAMPLES, warmRounds: WARM_ROUNDS, warmKindQueries: warmPairs ?? WARM_KIND_QUERIES, kindGc: totalGc(kinds), kinds };
+function kindsReport(snapshotPath: string, warmPairs: number | undefined, selfWarmUp: boolean, clock: SampleClock) {
+  const kinds = eachKind(snapshotPath, warmPairs, selfWarmUp, clock);
+  return { kindSamples: KIND_SAMPLES, warmRounds: WARM_ROUNDS, warmKindQueries: warmPairs ?? WARM_KIND_QUERIES, selfWarmUp, clock, kindGc: totalGc(kinds), kinds };
 }
 
 async function main() {
-  const { warmPairs, rest: args } = warmPairsArg(process.argv.slice(2));
+  const { clock, rest: argv0 } = clockArg(process.argv.slice(2));
+  const { selfWarmUp, rest: argv } = selfWarmUpArg(argv0);
+  const { warmPairs, rest: args } = warmPairsArg(argv);
   const kindsOnly = args.includes('--kinds-only');
   const rest = args.filter((a) => a !== '--kinds-only');
   const [snapshotPath, queriesPath, kindArg] = rest;
   if (queriesPath === '--kind') {
-    console.log(JSON.stringify(await kindMain(snapshotPath, kindArg as QueryKind, warmPairs)));
+    console.log(JSON.stringify(await kindMain(snapshotPath, kindArg as QueryKind, warmPairs, selfWarmUp, clock)));
     return;
   }
   if (kindsOnly) {
     // Each kind runs in a process of its own, so this process need not load the snapshot at all.
-    console.log(JSON.stringify(kindsReport(snapshotPath, warmPairs)));
+    console.log(JSON.stringify(kindsReport(snapshotPath, warmPairs, selfWarmUp, clock)));
     return;
   }
   applyServingGc();
   const t0 = performance.now();
   const service = new SearchService(parseSnapshot(readFileSync(snapshotPath)));
   const loadMs = performance.now() - t0;
+  const selfWarm = selfWarmUp ? await warmUp(service) : undefined;
   const queries: string[] = JSON.parse(readFileSync(queriesPath, 'utf8'));
   for (let r = 0; r < 3; r++) for (const q of queries) service.search({ q }); // warm the JIT
   const rounds = Math.max(5, Math.ceil(3000 / queries.length));
@@ -265,6 +309,7 @@ async function main() {
   console.log(JSON.stringify({
     loadMs,
     rssMiB,
+    ...(selfWarm ? { selfWarm } : {}),
     queries: queries.length,
     rounds,
     prefixes: prefixes.length,
@@ -272,7 +317,7 @@ async function main() {
     cached: stats(cached),
     suggest: stats(suggest),
     // The query mix of issue 8 (bench/scale-queries.ts), per kind, each kind in its own process.
-    ...kindsReport(snapshotPath, warmPairs),
+    ...kindsReport(snapshotPath, warmPairs, selfWarmUp, clock),
   }));
 }
 

@@ -113,7 +113,7 @@ the targets and whether this run met them. --sizes none skips the generated corp
   // Latency is measured in a fresh process holding only the snapshot, as a server does (no jieba, no build garbage).
   const lat: KindsReport & {
     loadMs: number; rssMiB: number; queries: number; rounds: number; prefixes: number;
-    uncached: Stats; cached: Stats; suggest: Stats;
+    uncached: Stats; cached: Stats; suggest: Stats; selfWarm?: { asked: number; cpuMs: number };
   } = JSON.parse(execFileSync(process.execPath, ['--import', 'tsx', join(root, 'bench', 'latency.ts'), snapFile, queriesFile], { encoding: 'utf8' }).trim().split('\n').pop()!);
   // The same kinds once the JIT has settled: a kind's first ~1,250 pairs still hold most of its TurboFan compilations
   // and deopts (128, 63, 30, 14, 10, 7 per 1,000 two-word pairs in turn), which a server that has answered a few
@@ -121,6 +121,8 @@ the targets and whether this run met them. --sizes none skips the generated corp
   // (--kinds-only: no general loop, no suggest).
   const SETTLED_PAIRS = 3000;
   const settled: KindsReport = JSON.parse(execFileSync(process.execPath, ['--import', 'tsx', join(root, 'bench', 'latency.ts'), snapFile, '--kinds-only', '--warm-pairs', String(SETTLED_PAIRS)], { encoding: 'utf8' }).trim().split('\n').pop()!);
+  // The short warm-up again in processes that skip the server's own warm-up (server/warm-up.ts): what it buys.
+  const unwarmed: KindsReport = JSON.parse(execFileSync(process.execPath, ['--import', 'tsx', join(root, 'bench', 'latency.ts'), snapFile, '--kinds-only', '--no-self-warm-up'], { encoding: 'utf8' }).trim().split('\n').pop()!);
   // The unmeasured pairs each kind really ran (whole rounds of its queries, so at least the number asked for).
   const warmRange = (l: KindsReport) => {
     const n = Object.values(l.kinds).map((k) => k.warmKindPairs);
@@ -145,7 +147,7 @@ the targets and whether this run met them. --sizes none skips the generated corp
     for (const l of loadTargetLines('seeds', load, seedText, plain)) out(l);
     out();
   }
-  out(`## Search latency, in-process (${lat.queries} distinct queries × ${lat.rounds} rounds; a page of 10 with highlights and facets)`);
+  out(`## Search latency, in-process (${lat.queries} distinct queries × ${lat.rounds} rounds; a page of 10 with highlights and facets${lat.selfWarm ? `; after the server's own warm-up, ${lat.selfWarm.asked} queries made from the snapshot, ${(lat.selfWarm.cpuMs / 1000).toFixed(1)} s of process CPU` : ''})`);
   out();
   out('| | median | p95 | p99 | max |');
   out('|---|---|---|---|---|');
@@ -160,7 +162,15 @@ the targets and whether this run met them. --sizes none skips the generated corp
   const SEED_P50 = 0.3;
   const SEED_P99 = 2;
   const kindN = Object.values(lat.kinds).map((k) => k.uncached.n);
-  out(`### Per query kind (issue 8 mix, each kind in a fresh process of its own: ${lat.warmRounds} unmeasured rounds of the whole mix, a forced full collection, ${warmRange(lat)} unmeasured queries of the kind (at least ${lat.warmKindQueries}), a forced scavenge, then ${Math.min(...kindN)}–${Math.max(...kindN)} first-seen queries; target p50 < ${SEED_P50} ms and p99 < ${SEED_P99} ms, highlights and facets included)`);
+  // What the server's own warm-up did in the kinds' processes (the same function a started server runs; server/warm-up.ts).
+  const selfWarm = (l: KindsReport) => {
+    const w = Object.values(l.kinds).flatMap((k) => (k.selfWarmUp ? [k.selfWarmUp] : []));
+    if (!w.length) return 'no server warm-up';
+    const asked = w.map((x) => x.asked);
+    const cpu = w.map((x) => x.cpuMs / 1000);
+    return `the server's own warm-up (server/warm-up.ts, as \`npm start\` runs it once listening: ${Math.min(...asked) === Math.max(...asked) ? asked[0] : `${Math.min(...asked)}–${Math.max(...asked)}`} queries made from the snapshot's titles and vocabulary, ${Math.min(...cpu).toFixed(1)}–${Math.max(...cpu).toFixed(1)} s of process CPU)`;
+  };
+  out(`### Per query kind (issue 8 mix, each kind in a fresh process of its own: ${selfWarm(lat)}, ${lat.warmRounds} unmeasured rounds of the whole mix, a forced full collection, ${warmRange(lat)} unmeasured queries of the kind (at least ${lat.warmKindQueries}), a forced scavenge, then ${Math.min(...kindN)}–${Math.max(...kindN)} first-seen queries; target p50 < ${SEED_P50} ms and p99 < ${SEED_P99} ms, highlights and facets included)`);
   out();
   const verdict = (x: Stats) => (x.median < SEED_P50 && x.p99 < SEED_P99 ? 'met' : '**missed**');
   const kindTable = (l: KindsReport) => {
@@ -175,6 +185,9 @@ the targets and whether this run met them. --sizes none skips the generated corp
   out(`The same, each kind after ${warmRange(settled)} unmeasured queries of its own (at least ${settled.warmKindQueries}) instead of ${warmRange(lat)} (a fresh process per kind again; the JIT has settled, as in a server that has answered a few thousand queries; the queries are still first seen):`);
   out();
   kindTable(settled);
+  out(`The first table's rounds again in processes that skipped the server's own warm-up (\`--no-warm-up\`, bench/latency.ts --no-self-warm-up): what a fresh server answers its first users with when it does not warm itself:`);
+  out();
+  kindTable(unwarmed);
   out('"First seen" clears every query cache of the service (analyses, matches, decoded postings, result sets, facet counts) before the query; per-record caches stay (records decoded from the snapshot, shown records\' normalised text). "Repeated" runs it again at once. Each kind runs alone in its own process (bench/latency.ts --kind), after its warm-up\'s garbage is collected (a full collection after the mix\'s warm rounds, a scavenge after the kind\'s: a full collection deoptimises compiled code that holds objects which died, and forced right before the rounds it put a fifth of their compilations in them), so the collections during its rounds are of its own queries\' garbage, not of the general loop\'s or another kind\'s. A p99 of 1,000 samples is the 10th slowest: when collections paused fewer than 10 first-seen samples, the p99 is the queries\' own (and the machine\'s), which the last column shows apart from every paused sample.');
   const gcLine = (label: string, g: KindsReport['kindGc']) =>
     out(`- ${label}: ${g.minor} scavenges, ${g.major} mark-compacts, ${g.other} other pauses; ${ms(g.totalMs)} ms in all, the longest ${ms(g.maxMs)} ms.`);
@@ -182,6 +195,7 @@ the targets and whether this run met them. --sizes none skips the generated corp
   out();
   gcLine(`first table (${warmRange(lat)} unmeasured queries per kind)`, lat.kindGc);
   gcLine(`second, settled table (${warmRange(settled)} unmeasured queries per kind)`, settled.kindGc);
+  gcLine('third table (no server warm-up)', unwarmed.kindGc);
   out();
 
   // /api/search beside a trivial Fastify route on the seeds (issue 8: ≥ 40 %): asked as the page's fetch asks (with a

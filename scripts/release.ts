@@ -165,7 +165,9 @@ if (process.env.FTZ_WRITE_CODE_CACHE === '1' && process.send) {
 
 /** Runs the release once on a free port, sends it the requests an operator's first users make, saves V8's code cache. */
 async function writeCodeCache(dir: string): Promise<number | undefined> {
-  const child = spawn(process.execPath, [join(dir, 'server.mjs'), '--port', '0', '--no-access-log'], {
+  // --no-warm-up: the cache holds what start-up and these requests compile, not what the server's own warm-up
+  // (server/warm-up.ts) happened to reach between them.
+  const child = spawn(process.execPath, [join(dir, 'server.mjs'), '--port', '0', '--no-access-log', '--no-warm-up'], {
     cwd: dir,
     env: { ...process.env, FTZ_WRITE_CODE_CACHE: '1' },
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],

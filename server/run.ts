@@ -15,6 +15,7 @@ import type { CompiledSchemas } from './compilers.js';
 import type { SecurityHeaders } from './security-headers.js';
 import { limitsFromEnv } from './guard.js';
 import { loadServed, Reloader, ServingState, type Served } from './serving.js';
+import { warmUp, type WarmUpOptions, type WarmUpReport } from './warm-up.js';
 
 export interface RunOptions {
   /** A snapshot file to serve (re-read on SIGHUP and by the admin route). */
@@ -39,6 +40,11 @@ export interface RunOptions {
   compiledSchemas?: CompiledSchemas;
   /** Security headers probed at release time (server/security-headers.ts); probed at start-up when absent. */
   securityHeaders?: SecurityHeaders;
+  /**
+   * The warm-up the server runs on its own snapshot once it listens (server/warm-up.ts; DEFAULT_WARM_UP where not
+   * given), after its first answer or WARM_UP_AFTER_MS, whichever comes first; false: none (`--no-warm-up`).
+   */
+  warmUp?: Partial<WarmUpOptions> | false;
 }
 
 export interface RunningServer {
@@ -48,10 +54,15 @@ export interface RunningServer {
   url: string;
   /** Stop accepting, drain in-flight requests (bounded), close. Resolves when the server is closed. */
   shutdown(reason: string): Promise<{ forced: boolean }>;
+  /** The start-up warm-up: resolves with what it did once it ends (undefined when it is off). */
+  warmedUp: Promise<WarmUpReport | undefined>;
 }
 
 /** How long connections must stay quiet before the drain ends with keep-alive connections still open. */
 const QUIET_MS = 250;
+
+/** The warm-up starts at the first answer, or this long after listening when no request came (a quiet start). */
+export const WARM_UP_AFTER_MS = 1000;
 
 export async function runServer(o: RunOptions): Promise<RunningServer> {
   const t0 = performance.now();
@@ -81,12 +92,16 @@ export async function runServer(o: RunOptions): Promise<RunningServer> {
   let inflight = 0;
   let lastActivity = 0;
   let draining = false;
+  // The first answer's end: the warm-up waits for it, so it never delays the answer a fresh server gives first.
+  let firstAnswered: (() => void) | undefined;
+  const answered = new Promise<void>((resolve) => (firstAnswered = resolve));
   app.addHook('onRequest', (request, reply, done) => {
     inflight++;
     lastActivity = performance.now();
     reply.raw.once('close', () => {
       inflight--;
       lastActivity = performance.now();
+      if (firstAnswered) firstAnswered(), (firstAnswered = undefined);
     });
     done();
   });
@@ -110,6 +125,25 @@ export async function runServer(o: RunOptions): Promise<RunningServer> {
   // A snapshot from a release with other facets still serves; its stored counts are not read, and the operator is told.
   const unused = served.service.engine.facets.storedUnused;
   if (unused) o.log(`note: ${unused}`);
+
+  // Warm the JIT on the snapshot's own queries, in slices that wait while a request is in flight or queued, and end
+  // at shutdown or when another snapshot is served (its code paths are the same functions, already warm).
+  const warmedUp =
+    o.warmUp === false
+      ? Promise.resolve(undefined)
+      : (async () => {
+          const options = o.warmUp || {};
+          const warming = served.service;
+          let timer: NodeJS.Timeout | undefined;
+          await Promise.race([answered, new Promise<void>((resolve) => (timer = setTimeout(resolve, WARM_UP_AFTER_MS)))]);
+          clearTimeout(timer);
+          const r = await warmUp(warming, options, { busy: () => inflight > 0 || app.workQueue.pending > 0, stopped: () => draining || state.service !== warming });
+          o.log(`warm-up: ${r.asked} queries made from the snapshot in ${r.slices} slices, ${Math.round(r.sliceMs)} ms of slices, ${(r.cpuMs / 1000).toFixed(1)} s of process CPU (${r.ended})`);
+          return r;
+        })().catch((e) => {
+          o.log(`warm-up stopped by an error: ${(e as Error).message}`);
+          return undefined;
+        });
 
   let stopping: Promise<{ forced: boolean }> | undefined;
   const shutdown = (reason: string) => {
@@ -136,5 +170,5 @@ export async function runServer(o: RunOptions): Promise<RunningServer> {
     return stopping;
   };
 
-  return { app, state, reloader, url, shutdown };
+  return { app, state, reloader, url, shutdown, warmedUp };
 }
