@@ -558,7 +558,7 @@ export class SearchEngine {
       for (let b = 0; b < U && (lone || U <= MAX_PARTS_WORDS); b++) {
         const u = units[b];
         if (lone ? b !== 0 : u.ask || u.constraints.length !== 1) continue;
-        const fill = this.fill.partsFill(u.constraints[0]);
+        const fill = this.fill.partsFill(u.constraints[0], lone);
         for (let i = 0; i < fill.docs.length; i++) {
           const d = fill.docs[i];
           if (hasRecord(excluded, d) || (mask[d] & (1 << b)) !== 0) continue;

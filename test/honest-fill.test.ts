@@ -1,0 +1,48 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { SearchService } from '../search/service.js';
+import { seedService } from './helpers.js';
+
+let service: SearchService;
+beforeAll(async () => {
+  service = await seedService();
+});
+
+const search = (q: string, filters?: Record<string, string[]>) => service.search({ q, size: 100, collapse: false, ...(filters ? { filters } : {}) });
+/** A record's text as a word can match it (title, content, applicable to, process, outcome). */
+const text = (id: string) => {
+  const r = service.reform(id)!;
+  return [r.title, r.content, r.applicableTo, r.process, r.outcome].join('\n');
+};
+
+describe('a one-word query is never padded with records that share a piece of an equivalent or long form', () => {
+  it('finds nothing for 芯片, which no seed record prints, rather than the records that print 集成 of its equivalent 集成电路', () => {
+    const res = search('芯片');
+    expect(res.total).toBe(0);
+    expect(res.hits).toEqual([]);
+  });
+
+  it('lists for 环评 only the records that print 环评 or 环境影响评价, none about 评价 alone (信用评价, 人力资本评价)', () => {
+    const res = search('环评');
+    expect(res.total).toBeGreaterThan(0);
+    for (const h of res.hits) expect(h.missing, h.title).toEqual([]);
+    for (const h of res.hits) expect(/环评|环境影响评价/.test(text(h.id)), h.title).toBe(true);
+  });
+
+  it('lists for APEC only its one real hit, none through 经济 or 合作 of 亚太经济合作组织', () => {
+    const res = search('APEC');
+    expect(res.total).toBe(res.hits.filter((h) => h.missing.length === 0).length);
+    expect(res.hits.map((h) => h.title)).toContain('领事业务“一网通办”');
+  });
+
+  it('fills 包容审慎监管 (printed by no record) only with records holding its specific typed part 包容, never 监管 alone', () => {
+    const res = search('包容审慎监管');
+    expect(res.hits.map((h) => h.title)).toContain('多领域实施包容免罚清单模式');
+    for (const h of res.hits) expect(text(h.id), h.title).toContain('包容');
+  });
+
+  it('still fills 工改 with records about 工程建设项目, a piece of its long form specific enough to name the subject', () => {
+    const lacking = search('工改').hits.filter((h) => h.missing.includes('工改'));
+    expect(lacking.length).toBeGreaterThan(0);
+    for (const h of lacking) expect(/工程建设项目|审批制度改革|审批改革/.test(text(h.id)), h.title).toBe(true);
+  });
+});
