@@ -634,6 +634,10 @@ export class SearchEngine {
         }
       } else {
         const isInformative = informative();
+        // A field clause (region:湖南, title:确认制) is a filter, as region= is: every kept record holds it, under any
+        // strategy; only the plain words may be missing.
+        let fieldBits = 0;
+        for (let b = 0; b < U; b++) if (units[b].constraints.length && units[b].constraints.every((c) => c.fields)) fieldBits |= 1 << b;
         let informativeBits = 0;
         units.forEach((u, b) => {
           if (isInformative(u.ds.docs.length, u.ownIdf ?? u.idf)) informativeBits |= 1 << b;
@@ -649,6 +653,10 @@ export class SearchEngine {
             bits = 1 << Math.max(0, units.findIndex((u) => u.ds.docs.length > 0 && u.idf === rarest));
           }
           keep = (m) => (m & all) === all || (m & (bits | CREDIT_BIT | (lone ? PARTS_BIT : 0))) !== 0;
+        }
+        if (fieldBits && U > 1) {
+          const loose = keep;
+          keep = (m) => (m & fieldBits) === fieldBits && loose(m);
         }
       }
       let docs: Int32Array;

@@ -46,3 +46,24 @@ describe('a one-word query is never padded with records that share a piece of an
     for (const h of lacking) expect(/工程建设项目|审批制度改革|审批改革/.test(text(h.id)), h.title).toBe(true);
   });
 });
+
+describe('a field-prefixed clause is a filter under the default matching, as its facet filter is', () => {
+  it('keeps region:湖南 跨境电商 to Hunan records, the same records as 跨境电商 filtered by region=湖南', () => {
+    const res = search('region:湖南 跨境电商');
+    expect(res.total).toBeGreaterThan(0);
+    for (const h of res.hits) expect(h.regions, h.title).toContain('湖南');
+    for (const h of res.hits) expect(h.missing, h.title).not.toContain('湖南');
+    const filtered = search('跨境电商', { region: ['湖南'] }).hits.filter((h) => h.missing.length === 0).map((h) => h.id);
+    expect(res.hits.filter((h) => h.missing.length === 0).map((h) => h.id)).toEqual(filtered);
+  });
+
+  it('keeps department:省税务局 跨境电商 to records whose own departments name 省税务局', () => {
+    const res = search('department:省税务局 跨境电商');
+    expect(res.total).toBeGreaterThan(0);
+    for (const h of res.hits) expect(h.missing, h.title).not.toContain('省税务局');
+  });
+
+  it('finds nothing for region:山东 region:辽宁, as no record is in both, rather than partial matches of either', () => {
+    expect(search('region:山东 region:辽宁').total).toBe(0);
+  });
+});
