@@ -63,7 +63,32 @@ describe('a field-prefixed clause is a filter under the default matching, as its
     for (const h of res.hits) expect(h.missing, h.title).not.toContain('省税务局');
   });
 
+  it('keeps a field clause cut into words (title:进口食品怎么快速通关) to records whose title holds one of them', () => {
+    const res = search('title:进口食品怎么快速通关');
+    expect(res.total).toBeGreaterThan(0);
+    // Each hit's title holds one of the words or its equivalent or kind (冰鲜水产品 for 食品): it never lacks them all.
+    for (const h of res.hits) expect(h.missing.length, h.title).toBeLessThan(4);
+    // With a plain word beside it, a record holding only that word (区块链) is no hit: the clause is a filter.
+    const titleWords = ['进口', '食品', '快速', '通关'];
+    const withWord = search('title:进口食品怎么快速通关 区块链');
+    for (const h of withWord.hits) expect(titleWords.every((w) => h.missing.includes(w)), h.title).toBe(false);
+  });
+
   it('finds nothing for region:山东 region:辽宁, as no record is in both, rather than partial matches of either', () => {
     expect(search('region:山东 region:辽宁').total).toBe(0);
+  });
+});
+
+describe('a query whose topic no record holds is not padded by its change verb', () => {
+  it('finds nothing for 由75个工作日压缩至25个工作日 (no record states either figure) rather than every record saying 压缩', () => {
+    expect(search('由75个工作日压缩至25个工作日').total).toBe(0);
+  });
+
+  it('still finds the record that states 由75天压缩至25天, and still fills 退税时间缩短, whose topic 退税 records hold', () => {
+    expect(search('由75天压缩至25天').hits.every((h) => h.missing.length === 0)).toBe(true);
+    expect(search('由75天压缩至25天').total).toBeGreaterThan(0);
+    const res = search('退税时间缩短');
+    expect(res.hits.filter((h) => h.missing.length === 0).length).toBeGreaterThan(0);
+    expect(res.hits.some((h) => h.missing.length > 0)).toBe(true);
   });
 });
