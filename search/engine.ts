@@ -562,7 +562,7 @@ export class SearchEngine {
       for (let b = 0; b < U && (lone || U <= MAX_PARTS_WORDS); b++) {
         const u = units[b];
         if (lone ? b !== 0 : u.ask || u.constraints.length !== 1) continue;
-        const fill = this.fill.partsFill(u.constraints[0]);
+        const fill = this.fill.partsFill(u.constraints[0], lone);
         for (let i = 0; i < fill.docs.length; i++) {
           const d = fill.docs[i];
           if (hasRecord(excluded, d) || (mask[d] & (1 << b)) !== 0) continue;
@@ -638,6 +638,16 @@ export class SearchEngine {
         }
       } else {
         const isInformative = informative();
+        // A field clause (region:湖南, title:确认制) is a filter, as region= is: every kept record holds it, under any
+        // strategy; only the plain words may be missing. A field clause cut into several words (title:进口食品怎么快速通关)
+        // is held by a record holding one of them in the field: within the clause the default matching still ranks.
+        const fieldClauses: number[] = [];
+        for (let g = 0, b = 0; g < analysis.groups.length; g++) {
+          const group = analysis.groups[g];
+          const width = group.length === 1 ? group[0].constraints.length : 1;
+          if (group.length === 1 && width > 0 && group[0].constraints.every((c) => c.fields)) fieldClauses.push(((1 << width) - 1) << b);
+          b += width;
+        }
         let informativeBits = 0;
         units.forEach((u, b) => {
           if (isInformative(u.ds.docs.length, u.ownIdf ?? u.idf)) informativeBits |= 1 << b;
@@ -653,6 +663,21 @@ export class SearchEngine {
             bits = 1 << Math.max(0, units.findIndex((u) => u.ds.docs.length > 0 && u.idf === rarest));
           }
           keep = (m) => (m & all) === all || (m & (bits | CREDIT_BIT | (lone ? PARTS_BIT : 0))) !== 0;
+          // A change verb, measure word or figure asked for (Unit.qualifier, ask) says what about the topic is wanted:
+          // when no record holds any topic word (由75个工作日压缩至25个工作日: no record states either figure), a record
+          // holding only 压缩 answers nothing. Only evidence of a topic word (its parts, a broader term) keeps one.
+          let topicTyped = false;
+          let topicFound = false;
+          for (let b = 0; b < U; b++) {
+            if (units[b].qualifier || units[b].ask) continue;
+            topicTyped = true;
+            if (units[b].ds.docs.length) topicFound = true;
+          }
+          if (topicTyped && !topicFound) keep = (m) => (m & all) === all || (m & (CREDIT_BIT | (lone ? PARTS_BIT : 0))) !== 0;
+        }
+        if (fieldClauses.length && U > 1) {
+          const loose = keep;
+          keep = (m) => fieldClauses.every((bits) => (m & bits) !== 0) && loose(m);
         }
       }
       let docs: Int32Array;

@@ -16,6 +16,9 @@ import { float64Columns } from './slab.js';
 /** A page: this many distinct reforms (fillsPage). Partial matches fill in when the records with every word make fewer. */
 export const FILL_TO = 10;
 
+/** A piece of an equivalent or long form this long names a subject of its own (工程建设项目 of 工程建设项目审批制度改革 for 工改, 不动产权证 for 房产证): it may bring records into a one-word query as a typed part does; a shorter one (集成, 评价, 合作) is generic. */
+const LENT_PART_CHARS = 3;
+
 /** Whether a word of `docs` records and idf `idf` is informative for one query (SearchEngine.informativeTest). */
 export type InformativeTest = (docs: number, idf: number) => boolean;
 
@@ -41,7 +44,7 @@ export class PartialFill {
    * 首次违法不予处罚): one of the rarest parts, scored at partsWeight × Σ BM25 of
    * the parts held × (share of the parts' idf held)^coveragePower.
    */
-  partsFill(c: Constraint): DocScores & { shares?: Float64Array } {
+  partsFill(c: Constraint, lone = false): DocScores & { shares?: Float64Array } {
     const parts = c.parts ?? [];
     const span = c.scattered && this.options.scatteredSpan > 0 ? this.options.scatteredSpan * c.scattered.length : 0;
     if ((!parts.length && !span) || !this.options.partsWeight) return NO_DOCS;
@@ -61,12 +64,18 @@ export class PartialFill {
     }
     const rare = this.count;
     const brought: number[] = [];
+    // In a one-word query only the parts the user typed bring records in (bringsAlone): a record holding a piece of
+    // an equivalent or a long form (集成 of 集成电路 for 芯片, 评价 of 环境影响评价 for 环评) shares only that piece.
+    const bring = lone ? this.bringsAlone(c, parts, lists.length > parts.length, idfs) : undefined;
     // The rarest parts bring records in, as many as it takes to fill a page (FILL_TO reforms, counted as fillsPage
     // counts them, while bringing rather than recounted from the start for each part); a part in a large share of all
     // records never does (it only adds to the score).
     const page = new ReformPage(this.reforms, FILL_TO);
-    for (const l of [...lists].sort((a, b) => a.docs.length - b.docs.length)) {
+    const order = lists.map((_, k) => k).sort((a, b) => lists[a].docs.length - lists[b].docs.length);
+    for (const k of order) {
+      const l = lists[k];
       if (page.full || l.docs.length > N * this.options.commonShare) break;
+      if (bring && !bring[k]) continue;
       for (let i = 0; i < l.docs.length; i++) {
         const d = l.docs[i];
         if (rare[d]) continue;
@@ -94,6 +103,29 @@ export class PartialFill {
       shares[i] = held[i] / total;
     }
     return { docs, scores, shares };
+  }
+
+  /**
+   * Which of a one-word query's part lists (parts, then the scattered characters if `span`) may bring records in: a
+   * piece of the word as typed (包容 of 包容审慎监管), a corpus slogan on its frame (Analyzer sameFrame: 先放后税 for
+   * 先放后征) or its characters found together (Constraint.scattered), and of those only the informative: idf at least
+   * commonIdfRatio × the rarest's (capped as commonBelow caps it), so 监管 never pads 包容审慎监管. A piece of an
+   * equivalent or long form (经济, 合作 of 亚太经济合作组织 for APEC) brings none: it still adds to the score.
+   */
+  private bringsAlone(c: Constraint, parts: readonly string[], span: boolean, idfs: Float64Array): Uint8Array {
+    const text = c.text;
+    const own = (p: string) => text.includes(p) || p.length >= LENT_PART_CHARS || (p.length === 4 && text.length === 4 && p[0] === text[0] && p[2] === text[2]);
+    const bring = new Uint8Array(idfs.length);
+    let most = 0;
+    for (let k = 0; k < idfs.length; k++) {
+      if ((k < parts.length ? own(parts[k]) : span) && idfs[k] > 0) {
+        bring[k] = 1;
+        most = Math.max(most, idfs[k]);
+      }
+    }
+    const floor = this.options.commonIdfRatio * Math.min(most, idf(this.records.length, this.options.rarestYardstickRecords));
+    for (let k = 0; k < idfs.length; k++) if (bring[k] && idfs[k] < floor) bring[k] = 0;
+    return bring;
   }
 
   /**

@@ -45,9 +45,9 @@ describe('the everyday name of a procedure finds the records that print its offi
 });
 
 describe('an equivalent kept whole as one word lends its pieces to the word’s parts', () => {
-  it('gives 先放后检 the pieces of 先放行后检测 as parts, so release-before-test records fill its short page', () => {
+  it('gives 先放后检 the pieces of 先放行后检测 as parts, so records printing 先放行 fill its short page', () => {
     const [slogan] = constraintsOf('先放后检');
-    expect(slogan.parts).toEqual(expect.arrayContaining(['检测']));
+    expect(slogan.parts).toEqual(expect.arrayContaining(['先放行', '检测']));
     const res = service.search({ q: '先放后检', size: 10 });
     // The records printing the slogan come first; the page is then filled by records lacking it, which say so.
     const printing = res.hits.filter((h) => plainText(h.id).includes('先放后检'));
@@ -56,7 +56,9 @@ describe('an equivalent kept whole as one word lends its pieces to the word’s 
     const filled = res.hits.slice(printing.length);
     expect(filled.length).toBeGreaterThan(0);
     for (const h of filled) expect(h.missing, h.title).toEqual(['先放后检']);
-    expect(filled.some((h) => /附条件放行/.test(h.title))).toBe(true);
+    // A piece of three or more characters (先放行) brings records in; a two-character one (检测, 检验) only adds to
+    // the score of those (test/honest-fill.test.ts: a one-word query is never padded by a generic piece).
+    for (const h of filled) expect(plainText(h.id), h.title).toContain('先放行');
   });
 });
 

@@ -218,11 +218,14 @@ describe('a question for a figure is about its content words, not the words that
     for (const h of res.hits) expect(h.missing).not.toContain('改革');
     expect(ids('关于船舶登记的改革有哪些')).toEqual(ids('关于船舶登记有哪些'));
   });
-  it('answers 一业一证效果如何 with what 一业一证 finds through its parts: a question about a slogan never finds nothing', () => {
+  it('answers 一业一证效果如何 and 首违不罚效果如何 with what the slogan alone finds', () => {
     const ids = (q: string) => service.search({ q, size: 20, collapse: false }).hits.map((h) => h.id);
-    const slogan = ids('一业一证');
+    // No seed record prints 一业一证 or its equivalents: both find nothing, never records sharing 行业 or 许可 of
+    // 行业综合许可 (test/honest-fill.test.ts).
+    expect(ids('一业一证效果如何')).toEqual(ids('一业一证'));
+    const slogan = ids('首违不罚');
     expect(slogan.length).toBeGreaterThan(0);
-    expect(ids('一业一证效果如何')).toEqual(slogan);
+    expect(ids('首违不罚效果如何')).toEqual(slogan);
   });
   it('reads the bound of a typed figure (约, 超过; 以上, 左右) as part of the figure, not as a word to find', async () => {
     const { questionContent } = await import('../analysis/ask.js');
@@ -292,7 +295,7 @@ describe('a question for a figure is about its content words, not the words that
     const ids = (q: string) => service.search({ q, size: 20, collapse: false }).hits.map((h) => h.id);
     expect(ids('证照分离是什么意思')).toEqual(ids('证照分离'));
     expect(ids('哪个城市试点了首违不罚')).toEqual(ids('首违不罚'));
-    expect(ids('首违不罚').length).toBeGreaterThan(1);
+    expect(ids('首违不罚').length).toBeGreaterThan(0);
   });
 });
 
