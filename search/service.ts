@@ -163,7 +163,8 @@ export class SearchService {
 
   /** Outcome facts (metric, direction, change) for /api/outcomes and its export (gathered on first use). */
   get outcomeIndex(): OutcomeIndex {
-    this.outcomeList ??= new OutcomeIndex(this.engine.records, (s) => this.engine.analyzer.normalizer.plain(s));
+    // q is read by the search analyzer (the snapshot's vocabulary, question frames, equivalents), as /api/search reads it.
+    this.outcomeList ??= new OutcomeIndex(this.engine.records, (s) => this.engine.analyzer.normalizer.plain(s), (q) => this.engine.analyzer.analyse(q));
     return this.outcomeList;
   }
 
