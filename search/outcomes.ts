@@ -258,10 +258,14 @@ export class OutcomeIndex {
     };
   }
 
-  /** The entries of the facts matching the parameters, sorted; no record is decoded unless `q` has a title: or department: prefix. */
-  private entriesFor(params: OutcomeParams): Entry[] {
+  /**
+   * The entries of the facts matching the parameters, sorted, and the kind of figure `q`'s question chose when
+   * `kind` was not given; no record is decoded unless `q` has a title: or department: prefix.
+   */
+  private entriesFor(params: OutcomeParams): { found: Entry[]; askedKind?: OutcomeKind } {
     const matcher = this.matcherFor(params.q ?? '');
-    const kind = params.kind ?? matcher.kind;
+    const askedKind = params.kind ? undefined : matcher.kind;
+    const kind = params.kind ?? askedKind;
     const unit = params.unit;
     const sized = params.minChange !== undefined || params.maxChange !== undefined;
     const found = this.entries.filter((entry) => {
@@ -283,14 +287,16 @@ export class OutcomeIndex {
     if (sort === 'change') found.sort((a, b) => Math.abs(b.outcome.percent ?? -1) - Math.abs(a.outcome.percent ?? -1) || a.order - b.order);
     else if (sort === 'value') found.sort((a, b) => outcomeValue(b.outcome) - outcomeValue(a.outcome) || a.order - b.order);
     else found.sort((a, b) => a.order - b.order);
-    return found;
+    return { found, askedKind };
   }
 
-  search(params: OutcomeParams): { total: number; hits: OutcomeHit[] } {
+  /** A page of facts; `askedKind` when the question in `q` (压缩了多少时间) kept only facts of one kind. */
+  search(params: OutcomeParams): { total: number; hits: OutcomeHit[]; askedKind?: OutcomeKind } {
     const page = params.page ?? 1;
     const size = params.size ?? 20;
-    const found = this.entriesFor(params);
+    const { found, askedKind } = this.entriesFor(params);
     // Only the page's records are decoded.
-    return { total: found.length, hits: found.slice((page - 1) * size, page * size).map((e) => toHit({ outcome: e.outcome, record: this.records[e.index] })) };
+    const hits = found.slice((page - 1) * size, page * size).map((e) => toHit({ outcome: e.outcome, record: this.records[e.index] }));
+    return { total: found.length, hits, ...(askedKind ? { askedKind } : {}) };
   }
 }

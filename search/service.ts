@@ -3,7 +3,7 @@
  * reforms, quantified facts, suggestions and statistics. The HTTP layer only validates and formats.
  */
 import { indexTerms } from '../analysis/terms.js';
-import type { ReformRecord } from '../indexer/schema.js';
+import type { OutcomeKind, ReformRecord } from '../indexer/schema.js';
 import { SearchEngine, occurrences } from './engine.js';
 import type { MatchingStrategy, RankedEntry, SearchResult } from './result.js';
 import { asksAboutTopic } from './query-words.js';
@@ -444,7 +444,7 @@ export class SearchService {
   }
 
   /** Outcome facts selected by their own metric or sentence, filtered and sorted (see search/outcomes.ts). */
-  outcomes(params: OutcomeParams): { total: number; hits: OutcomeHit[] } {
+  outcomes(params: OutcomeParams): { total: number; hits: OutcomeHit[]; askedKind?: OutcomeKind } {
     return this.outcomeIndex.search(params);
   }
 

@@ -294,9 +294,11 @@ describe('GET /api/outcomes', () => {
       expect(`${h.metric}${h.sentence}`.replace(/<\/?mark>/g, '')).toContain('压缩');
     }
     expect(res.hits.some((h: { text: string }) => h.text.startsWith('75 天压缩至 25 天'))).toBe(true);
+    expect(res.askedKind).toBe('time'); // said, so the page can say why only time facts are listed
     // kind= given by the user wins over the kind the question asks.
     const percents = (await get(`/api/outcomes?q=${enc('压缩了多少时间')}&kind=percent&size=100`)).json();
     expect(percents.total).toBeGreaterThan(0);
+    expect(percents.askedKind).toBeUndefined();
     for (const h of percents.hits) expect(h.kind).toBe('percent');
   });
 

@@ -54,7 +54,17 @@ export const outcomeRoutes: FastifyPluginAsync = async (app) => {
     schema: {
       summary: 'Outcome facts: what was measured, which way it moved (from → to, signed percent), with a citation',
       querystring: OutcomeQuery,
-      response: { 200: { type: 'object', properties: { total: { type: 'integer' }, hits: { type: 'array', items: outcomeHitSchema } } }, 400: errorSchema },
+      response: {
+        200: {
+          type: 'object',
+          properties: {
+            total: { type: 'integer' },
+            hits: { type: 'array', items: outcomeHitSchema },
+            askedKind: { type: 'string', enum: ['time', 'money', 'percent', 'count', 'other'], description: 'the kind of figure the question in q asks (压缩了多少时间: time), which chose the facts when kind was not given' },
+          },
+        },
+        400: errorSchema,
+      },
     },
   }, async (request, reply) => {
     const { page, size, minChange, maxChange } = request.query;

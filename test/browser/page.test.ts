@@ -129,6 +129,14 @@ describe('the search page in Chromium', () => {
     await context.close();
   });
 
+  it('answers a reporter\'s question in the outcomes table and says it kept the kind of figure asked (压缩了多少时间)', async () => {
+    const { page, context } = await open(`/outcomes?q=${encodeURIComponent('压缩了多少时间')}`);
+    await page.locator('.outcome-table tbody tr').first().waitFor();
+    expect(Number(await page.locator('.summary .total').innerText())).toBeGreaterThan(0);
+    expect(await page.locator('.summary .asked-kind').innerText()).toContain('时间');
+    await context.close();
+  });
+
   it('says how many shown hits hold every word when some lack one, never that none does', async () => {
     const { page, context } = await open(`/?q=${encodeURIComponent('海关 担保 保险')}`);
     await page.locator('.hit').first().waitFor();
