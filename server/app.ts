@@ -136,7 +136,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     if (error.validation) {
       const part = error.validationContext;
       const values = part === 'querystring' ? request.query : part === 'params' ? request.params : part === 'body' ? request.body : undefined;
-      return sendError(reply, 400, validationMessage(error.validation, part, values));
+      const schema = (request.routeOptions.schema as Record<string, { properties?: Record<string, unknown> } | undefined> | undefined)?.[part ?? ''];
+      return sendError(reply, 400, validationMessage(error.validation, part, values, Object.keys(schema?.properties ?? {})));
     }
     const status = error.statusCode && error.statusCode >= 400 && (error.statusCode < 500 || error.statusCode === 503) ? error.statusCode : 500;
     if (status === 500) request.log.error(error);

@@ -21,8 +21,9 @@ const shown = (v: unknown): string => {
  * @param issues The failed validation's errors (Fastify's `error.validation`), first the one that decides.
  * @param context Which part of the request failed (querystring, params, body), named when no parameter is.
  * @param values That part as received (the raw query values: a repeated parameter is an array there).
+ * @param known The parameters that part takes (its schema's properties), listed when an unknown one was given.
  */
-export function validationMessage(issues: readonly ValidationIssue[], context: string | undefined, values: unknown): string {
+export function validationMessage(issues: readonly ValidationIssue[], context: string | undefined, values: unknown, known: readonly string[] = []): string {
   const v = issues[0] ?? {};
   const params = (v.params ?? {}) as { missingProperty?: string; additionalProperty?: string; limit?: number };
   const path = (v.instancePath ?? '').replace(/^\//, '');
@@ -42,5 +43,6 @@ export function validationMessage(issues: readonly ValidationIssue[], context: s
     return `${param}: must be one of ${allowed.map((a) => JSON.stringify(a)).join(', ')}${got === undefined ? '' : ` (got ${shown(got)})`}`;
   }
   if (v.keyword === 'minLength' && params.limit === 1) return `${param}: must not be empty`;
+  if (v.keyword === 'additionalProperties' && known.length) return `${param}: unknown parameter (known: ${known.join(', ')})`;
   return `${param}: ${v.message ?? 'is not valid'}`;
 }

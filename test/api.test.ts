@@ -176,6 +176,7 @@ describe('GET /api/search', () => {
       [`/api/search?q=${enc('退税')}&region=`, 'region: must not be empty'],
       [`/api/search?q=${enc('退税')}&region=${enc('山东')}&region=`, 'region: must not be empty'],
       ['/api/search?size=10&size=20', 'size: given 2 times; give it once'],
+      ['/api/reforms/79c90300-53/similar?colour=red', 'colour: unknown parameter (known: size, scope)'],
     ] as const) {
       const r = await get(url);
       expect(r.status, url).toBe(400);
