@@ -7,11 +7,19 @@ import type { Outcome, OutcomeAmount, OutcomeKind, ReformRecord } from '../index
 import { escapeHtml } from './highlight.js';
 import { CN_FIGURE_CONTINUES, HAN_PERCENT, sameValueForms } from '../analysis/quantities.js';
 import { recordStoreOf } from '../snapshot/records.js';
+import { NEAR_GAP, nearStarts } from '../analysis/compounds.js';
+import type { Alternative, AnalysedClause, Constraint, QueryAnalysis } from './analyzer.js';
 
 export type OutcomeSort = 'change' | 'value' | 'source';
 
 export interface OutcomeParams {
-  /** Words that must all occur in the fact's metric or sentence (whitespace separates words; a figure in any printing of its value). */
+  /**
+   * A query read as /api/search reads it (OutcomeIndex's `analyse`: the snapshot's vocabulary cuts 缩短时间 into 缩短 and
+   * 时间, a question's frame such as 了多少 drops, each word brings its equivalents): every word must occur in the fact's
+   * metric or sentence (in any of its forms; a figure in any printing of its value), a field prefix tests the
+   * record's field, and a question that asks for a kind of figure (多少时间, 多少钱) keeps facts of that kind unless
+   * `kind` says otherwise. Without an analyser: whitespace-separated words, each as typed.
+   */
   q?: string;
   direction?: Outcome['direction'];
   kind?: OutcomeKind;
@@ -158,11 +166,53 @@ export function holdsWhole(haystack: string, word: string): boolean {
   return false;
 }
 
+/** Whether a text holds one of a word's forms: the word itself, or a figure in another printing of its value. */
+function holdsForm(haystack: string, text: string): boolean {
+  if (holdsWhole(haystack, text)) return true;
+  for (const f of sameValueForms(text)) if (holdsWhole(haystack, f)) return true;
+  return false;
+}
+
+/** Whether a fact's text holds one alternative of a query word: verbatim, split (不动产…登记), or by all its words. */
+function holdsAlternative(haystack: string, a: Alternative): boolean {
+  if (holdsForm(haystack, a.text)) return true;
+  if (a.near) {
+    let found = false;
+    nearStarts(haystack, a.near[0], a.near[1], NEAR_GAP, () => (found = true));
+    if (found) return true;
+  }
+  return !!a.words?.length && a.words.every((w) => holdsForm(haystack, w));
+}
+
+/**
+ * Whether a fact matches one analysed word. A word restricted to fields (region:, title:, department:) tests the
+ * record's field, as search does; any other word the fact's own metric and sentence. A narrower term (Alternative.kind)
+ * is not the word: it never stands in for it here, where no ranking puts the word itself first.
+ */
+function holdsConstraint(c: Constraint, haystack: string, field: (f: string) => readonly string[]): boolean {
+  if (c.fields?.length) {
+    const values = c.fields.flatMap((f) => field(f));
+    return c.alternatives.some((a) => !a.kind && values.some((v) => v.includes(a.text)));
+  }
+  return c.alternatives.some((a) => !a.kind && holdsAlternative(haystack, a));
+}
+
+const holdsClause = (c: AnalysedClause, haystack: string, field: (f: string) => readonly string[]) =>
+  c.constraints.every((k) => holdsConstraint(k, haystack, field));
+
 /** All outcome facts of a corpus, queryable. `normalize` is the search analyzer's normaliser (width, case, variants). */
 export class OutcomeIndex {
   private readonly entries: Entry[] = [];
 
-  constructor(private readonly records: readonly ReformRecord[], private readonly normalize: (s: string) => string = (s) => s) {
+  /**
+   * @param analyse The search analyzer's reading of a query (QueryAnalyzer.analyse): `q` is read as /api/search reads
+   *   it. Without it, `q` is whitespace-separated words matched as typed.
+   */
+  constructor(
+    private readonly records: readonly ReformRecord[],
+    private readonly normalize: (s: string) => string = (s) => s,
+    private readonly analyse?: (q: string) => QueryAnalysis,
+  ) {
     let order = 0;
     // From a loaded snapshot the facts are read without decoding the records' other fields (at 100k, decoding every
     // record made the first /api/outcomes call cost about a second).
@@ -182,19 +232,46 @@ export class OutcomeIndex {
     return this.entries.length;
   }
 
-  /** The entries of the facts matching the parameters, sorted; no record is decoded. */
-  private entriesFor(params: OutcomeParams): Entry[] {
-    // Each word with its other printings when it is a figure (0.59亿元 finds a fact printing 5900万元).
-    const words = (params.q ?? '')
-      .split(/\s+/)
-      .map((w) => this.normalize(w).replace(/\s+/g, ''))
-      .filter(Boolean)
-      .map((w) => [w, ...sameValueForms(w)]);
+  /** A test of a fact's text and record against `q`, and the kind of figure the query asks for. */
+  private matcherFor(q: string): { kind?: OutcomeKind; holds: (e: Entry) => boolean } {
+    if (!q.trim()) return { holds: () => true };
+    if (!this.analyse) {
+      // Each word with its other printings when it is a figure (0.59亿元 finds a fact printing 5900万元).
+      const words = q.split(/\s+/).map((w) => this.normalize(w).replace(/\s+/g, '')).filter(Boolean);
+      return { holds: (e) => words.every((w) => holdsForm(e.haystack, w)) };
+    }
+    const a = this.analyse(q);
+    // A field prefix other than region: reads the record (decoded only for facts that passed every other test).
+    const fieldOf = (e: Entry) => (f: string): readonly string[] => {
+      if (f === 'regions') return e.regions;
+      const r = this.records[e.index];
+      if (f === 'title') return [this.normalize(r.title)];
+      if (f === 'departments') return r.departments.map(this.normalize);
+      return [];
+    };
+    return {
+      kind: a.ask?.kind,
+      holds: (e) => {
+        const field = fieldOf(e);
+        return a.groups.every((g) => g.some((c) => holdsClause(c, e.haystack, field))) && !a.exclude.some((c) => holdsClause(c, e.haystack, field));
+      },
+    };
+  }
+
+  /**
+   * The entries of the facts matching the parameters, sorted, and the kind of figure `q`'s question chose when
+   * `kind` was not given; no record is decoded unless `q` has a title: or department: prefix.
+   */
+  private entriesFor(params: OutcomeParams): { found: Entry[]; askedKind?: OutcomeKind } {
+    const matcher = this.matcherFor(params.q ?? '');
+    const askedKind = params.kind ? undefined : matcher.kind;
+    const kind = params.kind ?? askedKind;
     const unit = params.unit;
     const sized = params.minChange !== undefined || params.maxChange !== undefined;
-    const found = this.entries.filter(({ outcome: o, haystack, regions, category }) => {
+    const found = this.entries.filter((entry) => {
+      const { outcome: o, regions, category } = entry;
       if (params.direction && o.direction !== params.direction) return false;
-      if (params.kind && o.kind !== params.kind) return false;
+      if (kind && o.kind !== kind) return false;
       if (unit && !unitsOf(o).includes(unit)) return false;
       if (sized) {
         if (o.percent === undefined) return false;
@@ -204,20 +281,22 @@ export class OutcomeIndex {
       }
       if (params.region && !regions.includes(params.region)) return false;
       if (params.category && category !== params.category) return false;
-      return words.every((forms) => forms.some((w) => holdsWhole(haystack, w)));
+      return matcher.holds(entry);
     });
     const sort = params.sort ?? 'source';
     if (sort === 'change') found.sort((a, b) => Math.abs(b.outcome.percent ?? -1) - Math.abs(a.outcome.percent ?? -1) || a.order - b.order);
     else if (sort === 'value') found.sort((a, b) => outcomeValue(b.outcome) - outcomeValue(a.outcome) || a.order - b.order);
     else found.sort((a, b) => a.order - b.order);
-    return found;
+    return { found, askedKind };
   }
 
-  search(params: OutcomeParams): { total: number; hits: OutcomeHit[] } {
+  /** A page of facts; `askedKind` when the question in `q` (压缩了多少时间) kept only facts of one kind. */
+  search(params: OutcomeParams): { total: number; hits: OutcomeHit[]; askedKind?: OutcomeKind } {
     const page = params.page ?? 1;
     const size = params.size ?? 20;
-    const found = this.entriesFor(params);
+    const { found, askedKind } = this.entriesFor(params);
     // Only the page's records are decoded.
-    return { total: found.length, hits: found.slice((page - 1) * size, page * size).map((e) => toHit({ outcome: e.outcome, record: this.records[e.index] })) };
+    const hits = found.slice((page - 1) * size, page * size).map((e) => toHit({ outcome: e.outcome, record: this.records[e.index] }));
+    return { total: found.length, hits, ...(askedKind ? { askedKind } : {}) };
   }
 }

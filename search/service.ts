@@ -3,7 +3,7 @@
  * reforms, quantified facts, suggestions and statistics. The HTTP layer only validates and formats.
  */
 import { indexTerms } from '../analysis/terms.js';
-import type { ReformRecord } from '../indexer/schema.js';
+import type { OutcomeKind, ReformRecord } from '../indexer/schema.js';
 import { SearchEngine, occurrences } from './engine.js';
 import type { MatchingStrategy, RankedEntry, SearchResult } from './result.js';
 import { asksAboutTopic } from './query-words.js';
@@ -163,7 +163,8 @@ export class SearchService {
 
   /** Outcome facts (metric, direction, change) for /api/outcomes and its export (gathered on first use). */
   get outcomeIndex(): OutcomeIndex {
-    this.outcomeList ??= new OutcomeIndex(this.engine.records, (s) => this.engine.analyzer.normalizer.plain(s));
+    // q is read by the search analyzer (the snapshot's vocabulary, question frames, equivalents), as /api/search reads it.
+    this.outcomeList ??= new OutcomeIndex(this.engine.records, (s) => this.engine.analyzer.normalizer.plain(s), (q) => this.engine.analyzer.analyse(q));
     return this.outcomeList;
   }
 
@@ -443,7 +444,7 @@ export class SearchService {
   }
 
   /** Outcome facts selected by their own metric or sentence, filtered and sorted (see search/outcomes.ts). */
-  outcomes(params: OutcomeParams): { total: number; hits: OutcomeHit[] } {
+  outcomes(params: OutcomeParams): { total: number; hits: OutcomeHit[]; askedKind?: OutcomeKind } {
     return this.outcomeIndex.search(params);
   }
 

@@ -13,6 +13,7 @@ import { bodyHash } from '../snapshot/file.js';
 import { registerAccessLog } from './access-log.js';
 import { adminRoutes, type AdminOptions } from './routes/admin.js';
 import { DEFAULT_LIMITS, HttpError, installGuards, redactPaths, sendError, type Limits, type WorkQueue } from './guard.js';
+import { validationMessage } from './validation-message.js';
 import { exportRoutes } from './routes/export.js';
 import { metaRoutes } from './routes/meta.js';
 import { outcomeRoutes } from './routes/outcomes.js';
@@ -133,10 +134,10 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
 
   app.setErrorHandler((error: FastifyError, request, reply) => {
     if (error.validation) {
-      const v = error.validation[0];
-      const params = (v?.params ?? {}) as { missingProperty?: string; additionalProperty?: string };
-      const param = (v?.instancePath || '').replace(/^\//, '') || params.missingProperty || params.additionalProperty || error.validationContext || 'request';
-      return sendError(reply, 400, `${param}: ${v?.message ?? error.message}`);
+      const part = error.validationContext;
+      const values = part === 'querystring' ? request.query : part === 'params' ? request.params : part === 'body' ? request.body : undefined;
+      const schema = (request.routeOptions.schema as Record<string, { properties?: Record<string, unknown> } | undefined> | undefined)?.[part ?? ''];
+      return sendError(reply, 400, validationMessage(error.validation, part, values, Object.keys(schema?.properties ?? {})));
     }
     const status = error.statusCode && error.statusCode >= 400 && (error.statusCode < 500 || error.statusCode === 503) ? error.statusCode : 500;
     if (status === 500) request.log.error(error);

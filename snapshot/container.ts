@@ -17,7 +17,9 @@
  * reads the unpacked files the offline export writes) needs none.
  *
  * The header is readable without touching the payload: format and product versions, build time, source files with
- * their sha256, record count, dictionary hashes and the payload's length and sha256. The skeleton is the body as
+ * their sha256, record count, dictionary hashes and the payload's length and sha256, and last `headerSha256`: the sha256
+ * of the header JSON without that field, so a changed build time, source hash or record count is refused like a
+ * damaged payload (files written before it had one are read without it, up to version 5). The skeleton is the body as
  * JSON with every typed array replaced by a reference {"$typed": kind, "offset", "length"} to a section (offset
  * from the start of the sections area); decoding maps sections as zero-copy views. Records are columns too
  * (records.ts), decoded one record at a time when read: loading is a checksum, a small JSON parse and taking views.
@@ -61,7 +63,15 @@ export interface SnapshotHeader {
   /** Present when the payload's skeleton and compressible sections are one brotli stream (version 4 and later). */
   compression?: 'brotli';
   payload: { bytes: number; sha256: string };
+  /**
+   * sha256 of the header's JSON without this field (the last key, so the reader re-serialises the rest as written):
+   * the header's provenance is checked as the payload is. Absent in files written before it (versions up to 5).
+   */
+  headerSha256?: string;
 }
+
+/** The first format version every file of which has `headerSha256` (it was added while version 5 was current). */
+const HEADER_HASH_REQUIRED_FROM = 6;
 
 export class SnapshotError extends Error {}
 
@@ -273,8 +283,8 @@ function payloadParts(layout: SnapshotLayout, packedStreams: Uint8Array[]): Uint
 }
 
 /** The file's head: magic, header length, the header (its payload's size and checksum) and zeros up to a multiple of 8. */
-function headBytes(body: SnapshotBody, info: { productVersion: string }, compress: boolean, payload: { bytes: number; sha256: string }): Uint8Array {
-  const header: SnapshotHeader = {
+function headBytes(body: SnapshotBody, info: { productVersion: string }, compress: boolean, payload: { bytes: number; sha256: string }, sha256: Sha256): Uint8Array {
+  const fields: SnapshotHeader = {
     format: SNAPSHOT_FORMAT,
     formatVersion: SNAPSHOT_VERSION,
     productVersion: info.productVersion,
@@ -287,6 +297,7 @@ function headBytes(body: SnapshotBody, info: { productVersion: string }, compres
     ...(compress ? { compression: 'brotli' as const } : {}),
     payload,
   };
+  const header: SnapshotHeader = { ...fields, headerSha256: sha256(new TextEncoder().encode(JSON.stringify(fields))) };
   const headerBytes = new TextEncoder().encode(JSON.stringify(header));
   const out = new Uint8Array(pad8(MAGIC.length + 4 + headerBytes.length));
   out.set(MAGIC, 0);
@@ -302,14 +313,14 @@ function assembleSnapshot(body: SnapshotBody, info: { productVersion: string }, 
   const bytes = parts.reduce((n, x) => n + x.length, 0);
   // The head's length does not depend on the checksum (always 64 hex digits): the payload is written once, in place
   // after it, hashed there, and the head written in front.
-  const placeholder = headBytes(body, info, compress, { bytes, sha256: '0'.repeat(64) });
+  const placeholder = headBytes(body, info, compress, { bytes, sha256: '0'.repeat(64) }, sha256);
   const out = new Uint8Array(placeholder.length + bytes);
   let at = placeholder.length;
   for (const x of parts) {
     out.set(x, at);
     at += x.length;
   }
-  const head = headBytes(body, info, compress, { bytes, sha256: sha256(out.subarray(placeholder.length)) });
+  const head = headBytes(body, info, compress, { bytes, sha256: sha256(out.subarray(placeholder.length)) }, sha256);
   if (head.length !== placeholder.length) throw new SnapshotError('snapshot header length changed with its checksum');
   out.set(head, 0);
   return out;
@@ -319,7 +330,7 @@ function assembleSnapshot(body: SnapshotBody, info: { productVersion: string }, 
 function assembleParts(body: SnapshotBody, info: { productVersion: string }, sha256Parts: (parts: Uint8Array[]) => string, layout: SnapshotLayout, packedStreams: Uint8Array[]): Uint8Array[] {
   const parts = payloadParts(layout, packedStreams);
   const bytes = parts.reduce((n, x) => n + x.length, 0);
-  return [headBytes(body, info, layout.payload === undefined, { bytes, sha256: sha256Parts(parts) }), ...parts];
+  return [headBytes(body, info, layout.payload === undefined, { bytes, sha256: sha256Parts(parts) }, (b) => sha256Parts([b])), ...parts];
 }
 
 interface SectionRef {
@@ -374,8 +385,11 @@ function deltas(v: Uint32Array): Typed {
   return d;
 }
 
-/** Read and check the header alone (for `--inspect` and early refusal); returns where the payload starts. */
-export function readSnapshotHeader(bytes: Uint8Array, fileSize = bytes.length): { header: SnapshotHeader; payloadStart: number } {
+/**
+ * Read and check the header alone (for `--inspect` and early refusal); returns where the payload starts. With
+ * `sha256`, the header's own checksum is verified too (every reader that trusts the header's provenance passes it).
+ */
+export function readSnapshotHeader(bytes: Uint8Array, fileSize = bytes.length, sha256?: Sha256): { header: SnapshotHeader; payloadStart: number } {
   if (bytes.length < MAGIC.length + 4 || MAGIC.some((b, i) => bytes[i] !== b)) {
     throw new SnapshotError('not a snapshot: the file does not start with the snapshot signature');
   }
@@ -394,6 +408,7 @@ export function readSnapshotHeader(bytes: Uint8Array, fileSize = bytes.length): 
   if (!READABLE_VERSIONS.includes(header.formatVersion)) {
     throw new SnapshotError(`unsupported snapshot version ${header.formatVersion} (this server reads versions ${READABLE_VERSIONS.slice(0, -1).join(', ')} and ${READABLE_VERSIONS.at(-1)}); build it again with this release's indexer`);
   }
+  if (sha256) checkHeaderHash(header, sha256);
   if (header.endianness !== 'le' || !littleEndian) throw new SnapshotError('unsupported snapshot: byte order does not match this machine');
   const payloadStart = pad8(MAGIC.length + 4 + headerLength);
   if (!header.payload || typeof header.payload.bytes !== 'number' || typeof header.payload.sha256 !== 'string') {
@@ -461,6 +476,19 @@ export function checkUnpacked(out: Uint8Array, size: number): Uint8Array {
 export const unpackError = (e: unknown): SnapshotError =>
   e instanceof SnapshotError ? e : new SnapshotError(`damaged snapshot: the packed sections do not unpack (${(e as Error).message})`);
 
+/** Throws when the header's fields are not those its `headerSha256` was computed over (a changed build time, source hash, count). */
+function checkHeaderHash(header: SnapshotHeader, sha256: Sha256): void {
+  const { headerSha256, ...fields } = header;
+  if (headerSha256 === undefined) {
+    if (header.formatVersion >= HEADER_HASH_REQUIRED_FROM) throw new SnapshotError('damaged snapshot: the header has no checksum');
+    return;
+  }
+  const actual = sha256(new TextEncoder().encode(JSON.stringify(fields)));
+  if (actual !== headerSha256) {
+    throw new SnapshotError(`damaged snapshot: the header's checksum ${actual.slice(0, 12)}… does not match ${String(headerSha256).slice(0, 12)}… (its build time, sources or record count changed)`);
+  }
+}
+
 /** The checksum's verdict: throws when the payload's sha256 is not the header's. */
 export function checkPayloadHash(header: SnapshotHeader, actual: string): void {
   if (actual !== header.payload.sha256) {
@@ -470,7 +498,7 @@ export function checkPayloadHash(header: SnapshotHeader, actual: string): void {
 
 /** Verify and decode a whole snapshot. Throws SnapshotError, never returns a partial body. */
 export function decodeSnapshot(input: Uint8Array, sha256: Sha256, decompress?: Decompress): { header: SnapshotHeader; body: SnapshotBody } {
-  const { header, payloadStart } = readSnapshotHeader(input);
+  const { header, payloadStart } = readSnapshotHeader(input, input.length, sha256);
   // Typed views need their element alignment: copy the (rare) input that does not start on an 8-byte boundary.
   const bytes = input.byteOffset % 8 === 0 ? input : input.slice();
   const payload = bytes.subarray(payloadStart);
@@ -535,9 +563,10 @@ export function decodeVerified(header: SnapshotHeader, payload: Uint8Array, layo
     throw new SnapshotError(`damaged snapshot: ${(e as Error).message}`);
   }
   body.builtAt = header.builtAt;
-  if (!Array.isArray(body.records) || body.records.length !== header.records || body.index === undefined || !body.analysis?.vocabulary) {
+  if (!Array.isArray(body.records) || body.index === undefined || !body.analysis?.vocabulary) {
     throw new SnapshotError('damaged snapshot: missing records, index or analysis data');
   }
+  if (body.records.length !== header.records) throw new SnapshotError(`damaged snapshot: the header says ${header.records} records, the payload holds ${body.records.length}`);
   return body;
 
   function section(ref: SectionRef): Typed | string {

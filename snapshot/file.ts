@@ -204,7 +204,7 @@ export async function readSnapshotFile(path: string, options: LoadOptions = {}):
     const headerLength = got === 12 ? new DataView(bytes.buffer).getUint32(8, true) : 0;
     await readTo(Math.min(size, 12 + headerLength + 8 + PAYLOAD_HEAD_BYTES));
     // Magic, version, and the file's size against the header's.
-    const { header, payloadStart } = readSnapshotHeader(bytes.subarray(0, got), size);
+    const { header, payloadStart } = readSnapshotHeader(bytes.subarray(0, got), size, sha256);
     const payload = bytes.subarray(payloadStart);
     let layout: PayloadLayout | undefined;
     let layoutError: unknown;
@@ -281,8 +281,8 @@ export async function readSnapshotFileHeader(path: string): Promise<SnapshotHead
     const length = head.length === 12 ? head.readUInt32LE(8) : 0;
     const bytes = Buffer.alloc(Math.min(size, 12 + length));
     await fh.read(bytes, 0, bytes.length, 0);
-    // Checks magic, version and that the file's size is what the header says.
-    return readSnapshotHeader(bytes, size).header;
+    // Checks magic, version, the header's own checksum and that the file's size is what the header says.
+    return readSnapshotHeader(bytes, size, sha256).header;
   } finally {
     await fh.close();
   }

@@ -167,6 +167,23 @@ describe('GET /api/search', () => {
     }
   });
 
+  it('says what a bad parameter allows: the values of a choice, not empty, given once', async () => {
+    for (const [url, message] of [
+      ['/api/search?sort=best', 'sort: must be one of "relevance", "source", "quantity" (got "best")'],
+      ['/api/outcomes?direction=sideways', 'direction: must be one of "down", "up", "none" (got "sideways")'],
+      ['/api/outcomes?kind=area', 'kind: must be one of "time", "money", "percent", "count", "other" (got "area")'],
+      ['/api/reforms/79c90300-53/similar?scope=near', 'scope: must be one of "other-regions", "all" (got "near")'],
+      [`/api/search?q=${enc('退税')}&region=`, 'region: must not be empty'],
+      [`/api/search?q=${enc('退税')}&region=${enc('山东')}&region=`, 'region: must not be empty'],
+      ['/api/search?size=10&size=20', 'size: given 2 times; give it once'],
+      ['/api/reforms/79c90300-53/similar?colour=red', 'colour: unknown parameter (known: size, scope)'],
+    ] as const) {
+      const r = await get(url);
+      expect(r.status, url).toBe(400);
+      expect(r.json().message, url).toBe(message);
+    }
+  });
+
   it('never turns hostile input into a 500', async () => {
     for (const q of ['"', '-', 'OR', '|||', '\\', '((', '<img src=x onerror=alert(1)>', '%', '\u0000', 'title:', '"-"', '🀄'.repeat(50)]) {
       const r = await get(`/api/search?q=${enc(q)}`);

@@ -10,7 +10,8 @@ import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { deserialize } from 'node:v8';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseSnapshot, serializeSnapshot } from '../snapshot/file.js';
+import { parseSnapshot, serializeSnapshot, sha256 } from '../snapshot/file.js';
+import { readSnapshotHeader } from '../snapshot/container.js';
 import { TEXT_FIELDS, type ReformRecord } from '../indexer/schema.js';
 import type { ProvidedContext } from 'vitest';
 import type { SnapshotBody } from '../snapshot/body.js';
@@ -194,4 +195,17 @@ export function bothAt(a: Int32Array, b: Int32Array): [Int32Array, Int32Array] {
     else x.push(i++), y.push(j++);
   }
   return [Int32Array.from(x), Int32Array.from(y)];
+}
+
+/**
+ * Snapshot bytes with the header's own checksum (`headerSha256`) recomputed over its fields as they now are: a test
+ * that simulates a writer's bug (a changed payload with its correct checksum) seals the header as a writer would.
+ */
+export function resealHeader(bytes: Uint8Array): Uint8Array {
+  const { headerSha256, ...fields } = readSnapshotHeader(bytes).header;
+  if (!headerSha256) return bytes;
+  const out = Uint8Array.from(bytes);
+  const at = Buffer.from(out).indexOf(Buffer.from(headerSha256));
+  out.set(Buffer.from(sha256(Buffer.from(JSON.stringify(fields)))), at);
+  return out;
 }

@@ -161,8 +161,20 @@ describe('the admin reload route', () => {
     const bad = await server.app.inject({ method: 'POST', url: '/api/admin/reload', headers: auth });
     expect(bad.statusCode).toBe(422);
     expect(bad.json().message).toMatch(/refused, still serving snapshot/);
-    expect((await server.app.inject('/api/health')).json()).toEqual({ status: 'ok', records: bodyB.records.length, snapshot: hashB });
+    expect((await server.app.inject('/api/health')).json()).toMatchObject({ status: 'ok', records: bodyB.records.length, snapshot: hashB });
     expect(lines.some((l) => l.startsWith('admin: reload of') && l.includes('refused'))).toBe(true);
+  });
+
+  it('/api/health says a reload was refused (status still ok: the old snapshot serves) until a reload succeeds', async () => {
+    const auth = { authorization: 'Bearer a-long-enough-admin-token' };
+    writeFileSync(served(), Buffer.from('not a snapshot at all'));
+    expect((await server.app.inject({ method: 'POST', url: '/api/admin/reload', headers: auth })).statusCode).toBe(422);
+    const after = (await server.app.inject('/api/health')).json();
+    expect(after).toMatchObject({ status: 'ok', reloadFailed: { trigger: 'admin', message: expect.stringMatching(/refused, still serving snapshot/) } });
+    expect(after.reloadFailed.message).not.toContain(dir); // no server paths in the API
+    copyFileSync(fileA, served());
+    expect((await server.app.inject({ method: 'POST', url: '/api/admin/reload', headers: auth })).statusCode).toBe(200);
+    expect((await server.app.inject('/api/health')).json()).toEqual({ status: 'ok', records: bodyA.records.length, snapshot: hashA });
   });
 
   it('does not exist unless a token is configured', async () => {
@@ -182,6 +194,14 @@ describe('the admin reload route', () => {
     expect(logged).toHaveLength(2);
     expect(logged[0]).toMatch(/^\d{4}-\d\d-\d\dT[\d:.]+Z 127\.0\.0\.1 "GET \/api\/search\?q=退税&size=1" 200 \d+ [\d.]+ms$/);
     expect(logged[1]).toMatch(/"GET \/api\/nothing" 404 /);
+  });
+
+  it('escapes bidi overrides, line separators and control characters in the logged request, so a query cannot reorder or forge a line', async () => {
+    const n = lines.length;
+    await server.app.inject(`/api/search?q=${encodeURIComponent('退税\u202e出口\u2066\u2028\u0085\u001b')}&size=1`);
+    const [line] = lines.slice(n);
+    expect(line).toContain('q=退税\\u202e出口\\u2066\\u2028\\x85\\x1b&size=1');
+    expect(line).not.toMatch(/[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069\u2028\u2029]/);
   });
 });
 

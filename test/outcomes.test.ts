@@ -272,10 +272,40 @@ describe('GET /api/outcomes', () => {
   });
 
   it('selects facts by their own metric or sentence, not every figure of a matching record', async () => {
+    // 审批时间 is read as search reads it (the vocabulary cuts it into 审批 and 时间): each fact's own text holds both.
     const res = (await get(`/api/outcomes?q=${enc('审批时间')}&size=100`)).json();
-    expect(res.total).toBeGreaterThan(0);
-    for (const h of res.hits) expect(`${h.metric}${h.sentence}`.replace(/<\/?mark>/g, '')).toContain('审批时间');
+    expect(res.hits.some((h: { metric: string }) => h.metric === '综合审批时间')).toBe(true);
+    for (const h of res.hits) for (const w of ['审批', '时间']) expect(`${h.metric}${h.sentence}`.replace(/<\/?mark>/g, '')).toContain(w);
     expect(res.hits.some((h: { sentence: string }) => h.sentence.includes('满意度'))).toBe(false);
+  });
+
+  it('reads q as search does: 缩短时间 finds the fact printed 时间大幅缩短, whatever order the words are typed in', async () => {
+    const typed = (await get(`/api/outcomes?q=${enc('缩短时间')}&size=100`)).json();
+    const reversed = (await get(`/api/outcomes?q=${enc('时间缩短')}&size=100`)).json();
+    expect(typed.hits.map((h: { text: string }) => h.text)).toEqual(reversed.hits.map((h: { text: string }) => h.text));
+    expect(typed.hits.some((h: { sentence: string }) => h.sentence.replace(/<\/?mark>/g, '').includes(seed('002', '税收退库业务办理时间大幅缩短，平均用时压缩83%')))).toBe(true);
+  });
+
+  it('drops a reporter question\'s frame and keeps the kind of figure it asks for (压缩了多少时间: time facts printing 压缩)', async () => {
+    const res = (await get(`/api/outcomes?q=${enc('压缩了多少时间')}&size=100`)).json();
+    expect(res.total).toBeGreaterThan(0);
+    for (const h of res.hits) {
+      expect(h.kind).toBe('time');
+      expect(`${h.metric}${h.sentence}`.replace(/<\/?mark>/g, '')).toContain('压缩');
+    }
+    expect(res.hits.some((h: { text: string }) => h.text.startsWith('75 天压缩至 25 天'))).toBe(true);
+    expect(res.askedKind).toBe('time'); // said, so the page can say why only time facts are listed
+    // kind= given by the user wins over the kind the question asks.
+    const percents = (await get(`/api/outcomes?q=${enc('压缩了多少时间')}&kind=percent&size=100`)).json();
+    expect(percents.total).toBeGreaterThan(0);
+    expect(percents.askedKind).toBeUndefined();
+    for (const h of percents.hits) expect(h.kind).toBe('percent');
+  });
+
+  it('finds a cost cut typed as a reporter types it (降低成本: 降低…成本 printed a few characters apart)', async () => {
+    const res = (await get(`/api/outcomes?q=${enc('降低成本')}&size=100`)).json();
+    expect(res.total).toBeGreaterThan(0);
+    for (const h of res.hits) expect(`${h.metric}${h.sentence}`.replace(/<\/?mark>/g, '')).toMatch(/降低.{0,6}成本|降成本/);
   });
 
   it('cites the document, section, item and line and marks the figure in an escaped sentence', async () => {

@@ -6,7 +6,7 @@ import type { SnapshotBody } from '../snapshot/body.js';
 import { readSnapshotHeader, SNAPSHOT_VERSION } from '../snapshot/container.js';
 import { serializeSnapshot, sha256 } from '../snapshot/file.js';
 import { runServer } from '../server/run.js';
-import { ROOT, seedSnapshot } from './helpers.js';
+import { resealHeader, ROOT, seedSnapshot } from './helpers.js';
 import { runProcess } from './server-process.js';
 
 let dir: string;
@@ -30,12 +30,12 @@ function replaceSame(bytes: Uint8Array, from: string, to: string): Uint8Array {
   out.set(b, at);
   return out;
 }
-/** A writer's bug rather than a damaged disk: change the payload and put its correct checksum in the header. */
+/** A writer's bug rather than a damaged disk: change the payload and put its correct checksums in the header. */
 function reseal(bytes: Uint8Array, change: (payload: Uint8Array) => void): Uint8Array {
   const { header, payloadStart } = readSnapshotHeader(bytes);
   const out = Uint8Array.from(bytes);
   change(out.subarray(payloadStart));
-  return replaceSame(out, header.payload.sha256, sha256(out.subarray(payloadStart)));
+  return resealHeader(replaceSame(out, header.payload.sha256, sha256(out.subarray(payloadStart))));
 }
 
 /** Each kind of damage and the words of its own message. */
@@ -57,7 +57,7 @@ function damages(): [string, Uint8Array | null, RegExp][] {
     ['a newer format version', replaceSame(good, `"formatVersion":${SNAPSHOT_VERSION}`, `"formatVersion":${SNAPSHOT_VERSION + 1}`), new RegExp(`unsupported snapshot version ${SNAPSHOT_VERSION + 1} \\(this server reads versions 2, .* and ${SNAPSHOT_VERSION}\\)`)],
     ['another format name', replaceSame(good, '"ftz-search-snapshot"', '"ftz-search-snapshoT"'), /not a snapshot: format is "ftz-search-snapshoT"/],
     ['one flipped byte in the payload', (() => { const b = Uint8Array.from(good); b[b.length - 5000] ^= 0x20; return b; })(), /damaged snapshot: checksum [0-9a-f]{12}… does not match/],
-    ['a record count that disagrees with the header', replaceSame(good, `"records":${body.records.length},`, `"records":${body.records.length + 1},`), /damaged snapshot: missing records, index or analysis data/],
+    ['a record count in the header that disagrees with the payload (header checksum valid)', resealHeader(replaceSame(good, `"records":${body.records.length},`, `"records":${body.records.length + 1},`)), new RegExp(`damaged snapshot: the header says ${body.records.length + 1} records, the payload holds ${body.records.length}`)],
     ['a section reaching beyond the payload (checksum valid)', sectionBeyond, /damaged snapshot: a Float64Array section lies outside the payload/],
     ['a body that is not JSON (checksum valid)', reseal(good, (p) => { p[8] = 0x7b; p[9] = 0x7b; }), /damaged snapshot: the body is not valid JSON/],
     ['a null title (checksum valid)', serializeSnapshot({ ...body, records: body.records.map((r) => (r === title ? { ...r, title: null as unknown as string } : r)) }), /damaged snapshot: record \d+ \(id "[^"]+"\): title is null/],
@@ -111,6 +111,38 @@ describe('a damaged or newer-version snapshot is refused before the port opens, 
   });
 });
 
+describe('the header is covered by its own checksum', () => {
+  /** The header's text with one character of `field`'s value changed (a digit or hex digit: the length is kept). */
+  const changed = (bytes: Uint8Array, value: string) => replaceSame(bytes, value, value.slice(0, -1) + (value.at(-1) === '1' ? '2' : '1'));
+
+  it('a changed build time, source sha256 or record count in the header is refused at load, naming the header\'s checksum', async () => {
+    const { header } = readSnapshotHeader(good);
+    const kinds: [string, Uint8Array][] = [
+      ['build time', changed(good, header.builtAt.replace(/Z$/, '').slice(0, 19))],
+      ['a source sha256', changed(good, header.sources[0].sha256)],
+      ['record count', replaceSame(good, `"records":${body.records.length},`, `"records":${body.records.length + 1},`)],
+    ];
+    for (const [n, [kind, bytes]] of kinds.entries()) {
+      const file = join(dir, `header-${n}.snapshot`);
+      writeFileSync(file, bytes);
+      const error = await runServer({ snapshot: file, webRoot: dir, port: 0, host: '127.0.0.1', accessLog: false, drainSeconds: 1, log: () => {}, version: 'test' }).then(
+        async (s) => {
+          await s.shutdown('test');
+          return undefined;
+        },
+        (e: Error) => e,
+      );
+      expect(error?.message, kind).toMatch(/damaged snapshot: the header's checksum [0-9a-f]{12}… does not match/);
+    }
+    // --inspect, which trusts nothing but the header, refuses it too.
+    const file = join(dir, 'header-inspect.snapshot');
+    writeFileSync(file, kinds[1][1]);
+    const shown = await runProcess(['--import', 'tsx', join(ROOT, 'indexer', 'cli.ts'), '--inspect', file]);
+    expect(shown.code).toBe(1);
+    expect(shown.stderr).toMatch(/the header's checksum/);
+  });
+});
+
 describe('reading snapshots', () => {
   it('--inspect prints the header without reading the payload', async () => {
     const file = join(dir, 'inspect.snapshot');
@@ -147,6 +179,6 @@ describe('reading snapshots', () => {
     const hy = readSnapshotHeader(y);
     expect(Buffer.compare(x.subarray(hx.payloadStart), y.subarray(hy.payloadStart))).toBe(0);
     expect(hx.header.builtAt).not.toBe(hy.header.builtAt);
-    expect({ ...hx.header, builtAt: '' }).toEqual({ ...hy.header, builtAt: '' });
+    expect({ ...hx.header, builtAt: '', headerSha256: '' }).toEqual({ ...hy.header, builtAt: '', headerSha256: '' });
   });
 });

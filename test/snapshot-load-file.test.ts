@@ -6,7 +6,7 @@ import type { SnapshotBody } from '../snapshot/body.js';
 import { readSnapshotHeader } from '../snapshot/container.js';
 import { decodeSnapshotBytes, loadSnapshotFile, readSnapshotFile, sha256, writeSnapshotFile } from '../snapshot/file.js';
 import { SearchService } from '../search/service.js';
-import { seedSnapshot } from './helpers.js';
+import { resealHeader, seedSnapshot } from './helpers.js';
 
 let dir: string;
 let file: string;
@@ -39,7 +39,7 @@ function reseal(bytes: Uint8Array, change: (file: Uint8Array) => void): Uint8Arr
   change(out);
   const at = Buffer.from(out).indexOf(Buffer.from(header.payload.sha256));
   out.set(Buffer.from(sha256(out.subarray(payloadStart))), at);
-  return out;
+  return resealHeader(out);
 }
 
 /** A page as JSON, without its timing. */

@@ -6,7 +6,7 @@ import { readSnapshotHeader } from '../snapshot/container.js';
 import { decodeSnapshotBytes, serializeSnapshot, sha256 } from '../snapshot/file.js';
 import { RecordStore, recordStoreOf } from '../snapshot/records.js';
 import { SearchService } from '../search/service.js';
-import { builtSeedBody, ROOT, seedSnapshot } from './helpers.js';
+import { builtSeedBody, resealHeader, ROOT, seedSnapshot } from './helpers.js';
 
 // The body as the build gave it, records a plain array (not a snapshot read back), so a writer that drops or
 // normalises a record field fails here.
@@ -31,7 +31,7 @@ function reseal(b: Uint8Array, change: (out: Uint8Array) => void): Uint8Array {
   const out = Uint8Array.from(b);
   change(out);
   const text = Buffer.from(out).toString('latin1').replace(header.payload.sha256, sha256(out.subarray(payloadStart)));
-  return Uint8Array.from(Buffer.from(text, 'latin1'));
+  return resealHeader(Uint8Array.from(Buffer.from(text, 'latin1')));
 }
 
 describe('records in a snapshot are columns, decoded one record when it is read', () => {

@@ -8,7 +8,7 @@ import { readSnapshotHeader, SnapshotError } from '../snapshot/container.js';
 import { brotli, decodeSnapshotBytes, serializeSnapshot, sha256, unbrotli } from '../snapshot/file.js';
 import { decodeSortedList, encodeSortedList, sortedItems } from '../snapshot/sorted-strings.js';
 import { SearchService } from '../search/service.js';
-import { builtSeedBody, ROOT } from './helpers.js';
+import { builtSeedBody, resealHeader, ROOT } from './helpers.js';
 
 // The body as the build gave it (not a snapshot read back), so a writer that drops or changes a table fails here.
 let body: SnapshotBody;
@@ -157,7 +157,7 @@ function withSkeleton(bytes: Uint8Array, edit: (json: string) => string): Uint8A
   new DataView(file.buffer).setUint32(8, headerBytes.length, true);
   file.set(headerBytes, 12);
   file.set(out, start);
-  return file;
+  return resealHeader(file);
 }
 
 describe('a damaged stored form is refused whole, naming what is off', () => {

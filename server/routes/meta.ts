@@ -2,8 +2,17 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { redactPaths } from '../guard.js';
 
-/** Health is answered at once, never queued behind search work (server/guard.ts) nor rate limited. */
-const healthSchema = Type.Object({ status: Type.Literal('ok'), records: Type.Integer(), snapshot: Type.String() });
+/**
+ * Health is answered at once, never queued behind search work (server/guard.ts) nor rate limited. A refused reload
+ * leaves the status ok (the old snapshot is still served) but is reported: `reloadFailed` says when and why, until a
+ * reload succeeds.
+ */
+const healthSchema = Type.Object({
+  status: Type.Literal('ok'),
+  records: Type.Integer(),
+  snapshot: Type.String(),
+  reloadFailed: Type.Optional(Type.Object({ trigger: Type.String(), at: Type.String(), message: Type.String() })),
+});
 
 export const metaRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get('/health', {
@@ -11,7 +20,9 @@ export const metaRoutes: FastifyPluginAsyncTypebox = async (app) => {
   }, async () => {
     // Both from one read of the serving state, so they always describe the same snapshot during a swap.
     const { service, snapshot } = app.serving.current;
-    return { status: 'ok' as const, records: service.records.length, snapshot: snapshot.hash };
+    const last = app.serving.lastReload;
+    const failed = last && !last.ok ? { reloadFailed: stripPaths({ trigger: last.trigger, at: last.at, message: last.message }, snapshot.origin) } : {};
+    return { status: 'ok' as const, records: service.records.length, snapshot: snapshot.hash, ...failed };
   });
 
   app.get('/stats', {

@@ -12,7 +12,7 @@ import { errorSchema, MAX_PAGE_SIZE, MAX_QUERY_LENGTH, windowError } from './sch
 import { qMustBeText } from './query-text.js';
 
 const filters = {
-  q: Type.Optional(Type.String({ maxLength: MAX_QUERY_LENGTH, description: 'words that must all occur in the fact’s metric or sentence (审批时间, 物流成本)' })),
+  q: Type.Optional(Type.String({ maxLength: MAX_QUERY_LENGTH, description: 'words that must all occur in the fact’s metric or sentence, read as /api/search reads a query (缩短时间, 压缩了多少时间, 物流成本)' })),
   direction: Type.Optional(Type.Union([Type.Literal('down'), Type.Literal('up'), Type.Literal('none')], { description: 'down (fell), up (rose), none (a level)' })),
   kind: Type.Optional(Type.Union([Type.Literal('time'), Type.Literal('money'), Type.Literal('percent'), Type.Literal('count'), Type.Literal('other')])),
   unit: Type.Optional(Type.String({ minLength: 1, maxLength: 20, description: 'unit as printed (万元, %, 个工作日) or normalised (元, 天, 工作日)' })),
@@ -56,7 +56,17 @@ export const outcomeRoutes: FastifyPluginAsync = async (app) => {
     schema: {
       summary: 'Outcome facts: what was measured, which way it moved (from → to, signed percent), with a citation',
       querystring: OutcomeQuery,
-      response: { 200: { type: 'object', properties: { total: { type: 'integer' }, hits: { type: 'array', items: outcomeHitSchema } } }, 400: errorSchema },
+      response: {
+        200: {
+          type: 'object',
+          properties: {
+            total: { type: 'integer' },
+            hits: { type: 'array', items: outcomeHitSchema },
+            askedKind: { type: 'string', enum: ['time', 'money', 'percent', 'count', 'other'], description: 'the kind of figure the question in q asks (压缩了多少时间: time), which chose the facts when kind was not given' },
+          },
+        },
+        400: errorSchema,
+      },
     },
   }, async (request, reply) => {
     const { page, size, minChange, maxChange } = request.query;

@@ -40,7 +40,7 @@ export function App() {
               value={search.q}
               autoFocus={route.view === 'search'}
               onSearch={(q) => navigate({ view: 'search', search: { ...search, q, page: 1 } })}
-              onOpen={(id) => navigate({ view: 'record', id, otherRegions: false, search })}
+              onOpen={(id) => navigate({ view: 'record', id, otherRegions: true, search })}
             />
           </div>
         </div>

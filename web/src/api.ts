@@ -205,7 +205,7 @@ export function kindOfUnit(unit: string | undefined, normalizedUnit?: string): s
   return 'count';
 }
 
-export async function outcomes(o: OutcomeQuery, size: number, signal?: AbortSignal): Promise<{ total: number; rows: OutcomeRow[]; fallback: boolean }> {
+export async function outcomes(o: OutcomeQuery, size: number, signal?: AbortSignal): Promise<{ total: number; rows: OutcomeRow[]; fallback: boolean; askedKind?: string }> {
   const p = new URLSearchParams();
   if (o.q) p.set('q', o.q);
   if (supports.outcomes !== false) {
@@ -216,9 +216,9 @@ export async function outcomes(o: OutcomeQuery, size: number, signal?: AbortSign
     p.set('page', String(o.page));
     p.set('size', String(size));
     try {
-      const res = await getJson<{ total: number; hits: OutcomeRow[] }>(`/api/outcomes?${p}`, signal);
+      const res = await getJson<{ total: number; hits: OutcomeRow[]; askedKind?: string }>(`/api/outcomes?${p}`, signal);
       supports.outcomes = true;
-      return { total: res.total, rows: res.hits, fallback: false };
+      return { total: res.total, rows: res.hits, fallback: false, askedKind: res.askedKind };
     } catch (e) {
       if (!(e instanceof ApiError && e.status === 404 && /no route/.test(e.detail))) throw e;
       supports.outcomes = false;

@@ -1,7 +1,8 @@
 /**
  * Everything the user sees is in the URL, so Back/Forward, reload and a shared link restore it:
  *   /?q=&region=…&sort=&page=                 search
- *   /reforms/:id?q=…&only=other               one record (the search it was opened from rides along)
+ *   /reforms/:id?q=…&only=all                 one record (the search it was opened from rides along); its 相似改革
+ *                                             list other regions' reforms unless only=all (README, issue 14)
  *   /outcomes?q=&direction=&kind=&min=&sort=&page=   outcomes table
  * Pure parse/format functions; App owns pushState/popstate.
  */
@@ -46,7 +47,8 @@ export function searchQuery(s: SearchState): URLSearchParams {
 export function parseRoute(pathname: string, search: string): Route {
   const p = new URLSearchParams(search);
   const record = /^\/reforms\/([^/]+)\/?$/.exec(pathname);
-  if (record) return { view: 'record', id: decodeURIComponent(record[1]), otherRegions: p.get('only') === 'other', search: parseSearch(p) };
+  // Other regions by default (the page's 相似改革 answers "who else did this"); only=all lists every region.
+  if (record) return { view: 'record', id: decodeURIComponent(record[1]), otherRegions: p.get('only') !== 'all', search: parseSearch(p) };
   if (/^\/outcomes\/?$/.test(pathname)) {
     const min = p.get('min');
     const n = min === null || min === '' ? undefined : Number(min);
@@ -88,7 +90,7 @@ function formatPath(r: Route): string {
   if (r.view === 'search') return withQuery('/', searchQuery(r.search));
   if (r.view === 'record') {
     const p = searchQuery(r.search);
-    if (r.otherRegions) p.set('only', 'other');
+    if (!r.otherRegions) p.set('only', 'all');
     return withQuery(`/reforms/${encodeURIComponent(r.id)}`, p);
   }
   const o = r.outcomes;
@@ -103,7 +105,7 @@ function formatPath(r: Route): string {
 }
 
 export function recordHref(id: string, search?: SearchState): string {
-  return formatRoute({ view: 'record', id, otherRegions: false, search: search ?? { q: '', filters: {}, sort: 'relevance', page: 1 } });
+  return formatRoute({ view: 'record', id, otherRegions: true, search: search ?? { q: '', filters: {}, sort: 'relevance', page: 1 } });
 }
 
 export const emptySearch = (): SearchState => ({ q: '', filters: {}, sort: 'relevance', page: 1 });

@@ -109,7 +109,7 @@ export function OutcomesView({ state }: { state: OutcomesState }) {
       {req.data?.fallback && <p class="notice">成效接口尚未提供，以下为数量事实（/api/quantities 前 100 条），筛选在本页完成{state.direction ? '；数量事实不含变化方向，按方向筛选需要成效接口' : ''}。</p>}
       <div class="results-bar">
         <p class="summary" aria-live="polite" aria-atomic="true">
-          {req.data ? <>共 <strong class="total">{req.data.total}</strong> 条成效，本页显示 {rows.length} 条</> : req.loading ? '正在加载…' : ''}
+          {req.data ? <>共 <strong class="total">{req.data.total}</strong> 条成效，本页显示 {rows.length} 条{req.data.askedKind && <span class="asked-kind">（按问题只列{KINDS[req.data.askedKind] ?? req.data.askedKind}类成效）</span>}</> : req.loading ? '正在加载…' : ''}
           {req.loading && req.data && <span class="loading-note">，正在更新…</span>}
         </p>
         <div class="export" role="group" aria-label="导出本页显示的数据">

@@ -5,6 +5,7 @@
 import { useEffect, useRef } from 'preact/hooks';
 import { search, getJson, type FacetName, type SearchResponse } from '../api';
 import { navigate } from '../nav';
+import { partialNote } from '../partial-note';
 import type { SearchSort, SearchState } from '../route';
 import { useRequest } from '../useRequest';
 import { Chips, Facets, FACET_LABELS } from './Facets';
@@ -80,7 +81,7 @@ function Summary({ data, q, loading }: { data: SearchResponse; q: string; loadin
     <>
       {q ? <>“<strong>{q}</strong>”</> : '全部事项'}共 <strong class="total">{data.total}</strong> 条
       {data.total > 0 && <>，用时 {Math.max(1, Math.round(data.took_ms))} 毫秒</>}
-      {data.partial && data.total > 0 && <span class="partial-note">（没有同时包含全部词语的事项，以下为部分匹配）</span>}
+      {data.partial && data.hits.length > 0 && <span class="partial-note">{partialNote(data.hits)}</span>}
       {loading && <span class="loading-note">，正在更新…</span>}
     </>
   );
