@@ -192,7 +192,8 @@ function countedAfter(text: string, end: number): string {
   // 5个工作日内可办结, 放款后 5个工作日: what follows a time limit is what happens within it, not a thing counted.
   if (/^\s*(?:以内|之内|内|后|前|起)/.test(text.slice(end))) return '';
   const m = COUNTED.exec(text.slice(end).replace(/^\s*(?:以上|以下|左右|余|多)?(?:的)?\s*/, ''));
-  return m ? cleanMetric(m[0]) : '';
+  // 以12大类40项指标为引导: the close of a 以…为… frame is not part of the thing counted (not 行为, 作为, 成为 …).
+  return m ? cleanMetric(m[0].replace(/([\u4e00-\u9fff]{2})(?<![作成认行因])为[\u4e00-\u9fff]{2}$/, '$1')) : '';
 }
 
 /** The noun after a figure's 的 (3%-6% 的融资成本 → 融资成本), or ''. */

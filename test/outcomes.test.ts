@@ -169,6 +169,7 @@ describe('outcome facts state what a reform achieved, named and cited whole', ()
 
   it('names two counts printed back to back by the second one’s thing, and a saving by the procedure that saves it', () => {
     expect(facts(seed('004', '将 9 类 17 项海事静态业务的办理模式由串联审批改为并联办理')).map((o) => o.metric)).toEqual(['海事静态业务', '海事静态业务']);
+    expect(facts(seed('000', '构建自贸试验区绿色发展指标体系，以12大类40项指标为引导，')).map((o) => o.metric)).toEqual(['指标', '指标']);
     const saving = facts(seed('002', '据估算，一个缴费流程至少可以为企业节约 2 人次 2 个工作日。'));
     expect(saving.map((o) => [o.metric, o.direction, o.kind])).toEqual([['缴费流程', 'down', 'count'], ['缴费流程', 'down', 'time']]);
     expect(one(seed('004', '累计为 216户养殖企业支付赔款 3300余万元。'), (o) => o.unit === '户').metric).toBe('养殖企业');
