@@ -196,6 +196,12 @@ function countedAfter(text: string, end: number): string {
   return m ? cleanMetric(m[0].replace(/([\u4e00-\u9fff]{2})(?<![作成认行因])为[\u4e00-\u9fff]{2}$/, '$1')) : '';
 }
 
+/** 聚集 100 余家具有世界 500强…背景的保理公司: the thing counted closes the clause after its last 的, or ''. */
+function countedAtClauseEnd(text: string, end: number): string {
+  const m = /^[^，,。；;！？!?\n]{0,40}的([\u4e00-\u9fff]{2,8})(?=[，,。；;！？!?\n]|$)/.exec(text.slice(end));
+  return m ? cleanMetric(m[1]) : '';
+}
+
 /** The noun after a figure's 的 (3%-6% 的融资成本 → 融资成本), or ''. */
 function nounAfterDe(text: string, end: number): string {
   const rest = /^\s*(?:以上|以下|左右)?的/.exec(text.slice(end));
@@ -503,6 +509,6 @@ function levelMetric(text: string, q: Quantity, before: string): string {
   let pre = cleanMetric((mark >= 0 ? before.slice(0, mark) : before).replace(/[：:]\s*$/, ''));
   // 企业相当于享受到了100%留抵退税政策: a phrase ending in a verb's 到 is no name; the thing follows the figure.
   if (/到$/.test(pre)) pre = '';
-  if (kindOfUnit(q.unit) === 'count') return countedAfter(text, q.end) || pre || nounAfterDe(text, q.end);
+  if (kindOfUnit(q.unit) === 'count') return countedAfter(text, q.end) || countedAtClauseEnd(text, q.end) || pre || nounAfterDe(text, q.end);
   return pre || nounAfterDe(text, q.end) || countedAfter(text, q.end);
 }

@@ -175,9 +175,11 @@ describe('outcome facts state what a reform achieved, named and cited whole', ()
     expect(one(seed('004', '累计为 216户养殖企业支付赔款 3300余万元。'), (o) => o.unit === '户').metric).toBe('养殖企业');
   });
 
-  it('names a level by the noun after its figure when the phrase before it ends in a verb (享受到了100%留抵退税政策)', () => {
+  it('names a level by the thing after its figure when the phrase before it is a verb (享受到了100%留抵退税政策, 聚集 100 余家…的保理公司)', () => {
     expect(one(seed('002', '企业相当于享受到了100%留抵退税政策。')).metric).toBe('留抵退税政策');
     expect(one(seed('002', '服务人工智能-视网膜影像慢病评估等 20 余项国内技术领先项目进行临床研究和成果转化')).metric).toBe('国内技术领先项目');
+    const firms = seed('004', '聚集 100 余家具有世界 500强、全国 500强、知名民营及行业龙头企业背景的保理公司，');
+    expect(one(firms, (o) => o.unit === '家').metric).toBe('保理公司');
   });
 
   it('keeps a long metric whole from a word start (钦州港集装箱吞吐量…, never 州港集装箱吞吐量…)', () => {
