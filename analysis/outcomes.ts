@@ -22,6 +22,9 @@ import { classifyUnit, scanChanges, type ChangePair } from './quantities.js';
 
 /** Ends of a sentence: facts are cited with the sentence they are printed in. */
 const SENTENCE_END = /[。；;！？!?\n]/;
+/** Where a long sentence may be cut for citing: after a comma, an enumeration mark, a colon or a dash. */
+const CLAUSE_CUT = /[，,、：:—]/;
+const CLAUSE_CUT_G = /[，,、：:—]/g;
 /** Ends of a clause: a metric never reaches across one. */
 const CLAUSE_BREAK = /[，,。；;！？!?\n（(）)]/;
 
@@ -38,14 +41,16 @@ const TO_LEVEL = /^(?:了)?(?:至|到|为)(?!期|了)/;
  * than the query side's (analysis/ask.ts SUPERLATIVES): 最多 also starts slogans (最多跑一次) that a metric may name,
  * and the facts stay as built.
  */
-const EDGE_WORDS = /^(?:其中|同时|目前|此外|另外|平均|整体|分别|累计|共计|合计|均|都|也|已经|已|可以|可|能够|将|使|让|把|并|且|还|再|就|仅|只|约|近|达到|达|为|是|了|的|在|对|从|由|通过|年化|同比|逆势|现在|现(?=每|已|在)|仅需|需要|环比|年均|月均|日均|每年|每月|每天|最高|最快|最长|最短|最少|大幅|明显|有效|显著|进一步)+/;
-const EDGE_TAIL = /(?:超过|突破|高达|不足|不到|逾|超|平均|整体|分别|累计|均|都|也|已|可|将|达到|达|为|是|了|的|约|近|仅|只需|需要|需|同比|大幅|明显|有效|显著|均可|可以)+$/;
+const EDGE_WORDS = /^(?:其中|同时|目前|此外|另外|平均|整体|分别|累计|共计|合计|均|都|也|已经|已|可以|可|能够|将|使|让|把|并|且|还|再|就|仅|只|约|近|达到|达|为|是|了|的|在|对|从|由|通过|年化|同比|逆势|现在|现(?=每|已|在)|仅需|需要|环比|年均|月均|日均|每年|每月|每天|最高|最快|最长|最短|最少|大幅|明显|有效|显著|进一步|一个)+/;
+const EDGE_TAIL = /(?:超过|突破|高达|不足|不到|逾|超|平均|整体|分别|累计|均|都|也|已|可|将|达到|达|为|是|了|的|约|近|仅|只需|需要|需|同比|大幅|明显|有效|显著|均可|可以|至少)+$/;
 /** Points inside a clause after which a new subject starts: 实现…, 为企业…, 较2017年…. */
 const MID_SPLIT = /.*(?:实现了|实现|使得|帮助企业|为企业|可为企业|为客户|相对于|相比|与改革前相比|改革后|以来|之后)/;
+/** The subject before a beneficiary (…可以为企业): what a saving printed after it is a saving of. */
+const BENEFICIARY = /^(.*?)(?:可以|可|能)?(?:为企业|为客户|为群众|帮助企业)[^，,]*$/;
 /** A comparison (较上一年度的, 比改革前): the measured thing is printed before it. */
 const COMPARISON = /(?:较|比改革前|与改革前相比|相比)/;
-/** What may follow a count as the thing counted, up to the next verb or break. */
-const COUNTED = /^(?:[\u4e00-\u9fff“”"]{1,12}?)(?=[，,。；;、：:（(）)和与及\n]|实现|提供|入驻|参与|落地|获得|完成|通过|签约|参加|享受|成为|开展|注册|前往|达到|达|的|压缩|缩短|缩减|压减|减少|降低|下降|提高|提升|增加|增长|转变|变为|内|$)/;
+/** What may follow a count as the thing counted (two characters at least: 国内 of 国内技术领先项目 is no stop at 内), up to the next verb or break. */
+const COUNTED = /^(?:[\u4e00-\u9fff“”"]{2,12}?)(?=[，,。；;、：:（(）)和与及\n]|实现|提供|入驻|参与|落地|获得|完成|通过|签约|参加|享受|成为|开展|注册|前往|达到|达|的|压缩|缩短|缩减|压减|减少|降低|下降|提高|提升|增加|增长|转变|变为|进行|支付|列入|纳入|划分|内|$)/;
 
 const roundTo = (x: number, d: number) => Number(x.toFixed(d));
 
@@ -56,8 +61,20 @@ export function sentenceAround(text: string, start: number, end: number): { from
   let to = end;
   while (to < text.length && !SENTENCE_END.test(text[to])) to++;
   if (to < text.length && text[to] !== '\n') to++; // keep the full stop
-  if (start - from > 120) from = start - 120;
-  if (to - end > 120) to = end + 120;
+  // A long sentence is cut at a clause break inside the 120 characters, never inside a word (“慧培育”功能 of 通过“智慧培育”功能).
+  if (start - from > 120) {
+    from = start - 120;
+    const cut = text.slice(from, start).search(CLAUSE_CUT);
+    if (cut >= 0) from += cut + 1;
+    while (from < start && CLAUSE_CUT.test(text[from])) from++;
+  }
+  if (to - end > 120) {
+    to = end + 120;
+    const tail = text.slice(end, to);
+    let last = -1;
+    for (const m of tail.matchAll(CLAUSE_CUT_G)) last = m.index;
+    if (last >= 0) to = end + last + 1;
+  }
   while (from < start && /\s/.test(text[from])) from++;
   return { from, to };
 }
@@ -132,7 +149,8 @@ export function percentAgrees(computed: number, printed: number, qualifier?: str
 
 /** Trim a metric candidate to the measured thing: no leading subjects or adverbs, no trailing auxiliaries. */
 function cleanMetric(raw: string): string {
-  let m = raw.replace(/\s+/g, '');
+  // PDF tables keep LaTeX ($\leq 1.5\%$): its commands and delimiters are never part of a name.
+  let m = raw.replace(/\\[a-zA-Z]+|[$\\{}]/g, '').replace(/\s+/g, '');
   const cmp = COMPARISON.exec(m);
   if (cmp && /[\u4e00-\u9fff]{2}/.test(m.slice(0, cmp.index).replace(MID_SPLIT, ''))) m = m.slice(0, cmp.index);
   else if (cmp) m = '';
@@ -143,7 +161,14 @@ function cleanMetric(raw: string): string {
   m = m.replace(/^[”"、]+|[“"、]+$/g, '');
   m = m.replace(/^.*\d{4}\s*年(?:底|末|初)?/, '').replace(/^[\d\s.]+/, '');
   // Keep the end of a long phrase: the head noun comes last in Chinese (…的开办时间).
-  if (m.length > 16) m = m.slice(m.length - 16);
+  // Cut after a 的 when that leaves a noun phrase, else keep up to 24 characters, so a name rarely starts inside a
+  // word (钦州港集装箱吞吐量 was cut to 州港集装箱吞吐量).
+  if (m.length > 16) {
+    const at = Math.max(...[...m.matchAll(/的/g)].map((x) => x.index + 1).filter((i) => m.length - i <= 16 && m.length - i >= 4), -1);
+    if (at > 0) m = m.slice(at);
+    else if (m.length > 24) m = m.slice(m.length - 16);
+  }
+  m = m.replace(/^[—–-]+/, '');
   if ((m.match(/“/g) ?? []).length !== (m.match(/”/g) ?? []).length) m = m.replace(/[“”]/g, '');
   return /[\u4e00-\u9fff]{2}/.test(m) ? m : '';
 }
@@ -164,8 +189,17 @@ function lastVerb(s: string): { verb: string; at: number } | undefined {
 
 /** The thing counted after a count (38 个受理点 → 受理点), or ''. */
 function countedAfter(text: string, end: number): string {
+  // 5个工作日内可办结, 放款后 5个工作日: what follows a time limit is what happens within it, not a thing counted.
+  if (/^\s*(?:以内|之内|内|后|前|起)/.test(text.slice(end))) return '';
   const m = COUNTED.exec(text.slice(end).replace(/^\s*(?:以上|以下|左右|余|多)?(?:的)?\s*/, ''));
-  return m ? cleanMetric(m[0]) : '';
+  // 以12大类40项指标为引导: the close of a 以…为… frame is not part of the thing counted (not 行为, 作为, 成为 …).
+  return m ? cleanMetric(m[0].replace(/([\u4e00-\u9fff]{2})(?<![作成认行因])为[\u4e00-\u9fff]{2}$/, '$1')) : '';
+}
+
+/** 聚集 100 余家具有世界 500强…背景的保理公司: the thing counted closes the clause after its last 的, or ''. */
+function countedAtClauseEnd(text: string, end: number): string {
+  const m = /^[^，,。；;！？!?\n]{0,40}的([\u4e00-\u9fff]{2,8})(?=[，,。；;！？!?\n]|$)/.exec(text.slice(end));
+  return m ? cleanMetric(m[1]) : '';
 }
 
 /** The noun after a figure's 的 (3%-6% 的融资成本 → 融资成本), or ''. */
@@ -278,6 +312,8 @@ export function extractOutcomes(text: string, field: TextField, scanned = scanCh
     }
     taken.add(i);
     const d = singleFact(text, field, qs, i);
+    // A threshold, a condition, a deadline or an example states a rule, not what a reform achieved: no fact.
+    if (d.direction === 'none' && !d.from && !d.to && ruleFigure(text, q)) continue;
     // 分别压缩95.09%和99.33%, 节约 2 人次 2 个工作日: a figure listed after a change shares its verb.
     const prev = drafts[drafts.length - 1];
     if (d.direction === 'none' && !d.to && prev && prev.value !== undefined && prev.direction !== 'none' && !prev.to && prev.figures.includes(i - 1)) {
@@ -294,10 +330,17 @@ export function extractOutcomes(text: string, field: TextField, scanned = scanCh
   }
   assignRespectively(text, qs, drafts);
 
+  drafts.sort((a, b) => a.start - b.start);
+  // 12大类40项指标, 9 类 17 项海事政务事项: two counts printed back to back count the same thing, named after the second.
+  for (let k = drafts.length - 2; k >= 0; k--) {
+    const d = drafts[k];
+    const next = drafts[k + 1];
+    if (!d.metric && d.kind === 'count' && next.kind === 'count' && next.metric && /^\s*$/.test(text.slice(d.end, next.start))) d.metric = next.metric;
+  }
   // Metrics: inherit from the fact before in the same sentence when a fact names nothing of its own.
   const out: Outcome[] = [];
   let prev: { metric: string; sentenceStart: number } | undefined;
-  for (const d of drafts.sort((a, b) => a.start - b.start)) {
+  for (const d of drafts) {
     const { from, to } = sentenceAround(text, d.start, d.end);
     const { figures: _f, listedAfter: _l, ...fact } = d;
     if (!fact.metric && prev && prev.sentenceStart === from) fact.metric = prev.metric;
@@ -396,7 +439,9 @@ function singleFact(text: string, field: TextField, qs: Quantity[], i: number): 
       cleanMetric(between.replace(/^(?:了|约|近|达|超过|超|逾)+/, '')) || nounAfterDe(text, q.end) ||
       // 减少 3 个环节: what a count counts is the measured thing.
       (kindFromUnit === 'count' ? countedAfter(text, q.end) : '') || cleanMetric(before.slice(0, v.at)) ||
-      (/^\s*(?:以上|左右)?(时间|成本|费用)/.exec(text.slice(q.end))?.[1] ?? '');
+      (/^\s*(?:以上|左右)?(时间|成本|费用)/.exec(text.slice(q.end))?.[1] ?? '') ||
+      // 一个缴费流程至少可以为企业节约 2 人次: with nothing named after the verb, the procedure that saves is the metric.
+      cleanMetric(BENEFICIARY.exec(before.slice(0, v.at))?.[1] ?? '');
     const info = classifyUnit(q.unit);
     if (info?.kind === 'percent' && q.unit === '%') return { ...base, kind: 'percent', direction: dir, percent: down ? -q.value : q.value, metric };
     if (info?.kind === 'fraction') return { ...base, kind: 'percent', direction: dir, percent: roundTo((down ? -q.value : q.value) * 100, 1), metric };
@@ -432,10 +477,38 @@ function fromMark(text: string, qs: Quantity[], i: number): number | undefined {
   return undefined;
 }
 
+/** Printed just before a figure, a bound makes it a threshold: 不超过 5000 平方米, 满3年, $\\leq 1.5\\%$. */
+const BOUND_BEFORE = /(?:不超过|不低于|不少于|不高于|不大于|不小于|未满|满|≤|≥|＜|＞|<|>|\\leq?|\\geq?)[\s$]*$/;
+/** 企业首次出口退税申报 5 万元以下的，; 减轻超过确定的处罚金额50%的，: a figure closing a “…的，” clause is its condition. */
+const CONDITION_AFTER = /^\s*(?:以下|以上|以内)?\s*的\s*[，,；;]/;
+/** A ceiling printed with a level (5 万元以下) is a rule's bound; a change down to it (降至 5%以下) is read before this. */
+const CEILING_AFTER = /^\s*以下/;
+/** 放款后5个工作日内向…备案, 销售后，30日内清关缴税, 结束之日起3日内: a time limit counted from an event is a deadline. */
+const FROM_EVENT = /(?:后|起)[\s，,]*$/;
+/** …内 followed by the service being done (5个工作日内办结) is how fast a procedure is, which a reporter may cite. */
+const DONE_WITHIN = /^\s*(?:以内|之内|内)[\s，,]*(?:即|可|均|就)?(?:办结|办完|完成审批|办理完毕|审结|出证|到账|拿到|领到)/;
+
+/**
+ * Whether figure `q` of `text` states a rule rather than an outcome: a threshold (不超过 5000 平方米, $\\leq 1.5\\%$), a
+ * condition (满3年，…的; 5 万元以下的，), a deadline counted from an event (放款后5个工作日内), or a figure of a worked
+ * example (以一家经营 1 艘 5000 总吨以上普通货船的航运公司为例). Applied to levels only: a printed change is an outcome.
+ */
+export function ruleFigure(text: string, q: Quantity): boolean {
+  const before = text.slice(Math.max(0, q.start - 40), q.start);
+  const after = text.slice(q.end, q.end + 60);
+  if (BOUND_BEFORE.test(before) || CONDITION_AFTER.test(after) || CEILING_AFTER.test(after)) return true;
+  if (kindOfUnit(q.unit) === 'time' && FROM_EVENT.test(before) && /^\s*(?:以内|之内|内)/.test(after) && !DONE_WITHIN.test(after)) return true;
+  // 对被吊销营业执照 2 年以上或者…未申请注销的: a figure inside a “对…的” clause says whom a rule applies to.
+  if (/(?:^|[，,。；;\n])(?:对于|对|凡)[^，,。；;\n]*$/.test(before) && /^[^，,。；;\n]*的/.test(after)) return true;
+  return /(?:^|[，,。；;\n])以[^，,。；;\n]*$/.test(before) && /^[^，,。；;\n]*为例/.test(after);
+}
+
 /** The metric of a level: 满意度达 96% → 满意度; 综合审批时间：7个工作日; for counts the thing counted (38 个受理点). */
 function levelMetric(text: string, q: Quantity, before: string): string {
   const mark = Math.max(before.lastIndexOf('由'), before.lastIndexOf('从'));
-  const pre = cleanMetric((mark >= 0 ? before.slice(0, mark) : before).replace(/[：:]\s*$/, ''));
-  if (kindOfUnit(q.unit) === 'count') return countedAfter(text, q.end) || pre || nounAfterDe(text, q.end);
+  let pre = cleanMetric((mark >= 0 ? before.slice(0, mark) : before).replace(/[：:]\s*$/, ''));
+  // 企业相当于享受到了100%留抵退税政策: a phrase ending in a verb's 到 is no name; the thing follows the figure.
+  if (/到$/.test(pre)) pre = '';
+  if (kindOfUnit(q.unit) === 'count') return countedAfter(text, q.end) || countedAtClauseEnd(text, q.end) || pre || nounAfterDe(text, q.end);
   return pre || nounAfterDe(text, q.end) || countedAfter(text, q.end);
 }

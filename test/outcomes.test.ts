@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { extractOutcomes } from '../analysis/outcomes.js';
+import { extractOutcomes, ruleFigure } from '../analysis/outcomes.js';
 import { loadCorpus } from '../indexer/corpus.js';
 import { canonicalDepartment, parseDepartmentAliases } from '../indexer/departments.js';
 import { policyAreas, scopeLevels } from '../indexer/classify.js';
@@ -134,10 +134,68 @@ describe('outcome facts on real seed sentences', () => {
     }
   });
 
-  it('puts every figure of a record in exactly one outcome', () => {
+  it('puts every figure of a record in an outcome, unless the figure states a rule', () => {
     for (const r of seedCorpus().records) {
-      const covered = r.quantities.filter((q) => r.outcomes.some((o) => o.field === q.field && o.start <= q.start && q.end <= o.end));
-      expect(covered).toHaveLength(r.quantities.length);
+      for (const q of r.quantities) {
+        const holding = r.outcomes.filter((o) => o.field === q.field && o.start <= q.start && q.end <= o.end);
+        if (holding.length === 0) expect(ruleFigure(r[q.field]!, q), `${r.id} ${q.text}`).toBe(true);
+      }
+    }
+  });
+});
+
+describe('outcome facts state what a reform achieved, named and cited whole', () => {
+  it('gives no fact for a threshold, a condition, a deadline or a worked example, and keeps the change beside them', () => {
+    expect(facts(seed('002', '企业首次出口退税申报 5 万元以下的，税务部门由“实地核实”调整为远程“视频核实”；'))).toEqual([]);
+    expect(facts(seed('001', '企业自被列入严重违法失信企业名单之日满3年，未再发生相关情形的，可通过国家企业信用信息公示系统发布其信用修复公告，公告期30日。')).map((o) => o.text)).toEqual(['30日']);
+    expect(facts(seed('002', '组织放款，并在放款后5个工作日内向基金管理人进行贷款备案'))).toEqual([]);
+    expect(facts(seed('002', '对被吊销营业执照 2 年以上或者责令关闭满 6 个月未办理清算备案、也未申请注销登记的企业开启加速清理键'))).toEqual([]);
+    const example = facts(seed('004', '以一家经营 1 艘 5000 总吨以上普通货船（国际国内航线兼营）的航运公司为例，实现数据共享后，“普通货船业务船舶营业运输证到期换证”事项，电子表单必填字段由 31个减少至 3个，压减率达 90.3%；'));
+    expect(example.map((o) => [o.metric, o.from?.value, o.to?.value, o.printedPercent])).toEqual([['电子表单必填字段', 31, 3, 90.3]]);
+  });
+
+  it('keeps how fast a procedure is done (最快5个工作日内可办结) as a fact named by the time it shortens, not by 内可办结', () => {
+    const [cut, fastest] = facts(seed('002', '由过去1个月的时间缩减为15天内办理完毕（最快5个工作日内可办结），提高了审批效率'));
+    expect(cut).toMatchObject({ metric: '时间', direction: 'down', to: { value: 15, unit: '天' } });
+    expect(fastest).toMatchObject({ metric: '时间', value: 5, unit: '个工作日' });
+  });
+
+  it('drops the LaTeX bounds of a PDF table (占地面积 $\\leq 1.5\\%$) and never prints LaTeX in a metric', () => {
+    const table = seedCorpus().records.find((r) => r.id === '79c90300-43')!;
+    expect(table.quantities.some((q) => q.text === '1.5\\%')).toBe(true);
+    expect(table.outcomes.filter((o) => o.text.includes('1.5') || o.text.includes('30'))).toEqual([]);
+    for (const r of seedCorpus().records) for (const o of r.outcomes) expect(o.metric, r.id).not.toMatch(/[$\\{}]/);
+  });
+
+  it('names two counts printed back to back by the second one’s thing, and a saving by the procedure that saves it', () => {
+    expect(facts(seed('004', '将 9 类 17 项海事静态业务的办理模式由串联审批改为并联办理')).map((o) => o.metric)).toEqual(['海事静态业务', '海事静态业务']);
+    expect(facts(seed('000', '构建自贸试验区绿色发展指标体系，以12大类40项指标为引导，')).map((o) => o.metric)).toEqual(['指标', '指标']);
+    const saving = facts(seed('002', '据估算，一个缴费流程至少可以为企业节约 2 人次 2 个工作日。'));
+    expect(saving.map((o) => [o.metric, o.direction, o.kind])).toEqual([['缴费流程', 'down', 'count'], ['缴费流程', 'down', 'time']]);
+    expect(one(seed('004', '累计为 216户养殖企业支付赔款 3300余万元。'), (o) => o.unit === '户').metric).toBe('养殖企业');
+  });
+
+  it('names a level by the thing after its figure when the phrase before it is a verb (享受到了100%留抵退税政策, 聚集 100 余家…的保理公司)', () => {
+    expect(one(seed('002', '企业相当于享受到了100%留抵退税政策。')).metric).toBe('留抵退税政策');
+    expect(one(seed('002', '服务人工智能-视网膜影像慢病评估等 20 余项国内技术领先项目进行临床研究和成果转化')).metric).toBe('国内技术领先项目');
+    const firms = seed('004', '聚集 100 余家具有世界 500强、全国 500强、知名民营及行业龙头企业背景的保理公司，');
+    expect(one(firms, (o) => o.unit === '家').metric).toBe('保理公司');
+  });
+
+  it('keeps a long metric whole from a word start (钦州港集装箱吞吐量…, never 州港集装箱吞吐量…)', () => {
+    const o = one(seed('004', '钦州港集装箱吞吐量连续多年快速增长、已突破 500万标箱，'));
+    expect(o.metric).toBe('钦州港集装箱吞吐量连续多年快速增长');
+  });
+
+  it('cites a long sentence from a clause break, never from inside a word (通过“智慧培育”功能, not 慧培育”功能)', () => {
+    const sentence = seed('002', '通过“智慧培育”功能，打破认证培育时间、空间、人力限制，提升培育人员工作效率，有效提高资料审核速度及针对性，文件审核及培育报告撰写时间分别从过去的 20 小时、2 小时压缩至 4 小时、5 分钟，资料审核效率提升 50%以上，企业认证通过率由不足 70%提高至 90%以上。');
+    const cited = facts(sentence).find((o) => o.text.includes('90%'))!.sentence;
+    expect(cited.startsWith('打破认证培育时间')).toBe(true);
+    for (const r of seedCorpus().records) {
+      for (const o of r.outcomes) {
+        const before = r[o.field]!.slice(0, o.sentenceStart);
+        expect(/(?:^|[。；;！？!?，,、：:—\n])[ \t\u00a0]*$/.test(before), `${r.id}: ${o.sentence.slice(0, 20)}`).toBe(true);
+      }
     }
   });
 });
