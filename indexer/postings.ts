@@ -235,13 +235,14 @@ export function buildIndex(texts: string[], fields: readonly string[], titleKeys
     termPositions[k] = start[k + 1] - start[k];
   }
   termOffsets[T] = termChars;
-  // Slots and positions are scattered into term order one run of terms at a time (about half the tokens, or the
-  // largest term), each run encoded before the next: the scattered copy is half the token stream instead of all of
-  // it (about 150 MB less at 100k records, for one more read of the stream; the index is built beside the similar
-  // stage, so its memory adds to that stage's).
+  // Slots and positions are scattered into term order one run of terms at a time (about a quarter of the tokens, or
+  // the largest term), each run encoded before the next: the scattered copy is a quarter of the token stream instead
+  // of all of it, for three more reads of the stream. The index is built beside the similar stage, whose peak the
+  // build's is: in halves it was about 150 MB less than whole at 100k records; in quarters this build's own rise at
+  // 100k is ~380 MiB instead of ~450 (docs/design.md, "Build pipeline").
   let largest = 0;
   for (let k = 0; k < T; k++) largest = Math.max(largest, start[k + 1] - start[k]);
-  const runTokens = Math.max(largest, Math.ceil(P / 2), 1);
+  const runTokens = Math.max(largest, Math.ceil(P / 4), 1);
   const slots = new Int32Array(Math.min(P, runTokens));
   const pos = new Positions(Math.min(P, runTokens));
   const fill = new Uint32Array(T);

@@ -135,11 +135,37 @@ export interface ListInput {
   otherRegions: { ids: Uint32Array; scores: Float32Array };
   /** SimilarBuildExtras.pools (this thread only: a function does not pass to a worker). */
   inspect?: (record: number, pool: { record: number; idea: number; plain: number; bigram: number; fused: number }[]) => void;
+  /** The two views' likeness of pairs already compared (see PairLikeness); made by shareLists for both threads, or by
+   *  listRunner for itself. `false`: every pair's likeness computed (the same lists; for comparing the two). */
+  pairs?: PairLikeness | false;
+}
+
+/**
+ * Each source's plain and bigram likeness to its pool's later reforms (ids above its own; the first `cap` of them, the
+ * pool's size: about half a pool of 2 × pool is later), written when its list is made: the same pair comes back when
+ * that reform is the source (most pools are mutual), and its likeness is then read here instead of scanning both
+ * views' rows again. Exact: a pair's likeness is the same sum both ways (the
+ * products of the same two weights, commutative, over the ids both rows hold, added in id order either way). Reform
+ * r's entries are `ids`, `plain`, `bigram` [r × cap, r × cap + count[r]); count[r] is -1 until r's are written, and
+ * set with Atomics after them, so a thread reading another's entries reads them whole.
+ */
+export interface PairLikeness {
+  cap: number;
+  count: Int32Array;
+  ids: Int32Array;
+  plain: Float64Array;
+  bigram: Float64Array;
+}
+
+/** An empty pair store for R reforms of pools of at most `cap` entries, in shared memory or not. */
+export function pairLikeness(R: number, cap: number, shared: boolean): PairLikeness {
+  const buffer = (bytes: number) => (shared ? new SharedArrayBuffer(Math.max(1, bytes)) : new ArrayBuffer(Math.max(1, bytes)));
+  return { cap, count: new Int32Array(buffer(4 * R)).fill(-1), ids: new Int32Array(buffer(4 * R * cap)), plain: new Float64Array(buffer(8 * R * cap)), bigram: new Float64Array(buffer(8 * R * cap)) };
 }
 
 /** The same input with every array in shared memory (the result arrays must be shared already). */
 export function shareLists(input: ListInput): ListInput {
-  return { ...input, inspect: undefined, isWord: share(input.isWord), regStart: share(input.regStart), regIds: share(input.regIds), fileOf: share(input.fileOf), memberStart: share(input.memberStart), memberIdx: share(input.memberIdx), shown: share(input.shown), plainStart: share(input.plainStart), plainIds: share(input.plainIds), plainW: share(input.plainW), bigramStart: share(input.bigramStart), bigramIds: share(input.bigramIds), bigramW: share(input.bigramW) };
+  return { ...input, inspect: undefined, pairs: input.pairs === false || !viewsOn(input.options) ? input.pairs : pairLikeness(input.R, input.options.pool, true), isWord: share(input.isWord), regStart: share(input.regStart), regIds: share(input.regIds), fileOf: share(input.fileOf), memberStart: share(input.memberStart), memberIdx: share(input.memberIdx), shown: share(input.shown), plainStart: share(input.plainStart), plainIds: share(input.plainIds), plainW: share(input.plainW), bigramStart: share(input.bigramStart), bigramIds: share(input.bigramIds), bigramW: share(input.bigramW) };
 }
 
 function share<T extends Int32Array | Float32Array | Uint8Array | Uint16Array>(a: T): T {
@@ -148,6 +174,9 @@ function share<T extends Int32Array | Float32Array | Uint8Array | Uint16Array>(a
   b.set(a);
   return (a.length === b.length ? b : b.subarray(0, a.length)) as T;
 }
+
+/** The plain or the bigram view is weighed in: the pool's likeness in them is computed (and worth keeping). */
+const viewsOn = (o: ListInput['options']) => o.plainWeight > 0 || o.bigramViewWeight > 0;
 
 /** Values of ListInput.isWord. */
 export const WORD_FEATURE = 1;
@@ -217,6 +246,9 @@ export function listRunner(input: ListInput): (from: number, to: number) => void
     for (let x = 0; x < n; x++) s += products[x];
     return s;
   };
+  const pairs = input.pairs === false ? undefined : (input.pairs ?? (viewsOn(o) ? pairLikeness(R, o.pool, false) : undefined));
+  /** Pool entries whose likeness was read from `pairs` (1), not computed here (0). */
+  const known = new Uint8Array(2 * o.pool);
   const touched = new Int32Array(R);
   const score = new Float32Array(R);
   const listed = new Uint8Array(R);
@@ -305,16 +337,34 @@ export function listRunner(input: ListInput): (from: number, to: number) => void
       // result is kept on the idea view's scale (the diversity penalties below are relative to it). otherPool holds
       // the same entries, so it is fused with them.
       if (input.inspect) for (const c of pool) c.idea = c.s;
+      // An earlier source's likeness to this one, where this one was in its pool (PairLikeness): read, not computed.
+      let unknown = pool.length;
+      if (pairs) {
+        for (let x = 0; x < pool.length; x++) {
+          known[x] = 0;
+          const j = pool[x].j;
+          if (j > r) continue;
+          for (let y = j * pairs.cap, e = y + Atomics.load(pairs.count, j); y < e; y++) {
+            if (pairs.ids[y] !== r) continue;
+            pool[x].p = pairs.plain[y];
+            pool[x].b = pairs.bigram[y];
+            known[x] = 1;
+            unknown--;
+            break;
+          }
+        }
+      }
       if (o.plainWeight > 0 && pool.length) {
         let top = 0;
         let topPlain = 0;
-        for (let x = plainStart[r]; x < plainStart[r + 1]; x++) plainDense[plainIds[x]] = plainW[x];
-        for (const c of pool) {
-          c.p = plainLikeness(c.j);
+        if (unknown > 0) for (let x = plainStart[r]; x < plainStart[r + 1]; x++) plainDense[plainIds[x]] = plainW[x];
+        for (let x = 0; x < pool.length; x++) {
+          const c = pool[x];
+          if (!known[x]) c.p = plainLikeness(c.j);
           if (c.s > top) top = c.s;
           if (c.p > topPlain) topPlain = c.p;
         }
-        for (let x = plainStart[r]; x < plainStart[r + 1]; x++) plainDense[plainIds[x]] = 0;
+        if (unknown > 0) for (let x = plainStart[r]; x < plainStart[r + 1]; x++) plainDense[plainIds[x]] = 0;
         const w = o.plainWeight;
         for (const c of pool) c.s = (1 - w) * c.s + (topPlain > 0 ? w * top * (c.p / topPlain) : 0);
       }
@@ -322,16 +372,31 @@ export function listRunner(input: ListInput): (from: number, to: number) => void
       if (o.bigramViewWeight > 0 && pool.length) {
         let top = 0;
         let topB = 0;
-        for (let x = bigramStart[r]; x < bigramStart[r + 1]; x++) bigramDense[bigramIds[x]] = bigramW[x];
-        for (const c of pool) {
-          const b = bigramLikeness(c.j);
-          c.b = b;
+        if (unknown > 0) for (let x = bigramStart[r]; x < bigramStart[r + 1]; x++) bigramDense[bigramIds[x]] = bigramW[x];
+        for (let x = 0; x < pool.length; x++) {
+          const c = pool[x];
+          if (!known[x]) c.b = bigramLikeness(c.j);
+          const b = c.b;
           if (c.s > top) top = c.s;
           if (b > topB) topB = b;
         }
-        for (let x = bigramStart[r]; x < bigramStart[r + 1]; x++) bigramDense[bigramIds[x]] = 0;
+        if (unknown > 0) for (let x = bigramStart[r]; x < bigramStart[r + 1]; x++) bigramDense[bigramIds[x]] = 0;
         const w = o.bigramViewWeight;
         for (const c of pool) c.s = (1 - w) * c.s + (topB > 0 ? w * top * (c.b / topB) : 0);
+      }
+      // This source's likeness to its pool's later reforms, for when they are the source.
+      if (pairs) {
+        let n = 0;
+        for (let x = 0, base = r * pairs.cap; x < pool.length; x++) {
+          const c = pool[x];
+          if (c.j < r) continue;
+          if (n === pairs.cap) break;
+          pairs.ids[base + n] = c.j;
+          pairs.plain[base + n] = c.p;
+          pairs.bigram[base + n] = c.b;
+          n++;
+        }
+        Atomics.store(pairs.count, r, n);
       }
       pool.sort((a, b) => b.s - a.s || a.j - b.j);
       otherPool.sort((a, b) => b.s - a.s || a.j - b.j);
