@@ -12,6 +12,7 @@
  * fixed-seed generator, so two starts of the same snapshot run the same warm-up.
  */
 import type { SearchParams, SearchService } from '../search/service.js';
+import { seededRandom } from '../analysis/seeded-random.js';
 import { filtersOf } from './routes/search.js';
 
 export interface WarmUpOptions {
@@ -65,18 +66,6 @@ export function routeParams(q: string, region?: string, page = 1, size = 10): Se
   return { q, page, size, sort: undefined, matching: undefined, facetSize: undefined, collapse: undefined, filters: filtersOf(region ? { region: [region] } : {}) };
 }
 
-/** A small fixed-seed generator (mulberry32): the same snapshot gets the same warm-up. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 const HAN_WORD = /^\p{Script=Han}{2,6}$/u;
 /** How questions open and close (the question path is taken by these words). */
 const ASKING = ['如何', '怎样', '怎么', '哪些', '什么是'];
@@ -91,7 +80,7 @@ const ASKED = ['', '？', '的办法', '需要什么材料'];
 export function warmUpSteps(service: SearchService, n: number): WarmUpStep[] {
   const records = service.records;
   if (!records.length || n <= 0) return [];
-  const next = random(0x5eed);
+  const next = seededRandom(0x5eed);
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(next() * xs.length)];
   // Titles of up to 400 records spread over the snapshot: their words and regions (decoding a few hundred records).
   const sample = Math.min(records.length, 400);
