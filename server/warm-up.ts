@@ -149,6 +149,8 @@ const pause = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
  */
 export async function warmUp(service: SearchService, options: Partial<WarmUpOptions> = {}, hooks: WarmUpHooks = {}): Promise<WarmUpReport> {
   const o: WarmUpOptions = { ...DEFAULT_WARM_UP, ...options };
+  // Told to stop before it began (a shutdown during the wait for the first answer): not even the steps are made.
+  if (hooks.stopped?.()) return { asked: 0, sliceMs: 0, cpuMs: 0, slices: 0, ended: 'stopped' };
   const steps = warmUpSteps(service, o.queries);
   const report: WarmUpReport = { asked: 0, sliceMs: 0, cpuMs: 0, slices: 0, ended: steps.length ? 'done' : 'nothing to ask' };
   const cpu0 = process.cpuUsage();
