@@ -13,7 +13,8 @@
  *                                                        instead of wall-clock time: what a loaded machine distorts less
  *   … --no-self-warm-up                                  any form: skip the server's own warm-up (server/warm-up.ts),
  *                                                        which every process here runs first by default, as a server
- *                                                        does once it listens (what it buys is the difference)
+ *                                                        does once it listens (the difference is what it adds on top
+ *                                                        of the bench's own warm rounds of the measured queries)
  *
  * Each kind of issue 8's mix is timed in a fresh process of its own, its warm-up's garbage collected first: a kind's
  * p99 is then its own queries' pauses, not a collection of the general loop's thousands of result sets (or of another
