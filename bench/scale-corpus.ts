@@ -6,21 +6,10 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { seededRandom } from '../analysis/seeded-random.js';
 import { parseCorpus } from '../indexer/corpus.js';
 import { PROVINCES } from '../indexer/regions.js';
 import type { ReformRecord } from '../indexer/schema.js';
-
-/** Small, fast, seeded PRNG (mulberry32). */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export interface SeedPools {
   titles: string[];
@@ -65,10 +54,10 @@ const PER_DOCUMENT = 50;
  * The k-th record of a corpus (k from 0). Each record depends only on k, so a 10k corpus starts with the 1k one.
  */
 export function generateRecord(pools: SeedPools, k: number): GeneratedRecord {
-  const r = rng(0x5eed + k * 7919);
+  const r = seededRandom(0x5eed + k * 7919);
   const pick = <T>(xs: T[]): T => xs[Math.floor(r() * xs.length)];
   const doc = Math.floor(k / PER_DOCUMENT);
-  const region = REGIONS[rng(doc + 1)() * REGIONS.length | 0];
+  const region = REGIONS[seededRandom(doc + 1)() * REGIONS.length | 0];
   const vary = (s: string) =>
     s
       .replace(PROVINCE_RE, () => (r() < 0.7 ? region : pick(REGIONS)))

@@ -17,12 +17,13 @@ import { buildSnapshot } from '../indexer/build.js';
 import { statCpuMs } from './proc-cpu.js';
 import { recordsFromLines } from '../indexer/records-input.js';
 import { Normalizer } from '../analysis/normalize.js';
+import { seededRandom } from '../analysis/seeded-random.js';
 import { namingWordTest } from '../indexer/general-words.js';
 import { TEXT_FIELDS, type ReformRecord, type TextField } from '../indexer/schema.js';
 import { buildSimilar, type SimilarBuildInfo } from '../indexer/similar.js';
 import { similarThreads } from '../indexer/similar-threads.js';
 import { SimilarLists, type SimilarData } from '../search/similar.js';
-import { corpusLines, rng, seedPools } from './scale-corpus.js';
+import { corpusLines, seedPools } from './scale-corpus.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -114,7 +115,7 @@ async function main() {
   // asking both scopes of one record in turn would time every second call with its classes already read.
   for (const scope of ['all', 'other-regions'] as const) {
     lists.clearCache();
-    const r = rng(7);
+    const r = seededRandom(7);
     for (let q = 0; q < 2000; q++) {
       const i = Math.floor(r() * records.length);
       const t = performance.now();

@@ -1,6 +1,7 @@
 /**
  * What keeps one client from taking the server down, and bad input from reaching a handler:
  * - strict numbers: a numeric parameter is plain decimal in range (no 0x10, 1e2, +1, Infinity), or a 400 naming it;
+ * - a q that is not text (server/query-text.ts) is a 400 on every route whose querystring has a q;
  * - expensive requests (every /api route but the cheap ones below) run one at a time from a bounded queue, each
  *   within a time budget counted from its arrival; a full queue or a spent budget is a 503 with Retry-After;
  * - the queue yields to the event loop between jobs, so /api/health and other cheap routes are answered ahead of
@@ -9,6 +10,7 @@
 import { STATUS_CODES } from 'node:http';
 import type { FastifyInstance, FastifyReply, FastifyRequest, RouteOptions } from 'fastify';
 import { DeadlineExceeded, SliceExhausted, withDeadline } from '../search/budget.js';
+import { qTextError } from './query-text.js';
 
 export interface Limits {
   /** Time a search request may take from arrival (queueing included) before it is a 503. Default 2000 ms. */
@@ -228,13 +230,21 @@ declare module 'fastify' {
   }
 }
 
-/** Wire the guards into an app: strict integers, the work queue around expensive routes. */
+/** Whether a querystring schema has a q property (the query text). */
+function hasQ(schema: unknown): boolean {
+  const properties = (schema as { properties?: Record<string, unknown> } | undefined)?.properties;
+  return properties !== undefined && properties.q !== undefined;
+}
+
+/** Wire the guards into an app: strict integers, q that is text, the work queue around expensive routes. */
 export function installGuards(app: FastifyInstance, limits: Limits): WorkQueue {
   const queue = new WorkQueue(limits);
   // A callback hook, not an async one: no promise per request for a check that almost always passes.
   app.addHook('preValidation', (request: FastifyRequest, _reply: FastifyReply, done: (err?: Error) => void) => {
     const schema = request.routeOptions.schema;
-    const message = schema && (strictNumberError(schema.querystring, request.query) ?? strictNumberError(schema.params, request.params));
+    // A q that is not text is refused on every route whose querystring has one (export and quantities too).
+    const message = schema && (strictNumberError(schema.querystring, request.query) ?? strictNumberError(schema.params, request.params)
+      ?? (hasQ(schema.querystring) ? qTextError(request.url) : undefined));
     done(message ? new HttpError(400, message) : undefined);
   });
   app.addHook('onRoute', (route: RouteOptions) => {

@@ -128,6 +128,8 @@ export async function runServer(o: RunOptions): Promise<RunningServer> {
 
   // Warm the JIT on the snapshot's own queries, in slices that wait while a request is in flight or queued, and end
   // at shutdown or when another snapshot is served (its code paths are the same functions, already warm).
+  // A shutdown during the wait before it ends the wait (and its timer) at once.
+  let endWait: (() => void) | undefined;
   const warmedUp =
     o.warmUp === false
       ? Promise.resolve(undefined)
@@ -135,8 +137,10 @@ export async function runServer(o: RunOptions): Promise<RunningServer> {
           const options = o.warmUp || {};
           const warming = served.service;
           let timer: NodeJS.Timeout | undefined;
-          await Promise.race([answered, new Promise<void>((resolve) => (timer = setTimeout(resolve, WARM_UP_AFTER_MS)))]);
+          const shuttingDown = new Promise<void>((resolve) => (endWait = resolve));
+          await Promise.race([answered, shuttingDown, new Promise<void>((resolve) => (timer = setTimeout(resolve, WARM_UP_AFTER_MS)))]);
           clearTimeout(timer);
+          endWait = undefined;
           const r = await warmUp(warming, options, { busy: () => inflight > 0 || app.workQueue.pending > 0, stopped: () => draining || state.service !== warming });
           o.log(`warm-up: ${r.asked} queries made from the snapshot in ${r.slices} slices, ${Math.round(r.sliceMs)} ms of slices, ${(r.cpuMs / 1000).toFixed(1)} s of process CPU (${r.ended})`);
           return r;
@@ -149,6 +153,7 @@ export async function runServer(o: RunOptions): Promise<RunningServer> {
   const shutdown = (reason: string) => {
     stopping ??= (async () => {
       draining = true;
+      endWait?.();
       const t = performance.now();
       o.log(`${reason}: shutting down — no new connections; draining ${inflight} request(s) in flight (at most ${o.drainSeconds} s)`);
       // Stop accepting only. (http.Server#close would also drop idle keep-alive connections at once, and with

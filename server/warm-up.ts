@@ -5,13 +5,20 @@
  * unoptimised code: its first-seen p99 on the seeds was 3.6–5.3 ms after a hundred queries and 0.1–1.3 ms after a few
  * thousand (docs/benchmarks.md), and the difference is TurboFan compiling (about 100 compilations in the 1,000
  * queries after the short warm-up; docs/design.md, Speed). What it buys and what undoes part of it (a full collection
- * discards compiled code that embeds dead per-query objects) is counted in docs/design.md, Serving. The bench's first-seen rounds run after this same function
- * (bench/latency.ts), so its figures are a started server's.
+ * discards compiled code that embeds dead per-query objects) is counted in docs/design.md, Serving. The bench's per-kind
+ * processes run this same function first (bench/latency.ts), but then 5 rounds of the very queries they measure before
+ * measuring, so their first-seen figures are of queries the JIT has already run with every cache cleared, not of a
+ * started server's first users' queries (what the warm-up buys those is in no table).
+ *
+ * While it runs it clears the service's caches before every step, so a user's cached result set, analyses and decoded
+ * postings are dropped at the next slice: their next page or changed facet is recomputed (same answer, slower) until
+ * it ends. The route's exact-URL answer cache is separate and stays.
  *
  * The queries never come from the judged sets or the bench's query lists: the words are the snapshot's, drawn by a
  * fixed-seed generator, so two starts of the same snapshot run the same warm-up.
  */
 import type { SearchParams, SearchService } from '../search/service.js';
+import { seededRandom } from '../analysis/seeded-random.js';
 import { filtersOf } from './routes/search.js';
 
 export interface WarmUpOptions {
@@ -22,7 +29,10 @@ export interface WarmUpOptions {
    * is part of what it costs), whatever is left. Default 8,000: the seeds need about 3 s for all 4,000 queries.
    */
   budgetMs: number;
-  /** Longest one slice runs before giving way to the event loop (real requests wait at most this). Default 4 ms. */
+  /**
+   * A slice starts no step after this long, then gives way to the event loop. Default 4 ms. Not a bound on a request's
+   * wait: a slice finishes the step it started, so one arriving mid-slice can also wait out that step.
+   */
   sliceMs: number;
 }
 
@@ -65,18 +75,6 @@ export function routeParams(q: string, region?: string, page = 1, size = 10): Se
   return { q, page, size, sort: undefined, matching: undefined, facetSize: undefined, collapse: undefined, filters: filtersOf(region ? { region: [region] } : {}) };
 }
 
-/** A small fixed-seed generator (mulberry32): the same snapshot gets the same warm-up. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 const HAN_WORD = /^\p{Script=Han}{2,6}$/u;
 /** How questions open and close (the question path is taken by these words). */
 const ASKING = ['如何', '怎样', '怎么', '哪些', '什么是'];
@@ -91,7 +89,7 @@ const ASKED = ['', '？', '的办法', '需要什么材料'];
 export function warmUpSteps(service: SearchService, n: number): WarmUpStep[] {
   const records = service.records;
   if (!records.length || n <= 0) return [];
-  const next = random(0x5eed);
+  const next = seededRandom(0x5eed);
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(next() * xs.length)];
   // Titles of up to 400 records spread over the snapshot: their words and regions (decoding a few hundred records).
   const sample = Math.min(records.length, 400);
@@ -142,7 +140,10 @@ export function warmUpSteps(service: SearchService, n: number): WarmUpStep[] {
   return steps;
 }
 
-/** One step, every cache cleared first: the code a user's first-seen query runs is what needs compiling. */
+/**
+ * One step, every cache cleared first: the code a user's first-seen query runs is what needs compiling. (It clears the
+ * users' cached work too: what they asked is recomputed at their next request while the warm-up runs.)
+ */
 function ask(service: SearchService, step: WarmUpStep): void {
   service.clearCache();
   if ('search' in step) service.search(step.search);
@@ -154,12 +155,15 @@ const turn = () => new Promise<void>((resolve) => setImmediate(resolve));
 const pause = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /**
- * Run the warm-up on `service` in slices of at most `sliceMs`, each followed by a turn of the event loop (and a
- * wait while `busy`), until its queries or its CPU budget are spent or `stopped`. The service's caches are cleared
+ * Run the warm-up on `service` in slices that start no step after `sliceMs` (each finishes the step it started), each
+ * followed by a turn of the event loop (and a wait while `busy`), until its queries or its CPU budget are spent or
+ * `stopped`. The service's caches are cleared
  * at the end, so warm-up answers hold no memory. Never throws for a query: a step that fails is skipped.
  */
 export async function warmUp(service: SearchService, options: Partial<WarmUpOptions> = {}, hooks: WarmUpHooks = {}): Promise<WarmUpReport> {
   const o: WarmUpOptions = { ...DEFAULT_WARM_UP, ...options };
+  // Told to stop before it began (a shutdown during the wait for the first answer): not even the steps are made.
+  if (hooks.stopped?.()) return { asked: 0, sliceMs: 0, cpuMs: 0, slices: 0, ended: 'stopped' };
   const steps = warmUpSteps(service, o.queries);
   const report: WarmUpReport = { asked: 0, sliceMs: 0, cpuMs: 0, slices: 0, ended: steps.length ? 'done' : 'nothing to ask' };
   const cpu0 = process.cpuUsage();

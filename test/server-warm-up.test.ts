@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SearchService } from '../search/service.js';
 import { writeSnapshotFile } from '../snapshot/file.js';
 import { runServer } from '../server/run.js';
-import { warmUp, warmUpSteps } from '../server/warm-up.js';
+import { DEFAULT_WARM_UP, warmUp, warmUpSteps } from '../server/warm-up.js';
 import { BENCH_QUERIES } from '../bench/scale-queries.js';
 import { seedSnapshot } from './helpers.js';
 
@@ -81,14 +81,40 @@ describe('the server warm-up', () => {
     }
   });
 
-  it('is off with warmUp false, and a shutdown ends one that is running', async () => {
+  it('is off with warmUp false', async () => {
     const lines: string[] = [];
     const off = await start(false, lines);
     await off.shutdown('test');
     expect(await off.warmedUp).toBeUndefined();
     expect(lines.some((l) => l.startsWith('warm-up'))).toBe(false);
-    const on = await start({}, lines);
+  });
+
+  it('a shutdown before the warm-up began ends its wait for the first answer at once, asking nothing', async () => {
+    const on = await start({}, []);
+    let ended = false;
+    void on.warmedUp.then(() => (ended = true));
     await on.shutdown('test');
-    expect((await on.warmedUp)?.ended).toBe('stopped');
+    // Ended by the shutdown itself, not by the WARM_UP_AFTER_MS timer (which kept it waiting past the shutdown).
+    expect(ended).toBe(true);
+    expect(await on.warmedUp).toMatchObject({ asked: 0, slices: 0, ended: 'stopped' });
+  });
+
+  it('a shutdown ends a warm-up that is running', async () => {
+    const lines: string[] = [];
+    const on = await start({}, lines);
+    // The warm-up's searches, counted on the service it warms (the route's own search comes before it starts).
+    const service = on.state.service;
+    const search = service.search.bind(service);
+    let searched = 0;
+    service.search = (params) => (searched++, search(params));
+    expect((await fetch(`${on.url}/api/search?q=${encodeURIComponent('退税')}`)).status).toBe(200);
+    const routeSearches = searched;
+    while (searched === routeSearches) await new Promise((resolve) => setTimeout(resolve, 5));
+    await on.shutdown('test');
+    const report = await on.warmedUp;
+    expect(report?.ended).toBe('stopped');
+    expect(report?.asked).toBeGreaterThan(0);
+    expect(report?.asked).toBeLessThan(DEFAULT_WARM_UP.queries);
+    expect(lines.some((l) => /^warm-up: \d+ queries made from the snapshot .*\(stopped\)$/.test(l))).toBe(true);
   });
 });

@@ -9,7 +9,6 @@ import type { OutcomeHit } from '../../search/outcomes.js';
 import { toCsv, type CsvValue } from '../csv.js';
 import { outcomeHitSchema } from './outcome-schemas.js';
 import { errorSchema, MAX_PAGE_SIZE, MAX_QUERY_LENGTH, windowError } from './schemas.js';
-import { qMustBeText } from './query-text.js';
 
 const filters = {
   q: Type.Optional(Type.String({ maxLength: MAX_QUERY_LENGTH, description: 'words that must all occur in the fact’s metric or sentence, read as /api/search reads a query (缩短时间, 压缩了多少时间, 物流成本)' })),
@@ -52,7 +51,6 @@ export function outcomeRow(h: OutcomeHit): CsvValue[] {
 
 export const outcomeRoutes: FastifyPluginAsync = async (app) => {
   app.get<{ Querystring: OutcomeQuery }>('/outcomes', {
-    preValidation: qMustBeText,
     schema: {
       summary: 'Outcome facts: what was measured, which way it moved (from → to, signed percent), with a citation',
       querystring: OutcomeQuery,
@@ -79,7 +77,6 @@ export const outcomeRoutes: FastifyPluginAsync = async (app) => {
   });
 
   app.get<{ Querystring: ExportQuery }>('/outcomes/export', {
-    preValidation: qMustBeText,
     schema: {
       summary: 'Every selected outcome fact as a download, one row a fact: CSV (UTF-8 with BOM, formula-safe) or JSON',
       querystring: ExportQuery,

@@ -7,7 +7,6 @@ import { FACETS, type Filters as FacetFilters } from '../../search/facets.js';
 import type { MatchingStrategy } from '../../search/engine.js';
 import { AnswerBytes, COMPRESSION, negotiateEncoding } from '../answer-bytes.js';
 import { errorSchema, facetsSchema, filterProperties, hitSchema, page, q, size, windowError } from './schemas.js';
-import { qMustBeText } from './query-text.js';
 
 export interface SearchQuery extends Filters {
   q?: string;
@@ -123,7 +122,6 @@ export function filtersOf(query: Filters): Filters {
 export const searchRoutes: FastifyPluginAsync<{ answerCacheBytes?: number }> = async (app, options) => {
   const answerCacheBytes = options.answerCacheBytes ?? 0;
   app.get<{ Querystring: SearchQuery }>('/search', {
-    preValidation: qMustBeText,
     // A repeated search is answered from the cache without queueing behind search work (server/guard.ts).
     // A URL answered before: sent here, before validation. preParsing, not onRequest: every onRequest hook (security
     // headers, the rate limit, which @fastify/rate-limit appends to the route's own) has run by then. Callback
@@ -166,7 +164,6 @@ export const searchRoutes: FastifyPluginAsync<{ answerCacheBytes?: number }> = a
   });
 
   app.get<{ Querystring: { q: string; size: number } }>('/suggest', {
-    preValidation: qMustBeText,
     schema: {
       summary: 'Completions from titles and indexed terms, prefix first',
       querystring: { type: 'object', properties: { q: { ...q, minLength: 0 }, size: size(8) }, required: ['q'], additionalProperties: false },
@@ -178,7 +175,6 @@ export const searchRoutes: FastifyPluginAsync<{ answerCacheBytes?: number }> = a
   }, async (request) => ({ suggestions: app.service.suggest(request.query.q, request.query.size) }));
 
   app.get<{ Querystring: { q: string } }>('/analyze', {
-    preValidation: qMustBeText,
     schema: {
       summary: 'How a text is analysed: normalised form, segmentation, index terms and the constraints a query becomes',
       querystring: { type: 'object', properties: { q }, required: ['q'], additionalProperties: false },

@@ -2,10 +2,9 @@
  * The query text must be text: a `q` whose percent-encoding is not UTF-8 (%ED%A0%80, an encoded lone surrogate, or
  * 退税 followed by %FF) reaches a route as the undecoded percent-text (the query-string parser keeps what it cannot
  * decode), and was searched as the words "ed", "a0", "80". U+FFFD in it is the mark of a bad decode upstream (no
- * record prints it). Either is a 400 naming q, as every other bad parameter is.
+ * record prints it). Either is a 400 naming q, as every other bad parameter is. Checked once for the whole app
+ * (server/guard.ts), on every route whose querystring schema has a q, so a new route that reads q cannot miss it.
  */
-import type { FastifyReply, FastifyRequest } from 'fastify';
-import { HttpError } from '../guard.js';
 
 /** U+FFFD, or a surrogate without its other half. */
 const NOT_TEXT = /\uFFFD|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
@@ -26,10 +25,4 @@ export function qTextError(url: string): string | undefined {
     if (NOT_TEXT.test(value)) return 'q: holds U+FFFD or a lone surrogate, the trace of text decoded with the wrong encoding';
   }
   return undefined;
-}
-
-/** A route's preValidation hook: a `q` that is not text is refused before the route's schema reads it. */
-export function qMustBeText(request: FastifyRequest, _reply: FastifyReply, done: (err?: Error) => void): void {
-  const message = qTextError(request.url);
-  done(message ? new HttpError(400, message) : undefined);
 }
