@@ -6,7 +6,7 @@ import type { SnapshotBody } from '../snapshot/body.js';
 import { decodeSnapshot, readSnapshotHeader } from '../snapshot/container.js';
 import { decodeSnapshotBytes, serializeSnapshot, sha256 } from '../snapshot/file.js';
 import { SearchService } from '../search/service.js';
-import { seedSnapshot } from './helpers.js';
+import { resealHeader, seedSnapshot } from './helpers.js';
 
 let body: SnapshotBody;
 let packed: Uint8Array;
@@ -56,7 +56,7 @@ describe('snapshot files are packed: the text and tables compressed, postings bi
     const out = Uint8Array.from(packed);
     const payload = out.subarray(payloadStart);
     for (let i = 40; i < 80; i++) payload[i] ^= 0x5a; // inside the brotli stream
-    const resealed = Buffer.from(Buffer.from(out).toString('latin1').replace(header.payload.sha256, sha256(payload)), 'latin1');
+    const resealed = resealHeader(Buffer.from(Buffer.from(out).toString('latin1').replace(header.payload.sha256, sha256(payload)), 'latin1'));
     expect(() => decodeSnapshotBytes(resealed)).toThrow(/damaged snapshot: the packed sections (do not unpack|unpack to)|damaged snapshot: the body is not valid JSON/);
   });
 
@@ -65,7 +65,7 @@ describe('snapshot files are packed: the text and tables compressed, postings bi
     const out = Uint8Array.from(packed);
     const view = new DataView(out.buffer, payloadStart);
     view.setUint32(8, view.getUint32(8, true) + 8, true);
-    const resealed = Buffer.from(Buffer.from(out).toString('latin1').replace(header.payload.sha256, sha256(out.subarray(payloadStart))), 'latin1');
+    const resealed = resealHeader(Buffer.from(Buffer.from(out).toString('latin1').replace(header.payload.sha256, sha256(out.subarray(payloadStart))), 'latin1'));
     expect(() => decodeSnapshotBytes(resealed)).toThrow(/damaged snapshot: the packed sections (unpack to|do not unpack)/);
   });
 
