@@ -46,6 +46,9 @@ const SAW_QUOTE = 1;
 const SAW_LATIN = 2;
 const BIGRAM = '\u0001';
 export const TEMPLATE = '\u0004';
+/** Words a place name is printed right before (青岛市, 烟台片区): where a reform was done, never what it does. */
+export const PLACE_SUFFIXES: readonly string[] = ['市', '省', '县', '片区'];
+
 /**
  * The templates reform slogans are coined from, each naming a way of working whatever it is applied to: 先放后检 and
  * 先声明后验证 both release first and check after, 拿地即开工 and 方案获批即开工 both start at once, 即申即退 and
@@ -303,7 +306,7 @@ export class FeatureReader {
       const id = this.intern(p.text, WORD);
       if (this.o.places && p.kind === 'word') {
         const after = pieces[q + 1]?.text;
-        if (after === '市' || after === '省' || after === '县' || after === '片区') places.push(id);
+        if (after !== undefined && PLACE_SUFFIXES.includes(after)) places.push(id);
       }
       pool.push(id);
       n++;

@@ -26,7 +26,7 @@ import { splitWithWorker } from './shared-chunks.js';
 import type { SimilarThreads, SimilarWorker } from './similar-threads.js';
 import { weighByCoherence } from './similar-coherence.js';
 import { bigramView } from './similar-bigram-view.js';
-import { DEPARTMENT, DEPT, FeatureReader, featureSetup, FIELDS, IDEA, OUTCOME_KIND, GRAM, TEMPLATE, Scratch, SLOGAN, WORD, type FeatureSetup, type Printing, type ReaderState } from './similar-features.js';
+import { DEPARTMENT, DEPT, FeatureReader, featureSetup, FIELDS, IDEA, OUTCOME_KIND, GRAM, PLACE_SUFFIXES, TEMPLATE, Scratch, SLOGAN, WORD, type FeatureSetup, type Printing, type ReaderState } from './similar-features.js';
 
 export interface SimilarOptions {
   /** Entries stored per record and scope. Default 20. */
@@ -246,8 +246,9 @@ export interface SimilarBuildInfo {
 export interface SimilarBuildExtras {
   /** A record's text field already normalised (the index build has every one): record index, field → text. */
   normalized?: (record: number, field: TextField) => string;
-  /** Words that name a thing (see indexer/general-words.ts); without it, `because` keeps to the background cut. */
-  naming?: (word: string) => boolean;
+  /** Words that name a thing (see indexer/general-words.ts); without it, `because` keeps to the background cut. Its
+   *  `functionWord`, when given, says a word is a function word by grammar (基于, 按照): never a name, even in titles. */
+  naming?: ((word: string) => boolean) & { functionWord?: (word: string) => boolean };
   /** Filled with what the build did. */
   info?: SimilarBuildInfo;
   /** How to start worker threads (indexer/similar-threads.ts, Node only): without it everything runs in this thread,
@@ -585,6 +586,11 @@ function similarLists(body: Pick<SnapshotBody, 'records' | 'analysis' | 'diction
       if (id !== undefined) isPlace[id] = 1;
     }
     for (let f = 0; f < placeCount.length; f++) if (placeCount.data[f] >= 2) isPlace[f] = 1;
+    // The suffix itself says where, as the names before it do (片区 was named alone for 31 seed entries).
+    for (const p of PLACE_SUFFIXES) {
+      const id = featureId.get(p);
+      if (id !== undefined) isPlace[id] = 1;
+    }
     // A thesaurus group is a place when its key is.
     for (let f = 0; f < F; f++) if (isPlace[canonOf.data[f]]) isPlace[f] = 1;
   }
@@ -613,8 +619,10 @@ function similarLists(body: Pick<SnapshotBody, 'records' | 'analysis' | 'diction
   const titleDf = new Uint32Array(F);
   for (let x = 0; x < rawStart[R]; x++) if (rawFlags.data[x] & TERM_FLAG.title) titleDf[rawIds.data[x]]++;
   /** A key term that can carry an idea (TERM_FLAG.names): a slogan, a word that names a thing, or a word in the titles
-   *  of two or more reforms; every term when the build has no naming test. Learned from the corpus, no list. */
-  const namesOf = (f: number) => naming === undefined || kind.data[f] === SLOGAN || titleDf[f] >= 2 || naming(featureText[f]);
+   *  of two or more reforms unless grammar makes it a function word (基于 titles 基于新基建的供应链金融平台 and two more,
+   *  and named 24 seed entries alone); every term when the build has no naming test. Learned from the corpus, no list. */
+  const namesOf = (f: number) =>
+    naming === undefined || kind.data[f] === SLOGAN || (titleDf[f] >= 2 && !naming.functionWord?.(featureText[f])) || naming(featureText[f]);
 
   // 2. One vector per reform over thesaurus keys: the strongest `topTerms`, L2-normalised, sorted by id. Key terms
   //    per reform for `because`: words and slogans as printed (not bigrams), strongest first.
