@@ -76,6 +76,13 @@ describe('figures spelled in Chinese numerals in a query are the figures the doc
     for (const h of search('兩個工作日').hits) expect(h.missing ?? []).toEqual([]);
   });
 
+  it('reads a figure in any 繁體 unit the analyser converts (3 總噸, 五千萬歐元), not only a listed few', () => {
+    const normalizer = service.engine.analyzer.normalizer;
+    expect(parseQuery('3 總噸', normalizer).must).toEqual([[{ text: '3 總噸', phrase: false }]]);
+    expect(parseQuery('五千萬歐元', normalizer).must).toEqual([[{ text: '五千萬歐元', phrase: true }, { text: '5000万欧元', phrase: false }]]);
+    expect(ids('节约 3 總噸')).toEqual(ids('节约 3 总吨'));
+  });
+
   it('两个工作日 finds the records printing 2 个工作日, each a whole match', () => {
     const res = search('两个工作日');
     expect(res.total).toBeGreaterThan(0);
