@@ -44,9 +44,14 @@ function typesetSpaces(q: string, norm: QueryNormalizer): Set<number> {
   for (const nf of scanNumberUnits(n.text)) {
     const f = typedSpan(n, nf);
     for (let k = f.start; k < f.end; k++) if (/\s/.test(q[k])) joined.add(k);
-    const before = HAN_THEN_SPACE.exec(q.slice(0, f.start));
+    // A figure beside an OR is that OR's alternative as typed: Han text on its other side joining it would widen the
+    // alternative (出口 1.7 亿元 OR 75 天 is 出口 and either figure, not 出口1.7亿元 or 75天), as besideOr keeps a word
+    // with Chinese numerals whole for the OR.
+    const orAfter = OR_AFTER.test(q.slice(f.end));
+    const orBefore = OR_BEFORE.test(q.slice(0, f.start));
+    const before = orAfter ? null : HAN_THEN_SPACE.exec(q.slice(0, f.start));
     if (before) for (let k = f.start - before[1].length; k < f.start; k++) joined.add(k);
-    const after = SPACE_THEN_HAN.exec(q.slice(f.end));
+    const after = orBefore ? null : SPACE_THEN_HAN.exec(q.slice(f.end));
     if (after) for (let k = f.end; k < f.end + after[1].length; k++) joined.add(k);
   }
   return joined;
@@ -88,6 +93,9 @@ function typedSpan<T extends { start: number; end: number }>(n: { from: ArrayLik
 /** A chunk of Han characters alone, then the whitespace before a figure; and whitespace, then such a chunk. */
 const HAN_THEN_SPACE = /(?:^|\s)\p{Script=Han}+(\s+)$/u;
 const SPACE_THEN_HAN = /^(\s+)\p{Script=Han}+(?:\s|$)/u;
+/** An OR (or |) right after a figure, and right before one. */
+const OR_AFTER = /^(?:\s+OR(?:\s|$)|\s*[|｜])/;
+const OR_BEFORE = /(?:(?:^|\s)OR\s+|[|｜]\s*)$/;
 
 const OPEN_QUOTE: Record<string, string> = { '"': '"', '“': '”', '「': '」', '『': '』', '”': '”' };
 

@@ -59,6 +59,19 @@ describe('a figure copied with the spaces the documents print inside it is one f
     // A space between two words with no figure beside it still separates them.
     expect(parseQuery('跨境电商 退税').must).toHaveLength(2);
   });
+
+  it('keeps an OR beside a spaced figure to that figure: 出口 1.7 亿元 OR 75 天 asks 出口 and either figure', () => {
+    const either = [{ text: '1.7 亿元', phrase: false }, { text: '75 天', phrase: false }];
+    expect(parseQuery('出口 1.7 亿元 OR 75 天').must).toEqual([[{ text: '出口', phrase: false }], either]);
+    expect(parseQuery('出口 1.7 亿元 | 75 天').must).toEqual([[{ text: '出口', phrase: false }], either]);
+    expect(parseQuery('1.7 亿元 OR 75 天 压缩').must).toEqual([either, [{ text: '压缩', phrase: false }]]);
+    // Away from an OR the Han text beside a figure still joins it.
+    expect(parseQuery('出口 1.7 亿元').must).toEqual([[{ text: '出口 1.7 亿元', phrase: false }]]);
+    // A whole match holds 出口, whichever figure it states; a record with a figure but no 出口 is a partial one.
+    const res = search('出口 1.7 亿元 OR 75 天');
+    expect(res.total).toBeGreaterThan(0);
+    for (const h of res.hits) expect(h.missing.includes('出口'), h.title).toBe(!textOf(h.id).includes('出口'));
+  });
 });
 
 describe('figures spelled in Chinese numerals in a query are the figures the documents print in digits', () => {
