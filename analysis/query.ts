@@ -37,33 +37,65 @@ const FIELD_PREFIX: Record<string, QueryField> = {
  * leave 由 a clause of its own. Only a neighbour of Han characters alone joins: an operator, a field prefix
  * (region:湖南), a quote or OR stays a token of its own.
  */
-function typesetSpaces(q: string): Set<number> {
+function typesetSpaces(q: string, norm: QueryNormalizer): Set<number> {
   const joined = new Set<number>();
   if (!/[0-9\uff10-\uff19]/.test(q) || !/\s/.test(q)) return joined;
-  for (const f of scanNumberUnits(simplifiedUnits(q))) {
+  const n = norm.normalize(q);
+  for (const nf of scanNumberUnits(n.text)) {
+    const f = typedSpan(n, nf);
     for (let k = f.start; k < f.end; k++) if (/\s/.test(q[k])) joined.add(k);
-    const before = HAN_THEN_SPACE.exec(q.slice(0, f.start));
+    // A figure beside an OR is that OR's alternative as typed: Han text on its other side joining it would widen the
+    // alternative (出口 1.7 亿元 OR 75 天 is 出口 and either figure, not 出口1.7亿元 or 75天), as besideOr keeps a word
+    // with Chinese numerals whole for the OR.
+    const orAfter = OR_AFTER.test(q.slice(f.end));
+    const orBefore = OR_BEFORE.test(q.slice(0, f.start));
+    const before = orAfter ? null : HAN_THEN_SPACE.exec(q.slice(0, f.start));
     if (before) for (let k = f.start - before[1].length; k < f.start; k++) joined.add(k);
-    const after = SPACE_THEN_HAN.exec(q.slice(f.end));
+    const after = orBefore ? null : SPACE_THEN_HAN.exec(q.slice(f.end));
     if (after) for (let k = f.end; k < f.end + after[1].length; k++) joined.add(k);
   }
   return joined;
 }
+
 /**
- * The traditional characters of the units a figure is printed with (1.7 億元, 兩個工作日, 五千萬元), as simplified, one
- * character for one so offsets hold: the query is read before the analyser's 繁→简 conversion, and a traditional unit
- * must not break the figure it ends.
+ * The analyser's normaliser as the query reader uses it: a field prefix is looked up normalised (full width, 繁體:
+ * ＴＩＴＬＥ:, 標題:, 地區：), and figures are scanned on the text the index reads (1.7 億元, 兩個工作日, 五千萬元 as
+ * simplified, full-width digits as ASCII), their spans mapped back to the query as typed through the offset maps.
  */
-const TRADITIONAL_UNIT: Record<string, string> = {
-  億: '亿', 萬: '万', 兩: '两', 個: '个', 時: '时', 鐘: '钟', 週: '周', 噸: '吨', 項: '项', 張: '张', 輛: '辆', 臺: '台',
-  戶: '户', 場: '场', 條: '条', 筆: '笔', 類: '类', 種: '种', 畝: '亩', 點: '点',
+export interface QueryNormalizer {
+  plain(s: string): string;
+  normalize(s: string): { text: string; from: ArrayLike<number>; to: ArrayLike<number> };
+}
+
+/** Without the analyser's table: full width only (NFKC), one code point at a time so offsets map back. */
+const NFKC: QueryNormalizer = {
+  plain: (s) => s.normalize('NFKC'),
+  normalize(s) {
+    let text = '';
+    const from: number[] = [];
+    const to: number[] = [];
+    for (let i = 0; i < s.length; ) {
+      const w = s.codePointAt(i)! > 0xffff ? 2 : 1;
+      const out = s.slice(i, i + w).normalize('NFKC');
+      for (let u = 0; u < out.length; u++) from.push(i), to.push(i + w);
+      text += out;
+      i += w;
+    }
+    return { text, from, to };
+  },
 };
-const TRADITIONAL_UNIT_CHARS = new RegExp(`[${Object.keys(TRADITIONAL_UNIT).join('')}]`, 'g');
-const simplifiedUnits = (s: string) => s.replace(TRADITIONAL_UNIT_CHARS, (c) => TRADITIONAL_UNIT[c]);
+
+/** A span of the normalised text as the span of the query as typed it came from. */
+function typedSpan<T extends { start: number; end: number }>(n: { from: ArrayLike<number>; to: ArrayLike<number> }, f: T): T {
+  return { ...f, start: n.from[f.start], end: n.to[f.end - 1] };
+}
 
 /** A chunk of Han characters alone, then the whitespace before a figure; and whitespace, then such a chunk. */
 const HAN_THEN_SPACE = /(?:^|\s)\p{Script=Han}+(\s+)$/u;
 const SPACE_THEN_HAN = /^(\s+)\p{Script=Han}+(?:\s|$)/u;
+/** An OR (or |) right after a figure, and right before one. */
+const OR_AFTER = /^(?:\s+OR(?:\s|$)|\s*[|｜])/;
+const OR_BEFORE = /(?:(?:^|\s)OR\s+|[|｜]\s*)$/;
 
 const OPEN_QUOTE: Record<string, string> = { '"': '"', '“': '”', '「': '」', '『': '』', '”': '”' };
 
@@ -75,13 +107,9 @@ interface Token {
   or?: boolean;
 }
 
-/** Prefixes are looked up normalised (full width, 繁體: ＴＩＴＬＥ:, 標題:, 地區：); without a table, full width only. */
-export type PrefixNormalizer = (prefix: string) => string;
-const NFKC: PrefixNormalizer = (p) => p.normalize('NFKC');
-
-function tokenize(q: string, normalizePrefix: PrefixNormalizer): Token[] {
+function tokenize(q: string, norm: QueryNormalizer): Token[] {
   const tokens: Token[] = [];
-  const joined = typesetSpaces(q);
+  const joined = typesetSpaces(q, norm);
   let i = 0;
   while (i < q.length) {
     const ch = q[i];
@@ -97,7 +125,7 @@ function tokenize(q: string, normalizePrefix: PrefixNormalizer): Token[] {
       j++;
     }
     const prefix = /^([a-zａ-ｚ\u4e00-\u9fff]+)(\+|＋)?[:：]/i.exec(q.slice(j));
-    const named = prefix ? FIELD_PREFIX[normalizePrefix(prefix[1]).toLowerCase()] : undefined;
+    const named = prefix ? FIELD_PREFIX[norm.plain(prefix[1]).toLowerCase()] : undefined;
     if (prefix && named && (!prefix[2] || named === 'departments')) {
       field = prefix[2] ? 'departmentsWithCopies' : named;
       j += prefix[0].length;
@@ -121,7 +149,7 @@ function tokenize(q: string, normalizePrefix: PrefixNormalizer): Token[] {
     }
     // Words joined by | without spaces (跨境电商|海外仓) widen too.
     const alternatives = word.split(/[|｜]/);
-    const figures = !negated && !field && alternatives.length === 1 ? chineseFigures(simplifiedUnits(word)) : [];
+    const figures = !negated && !field && alternatives.length === 1 ? figuresAsTyped(word, norm) : [];
     const whole = figures.length === 1 && figures[0].start === 0 && figures[0].end === word.length;
     // Cut around its figures, a word beside an OR would leave the OR its last or first piece only: read whole ones there.
     const besideOr = tokens[tokens.length - 1]?.or === true || /^\s+(?:OR|\||｜)(?:\s|$)/.test(q.slice(k));
@@ -159,9 +187,15 @@ function withFiguresInDigits(word: string, figures: ChineseFigure[]): Token[] {
   return out;
 }
 
-/** @param normalizePrefix How a field prefix is normalised before its lookup (the analyser's normaliser, with 繁體). */
-export function parseQuery(q: string, normalizePrefix: PrefixNormalizer = NFKC): ParsedQuery {
-  const tokens = tokenize(q.normalize('NFC'), normalizePrefix);
+/** A word's figures in Chinese numerals, read on its normalised text, with their spans in the word as typed. */
+function figuresAsTyped(word: string, norm: QueryNormalizer): ChineseFigure[] {
+  const n = norm.normalize(word);
+  return chineseFigures(n.text).map((f) => typedSpan(n, f));
+}
+
+/** @param norm The analyser's normaliser (with its 繁→简 table); without it, full width only. */
+export function parseQuery(q: string, norm: QueryNormalizer = NFKC): ParsedQuery {
+  const tokens = tokenize(q.normalize('NFC'), norm);
   const must: Clause[][] = [];
   const not: Clause[] = [];
   let joinNext = false;

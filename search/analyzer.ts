@@ -228,11 +228,8 @@ export class QueryAnalyzer {
   // Loops over the clauses, not chains of map/filter/flat: this runs once per first-seen query, and TurboFan's inlined
   // chains built arrays whose maps the next call's feedback had not seen, so `analyse` deoptimised ("wrong map") right
   // after its first optimisation in every kind of bench/latency.ts, settled or not (docs/design.md "What the JIT does").
-  /** A field prefix normalised as query text is (標題 → 标题, ＴＩＴＬＥ → title) before parseQuery looks it up. */
-  private readonly normalizePrefix = (prefix: string): string => this.normalizer.plain(prefix);
-
   analyse(query: string): QueryAnalysis {
-    const parsed = parseQuery(query, this.normalizePrefix);
+    const parsed = parseQuery(query, this.normalizer);
     // Each clause normalised once: the figure asked, each clause's content and the title key all read it.
     const plain = new Map<Clause, string>();
     // A field clause (title:, department:) names what a field says, never a question.

@@ -648,6 +648,11 @@ export class SearchEngine {
           if (group.length === 1 && width > 0 && group[0].constraints.every((c) => c.fields)) fieldClauses.push(((1 << width) - 1) << b);
           b += width;
         }
+        // With a plain word typed beside them, the field clauses are the filter and never the evidence: a record
+        // holding only region:湖南 is no partial match of region:湖南 由75个工作日压缩至25个工作日 (that would turn the
+        // filter into "every record in the field"). Their bits are left out of what keeps a record below.
+        const fieldMask = fieldClauses.reduce((a, bits) => a | bits, 0);
+        const plainBits = fieldMask === all ? all : all & ~fieldMask;
         let informativeBits = 0;
         units.forEach((u, b) => {
           if (isInformative(u.ds.docs.length, u.ownIdf ?? u.idf)) informativeBits |= 1 << b;
@@ -657,10 +662,12 @@ export class SearchEngine {
         else {
           // Too few records have every word: fill with those holding a word that is not common for this query,
           // or failing that the rarest word.
-          let bits = informativeBits & all;
+          let bits = informativeBits & plainBits;
           if (!touched.some((d) => (mask[d] & all) === all || (mask[d] & bits) !== 0)) {
-            const rarest = Math.max(...units.map((u, b) => (u.ds.docs.length > 0 ? u.idf : -1)));
-            bits = 1 << Math.max(0, units.findIndex((u) => u.ds.docs.length > 0 && u.idf === rarest));
+            const held = (u: Unit, b: number) => u.ds.docs.length > 0 && (plainBits & (1 << b)) !== 0;
+            const rarest = Math.max(...units.map((u, b) => (held(u, b) ? u.idf : -1)));
+            const at = units.findIndex((u, b) => held(u, b) && u.idf === rarest);
+            bits = at < 0 ? 0 : 1 << at;
           }
           keep = (m) => (m & all) === all || (m & (bits | CREDIT_BIT | (lone ? PARTS_BIT : 0))) !== 0;
           // A change verb, measure word or figure asked for (Unit.qualifier, ask) says what about the topic is wanted:
@@ -669,7 +676,8 @@ export class SearchEngine {
           let topicTyped = false;
           let topicFound = false;
           for (let b = 0; b < U; b++) {
-            if (units[b].qualifier || units[b].ask) continue;
+            // A field clause is the filter, not the topic: region:湖南 cannot stand for the figures typed beside it.
+            if (units[b].qualifier || units[b].ask || (plainBits & (1 << b)) === 0) continue;
             topicTyped = true;
             if (units[b].ds.docs.length) topicFound = true;
           }

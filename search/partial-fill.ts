@@ -107,14 +107,15 @@ export class PartialFill {
 
   /**
    * Which of a one-word query's part lists (parts, then the scattered characters if `span`) may bring records in: a
-   * piece of the word as typed (包容 of 包容审慎监管), a corpus slogan on its frame (Analyzer sameFrame: 先放后税 for
-   * 先放后征) or its characters found together (Constraint.scattered), and of those only the informative: idf at least
-   * commonIdfRatio × the rarest's (capped as commonBelow caps it), so 监管 never pads 包容审慎监管. A piece of an
-   * equivalent or long form (经济, 合作 of 亚太经济合作组织 for APEC) brings none: it still adds to the score.
+   * piece of the word as typed (包容 of 包容审慎监管), a piece of LENT_PART_CHARS or more of an equivalent or long form
+   * (工程建设项目 for 工改; a corpus slogan on its frame, 先放后税 for 先放后征, is one of these) or its characters found
+   * together (Constraint.scattered), and of those only the informative: idf at least commonIdfRatio × the rarest's
+   * (capped as commonBelow caps it), so 监管 never pads 包容审慎监管. A shorter piece of an equivalent or long form
+   * (经济, 合作 of 亚太经济合作组织 for APEC) brings none: it still adds to the score.
    */
   private bringsAlone(c: Constraint, parts: readonly string[], span: boolean, idfs: Float64Array): Uint8Array {
     const text = c.text;
-    const own = (p: string) => text.includes(p) || p.length >= LENT_PART_CHARS || (p.length === 4 && text.length === 4 && p[0] === text[0] && p[2] === text[2]);
+    const own = (p: string) => text.includes(p) || p.length >= LENT_PART_CHARS;
     const bring = new Uint8Array(idfs.length);
     let most = 0;
     for (let k = 0; k < idfs.length; k++) {

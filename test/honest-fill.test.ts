@@ -57,10 +57,13 @@ describe('a field-prefixed clause is a filter under the default matching, as its
     expect(res.hits.filter((h) => h.missing.length === 0).map((h) => h.id)).toEqual(filtered);
   });
 
-  it('keeps department:省税务局 跨境电商 to records whose own departments name 省税务局', () => {
-    const res = search('department:省税务局 跨境电商');
+  it('keeps department:省税务局 退税 to records whose own departments name 省税务局, and finds none for 跨境电商 there', () => {
+    const res = search('department:省税务局 退税');
     expect(res.total).toBeGreaterThan(0);
     for (const h of res.hits) expect(h.missing, h.title).not.toContain('省税务局');
+    // No record of 省税务局 says 跨境电商: the department alone is no partial match of it.
+    expect(search('department:省税务局 跨境电商').total).toBe(0);
+    expect(search('department:省税务局').total).toBeGreaterThan(0);
   });
 
   it('keeps a field clause cut into words (title:进口食品怎么快速通关) to records whose title holds one of them', () => {
@@ -72,6 +75,22 @@ describe('a field-prefixed clause is a filter under the default matching, as its
     const titleWords = ['进口', '食品', '快速', '通关'];
     const withWord = search('title:进口食品怎么快速通关 区块链');
     for (const h of withWord.hits) expect(titleWords.every((w) => h.missing.includes(w)), h.title).toBe(false);
+  });
+
+  it('finds nothing for region:湖南 由75个工作日压缩至25个工作日, as without the prefix: the filter is never the evidence', () => {
+    expect(search('由75个工作日压缩至25个工作日').total).toBe(0);
+    expect(search('region:湖南 由75个工作日压缩至25个工作日').total).toBe(0);
+  });
+
+  it('keeps to region:湖南 由 75 天压缩至 25 天 only Hunan records holding a typed word, never one holding only 湖南', () => {
+    // Without the prefix the one record stating it (in Shandong) is found; no Hunan record prints either figure.
+    expect(search('由 75 天压缩至 25 天').total).toBeGreaterThan(0);
+    const res = search('region:湖南 由 75 天压缩至 25 天');
+    const filtered = search('由 75 天压缩至 25 天', { region: ['湖南'] });
+    expect(res.hits.map((h) => h.id)).toEqual(filtered.hits.map((h) => h.id));
+    expect(res.total).toBe(0);
+    // The same with a title clause: a record whose title says 确认制 but that states no 75 天 is no hit.
+    for (const h of search('title:确认制 75 天').hits) expect(h.missing, h.title).not.toContain('75天');
   });
 
   it('finds nothing for region:山东 region:辽宁, as no record is in both, rather than partial matches of either', () => {

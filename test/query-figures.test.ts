@@ -59,6 +59,19 @@ describe('a figure copied with the spaces the documents print inside it is one f
     // A space between two words with no figure beside it still separates them.
     expect(parseQuery('跨境电商 退税').must).toHaveLength(2);
   });
+
+  it('keeps an OR beside a spaced figure to that figure: 出口 1.7 亿元 OR 75 天 asks 出口 and either figure', () => {
+    const either = [{ text: '1.7 亿元', phrase: false }, { text: '75 天', phrase: false }];
+    expect(parseQuery('出口 1.7 亿元 OR 75 天').must).toEqual([[{ text: '出口', phrase: false }], either]);
+    expect(parseQuery('出口 1.7 亿元 | 75 天').must).toEqual([[{ text: '出口', phrase: false }], either]);
+    expect(parseQuery('1.7 亿元 OR 75 天 压缩').must).toEqual([either, [{ text: '压缩', phrase: false }]]);
+    // Away from an OR the Han text beside a figure still joins it.
+    expect(parseQuery('出口 1.7 亿元').must).toEqual([[{ text: '出口 1.7 亿元', phrase: false }]]);
+    // A whole match holds 出口, whichever figure it states; a record with a figure but no 出口 is a partial one.
+    const res = search('出口 1.7 亿元 OR 75 天');
+    expect(res.total).toBeGreaterThan(0);
+    for (const h of res.hits) expect(h.missing.includes('出口'), h.title).toBe(!textOf(h.id).includes('出口'));
+  });
 });
 
 describe('figures spelled in Chinese numerals in a query are the figures the documents print in digits', () => {
@@ -74,6 +87,13 @@ describe('figures spelled in Chinese numerals in a query are the figures the doc
     for (const id of ids('五千萬元')) expect(textOf(id)).toContain('5000万元');
     expect(ids('兩個工作日')).toEqual(ids('两个工作日'));
     for (const h of search('兩個工作日').hits) expect(h.missing ?? []).toEqual([]);
+  });
+
+  it('reads a figure in any 繁體 unit the analyser converts (3 總噸, 五千萬歐元), not only a listed few', () => {
+    const normalizer = service.engine.analyzer.normalizer;
+    expect(parseQuery('3 總噸', normalizer).must).toEqual([[{ text: '3 總噸', phrase: false }]]);
+    expect(parseQuery('五千萬歐元', normalizer).must).toEqual([[{ text: '五千萬歐元', phrase: true }, { text: '5000万欧元', phrase: false }]]);
+    expect(ids('节约 3 總噸')).toEqual(ids('节约 3 总吨'));
   });
 
   it('两个工作日 finds the records printing 2 个工作日, each a whole match', () => {
