@@ -149,7 +149,8 @@ export function percentAgrees(computed: number, printed: number, qualifier?: str
 
 /** Trim a metric candidate to the measured thing: no leading subjects or adverbs, no trailing auxiliaries. */
 function cleanMetric(raw: string): string {
-  // PDF tables keep LaTeX ($\leq 1.5\%$): its commands and delimiters are never part of a name.
+  // The parser renders a markdown source's TeX ($\leq 1.5\%$ → ≤1.5%); records files written before it (--records
+  // input, the bench corpora) still print it, and its commands and delimiters are never part of a name.
   let m = raw.replace(/\\[a-zA-Z]+|[$\\{}]/g, '').replace(/\s+/g, '');
   const cmp = COMPARISON.exec(m);
   if (cmp && /[\u4e00-\u9fff]{2}/.test(m.slice(0, cmp.index).replace(MID_SPLIT, ''))) m = m.slice(0, cmp.index);

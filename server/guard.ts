@@ -1,7 +1,7 @@
 /**
  * What keeps one client from taking the server down, and bad input from reaching a handler:
  * - strict numbers: a numeric parameter is plain decimal in range (no 0x10, 1e2, +1, Infinity), or a 400 naming it;
- * - a q that is not text (server/query-text.ts) is a 400 on every route whose querystring has a q;
+ * - a q that is not text (search/request-rules.ts qTextError, shared with the offline router) is a 400 on every route whose querystring has a q;
  * - expensive requests (every /api route but the cheap ones below) run one at a time from a bounded queue, each
  *   within a time budget counted from its arrival; a full queue or a spent budget is a 503 with Retry-After;
  * - the queue yields to the event loop between jobs, so /api/health and other cheap routes are answered ahead of
@@ -10,7 +10,7 @@
 import { STATUS_CODES } from 'node:http';
 import type { FastifyInstance, FastifyReply, FastifyRequest, RouteOptions } from 'fastify';
 import { DeadlineExceeded, SliceExhausted, withDeadline } from '../search/budget.js';
-import { qTextError } from './query-text.js';
+import { DECIMAL_INTEGER, DECIMAL_NUMBER, decimalMessage, qTextError } from '../search/request-rules.js';
 
 export interface Limits {
   /** Time a search request may take from arrival (queueing included) before it is a 503. Default 2000 ms. */
@@ -174,13 +174,8 @@ export class WorkQueue {
   }
 }
 
-/**
- * Numeric parameters as typed: optional minus, decimal digits without a leading zero (and, for a number, a
- * decimal fraction). Ajv's coercion would take 0x10, 1e2, +5, 1.0 and ±Infinity; the schema's type, minimum and
- * maximum are checked after this, by Ajv.
- */
-const DECIMAL_INTEGER = /^-?(0|[1-9]\d{0,14})$/;
-const DECIMAL_NUMBER = /^-?(0|[1-9]\d{0,14})(\.\d{1,15})?$/;
+// Numeric parameters as typed (search/request-rules.ts, shared with the offline router): Ajv's coercion would take
+// 0x10, 1e2, +5, 1.0 and ±Infinity; the schema's type, minimum and maximum are checked after this, by Ajv.
 
 type PropSchema = { type?: string | string[]; items?: PropSchema };
 
@@ -213,8 +208,7 @@ export function strictNumberError(schema: unknown, values: unknown): string | un
     if (raw === undefined) continue;
     for (const v of Array.isArray(raw) ? raw : [raw]) {
       if (typeof v !== 'string' || (kind === 'integer' ? DECIMAL_INTEGER : DECIMAL_NUMBER).test(v)) continue;
-      const shown = JSON.stringify(v.length > 40 ? v.slice(0, 40) + '…' : v);
-      return kind === 'integer' ? `${name}: must be a whole number written in decimal digits (got ${shown})` : `${name}: must be a number written in decimal digits (got ${shown})`;
+      return decimalMessage(name, kind, v);
     }
   }
   return undefined;

@@ -1,8 +1,9 @@
 /**
  * The 400 message of a request that failed its schema: the parameter named as the user typed it (region, not
  * region/0), and what is allowed (the values of an enum or of a union of constants; not empty; given once), never
- * Ajv's bare "must be equal to constant".
+ * Ajv's bare "must be equal to constant". The words are search/request-rules.ts', which the offline router says too.
  */
+import { givenTimesMessage, notEmptyMessage, oneOfMessage, unknownParamMessage } from '../search/request-rules.js';
 
 /** The part of an Ajv error this reads. */
 export interface ValidationIssue {
@@ -12,10 +13,6 @@ export interface ValidationIssue {
   message?: string;
 }
 
-const shown = (v: unknown): string => {
-  const s = typeof v === 'string' ? v : JSON.stringify(v) ?? String(v);
-  return JSON.stringify(s.length > 40 ? `${s.slice(0, 40)}…` : s);
-};
 
 /**
  * @param issues The failed validation's errors (Fastify's `error.validation`), first the one that decides.
@@ -30,8 +27,9 @@ export function validationMessage(issues: readonly ValidationIssue[], context: s
   // An item of a repeatable parameter (region/0) is the parameter's.
   const param = path.split('/')[0] || params.missingProperty || params.additionalProperty || context || 'request';
   const value = values && typeof values === 'object' ? (values as Record<string, unknown>)[param] : undefined;
-  // A parameter that takes one value, given twice (size=10&size=20): Ajv says "must be integer".
-  if (path === param && Array.isArray(value) && value.length > 1) return `${param}: given ${value.length} times; give it once`;
+  // A parameter that takes one value, given twice (size=10&size=20): Ajv says "must be integer". A repeatable one
+  // given too often (51 region=) is a maxItems error, not this.
+  if (path === param && v.keyword !== 'maxItems' && Array.isArray(value) && value.length > 1) return givenTimesMessage(param, value.length);
   // The allowed values: an enum's, or those of a union of constants (one const error per branch, same path).
   const same = issues.filter((x) => x.instancePath === v.instancePath);
   const allowed = [
@@ -40,9 +38,9 @@ export function validationMessage(issues: readonly ValidationIssue[], context: s
   ];
   if (allowed.length) {
     const got = Array.isArray(value) ? value[Number(path.split('/')[1] ?? 0)] : value;
-    return `${param}: must be one of ${allowed.map((a) => JSON.stringify(a)).join(', ')}${got === undefined ? '' : ` (got ${shown(got)})`}`;
+    return oneOfMessage(param, allowed, got);
   }
-  if (v.keyword === 'minLength' && params.limit === 1) return `${param}: must not be empty`;
-  if (v.keyword === 'additionalProperties' && known.length) return `${param}: unknown parameter (known: ${known.join(', ')})`;
+  if (v.keyword === 'minLength' && params.limit === 1) return notEmptyMessage(param);
+  if (v.keyword === 'additionalProperties' && known.length) return unknownParamMessage(param, known);
   return `${param}: ${v.message ?? 'is not valid'}`;
 }

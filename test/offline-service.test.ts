@@ -114,6 +114,36 @@ describe('the offline API', () => {
     expect(answer(offline, '/api/reforms/nope-0').status).toBe(404);
   });
 
+  it('refuses every bad request with the server\'s status and words (allowed values, decimal digits, unknown or repeated parameters, q that is not text)', async () => {
+    const id = (answer(offline, '/api/search?q=%E7%95%99%E6%8A%B5%E9%80%80%E7%A8%8E').body as { hits: { id: string }[] }).hits[0].id;
+    const urls = [
+      '/api/search?size=abc', '/api/search?size=1e2', '/api/search?size=0x10', '/api/search?size=', '/api/search?size=0', '/api/search?size=101',
+      '/api/search?size=10&size=20', '/api/search?q=a&q=b', '/api/search?page=20000', '/api/search?sort=foo', '/api/search?sort=',
+      '/api/search?matching=any', '/api/search?collapse=maybe', '/api/search?collapse=1', '/api/search?region=', '/api/search?colour=red',
+      '/api/search?region=' + 'x'.repeat(201), '/api/search?' + Array.from({ length: 51 }, (_, i) => `region=r${i}`).join('&'),
+      '/api/search?facetSize=-1', '/api/search?q=' + 'a'.repeat(501), '/api/search?q=%ED%A0%80', '/api/search?q=%E9%80%80%E7%A8%8E%FF', '/api/search?q=%EF%BF%BD',
+      '/api/suggest', '/api/suggest?q=a&foo=1', '/api/suggest?q=a&size=', '/api/suggest?q=%ED%A0%80',
+      '/api/outcomes?direction=sideways', '/api/outcomes?direction=', '/api/outcomes?kind=x', '/api/outcomes?minChange=-1', '/api/outcomes?minChange=abc',
+      '/api/outcomes?minChange=5&maxChange=1', '/api/outcomes?unit=', '/api/outcomes?unit=' + 'x'.repeat(21), '/api/outcomes?foo=1', '/api/outcomes?direction=down&direction=up',
+      `/api/reforms/${id}/similar?scope=x`, `/api/reforms/${id}/similar?size=21`, `/api/reforms/${id}/similar?foo=1`, '/api/reforms/a.b', '/api/reforms/nope-0',
+      // and the same requests made right are answered by both
+      '/api/search?q=%E9%80%80%E7%A8%8E&collapse=false&region=%E5%B1%B1%E4%B8%9C&facetSize=0', '/api/outcomes?minChange=1.5&direction=down', '/api/suggest?q=',
+    ];
+    const differ: string[] = [];
+    for (const url of urls) {
+      const server = await app.inject(url);
+      const mine = answer(offline, url);
+      const theirs = server.statusCode === 200 ? undefined : (server.json() as { message: string }).message;
+      const ours = mine.status === 200 ? undefined : (mine.body as { message: string }).message;
+      if (server.statusCode !== mine.status || theirs !== ours) differ.push(`${url}: server ${server.statusCode} ${theirs} / offline ${mine.status} ${ours}`);
+    }
+    expect(differ).toEqual([]);
+    // Past the paging window the server also points at /api/export, a route the offline bundle does not have.
+    const deep = '/api/search?page=2000&size=10';
+    expect((answer(offline, deep).body as { message: string }).message).toBe('page: page × size must be at most 10000 (got 2000 × 10)');
+    expect(((await app.inject(deep)).json() as { message: string }).message).toBe('page: page × size must be at most 10000 (got 2000 × 10); use /api/export for the whole result set');
+  });
+
   it('refuses a damaged snapshot instead of loading half of it', () => {
     const damaged = bytes.slice();
     damaged[damaged.length - 50] ^= 0xff;

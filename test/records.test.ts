@@ -130,6 +130,24 @@ describe('case collection in markdown (inconsistent headings, table of contents)
   it('reads the region (山东) from the text, not from the file name', () => {
     expect(of(FILES.markdownCases).every((r) => r.regions.join() === '山东')).toBe(true);
   });
+
+  it('gives the text a reader sees, not its markdown: **争取权限下放** prints as 争取权限下放, a link as its text, <http://…> as the address', () => {
+    const env = recordOf(records, FILES.markdownCases, 144).process!;
+    expect(env).toMatch(/^争取权限下放，建设项目环评省级审批权限除跨市的项目外均下放自贸试验区。培育环评试点，/);
+    expect(recordOf(records, FILES.markdownCases, 49).process).toContain('通过中国国际贸易“单一窗口”（www.singlewindow.cn）在线向海关提交电子保函。');
+    expect(recordOf(records, FILES.markdownCases, 67).process).toContain('企业登录 http://www.ytnqi.com→注册→部门审核');
+    for (const r of records) {
+      for (const text of [r.title, r.content, r.applicableTo, r.process, r.outcome]) expect(text ?? '', r.id).not.toMatch(/\*\*|\]\(|<https?:|\$/);
+    }
+  });
+
+  it('prints the inline TeX of the converted PDF as its symbols ($\\pm 0.000$ → ±0.000, $\\leq 1.5\\%$ → ≤1.5%, \\text{容积率})', () => {
+    expect(recordOf(records, FILES.markdownCases, 72).process).toContain('可以分“基坑支护和土方开挖”“桩基工程和 ±0.000 以下”“ ±0.000 以上”三个阶段');
+    const m0 = recordOf(records, FILES.markdownCases, 43);
+    expect(m0.process).toContain('指标体系；4.0≥容积率≥1.5，厂前区占比，占地面积 ≤1.5% 且，计容建筑面积 ≤30%；');
+    expect(m0.quantities.map((q) => q.text)).toEqual(['1.5%', '30%', '1.5%', '30%']);
+    for (const r of records) expect([r.title, r.content, r.process, r.outcome].join(), r.id).not.toMatch(/\\[a-z]+|\\%/);
+  });
 });
 
 describe('Liaoning table (another province, other column names and order)', () => {

@@ -6,6 +6,7 @@
  * are reported, not invented.
  */
 import { removeCjkSpaces, joinParagraphs } from '../text.js';
+import { plainInline } from './inline-markup.js';
 import type { ParsedDocument, ParsedItem } from './types.js';
 
 const HEADING = /^\s*#{1,6}\s*(.*?)\s*#*\s*$/;
@@ -55,7 +56,7 @@ export function parseMarkdown(lines: string[]): ParsedDocument {
     const lineNo = i + 1;
     const tocMatch = TOC_ENTRY.exec(raw.trim());
     if (tocMatch && !item) {
-      toc.set(Number(tocMatch[1]), { title: removeCjkSpaces(tocMatch[2].replace(/[.…]+$/, '')), line: lineNo });
+      toc.set(Number(tocMatch[1]), { title: removeCjkSpaces(plainInline(tocMatch[2]).replace(/[.…]+$/, '')), line: lineNo });
       return;
     }
     if (raw.trim().startsWith('|')) {
@@ -71,7 +72,7 @@ export function parseMarkdown(lines: string[]): ParsedDocument {
       return;
     }
     const h = raw.trimStart().startsWith('#') ? HEADING.exec(raw) : null;
-    const text = h ? h[1] : raw.trim();
+    const text = plainInline(h ? h[1] : raw.trim());
     if (h) {
       const m = ITEM.exec(text);
       // Numbered sub-headings inside an item (#### 1. 建立…平台) are not items: item numbers only go up.
@@ -124,7 +125,7 @@ export function parseMarkdown(lines: string[]): ParsedDocument {
 
 /** A pipe-table row as text (cells joined by ；, <br> as ，); undefined for a separator row (|---|). */
 export function tableRow(line: string): string | undefined {
-  const cells = line.trim().replace(/^\|/, '').replace(/\|$/, '').split('|').map((c) => c.replace(/(\s*<br\s*\/?>\s*)+/gi, '，').replace(/^，+|，+$/g, '').trim());
+  const cells = line.trim().replace(/^\|/, '').replace(/\|$/, '').split('|').map((c) => plainInline(c.replace(/(\s*<br\s*\/?>\s*)+/gi, '，').replace(/^，+|，+$/g, '').trim()));
   if (cells.every((c) => /^:?-*:?$/.test(c))) return undefined;
   return cells.filter(Boolean).join('；') || undefined;
 }

@@ -5,11 +5,10 @@
  */
 import { Type } from 'typebox';
 import { FACETS } from '../../search/facets.js';
+import { MAX_PAGE_SIZE, MAX_QUERY_LENGTH, MAX_WINDOW, windowMessage } from '../../search/request-rules.js';
 
-export const MAX_QUERY_LENGTH = 500;
-export const MAX_PAGE_SIZE = 100;
-/** page × size may not go past this many results: deep paging is what export is for. */
-export const MAX_WINDOW = 10_000;
+// The limits are shared with the offline bundle's router (search/request-rules.ts).
+export { MAX_PAGE_SIZE, MAX_QUERY_LENGTH, MAX_WINDOW };
 
 /** The one error body every route and every failure answers with. */
 export const errorSchema = Type.Object({ error: Type.String(), message: Type.String() });
@@ -54,5 +53,5 @@ export const facetsSchema = { type: 'object', properties: Object.fromEntries(FAC
 
 /** 400 when page × size reaches past MAX_WINDOW. */
 export function windowError(p: number, s: number): string | undefined {
-  return p * s > MAX_WINDOW ? `page: page × size must be at most ${MAX_WINDOW} (got ${p} × ${s}); use /api/export for the whole result set` : undefined;
+  return windowMessage(p, s, 'use /api/export for the whole result set');
 }

@@ -11,14 +11,14 @@ import { FACETS, type Filters } from '../../../search/facets.js';
 import type { OutcomeParams } from '../../../search/outcomes.js';
 import { decodeSnapshot } from '../../../snapshot/container.js';
 import { validateBody } from '../../../snapshot/validate.js';
+import { SIMILAR_SCOPES } from '../../../search/similar.js';
+import {
+  DECIMAL_INTEGER, DECIMAL_NUMBER, MAX_PAGE_SIZE, MAX_QUERY_LENGTH, MAX_WINDOW, decimalMessage, givenTimesMessage, notEmptyMessage,
+  oneOfMessage, qTextError, unknownParamMessage, windowMessage,
+} from '../../../search/request-rules.js';
 import { sha256Hex } from './sha256.js';
 
 export interface Answer { status: number; body: unknown }
-
-/** The server's limits (server/routes/schemas.ts), repeated here because that module belongs to the server stage. */
-const MAX_QUERY_LENGTH = 500;
-const MAX_PAGE_SIZE = 100;
-const MAX_WINDOW = 10_000;
 
 class BadParam extends Error {}
 
@@ -29,55 +29,118 @@ function notFound(message: string): Answer {
   return { status: 404, body: { error: 'Not Found', message } };
 }
 
-function int(p: URLSearchParams, name: string, dflt: number, min: number, max: number): number {
-  const v = p.get(name);
-  if (v === null || v === '') return dflt;
-  const n = Number(v);
-  if (!Number.isInteger(n)) throw new BadParam(`${name}: must be integer`);
-  if (n < min) throw new BadParam(`${name}: must be >= ${min}`);
-  if (n > max) throw new BadParam(`${name}: must be <= ${max}`);
-  return n;
+/** What a route's querystring schema on the server takes: its parameters in order, which are numbers, which repeat. */
+interface RouteParams {
+  known: readonly string[];
+  numeric?: Readonly<Record<string, 'integer' | 'number'>>;
+  lists?: readonly string[];
 }
-function num(p: URLSearchParams, name: string): number | undefined {
-  const v = p.get(name);
-  if (v === null || v === '') return undefined;
-  const n = Number(v);
-  if (!Number.isFinite(n) || n < 0) throw new BadParam(`${name}: must be a number >= 0`);
-  return n;
+
+const SEARCH_PARAMS: RouteParams = {
+  known: ['q', 'page', 'size', 'sort', 'matching', 'facetSize', 'collapse', ...FACETS],
+  numeric: { page: 'integer', size: 'integer', facetSize: 'integer' },
+  lists: FACETS,
+};
+const SUGGEST_PARAMS: RouteParams = { known: ['q', 'size'], numeric: { size: 'integer' } };
+const OUTCOME_PARAMS: RouteParams = {
+  known: ['q', 'direction', 'kind', 'unit', 'minChange', 'maxChange', 'region', 'category', 'sort', 'page', 'size'],
+  numeric: { minChange: 'number', maxChange: 'number', page: 'integer', size: 'integer' },
+};
+const SIMILAR_PARAMS: RouteParams = { known: ['size', 'scope'], numeric: { size: 'integer' } };
+/** Entries a similar list holds at most (server/routes/reforms.ts: lists are precomputed). */
+const SIMILAR_MAX = 20;
+
+/**
+ * A request's parameters, refused in the server's order and words (search/request-rules.ts): numbers not written
+ * in decimal digits (the server's guard), a q that is not text, an unknown parameter, a single-valued one given
+ * twice; then each parameter as its route reads it.
+ */
+class Query {
+  constructor(readonly p: URLSearchParams, url: string, route: RouteParams) {
+    for (const [name, kind] of Object.entries(route.numeric ?? {})) {
+      const rule = kind === 'integer' ? DECIMAL_INTEGER : DECIMAL_NUMBER;
+      const wrong = p.getAll(name).find((v) => !rule.test(v));
+      if (wrong !== undefined) throw new BadParam(decimalMessage(name, kind, wrong));
+    }
+    const notText = qTextError(url);
+    if (notText) throw new BadParam(notText);
+    for (const name of p.keys()) if (!route.known.includes(name)) throw new BadParam(unknownParamMessage(name, route.known));
+    for (const name of route.known) {
+      const n = p.getAll(name).length;
+      if (n > 1 && !route.lists?.includes(name)) throw new BadParam(givenTimesMessage(name, n));
+    }
+  }
+
+  int(name: string, dflt: number, min: number, max = Number.MAX_SAFE_INTEGER): number {
+    const v = this.p.get(name);
+    if (v === null) return dflt;
+    const n = Number(v);
+    if (n < min) throw new BadParam(`${name}: must be >= ${min}`);
+    if (n > max) throw new BadParam(`${name}: must be <= ${max}`);
+    return n;
+  }
+  /** A number >= 0 (the outcome route's change bounds). */
+  num(name: string): number | undefined {
+    const v = this.p.get(name);
+    if (v === null) return undefined;
+    const n = Number(v);
+    if (n < 0) throw new BadParam(`${name}: must be >= 0`);
+    return n;
+  }
+  oneOf<T extends string>(name: string, values: readonly T[], dflt?: T): T | undefined {
+    const v = this.p.get(name);
+    if (v === null) return dflt;
+    if (!values.includes(v as T)) throw new BadParam(oneOfMessage(name, values, v));
+    return v as T;
+  }
+  bool(name: string, dflt: boolean): boolean {
+    const v = this.p.get(name);
+    if (v === null) return dflt;
+    if (v !== 'true' && v !== 'false') throw new BadParam(`${name}: must be boolean`);
+    return v === 'true';
+  }
+  text(name: string, maxLength = MAX_QUERY_LENGTH, minLength = 0): string | undefined {
+    const v = this.p.get(name) ?? undefined;
+    if (v === undefined) return undefined;
+    if (v.length < minLength) throw new BadParam(notEmptyMessage(name));
+    if (v.length > maxLength) throw new BadParam(`${name}: must NOT have more than ${maxLength} characters`);
+    return v;
+  }
+  /** A repeatable filter: every value 1–200 characters, at most 50 values. */
+  list(name: string): string[] {
+    const vs = this.p.getAll(name);
+    if (vs.length > 50) throw new BadParam(`${name}: must NOT have more than 50 items`);
+    for (const v of vs) {
+      if (!v) throw new BadParam(notEmptyMessage(name));
+      if (v.length > 200) throw new BadParam(`${name}: must NOT have more than 200 characters`);
+    }
+    return vs;
+  }
 }
-function oneOf<T extends string>(p: URLSearchParams, name: string, values: readonly T[], dflt?: T): T | undefined {
-  const v = p.get(name);
-  if (v === null || v === '') return dflt;
-  if (!values.includes(v as T)) throw new BadParam(`${name}: must be one of ${values.join(', ')}`);
-  return v as T;
-}
-function text(p: URLSearchParams, name: string): string | undefined {
-  const v = p.get(name) ?? undefined;
-  if (v !== undefined && v.length > MAX_QUERY_LENGTH) throw new BadParam(`${name}: must NOT have more than ${MAX_QUERY_LENGTH} characters`);
-  return v;
-}
+
 function windowCheck(page: number, size: number): void {
-  if (page * size > MAX_WINDOW) throw new BadParam(`page: page × size must be at most ${MAX_WINDOW} (got ${page} × ${size})`);
+  // The server's message adds "use /api/export for the whole result set": the offline bundle has no export route.
+  const tooDeep = windowMessage(page, size);
+  if (tooDeep) throw new BadParam(tooDeep);
 }
 
 /** The parameters of /api/search, with the server's defaults and limits (a bad one throws BadParam). */
-function searchParams(p: URLSearchParams): SearchParams {
-  const page = int(p, 'page', 1, 1, Number.MAX_SAFE_INTEGER);
-  const size = int(p, 'size', 10, 1, MAX_PAGE_SIZE);
-  windowCheck(page, size);
+function searchParams(url: string, p: URLSearchParams): SearchParams {
+  const query = new Query(p, url, SEARCH_PARAMS);
+  const q = query.text('q');
+  const page = query.int('page', 1, 1, MAX_WINDOW);
+  const size = query.int('size', 10, 1, MAX_PAGE_SIZE);
+  const sort = query.oneOf('sort', ['relevance', 'source', 'quantity'] as const, 'relevance') as SortOrder;
+  const matching = query.oneOf('matching', ['last', 'all'] as const, 'last') as MatchingStrategy;
+  const facetSize = p.has('facetSize') ? query.int('facetSize', 0, 0, 10_000) : undefined;
+  const collapse = query.bool('collapse', true);
   const filters: Filters = {};
   for (const f of FACETS) {
-    const vs = p.getAll(f).filter(Boolean);
+    const vs = query.list(f);
     if (vs.length) filters[f] = vs;
   }
-  const collapse = oneOf(p, 'collapse', ['true', 'false'] as const, 'true') === 'true';
-  const fs = p.get('facetSize');
-  return {
-    q: text(p, 'q'), page, size, filters, collapse,
-    sort: oneOf(p, 'sort', ['relevance', 'source', 'quantity'] as const, 'relevance') as SortOrder,
-    matching: oneOf(p, 'matching', ['last', 'all'] as const, 'last') as MatchingStrategy,
-    facetSize: fs === null ? undefined : int(p, 'facetSize', 0, 0, 10_000),
-  };
+  windowCheck(page, size);
+  return { q, page, size, filters, collapse, sort, matching, facetSize };
 }
 
 /** Answers one GET of the API (path with its query string) from the service. */
@@ -86,21 +149,27 @@ export function answer(service: SearchService, url: string): Answer {
   const p = u.searchParams;
   const path = u.pathname;
   try {
-    if (path === '/api/search') return { status: 200, body: service.search(searchParams(p)) };
+    if (path === '/api/search') return { status: 200, body: service.search(searchParams(url, p)) };
     if (path === '/api/suggest') {
-      return { status: 200, body: { suggestions: service.suggest(text(p, 'q') ?? '', int(p, 'size', 8, 1, MAX_PAGE_SIZE)) } };
+      const query = new Query(p, url, SUGGEST_PARAMS);
+      const q = query.text('q');
+      if (q === undefined) throw new BadParam("q: must have required property 'q'");
+      return { status: 200, body: { suggestions: service.suggest(q, query.int('size', 8, 1, MAX_PAGE_SIZE)) } };
     }
     if (path === '/api/outcomes') {
-      const page = int(p, 'page', 1, 1, Number.MAX_SAFE_INTEGER);
-      const size = int(p, 'size', 20, 1, MAX_PAGE_SIZE);
-      windowCheck(page, size);
+      const query = new Query(p, url, OUTCOME_PARAMS);
+      const page = query.int('page', 1, 1);
+      const size = query.int('size', 20, 1, MAX_PAGE_SIZE);
       const params: OutcomeParams = {
-        q: text(p, 'q'), unit: text(p, 'unit'), region: text(p, 'region'), category: text(p, 'category'),
-        direction: oneOf(p, 'direction', ['down', 'up', 'none'] as const),
-        kind: oneOf(p, 'kind', ['time', 'money', 'percent', 'count', 'other'] as const),
-        sort: oneOf(p, 'sort', ['change', 'value', 'source'] as const),
-        minChange: num(p, 'minChange'), maxChange: num(p, 'maxChange'), page, size,
+        q: query.text('q'),
+        direction: query.oneOf('direction', ['down', 'up', 'none'] as const),
+        kind: query.oneOf('kind', ['time', 'money', 'percent', 'count', 'other'] as const),
+        unit: query.text('unit', 20, 1), minChange: query.num('minChange'), maxChange: query.num('maxChange'),
+        region: query.text('region', 20, 1), category: query.text('category', 20, 1),
+        sort: query.oneOf('sort', ['change', 'value', 'source'] as const),
+        page, size,
       };
+      windowCheck(page, size);
       if (params.minChange !== undefined && params.maxChange !== undefined && params.minChange > params.maxChange) {
         throw new BadParam(`minChange: must not exceed maxChange (${params.minChange} > ${params.maxChange})`);
       }
@@ -109,13 +178,15 @@ export function answer(service: SearchService, url: string): Answer {
     const record = /^\/api\/reforms\/([^/]+)(\/similar)?$/.exec(path);
     if (record) {
       const id = decodeURIComponent(record[1]);
-      if (!/^[A-Za-z0-9_-]{1,64}$/.test(id)) throw new BadParam('params/id: must match pattern "^[A-Za-z0-9_-]{1,64}$"');
+      if (!/^[A-Za-z0-9_-]{1,64}$/.test(id)) throw new BadParam('id: must match pattern "^[A-Za-z0-9_-]{1,64}$"');
       if (!record[2]) {
         const r = service.reform(id);
         return r ? { status: 200, body: r } : notFound(`no reform with id ${id}`);
       }
-      const scope = oneOf(p, 'scope', ['all', 'other-regions'] as const, 'all')!;
-      const hits = service.similar(id, int(p, 'size', 10, 1, 20), scope);
+      const query = new Query(p, url, SIMILAR_PARAMS);
+      const size = query.int('size', 10, 1, SIMILAR_MAX);
+      const scope = query.oneOf('scope', SIMILAR_SCOPES, 'all')!;
+      const hits = service.similar(id, size, scope);
       return hits ? { status: 200, body: { scope, hits } } : notFound(`no reform with id ${id}`);
     }
     return notFound(`Route GET:${path} not found in the offline bundle`);
@@ -134,7 +205,7 @@ export function prefetchHint(service: SearchService, url: string): number[] | 'a
   const u = new URL(url, 'http://offline.invalid');
   if (u.pathname !== '/api/search') return [];
   try {
-    const params = searchParams(u.searchParams);
+    const params = searchParams(url, u.searchParams);
     // Sorting by amount reads the figures of every match: all chunks in one round rather than one round per chunk.
     return params.sort === 'quantity' ? 'all' : service.pageRecords(params);
   } catch (e) {
