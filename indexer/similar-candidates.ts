@@ -159,7 +159,8 @@ export interface PairLikeness {
 
 /** An empty pair store for R reforms of pools of at most `cap` entries, in shared memory or not. */
 export function pairLikeness(R: number, cap: number, shared: boolean): PairLikeness {
-  const buffer = (bytes: number) => (shared ? new SharedArrayBuffer(Math.max(1, bytes)) : new ArrayBuffer(Math.max(1, bytes)));
+  // Zero bytes for no reforms (an empty build): a one-byte floor would not hold a whole Int32 or Float64.
+  const buffer = (bytes: number) => (shared ? new SharedArrayBuffer(bytes) : new ArrayBuffer(bytes));
   return { cap, count: new Int32Array(buffer(4 * R)).fill(-1), ids: new Int32Array(buffer(4 * R * cap)), plain: new Float64Array(buffer(8 * R * cap)), bigram: new Float64Array(buffer(8 * R * cap)) };
 }
 
