@@ -209,3 +209,20 @@ export function resealHeader(bytes: Uint8Array): Uint8Array {
   out.set(Buffer.from(sha256(Buffer.from(JSON.stringify(fields)))), at);
   return out;
 }
+
+/** One term's postings from random draws (tests' fast-check arbitraries): slots by gaps, each slot's positions from a
+ *  first position and steps, so slots and each slot's positions increase. */
+export function termOfDraws(raw: readonly { gap: number; first: number; steps: readonly number[] }[]): { slots: number[]; starts: number[]; pos: number[] } {
+  let slot = -1;
+  const slots: number[] = [];
+  const starts = [0];
+  const pos: number[] = [];
+  for (const e of raw) {
+    slots.push((slot += e.gap + 1));
+    let p = e.first;
+    pos.push(p);
+    for (const s of e.steps) pos.push((p += s + 1));
+    starts.push(pos.length);
+  }
+  return { slots, starts, pos };
+}

@@ -10,7 +10,7 @@ import type { SnapshotBody } from '../snapshot/body.js';
 import { Postings } from '../search/postings.js';
 import { SearchService } from '../search/service.js';
 import { BENCH_QUERIES } from '../bench/scale-queries.js';
-import { ROOT, seedSnapshot } from './helpers.js';
+import { ROOT, seedSnapshot, termOfDraws } from './helpers.js';
 
 /** Random postings of one term: slots increasing, each with increasing positions (outliers and long fields too). */
 const termPostings = fc
@@ -22,20 +22,7 @@ const termPostings = fc
     }),
     { minLength: 1, maxLength: 3 * POSITION_BLOCK + 7 },
   )
-  .map((raw) => {
-    let slot = -1;
-    const slots: number[] = [];
-    const starts = [0];
-    const pos: number[] = [];
-    for (const e of raw) {
-      slots.push((slot += e.gap + 1));
-      let p = e.first;
-      pos.push(p);
-      for (const s of e.steps) pos.push((p += s + 1));
-      starts.push(pos.length);
-    }
-    return { slots, starts, pos };
-  });
+  .map(termOfDraws);
 
 /** The widest gap − 1 and count − 1 of any block together fit the packed stream's 24 bits (else Rice codes are written). */
 function fitsPacked(occ: { slots: number[]; starts: number[] }): boolean {

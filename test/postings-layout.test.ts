@@ -10,7 +10,7 @@ import { decodeSnapshotBytes } from '../snapshot/file.js';
 import { Matcher, slotEntry } from '../search/match.js';
 import { Postings, TermOccurrences, positionsOf, recordsOf } from '../search/postings.js';
 import { SearchService } from '../search/service.js';
-import { ROOT, seedSnapshot } from './helpers.js';
+import { ROOT, seedSnapshot, termOfDraws } from './helpers.js';
 
 let body: SnapshotBody;
 let index: IndexData;
@@ -22,20 +22,7 @@ beforeAll(async () => {
 /** Random postings of one term: slots increasing, each with increasing positions (outliers and long fields too). */
 const termPostings = fc
   .array(fc.record({ gap: fc.oneof(fc.nat(40), fc.nat(2_000_000)), first: fc.oneof(fc.nat(300), fc.nat(70_000)), steps: fc.array(fc.oneof(fc.nat(20), fc.nat(100_000)), { maxLength: 5 }) }), { minLength: 1, maxLength: 3 * POSITION_BLOCK + 7 })
-  .map((raw) => {
-    let slot = -1;
-    const slots: number[] = [];
-    const starts = [0];
-    const pos: number[] = [];
-    for (const e of raw) {
-      slots.push((slot += e.gap + 1));
-      let p = e.first;
-      pos.push(p);
-      for (const s of e.steps) pos.push((p += s + 1));
-      starts.push(pos.length);
-    }
-    return { slots, starts, pos };
-  });
+  .map(termOfDraws);
 
 /** The index with every term re-stored as format 1 (LEB128 varints), which the reader decodes whole, positions included. */
 function asVarintIndex(d: IndexData): IndexData {
