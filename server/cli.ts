@@ -104,7 +104,8 @@ export function parseServerArgs(argv: string[], d: CliDefaults, env: NodeJS.Proc
       snapshot: values.snapshot ?? d.snapshot,
       webRoot: values.web ?? d.webRoot,
       port,
-      host: values.host ?? env.HOST ?? '127.0.0.1',
+      // An empty $HOST (HOST=) means unset, as an empty $PORT does.
+      host: values.host ?? (env.HOST || '127.0.0.1'),
       accessLog: !values['no-access-log'],
       ...(values['no-warm-up'] ? { warmUp: false as const } : {}),
       adminToken,

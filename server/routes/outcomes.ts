@@ -68,7 +68,7 @@ export const outcomeRoutes: FastifyPluginAsync = async (app) => {
     },
   }, async (request, reply) => {
     const { page, size, minChange, maxChange } = request.query;
-    const tooDeep = windowError(page, size);
+    const tooDeep = windowError(page, size, '/api/outcomes/export');
     if (tooDeep) return reply.status(400).send({ error: 'Bad Request', message: tooDeep });
     if (minChange !== undefined && maxChange !== undefined && minChange > maxChange) {
       return reply.status(400).send({ error: 'Bad Request', message: `minChange: must not exceed maxChange (${minChange} > ${maxChange})` });
