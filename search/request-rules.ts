@@ -8,6 +8,16 @@ export const MAX_QUERY_LENGTH = 500;
 export const MAX_PAGE_SIZE = 100;
 /** page × size may not go past this many results: deep paging is what export is for. */
 export const MAX_WINDOW = 10_000;
+/** Similar lists are precomputed at build time, this many per reform: the most /api/reforms/{id}/similar gives. */
+export const SIMILAR_MAX = 20;
+
+/** The values a choice parameter takes, one list for the route schemas and the offline router. /api/search: */
+export const SORT_ORDERS = ['relevance', 'source', 'quantity'] as const;
+export const MATCHING_STRATEGIES = ['last', 'all'] as const;
+/** /api/outcomes (the facts' own direction and kind, and their orders). */
+export const OUTCOME_DIRECTIONS = ['down', 'up', 'none'] as const;
+export const OUTCOME_KINDS = ['time', 'money', 'percent', 'count', 'other'] as const;
+export const OUTCOME_SORTS = ['change', 'value', 'source'] as const;
 
 /** A value as a message shows it: JSON, cut at 40 characters. */
 export function shownValue(v: unknown): string {

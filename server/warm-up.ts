@@ -2,9 +2,10 @@
  * A fresh server warms itself up: once it listens, it answers queries made from its OWN snapshot (titles cut by the
  * snapshot's vocabulary, its most frequent words, its regions) in short slices that give way to real requests, so the JIT has compiled the
  * search paths before most users arrive. Without it a fresh process answers its first thousands of queries with
- * unoptimised code: its first-seen p99 on the seeds was 3.6–5.3 ms after a hundred queries and 0.1–1.3 ms after a few
- * thousand (docs/benchmarks.md), and the difference is TurboFan compiling (about 100 compilations in the 1,000
- * queries after the short warm-up; docs/design.md, Speed). What it buys and what undoes part of it (a full collection
+ * unoptimised code: in the run recorded at 6934f4f its first-seen p99 on the seeds was 3.7–5.3 ms for seven of the eight
+ * kinds after a hundred queries without this warm-up, and 0.09–0.94 ms for seven kinds (the question kind 1.94 ms) after
+ * 3,000 (docs/benchmarks.md, the third and second per-kind tables), and the difference is TurboFan compiling (about
+ * 100 compilations in the 1,000 queries after the short warm-up; docs/design.md, Speed). What it buys and what undoes part of it (a full collection
  * discards compiled code that embeds dead per-query objects) is counted in docs/design.md, Serving. The bench's per-kind
  * processes run this same function first (bench/latency.ts), but then 5 rounds of the very queries they measure before
  * measuring, so their first-seen figures are of queries the JIT has already run with every cache cleared, not of a
@@ -26,7 +27,7 @@ export interface WarmUpOptions {
   queries: number;
   /**
    * Stop once the process has used this much CPU time since the warm-up began (ms, every thread: the JIT's compiling
-   * is part of what it costs), whatever is left. Default 8,000: the seeds need about 3 s for all 4,000 queries.
+   * is part of what it costs), whatever is left. Default 8,000: the seeds needed 2.6–3.2 s for all 4,000 queries in the run recorded at 6934f4f.
    */
   budgetMs: number;
   /**

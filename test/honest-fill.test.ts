@@ -89,8 +89,9 @@ describe('a field-prefixed clause is a filter under the default matching, as its
     const filtered = search('由 75 天压缩至 25 天', { region: ['湖南'] });
     expect(res.hits.map((h) => h.id)).toEqual(filtered.hits.map((h) => h.id));
     expect(res.total).toBe(0);
-    // The same with a title clause: a record whose title says 确认制 but that states no 75 天 is no hit.
-    for (const h of search('title:确认制 75 天').hits) expect(h.missing, h.title).not.toContain('75天');
+    // The same with a title clause: records whose titles say 确认制 exist, but none states 75 天, so none is a hit.
+    expect(search('title:确认制').total).toBeGreaterThan(0);
+    expect(search('title:确认制 75 天').total).toBe(0);
   });
 
   it('finds nothing for region:山东 region:辽宁, as no record is in both, rather than partial matches of either', () => {

@@ -322,6 +322,12 @@ describe('GET /api/outcomes', () => {
     expect(texts).toContain('97 个工作日、“协同办”26个工作日到“网上协同办”7个工作日');
   });
 
+  it('a page past the paging window points at the facts export, /api/outcomes/export, not the record export', async () => {
+    const r = await get('/api/outcomes?page=101&size=100');
+    expect(r.statusCode).toBe(400);
+    expect(r.json().message).toBe('page: page × size must be at most 10000 (got 101 × 100); use /api/outcomes/export for the whole result set');
+  });
+
   it('finds a fact by the value of a figure typed in another printing (0.59亿元 → the sentence printing 5900万元)', async () => {
     const typed = (await get(`/api/outcomes?q=${enc('0.59亿元')}&size=100`)).json();
     const printed = (await get(`/api/outcomes?q=${enc('5900万元')}&size=100`)).json();

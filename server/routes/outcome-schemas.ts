@@ -1,4 +1,5 @@
 /** JSON schemas of outcome facts and of the record fields the outcomes work added (documented in OpenAPI). */
+import { OUTCOME_DIRECTIONS, OUTCOME_KINDS } from '../../search/request-rules.js';
 
 const normalized = { type: 'object', properties: { value: { type: 'number' }, unit: { type: 'string' }, max: { type: 'number' } } } as const;
 
@@ -10,8 +11,8 @@ export const amountSchema = {
 
 const factProperties = {
   metric: { type: 'string', description: 'the measured thing as printed (办理时限, 综合物流成本); empty when the text names none' },
-  direction: { type: 'string', enum: ['down', 'up', 'none'] },
-  kind: { type: 'string', enum: ['time', 'money', 'percent', 'count', 'other'] },
+  direction: { type: 'string', enum: OUTCOME_DIRECTIONS },
+  kind: { type: 'string', enum: OUTCOME_KINDS },
   value: { type: 'number' }, max: { type: 'number' }, unit: { type: 'string' }, normalized,
   from: amountSchema, to: amountSchema, via: { type: 'array', items: amountSchema },
   percent: { type: 'number', description: 'signed relative change in percent (由30天压缩至6天 → -80)' },

@@ -9,17 +9,18 @@ import type { OutcomeHit } from '../../search/outcomes.js';
 import { toCsv, type CsvValue } from '../csv.js';
 import { outcomeHitSchema } from './outcome-schemas.js';
 import { errorSchema, MAX_PAGE_SIZE, MAX_QUERY_LENGTH, windowError } from './schemas.js';
+import { OUTCOME_DIRECTIONS, OUTCOME_KINDS, OUTCOME_SORTS } from '../../search/request-rules.js';
 
 const filters = {
   q: Type.Optional(Type.String({ maxLength: MAX_QUERY_LENGTH, description: 'words that must all occur in the fact’s metric or sentence, read as /api/search reads a query (缩短时间, 压缩了多少时间, 物流成本)' })),
-  direction: Type.Optional(Type.Union([Type.Literal('down'), Type.Literal('up'), Type.Literal('none')], { description: 'down (fell), up (rose), none (a level)' })),
-  kind: Type.Optional(Type.Union([Type.Literal('time'), Type.Literal('money'), Type.Literal('percent'), Type.Literal('count'), Type.Literal('other')])),
+  direction: Type.Optional(Type.Union(OUTCOME_DIRECTIONS.map((v) => Type.Literal(v)), { description: 'down (fell), up (rose), none (a level)' })),
+  kind: Type.Optional(Type.Union(OUTCOME_KINDS.map((v) => Type.Literal(v)))),
   unit: Type.Optional(Type.String({ minLength: 1, maxLength: 20, description: 'unit as printed (万元, %, 个工作日) or normalised (元, 天, 工作日)' })),
   minChange: Type.Optional(Type.Number({ minimum: 0, description: 'least size of the relative change in percent: direction=down&minChange=50 is “fell by half or more”' })),
   maxChange: Type.Optional(Type.Number({ minimum: 0, description: 'largest size of the relative change in percent' })),
   region: Type.Optional(Type.String({ minLength: 1, maxLength: 20, description: 'province (山东, 辽宁 …)' })),
   category: Type.Optional(Type.String({ minLength: 1, maxLength: 20, description: 'document type: 试点经验, 创新成果, 最佳实践案例' })),
-  sort: Type.Optional(Type.Union([Type.Literal('change'), Type.Literal('value'), Type.Literal('source')], { description: 'change: largest relative change first; value: largest figure first; source: document order (default)' })),
+  sort: Type.Optional(Type.Union(OUTCOME_SORTS.map((v) => Type.Literal(v)), { description: 'change: largest relative change first; value: largest figure first; source: document order (default)' })),
 };
 
 const OutcomeQuery = Type.Object(
@@ -60,7 +61,7 @@ export const outcomeRoutes: FastifyPluginAsync = async (app) => {
           properties: {
             total: { type: 'integer' },
             hits: { type: 'array', items: outcomeHitSchema },
-            askedKind: { type: 'string', enum: ['time', 'money', 'percent', 'count', 'other'], description: 'the kind of figure the question in q asks (压缩了多少时间: time), which chose the facts when kind was not given' },
+            askedKind: { type: 'string', enum: [...OUTCOME_KINDS], description: 'the kind of figure the question in q asks (压缩了多少时间: time), which chose the facts when kind was not given' },
           },
         },
         400: errorSchema,
@@ -68,7 +69,7 @@ export const outcomeRoutes: FastifyPluginAsync = async (app) => {
     },
   }, async (request, reply) => {
     const { page, size, minChange, maxChange } = request.query;
-    const tooDeep = windowError(page, size);
+    const tooDeep = windowError(page, size, '/api/outcomes/export');
     if (tooDeep) return reply.status(400).send({ error: 'Bad Request', message: tooDeep });
     if (minChange !== undefined && maxChange !== undefined && minChange > maxChange) {
       return reply.status(400).send({ error: 'Bad Request', message: `minChange: must not exceed maxChange (${minChange} > ${maxChange})` });

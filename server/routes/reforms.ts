@@ -3,9 +3,7 @@ import { Type, type Static } from 'typebox';
 import { SIMILAR_REASONS, SIMILAR_SCOPES, type SharedMechanism, type SimilarScope } from '../../search/similar.js';
 import { recordExtraProperties } from './outcome-schemas.js';
 import { errorSchema } from './schemas.js';
-
-/** Similar lists are precomputed at build time, this many per reform. */
-const SIMILAR_MAX = 20;
+import { SIMILAR_MAX } from '../../search/request-rules.js';
 
 const idParam = { type: 'object', properties: { id: { type: 'string', pattern: '^[A-Za-z0-9_-]{1,64}$' } }, required: ['id'] } as const;
 

@@ -51,7 +51,7 @@ export const hitSchema = {
 const facetList = { type: 'array', items: { type: 'object', properties: { value: { type: 'string' }, count: { type: 'integer' }, label: { type: 'string' } } } } as const;
 export const facetsSchema = { type: 'object', properties: Object.fromEntries(FACETS.map((f) => [f, facetList])) } as const;
 
-/** 400 when page × size reaches past MAX_WINDOW. */
-export function windowError(p: number, s: number): string | undefined {
-  return windowMessage(p, s, 'use /api/export for the whole result set');
+/** 400 when page × size reaches past MAX_WINDOW, naming the route that exports what this route pages through. */
+export function windowError(p: number, s: number, exportRoute = '/api/export'): string | undefined {
+  return windowMessage(p, s, `use ${exportRoute} for the whole result set`);
 }

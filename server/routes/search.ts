@@ -7,6 +7,7 @@ import { FACETS, type Filters as FacetFilters } from '../../search/facets.js';
 import type { MatchingStrategy } from '../../search/engine.js';
 import { AnswerBytes, COMPRESSION, negotiateEncoding } from '../answer-bytes.js';
 import { errorSchema, facetsSchema, filterProperties, hitSchema, page, q, size, windowError } from './schemas.js';
+import { MATCHING_STRATEGIES, SORT_ORDERS } from '../../search/request-rules.js';
 
 export interface SearchQuery extends Filters {
   q?: string;
@@ -20,8 +21,8 @@ export interface SearchQuery extends Filters {
 
 export const searchQuerystring = {
   type: 'object',
-  properties: { q, page, size: size(10), sort: { type: 'string', enum: ['relevance', 'source', 'quantity'], default: 'relevance' },
-    matching: { type: 'string', enum: ['last', 'all'], default: 'last', description: 'last: records with every word first, then partial matches fill a short page (each lists its missing words); all: every word required' },
+  properties: { q, page, size: size(10), sort: { type: 'string', enum: SORT_ORDERS, default: 'relevance' },
+    matching: { type: 'string', enum: MATCHING_STRATEGIES, default: 'last', description: 'last: records with every word first, then partial matches fill a short page (each lists its missing words); all: every word required' },
     facetSize: { type: 'integer', minimum: 0, maximum: 10_000, description: 'values per facet, most frequent first (default 50; 0 = all)' },
     collapse: { type: 'boolean', default: true, description: 'one hit per reform, other copies under `copies` (default); false: every copy is a hit' },
     ...filterProperties },

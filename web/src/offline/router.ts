@@ -13,8 +13,9 @@ import { decodeSnapshot } from '../../../snapshot/container.js';
 import { validateBody } from '../../../snapshot/validate.js';
 import { SIMILAR_SCOPES } from '../../../search/similar.js';
 import {
-  DECIMAL_INTEGER, DECIMAL_NUMBER, MAX_PAGE_SIZE, MAX_QUERY_LENGTH, MAX_WINDOW, decimalMessage, givenTimesMessage, notEmptyMessage,
-  oneOfMessage, qTextError, unknownParamMessage, windowMessage,
+  DECIMAL_INTEGER, DECIMAL_NUMBER, MATCHING_STRATEGIES, MAX_PAGE_SIZE, MAX_QUERY_LENGTH, MAX_WINDOW, OUTCOME_DIRECTIONS, OUTCOME_KINDS,
+  OUTCOME_SORTS, SIMILAR_MAX, SORT_ORDERS, decimalMessage, givenTimesMessage, notEmptyMessage, oneOfMessage, qTextError,
+  unknownParamMessage, windowMessage,
 } from '../../../search/request-rules.js';
 import { sha256Hex } from './sha256.js';
 
@@ -47,8 +48,6 @@ const OUTCOME_PARAMS: RouteParams = {
   numeric: { minChange: 'number', maxChange: 'number', page: 'integer', size: 'integer' },
 };
 const SIMILAR_PARAMS: RouteParams = { known: ['size', 'scope'], numeric: { size: 'integer' } };
-/** Entries a similar list holds at most (server/routes/reforms.ts: lists are precomputed). */
-const SIMILAR_MAX = 20;
 
 /**
  * A request's parameters, refused in the server's order and words (search/request-rules.ts): numbers not written
@@ -130,8 +129,8 @@ function searchParams(url: string, p: URLSearchParams): SearchParams {
   const q = query.text('q');
   const page = query.int('page', 1, 1, MAX_WINDOW);
   const size = query.int('size', 10, 1, MAX_PAGE_SIZE);
-  const sort = query.oneOf('sort', ['relevance', 'source', 'quantity'] as const, 'relevance') as SortOrder;
-  const matching = query.oneOf('matching', ['last', 'all'] as const, 'last') as MatchingStrategy;
+  const sort = query.oneOf('sort', SORT_ORDERS, 'relevance') as SortOrder;
+  const matching = query.oneOf('matching', MATCHING_STRATEGIES, 'last') as MatchingStrategy;
   const facetSize = p.has('facetSize') ? query.int('facetSize', 0, 0, 10_000) : undefined;
   const collapse = query.bool('collapse', true);
   const filters: Filters = {};
@@ -162,11 +161,11 @@ export function answer(service: SearchService, url: string): Answer {
       const size = query.int('size', 20, 1, MAX_PAGE_SIZE);
       const params: OutcomeParams = {
         q: query.text('q'),
-        direction: query.oneOf('direction', ['down', 'up', 'none'] as const),
-        kind: query.oneOf('kind', ['time', 'money', 'percent', 'count', 'other'] as const),
+        direction: query.oneOf('direction', OUTCOME_DIRECTIONS),
+        kind: query.oneOf('kind', OUTCOME_KINDS),
         unit: query.text('unit', 20, 1), minChange: query.num('minChange'), maxChange: query.num('maxChange'),
         region: query.text('region', 20, 1), category: query.text('category', 20, 1),
-        sort: query.oneOf('sort', ['change', 'value', 'source'] as const),
+        sort: query.oneOf('sort', OUTCOME_SORTS),
         page, size,
       };
       windowCheck(page, size);
