@@ -126,6 +126,7 @@ describe('the offline API', () => {
       '/api/outcomes?direction=sideways', '/api/outcomes?direction=', '/api/outcomes?kind=x', '/api/outcomes?minChange=-1', '/api/outcomes?minChange=abc',
       '/api/outcomes?minChange=5&maxChange=1', '/api/outcomes?unit=', '/api/outcomes?unit=' + 'x'.repeat(21), '/api/outcomes?foo=1', '/api/outcomes?direction=down&direction=up',
       `/api/reforms/${id}/similar?scope=x`, `/api/reforms/${id}/similar?size=21`, `/api/reforms/${id}/similar?foo=1`, '/api/reforms/a.b', '/api/reforms/nope-0',
+      '/api/nope', '/api/reforms/nope-0/similar/x?size=1',
       // and the same requests made right are answered by both
       '/api/search?q=%E9%80%80%E7%A8%8E&collapse=false&region=%E5%B1%B1%E4%B8%9C&facetSize=0', '/api/outcomes?minChange=1.5&direction=down', '/api/suggest?q=',
     ];
@@ -138,9 +139,11 @@ describe('the offline API', () => {
       if (server.statusCode !== mine.status || theirs !== ours) differ.push(`${url}: server ${server.statusCode} ${theirs} / offline ${mine.status} ${ours}`);
     }
     expect(differ).toEqual([]);
-    // Past the paging window the server also points at /api/export, a route the offline bundle does not have.
+    // Past the paging window the server points at /api/export, a route the offline bundle does not have: the bundle
+    // gives the same figures and a next step it can offer.
     const deep = '/api/search?page=2000&size=10';
-    expect((answer(offline, deep).body as { message: string }).message).toBe('page: page × size must be at most 10000 (got 2000 × 10)');
+    expect((answer(offline, deep).body as { message: string }).message).toBe('page: page × size must be at most 10000 (got 2000 × 10); narrow the query or the filters to see the rest (the offline bundle has no export)');
+    expect((answer(offline, '/api/outcomes?page=101&size=100').body as { message: string }).message).toMatch(/^page: page × size must be at most 10000 \(got 101 × 100\); narrow the query/);
     expect(((await app.inject(deep)).json() as { message: string }).message).toBe('page: page × size must be at most 10000 (got 2000 × 10); use /api/export for the whole result set');
   });
 

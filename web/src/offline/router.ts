@@ -117,9 +117,12 @@ class Query {
   }
 }
 
+/** What a user past the paging window can do in the offline bundle, which has no export route. */
+export const OFFLINE_WINDOW_ADVICE = 'narrow the query or the filters to see the rest (the offline bundle has no export)';
+
 function windowCheck(page: number, size: number): void {
-  // The server's message adds "use /api/export for the whole result set": the offline bundle has no export route.
-  const tooDeep = windowMessage(page, size);
+  // The server names its export route here; the offline bundle has none, so it names what the user can do instead.
+  const tooDeep = windowMessage(page, size, OFFLINE_WINDOW_ADVICE);
   if (tooDeep) throw new BadParam(tooDeep);
 }
 
@@ -188,7 +191,7 @@ export function answer(service: SearchService, url: string): Answer {
       const hits = service.similar(id, size, scope);
       return hits ? { status: 200, body: { scope, hits } } : notFound(`no reform with id ${id}`);
     }
-    return notFound(`Route GET:${path} not found in the offline bundle`);
+    return notFound(`no route GET ${path.slice(0, 200)}`);
   } catch (e) {
     if (e instanceof BadParam) return bad(e.message);
     throw e;
