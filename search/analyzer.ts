@@ -488,7 +488,7 @@ export class QueryAnalyzer {
    * the development half: joining 到港 in 货物到港直接提走不进堆场 ranked worse). A lone character between words is never
    * a word of its own.
    */
-  private joinRuns(pieces: Piece[]): Piece[] {
+  private joinRuns(pieces: Piece[], asks = false): Piece[] {
     const runs: Piece[][] = [];
     for (const p of pieces) {
       const last = runs[runs.length - 1];
@@ -498,7 +498,9 @@ export class QueryAnalyzer {
     // Nothing but lone characters: the clause is looked up as typed (clause()).
     if (runs.length === 1) return pieces;
     const words = runs.filter((r) => r.length === 1 && !this.lone(r[0]) && !this.stopwords.has(r[0].text)).length;
-    const short = words + runs.filter((r) => r.length > 1).length <= 2 && !pieces.some((p) => this.stopwords.has(p.text));
+    // Not in a clause asking for a figure: its lone characters are the question's (多|久 of 最快多久, cut so by the
+    // vocabulary), never a word the vocabulary lacks; glued after a topic (企业开办最快多久) they drop as a sentence's do.
+    const short = !asks && words + runs.filter((r) => r.length > 1).length <= 2 && !pieces.some((p) => this.stopwords.has(p.text));
     const joined = runs.flatMap((r) => {
       if (r.length === 1) return r;
       const text = r.map((p) => p.text).join('');
@@ -802,7 +804,7 @@ export class QueryAnalyzer {
       return out;
     }
     // Segmented with its spaces: where a question's frame was cut (analysis/ask.ts) a word ends.
-    let pieces = this.joinRuns(this.joinForms(this.recutUnknown(segment(text.trim(), this.vocab, { stems: true }))));
+    let pieces = this.joinRuns(this.joinForms(this.recutUnknown(segment(text.trim(), this.vocab, { stems: true }))), asks);
     // A four-character keyword cut lone|word|lone (先|证后|照) is a slogan coined one character per word, and its
     // middle "word" straddles two of them: it is searched whole, as a keyword of lone characters is, never by the
     // straddling piece (证后 is in 换证后, not in 先证后照).

@@ -307,6 +307,10 @@ describe('a question for a figure typed after a space is the question, as when g
       expect(view(spaced).length).toBeGreaterThan(0);
       expect(service.engine.analyse(spaced).ask).toEqual(service.engine.analyse(glued).ask);
     }
+    // A word kept beside the question stays, the question's lone characters (多|久) never join into a word to find.
+    const words = (q: string) => service.engine.analyse(q).groups.flat().flatMap((c) => c.constraints.map((k) => k.text));
+    expect(words('企业开办 最快多久')).toEqual(words('企业开办最快多久'));
+    expect(words('企业开办 最快多久')).toEqual(['企业开办', '最快']);
     // 跨境电商海外仓出口退税 prints 由 75 天压缩至 25 天: a full answer, not a record missing 多少天.
     const hit = service.search({ q: '退税 多少天', size: 20, collapse: false }).hits.find((h) => service.reform(h.id)!.title.includes('海外仓'));
     expect(hit?.missing).toEqual([]);
