@@ -292,7 +292,9 @@ export class QueryAnalyzer {
       for (let j = 0; j < g.length; j++) {
         const c = g[j];
         const p = plain.get(c)!;
-        const a = literal ? this.literal(c, p) : this.clause(c, !c.phrase && !c.field ? questionContent(p, ask, this.framed) : p, p);
+        const free = !c.phrase && !c.field;
+        // A clause typed apart that asks for a figure (退税 多少天, 退税 要多久) is read as the question, as when glued.
+        const a = literal ? this.literal(c, p) : this.clause(c, free ? questionContent(p, ask, this.framed) : p, p, free && quantityAsk(p) !== undefined);
         if (a.constraints.length > 0) clauses.push(a);
       }
       if (clauses.length > 0) groups.push(clauses);
@@ -486,7 +488,7 @@ export class QueryAnalyzer {
    * the development half: joining 到港 in 货物到港直接提走不进堆场 ranked worse). A lone character between words is never
    * a word of its own.
    */
-  private joinRuns(pieces: Piece[]): Piece[] {
+  private joinRuns(pieces: Piece[], asks = false): Piece[] {
     const runs: Piece[][] = [];
     for (const p of pieces) {
       const last = runs[runs.length - 1];
@@ -496,7 +498,9 @@ export class QueryAnalyzer {
     // Nothing but lone characters: the clause is looked up as typed (clause()).
     if (runs.length === 1) return pieces;
     const words = runs.filter((r) => r.length === 1 && !this.lone(r[0]) && !this.stopwords.has(r[0].text)).length;
-    const short = words + runs.filter((r) => r.length > 1).length <= 2 && !pieces.some((p) => this.stopwords.has(p.text));
+    // Not in a clause asking for a figure: its lone characters are the question's (多|久 of 最快多久, cut so by the
+    // vocabulary), never a word the vocabulary lacks; glued after a topic (企业开办最快多久) they drop as a sentence's do.
+    const short = !asks && words + runs.filter((r) => r.length > 1).length <= 2 && !pieces.some((p) => this.stopwords.has(p.text));
     const joined = runs.flatMap((r) => {
       if (r.length === 1) return r;
       const text = r.map((p) => p.text).join('');
@@ -783,7 +787,8 @@ export class QueryAnalyzer {
 
   /** @param text The clause's normalised words to search (its question frame removed); `c.text` is kept as typed.
    *  @param plain The clause as typed, normalised (AnalysedClause.plain). */
-  private clause(c: Clause, text: string, plain: string): AnalysedClause {
+  /** `asks`: the clause holds a question for a figure (quantityAsk), whose question word and unit are no words to find. */
+  private clause(c: Clause, text: string, plain: string, asks = false): AnalysedClause {
     const fields = c.field ? FIELD_MAP[c.field] : undefined;
     const out: AnalysedClause = { typed: c.text, text, constraints: [], dropped: [], natural: false, plain };
     if (c.phrase) {
@@ -799,7 +804,7 @@ export class QueryAnalyzer {
       return out;
     }
     // Segmented with its spaces: where a question's frame was cut (analysis/ask.ts) a word ends.
-    let pieces = this.joinRuns(this.joinForms(this.recutUnknown(segment(text.trim(), this.vocab, { stems: true }))));
+    let pieces = this.joinRuns(this.joinForms(this.recutUnknown(segment(text.trim(), this.vocab, { stems: true }))), asks);
     // A four-character keyword cut lone|word|lone (先|证后|照) is a slogan coined one character per word, and its
     // middle "word" straddles two of them: it is searched whole, as a keyword of lone characters is, never by the
     // straddling piece (证后 is in 换证后, not in 先证后照).
@@ -813,6 +818,13 @@ export class QueryAnalyzer {
       // A lone character — a Han character or a single Latin letter (票 e 真), not a digit — is never a word alone.
       else if (p.text.length === 1 && !/\d/.test(p.text)) singles.push(p.text);
       else kept.push(p.text);
+    }
+    // Nothing but a question for a figure (多少天 = 多少|天, 要多久 = 要|多久): glued to its topic (退税多少天) the stop word
+    // and the lone unit drop beside the topic's words and QueryAnalysis.ask carries the question; typed apart the clause
+    // is all question, dropped as a clause of frame alone is (a query of nothing else is searched literally: analyse).
+    if (asks && kept.length === 0) {
+      for (const s of singles) out.dropped.push({ text: s, reason: 'single-character' });
+      return out;
     }
     if (kept.length === 0 && singles.length > 0) {
       // Only single characters: look the clause up as it was typed (minus stop words of two or more characters at

@@ -652,7 +652,10 @@ export class SearchEngine {
         // holding only region:湖南 is no partial match of region:湖南 由75个工作日压缩至25个工作日 (that would turn the
         // filter into "every record in the field"). Their bits are left out of what keeps a record below.
         const fieldMask = fieldClauses.reduce((a, bits) => a | bits, 0);
-        const plainBits = fieldMask === all ? all : all & ~fieldMask;
+        // A figure asked for is no word typed beside them (title:留抵退税 多少钱): the field clauses stay the evidence and
+        // the ask only ranks, as it does beside plain words.
+        const askMask = units.reduce((a, u, b) => (u.ask ? a | (1 << b) : a), 0);
+        const plainBits = (fieldMask | askMask) === all ? all : all & ~fieldMask;
         let informativeBits = 0;
         units.forEach((u, b) => {
           if (isInformative(u.ds.docs.length, u.ownIdf ?? u.idf)) informativeBits |= 1 << b;

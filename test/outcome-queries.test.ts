@@ -299,6 +299,43 @@ describe('a question for a figure is about its content words, not the words that
   });
 });
 
+describe('a question for a figure typed after a space is the question, as when glued to its topic', () => {
+  const view = (q: string) => service.search({ q, size: 20, collapse: false }).hits.map((h) => [h.id, h.missing]);
+  it('answers 退税 多少天, 退税 要多久 and 留抵 多少钱 as 退税多少天, 退税要多久 and 留抵多少钱: the question is never a word to find', () => {
+    for (const [spaced, glued] of [['退税 多少天', '退税多少天'], ['退税 要多久', '退税要多久'], ['留抵 多少钱', '留抵多少钱']]) {
+      expect(view(spaced)).toEqual(view(glued));
+      expect(view(spaced).length).toBeGreaterThan(0);
+      expect(service.engine.analyse(spaced).ask).toEqual(service.engine.analyse(glued).ask);
+    }
+    // A word kept beside the question stays, the question's lone characters (多|久) never join into a word to find.
+    const words = (q: string) => service.engine.analyse(q).groups.flat().flatMap((c) => c.constraints.map((k) => k.text));
+    expect(words('企业开办 最快多久')).toEqual(words('企业开办最快多久'));
+    expect(words('企业开办 最快多久')).toEqual(['企业开办', '最快']);
+    // 跨境电商海外仓出口退税 prints 由 75 天压缩至 25 天: a full answer, not a record missing 多少天.
+    const hit = service.search({ q: '退税 多少天', size: 20, collapse: false }).hits.find((h) => service.reform(h.id)!.title.includes('海外仓'));
+    expect(hit?.missing).toEqual([]);
+  });
+
+  it('keeps a field clause the filter beside a figure question typed apart: title:海外仓 多少天 finds the titles printing 海外仓, a duration first', () => {
+    const hits = service.search({ q: 'title:海外仓 多少天', size: 20, collapse: false }).hits;
+    expect(hits.length).toBeGreaterThan(0);
+    for (const h of hits) expect(service.reform(h.id)!.title).toContain('海外仓');
+    expect(hits[0].missing).toEqual([]);
+    const titled = service.search({ q: 'title:留抵退税', size: 20, collapse: false }).hits.map((h) => h.id);
+    expect(service.search({ q: 'title:留抵退税 多少钱', size: 20, collapse: false }).hits.map((h) => h.id).sort()).toEqual(titled.sort());
+  });
+
+  it('lists in the outcomes table for 退税 多少天 the facts 退税多少天 lists', () => {
+    const facts = (q: string) => service.outcomes({ q });
+    expect(facts('退税 多少天')).toEqual(facts('退税多少天'));
+    expect(facts('退税 多少天').total).toBeGreaterThan(0);
+  });
+
+  it('still searches a query of nothing but a question literally, never nothing (多少天)', () => {
+    expect(service.engine.analyse('多少天').groups.length).toBeGreaterThan(0);
+  });
+});
+
 describe('a change closed by a word of immediacy is a fall a reporter can ask for', () => {
   it('提货时间缩短 ranks first a record whose fall of 提货时间 ends in 即提, with nothing missing', () => {
     const [first] = service.search({ q: '提货时间缩短', size: 5, collapse: false }).hits;
