@@ -40,6 +40,12 @@ const FIELD_PREFIX: Record<string, QueryField> = {
 function typesetSpaces(q: string, norm: QueryNormalizer): Set<number> {
   const joined = new Set<number>();
   if (!/[0-9\uff10-\uff19]/.test(q) || !/\s/.test(q)) return joined;
+  // A date's parts are no figure (2023年 is a year, not a duration: quantities.ts), but the documents space them off
+  // alike (2023 年, 6 月): typed so, the number and its date unit are one word, as glued, never a lone 年 to search.
+  // An ordinal with its counter (第 3 条) likewise.
+  for (const m of q.matchAll(DATE_OR_ORDINAL)) {
+    for (let k = m.index; k < m.index + m[0].length; k++) if (/\s/.test(q[k])) joined.add(k);
+  }
   const n = norm.normalize(q);
   for (const nf of scanNumberUnits(n.text)) {
     const f = typedSpan(n, nf);
@@ -89,6 +95,14 @@ const NFKC: QueryNormalizer = {
 function typedSpan<T extends { start: number; end: number }>(n: { from: ArrayLike<number>; to: ArrayLike<number> }, f: T): T {
   return { ...f, start: n.from[f.start], end: n.to[f.end - 1] };
 }
+
+/** Digits, spaces, a date unit (2023 年, 6 月, 12 日); or 第, a number and a counter, spaced (第 3 条). */
+const DATE_OR_ORDINAL = /[0-9\uff10-\uff19]+\s+[年月日号]|第\s*[0-9\uff10-\uff19]+\s*[条款项章批届]/g;
+/**
+ * An ordinal with its counter (第3条, 第三条, 第六批): an article or batch number, one word searched whole (a phrase). Cut
+ * up it searched a bare 3 (in 3+2+1+1) or 第三 (of 第三方); no record prints 第3条, so it finds none.
+ */
+const ORDINAL = /第(?:[0-9\uff10-\uff19]+|[一二三四五六七八九十百零两]+)[条款项章批届]/g;
 
 /** A chunk of Han characters alone, then the whitespace before a figure; and whitespace, then such a chunk. */
 const HAN_THEN_SPACE = /(?:^|\s)\p{Script=Han}+(\s+)$/u;
@@ -149,6 +163,11 @@ function tokenize(q: string, norm: QueryNormalizer): Token[] {
     }
     // Words joined by | without spaces (跨境电商|海外仓) widen too.
     const alternatives = word.split(/[|｜]/);
+    const ordinals = !negated && !field && alternatives.length === 1 ? [...norm.plain(word.replace(/\s+/g, '')).matchAll(ORDINAL)] : [];
+    if (ordinals.length > 0 && !besideOrAt(tokens, q, k)) {
+      tokens.push(...ordinalsWhole(norm.plain(word.replace(/\s+/g, '')), ordinals));
+      continue;
+    }
     const figures = !negated && !field && alternatives.length === 1 ? figuresAsTyped(word, norm) : [];
     const whole = figures.length === 1 && figures[0].start === 0 && figures[0].end === word.length;
     // Cut around its figures, a word beside an OR would leave the OR its last or first piece only: read whole ones there.
@@ -163,6 +182,27 @@ function tokenize(q: string, norm: QueryNormalizer): Token[] {
     });
   }
   return tokens.filter((t) => t.or || t.text.trim() !== '' );
+}
+
+/** Whether a word ending at `k` stands beside an OR (the previous token, or an OR after it). */
+function besideOrAt(tokens: Token[], q: string, k: number): boolean {
+  return tokens[tokens.length - 1]?.or === true || /^\s+(?:OR|\||｜)(?:\s|$)/.test(q.slice(k));
+}
+
+/** A word's ordinals as phrases, the rest of the word around them one word (第3条 税收 → "第3条", 税收). */
+function ordinalsWhole(word: string, ordinals: RegExpMatchArray[]): Token[] {
+  const out: Token[] = [];
+  const rest: string[] = [];
+  let at = 0;
+  for (const m of ordinals) {
+    rest.push(word.slice(at, m.index));
+    out.push({ text: m[0], phrase: true, negated: false });
+    at = m.index! + m[0].length;
+  }
+  rest.push(word.slice(at));
+  const around = rest.filter((r) => r !== '').join(' ');
+  if (around !== '') out.unshift({ text: around, phrase: false, negated: false });
+  return out;
 }
 
 /**

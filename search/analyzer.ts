@@ -153,6 +153,8 @@ export interface QueryAnalysis {
   truncated: boolean;
   /** The figure the query asks for (服务企业多少家: a count in 家), matched against records' outcome facts. */
   ask?: QuantityAsk;
+  /** The query was filler characters alone (的, 了): nothing to search, so nothing is found (not every record). */
+  filler: boolean;
 }
 
 /** Equivalents whose pieces (QueryAnalyzer.piecesOf) are kept cut: more than the thesaurus has terms. */
@@ -254,7 +256,11 @@ export class QueryAnalyzer {
     // that is all frame is dropped. The clause keeps its text as typed (AnalysedClause.typed).
     let groups = this.clauseGroups(parsed.must, plain, ask, false);
     // Nothing but stop words (改革, 模式) or a question's frame: search what was typed, literally.
-    if (groups.length === 0 && parsed.must.length > 0) groups = this.clauseGroups(parsed.must, plain, ask, true);
+    // Only filler characters (的, 了, 之, 的 了), none in quotes or a field: no word to search, so nothing is found. A lone
+    // 的 searched literally marked it in 219 records, junk the bar rules out; a stop word of two characters or more
+    // (模式, 如何) alone is still searched literally.
+    const filler = groups.length === 0 && parsed.must.length > 0 && this.onlyFiller(parsed.must, plain);
+    if (groups.length === 0 && parsed.must.length > 0 && !filler) groups = this.clauseGroups(parsed.must, plain, ask, true);
     const exclude: AnalysedClause[] = [];
     for (let i = 0; i < parsed.not.length; i++) {
       const c = this.literal(parsed.not[i], this.normalizer.plain(parsed.not[i].text), true);
@@ -280,7 +286,18 @@ export class QueryAnalyzer {
     }
     // `ask` always present (undefined when none): every analysis has one shape, so the engine's and the service's
     // reads of `groups` see one map, not two (each a deoptimisation once optimised code met the other).
-    return { groups: limited, exclude, titleKey, truncated, ask };
+    return { groups: limited, exclude, titleKey, truncated, ask, filler };
+  }
+
+  /** Every clause typed free (no quotes, no field) and made of one-character stop words alone (的, 了之). */
+  private onlyFiller(must: readonly Clause[][], plain: Map<Clause, string>): boolean {
+    for (const g of must) {
+      for (const c of g) {
+        if (c.phrase || c.field) return false;
+        for (const ch of (plain.get(c) ?? c.text).replace(/\s+/g, '')) if (!this.stopwords.has(ch)) return false;
+      }
+    }
+    return true;
   }
 
   /** The typed groups' clauses analysed (`literal`: as typed, no question frame taken off), empty ones and groups left out. */

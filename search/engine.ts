@@ -429,9 +429,9 @@ export class SearchEngine {
     try {
       const units = this.units(analysis);
       if (units.length === 0) {
-        // Every record not excluded, written straight into its array.
-        const docs = new Int32Array(N - marked.size);
-        for (let i = 0, k = 0; i < N; i++) if (!hasRecord(excluded, i)) docs[k++] = i;
+        // Every record not excluded, written straight into its array; none for a query of filler alone (的).
+        const docs = new Int32Array(analysis.filler ? 0 : N - marked.size);
+        for (let i = 0, k = 0; i < N && k < docs.length; i++) if (!hasRecord(excluded, i)) docs[k++] = i;
         return new SearchResult(this, analysis, [], docs, new Float64Array(docs.length), new Uint32Array(docs.length), new Float64Array(docs.length), strategy, false);
       }
       return withExcluded(this.combine(analysis, units, strategy, marked.size > 0), marked);

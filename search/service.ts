@@ -92,6 +92,8 @@ export interface SearchResponse {
   partial: boolean;
   /** Present (true) when words past the query's word budget were not searched; exclusions are always applied. */
   truncated?: boolean;
+  /** Present (true) when the query was filler characters alone (的, 了): no word to search, so none is found. */
+  filler?: boolean;
   hits: ApiHit[];
   facets: Record<FacetName, FacetValue[]>;
 }
@@ -348,6 +350,7 @@ export class SearchService {
       took_ms: Math.round((performance.now() - t0) * 1000) / 1000,
       partial: hits.some((h) => h.missing.length > 0),
       ...(result.analysis.truncated ? { truncated: true } : {}),
+      ...(result.analysis.filler ? { filler: true } : {}),
       hits,
       facets,
     };

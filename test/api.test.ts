@@ -40,6 +40,14 @@ describe('GET /api/search', () => {
     expect(hit.highlight.title + hit.highlight.snippet).toContain('<mark>退税</mark>');
   });
 
+  it('answers a query of filler characters alone (的) with no hits and filler: true, which a real query never carries', async () => {
+    for (const q of ['的', '了 之']) {
+      const body = (await get(`/api/search?q=${enc(q)}`)).json();
+      expect(body).toMatchObject({ query: q, total: 0, hits: [], partial: false, filler: true });
+    }
+    expect((await get(`/api/search?q=${enc('退税')}`)).json()).not.toHaveProperty('filler');
+  });
+
   it('returns one hit per reform, copies under copies, and every copy with collapse=false', async () => {
     const collapsed = (await get(`/api/search?q=${enc('中医诊所')}`)).json();
     const all = (await get(`/api/search?q=${enc('中医诊所')}&collapse=false`)).json();

@@ -137,3 +137,34 @@ describe('a range typed with 至 or 到 is the range printed with a dash', () =>
     expect(ids('1到2个工作日')).toEqual(dash);
   });
 });
+
+describe('a year, an article number and a lone filler character are read as what they are (user21 findings 9, 13)', () => {
+  it('2023 年, typed with the space, finds what 2023年 finds (the year), never every record printing 年', () => {
+    const plain = ids('2023年');
+    expect(plain.length).toBeGreaterThan(0);
+    expect(ids('2023 年')).toEqual(plain);
+    for (const id of ids('2023 年')) expect(textOf(id)).toMatch(/2023/);
+    expect(ids('2023 年 通关')).toEqual(ids('2023年 通关'));
+  });
+
+  it('第3条, 第 3 条 and 第三条 are an article number searched whole: no seed record prints one, so none is found', () => {
+    for (const q of ['第3条', '第 3 条', '第三条']) {
+      expect(search(q).total, q).toBe(0);
+    }
+  });
+
+  it('an ordinal glued to other words is taken out whole (第3条税收 is the phrase 第3条 and 税收); 第三方 is no ordinal', () => {
+    expect(parseQuery('第3条税收').must.map((g) => g.map((c) => [c.text, c.phrase]))).toEqual([[['税收', false]], [['第3条', true]]]);
+    expect(search('第三方').total).toBeGreaterThan(0);
+  });
+
+  it('的, 了, 之 typed alone (or together) find nothing; quoted, or a longer stop word such as 模式, is still searched', () => {
+    for (const q of ['的', '了', '之', '的 了']) {
+      const res = search(q);
+      expect(res.total, q).toBe(0);
+      expect(res.hits).toEqual([]);
+    }
+    expect(search('"的"').total).toBeGreaterThan(0);
+    expect(search('模式').total).toBeGreaterThan(0);
+  });
+});

@@ -145,7 +145,7 @@ export const searchRoutes: FastifyPluginAsync<{ answerCacheBytes?: number }> = a
           type: 'object',
           properties: {
             query: { type: 'string' }, total: { type: 'integer' }, page: { type: 'integer' }, size: { type: 'integer' },
-            partial: { type: 'boolean' }, truncated: { type: 'boolean' }, hits: { type: 'array', items: hitSchema }, facets: facetsSchema,
+            partial: { type: 'boolean' }, truncated: { type: 'boolean' }, filler: { type: 'boolean' }, hits: { type: 'array', items: hitSchema }, facets: facetsSchema,
             // Last, so a kept answer is its JSON up to this value (server/answer-bytes.ts).
             took_ms: { type: 'number' },
           },

@@ -39,6 +39,8 @@ export interface SearchResponse {
   took_ms: number;
   partial: boolean;
   truncated?: boolean;
+  /** The query was filler characters alone (的, 了): nothing was searched. */
+  filler?: boolean;
   hits: Hit[];
   facets: Partial<Record<FacetName, FacetValue[]>>;
 }

@@ -64,7 +64,7 @@ export function SearchView({ state }: { state: SearchState }) {
           </label>
         </div>
         {req.error && <ErrorBox error={req.error} onRetry={req.retry} />}
-        {data && data.total === 0 && !req.loading && <EmptyState state={state} labels={labels.current} onDrop={toggle} onClear={() => go({ filters: {} })} hasFilters={hasFilters} />}
+        {data && data.total === 0 && !req.loading && <EmptyState state={state} filler={data.filler === true} labels={labels.current} onDrop={toggle} onClear={() => go({ filters: {} })} hasFilters={hasFilters} />}
         {data && data.hits.length > 0 && (
           <ol class={`hits${req.loading ? ' stale' : ''}`} start={(data.page - 1) * PAGE_SIZE + 1}>
             {data.hits.map((h) => <HitItem key={h.id} hit={h} state={state} />)}
@@ -88,16 +88,19 @@ function Summary({ data, q, loading }: { data: SearchResponse; q: string; loadin
 }
 
 /** Nothing found: say which words found nothing on their own and which filters to drop. */
-function EmptyState({ state, labels, onDrop, onClear, hasFilters }: { state: SearchState; labels: Record<string, string>; onDrop: (f: FacetName, v: string) => void; onClear: () => void; hasFilters: boolean }) {
+function EmptyState({ state, filler, labels, onDrop, onClear, hasFilters }: { state: SearchState; filler: boolean; labels: Record<string, string>; onDrop: (f: FacetName, v: string) => void; onClear: () => void; hasFilters: boolean }) {
   const words = state.q.split(/[\s\u3000]+/).map((w) => w.replace(/^[-"“”]+|["“”]+$/g, '')).filter((w) => w && w !== 'OR').slice(0, 6);
-  const key = hasFilters || !words.length ? null : JSON.stringify(words);
+  // A query of filler alone (的) was not searched: asking each word's count would call 的 a word no file prints.
+  const key = hasFilters || filler || !words.length ? null : JSON.stringify(words);
   const counts = useRequest<number[]>(key, (signal) =>
     Promise.all(words.map((w) => getJson<SearchResponse>(`/api/search?${new URLSearchParams({ q: w, size: '1' })}`, signal).then((r) => r.total))));
   const none = counts.data ? words.filter((_, i) => counts.data![i] === 0) : [];
   return (
     <div class="empty" role="status">
       <h3>没有找到符合条件的事项</h3>
-      {hasFilters ? (
+      {filler ? (
+        <p>“<strong>{state.q}</strong>”只有虚词（如“的”“了”“之”），不能单独检索。请输入要找的内容词语，如 <code>留抵退税</code>。</p>
+      ) : hasFilters ? (
         <>
           <p>当前检索词在所选筛选条件下没有结果。可以去掉以下条件：</p>
           <ul class="drop-list">
