@@ -189,20 +189,30 @@ function besideOrAt(tokens: Token[], q: string, k: number): boolean {
   return tokens[tokens.length - 1]?.or === true || /^\s+(?:OR|\||｜)(?:\s|$)/.test(q.slice(k));
 }
 
-/** A word's ordinals as phrases, the rest of the word around them one word (第3条 税收 → "第3条", 税收). */
-function ordinalsWhole(word: string, ordinals: RegExpMatchArray[]): Token[] {
+/**
+ * A word cut around spans taken out of it: each span's tokens (`tokensOf`) in order, and what the word says around
+ * them one word first, spaced where a span stood, when it is at least `minAround` characters (a lone character left
+ * beside a figure, 近 of 近十亿元, is its qualifier, not a word).
+ */
+function aroundSpans(word: string, spans: readonly { start: number; end: number }[], tokensOf: (i: number) => Token[], minAround: number): Token[] {
   const out: Token[] = [];
   const rest: string[] = [];
   let at = 0;
-  for (const m of ordinals) {
-    rest.push(word.slice(at, m.index));
-    out.push({ text: m[0], phrase: true, negated: false });
-    at = m.index! + m[0].length;
-  }
+  spans.forEach((sp, i) => {
+    rest.push(word.slice(at, sp.start));
+    out.push(...tokensOf(i));
+    at = sp.end;
+  });
   rest.push(word.slice(at));
   const around = rest.filter((r) => r !== '').join(' ');
-  if (around !== '') out.unshift({ text: around, phrase: false, negated: false });
+  if ([...around].length >= minAround) out.unshift({ text: around, phrase: false, negated: false });
   return out;
+}
+
+/** A word's ordinals as phrases, the rest of the word around them one word (第3条 税收 → "第3条", 税收). */
+function ordinalsWhole(word: string, ordinals: RegExpMatchArray[]): Token[] {
+  const spans = ordinals.map((m) => ({ start: m.index!, end: m.index! + m[0].length }));
+  return aroundSpans(word, spans, (i) => [{ text: ordinals[i][0], phrase: true, negated: false }], 1);
 }
 
 /**
@@ -213,18 +223,12 @@ function ordinalsWhole(word: string, ordinals: RegExpMatchArray[]): Token[] {
  * is the figure's qualifier, not a word.
  */
 function withFiguresInDigits(word: string, figures: ChineseFigure[]): Token[] {
-  const out: Token[] = [];
-  const rest: string[] = [];
-  let at = 0;
-  for (const f of figures) {
-    rest.push(word.slice(at, f.start));
-    out.push({ text: word.slice(f.start, f.end), phrase: true, negated: false }, { text: '', phrase: false, negated: false, or: true }, { text: f.digits, phrase: false, negated: false });
-    at = f.end;
-  }
-  rest.push(word.slice(at));
-  const around = rest.filter((r) => r !== '').join(' ');
-  if ([...around].length > 1) out.unshift({ text: around, phrase: false, negated: false });
-  return out;
+  return aroundSpans(
+    word,
+    figures,
+    (i) => [{ text: word.slice(figures[i].start, figures[i].end), phrase: true, negated: false }, { text: '', phrase: false, negated: false, or: true }, { text: figures[i].digits, phrase: false, negated: false }],
+    2,
+  );
 }
 
 /** A word's figures in Chinese numerals, read on its normalised text, with their spans in the word as typed. */
