@@ -163,16 +163,16 @@ function tokenize(q: string, norm: QueryNormalizer): Token[] {
     }
     // Words joined by | without spaces (跨境电商|海外仓) widen too.
     const alternatives = word.split(/[|｜]/);
-    const ordinals = !negated && !field && alternatives.length === 1 ? [...norm.plain(word.replace(/\s+/g, '')).matchAll(ORDINAL)] : [];
+    const plainWord = !negated && !field && alternatives.length === 1 ? norm.plain(word.replace(/\s+/g, '')) : '';
+    const ordinals = plainWord ? [...plainWord.matchAll(ORDINAL)] : [];
     if (ordinals.length > 0 && !besideOrAt(tokens, q, k)) {
-      tokens.push(...ordinalsWhole(norm.plain(word.replace(/\s+/g, '')), ordinals));
+      tokens.push(...ordinalsWhole(plainWord, ordinals));
       continue;
     }
     const figures = !negated && !field && alternatives.length === 1 ? figuresAsTyped(word, norm) : [];
     const whole = figures.length === 1 && figures[0].start === 0 && figures[0].end === word.length;
     // Cut around its figures, a word beside an OR would leave the OR its last or first piece only: read whole ones there.
-    const besideOr = tokens[tokens.length - 1]?.or === true || /^\s+(?:OR|\||｜)(?:\s|$)/.test(q.slice(k));
-    if (figures.length > 0 && (whole || !besideOr)) {
+    if (figures.length > 0 && (whole || !besideOrAt(tokens, q, k))) {
       tokens.push(...withFiguresInDigits(word, figures));
       continue;
     }

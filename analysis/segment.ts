@@ -140,7 +140,7 @@ function segmentHan(run: string, vocab: Vocabulary, options: SegmentOptions): Pi
 }
 
 /** The longest string printedSpans asks about: coined FTZ words are two to four characters. */
-export const PRINTED_SPAN_MAX = 4;
+const PRINTED_SPAN_MAX = 4;
 
 /**
  * The words the records print in a stretch of characters the vocabulary cannot cut (lone characters and runs of

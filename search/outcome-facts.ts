@@ -138,11 +138,16 @@ export class OutcomeFacts {
     // No record moved that way (a corpus without outcome facts): the union would be ds itself, and the mean below
     // would have scored every record of the verb (缩短 at 100k: an eighth of a first-seen question) for nothing.
     if (docs.length === 0) return ds;
+    return this.withOutcomeDocs(ds, docs);
+  }
+
+  /** A word's records and `docs`, which hold it through their outcome facts, each scored outcomeChange × the word's
+   *  mean score (one scoring for a change verb and a measure word alike). */
+  private withOutcomeDocs(ds: DocScores, docs: Int32Array): DocScores {
     let mean = 0;
     for (let i = 0; i < ds.scores.length; i++) mean += ds.scores[i];
     mean = ds.scores.length ? mean / ds.scores.length : 1;
-    const extra = { docs, scores: new Float64Array(docs.length).fill(mean * this.options.outcomeChange) };
-    return union(ds, extra, Math.max);
+    return union(ds, { docs, scores: new Float64Array(docs.length).fill(mean * this.options.outcomeChange) }, Math.max);
   }
 
 
@@ -168,10 +173,7 @@ export class OutcomeFacts {
         this.measured.set(key, (docs = Int32Array.from(found)));
       }
       if (docs.length === 0) continue;
-      let mean = 0;
-      for (let i = 0; i < u.ds.scores.length; i++) mean += u.ds.scores[i];
-      mean = u.ds.scores.length ? mean / u.ds.scores.length : 1;
-      u.ds = union(u.ds, { docs, scores: new Float64Array(docs.length).fill(mean * this.options.outcomeChange) }, Math.max);
+      u.ds = this.withOutcomeDocs(u.ds, docs);
       u.idf = idf(this.records.length, u.ds.docs.length);
     }
   }
