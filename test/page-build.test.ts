@@ -69,9 +69,10 @@ describe('the page step of npm run serve', () => {
     expect(pageBuildReason(root)).toBeUndefined();
   });
 
-  it('counts the real page\'s sources: web/, its build config, and search/facets.ts whose FACETS the page shows', () => {
+  it('counts the real page\'s sources: web/, its build config, and indexer/facet-columns.ts whose facet list the page shows, not the search engine', () => {
     const sources = pageSources(ROOT).map((f) => f.slice(ROOT.length + 1));
-    expect(sources).toEqual(expect.arrayContaining(['vite.config.ts', 'package-lock.json', 'web/index.html', 'web/src/main.tsx', 'web/src/components/SearchView.tsx', 'search/facets.ts']));
+    expect(sources).toEqual(expect.arrayContaining(['vite.config.ts', 'package-lock.json', 'web/index.html', 'web/src/main.tsx', 'web/src/components/SearchView.tsx', 'indexer/facet-columns.ts']));
     expect(sources).not.toContain('snapshot/file.ts');
+    expect(sources).not.toContain('search/score.ts');
   });
 });

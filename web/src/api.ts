@@ -6,11 +6,14 @@
  */
 
 import type { Outcome, Quantity, ReformRecord, SourceRef } from '../../indexer/schema.js';
-import { FACETS, type FacetName, type FacetValue, type Filters } from '../../search/facets.js';
+import { FACET_LIST } from '../../indexer/facet-columns.js';
+import type { FacetName, FacetValue, Filters } from '../../search/facets.js';
 import type { SharedMechanism, SimilarReason } from '../../search/similar.js';
 
 // One record schema and one facet list, shared with the indexer and the server (types only reach the bundle as types).
-export { FACETS };
+/** The facets the page shows, in order: from the facet columns' list (a module with no value imports, so the page's
+ *  build depends on it alone, not on the search engine's modules). */
+export const FACETS: readonly FacetName[] = FACET_LIST.map((f) => f.name);
 export type { FacetName, FacetValue, Filters, Outcome, Quantity, SourceRef };
 export type Reform = ReformRecord;
 

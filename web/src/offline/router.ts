@@ -118,7 +118,7 @@ class Query {
 }
 
 /** What a user past the paging window can do in the offline bundle, which has no export route. */
-export const OFFLINE_WINDOW_ADVICE = 'narrow the query or the filters to see the rest (the offline bundle has no export)';
+const OFFLINE_WINDOW_ADVICE = 'narrow the query or the filters to see the rest (the offline bundle has no export)';
 
 function windowCheck(page: number, size: number): void {
   // The server names its export route here; the offline bundle has none, so it names what the user can do instead.
