@@ -134,13 +134,19 @@ describe('outcome facts on real seed sentences', () => {
     }
   });
 
-  it('puts every figure of a record in an outcome, unless the figure states a rule', () => {
+  it('puts every figure of a record in an outcome, unless the figure states a rule (21 on the seeds, each read in docs/outcomes.md)', () => {
+    let rules = 0;
     for (const r of seedCorpus().records) {
       for (const q of r.quantities) {
         const holding = r.outcomes.filter((o) => o.field === q.field && o.start <= q.start && q.end <= o.end);
-        if (holding.length === 0) expect(ruleFigure(r[q.field]!, q), `${r.id} ${q.text}`).toBe(true);
+        if (holding.length === 0) {
+          expect(ruleFigure(r[q.field]!, q), `${r.id} ${q.text}`).toBe(true);
+          rules++;
+        }
       }
     }
+    // Counted, so a rule test that grew to excuse real outcomes fails here rather than hiding them.
+    expect(rules).toBe(21);
   });
 });
 

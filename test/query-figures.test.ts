@@ -151,6 +151,10 @@ describe('a year, an article number and a lone filler character are read as what
     for (const q of ['第3条', '第 3 条', '第三条']) {
       expect(search(q).total, q).toBe(0);
     }
+    // An ordinal a record prints is found, and only there (第一批 whole, not 一批 of other records).
+    const first = search('第一批');
+    expect(first.total).toBe(1);
+    expect(JSON.stringify(service.reform(first.hits[0].id))).toContain('第一批');
   });
 
   it('an ordinal glued to other words is taken out whole (第3条税收 is the phrase 第3条 and 税收); 第三方 is no ordinal', () => {

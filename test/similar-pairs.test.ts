@@ -5,12 +5,10 @@
  * runners sharing one store over alternating chunks as the build thread and its ranking worker do.
  */
 import { describe, expect, it } from 'vitest';
+import { seededRandom } from '../analysis/seeded-random.js';
 import { buildLists, listRunner, pairLikeness, shareLists, type ListInput } from '../indexer/similar-candidates.js';
 
-function random(seed: number): () => number {
-  let x = seed >>> 0;
-  return () => (x = (Math.imul(x, 1103515245) + 12345) >>> 0) / 2 ** 32;
-}
+const random = seededRandom;
 
 /** Rows of `perRow` distinct sorted ids below `size` with positive weights (CSR). */
 function rows(R: number, size: number, perRow: number, next: () => number) {
